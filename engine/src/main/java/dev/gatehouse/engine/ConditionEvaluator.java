@@ -1,0 +1,29 @@
+package dev.gatehouse.engine;
+
+import java.time.Instant;
+
+/** Evaluates grant conditions against a request. Implementations must not throw. */
+@FunctionalInterface
+public interface ConditionEvaluator {
+
+    Outcome evaluate(Condition condition, String subjectId, Resource resource, Instant at, RequestContext context);
+
+    /** What evaluating a condition gave. */
+    sealed interface Outcome {
+        record Holds() implements Outcome {}
+
+        record Fails(String why) implements Outcome {}
+
+        /** Missing attribute, wrong type, unsupported expression: the grant does not apply. */
+        record Unevaluable(String why) implements Outcome {}
+    }
+
+    Outcome.Holds HOLDS = new Outcome.Holds();
+
+    /**
+     * The evaluator of a policy built without a condition language: every condition is
+     * unevaluable, so a conditional grant never allows (docs/access-model.md, "Conditions").
+     */
+    ConditionEvaluator NONE = (condition, subjectId, resource, at, context) ->
+            new Outcome.Unevaluable("no condition language is configured for this tenant");
+}

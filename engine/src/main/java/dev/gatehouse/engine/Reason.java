@@ -1,0 +1,145 @@
+package dev.gatehouse.engine;
+
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+
+/** Why a decision came out as it did. */
+public sealed interface Reason {
+
+    /** A sentence for people. */
+    String explain();
+
+    /** A short machine-readable name: {@code GRANTED_BY}, {@code SCOPE_MISS}, ... */
+    String code();
+
+    /**
+     * Allowed: {@code assignment} gives {@code role}, whose grant {@code grant} (declared on
+     * {@code declaredBy}: the role itself or one it inherits from) covers the request.
+     */
+    record GrantedBy(String role, Assignment assignment, Grant grant, String declaredBy) implements Reason {
+        @Override
+        public String explain() {
+            String where = assignment.location() == null ? "tenant-wide" : "at " + assignment.location();
+            String via = declaredBy.equals(role) ? "" : " (inherited from " + declaredBy + ")";
+            return "role " + role + " held " + where + " grants " + grant + via;
+        }
+
+        @Override
+        public String code() {
+            return "GRANTED_BY";
+        }
+    }
+
+    /** No role the subject holds grants the permission at all. */
+    record NoMatchingGrant(String permission) implements Reason {
+        @Override
+        public String explain() {
+            return "no role held grants " + permission;
+        }
+
+        @Override
+        public String code() {
+            return "NO_MATCHING_GRANT";
+        }
+    }
+
+    /** The permission is not in the tenant's catalog. */
+    record UnknownPermission(String permission) implements Reason {
+        @Override
+        public String explain() {
+            return permission + " is not in this tenant's permission catalog";
+        }
+
+        @Override
+        public String code() {
+            return "UNKNOWN_PERMISSION";
+        }
+    }
+
+    /**
+     * The subject holds the permission, but no held scope reaches the resource: the closest miss,
+     * the widest scope held.
+     */
+    record ScopeMiss(String permission, Scope held, String role, String why) implements Reason {
+        @Override
+        public String explain() {
+            return "holds " + permission + " with scope " + held + " (role " + role + ") but " + why;
+        }
+
+        @Override
+        public String code() {
+            return "SCOPE_MISS";
+        }
+    }
+
+    /** A grant would reach the resource, but its condition did not hold or could not be evaluated. */
+    record ConditionFailed(String permission, String role, Condition condition, String why) implements Reason {
+        @Override
+        public String explain() {
+            return "role " + role + " grants " + permission + " only if " + condition.expression() + ": " + why;
+        }
+
+        @Override
+        public String code() {
+            return "CONDITION_FAILED";
+        }
+    }
+
+    /** Only assignments that are not in force at the request's time grant the permission. */
+    record OutsideValidity(String permission, Assignment assignment, Instant at) implements Reason {
+        @Override
+        public String explain() {
+            String window = (assignment.startsAt() == null ? "" : "from " + assignment.startsAt() + " ")
+                    + (assignment.expiresAt() == null ? "" : "until " + assignment.expiresAt());
+            return "role " + assignment.role() + " would grant " + permission + " but its assignment is valid only "
+                    + window.strip() + ", not at " + at;
+        }
+
+        @Override
+        public String code() {
+            return "OUTSIDE_VALIDITY";
+        }
+    }
+
+    /** The subject may do nothing: not active, locked, or temporarily locked out. */
+    record InactiveSubject(SubjectStatus status, @Nullable Instant lockedUntil) implements Reason {
+        @Override
+        public String explain() {
+            if (status == SubjectStatus.ACTIVE && lockedUntil != null) {
+                return "the account is temporarily locked until " + lockedUntil;
+            }
+            return "the account is " + status.name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        @Override
+        public String code() {
+            return "INACTIVE_SUBJECT";
+        }
+    }
+
+    /** The tenant is suspended: nobody in it may do anything. */
+    record InactiveTenant(String tenant) implements Reason {
+        @Override
+        public String explain() {
+            return "tenant " + tenant + " is not active";
+        }
+
+        @Override
+        public String code() {
+            return "INACTIVE_TENANT";
+        }
+    }
+
+    /** The subject's profile belongs to another tenant: nothing crosses tenants. */
+    record ForeignProfile(String tenant, String profileTenant) implements Reason {
+        @Override
+        public String explain() {
+            return "the subject belongs to tenant " + profileTenant + ", not to " + tenant;
+        }
+
+        @Override
+        public String code() {
+            return "FOREIGN_PROFILE";
+        }
+    }
+}

@@ -1,0 +1,326 @@
+package dev.gatehouse.engine;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything the engine knows about one tenant: its permission catalog, roles (flattened and
+ * compiled), locations and condition language. Immutable; a change to any of them builds a new
+ * policy, and profiles compiled against the old one are recompiled on their next check.
+ *
+ * <p>Implements docs/access-model.md, "Decision".
+ */
+public final class TenantPolicy {
+
+    private static final Pattern ROLE_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
+
+    private final String tenant;
+    private final boolean active;
+    private final PermissionCatalog catalog;
+    private final LocationTree locations;
+    private final Map<String, Role> roles;
+    private final Map<String, RoleTable> tables;
+    private final Map<String, List<RoleTable.HeldGrant>> flattened;
+    private final ConditionEvaluator conditions;
+
+    private TenantPolicy(Builder builder, Map<String, Role> roles, Map<String, RoleTable> tables,
+            Map<String, List<RoleTable.HeldGrant>> flattened) {
+        this.tenant = builder.tenant;
+        this.active = builder.active;
+        this.catalog = builder.catalog;
+        this.locations = builder.locations;
+        this.conditions = builder.conditions;
+        this.roles = roles;
+        this.tables = tables;
+        this.flattened = flattened;
+    }
+
+    public static Builder builder(String tenant, PermissionCatalog catalog) {
+        return new Builder(tenant, catalog);
+    }
+
+    public String tenant() {
+        return tenant;
+    }
+
+    public boolean active() {
+        return active;
+    }
+
+    public PermissionCatalog catalog() {
+        return catalog;
+    }
+
+    public LocationTree locations() {
+        return locations;
+    }
+
+    public List<Role> roles() {
+        return List.copyOf(roles.values());
+    }
+
+    public Optional<Role> role(String key) {
+        return Optional.ofNullable(roles.get(key));
+    }
+
+    /** Every grant {@code role} holds: its own, then its ancestors', each with the role declaring it. */
+    public List<Grant> flattenedGrants(String role) {
+        List<RoleTable.HeldGrant> held = flattened.get(role);
+        if (held == null) {
+            throw new IllegalArgumentException("unknown role " + role);
+        }
+        return held.stream().map(RoleTable.HeldGrant::grant).toList();
+    }
+
+    /** A new policy with the same roles and catalog for a changed tenant state or location tree. */
+    public Builder toBuilder() {
+        return new Builder(tenant, catalog).active(active).locations(locations).conditions(conditions)
+                .roles(roles.values());
+    }
+
+    /**
+     * Compiles a subject's assignments into an immutable profile for checks.
+     *
+     * @throws PolicyException when an assignment names a role or location this tenant does not have
+     */
+    public Profile compile(Subject subject) {
+        return Profile.compile(this, subject);
+    }
+
+    RoleTable table(String role) {
+        return tables.get(role);
+    }
+
+    ConditionEvaluator conditions() {
+        return conditions;
+    }
+
+    public Decision check(Profile profile, AccessRequest request) {
+        return check(profile, request.permission(), request.resource(), request.at(), request.context());
+    }
+
+    public Decision check(Profile profile, String permission, @Nullable Resource resource, Instant at) {
+        return check(profile, permission, resource, at, RequestContext.EMPTY);
+    }
+
+    /**
+     * Decides a request. Never returns null and never throws for non-null arguments; allocates
+     * nothing when a subject's unconditional grant allows (after its first use).
+     */
+    public Decision check(Profile profile, String permission, @Nullable Resource resource, Instant at,
+            RequestContext context) {
+        if (profile.policy() != this) {
+            if (!profile.policy().tenant.equals(tenant)) {
+                return Decision.deny(new Reason.ForeignProfile(tenant, profile.policy().tenant));
+            }
+            // Compiled against an older version of this tenant's policy: answer with the current one.
+            profile = compile(profile.subject());
+        }
+        if (!active) {
+            return Decision.deny(new Reason.InactiveTenant(tenant));
+        }
+        int id = catalog.idOf(permission);
+        if (id < 0) {
+            return Decision.deny(new Reason.UnknownPermission(permission));
+        }
+        return profile.check(id, permission, resource, at, context);
+    }
+
+    /**
+     * The permissions a subject holds at {@code at}, with the widest scope of each; at one location
+     * when {@code location} is given (then a location-scoped grant held elsewhere still reaches the
+     * subject's own and assigned resources there, and shows as {@link Scope#ASSIGNED}).
+     */
+    public List<EffectivePermission> effectivePermissions(Profile profile, Instant at, @Nullable String location) {
+        if (profile.policy() != this) {
+            if (!profile.policy().tenant.equals(tenant)) {
+                return List.of();
+            }
+            profile = compile(profile.subject());
+        }
+        if (!active || !profile.isActiveAt(at)) {
+            return List.of();
+        }
+        return profile.effectivePermissions(at, location);
+    }
+
+    /**
+     * Who among {@code population} may do {@code permission} at {@code location} (anywhere when
+     * null), each with the decision saying how. Subjects of other tenants are never listed.
+     */
+    public List<Permitted> whoCan(Iterable<Profile> population, String permission, @Nullable String location,
+            Instant at) {
+        Resource resource = location == null ? null : Resource.at(location);
+        List<Permitted> permitted = new ArrayList<>();
+        for (Profile profile : population) {
+            Decision decision = check(profile, permission, resource, at);
+            if (decision.allowed()) {
+                permitted.add(new Permitted(profile.subjectId(), decision));
+            }
+        }
+        return permitted;
+    }
+
+    /** Assembles and validates a policy; {@link #build()} names every problem at once. */
+    public static final class Builder {
+        private final String tenant;
+        private final PermissionCatalog catalog;
+        private final List<Role> roleList = new ArrayList<>();
+        private LocationTree locations = LocationTree.EMPTY;
+        private ConditionEvaluator conditions = ConditionEvaluator.NONE;
+        private boolean active = true;
+
+        private Builder(String tenant, PermissionCatalog catalog) {
+            this.tenant = Objects.requireNonNull(tenant, "tenant");
+            this.catalog = Objects.requireNonNull(catalog, "catalog");
+        }
+
+        public Builder roles(Collection<Role> roles) {
+            roleList.addAll(roles);
+            return this;
+        }
+
+        public Builder role(Role role) {
+            roleList.add(role);
+            return this;
+        }
+
+        public Builder locations(LocationTree tree) {
+            this.locations = Objects.requireNonNull(tree, "tree");
+            return this;
+        }
+
+        public Builder conditions(ConditionEvaluator evaluator) {
+            this.conditions = Objects.requireNonNull(evaluator, "evaluator");
+            return this;
+        }
+
+        public Builder active(boolean isActive) {
+            this.active = isActive;
+            return this;
+        }
+
+        /**
+         * @throws PolicyException naming every invalid role key, unknown parent, inheritance cycle
+         *     and unknown permission
+         */
+        public TenantPolicy build() {
+            List<PolicyException.Problem> problems = new ArrayList<>();
+            Map<String, Role> byKey = new LinkedHashMap<>();
+            for (Role role : roleList) {
+                String path = "roles[" + role.key() + "]";
+                if (!ROLE_KEY.matcher(role.key()).matches()) {
+                    problems.add(new PolicyException.Problem(path + ".key",
+                            "a role key is 1 to 64 letters, digits, _ or -, starting with a letter"));
+                } else if (byKey.putIfAbsent(role.key(), role) != null) {
+                    problems.add(new PolicyException.Problem(path + ".key", "role " + role.key() + " is defined twice"));
+                }
+            }
+            for (Role role : byKey.values()) {
+                String path = "roles[" + role.key() + "]";
+                for (String parent : role.inherits()) {
+                    if (!byKey.containsKey(parent)) {
+                        problems.add(new PolicyException.Problem(path + ".inherits", "unknown role " + parent));
+                    }
+                }
+                for (int i = 0; i < role.grants().size(); i++) {
+                    String permission = role.grants().get(i).permission();
+                    String grantPath = path + ".grants[" + i + "].permission";
+                    if (Permission.isWildcard(permission)) {
+                        continue;
+                    }
+                    if (!Permission.isValidKey(permission)) {
+                        problems.add(new PolicyException.Problem(grantPath,
+                                "'" + permission + "' is neither a permission key nor a wildcard (* or resource.*)"));
+                    } else if (!catalog.contains(permission)) {
+                        problems.add(new PolicyException.Problem(grantPath, "unknown permission " + permission));
+                    }
+                }
+            }
+            if (problems.isEmpty()) {
+                findCycle(byKey).ifPresent(cycle -> problems.add(new PolicyException.Problem(
+                        "roles[" + cycle.get(0) + "].inherits", "inheritance cycle: " + String.join(" → ", cycle))));
+            }
+            if (!problems.isEmpty()) {
+                throw new PolicyException(problems);
+            }
+
+            Map<String, List<RoleTable.HeldGrant>> flattened = new HashMap<>();
+            Map<String, RoleTable> tables = new HashMap<>();
+            for (Role role : byKey.values()) {
+                List<RoleTable.HeldGrant> held = flatten(role.key(), byKey, flattened);
+                tables.put(role.key(), RoleTable.compile(role, held, catalog));
+            }
+            return new TenantPolicy(this, java.util.Collections.unmodifiableMap(byKey), Map.copyOf(tables),
+                    Map.copyOf(flattened));
+        }
+
+        /** Own grants first, then each parent's flattened grants; a grant reached twice counts once. */
+        private static List<RoleTable.HeldGrant> flatten(String key, Map<String, Role> roles,
+                Map<String, List<RoleTable.HeldGrant>> done) {
+            List<RoleTable.HeldGrant> known = done.get(key);
+            if (known != null) {
+                return known;
+            }
+            Role role = roles.get(key);
+            Set<RoleTable.HeldGrant> held = new LinkedHashSet<>();
+            for (Grant grant : role.grants()) {
+                held.add(new RoleTable.HeldGrant(grant, key));
+            }
+            for (String parent : role.inherits()) {
+                held.addAll(flatten(parent, roles, done));
+            }
+            List<RoleTable.HeldGrant> result = List.copyOf(held);
+            done.put(key, result);
+            return result;
+        }
+
+        /** The first inheritance cycle found, as a path that ends where it starts. */
+        private static Optional<List<String>> findCycle(Map<String, Role> roles) {
+            Map<String, Integer> state = new HashMap<>(); // absent: unvisited, 1: on the path, 2: done
+            for (String start : roles.keySet()) {
+                List<String> path = new ArrayList<>();
+                Optional<List<String>> cycle = visit(start, roles, state, path);
+                if (cycle.isPresent()) {
+                    return cycle;
+                }
+            }
+            return Optional.empty();
+        }
+
+        private static Optional<List<String>> visit(String key, Map<String, Role> roles, Map<String, Integer> state,
+                List<String> path) {
+            Integer seen = state.get(key);
+            if (seen != null && seen == 2) {
+                return Optional.empty();
+            }
+            if (seen != null) {
+                List<String> cycle = new ArrayList<>(path.subList(path.indexOf(key), path.size()));
+                cycle.add(key);
+                return Optional.of(cycle);
+            }
+            state.put(key, 1);
+            path.add(key);
+            for (String parent : roles.get(key).inherits()) {
+                Optional<List<String>> cycle = visit(parent, roles, state, path);
+                if (cycle.isPresent()) {
+                    return cycle;
+                }
+            }
+            path.remove(path.size() - 1);
+            state.put(key, 2);
+            return Optional.empty();
+        }
+    }
+}
