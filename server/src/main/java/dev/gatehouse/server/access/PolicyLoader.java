@@ -1,0 +1,121 @@
+package dev.gatehouse.server.access;
+
+import dev.gatehouse.engine.Assignment;
+import dev.gatehouse.engine.AssignmentSource;
+import dev.gatehouse.engine.Condition;
+import dev.gatehouse.engine.Grant;
+import dev.gatehouse.engine.Location;
+import dev.gatehouse.engine.LocationTree;
+import dev.gatehouse.engine.Permission;
+import dev.gatehouse.engine.PermissionCatalog;
+import dev.gatehouse.engine.PermissionKind;
+import dev.gatehouse.engine.Role;
+import dev.gatehouse.engine.Scope;
+import dev.gatehouse.engine.Subject;
+import dev.gatehouse.engine.SubjectStatus;
+import dev.gatehouse.engine.TenantPolicy;
+import dev.gatehouse.server.shared.TenantId;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Reads a tenant's policy and a user's assignments from the database, for the engine. */
+@Repository
+class PolicyLoader {
+
+    private final JdbcClient jdbc;
+
+    PolicyLoader(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    Optional<TenantPolicy> policy(TenantId tenant) {
+        Optional<Boolean> active = jdbc.sql("select status = 'ACTIVE' from tenants where id = :tenant")
+                .param("tenant", tenant.value()).query(Boolean.class).optional();
+        if (active.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Permission> permissions = jdbc.sql("""
+                        select key, description, kind from permissions where tenant_id = :tenant order by key
+                        """)
+                .param("tenant", tenant.value())
+                .query((rs, n) -> new Permission(rs.getString("key"), rs.getString("description"),
+                        PermissionKind.valueOf(rs.getString("kind"))))
+                .list();
+        Map<String, List<String>> parents = new LinkedHashMap<>();
+        jdbc.sql("select role_key, parent_key from role_parents where tenant_id = :tenant order by role_key, position")
+                .param("tenant", tenant.value())
+                .query(rs -> {
+                    parents.computeIfAbsent(rs.getString("role_key"), k -> new ArrayList<>()).add(rs.getString("parent_key"));
+                });
+        Map<String, List<Grant>> grants = new LinkedHashMap<>();
+        jdbc.sql("""
+                        select role_key, permission, scope, condition from role_grants
+                        where tenant_id = :tenant order by role_key, position
+                        """)
+                .param("tenant", tenant.value())
+                .query(rs -> {
+                    String condition = rs.getString("condition");
+                    grants.computeIfAbsent(rs.getString("role_key"), k -> new ArrayList<>()).add(new Grant(
+                            rs.getString("permission"), Scope.valueOf(rs.getString("scope")),
+                            condition == null ? null : new Condition(condition)));
+                });
+        List<Role> roles = jdbc.sql("select key, name, description from roles where tenant_id = :tenant order by key")
+                .param("tenant", tenant.value())
+                .query((rs, n) -> {
+                    String key = rs.getString("key");
+                    return new Role(key, rs.getString("name"), rs.getString("description"),
+                            parents.getOrDefault(key, List.of()), grants.getOrDefault(key, List.of()));
+                })
+                .list();
+        List<Location> locations = jdbc.sql("select id, parent_id from locations where tenant_id = :tenant")
+                .param("tenant", tenant.value())
+                .query((rs, n) -> new Location(rs.getString("id"), rs.getString("parent_id")))
+                .list();
+        return Optional.of(TenantPolicy.builder(tenant.toString(), PermissionCatalog.of(permissions))
+                .roles(roles)
+                .locations(LocationTree.of(locations))
+                .active(active.get())
+                .build());
+    }
+
+    Optional<Subject> subject(TenantId tenant, UUID user) {
+        Optional<Subject> bare = jdbc.sql("select status, locked_until from users where tenant_id = :tenant and id = :user")
+                .param("tenant", tenant.value())
+                .param("user", user)
+                .query((rs, n) -> new Subject(user.toString(), SubjectStatus.valueOf(rs.getString("status")),
+                        instant(rs.getObject("locked_until", OffsetDateTime.class)), List.of()))
+                .optional();
+        if (bare.isEmpty()) {
+            return bare;
+        }
+        List<Assignment> assignments = jdbc.sql("""
+                        select id, role_key, location_id, starts_at, expires_at, source
+                        from assignments where tenant_id = :tenant and user_id = :user order by created_at, id
+                        """)
+                .param("tenant", tenant.value())
+                .param("user", user)
+                .query((rs, n) -> new Assignment(rs.getString("id"), rs.getString("role_key"), rs.getString("location_id"),
+                        instant(rs.getObject("starts_at", OffsetDateTime.class)),
+                        instant(rs.getObject("expires_at", OffsetDateTime.class)),
+                        sourceOf(rs.getString("source"))))
+                .list();
+        return Optional.of(bare.get().withAssignments(assignments));
+    }
+
+    private static AssignmentSource sourceOf(String source) {
+        // SYSTEM marks assignments made by the server itself (the platform operator's): DIRECT to the engine.
+        return source.equals("SYSTEM") ? AssignmentSource.DIRECT : AssignmentSource.valueOf(source);
+    }
+
+    private static Instant instant(OffsetDateTime time) {
+        return time == null ? null : time.toInstant();
+    }
+}

@@ -1,0 +1,61 @@
+package dev.gatehouse.server.authentication;
+
+import java.io.IOException;
+import java.time.Clock;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The API's filter chain: bearer tokens only, no cookies, so no CSRF; every endpoint but sign-in,
+ * health and the API description needs a signed-in caller. What a caller may do is the engine's
+ * decision, made in the feature services.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http, Sessions sessions, Clock clock) throws Exception {
+        return http
+                .securityMatcher("/api/**", "/actuator/**", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html")
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .httpBasic(basic -> basic.disable())
+                .formLogin(form -> form.disable())
+                .logout(logout -> logout.disable())
+                .requestCache(cache -> cache.disable())
+                .addFilterBefore(new BearerTokenFilter(sessions, clock), AnonymousAuthenticationFilter.class)
+                .authorizeHttpRequests(auth -> auth
+                        .requestMatchers("/api/v1/auth/login", "/api/v1/auth/mfa", "/api/v1/auth/tokens/accept").permitAll()
+                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus").permitAll()
+                        .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").permitAll()
+                        .anyRequest().authenticated())
+                .exceptionHandling(errors -> errors
+                        .authenticationEntryPoint((request, response, e) -> write(response, HttpStatus.UNAUTHORIZED,
+                                "Unauthorized", "sign in first: send Authorization: Bearer <token> from /api/v1/auth/login",
+                                request.getRequestURI()))
+                        .accessDeniedHandler((request, response, e) -> write(response, HttpStatus.FORBIDDEN, "Forbidden",
+                                "not allowed", request.getRequestURI())))
+                .headers(headers -> headers.cacheControl(cache -> {}))
+                .build();
+    }
+
+    private void write(jakarta.servlet.http.HttpServletResponse response, HttpStatus status, String title, String detail,
+            String uri) throws IOException {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle(title);
+        problem.setType(java.net.URI.create("https://gatehouse.dev/problems/" + status.value()));
+        problem.setInstance(java.net.URI.create(uri));
+        response.setStatus(status.value());
+        response.setContentType("application/problem+json");
+        response.getWriter().write(json.writeValueAsString(problem));
+    }
+}

@@ -1,0 +1,94 @@
+package dev.gatehouse.server.tenancy;
+
+import dev.gatehouse.engine.packs.RolePack;
+import dev.gatehouse.engine.packs.RolePacks;
+import dev.gatehouse.server.access.AccessChanges;
+import dev.gatehouse.server.access.Assignments;
+import dev.gatehouse.server.access.RoleStore;
+import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.users.UserStore;
+import dev.gatehouse.server.users.UserTokens;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Creates tenants from a role pack, with their first admin. */
+@Service
+public class TenantService {
+
+    /** The first admin of a new tenant; without a password they get an invitation link. */
+    public record FirstAdmin(String username, @Nullable String email, String firstName, String lastName,
+            @Nullable String passwordHash) {}
+
+    public record Created(Tenant tenant, UUID adminId, @Nullable String invitationUrl) {}
+
+    private final Tenants tenants;
+    private final RoleStore roles;
+    private final UserStore users;
+    private final Assignments assignments;
+    private final UserTokens tokens;
+    private final AuditLog audit;
+    private final AccessChanges changes;
+    private final Clock clock;
+
+    TenantService(Tenants tenants, RoleStore roles, UserStore users, Assignments assignments, UserTokens tokens,
+            AuditLog audit, AccessChanges changes, Clock clock) {
+        this.tenants = tenants;
+        this.roles = roles;
+        this.users = users;
+        this.assignments = assignments;
+        this.tokens = tokens;
+        this.audit = audit;
+        this.changes = changes;
+        this.clock = clock;
+    }
+
+    /**
+     * Creates a tenant: the pack's catalog and roles, the default settings, and the first admin
+     * holding the pack's admin role tenant-wide. One transaction: all of it or nothing.
+     */
+    @Transactional
+    public Created create(String slug, String name, RolePack pack, @Nullable Tenant parent, FirstAdmin admin,
+            AuditLog.Actor actor) {
+        if (tenants.slugTaken(slug)) {
+            throw ApiException.conflict("a tenant with slug " + slug + " already exists");
+        }
+        TenantId id = new TenantId(UUID.randomUUID());
+        tenants.insert(id, slug, name, pack.name(), parent == null ? null : parent.id(), TenantSettings.DEFAULTS);
+        roles.install(id, pack);
+        boolean invite = admin.passwordHash() == null;
+        UUID adminId = users.insert(id, new UserStore.NewUser(admin.username(), admin.firstName(), admin.lastName(),
+                admin.email(), null, "HUMAN", invite ? "INVITED" : "ACTIVE", admin.passwordHash(),
+                // seed 001: a password set by someone else is changed at first sign-in.
+                invite ? List.of() : List.of("CHANGE_PASSWORD")));
+        assignments.insert(id, adminId, pack.adminRole(), null, null, null, invite ? "INVITE" : "DIRECT", null);
+        String invitationUrl = invite
+                ? tokens.issue(id, adminId, UserTokens.Purpose.INVITATION, Duration.ofHours(48), clock.instant())
+                : null;
+        Tenant tenant = tenants.find(id).orElseThrow();
+        audit.record(id, "TENANT_CREATED", actor, new AuditLog.Target("tenant", id.toString(), slug), null, null,
+                Map.of("pack", pack.name(), "name", name));
+        audit.record(id, "USER_CREATED", actor, new AuditLog.Target("user", adminId.toString(), admin.username()), null,
+                null, Map.of("roles", List.of(pack.adminRole()), "invited", invite));
+        audit.record(id, "ROLE_ASSIGNED", actor, new AuditLog.Target("user", adminId.toString(), admin.username()), null,
+                null, Map.of("role", pack.adminRole()));
+        if (invite) {
+            audit.record(id, "INVITATION_SENT", actor, new AuditLog.Target("user", adminId.toString(), admin.username()),
+                    null, null, Map.of());
+        }
+        changes.policyChanged(id);
+        return new Created(tenant, adminId, invitationUrl);
+    }
+
+    static List<String> packNames() {
+        return new ArrayList<>(RolePacks.BUILT_IN);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.gatehouse.server.tenancy;
+
+/**
+ * The defaults a new tenant starts with (docs/api.md, settings). They follow OWASP ASVS 5.0 and
+ * NIST SP 800-63B rev 4 where a seed's rule is weaker (docs/product.md); enforcement of the
+ * security settings is its own issue.
+ */
+final class TenantSettings {
+
+    private TenantSettings() {}
+
+    static final String DEFAULTS = """
+            {
+              "passwordPolicy": {"minLength": 15, "requireUpper": false, "requireLower": false, "requireDigit": false,
+                                 "requireSymbol": false, "historyCount": 0, "maxAgeDays": null, "blockCommon": true},
+              "lockoutPolicy": {"maxFailures": 5, "lockMinutes": 15},
+              "sessionPolicy": {"idleMinutes": 30, "maxHours": 12, "maxConcurrent": null},
+              "mfaPolicy": {"required": "OFF", "methods": ["TOTP"]},
+              "singleRolePerUser": false,
+              "emailDomains": [],
+              "ipAllowlist": []
+            }
+            """;
+}

@@ -1,0 +1,86 @@
+package dev.gatehouse.server.tenancy;
+
+import dev.gatehouse.server.shared.TenantId;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The tenants table. */
+@Repository
+public class Tenants {
+
+    private static final String COLUMNS = "id, slug, name, pack, parent_id, status, created_at";
+
+    private final JdbcClient jdbc;
+
+    Tenants(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** By slug or id, as {@code {tenant}} in a path may be either (docs/api.md). */
+    public Optional<Tenant> find(String slugOrId) {
+        UUID id = parseUuid(slugOrId);
+        return jdbc.sql("select " + COLUMNS + " from tenants where slug = :slug or id = :id")
+                .param("slug", slugOrId).param("id", id)
+                .query((rs, n) -> tenant(rs)).optional();
+    }
+
+    public Optional<Tenant> find(TenantId id) {
+        return jdbc.sql("select " + COLUMNS + " from tenants where id = :id").param("id", id.value())
+                .query((rs, n) -> tenant(rs)).optional();
+    }
+
+    List<Tenant> page(int page, int size) {
+        return jdbc.sql("select " + COLUMNS + " from tenants where slug <> 'platform' order by slug limit :size offset :offset")
+                .param("size", size).param("offset", (long) page * size)
+                .query((rs, n) -> tenant(rs)).list();
+    }
+
+    long count() {
+        return jdbc.sql("select count(*) from tenants where slug <> 'platform'").query(Long.class).single();
+    }
+
+    boolean slugTaken(String slug) {
+        return jdbc.sql("select exists (select 1 from tenants where slug = :slug)").param("slug", slug)
+                .query(Boolean.class).single();
+    }
+
+    void insert(TenantId id, String slug, String name, String pack, @Nullable TenantId parent, String settingsJson) {
+        jdbc.sql("""
+                        insert into tenants (id, slug, name, pack, parent_id, settings)
+                        values (:id, :slug, :name, :pack, :parent, cast(:settings as jsonb))
+                        """)
+                .param("id", id.value()).param("slug", slug).param("name", name).param("pack", pack)
+                .param("parent", parent == null ? null : parent.value()).param("settings", settingsJson)
+                .update();
+    }
+
+    public String settingsJson(TenantId id) {
+        return jdbc.sql("select settings::text from tenants where id = :id").param("id", id.value())
+                .query(String.class).single();
+    }
+
+    void updateSettings(TenantId id, String settingsJson) {
+        jdbc.sql("update tenants set settings = cast(:settings as jsonb) where id = :id")
+                .param("settings", settingsJson).param("id", id.value()).update();
+    }
+
+    private static Tenant tenant(java.sql.ResultSet rs) throws java.sql.SQLException {
+        UUID parent = rs.getObject("parent_id", UUID.class);
+        return new Tenant(new TenantId(rs.getObject("id", UUID.class)), rs.getString("slug"), rs.getString("name"),
+                rs.getString("pack"), parent == null ? null : new TenantId(parent), rs.getString("status"),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant());
+    }
+
+    private static @Nullable UUID parseUuid(String text) {
+        try {
+            return text.length() == 36 ? UUID.fromString(text) : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}
