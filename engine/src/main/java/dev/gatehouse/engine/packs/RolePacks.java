@@ -99,7 +99,7 @@ public final class RolePacks {
 
             List<Feature> features = new ArrayList<>();
             List<Permission> permissions = new ArrayList<>();
-            JsonNode featureNodes = array(root, "features");
+            JsonNode featureNodes = array(root, "features", "features");
             for (int i = 0; i < featureNodes.size(); i++) {
                 JsonNode node = featureNodes.get(i);
                 String path = "features[" + i + "]";
@@ -107,7 +107,7 @@ public final class RolePacks {
                 String key = text(node, "key", path + ".key", true);
                 String label = text(node, "label", path + ".label", true);
                 List<String> actions = new ArrayList<>();
-                JsonNode actionNodes = array(node, "actions");
+                JsonNode actionNodes = array(node, "actions", path + ".actions");
                 JsonNode descriptions = node.path("descriptions");
                 for (int a = 0; a < actionNodes.size(); a++) {
                     String action = actionNodes.get(a).asString("");
@@ -116,9 +116,14 @@ public final class RolePacks {
                     permissions.add(Permission.of(key + "." + action,
                             described.isEmpty() ? capitalise(action) + " " + label.toLowerCase(Locale.ROOT) : described));
                 }
+                descriptions.propertyNames().forEach(described -> {
+                    if (!actions.contains(described)) {
+                        problems.add(new Problem(path + ".descriptions." + described, "describes no action of this feature"));
+                    }
+                });
                 features.add(new Feature(key, label, actions));
             }
-            JsonNode permissionNodes = array(root, "permissions");
+            JsonNode permissionNodes = array(root, "permissions", "permissions");
             for (int i = 0; i < permissionNodes.size(); i++) {
                 JsonNode node = permissionNodes.get(i);
                 String path = "permissions[" + i + "]";
@@ -128,18 +133,18 @@ public final class RolePacks {
             }
 
             List<Role> roles = new ArrayList<>();
-            JsonNode roleNodes = array(root, "roles");
+            JsonNode roleNodes = array(root, "roles", "roles");
             for (int i = 0; i < roleNodes.size(); i++) {
                 JsonNode node = roleNodes.get(i);
                 String path = "roles[" + i + "]";
                 allowOnly(node, path, Set.of("key", "name", "description", "inherits", "grants"));
                 String key = text(node, "key", path + ".key", true);
                 List<String> inherits = new ArrayList<>();
-                for (JsonNode parent : array(node, "inherits")) {
+                for (JsonNode parent : array(node, "inherits", path + ".inherits")) {
                     inherits.add(parent.asString(""));
                 }
                 List<Grant> grants = new ArrayList<>();
-                JsonNode grantNodes = array(node, "grants");
+                JsonNode grantNodes = array(node, "grants", path + ".grants");
                 for (int g = 0; g < grantNodes.size(); g++) {
                     grants.add(grant(grantNodes.get(g), path + ".grants[" + g + "]"));
                 }
@@ -202,13 +207,13 @@ public final class RolePacks {
             return value.asString();
         }
 
-        private JsonNode array(JsonNode node, String field) {
+        private JsonNode array(JsonNode node, String field, String path) {
             JsonNode value = node.get(field);
             if (value == null || value.isNull()) {
                 return JSON.createArrayNode();
             }
             if (!value.isArray()) {
-                problems.add(new Problem(field, "must be an array"));
+                problems.add(new Problem(path, "must be an array"));
                 return JSON.createArrayNode();
             }
             return value;
