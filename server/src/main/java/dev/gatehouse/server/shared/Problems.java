@@ -21,6 +21,9 @@ import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.validation.method.ParameterErrors;
+import org.springframework.validation.method.ParameterValidationResult;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DatabindException;
@@ -44,6 +47,23 @@ public class Problems {
         List<FieldError> errors = e.getBindingResult().getFieldErrors().stream()
                 .map(f -> new FieldError(f.getField(), f.getDefaultMessage() == null ? "is invalid" : f.getDefaultMessage()))
                 .toList();
+        return badRequest(errors, request);
+    }
+
+    /** Spring MVC's own validation of method parameters (@Min on a query parameter, @Valid bodies). */
+    @ExceptionHandler(HandlerMethodValidationException.class)
+    ResponseEntity<ProblemDetail> methodValidation(HandlerMethodValidationException e, HttpServletRequest request) {
+        List<FieldError> errors = new ArrayList<>();
+        for (ParameterValidationResult result : e.getParameterValidationResults()) {
+            if (result instanceof ParameterErrors parameterErrors) {
+                parameterErrors.getFieldErrors().forEach(f -> errors.add(new FieldError(f.getField(),
+                        f.getDefaultMessage() == null ? "is invalid" : f.getDefaultMessage())));
+            } else {
+                String name = result.getMethodParameter().getParameterName();
+                result.getResolvableErrors().forEach(error -> errors.add(new FieldError(name == null ? "parameter" : name,
+                        error.getDefaultMessage() == null ? "is invalid" : error.getDefaultMessage())));
+            }
+        }
         return badRequest(errors, request);
     }
 

@@ -1,0 +1,59 @@
+package dev.gatehouse.server.testing;
+
+import dev.gatehouse.server.GatehouseApplication;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.core.env.Environment;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of every *IT: the whole application on a random port over the suite's database (embedded,
+ * or the external server with -Pexternal-db). One context is shared by all ITs; each test makes
+ * its own tenant, so tests never see each other's data.
+ */
+@SpringBootTest(classes = GatehouseApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class IntegrationTest {
+
+    public static final String OPERATOR = "operator";
+    public static final String OPERATOR_PASSWORD = "operator-password-for-tests-only";
+
+    @Autowired
+    protected Environment environment;
+
+    protected ApiClient api;
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        String external = TestDatabase.externalUrl();
+        if (external != null) {
+            registry.add("gatehouse.db.url", () -> external);
+            registry.add("gatehouse.db.user", TestDatabase::user);
+            registry.add("gatehouse.db.password", TestDatabase::password);
+        } else {
+            registry.add("gatehouse.data-dir", () -> TestDatabase.dataDirectory().toString());
+        }
+        registry.add("gatehouse.admin.username", () -> OPERATOR);
+        registry.add("gatehouse.admin.password", () -> OPERATOR_PASSWORD);
+    }
+
+    @BeforeEach
+    void client() {
+        api = new ApiClient(port());
+    }
+
+    protected int port() {
+        return Integer.parseInt(environment.getProperty("local.server.port"));
+    }
+
+    protected String operatorToken() {
+        return api.login("platform", OPERATOR, OPERATOR_PASSWORD);
+    }
+
+    /** A slug no other test uses. */
+    protected static String uniqueSlug(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}
