@@ -2,10 +2,11 @@ package dev.gatehouse.server.authentication;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
@@ -50,10 +51,12 @@ class SecurityConfiguration {
 
     private void write(jakarta.servlet.http.HttpServletResponse response, HttpStatus status, String title, String detail,
             String uri) throws IOException {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setTitle(title);
-        problem.setType(java.net.URI.create("https://gatehouse.dev/problems/" + status.value()));
-        problem.setInstance(java.net.URI.create(uri));
+        Map<String, Object> problem = new LinkedHashMap<>();
+        problem.put("type", "https://gatehouse.dev/problems/" + status.value());
+        problem.put("title", title);
+        problem.put("status", status.value());
+        problem.put("detail", detail);
+        problem.put("instance", uri);
         response.setStatus(status.value());
         response.setContentType("application/problem+json");
         response.getWriter().write(json.writeValueAsString(problem));
