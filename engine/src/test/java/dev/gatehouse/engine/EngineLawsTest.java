@@ -1,0 +1,338 @@
+package dev.gatehouse.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.gatehouse.engine.RandomTenants.Tenant;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Laws that hold for every tenant, not just the ones we thought of: each is checked on a few
+ * thousand random tenants (catalogs with wildcard grants, role DAGs, location forests), subjects and
+ * requests. Every failure names its seed; rerun one case with {@code -Dlaws.seed=<seed>}.
+ */
+class EngineLawsTest {
+
+    private static final int CASES = 3_000;
+    private static final int REQUESTS_PER_CASE = 8;
+
+    /** One random case: a tenant, its policy, and a subject compiled against it. */
+    private record Case(long seed, RandomTenants random, Tenant tenant, TenantPolicy policy, Subject subject,
+            Profile profile) {
+
+        Decision check(AccessRequest request) {
+            return policy.check(profile, request);
+        }
+
+        String describe() {
+            return "seed " + seed + " (rerun with -Dlaws.seed=" + seed + "): " + subject + "\n  roles " + tenant.roles()
+                    + "\n  locations " + tenant.locations().locations() + ", tenant active: " + tenant.active()
+                    + ", conditions: " + (tenant.conditions() == ConditionEvaluator.NONE ? "none" : "scripted");
+        }
+    }
+
+    /**
+     * Runs {@code law} on {@link #CASES} cases seeded from {@code base}, or only on the seed given
+     * by {@code -Dlaws.seed}: the law prepares what it needs once per case, then checks each request.
+     */
+    private static void forEachCase(long base, Function<Case, Consumer<AccessRequest>> law) {
+        String only = System.getProperty("laws.seed");
+        List<Long> seeds = new ArrayList<>();
+        if (only != null && !only.isBlank()) {
+            seeds.add(Long.parseLong(only.strip()));
+        } else {
+            for (long i = 0; i < CASES; i++) {
+                seeds.add(base + i);
+            }
+        }
+        for (long seed : seeds) {
+            RandomTenants random = new RandomTenants(seed);
+            Tenant tenant = random.tenant("tenant");
+            TenantPolicy policy = tenant.policy();
+            Subject subject = random.subject(tenant, "s1");
+            List<AccessRequest> requests = new ArrayList<>();
+            for (int i = 0; i < REQUESTS_PER_CASE; i++) {
+                requests.add(random.request(tenant, subject.id()));
+            }
+            Case c = new Case(seed, random, tenant, policy, subject, policy.compile(subject));
+            Consumer<AccessRequest> checks;
+            try {
+                checks = law.apply(c);
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError(c.describe() + "\n" + e.getMessage(), e);
+            }
+            for (AccessRequest request : requests) {
+                try {
+                    checks.accept(request);
+                } catch (AssertionError | RuntimeException e) {
+                    throw new AssertionError(c.describe() + "\n  asked " + request + "\n" + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    // (a) Roles have no deny rules (access-model "Decision" step 5): more can never be less.
+    @Test
+    void addingAGrantOrAnAssignmentNeverTurnsAnAllowIntoADeny() {
+        forEachCase(1_000_000L, c -> {
+            Role role = c.random().pick(c.tenant().roles());
+            List<Grant> grants = new ArrayList<>(role.grants());
+            grants.add(c.random().grant(c.tenant().catalog()));
+            TenantPolicy granted = c.tenant().withRole(
+                    new Role(role.key(), role.name(), role.description(), role.inherits(), grants)).policy();
+            Profile withGrant = granted.compile(c.subject());
+            List<Assignment> assignments = new ArrayList<>(c.subject().assignments());
+            assignments.add(c.random().assignment(c.tenant(), "added"));
+            Profile withAssignment = c.policy().compile(c.subject().withAssignments(assignments));
+
+            return request -> {
+                if (c.check(request).allowed()) {
+                    assertThat(granted.check(withGrant, request).allowed())
+                            .as("after adding %s to %s", grants.getLast(), role.key()).isTrue();
+                    assertThat(c.policy().check(withAssignment, request).allowed())
+                            .as("after adding %s", assignments.getLast()).isTrue();
+                }
+            };
+        });
+    }
+
+    // (b) access-model "Scopes": a grant of a wider scope implies the narrower ones.
+    @Test
+    void widerScopeAllowsEverythingANarrowerOneDoes() {
+        forEachCase(2_000_000L, c -> {
+            List<Role> withNarrowGrants = c.tenant().roles().stream()
+                    .filter(r -> r.grants().stream().anyMatch(g -> g.scope() != Scope.TENANT)).toList();
+            if (withNarrowGrants.isEmpty()) {
+                return request -> {};
+            }
+            Random random = c.random().random();
+            Role role = c.random().pick(withNarrowGrants);
+            List<Grant> grants = new ArrayList<>(role.grants());
+            int index;
+            do {
+                index = random.nextInt(grants.size());
+            } while (grants.get(index).scope() == Scope.TENANT);
+            Grant narrow = grants.get(index);
+            Scope wider = Scope.values()[narrow.scope().ordinal() + 1
+                    + random.nextInt(Scope.TENANT.ordinal() - narrow.scope().ordinal())];
+            grants.set(index, new Grant(narrow.permission(), wider, narrow.condition()));
+            TenantPolicy widened = c.tenant().withRole(
+                    new Role(role.key(), role.name(), role.description(), role.inherits(), grants)).policy();
+            Profile profile = widened.compile(c.subject());
+
+            return request -> {
+                if (c.check(request).allowed()) {
+                    assertThat(widened.check(profile, request).allowed())
+                            .as("after widening %s of %s to %s", narrow, role.key(), wider).isTrue();
+                }
+            };
+        });
+    }
+
+    // (c) access-model "Tenant": nothing crosses tenants, even when every id is the same.
+    @Test
+    void nothingCrossesTenantsEvenWithIdenticalIds() {
+        forEachCase(3_000_000L, c -> {
+            TenantPolicy ours = c.tenant().named("ours").policy();
+            TenantPolicy theirs = c.tenant().named("theirs").policy();
+            Profile ourProfile = ours.compile(c.subject());
+            Profile theirProfile = theirs.compile(c.subject());
+
+            return request -> {
+                assertThat(theirs.check(ourProfile, request).reason())
+                        .isEqualTo(new Reason.ForeignProfile("theirs", "ours"));
+                assertThat(ours.check(theirProfile, request).reason())
+                        .isEqualTo(new Reason.ForeignProfile("ours", "theirs"));
+                assertThat(theirs.effectivePermissions(ourProfile, request.at(), null)).isEmpty();
+                assertThat(theirs.whoCan(List.of(ourProfile), request.permission(), null, request.at())).isEmpty();
+            };
+        });
+    }
+
+    // (d) access-model "Decision" step 2: only assignments valid now count.
+    @Test
+    void anAssignmentOutsideItsWindowNeverAllows() {
+        forEachCase(4_000_000L, c -> request -> {
+            Decision decision = c.check(request);
+            List<Assignment> inForce = new ArrayList<>();
+            List<Assignment> outOfForce = new ArrayList<>();
+            for (Assignment assignment : c.subject().assignments()) {
+                (assignment.validAt(request.at()) ? inForce : outOfForce).add(assignment);
+            }
+
+            if (decision.reason() instanceof Reason.GrantedBy granted) {
+                assertThat(granted.assignment().validAt(request.at())).as("%s is in force", granted.assignment())
+                        .isTrue();
+            }
+            Decision withoutThem = c.policy().check(c.policy().compile(c.subject().withAssignments(inForce)), request);
+            assertThat(withoutThem.allowed()).as("without %s: %s", outOfForce, withoutThem.explain())
+                    .isEqualTo(decision.allowed());
+            if (decision.allowed()) {
+                assertThat(withoutThem.reason()).isEqualTo(decision.reason());
+            }
+            Decision onlyThem = c.policy().check(c.policy().compile(c.subject().withAssignments(outOfForce)), request);
+            assertThat(onlyThem.allowed()).as("only %s: %s", outOfForce, onlyThem.explain()).isFalse();
+        });
+    }
+
+    // (e) access-model "Role": a role holds the union of its parents' grants plus its own.
+    @Test
+    void inheritanceIsTheUnionOfTheFlattenedGrants() {
+        forEachCase(5_000_000L, c -> {
+            List<Role> inheriting = c.tenant().roles().stream().filter(r -> !r.inherits().isEmpty()).toList();
+            Role role = c.random().pick(inheriting.isEmpty() ? c.tenant().roles() : inheriting);
+            TenantPolicy flat = c.tenant().withRole(new Role(role.key(), role.name(), role.description(), List.of(),
+                    c.policy().flattenedGrants(role.key()))).policy();
+            Profile profile = flat.compile(c.subject());
+
+            return request -> {
+                Decision inherited = c.check(request);
+                Decision flattened = flat.check(profile, request);
+
+                assertThat(flattened.allowed()).as("%s flattened: %s, inherited: %s", role.key(), flattened.explain(),
+                        inherited.explain()).isEqualTo(inherited.allowed());
+                assertThat(ignoringDeclarer(flattened.reason())).isEqualTo(ignoringDeclarer(inherited.reason()));
+            };
+        });
+    }
+
+    /** The same reason, except that a grant's declaring role is the role itself after flattening. */
+    private static Reason ignoringDeclarer(Reason reason) {
+        return reason instanceof Reason.GrantedBy granted
+                ? new Reason.GrantedBy(granted.role(), granted.assignment(), granted.grant(), granted.role())
+                : reason;
+    }
+
+    // (f) A decision is a value with a reason (docs/style.md rule 3) that names what allowed it.
+    @Test
+    void anAllowIsExactlyAGrantInForceThatCoversThePermission() {
+        forEachCase(6_000_000L, c -> request -> {
+            Decision decision = c.check(request);
+
+            assertThat(decision.allowed()).isEqualTo(decision.reason() instanceof Reason.GrantedBy);
+            if (decision.reason() instanceof Reason.GrantedBy granted) {
+                assertThat(c.subject().assignments()).contains(granted.assignment());
+                assertThat(granted.assignment().validAt(request.at())).isTrue();
+                assertThat(granted.role()).isEqualTo(granted.assignment().role());
+                assertThat(Permission.patternCovers(granted.grant().permission(), request.permission()))
+                        .as("%s covers %s", granted.grant(), request.permission()).isTrue();
+                assertThat(c.policy().flattenedGrants(granted.role())).contains(granted.grant());
+                assertThat(c.tenant().role(granted.declaredBy()).grants()).contains(granted.grant());
+                assertThat(ancestorsOf(c.tenant(), granted.role())).contains(granted.declaredBy());
+                assertThat(reaches(c, granted.grant().scope(), granted.assignment(), request.resource()))
+                        .as("%s reaches %s", granted.grant(), request.resource()).isTrue();
+            }
+        });
+    }
+
+    // The laws above compare the engine with itself; this one compares it with the access model read
+    // literally: step 1, then steps 2 to 5 as nested loops over assignments and flattened grants.
+    @Test
+    void decidesLikeTheAccessModelReadLiterally() {
+        forEachCase(7_000_000L, c -> request -> {
+            Decision decision = c.check(request);
+
+            assertThat(decision.allowed()).as(decision.explain()).isEqualTo(literally(c, request));
+        });
+    }
+
+    private static boolean literally(Case c, AccessRequest request) {
+        Subject subject = c.subject();
+        Instant at = request.at();
+        boolean subjectActive = subject.status() == SubjectStatus.ACTIVE
+                && (subject.lockedUntil() == null || !at.isBefore(subject.lockedUntil()));
+        if (!c.tenant().active() || !subjectActive || !c.tenant().catalog().contains(request.permission())) {
+            return false;
+        }
+        for (Assignment assignment : subject.assignments()) {
+            if (!assignment.validAt(at)) {
+                continue;
+            }
+            for (Grant grant : c.policy().flattenedGrants(assignment.role())) {
+                if (Permission.patternCovers(grant.permission(), request.permission())
+                        && reaches(c, grant.scope(), assignment, request.resource())
+                        && (grant.condition() == null || c.tenant().conditions().evaluate(grant.condition(),
+                                subject.id(), request.resource(), at, request.context())
+                                instanceof ConditionEvaluator.Outcome.Holds)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The scope table of access-model "Scopes"; no resource asks "anywhere?", which any scope answers. */
+    private static boolean reaches(Case c, Scope scope, Assignment assignment, @Nullable Resource resource) {
+        if (resource == null) {
+            return true;
+        }
+        String subject = c.subject().id();
+        boolean owns = subject.equals(resource.owner());
+        boolean assigned = owns || resource.assignees().contains(subject);
+        boolean located = assignment.isTenantWide() || (resource.location() != null
+                && c.tenant().locations().isWithin(resource.location(), assignment.location()));
+        return switch (scope) {
+            case TENANT -> true;
+            case LOCATION -> located || assigned;
+            case ASSIGNED -> assigned;
+            case OWN -> owns;
+        };
+    }
+
+    private static Set<String> ancestorsOf(Tenant tenant, String role) {
+        Set<String> found = new HashSet<>();
+        List<String> pending = new ArrayList<>(List.of(role));
+        while (!pending.isEmpty()) {
+            String next = pending.removeLast();
+            if (found.add(next)) {
+                pending.addAll(tenant.role(next).inherits());
+            }
+        }
+        return found;
+    }
+
+    // (g) TenantPolicy.check: never null, never throws for well-formed requests; nor do the queries
+    // built on it, for stale and foreign profiles and unknown locations alike.
+    @Test
+    void theEngineNeverThrowsAndNeverAnswersNull() {
+        forEachCase(8_000_000L, c -> {
+            Role edited = c.random().pick(c.tenant().roles());
+            TenantPolicy current = c.tenant().withRole(new Role(edited.key(), edited.name(), edited.description(),
+                    edited.inherits(), List.of(c.random().grant(c.tenant().catalog())))).policy();
+            Profile foreign = c.tenant().named("elsewhere").policy().compile(c.subject());
+            List<Profile> population = List.of(c.profile(), foreign,
+                    c.policy().compile(c.random().subject(c.tenant(), "s2")));
+
+            return request -> {
+                String location = c.random().site(c.tenant());
+                for (TenantPolicy policy : List.of(c.policy(), current)) {
+                    for (Profile profile : population) {
+                        try {
+                            assertThat(policy.check(profile, request)).isNotNull();
+                            Decision decision = policy.check(profile, request.permission(), request.resource(),
+                                    request.at());
+                            assertThat(decision).isNotNull();
+                            assertThat(decision.reason()).isNotNull();
+                            assertThat(decision.explain()).isNotBlank();
+                            assertThat(policy.effectivePermissions(profile, request.at(), location)).isNotNull();
+                            assertThat(policy.effectivePermissions(profile, request.at(), null)).isNotNull();
+                        } catch (RuntimeException e) {
+                            fail("threw for " + profile.subject() + " at " + location, e);
+                        }
+                    }
+                    assertThat(policy.whoCan(population, request.permission(), location, request.at())).isNotNull();
+                    assertThat(policy.whoCan(population, request.permission(), null, request.at())).isNotNull();
+                }
+            };
+        });
+    }
+}
