@@ -1,12 +1,15 @@
 package dev.gatehouse.engine;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /** Evaluates grant conditions against a request. Implementations must not throw. */
 @FunctionalInterface
 public interface ConditionEvaluator {
 
-    Outcome evaluate(Condition condition, String subjectId, Resource resource, Instant at, RequestContext context);
+    /** {@code resource} is null when the request names none ("may the subject do this anywhere?"). */
+    Outcome evaluate(Condition condition, String subjectId, @Nullable Resource resource, Instant at,
+            RequestContext context);
 
     /** What evaluating a condition gave. */
     sealed interface Outcome {

@@ -34,7 +34,8 @@ public final class Profile {
     private final RoleTable[] tables;
     private final int[] location;
     private final Instant[] from;
-    private final Instant[] until;
+    /** Exclusive end of each assignment's window; null when it never ends. */
+    private final @Nullable Instant[] until;
     private final @Nullable Decision[][] allowMemo;
 
     private Profile(TenantPolicy policy, Subject subject, Assignment[] assignments, RoleTable[] tables,
@@ -53,12 +54,30 @@ public final class Profile {
             Instant start = assignments[i].startsAt();
             Instant end = assignments[i].expiresAt();
             from[i] = start == null ? Instant.MIN : start;
-            until[i] = end == null ? Instant.MAX : end;
+            until[i] = end;
         }
         this.allowMemo = new Decision[assignments.length][];
     }
 
     static Profile compile(TenantPolicy policy, Subject subject) {
+        return compile(policy, subject, false);
+    }
+
+    /**
+     * For a profile compiled against an older policy: an assignment whose role or location has
+     * since gone holds nothing, rather than failing the check (which must never throw).
+     */
+    static Profile recompile(TenantPolicy policy, Subject subject) {
+        return compile(policy, subject, true);
+    }
+
+    private static Profile compile(TenantPolicy policy, Subject subject, boolean dropVanished) {
+        if (dropVanished) {
+            subject = subject.withAssignments(subject.assignments().stream()
+                    .filter(a -> policy.table(a.role()) != null
+                            && (a.location() == null || policy.locations().contains(a.location())))
+                    .toList());
+        }
         List<PolicyException.Problem> problems = new ArrayList<>();
         int n = subject.assignments().size();
         Assignment[] assignments = new Assignment[n];
@@ -121,7 +140,8 @@ public final class Profile {
             if (slot < 0) {
                 continue;
             }
-            if (at.isBefore(from[i]) || !at.isBefore(until[i])) {
+            Instant end = until[i];
+            if (at.isBefore(from[i]) || (end != null && !at.isBefore(end))) {
                 if (outsideAt < 0) {
                     outsideAt = i;
                 }
@@ -196,9 +216,12 @@ public final class Profile {
         }
         if (scope == LOCATION) {
             if (location[i] == TENANT_WIDE) {
-                return true; // a tenant-wide assignment holds at every location
-            }
-            if (resourceLocation >= 0 && policy.locations().isWithin(resourceLocation, location[i])) {
+                // A tenant-wide assignment holds at every location of the tenant, and for a resource
+                // that names none; a location the tenant does not have is nobody's to reach.
+                if (resource.location() == null || resourceLocation >= 0) {
+                    return true;
+                }
+            } else if (resourceLocation >= 0 && policy.locations().isWithin(resourceLocation, location[i])) {
                 return true;
             }
         }
@@ -231,11 +254,11 @@ public final class Profile {
         String why = switch (held) {
             case LOCATION -> {
                 String where = assignments[i].location();
+                if (resourceLocation < 0 && resource.location() != null) {
+                    yield resource.location() + " is not a location of this tenant";
+                }
                 if (resource.location() == null) {
                     yield "holds it only at " + where + " and " + what + " names no location";
-                }
-                if (resourceLocation < 0) {
-                    yield resource.location() + " is not a location of this tenant";
                 }
                 yield resource.location() + " is not within " + where + ", where the role is held";
             }

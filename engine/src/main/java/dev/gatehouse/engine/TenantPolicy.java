@@ -125,10 +125,14 @@ public final class TenantPolicy {
                 return Decision.deny(new Reason.ForeignProfile(tenant, profile.policy().tenant));
             }
             // Compiled against an older version of this tenant's policy: answer with the current one.
-            profile = compile(profile.subject());
+            profile = Profile.recompile(this, profile.subject());
         }
         if (!active) {
             return Decision.deny(new Reason.InactiveTenant(tenant));
+        }
+        // docs/access-model.md step 1: an inactive subject is denied before anything else is looked at.
+        if (!profile.isActiveAt(at)) {
+            return Decision.deny(new Reason.InactiveSubject(profile.subject().status(), profile.subject().lockedUntil()));
         }
         int id = catalog.idOf(permission);
         if (id < 0) {
@@ -147,7 +151,7 @@ public final class TenantPolicy {
             if (!profile.policy().tenant.equals(tenant)) {
                 return List.of();
             }
-            profile = compile(profile.subject());
+            profile = Profile.recompile(this, profile.subject());
         }
         if (!active || !profile.isActiveAt(at)) {
             return List.of();
@@ -248,10 +252,8 @@ public final class TenantPolicy {
                     }
                 }
             }
-            if (problems.isEmpty()) {
-                findCycle(byKey).ifPresent(cycle -> problems.add(new PolicyException.Problem(
-                        "roles[" + cycle.get(0) + "].inherits", "inheritance cycle: " + String.join(" → ", cycle))));
-            }
+            findCycle(byKey).ifPresent(cycle -> problems.add(new PolicyException.Problem(
+                    "roles[" + cycle.get(0) + "].inherits", "inheritance cycle: " + String.join(" → ", cycle))));
             if (!problems.isEmpty()) {
                 throw new PolicyException(problems);
             }
@@ -313,6 +315,9 @@ public final class TenantPolicy {
             state.put(key, 1);
             path.add(key);
             for (String parent : roles.get(key).inherits()) {
+                if (!roles.containsKey(parent)) {
+                    continue; // reported as an unknown parent
+                }
                 Optional<List<String>> cycle = visit(parent, roles, state, path);
                 if (cycle.isPresent()) {
                     return cycle;

@@ -278,8 +278,12 @@ class EngineLawsTest {
         String subject = c.subject().id();
         boolean owns = subject.equals(resource.owner());
         boolean assigned = owns || resource.assignees().contains(subject);
-        boolean located = assignment.isTenantWide() || (resource.location() != null
-                && c.tenant().locations().isWithin(resource.location(), assignment.location()));
+        // A tenant-wide assignment holds at every location of the tenant (and for a resource naming
+        // none), never at a location the tenant does not have.
+        boolean located = assignment.isTenantWide()
+                ? resource.location() == null || c.tenant().locations().contains(resource.location())
+                : resource.location() != null
+                        && c.tenant().locations().isWithin(resource.location(), assignment.location());
         return switch (scope) {
             case TENANT -> true;
             case LOCATION -> located || assigned;
