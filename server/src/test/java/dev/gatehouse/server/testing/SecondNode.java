@@ -1,0 +1,48 @@
+package dev.gatehouse.server.testing;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.gatehouse.server.GatehouseApplication;
+import javax.sql.DataSource;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Another Gatehouse node on the same PostgreSQL as the test's application: the production shape of
+ * several stateless nodes behind a load balancer.
+ */
+public final class SecondNode implements AutoCloseable {
+
+    private final ConfigurableApplicationContext context;
+
+    private SecondNode(ConfigurableApplicationContext context) {
+        this.context = context;
+    }
+
+    /** Starts a node on a random port over the database behind {@code firstNodeDataSource}. */
+    public static SecondNode startBeside(DataSource firstNodeDataSource) {
+        HikariDataSource first = (HikariDataSource) firstNodeDataSource;
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(GatehouseApplication.class)
+                .properties(
+                        "server.port=0",
+                        "spring.jmx.enabled=false",
+                        "gatehouse.db.url=" + first.getJdbcUrl(),
+                        "gatehouse.db.user=" + (first.getUsername() == null ? "" : first.getUsername()),
+                        "gatehouse.db.password=" + (first.getPassword() == null ? "" : first.getPassword()),
+                        "gatehouse.db.pool-size=4")
+                .run();
+        return new SecondNode(context);
+    }
+
+    public int port() {
+        return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}
