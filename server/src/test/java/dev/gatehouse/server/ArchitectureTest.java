@@ -1,0 +1,83 @@
+package dev.gatehouse.server;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The server's feature packages and what each may reach (docs/architecture.md, docs/style.md
+ * rule 9). A failure here means a feature reached where it must not; move the code, don't widen
+ * the rule without writing why.
+ */
+class ArchitectureTest {
+
+    private static final String[] FEATURES = {"dev.gatehouse.server.tenancy..", "dev.gatehouse.server.users..",
+        "dev.gatehouse.server.access..", "dev.gatehouse.server.authentication..", "dev.gatehouse.server.audit..",
+        "dev.gatehouse.server.platform..", "dev.gatehouse.server.database..", "dev.gatehouse.server.console.."};
+
+    private static final JavaClasses SERVER = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.gatehouse.server");
+
+    @Test
+    void featurePackagesDoNotDependOnEachOtherInCycles() {
+        slices().matching("dev.gatehouse.server.(*)..").should().beFreeOfCycles().check(SERVER);
+    }
+
+    @Test
+    void sharedCodeDependsOnNoFeature() {
+        noClasses().that().resideInAPackage("dev.gatehouse.server.shared..")
+                .should().dependOnClassesThat().resideInAnyPackage(FEATURES)
+                .orShould().dependOnClassesThat().resideOutsideOfPackages("dev.gatehouse.server.shared..",
+                        "java..", "jakarta..", "org.springframework..", "org.slf4j..", "org.jspecify..",
+                        "tools.jackson..")
+                .because("shared holds only what three or more features need, and needs none of them")
+                .check(SERVER);
+    }
+
+    @Test
+    void theAuditTrailAndTheDatabaseKnowNoFeature() {
+        noClasses().that().resideInAnyPackage("dev.gatehouse.server.audit..", "dev.gatehouse.server.database..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.gatehouse.server.users..",
+                        "dev.gatehouse.server.tenancy..", "dev.gatehouse.server.authentication..",
+                        "dev.gatehouse.server.platform..")
+                .check(SERVER);
+    }
+
+    @Test
+    void theAccessBridgeDoesNotReachIntoUsersTenantsOrSignIn() {
+        noClasses().that().resideInAPackage("dev.gatehouse.server.access..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.gatehouse.server.users..",
+                        "dev.gatehouse.server.tenancy..", "dev.gatehouse.server.authentication..",
+                        "dev.gatehouse.server.platform..")
+                .because("every feature asks access; access asks only the engine and its own tables")
+                .check(SERVER);
+    }
+
+    @Test
+    void nothingButThePlatformBootstrapAndItsOwnPackageTouchesThePlatformPackage() {
+        noClasses().that().resideOutsideOfPackage("dev.gatehouse.server.platform..")
+                .and().doNotHaveFullyQualifiedName(GatehouseApplication.class.getName())
+                .should().dependOnClassesThat().resideInAPackage("dev.gatehouse.server.platform..")
+                .check(SERVER);
+    }
+
+    @Test
+    void controllersLiveInTheirFeatureNotInShared() {
+        classes().that().areAnnotatedWith(RestController.class)
+                .should().resideOutsideOfPackages("dev.gatehouse.server.shared..", "dev.gatehouse.server.database..")
+                .check(SERVER);
+    }
+
+    @Test
+    void theEngineIsReachedOnlyThroughItsPublicApi() {
+        noClasses().should().dependOnClassesThat().haveFullyQualifiedName("dev.gatehouse.engine.RoleTable")
+                .check(SERVER);
+    }
+}
