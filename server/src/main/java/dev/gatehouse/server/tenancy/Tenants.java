@@ -64,6 +64,12 @@ public class Tenants {
                 .query(String.class).single();
     }
 
+    /** The settings, with the tenant's row locked until the transaction ends: a PATCH merges into them. */
+    String settingsJsonForUpdate(TenantId id) {
+        return jdbc.sql("select settings::text from tenants where id = :id for no key update").param("id", id.value())
+                .query(String.class).single();
+    }
+
     void updateSettings(TenantId id, String settingsJson) {
         jdbc.sql("update tenants set settings = cast(:settings as jsonb) where id = :id")
                 .param("settings", settingsJson).param("id", id.value()).update();

@@ -1,0 +1,199 @@
+package dev.gatehouse.server.access;
+
+import dev.gatehouse.engine.Grant;
+import dev.gatehouse.engine.PolicyException;
+import dev.gatehouse.engine.Role;
+import dev.gatehouse.engine.TenantPolicy;
+import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.shared.FieldError;
+import dev.gatehouse.server.shared.TenantId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Creates, edits and deletes a tenant's custom roles. Every change is validated by building the
+ * engine's policy with the changed role set, so what is stored is always a policy the engine
+ * accepts; and every change reaches every holder at once (docs/access-model.md, "Role").
+ */
+@Service
+class RoleService {
+
+    /** A role with how many users hold it. */
+    record RoleWithHolders(Roles.StoredRole stored, long holders) {}
+
+    private final Roles roles;
+    private final PolicyLoader loader;
+    private final AuditLog audit;
+    private final AccessChanges changes;
+
+    RoleService(Roles roles, PolicyLoader loader, AuditLog audit, AccessChanges changes) {
+        this.roles = roles;
+        this.loader = loader;
+        this.audit = audit;
+        this.changes = changes;
+    }
+
+    @Transactional(readOnly = true)
+    List<RoleWithHolders> page(TenantId tenant, int page, int size) {
+        Map<String, Long> holders = roles.holders(tenant);
+        return roles.page(tenant, page, size).stream()
+                .map(stored -> new RoleWithHolders(stored, holders.getOrDefault(stored.key(), 0L))).toList();
+    }
+
+    @Transactional(readOnly = true)
+    long count(TenantId tenant) {
+        return roles.count(tenant);
+    }
+
+    @Transactional(readOnly = true)
+    RoleWithHolders get(TenantId tenant, String key) {
+        Roles.StoredRole stored = roles.find(tenant, key).orElseThrow(() -> ApiException.notFound("role " + key));
+        return new RoleWithHolders(stored, roles.holders(tenant, key));
+    }
+
+    /**
+     * Creates a custom role; with {@code copyOf} it takes that role's parents and grants (and its
+     * description unless one is given).
+     */
+    @Transactional
+    RoleWithHolders create(TenantId tenant, Role requested, boolean descriptionGiven, @Nullable String copyOf,
+            Actors.Origin origin) {
+        roles.lock(tenant);
+        Optional<String> taken = roles.keyIgnoringCase(tenant, requested.key());
+        if (taken.isPresent()) {
+            throw ApiException.conflict("a role with key " + taken.get() + " already exists"
+                    + (taken.get().equals(requested.key()) ? "" : " (role keys compare ignoring case)"));
+        }
+        Role role = requested;
+        if (copyOf != null) {
+            Role source = roles.find(tenant, copyOf)
+                    .orElseThrow(() -> ApiException.badRequest("copyOf", "unknown role " + copyOf)).role();
+            role = new Role(requested.key(), requested.name(),
+                    descriptionGiven ? requested.description() : source.description(), source.inherits(),
+                    source.grants());
+        }
+        validate(tenant, role);
+        roles.insert(tenant, role);
+        Map<String, Object> details = new LinkedHashMap<>(describe(role));
+        if (copyOf != null) {
+            details.put("copyOf", copyOf);
+        }
+        audit.record(tenant, "ROLE_CREATED", origin.actor(), target(role), origin.ip(), origin.userAgent(), details);
+        changes.policyChanged(tenant);
+        return new RoleWithHolders(roles.find(tenant, role.key()).orElseThrow(), 0);
+    }
+
+    /** Replaces a custom role's name, description, parents and grants; every holder is affected at once. */
+    @Transactional
+    RoleWithHolders replace(TenantId tenant, Role role, Actors.Origin origin) {
+        roles.lock(tenant);
+        Roles.StoredRole before = roles.find(tenant, role.key())
+                .orElseThrow(() -> ApiException.notFound("role " + role.key()));
+        requireCustom(before, "edited");
+        validate(tenant, role);
+        Map<String, Object> was = describe(before.role());
+        Map<String, Object> is = describe(role);
+        Map<String, Object> changedBefore = new LinkedHashMap<>();
+        Map<String, Object> changedAfter = new LinkedHashMap<>();
+        for (String field : is.keySet()) {
+            if (!is.get(field).equals(was.get(field))) {
+                changedBefore.put(field, was.get(field));
+                changedAfter.put(field, is.get(field));
+            }
+        }
+        if (!changedAfter.isEmpty()) {
+            roles.update(tenant, role);
+            audit.record(tenant, "ROLE_UPDATED", origin.actor(), target(role), origin.ip(), origin.userAgent(),
+                    Map.of("before", changedBefore, "after", changedAfter));
+            changes.policyChanged(tenant);
+        }
+        return new RoleWithHolders(roles.find(tenant, role.key()).orElseThrow(), roles.holders(tenant, role.key()));
+    }
+
+    /** Deletes a custom role that nobody holds and no role inherits from. */
+    @Transactional
+    void delete(TenantId tenant, String key, Actors.Origin origin) {
+        roles.lock(tenant);
+        Roles.StoredRole stored = roles.find(tenant, key).orElseThrow(() -> ApiException.notFound("role " + key));
+        requireCustom(stored, "deleted");
+        long holders = roles.holders(tenant, key);
+        if (holders > 0) {
+            long assignments = roles.assignments(tenant, key);
+            throw ApiException.conflict("role " + key + " is held by " + holders + (holders == 1 ? " user" : " users")
+                    + " (" + assignments + (assignments == 1 ? " assignment" : " assignments")
+                    + ", counting expired and future ones); revoke those assignments first");
+        }
+        List<String> heirs = roles.heirs(tenant, key);
+        if (!heirs.isEmpty()) {
+            throw ApiException.conflict("role " + key + " is inherited by " + String.join(", ", heirs)
+                    + "; remove it from their inherits first");
+        }
+        roles.delete(tenant, key);
+        audit.record(tenant, "ROLE_DELETED", origin.actor(), target(stored.role()), origin.ip(), origin.userAgent(),
+                describe(stored.role()));
+        changes.policyChanged(tenant);
+    }
+
+    private static void requireCustom(Roles.StoredRole stored, String verb) {
+        if (stored.builtIn()) {
+            throw ApiException.conflict("role " + stored.key() + " is built in (from the tenant's role pack) and"
+                    + " cannot be " + verb + "; copy it (POST …/roles with copyOf) and change the copy");
+        }
+    }
+
+    /**
+     * Builds the tenant's policy as it would be with {@code role} in place of its stored version, or
+     * answers 400 naming the request's fields: {@code grants[2].permission}, {@code inherits}.
+     */
+    private void validate(TenantId tenant, Role role) {
+        TenantPolicy current = loader.policy(tenant).orElseThrow(() -> ApiException.notFound("tenant " + tenant));
+        List<Role> changed = new ArrayList<>(current.roles());
+        changed.removeIf(r -> r.key().equals(role.key()));
+        changed.add(role);
+        try {
+            TenantPolicy.builder(tenant.toString(), current.catalog()).roles(changed)
+                    .locations(current.locations()).active(current.active()).build();
+        } catch (PolicyException e) {
+            String own = "roles[" + role.key() + "].";
+            List<FieldError> errors = new ArrayList<>();
+            for (PolicyException.Problem problem : e.problems()) {
+                // A problem found at another role can only be one this change caused: an inheritance
+                // cycle through the new parents, which the engine may report where it entered the cycle.
+                String field = problem.path().startsWith(own) ? problem.path().substring(own.length()) : "inherits";
+                errors.add(new FieldError(field, problem.message()));
+            }
+            throw ApiException.badRequest(errors);
+        }
+    }
+
+    private static AuditLog.Target target(Role role) {
+        return new AuditLog.Target("role", role.key(), role.name());
+    }
+
+    /** The role's fields as the audit trail records them. */
+    private static Map<String, Object> describe(Role role) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("name", role.name());
+        fields.put("description", role.description());
+        fields.put("inherits", role.inherits());
+        fields.put("grants", role.grants().stream().map(RoleService::describe).toList());
+        return fields;
+    }
+
+    private static Map<String, String> describe(Grant grant) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("permission", grant.permission());
+        fields.put("scope", grant.scope().name());
+        if (grant.condition() != null) {
+            fields.put("condition", grant.condition().expression());
+        }
+        return fields;
+    }
+}

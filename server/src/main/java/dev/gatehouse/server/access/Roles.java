@@ -1,0 +1,181 @@
+package dev.gatehouse.server.access;
+
+import dev.gatehouse.engine.Condition;
+import dev.gatehouse.engine.Grant;
+import dev.gatehouse.engine.Role;
+import dev.gatehouse.engine.Scope;
+import dev.gatehouse.server.shared.TenantId;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** A tenant's roles as stored, with their parents and grants in order, and who holds them. */
+@Repository
+class Roles {
+
+    /** A role and what the engine does not need to know about it. */
+    record StoredRole(Role role, boolean builtIn, Instant createdAt, Instant updatedAt) {
+        String key() {
+            return role.key();
+        }
+    }
+
+    private final JdbcClient jdbc;
+    private final RoleStore store;
+
+    Roles(JdbcClient jdbc, RoleStore store) {
+        this.jdbc = jdbc;
+        this.store = store;
+    }
+
+    /**
+     * Serialises the changes to one tenant's roles until the transaction ends: each change is
+     * validated against the roles as they are, so two concurrent edits must not both pass and
+     * together form an inheritance cycle.
+     */
+    void lock(TenantId tenant) {
+        jdbc.sql("select pg_advisory_xact_lock(hashtextextended(:key, 0))")
+                .param("key", "gatehouse.roles:" + tenant).query().singleValue();
+    }
+
+    /** Built-in roles first, then custom ones, each by key. */
+    List<StoredRole> page(TenantId tenant, int page, int size) {
+        List<StoredRole> bare = jdbc.sql("""
+                        select key, name, description, built_in, created_at, updated_at from roles
+                        where tenant_id = :tenant order by built_in desc, key limit :size offset :offset
+                        """)
+                .param("tenant", tenant.value()).param("size", size).param("offset", (long) page * size)
+                .query((rs, n) -> new StoredRole(
+                        new Role(rs.getString("key"), rs.getString("name"), rs.getString("description"), List.of(),
+                                List.of()),
+                        rs.getBoolean("built_in"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                        rs.getObject("updated_at", OffsetDateTime.class).toInstant()))
+                .list();
+        return complete(tenant, bare);
+    }
+
+    long count(TenantId tenant) {
+        return jdbc.sql("select count(*) from roles where tenant_id = :tenant")
+                .param("tenant", tenant.value()).query(Long.class).single();
+    }
+
+    Optional<StoredRole> find(TenantId tenant, String key) {
+        List<StoredRole> bare = jdbc.sql("""
+                        select key, name, description, built_in, created_at, updated_at from roles
+                        where tenant_id = :tenant and key = :key
+                        """)
+                .param("tenant", tenant.value()).param("key", key)
+                .query((rs, n) -> new StoredRole(
+                        new Role(rs.getString("key"), rs.getString("name"), rs.getString("description"), List.of(),
+                                List.of()),
+                        rs.getBoolean("built_in"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                        rs.getObject("updated_at", OffsetDateTime.class).toInstant()))
+                .list();
+        return complete(tenant, bare).stream().findFirst();
+    }
+
+    /** The key of a role whose key equals {@code key} ignoring case, if any. */
+    Optional<String> keyIgnoringCase(TenantId tenant, String key) {
+        return jdbc.sql("select key from roles where tenant_id = :tenant and lower(key) = lower(:key) limit 1")
+                .param("tenant", tenant.value()).param("key", key).query(String.class).optional();
+    }
+
+    /** How many distinct users hold each role (in any assignment, whether in force, future or expired). */
+    Map<String, Long> holders(TenantId tenant) {
+        Map<String, Long> holders = new HashMap<>();
+        jdbc.sql("""
+                        select role_key, count(distinct user_id) as holders from assignments
+                        where tenant_id = :tenant group by role_key
+                        """)
+                .param("tenant", tenant.value())
+                .query(rs -> {
+                    holders.put(rs.getString("role_key"), rs.getLong("holders"));
+                });
+        return holders;
+    }
+
+    long holders(TenantId tenant, String key) {
+        return jdbc.sql("select count(distinct user_id) from assignments where tenant_id = :tenant and role_key = :key")
+                .param("tenant", tenant.value()).param("key", key).query(Long.class).single();
+    }
+
+    long assignments(TenantId tenant, String key) {
+        return jdbc.sql("select count(*) from assignments where tenant_id = :tenant and role_key = :key")
+                .param("tenant", tenant.value()).param("key", key).query(Long.class).single();
+    }
+
+    /** The roles that inherit directly from {@code key}. */
+    List<String> heirs(TenantId tenant, String key) {
+        return jdbc.sql("""
+                        select role_key from role_parents where tenant_id = :tenant and parent_key = :key
+                        order by role_key
+                        """)
+                .param("tenant", tenant.value()).param("key", key).query(String.class).list();
+    }
+
+    void insert(TenantId tenant, Role role) {
+        store.insertRole(tenant, role, false);
+        store.writeParents(tenant, role);
+    }
+
+    void update(TenantId tenant, Role role) {
+        jdbc.sql("""
+                        update roles set name = :name, description = :description, updated_at = now()
+                        where tenant_id = :tenant and key = :key
+                        """)
+                .param("name", role.name()).param("description", role.description())
+                .param("tenant", tenant.value()).param("key", role.key())
+                .update();
+        store.writeGrants(tenant, role.key(), role.grants());
+        store.writeParents(tenant, role);
+    }
+
+    /** Deletes the role with its grants and parents (both cascade). */
+    void delete(TenantId tenant, String key) {
+        jdbc.sql("delete from roles where tenant_id = :tenant and key = :key")
+                .param("tenant", tenant.value()).param("key", key).update();
+    }
+
+    private List<StoredRole> complete(TenantId tenant, List<StoredRole> bare) {
+        if (bare.isEmpty()) {
+            return bare;
+        }
+        String[] keys = bare.stream().map(StoredRole::key).toArray(String[]::new);
+        Map<String, List<String>> parents = new HashMap<>();
+        jdbc.sql("""
+                        select role_key, parent_key from role_parents
+                        where tenant_id = :tenant and role_key = any(:keys) order by role_key, position
+                        """)
+                .param("tenant", tenant.value()).param("keys", keys)
+                .query(rs -> {
+                    parents.computeIfAbsent(rs.getString("role_key"), k -> new ArrayList<>())
+                            .add(rs.getString("parent_key"));
+                });
+        Map<String, List<Grant>> grants = new HashMap<>();
+        jdbc.sql("""
+                        select role_key, permission, scope, condition from role_grants
+                        where tenant_id = :tenant and role_key = any(:keys) order by role_key, position
+                        """)
+                .param("tenant", tenant.value()).param("keys", keys)
+                .query(rs -> {
+                    String condition = rs.getString("condition");
+                    grants.computeIfAbsent(rs.getString("role_key"), k -> new ArrayList<>()).add(new Grant(
+                            rs.getString("permission"), Scope.valueOf(rs.getString("scope")),
+                            condition == null ? null : new Condition(condition)));
+                });
+        List<StoredRole> complete = new ArrayList<>(bare.size());
+        for (StoredRole stored : bare) {
+            Role role = stored.role();
+            complete.add(new StoredRole(new Role(role.key(), role.name(), role.description(),
+                    parents.getOrDefault(role.key(), List.of()), grants.getOrDefault(role.key(), List.of())),
+                    stored.builtIn(), stored.createdAt(), stored.updatedAt()));
+        }
+        return complete;
+    }
+}

@@ -1,0 +1,61 @@
+package dev.gatehouse.server.tenancy;
+
+import dev.gatehouse.server.access.Access;
+import dev.gatehouse.server.access.Actors;
+import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.TenantId;
+import io.swagger.v3.oas.annotations.Operation;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A tenant's security settings (docs/api.md, "Bootstrap and tenants"): read, and change by a deep
+ * merge of the given fields. Ranges: passwordPolicy.minLength 8..64 and at least 15 unless
+ * mfaPolicy.required is ALL; historyCount 0..24; maxAgeDays null or 1..3650; lockoutPolicy
+ * maxFailures 1..100, lockMinutes 1..1440; sessionPolicy idleMinutes 1..1440, maxHours 1..720,
+ * maxConcurrent null or 1..100; mfaPolicy.required OFF, OPTIONAL, ALL or ROLES (with roles);
+ * emailDomains are domain names; ipAllowlist holds CIDR ranges (a bare address is one host).
+ */
+@RestController
+class SettingsController {
+
+    private final SettingsService service;
+    private final TenantPaths tenants;
+    private final Access access;
+    private final Actors actors;
+
+    SettingsController(SettingsService service, TenantPaths tenants, Access access, Actors actors) {
+        this.service = service;
+        this.tenants = tenants;
+        this.access = access;
+        this.actors = actors;
+    }
+
+    @GetMapping("/api/v1/tenants/{tenant}/settings")
+    SettingsView get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant) {
+        TenantId id = tenants.own(caller, tenant);
+        access.require(caller, "settings.read", null);
+        return service.get(id);
+    }
+
+    @Operation(summary = "Changes settings by a deep merge of the given fields", description = "Requires"
+            + " settings.edit. Unknown fields are refused. passwordPolicy.minLength 8..64, and at least 15 unless"
+            + " mfaPolicy.required is ALL; historyCount 0..24; maxAgeDays null or 1..3650; lockoutPolicy.maxFailures"
+            + " 1..100; lockMinutes 1..1440; sessionPolicy.idleMinutes 1..1440; maxHours 1..720; maxConcurrent null"
+            + " or 1..100; mfaPolicy.required OFF, OPTIONAL, ALL or ROLES (then roles: [roleKey]); methods among"
+            + " TOTP, EMAIL_CODE, RECOVERY_CODE; emailDomains are domain names; ipAllowlist holds IPv4/IPv6 CIDR"
+            + " ranges (a bare address means one host).")
+    @PatchMapping("/api/v1/tenants/{tenant}/settings")
+    SettingsView change(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @RequestBody JsonNode patch, HttpServletRequest http) {
+        TenantId id = tenants.own(caller, tenant);
+        access.require(caller, "settings.edit", null);
+        return service.change(id, patch, actors.origin(caller, http));
+    }
+}

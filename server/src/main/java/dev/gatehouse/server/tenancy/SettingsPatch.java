@@ -1,0 +1,340 @@
+package dev.gatehouse.server.tenancy;
+
+import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.shared.FieldError;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A tenant's settings document and the rules of every field (docs/api.md, settings). A PATCH is a
+ * deep merge of the given fields into the current document; every given field is checked, and an
+ * unknown one is refused, so a typo never passes for a setting.
+ */
+final class SettingsPatch {
+
+    /** The document after the patch, and each changed field's value before and after, by path. */
+    record Outcome(ObjectNode settings, Map<String, JsonNode> before, Map<String, JsonNode> after) {}
+
+    /** What a field accepts; a {@link Section} holds fields. */
+    private sealed interface Rule {}
+
+    private record Section(Map<String, Rule> fields) implements Rule {}
+
+    private record Whole(int min, int max, boolean nullable) implements Rule {}
+
+    private record Flag() implements Rule {}
+
+    private record OneOf(Set<String> values) implements Rule {}
+
+    /** An array of distinct values, each one of {@code values}. */
+    private record SubsetOf(Set<String> values) implements Rule {}
+
+    private record Domains() implements Rule {}
+
+    private record Ranges() implements Rule {}
+
+    private record RoleKeys() implements Rule {}
+
+    static final int MAX_DOMAINS = 100;
+    static final int MAX_RANGES = 500;
+    static final int MAX_ROLES = 100;
+
+    /** NIST SP 800-63B rev 4 §3.1.1.2: 15 characters for a password used alone, 8 with a second factor. */
+    static final int MIN_LENGTH_ALONE = 15;
+
+    private static final Set<String> MFA_REQUIRED = Set.of("OFF", "OPTIONAL", "ALL", "ROLES");
+    private static final Set<String> MFA_METHODS = Set.of("TOTP", "EMAIL_CODE", "RECOVERY_CODE");
+
+    private static final Section SCHEMA = section(
+            "passwordPolicy", section(
+                    "minLength", new Whole(8, 64, false),
+                    "requireUpper", new Flag(),
+                    "requireLower", new Flag(),
+                    "requireDigit", new Flag(),
+                    "requireSymbol", new Flag(),
+                    "historyCount", new Whole(0, 24, false),
+                    "maxAgeDays", new Whole(1, 3650, true),
+                    "blockCommon", new Flag()),
+            "lockoutPolicy", section(
+                    "maxFailures", new Whole(1, 100, false),
+                    "lockMinutes", new Whole(1, 1440, false)),
+            "sessionPolicy", section(
+                    "idleMinutes", new Whole(1, 1440, false),
+                    "maxHours", new Whole(1, 720, false),
+                    "maxConcurrent", new Whole(1, 100, true)),
+            "mfaPolicy", section(
+                    "required", new OneOf(MFA_REQUIRED),
+                    "methods", new SubsetOf(MFA_METHODS),
+                    "roles", new RoleKeys()),
+            "singleRolePerUser", new Flag(),
+            "emailDomains", new Domains(),
+            "ipAllowlist", new Ranges());
+
+    /** RFC 1035 labels (letters, digits, inner hyphens), lower case; the top level is letters or an IDN (xn--). */
+    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    private static final Pattern TOP_LEVEL = Pattern.compile("[a-z]{2,63}|xn--[a-z0-9-]{1,59}");
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private SettingsPatch() {}
+
+    /** The stored document over the defaults, so a field added later reads as its default. */
+    static ObjectNode withDefaults(ObjectNode defaults, JsonNode stored) {
+        ObjectNode merged = defaults.deepCopy();
+        if (stored.isObject()) {
+            merge(merged, (ObjectNode) stored);
+        }
+        return merged;
+    }
+
+    /**
+     * Applies {@code patch} to {@code current}.
+     *
+     * @param roleExists whether the tenant has a role, for {@code mfaPolicy.roles}
+     * @throws ApiException 400 naming every field at fault ({@code passwordPolicy.minLength})
+     */
+    static Outcome apply(ObjectNode current, JsonNode patch, Predicate<String> roleExists) {
+        List<FieldError> errors = new ArrayList<>();
+        if (!patch.isObject()) {
+            throw ApiException.badRequest("body", "must be a JSON object with the settings to change");
+        }
+        ObjectNode clean = check(SCHEMA, (ObjectNode) patch, "", roleExists, errors);
+        if (!errors.isEmpty()) {
+            throw ApiException.badRequest(errors);
+        }
+        ObjectNode settings = current.deepCopy();
+        merge(settings, clean);
+        checkTogether(settings, clean, errors);
+        if (!errors.isEmpty()) {
+            throw ApiException.badRequest(errors);
+        }
+        Map<String, JsonNode> was = new LinkedHashMap<>();
+        Map<String, JsonNode> is = new LinkedHashMap<>();
+        Map<String, JsonNode> oldLeaves = leaves(current, "");
+        Map<String, JsonNode> newLeaves = leaves(settings, "");
+        Set<String> paths = new LinkedHashSet<>(oldLeaves.keySet());
+        paths.addAll(newLeaves.keySet());
+        for (String path : paths) {
+            JsonNode before = oldLeaves.getOrDefault(path, NODES.nullNode());
+            JsonNode after = newLeaves.getOrDefault(path, NODES.nullNode());
+            if (!before.equals(after)) {
+                was.put(path, before);
+                is.put(path, after);
+            }
+        }
+        return new Outcome(settings, was, is);
+    }
+
+    /** The rules that join fields; checked on the merged document, naming the field the patch changed. */
+    private static void checkTogether(ObjectNode settings, ObjectNode patch, List<FieldError> errors) {
+        String required = settings.path("mfaPolicy").path("required").asString("");
+        int minLength = settings.path("passwordPolicy").path("minLength").asInt(MIN_LENGTH_ALONE);
+        if (minLength < MIN_LENGTH_ALONE && !required.equals("ALL")) {
+            boolean lengthGiven = patch.path("passwordPolicy").has("minLength");
+            errors.add(new FieldError(lengthGiven ? "passwordPolicy.minLength" : "mfaPolicy.required",
+                    "passwordPolicy.minLength below " + MIN_LENGTH_ALONE + " needs mfaPolicy.required ALL: a shorter"
+                            + " password is acceptable only with a second factor for everyone (NIST SP 800-63B)"));
+        }
+        ObjectNode mfa = (ObjectNode) settings.get("mfaPolicy");
+        JsonNode roles = mfa.get("roles");
+        if (required.equals("ROLES")) {
+            if (roles == null || roles.isEmpty()) {
+                errors.add(new FieldError("mfaPolicy.roles", "name the roles that must use a second factor when"
+                        + " mfaPolicy.required is ROLES"));
+            }
+        } else if (patch.path("mfaPolicy").has("roles") && !patch.path("mfaPolicy").path("roles").isEmpty()) {
+            errors.add(new FieldError("mfaPolicy.roles", "applies only when mfaPolicy.required is ROLES"));
+        } else {
+            // Roles from an earlier ROLES policy would read as if they still meant something.
+            mfa.remove("roles");
+        }
+        if (!required.equals("OFF") && mfa.path("methods").isEmpty()) {
+            errors.add(new FieldError("mfaPolicy.methods", "at least one method is needed when mfaPolicy.required is "
+                    + required));
+        }
+    }
+
+    private static ObjectNode check(Section section, ObjectNode given, String prefix, Predicate<String> roleExists,
+            List<FieldError> errors) {
+        ObjectNode clean = NODES.objectNode();
+        for (Map.Entry<String, JsonNode> property : given.properties()) {
+            String path = prefix + property.getKey();
+            Rule rule = section.fields().get(property.getKey());
+            JsonNode value = property.getValue();
+            if (rule == null) {
+                errors.add(new FieldError(path, "unknown field; " + (prefix.isEmpty() ? "settings have " : "it has ")
+                        + String.join(", ", section.fields().keySet())));
+            } else if (rule instanceof Section inner) {
+                if (value.isObject()) {
+                    clean.set(property.getKey(), check(inner, (ObjectNode) value, path + ".", roleExists, errors));
+                } else {
+                    errors.add(new FieldError(path, "must be an object"));
+                }
+            } else {
+                JsonNode checked = leaf(rule, value, path, roleExists, errors);
+                if (checked != null) {
+                    clean.set(property.getKey(), checked);
+                }
+            }
+        }
+        return clean;
+    }
+
+    /** The value to store, or null after adding the reason it is refused to {@code errors}. */
+    private static JsonNode leaf(Rule rule, JsonNode value, String path, Predicate<String> roleExists,
+            List<FieldError> errors) {
+        int before = errors.size();
+        JsonNode result = switch (rule) {
+            case Whole whole -> {
+                if (value.isNull() && whole.nullable()) {
+                    yield value;
+                }
+                String range = "a whole number from " + whole.min() + " to " + whole.max()
+                        + (whole.nullable() ? ", or null" : "");
+                if (!value.isIntegralNumber() || !value.canConvertToInt()
+                        || value.intValue() < whole.min() || value.intValue() > whole.max()) {
+                    errors.add(new FieldError(path, "must be " + range));
+                    yield null;
+                }
+                yield NODES.numberNode(value.intValue());
+            }
+            case Flag flag -> {
+                if (!value.isBoolean()) {
+                    errors.add(new FieldError(path, "must be true or false"));
+                }
+                yield value;
+            }
+            case OneOf oneOf -> {
+                if (!value.isString() || !oneOf.values().contains(value.asString())) {
+                    errors.add(new FieldError(path, "must be one of " + sorted(oneOf.values())));
+                }
+                yield value;
+            }
+            case SubsetOf subset -> strings(value, path, subset.values().size(), errors, (text, at) -> {
+                if (!subset.values().contains(text)) {
+                    errors.add(new FieldError(at, "must be one of " + sorted(subset.values())));
+                }
+                return text;
+            });
+            case Domains domains -> strings(value, path, MAX_DOMAINS, errors, (text, at) -> {
+                String domain = text.strip().toLowerCase(Locale.ROOT);
+                if (!isDomain(domain)) {
+                    errors.add(new FieldError(at, "'" + text + "' is not a domain name such as example.com"));
+                }
+                return domain;
+            });
+            case Ranges ranges -> strings(value, path, MAX_RANGES, errors, (text, at) -> {
+                NetworkRanges.Parsed parsed = NetworkRanges.parse(text);
+                if (parsed.problem() != null) {
+                    errors.add(new FieldError(at, parsed.problem()));
+                    return text;
+                }
+                return parsed.range();
+            });
+            case RoleKeys roleKeys -> strings(value, path, MAX_ROLES, errors, (text, at) -> {
+                if (!roleExists.test(text)) {
+                    errors.add(new FieldError(at, "unknown role " + text));
+                }
+                return text;
+            });
+            case Section section -> throw new IllegalArgumentException("a section is not a leaf");
+        };
+        return errors.size() > before ? null : result;
+    }
+
+    @FunctionalInterface
+    private interface Element {
+        /** The element to store; adds to the errors when {@code text} is refused. */
+        String check(String text, String path);
+    }
+
+    /** An array of distinct strings (repeats are dropped), each checked by {@code element}. */
+    private static JsonNode strings(JsonNode value, String path, int max, List<FieldError> errors, Element element) {
+        if (!value.isArray()) {
+            errors.add(new FieldError(path, "must be an array"));
+            return value;
+        }
+        if (value.size() > max) {
+            errors.add(new FieldError(path, "at most " + max + " entries"));
+            return value;
+        }
+        Set<String> kept = new LinkedHashSet<>();
+        for (int i = 0; i < value.size(); i++) {
+            JsonNode item = value.get(i);
+            String at = path + "[" + i + "]";
+            if (!item.isString()) {
+                errors.add(new FieldError(at, "must be a string"));
+            } else {
+                kept.add(element.check(item.asString(), at));
+            }
+        }
+        ArrayNode array = NODES.arrayNode();
+        kept.forEach(array::add);
+        return array;
+    }
+
+    static boolean isDomain(String domain) {
+        if (domain.isEmpty() || domain.length() > 253) {
+            return false;
+        }
+        String[] labels = domain.split("\\.", -1);
+        if (labels.length < 2) {
+            return false;
+        }
+        for (String label : labels) {
+            if (!LABEL.matcher(label).matches()) {
+                return false;
+            }
+        }
+        return TOP_LEVEL.matcher(labels[labels.length - 1]).matches();
+    }
+
+    /** Objects merge field by field; anything else (numbers, arrays, null) replaces. */
+    private static void merge(ObjectNode target, ObjectNode patch) {
+        for (Map.Entry<String, JsonNode> property : patch.properties()) {
+            JsonNode existing = target.get(property.getKey());
+            if (existing != null && existing.isObject() && property.getValue().isObject()) {
+                merge((ObjectNode) existing, (ObjectNode) property.getValue());
+            } else {
+                target.set(property.getKey(), property.getValue().deepCopy());
+            }
+        }
+    }
+
+    /** Every non-object value by its dotted path; arrays count as one value. */
+    private static Map<String, JsonNode> leaves(JsonNode node, String prefix) {
+        Map<String, JsonNode> leaves = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> property : node.properties()) {
+            String path = prefix + property.getKey();
+            if (property.getValue().isObject()) {
+                leaves.putAll(leaves(property.getValue(), path + "."));
+            } else {
+                leaves.put(path, property.getValue());
+            }
+        }
+        return leaves;
+    }
+
+    private static String sorted(Set<String> values) {
+        return values.stream().sorted().toList().toString();
+    }
+
+    private static Section section(Object... namesAndRules) {
+        Map<String, Rule> fields = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndRules.length; i += 2) {
+            fields.put((String) namesAndRules[i], (Rule) namesAndRules[i + 1]);
+        }
+        return new Section(fields);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.gatehouse.server.tenancy;
+
+import dev.gatehouse.server.access.Access;
+import dev.gatehouse.server.access.AccessChanges;
+import dev.gatehouse.server.access.Actors;
+import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.shared.TenantId;
+import java.util.Map;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Reads and changes a tenant's security settings. Only stores and returns them: enforcing each
+ * policy belongs to the feature it governs (sign-in, sessions, second factors).
+ */
+@Service
+class SettingsService {
+
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    private static final ObjectNode DEFAULTS = (ObjectNode) JSON.readTree(TenantSettings.DEFAULTS);
+
+    private final Tenants tenants;
+    private final Access access;
+    private final AuditLog audit;
+    private final AccessChanges changes;
+
+    SettingsService(Tenants tenants, Access access, AuditLog audit, AccessChanges changes) {
+        this.tenants = tenants;
+        this.access = access;
+        this.audit = audit;
+        this.changes = changes;
+    }
+
+    @Transactional(readOnly = true)
+    SettingsView get(TenantId tenant) {
+        return view(SettingsPatch.withDefaults(DEFAULTS, JSON.readTree(tenants.settingsJson(tenant))));
+    }
+
+    /** Deep-merges {@code patch} into the settings; records the changed fields' values before and after. */
+    @Transactional
+    SettingsView change(TenantId tenant, JsonNode patch, Actors.Origin origin) {
+        ObjectNode current = SettingsPatch.withDefaults(DEFAULTS, JSON.readTree(tenants.settingsJsonForUpdate(tenant)));
+        SettingsPatch.Outcome outcome = SettingsPatch.apply(current, patch,
+                role -> access.policy(tenant).flatMap(policy -> policy.role(role)).isPresent());
+        if (!outcome.after().isEmpty()) {
+            tenants.updateSettings(tenant, JSON.writeValueAsString(outcome.settings()));
+            audit.record(tenant, "SETTINGS_CHANGED", origin.actor(),
+                    new AuditLog.Target("tenant", tenant.toString(), null), origin.ip(), origin.userAgent(),
+                    Map.of("before", outcome.before(), "after", outcome.after()));
+            // The tenant's policies (IP allowlist, required second factors) apply before the engine's
+            // step 2 (docs/access-model.md, "Decision"): whatever caches decisions must see the change.
+            changes.policyChanged(tenant);
+        }
+        return view(outcome.settings());
+    }
+
+    private static SettingsView view(ObjectNode settings) {
+        return JSON.treeToValue(settings, SettingsView.class);
+    }
+}

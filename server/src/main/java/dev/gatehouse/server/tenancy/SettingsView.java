@@ -1,0 +1,26 @@
+package dev.gatehouse.server.tenancy;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A tenant's security settings as the API answers them (docs/api.md, settings). A null
+ * {@code maxAgeDays} means passwords do not expire; a null {@code maxConcurrent}, no limit on
+ * sessions; {@code mfaPolicy.roles} is present only when {@code required} is ROLES.
+ */
+record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutPolicy, SessionPolicy sessionPolicy,
+        MfaPolicy mfaPolicy, boolean singleRolePerUser, List<String> emailDomains, List<String> ipAllowlist) {
+
+    record PasswordPolicy(int minLength, boolean requireUpper, boolean requireLower, boolean requireDigit,
+            boolean requireSymbol, int historyCount,
+            @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Integer maxAgeDays, boolean blockCommon) {}
+
+    record LockoutPolicy(int maxFailures, int lockMinutes) {}
+
+    record SessionPolicy(int idleMinutes, int maxHours,
+            @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Integer maxConcurrent) {}
+
+    /** {@code required}: OFF, OPTIONAL, ALL or ROLES; {@code methods} ⊆ TOTP, EMAIL_CODE, RECOVERY_CODE. */
+    record MfaPolicy(String required, List<String> methods, @Nullable List<String> roles) {}
+}
