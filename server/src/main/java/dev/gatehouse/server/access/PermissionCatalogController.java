@@ -5,7 +5,7 @@ import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.FieldError;
 import dev.gatehouse.server.shared.TenantId;
-import dev.gatehouse.server.tenancy.TenantPaths;
+import dev.gatehouse.server.shared.TenantPaths;
 import io.swagger.v3.oas.annotations.Operation;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;

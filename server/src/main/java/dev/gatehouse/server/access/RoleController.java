@@ -8,7 +8,7 @@ import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.FieldError;
 import dev.gatehouse.server.shared.Page;
 import dev.gatehouse.server.shared.TenantId;
-import dev.gatehouse.server.tenancy.TenantPaths;
+import dev.gatehouse.server.shared.TenantPaths;
 import io.swagger.v3.oas.annotations.Operation;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.Max;

@@ -1,5 +1,6 @@
 package dev.gatehouse.server.tenancy;
 
+import dev.gatehouse.server.shared.TenantPaths;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.gatehouse.engine.Resource;
 import dev.gatehouse.server.access.Access;

@@ -1,5 +1,6 @@
 package dev.gatehouse.server.tenancy;
 
+import dev.gatehouse.server.shared.TenantPaths;
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.shared.Caller;

@@ -1,8 +1,8 @@
-package dev.gatehouse.server.tenancy;
+package dev.gatehouse.server.shared;
 
-import dev.gatehouse.server.shared.ApiException;
-import dev.gatehouse.server.shared.Caller;
-import dev.gatehouse.server.shared.TenantId;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -14,10 +14,10 @@ import org.springframework.stereotype.Component;
 @Component
 public class TenantPaths {
 
-    private final Tenants tenants;
+    private final JdbcClient jdbc;
 
-    TenantPaths(Tenants tenants) {
-        this.tenants = tenants;
+    TenantPaths(JdbcClient jdbc) {
+        this.jdbc = jdbc;
     }
 
     /**
@@ -27,7 +27,21 @@ public class TenantPaths {
         if (caller.isPlatformOperator()) {
             throw ApiException.notFound("tenant " + tenant);
         }
-        return tenants.find(tenant).map(Tenant::id).filter(id -> id.equals(caller.tenant()))
+        return find(tenant).filter(id -> id.equals(caller.tenant()))
                 .orElseThrow(() -> ApiException.notFound("tenant " + tenant));
+    }
+
+    private Optional<TenantId> find(String slugOrId) {
+        UUID id = null;
+        if (slugOrId.length() == 36) {
+            try {
+                id = UUID.fromString(slugOrId);
+            } catch (IllegalArgumentException notAnId) {
+                // a slug, then
+            }
+        }
+        return jdbc.sql("select id from tenants where slug = :slug or id = :id")
+                .param("slug", slugOrId).param("id", id)
+                .query(UUID.class).optional().map(TenantId::new);
     }
 }
