@@ -2,7 +2,15 @@ package dev.gatehouse.server.users;
 
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.Usernames;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -24,12 +32,21 @@ public class UserStore {
     }
 
     public UUID insert(TenantId tenant, NewUser user) {
+        return insert(tenant, user, ClinicalProfile.EMPTY, false);
+    }
+
+    /** Inserts an account with its clinical profile (seed 004) and visibility (seed 003). */
+    UUID insert(TenantId tenant, NewUser user, ClinicalProfile profile, boolean hidden) {
         UUID id = UUID.randomUUID();
         jdbc.sql("""
                         insert into users (tenant_id, id, username, username_normalized, email, email_normalized,
-                            first_name, last_name, phone, kind, status, password_hash, required_actions)
+                            first_name, last_name, phone, kind, status, password_hash, required_actions, hidden,
+                            npi, dea, state_license, primary_license, secondary_license, nadean, credentials,
+                            specialties, bio)
                         values (:tenant, :id, :username, :usernameNormalized, :email, :emailNormalized,
-                            :firstName, :lastName, :phone, :kind, :status, :passwordHash, :requiredActions)
+                            :firstName, :lastName, :phone, :kind, :status, :passwordHash, :requiredActions, :hidden,
+                            :npi, :dea, :stateLicense, :primaryLicense, :secondaryLicense, :nadean, :credentials,
+                            :specialties, :bio)
                         """)
                 .param("tenant", tenant.value()).param("id", id)
                 .param("username", user.username().strip())
@@ -39,6 +56,13 @@ public class UserStore {
                 .param("firstName", user.firstName()).param("lastName", user.lastName()).param("phone", user.phone())
                 .param("kind", user.kind()).param("status", user.status()).param("passwordHash", user.passwordHash())
                 .param("requiredActions", user.requiredActions().toArray(String[]::new))
+                .param("hidden", hidden)
+                .param("npi", profile.npi()).param("dea", profile.dea()).param("stateLicense", profile.stateLicense())
+                .param("primaryLicense", profile.primaryLicense()).param("secondaryLicense", profile.secondaryLicense())
+                .param("nadean", profile.nadean())
+                .param("credentials", profile.credentials().toArray(String[]::new))
+                .param("specialties", profile.specialties().toArray(String[]::new))
+                .param("bio", profile.bio())
                 .update();
         return id;
     }
@@ -51,5 +75,212 @@ public class UserStore {
     public boolean emailTaken(TenantId tenant, String email) {
         return jdbc.sql("select exists (select 1 from users where tenant_id = :tenant and email_normalized = :e)")
                 .param("tenant", tenant.value()).param("e", Usernames.normalize(email)).query(Boolean.class).single();
+    }
+
+    /** The list filters of {@code GET …/users}; a null filter does not filter. */
+    record Query(@Nullable String text, @Nullable String status, @Nullable String role,
+            @Nullable List<String> atLocations, @Nullable Boolean hidden, @Nullable List<String> visibleLocations) {}
+
+    private static final String COLUMNS = """
+            u.id, u.username, u.first_name, u.last_name, u.email, u.phone, u.kind, u.status, u.hidden,
+            u.required_actions, u.failed_logins, u.locked_until, u.password_hash is not null as has_password,
+            u.npi, u.dea, u.state_license, u.primary_license, u.secondary_license, u.nadean, u.credentials,
+            u.specialties, u.bio, u.created_at, u.updated_at
+            """;
+
+    Optional<UserAccount> find(TenantId tenant, UUID user) {
+        return jdbc.sql("select " + COLUMNS + " from users u where u.tenant_id = :tenant and u.id = :user")
+                .param("tenant", tenant.value()).param("user", user)
+                .query((rs, n) -> account(rs)).optional();
+    }
+
+    /** Reads and row-locks the account, so that concurrent changes to one user apply one after the other. */
+    Optional<UserAccount> findForUpdate(TenantId tenant, UUID user) {
+        return jdbc.sql("select " + COLUMNS + " from users u where u.tenant_id = :tenant and u.id = :user for update")
+                .param("tenant", tenant.value()).param("user", user)
+                .query((rs, n) -> account(rs)).optional();
+    }
+
+    List<UserAccount> page(TenantId tenant, Query query, int page, int size) {
+        Where where = where(tenant, query);
+        var statement = jdbc.sql("select " + COLUMNS + " from users u where " + where.sql
+                + " order by u.username_normalized, u.id limit :size offset :offset");
+        where.params.forEach(p -> statement.param(p.name, p.value));
+        return statement.param("size", size).param("offset", (long) page * size)
+                .query((rs, n) -> account(rs)).list();
+    }
+
+    long count(TenantId tenant, Query query) {
+        Where where = where(tenant, query);
+        var statement = jdbc.sql("select count(*) from users u where " + where.sql);
+        where.params.forEach(p -> statement.param(p.name, p.value));
+        return statement.query(Long.class).single();
+    }
+
+    private record Param(String name, Object value) {}
+
+    private record Where(String sql, List<Param> params) {}
+
+    private static Where where(TenantId tenant, Query query) {
+        List<String> clauses = new ArrayList<>();
+        List<Param> params = new ArrayList<>();
+        clauses.add("u.tenant_id = :tenant");
+        params.add(new Param("tenant", tenant.value()));
+        if (query.text() != null) {
+            // strpos, not like: the search text is matched literally, % and _ included.
+            clauses.add("""
+                    (strpos(u.username_normalized, :text) > 0 or strpos(lower(u.first_name), :text) > 0
+                     or strpos(lower(u.last_name), :text) > 0
+                     or strpos(lower(u.first_name || ' ' || u.last_name), :text) > 0
+                     or strpos(coalesce(u.email_normalized, ''), :text) > 0)""");
+            params.add(new Param("text", Usernames.normalize(query.text())));
+        }
+        if (query.status() != null) {
+            clauses.add("u.status = :status");
+            params.add(new Param("status", query.status()));
+        }
+        if (query.role() != null) {
+            clauses.add("""
+                    exists (select 1 from assignments a where a.tenant_id = u.tenant_id and a.user_id = u.id
+                            and a.role_key = :role)""");
+            params.add(new Param("role", query.role()));
+        }
+        if (query.atLocations() != null) {
+            clauses.add("""
+                    exists (select 1 from assignments a where a.tenant_id = u.tenant_id and a.user_id = u.id
+                            and a.location_id = any (cast(:atLocations as uuid[])))""");
+            params.add(new Param("atLocations", query.atLocations().toArray(String[]::new)));
+        }
+        if (query.hidden() != null) {
+            clauses.add("u.hidden = :hidden");
+            params.add(new Param("hidden", query.hidden()));
+        }
+        if (query.visibleLocations() != null) {
+            // A location-scoped reader sees the users all of whose assignments lie where they may read
+            // (the same rule as for one user: every location of the user must be covered).
+            clauses.add("""
+                    exists (select 1 from assignments a where a.tenant_id = u.tenant_id and a.user_id = u.id)
+                    and not exists (select 1 from assignments a where a.tenant_id = u.tenant_id and a.user_id = u.id
+                            and (a.location_id is null or a.location_id <> all (cast(:visible as uuid[]))))""");
+            params.add(new Param("visible", query.visibleLocations().toArray(String[]::new)));
+        }
+        return new Where(String.join("\n  and ", clauses), params);
+    }
+
+    boolean usernameTakenByAnother(TenantId tenant, String username, UUID user) {
+        return jdbc.sql("""
+                        select exists (select 1 from users
+                                       where tenant_id = :tenant and username_normalized = :u and id <> :user)
+                        """)
+                .param("tenant", tenant.value()).param("u", Usernames.normalize(username)).param("user", user)
+                .query(Boolean.class).single();
+    }
+
+    boolean emailTakenByAnother(TenantId tenant, String email, UUID user) {
+        return jdbc.sql("""
+                        select exists (select 1 from users
+                                       where tenant_id = :tenant and email_normalized = :e and id <> :user)
+                        """)
+                .param("tenant", tenant.value()).param("e", Usernames.normalize(email)).param("user", user)
+                .query(Boolean.class).single();
+    }
+
+    void update(TenantId tenant, UUID user, UserAccount.Editable fields, Instant now) {
+        ClinicalProfile profile = fields.profile();
+        jdbc.sql("""
+                        update users set username = :username, username_normalized = :usernameNormalized,
+                            first_name = :firstName, last_name = :lastName, email = :email,
+                            email_normalized = :emailNormalized, phone = :phone, hidden = :hidden, npi = :npi,
+                            dea = :dea, state_license = :stateLicense, primary_license = :primaryLicense,
+                            secondary_license = :secondaryLicense, nadean = :nadean, credentials = :credentials,
+                            specialties = :specialties, bio = :bio, updated_at = :now
+                        where tenant_id = :tenant and id = :user
+                        """)
+                .param("username", fields.username()).param("usernameNormalized", Usernames.normalize(fields.username()))
+                .param("firstName", fields.firstName()).param("lastName", fields.lastName())
+                .param("email", fields.email())
+                .param("emailNormalized", fields.email() == null ? null : Usernames.normalize(fields.email()))
+                .param("phone", fields.phone()).param("hidden", fields.hidden())
+                .param("npi", profile.npi()).param("dea", profile.dea()).param("stateLicense", profile.stateLicense())
+                .param("primaryLicense", profile.primaryLicense()).param("secondaryLicense", profile.secondaryLicense())
+                .param("nadean", profile.nadean())
+                .param("credentials", profile.credentials().toArray(String[]::new))
+                .param("specialties", profile.specialties().toArray(String[]::new))
+                .param("bio", profile.bio()).param("now", utc(now))
+                .param("tenant", tenant.value()).param("user", user)
+                .update();
+    }
+
+    void setStatus(TenantId tenant, UUID user, String status, Instant now) {
+        jdbc.sql("update users set status = :status, updated_at = :now where tenant_id = :tenant and id = :user")
+                .param("status", status).param("now", utc(now)).param("tenant", tenant.value()).param("user", user)
+                .update();
+    }
+
+    /** Clears the permanent lock, the temporary lockout and the failure count (seed 004, unlocking). */
+    void unlock(TenantId tenant, UUID user, String status, Instant now) {
+        jdbc.sql("""
+                        update users set status = :status, locked_until = null, failed_logins = 0, updated_at = :now
+                        where tenant_id = :tenant and id = :user
+                        """)
+                .param("status", status).param("now", utc(now)).param("tenant", tenant.value()).param("user", user)
+                .update();
+    }
+
+    /** A password chosen through a one-use link: it also ends any temporary lockout the user ran into. */
+    void setChosenPassword(TenantId tenant, UUID user, String hash, String status, List<String> requiredActions,
+            Instant now) {
+        jdbc.sql("""
+                        update users set password_hash = :hash, status = :status, required_actions = :actions,
+                            locked_until = null, failed_logins = 0, updated_at = :now
+                        where tenant_id = :tenant and id = :user
+                        """)
+                .param("hash", hash).param("status", status).param("actions", requiredActions.toArray(String[]::new))
+                .param("now", utc(now)).param("tenant", tenant.value()).param("user", user)
+                .update();
+    }
+
+    /**
+     * Whether anything in the trail is attributed to the user, or they ever had a session. A failed
+     * sign-in against the account is not something they did, so it does not count.
+     */
+    boolean hasActivity(TenantId tenant, UUID user) {
+        return jdbc.sql("""
+                        select exists (select 1 from audit_events
+                                       where tenant_id = :tenant and actor_id = :user and action <> 'LOGIN_FAILED')
+                            or exists (select 1 from sessions where tenant_id = :tenant and user_id = :user)
+                        """)
+                .param("tenant", tenant.value()).param("user", user).query(Boolean.class).single();
+    }
+
+    /** Deletes the account; its assignments, tokens and sessions go with it (foreign keys cascade). */
+    void delete(TenantId tenant, UUID user) {
+        jdbc.sql("delete from users where tenant_id = :tenant and id = :user")
+                .param("tenant", tenant.value()).param("user", user).update();
+    }
+
+    private static UserAccount account(ResultSet rs) throws SQLException {
+        return new UserAccount(rs.getObject("id", UUID.class), rs.getString("username"), rs.getString("first_name"),
+                rs.getString("last_name"), rs.getString("email"), rs.getString("phone"), rs.getString("kind"),
+                rs.getString("status"), rs.getBoolean("hidden"), strings(rs, "required_actions"),
+                rs.getInt("failed_logins"), instant(rs, "locked_until"), rs.getBoolean("has_password"),
+                new ClinicalProfile(rs.getString("npi"), rs.getString("dea"), rs.getString("state_license"),
+                        rs.getString("primary_license"), rs.getString("secondary_license"), rs.getString("nadean"),
+                        strings(rs, "credentials"), strings(rs, "specialties"), rs.getString("bio")),
+                instant(rs, "created_at"), instant(rs, "updated_at"));
+    }
+
+    private static List<String> strings(ResultSet rs, String column) throws SQLException {
+        java.sql.Array array = rs.getArray(column);
+        return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
+    }
+
+    private static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
+        return time == null ? null : time.toInstant();
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
     }
 }

@@ -5,6 +5,7 @@ import dev.gatehouse.server.shared.TenantId;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -50,5 +51,53 @@ public class UserTokens {
                 .update();
         String page = purpose == Purpose.INVITATION ? "invitation" : "reset-password";
         return publicUrl + "/console/" + page + "?token=" + token;
+    }
+
+    /** A token that could still be redeemed when it was looked up. */
+    record Pending(TenantId tenant, UUID id, UUID user, Purpose purpose) {}
+
+    /**
+     * The unused, unrevoked, unexpired token with this value, in an active tenant. Looked up
+     * without a tenant: the link is all its holder has, and the token names its tenant.
+     */
+    Optional<Pending> findUsable(String token, Instant now) {
+        return jdbc.sql("""
+                        select k.tenant_id, k.id, k.user_id, k.purpose from user_tokens k
+                        join tenants t on t.id = k.tenant_id
+                        where k.token_hash = :hash and k.used_at is null and k.revoked_at is null
+                          and k.expires_at > :now and t.status = 'ACTIVE'
+                        """)
+                .param("hash", Tokens.hash(token)).param("now", now.atOffset(ZoneOffset.UTC))
+                .query((rs, n) -> new Pending(new TenantId(rs.getObject("tenant_id", UUID.class)),
+                        rs.getObject("id", UUID.class), rs.getObject("user_id", UUID.class),
+                        Purpose.valueOf(rs.getString("purpose"))))
+                .optional();
+    }
+
+    /**
+     * Marks the token used if it still may be: one statement, so that of any number of parallel
+     * redemptions exactly one sees a row come back (the others wait for its row lock, then find
+     * {@code used_at} set).
+     */
+    boolean claim(TenantId tenant, UUID token, Instant now) {
+        return jdbc.sql("""
+                        update user_tokens set used_at = :now
+                        where tenant_id = :tenant and id = :id
+                          and used_at is null and revoked_at is null and expires_at > :now
+                        returning id
+                        """)
+                .param("now", now.atOffset(ZoneOffset.UTC)).param("tenant", tenant.value()).param("id", token)
+                .query(UUID.class).optional().isPresent();
+    }
+
+    /** Revokes the user's unused tokens of this purpose, as when the account is locked. */
+    int revoke(TenantId tenant, UUID user, Purpose purpose, Instant now) {
+        return jdbc.sql("""
+                        update user_tokens set revoked_at = :now
+                        where tenant_id = :tenant and user_id = :user and purpose = :purpose
+                          and used_at is null and revoked_at is null
+                        """)
+                .param("now", now.atOffset(ZoneOffset.UTC)).param("tenant", tenant.value()).param("user", user)
+                .param("purpose", purpose.name()).update();
     }
 }

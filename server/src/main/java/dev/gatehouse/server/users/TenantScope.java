@@ -1,0 +1,53 @@
+package dev.gatehouse.server.users;
+
+import dev.gatehouse.engine.packs.RolePacks;
+import dev.gatehouse.server.authentication.Passwords;
+import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.tenancy.Tenant;
+import dev.gatehouse.server.tenancy.Tenants;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The tenant named in a users path, which must be the caller's own: another tenant's users, and
+ * every tenant's users for platform operators (who act on tenants only through audited
+ * impersonation), answer 404 as if the tenant did not exist.
+ */
+@Component
+class TenantScope {
+
+    /** The caller's tenant, with the role its pack makes the administrators' (null for a pack-less tenant). */
+    record Scoped(TenantId id, String slug, @Nullable String adminRole) {}
+
+    /** The tenant settings the users API applies. */
+    record Rules(int passwordMinLength, boolean singleRolePerUser) {}
+
+    private final Tenants tenants;
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    TenantScope(Tenants tenants) {
+        this.tenants = tenants;
+    }
+
+    Scoped resolve(Caller caller, String tenantInPath) {
+        if (caller.isPlatformOperator()) {
+            throw ApiException.notFound("tenant " + tenantInPath);
+        }
+        Tenant tenant = tenants.find(tenantInPath).filter(t -> t.id().equals(caller.tenant()))
+                .orElseThrow(() -> ApiException.notFound("tenant " + tenantInPath));
+        String adminRole = RolePacks.exists(tenant.pack()) ? RolePacks.builtIn(tenant.pack()).adminRole() : null;
+        return new Scoped(tenant.id(), tenant.slug(), adminRole);
+    }
+
+    Rules rules(TenantId tenant) {
+        JsonNode settings = json.readTree(tenants.settingsJson(tenant));
+        JsonNode minLength = settings.path("passwordPolicy").path("minLength");
+        JsonNode single = settings.path("singleRolePerUser");
+        return new Rules(minLength.isInt() ? minLength.intValue() : Passwords.DEFAULT_MIN_LENGTH,
+                single.isBoolean() && single.booleanValue());
+    }
+}

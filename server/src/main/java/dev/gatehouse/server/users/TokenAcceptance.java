@@ -1,0 +1,76 @@
+package dev.gatehouse.server.users;
+
+import dev.gatehouse.server.access.AccessChanges;
+import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.authentication.Passwords;
+import dev.gatehouse.server.authentication.Sessions;
+import dev.gatehouse.server.shared.ApiException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Redeems a one-use link (seed 004): an invitation makes the account active with the password its
+ * owner chose; a reset replaces the password and ends every session. A link that is unknown, used,
+ * replaced, revoked or expired gets the same answer, so the answer tells nothing about it.
+ */
+@Service
+class TokenAcceptance {
+
+    private final UserTokens tokens;
+    private final UserStore users;
+    private final TenantScope scope;
+    private final Passwords passwords;
+    private final Sessions sessions;
+    private final AuditLog audit;
+    private final AccessChanges changes;
+    private final Clock clock;
+
+    TokenAcceptance(UserTokens tokens, UserStore users, TenantScope scope, Passwords passwords, Sessions sessions,
+            AuditLog audit, AccessChanges changes, Clock clock) {
+        this.tokens = tokens;
+        this.users = users;
+        this.scope = scope;
+        this.passwords = passwords;
+        this.sessions = sessions;
+        this.audit = audit;
+        this.changes = changes;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public void accept(String token, String newPassword, UserService.Origin origin) {
+        Instant now = clock.instant();
+        UserTokens.Pending pending = tokens.findUsable(token, now).orElseThrow(TokenAcceptance::invalid);
+        // Checked and hashed before the token is claimed: a rejected password leaves the link usable,
+        // and the row lock of the claim is held only for the short writes after it.
+        passwords.requireAcceptable("newPassword", newPassword, scope.rules(pending.tenant()).passwordMinLength());
+        String hash = passwords.hash(newPassword);
+        if (!tokens.claim(pending.tenant(), pending.id(), now)) {
+            throw invalid();
+        }
+        UserAccount user = users.findForUpdate(pending.tenant(), pending.user()).orElseThrow(TokenAcceptance::invalid);
+        boolean invitation = pending.purpose() == UserTokens.Purpose.INVITATION;
+        if (invitation && !user.status().equals("INVITED")) {
+            throw invalid();
+        }
+        List<String> remaining = new ArrayList<>(user.requiredActions());
+        // The owner chose this password, so there is nothing to change at first sign-in.
+        remaining.remove("CHANGE_PASSWORD");
+        users.setChosenPassword(pending.tenant(), user.id(), hash, invitation ? "ACTIVE" : user.status(), remaining,
+                now);
+        int ended = sessions.endAll(pending.tenant(), user.id(), null, now, pending.purpose().name());
+        audit.record(pending.tenant(), "PASSWORD_CHANGED", new AuditLog.Actor(user.id(), user.username(), List.of()),
+                UserService.target(user.id(), user.username()), origin.ip(), origin.userAgent(),
+                Map.of("via", pending.purpose().name(), "activated", invitation, "sessionsEnded", ended));
+        changes.subjectChanged(pending.tenant(), user.id());
+    }
+
+    private static ApiException invalid() {
+        return ApiException.badRequest("token", "is not valid: it may have expired, been used or been replaced");
+    }
+}

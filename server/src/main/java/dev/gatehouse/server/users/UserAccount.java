@@ -1,0 +1,25 @@
+package dev.gatehouse.server.users;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/** One row of the users table as the users API sees it; never the password hash, only whether there is one. */
+record UserAccount(UUID id, String username, String firstName, String lastName, @Nullable String email,
+        @Nullable String phone, String kind, String status, boolean hidden, List<String> requiredActions,
+        int failedLogins, @Nullable Instant lockedUntil, boolean hasPassword, ClinicalProfile profile,
+        Instant createdAt, Instant updatedAt) {
+
+    UserAccount {
+        requiredActions = List.copyOf(requiredActions);
+    }
+
+    /** The fields an admin may edit (PATCH). */
+    Editable editable() {
+        return new Editable(username, firstName, lastName, email, phone, hidden, profile);
+    }
+
+    record Editable(String username, String firstName, String lastName, @Nullable String email,
+            @Nullable String phone, boolean hidden, ClinicalProfile profile) {}
+}

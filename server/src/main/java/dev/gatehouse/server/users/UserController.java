@@ -1,0 +1,136 @@
+package dev.gatehouse.server.users;
+
+import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Page;
+import io.swagger.v3.oas.annotations.Parameter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.net.URI;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/** A tenant's user accounts and their lifecycle (docs/api.md, "Users"). */
+@RestController
+@RequestMapping("/api/v1/tenants/{tenant}/users")
+class UserController {
+
+    private final UserService service;
+    private final TenantScope scope;
+
+    UserController(UserService service, TenantScope scope) {
+        this.service = service;
+        this.scope = scope;
+    }
+
+    @PostMapping
+    ResponseEntity<UserViews.CreatedView> create(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @RequestBody UserService.CreateRequest request, HttpServletRequest http) {
+        TenantScope.Scoped scoped = scope.resolve(caller, tenant);
+        UserService.Created created = service.create(caller, scoped, request, origin(http));
+        return ResponseEntity.created(URI.create("/api/v1/tenants/" + scoped.slug() + "/users/" + created.id()))
+                .body(new UserViews.CreatedView(created.id().toString(), created.username(), created.status(),
+                        created.invitationUrl()));
+    }
+
+    /**
+     * Filters: {@code q} (in username, name or e-mail, ignoring case), {@code status}, {@code role},
+     * {@code location} (assigned there or below), {@code hidden}: {@code false} by default (seed 003:
+     * hidden users stay out of lists), {@code true} for the hidden ones only, {@code any} for all.
+     */
+    @GetMapping
+    Page<UserViews.UserView> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @Parameter(description = "text in the username, name or e-mail, ignoring case")
+            @RequestParam(required = false) @Nullable String q,
+            @Parameter(description = "INVITED, ACTIVE, DISABLED or LOCKED")
+            @RequestParam(required = false) @Nullable String status,
+            @Parameter(description = "users holding this role (any assignment)")
+            @RequestParam(required = false) @Nullable String role,
+            @Parameter(description = "users with an assignment at this location or below it")
+            @RequestParam(required = false) @Nullable String location,
+            @Parameter(description = "false (default): visible users only; true: hidden users only; any: all")
+            @RequestParam(required = false) @Nullable String hidden,
+            @RequestParam(defaultValue = "0") @Min(0) int page,
+            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
+        TenantScope.Scoped scoped = scope.resolve(caller, tenant);
+        Page<UserAccount> found = service.list(caller, scoped,
+                new UserService.Filter(q, status, role, location == null ? null : UserGuard.canonical(location), hidden),
+                page, size);
+        return new Page<>(found.items().stream().map(UserViews.UserView::of).toList(), found.page(), found.size(),
+                found.total());
+    }
+
+    @GetMapping("/{id}")
+    UserViews.UserView get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathVariable UUID id) {
+        return UserViews.UserView.of(service.get(caller, scope.resolve(caller, tenant), id));
+    }
+
+    @PatchMapping("/{id}")
+    UserViews.UserView update(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathVariable UUID id, @RequestBody JsonNode body, HttpServletRequest http) {
+        return UserViews.UserView.of(service.update(caller, scope.resolve(caller, tenant), id, body, origin(http)));
+    }
+
+    @DeleteMapping("/{id}")
+    ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathVariable UUID id, HttpServletRequest http) {
+        service.delete(caller, scope.resolve(caller, tenant), id, origin(http));
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/{id}/lock")
+    UserViews.UserView lock(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathVariable UUID id, HttpServletRequest http) {
+        return UserViews.UserView.of(service.lock(caller, scope.resolve(caller, tenant), id, origin(http)));
+    }
+
+    @PostMapping("/{id}/unlock")
+    UserViews.UserView unlock(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathVariable UUID id, HttpServletRequest http) {
+        return UserViews.UserView.of(service.unlock(caller, scope.resolve(caller, tenant), id, origin(http)));
+    }
+
+    @PostMapping("/{id}/disable")
+    UserViews.UserView disable(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathVariable UUID id, HttpServletRequest http) {
+        return UserViews.UserView.of(service.disable(caller, scope.resolve(caller, tenant), id, origin(http)));
+    }
+
+    @PostMapping("/{id}/enable")
+    UserViews.UserView enable(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathVariable UUID id, HttpServletRequest http) {
+        return UserViews.UserView.of(service.enable(caller, scope.resolve(caller, tenant), id, origin(http)));
+    }
+
+    @PostMapping("/{id}/password-reset")
+    ResponseEntity<UserViews.ResetView> resetPassword(@AuthenticationPrincipal Caller caller,
+            @PathVariable String tenant, @PathVariable UUID id, HttpServletRequest http) {
+        String url = service.resetPassword(caller, scope.resolve(caller, tenant), id, origin(http));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(new UserViews.ResetView(url));
+    }
+
+    @PostMapping("/{id}/invitation")
+    ResponseEntity<UserViews.InvitationView> invite(@AuthenticationPrincipal Caller caller,
+            @PathVariable String tenant, @PathVariable UUID id, HttpServletRequest http) {
+        String url = service.reinvite(caller, scope.resolve(caller, tenant), id, origin(http));
+        return ResponseEntity.status(HttpStatus.CREATED).body(new UserViews.InvitationView(url));
+    }
+
+    static UserService.Origin origin(HttpServletRequest http) {
+        return new UserService.Origin(http.getRemoteAddr(), http.getHeader("User-Agent"));
+    }
+}

@@ -1,0 +1,58 @@
+package dev.gatehouse.server.users;
+
+import dev.gatehouse.server.shared.TenantId;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * A user's live sessions as an admin sees them (seed 000, "multi-device awareness"). Ending them
+ * is {@code Sessions.endAll}; this only reads.
+ */
+@Repository
+class UserSessions {
+
+    record Live(UUID id, Instant createdAt, Instant lastSeenAt, Instant expiresAt, @Nullable String ip,
+            @Nullable String userAgent) {}
+
+    /** Not ended, not expired and not idle longer than the tenant's session policy allows. */
+    private static final String LIVE = """
+            from sessions s join tenants t on t.id = s.tenant_id
+            where s.tenant_id = :tenant and s.user_id = :user and s.ended_at is null and s.expires_at > :now
+              and s.last_seen_at + make_interval(mins => coalesce((t.settings -> 'sessionPolicy' ->> 'idleMinutes')::int, 30)) > :now
+            """;
+
+    private final JdbcClient jdbc;
+
+    UserSessions(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    List<Live> page(TenantId tenant, UUID user, Instant now, int page, int size) {
+        return jdbc.sql("select s.id, s.created_at, s.last_seen_at, s.expires_at, s.ip, s.user_agent " + LIVE
+                        + " order by s.last_seen_at desc, s.id limit :size offset :offset")
+                .param("tenant", tenant.value()).param("user", user).param("now", utc(now))
+                .param("size", size).param("offset", (long) page * size)
+                .query((rs, n) -> new Live(rs.getObject("id", UUID.class),
+                        rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                        rs.getObject("last_seen_at", OffsetDateTime.class).toInstant(),
+                        rs.getObject("expires_at", OffsetDateTime.class).toInstant(), rs.getString("ip"),
+                        rs.getString("user_agent")))
+                .list();
+    }
+
+    long count(TenantId tenant, UUID user, Instant now) {
+        return jdbc.sql("select count(*) " + LIVE)
+                .param("tenant", tenant.value()).param("user", user).param("now", utc(now))
+                .query(Long.class).single();
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+}

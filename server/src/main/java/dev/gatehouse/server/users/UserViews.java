@@ -1,0 +1,76 @@
+package dev.gatehouse.server.users;
+
+import dev.gatehouse.engine.EffectivePermission;
+import java.time.Instant;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/** What the users API answers: never a password hash, token or other secret. */
+final class UserViews {
+
+    private UserViews() {}
+
+    record ProfileView(@Nullable String npi, @Nullable String dea, @Nullable String stateLicense,
+            @Nullable String primaryLicense, @Nullable String secondaryLicense, @Nullable String nadean,
+            List<String> credentials, List<String> specialties, @Nullable String bio) {
+
+        static ProfileView of(ClinicalProfile profile) {
+            return new ProfileView(profile.npi(), profile.dea(), profile.stateLicense(), profile.primaryLicense(),
+                    profile.secondaryLicense(), profile.nadean(), profile.credentials(), profile.specialties(),
+                    profile.bio());
+        }
+    }
+
+    record UserView(String id, String username, String firstName, String lastName, @Nullable String email,
+            @Nullable String phone, String kind, String status, boolean hidden, List<String> requiredActions,
+            @Nullable Instant lockedUntil, ProfileView profile, Instant createdAt, Instant updatedAt) {
+
+        static UserView of(UserAccount user) {
+            return new UserView(user.id().toString(), user.username(), user.firstName(), user.lastName(),
+                    user.email(), user.phone(), user.kind(), user.status(), user.hidden(), user.requiredActions(),
+                    user.lockedUntil(), ProfileView.of(user.profile()), user.createdAt(), user.updatedAt());
+        }
+    }
+
+    record CreatedView(String id, String username, String status, @Nullable String invitationUrl) {}
+
+    record ResetView(String resetUrl) {}
+
+    record InvitationView(String invitationUrl) {}
+
+    /** An assignment; {@code active} says whether it is in force now (inside its validity window). */
+    record AssignmentView(String id, String role, @Nullable String location, @Nullable Instant startsAt,
+            @Nullable Instant expiresAt, String source, boolean active, @Nullable String grantedBy,
+            Instant createdAt) {
+
+        static AssignmentView of(UserAssignments.Held held, Instant now) {
+            return new AssignmentView(held.id().toString(), held.role(), held.location(), held.startsAt(),
+                    held.expiresAt(), held.source(), held.validAt(now),
+                    held.grantedBy() == null ? null : held.grantedBy().toString(), held.createdAt());
+        }
+    }
+
+    /**
+     * A permission the user holds: its widest scope, where it reaches ({@code everywhere}, or the
+     * listed locations and everything below them), the roles that give it, and any conditions.
+     */
+    record PermissionView(String permission, String scope, List<String> locations, boolean everywhere,
+            List<String> via, List<String> conditions) {
+
+        static PermissionView of(EffectivePermission permission) {
+            return new PermissionView(permission.permission(), permission.scope().name(), permission.locations(),
+                    permission.everywhere(), permission.via(), permission.conditions());
+        }
+    }
+
+    record PermissionsView(List<PermissionView> permissions) {}
+
+    record SessionView(String id, Instant createdAt, Instant lastSeenAt, Instant expiresAt, @Nullable String ip,
+            @Nullable String userAgent) {
+
+        static SessionView of(UserSessions.Live session) {
+            return new SessionView(session.id().toString(), session.createdAt(), session.lastSeenAt(),
+                    session.expiresAt(), session.ip(), session.userAgent());
+        }
+    }
+}

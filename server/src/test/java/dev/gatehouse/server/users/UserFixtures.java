@@ -1,0 +1,154 @@
+package dev.gatehouse.server.users;
+
+import static dev.gatehouse.server.testing.ApiClient.json;
+import static dev.gatehouse.server.testing.ApiClient.raw;
+
+import dev.gatehouse.server.access.AccessChanges;
+import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.testing.ApiClient;
+import dev.gatehouse.server.testing.ApiClient.Response;
+import java.net.URI;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Named builders for the users ITs: a tenant with its owner signed in and past the first password
+ * change, locations, and staff members who hold given roles and have signed in themselves.
+ */
+final class UserFixtures {
+
+    static final String PASSWORD = "correct horse battery staple";
+    static final String SET_BY_ADMIN = "handed over by the admin";
+
+    /** A tenant and its owner (holding the pack's admin role tenant-wide), signed in. */
+    record Tenant(String slug, String id, String ownerId, String owner) {
+        String users() {
+            return "/api/v1/tenants/" + slug + "/users";
+        }
+
+        String user(String userId) {
+            return users() + "/" + userId;
+        }
+    }
+
+    /** A user of a tenant, signed in with their own password. */
+    record Member(String id, String username, String token) {}
+
+    private final ApiClient api;
+    private final String operator;
+    private final JdbcClient jdbc;
+    private final AccessChanges changes;
+
+    UserFixtures(ApiClient api, String operator, JdbcClient jdbc, AccessChanges changes) {
+        this.api = api;
+        this.operator = operator;
+        this.jdbc = jdbc;
+        this.changes = changes;
+    }
+
+    Tenant clinic() {
+        return tenant("clinic", "owner");
+    }
+
+    Tenant tenant(String pack, String ownerName) {
+        String slug = pack + "-" + UUID.randomUUID().toString().substring(0, 8);
+        Response created = api.post("/api/v1/tenants", operator, json("slug", slug, "name", "Tenant " + slug, "pack",
+                pack, "admin", raw(json("username", ownerName, "firstName", "Olive", "lastName", "Owner", "email",
+                        ownerName + "@" + slug + ".example", "password", SET_BY_ADMIN + " 12345"))));
+        if (created.status() != 201) {
+            throw new AssertionError("tenant not created: " + created.raw());
+        }
+        String token = firstSignIn(slug, ownerName, SET_BY_ADMIN + " 12345");
+        return new Tenant(slug, created.text("/id"), created.text("/admin/id"), token);
+    }
+
+    /**
+     * Adds a location. The locations API is another feature's; the row is written directly and the
+     * tenant's policy refreshed, as the locations API does.
+     */
+    String location(Tenant tenant, String name, String parent) {
+        UUID id = UUID.randomUUID();
+        jdbc.sql("insert into locations (tenant_id, id, name, parent_id) values (:tenant, :id, :name, :parent)")
+                .param("tenant", UUID.fromString(tenant.id())).param("id", id).param("name", name)
+                .param("parent", parent == null ? null : UUID.fromString(parent)).update();
+        changes.policyChanged(new TenantId(UUID.fromString(tenant.id())));
+        return id.toString();
+    }
+
+    String location(Tenant tenant, String name) {
+        return location(tenant, name, null);
+    }
+
+    /**
+     * Adds a custom role granting {@code permissions} with one scope. The roles API is another
+     * feature's; the rows are written directly and the tenant's policy refreshed.
+     */
+    void customRole(Tenant tenant, String key, String scope, String... permissions) {
+        UUID id = UUID.fromString(tenant.id());
+        jdbc.sql("insert into roles (tenant_id, key, name, built_in) values (:tenant, :key, :key, false)")
+                .param("tenant", id).param("key", key).update();
+        for (int i = 0; i < permissions.length; i++) {
+            jdbc.sql("""
+                            insert into role_grants (tenant_id, role_key, position, permission, scope)
+                            values (:tenant, :key, :position, :permission, :scope)
+                            """)
+                    .param("tenant", id).param("key", key).param("position", i).param("permission", permissions[i])
+                    .param("scope", scope).update();
+        }
+        changes.policyChanged(new TenantId(id));
+    }
+
+    /** Sets one tenant setting (the settings API is another feature's). */
+    void setting(Tenant tenant, String name, String jsonValue) {
+        jdbc.sql("update tenants set settings = jsonb_set(settings, cast(:path as text[]), cast(:value as jsonb)) where id = :id")
+                .param("path", new String[] {name}).param("value", jsonValue).param("id", UUID.fromString(tenant.id()))
+                .update();
+        changes.policyChanged(new TenantId(UUID.fromString(tenant.id())));
+    }
+
+    /** Creates a user with an admin-set password and the given roles (a JSON array); returns the id. */
+    String user(Tenant tenant, String username, String rolesJson) {
+        Response created = api.post(tenant.users(), tenant.owner(), json("username", username, "firstName",
+                "First " + username, "lastName", "Last", "email", username + "@example.com", "password",
+                SET_BY_ADMIN + " 12345", "roles", raw(rolesJson)));
+        if (created.status() != 201) {
+            throw new AssertionError("user " + username + " not created: " + created.raw());
+        }
+        return created.text("/id");
+    }
+
+    /** A user with the given roles who has signed in and chosen their own password. */
+    Member member(Tenant tenant, String username, String rolesJson) {
+        String id = user(tenant, username, rolesJson);
+        return new Member(id, username, firstSignIn(tenant.slug(), username, SET_BY_ADMIN + " 12345"));
+    }
+
+    /** seed 001: the first sign-in with an admin-set password must change it before anything else. */
+    String firstSignIn(String slug, String username, String initial) {
+        String first = api.login(slug, username, initial);
+        Response changed = api.post("/api/v1/me/password", first, json("currentPassword", initial, "newPassword",
+                PASSWORD));
+        if (changed.status() != 204) {
+            throw new AssertionError("password change failed: " + changed.raw());
+        }
+        return api.login(slug, username, PASSWORD);
+    }
+
+    static String role(String role) {
+        return json("role", role);
+    }
+
+    static String roleAt(String role, String location) {
+        return json("role", role, "location", location);
+    }
+
+    /** The token in a one-use link. */
+    static String tokenOf(String url) {
+        String query = URI.create(url).getQuery();
+        return query.substring(query.indexOf("token=") + "token=".length());
+    }
+
+    Response accept(String token, String newPassword) {
+        return api.post("/api/v1/auth/tokens/accept", null, json("token", token, "newPassword", newPassword));
+    }
+}
