@@ -12,8 +12,13 @@ import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.TenantId;
 import java.time.Clock;
+import dev.gatehouse.engine.Grant;
+import dev.gatehouse.engine.Permission;
+import dev.gatehouse.engine.Scope;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -91,6 +96,57 @@ public class Access {
             return List.of();
         }
         return policy.get().effectivePermissions(profile.get(), clock.instant(), location);
+    }
+
+    /**
+     * The permissions that {@code role}, held at {@code location} (tenant-wide when null), would
+     * give beyond what the caller holds there: a caller may only hand out access they have
+     * themselves, at least as widely, so that {@code roles.assign} is no way up to more power.
+     * Empty when the caller holds all of it.
+     */
+    public List<String> grantsBeyondCaller(Caller caller, String role, @Nullable String location) {
+        Optional<TenantPolicy> policy = policy(caller.tenant());
+        Optional<Profile> profile = profile(caller.tenant(), caller.userId());
+        if (policy.isEmpty() || profile.isEmpty() || policy.get().role(role).isEmpty()) {
+            return List.of(role);
+        }
+        Map<String, EffectivePermission> held = new HashMap<>();
+        for (EffectivePermission permission : policy.get().effectivePermissions(profile.get(), clock.instant(),
+                location)) {
+            held.put(permission.permission(), permission);
+        }
+        List<String> beyond = new ArrayList<>();
+        List<Grant> grants = policy.get().flattenedGrants(role);
+        for (Permission permission : policy.get().catalog().permissions()) {
+            Scope needed = null;
+            for (Grant grant : grants) {
+                if (Permission.patternCovers(grant.permission(), permission.key())
+                        && (needed == null || grant.scope().includes(needed))) {
+                    needed = grant.scope();
+                }
+            }
+            if (needed != null && !covers(held.get(permission.key()), needed, location)) {
+                beyond.add(permission.key());
+            }
+        }
+        return beyond;
+    }
+
+    private static boolean covers(@Nullable EffectivePermission held, Scope needed, @Nullable String location) {
+        if (held == null) {
+            return false;
+        }
+        if (!held.conditions().isEmpty() && held.scope() == Scope.OWN) {
+            return false; // possibly only conditional grants: not something the caller surely holds
+        }
+        return switch (needed) {
+            case TENANT -> held.scope() == Scope.TENANT;
+            // At a location, effectivePermissions already lowers a grant held elsewhere to ASSIGNED;
+            // tenant-wide, the caller's location reach must be everywhere.
+            case LOCATION -> held.scope() == Scope.TENANT
+                    || held.scope() == Scope.LOCATION && (location != null || held.everywhere());
+            case ASSIGNED, OWN -> held.scope().includes(needed);
+        };
     }
 
     /** Who among the tenant's users may do {@code permission} at {@code location} (anywhere when null). */

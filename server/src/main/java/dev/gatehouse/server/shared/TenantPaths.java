@@ -20,18 +20,34 @@ public class TenantPaths {
         this.jdbc = jdbc;
     }
 
+    /** The tenant of a path: its id, slug and role pack. */
+    public record TenantRef(TenantId id, String slug, String pack) {}
+
     /**
      * @throws ApiException 404 unless {@code tenant} names the caller's own tenant
      */
     public TenantId own(Caller caller, String tenant) {
+        return resolve(caller, tenant).id();
+    }
+
+    /**
+     * @throws ApiException 404 unless {@code tenant} names the caller's own tenant
+     */
+    public TenantRef resolve(Caller caller, String tenant) {
         if (caller.isPlatformOperator()) {
             throw ApiException.notFound("tenant " + tenant);
         }
-        return find(tenant).filter(id -> id.equals(caller.tenant()))
+        return find(tenant).filter(ref -> ref.id().equals(caller.tenant()))
                 .orElseThrow(() -> ApiException.notFound("tenant " + tenant));
     }
 
-    private Optional<TenantId> find(String slugOrId) {
+    /** The tenant's settings document ({@code tenants.settings}), as stored. */
+    public String settingsJson(TenantId tenant) {
+        return jdbc.sql("select settings::text from tenants where id = :id").param("id", tenant.value())
+                .query(String.class).single();
+    }
+
+    private Optional<TenantRef> find(String slugOrId) {
         UUID id = null;
         if (slugOrId.length() == 36) {
             try {
@@ -40,8 +56,10 @@ public class TenantPaths {
                 // a slug, then
             }
         }
-        return jdbc.sql("select id from tenants where slug = :slug or id = :id")
+        return jdbc.sql("select id, slug, pack from tenants where slug = :slug or id = :id")
                 .param("slug", slugOrId).param("id", id)
-                .query(UUID.class).optional().map(TenantId::new);
+                .query((rs, n) -> new TenantRef(new TenantId(rs.getObject("id", UUID.class)), rs.getString("slug"),
+                        rs.getString("pack")))
+                .optional();
     }
 }

@@ -2,11 +2,9 @@ package dev.gatehouse.server.users;
 
 import dev.gatehouse.engine.packs.RolePacks;
 import dev.gatehouse.server.authentication.Passwords;
-import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.TenantId;
-import dev.gatehouse.server.tenancy.Tenant;
-import dev.gatehouse.server.tenancy.Tenants;
+import dev.gatehouse.server.shared.TenantPaths;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -26,19 +24,15 @@ class TenantScope {
     /** The tenant settings the users API applies. */
     record Rules(int passwordMinLength, boolean singleRolePerUser) {}
 
-    private final Tenants tenants;
+    private final TenantPaths tenants;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    TenantScope(Tenants tenants) {
+    TenantScope(TenantPaths tenants) {
         this.tenants = tenants;
     }
 
     Scoped resolve(Caller caller, String tenantInPath) {
-        if (caller.isPlatformOperator()) {
-            throw ApiException.notFound("tenant " + tenantInPath);
-        }
-        Tenant tenant = tenants.find(tenantInPath).filter(t -> t.id().equals(caller.tenant()))
-                .orElseThrow(() -> ApiException.notFound("tenant " + tenantInPath));
+        TenantPaths.TenantRef tenant = tenants.resolve(caller, tenantInPath);
         String adminRole = RolePacks.exists(tenant.pack()) ? RolePacks.builtIn(tenant.pack()).adminRole() : null;
         return new Scoped(tenant.id(), tenant.slug(), adminRole);
     }

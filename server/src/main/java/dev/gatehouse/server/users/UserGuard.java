@@ -86,9 +86,20 @@ class UserGuard {
         return locations.stream().map(base::locatedAt).toList();
     }
 
-    /** Giving or taking a role needs {@code roles.assign} where the assignment holds (tenant-wide: unlocated). */
+    /**
+     * Giving or taking a role needs {@code roles.assign} where the assignment holds (tenant-wide:
+     * unlocated), and the caller must hold everything the role grants there, at least as widely:
+     * nobody hands out more than they have.
+     */
     void requireAssign(Caller caller, String role, @Nullable String location) {
         access.require(caller, "roles.assign", Resource.of("role", role).locatedAt(location));
+        List<String> beyond = access.grantsBeyondCaller(caller, role, location);
+        if (!beyond.isEmpty()) {
+            String named = String.join(", ", beyond.subList(0, Math.min(5, beyond.size())))
+                    + (beyond.size() > 5 ? " and " + (beyond.size() - 5) + " more" : "");
+            throw ApiException.forbidden("you cannot give role " + role + (location == null ? " tenant-wide" : " there")
+                    + ": it grants " + named + " beyond your own access");
+        }
     }
 
     void require(Caller caller, String permission, Resource resource) {

@@ -121,7 +121,8 @@ class UserRolesIT extends IntegrationTest {
     @Test
     void theLastActiveOwnersRoleCannotBeRevokedOrTheOwnerLockedOrDeleted() {
         UserFixtures.Tenant clinic = fixtures.clinic();
-        fixtures.customRole(clinic, "deputy", "TENANT", "users.read", "users.edit", "users.delete", "roles.assign");
+        // A co-administrator holding everything, but not the pack's owner role: the owner stays the last owner.
+        fixtures.customRole(clinic, "deputy", "TENANT", "*");
         UserFixtures.Member deputy = fixtures.member(clinic, "deputy", "[" + role("deputy") + "]");
         String ownerRole = api.get(clinic.user(clinic.ownerId()) + "/roles", deputy.token()).text("/items/0/id");
         Response revoke = api.delete(clinic.user(clinic.ownerId()) + "/roles/" + ownerRole, deputy.token());
@@ -169,7 +170,9 @@ class UserRolesIT extends IntegrationTest {
         String downtown = fixtures.location(clinic, "Downtown");
         String room = fixtures.location(clinic, "Room 1", downtown);
         String uptown = fixtures.location(clinic, "Uptown");
-        fixtures.customRole(clinic, "lead", "LOCATION", "users.read", "users.create", "users.edit", "roles.assign");
+        // A lead holds what front desk and billing staff do, so it may hand those roles out.
+        fixtures.customRole(clinic, "lead", "LOCATION", "users.read", "users.create", "users.edit", "roles.assign",
+                "patients.*", "appointments.*", "billing.*", "invoices.*", "payments.*", "refunds.process", "reports.*");
         UserFixtures.Member lead = fixtures.member(clinic, "lead", "[" + roleAt("lead", downtown) + "]");
 
         Response here = api.post(clinic.users(), lead.token(), json("username", "amy", "firstName", "A", "lastName",
@@ -190,6 +193,31 @@ class UserRolesIT extends IntegrationTest {
                 .status()).as("dee works uptown too").isEqualTo(403);
         String deeRole = api.get(clinic.user(dee) + "/roles", clinic.owner()).text("/items/0/id");
         assertThat(api.delete(clinic.user(dee) + "/roles/" + deeRole, lead.token()).status()).isEqualTo(403);
+    }
+
+    @Test
+    void nobodyHandsOutARoleGrantingMoreThanTheyHoldThemselves() {
+        UserFixtures.Tenant clinic = fixtures.clinic();
+        String downtown = fixtures.location(clinic, "Downtown");
+        fixtures.customRole(clinic, "lead", "LOCATION", "users.read", "users.create", "users.edit", "roles.assign",
+                "patients.contact", "appointments.*");
+        UserFixtures.Member lead = fixtures.member(clinic, "lead", "[" + roleAt("lead", downtown) + "]");
+        String room = fixtures.location(clinic, "Room 1", downtown);
+        String amy = fixtures.user(clinic, "amy", "[" + roleAt("front_desk", downtown) + "]");
+
+        // front_desk grants only what the lead holds at downtown and below: allowed.
+        assertThat(api.post(clinic.user(amy) + "/roles", lead.token(), json("role", "front_desk", "location", room))
+                .status()).isEqualTo(201);
+        // owner (everything, tenant-wide) and billing (billing records) go beyond the lead's own access.
+        Response owner = api.post(clinic.user(amy) + "/roles", lead.token(), json("role", "owner", "location", downtown));
+        assertThat(owner.status()).as(owner.raw()).isEqualTo(403);
+        assertThat(owner.text("/detail")).contains("beyond your own access");
+        assertThat(api.post(clinic.user(amy) + "/roles", lead.token(), json("role", "billing", "location", downtown))
+                .status()).isEqualTo(403);
+        Response created = api.post(clinic.users(), lead.token(), json("username", "eve", "firstName", "E",
+                "lastName", "V", "roles", raw("[" + roleAt("manager", downtown) + "]")));
+        assertThat(created.status()).as(created.raw()).isEqualTo(403);
+        assertThat(api.get(clinic.users() + "?q=eve", clinic.owner()).body().at("/total").asInt()).isZero();
     }
 
     @Test
