@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.engine.Assignment;
 import dev.gatehouse.engine.EffectivePermission;
-import dev.gatehouse.engine.Permission;
 import dev.gatehouse.engine.Profile;
-import dev.gatehouse.engine.Resource;
 import dev.gatehouse.engine.Role;
 import dev.gatehouse.engine.Subject;
 import dev.gatehouse.engine.TenantPolicy;
@@ -269,42 +267,6 @@ class BookingPackTest {
                         .isTrue();
             }
         }
-    }
-
-    @Test
-    void ownerHoldsEveryPermissionOfTheCatalogAcrossTheOrganization() {
-        TenantPolicy policy = TABLE.policy();
-        Profile owner = policy.compile(Subject.active(DecisionTable.ME, Assignment.tenantWide("a", "OWNER")));
-        Resource someoneElsesElsewhere = Resource.of("record", "1").locatedAt("harbor").ownedBy("other");
-
-        for (Permission permission : policy.catalog().permissions()) {
-            assertThat(policy.check(owner, permission.key(), someoneElsesElsewhere, DecisionTable.NOW).allowed())
-                    .as("OWNER, the admin role, holds %s", permission.key())
-                    .isTrue();
-        }
-    }
-
-    @Test
-    void shipsTheGatehouseAdministrationBlock() {
-        RolePack pack = RolePacks.builtIn("booking");
-
-        Map<String, Feature> features = pack.features().stream()
-                .collect(Collectors.toMap(Feature::key, Function.identity()));
-        assertThat(features).containsKeys("users", "roles", "locations", "settings", "audit");
-        assertThat(features.get("users").actions()).containsExactly("read", "create", "edit", "delete", "export");
-        assertThat(features.get("roles").actions()).containsExactly("read", "create", "edit", "delete", "assign");
-        assertThat(features.get("locations").actions()).containsExactly("read", "create", "edit", "delete");
-        assertThat(features.get("settings").actions()).containsExactly("read", "edit");
-        assertThat(features.get("audit").actions()).containsExactly("read", "export");
-        assertThat(features.get("audit").label()).isEqualTo("Activity log");
-        for (Feature feature : features.values()) {
-            for (String action : feature.actions()) {
-                assertThat(pack.catalog().contains(feature.permission(action))).isTrue();
-            }
-        }
-        assertThat(pack.catalog().contains("access.check")).isTrue();
-        assertThat(pack.catalog().get(pack.catalog().idOf("access.check")).description())
-                .isEqualTo("Ask permission checks and who-can questions about other users — for applications");
     }
 
     private static Map<String, EffectivePermission> effective(String role) {

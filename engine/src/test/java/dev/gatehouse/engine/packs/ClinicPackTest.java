@@ -2,9 +2,7 @@ package dev.gatehouse.engine.packs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatehouse.engine.Permission;
 import dev.gatehouse.engine.Role;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -20,15 +18,6 @@ class ClinicPackTest {
 
     private static final DecisionTable CLINIC = new DecisionTable("clinic");
 
-    /** The keys Gatehouse guards its own administration API with; every pack offers them. */
-    private static final List<String> ADMINISTRATION_KEYS = List.of(
-            "users.read", "users.create", "users.edit", "users.delete", "users.export",
-            "roles.read", "roles.create", "roles.edit", "roles.delete", "roles.assign",
-            "locations.read", "locations.create", "locations.edit", "locations.delete",
-            "settings.read", "settings.edit",
-            "audit.read", "audit.export",
-            "access.check");
-
     @Test
     void loadsWithTheSevenRolesOfTheSeed() {
         RolePack pack = RolePacks.builtIn("clinic");
@@ -40,23 +29,6 @@ class ClinicPackTest {
         // The default role goes to whoever arrives by e-mail domain: the front desk sees contact
         // info and the schedule, no medical records, no billing, no staff management.
         assertThat(pack.defaultRole()).isEqualTo("front_desk");
-    }
-
-    @Test
-    void ownerHoldsEveryPermissionInTheCatalog() {
-        // seed 000: Owner/Admin has full access to all features
-        assertThat(RolePacks.builtIn("clinic").catalog().permissions()).extracting(Permission::key)
-                .allSatisfy(key -> CLINIC.assertRow("owner", key, "-", "allow", "Full access to all features"));
-    }
-
-    @Test
-    void offersTheGatehouseAdministrationKeys() {
-        RolePack pack = RolePacks.builtIn("clinic");
-
-        assertThat(ADMINISTRATION_KEYS).allSatisfy(key -> assertThat(pack.catalog().contains(key))
-                .as("the catalog lists %s", key).isTrue());
-        assertThat(pack.features()).filteredOn(feature -> feature.key().equals("audit"))
-                .singleElement().extracting(Feature::label).isEqualTo("Activity log");
     }
 
     @Test

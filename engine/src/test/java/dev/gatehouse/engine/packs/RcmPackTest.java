@@ -19,15 +19,6 @@ class RcmPackTest {
 
     private static final DecisionTable RCM = new DecisionTable("rcm");
 
-    /** The keys Gatehouse guards its own administration API with; every pack offers them. */
-    private static final List<String> ADMINISTRATION_KEYS = List.of(
-            "users.read", "users.create", "users.edit", "users.delete", "users.export",
-            "roles.read", "roles.create", "roles.edit", "roles.delete", "roles.assign",
-            "locations.read", "locations.create", "locations.edit", "locations.delete",
-            "settings.read", "settings.edit",
-            "audit.read", "audit.export",
-            "access.check");
-
     @Test
     void loadsWithTheSixRolesOfTheSeed() {
         RolePack pack = RolePacks.builtIn("rcm");
@@ -37,23 +28,6 @@ class RcmPackTest {
                 "BILLER", "RCM_ANALYST", "MEMBER_SERVICES", "READONLY");
         assertThat(pack.adminRole()).isEqualTo("TENANT_ADMIN");
         assertThat(pack.defaultRole()).isEqualTo("READONLY");
-    }
-
-    @Test
-    void tenantAdminHoldsEveryPermissionInTheCatalog() {
-        // seed 001: TENANT_ADMIN can manage everything, including users and roles
-        assertThat(RolePacks.builtIn("rcm").catalog().permissions()).extracting(Permission::key)
-                .allSatisfy(key -> RCM.assertRow("TENANT_ADMIN", key, "-", "allow", "Manage everything"));
-    }
-
-    @Test
-    void offersTheGatehouseAdministrationKeys() {
-        RolePack pack = RolePacks.builtIn("rcm");
-
-        assertThat(ADMINISTRATION_KEYS).allSatisfy(key -> assertThat(pack.catalog().contains(key))
-                .as("the catalog lists %s", key).isTrue());
-        assertThat(pack.features()).filteredOn(feature -> feature.key().equals("audit"))
-                .singleElement().extracting(Feature::label).isEqualTo("Activity log");
     }
 
     @Test

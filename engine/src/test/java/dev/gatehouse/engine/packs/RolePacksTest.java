@@ -3,9 +3,18 @@ package dev.gatehouse.engine.packs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatehouse.engine.Assignment;
+import dev.gatehouse.engine.Permission;
 import dev.gatehouse.engine.PolicyException;
+import dev.gatehouse.engine.Profile;
+import dev.gatehouse.engine.Resource;
+import dev.gatehouse.engine.Subject;
+import dev.gatehouse.engine.TenantPolicy;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
@@ -21,6 +30,39 @@ class RolePacksTest {
         assertThat(pack.name()).isEqualTo(name);
         assertThat(pack.role(pack.adminRole())).isPresent();
         assertThat(pack.role(pack.defaultRole())).isPresent();
+    }
+
+    /** The keys Gatehouse guards its own administration API with: the same in every pack. */
+    @ParameterizedTest
+    @FieldSource("BUILT_IN")
+    void everyPackOffersTheAdministrationBlock(String name) {
+        RolePack pack = RolePacks.builtIn(name);
+        Map<String, Feature> features = pack.features().stream()
+                .collect(Collectors.toMap(Feature::key, Function.identity()));
+
+        assertThat(features.get("users").actions()).contains("read", "create", "edit", "delete", "export");
+        assertThat(features.get("roles").actions()).contains("read", "create", "edit", "delete", "assign");
+        assertThat(features.get("locations").actions()).contains("read", "create", "edit", "delete");
+        assertThat(features.get("settings").actions()).contains("read", "edit");
+        assertThat(features.get("audit").actions()).containsExactly("read", "export");
+        assertThat(features.get("audit").label()).isEqualTo("Activity log");
+        assertThat(pack.catalog().get(pack.catalog().idOf("access.check")).description())
+                .isEqualTo("Ask permission checks and who-can questions about other users — for applications");
+    }
+
+    @ParameterizedTest
+    @FieldSource("BUILT_IN")
+    void theAdminRoleHoldsEveryPermissionEvenOnSomeoneElsesRecordElsewhere(String name) {
+        DecisionTable table = new DecisionTable(name);
+        TenantPolicy policy = table.policy();
+        String admin = RolePacks.builtIn(name).adminRole();
+        Profile profile = policy.compile(Subject.active(DecisionTable.ME, Assignment.tenantWide("a", admin)));
+        Resource someoneElsesElsewhere = Resource.of("record", "1").locatedAt("harbor").ownedBy("other");
+
+        for (Permission permission : policy.catalog().permissions()) {
+            assertThat(policy.check(profile, permission.key(), someoneElsesElsewhere, DecisionTable.NOW).allowed())
+                    .as("%s, the admin role of %s, holds %s", admin, name, permission.key()).isTrue();
+        }
     }
 
     @Test

@@ -3,18 +3,13 @@ package dev.gatehouse.engine.packs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.engine.Assignment;
-import dev.gatehouse.engine.Permission;
 import dev.gatehouse.engine.PermissionKind;
 import dev.gatehouse.engine.Permitted;
 import dev.gatehouse.engine.Profile;
-import dev.gatehouse.engine.Resource;
 import dev.gatehouse.engine.Role;
 import dev.gatehouse.engine.Subject;
 import dev.gatehouse.engine.TenantPolicy;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -253,45 +248,6 @@ class ServiceDeskPackTest {
         // seed 003: GET /api/users/agents?agent_type=timer uses timers.act_as_agent
         assertThat(policy.whoCan(population, "timers.act_as_agent", null, DecisionTable.NOW))
                 .extracting(Permitted::subjectId).containsExactly("ana", "ben", "sam");
-    }
-
-    @Test
-    void superAdminHoldsEveryPermissionOfTheCatalogAcrossEveryAccount() {
-        TenantPolicy policy = TABLE.policy();
-        Profile superAdmin = profile(policy, DecisionTable.ME, Assignment.tenantWide("a", "super_admin"));
-        Resource someoneElsesElsewhere = Resource.of("ticket", "1").locatedAt("harbor").ownedBy("other");
-
-        for (Permission permission : policy.catalog().permissions()) {
-            assertThat(policy.check(superAdmin, permission.key(), someoneElsesElsewhere, DecisionTable.NOW)
-                    .allowed())
-                    .as("super_admin, the admin role, holds %s", permission.key())
-                    .isTrue();
-        }
-    }
-
-    @Test
-    void shipsTheGatehouseAdministrationBlockBesideTheSeedsOwnKeys() {
-        RolePack pack = RolePacks.builtIn("service-desk");
-
-        Map<String, Feature> features = pack.features().stream()
-                .collect(Collectors.toMap(Feature::key, Function.identity()));
-        assertThat(features).containsKeys("users", "roles", "locations", "settings", "audit");
-        assertThat(features.get("users").actions()).containsExactly("read", "create", "edit", "delete", "export");
-        assertThat(features.get("roles").actions()).containsExactly("read", "create", "edit", "delete", "assign");
-        assertThat(features.get("locations").actions()).containsExactly("read", "create", "edit", "delete");
-        assertThat(features.get("settings").actions()).containsExactly("read", "edit");
-        assertThat(features.get("audit").actions()).containsExactly("read", "export");
-        assertThat(features.get("audit").label()).isEqualTo("Activity log");
-        for (Feature feature : features.values()) {
-            for (String action : feature.actions()) {
-                assertThat(pack.catalog().contains(feature.permission(action))).isTrue();
-            }
-        }
-        assertThat(pack.catalog().get(pack.catalog().idOf("access.check")).description())
-                .isEqualTo("Ask permission checks and who-can questions about other users — for applications");
-        // seed 003's own user-management keys stay as the seed spells them
-        assertThat(pack.catalog().contains("users.manage")).isTrue();
-        assertThat(pack.catalog().contains("pages.users.manage")).isTrue();
     }
 
     private static PermissionKind kindOf(RolePack pack, String key) {
