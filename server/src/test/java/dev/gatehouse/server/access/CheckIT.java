@@ -276,6 +276,10 @@ class CheckIT extends IntegrationTest {
         Response malformed = api.post("/api/v1/tenants/" + clinic.tenant().slug() + "/check", admin, "{\"user\": ");
         assertThat(malformed.status()).isEqualTo(400);
         assertThat(malformed.raw()).doesNotContain("Exception");
+        assertThat(api.post("/api/v1/tenants/" + clinic.tenant().slug() + "/check", admin, "null").status())
+                .isEqualTo(400);
+        assertThat(api.post("/api/v1/tenants/" + clinic.tenant().slug() + "/check/batch", admin, "null").status())
+                .isEqualTo(400);
     }
 
     private static void assertField(Response response, String field) {
