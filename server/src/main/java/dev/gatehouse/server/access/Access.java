@@ -1,8 +1,12 @@
 package dev.gatehouse.server.access;
 
 import dev.gatehouse.engine.Decision;
+import dev.gatehouse.engine.Grant;
+import dev.gatehouse.engine.Permission;
+import dev.gatehouse.engine.Scope;
 import dev.gatehouse.engine.EffectivePermission;
 import dev.gatehouse.engine.Permitted;
+import dev.gatehouse.engine.PolicyException;
 import dev.gatehouse.engine.Profile;
 import dev.gatehouse.engine.Reason;
 import dev.gatehouse.engine.RequestContext;
@@ -11,10 +15,9 @@ import dev.gatehouse.engine.TenantPolicy;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.shared.Usernames;
 import java.time.Clock;
-import dev.gatehouse.engine.Grant;
-import dev.gatehouse.engine.Permission;
-import dev.gatehouse.engine.Scope;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +25,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
@@ -32,15 +36,15 @@ import org.springframework.stereotype.Service;
 @Service
 public class Access {
 
+    private static final Logger log = LoggerFactory.getLogger(Access.class);
+
     private final AccessCache cache;
     private final PolicyLoader loader;
-    private final JdbcClient jdbc;
     private final Clock clock;
 
-    Access(AccessCache cache, PolicyLoader loader, JdbcClient jdbc, Clock clock) {
+    Access(AccessCache cache, PolicyLoader loader, Clock clock) {
         this.cache = cache;
         this.loader = loader;
-        this.jdbc = jdbc;
         this.clock = clock;
     }
 
@@ -51,6 +55,23 @@ public class Access {
 
     /** The user's compiled profile, or empty when the tenant has no such user. */
     public Optional<Profile> profile(TenantId tenant, UUID user) {
+        try {
+            return compiledProfile(tenant, user);
+        } catch (PolicyException staleCache) {
+            // The user holds a role or location this node's cached policy does not know yet: the
+            // change's notification is still on its way. Reload the tenant now instead of failing.
+            cache.evictTenant(tenant);
+            try {
+                return compiledProfile(tenant, user);
+            } catch (PolicyException stillInconsistent) {
+                log.warn("Profile of user {} in tenant {} does not compile: {}", user, tenant,
+                        stillInconsistent.getMessage());
+                return Optional.empty();
+            }
+        }
+    }
+
+    private Optional<Profile> compiledProfile(TenantId tenant, UUID user) {
         Optional<AccessCache.TenantAccess> access = cache.tenant(tenant, loader::policy);
         if (access.isEmpty()) {
             return Optional.empty();
@@ -64,12 +85,44 @@ public class Access {
     /** Decides for {@code user} of {@code tenant}; an unknown user gets a deny, never an error. */
     public Decision decide(TenantId tenant, UUID user, String permission, @Nullable Resource resource,
             RequestContext context) {
+        return decide(tenant, user, permission, resource, clock.instant(), context);
+    }
+
+    /**
+     * Decides as of {@code at}, which may be another moment than now (the check API's
+     * {@code context.time}); an unknown user gets a deny, never an error. Reads only the caches once
+     * the tenant's policy and the user's profile are loaded.
+     */
+    public Decision decide(TenantId tenant, UUID user, String permission, @Nullable Resource resource, Instant at,
+            RequestContext context) {
         Optional<TenantPolicy> policy = policy(tenant);
         Optional<Profile> profile = profile(tenant, user);
         if (policy.isEmpty() || profile.isEmpty()) {
             return Decision.deny(new Reason.NoMatchingGrant(permission));
         }
-        return policy.get().check(profile.get(), permission, resource, clock.instant(), context);
+        return policy.get().check(profile.get(), permission, resource, at, context);
+    }
+
+    /**
+     * The tenant's user named by id or, failing that, by username (compared normalised). Ids are
+     * answered from the profile cache; a username is looked up at most once per
+     * {@link AccessCache#USERNAME_TTL} while it is in use.
+     */
+    public Optional<UUID> findUser(TenantId tenant, String idOrUsername) {
+        UUID id = parseUuid(idOrUsername);
+        if (id != null && profile(tenant, id).isPresent()) {
+            return Optional.of(id);
+        }
+        Optional<AccessCache.TenantAccess> access = cache.tenant(tenant, loader::policy);
+        if (access.isEmpty()) {
+            return Optional.empty();
+        }
+        String normalized = Usernames.normalize(idOrUsername);
+        if (normalized.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(access.get().usernames()
+                .get(normalized, name -> loader.userIdByUsername(tenant, name).orElse(null)));
     }
 
     /**
@@ -151,16 +204,47 @@ public class Access {
 
     /** Who among the tenant's users may do {@code permission} at {@code location} (anywhere when null). */
     public List<Permitted> whoCan(TenantId tenant, String permission, @Nullable String location) {
+        return holders(tenant, permission, location, clock.instant()).stream()
+                .map(holder -> new Permitted(holder.id().toString(), holder.decision()))
+                .toList();
+    }
+
+    /** A user who may, and the decision saying how. */
+    public record Holder(UUID id, String username, Decision decision) {}
+
+    /**
+     * Who among the tenant's users may do {@code permission} at {@code location} (anywhere when
+     * null) at {@code at}, by username. Lists the users from the database, then decides from the
+     * caches.
+     */
+    public List<Holder> holders(TenantId tenant, String permission, @Nullable String location, Instant at) {
         Optional<TenantPolicy> policy = policy(tenant);
         if (policy.isEmpty()) {
             return List.of();
         }
-        List<UUID> users = jdbc.sql("select id from users where tenant_id = :tenant order by username_normalized")
-                .param("tenant", tenant.value()).query(UUID.class).list();
-        List<Profile> population = new ArrayList<>(users.size());
-        for (UUID user : users) {
-            profile(tenant, user).ifPresent(population::add);
+        Resource resource = location == null ? null : Resource.at(location);
+        List<Holder> holders = new ArrayList<>();
+        for (PolicyLoader.UserName user : loader.users(tenant)) {
+            Optional<Profile> profile = profile(tenant, user.id());
+            if (profile.isEmpty()) {
+                continue; // deleted since the list was read
+            }
+            Decision decision = policy.get().check(profile.get(), permission, resource, at, RequestContext.EMPTY);
+            if (decision.allowed()) {
+                holders.add(new Holder(user.id(), user.username(), decision));
+            }
         }
-        return policy.get().whoCan(population, permission, location, clock.instant());
+        return holders;
+    }
+
+    private static @Nullable UUID parseUuid(String text) {
+        if (text.length() != 36) {
+            return null;
+        }
+        try {
+            return UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 }

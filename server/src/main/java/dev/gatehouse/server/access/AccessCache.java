@@ -5,43 +5,66 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.gatehouse.engine.Profile;
 import dev.gatehouse.engine.TenantPolicy;
 import dev.gatehouse.server.shared.TenantId;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 /**
  * The engine's policies and compiled profiles, in memory, so that a check never reaches the
  * database. Evicted by {@link AccessChanges} on this node and by {@link AccessChangeListener} for
- * changes made on other nodes.
+ * changes made on other nodes; every eviction is then announced as an {@link AccessChanged} so that
+ * other per-node caches (sessions) can follow.
  */
 @Component
 class AccessCache {
 
-    /** A tenant's policy and the profiles compiled against it; replaced whole when the policy changes. */
-    record TenantAccess(TenantPolicy policy, Cache<UUID, Profile> profiles) {}
+    /**
+     * A username may be renamed without an access change being announced; the check API then names
+     * the wrong person for at most this long (the same bound as the session cache's).
+     */
+    static final Duration USERNAME_TTL = Duration.ofSeconds(1);
+
+    /**
+     * A tenant's policy, the profiles compiled against it, and usernames resolved to ids; replaced
+     * whole when the policy changes.
+     */
+    record TenantAccess(TenantPolicy policy, Cache<UUID, Profile> profiles, Cache<String, UUID> usernames) {}
 
     private final Cache<TenantId, TenantAccess> tenants = Caffeine.newBuilder().maximumSize(10_000).build();
+    private final ApplicationEventPublisher events;
+
+    AccessCache(ApplicationEventPublisher events) {
+        this.events = events;
+    }
 
     Optional<TenantAccess> tenant(TenantId tenant, Function<TenantId, Optional<TenantPolicy>> load) {
         TenantAccess access = tenants.get(tenant, id -> load.apply(id)
-                .map(policy -> new TenantAccess(policy, Caffeine.newBuilder().maximumSize(200_000).<UUID, Profile>build()))
+                .map(policy -> new TenantAccess(policy,
+                        Caffeine.newBuilder().maximumSize(200_000).<UUID, Profile>build(),
+                        Caffeine.newBuilder().maximumSize(200_000).expireAfterWrite(USERNAME_TTL).<String, UUID>build()))
                 .orElse(null));
         return Optional.ofNullable(access);
     }
 
     void evictTenant(TenantId tenant) {
         tenants.invalidate(tenant);
+        events.publishEvent(new AccessChanged.Policy(tenant));
     }
 
     void evictSubject(TenantId tenant, UUID user) {
         TenantAccess access = tenants.getIfPresent(tenant);
         if (access != null) {
             access.profiles().invalidate(user);
+            access.usernames().asMap().values().removeIf(user::equals);
         }
+        events.publishEvent(new AccessChanged.Subject(tenant, user));
     }
 
     void evictAll() {
         tenants.invalidateAll();
+        events.publishEvent(new AccessChanged.Everything());
     }
 }

@@ -110,6 +110,29 @@ class PolicyLoader {
         return Optional.of(bare.get().withAssignments(assignments));
     }
 
+    /** The id of the tenant's user with this normalised username. */
+    Optional<UUID> userIdByUsername(TenantId tenant, String usernameNormalized) {
+        return jdbc.sql("select id from users where tenant_id = :tenant and username_normalized = :username")
+                .param("tenant", tenant.value()).param("username", usernameNormalized)
+                .query(UUID.class).optional();
+    }
+
+    /** Every user of the tenant with their username, by username. */
+    List<UserName> users(TenantId tenant) {
+        return jdbc.sql("select id, username from users where tenant_id = :tenant order by username_normalized, id")
+                .param("tenant", tenant.value())
+                .query((rs, n) -> new UserName(rs.getObject("id", UUID.class), rs.getString("username")))
+                .list();
+    }
+
+    record UserName(UUID id, String username) {}
+
+    Optional<String> username(TenantId tenant, UUID user) {
+        return jdbc.sql("select username from users where tenant_id = :tenant and id = :user")
+                .param("tenant", tenant.value()).param("user", user)
+                .query(String.class).optional();
+    }
+
     private static AssignmentSource sourceOf(String source) {
         // SYSTEM marks assignments made by the server itself (the platform operator's): DIRECT to the engine.
         return source.equals("SYSTEM") ? AssignmentSource.DIRECT : AssignmentSource.valueOf(source);

@@ -25,10 +25,12 @@ class BearerTokenFilter extends OncePerRequestFilter {
     private static final Duration TOUCH_INTERVAL = Duration.ofSeconds(30);
 
     private final Sessions sessions;
+    private final SessionCache cache;
     private final Clock clock;
 
-    BearerTokenFilter(Sessions sessions, Clock clock) {
+    BearerTokenFilter(Sessions sessions, SessionCache cache, Clock clock) {
         this.sessions = sessions;
+        this.cache = cache;
         this.clock = clock;
     }
 
@@ -39,12 +41,13 @@ class BearerTokenFilter extends OncePerRequestFilter {
         if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             String token = header.substring(7).strip();
             Instant now = clock.instant();
-            Optional<Sessions.Live> live = token.isEmpty() ? Optional.empty()
-                    : sessions.findLive(Tokens.hash(token), now);
+            byte[] hash = token.isEmpty() ? null : Tokens.hash(token);
+            Optional<Sessions.Live> live = hash == null ? Optional.empty() : cache.find(hash, now, sessions);
             if (live.isPresent() && isUsable(live.get(), now)) {
                 Sessions.Live session = live.get();
                 if (Duration.between(session.lastSeenAt(), now).compareTo(TOUCH_INTERVAL) > 0) {
                     sessions.touch(session.tenant(), session.id(), now);
+                    cache.touched(hash, session, now);
                 }
                 Caller caller = new Caller(session.tenant(), session.tenantSlug(), session.userId(), session.username(),
                         session.id(), session.requiredActions());
@@ -55,7 +58,8 @@ class BearerTokenFilter extends OncePerRequestFilter {
     }
 
     private boolean isUsable(Sessions.Live session, Instant now) {
-        if (!session.userStatus().equals("ACTIVE")) {
+        // A cached session may have expired since it was read.
+        if (!session.userStatus().equals("ACTIVE") || !now.isBefore(session.expiresAt())) {
             return false;
         }
         if (session.lastSeenAt().plus(session.idle()).isBefore(now)) {

@@ -19,12 +19,18 @@ public class Sessions {
 
     /** A live session with what the filter needs to know about its user. */
     record Live(TenantId tenant, String tenantSlug, UUID id, UUID userId, String username, String userStatus,
-            List<String> requiredActions, Instant lastSeenAt, Instant expiresAt, Duration idle) {}
+            List<String> requiredActions, Instant lastSeenAt, Instant expiresAt, Duration idle) {
+        Live seenAt(Instant now) {
+            return new Live(tenant, tenantSlug, id, userId, username, userStatus, requiredActions, now, expiresAt, idle);
+        }
+    }
 
     private final JdbcClient jdbc;
+    private final SessionCache cache;
 
-    Sessions(JdbcClient jdbc) {
+    Sessions(JdbcClient jdbc, SessionCache cache) {
         this.jdbc = jdbc;
+        this.cache = cache;
     }
 
     UUID create(TenantId tenant, UUID user, byte[] tokenHash, Instant now, Instant expiresAt, @Nullable String ip,
@@ -73,10 +79,13 @@ public class Sessions {
                         """)
                 .param("now", utc(now)).param("reason", reason).param("tenant", tenant.value()).param("id", session)
                 .update();
+        cache.evictSession(tenant, session);
     }
 
     /** Ends every live session of a user, but {@code keep} if given; returns how many ended. */
     public int endAll(TenantId tenant, UUID user, @Nullable UUID keep, Instant now, String reason) {
+        // The kept session is evicted too: what ended the others (a password change) changed its user.
+        cache.evictUser(tenant, user);
         return jdbc.sql("""
                         update sessions set ended_at = :now, end_reason = :reason
                         where tenant_id = :tenant and user_id = :user and ended_at is null

@@ -1,0 +1,214 @@
+package dev.gatehouse.server.access;
+
+import dev.gatehouse.engine.Decision;
+import dev.gatehouse.engine.TenantPolicy;
+import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.FieldError;
+import dev.gatehouse.server.shared.Page;
+import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.shared.Usernames;
+import io.swagger.v3.oas.annotations.Operation;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The decision API (docs/api.md, "Decisions"): the tenant's applications ask whether a user may,
+ * and who may. One check answers functional, widget and page permissions alike (seed 003).
+ *
+ * <p>Who may ask: any signed-in user about themselves; about another user, or who-can, only a
+ * holder of {@code access.check}. A user the tenant does not have is a 404 naming {@code user}; an
+ * unknown permission is an ordinary deny ({@code UNKNOWN_PERMISSION}), since applications ask
+ * freely. In a batch, bad input fails the whole batch with a 400 naming {@code checks[i].field},
+ * while an unknown user is answered in place as {@code {error: {status: 404, detail}}}.
+ *
+ * <p>After warm-up a check reads nothing but the caches: the caller's tenant comes from the
+ * session, the user's profile and the tenant's policy from {@link AccessCache}.
+ */
+@RestController
+class CheckController {
+
+    static final String ASK_ABOUT_OTHERS = "access.check";
+    static final int MAX_BATCH = 1_000;
+
+    record Batch(@Nullable List<CheckRequest> checks, @Nullable Boolean audit) {}
+
+    record BatchResults(List<Object> results) {}
+
+    /** A batch item that could not be decided. */
+    record ItemError(Problem error) {
+        record Problem(int status, String detail) {}
+    }
+
+    record UserRef(String id, String username) {}
+
+    record HolderView(UserRef user, DecisionView.Via via) {}
+
+    private final Access access;
+    private final DenialAudit denials;
+    private final Clock clock;
+
+    CheckController(Access access, DenialAudit denials, Clock clock) {
+        this.access = access;
+        this.denials = denials;
+        this.clock = clock;
+    }
+
+    @Operation(summary = "May this user do this?", description = """
+            Answers {allowed, reason: {code, explanation, ...the reason's fields}, via?} for a user of the tenant, \
+            named by id or username. Functional, widget and page permissions are asked alike. context.time asks \
+            about another moment (ISO-8601 with an offset). An unknown permission is allowed=false with \
+            UNKNOWN_PERMISSION; an unknown user is a 404 naming `user`. Anyone may ask about themselves; about \
+            another user only with access.check. "audit": true records a deny as PERMISSION_DENIED.""")
+    @PostMapping("/api/v1/tenants/{tenant}/check")
+    DecisionView check(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @RequestBody CheckRequest body, HttpServletRequest request) {
+        TenantId tenantId = tenantOf(caller, tenant);
+        List<FieldError> errors = new ArrayList<>();
+        CheckRequest.Question question = body.parse("", false, errors);
+        if (question == null) {
+            throw ApiException.badRequest(errors);
+        }
+        if (!isSelf(caller, question.user())) {
+            access.require(caller, ASK_ABOUT_OTHERS, null);
+        }
+        UUID user = access.findUser(tenantId, question.user()).orElseThrow(() -> unknownUser("user", question.user()));
+        Decision decision = decide(tenantId, user, question);
+        if (question.audit() && !decision.allowed()) {
+            denials.record(caller, List.of(new DenialAudit.Denial(user, question, decision)), request.getRemoteAddr(),
+                    request.getHeader("User-Agent"));
+        }
+        return DecisionView.of(decision);
+    }
+
+    @Operation(summary = "Many checks at once", description = """
+            Up to 1000 checks, answered in order as {results: [...]}. Bad input in any check fails the batch with a \
+            400 naming checks[i].field; a user the tenant does not have is answered in place as \
+            {error: {status: 404, detail}}. A top-level "audit": true applies to every check that does not say \
+            otherwise. Asking about anyone but yourself needs access.check.""")
+    @PostMapping("/api/v1/tenants/{tenant}/check/batch")
+    BatchResults batch(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @RequestBody Batch body,
+            HttpServletRequest request) {
+        TenantId tenantId = tenantOf(caller, tenant);
+        if (body.checks() == null) {
+            throw ApiException.badRequest("checks", "is required");
+        }
+        if (body.checks().size() > MAX_BATCH) {
+            throw ApiException.badRequest("checks", "at most " + MAX_BATCH + " checks per batch");
+        }
+        boolean auditByDefault = Boolean.TRUE.equals(body.audit());
+        List<FieldError> errors = new ArrayList<>();
+        List<CheckRequest.Question> questions = new ArrayList<>(body.checks().size());
+        for (int i = 0; i < body.checks().size(); i++) {
+            CheckRequest check = body.checks().get(i);
+            if (check == null) {
+                errors.add(new FieldError("checks[" + i + "]", "must be an object"));
+                continue;
+            }
+            questions.add(check.parse("checks[" + i + "].", auditByDefault, errors));
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.badRequest(errors);
+        }
+        if (questions.stream().anyMatch(question -> !isSelf(caller, question.user()))) {
+            access.require(caller, ASK_ABOUT_OTHERS, null);
+        }
+        List<Object> results = new ArrayList<>(questions.size());
+        List<DenialAudit.Denial> denied = new ArrayList<>();
+        for (CheckRequest.Question question : questions) {
+            Optional<UUID> user = access.findUser(tenantId, question.user());
+            if (user.isEmpty()) {
+                results.add(new ItemError(new ItemError.Problem(HttpStatus.NOT_FOUND.value(),
+                        "user " + question.user() + " does not exist in this tenant")));
+                continue;
+            }
+            Decision decision = decide(tenantId, user.get(), question);
+            if (question.audit() && !decision.allowed()) {
+                denied.add(new DenialAudit.Denial(user.get(), question, decision));
+            }
+            results.add(DecisionView.of(decision));
+        }
+        denials.record(caller, denied, request.getRemoteAddr(), request.getHeader("User-Agent"));
+        return new BatchResults(results);
+    }
+
+    /**
+     * The users who may do {@code permission} (at {@code location}, or anywhere), with how: seed 003's
+     * agent lists are who-can on {@code tickets.act_as_agent}. Needs {@code access.check}.
+     */
+    @Operation(summary = "Who may do this here?", description = """
+            The tenant's users who may do `permission` at `location` (a location id; anywhere when absent) now, each \
+            with the role, assignment and grant that allow it: {items: [{user: {id, username}, via}], page, size, \
+            total}. Needs access.check. An unknown permission or location is a 400, unlike in a check.""")
+    @GetMapping("/api/v1/tenants/{tenant}/who-can")
+    Page<HolderView> whoCan(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @RequestParam String permission, @RequestParam(required = false) @Nullable String location,
+            @RequestParam(defaultValue = "0") @Min(0) int page,
+            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
+        TenantId tenantId = tenantOf(caller, tenant);
+        access.require(caller, ASK_ABOUT_OTHERS, null);
+        TenantPolicy policy = access.policy(tenantId).orElseThrow(() -> ApiException.notFound("tenant " + tenant));
+        // Unlike a check, who-can is an administrator's question: a key or place that does not exist is a mistake.
+        if (!policy.catalog().contains(permission.strip())) {
+            throw ApiException.badRequest("permission", "is not in this tenant's permission catalog");
+        }
+        String place = null;
+        if (location != null && !location.isBlank()) {
+            place = CheckRequest.canonicalId(location.strip());
+            if (!policy.locations().contains(place)) {
+                throw ApiException.badRequest("location", "is not a location of this tenant");
+            }
+        }
+        List<Access.Holder> holders = access.holders(tenantId, permission.strip(), place, clock.instant());
+        long from = Math.min((long) page * size, holders.size());
+        List<HolderView> items = holders.subList((int) from, (int) Math.min(from + size, holders.size())).stream()
+                .map(holder -> new HolderView(new UserRef(holder.id().toString(), holder.username()),
+                        DecisionView.of(holder.decision()).via()))
+                .toList();
+        return new Page<>(items, page, size, holders.size());
+    }
+
+    private Decision decide(TenantId tenant, UUID user, CheckRequest.Question question) {
+        Instant at = question.at() == null ? clock.instant() : question.at();
+        return access.decide(tenant, user, question.permission(), question.resource(), at, question.context());
+    }
+
+    /**
+     * The caller's own tenant, from the session; any other tenant, existing or not, is a 404, and
+     * platform operators get no tenant's decisions (they are outside tenants).
+     */
+    private static TenantId tenantOf(Caller caller, String tenant) {
+        if (!caller.isPlatformOperator()
+                && (tenant.equals(caller.tenantSlug()) || tenant.equalsIgnoreCase(caller.tenant().toString()))) {
+            return caller.tenant();
+        }
+        throw ApiException.notFound("tenant " + tenant);
+    }
+
+    /** Whether {@code user} names the caller, by id or by username. */
+    private static boolean isSelf(Caller caller, String user) {
+        return user.equalsIgnoreCase(caller.userId().toString())
+                || Usernames.normalize(user).equals(Usernames.normalize(caller.username()));
+    }
+
+    private static ApiException unknownUser(String field, String user) {
+        return new ApiException(HttpStatus.NOT_FOUND, "Not found", "user " + user + " does not exist in this tenant",
+                List.of(new FieldError(field, "no such user in this tenant")));
+    }
+}

@@ -1,0 +1,94 @@
+package dev.gatehouse.server.access;
+
+import dev.gatehouse.engine.Assignment;
+import dev.gatehouse.engine.Decision;
+import dev.gatehouse.engine.Grant;
+import dev.gatehouse.engine.Reason;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A decision as the check API answers it: {@code {allowed, reason, via?}}. The reason is its
+ * {@code code} and {@code explanation} plus the reason's own fields (for {@code SCOPE_MISS} the
+ * scope held, {@code heldScope}); {@code via} says, for an allow, which role, assignment and grant
+ * allowed it, and the role that declared the grant (the role itself or one it inherits from).
+ */
+record DecisionView(boolean allowed, Map<String, Object> reason, @Nullable Via via) {
+
+    record Via(String role, AssignmentView assignment, GrantView grant, String declaredBy) {
+        static Via of(Reason.GrantedBy granted) {
+            return new Via(granted.role(), AssignmentView.of(granted.assignment()), GrantView.of(granted.grant()),
+                    granted.declaredBy());
+        }
+    }
+
+    /** The same shape as the users API's assignments (docs/api.md). */
+    record AssignmentView(String id, String role, @Nullable String location, @Nullable Instant startsAt,
+            @Nullable Instant expiresAt, String source) {
+        static AssignmentView of(Assignment assignment) {
+            return new AssignmentView(assignment.id(), assignment.role(), assignment.location(), assignment.startsAt(),
+                    assignment.expiresAt(), assignment.source().name());
+        }
+    }
+
+    record GrantView(String permission, String scope, @Nullable String condition) {
+        static GrantView of(Grant grant) {
+            return new GrantView(grant.permission(), grant.scope().name(),
+                    grant.condition() == null ? null : grant.condition().expression());
+        }
+    }
+
+    static DecisionView of(Decision decision) {
+        Reason reason = decision.reason();
+        Via via = reason instanceof Reason.GrantedBy granted ? Via.of(granted) : null;
+        return new DecisionView(decision.allowed(), reason(reason), via);
+    }
+
+    /** {@code {code, explanation, ...}}: the machine-readable fields after the two every reason has. */
+    static Map<String, Object> reason(Reason reason) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("code", reason.code());
+        view.put("explanation", reason.explain());
+        switch (reason) {
+            case Reason.GrantedBy granted -> {
+                view.put("role", granted.role());
+                view.put("permission", granted.grant().permission());
+                view.put("scope", granted.grant().scope().name());
+            }
+            case Reason.NoMatchingGrant none -> view.put("permission", none.permission());
+            case Reason.UnknownPermission unknown -> view.put("permission", unknown.permission());
+            case Reason.ScopeMiss miss -> {
+                view.put("permission", miss.permission());
+                view.put("heldScope", miss.held().name());
+                view.put("role", miss.role());
+                view.put("why", miss.why());
+            }
+            case Reason.ConditionFailed failed -> {
+                view.put("permission", failed.permission());
+                view.put("role", failed.role());
+                view.put("condition", failed.condition().expression());
+                view.put("why", failed.why());
+            }
+            case Reason.OutsideValidity outside -> {
+                view.put("permission", outside.permission());
+                view.put("assignment", AssignmentView.of(outside.assignment()));
+                view.put("at", outside.at());
+            }
+            case Reason.InactiveSubject inactive -> {
+                view.put("status", inactive.status().name());
+                putIfPresent(view, "lockedUntil", inactive.lockedUntil());
+            }
+            case Reason.InactiveTenant tenant -> view.put("tenant", tenant.tenant());
+            case Reason.ForeignProfile foreign -> view.put("tenant", foreign.tenant());
+        }
+        return view;
+    }
+
+    private static void putIfPresent(Map<String, Object> view, String name, @Nullable Object value) {
+        if (value != null) {
+            view.put(name, value);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.gatehouse.server.access;
+
+import dev.gatehouse.engine.Assignment;
+import dev.gatehouse.engine.Decision;
+import dev.gatehouse.engine.Resource;
+import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.shared.Caller;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Records the denials a caller of the check API asked to have recorded ({@code "audit": true}) as
+ * {@code PERMISSION_DENIED} events: seed 002 §7.4, "log permission denial attempts for security
+ * monitoring". A check changes nothing, so the events get a transaction of their own.
+ */
+@Component
+class DenialAudit {
+
+    /** A denied question about {@code user}. */
+    record Denial(UUID user, CheckRequest.Question question, Decision decision) {}
+
+    private final AuditLog audit;
+    private final Access access;
+    private final PolicyLoader loader;
+    private final TransactionTemplate transaction;
+    private final Clock clock;
+
+    DenialAudit(AuditLog audit, Access access, PolicyLoader loader, PlatformTransactionManager transactions, Clock clock) {
+        this.audit = audit;
+        this.access = access;
+        this.loader = loader;
+        this.transaction = new TransactionTemplate(transactions);
+        this.transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.clock = clock;
+    }
+
+    void record(Caller caller, List<Denial> denials, @Nullable String ip, @Nullable String userAgent) {
+        if (denials.isEmpty()) {
+            return;
+        }
+        AuditLog.Actor actor = new AuditLog.Actor(caller.userId(), caller.username(), rolesOf(caller));
+        transaction.executeWithoutResult(status -> {
+            for (Denial denial : denials) {
+                String name = loader.username(caller.tenant(), denial.user()).orElse(null);
+                audit.record(caller.tenant(), "PERMISSION_DENIED", actor,
+                        new AuditLog.Target("user", denial.user().toString(), name), ip, userAgent, details(denial));
+            }
+        });
+    }
+
+    /** The roles the caller holds now, as every audit event's actor carries them. */
+    private List<String> rolesOf(Caller caller) {
+        Instant now = clock.instant();
+        return access.profile(caller.tenant(), caller.userId())
+                .map(profile -> profile.subject().assignments().stream()
+                        .filter(assignment -> assignment.validAt(now))
+                        .map(Assignment::role).distinct().toList())
+                .orElse(List.of());
+    }
+
+    private static Map<String, Object> details(Denial denial) {
+        CheckRequest.Question question = denial.question();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("permission", question.permission());
+        Resource resource = question.resource();
+        if (resource != null) {
+            Map<String, Object> about = new LinkedHashMap<>();
+            about.put("type", resource.type());
+            about.put("id", resource.id());
+            if (resource.location() != null) {
+                about.put("location", resource.location());
+            }
+            details.put("resource", about);
+        }
+        details.put("reason", Map.of("code", denial.decision().reason().code(),
+                "explanation", denial.decision().explain()));
+        if (question.at() != null) {
+            details.put("asOf", question.at().toString());
+        }
+        if (question.context().ip() != null) {
+            details.put("contextIp", question.context().ip());
+        }
+        return details;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.gatehouse.server.access;
+
+import static dev.gatehouse.server.testing.ApiClient.json;
+import static dev.gatehouse.server.testing.ApiClient.raw;
+
+import dev.gatehouse.server.authentication.Passwords;
+import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.testing.ApiClient;
+import dev.gatehouse.server.users.UserStore;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Tenants, locations and users for the decision API's tests. The tenant and its first admin come
+ * through the API; locations and further users are written with the stores (their APIs are built
+ * elsewhere), announcing each change as the services must.
+ */
+final class CheckFixtures {
+
+    static final String ADMIN_PASSWORD = "first admin password 1234";
+    static final String NEW_ADMIN_PASSWORD = "the admin's own passphrase";
+    static final String USER_PASSWORD = "a user's long passphrase";
+
+    /** A tenant made through the API, with its admin signed in after the forced password change. */
+    record TestTenant(String slug, TenantId id, UUID adminId, String adminToken) {}
+
+    /** One role held by a test user: at a location (null: tenant-wide), maybe only for a while. */
+    record Held(String role, @Nullable UUID location, @Nullable Instant startsAt, @Nullable Instant expiresAt) {
+        static Held tenantWide(String role) {
+            return new Held(role, null, null, null);
+        }
+
+        static Held at(String role, UUID location) {
+            return new Held(role, location, null, null);
+        }
+    }
+
+    private final ApiClient api;
+    private final String operatorToken;
+    private final UserStore users;
+    private final Assignments assignments;
+    private final AccessChanges changes;
+    private final Passwords passwords;
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transaction;
+    private String userPasswordHash;
+
+    CheckFixtures(ApiClient api, String operatorToken, UserStore users, Assignments assignments, AccessChanges changes,
+            Passwords passwords, JdbcClient jdbc, TransactionTemplate transaction) {
+        this.api = api;
+        this.operatorToken = operatorToken;
+        this.users = users;
+        this.assignments = assignments;
+        this.changes = changes;
+        this.passwords = passwords;
+        this.jdbc = jdbc;
+        this.transaction = transaction;
+    }
+
+    TestTenant tenant(String slug, String pack) {
+        ApiClient.Response created = api.post("/api/v1/tenants", operatorToken, json("slug", slug, "name", "Test " + pack,
+                "pack", pack, "admin", raw(json("username", "admin", "firstName", "Ada", "lastName", "Admin",
+                        "password", ADMIN_PASSWORD))));
+        if (created.status() != 201) {
+            throw new AssertionError("creating tenant " + slug + " failed: " + created.raw());
+        }
+        String first = api.login(slug, "admin", ADMIN_PASSWORD);
+        ApiClient.Response changed = api.post("/api/v1/me/password", first, json("currentPassword", ADMIN_PASSWORD,
+                "newPassword", NEW_ADMIN_PASSWORD));
+        if (changed.status() != 204) {
+            throw new AssertionError("the admin's password change failed: " + changed.raw());
+        }
+        return new TestTenant(slug, new TenantId(UUID.fromString(created.text("/id"))),
+                UUID.fromString(created.text("/admin/id")), api.login(slug, "admin", NEW_ADMIN_PASSWORD));
+    }
+
+    UUID location(TestTenant tenant, String name, @Nullable UUID parent) {
+        UUID id = UUID.randomUUID();
+        transaction.executeWithoutResult(status -> {
+            jdbc.sql("insert into locations (tenant_id, id, name, parent_id) values (:tenant, :id, :name, :parent)")
+                    .param("tenant", tenant.id().value()).param("id", id).param("name", name).param("parent", parent)
+                    .update();
+            changes.policyChanged(tenant.id());
+        });
+        return id;
+    }
+
+    /** An active user who can sign in with {@link #USER_PASSWORD}, holding {@code roles}. */
+    UUID user(TestTenant tenant, String username, Held... roles) {
+        return user(tenant, username, "ACTIVE", roles);
+    }
+
+    UUID user(TestTenant tenant, String username, String status, Held... roles) {
+        if (userPasswordHash == null) {
+            userPasswordHash = passwords.hash(USER_PASSWORD);
+        }
+        return transaction.execute(tx -> {
+            UUID id = users.insert(tenant.id(), new UserStore.NewUser(username, "Test", "User", null, null, "HUMAN",
+                    status, userPasswordHash, List.of()));
+            for (Held held : roles) {
+                assignments.insert(tenant.id(), id, held.role(), held.location(), held.startsAt(), held.expiresAt(),
+                        "DIRECT", null);
+            }
+            changes.subjectChanged(tenant.id(), id);
+            return id;
+        });
+    }
+
+    String login(TestTenant tenant, String username) {
+        return api.login(tenant.slug(), username, USER_PASSWORD);
+    }
+}

@@ -1,0 +1,167 @@
+package dev.gatehouse.server.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.server.access.CheckFixtures.Held;
+import dev.gatehouse.server.access.CheckFixtures.TestTenant;
+import dev.gatehouse.server.authentication.Passwords;
+import dev.gatehouse.server.testing.ApiClient.Response;
+import dev.gatehouse.server.testing.IntegrationTest;
+import dev.gatehouse.server.users.UserStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+
+class WhoCanIT extends IntegrationTest {
+
+    @Autowired
+    UserStore users;
+    @Autowired
+    Assignments assignments;
+    @Autowired
+    AccessChanges changes;
+    @Autowired
+    Passwords passwords;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    TransactionTemplate transaction;
+
+    CheckFixtures fixtures;
+
+    @BeforeEach
+    void fixtures() {
+        fixtures = new CheckFixtures(api, operatorToken(), users, assignments, changes, passwords, jdbc, transaction);
+    }
+
+    /** A clinic: a manager and a provider downtown, billing uptown, front desk downtown, an invited owner. */
+    record Clinic(TestTenant tenant, UUID downtown, UUID uptown, UUID westWing) {}
+
+    private Clinic clinic() {
+        TestTenant tenant = fixtures.tenant(uniqueSlug("clinic"), "clinic");
+        UUID downtown = fixtures.location(tenant, "Downtown", null);
+        UUID westWing = fixtures.location(tenant, "West wing", downtown);
+        UUID uptown = fixtures.location(tenant, "Uptown", null);
+        fixtures.user(tenant, "mia", Held.at("manager", downtown));
+        fixtures.user(tenant, "dr-pat", Held.at("provider", downtown));
+        fixtures.user(tenant, "ben", Held.at("billing", uptown));
+        fixtures.user(tenant, "fred", Held.at("front_desk", downtown));
+        fixtures.user(tenant, "ivy", "INVITED", Held.tenantWide("owner"));
+        return new Clinic(tenant, downtown, uptown, westWing);
+    }
+
+    private Response whoCan(TestTenant tenant, String token, String query) {
+        return api.get("/api/v1/tenants/" + tenant.slug() + "/who-can?" + query, token);
+    }
+
+    private static List<String> usernames(Response response) {
+        List<String> names = new ArrayList<>();
+        for (JsonNode item : response.body().at("/items")) {
+            names.add(item.at("/user/username").asString());
+        }
+        return names;
+    }
+
+    @Test
+    void listsWhoMayReadPatientsAtDowntownAndHow() {
+        Clinic clinic = clinic();
+        Response answer = whoCan(clinic.tenant(), clinic.tenant().adminToken(),
+                "permission=patients.read&location=" + clinic.downtown());
+
+        assertThat(answer.status()).as(answer.raw()).isEqualTo(200);
+        // The provider reads only assigned patients and billing works uptown; the invited owner is not active.
+        assertThat(usernames(answer)).containsExactly("admin", "mia");
+        assertThat(answer.body().at("/total").asInt()).isEqualTo(2);
+        JsonNode mia = answer.body().at("/items/1");
+        assertThat(mia.at("/user/id").asString()).isNotBlank();
+        assertThat(mia.at("/via/role").asString()).isEqualTo("manager");
+        assertThat(mia.at("/via/grant/scope").asString()).isEqualTo("LOCATION");
+        assertThat(mia.at("/via/assignment/location").asString()).isEqualTo(clinic.downtown().toString());
+        assertThat(answer.body().at("/items/0/via/role").asString()).isEqualTo("owner");
+        assertThat(answer.body().at("/items/0/via/grant/permission").asString()).isEqualTo("*");
+    }
+
+    @Test
+    void aRoleHeldAtALocationReachesTheLocationsBelowIt() {
+        Clinic clinic = clinic();
+        assertThat(usernames(whoCan(clinic.tenant(), clinic.tenant().adminToken(),
+                "permission=appointments.check_in&location=" + clinic.westWing())))
+                .containsExactly("admin", "fred", "mia");
+        assertThat(usernames(whoCan(clinic.tenant(), clinic.tenant().adminToken(),
+                "permission=patients.read&location=" + clinic.uptown()))).containsExactly("admin", "ben");
+    }
+
+    @Test
+    void withoutALocationListsWhoMayAnywhere() {
+        Clinic clinic = clinic();
+        assertThat(usernames(whoCan(clinic.tenant(), clinic.tenant().adminToken(), "permission=patients.read")))
+                .containsExactly("admin", "ben", "dr-pat", "mia");
+    }
+
+    @Test
+    void agentListsPerFeatureAreWhoCanOnActAsAgent() {
+        TestTenant desk = fixtures.tenant(uniqueSlug("desk"), "service-desk");
+        fixtures.user(desk, "agent-ann", Held.tenantWide("agent"));
+        fixtures.user(desk, "agent-bob", Held.tenantWide("agent"));
+        fixtures.user(desk, "carl", Held.tenantWide("account_user"));
+        fixtures.user(desk, "manny", Held.tenantWide("manager"));
+        // seed 003: GET /api/users/assignable lists the ticket agents.
+        Response agents = whoCan(desk, desk.adminToken(), "permission=tickets.act_as_agent");
+        assertThat(agents.status()).as(agents.raw()).isEqualTo(200);
+        assertThat(usernames(agents)).containsExactly("admin", "agent-ann", "agent-bob");
+        assertThat(agents.body().at("/items/1/via/grant/permission").asString()).isEqualTo("tickets.act_as_agent");
+    }
+
+    @Test
+    void pagesThroughTheHolders() {
+        Clinic clinic = clinic();
+        Response second = whoCan(clinic.tenant(), clinic.tenant().adminToken(), "permission=patients.read&page=1&size=2");
+        assertThat(second.status()).isEqualTo(200);
+        assertThat(usernames(second)).containsExactly("dr-pat", "mia");
+        assertThat(second.body().at("/total").asInt()).isEqualTo(4);
+        assertThat(second.body().at("/page").asInt()).isEqualTo(1);
+        assertThat(second.body().at("/size").asInt()).isEqualTo(2);
+        Response beyond = whoCan(clinic.tenant(), clinic.tenant().adminToken(), "permission=patients.read&page=9");
+        assertThat(beyond.body().at("/items").size()).isZero();
+    }
+
+    @Test
+    void needsAccessCheck() {
+        Clinic clinic = clinic();
+        Response asManager = whoCan(clinic.tenant(), fixtures.login(clinic.tenant(), "mia"),
+                "permission=patients.read");
+        assertThat(asManager.status()).isEqualTo(403);
+        assertThat(asManager.text("/detail")).contains("access.check");
+    }
+
+    @Test
+    void anotherTenantsListIsNotFound() {
+        Clinic clinic = clinic();
+        TestTenant other = fixtures.tenant(uniqueSlug("other"), "clinic");
+        assertThat(whoCan(other, clinic.tenant().adminToken(), "permission=patients.read").status()).isEqualTo(404);
+        assertThat(whoCan(other, operatorToken(), "permission=patients.read").status()).isEqualTo(404);
+    }
+
+    @Test
+    void rejectsBadInputWithA400NamingTheField() {
+        Clinic clinic = clinic();
+        String admin = clinic.tenant().adminToken();
+        assertField(whoCan(clinic.tenant(), admin, "location=" + clinic.downtown()), "permission");
+        assertField(whoCan(clinic.tenant(), admin, "permission=spaceships.launch"), "permission");
+        assertField(whoCan(clinic.tenant(), admin, "permission=patients.read&location=" + UUID.randomUUID()), "location");
+        assertField(whoCan(clinic.tenant(), admin, "permission=patients.read&location=nowhere"), "location");
+        assertField(whoCan(clinic.tenant(), admin, "permission=patients.read&size=0"), "size");
+        assertField(whoCan(clinic.tenant(), admin, "permission=patients.read&page=x"), "page");
+    }
+
+    private static void assertField(Response response, String field) {
+        assertThat(response.status()).as(response.raw()).isEqualTo(400);
+        assertThat(response.body().at("/errors").findValuesAsString("field")).as(response.raw()).contains(field);
+    }
+}
