@@ -416,7 +416,8 @@ public final class CheckLoad {
         System.err.println("""
                 usage: java CheckLoad.java --base http://127.0.0.1:PORT --tenant SLUG --token TOKEN --checks-file FILE
                          [--checks 200000] [--single-share 0.5] [--batch-size 100] [--concurrency 16]
-                         [--warmup 40000] [--max-seconds 180] [--server-pids PID,PID (the server's and its database's, to report their CPU time per check)]""");
+                         [--warmup 40000] [--max-seconds 180]
+                         [--server-pids PID,PID (the server's and its database's, to report their CPU time per check)]""");
         System.exit(2);
     }
 }
