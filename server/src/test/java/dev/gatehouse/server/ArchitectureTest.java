@@ -19,7 +19,8 @@ class ArchitectureTest {
 
     private static final String[] FEATURES = {"dev.gatehouse.server.tenancy..", "dev.gatehouse.server.users..",
         "dev.gatehouse.server.access..", "dev.gatehouse.server.authentication..", "dev.gatehouse.server.audit..",
-        "dev.gatehouse.server.platform..", "dev.gatehouse.server.database..", "dev.gatehouse.server.console.."};
+        "dev.gatehouse.server.platform..", "dev.gatehouse.server.database..", "dev.gatehouse.server.console..",
+        "dev.gatehouse.server.mail.."};
 
     private static final JavaClasses SERVER = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -42,8 +43,9 @@ class ArchitectureTest {
     }
 
     @Test
-    void theAuditTrailAndTheDatabaseKnowNoFeature() {
-        noClasses().that().resideInAnyPackage("dev.gatehouse.server.audit..", "dev.gatehouse.server.database..")
+    void theAuditTrailTheMailOutboxAndTheDatabaseKnowNoFeature() {
+        noClasses().that().resideInAnyPackage("dev.gatehouse.server.audit..", "dev.gatehouse.server.database..",
+                        "dev.gatehouse.server.mail..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.gatehouse.server.users..",
                         "dev.gatehouse.server.tenancy..", "dev.gatehouse.server.authentication..",
                         "dev.gatehouse.server.platform..")
