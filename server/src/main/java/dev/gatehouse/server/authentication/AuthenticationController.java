@@ -6,17 +6,17 @@ import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Usernames;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -33,10 +33,9 @@ class AuthenticationController {
     record Login(@NotBlank @Size(max = 64) String tenant, @NotBlank @Size(max = 320) String username,
             @NotBlank @Size(max = 1024) String password) {}
 
-    record Token(String token, Instant expiresAt, String userId, List<String> requiredActions) {}
-
     record PasswordChange(@NotBlank @Size(max = 1024) String currentPassword, @NotBlank @Size(max = 1024) String newPassword) {}
 
+    private final SignIn signIn;
     private final Accounts accounts;
     private final Sessions sessions;
     private final Passwords passwords;
@@ -44,8 +43,9 @@ class AuthenticationController {
     private final Access access;
     private final Clock clock;
 
-    AuthenticationController(Accounts accounts, Sessions sessions, Passwords passwords, AuditLog audit, Access access,
+    AuthenticationController(SignIn signIn, Accounts accounts, Sessions sessions, Passwords passwords, AuditLog audit, Access access,
             Clock clock) {
+        this.signIn = signIn;
         this.accounts = accounts;
         this.sessions = sessions;
         this.passwords = passwords;
@@ -54,34 +54,54 @@ class AuthenticationController {
         this.clock = clock;
     }
 
+    /** Answers a sign-in: a session, or the second step of a two-step sign-in (docs/api.md). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record SignInAnswer(@Nullable String token, @Nullable Instant expiresAt, @Nullable String userId,
+            @Nullable List<String> requiredActions, @Nullable Boolean mfaRequired, @Nullable String mfaToken) {}
+
+    record SecondStep(@NotBlank @Size(max = 128) String mfaToken, @NotBlank @Size(max = 64) String code) {}
+
+    record EmailCodeRequest(@NotBlank @Size(max = 128) String mfaToken) {}
+
     @PostMapping("/api/v1/auth/login")
-    @Transactional
-    public Token login(@Valid @RequestBody Login login, HttpServletRequest request) {
-        Optional<Accounts.Account> found = accounts.forSignIn(login.tenant().strip().toLowerCase(java.util.Locale.ROOT),
-                Usernames.normalize(login.username()));
-        Instant now = clock.instant();
-        // Unknown user, wrong password and an account that may not sign in answer alike, in about the same time.
-        boolean verified = found.isPresent()
-                ? passwords.matches(login.password(), found.get().passwordHash())
-                : passwords.matchesNothing(login.password());
-        if (!verified || !found.get().status().equals("ACTIVE")
-                || found.get().lockedUntil().map(until -> until.toInstant().isAfter(now)).orElse(false)) {
-            found.ifPresent(account -> audit.record(account.tenant(), "LOGIN_FAILED",
-                    new AuditLog.Actor(account.id(), account.username(), List.of()),
-                    new AuditLog.Target("user", account.id().toString(), account.username()),
-                    request.getRemoteAddr(), request.getHeader("User-Agent"), Map.of()));
-            throw new ApiException(HttpStatus.UNAUTHORIZED, "Sign-in failed",
-                    "the tenant, username or password is not right", List.of());
-        }
-        Accounts.Account account = found.get();
-        String token = Tokens.newToken();
-        Instant expiresAt = now.plus(account.sessionMaxHours(), ChronoUnit.HOURS);
-        sessions.create(account.tenant(), account.id(), Tokens.hash(token), now, expiresAt, request.getRemoteAddr(),
-                request.getHeader("User-Agent"));
-        audit.record(account.tenant(), "LOGIN_SUCCEEDED", new AuditLog.Actor(account.id(), account.username(), List.of()),
-                new AuditLog.Target("user", account.id().toString(), account.username()), request.getRemoteAddr(),
-                request.getHeader("User-Agent"), Map.of());
-        return new Token(token, expiresAt, account.id().toString(), account.requiredActions());
+    public SignInAnswer login(@Valid @RequestBody Login login, HttpServletRequest request) {
+        return answer(signIn.password(login.tenant().strip().toLowerCase(java.util.Locale.ROOT),
+                Usernames.normalize(login.username()), login.password(), origin(request)));
+    }
+
+    @PostMapping("/api/v1/auth/mfa")
+    public SignInAnswer secondFactor(@Valid @RequestBody SecondStep step, HttpServletRequest request) {
+        return answer(signIn.secondFactor(step.mfaToken(), step.code(), origin(request)));
+    }
+
+    /** Mails a one-time code for a pending two-step sign-in, when the tenant allows e-mailed codes. */
+    @PostMapping("/api/v1/auth/mfa/email")
+    public ResponseEntity<Void> emailCode(@Valid @RequestBody EmailCodeRequest body, HttpServletRequest request) {
+        return switch (signIn.sendEmailCode(body.mfaToken(), origin(request))) {
+            case SENT -> ResponseEntity.accepted().build();
+            case NOT_ALLOWED -> throw ApiException.badRequest("mfaToken",
+                    "e-mailed codes are not available for this account (mfaPolicy.methods or no e-mail address)");
+            case REFUSED -> throw refused();
+        };
+    }
+
+    private static SignInAnswer answer(SignIn.Outcome outcome) {
+        return switch (outcome) {
+            case SignIn.Signed s -> new SignInAnswer(s.token(), s.expiresAt(), s.userId(), s.requiredActions(), null,
+                    null);
+            case SignIn.SecondStep s -> new SignInAnswer(null, null, null, null, true, s.mfaToken());
+            // Unknown user, wrong secret and locked account answer alike (ASVS 6.3.8).
+            case SignIn.Refused r -> throw refused();
+        };
+    }
+
+    private static ApiException refused() {
+        return new ApiException(HttpStatus.UNAUTHORIZED, "Sign-in failed", "the tenant, username or password is not right",
+                List.of());
+    }
+
+    private static SignIn.Origin origin(HttpServletRequest request) {
+        return new SignIn.Origin(request.getRemoteAddr(), request.getHeader("User-Agent"));
     }
 
     @PostMapping("/api/v1/auth/logout")

@@ -37,8 +37,9 @@ public class Sessions {
             @Nullable String userAgent) {
         UUID id = UUID.randomUUID();
         jdbc.sql("""
-                        insert into sessions (tenant_id, id, user_id, token_hash, created_at, last_seen_at, expires_at, ip, user_agent)
-                        values (:tenant, :id, :user, :hash, :now, :now, :expires, :ip, :agent)
+                        insert into sessions (tenant_id, id, user_id, token_hash, created_at, last_seen_at, authenticated_at,
+                            expires_at, ip, user_agent)
+                        values (:tenant, :id, :user, :hash, :now, :now, :now, :expires, :ip, :agent)
                         """)
                 .param("tenant", tenant.value()).param("id", id).param("user", user).param("hash", tokenHash)
                 .param("now", utc(now)).param("expires", utc(expiresAt)).param("ip", ip).param("agent", userAgent)
@@ -65,6 +66,23 @@ public class Sessions {
                         rs.getObject("expires_at", OffsetDateTime.class).toInstant(),
                         Duration.ofMinutes(rs.getInt("idle_minutes"))))
                 .optional();
+    }
+
+    /** When the session's user last proved a factor, or empty when the session is gone. */
+    Optional<Instant> authenticatedAt(TenantId tenant, UUID session) {
+        return jdbc.sql("select authenticated_at from sessions where tenant_id = :tenant and id = :id and ended_at is null")
+                .param("tenant", tenant.value()).param("id", session)
+                .query((rs, n) -> rs.getObject("authenticated_at", OffsetDateTime.class).toInstant()).optional();
+    }
+
+    void reauthenticated(TenantId tenant, UUID session, Instant now) {
+        jdbc.sql("update sessions set authenticated_at = :now where tenant_id = :tenant and id = :id")
+                .param("now", utc(now)).param("tenant", tenant.value()).param("id", session).update();
+    }
+
+    /** Forgets the cached state of a user's sessions, e.g. after their required actions changed. */
+    void forgetUser(TenantId tenant, UUID user) {
+        cache.evictUser(tenant, user);
     }
 
     void touch(TenantId tenant, UUID session, Instant now) {

@@ -20,7 +20,7 @@ import tools.jackson.databind.JsonNode;
  * merge of the given fields. Ranges: passwordPolicy.minLength 8..64 and at least 15 unless
  * mfaPolicy.required is ALL; historyCount 0..24; maxAgeDays null or 1..3650; lockoutPolicy
  * maxFailures 1..100, lockMinutes 1..1440; sessionPolicy idleMinutes 1..1440, maxHours 1..720,
- * maxConcurrent null or 1..100; mfaPolicy.required OFF, OPTIONAL, ALL or ROLES (with roles);
+ * maxConcurrent null or 1..100, reauthMinutes 1..60; mfaPolicy.required OFF, OPTIONAL, ALL or ROLES (with roles);
  * emailDomains are domain names; ipAllowlist holds CIDR ranges (a bare address is one host).
  */
 @RestController
@@ -49,7 +49,7 @@ class SettingsController {
             + " settings.edit. Unknown fields are refused. passwordPolicy.minLength 8..64, and at least 15 unless"
             + " mfaPolicy.required is ALL; historyCount 0..24; maxAgeDays null or 1..3650; lockoutPolicy.maxFailures"
             + " 1..100; lockMinutes 1..1440; sessionPolicy.idleMinutes 1..1440; maxHours 1..720; maxConcurrent null"
-            + " or 1..100; mfaPolicy.required OFF, OPTIONAL, ALL or ROLES (then roles: [roleKey]); methods among"
+            + " or 1..100; reauthMinutes 1..60; mfaPolicy.required OFF, OPTIONAL, ALL or ROLES (then roles: [roleKey]); methods among"
             + " TOTP, EMAIL_CODE, RECOVERY_CODE; emailDomains are domain names; ipAllowlist holds IPv4/IPv6 CIDR"
             + " ranges (a bare address means one host).")
     @PatchMapping("/api/v1/tenants/{tenant}/settings")

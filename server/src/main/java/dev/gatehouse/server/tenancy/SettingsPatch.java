@@ -72,7 +72,8 @@ final class SettingsPatch {
             "sessionPolicy", section(
                     "idleMinutes", new Whole(1, 1440, false),
                     "maxHours", new Whole(1, 720, false),
-                    "maxConcurrent", new Whole(1, 100, true)),
+                    "maxConcurrent", new Whole(1, 100, true),
+                    "reauthMinutes", new Whole(1, 60, false)),
             "mfaPolicy", section(
                     "required", new OneOf(MFA_REQUIRED),
                     "methods", new SubsetOf(MFA_METHODS),

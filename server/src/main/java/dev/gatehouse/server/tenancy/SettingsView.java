@@ -18,8 +18,9 @@ record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutPolicy, 
 
     record LockoutPolicy(int maxFailures, int lockMinutes) {}
 
+    /** {@code reauthMinutes}: how recent a proof of a factor sensitive operations need (ASVS 7.5.1). */
     record SessionPolicy(int idleMinutes, int maxHours,
-            @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Integer maxConcurrent) {}
+            @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Integer maxConcurrent, int reauthMinutes) {}
 
     /** {@code required}: OFF, OPTIONAL, ALL or ROLES; {@code methods} ⊆ TOTP, EMAIL_CODE, RECOVERY_CODE. */
     record MfaPolicy(String required, List<String> methods, @Nullable List<String> roles) {}

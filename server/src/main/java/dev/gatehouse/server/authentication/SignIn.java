@@ -1,0 +1,295 @@
+package dev.gatehouse.server.authentication;
+
+import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.mail.Outbox;
+import dev.gatehouse.server.shared.Caller;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Proving who you are: the password step, the second step of a two-step sign-in, and
+ * re-authentication. Every attempt on an account runs under that user's row lock, so attempts on
+ * one account take turns: parallel guesses cannot outrun the failure counter, and nothing is
+ * verified while the account is locked. Refusals commit (counter and audit) and are answered by
+ * the caller, so that unknown users, wrong secrets and locked accounts look the same.
+ */
+@Service
+class SignIn {
+
+    /** How long the first step of a two-step sign-in stays usable. */
+    static final Duration CHALLENGE_VALIDITY = Duration.ofMinutes(5);
+    /** seed 000 / issue 4: an e-mailed code lives 10 minutes and works once. */
+    static final Duration EMAIL_CODE_VALIDITY = Duration.ofMinutes(10);
+    static final int EMAIL_CODE_DIGITS = 8;
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    record Origin(@Nullable String ip, @Nullable String userAgent) {}
+
+    sealed interface Outcome {}
+
+    /** Refused; the answer never says why. */
+    record Refused() implements Outcome {}
+
+    record Signed(String token, Instant expiresAt, String userId, List<String> requiredActions) implements Outcome {}
+
+    record SecondStep(String mfaToken) implements Outcome {}
+
+    enum EmailCode { SENT, REFUSED, NOT_ALLOWED }
+
+    private final Accounts accounts;
+    private final Sessions sessions;
+    private final Passwords passwords;
+    private final SecondFactors factors;
+    private final AuditLog audit;
+    private final Outbox outbox;
+    private final Clock clock;
+
+    SignIn(Accounts accounts, Sessions sessions, Passwords passwords, SecondFactors factors, AuditLog audit,
+            Outbox outbox, Clock clock) {
+        this.accounts = accounts;
+        this.sessions = sessions;
+        this.passwords = passwords;
+        this.factors = factors;
+        this.audit = audit;
+        this.outbox = outbox;
+        this.clock = clock;
+    }
+
+    @Transactional
+    Outcome password(String tenantSlug, String username, String password, Origin origin) {
+        Optional<Accounts.Account> found = accounts.forSignIn(tenantSlug, username);
+        if (found.isEmpty()) {
+            passwords.matchesNothing(password);
+            return new Refused();
+        }
+        Accounts.Account account = found.get();
+        SignInSettings settings = SignInSettings.parse(account.settingsJson());
+        Instant now = clock.instant();
+        Accounts.Lockout lockout = accounts.lockForSignIn(account.tenant(), account.id());
+        if (locked(lockout, now) || !account.status().equals("ACTIVE") || account.passwordHash() == null) {
+            // Spend the time of a comparison, but never compare with the real hash while locked.
+            passwords.matchesNothing(password);
+            refused(account, locked(lockout, now) ? "LOCKED" : "NOT_ACTIVE", origin);
+            return new Refused();
+        }
+        if (!passwords.matches(password, account.passwordHash())) {
+            fail(account, lockout, settings, now, "WRONG_PASSWORD", origin);
+            return new Refused();
+        }
+        boolean totp = factors.hasConfirmed(account.tenant(), account.id());
+        boolean required = settings.mfaRequiredFor(accounts.currentRoles(account.tenant(), account.id()));
+        boolean emailInstead = !totp && required && settings.emailCodes() && account.email() != null;
+        if (totp || emailInstead) {
+            String token = Tokens.newToken();
+            factors.createChallenge(account.tenant(), account.id(), Tokens.hash(token), now,
+                    now.plus(CHALLENGE_VALIDITY));
+            return new SecondStep(token);
+        }
+        return complete(account, settings, required, false, now, "PASSWORD", origin);
+    }
+
+    @Transactional
+    Outcome secondFactor(String mfaToken, String code, Origin origin) {
+        Instant now = clock.instant();
+        Optional<SecondFactors.Challenge> found = factors.liveChallenge(Tokens.hash(mfaToken), now);
+        if (found.isEmpty()) {
+            return new Refused();
+        }
+        SecondFactors.Challenge challenge = found.get();
+        Accounts.Account account = accounts.byId(challenge.tenant(), challenge.userId()).orElseThrow();
+        SignInSettings settings = SignInSettings.parse(account.settingsJson());
+        Accounts.Lockout lockout = accounts.lockForSignIn(account.tenant(), account.id());
+        if (locked(lockout, now) || !account.status().equals("ACTIVE")) {
+            refused(account, locked(lockout, now) ? "LOCKED" : "NOT_ACTIVE", origin);
+            return new Refused();
+        }
+        String method = verifyCode(account, challenge, settings, normalize(code), now);
+        if (method == null) {
+            fail(account, lockout, settings, now, "WRONG_CODE", origin);
+            return new Refused();
+        }
+        if (!factors.useChallenge(account.tenant(), challenge.id(), now)) {
+            return new Refused();
+        }
+        boolean required = settings.mfaRequiredFor(accounts.currentRoles(account.tenant(), account.id()));
+        return complete(account, settings, required, true, now, method, origin);
+    }
+
+    /** Mails a one-time code for the challenge when the tenant allows e-mailed codes and the user has an address. */
+    @Transactional
+    EmailCode sendEmailCode(String mfaToken, Origin origin) {
+        Instant now = clock.instant();
+        Optional<SecondFactors.Challenge> found = factors.liveChallenge(Tokens.hash(mfaToken), now);
+        if (found.isEmpty()) {
+            return EmailCode.REFUSED;
+        }
+        SecondFactors.Challenge challenge = found.get();
+        Accounts.Account account = accounts.byId(challenge.tenant(), challenge.userId()).orElseThrow();
+        if (!SignInSettings.parse(account.settingsJson()).emailCodes() || account.email() == null) {
+            return EmailCode.NOT_ALLOWED;
+        }
+        StringBuilder code = new StringBuilder();
+        for (int i = 0; i < EMAIL_CODE_DIGITS; i++) {
+            code.append(RANDOM.nextInt(10));
+        }
+        Instant until = now.plus(EMAIL_CODE_VALIDITY);
+        factors.setEmailCode(account.tenant(), challenge.id(), emailCodeHash(challenge, code.toString()), until);
+        outbox.enqueue(account.tenant(), new Outbox.Message(account.email(), "Your sign-in code",
+                """
+                Your one-time sign-in code for %s is %s.
+
+                It works once and expires in %d minutes. If you did not try to sign in, tell your administrator.
+                """.formatted(account.tenantSlug(), code, EMAIL_CODE_VALIDITY.toMinutes()), Outbox.Kind.ONE_TIME_CODE));
+        audit.record(account.tenant(), "MFA_CODE_SENT", actor(account), target(account), origin.ip(),
+                origin.userAgent(), Map.of("method", "EMAIL_CODE"));
+        return EmailCode.SENT;
+    }
+
+    /**
+     * Proves a factor again within a session (password, TOTP or recovery code); failures count
+     * toward the lockout like sign-in failures. Returns whether it was proved.
+     */
+    @Transactional
+    boolean reauthenticate(Caller caller, @Nullable String password, @Nullable String code, Origin origin) {
+        Accounts.Account account = accounts.byId(caller.tenant(), caller.userId()).orElseThrow();
+        SignInSettings settings = SignInSettings.parse(account.settingsJson());
+        Instant now = clock.instant();
+        Accounts.Lockout lockout = accounts.lockForSignIn(account.tenant(), account.id());
+        if (locked(lockout, now)) {
+            refused(account, "LOCKED", origin);
+            return false;
+        }
+        String method = null;
+        if (password != null) {
+            method = passwords.matches(password, account.passwordHash()) ? "PASSWORD" : null;
+        } else if (code != null) {
+            method = verifyCode(account, null, settings, normalize(code), now);
+        }
+        if (method == null) {
+            fail(account, lockout, settings, now, password != null ? "WRONG_PASSWORD" : "WRONG_CODE", origin);
+            return false;
+        }
+        accounts.recordSuccess(account.tenant(), account.id());
+        sessions.reauthenticated(caller.tenant(), caller.sessionId(), now);
+        audit.record(account.tenant(), "REAUTHENTICATED", actor(account), target(account), origin.ip(),
+                origin.userAgent(), Map.of("method", method));
+        return true;
+    }
+
+    private Signed complete(Accounts.Account account, SignInSettings settings, boolean mfaRequired, boolean secondStep,
+            Instant now, String method, Origin origin) {
+        accounts.recordSuccess(account.tenant(), account.id());
+        boolean strong = factors.hasConfirmed(account.tenant(), account.id());
+        boolean satisfied = strong || (settings.emailCodes() && account.email() != null);
+        List<String> actions = new ArrayList<>(account.requiredActions());
+        if (mfaRequired && !satisfied && !actions.contains("CONFIGURE_MFA")) {
+            actions.add("CONFIGURE_MFA");
+        } else if ((!mfaRequired || satisfied) && actions.contains("CONFIGURE_MFA")) {
+            actions.remove("CONFIGURE_MFA");
+        }
+        if (!actions.equals(account.requiredActions())) {
+            accounts.setRequiredActions(account.tenant(), account.id(), actions);
+            sessions.forgetUser(account.tenant(), account.id());
+        }
+        String token = Tokens.newToken();
+        Instant expiresAt = now.plus(account.sessionMaxHours(), ChronoUnit.HOURS);
+        sessions.create(account.tenant(), account.id(), Tokens.hash(token), now, expiresAt, origin.ip(),
+                origin.userAgent());
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("method", method);
+        details.put("secondFactor", secondStep);
+        audit.record(account.tenant(), "LOGIN_SUCCEEDED", actor(account), target(account), origin.ip(),
+                origin.userAgent(), details);
+        return new Signed(token, expiresAt, account.id().toString(), List.copyOf(actions));
+    }
+
+    /** Which second factor {@code code} is (TOTP, e-mailed code, recovery code), spending it; null when none. */
+    private @Nullable String verifyCode(Accounts.Account account, SecondFactors.@Nullable Challenge challenge,
+            SignInSettings settings, String code, Instant now) {
+        Optional<SecondFactors.Authenticator> authenticator = factors.authenticator(account.tenant(), account.id())
+                .filter(SecondFactors.Authenticator::confirmed);
+        if (authenticator.isPresent()) {
+            OptionalLong step = Totp.verify(authenticator.get().secret(), code, now, authenticator.get().lastStep());
+            if (step.isPresent() && factors.useStep(account.tenant(), account.id(), step.getAsLong())) {
+                return "TOTP";
+            }
+        }
+        if (challenge != null && settings.emailCodes() && challenge.emailCodeHash() != null
+                && challenge.emailCodeUntil() != null && challenge.emailCodeUntil().isAfter(now)
+                && MessageDigest.isEqual(emailCodeHash(challenge, code), challenge.emailCodeHash())) {
+            return "EMAIL_CODE";
+        }
+        if (authenticator.isPresent()
+                && factors.useRecoveryCode(account.tenant(), account.id(), RecoveryCodes.hash(code), now)) {
+            return "RECOVERY_CODE";
+        }
+        return null;
+    }
+
+    private void fail(Accounts.Account account, Accounts.Lockout lockout, SignInSettings settings, Instant now,
+            String reason, Origin origin) {
+        int failures = lockout.failedLogins() + 1;
+        boolean permanent = failures >= SignInSettings.PERMANENT_LOCK_FAILURES;
+        OffsetDateTime until = null;
+        if (permanent) {
+            // Stands for "until an administrator unlocks": unlocking clears it with the counter.
+            until = Sessions.utc(now).plusYears(100);
+        } else if (failures >= settings.maxFailures()) {
+            // The counter survives a timed unlock, so every further failure locks again at once.
+            until = Sessions.utc(now.plus(Duration.ofMinutes(settings.lockMinutes())));
+        }
+        accounts.recordFailure(account.tenant(), account.id(), failures, until);
+        audit.record(account.tenant(), "LOGIN_FAILED", actor(account), target(account), origin.ip(),
+                origin.userAgent(), Map.of("reason", reason, "failures", failures));
+        if (until != null) {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("failures", failures);
+            details.put("permanent", permanent);
+            details.put("lockedUntil", permanent ? "until an administrator unlocks" : until.toInstant().toString());
+            audit.record(account.tenant(), "LOCKED_OUT", actor(account), target(account), origin.ip(),
+                    origin.userAgent(), details);
+        }
+    }
+
+    private void refused(Accounts.Account account, String reason, Origin origin) {
+        audit.record(account.tenant(), "LOGIN_FAILED", actor(account), target(account), origin.ip(),
+                origin.userAgent(), Map.of("reason", reason));
+    }
+
+    static boolean locked(Accounts.Lockout lockout, Instant now) {
+        return lockout.failedLogins() >= SignInSettings.PERMANENT_LOCK_FAILURES
+                || (lockout.lockedUntil() != null && lockout.lockedUntil().toInstant().isAfter(now));
+    }
+
+    private static String normalize(String code) {
+        return code.replace(" ", "").replace("-", "").strip().toUpperCase(java.util.Locale.ROOT);
+    }
+
+    private static byte[] emailCodeHash(SecondFactors.Challenge challenge, String code) {
+        // Bound to the challenge, so a code is worth nothing with another sign-in attempt.
+        return Tokens.hash(challenge.id() + ":" + code);
+    }
+
+    private static AuditLog.Actor actor(Accounts.Account account) {
+        return new AuditLog.Actor(account.id(), account.username(), List.of());
+    }
+
+    private static AuditLog.Target target(Accounts.Account account) {
+        return new AuditLog.Target("user", account.id().toString(), account.username());
+    }
+}

@@ -1,0 +1,150 @@
+package dev.gatehouse.server.authentication;
+
+import static dev.gatehouse.server.testing.ApiClient.json;
+import static dev.gatehouse.server.testing.ApiClient.raw;
+
+import com.eatthepath.otp.HmacOneTimePasswordGenerator;
+import dev.gatehouse.server.testing.ApiClient;
+import dev.gatehouse.server.testing.ApiClient.Response;
+import dev.gatehouse.server.testing.SignedInTenant;
+import java.io.ByteArrayOutputStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import javax.crypto.spec.SecretKeySpec;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Builders for the sign-in ITs: a tenant with its admin signed in, staff members past their first
+ * password change, an enrolled authenticator, and the database pokes that stand in for time passing.
+ */
+final class SignInFixtures {
+
+    static final String PASSWORD = "a staff member's own passphrase";
+    static final String WRONG = "not the passphrase at all, sorry";
+
+    /** A staff member and their current session. */
+    record Member(String id, String username, String token) {}
+
+    /** An authenticator app: the secret it was given at enrolment, and the recovery codes. */
+    record Authenticator(byte[] secret, List<String> recoveryCodes) {
+        /** The code the app shows {@code offset} steps from now. */
+        String code(int offset) {
+            long step = Math.floorDiv(Instant.now().getEpochSecond(), 30) + offset;
+            try {
+                return String.format("%06d", new HmacOneTimePasswordGenerator(6)
+                        .generateOneTimePassword(new SecretKeySpec(secret, "HmacSHA1"), step));
+            } catch (java.security.InvalidKeyException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private final ApiClient api;
+    private final JdbcClient jdbc;
+
+    SignInFixtures(ApiClient api, JdbcClient jdbc) {
+        this.api = api;
+        this.jdbc = jdbc;
+    }
+
+    /** A front-desk member (no users.edit) with an e-mail address, signed in with their own password. */
+    Member member(SignedInTenant tenant, String username) {
+        return member(tenant, username, "front_desk");
+    }
+
+    Member member(SignedInTenant tenant, String username, String role) {
+        String initial = "handed over by the admin 12345";
+        Response created = api.post(tenant.path("/users"), tenant.adminToken(), json("username", username,
+                "firstName", "First", "lastName", "Last", "email", username + "@" + tenant.slug() + ".example",
+                "password", initial, "roles", raw("[{\"role\":\"" + role + "\"}]")));
+        if (created.status() != 201) {
+            throw new AssertionError("user " + username + " not created: " + created.raw());
+        }
+        String first = api.login(tenant.slug(), username, initial);
+        Response changed = api.post("/api/v1/me/password", first, json("currentPassword", initial, "newPassword",
+                PASSWORD));
+        if (changed.status() != 204) {
+            throw new AssertionError("password change failed: " + changed.raw());
+        }
+        return new Member(created.text("/id"), username, api.login(tenant.slug(), username, PASSWORD));
+    }
+
+    Response login(SignedInTenant tenant, String username, String password) {
+        return api.post("/api/v1/auth/login", null, json("tenant", tenant.slug(), "username", username, "password",
+                password));
+    }
+
+    /** Enrols and confirms an authenticator for the session's user. */
+    Authenticator enrolTotp(String token) {
+        Response enrolment = api.post("/api/v1/me/mfa/totp", token, "{}");
+        if (enrolment.status() != 200) {
+            throw new AssertionError("enrolment failed: " + enrolment.raw());
+        }
+        byte[] secret = base32(enrolment.text("/secret"));
+        Authenticator app = new Authenticator(secret, List.of());
+        Response confirmed = api.post("/api/v1/me/mfa/totp/confirm", token, json("code", app.code(0)));
+        if (confirmed.status() != 200) {
+            throw new AssertionError("confirmation failed: " + confirmed.raw());
+        }
+        List<String> codes = new java.util.ArrayList<>();
+        confirmed.body().path("recoveryCodes").forEach(code -> codes.add(code.asString()));
+        return new Authenticator(secret, List.copyOf(codes));
+    }
+
+    int failedLogins(String userId) {
+        return jdbc.sql("select failed_logins from users where id = :id").param("id", UUID.fromString(userId))
+                .query(Integer.class).single();
+    }
+
+    boolean lockedNow(String userId) {
+        return jdbc.sql("select coalesce(locked_until > now(), false) from users where id = :id")
+                .param("id", UUID.fromString(userId)).query(Boolean.class).single();
+    }
+
+    /** Time passes until the temporary lock has run out; the counter is left as it is. */
+    void lockRunsOut(String userId) {
+        jdbc.sql("update users set locked_until = now() - interval '1 minute' where id = :id")
+                .param("id", UUID.fromString(userId)).update();
+    }
+
+    void setFailures(String userId, int failures) {
+        jdbc.sql("update users set failed_logins = :n, locked_until = null where id = :id")
+                .param("n", failures).param("id", UUID.fromString(userId)).update();
+    }
+
+    /** Counts the user's LOGIN_FAILED events with the given reason. */
+    int failures(String tenantId, String userId, String reason) {
+        return jdbc.sql("""
+                        select count(*) from audit_events
+                        where tenant_id = :tenant and action = 'LOGIN_FAILED' and target_id = :user
+                          and details ->> 'reason' = :reason
+                        """)
+                .param("tenant", UUID.fromString(tenantId)).param("user", userId).param("reason", reason)
+                .query(Integer.class).single();
+    }
+
+    int events(String tenantId, String userId, String action) {
+        return jdbc.sql("""
+                        select count(*) from audit_events where tenant_id = :tenant and action = :action and target_id = :user
+                        """)
+                .param("tenant", UUID.fromString(tenantId)).param("action", action).param("user", userId)
+                .query(Integer.class).single();
+    }
+
+    static byte[] base32(String text) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int buffer = 0;
+        int bits = 0;
+        for (char c : text.toCharArray()) {
+            buffer = (buffer << 5) | alphabet.indexOf(c);
+            bits += 5;
+            if (bits >= 8) {
+                out.write((buffer >> (bits - 8)) & 0xff);
+                bits -= 8;
+            }
+        }
+        return out.toByteArray();
+    }
+}
