@@ -21,9 +21,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Self-service "forgot password" (ASVS 6.4.1, NIST SP 800-63B 4.2): an active account with an
- * e-mail address gets a one-use reset link, valid an hour unless the tenant sets
- * {@code resetLinkMinutes}. Whether anything was sent is never told to the asker; it is on the
+ * Self-service "forgot password" (ASVS 5.0 6.4.3; NIST SP 800-63B rev 4 account recovery): an
+ * active account with an e-mail address gets a one-use reset link, valid an hour unless the
+ * tenant sets {@code resetLinkMinutes}. Redeeming it sets the password and nothing more: signing
+ * in afterwards still asks for every factor the account has. Whether anything was sent is never told to the asker; it is on the
  * audit trail of the account's tenant.
  */
 @Service
