@@ -49,7 +49,7 @@ class SecurityConfiguration {
                 .addFilterBefore(new BearerTokenFilter(sessions, sessionCache, clock), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/api/v1/auth/login", "/api/v1/auth/mfa", "/api/v1/auth/mfa/email",
-                                "/api/v1/auth/tokens/accept").permitAll()
+                                "/api/v1/auth/tokens/accept", "/api/v1/auth/password/forgot").permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus").permitAll()
                         .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").permitAll()
                         .anyRequest().authenticated())

@@ -6,6 +6,8 @@ import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.access.Assignments;
 import dev.gatehouse.server.access.RoleStore;
 import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.mail.MailTemplates;
+import dev.gatehouse.server.mail.Outbox;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.users.UserStore;
@@ -37,10 +39,12 @@ public class TenantService {
     private final UserTokens tokens;
     private final AuditLog audit;
     private final AccessChanges changes;
+    private final Outbox outbox;
+    private final MailTemplates templates;
     private final Clock clock;
 
     TenantService(Tenants tenants, RoleStore roles, UserStore users, Assignments assignments, UserTokens tokens,
-            AuditLog audit, AccessChanges changes, Clock clock) {
+            AuditLog audit, AccessChanges changes, Outbox outbox, MailTemplates templates, Clock clock) {
         this.tenants = tenants;
         this.roles = roles;
         this.users = users;
@@ -48,6 +52,8 @@ public class TenantService {
         this.tokens = tokens;
         this.audit = audit;
         this.changes = changes;
+        this.outbox = outbox;
+        this.templates = templates;
         this.clock = clock;
     }
 
@@ -74,6 +80,9 @@ public class TenantService {
                 ? tokens.issue(id, adminId, UserTokens.Purpose.INVITATION, Duration.ofHours(48), clock.instant())
                 : null;
         Tenant tenant = tenants.find(id).orElseThrow();
+        if (invitationUrl != null) {
+            mailInvitation(id, admin, invitationUrl);
+        }
         audit.record(id, "TENANT_CREATED", actor, new AuditLog.Target("tenant", id.toString(), slug), null, null,
                 Map.of("pack", pack.name(), "name", name));
         audit.record(id, "USER_CREATED", actor, new AuditLog.Target("user", adminId.toString(), admin.username()), null,
@@ -86,6 +95,14 @@ public class TenantService {
         }
         changes.policyChanged(id);
         return new Created(tenant, adminId, invitationUrl);
+    }
+
+    /** The first admin's invitation goes by e-mail too when they have an address. */
+    private void mailInvitation(TenantId tenant, FirstAdmin admin, String link) {
+        if (admin.email() != null) {
+            outbox.enqueue(tenant, templates.invitation(tenant, admin.email(), admin.username(), link,
+                    clock.instant().plus(Duration.ofHours(48))));
+        }
     }
 
     static List<String> packNames() {

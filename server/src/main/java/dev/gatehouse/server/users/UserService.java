@@ -77,11 +77,12 @@ class UserService {
     private final Access access;
     private final UserGuard guard;
     private final TenantScope scope;
+    private final AccountMails mails;
     private final Clock clock;
 
     UserService(UserStore users, UserAssignments held, Assignments assignments, UserTokens tokens, Sessions sessions,
             Passwords passwords, AuditLog audit, AccessChanges changes, Access access, UserGuard guard,
-            TenantScope scope, Clock clock) {
+            TenantScope scope, AccountMails mails, Clock clock) {
         this.users = users;
         this.held = held;
         this.assignments = assignments;
@@ -93,6 +94,7 @@ class UserService {
         this.access = access;
         this.guard = guard;
         this.scope = scope;
+        this.mails = mails;
         this.clock = clock;
     }
 
@@ -155,6 +157,7 @@ class UserService {
         String invitationUrl = null;
         if (invite) {
             invitationUrl = tokens.issue(tenant.id(), id, UserTokens.Purpose.INVITATION, INVITATION_VALIDITY, now);
+            mails.invitation(tenant.id(), email, username, invitationUrl, now.plus(INVITATION_VALIDITY));
             audit.record(tenant.id(), "INVITATION_SENT", actor, target, origin.ip(), origin.userAgent(),
                     Map.of("expiresAt", now.plus(INVITATION_VALIDITY).toString()));
         }
@@ -348,6 +351,7 @@ class UserService {
         }
         Instant now = clock.instant();
         String url = tokens.issue(tenant.id(), id, UserTokens.Purpose.PASSWORD_RESET, RESET_VALIDITY, now);
+        mails.passwordReset(tenant.id(), user.email(), user.username(), url, now.plus(RESET_VALIDITY));
         int ended = sessions.endAll(tenant.id(), id, null, now, "PASSWORD_RESET");
         audit.record(tenant.id(), "PASSWORD_RESET", guard.actor(caller), target(id, user.username()), origin.ip(),
                 origin.userAgent(), Map.of("sessionsEnded", ended, "expiresAt", now.plus(RESET_VALIDITY).toString()));
@@ -366,6 +370,7 @@ class UserService {
         }
         Instant now = clock.instant();
         String url = tokens.issue(tenant.id(), id, UserTokens.Purpose.INVITATION, INVITATION_VALIDITY, now);
+        mails.invitation(tenant.id(), user.email(), user.username(), url, now.plus(INVITATION_VALIDITY));
         audit.record(tenant.id(), "INVITATION_SENT", guard.actor(caller), target(id, user.username()), origin.ip(),
                 origin.userAgent(), Map.of("expiresAt", now.plus(INVITATION_VALIDITY).toString(), "renewed", true));
         changes.subjectChanged(tenant.id(), id);

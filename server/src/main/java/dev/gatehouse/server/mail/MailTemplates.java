@@ -1,0 +1,123 @@
+package dev.gatehouse.server.mail;
+
+import dev.gatehouse.server.shared.TenantId;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The messages Gatehouse sends: plain text, signed with the tenant's name so the recipient knows
+ * who it is from, each saying what its link or code is for and when it stops working. They never
+ * carry more than the one secret they exist to deliver.
+ */
+@Component
+public class MailTemplates {
+
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
+    private final JdbcClient jdbc;
+
+    MailTemplates(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** An admin invited {@code username}; the link sets their password and activates the account. */
+    public Outbox.Message invitation(TenantId tenant, String recipient, String username, String link,
+            Instant expiresAt) {
+        String name = tenantName(tenant);
+        return new Outbox.Message(recipient, "You are invited to " + name, """
+                Hello,
+
+                you have been invited to %s as %s.
+
+                Choose your password here to activate your account:
+                %s
+
+                The link works once and until %s. If it has expired, ask your administrator for a new one.
+                If you did not expect this invitation, ignore this message.
+
+                -- %s
+                """.formatted(name, username, link, WHEN.format(expiresAt), name), Outbox.Kind.INVITATION);
+    }
+
+    /** An administrator reset {@code username}'s password. */
+    public Outbox.Message passwordReset(TenantId tenant, String recipient, String username, String link,
+            Instant expiresAt) {
+        String name = tenantName(tenant);
+        return new Outbox.Message(recipient, "Set a new password for " + name, """
+                Hello,
+
+                an administrator of %s reset the password of your account %s. You have been signed out everywhere.
+
+                Choose a new password here:
+                %s
+
+                The link works once and until %s.
+
+                -- %s
+                """.formatted(name, username, link, WHEN.format(expiresAt), name), Outbox.Kind.PASSWORD_RESET);
+    }
+
+    /** Someone asked for a reset of {@code username}'s password by name or address; it may not have been them. */
+    public Outbox.Message forgotPassword(TenantId tenant, String recipient, String username, String link,
+            Instant expiresAt) {
+        String name = tenantName(tenant);
+        return new Outbox.Message(recipient, "Reset your password for " + name, """
+                Hello,
+
+                someone asked to reset the password of your account %s at %s.
+
+                If it was you, choose a new password here:
+                %s
+
+                The link works once and until %s. If it was not you, ignore this message: your password
+                stays as it is.
+
+                -- %s
+                """.formatted(username, name, link, WHEN.format(expiresAt), name), Outbox.Kind.PASSWORD_RESET);
+    }
+
+    /** A one-time sign-in code (a second factor sent by e-mail). */
+    public Outbox.Message oneTimeCode(TenantId tenant, String recipient, String code, Instant expiresAt) {
+        String name = tenantName(tenant);
+        return new Outbox.Message(recipient, "Your " + name + " sign-in code", """
+                Hello,
+
+                your sign-in code for %s is:
+
+                    %s
+
+                It works once and until %s. Never tell it to anyone; nobody from %s will ask for it.
+                If you are not signing in right now, change your password.
+
+                -- %s
+                """.formatted(name, code, WHEN.format(expiresAt), name, name), Outbox.Kind.ONE_TIME_CODE);
+    }
+
+    /** A security alert about the recipient's account, such as a lockout or a new second factor. */
+    public Outbox.Message alert(TenantId tenant, String recipient, String about, String text) {
+        String name = tenantName(tenant);
+        return new Outbox.Message(recipient, name + ": " + oneLine(about), """
+                Hello,
+
+                %s
+
+                If this was not you, tell your administrator at once.
+
+                -- %s
+                """.formatted(text.strip(), name), Outbox.Kind.ALERT);
+    }
+
+    private String tenantName(TenantId tenant) {
+        return oneLine(jdbc.sql("select name from tenants where id = :id").param("id", tenant.value())
+                .query(String.class).single());
+    }
+
+    /** Subjects are headers: no line breaks or other control characters get into them. */
+    private static String oneLine(String text) {
+        return text.replaceAll("\\p{Cntrl}+", " ").strip();
+    }
+}

@@ -1,0 +1,91 @@
+package dev.gatehouse.server.mail;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/** Reads the outbox across tenants, for platform operators; tenants never reach it. */
+@Component
+class OutboxReader {
+
+    static final List<String> STATUSES = List.of("PENDING", "SENT", "FAILED");
+
+    /** One message without its body. {@code tenant} is the tenant's slug. */
+    record Entry(String id, String tenant, String recipient, String subject, String kind, String status,
+            Instant createdAt, int attempts, @Nullable Instant nextAttemptAt, @Nullable Instant sentAt,
+            @Nullable Instant failedAt, @Nullable String lastError) {}
+
+    /** One message with its body (null when it is not shown). */
+    record Detail(String id, String tenant, String recipient, String subject, String kind, String status,
+            Instant createdAt, int attempts, @Nullable Instant nextAttemptAt, @Nullable Instant sentAt,
+            @Nullable Instant failedAt, @Nullable String lastError, @Nullable String body) {
+        Detail withoutBody() {
+            return new Detail(id, tenant, recipient, subject, kind, status, createdAt, attempts, nextAttemptAt, sentAt,
+                    failedAt, lastError, null);
+        }
+    }
+
+    private static final String COLUMNS = """
+            select o.id, t.slug, o.recipient, o.subject, o.kind, o.created_at, o.attempts, o.next_attempt_at,
+                   o.sent_at, o.failed_at, o.last_error, o.body
+            from mail_outbox o join tenants t on t.id = o.tenant_id
+            """;
+
+    /** Null filters do not filter; a tenant matches by slug or id. */
+    private static final String WHERE = """
+            where (cast(:tenant as text) is null or t.slug = :tenant or t.id::text = :tenant)
+              and (cast(:status as text) is null
+                   or (:status = 'SENT' and o.sent_at is not null)
+                   or (:status = 'FAILED' and o.sent_at is null and o.failed_at is not null)
+                   or (:status = 'PENDING' and o.sent_at is null and o.failed_at is null))
+            """;
+
+    private final JdbcClient jdbc;
+
+    OutboxReader(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    List<Entry> page(@Nullable String tenant, @Nullable String status, int page, int size) {
+        return jdbc.sql(COLUMNS + WHERE + " order by o.created_at desc, o.id limit :limit offset :offset")
+                .param("tenant", tenant).param("status", status).param("limit", size)
+                .param("offset", (long) page * size)
+                .query((rs, n) -> {
+                    Detail d = detail(rs);
+                    return new Entry(d.id(), d.tenant(), d.recipient(), d.subject(), d.kind(), d.status(),
+                            d.createdAt(), d.attempts(), d.nextAttemptAt(), d.sentAt(), d.failedAt(), d.lastError());
+                })
+                .list();
+    }
+
+    long count(@Nullable String tenant, @Nullable String status) {
+        return jdbc.sql("select count(*) from mail_outbox o join tenants t on t.id = o.tenant_id " + WHERE)
+                .param("tenant", tenant).param("status", status).query(Long.class).single();
+    }
+
+    Optional<Detail> find(UUID id) {
+        return jdbc.sql(COLUMNS + " where o.id = :id").param("id", id).query((rs, n) -> detail(rs)).optional();
+    }
+
+    private static Detail detail(ResultSet rs) throws SQLException {
+        Instant sent = instant(rs, "sent_at");
+        Instant failed = instant(rs, "failed_at");
+        String status = sent != null ? "SENT" : failed != null ? "FAILED" : "PENDING";
+        return new Detail(rs.getObject("id", UUID.class).toString(), rs.getString("slug"), rs.getString("recipient"),
+                rs.getString("subject"), rs.getString("kind"), status, instant(rs, "created_at"), rs.getInt("attempts"),
+                status.equals("PENDING") ? instant(rs, "next_attempt_at") : null, sent, failed,
+                rs.getString("last_error"), rs.getString("body"));
+    }
+
+    private static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+}

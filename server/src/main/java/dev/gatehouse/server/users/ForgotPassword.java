@@ -1,0 +1,127 @@
+package dev.gatehouse.server.users;
+
+import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.shared.TenantPaths;
+import dev.gatehouse.server.shared.Usernames;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Self-service "forgot password" (ASVS 5.0 6.4.3; NIST SP 800-63B rev 4 account recovery): an
+ * active account with an e-mail address gets a one-use reset link, valid an hour unless the
+ * tenant sets {@code resetLinkMinutes}. Redeeming it sets the password and nothing more: signing
+ * in afterwards still asks for every factor the account has. Whether anything was sent is never told to the asker; it is on the
+ * audit trail of the account's tenant.
+ */
+@Service
+class ForgotPassword {
+
+    static final Duration DEFAULT_VALIDITY = Duration.ofHours(1);
+    /**
+     * A new link replaces the previous one, so repeated asking could keep a user from ever using
+     * theirs, and fill their inbox: one link per account per minute.
+     */
+    static final Duration THROTTLE = Duration.ofMinutes(1);
+
+    private record Account(TenantId tenant, UUID id, String username, @Nullable String email, String status) {}
+
+    private final JdbcClient jdbc;
+    private final UserTokens tokens;
+    private final AccountMails mails;
+    private final TenantPaths tenants;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    ForgotPassword(JdbcClient jdbc, UserTokens tokens, AccountMails mails, TenantPaths tenants, AuditLog audit,
+            Clock clock) {
+        this.jdbc = jdbc;
+        this.tokens = tokens;
+        this.mails = mails;
+        this.tenants = tenants;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** Mails a reset link if {@code usernameOrEmail} names an active account with an address; otherwise nothing. */
+    @Transactional
+    public void request(String tenantSlug, String usernameOrEmail, UserService.Origin origin) {
+        Optional<Account> found = find(tenantSlug, Usernames.normalize(usernameOrEmail));
+        if (found.isEmpty()) {
+            return;
+        }
+        Account account = found.get();
+        Instant now = clock.instant();
+        String refused = account.email() == null ? "NO_EMAIL"
+                : !account.status().equals("ACTIVE") ? "NOT_ACTIVE"
+                : recentlyIssued(account, now) ? "THROTTLED"
+                : null;
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("mailed", refused == null);
+        if (refused != null) {
+            details.put("reason", refused);
+        } else {
+            Instant expiresAt = now.plus(validity(account.tenant()));
+            String link = tokens.issue(account.tenant(), account.id(), UserTokens.Purpose.PASSWORD_RESET,
+                    Duration.between(now, expiresAt), now);
+            mails.forgotPassword(account.tenant(), account.email(), account.username(), link, expiresAt);
+            details.put("expiresAt", expiresAt.toString());
+        }
+        audit.record(account.tenant(), "PASSWORD_RESET_REQUESTED", new AuditLog.Actor(null, null, List.of()),
+                UserService.target(account.id(), account.username()), origin.ip(), origin.userAgent(), details);
+    }
+
+    /**
+     * The account by username, else by e-mail address, in an active tenant; row-locked so that
+     * parallel requests for one account issue one link.
+     */
+    private Optional<Account> find(String tenantSlug, String name) {
+        return jdbc.sql("""
+                        select u.tenant_id, u.id, u.username, u.email, u.status
+                        from users u join tenants t on t.id = u.tenant_id
+                        where t.slug = :slug and t.status = 'ACTIVE'
+                          and (u.username_normalized = :name or u.email_normalized = :name)
+                        order by (u.username_normalized = :name) desc
+                        limit 1
+                        for update of u
+                        """)
+                .param("slug", tenantSlug.strip().toLowerCase(java.util.Locale.ROOT)).param("name", name)
+                .query((rs, n) -> new Account(new TenantId(rs.getObject("tenant_id", UUID.class)),
+                        rs.getObject("id", UUID.class), rs.getString("username"), rs.getString("email"),
+                        rs.getString("status")))
+                .optional();
+    }
+
+    private boolean recentlyIssued(Account account, Instant now) {
+        return jdbc.sql("""
+                        select exists (select 1 from user_tokens
+                                       where tenant_id = :tenant and user_id = :user and purpose = 'PASSWORD_RESET'
+                                         and used_at is null and revoked_at is null and created_at > :since)
+                        """)
+                .param("tenant", account.tenant().value()).param("user", account.id())
+                .param("since", now.minus(THROTTLE).atOffset(ZoneOffset.UTC)).query(Boolean.class).single();
+    }
+
+    /** {@code resetLinkMinutes} from the tenant's settings when set (5 minutes to a day), else an hour. */
+    private Duration validity(TenantId tenant) {
+        JsonNode minutes = json.readTree(tenants.settingsJson(tenant)).path("resetLinkMinutes");
+        if (minutes.isIntegralNumber() && minutes.longValue() >= 5 && minutes.longValue() <= 24 * 60) {
+            return Duration.ofMinutes(minutes.longValue());
+        }
+        return DEFAULT_VALIDITY;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.gatehouse.server.users;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /api/v1/auth/password/forgot}: needs no sign-in and answers the same {@code 202},
+ * after about the same time, whether or not the account exists, so it cannot be used to find
+ * accounts (ASVS 6.3.8).
+ */
+@RestController
+class ForgotPasswordController {
+
+    record Forgot(@NotBlank @Size(max = 64) String tenant, @NotBlank @Size(max = 320) String username) {}
+
+    /** Far longer than the work for an existing account takes, so every answer waits the same. */
+    static final Duration ANSWER_AFTER = Duration.ofMillis(300);
+
+    static final Map<String, String> ANSWER = Map.of("message",
+            "If this account exists, is active and has an e-mail address, a link to reset its password is on its way.");
+
+    private final ForgotPassword forgot;
+
+    ForgotPasswordController(ForgotPassword forgot) {
+        this.forgot = forgot;
+    }
+
+    @PostMapping("/api/v1/auth/password/forgot")
+    ResponseEntity<Map<String, String>> forgot(@Valid @RequestBody Forgot request, HttpServletRequest http)
+            throws InterruptedException {
+        long started = System.nanoTime();
+        forgot.request(request.tenant(), request.username(), UserController.origin(http));
+        long left = ANSWER_AFTER.toNanos() - (System.nanoTime() - started);
+        if (left > 0) {
+            Thread.sleep(Duration.ofNanos(left));
+        }
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(ANSWER);
+    }
+}
