@@ -43,9 +43,11 @@ class AuthenticationController {
     private final AuditLog audit;
     private final Access access;
     private final Clock clock;
+    private final NetworkRules networks;
 
     AuthenticationController(Accounts accounts, Sessions sessions, Passwords passwords, AuditLog audit, Access access,
-            Clock clock) {
+            Clock clock, NetworkRules networks) {
+        this.networks = networks;
         this.accounts = accounts;
         this.sessions = sessions;
         this.passwords = passwords;
@@ -60,6 +62,7 @@ class AuthenticationController {
         Optional<Accounts.Account> found = accounts.forSignIn(login.tenant().strip().toLowerCase(java.util.Locale.ROOT),
                 Usernames.normalize(login.username()));
         Instant now = clock.instant();
+        found.ifPresent(account -> networks.requireAllowedNetwork(account, login.password(), request));
         // Unknown user, wrong password and an account that may not sign in answer alike, in about the same time.
         boolean verified = found.isPresent()
                 ? passwords.matches(login.password(), found.get().passwordHash())
