@@ -42,10 +42,12 @@ class AuthenticationController {
     private final AuditLog audit;
     private final Access access;
     private final Clock clock;
+    private final NetworkRules networks;
 
-    AuthenticationController(SignIn signIn, Accounts accounts, Sessions sessions, Passwords passwords, AuditLog audit, Access access,
-            Clock clock) {
+    AuthenticationController(SignIn signIn, Accounts accounts, Sessions sessions, Passwords passwords, AuditLog audit,
+            Access access, Clock clock, NetworkRules networks) {
         this.signIn = signIn;
+        this.networks = networks;
         this.accounts = accounts;
         this.sessions = sessions;
         this.passwords = passwords;
@@ -65,8 +67,12 @@ class AuthenticationController {
 
     @PostMapping("/api/v1/auth/login")
     public SignInAnswer login(@Valid @RequestBody Login login, HttpServletRequest request) {
-        return answer(signIn.password(login.tenant().strip().toLowerCase(java.util.Locale.ROOT),
-                Usernames.normalize(login.username()), login.password(), origin(request)));
+        String tenant = login.tenant().strip().toLowerCase(java.util.Locale.ROOT);
+        String username = Usernames.normalize(login.username());
+        // IP rules (seed 000) apply before the password is even looked at; a refusal is the same 401.
+        accounts.forSignIn(tenant, username)
+                .ifPresent(account -> networks.requireAllowedNetwork(account, login.password(), request));
+        return answer(signIn.password(tenant, username, login.password(), origin(request)));
     }
 
     @PostMapping("/api/v1/auth/mfa")

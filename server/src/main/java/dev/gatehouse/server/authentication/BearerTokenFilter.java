@@ -17,7 +17,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Turns {@code Authorization: Bearer <token>} into the request's {@link Caller}. A token that is
- * unknown, ended, expired, idle too long, or whose user is no longer active authenticates nobody.
+ * unknown, ended, expired, idle too long, or whose user is no longer active authenticates nobody
+ * (401); a live token used from outside the networks its tenant and roles allow is refused (403).
  */
 class BearerTokenFilter extends OncePerRequestFilter {
 
@@ -26,11 +27,13 @@ class BearerTokenFilter extends OncePerRequestFilter {
 
     private final Sessions sessions;
     private final SessionCache cache;
+    private final NetworkRules networks;
     private final Clock clock;
 
-    BearerTokenFilter(Sessions sessions, SessionCache cache, Clock clock) {
+    BearerTokenFilter(Sessions sessions, SessionCache cache, NetworkRules networks, Clock clock) {
         this.sessions = sessions;
         this.cache = cache;
+        this.networks = networks;
         this.clock = clock;
     }
 
@@ -45,6 +48,10 @@ class BearerTokenFilter extends OncePerRequestFilter {
             Optional<Sessions.Live> live = hash == null ? Optional.empty() : cache.find(hash, now, sessions);
             if (live.isPresent() && isUsable(live.get(), now)) {
                 Sessions.Live session = live.get();
+                if (!networks.allowsRequest(session, request)) {
+                    refuse(response, request);
+                    return;
+                }
                 if (Duration.between(session.lastSeenAt(), now).compareTo(TOUCH_INTERVAL) > 0) {
                     sessions.touch(session.tenant(), session.id(), now);
                     cache.touched(hash, session, now);
@@ -55,6 +62,16 @@ class BearerTokenFilter extends OncePerRequestFilter {
             }
         }
         chain.doFilter(request, response);
+    }
+
+    /** seed 000 "IP rules": a clear 403 rather than the 401 of a dead token, since the token is fine. */
+    private static void refuse(HttpServletResponse response, HttpServletRequest request) throws IOException {
+        response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+        response.setContentType("application/problem+json");
+        response.getWriter().write("""
+                {"type":"https://gatehouse.dev/problems/ip-not-allowed","title":"Network not allowed",\
+                "status":403,"detail":"your tenant does not allow requests from this address (ipAllowlist)",\
+                "instance":"%s"}""".formatted(request.getRequestURI().replace("\\", "\\\\").replace("\"", "\\\"")));
     }
 
     private boolean isUsable(Sessions.Live session, Instant now) {

@@ -46,6 +46,9 @@ final class SettingsPatch {
 
     private record RoleKeys() implements Rule {}
 
+    /** An object from role keys to values of {@code each}; stored whole, replacing the previous map. */
+    private record ByRole(Rule each) implements Rule {}
+
     static final int MAX_DOMAINS = 100;
     static final int MAX_RANGES = 500;
     static final int MAX_ROLES = 100;
@@ -55,6 +58,7 @@ final class SettingsPatch {
 
     private static final Set<String> MFA_REQUIRED = Set.of("OFF", "OPTIONAL", "ALL", "ROLES");
     private static final Set<String> MFA_METHODS = Set.of("TOTP", "EMAIL_CODE", "RECOVERY_CODE");
+    private static final Set<String> ON_SESSION_LIMIT = Set.of("END_OLDEST", "REFUSE");
 
     private static final Section SCHEMA = section(
             "passwordPolicy", section(
@@ -73,14 +77,17 @@ final class SettingsPatch {
                     "idleMinutes", new Whole(1, 1440, false),
                     "maxHours", new Whole(1, 720, false),
                     "maxConcurrent", new Whole(1, 100, true),
-                    "reauthMinutes", new Whole(1, 60, false)),
+                    "reauthMinutes", new Whole(1, 60, false),
+                    "onLimit", new OneOf(ON_SESSION_LIMIT),
+                    "idleMinutesByRole", new ByRole(new Whole(1, 1440, false))),
             "mfaPolicy", section(
                     "required", new OneOf(MFA_REQUIRED),
                     "methods", new SubsetOf(MFA_METHODS),
                     "roles", new RoleKeys()),
             "singleRolePerUser", new Flag(),
             "emailDomains", new Domains(),
-            "ipAllowlist", new Ranges());
+            "ipAllowlist", new Ranges(),
+            "ipAllowlistByRole", new ByRole(new Ranges()));
 
     /** RFC 1035 labels (letters, digits, inner hyphens), lower case; the top level is letters or an IDN (xn--). */
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
@@ -116,6 +123,7 @@ final class SettingsPatch {
         }
         ObjectNode settings = current.deepCopy();
         merge(settings, clean);
+        replaceByRoleMaps(SCHEMA, settings, clean);
         checkTogether(settings, clean, errors);
         if (!errors.isEmpty()) {
             throw ApiException.badRequest(errors);
@@ -135,6 +143,19 @@ final class SettingsPatch {
             }
         }
         return new Outcome(settings, was, is);
+    }
+
+    /** A by-role map in the patch replaces the stored one, so that a role can be taken out of it. */
+    private static void replaceByRoleMaps(Section section, ObjectNode settings, ObjectNode patch) {
+        for (Map.Entry<String, JsonNode> property : patch.properties()) {
+            Rule rule = section.fields().get(property.getKey());
+            if (rule instanceof ByRole) {
+                settings.set(property.getKey(), property.getValue().deepCopy());
+            } else if (rule instanceof Section inner && settings.get(property.getKey()) instanceof ObjectNode nested
+                    && property.getValue() instanceof ObjectNode given) {
+                replaceByRoleMaps(inner, nested, given);
+            }
+        }
     }
 
     /** The rules that join fields; checked on the merged document, naming the field the patch changed. */
@@ -249,6 +270,29 @@ final class SettingsPatch {
                 }
                 return text;
             });
+            case ByRole byRole -> {
+                if (!value.isObject()) {
+                    errors.add(new FieldError(path, "must be an object from role keys to values"));
+                    yield null;
+                }
+                if (value.size() > MAX_ROLES) {
+                    errors.add(new FieldError(path, "at most " + MAX_ROLES + " roles"));
+                    yield null;
+                }
+                ObjectNode map = NODES.objectNode();
+                for (Map.Entry<String, JsonNode> entry : value.properties()) {
+                    String at = path + "." + entry.getKey();
+                    if (!roleExists.test(entry.getKey())) {
+                        errors.add(new FieldError(at, "unknown role " + entry.getKey()));
+                        continue;
+                    }
+                    JsonNode checked = leaf(byRole.each(), entry.getValue(), at, roleExists, errors);
+                    if (checked != null) {
+                        map.set(entry.getKey(), checked);
+                    }
+                }
+                yield map;
+            }
             case Section section -> throw new IllegalArgumentException("a section is not a leaf");
         };
         return errors.size() > before ? null : result;

@@ -4,6 +4,8 @@ import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.authentication.IpRules;
+import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.TenantId;
 import java.util.Map;
 import org.springframework.stereotype.Service;
@@ -47,6 +49,7 @@ class SettingsService {
         ObjectNode current = SettingsPatch.withDefaults(DEFAULTS, JSON.readTree(tenants.settingsJsonForUpdate(tenant)));
         SettingsPatch.Outcome outcome = SettingsPatch.apply(current, patch,
                 role -> access.policy(tenant).flatMap(policy -> policy.role(role)).isPresent());
+        requireOwnAddressAdmitted(outcome, origin);
         if (!outcome.after().isEmpty()) {
             tenants.updateSettings(tenant, JSON.writeValueAsString(outcome.settings()));
             audit.record(tenant, "SETTINGS_CHANGED", origin.actor(),
@@ -57,6 +60,21 @@ class SettingsService {
             changes.policyChanged(tenant);
         }
         return view(outcome.settings());
+    }
+
+    /**
+     * seed 004's self-protection, for networks: an allowlist that refuses the admin's own address
+     * would end their access (and likely everyone's at their site) with this very request.
+     */
+    private static void requireOwnAddressAdmitted(SettingsPatch.Outcome outcome, Actors.Origin origin) {
+        String changed = outcome.after().keySet().stream().filter(path -> path.startsWith("ipAllowlist"))
+                .map(path -> path.startsWith("ipAllowlistByRole") ? "ipAllowlistByRole" : "ipAllowlist")
+                .findFirst().orElse(null);
+        if (changed != null && origin.ip() != null && !IpRules.admit(JSON.writeValueAsString(outcome.settings()),
+                origin.actor().roles(), origin.ip())) {
+            throw ApiException.badRequest(changed, "would refuse your own address " + origin.ip()
+                    + " and lock you out at once; include it (or its range) first");
+        }
     }
 
     private static SettingsView view(ObjectNode settings) {

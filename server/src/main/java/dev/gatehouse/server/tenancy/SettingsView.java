@@ -2,15 +2,20 @@ package dev.gatehouse.server.tenancy;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A tenant's security settings as the API answers them (docs/api.md, settings). A null
  * {@code maxAgeDays} means passwords do not expire; a null {@code maxConcurrent}, no limit on
- * sessions; {@code mfaPolicy.roles} is present only when {@code required} is ROLES.
+ * sessions ({@code onLimit}: END_OLDEST or REFUSE when a sign-in would exceed it);
+ * {@code idleMinutesByRole} and {@code ipAllowlistByRole} are keyed by role; {@code mfaPolicy.roles}
+ * is present only when {@code required} is ROLES.
  */
 record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutPolicy, SessionPolicy sessionPolicy,
-        MfaPolicy mfaPolicy, boolean singleRolePerUser, List<String> emailDomains, List<String> ipAllowlist) {
+        MfaPolicy mfaPolicy, boolean singleRolePerUser, List<String> emailDomains,
+        List<String> ipAllowlist,
+        Map<String, List<String>> ipAllowlistByRole) {
 
     record PasswordPolicy(int minLength, boolean requireUpper, boolean requireLower, boolean requireDigit,
             boolean requireSymbol, int historyCount,
@@ -20,7 +25,8 @@ record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutPolicy, 
 
     /** {@code reauthMinutes}: how recent a proof of a factor sensitive operations need (ASVS 7.5.1). */
     record SessionPolicy(int idleMinutes, int maxHours,
-            @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Integer maxConcurrent, int reauthMinutes) {}
+            @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Integer maxConcurrent, int reauthMinutes,
+            String onLimit, Map<String, Integer> idleMinutesByRole) {}
 
     /** {@code required}: OFF, OPTIONAL, ALL or ROLES; {@code methods} ⊆ TOTP, EMAIL_CODE, RECOVERY_CODE. */
     record MfaPolicy(String required, List<String> methods, @Nullable List<String> roles) {}

@@ -14,11 +14,13 @@ final class TenantSettings {
               "passwordPolicy": {"minLength": 15, "requireUpper": false, "requireLower": false, "requireDigit": false,
                                  "requireSymbol": false, "historyCount": 0, "maxAgeDays": null, "blockCommon": true},
               "lockoutPolicy": {"maxFailures": 5, "lockMinutes": 15},
-              "sessionPolicy": {"idleMinutes": 30, "maxHours": 12, "maxConcurrent": null, "reauthMinutes": 5},
+              "sessionPolicy": {"idleMinutes": 30, "maxHours": 12, "maxConcurrent": null, "reauthMinutes": 5,
+                                "onLimit": "END_OLDEST", "idleMinutesByRole": {}},
               "mfaPolicy": {"required": "OFF", "methods": ["TOTP"]},
               "singleRolePerUser": false,
               "emailDomains": [],
-              "ipAllowlist": []
+              "ipAllowlist": [],
+              "ipAllowlistByRole": {}
             }
             """;
 }

@@ -242,12 +242,14 @@ public class UserStore {
 
     /**
      * Whether anything in the trail is attributed to the user, or they ever had a session. A failed
-     * sign-in against the account is not something they did, so it does not count.
+     * sign-in against the account, or one refused for its network, is not something they did, so it
+     * does not count.
      */
     boolean hasActivity(TenantId tenant, UUID user) {
         return jdbc.sql("""
                         select exists (select 1 from audit_events
-                                       where tenant_id = :tenant and actor_id = :user and action <> 'LOGIN_FAILED')
+                                       where tenant_id = :tenant and actor_id = :user
+                                         and action not in ('LOGIN_FAILED', 'SIGN_IN_REFUSED_IP'))
                             or exists (select 1 from sessions where tenant_id = :tenant and user_id = :user)
                         """)
                 .param("tenant", tenant.value()).param("user", user).query(Boolean.class).single();

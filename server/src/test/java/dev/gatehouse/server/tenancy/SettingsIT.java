@@ -80,7 +80,7 @@ class SettingsIT extends IntegrationTest {
                  "mfaPolicy": {"required": "ALL", "methods": ["TOTP", "RECOVERY_CODE"]},
                  "sessionPolicy": {"maxConcurrent": 3},
                  "emailDomains": ["Clinic.Example.com", "clinic.example.com", "xn--bcher-kva.example"],
-                 "ipAllowlist": ["10.0.0.0/8", "192.168.1.7", "2001:db8::/32", "::1"]}""");
+                 "ipAllowlist": ["10.0.0.0/8", "192.168.1.7", "2001:db8::/32", "::1", "127.0.0.0/8"]}""");
         assertThat(changed.status()).as(changed.raw()).isEqualTo(200);
         assertThat(changed.body().at("/passwordPolicy/minLength").asInt()).isEqualTo(12);
         assertThat(changed.body().at("/passwordPolicy/requireDigit").asBoolean()).isTrue();
@@ -90,7 +90,7 @@ class SettingsIT extends IntegrationTest {
         assertThat(changed.body().at("/emailDomains").toString())
                 .isEqualTo("[\"clinic.example.com\",\"xn--bcher-kva.example\"]");
         assertThat(changed.body().at("/ipAllowlist").toString())
-                .isEqualTo("[\"10.0.0.0/8\",\"192.168.1.7/32\",\"2001:db8::/32\",\"::1/128\"]");
+                .isEqualTo("[\"10.0.0.0/8\",\"192.168.1.7/32\",\"2001:db8::/32\",\"::1/128\",\"127.0.0.0/8\"]");
         assertThat(api.get(clinic.path("/settings"), clinic.adminToken()).body()).isEqualTo(changed.body());
 
         List<RecordedAudit.Event> events = RecordedAudit.of(jdbc, clinic.id(), "SETTINGS_CHANGED");

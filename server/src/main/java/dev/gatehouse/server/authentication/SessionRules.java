@@ -1,0 +1,147 @@
+package dev.gatehouse.server.authentication;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The session and network rules of one user: the tenant's settings read together with the roles
+ * the user holds (seed 000: session timeout, IP rules; ASVS 7.3).
+ *
+ * <p>Idle timeout: {@code sessionPolicy.idleMinutes}, unless a held role has an entry in
+ * {@code sessionPolicy.idleMinutesByRole}; then the shortest of those entries applies (the
+ * strictest role wins, even when it is longer than the tenant's default).
+ *
+ * <p>Networks: the address must lie in {@code ipAllowlist} when that is not empty, and, for every
+ * held role with a non-empty entry in {@code ipAllowlistByRole}, in that role's ranges too. Each
+ * rule narrows; none widens another. "Held" means an assignment of the role itself that is valid
+ * now (a role reached only through inheritance does not count).
+ */
+record SessionRules(Duration idle, int maxHours, @Nullable Integer maxConcurrent, boolean refuseOverLimit,
+        List<List<Range>> networks) {
+
+    static final int DEFAULT_IDLE_MINUTES = 30;
+    static final int DEFAULT_MAX_HOURS = 12;
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Only literal addresses reach {@link InetAddress#getByName}, which would otherwise ask DNS. */
+    private static final Pattern LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+
+    static SessionRules of(String settingsJson, Collection<String> heldRoles) {
+        JsonNode settings = JSON.readTree(settingsJson);
+        JsonNode session = settings.path("sessionPolicy");
+        int idle = session.path("idleMinutes").asInt(DEFAULT_IDLE_MINUTES);
+        JsonNode byRole = session.path("idleMinutesByRole");
+        int strictest = Integer.MAX_VALUE;
+        for (String role : heldRoles) {
+            if (byRole.path(role).isIntegralNumber()) {
+                strictest = Math.min(strictest, byRole.path(role).asInt());
+            }
+        }
+        if (strictest != Integer.MAX_VALUE) {
+            idle = strictest;
+        }
+        JsonNode max = session.path("maxConcurrent");
+        List<List<Range>> networks = new ArrayList<>();
+        addRule(networks, settings.path("ipAllowlist"));
+        for (String role : heldRoles) {
+            addRule(networks, settings.path("ipAllowlistByRole").path(role));
+        }
+        return new SessionRules(Duration.ofMinutes(idle), session.path("maxHours").asInt(DEFAULT_MAX_HOURS),
+                max.isIntegralNumber() ? max.asInt() : null,
+                session.path("onLimit").asString("END_OLDEST").equals("REFUSE"), List.copyOf(networks));
+    }
+
+    /** Whether a request from {@code address} passes every network rule (true when there is none). */
+    boolean allows(@Nullable String address) {
+        if (networks.isEmpty()) {
+            return true;
+        }
+        byte[] bytes = address(address);
+        if (bytes == null) {
+            return false;
+        }
+        for (List<Range> rule : networks) {
+            if (rule.stream().noneMatch(range -> range.contains(bytes))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void addRule(List<List<Range>> networks, JsonNode ranges) {
+        if (!ranges.isArray() || ranges.isEmpty()) {
+            return;
+        }
+        List<Range> rule = new ArrayList<>();
+        for (JsonNode text : ranges) {
+            Range range = Range.parse(text.asString(""));
+            // Stored ranges were checked when saved; one that no longer reads matches nothing (fail closed).
+            if (range != null) {
+                rule.add(range);
+            }
+        }
+        networks.add(List.copyOf(rule));
+    }
+
+    private static byte @Nullable [] address(@Nullable String text) {
+        if (text == null) {
+            return null;
+        }
+        String literal = text.strip();
+        int zone = literal.indexOf('%');
+        if (zone >= 0) {
+            literal = literal.substring(0, zone);
+        }
+        if (literal.startsWith("[") && literal.endsWith("]")) {
+            literal = literal.substring(1, literal.length() - 1);
+        }
+        if (!LITERAL.matcher(literal).matches() || (!literal.contains(":") && !literal.contains("."))) {
+            return null;
+        }
+        try {
+            // An IPv4-mapped IPv6 address (::ffff:10.1.2.3) comes back as the IPv4 address.
+            return InetAddress.getByName(literal).getAddress();
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    /** An address range: the first address and the prefix length (CIDR). */
+    record Range(byte[] network, int prefix) {
+
+        static @Nullable Range parse(String text) {
+            int slash = text.indexOf('/');
+            byte[] bytes = address(slash < 0 ? text : text.substring(0, slash));
+            if (bytes == null) {
+                return null;
+            }
+            try {
+                int prefix = slash < 0 ? bytes.length * 8 : Integer.parseInt(text.substring(slash + 1));
+                return prefix < 0 || prefix > bytes.length * 8 ? null : new Range(bytes, prefix);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+
+        boolean contains(byte[] address) {
+            if (address.length != network.length) {
+                return false;
+            }
+            for (int bit = 0; bit < prefix; bit++) {
+                int mask = 0x80 >>> (bit % 8);
+                if ((address[bit / 8] & mask) != (network[bit / 8] & mask)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.gatehouse.server.users;
+
+import dev.gatehouse.server.shared.ApiException;
+import jakarta.servlet.http.HttpServletRequest;
+import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /api/v1/auth/register} (unauthenticated; seed 003). The answer is the same 202
+ * whether a tenant matched, the username or address was already taken, or nothing happened (ASVS
+ * 6.3: no account enumeration); only a malformed request is a 400. Not rate-limited yet: each call
+ * costs a lookup and at most one invitation e-mail, to an address in a domain the tenant owns.
+ */
+@RestController
+class RegistrationController {
+
+    record Registration(@Nullable String email, @Nullable String username, @Nullable String firstName,
+            @Nullable String lastName) {}
+
+    record Accepted(String status, String detail) {}
+
+    private static final Accepted ACCEPTED = new Accepted("ACCEPTED",
+            "if your organisation uses Gatehouse with this e-mail domain, an invitation is on its way to you");
+
+    private final SelfRegistration registration;
+
+    RegistrationController(SelfRegistration registration) {
+        this.registration = registration;
+    }
+
+    @PostMapping("/api/v1/auth/register")
+    public ResponseEntity<Accepted> register(@RequestBody @Nullable Registration body, HttpServletRequest request) {
+        if (body == null) {
+            throw ApiException.badRequest("body", "must be a JSON object {email, username, firstName, lastName}");
+        }
+        AccountFields fields = new AccountFields();
+        String username = fields.username("username", body.username());
+        String firstName = fields.name("firstName", body.firstName());
+        String lastName = fields.name("lastName", body.lastName());
+        String email = fields.email("email", body.email());
+        if (email == null && body.email() == null || body.email() != null && body.email().isBlank()) {
+            fields.reject("email", "is required");
+        }
+        fields.throwIfAny();
+        try {
+            registration.register(new SelfRegistration.Applicant(email, username, firstName, lastName),
+                    request.getRemoteAddr(), request.getHeader("User-Agent"));
+        } catch (DataIntegrityViolationException alreadyThere) {
+            // A parallel registration won the username or address: the same answer as for any taken one.
+        }
+        return ResponseEntity.accepted().body(ACCEPTED);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.gatehouse.server.authentication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** How a tenant's settings and a user's roles turn into their idle timeout and network rules. */
+class SessionRulesTest {
+
+    private static final String SETTINGS = """
+            {"sessionPolicy": {"idleMinutes": 30, "maxHours": 8, "maxConcurrent": 2, "onLimit": "REFUSE",
+                               "idleMinutesByRole": {"front_desk": 5, "billing": 10, "provider": 45}},
+             "ipAllowlist": ["10.0.0.0/8", "2001:db8::/32", "192.168.1.7/32"],
+             "ipAllowlistByRole": {"billing": ["10.1.0.0/16"], "front_desk": []}}
+            """;
+
+    @ParameterizedTest(name = "{arguments}")
+    @CsvSource(useHeadersInDisplayName = true, delimiter = '|', textBlock = """
+            roles            | address              | allowed | why
+            provider         | 10.200.3.4           | true    | inside the tenant's 10/8
+            provider         | 11.0.0.1             | false   | outside every tenant range
+            provider         | 192.168.1.7          | true    | a single host
+            provider         | 192.168.1.8          | false   | next to the single host
+            provider         | 2001:db8:1::5        | true    | inside the IPv6 range
+            provider         | 2001:db9::1          | false   | outside the IPv6 range
+            provider         | ::ffff:10.0.0.9      | true    | an IPv4-mapped IPv6 address is the IPv4 one
+            provider         | example.com          | false   | a name is never resolved, so never admitted
+            billing          | 10.1.2.3             | true    | inside both the tenant's and the role's ranges
+            billing          | 10.2.0.1             | false   | inside the tenant's, outside the role's
+            billing;provider | 10.2.0.1             | false   | another role does not widen the billing rule
+            front_desk       | 10.2.0.1             | true    | an empty role list adds no rule
+            """)
+    void admitsAnAddressOnlyWhenEveryRuleDoes(String roles, String address, boolean allowed, String why) {
+        assertThat(SessionRules.of(SETTINGS, List.of(roles.split(";"))).allows(address)).as(why).isEqualTo(allowed);
+    }
+
+    @Test
+    void theShortestIdleTimeoutAmongHeldRolesApplies() {
+        assertThat(SessionRules.of(SETTINGS, List.of("provider")).idle()).isEqualTo(Duration.ofMinutes(45));
+        assertThat(SessionRules.of(SETTINGS, List.of("provider", "billing", "front_desk")).idle())
+                .isEqualTo(Duration.ofMinutes(5));
+        assertThat(SessionRules.of(SETTINGS, List.of("manager")).idle()).isEqualTo(Duration.ofMinutes(30));
+    }
+
+    @Test
+    void withoutSettingsTheDefaultsApplyAndEveryAddressIsAdmitted() {
+        SessionRules rules = SessionRules.of("{}", List.of("owner"));
+        assertThat(rules.idle()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(rules.maxHours()).isEqualTo(12);
+        assertThat(rules.maxConcurrent()).isNull();
+        assertThat(rules.refuseOverLimit()).isFalse();
+        assertThat(rules.allows("203.0.113.9")).isTrue();
+        assertThat(SessionRules.of(SETTINGS, List.of()).refuseOverLimit()).isTrue();
+    }
+}
