@@ -43,9 +43,11 @@ class AuthenticationController {
     private final AuditLog audit;
     private final Access access;
     private final Clock clock;
+    private final PasswordPolicy passwordPolicy;
 
     AuthenticationController(Accounts accounts, Sessions sessions, Passwords passwords, AuditLog audit, Access access,
-            Clock clock) {
+            Clock clock, PasswordPolicy passwordPolicy) {
+        this.passwordPolicy = passwordPolicy;
         this.accounts = accounts;
         this.sessions = sessions;
         this.passwords = passwords;
@@ -81,7 +83,8 @@ class AuthenticationController {
         audit.record(account.tenant(), "LOGIN_SUCCEEDED", new AuditLog.Actor(account.id(), account.username(), List.of()),
                 new AuditLog.Target("user", account.id().toString(), account.username()), request.getRemoteAddr(),
                 request.getHeader("User-Agent"), Map.of());
-        return new Token(token, expiresAt, account.id().toString(), account.requiredActions());
+        return new Token(token, expiresAt, account.id().toString(),
+                passwordPolicy.requiredActionsAtSignIn(account.tenant(), account.id(), account.requiredActions(), now));
     }
 
     @PostMapping("/api/v1/auth/logout")
@@ -115,13 +118,15 @@ class AuthenticationController {
         if (!passwords.matches(change.currentPassword(), account.passwordHash())) {
             throw ApiException.badRequest("currentPassword", "is not your current password");
         }
-        passwords.requireAcceptable("newPassword", change.newPassword(), account.minPasswordLength());
+        passwordPolicy.requireFor("newPassword", change.newPassword(), caller.tenant(), caller.userId());
         if (change.newPassword().equals(change.currentPassword())) {
             throw ApiException.badRequest("newPassword", "must differ from the current password");
         }
         List<String> remaining = new ArrayList<>(account.requiredActions());
         remaining.remove("CHANGE_PASSWORD");
-        accounts.changePassword(caller.tenant(), caller.userId(), passwords.hash(change.newPassword()), remaining);
+        String hash = passwords.hash(change.newPassword());
+        accounts.changePassword(caller.tenant(), caller.userId(), hash, remaining);
+        passwordPolicy.recordChange(caller.tenant(), caller.userId(), hash, clock.instant());
         // docs/api.md: other sessions of the user end.
         sessions.endAll(caller.tenant(), caller.userId(), caller.sessionId(), clock.instant(), "PASSWORD_CHANGED");
         audit.record(caller.tenant(), "PASSWORD_CHANGED", actor(caller),

@@ -6,6 +6,7 @@ import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.access.Assignments;
 import dev.gatehouse.server.access.RoleStore;
 import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.authentication.PasswordPolicy;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.users.UserStore;
@@ -38,9 +39,11 @@ public class TenantService {
     private final AuditLog audit;
     private final AccessChanges changes;
     private final Clock clock;
+    private final PasswordPolicy passwordPolicy;
 
     TenantService(Tenants tenants, RoleStore roles, UserStore users, Assignments assignments, UserTokens tokens,
-            AuditLog audit, AccessChanges changes, Clock clock) {
+            AuditLog audit, AccessChanges changes, Clock clock, PasswordPolicy passwordPolicy) {
+        this.passwordPolicy = passwordPolicy;
         this.tenants = tenants;
         this.roles = roles;
         this.users = users;
@@ -69,6 +72,9 @@ public class TenantService {
                 admin.email(), null, "HUMAN", invite ? "INVITED" : "ACTIVE", admin.passwordHash(),
                 // seed 001: a password set by someone else is changed at first sign-in.
                 invite ? List.of() : List.of("CHANGE_PASSWORD")));
+        if (admin.passwordHash() != null) {
+            passwordPolicy.recordChange(id, adminId, admin.passwordHash(), clock.instant());
+        }
         assignments.insert(id, adminId, pack.adminRole(), null, null, null, invite ? "INVITE" : "DIRECT", null);
         String invitationUrl = invite
                 ? tokens.issue(id, adminId, UserTokens.Purpose.INVITATION, Duration.ofHours(48), clock.instant())
