@@ -43,11 +43,13 @@ class AuthenticationController {
     private final Access access;
     private final Clock clock;
     private final NetworkRules networks;
+    private final PasswordPolicy passwordPolicy;
 
     AuthenticationController(SignIn signIn, Accounts accounts, Sessions sessions, Passwords passwords, AuditLog audit,
-            Access access, Clock clock, NetworkRules networks) {
+            Access access, Clock clock, NetworkRules networks, PasswordPolicy passwordPolicy) {
         this.signIn = signIn;
         this.networks = networks;
+        this.passwordPolicy = passwordPolicy;
         this.accounts = accounts;
         this.sessions = sessions;
         this.passwords = passwords;
@@ -141,13 +143,15 @@ class AuthenticationController {
         if (!passwords.matches(change.currentPassword(), account.passwordHash())) {
             throw ApiException.badRequest("currentPassword", "is not your current password");
         }
-        passwords.requireAcceptable("newPassword", change.newPassword(), account.minPasswordLength());
+        passwordPolicy.requireFor("newPassword", change.newPassword(), caller.tenant(), caller.userId());
         if (change.newPassword().equals(change.currentPassword())) {
             throw ApiException.badRequest("newPassword", "must differ from the current password");
         }
         List<String> remaining = new ArrayList<>(account.requiredActions());
         remaining.remove("CHANGE_PASSWORD");
-        accounts.changePassword(caller.tenant(), caller.userId(), passwords.hash(change.newPassword()), remaining);
+        String hash = passwords.hash(change.newPassword());
+        accounts.changePassword(caller.tenant(), caller.userId(), hash, remaining);
+        passwordPolicy.recordChange(caller.tenant(), caller.userId(), hash, clock.instant());
         // docs/api.md: other sessions of the user end.
         sessions.endAll(caller.tenant(), caller.userId(), caller.sessionId(), clock.instant(), "PASSWORD_CHANGED");
         audit.record(caller.tenant(), "PASSWORD_CHANGED", actor(caller),

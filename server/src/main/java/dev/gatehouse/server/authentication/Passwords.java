@@ -28,27 +28,29 @@ public class Passwords {
         this.dummyHash = encoder.encode("gatehouse-dummy-password-for-timing");
     }
 
+    /** Hashes the NFKC form (NIST SP 800-63B rev 4 §3.1.1.2), as {@link #matches} compares it. */
     public String hash(String password) {
-        return encoder.encode(password);
+        return encoder.encode(PasswordRules.normalize(password));
     }
 
     public boolean matches(String password, String hash) {
-        return hash != null && encoder.matches(password, hash);
+        return hash != null && encoder.matches(PasswordRules.normalize(password), hash);
     }
 
     /** Spends the time of a real comparison; always false. */
     public boolean matchesNothing(String password) {
-        encoder.matches(password, dummyHash);
+        encoder.matches(PasswordRules.normalize(password), dummyHash);
         return false;
     }
 
     /**
-     * Checks the length rules, counting Unicode code points.
+     * Checks the length rules only, counting Unicode code points. Where a user's password is set,
+     * {@link PasswordPolicy} applies the tenant's whole policy (blocklist, context, history) instead.
      *
      * @throws ApiException 400 naming {@code field} and the rule that failed
      */
     public void requireAcceptable(String field, String password, int minLength) {
-        int length = password.codePointCount(0, password.length());
+        int length = PasswordRules.length(PasswordRules.normalize(password));
         if (length < minLength) {
             throw ApiException.badRequest(field, "must be at least " + minLength + " characters (minLength)");
         }

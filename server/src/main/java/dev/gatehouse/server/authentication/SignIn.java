@@ -58,9 +58,11 @@ class SignIn {
     private final AuditLog audit;
     private final Outbox outbox;
     private final Clock clock;
+    private final PasswordPolicy passwordPolicy;
 
     SignIn(Accounts accounts, Sessions sessions, Passwords passwords, SecondFactors factors, AuditLog audit,
-            Outbox outbox, Clock clock) {
+            Outbox outbox, Clock clock, PasswordPolicy passwordPolicy) {
+        this.passwordPolicy = passwordPolicy;
         this.accounts = accounts;
         this.sessions = sessions;
         this.passwords = passwords;
@@ -197,6 +199,10 @@ class SignIn {
         boolean strong = factors.hasConfirmed(account.tenant(), account.id());
         boolean satisfied = strong || (settings.emailCodes() && account.email() != null);
         List<String> actions = new ArrayList<>(account.requiredActions());
+        // seed 000: a tenant may make passwords expire (passwordPolicy.maxAgeDays; off by default).
+        if (!actions.contains("CHANGE_PASSWORD") && passwordPolicy.isExpired(account.tenant(), account.id(), now)) {
+            actions.add("CHANGE_PASSWORD");
+        }
         if (mfaRequired && !satisfied && !actions.contains("CONFIGURE_MFA")) {
             actions.add("CONFIGURE_MFA");
         } else if ((!mfaRequired || satisfied) && actions.contains("CONFIGURE_MFA")) {

@@ -4,6 +4,7 @@ import dev.gatehouse.engine.packs.RolePack;
 import dev.gatehouse.engine.packs.RolePacks;
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.authentication.PasswordPolicy;
 import dev.gatehouse.server.authentication.Passwords;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
@@ -63,8 +64,11 @@ class TenantController {
     private final Tenants tenants;
     private final Access access;
     private final Passwords passwords;
+    private final PasswordPolicy passwordPolicy;
 
-    TenantController(TenantService service, Tenants tenants, Access access, Passwords passwords) {
+    TenantController(TenantService service, Tenants tenants, Access access, Passwords passwords,
+            PasswordPolicy passwordPolicy) {
+        this.passwordPolicy = passwordPolicy;
         this.service = service;
         this.tenants = tenants;
         this.access = access;
@@ -88,7 +92,9 @@ class TenantController {
         }
         String hash = null;
         if (request.admin().password() != null) {
-            passwords.requireAcceptable("admin.password", request.admin().password(), Passwords.DEFAULT_MIN_LENGTH);
+            // A new tenant starts with the default policy; its own name and slug are context words.
+            passwordPolicy.requireForNewTenant("admin.password", request.admin().password(), request.name().strip(),
+                    request.slug(), request.admin().username().strip(), blankToNull(request.admin().email()));
             hash = passwords.hash(request.admin().password());
         }
         TenantService.Created created = service.create(request.slug(), request.name().strip(), pack, parent,

@@ -6,6 +6,7 @@ import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.access.Assignments;
 import dev.gatehouse.server.access.RoleStore;
 import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.authentication.PasswordPolicy;
 import dev.gatehouse.server.mail.MailTemplates;
 import dev.gatehouse.server.mail.Outbox;
 import dev.gatehouse.server.shared.ApiException;
@@ -42,9 +43,12 @@ public class TenantService {
     private final Outbox outbox;
     private final MailTemplates templates;
     private final Clock clock;
+    private final PasswordPolicy passwordPolicy;
 
     TenantService(Tenants tenants, RoleStore roles, UserStore users, Assignments assignments, UserTokens tokens,
-            AuditLog audit, AccessChanges changes, Outbox outbox, MailTemplates templates, Clock clock) {
+            AuditLog audit, AccessChanges changes, Outbox outbox, MailTemplates templates, Clock clock,
+            PasswordPolicy passwordPolicy) {
+        this.passwordPolicy = passwordPolicy;
         this.tenants = tenants;
         this.roles = roles;
         this.users = users;
@@ -75,6 +79,9 @@ public class TenantService {
                 admin.email(), null, "HUMAN", invite ? "INVITED" : "ACTIVE", admin.passwordHash(),
                 // seed 001: a password set by someone else is changed at first sign-in.
                 invite ? List.of() : List.of("CHANGE_PASSWORD")));
+        if (admin.passwordHash() != null) {
+            passwordPolicy.recordChange(id, adminId, admin.passwordHash(), clock.instant());
+        }
         assignments.insert(id, adminId, pack.adminRole(), null, null, null, invite ? "INVITE" : "DIRECT", null);
         String invitationUrl = invite
                 ? tokens.issue(id, adminId, UserTokens.Purpose.INVITATION, Duration.ofHours(48), clock.instant())

@@ -2,6 +2,7 @@ package dev.gatehouse.server.users;
 
 import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.authentication.PasswordPolicy;
 import dev.gatehouse.server.authentication.Passwords;
 import dev.gatehouse.server.authentication.Sessions;
 import dev.gatehouse.server.shared.ApiException;
@@ -23,18 +24,18 @@ class TokenAcceptance {
 
     private final UserTokens tokens;
     private final UserStore users;
-    private final TenantScope scope;
+    private final PasswordPolicy policy;
     private final Passwords passwords;
     private final Sessions sessions;
     private final AuditLog audit;
     private final AccessChanges changes;
     private final Clock clock;
 
-    TokenAcceptance(UserTokens tokens, UserStore users, TenantScope scope, Passwords passwords, Sessions sessions,
+    TokenAcceptance(UserTokens tokens, UserStore users, PasswordPolicy policy, Passwords passwords, Sessions sessions,
             AuditLog audit, AccessChanges changes, Clock clock) {
         this.tokens = tokens;
         this.users = users;
-        this.scope = scope;
+        this.policy = policy;
         this.passwords = passwords;
         this.sessions = sessions;
         this.audit = audit;
@@ -48,7 +49,7 @@ class TokenAcceptance {
         UserTokens.Pending pending = tokens.findUsable(token, now).orElseThrow(TokenAcceptance::invalid);
         // Checked and hashed before the token is claimed: a rejected password leaves the link usable,
         // and the row lock of the claim is held only for the short writes after it.
-        passwords.requireAcceptable("newPassword", newPassword, scope.rules(pending.tenant()).passwordMinLength());
+        policy.requireFor("newPassword", newPassword, pending.tenant(), pending.user());
         String hash = passwords.hash(newPassword);
         if (!tokens.claim(pending.tenant(), pending.id(), now)) {
             throw invalid();
@@ -63,6 +64,7 @@ class TokenAcceptance {
         remaining.remove("CHANGE_PASSWORD");
         users.setChosenPassword(pending.tenant(), user.id(), hash, invitation ? "ACTIVE" : user.status(), remaining,
                 now);
+        policy.recordChange(pending.tenant(), user.id(), hash, now);
         int ended = sessions.endAll(pending.tenant(), user.id(), null, now, pending.purpose().name());
         audit.record(pending.tenant(), "PASSWORD_CHANGED", new AuditLog.Actor(user.id(), user.username(), List.of()),
                 UserService.target(user.id(), user.username()), origin.ip(), origin.userAgent(),

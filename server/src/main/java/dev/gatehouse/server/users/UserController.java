@@ -116,10 +116,23 @@ class UserController {
         return UserViews.UserView.of(service.enable(caller, scope.resolve(caller, tenant), id, origin(http)));
     }
 
+    /** Optional body of a reset: a temporary password the admin sets instead of sending a link. */
+    record ResetRequest(@Nullable String temporaryPassword) {}
+
+    /**
+     * Without a body, a one-use reset link ({@code 202 {resetUrl}}); with {@code {temporaryPassword}},
+     * that password, to be changed at the next sign-in ({@code 202 {}}). Either way every session ends.
+     */
     @PostMapping("/{id}/password-reset")
-    ResponseEntity<UserViews.ResetView> resetPassword(@AuthenticationPrincipal Caller caller,
-            @PathVariable String tenant, @PathVariable UUID id, HttpServletRequest http) {
-        String url = service.resetPassword(caller, scope.resolve(caller, tenant), id, origin(http));
+    ResponseEntity<Object> resetPassword(@AuthenticationPrincipal Caller caller,
+            @PathVariable String tenant, @PathVariable UUID id,
+            @RequestBody(required = false) @Nullable ResetRequest request, HttpServletRequest http) {
+        TenantScope.Scoped scoped = scope.resolve(caller, tenant);
+        if (request != null && request.temporaryPassword() != null) {
+            service.setTemporaryPassword(caller, scoped, id, request.temporaryPassword(), origin(http));
+            return ResponseEntity.status(HttpStatus.ACCEPTED).body(java.util.Map.of());
+        }
+        String url = service.resetPassword(caller, scoped, id, origin(http));
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(new UserViews.ResetView(url));
     }
 

@@ -8,6 +8,7 @@ import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.access.Assignments;
 import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.authentication.PasswordPolicy;
 import dev.gatehouse.server.authentication.Passwords;
 import dev.gatehouse.server.authentication.Sessions;
 import dev.gatehouse.server.shared.ApiException;
@@ -72,6 +73,7 @@ class UserService {
     private final UserTokens tokens;
     private final Sessions sessions;
     private final Passwords passwords;
+    private final PasswordPolicy passwordPolicy;
     private final AuditLog audit;
     private final AccessChanges changes;
     private final Access access;
@@ -81,8 +83,9 @@ class UserService {
     private final Clock clock;
 
     UserService(UserStore users, UserAssignments held, Assignments assignments, UserTokens tokens, Sessions sessions,
-            Passwords passwords, AuditLog audit, AccessChanges changes, Access access, UserGuard guard,
-            TenantScope scope, AccountMails mails, Clock clock) {
+            Passwords passwords, PasswordPolicy passwordPolicy, AuditLog audit, AccessChanges changes, Access access,
+            UserGuard guard, TenantScope scope, AccountMails mails, Clock clock) {
+        this.passwordPolicy = passwordPolicy;
         this.users = users;
         this.held = held;
         this.assignments = assignments;
@@ -118,7 +121,7 @@ class UserService {
         fields.throwIfAny();
         TenantScope.Rules rules = scope.rules(tenant.id());
         if (request.password() != null) {
-            passwords.requireAcceptable("password", request.password(), rules.passwordMinLength());
+            passwordPolicy.requireForNewUser("password", request.password(), tenant.id(), username, email);
         }
         // The new user will be wherever their roles hold; creating them there, and giving each role
         // there, are the caller's to do (seed 000: a manager "cannot ... change roles").
@@ -144,6 +147,9 @@ class UserService {
                 // seed 001: a password set by someone else is changed at first sign-in.
                 invite ? List.of() : List.of("CHANGE_PASSWORD")),
                 profile, Boolean.TRUE.equals(request.hidden()));
+        if (hash != null) {
+            passwordPolicy.recordChange(tenant.id(), id, hash, now);
+        }
         AuditLog.Actor actor = guard.actor(caller);
         AuditLog.Target target = target(id, username);
         audit.record(tenant.id(), "USER_CREATED", actor, target, origin.ip(), origin.userAgent(),
@@ -357,6 +363,36 @@ class UserService {
                 origin.userAgent(), Map.of("sessionsEnded", ended, "expiresAt", now.plus(RESET_VALIDITY).toString()));
         changes.subjectChanged(tenant.id(), id);
         return url;
+    }
+
+    /**
+     * seed 001 and 004: the admin sets a temporary password, which meets the policy and must be
+     * changed at the next sign-in; every session ends, as with a reset link, and unused reset links die.
+     */
+    @Transactional
+    public void setTemporaryPassword(Caller caller, TenantScope.Scoped tenant, UUID id, String temporaryPassword,
+            Origin origin) {
+        guard.requireAnywhere(caller, "users.edit");
+        UserGuard.notSelf(caller, id, "reset the password of");
+        UserAccount user = editable(caller, tenant, id);
+        if (user.status().equals("INVITED")) {
+            throw ApiException.conflict("user " + user.username()
+                    + " has not accepted their invitation yet; send a new invitation instead");
+        }
+        passwordPolicy.requireFor("temporaryPassword", temporaryPassword, tenant.id(), id);
+        Instant now = clock.instant();
+        String hash = passwords.hash(temporaryPassword);
+        List<String> required = new ArrayList<>(user.requiredActions());
+        if (!required.contains("CHANGE_PASSWORD")) {
+            required.add("CHANGE_PASSWORD");
+        }
+        users.setTemporaryPassword(tenant.id(), id, hash, required, now);
+        passwordPolicy.recordChange(tenant.id(), id, hash, now);
+        tokens.revoke(tenant.id(), id, UserTokens.Purpose.PASSWORD_RESET, now);
+        int ended = sessions.endAll(tenant.id(), id, null, now, "PASSWORD_RESET");
+        audit.record(tenant.id(), "PASSWORD_RESET", guard.actor(caller), target(id, user.username()), origin.ip(),
+                origin.userAgent(), Map.of("sessionsEnded", ended, "temporaryPassword", true));
+        changes.subjectChanged(tenant.id(), id);
     }
 
     /** seed 004: regenerating an invite link invalidates the previous one. */

@@ -227,6 +227,17 @@ public class UserStore {
                 .update();
     }
 
+    /** An admin-set password: the lockout state stays as it is; the required actions force a change. */
+    void setTemporaryPassword(TenantId tenant, UUID user, String hash, List<String> requiredActions, Instant now) {
+        jdbc.sql("""
+                        update users set password_hash = :hash, required_actions = :actions, updated_at = :now
+                        where tenant_id = :tenant and id = :user
+                        """)
+                .param("hash", hash).param("actions", requiredActions.toArray(String[]::new))
+                .param("now", utc(now)).param("tenant", tenant.value()).param("user", user)
+                .update();
+    }
+
     /** A password chosen through a one-use link: it also ends any temporary lockout the user ran into. */
     void setChosenPassword(TenantId tenant, UUID user, String hash, String status, List<String> requiredActions,
             Instant now) {

@@ -1,0 +1,184 @@
+package dev.gatehouse.server.authentication;
+
+import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.shared.FieldError;
+import dev.gatehouse.server.shared.TenantId;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The tenant's password policy (settings {@code passwordPolicy}), applied wherever a password is
+ * set: its own change, an invitation or reset link, an admin-set or temporary password, a new
+ * tenant's first admin. A rejected password is a 400 naming the field and the rule. Every accepted
+ * password is recorded ({@link #recordChange}) for {@code historyCount} and {@code maxAgeDays}.
+ */
+@Component
+public class PasswordPolicy {
+
+    /** The most history kept per user: the largest {@code historyCount} a tenant may set (SettingsPatch). */
+    static final int HISTORY_KEPT = 24;
+
+    private record TenantFacts(String name, String slug, PasswordRules.Settings settings) {}
+
+    private record UserFacts(String username, @Nullable String email, @Nullable String passwordHash) {}
+
+    private final JdbcClient jdbc;
+    private final Passwords passwords;
+    private final Blocklist blocklist;
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    PasswordPolicy(JdbcClient jdbc, Passwords passwords, Blocklist blocklist) {
+        this.jdbc = jdbc;
+        this.passwords = passwords;
+        this.blocklist = blocklist;
+    }
+
+    /**
+     * Every rule, history included, for a new password of an existing user.
+     *
+     * @throws ApiException 400 naming {@code field} and the rule that failed
+     */
+    public void requireFor(String field, String password, TenantId tenant, UUID user) {
+        TenantFacts facts = tenant(tenant);
+        UserFacts account = jdbc.sql("select username, email, password_hash from users where tenant_id = :tenant and id = :user")
+                .param("tenant", tenant.value()).param("user", user)
+                .query((rs, n) -> new UserFacts(rs.getString("username"), rs.getString("email"),
+                        rs.getString("password_hash")))
+                .optional().orElseThrow(() -> ApiException.notFound("user " + user));
+        require(field, password, facts.settings(), context(facts.name(), facts.slug(), account.username(),
+                account.email()));
+        if (facts.settings().historyCount() > 0 && reused(tenant, user, password, account.passwordHash(),
+                facts.settings().historyCount())) {
+            throw rejected(field, new PasswordRules.Violation("history", "must not be one of your last "
+                    + facts.settings().historyCount() + " passwords (history)"));
+        }
+    }
+
+    /** The rules for the password of a user about to be created in {@code tenant} (no history yet). */
+    public void requireForNewUser(String field, String password, TenantId tenant, String username,
+            @Nullable String email) {
+        TenantFacts facts = tenant(tenant);
+        require(field, password, facts.settings(), context(facts.name(), facts.slug(), username, email));
+    }
+
+    /** The default rules, for the first admin of a tenant that is being created. */
+    public void requireForNewTenant(String field, String password, String tenantName, String tenantSlug,
+            String username, @Nullable String email) {
+        require(field, password, PasswordRules.Settings.DEFAULTS, context(tenantName, tenantSlug, username, email));
+    }
+
+    /**
+     * Records a password just set (its hash, as stored on the user): the start of its age for
+     * {@code maxAgeDays} and an entry of its history; history beyond {@value #HISTORY_KEPT} is dropped.
+     */
+    public void recordChange(TenantId tenant, UUID user, String hash, Instant now) {
+        jdbc.sql("update users set password_changed_at = :now where tenant_id = :tenant and id = :user")
+                .param("now", Sessions.utc(now)).param("tenant", tenant.value()).param("user", user).update();
+        jdbc.sql("""
+                        insert into password_history (tenant_id, user_id, id, password_hash, created_at)
+                        values (:tenant, :user, :id, :hash, :now)
+                        """)
+                .param("tenant", tenant.value()).param("user", user).param("id", UUID.randomUUID())
+                .param("hash", hash).param("now", Sessions.utc(now)).update();
+        jdbc.sql("""
+                        delete from password_history
+                        where tenant_id = :tenant and user_id = :user and id not in (
+                            select id from password_history where tenant_id = :tenant and user_id = :user
+                            order by created_at desc limit :kept)
+                        """)
+                .param("tenant", tenant.value()).param("user", user).param("kept", HISTORY_KEPT).update();
+    }
+
+    /** Seed 000 "password expiration": whether the user's password is older than the tenant's {@code maxAgeDays}. */
+    public boolean isExpired(TenantId tenant, UUID user, Instant now) {
+        return jdbc.sql("""
+                        select u.password_changed_at, (t.settings -> 'passwordPolicy' ->> 'maxAgeDays')::int as max_age
+                        from users u join tenants t on t.id = u.tenant_id
+                        where u.tenant_id = :tenant and u.id = :user and u.password_hash is not null
+                        """)
+                .param("tenant", tenant.value()).param("user", user)
+                .query((rs, n) -> {
+                    int maxAge = rs.getInt("max_age");
+                    if (rs.wasNull()) {
+                        return false;
+                    }
+                    Instant changed = rs.getObject("password_changed_at", OffsetDateTime.class).toInstant();
+                    return !changed.plus(maxAge, ChronoUnit.DAYS).isAfter(now);
+                })
+                .optional().orElse(false);
+    }
+
+    /**
+     * The required actions of a sign-in: the account's, plus {@code CHANGE_PASSWORD} when the password
+     * has expired, which is stored so that the new session is confined to changing it.
+     */
+    public List<String> requiredActionsAtSignIn(TenantId tenant, UUID user, List<String> actions, Instant now) {
+        if (actions.contains("CHANGE_PASSWORD") || !isExpired(tenant, user, now)) {
+            return actions;
+        }
+        jdbc.sql("""
+                        update users set required_actions = array_append(required_actions, 'CHANGE_PASSWORD')
+                        where tenant_id = :tenant and id = :user and not ('CHANGE_PASSWORD' = any (required_actions))
+                        """)
+                .param("tenant", tenant.value()).param("user", user).update();
+        List<String> required = new ArrayList<>(actions);
+        required.add("CHANGE_PASSWORD");
+        return List.copyOf(required);
+    }
+
+    private void require(String field, String password, PasswordRules.Settings settings, Set<String> context) {
+        Optional<PasswordRules.Violation> violation = PasswordRules.check(password, settings, blocklist, context);
+        if (violation.isPresent()) {
+            throw rejected(field, violation.get());
+        }
+    }
+
+    /** Compared with each stored hash: Argon2 hashes are salted, so each one costs a verification. */
+    private boolean reused(TenantId tenant, UUID user, String password, @Nullable String current, int count) {
+        if (current != null && passwords.matches(password, current)) {
+            return true;
+        }
+        List<String> recent = jdbc.sql("""
+                        select password_hash from password_history where tenant_id = :tenant and user_id = :user
+                        order by created_at desc limit :count
+                        """)
+                .param("tenant", tenant.value()).param("user", user).param("count", count)
+                .query(String.class).list();
+        return recent.stream().filter(hash -> !hash.equals(current)).anyMatch(hash -> passwords.matches(password, hash));
+    }
+
+    private TenantFacts tenant(TenantId tenant) {
+        return jdbc.sql("select name, slug, settings::text as settings from tenants where id = :id")
+                .param("id", tenant.value())
+                .query((rs, n) -> new TenantFacts(rs.getString("name"), rs.getString("slug"),
+                        PasswordRules.Settings.of(settings(rs.getString("settings")))))
+                .optional().orElseThrow(() -> ApiException.notFound("tenant " + tenant));
+    }
+
+    private JsonNode settings(@Nullable String text) {
+        return text == null ? json.missingNode() : json.readTree(text);
+    }
+
+    private static Set<String> context(String tenantName, String tenantSlug, String username, @Nullable String email) {
+        List<@Nullable String> texts = new ArrayList<>(List.of(tenantName, tenantSlug, username));
+        texts.addAll(PasswordRules.emailParts(email));
+        return PasswordRules.contextWords(texts);
+    }
+
+    private static ApiException rejected(String field, PasswordRules.Violation violation) {
+        return new ApiException(HttpStatus.BAD_REQUEST, "Invalid request", field + ": " + violation.message(),
+                List.of(new FieldError(field, violation.message(), violation.rule())));
+    }
+}

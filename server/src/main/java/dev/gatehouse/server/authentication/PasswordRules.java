@@ -1,0 +1,169 @@
+package dev.gatehouse.server.authentication;
+
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The rules of a tenant's password policy applied to one candidate password, without Spring or a
+ * database: length, composition, blocklist and context words. History needs the stored hashes and
+ * lives in {@link PasswordPolicy}.
+ */
+final class PasswordRules {
+
+    /** A context word shorter than this is too common inside ordinary words to reject on. */
+    static final int MIN_CONTEXT_WORD = 4;
+
+    /** The {@code passwordPolicy} settings (docs/api.md), defaults as in a new tenant's settings. */
+    record Settings(int minLength, boolean requireUpper, boolean requireLower, boolean requireDigit,
+            boolean requireSymbol, int historyCount, @Nullable Integer maxAgeDays, boolean blockCommon) {
+
+        /** The defaults of a new tenant (NIST SP 800-63B rev 4: length and a blocklist, no composition). */
+        static final Settings DEFAULTS = new Settings(Passwords.DEFAULT_MIN_LENGTH, false, false, false, false, 0,
+                null, true);
+
+        /** From a tenant's settings document; a field that is absent reads as its default. */
+        static Settings of(JsonNode settings) {
+            JsonNode policy = settings.path("passwordPolicy");
+            JsonNode maxAge = policy.path("maxAgeDays");
+            return new Settings(whole(policy, "minLength", DEFAULTS.minLength()),
+                    flag(policy, "requireUpper", false), flag(policy, "requireLower", false),
+                    flag(policy, "requireDigit", false), flag(policy, "requireSymbol", false),
+                    whole(policy, "historyCount", 0), maxAge.isInt() ? maxAge.intValue() : null,
+                    flag(policy, "blockCommon", true));
+        }
+
+        private static int whole(JsonNode policy, String name, int fallback) {
+            JsonNode value = policy.path(name);
+            return value.isInt() ? value.intValue() : fallback;
+        }
+
+        private static boolean flag(JsonNode policy, String name, boolean fallback) {
+            JsonNode value = policy.path(name);
+            return value.isBoolean() ? value.booleanValue() : fallback;
+        }
+    }
+
+    /** A failed rule: its name as in the settings ({@code minLength}, {@code blocklist}) and why. */
+    record Violation(String rule, String message) {}
+
+    private PasswordRules() {}
+
+    /**
+     * NIST SP 800-63B rev 4 §3.1.1.2: Unicode passwords are normalised with NFKC before they are
+     * counted, compared and hashed, so that the same password typed on two keyboards is the same.
+     */
+    static String normalize(String password) {
+        return Normalizer.normalize(password, Normalizer.Form.NFKC);
+    }
+
+    static int length(String normalized) {
+        return normalized.codePointCount(0, normalized.length());
+    }
+
+    /** Folds a normalised password or word for the case-insensitive blocklist and context comparisons. */
+    static String fold(String normalized) {
+        return normalized.toLowerCase(Locale.ROOT);
+    }
+
+    /** The first rule {@code password} breaks, in the order the rules are listed in the settings. */
+    static Optional<Violation> check(String password, Settings settings, Blocklist blocklist, Set<String> context) {
+        String normalized = normalize(password);
+        int length = length(normalized);
+        if (length > Passwords.MAX_LENGTH) {
+            return violation("maxLength", "must be at most " + Passwords.MAX_LENGTH + " characters");
+        }
+        if (length < settings.minLength()) {
+            return violation("minLength", "must be at least " + settings.minLength() + " characters, counted as"
+                    + " Unicode code points");
+        }
+        if (settings.requireUpper() && normalized.codePoints().noneMatch(Character::isUpperCase)) {
+            return violation("requireUpper", "must contain an upper-case letter");
+        }
+        if (settings.requireLower() && normalized.codePoints().noneMatch(Character::isLowerCase)) {
+            return violation("requireLower", "must contain a lower-case letter");
+        }
+        if (settings.requireDigit() && normalized.codePoints().noneMatch(Character::isDigit)) {
+            return violation("requireDigit", "must contain a digit");
+        }
+        if (settings.requireSymbol() && normalized.codePoints().allMatch(Character::isLetterOrDigit)) {
+            return violation("requireSymbol", "must contain a symbol (anything but a letter or digit)");
+        }
+        String folded = fold(normalized);
+        if (settings.blockCommon() && blocklist.contains(folded)) {
+            return violation("blocklist", "is a commonly used or breached password; choose another");
+        }
+        if (length(withoutContext(folded, context)) < settings.minLength()) {
+            return violation("context", "leans on the tenant's or the user's name, username or e-mail address:"
+                    + " without them it must still be " + settings.minLength() + " characters");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The context words (NIST SP 800-63B rev 4 §3.1.1.2: "context-specific words, such as the name of
+     * the service, the username, and derivatives thereof") of the given texts: each text whole and
+     * each of its runs of letters and digits, folded, keeping those of at least
+     * {@value #MIN_CONTEXT_WORD} characters.
+     */
+    static Set<String> contextWords(List<@Nullable String> texts) {
+        Set<String> words = new LinkedHashSet<>();
+        for (String text : texts) {
+            if (text == null) {
+                continue;
+            }
+            String folded = fold(normalize(text.strip()));
+            add(words, folded);
+            for (String part : folded.split("[^\\p{L}\\p{N}]+")) {
+                add(words, part);
+            }
+        }
+        return words;
+    }
+
+    /** The e-mail address's local part and domain, for {@link #contextWords}. */
+    static List<@Nullable String> emailParts(@Nullable String email) {
+        List<@Nullable String> parts = new ArrayList<>();
+        if (email != null) {
+            int at = email.lastIndexOf('@');
+            parts.add(at < 0 ? email : email.substring(0, at));
+            if (at >= 0) {
+                parts.add(email.substring(at + 1));
+            }
+        }
+        return parts;
+    }
+
+    /**
+     * The password with every occurrence of every context word removed, longest words first. The
+     * rule: context words count for nothing, so what is left must still meet the minimum length. A
+     * password equal to the username, or the username with a few characters around it, fails; a long
+     * passphrase that happens to mention the clinic's name does not.
+     */
+    static String withoutContext(String folded, Set<String> context) {
+        String rest = folded;
+        List<String> longestFirst = new ArrayList<>(context);
+        longestFirst.sort(Comparator.comparingInt(String::length).reversed());
+        for (String word : longestFirst) {
+            rest = rest.replace(word, "");
+        }
+        return rest;
+    }
+
+    private static void add(Set<String> words, String word) {
+        if (length(word) >= MIN_CONTEXT_WORD) {
+            words.add(word);
+        }
+    }
+
+    private static Optional<Violation> violation(String rule, String message) {
+        return Optional.of(new Violation(rule, message + " (" + rule + ")"));
+    }
+}
