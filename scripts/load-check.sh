@@ -40,7 +40,7 @@ if [[ -z "$SKIP_BUILD" ]]; then
   echo "== building the server jar"
   (cd "$ROOT" && timeout 900 ./mvnw -q -pl server -am package -DskipTests)
 fi
-JAR="${JAR:-$(ls "$ROOT"/server/target/gatehouse-server-*.jar | head -n 1)}"
+JAR="${JAR:-$ROOT/server/target/gatehouse.jar}"
 
 free_port() {
   local port
