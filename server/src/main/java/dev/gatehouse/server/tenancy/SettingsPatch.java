@@ -85,6 +85,8 @@ final class SettingsPatch {
                     "methods", new SubsetOf(MFA_METHODS),
                     "roles", new RoleKeys()),
             "singleRolePerUser", new Flag(),
+            "invitationHours", new Whole(1, 720, false),
+            "resetLinkMinutes", new Whole(5, 1440, false),
             "emailDomains", new Domains(),
             "ipAllowlist", new Ranges(),
             "ipAllowlistByRole", new ByRole(new Ranges()));

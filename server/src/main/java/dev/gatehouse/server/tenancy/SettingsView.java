@@ -10,10 +10,12 @@ import org.jspecify.annotations.Nullable;
  * {@code maxAgeDays} means passwords do not expire; a null {@code maxConcurrent}, no limit on
  * sessions ({@code onLimit}: END_OLDEST or REFUSE when a sign-in would exceed it);
  * {@code idleMinutesByRole} and {@code ipAllowlistByRole} are keyed by role; {@code mfaPolicy.roles}
- * is present only when {@code required} is ROLES.
+ * is present only when {@code required} is ROLES. {@code invitationHours} is how long an
+ * invitation link lives (seed 004: 48 hours), {@code resetLinkMinutes} a password-reset link (1 hour).
  */
 record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutPolicy, SessionPolicy sessionPolicy,
-        MfaPolicy mfaPolicy, boolean singleRolePerUser, List<String> emailDomains,
+        MfaPolicy mfaPolicy, boolean singleRolePerUser, int invitationHours, int resetLinkMinutes,
+        List<String> emailDomains,
         List<String> ipAllowlist,
         Map<String, List<String>> ipAllowlistByRole) {
 

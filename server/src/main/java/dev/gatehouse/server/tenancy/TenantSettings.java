@@ -18,6 +18,8 @@ final class TenantSettings {
                                 "onLimit": "END_OLDEST", "idleMinutesByRole": {}},
               "mfaPolicy": {"required": "OFF", "methods": ["TOTP"]},
               "singleRolePerUser": false,
+              "invitationHours": 48,
+              "resetLinkMinutes": 60,
               "emailDomains": [],
               "ipAllowlist": [],
               "ipAllowlistByRole": {}

@@ -2,7 +2,6 @@ package dev.gatehouse.server.users;
 
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.TenantId;
-import dev.gatehouse.server.shared.TenantPaths;
 import dev.gatehouse.server.shared.Usernames;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,8 +16,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Self-service "forgot password" (ASVS 5.0 6.4.3; NIST SP 800-63B rev 4 account recovery): an
@@ -30,7 +27,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 class ForgotPassword {
 
-    static final Duration DEFAULT_VALIDITY = Duration.ofHours(1);
     /**
      * A new link replaces the previous one, so repeated asking could keep a user from ever using
      * theirs, and fill their inbox: one link per account per minute.
@@ -42,17 +38,16 @@ class ForgotPassword {
     private final JdbcClient jdbc;
     private final UserTokens tokens;
     private final AccountMails mails;
-    private final TenantPaths tenants;
+    private final TenantScope scope;
     private final AuditLog audit;
     private final Clock clock;
-    private final JsonMapper json = JsonMapper.builder().build();
 
-    ForgotPassword(JdbcClient jdbc, UserTokens tokens, AccountMails mails, TenantPaths tenants, AuditLog audit,
+    ForgotPassword(JdbcClient jdbc, UserTokens tokens, AccountMails mails, TenantScope scope, AuditLog audit,
             Clock clock) {
         this.jdbc = jdbc;
         this.tokens = tokens;
         this.mails = mails;
-        this.tenants = tenants;
+        this.scope = scope;
         this.audit = audit;
         this.clock = clock;
     }
@@ -116,12 +111,8 @@ class ForgotPassword {
                 .param("since", now.minus(THROTTLE).atOffset(ZoneOffset.UTC)).query(Boolean.class).single();
     }
 
-    /** {@code resetLinkMinutes} from the tenant's settings when set (5 minutes to a day), else an hour. */
+    /** The tenant's {@code resetLinkMinutes} (default an hour). */
     private Duration validity(TenantId tenant) {
-        JsonNode minutes = json.readTree(tenants.settingsJson(tenant)).path("resetLinkMinutes");
-        if (minutes.isIntegralNumber() && minutes.longValue() >= 5 && minutes.longValue() <= 24 * 60) {
-            return Duration.ofMinutes(minutes.longValue());
-        }
-        return DEFAULT_VALIDITY;
+        return scope.rules(tenant).resetValidity();
     }
 }

@@ -7,6 +7,7 @@ import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.mail.Outbox;
 import dev.gatehouse.server.shared.TenantId;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -39,9 +40,11 @@ class SelfRegistration {
     private final AuditLog audit;
     private final AccessChanges changes;
     private final Clock clock;
+    private final TenantScope scope;
 
     SelfRegistration(JdbcClient jdbc, UserStore users, Assignments assignments, UserTokens tokens, Outbox outbox,
-            AuditLog audit, AccessChanges changes, Clock clock) {
+            AuditLog audit, AccessChanges changes, Clock clock, TenantScope scope) {
+        this.scope = scope;
         this.jdbc = jdbc;
         this.users = users;
         this.assignments = assignments;
@@ -88,7 +91,8 @@ class SelfRegistration {
         UUID assignment = assignments.insert(tenant.id(), id, role, null, null, null, "INVITE", null);
         audit.record(tenant.id(), "ROLE_ASSIGNED", AuditLog.Actor.SYSTEM, target, ip, userAgent,
                 Map.of("assignment", assignment.toString(), "role", role, "via", "email-domain"));
-        String link = tokens.issue(tenant.id(), id, UserTokens.Purpose.INVITATION, UserService.INVITATION_VALIDITY, now);
+        Duration validity = scope.rules(tenant.id()).invitationValidity();
+        String link = tokens.issue(tenant.id(), id, UserTokens.Purpose.INVITATION, validity, now);
         outbox.enqueue(tenant.id(), new Outbox.Message(applicant.email(), "Your " + tenant.name() + " account",
                 """
                 Hello %s,
@@ -99,10 +103,10 @@ class SelfRegistration {
                 %s
 
                 If you did not ask for this, ignore this message; the account stays unusable.
-                """.formatted(applicant.firstName(), tenant.name(), UserService.INVITATION_VALIDITY.toHours(), link),
+                """.formatted(applicant.firstName(), tenant.name(), validity.toHours(), link),
                 Outbox.Kind.INVITATION));
         audit.record(tenant.id(), "INVITATION_SENT", AuditLog.Actor.SYSTEM, target, ip, userAgent,
-                Map.of("expiresAt", now.plus(UserService.INVITATION_VALIDITY).toString(), "via", "email-domain"));
+                Map.of("expiresAt", now.plus(validity).toString(), "via", "email-domain"));
         changes.subjectChanged(tenant.id(), id);
     }
 }

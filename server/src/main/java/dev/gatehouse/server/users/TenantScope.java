@@ -5,6 +5,7 @@ import dev.gatehouse.server.authentication.Passwords;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.TenantPaths;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -22,7 +23,8 @@ class TenantScope {
     record Scoped(TenantId id, String slug, @Nullable String adminRole) {}
 
     /** The tenant settings the users API applies. */
-    record Rules(int passwordMinLength, boolean singleRolePerUser) {}
+    record Rules(int passwordMinLength, boolean singleRolePerUser, Duration invitationValidity,
+            Duration resetValidity) {}
 
     private final TenantPaths tenants;
     private final JsonMapper json = JsonMapper.builder().build();
@@ -41,7 +43,12 @@ class TenantScope {
         JsonNode settings = json.readTree(tenants.settingsJson(tenant));
         JsonNode minLength = settings.path("passwordPolicy").path("minLength");
         JsonNode single = settings.path("singleRolePerUser");
+        JsonNode invitationHours = settings.path("invitationHours");
+        JsonNode resetMinutes = settings.path("resetLinkMinutes");
         return new Rules(minLength.isInt() ? minLength.intValue() : Passwords.DEFAULT_MIN_LENGTH,
-                single.isBoolean() && single.booleanValue());
+                single.isBoolean() && single.booleanValue(),
+                invitationHours.isInt() ? Duration.ofHours(invitationHours.intValue()) : UserService.INVITATION_VALIDITY,
+                resetMinutes.isInt() ? Duration.ofMinutes(resetMinutes.intValue()) : UserService.RESET_VALIDITY);
     }
+
 }

@@ -40,6 +40,7 @@ import tools.jackson.databind.JsonNode;
 class UserService {
 
     /** seed 004: "The invite link is a one-use, 48-hour token." */
+    /** Defaults of the tenant settings invitationHours and resetLinkMinutes (seed 004: 48 hours). */
     static final Duration INVITATION_VALIDITY = Duration.ofHours(48);
     /** A reset link is short-lived: it stands in for the password until used. */
     static final Duration RESET_VALIDITY = Duration.ofHours(1);
@@ -162,10 +163,11 @@ class UserService {
         }
         String invitationUrl = null;
         if (invite) {
-            invitationUrl = tokens.issue(tenant.id(), id, UserTokens.Purpose.INVITATION, INVITATION_VALIDITY, now);
-            mails.invitation(tenant.id(), email, username, invitationUrl, now.plus(INVITATION_VALIDITY));
+            Duration validity = rules.invitationValidity();
+            invitationUrl = tokens.issue(tenant.id(), id, UserTokens.Purpose.INVITATION, validity, now);
+            mails.invitation(tenant.id(), email, username, invitationUrl, now.plus(validity));
             audit.record(tenant.id(), "INVITATION_SENT", actor, target, origin.ip(), origin.userAgent(),
-                    Map.of("expiresAt", now.plus(INVITATION_VALIDITY).toString()));
+                    Map.of("expiresAt", now.plus(validity).toString()));
         }
         changes.subjectChanged(tenant.id(), id);
         return new Created(id, username, invite ? "INVITED" : "ACTIVE", invitationUrl);
@@ -356,11 +358,12 @@ class UserService {
                     + " has not accepted their invitation yet; send a new invitation instead");
         }
         Instant now = clock.instant();
-        String url = tokens.issue(tenant.id(), id, UserTokens.Purpose.PASSWORD_RESET, RESET_VALIDITY, now);
-        mails.passwordReset(tenant.id(), user.email(), user.username(), url, now.plus(RESET_VALIDITY));
+        Duration validity = scope.rules(tenant.id()).resetValidity();
+        String url = tokens.issue(tenant.id(), id, UserTokens.Purpose.PASSWORD_RESET, validity, now);
+        mails.passwordReset(tenant.id(), user.email(), user.username(), url, now.plus(validity));
         int ended = sessions.endAll(tenant.id(), id, null, now, "PASSWORD_RESET");
         audit.record(tenant.id(), "PASSWORD_RESET", guard.actor(caller), target(id, user.username()), origin.ip(),
-                origin.userAgent(), Map.of("sessionsEnded", ended, "expiresAt", now.plus(RESET_VALIDITY).toString()));
+                origin.userAgent(), Map.of("sessionsEnded", ended, "expiresAt", now.plus(validity).toString()));
         changes.subjectChanged(tenant.id(), id);
         return url;
     }
@@ -405,10 +408,11 @@ class UserService {
                     + "; only invited users get invitations (use password-reset for a new password)");
         }
         Instant now = clock.instant();
-        String url = tokens.issue(tenant.id(), id, UserTokens.Purpose.INVITATION, INVITATION_VALIDITY, now);
-        mails.invitation(tenant.id(), user.email(), user.username(), url, now.plus(INVITATION_VALIDITY));
+        Duration validity = scope.rules(tenant.id()).invitationValidity();
+        String url = tokens.issue(tenant.id(), id, UserTokens.Purpose.INVITATION, validity, now);
+        mails.invitation(tenant.id(), user.email(), user.username(), url, now.plus(validity));
         audit.record(tenant.id(), "INVITATION_SENT", guard.actor(caller), target(id, user.username()), origin.ip(),
-                origin.userAgent(), Map.of("expiresAt", now.plus(INVITATION_VALIDITY).toString(), "renewed", true));
+                origin.userAgent(), Map.of("expiresAt", now.plus(validity).toString(), "renewed", true));
         changes.subjectChanged(tenant.id(), id);
         return url;
     }

@@ -43,6 +43,35 @@ class UsersIT extends IntegrationTest {
     }
 
     @Test
+    void invitationAndResetLinksLiveAsLongAsTheTenantSettingsSay() {
+        UserFixtures.Tenant clinic = fixtures.clinic();
+        Response patched = api.patch("/api/v1/tenants/" + clinic.slug() + "/settings", clinic.owner(),
+                json("invitationHours", 24, "resetLinkMinutes", 15));
+        assertThat(patched.status()).as(patched.raw()).isEqualTo(200);
+        assertThat(patched.body().at("/invitationHours").asInt()).isEqualTo(24);
+        assertThat(api.patch("/api/v1/tenants/" + clinic.slug() + "/settings", clinic.owner(),
+                json("invitationHours", 0)).body().at("/errors/0/field").asString()).isEqualTo("invitationHours");
+
+        Response invited = api.post(clinic.users(), clinic.owner(), json("username", "ivy", "firstName", "I",
+                "lastName", "V", "email", "ivy@example.com", "invite", true));
+        assertThat(invited.status()).as(invited.raw()).isEqualTo(201);
+        assertThat(tokenLifetimeMinutes(clinic, invited.text("/id"), "INVITATION")).isEqualTo(24 * 60);
+
+        String active = fixtures.user(clinic, "ana", "[]");
+        assertThat(api.post(clinic.user(active) + "/password-reset", clinic.owner(), "").status()).isEqualTo(202);
+        assertThat(tokenLifetimeMinutes(clinic, active, "PASSWORD_RESET")).isEqualTo(15);
+    }
+
+    private long tokenLifetimeMinutes(UserFixtures.Tenant tenant, String user, String purpose) {
+        return jdbc.sql("""
+                        select round(extract(epoch from expires_at - created_at) / 60) from user_tokens
+                        where tenant_id = :t and user_id = :u and purpose = :p order by created_at desc limit 1
+                        """)
+                .param("t", UUID.fromString(tenant.id())).param("u", UUID.fromString(user)).param("p", purpose)
+                .query(Long.class).single();
+    }
+
+    @Test
     void anAdminCreatesAUserWithRolesAndAProfileWhoMustChangeTheAdminSetPassword() {
         UserFixtures.Tenant clinic = fixtures.clinic();
         String downtown = fixtures.location(clinic, "Downtown");
