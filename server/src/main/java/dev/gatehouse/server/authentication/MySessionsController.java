@@ -37,8 +37,10 @@ class MySessionsController {
     private final Sessions sessions;
     private final AuditLog audit;
     private final Clock clock;
+    private final Reauthentication reauthentication;
 
-    MySessionsController(Sessions sessions, AuditLog audit, Clock clock) {
+    MySessionsController(Sessions sessions, AuditLog audit, Clock clock, Reauthentication reauthentication) {
+        this.reauthentication = reauthentication;
         this.sessions = sessions;
         this.audit = audit;
         this.clock = clock;
@@ -65,6 +67,9 @@ class MySessionsController {
     @Transactional
     public ResponseEntity<Void> end(@AuthenticationPrincipal Caller caller, @PathVariable UUID id,
             HttpServletRequest request) {
+        if (!id.equals(caller.sessionId())) {
+            reauthentication.require(caller); // ASVS 7.5.2: ending other sessions needs the credentials again
+        }
         Instant now = clock.instant();
         SessionRules rules = sessions.rulesFor(caller.tenant(), caller.userId(), now);
         if (!sessions.isLiveOf(caller.tenant(), caller.userId(), id, rules.idle(), now)) {
@@ -81,6 +86,7 @@ class MySessionsController {
     @DeleteMapping("/api/v1/me/sessions")
     @Transactional
     public ResponseEntity<Void> endOthers(@AuthenticationPrincipal Caller caller, HttpServletRequest request) {
+        reauthentication.require(caller); // ASVS 7.5.2
         int ended = sessions.endAll(caller.tenant(), caller.userId(), caller.sessionId(), clock.instant(),
                 "REVOKED_BY_USER");
         audit.record(caller.tenant(), "SESSION_REVOKED", actor(caller),

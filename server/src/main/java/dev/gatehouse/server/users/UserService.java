@@ -9,6 +9,7 @@ import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.access.Assignments;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.authentication.PasswordPolicy;
+import dev.gatehouse.server.authentication.Reauthentication;
 import dev.gatehouse.server.authentication.Passwords;
 import dev.gatehouse.server.authentication.Sessions;
 import dev.gatehouse.server.shared.ApiException;
@@ -82,10 +83,12 @@ class UserService {
     private final TenantScope scope;
     private final AccountMails mails;
     private final Clock clock;
+    private final Reauthentication reauthentication;
 
     UserService(UserStore users, UserAssignments held, Assignments assignments, UserTokens tokens, Sessions sessions,
             Passwords passwords, PasswordPolicy passwordPolicy, AuditLog audit, AccessChanges changes, Access access,
-            UserGuard guard, TenantScope scope, AccountMails mails, Clock clock) {
+            UserGuard guard, TenantScope scope, AccountMails mails, Clock clock, Reauthentication reauthentication) {
+        this.reauthentication = reauthentication;
         this.passwordPolicy = passwordPolicy;
         this.users = users;
         this.held = held;
@@ -258,6 +261,10 @@ class UserService {
         Map<String, Object> diff = UserPatch.diff(before, after);
         if (diff.isEmpty()) {
             return current;
+        }
+        // ASVS 7.5.1: changing your own e-mail (where reset links go) needs a recent proof of a factor.
+        if (caller.userId().equals(id) && diff.containsKey("email")) {
+            reauthentication.require(caller);
         }
         users.update(tenant.id(), id, after, clock.instant());
         audit.record(tenant.id(), "USER_UPDATED", guard.actor(caller), target(id, after.username()), origin.ip(),

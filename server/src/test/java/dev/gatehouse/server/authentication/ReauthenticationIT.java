@@ -92,6 +92,37 @@ class ReauthenticationIT extends IntegrationTest {
     }
 
     /** Time passes: the session last proved a factor {@code minutes} ago. */
+    @Test
+    void endingYourOtherSessionsOrChangingYourOwnEmailLongAfterSignInAsksToReauthenticate() {
+        var member = fixtures.member(tenant, "olga");
+        String elsewhere = api.login(tenant.slug(), "olga", PASSWORD);
+        provedMinutesAgo(member.token(), 10);
+
+        // ASVS 7.5.2: terminating other sessions needs the credentials again.
+        Response refused = api.delete("/api/v1/me/sessions", member.token());
+        assertThat(refused.status()).as(refused.raw()).isEqualTo(403);
+        assertThat(refused.body().path("reauthenticationRequired").asBoolean()).isTrue();
+        assertThat(api.get("/api/v1/me", elsewhere).status()).as("the other session lives").isEqualTo(200);
+        assertThat(api.post("/api/v1/me/reauthenticate", member.token(), json("password", PASSWORD)).status())
+                .isEqualTo(204);
+        assertThat(api.delete("/api/v1/me/sessions", member.token()).status()).isEqualTo(204);
+        assertThat(api.get("/api/v1/me", elsewhere).status()).isEqualTo(401);
+
+        // ASVS 7.5.1: your own e-mail (where reset links go) likewise; another user's is an admin's business.
+        provedMinutesAgo(tenant.adminToken(), 10);
+        String self = tenant.path("/users/" + tenant.adminId());
+        Response ownEmail = api.patch(self, tenant.adminToken(), json("email", "ada@new.example"));
+        assertThat(ownEmail.status()).as(ownEmail.raw()).isEqualTo(403);
+        assertThat(ownEmail.body().path("reauthenticationRequired").asBoolean()).isTrue();
+        assertThat(api.patch(self, tenant.adminToken(), json("firstName", "Adaline")).status())
+                .as("other fields need no new proof").isEqualTo(200);
+        assertThat(api.patch(tenant.path("/users/" + member.id()), tenant.adminToken(),
+                json("email", "olga@new.example")).status()).isEqualTo(200);
+        assertThat(api.post("/api/v1/me/reauthenticate", tenant.adminToken(),
+                json("password", SignedInTenant.ADMIN_PASSWORD)).status()).isEqualTo(204);
+        assertThat(api.patch(self, tenant.adminToken(), json("email", "ada@new.example")).status()).isEqualTo(200);
+    }
+
     private void provedMinutesAgo(String token, int minutes) {
         jdbc.sql("update sessions set authenticated_at = now() - make_interval(mins => :m) where token_hash = :hash")
                 .param("m", minutes).param("hash", Tokens.hash(token)).update();
