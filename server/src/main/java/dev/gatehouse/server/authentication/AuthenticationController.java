@@ -21,6 +21,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -44,9 +45,12 @@ class AuthenticationController {
     private final Clock clock;
     private final NetworkRules networks;
     private final PasswordPolicy passwordPolicy;
+    private final TransactionTemplate transaction;
 
     AuthenticationController(SignIn signIn, Accounts accounts, Sessions sessions, Passwords passwords, AuditLog audit,
-            Access access, Clock clock, NetworkRules networks, PasswordPolicy passwordPolicy) {
+            Access access, Clock clock, NetworkRules networks, PasswordPolicy passwordPolicy,
+            TransactionTemplate transaction) {
+        this.transaction = transaction;
         this.signIn = signIn;
         this.networks = networks;
         this.passwordPolicy = passwordPolicy;
@@ -135,14 +139,20 @@ class AuthenticationController {
     }
 
     @PostMapping("/api/v1/me/password")
-    @Transactional
     public ResponseEntity<Void> changePassword(@AuthenticationPrincipal Caller caller,
             @Valid @RequestBody PasswordChange change, HttpServletRequest request) {
-        Accounts.Account account = accounts.byId(caller.tenant(), caller.userId())
-                .orElseThrow(() -> ApiException.notFound("user"));
-        if (!passwords.matches(change.currentPassword(), account.passwordHash())) {
+        // The current password is proved like any sign-in: a wrong one counts toward the lockout,
+        // in a transaction of its own so that the refusal below does not roll the count back.
+        if (!signIn.proveCurrentPassword(caller, change.currentPassword(), origin(request))) {
             throw ApiException.badRequest("currentPassword", "is not your current password");
         }
+        transaction.executeWithoutResult(status -> change(caller, change, request));
+        return ResponseEntity.noContent().build();
+    }
+
+    private void change(Caller caller, PasswordChange change, HttpServletRequest request) {
+        Accounts.Account account = accounts.byId(caller.tenant(), caller.userId())
+                .orElseThrow(() -> ApiException.notFound("user"));
         passwordPolicy.requireFor("newPassword", change.newPassword(), caller.tenant(), caller.userId());
         if (change.newPassword().equals(change.currentPassword())) {
             throw ApiException.badRequest("newPassword", "must differ from the current password");
@@ -157,7 +167,6 @@ class AuthenticationController {
         audit.record(caller.tenant(), "PASSWORD_CHANGED", actor(caller),
                 new AuditLog.Target("user", caller.userId().toString(), caller.username()), request.getRemoteAddr(),
                 request.getHeader("User-Agent"), Map.of("by", "self"));
-        return ResponseEntity.noContent().build();
     }
 
     private static AuditLog.Actor actor(Caller caller) {

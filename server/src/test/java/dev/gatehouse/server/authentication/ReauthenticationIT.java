@@ -123,6 +123,21 @@ class ReauthenticationIT extends IntegrationTest {
         assertThat(api.patch(self, tenant.adminToken(), json("email", "ada@new.example")).status()).isEqualTo(200);
     }
 
+    @Test
+    void aWrongCurrentPasswordWhenChangingItCountsTowardTheLockout() {
+        var member = fixtures.member(tenant, "paul");
+        Response wrong = api.post("/api/v1/me/password", member.token(), json("currentPassword", WRONG,
+                "newPassword", "a brand new passphrase for paul"));
+        assertThat(wrong.status()).isEqualTo(400);
+        assertThat(wrong.body().at("/errors/0/field").asString()).isEqualTo("currentPassword");
+        assertThat(fixtures.failedLogins(member.id())).isEqualTo(1);
+
+        Response right = api.post("/api/v1/me/password", member.token(), json("currentPassword", PASSWORD,
+                "newPassword", "a brand new passphrase for paul"));
+        assertThat(right.status()).as(right.raw()).isEqualTo(204);
+        assertThat(fixtures.failedLogins(member.id())).isZero();
+    }
+
     private void provedMinutesAgo(String token, int minutes) {
         jdbc.sql("update sessions set authenticated_at = now() - make_interval(mins => :m) where token_hash = :hash")
                 .param("m", minutes).param("hash", Tokens.hash(token)).update();
