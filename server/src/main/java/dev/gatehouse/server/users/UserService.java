@@ -283,11 +283,21 @@ class UserService {
             throw ApiException.conflict("user " + user.username() + " is already locked");
         }
         protectLastAdministrator(tenant, id, "lock");
+        return shutOut(caller, tenant, user, "LOCKED", "USER_LOCKED", origin);
+    }
+
+    /**
+     * Sets a status that keeps the user out (locked, disabled): every session ends and every
+     * pending invitation or reset link dies in the same transaction.
+     */
+    private UserAccount shutOut(Caller caller, TenantScope.Scoped tenant, UserAccount user, String status,
+            String action, Origin origin) {
+        UUID id = user.id();
         Instant now = clock.instant();
-        users.setStatus(tenant.id(), id, "LOCKED", now);
-        int ended = sessions.endAll(tenant.id(), id, null, now, "USER_LOCKED");
+        users.setStatus(tenant.id(), id, status, now);
+        int ended = sessions.endAll(tenant.id(), id, null, now, action);
         revokeLinks(tenant, id, now);
-        audit.record(tenant.id(), "USER_LOCKED", guard.actor(caller), target(id, user.username()), origin.ip(),
+        audit.record(tenant.id(), action, guard.actor(caller), target(id, user.username()), origin.ip(),
                 origin.userAgent(), Map.of("previousStatus", user.status(), "sessionsEnded", ended));
         changes.subjectChanged(tenant.id(), id);
         return users.find(tenant.id(), id).orElseThrow();
@@ -329,14 +339,7 @@ class UserService {
             throw ApiException.conflict("user " + user.username() + " is locked; unlock them before disabling");
         }
         protectLastAdministrator(tenant, id, "disable");
-        Instant now = clock.instant();
-        users.setStatus(tenant.id(), id, "DISABLED", now);
-        int ended = sessions.endAll(tenant.id(), id, null, now, "USER_DISABLED");
-        revokeLinks(tenant, id, now);
-        audit.record(tenant.id(), "USER_DISABLED", guard.actor(caller), target(id, user.username()), origin.ip(),
-                origin.userAgent(), Map.of("previousStatus", user.status(), "sessionsEnded", ended));
-        changes.subjectChanged(tenant.id(), id);
-        return users.find(tenant.id(), id).orElseThrow();
+        return shutOut(caller, tenant, user, "DISABLED", "USER_DISABLED", origin);
     }
 
     @Transactional
