@@ -16,7 +16,7 @@ class Accounts {
 
     record Account(TenantId tenant, String tenantSlug, UUID id, String username, String status,
             String passwordHash, List<String> requiredActions, Optional<OffsetDateTime> lockedUntil,
-            int sessionMaxHours, int minPasswordLength, @Nullable String email, String settingsJson) {}
+            int sessionMaxHours, @Nullable String email, String settingsJson) {}
 
     /** The failure counter and temporary lock of a user, read under a row lock. */
     record Lockout(int failedLogins, @Nullable OffsetDateTime lockedUntil) {}
@@ -31,7 +31,6 @@ class Accounts {
             select t.id as tenant_id, t.slug, u.id, u.username, u.status, u.password_hash, u.required_actions,
                    u.locked_until,
                    coalesce((t.settings -> 'sessionPolicy' ->> 'maxHours')::int, 12) as max_hours,
-                   coalesce((t.settings -> 'passwordPolicy' ->> 'minLength')::int, 15) as min_length,
                    u.email, t.settings::text as settings
             from users u join tenants t on t.id = u.tenant_id
             """;
@@ -110,6 +109,6 @@ class Accounts {
                 rs.getObject("id", UUID.class), rs.getString("username"), rs.getString("status"),
                 rs.getString("password_hash"), Arrays.asList((String[]) rs.getArray("required_actions").getArray()),
                 Optional.ofNullable(rs.getObject("locked_until", OffsetDateTime.class)), rs.getInt("max_hours"),
-                rs.getInt("min_length"), rs.getString("email"), rs.getString("settings"));
+                rs.getString("email"), rs.getString("settings"));
     }
 }

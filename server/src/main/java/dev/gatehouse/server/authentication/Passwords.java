@@ -1,6 +1,5 @@
 package dev.gatehouse.server.authentication;
 
-import dev.gatehouse.server.shared.ApiException;
 import java.util.Map;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
@@ -41,21 +40,5 @@ public class Passwords {
     public boolean matchesNothing(String password) {
         encoder.matches(PasswordRules.normalize(password), dummyHash);
         return false;
-    }
-
-    /**
-     * Checks the length rules only, counting Unicode code points. Where a user's password is set,
-     * {@link PasswordPolicy} applies the tenant's whole policy (blocklist, context, history) instead.
-     *
-     * @throws ApiException 400 naming {@code field} and the rule that failed
-     */
-    public void requireAcceptable(String field, String password, int minLength) {
-        int length = PasswordRules.length(PasswordRules.normalize(password));
-        if (length < minLength) {
-            throw ApiException.badRequest(field, "must be at least " + minLength + " characters (minLength)");
-        }
-        if (length > MAX_LENGTH) {
-            throw ApiException.badRequest(field, "must be at most " + MAX_LENGTH + " characters (maxLength)");
-        }
     }
 }

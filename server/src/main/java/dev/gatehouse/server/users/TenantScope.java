@@ -1,7 +1,6 @@
 package dev.gatehouse.server.users;
 
 import dev.gatehouse.engine.packs.RolePacks;
-import dev.gatehouse.server.authentication.Passwords;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.TenantPaths;
@@ -23,7 +22,7 @@ class TenantScope {
     record Scoped(TenantId id, String slug, @Nullable String adminRole) {}
 
     /** The tenant settings the users API applies. */
-    record Rules(int passwordMinLength, boolean singleRolePerUser, Duration invitationValidity,
+    record Rules(boolean singleRolePerUser, Duration invitationValidity,
             Duration resetValidity) {}
 
     private final TenantPaths tenants;
@@ -41,12 +40,10 @@ class TenantScope {
 
     Rules rules(TenantId tenant) {
         JsonNode settings = json.readTree(tenants.settingsJson(tenant));
-        JsonNode minLength = settings.path("passwordPolicy").path("minLength");
         JsonNode single = settings.path("singleRolePerUser");
         JsonNode invitationHours = settings.path("invitationHours");
         JsonNode resetMinutes = settings.path("resetLinkMinutes");
-        return new Rules(minLength.isInt() ? minLength.intValue() : Passwords.DEFAULT_MIN_LENGTH,
-                single.isBoolean() && single.booleanValue(),
+        return new Rules(single.isBoolean() && single.booleanValue(),
                 invitationHours.isInt() ? Duration.ofHours(invitationHours.intValue()) : UserService.INVITATION_VALIDITY,
                 resetMinutes.isInt() ? Duration.ofMinutes(resetMinutes.intValue()) : UserService.RESET_VALIDITY);
     }
