@@ -163,13 +163,22 @@ public class Access {
         if (policy.isEmpty() || profile.isEmpty() || policy.get().role(role).isEmpty()) {
             return List.of(role);
         }
+        return grantsBeyondCaller(caller, policy.get().flattenedGrants(role), location);
+    }
+
+    /** As above, for a set of grants (a role as it would be after an edit). */
+    public List<String> grantsBeyondCaller(Caller caller, List<Grant> grants, @Nullable String location) {
+        Optional<TenantPolicy> policy = policy(caller.tenant());
+        Optional<Profile> profile = profile(caller.tenant(), caller.userId());
+        if (policy.isEmpty() || profile.isEmpty()) {
+            return grants.stream().map(Grant::permission).distinct().toList();
+        }
         Map<String, EffectivePermission> held = new HashMap<>();
         for (EffectivePermission permission : policy.get().effectivePermissions(profile.get(), clock.instant(),
                 location)) {
             held.put(permission.permission(), permission);
         }
         List<String> beyond = new ArrayList<>();
-        List<Grant> grants = policy.get().flattenedGrants(role);
         for (Permission permission : policy.get().catalog().permissions()) {
             Scope needed = null;
             for (Grant grant : grants) {

@@ -138,7 +138,7 @@ class RoleController {
         if (!errors.isEmpty()) {
             throw ApiException.badRequest(errors);
         }
-        RoleService.RoleWithHolders created = service.create(id, new Role(key, name, description, inherits, grants),
+        RoleService.RoleWithHolders created = service.create(caller, id, new Role(key, name, description, inherits, grants),
                 request.description() != null, copyOf, actors.origin(caller, http));
         return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/roles/" + key))
                 .body(RoleView.of(created));
@@ -175,7 +175,7 @@ class RoleController {
         if (!errors.isEmpty()) {
             throw ApiException.badRequest(errors);
         }
-        return RoleView.of(service.replace(id, new Role(key, name, description, inherits, grants),
+        return RoleView.of(service.replace(caller, id, new Role(key, name, description, inherits, grants),
                 actors.origin(caller, http)));
     }
 

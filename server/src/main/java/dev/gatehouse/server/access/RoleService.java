@@ -6,6 +6,7 @@ import dev.gatehouse.engine.Role;
 import dev.gatehouse.engine.TenantPolicy;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.FieldError;
 import dev.gatehouse.server.shared.TenantId;
 import java.util.ArrayList;
@@ -32,8 +33,10 @@ class RoleService {
     private final PolicyLoader loader;
     private final AuditLog audit;
     private final AccessChanges changes;
+    private final Access access;
 
-    RoleService(Roles roles, PolicyLoader loader, AuditLog audit, AccessChanges changes) {
+    RoleService(Roles roles, PolicyLoader loader, AuditLog audit, AccessChanges changes, Access access) {
+        this.access = access;
         this.roles = roles;
         this.loader = loader;
         this.audit = audit;
@@ -63,8 +66,8 @@ class RoleService {
      * description unless one is given).
      */
     @Transactional
-    RoleWithHolders create(TenantId tenant, Role requested, boolean descriptionGiven, @Nullable String copyOf,
-            Actors.Origin origin) {
+    RoleWithHolders create(Caller caller, TenantId tenant, Role requested, boolean descriptionGiven,
+            @Nullable String copyOf, Actors.Origin origin) {
         roles.lock(tenant);
         Optional<String> taken = roles.keyIgnoringCase(tenant, requested.key());
         if (taken.isPresent()) {
@@ -79,7 +82,7 @@ class RoleService {
                     descriptionGiven ? requested.description() : source.description(), source.inherits(),
                     source.grants());
         }
-        validate(tenant, role);
+        requireWithinCaller(caller, validate(tenant, role), role.key());
         roles.insert(tenant, role);
         Map<String, Object> details = new LinkedHashMap<>(describe(role));
         if (copyOf != null) {
@@ -92,12 +95,12 @@ class RoleService {
 
     /** Replaces a custom role's name, description, parents and grants; every holder is affected at once. */
     @Transactional
-    RoleWithHolders replace(TenantId tenant, Role role, Actors.Origin origin) {
+    RoleWithHolders replace(Caller caller, TenantId tenant, Role role, Actors.Origin origin) {
         roles.lock(tenant);
         Roles.StoredRole before = roles.find(tenant, role.key())
                 .orElseThrow(() -> ApiException.notFound("role " + role.key()));
         requireCustom(before, "edited");
-        validate(tenant, role);
+        requireWithinCaller(caller, validate(tenant, role), role.key());
         Map<String, Object> was = describe(before.role());
         Map<String, Object> is = describe(role);
         Map<String, Object> changedBefore = new LinkedHashMap<>();
@@ -141,6 +144,21 @@ class RoleService {
         changes.policyChanged(tenant);
     }
 
+    /**
+     * A role may be built only out of access its builder holds tenant-wide, since it can be held
+     * anywhere: {@code roles.create}/{@code roles.edit} are no way up to more power, as
+     * {@code roles.assign} is none (users.UserGuard).
+     */
+    private void requireWithinCaller(Caller caller, TenantPolicy prospective, String role) {
+        List<String> beyond = access.grantsBeyondCaller(caller, prospective.flattenedGrants(role), null);
+        if (!beyond.isEmpty()) {
+            String named = String.join(", ", beyond.subList(0, Math.min(5, beyond.size())))
+                    + (beyond.size() > 5 ? " and " + (beyond.size() - 5) + " more" : "");
+            throw ApiException.forbidden("role " + role + " would grant " + named
+                    + " beyond your own tenant-wide access");
+        }
+    }
+
     private static void requireCustom(Roles.StoredRole stored, String verb) {
         if (stored.builtIn()) {
             throw ApiException.conflict("role " + stored.key() + " is built in (from the tenant's role pack) and"
@@ -152,13 +170,13 @@ class RoleService {
      * Builds the tenant's policy as it would be with {@code role} in place of its stored version, or
      * answers 400 naming the request's fields: {@code grants[2].permission}, {@code inherits}.
      */
-    private void validate(TenantId tenant, Role role) {
+    private TenantPolicy validate(TenantId tenant, Role role) {
         TenantPolicy current = loader.policy(tenant).orElseThrow(() -> ApiException.notFound("tenant " + tenant));
         List<Role> changed = new ArrayList<>(current.roles());
         changed.removeIf(r -> r.key().equals(role.key()));
         changed.add(role);
         try {
-            TenantPolicy.builder(tenant.toString(), current.catalog()).roles(changed)
+            return TenantPolicy.builder(tenant.toString(), current.catalog()).roles(changed)
                     .locations(current.locations()).active(current.active()).build();
         } catch (PolicyException e) {
             String own = "roles[" + role.key() + "].";

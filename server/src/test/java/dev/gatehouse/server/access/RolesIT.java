@@ -110,6 +110,30 @@ class RolesIT extends IntegrationTest {
     }
 
     @Test
+    void aRoleBuilderCannotMakeARoleGrantingMoreThanTheyHold() {
+        assertThat(createRole(clinic.adminToken(), "role_builder", "[" + grant("roles.read", "TENANT") + ","
+                + grant("roles.create", "TENANT") + "," + grant("roles.edit", "TENANT") + ","
+                + grant("appointments.read", "TENANT") + "," + grant("patients.read", "LOCATION") + "]", "[]")
+                .status()).isEqualTo(201);
+        staff.add(clinic.id(), "rob", "role_builder", null);
+        String rob = api.login(clinic.slug(), "rob", DirectStaff.PASSWORD);
+
+        assertThat(createRole(rob, "reader", "[" + grant("appointments.read", "TENANT") + "]", "[]").status())
+                .as("within the builder's own access").isEqualTo(201);
+        Response wider = createRole(rob, "wide_reader", "[" + grant("patients.read", "TENANT") + "]", "[]");
+        assertThat(wider.status()).as(wider.raw()).isEqualTo(403);
+        assertThat(wider.text("/detail")).contains("patients.read", "beyond your own");
+        assertThat(createRole(rob, "everything", "[" + grant("*", "TENANT") + "]", "[]").status()).isEqualTo(403);
+        assertThat(createRole(rob, "heir", "[]", "[\"owner\"]").status()).as("nor through inheritance")
+                .isEqualTo(403);
+        assertThat(api.put(clinic.path("/roles/reader"), rob, json("name", "Reader", "description", "",
+                "inherits", raw("[]"), "grants", raw("[" + grant("users.delete", "TENANT") + "]"))).status())
+                .isEqualTo(403);
+        assertThat(api.get(clinic.path("/roles/reader"), clinic.adminToken()).body().at("/grants").toString())
+                .contains("appointments.read").doesNotContain("users.delete");
+    }
+
+    @Test
     void aRoleEditReachesEveryHolderAtOnce() {
         assertThat(createRole(clinic.adminToken(), "night_nurse", "[" + grant("patients.read", "TENANT") + "]", "[]")
                 .status()).isEqualTo(201);
