@@ -2,9 +2,10 @@
 -- sequence order within the tenant, so a filtered page stays fast over millions of events.
 
 -- The stored address as inet, or null when the text is not one; immutable so it can be indexed, and
--- tolerant so one odd row can never fail a search by IP.
+-- tolerant so one odd row can never fail a search by IP. Not parallel safe: the exception block
+-- needs a subtransaction, which a parallel worker (or a parallel index build) cannot start.
 create function audit_inet(address text) returns inet
-    language plpgsql immutable parallel safe as $$
+    language plpgsql immutable as $$
 begin
     return cast(address as inet);
 exception when others then
