@@ -1,0 +1,228 @@
+package dev.gatehouse.server.audittrail;
+
+import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.engine.Assignment;
+import dev.gatehouse.engine.Profile;
+import dev.gatehouse.server.access.Access;
+import dev.gatehouse.server.access.Actors;
+import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.shared.TenantPaths;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The audit trail (docs/api.md, "Audit"): search it newest first by sequence, export it oldest
+ * first, and let an application record who accessed which of its records.
+ */
+@RestController
+class AuditController {
+
+    /** A page of events and, when there may be more, the sequence number to pass as {@code before}. */
+    record AuditPage(List<AuditQueries.Event> items, @Nullable Long next) {}
+
+    record ResourceRequest(
+            @NotBlank @Size(max = 64) String type,
+            @NotBlank @Size(max = 200) String id,
+            @Nullable @Size(max = 200) String location) {}
+
+    record EventRequest(
+            @NotBlank @Size(max = AuditFilter.MAX_ACTION) @Pattern(regexp = "[A-Z][A-Z0-9]*(_[A-Z0-9]+)*",
+                    message = "an UPPER_SNAKE action name") String action,
+            @NotBlank @Size(max = 64) String user,
+            @NotNull @Valid ResourceRequest resource,
+            @Nullable Map<String, Object> details) {}
+
+    record EventRecorded(long seq) {}
+
+    /** Serialised size allowed for an application's details: an event, not a document store. */
+    static final int MAX_DETAILS = 8192;
+
+    /**
+     * Gatehouse's own actions (docs/api.md): an application may not write them, so such an event in
+     * the trail always comes from Gatehouse itself.
+     */
+    static final Set<String> RESERVED = Set.of("USER_CREATED", "USER_UPDATED", "USER_LOCKED", "USER_UNLOCKED",
+            "USER_DISABLED", "USER_ENABLED", "USER_DELETED", "LOGIN_SUCCEEDED", "LOGIN_FAILED", "LOCKED_OUT", "LOGOUT",
+            "PASSWORD_CHANGED", "PASSWORD_RESET", "INVITATION_SENT", "ROLE_CREATED", "ROLE_UPDATED", "ROLE_DELETED",
+            "ROLE_ASSIGNED", "ROLE_REVOKED", "PERMISSION_DENIED", "SESSION_REVOKED", "SETTINGS_CHANGED",
+            "MFA_ENABLED", "MFA_DISABLED", "IMPERSONATION_STARTED", "BREAK_GLASS", "AUDIT_EXPORTED");
+
+    private final TenantPaths tenants;
+    private final Access access;
+    private final Actors actors;
+    private final AuditQueries queries;
+    private final AuditEvents events;
+    private final JdbcClient jdbc;
+    private final Clock clock;
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    AuditController(TenantPaths tenants, Access access, Actors actors, AuditQueries queries, AuditEvents events,
+            JdbcClient jdbc, Clock clock) {
+        this.tenants = tenants;
+        this.access = access;
+        this.actors = actors;
+        this.queries = queries;
+        this.events = events;
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    @GetMapping("/api/v1/tenants/{tenant}/audit")
+    AuditPage search(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @RequestParam(required = false) @Nullable String actor,
+            @RequestParam(required = false) @Nullable String action,
+            @RequestParam(required = false) @Nullable String target,
+            @RequestParam(required = false) @Nullable String resource,
+            @RequestParam(required = false) @Nullable String ip,
+            @RequestParam(required = false) @Nullable String role,
+            @RequestParam(required = false) @Nullable String from,
+            @RequestParam(required = false) @Nullable String to,
+            @RequestParam(required = false) @Nullable @Min(1) Long before,
+            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
+        TenantId id = tenants.own(caller, tenant);
+        access.require(caller, "audit.read", null);
+        AuditFilter filter = filter(new AuditFilter.Raw(actor, action, target, resource, ip, role, from, to));
+        List<AuditQueries.Event> found = queries.page(id, filter, before, size + 1);
+        if (found.size() > size) {
+            List<AuditQueries.Event> items = found.subList(0, size);
+            return new AuditPage(List.copyOf(items), items.getLast().seq());
+        }
+        return new AuditPage(found, null);
+    }
+
+    /**
+     * Streams the matching events oldest first, written straight to the response as rows arrive
+     * from a database cursor. The AUDIT_EXPORTED event is committed first; the export holds the
+     * events before it, a consistent cut however long the download takes.
+     */
+    @GetMapping("/api/v1/tenants/{tenant}/audit/export")
+    void export(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @RequestParam(defaultValue = "csv") String format,
+            @RequestParam(required = false) @Nullable String actor,
+            @RequestParam(required = false) @Nullable String action,
+            @RequestParam(required = false) @Nullable String target,
+            @RequestParam(required = false) @Nullable String resource,
+            @RequestParam(required = false) @Nullable String ip,
+            @RequestParam(required = false) @Nullable String role,
+            @RequestParam(required = false) @Nullable String from,
+            @RequestParam(required = false) @Nullable String to,
+            HttpServletRequest request, HttpServletResponse response) throws IOException {
+        TenantId id = tenants.own(caller, tenant);
+        access.require(caller, "audit.export", null);
+        AuditExport.Format chosen = switch (format) {
+            case "csv" -> AuditExport.Format.CSV;
+            case "jsonl" -> AuditExport.Format.JSONL;
+            default -> throw ApiException.badRequest("format", "csv or jsonl");
+        };
+        AuditFilter.Raw raw = new AuditFilter.Raw(actor, action, target, resource, ip, role, from, to);
+        AuditFilter filter = filter(raw);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("format", format);
+        details.put("filters", raw.given());
+        Actors.Origin origin = actors.origin(caller, request);
+        long exported = events.record(id, "AUDIT_EXPORTED", origin.actor(), null, origin.ip(), origin.userAgent(),
+                details);
+        response.setStatus(200);
+        response.setContentType(chosen.mediaType + ";charset=UTF-8");
+        response.setHeader("Content-Disposition", "attachment; filename=\"audit-" + exported + "." + chosen.extension
+                + "\"");
+        Writer out = new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
+        AuditExport writer = new AuditExport(chosen, out);
+        writer.header();
+        queries.stream(id, filter, exported, writer::write);
+        out.flush();
+    }
+
+    /**
+     * Records an application's data access (seed 000: who accessed which patient records and
+     * when). The caller must hold {@code access.check}, the permission applications hold to ask
+     * Gatehouse about their users; the packs have no narrower one. The event's actor is the named
+     * user with the roles they hold now; the application is kept in {@code details.recordedBy}.
+     */
+    @PostMapping("/api/v1/tenants/{tenant}/audit/events")
+    ResponseEntity<EventRecorded> record(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @Valid @RequestBody EventRequest body, HttpServletRequest request) {
+        TenantId id = tenants.own(caller, tenant);
+        access.require(caller, "access.check", null);
+        if (RESERVED.contains(body.action())) {
+            throw ApiException.badRequest("action", "is one of Gatehouse's own actions");
+        }
+        UUID userId = access.findUser(id, body.user())
+                .orElseThrow(() -> ApiException.badRequest("user", "no such user in this tenant"));
+        String username = jdbc.sql("select username from users where tenant_id = :tenant and id = :id")
+                .param("tenant", id.value()).param("id", userId).query(String.class).optional()
+                .orElseThrow(() -> ApiException.badRequest("user", "no such user in this tenant"));
+        Map<String, Object> details = new LinkedHashMap<>();
+        if (body.details() != null) {
+            for (String reserved : List.of("recordedBy", "location")) {
+                if (body.details().containsKey(reserved)) {
+                    throw ApiException.badRequest("details." + reserved, "is set by Gatehouse");
+                }
+            }
+            if (json.writeValueAsString(body.details()).length() > MAX_DETAILS) {
+                throw ApiException.badRequest("details", "at most " + MAX_DETAILS + " characters of JSON");
+            }
+            details.putAll(body.details());
+        }
+        if (body.resource().location() != null) {
+            details.put("location", body.resource().location());
+        }
+        details.put("recordedBy", Map.of("id", caller.userId().toString(), "username", caller.username()));
+        long seq = events.record(id, body.action(), new AuditLog.Actor(userId, username, rolesNow(id, userId)),
+                new AuditLog.Target(body.resource().type(), body.resource().id(), null), request.getRemoteAddr(),
+                request.getHeader("User-Agent"), details);
+        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/audit?before=" + (seq + 1) + "&size=1"))
+                .body(new EventRecorded(seq));
+    }
+
+    private AuditFilter filter(AuditFilter.Raw raw) {
+        AuditFilter filter = AuditFilter.parse(raw);
+        queries.requireInet(filter.ip());
+        return filter;
+    }
+
+    private List<String> rolesNow(TenantId tenant, UUID user) {
+        Set<String> roles = new LinkedHashSet<>();
+        Profile profile = access.profile(tenant, user).orElse(null);
+        if (profile != null) {
+            for (Assignment assignment : profile.subject().assignments()) {
+                if (assignment.validAt(clock.instant())) {
+                    roles.add(assignment.role());
+                }
+            }
+        }
+        return List.copyOf(roles);
+    }
+}
