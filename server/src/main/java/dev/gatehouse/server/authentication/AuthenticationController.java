@@ -169,7 +169,8 @@ class AuthenticationController {
                 request.getHeader("User-Agent"), Map.of("by", "self"));
     }
 
-    private static AuditLog.Actor actor(Caller caller) {
-        return new AuditLog.Actor(caller.userId(), caller.username(), List.of());
+    private AuditLog.Actor actor(Caller caller) {
+        return new AuditLog.Actor(caller.userId(), caller.username(),
+                accounts.currentRoles(caller.tenant(), caller.userId()));
     }
 }

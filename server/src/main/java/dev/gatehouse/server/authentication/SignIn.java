@@ -307,8 +307,10 @@ class SignIn {
         return Tokens.hash(challenge.id() + ":" + code);
     }
 
-    private static AuditLog.Actor actor(Accounts.Account account) {
-        return new AuditLog.Actor(account.id(), account.username(), List.of());
+    /** The actor with the roles held right now, so the trail answers "what did holders of X do" (seed 004). */
+    private AuditLog.Actor actor(Accounts.Account account) {
+        return new AuditLog.Actor(account.id(), account.username(),
+                accounts.currentRoles(account.tenant(), account.id()));
     }
 
     private static AuditLog.Target target(Accounts.Account account) {

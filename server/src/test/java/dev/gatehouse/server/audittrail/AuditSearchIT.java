@@ -86,8 +86,12 @@ class AuditSearchIT extends IntegrationTest {
                 "PATIENT_RECORD_VIEWED", "user", desk.id(), "resource", ApiClient.raw(ApiClient.json("type", "patient",
                         "id", "7"))));
         assertThat(viewed.status()).as(viewed.raw()).isEqualTo(201);
+        // The front-desk member's own sign-ins and password change, then the record view, newest first.
         assertThat(fixtures.all(clinic, "role", "front_desk")).extracting(e -> e.get("action").asString())
-                .containsExactly("PATIENT_RECORD_VIEWED");
+                .containsExactly("PATIENT_RECORD_VIEWED", "LOGIN_SUCCEEDED", "PASSWORD_CHANGED", "LOGIN_SUCCEEDED")
+                .allSatisfy(action -> assertThat(action).isNotEmpty());
+        assertThat(fixtures.all(clinic, "role", "front_desk"))
+                .allSatisfy(e -> assertThat(e.at("/actor/id").asString()).isEqualTo(desk.id()));
         assertThat(fixtures.all(clinic, "role", "billing")).isEmpty();
 
         int everything = fixtures.all(clinic).size();
@@ -201,9 +205,12 @@ class AuditSearchIT extends IntegrationTest {
         assertThat(actions(byName)).containsExactly("PATIENT_RECORD_VIEWED", "PATIENT_RECORD_VIEWED",
                 "LOGIN_SUCCEEDED", "LOGIN_SUCCEEDED", "PASSWORD_CHANGED", "LOGIN_SUCCEEDED");
         assertThat(fixtures.all(clinic, "actor", clinician.id())).hasSameSizeAs(byName);
+        // seed 004: everything the clinician did while holding the role, sign-ins included.
         List<JsonNode> byRole = fixtures.all(clinic, "role", "provider");
-        assertThat(byRole).extracting(e -> e.at("/target/id").asString()).containsExactly("456", "123");
+        assertThat(actions(byRole)).isEqualTo(actions(byName));
         assertThat(byRole).allSatisfy(e -> assertThat(e.at("/actor/username").asString()).isEqualTo("dr.lee"));
+        assertThat(fixtures.all(clinic, "role", "provider", "action", "PATIENT_RECORD_VIEWED"))
+                .extracting(e -> e.at("/target/id").asString()).containsExactly("456", "123");
         assertThat(fixtures.all(clinic, "actor", "dr.lee", "ip", "127.0.0.1")).hasSameSizeAs(byName);
         assertThat(fixtures.all(clinic, "ip", "127.0.0.1/32", "role", "provider")).hasSameSizeAs(byRole);
         assertThat(fixtures.all(clinic, "actor", "dr.lee", "from", start.toString(), "to", end.toString()))
