@@ -40,6 +40,8 @@ class AuditChainIT extends IntegrationTest {
     @Autowired
     ConfigurableApplicationContext context;
     @Autowired
+    ChainBackfill backfill;
+    @Autowired
     UserStore users;
     @Autowired
     Assignments assignments;
@@ -155,6 +157,23 @@ class AuditChainIT extends IntegrationTest {
         Response verified = verify();
         assertThat(verified.body().path("ok").asBoolean()).isFalse();
         assertThat(verified.body().path("firstBadSeq").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void eventsWrittenBeforeTheChainAreHashedAtStartOrByTheNextAppend() {
+        // As a database upgraded past V60 has them: events without hashes and no chain head.
+        tamper("update audit_events set prev_hash = null, hash = null where tenant_id = :t");
+        jdbc.sql("update audit_sequences set last_hash = null where tenant_id = :t").param("t", tenant()).update();
+        assertThat(verify().body().path("ok").asBoolean()).isFalse();
+        backfill.afterSingletonsInstantiated();
+        assertThat(verify().body().path("ok").asBoolean()).isTrue();
+
+        tamper("update audit_events set prev_hash = null, hash = null where tenant_id = :t");
+        jdbc.sql("update audit_sequences set last_hash = null where tenant_id = :t").param("t", tenant()).update();
+        recordCommitted("TEST_EVENT", Map.of());
+        Response verified = verify();
+        assertThat(verified.body().path("ok").asBoolean()).isTrue();
+        assertThat(verified.body().path("events").asLong()).isEqualTo(stored());
     }
 
     @Test
