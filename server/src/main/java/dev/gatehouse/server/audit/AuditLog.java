@@ -83,12 +83,17 @@ public class AuditLog {
                 target == null ? null : AuditChain.clean(target.name()),
                 AuditChain.clean(ip), AuditChain.clean(userAgent), canonicalDetails);
         byte[] hash = AuditChain.hash(content, previous);
+        // One round trip stores the event and moves the chain head.
         jdbc.sql("""
-                        insert into audit_events (tenant_id, seq, at, action, actor_id, actor_username, actor_roles,
-                            target_type, target_id, target_name, ip, user_agent, details, prev_hash, hash)
-                        values (:tenant, :seq, :at, :action, :actorId, :actorUsername, :actorRoles,
-                            :targetType, :targetId, :targetName, :ip, :userAgent, cast(:details as jsonb),
-                            :prevHash, :hash)
+                        with event as (
+                            insert into audit_events (tenant_id, seq, at, action, actor_id, actor_username, actor_roles,
+                                target_type, target_id, target_name, ip, user_agent, details, prev_hash, hash)
+                            values (:tenant, :seq, :at, :action, :actorId, :actorUsername, :actorRoles,
+                                :targetType, :targetId, :targetName, :ip, :userAgent, cast(:details as jsonb),
+                                :prevHash, :hash)
+                            returning tenant_id, hash)
+                        update audit_sequences set last_hash = event.hash from event
+                        where audit_sequences.tenant_id = event.tenant_id
                         """)
                 .param("tenant", tenant.value())
                 .param("seq", content.seq())
@@ -106,8 +111,6 @@ public class AuditLog {
                 .param("prevHash", previous)
                 .param("hash", hash)
                 .update();
-        jdbc.sql("update audit_sequences set last_hash = :hash where tenant_id = :tenant")
-                .param("hash", hash).param("tenant", tenant.value()).update();
         return next.seq();
     }
 
