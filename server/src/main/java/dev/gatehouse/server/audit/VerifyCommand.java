@@ -1,0 +1,69 @@
+package dev.gatehouse.server.audit;
+
+import dev.gatehouse.server.shared.TenantId;
+import java.io.PrintStream;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The operators' command-line verify (docs/audit.md):
+ * {@code java -jar gatehouse.jar --server.port=0 --gatehouse.audit.verify=<tenant slug or id>}
+ * starts the server, verifies that tenant's chain, prints the result and exits with 0 when it
+ * holds, 1 when it does not or the tenant does not exist. Without the setting it does nothing.
+ */
+@Component
+class VerifyCommand implements ApplicationRunner {
+
+    private final String tenant;
+    private final JdbcClient jdbc;
+    private final ChainVerifier verifier;
+    private final ConfigurableApplicationContext context;
+
+    VerifyCommand(@Value("${gatehouse.audit.verify:}") String tenant, JdbcClient jdbc, ChainVerifier verifier,
+            ConfigurableApplicationContext context) {
+        this.tenant = tenant;
+        this.jdbc = jdbc;
+        this.verifier = verifier;
+        this.context = context;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) {
+        if (tenant.isBlank()) {
+            return;
+        }
+        int status = run(System.out);
+        System.exit(SpringApplication.exit(context, () -> status));
+    }
+
+    /** Verifies the configured tenant, printing one line; returns the process exit status. */
+    int run(PrintStream out) {
+        Optional<UUID> id = find(tenant);
+        if (id.isEmpty()) {
+            out.println("audit verify " + tenant + ": no such tenant");
+            return 1;
+        }
+        ChainVerifier.Result result = verifier.verify(new TenantId(id.get()));
+        out.println("audit verify " + tenant + ": ok=" + result.ok() + " events=" + result.events()
+                + (result.firstBadSeq() == null ? "" : " firstBadSeq=" + result.firstBadSeq()));
+        return result.ok() ? 0 : 1;
+    }
+
+    private Optional<UUID> find(String slugOrId) {
+        UUID asId = null;
+        try {
+            asId = UUID.fromString(slugOrId);
+        } catch (IllegalArgumentException slug) {
+            // a slug, then
+        }
+        return jdbc.sql("select id from tenants where slug = :slug or id = :id")
+                .param("slug", slugOrId).param("id", asId).query(UUID.class).optional();
+    }
+}
