@@ -104,20 +104,20 @@ class AuditQueries {
     record Row(Event event, List<String> chain) {}
 
     /**
-     * The hash-chain columns exported beside each event. The chain (prev_hash, hash; migration V60)
-     * is built on another branch; when it merges, its columns are selected here, named in
-     * {@link #chainColumnNames()} and read in {@link #chainValues}. Until then there are none.
+     * The hash-chain columns exported beside each event (migration V60), as hex, so that an auditor
+     * can verify the chain offline: each hash is SHA-256 over the event's canonical form and the
+     * previous hash (docs/audit.md).
      */
     static String chainColumns() {
-        return "";
+        return ", encode(prev_hash, 'hex') as prev_hash_hex, encode(hash, 'hex') as hash_hex";
     }
 
     static List<String> chainColumnNames() {
-        return List.of();
+        return List.of("prevHash", "hash");
     }
 
-    private static List<String> chainValues(ResultSet rs) {
-        return List.of();
+    private static List<String> chainValues(ResultSet rs) throws java.sql.SQLException {
+        return java.util.Arrays.asList(rs.getString("prev_hash_hex"), rs.getString("hash_hex"));
     }
 
     private static StringBuilder where(TenantId tenant, AuditFilter filter, MapSqlParameterSource params) {

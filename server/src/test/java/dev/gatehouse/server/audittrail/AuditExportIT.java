@@ -79,15 +79,31 @@ class AuditExportIT extends IntegrationTest {
         assertThat(response.http().headers().firstValue("Content-Disposition").orElse("")).contains("attachment");
         List<List<String>> rows = csv(response.raw());
         assertThat(rows.getFirst()).containsExactly("seq", "at", "action", "actor_id", "actor_username",
-                "actor_roles", "target_type", "target_id", "target_name", "ip", "user_agent", "details");
+                "actor_roles", "target_type", "target_id", "target_name", "ip", "user_agent", "details", "prevHash",
+                "hash");
         List<List<String>> events = rows.subList(1, rows.size());
-        assertThat(events).hasSize(3).allSatisfy(r -> assertThat(r).hasSize(12).element(2).isEqualTo("USER_CREATED"));
+        assertThat(events).hasSize(3).allSatisfy(r -> assertThat(r).hasSize(14).element(2).isEqualTo("USER_CREATED"));
+        assertThat(events).allSatisfy(r -> assertThat(r.get(13)).matches("[0-9a-f]{64}"));
         assertThat(events.stream().map(r -> Long.parseLong(r.get(0))).toList()).isSorted();
         assertThat(events.stream().map(r -> r.get(7)).toList()).containsExactly(clinic.ownerId(), roster.get(0),
                 roster.get(1));
         assertThat(events.get(1).get(4)).isEqualTo("owner");
         assertThat(events.get(1).get(5)).isEqualTo("owner");
         assertThat(JSON.readTree(events.get(1).get(11)).isObject()).isTrue();
+    }
+
+    @Test
+    void theWholeTrailExportsAsAnUnbrokenChainAnAuditorCanFollow() {
+        Clinic clinic = fixtures.clinic();
+        fixtures.user(clinic, "amy", "provider");
+
+        List<List<String>> events = csv(export(clinic, clinic.owner(), "format", "csv").raw());
+        events = events.subList(1, events.size());
+        assertThat(events.getFirst().get(12)).as("the first event follows the zero hash").matches("0{64}");
+        for (int i = 1; i < events.size(); i++) {
+            assertThat(events.get(i).get(12)).as("prevHash of seq %s", events.get(i).get(0))
+                    .isEqualTo(events.get(i - 1).get(13));
+        }
     }
 
     @Test
