@@ -1,4 +1,4 @@
-package dev.gatehouse.server.auditapi;
+package dev.gatehouse.server.audittrail;
 
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.audit.ChainVerifier;
