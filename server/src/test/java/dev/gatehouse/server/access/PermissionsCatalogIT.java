@@ -4,13 +4,11 @@ import static dev.gatehouse.server.testing.ApiClient.json;
 import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatehouse.server.authentication.Passwords;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.DirectStaff;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.RecordedAudit;
 import dev.gatehouse.server.testing.SignedInTenant;
-import dev.gatehouse.server.users.UserStore;
 import java.util.List;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,18 +20,6 @@ import tools.jackson.databind.JsonNode;
 class PermissionsCatalogIT extends IntegrationTest {
 
     @Autowired
-    UserStore users;
-
-    @Autowired
-    Assignments assignments;
-
-    @Autowired
-    Passwords passwords;
-
-    @Autowired
-    AccessChanges changes;
-
-    @Autowired
     JdbcClient jdbc;
 
     private DirectStaff staff;
@@ -41,7 +27,7 @@ class PermissionsCatalogIT extends IntegrationTest {
 
     @BeforeEach
     void clinic() {
-        staff = new DirectStaff(users, assignments, passwords, changes);
+        staff = directStaff();
         clinic = SignedInTenant.create(api, operatorToken(), "clinic");
     }
 

@@ -4,7 +4,6 @@ import static dev.gatehouse.server.testing.ApiClient.json;
 import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatehouse.server.authentication.Passwords;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.DirectStaff;
 import dev.gatehouse.server.testing.IntegrationTest;
@@ -25,15 +24,6 @@ class RolesIT extends IntegrationTest {
     UserStore users;
 
     @Autowired
-    Assignments assignments;
-
-    @Autowired
-    Passwords passwords;
-
-    @Autowired
-    AccessChanges changes;
-
-    @Autowired
     JdbcClient jdbc;
 
     private DirectStaff staff;
@@ -41,7 +31,7 @@ class RolesIT extends IntegrationTest {
 
     @BeforeEach
     void clinic() {
-        staff = new DirectStaff(users, assignments, passwords, changes);
+        staff = directStaff();
         clinic = SignedInTenant.create(api, operatorToken(), "clinic");
     }
 

@@ -3,7 +3,6 @@ package dev.gatehouse.server.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.access.Assignments;
 import dev.gatehouse.server.authentication.Passwords;
 import dev.gatehouse.server.shared.TenantId;
@@ -47,9 +46,6 @@ class AuditChainIT extends IntegrationTest {
     Assignments assignments;
     @Autowired
     Passwords passwords;
-    @Autowired
-    AccessChanges changes;
-
     private SignedInTenant clinic;
     private TransactionTemplate transactions;
 
@@ -252,7 +248,7 @@ class AuditChainIT extends IntegrationTest {
 
     @Test
     void verifyNeedsAuditRead() {
-        new DirectStaff(users, assignments, passwords, changes).add(clinic.id(), "fran", "front_desk", null);
+        directStaff().add(clinic.id(), "fran", "front_desk", null);
         String frontDesk = api.login(clinic.slug(), "fran", DirectStaff.PASSWORD);
         Response refused = api.get(clinic.path("/audit/verify"), frontDesk);
         assertThat(refused.status()).isEqualTo(403);

@@ -5,14 +5,11 @@ import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.server.access.AccessChanges;
-import dev.gatehouse.server.access.Assignments;
-import dev.gatehouse.server.authentication.Passwords;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.DirectStaff;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.RecordedAudit;
 import dev.gatehouse.server.testing.SignedInTenant;
-import dev.gatehouse.server.users.UserStore;
 import java.util.List;
 import java.util.stream.StreamSupport;
 import org.jspecify.annotations.Nullable;
@@ -22,15 +19,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 class LocationsIT extends IntegrationTest {
-
-    @Autowired
-    UserStore users;
-
-    @Autowired
-    Assignments assignments;
-
-    @Autowired
-    Passwords passwords;
 
     @Autowired
     AccessChanges changes;
@@ -43,7 +31,7 @@ class LocationsIT extends IntegrationTest {
 
     @BeforeEach
     void clinic() {
-        staff = new DirectStaff(users, assignments, passwords, changes);
+        staff = directStaff();
         clinic = SignedInTenant.create(api, operatorToken(), "clinic");
     }
 

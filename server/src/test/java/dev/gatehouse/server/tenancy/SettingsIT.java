@@ -5,14 +5,11 @@ import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.server.access.AccessChanges;
-import dev.gatehouse.server.access.Assignments;
-import dev.gatehouse.server.authentication.Passwords;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.DirectStaff;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.RecordedAudit;
 import dev.gatehouse.server.testing.SignedInTenant;
-import dev.gatehouse.server.users.UserStore;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,15 +17,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 class SettingsIT extends IntegrationTest {
-
-    @Autowired
-    UserStore users;
-
-    @Autowired
-    Assignments assignments;
-
-    @Autowired
-    Passwords passwords;
 
     @Autowired
     AccessChanges changes;
@@ -41,7 +29,7 @@ class SettingsIT extends IntegrationTest {
 
     @BeforeEach
     void clinic() {
-        staff = new DirectStaff(users, assignments, passwords, changes);
+        staff = directStaff();
         clinic = SignedInTenant.create(api, operatorToken(), "clinic");
     }
 

@@ -1,10 +1,15 @@
 package dev.gatehouse.server.testing;
 
 import dev.gatehouse.server.GatehouseApplication;
+import dev.gatehouse.server.access.AccessChanges;
+import dev.gatehouse.server.access.Assignments;
+import dev.gatehouse.server.authentication.Passwords;
+import dev.gatehouse.server.users.UserStore;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
 import org.springframework.core.env.Environment;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -22,6 +27,9 @@ public abstract class IntegrationTest {
 
     @Autowired
     protected Environment environment;
+
+    @Autowired
+    private ApplicationContext context;
 
     protected ApiClient api;
 
@@ -46,6 +54,12 @@ public abstract class IntegrationTest {
 
     protected int port() {
         return Integer.parseInt(environment.getProperty("local.server.port"));
+    }
+
+    /** Staff written straight to the database, for tests of features other than the users API. */
+    protected DirectStaff directStaff() {
+        return new DirectStaff(context.getBean(UserStore.class), context.getBean(Assignments.class),
+                context.getBean(Passwords.class), context.getBean(AccessChanges.class));
     }
 
     protected String operatorToken() {
