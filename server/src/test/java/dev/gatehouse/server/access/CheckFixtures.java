@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -49,16 +50,15 @@ final class CheckFixtures {
     private final TransactionTemplate transaction;
     private String userPasswordHash;
 
-    CheckFixtures(ApiClient api, String operatorToken, UserStore users, Assignments assignments, AccessChanges changes,
-            Passwords passwords, JdbcClient jdbc, TransactionTemplate transaction) {
+    CheckFixtures(ApiClient api, String operatorToken, ApplicationContext context) {
         this.api = api;
         this.operatorToken = operatorToken;
-        this.users = users;
-        this.assignments = assignments;
-        this.changes = changes;
-        this.passwords = passwords;
-        this.jdbc = jdbc;
-        this.transaction = transaction;
+        this.users = context.getBean(UserStore.class);
+        this.assignments = context.getBean(Assignments.class);
+        this.changes = context.getBean(AccessChanges.class);
+        this.passwords = context.getBean(Passwords.class);
+        this.jdbc = context.getBean(JdbcClient.class);
+        this.transaction = context.getBean(TransactionTemplate.class);
     }
 
     TestTenant tenant(String slug, String pack) {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.server.access.CheckFixtures.Held;
 import dev.gatehouse.server.access.CheckFixtures.TestTenant;
-import dev.gatehouse.server.authentication.Passwords;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.users.UserStore;
@@ -22,28 +21,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.transaction.support.TransactionTemplate;
 
 class CheckIT extends IntegrationTest {
 
     @Autowired
     UserStore users;
     @Autowired
-    Assignments assignments;
-    @Autowired
-    AccessChanges changes;
-    @Autowired
-    Passwords passwords;
-    @Autowired
     JdbcClient jdbc;
-    @Autowired
-    TransactionTemplate transaction;
 
     CheckFixtures fixtures;
 
     @BeforeEach
     void fixtures() {
-        fixtures = new CheckFixtures(api, operatorToken(), users, assignments, changes, passwords, jdbc, transaction);
+        fixtures = new CheckFixtures(api, operatorToken(), context);
     }
 
     /** A clinic with two sites and a manager at the first. */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.server.access.CheckFixtures.Held;
 import dev.gatehouse.server.access.CheckFixtures.TestTenant;
-import dev.gatehouse.server.authentication.Passwords;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.users.UserStore;
@@ -14,30 +13,18 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 class WhoCanIT extends IntegrationTest {
 
     @Autowired
     UserStore users;
-    @Autowired
-    Assignments assignments;
-    @Autowired
-    AccessChanges changes;
-    @Autowired
-    Passwords passwords;
-    @Autowired
-    JdbcClient jdbc;
-    @Autowired
-    TransactionTemplate transaction;
 
     CheckFixtures fixtures;
 
     @BeforeEach
     void fixtures() {
-        fixtures = new CheckFixtures(api, operatorToken(), users, assignments, changes, passwords, jdbc, transaction);
+        fixtures = new CheckFixtures(api, operatorToken(), context);
     }
 
     /** A clinic: a manager and a provider downtown, billing uptown, front desk downtown, an invited owner. */

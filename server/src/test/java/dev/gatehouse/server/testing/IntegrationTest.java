@@ -29,7 +29,7 @@ public abstract class IntegrationTest {
     protected Environment environment;
 
     @Autowired
-    private ApplicationContext context;
+    protected ApplicationContext context;
 
     protected ApiClient api;
 
