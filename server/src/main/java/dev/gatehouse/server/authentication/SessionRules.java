@@ -117,6 +117,8 @@ record SessionRules(Duration idle, int maxHours, @Nullable Integer maxConcurrent
     /** An address range: the first address and the prefix length (CIDR). */
     record Range(byte[] network, int prefix) {
 
+        private static final int MAPPED_PREFIX = 96;
+
         static @Nullable Range parse(String text) {
             int slash = text.indexOf('/');
             byte[] bytes = address(slash < 0 ? text : text.substring(0, slash));
@@ -125,6 +127,10 @@ record SessionRules(Duration idle, int maxHours, @Nullable Integer maxConcurrent
             }
             try {
                 int prefix = slash < 0 ? bytes.length * 8 : Integer.parseInt(text.substring(slash + 1));
+                if (bytes.length == 4 && text.contains(":") && slash >= 0) {
+                    // Saved before mapped ranges were stored as IPv4: ::ffff:10.0.0.0/104 is 10.0.0.0/8.
+                    prefix -= MAPPED_PREFIX;
+                }
                 return prefix < 0 || prefix > bytes.length * 8 ? null : new Range(bytes, prefix);
             } catch (NumberFormatException e) {
                 return null;

@@ -26,6 +26,7 @@ final class NetworkRanges {
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Pattern HEX_GROUP = Pattern.compile("[0-9a-f]{1,4}");
     private static final Pattern PREFIX = Pattern.compile("0|[1-9][0-9]{0,2}");
+    private static final int MAPPED_PREFIX = 96;
 
     private NetworkRanges() {}
 
@@ -40,15 +41,24 @@ final class NetworkRanges {
                     + " 2001:db8::/32)");
         }
         int bits = bytes.length * 8;
-        if (slash < 0) {
-            return Parsed.ok(address + "/" + bits);
-        }
-        String prefixText = lower.substring(slash + 1);
+        String prefixText = slash < 0 ? String.valueOf(bits) : lower.substring(slash + 1);
         if (!PREFIX.matcher(prefixText).matches() || Integer.parseInt(prefixText) > bits) {
             return Parsed.bad("'" + text + "' has a bad prefix length; it is 0 to " + bits + " for an IPv"
                     + (v6 ? "6" : "4") + " range");
         }
         int prefix = Integer.parseInt(prefixText);
+        if (v6 && ipv4Mapped(bytes)) {
+            // Clients' IPv4-mapped addresses (::ffff:a.b.c.d) are compared as the IPv4 address they carry,
+            // so a mapped range is stored as that IPv4 range; one reaching outside the mapped block is refused.
+            if (prefix < MAPPED_PREFIX) {
+                return Parsed.bad("'" + text + "' mixes IPv4-mapped and other IPv6 addresses; write the IPv4 range"
+                        + " (a prefix of 96 or more on ::ffff:a.b.c.d)");
+            }
+            return parse(ipv4Text(bytes) + "/" + (prefix - MAPPED_PREFIX));
+        }
+        if (slash < 0) {
+            return Parsed.ok(address + "/" + bits);
+        }
         for (int bit = prefix; bit < bits; bit++) {
             if ((bytes[bit / 8] & (0x80 >>> (bit % 8))) != 0) {
                 return Parsed.bad("'" + text + "' has address bits set beyond the /" + prefix
@@ -57,6 +67,20 @@ final class NetworkRanges {
             }
         }
         return Parsed.ok(address + "/" + prefix);
+    }
+
+    /** Whether the 16 bytes are in ::ffff:0:0/96, the IPv4-mapped block. */
+    private static boolean ipv4Mapped(byte[] bytes) {
+        for (int i = 0; i < 10; i++) {
+            if (bytes[i] != 0) {
+                return false;
+            }
+        }
+        return bytes[10] == (byte) 0xff && bytes[11] == (byte) 0xff;
+    }
+
+    private static String ipv4Text(byte[] mapped) {
+        return (mapped[12] & 0xff) + "." + (mapped[13] & 0xff) + "." + (mapped[14] & 0xff) + "." + (mapped[15] & 0xff);
     }
 
     private static byte @Nullable [] ipv4(String text) {

@@ -38,6 +38,20 @@ class SessionRulesTest {
         assertThat(SessionRules.of(SETTINGS, List.of(roles.split(";"))).allows(address)).as(why).isEqualTo(allowed);
     }
 
+    @ParameterizedTest(name = "{arguments}")
+    @CsvSource(useHeadersInDisplayName = true, delimiter = '|', textBlock = """
+            address           | allowed | why
+            10.20.0.1         | true    | inside the IPv4 range the mapped range carries
+            ::ffff:10.20.9.9  | true    | the same, written as an IPv4-mapped address
+            10.21.0.1         | false   | outside it
+            """)
+    void readsAnIpv4MappedRangeSavedBeforeTheyWereStoredAsIpv4(String address, boolean allowed, String why) {
+        String settings = """
+                {"ipAllowlist": ["::ffff:10.20.0.0/112"]}
+                """;
+        assertThat(SessionRules.of(settings, List.of()).allows(address)).as(why).isEqualTo(allowed);
+    }
+
     @Test
     void theShortestIdleTimeoutAmongHeldRolesApplies() {
         assertThat(SessionRules.of(SETTINGS, List.of("provider")).idle()).isEqualTo(Duration.ofMinutes(45));

@@ -18,7 +18,10 @@ class NetworkRangesTest {
             ::1,                    ::1/128
             ::/0,                   ::/0
             fe80::/10,              fe80::/10
-            ::ffff:192.0.2.0/120,   ::ffff:192.0.2.0/120
+            ::ffff:192.0.2.0/120,   192.0.2.0/24
+            ::FFFF:10.1.2.3,        10.1.2.3/32
+            ::ffff:0:0/96,          0.0.0.0/0
+            ::ffff:c000:200/120,    192.0.2.0/24
             1:2:3:4:5:6:7:8/128,    1:2:3:4:5:6:7:8/128
             """)
     void acceptsAddressesAndRanges(String given, String stored) {
@@ -49,6 +52,8 @@ class NetworkRangesTest {
             1.2.3.4::,              not an IPv4 or IPv6 address
             2001:db8::1/32,         bits set beyond the /32 prefix
             ::/129,                 prefix length
+            ::ffff:10.0.0.0/95,     mixes IPv4-mapped and other IPv6 addresses
+            ::ffff:10.0.0.1/120,    (10.0.0.0/24)
             '',                     not an IPv4 or IPv6 address
             """)
     void refusesAnythingElseSayingWhy(String given, String why) {
