@@ -282,6 +282,11 @@ class UserService {
         if (user.status().equals("LOCKED")) {
             throw ApiException.conflict("user " + user.username() + " is already locked");
         }
+        if (user.status().equals("DISABLED")) {
+            // Unlocking could not tell a disabled user from an active one, and a disabled user is already kept out.
+            throw ApiException.conflict("user " + user.username() + " is disabled, which already keeps them out;"
+                    + " enable them before locking");
+        }
         protectLastAdministrator(tenant, id, "lock");
         return shutOut(caller, tenant, user, "LOCKED", "USER_LOCKED", origin);
     }

@@ -107,6 +107,9 @@ class UserLifecycleIT extends IntegrationTest {
         assertThat(api.get("/api/v1/me", desk.token()).status()).isEqualTo(401);
         assertThat(signIn(clinic, "desk", UserFixtures.PASSWORD).status()).isEqualTo(401);
         assertThat(api.post(clinic.user(desk.id()) + "/disable", clinic.owner(), "").status()).isEqualTo(409);
+        Response lockWhileDisabled = api.post(clinic.user(desk.id()) + "/lock", clinic.owner(), "");
+        assertThat(lockWhileDisabled.status()).isEqualTo(409);
+        assertThat(lockWhileDisabled.text("/detail")).contains("enable them before locking");
 
         Response enabled = api.post(clinic.user(desk.id()) + "/enable", clinic.owner(), "");
         assertThat(enabled.status()).isEqualTo(200);
