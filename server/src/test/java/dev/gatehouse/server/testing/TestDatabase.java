@@ -42,8 +42,23 @@ public final class TestDatabase {
                         + " (set GATEHOUSE_TEST_DB_URL): " + e.getMessage(), e);
             }
             url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+            String dropped = schema;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> dropSchema(base, dropped), "drop-" + dropped));
         }
         return url;
+    }
+
+    /**
+     * Drops this run's schema when the test JVM exits, so the shared server does not collect one per
+     * run. Best effort: a schema left behind by a killed run is harmless and named {@code it_*}.
+     */
+    private static void dropSchema(String base, String name) {
+        try (Connection connection = DriverManager.getConnection(base, user(), password())) {
+            connection.createStatement().execute("set lock_timeout = '10s'");
+            connection.createStatement().execute("drop schema if exists " + name + " cascade");
+        } catch (SQLException e) {
+            System.err.println("could not drop test schema " + name + ": " + e.getMessage());
+        }
     }
 
     public static String schema() {
