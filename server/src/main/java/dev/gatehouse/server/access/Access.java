@@ -1,5 +1,6 @@
 package dev.gatehouse.server.access;
 
+import dev.gatehouse.engine.Assignment;
 import dev.gatehouse.engine.Decision;
 import dev.gatehouse.engine.Grant;
 import dev.gatehouse.engine.Permission;
@@ -41,11 +42,13 @@ public class Access {
     private final AccessCache cache;
     private final PolicyLoader loader;
     private final Clock clock;
+    private final RefusalAudit refusals;
 
-    Access(AccessCache cache, PolicyLoader loader, Clock clock) {
+    Access(AccessCache cache, PolicyLoader loader, Clock clock, RefusalAudit refusals) {
         this.cache = cache;
         this.loader = loader;
         this.clock = clock;
+        this.refusals = refusals;
     }
 
     /** The tenant's current policy, or empty when there is no such tenant. */
@@ -126,16 +129,28 @@ public class Access {
     }
 
     /**
-     * Lets the caller through, or answers 403 naming the missing permission and why.
+     * Lets the caller through, or answers 403 naming the missing permission and why; the refusal
+     * is recorded as {@code PERMISSION_DENIED}, and survives the rollback of the refused request.
      *
      * @throws ApiException 403 when the engine denies
      */
     public Decision require(Caller caller, String permission, @Nullable Resource resource) {
         Decision decision = decide(caller.tenant(), caller.userId(), permission, resource, RequestContext.EMPTY);
         if (!decision.allowed()) {
+            refusals.record(caller, rolesHeld(caller), permission, resource, decision);
             throw ApiException.forbidden("missing permission " + permission + ": " + decision.explain());
         }
         return decision;
+    }
+
+    /** The roles the caller holds right now, as an audit event's actor carries them. */
+    private List<String> rolesHeld(Caller caller) {
+        Instant now = clock.instant();
+        return profile(caller.tenant(), caller.userId())
+                .map(profile -> profile.subject().assignments().stream()
+                        .filter(assignment -> assignment.validAt(now))
+                        .map(Assignment::role).distinct().toList())
+                .orElse(List.of());
     }
 
     public boolean allows(Caller caller, String permission, @Nullable Resource resource) {

@@ -121,7 +121,7 @@ class AuthenticationController {
     public ResponseEntity<Void> logout(@AuthenticationPrincipal Caller caller, HttpServletRequest request) {
         sessions.end(caller.tenant(), caller.sessionId(), clock.instant(), "LOGOUT");
         audit.record(caller.tenant(), "LOGOUT", actor(caller), new AuditLog.Target("session",
-                caller.sessionId().toString(), null), request.getRemoteAddr(), request.getHeader("User-Agent"), Map.of());
+                caller.sessionId().toString(), caller.username()), request.getRemoteAddr(), request.getHeader("User-Agent"), Map.of());
         return ResponseEntity.noContent().build();
     }
 

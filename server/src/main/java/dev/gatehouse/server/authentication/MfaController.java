@@ -80,12 +80,14 @@ class MfaController {
      */
     @PostMapping("/api/v1/me/mfa/totp")
     @Transactional
-    Enrolment enrol(@AuthenticationPrincipal Caller caller) {
+    Enrolment enrol(@AuthenticationPrincipal Caller caller, HttpServletRequest request) {
         if (factors.hasConfirmed(caller.tenant(), caller.userId())) {
             throw ApiException.conflict("an authenticator is already set up; remove it first (DELETE /api/v1/me/mfa)");
         }
         byte[] secret = Totp.newSecret();
         factors.enrol(caller.tenant(), caller.userId(), secret);
+        audit.record(caller.tenant(), "MFA_ENROLMENT_STARTED", actor(caller), target(caller), request.getRemoteAddr(),
+                request.getHeader("User-Agent"), Map.of("method", "TOTP"));
         String encoded = Totp.base32(secret);
         String issuer = ISSUER + " (" + caller.tenantSlug() + ")";
         String uri = "otpauth://totp/" + encode(issuer) + ":" + encode(caller.username()) + "?secret=" + encoded
@@ -169,8 +171,9 @@ class MfaController {
         return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private static AuditLog.Actor actor(Caller caller) {
-        return new AuditLog.Actor(caller.userId(), caller.username(), List.of());
+    private AuditLog.Actor actor(Caller caller) {
+        return new AuditLog.Actor(caller.userId(), caller.username(),
+                accounts.currentRoles(caller.tenant(), caller.userId()));
     }
 
     private static AuditLog.Target target(Caller caller) {

@@ -38,9 +38,12 @@ class MySessionsController {
     private final AuditLog audit;
     private final Clock clock;
     private final Reauthentication reauthentication;
+    private final Accounts accounts;
 
-    MySessionsController(Sessions sessions, AuditLog audit, Clock clock, Reauthentication reauthentication) {
+    MySessionsController(Sessions sessions, AuditLog audit, Clock clock, Reauthentication reauthentication,
+            Accounts accounts) {
         this.reauthentication = reauthentication;
+        this.accounts = accounts;
         this.sessions = sessions;
         this.audit = audit;
         this.clock = clock;
@@ -95,7 +98,8 @@ class MySessionsController {
         return ResponseEntity.noContent().build();
     }
 
-    private static AuditLog.Actor actor(Caller caller) {
-        return new AuditLog.Actor(caller.userId(), caller.username(), List.of());
+    private AuditLog.Actor actor(Caller caller) {
+        return new AuditLog.Actor(caller.userId(), caller.username(),
+                accounts.currentRoles(caller.tenant(), caller.userId()));
     }
 }

@@ -36,9 +36,11 @@ class NetworkRules {
     private final AuditLog audit;
     private final TransactionTemplate separately;
     private final Clock clock;
+    private final Accounts accounts;
 
     NetworkRules(Sessions sessions, Passwords passwords, AuditLog audit, PlatformTransactionManager transactions,
-            Clock clock) {
+            Clock clock, Accounts accounts) {
+        this.accounts = accounts;
         this.sessions = sessions;
         this.passwords = passwords;
         this.audit = audit;
@@ -83,7 +85,7 @@ class NetworkRules {
     private void refused(TenantId tenant, String action, UUID user, String username, @Nullable String ip,
             @Nullable String userAgent, Map<String, String> details) {
         separately.executeWithoutResult(status -> audit.record(tenant, action,
-                new AuditLog.Actor(user, username, List.of()), new AuditLog.Target("user", user.toString(), username),
-                ip, userAgent, details));
+                new AuditLog.Actor(user, username, accounts.currentRoles(tenant, user)),
+                new AuditLog.Target("user", user.toString(), username), ip, userAgent, details));
     }
 }

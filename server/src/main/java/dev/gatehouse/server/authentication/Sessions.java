@@ -52,8 +52,10 @@ public class Sessions {
     private final JdbcClient jdbc;
     private final SessionCache cache;
     private final AuditLog audit;
+    private final Accounts accounts;
 
-    Sessions(JdbcClient jdbc, SessionCache cache, AuditLog audit) {
+    Sessions(JdbcClient jdbc, SessionCache cache, AuditLog audit, Accounts accounts) {
+        this.accounts = accounts;
         this.jdbc = jdbc;
         this.cache = cache;
         this.audit = audit;
@@ -159,7 +161,7 @@ public class Sessions {
         }
         for (UUID oldest : live.subList(0, excess)) {
             end(tenant, oldest, now, "SESSION_LIMIT");
-            audit.record(tenant, "SESSION_REVOKED", new AuditLog.Actor(user, username, List.of()),
+            audit.record(tenant, "SESSION_REVOKED", new AuditLog.Actor(user, username, accounts.currentRoles(tenant, user)),
                     new AuditLog.Target("session", oldest.toString(), username), ip, userAgent,
                     Map.of("reason", "SESSION_LIMIT", "maxConcurrent", rules.maxConcurrent()));
         }

@@ -100,6 +100,9 @@ class SignIn {
             String token = Tokens.newToken();
             factors.createChallenge(account.tenant(), account.id(), Tokens.hash(token), now,
                     now.plus(CHALLENGE_VALIDITY));
+            // The password was right: the trail shows it, though no session exists until the second step.
+            audit.record(account.tenant(), "MFA_CHALLENGE_ISSUED", actor(account), target(account), origin.ip(),
+                    origin.userAgent(), Map.of("secondFactor", totp ? "TOTP" : "EMAIL_CODE"));
             return new SecondStep(token);
         }
         return complete(account, settings, required, false, now, "PASSWORD", origin);

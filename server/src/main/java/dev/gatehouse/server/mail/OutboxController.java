@@ -1,6 +1,7 @@
 package dev.gatehouse.server.mail;
 
 import dev.gatehouse.server.access.Access;
+import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
@@ -10,7 +11,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -35,7 +35,10 @@ class OutboxController {
     private final Access access;
     private final AuditLog audit;
 
-    OutboxController(OutboxReader reader, SmtpSettings smtp, Access access, AuditLog audit) {
+    private final Actors actors;
+
+    OutboxController(OutboxReader reader, SmtpSettings smtp, Access access, AuditLog audit, Actors actors) {
+        this.actors = actors;
         this.reader = reader;
         this.smtp = smtp;
         this.access = access;
@@ -66,8 +69,8 @@ class OutboxController {
             return detail.withoutBody();
         }
         // The body may hold a live invitation or reset link: who read it is on record.
-        audit.record(caller.tenant(), "OUTBOX_MESSAGE_READ", new AuditLog.Actor(caller.userId(), caller.username(),
-                List.of()), new AuditLog.Target("mail", id.toString(), detail.recipient()), http.getRemoteAddr(),
+        audit.record(caller.tenant(), "OUTBOX_MESSAGE_READ", actors.actor(caller),
+                new AuditLog.Target("mail", id.toString(), detail.recipient()), http.getRemoteAddr(),
                 http.getHeader("User-Agent"), Map.of("tenant", detail.tenant(), "kind", detail.kind()));
         return detail;
     }

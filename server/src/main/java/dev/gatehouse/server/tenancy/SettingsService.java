@@ -53,7 +53,8 @@ class SettingsService {
         if (!outcome.after().isEmpty()) {
             tenants.updateSettings(tenant, JSON.writeValueAsString(outcome.settings()));
             audit.record(tenant, "SETTINGS_CHANGED", origin.actor(),
-                    new AuditLog.Target("tenant", tenant.toString(), null), origin.ip(), origin.userAgent(),
+                    new AuditLog.Target("tenant", tenant.toString(),
+                            tenants.find(tenant.toString()).map(Tenant::slug).orElse(null)), origin.ip(), origin.userAgent(),
                     Map.of("before", outcome.before(), "after", outcome.after()));
             // The tenant's policies (IP allowlist, required second factors) apply before the engine's
             // step 2 (docs/access-model.md, "Decision"): whatever caches decisions must see the change.

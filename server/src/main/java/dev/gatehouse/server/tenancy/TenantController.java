@@ -3,12 +3,13 @@ package dev.gatehouse.server.tenancy;
 import dev.gatehouse.engine.packs.RolePack;
 import dev.gatehouse.engine.packs.RolePacks;
 import dev.gatehouse.server.access.Access;
-import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.authentication.PasswordPolicy;
 import dev.gatehouse.server.authentication.Passwords;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Page;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.Max;
@@ -19,7 +20,6 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.time.Instant;
-import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -65,9 +65,11 @@ class TenantController {
     private final Access access;
     private final Passwords passwords;
     private final PasswordPolicy passwordPolicy;
+    private final Actors actors;
 
     TenantController(TenantService service, Tenants tenants, Access access, Passwords passwords,
-            PasswordPolicy passwordPolicy) {
+            PasswordPolicy passwordPolicy, Actors actors) {
+        this.actors = actors;
         this.passwordPolicy = passwordPolicy;
         this.service = service;
         this.tenants = tenants;
@@ -76,7 +78,8 @@ class TenantController {
     }
 
     @PostMapping("/api/v1/tenants")
-    ResponseEntity<TenantCreated> create(@AuthenticationPrincipal Caller caller, @Valid @RequestBody CreateTenant request) {
+    ResponseEntity<TenantCreated> create(@AuthenticationPrincipal Caller caller, @Valid @RequestBody CreateTenant request,
+            HttpServletRequest http) {
         requireOperator(caller, "tenants.create");
         if (request.slug().equals(Caller.PLATFORM)) {
             throw ApiException.badRequest("slug", "platform is reserved");
@@ -100,7 +103,7 @@ class TenantController {
         TenantService.Created created = service.create(request.slug(), request.name().strip(), pack, parent,
                 new TenantService.FirstAdmin(request.admin().username().strip(), blankToNull(request.admin().email()),
                         request.admin().firstName().strip(), request.admin().lastName().strip(), hash),
-                new AuditLog.Actor(caller.userId(), caller.username(), List.of()));
+                actors.origin(caller, http));
         Tenant tenant = created.tenant();
         return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant.slug()))
                 .body(new TenantCreated(tenant.id().toString(), tenant.slug(), tenant.name(), tenant.pack(),

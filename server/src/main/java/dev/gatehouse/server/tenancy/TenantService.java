@@ -3,6 +3,7 @@ package dev.gatehouse.server.tenancy;
 import dev.gatehouse.engine.packs.RolePack;
 import dev.gatehouse.engine.packs.RolePacks;
 import dev.gatehouse.server.access.AccessChanges;
+import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.access.Assignments;
 import dev.gatehouse.server.access.RoleStore;
 import dev.gatehouse.server.audit.AuditLog;
@@ -67,7 +68,7 @@ public class TenantService {
      */
     @Transactional
     public Created create(String slug, String name, RolePack pack, @Nullable Tenant parent, FirstAdmin admin,
-            AuditLog.Actor actor) {
+            Actors.Origin origin) {
         if (tenants.slugTaken(slug)) {
             throw ApiException.conflict("a tenant with slug " + slug + " already exists");
         }
@@ -82,7 +83,7 @@ public class TenantService {
         if (admin.passwordHash() != null) {
             passwordPolicy.recordChange(id, adminId, admin.passwordHash(), clock.instant());
         }
-        assignments.insert(id, adminId, pack.adminRole(), null, null, null, invite ? "INVITE" : "DIRECT", null);
+        UUID assignment = assignments.insert(id, adminId, pack.adminRole(), null, null, null, invite ? "INVITE" : "DIRECT", null);
         String invitationUrl = invite
                 ? tokens.issue(id, adminId, UserTokens.Purpose.INVITATION, Duration.ofHours(48), clock.instant())
                 : null;
@@ -90,15 +91,16 @@ public class TenantService {
         if (invitationUrl != null) {
             mailInvitation(id, admin, invitationUrl);
         }
-        audit.record(id, "TENANT_CREATED", actor, new AuditLog.Target("tenant", id.toString(), slug), null, null,
-                Map.of("pack", pack.name(), "name", name));
-        audit.record(id, "USER_CREATED", actor, new AuditLog.Target("user", adminId.toString(), admin.username()), null,
-                null, Map.of("roles", List.of(pack.adminRole()), "invited", invite));
-        audit.record(id, "ROLE_ASSIGNED", actor, new AuditLog.Target("user", adminId.toString(), admin.username()), null,
-                null, Map.of("role", pack.adminRole()));
+        AuditLog.Actor actor = origin.actor();
+        AuditLog.Target firstAdmin = new AuditLog.Target("user", adminId.toString(), admin.username());
+        audit.record(id, "TENANT_CREATED", actor, new AuditLog.Target("tenant", id.toString(), slug), origin.ip(),
+                origin.userAgent(), Map.of("pack", pack.name(), "name", name));
+        audit.record(id, "USER_CREATED", actor, firstAdmin, origin.ip(), origin.userAgent(),
+                Map.of("roles", List.of(pack.adminRole()), "invited", invite));
+        audit.record(id, "ROLE_ASSIGNED", actor, firstAdmin, origin.ip(), origin.userAgent(),
+                Map.of("assignmentId", assignment.toString(), "role", pack.adminRole()));
         if (invite) {
-            audit.record(id, "INVITATION_SENT", actor, new AuditLog.Target("user", adminId.toString(), admin.username()),
-                    null, null, Map.of());
+            audit.record(id, "INVITATION_SENT", actor, firstAdmin, origin.ip(), origin.userAgent(), Map.of());
         }
         changes.policyChanged(id);
         return new Created(tenant, adminId, invitationUrl);

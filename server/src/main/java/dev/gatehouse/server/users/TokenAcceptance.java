@@ -30,9 +30,11 @@ class TokenAcceptance {
     private final AuditLog audit;
     private final AccessChanges changes;
     private final Clock clock;
+    private final UserAssignments held;
 
     TokenAcceptance(UserTokens tokens, UserStore users, PasswordPolicy policy, Passwords passwords, Sessions sessions,
-            AuditLog audit, AccessChanges changes, Clock clock) {
+            AuditLog audit, AccessChanges changes, Clock clock, UserAssignments held) {
+        this.held = held;
         this.tokens = tokens;
         this.users = users;
         this.policy = policy;
@@ -66,7 +68,8 @@ class TokenAcceptance {
                 now);
         policy.recordChange(pending.tenant(), user.id(), hash, now);
         int ended = sessions.endAll(pending.tenant(), user.id(), null, now, pending.purpose().name());
-        audit.record(pending.tenant(), "PASSWORD_CHANGED", new AuditLog.Actor(user.id(), user.username(), List.of()),
+        audit.record(pending.tenant(), "PASSWORD_CHANGED", new AuditLog.Actor(user.id(), user.username(),
+                        held.rolesHeld(pending.tenant(), user.id(), now)),
                 UserService.target(user.id(), user.username()), origin.ip(), origin.userAgent(),
                 Map.of("via", pending.purpose().name(), "activated", invitation, "sessionsEnded", ended));
         changes.subjectChanged(pending.tenant(), user.id());
