@@ -1,6 +1,7 @@
 package dev.gatehouse.server.audittrail;
 
 import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.audit.ChainPurge;
 import dev.gatehouse.engine.Assignment;
 import dev.gatehouse.engine.Profile;
 import dev.gatehouse.server.access.Access;
@@ -77,7 +78,8 @@ class AuditController {
             "USER_DISABLED", "USER_ENABLED", "USER_DELETED", "LOGIN_SUCCEEDED", "LOGIN_FAILED", "LOCKED_OUT", "LOGOUT",
             "PASSWORD_CHANGED", "PASSWORD_RESET", "INVITATION_SENT", "ROLE_CREATED", "ROLE_UPDATED", "ROLE_DELETED",
             "ROLE_ASSIGNED", "ROLE_REVOKED", "PERMISSION_DENIED", "SESSION_REVOKED", "SETTINGS_CHANGED",
-            "MFA_ENABLED", "MFA_DISABLED", "IMPERSONATION_STARTED", "BREAK_GLASS", "AUDIT_EXPORTED");
+            "MFA_ENABLED", "MFA_DISABLED", "IMPERSONATION_STARTED", "BREAK_GLASS", "AUDIT_EXPORTED",
+            ChainPurge.CHECKPOINT);
 
     private final TenantPaths tenants;
     private final Access access;
