@@ -37,10 +37,6 @@ class ArchiveFiles {
         this.directory = Path.of(directory);
     }
 
-    Path directory() {
-        return directory;
-    }
-
     /** Writes {@code name} with what {@code content} writes, durably; answers its SHA-256. */
     ChainPurge.Archive write(String name, Consumer<Writer> content) {
         Path partial = directory.resolve(name + ".partial");
