@@ -65,6 +65,7 @@ class ClinicPackTest {
           owner          | patients.delete    | patient:7 @downtown    | allow    | seed 000: Owner can delete data
           owner          | users.delete       | user:42 @downtown      | allow    | seed 000: Permanently remove a user (only Owner/Admin)
           owner          | audit.read         | -                      | allow    | seed 000: Settings > Security > View activity log
+          owner          | audit.purge        | -                      | allow    | seed 000: Owner has full access; the retention purge is an admin task
           owner@downtown | patients.read      | patient:9 @harbor      | allow    | seed 000: Owner has full access to all features, wherever the role is held
         """)
     void ownerHasFullAccessToAllFeatures(String role, String permission, String resource, String expected,
@@ -256,6 +257,7 @@ class ClinicPackTest {
           manager@downtown              | access.check     | -        | deny     | access.check is for applications, held by the Owner/Admin
           manager@downtown              | locations.create | -        | deny     | seed 000: Location Manager ... but not system-wide settings
           manager@downtown              | audit.export     | -        | deny     | seed 000: Settings > Activity Log is for Owner/Admin
+          manager@downtown              | audit.purge      | -        | deny     | seed 000: Settings > Activity Log is for Owner/Admin
           front_desk@downtown           | users.read       | -        | deny     | seed 000: Front Desk has no staff management
           billing@downtown              | roles.read       | -        | deny     | seed 000: Billing has no staff management
           ai_assistant_handler@downtown | settings.read    | -        | deny     | seed 000: AI Assistant Handler is limited to assigned tasks

@@ -177,6 +177,7 @@ class RcmPackTest {
           READONLY | users.create       | -                 | deny     | seed 001: READONLY, view only
           READONLY | roles.assign       | user:42           | deny     | seed 001: READONLY, view only
           READONLY | audit.export       | -                 | deny     | seed 001: READONLY, view only
+          READONLY | audit.purge        | -                 | deny     | seed 001: READONLY, view only
           READONLY | settings.edit      | -                 | deny     | seed 001: READONLY, view only
         """)
     void readOnlyViewsAndChangesNothing(String role, String permission, String resource, String expected, String why) {

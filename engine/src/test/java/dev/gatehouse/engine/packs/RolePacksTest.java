@@ -44,7 +44,7 @@ class RolePacksTest {
         assertThat(features.get("roles").actions()).contains("read", "create", "edit", "delete", "assign");
         assertThat(features.get("locations").actions()).contains("read", "create", "edit", "delete");
         assertThat(features.get("settings").actions()).contains("read", "edit");
-        assertThat(features.get("audit").actions()).containsExactly("read", "export");
+        assertThat(features.get("audit").actions()).containsExactly("read", "export", "purge");
         assertThat(features.get("audit").label()).isEqualTo("Activity log");
         assertThat(pack.catalog().get(pack.catalog().idOf("access.check")).description())
                 .isEqualTo("Ask permission checks and who-can questions about other users — for applications");

@@ -52,6 +52,8 @@ class VerifyCommand implements ApplicationRunner {
         }
         ChainVerifier.Result result = verifier.verify(new TenantId(id.get()));
         out.println("audit verify " + tenant + ": ok=" + result.ok() + " events=" + result.events()
+                + " fromSeq=" + result.fromSeq()
+                + (result.checkpointSeq() == null ? "" : " checkpointSeq=" + result.checkpointSeq())
                 + (result.firstBadSeq() == null ? "" : " firstBadSeq=" + result.firstBadSeq()));
         return result.ok() ? 0 : 1;
     }

@@ -1,6 +1,7 @@
 package dev.gatehouse.server.audittrail;
 
 import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.audit.ChainPurge;
 import dev.gatehouse.engine.Assignment;
 import dev.gatehouse.engine.Profile;
 import dev.gatehouse.server.access.Access;
@@ -80,7 +81,8 @@ class AuditController {
             "MFA_ENABLED", "MFA_DISABLED", "IMPERSONATION_STARTED", "BREAK_GLASS", "AUDIT_EXPORTED",
             "TENANT_CREATED", "LOCATION_CREATED", "LOCATION_UPDATED", "LOCATION_DELETED", "PERMISSION_REGISTERED",
             "PASSWORD_RESET_REQUESTED", "REAUTHENTICATED", "MFA_ENROLMENT_STARTED", "MFA_CHALLENGE_ISSUED",
-            "MFA_CODE_SENT", "MFA_RESET", "SIGN_IN_REFUSED_IP", "REQUEST_REFUSED_IP", "OUTBOX_MESSAGE_READ");
+            "MFA_CODE_SENT", "MFA_RESET", "SIGN_IN_REFUSED_IP", "REQUEST_REFUSED_IP", "OUTBOX_MESSAGE_READ",
+            ChainPurge.CHECKPOINT);
 
     private final TenantPaths tenants;
     private final Access access;

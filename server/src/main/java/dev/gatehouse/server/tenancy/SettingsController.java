@@ -21,7 +21,8 @@ import tools.jackson.databind.JsonNode;
  * mfaPolicy.required is ALL; historyCount 0..24; maxAgeDays null or 1..3650; lockoutPolicy
  * maxFailures 1..100, lockMinutes 1..1440; sessionPolicy idleMinutes 1..1440, maxHours 1..720,
  * maxConcurrent null or 1..100, reauthMinutes 1..60; mfaPolicy.required OFF, OPTIONAL, ALL or ROLES (with roles);
- * emailDomains are domain names; ipAllowlist holds CIDR ranges (a bare address is one host).
+ * emailDomains are domain names; ipAllowlist holds CIDR ranges (a bare address is one host);
+ * auditRetention is an ISO-8601 period of years and months from P1Y to P100Y (default P6Y).
  */
 @RestController
 class SettingsController {
@@ -51,7 +52,8 @@ class SettingsController {
             + " 1..100; lockMinutes 1..1440; sessionPolicy.idleMinutes 1..1440; maxHours 1..720; maxConcurrent null"
             + " or 1..100; reauthMinutes 1..60; mfaPolicy.required OFF, OPTIONAL, ALL or ROLES (then roles: [roleKey]); methods among"
             + " TOTP, EMAIL_CODE, RECOVERY_CODE; emailDomains are domain names; ipAllowlist holds IPv4/IPv6 CIDR"
-            + " ranges (a bare address means one host).")
+            + " ranges (a bare address means one host); auditRetention an ISO-8601 period of years and months,"
+            + " P1Y..P100Y (default P6Y).")
     @PatchMapping("/api/v1/tenants/{tenant}/settings")
     SettingsView change(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @RequestBody JsonNode patch, HttpServletRequest http) {

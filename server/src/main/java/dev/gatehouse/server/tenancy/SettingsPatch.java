@@ -1,5 +1,6 @@
 package dev.gatehouse.server.tenancy;
 
+import dev.gatehouse.server.audit.AuditRetention;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.FieldError;
 import java.util.ArrayList;
@@ -46,6 +47,9 @@ final class SettingsPatch {
 
     private record RoleKeys() implements Rule {}
 
+    /** An ISO-8601 period of years and months within the audit retention bounds ({@link AuditRetention}). */
+    private record RetentionPeriod() implements Rule {}
+
     /** An object from role keys to values of {@code each}; stored whole, replacing the previous map. */
     private record ByRole(Rule each) implements Rule {}
 
@@ -89,7 +93,8 @@ final class SettingsPatch {
             "resetLinkMinutes", new Whole(5, 1440, false),
             "emailDomains", new Domains(),
             "ipAllowlist", new Ranges(),
-            "ipAllowlistByRole", new ByRole(new Ranges()));
+            "ipAllowlistByRole", new ByRole(new Ranges()),
+            "auditRetention", new RetentionPeriod());
 
     /** RFC 1035 labels (letters, digits, inner hyphens), lower case; the top level is letters or an IDN (xn--). */
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
@@ -266,6 +271,18 @@ final class SettingsPatch {
                 }
                 return parsed.range();
             });
+            case RetentionPeriod retention -> {
+                if (!value.isString()) {
+                    errors.add(new FieldError(path, "must be a string such as P6Y"));
+                    yield null;
+                }
+                try {
+                    yield NODES.stringNode(AuditRetention.parse(value.asString()).toString());
+                } catch (IllegalArgumentException refused) {
+                    errors.add(new FieldError(path, refused.getMessage()));
+                    yield null;
+                }
+            }
             case RoleKeys roleKeys -> strings(value, path, MAX_ROLES, errors, (text, at) -> {
                 if (!roleExists.test(text)) {
                     errors.add(new FieldError(at, "unknown role " + text));

@@ -12,12 +12,15 @@ import org.jspecify.annotations.Nullable;
  * {@code idleMinutesByRole} and {@code ipAllowlistByRole} are keyed by role; {@code mfaPolicy.roles}
  * is present only when {@code required} is ROLES. {@code invitationHours} is how long an
  * invitation link lives (seed 004: 48 hours), {@code resetLinkMinutes} a password-reset link (1 hour).
+ * {@code auditRetention} is how long audit events are kept before the retention purge archives and
+ * removes them, an ISO-8601 period (HIPAA: P6Y).
  */
 record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutPolicy, SessionPolicy sessionPolicy,
         MfaPolicy mfaPolicy, boolean singleRolePerUser, int invitationHours, int resetLinkMinutes,
         List<String> emailDomains,
         List<String> ipAllowlist,
-        Map<String, List<String>> ipAllowlistByRole) {
+        Map<String, List<String>> ipAllowlistByRole,
+        String auditRetention) {
 
     record PasswordPolicy(int minLength, boolean requireUpper, boolean requireLower, boolean requireDigit,
             boolean requireSymbol, int historyCount,

@@ -22,7 +22,8 @@ final class TenantSettings {
               "resetLinkMinutes": 60,
               "emailDomains": [],
               "ipAllowlist": [],
-              "ipAllowlistByRole": {}
+              "ipAllowlistByRole": {},
+              "auditRetention": "P6Y"
             }
             """;
 }

@@ -59,6 +59,24 @@ class SettingsIT extends IntegrationTest {
         assertThat(settings.body().at("/singleRolePerUser").asBoolean()).isFalse();
         assertThat(settings.body().at("/emailDomains").isArray()).isTrue();
         assertThat(settings.body().at("/ipAllowlist").isArray()).isTrue();
+        assertThat(settings.text("/auditRetention")).as("HIPAA's six years").isEqualTo("P6Y");
+    }
+
+    @Test
+    void theAuditRetentionIsAPeriodOfYearsAndMonthsAuditedLikeEverySetting() {
+        Response changed = patch("{\"auditRetention\": \"P18M\"}");
+        assertThat(changed.status()).as(changed.raw()).isEqualTo(200);
+        assertThat(changed.text("/auditRetention")).isEqualTo("P1Y6M");
+        List<RecordedAudit.Event> events = RecordedAudit.of(jdbc, clinic.id(), "SETTINGS_CHANGED");
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0).details().at("/before/auditRetention").asString()).isEqualTo("P6Y");
+        assertThat(events.get(0).details().at("/after/auditRetention").asString()).isEqualTo("P1Y6M");
+
+        for (String refused : List.of("\"six years\"", "\"P0Y\"", "\"-P6Y\"", "\"P-6Y\"", "\"P11M\"", "\"P400D\"",
+                "\"P6Y1D\"", "\"P52W\"", "\"P101Y\"", "\"PT8760H\"", "6", "null", "\"\"")) {
+            assertRefused("{\"auditRetention\": " + refused + "}", "auditRetention");
+        }
+        assertThat(api.get(clinic.path("/settings"), clinic.adminToken()).text("/auditRetention")).isEqualTo("P1Y6M");
     }
 
     @Test

@@ -5,11 +5,16 @@ import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.access.Assignments;
 import dev.gatehouse.server.authentication.Passwords;
 import dev.gatehouse.server.users.UserStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -20,6 +25,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * its own tenant, so tests never see each other's data.
  */
 @SpringBootTest(classes = GatehouseApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(TestClock.Configuration.class)
 public abstract class IntegrationTest {
 
     public static final String OPERATOR = "operator";
@@ -33,6 +39,8 @@ public abstract class IntegrationTest {
 
     protected ApiClient api;
 
+    private static Path archiveDirectory;
+
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
         String external = TestDatabase.externalUrl();
@@ -43,8 +51,23 @@ public abstract class IntegrationTest {
         } else {
             registry.add("gatehouse.data-dir", () -> TestDatabase.dataDirectory().toString());
         }
+        // The nightly purge never runs by itself in a test; tests call it. Archives go to a folder of the run.
+        registry.add("gatehouse.audit.purge-cron", () -> "-");
+        registry.add("gatehouse.audit.archive-dir", () -> archiveDirectory().toString());
         registry.add("gatehouse.admin.username", () -> OPERATOR);
         registry.add("gatehouse.admin.password", () -> OPERATOR_PASSWORD);
+    }
+
+    /** Where this test JVM's retention purges write their archives (gatehouse.audit.archive-dir). */
+    public static synchronized Path archiveDirectory() {
+        if (archiveDirectory == null) {
+            try {
+                archiveDirectory = Files.createTempDirectory("gatehouse-audit-archive-");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return archiveDirectory;
     }
 
     @BeforeEach

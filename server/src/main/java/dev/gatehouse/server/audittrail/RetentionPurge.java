@@ -1,0 +1,139 @@
+package dev.gatehouse.server.audittrail;
+
+import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.audit.AuditRetention;
+import dev.gatehouse.server.audit.ChainPurge;
+import dev.gatehouse.server.audit.ChainVerifier;
+import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.shared.TenantPaths;
+import java.io.Writer;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.Period;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The retention purge of one tenant (issue 5, docs/audit.md "Retention"), in this order, all or
+ * nothing: verify the chain (a purge must never destroy the evidence of tampering); take the
+ * tenant's purge lock, so two nodes never purge one tenant at once; archive the due events to a
+ * durable JSON Lines file; then, in the same transaction, remove them and append the checkpoint.
+ */
+@Service
+class RetentionPurge {
+
+    /** What a purge did. */
+    sealed interface Outcome {}
+
+    /** Events before {@code olderThan} were archived and removed; {@code checkpoint} records it. */
+    record Purged(ChainPurge.Range range, ChainPurge.Archive archive, ChainPurge.Checkpoint checkpoint,
+            Instant olderThan) implements Outcome {}
+
+    /** Nothing was older than {@code olderThan} (or only the newest event and earlier checkpoints). */
+    record NothingDue(Instant olderThan) implements Outcome {}
+
+    /** Another purge of the tenant, on this node or another, was running. */
+    record Busy() implements Outcome {}
+
+    /** The chain does not verify, so nothing was touched. */
+    record ChainBroken(long firstBadSeq) implements Outcome {}
+
+    private static final AuditFilter EVERYTHING = AuditFilter.parse(
+            new AuditFilter.Raw(null, null, null, null, null, null, null, null));
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final ChainVerifier verifier;
+    private final ChainPurge purges;
+    private final AuditQueries queries;
+    private final ArchiveFiles archives;
+    private final TenantPaths tenants;
+    private final Clock clock;
+    private final TransactionTemplate transactions;
+
+    RetentionPurge(ChainVerifier verifier, ChainPurge purges, AuditQueries queries, ArchiveFiles archives,
+            TenantPaths tenants, Clock clock, PlatformTransactionManager transactions) {
+        this.verifier = verifier;
+        this.purges = purges;
+        this.queries = queries;
+        this.archives = archives;
+        this.tenants = tenants;
+        this.clock = clock;
+        this.transactions = new TransactionTemplate(transactions);
+    }
+
+    /** Purges the tenant's events older than its {@code auditRetention}, counted back from now. */
+    Outcome purge(TenantId tenant, AuditLog.Actor actor, @Nullable String ip, @Nullable String userAgent) {
+        Period retention = retention(tenant);
+        Instant olderThan = AuditRetention.cutoff(clock.instant(), retention);
+        ChainVerifier.Result chain = verifier.verify(tenant);
+        if (!chain.ok()) {
+            return new ChainBroken(Objects.requireNonNull(chain.firstBadSeq()));
+        }
+        return Objects.requireNonNull(transactions.execute(status -> {
+            if (!purges.tryLock(tenant)) {
+                return new Busy();
+            }
+            Optional<ChainPurge.Range> due = purges.due(tenant, olderThan);
+            if (due.isEmpty()) {
+                return new NothingDue(olderThan);
+            }
+            ChainPurge.Range range = due.get();
+            ChainPurge.Archive archive = archives.write(archiveName(tenant, range), out -> archive(tenant, range, out));
+            ChainPurge.Checkpoint checkpoint = purges.remove(tenant,
+                    new ChainPurge.Purge(range, olderThan, retention, archive), actor, ip, userAgent);
+            return new Purged(range, archive, checkpoint, olderThan);
+        }));
+    }
+
+    /** {@code audit-<tenant id>-<from>-<through>.jsonl}: unique per purge, sorted by tenant. */
+    static String archiveName(TenantId tenant, ChainPurge.Range range) {
+        return "audit-" + tenant + "-" + range.fromSeq() + "-" + range.throughSeq() + ".jsonl";
+    }
+
+    private Period retention(TenantId tenant) {
+        JsonNode setting = JSON.readTree(tenants.settingsJson(tenant)).path("auditRetention");
+        return setting.isString() ? AuditRetention.parse(setting.asString()) : AuditRetention.DEFAULT;
+    }
+
+    /**
+     * The range as the JSON Lines export writes it (prevHash and hash included), checked to be
+     * exactly the range and one unbroken chain, so the file verifies offline on its own.
+     */
+    private void archive(TenantId tenant, ChainPurge.Range range, Writer out) {
+        AuditExport lines = new AuditExport(AuditExport.Format.JSONL, out);
+        ArchivedChain chain = new ArchivedChain(range.fromSeq());
+        queries.stream(tenant, EVERYTHING, range.throughSeq() + 1, row -> {
+            chain.follow(row);
+            lines.write(row);
+        });
+        if (chain.next != range.throughSeq() + 1) {
+            throw new IllegalStateException("archived up to " + (chain.next - 1) + " of " + range);
+        }
+    }
+
+    /** The archive's rows so far: each must be the next seq and name the previous row's hash. */
+    private static final class ArchivedChain {
+        long next;
+        @Nullable String lastHash;
+
+        ArchivedChain(long from) {
+            this.next = from;
+        }
+
+        void follow(AuditQueries.Row row) {
+            long seq = row.event().seq();
+            String prevHash = row.chain().get(0);
+            if (seq != next || (lastHash != null && !lastHash.equals(prevHash))) {
+                throw new IllegalStateException("event " + seq + " does not continue the archived chain at " + next);
+            }
+            next++;
+            lastHash = row.chain().get(1);
+        }
+    }
+}
