@@ -95,7 +95,8 @@ public class TenantService {
         audit.record(id, "USER_CREATED", actor, new AuditLog.Target("user", adminId.toString(), admin.username()), null,
                 null, Map.of("roles", List.of(pack.adminRole()), "invited", invite));
         audit.record(id, "ROLE_ASSIGNED", actor, new AuditLog.Target("user", adminId.toString(), admin.username()), null,
-                null, Map.of("role", pack.adminRole()));
+                // "via" tells the trail (and the alerts' adminRoleGranted rule) this is the founding grant.
+                null, Map.of("role", pack.adminRole(), "via", "tenant-creation"));
         if (invite) {
             audit.record(id, "INVITATION_SENT", actor, new AuditLog.Target("user", adminId.toString(), admin.username()),
                     null, null, Map.of());
