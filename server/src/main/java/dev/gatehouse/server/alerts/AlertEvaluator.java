@@ -10,22 +10,28 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Evaluates the tenant's rules on each audit event once its transaction has committed, so a
- * rolled-back change never alerts. Runs in the committing thread, in a transaction of its own (the
- * committed one can take no more writes); it only reads the trail and queues mail and webhook
- * deliveries, never calls out, and a failure here is logged, never handed to the request that
- * already succeeded. The alerts' own events ({@code ALERT_*}) are never evaluated: no alert
- * raises another.
+ * rolled-back change never alerts. The committing thread only hands the event to one evaluating
+ * thread of this node, in order: at that point it still holds its database connection, and
+ * evaluating there would take a second one, which parallel requests would exhaust the pool for. The
+ * evaluation only reads the trail and queues mail and webhook deliveries; a failure is logged. The
+ * alerts' own events ({@code ALERT_*}) are never evaluated: no alert raises another.
  */
 @Component
 class AlertEvaluator {
@@ -41,6 +47,9 @@ class AlertEvaluator {
     private static final Set<String> WATCHED = Set.of("LOGIN_FAILED", "LOGIN_SUCCEEDED", "ROLE_ASSIGNED", "BREAK_GLASS",
             "BREAK_GLASS_ACCESS");
 
+    /** Events waiting beyond this are dropped with a warning; the counting rules still see them in the trail. */
+    static final int MAX_WAITING = 10_000;
+
     private static final Logger log = LoggerFactory.getLogger(AlertEvaluator.class);
 
     private final AlertSettings settings;
@@ -48,6 +57,8 @@ class AlertEvaluator {
     private final Admins admins;
     private final RaisedAlerts raised;
     private final TransactionTemplate ownTransaction;
+    private final ThreadPoolExecutor evaluating = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(MAX_WAITING), Thread.ofPlatform().name("alert-evaluator").daemon().factory());
 
     AlertEvaluator(AlertSettings settings, TrailCounts counts, Admins admins, RaisedAlerts raised,
             PlatformTransactionManager transactions) {
@@ -56,7 +67,6 @@ class AlertEvaluator {
         this.admins = admins;
         this.raised = raised;
         this.ownTransaction = new TransactionTemplate(transactions);
-        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
@@ -66,17 +76,41 @@ class AlertEvaluator {
             return;
         }
         try {
-            ownTransaction.executeWithoutResult(status -> evaluate(event));
-        } catch (RuntimeException e) {
-            log.warn("Alert rules not evaluated for event {} of tenant {}: {}", event.seq(), event.tenant(), e.toString());
+            evaluating.execute(() -> evaluate(event));
+        } catch (RejectedExecutionException e) {
+            log.warn("Alert rules not evaluated for event {} of tenant {}: {} events are waiting", event.seq(),
+                    event.tenant(), MAX_WAITING);
         }
     }
 
+    /** Returns once every event heard before the call has been evaluated (tests; shutdown). */
+    void awaitEvaluated() {
+        try {
+            evaluating.submit(() -> { }).get(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("alert evaluation did not finish", e);
+        }
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        evaluating.shutdown();
+        evaluating.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
     private void evaluate(AuditRecorded event) {
-        TenantId tenant = event.tenant();
-        AlertSettings.Settings current = settings.of(tenant);
-        for (Alert alert : fired(tenant, current.rules(), event)) {
-            raised.raise(tenant, alert, current.webhook());
+        try {
+            ownTransaction.executeWithoutResult(status -> {
+                TenantId tenant = event.tenant();
+                AlertSettings.Settings current = settings.of(tenant);
+                for (Alert alert : fired(tenant, current.rules(), event)) {
+                    raised.raise(tenant, alert, current.webhook());
+                }
+            });
+        } catch (RuntimeException e) {
+            log.warn("Alert rules not evaluated for event {} of tenant {}: {}", event.seq(), event.tenant(), e.toString());
         }
     }
 

@@ -95,6 +95,8 @@ class AlertDeliveryIT {
     WebhookWorker webhooks;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    AlertEvaluator evaluator;
 
     private ApiClient api;
     private HttpServer receiver;
@@ -219,6 +221,7 @@ class AlertDeliveryIT {
         assertThat(failed.getFirst().details().get("lastError").asString()).isEqualTo("HTTP 500");
         assertThat(failed.getFirst().details().get("webhook").asString()).startsWith("http://127.0.0.1:");
         // The give-up is audited, and raises no alert of its own.
+        evaluator.awaitEvaluated();
         assertThat(RecordedAudit.of(jdbc, clinic.id(), "ALERT_RAISED")).hasSize(1);
     }
 
@@ -243,6 +246,7 @@ class AlertDeliveryIT {
         Response recorded = api.post(clinic.path("/audit/events"), clinic.adminToken(), json("action",
                 "BREAK_GLASS_ACCESS", "user", user, "resource", raw(json("type", "patient", "id", patient))));
         assertThat(recorded.status()).as(recorded.raw()).isEqualTo(201);
+        evaluator.awaitEvaluated();
     }
 
     /** Waits (at most a minute) until the worker has sent every message the tenant queued. */

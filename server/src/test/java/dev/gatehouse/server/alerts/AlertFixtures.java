@@ -28,11 +28,13 @@ final class AlertFixtures {
     private final ApiClient api;
     private final JdbcClient jdbc;
     private final int port;
+    private final AlertEvaluator evaluator;
 
-    AlertFixtures(ApiClient api, JdbcClient jdbc, int port) {
+    AlertFixtures(ApiClient api, JdbcClient jdbc, int port, AlertEvaluator evaluator) {
         this.api = api;
         this.jdbc = jdbc;
         this.port = port;
+        this.evaluator = evaluator;
     }
 
     /** Replaces the tenant's rules with {@code rules} (a JSON object; rules left out take their defaults). */
@@ -73,8 +75,9 @@ final class AlertFixtures {
         return recorded;
     }
 
-    /** The rules raised in the tenant, oldest first. */
+    /** The rules raised in the tenant, oldest first, once every event so far has been evaluated. */
     List<String> raised(SignedInTenant tenant) {
+        evaluator.awaitEvaluated();
         return jdbc.sql("select rule from alerts where tenant_id = :tenant order by raised_at, rule")
                 .param("tenant", UUID.fromString(tenant.id())).query(String.class).list();
     }

@@ -33,13 +33,15 @@ class AlertsIT extends IntegrationTest {
     private AuditLog audit;
     @Autowired
     private TransactionTemplate transactions;
+    @Autowired
+    private AlertEvaluator evaluator;
 
     private AlertFixtures fixtures;
     private SignedInTenant clinic;
 
     @BeforeEach
     void clinic() {
-        fixtures = new AlertFixtures(api, jdbc, port());
+        fixtures = new AlertFixtures(api, jdbc, port(), evaluator);
         clinic = SignedInTenant.create(api, operatorToken(), "clinic");
     }
 
@@ -54,6 +56,7 @@ class AlertsIT extends IntegrationTest {
         assertThat(fixtures.raised(clinic)).isEmpty();
 
         fixtures.failSignIn(clinic, "nurse.nia");
+        assertThat(fixtures.raised(clinic)).containsExactly("failedSignInsPerAccount");
         fixtures.failSignIn(clinic, "nurse.nia");
 
         assertThat(fixtures.raised(clinic)).containsExactly("failedSignInsPerAccount");
@@ -82,6 +85,7 @@ class AlertsIT extends IntegrationTest {
         assertThat(fixtures.raised(clinic)).isEmpty();
 
         fixtures.failSignIn(clinic, "desk.dan");
+        assertThat(fixtures.raised(clinic)).containsExactly("failedSignInsPerTenant");
         fixtures.failSignIn(clinic, "desk.dee");
 
         assertThat(fixtures.raised(clinic)).containsExactly("failedSignInsPerTenant");
@@ -103,6 +107,7 @@ class AlertsIT extends IntegrationTest {
         assertThat(fixtures.raised(clinic)).isEmpty();
 
         fixtures.dataAccess(clinic, "dr.dora", "PATIENT_RECORD_VIEWED", "104");
+        assertThat(fixtures.raised(clinic)).containsExactly("patientRecordsPerUser");
         fixtures.dataAccess(clinic, "dr.dora", "PATIENT_RECORD_VIEWED", "105");
 
         assertThat(fixtures.raised(clinic)).containsExactly("patientRecordsPerUser");
@@ -209,6 +214,7 @@ class AlertsIT extends IntegrationTest {
         fixtures.user(clinic, "dr.gil", "provider");
 
         fixtures.dataAccess(clinic, "dr.gil", "BREAK_GLASS_ACCESS", "501");
+        evaluator.awaitEvaluated();
 
         // The first admin has no address; the manager edits no settings; the provider is no admin.
         List<String> recipients = jdbc.sql("""
