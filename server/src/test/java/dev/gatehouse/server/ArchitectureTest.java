@@ -20,7 +20,7 @@ class ArchitectureTest {
     private static final String[] FEATURES = {"dev.gatehouse.server.tenancy..", "dev.gatehouse.server.users..",
         "dev.gatehouse.server.access..", "dev.gatehouse.server.authentication..", "dev.gatehouse.server.audit..",
         "dev.gatehouse.server.platform..", "dev.gatehouse.server.database..", "dev.gatehouse.server.console..",
-        "dev.gatehouse.server.mail..", "dev.gatehouse.server.audittrail.."};
+        "dev.gatehouse.server.mail..", "dev.gatehouse.server.audittrail..", "dev.gatehouse.server.alerts.."};
 
     private static final JavaClasses SERVER = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -48,7 +48,16 @@ class ArchitectureTest {
                         "dev.gatehouse.server.mail..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.gatehouse.server.users..",
                         "dev.gatehouse.server.tenancy..", "dev.gatehouse.server.authentication..",
-                        "dev.gatehouse.server.platform..")
+                        "dev.gatehouse.server.platform..", "dev.gatehouse.server.alerts..")
+                .because("alerts hear of audit events through the AuditRecorded application event")
+                .check(SERVER);
+    }
+
+    @Test
+    void noFeatureDependsOnTheAlerts() {
+        noClasses().that().resideOutsideOfPackage("dev.gatehouse.server.alerts..")
+                .should().dependOnClassesThat().resideInAPackage("dev.gatehouse.server.alerts..")
+                .because("alerts react to committed audit events; nothing calls them")
                 .check(SERVER);
     }
 

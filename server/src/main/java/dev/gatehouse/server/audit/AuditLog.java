@@ -8,8 +8,10 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
@@ -23,6 +25,9 @@ import org.springframework.transaction.annotation.Transactional;
  * <p>Each event joins its tenant's hash chain ({@link AuditChain}, docs/audit.md). The row lock on
  * {@code audit_sequences} serialises a tenant's appends and keeps the previous hash, so appending
  * never reads the events table.
+ *
+ * <p>Each append publishes an {@link AuditRecorded} in its transaction, for features that react to
+ * events after they commit (alerts) without this package depending on them.
  */
 @Component
 public class AuditLog {
@@ -45,11 +50,13 @@ public class AuditLog {
     private final JdbcClient jdbc;
     private final Clock clock;
     private final ChainBackfill backfill;
+    private final ApplicationEventPublisher events;
 
-    AuditLog(JdbcClient jdbc, Clock clock, ChainBackfill backfill) {
+    AuditLog(JdbcClient jdbc, Clock clock, ChainBackfill backfill, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.backfill = backfill;
+        this.events = events;
     }
 
     /**
@@ -111,6 +118,11 @@ public class AuditLog {
                 .param("prevHash", previous)
                 .param("hash", hash)
                 .update();
+        events.publishEvent(new AuditRecorded(tenant, next.seq(), at, content.action(),
+                new Actor(content.actorId(), content.actorUsername(), content.actorRoles()),
+                content.targetType() == null ? null
+                        : new Target(content.targetType(), Objects.requireNonNull(content.targetId()), content.targetName()),
+                content.ip(), details));
         return next.seq();
     }
 

@@ -4,6 +4,7 @@ import dev.gatehouse.server.shared.TenantId;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -109,6 +110,34 @@ public class MailTemplates {
 
                 -- %s
                 """.formatted(text.strip(), name), Outbox.Kind.ALERT);
+    }
+
+    /**
+     * An audit alert for the tenant's admins: what happened, when, who, from which address, and a
+     * link to the activity log around it. It names accounts and addresses, never a secret.
+     */
+    public Outbox.Message auditAlert(TenantId tenant, String recipient, String what, Instant when, String who,
+            @Nullable String ip, String activityLink) {
+        String name = tenantName(tenant);
+        return new Outbox.Message(recipient, name + " alert: " + oneLine(what), """
+                Hello,
+
+                an alert rule of %s fired.
+
+                What: %s
+                When: %s
+                Who:  %s
+                From: %s
+
+                The activity log around it:
+                %s
+
+                You receive this because you administer the security settings of %s; the alert rules
+                are at GET /api/v1/tenants/<tenant>/alerts.
+
+                -- %s
+                """.formatted(name, oneLine(what), WHEN.format(when), oneLine(who), ip == null ? "unknown address"
+                        : oneLine(ip), activityLink, name, name), Outbox.Kind.ALERT);
     }
 
     private String tenantName(TenantId tenant) {

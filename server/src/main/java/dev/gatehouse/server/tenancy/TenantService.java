@@ -97,8 +97,9 @@ public class TenantService {
                 origin.userAgent(), Map.of("pack", pack.name(), "name", name));
         audit.record(id, "USER_CREATED", actor, firstAdmin, origin.ip(), origin.userAgent(),
                 Map.of("roles", List.of(pack.adminRole()), "invited", invite));
+        // "via" tells the trail (and the alerts' adminRoleGranted rule) this is the founding grant.
         audit.record(id, "ROLE_ASSIGNED", actor, firstAdmin, origin.ip(), origin.userAgent(),
-                Map.of("assignmentId", assignment.toString(), "role", pack.adminRole()));
+                Map.of("assignmentId", assignment.toString(), "role", pack.adminRole(), "via", "tenant-creation"));
         if (invite) {
             audit.record(id, "INVITATION_SENT", actor, firstAdmin, origin.ip(), origin.userAgent(), Map.of());
         }

@@ -1,0 +1,95 @@
+package dev.gatehouse.server.alerts;
+
+import dev.gatehouse.engine.EffectivePermission;
+import dev.gatehouse.engine.Grant;
+import dev.gatehouse.engine.Permission;
+import dev.gatehouse.engine.Scope;
+import dev.gatehouse.engine.TenantPolicy;
+import dev.gatehouse.server.access.Access;
+import dev.gatehouse.server.shared.TenantId;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Who counts as an administrator for the alerts, asked of the engine through the access bridge,
+ * never by role name: a tenant's own roles are data (docs/style.md rule 15).
+ */
+@Component
+class Admins {
+
+    /**
+     * The admin block's permissions that change who may do what, or how the tenant is secured: a
+     * role granting any of them (at any scope, a wildcard included) is an admin role. Reading
+     * permissions, locations and audit export are not.
+     */
+    static final List<String> ADMIN_PERMISSIONS = List.of("users.create", "users.edit", "users.delete", "roles.create",
+            "roles.edit", "roles.delete", "roles.assign", "settings.edit");
+
+    /** Alerts go to those who can change the alert rules, tenant-wide: whoever can silence them hears them. */
+    static final String RECIPIENT_PERMISSION = "settings.edit";
+
+    private final Access access;
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    Admins(Access access, JdbcClient jdbc, Clock clock) {
+        this.access = access;
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** Whether {@code role} (with what it inherits) grants any admin permission; false for an unknown role. */
+    boolean isAdminRole(TenantId tenant, String role) {
+        TenantPolicy policy = access.policy(tenant).orElse(null);
+        if (policy == null || policy.role(role).isEmpty()) {
+            return false;
+        }
+        for (Grant grant : policy.flattenedGrants(role)) {
+            for (String permission : ADMIN_PERMISSIONS) {
+                if (Permission.patternCovers(grant.permission(), permission)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    boolean anyAdminRole(TenantId tenant, Collection<String> roles) {
+        return roles.stream().anyMatch(role -> isAdminRole(tenant, role));
+    }
+
+    /**
+     * The addresses of the tenant's admins: active users with an e-mail address who hold
+     * {@link #RECIPIENT_PERMISSION} tenant-wide and unconditionally (the access bridge's who-can,
+     * then each holder's widest scope).
+     */
+    List<String> recipients(TenantId tenant) {
+        List<UUID> admins = access.holders(tenant, RECIPIENT_PERMISSION, null, clock.instant()).stream()
+                .map(Access.Holder::id)
+                .filter(user -> tenantWide(tenant, user))
+                .toList();
+        if (admins.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("""
+                        select email from users
+                        where tenant_id = :tenant and id = any(:ids) and status = 'ACTIVE' and email is not null
+                        order by email
+                        """)
+                .param("tenant", tenant.value()).param("ids", admins.toArray(UUID[]::new))
+                .query(String.class).list();
+    }
+
+    private boolean tenantWide(TenantId tenant, UUID user) {
+        for (EffectivePermission held : access.effectivePermissions(tenant, user, null)) {
+            if (held.permission().equals(RECIPIENT_PERMISSION)) {
+                return held.scope() == Scope.TENANT && held.conditions().isEmpty();
+            }
+        }
+        return false;
+    }
+}

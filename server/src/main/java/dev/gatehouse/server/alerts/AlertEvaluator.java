@@ -1,0 +1,197 @@
+package dev.gatehouse.server.alerts;
+
+import dev.gatehouse.server.audit.AuditRecorded;
+import dev.gatehouse.server.shared.TenantId;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Evaluates the tenant's rules on each audit event once its transaction has committed, so a
+ * rolled-back change never alerts. The committing thread only hands the event to one evaluating
+ * thread of this node, in order: at that point it still holds its database connection, and
+ * evaluating there would take a second one, which parallel requests would exhaust the pool for. The
+ * evaluation only reads the trail and queues mail and webhook deliveries; a failure is logged. The
+ * alerts' own events ({@code ALERT_*}) are never evaluated: no alert raises another.
+ */
+@Component
+class AlertEvaluator {
+
+    /**
+     * Break-glass actions: {@code BREAK_GLASS}, which Gatehouse's own break-glass records (docs/api.md
+     * reserves it), and {@code BREAK_GLASS_ACCESS}, which applications record through
+     * {@code POST .../audit/events} when a user breaks the glass in them.
+     */
+    static final Set<String> BREAK_GLASS_ACTIONS = Set.of("BREAK_GLASS", "BREAK_GLASS_ACCESS");
+
+    /** Gatehouse's own actions that a rule watches; applications' data-access events are recognised by recordedBy. */
+    private static final Set<String> WATCHED = Set.of("LOGIN_FAILED", "LOGIN_SUCCEEDED", "ROLE_ASSIGNED", "BREAK_GLASS",
+            "BREAK_GLASS_ACCESS");
+
+    /** Events waiting beyond this are dropped with a warning; the counting rules still see them in the trail. */
+    static final int MAX_WAITING = 10_000;
+
+    private static final Logger log = LoggerFactory.getLogger(AlertEvaluator.class);
+
+    private final AlertSettings settings;
+    private final TrailCounts counts;
+    private final Admins admins;
+    private final RaisedAlerts raised;
+    private final TransactionTemplate ownTransaction;
+    private final ThreadPoolExecutor evaluating = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(MAX_WAITING), Thread.ofPlatform().name("alert-evaluator").daemon().factory());
+
+    AlertEvaluator(AlertSettings settings, TrailCounts counts, Admins admins, RaisedAlerts raised,
+            PlatformTransactionManager transactions) {
+        this.settings = settings;
+        this.counts = counts;
+        this.admins = admins;
+        this.raised = raised;
+        this.ownTransaction = new TransactionTemplate(transactions);
+    }
+
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+    void onRecorded(AuditRecorded event) {
+        if (event.action().startsWith("ALERT_") || !WATCHED.contains(event.action())
+                && !event.details().containsKey("recordedBy")) {
+            return;
+        }
+        try {
+            evaluating.execute(() -> evaluate(event));
+        } catch (RejectedExecutionException e) {
+            log.warn("Alert rules not evaluated for event {} of tenant {}: {} events are waiting", event.seq(),
+                    event.tenant(), MAX_WAITING);
+        }
+    }
+
+    /** Returns once every event heard before the call has been evaluated (tests; shutdown). */
+    void awaitEvaluated() {
+        try {
+            evaluating.submit(() -> { }).get(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("alert evaluation did not finish", e);
+        }
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        evaluating.shutdown();
+        evaluating.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    private void evaluate(AuditRecorded event) {
+        try {
+            ownTransaction.executeWithoutResult(status -> {
+                TenantId tenant = event.tenant();
+                AlertSettings.Settings current = settings.of(tenant);
+                for (Alert alert : fired(tenant, current.rules(), event)) {
+                    raised.raise(tenant, alert, current.webhook());
+                }
+            });
+        } catch (RuntimeException e) {
+            log.warn("Alert rules not evaluated for event {} of tenant {}: {}", event.seq(), event.tenant(), e.toString());
+        }
+    }
+
+    private List<Alert> fired(TenantId tenant, AlertRules rules, AuditRecorded event) {
+        List<Alert> fired = new ArrayList<>();
+        String who = event.actor().username() == null ? "unknown" : event.actor().username();
+        String action = event.action();
+        if (action.equals("LOGIN_FAILED") && event.target() != null && event.target().type().equals("user")) {
+            AlertRules.Threshold perAccount = rules.failedSignInsPerAccount();
+            String account = event.target().id();
+            if (perAccount.enabled()) {
+                long failed = counts.failedSignIns(tenant, account, since(event, perAccount.minutes()));
+                if (failed >= perAccount.count()) {
+                    fired.add(counting("failedSignInsPerAccount", "user:" + account, event, failed, perAccount.count(),
+                            perAccount.minutes(), failed + " failed sign-ins for the account " + who + " within "
+                                    + perAccount.minutes() + " minutes", who,
+                            "action=LOGIN_FAILED&target=" + query("user:" + account)));
+                }
+            }
+            AlertRules.Threshold perTenant = rules.failedSignInsPerTenant();
+            if (perTenant.enabled()) {
+                long failed = counts.failedSignIns(tenant, since(event, perTenant.minutes()));
+                if (failed >= perTenant.count()) {
+                    fired.add(counting("failedSignInsPerTenant", "tenant", event, failed, perTenant.count(),
+                            perTenant.minutes(), failed + " failed sign-ins across the tenant within "
+                                    + perTenant.minutes() + " minutes", "several accounts, the latest " + who,
+                            "action=LOGIN_FAILED"));
+                }
+            }
+        }
+        AlertRules.RecordThreshold records = rules.patientRecordsPerUser();
+        UUID actor = event.actor().id();
+        if (records.enabled() && records.actions().contains(action) && actor != null && event.target() != null) {
+            long touched = counts.recordsTouched(tenant, actor, records.actions(), since(event, records.minutes()));
+            if (touched >= records.count()) {
+                fired.add(counting("patientRecordsPerUser", "user:" + actor, event, touched, records.count(),
+                        records.minutes(), who + " touched " + touched + " records within " + records.minutes()
+                                + " minutes", who, "actor=" + actor + "&action=" + query(String.join(",", records.actions()))));
+            }
+        }
+        if (rules.breakGlass().enabled() && BREAK_GLASS_ACTIONS.contains(action)) {
+            fired.add(single("breakGlass", event, who + " used break-glass access"
+                    + (event.target() == null ? "" : " to " + event.target().type() + " " + event.target().id()), who));
+        }
+        if (rules.adminRoleGranted().enabled() && action.equals("ROLE_ASSIGNED")
+                && event.details().get("role") instanceof String role
+                && !"tenant-creation".equals(event.details().get("via")) && admins.isAdminRole(tenant, role)) {
+            String grantee = event.target() == null ? "a user" : String.valueOf(event.target().name());
+            fired.add(single("adminRoleGranted", event, who + " granted the admin role " + role + " to " + grantee,
+                    who));
+        }
+        if (rules.adminNewIp().enabled() && action.equals("LOGIN_SUCCEEDED") && actor != null && event.ip() != null
+                && admins.anyAdminRole(tenant, event.actor().roles())) {
+            TrailCounts.SignIns before = counts.signInsBefore(tenant, actor, event.seq(), event.ip());
+            // The very first sign-in has no baseline: every address would be new.
+            if (before.total() > 0 && before.fromAddress() == 0) {
+                fired.add(new Alert("adminNewIp", "user:" + actor + " ip:" + event.ip(), Instant.EPOCH, null, 1, 1, null,
+                        "the admin " + who + " signed in from a new address, " + event.ip(), who,
+                        "actor=" + actor + "&action=LOGIN_SUCCEEDED", event));
+            }
+        }
+        return fired;
+    }
+
+    private static Instant since(AuditRecorded event, int minutes) {
+        return event.at().minus(Duration.ofMinutes(minutes));
+    }
+
+    private static Alert counting(String rule, String subject, AuditRecorded event, long count, int threshold,
+            int minutes, String what, String who, String query) {
+        return new Alert(rule, subject, Alert.window(event.at(), minutes), Duration.ofMinutes(minutes), count, threshold,
+                minutes, what, who, query + "&from=" + query(since(event, minutes).toString()), event);
+    }
+
+    /** A rule that fires on one event: the event is the subject, so each fires once. */
+    private static Alert single(String rule, AuditRecorded event, String what, String who) {
+        return new Alert(rule, "event:" + event.seq(), event.at(), null, 1, 1, null, what, who,
+                "from=" + query(event.at().toString()) + "&to=" + query(event.at().plusSeconds(1).toString()), event);
+    }
+
+    private static String query(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}
