@@ -42,12 +42,17 @@ class RefusalAudit {
         String ip = request == null ? null : request.getRemoteAddr();
         String userAgent = request == null ? null : request.getHeader("User-Agent");
         AuditLog.Actor actor = new AuditLog.Actor(caller.userId(), caller.username(), roles);
-        AuditLog.Target target = resource == null ? null : new AuditLog.Target(resource.type(), resource.id(), null);
+        // A refused creation names a kind of resource but no object yet: then the type goes into the details.
+        AuditLog.Target target = resource == null || resource.type() == null || resource.id() == null ? null
+                : new AuditLog.Target(resource.type(), resource.id(), null);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("permission", permission);
         details.put("source", "admin-api");
         if (request != null) {
             details.put("request", request.getMethod() + " " + request.getRequestURI());
+        }
+        if (resource != null && target == null && resource.type() != null) {
+            details.put("resourceType", resource.type());
         }
         if (resource != null && resource.location() != null) {
             details.put("location", resource.location());

@@ -8,7 +8,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
@@ -120,8 +119,8 @@ public class AuditLog {
                 .update();
         events.publishEvent(new AuditRecorded(tenant, next.seq(), at, content.action(),
                 new Actor(content.actorId(), content.actorUsername(), content.actorRoles()),
-                content.targetType() == null ? null
-                        : new Target(content.targetType(), Objects.requireNonNull(content.targetId()), content.targetName()),
+                content.targetType() == null || content.targetId() == null ? null
+                        : new Target(content.targetType(), content.targetId(), content.targetName()),
                 content.ip(), details));
         return next.seq();
     }

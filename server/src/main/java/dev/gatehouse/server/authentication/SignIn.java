@@ -28,7 +28,7 @@ import org.springframework.transaction.annotation.Transactional;
  * the caller, so that unknown users, wrong secrets and locked accounts look the same.
  */
 @Service
-class SignIn {
+public class SignIn {
 
     /** How long the first step of a two-step sign-in stays usable. */
     static final Duration CHALLENGE_VALIDITY = Duration.ofMinutes(5);
@@ -38,16 +38,17 @@ class SignIn {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    record Origin(@Nullable String ip, @Nullable String userAgent) {}
+    public record Origin(@Nullable String ip, @Nullable String userAgent) {}
 
-    sealed interface Outcome {}
+    /** What a sign-in step came to. */
+    public sealed interface Outcome {}
 
     /** Refused; the answer never says why. */
-    record Refused() implements Outcome {}
+    public record Refused() implements Outcome {}
 
-    record Signed(String token, Instant expiresAt, String userId, List<String> requiredActions) implements Outcome {}
+    public record Signed(String token, Instant expiresAt, String userId, List<String> requiredActions) implements Outcome {}
 
-    record SecondStep(String mfaToken) implements Outcome {}
+    public record SecondStep(String mfaToken) implements Outcome {}
 
     enum EmailCode { SENT, REFUSED, NOT_ALLOWED }
 

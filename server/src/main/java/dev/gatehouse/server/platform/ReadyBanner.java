@@ -18,8 +18,9 @@ class ReadyBanner {
         if (event.getApplicationContext() instanceof WebServerApplicationContext web
                 && event.getApplicationContext().getParent() == null) {
             String address = event.getApplicationContext().getEnvironment().getProperty("server.address", "127.0.0.1");
-            log.info("Gatehouse is ready: API at http://{}:{}/api/v1 (OpenAPI at /v3/api-docs); operators sign in"
-                    + " with tenant 'platform'", address, web.getWebServer().getPort());
+            int port = web.getWebServer().getPort();
+            log.info("Gatehouse is ready: console at http://{}:{}/console, API at http://{}:{}/api/v1 (OpenAPI at"
+                    + " /v3/api-docs); operators sign in with tenant 'platform'", address, port, address, port);
         }
     }
 }

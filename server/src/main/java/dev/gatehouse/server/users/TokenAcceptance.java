@@ -20,7 +20,7 @@ import org.springframework.transaction.annotation.Transactional;
  * replaced, revoked or expired gets the same answer, so the answer tells nothing about it.
  */
 @Service
-class TokenAcceptance {
+public class TokenAcceptance {
 
     private final UserTokens tokens;
     private final UserStore users;

@@ -38,7 +38,7 @@ import tools.jackson.databind.JsonNode;
  * guarded delete). Each change and its audit event commit together, and tell the access caches.
  */
 @Service
-class UserService {
+public class UserService {
 
     /** seed 004: "The invite link is a one-use, 48-hour token." */
     /** Defaults of the tenant settings invitationHours and resetLinkMinutes (seed 004: 48 hours). */
@@ -49,7 +49,7 @@ class UserService {
     private static final Set<String> STATUSES = Set.of("INVITED", "ACTIVE", "DISABLED", "LOCKED");
 
     /** Where a request came from, for the audit trail. */
-    record Origin(@Nullable String ip, @Nullable String userAgent) {}
+    public record Origin(@Nullable String ip, @Nullable String userAgent) {}
 
     record RoleRequest(@Nullable String role, @Nullable String location, @Nullable Instant startsAt,
             @Nullable Instant expiresAt) {}

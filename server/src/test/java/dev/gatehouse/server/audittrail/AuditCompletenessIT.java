@@ -705,6 +705,23 @@ class AuditCompletenessIT extends IntegrationTest {
                 return w.expect("MFA_DISABLED", self, "user", user, "removing", List.of("/by"));
             };
         }));
+        rows.add(new Row("RECOVERY_CODES_REGENERATED", w -> {
+            UUID user = w.staff("newcodes", "front_desk");
+            List<String> recovery = enrolled(w, "newcodes");
+            Response first = login(w, "newcodes", PASSWORD);
+            String token = api.post("/api/v1/auth/mfa", null, json("mfaToken", first.text("/mfaToken"), "code",
+                    recovery.get(1))).text("/token");
+            assertThat(api.post("/api/v1/me/reauthenticate", token, json("password", PASSWORD)).status()).isEqualTo(204);
+            return () -> {
+                Who self = w.who(user, "newcodes");
+                Response fresh = api.post("/api/v1/me/mfa/recovery-codes", token, "{}");
+                assertThat(fresh.status()).as(fresh.raw()).isEqualTo(200);
+                List<String> secrets = new ArrayList<>();
+                fresh.body().at("/recoveryCodes").forEach(code -> secrets.add(code.asString()));
+                return withCompanions(w.expect("RECOVERY_CODES_REGENERATED", self, "user", user, "newcodes",
+                        List.of("/count")), List.of(), secrets);
+            };
+        }));
         rows.add(new Row("MFA_RESET", w -> {
             UUID user = w.staff("lostphone", "front_desk");
             enrolled(w, "lostphone");

@@ -1,0 +1,91 @@
+package dev.gatehouse.server.authentication;
+
+import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Page;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The signed-in user's own sessions (seed 000, "multi-device awareness"; ASVS 7.4.5), for the API
+ * and the console alike: which devices are signed in, and ending one of them or all but this one.
+ */
+@Service
+public class MySessions {
+
+    /** One live session as its user sees it; {@code current} is the one asking. */
+    public record SessionView(String id, @Nullable String userAgent, @Nullable String ip, Instant createdAt,
+            Instant lastSeenAt, Instant expiresAt, boolean current) {}
+
+    private final Sessions sessions;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final Reauthentication reauthentication;
+    private final Accounts accounts;
+
+    MySessions(Sessions sessions, AuditLog audit, Clock clock, Reauthentication reauthentication, Accounts accounts) {
+        this.accounts = accounts;
+        this.sessions = sessions;
+        this.audit = audit;
+        this.clock = clock;
+        this.reauthentication = reauthentication;
+    }
+
+    /** Live sessions only (not ended, expired or idle too long), most recently used first. */
+    @Transactional(readOnly = true)
+    public Page<SessionView> list(Caller caller, int page, int size) {
+        Instant now = clock.instant();
+        SessionRules rules = sessions.rulesFor(caller.tenant(), caller.userId(), now);
+        List<SessionView> items = sessions.listLive(caller.tenant(), caller.userId(), rules.idle(), now, page, size)
+                .stream()
+                .map(s -> new SessionView(s.id().toString(), s.userAgent(), s.ip(), s.createdAt(), s.lastSeenAt(),
+                        s.expiresAt(), s.id().equals(caller.sessionId())))
+                .toList();
+        return new Page<>(items, page, size, sessions.countLive(caller.tenant(), caller.userId(), rules.idle(), now));
+    }
+
+    /**
+     * Ends one of the caller's sessions (this one included: then it is a sign-out); another user's is
+     * 404. Ending another one needs a recent re-authentication (ASVS 7.5.2).
+     */
+    @Transactional
+    public void end(Caller caller, UUID id, HttpServletRequest request) {
+        if (!id.equals(caller.sessionId())) {
+            reauthentication.require(caller);
+        }
+        Instant now = clock.instant();
+        SessionRules rules = sessions.rulesFor(caller.tenant(), caller.userId(), now);
+        if (!sessions.isLiveOf(caller.tenant(), caller.userId(), id, rules.idle(), now)) {
+            throw ApiException.notFound("session " + id);
+        }
+        sessions.end(caller.tenant(), id, now, "REVOKED_BY_USER");
+        audit.record(caller.tenant(), "SESSION_REVOKED", actor(caller),
+                new AuditLog.Target("session", id.toString(), caller.username()), request.getRemoteAddr(),
+                request.getHeader("User-Agent"), Map.of("by", "self", "current", id.equals(caller.sessionId())));
+    }
+
+    /** Ends every session of the caller but the one making this request ("sign out everywhere else"). */
+    @Transactional
+    public int endOthers(Caller caller, HttpServletRequest request) {
+        reauthentication.require(caller); // ASVS 7.5.2
+        int ended = sessions.endAll(caller.tenant(), caller.userId(), caller.sessionId(), clock.instant(),
+                "REVOKED_BY_USER");
+        audit.record(caller.tenant(), "SESSION_REVOKED", actor(caller),
+                new AuditLog.Target("user", caller.userId().toString(), caller.username()), request.getRemoteAddr(),
+                request.getHeader("User-Agent"), Map.of("by", "self", "scope", "others", "sessionsEnded", ended));
+        return ended;
+    }
+
+    private AuditLog.Actor actor(Caller caller) {
+        return new AuditLog.Actor(caller.userId(), caller.username(),
+                accounts.currentRoles(caller.tenant(), caller.userId()));
+    }
+}

@@ -1,0 +1,79 @@
+package dev.gatehouse.server.authentication;
+
+import dev.gatehouse.server.shared.Caller;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns a session token into the request's {@link Caller}, for the API's bearer header and the
+ * console's cookie alike, so that lock, disable, idle and absolute expiry, ended sessions and IP
+ * allowlists apply to both the same way, on every node.
+ */
+@Component
+public class SessionResolver {
+
+    /** last_seen_at is written at most this often per session; idle limits are in minutes. */
+    private static final Duration TOUCH_INTERVAL = Duration.ofSeconds(30);
+
+    /** What a token amounts to for one request. */
+    public sealed interface Resolution {}
+
+    /** A live session of an active user, from an allowed network. */
+    public record Live(Caller caller) implements Resolution {}
+
+    /** Unknown, ended, expired, idle too long, or its user is no longer active: nobody. */
+    public record Dead() implements Resolution {}
+
+    /** A live session used from outside the networks its tenant and roles allow (recorded on the trail). */
+    public record NetworkRefused() implements Resolution {}
+
+    private final Sessions sessions;
+    private final SessionCache cache;
+    private final NetworkRules networks;
+    private final Clock clock;
+
+    SessionResolver(Sessions sessions, SessionCache cache, NetworkRules networks, Clock clock) {
+        this.sessions = sessions;
+        this.cache = cache;
+        this.networks = networks;
+        this.clock = clock;
+    }
+
+    public Resolution resolve(String token, HttpServletRequest request) {
+        if (token.isEmpty()) {
+            return new Dead();
+        }
+        Instant now = clock.instant();
+        byte[] hash = Tokens.hash(token);
+        Optional<Sessions.Live> live = cache.find(hash, now, sessions);
+        if (live.isEmpty() || !isUsable(live.get(), now)) {
+            return new Dead();
+        }
+        Sessions.Live session = live.get();
+        if (!networks.allowsRequest(session, request)) {
+            return new NetworkRefused();
+        }
+        if (Duration.between(session.lastSeenAt(), now).compareTo(TOUCH_INTERVAL) > 0) {
+            sessions.touch(session.tenant(), session.id(), now);
+            cache.touched(hash, session, now);
+        }
+        return new Live(new Caller(session.tenant(), session.tenantSlug(), session.userId(), session.username(),
+                session.id(), session.requiredActions()));
+    }
+
+    private boolean isUsable(Sessions.Live session, Instant now) {
+        // A cached session may have expired since it was read.
+        if (!session.userStatus().equals("ACTIVE") || !now.isBefore(session.expiresAt())) {
+            return false;
+        }
+        if (session.lastSeenAt().plus(session.idle()).isBefore(now)) {
+            sessions.end(session.tenant(), session.id(), now, "IDLE_TIMEOUT");
+            return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,129 @@
+package dev.gatehouse.server.authentication;
+
+import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Usernames;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Signing in and out and changing one's own password, for the API and the console alike, so that
+ * both get the same network rules, lockout, audit events and uniform refusal (ASVS 6.3.8).
+ */
+@Service
+public class SignInService {
+
+    private final SignIn signIn;
+    private final Accounts accounts;
+    private final Sessions sessions;
+    private final Passwords passwords;
+    private final PasswordPolicy passwordPolicy;
+    private final NetworkRules networks;
+    private final AuditLog audit;
+    private final TransactionTemplate transaction;
+    private final Clock clock;
+
+    SignInService(SignIn signIn, Accounts accounts, Sessions sessions, Passwords passwords, PasswordPolicy passwordPolicy,
+            NetworkRules networks, AuditLog audit, TransactionTemplate transaction, Clock clock) {
+        this.signIn = signIn;
+        this.accounts = accounts;
+        this.sessions = sessions;
+        this.passwords = passwords;
+        this.passwordPolicy = passwordPolicy;
+        this.networks = networks;
+        this.audit = audit;
+        this.transaction = transaction;
+        this.clock = clock;
+    }
+
+    /** The password step: a session, the second step, or a refusal that never says why. */
+    public SignIn.Outcome password(String tenant, String username, String password, HttpServletRequest request) {
+        String slug = tenant.strip().toLowerCase(Locale.ROOT);
+        String name = Usernames.normalize(username);
+        // IP rules (seed 000) apply before the password is even looked at; a refusal is the same 401.
+        accounts.forSignIn(slug, name).ifPresent(account -> networks.requireAllowedNetwork(account, password, request));
+        return signIn.password(slug, name, password, origin(request));
+    }
+
+    /** The second step of a two-step sign-in: a TOTP, e-mailed or recovery code. */
+    public SignIn.Outcome secondFactor(String mfaToken, String code, HttpServletRequest request) {
+        return signIn.secondFactor(mfaToken, code, origin(request));
+    }
+
+    /** Mails a one-time code for a pending two-step sign-in, when the tenant allows e-mailed codes. */
+    public void emailCode(String mfaToken, HttpServletRequest request) {
+        switch (signIn.sendEmailCode(mfaToken, origin(request))) {
+            case SENT -> { }
+            case NOT_ALLOWED -> throw ApiException.badRequest("mfaToken",
+                    "e-mailed codes are not available for this account (mfaPolicy.methods or no e-mail address)");
+            case REFUSED -> throw refused();
+        }
+    }
+
+    /** The one answer to every failed sign-in: unknown user, wrong secret and locked account alike. */
+    public static ApiException refused() {
+        return new ApiException(HttpStatus.UNAUTHORIZED, "Sign-in failed", "the tenant, username or password is not right",
+                List.of());
+    }
+
+    /** Ends the caller's session. */
+    @Transactional
+    public void signOut(Caller caller, HttpServletRequest request) {
+        sessions.end(caller.tenant(), caller.sessionId(), clock.instant(), "LOGOUT");
+        audit.record(caller.tenant(), "LOGOUT", actor(caller), new AuditLog.Target("session",
+                caller.sessionId().toString(), caller.username()), request.getRemoteAddr(), request.getHeader("User-Agent"),
+                Map.of());
+    }
+
+    /**
+     * Changes the caller's own password, which clears a pending CHANGE_PASSWORD and ends their
+     * other sessions (docs/api.md).
+     *
+     * @throws ApiException 400 naming {@code currentPassword} or {@code newPassword}
+     */
+    public void changePassword(Caller caller, String currentPassword, String newPassword, HttpServletRequest request) {
+        // The current password is proved like any sign-in: a wrong one counts toward the lockout,
+        // in a transaction of its own so that the refusal below does not roll the count back.
+        if (!signIn.proveCurrentPassword(caller, currentPassword, origin(request))) {
+            throw ApiException.badRequest("currentPassword", "is not your current password");
+        }
+        transaction.executeWithoutResult(status -> change(caller, currentPassword, newPassword, request));
+    }
+
+    private void change(Caller caller, String currentPassword, String newPassword, HttpServletRequest request) {
+        Accounts.Account account = accounts.byId(caller.tenant(), caller.userId())
+                .orElseThrow(() -> ApiException.notFound("user"));
+        passwordPolicy.requireFor("newPassword", newPassword, caller.tenant(), caller.userId());
+        if (newPassword.equals(currentPassword)) {
+            throw ApiException.badRequest("newPassword", "must differ from the current password");
+        }
+        List<String> remaining = new ArrayList<>(account.requiredActions());
+        remaining.remove("CHANGE_PASSWORD");
+        String hash = passwords.hash(newPassword);
+        accounts.changePassword(caller.tenant(), caller.userId(), hash, remaining);
+        passwordPolicy.recordChange(caller.tenant(), caller.userId(), hash, clock.instant());
+        // docs/api.md: other sessions of the user end.
+        sessions.endAll(caller.tenant(), caller.userId(), caller.sessionId(), clock.instant(), "PASSWORD_CHANGED");
+        audit.record(caller.tenant(), "PASSWORD_CHANGED", actor(caller),
+                new AuditLog.Target("user", caller.userId().toString(), caller.username()), request.getRemoteAddr(),
+                request.getHeader("User-Agent"), Map.of("by", "self"));
+    }
+
+    static SignIn.Origin origin(HttpServletRequest request) {
+        return new SignIn.Origin(request.getRemoteAddr(), request.getHeader("User-Agent"));
+    }
+
+    private AuditLog.Actor actor(Caller caller) {
+        return new AuditLog.Actor(caller.userId(), caller.username(),
+                accounts.currentRoles(caller.tenant(), caller.userId()));
+    }
+}

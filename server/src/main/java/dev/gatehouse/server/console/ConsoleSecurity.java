@@ -1,0 +1,95 @@
+package dev.gatehouse.server.console;
+
+import dev.gatehouse.server.authentication.SessionResolver;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.csrf.CsrfFilter;
+import org.springframework.security.web.csrf.XorCsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+
+/**
+ * The console's filter chain, beside the API's stateless one: the Gatehouse session comes from a
+ * cookie, so every state-changing request needs a CSRF token; pages forbid inline script and style,
+ * framing and caching. Without a live session a page bounces to sign-in (for htmx requests through
+ * the {@code HX-Redirect} header, which htmx follows with a full page load).
+ */
+@Configuration(proxyBeanMethods = false)
+class ConsoleSecurity {
+
+    /** No inline script or style anywhere; data: images only for the TOTP QR code and Bootstrap's icons. */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+            + "base-uri 'none'; object-src 'none'";
+
+    static final String SIGN_IN = "/console/sign-in";
+
+    /** Pages that answer without a session: signing in, and the one-use links of invitation and reset mails. */
+    static final String[] PUBLIC = {SIGN_IN, SIGN_IN + "/**", "/console/invitation", "/console/reset-password",
+        "/console/forgot-password", "/console/assets/**", "/webjars/**"};
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain console(HttpSecurity http, SessionResolver sessions) throws Exception {
+        XorCsrfTokenRequestAttributeHandler csrfTokens = new XorCsrfTokenRequestAttributeHandler();
+        // Load the token on every request, before the response is committed, so a new pre-session
+        // cookie is always written.
+        csrfTokens.setCsrfRequestAttributeName(null);
+        return http
+                .securityMatcher("/console", "/console/**", "/webjars/**")
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(csrf -> csrf.csrfTokenRepository(new ConsoleCsrfTokens()).csrfTokenRequestHandler(csrfTokens))
+                .httpBasic(basic -> basic.disable())
+                .formLogin(form -> form.disable())
+                .logout(logout -> logout.disable())
+                .requestCache(cache -> cache.disable())
+                .addFilterBefore(new ConsoleSessionFilter(sessions), CsrfFilter.class)
+                .authorizeHttpRequests(auth -> auth
+                        .dispatcherTypeMatchers(DispatcherType.FORWARD, DispatcherType.ERROR).permitAll()
+                        .requestMatchers(PUBLIC).permitAll()
+                        .anyRequest().authenticated())
+                .exceptionHandling(errors -> errors
+                        .authenticationEntryPoint((request, response, e) -> bounceToSignIn(request, response))
+                        .accessDeniedHandler((request, response, e) -> {
+                            // A refused CSRF token without a live session is a dead session's form.
+                            if (ConsoleSessionFilter.liveToken(request) == null) {
+                                bounceToSignIn(request, response);
+                            } else {
+                                request.getRequestDispatcher(ConsoleErrors.FORM_EXPIRED).forward(request, response);
+                            }
+                        }))
+                .headers(headers -> headers
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                        .frameOptions(frame -> frame.deny())
+                        // Also keeps the one-use tokens of invitation and reset links out of Referer headers.
+                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER))
+                        .cacheControl(cache -> {}))
+                .build();
+    }
+
+    /**
+     * To the sign-in page, saying the session ended when the request carried one; the reason
+     * (expired, ended, locked) is not told, as it would say something about the account.
+     */
+    static void bounceToSignIn(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        boolean hadSession = SessionCookie.read(request).isPresent();
+        if (hadSession) {
+            SessionCookie.clear(request, response);
+        }
+        SecurityContextHolder.clearContext();
+        String target = SIGN_IN + (hadSession ? "?ended" : "");
+        if (Htmx.isRequest(request)) {
+            Htmx.redirect(response, target);
+        } else {
+            response.sendRedirect(target);
+        }
+    }
+}

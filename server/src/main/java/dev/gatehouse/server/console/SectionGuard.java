@@ -1,0 +1,61 @@
+package dev.gatehouse.server.console;
+
+import dev.gatehouse.server.access.Access;
+import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.shared.Caller;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.HandlerInterceptor;
+
+/**
+ * Who may open which {@link Section}, decided by the engine through {@link Access} with the same
+ * permission as the section's API endpoints. Every request under a section's path passes here
+ * before its controller (or before the 404 of a page not built yet), and a refusal becomes the 403
+ * page naming the missing permission; the services behind each screen still check each action.
+ */
+@Component
+class SectionGuard implements HandlerInterceptor {
+
+    private final Access access;
+
+    SectionGuard(Access access) {
+        this.access = access;
+    }
+
+    /** The sections the caller may open, in menu order. */
+    List<Section> visibleTo(Caller caller) {
+        return Arrays.stream(Section.values()).filter(section -> allows(caller, section)).toList();
+    }
+
+    boolean allows(Caller caller, Section section) {
+        return (!section.operatorsOnly() || caller.isPlatformOperator())
+                && access.allows(caller, section.permission(), null);
+    }
+
+    /**
+     * @throws ApiException 403 "missing permission …" when the caller may not open the section
+     */
+    void require(Caller caller, Section section) {
+        if (section.operatorsOnly() && !caller.isPlatformOperator()) {
+            throw ApiException.forbidden("missing permission " + section.permission()
+                    + ": only platform operators manage tenants");
+        }
+        access.require(caller, section.permission(), null);
+    }
+
+    @Override
+    public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+        Optional<Section> section = Section.of(request.getRequestURI());
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        if (section.isPresent() && authentication != null && authentication.getPrincipal() instanceof Caller caller) {
+            require(caller, section.get());
+        }
+        return true;
+    }
+}

@@ -1,0 +1,149 @@
+package dev.gatehouse.server.console;
+
+import dev.gatehouse.server.authentication.SignIn;
+import dev.gatehouse.server.authentication.SignInService;
+import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.FieldError;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/**
+ * Signing in to the console: tenant, username and password, then the second factor when the
+ * account has one, through the same {@link SignInService} as the API (same lockout, audit events
+ * and uniform refusal). A success sets the session cookie and goes to the first pending required
+ * action, or home.
+ */
+@Controller
+class SignInController {
+
+    static final String SIGN_OUT = "/console/sign-out";
+
+    /**
+     * The only answer to a refused sign-in, whatever the reason (unknown tenant or user, wrong
+     * password, locked, disabled, not yet activated, outside the allowed networks): telling them
+     * apart would tell a stranger which accounts exist.
+     */
+    static final String REFUSED = "Sign-in failed: the tenant, username or password is not right, or the account cannot"
+            + " sign in right now. After repeated failures an account is locked for a while; if this persists, ask"
+            + " your administrator.";
+
+    static final String CODE_REFUSED = "That code did not work. Enter the current code from your authenticator app or"
+            + " one of your recovery codes; if the sign-in has expired, start again.";
+
+    /** Notices after a redirect, by query flag; the flag carries no detail about the account. */
+    private static final Map<String, String> NOTICES = Map.of(
+            "ended", "Your session has ended. Sign in again to continue.",
+            "signedOut", "You are signed out.",
+            "activated", "Your account is ready. Sign in with your new password.",
+            "passwordReset", "Your password is set. Sign in with it; your other sessions have ended.");
+
+    record SignInForm(@Nullable String tenant, @Nullable String username, @Nullable String password) {}
+
+    record SecondStepForm(@Nullable String mfaToken, @Nullable String code) {}
+
+    private final SignInService signIn;
+
+    SignInController(SignInService signIn) {
+        this.signIn = signIn;
+    }
+
+    @GetMapping(ConsoleSecurity.SIGN_IN)
+    String form(@RequestParam(required = false) @Nullable String tenant,
+            HttpServletRequest request, Model model) {
+        model.addAttribute("form", new SignInForm(tenant, null, null));
+        NOTICES.forEach((flag, text) -> {
+            if (request.getParameter(flag) != null) {
+                model.addAttribute("notice", text);
+            }
+        });
+        return "console/sign-in";
+    }
+
+    @PostMapping(ConsoleSecurity.SIGN_IN)
+    String signIn(@ModelAttribute("form") SignInForm form, Model model, HttpServletRequest request,
+            HttpServletResponse response) {
+        List<FieldError> missing = new ArrayList<>();
+        required(missing, "tenant", form.tenant());
+        required(missing, "username", form.username());
+        required(missing, "password", form.password());
+        if (!missing.isEmpty()) {
+            model.addAttribute("errors", FormErrors.fields(missing));
+            return "console/sign-in";
+        }
+        SignIn.Outcome outcome;
+        try {
+            outcome = signIn.password(form.tenant(), form.username(), form.password(), request);
+        } catch (ApiException e) {
+            if (e.status() != HttpStatus.UNAUTHORIZED) {
+                throw e;
+            }
+            outcome = new SignIn.Refused();
+        }
+        return switch (outcome) {
+            case SignIn.Signed signed -> signedIn(signed, request, response);
+            case SignIn.SecondStep step -> {
+                model.addAttribute("step", new SecondStepForm(step.mfaToken(), null));
+                yield "console/second-factor";
+            }
+            case SignIn.Refused refused -> {
+                model.addAttribute("form", new SignInForm(form.tenant(), form.username(), null));
+                model.addAttribute("errors", FormErrors.summary(REFUSED));
+                response.setStatus(HttpStatus.UNAUTHORIZED.value());
+                yield "console/sign-in";
+            }
+        };
+    }
+
+    /** The second step; the challenge token travels in the form's body, never in a URL. */
+    @PostMapping(ConsoleSecurity.SIGN_IN + "/second-factor")
+    String secondFactor(@ModelAttribute("step") SecondStepForm step, Model model, HttpServletRequest request,
+            HttpServletResponse response) {
+        if (step.mfaToken() == null || step.mfaToken().isBlank()) {
+            return "redirect:" + ConsoleSecurity.SIGN_IN;
+        }
+        if (step.code() == null || step.code().isBlank()) {
+            model.addAttribute("errors", FormErrors.fields(List.of(new FieldError("code", "is required"))));
+            return "console/second-factor";
+        }
+        SignIn.Outcome outcome = signIn.secondFactor(step.mfaToken(), step.code(), request);
+        if (outcome instanceof SignIn.Signed signed) {
+            return signedIn(signed, request, response);
+        }
+        model.addAttribute("step", new SecondStepForm(step.mfaToken(), null));
+        model.addAttribute("errors", FormErrors.fields(List.of(new FieldError("code", CODE_REFUSED))));
+        response.setStatus(HttpStatus.UNAUTHORIZED.value());
+        return "console/second-factor";
+    }
+
+    @PostMapping(SIGN_OUT)
+    String signOut(@AuthenticationPrincipal Caller caller, HttpServletRequest request, HttpServletResponse response) {
+        signIn.signOut(caller, request);
+        SessionCookie.clear(request, response);
+        return "redirect:" + ConsoleSecurity.SIGN_IN + "?signedOut";
+    }
+
+    private static String signedIn(SignIn.Signed signed, HttpServletRequest request, HttpServletResponse response) {
+        SessionCookie.write(signed.token(), request, response);
+        String page = RequiredActionsRedirect.pageFor(signed.requiredActions());
+        return "redirect:" + (page == null ? HomeController.HOME : page);
+    }
+
+    private static void required(List<FieldError> errors, String field, @Nullable String value) {
+        if (value == null || value.isBlank()) {
+            errors.add(new FieldError(field, "is required"));
+        }
+    }
+}

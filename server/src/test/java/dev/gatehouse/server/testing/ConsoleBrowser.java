@@ -1,0 +1,183 @@
+package dev.gatehouse.server.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * One fresh headless chromium (Debian's {@code /usr/bin/chromium} through {@code /usr/bin/chromedriver},
+ * never a downloaded driver) with its own profile directory, so no cookie is shared with another
+ * browser, driving the console of the app under test. Missing chromium fails the test, never skips it.
+ */
+public final class ConsoleBrowser implements AutoCloseable {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    private final int port;
+    private final Path profile;
+    private final ChromeDriver driver;
+
+    ConsoleBrowser(int port) {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            throw new AssertionError("the browser tests need Debian's chromium and chromium-driver ("
+                    + CHROMIUM + ", " + CHROMEDRIVER + "): apt-get install -y chromium chromium-driver");
+        }
+        this.port = port;
+        try {
+            this.profile = Files.createTempDirectory("gatehouse-chromium-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--window-size=1280,900", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        this.driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+    }
+
+    /** Opens a console path ({@code /console/...}, with any query) of the app under test. */
+    public ConsoleBrowser open(String path) {
+        driver.get("http://localhost:" + port + path);
+        return this;
+    }
+
+    /** Opens the path and query of a link made for another host (the invitation and reset mails). */
+    public ConsoleBrowser openLink(String url) {
+        URI uri = URI.create(url);
+        return open(uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+    }
+
+    /** Signs in through the sign-in form; lands wherever the console sends the user next. */
+    public ConsoleBrowser signIn(String tenant, String username, String password) {
+        open("/console/sign-in");
+        fill("Organisation", tenant).fill("Username", username).fill("Password", password);
+        return press("Sign in");
+    }
+
+    /** The form control whose {@code <label>} reads {@code label}: every field must be labelled. */
+    public WebElement field(String label) {
+        WebElement element = driver.findElement(By.xpath("//label[normalize-space()=" + literal(label) + "]"));
+        return driver.findElement(By.id(element.getDomAttribute("for")));
+    }
+
+    public ConsoleBrowser fill(String label, String value) {
+        WebElement field = field(label);
+        field.clear();
+        field.sendKeys(value);
+        return this;
+    }
+
+    /** Clicks the button or link with this text and waits for the next page (or htmx swap) to settle. */
+    public ConsoleBrowser press(String text) {
+        WebElement target = driver.findElement(By.xpath("//button[normalize-space()=" + literal(text) + "]"
+                + " | //a[normalize-space()=" + literal(text) + "]"));
+        target.click();
+        settle();
+        return this;
+    }
+
+    /** Accepts the confirmation dialog of a destructive action (htmx's hx-confirm). */
+    public ConsoleBrowser confirm() {
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> {
+            try {
+                d.switchTo().alert().accept();
+                return true;
+            } catch (org.openqa.selenium.NoAlertPresentException e) {
+                return false;
+            }
+        });
+        settle();
+        return this;
+    }
+
+    public String path() {
+        return URI.create(driver.getCurrentUrl()).getPath();
+    }
+
+    public String title() {
+        return driver.getTitle();
+    }
+
+    /** The visible text of the page. */
+    public String text() {
+        return driver.findElement(By.tagName("body")).getText();
+    }
+
+    /** The texts of the main menu's entries. */
+    public List<String> menu() {
+        return driver.findElements(By.cssSelector("header nav a.nav-link, header nav button.nav-link")).stream()
+                .map(WebElement::getText).toList();
+    }
+
+    public WebElement find(String css) {
+        return driver.findElement(By.cssSelector(css));
+    }
+
+    public List<WebElement> findAll(String css) {
+        return driver.findElements(By.cssSelector(css));
+    }
+
+    /** Saves a PNG of the window to {@code docs/screenshots/<name>.png} of the repository. */
+    public Path screenshot(String name) {
+        Path target = screenshots().resolve(name + ".png");
+        try {
+            Files.createDirectories(target.getParent());
+            Files.copy(((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath(), target,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return target;
+    }
+
+    public ChromeDriver driver() {
+        return driver;
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+        try (var files = Files.walk(profile)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Set by failsafe to the repository's docs/screenshots; from the server module otherwise. */
+    static Path screenshots() {
+        String configured = System.getProperty("gatehouse.screenshots");
+        return configured != null ? Path.of(configured) : Path.of("..", "docs", "screenshots");
+    }
+
+    private void settle() {
+        new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> "complete".equals(
+                driver.executeScript("return document.readyState"))
+                && d.findElements(By.cssSelector(".htmx-request")).isEmpty());
+    }
+
+    private static String literal(String text) {
+        if (!text.contains("'")) {
+            return "'" + text + "'";
+        }
+        return "concat('" + text.replace("'", "', \"'\", '") + "')";
+    }
+}
