@@ -20,10 +20,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -49,9 +46,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @RestController
 class AuditController {
-
-    /** A page of events and, when there may be more, the sequence number to pass as {@code before}. */
-    record AuditPage(List<AuditQueries.Event> items, @Nullable Long next) {}
 
     record ResourceRequest(
             @NotBlank @Size(max = 64) String type,
@@ -89,25 +83,25 @@ class AuditController {
     private final TenantPaths tenants;
     private final Access access;
     private final Actors actors;
-    private final AuditQueries queries;
+    private final AuditTrail trail;
     private final AuditEvents events;
     private final JdbcClient jdbc;
     private final Clock clock;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    AuditController(TenantPaths tenants, Access access, Actors actors, AuditQueries queries, AuditEvents events,
+    AuditController(TenantPaths tenants, Access access, Actors actors, AuditTrail trail, AuditEvents events,
             JdbcClient jdbc, Clock clock) {
         this.tenants = tenants;
         this.access = access;
         this.actors = actors;
-        this.queries = queries;
+        this.trail = trail;
         this.events = events;
         this.jdbc = jdbc;
         this.clock = clock;
     }
 
     @GetMapping("/api/v1/tenants/{tenant}/audit")
-    AuditPage search(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    AuditTrail.AuditPage search(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @RequestParam(required = false) @Nullable String actor,
             @RequestParam(required = false) @Nullable String action,
             @RequestParam(required = false) @Nullable String target,
@@ -118,15 +112,8 @@ class AuditController {
             @RequestParam(required = false) @Nullable String to,
             @RequestParam(required = false) @Nullable @Min(1) Long before,
             @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
-        TenantId id = tenants.own(caller, tenant);
-        access.require(caller, "audit.read", null);
-        AuditFilter filter = filter(new AuditFilter.Raw(actor, action, target, resource, ip, role, from, to));
-        List<AuditQueries.Event> found = queries.page(id, filter, before, size + 1);
-        if (found.size() > size) {
-            List<AuditQueries.Event> items = found.subList(0, size);
-            return new AuditPage(List.copyOf(items), items.getLast().seq());
-        }
-        return new AuditPage(found, null);
+        return trail.search(caller, tenant, new AuditFilters(actor, action, target, resource, ip, role, from, to),
+                before, size);
     }
 
     /**
@@ -146,30 +133,12 @@ class AuditController {
             @RequestParam(required = false) @Nullable String from,
             @RequestParam(required = false) @Nullable String to,
             HttpServletRequest request, HttpServletResponse response) throws IOException {
-        TenantId id = tenants.own(caller, tenant);
-        access.require(caller, "audit.export", null);
-        AuditExport.Format chosen = switch (format) {
-            case "csv" -> AuditExport.Format.CSV;
-            case "jsonl" -> AuditExport.Format.JSONL;
-            default -> throw ApiException.badRequest("format", "csv or jsonl");
-        };
-        AuditFilter.Raw raw = new AuditFilter.Raw(actor, action, target, resource, ip, role, from, to);
-        AuditFilter filter = filter(raw);
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("format", format);
-        details.put("filters", raw.given());
-        Actors.Origin origin = actors.origin(caller, request);
-        long exported = events.record(id, "AUDIT_EXPORTED", origin.actor(), null, origin.ip(), origin.userAgent(),
-                details);
+        AuditTrail.Download download = trail.export(caller, tenant, format,
+                new AuditFilters(actor, action, target, resource, ip, role, from, to), actors.origin(caller, request));
         response.setStatus(200);
-        response.setContentType(chosen.mediaType + ";charset=UTF-8");
-        response.setHeader("Content-Disposition", "attachment; filename=\"audit-" + exported + "." + chosen.extension
-                + "\"");
-        Writer out = new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
-        AuditExport writer = new AuditExport(chosen, out);
-        writer.header();
-        queries.stream(id, filter, exported, writer::write);
-        out.flush();
+        response.setContentType(download.mediaType() + ";charset=UTF-8");
+        response.setHeader("Content-Disposition", "attachment; filename=\"" + download.fileName() + "\"");
+        download.writeTo(response.getOutputStream());
     }
 
     /**
@@ -212,12 +181,6 @@ class AuditController {
                 request.getHeader("User-Agent"), details);
         return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/audit?before=" + (seq + 1) + "&size=1"))
                 .body(new EventRecorded(seq));
-    }
-
-    private AuditFilter filter(AuditFilter.Raw raw) {
-        AuditFilter filter = AuditFilter.parse(raw);
-        queries.requireInet(filter.ip());
-        return filter;
     }
 
     private List<String> rolesNow(TenantId tenant, UUID user) {

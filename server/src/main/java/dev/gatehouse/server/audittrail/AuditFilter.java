@@ -7,7 +7,6 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,35 +29,11 @@ record AuditFilter(@Nullable UUID actorId, @Nullable String actorName, List<Stri
         actions = List.copyOf(actions);
     }
 
-    /** The filters as given, for the AUDIT_EXPORTED event's details. */
-    record Raw(@Nullable String actor, @Nullable String action, @Nullable String target, @Nullable String resource,
-            @Nullable String ip, @Nullable String role, @Nullable String from, @Nullable String to) {
-
-        Map<String, String> given() {
-            Map<String, String> given = new LinkedHashMap<>();
-            put(given, "actor", actor);
-            put(given, "action", action);
-            put(given, "target", target);
-            put(given, "resource", resource);
-            put(given, "ip", ip);
-            put(given, "role", role);
-            put(given, "from", from);
-            put(given, "to", to);
-            return given;
-        }
-
-        private static void put(Map<String, String> map, String name, @Nullable String value) {
-            if (value != null && !value.isBlank()) {
-                map.put(name, value.strip());
-            }
-        }
-    }
-
     /**
      * @throws ApiException 400 naming the first bad filter; the IP's syntax is checked by the
      *     database ({@link AuditQueries#requireInet})
      */
-    static AuditFilter parse(Raw raw) {
+    static AuditFilter parse(AuditFilters raw) {
         Map<String, String> given = raw.given();
         UUID actorId = null;
         String actorName = null;

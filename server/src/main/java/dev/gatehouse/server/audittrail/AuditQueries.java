@@ -25,17 +25,20 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Reads the trail: a filtered page by sequence, newest first, and a filtered stream, oldest first. */
+/**
+ * Reads the trail: a filtered page by sequence, newest first, and a filtered stream, oldest first.
+ * Public only for its event records, which the console shows; {@link AuditTrail} is the way in.
+ */
 @Component
-class AuditQueries {
+public class AuditQueries {
 
     /** One event as the API shows it. */
-    record Event(long seq, Instant at, String action, ActorView actor, @Nullable TargetView target, @Nullable String ip,
+    public record Event(long seq, Instant at, String action, ActorView actor, @Nullable TargetView target, @Nullable String ip,
             @Nullable String userAgent, JsonNode details) {}
 
-    record ActorView(@Nullable String id, @Nullable String username, List<String> roles) {}
+    public record ActorView(@Nullable String id, @Nullable String username, List<String> roles) {}
 
-    record TargetView(@Nullable String type, @Nullable String id, @Nullable String name) {}
+    public record TargetView(@Nullable String type, @Nullable String id, @Nullable String name) {}
 
     /** Rows fetched per round trip while exporting: the export's memory does not grow with the trail. */
     static final int EXPORT_FETCH_SIZE = 500;

@@ -1,10 +1,7 @@
 package dev.gatehouse.server.tenancy;
 
-import dev.gatehouse.server.shared.TenantPaths;
-import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.shared.Caller;
-import dev.gatehouse.server.shared.TenantId;
 import io.swagger.v3.oas.annotations.Operation;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -28,22 +25,16 @@ import tools.jackson.databind.JsonNode;
 class SettingsController {
 
     private final SettingsService service;
-    private final TenantPaths tenants;
-    private final Access access;
     private final Actors actors;
 
-    SettingsController(SettingsService service, TenantPaths tenants, Access access, Actors actors) {
+    SettingsController(SettingsService service, Actors actors) {
         this.service = service;
-        this.tenants = tenants;
-        this.access = access;
         this.actors = actors;
     }
 
     @GetMapping("/api/v1/tenants/{tenant}/settings")
     SettingsView get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant) {
-        TenantId id = tenants.own(caller, tenant);
-        access.require(caller, "settings.read", null);
-        return service.get(id);
+        return service.read(caller, tenant);
     }
 
     @Operation(summary = "Changes settings by a deep merge of the given fields", description = "Requires"
@@ -57,8 +48,6 @@ class SettingsController {
     @PatchMapping("/api/v1/tenants/{tenant}/settings")
     SettingsView change(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @RequestBody JsonNode patch, HttpServletRequest http) {
-        TenantId id = tenants.own(caller, tenant);
-        access.require(caller, "settings.edit", null);
-        return service.change(id, patch, actors.origin(caller, http));
+        return service.change(caller, tenant, patch, actors.origin(caller, http));
     }
 }

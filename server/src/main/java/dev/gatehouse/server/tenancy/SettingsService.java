@@ -6,7 +6,9 @@ import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.authentication.IpRules;
 import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.shared.TenantPaths;
 import java.util.Map;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -16,26 +18,59 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Reads and changes a tenant's security settings. Only stores and returns them: enforcing each
- * policy belongs to the feature it governs (sign-in, sessions, second factors).
+ * Reads and changes a tenant's security settings, for the API and the console alike (one place
+ * that resolves the tenant, asks the engine and audits). Only stores and returns them: enforcing
+ * each policy belongs to the feature it governs (sign-in, sessions, second factors).
  */
 @Service
-class SettingsService {
+public class SettingsService {
 
     private static final JsonMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     private static final ObjectNode DEFAULTS = (ObjectNode) JSON.readTree(TenantSettings.DEFAULTS);
 
     private final Tenants tenants;
+    private final TenantPaths paths;
     private final Access access;
     private final AuditLog audit;
     private final AccessChanges changes;
 
-    SettingsService(Tenants tenants, Access access, AuditLog audit, AccessChanges changes) {
+    SettingsService(Tenants tenants, TenantPaths paths, Access access, AuditLog audit, AccessChanges changes) {
         this.tenants = tenants;
+        this.paths = paths;
         this.access = access;
         this.audit = audit;
         this.changes = changes;
+    }
+
+    /**
+     * The settings of {@code tenant} (slug or id), for a caller holding settings.read there.
+     *
+     * @throws ApiException 404 unless it is the caller's own tenant, 403 without settings.read
+     */
+    @Transactional(readOnly = true)
+    public SettingsView read(Caller caller, String tenant) {
+        TenantId id = paths.own(caller, tenant);
+        access.require(caller, "settings.read", null);
+        return get(id);
+    }
+
+    /**
+     * Deep-merges {@code patch} into the settings of {@code tenant}, for a caller holding settings.edit.
+     *
+     * @throws ApiException 404 unless it is the caller's own tenant, 403 without settings.edit, 400
+     *     naming every field at fault
+     */
+    @Transactional
+    public SettingsView change(Caller caller, String tenant, JsonNode patch, Actors.Origin origin) {
+        TenantId id = paths.own(caller, tenant);
+        access.require(caller, "settings.edit", null);
+        return change(id, patch, origin);
+    }
+
+    /** What a new tenant starts with; a field a tenant never changed reads as this. */
+    public SettingsView defaults() {
+        return view(DEFAULTS);
     }
 
     @Transactional(readOnly = true)

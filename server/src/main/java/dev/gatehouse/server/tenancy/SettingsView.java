@@ -15,24 +15,24 @@ import org.jspecify.annotations.Nullable;
  * {@code auditRetention} is how long audit events are kept before the retention purge archives and
  * removes them, an ISO-8601 period (HIPAA: P6Y).
  */
-record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutPolicy, SessionPolicy sessionPolicy,
+public record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutPolicy, SessionPolicy sessionPolicy,
         MfaPolicy mfaPolicy, boolean singleRolePerUser, int invitationHours, int resetLinkMinutes,
         List<String> emailDomains,
         List<String> ipAllowlist,
         Map<String, List<String>> ipAllowlistByRole,
         String auditRetention) {
 
-    record PasswordPolicy(int minLength, boolean requireUpper, boolean requireLower, boolean requireDigit,
+    public record PasswordPolicy(int minLength, boolean requireUpper, boolean requireLower, boolean requireDigit,
             boolean requireSymbol, int historyCount,
             @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Integer maxAgeDays, boolean blockCommon) {}
 
-    record LockoutPolicy(int maxFailures, int lockMinutes) {}
+    public record LockoutPolicy(int maxFailures, int lockMinutes) {}
 
     /** {@code reauthMinutes}: how recent a proof of a factor sensitive operations need (ASVS 7.5.1). */
-    record SessionPolicy(int idleMinutes, int maxHours,
+    public record SessionPolicy(int idleMinutes, int maxHours,
             @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Integer maxConcurrent, int reauthMinutes,
             String onLimit, Map<String, Integer> idleMinutesByRole) {}
 
     /** {@code required}: OFF, OPTIONAL, ALL or ROLES; {@code methods} ⊆ TOTP, EMAIL_CODE, RECOVERY_CODE. */
-    record MfaPolicy(String required, List<String> methods, @Nullable List<String> roles) {}
+    public record MfaPolicy(String required, List<String> methods, @Nullable List<String> roles) {}
 }

@@ -89,6 +89,8 @@ public final class ConsoleBrowser implements AutoCloseable {
     public ConsoleBrowser press(String text) {
         WebElement target = driver.findElement(By.xpath("//button[normalize-space()=" + literal(text) + "]"
                 + " | //a[normalize-space()=" + literal(text) + "]"));
+        // Bootstrap asks for smooth scrolling: WebDriver's own scroll would still be moving when it clicks.
+        driver.executeScript("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", target);
         target.click();
         settle();
         return this;

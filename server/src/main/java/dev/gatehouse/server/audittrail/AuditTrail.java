@@ -1,0 +1,132 @@
+package dev.gatehouse.server.audittrail;
+
+import dev.gatehouse.server.access.Access;
+import dev.gatehouse.server.access.Actors;
+import dev.gatehouse.server.audit.ChainVerifier;
+import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.shared.TenantPaths;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Service;
+
+/**
+ * Reading the audit trail, for the API and the console alike: search, export and chain
+ * verification, each resolving the tenant and asking the engine in one place (audit.read,
+ * audit.export), so the console cannot show what the API would refuse.
+ */
+@Service
+public class AuditTrail {
+
+    /** A page of events and, when there may be more, the sequence number to pass as {@code before}. */
+    public record AuditPage(List<AuditQueries.Event> items, @Nullable Long next) {}
+
+    /** An export whose AUDIT_EXPORTED event is committed; {@link #writeTo} streams the events before it. */
+    public interface Download {
+        String fileName();
+
+        String mediaType();
+
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private final TenantPaths paths;
+    private final Access access;
+    private final AuditQueries queries;
+    private final AuditEvents events;
+    private final ChainVerifier verifier;
+
+    AuditTrail(TenantPaths paths, Access access, AuditQueries queries, AuditEvents events, ChainVerifier verifier) {
+        this.paths = paths;
+        this.access = access;
+        this.queries = queries;
+        this.events = events;
+        this.verifier = verifier;
+    }
+
+    /**
+     * Up to {@code size} matching events below {@code before}, newest first.
+     *
+     * @throws ApiException 404 unless {@code tenant} is the caller's own, 403 without audit.read,
+     *     400 naming the first bad filter
+     */
+    public AuditPage search(Caller caller, String tenant, AuditFilters filters, @Nullable Long before, int size) {
+        TenantId id = paths.own(caller, tenant);
+        access.require(caller, "audit.read", null);
+        List<AuditQueries.Event> found = queries.page(id, parse(filters), before, size + 1);
+        if (found.size() > size) {
+            List<AuditQueries.Event> items = found.subList(0, size);
+            return new AuditPage(List.copyOf(items), items.getLast().seq());
+        }
+        return new AuditPage(found, null);
+    }
+
+    /**
+     * Records AUDIT_EXPORTED (format and filters in its details) and answers the download of the
+     * matching events before it, oldest first: a consistent cut however long the download takes.
+     *
+     * @param format {@code csv} or {@code jsonl}
+     * @throws ApiException 404 unless {@code tenant} is the caller's own, 403 without audit.export,
+     *     400 naming a bad format or filter
+     */
+    public Download export(Caller caller, String tenant, String format, AuditFilters filters, Actors.Origin origin) {
+        TenantId id = paths.own(caller, tenant);
+        access.require(caller, "audit.export", null);
+        AuditExport.Format chosen = switch (format) {
+            case "csv" -> AuditExport.Format.CSV;
+            case "jsonl" -> AuditExport.Format.JSONL;
+            default -> throw ApiException.badRequest("format", "csv or jsonl");
+        };
+        AuditFilter filter = parse(filters);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("format", format);
+        details.put("filters", filters.given());
+        long exported = events.record(id, "AUDIT_EXPORTED", origin.actor(), null, origin.ip(), origin.userAgent(),
+                details);
+        return new Download() {
+            @Override
+            public String fileName() {
+                return "audit-" + exported + "." + chosen.extension;
+            }
+
+            @Override
+            public String mediaType() {
+                return chosen.mediaType;
+            }
+
+            @Override
+            public void writeTo(OutputStream stream) throws IOException {
+                Writer out = new OutputStreamWriter(stream, StandardCharsets.UTF_8);
+                AuditExport writer = new AuditExport(chosen, out);
+                writer.header();
+                queries.stream(id, filter, exported, writer::write);
+                out.flush();
+            }
+        };
+    }
+
+    /**
+     * Recomputes the tenant's hash chain (docs/audit.md).
+     *
+     * @throws ApiException 404 unless {@code tenant} is the caller's own, 403 without audit.read
+     */
+    public ChainVerifier.Result verify(Caller caller, String tenant) {
+        TenantId id = paths.own(caller, tenant);
+        access.require(caller, "audit.read", null);
+        return verifier.verify(id);
+    }
+
+    private AuditFilter parse(AuditFilters filters) {
+        AuditFilter filter = AuditFilter.parse(filters);
+        queries.requireInet(filter.ip());
+        return filter;
+    }
+}

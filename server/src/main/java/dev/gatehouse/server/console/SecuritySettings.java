@@ -1,0 +1,295 @@
+package dev.gatehouse.server.console;
+
+import dev.gatehouse.engine.Role;
+import dev.gatehouse.server.shared.FieldError;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.springframework.util.MultiValueMap;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The Security screen's settings: where each lives in the settings document (the API's field
+ * path, so the service's field errors land next to it), how it is edited, and what it means for a
+ * clinic manager. The form's field names are those paths; {@link #patch} turns a submitted form
+ * into the JSON patch the API would take, and {@link #rows} the document into what the page shows.
+ * A new setting is one more {@link Setting} in {@link #GROUPS}.
+ */
+final class SecuritySettings {
+
+    /** How a setting is edited: the form control, and how its text becomes JSON. */
+    enum Kind {
+        NUMBER, OPTIONAL_NUMBER, SWITCH, CHOICE, CHOICES, LIST, ROLES, ROLE_NUMBERS, ROLE_LISTS, TEXT
+    }
+
+    /** One setting: {@code path} in the settings document, {@code nullMeans} the words for an empty value. */
+    record Setting(String path, String label, Kind kind, String explanation, List<String> choices, String nullMeans) {
+
+        static Setting of(String path, String label, Kind kind, String explanation) {
+            return new Setting(path, label, kind, explanation, List.of(), "none");
+        }
+
+        Setting choices(String... values) {
+            return new Setting(path, label, kind, explanation, List.of(values), nullMeans);
+        }
+
+        Setting emptyMeans(String words) {
+            return new Setting(path, label, kind, explanation, choices, words);
+        }
+
+        public String id() {
+            return path.replace('.', '-');
+        }
+
+        public String kindName() {
+            return kind.name();
+        }
+    }
+
+    record Group(String title, List<Setting> settings) {}
+
+    /** A role's own value of a by-role setting; {@code name} is the form field. */
+    record RoleValue(String key, String label, String name, String id, String text) {}
+
+    /** A setting as the page shows it: its current (or just submitted) value and its default. */
+    record Row(Setting setting, String text, boolean on, List<String> selected, List<RoleValue> byRole,
+            String defaultText) {}
+
+    static final List<Group> GROUPS = List.of(
+            new Group("Passwords", List.of(
+                    Setting.of("passwordPolicy.minLength", "Minimum password length", Kind.NUMBER,
+                            "Length is what makes a password hard to guess: 15 characters allows an easy-to-remember"
+                                    + " phrase. Below 15 is allowed only when everyone must also use a second factor"
+                                    + " (NIST SP 800-63B)."),
+                    Setting.of("passwordPolicy.requireUpper", "Require an upper-case letter", Kind.SWITCH,
+                            "Off by default: composition rules push people to 'Password1!' patterns and notes on"
+                                    + " the screen without making passwords harder to guess (NIST SP 800-63B)."),
+                    Setting.of("passwordPolicy.requireLower", "Require a lower-case letter", Kind.SWITCH,
+                            "Off by default, for the same reason: length protects better than character rules."),
+                    Setting.of("passwordPolicy.requireDigit", "Require a digit", Kind.SWITCH,
+                            "Off by default; turn on only if a rule you must follow demands it."),
+                    Setting.of("passwordPolicy.requireSymbol", "Require a symbol", Kind.SWITCH,
+                            "Off by default; turn on only if a rule you must follow demands it."),
+                    Setting.of("passwordPolicy.blockCommon", "Refuse common and leaked passwords", Kind.SWITCH,
+                            "Refuses the passwords attackers try first: well-known, very common or already leaked."),
+                    Setting.of("passwordPolicy.historyCount", "Previous passwords that may not be reused",
+                            Kind.NUMBER, "0 means no check. Mostly useful when passwords expire."),
+                    Setting.of("passwordPolicy.maxAgeDays", "Password expires after (days)", Kind.OPTIONAL_NUMBER,
+                            "Empty means never: forced regular changes lead to weaker passwords, so NIST advises"
+                                    + " a change only after a suspected leak.").emptyMeans("never"))),
+            new Group("Lockout", List.of(
+                    Setting.of("lockoutPolicy.maxFailures", "Wrong passwords before the account locks", Kind.NUMBER,
+                            "Stops someone from guessing a password by trying again and again."),
+                    Setting.of("lockoutPolicy.lockMinutes", "Lock lasts (minutes)", Kind.NUMBER,
+                            "How long a locked account waits before it may try again; an admin can unlock sooner."))),
+            new Group("Sessions", List.of(
+                    Setting.of("sessionPolicy.idleMinutes", "Sign out after inactivity (minutes)", Kind.NUMBER,
+                            "A screen left open on a shared front-desk computer does not stay signed in."),
+                    Setting.of("sessionPolicy.idleMinutesByRole", "Shorter inactivity timeout per role",
+                            Kind.ROLE_NUMBERS, "For roles at shared desks; empty means the timeout above."),
+                    Setting.of("sessionPolicy.maxHours", "Longest session (hours)", Kind.NUMBER,
+                            "Even an active session ends after this; one sign-in covers about a working day."),
+                    Setting.of("sessionPolicy.maxConcurrent", "Sessions per person at once", Kind.OPTIONAL_NUMBER,
+                            "How many devices one person may be signed in on at the same time. Empty means no limit.")
+                            .emptyMeans("no limit"),
+                    Setting.of("sessionPolicy.onLimit", "When a sign-in exceeds that", Kind.CHOICE,
+                            "End the person's oldest session, or refuse the new sign-in.")
+                            .choices("END_OLDEST", "REFUSE"),
+                    Setting.of("sessionPolicy.reauthMinutes", "Ask for the password again after (minutes)",
+                            Kind.NUMBER, "Sensitive actions, such as removing a second factor, ask for the password"
+                                    + " unless it was entered this recently."))),
+            new Group("Second factor", List.of(
+                    Setting.of("mfaPolicy.required", "Who must use a second factor", Kind.CHOICE,
+                            "A code from a phone app on top of the password stops most account takeovers: nobody"
+                                    + " (OFF), whoever wants (OPTIONAL), everyone (ALL) or the roles below (ROLES).")
+                            .choices("OFF", "OPTIONAL", "ALL", "ROLES"),
+                    Setting.of("mfaPolicy.methods", "Accepted second factors", Kind.CHOICES,
+                            "An authenticator app (TOTP), a code by e-mail, or one-time recovery codes.")
+                            .choices("TOTP", "EMAIL_CODE", "RECOVERY_CODE"),
+                    Setting.of("mfaPolicy.roles", "Roles that must use a second factor", Kind.ROLES,
+                            "Only when the answer above is ROLES."))),
+            new Group("Networks", List.of(
+                    Setting.of("ipAllowlist", "Allowed networks", Kind.LIST,
+                            "One address or range per line (203.0.113.0/24). When set, sign-in and every request"
+                                    + " work only from there; include your own. Empty means from anywhere."),
+                    Setting.of("ipAllowlistByRole", "Allowed networks per role", Kind.ROLE_LISTS,
+                            "Ranges separated by commas, e.g. the front desk only from the clinic's network."))),
+            new Group("Accounts and links", List.of(
+                    Setting.of("emailDomains", "E-mail domains for self-registration", Kind.LIST,
+                            "One per line (clinic.example). People with such an address may register themselves;"
+                                    + " empty means nobody can."),
+                    Setting.of("invitationHours", "Invitation link works for (hours)", Kind.NUMBER,
+                            "Gives a new colleague time to accept; an unused link then stops working."),
+                    Setting.of("resetLinkMinutes", "Password-reset link works for (minutes)", Kind.NUMBER,
+                            "Short, because whoever holds the link can set the password."),
+                    Setting.of("singleRolePerUser", "One role per person", Kind.SWITCH,
+                            "When on, a person may hold only one role at a time."))),
+            new Group("Activity log", List.of(
+                    Setting.of("auditRetention", "Keep activity for", Kind.TEXT,
+                            "Years and months as P6Y or P1Y6M. HIPAA asks for six years; older events are archived"
+                                    + " to a file and then removed, nightly."))));
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final Pattern WHOLE = Pattern.compile("-?\\d{1,30}");
+    private static final Pattern LIST_SEPARATORS = Pattern.compile("[\\s,]+");
+    private static final Pattern INDEX = Pattern.compile("\\[\\d+]$");
+
+    private SecuritySettings() {}
+
+    /** Every setting's value from the submitted form, as the API's PATCH body. */
+    static ObjectNode patch(MultiValueMap<String, String> form, List<Role> roles) {
+        ObjectNode patch = NODES.objectNode();
+        for (Group group : GROUPS) {
+            for (Setting setting : group.settings()) {
+                put(patch, setting.path(), value(setting, form, roles));
+            }
+        }
+        return patch;
+    }
+
+    /** The page's rows for {@code settings} (the stored document, or the rejected form over it). */
+    static List<Row> rows(Group group, JsonNode settings, JsonNode defaults, List<Role> roles) {
+        return group.settings().stream().map(setting -> row(setting, at(settings, setting.path()),
+                at(defaults, setting.path()), roles)).toList();
+    }
+
+    /**
+     * The service's field errors on the form's fields: an element's error ({@code emailDomains[2]})
+     * belongs to its list; one on no field of the form goes to the summary.
+     */
+    static FormErrors errors(List<FieldError> errors, List<Role> roles) {
+        Set<String> fields = fieldNames(roles);
+        Map<String, String> byField = new LinkedHashMap<>();
+        List<String> elsewhere = new ArrayList<>();
+        for (FieldError error : errors) {
+            String field = INDEX.matcher(error.field()).replaceFirst("");
+            if (fields.contains(field)) {
+                byField.merge(field, error.message(), (a, b) -> a + "; " + b);
+            } else {
+                elsewhere.add(error.field() + ": " + error.message());
+            }
+        }
+        return new FormErrors(byField, elsewhere.isEmpty() ? null : String.join("; ", elsewhere));
+    }
+
+    static JsonNode at(JsonNode document, String path) {
+        JsonNode node = document;
+        for (String name : path.split("\\.")) {
+            node = node.path(name);
+        }
+        return node;
+    }
+
+    /** Sets {@code value} at a dotted path, creating the objects on the way (also used to overlay a rejected form). */
+    static void put(ObjectNode document, String path, JsonNode value) {
+        String[] names = path.split("\\.");
+        ObjectNode node = document;
+        for (int i = 0; i < names.length - 1; i++) {
+            node = node.get(names[i]) instanceof ObjectNode inner ? inner : node.putObject(names[i]);
+        }
+        node.set(names[names.length - 1], value);
+    }
+
+    private static Set<String> fieldNames(List<Role> roles) {
+        Set<String> names = new java.util.HashSet<>();
+        for (Group group : GROUPS) {
+            for (Setting setting : group.settings()) {
+                names.add(setting.path());
+                if (setting.kind() == Kind.ROLE_NUMBERS || setting.kind() == Kind.ROLE_LISTS) {
+                    roles.forEach(role -> names.add(setting.path() + "." + role.key()));
+                }
+            }
+        }
+        return names;
+    }
+
+    private static JsonNode value(Setting setting, MultiValueMap<String, String> form, List<Role> roles) {
+        String text = text(form.getFirst(setting.path()));
+        return switch (setting.kind()) {
+            case NUMBER -> number(text);
+            case OPTIONAL_NUMBER -> text.isEmpty() ? NODES.nullNode() : number(text);
+            case SWITCH -> NODES.booleanNode("true".equals(text));
+            case CHOICE, TEXT -> NODES.stringNode(text);
+            case CHOICES, ROLES -> array(form.getOrDefault(setting.path(), List.of()));
+            case LIST -> array(Arrays.asList(LIST_SEPARATORS.split(text)));
+            case ROLE_NUMBERS, ROLE_LISTS -> {
+                ObjectNode byRole = NODES.objectNode();
+                for (Role role : roles) {
+                    String given = text(form.getFirst(setting.path() + "." + role.key()));
+                    if (!given.isEmpty()) {
+                        byRole.set(role.key(), setting.kind() == Kind.ROLE_NUMBERS ? number(given)
+                                : array(Arrays.asList(LIST_SEPARATORS.split(given))));
+                    }
+                }
+                yield byRole;
+            }
+        };
+    }
+
+    /** A whole number as a number; anything else as typed, for the service to refuse with its range. */
+    private static JsonNode number(String text) {
+        if (text.isEmpty()) {
+            return NODES.nullNode();
+        }
+        return WHOLE.matcher(text).matches() ? NODES.numberNode(new BigInteger(text)) : NODES.stringNode(text);
+    }
+
+    private static ArrayNode array(List<String> values) {
+        ArrayNode array = NODES.arrayNode();
+        values.stream().map(String::strip).filter(value -> !value.isEmpty()).forEach(array::add);
+        return array;
+    }
+
+    private static String text(@Nullable String value) {
+        return value == null ? "" : value.strip();
+    }
+
+    private static Row row(Setting setting, JsonNode value, JsonNode defaultValue, List<Role> roles) {
+        List<RoleValue> byRole = List.of();
+        if (setting.kind() == Kind.ROLE_NUMBERS || setting.kind() == Kind.ROLE_LISTS) {
+            byRole = roles.stream().map(role -> new RoleValue(role.key(), role.name(), setting.path() + "." + role.key(),
+                    setting.id() + "-" + role.key(), display(value.path(role.key()), ", "))).toList();
+        }
+        List<String> selected = new ArrayList<>();
+        value.forEach(element -> {
+            if (value.isArray()) {
+                selected.add(element.asString(""));
+            }
+        });
+        return new Row(setting, display(value, "\n"), value.asBoolean(false), selected, byRole,
+                defaultText(setting, defaultValue));
+    }
+
+    private static String display(JsonNode value, String separator) {
+        if (value.isArray()) {
+            List<String> items = new ArrayList<>();
+            value.forEach(item -> items.add(item.asString("")));
+            return String.join(separator, items);
+        }
+        return value.isMissingNode() || value.isNull() ? "" : value.asString("");
+    }
+
+    private static String defaultText(Setting setting, JsonNode value) {
+        if (value.isBoolean()) {
+            return value.asBoolean() ? "on" : "off";
+        }
+        if (value.isMissingNode() || value.isNull() || value.isEmpty() && (value.isArray() || value.isObject())) {
+            return setting.nullMeans();
+        }
+        if (value.isArray()) {
+            return display(value, ", ");
+        }
+        return value.isObject() ? value.properties().stream().map(Map.Entry::getKey).collect(Collectors.joining(", "))
+                : value.asString("");
+    }
+}

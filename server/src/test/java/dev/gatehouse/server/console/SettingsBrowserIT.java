@@ -1,0 +1,81 @@
+package dev.gatehouse.server.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.server.testing.BrowserTest;
+import dev.gatehouse.server.testing.ConsoleBrowser;
+import dev.gatehouse.server.testing.SignedInTenant;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.WebElement;
+
+/** An admin changes security settings and reads the activity log; an operator creates a tenant. */
+class SettingsBrowserIT extends BrowserTest {
+
+    @Test
+    void adminChangesSettingsFindsTheChangeInTheActivityLogAndExportsIt() throws IOException, InterruptedException {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        ConsoleBrowser admin = browser().signIn(clinic.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
+
+        admin.open("/console/security").fill("Minimum password length", "10").press("Save settings");
+        WebElement minLength = admin.field("Minimum password length");
+        assertThat(minLength.getDomAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(minLength.getDomProperty("value")).isEqualTo("10");
+        assertThat(admin.find("#passwordPolicy-minLength-error").getText()).contains("mfaPolicy.required ALL");
+
+        admin.fill("Minimum password length", "20").fill("Sign out after inactivity (minutes)", "20")
+                .press("Save settings");
+        assertThat(admin.text()).contains("Settings saved.");
+        assertThat(admin.field("Minimum password length").getDomProperty("value")).isEqualTo("20");
+        assertThat(admin.field("Sign out after inactivity (minutes)").getDomProperty("value")).isEqualTo("20");
+        var stored = api.get(clinic.path("/settings"), clinic.adminToken()).body();
+        assertThat(stored.at("/sessionPolicy/idleMinutes").asInt()).isEqualTo(20);
+        assertThat(stored.at("/passwordPolicy/minLength").asInt()).isEqualTo(20);
+        admin.screenshot("security-settings");
+
+        admin.open("/console/activity").fill("User (id or username)", SignedInTenant.ADMIN).press("Filter");
+        assertThat(admin.findAll(".event .actor")).isNotEmpty()
+                .allSatisfy(actor -> assertThat(actor.getText()).isEqualTo(SignedInTenant.ADMIN));
+        assertThat(admin.findAll(".event .action")).extracting(WebElement::getText).contains("SETTINGS_CHANGED");
+        assertThat(admin.text()).contains("sessionPolicy.idleMinutes").contains("30 → 20");
+        admin.press("Verify chain");
+        assertThat(admin.find(".chain-ok").getText()).startsWith("Chain intact");
+        admin.screenshot("activity-log");
+
+        String csv = admin.find("a[href*='format=csv']").getDomProperty("href");
+        assertThat(csv).contains("actor=admin");
+        Cookie session = admin.driver().manage().getCookieNamed("gatehouse_session");
+        HttpResponse<String> download = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(csv))
+                .header("Cookie", session.getName() + "=" + session.getValue()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(download.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+        assertThat(download.body()).startsWith("seq,at,action").contains("SETTINGS_CHANGED");
+    }
+
+    @Test
+    void anOperatorCreatesATenantFromTheClinicPack() {
+        ConsoleBrowser operator = browser().signIn("platform", OPERATOR, OPERATOR_PASSWORD);
+        assertThat(operator.menu()).contains("Tenants");
+        String slug = uniqueSlug("north");
+
+        operator.open("/console/tenants").fill("Name", "North Clinic").fill("Slug (in sign-in and URLs)", slug)
+                .fill("Admin username", "nadmin").fill("Admin first name", "Nora").fill("Admin last name", "North")
+                .fill("Admin e-mail", "not-an-address").press("Create tenant");
+        assertThat(operator.field("Admin e-mail").getDomAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(operator.field("Slug (in sign-in and URLs)").getDomProperty("value")).isEqualTo(slug);
+        operator.screenshot("tenants");
+
+        operator.fill("Admin e-mail", "nora@north.example").press("Create tenant");
+        assertThat(operator.title()).startsWith("Tenant created");
+        assertThat(operator.find(".invitation-link").getText()).contains("/console/invitation?token=");
+
+        operator.open("/console/tenants");
+        assertThat(operator.findAll(".tenant code")).extracting(WebElement::getText).contains(slug);
+        assertThat(api.get("/api/v1/tenants/" + slug, operatorToken()).body().path("pack").asString()).isEqualTo("clinic");
+    }
+}
