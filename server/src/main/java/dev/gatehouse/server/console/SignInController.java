@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -42,6 +43,13 @@ class SignInController {
     static final String CODE_REFUSED = "That code did not work. Enter the current code from your authenticator app or"
             + " one of your recovery codes; if the sign-in has expired, start again.";
 
+    /** Notices after a redirect, by query flag; the flag carries no detail about the account. */
+    private static final Map<String, String> NOTICES = Map.of(
+            "ended", "Your session has ended. Sign in again to continue.",
+            "signedOut", "You are signed out.",
+            "activated", "Your account is ready. Sign in with your new password.",
+            "passwordReset", "Your password is set. Sign in with it; your other sessions have ended.");
+
     record SignInForm(@Nullable String tenant, @Nullable String username, @Nullable String password) {}
 
     record SecondStepForm(@Nullable String mfaToken, @Nullable String code) {}
@@ -53,14 +61,14 @@ class SignInController {
     }
 
     @GetMapping(ConsoleSecurity.SIGN_IN)
-    String form(@RequestParam(required = false) @Nullable String tenant, @RequestParam(required = false) @Nullable String ended,
-            @RequestParam(required = false) @Nullable String signedOut, Model model) {
+    String form(@RequestParam(required = false) @Nullable String tenant,
+            HttpServletRequest request, Model model) {
         model.addAttribute("form", new SignInForm(tenant, null, null));
-        if (ended != null) {
-            model.addAttribute("notice", "Your session has ended. Sign in again to continue.");
-        } else if (signedOut != null) {
-            model.addAttribute("notice", "You are signed out.");
-        }
+        NOTICES.forEach((flag, text) -> {
+            if (request.getParameter(flag) != null) {
+                model.addAttribute("notice", text);
+            }
+        });
         return "console/sign-in";
     }
 

@@ -25,7 +25,7 @@ import org.springframework.transaction.annotation.Transactional;
  * audit trail of the account's tenant.
  */
 @Service
-public class ForgotPassword {
+class ForgotPassword {
 
     /**
      * A new link replaces the previous one, so repeated asking could keep a user from ever using

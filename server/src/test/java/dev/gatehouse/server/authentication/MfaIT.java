@@ -234,4 +234,30 @@ class MfaIT extends IntegrationTest {
         assertThat(signedIn.body().has("token")).as("no second step any more").isTrue();
         assertThat(api.post(reset, tenant.adminToken(), "{}").status()).isEqualTo(409);
     }
+
+    @Test
+    void recoveryCodesAreReplacedOnlyWithinTheReauthenticationWindowAndTheOldOnesStopWorking() {
+        var member = fixtures.member(tenant, "rhea");
+        SignInFixtures.Authenticator app = fixtures.enrolTotp(member.token());
+        jdbc.sql("update sessions set authenticated_at = now() - interval '10 minutes' where token_hash = :hash")
+                .param("hash", Tokens.hash(member.token())).update();
+
+        Response stale = api.post("/api/v1/me/mfa/recovery-codes", member.token(), "{}");
+        assertThat(stale.status()).isEqualTo(403);
+        assertThat(stale.body().path("reauthenticationRequired").asBoolean()).isTrue();
+
+        assertThat(api.post("/api/v1/me/reauthenticate", member.token(), json("password", PASSWORD)).status())
+                .isEqualTo(204);
+        Response fresh = api.post("/api/v1/me/mfa/recovery-codes", member.token(), "{}");
+        assertThat(fresh.status()).as(fresh.raw()).isEqualTo(200);
+        var codes = new HashSet<String>();
+        fresh.body().path("recoveryCodes").forEach(code -> codes.add(code.asString()));
+        assertThat(codes).hasSize(10).doesNotContainAnyElementsOf(app.recoveryCodes());
+
+        Response first = api.post("/api/v1/auth/login", null, json("tenant", tenant.slug(), "username", "rhea",
+                "password", PASSWORD));
+        Response old = api.post("/api/v1/auth/mfa", null, json("mfaToken", first.text("/mfaToken"), "code",
+                app.recoveryCodes().getFirst()));
+        assertThat(old.status()).as("a replaced recovery code").isEqualTo(401);
+    }
 }

@@ -1,0 +1,160 @@
+package dev.gatehouse.server.console;
+
+import static dev.gatehouse.server.testing.ApiClient.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.server.testing.ApiClient.Response;
+import dev.gatehouse.server.testing.DirectStaff;
+import dev.gatehouse.server.testing.IntegrationTest;
+import dev.gatehouse.server.testing.SignedInTenant;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The console's sign-in flows over HTTP: refusals that tell nothing about the account, the forced
+ * password change before any other page, the one-use link pages, forgot password, and ending
+ * sessions from the profile.
+ */
+class ConsoleSignInIT extends IntegrationTest {
+
+    private static final Pattern ALERT = Pattern.compile("role=\"alert\"[^>]*>([^<]*)<");
+
+    private SignedInTenant tenant;
+
+    @BeforeEach
+    void tenant() {
+        tenant = SignedInTenant.create(api, operatorToken(), "clinic");
+    }
+
+    @Test
+    void unknownUserWrongPasswordLockedAndDisabledAccountsGetTheSameAnswer() {
+        directStaff().add(tenant.id(), "member", "front_desk", null);
+        String disabledId = directStaff().add(tenant.id(), "gone", "front_desk", null).toString();
+        assertThat(api.post(tenant.path("/users/" + disabledId + "/disable"), tenant.adminToken(), "{}").status())
+                .isEqualTo(200);
+
+        HttpResponse<String> unknown = signIn("ghost", DirectStaff.PASSWORD);
+        HttpResponse<String> wrong = signIn("member", "not the password at all");
+        for (int i = 0; i < 4; i++) {
+            signIn("member", "not the password at all");
+        }
+        HttpResponse<String> locked = signIn("member", DirectStaff.PASSWORD);
+        HttpResponse<String> disabled = signIn("gone", DirectStaff.PASSWORD);
+        HttpResponse<String> unknownTenant = new ConsoleClient(port()).signIn("no-such-tenant", "member",
+                DirectStaff.PASSWORD);
+
+        for (HttpResponse<String> refused : java.util.List.of(unknown, wrong, locked, disabled, unknownTenant)) {
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(alert(refused)).isEqualTo(SignInController.REFUSED);
+            assertThat(refused.headers().allValues("Set-Cookie"))
+                    .noneMatch(c -> c.startsWith(SessionCookie.PLAIN_NAME + "="));
+        }
+        assertThat(SignInController.REFUSED).contains("locked");
+    }
+
+    @Test
+    void aMissingFieldIsNamedNextToItsField() {
+        ConsoleClient console = new ConsoleClient(port());
+        console.get(ConsoleSecurity.SIGN_IN);
+        HttpResponse<String> page = console.post(ConsoleSecurity.SIGN_IN, Map.of("tenant", tenant.slug(),
+                "username", "", "password", "x"));
+        assertThat(page.body()).contains("id=\"username-error\"").contains("aria-describedby=\"username-error\"")
+                .doesNotContain("id=\"password-error\"");
+    }
+
+    @Test
+    void anAdminSetPasswordMustBeChangedBeforeAnyOtherPage() {
+        Response created = api.post(tenant.path("/users"), tenant.adminToken(), json("username", "newbie",
+                "firstName", "New", "lastName", "Bie", "password", "handed over by the admin 12345"));
+        assertThat(created.status()).as(created.raw()).isEqualTo(201);
+        ConsoleClient console = new ConsoleClient(port());
+
+        HttpResponse<String> signedIn = console.signIn(tenant.slug(), "newbie", "handed over by the admin 12345");
+        assertThat(location(signedIn)).isEqualTo(RequiredActionsRedirect.CHANGE_PASSWORD);
+        assertThat(location(console.get("/console"))).isEqualTo(RequiredActionsRedirect.CHANGE_PASSWORD);
+        assertThat(console.get("/console/profile", "HX-Request", "true").headers().firstValue("HX-Redirect"))
+                .hasValue(RequiredActionsRedirect.CHANGE_PASSWORD);
+        HttpResponse<String> form = console.get(RequiredActionsRedirect.CHANGE_PASSWORD);
+        assertThat(form.body()).contains("You must choose a new password").doesNotContain(">Users<");
+
+        HttpResponse<String> mismatch = console.post(RequiredActionsRedirect.CHANGE_PASSWORD, Map.of(
+                "currentPassword", "handed over by the admin 12345", "newPassword", "newbie's own passphrase",
+                "confirmPassword", "something else"));
+        assertThat(mismatch.statusCode()).isEqualTo(400);
+        assertThat(mismatch.body()).contains("id=\"confirmPassword-error\"");
+        HttpResponse<String> weak = console.post(RequiredActionsRedirect.CHANGE_PASSWORD, Map.of(
+                "currentPassword", "handed over by the admin 12345", "newPassword", "short", "confirmPassword", "short"));
+        assertThat(weak.statusCode()).as("the API's password policy, as a field error").isEqualTo(400);
+        assertThat(weak.body()).contains("id=\"newPassword-error\"");
+
+        HttpResponse<String> changed = console.post(RequiredActionsRedirect.CHANGE_PASSWORD, Map.of(
+                "currentPassword", "handed over by the admin 12345", "newPassword", "newbie's own passphrase",
+                "confirmPassword", "newbie's own passphrase"));
+        assertThat(location(changed)).isEqualTo(ProfileController.PROFILE + "?passwordChanged");
+        assertThat(console.get("/console").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void oneUseLinkPagesSendNoReferrerAndMoveTheTokenIntoTheForm() {
+        for (String page : new String[] {PasswordLinkController.INVITATION, PasswordLinkController.RESET}) {
+            ConsoleClient console = new ConsoleClient(port());
+            HttpResponse<String> landing = console.get(page + "?token=abc-123");
+            assertThat(landing.statusCode()).isEqualTo(200);
+            assertThat(landing.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+            assertThat(landing.body()).contains("name=\"token\" value=\"abc-123\"")
+                    .contains("action=\"" + page + "\"").doesNotContain("?token=");
+
+            HttpResponse<String> refused = console.post(page, Map.of("token", "abc-123", "newPassword",
+                    "a long enough passphrase", "confirmPassword", "a long enough passphrase"));
+            assertThat(refused.statusCode()).isEqualTo(400);
+            assertThat(refused.body()).contains("This link does not work");
+        }
+    }
+
+    @Test
+    void forgotPasswordAnswersAlikeForKnownAndUnknownAccounts() {
+        ConsoleClient console = new ConsoleClient(port());
+        console.get(ForgotPasswordPageController.PAGE);
+        HttpResponse<String> known = console.post(ForgotPasswordPageController.PAGE, Map.of("tenant", tenant.slug(),
+                "username", SignedInTenant.ADMIN));
+        HttpResponse<String> unknown = console.post(ForgotPasswordPageController.PAGE, Map.of("tenant", tenant.slug(),
+                "username", "nobody-here"));
+        assertThat(known.statusCode()).isEqualTo(unknown.statusCode()).isEqualTo(200);
+        assertThat(known.body()).contains(ForgotPasswordPageController.SENT);
+        assertThat(unknown.body()).contains(ForgotPasswordPageController.SENT);
+    }
+
+    @Test
+    void endingTheOtherSessionsFromTheProfileKillsTheirTokens() {
+        String apiToken = api.login(tenant.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
+        ConsoleClient console = new ConsoleClient(port());
+        console.signIn(tenant.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
+        HttpResponse<String> profile = console.get(ProfileController.PROFILE);
+        assertThat(profile.body()).contains("this session").contains("hx-confirm=\"End all your other sessions?\"");
+
+        HttpResponse<String> ended = console.post(ProfileController.PROFILE + "/sessions/end-others", Map.of());
+        assertThat(location(ended)).isEqualTo(ProfileController.PROFILE + "?othersEnded");
+        assertThat(api.get("/api/v1/me", apiToken).status()).isEqualTo(401);
+        assertThat(console.get(ProfileController.PROFILE).statusCode()).isEqualTo(200);
+    }
+
+    private HttpResponse<String> signIn(String username, String password) {
+        return new ConsoleClient(port()).signIn(tenant.slug(), username, password);
+    }
+
+    /** The redirect's path and query (Tomcat makes Location absolute). */
+    static String location(HttpResponse<String> response) {
+        java.net.URI uri = java.net.URI.create(response.headers().firstValue("Location").orElseThrow());
+        return uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    }
+
+    private static String alert(HttpResponse<String> page) {
+        Matcher matcher = ALERT.matcher(page.body());
+        assertThat(matcher.find()).as(page.body()).isTrue();
+        return matcher.group(1).strip();
+    }
+}
