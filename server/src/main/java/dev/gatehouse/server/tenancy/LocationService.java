@@ -22,7 +22,7 @@ import org.springframework.transaction.annotation.Transactional;
  * tenant at once.
  */
 @Service
-class LocationService {
+public class LocationService {
 
     private final Locations locations;
     private final AuditLog audit;
@@ -36,7 +36,7 @@ class LocationService {
 
     /** Depth-first: each location right after its parent's earlier children, siblings by name. */
     @Transactional(readOnly = true)
-    List<TenantLocation> tree(TenantId tenant) {
+    public List<TenantLocation> tree(TenantId tenant) {
         List<TenantLocation> all = locations.all(tenant);
         Map<UUID, List<TenantLocation>> children = new HashMap<>();
         List<TenantLocation> roots = new ArrayList<>();

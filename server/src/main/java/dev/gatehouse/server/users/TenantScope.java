@@ -16,10 +16,10 @@ import tools.jackson.databind.json.JsonMapper;
  * impersonation), answer 404 as if the tenant did not exist.
  */
 @Component
-class TenantScope {
+public class TenantScope {
 
     /** The caller's tenant, with the role its pack makes the administrators' (null for a pack-less tenant). */
-    record Scoped(TenantId id, String slug, @Nullable String adminRole) {}
+    public record Scoped(TenantId id, String slug, @Nullable String adminRole) {}
 
     /** The tenant settings the users API applies. */
     record Rules(boolean singleRolePerUser, Duration invitationValidity,
@@ -32,7 +32,7 @@ class TenantScope {
         this.tenants = tenants;
     }
 
-    Scoped resolve(Caller caller, String tenantInPath) {
+    public Scoped resolve(Caller caller, String tenantInPath) {
         TenantPaths.TenantRef tenant = tenants.resolve(caller, tenantInPath);
         String adminRole = RolePacks.exists(tenant.pack()) ? RolePacks.builtIn(tenant.pack()).adminRole() : null;
         return new Scoped(tenant.id(), tenant.slug(), adminRole);

@@ -6,12 +6,12 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /** One row of the users table as the users API sees it; never the password hash, only whether there is one. */
-record UserAccount(UUID id, String username, String firstName, String lastName, @Nullable String email,
+public record UserAccount(UUID id, String username, String firstName, String lastName, @Nullable String email,
         @Nullable String phone, String kind, String status, boolean hidden, List<String> requiredActions,
         int failedLogins, @Nullable Instant lockedUntil, boolean hasPassword, ClinicalProfile profile,
         Instant createdAt, Instant updatedAt) {
 
-    UserAccount {
+    public UserAccount {
         requiredActions = List.copyOf(requiredActions);
     }
 

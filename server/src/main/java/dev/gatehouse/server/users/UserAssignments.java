@@ -15,13 +15,13 @@ import org.springframework.stereotype.Repository;
 
 /** A user's role assignments as the users API reads and removes them (new ones go through {@code Assignments}). */
 @Repository
-class UserAssignments {
+public class UserAssignments {
 
     /** One assignment: user × role × where (null: tenant-wide) × when × why. */
-    record Held(UUID id, UUID user, String role, @Nullable String location, @Nullable Instant startsAt,
+    public record Held(UUID id, UUID user, String role, @Nullable String location, @Nullable Instant startsAt,
             @Nullable Instant expiresAt, String source, @Nullable UUID grantedBy, Instant createdAt) {
 
-        boolean validAt(Instant at) {
+        public boolean validAt(Instant at) {
             return (startsAt == null || !at.isBefore(startsAt)) && (expiresAt == null || at.isBefore(expiresAt));
         }
     }

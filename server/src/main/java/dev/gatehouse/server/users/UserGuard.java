@@ -86,6 +86,12 @@ class UserGuard {
         return locations.stream().map(base::locatedAt).toList();
     }
 
+    /** The same decision as {@link #require(Caller, String, UUID)}, as an answer instead of a refusal. */
+    boolean allows(Caller caller, String permission, UUID user) {
+        return resourcesOf(caller.tenant(), user, assignments.of(caller.tenant(), user)).stream()
+                .allMatch(resource -> access.allows(caller, permission, resource));
+    }
+
     /**
      * Giving or taking a role needs {@code roles.assign} where the assignment holds (tenant-wide:
      * unlocated), and the caller must hold everything the role grants there, at least as widely:

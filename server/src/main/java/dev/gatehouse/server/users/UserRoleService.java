@@ -25,7 +25,7 @@ import org.springframework.transaction.annotation.Transactional;
  * seed 000's time-bound access), the permissions those give them, and their live sessions.
  */
 @Service
-class UserRoleService {
+public class UserRoleService {
 
     private final UserStore users;
     private final UserAssignments held;

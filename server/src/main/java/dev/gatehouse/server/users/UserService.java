@@ -51,22 +51,29 @@ public class UserService {
     /** Where a request came from, for the audit trail. */
     public record Origin(@Nullable String ip, @Nullable String userAgent) {}
 
-    record RoleRequest(@Nullable String role, @Nullable String location, @Nullable Instant startsAt,
+    public record RoleRequest(@Nullable String role, @Nullable String location, @Nullable Instant startsAt,
             @Nullable Instant expiresAt) {}
 
-    record ProfileRequest(@Nullable String npi, @Nullable String dea, @Nullable String stateLicense,
+    public record ProfileRequest(@Nullable String npi, @Nullable String dea, @Nullable String stateLicense,
             @Nullable String primaryLicense, @Nullable String secondaryLicense, @Nullable String nadean,
             @Nullable List<String> credentials, @Nullable List<String> specialties, @Nullable String bio) {}
 
-    record CreateRequest(@Nullable String username, @Nullable String firstName, @Nullable String lastName,
+    public record CreateRequest(@Nullable String username, @Nullable String firstName, @Nullable String lastName,
             @Nullable String email, @Nullable String phone, @Nullable String kind, @Nullable String password,
             @Nullable Boolean invite, @Nullable Boolean hidden, @Nullable List<RoleRequest> roles,
             @Nullable ProfileRequest profile) {}
 
-    record Created(UUID id, String username, String status, @Nullable String invitationUrl) {}
+    public record Created(UUID id, String username, String status, @Nullable String invitationUrl) {}
+
+    /**
+     * What the caller may do to one user, by the same engine decisions the actions make, so that a
+     * screen offers only the actions that would be allowed; {@code self} marks the caller's own
+     * account, which they may not lock, disable, reset, delete or re-role (seed 004).
+     */
+    public record Allowed(boolean edit, boolean assignRoles, boolean delete, boolean self) {}
 
     /** The list filters as given; checked here against the tenant. */
-    record Filter(@Nullable String q, @Nullable String status, @Nullable String role, @Nullable String location,
+    public record Filter(@Nullable String q, @Nullable String status, @Nullable String role, @Nullable String location,
             @Nullable String hidden) {}
 
     private final UserStore users;
@@ -182,6 +189,14 @@ public class UserService {
         UserAccount user = users.find(tenant.id(), id).orElseThrow(() -> ApiException.notFound("user " + id));
         guard.require(caller, "users.read", id);
         return user;
+    }
+
+    /** Which actions on {@code id} the caller holds the permissions for; each action still checks itself. */
+    @Transactional(readOnly = true)
+    public Allowed allowed(Caller caller, TenantScope.Scoped tenant, UUID id) {
+        get(caller, tenant, id);
+        return new Allowed(guard.allows(caller, "users.edit", id), guard.allows(caller, "roles.assign", id),
+                guard.allows(caller, "users.delete", id), caller.userId().equals(id));
     }
 
     /**

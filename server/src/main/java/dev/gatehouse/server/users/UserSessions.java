@@ -15,9 +15,9 @@ import org.springframework.stereotype.Repository;
  * is {@code Sessions.endAll}; this only reads.
  */
 @Repository
-class UserSessions {
+public class UserSessions {
 
-    record Live(UUID id, Instant createdAt, Instant lastSeenAt, Instant expiresAt, @Nullable String ip,
+    public record Live(UUID id, Instant createdAt, Instant lastSeenAt, Instant expiresAt, @Nullable String ip,
             @Nullable String userAgent) {}
 
     /** Not ended, not expired and not idle longer than the tenant's session policy allows. */

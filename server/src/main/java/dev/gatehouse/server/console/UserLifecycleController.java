@@ -1,0 +1,164 @@
+package dev.gatehouse.server.console;
+
+import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.users.UserAccount;
+import dev.gatehouse.server.users.UserRoleService;
+import dev.gatehouse.server.users.UserService;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+
+/**
+ * A user's lifecycle from their page (seeds 000, 003, 004): lock, unlock, disable, enable, a reset
+ * link or a temporary password, a new invitation (the old link dies), ending their sessions, and
+ * the guarded delete, which explains that locking keeps their history attributed and offers it.
+ * A new link is shown once on the page it was made on, never carried in a URL.
+ */
+@Controller
+class UserLifecycleController {
+
+    private static final String USER = UserPageController.USER;
+
+    /** One of the status actions, as the service names it. */
+    @FunctionalInterface
+    private interface StatusChange {
+        UserAccount apply(UserService users, Caller caller, UUID user, UserService.Origin origin);
+    }
+
+    private final UserService users;
+    private final UserRoleService roles;
+    private final UserPage page;
+
+    UserLifecycleController(UserService users, UserRoleService roles, UserPage page) {
+        this.users = users;
+        this.roles = roles;
+        this.page = page;
+    }
+
+    @PostMapping(USER + "/lock")
+    String lock(@AuthenticationPrincipal Caller caller, @PathVariable String id, Model model,
+            HttpServletRequest request, HttpServletResponse response) {
+        return change(caller, id, model, request, response, "locked",
+                (service, who, user, origin) -> service.lock(who, page.tenant(who), user, origin));
+    }
+
+    @PostMapping(USER + "/unlock")
+    String unlock(@AuthenticationPrincipal Caller caller, @PathVariable String id, Model model,
+            HttpServletRequest request, HttpServletResponse response) {
+        return change(caller, id, model, request, response, "unlocked",
+                (service, who, user, origin) -> service.unlock(who, page.tenant(who), user, origin));
+    }
+
+    @PostMapping(USER + "/disable")
+    String disable(@AuthenticationPrincipal Caller caller, @PathVariable String id, Model model,
+            HttpServletRequest request, HttpServletResponse response) {
+        return change(caller, id, model, request, response, "disabled",
+                (service, who, user, origin) -> service.disable(who, page.tenant(who), user, origin));
+    }
+
+    @PostMapping(USER + "/enable")
+    String enable(@AuthenticationPrincipal Caller caller, @PathVariable String id, Model model,
+            HttpServletRequest request, HttpServletResponse response) {
+        return change(caller, id, model, request, response, "enabled",
+                (service, who, user, origin) -> service.enable(who, page.tenant(who), user, origin));
+    }
+
+    @PostMapping(USER + "/sessions/end")
+    String endSessions(@AuthenticationPrincipal Caller caller, @PathVariable String id, Model model,
+            HttpServletRequest request, HttpServletResponse response) {
+        UUID user = UserPage.id(id);
+        try {
+            roles.endSessions(caller, page.tenant(caller), user, UserPage.origin(request));
+        } catch (ApiException e) {
+            return page.refused(caller, user, model, response, e, "sessions");
+        }
+        return UserPage.done(request, response, UserPageController.pathOf(user) + "?sessionsEnded#sessions");
+    }
+
+    @PostMapping(USER + "/password-reset")
+    String resetLink(@AuthenticationPrincipal Caller caller, @PathVariable String id, Model model,
+            HttpServletRequest request, HttpServletResponse response) {
+        UUID user = UserPage.id(id);
+        try {
+            model.addAttribute("resetUrl", users.resetPassword(caller, page.tenant(caller), user,
+                    UserPage.origin(request)));
+        } catch (ApiException e) {
+            return page.refused(caller, user, model, response, e, "password");
+        }
+        return page.render(caller, user, model);
+    }
+
+    @PostMapping(USER + "/temporary-password")
+    String temporaryPassword(@AuthenticationPrincipal Caller caller, @PathVariable String id,
+            @ModelAttribute("temporary") UserForms.TemporaryPasswordForm temporary, Model model,
+            HttpServletRequest request, HttpServletResponse response) {
+        UUID user = UserPage.id(id);
+        try {
+            users.setTemporaryPassword(caller, page.tenant(caller), user,
+                    temporary.temporaryPassword() == null ? "" : temporary.temporaryPassword(),
+                    UserPage.origin(request));
+        } catch (ApiException e) {
+            return page.refused(caller, user, model, response, e, "password");
+        }
+        return UserPage.done(request, response, UserPageController.pathOf(user) + "?temporaryPassword#password");
+    }
+
+    @PostMapping(USER + "/invitation")
+    String reinvite(@AuthenticationPrincipal Caller caller, @PathVariable String id, Model model,
+            HttpServletRequest request, HttpServletResponse response) {
+        UUID user = UserPage.id(id);
+        try {
+            model.addAttribute("invitationUrl", users.reinvite(caller, page.tenant(caller), user,
+                    UserPage.origin(request)));
+        } catch (ApiException e) {
+            return page.refused(caller, user, model, response, e, "password");
+        }
+        return page.render(caller, user, model);
+    }
+
+    /** The delete step: what deleting costs (seed 004: attribution) and the lock it should usually be. */
+    @GetMapping(USER + "/delete")
+    String confirmDelete(@AuthenticationPrincipal Caller caller, @PathVariable String id, Model model) {
+        UUID user = UserPage.id(id);
+        model.addAttribute("user", users.get(caller, page.tenant(caller), user));
+        model.addAttribute("allowed", users.allowed(caller, page.tenant(caller), user));
+        return "console/users/delete";
+    }
+
+    @PostMapping(USER + "/delete")
+    String delete(@AuthenticationPrincipal Caller caller, @PathVariable String id, Model model,
+            HttpServletRequest request, HttpServletResponse response) {
+        UUID user = UserPage.id(id);
+        try {
+            users.delete(caller, page.tenant(caller), user, UserPage.origin(request));
+        } catch (ApiException e) {
+            if (e.status() != HttpStatus.CONFLICT && e.status() != HttpStatus.FORBIDDEN) {
+                throw e;
+            }
+            response.setStatus(e.status().value());
+            model.addAttribute("errors", FormErrors.of(e));
+            return confirmDelete(caller, id, model);
+        }
+        return "redirect:" + UserRosterController.USERS + "?deleted";
+    }
+
+    private String change(Caller caller, String id, Model model, HttpServletRequest request,
+            HttpServletResponse response, String flag, StatusChange action) {
+        UUID user = UserPage.id(id);
+        try {
+            action.apply(users, caller, user, UserPage.origin(request));
+        } catch (ApiException e) {
+            return page.refused(caller, user, model, response, e, "status");
+        }
+        return UserPage.done(request, response, UserPageController.pathOf(user) + "?" + flag);
+    }
+}

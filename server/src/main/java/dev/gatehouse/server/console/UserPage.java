@@ -1,0 +1,137 @@
+package dev.gatehouse.server.console;
+
+import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Page;
+import dev.gatehouse.server.users.TenantScope;
+import dev.gatehouse.server.users.UserAccount;
+import dev.gatehouse.server.users.UserRoleService;
+import dev.gatehouse.server.users.UserService;
+import dev.gatehouse.server.users.UserSessions;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.ui.Model;
+
+/**
+ * The user page (details, clinical profile, roles, status, password, sessions, activity) as its
+ * controllers render it after a read or a refused action: everything on it comes from the users
+ * services with the signed-in caller, so it shows only what the API would show them, and offers
+ * only the actions the engine would allow ({@link UserService#allowed}).
+ */
+@Component
+class UserPage {
+
+    static final String VIEW = "console/users/detail";
+
+    /** An assignment as the page lists it, with its names, its window and whether it is in force now. */
+    record AssignmentRow(UUID id, String label, @Nullable String from, @Nullable String until, String source,
+            boolean active) {}
+
+    /** A live session as the page lists it. */
+    record SessionRow(String started, String lastSeen, String expires, @Nullable String ip,
+            @Nullable String userAgent) {}
+
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
+    private final UserService users;
+    private final UserRoleService roles;
+    private final TenantScope scope;
+    private final UserDirectory directory;
+    private final Clock clock;
+
+    UserPage(UserService users, UserRoleService roles, TenantScope scope, UserDirectory directory, Clock clock) {
+        this.users = users;
+        this.roles = roles;
+        this.scope = scope;
+        this.directory = directory;
+        this.clock = clock;
+    }
+
+    TenantScope.Scoped tenant(Caller caller) {
+        return scope.resolve(caller, caller.tenantSlug());
+    }
+
+    /** Fills the model for {@link #VIEW}; a form the controller already put there (with its errors) stays. */
+    String render(Caller caller, UUID id, Model model) {
+        TenantScope.Scoped tenant = tenant(caller);
+        UserAccount user = users.get(caller, tenant, id);
+        UserDirectory.Names names = directory.of(caller);
+        Instant now = clock.instant();
+        List<AssignmentRow> assignments = roles.assignments(caller, tenant, id, 0, 200).items().stream()
+                .map(held -> new AssignmentRow(held.id(), names.assignment(held.role(), held.location()),
+                        when(held.startsAt()), when(held.expiresAt()), held.source(), held.validAt(now)))
+                .toList();
+        Page<UserSessions.Live> sessions = roles.sessions(caller, tenant, id, 0, 50);
+        model.addAttribute("user", user);
+        model.addAttribute("lockedUntil", when(user.lockedUntil()));
+        model.addAttribute("allowed", users.allowed(caller, tenant, id));
+        model.addAttribute("assignments", assignments);
+        model.addAttribute("sessions", sessions.items().stream().map(s -> new SessionRow(when(s.createdAt()),
+                when(s.lastSeenAt()), when(s.expiresAt()), s.ip(), s.userAgent())).toList());
+        model.addAttribute("sessionCount", sessions.total());
+        model.addAttribute("names", names);
+        if (!model.containsAttribute("details")) {
+            model.addAttribute("details", UserForms.DetailsForm.of(user));
+        }
+        if (!model.containsAttribute("roleForm")) {
+            model.addAttribute("roleForm", UserForms.RoleForm.EMPTY);
+        }
+        if (!model.containsAttribute("temporary")) {
+            model.addAttribute("temporary", new UserForms.TemporaryPasswordForm(null));
+        }
+        return VIEW;
+    }
+
+    /**
+     * A refusal the user can act on (bad input, a conflict such as the last administrator, a
+     * self-protection or no-escalation 403) shown in the page's {@code section}; other failures
+     * (404, a 403 for the whole page) become their error pages.
+     */
+    String refused(Caller caller, UUID id, Model model, HttpServletResponse response, ApiException e,
+            String section) {
+        if (e.status() != HttpStatus.BAD_REQUEST && e.status() != HttpStatus.CONFLICT
+                && e.status() != HttpStatus.FORBIDDEN) {
+            throw e;
+        }
+        model.addAttribute("errors", FormErrors.of(e));
+        model.addAttribute("failed", section);
+        response.setStatus(e.status().value());
+        return render(caller, id, model);
+    }
+
+    /** After a change: back to the page (htmx moves the whole page), with a flag for the notice. */
+    static String done(HttpServletRequest request, HttpServletResponse response, String target) {
+        if (Htmx.isRequest(request)) {
+            Htmx.redirect(response, target);
+            return VIEW + " :: empty";
+        }
+        return "redirect:" + target;
+    }
+
+    static UserService.Origin origin(HttpServletRequest request) {
+        return new UserService.Origin(request.getRemoteAddr(), request.getHeader("User-Agent"));
+    }
+
+    static @Nullable String when(@Nullable Instant instant) {
+        return instant == null ? null : WHEN.format(instant);
+    }
+
+    /** A user id from the path; anything else is a page that does not exist. */
+    static UUID id(String value) {
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.notFound("user " + value);
+        }
+    }
+}

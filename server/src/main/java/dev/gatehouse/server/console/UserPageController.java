@@ -1,0 +1,92 @@
+package dev.gatehouse.server.console;
+
+import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.FieldError;
+import dev.gatehouse.server.users.UserRoleService;
+import dev.gatehouse.server.users.UserService;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+
+/**
+ * The user page: details and clinical profile (PATCH), and the role assignments per location with
+ * their validity windows. Giving a role the caller does not hold themselves is refused by the
+ * service (no escalation); the page shows that refusal next to the role form.
+ */
+@Controller
+class UserPageController {
+
+    static final String USER = UserRosterController.USERS + "/{id}";
+
+    private final UserService users;
+    private final UserRoleService roles;
+    private final UserPage page;
+
+    UserPageController(UserService users, UserRoleService roles, UserPage page) {
+        this.users = users;
+        this.roles = roles;
+        this.page = page;
+    }
+
+    @GetMapping(USER)
+    String show(@AuthenticationPrincipal Caller caller, @PathVariable String id, Model model) {
+        return page.render(caller, UserPage.id(id), model);
+    }
+
+    @PostMapping(USER + "/details")
+    String update(@AuthenticationPrincipal Caller caller, @PathVariable String id,
+            @ModelAttribute("details") UserForms.DetailsForm details, Model model, HttpServletRequest request,
+            HttpServletResponse response) {
+        UUID user = UserPage.id(id);
+        try {
+            users.update(caller, page.tenant(caller), user, details.patch(), UserPage.origin(request));
+        } catch (ApiException e) {
+            return page.refused(caller, user, model, response, e, "details");
+        }
+        return UserPage.done(request, response, pathOf(user) + "?saved");
+    }
+
+    @PostMapping(USER + "/roles")
+    String assign(@AuthenticationPrincipal Caller caller, @PathVariable String id,
+            @ModelAttribute("roleForm") UserForms.RoleForm roleForm, Model model, HttpServletRequest request,
+            HttpServletResponse response) {
+        UUID user = UserPage.id(id);
+        try {
+            List<FieldError> errors = new ArrayList<>();
+            UserService.RoleRequest requested = roleForm.request("", errors);
+            if (!errors.isEmpty()) {
+                throw ApiException.badRequest(errors);
+            }
+            roles.assign(caller, page.tenant(caller), user, requested, UserPage.origin(request));
+        } catch (ApiException e) {
+            return page.refused(caller, user, model, response, e, "roles");
+        }
+        return UserPage.done(request, response, pathOf(user) + "?assigned#roles");
+    }
+
+    @PostMapping(USER + "/roles/{assignment}/revoke")
+    String revoke(@AuthenticationPrincipal Caller caller, @PathVariable String id, @PathVariable String assignment,
+            Model model, HttpServletRequest request, HttpServletResponse response) {
+        UUID user = UserPage.id(id);
+        try {
+            roles.revoke(caller, page.tenant(caller), user, UserPage.id(assignment), UserPage.origin(request));
+        } catch (ApiException e) {
+            return page.refused(caller, user, model, response, e, "roles");
+        }
+        return UserPage.done(request, response, pathOf(user) + "?revoked#roles");
+    }
+
+    static String pathOf(UUID user) {
+        return UserRosterController.USERS + "/" + user;
+    }
+}

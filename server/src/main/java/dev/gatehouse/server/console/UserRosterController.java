@@ -1,0 +1,131 @@
+package dev.gatehouse.server.console;
+
+import dev.gatehouse.server.access.Access;
+import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Page;
+import dev.gatehouse.server.users.TenantScope;
+import dev.gatehouse.server.users.UserAccount;
+import dev.gatehouse.server.users.UserRoleService;
+import dev.gatehouse.server.users.UserService;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PostMapping;
+
+/**
+ * Settings › Users (seed 000): the roster with search, filters and paging, and adding a user with
+ * details, clinical profile, roles per location and either an invitation or an admin-set password
+ * (seed 001). The roster is the users service's list, so a location manager sees the users of
+ * their locations only.
+ */
+@Controller
+class UserRosterController {
+
+    static final String USERS = "/console/users";
+    static final int PAGE_SIZE = 25;
+
+    /** The roster's query string: the API's list filters and a page number. */
+    record RosterQuery(@Nullable String q, @Nullable String status, @Nullable String role, @Nullable String location,
+            @Nullable String hidden, @Nullable String page) {
+
+        int pageNumber() {
+            try {
+                return page == null ? 0 : Math.max(0, Integer.parseInt(page));
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
+
+        UserService.Filter filter() {
+            return new UserService.Filter(UserForms.blankToNull(q), UserForms.blankToNull(status),
+                    UserForms.blankToNull(role), UserForms.blankToNull(location), UserForms.blankToNull(hidden));
+        }
+    }
+
+    /** One roster line: the account and its assignments read as role @ location. */
+    record Row(UserAccount user, List<String> roles) {}
+
+    private final UserService users;
+    private final UserRoleService roles;
+    private final UserPage page;
+    private final UserDirectory directory;
+    private final Access access;
+
+    UserRosterController(UserService users, UserRoleService roles, UserPage page, UserDirectory directory,
+            Access access) {
+        this.users = users;
+        this.roles = roles;
+        this.page = page;
+        this.directory = directory;
+        this.access = access;
+    }
+
+    @GetMapping(USERS)
+    String list(@AuthenticationPrincipal Caller caller, @ModelAttribute("query") RosterQuery query, Model model,
+            HttpServletResponse response) {
+        TenantScope.Scoped tenant = page.tenant(caller);
+        UserDirectory.Names names = directory.of(caller);
+        model.addAttribute("names", names);
+        model.addAttribute("mayCreate", access.allows(caller, "users.create", null));
+        Page<UserAccount> found;
+        try {
+            found = users.list(caller, tenant, query.filter(), query.pageNumber(), PAGE_SIZE);
+        } catch (ApiException e) {
+            if (e.status() != HttpStatus.BAD_REQUEST) {
+                throw e;
+            }
+            model.addAttribute("errors", FormErrors.of(e));
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            found = new Page<>(List.of(), 0, PAGE_SIZE, 0);
+        }
+        model.addAttribute("rows", found.items().stream().map(user -> new Row(user, roles.assignments(caller, tenant,
+                user.id(), 0, 200).items().stream().map(a -> names.assignment(a.role(), a.location())).toList()))
+                .toList());
+        model.addAttribute("found", found);
+        model.addAttribute("lastPage", Math.max(0, (found.total() - 1) / PAGE_SIZE));
+        return "console/users/list";
+    }
+
+    @GetMapping(USERS + "/new")
+    String add(@AuthenticationPrincipal Caller caller, Model model) {
+        access.require(caller, "users.create", null);
+        return form(caller, UserForms.NewUserForm.empty(), model);
+    }
+
+    @PostMapping(USERS + "/new")
+    String create(@AuthenticationPrincipal Caller caller, @ModelAttribute("form") UserForms.NewUserForm form,
+            Model model, HttpServletRequest request, HttpServletResponse response) {
+        UserService.Created created;
+        try {
+            created = users.create(caller, page.tenant(caller), form.request(), UserPage.origin(request));
+        } catch (ApiException e) {
+            if (e.status() != HttpStatus.BAD_REQUEST && e.status() != HttpStatus.CONFLICT
+                    && e.status() != HttpStatus.FORBIDDEN) {
+                throw e;
+            }
+            model.addAttribute("errors", FormErrors.of(e));
+            response.setStatus(e.status().value());
+            return form(caller, form, model);
+        }
+        if (created.invitationUrl() == null) {
+            return "redirect:" + USERS + "/" + created.id() + "?created";
+        }
+        // The link is shown once, here, and never put in a URL (it stands in for a password).
+        model.addAttribute("created", created);
+        return "console/users/created";
+    }
+
+    private String form(Caller caller, UserForms.NewUserForm form, Model model) {
+        model.addAttribute("form", form);
+        model.addAttribute("names", directory.of(caller));
+        return "console/users/new";
+    }
+}

@@ -1,0 +1,99 @@
+package dev.gatehouse.server.console;
+
+import static dev.gatehouse.server.testing.ApiClient.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.server.testing.BrowserTest;
+import dev.gatehouse.server.testing.ConsoleBrowser;
+import dev.gatehouse.server.testing.DirectStaff;
+import dev.gatehouse.server.testing.SignedInTenant;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** The users screens in a real browser: inviting, locking, editing a profile, roles with an end date. */
+class UsersBrowserIT extends BrowserTest {
+
+    private static final String PASSWORD = "ivy's own long passphrase";
+
+    @Test
+    void anAdminInvitesAUserWhoSetsAPasswordSignsInAndIsSignedOutWhenLocked() {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        ConsoleBrowser admin = browser().signIn(clinic.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
+
+        admin.open("/console/users").press("Add user");
+        admin.fill("Username", "ivy").fill("First name", "Ivy").fill("Last name", "Green")
+                .fill("E-mail", "ivy@example.com");
+        new Select(admin.field("Role")).selectByVisibleText("Front Desk/Receptionist");
+        admin.screenshot("users-add");
+        submit(admin, "Add user");
+        assertThat(admin.title()).startsWith("User invited");
+        String link = admin.field("Invitation link").getDomProperty("value");
+        assertThat(link).contains("/console/invitation?token=");
+        admin.press("Copy link");
+        new WebDriverWait(admin.driver(), Duration.ofSeconds(5))
+                .until(d -> !admin.find("#invitation-link-status").getText().isBlank());
+        admin.screenshot("users-invitation-link");
+
+        ConsoleBrowser ivy = browser().openLink(link);
+        ivy.fill("New password", PASSWORD).fill("Repeat the new password", PASSWORD).press("Activate account");
+        ivy.signIn(clinic.slug(), "ivy", PASSWORD);
+        assertThat(ivy.path()).isEqualTo("/console");
+
+        admin.open("/console/users");
+        assertThat(admin.text()).contains("ivy").contains("Front Desk/Receptionist @ all locations").contains("Active");
+        admin.screenshot("users-list");
+        admin.press("ivy");
+        admin.screenshot("user-detail");
+        admin.driver().executeScript("arguments[0].click()",
+                admin.find("main").findElement(By.xpath(".//button[normalize-space()='Lock']")));
+        admin.confirm();
+        assertThat(admin.text()).contains("The user is locked and signed out everywhere.");
+
+        ivy.press("Profile");
+        assertThat(ivy.path()).isEqualTo(ConsoleSecurity.SIGN_IN);
+    }
+
+    @Test
+    void anAdminEditsTheClinicalProfileAndGivesARoleAtALocationUntilADate() {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        String east = api.post(clinic.path("/locations"), clinic.adminToken(), json("name", "East")).text("/id");
+        String west = api.post(clinic.path("/locations"), clinic.adminToken(), json("name", "West")).text("/id");
+        UUID provider = directStaff().add(clinic.id(), "drlee", "provider", east);
+        directStaff().add(clinic.id(), "westdesk", "front_desk", west);
+        ConsoleBrowser admin = browser().signIn(clinic.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
+
+        admin.open("/console/users/" + provider);
+        admin.fill("NPI", "1234567893").fill("Credentials (comma-separated)", "LCSW, PhD");
+        submit(admin, "Save details");
+        assertThat(admin.text()).contains("Details saved.");
+        assertThat(admin.field("Credentials (comma-separated)").getDomProperty("value")).isEqualTo("LCSW, PhD");
+
+        new Select(admin.field("Role")).selectByVisibleText("Manager");
+        new Select(admin.field("At location")).selectByVisibleText("East");
+        admin.driver().executeScript("arguments[0].value = '2031-01-31'", admin.field("Until (UTC day, optional)"));
+        submit(admin, "Assign role");
+        assertThat(admin.text()).contains("Role assigned.").contains("Manager @ East").contains("2031-01-31 00:00 UTC");
+
+        ConsoleBrowser manager = browser().signIn(clinic.slug(), "drlee", DirectStaff.PASSWORD);
+        manager.open("/console/users");
+        assertThat(manager.text()).contains("drlee").doesNotContain("westdesk").doesNotContain("admin\n");
+    }
+
+    /**
+     * Submits a form by its button from script: a long form's last button sits under the bottom
+     * edge of the headless window, where a pointer click is intercepted. Waits for the next page.
+     */
+    private static void submit(ConsoleBrowser browser, String button) {
+        WebElement target = browser.find("main").findElement(By.xpath(".//button[normalize-space()='" + button + "']"));
+        browser.driver().executeScript("arguments[0].click()", target);
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(target));
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(15))
+                .until(d -> "complete".equals(browser.driver().executeScript("return document.readyState")));
+    }
+}

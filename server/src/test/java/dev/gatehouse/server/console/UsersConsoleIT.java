@@ -1,0 +1,105 @@
+package dev.gatehouse.server.console;
+
+import static dev.gatehouse.server.testing.ApiClient.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.server.testing.DirectStaff;
+import dev.gatehouse.server.testing.IntegrationTest;
+import dev.gatehouse.server.testing.SignedInTenant;
+import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The users screens over plain HTTP: who may open them, what a location manager sees, and that a
+ * refused form comes back with the service's field errors next to the fields and the values kept.
+ */
+class UsersConsoleIT extends IntegrationTest {
+
+    private SignedInTenant tenant;
+    private ConsoleClient admin;
+
+    @BeforeEach
+    void tenant() {
+        tenant = SignedInTenant.create(api, operatorToken(), "clinic");
+        admin = new ConsoleClient(port());
+        admin.signIn(tenant.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
+    }
+
+    @Test
+    void aRefusedNewUserComesBackWithTheFieldErrorsAndTheValuesTyped() {
+        admin.get("/console/users/new");
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("username", "");
+        fields.put("firstName", "Ivy");
+        fields.put("lastName", "Green");
+        fields.put("profile.npi", "12");
+        fields.put("roles[0].role", "no-such-role");
+        fields.put("roles[0].expiresAt", "soon");
+        fields.put("passwordChoice", "invite");
+
+        HttpResponse<String> refused = admin.post("/console/users/new", fields);
+
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body())
+                .contains("id=\"roles[0].expiresAt-error\"")
+                .contains("value=\"Ivy\"").contains("value=\"Green\"").contains("value=\"12\"");
+        fields.put("roles[0].expiresAt", "2030-01-01");
+        HttpResponse<String> again = admin.post("/console/users/new", fields);
+        assertThat(again.statusCode()).isEqualTo(400);
+        assertThat(again.body()).contains("aria-invalid=\"true\"").contains("aria-describedby=\"username-error\"")
+                .contains("id=\"profile.npi-error\"").contains("id=\"roles[0].role-error\"").contains("unknown role");
+        assertThat(api.get(tenant.path("/users?q=Ivy"), tenant.adminToken()).text("/total")).isEqualTo("0");
+    }
+
+    @Test
+    void anInvitedUserIsCreatedAndTheLinkIsShownOnce() {
+        admin.get("/console/users/new");
+        HttpResponse<String> created = admin.post("/console/users/new", Map.of("username", "ivy", "firstName", "Ivy",
+                "lastName", "Green", "email", "ivy@example.com", "passwordChoice", "invite", "kind", "HUMAN",
+                "roles[0].role", "front_desk"));
+
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        assertThat(created.body()).contains("/console/invitation?token=").contains("Copy link");
+        HttpResponse<String> roster = admin.get("/console/users?q=ivy");
+        assertThat(roster.body()).contains(">ivy</a>").contains("Front Desk/Receptionist @ all locations").contains(">Invited<");
+    }
+
+    @Test
+    void aLocationManagerSeesOnlyTheUsersOfTheirLocationAndCannotAssignRoles() {
+        String east = api.post(tenant.path("/locations"), tenant.adminToken(), json("name", "East")).text("/id");
+        String west = api.post(tenant.path("/locations"), tenant.adminToken(), json("name", "West")).text("/id");
+        directStaff().add(tenant.id(), "eastmanager", "manager", east);
+        UUID eastDesk = directStaff().add(tenant.id(), "eastdesk", "front_desk", east);
+        directStaff().add(tenant.id(), "westdesk", "front_desk", west);
+        ConsoleClient manager = new ConsoleClient(port());
+        manager.signIn(tenant.slug(), "eastmanager", DirectStaff.PASSWORD);
+
+        HttpResponse<String> roster = manager.get("/console/users");
+
+        assertThat(roster.statusCode()).isEqualTo(200);
+        assertThat(roster.body()).contains(">eastdesk</a>").doesNotContain("westdesk").doesNotContain(">admin</a>");
+        HttpResponse<String> page = manager.get("/console/users/" + eastDesk);
+        assertThat(page.body()).contains("Save details").contains(">Lock<").doesNotContain("Assign role");
+    }
+
+    @Test
+    void withoutUsersReadTheScreenIsTheForbiddenPageAndDeletingSomeoneWithHistoryOffersTheLock() {
+        UUID desk = directStaff().add(tenant.id(), "frontdesk", "front_desk", null);
+        ConsoleClient frontDesk = new ConsoleClient(port());
+        frontDesk.signIn(tenant.slug(), "frontdesk", DirectStaff.PASSWORD);
+
+        HttpResponse<String> forbidden = frontDesk.get("/console/users");
+        assertThat(forbidden.statusCode()).isEqualTo(403);
+        assertThat(forbidden.body()).contains("<code class=\"missing-permission\">users.read</code>");
+
+        admin.get("/console/users/" + desk + "/delete");
+        HttpResponse<String> refused = admin.post("/console/users/" + desk + "/delete", Map.of());
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(refused.body()).contains("lock the account instead").contains("Lock instead");
+        assertThat(admin.get("/console/users/not-a-user").statusCode()).isEqualTo(404);
+    }
+}
