@@ -5,4 +5,4 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /** A site of a tenant, optionally inside a parent location (docs/access-model.md, "Location"). */
-record TenantLocation(UUID id, String name, @Nullable UUID parent, Instant createdAt) {}
+public record TenantLocation(UUID id, String name, @Nullable UUID parent, Instant createdAt) {}
