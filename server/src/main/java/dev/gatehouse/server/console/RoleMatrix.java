@@ -27,6 +27,12 @@ record RoleMatrix(List<String> verbs, List<Row> rows) {
     static final Map<Scope, String> SCOPE_LABELS = Map.of(Scope.OWN, "own only", Scope.ASSIGNED, "assigned",
             Scope.LOCATION, "location", Scope.TENANT, "all");
 
+    /** A scope as the editor's selects offer it: the engine's name as the value, the console's label as the text. */
+    record ScopeOption(Scope scope, String label) {}
+
+    static final List<ScopeOption> SCOPE_OPTIONS = List.of(Scope.values()).stream()
+            .map(scope -> new ScopeOption(scope, SCOPE_LABELS.get(scope))).toList();
+
     /** One catalog key with the scope granted, or none. */
     record Cell(String permission, String label, String description, @Nullable Scope scope) {
         public boolean granted() {

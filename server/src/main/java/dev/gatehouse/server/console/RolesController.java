@@ -265,8 +265,7 @@ class RolesController {
         model.addAttribute("editing", editing);
         model.addAttribute("copyOf", copyOf);
         model.addAttribute("matrix", RoleMatrix.of(permissions(caller), form.granted()));
-        model.addAttribute("scopes", List.of(Scope.values()));
-        model.addAttribute("scopeLabels", RoleMatrix.SCOPE_LABELS);
+        model.addAttribute("scopes", RoleMatrix.SCOPE_OPTIONS);
         model.addAttribute("parents", roles.all(caller, caller.tenant()).stream()
                 .filter(role -> !role.role().key().equals(editing)).toList());
         return "console/roles/editor";

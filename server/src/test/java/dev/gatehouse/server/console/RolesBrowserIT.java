@@ -8,9 +8,12 @@ import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.BrowserTest;
 import dev.gatehouse.server.testing.ConsoleBrowser;
 import dev.gatehouse.server.testing.SignedInTenant;
+import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * An administrator builds a custom role in the matrix editor and the check API honours it once a
@@ -27,7 +30,7 @@ class RolesBrowserIT extends BrowserTest {
 
         ConsoleBrowser admin = browser().signIn(clinic.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
         admin.open("/console/roles");
-        assertThat(admin.text()).contains("Manager", "Front desk", "Built-in");
+        assertThat(admin.text()).contains("Manager", "Front Desk/Receptionist", "Built-in");
         admin.screenshot("roles-list");
 
         admin.press("New custom role").fill("Key", "lead_therapist").fill("Name", "Lead Therapist")
@@ -38,9 +41,9 @@ class RolesBrowserIT extends BrowserTest {
         grant(admin, "medical_notes create", "own only");
         grant(admin, "medical_notes edit", "own only");
         admin.screenshot("role-editor");
-        admin.press("Create role");
-
-        assertThat(admin.path()).isEqualTo("/console/roles/lead_therapist");
+        admin.field("Name").sendKeys(Keys.ENTER); // submits the editor's form, as its Create role button does
+        new WebDriverWait(admin.driver(), Duration.ofSeconds(30))
+                .until(driver -> admin.path().equals("/console/roles/lead_therapist"));
         assertThat(admin.text()).contains("Role created.", "Lead Therapist", "Custom");
         Response stored = api.get(clinic.path("/roles/lead_therapist"), clinic.adminToken());
         assertThat(stored.raw()).contains("\"permission\":\"patients.read\",\"scope\":\"LOCATION\"")
@@ -89,7 +92,7 @@ class RolesBrowserIT extends BrowserTest {
     }
 
     private static void grant(ConsoleBrowser browser, String cell, String scope) {
-        browser.field(cell).click();
+        browser.field(cell).sendKeys(Keys.SPACE); // the keyboard ticks it, wherever the matrix has scrolled
         new Select(browser.field("Scope of " + cell)).selectByVisibleText(scope);
     }
 
