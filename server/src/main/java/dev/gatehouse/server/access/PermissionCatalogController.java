@@ -55,8 +55,7 @@ class PermissionCatalogController {
     @GetMapping("/api/v1/tenants/{tenant}/permissions")
     List<PermissionView> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant) {
         TenantId id = tenants.own(caller, tenant);
-        access.require(caller, "roles.read", null);
-        return catalog.list(id).stream().map(PermissionView::of).toList();
+        return catalog.list(caller, id).stream().map(PermissionView::of).toList();
     }
 
     @Operation(summary = "Registers an application's own permission key", description = "Requires roles.edit. The"

@@ -3,6 +3,7 @@ package dev.gatehouse.server.access;
 import dev.gatehouse.engine.Permission;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.TenantId;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,7 @@ import org.springframework.transaction.annotation.Transactional;
  * applications register (docs/access-model.md, "Permission").
  */
 @Service
-class PermissionCatalogService {
+public class PermissionCatalogService {
 
     /**
      * Every registered key costs a slot in every compiled role table of the tenant; a bound keeps a
@@ -25,16 +26,27 @@ class PermissionCatalogService {
     private final Permissions permissions;
     private final AuditLog audit;
     private final AccessChanges changes;
+    private final Access access;
 
-    PermissionCatalogService(Permissions permissions, AuditLog audit, AccessChanges changes) {
+    PermissionCatalogService(Permissions permissions, AuditLog audit, AccessChanges changes, Access access) {
+        this.access = access;
         this.permissions = permissions;
         this.audit = audit;
         this.changes = changes;
     }
 
+    /** Requires {@code roles.read}, as the roles that are built out of the catalog. */
     @Transactional(readOnly = true)
-    List<Permissions.Entry> list(TenantId tenant) {
+    List<Permissions.Entry> list(Caller caller, TenantId tenant) {
+        access.require(caller, "roles.read", null);
         return permissions.list(tenant);
+    }
+
+    /** The catalog as the engine's permissions, by key, for screens that build roles. Requires {@code roles.read}. */
+    @Transactional(readOnly = true)
+    public List<Permission> permissions(Caller caller, TenantId tenant) {
+        return list(caller, tenant).stream().map(entry -> new Permission(entry.key(), entry.description(), entry.kind()))
+                .toList();
     }
 
     /** Registers an application's permission key; the key's prefix decides its kind (widgets., pages.). */

@@ -2,6 +2,7 @@ package dev.gatehouse.server.access;
 
 import dev.gatehouse.engine.Grant;
 import dev.gatehouse.engine.PolicyException;
+import dev.gatehouse.engine.Resource;
 import dev.gatehouse.engine.Role;
 import dev.gatehouse.engine.TenantPolicy;
 import dev.gatehouse.server.audit.AuditLog;
@@ -9,11 +10,14 @@ import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.FieldError;
 import dev.gatehouse.server.shared.TenantId;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -24,10 +28,24 @@ import org.springframework.transaction.annotation.Transactional;
  * accepts; and every change reaches every holder at once (docs/access-model.md, "Role").
  */
 @Service
-class RoleService {
+public class RoleService {
 
-    /** A role with how many users hold it. */
-    record RoleWithHolders(Roles.StoredRole stored, long holders) {}
+    /** A role, whether it is built in (from the tenant's pack), and how many users hold it. */
+    public record RoleWithHolders(Role role, boolean builtIn, long holders) {
+        static RoleWithHolders of(Roles.StoredRole stored, long holders) {
+            return new RoleWithHolders(stored.role(), stored.builtIn(), holders);
+        }
+    }
+
+    /**
+     * One assignment of a role: who holds it, where (tenant-wide when {@code location} is null) and
+     * when; expired and future assignments included, as in the holders count.
+     */
+    public record Holder(UUID user, String username, @Nullable UUID location, @Nullable String locationName,
+            @Nullable Instant startsAt, @Nullable Instant expiresAt) {}
+
+    /** A user anywhere in the tenant: only a tenant-wide reach of {@code users.read} covers it. */
+    private static final Resource ANY_USER = new Resource("user", null, null, null, Set.of(), Map.of());
 
     private final Roles roles;
     private final PolicyLoader loader;
@@ -43,22 +61,44 @@ class RoleService {
         this.changes = changes;
     }
 
+    /** Built-in roles first, then custom ones, each by key. Requires {@code roles.read}. */
     @Transactional(readOnly = true)
-    List<RoleWithHolders> page(TenantId tenant, int page, int size) {
+    public List<RoleWithHolders> page(Caller caller, TenantId tenant, int page, int size) {
+        access.require(caller, "roles.read", null);
         Map<String, Long> holders = roles.holders(tenant);
         return roles.page(tenant, page, size).stream()
-                .map(stored -> new RoleWithHolders(stored, holders.getOrDefault(stored.key(), 0L))).toList();
+                .map(stored -> RoleWithHolders.of(stored, holders.getOrDefault(stored.key(), 0L))).toList();
+    }
+
+    /** Every role of the tenant, as {@link #page} orders them. Requires {@code roles.read}. */
+    @Transactional(readOnly = true)
+    public List<RoleWithHolders> all(Caller caller, TenantId tenant) {
+        return page(caller, tenant, 0, (int) Math.max(1, roles.count(tenant)));
     }
 
     @Transactional(readOnly = true)
-    long count(TenantId tenant) {
+    public long count(TenantId tenant) {
         return roles.count(tenant);
     }
 
+    /** Requires {@code roles.read}; 404 for an unknown role. */
     @Transactional(readOnly = true)
-    RoleWithHolders get(TenantId tenant, String key) {
+    public RoleWithHolders get(Caller caller, TenantId tenant, String key) {
+        access.require(caller, "roles.read", null);
         Roles.StoredRole stored = roles.find(tenant, key).orElseThrow(() -> ApiException.notFound("role " + key));
-        return new RoleWithHolders(stored, roles.holders(tenant, key));
+        return RoleWithHolders.of(stored, roles.holders(tenant, key));
+    }
+
+    /**
+     * Who holds the role, where and when. It names users, so besides {@code roles.read} it needs
+     * {@code users.read} tenant-wide, as reading the whole roster does.
+     */
+    @Transactional(readOnly = true)
+    public List<Holder> holders(Caller caller, TenantId tenant, String key) {
+        access.require(caller, "roles.read", null);
+        access.require(caller, "users.read", ANY_USER);
+        roles.find(tenant, key).orElseThrow(() -> ApiException.notFound("role " + key));
+        return roles.holderList(tenant, key);
     }
 
     /**
@@ -66,8 +106,12 @@ class RoleService {
      * description unless one is given).
      */
     @Transactional
-    RoleWithHolders create(Caller caller, TenantId tenant, Role requested, boolean descriptionGiven,
-            @Nullable String copyOf, Actors.Origin origin) {
+    public RoleWithHolders create(Caller caller, TenantId tenant, RoleRequests.CreateRole request,
+            Actors.Origin origin) {
+        access.require(caller, "roles.create", null);
+        Role requested = RoleRequests.toRole(request);
+        boolean descriptionGiven = request.description() != null;
+        String copyOf = request.copyOf();
         roles.lock(tenant);
         Optional<String> taken = roles.keyIgnoringCase(tenant, requested.key());
         if (taken.isPresent()) {
@@ -90,12 +134,15 @@ class RoleService {
         }
         audit.record(tenant, "ROLE_CREATED", origin.actor(), target(role), origin.ip(), origin.userAgent(), details);
         changes.policyChanged(tenant);
-        return new RoleWithHolders(roles.find(tenant, role.key()).orElseThrow(), 0);
+        return RoleWithHolders.of(roles.find(tenant, role.key()).orElseThrow(), 0);
     }
 
     /** Replaces a custom role's name, description, parents and grants; every holder is affected at once. */
     @Transactional
-    RoleWithHolders replace(Caller caller, TenantId tenant, Role role, Actors.Origin origin) {
+    public RoleWithHolders replace(Caller caller, TenantId tenant, String key, RoleRequests.ReplaceRole request,
+            Actors.Origin origin) {
+        access.require(caller, "roles.edit", null);
+        Role role = RoleRequests.toRole(key, request);
         roles.lock(tenant);
         Roles.StoredRole before = roles.find(tenant, role.key())
                 .orElseThrow(() -> ApiException.notFound("role " + role.key()));
@@ -117,12 +164,13 @@ class RoleService {
                     Map.of("before", changedBefore, "after", changedAfter));
             changes.policyChanged(tenant);
         }
-        return new RoleWithHolders(roles.find(tenant, role.key()).orElseThrow(), roles.holders(tenant, role.key()));
+        return RoleWithHolders.of(roles.find(tenant, role.key()).orElseThrow(), roles.holders(tenant, role.key()));
     }
 
     /** Deletes a custom role that nobody holds and no role inherits from. */
     @Transactional
-    void delete(TenantId tenant, String key, Actors.Origin origin) {
+    public void delete(Caller caller, TenantId tenant, String key, Actors.Origin origin) {
+        access.require(caller, "roles.delete", null);
         roles.lock(tenant);
         Roles.StoredRole stored = roles.find(tenant, key).orElseThrow(() -> ApiException.notFound("role " + key));
         requireCustom(stored, "deleted");

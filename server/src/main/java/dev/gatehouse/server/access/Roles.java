@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -103,6 +105,28 @@ class Roles {
     long holders(TenantId tenant, String key) {
         return jdbc.sql("select count(distinct user_id) from assignments where tenant_id = :tenant and role_key = :key")
                 .param("tenant", tenant.value()).param("key", key).query(Long.class).single();
+    }
+
+    /** The role's assignments with their holders' usernames and locations' names, by username. */
+    List<RoleService.Holder> holderList(TenantId tenant, String key) {
+        return jdbc.sql("""
+                        select a.user_id, u.username, a.location_id, l.name as location_name, a.starts_at, a.expires_at
+                        from assignments a
+                        join users u on u.tenant_id = a.tenant_id and u.id = a.user_id
+                        left join locations l on l.tenant_id = a.tenant_id and l.id = a.location_id
+                        where a.tenant_id = :tenant and a.role_key = :key
+                        order by u.username_normalized, l.name nulls first, a.starts_at nulls first
+                        """)
+                .param("tenant", tenant.value()).param("key", key)
+                .query((rs, n) -> new RoleService.Holder(rs.getObject("user_id", UUID.class), rs.getString("username"),
+                        rs.getObject("location_id", UUID.class), rs.getString("location_name"),
+                        instant(rs.getObject("starts_at", OffsetDateTime.class)),
+                        instant(rs.getObject("expires_at", OffsetDateTime.class))))
+                .list();
+    }
+
+    private static @Nullable Instant instant(@Nullable OffsetDateTime at) {
+        return at == null ? null : at.toInstant();
     }
 
     long assignments(TenantId tenant, String key) {

@@ -1,9 +1,13 @@
 package dev.gatehouse.server.tenancy;
 
+import dev.gatehouse.engine.Resource;
+import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.FieldError;
 import dev.gatehouse.server.shared.TenantId;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,27 +15,113 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Creates, renames, moves and deletes a tenant's locations. The tree is part of the engine's
- * policy (a role held at a location holds below it), so every change reaches every profile of the
- * tenant at once.
+ * Creates, renames, moves and deletes a tenant's locations, for the API and the console alike. The
+ * tree is part of the engine's policy (a role held at a location holds below it), so every change
+ * reaches every profile of the tenant at once. Each action is checked at the place concerned, so a
+ * location-scoped holder manages only at and below their own location, and only a tenant-wide
+ * holder creates or moves locations at the top level.
  */
 @Service
 public class LocationService {
 
+    static final int MAX_NAME = 200;
+
+    /**
+     * A rename and/or move as asked: {@code name} null keeps the name; with {@code move}, {@code parent}
+     * (a location id, or null for the top level) is the new parent. {@code problems} are the faults
+     * the caller's format already found (the API's JSON shape), answered with those of the fields.
+     */
+    public record Change(@Nullable String name, boolean move, @Nullable String parent, List<FieldError> problems) {
+        public Change {
+            problems = List.copyOf(problems);
+        }
+    }
+
+    /** A location-less resource: only a tenant-wide reach covers it (the top level of the tree). */
+    private static final Resource TOP_LEVEL = new Resource("location", null, null, null, Set.of(), Map.of());
+
     private final Locations locations;
     private final AuditLog audit;
     private final AccessChanges changes;
+    private final Access access;
 
-    LocationService(Locations locations, AuditLog audit, AccessChanges changes) {
+    LocationService(Locations locations, AuditLog audit, AccessChanges changes, Access access) {
         this.locations = locations;
         this.audit = audit;
         this.changes = changes;
+        this.access = access;
+    }
+
+    /**
+     * The locations the caller may read, depth-first (see {@link #tree}): a location-scoped holder
+     * of {@code locations.read} sees those at and below where they hold it.
+     */
+    @Transactional(readOnly = true)
+    public List<TenantLocation> visible(Caller caller, TenantId tenant) {
+        access.require(caller, "locations.read", null);
+        return tree(tenant).stream().filter(location -> access.allows(caller, "locations.read", at(location.id())))
+                .toList();
+    }
+
+    /** Requires {@code locations.read} at the location; 404 for an unknown one. */
+    @Transactional(readOnly = true)
+    public TenantLocation get(Caller caller, TenantId tenant, UUID id) {
+        access.require(caller, "locations.read", null);
+        TenantLocation location = get(tenant, id);
+        access.require(caller, "locations.read", at(id));
+        return location;
+    }
+
+    /** Requires {@code locations.create} at the parent (tenant-wide for a top-level location). */
+    @Transactional
+    public TenantLocation create(Caller caller, TenantId tenant, @Nullable String name, @Nullable String parent,
+            Actors.Origin origin) {
+        access.require(caller, "locations.create", null);
+        List<FieldError> errors = new ArrayList<>();
+        String checkedName = name(name, errors);
+        UUID parentId = parent == null ? null : uuid("parent", parent, errors);
+        if (!errors.isEmpty()) {
+            throw ApiException.badRequest(errors);
+        }
+        access.require(caller, "locations.create", parentId == null ? TOP_LEVEL : at(parentId));
+        return create(tenant, checkedName, parentId, origin);
+    }
+
+    /**
+     * Requires {@code locations.edit} at the location and, for a move, at the new parent
+     * (tenant-wide for the top level).
+     */
+    @Transactional
+    public TenantLocation update(Caller caller, TenantId tenant, UUID id, Change change, Actors.Origin origin) {
+        access.require(caller, "locations.edit", null);
+        List<FieldError> errors = new ArrayList<>(change.problems());
+        String name = change.name() == null ? null : name(change.name(), errors);
+        UUID parent = change.parent() == null ? null : uuid("parent", change.parent(), errors);
+        if (!errors.isEmpty()) {
+            throw ApiException.badRequest(errors);
+        }
+        get(tenant, id);
+        access.require(caller, "locations.edit", at(id));
+        if (change.move()) {
+            access.require(caller, "locations.edit", parent == null ? TOP_LEVEL : at(parent));
+        }
+        return update(tenant, id, name, change.move(), parent, origin);
+    }
+
+    /** Requires {@code locations.delete} at the location. */
+    @Transactional
+    public void delete(Caller caller, TenantId tenant, UUID id, Actors.Origin origin) {
+        access.require(caller, "locations.delete", null);
+        get(tenant, id);
+        access.require(caller, "locations.delete", at(id));
+        delete(tenant, id, origin);
     }
 
     /** Depth-first: each location right after its parent's earlier children, siblings by name. */
@@ -57,13 +147,11 @@ public class LocationService {
         return ordered;
     }
 
-    @Transactional(readOnly = true)
-    TenantLocation get(TenantId tenant, UUID id) {
+    private TenantLocation get(TenantId tenant, UUID id) {
         return locations.find(tenant, id).orElseThrow(() -> ApiException.notFound("location " + id));
     }
 
-    @Transactional
-    TenantLocation create(TenantId tenant, String name, @Nullable UUID parent, Actors.Origin origin) {
+    private TenantLocation create(TenantId tenant, String name, @Nullable UUID parent, Actors.Origin origin) {
         locations.lock(tenant);
         if (parent != null && locations.find(tenant, parent).isEmpty()) {
             throw ApiException.badRequest("parent", "unknown location " + parent);
@@ -84,8 +172,7 @@ public class LocationService {
      * Renames and/or moves a location ({@code parent} null moves it to the top). A location cannot
      * move under itself or one of its descendants.
      */
-    @Transactional
-    TenantLocation update(TenantId tenant, UUID id, @Nullable String newName, boolean move, @Nullable UUID newParent,
+    private TenantLocation update(TenantId tenant, UUID id, @Nullable String newName, boolean move, @Nullable UUID newParent,
             Actors.Origin origin) {
         locations.lock(tenant);
         TenantLocation before = locations.find(tenant, id).orElseThrow(() -> ApiException.notFound("location " + id));
@@ -127,8 +214,7 @@ public class LocationService {
     }
 
     /** Deletes a location that has no child locations and no role assignments. */
-    @Transactional
-    void delete(TenantId tenant, UUID id, Actors.Origin origin) {
+    private void delete(TenantId tenant, UUID id, Actors.Origin origin) {
         locations.lock(tenant);
         TenantLocation location = locations.find(tenant, id).orElseThrow(() -> ApiException.notFound("location " + id));
         long children = locations.children(tenant, id);
@@ -150,6 +236,36 @@ public class LocationService {
                 new AuditLog.Target("location", id.toString(), location.name()), origin.ip(), origin.userAgent(),
                 details);
         changes.policyChanged(tenant);
+    }
+
+    private static Resource at(UUID location) {
+        return Resource.at(location.toString());
+    }
+
+    private static String name(@Nullable String name, List<FieldError> errors) {
+        if (name == null || name.isBlank()) {
+            errors.add(new FieldError("name", "is required"));
+            return "";
+        }
+        String stripped = name.strip();
+        if (stripped.length() > MAX_NAME) {
+            errors.add(new FieldError("name", "at most " + MAX_NAME + " characters"));
+        } else if (stripped.chars().anyMatch(Character::isISOControl)) {
+            errors.add(new FieldError("name", "must not contain control characters"));
+        }
+        return stripped;
+    }
+
+    private static @Nullable UUID uuid(String field, String text, List<FieldError> errors) {
+        try {
+            if (text.length() == 36) {
+                return UUID.fromString(text);
+            }
+        } catch (IllegalArgumentException e) {
+            // answered below
+        }
+        errors.add(new FieldError(field, "must be a location id (a UUID)"));
+        return null;
     }
 
     private void requireFreeName(TenantId tenant, @Nullable UUID parent, String name, @Nullable UUID except) {

@@ -1,0 +1,97 @@
+package dev.gatehouse.server.console;
+
+import dev.gatehouse.engine.Grant;
+import dev.gatehouse.engine.Permission;
+import dev.gatehouse.engine.Scope;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A role's grants laid over the tenant's permission catalog, as the roles screens show and edit
+ * them (seed 000, "Settings > Roles"): one row per feature (a key's first segment), a column per
+ * standard verb the catalog has, and the feature's other keys as named actions. Each cell holds
+ * the widest scope the grants give its key, so a wildcard grant ({@code *}, {@code patients.*})
+ * shows on every key it covers.
+ */
+record RoleMatrix(List<String> verbs, List<Row> rows) {
+
+    /** The verbs of seed 000's role editor, in its order. */
+    static final List<String> STANDARD_VERBS = List.of("read", "create", "edit", "delete", "export");
+
+    /** The engine's scopes as the console names them, narrowest first ("all" is the engine's TENANT). */
+    static final Map<Scope, String> SCOPE_LABELS = Map.of(Scope.OWN, "own only", Scope.ASSIGNED, "assigned",
+            Scope.LOCATION, "location", Scope.TENANT, "all");
+
+    /** A scope as the editor's selects offer it: the engine's name as the value, the console's label as the text. */
+    record ScopeOption(Scope scope, String label) {}
+
+    static final List<ScopeOption> SCOPE_OPTIONS = List.of(Scope.values()).stream()
+            .map(scope -> new ScopeOption(scope, SCOPE_LABELS.get(scope))).toList();
+
+    /** One catalog key with the scope granted, or none. */
+    record Cell(String permission, String label, String description, @Nullable Scope scope) {
+        public boolean granted() {
+            return scope != null;
+        }
+
+        public String scopeLabel() {
+            return scope == null ? "" : SCOPE_LABELS.get(scope);
+        }
+    }
+
+    /** A feature: its cells per standard verb (absent when the catalog lacks the key) and its named actions. */
+    record Row(String feature, Map<String, Cell> byVerb, List<Cell> actions) {
+        public @Nullable Cell cell(String verb) {
+            return byVerb.get(verb);
+        }
+
+        public boolean anyGranted() {
+            return byVerb.values().stream().anyMatch(Cell::granted) || actions.stream().anyMatch(Cell::granted);
+        }
+    }
+
+    /** The matrix of {@code grants} over the catalog: each key at the widest scope any grant covering it gives. */
+    static RoleMatrix of(List<Permission> catalog, List<Grant> grants) {
+        Map<String, Scope> granted = new LinkedHashMap<>();
+        for (Permission permission : catalog) {
+            for (Grant grant : grants) {
+                if (Permission.patternCovers(grant.permission(), permission.key())) {
+                    granted.merge(permission.key(), grant.scope(), (a, b) -> a.includes(b) ? a : b);
+                }
+            }
+        }
+        return of(catalog, granted);
+    }
+
+    /** The matrix with each key's scope as given (none for keys not in {@code granted}). */
+    static RoleMatrix of(List<Permission> catalog, Map<String, Scope> granted) {
+        Map<String, Row> rows = new LinkedHashMap<>();
+        Set<String> verbsPresent = new HashSet<>();
+        for (Permission permission : catalog.stream().sorted((a, b) -> a.key().compareTo(b.key())).toList()) {
+            String key = permission.key();
+            int dot = key.indexOf('.');
+            String feature = dot < 0 ? key : key.substring(0, dot);
+            String action = dot < 0 ? key : key.substring(dot + 1);
+            Row row = rows.computeIfAbsent(feature, f -> new Row(f, new LinkedHashMap<>(), new ArrayList<>()));
+            Cell cell = new Cell(key, feature + " " + action, permission.description(), granted.get(key));
+            if (STANDARD_VERBS.contains(action)) {
+                row.byVerb().put(action, cell);
+                verbsPresent.add(action);
+            } else {
+                row.actions().add(cell);
+            }
+        }
+        return new RoleMatrix(STANDARD_VERBS.stream().filter(verbsPresent::contains).toList(),
+                List.copyOf(rows.values()));
+    }
+
+    /** The rows where something is granted: a role's page shows what it gives, not the whole catalog. */
+    public List<Row> grantedRows() {
+        return rows.stream().filter(Row::anyGranted).toList();
+    }
+}
