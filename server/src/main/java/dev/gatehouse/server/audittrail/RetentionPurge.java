@@ -45,7 +45,7 @@ class RetentionPurge {
     record ChainBroken(long firstBadSeq) implements Outcome {}
 
     private static final AuditFilter EVERYTHING = AuditFilter.parse(
-            new AuditFilter.Raw(null, null, null, null, null, null, null, null));
+            new AuditFilters(null, null, null, null, null, null, null, null));
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ChainVerifier verifier;
