@@ -7,7 +7,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -16,23 +15,18 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Turns {@code Authorization: Bearer <token>} into the request's {@link Caller}. A token that is
- * unknown, ended, expired, idle too long, or whose user is no longer active authenticates nobody
- * (401); a live token used from outside the networks its tenant and roles allow is refused (403).
+ * Turns {@code Authorization: Bearer <token>} into the request's {@link Caller} through
+ * {@link BearerSessions}. A token that names no usable session authenticates nobody (401); a live
+ * token used from outside the networks its tenant and roles allow is refused (403).
  */
 class BearerTokenFilter extends OncePerRequestFilter {
 
-    /** last_seen_at is written at most this often per session; idle limits are in minutes. */
-    private static final Duration TOUCH_INTERVAL = Duration.ofSeconds(30);
-
-    private final Sessions sessions;
-    private final SessionCache cache;
+    private final BearerSessions bearer;
     private final NetworkRules networks;
     private final Clock clock;
 
-    BearerTokenFilter(Sessions sessions, SessionCache cache, NetworkRules networks, Clock clock) {
-        this.sessions = sessions;
-        this.cache = cache;
+    BearerTokenFilter(BearerSessions bearer, NetworkRules networks, Clock clock) {
+        this.bearer = bearer;
         this.networks = networks;
         this.clock = clock;
     }
@@ -40,26 +34,15 @@ class BearerTokenFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String header = request.getHeader("Authorization");
-        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            String token = header.substring(7).strip();
-            Instant now = clock.instant();
-            byte[] hash = token.isEmpty() ? null : Tokens.hash(token);
-            Optional<Sessions.Live> live = hash == null ? Optional.empty() : cache.find(hash, now, sessions);
-            if (live.isPresent() && isUsable(live.get(), now)) {
-                Sessions.Live session = live.get();
-                if (!networks.allowsRequest(session, request)) {
-                    refuse(response, request);
-                    return;
-                }
-                if (Duration.between(session.lastSeenAt(), now).compareTo(TOUCH_INTERVAL) > 0) {
-                    sessions.touch(session.tenant(), session.id(), now);
-                    cache.touched(hash, session, now);
-                }
-                Caller caller = new Caller(session.tenant(), session.tenantSlug(), session.userId(), session.username(),
-                        session.id(), session.requiredActions());
-                SecurityContextHolder.getContext().setAuthentication(new CallerAuthentication(caller));
+        Instant now = clock.instant();
+        Optional<BearerSessions.Presented> presented = bearer.usable(request, now);
+        if (presented.isPresent()) {
+            if (!networks.allowsRequest(presented.get().session(), request)) {
+                refuse(response, request);
+                return;
             }
+            Caller caller = bearer.admit(presented.get(), now);
+            SecurityContextHolder.getContext().setAuthentication(new CallerAuthentication(caller));
         }
         chain.doFilter(request, response);
     }
@@ -72,18 +55,6 @@ class BearerTokenFilter extends OncePerRequestFilter {
                 {"type":"https://gatehouse.dev/problems/ip-not-allowed","title":"Network not allowed",\
                 "status":403,"detail":"your tenant does not allow requests from this address (ipAllowlist)",\
                 "instance":"%s"}""".formatted(request.getRequestURI().replace("\\", "\\\\").replace("\"", "\\\"")));
-    }
-
-    private boolean isUsable(Sessions.Live session, Instant now) {
-        // A cached session may have expired since it was read.
-        if (!session.userStatus().equals("ACTIVE") || !now.isBefore(session.expiresAt())) {
-            return false;
-        }
-        if (session.lastSeenAt().plus(session.idle()).isBefore(now)) {
-            sessions.end(session.tenant(), session.id(), now, "IDLE_TIMEOUT");
-            return false;
-        }
-        return true;
     }
 
     /** An authenticated caller; the API has no further authorities: the engine decides. */

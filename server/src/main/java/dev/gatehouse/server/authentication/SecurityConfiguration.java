@@ -36,8 +36,7 @@ class SecurityConfiguration {
     }
 
     @Bean
-    SecurityFilterChain api(HttpSecurity http, Sessions sessions, SessionCache sessionCache,
-            NetworkRules networks, Clock clock)
+    SecurityFilterChain api(HttpSecurity http, BearerSessions bearer, NetworkRules networks, Clock clock)
             throws Exception {
         return http
                 .securityMatcher("/api/**", "/actuator/**", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html")
@@ -47,7 +46,7 @@ class SecurityConfiguration {
                 .formLogin(form -> form.disable())
                 .logout(logout -> logout.disable())
                 .requestCache(cache -> cache.disable())
-                .addFilterBefore(new BearerTokenFilter(sessions, sessionCache, networks, clock), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new BearerTokenFilter(bearer, networks, clock), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/api/v1/auth/login", "/api/v1/auth/mfa", "/api/v1/auth/mfa/email",
                                 "/api/v1/auth/tokens/accept", "/api/v1/auth/password/forgot", "/api/v1/auth/register")
