@@ -9,8 +9,10 @@ import org.springframework.core.Ordered;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Puts {@link LeanCheckFilter} first among the servlet filters, ahead of the request observation
- * and the security chain it stands in for.
+ * Puts {@link LeanCheckFilter} ahead of the security chain it stands in for, but after the filters
+ * of {@link Ordered#HIGHEST_PRECEDENCE} (character encoding, and with
+ * {@code server.forward-headers-strategy=FRAMEWORK} the one that sets the client's address, which
+ * the IP allowlist reads) and the request observation at {@code HIGHEST_PRECEDENCE + 1}.
  */
 @Configuration(proxyBeanMethods = false)
 class LeanCheckConfiguration {
@@ -21,7 +23,7 @@ class LeanCheckConfiguration {
         FilterRegistrationBean<LeanCheckFilter> registration =
                 new FilterRegistrationBean<>(new LeanCheckFilter(checks, security, json, meters));
         registration.addUrlPatterns(LeanCheckFilter.PREFIX + "*");
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
         return registration;
     }
 }
