@@ -39,7 +39,9 @@ import org.springframework.web.bind.annotation.RestController;
  * while an unknown user is answered in place as {@code {error: {status: 404, detail}}}.
  *
  * <p>After warm-up a check reads nothing but the caches: the caller's tenant comes from the
- * session, the user's profile and the tenant's policy from {@link AccessCache}.
+ * session, the user's profile and the tenant's policy from {@link AccessCache}. Most single checks
+ * reach {@link #check} through {@link LeanCheckFilter}, ahead of the security chain and MVC; this
+ * mapping answers the rest and describes the operation in /v3/api-docs.
  */
 @RestController
 class CheckController {
