@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # Builds the server, starts it on the embedded PostgreSQL in a temporary folder on a free port of
 # 127.0.0.1, creates a clinic tenant (and, where this build has the users and locations APIs, a few
-# users at two locations) through the API, runs the check API's load program (CheckLoad.java)
-# against it, and stops the server. Every step is bounded in time; the temporary folder is removed.
+# users at two locations) through the API, loads the check API, and stops the server. Every step is
+# bounded in time; the temporary folder is removed.
 #
-#   scripts/load-check.sh                      # 200,000 checks, half single, half in batches of 100
-#   CHECKS=50000 CONCURRENCY=8 scripts/load-check.sh
+# Two load generators: LOADER=wrk (the default where wrk is installed: `apt-get install wrk`) runs
+# wrk with scripts/load-check.lua for WRK_SECONDS of single checks, then as long of batches, after
+# WRK_WARMUP_SECONDS of each; wrk spends a fraction of the CPU a JVM client does, which matters when
+# client and server share two cores. LOADER=checkload runs CheckLoad.java, a fixed count of checks.
+# Both print checks/s, request latency p50/p99/max and the server's CPU µs per check.
+#
+#   scripts/load-check.sh                      # wrk: 15 s single checks, 15 s batches of 100
+#   LOADER=checkload scripts/load-check.sh     # CheckLoad: 200,000 checks, half single, half in batches
+#   CHECKS=50000 CONCURRENCY=8 LOADER=checkload scripts/load-check.sh
 #   SESSION_CACHE_TTL=PT0S scripts/load-check.sh   # measure without the session cache
 #   SKIP_BUILD=1 scripts/load-check.sh              # reuse server/target's jar
 #   SKIP_BUILD=1 JAR=/tmp/other.jar scripts/load-check.sh   # load another build
@@ -21,6 +28,9 @@ CONCURRENCY="${CONCURRENCY:-16}"
 WARMUP="${WARMUP:-40000}"
 MAX_SECONDS="${MAX_SECONDS:-180}"
 SESSION_CACHE_TTL="${SESSION_CACHE_TTL:-PT1S}"
+if command -v wrk >/dev/null; then LOADER="${LOADER:-wrk}"; else LOADER="${LOADER:-checkload}"; fi
+WRK_SECONDS="${WRK_SECONDS:-15}"
+WRK_WARMUP_SECONDS="${WRK_WARMUP_SECONDS:-5}"
 SERVER_HEAP="${SERVER_HEAP:-1g}"
 SKIP_BUILD="${SKIP_BUILD:-}"
 # e.g. SERVER_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/check.jfr,settings=profile" to profile the server
@@ -172,6 +182,53 @@ for user in "${USERS[@]}"; do
     jq -nc --arg u "$user" --arg p "$permission" '{user:$u,permission:$p}' >>"$CHECKS_FILE"
   done
 done
+
+# CPU time (user + system, in clock ticks) the server's processes have used: the JVM and the database's
+# postmaster with its backends. Second number: the part of it the JVM's JIT compiler threads spent, which
+# is warm-up, not the cost of a check, and which a busy machine stretches into the measured seconds.
+server_ticks() {
+  local total=0 jit=0 pid
+  for pid in ${SERVER_PIDS//,/ } $(pgrep -P "${SERVER_PIDS#*,}" 2>/dev/null || true); do
+    [[ -r /proc/$pid/stat ]] || continue
+    total=$((total + $(sed 's/^.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}')))
+  done
+  jit=$(cat /proc/"$SERVER_PID"/task/*/stat 2>/dev/null | awk '/\(C[12] CompilerThre\)/ { sub(/^.*\) /, ""); t += $12 + $13 } END { print t + 0 }')
+  echo "$total $jit"
+}
+
+wrk_phase() { # label path bodies-file checks-per-request
+  local before after client result
+  timeout $((WRK_WARMUP_SECONDS + 30)) wrk -t1 -c"$CONCURRENCY" -d"${WRK_WARMUP_SECONDS}s" -s "$ROOT/scripts/load-check.lua" \
+    "$BASE" -- "$2" "$TOKEN" "$3" >/dev/null
+  before="$(server_ticks)"
+  client="$( { TIMEFORMAT='%U %S'; time timeout $((WRK_SECONDS + 30)) wrk -t1 -c"$CONCURRENCY" -d"${WRK_SECONDS}s" --timeout 5s \
+    -s "$ROOT/scripts/load-check.lua" "$BASE" -- "$2" "$TOKEN" "$3" >"$DATA/wrk-${1//\//-}.out"; } 2>&1 )"
+  after="$(server_ticks)"
+  result="$(grep "^RESULT" "$DATA/wrk-${1//\//-}.out")"
+  [[ -n "$result" ]] || { echo "load-check: wrk printed no result:" >&2; cat "$DATA/wrk-${1//\//-}.out" >&2; exit 1; }
+  awk -v phase="$1" -v result="$result" -v before="$before" -v after="$after" -v hz="$(getconf CLK_TCK)" -v per="$4" -v client="$client" 'BEGIN {
+    n = split(result, f, " "); for (i = 2; i <= n; i++) { split(f[i], kv, "="); v[kv[1]] = kv[2] }
+    split(client, c, " "); split(before, b, " "); split(after, a, " "); checks = v["requests"] * per
+    jit = a[2] - b[2]; if (jit < 0) jit = 0; server = a[1] - b[1] - jit
+    printf "%-12s %9d %9d %8d %8.2f %10.0f %9.3f %8.3f %8.3f %20.1f %8.1f %20.1f\n", phase, v["requests"], checks,
+      v["failures"], v["seconds"], checks / v["seconds"], v["p50_ms"], v["p99_ms"], v["max_ms"],
+      server / hz * 1e6 / checks, jit / hz * 1e6 / checks, (c[1] + c[2]) * 1e6 / checks }'
+}
+
+if [[ "$LOADER" == wrk ]]; then
+  BATCH_FILE="$DATA/batches.jsonl"
+  jq -sc --argjson size "$BATCH_SIZE" '[range(0; 10) as $i | {checks: [range(0; $size) as $j | .[($i * $size + $j) % length]]}] | .[]' \
+    "$CHECKS_FILE" >"$BATCH_FILE"
+  echo "== load (wrk): ${WRK_SECONDS} s per phase after ${WRK_WARMUP_SECONDS} s of warm-up, $CONCURRENCY connections," \
+    "1 wrk thread (nproc: $(nproc), load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+  echo "   command: wrk -t1 -c$CONCURRENCY -d${WRK_SECONDS}s --timeout 5s -s $ROOT/scripts/load-check.lua $BASE -- /api/v1/tenants/$SLUG/check … $CHECKS_FILE"
+  printf "%-12s %9s %9s %8s %8s %10s %9s %8s %8s %20s %8s %20s\n" phase requests checks failures seconds checks/s \
+    "p50 ms" "p99 ms" "max ms" "server CPU µs/check" "JIT µs" "client CPU µs/check"
+  wrk_phase check "/api/v1/tenants/$SLUG/check" "$CHECKS_FILE" 1
+  wrk_phase check/batch "/api/v1/tenants/$SLUG/check/batch" "$BATCH_FILE" "$BATCH_SIZE"
+  echo "   (load average after: $(cut -d' ' -f1-3 /proc/loadavg))"
+  exit 0
+fi
 
 echo "== load: $CHECKS checks, $CONCURRENCY connections (nproc: $(nproc), load average: $(cut -d' ' -f1-3 /proc/loadavg))"
 echo "   command: $JAVA $ROOT/server/src/test/java/dev/gatehouse/server/access/CheckLoad.java --base $BASE --tenant $SLUG --token … --checks-file $CHECKS_FILE --checks $CHECKS --single-share $SINGLE_SHARE --batch-size $BATCH_SIZE --concurrency $CONCURRENCY --warmup $WARMUP --max-seconds $MAX_SECONDS --server-pids $SERVER_PIDS"

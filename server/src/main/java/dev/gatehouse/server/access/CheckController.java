@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -39,7 +40,9 @@ import org.springframework.web.bind.annotation.RestController;
  * while an unknown user is answered in place as {@code {error: {status: 404, detail}}}.
  *
  * <p>After warm-up a check reads nothing but the caches: the caller's tenant comes from the
- * session, the user's profile and the tenant's policy from {@link AccessCache}.
+ * session, the user's profile and the tenant's policy from {@link AccessCache}. Most single checks
+ * reach {@link #check} through {@link LeanCheckFilter}, ahead of the security chain and MVC; this
+ * mapping answers the rest and describes the operation in /v3/api-docs.
  */
 @RestController
 class CheckController {
@@ -79,6 +82,20 @@ class CheckController {
     @PostMapping("/api/v1/tenants/{tenant}/check")
     DecisionView check(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @RequestBody CheckRequest body, HttpServletRequest request) {
+        return Objects.requireNonNull(answer(caller, tenant, body, request, true));
+    }
+
+    /**
+     * The lean path's answer ({@link LeanCheckFilter}): null, recording nothing, where {@link #check}
+     * would refuse the caller, so that the full stack, asked next, records the refusal once.
+     */
+    @Nullable DecisionView answerUnlessRefused(Caller caller, String tenant, CheckRequest body,
+            HttpServletRequest request) {
+        return answer(caller, tenant, body, request, false);
+    }
+
+    private @Nullable DecisionView answer(Caller caller, String tenant, CheckRequest body, HttpServletRequest request,
+            boolean refuse) {
         TenantId tenantId = tenantOf(caller, tenant);
         List<FieldError> errors = new ArrayList<>();
         CheckRequest.Question question = body.parse("", false, errors);
@@ -86,7 +103,11 @@ class CheckController {
             throw ApiException.badRequest(errors);
         }
         if (!isSelf(caller, question.user())) {
-            access.require(caller, ASK_ABOUT_OTHERS, null);
+            if (refuse) {
+                access.require(caller, ASK_ABOUT_OTHERS, null);
+            } else if (!access.allows(caller, ASK_ABOUT_OTHERS, null)) {
+                return null;
+            }
         }
         UUID user = access.findUser(tenantId, question.user()).orElseThrow(() -> unknownUser("user", question.user()));
         Decision decision = decide(tenantId, user, question);

@@ -73,13 +73,18 @@ class NetworkRules {
     /** Whether a request of a signed-in session may go on; records the refusal when not. */
     boolean allowsRequest(Sessions.Live session, HttpServletRequest request) {
         String ip = request.getRemoteAddr();
-        if (session.isPlatformOperator() || session.rules().allows(ip)) {
+        if (permits(session, ip)) {
             return true;
         }
         refused(session.tenant(), "REQUEST_REFUSED_IP", session.userId(), session.username(), ip,
                 request.getHeader("User-Agent"), Map.of("ip", String.valueOf(ip), "method", request.getMethod(),
                         "path", request.getRequestURI(), "session", session.id().toString()));
         return false;
+    }
+
+    /** Whether a signed-in session may make requests from {@code ip}; records nothing. */
+    boolean permits(Sessions.Live session, @Nullable String ip) {
+        return session.isPlatformOperator() || session.rules().allows(ip);
     }
 
     private void refused(TenantId tenant, String action, UUID user, String username, @Nullable String ip,

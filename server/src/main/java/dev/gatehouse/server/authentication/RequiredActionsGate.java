@@ -30,8 +30,7 @@ class RequiredActionsGate implements WebMvcConfigurer, HandlerInterceptor {
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) throws Exception {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
         if (authentication != null && authentication.getPrincipal() instanceof Caller caller
-                && !caller.requiredActions().isEmpty() && !OPEN.contains(request.getRequestURI())
-                && !request.getRequestURI().startsWith("/api/v1/me/mfa")) {
+                && blocks(caller, request.getRequestURI())) {
             response.setStatus(HttpStatus.FORBIDDEN.value());
             response.setContentType("application/problem+json");
             response.getWriter().write("""
@@ -41,5 +40,10 @@ class RequiredActionsGate implements WebMvcConfigurer, HandlerInterceptor {
             return false;
         }
         return true;
+    }
+
+    /** Whether the caller's pending required actions keep them from {@code uri}. */
+    static boolean blocks(Caller caller, String uri) {
+        return !caller.requiredActions().isEmpty() && !OPEN.contains(uri) && !uri.startsWith("/api/v1/me/mfa");
     }
 }

@@ -44,25 +44,47 @@ public class SessionResolver {
     }
 
     public Resolution resolve(String token, HttpServletRequest request) {
-        if (token.isEmpty()) {
-            return new Dead();
-        }
         Instant now = clock.instant();
         byte[] hash = Tokens.hash(token);
-        Optional<Sessions.Live> live = cache.find(hash, now, sessions);
-        if (live.isEmpty() || !isUsable(live.get(), now)) {
+        Optional<Sessions.Live> live = usable(token, hash, now);
+        if (live.isEmpty()) {
             return new Dead();
         }
-        Sessions.Live session = live.get();
-        if (!networks.allowsRequest(session, request)) {
+        if (!networks.allowsRequest(live.get(), request)) {
             return new NetworkRefused();
         }
+        return new Live(admit(hash, live.get(), now));
+    }
+
+    /**
+     * The caller of a live session used from an allowed network, or empty for anything else, recording
+     * nothing: for a path answered ahead of the security chain, which hands every other case on to the
+     * chain, where {@link #resolve} records a network refusal once.
+     */
+    Optional<Caller> resolveQuietly(String token, HttpServletRequest request) {
+        Instant now = clock.instant();
+        byte[] hash = Tokens.hash(token);
+        return usable(token, hash, now)
+                .filter(session -> networks.permits(session, request.getRemoteAddr()))
+                .map(session -> admit(hash, session, now));
+    }
+
+    /** The token's session when it is live: known, not ended or expired, not idle too long, its user active. */
+    private Optional<Sessions.Live> usable(String token, byte[] hash, Instant now) {
+        if (token.isEmpty()) {
+            return Optional.empty();
+        }
+        return cache.find(hash, now, sessions).filter(session -> isUsable(session, now));
+    }
+
+    /** The session's caller; records the session's use when due. */
+    private Caller admit(byte[] hash, Sessions.Live session, Instant now) {
         if (Duration.between(session.lastSeenAt(), now).compareTo(TOUCH_INTERVAL) > 0) {
             sessions.touch(session.tenant(), session.id(), now);
             cache.touched(hash, session, now);
         }
-        return new Live(new Caller(session.tenant(), session.tenantSlug(), session.userId(), session.username(),
-                session.id(), session.requiredActions()));
+        return new Caller(session.tenant(), session.tenantSlug(), session.userId(), session.username(),
+                session.id(), session.requiredActions());
     }
 
     private boolean isUsable(Sessions.Live session, Instant now) {

@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -47,6 +48,11 @@ public final class ApiClient {
     public Response patch(String path, String token, String json) {
         return send(request(path, token).header("Content-Type", "application/json")
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    /** Any other request: {@code shape} sets the method, headers and body on a request to {@code path}. */
+    public Response send(String path, String token, UnaryOperator<HttpRequest.Builder> shape) {
+        return send(shape.apply(request(path, token)));
     }
 
     /** Signs in and returns the bearer token; fails the test when sign-in does not answer 200. */

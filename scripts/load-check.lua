@@ -1,0 +1,26 @@
+-- wrk script for scripts/load-check.sh (LOADER=wrk): POSTs the bodies of a file, one JSON body a line, to
+-- one path in turn, with a bearer token, and prints what the shell script reads back.
+-- Arguments after `--`: <path> <token> <bodies file>. done() runs in a Lua state of its own, without init's.
+local bodies, next_body = {}, 0
+
+function init(args)
+  wrk.method = "POST"
+  wrk.path = args[1]
+  wrk.headers["Authorization"] = "Bearer " .. args[2]
+  wrk.headers["Content-Type"] = "application/json"
+  for line in io.lines(args[3]) do
+    bodies[#bodies + 1] = line
+  end
+end
+
+function request()
+  next_body = next_body % #bodies + 1
+  return wrk.format(nil, nil, nil, bodies[next_body])
+end
+
+function done(summary, latency, requests)
+  local errors = summary.errors
+  io.write(string.format("RESULT requests=%d seconds=%.3f p50_ms=%.3f p99_ms=%.3f max_ms=%.3f failures=%d\n",
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1e3, latency:percentile(99) / 1e3,
+    latency.max / 1e3, errors.connect + errors.read + errors.write + errors.status + errors.timeout))
+end
