@@ -144,7 +144,8 @@ class AlertEvaluator {
         AlertRules.RecordThreshold records = rules.patientRecordsPerUser();
         UUID actor = event.actor().id();
         if (records.enabled() && records.actions().contains(action) && actor != null && event.target() != null) {
-            long touched = counts.recordsTouched(tenant, actor, records.actions(), since(event, records.minutes()));
+            long touched = counts.recordsTouched(tenant, actor, records.actions(), since(event, records.minutes()),
+                    records.count());
             if (touched >= records.count()) {
                 fired.add(counting("patientRecordsPerUser", "user:" + actor, event, touched, records.count(),
                         records.minutes(), who + " touched " + touched + " records within " + records.minutes()

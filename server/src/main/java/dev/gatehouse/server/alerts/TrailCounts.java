@@ -15,7 +15,10 @@ import org.springframework.stereotype.Component;
 @Component
 class TrailCounts {
 
-    /** A user's earlier successful sign-ins: how many, and how many from one address. */
+    /**
+     * Whether a user signed in successfully before (1) or not (0), and whether from one address: the
+     * counts stop at one, since the rule only asks whether there is a baseline and whether the address is in it.
+     */
     record SignIns(long total, long fromAddress) {}
 
     private final JdbcClient jdbc;
@@ -43,22 +46,30 @@ class TrailCounts {
     }
 
     /** Distinct records (type and id) {@code actor} touched through {@code actions} since then. */
-    long recordsTouched(TenantId tenant, UUID actor, List<String> actions, Instant since) {
+    long recordsTouched(TenantId tenant, UUID actor, List<String> actions, Instant since, long upTo) {
+        // Counting stops at the threshold: a busy user's hour of events is not re-read on every event.
         return jdbc.sql("""
-                        select count(distinct (target_type, target_id)) from audit_events
-                        where tenant_id = :tenant and actor_id = :actor and at > :since
-                          and action = any(:actions) and target_id is not null
+                        select count(*) from (
+                            select distinct target_type, target_id from audit_events
+                            where tenant_id = :tenant and actor_id = :actor and at > :since
+                              and action = any(:actions) and target_id is not null
+                            limit :upTo) touched
                         """)
                 .param("tenant", tenant.value()).param("actor", actor).param("since", since.atOffset(ZoneOffset.UTC))
-                .param("actions", actions.toArray(String[]::new))
+                .param("actions", actions.toArray(String[]::new)).param("upTo", upTo)
                 .query(Long.class).single();
     }
 
-    /** The user's successful sign-ins before event {@code seq} still in the trail. */
+    /** The user's successful sign-ins before event {@code seq} still in the trail, counted up to one each. */
     SignIns signInsBefore(TenantId tenant, UUID user, long seq, String ip) {
         return jdbc.sql("""
-                        select count(*) as total, count(*) filter (where ip = :ip) as from_address from audit_events
-                        where tenant_id = :tenant and actor_id = :user and action = 'LOGIN_SUCCEEDED' and seq < :seq
+                        select
+                            (select count(*) from (select 1 from audit_events
+                                where tenant_id = :tenant and actor_id = :user and action = 'LOGIN_SUCCEEDED'
+                                  and seq < :seq limit 1) any_before) as total,
+                            (select count(*) from (select 1 from audit_events
+                                where tenant_id = :tenant and actor_id = :user and action = 'LOGIN_SUCCEEDED'
+                                  and seq < :seq and ip = :ip limit 1) same_address) as from_address
                         """)
                 .param("tenant", tenant.value()).param("user", user).param("seq", seq).param("ip", ip)
                 .query((rs, n) -> new SignIns(rs.getLong("total"), rs.getLong("from_address"))).single();

@@ -21,6 +21,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 class ChainBackfill implements SmartInitializingSingleton {
 
+    /** Events read and hashed at a time. */
+    private static final int PAGE = 5_000;
+
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
 
@@ -55,32 +58,40 @@ class ChainBackfill implements SmartInitializingSingleton {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     byte[] chainUpTo(TenantId tenant, long seq) {
-        List<StoredEvents.Stored> events = new ArrayList<>();
-        jdbc.sql("select " + StoredEvents.COLUMNS + """
-
-                         from audit_events where tenant_id = :tenant and seq <= :seq order by seq
-                        """)
-                .param("tenant", tenant.value()).param("seq", seq)
-                .query(rs -> {
-                    events.add(StoredEvents.read(rs));
-                });
         // The append-only trigger lets these updates through only with this transaction-local setting.
         jdbc.sql("select set_config('gatehouse.audit_purge', 'on', true)").query(String.class).single();
         byte[] previous = AuditChain.ZERO;
-        for (StoredEvents.Stored event : events) {
-            if (event.hash() != null) {
-                previous = event.hash();
-                continue;
-            }
-            byte[] hash = AuditChain.hash(event.content(), previous);
-            jdbc.sql("""
-                            update audit_events set prev_hash = :previous, hash = :hash, details = cast(:details as jsonb)
-                            where tenant_id = :tenant and seq = :seq
+        long after = 0;
+        List<StoredEvents.Stored> page;
+        do {
+            // A page at a time, so that a tenant with millions of events upgrades in bounded memory.
+            page = new ArrayList<>(PAGE);
+            List<StoredEvents.Stored> events = page;
+            jdbc.sql("select " + StoredEvents.COLUMNS + """
+
+                             from audit_events where tenant_id = :tenant and seq > :after and seq <= :seq
+                             order by seq limit :page
                             """)
-                    .param("previous", previous).param("hash", hash).param("details", event.content().details())
-                    .param("tenant", tenant.value()).param("seq", event.content().seq()).update();
-            previous = hash;
-        }
+                    .param("tenant", tenant.value()).param("after", after).param("seq", seq).param("page", PAGE)
+                    .query(rs -> {
+                        events.add(StoredEvents.read(rs));
+                    });
+            for (StoredEvents.Stored event : page) {
+                after = event.content().seq();
+                if (event.hash() != null) {
+                    previous = event.hash();
+                    continue;
+                }
+                byte[] hash = AuditChain.hash(event.content(), previous);
+                jdbc.sql("""
+                                update audit_events set prev_hash = :previous, hash = :hash, details = cast(:details as jsonb)
+                                where tenant_id = :tenant and seq = :seq
+                                """)
+                        .param("previous", previous).param("hash", hash).param("details", event.content().details())
+                        .param("tenant", tenant.value()).param("seq", event.content().seq()).update();
+                previous = hash;
+            }
+        } while (page.size() == PAGE);
         jdbc.sql("select set_config('gatehouse.audit_purge', 'off', true)").query(String.class).single();
         return previous;
     }

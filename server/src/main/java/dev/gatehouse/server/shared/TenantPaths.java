@@ -27,6 +27,11 @@ public class TenantPaths {
      * @throws ApiException 404 unless {@code tenant} names the caller's own tenant
      */
     public TenantId own(Caller caller, String tenant) {
+        // The caller's own tenant, named as their session names it (a slug never changes): no query.
+        if (!caller.isPlatformOperator()
+                && (tenant.equals(caller.tenantSlug()) || tenant.equals(caller.tenant().value().toString()))) {
+            return caller.tenant();
+        }
         return resolve(caller, tenant).id();
     }
 
@@ -56,8 +61,10 @@ public class TenantPaths {
                 // a slug, then
             }
         }
-        return jdbc.sql("select id, slug, pack from tenants where slug = :slug or id = :id")
-                .param("slug", slugOrId).param("id", id)
+        var query = id == null
+                ? jdbc.sql("select id, slug, pack from tenants where slug = :slug").param("slug", slugOrId)
+                : jdbc.sql("select id, slug, pack from tenants where id = :id").param("id", id);
+        return query
                 .query((rs, n) -> new TenantRef(new TenantId(rs.getObject("id", UUID.class)), rs.getString("slug"),
                         rs.getString("pack")))
                 .optional();
