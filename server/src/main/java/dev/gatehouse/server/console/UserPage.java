@@ -5,12 +5,15 @@ import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Page;
 import dev.gatehouse.server.users.TenantScope;
 import dev.gatehouse.server.users.UserAccount;
+import dev.gatehouse.server.users.UserAvailability;
 import dev.gatehouse.server.users.UserRoleService;
 import dev.gatehouse.server.users.UserService;
 import dev.gatehouse.server.users.UserSessions;
+import dev.gatehouse.server.users.WeeklyAvailability;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
+import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -47,10 +50,13 @@ class UserPage {
     private final UserRoleService roles;
     private final TenantScope scope;
     private final UserDirectory directory;
+    private final UserAvailability availability;
     private final Clock clock;
 
-    UserPage(UserService users, UserRoleService roles, TenantScope scope, UserDirectory directory, Clock clock) {
+    UserPage(UserService users, UserRoleService roles, TenantScope scope, UserDirectory directory,
+            UserAvailability availability, Clock clock) {
         this.users = users;
+        this.availability = availability;
         this.roles = roles;
         this.scope = scope;
         this.directory = directory;
@@ -80,6 +86,7 @@ class UserPage {
                 when(s.lastSeenAt()), when(s.expiresAt()), s.ip(), s.userAgent())).toList());
         model.addAttribute("sessionCount", sessions.total());
         model.addAttribute("names", names);
+        model.addAttribute("timezone", week(caller, tenant, id, model));
         if (!model.containsAttribute("details")) {
             model.addAttribute("details", UserForms.DetailsForm.of(user));
         }
@@ -90,6 +97,16 @@ class UserPage {
             model.addAttribute("temporary", new UserForms.TemporaryPasswordForm(null));
         }
         return VIEW;
+    }
+
+    /** The weekly availability rows into the model; answers the week's time zone. */
+    private String week(Caller caller, TenantScope.Scoped tenant, UUID id, Model model) {
+        WeeklyAvailability week = availability.get(caller, tenant, id);
+        Object errors = model.getAttribute("errors");
+        model.addAttribute("days", WeekForm.rows(week, (DayOfWeek) model.getAttribute("refusedDay"),
+                (WeekForm.DayInput) model.getAttribute("typedDay"),
+                errors instanceof FormErrors given ? given : FormErrors.NONE));
+        return week.timezone();
     }
 
     /**

@@ -3,11 +3,14 @@ package dev.gatehouse.server.console;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.FieldError;
+import dev.gatehouse.server.users.UserAvailability;
 import dev.gatehouse.server.users.UserRoleService;
 import dev.gatehouse.server.users.UserService;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.time.DayOfWeek;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -21,7 +24,8 @@ import org.springframework.web.bind.annotation.PostMapping;
 /**
  * The user page: details and clinical profile (PATCH), and the role assignments per location with
  * their validity windows. Giving a role the caller does not hold themselves is refused by the
- * service (no escalation); the page shows that refusal next to the role form.
+ * service (no escalation); the page shows that refusal next to the role form. The weekly
+ * availability is saved a day at a time.
  */
 @Controller
 class UserPageController {
@@ -30,10 +34,12 @@ class UserPageController {
 
     private final UserService users;
     private final UserRoleService roles;
+    private final UserAvailability availability;
     private final UserPage page;
 
-    UserPageController(UserService users, UserRoleService roles, UserPage page) {
+    UserPageController(UserService users, UserRoleService roles, UserAvailability availability, UserPage page) {
         this.users = users;
+        this.availability = availability;
         this.roles = roles;
         this.page = page;
     }
@@ -84,6 +90,24 @@ class UserPageController {
             return page.refused(caller, user, model, response, e, "roles");
         }
         return UserPage.done(request, response, pathOf(user) + "?revoked#roles");
+    }
+
+    /** One day of the weekly availability (seed 000, "Provider Scheduling"); the other days stay. */
+    @PostMapping(USER + "/availability/{day}")
+    String availability(@AuthenticationPrincipal Caller caller, @PathVariable String id, @PathVariable String day,
+            @ModelAttribute WeekForm.DayInput input, Model model, HttpServletRequest request,
+            HttpServletResponse response) {
+        UUID user = UserPage.id(id);
+        DayOfWeek weekday = Arrays.stream(DayOfWeek.values()).filter(d -> d.name().equals(day)).findFirst()
+                .orElseThrow(() -> ApiException.notFound("day " + day));
+        try {
+            availability.replaceDay(caller, page.tenant(caller), user, weekday, input.form(), UserPage.origin(request));
+        } catch (ApiException e) {
+            model.addAttribute("refusedDay", weekday);
+            model.addAttribute("typedDay", input);
+            return page.refused(caller, user, model, response, e, "availability");
+        }
+        return UserPage.done(request, response, pathOf(user) + "?availabilitySaved#availability");
     }
 
     static String pathOf(UUID user) {

@@ -414,6 +414,17 @@ class AuditCompletenessIT extends IntegrationTest {
                         List.of("/changes/firstName/before", "/changes/firstName/after"));
             };
         }));
+        rows.add(new Row("USER_AVAILABILITY_CHANGED", w -> {
+            UUID user = w.staff("scheduled", "provider");
+            return () -> {
+                Who admin = w.admin();
+                Response put = api.put(w.path("/users/" + user + "/availability"), w.tenant.adminToken(),
+                        "{\"days\": {\"MONDAY\": {\"hours\": [{\"from\": \"09:00\", \"to\": \"17:00\"}]}}}");
+                assertThat(put.status()).as(put.raw()).isEqualTo(200);
+                return w.expect("USER_AVAILABILITY_CHANGED", admin, "user", user, "scheduled",
+                        List.of("/before/timezone", "/after/days/MONDAY/hours/0/from"));
+            };
+        }));
         rows.add(userAction("USER_LOCKED", "/lock", List.of("/previousStatus", "/sessionsEnded")));
         rows.add(new Row("USER_UNLOCKED", w -> {
             UUID user = w.staff("unlockme", "front_desk");
