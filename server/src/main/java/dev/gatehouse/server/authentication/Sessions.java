@@ -218,6 +218,18 @@ public class Sessions {
         cache.evictSession(tenant, session);
     }
 
+    /** Ends one session of {@code user} if it has not ended yet; returns whether it did. */
+    public boolean endOf(TenantId tenant, UUID user, UUID session, Instant now, String reason) {
+        int ended = jdbc.sql("""
+                        update sessions set ended_at = :now, end_reason = :reason
+                        where tenant_id = :tenant and user_id = :user and id = :id and ended_at is null
+                        """)
+                .param("now", utc(now)).param("reason", reason).param("tenant", tenant.value()).param("user", user)
+                .param("id", session).update();
+        cache.evictSession(tenant, session);
+        return ended > 0;
+    }
+
     /** Ends every live session of a user, but {@code keep} if given; returns how many ended. */
     public int endAll(TenantId tenant, UUID user, @Nullable UUID keep, Instant now, String reason) {
         // The kept session is evicted too: what ended the others (a password change) changed its user.

@@ -48,7 +48,12 @@ public class SignIn {
 
     public record Signed(String token, Instant expiresAt, String userId, List<String> requiredActions) implements Outcome {}
 
-    public record SecondStep(String mfaToken) implements Outcome {}
+    /**
+     * A second factor is due. {@code emailCodes}: whether {@link #sendEmailCode} would mail a code
+     * (the tenant allows them and the account has an address), which that call would tell the
+     * holder of the token anyway; a client may offer the button from it.
+     */
+    public record SecondStep(String mfaToken, boolean emailCodes) implements Outcome {}
 
     enum EmailCode { SENT, REFUSED, NOT_ALLOWED }
 
@@ -104,7 +109,7 @@ public class SignIn {
             // The password was right: the trail shows it, though no session exists until the second step.
             audit.record(account.tenant(), "MFA_CHALLENGE_ISSUED", actor(account), target(account), origin.ip(),
                     origin.userAgent(), Map.of("secondFactor", totp ? "TOTP" : "EMAIL_CODE"));
-            return new SecondStep(token);
+            return new SecondStep(token, emailCodes(settings, account));
         }
         return complete(account, settings, required, false, now, "PASSWORD", origin);
     }
@@ -146,7 +151,7 @@ public class SignIn {
         }
         SecondFactors.Challenge challenge = found.get();
         Accounts.Account account = accounts.byId(challenge.tenant(), challenge.userId()).orElseThrow();
-        if (!SignInSettings.parse(account.settingsJson()).emailCodes() || account.email() == null) {
+        if (!emailCodes(SignInSettings.parse(account.settingsJson()), account)) {
             return EmailCode.NOT_ALLOWED;
         }
         StringBuilder code = new StringBuilder();
@@ -164,6 +169,10 @@ public class SignIn {
         audit.record(account.tenant(), "MFA_CODE_SENT", actor(account), target(account), origin.ip(),
                 origin.userAgent(), Map.of("method", "EMAIL_CODE"));
         return EmailCode.SENT;
+    }
+
+    private static boolean emailCodes(SignInSettings settings, Accounts.Account account) {
+        return settings.emailCodes() && account.email() != null;
     }
 
     /**

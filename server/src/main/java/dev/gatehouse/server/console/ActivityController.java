@@ -126,7 +126,7 @@ class ActivityController {
         return link.encode();
     }
 
-    private static EventView view(AuditQueries.Event event) {
+    static EventView view(AuditQueries.Event event) {
         AuditQueries.ActorView actor = event.actor();
         AuditQueries.TargetView target = event.target();
         String targetText = "";

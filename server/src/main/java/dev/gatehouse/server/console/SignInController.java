@@ -43,6 +43,9 @@ class SignInController {
     static final String CODE_REFUSED = "That code did not work. Enter the current code from your authenticator app or"
             + " one of your recovery codes; if the sign-in has expired, start again.";
 
+    static final String EMAIL_CODES_OFF = "E-mailed codes are not available for this account. Use your authenticator"
+            + " app or a recovery code.";
+
     /** Notices after a redirect, by query flag; the flag carries no detail about the account. */
     private static final Map<String, String> NOTICES = Map.of(
             "ended", "Your session has ended. Sign in again to continue.",
@@ -52,7 +55,13 @@ class SignInController {
 
     record SignInForm(@Nullable String tenant, @Nullable String username, @Nullable String password) {}
 
-    record SecondStepForm(@Nullable String mfaToken, @Nullable String code) {}
+    static final String CODE_SENT = "A code is on its way to your e-mail address. Enter it below; it works once and expires"
+            + " after a few minutes.";
+
+    static final String STEP_EXPIRED = "This sign-in has expired. Start again.";
+
+    /** The challenge token, the code, and whether to offer an e-mailed code (only a button: the service decides). */
+    record SecondStepForm(@Nullable String mfaToken, @Nullable String code, boolean emailCodes) {}
 
     private final SignInService signIn;
 
@@ -95,7 +104,7 @@ class SignInController {
         return switch (outcome) {
             case SignIn.Signed signed -> signedIn(signed, request, response);
             case SignIn.SecondStep step -> {
-                model.addAttribute("step", new SecondStepForm(step.mfaToken(), null));
+                model.addAttribute("step", new SecondStepForm(step.mfaToken(), null, step.emailCodes()));
                 yield "console/second-factor";
             }
             case SignIn.Refused refused -> {
@@ -122,9 +131,40 @@ class SignInController {
         if (outcome instanceof SignIn.Signed signed) {
             return signedIn(signed, request, response);
         }
-        model.addAttribute("step", new SecondStepForm(step.mfaToken(), null));
+        model.addAttribute("step", new SecondStepForm(step.mfaToken(), null, step.emailCodes()));
         model.addAttribute("errors", FormErrors.fields(List.of(new FieldError("code", CODE_REFUSED))));
         response.setStatus(HttpStatus.UNAUTHORIZED.value());
+        return "console/second-factor";
+    }
+
+    /**
+     * "E-mail me a code" on the second step, through the API's {@link SignInService#emailCode}, and
+     * answering what its 202, 400 and 401 answer: sent, not available for this account, or expired.
+     */
+    @PostMapping(ConsoleSecurity.SIGN_IN + "/second-factor/email")
+    String emailCode(@ModelAttribute("step") SecondStepForm step, Model model, HttpServletRequest request,
+            HttpServletResponse response) {
+        if (step.mfaToken() == null || step.mfaToken().isBlank()) {
+            return "redirect:" + ConsoleSecurity.SIGN_IN;
+        }
+        model.addAttribute("step", new SecondStepForm(step.mfaToken(), null, step.emailCodes()));
+        try {
+            signIn.emailCode(step.mfaToken(), request);
+        } catch (ApiException e) {
+            if (e.status() == HttpStatus.BAD_REQUEST) {
+                model.addAttribute("step", new SecondStepForm(step.mfaToken(), null, false));
+                model.addAttribute("errors", FormErrors.summary(EMAIL_CODES_OFF));
+                response.setStatus(e.status().value());
+                return "console/second-factor";
+            }
+            if (e.status() != HttpStatus.UNAUTHORIZED) {
+                throw e;
+            }
+            model.addAttribute("errors", FormErrors.summary(STEP_EXPIRED));
+            response.setStatus(e.status().value());
+            return "console/second-factor";
+        }
+        model.addAttribute("notice", CODE_SENT);
         return "console/second-factor";
     }
 

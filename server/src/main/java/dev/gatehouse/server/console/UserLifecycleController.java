@@ -19,7 +19,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 
 /**
  * A user's lifecycle from their page (seeds 000, 003, 004): lock, unlock, disable, enable, a reset
- * link or a temporary password, a new invitation (the old link dies), ending their sessions, and
+ * link or a temporary password, a new invitation (the old link dies), ending one or all of their sessions, and
  * the guarded delete, which explains that locking keeps their history attributed and offers it.
  * A new link is shown once on the page it was made on, never carried in a URL.
  */
@@ -82,6 +82,20 @@ class UserLifecycleController {
             return page.refused(caller, user, model, response, e, "sessions");
         }
         return UserPage.done(request, response, UserPageController.pathOf(user) + "?sessionsEnded#sessions");
+    }
+
+    /** Ends one device's session (seed 000, "remote logout"); a session not live for this user is 404. */
+    @PostMapping(USER + "/sessions/{session}/end")
+    String endSession(@AuthenticationPrincipal Caller caller, @PathVariable String id, @PathVariable String session,
+            Model model, HttpServletRequest request, HttpServletResponse response) {
+        UUID user = UserPage.id(id);
+        UUID ended = UserPage.sessionId(session);
+        try {
+            roles.endSession(caller, page.tenant(caller), user, ended, UserPage.origin(request));
+        } catch (ApiException e) {
+            return page.refused(caller, user, model, response, e, "sessions");
+        }
+        return UserPage.done(request, response, UserPageController.pathOf(user) + "?sessionEnded#sessions");
     }
 
     @PostMapping(USER + "/password-reset")

@@ -1,5 +1,8 @@
 package dev.gatehouse.server.console;
 
+import dev.gatehouse.server.access.Access;
+import dev.gatehouse.server.audittrail.AuditFilters;
+import dev.gatehouse.server.audittrail.AuditTrail;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Page;
@@ -40,8 +43,11 @@ class UserPage {
             boolean active) {}
 
     /** A live session as the page lists it. */
-    record SessionRow(String started, String lastSeen, String expires, @Nullable String ip,
+    record SessionRow(UUID id, String started, String lastSeen, String expires, @Nullable String ip,
             @Nullable String userAgent) {}
+
+    /** How many of the user's own latest events the page shows; the activity log has the rest. */
+    static final int RECENT_ACTIVITY = 10;
 
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
             .withZone(ZoneOffset.UTC);
@@ -51,15 +57,19 @@ class UserPage {
     private final TenantScope scope;
     private final UserDirectory directory;
     private final UserAvailability availability;
+    private final AuditTrail trail;
+    private final Access access;
     private final Clock clock;
 
     UserPage(UserService users, UserRoleService roles, TenantScope scope, UserDirectory directory,
-            UserAvailability availability, Clock clock) {
+            UserAvailability availability, AuditTrail trail, Access access, Clock clock) {
         this.users = users;
         this.availability = availability;
         this.roles = roles;
         this.scope = scope;
         this.directory = directory;
+        this.trail = trail;
+        this.access = access;
         this.clock = clock;
     }
 
@@ -82,11 +92,12 @@ class UserPage {
         model.addAttribute("lockedUntil", when(user.lockedUntil()));
         model.addAttribute("allowed", users.allowed(caller, tenant, id));
         model.addAttribute("assignments", assignments);
-        model.addAttribute("sessions", sessions.items().stream().map(s -> new SessionRow(when(s.createdAt()),
+        model.addAttribute("sessions", sessions.items().stream().map(s -> new SessionRow(s.id(), when(s.createdAt()),
                 when(s.lastSeenAt()), when(s.expiresAt()), s.ip(), s.userAgent())).toList());
         model.addAttribute("sessionCount", sessions.total());
         model.addAttribute("names", names);
         model.addAttribute("timezone", week(caller, tenant, id, model));
+        model.addAttribute("activity", recentActivity(caller, user));
         if (!model.containsAttribute("details")) {
             model.addAttribute("details", UserForms.DetailsForm.of(user));
         }
@@ -107,6 +118,19 @@ class UserPage {
                 (WeekForm.DayInput) model.getAttribute("typedDay"),
                 errors instanceof FormErrors given ? given : FormErrors.NONE));
         return week.timezone();
+    }
+
+    /**
+     * The user's own latest events (they are the actor), through the Activity log's service; null
+     * (no section) when the viewer may not read the trail, which is the same audit.read decision.
+     */
+    private @Nullable List<ActivityController.EventView> recentActivity(Caller caller, UserAccount user) {
+        if (!access.allows(caller, "audit.read", null)) {
+            return null;
+        }
+        AuditFilters mine = new AuditFilters(user.id().toString(), null, null, null, null, null, null, null);
+        return trail.search(caller, caller.tenantSlug(), mine, null, RECENT_ACTIVITY).items().stream()
+                .map(ActivityController::view).toList();
     }
 
     /**
@@ -141,6 +165,15 @@ class UserPage {
 
     static @Nullable String when(@Nullable Instant instant) {
         return instant == null ? null : WHEN.format(instant);
+    }
+
+    /** A session id from the path; anything else is a session that does not exist. */
+    static UUID sessionId(String value) {
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.notFound("session " + value);
+        }
     }
 
     /** A user id from the path; anything else is a page that does not exist. */

@@ -175,6 +175,28 @@ public class UserRoleService {
         return ended;
     }
 
+    /**
+     * seed 000, "remote logout" of one device: ends one live session of the user, with the same
+     * permission as ending them all. A session that is not a live one of this user here is 404.
+     */
+    @Transactional
+    public void endSession(Caller caller, TenantScope.Scoped tenant, UUID user, UUID session,
+            UserService.Origin origin) {
+        guard.requireAnywhere(caller, "users.edit");
+        UserAccount account = users.findForUpdate(tenant.id(), user)
+                .orElseThrow(() -> ApiException.notFound("user " + user));
+        guard.require(caller, "users.edit", user);
+        Instant now = clock.instant();
+        if (!userSessions.isLive(tenant.id(), user, session, now)
+                || !sessions.endOf(tenant.id(), user, session, now, "REVOKED")) {
+            throw ApiException.notFound("session " + session);
+        }
+        audit.record(tenant.id(), "SESSION_REVOKED", guard.actor(caller),
+                new AuditLog.Target("session", session.toString(), account.username()), origin.ip(),
+                origin.userAgent(), Map.of("by", "admin", "user", user.toString()));
+        changes.subjectChanged(tenant.id(), user);
+    }
+
     private void readable(Caller caller, TenantScope.Scoped tenant, UUID user) {
         guard.requireAnywhere(caller, "users.read");
         if (users.find(tenant.id(), user).isEmpty()) {

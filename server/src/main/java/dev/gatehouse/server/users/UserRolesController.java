@@ -85,4 +85,12 @@ class UserRolesController {
         service.endSessions(caller, scope.resolve(caller, tenant), id, UserController.origin(http));
         return ResponseEntity.noContent().build();
     }
+
+    /** Ends one session of the user (our extension of docs/api.md: the console's per-device "End"). */
+    @DeleteMapping("/sessions/{sessionId}")
+    ResponseEntity<Void> endSession(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathVariable UUID id, @PathVariable UUID sessionId, HttpServletRequest http) {
+        service.endSession(caller, scope.resolve(caller, tenant), id, sessionId, UserController.origin(http));
+        return ResponseEntity.noContent().build();
+    }
 }

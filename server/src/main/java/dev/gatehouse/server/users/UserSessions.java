@@ -52,6 +52,13 @@ public class UserSessions {
                 .query(Long.class).single();
     }
 
+    /** Whether {@code session} is one of the live sessions {@link #page} lists for the user. */
+    boolean isLive(TenantId tenant, UUID user, UUID session, Instant now) {
+        return jdbc.sql("select count(*) " + LIVE + " and s.id = :id")
+                .param("tenant", tenant.value()).param("user", user).param("now", utc(now)).param("id", session)
+                .query(Long.class).single() > 0;
+    }
+
     private static OffsetDateTime utc(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);
     }

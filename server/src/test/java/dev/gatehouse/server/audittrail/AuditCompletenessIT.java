@@ -632,6 +632,18 @@ class AuditCompletenessIT extends IntegrationTest {
                         List.of("/section", "/recordedBy/username"));
             };
         }));
+        rows.add(new Row("SESSION_REVOKED (one, by an admin)", w -> {
+            UUID user = w.staff("onedevice", "front_desk");
+            w.login("onedevice");
+            String session = api.get(w.path("/users/" + user + "/sessions"), w.tenant.adminToken()).body()
+                    .at("/items/0/id").asString();
+            return () -> {
+                Who admin = w.admin();
+                assertThat(api.delete(w.path("/users/" + user + "/sessions/" + session), w.tenant.adminToken())
+                        .status()).isEqualTo(204);
+                return w.expect("SESSION_REVOKED", admin, "session", session, "onedevice", List.of("/by", "/user"));
+            };
+        }));
         rows.add(new Row("SESSION_REVOKED (own)", w -> {
             UUID user = w.staff("ownsession", "front_desk");
             String token = w.login("ownsession");

@@ -3,6 +3,7 @@ package dev.gatehouse.server.console;
 import static dev.gatehouse.server.testing.ApiClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.server.authentication.AuthenticatorApp;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.DirectStaff;
 import dev.gatehouse.server.testing.IntegrationTest;
@@ -13,15 +14,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The console's sign-in flows over HTTP: refusals that tell nothing about the account, the forced
- * password change before any other page, the one-use link pages, forgot password, and ending
- * sessions from the profile.
+ * password change before any other page, the second step with an e-mailed code, the one-use link
+ * pages, forgot password, and ending sessions from the profile.
  */
 class ConsoleSignInIT extends IntegrationTest {
 
     private static final Pattern ALERT = Pattern.compile("role=\"alert\"[^>]*>([^<]*)<");
+
+    private static final Pattern MFA_TOKEN = Pattern.compile("name=\"mfaToken\" value=\"([^\"]+)\"");
+
+    @Autowired
+    JdbcClient jdbc;
 
     private SignedInTenant tenant;
 
@@ -140,6 +148,75 @@ class ConsoleSignInIT extends IntegrationTest {
         assertThat(location(ended)).isEqualTo(ProfileController.PROFILE + "?othersEnded");
         assertThat(api.get("/api/v1/me", apiToken).status()).isEqualTo(401);
         assertThat(console.get(ProfileController.PROFILE).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theSecondStepOffersAnEmailedCodeOnlyWhereTheApiWouldSendOne() {
+        Response patched = api.patch(tenant.path("/settings"), tenant.adminToken(),
+                "{\"mfaPolicy\": {\"required\": \"ALL\", \"methods\": [\"TOTP\", \"EMAIL_CODE\"]}}");
+        assertThat(patched.status()).as(patched.raw()).isEqualTo(200);
+        Response created = api.post(tenant.path("/users"), tenant.adminToken(), json("username", "eve",
+                "firstName", "Eve", "lastName", "Mail", "email", "eve@example.test",
+                "password", "handed over by the admin 12345"));
+        assertThat(created.status()).as(created.raw()).isEqualTo(201);
+        ConsoleClient console = new ConsoleClient(port());
+
+        HttpResponse<String> step = console.signIn(tenant.slug(), "eve", "handed over by the admin 12345");
+        assertThat(step.statusCode()).isEqualTo(200);
+        assertThat(step.body()).contains("E-mail me a code").contains("action=\"/console/sign-in/second-factor/email\"");
+        String mfaToken = mfaToken(step);
+        HttpResponse<String> sent = console.post(ConsoleSecurity.SIGN_IN + "/second-factor/email",
+                Map.of("mfaToken", mfaToken, "emailCodes", "true"));
+        assertThat(sent.statusCode()).isEqualTo(200);
+        assertThat(sent.body()).contains(SignInController.CODE_SENT).contains("E-mail me a code");
+        String mail = jdbc.sql("select body from mail_outbox where tenant_id = :tenant and recipient = 'eve@example.test'"
+                        + " and kind = 'ONE_TIME_CODE'")
+                .param("tenant", java.util.UUID.fromString(tenant.id())).query(String.class).single();
+        Matcher code = Pattern.compile("\\b(\\d{8})\\b").matcher(mail);
+        assertThat(code.find()).as(mail).isTrue();
+        HttpResponse<String> signedIn = console.post(ConsoleSecurity.SIGN_IN + "/second-factor",
+                Map.of("mfaToken", mfaToken, "code", code.group(1), "emailCodes", "true"));
+        assertThat(location(signedIn)).isEqualTo(RequiredActionsRedirect.CHANGE_PASSWORD);
+
+        ConsoleClient stale = new ConsoleClient(port());
+        stale.get(ConsoleSecurity.SIGN_IN);
+        HttpResponse<String> dead = stale.post(ConsoleSecurity.SIGN_IN + "/second-factor/email",
+                Map.of("mfaToken", mfaToken, "emailCodes", "true"));
+        assertThat(dead.statusCode()).as("a used challenge, as the API's 401").isEqualTo(401);
+        assertThat(alert(dead)).isEqualTo(SignInController.STEP_EXPIRED);
+    }
+
+    @Test
+    void noEmailedCodeIsOfferedToAnAccountWithoutAnAddressAndAForgedRequestIsRefused() {
+        Response patched = api.patch(tenant.path("/settings"), tenant.adminToken(),
+                "{\"mfaPolicy\": {\"required\": \"ALL\", \"methods\": [\"TOTP\", \"EMAIL_CODE\"]}}");
+        assertThat(patched.status()).as(patched.raw()).isEqualTo(200);
+        directStaff().add(tenant.id(), "dora", "front_desk", null);
+        ConsoleClient enrolling = new ConsoleClient(port());
+        enrolling.signIn(tenant.slug(), "dora", DirectStaff.PASSWORD);
+        enrolling.get(RequiredActionsRedirect.CONFIGURE_MFA);
+        Matcher secret = Pattern.compile("class=\"totp-secret\">([A-Z2-7]+)<").matcher(
+                enrolling.post(RequiredActionsRedirect.CONFIGURE_MFA + "/enrol", Map.of()).body());
+        assertThat(secret.find()).isTrue();
+        assertThat(enrolling.post(RequiredActionsRedirect.CONFIGURE_MFA + "/confirm",
+                Map.of("code", AuthenticatorApp.withKey(secret.group(1)).currentCode())).statusCode()).isEqualTo(200);
+
+        ConsoleClient console = new ConsoleClient(port());
+        HttpResponse<String> step = console.signIn(tenant.slug(), "dora", DirectStaff.PASSWORD);
+        assertThat(step.body()).contains("Second factor").doesNotContain("E-mail me a code");
+        HttpResponse<String> forged = console.post(ConsoleSecurity.SIGN_IN + "/second-factor/email",
+                Map.of("mfaToken", mfaToken(step), "emailCodes", "true"));
+        assertThat(forged.statusCode()).isEqualTo(400);
+        assertThat(alert(forged)).isEqualTo(SignInController.EMAIL_CODES_OFF);
+        assertThat(forged.body()).doesNotContain("E-mail me a code");
+        assertThat(jdbc.sql("select count(*) from mail_outbox where tenant_id = :tenant and kind = 'ONE_TIME_CODE'")
+                .param("tenant", java.util.UUID.fromString(tenant.id())).query(Integer.class).single()).isZero();
+    }
+
+    private static String mfaToken(HttpResponse<String> step) {
+        Matcher token = MFA_TOKEN.matcher(step.body());
+        assertThat(token.find()).as(step.body()).isTrue();
+        return token.group(1);
     }
 
     private HttpResponse<String> signIn(String username, String password) {

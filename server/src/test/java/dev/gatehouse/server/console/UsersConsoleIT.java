@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.server.testing.DirectStaff;
 import dev.gatehouse.server.testing.IntegrationTest;
+import dev.gatehouse.server.testing.RecordedAudit;
 import dev.gatehouse.server.testing.SignedInTenant;
 import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
@@ -12,12 +13,18 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The users screens over plain HTTP: who may open them, what a location manager sees, and that a
- * refused form comes back with the service's field errors next to the fields and the values kept.
+ * The users screens over plain HTTP: who may open them, what a location manager sees, that a
+ * refused form comes back with the service's field errors next to the fields and the values kept,
+ * ending one session of a user, and their own latest actions on their page.
  */
 class UsersConsoleIT extends IntegrationTest {
+
+    @Autowired
+    JdbcClient jdbc;
 
     private SignedInTenant tenant;
     private ConsoleClient admin;
@@ -101,5 +108,61 @@ class UsersConsoleIT extends IntegrationTest {
         assertThat(refused.statusCode()).isEqualTo(409);
         assertThat(refused.body()).contains("lock the account instead").contains("Lock instead");
         assertThat(admin.get("/console/users/not-a-user").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void anAdminEndsOneSessionOfAUserFromTheirPage() {
+        UUID desk = directStaff().add(tenant.id(), "desk", "front_desk", null);
+        String laptop = api.login(tenant.slug(), "desk", DirectStaff.PASSWORD);
+        String phone = api.login(tenant.slug(), "desk", DirectStaff.PASSWORD);
+        String laptopSession = api.get("/api/v1/me/sessions", laptop).body().at("/items").valueStream()
+                .filter(session -> session.at("/current").asBoolean()).findFirst().orElseThrow().at("/id").asString();
+        String end = "/console/users/" + desk + "/sessions/" + laptopSession + "/end";
+
+        HttpResponse<String> page = admin.get("/console/users/" + desk);
+        assertThat(page.body()).contains("action=\"" + end + "\"").contains("hx-confirm=\"End the session of desk started ");
+        HttpResponse<String> ended = admin.post(end, Map.of());
+
+        assertThat(ConsoleSignInIT.location(ended)).isEqualTo("/console/users/" + desk + "?sessionEnded");
+        assertThat(api.get("/api/v1/me", laptop).status()).isEqualTo(401);
+        assertThat(api.get("/api/v1/me", phone).status()).as("their other device").isEqualTo(200);
+        assertThat(admin.get("/console/users/" + desk + "?sessionEnded").body()).contains("The session ended.")
+                .doesNotContain(end);
+        assertThat(RecordedAudit.of(jdbc, tenant.id(), "SESSION_REVOKED")).singleElement().satisfies(event -> {
+            assertThat(event.actor()).isEqualTo(SignedInTenant.ADMIN);
+            assertThat(event.targetId()).isEqualTo(laptopSession);
+            assertThat(event.details().at("/by").asString()).isEqualTo("admin");
+        });
+        assertThat(admin.post(end, Map.of()).statusCode()).as("an ended session").isEqualTo(404);
+        String adminSession = api.get("/api/v1/me/sessions", tenant.adminToken()).body().at("/items/0/id").asString();
+        admin.get("/console/users/" + desk);
+        assertThat(admin.post("/console/users/" + desk + "/sessions/" + adminSession + "/end", Map.of()).statusCode())
+                .as("someone else's session under this user").isEqualTo(404);
+        assertThat(api.get("/api/v1/me", tenant.adminToken()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void theUserPageShowsTheirOwnLatestTenActionsOnlyToThoseWhoMayReadTheTrail() {
+        UUID desk = directStaff().add(tenant.id(), "desk", "front_desk", null);
+        for (int i = 0; i < 11; i++) {
+            api.login(tenant.slug(), "desk", DirectStaff.PASSWORD);
+        }
+        assertThat(api.post(tenant.path("/users/" + desk + "/lock"), tenant.adminToken(), "{}").status()).isEqualTo(200);
+
+        String page = admin.get("/console/users/" + desk).body();
+        assertThat(page).contains("id=\"recent-activity\"").contains("href=\"/console/activity?actor=desk\"");
+        String recent = page.substring(page.indexOf("id=\"recent-activity\""));
+        recent = recent.substring(0, recent.indexOf("</table>"));
+        assertThat(recent.split("class=\"event\"", -1)).as("ten rows").hasSize(UserPage.RECENT_ACTIVITY + 1);
+        assertThat(recent).contains(">LOGIN_SUCCEEDED<").as("the admin's lock is not their action")
+                .doesNotContain("USER_LOCKED");
+
+        directStaff().add(tenant.id(), "boss", "manager", null);
+        ConsoleClient manager = new ConsoleClient(port());
+        manager.signIn(tenant.slug(), "boss", DirectStaff.PASSWORD);
+        HttpResponse<String> withoutAuditRead = manager.get("/console/users/" + desk);
+        assertThat(withoutAuditRead.statusCode()).isEqualTo(200);
+        assertThat(withoutAuditRead.body()).contains("Sessions (").doesNotContain("id=\"activity-heading\"")
+                .doesNotContain("LOGIN_SUCCEEDED");
     }
 }

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
+import dev.gatehouse.server.testing.RecordedAudit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -338,5 +339,36 @@ class UserLifecycleIT extends IntegrationTest {
         assertThat(api.get("/api/v1/me", laptop).status()).isEqualTo(401);
         assertThat(api.get(clinic.user(desk.id()) + "/sessions", clinic.owner()).body().at("/total").asLong()).isZero();
         assertThat(actions(clinic)).contains("SESSION_REVOKED");
+    }
+
+    @Test
+    void anAdminEndsOneSessionOfAUserAndOnlyALiveOneOfThatUserThere() {
+        UserFixtures.Tenant clinic = fixtures.clinic();
+        UserFixtures.Member desk = fixtures.member(clinic, "desk", "[" + role("front_desk") + "]");
+        String laptop = api.login(clinic.slug(), "desk", UserFixtures.PASSWORD);
+        String laptopSession = api.get("/api/v1/me/sessions", laptop).body().at("/items/0/id").asString();
+        UserFixtures.Member billing = fixtures.member(clinic, "biller", "[" + role("billing") + "]");
+        String billingSession = api.get("/api/v1/me/sessions", billing.token()).body().at("/items/0/id").asString();
+        String endLaptop = clinic.user(desk.id()) + "/sessions/" + laptopSession;
+
+        assertThat(api.delete(endLaptop, billing.token()).status()).isEqualTo(403);
+        assertThat(api.delete(endLaptop, fixtures.clinic().owner()).status()).isEqualTo(404);
+        assertThat(api.delete(clinic.user(desk.id()) + "/sessions/" + billingSession, clinic.owner()).status())
+                .as("another user's session through this user's path").isEqualTo(404);
+        assertThat(api.delete(clinic.user(desk.id()) + "/sessions/" + UUID.randomUUID(), clinic.owner()).status())
+                .isEqualTo(404);
+        assertThat(api.get("/api/v1/me", billing.token()).status()).isEqualTo(200);
+
+        assertThat(api.delete(endLaptop, clinic.owner()).status()).isEqualTo(204);
+        assertThat(api.get("/api/v1/me", laptop).status()).isEqualTo(401);
+        assertThat(api.get("/api/v1/me", desk.token()).status()).as("their other device").isEqualTo(200);
+        assertThat(api.delete(endLaptop, clinic.owner()).status()).as("an ended session").isEqualTo(404);
+        List<RecordedAudit.Event> revoked = RecordedAudit.of(jdbc, clinic.id(), "SESSION_REVOKED").stream()
+                .filter(event -> event.details().has("by") && event.details().get("by").asString().equals("admin")).toList();
+        assertThat(revoked).singleElement().satisfies(event -> {
+            assertThat(event.targetId()).isEqualTo(laptopSession);
+            assertThat(event.actor()).isEqualTo("owner");
+            assertThat(event.details().at("/user").asString()).isEqualTo(desk.id());
+        });
     }
 }
