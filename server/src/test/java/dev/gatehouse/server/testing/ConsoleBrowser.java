@@ -15,6 +15,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -91,7 +92,13 @@ public final class ConsoleBrowser implements AutoCloseable {
                 + " | //a[normalize-space()=" + literal(text) + "]"));
         // Bootstrap asks for smooth scrolling: WebDriver's own scroll would still be moving when it clicks.
         driver.executeScript("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", target);
+        boolean navigates = Boolean.TRUE.equals(driver.executeScript(NAVIGATES, target));
+        WebElement page = driver.findElement(By.tagName("html"));
         target.click();
+        if (navigates) {
+            // The old page stays "complete" until the answer replaces it: wait for it to go first.
+            new WebDriverWait(driver, Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(page));
+        }
         settle();
         return this;
     }
@@ -169,6 +176,14 @@ public final class ConsoleBrowser implements AutoCloseable {
         String configured = System.getProperty("gatehouse.screenshots");
         return configured != null ? Path.of(configured) : Path.of("..", "docs", "screenshots");
     }
+
+    /** Whether pressing the element loads another page: a link, or a plain form's submit button (not htmx). */
+    private static final String NAVIGATES = """
+            var e = arguments[0];
+            if (e.closest('[hx-get],[hx-post],[hx-put],[hx-patch],[hx-delete],[hx-boost]')) { return false; }
+            if (e.tagName === 'A') { var href = e.getAttribute('href'); return !!href && href.charAt(0) !== '#'; }
+            return e.type === 'submit' && !!e.form;
+            """;
 
     private void settle() {
         new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> "complete".equals(
