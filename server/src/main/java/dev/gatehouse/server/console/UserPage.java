@@ -9,6 +9,7 @@ import dev.gatehouse.server.shared.Page;
 import dev.gatehouse.server.users.TenantScope;
 import dev.gatehouse.server.users.UserAccount;
 import dev.gatehouse.server.users.UserAvailability;
+import dev.gatehouse.server.users.UserPhotos;
 import dev.gatehouse.server.users.UserRoleService;
 import dev.gatehouse.server.users.UserService;
 import dev.gatehouse.server.users.UserSessions;
@@ -28,7 +29,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.ui.Model;
 
 /**
- * The user page (details, clinical profile, roles, status, password, sessions, activity) as its
+ * The user page (details, clinical profile, photo, roles, status, password, sessions, activity) as its
  * controllers render it after a read or a refused action: everything on it comes from the users
  * services with the signed-in caller, so it shows only what the API would show them, and offers
  * only the actions the engine would allow ({@link UserService#allowed}).
@@ -57,14 +58,16 @@ class UserPage {
     private final TenantScope scope;
     private final UserDirectory directory;
     private final UserAvailability availability;
+    private final UserPhotos photos;
     private final AuditTrail trail;
     private final Access access;
     private final Clock clock;
 
     UserPage(UserService users, UserRoleService roles, TenantScope scope, UserDirectory directory,
-            UserAvailability availability, AuditTrail trail, Access access, Clock clock) {
+            UserAvailability availability, UserPhotos photos, AuditTrail trail, Access access, Clock clock) {
         this.users = users;
         this.availability = availability;
+        this.photos = photos;
         this.roles = roles;
         this.scope = scope;
         this.directory = directory;
@@ -97,6 +100,7 @@ class UserPage {
         model.addAttribute("sessionCount", sessions.total());
         model.addAttribute("names", names);
         model.addAttribute("timezone", week(caller, tenant, id, model));
+        model.addAttribute("hasPhoto", photos.present(caller, tenant, id));
         model.addAttribute("activity", recentActivity(caller, user));
         if (!model.containsAttribute("details")) {
             model.addAttribute("details", UserForms.DetailsForm.of(user));

@@ -425,6 +425,23 @@ class AuditCompletenessIT extends IntegrationTest {
                         List.of("/before/timezone", "/after/days/MONDAY/hours/0/from"));
             };
         }));
+        rows.add(new Row("USER_PHOTO_CHANGED", w -> {
+            UUID user = w.staff("pictured", "provider");
+            return () -> {
+                Who admin = w.admin();
+                assertThat(putPng(w.path("/users/" + user + "/photo"), w.tenant.adminToken()).status()).isEqualTo(204);
+                return w.expect("USER_PHOTO_CHANGED", admin, "user", user, "pictured", List.of("/contentType", "/size"));
+            };
+        }));
+        rows.add(new Row("USER_PHOTO_REMOVED", w -> {
+            UUID user = w.staff("unpictured", "provider");
+            assertThat(putPng(w.path("/users/" + user + "/photo"), w.tenant.adminToken()).status()).isEqualTo(204);
+            return () -> {
+                Who admin = w.admin();
+                assertThat(api.delete(w.path("/users/" + user + "/photo"), w.tenant.adminToken()).status()).isEqualTo(204);
+                return w.expect("USER_PHOTO_REMOVED", admin, "user", user, "unpictured", List.of("/contentType", "/size"));
+            };
+        }));
         rows.add(userAction("USER_LOCKED", "/lock", List.of("/previousStatus", "/sessionsEnded")));
         rows.add(new Row("USER_UNLOCKED", w -> {
             UUID user = w.staff("unlockme", "front_desk");
@@ -905,5 +922,12 @@ class AuditCompletenessIT extends IntegrationTest {
             }
         }
         return out.toByteArray();
+    }
+
+    /** A profile photo's PUT: a PNG signature and a little filler is all the checks look at. */
+    private Response putPng(String path, String token) {
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13};
+        return api.send(path, token, request -> request.header("Content-Type", "image/png")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(png)));
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.server.console;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -55,6 +57,29 @@ final class ConsoleClient {
         return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body)), all);
     }
 
+    /**
+     * Posts a multipart form, as a browser posts a file input: exactly these text {@code fields} (add
+     * {@code _csrf} from {@link #csrf()} to send a token), then one file part.
+     */
+    HttpResponse<String> postMultipart(String path, Map<String, String> fields, String fileField, String filename,
+            String contentType, byte[] file) {
+        String boundary = "----gatehouse-test-" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        fields.forEach((name, value) -> body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\""
+                + name + "\"\r\n\r\n" + value + "\r\n").getBytes(StandardCharsets.UTF_8)));
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + fileField + "\"; filename=\""
+                + filename + "\"\r\nContent-Type: " + contentType + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(file);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())),
+                "Content-Type", "multipart/form-data; boundary=" + boundary);
+    }
+
+    /** A GET whose body is kept as bytes (an image), with the session's cookies. */
+    HttpResponse<byte[]> getBytes(String path) {
+        return exchange(HttpRequest.newBuilder(uri(path)).GET(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     /** Signs in with the sign-in form; answers the POST's response. */
     HttpResponse<String> signIn(String tenant, String username, String password) {
         get(ConsoleSecurity.SIGN_IN);
@@ -77,16 +102,21 @@ final class ConsoleClient {
         for (int i = 0; i + 1 < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
+        HttpResponse<String> response = exchange(request, HttpResponse.BodyHandlers.ofString());
+        if (response.body().contains("name=\"_csrf\"")) {
+            lastPage = response.body();
+        }
+        return response;
+    }
+
+    private <T> HttpResponse<T> exchange(HttpRequest.Builder request, HttpResponse.BodyHandler<T> body) {
         if (!cookies.isEmpty()) {
             request.header("Cookie", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                     .collect(Collectors.joining("; ")));
         }
         try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<T> response = http.send(request.build(), body);
             remember(response.headers().allValues("Set-Cookie"));
-            if (response.body().contains("name=\"_csrf\"")) {
-                lastPage = response.body();
-            }
             return response;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
