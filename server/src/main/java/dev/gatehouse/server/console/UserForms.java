@@ -71,6 +71,7 @@ final class UserForms {
 
         static final int ROLE_ROWS = 3;
         static final String INVITE = "invite";
+        static final String GENERATE = "generate";
 
         NewUserForm {
             profile = profile == null ? ProfileForm.EMPTY : profile;
@@ -88,11 +89,25 @@ final class UserForms {
         }
 
         public boolean invites() {
-            return !"password".equals(passwordChoice);
+            return !"password".equals(passwordChoice) && !generates();
+        }
+
+        /** "Auto-generate" (seed 000): the console makes the password and shows it once. */
+        public boolean generates() {
+            return GENERATE.equals(passwordChoice);
+        }
+
+        public boolean setsPassword() {
+            return "password".equals(passwordChoice);
         }
 
         /** @throws ApiException 400 naming a date the browser sent in a shape no date input makes */
         UserService.CreateRequest request() {
+            return request(password);
+        }
+
+        /** The request with {@code chosen} as the admin-set password (typed or generated). */
+        UserService.CreateRequest request(@Nullable String chosen) {
             List<FieldError> errors = new ArrayList<>();
             List<UserService.RoleRequest> requested = new ArrayList<>();
             for (int i = 0; i < roles.size() && !roles.get(i).blank(); i++) {
@@ -102,7 +117,7 @@ final class UserForms {
                 throw ApiException.badRequest(errors);
             }
             return new UserService.CreateRequest(blankToNull(username), blankToNull(firstName), blankToNull(lastName),
-                    blankToNull(email), blankToNull(phone), blankToNull(kind), invites() ? null : nonNull(password),
+                    blankToNull(email), blankToNull(phone), blankToNull(kind), invites() ? null : nonNull(chosen),
                     invites(), "true".equals(hidden), requested, profile.request());
         }
     }

@@ -104,8 +104,10 @@ class UserRosterController {
     String create(@AuthenticationPrincipal Caller caller, @ModelAttribute("form") UserForms.NewUserForm form,
             Model model, HttpServletRequest request, HttpServletResponse response) {
         UserService.Created created;
+        String generated = form.generates() ? GeneratedPasswords.next() : null;
         try {
-            created = users.create(caller, page.tenant(caller), form.request(), UserPage.origin(request));
+            created = users.create(caller, page.tenant(caller), generated == null ? form.request() : form.request(generated),
+                    UserPage.origin(request));
         } catch (ApiException e) {
             if (e.status() != HttpStatus.BAD_REQUEST && e.status() != HttpStatus.CONFLICT
                     && e.status() != HttpStatus.FORBIDDEN) {
@@ -114,6 +116,12 @@ class UserRosterController {
             model.addAttribute("errors", FormErrors.of(e));
             response.setStatus(e.status().value());
             return form(caller, form, model);
+        }
+        if (generated != null) {
+            // Shown once, here, like an invitation link; the user must change it at first sign-in.
+            model.addAttribute("created", created);
+            model.addAttribute("generatedPassword", generated);
+            return "console/users/created-password";
         }
         if (created.invitationUrl() == null) {
             return "redirect:" + USERS + "/" + created.id() + "?created";

@@ -3,6 +3,7 @@ package dev.gatehouse.server.console;
 import static dev.gatehouse.server.testing.ApiClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.DirectStaff;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.RecordedAudit;
@@ -11,6 +12,8 @@ import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -73,6 +76,26 @@ class UsersConsoleIT extends IntegrationTest {
         assertThat(created.body()).contains("/console/invitation?token=").contains("Copy link");
         HttpResponse<String> roster = admin.get("/console/users?q=ivy");
         assertThat(roster.body()).contains(">ivy</a>").contains("Front Desk/Receptionist @ all locations").contains(">Invited<");
+    }
+
+    @Test
+    void aGeneratedPasswordIsShownOnceAndMustBeChangedAtFirstSignIn() {
+        admin.get("/console/users/new");
+        HttpResponse<String> created = admin.post("/console/users/new", Map.of("username", "gus", "firstName", "Gus",
+                "lastName", "Grey", "passwordChoice", "generate", "password", "ignored when generating", "kind", "HUMAN",
+                "roles[0].role", "front_desk"));
+
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        Matcher shown = Pattern.compile("id=\"generated-password\" value=\"([^\"]+)\"").matcher(created.body());
+        assertThat(shown.find()).as(created.body()).isTrue();
+        String generated = shown.group(1);
+        assertThat(generated).hasSize(32).isNotEqualTo("ignored when generating");
+
+        Response signIn = api.post("/api/v1/auth/login", null, json("tenant", tenant.slug(), "username", "gus",
+                "password", generated));
+        assertThat(signIn.status()).as(signIn.raw()).isEqualTo(200);
+        assertThat(signIn.body().at("/requiredActions").toString()).contains("CHANGE_PASSWORD");
+        assertThat(admin.get("/console/users/new").body()).doesNotContain(generated);
     }
 
     @Test
