@@ -137,16 +137,16 @@ public class Access {
     public Decision require(Caller caller, String permission, @Nullable Resource resource) {
         Decision decision = decide(caller.tenant(), caller.userId(), permission, resource, RequestContext.EMPTY);
         if (!decision.allowed()) {
-            refusals.record(caller, rolesHeld(caller), permission, resource, decision);
+            refusals.record(caller, rolesHeld(caller.tenant(), caller.userId()), permission, resource, decision);
             throw ApiException.forbidden("missing permission " + permission + ": " + decision.explain());
         }
         return decision;
     }
 
-    /** The roles the caller holds right now, as an audit event's actor carries them. */
-    private List<String> rolesHeld(Caller caller) {
+    /** The roles the user holds right now, as an audit event's actor carries them. */
+    public List<String> rolesHeld(TenantId tenant, UUID user) {
         Instant now = clock.instant();
-        return profile(caller.tenant(), caller.userId())
+        return profile(tenant, user)
                 .map(profile -> profile.subject().assignments().stream()
                         .filter(assignment -> assignment.validAt(now))
                         .map(Assignment::role).distinct().toList())

@@ -1,14 +1,8 @@
 package dev.gatehouse.server.access;
 
-import dev.gatehouse.engine.Assignment;
-import dev.gatehouse.engine.Profile;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.Caller;
 import jakarta.servlet.http.HttpServletRequest;
-import java.time.Clock;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
@@ -23,11 +17,9 @@ public class Actors {
     public record Origin(AuditLog.Actor actor, @Nullable String ip, @Nullable String userAgent) {}
 
     private final Access access;
-    private final Clock clock;
 
-    Actors(Access access, Clock clock) {
+    Actors(Access access) {
         this.access = access;
-        this.clock = clock;
     }
 
     public Origin origin(Caller caller, HttpServletRequest request) {
@@ -35,15 +27,6 @@ public class Actors {
     }
 
     public AuditLog.Actor actor(Caller caller) {
-        Set<String> roles = new LinkedHashSet<>();
-        Profile profile = access.profile(caller.tenant(), caller.userId()).orElse(null);
-        if (profile != null) {
-            for (Assignment assignment : profile.subject().assignments()) {
-                if (assignment.validAt(clock.instant())) {
-                    roles.add(assignment.role());
-                }
-            }
-        }
-        return new AuditLog.Actor(caller.userId(), caller.username(), List.copyOf(roles));
+        return new AuditLog.Actor(caller.userId(), caller.username(), access.rolesHeld(caller.tenant(), caller.userId()));
     }
 }

@@ -2,8 +2,6 @@ package dev.gatehouse.server.audittrail;
 
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.audit.ChainPurge;
-import dev.gatehouse.engine.Assignment;
-import dev.gatehouse.engine.Profile;
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.shared.ApiException;
@@ -23,7 +21,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -177,23 +174,10 @@ class AuditController {
             details.put("location", body.resource().location());
         }
         details.put("recordedBy", Map.of("id", caller.userId().toString(), "username", caller.username()));
-        long seq = events.record(id, body.action(), new AuditLog.Actor(userId, username, rolesNow(id, userId)),
+        long seq = events.record(id, body.action(), new AuditLog.Actor(userId, username, access.rolesHeld(id, userId)),
                 new AuditLog.Target(body.resource().type(), body.resource().id(), null), request.getRemoteAddr(),
                 request.getHeader("User-Agent"), details);
         return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/audit?before=" + (seq + 1) + "&size=1"))
                 .body(new EventRecorded(seq));
-    }
-
-    private List<String> rolesNow(TenantId tenant, UUID user) {
-        Set<String> roles = new LinkedHashSet<>();
-        Profile profile = access.profile(tenant, user).orElse(null);
-        if (profile != null) {
-            for (Assignment assignment : profile.subject().assignments()) {
-                if (assignment.validAt(clock.instant())) {
-                    roles.add(assignment.role());
-                }
-            }
-        }
-        return List.copyOf(roles);
     }
 }
