@@ -20,7 +20,7 @@
 # Needs a JDK ≥ 21 (JAVA_HOME, or Temurin 25 where this project's machines have it), curl and jq.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+NAME=load-check
 CHECKS="${CHECKS:-200000}"
 SINGLE_SHARE="${SINGLE_SHARE:-0.5}"
 BATCH_SIZE="${BATCH_SIZE:-100}"
@@ -32,108 +32,21 @@ if command -v wrk >/dev/null; then LOADER="${LOADER:-wrk}"; else LOADER="${LOADE
 WRK_SECONDS="${WRK_SECONDS:-15}"
 WRK_WARMUP_SECONDS="${WRK_WARMUP_SECONDS:-5}"
 SERVER_HEAP="${SERVER_HEAP:-1g}"
-SKIP_BUILD="${SKIP_BUILD:-}"
 # e.g. SERVER_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/check.jfr,settings=profile" to profile the server
-SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS:-}"
 # further --property=value arguments for the server, to compare configurations
 SERVER_ARGS="${SERVER_ARGS:-}"
 
-if [[ -z "${JAVA_HOME:-}" && -d /usr/lib/jvm/temurin-25-jdk-amd64 ]]; then
-  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-fi
-JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-for tool in curl jq "$JAVA"; do
-  command -v "$tool" >/dev/null || { echo "load-check: $tool is needed" >&2; exit 2; }
-done
-
-if [[ -z "$SKIP_BUILD" ]]; then
-  echo "== building the server jar"
-  (cd "$ROOT" && timeout 900 ./mvnw -q -pl server -am package -DskipTests)
-fi
-JAR="${JAR:-$ROOT/server/target/gatehouse.jar}"
-
-free_port() {
-  local port
-  for _ in $(seq 1 50); do
-    port=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return 0
-    fi
-  done
-  echo "load-check: no free port found" >&2
-  return 1
-}
-
-DATA="$(mktemp -d -t gatehouse-load-XXXXXX)"
-PORT="$(free_port)"
-BASE="http://127.0.0.1:$PORT"
-OPERATOR_PASSWORD="load-operator-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
-SERVER_PID=""
-
-cleanup() {
-  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID"
-    for _ in $(seq 1 60); do
-      kill -0 "$SERVER_PID" 2>/dev/null || break
-      sleep 0.5
-    done
-    kill -0 "$SERVER_PID" 2>/dev/null && kill -9 "$SERVER_PID"
-  fi
-  rm -rf "$DATA"
-}
-trap cleanup EXIT
+# shellcheck source=lib/server.sh
+source "$(dirname "$0")/lib/server.sh"
+require_tools curl jq "$JAVA"
+build_jar
 
 echo "== starting $JAR on $BASE (data in $DATA, session cache TTL $SESSION_CACHE_TTL)"
 # shellcheck disable=SC2086
-"$JAVA" -Xms"$SERVER_HEAP" -Xmx"$SERVER_HEAP" $SERVER_JAVA_OPTS -jar "$JAR" \
-  --server.port="$PORT" --server.address=127.0.0.1 \
-  --gatehouse.data-dir="$DATA" \
-  --gatehouse.admin.username=operator --gatehouse.admin.password="$OPERATOR_PASSWORD" \
-  --gatehouse.sessions.cache-ttl="$SESSION_CACHE_TTL" \
-  --spring.main.banner-mode=off --logging.level.root=WARN $SERVER_ARGS \
-  >"$DATA/server.log" 2>&1 &
-SERVER_PID=$!
-
-for i in $(seq 1 180); do
-  if curl -fsS "$BASE/actuator/health" 2>/dev/null | grep -q UP; then
-    break
-  fi
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    echo "load-check: the server stopped; its log:" >&2
-    tail -n 50 "$DATA/server.log" >&2
-    exit 1
-  fi
-  [[ $i == 180 ]] && { echo "load-check: the server did not start in 180 s" >&2; tail -n 50 "$DATA/server.log" >&2; exit 1; }
-  sleep 1
-done
-
-api() { # method path token [json]
-  curl -sS --max-time 30 -X "$1" "$BASE$2" -H "Content-Type: application/json" \
-    ${3:+-H "Authorization: Bearer $3"} ${4:+--data "$4"} -w '\n%{http_code}'
-}
-body() { sed '$d' <<<"$1"; }
-status() { tail -n 1 <<<"$1"; }
-login() { # tenant username password
-  local reply
-  reply="$(api POST /api/v1/auth/login "" "$(jq -nc --arg t "$1" --arg u "$2" --arg p "$3" '{tenant:$t,username:$u,password:$p}')")"
-  [[ "$(status "$reply")" == 200 ]] || { echo "load-check: sign-in of $2@$1 failed: $reply" >&2; exit 1; }
-  body "$reply" | jq -r .token
-}
+start_server --gatehouse.sessions.cache-ttl="$SESSION_CACHE_TTL" $SERVER_ARGS
 
 echo "== creating a clinic tenant"
-OPERATOR="$(login platform operator "$OPERATOR_PASSWORD")"
-SLUG="load-$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"
-ADMIN_PASSWORD="load admin first password"
-ADMIN_NEW_PASSWORD="load admin own passphrase"
-reply="$(api POST /api/v1/tenants "$OPERATOR" "$(jq -nc --arg s "$SLUG" --arg p "$ADMIN_PASSWORD" \
-  '{slug:$s,name:"Load Clinic",pack:"clinic",admin:{username:"admin",firstName:"Load",lastName:"Admin",password:$p}}')")"
-[[ "$(status "$reply")" == 201 ]] || { echo "load-check: tenant creation failed: $reply" >&2; exit 1; }
-ADMIN_ID="$(body "$reply" | jq -r .admin.id)"
-FIRST="$(login "$SLUG" admin "$ADMIN_PASSWORD")"
-reply="$(api POST /api/v1/me/password "$FIRST" "$(jq -nc --arg c "$ADMIN_PASSWORD" --arg n "$ADMIN_NEW_PASSWORD" '{currentPassword:$c,newPassword:$n}')")"
-[[ "$(status "$reply")" == 204 ]] || { echo "load-check: password change failed: $reply" >&2; exit 1; }
-TOKEN="$(login "$SLUG" admin "$ADMIN_NEW_PASSWORD")"
+create_clinic load "Load Clinic"
 
 # Locations and users through their APIs where this build has them; otherwise the load asks about the admin only.
 LOCATIONS=()

@@ -1,6 +1,9 @@
 package dev.gatehouse.server;
 
+import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
@@ -10,6 +13,13 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 public class GatehouseApplication {
 
     public static void main(String[] args) {
+        boolean verifyOnly = Arrays.stream(args).anyMatch(arg -> arg.startsWith("--gatehouse.audit.verify="));
+        if (verifyOnly) {
+            // The operators' audit verify (VerifyCommand): the database and the verifier, no web server.
+            new SpringApplicationBuilder(GatehouseApplication.class).web(WebApplicationType.NONE)
+                    .lazyInitialization(true).run(args);
+            return;
+        }
         SpringApplication.run(GatehouseApplication.class, args);
     }
 }

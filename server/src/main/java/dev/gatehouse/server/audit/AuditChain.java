@@ -50,6 +50,11 @@ final class AuditChain {
 
     private AuditChain() {}
 
+    /** A time as hashed: UTC, exactly six fractional digits. */
+    static String format(Instant at) {
+        return AT.format(at);
+    }
+
     static Instant truncate(Instant at) {
         return at.truncatedTo(ChronoUnit.MICROS);
     }
@@ -117,7 +122,7 @@ final class AuditChain {
         out.write(VERSION);
         field(out, event.tenant().toString());
         field(out, Long.toString(event.seq()));
-        field(out, AT.format(event.at()));
+        field(out, format(event.at()));
         field(out, event.action());
         field(out, event.actorId() == null ? null : event.actorId().toString());
         field(out, event.actorUsername());

@@ -1,20 +1,28 @@
 package dev.gatehouse.server.audit;
 
+import dev.gatehouse.server.shared.Impersonator;
 import dev.gatehouse.server.shared.TenantId;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Appends audit events. Called inside the transaction of the change it records, so a change
@@ -23,7 +31,9 @@ import org.springframework.transaction.annotation.Transactional;
  *
  * <p>Each event joins its tenant's hash chain ({@link AuditChain}, docs/audit.md). The row lock on
  * {@code audit_sequences} serialises a tenant's appends and keeps the previous hash, so appending
- * never reads the events table.
+ * never reads the events table, and the time of the last event: an event is never stamped before
+ * it (within {@link #CLOCK_TOLERANCE}), so a tenant's events are in time order as well as in sequence
+ * order and a search by time is a range of sequence numbers (V95).
  *
  * <p>Each append publishes an {@link AuditRecorded} in its transaction, for features that react to
  * events after they commit (alerts) without this package depending on them.
@@ -31,12 +41,21 @@ import org.springframework.transaction.annotation.Transactional;
 @Component
 public class AuditLog {
 
-    /** Who did it: their id, username and the roles they held at that moment. */
-    public record Actor(@Nullable UUID id, @Nullable String username, List<String> roles) {
+    /**
+     * Who did it: their id, username and the roles they held at that moment; and, when they acted
+     * through a platform operator's impersonation, that operator, whom {@link #recordAll} adds to the
+     * details as {@code impersonatedBy}.
+     */
+    public record Actor(@Nullable UUID id, @Nullable String username, List<String> roles,
+            @Nullable Impersonator impersonatedBy) {
         public static final Actor SYSTEM = new Actor(null, "system", List.of());
 
         public Actor {
             roles = List.copyOf(roles);
+        }
+
+        public Actor(@Nullable UUID id, @Nullable String username, List<String> roles) {
+            this(id, username, roles, null);
         }
     }
 
@@ -45,6 +64,17 @@ public class AuditLog {
 
     /** Top-level details keys that would hold a secret (compared lower-case, also as a suffix: newPassword). */
     private static final List<String> SECRET_KEYS = List.of("password", "token", "secret", "code", "hash");
+
+    /**
+     * How far behind the tenant's last event a node's clock may be and still stamp its events with
+     * that event's time, keeping the trail in time order; further behind, events keep their true time.
+     */
+    static final Duration CLOCK_TOLERANCE = Duration.ofMinutes(1);
+
+    private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
+
+    private static final JsonMapper ROWS = JsonMapper.builder().build();
+    private static final HexFormat HEX = HexFormat.of();
 
     private final JdbcClient jdbc;
     private final Clock clock;
@@ -58,6 +88,10 @@ public class AuditLog {
         this.events = events;
     }
 
+    /** One event to append: what was done, by whom, to what, from where. */
+    public record Entry(String action, Actor actor, @Nullable Target target, @Nullable String ip,
+            @Nullable String userAgent, Map<String, ?> details) {}
+
     /**
      * Appends one event in the current transaction; returns its sequence number.
      *
@@ -66,63 +100,158 @@ public class AuditLog {
     @Transactional(propagation = Propagation.MANDATORY)
     public long record(TenantId tenant, String action, Actor actor, @Nullable Target target,
             @Nullable String ip, @Nullable String userAgent, Map<String, ?> details) {
-        refuseSecrets(details);
-        String canonicalDetails = AuditChain.canonicalDetails(details);
-        record Next(long seq, byte @Nullable [] previous) {}
-        Next next = jdbc.sql("""
-                        insert into audit_sequences (tenant_id, last_seq) values (:tenant, 1)
-                        on conflict (tenant_id) do update set last_seq = audit_sequences.last_seq + 1
-                        returning last_seq, last_hash
+        return recordAll(tenant, List.of(new Entry(action, actor, target, ip, userAgent, details))).getFirst();
+    }
+
+    /**
+     * Appends events in the current transaction, in order, under one lock of the chain head;
+     * returns their sequence numbers, which are consecutive.
+     *
+     * @throws IllegalArgumentException when a details key is named like a secret (a programming error)
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public List<Long> recordAll(TenantId tenant, List<Entry> entries) {
+        if (entries.isEmpty()) {
+            return List.of();
+        }
+        List<Map<String, ?>> details = new ArrayList<>(entries.size());
+        List<String> canonicalDetails = new ArrayList<>(entries.size());
+        for (Entry entry : entries) {
+            Map<String, ?> withOperator = withImpersonator(entry.details(), entry.actor());
+            refuseSecrets(withOperator);
+            details.add(withOperator);
+            canonicalDetails.add(AuditChain.canonicalDetails(withOperator));
+        }
+        record Head(long lastSeq, byte @Nullable [] lastHash, @Nullable Instant lastAt, @Nullable Instant unorderedUntil) {}
+        Head head = jdbc.sql("""
+                        insert into audit_sequences (tenant_id, last_seq) values (:tenant, :count)
+                        on conflict (tenant_id) do update set last_seq = audit_sequences.last_seq + :count
+                        returning last_seq, last_hash, last_at, unordered_until
                         """)
                 .param("tenant", tenant.value())
-                .query((rs, n) -> new Next(rs.getLong("last_seq"), rs.getBytes("last_hash"))).single();
-        byte[] previous = next.previous();
+                .param("count", entries.size())
+                .query((rs, n) -> new Head(rs.getLong("last_seq"), rs.getBytes("last_hash"),
+                        instant(rs.getObject("last_at", OffsetDateTime.class)),
+                        instant(rs.getObject("unordered_until", OffsetDateTime.class))))
+                .single();
+        long firstSeq = head.lastSeq() - entries.size() + 1;
+        byte[] previous = head.lastHash();
         if (previous == null) {
             // No hash yet: the tenant's first event, or events written before the chain existed.
-            previous = next.seq() == 1 ? AuditChain.ZERO : backfill.chainUpTo(tenant, next.seq() - 1);
+            previous = firstSeq == 1 ? AuditChain.ZERO : backfill.chainUpTo(tenant, firstSeq - 1);
         }
         Instant at = AuditChain.truncate(clock.instant());
-        AuditChain.Content content = new AuditChain.Content(tenant.value(), next.seq(), at, AuditChain.clean(action),
+        Instant floor = latest(head.lastAt(), head.unorderedUntil());
+        if (floor != null && at.isBefore(floor)) {
+            if (!at.plus(CLOCK_TOLERANCE).isBefore(floor)) {
+                // A node a little behind the last event: stamped with its time, in time order (V95).
+                at = floor;
+            } else {
+                // Far behind: the true time, and these events leave the part of the trail in time order.
+                if (head.unorderedUntil() == null || floor.isAfter(head.unorderedUntil())) {
+                    log.warn("Audit events of tenant {} are stamped {} before the last one: a clock is wrong; "
+                            + "searches by time stay exact but slower until it has caught up", tenant,
+                            Duration.between(at, floor));
+                }
+                jdbc.sql("update audit_sequences set ordered_from = :next, unordered_until = :until where tenant_id = :tenant")
+                        .param("next", head.lastSeq() + 1)
+                        .param("until", OffsetDateTime.ofInstant(floor, ZoneOffset.UTC))
+                        .param("tenant", tenant.value())
+                        .update();
+            }
+        }
+        List<Long> seqs = new ArrayList<>(entries.size());
+        StringBuilder rows = new StringBuilder("[");
+        List<AuditRecorded> recorded = new ArrayList<>(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            Entry entry = entries.get(i);
+            AuditChain.Content content = content(tenant, firstSeq + i, at, entry, canonicalDetails.get(i));
+            byte[] hash = AuditChain.hash(content, previous);
+            row(rows.append(i == 0 ? "" : ","), content, previous, hash);
+            previous = hash;
+            seqs.add(content.seq());
+            recorded.add(new AuditRecorded(tenant, content.seq(), at, content.action(),
+                    new Actor(content.actorId(), content.actorUsername(), content.actorRoles()),
+                    content.targetType() == null || content.targetId() == null ? null
+                            : new Target(content.targetType(), content.targetId(), content.targetName()),
+                    content.ip(), details.get(i)));
+        }
+        // One round trip stores the events and moves the chain head.
+        jdbc.sql("""
+                        with stored as (
+                            insert into audit_events (tenant_id, seq, at, action, actor_id, actor_username, actor_roles,
+                                target_type, target_id, target_name, ip, user_agent, details, prev_hash, hash)
+                            select :tenant, seq, at, action, actor_id, actor_username, actor_roles, target_type,
+                                target_id, target_name, ip, user_agent, details, decode(prev_hash, 'hex'),
+                                decode(hash, 'hex')
+                            from jsonb_to_recordset(cast(:events as jsonb)) as event (seq bigint, at timestamptz,
+                                action text, actor_id uuid, actor_username text, actor_roles text[], target_type text,
+                                target_id text, target_name text, ip text, user_agent text, details jsonb,
+                                prev_hash text, hash text))
+                        update audit_sequences set last_hash = :hash, last_at = :at where tenant_id = :tenant
+                        """)
+                .param("tenant", tenant.value())
+                .param("events", rows.append(']').toString())
+                .param("hash", previous)
+                .param("at", OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
+                .update();
+        recorded.forEach(events::publishEvent);
+        return seqs;
+    }
+
+    private static @Nullable Instant instant(@Nullable OffsetDateTime time) {
+        return time == null ? null : time.toInstant();
+    }
+
+    private static @Nullable Instant latest(@Nullable Instant a, @Nullable Instant b) {
+        return a == null ? b : b == null || a.isAfter(b) ? a : b;
+    }
+
+    private static AuditChain.Content content(TenantId tenant, long seq, Instant at, Entry entry, String details) {
+        Actor actor = entry.actor();
+        Target target = entry.target();
+        return new AuditChain.Content(tenant.value(), seq, at, AuditChain.clean(entry.action()),
                 actor.id(), AuditChain.clean(actor.username()), actor.roles().stream().map(AuditChain::clean).toList(),
                 target == null ? null : AuditChain.clean(target.type()),
                 target == null ? null : AuditChain.clean(target.id()),
                 target == null ? null : AuditChain.clean(target.name()),
-                AuditChain.clean(ip), AuditChain.clean(userAgent), canonicalDetails);
-        byte[] hash = AuditChain.hash(content, previous);
-        // One round trip stores the event and moves the chain head.
-        jdbc.sql("""
-                        with event as (
-                            insert into audit_events (tenant_id, seq, at, action, actor_id, actor_username, actor_roles,
-                                target_type, target_id, target_name, ip, user_agent, details, prev_hash, hash)
-                            values (:tenant, :seq, :at, :action, :actorId, :actorUsername, :actorRoles,
-                                :targetType, :targetId, :targetName, :ip, :userAgent, cast(:details as jsonb),
-                                :prevHash, :hash)
-                            returning tenant_id, hash)
-                        update audit_sequences set last_hash = event.hash from event
-                        where audit_sequences.tenant_id = event.tenant_id
-                        """)
-                .param("tenant", tenant.value())
-                .param("seq", content.seq())
-                .param("at", OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
-                .param("action", content.action())
-                .param("actorId", content.actorId())
-                .param("actorUsername", content.actorUsername())
-                .param("actorRoles", content.actorRoles().toArray(String[]::new))
-                .param("targetType", content.targetType())
-                .param("targetId", content.targetId())
-                .param("targetName", content.targetName())
-                .param("ip", content.ip())
-                .param("userAgent", content.userAgent())
-                .param("details", canonicalDetails)
-                .param("prevHash", previous)
-                .param("hash", hash)
-                .update();
-        events.publishEvent(new AuditRecorded(tenant, next.seq(), at, content.action(),
-                new Actor(content.actorId(), content.actorUsername(), content.actorRoles()),
-                content.targetType() == null || content.targetId() == null ? null
-                        : new Target(content.targetType(), content.targetId(), content.targetName()),
-                content.ip(), details));
-        return next.seq();
+                AuditChain.clean(entry.ip()), AuditChain.clean(entry.userAgent()), details);
+    }
+
+    /**
+     * One event as a JSON object for {@code jsonb_to_recordset}: its details are already canonical
+     * JSON and go in as they are, as the hash saw them.
+     */
+    private static void row(StringBuilder out, AuditChain.Content content, byte[] previous, byte[] hash) {
+        out.append("{\"seq\":").append(content.seq())
+                .append(",\"at\":").append(quote(AuditChain.format(content.at())))
+                .append(",\"action\":").append(quote(content.action()))
+                .append(",\"actor_id\":").append(quote(content.actorId() == null ? null : content.actorId().toString()))
+                .append(",\"actor_username\":").append(quote(content.actorUsername()))
+                .append(",\"actor_roles\":").append(ROWS.writeValueAsString(content.actorRoles()))
+                .append(",\"target_type\":").append(quote(content.targetType()))
+                .append(",\"target_id\":").append(quote(content.targetId()))
+                .append(",\"target_name\":").append(quote(content.targetName()))
+                .append(",\"ip\":").append(quote(content.ip()))
+                .append(",\"user_agent\":").append(quote(content.userAgent()))
+                .append(",\"details\":").append(content.details())
+                .append(",\"prev_hash\":\"").append(HEX.formatHex(previous))
+                .append("\",\"hash\":\"").append(HEX.formatHex(hash)).append("\"}");
+    }
+
+    private static String quote(@Nullable String text) {
+        return text == null ? "null" : ROWS.writeValueAsString(text);
+    }
+
+    /** Every event written through an impersonated session names the operator behind it, in one place. */
+    private static Map<String, ?> withImpersonator(Map<String, ?> details, Actor actor) {
+        Impersonator operator = actor.impersonatedBy();
+        if (operator == null) {
+            return details;
+        }
+        Map<String, Object> merged = new LinkedHashMap<>(details);
+        merged.put("impersonatedBy", Map.of("id", operator.id().toString(), "username", operator.username()));
+        return merged;
     }
 
     /** A flag such as {@code temporaryPassword: true} says nothing secret; any other value would. */

@@ -19,13 +19,15 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.io.IOException;
 import java.net.URI;
-import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -58,6 +60,14 @@ class AuditController {
 
     record EventRecorded(long seq) {}
 
+    /** Up to {@value #MAX_BATCH} events, appended together or not at all. */
+    record BatchRequest(@NotNull @Size(min = 1, max = MAX_BATCH) List<@NotNull @Valid EventRequest> events) {}
+
+    record BatchRecorded(List<Long> seqs) {}
+
+    /** Events one batch may carry: one request, one lock of the chain head, one commit. */
+    static final int MAX_BATCH = 1000;
+
     /** Serialised size allowed for an application's details: an event, not a document store. */
     static final int MAX_DETAILS = 8192;
 
@@ -71,6 +81,7 @@ class AuditController {
             "ROLE_ASSIGNED", "ROLE_REVOKED", "PERMISSION_DENIED", "SESSION_REVOKED", "SETTINGS_CHANGED",
             "MFA_ENABLED", "MFA_DISABLED", "RECOVERY_CODES_REGENERATED", "IMPERSONATION_STARTED", "BREAK_GLASS",
             "AUDIT_EXPORTED",
+            "IMPERSONATION_ENDED",
             "TENANT_CREATED", "LOCATION_CREATED", "LOCATION_UPDATED", "LOCATION_DELETED", "PERMISSION_REGISTERED",
             "PASSWORD_RESET_REQUESTED", "REAUTHENTICATED", "MFA_ENROLMENT_STARTED", "MFA_CHALLENGE_ISSUED",
             "MFA_CODE_SENT", "MFA_RESET", "SIGN_IN_REFUSED_IP", "REQUEST_REFUSED_IP", "OUTBOX_MESSAGE_READ",
@@ -84,34 +95,24 @@ class AuditController {
     private final AuditTrail trail;
     private final AuditEvents events;
     private final JdbcClient jdbc;
-    private final Clock clock;
     private final JsonMapper json = JsonMapper.builder().build();
 
     AuditController(TenantPaths tenants, Access access, Actors actors, AuditTrail trail, AuditEvents events,
-            JdbcClient jdbc, Clock clock) {
+            JdbcClient jdbc) {
         this.tenants = tenants;
         this.access = access;
         this.actors = actors;
         this.trail = trail;
         this.events = events;
         this.jdbc = jdbc;
-        this.clock = clock;
     }
 
     @GetMapping("/api/v1/tenants/{tenant}/audit")
     AuditTrail.AuditPage search(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestParam(required = false) @Nullable String actor,
-            @RequestParam(required = false) @Nullable String action,
-            @RequestParam(required = false) @Nullable String target,
-            @RequestParam(required = false) @Nullable String resource,
-            @RequestParam(required = false) @Nullable String ip,
-            @RequestParam(required = false) @Nullable String role,
-            @RequestParam(required = false) @Nullable String from,
-            @RequestParam(required = false) @Nullable String to,
+            AuditFilters filters,
             @RequestParam(required = false) @Nullable @Min(1) Long before,
             @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
-        return trail.search(caller, tenant, new AuditFilters(actor, action, target, resource, ip, role, from, to),
-                before, size);
+        return trail.search(caller, tenant, filters, before, size);
     }
 
     /**
@@ -121,18 +122,9 @@ class AuditController {
      */
     @GetMapping("/api/v1/tenants/{tenant}/audit/export")
     void export(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestParam(defaultValue = "csv") String format,
-            @RequestParam(required = false) @Nullable String actor,
-            @RequestParam(required = false) @Nullable String action,
-            @RequestParam(required = false) @Nullable String target,
-            @RequestParam(required = false) @Nullable String resource,
-            @RequestParam(required = false) @Nullable String ip,
-            @RequestParam(required = false) @Nullable String role,
-            @RequestParam(required = false) @Nullable String from,
-            @RequestParam(required = false) @Nullable String to,
+            @RequestParam(defaultValue = "csv") String format, AuditFilters filters,
             HttpServletRequest request, HttpServletResponse response) throws IOException {
-        AuditTrail.Download download = trail.export(caller, tenant, format,
-                new AuditFilters(actor, action, target, resource, ip, role, from, to), actors.origin(caller, request));
+        AuditTrail.Download download = trail.export(caller, tenant, format, filters, actors.origin(caller, request));
         response.setStatus(200);
         response.setContentType(download.mediaType() + ";charset=UTF-8");
         response.setHeader("Content-Disposition", "attachment; filename=\"" + download.fileName() + "\"");
@@ -150,34 +142,92 @@ class AuditController {
             @Valid @RequestBody EventRequest body, HttpServletRequest request) {
         TenantId id = tenants.own(caller, tenant);
         access.require(caller, "access.check", null);
-        if (RESERVED.contains(body.action())) {
-            throw ApiException.badRequest("action", "is one of Gatehouse's own actions");
-        }
-        UUID userId = access.findUser(id, body.user())
-                .orElseThrow(() -> ApiException.badRequest("user", "no such user in this tenant"));
-        String username = jdbc.sql("select username from users where tenant_id = :tenant and id = :id")
-                .param("tenant", id.value()).param("id", userId).query(String.class).optional()
-                .orElseThrow(() -> ApiException.badRequest("user", "no such user in this tenant"));
-        Map<String, Object> details = new LinkedHashMap<>();
-        if (body.details() != null) {
-            for (String reserved : List.of("recordedBy", "location")) {
-                if (body.details().containsKey(reserved)) {
-                    throw ApiException.badRequest("details." + reserved, "is set by Gatehouse");
-                }
-            }
-            if (json.writeValueAsString(body.details()).length() > MAX_DETAILS) {
-                throw ApiException.badRequest("details", "at most " + MAX_DETAILS + " characters of JSON");
-            }
-            details.putAll(body.details());
-        }
-        if (body.resource().location() != null) {
-            details.put("location", body.resource().location());
-        }
-        details.put("recordedBy", Map.of("id", caller.userId().toString(), "username", caller.username()));
-        long seq = events.record(id, body.action(), new AuditLog.Actor(userId, username, access.rolesHeld(id, userId)),
-                new AuditLog.Target(body.resource().type(), body.resource().id(), null), request.getRemoteAddr(),
-                request.getHeader("User-Agent"), details);
+        AuditLog.Entry entry = new Entries(caller, id, request).entry(body, "");
+        long seq = events.record(id, List.of(entry)).getFirst();
         return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/audit?before=" + (seq + 1) + "&size=1"))
                 .body(new EventRecorded(seq));
+    }
+
+    /**
+     * Records many data-access events in one request: an application that logs every record view
+     * sends them in batches rather than one request each. Every event is checked first; one bad
+     * event (named as {@code events[i].field}) and none is recorded. Their sequence numbers are
+     * consecutive, in the order sent.
+     */
+    @PostMapping("/api/v1/tenants/{tenant}/audit/events/batch")
+    ResponseEntity<BatchRecorded> recordBatch(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @Valid @RequestBody BatchRequest body, HttpServletRequest request) {
+        TenantId id = tenants.own(caller, tenant);
+        access.require(caller, "access.check", null);
+        Entries entries = new Entries(caller, id, request);
+        List<AuditLog.Entry> batch = new ArrayList<>(body.events().size());
+        for (int i = 0; i < body.events().size(); i++) {
+            batch.add(entries.entry(body.events().get(i), "events[" + i + "]."));
+        }
+        // No Location: a batch can be larger than one page of the trail.
+        return ResponseEntity.status(HttpStatus.CREATED).body(new BatchRecorded(events.record(id, batch)));
+    }
+
+    /** Turns an application's requests into events, looking each user up once per request. */
+    private final class Entries {
+
+        private final Caller caller;
+        private final TenantId tenant;
+        private final @Nullable String ip;
+        private final @Nullable String userAgent;
+        private final Map<String, AuditLog.Actor> byUser = new HashMap<>();
+
+        Entries(Caller caller, TenantId tenant, HttpServletRequest request) {
+            this.caller = caller;
+            this.tenant = tenant;
+            this.ip = request.getRemoteAddr();
+            this.userAgent = request.getHeader("User-Agent");
+        }
+
+        /**
+         * @throws ApiException 400 naming the field (after {@code prefix}) that is not acceptable
+         */
+        AuditLog.Entry entry(EventRequest body, String prefix) {
+            if (RESERVED.contains(body.action())) {
+                throw ApiException.badRequest(prefix + "action", "is one of Gatehouse's own actions");
+            }
+            AuditLog.Actor actor = byUser.get(body.user());
+            if (actor == null) {
+                actor = actor(body.user(), prefix);
+                byUser.put(body.user(), actor);
+            }
+            Map<String, Object> details = new LinkedHashMap<>();
+            if (body.details() != null) {
+                for (String reserved : List.of("recordedBy", "location", "impersonatedBy")) {
+                    if (body.details().containsKey(reserved)) {
+                        throw ApiException.badRequest(prefix + "details." + reserved, "is set by Gatehouse");
+                    }
+                }
+                if (json.writeValueAsString(body.details()).length() > MAX_DETAILS) {
+                    throw ApiException.badRequest(prefix + "details", "at most " + MAX_DETAILS + " characters of JSON");
+                }
+                details.putAll(body.details());
+            }
+            if (body.resource().location() != null) {
+                details.put("location", body.resource().location());
+            }
+            details.put("recordedBy", Map.of("id", caller.userId().toString(), "username", caller.username()));
+            if (caller.impersonatedBy() != null) {
+                // The application's session is an operator's impersonation: the event names them (AuditLog).
+                actor = new AuditLog.Actor(actor.id(), actor.username(), actor.roles(), caller.impersonatedBy());
+            }
+            return new AuditLog.Entry(body.action(), actor,
+                    new AuditLog.Target(body.resource().type(), body.resource().id(), null), ip, userAgent, details);
+        }
+
+        /** The named user with the roles they hold now. */
+        private AuditLog.Actor actor(String user, String prefix) {
+            UUID userId = access.findUser(tenant, user)
+                    .orElseThrow(() -> ApiException.badRequest(prefix + "user", "no such user in this tenant"));
+            String username = jdbc.sql("select username from users where tenant_id = :tenant and id = :id")
+                    .param("tenant", tenant.value()).param("id", userId).query(String.class).optional()
+                    .orElseThrow(() -> ApiException.badRequest(prefix + "user", "no such user in this tenant"));
+            return actors.of(tenant, userId, username);
+        }
     }
 }

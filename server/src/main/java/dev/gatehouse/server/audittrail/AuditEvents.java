@@ -2,8 +2,7 @@ package dev.gatehouse.server.audittrail;
 
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.TenantId;
-import java.util.Map;
-import org.jspecify.annotations.Nullable;
+import java.util.List;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -18,10 +17,9 @@ class AuditEvents {
         this.audit = audit;
     }
 
-    /** Records one event in its own transaction and returns its sequence number. */
+    /** Records events in their own transaction, under one lock of the chain head; returns their sequence numbers. */
     @Transactional(propagation = Propagation.REQUIRES_NEW)
-    public long record(TenantId tenant, String action, AuditLog.Actor actor, AuditLog.@Nullable Target target, @Nullable String ip,
-            @Nullable String userAgent, Map<String, ?> details) {
-        return audit.record(tenant, action, actor, target, ip, userAgent, details);
+    public List<Long> record(TenantId tenant, List<AuditLog.Entry> entries) {
+        return audit.recordAll(tenant, entries);
     }
 }

@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
  * "Audit"): {@code actor} an id or username, {@code action} names separated by commas,
  * {@code target} an id or type:id, {@code resource} type:id, {@code ip} an address or CIDR range,
  * {@code from} inclusive and {@code to} exclusive (ISO-8601 or a date). {@link AuditTrail} checks them.
+ * Controllers take it as a parameter: Spring binds the query parameters of those names to it.
  */
 public record AuditFilters(@Nullable String actor, @Nullable String action, @Nullable String target,
         @Nullable String resource, @Nullable String ip, @Nullable String role, @Nullable String from,

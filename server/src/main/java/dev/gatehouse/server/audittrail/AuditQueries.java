@@ -78,7 +78,7 @@ public class AuditQueries {
     /** Up to {@code size} events below {@code before} (all when null), newest first. */
     List<Event> page(TenantId tenant, AuditFilter filter, @Nullable Long before, int size) {
         MapSqlParameterSource params = new MapSqlParameterSource();
-        StringBuilder where = where(tenant, filter, params);
+        StringBuilder where = where(tenant, filter, window(tenant, filter), params);
         if (before != null) {
             where.append(" and seq < :before");
             params.addValue("before", before);
@@ -95,7 +95,7 @@ public class AuditQueries {
      */
     void stream(TenantId tenant, AuditFilter filter, long below, Consumer<Row> sink) {
         MapSqlParameterSource params = new MapSqlParameterSource();
-        StringBuilder where = where(tenant, filter, params).append(" and seq < :below");
+        StringBuilder where = where(tenant, filter, window(tenant, filter), params).append(" and seq < :below");
         params.addValue("below", below);
         String sql = "select " + COLUMNS + chainColumns() + " from audit_events where " + where + " order by seq";
         readOnly.executeWithoutResult(status -> streaming.query(sql, params, rs -> {
@@ -123,9 +123,65 @@ public class AuditQueries {
         return java.util.Arrays.asList(rs.getString("prev_hash_hex"), rs.getString("hash_hex"));
     }
 
-    private static StringBuilder where(TenantId tenant, AuditFilter filter, MapSqlParameterSource params) {
+    /**
+     * The range of sequence numbers holding every event of the filter's {@code from}/{@code to}
+     * window; a bound is null when the window does not narrow it.
+     */
+    record Window(@Nullable Long lowest, @Nullable Long highest) {}
+
+    /**
+     * Finds the window's range of sequence numbers with one index probe per bound, so that a search
+     * walks the primary key only inside the window, however far back it lies. Exact because events
+     * are in time order from {@code ordered_from} on, each at or after every event before it (V95):
+     * the first event at or after {@code from} in time order has the lowest sequence number of all
+     * such events, and the last one before {@code to} the highest.
+     */
+    private Window window(TenantId tenant, AuditFilter filter) {
+        if (filter.from() == null && filter.to() == null) {
+            return new Window(null, null);
+        }
+        record Order(long orderedFrom, @Nullable OffsetDateTime unorderedUntil) {}
+        Order order = jdbc.sql("select ordered_from, unordered_until from audit_sequences where tenant_id = :tenant")
+                .param("tenant", tenant.value())
+                .query((rs, n) -> new Order(rs.getLong("ordered_from"), rs.getObject("unordered_until", OffsetDateTime.class)))
+                .optional().orElse(new Order(1, null));
+        Long lowest = null;
+        // Events before ordered_from may lie anywhere up to unordered_until: only a later from skips them all.
+        if (filter.from() != null && (order.unorderedUntil() == null || filter.from().isAfter(order.unorderedUntil().toInstant()))) {
+            lowest = jdbc.sql("""
+                            select seq from audit_events where tenant_id = :tenant and at >= :from
+                            order by at, seq limit 1""")
+                    .param("tenant", tenant.value())
+                    .param("from", OffsetDateTime.ofInstant(filter.from(), ZoneOffset.UTC))
+                    .query(Long.class).optional().orElse(Long.MAX_VALUE);
+        }
+        Long highest = null;
+        if (filter.to() != null) {
+            long last = jdbc.sql("""
+                            select seq from audit_events where tenant_id = :tenant and at < :to
+                            order by at desc, seq desc limit 1""")
+                    .param("tenant", tenant.value())
+                    .param("to", OffsetDateTime.ofInstant(filter.to(), ZoneOffset.UTC))
+                    .query(Long.class).optional().orElse(0L);
+            // The last event before "to" in time order is from the unordered history only when no
+            // later event is before "to"; every event of that history is then a candidate.
+            highest = last >= order.orderedFrom() ? last : order.orderedFrom() - 1;
+        }
+        return new Window(lowest, highest);
+    }
+
+    private static StringBuilder where(TenantId tenant, AuditFilter filter, Window window,
+            MapSqlParameterSource params) {
         StringBuilder where = new StringBuilder("tenant_id = :tenant");
         params.addValue("tenant", tenant.value());
+        if (window.lowest() != null) {
+            where.append(" and seq >= :lowest");
+            params.addValue("lowest", window.lowest());
+        }
+        if (window.highest() != null) {
+            where.append(" and seq <= :highest");
+            params.addValue("highest", window.highest());
+        }
         if (filter.actorId() != null) {
             where.append(" and actor_id = :actorId");
             params.addValue("actorId", filter.actorId());

@@ -2,6 +2,7 @@ package dev.gatehouse.server.audittrail;
 
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.access.Actors;
+import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.audit.ChainVerifier;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
@@ -89,8 +90,8 @@ public class AuditTrail {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("format", format);
         details.put("filters", filters.given());
-        long exported = events.record(id, "AUDIT_EXPORTED", origin.actor(), null, origin.ip(), origin.userAgent(),
-                details);
+        long exported = events.record(id, List.of(new AuditLog.Entry("AUDIT_EXPORTED", origin.actor(), null, origin.ip(),
+                origin.userAgent(), details))).getFirst();
         return new Download() {
             @Override
             public String fileName() {

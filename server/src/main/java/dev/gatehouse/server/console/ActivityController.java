@@ -61,18 +61,6 @@ class ActivityController {
         this.actors = actors;
     }
 
-    @ModelAttribute("filters")
-    AuditFilters filters(@RequestParam(required = false) @Nullable String actor,
-            @RequestParam(required = false) @Nullable String action,
-            @RequestParam(required = false) @Nullable String target,
-            @RequestParam(required = false) @Nullable String resource,
-            @RequestParam(required = false) @Nullable String ip,
-            @RequestParam(required = false) @Nullable String role,
-            @RequestParam(required = false) @Nullable String from,
-            @RequestParam(required = false) @Nullable String to) {
-        return new AuditFilters(actor, action, target, resource, ip, role, from, to);
-    }
-
     @GetMapping(PATH)
     String log(@AuthenticationPrincipal Caller caller, @ModelAttribute("filters") AuditFilters filters,
             @RequestParam(required = false) @Nullable Long before, Model model, HttpServletResponse response) {

@@ -11,17 +11,14 @@ import dev.gatehouse.server.GatehouseApplication;
 import dev.gatehouse.server.testing.ApiClient;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
+import dev.gatehouse.server.testing.OwnServer;
 import dev.gatehouse.server.testing.RecordedAudit;
 import dev.gatehouse.server.testing.SignedInTenant;
-import dev.gatehouse.server.testing.TestDatabase;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,25 +52,15 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(classes = GatehouseApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class AlertDeliveryIT {
 
-    private static final int SMTP_PORT = freePort();
+    private static final int SMTP_PORT = OwnServer.freePort();
     private static final int MAX_ATTEMPTS = 3;
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private static GreenMail smtp;
-    private static String dataDirectory;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        String external = TestDatabase.externalUrl();
-        if (external != null) {
-            registry.add("gatehouse.db.url", () -> external);
-            registry.add("gatehouse.db.user", TestDatabase::user);
-            registry.add("gatehouse.db.password", TestDatabase::password);
-        } else {
-            registry.add("gatehouse.data-dir", AlertDeliveryIT::ownDataDirectory);
-        }
-        registry.add("gatehouse.admin.username", () -> IntegrationTest.OPERATOR);
-        registry.add("gatehouse.admin.password", () -> IntegrationTest.OPERATOR_PASSWORD);
+        OwnServer.database(registry, "alerts");
         registry.add("gatehouse.smtp.host", () -> "127.0.0.1");
         registry.add("gatehouse.smtp.port", () -> SMTP_PORT);
         registry.add("gatehouse.smtp.starttls", () -> false);
@@ -272,25 +259,5 @@ class AlertDeliveryIT {
 
     private String operator() {
         return api.login("platform", IntegrationTest.OPERATOR, IntegrationTest.OPERATOR_PASSWORD);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Another folder than the shared context's: two servers must never share one. Made once. */
-    private static synchronized String ownDataDirectory() {
-        try {
-            if (dataDirectory == null) {
-                dataDirectory = Files.createTempDirectory("gatehouse-alerts-it-").toString();
-            }
-            return dataDirectory;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -8,6 +8,8 @@ import dev.gatehouse.server.audittrail.AuditFixtures.Clinic;
 import dev.gatehouse.server.audittrail.AuditFixtures.Member;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -97,6 +99,8 @@ class AuditEventsIT extends IntegrationTest {
                 new Case(json("action", "PATIENT_RECORD_VIEWED", "user", doc, "resource", raw(patient), "details",
                         raw(json("recordedBy", "someone else"))), "details.recordedBy"),
                 new Case(json("action", "PATIENT_RECORD_VIEWED", "user", doc, "resource", raw(patient), "details",
+                        raw(json("impersonatedBy", "an operator"))), "details.impersonatedBy"),
+                new Case(json("action", "PATIENT_RECORD_VIEWED", "user", doc, "resource", raw(patient), "details",
                         "text"), "details"),
                 new Case("{not json", "body"));
         for (Case bad : cases) {
@@ -130,5 +134,89 @@ class AuditEventsIT extends IntegrationTest {
         Response foreignUser = view(other, other.owner(), doc, "123");
         assertThat(foreignUser.status()).isEqualTo(400);
         assertThat(foreignUser.text("/errors/0/field")).isEqualTo("user");
+    }
+
+    private static String event(String action, String user, String patient) {
+        return json("action", action, "user", user, "resource", raw(json("type", "patient", "id", patient)));
+    }
+
+    private static String batch(String... events) {
+        return json("events", raw("[" + String.join(",", events) + "]"));
+    }
+
+    @Test
+    void aBatchJoinsTheTrailInOrderWithConsecutiveSequenceNumbersAndTheChainHolds() {
+        Clinic clinic = fixtures.clinic();
+        String doc = fixtures.user(clinic, "doc", "provider");
+        fixtures.user(clinic, "nurse", "billing");
+
+        Response recorded = api.post(clinic.path("/audit/events/batch"), clinic.owner(), batch(
+                event("PATIENT_RECORD_VIEWED", doc, "1"), event("PATIENT_RECORD_VIEWED", "nurse", "2"),
+                event("PATIENT_RECORD_PRINTED", doc, "1")));
+
+        assertThat(recorded.status()).as(recorded.raw()).isEqualTo(201);
+        List<Long> seqs = new ArrayList<>();
+        recorded.body().get("seqs").forEach(seq -> seqs.add(seq.asLong()));
+        assertThat(seqs).hasSize(3);
+        assertThat(seqs.get(1)).isEqualTo(seqs.get(0) + 1);
+        assertThat(seqs.get(2)).isEqualTo(seqs.get(0) + 2);
+        List<JsonNode> events = fixtures.all(clinic, "action", "PATIENT_RECORD_VIEWED,PATIENT_RECORD_PRINTED").reversed();
+        assertThat(events).extracting(e -> e.get("seq").asLong()).containsExactlyElementsOf(seqs);
+        assertThat(events).extracting(e -> e.at("/actor/username").asString()).containsExactly("doc", "nurse", "doc");
+        assertThat(events).extracting(e -> e.at("/actor/roles/0").asString())
+                .containsExactly("provider", "billing", "provider");
+        assertThat(events).extracting(e -> e.at("/target/id").asString()).containsExactly("1", "2", "1");
+        assertThat(events).allSatisfy(e -> assertThat(e.at("/details/recordedBy/username").asString()).isEqualTo("owner"));
+        assertThat(fixtures.all(clinic, "resource", "patient:1", "actor", "doc")).hasSize(2);
+        Response verified = api.get(clinic.path("/audit/verify"), clinic.owner());
+        assertThat(verified.body().get("ok").asBoolean()).as(verified.raw()).isTrue();
+    }
+
+    @Test
+    void oneBadEventInABatchAnswers400NamingItAndRecordsNone() {
+        Clinic clinic = fixtures.clinic();
+        String doc = fixtures.user(clinic, "doc", "provider");
+        String good = event("PATIENT_RECORD_VIEWED", doc, "1");
+        record Case(String body, String field) {}
+        List<Case> cases = List.of(
+                new Case(batch(good, good, event("PATIENT_RECORD_VIEWED", "nobody", "1")), "events[2].user"),
+                new Case(batch(good, event("USER_CREATED", doc, "1")), "events[1].action"),
+                new Case(batch(good, event("patient viewed", doc, "1")), "events[1].action"),
+                new Case(batch(good, json("action", "PATIENT_RECORD_VIEWED", "user", doc)), "events[1].resource"),
+                new Case(batch(json("action", "PATIENT_RECORD_VIEWED", "user", doc, "resource",
+                        raw(json("type", "patient", "id", "1")), "details", raw(json("recordedBy", "me")))),
+                        "events[0].details.recordedBy"),
+                new Case(batch(), "events"),
+                new Case(batch(Collections.nCopies(AuditController.MAX_BATCH + 1, good).toArray(String[]::new)),
+                        "events"),
+                new Case(json("events", "not a list"), "events"),
+                new Case("{}", "events"));
+        for (Case bad : cases) {
+            Response response = api.post(clinic.path("/audit/events/batch"), clinic.owner(), bad.body());
+            assertThat(response.status()).as(bad.field() + " -> " + response.raw()).isEqualTo(400);
+            assertThat(response.text("/errors/0/field")).as(response.raw()).isEqualTo(bad.field());
+        }
+        assertThat(fixtures.all(clinic, "action", "PATIENT_RECORD_VIEWED")).isEmpty();
+    }
+
+    @Test
+    void aBatchNeedsAccessCheckAndStaysInItsTenant() {
+        Clinic clinic = fixtures.clinic();
+        Clinic other = fixtures.clinic();
+        Member desk = fixtures.member(clinic, "desk", "front_desk");
+        String doc = fixtures.user(clinic, "doc", "provider");
+        String body = batch(event("PATIENT_RECORD_VIEWED", doc, "1"));
+
+        Response denied = api.post(clinic.path("/audit/events/batch"), desk.token(), body);
+        Response foreign = api.post(clinic.path("/audit/events/batch"), other.owner(), body);
+        Response foreignUser = api.post(other.path("/audit/events/batch"), other.owner(), body);
+
+        assertThat(denied.status()).isEqualTo(403);
+        assertThat(denied.raw()).contains("access.check");
+        assertThat(foreign.status()).isEqualTo(404);
+        assertThat(foreignUser.status()).isEqualTo(400);
+        assertThat(foreignUser.text("/errors/0/field")).isEqualTo("events[0].user");
+        assertThat(fixtures.all(clinic, "resource", "patient:1")).isEmpty();
+        assertThat(fixtures.all(other, "resource", "patient:1")).isEmpty();
     }
 }

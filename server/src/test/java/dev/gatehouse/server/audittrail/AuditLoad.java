@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,11 +20,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The audit load program of {@code scripts/load-audit.sh} (docs/benchmarks.md, "Audit trail"): it
- * appends data-access events through {@code POST …/audit/events} (one event per request and
- * transaction, through AuditLog's real path) from several writers for a bounded time, then times
- * each search filter of {@code GET …/audit}. Run as a single-file program:
+ * appends data-access events through AuditLog's real path from several writers for a bounded time,
+ * first one event per request and transaction ({@code POST …/audit/events}), then {@code --batch}
+ * events per request and transaction ({@code POST …/audit/events/batch}); then it times each search
+ * filter of {@code GET …/audit}. Run as a single-file program:
  * {@code java AuditLoad.java --base URL --tenant SLUG --token TOKEN --user USERNAME [--writers 8]
- * [--append-seconds 30] [--queries 200] [--deep-before SEQ]}. Stops by itself; prints one line per measure.
+ * [--append-seconds 30] [--batch 100] [--queries 200] [--deep-before SEQ]}. Stops by itself; prints
+ * one line per measure.
  */
 public final class AuditLoad {
 
@@ -43,8 +46,10 @@ public final class AuditLoad {
         int seconds = Integer.parseInt(options.getOrDefault("append-seconds", "30"));
         int queries = Integer.parseInt(options.getOrDefault("queries", "200"));
         String deepBefore = options.getOrDefault("deep-before", "500000");
+        int batch = Integer.parseInt(options.getOrDefault("batch", "100"));
 
-        append(base, token, user, writers, seconds);
+        append(base, token, user, writers, seconds, 1);
+        append(base, token, user, writers, seconds, batch);
         Map<String, String> filters = new LinkedHashMap<>();
         filters.put("actor", "actor=" + user);
         filters.put("action", "action=USER_UPDATED");
@@ -55,6 +60,7 @@ public final class AuditLoad {
         filters.put("role", "role=billing");
         filters.put("from/to (1 hour)", "from=" + enc(java.time.Instant.now().minus(Duration.ofDays(3)).toString())
                 + "&to=" + enc(java.time.Instant.now().minus(Duration.ofDays(3)).plus(Duration.ofHours(1)).toString()));
+        filters.put("from/to + action", filters.get("from/to (1 hour)") + "&action=ROLE_ASSIGNED");
         filters.put("combined", "action=PATIENT_RECORD_VIEWED&role=provider&ip=10.0.0.0/16");
         filters.put("deep keyset page", "before=" + deepBefore + "&size=50");
         for (Map.Entry<String, String> filter : filters.entrySet()) {
@@ -62,22 +68,26 @@ public final class AuditLoad {
         }
     }
 
-    private static void append(String base, String token, String user, int writers, int seconds) throws Exception {
+    /** Appends for {@code seconds}: {@code batch} events a request, through the batch form when more than one. */
+    private static void append(String base, String token, String user, int writers, int seconds, int batch)
+            throws Exception {
         AtomicLong ok = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-        String body = "{\"action\":\"PATIENT_RECORD_VIEWED\",\"user\":\"" + user
+        String event = "{\"action\":\"PATIENT_RECORD_VIEWED\",\"user\":\"" + user
                 + "\",\"resource\":{\"type\":\"patient\",\"id\":\"p-load\"},\"details\":{\"section\":\"labs\"}}";
+        String path = batch == 1 ? "/audit/events" : "/audit/events/batch";
+        String body = batch == 1 ? event : "{\"events\":[" + String.join(",", Collections.nCopies(batch, event)) + "]}";
         ExecutorService pool = Executors.newFixedThreadPool(writers);
         List<Future<?>> running = new ArrayList<>();
         long started = System.nanoTime();
         for (int i = 0; i < writers; i++) {
             running.add(pool.submit(() -> {
                 while (System.nanoTime() < deadline) {
-                    int status = send(HttpRequest.newBuilder(URI.create(base + "/audit/events"))
+                    int status = send(HttpRequest.newBuilder(URI.create(base + path))
                             .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(body)));
-                    (status == 201 ? ok : failed).incrementAndGet();
+                    (status == 201 ? ok : failed).addAndGet(batch);
                 }
                 return null;
             }));
@@ -87,8 +97,8 @@ public final class AuditLoad {
         }
         pool.shutdown();
         double elapsed = (System.nanoTime() - started) / 1e9;
-        System.out.printf("append: %d events in %.1f s by %d writers = %.0f events/s (%d failed)%n", ok.get(), elapsed,
-                writers, ok.get() / elapsed, failed.get());
+        System.out.printf("append (%d a request): %d events in %.1f s by %d writers = %.0f events/s (%d failed)%n",
+                batch, ok.get(), elapsed, writers, ok.get() / elapsed, failed.get());
     }
 
     private static void time(String name, String url, String token, int queries) throws Exception {

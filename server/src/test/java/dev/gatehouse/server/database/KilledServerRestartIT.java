@@ -5,8 +5,8 @@ import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.server.testing.ApiClient;
+import dev.gatehouse.server.testing.OwnServer;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +42,7 @@ class KilledServerRestartIT {
     void aServerKilledWithSigkillRestartsOnTheSameDataAndLosesNothing() throws Exception {
         assertThat(JAR).as("the packaged server (built in the package phase)").exists();
         data = Files.createTempDirectory("gatehouse-restart-");
-        int port = freePort();
+        int port = OwnServer.freePort();
 
         server = start(port);
         ApiClient api = new ApiClient(port);
@@ -95,11 +95,5 @@ class KilledServerRestartIT {
         }
         throw new AssertionError("server did not become healthy in 120 s; see " + data.resolve("server.log")
                 + ":\n" + Files.readString(data.resolve("server.log")));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -11,13 +11,9 @@ import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.testing.ApiClient;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
-import dev.gatehouse.server.testing.TestDatabase;
+import dev.gatehouse.server.testing.OwnServer;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -52,25 +48,15 @@ import org.springframework.transaction.support.TransactionTemplate;
 @SpringBootTest(classes = GatehouseApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class MailDeliveryIT {
 
-    private static final int SMTP_PORT = freePort();
+    private static final int SMTP_PORT = OwnServer.freePort();
     private static final int MAX_ATTEMPTS = 4;
     private static final Pattern LINK = Pattern.compile("https?://\\S+\\?token=(\\S+)");
 
     private static GreenMail smtp;
-    private static String dataDirectory;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        String external = TestDatabase.externalUrl();
-        if (external != null) {
-            registry.add("gatehouse.db.url", () -> external);
-            registry.add("gatehouse.db.user", TestDatabase::user);
-            registry.add("gatehouse.db.password", TestDatabase::password);
-        } else {
-            registry.add("gatehouse.data-dir", MailDeliveryIT::ownDataDirectory);
-        }
-        registry.add("gatehouse.admin.username", () -> IntegrationTest.OPERATOR);
-        registry.add("gatehouse.admin.password", () -> IntegrationTest.OPERATOR_PASSWORD);
+        OwnServer.database(registry, "mail");
         registry.add("gatehouse.smtp.host", () -> "127.0.0.1");
         registry.add("gatehouse.smtp.port", () -> SMTP_PORT);
         registry.add("gatehouse.smtp.starttls", () -> false);
@@ -315,25 +301,5 @@ class MailDeliveryIT {
         GreenMail server = new GreenMail(new ServerSetup(SMTP_PORT, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         server.start();
         return server;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Another folder than the shared context's: two servers must never share one. Made once. */
-    private static synchronized String ownDataDirectory() {
-        try {
-            if (dataDirectory == null) {
-                dataDirectory = Files.createTempDirectory("gatehouse-mail-it-").toString();
-            }
-            return dataDirectory;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,0 +1,115 @@
+# shellcheck shell=bash
+# What the load scripts share: the JDK, the server jar, a server started on a free port of
+# 127.0.0.1 with its embedded PostgreSQL in a temporary folder (removed on exit), the API, and a
+# clinic tenant whose admin has set their own password. Source it after setting NAME (the script's
+# name, for messages) and, if wanted, SKIP_BUILD, JAR, SERVER_HEAP and SERVER_JAVA_OPTS.
+
+if [[ -z "${JAVA_HOME:-}" && -d /usr/lib/jvm/temurin-25-jdk-amd64 ]]; then
+  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+fi
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+SERVER_HEAP="${SERVER_HEAP:-1g}"
+SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS:-}"
+
+fail() {
+  echo "$NAME: $*" >&2
+  exit 1
+}
+
+require_tools() { # tool...
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || { echo "$NAME: $tool is needed" >&2; exit 2; }
+  done
+}
+
+build_jar() {
+  if [[ -z "${SKIP_BUILD:-}" ]]; then
+    echo "== building the server jar"
+    (cd "$ROOT" && timeout 900 ./mvnw -q -pl server -am package -DskipTests)
+  fi
+  JAR="${JAR:-$ROOT/server/target/gatehouse.jar}"
+}
+
+free_port() {
+  local port
+  for _ in $(seq 1 50); do
+    port=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return 0
+    fi
+  done
+  fail "no free port found"
+}
+
+DATA="$(mktemp -d -t "gatehouse-$NAME-XXXXXX")"
+PORT="$(free_port)"
+BASE="http://127.0.0.1:$PORT"
+OPERATOR_PASSWORD="load-operator-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
+SERVER_PID=""
+
+stop_server() {
+  [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null || { SERVER_PID=""; return 0; }
+  kill "$SERVER_PID"
+  for _ in $(seq 1 120); do
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.5
+  done
+  kill -0 "$SERVER_PID" 2>/dev/null && kill -9 "$SERVER_PID"
+  SERVER_PID=""
+}
+
+cleanup() {
+  stop_server
+  rm -rf "$DATA"
+}
+trap cleanup EXIT
+
+start_server() { # [--property=value...]: starts the jar on $PORT with its data in $DATA; waits until it is up
+  # shellcheck disable=SC2086
+  "$JAVA" -Xms"$SERVER_HEAP" -Xmx"$SERVER_HEAP" $SERVER_JAVA_OPTS -jar "$JAR" \
+    --server.port="$PORT" --server.address=127.0.0.1 --gatehouse.data-dir="$DATA" \
+    --gatehouse.admin.username=operator --gatehouse.admin.password="$OPERATOR_PASSWORD" \
+    --spring.main.banner-mode=off --logging.level.root=WARN "$@" >>"$DATA/server.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 600); do
+    curl -fsS "$BASE/actuator/health" 2>/dev/null | grep -q UP && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 50 "$DATA/server.log" >&2; fail "the server stopped; its log is above"; }
+    sleep 1
+  done
+  tail -n 50 "$DATA/server.log" >&2
+  fail "the server did not start in 600 s"
+}
+
+api() { # method path token [json]: the body, then the status on the last line
+  curl -sS --max-time 60 -X "$1" "$BASE$2" -H "Content-Type: application/json" \
+    ${3:+-H "Authorization: Bearer $3"} ${4:+--data "$4"} -w '\n%{http_code}'
+}
+body() { sed '$d' <<<"$1"; }
+status() { tail -n 1 <<<"$1"; }
+
+login() { # tenant username password: prints the session token
+  local reply
+  reply="$(api POST /api/v1/auth/login "" "$(jq -nc --arg t "$1" --arg u "$2" --arg p "$3" '{tenant:$t,username:$u,password:$p}')")"
+  [[ "$(status "$reply")" == 200 ]] || fail "sign-in of $2@$1 failed: $reply"
+  body "$reply" | jq -r .token
+}
+
+ADMIN_PASSWORD="load admin own passphrase"
+
+create_clinic() { # slug-prefix name: sets OPERATOR, SLUG, TENANT_ID, ADMIN_ID and TOKEN (the admin's)
+  local first="load admin first password" reply
+  OPERATOR="$(login platform operator "$OPERATOR_PASSWORD")"
+  SLUG="$1-$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"
+  reply="$(api POST /api/v1/tenants "$OPERATOR" "$(jq -nc --arg s "$SLUG" --arg n "$2" --arg p "$first" \
+    '{slug:$s,name:$n,pack:"clinic",admin:{username:"admin",firstName:"Load",lastName:"Admin",password:$p}}')")"
+  [[ "$(status "$reply")" == 201 ]] || fail "tenant creation failed: $reply"
+  TENANT_ID="$(body "$reply" | jq -r .id)"
+  ADMIN_ID="$(body "$reply" | jq -r .admin.id)"
+  reply="$(api POST /api/v1/me/password "$(login "$SLUG" admin "$first")" \
+    "$(jq -nc --arg c "$first" --arg n "$ADMIN_PASSWORD" '{currentPassword:$c,newPassword:$n}')")"
+  [[ "$(status "$reply")" == 204 ]] || fail "password change failed: $reply"
+  TOKEN="$(login "$SLUG" admin "$ADMIN_PASSWORD")"
+}
