@@ -2,13 +2,18 @@ package dev.gatehouse.server.access;
 
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.TenantId;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
  * Who makes a change, as the audit trail records it: the caller with the roles they hold at that
  * moment (docs/api.md, audit: {@code actor: {id, username, roles}}), and where the request came from.
+ * A caller acting through an impersonated session carries its operator into the actor here, and
+ * only here, so every event written for them names the operator ({@link AuditLog#record}).
  */
 @Component
 public class Actors {
@@ -27,6 +32,16 @@ public class Actors {
     }
 
     public AuditLog.Actor actor(Caller caller) {
-        return new AuditLog.Actor(caller.userId(), caller.username(), access.rolesHeld(caller.tenant(), caller.userId()));
+        return of(caller, access.rolesHeld(caller.tenant(), caller.userId()));
+    }
+
+    /** A user other than the caller as an audit event's actor, with the roles they hold now. */
+    public AuditLog.Actor of(TenantId tenant, UUID user, @Nullable String username) {
+        return new AuditLog.Actor(user, username, access.rolesHeld(tenant, user));
+    }
+
+    /** The caller as an audit event's actor, holding {@code roles}; the one way a caller becomes an actor. */
+    public static AuditLog.Actor of(Caller caller, List<String> roles) {
+        return new AuditLog.Actor(caller.userId(), caller.username(), roles, caller.impersonatedBy());
     }
 }

@@ -47,7 +47,7 @@ class DenialAudit {
         if (denials.isEmpty()) {
             return;
         }
-        AuditLog.Actor actor = new AuditLog.Actor(caller.userId(), caller.username(), rolesOf(caller));
+        AuditLog.Actor actor = Actors.of(caller, rolesOf(caller));
         transaction.executeWithoutResult(status -> {
             for (Denial denial : denials) {
                 String name = loader.username(caller.tenant(), denial.user()).orElse(null);

@@ -41,7 +41,7 @@ class RefusalAudit {
         HttpServletRequest request = currentRequest();
         String ip = request == null ? null : request.getRemoteAddr();
         String userAgent = request == null ? null : request.getHeader("User-Agent");
-        AuditLog.Actor actor = new AuditLog.Actor(caller.userId(), caller.username(), roles);
+        AuditLog.Actor actor = Actors.of(caller, roles);
         // A refused creation names a kind of resource but no object yet: then the type goes into the details.
         AuditLog.Target target = resource == null || resource.type() == null || resource.id() == null ? null
                 : new AuditLog.Target(resource.type(), resource.id(), null);

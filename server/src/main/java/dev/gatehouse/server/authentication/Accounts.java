@@ -94,16 +94,6 @@ class Accounts {
                 .param("user", user).update();
     }
 
-    /** The roles the user holds now (at any location), for a policy that names roles. */
-    List<String> currentRoles(TenantId tenant, UUID user) {
-        return jdbc.sql("""
-                        select distinct role_key from assignments
-                        where tenant_id = :tenant and user_id = :user
-                          and (starts_at is null or starts_at <= now()) and (expires_at is null or expires_at > now())
-                        """)
-                .param("tenant", tenant.value()).param("user", user).query(String.class).list();
-    }
-
     private static Account account(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new Account(new TenantId(rs.getObject("tenant_id", UUID.class)), rs.getString("slug"),
                 rs.getObject("id", UUID.class), rs.getString("username"), rs.getString("status"),

@@ -3,6 +3,7 @@ package dev.gatehouse.server.authentication;
 import dev.gatehouse.engine.EffectivePermission;
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Impersonator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
@@ -78,7 +79,9 @@ class AuthenticationController {
         return ResponseEntity.noContent().build();
     }
 
-    record Me(Map<String, Object> user, Map<String, Object> tenant, List<String> permissions, List<String> requiredActions) {}
+    /** {@code impersonatedBy}: the platform operator, when this session is their impersonation of the user. */
+    record Me(Map<String, Object> user, Map<String, Object> tenant, List<String> permissions, List<String> requiredActions,
+            @Nullable Impersonator impersonatedBy) {}
 
     @GetMapping("/api/v1/me")
     public Me me(@AuthenticationPrincipal Caller caller) {
@@ -88,7 +91,7 @@ class AuthenticationController {
                 : List.of();
         return new Me(Map.of("id", caller.userId().toString(), "username", caller.username()),
                 Map.of("id", caller.tenant().toString(), "slug", caller.tenantSlug()), permissions,
-                caller.requiredActions());
+                caller.requiredActions(), caller.impersonatedBy());
     }
 
     @PostMapping("/api/v1/me/password")

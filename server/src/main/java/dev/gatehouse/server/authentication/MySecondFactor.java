@@ -1,5 +1,7 @@
 package dev.gatehouse.server.authentication;
 
+import dev.gatehouse.server.access.Access;
+import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
@@ -41,9 +43,11 @@ public class MySecondFactor {
     private final Sessions sessions;
     private final AuditLog audit;
     private final Clock clock;
+    private final Access access;
+    private final Actors actors;
 
     MySecondFactor(Accounts accounts, SecondFactors factors, SignIn signIn, Reauthentication reauthentication,
-            Sessions sessions, AuditLog audit, Clock clock) {
+            Sessions sessions, AuditLog audit, Clock clock, Access access, Actors actors) {
         this.accounts = accounts;
         this.factors = factors;
         this.signIn = signIn;
@@ -51,6 +55,8 @@ public class MySecondFactor {
         this.sessions = sessions;
         this.audit = audit;
         this.clock = clock;
+        this.access = access;
+        this.actors = actors;
     }
 
     public Status status(Caller caller) {
@@ -67,6 +73,7 @@ public class MySecondFactor {
      */
     @Transactional
     public Enrolment enrol(Caller caller, HttpServletRequest request) {
+        caller.refuseIfImpersonated("enrol a second factor for the user");
         if (factors.hasConfirmed(caller.tenant(), caller.userId())) {
             throw ApiException.conflict("an authenticator is already set up; remove it first (DELETE /api/v1/me/mfa)");
         }
@@ -88,6 +95,7 @@ public class MySecondFactor {
      */
     @Transactional
     public List<String> confirm(Caller caller, String code, HttpServletRequest request) {
+        caller.refuseIfImpersonated("enrol a second factor for the user");
         SecondFactors.Authenticator authenticator = factors.authenticator(caller.tenant(), caller.userId())
                 .filter(a -> !a.confirmed())
                 .orElseThrow(() -> ApiException.conflict("no enrolment is pending; start one with POST /api/v1/me/mfa/totp"));
@@ -116,6 +124,7 @@ public class MySecondFactor {
      */
     @Transactional
     public List<String> regenerateRecoveryCodes(Caller caller, HttpServletRequest request) {
+        caller.refuseIfImpersonated("regenerate the user's recovery codes");
         reauthentication.require(caller);
         if (!factors.hasConfirmed(caller.tenant(), caller.userId())) {
             throw ApiException.conflict("no authenticator is set up; recovery codes come with one");
@@ -129,13 +138,14 @@ public class MySecondFactor {
     /** Removes the caller's second factor; needs a recent re-authentication. */
     @Transactional
     public void remove(Caller caller, HttpServletRequest request) {
+        caller.refuseIfImpersonated("remove the user's second factor");
         reauthentication.require(caller);
         if (!factors.removeAll(caller.tenant(), caller.userId())) {
             throw ApiException.notFound("second factor");
         }
         Accounts.Account account = account(caller);
         SignInSettings settings = SignInSettings.parse(account.settingsJson());
-        boolean required = settings.mfaRequiredFor(accounts.currentRoles(caller.tenant(), caller.userId()));
+        boolean required = settings.mfaRequiredFor(access.rolesHeld(caller.tenant(), caller.userId()));
         if (required && !(settings.emailCodes() && account.email() != null)
                 && !account.requiredActions().contains("CONFIGURE_MFA")) {
             List<String> actions = new ArrayList<>(account.requiredActions());
@@ -154,6 +164,8 @@ public class MySecondFactor {
      */
     public void reauthenticate(Caller caller, @Nullable String password, @Nullable String code,
             HttpServletRequest request) {
+        // Before any guess: an operator's wrong password would count toward the user's lockout.
+        caller.refuseIfImpersonated("prove the user's identity");
         boolean withPassword = password != null && !password.isEmpty();
         boolean withCode = code != null && !code.isBlank();
         if (withPassword == withCode) {
@@ -181,8 +193,7 @@ public class MySecondFactor {
     }
 
     private AuditLog.Actor actor(Caller caller) {
-        return new AuditLog.Actor(caller.userId(), caller.username(),
-                accounts.currentRoles(caller.tenant(), caller.userId()));
+        return actors.actor(caller);
     }
 
     private static AuditLog.Target target(Caller caller) {

@@ -1,8 +1,10 @@
 package dev.gatehouse.server.authentication;
 
+import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Impersonator;
 import dev.gatehouse.server.shared.Page;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
@@ -21,18 +23,21 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class MySessions {
 
-    /** One live session as its user sees it; {@code current} is the one asking. */
+    /**
+     * One live session as its user sees it; {@code current} is the one asking; {@code impersonatedBy}
+     * names the platform operator when the session is their impersonation of the user.
+     */
     public record SessionView(String id, @Nullable String userAgent, @Nullable String ip, Instant createdAt,
-            Instant lastSeenAt, Instant expiresAt, boolean current) {}
+            Instant lastSeenAt, Instant expiresAt, boolean current, @Nullable Impersonator impersonatedBy) {}
 
     private final Sessions sessions;
     private final AuditLog audit;
     private final Clock clock;
     private final Reauthentication reauthentication;
-    private final Accounts accounts;
+    private final Actors actors;
 
-    MySessions(Sessions sessions, AuditLog audit, Clock clock, Reauthentication reauthentication, Accounts accounts) {
-        this.accounts = accounts;
+    MySessions(Sessions sessions, AuditLog audit, Clock clock, Reauthentication reauthentication, Actors actors) {
+        this.actors = actors;
         this.sessions = sessions;
         this.audit = audit;
         this.clock = clock;
@@ -47,7 +52,7 @@ public class MySessions {
         List<SessionView> items = sessions.listLive(caller.tenant(), caller.userId(), rules.idle(), now, page, size)
                 .stream()
                 .map(s -> new SessionView(s.id().toString(), s.userAgent(), s.ip(), s.createdAt(), s.lastSeenAt(),
-                        s.expiresAt(), s.id().equals(caller.sessionId())))
+                        s.expiresAt(), s.id().equals(caller.sessionId()), s.impersonatedBy()))
                 .toList();
         return new Page<>(items, page, size, sessions.countLive(caller.tenant(), caller.userId(), rules.idle(), now));
     }
@@ -85,7 +90,6 @@ public class MySessions {
     }
 
     private AuditLog.Actor actor(Caller caller) {
-        return new AuditLog.Actor(caller.userId(), caller.username(),
-                accounts.currentRoles(caller.tenant(), caller.userId()));
+        return actors.actor(caller);
     }
 }

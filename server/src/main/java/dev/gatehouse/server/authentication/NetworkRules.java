@@ -1,8 +1,10 @@
 package dev.gatehouse.server.authentication;
 
+import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Impersonator;
 import dev.gatehouse.server.shared.TenantId;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
@@ -36,11 +38,11 @@ class NetworkRules {
     private final AuditLog audit;
     private final TransactionTemplate separately;
     private final Clock clock;
-    private final Accounts accounts;
+    private final Access access;
 
     NetworkRules(Sessions sessions, Passwords passwords, AuditLog audit, PlatformTransactionManager transactions,
-            Clock clock, Accounts accounts) {
-        this.accounts = accounts;
+            Clock clock, Access access) {
+        this.access = access;
         this.sessions = sessions;
         this.passwords = passwords;
         this.audit = audit;
@@ -63,7 +65,7 @@ class NetworkRules {
         if (sessions.rulesFor(account.tenant(), account.id(), clock.instant()).allows(ip)) {
             return;
         }
-        refused(account.tenant(), "SIGN_IN_REFUSED_IP", account.id(), account.username(), ip,
+        refused(account.tenant(), "SIGN_IN_REFUSED_IP", account.id(), account.username(), null, ip,
                 request.getHeader("User-Agent"), Map.of("ip", String.valueOf(ip)));
         passwords.matchesNothing(password);
         throw new ApiException(HttpStatus.UNAUTHORIZED, "Sign-in failed",
@@ -76,7 +78,7 @@ class NetworkRules {
         if (permits(session, ip)) {
             return true;
         }
-        refused(session.tenant(), "REQUEST_REFUSED_IP", session.userId(), session.username(), ip,
+        refused(session.tenant(), "REQUEST_REFUSED_IP", session.userId(), session.username(), session.impersonatedBy(), ip,
                 request.getHeader("User-Agent"), Map.of("ip", String.valueOf(ip), "method", request.getMethod(),
                         "path", request.getRequestURI(), "session", session.id().toString()));
         return false;
@@ -87,10 +89,11 @@ class NetworkRules {
         return session.isPlatformOperator() || session.rules().allows(ip);
     }
 
-    private void refused(TenantId tenant, String action, UUID user, String username, @Nullable String ip,
-            @Nullable String userAgent, Map<String, String> details) {
+    private void refused(TenantId tenant, String action, UUID user, String username,
+            @Nullable Impersonator impersonatedBy, @Nullable String ip, @Nullable String userAgent,
+            Map<String, String> details) {
         separately.executeWithoutResult(status -> audit.record(tenant, action,
-                new AuditLog.Actor(user, username, accounts.currentRoles(tenant, user)),
+                new AuditLog.Actor(user, username, access.rolesHeld(tenant, user), impersonatedBy),
                 new AuditLog.Target("user", user.toString(), username), ip, userAgent, details));
     }
 }

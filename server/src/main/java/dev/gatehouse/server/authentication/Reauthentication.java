@@ -46,8 +46,10 @@ public class Reauthentication {
 
     /**
      * @throws Required unless the caller's session proved a factor recently enough
+     * @throws ApiException 403 for an impersonated session, which never proves the user's factors
      */
     public void require(Caller caller) {
+        caller.refuseIfImpersonated("prove the user's identity again, which this needs");
         int minutes = SignInSettings.parse(tenants.settingsJson(caller.tenant())).reauthMinutes();
         Instant proved = sessions.authenticatedAt(caller.tenant(), caller.sessionId()).orElse(Instant.EPOCH);
         if (proved.plus(Duration.ofMinutes(minutes)).isBefore(clock.instant())) {

@@ -84,7 +84,7 @@ public class SessionResolver {
             cache.touched(hash, session, now);
         }
         return new Caller(session.tenant(), session.tenantSlug(), session.userId(), session.username(),
-                session.id(), session.requiredActions());
+                session.id(), session.requiredActions(), session.impersonatedBy());
     }
 
     private boolean isUsable(Sessions.Live session, Instant now) {

@@ -1,14 +1,18 @@
 package dev.gatehouse.server.authentication;
 
+import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Impersonator;
 import dev.gatehouse.server.shared.TenantId;
+import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,17 +20,28 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
-/** Bearer sessions, found by the hash of their token. */
+/**
+ * Bearer sessions, found by the hash of their token. A session may be a platform operator's
+ * impersonation of its user ({@link #openImpersonation}); whatever ends one of those, here, records
+ * {@code IMPERSONATION_ENDED} in the same transaction, so no way of ending it goes unrecorded.
+ */
 @Repository
 public class Sessions {
 
-    /** A live session with what the filter needs to know about its user. */
+    /** A live session with what the filter needs to know about its user, and its impersonator if any. */
     record Live(TenantId tenant, String tenantSlug, UUID id, UUID userId, String username, String userStatus,
-            List<String> requiredActions, Instant lastSeenAt, Instant expiresAt, SessionRules rules) {
+            List<String> requiredActions, Instant lastSeenAt, Instant expiresAt, SessionRules rules,
+            @Nullable Impersonator impersonatedBy) {
         Live seenAt(Instant now) {
-            return new Live(tenant, tenantSlug, id, userId, username, userStatus, requiredActions, now, expiresAt, rules);
+            return new Live(tenant, tenantSlug, id, userId, username, userStatus, requiredActions, now, expiresAt, rules,
+                    impersonatedBy);
         }
 
         Duration idle() {
@@ -38,9 +53,20 @@ public class Sessions {
         }
     }
 
-    /** A session as its user sees it in their list of devices (seed 000, "multi-device awareness"). */
+    /**
+     * A session as its user sees it in their list of devices (seed 000, "multi-device awareness"),
+     * with the operator when it is an impersonation (docs/access-model.md: visible to the tenant).
+     */
     record Listed(UUID id, @Nullable String userAgent, @Nullable String ip, Instant createdAt, Instant lastSeenAt,
-            Instant expiresAt) {}
+            Instant expiresAt, @Nullable Impersonator impersonatedBy) {}
+
+    /** A session that an update just ended, and who impersonated its user, if anyone. */
+    private record Ended(UUID id, UUID userId, Instant createdAt, @Nullable Impersonator impersonatedBy) {}
+
+    /** What an update that ends sessions answers, for {@link #impersonationsEnded}. */
+    private static final String RETURNING_ENDED = """
+             returning id, user_id, created_at, impersonator_id, impersonator_username
+            """;
 
     /** The roles a user holds now, by assignments valid at {@code :now}; for the per-role rules. */
     private static final String HELD_ROLES = """
@@ -52,10 +78,10 @@ public class Sessions {
     private final JdbcClient jdbc;
     private final SessionCache cache;
     private final AuditLog audit;
-    private final Accounts accounts;
+    private final Actors actors;
 
-    Sessions(JdbcClient jdbc, SessionCache cache, AuditLog audit, Accounts accounts) {
-        this.accounts = accounts;
+    Sessions(JdbcClient jdbc, SessionCache cache, AuditLog audit, Actors actors) {
+        this.actors = actors;
         this.jdbc = jdbc;
         this.cache = cache;
         this.audit = audit;
@@ -96,10 +122,35 @@ public class Sessions {
         return id;
     }
 
+    /**
+     * Opens a platform operator's impersonation of {@code user}: a session of the user that names
+     * the operator, ends at {@code expiresAt} however active, and stays outside the user's cap on
+     * concurrent sessions (it is not theirs to spend). It never proved a factor of the user (its
+     * {@code authenticated_at} is the epoch): besides {@link Reauthentication} refusing it outright,
+     * no re-authentication window can ever be open for it.
+     */
+    UUID openImpersonation(TenantId tenant, UUID user, TenantId operatorTenant, Impersonator operator,
+            byte[] tokenHash, Instant now, Instant expiresAt, @Nullable String ip, @Nullable String userAgent) {
+        UUID id = UUID.randomUUID();
+        jdbc.sql("""
+                        insert into sessions (tenant_id, id, user_id, token_hash, created_at, last_seen_at, authenticated_at,
+                            expires_at, ip, user_agent, impersonator_tenant_id, impersonator_id, impersonator_username)
+                        values (:tenant, :id, :user, :hash, :now, :now, 'epoch', :expires, :ip, :agent,
+                            :operatorTenant, :operator, :operatorName)
+                        """)
+                .param("tenant", tenant.value()).param("id", id).param("user", user).param("hash", tokenHash)
+                .param("now", utc(now)).param("expires", utc(expiresAt)).param("ip", ip).param("agent", userAgent)
+                .param("operatorTenant", operatorTenant.value()).param("operator", operator.id())
+                .param("operatorName", operator.username())
+                .update();
+        return id;
+    }
+
     Optional<Live> findLive(byte[] tokenHash, Instant now) {
         return jdbc.sql("""
                         select s.tenant_id, t.slug, s.id, s.user_id, u.username, u.status, u.required_actions,
                                s.last_seen_at, s.expires_at, t.settings::text as settings,
+                               s.impersonator_id, s.impersonator_username,
                         """ + HELD_ROLES + """
                                 as roles
                         from sessions s
@@ -114,7 +165,7 @@ public class Sessions {
                         rs.getString("status"), Arrays.asList((String[]) rs.getArray("required_actions").getArray()),
                         rs.getObject("last_seen_at", OffsetDateTime.class).toInstant(),
                         rs.getObject("expires_at", OffsetDateTime.class).toInstant(),
-                        SessionRules.of(rs.getString("settings"), roles(rs))))
+                        SessionRules.of(rs.getString("settings"), roles(rs)), impersonator(rs)))
                 .optional();
     }
 
@@ -141,10 +192,12 @@ public class Sessions {
         // Parallel sign-ins of one user queue here, so that together they cannot exceed the cap.
         String username = jdbc.sql("select username from users where tenant_id = :tenant and id = :user for update")
                 .param("tenant", tenant.value()).param("user", user).query(String.class).single();
+        // An operator's impersonation is not the user's to count or to end (docs/security.md).
         List<UUID> live = jdbc.sql("""
                         select id from sessions
                         where tenant_id = :tenant and user_id = :user and ended_at is null and expires_at > :now
                           and last_seen_at + make_interval(secs => cast(:idle as double precision)) > :now
+                          and impersonator_id is null
                         order by created_at, id
                         """)
                 .param("tenant", tenant.value()).param("user", user).param("now", utc(now))
@@ -161,7 +214,7 @@ public class Sessions {
         }
         for (UUID oldest : live.subList(0, excess)) {
             end(tenant, oldest, now, "SESSION_LIMIT");
-            audit.record(tenant, "SESSION_REVOKED", new AuditLog.Actor(user, username, accounts.currentRoles(tenant, user)),
+            audit.record(tenant, "SESSION_REVOKED", actors.of(tenant, user, username),
                     new AuditLog.Target("session", oldest.toString(), username), ip, userAgent,
                     Map.of("reason", "SESSION_LIMIT", "maxConcurrent", rules.maxConcurrent()));
         }
@@ -169,14 +222,15 @@ public class Sessions {
 
     /** The user's live sessions (not ended, not expired, not idle too long), most recently used first. */
     List<Listed> listLive(TenantId tenant, UUID user, Duration idle, Instant now, int page, int size) {
-        return jdbc.sql("select id, user_agent, ip, created_at, last_seen_at, expires_at " + LIVE_OF_USER
+        return jdbc.sql("select id, user_agent, ip, created_at, last_seen_at, expires_at, impersonator_id, "
+                        + "impersonator_username " + LIVE_OF_USER
                         + " order by last_seen_at desc, id limit :size offset :offset")
                 .param("tenant", tenant.value()).param("user", user).param("now", utc(now))
                 .param("idle", idle.toSeconds()).param("size", size).param("offset", (long) page * size)
                 .query((rs, n) -> new Listed(rs.getObject("id", UUID.class), rs.getString("user_agent"),
                         rs.getString("ip"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                         rs.getObject("last_seen_at", OffsetDateTime.class).toInstant(),
-                        rs.getObject("expires_at", OffsetDateTime.class).toInstant()))
+                        rs.getObject("expires_at", OffsetDateTime.class).toInstant(), impersonator(rs)))
                 .list();
     }
 
@@ -203,44 +257,122 @@ public class Sessions {
         return Arrays.asList((String[]) rs.getArray("roles").getArray());
     }
 
+    private static @Nullable Impersonator impersonator(java.sql.ResultSet rs) throws java.sql.SQLException {
+        UUID operator = rs.getObject("impersonator_id", UUID.class);
+        return operator == null ? null : new Impersonator(operator, rs.getString("impersonator_username"));
+    }
+
     void touch(TenantId tenant, UUID session, Instant now) {
         jdbc.sql("update sessions set last_seen_at = :now where tenant_id = :tenant and id = :id")
                 .param("now", utc(now)).param("tenant", tenant.value()).param("id", session).update();
     }
 
+    @Transactional
     void end(TenantId tenant, UUID session, Instant now, String reason) {
-        jdbc.sql("""
+        List<Ended> ended = jdbc.sql("""
                         update sessions set ended_at = :now, end_reason = :reason
                         where tenant_id = :tenant and id = :id and ended_at is null
-                        """)
+                        """ + RETURNING_ENDED)
                 .param("now", utc(now)).param("reason", reason).param("tenant", tenant.value()).param("id", session)
-                .update();
+                .query(Sessions::ended).list();
         cache.evictSession(tenant, session);
+        impersonationsEnded(tenant, ended, reason);
     }
 
     /** Ends one session of {@code user} if it has not ended yet; returns whether it did. */
+    @Transactional
     public boolean endOf(TenantId tenant, UUID user, UUID session, Instant now, String reason) {
-        int ended = jdbc.sql("""
+        List<Ended> ended = jdbc.sql("""
                         update sessions set ended_at = :now, end_reason = :reason
                         where tenant_id = :tenant and user_id = :user and id = :id and ended_at is null
-                        """)
+                        """ + RETURNING_ENDED)
                 .param("now", utc(now)).param("reason", reason).param("tenant", tenant.value()).param("user", user)
-                .param("id", session).update();
+                .param("id", session).query(Sessions::ended).list();
         cache.evictSession(tenant, session);
-        return ended > 0;
+        impersonationsEnded(tenant, ended, reason);
+        return !ended.isEmpty();
     }
 
     /** Ends every live session of a user, but {@code keep} if given; returns how many ended. */
+    @Transactional
     public int endAll(TenantId tenant, UUID user, @Nullable UUID keep, Instant now, String reason) {
         // The kept session is evicted too: what ended the others (a password change) changed its user.
         cache.evictUser(tenant, user);
-        return jdbc.sql("""
+        List<Ended> ended = jdbc.sql("""
                         update sessions set ended_at = :now, end_reason = :reason
                         where tenant_id = :tenant and user_id = :user and ended_at is null
                           and (cast(:keep as uuid) is null or id <> cast(:keep as uuid))
-                        """)
+                        """ + RETURNING_ENDED)
                 .param("now", utc(now)).param("reason", reason).param("tenant", tenant.value()).param("user", user)
-                .param("keep", keep).update();
+                .param("keep", keep).query(Sessions::ended).list();
+        impersonationsEnded(tenant, ended, reason);
+        return ended.size();
+    }
+
+    /**
+     * Ends the impersonations, of every tenant, that reached their absolute expiry without being
+     * ended: nothing else would, since an expired session is simply no longer found. Returns how
+     * many ended. Safe on many nodes at once: a session ends, and is recorded, once.
+     */
+    @Transactional
+    public int endExpiredImpersonations(Instant now) {
+        record Expired(TenantId tenant, Ended session) {}
+        List<Expired> expired = jdbc.sql("""
+                        update sessions set ended_at = expires_at, end_reason = 'EXPIRED'
+                        where impersonator_id is not null and ended_at is null and expires_at <= :now
+                        returning tenant_id, id, user_id, created_at, impersonator_id, impersonator_username
+                        """)
+                .param("now", utc(now))
+                .query((rs, n) -> new Expired(new TenantId(rs.getObject("tenant_id", UUID.class)), ended(rs, n)))
+                .list();
+        for (Expired session : expired) {
+            impersonationsEnded(session.tenant(), List.of(session.session()), "EXPIRED");
+        }
+        return expired.size();
+    }
+
+    private static Ended ended(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new Ended(rs.getObject("id", UUID.class), rs.getObject("user_id", UUID.class),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(), impersonator(rs));
+    }
+
+    /**
+     * Records {@code IMPERSONATION_ENDED} in the tenant's trail for each ended session that was an
+     * impersonation, in the transaction that ended it. The actor and address are those of the
+     * request that ended it (the impersonated user signing out, an admin revoking it, an operator's
+     * break-glass), as {@code access.RefusalAudit} takes a request's address; with no request or
+     * nobody signed in (the expiry sweep, an idle session found on use, a reset link redeemed), the
+     * system.
+     */
+    private void impersonationsEnded(TenantId tenant, List<Ended> ended, String reason) {
+        HttpServletRequest request = RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes
+                attributes ? attributes.getRequest() : null;
+        for (Ended session : ended) {
+            Impersonator operator = session.impersonatedBy();
+            if (operator == null) {
+                continue;
+            }
+            String username = jdbc.sql("select username from users where tenant_id = :tenant and id = :user")
+                    .param("tenant", tenant.value()).param("user", session.userId()).query(String.class).single();
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("sessionId", session.id().toString());
+            details.put("reason", reason);
+            details.put("operator", Map.of("id", operator.id().toString(), "username", operator.username()));
+            details.put("startedAt", session.createdAt().toString());
+            audit.record(tenant, "IMPERSONATION_ENDED", requester(),
+                    new AuditLog.Target("user", session.userId().toString(), username),
+                    request == null ? null : request.getRemoteAddr(),
+                    request == null ? null : request.getHeader("User-Agent"), details);
+        }
+    }
+
+    /** Whoever is signed in on the current request, or the system. */
+    private AuditLog.Actor requester() {
+        Authentication signedIn = SecurityContextHolder.getContext().getAuthentication();
+        if (signedIn != null && signedIn.getPrincipal() instanceof Caller caller) {
+            return actors.actor(caller);
+        }
+        return AuditLog.Actor.SYSTEM;
     }
 
     static OffsetDateTime utc(Instant instant) {

@@ -1,5 +1,7 @@
 package dev.gatehouse.server.authentication;
 
+import dev.gatehouse.server.access.Access;
+import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.mail.Outbox;
 import dev.gatehouse.server.shared.Caller;
@@ -65,10 +67,14 @@ public class SignIn {
     private final Outbox outbox;
     private final Clock clock;
     private final PasswordPolicy passwordPolicy;
+    private final Access access;
+    private final Actors actors;
 
     SignIn(Accounts accounts, Sessions sessions, Passwords passwords, SecondFactors factors, AuditLog audit,
-            Outbox outbox, Clock clock, PasswordPolicy passwordPolicy) {
+            Outbox outbox, Clock clock, PasswordPolicy passwordPolicy, Access access, Actors actors) {
         this.passwordPolicy = passwordPolicy;
+        this.access = access;
+        this.actors = actors;
         this.accounts = accounts;
         this.sessions = sessions;
         this.passwords = passwords;
@@ -100,7 +106,7 @@ public class SignIn {
             return new Refused();
         }
         boolean totp = factors.hasConfirmed(account.tenant(), account.id());
-        boolean required = settings.mfaRequiredFor(accounts.currentRoles(account.tenant(), account.id()));
+        boolean required = settings.mfaRequiredFor(access.rolesHeld(account.tenant(), account.id()));
         boolean emailInstead = !totp && required && settings.emailCodes() && account.email() != null;
         if (totp || emailInstead) {
             String token = Tokens.newToken();
@@ -137,7 +143,7 @@ public class SignIn {
         if (!factors.useChallenge(account.tenant(), challenge.id(), now)) {
             return new Refused();
         }
-        boolean required = settings.mfaRequiredFor(accounts.currentRoles(account.tenant(), account.id()));
+        boolean required = settings.mfaRequiredFor(access.rolesHeld(account.tenant(), account.id()));
         return complete(account, settings, required, true, now, method, origin);
     }
 
@@ -322,8 +328,7 @@ public class SignIn {
 
     /** The actor with the roles held right now, so the trail answers "what did holders of X do" (seed 004). */
     private AuditLog.Actor actor(Accounts.Account account) {
-        return new AuditLog.Actor(account.id(), account.username(),
-                accounts.currentRoles(account.tenant(), account.id()));
+        return actors.of(account.tenant(), account.id(), account.username());
     }
 
     private static AuditLog.Target target(Accounts.Account account) {

@@ -1,5 +1,6 @@
 package dev.gatehouse.server.authentication;
 
+import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
@@ -31,9 +32,10 @@ public class SignInService {
     private final AuditLog audit;
     private final TransactionTemplate transaction;
     private final Clock clock;
+    private final Actors actors;
 
     SignInService(SignIn signIn, Accounts accounts, Sessions sessions, Passwords passwords, PasswordPolicy passwordPolicy,
-            NetworkRules networks, AuditLog audit, TransactionTemplate transaction, Clock clock) {
+            NetworkRules networks, AuditLog audit, TransactionTemplate transaction, Clock clock, Actors actors) {
         this.signIn = signIn;
         this.accounts = accounts;
         this.sessions = sessions;
@@ -43,6 +45,7 @@ public class SignInService {
         this.audit = audit;
         this.transaction = transaction;
         this.clock = clock;
+        this.actors = actors;
     }
 
     /** The password step: a session, the second step, or a refusal that never says why. */
@@ -91,6 +94,7 @@ public class SignInService {
      * @throws ApiException 400 naming {@code currentPassword} or {@code newPassword}
      */
     public void changePassword(Caller caller, String currentPassword, String newPassword, HttpServletRequest request) {
+        caller.refuseIfImpersonated("change the user's password");
         // The current password is proved like any sign-in: a wrong one counts toward the lockout,
         // in a transaction of its own so that the refusal below does not roll the count back.
         if (!signIn.proveCurrentPassword(caller, currentPassword, origin(request))) {
@@ -123,7 +127,6 @@ public class SignInService {
     }
 
     private AuditLog.Actor actor(Caller caller) {
-        return new AuditLog.Actor(caller.userId(), caller.username(),
-                accounts.currentRoles(caller.tenant(), caller.userId()));
+        return actors.actor(caller);
     }
 }

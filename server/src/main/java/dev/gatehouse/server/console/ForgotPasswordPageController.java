@@ -57,7 +57,7 @@ class ForgotPasswordPageController {
             return "console/forgot-password";
         }
         forgotPassword.request(form.tenant().strip().toLowerCase(java.util.Locale.ROOT), form.username(),
-                new UserService.Origin(request.getRemoteAddr(), request.getHeader("User-Agent")));
+                UserService.Origin.of(request));
         model.addAttribute("notice", SENT);
         return "console/forgot-password";
     }

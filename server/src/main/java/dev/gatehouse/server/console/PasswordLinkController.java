@@ -76,7 +76,7 @@ class PasswordLinkController {
                 throw ApiException.badRequest(List.of(new FieldError("confirmPassword", "does not match the new password")));
             }
             acceptance.accept(token, form.newPassword(),
-                    new UserService.Origin(request.getRemoteAddr(), request.getHeader("User-Agent")));
+                    UserService.Origin.of(request));
         } catch (ApiException e) {
             if (e.status() != HttpStatus.BAD_REQUEST) {
                 throw e;

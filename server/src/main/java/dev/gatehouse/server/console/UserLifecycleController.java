@@ -77,7 +77,7 @@ class UserLifecycleController {
             HttpServletRequest request, HttpServletResponse response) {
         UUID user = UserPage.id(id);
         try {
-            roles.endSessions(caller, page.tenant(caller), user, UserPage.origin(request));
+            roles.endSessions(caller, page.tenant(caller), user, UserService.Origin.of(request));
         } catch (ApiException e) {
             return page.refused(caller, user, model, response, e, "sessions");
         }
@@ -91,7 +91,7 @@ class UserLifecycleController {
         UUID user = UserPage.id(id);
         UUID ended = UserPage.sessionId(session);
         try {
-            roles.endSession(caller, page.tenant(caller), user, ended, UserPage.origin(request));
+            roles.endSession(caller, page.tenant(caller), user, ended, UserService.Origin.of(request));
         } catch (ApiException e) {
             return page.refused(caller, user, model, response, e, "sessions");
         }
@@ -104,7 +104,7 @@ class UserLifecycleController {
         UUID user = UserPage.id(id);
         try {
             model.addAttribute("resetUrl", users.resetPassword(caller, page.tenant(caller), user,
-                    UserPage.origin(request)));
+                    UserService.Origin.of(request)));
         } catch (ApiException e) {
             return page.refused(caller, user, model, response, e, "password");
         }
@@ -119,7 +119,7 @@ class UserLifecycleController {
         try {
             users.setTemporaryPassword(caller, page.tenant(caller), user,
                     temporary.temporaryPassword() == null ? "" : temporary.temporaryPassword(),
-                    UserPage.origin(request));
+                    UserService.Origin.of(request));
         } catch (ApiException e) {
             return page.refused(caller, user, model, response, e, "password");
         }
@@ -132,7 +132,7 @@ class UserLifecycleController {
         UUID user = UserPage.id(id);
         try {
             model.addAttribute("invitationUrl", users.reinvite(caller, page.tenant(caller), user,
-                    UserPage.origin(request)));
+                    UserService.Origin.of(request)));
         } catch (ApiException e) {
             return page.refused(caller, user, model, response, e, "password");
         }
@@ -153,7 +153,7 @@ class UserLifecycleController {
             HttpServletRequest request, HttpServletResponse response) {
         UUID user = UserPage.id(id);
         try {
-            users.delete(caller, page.tenant(caller), user, UserPage.origin(request));
+            users.delete(caller, page.tenant(caller), user, UserService.Origin.of(request));
         } catch (ApiException e) {
             if (e.status() != HttpStatus.CONFLICT && e.status() != HttpStatus.FORBIDDEN) {
                 throw e;
@@ -169,7 +169,7 @@ class UserLifecycleController {
             HttpServletResponse response, String flag, StatusChange action) {
         UUID user = UserPage.id(id);
         try {
-            action.apply(users, caller, user, UserPage.origin(request));
+            action.apply(users, caller, user, UserService.Origin.of(request));
         } catch (ApiException e) {
             return page.refused(caller, user, model, response, e, "status");
         }

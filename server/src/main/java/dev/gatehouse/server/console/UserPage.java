@@ -44,8 +44,9 @@ class UserPage {
             boolean active) {}
 
     /** A live session as the page lists it. */
+    /** {@code impersonatedBy}: the platform operator's username when the session is their impersonation. */
     record SessionRow(UUID id, String started, String lastSeen, String expires, @Nullable String ip,
-            @Nullable String userAgent) {}
+            @Nullable String userAgent, @Nullable String impersonatedBy) {}
 
     /** How many of the user's own latest events the page shows; the activity log has the rest. */
     static final int RECENT_ACTIVITY = 10;
@@ -96,7 +97,8 @@ class UserPage {
         model.addAttribute("allowed", users.allowed(caller, tenant, id));
         model.addAttribute("assignments", assignments);
         model.addAttribute("sessions", sessions.items().stream().map(s -> new SessionRow(s.id(), when(s.createdAt()),
-                when(s.lastSeenAt()), when(s.expiresAt()), s.ip(), s.userAgent())).toList());
+                when(s.lastSeenAt()), when(s.expiresAt()), s.ip(), s.userAgent(),
+                s.impersonatedBy() == null ? null : s.impersonatedBy().username())).toList());
         model.addAttribute("sessionCount", sessions.total());
         model.addAttribute("names", names);
         model.addAttribute("timezone", week(caller, tenant, id, model));
@@ -161,10 +163,6 @@ class UserPage {
             return VIEW + " :: empty";
         }
         return "redirect:" + target;
-    }
-
-    static UserService.Origin origin(HttpServletRequest request) {
-        return new UserService.Origin(request.getRemoteAddr(), request.getHeader("User-Agent"));
     }
 
     static @Nullable String when(@Nullable Instant instant) {

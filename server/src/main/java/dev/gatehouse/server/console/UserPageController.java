@@ -55,7 +55,7 @@ class UserPageController {
             HttpServletResponse response) {
         UUID user = UserPage.id(id);
         try {
-            users.update(caller, page.tenant(caller), user, details.patch(), UserPage.origin(request));
+            users.update(caller, page.tenant(caller), user, details.patch(), UserService.Origin.of(request));
         } catch (ApiException e) {
             return page.refused(caller, user, model, response, e, "details");
         }
@@ -73,7 +73,7 @@ class UserPageController {
             if (!errors.isEmpty()) {
                 throw ApiException.badRequest(errors);
             }
-            roles.assign(caller, page.tenant(caller), user, requested, UserPage.origin(request));
+            roles.assign(caller, page.tenant(caller), user, requested, UserService.Origin.of(request));
         } catch (ApiException e) {
             return page.refused(caller, user, model, response, e, "roles");
         }
@@ -85,7 +85,7 @@ class UserPageController {
             Model model, HttpServletRequest request, HttpServletResponse response) {
         UUID user = UserPage.id(id);
         try {
-            roles.revoke(caller, page.tenant(caller), user, UserPage.id(assignment), UserPage.origin(request));
+            roles.revoke(caller, page.tenant(caller), user, UserPage.id(assignment), UserService.Origin.of(request));
         } catch (ApiException e) {
             return page.refused(caller, user, model, response, e, "roles");
         }
@@ -101,7 +101,7 @@ class UserPageController {
         DayOfWeek weekday = Arrays.stream(DayOfWeek.values()).filter(d -> d.name().equals(day)).findFirst()
                 .orElseThrow(() -> ApiException.notFound("day " + day));
         try {
-            availability.replaceDay(caller, page.tenant(caller), user, weekday, input.form(), UserPage.origin(request));
+            availability.replaceDay(caller, page.tenant(caller), user, weekday, input.form(), UserService.Origin.of(request));
         } catch (ApiException e) {
             model.addAttribute("refusedDay", weekday);
             model.addAttribute("typedDay", input);

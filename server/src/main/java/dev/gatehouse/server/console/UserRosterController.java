@@ -107,7 +107,7 @@ class UserRosterController {
         String generated = form.generates() ? GeneratedPasswords.next() : null;
         try {
             created = users.create(caller, page.tenant(caller), generated == null ? form.request() : form.request(generated),
-                    UserPage.origin(request));
+                    UserService.Origin.of(request));
         } catch (ApiException e) {
             if (e.status() != HttpStatus.BAD_REQUEST && e.status() != HttpStatus.CONFLICT
                     && e.status() != HttpStatus.FORBIDDEN) {

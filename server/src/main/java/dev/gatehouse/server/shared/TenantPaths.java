@@ -46,6 +46,20 @@ public class TenantPaths {
                 .orElseThrow(() -> ApiException.notFound("tenant " + tenant));
     }
 
+    /**
+     * The tenant a platform operator names for an impersonation or a break-glass, the only ways
+     * they reach a tenant's users (docs/access-model.md); the platform tenant itself is among them,
+     * for the caller to refuse.
+     *
+     * @throws ApiException 404 for an unknown tenant, and for anyone but a platform operator
+     */
+    public TenantRef forOperator(Caller caller, String tenant) {
+        if (!caller.isPlatformOperator()) {
+            throw ApiException.notFound("tenant " + tenant);
+        }
+        return find(tenant).orElseThrow(() -> ApiException.notFound("tenant " + tenant));
+    }
+
     /** The tenant's settings document ({@code tenants.settings}), as stored. */
     public String settingsJson(TenantId tenant) {
         return jdbc.sql("select settings::text from tenants where id = :id").param("id", tenant.value())

@@ -38,7 +38,7 @@ class AvailabilityController {
     @PutMapping
     Map<String, Object> replace(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @PathVariable UUID id, @RequestBody JsonNode body, HttpServletRequest http) {
-        return availability.replace(caller, scope.resolve(caller, tenant), id, body, UserController.origin(http))
+        return availability.replace(caller, scope.resolve(caller, tenant), id, body, UserService.Origin.of(http))
                 .document();
     }
 }

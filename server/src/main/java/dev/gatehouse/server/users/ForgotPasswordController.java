@@ -32,7 +32,7 @@ class ForgotPasswordController {
 
     @PostMapping("/api/v1/auth/password/forgot")
     ResponseEntity<Map<String, String>> forgot(@Valid @RequestBody Forgot request, HttpServletRequest http) {
-        forgot.request(request.tenant(), request.username(), UserController.origin(http));
+        forgot.request(request.tenant(), request.username(), UserService.Origin.of(http));
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(ANSWER);
     }
 }

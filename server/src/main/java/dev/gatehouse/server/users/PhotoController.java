@@ -46,14 +46,14 @@ class PhotoController {
             bytes = body.readNBytes(UserPhotos.MAX_BYTES + 1);
         }
         photos.replace(caller, scope.resolve(caller, tenant), id, http.getContentType(), bytes,
-                UserController.origin(http));
+                UserService.Origin.of(http));
         return ResponseEntity.noContent().build();
     }
 
     @DeleteMapping
     ResponseEntity<Void> remove(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @PathVariable UUID id, HttpServletRequest http) {
-        photos.remove(caller, scope.resolve(caller, tenant), id, UserController.origin(http));
+        photos.remove(caller, scope.resolve(caller, tenant), id, UserService.Origin.of(http));
         return ResponseEntity.noContent().build();
     }
 }

@@ -24,7 +24,7 @@ class TokenController {
     @PostMapping("/api/v1/auth/tokens/accept")
     ResponseEntity<Void> accept(@Valid @RequestBody Accept request, HttpServletRequest http) {
         acceptance.accept(request.token().strip(), request.newPassword(),
-                new UserService.Origin(http.getRemoteAddr(), http.getHeader("User-Agent")));
+                UserService.Origin.of(http));
         return ResponseEntity.noContent().build();
     }
 }

@@ -40,7 +40,7 @@ class UserController {
     ResponseEntity<UserViews.CreatedView> create(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @RequestBody UserService.CreateRequest request, HttpServletRequest http) {
         TenantScope.Scoped scoped = scope.resolve(caller, tenant);
-        UserService.Created created = service.create(caller, scoped, request, origin(http));
+        UserService.Created created = service.create(caller, scoped, request, UserService.Origin.of(http));
         return ResponseEntity.created(URI.create("/api/v1/tenants/" + scoped.slug() + "/users/" + created.id()))
                 .body(new UserViews.CreatedView(created.id().toString(), created.username(), created.status(),
                         created.invitationUrl()));
@@ -82,38 +82,38 @@ class UserController {
     @PatchMapping("/{id}")
     UserViews.UserView update(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @PathVariable UUID id, @RequestBody JsonNode body, HttpServletRequest http) {
-        return UserViews.UserView.of(service.update(caller, scope.resolve(caller, tenant), id, body, origin(http)));
+        return UserViews.UserView.of(service.update(caller, scope.resolve(caller, tenant), id, body, UserService.Origin.of(http)));
     }
 
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @PathVariable UUID id, HttpServletRequest http) {
-        service.delete(caller, scope.resolve(caller, tenant), id, origin(http));
+        service.delete(caller, scope.resolve(caller, tenant), id, UserService.Origin.of(http));
         return ResponseEntity.noContent().build();
     }
 
     @PostMapping("/{id}/lock")
     UserViews.UserView lock(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @PathVariable UUID id, HttpServletRequest http) {
-        return UserViews.UserView.of(service.lock(caller, scope.resolve(caller, tenant), id, origin(http)));
+        return UserViews.UserView.of(service.lock(caller, scope.resolve(caller, tenant), id, UserService.Origin.of(http)));
     }
 
     @PostMapping("/{id}/unlock")
     UserViews.UserView unlock(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @PathVariable UUID id, HttpServletRequest http) {
-        return UserViews.UserView.of(service.unlock(caller, scope.resolve(caller, tenant), id, origin(http)));
+        return UserViews.UserView.of(service.unlock(caller, scope.resolve(caller, tenant), id, UserService.Origin.of(http)));
     }
 
     @PostMapping("/{id}/disable")
     UserViews.UserView disable(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @PathVariable UUID id, HttpServletRequest http) {
-        return UserViews.UserView.of(service.disable(caller, scope.resolve(caller, tenant), id, origin(http)));
+        return UserViews.UserView.of(service.disable(caller, scope.resolve(caller, tenant), id, UserService.Origin.of(http)));
     }
 
     @PostMapping("/{id}/enable")
     UserViews.UserView enable(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @PathVariable UUID id, HttpServletRequest http) {
-        return UserViews.UserView.of(service.enable(caller, scope.resolve(caller, tenant), id, origin(http)));
+        return UserViews.UserView.of(service.enable(caller, scope.resolve(caller, tenant), id, UserService.Origin.of(http)));
     }
 
     /** Optional body of a reset: a temporary password the admin sets instead of sending a link. */
@@ -129,21 +129,17 @@ class UserController {
             @RequestBody(required = false) @Nullable ResetRequest request, HttpServletRequest http) {
         TenantScope.Scoped scoped = scope.resolve(caller, tenant);
         if (request != null && request.temporaryPassword() != null) {
-            service.setTemporaryPassword(caller, scoped, id, request.temporaryPassword(), origin(http));
+            service.setTemporaryPassword(caller, scoped, id, request.temporaryPassword(), UserService.Origin.of(http));
             return ResponseEntity.status(HttpStatus.ACCEPTED).body(java.util.Map.of());
         }
-        String url = service.resetPassword(caller, scoped, id, origin(http));
+        String url = service.resetPassword(caller, scoped, id, UserService.Origin.of(http));
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(new UserViews.ResetView(url));
     }
 
     @PostMapping("/{id}/invitation")
     ResponseEntity<UserViews.InvitationView> invite(@AuthenticationPrincipal Caller caller,
             @PathVariable String tenant, @PathVariable UUID id, HttpServletRequest http) {
-        String url = service.reinvite(caller, scope.resolve(caller, tenant), id, origin(http));
+        String url = service.reinvite(caller, scope.resolve(caller, tenant), id, UserService.Origin.of(http));
         return ResponseEntity.status(HttpStatus.CREATED).body(new UserViews.InvitationView(url));
-    }
-
-    static UserService.Origin origin(HttpServletRequest http) {
-        return new UserService.Origin(http.getRemoteAddr(), http.getHeader("User-Agent"));
     }
 }

@@ -3,6 +3,7 @@ package dev.gatehouse.server.users;
 import dev.gatehouse.engine.Resource;
 import dev.gatehouse.engine.TenantPolicy;
 import dev.gatehouse.server.access.Access;
+import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
@@ -157,8 +158,7 @@ class UserGuard {
 
     /** The actor of an audit event: the caller with the roles they hold right now. */
     AuditLog.Actor actor(Caller caller) {
-        return new AuditLog.Actor(caller.userId(), caller.username(),
-                assignments.rolesHeld(caller.tenant(), caller.userId(), clock.instant()));
+        return Actors.of(caller, assignments.rolesHeld(caller.tenant(), caller.userId(), clock.instant()));
     }
 
     static List<String> describe(List<NewAssignment> roles) {

@@ -51,7 +51,7 @@ class UserRolesController {
             @PathVariable String tenant, @PathVariable UUID id, @RequestBody UserService.RoleRequest request,
             HttpServletRequest http) {
         TenantScope.Scoped scoped = scope.resolve(caller, tenant);
-        UserAssignments.Held held = service.assign(caller, scoped, id, request, UserController.origin(http));
+        UserAssignments.Held held = service.assign(caller, scoped, id, request, UserService.Origin.of(http));
         return ResponseEntity.created(URI.create("/api/v1/tenants/" + scoped.slug() + "/users/" + id + "/roles/"
                 + held.id())).body(UserViews.AssignmentView.of(held, clock.instant()));
     }
@@ -59,7 +59,7 @@ class UserRolesController {
     @DeleteMapping("/roles/{assignmentId}")
     ResponseEntity<Void> revoke(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @PathVariable UUID id, @PathVariable UUID assignmentId, HttpServletRequest http) {
-        service.revoke(caller, scope.resolve(caller, tenant), id, assignmentId, UserController.origin(http));
+        service.revoke(caller, scope.resolve(caller, tenant), id, assignmentId, UserService.Origin.of(http));
         return ResponseEntity.noContent().build();
     }
 
@@ -82,7 +82,7 @@ class UserRolesController {
     @DeleteMapping("/sessions")
     ResponseEntity<Void> endSessions(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @PathVariable UUID id, HttpServletRequest http) {
-        service.endSessions(caller, scope.resolve(caller, tenant), id, UserController.origin(http));
+        service.endSessions(caller, scope.resolve(caller, tenant), id, UserService.Origin.of(http));
         return ResponseEntity.noContent().build();
     }
 
@@ -90,7 +90,7 @@ class UserRolesController {
     @DeleteMapping("/sessions/{sessionId}")
     ResponseEntity<Void> endSession(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @PathVariable UUID id, @PathVariable UUID sessionId, HttpServletRequest http) {
-        service.endSession(caller, scope.resolve(caller, tenant), id, sessionId, UserController.origin(http));
+        service.endSession(caller, scope.resolve(caller, tenant), id, sessionId, UserService.Origin.of(http));
         return ResponseEntity.noContent().build();
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.server.users;
 
+import jakarta.servlet.http.HttpServletRequest;
 import dev.gatehouse.engine.EffectivePermission;
 import dev.gatehouse.engine.Resource;
 import dev.gatehouse.engine.Scope;
@@ -15,6 +16,7 @@ import dev.gatehouse.server.authentication.Sessions;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Page;
+import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.Usernames;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,7 +51,13 @@ public class UserService {
     private static final Set<String> STATUSES = Set.of("INVITED", "ACTIVE", "DISABLED", "LOCKED");
 
     /** Where a request came from, for the audit trail. */
-    public record Origin(@Nullable String ip, @Nullable String userAgent) {}
+    public record Origin(@Nullable String ip, @Nullable String userAgent) {
+
+        /** The request's address and user agent. */
+        public static Origin of(HttpServletRequest request) {
+            return new Origin(request.getRemoteAddr(), request.getHeader("User-Agent"));
+        }
+    }
 
     public record RoleRequest(@Nullable String role, @Nullable String location, @Nullable Instant startsAt,
             @Nullable Instant expiresAt) {}
@@ -333,6 +341,28 @@ public class UserService {
         }
         String status = user.status().equals("LOCKED") ? reactivated(user) : user.status();
         users.unlock(tenant.id(), id, status, clock.instant());
+        audit.record(tenant.id(), "USER_UNLOCKED", guard.actor(caller), target(id, user.username()), origin.ip(),
+                origin.userAgent(), unlocked(user, status));
+        changes.subjectChanged(tenant.id(), id);
+        return users.find(tenant.id(), id).orElseThrow();
+    }
+
+    /** What a break-glass did: the one-time reset link and when it dies, and the account as it was and is. */
+    public record BrokenGlass(String resetUrl, Instant expiresAt, UUID id, String username, String previousStatus,
+            String status, int sessionsEnded) {}
+
+    private record ResetLink(String url, Instant expiresAt) {}
+
+    /** Issues a one-time password-reset link for {@code user} (a new one kills the last) and mails it to them. */
+    private ResetLink resetLink(TenantId tenant, UserAccount user, Instant now) {
+        Duration validity = scope.rules(tenant).resetValidity();
+        String url = tokens.issue(tenant, user.id(), UserTokens.Purpose.PASSWORD_RESET, validity, now);
+        mails.passwordReset(tenant, user.email(), user.username(), url, now.plus(validity));
+        return new ResetLink(url, now.plus(validity));
+    }
+
+    /** What an unlock undid, for its event: the status before and after, the failure count, the lockout's end. */
+    private static Map<String, Object> unlocked(UserAccount user, String status) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("previousStatus", user.status());
         details.put("status", status);
@@ -340,10 +370,49 @@ public class UserService {
         if (user.lockedUntil() != null) {
             details.put("lockedUntil", user.lockedUntil().toString());
         }
-        audit.record(tenant.id(), "USER_UNLOCKED", guard.actor(caller), target(id, user.username()), origin.ip(),
-                origin.userAgent(), details);
-        changes.subjectChanged(tenant.id(), id);
-        return users.find(tenant.id(), id).orElseThrow();
+        return details;
+    }
+
+    /**
+     * seed 000, "Break-glass access - One-time emergency account unlock (fully audited)"; seed 001,
+     * "If the TENANT_ADMIN themselves locks out, only a platform admin can reset": a platform
+     * operator unlocks the account once (permanent lock, temporary lockout and failure count), every
+     * session of the user ends, and a one-time password-reset link is issued (mailed too when the user
+     * has an address), with {@code CHANGE_PASSWORD} required until the user has set a new password.
+     * Recorded as {@code BREAK_GLASS} in the tenant's trail, which alerts its admins. The caller
+     * (platform) has checked the operator's platform permission; nothing in the tenant grants this.
+     *
+     * @throws ApiException 404 for an unknown user, 409 for a disabled one or one who never set a password
+     */
+    @Transactional
+    public BrokenGlass breakGlass(TenantId tenant, UUID id, AuditLog.Actor operator, Origin origin, String reason) {
+        UserAccount user = users.findForUpdate(tenant, id).orElseThrow(() -> ApiException.notFound("user " + id));
+        if (user.status().equals("DISABLED")) {
+            // Disabling is a tenant admin's decision to keep someone out; break-glass does not undo it.
+            throw ApiException.conflict("user " + user.username() + " is disabled; break-glass unlocks a locked"
+                    + " account, it does not enable a disabled one (a tenant admin enables them)");
+        }
+        if (!user.hasPassword()) {
+            throw ApiException.conflict("user " + user.username() + " has never set a password; a tenant admin sends"
+                    + " them a new invitation instead");
+        }
+        Instant now = clock.instant();
+        List<String> required = new ArrayList<>(user.requiredActions());
+        if (!required.contains("CHANGE_PASSWORD")) {
+            required.add("CHANGE_PASSWORD");
+        }
+        users.breakGlass(tenant, id, required, now);
+        ResetLink link = resetLink(tenant, user, now);
+        int ended = sessions.endAll(tenant, id, null, now, "BREAK_GLASS");
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("reason", reason);
+        details.putAll(unlocked(user, "ACTIVE"));
+        details.put("sessionsEnded", ended);
+        details.put("resetLinkExpiresAt", link.expiresAt().toString());
+        audit.record(tenant, "BREAK_GLASS", operator, target(id, user.username()), origin.ip(), origin.userAgent(),
+                details);
+        changes.subjectChanged(tenant, id);
+        return new BrokenGlass(link.url(), link.expiresAt(), id, user.username(), user.status(), "ACTIVE", ended);
     }
 
     /** seed 000: a disabled user can no longer sign in; their data stays and they can be enabled later. */
@@ -388,14 +457,12 @@ public class UserService {
                     + " has not accepted their invitation yet; send a new invitation instead");
         }
         Instant now = clock.instant();
-        Duration validity = scope.rules(tenant.id()).resetValidity();
-        String url = tokens.issue(tenant.id(), id, UserTokens.Purpose.PASSWORD_RESET, validity, now);
-        mails.passwordReset(tenant.id(), user.email(), user.username(), url, now.plus(validity));
+        ResetLink link = resetLink(tenant.id(), user, now);
         int ended = sessions.endAll(tenant.id(), id, null, now, "PASSWORD_RESET");
         audit.record(tenant.id(), "PASSWORD_RESET", guard.actor(caller), target(id, user.username()), origin.ip(),
-                origin.userAgent(), Map.of("sessionsEnded", ended, "expiresAt", now.plus(validity).toString()));
+                origin.userAgent(), Map.of("sessionsEnded", ended, "expiresAt", link.expiresAt().toString()));
         changes.subjectChanged(tenant.id(), id);
-        return url;
+        return link.url();
     }
 
     /**

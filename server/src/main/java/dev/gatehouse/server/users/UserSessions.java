@@ -1,5 +1,6 @@
 package dev.gatehouse.server.users;
 
+import dev.gatehouse.server.shared.Impersonator;
 import dev.gatehouse.server.shared.TenantId;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -17,8 +18,9 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class UserSessions {
 
+    /** One live session; {@code impersonatedBy} names the platform operator of an impersonation. */
     public record Live(UUID id, Instant createdAt, Instant lastSeenAt, Instant expiresAt, @Nullable String ip,
-            @Nullable String userAgent) {}
+            @Nullable String userAgent, @Nullable Impersonator impersonatedBy) {}
 
     /** Not ended, not expired and not idle longer than the tenant's session policy allows. */
     private static final String LIVE = """
@@ -34,7 +36,8 @@ public class UserSessions {
     }
 
     List<Live> page(TenantId tenant, UUID user, Instant now, int page, int size) {
-        return jdbc.sql("select s.id, s.created_at, s.last_seen_at, s.expires_at, s.ip, s.user_agent " + LIVE
+        return jdbc.sql("select s.id, s.created_at, s.last_seen_at, s.expires_at, s.ip, s.user_agent, s.impersonator_id,"
+                        + " s.impersonator_username " + LIVE
                         + " order by s.last_seen_at desc, s.id limit :size offset :offset")
                 .param("tenant", tenant.value()).param("user", user).param("now", utc(now))
                 .param("size", size).param("offset", (long) page * size)
@@ -42,7 +45,8 @@ public class UserSessions {
                         rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                         rs.getObject("last_seen_at", OffsetDateTime.class).toInstant(),
                         rs.getObject("expires_at", OffsetDateTime.class).toInstant(), rs.getString("ip"),
-                        rs.getString("user_agent")))
+                        rs.getString("user_agent"), impersonator(rs.getObject("impersonator_id", UUID.class),
+                                rs.getString("impersonator_username"))))
                 .list();
     }
 
@@ -57,6 +61,10 @@ public class UserSessions {
         return jdbc.sql("select count(*) " + LIVE + " and s.id = :id")
                 .param("tenant", tenant.value()).param("user", user).param("now", utc(now)).param("id", session)
                 .query(Long.class).single() > 0;
+    }
+
+    private static @Nullable Impersonator impersonator(@Nullable UUID id, @Nullable String username) {
+        return id == null || username == null ? null : new Impersonator(id, username);
     }
 
     private static OffsetDateTime utc(Instant instant) {

@@ -95,7 +95,7 @@ public class UserStore {
     }
 
     /** Reads and row-locks the account, so that concurrent changes to one user apply one after the other. */
-    Optional<UserAccount> findForUpdate(TenantId tenant, UUID user) {
+    public Optional<UserAccount> findForUpdate(TenantId tenant, UUID user) {
         return jdbc.sql("select " + COLUMNS + " from users u where u.tenant_id = :tenant and u.id = :user for update")
                 .param("tenant", tenant.value()).param("user", user)
                 .query((rs, n) -> account(rs)).optional();
@@ -224,6 +224,21 @@ public class UserStore {
                         where tenant_id = :tenant and id = :user
                         """)
                 .param("status", status).param("now", utc(now)).param("tenant", tenant.value()).param("user", user)
+                .update();
+    }
+
+    /**
+     * Break-glass: active again with every lock, lockout and failure cleared, and the required
+     * actions (a new password) the user must complete before anything else.
+     */
+    void breakGlass(TenantId tenant, UUID user, List<String> requiredActions, Instant now) {
+        jdbc.sql("""
+                        update users set status = 'ACTIVE', locked_until = null, failed_logins = 0,
+                            required_actions = :actions, updated_at = :now
+                        where tenant_id = :tenant and id = :user
+                        """)
+                .param("actions", requiredActions.toArray(String[]::new)).param("now", utc(now))
+                .param("tenant", tenant.value()).param("user", user)
                 .update();
     }
 

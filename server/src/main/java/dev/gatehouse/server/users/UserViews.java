@@ -1,6 +1,7 @@
 package dev.gatehouse.server.users;
 
 import dev.gatehouse.engine.EffectivePermission;
+import dev.gatehouse.server.shared.Impersonator;
 import java.time.Instant;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -65,12 +66,13 @@ final class UserViews {
 
     record PermissionsView(List<PermissionView> permissions) {}
 
+    /** {@code impersonatedBy}: the platform operator, when the session is their impersonation of the user. */
     record SessionView(String id, Instant createdAt, Instant lastSeenAt, Instant expiresAt, @Nullable String ip,
-            @Nullable String userAgent) {
+            @Nullable String userAgent, @Nullable Impersonator impersonatedBy) {
 
         static SessionView of(UserSessions.Live session) {
             return new SessionView(session.id().toString(), session.createdAt(), session.lastSeenAt(),
-                    session.expiresAt(), session.ip(), session.userAgent());
+                    session.expiresAt(), session.ip(), session.userAgent(), session.impersonatedBy());
         }
     }
 }
