@@ -1,0 +1,66 @@
+-- Issue 5: the role filter of the trail gets an index in sequence order, like every other filter
+-- (V61), so a search by role walks matches newest first instead of the whole trail. The GIN index
+-- on actor_roles could only say which events match, in no order: the newest fifty of a role held by
+-- a quarter of a million events took a sort of them all, or a walk of the trail hoping to meet them.
+
+-- One row per role an event's actor held; derived from audit_events by the triggers below, never
+-- written by the application, and not part of the hash chain (a change here alters no event).
+create table audit_event_roles (
+    tenant_id uuid   not null,
+    role      text   not null,
+    seq       bigint not null,
+    primary key (tenant_id, role, seq)
+);
+
+insert into audit_event_roles (tenant_id, role, seq)
+select distinct tenant_id, role, seq
+from audit_events, unnest(actor_roles) as role
+where role is not null;
+
+-- Statement triggers with transition tables: a batch of events (AuditLog.recordAll inserts a batch
+-- with one statement) adds its roles with one statement too.
+create function audit_event_roles_inserted() returns trigger language plpgsql as $$
+begin
+    insert into audit_event_roles (tenant_id, role, seq)
+    select distinct tenant_id, role, seq from inserted, unnest(actor_roles) as role
+    where role is not null
+    on conflict do nothing;
+    return null;
+end
+$$;
+
+-- Only the retention purge, the chain backfill and operators' repairs update or delete events
+-- (V60). The update trigger fires only for statements that set the tenant, the sequence number or
+-- the roles (the backfill sets hashes only), and leaves the rows whose roles and number stayed.
+create function audit_event_roles_updated() returns trigger language plpgsql as $$
+begin
+    delete from audit_event_roles r
+    using removed o
+    where r.tenant_id = o.tenant_id and r.seq = o.seq
+      and not exists (select 1 from added n where n.tenant_id = o.tenant_id and n.seq = o.seq
+                                              and n.actor_roles = o.actor_roles);
+    insert into audit_event_roles (tenant_id, role, seq)
+    select distinct n.tenant_id, role, n.seq from added n, unnest(n.actor_roles) as role
+    where role is not null
+      and not exists (select 1 from removed o where o.tenant_id = n.tenant_id and o.seq = n.seq
+                                                and o.actor_roles = n.actor_roles)
+    on conflict do nothing;
+    return null;
+end
+$$;
+
+create function audit_event_roles_deleted() returns trigger language plpgsql as $$
+begin
+    delete from audit_event_roles r using removed o where r.tenant_id = o.tenant_id and r.seq = o.seq;
+    return null;
+end
+$$;
+
+create trigger audit_event_roles_on_insert after insert on audit_events
+    referencing new table as inserted for each statement execute function audit_event_roles_inserted();
+create trigger audit_event_roles_on_update after update of tenant_id, seq, actor_roles on audit_events
+    referencing old table as removed new table as added for each statement execute function audit_event_roles_updated();
+create trigger audit_event_roles_on_delete after delete on audit_events
+    referencing old table as removed for each statement execute function audit_event_roles_deleted();
+
+drop index audit_by_roles;
