@@ -30,20 +30,18 @@ end
 $$;
 
 -- Only the retention purge, the chain backfill and operators' repairs update or delete events
--- (V60). The update trigger fires only for statements that set the tenant, the sequence number or
--- the roles (the backfill sets hashes only), and leaves the rows whose roles and number stayed.
+-- (V60). The update trigger fires only for rows whose tenant, sequence number or roles changed (the
+-- backfill sets hashes only). It runs after the whole statement, so it reads each number's final
+-- holder: a statement that shifts sequence numbers past each other leaves every number's roles right.
 create function audit_event_roles_updated() returns trigger language plpgsql as $$
 begin
     delete from audit_event_roles r
-    using removed o
-    where r.tenant_id = o.tenant_id and r.seq = o.seq
-      and not exists (select 1 from added n where n.tenant_id = o.tenant_id and n.seq = o.seq
-                                              and n.actor_roles = o.actor_roles);
+    where r.tenant_id = old.tenant_id and r.seq = old.seq
+      and not exists (select 1 from audit_events e
+                      where e.tenant_id = old.tenant_id and e.seq = old.seq and r.role = any(e.actor_roles));
     insert into audit_event_roles (tenant_id, role, seq)
-    select distinct n.tenant_id, role, n.seq from added n, unnest(n.actor_roles) as role
+    select distinct new.tenant_id, role, new.seq from unnest(new.actor_roles) as role
     where role is not null
-      and not exists (select 1 from removed o where o.tenant_id = n.tenant_id and o.seq = n.seq
-                                                and o.actor_roles = n.actor_roles)
     on conflict do nothing;
     return null;
 end
@@ -56,11 +54,23 @@ begin
 end
 $$;
 
+-- A truncate (refused unless purging, V60) empties the whole table, so this one too.
+create function audit_event_roles_truncated() returns trigger language plpgsql as $$
+begin
+    truncate audit_event_roles;
+    return null;
+end
+$$;
+
 create trigger audit_event_roles_on_insert after insert on audit_events
     referencing new table as inserted for each statement execute function audit_event_roles_inserted();
-create trigger audit_event_roles_on_update after update of tenant_id, seq, actor_roles on audit_events
-    referencing old table as removed new table as added for each statement execute function audit_event_roles_updated();
+create trigger audit_event_roles_on_update after update on audit_events for each row
+    when (old.tenant_id <> new.tenant_id or old.seq <> new.seq or old.actor_roles is distinct from new.actor_roles)
+    execute function audit_event_roles_updated();
 create trigger audit_event_roles_on_delete after delete on audit_events
     referencing old table as removed for each statement execute function audit_event_roles_deleted();
+
+create trigger audit_event_roles_on_truncate after truncate on audit_events
+    for each statement execute function audit_event_roles_truncated();
 
 drop index audit_by_roles;
