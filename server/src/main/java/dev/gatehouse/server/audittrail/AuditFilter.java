@@ -29,6 +29,12 @@ record AuditFilter(@Nullable UUID actorId, @Nullable String actorName, List<Stri
         actions = List.copyOf(actions);
     }
 
+    /** The same filter without its IP address or range. */
+    AuditFilter withoutIp() {
+        return new AuditFilter(actorId, actorName, actions, targetType, targetId, resourceType, resourceId, null, role,
+                from, to);
+    }
+
     /**
      * @throws ApiException 400 naming the first bad filter; the IP's syntax is checked by the
      *     database ({@link AuditQueries#requireInet})

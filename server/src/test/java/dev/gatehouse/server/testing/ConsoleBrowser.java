@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.util.List;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -57,6 +59,7 @@ public final class ConsoleBrowser implements AutoCloseable {
     /** Opens a console path ({@code /console/...}, with any query) of the app under test. */
     public ConsoleBrowser open(String path) {
         driver.get("http://localhost:" + port + path);
+        settle();
         return this;
     }
 
@@ -79,11 +82,27 @@ public final class ConsoleBrowser implements AutoCloseable {
         return driver.findElement(By.id(element.getDomAttribute("for")));
     }
 
+    /**
+     * Types into the labelled field. Chromium may still be replacing the document when the field
+     * is found (a redirect after a form post landing late): the node then "does not belong to the
+     * document" and the field is found again once the page has settled, at most twice more.
+     */
     public ConsoleBrowser fill(String label, String value) {
-        WebElement field = field(label);
-        field.clear();
-        field.sendKeys(value);
-        return this;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                WebElement field = field(label);
+                field.clear();
+                field.sendKeys(value);
+                return this;
+            } catch (WebDriverException replaced) {
+                boolean documentReplaced = replaced instanceof StaleElementReferenceException
+                        || String.valueOf(replaced.getMessage()).contains("does not belong to the document");
+                if (!documentReplaced || attempt == 3) {
+                    throw replaced;
+                }
+                settle();
+            }
+        }
     }
 
     /** Clicks the button or link with this text and waits for the next page (or htmx swap) to settle. */
