@@ -3,6 +3,7 @@ package dev.gatehouse.server.alerts;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.mail.MailTemplates;
 import dev.gatehouse.server.mail.Outbox;
+import dev.gatehouse.server.shared.PublicUrl;
 import dev.gatehouse.server.shared.TenantId;
 import java.time.Clock;
 import java.time.Instant;
@@ -11,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
@@ -34,17 +34,17 @@ class RaisedAlerts {
     private final MailTemplates templates;
     private final Admins admins;
     private final Clock clock;
-    private final String publicUrl;
+    private final PublicUrl publicUrl;
 
     RaisedAlerts(JdbcClient jdbc, AuditLog audit, Outbox outbox, MailTemplates templates, Admins admins,
-            Clock clock, @Value("${gatehouse.public-url:http://localhost:8080}") String publicUrl) {
+            Clock clock, PublicUrl publicUrl) {
         this.jdbc = jdbc;
         this.audit = audit;
         this.outbox = outbox;
         this.templates = templates;
         this.admins = admins;
         this.clock = clock;
-        this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+        this.publicUrl = publicUrl;
     }
 
     /** Raises {@code alert} unless its rule already alerted about its subject in this window; returns its id if raised. */
@@ -75,7 +75,7 @@ class RaisedAlerts {
                 alert.rule()), null, null, details);
         String slug = jdbc.sql("select slug from tenants where id = :id").param("id", tenant.value())
                 .query(String.class).single();
-        String link = publicUrl + "/api/v1/tenants/" + slug + "/audit?" + alert.activityQuery();
+        String link = publicUrl.base() + "/api/v1/tenants/" + slug + "/audit?" + alert.activityQuery();
         for (String recipient : admins.recipients(tenant)) {
             outbox.enqueue(tenant, templates.auditAlert(tenant, recipient, alert.what(), alert.trigger().at(),
                     alert.who(), alert.trigger().ip(), link));

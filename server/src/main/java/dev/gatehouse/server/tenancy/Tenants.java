@@ -75,6 +75,16 @@ public class Tenants {
                 .param("settings", settingsJson).param("id", id.value()).update();
     }
 
+    /** The tenant's row, locked until the transaction ends: a rename and its event go together. */
+    Optional<Tenant> findForUpdate(TenantId id) {
+        return jdbc.sql("select " + COLUMNS + " from tenants where id = :id for no key update").param("id", id.value())
+                .query((rs, n) -> tenant(rs)).optional();
+    }
+
+    void rename(TenantId id, String name) {
+        jdbc.sql("update tenants set name = :name where id = :id").param("name", name).param("id", id.value()).update();
+    }
+
     private static Tenant tenant(java.sql.ResultSet rs) throws java.sql.SQLException {
         UUID parent = rs.getObject("parent_id", UUID.class);
         return new Tenant(new TenantId(rs.getObject("id", UUID.class)), rs.getString("slug"), rs.getString("name"),
