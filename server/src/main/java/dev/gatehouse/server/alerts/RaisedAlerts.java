@@ -5,6 +5,7 @@ import dev.gatehouse.server.mail.MailTemplates;
 import dev.gatehouse.server.mail.Outbox;
 import dev.gatehouse.server.shared.PublicUrl;
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.tenancy.Tenants;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -35,9 +36,10 @@ class RaisedAlerts {
     private final Admins admins;
     private final Clock clock;
     private final PublicUrl publicUrl;
+    private final Tenants tenants;
 
     RaisedAlerts(JdbcClient jdbc, AuditLog audit, Outbox outbox, MailTemplates templates, Admins admins,
-            Clock clock, PublicUrl publicUrl) {
+            Clock clock, PublicUrl publicUrl, Tenants tenants) {
         this.jdbc = jdbc;
         this.audit = audit;
         this.outbox = outbox;
@@ -45,6 +47,7 @@ class RaisedAlerts {
         this.admins = admins;
         this.clock = clock;
         this.publicUrl = publicUrl;
+        this.tenants = tenants;
     }
 
     /** Raises {@code alert} unless its rule already alerted about its subject in this window; returns its id if raised. */
@@ -73,8 +76,7 @@ class RaisedAlerts {
         }
         audit.record(tenant, "ALERT_RAISED", AuditLog.Actor.SYSTEM, new AuditLog.Target("alert", id.toString(),
                 alert.rule()), null, null, details);
-        String slug = jdbc.sql("select slug from tenants where id = :id").param("id", tenant.value())
-                .query(String.class).single();
+        String slug = tenants.find(tenant).orElseThrow().slug();
         String link = publicUrl.base() + "/api/v1/tenants/" + slug + "/audit?" + alert.activityQuery();
         for (String recipient : admins.recipients(tenant)) {
             outbox.enqueue(tenant, templates.auditAlert(tenant, recipient, alert.what(), alert.trigger().at(),

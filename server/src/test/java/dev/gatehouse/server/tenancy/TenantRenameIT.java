@@ -92,6 +92,10 @@ class TenantRenameIT extends IntegrationTest {
         assertThat(foreign.status()).isEqualTo(404);
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(foreign.text("/detail")).isEqualTo(unknown.text("/detail").replace("no-such-tenant-here", other.slug()));
+        Response read = api.get("/api/v1/tenants/" + other.slug(), clinic.adminToken());
+        assertThat(read.status()).as("reading another tenant tells no more").isEqualTo(404);
+        assertThat(read.text("/detail")).isEqualTo(api.get("/api/v1/tenants/no-such-tenant-here", clinic.adminToken())
+                .text("/detail").replace("no-such-tenant-here", other.slug()));
         assertThat(api.patch("/api/v1/tenants/no-such-tenant-here", operator, body).status()).isEqualTo(404);
         assertThat(api.patch("/api/v1/tenants/platform", operator, body).status()).isEqualTo(403);
 
