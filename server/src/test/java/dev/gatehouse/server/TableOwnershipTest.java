@@ -113,9 +113,6 @@ class TableOwnershipTest {
             entry("tenancy/Locations.java assignments", "a location with assignments is not deleted; ask access"),
             // shared: the tenant-path resolver is being rebuilt as the one resolver (issue 11).
             entry("shared/TenantPaths.java tenants", "resolves {tenant} of a path and reads settings; should ask"
-                    + " shared.TenantDirectory"),
-            // mail: the operators' outbox view shows and filters by the tenant's slug.
-            entry("mail/OutboxReader.java tenants", "the outbox list joins tenants for the slug; resolve through"
                     + " shared.TenantDirectory"));
 
     private static final Pattern CREATE = Pattern.compile(

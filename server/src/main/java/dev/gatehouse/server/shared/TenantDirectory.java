@@ -13,6 +13,9 @@ public interface TenantDirectory {
     /** The tenant a slug or id names, if it exists. */
     Optional<TenantId> idOf(String slugOrId);
 
+    /** The tenant's slug, as operators know it. */
+    String slug(TenantId tenant);
+
     /** The tenant's display name, as its mails are signed. */
     String name(TenantId tenant);
 }

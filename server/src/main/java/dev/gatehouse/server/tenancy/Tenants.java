@@ -41,6 +41,11 @@ public class Tenants implements TenantDirectory {
     }
 
     @Override
+    public String slug(TenantId id) {
+        return jdbc.sql("select slug from tenants where id = :id").param("id", id.value()).query(String.class).single();
+    }
+
+    @Override
     public String name(TenantId id) {
         return jdbc.sql("select name from tenants where id = :id").param("id", id.value()).query(String.class).single();
     }
