@@ -27,7 +27,7 @@ import org.springframework.transaction.annotation.Transactional;
  * (a roster, not a trail) and written after the commit, so a slow download holds no connection.
  */
 @Service
-class UserExport {
+public class UserExport {
 
     /** Rows read per page of the roster. */
     private static final int CHUNK = 500;
