@@ -7,6 +7,7 @@ import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -21,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code TENANT_UPDATED} in the tenant's own trail, where its admins see who renamed them.
  */
 @Service
-class TenantEdits {
+public class TenantEdits {
 
     static final int MAX_NAME = 200;
 
@@ -37,19 +38,32 @@ class TenantEdits {
     }
 
     /**
+     * Renames from the API's JSON body {@code {name}}.
+     *
      * @throws ApiException 404 for an unknown tenant, and for any tenant but their own to a
      *     tenant's user (who on their own is told 403: only operators manage tenants); 403 without
      *     {@code tenants.edit} or on the platform tenant; 400 naming the field at fault
      */
     @Transactional
     public Tenant rename(Caller caller, String tenant, @Nullable String body, Actors.Origin origin) {
+        return apply(caller, tenant, () -> name(body), origin);
+    }
+
+    /** Renames from the console's form field {@code name}; refusals as {@link #rename}. */
+    @Transactional
+    public Tenant renameTo(Caller caller, String tenant, @Nullable String name, Actors.Origin origin) {
+        return apply(caller, tenant, () -> validName(name == null ? "" : name), origin);
+    }
+
+    /** The checks in order — operator, permission, input, tenant — so no one but an operator learns more. */
+    private Tenant apply(Caller caller, String tenant, Supplier<String> input, Actors.Origin origin) {
         if (!caller.isPlatformOperator()) {
             boolean own = tenant.equals(caller.tenantSlug()) || tenant.equals(caller.tenant().value().toString());
             throw own ? ApiException.forbidden("only platform operators manage tenants")
                     : ApiException.notFound("tenant " + tenant);
         }
         access.require(caller, "tenants.edit", null);
-        String name = name(body);
+        String name = input.get();
         Tenant found = tenants.find(tenant).orElseThrow(() -> ApiException.notFound("tenant " + tenant));
         if (found.slug().equals(Caller.PLATFORM)) {
             throw ApiException.forbidden("the platform tenant is the operators' own and is not renamed through the API");
@@ -91,7 +105,11 @@ class TenantEdits {
         if (!name.isString()) {
             throw ApiException.badRequest("name", name.isMissingNode() || name.isNull() ? "is required" : "must be a string");
         }
-        String text = name.asString().strip();
+        return validName(name.asString());
+    }
+
+    private static String validName(String given) {
+        String text = given.strip();
         if (text.isEmpty()) {
             throw ApiException.badRequest("name", "must not be blank");
         }
