@@ -34,8 +34,11 @@ import org.junit.jupiter.api.Test;
  */
 class TableOwnershipTest {
 
-    private static final Path MIGRATIONS = Path.of("src/main/resources/db/migration");
-    private static final Path SOURCES = Path.of("src/main/java/dev/gatehouse/server");
+    /** The server module's folder: Maven runs tests there; an IDE may run them from the repository's root. */
+    private static final Path MODULE = Files.isDirectory(Path.of("src/main/java/dev/gatehouse/server"))
+            ? Path.of("") : Path.of("server");
+    private static final Path MIGRATIONS = MODULE.resolve("src/main/resources/db/migration");
+    private static final Path SOURCES = MODULE.resolve("src/main/java/dev/gatehouse/server");
 
     /** The package (under dev.gatehouse.server) that owns each table, and why it is that one. */
     private record Owner(Set<String> packages, String why) {
