@@ -7,11 +7,11 @@ import dev.gatehouse.engine.Scope;
 import dev.gatehouse.engine.TenantPolicy;
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.users.UserStore;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,12 +33,12 @@ class Admins {
     static final String RECIPIENT_PERMISSION = "settings.edit";
 
     private final Access access;
-    private final JdbcClient jdbc;
+    private final UserStore users;
     private final Clock clock;
 
-    Admins(Access access, JdbcClient jdbc, Clock clock) {
+    Admins(Access access, UserStore users, Clock clock) {
         this.access = access;
-        this.jdbc = jdbc;
+        this.users = users;
         this.clock = clock;
     }
 
@@ -75,13 +75,7 @@ class Admins {
         if (admins.isEmpty()) {
             return List.of();
         }
-        return jdbc.sql("""
-                        select email from users
-                        where tenant_id = :tenant and id = any(:ids) and status = 'ACTIVE' and email is not null
-                        order by email
-                        """)
-                .param("tenant", tenant.value()).param("ids", admins.toArray(UUID[]::new))
-                .query(String.class).list();
+        return users.activeEmails(tenant, admins);
     }
 
     private boolean tenantWide(TenantId tenant, UUID user) {

@@ -1,6 +1,7 @@
 package dev.gatehouse.server.alerts;
 
 import dev.gatehouse.server.audit.AuditRecorded;
+import dev.gatehouse.server.audit.TrailCounts;
 import dev.gatehouse.server.shared.TenantId;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,9 @@ package dev.gatehouse.server.alerts;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.mail.MailTemplates;
 import dev.gatehouse.server.mail.Outbox;
+import dev.gatehouse.server.shared.PublicUrl;
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.tenancy.Tenants;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -11,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
@@ -34,17 +35,19 @@ class RaisedAlerts {
     private final MailTemplates templates;
     private final Admins admins;
     private final Clock clock;
-    private final String publicUrl;
+    private final PublicUrl publicUrl;
+    private final Tenants tenants;
 
     RaisedAlerts(JdbcClient jdbc, AuditLog audit, Outbox outbox, MailTemplates templates, Admins admins,
-            Clock clock, @Value("${gatehouse.public-url:http://localhost:8080}") String publicUrl) {
+            Clock clock, PublicUrl publicUrl, Tenants tenants) {
         this.jdbc = jdbc;
         this.audit = audit;
         this.outbox = outbox;
         this.templates = templates;
         this.admins = admins;
         this.clock = clock;
-        this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+        this.publicUrl = publicUrl;
+        this.tenants = tenants;
     }
 
     /** Raises {@code alert} unless its rule already alerted about its subject in this window; returns its id if raised. */
@@ -73,9 +76,8 @@ class RaisedAlerts {
         }
         audit.record(tenant, "ALERT_RAISED", AuditLog.Actor.SYSTEM, new AuditLog.Target("alert", id.toString(),
                 alert.rule()), null, null, details);
-        String slug = jdbc.sql("select slug from tenants where id = :id").param("id", tenant.value())
-                .query(String.class).single();
-        String link = publicUrl + "/api/v1/tenants/" + slug + "/audit?" + alert.activityQuery();
+        String slug = tenants.find(tenant).orElseThrow().slug();
+        String link = publicUrl.base() + "/api/v1/tenants/" + slug + "/audit?" + alert.activityQuery();
         for (String recipient : admins.recipients(tenant)) {
             outbox.enqueue(tenant, templates.auditAlert(tenant, recipient, alert.what(), alert.trigger().at(),
                     alert.who(), alert.trigger().ip(), link));

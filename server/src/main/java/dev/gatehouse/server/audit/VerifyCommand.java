@@ -1,15 +1,14 @@
 package dev.gatehouse.server.audit;
 
+import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
 import java.io.PrintStream;
 import java.util.Optional;
-import java.util.UUID;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,14 +21,14 @@ import org.springframework.stereotype.Component;
 class VerifyCommand implements ApplicationRunner {
 
     private final String tenant;
-    private final JdbcClient jdbc;
+    private final TenantDirectory tenants;
     private final ChainVerifier verifier;
     private final ConfigurableApplicationContext context;
 
-    VerifyCommand(@Value("${gatehouse.audit.verify:}") String tenant, JdbcClient jdbc, ChainVerifier verifier,
+    VerifyCommand(@Value("${gatehouse.audit.verify:}") String tenant, TenantDirectory tenants, ChainVerifier verifier,
             ConfigurableApplicationContext context) {
         this.tenant = tenant;
-        this.jdbc = jdbc;
+        this.tenants = tenants;
         this.verifier = verifier;
         this.context = context;
     }
@@ -45,27 +44,16 @@ class VerifyCommand implements ApplicationRunner {
 
     /** Verifies the configured tenant, printing one line; returns the process exit status. */
     int run(PrintStream out) {
-        Optional<UUID> id = find(tenant);
+        Optional<TenantId> id = tenants.idOf(tenant);
         if (id.isEmpty()) {
             out.println("audit verify " + tenant + ": no such tenant");
             return 1;
         }
-        ChainVerifier.Result result = verifier.verify(new TenantId(id.get()));
+        ChainVerifier.Result result = verifier.verify(id.get());
         out.println("audit verify " + tenant + ": ok=" + result.ok() + " events=" + result.events()
                 + " fromSeq=" + result.fromSeq()
                 + (result.checkpointSeq() == null ? "" : " checkpointSeq=" + result.checkpointSeq())
                 + (result.firstBadSeq() == null ? "" : " firstBadSeq=" + result.firstBadSeq()));
         return result.ok() ? 0 : 1;
-    }
-
-    private Optional<UUID> find(String slugOrId) {
-        UUID asId = null;
-        try {
-            asId = UUID.fromString(slugOrId);
-        } catch (IllegalArgumentException slug) {
-            // a slug, then
-        }
-        return jdbc.sql("select id from tenants where slug = :slug or id = :id")
-                .param("slug", slugOrId).param("id", asId).query(UUID.class).optional();
     }
 }

@@ -8,6 +8,7 @@ import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.TenantPaths;
+import dev.gatehouse.server.users.UserStore;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
@@ -29,7 +30,6 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -87,24 +87,24 @@ class AuditController {
             "MFA_CODE_SENT", "MFA_RESET", "SIGN_IN_REFUSED_IP", "REQUEST_REFUSED_IP", "OUTBOX_MESSAGE_READ",
             ChainPurge.CHECKPOINT, "ALERT_RAISED", "ALERT_SETTINGS_CHANGED", "ALERT_WEBHOOK_FAILED",
             "ALERT_WEBHOOK_SECRET_ROTATED", "USER_AVAILABILITY_CHANGED", "USER_PHOTO_CHANGED",
-            "USER_PHOTO_REMOVED");
+            "USER_PHOTO_REMOVED", "TENANT_UPDATED", "USERS_EXPORTED");
 
     private final TenantPaths tenants;
     private final Access access;
     private final Actors actors;
     private final AuditTrail trail;
     private final AuditEvents events;
-    private final JdbcClient jdbc;
+    private final UserStore users;
     private final JsonMapper json = JsonMapper.builder().build();
 
     AuditController(TenantPaths tenants, Access access, Actors actors, AuditTrail trail, AuditEvents events,
-            JdbcClient jdbc) {
+            UserStore users) {
         this.tenants = tenants;
         this.access = access;
         this.actors = actors;
         this.trail = trail;
         this.events = events;
-        this.jdbc = jdbc;
+        this.users = users;
     }
 
     @GetMapping("/api/v1/tenants/{tenant}/audit")
@@ -224,8 +224,7 @@ class AuditController {
         private AuditLog.Actor actor(String user, String prefix) {
             UUID userId = access.findUser(tenant, user)
                     .orElseThrow(() -> ApiException.badRequest(prefix + "user", "no such user in this tenant"));
-            String username = jdbc.sql("select username from users where tenant_id = :tenant and id = :id")
-                    .param("tenant", tenant.value()).param("id", userId).query(String.class).optional()
+            String username = users.username(tenant, userId)
                     .orElseThrow(() -> ApiException.badRequest(prefix + "user", "no such user in this tenant"));
             return actors.of(tenant, userId, username);
         }

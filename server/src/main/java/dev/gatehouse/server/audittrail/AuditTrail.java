@@ -60,7 +60,7 @@ public class AuditTrail {
      *     400 naming the first bad filter
      */
     public AuditPage search(Caller caller, String tenant, AuditFilters filters, @Nullable Long before, int size) {
-        TenantId id = paths.own(caller, tenant);
+        TenantId id = trailOf(caller, tenant);
         access.require(caller, "audit.read", null);
         List<AuditQueries.Event> found = queries.page(id, parse(filters), before, size + 1);
         if (found.size() > size) {
@@ -79,7 +79,7 @@ public class AuditTrail {
      *     400 naming a bad format or filter
      */
     public Download export(Caller caller, String tenant, String format, AuditFilters filters, Actors.Origin origin) {
-        TenantId id = paths.own(caller, tenant);
+        TenantId id = trailOf(caller, tenant);
         access.require(caller, "audit.export", null);
         AuditExport.Format chosen = switch (format) {
             case "csv" -> AuditExport.Format.CSV;
@@ -120,9 +120,25 @@ public class AuditTrail {
      * @throws ApiException 404 unless {@code tenant} is the caller's own, 403 without audit.read
      */
     public ChainVerifier.Result verify(Caller caller, String tenant) {
-        TenantId id = paths.own(caller, tenant);
+        TenantId id = trailOf(caller, tenant);
         access.require(caller, "audit.read", null);
         return verifier.verify(id);
+    }
+
+    /**
+     * The trail a path names: the caller's own tenant's. Operators are outside tenants and reach no
+     * tenant's path, but their own acts (creating tenants, impersonation and break-glass refusals,
+     * their sign-ins) are recorded in the {@code platform} tenant's trail, which is theirs to read
+     * with the platform's audit.read — the only platform-tenant path they get.
+     *
+     * @throws ApiException 404 unless {@code tenant} is the caller's own
+     */
+    private TenantId trailOf(Caller caller, String tenant) {
+        if (caller.isPlatformOperator()
+                && (tenant.equals(caller.tenantSlug()) || tenant.equals(caller.tenant().value().toString()))) {
+            return caller.tenant();
+        }
+        return paths.own(caller, tenant);
     }
 
     private AuditFilter parse(AuditFilters filters) {

@@ -1,13 +1,17 @@
 package dev.gatehouse.server.console;
 
+import dev.gatehouse.server.access.Access;
+import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Page;
 import dev.gatehouse.server.tenancy.Tenant;
+import dev.gatehouse.server.tenancy.TenantEdits;
 import dev.gatehouse.server.tenancy.TenantOnboarding;
 import dev.gatehouse.server.tenancy.TenantService;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
@@ -15,12 +19,15 @@ import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.util.UriUtils;
 
 /**
  * Operators › Tenants: the tenants of the platform, and a new one from a role pack with its first
- * admin, through {@link TenantOnboarding} like {@code POST /api/v1/tenants}. The first admin's
+ * admin, through {@link TenantOnboarding} like {@code POST /api/v1/tenants}, and a rename through
+ * {@link TenantEdits} like {@code PATCH /api/v1/tenants/{tenant}}. The first admin's
  * invitation link (when no password was set) is shown once, on the answer to the form, and never
  * put in a URL.
  */
@@ -34,9 +41,15 @@ class TenantsController {
     private static final Map<String, String> EMPTY_FORM = Map.of("pack", "clinic");
 
     private final TenantOnboarding onboarding;
+    private final TenantEdits edits;
+    private final Access access;
+    private final Actors actors;
 
-    TenantsController(TenantOnboarding onboarding) {
+    TenantsController(TenantOnboarding onboarding, TenantEdits edits, Access access, Actors actors) {
         this.onboarding = onboarding;
+        this.edits = edits;
+        this.access = access;
+        this.actors = actors;
     }
 
     @GetMapping(PATH)
@@ -67,12 +80,32 @@ class TenantsController {
         return "console/tenants/created";
     }
 
+    /** Renames a tenant ({@code tenants.edit}) through the service behind {@code PATCH /api/v1/tenants/{tenant}}. */
+    @PostMapping(PATH + "/{tenant}/name")
+    String rename(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @RequestParam(required = false) @Nullable String name, Model model, HttpServletRequest request,
+            HttpServletResponse response) {
+        try {
+            edits.renameTo(caller, tenant, name, actors.origin(caller, request));
+        } catch (ApiException e) {
+            if (e.status() != HttpStatus.BAD_REQUEST) {
+                throw e;
+            }
+            String why = e.errors().isEmpty() ? e.getMessage() : e.errors().getFirst().message();
+            model.addAttribute("errors", FormErrors.summary("The new name of " + tenant + " " + why + "."));
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            return page(caller, 0, EMPTY_FORM, model);
+        }
+        return "redirect:" + PATH + "?renamed=" + UriUtils.encodeQueryParam(tenant, StandardCharsets.UTF_8);
+    }
+
     private String page(Caller caller, int page, Map<String, String> form, Model model) {
         Page<Tenant> tenants = onboarding.list(caller, page, PAGE_SIZE);
         model.addAttribute("tenants", tenants);
         model.addAttribute("hasNext", (long) (page + 1) * PAGE_SIZE < tenants.total());
         model.addAttribute("packs", onboarding.packs());
         model.addAttribute("form", form);
+        model.addAttribute("mayRename", access.allows(caller, "tenants.edit", null));
         return "console/tenants/list";
     }
 

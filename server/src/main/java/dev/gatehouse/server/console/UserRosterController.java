@@ -75,6 +75,7 @@ class UserRosterController {
         UserDirectory.Names names = directory.of(caller);
         model.addAttribute("names", names);
         model.addAttribute("mayCreate", access.allows(caller, "users.create", null));
+        model.addAttribute("mayExport", access.allows(caller, "users.export", null));
         Page<UserAccount> found;
         try {
             found = users.list(caller, tenant, query.filter(), query.pageNumber(), PAGE_SIZE);

@@ -1,11 +1,11 @@
 package dev.gatehouse.server.mail;
 
+import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import org.jspecify.annotations.Nullable;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,10 +19,10 @@ public class MailTemplates {
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
             .withZone(ZoneOffset.UTC);
 
-    private final JdbcClient jdbc;
+    private final TenantDirectory tenants;
 
-    MailTemplates(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    MailTemplates(TenantDirectory tenants) {
+        this.tenants = tenants;
     }
 
     /** An admin invited {@code username}; the link sets their password and activates the account. */
@@ -141,8 +141,7 @@ public class MailTemplates {
     }
 
     private String tenantName(TenantId tenant) {
-        return oneLine(jdbc.sql("select name from tenants where id = :id").param("id", tenant.value())
-                .query(String.class).single());
+        return oneLine(tenants.name(tenant));
     }
 
     /** Subjects are headers: no line breaks or other control characters get into them. */

@@ -1,10 +1,14 @@
 package dev.gatehouse.server.mail;
 
+import dev.gatehouse.server.shared.TenantDirectory;
+import dev.gatehouse.server.shared.TenantId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -33,14 +37,14 @@ class OutboxReader {
     }
 
     private static final String COLUMNS = """
-            select o.id, t.slug, o.recipient, o.subject, o.kind, o.created_at, o.attempts, o.next_attempt_at,
+            select o.id, o.tenant_id, o.recipient, o.subject, o.kind, o.created_at, o.attempts, o.next_attempt_at,
                    o.sent_at, o.failed_at, o.last_error, o.body
-            from mail_outbox o join tenants t on t.id = o.tenant_id
+            from mail_outbox o
             """;
 
-    /** Null filters do not filter; a tenant matches by slug or id. */
+    /** Null filters do not filter. */
     private static final String WHERE = """
-            where (cast(:tenant as text) is null or t.slug = :tenant or t.id::text = :tenant)
+            where (cast(:tenant as uuid) is null or o.tenant_id = :tenant)
               and (cast(:status as text) is null
                    or (:status = 'SENT' and o.sent_at is not null)
                    or (:status = 'FAILED' and o.sent_at is null and o.failed_at is not null)
@@ -48,37 +52,62 @@ class OutboxReader {
             """;
 
     private final JdbcClient jdbc;
+    private final TenantDirectory tenants;
 
-    OutboxReader(JdbcClient jdbc) {
+    OutboxReader(JdbcClient jdbc, TenantDirectory tenants) {
         this.jdbc = jdbc;
+        this.tenants = tenants;
     }
 
+    /** {@code tenant}, a slug or id, filters when given; an unknown one matches nothing. */
     List<Entry> page(@Nullable String tenant, @Nullable String status, int page, int size) {
+        TenantFilter filter = filter(tenant);
+        if (filter.matchesNothing()) {
+            return List.of();
+        }
+        Map<TenantId, String> slugs = new HashMap<>();
         return jdbc.sql(COLUMNS + WHERE + " order by o.created_at desc, o.id limit :limit offset :offset")
-                .param("tenant", tenant).param("status", status).param("limit", size)
+                .param("tenant", filter.id()).param("status", status).param("limit", size)
                 .param("offset", (long) page * size)
-                .query((rs, n) -> {
-                    Detail d = detail(rs);
-                    return new Entry(d.id(), d.tenant(), d.recipient(), d.subject(), d.kind(), d.status(),
-                            d.createdAt(), d.attempts(), d.nextAttemptAt(), d.sentAt(), d.failedAt(), d.lastError());
-                })
-                .list();
+                .query((rs, n) -> detail(rs, slugs)).list().stream()
+                .map(d -> new Entry(d.id(), d.tenant(), d.recipient(), d.subject(), d.kind(), d.status(),
+                        d.createdAt(), d.attempts(), d.nextAttemptAt(), d.sentAt(), d.failedAt(), d.lastError()))
+                .toList();
     }
 
     long count(@Nullable String tenant, @Nullable String status) {
-        return jdbc.sql("select count(*) from mail_outbox o join tenants t on t.id = o.tenant_id " + WHERE)
-                .param("tenant", tenant).param("status", status).query(Long.class).single();
+        TenantFilter filter = filter(tenant);
+        if (filter.matchesNothing()) {
+            return 0;
+        }
+        return jdbc.sql("select count(*) from mail_outbox o " + WHERE)
+                .param("tenant", filter.id()).param("status", status).query(Long.class).single();
     }
 
     Optional<Detail> find(UUID id) {
-        return jdbc.sql(COLUMNS + " where o.id = :id").param("id", id).query((rs, n) -> detail(rs)).optional();
+        return jdbc.sql(COLUMNS + " where o.id = :id").param("id", id)
+                .query((rs, n) -> detail(rs, new HashMap<>())).optional();
     }
 
-    private static Detail detail(ResultSet rs) throws SQLException {
+    /** The tenant filter: {@code id} null for none; a slug or id naming no tenant matches nothing. */
+    private record TenantFilter(@Nullable UUID id, boolean matchesNothing) {}
+
+    /** Resolved by tenancy, which owns the tenants table; the outbox query stays on its own table. */
+    private TenantFilter filter(@Nullable String tenant) {
+        if (tenant == null) {
+            return new TenantFilter(null, false);
+        }
+        return tenants.idOf(tenant).map(id -> new TenantFilter(id.value(), false))
+                .orElseGet(() -> new TenantFilter(null, true));
+    }
+
+    /** A row, its tenant shown by slug; a page asks for each tenant's slug once. */
+    private Detail detail(ResultSet rs, Map<TenantId, String> slugs) throws SQLException {
         Instant sent = instant(rs, "sent_at");
         Instant failed = instant(rs, "failed_at");
         String status = sent != null ? "SENT" : failed != null ? "FAILED" : "PENDING";
-        return new Detail(rs.getObject("id", UUID.class).toString(), rs.getString("slug"), rs.getString("recipient"),
+        String slug = slugs.computeIfAbsent(new TenantId(rs.getObject("tenant_id", UUID.class)), tenants::slug);
+        return new Detail(rs.getObject("id", UUID.class).toString(), slug, rs.getString("recipient"),
                 rs.getString("subject"), rs.getString("kind"), status, instant(rs, "created_at"), rs.getInt("attempts"),
                 status.equals("PENDING") ? instant(rs, "next_attempt_at") : null, sent, failed,
                 rs.getString("last_error"), rs.getString("body"));

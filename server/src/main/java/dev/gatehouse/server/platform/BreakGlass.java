@@ -29,7 +29,8 @@ class BreakGlass {
     }
 
     /**
-     * @throws ApiException 404 for anyone but an operator, an unknown tenant or user; 403 without
+     * @throws ApiException 404 for anyone but an operator (403 for a tenant's user naming their own
+     *     tenant), an unknown tenant or user; 403 without
      *     {@code platform.break-glass}, without a recent proof of the operator's factor, from an
      *     impersonated session, or on the platform tenant; 400 naming {@code reason}; 409 for a
      *     disabled user or one who never set a password

@@ -55,7 +55,8 @@ class Impersonation {
     }
 
     /**
-     * @throws ApiException 404 for anyone but an operator, an unknown tenant or user; 403 without
+     * @throws ApiException 404 for anyone but an operator (403 for a tenant's user naming their own
+     *     tenant), an unknown tenant or user; 403 without
      *     {@code platform.impersonate}, without a recent proof of the operator's factor, from an
      *     impersonated session, or on the platform tenant; 400 naming {@code reason}; 409 for an
      *     account that is not active or is locked out

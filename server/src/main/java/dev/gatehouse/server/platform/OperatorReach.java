@@ -15,7 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * What an operator must show before reaching a tenant's user (docs/access-model.md: "their access
  * to a tenant's data is impersonation or break-glass, both audited"), in this order: that they are
- * an operator (anyone else gets the 404 of every other tenant's path), the platform permission for
+ * an operator (a tenant's user naming their own tenant is told so with a 403; naming any other
+ * tenant they get the 404 of every other tenant's path), the platform permission for
  * it (403, recorded as PERMISSION_DENIED in the platform's trail), a reason (400 naming
  * {@code reason}), a recent proof of their own factor (ASVS 7.5.1, as for other sensitive
  * operations), and a tenant that is not the platform itself.
@@ -47,7 +48,7 @@ class OperatorReach {
     Reached reach(Caller caller, String permission, String what, String tenant, String user, @Nullable String body) {
         caller.refuseIfImpersonated(what);
         if (!caller.isPlatformOperator()) {
-            throw ApiException.notFound("tenant " + tenant);
+            throw notAnOperator(caller, what, tenant);
         }
         access.require(caller, permission, null);
         String reason = reason(body);
@@ -58,6 +59,21 @@ class OperatorReach {
                     + " on one another; this reaches tenants' users only");
         }
         return new Reached(target, userId(user), reason);
+    }
+
+    /**
+     * A tenant's user naming their own tenant learns nothing by being told the truth: this is for
+     * operators only. Any other tenant answers the 404 of every other tenant's path, so the refusal
+     * still tells no one which tenants exist. Compared with the session's own slug and id: no query.
+     */
+    private static ApiException notAnOperator(Caller caller, String what, String tenant) {
+        boolean ownTenant = tenant.equals(caller.tenantSlug()) || tenant.equals(caller.tenant().value().toString());
+        if (!ownTenant) {
+            return ApiException.notFound("tenant " + tenant);
+        }
+        return ApiException.forbidden("only platform operators may " + what + "; " + caller.username()
+                + " is a user of tenant " + caller.tenantSlug() + ", whose admins lock, unlock, reset and end the"
+                + " sessions of its users themselves");
     }
 
     /** The body's {@code reason}: required, a non-blank string of at most {@value #MAX_REASON} characters. */

@@ -10,6 +10,7 @@ import dev.gatehouse.server.authentication.Passwords;
 import dev.gatehouse.server.authentication.Tokens;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.tenancy.Tenants;
 import dev.gatehouse.server.users.UserStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,6 +41,7 @@ class PlatformBootstrap implements ApplicationRunner {
     private static final Logger log = LoggerFactory.getLogger(PlatformBootstrap.class);
 
     private final JdbcClient jdbc;
+    private final Tenants tenants;
     private final RoleStore roles;
     private final UserStore users;
     private final Assignments assignments;
@@ -50,11 +52,12 @@ class PlatformBootstrap implements ApplicationRunner {
     private final String username;
     private final String password;
 
-    PlatformBootstrap(JdbcClient jdbc, RoleStore roles, UserStore users, Assignments assignments, Passwords passwords,
+    PlatformBootstrap(JdbcClient jdbc, Tenants tenants, RoleStore roles, UserStore users, Assignments assignments, Passwords passwords,
             AuditLog audit, AccessChanges changes, TransactionTemplate transaction,
             @Value("${gatehouse.admin.username:admin}") String username,
             @Value("${gatehouse.admin.password:}") String password) {
         this.jdbc = jdbc;
+        this.tenants = tenants;
         this.roles = roles;
         this.users = users;
         this.assignments = assignments;
@@ -79,16 +82,13 @@ class PlatformBootstrap implements ApplicationRunner {
         transaction.executeWithoutResult(status -> {
             // Two nodes starting on one empty database: the advisory lock lets one bootstrap.
             jdbc.sql("select pg_advisory_xact_lock(4242)").query().singleValue();
-            boolean exists = jdbc.sql("select exists (select 1 from tenants where slug = 'platform')")
-                    .query(Boolean.class).single();
-            if (exists) {
+            if (tenants.find(Caller.PLATFORM).isPresent()) {
                 return;
             }
             boolean generated = password.isBlank();
             String initial = generated ? Tokens.newToken() : password;
             TenantId platform = new TenantId(UUID.randomUUID());
-            jdbc.sql("insert into tenants (id, slug, name, pack) values (:id, 'platform', 'Platform', 'platform')")
-                    .param("id", platform.value()).update();
+            tenants.insertPlatform(platform);
             RolePack pack = platformPack();
             roles.install(platform, pack);
             UUID operator = users.insert(platform, new UserStore.NewUser(username, "Platform", "Operator", null, null,

@@ -1,5 +1,6 @@
 package dev.gatehouse.server.tenancy;
 
+import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Page;
 import jakarta.servlet.http.HttpServletRequest;
@@ -12,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -35,9 +37,13 @@ class TenantController {
     }
 
     private final TenantOnboarding onboarding;
+    private final TenantEdits edits;
+    private final Actors actors;
 
-    TenantController(TenantOnboarding onboarding) {
+    TenantController(TenantOnboarding onboarding, TenantEdits edits, Actors actors) {
         this.onboarding = onboarding;
+        this.edits = edits;
+        this.actors = actors;
     }
 
     @PostMapping("/api/v1/tenants")
@@ -61,5 +67,12 @@ class TenantController {
     @GetMapping("/api/v1/tenants/{tenant}")
     TenantView get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant) {
         return TenantView.of(onboarding.get(caller, tenant));
+    }
+
+    /** {@code {name}} → the tenant renamed; needs {@code tenants.edit}. */
+    @PatchMapping("/api/v1/tenants/{tenant}")
+    TenantView rename(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @RequestBody(required = false) @Nullable String body, HttpServletRequest http) {
+        return TenantView.of(edits.rename(caller, tenant, body, actors.origin(caller, http)));
     }
 }

@@ -82,11 +82,15 @@ public class TenantOnboarding {
     /**
      * A tenant by slug or id: its own users may read it, anyone else must be an operator.
      *
-     * @throws ApiException 404 for an unknown tenant, 403 for another tenant's user
+     * @throws ApiException 404 for an unknown tenant and, to a tenant's user, for any tenant but
+     *     their own (a 403 would tell them it exists); 403 for an operator without tenants.read
      */
     public Tenant get(Caller caller, String tenant) {
         Tenant found = tenants.find(tenant).orElseThrow(() -> ApiException.notFound("tenant " + tenant));
         if (!found.id().equals(caller.tenant())) {
+            if (!caller.isPlatformOperator()) {
+                throw ApiException.notFound("tenant " + tenant);
+            }
             requireOperator(caller, "tenants.read");
         }
         return found;

@@ -1,5 +1,6 @@
 package dev.gatehouse.server.tenancy;
 
+import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -11,7 +12,7 @@ import org.springframework.stereotype.Repository;
 
 /** The tenants table. */
 @Repository
-public class Tenants {
+public class Tenants implements TenantDirectory {
 
     private static final String COLUMNS = "id, slug, name, pack, parent_id, status, created_at";
 
@@ -32,6 +33,27 @@ public class Tenants {
     public Optional<Tenant> find(TenantId id) {
         return jdbc.sql("select " + COLUMNS + " from tenants where id = :id").param("id", id.value())
                 .query((rs, n) -> tenant(rs)).optional();
+    }
+
+    @Override
+    public Optional<TenantId> idOf(String slugOrId) {
+        return find(slugOrId).map(Tenant::id);
+    }
+
+    @Override
+    public String slug(TenantId id) {
+        return jdbc.sql("select slug from tenants where id = :id").param("id", id.value()).query(String.class).single();
+    }
+
+    @Override
+    public String name(TenantId id) {
+        return jdbc.sql("select name from tenants where id = :id").param("id", id.value()).query(String.class).single();
+    }
+
+    /** The platform tenant, made once by the platform's bootstrap (seed 002 §8.4: outside the API). */
+    public void insertPlatform(TenantId id) {
+        jdbc.sql("insert into tenants (id, slug, name, pack) values (:id, 'platform', 'Platform', 'platform')")
+                .param("id", id.value()).update();
     }
 
     List<Tenant> page(int page, int size) {
@@ -73,6 +95,16 @@ public class Tenants {
     void updateSettings(TenantId id, String settingsJson) {
         jdbc.sql("update tenants set settings = cast(:settings as jsonb) where id = :id")
                 .param("settings", settingsJson).param("id", id.value()).update();
+    }
+
+    /** The tenant's row, locked until the transaction ends: a rename and its event go together. */
+    Optional<Tenant> findForUpdate(TenantId id) {
+        return jdbc.sql("select " + COLUMNS + " from tenants where id = :id for no key update").param("id", id.value())
+                .query((rs, n) -> tenant(rs)).optional();
+    }
+
+    void rename(TenantId id, String name) {
+        jdbc.sql("update tenants set name = :name where id = :id").param("name", name).param("id", id.value()).update();
     }
 
     private static Tenant tenant(java.sql.ResultSet rs) throws java.sql.SQLException {

@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -310,5 +311,22 @@ public class UserStore {
 
     private static OffsetDateTime utc(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    /** A user's username, for another feature naming them (the audit trail's actor). */
+    public Optional<String> username(TenantId tenant, UUID user) {
+        return jdbc.sql("select username from users where tenant_id = :tenant and id = :id")
+                .param("tenant", tenant.value()).param("id", user).query(String.class).optional();
+    }
+
+    /** The e-mail addresses of those of {@code users} who are active and have one, sorted (the alerts' recipients). */
+    public List<String> activeEmails(TenantId tenant, Collection<UUID> users) {
+        return jdbc.sql("""
+                        select email from users
+                        where tenant_id = :tenant and id = any(:ids) and status = 'ACTIVE' and email is not null
+                        order by email
+                        """)
+                .param("tenant", tenant.value()).param("ids", users.toArray(UUID[]::new))
+                .query(String.class).list();
     }
 }

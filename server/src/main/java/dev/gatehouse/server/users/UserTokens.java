@@ -1,13 +1,13 @@
 package dev.gatehouse.server.users;
 
 import dev.gatehouse.server.authentication.Tokens;
+import dev.gatehouse.server.shared.PublicUrl;
 import dev.gatehouse.server.shared.TenantId;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.UUID;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -24,11 +24,11 @@ public class UserTokens {
     }
 
     private final JdbcClient jdbc;
-    private final String publicUrl;
+    private final PublicUrl publicUrl;
 
-    UserTokens(JdbcClient jdbc, @Value("${gatehouse.public-url:http://localhost:8080}") String publicUrl) {
+    UserTokens(JdbcClient jdbc, PublicUrl publicUrl) {
         this.jdbc = jdbc;
-        this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+        this.publicUrl = publicUrl;
     }
 
     /** Issues a new token, revoking any unused one of the same purpose; returns the link to send. */
@@ -50,7 +50,7 @@ public class UserTokens {
                 .param("now", now.atOffset(ZoneOffset.UTC)).param("expires", now.plus(validFor).atOffset(ZoneOffset.UTC))
                 .update();
         String page = purpose == Purpose.INVITATION ? "invitation" : "reset-password";
-        return publicUrl + "/console/" + page + "?token=" + token;
+        return publicUrl.base() + "/console/" + page + "?token=" + token;
     }
 
     /** A token that could still be redeemed when it was looked up. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.server.access.Assignments;
 import dev.gatehouse.server.authentication.Passwords;
+import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.DirectStaff;
@@ -267,19 +268,19 @@ class AuditChainIT extends IntegrationTest {
     @Test
     void theCommandLineVerifyPrintsTheResultAndAnswersItsExitStatus() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int status = new VerifyCommand(clinic.slug(), jdbc, verifier, context)
+        int status = new VerifyCommand(clinic.slug(), context.getBean(TenantDirectory.class), verifier, context)
                 .run(new PrintStream(out, true, StandardCharsets.UTF_8));
         assertThat(status).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("ok=true", "events=" + stored());
 
         tamper("update audit_events set action = 'FORGED' where tenant_id = :t and seq = 1");
         out.reset();
-        status = new VerifyCommand(clinic.id(), jdbc, verifier, context)
+        status = new VerifyCommand(clinic.id(), context.getBean(TenantDirectory.class), verifier, context)
                 .run(new PrintStream(out, true, StandardCharsets.UTF_8));
         assertThat(status).isEqualTo(1);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("ok=false", "firstBadSeq=1");
 
-        assertThat(new VerifyCommand("no-such-tenant", jdbc, verifier, context)
+        assertThat(new VerifyCommand("no-such-tenant", context.getBean(TenantDirectory.class), verifier, context)
                 .run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))).isEqualTo(1);
     }
 }

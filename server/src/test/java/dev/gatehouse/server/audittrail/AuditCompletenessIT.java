@@ -864,6 +864,20 @@ class AuditCompletenessIT extends IntegrationTest {
                         "outboxed@example.test", List.of("/tenant", "/kind"), List.of(), List.of(invited[1]));
             };
         }));
+        rows.add(new Row("TENANT_UPDATED", w -> () -> {
+            Who operator = w.who(platformId(), operatorId(), OPERATOR);
+            Response renamed = api.patch("/api/v1/tenants/" + w.tenant.slug(), w.operator, json("name", "Renamed clinic"));
+            assertThat(renamed.status()).as(renamed.raw()).isEqualTo(200);
+            return new Expected(w.tenant.id(), "TENANT_UPDATED", operator, "tenant", w.tenant.id(), w.tenant.slug(),
+                    List.of("/before/name", "/after/name"), List.of(), List.of());
+        }));
+        rows.add(new Row("USERS_EXPORTED", w -> () -> {
+            Who admin = w.admin();
+            Response exported = api.get(w.path("/users/export?status=ACTIVE"), w.tenant.adminToken());
+            assertThat(exported.status()).as(exported.raw()).isEqualTo(200);
+            return new Expected(w.tenant.id(), "USERS_EXPORTED", admin, null, null, null,
+                    List.of("/format", "/filters/status", "/rows"), List.of(), List.of());
+        }));
         return rows;
     }
 

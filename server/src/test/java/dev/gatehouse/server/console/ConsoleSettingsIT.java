@@ -77,4 +77,23 @@ class ConsoleSettingsIT extends IntegrationTest {
         assertThat(api.get(clinic.path("/audit?action=AUDIT_EXPORTED"), clinic.adminToken()).body().at("/items/0/details/format")
                 .asString()).isEqualTo("jsonl");
     }
+
+    @Test
+    void anOperatorReadsThePlatformsOwnActivityLogAndVerifiesIt() {
+        ConsoleClient operator = new ConsoleClient(port());
+        operator.signIn("platform", OPERATOR, OPERATOR_PASSWORD);
+
+        HttpResponse<String> home = operator.get("/console");
+        assertThat(home.body()).contains("href=\"/console/activity\"");
+        HttpResponse<String> log = operator.get("/console/activity?action=LOGIN_SUCCEEDED&actor=" + OPERATOR);
+        assertThat(log.statusCode()).isEqualTo(200);
+        assertThat(log.body()).contains("<code class=\"action\">LOGIN_SUCCEEDED</code>")
+                .contains("<span class=\"actor\">" + OPERATOR + "</span>");
+        HttpResponse<String> chain = operator.get("/console/activity/verify");
+        assertThat(chain.statusCode()).isEqualTo(200);
+        assertThat(chain.body()).contains("Chain intact");
+        HttpResponse<String> export = operator.get("/console/activity/export?format=csv&action=LOGIN_SUCCEEDED");
+        assertThat(export.statusCode()).isEqualTo(200);
+        assertThat(export.body()).contains("LOGIN_SUCCEEDED").contains(OPERATOR);
+    }
 }

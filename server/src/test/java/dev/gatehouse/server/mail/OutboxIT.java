@@ -119,6 +119,11 @@ class OutboxIT extends IntegrationTest {
         assertThat(second.body().path("items").size()).isEqualTo(1);
         assertThat(second.body().path("page").asInt()).isEqualTo(1);
         assertThat(sent.body().path("total").asInt()).isZero();
+        assertThat(first.text("/items/0/tenant")).isEqualTo(tenant.slug());
+        Response unknown = api.get("/api/v1/platform/outbox?tenant=no-such-tenant-here", operator);
+        assertThat(unknown.status()).isEqualTo(200);
+        assertThat(unknown.body().path("total").asInt()).isZero();
+        assertThat(unknown.body().path("items").size()).isZero();
     }
 
     @Test

@@ -168,13 +168,22 @@ class BreakGlassIT extends IntegrationTest {
         Response invited = api.post(rcm.path("/users"), rcm.adminToken(), json("username", "new.nia", "firstName", "Nia",
                 "lastName", "New", "roles", raw("[{\"role\": \"BILLER\"}]")));
         UUID active = fixtures.staff(rcm, "fine.fred", "BILLER");
+        String otherTenantsAdmin = SignedInTenant.create(api, operator, "clinic").adminToken();
         String roleless = fixtures.operatorWithoutRoles("ops-nobg-" + UUID.randomUUID().toString().substring(0, 8));
         long mark = fixtures.lastSeq(rcm.id());
         long platformMark = fixtures.lastSeq(fixtures.platformId());
 
         assertRefused(fixtures.breakGlass(operator, rcm.slug(), disabled, REASON), 409, "disabled");
         assertRefused(fixtures.breakGlass(operator, rcm.slug(), invited.text("/id"), REASON), 409, "invitation");
-        assertRefused(fixtures.breakGlass(rcm.adminToken(), rcm.slug(), active, REASON), 404, "does not exist");
+        // Their own tenant's admin is told the truth; another tenant's admin learns nothing about this one.
+        assertRefused(fixtures.breakGlass(rcm.adminToken(), rcm.slug(), active, REASON), 403,
+                "only platform operators may use break-glass");
+        assertRefused(fixtures.breakGlass(otherTenantsAdmin, rcm.slug(), active, REASON), 404, "does not exist");
+        Response unknown = fixtures.breakGlass(otherTenantsAdmin, "no-such-tenant-here", active, REASON);
+        assertRefused(unknown, 404, "does not exist");
+        assertThat(fixtures.breakGlass(otherTenantsAdmin, rcm.slug(), active, REASON).text("/detail"))
+                .as("an existing tenant answers as an unknown one")
+                .isEqualTo(unknown.text("/detail").replace("no-such-tenant-here", rcm.slug()));
         assertRefused(fixtures.breakGlass(operator, rcm.slug(), UUID.randomUUID(), REASON), 404, "does not exist");
         assertRefused(fixtures.breakGlass(operator, "no-such-tenant-here", active, REASON), 404, "does not exist");
         assertRefused(fixtures.breakGlass(operator, "platform", fixtures.operatorId(), REASON), 403, "outside tenants");

@@ -331,7 +331,9 @@ class ImpersonationIT extends IntegrationTest {
     /** Every refusal: its status, the field or words of its problem document, and nothing in the trail. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            a tenant's own admin                 | 404 | detail | does not exist
+            a tenant's own admin                 | 403 | detail | only platform operators may start an impersonation
+            a tenant's own admin naming its id   | 403 | detail | only platform operators
+            another tenant's admin               | 404 | detail | does not exist
             an unknown tenant                    | 404 | detail | does not exist
             an unknown user                      | 404 | detail | does not exist
             a user id that is no id              | 404 | detail | does not exist
@@ -353,6 +355,13 @@ class ImpersonationIT extends IntegrationTest {
         String reason = json("reason", REASON);
         Supplier<Response> request = switch (refusal) {
             case "a tenant's own admin" -> () -> api.post(path, clinic.adminToken(), reason);
+            case "a tenant's own admin naming its id" -> () -> api.post("/api/v1/tenants/" + clinic.id() + "/users/"
+                    + user + "/impersonation", clinic.adminToken(), reason);
+            // Told only what any unknown tenant would tell them: no hint that the clinic exists.
+            case "another tenant's admin" -> {
+                SignedInTenant other = SignedInTenant.create(api, operator, "rcm");
+                yield () -> api.post(path, other.adminToken(), reason);
+            }
             case "an unknown tenant" -> () -> fixtures.impersonate(operator, "no-such-tenant-here", user, REASON);
             case "an unknown user" -> () -> fixtures.impersonate(operator, clinic.slug(), UUID.randomUUID(), REASON);
             case "a user id that is no id" -> () -> fixtures.impersonate(operator, clinic.slug(), "not-an-id", REASON);

@@ -1,0 +1,21 @@
+package dev.gatehouse.server.shared;
+
+import java.util.Optional;
+
+/**
+ * What the features that must not depend on tenancy (the audit trail, the mail outbox) ask about a
+ * tenant. The {@code tenants} table has one owner, tenancy's repository, which answers this; the
+ * others hold this interface, so no SQL about tenants is written outside tenancy
+ * (docs/style.md rule 16, {@code TableOwnershipTest}).
+ */
+public interface TenantDirectory {
+
+    /** The tenant a slug or id names, if it exists. */
+    Optional<TenantId> idOf(String slugOrId);
+
+    /** The tenant's slug, as operators know it. */
+    String slug(TenantId tenant);
+
+    /** The tenant's display name, as its mails are signed. */
+    String name(TenantId tenant);
+}

@@ -1,0 +1,54 @@
+package dev.gatehouse.server.users;
+
+import dev.gatehouse.server.access.Actors;
+import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.shared.Caller;
+import jakarta.servlet.http.HttpServletRequest;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code GET /api/v1/tenants/{tenant}/users/export} (our extension of docs/api.md): the staff list
+ * as CSV, with the filters of {@code GET …/users}; needs {@code users.export}.
+ */
+@RestController
+class UserExportController {
+
+    private final UserExport export;
+    private final TenantScope scope;
+    private final Actors actors;
+
+    UserExportController(UserExport export, TenantScope scope, Actors actors) {
+        this.export = export;
+        this.scope = scope;
+        this.actors = actors;
+    }
+
+    @GetMapping("/api/v1/tenants/{tenant}/users/export")
+    ResponseEntity<String> export(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @RequestParam(defaultValue = "csv") String format,
+            @RequestParam(required = false) @Nullable String q,
+            @RequestParam(required = false) @Nullable String status,
+            @RequestParam(required = false) @Nullable String role,
+            @RequestParam(required = false) @Nullable String location,
+            @RequestParam(required = false) @Nullable String hidden,
+            HttpServletRequest request) {
+        TenantScope.Scoped scoped = scope.resolve(caller, tenant);
+        if (!format.equals("csv")) {
+            throw ApiException.badRequest("format", "csv is the one format of the staff list");
+        }
+        String csv = export.csv(caller, scoped, new UserService.Filter(q, status, role,
+                location == null ? null : UserGuard.canonical(location), hidden), actors.origin(caller, request));
+        return ResponseEntity.ok()
+                .contentType(new MediaType("text", "csv", java.nio.charset.StandardCharsets.UTF_8))
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"users-" + scoped.slug() + ".csv\"")
+                .body(csv);
+    }
+}

@@ -1,0 +1,321 @@
+package dev.gatehouse.server;
+
+import static java.util.Map.entry;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One owner per table (docs/style.md rule 16: "only the owning feature's repository reads or writes
+ * its table; others ask that feature"), checked on the SQL text, since SQL in a string is code
+ * that no import reveals. The tables are those the Flyway migrations create; each has an owning
+ * package below, with the reason. Every string literal and text block of the server's main
+ * sources (comments ignored) is searched for a table in a SQL position — after {@code from},
+ * {@code join}, {@code into}, {@code update}, {@code table}, {@code references}, {@code truncate},
+ * or listed after a {@code from} (a literal that is only a table's name is not counted: "roles" and
+ * "sessions" are also form fields and JSON keys). A hit outside
+ * the owning package fails the build, unless it is one of the {@link #KNOWN_EXCEPTIONS}, each
+ * named with the file, the table and why it is still there; a known exception that no longer
+ * happens fails too, so the list only shrinks. Migrations and tests are exempt.
+ */
+class TableOwnershipTest {
+
+    /** The server module's folder: Maven runs tests there; an IDE may run them from the repository's root. */
+    private static final Path MODULE = Files.isDirectory(Path.of("src/main/java/dev/gatehouse/server"))
+            ? Path.of("") : Path.of("server");
+    private static final Path MIGRATIONS = MODULE.resolve("src/main/resources/db/migration");
+    private static final Path SOURCES = MODULE.resolve("src/main/java/dev/gatehouse/server");
+
+    /** The package (under dev.gatehouse.server) that owns each table, and why it is that one. */
+    private record Owner(Set<String> packages, String why) {
+        Owner(String owner, String why) {
+            this(Set.of(owner), why);
+        }
+    }
+
+    private static final Map<String, Owner> OWNERS = Map.ofEntries(
+            entry("tenants", new Owner("tenancy", "tenants, their settings and status (tenancy.Tenants; others ask"
+                    + " through shared.TenantDirectory when they may not depend on tenancy)")),
+            entry("locations", new Owner("tenancy", "the location tree is a tenant's structure (tenancy.Locations)")),
+            entry("users", new Owner("users", "accounts and profiles (users.UserStore)")),
+            entry("user_tokens", new Owner("users", "invitation and reset links (users.UserTokens)")),
+            entry("user_photos", new Owner("users", "profile photos (users.PhotoStore)")),
+            entry("permissions", new Owner("access", "the permission catalog (access.Permissions)")),
+            entry("roles", new Owner("access", "roles and packs (access.RoleStore, access.Roles)")),
+            entry("role_parents", new Owner("access", "role inheritance, part of a role (access.RoleStore)")),
+            entry("role_grants", new Owner("access", "a role's grants, part of a role (access.RoleStore)")),
+            entry("assignments", new Owner("access", "who holds which role where (access.Assignments); the engine's"
+                    + " input")),
+            entry("sessions", new Owner("authentication", "sign-in sessions (authentication.Sessions)")),
+            entry("password_history", new Owner("authentication", "password reuse (authentication.PasswordPolicy)")),
+            entry("mfa_totp", new Owner("authentication", "second factors (authentication.SecondFactors)")),
+            entry("mfa_recovery_codes", new Owner("authentication", "second factors (authentication.SecondFactors)")),
+            entry("mfa_challenges", new Owner("authentication", "second factors (authentication.SecondFactors)")),
+            entry("audit_events", new Owner(Set.of("audit", "audittrail"), "the trail: audit appends and verifies,"
+                    + " audittrail is its query side, split off only to keep the packages free of cycles"
+                    + " (docs/audit.md)")),
+            entry("audit_sequences", new Owner(Set.of("audit", "audittrail"), "the chain heads, as audit_events")),
+            entry("audit_event_roles", new Owner(Set.of("audit", "audittrail"), "the role index of the trail, as"
+                    + " audit_events")),
+            entry("mail_outbox", new Owner("mail", "the outbox (mail.Outbox, mail.OutboxReader, mail.OutboxWorker)")),
+            entry("alerts", new Owner("alerts", "raised alerts (alerts.RaisedAlerts)")),
+            entry("alert_settings", new Owner("alerts", "alert rules and webhook (alerts.AlertSettings)")),
+            entry("alert_webhook_deliveries", new Owner("alerts", "webhook deliveries (alerts.WebhookWorker)")));
+
+    /**
+     * Known exceptions to remove, as {@code "package/File.java table"} → why it is still there.
+     * Most sit in packages being reworked in parallel with this test (issue 11: the users and
+     * authentication split, the tenant-path resolver, typed TenantSettings); each says where its
+     * SQL should go.
+     */
+    private static final Map<String, String> KNOWN_EXCEPTIONS = Map.ofEntries(
+            // The access bridge loads a tenant's whole policy in one snapshot; it may not depend on
+            // users or tenancy (ArchitectureTest), so moving this needs a loader interface in access
+            // that users and tenancy implement.
+            entry("access/PolicyLoader.java tenants", "the policy snapshot reads the tenant's pack"),
+            entry("access/PolicyLoader.java users", "the policy snapshot reads each subject's status"),
+            entry("access/PolicyLoader.java locations", "the policy snapshot reads the location tree"),
+            entry("access/Roles.java users", "a role's holders are listed with their usernames (join)"),
+            entry("access/Roles.java locations", "a role's holders are listed with their location names (join)"),
+            // authentication: sign-in works on the users' credential columns; being reworked (issue 11).
+            entry("authentication/Accounts.java users", "sign-in reads and updates credentials and lockout columns"),
+            entry("authentication/Accounts.java tenants", "sign-in finds the tenant by slug and status"),
+            entry("authentication/PasswordPolicy.java users", "password changes write the hash; move behind UserStore"),
+            entry("authentication/PasswordPolicy.java tenants", "reads the password policy from the settings JSON;"
+                    + " goes with the typed TenantSettings"),
+            entry("authentication/Sessions.java users", "session checks read the user's status; move behind users"),
+            entry("authentication/Sessions.java tenants", "session checks read the tenant's session policy; goes with"
+                    + " TenantSettings"),
+            entry("authentication/Sessions.java assignments", "a session names the roles held at sign-in; ask access"),
+            // users: being split (roster vs. account lifecycle, issue 11).
+            entry("users/UserAssignments.java assignments", "the users API reads and revokes assignments; move into"
+                    + " access.Assignments"),
+            entry("users/UserStore.java assignments", "the roster's role and location filters (join); ask access"),
+            entry("users/UserStore.java sessions", "deleting a user checks for sessions; ask authentication"),
+            entry("users/UserStore.java audit_events", "deleting a user checks for recorded activity; ask audit"),
+            entry("users/UserSessions.java sessions", "an admin lists and ends a user's sessions; ask authentication"),
+            entry("users/UserSessions.java tenants", "reads the session policy; goes with TenantSettings"),
+            entry("users/ForgotPassword.java tenants", "finds the tenant by slug and status; use tenancy"),
+            entry("users/SelfRegistration.java tenants", "finds the tenant and its registration settings; use tenancy"),
+            entry("users/UserTokens.java tenants", "a link redeems only in an active tenant (join); ask tenancy"),
+            // tenancy: deleting a location checks for assignments there.
+            entry("tenancy/Locations.java assignments", "a location with assignments is not deleted; ask access"),
+            // shared: the tenant-path resolver is being rebuilt as the one resolver (issue 11).
+            entry("shared/TenantPaths.java tenants", "resolves {tenant} of a path and reads settings; should ask"
+                    + " shared.TenantDirectory"));
+
+    private static final Pattern CREATE = Pattern.compile(
+            "\\bcreate\\s+table\\s+(?:if\\s+not\\s+exists\\s+)?([a-z_][a-z0-9_]*)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern DROP = Pattern.compile(
+            "\\bdrop\\s+table\\s+(?:if\\s+exists\\s+)?([a-z_][a-z0-9_]*)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern RENAME = Pattern.compile(
+            "\\balter\\s+table\\s+(?:if\\s+exists\\s+)?([a-z_][a-z0-9_]*)\\s+rename\\s+to\\s+([a-z_][a-z0-9_]*)",
+            Pattern.CASE_INSENSITIVE);
+
+    /** A name in a SQL table position. */
+    private static final Pattern REFERENCE = Pattern.compile(
+            "\\b(?:from|join|into|update|table|references|truncate)\\s+(?:only\\s+)?([a-z_][a-z0-9_]*)",
+            Pattern.CASE_INSENSITIVE);
+
+    /** The further tables of {@code from a x, b y}. */
+    private static final Pattern LISTED = Pattern.compile(
+            "\\bfrom\\s+[a-z_][a-z0-9_]*(?:\\s+(?:as\\s+)?[a-z_][a-z0-9_]*)?((?:\\s*,\\s*[a-z_][a-z0-9_]*"
+                    + "(?:\\s+(?:as\\s+)?[a-z_][a-z0-9_]*)?)+)",
+            Pattern.CASE_INSENSITIVE);
+
+    @Test
+    void everyTableOfTheMigrationsHasExactlyOneOwningFeature() {
+        Set<String> tables = tables();
+
+        assertThat(tables).as("tables the migrations create").isNotEmpty();
+        assertThat(OWNERS.keySet()).as("every table has an owner, and every owner a table")
+                .containsExactlyInAnyOrderElementsOf(tables);
+        OWNERS.values().forEach(owner -> owner.packages().forEach(feature -> assertThat(SOURCES.resolve(feature))
+                .as("owner " + feature).isDirectory()));
+    }
+
+    @Test
+    void onlyTheOwningFeatureWritesSqlAboutItsTable() {
+        Map<String, Set<String>> found = references(tables());
+        List<String> violations = new ArrayList<>();
+        Set<String> excused = new TreeSet<>();
+        found.forEach((file, tables) -> {
+            String feature = file.contains("/") ? file.substring(0, file.indexOf('/')) : "";
+            for (String table : tables) {
+                if (OWNERS.get(table).packages().contains(feature)) {
+                    continue;
+                }
+                String key = file + " " + table;
+                if (KNOWN_EXCEPTIONS.containsKey(key)) {
+                    excused.add(key);
+                } else {
+                    violations.add(key + ": " + table + " belongs to " + OWNERS.get(table).packages() + " ("
+                            + OWNERS.get(table).why() + "); move the SQL into that package's repository and call it");
+                }
+            }
+        });
+
+        assertThat(violations).as("SQL about another feature's table").isEmpty();
+        assertThat(excused).as("known exceptions that no longer happen: remove them from the list")
+                .containsExactlyInAnyOrderElementsOf(KNOWN_EXCEPTIONS.keySet());
+    }
+
+    @Test
+    void theScannerSeesSqlInLiteralsAndTextBlocksButNotInCommentsPathsOrPermissionKeys() {
+        Set<String> tables = Set.of("users", "tenants", "roles", "assignments", "role_grants");
+        String source = """
+                // select * from roles   (a comment)
+                /* insert into tenants */
+                class Example {
+                    String sql = \"""
+                            select u.id from users u
+                            join assignments a on a.user_id = u.id
+                            \""";
+                    String other = "update role_grants set x = 1";
+                    String path = "/api/v1/tenants/{tenant}/roles";
+                    String key = "users.read";
+                    String message = "the user's roles changed";
+                    char quote = '"';
+                    String field = "tenants";
+                }
+                """;
+
+        assertThat(tablesIn(source, tables)).containsExactlyInAnyOrder("users", "assignments", "role_grants");
+        assertThat(tablesIn("class A { String s = \"select 1 from users u, roles r\"; }", tables))
+                .containsExactlyInAnyOrder("users", "roles");
+    }
+
+    /** The tables the migrations leave, in version order. */
+    private static Set<String> tables() {
+        Set<String> tables = new TreeSet<>();
+        try (Stream<Path> files = Files.list(MIGRATIONS)) {
+            List<Path> migrations = files.filter(file -> file.getFileName().toString().endsWith(".sql"))
+                    .sorted((a, b) -> Integer.compare(version(a), version(b))).toList();
+            for (Path migration : migrations) {
+                String sql = withoutSqlComments(Files.readString(migration));
+                Matcher create = CREATE.matcher(sql);
+                while (create.find()) {
+                    tables.add(create.group(1).toLowerCase(Locale.ROOT));
+                }
+                Matcher rename = RENAME.matcher(sql);
+                while (rename.find()) {
+                    tables.remove(rename.group(1).toLowerCase(Locale.ROOT));
+                    tables.add(rename.group(2).toLowerCase(Locale.ROOT));
+                }
+                Matcher drop = DROP.matcher(sql);
+                while (drop.find()) {
+                    tables.remove(drop.group(1).toLowerCase(Locale.ROOT));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return tables;
+    }
+
+    private static int version(Path migration) {
+        String name = migration.getFileName().toString();
+        return Integer.parseInt(name.substring(1, name.indexOf("__")));
+    }
+
+    /** Per main source file (as {@code package/File.java}), the tables its SQL names. */
+    private static Map<String, Set<String>> references(Set<String> tables) {
+        Map<String, Set<String>> found = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(SOURCES)) {
+            for (Path file : files.filter(path -> path.toString().endsWith(".java")).toList()) {
+                Set<String> named = tablesIn(Files.readString(file), tables);
+                if (!named.isEmpty()) {
+                    found.put(SOURCES.relativize(file).toString().replace('\\', '/'), named);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return found;
+    }
+
+    private static Set<String> tablesIn(String javaSource, Set<String> tables) {
+        Set<String> named = new TreeSet<>();
+        for (String literal : literals(javaSource)) {
+            Matcher reference = REFERENCE.matcher(literal);
+            while (reference.find()) {
+                String table = reference.group(1).toLowerCase(Locale.ROOT);
+                if (tables.contains(table)) {
+                    named.add(table);
+                }
+            }
+            Matcher listed = LISTED.matcher(literal);
+            while (listed.find()) {
+                for (String item : listed.group(1).split(",")) {
+                    String table = item.strip().split("\\s+")[0].toLowerCase(Locale.ROOT);
+                    if (tables.contains(table)) {
+                        named.add(table);
+                    }
+                }
+            }
+        }
+        return named;
+    }
+
+    /** The contents of the string literals and text blocks of a Java source, comments skipped. */
+    static List<String> literals(String source) {
+        List<String> literals = new ArrayList<>();
+        int i = 0;
+        int n = source.length();
+        while (i < n) {
+            if (source.startsWith("\"\"\"", i)) {
+                int end = source.indexOf("\"\"\"", i + 3);
+                while (end > 0 && source.charAt(end - 1) == '\\') {
+                    end = source.indexOf("\"\"\"", end + 1);
+                }
+                end = end < 0 ? n : end;
+                literals.add(source.substring(i + 3, end));
+                i = end + 3;
+            } else if (source.charAt(i) == '"' || source.charAt(i) == '\'') {
+                char quote = source.charAt(i);
+                StringBuilder text = new StringBuilder();
+                int j = i + 1;
+                while (j < n && source.charAt(j) != quote && source.charAt(j) != '\n') {
+                    if (source.charAt(j) == '\\' && j + 1 < n) {
+                        text.append(source.charAt(j + 1));
+                        j += 2;
+                    } else {
+                        text.append(source.charAt(j));
+                        j++;
+                    }
+                }
+                if (quote == '"') {
+                    literals.add(text.toString());
+                }
+                i = j + 1;
+            } else if (source.startsWith("//", i)) {
+                int end = source.indexOf('\n', i);
+                i = end < 0 ? n : end;
+            } else if (source.startsWith("/*", i)) {
+                int end = source.indexOf("*/", i + 2);
+                i = end < 0 ? n : end + 2;
+            } else {
+                i++;
+            }
+        }
+        return literals;
+    }
+
+    private static String withoutSqlComments(String sql) {
+        return sql.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("--[^\\n]*", " ");
+    }
+}

@@ -1,0 +1,45 @@
+package dev.gatehouse.server.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.server.testing.IntegrationTest;
+import dev.gatehouse.server.testing.SignedInTenant;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Operators › Tenants: an operator renames a tenant as {@code PATCH /api/v1/tenants/{tenant}} does. */
+class TenantsConsoleIT extends IntegrationTest {
+
+    @Test
+    void anOperatorRenamesATenantAndABlankNameIsRefusedWithItsReason() {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        ConsoleClient operator = new ConsoleClient(port());
+        operator.signIn("platform", OPERATOR, OPERATOR_PASSWORD);
+        HttpResponse<String> list = operator.get("/console/tenants?page=0");
+        assertThat(list.body()).contains("action=\"/console/tenants/" + clinic.slug() + "/name\"");
+
+        HttpResponse<String> renamed = operator.post("/console/tenants/" + clinic.slug() + "/name",
+                Map.of("name", "Hillside Clinic"));
+
+        assertThat(renamed.statusCode()).isEqualTo(302);
+        assertThat(renamed.headers().firstValue("Location").orElse("")).endsWith("/console/tenants?renamed=" + clinic.slug());
+        assertThat(api.get("/api/v1/tenants/" + clinic.slug(), clinic.adminToken()).text("/name"))
+                .isEqualTo("Hillside Clinic");
+        assertThat(api.get(clinic.path("/audit?action=TENANT_UPDATED"), clinic.adminToken()).body()
+                .at("/items/0/details/after/name").asString()).isEqualTo("Hillside Clinic");
+
+        operator.get("/console/tenants");
+        HttpResponse<String> blank = operator.post("/console/tenants/" + clinic.slug() + "/name", Map.of("name", "  "));
+        assertThat(blank.statusCode()).isEqualTo(400);
+        assertThat(blank.body()).contains("must not be blank");
+        assertThat(api.get("/api/v1/tenants/" + clinic.slug(), clinic.adminToken()).text("/name"))
+                .isEqualTo("Hillside Clinic");
+
+        ConsoleClient admin = new ConsoleClient(port());
+        admin.signIn(clinic.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
+        admin.get("/console/users");
+        assertThat(admin.post("/console/tenants/" + clinic.slug() + "/name", Map.of("name", "Mine now")).statusCode())
+                .isEqualTo(403);
+    }
+}
