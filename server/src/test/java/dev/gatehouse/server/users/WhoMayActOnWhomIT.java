@@ -163,6 +163,83 @@ class WhoMayActOnWhomIT extends IntegrationTest {
         assertThat(api.get(clinic.users(), manager.token()).raw()).contains("\"desk\"");
     }
 
+    @Test
+    void endingOneSessionResettingASecondFactorReinvitingDeletingAndReRolingAreEachAllowedAndRefused() {
+        UserFixtures.Member manager = fixtures.member(clinic, "manager", "[" + roleAt("manager", downtown) + "]");
+        UserFixtures.Member desk = fixtures.member(clinic, "desk", "[" + roleAt("front_desk", downtown) + "]");
+        UserFixtures.Member doc = fixtures.member(clinic, "doc", "[" + roleAt("provider", downtown) + "]");
+        enrolSecondFactor(desk.id());
+        enrolSecondFactor(doc.id());
+        Snapshot docBefore = snapshot(doc.id());
+
+        // One session: the front desk's is the manager's to end, the provider's is not.
+        String deskSession = api.get(clinic.user(desk.id()) + "/sessions", manager.token()).text("/items/0/id");
+        assertThat(api.delete(clinic.user(desk.id()) + "/sessions/" + deskSession, manager.token()).status())
+                .isEqualTo(204);
+        String docSession = api.get(clinic.user(doc.id()) + "/sessions", manager.token()).text("/items/0/id");
+        assertThat(api.delete(clinic.user(doc.id()) + "/sessions/" + docSession, manager.token()).status())
+                .isEqualTo(403);
+        // Second factor.
+        assertThat(api.post(clinic.user(desk.id()) + "/mfa/reset", manager.token(), "").status()).isEqualTo(204);
+        assertThat(api.post(clinic.user(doc.id()) + "/mfa/reset", manager.token(), "").status()).isEqualTo(403);
+        assertThat(totpRows(doc.id())).as("the provider keeps their authenticator").isEqualTo(1);
+        // A new invitation link.
+        String invitedDesk = api.post(clinic.users(), clinic.owner(), json("username", "newdesk", "firstName", "N",
+                "lastName", "D", "email", "newdesk@example.com", "roles",
+                dev.gatehouse.server.testing.ApiClient.raw("[" + roleAt("front_desk", downtown) + "]")))
+                .text("/id");
+        String invitedDoc = api.post(clinic.users(), clinic.owner(), json("username", "newdoc", "firstName", "N",
+                "lastName", "P", "email", "newdoc@example.com", "roles",
+                dev.gatehouse.server.testing.ApiClient.raw("[" + roleAt("provider", downtown) + "]")))
+                .text("/id");
+        Response renewed = api.post(clinic.user(invitedDesk) + "/invitation", manager.token(), "");
+        assertThat(renewed.status()).as(renewed.raw()).isEqualTo(201);
+        assertThat(renewed.text("/invitationUrl")).contains("token=");
+        Snapshot invitedDocBefore = snapshot(invitedDoc);
+        Response notRenewed = api.post(clinic.user(invitedDoc) + "/invitation", manager.token(), "");
+        assertThat(notRenewed.status()).isEqualTo(403);
+        assertThat(notRenewed.raw()).doesNotContain("token=");
+        assertThat(snapshot(invitedDoc)).isEqualTo(invitedDocBefore);
+        // Deleting: users.delete without covering the owner is refused by this rule first.
+        fixtures.customRole(clinic, "remover", "TENANT", "users.read", "users.delete");
+        UserFixtures.Member remover = fixtures.member(clinic, "remover", "[" + json("role", "remover") + "]");
+        Response notDeleted = api.delete(clinic.user(clinic.ownerId()), remover.token());
+        assertThat(notDeleted.status()).isEqualTo(403);
+        assertThat(notDeleted.text("/detail")).contains("owner holds");
+        assertThat(api.delete(clinic.user(invitedDesk), clinic.owner()).status()).isEqualTo(204);
+        // Re-roling at her location: a lead gives the front desk a role there, not the provider.
+        fixtures.customRole(clinic, "lead", "LOCATION", "users.read", "users.edit", "roles.assign",
+                "patients.contact", "appointments.*");
+        UserFixtures.Member lead = fixtures.member(clinic, "lead", "[" + roleAt("lead", downtown) + "]");
+        assertThat(api.post(clinic.user(desk.id()) + "/roles", lead.token(),
+                json("role", "front_desk", "location", fixtures.location(clinic, "Room 1", downtown))).status())
+                .isEqualTo(201);
+        Response notGiven = api.post(clinic.user(doc.id()) + "/roles", lead.token(),
+                json("role", "front_desk", "location", downtown));
+        assertThat(notGiven.status()).isEqualTo(403);
+        assertThat(notGiven.text("/detail"))
+                .contains("doc holds patients.read for what is assigned to them, which you do not hold");
+        assertThat(snapshot(doc.id())).as("nothing of the provider's changed")
+                .isEqualTo(new Snapshot(docBefore.hash(), docBefore.email(), docBefore.username(), docBefore.status(),
+                        docBefore.sessions(), docBefore.roles(), snapshot(doc.id()).mails()));
+    }
+
+    /** A confirmed authenticator, written directly: what it is does not matter to a reset. */
+    private void enrolSecondFactor(String user) {
+        jdbc.sql("""
+                        insert into mfa_totp (tenant_id, user_id, secret, confirmed_at)
+                        values (:tenant, :user, :secret, now())
+                        """)
+                .param("tenant", UUID.fromString(clinic.id())).param("user", UUID.fromString(user))
+                .param("secret", new byte[20]).update();
+    }
+
+    private long totpRows(String user) {
+        return jdbc.sql("select count(*) from mfa_totp where tenant_id = :tenant and user_id = :user")
+                .param("tenant", UUID.fromString(clinic.id())).param("user", UUID.fromString(user))
+                .query(Long.class).single();
+    }
+
     /** What a takeover would change: password hash, e-mail, username, status, live sessions, roles, mail queued. */
     private record Snapshot(String hash, String email, String username, String status, long sessions, long roles,
             long mails) {}
