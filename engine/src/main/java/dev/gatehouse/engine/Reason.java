@@ -1,6 +1,8 @@
 package dev.gatehouse.engine;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /** Why a decision came out as it did. */
@@ -140,6 +142,75 @@ public sealed interface Reason {
         @Override
         public String code() {
             return "FOREIGN_PROFILE";
+        }
+    }
+
+    /**
+     * Allowed to act on another user's credentials, identity or access: the caller holds in force
+     * everything the target holds (docs/engine.md, "Who may act on whom"), or is the target.
+     */
+    record Covers(String caller, String target, boolean self) implements Reason {
+        @Override
+        public String explain() {
+            return self ? "acts on their own account" : "holds everything " + target + " holds, at least as widely";
+        }
+
+        @Override
+        public String code() {
+            return "COVERS";
+        }
+    }
+
+    /**
+     * Refused: the target holds {@code permission} with {@code scope} through {@code role} held at
+     * {@code location} (tenant-wide when null), under {@code condition} when not null, and the caller
+     * holds it in force at most {@code callerScope} (null: not at all), at {@code callerLocations}
+     * when that is {@link Scope#LOCATION} reach bound to places, or only under other conditions.
+     */
+    record Uncovered(String target, String permission, Scope scope, @Nullable String location,
+            @Nullable Condition condition, String role, @Nullable Scope callerScope, List<String> callerLocations,
+            boolean callerOnlyConditional) implements Reason {
+
+        public Uncovered {
+            callerLocations = List.copyOf(callerLocations);
+        }
+
+        @Override
+        public String explain() {
+            return describe(Function.identity());
+        }
+
+        /**
+         * The sentence with display names: {@code names} maps the target's subject id and location
+         * ids to what people call them ("olivia holds users.delete tenant-wide, which you do not hold").
+         */
+        public String describe(Function<String, String> names) {
+            String held = switch (scope) {
+                case TENANT -> "tenant-wide";
+                case LOCATION -> location == null ? "at every location" : "at " + names.apply(location);
+                case ASSIGNED -> "for what is assigned to them";
+                case OWN -> "for what they own";
+            };
+            String when = condition == null ? "" : " (only if " + condition.expression() + ")";
+            String yours;
+            if (callerScope == null) {
+                yours = callerOnlyConditional ? "you hold only under another condition" : "you do not hold";
+            } else {
+                yours = switch (callerScope) {
+                    case TENANT -> "you hold only under another condition";
+                    case LOCATION -> callerLocations.isEmpty()
+                            ? "you do not hold as widely"
+                            : "you hold only at " + String.join(", ", callerLocations.stream().map(names).toList());
+                    case ASSIGNED -> "you hold only for what is assigned to you";
+                    case OWN -> "you hold only for what you own";
+                };
+            }
+            return names.apply(target) + " holds " + permission + " " + held + when + ", which " + yours;
+        }
+
+        @Override
+        public String code() {
+            return "UNCOVERED";
         }
     }
 }

@@ -160,6 +160,66 @@ public final class TenantPolicy {
     }
 
     /**
+     * Who may act on whom (docs/engine.md): whether {@code caller} may act on {@code target}'s
+     * credentials, identity or access, because everything the target holds — every assignment not
+     * expired at {@code now}, including those that start later — the caller holds in force at
+     * {@code now}, at least as widely. With {@code at}, only the target's assignments that hold at
+     * that location count (tenant-wide ones, and those at, above or below it): what a role change
+     * there touches. The target's state does not matter (a locked admin is still an admin); the
+     * caller must be active. A subject always covers themselves.
+     *
+     * <p>Never null, never throws for non-null arguments. A deny names the first grant not covered.
+     */
+    public Decision covers(Profile caller, Profile target, Instant now, @Nullable String at) {
+        if (!caller.policy().tenant.equals(tenant)) {
+            return Decision.deny(new Reason.ForeignProfile(tenant, caller.policy().tenant));
+        }
+        if (!target.policy().tenant.equals(tenant)) {
+            return Decision.deny(new Reason.ForeignProfile(tenant, target.policy().tenant));
+        }
+        if (!active) {
+            return Decision.deny(new Reason.InactiveTenant(tenant));
+        }
+        if (caller.subjectId().equals(target.subjectId())) {
+            return Decision.allow(new Reason.Covers(caller.subjectId(), target.subjectId(), true));
+        }
+        if (!caller.isActiveAt(now)) {
+            return Decision.deny(new Reason.InactiveSubject(caller.subject().status(), caller.subject().lockedUntil()));
+        }
+        Profile current = caller.policy() == this ? caller : Profile.recompile(this, caller.subject());
+        Profile targetNow = target.policy() == this ? target : Profile.recompile(this, target.subject());
+        String where = at != null && locations.contains(at) ? at : null;
+        Reason.Uncovered miss = Coverage.of(this, current, now).firstUncovered(targetNow, now, where);
+        return miss == null
+                ? Decision.allow(new Reason.Covers(caller.subjectId(), target.subjectId(), false))
+                : Decision.deny(miss);
+    }
+
+    /**
+     * No escalation: the catalog permissions that {@code grants} (a role's flattened grants, or a
+     * role as an edit would make it), held at {@code location} (tenant-wide when null), would give
+     * beyond what {@code caller} holds in force at {@code now}, by the same comparison as
+     * {@link #covers}. Empty when the caller may hand all of it out; everything for an inactive caller
+     * or another tenant's profile.
+     */
+    public List<String> grantsBeyond(Profile caller, List<Grant> grants, @Nullable String location, Instant now) {
+        if (!caller.policy().tenant.equals(tenant) || !active || !caller.isActiveAt(now)) {
+            List<String> all = new ArrayList<>();
+            for (Grant grant : grants) {
+                for (int id : catalog.idsCoveredBy(grant.permission())) {
+                    if (!all.contains(catalog.get(id).key())) {
+                        all.add(catalog.get(id).key());
+                    }
+                }
+            }
+            return all;
+        }
+        Profile current = caller.policy() == this ? caller : Profile.recompile(this, caller.subject());
+        String where = location != null && locations.contains(location) ? location : null;
+        return Coverage.of(this, current, now).beyond(grants, where);
+    }
+
+    /**
      * Who among {@code population} may do {@code permission} at {@code location} (anywhere when
      * null), each with the decision saying how. Subjects of other tenants are never listed.
      */

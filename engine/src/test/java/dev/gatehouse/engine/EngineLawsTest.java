@@ -339,4 +339,190 @@ class EngineLawsTest {
             };
         });
     }
+
+    // ---- Who may act on whom (docs/engine.md): TenantPolicy.covers and grantsBeyond ----
+
+    /** The subject's assignments with their windows and status dropped: the same roles, in force now. */
+    private static Subject inForceTwin(String id, Subject subject, Instant at) {
+        return Subject.active(id, subject.assignments().stream().filter(a -> a.validAt(at)).toList());
+    }
+
+    /** {@code request} as the caller would ask it: what was the target's own or assigned is the caller's. */
+    private static AccessRequest asCaller(AccessRequest request, String target, String caller) {
+        Resource r = request.resource();
+        if (r == null) {
+            return request;
+        }
+        Set<String> assignees = new HashSet<>();
+        for (String assignee : r.assignees()) {
+            assignees.add(assignee.equals(target) ? caller : assignee);
+        }
+        Resource mapped = new Resource(r.type(), r.id(), r.location(), target.equals(r.owner()) ? caller : r.owner(),
+                assignees, r.attributes());
+        return new AccessRequest(request.permission(), mapped, request.at(), request.context());
+    }
+
+    // (h) Everyone covers themselves; and a twin holding the same roles in force covers them too.
+    @Test
+    void everyoneCoversThemselves() {
+        forEachCase(9_000_000L, c -> request -> {
+            Decision self = c.policy().covers(c.profile(), c.profile(), request.at(), null);
+            assertThat(self.allowed()).as(self.explain()).isEqualTo(c.tenant().active());
+            Subject target = c.subject().withAssignments(
+                    c.subject().assignments().stream().filter(a -> a.validAt(request.at())).toList());
+            Profile twin = c.policy().compile(inForceTwin("twin", c.subject(), request.at()));
+            Decision covers = c.policy().covers(twin, c.policy().compile(target), request.at(), null);
+            assertThat(covers.allowed()).as(covers.explain()).isEqualTo(c.tenant().active());
+        });
+    }
+
+    // (i) An empty profile is covered by anyone who may act at all.
+    @Test
+    void anEmptyProfileIsCoveredByAnyActiveCaller() {
+        forEachCase(10_000_000L, c -> {
+            Profile empty = c.policy().compile(Subject.active("nobody", List.of()));
+            return request -> {
+                Decision decision = c.policy().covers(c.profile(), empty, request.at(), null);
+                boolean callerActive = c.subject().status() == SubjectStatus.ACTIVE
+                        && (c.subject().lockedUntil() == null || !request.at().isBefore(c.subject().lockedUntil()));
+                assertThat(decision.allowed()).as(decision.explain()).isEqualTo(c.tenant().active() && callerActive);
+            };
+        });
+    }
+
+    // (j) `*` held tenant-wide covers everyone; and only grants it refuses nobody.
+    @Test
+    void holdingEverythingCoversEveryone() {
+        forEachCase(11_000_000L, c -> {
+            List<Role> roles = new ArrayList<>(c.tenant().roles());
+            roles.add(Role.of("root", List.of(), List.of(Grant.of("*"))));
+            RandomTenants.Tenant withRoot = new RandomTenants.Tenant(c.tenant().id(), c.tenant().active(),
+                    c.tenant().catalog(), c.tenant().locations(), roles, c.tenant().conditions());
+            TenantPolicy policy = withRoot.policy();
+            Profile root = policy.compile(Subject.active("root-holder", Assignment.tenantWide("r", "root")));
+            Profile target = policy.compile(c.subject());
+            return request -> {
+                Decision decision = policy.covers(root, target, request.at(), c.random().site(c.tenant()));
+                assertThat(decision.allowed()).as(decision.explain()).isEqualTo(c.tenant().active());
+                if (c.tenant().active()) {
+                    assertThat(policy.grantsBeyond(root, List.of(c.random().grant(c.tenant().catalog())), null,
+                            request.at())).isEmpty();
+                }
+            };
+        });
+    }
+
+    // (k) A holder of a role covers a holder of any role it inherits from, at the same or a lower location.
+    @Test
+    void aRoleCoversTheRolesItInheritsFromAtTheSameOrALowerLocation() {
+        forEachCase(12_000_000L, c -> {
+            Role role = c.random().pick(c.tenant().roles());
+            List<String> ancestors = new ArrayList<>(ancestorsOf(c.tenant(), role.key()));
+            ancestors.sort(null);
+            String ancestor = c.random().pick(ancestors);
+            List<Location> sites = c.tenant().locations().locations();
+            String high = sites.isEmpty() || c.random().random().nextInt(3) == 0 ? null : c.random().pick(sites).id();
+            List<String> below = high == null
+                    ? sites.stream().map(Location::id).toList()
+                    : c.tenant().locations().subtree(high);
+            String low = below.isEmpty() || (high == null && c.random().random().nextInt(3) == 0)
+                    ? high
+                    : c.random().pick(below);
+            Profile holder = c.policy().compile(Subject.active("holder",
+                    new Assignment("h", role.key(), high, null, null, AssignmentSource.DIRECT)));
+            Assignment inherited = c.random().assignment(c.tenant(), "t");
+            Profile target = c.policy().compile(Subject.active("target",
+                    new Assignment("t", ancestor, low, inherited.startsAt(), inherited.expiresAt(),
+                            AssignmentSource.DIRECT)));
+            return request -> {
+                Decision decision = c.policy().covers(holder, target, request.at(), null);
+                assertThat(decision.allowed()).as("%s@%s over %s@%s: %s", role.key(), high, ancestor, low,
+                        decision.explain()).isEqualTo(c.tenant().active());
+            };
+        });
+    }
+
+    // (l) Coverage is transitive.
+    @Test
+    void coverageIsTransitive() {
+        forEachCase(13_000_000L, c -> {
+            Subject b = c.random().subject(c.tenant(), "s2");
+            Subject third = c.random().subject(c.tenant(), "s3");
+            // Draw the third from the second's roles half the time, so that chains actually occur.
+            if (c.random().random().nextBoolean() && !b.assignments().isEmpty()) {
+                third = third.withAssignments(b.assignments().subList(0, c.random().random().nextInt(
+                        b.assignments().size() + 1)));
+            }
+            Profile pb = c.policy().compile(b);
+            Profile pc = c.policy().compile(third);
+            Profile pa = c.random().random().nextBoolean()
+                    ? c.profile()
+                    : c.policy().compile(Subject.active("s1", b.assignments().stream()
+                            .map(x -> x.during(null, null)).toList()));
+            return request -> {
+                Instant at = request.at();
+                if (c.policy().covers(pa, pb, at, null).allowed() && c.policy().covers(pb, pc, at, null).allowed()) {
+                    Decision decision = c.policy().covers(pa, pc, at, null);
+                    assertThat(decision.allowed()).as(decision.explain()).isTrue();
+                }
+            };
+        });
+    }
+
+    // (m) Coverage agrees with check: whatever the target may do, the caller who covers them may do
+    // too (on what is the caller's own or assigned to the caller, where the target's was theirs).
+    @Test
+    void aCallerWhoCoversTheTargetIsAllowedEverythingTheTargetIs() {
+        forEachCase(14_000_000L, c -> {
+            Subject target = c.subject();
+            List<Assignment> callerRoles = new ArrayList<>();
+            if (c.random().random().nextInt(4) > 0) {
+                for (Assignment assignment : target.assignments()) {
+                    callerRoles.add(new Assignment("c-" + assignment.id(), assignment.role(), assignment.location(),
+                            null, null, AssignmentSource.DIRECT));
+                }
+            }
+            callerRoles.addAll(c.random().subject(c.tenant(), "caller").assignments());
+            Profile caller = c.policy().compile(Subject.active("caller", callerRoles));
+            return request -> {
+                Decision covers = c.policy().covers(caller, c.profile(), request.at(), null);
+                Decision targetMay = c.check(request);
+                if (covers.allowed() && targetMay.allowed()) {
+                    AccessRequest mine = asCaller(request, target.id(), "caller");
+                    Decision callerMay = c.policy().check(caller, mine);
+                    assertThat(callerMay.allowed()).as("target: %s; caller: %s", targetMay.explain(),
+                            callerMay.explain()).isTrue();
+                }
+                if (!covers.allowed() && c.tenant().active()) {
+                    assertThat(covers.reason()).isInstanceOf(Reason.Uncovered.class);
+                    Reason.Uncovered miss = (Reason.Uncovered) covers.reason();
+                    assertThat(c.tenant().catalog().contains(miss.permission())).isTrue();
+                    assertThat(miss.explain()).startsWith(target.id() + " holds " + miss.permission());
+                }
+            };
+        });
+    }
+
+    // (n) No escalation is coverage: a caller may hand out a role at a place exactly when they would
+    // cover someone holding only that role there.
+    @Test
+    void handingOutARoleIsAllowedExactlyWhenTheCallerCoversItsHolder() {
+        forEachCase(15_000_000L, c -> {
+            Role role = c.random().pick(c.tenant().roles());
+            List<Location> sites = c.tenant().locations().locations();
+            String where = sites.isEmpty() || c.random().random().nextBoolean() ? null : c.random().pick(sites).id();
+            Profile holder = c.policy().compile(Subject.active("holder",
+                    new Assignment("h", role.key(), where, null, null, AssignmentSource.DIRECT)));
+            return request -> {
+                List<String> beyond = c.policy().grantsBeyond(c.profile(), c.policy().flattenedGrants(role.key()),
+                        where, request.at());
+                Decision covers = c.policy().covers(c.profile(), holder, request.at(), null);
+                boolean callerActive = c.subject().status() == SubjectStatus.ACTIVE
+                        && (c.subject().lockedUntil() == null || !request.at().isBefore(c.subject().lockedUntil()));
+                assertThat(c.tenant().active() && callerActive && beyond.isEmpty())
+                        .as("%s@%s beyond %s; covers: %s", role.key(), where, beyond, covers.explain())
+                        .isEqualTo(covers.allowed());
+            };
+        });
+    }
 }

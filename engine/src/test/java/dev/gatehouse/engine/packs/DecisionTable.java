@@ -58,14 +58,21 @@ final class DecisionTable {
     }
 
     Decision decide(String roles, String permission, String resource) {
+        return policy.check(policy.compile(subject(ME, roles)), permission, resource(resource), NOW);
+    }
+
+    /** A subject {@code id} holding {@code roles}, written as in the role column ({@code manager@downtown + front_desk@uptown}). */
+    static Subject subject(String id, String roles) {
         List<Assignment> assignments = new ArrayList<>();
         int n = 0;
         for (String held : roles.split("\\+")) {
             String[] parts = held.strip().split("@", 2);
-            String id = "assignment-" + n++;
-            assignments.add(parts.length == 1 ? Assignment.tenantWide(id, parts[0]) : Assignment.at(id, parts[0], parts[1]));
+            String assignment = id + "-assignment-" + n++;
+            assignments.add(parts.length == 1
+                    ? Assignment.tenantWide(assignment, parts[0])
+                    : Assignment.at(assignment, parts[0], parts[1]));
         }
-        return policy.check(policy.compile(Subject.active(ME, assignments)), permission, resource(resource), NOW);
+        return Subject.active(id, assignments);
     }
 
     /** Asserts one row; the failure message carries the row and the engine's explanation. */

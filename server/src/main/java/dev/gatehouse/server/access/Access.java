@@ -3,8 +3,6 @@ package dev.gatehouse.server.access;
 import dev.gatehouse.engine.Assignment;
 import dev.gatehouse.engine.Decision;
 import dev.gatehouse.engine.Grant;
-import dev.gatehouse.engine.Permission;
-import dev.gatehouse.engine.Scope;
 import dev.gatehouse.engine.EffectivePermission;
 import dev.gatehouse.engine.Permitted;
 import dev.gatehouse.engine.PolicyException;
@@ -170,7 +168,7 @@ public class Access {
      * The permissions that {@code role}, held at {@code location} (tenant-wide when null), would
      * give beyond what the caller holds there: a caller may only hand out access they have
      * themselves, at least as widely, so that {@code roles.assign} is no way up to more power.
-     * Empty when the caller holds all of it.
+     * Empty when the caller holds all of it. The engine decides ({@link TenantPolicy#grantsBeyond}).
      */
     public List<String> grantsBeyondCaller(Caller caller, String role, @Nullable String location) {
         Optional<TenantPolicy> policy = policy(caller.tenant());
@@ -188,42 +186,51 @@ public class Access {
         if (policy.isEmpty() || profile.isEmpty()) {
             return grants.stream().map(Grant::permission).distinct().toList();
         }
-        Map<String, EffectivePermission> held = new HashMap<>();
-        for (EffectivePermission permission : policy.get().effectivePermissions(profile.get(), clock.instant(),
-                location)) {
-            held.put(permission.permission(), permission);
-        }
-        List<String> beyond = new ArrayList<>();
-        for (Permission permission : policy.get().catalog().permissions()) {
-            Scope needed = null;
-            for (Grant grant : grants) {
-                if (Permission.patternCovers(grant.permission(), permission.key())
-                        && (needed == null || grant.scope().includes(needed))) {
-                    needed = grant.scope();
-                }
-            }
-            if (needed != null && !covers(held.get(permission.key()), needed, location)) {
-                beyond.add(permission.key());
-            }
-        }
-        return beyond;
+        return policy.get().grantsBeyond(profile.get(), grants, location, clock.instant());
     }
 
-    private static boolean covers(@Nullable EffectivePermission held, Scope needed, @Nullable String location) {
-        if (held == null) {
-            return false;
+    /**
+     * Who may act on whom: whether the caller holds, in force now, everything {@code target}
+     * holds (at {@code at} only, when given: a role change there), at least as widely
+     * ({@link TenantPolicy#covers}). An unknown target is covered by nobody.
+     */
+    public Decision covers(Caller caller, UUID target, @Nullable String at) {
+        Optional<TenantPolicy> policy = policy(caller.tenant());
+        Optional<Profile> callerProfile = profile(caller.tenant(), caller.userId());
+        Optional<Profile> targetProfile = profile(caller.tenant(), target);
+        if (policy.isEmpty() || callerProfile.isEmpty() || targetProfile.isEmpty()) {
+            return Decision.deny(new Reason.NoMatchingGrant("users.edit"));
         }
-        if (!held.conditions().isEmpty() && held.scope() == Scope.OWN) {
-            return false; // possibly only conditional grants: not something the caller surely holds
+        return policy.get().covers(callerProfile.get(), targetProfile.get(), clock.instant(), at);
+    }
+
+    /**
+     * Lets the caller act on {@code target}'s credentials, identity or access only when they cover
+     * the target; otherwise 403 whose detail names the grant they lack ("olivia holds users.delete
+     * tenant-wide, which you do not hold"), recorded as {@code PERMISSION_DENIED} under
+     * {@code permission}.
+     *
+     * @param what the act, for the refusal ("reset the password of")
+     * @throws ApiException 403 when the caller does not cover the target
+     */
+    public void requireCovers(Caller caller, UUID target, @Nullable String at, String permission, String what) {
+        Decision decision = covers(caller, target, at);
+        if (decision.allowed()) {
+            return;
         }
-        return switch (needed) {
-            case TENANT -> held.scope() == Scope.TENANT;
-            // At a location, effectivePermissions already lowers a grant held elsewhere to ASSIGNED;
-            // tenant-wide, the caller's location reach must be everywhere.
-            case LOCATION -> held.scope() == Scope.TENANT
-                    || held.scope() == Scope.LOCATION && (location != null || held.everywhere());
-            case ASSIGNED, OWN -> held.scope().includes(needed);
-        };
+        refusals.record(caller, rolesHeld(caller.tenant(), caller.userId()), permission,
+                Resource.of("user", target.toString()).locatedAt(at), decision);
+        String why;
+        if (decision.reason() instanceof Reason.Uncovered miss) {
+            Map<String, String> names = new HashMap<>(loader.locationNames(caller.tenant()));
+            loader.username(caller.tenant(), target).ifPresent(name -> names.put(target.toString(), name));
+            why = miss.describe(id -> names.getOrDefault(id, id));
+        } else {
+            why = decision.explain();
+        }
+        String name = loader.username(caller.tenant(), target).orElse("this user");
+        throw ApiException.forbidden("you cannot " + what + " " + name + (at == null ? "" : " there")
+                + ": " + why + " (nobody acts on the account of someone who holds more than they do)");
     }
 
     /** Who among the tenant's users may do {@code permission} at {@code location} (anywhere when null). */

@@ -82,6 +82,14 @@ record DecisionView(boolean allowed, Map<String, Object> reason, @Nullable Via v
             }
             case Reason.InactiveTenant tenant -> view.put("tenant", tenant.tenant());
             case Reason.ForeignProfile foreign -> view.put("tenant", foreign.tenant());
+            case Reason.Covers covers -> view.put("target", covers.target());
+            case Reason.Uncovered miss -> {
+                view.put("target", miss.target());
+                view.put("permission", miss.permission());
+                view.put("scope", miss.scope().name());
+                view.put("role", miss.role());
+                putIfPresent(view, "location", miss.location());
+            }
         }
         return view;
     }

@@ -133,6 +133,17 @@ class PolicyLoader {
                 .query(String.class).optional();
     }
 
+    /** Location id → name, for sentences people read (a refusal naming where a role is held). */
+    Map<String, String> locationNames(TenantId tenant) {
+        Map<String, String> names = new LinkedHashMap<>();
+        jdbc.sql("select id, name from locations where tenant_id = :tenant")
+                .param("tenant", tenant.value())
+                .query(rs -> {
+                    names.put(rs.getString("id"), rs.getString("name"));
+                });
+        return names;
+    }
+
     private static AssignmentSource sourceOf(String source) {
         // SYSTEM marks assignments made by the server itself (the platform operator's): DIRECT to the engine.
         return source.equals("SYSTEM") ? AssignmentSource.DIRECT : AssignmentSource.valueOf(source);

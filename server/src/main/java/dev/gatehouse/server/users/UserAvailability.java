@@ -39,9 +39,9 @@ public class UserAvailability {
 
     @Transactional(readOnly = true)
     public WeeklyAvailability get(Caller caller, TenantScope.Scoped tenant, UUID id) {
-        guard.requireAnywhere(caller, "users.read");
+        guard.requireReadAnywhere(caller, id);
         users.find(tenant.id(), id).orElseThrow(() -> ApiException.notFound("user " + id));
-        guard.require(caller, "users.read", id);
+        guard.requireRead(caller, id);
         return store.of(tenant.id(), id);
     }
 

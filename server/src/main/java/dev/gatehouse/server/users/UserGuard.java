@@ -7,7 +7,6 @@ import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
-import dev.gatehouse.server.shared.TenantId;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,10 +19,12 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
- * Who may act on whom. Every answer comes from the engine through {@link Access#require}; this
- * only decides which resource a user is: {@code user:<id>} located at every location where the user
- * holds an assignment, so that a manager held at one location manages the staff there and not a
- * tenant-wide admin (issue: "a location manager manages staff only at their locations").
+ * Who may act on whom. Every answer comes from the engine: the permission through
+ * {@link Access#require}, on the resource a user is ({@code user:<id>} located at every location
+ * where the user holds an assignment not yet expired, so that a manager held at one location
+ * manages the staff there and not a tenant-wide admin), and, for what touches another user's
+ * credentials, identity or access, coverage through {@link Access#requireCovers}: nobody acts on
+ * the account of someone who may do more than they may.
  */
 @Component
 class UserGuard {
@@ -42,27 +43,85 @@ class UserGuard {
         this.clock = clock;
     }
 
+    /** Before looking a user up to read them: anyone reads themselves, others need users.read somewhere. */
+    void requireReadAnywhere(Caller caller, UUID user) {
+        if (!caller.userId().equals(user)) {
+            requireAnywhere(caller, "users.read");
+        }
+    }
+
     /** May the caller do this anywhere at all? Answers 403 before anything about one user is looked up. */
     void requireAnywhere(Caller caller, String permission) {
         access.require(caller, permission, null);
     }
 
-    /** The caller needs {@code permission} on the user wherever the user holds a role. */
+    /**
+     * The caller needs {@code permission} on the user wherever the user holds a role (an expired
+     * assignment holds nowhere).
+     */
     void require(Caller caller, String permission, UUID user) {
-        for (Resource resource : resourcesOf(caller.tenant(), user, assignments.of(caller.tenant(), user))) {
+        for (Resource resource : resourcesOf(user, assignments.of(caller.tenant(), user), clock.instant())) {
             access.require(caller, permission, resource);
         }
     }
 
     /**
-     * The resources that stand for a user: one per location of their assignments, or a single
-     * unlocated one when they hold a role tenant-wide or none at all (then only a tenant-wide grant
-     * reaches them).
+     * Reading a user: themselves, or {@code users.read} at any one location where they hold a
+     * current or coming role (seed 000: the manager of Location A sees a colleague who is manager
+     * at A and front desk at B). A user with no located role needs it tenant-wide.
      */
-    static List<Resource> resourcesOf(TenantId tenant, UUID user, List<UserAssignments.Held> held) {
+    void requireRead(Caller caller, UUID user) {
+        if (caller.userId().equals(user)) {
+            return;
+        }
+        List<Resource> resources = resourcesOf(user, assignments.of(caller.tenant(), user), clock.instant());
+        for (Resource resource : resources) {
+            if (access.allows(caller, "users.read", resource)) {
+                return;
+            }
+        }
+        // None reaches: refuse, naming (and recording) the decision for the first place.
+        access.require(caller, "users.read", resources.getFirst());
+    }
+
+    /**
+     * Who may act on whom: acting on another user's credentials, identity or lifecycle needs,
+     * besides the permission, that the caller holds everything the user holds, everywhere
+     * (docs/security.md, "Who may act on whom"). Nobody is refused on themselves by this; the
+     * self-protection rules stand apart.
+     *
+     * @param what the act, for the refusal ("reset the password of")
+     */
+    void requireCovers(Caller caller, String permission, UUID user, String what) {
+        access.requireCovers(caller, user, null, permission, what);
+    }
+
+    /**
+     * A role change at {@code location} (tenant-wide when null) touches what the user holds there:
+     * the caller must hold everything of the user's roles that hold there (tenant-wide ones, those at,
+     * above or below it), at least as widely.
+     */
+    void requireCoversAt(Caller caller, UUID user, @Nullable String location) {
+        access.requireCovers(caller, user, location, "roles.assign", "change the roles of");
+    }
+
+    /** Whether the caller covers the user everywhere: the page offers credential and lifecycle actions only then. */
+    boolean covers(Caller caller, UUID user) {
+        return access.covers(caller, user, null).allowed();
+    }
+
+    /**
+     * The resources that stand for a user: one per location of their assignments not expired at
+     * {@code now}, or a single unlocated one when they hold a role tenant-wide or none at all (then
+     * only a tenant-wide grant reaches them). An expired assignment narrows nothing.
+     */
+    static List<Resource> resourcesOf(UUID user, List<UserAssignments.Held> held, Instant now) {
         Resource base = Resource.of("user", user.toString());
         Set<String> locations = new LinkedHashSet<>();
         for (UserAssignments.Held assignment : held) {
+            if (assignment.expiresAt() != null && !now.isBefore(assignment.expiresAt())) {
+                continue;
+            }
             if (assignment.location() == null) {
                 return List.of(base);
             }
@@ -89,7 +148,7 @@ class UserGuard {
 
     /** The same decision as {@link #require(Caller, String, UUID)}, as an answer instead of a refusal. */
     boolean allows(Caller caller, String permission, UUID user) {
-        return resourcesOf(caller.tenant(), user, assignments.of(caller.tenant(), user)).stream()
+        return resourcesOf(user, assignments.of(caller.tenant(), user), clock.instant()).stream()
                 .allMatch(resource -> access.allows(caller, permission, resource));
     }
 

@@ -44,6 +44,7 @@ class UserMfaController {
         UserGuard.notSelf(caller, id, "reset the second factor of");
         UserAccount user = users.findForUpdate(scoped.id(), id).orElseThrow(() -> ApiException.notFound("user " + id));
         guard.require(caller, "users.edit", id);
+        guard.requireCovers(caller, "users.edit", id, "reset the second factor of");
         if (!reset.reset(scoped.id(), id, user.username(), guard.actor(caller), http.getRemoteAddr(),
                 http.getHeader("User-Agent"))) {
             throw ApiException.conflict("user " + user.username() + " has no second factor to reset");

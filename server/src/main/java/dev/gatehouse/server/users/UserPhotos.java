@@ -113,9 +113,9 @@ public class UserPhotos {
     }
 
     private void readable(Caller caller, TenantScope.Scoped tenant, UUID id) {
-        guard.requireAnywhere(caller, "users.read");
+        guard.requireReadAnywhere(caller, id);
         users.find(tenant.id(), id).orElseThrow(() -> ApiException.notFound("user " + id));
-        guard.require(caller, "users.read", id);
+        guard.requireRead(caller, id);
     }
 
     private UserAccount editable(Caller caller, TenantScope.Scoped tenant, UUID id) {

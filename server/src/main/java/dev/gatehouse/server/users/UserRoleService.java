@@ -77,8 +77,10 @@ public class UserRoleService {
                 request.startsAt(), request.expiresAt());
         fields.throwIfAny();
         Objects.requireNonNull(role);
-        guard.require(caller, "roles.assign", user);
+        // Location-bound (seed 000: manager at A, front desk at B): roles.assign where the role is
+        // handed out, no escalation, and the caller holds everything the user holds there.
         guard.requireAssign(caller, role.role(), role.location());
+        guard.requireCoversAt(caller, user, role.location());
         Instant now = clock.instant();
         List<UserAssignments.Held> existing = held.of(tenant.id(), user);
         if (scope.rules(tenant.id()).singleRolePerUser()
@@ -109,8 +111,8 @@ public class UserRoleService {
                 .orElseThrow(() -> ApiException.notFound("user " + user));
         UserAssignments.Held assignment = held.find(tenant.id(), user, assignmentId)
                 .orElseThrow(() -> ApiException.notFound("assignment " + assignmentId));
-        guard.require(caller, "roles.assign", user);
         guard.requireAssign(caller, assignment.role(), assignment.location());
+        guard.requireCoversAt(caller, user, assignment.location());
         protectLastAdministrator(tenant, account, assignment);
         held.delete(tenant.id(), assignmentId);
         audit.record(tenant.id(), "ROLE_REVOKED", guard.actor(caller), UserService.target(user, account.username()),
@@ -168,6 +170,7 @@ public class UserRoleService {
         UserAccount account = users.findForUpdate(tenant.id(), user)
                 .orElseThrow(() -> ApiException.notFound("user " + user));
         guard.require(caller, "users.edit", user);
+        guard.requireCovers(caller, "users.edit", user, "end the sessions of");
         int ended = sessions.endAll(tenant.id(), user, null, clock.instant(), "REVOKED");
         audit.record(tenant.id(), "SESSION_REVOKED", guard.actor(caller), UserService.target(user, account.username()),
                 origin.ip(), origin.userAgent(), Map.of("sessionsEnded", ended, "all", true));
@@ -186,6 +189,7 @@ public class UserRoleService {
         UserAccount account = users.findForUpdate(tenant.id(), user)
                 .orElseThrow(() -> ApiException.notFound("user " + user));
         guard.require(caller, "users.edit", user);
+        guard.requireCovers(caller, "users.edit", user, "end the sessions of");
         Instant now = clock.instant();
         if (!userSessions.isLive(tenant.id(), user, session, now)
                 || !sessions.endOf(tenant.id(), user, session, now, "REVOKED")) {
@@ -198,10 +202,10 @@ public class UserRoleService {
     }
 
     private void readable(Caller caller, TenantScope.Scoped tenant, UUID user) {
-        guard.requireAnywhere(caller, "users.read");
+        guard.requireReadAnywhere(caller, user);
         if (users.find(tenant.id(), user).isEmpty()) {
             throw ApiException.notFound("user " + user);
         }
-        guard.require(caller, "users.read", user);
+        guard.requireRead(caller, user);
     }
 }

@@ -76,9 +76,11 @@ public class UserService {
     /**
      * What the caller may do to one user, by the same engine decisions the actions make, so that a
      * screen offers only the actions that would be allowed; {@code self} marks the caller's own
-     * account, which they may not lock, disable, reset, delete or re-role (seed 004).
+     * account, which they may not lock, disable, reset, delete or re-role (seed 004); {@code covers}
+     * whether the caller holds everything the user holds, without which no credential or lifecycle
+     * action is theirs to take (docs/security.md, "Who may act on whom").
      */
-    public record Allowed(boolean edit, boolean assignRoles, boolean delete, boolean self) {}
+    public record Allowed(boolean edit, boolean assignRoles, boolean delete, boolean self, boolean covers) {}
 
     /** The list filters as given; checked here against the tenant. */
     public record Filter(@Nullable String q, @Nullable String status, @Nullable String role, @Nullable String location,
@@ -193,9 +195,9 @@ public class UserService {
 
     @Transactional(readOnly = true)
     public UserAccount get(Caller caller, TenantScope.Scoped tenant, UUID id) {
-        guard.requireAnywhere(caller, "users.read");
+        guard.requireReadAnywhere(caller, id);
         UserAccount user = users.find(tenant.id(), id).orElseThrow(() -> ApiException.notFound("user " + id));
-        guard.require(caller, "users.read", id);
+        guard.requireRead(caller, id);
         return user;
     }
 
@@ -204,14 +206,14 @@ public class UserService {
     public Allowed allowed(Caller caller, TenantScope.Scoped tenant, UUID id) {
         get(caller, tenant, id);
         return new Allowed(guard.allows(caller, "users.edit", id), guard.allows(caller, "roles.assign", id),
-                guard.allows(caller, "users.delete", id), caller.userId().equals(id));
+                guard.allows(caller, "users.delete", id), caller.userId().equals(id), guard.covers(caller, id));
     }
 
     /**
      * The roster. Seed 003: hidden users do not appear in user lists, so by default the list holds
      * the visible ones; {@code hidden=true} lists only hidden users, {@code hidden=any} everyone.
-     * A reader whose {@code users.read} reaches only some locations sees the users all of whose
-     * assignments lie there: exactly those they could open one by one.
+     * A reader whose {@code users.read} reaches only some locations sees the users with a current or
+     * coming role there and none tenant-wide: exactly those they could open one by one.
      */
     @Transactional(readOnly = true)
     public Page<UserAccount> list(Caller caller, TenantScope.Scoped tenant, Filter filter, int page, int size) {
@@ -243,7 +245,7 @@ public class UserService {
         fields.throwIfAny();
         List<String> at = filter.location() == null ? null : policy.locations().subtree(filter.location());
         UserStore.Query query = new UserStore.Query(text, filter.status(), filter.role(), at, hidden,
-                visibleLocations(caller, policy));
+                visibleLocations(caller, policy), clock.instant());
         return new Page<>(users.page(tenant.id(), query, page, size), page, size, users.count(tenant.id(), query));
     }
 
@@ -285,6 +287,11 @@ public class UserService {
         if (diff.isEmpty()) {
             return current;
         }
+        // Who may act on whom: the e-mail address is where reset links go and the username is the
+        // sign-in name, so changing them is taking over the account unless the caller holds all it holds.
+        if (diff.containsKey("email") || diff.containsKey("username")) {
+            guard.requireCovers(caller, "users.edit", id, "change the e-mail address or username of");
+        }
         // ASVS 7.5.1: changing your own e-mail (where reset links go) needs a recent proof of a factor.
         if (caller.userId().equals(id) && diff.containsKey("email")) {
             reauthentication.require(caller);
@@ -301,7 +308,7 @@ public class UserService {
     public UserAccount lock(Caller caller, TenantScope.Scoped tenant, UUID id, Origin origin) {
         guard.requireAnywhere(caller, "users.edit");
         UserGuard.notSelf(caller, id, "lock");
-        UserAccount user = editable(caller, tenant, id);
+        UserAccount user = editable(caller, tenant, id, "lock");
         if (user.status().equals("LOCKED")) {
             throw ApiException.conflict("user " + user.username() + " is already locked");
         }
@@ -335,7 +342,7 @@ public class UserService {
     @Transactional
     public UserAccount unlock(Caller caller, TenantScope.Scoped tenant, UUID id, Origin origin) {
         guard.requireAnywhere(caller, "users.edit");
-        UserAccount user = editable(caller, tenant, id);
+        UserAccount user = editable(caller, tenant, id, "unlock");
         if (!user.status().equals("LOCKED") && user.lockedUntil() == null && user.failedLogins() == 0) {
             throw ApiException.conflict("user " + user.username() + " is not locked");
         }
@@ -420,7 +427,7 @@ public class UserService {
     public UserAccount disable(Caller caller, TenantScope.Scoped tenant, UUID id, Origin origin) {
         guard.requireAnywhere(caller, "users.edit");
         UserGuard.notSelf(caller, id, "disable");
-        UserAccount user = editable(caller, tenant, id);
+        UserAccount user = editable(caller, tenant, id, "disable");
         if (user.status().equals("DISABLED")) {
             throw ApiException.conflict("user " + user.username() + " is already disabled");
         }
@@ -434,7 +441,7 @@ public class UserService {
     @Transactional
     public UserAccount enable(Caller caller, TenantScope.Scoped tenant, UUID id, Origin origin) {
         guard.requireAnywhere(caller, "users.edit");
-        UserAccount user = editable(caller, tenant, id);
+        UserAccount user = editable(caller, tenant, id, "enable");
         if (!user.status().equals("DISABLED")) {
             throw ApiException.conflict("user " + user.username() + " is not disabled");
         }
@@ -451,7 +458,7 @@ public class UserService {
     public String resetPassword(Caller caller, TenantScope.Scoped tenant, UUID id, Origin origin) {
         guard.requireAnywhere(caller, "users.edit");
         UserGuard.notSelf(caller, id, "reset the password of");
-        UserAccount user = editable(caller, tenant, id);
+        UserAccount user = editable(caller, tenant, id, "reset the password of");
         if (user.status().equals("INVITED")) {
             throw ApiException.conflict("user " + user.username()
                     + " has not accepted their invitation yet; send a new invitation instead");
@@ -474,7 +481,7 @@ public class UserService {
             Origin origin) {
         guard.requireAnywhere(caller, "users.edit");
         UserGuard.notSelf(caller, id, "reset the password of");
-        UserAccount user = editable(caller, tenant, id);
+        UserAccount user = editable(caller, tenant, id, "set a temporary password for");
         if (user.status().equals("INVITED")) {
             throw ApiException.conflict("user " + user.username()
                     + " has not accepted their invitation yet; send a new invitation instead");
@@ -499,7 +506,7 @@ public class UserService {
     @Transactional
     public String reinvite(Caller caller, TenantScope.Scoped tenant, UUID id, Origin origin) {
         guard.requireAnywhere(caller, "users.edit");
-        UserAccount user = editable(caller, tenant, id);
+        UserAccount user = editable(caller, tenant, id, "send a new invitation to");
         if (!user.status().equals("INVITED")) {
             throw ApiException.conflict("user " + user.username() + " is " + user.status()
                     + "; only invited users get invitations (use password-reset for a new password)");
@@ -525,6 +532,7 @@ public class UserService {
         UserAccount user = users.findForUpdate(tenant.id(), id)
                 .orElseThrow(() -> ApiException.notFound("user " + id));
         guard.require(caller, "users.delete", id);
+        guard.requireCovers(caller, "users.delete", id, "delete");
         Instant now = clock.instant();
         boolean owner = tenant.adminRole() != null && held.of(tenant.id(), caller.userId()).stream()
                 .anyMatch(a -> a.role().equals(tenant.adminRole()) && a.location() == null && a.validAt(now));
@@ -549,11 +557,15 @@ public class UserService {
         changes.subjectChanged(tenant.id(), id);
     }
 
-    /** Loads the user for a change, row-locked, after checking the caller may edit them wherever they hold a role. */
-    private UserAccount editable(Caller caller, TenantScope.Scoped tenant, UUID id) {
+    /**
+     * Loads the user for a change of their credentials or lifecycle, row-locked, after checking the
+     * caller may edit them wherever they hold a role and holds everything they hold.
+     */
+    private UserAccount editable(Caller caller, TenantScope.Scoped tenant, UUID id, String what) {
         UserAccount user = users.findForUpdate(tenant.id(), id)
                 .orElseThrow(() -> ApiException.notFound("user " + id));
         guard.require(caller, "users.edit", id);
+        guard.requireCovers(caller, "users.edit", id, what);
         return user;
     }
 

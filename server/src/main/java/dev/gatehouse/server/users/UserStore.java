@@ -80,7 +80,8 @@ public class UserStore {
 
     /** The list filters of {@code GET …/users}; a null filter does not filter. */
     record Query(@Nullable String text, @Nullable String status, @Nullable String role,
-            @Nullable List<String> atLocations, @Nullable Boolean hidden, @Nullable List<String> visibleLocations) {}
+            @Nullable List<String> atLocations, @Nullable Boolean hidden, @Nullable List<String> visibleLocations,
+            Instant visibleAt) {}
 
     private static final String COLUMNS = """
             u.id, u.username, u.first_name, u.last_name, u.email, u.phone, u.kind, u.status, u.hidden,
@@ -157,13 +158,16 @@ public class UserStore {
             params.add(new Param("hidden", query.hidden()));
         }
         if (query.visibleLocations() != null) {
-            // A location-scoped reader sees the users all of whose assignments lie where they may read
-            // (the same rule as for one user: every location of the user must be covered).
+            // A location-scoped reader sees the users with a role not yet expired where they may read
+            // and none held tenant-wide (the same rule as for one user, UserGuard.requireRead).
             clauses.add("""
-                    exists (select 1 from assignments a where a.tenant_id = u.tenant_id and a.user_id = u.id)
+                    exists (select 1 from assignments a where a.tenant_id = u.tenant_id and a.user_id = u.id
+                            and (a.expires_at is null or a.expires_at > :visibleAt)
+                            and a.location_id = any (cast(:visible as uuid[])))
                     and not exists (select 1 from assignments a where a.tenant_id = u.tenant_id and a.user_id = u.id
-                            and (a.location_id is null or a.location_id <> all (cast(:visible as uuid[]))))""");
+                            and (a.expires_at is null or a.expires_at > :visibleAt) and a.location_id is null)""");
             params.add(new Param("visible", query.visibleLocations().toArray(String[]::new)));
+            params.add(new Param("visibleAt", query.visibleAt().atOffset(ZoneOffset.UTC)));
         }
         return new Where(String.join("\n  and ", clauses), params);
     }

@@ -59,6 +59,31 @@ class UsersBrowserIT extends BrowserTest {
         assertThat(ivy.path()).isEqualTo(ConsoleSecurity.SIGN_IN);
     }
 
+    /** Issue 11: the page of a user still waiting on their invitation broke off with an error page. */
+    @Test
+    void anInvitedUsersPageOpensAndMakesANewInvitationLink() {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        String id = api.post(clinic.path("/users"), clinic.adminToken(), json("username", "ivy", "firstName", "Ivy",
+                "lastName", "Green", "email", "ivy@example.com")).text("/id");
+        ConsoleBrowser admin = browser().signIn(clinic.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
+
+        admin.open("/console/users/" + id);
+        assertThat(admin.title()).startsWith("ivy");
+        assertThat(admin.text()).contains("They have not accepted their invitation yet").contains("Lock")
+                .contains("Disable");
+        admin.screenshot("user-invited");
+        admin.driver().executeScript("arguments[0].click()",
+                admin.find("main").findElement(By.xpath(".//button[normalize-space()='New invitation link']")));
+        admin.confirm();
+
+        String link = admin.field("Invitation link").getDomProperty("value");
+        assertThat(link).contains("/console/invitation?token=");
+        ConsoleBrowser ivy = browser().openLink(link);
+        ivy.fill("New password", PASSWORD).fill("Repeat the new password", PASSWORD).press("Activate account");
+        ivy.signIn(clinic.slug(), "ivy", PASSWORD);
+        assertThat(ivy.path()).isEqualTo("/console");
+    }
+
     @Test
     void anAdminEditsTheClinicalProfileAndGivesARoleAtALocationUntilADate() {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");

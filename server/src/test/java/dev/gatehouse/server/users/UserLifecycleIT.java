@@ -179,8 +179,10 @@ class UserLifecycleIT extends IntegrationTest {
     @Test
     void theTenantNeverLosesItsLastActiveAdministrator() {
         UserFixtures.Tenant clinic = fixtures.clinic();
-        // A deputy who may edit anyone, tenant-wide, without being an owner.
-        UserFixtures.Member deputy = fixtures.member(clinic, "deputy", "[" + role("manager") + "]");
+        // A deputy who holds everything tenant-wide, so covers the owners (who may act on whom), without
+        // holding the pack's admin role: the last-admin rule is what stops them.
+        fixtures.customRole(clinic, "deputy", "TENANT", "*");
+        UserFixtures.Member deputy = fixtures.member(clinic, "deputy", "[" + role("deputy") + "]");
         for (String action : List.of("/lock", "/disable")) {
             Response response = api.post(clinic.user(clinic.ownerId()) + action, deputy.token(), "");
             assertThat(response.status()).as(action).isEqualTo(409);

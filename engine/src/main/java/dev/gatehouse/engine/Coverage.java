@@ -1,0 +1,150 @@
+package dev.gatehouse.engine;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Who may act on whom (docs/engine.md): a caller covers a grant when, among the grants the caller
+ * holds in force, one gives the same permission (or a wildcard over it) at least as widely — scope
+ * OWN &lt; ASSIGNED &lt; LOCATION &lt; TENANT, a LOCATION grant held where the other one is held or
+ * above it (tenant-wide above all) — and without a condition, or with the identical one.
+ *
+ * <p>OWN and ASSIGNED reach what the holder owns or is assigned to, wherever it is; a check never
+ * asks where such a grant is held, so neither does coverage. They are relative to the holder: a
+ * caller who covers a provider's {@code patients.read} ASSIGNED may read what is assigned to the
+ * caller, not the provider's patients.
+ */
+final class Coverage {
+
+    /** One grant the caller holds in force, for one catalog permission. */
+    private record Held(Scope scope, @Nullable String location, @Nullable Condition condition) {}
+
+    private final TenantPolicy policy;
+    /** By permission id: what the caller holds of it in force, or null. */
+    private final @Nullable List<Held>[] held;
+
+    @SuppressWarnings("unchecked")
+    private Coverage(TenantPolicy policy, Profile caller, Instant now) {
+        this.policy = policy;
+        this.held = new List[policy.catalog().size()];
+        for (Assignment assignment : caller.subject().assignments()) {
+            if (!assignment.validAt(now)) {
+                continue; // the caller's authority is what they hold now, not what they will hold
+            }
+            for (Grant grant : policy.flattenedGrants(assignment.role())) {
+                for (int id : policy.catalog().idsCoveredBy(grant.permission())) {
+                    if (held[id] == null) {
+                        held[id] = new ArrayList<>();
+                    }
+                    held[id].add(new Held(grant.scope(), assignment.location(), grant.condition()));
+                }
+            }
+        }
+    }
+
+    /** The caller's in-force grants, ready to compare; the caller must be compiled against {@code policy}. */
+    static Coverage of(TenantPolicy policy, Profile caller, Instant now) {
+        return new Coverage(policy, caller, now);
+    }
+
+    /**
+     * The first of the target's grants the caller does not cover, or null when the caller covers
+     * them all. Counts every assignment of the target not expired at {@code now} (one that starts
+     * later will be in force then); with {@code at}, only those that hold there: tenant-wide, at
+     * {@code at} or above it, or below it.
+     */
+    Reason.@Nullable Uncovered firstUncovered(Profile target, Instant now, @Nullable String at) {
+        for (Assignment assignment : target.subject().assignments()) {
+            if (assignment.expiresAt() != null && !now.isBefore(assignment.expiresAt())) {
+                continue;
+            }
+            if (at != null && !holdsAt(assignment.location(), at)) {
+                continue;
+            }
+            for (Grant grant : policy.flattenedGrants(assignment.role())) {
+                for (int id : policy.catalog().idsCoveredBy(grant.permission())) {
+                    if (!covers(id, grant.scope(), assignment.location(), grant.condition())) {
+                        return uncovered(target.subjectId(), id, grant, assignment.location(), assignment.role());
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The catalog permissions that {@code grants}, held at {@code location} (tenant-wide when
+     * null), would give beyond what the caller covers: a caller hands out only what they have.
+     */
+    List<String> beyond(List<Grant> grants, @Nullable String location) {
+        Set<String> beyond = new LinkedHashSet<>();
+        for (Grant grant : grants) {
+            for (int id : policy.catalog().idsCoveredBy(grant.permission())) {
+                if (!covers(id, grant.scope(), location, grant.condition())) {
+                    beyond.add(policy.catalog().get(id).key());
+                }
+            }
+        }
+        return List.copyOf(beyond);
+    }
+
+    private boolean holdsAt(@Nullable String location, String at) {
+        LocationTree tree = policy.locations();
+        return location == null || tree.isWithin(at, location) || tree.isWithin(location, at);
+    }
+
+    private boolean covers(int permission, Scope scope, @Nullable String location, @Nullable Condition condition) {
+        List<Held> mine = held[permission];
+        if (mine == null) {
+            return false;
+        }
+        for (Held grant : mine) {
+            if (grant.condition() != null && !grant.condition().equals(condition)) {
+                continue;
+            }
+            if (reaches(grant, scope, location)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the caller's grant reaches everything a grant of {@code scope} held at {@code location} reaches. */
+    private boolean reaches(Held grant, Scope scope, @Nullable String location) {
+        return switch (scope) {
+            case TENANT -> grant.scope() == Scope.TENANT;
+            case LOCATION -> grant.scope() == Scope.TENANT || grant.scope() == Scope.LOCATION
+                    && (grant.location() == null
+                            || location != null && policy.locations().isWithin(location, grant.location()));
+            case ASSIGNED, OWN -> grant.scope().includes(scope);
+        };
+    }
+
+    private Reason.Uncovered uncovered(String target, int permission, Grant grant, @Nullable String location,
+            String role) {
+        List<Held> mine = held[permission] == null ? List.of() : held[permission];
+        Scope widest = null;
+        boolean onlyConditional = !mine.isEmpty();
+        Set<String> places = new LinkedHashSet<>();
+        for (Held h : mine) {
+            if (h.condition() != null && !Objects.equals(h.condition(), grant.condition())) {
+                continue;
+            }
+            onlyConditional = false;
+            if (widest == null || h.scope().includes(widest)) {
+                widest = h.scope();
+            }
+            if (h.scope() == Scope.LOCATION && h.location() != null) {
+                places.add(h.location());
+            }
+        }
+        return new Reason.Uncovered(target, policy.catalog().get(permission).key(), grant.scope(), location,
+                grant.condition(), role, widest, widest == Scope.LOCATION ? List.copyOf(places) : List.of(),
+                onlyConditional);
+    }
+}
