@@ -87,7 +87,7 @@ class AuditController {
             "MFA_CODE_SENT", "MFA_RESET", "SIGN_IN_REFUSED_IP", "REQUEST_REFUSED_IP", "OUTBOX_MESSAGE_READ",
             ChainPurge.CHECKPOINT, "ALERT_RAISED", "ALERT_SETTINGS_CHANGED", "ALERT_WEBHOOK_FAILED",
             "ALERT_WEBHOOK_SECRET_ROTATED", "USER_AVAILABILITY_CHANGED", "USER_PHOTO_CHANGED",
-            "USER_PHOTO_REMOVED");
+            "USER_PHOTO_REMOVED", "REQUEST_THROTTLED");
 
     private final TenantPaths tenants;
     private final Access access;

@@ -94,7 +94,13 @@ final class SettingsPatch {
             "emailDomains", new Domains(),
             "ipAllowlist", new Ranges(),
             "ipAllowlistByRole", new ByRole(new Ranges()),
-            "auditRetention", new RetentionPeriod());
+            "auditRetention", new RetentionPeriod(),
+            "throttling", section(
+                    "signIn", doorLimits(),
+                    "secondFactor", doorLimits(),
+                    "forgotPassword", doorLimits(),
+                    "registration", doorLimits(),
+                    "tokenRedemption", doorLimits()));
 
     /** RFC 1035 labels (letters, digits, inner hyphens), lower case; the top level is letters or an IDN (xn--). */
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
@@ -392,6 +398,13 @@ final class SettingsPatch {
 
     private static String sorted(Set<String> values) {
         return values.stream().sorted().toList().toString();
+    }
+
+    /** A throttled door's limits (throttling.Throttle.Door): per account and per tenant, each {requests, perMinutes}. */
+    private static Section doorLimits() {
+        return section(
+                "perAccount", section("requests", new Whole(1, 100_000, false), "perMinutes", new Whole(1, 1440, false)),
+                "perTenant", section("requests", new Whole(1, 100_000, false), "perMinutes", new Whole(1, 1440, false)));
     }
 
     private static Section section(Object... namesAndRules) {
