@@ -68,9 +68,12 @@ final class SecuritySettings {
     static final List<Group> GROUPS = List.of(
             new Group("Passwords", List.of(
                     Setting.of("passwordPolicy.minLength", "Minimum password length", Kind.NUMBER,
-                            "Length is what makes a password hard to guess: 15 characters allows an easy-to-remember"
-                                    + " phrase. Below 15 is allowed only when everyone must also use a second factor"
-                                    + " (NIST SP 800-63B)."),
+                            "Length is what makes a password hard to guess, so 15 is the default: NIST SP 800-63B"
+                                    + " (rev. 4) asks 15 for a password used without a second factor, and prefers length"
+                                    + " to character rules. 15 characters allows an easy-to-remember phrase. If a rule you"
+                                    + " follow asks for 12 with upper, lower, digit and symbol, set 12 and switch those"
+                                    + " on below. Whatever the length, passwords that are easy to guess (repeated words,"
+                                    + " keyboard runs, sequences, dates, names) are refused."),
                     Setting.of("passwordPolicy.requireUpper", "Require an upper-case letter", Kind.SWITCH,
                             "Off by default: composition rules push people to 'Password1!' patterns and notes on"
                                     + " the screen without making passwords harder to guess (NIST SP 800-63B)."),
