@@ -1,5 +1,7 @@
 package dev.gatehouse.server.throttling;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.TooManyRequests;
@@ -10,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumMap;
@@ -153,6 +156,13 @@ public class Throttle {
     private final Map<Door, Limit> addressLimits = new EnumMap<>(Door.class);
     private volatile @Nullable TenantId platform;
 
+    /**
+     * Buckets this node found empty, with when a token will be back (System.nanoTime). Bounded: a
+     * flood over many keys evicts the oldest, which then cost one more database round each.
+     */
+    private final Cache<String, Long> recentlyRefused = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(Duration.ofHours(1)).build();
+
     Throttle(RateLimitBuckets buckets, JdbcClient jdbc, AuditLog audit, PlatformTransactionManager transactions,
             MeterRegistry meters, Environment environment) {
         this.buckets = buckets;
@@ -196,17 +206,40 @@ public class Throttle {
             };
             String id = attempt.door().setting + ":" + scope.name().toLowerCase(Locale.ROOT) + ":" + limit.key() + ":"
                     + digest(subject);
+            long waitNanos = refusedHere(id);
+            if (waitNanos > 0) {
+                // This node saw the bucket empty moments ago: refuse without asking the database again, so a
+                // flood from one address or on one account costs one row lock per node and window, not one each.
+                new Permit(spent).succeeded();
+                throw refusal(attempt, scope, limit, id, tenant, waitNanos);
+            }
             BucketProxy bucket = buckets.bucket(id, limit);
             ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
             if (!probe.isConsumed()) {
                 new Permit(spent).succeeded();
-                long retryAfter = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
-                refused(attempt, scope, limit, id, tenant, retryAfter);
-                throw new TooManyRequests(retryAfter);
+                recentlyRefused.put(id, System.nanoTime() + probe.getNanosToWaitForRefill());
+                throw refusal(attempt, scope, limit, id, tenant, probe.getNanosToWaitForRefill());
             }
             spent.add(bucket);
         }
         return new Permit(spent);
+    }
+
+    /** How long this node saw bucket {@code id} empty for, from now; 0 when it did not. */
+    private long refusedHere(String id) {
+        Long until = recentlyRefused.getIfPresent(id);
+        long left = until == null ? 0 : until - System.nanoTime();
+        if (until != null && left <= 0) {
+            recentlyRefused.invalidate(id);
+        }
+        return Math.max(0, left);
+    }
+
+    private TooManyRequests refusal(Attempt attempt, Scope scope, Limit limit, String id, @Nullable Known tenant,
+            long waitNanos) {
+        long retryAfter = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
+        refused(attempt, scope, limit, id, tenant, retryAfter);
+        return new TooManyRequests(retryAfter);
     }
 
     private Limit limit(Door door, Scope scope, @Nullable Known tenant) {
