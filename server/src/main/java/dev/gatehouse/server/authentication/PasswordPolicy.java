@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -32,7 +33,8 @@ public class PasswordPolicy {
 
     private record TenantFacts(String name, String slug, PasswordRules.Settings settings) {}
 
-    private record UserFacts(String username, @Nullable String email, @Nullable String passwordHash) {}
+    private record UserFacts(String username, @Nullable String email, @Nullable String passwordHash,
+            @Nullable String firstName, @Nullable String lastName) {}
 
     private final JdbcClient jdbc;
     private final Passwords passwords;
@@ -52,13 +54,16 @@ public class PasswordPolicy {
      */
     public void requireFor(String field, String password, TenantId tenant, UUID user) {
         TenantFacts facts = tenant(tenant);
-        UserFacts account = jdbc.sql("select username, email, password_hash from users where tenant_id = :tenant and id = :user")
+        UserFacts account = jdbc.sql("""
+                        select username, email, password_hash, first_name, last_name from users
+                        where tenant_id = :tenant and id = :user
+                        """)
                 .param("tenant", tenant.value()).param("user", user)
                 .query((rs, n) -> new UserFacts(rs.getString("username"), rs.getString("email"),
-                        rs.getString("password_hash")))
+                        rs.getString("password_hash"), rs.getString("first_name"), rs.getString("last_name")))
                 .optional().orElseThrow(() -> ApiException.notFound("user " + user));
         require(field, password, facts.settings(), context(facts.name(), facts.slug(), account.username(),
-                account.email()));
+                account.email()), Arrays.asList(account.firstName(), account.lastName()));
         if (facts.settings().historyCount() > 0 && reused(tenant, user, password, account.passwordHash(),
                 facts.settings().historyCount())) {
             throw rejected(field, new PasswordRules.Violation("history", "must not be one of your last "
@@ -70,13 +75,14 @@ public class PasswordPolicy {
     public void requireForNewUser(String field, String password, TenantId tenant, String username,
             @Nullable String email) {
         TenantFacts facts = tenant(tenant);
-        require(field, password, facts.settings(), context(facts.name(), facts.slug(), username, email));
+        require(field, password, facts.settings(), context(facts.name(), facts.slug(), username, email), List.of());
     }
 
     /** The default rules, for the first admin of a tenant that is being created. */
     public void requireForNewTenant(String field, String password, String tenantName, String tenantSlug,
             String username, @Nullable String email) {
-        require(field, password, PasswordRules.Settings.DEFAULTS, context(tenantName, tenantSlug, username, email));
+        require(field, password, PasswordRules.Settings.DEFAULTS, context(tenantName, tenantSlug, username, email),
+                List.of());
     }
 
     /**
@@ -138,8 +144,10 @@ public class PasswordPolicy {
         return List.copyOf(required);
     }
 
-    private void require(String field, String password, PasswordRules.Settings settings, Set<String> context) {
-        Optional<PasswordRules.Violation> violation = PasswordRules.check(password, settings, blocklist, context);
+    private void require(String field, String password, PasswordRules.Settings settings, Set<String> context,
+            List<@Nullable String> names) {
+        Optional<PasswordRules.Violation> violation = PasswordRules.check(password, settings, blocklist, context,
+                names);
         if (violation.isPresent()) {
             throw rejected(field, violation.get());
         }

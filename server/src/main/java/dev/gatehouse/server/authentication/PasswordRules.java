@@ -13,7 +13,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The rules of a tenant's password policy applied to one candidate password, without Spring or a
- * database: length, composition, blocklist and context words. History needs the stored hashes and
+ * database: length, composition, blocklist, context words and the strength estimate (with
+ * {@code blockCommon}, like the blocklist: both refuse what attackers try first). History needs the stored hashes and
  * lives in {@link PasswordPolicy}.
  */
 final class PasswordRules {
@@ -75,6 +76,15 @@ final class PasswordRules {
 
     /** The first rule {@code password} breaks, in the order the rules are listed in the settings. */
     static Optional<Violation> check(String password, Settings settings, Blocklist blocklist, Set<String> context) {
+        return check(password, settings, blocklist, context, List.of());
+    }
+
+    /**
+     * As {@link #check(String, Settings, Blocklist, Set)}; {@code names} (the user's first and last
+     * name) count as the user's own words for the strength estimate only.
+     */
+    static Optional<Violation> check(String password, Settings settings, Blocklist blocklist, Set<String> context,
+            List<@Nullable String> names) {
         String normalized = normalize(password);
         int length = length(normalized);
         if (length > Passwords.MAX_LENGTH) {
@@ -103,6 +113,14 @@ final class PasswordRules {
         if (length(withoutContext(folded, context)) < settings.minLength()) {
             return violation("context", "leans on the tenant's or the user's name, username or e-mail address:"
                     + " without them it must still be " + settings.minLength() + " characters");
+        }
+        if (settings.blockCommon()) {
+            Set<String> userInputs = new LinkedHashSet<>(context);
+            userInputs.addAll(contextWords(names));
+            Optional<String> weakness = PasswordStrength.weakness(normalized, userInputs);
+            if (weakness.isPresent()) {
+                return violation("strength", "is too easy to guess: " + weakness.get());
+            }
         }
         return Optional.empty();
     }

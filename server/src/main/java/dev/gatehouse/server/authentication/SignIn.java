@@ -147,6 +147,11 @@ public class SignIn {
         return complete(account, settings, required, true, now, method, origin);
     }
 
+    /** The tenant and user of a live two-step sign-in, for the per-account rate limit; nothing is spent. */
+    Optional<SecondFactors.Challenge> challenge(String mfaToken) {
+        return factors.liveChallenge(Tokens.hash(mfaToken), clock.instant());
+    }
+
     /** Mails a one-time code for the challenge when the tenant allows e-mailed codes and the user has an address. */
     @Transactional
     EmailCode sendEmailCode(String mfaToken, Origin origin) {

@@ -5,6 +5,7 @@ import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Usernames;
+import dev.gatehouse.server.throttling.Throttle;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -33,9 +34,12 @@ public class SignInService {
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final Actors actors;
+    private final Throttle throttle;
 
     SignInService(SignIn signIn, Accounts accounts, Sessions sessions, Passwords passwords, PasswordPolicy passwordPolicy,
-            NetworkRules networks, AuditLog audit, TransactionTemplate transaction, Clock clock, Actors actors) {
+            NetworkRules networks, AuditLog audit, TransactionTemplate transaction, Clock clock, Actors actors,
+            Throttle throttle) {
+        this.throttle = throttle;
         this.signIn = signIn;
         this.accounts = accounts;
         this.sessions = sessions;
@@ -52,18 +56,40 @@ public class SignInService {
     public SignIn.Outcome password(String tenant, String username, String password, HttpServletRequest request) {
         String slug = tenant.strip().toLowerCase(Locale.ROOT);
         String name = Usernames.normalize(username);
+        // Rate limits come first, so a refused attempt costs no hash and never counts toward the lockout.
+        Throttle.Permit permit = throttle.enter(new Throttle.Attempt(Throttle.Door.SIGN_IN, request.getRemoteAddr(),
+                new Throttle.Tenant.Slug(slug), name, request.getHeader("User-Agent")));
         // IP rules (seed 000) apply before the password is even looked at; a refusal is the same 401.
         accounts.forSignIn(slug, name).ifPresent(account -> networks.requireAllowedNetwork(account, password, request));
-        return signIn.password(slug, name, password, origin(request));
+        SignIn.Outcome outcome = signIn.password(slug, name, password, origin(request));
+        if (!(outcome instanceof SignIn.Refused)) {
+            permit.succeeded();
+        }
+        return outcome;
     }
 
     /** The second step of a two-step sign-in: a TOTP, e-mailed or recovery code. */
     public SignIn.Outcome secondFactor(String mfaToken, String code, HttpServletRequest request) {
-        return signIn.secondFactor(mfaToken, code, origin(request));
+        Throttle.Permit permit = throttle.enter(secondFactorAttempt(mfaToken, request));
+        SignIn.Outcome outcome = signIn.secondFactor(mfaToken, code, origin(request));
+        if (outcome instanceof SignIn.Signed) {
+            permit.succeeded();
+        }
+        return outcome;
+    }
+
+    /** The second factor's rate limits: the address always, the account and tenant of a live challenge. */
+    private Throttle.Attempt secondFactorAttempt(String mfaToken, HttpServletRequest request) {
+        var challenge = signIn.challenge(mfaToken);
+        return new Throttle.Attempt(Throttle.Door.SECOND_FACTOR, request.getRemoteAddr(),
+                challenge.<Throttle.Tenant>map(c -> new Throttle.Tenant.Id(c.tenant())).orElse(null),
+                challenge.map(c -> c.userId().toString()).orElse(null), request.getHeader("User-Agent"));
     }
 
     /** Mails a one-time code for a pending two-step sign-in, when the tenant allows e-mailed codes. */
     public void emailCode(String mfaToken, HttpServletRequest request) {
+        // Every code sent is a mail: it counts like a wrong code and is never given back.
+        throttle.enter(secondFactorAttempt(mfaToken, request));
         switch (signIn.sendEmailCode(mfaToken, origin(request))) {
             case SENT -> { }
             case NOT_ALLOWED -> throw ApiException.badRequest("mfaToken",

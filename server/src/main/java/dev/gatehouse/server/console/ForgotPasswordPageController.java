@@ -1,6 +1,7 @@
 package dev.gatehouse.server.console;
 
 import dev.gatehouse.server.shared.FieldError;
+import dev.gatehouse.server.shared.TooManyRequests;
 import dev.gatehouse.server.users.PasswordRecovery;
 import dev.gatehouse.server.users.UserService;
 import jakarta.servlet.http.HttpServletRequest;
@@ -56,8 +57,12 @@ class ForgotPasswordPageController {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             return "console/forgot-password";
         }
-        forgotPassword.request(form.tenant().strip().toLowerCase(java.util.Locale.ROOT), form.username(),
-                UserService.Origin.of(request));
+        try {
+            forgotPassword.request(form.tenant().strip().toLowerCase(java.util.Locale.ROOT), form.username(),
+                    UserService.Origin.of(request));
+        } catch (TooManyRequests e) {
+            return ThrottledPages.show(e, "console/forgot-password", model, response);
+        }
         model.addAttribute("notice", SENT);
         return "console/forgot-password";
     }

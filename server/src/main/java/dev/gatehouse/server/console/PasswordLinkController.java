@@ -2,6 +2,7 @@ package dev.gatehouse.server.console;
 
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.FieldError;
+import dev.gatehouse.server.shared.TooManyRequests;
 import dev.gatehouse.server.users.TokenAcceptance;
 import dev.gatehouse.server.users.UserService;
 import jakarta.servlet.http.HttpServletRequest;
@@ -77,6 +78,8 @@ class PasswordLinkController {
             }
             acceptance.accept(token, form.newPassword(),
                     UserService.Origin.of(request));
+        } catch (TooManyRequests e) {
+            return ThrottledPages.show(e, "console/choose-password", model, response);
         } catch (ApiException e) {
             if (e.status() != HttpStatus.BAD_REQUEST) {
                 throw e;

@@ -68,9 +68,12 @@ final class SecuritySettings {
     static final List<Group> GROUPS = List.of(
             new Group("Passwords", List.of(
                     Setting.of("passwordPolicy.minLength", "Minimum password length", Kind.NUMBER,
-                            "Length is what makes a password hard to guess: 15 characters allows an easy-to-remember"
-                                    + " phrase. Below 15 is allowed only when everyone must also use a second factor"
-                                    + " (NIST SP 800-63B)."),
+                            "Length is what makes a password hard to guess, so 15 is the default: NIST SP 800-63B"
+                                    + " (rev. 4) asks 15 for a password used without a second factor, and prefers length"
+                                    + " to character rules. 15 characters allows an easy-to-remember phrase. If a rule you"
+                                    + " follow asks for 12 with upper, lower, digit and symbol, set 12 and switch those"
+                                    + " on below. Whatever the length, passwords that are easy to guess (repeated words,"
+                                    + " keyboard runs, sequences, dates, names) are refused."),
                     Setting.of("passwordPolicy.requireUpper", "Require an upper-case letter", Kind.SWITCH,
                             "Off by default: composition rules push people to 'Password1!' patterns and notes on"
                                     + " the screen without making passwords harder to guess (NIST SP 800-63B)."),
@@ -134,10 +137,51 @@ final class SecuritySettings {
                             "Short, because whoever holds the link can set the password."),
                     Setting.of("singleRolePerUser", "One role per person", Kind.SWITCH,
                             "When on, a person may hold only one role at a time."))),
+            new Group("Rate limits", throttling(
+                    "signIn", "Failed sign-ins",
+                    "The lockout stops guessing after a few wrong passwords; this bounds what attempts on a locked"
+                            + " account cost, and no person reaches it. Successful sign-ins do not count.",
+                    "Slows password spraying over many accounts from many addresses, far above a clinic's ordinary"
+                            + " typos. Successful sign-ins do not count.",
+                    "secondFactor", "Wrong second-factor codes and e-mailed codes",
+                    "Two or three mistyped codes and a resend are normal; ten are not.",
+                    "Across the whole organisation, far above ordinary use.",
+                    "forgotPassword", "Forgot-password requests",
+                    "Every request counts, found or not, since each may send a mail; at most one link a minute is"
+                            + " sent anyway.",
+                    "Every request counts; far above a clinic's morning.",
+                    "registration", "Self-registrations",
+                    "Per e-mail address: each request may create an account and send an invitation.",
+                    "For your e-mail domains together: a new clinic's staff registering on their first morning.",
+                    "tokenRedemption", "Invitation and reset link attempts",
+                    "A person retrying refused passwords on their link.",
+                    "Across the whole organisation, far above ordinary use.")),
             new Group("Activity log", List.of(
                     Setting.of("auditRetention", "Keep activity for", Kind.TEXT,
                             "Years and months as P6Y or P1Y6M. HIPAA asks for six years; older events are archived"
                                     + " to a file and then removed, nightly."))));
+
+    /**
+     * The rows of {@code throttling}: per door, the per-account and per-tenant limit, each its number
+     * of requests and its window (docs/security.md, "Throttling"; the per-address limit is the
+     * operator's). Arguments come in fours: settings name, what is counted, why per account, why per tenant.
+     */
+    private static List<Setting> throttling(String... doors) {
+        List<Setting> rows = new ArrayList<>();
+        for (int i = 0; i < doors.length; i += 4) {
+            String door = "throttling." + doors[i];
+            String what = doors[i + 1];
+            rows.add(Setting.of(door + ".perAccount.requests", what + " per account", Kind.NUMBER, doors[i + 2]
+                    + " Counted whether or not the account exists, so a refusal tells nothing about it."));
+            rows.add(Setting.of(door + ".perAccount.perMinutes", what + " per account: in (minutes)", Kind.NUMBER,
+                    "The window of the limit above; it refills smoothly."));
+            rows.add(Setting.of(door + ".perTenant.requests", what + " for the organisation", Kind.NUMBER,
+                    doors[i + 3]));
+            rows.add(Setting.of(door + ".perTenant.perMinutes", what + " for the organisation: in (minutes)",
+                    Kind.NUMBER, "The window of the limit above; it refills smoothly."));
+        }
+        return List.copyOf(rows);
+    }
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Pattern WHOLE = Pattern.compile("-?\\d{1,30}");

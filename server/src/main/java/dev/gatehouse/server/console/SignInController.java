@@ -5,6 +5,7 @@ import dev.gatehouse.server.authentication.SignInService;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.FieldError;
+import dev.gatehouse.server.shared.TooManyRequests;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;
@@ -95,6 +96,9 @@ class SignInController {
         SignIn.Outcome outcome;
         try {
             outcome = signIn.password(form.tenant(), form.username(), form.password(), request);
+        } catch (TooManyRequests e) {
+            model.addAttribute("form", new SignInForm(form.tenant(), form.username(), null));
+            return ThrottledPages.show(e, "console/sign-in", model, response);
         } catch (ApiException e) {
             if (e.status() != HttpStatus.UNAUTHORIZED) {
                 throw e;
@@ -127,7 +131,13 @@ class SignInController {
             model.addAttribute("errors", FormErrors.fields(List.of(new FieldError("code", "is required"))));
             return "console/second-factor";
         }
-        SignIn.Outcome outcome = signIn.secondFactor(step.mfaToken(), step.code(), request);
+        SignIn.Outcome outcome;
+        try {
+            outcome = signIn.secondFactor(step.mfaToken(), step.code(), request);
+        } catch (TooManyRequests e) {
+            model.addAttribute("step", new SecondStepForm(step.mfaToken(), null, step.emailCodes()));
+            return ThrottledPages.show(e, "console/second-factor", model, response);
+        }
         if (outcome instanceof SignIn.Signed signed) {
             return signedIn(signed, request, response);
         }
@@ -150,6 +160,8 @@ class SignInController {
         model.addAttribute("step", new SecondStepForm(step.mfaToken(), null, step.emailCodes()));
         try {
             signIn.emailCode(step.mfaToken(), request);
+        } catch (TooManyRequests e) {
+            return ThrottledPages.show(e, "console/second-factor", model, response);
         } catch (ApiException e) {
             if (e.status() == HttpStatus.BAD_REQUEST) {
                 model.addAttribute("step", new SecondStepForm(step.mfaToken(), null, false));

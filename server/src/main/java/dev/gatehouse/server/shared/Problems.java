@@ -39,7 +39,13 @@ public class Problems {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ProblemDetail> api(ApiException e, HttpServletRequest request) {
-        return problem(e.status(), e.title(), e.getMessage(), e.errors(), request);
+        ResponseEntity<ProblemDetail> answer = problem(e.status(), e.title(), e.getMessage(), e.errors(), request);
+        if (e instanceof TooManyRequests throttled) {
+            // RFC 9110 §10.2.3: how long to wait, in seconds.
+            return ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders())
+                    .header("Retry-After", Long.toString(throttled.retryAfterSeconds())).body(answer.getBody());
+        }
+        return answer;
     }
 
     @ExceptionHandler(MethodArgumentNotValidException.class)

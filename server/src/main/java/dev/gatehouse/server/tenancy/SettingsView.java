@@ -20,7 +20,21 @@ public record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutP
         List<String> emailDomains,
         List<String> ipAllowlist,
         Map<String, List<String>> ipAllowlistByRole,
-        String auditRetention) {
+        String auditRetention,
+        Throttling throttling) {
+
+    /**
+     * Rate limits of the doors that need no session (docs/security.md, "Throttling"); the limit per
+     * client address is the operator's, a server setting.
+     */
+    public record Throttling(Door signIn, Door secondFactor, Door forgotPassword, Door registration,
+            Door tokenRedemption) {}
+
+    /** A door's limits: per account (whether or not it exists) and per tenant. */
+    public record Door(Limit perAccount, Limit perTenant) {}
+
+    /** At most {@code requests} in {@code perMinutes}, refilled smoothly. */
+    public record Limit(int requests, int perMinutes) {}
 
     public record PasswordPolicy(int minLength, boolean requireUpper, boolean requireLower, boolean requireDigit,
             boolean requireSymbol, int historyCount,

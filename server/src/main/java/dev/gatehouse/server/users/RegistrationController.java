@@ -1,6 +1,7 @@
 package dev.gatehouse.server.users;
 
 import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.throttling.Throttle;
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -12,8 +13,9 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code POST /api/v1/auth/register} (unauthenticated; seed 003). The answer is the same 202
  * whether a tenant matched, the username or address was already taken, or nothing happened (ASVS
- * 6.3: no account enumeration); only a malformed request is a 400. Not rate-limited yet: each call
- * costs a lookup and at most one invitation e-mail, to an address in a domain the tenant owns.
+ * 6.3: no account enumeration); only a malformed request is a 400. Rate-limited per address, per
+ * e-mail address and per tenant (the domain's, or the domain itself when no tenant lists it), so
+ * that a 429 tells no more than a 202 (docs/security.md, "Throttling").
  */
 @RestController
 class RegistrationController {
@@ -27,9 +29,11 @@ class RegistrationController {
             "if your organisation uses Gatehouse with this e-mail domain, an invitation is on its way to you");
 
     private final SelfRegistration registration;
+    private final Throttle throttle;
 
-    RegistrationController(SelfRegistration registration) {
+    RegistrationController(SelfRegistration registration, Throttle throttle) {
         this.registration = registration;
+        this.throttle = throttle;
     }
 
     @PostMapping("/api/v1/auth/register")
@@ -46,6 +50,10 @@ class RegistrationController {
             fields.reject("email", "is required");
         }
         fields.throwIfAny();
+        throttle.enter(new Throttle.Attempt(Throttle.Door.REGISTRATION, request.getRemoteAddr(),
+                registration.tenantFor(email).<Throttle.Tenant>map(Throttle.Tenant.Id::new)
+                        .orElseGet(() -> new Throttle.Tenant.Unknown(SelfRegistration.domain(email))),
+                email, request.getHeader("User-Agent")));
         try {
             registration.register(new SelfRegistration.Applicant(email, username, firstName, lastName),
                     request.getRemoteAddr(), request.getHeader("User-Agent"));

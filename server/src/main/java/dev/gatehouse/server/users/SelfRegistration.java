@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -55,11 +56,30 @@ class SelfRegistration {
         this.clock = clock;
     }
 
+    /** The tenant that the domain of {@code email} places people in: the one listing it, if exactly one does. */
+    Optional<TenantId> tenantFor(String email) {
+        List<Match> matches = matches(domain(email));
+        return matches.size() == 1 ? Optional.of(matches.getFirst().id()) : Optional.empty();
+    }
+
+    static String domain(String email) {
+        return email.substring(email.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+    }
+
     /** Registers the applicant if their domain names exactly one tenant and they are new there. */
     @Transactional
     void register(Applicant applicant, @Nullable String ip, @Nullable String userAgent) {
-        String domain = applicant.email().substring(applicant.email().lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
-        List<Match> matches = jdbc.sql("""
+        String domain = domain(applicant.email());
+        List<Match> matches = matches(domain);
+        // Two tenants claiming one domain is a conflict for operators to resolve, not for the applicant to pick.
+        if (matches.size() != 1) {
+            return;
+        }
+        register(applicant, matches.getFirst(), domain, ip, userAgent);
+    }
+
+    private List<Match> matches(String domain) {
+        return jdbc.sql("""
                         select id, name, pack from tenants
                         where status = 'ACTIVE' and slug <> 'platform'
                           and settings -> 'emailDomains' @> jsonb_build_array(cast(:domain as text))
@@ -68,13 +88,14 @@ class SelfRegistration {
                 .query((rs, n) -> new Match(new TenantId(rs.getObject("id", UUID.class)), rs.getString("name"),
                         rs.getString("pack")))
                 .list();
-        // Two tenants claiming one domain is a conflict for operators to resolve, not for the applicant to pick.
-        if (matches.size() != 1) {
-            return;
-        }
-        Match tenant = matches.getFirst();
+    }
+
+    private void register(Applicant applicant, Match tenant, String domain, @Nullable String ip,
+            @Nullable String userAgent) {
         // Serialises registrations into one tenant, so that two for one username cannot both pass the checks.
-        jdbc.sql("select id from tenants where id = :id for update").param("id", tenant.id().value())
+        // "no key update": it must not block the key-share locks that every insert referencing the tenant
+        // takes (an audit event written meanwhile holds the tenant's chain head and waits for one: a deadlock).
+        jdbc.sql("select id from tenants where id = :id for no key update").param("id", tenant.id().value())
                 .query(UUID.class).single();
         if (users.usernameTaken(tenant.id(), applicant.username())
                 || users.emailTaken(tenant.id(), applicant.email())) {

@@ -6,13 +6,14 @@ import dev.gatehouse.server.authentication.PasswordPolicy;
 import dev.gatehouse.server.authentication.Passwords;
 import dev.gatehouse.server.authentication.Sessions;
 import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.throttling.Throttle;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Redeems a one-use link (seed 004): an invitation makes the account active with the password its
@@ -31,9 +32,14 @@ public class TokenAcceptance {
     private final AccessChanges changes;
     private final Clock clock;
     private final UserAssignments held;
+    private final Throttle throttle;
+    private final TransactionTemplate transaction;
 
     TokenAcceptance(UserTokens tokens, UserStore users, PasswordPolicy policy, Passwords passwords, Sessions sessions,
-            AuditLog audit, AccessChanges changes, Clock clock, UserAssignments held) {
+            AuditLog audit, AccessChanges changes, Clock clock, UserAssignments held, Throttle throttle,
+            TransactionTemplate transaction) {
+        this.throttle = throttle;
+        this.transaction = transaction;
         this.held = held;
         this.tokens = tokens;
         this.users = users;
@@ -45,8 +51,22 @@ public class TokenAcceptance {
         this.clock = clock;
     }
 
-    @Transactional
+    /**
+     * @throws ApiException 400 naming {@code token} or {@code newPassword}; 429 over a rate limit
+     */
     public void accept(String token, String newPassword, UserService.Origin origin) {
+        var found = tokens.findUsable(token, clock.instant());
+        // Rate limits before any work (the password check, its hash) and outside the transaction, which
+        // would otherwise hold a connection while the buckets take theirs: the address always, and the
+        // account and tenant of a usable link. A refusal writes nothing but its audit event.
+        Throttle.Permit permit = throttle.enter(new Throttle.Attempt(Throttle.Door.TOKEN_REDEMPTION, origin.ip(),
+                found.<Throttle.Tenant>map(p -> new Throttle.Tenant.Id(p.tenant())).orElse(null),
+                found.map(p -> p.user().toString()).orElse(null), origin.userAgent()));
+        transaction.executeWithoutResult(status -> redeem(token, newPassword, origin));
+        permit.succeeded();
+    }
+
+    private void redeem(String token, String newPassword, UserService.Origin origin) {
         Instant now = clock.instant();
         UserTokens.Pending pending = tokens.findUsable(token, now).orElseThrow(TokenAcceptance::invalid);
         // Checked and hashed before the token is claimed: a rejected password leaves the link usable,

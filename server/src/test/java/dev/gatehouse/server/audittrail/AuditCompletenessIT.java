@@ -48,11 +48,12 @@ class AuditCompletenessIT extends IntegrationTest {
 
     /**
      * Actions proven by their own ITs, named there (IpAllowlistIT; MfaIT with e-mailed codes; SessionPolicyIT;
-     * RetentionIT for the purge's checkpoint; AlertsIT and AlertDeliveryIT for the alerts' own events).
+     * RetentionIT for the purge's checkpoint; AlertsIT and AlertDeliveryIT for the alerts' own events;
+     * ThrottlingIT for REQUEST_THROTTLED, once per limit and window).
      */
     private static final Set<String> PROVEN_ELSEWHERE = Set.of("SIGN_IN_REFUSED_IP", "REQUEST_REFUSED_IP",
             "MFA_CODE_SENT", "AUDIT_PURGED", "ALERT_RAISED", "ALERT_SETTINGS_CHANGED", "ALERT_WEBHOOK_FAILED",
-            "ALERT_WEBHOOK_SECRET_ROTATED");
+            "ALERT_WEBHOOK_SECRET_ROTATED", "REQUEST_THROTTLED");
 
     @Autowired
     JdbcClient jdbc;

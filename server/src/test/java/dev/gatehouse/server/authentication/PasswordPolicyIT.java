@@ -76,6 +76,37 @@ class PasswordPolicyIT extends IntegrationTest {
     }
 
     @Test
+    void theIssuesWeakPasswordsAreRefusedWherePasswordsAreSet() {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        Staff staff = staff(clinic, "weakling");
+        Response invited = api.post(clinic.path("/users"), clinic.adminToken(), json("username", "newcomer",
+                "firstName", "New", "lastName", "Comer", "email", "newcomer@mail.example"));
+        String token = invited.text("/invitationUrl").replaceFirst(".*token=", "");
+        for (String weak : List.of("passwordpassword", "1234567890123456", "iloveyouiloveyou", "qwertyuiopasdfgh")) {
+            Response own = change(staff.token(), INITIAL, weak);
+            assertRejected(own, "newPassword", "strength");
+            assertThat(own.text("/errors/0/message")).as(weak).startsWith("is too easy to guess: ");
+            assertRejected(api.post(clinic.path("/users"), clinic.adminToken(), json("username", "u" + weak,
+                    "firstName", "U", "lastName", "W", "password", weak)), "password", "strength");
+            assertRejected(api.post("/api/v1/auth/tokens/accept", null, json("token", token, "newPassword", weak)),
+                    "newPassword", "strength");
+        }
+        assertThat(change(staff.token(), INITIAL, "my bike has a squeaky back wheel").status()).isEqualTo(204);
+    }
+
+    @Test
+    void seed004sTwelveCharacterCompositionPolicyWorksWithoutASecondFactor() {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        Staff staff = staff(clinic, "twelve");
+        settings(clinic, json("minLength", 12, "requireUpper", true, "requireLower", true, "requireDigit", true,
+                "requireSymbol", true));
+        assertRejected(change(staff.token(), INITIAL, "Short1!abc"), "newPassword", "minLength");
+        assertRejected(change(staff.token(), INITIAL, "Password123!"), "newPassword", "strength");
+        assertThat(change(staff.token(), INITIAL, "Vq7#Lm2!Rw9z").status()).isEqualTo(204);
+        assertThat(signIn(clinic, staff.username(), "Vq7#Lm2!Rw9z").status()).isEqualTo(200);
+    }
+
+    @Test
     void theBlocklistCanBeSwitchedOffByTheTenant() {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
         Staff staff = staff(clinic, "blocky");

@@ -77,9 +77,78 @@ class PasswordPolicyTest {
 
     @Test
     void atLeast64AndAtMost256CharactersAreAccepted() {
-        assertThat(rule("a".repeat(40) + "b".repeat(24), PasswordRules.Settings.DEFAULTS)).isEmpty();
-        assertThat(rule("ab".repeat(128), PasswordRules.Settings.DEFAULTS)).isEmpty();
-        assertThat(rule("ab".repeat(128) + "c", PasswordRules.Settings.DEFAULTS)).contains("maxLength");
+        assertThat(rule(randomText(64), PasswordRules.Settings.DEFAULTS)).isEmpty();
+        assertThat(rule(randomText(256), PasswordRules.Settings.DEFAULTS)).isEmpty();
+        assertThat(rule(randomText(256) + "c", PasswordRules.Settings.DEFAULTS)).contains("maxLength");
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', useHeadersInDisplayName = true, textBlock = """
+            password                     | what zxcvbn sees
+            passwordpassword             | a repeated common word
+            1234567890123456             | a sequence of digits
+            iloveyouiloveyou             | a repeated common phrase
+            qwertyuiopasdfgh             | a keyboard run
+            abcdefghijklmnopqrs          | a sequence of letters
+            aaaaaaaaaaaaaaaaaaaa         | one character repeated
+            19871231198712311987         | dates
+            """)
+    void easilyGuessedPatternsAreRefusedByTheDefaultPolicyWithZxcvbnsAdvice(String password, String why) {
+        Optional<PasswordRules.Violation> violation = PasswordRules.check(password, PasswordRules.Settings.DEFAULTS,
+                BUNDLED, CONTEXT);
+        assertThat(violation).as(why).isPresent();
+        assertThat(violation.get().rule()).as(why).isIn("strength", "blocklist");
+        if (violation.get().rule().equals("strength")) {
+            assertThat(violation.get().message()).startsWith("is too easy to guess: ").endsWith("(strength)")
+                    .hasSizeGreaterThan("is too easy to guess:  (strength)".length() + 10);
+        }
+    }
+
+    @Test
+    void theIssuesFourExamplesAreRefusedAsTooEasyToGuessAndSaySo() {
+        assertThat(PasswordRules.check("passwordpassword", PasswordRules.Settings.DEFAULTS, BUNDLED, CONTEXT))
+                .hasValueSatisfying(violation -> assertThat(violation.message()).contains("Repeats like"));
+        assertThat(PasswordRules.check("qwertyuiopasdfgh", PasswordRules.Settings.DEFAULTS, BUNDLED, CONTEXT))
+                .hasValueSatisfying(violation -> assertThat(violation.message()).contains("commonly used"));
+        for (String weak : List.of("passwordpassword", "1234567890123456", "iloveyouiloveyou", "qwertyuiopasdfgh")) {
+            assertThat(rule(weak, PasswordRules.Settings.DEFAULTS)).as(weak).contains("strength");
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            correct horse battery staple
+            the cat sat on the warm windowsill
+            my bike has a squeaky back wheel
+            Mixed Case 2026!
+            """)
+    void ordinaryLongPassphrasesAreAccepted(String passphrase) {
+        assertThat(rule(passphrase, PasswordRules.Settings.DEFAULTS)).isEmpty();
+    }
+
+    @Test
+    void theUsersOwnNamesCountAsGuessedFirst() {
+        String names = "whitcombeoyelaran";
+        assertThat(PasswordRules.check(names, PasswordRules.Settings.DEFAULTS, BUNDLED, CONTEXT)).isEmpty();
+        assertThat(PasswordRules.check(names, PasswordRules.Settings.DEFAULTS, BUNDLED, CONTEXT,
+                List.of("Hildegard", "Oyelaran Whitcombe"))).map(PasswordRules.Violation::rule).contains("strength");
+    }
+
+    @Test
+    void theStrengthCheckGoesWithTheBlocklistSwitch() {
+        PasswordRules.Settings off = new PasswordRules.Settings(15, false, false, false, false, 0, null, false);
+        assertThat(rule("passwordpassword", off)).isEmpty();
+    }
+
+    /** Letters and digits drawn with a fixed seed: long, and no pattern for zxcvbn to find. */
+    private static String randomText(int length) {
+        java.util.Random random = new java.util.Random(42);
+        String alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return text.toString();
     }
 
     @Test

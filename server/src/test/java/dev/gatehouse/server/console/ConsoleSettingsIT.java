@@ -42,6 +42,11 @@ class ConsoleSettingsIT extends IntegrationTest {
                 "mfaPolicy.required", "OFF", "mfaPolicy.methods", "TOTP"));
         form.putAll(Map.of("invitationHours", "48", "resetLinkMinutes", "60", "emailDomains", "clinic.example\nnot a domain",
                 "passwordPolicy.blockCommon", "true", "auditRetention", "5 days"));
+        // The rate limits' rows, as the page fills them in: the tenant's current values.
+        var throttling = api.get(clinic.path("/settings"), clinic.adminToken()).body().path("throttling");
+        throttling.properties().forEach(door -> door.getValue().properties().forEach(scope -> scope.getValue()
+                .properties().forEach(field -> form.put("throttling." + door.getKey() + "." + scope.getKey() + "."
+                        + field.getKey(), field.getValue().asString()))));
         HttpResponse<String> refused = admin.post("/console/security", form);
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(refused.body()).contains("id=\"sessionPolicy-idleMinutes-error\"").contains("value=\"abc\"")

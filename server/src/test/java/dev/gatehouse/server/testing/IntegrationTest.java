@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -56,6 +57,12 @@ public abstract class IntegrationTest {
         registry.add("gatehouse.audit.archive-dir", () -> archiveDirectory().toString());
         registry.add("gatehouse.admin.username", () -> OPERATOR);
         registry.add("gatehouse.admin.password", () -> OPERATOR_PASSWORD);
+        // Every IT signs in from 127.0.0.1, the lockout tests hundreds of times: the per-address limits
+        // (a server setting) are wide here. ThrottlingIT proves the production ones on a node of its own;
+        // the per-account and per-tenant limits (tenant settings) keep their defaults everywhere.
+        for (String door : List.of("sign-in", "second-factor", "forgot-password", "registration", "token-redemption")) {
+            registry.add("gatehouse.throttle.address." + door, () -> "1000000/PT1M");
+        }
     }
 
     /** Where this test JVM's retention purges write their archives (gatehouse.audit.archive-dir). */

@@ -2,6 +2,8 @@ package dev.gatehouse.server.testing;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.gatehouse.server.GatehouseApplication;
+import java.util.ArrayList;
+import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -20,15 +22,25 @@ public final class SecondNode implements AutoCloseable {
 
     /** Starts a node on a random port over the database behind {@code firstNodeDataSource}. */
     public static SecondNode startBeside(DataSource firstNodeDataSource) {
+        return startBeside(firstNodeDataSource, new String[0]);
+    }
+
+    /** As {@link #startBeside(DataSource)}, with more properties ({@code name=value}) of this node's own. */
+    public static SecondNode startBeside(DataSource firstNodeDataSource, String... properties) {
         HikariDataSource first = (HikariDataSource) firstNodeDataSource;
+        List<String> all = new ArrayList<>(List.of(
+                // application.properties says server.port=${PORT:8080}, which outranks a default server.port.
+                "PORT=0",
+                "server.port=0",
+                "spring.jmx.enabled=false",
+                "gatehouse.db.url=" + first.getJdbcUrl(),
+                "gatehouse.db.user=" + (first.getUsername() == null ? "" : first.getUsername()),
+                "gatehouse.db.password=" + (first.getPassword() == null ? "" : first.getPassword()),
+                "gatehouse.db.pool-size=4"));
+        // One call: the builder keeps only the last set of default properties it was given.
+        all.addAll(List.of(properties));
         ConfigurableApplicationContext context = new SpringApplicationBuilder(GatehouseApplication.class)
-                .properties(
-                        "server.port=0",
-                        "spring.jmx.enabled=false",
-                        "gatehouse.db.url=" + first.getJdbcUrl(),
-                        "gatehouse.db.user=" + (first.getUsername() == null ? "" : first.getUsername()),
-                        "gatehouse.db.password=" + (first.getPassword() == null ? "" : first.getPassword()),
-                        "gatehouse.db.pool-size=4")
+                .properties(all.toArray(String[]::new))
                 .run();
         return new SecondNode(context);
     }

@@ -1,0 +1,346 @@
+package dev.gatehouse.server.throttling;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.shared.TooManyRequests;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.BucketProxy;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Rate limits on the doors anyone may knock on without a session (docs/security.md, "Throttling"):
+ * per client address, per account and per tenant, in buckets shared by every node
+ * ({@link RateLimitBuckets}). A door asks {@link #enter} before it does any work; a refusal is a
+ * {@link TooManyRequests} (429 with Retry-After), recorded once per limit and window as
+ * {@code REQUEST_THROTTLED} and counted in {@code gatehouse_throttle_refusals_total}.
+ *
+ * <p>The account is counted whether or not it exists, so a refusal tells nothing about it. Doors
+ * whose honest traffic is mostly successful (sign-in, the second factor) give their tokens back
+ * when the attempt succeeds ({@link Permit#succeeded}): the buckets then weigh failures, and a
+ * clinic's whole staff signing in from one NAT address at 8 am spends nothing.
+ *
+ * <p>The per-address limits are the operator's (server properties {@code gatehouse.throttle.address.*}):
+ * an address is not any one tenant's. The per-account and per-tenant limits are the tenant's
+ * settings ({@code throttling}), with the defaults and reasons of {@link Door}.
+ */
+@Service
+public class Throttle {
+
+    /** Which limit refused: a Prometheus tag value and the audit event's {@code limit}; never an address or a name. */
+    enum Scope { ADDRESS, ACCOUNT, TENANT }
+
+    /**
+     * The throttled doors, with their settings name, their server property and their default limits.
+     * Why each default is what it is, is said beside it and on the console's Security screen.
+     */
+    public enum Door {
+        /**
+         * Address: 30 failures a minute. An office behind one NAT address mistypes a few passwords
+         * at 8 am, not 30 a minute; a guessing script from one machine is down to one try every two
+         * seconds. Account: 100 in 15 minutes: the lockout (5) stops guessing long before; this bounds
+         * what attempts on a locked account cost (each still spends a hash's time) without ever being
+         * reached by a person. Tenant: 300 failures a minute: password spraying over a tenant's
+         * accounts from many addresses, slowed without a clinic's ordinary failures coming near it.
+         */
+        SIGN_IN("signIn", "sign-in", "30/PT1M", new Limit(100, 15), new Limit(300, 1)),
+        /**
+         * Wrong codes weigh like wrong passwords, and every e-mailed code counts (a mail each). Account:
+         * 10 in 15 minutes: two or three mistyped codes and a resend are normal; ten are not.
+         */
+        SECOND_FACTOR("secondFactor", "second-factor", "30/PT1M", new Limit(10, 15), new Limit(300, 1)),
+        /**
+         * Every request counts: each may send a mail. Address: 10 a minute. Account: 5 an hour, on
+         * top of at most one link a minute; Tenant: 100 a minute, far above a clinic's morning.
+         */
+        FORGOT_PASSWORD("forgotPassword", "forgot-password", "10/PT1M", new Limit(5, 60), new Limit(100, 1)),
+        /**
+         * Every request counts: each may create an account and send an invitation. Account (the
+         * e-mail address): 3 an hour. Tenant (the e-mail domain): 100 an hour, a new clinic's staff
+         * registering on their first morning.
+         */
+        REGISTRATION("registration", "registration", "10/PT1M", new Limit(3, 60), new Limit(100, 60)),
+        /**
+         * Redeeming an invitation or reset link: the link is unguessable, so the address limit is
+         * against scanning; the account's, a person retrying refused passwords on their link.
+         */
+        TOKEN_REDEMPTION("tokenRedemption", "token-redemption", "30/PT1M", new Limit(10, 15), new Limit(300, 1));
+
+        private final String setting;
+        private final String property;
+        private final String addressDefault;
+        private final Limit accountDefault;
+        private final Limit tenantDefault;
+
+        Door(String setting, String property, String addressDefault, Limit accountDefault, Limit tenantDefault) {
+            this.setting = setting;
+            this.property = property;
+            this.addressDefault = addressDefault;
+            this.accountDefault = accountDefault;
+            this.tenantDefault = tenantDefault;
+        }
+
+        /** The name under {@code throttling} in the tenant settings, and the Prometheus tag. */
+        public String setting() {
+            return setting;
+        }
+    }
+
+    /** The tenant a request names: by slug (sign-in, forgot-password), by id (a link, a challenge), or nothing known. */
+    public sealed interface Tenant {
+        record Slug(String slug) implements Tenant {}
+
+        record Id(TenantId id) implements Tenant {}
+
+        /** No tenant is known: {@code name} (an e-mail domain, an unknown slug) is counted with the default limits. */
+        record Unknown(String name) implements Tenant {}
+    }
+
+    /**
+     * One attempt at a door: from {@code address}, naming {@code tenant} and, within it, {@code account}
+     * (a normalised username or e-mail, or a user id) when the request names one.
+     */
+    public record Attempt(Door door, @Nullable String address, @Nullable Tenant tenant, @Nullable String account,
+            @Nullable String userAgent) {}
+
+    /** The tokens an allowed attempt spent; {@link #succeeded} gives them back where only failures weigh. */
+    public static final class Permit {
+
+        private final List<BucketProxy> spent;
+
+        private Permit(List<BucketProxy> spent) {
+            this.spent = spent;
+        }
+
+        /** The attempt succeeded: its tokens go back, so only failures are counted. */
+        public void succeeded() {
+            spent.forEach(bucket -> bucket.addTokens(1));
+            spent.clear();
+        }
+    }
+
+    /** The settings of a tenant a request named, when it exists. */
+    private record Known(@Nullable TenantId id, String key, JsonNode settings) {}
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final RateLimitBuckets buckets;
+    private final JdbcClient jdbc;
+    private final AuditLog audit;
+    private final TransactionTemplate separately;
+    private final MeterRegistry meters;
+    private final Map<Door, Limit> addressLimits = new EnumMap<>(Door.class);
+    private volatile @Nullable TenantId platform;
+
+    /**
+     * Buckets this node found empty, with when a token will be back (System.nanoTime). Bounded: a
+     * flood over many keys evicts the oldest, which then cost one more database round each.
+     */
+    private final Cache<String, Long> recentlyRefused = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(Duration.ofHours(1)).build();
+
+    Throttle(RateLimitBuckets buckets, JdbcClient jdbc, AuditLog audit, PlatformTransactionManager transactions,
+            MeterRegistry meters, Environment environment) {
+        this.buckets = buckets;
+        this.jdbc = jdbc;
+        this.audit = audit;
+        this.meters = meters;
+        this.separately = new TransactionTemplate(transactions);
+        this.separately.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        for (Door door : Door.values()) {
+            String property = "gatehouse.throttle.address." + door.property;
+            addressLimits.put(door, Limit.parse(property, environment.getProperty(property, door.addressDefault)));
+        }
+    }
+
+    /**
+     * Spends one token from each limit that applies, address first, before the door does any work.
+     *
+     * @throws TooManyRequests when a limit is spent; nothing is then spent from the others
+     */
+    public Permit enter(Attempt attempt) {
+        List<BucketProxy> spent = new ArrayList<>();
+        Known tenant = null;
+        for (Scope scope : Scope.values()) {
+            if (scope != Scope.ADDRESS && attempt.tenant() == null) {
+                break;
+            }
+            if (scope == Scope.ACCOUNT && attempt.account() == null) {
+                continue;
+            }
+            if (scope == Scope.ADDRESS && attempt.address() == null) {
+                continue;
+            }
+            if (tenant == null && scope != Scope.ADDRESS) {
+                tenant = resolve(attempt.tenant());
+            }
+            Limit limit = limit(attempt.door(), scope, tenant);
+            String subject = switch (scope) {
+                case ADDRESS -> attempt.address();
+                case ACCOUNT -> tenant.key() + "\n" + attempt.account().strip().toLowerCase(Locale.ROOT);
+                case TENANT -> tenant.key();
+            };
+            String id = attempt.door().setting + ":" + scope.name().toLowerCase(Locale.ROOT) + ":" + limit.key() + ":"
+                    + digest(subject);
+            long waitNanos = refusedHere(id);
+            if (waitNanos > 0) {
+                // This node saw the bucket empty moments ago: refuse without asking the database again, so a
+                // flood from one address or on one account costs one row lock per node and window, not one each.
+                new Permit(spent).succeeded();
+                throw refusal(attempt, scope, limit, id, tenant, waitNanos);
+            }
+            BucketProxy bucket = buckets.bucket(id, limit);
+            ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+            if (!probe.isConsumed()) {
+                new Permit(spent).succeeded();
+                recentlyRefused.put(id, System.nanoTime() + probe.getNanosToWaitForRefill());
+                throw refusal(attempt, scope, limit, id, tenant, probe.getNanosToWaitForRefill());
+            }
+            spent.add(bucket);
+        }
+        return new Permit(spent);
+    }
+
+    /** How long this node saw bucket {@code id} empty for, from now; 0 when it did not. */
+    private long refusedHere(String id) {
+        Long until = recentlyRefused.getIfPresent(id);
+        long left = until == null ? 0 : until - System.nanoTime();
+        if (until != null && left <= 0) {
+            recentlyRefused.invalidate(id);
+        }
+        return Math.max(0, left);
+    }
+
+    private TooManyRequests refusal(Attempt attempt, Scope scope, Limit limit, String id, @Nullable Known tenant,
+            long waitNanos) {
+        long retryAfter = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
+        refused(attempt, scope, limit, id, tenant, retryAfter);
+        return new TooManyRequests(retryAfter);
+    }
+
+    private Limit limit(Door door, Scope scope, @Nullable Known tenant) {
+        if (scope == Scope.ADDRESS) {
+            return addressLimits.get(door);
+        }
+        JsonNode limit = tenant.settings().path("throttling").path(door.setting)
+                .path(scope == Scope.ACCOUNT ? "perAccount" : "perTenant");
+        Limit fallback = scope == Scope.ACCOUNT ? door.accountDefault : door.tenantDefault;
+        JsonNode requests = limit.path("requests");
+        JsonNode minutes = limit.path("perMinutes");
+        return new Limit(requests.isInt() && requests.intValue() > 0 ? requests.intValue() : fallback.requests(),
+                minutes.isInt() && minutes.intValue() > 0 ? minutes.intValue() : fallback.perMinutes());
+    }
+
+    private Known resolve(Tenant tenant) {
+        return switch (tenant) {
+            case Tenant.Slug slug -> {
+                String name = slug.slug().strip().toLowerCase(Locale.ROOT);
+                yield jdbc.sql("select id, settings::text as settings from tenants where slug = :slug")
+                        .param("slug", name)
+                        .query((rs, n) -> new Known(new TenantId(rs.getObject("id", UUID.class)),
+                                "tenant " + rs.getObject("id", UUID.class), JSON.readTree(rs.getString("settings"))))
+                        .optional().orElseGet(() -> new Known(null, "unknown " + name, JSON.missingNode()));
+            }
+            case Tenant.Id id -> new Known(id.id(), "tenant " + id.id().value(),
+                    jdbc.sql("select settings::text from tenants where id = :id").param("id", id.id().value())
+                            .query(String.class).optional().map(JSON::readTree).orElse(JSON.missingNode()));
+            case Tenant.Unknown unknown -> new Known(null, "unknown " + unknown.name().strip().toLowerCase(Locale.ROOT),
+                    JSON.missingNode());
+        };
+    }
+
+    /**
+     * Counts the refusal and, the first time this limit refuses in its window, records it: a flood
+     * of refused requests is one event per limit and window, not one per request. The record is
+     * written in a transaction of its own, the only write a refused request makes.
+     */
+    private void refused(Attempt attempt, Scope scope, Limit limit, String id, @Nullable Known tenant,
+            long retryAfter) {
+        Counter.builder("gatehouse.throttle.refusals")
+                .description("Requests refused by a rate limit, by door and by which limit refused")
+                .tag("door", attempt.door().setting).tag("limit", scope.name().toLowerCase(Locale.ROOT))
+                .register(meters).increment();
+        // One token per window: the first refusal takes it and is recorded; the rest of the window finds none.
+        if (!buckets.bucket("recorded:" + id, new Limit(1, limit.perMinutes())).tryConsume(1)) {
+            return;
+        }
+        // On the trail of the tenant the request named, so its admins see it; else on the platform's.
+        Known named = tenant == null && attempt.tenant() != null ? resolve(attempt.tenant()) : tenant;
+        TenantId trail = named != null && named.id() != null ? named.id() : platformTenant().orElse(null);
+        if (trail == null) {
+            return;
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("door", attempt.door().setting);
+        details.put("limit", scope.name());
+        details.put("requests", limit.requests());
+        details.put("perMinutes", limit.perMinutes());
+        details.put("retryAfterSeconds", retryAfter);
+        separately.executeWithoutResult(status -> audit.record(trail, "REQUEST_THROTTLED", AuditLog.Actor.SYSTEM,
+                null, attempt.address(), attempt.userAgent(), details));
+    }
+
+    /** Requests naming no tenant (an unknown slug, an invalid link) are recorded on the platform's own trail. */
+    private Optional<TenantId> platformTenant() {
+        TenantId known = platform;
+        if (known == null) {
+            known = jdbc.sql("select id from tenants where slug = 'platform'").query(UUID.class).optional()
+                    .map(TenantId::new).orElse(null);
+            platform = known;
+        }
+        return Optional.ofNullable(known);
+    }
+
+    /** SHA-256, so the bucket table holds no address, username or e-mail address. */
+    private static String digest(String subject) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(subject.getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    }
+
+    /** The default per-account and per-tenant limits, for the tenant settings' defaults ({@code throttling}). */
+    public static Map<String, Object> defaultSettings() {
+        Map<String, Object> doors = new LinkedHashMap<>();
+        for (Door door : Door.values()) {
+            Map<String, Object> limits = new LinkedHashMap<>();
+            limits.put("perAccount", settings(door.accountDefault));
+            limits.put("perTenant", settings(door.tenantDefault));
+            doors.put(door.setting, limits);
+        }
+        return doors;
+    }
+
+    private static Map<String, Object> settings(Limit limit) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("requests", limit.requests());
+        fields.put("perMinutes", limit.perMinutes());
+        return fields;
+    }
+}
