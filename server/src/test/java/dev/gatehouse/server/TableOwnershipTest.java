@@ -74,7 +74,9 @@ class TableOwnershipTest {
             entry("mail_outbox", new Owner("mail", "the outbox (mail.Outbox, mail.OutboxReader, mail.OutboxWorker)")),
             entry("alerts", new Owner("alerts", "raised alerts (alerts.RaisedAlerts)")),
             entry("alert_settings", new Owner("alerts", "alert rules and webhook (alerts.AlertSettings)")),
-            entry("alert_webhook_deliveries", new Owner("alerts", "webhook deliveries (alerts.WebhookWorker)")));
+            entry("alert_webhook_deliveries", new Owner("alerts", "webhook deliveries (alerts.WebhookWorker)")),
+            entry("rate_limit_buckets", new Owner("throttling", "Bucket4j's buckets, shared by every node"
+                    + " (throttling.RateLimitBuckets)")));
 
     /**
      * Known exceptions to remove, as {@code "package/File.java table"} → why it is still there.

@@ -18,4 +18,10 @@ public interface TenantDirectory {
 
     /** The tenant's display name, as its mails are signed. */
     String name(TenantId tenant);
+
+    /**
+     * The tenant's settings document as stored, {@code {}} when there is no such tenant. Only for
+     * readers that cannot yet take the typed settings (issue 11, "one home for every setting").
+     */
+    String settingsJson(TenantId tenant);
 }

@@ -81,9 +81,10 @@ public class Tenants implements TenantDirectory {
                 .update();
     }
 
+    @Override
     public String settingsJson(TenantId id) {
         return jdbc.sql("select settings::text from tenants where id = :id").param("id", id.value())
-                .query(String.class).single();
+                .query(String.class).optional().orElse("{}");
     }
 
     /** The settings, with the tenant's row locked until the transaction ends: a PATCH merges into them. */

@@ -3,6 +3,7 @@ package dev.gatehouse.server.throttling;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.TooManyRequests;
 import io.github.bucket4j.ConsumptionProbe;
@@ -21,10 +22,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.env.Environment;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -149,7 +148,7 @@ public class Throttle {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final RateLimitBuckets buckets;
-    private final JdbcClient jdbc;
+    private final TenantDirectory tenants;
     private final AuditLog audit;
     private final TransactionTemplate separately;
     private final MeterRegistry meters;
@@ -163,10 +162,10 @@ public class Throttle {
     private final Cache<String, Long> recentlyRefused = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterWrite(Duration.ofHours(1)).build();
 
-    Throttle(RateLimitBuckets buckets, JdbcClient jdbc, AuditLog audit, PlatformTransactionManager transactions,
+    Throttle(RateLimitBuckets buckets, TenantDirectory tenants, AuditLog audit, PlatformTransactionManager transactions,
             MeterRegistry meters, Environment environment) {
         this.buckets = buckets;
-        this.jdbc = jdbc;
+        this.tenants = tenants;
         this.audit = audit;
         this.meters = meters;
         this.separately = new TransactionTemplate(transactions);
@@ -259,15 +258,12 @@ public class Throttle {
         return switch (tenant) {
             case Tenant.Slug slug -> {
                 String name = slug.slug().strip().toLowerCase(Locale.ROOT);
-                yield jdbc.sql("select id, settings::text as settings from tenants where slug = :slug")
-                        .param("slug", name)
-                        .query((rs, n) -> new Known(new TenantId(rs.getObject("id", UUID.class)),
-                                "tenant " + rs.getObject("id", UUID.class), JSON.readTree(rs.getString("settings"))))
-                        .optional().orElseGet(() -> new Known(null, "unknown " + name, JSON.missingNode()));
+                yield tenants.idOf(name)
+                        .map(id -> new Known(id, "tenant " + id.value(), JSON.readTree(tenants.settingsJson(id))))
+                        .orElseGet(() -> new Known(null, "unknown " + name, JSON.missingNode()));
             }
             case Tenant.Id id -> new Known(id.id(), "tenant " + id.id().value(),
-                    jdbc.sql("select settings::text from tenants where id = :id").param("id", id.id().value())
-                            .query(String.class).optional().map(JSON::readTree).orElse(JSON.missingNode()));
+                    JSON.readTree(tenants.settingsJson(id.id())));
             case Tenant.Unknown unknown -> new Known(null, "unknown " + unknown.name().strip().toLowerCase(Locale.ROOT),
                     JSON.missingNode());
         };
@@ -308,8 +304,7 @@ public class Throttle {
     private Optional<TenantId> platformTenant() {
         TenantId known = platform;
         if (known == null) {
-            known = jdbc.sql("select id from tenants where slug = 'platform'").query(UUID.class).optional()
-                    .map(TenantId::new).orElse(null);
+            known = tenants.idOf("platform").orElse(null);
             platform = known;
         }
         return Optional.ofNullable(known);
