@@ -2,6 +2,7 @@ package dev.gatehouse.server.alerts;
 
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.outbound.OutboundGuard;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.FieldError;
 import dev.gatehouse.server.shared.TenantId;
@@ -38,10 +39,12 @@ class AlertSettingsService {
 
     private final AlertSettings settings;
     private final AuditLog audit;
+    private final OutboundGuard guard;
 
-    AlertSettingsService(AlertSettings settings, AuditLog audit) {
+    AlertSettingsService(AlertSettings settings, AuditLog audit, OutboundGuard guard) {
         this.settings = settings;
         this.audit = audit;
+        this.guard = guard;
     }
 
     @Transactional(readOnly = true)
@@ -123,7 +126,7 @@ class AlertSettingsService {
         return new IssuedSecret(secret);
     }
 
-    private static @Nullable String url(JsonNode node, List<FieldError> errors) {
+    private @Nullable String url(JsonNode node, List<FieldError> errors) {
         if (node.isMissingNode() || node.isNull()) {
             return null;
         }
@@ -132,7 +135,7 @@ class AlertSettingsService {
             return null;
         }
         String url = node.asString().strip();
-        WebhookUrls.problem(url).ifPresent(problem -> errors.add(new FieldError("webhook.url", problem)));
+        WebhookUrls.problem(url, guard).ifPresent(problem -> errors.add(new FieldError("webhook.url", problem)));
         return url;
     }
 

@@ -25,7 +25,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * its own tenant, so tests never see each other's data.
  */
 @SpringBootTest(classes = GatehouseApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@Import(TestClock.Configuration.class)
+@Import({TestClock.Configuration.class, TestDns.Configuration.class})
 public abstract class IntegrationTest {
 
     public static final String OPERATOR = "operator";
@@ -56,6 +56,8 @@ public abstract class IntegrationTest {
         registry.add("gatehouse.audit.archive-dir", () -> archiveDirectory().toString());
         registry.add("gatehouse.admin.username", () -> OPERATOR);
         registry.add("gatehouse.admin.password", () -> OPERATOR_PASSWORD);
+        // Test receivers listen on 127.0.0.1 under this name; the guard refuses every other internal address.
+        registry.add("gatehouse.outbound.allow", () -> TestDns.RECEIVER);
     }
 
     /** Where this test JVM's retention purges write their archives (gatehouse.audit.archive-dir). */
