@@ -30,6 +30,8 @@ public abstract class IntegrationTest {
 
     public static final String OPERATOR = "operator";
     public static final String OPERATOR_PASSWORD = "operator-password-for-tests-only";
+    /** The scrape token of the tests' Prometheus (GATEHOUSE_METRICS_TOKEN). */
+    public static final String METRICS_TOKEN = "metrics-scrape-token-for-tests-only-0123456789";
 
     @Autowired
     protected Environment environment;
@@ -58,6 +60,7 @@ public abstract class IntegrationTest {
         registry.add("gatehouse.admin.password", () -> OPERATOR_PASSWORD);
         // Test receivers listen on 127.0.0.1 under this name; the guard refuses every other internal address.
         registry.add("gatehouse.outbound.allow", () -> TestDns.RECEIVER);
+        registry.add("gatehouse.metrics.token", () -> METRICS_TOKEN);
     }
 
     /** Where this test JVM's retention purges write their archives (gatehouse.audit.archive-dir). */
