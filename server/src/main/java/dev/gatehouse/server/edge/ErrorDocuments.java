@@ -1,5 +1,6 @@
 package dev.gatehouse.server.edge;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -16,6 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
  * console's paths), never Boot's {@code {"timestamp", "error"}} or a stack trace. Asked for
  * directly, {@code /error} is a path like any unknown one: 404.
  */
+@Hidden
 @RestController
 class ErrorDocuments implements ErrorController {
 

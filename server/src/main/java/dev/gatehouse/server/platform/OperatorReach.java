@@ -74,6 +74,11 @@ class OperatorReach {
         if (!document.isObject()) {
             throw ApiException.badRequest("body", "must be a JSON object {\"reason\": \"...\"}");
         }
+        for (String name : document.propertyNames()) {
+            if (!name.equals("reason")) {
+                throw ApiException.badRequest(name, "is not a field of this request; the only field is reason");
+            }
+        }
         JsonNode reason = document.path("reason");
         if (reason.isMissingNode() || reason.isNull()) {
             throw ApiException.badRequest("reason", "is required: say why (a ticket, the user's request)");
