@@ -28,7 +28,7 @@ class UnknownFieldsIT extends IntegrationTest {
 
     private static final String UNKNOWN = "notAFieldOfThisRequest";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    /** Paths that answer before reading a body when the caller may not act there: only these may skip the check. */
+    /** Answers that mean the caller may not act there: the walk then tries as the operator. */
     private static final Set<Integer> REFUSED_FIRST = Set.of(401, 403, 404);
 
     private JsonNode schemas;
