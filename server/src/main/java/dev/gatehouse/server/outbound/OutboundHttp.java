@@ -8,6 +8,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -15,12 +16,15 @@ import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.ssl.SSLContexts;
 import org.apache.hc.core5.util.Timeout;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -49,13 +53,21 @@ public class OutboundHttp implements AutoCloseable {
     private final OutboundGuard guard;
     private final CloseableHttpClient client;
 
+    @Autowired
     OutboundHttp(OutboundGuard guard) {
+        this(guard, SSLContexts.createDefault());
+    }
+
+    /** {@code tls}: whom to trust (the JVM's CA certificates in production; a test's own CA in tests). */
+    OutboundHttp(OutboundGuard guard, SSLContext tls) {
         this.guard = guard;
         Timeout connect = Timeout.of(CONNECT_TIMEOUT);
         Timeout response = Timeout.of(RESPONSE_TIMEOUT);
         this.client = HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setDnsResolver(new NoLookups())
+                        // Verifies the certificate against the host name (not the address connected to).
+                        .setTlsSocketStrategy(new DefaultClientTlsStrategy(tls))
                         .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(connect)
                                 .setSocketTimeout(response).build())
                         .setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(response).build())
