@@ -176,7 +176,7 @@ public class Problems {
      * The key a body gives twice (StreamReadFeature.STRICT_DUPLICATE_DETECTION), with the path of the
      * object holding it ("webhook.url"), or null when the failure is another.
      */
-    private static @Nullable String duplicateKey(StreamReadException e) {
+    public static @Nullable String duplicateKey(StreamReadException e) {
         Matcher matcher = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
         if (!matcher.find()) {
             return null;

@@ -174,6 +174,13 @@ class EdgeIT extends IntegrationTest {
         assertThat(nested.status()).as(nested.raw()).isEqualTo(400);
         assertThat(nested.text("/errors/0/field")).isEqualTo("admin.username");
         assertThat(api.get("/api/v1/tenants/dupe-keys", operatorToken()).status()).isEqualTo(404);
+
+        // Bodies a controller reads itself are as strict: the operator's reason for break-glass.
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        Response reason = api.post(clinic.path("/users/" + clinic.adminId() + "/break-glass"), operatorToken(),
+                "{\"reason\": \"ticket 1\", \"reason\": \"ticket 2\"}");
+        assertThat(reason.status()).as(reason.raw()).isEqualTo(400);
+        assertThat(reason.text("/errors/0/field")).isEqualTo("reason");
     }
 
     private static void assertProblem(String what, Raw answer, int status) {
