@@ -21,7 +21,10 @@ class ArchitectureTest {
         "dev.gatehouse.server.access..", "dev.gatehouse.server.authentication..", "dev.gatehouse.server.audit..",
         "dev.gatehouse.server.platform..", "dev.gatehouse.server.database..", "dev.gatehouse.server.console..",
         "dev.gatehouse.server.mail..", "dev.gatehouse.server.audittrail..", "dev.gatehouse.server.alerts..",
-        "dev.gatehouse.server.throttling.."};
+        "dev.gatehouse.server.throttling..", "dev.gatehouse.server.outbound.."};
+
+    private static final String[] FEATURES_BUT_OUTBOUND = java.util.Arrays.stream(FEATURES)
+            .filter(name -> !name.startsWith("dev.gatehouse.server.outbound")).toArray(String[]::new);
 
     private static final JavaClasses SERVER = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -51,6 +54,21 @@ class ArchitectureTest {
                         "dev.gatehouse.server.tenancy..", "dev.gatehouse.server.authentication..",
                         "dev.gatehouse.server.platform..", "dev.gatehouse.server.alerts..")
                 .because("alerts hear of audit events through the AuditRecorded application event")
+                .check(SERVER);
+    }
+
+    @Test
+    void everyOutboundHttpCallGoesThroughTheOutboundGuard() {
+        noClasses().that().resideOutsideOfPackage("dev.gatehouse.server.outbound..")
+                .should().dependOnClassesThat().resideInAnyPackage("java.net.http..", "org.apache.hc..")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.net.HttpURLConnection")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("org.springframework.web.client.RestClient")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("org.springframework.web.client.RestTemplate")
+                .because("one way out: outbound.OutboundHttp checks every URL and pins the connection (docs/security.md)")
+                .check(SERVER);
+        noClasses().that().resideInAPackage("dev.gatehouse.server.outbound..")
+                .should().dependOnClassesThat().resideInAnyPackage(FEATURES_BUT_OUTBOUND)
+                .because("the guard serves every feature and knows none")
                 .check(SERVER);
     }
 

@@ -2,6 +2,7 @@ package dev.gatehouse.server.alerts;
 
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.outbound.OutboundGuard;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.FieldError;
 import dev.gatehouse.server.shared.TenantId;
@@ -14,7 +15,9 @@ import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -38,10 +41,16 @@ class AlertSettingsService {
 
     private final AlertSettings settings;
     private final AuditLog audit;
+    private final OutboundGuard guard;
 
-    AlertSettingsService(AlertSettings settings, AuditLog audit) {
+    private final TransactionTemplate transaction;
+
+    AlertSettingsService(AlertSettings settings, AuditLog audit, OutboundGuard guard,
+            PlatformTransactionManager transactions) {
         this.settings = settings;
         this.audit = audit;
+        this.guard = guard;
+        this.transaction = new TransactionTemplate(transactions);
     }
 
     @Transactional(readOnly = true)
@@ -51,9 +60,10 @@ class AlertSettingsService {
 
     /**
      * Replaces the rules and webhook (a rule or field left out takes its default); issues a secret
-     * when a webhook URL is first given.
+     * when a webhook URL is first given. The body is checked first, outside the transaction: the
+     * outbound guard resolves the webhook's host, and a slow DNS answer must not hold a database
+     * connection.
      */
-    @Transactional
     View replace(TenantId tenant, JsonNode body, Actors.Origin origin) {
         List<FieldError> errors = new ArrayList<>();
         if (!body.isObject()) {
@@ -91,6 +101,12 @@ class AlertSettingsService {
         if (!errors.isEmpty()) {
             throw ApiException.badRequest(errors);
         }
+        String checkedUrl = url;
+        boolean checkedEnabled = enabled;
+        return transaction.execute(status -> save(tenant, rules, checkedUrl, checkedEnabled, origin));
+    }
+
+    private View save(TenantId tenant, AlertRules rules, @Nullable String url, boolean enabled, Actors.Origin origin) {
         AlertSettings.Settings before = settings.forUpdate(tenant);
         settings.save(tenant, rules, url, enabled);
         String issued = null;
@@ -123,7 +139,7 @@ class AlertSettingsService {
         return new IssuedSecret(secret);
     }
 
-    private static @Nullable String url(JsonNode node, List<FieldError> errors) {
+    private @Nullable String url(JsonNode node, List<FieldError> errors) {
         if (node.isMissingNode() || node.isNull()) {
             return null;
         }
@@ -132,7 +148,7 @@ class AlertSettingsService {
             return null;
         }
         String url = node.asString().strip();
-        WebhookUrls.problem(url).ifPresent(problem -> errors.add(new FieldError("webhook.url", problem)));
+        WebhookUrls.problem(url, guard).ifPresent(problem -> errors.add(new FieldError("webhook.url", problem)));
         return url;
     }
 

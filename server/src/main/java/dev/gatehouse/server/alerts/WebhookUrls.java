@@ -1,43 +1,35 @@
 package dev.gatehouse.server.alerts;
 
+import dev.gatehouse.server.outbound.OutboundGuard;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * Which webhook addresses a tenant may give: https anywhere, plain http only to this machine
- * (127.0.0.1, ::1, localhost), for tests and a local relay. An alert must not cross a network in
- * clear text.
+ * Which webhook addresses a tenant may give: what the outbound guard lets through (https to a
+ * public address, plain http only where the operator allows it; package outbound), at most
+ * {@value #MAX_LENGTH} characters and without a fragment, which is never sent.
  */
 final class WebhookUrls {
 
     static final int MAX_LENGTH = 2000;
-    private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "[::1]", "localhost");
 
     private WebhookUrls() {}
 
-    /** Why {@code url} is refused, or empty when it is fine. */
-    static Optional<String> problem(String url) {
+    /** Why {@code url} is refused, or empty when it is fine (resolving its host now). */
+    static Optional<String> problem(String url, OutboundGuard guard) {
         if (url.length() > MAX_LENGTH) {
             return Optional.of("at most " + MAX_LENGTH + " characters");
         }
-        URI uri;
         try {
-            uri = new URI(url);
+            if (new URI(url).getRawFragment() != null) {
+                return Optional.of("must not have a fragment (#...); it is never sent");
+            }
         } catch (URISyntaxException e) {
             return Optional.of("is not a URL");
         }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
-        if (!uri.isAbsolute() || host.isEmpty() || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
-            return Optional.of("must be an absolute https URL with a host, without user info or fragment");
-        }
-        if (scheme.equals("https") || scheme.equals("http") && LOOPBACK.contains(host)) {
-            return Optional.empty();
-        }
-        return Optional.of("must be https (plain http only to 127.0.0.1, ::1 or localhost)");
+        return guard.problem(url);
     }
 
     /**

@@ -2,11 +2,9 @@ package dev.gatehouse.server.alerts;
 
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.outbound.OutboundHttp;
+import dev.gatehouse.server.outbound.RefusedDestination;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,8 +37,8 @@ class WebhookWorker {
 
     static final Duration FIRST_RETRY = Duration.ofSeconds(30);
     static final Duration LONGEST_RETRY = Duration.ofHours(1);
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
-    static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration CONNECT_TIMEOUT = OutboundHttp.CONNECT_TIMEOUT;
+    static final Duration RESPONSE_TIMEOUT = OutboundHttp.RESPONSE_TIMEOUT;
     private static final int MAX_ERROR_LENGTH = 500;
 
     private static final Logger log = LoggerFactory.getLogger(WebhookWorker.class);
@@ -56,18 +54,20 @@ class WebhookWorker {
     private final int maxAttempts;
     private final int batchSize;
     private final Duration lease;
-    // Redirects are not followed: the signed call goes to the address the tenant gave, or fails.
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    // The guard checks the URL again before every call (DNS may have changed since it was saved) and the
+    // call goes to the checked address; redirects are not followed: the signed call goes where the tenant
+    // said, or fails.
+    private final OutboundHttp http;
 
     WebhookWorker(JdbcClient jdbc, AlertSettings settings, AuditLog audit, PlatformTransactionManager transactions,
-            Clock clock, @Value("${gatehouse.alerts.webhook.max-attempts:8}") int maxAttempts,
+            Clock clock, OutboundHttp http, @Value("${gatehouse.alerts.webhook.max-attempts:8}") int maxAttempts,
             @Value("${gatehouse.alerts.webhook.batch-size:20}") int batchSize) {
         this.jdbc = jdbc;
         this.settings = settings;
         this.audit = audit;
         this.transaction = new TransactionTemplate(transactions);
         this.clock = clock;
+        this.http = http;
         this.maxAttempts = Math.max(1, maxAttempts);
         this.batchSize = Math.max(1, batchSize);
         this.lease = CONNECT_TIMEOUT.plus(RESPONSE_TIMEOUT).multipliedBy(this.batchSize).plusMinutes(1);
@@ -122,21 +122,13 @@ class WebhookWorker {
         }
         long timestamp = clock.instant().getEpochSecond();
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(delivery.url())).timeout(RESPONSE_TIMEOUT)
-                    .header("Content-Type", "application/json")
-                    .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp))
-                    .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(secret.get(), timestamp,
-                            delivery.body()))
-                    .header(WebhookSignature.DELIVERY_HEADER, delivery.id().toString())
-                    .POST(HttpRequest.BodyPublishers.ofString(delivery.body())).build();
-            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-            int status = response.statusCode();
-            return status >= 200 && status < 300 ? null : "HTTP " + status;
-        } catch (IOException | IllegalArgumentException e) {
+            OutboundHttp.Answer answer = http.postJson(delivery.url(), Map.of(
+                    WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp),
+                    WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(secret.get(), timestamp, delivery.body()),
+                    WebhookSignature.DELIVERY_HEADER, delivery.id().toString()), delivery.body());
+            return answer.successful() ? null : "HTTP " + answer.status();
+        } catch (IOException | RuntimeException e) {
             return describe(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
         }
     }
 
@@ -194,6 +186,9 @@ class WebhookWorker {
     }
 
     private static String describe(Exception e) {
+        if (e instanceof RefusedDestination refused) {
+            return "refused: the URL " + refused.reason();
+        }
         String text = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage().strip());
         return text.length() > MAX_ERROR_LENGTH ? text.substring(0, MAX_ERROR_LENGTH) : text;
     }

@@ -4,11 +4,14 @@ import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.authentication.Reauthentication;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Problems;
 import dev.gatehouse.server.shared.TenantPaths;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,7 +36,8 @@ class OperatorReach {
     private final TenantPaths tenants;
     private final Access access;
     private final Reauthentication reauthentication;
-    private final JsonMapper json = JsonMapper.builder().build();
+    // As strict as the API's own reading (edge.EdgeConfiguration): a key given twice is refused.
+    private final JsonMapper json = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     OperatorReach(TenantPaths tenants, Access access, Reauthentication reauthentication) {
         this.tenants = tenants;
@@ -85,10 +89,19 @@ class OperatorReach {
         try {
             document = json.readTree(body);
         } catch (JacksonException e) {
+            String duplicate = e instanceof StreamReadException read ? Problems.duplicateKey(read) : null;
+            if (duplicate != null) {
+                throw ApiException.badRequest(duplicate, "is given more than once");
+            }
             throw ApiException.badRequest("body", "is not valid JSON");
         }
         if (!document.isObject()) {
             throw ApiException.badRequest("body", "must be a JSON object {\"reason\": \"...\"}");
+        }
+        for (String name : document.propertyNames()) {
+            if (!name.equals("reason")) {
+                throw ApiException.badRequest(name, "is not a field of this request; the only field is reason");
+            }
         }
         JsonNode reason = document.path("reason");
         if (reason.isMissingNode() || reason.isNull()) {

@@ -25,7 +25,14 @@ import org.springframework.validation.method.ParameterErrors;
 import org.springframework.validation.method.ParameterValidationResult;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.springframework.web.ErrorResponse;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.DatabindException;
 
 /**
@@ -84,11 +91,15 @@ public class Problems {
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e, HttpServletRequest request) {
         Throwable cause = e.getCause();
+        if (cause instanceof UnrecognizedPropertyException unknown && !unknown.getPath().isEmpty()) {
+            return badRequest(List.of(new FieldError(fieldOf(unknown), "is not a field of this request")), request);
+        }
         if (cause instanceof DatabindException databind && !databind.getPath().isEmpty()) {
-            String field = databind.getPath().stream()
-                    .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "[");
-            return badRequest(List.of(new FieldError(field, "has the wrong type or format")), request);
+            return badRequest(List.of(new FieldError(fieldOf(databind), "has the wrong type or format")), request);
+        }
+        String duplicate = cause instanceof StreamReadException read ? duplicateKey(read) : null;
+        if (duplicate != null) {
+            return badRequest(List.of(new FieldError(duplicate, "is given more than once")), request);
         }
         if (cause instanceof JacksonException) {
             return badRequest(List.of(new FieldError("body", "is not valid JSON")), request);
@@ -131,6 +142,12 @@ public class Problems {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+        // Spring's own refusals (406 not acceptable, a missing header, an upload too large) carry their status.
+        if (e instanceof ErrorResponse refusal && refusal.getStatusCode().is4xxClientError()) {
+            HttpStatus status = HttpStatus.valueOf(refusal.getStatusCode().value());
+            return problem(status, status.getReasonPhrase(), refusal.getBody().getDetail() == null
+                    ? status.getReasonPhrase() : refusal.getBody().getDetail(), List.of(), request);
+        }
         log.error("Unexpected failure on {} {}", request.getMethod(), request.getRequestURI(), e);
         return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
                 "something went wrong on our side; it has been logged", List.of(), request);
@@ -151,6 +168,34 @@ public class Problems {
             problem.setProperty("errors", new ArrayList<>(errors));
         }
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+
+    private static String fieldOf(DatabindException e) {
+        return e.getPath().stream()
+                .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+
+    private static final Pattern DUPLICATE = Pattern.compile("Duplicate Object property \"([^\"]*)\"");
+
+    /**
+     * The key a body gives twice (StreamReadFeature.STRICT_DUPLICATE_DETECTION), with the path of the
+     * object holding it ("webhook.url"), or null when the failure is another.
+     */
+    public static @Nullable String duplicateKey(StreamReadException e) {
+        Matcher matcher = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
+        if (!matcher.find()) {
+            return null;
+        }
+        String name = matcher.group(1);
+        if (e.processor() instanceof JsonParser parser && parser.streamReadContext() != null
+                && parser.streamReadContext().getParent() != null) {
+            String parent = parser.streamReadContext().getParent().pathAsPointer().toString();
+            if (!parent.isEmpty()) {
+                return parent.substring(1).replace('/', '.') + "." + name;
+            }
+        }
+        return name;
     }
 
     private static String lastNode(String path) {

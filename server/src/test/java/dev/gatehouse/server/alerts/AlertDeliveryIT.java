@@ -3,6 +3,7 @@ package dev.gatehouse.server.alerts;
 import static dev.gatehouse.server.testing.ApiClient.json;
 import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -14,10 +15,14 @@ import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.OwnServer;
 import dev.gatehouse.server.testing.RecordedAudit;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestDns;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +41,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -50,6 +56,7 @@ import tools.jackson.databind.json.JsonMapper;
  * webhook worker's poll is pushed an hour out, so the tests drive it and move its clock.
  */
 @SpringBootTest(classes = GatehouseApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(TestDns.Configuration.class)
 class AlertDeliveryIT {
 
     private static final int SMTP_PORT = OwnServer.freePort();
@@ -71,6 +78,8 @@ class AlertDeliveryIT {
         registry.add("gatehouse.alerts.webhook.poll-interval", () -> "PT1H");
         registry.add("gatehouse.alerts.webhook.max-attempts", () -> MAX_ATTEMPTS);
         registry.add("gatehouse.public-url", () -> "https://gatehouse.test");
+        // The receiver on 127.0.0.1 is reached by a name the operator allows; nothing else internal is.
+        registry.add("gatehouse.outbound.allow", () -> TestDns.RECEIVER);
     }
 
     /** One call the receiver took. */
@@ -84,11 +93,14 @@ class AlertDeliveryIT {
     JdbcClient jdbc;
     @Autowired
     AlertEvaluator evaluator;
+    @Autowired
+    TestDns dns;
 
     private ApiClient api;
     private HttpServer receiver;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Integer> answers = new ConcurrentLinkedQueue<>();
+    private volatile String redirectTo = "";
 
     @BeforeAll
     static void startSmtp() {
@@ -111,6 +123,9 @@ class AlertDeliveryIT {
                     exchange.getRequestHeaders().getFirst("X-Gatehouse-Signature"),
                     exchange.getRequestHeaders().getFirst("X-Gatehouse-Delivery"), body));
             Integer status = answers.poll();
+            if (status != null && status == 302) {
+                exchange.getResponseHeaders().add("Location", redirectTo);
+            }
             exchange.sendResponseHeaders(status == null ? 204 : status, -1);
             exchange.close();
         });
@@ -206,16 +221,66 @@ class AlertDeliveryIT {
         assertThat(failed).hasSize(1);
         assertThat(failed.getFirst().details().get("attempts").asInt()).isEqualTo(MAX_ATTEMPTS);
         assertThat(failed.getFirst().details().get("lastError").asString()).isEqualTo("HTTP 500");
-        assertThat(failed.getFirst().details().get("webhook").asString()).startsWith("http://127.0.0.1:");
+        assertThat(failed.getFirst().details().get("webhook").asString()).startsWith("http://" + TestDns.RECEIVER + ":");
         // The give-up is audited, and raises no alert of its own.
         evaluator.awaitEvaluated();
         assertThat(RecordedAudit.of(jdbc, clinic.id(), "ALERT_RAISED")).hasSize(1);
     }
 
+    @Test
+    void aHostWhoseDnsNowAnswersLoopbackIsRefusedAtSendTimeAndTheLocalServerHearsNothing() throws Exception {
+        SignedInTenant clinic = SignedInTenant.create(api, operator(), "clinic");
+        String host = "rebind-" + UUID.randomUUID().toString().substring(0, 8) + ".example";
+        dns.answer(host, "93.184.215.14");
+        try (ServerSocket local = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            local.setSoTimeout(300);
+            Response saved = api.put(clinic.path("/alerts"), clinic.adminToken(), json("webhook", raw(json("url",
+                    "https://" + host + ":" + local.getLocalPort() + "/hook", "enabled", true))));
+            assertThat(saved.status()).as(saved.raw()).isEqualTo(200);
+            // After the save the name rebinds to this machine, where a local server listens on the webhook's port.
+            dns.answer(host, "127.0.0.1");
+            user(clinic, "dr.rex", "provider");
+
+            breakGlass(clinic, "dr.rex", "111");
+            assertThat(webhooks.deliverDue(Instant.now())).isZero();
+
+            assertThatThrownBy(local::accept).as("no connection reached 127.0.0.1")
+                    .isInstanceOf(SocketTimeoutException.class);
+        }
+        assertThat(jdbc.sql("""
+                        select last_error from alert_webhook_deliveries where tenant_id = :tenant and delivered_at is null
+                        """)
+                .param("tenant", UUID.fromString(clinic.id())).query(String.class).single())
+                .isEqualTo("refused: the URL resolves to 127.0.0.1, a loopback address");
+    }
+
+    @Test
+    void aRedirectFromAnAllowedReceiverIsAFailedDeliveryAndIsNotFollowed() throws Exception {
+        SignedInTenant clinic = SignedInTenant.create(api, operator(), "clinic");
+        webhook(clinic);
+        user(clinic, "dr.ray", "provider");
+        try (ServerSocket elsewhere = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            elsewhere.setSoTimeout(300);
+            redirectTo = "http://" + TestDns.RECEIVER + ":" + elsewhere.getLocalPort() + "/stolen";
+            answers.add(302);
+
+            breakGlass(clinic, "dr.ray", "222");
+            assertThat(webhooks.deliverDue(Instant.now())).isZero();
+
+            assertThat(received).hasSize(1);
+            assertThatThrownBy(elsewhere::accept).as("the redirect was not followed")
+                    .isInstanceOf(SocketTimeoutException.class);
+        }
+        assertThat(jdbc.sql("""
+                        select last_error from alert_webhook_deliveries where tenant_id = :tenant and delivered_at is null
+                        """)
+                .param("tenant", UUID.fromString(clinic.id())).query(String.class).single()).isEqualTo("HTTP 302");
+    }
+
     /** Sets the webhook to this test's receiver; returns the secret shown once. */
     private String webhook(SignedInTenant clinic) {
         Response saved = api.put(clinic.path("/alerts"), clinic.adminToken(), json("webhook", raw(json("url",
-                "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", "enabled", true))));
+                "http://" + TestDns.RECEIVER + ":" + receiver.getAddress().getPort() + "/hook", "enabled", true))));
         assertThat(saved.status()).as(saved.raw()).isEqualTo(200);
         return saved.text("/webhook/secret");
     }

@@ -10,6 +10,7 @@ import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.RecordedAudit;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestDns;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -255,7 +256,7 @@ class AlertsIT extends IntegrationTest {
 
     @Test
     void theWebhookSecretIsShownOnceWhenIssuedAndWhenRotated() {
-        String webhook = json("url", "http://127.0.0.1:9/alerts", "enabled", false);
+        String webhook = json("url", "http://" + TestDns.RECEIVER + ":9/alerts", "enabled", false);
         Response first = api.put(clinic.path("/alerts"), clinic.adminToken(), json("webhook", raw(webhook)));
         String secret = first.text("/webhook/secret");
         assertThat(secret).startsWith("whsec_");
@@ -296,6 +297,43 @@ class AlertsIT extends IntegrationTest {
 
         assertThat(api.get(clinic.path("/alerts"), clinic.adminToken()).body().at("/rules/failedSignInsPerAccount/count")
                 .asInt()).isEqualTo(5);
+        assertThat(RecordedAudit.of(jdbc, clinic.id(), "ALERT_SETTINGS_CHANGED")).isEmpty();
+    }
+
+    @Test
+    void everySpellingOfAnInternalAddressIsRefusedWhenSavedNamingTheFieldAndTheReason() {
+        Map<String, String> spellings = new java.util.LinkedHashMap<>();
+        spellings.put("http://127.0.0.1:5432/", "resolves to 127.0.0.1, a loopback address");
+        spellings.put("https://169.254.169.254/latest/meta-data/iam/", "resolves to 169.254.169.254, a link-local");
+        spellings.put("https://10.0.0.1/", "resolves to 10.0.0.1, a private address");
+        spellings.put("https://[::ffff:127.0.0.1]/", "resolves to 127.0.0.1, a loopback address");
+        spellings.put("https://2130706433/", "is not a canonical IPv4 address");
+        spellings.put("https://127.0.0.1.nip.io/", "resolves to 127.0.0.1, a loopback address");
+        spellings.put("https://0177.0.0.1/", "is not a canonical IPv4 address");
+        spellings.put("https://0x7f.1/", "is not a canonical IPv4 address");
+        spellings.put("https://127.1/", "is not a canonical IPv4 address");
+        spellings.put("https://localhost/", "names this machine (localhost)");
+        spellings.put("https://[::1]/", "a loopback address");
+        spellings.put("https://[0:0:0:0:0:0:0:1]/", "a loopback address");
+        spellings.put("https://public.example@127.0.0.1/", "must not contain user info");
+        spellings.put("https://127.0.0.1./", "resolves to 127.0.0.1, a loopback address");
+        spellings.put("https://100.64.0.1/", "a carrier-grade NAT address");
+        spellings.put("https://[fd00::1]/", "a unique-local address");
+        spellings.put("http://hooks.example/alerts", "must use https");
+
+        for (Map.Entry<String, String> spelling : spellings.entrySet()) {
+            Response refused = api.put(clinic.path("/alerts"), clinic.adminToken(), json("webhook", raw(json("url",
+                    spelling.getKey(), "enabled", true))));
+            assertThat(refused.status()).as(spelling.getKey() + ": " + refused.raw()).isEqualTo(400);
+            assertThat(refused.http().headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(refused.text("/errors/0/field")).as(spelling.getKey()).isEqualTo("webhook.url");
+            assertThat(refused.text("/errors/0/message")).as(spelling.getKey()).contains(spelling.getValue());
+        }
+
+        Response stored = api.get(clinic.path("/alerts"), clinic.adminToken());
+        assertThat(stored.body().at("/webhook/url").isMissingNode() || stored.body().at("/webhook/url").isNull())
+                .as(stored.raw()).isTrue();
+        assertThat(stored.body().at("/webhook/secretSet").asBoolean()).isFalse();
         assertThat(RecordedAudit.of(jdbc, clinic.id(), "ALERT_SETTINGS_CHANGED")).isEmpty();
     }
 

@@ -72,13 +72,13 @@ class ApiContractIT extends IntegrationTest {
     }
 
     @Test
-    void reportsHealthAndPrometheusMetricsWithoutSigningIn() {
+    void reportsHealthWithoutSigningInAndPrometheusMetricsToTheScraper() {
         Response health = api.get("/actuator/health", null);
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.text("/status")).isEqualTo("UP");
 
         api.get("/api/v1/me", null); // at least one request to count
-        Response metrics = api.get("/actuator/prometheus", null);
+        Response metrics = api.get("/actuator/prometheus", METRICS_TOKEN);
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.raw()).contains("http_server_requests_seconds_count", "jvm_memory_used_bytes");
     }

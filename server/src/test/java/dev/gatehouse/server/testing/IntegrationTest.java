@@ -26,11 +26,13 @@ import org.springframework.test.context.DynamicPropertySource;
  * its own tenant, so tests never see each other's data.
  */
 @SpringBootTest(classes = GatehouseApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@Import(TestClock.Configuration.class)
+@Import({TestClock.Configuration.class, TestDns.Configuration.class})
 public abstract class IntegrationTest {
 
     public static final String OPERATOR = "operator";
     public static final String OPERATOR_PASSWORD = "operator-password-for-tests-only";
+    /** The scrape token of the tests' Prometheus (GATEHOUSE_METRICS_TOKEN). */
+    public static final String METRICS_TOKEN = "metrics-scrape-token-for-tests-only-0123456789";
 
     @Autowired
     protected Environment environment;
@@ -63,6 +65,9 @@ public abstract class IntegrationTest {
         for (String door : List.of("sign-in", "second-factor", "forgot-password", "registration", "token-redemption")) {
             registry.add("gatehouse.throttle.address." + door, () -> "1000000/PT1M");
         }
+        // Test receivers listen on 127.0.0.1 under this name; the guard refuses every other internal address.
+        registry.add("gatehouse.outbound.allow", () -> TestDns.RECEIVER);
+        registry.add("gatehouse.metrics.token", () -> METRICS_TOKEN);
     }
 
     /** Where this test JVM's retention purges write their archives (gatehouse.audit.archive-dir). */
