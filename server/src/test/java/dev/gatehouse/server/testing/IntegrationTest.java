@@ -56,6 +56,16 @@ public abstract class IntegrationTest {
         registry.add("gatehouse.audit.archive-dir", () -> archiveDirectory().toString());
         registry.add("gatehouse.admin.username", () -> OPERATOR);
         registry.add("gatehouse.admin.password", () -> OPERATOR_PASSWORD);
+        cheapPasswordHashing(registry::add);
+    }
+
+    /**
+     * Argon2id at 64 KiB and one pass instead of 16 MB and two: the suite signs in thousands of
+     * times, and the hashing's cost is not what it tests. PasswordsTest checks the production cost.
+     */
+    public static void cheapPasswordHashing(java.util.function.BiConsumer<String, java.util.function.Supplier<Object>> add) {
+        add.accept("gatehouse.passwords.argon2.memory-kib", () -> "64");
+        add.accept("gatehouse.passwords.argon2.iterations", () -> "1");
     }
 
     /** Where this test JVM's retention purges write their archives (gatehouse.audit.archive-dir). */

@@ -28,7 +28,9 @@ public final class SecondNode implements AutoCloseable {
                         "gatehouse.db.url=" + first.getJdbcUrl(),
                         "gatehouse.db.user=" + (first.getUsername() == null ? "" : first.getUsername()),
                         "gatehouse.db.password=" + (first.getPassword() == null ? "" : first.getPassword()),
-                        "gatehouse.db.pool-size=4")
+                        "gatehouse.db.pool-size=4",
+                        "gatehouse.passwords.argon2.memory-kib=64",
+                        "gatehouse.passwords.argon2.iterations=1")
                 .run();
         return new SecondNode(context);
     }
