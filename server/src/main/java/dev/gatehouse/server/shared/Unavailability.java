@@ -60,6 +60,16 @@ public class Unavailability {
             if (cause instanceof ServiceUnavailable busy) {
                 return new Answer(busy.getMessage(), busy.retryAfter());
             }
+            if (cause instanceof TransactionSystemException transaction) {
+                // A commit or rollback that failed at the JDBC level lost its connection; the failure
+                // the rollback was for may say more.
+                Answer application = transaction.getApplicationException() == null ? null
+                        : answer(transaction.getApplicationException());
+                if (application != null || transaction.getCause() instanceof SQLException) {
+                    return application != null ? application
+                            : new Answer("the database is unavailable or busy; try again", DATABASE_RETRY_AFTER);
+                }
+            }
             if (cause instanceof QueryTimeoutException) {
                 return new Answer("the database took too long to answer; try again", DATABASE_RETRY_AFTER);
             }
