@@ -55,7 +55,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
             EmbeddedPostgres postgres = launch(dataDirectory, 0);
             log.info("Embedded PostgreSQL listening on 127.0.0.1:{} with data in {}", postgres.getPort(),
                     dataDirectory.toAbsolutePath());
-            return new EmbeddedDatabase(postgres, dataDirectory);
+            EmbeddedDatabase database = new EmbeddedDatabase(postgres, dataDirectory);
+            // Stops the server when the JVM exits without closing the application (close is idempotent).
+            Runtime.getRuntime().addShutdownHook(new Thread(database::close, "embedded-postgres-stop"));
+            return database;
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded PostgreSQL in " + dataDirectory, e);
         }
@@ -67,6 +70,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 .setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(false)
                 .setPGStartupWait(STARTUP_WAIT)
+                // Stopped by close(), from the application's shutdown, not behind its back by a
+                // hook of the library's while the application still runs (the watchdog would restart it).
+                .setRegisterShutdownHook(false)
                 // The library starts the server with -F (fsync off) and synchronous_commit off; these
                 // later settings win. An acknowledged commit is then flushed to disk.
                 .setServerConfig("fsync", "on")
@@ -109,10 +115,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
         } catch (IOException e) {
             log.debug("Closing the dead embedded PostgreSQL", e);
         }
+        // A server from an earlier attempt that started but failed its checks is stopped first.
+        clearOrphan(dataDirectory);
         awaitProcessesGone(Duration.ofSeconds(30));
         // A start that failed may have left the library's folder lock taken by no one.
         Files.deleteIfExists(dataDirectory.resolve("epg-lock"));
-        clearOrphan(dataDirectory);
+        if (closed) {
+            return;
+        }
         postgres = launch(dataDirectory, port);
         postmasterPid = readPostmasterPid(dataDirectory);
         available = true;
@@ -124,10 +134,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
         available = false;
     }
 
+    boolean closed() {
+        return closed;
+    }
+
     /** The dead server's backends exit once they notice their postmaster is gone; each works in the folder. */
     private void awaitProcessesGone(Duration atMost) {
         long deadline = System.nanoTime() + atMost.toNanos();
-        while (System.nanoTime() < deadline && processesIn(dataDirectory) > 0) {
+        while (!closed && System.nanoTime() < deadline && processesIn(dataDirectory) > 0) {
             sleep(50);
         }
     }

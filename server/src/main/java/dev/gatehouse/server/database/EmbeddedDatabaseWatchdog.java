@@ -40,13 +40,13 @@ final class EmbeddedDatabaseWatchdog implements AutoCloseable {
     }
 
     private void check() {
-        if (database.running()) {
+        if (database.closed() || database.running()) {
             return;
         }
         database.markUnavailable();
         log.error("The embedded PostgreSQL (pid {}) is gone; restarting it on the same data", database.postmasterPid());
         long started = System.nanoTime();
-        for (int attempt = 1; !timer.isShutdown(); attempt++) {
+        for (int attempt = 1; !timer.isShutdown() && !database.closed(); attempt++) {
             try {
                 database.restart();
                 break;

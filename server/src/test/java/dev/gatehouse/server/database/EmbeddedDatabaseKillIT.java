@@ -157,8 +157,11 @@ class EmbeddedDatabaseKillIT {
         long deadline = killedAt.get() + AT_MOST.toNanos();
         long recovered = 0;
         while (System.nanoTime() < deadline) {
-            if (recovered == 0 && answers.stream().anyMatch(a -> a.what().equals("health") && a.atMillis() > 0
-                    && a.status() == 200) && answers.stream().anyMatch(a -> a.atMillis() > 0 && a.status() == 503)) {
+            // Healthy again: a health answer of 200 after one of 503 (DOWN) since the kill.
+            long down = answers.stream().filter(a -> a.what().equals("health") && a.atMillis() >= 0
+                    && a.status() == 503).mapToLong(Answer::atMillis).min().orElse(Long.MAX_VALUE);
+            if (recovered == 0 && answers.stream().anyMatch(a -> a.what().equals("health") && a.atMillis() > down
+                    && a.status() == 200)) {
                 recovered = System.nanoTime();
             }
             if (recovered != 0 && System.nanoTime() - recovered > AFTER_RECOVERY.toNanos()) {
