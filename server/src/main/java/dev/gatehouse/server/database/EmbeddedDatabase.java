@@ -116,8 +116,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
             log.debug("Closing the dead embedded PostgreSQL", e);
         }
         // A server from an earlier attempt that started but failed its checks is stopped first.
-        clearOrphan(dataDirectory);
+        long stray = readPostmasterPid(dataDirectory);
+        if (isLivePostgres(stray)) {
+            stop(stray, dataDirectory);
+        }
         awaitProcessesGone(Duration.ofSeconds(30));
+        if (processesIn(dataDirectory) > 0) {
+            // Never a second server beside processes of the first: the pid file stays, so that
+            // PostgreSQL's own check of its shared memory would refuse too.
+            throw new IOException("processes of the dead server still work in " + dataDirectory);
+        }
         // A start that failed may have left the library's folder lock taken by no one.
         Files.deleteIfExists(dataDirectory.resolve("epg-lock"));
         if (closed) {
@@ -224,18 +232,24 @@ public final class EmbeddedDatabase implements AutoCloseable {
         Optional<ProcessHandle> orphan = pid > 0 ? ProcessHandle.of(pid) : Optional.empty();
         if (orphan.isPresent() && isLivePostgres(pid)) {
             log.warn("Stopping the PostgreSQL (pid {}) left running on {} by an earlier run", pid, dataDirectory);
-            signal(pid, "INT");
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (isLivePostgres(pid) && System.nanoTime() < deadline) {
-                sleep(100);
-            }
-            if (isLivePostgres(pid)) {
-                signal(pid, "QUIT");
-                sleep(1000);
-            }
+            stop(pid, dataDirectory);
         }
         if (!isLivePostgres(pid)) {
             Files.deleteIfExists(pidFile);
+        }
+    }
+
+    /** SIGINT is PostgreSQL's fast shutdown; SIGQUIT, its immediate one, if that took too long. */
+    private static void stop(long pid, Path dataDirectory) {
+        signal(pid, "INT");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (isLivePostgres(pid) && System.nanoTime() < deadline) {
+            sleep(100);
+        }
+        if (isLivePostgres(pid)) {
+            log.warn("PostgreSQL (pid {}) on {} did not stop in 30 s; quitting it", pid, dataDirectory);
+            signal(pid, "QUIT");
+            sleep(1000);
         }
     }
 
