@@ -124,11 +124,12 @@ class AuditController {
     void export(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @RequestParam(defaultValue = "csv") String format, AuditFilters filters,
             HttpServletRequest request, HttpServletResponse response) throws IOException {
-        AuditTrail.Download download = trail.export(caller, tenant, format, filters, actors.origin(caller, request));
-        response.setStatus(200);
-        response.setContentType(download.mediaType() + ";charset=UTF-8");
-        response.setHeader("Content-Disposition", "attachment; filename=\"" + download.fileName() + "\"");
-        download.writeTo(response.getOutputStream());
+        try (AuditTrail.Download download = trail.export(caller, tenant, format, filters, actors.origin(caller, request))) {
+            response.setStatus(200);
+            response.setContentType(download.mediaType() + ";charset=UTF-8");
+            response.setHeader("Content-Disposition", "attachment; filename=\"" + download.fileName() + "\"");
+            download.writeTo(response.getOutputStream());
+        }
     }
 
     /**

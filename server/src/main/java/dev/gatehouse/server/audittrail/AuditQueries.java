@@ -1,5 +1,6 @@
 package dev.gatehouse.server.audittrail;
 
+import dev.gatehouse.server.database.StreamBudget;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.TenantId;
 import java.sql.Array;
@@ -16,11 +17,11 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -68,12 +69,17 @@ public class AuditQueries {
     private final TransactionTemplate readOnly;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    AuditQueries(JdbcClient jdbc, DataSource dataSource, PlatformTransactionManager transactions) {
+    /**
+     * Streams read from the {@link StreamBudget}'s own pool, in a transaction of that pool, so a slow
+     * download holds none of the connections that answer sign-in and checks.
+     */
+    AuditQueries(JdbcClient jdbc, StreamBudget streams) {
         this.jdbc = jdbc;
+        DataSource dataSource = streams.dataSource();
         JdbcTemplate template = new JdbcTemplate(dataSource);
         template.setFetchSize(EXPORT_FETCH_SIZE);
         this.streaming = new NamedParameterJdbcTemplate(template);
-        this.readOnly = new TransactionTemplate(transactions);
+        this.readOnly = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.readOnly.setReadOnly(true);
     }
 

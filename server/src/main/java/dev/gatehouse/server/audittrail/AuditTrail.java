@@ -4,6 +4,7 @@ import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.audit.ChainVerifier;
+import dev.gatehouse.server.database.StreamBudget;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.TenantId;
@@ -30,13 +31,21 @@ public class AuditTrail {
     /** A page of events and, when there may be more, the sequence number to pass as {@code before}. */
     public record AuditPage(List<AuditQueries.Event> items, @Nullable Long next) {}
 
-    /** An export whose AUDIT_EXPORTED event is committed; {@link #writeTo} streams the events before it. */
-    public interface Download {
+    /**
+     * An export whose AUDIT_EXPORTED event is committed; {@link #writeTo} streams the events before
+     * it. It holds a permit of the {@link StreamBudget} until written or closed.
+     */
+    public interface Download extends AutoCloseable {
         String fileName();
 
         String mediaType();
 
+        /** Writes the events, then gives the permit back. */
         void writeTo(OutputStream out) throws IOException;
+
+        /** Gives the permit back if {@link #writeTo} never ran. */
+        @Override
+        void close();
     }
 
     private final TenantPaths paths;
@@ -44,8 +53,11 @@ public class AuditTrail {
     private final AuditQueries queries;
     private final AuditEvents events;
     private final ChainVerifier verifier;
+    private final StreamBudget streams;
 
-    AuditTrail(TenantPaths paths, Access access, AuditQueries queries, AuditEvents events, ChainVerifier verifier) {
+    AuditTrail(TenantPaths paths, Access access, AuditQueries queries, AuditEvents events, ChainVerifier verifier,
+            StreamBudget streams) {
+        this.streams = streams;
         this.paths = paths;
         this.access = access;
         this.queries = queries;
@@ -76,7 +88,7 @@ public class AuditTrail {
      *
      * @param format {@code csv} or {@code jsonl}
      * @throws ApiException 404 unless {@code tenant} is the caller's own, 403 without audit.export,
-     *     400 naming a bad format or filter
+     *     400 naming a bad format or filter, 503 when every slot of the {@link StreamBudget} is taken
      */
     public Download export(Caller caller, String tenant, String format, AuditFilters filters, Actors.Origin origin) {
         TenantId id = trailOf(caller, tenant);
@@ -87,11 +99,19 @@ public class AuditTrail {
             default -> throw ApiException.badRequest("format", "csv or jsonl");
         };
         AuditFilter filter = parse(filters);
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("format", format);
-        details.put("filters", filters.given());
-        long exported = events.record(id, List.of(new AuditLog.Entry("AUDIT_EXPORTED", origin.actor(), null, origin.ip(),
-                origin.userAgent(), details))).getFirst();
+        // Taken before the event is recorded: an export refused for want of a slot (503) leaves no trace.
+        StreamBudget.Lease lease = streams.take();
+        long exported;
+        try {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("format", format);
+            details.put("filters", filters.given());
+            exported = events.record(id, List.of(new AuditLog.Entry("AUDIT_EXPORTED", origin.actor(), null, origin.ip(),
+                    origin.userAgent(), details))).getFirst();
+        } catch (RuntimeException e) {
+            lease.close();
+            throw e;
+        }
         return new Download() {
             @Override
             public String fileName() {
@@ -105,11 +125,20 @@ public class AuditTrail {
 
             @Override
             public void writeTo(OutputStream stream) throws IOException {
-                Writer out = new OutputStreamWriter(stream, StandardCharsets.UTF_8);
-                AuditExport writer = new AuditExport(chosen, out);
-                writer.header();
-                queries.stream(id, filter, exported, writer::write);
-                out.flush();
+                try {
+                    Writer out = new OutputStreamWriter(stream, StandardCharsets.UTF_8);
+                    AuditExport writer = new AuditExport(chosen, out);
+                    writer.header();
+                    queries.stream(id, filter, exported, writer::write);
+                    out.flush();
+                } finally {
+                    lease.close();
+                }
+            }
+
+            @Override
+            public void close() {
+                lease.close();
             }
         };
     }

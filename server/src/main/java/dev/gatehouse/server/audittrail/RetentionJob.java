@@ -1,6 +1,5 @@
 package dev.gatehouse.server.audittrail;
 
-import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.audit.ChainPurge;
 import dev.gatehouse.server.shared.TenantId;
 import org.slf4j.Logger;
@@ -31,7 +30,7 @@ class RetentionJob {
     void purgeEveryTenant() {
         for (TenantId tenant : purges.tenants()) {
             try {
-                switch (retention.purge(tenant, AuditLog.Actor.SYSTEM, null, null)) {
+                switch (retention.purgeScheduled(tenant)) {
                     case RetentionPurge.Purged purged -> log.info("audit purge {}: removed seq {}..{} into {}", tenant,
                             purged.range().fromSeq(), purged.range().throughSeq(), purged.archive().name());
                     case RetentionPurge.ChainBroken broken -> log.warn("audit purge {}: skipped, the chain does not"

@@ -4,15 +4,19 @@ import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.audit.AuditRetention;
 import dev.gatehouse.server.audit.ChainPurge;
 import dev.gatehouse.server.audit.ChainVerifier;
+import dev.gatehouse.server.database.StreamBudget;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.TenantPaths;
 import java.io.Writer;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.Period;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -55,9 +59,19 @@ class RetentionPurge {
     private final TenantPaths tenants;
     private final Clock clock;
     private final TransactionTemplate transactions;
+    private final StreamBudget streams;
+    private final JdbcClient jdbc;
+    private final Duration statementTimeout;
+
+    /** How long the nightly purge waits for a permit of the {@link StreamBudget}. */
+    static final Duration SCHEDULED_WAIT = Duration.ofMinutes(5);
 
     RetentionPurge(ChainVerifier verifier, ChainPurge purges, AuditQueries queries, ArchiveFiles archives,
-            TenantPaths tenants, Clock clock, PlatformTransactionManager transactions) {
+            TenantPaths tenants, Clock clock, PlatformTransactionManager transactions, StreamBudget streams,
+            JdbcClient jdbc, @Value("${gatehouse.db.stream-statement-timeout:15m}") Duration statementTimeout) {
+        this.streams = streams;
+        this.jdbc = jdbc;
+        this.statementTimeout = statementTimeout;
         this.verifier = verifier;
         this.purges = purges;
         this.queries = queries;
@@ -67,8 +81,25 @@ class RetentionPurge {
         this.transactions = new TransactionTemplate(transactions);
     }
 
-    /** Purges the tenant's events older than its {@code auditRetention}, counted back from now. */
+    /**
+     * Purges the tenant's events older than its {@code auditRetention}, counted back from now, on a
+     * permit of the {@link StreamBudget}: a 503 at once when every permit is taken.
+     */
     Outcome purge(TenantId tenant, AuditLog.Actor actor, @Nullable String ip, @Nullable String userAgent) {
+        try (StreamBudget.Lease lease = streams.take()) {
+            return purgeHoldingPermit(tenant, actor, ip, userAgent);
+        }
+    }
+
+    /** The nightly job's purge, which waits up to {@link #SCHEDULED_WAIT} for a permit. */
+    Outcome purgeScheduled(TenantId tenant) {
+        try (StreamBudget.Lease lease = streams.take(SCHEDULED_WAIT)) {
+            return purgeHoldingPermit(tenant, AuditLog.Actor.SYSTEM, null, null);
+        }
+    }
+
+    private Outcome purgeHoldingPermit(TenantId tenant, AuditLog.Actor actor, @Nullable String ip,
+            @Nullable String userAgent) {
         Period retention = retention(tenant);
         Instant olderThan = AuditRetention.cutoff(clock.instant(), retention);
         ChainVerifier.Result chain = verifier.verify(tenant);
@@ -76,6 +107,9 @@ class RetentionPurge {
             return new ChainBroken(Objects.requireNonNull(chain.firstBadSeq()));
         }
         return Objects.requireNonNull(transactions.execute(status -> {
+            // Removing a large range may rightly take longer than the main pool's statement timeout.
+            jdbc.sql("select set_config('statement_timeout', :timeout, true)")
+                    .param("timeout", Long.toString(statementTimeout.toMillis())).query(String.class).single();
             if (!purges.tryLock(tenant)) {
                 return new Busy();
             }

@@ -100,12 +100,13 @@ class ActivityController {
     void export(@AuthenticationPrincipal Caller caller, @ModelAttribute("filters") AuditFilters filters,
             @RequestParam(defaultValue = "csv") String format, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        AuditTrail.Download download = trail.export(caller, caller.tenantSlug(), format, filters,
-                actors.origin(caller, request));
-        response.setStatus(HttpStatus.OK.value());
-        response.setContentType(download.mediaType() + ";charset=UTF-8");
-        response.setHeader("Content-Disposition", "attachment; filename=\"" + download.fileName() + "\"");
-        download.writeTo(response.getOutputStream());
+        try (AuditTrail.Download download = trail.export(caller, caller.tenantSlug(), format, filters,
+                actors.origin(caller, request))) {
+            response.setStatus(HttpStatus.OK.value());
+            response.setContentType(download.mediaType() + ";charset=UTF-8");
+            response.setHeader("Content-Disposition", "attachment; filename=\"" + download.fileName() + "\"");
+            download.writeTo(response.getOutputStream());
+        }
     }
 
     private static UriComponentsBuilder link(String path, AuditFilters filters) {

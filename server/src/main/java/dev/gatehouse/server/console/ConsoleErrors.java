@@ -1,6 +1,7 @@
 package dev.gatehouse.server.console;
 
 import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.shared.Unavailability;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.HashMap;
@@ -47,6 +48,13 @@ class ConsoleErrors implements HandlerExceptionResolver, Ordered {
             @Nullable Object handler, Exception e) {
         if (!request.getRequestURI().startsWith("/console")) {
             return null;
+        }
+        Unavailability.Answer unavailable = Unavailability.answer(e);
+        if (unavailable != null) {
+            // Overload or the database restarting: a page that says to try again, as the API's 503.
+            response.setHeader("Retry-After", Long.toString(unavailable.retryAfter().toSeconds()));
+            return page(request, HttpStatus.SERVICE_UNAVAILABLE, "Try again in a moment", unavailable.detail(),
+                    List.of());
         }
         return switch (e) {
             case ApiException api -> page(request, api.status(), api.title(), api.getMessage(), api.errors().isEmpty()

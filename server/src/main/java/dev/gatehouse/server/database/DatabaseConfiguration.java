@@ -3,15 +3,26 @@ package dev.gatehouse.server.database;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * One database, PostgreSQL, two ways: {@code GATEHOUSE_DB_URL} (with {@code _USER} and
  * {@code _PASSWORD}) names an external server; without it Gatehouse starts its own under
- * {@code gatehouse.data-dir} (default {@code ./data}).
+ * {@code gatehouse.data-dir} (default {@code ./data}) and restarts it if it dies.
+ *
+ * <p>Waits are short and every statement has a deadline (docs/security.md, "Durability and
+ * overload"): a connection is waited for at most {@code gatehouse.db.connection-timeout} (2.5 s,
+ * then 503), a statement runs at most {@code gatehouse.db.statement-timeout} (30 s), and
+ * long-running work takes its connections from the {@link StreamBudget}.
  */
 @Configuration(proxyBeanMethods = false)
 class DatabaseConfiguration {
@@ -22,14 +33,15 @@ class DatabaseConfiguration {
             @Value("${gatehouse.db.user:}") String user,
             @Value("${gatehouse.db.password:}") String password,
             @Value("${gatehouse.data-dir:./data}") String dataDir,
-            @Value("${gatehouse.db.pool-size:16}") int poolSize) {
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("gatehouse");
-        config.setMaximumPoolSize(poolSize);
+            @Value("${gatehouse.db.pool-size:16}") int poolSize,
+            @Value("${gatehouse.db.connection-timeout:2500ms}") Duration connectionTimeout,
+            @Value("${gatehouse.db.statement-timeout:30s}") Duration statementTimeout,
+            @Value("${gatehouse.db.embedded.watch-interval:500ms}") Duration watchInterval) {
+        HikariConfig config = pool("gatehouse", poolSize, connectionTimeout, statementTimeout);
         if (url.isBlank()) {
             EmbeddedDatabase embedded = EmbeddedDatabase.start(Path.of(dataDir).resolve("postgres"));
             config.setJdbcUrl(embedded.jdbcUrl());
-            return new EmbeddedDataSource(config, embedded);
+            return new EmbeddedDataSource(config, embedded, watchInterval);
         }
         config.setJdbcUrl(url);
         if (!user.isBlank()) {
@@ -41,17 +53,82 @@ class DatabaseConfiguration {
         return new HikariDataSource(config);
     }
 
-    /** The pool over the embedded server; closing it stops the server too. */
-    static final class EmbeddedDataSource extends HikariDataSource {
-        private final EmbeddedDatabase database;
+    @Bean(destroyMethod = "close")
+    StreamBudget streamBudget(DataSource dataSource,
+            @Value("${gatehouse.db.stream-pool-size:4}") int size,
+            @Value("${gatehouse.db.connection-timeout:2500ms}") Duration connectionTimeout,
+            @Value("${gatehouse.db.stream-statement-timeout:15m}") Duration statementTimeout) {
+        HikariDataSource main = (HikariDataSource) dataSource;
+        HikariConfig config = pool("gatehouse-streams", size, connectionTimeout, statementTimeout);
+        config.setJdbcUrl(main.getJdbcUrl());
+        config.setUsername(main.getUsername());
+        config.setPassword(main.getPassword());
+        // Nothing held while no export runs.
+        config.setMinimumIdle(0);
+        config.setIdleTimeout(Duration.ofSeconds(30).toMillis());
+        config.setInitializationFailTimeout(-1);
+        HikariDataSource pool = main instanceof EmbeddedDataSource embedded
+                ? new FailFastDataSource(config, embedded.database()::available)
+                : new HikariDataSource(config);
+        return new StreamBudget(pool, size);
+    }
 
-        EmbeddedDataSource(HikariConfig config, EmbeddedDatabase database) {
+    /**
+     * Migrations run on a connection of their own, outside the pools and their statement timeout: an
+     * index built over a large audit trail may rightly take minutes, once.
+     */
+    @Bean
+    FlywayConfigurationCustomizer migrationsWithoutStatementTimeout(DataSource dataSource) {
+        HikariDataSource main = (HikariDataSource) dataSource;
+        return flyway -> flyway.dataSource(main.getJdbcUrl(), main.getUsername(), main.getPassword());
+    }
+
+    private static HikariConfig pool(String name, int size, Duration connectionTimeout, Duration statementTimeout) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(name);
+        config.setMaximumPoolSize(size);
+        config.setConnectionTimeout(connectionTimeout.toMillis());
+        config.setValidationTimeout(Math.min(1_000, connectionTimeout.toMillis()));
+        config.setConnectionInitSql("set statement_timeout = " + statementTimeout.toMillis());
+        return config;
+    }
+
+    /** A pool that refuses at once, instead of waiting its connection timeout, while the embedded server is down. */
+    static class FailFastDataSource extends HikariDataSource {
+        private final BooleanSupplier available;
+
+        FailFastDataSource(HikariConfig config, BooleanSupplier available) {
             super(config);
+            this.available = available;
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            if (!available.getAsBoolean()) {
+                throw new SQLTransientConnectionException("the embedded PostgreSQL is restarting", "08001");
+            }
+            return super.getConnection();
+        }
+    }
+
+    /** The pool over the embedded server; closing it stops the watchdog and the server too. */
+    static final class EmbeddedDataSource extends FailFastDataSource {
+        private final EmbeddedDatabase database;
+        private final EmbeddedDatabaseWatchdog watchdog;
+
+        EmbeddedDataSource(HikariConfig config, EmbeddedDatabase database, Duration watchInterval) {
+            super(config, database::available);
             this.database = database;
+            this.watchdog = EmbeddedDatabaseWatchdog.watch(database, this, watchInterval);
+        }
+
+        EmbeddedDatabase database() {
+            return database;
         }
 
         @Override
         public void close() {
+            watchdog.close();
             super.close();
             database.close();
         }

@@ -68,6 +68,16 @@ public abstract class IntegrationTest {
         // Test receivers listen on 127.0.0.1 under this name; the guard refuses every other internal address.
         registry.add("gatehouse.outbound.allow", () -> TestDns.RECEIVER);
         registry.add("gatehouse.metrics.token", () -> METRICS_TOKEN);
+        cheapPasswordHashing(registry::add);
+    }
+
+    /**
+     * Argon2id at 64 KiB and one pass instead of 16 MB and two: the suite signs in thousands of
+     * times, and the hashing's cost is not what it tests. PasswordsTest checks the production cost.
+     */
+    public static void cheapPasswordHashing(java.util.function.BiConsumer<String, java.util.function.Supplier<Object>> add) {
+        add.accept("gatehouse.passwords.argon2.memory-kib", () -> "64");
+        add.accept("gatehouse.passwords.argon2.iterations", () -> "1");
     }
 
     /** Where this test JVM's retention purges write their archives (gatehouse.audit.archive-dir). */

@@ -44,6 +44,7 @@ public final class OwnServer {
         }
         registry.add("gatehouse.admin.username", () -> IntegrationTest.OPERATOR);
         registry.add("gatehouse.admin.password", () -> IntegrationTest.OPERATOR_PASSWORD);
+        IntegrationTest.cheapPasswordHashing(registry::add);
     }
 
     private static synchronized Path dataDirectory(String name) {

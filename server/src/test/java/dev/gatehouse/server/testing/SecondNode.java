@@ -36,7 +36,9 @@ public final class SecondNode implements AutoCloseable {
                 "gatehouse.db.url=" + first.getJdbcUrl(),
                 "gatehouse.db.user=" + (first.getUsername() == null ? "" : first.getUsername()),
                 "gatehouse.db.password=" + (first.getPassword() == null ? "" : first.getPassword()),
-                "gatehouse.db.pool-size=4"));
+                "gatehouse.db.pool-size=4",
+                "gatehouse.passwords.argon2.memory-kib=64",
+                "gatehouse.passwords.argon2.iterations=1"));
         // One call: the builder keeps only the last set of default properties it was given.
         all.addAll(List.of(properties));
         ConfigurableApplicationContext context = new SpringApplicationBuilder(GatehouseApplication.class)
