@@ -65,7 +65,7 @@ public class Unavailability {
                 // the rollback was for may say more.
                 Answer application = transaction.getApplicationException() == null ? null
                         : answer(transaction.getApplicationException());
-                if (application != null || transaction.getCause() instanceof SQLException) {
+                if (application != null || transaction.getCause() instanceof SQLException sql && lostConnection(sql)) {
                     return application != null ? application
                             : new Answer("the database is unavailable or busy; try again", DATABASE_RETRY_AFTER);
                 }
@@ -91,6 +91,17 @@ public class Unavailability {
      */
     private static boolean unavailableState(@Nullable String state) {
         return state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("57014"));
+    }
+
+    /**
+     * A commit or rollback that failed because the connection is gone (class 08, or a pool's closed
+     * connection without a state) — not one the database refused, such as a deferred constraint or
+     * trigger raising at commit (SQLSTATE 23xxx, P0001): that is the change's own failure.
+     */
+    private static boolean lostConnection(SQLException failure) {
+        String state = failure.getSQLState();
+        return unavailableState(state)
+                || state == null && failure.getMessage() != null && failure.getMessage().contains("closed");
     }
 
     public record Answer(String detail, Duration retryAfter) {}

@@ -22,6 +22,8 @@ class UnavailabilityTest {
     static Stream<Arguments> failures() {
         TransactionSystemException rollbackFailed = new TransactionSystemException("JDBC rollback failed",
                 new SQLException("Connection is closed"));
+        TransactionSystemException commitRefused = new TransactionSystemException("could not commit",
+                new SQLException("rollback probe: the change fails at commit", "P0001"));
         TransactionSystemException commitOfBadData = new TransactionSystemException("could not commit",
                 new IllegalStateException("not a connection"));
         return Stream.of(
@@ -41,6 +43,7 @@ class UnavailabilityTest {
                 Arguments.of("a duplicate key (23505)", new DataIntegrityViolationException("duplicate",
                         new SQLException("duplicate key", "23505")), false),
                 Arguments.of("a transaction failure of another cause", commitOfBadData, false),
+                Arguments.of("a commit the database refused (a trigger raising, P0001)", commitRefused, false),
                 Arguments.of("a plain bug", new IllegalStateException("bug"), false));
     }
 
