@@ -17,7 +17,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -116,10 +115,29 @@ public final class ConsoleBrowser implements AutoCloseable {
         target.click();
         if (navigates) {
             // The old page stays "complete" until the answer replaces it: wait for it to go first.
-            new WebDriverWait(driver, Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(page));
+            new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> gone(page));
         }
         settle();
         return this;
+    }
+
+    /**
+     * Whether the old page's root is gone. Chromium says so in two ways: a stale reference, or —
+     * while it is still swapping documents — "Node with given id does not belong to the document"
+     * (which Selenium's stalenessOf does not take as stale: the CI failure of this session).
+     */
+    private static boolean gone(WebElement page) {
+        try {
+            page.isEnabled();
+            return false;
+        } catch (StaleElementReferenceException stale) {
+            return true;
+        } catch (WebDriverException replaced) {
+            if (String.valueOf(replaced.getMessage()).contains("does not belong to the document")) {
+                return true;
+            }
+            throw replaced;
+        }
     }
 
     /** Accepts the confirmation dialog of a destructive action (htmx's hx-confirm). */
