@@ -21,7 +21,7 @@ class ArchitectureTest {
         "dev.gatehouse.server.access..", "dev.gatehouse.server.authentication..", "dev.gatehouse.server.audit..",
         "dev.gatehouse.server.platform..", "dev.gatehouse.server.database..", "dev.gatehouse.server.console..",
         "dev.gatehouse.server.mail..", "dev.gatehouse.server.audittrail..", "dev.gatehouse.server.alerts..",
-        "dev.gatehouse.server.throttling..", "dev.gatehouse.server.outbound.."};
+        "dev.gatehouse.server.throttling..", "dev.gatehouse.server.outbound..", "dev.gatehouse.server.settings.."};
 
     private static final String[] FEATURES_BUT_OUTBOUND = java.util.Arrays.stream(FEATURES)
             .filter(name -> !name.startsWith("dev.gatehouse.server.outbound")).toArray(String[]::new);
@@ -69,6 +69,18 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("dev.gatehouse.server.outbound..")
                 .should().dependOnClassesThat().resideInAnyPackage(FEATURES_BUT_OUTBOUND)
                 .because("the guard serves every feature and knows none")
+                .check(SERVER);
+    }
+
+    @Test
+    void theSettingsHomeKnowsNoFeatureButTheAuditRetentionBounds() {
+        noClasses().that().resideInAPackage("dev.gatehouse.server.settings..")
+                .should().dependOnClassesThat().resideInAnyPackage(java.util.Arrays.stream(FEATURES)
+                        .filter(name -> !name.startsWith("dev.gatehouse.server.settings")
+                                && !name.startsWith("dev.gatehouse.server.audit.."))
+                        .toArray(String[]::new))
+                .because("every feature reads its settings from settings.TenantSettingsStore, so the settings may"
+                        + " depend on none of them (docs/style.md rule 17)")
                 .check(SERVER);
     }
 

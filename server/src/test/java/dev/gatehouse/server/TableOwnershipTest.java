@@ -81,7 +81,7 @@ class TableOwnershipTest {
     /**
      * Known exceptions to remove, as {@code "package/File.java table"} → why it is still there.
      * Most sit in packages being reworked in parallel with this test (issue 11: the users and
-     * authentication split, the tenant-path resolver, typed TenantSettings); each says where its
+     * authentication split, the tenant-path resolver); each says where its
      * SQL should go.
      */
     private static final Map<String, String> KNOWN_EXCEPTIONS = Map.ofEntries(
@@ -97,11 +97,9 @@ class TableOwnershipTest {
             entry("authentication/Accounts.java users", "sign-in reads and updates credentials and lockout columns"),
             entry("authentication/Accounts.java tenants", "sign-in finds the tenant by slug and status"),
             entry("authentication/PasswordPolicy.java users", "password changes write the hash; move behind UserStore"),
-            entry("authentication/PasswordPolicy.java tenants", "reads the password policy from the settings JSON;"
-                    + " goes with the typed TenantSettings"),
             entry("authentication/Sessions.java users", "session checks read the user's status; move behind users"),
-            entry("authentication/Sessions.java tenants", "session checks read the tenant's session policy; goes with"
-                    + " TenantSettings"),
+            entry("authentication/Sessions.java tenants", "session checks read the tenant's slug and status (join);"
+                    + " ask tenancy"),
             entry("authentication/Sessions.java assignments", "a session names the roles held at sign-in; ask access"),
             // users: being split (roster vs. account lifecycle, issue 11).
             entry("users/UserAssignments.java assignments", "the users API reads and revokes assignments; move into"
@@ -110,9 +108,9 @@ class TableOwnershipTest {
             entry("users/UserStore.java sessions", "deleting a user checks for sessions; ask authentication"),
             entry("users/UserStore.java audit_events", "deleting a user checks for recorded activity; ask audit"),
             entry("users/UserSessions.java sessions", "an admin lists and ends a user's sessions; ask authentication"),
-            entry("users/UserSessions.java tenants", "reads the session policy; goes with TenantSettings"),
             entry("users/ForgotPassword.java tenants", "finds the tenant by slug and status; use tenancy"),
-            entry("users/SelfRegistration.java tenants", "finds the tenant and its registration settings; use tenancy"),
+            entry("users/SelfRegistration.java tenants", "reads the claiming tenants' name, pack and status, and locks"
+                    + " the tenant's row; use tenancy"),
             entry("users/UserTokens.java tenants", "a link redeems only in an active tenant (join); ask tenancy"),
             // tenancy: deleting a location checks for assignments there.
             entry("tenancy/Locations.java assignments", "a location with assignments is not deleted; ask access"),

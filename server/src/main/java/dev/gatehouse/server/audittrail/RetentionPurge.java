@@ -5,8 +5,8 @@ import dev.gatehouse.server.audit.AuditRetention;
 import dev.gatehouse.server.audit.ChainPurge;
 import dev.gatehouse.server.audit.ChainVerifier;
 import dev.gatehouse.server.database.StreamBudget;
+import dev.gatehouse.server.settings.TenantSettingsStore;
 import dev.gatehouse.server.shared.TenantId;
-import dev.gatehouse.server.shared.TenantPaths;
 import java.io.Writer;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,8 +20,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The retention purge of one tenant (issue 5, docs/audit.md "Retention"), in this order, all or
@@ -50,13 +48,12 @@ class RetentionPurge {
 
     private static final AuditFilter EVERYTHING = AuditFilter.parse(
             new AuditFilters(null, null, null, null, null, null, null, null));
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ChainVerifier verifier;
     private final ChainPurge purges;
     private final AuditQueries queries;
     private final ArchiveFiles archives;
-    private final TenantPaths tenants;
+    private final TenantSettingsStore settings;
     private final Clock clock;
     private final TransactionTemplate transactions;
     private final StreamBudget streams;
@@ -67,7 +64,7 @@ class RetentionPurge {
     static final Duration SCHEDULED_WAIT = Duration.ofMinutes(5);
 
     RetentionPurge(ChainVerifier verifier, ChainPurge purges, AuditQueries queries, ArchiveFiles archives,
-            TenantPaths tenants, Clock clock, PlatformTransactionManager transactions, StreamBudget streams,
+            TenantSettingsStore settings, Clock clock, PlatformTransactionManager transactions, StreamBudget streams,
             JdbcClient jdbc, @Value("${gatehouse.db.stream-statement-timeout:15m}") Duration statementTimeout) {
         this.streams = streams;
         this.jdbc = jdbc;
@@ -76,7 +73,7 @@ class RetentionPurge {
         this.purges = purges;
         this.queries = queries;
         this.archives = archives;
-        this.tenants = tenants;
+        this.settings = settings;
         this.clock = clock;
         this.transactions = new TransactionTemplate(transactions);
     }
@@ -131,8 +128,7 @@ class RetentionPurge {
     }
 
     private Period retention(TenantId tenant) {
-        JsonNode setting = JSON.readTree(tenants.settingsJson(tenant)).path("auditRetention");
-        return setting.isString() ? AuditRetention.parse(setting.asString()) : AuditRetention.DEFAULT;
+        return settings.of(tenant).auditRetentionPeriod();
     }
 
     /**

@@ -16,7 +16,7 @@ class Accounts {
 
     record Account(TenantId tenant, String tenantSlug, UUID id, String username, String status,
             String passwordHash, List<String> requiredActions, Optional<OffsetDateTime> lockedUntil,
-            int sessionMaxHours, @Nullable String email, String settingsJson) {}
+            @Nullable String email) {}
 
     /** The failure counter and temporary lock of a user, read under a row lock. */
     record Lockout(int failedLogins, @Nullable OffsetDateTime lockedUntil) {}
@@ -29,9 +29,7 @@ class Accounts {
 
     private static final String SELECT = """
             select t.id as tenant_id, t.slug, u.id, u.username, u.status, u.password_hash, u.required_actions,
-                   u.locked_until,
-                   coalesce((t.settings -> 'sessionPolicy' ->> 'maxHours')::int, 12) as max_hours,
-                   u.email, t.settings::text as settings
+                   u.locked_until, u.email
             from users u join tenants t on t.id = u.tenant_id
             """;
 
@@ -98,7 +96,6 @@ class Accounts {
         return new Account(new TenantId(rs.getObject("tenant_id", UUID.class)), rs.getString("slug"),
                 rs.getObject("id", UUID.class), rs.getString("username"), rs.getString("status"),
                 rs.getString("password_hash"), Arrays.asList((String[]) rs.getArray("required_actions").getArray()),
-                Optional.ofNullable(rs.getObject("locked_until", OffsetDateTime.class)), rs.getInt("max_hours"),
-                rs.getString("email"), rs.getString("settings"));
+                Optional.ofNullable(rs.getObject("locked_until", OffsetDateTime.class)), rs.getString("email"));
     }
 }

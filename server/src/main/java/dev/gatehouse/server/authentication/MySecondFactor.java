@@ -61,7 +61,7 @@ public class MySecondFactor {
 
     public Status status(Caller caller) {
         Accounts.Account account = account(caller);
-        SignInSettings settings = SignInSettings.parse(account.settingsJson());
+        SignInSettings settings = signIn.settings(account);
         return new Status(factors.hasConfirmed(caller.tenant(), caller.userId()),
                 factors.recoveryCodesLeft(caller.tenant(), caller.userId()), settings.mfaMethods(),
                 settings.mfaRequired());
@@ -144,7 +144,7 @@ public class MySecondFactor {
             throw ApiException.notFound("second factor");
         }
         Accounts.Account account = account(caller);
-        SignInSettings settings = SignInSettings.parse(account.settingsJson());
+        SignInSettings settings = signIn.settings(account);
         boolean required = settings.mfaRequiredFor(access.rolesHeld(caller.tenant(), caller.userId()));
         if (required && !(settings.emailCodes() && account.email() != null)
                 && !account.requiredActions().contains("CONFIGURE_MFA")) {

@@ -1,7 +1,10 @@
 package dev.gatehouse.server.authentication;
 
+import dev.gatehouse.server.settings.TenantSettings;
+import dev.gatehouse.server.settings.TenantSettingsStore;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.FieldError;
+import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -16,8 +19,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The tenant's password policy (settings {@code passwordPolicy}), applied wherever a password is
@@ -31,7 +32,7 @@ public class PasswordPolicy {
     /** The most history kept per user: the largest {@code historyCount} a tenant may set (SettingsPatch). */
     static final int HISTORY_KEPT = 24;
 
-    private record TenantFacts(String name, String slug, PasswordRules.Settings settings) {}
+    private record TenantFacts(String name, String slug, TenantSettings.PasswordPolicy settings) {}
 
     private record UserFacts(String username, @Nullable String email, @Nullable String passwordHash,
             @Nullable String firstName, @Nullable String lastName) {}
@@ -39,9 +40,13 @@ public class PasswordPolicy {
     private final JdbcClient jdbc;
     private final Passwords passwords;
     private final Blocklist blocklist;
-    private final JsonMapper json = JsonMapper.builder().build();
+    private final TenantDirectory tenants;
+    private final TenantSettingsStore settings;
 
-    PasswordPolicy(JdbcClient jdbc, Passwords passwords, Blocklist blocklist) {
+    PasswordPolicy(JdbcClient jdbc, Passwords passwords, Blocklist blocklist, TenantDirectory tenants,
+            TenantSettingsStore settings) {
+        this.tenants = tenants;
+        this.settings = settings;
         this.jdbc = jdbc;
         this.passwords = passwords;
         this.blocklist = blocklist;
@@ -81,7 +86,7 @@ public class PasswordPolicy {
     /** The default rules, for the first admin of a tenant that is being created. */
     public void requireForNewTenant(String field, String password, String tenantName, String tenantSlug,
             String username, @Nullable String email) {
-        require(field, password, PasswordRules.Settings.DEFAULTS, context(tenantName, tenantSlug, username, email),
+        require(field, password, TenantSettings.PasswordPolicy.DEFAULTS, context(tenantName, tenantSlug, username, email),
                 List.of());
     }
 
@@ -109,17 +114,16 @@ public class PasswordPolicy {
 
     /** Seed 000 "password expiration": whether the user's password is older than the tenant's {@code maxAgeDays}. */
     public boolean isExpired(TenantId tenant, UUID user, Instant now) {
+        Integer maxAge = settings.of(tenant).passwordPolicy().maxAgeDays();
+        if (maxAge == null) {
+            return false;
+        }
         return jdbc.sql("""
-                        select u.password_changed_at, (t.settings -> 'passwordPolicy' ->> 'maxAgeDays')::int as max_age
-                        from users u join tenants t on t.id = u.tenant_id
+                        select u.password_changed_at from users u
                         where u.tenant_id = :tenant and u.id = :user and u.password_hash is not null
                         """)
                 .param("tenant", tenant.value()).param("user", user)
                 .query((rs, n) -> {
-                    int maxAge = rs.getInt("max_age");
-                    if (rs.wasNull()) {
-                        return false;
-                    }
                     Instant changed = rs.getObject("password_changed_at", OffsetDateTime.class).toInstant();
                     return !changed.plus(maxAge, ChronoUnit.DAYS).isAfter(now);
                 })
@@ -144,7 +148,7 @@ public class PasswordPolicy {
         return List.copyOf(required);
     }
 
-    private void require(String field, String password, PasswordRules.Settings settings, Set<String> context,
+    private void require(String field, String password, TenantSettings.PasswordPolicy settings, Set<String> context,
             List<@Nullable String> names) {
         Optional<PasswordRules.Violation> violation = PasswordRules.check(password, settings, blocklist, context,
                 names);
@@ -168,15 +172,9 @@ public class PasswordPolicy {
     }
 
     private TenantFacts tenant(TenantId tenant) {
-        return jdbc.sql("select name, slug, settings::text as settings from tenants where id = :id")
-                .param("id", tenant.value())
-                .query((rs, n) -> new TenantFacts(rs.getString("name"), rs.getString("slug"),
-                        PasswordRules.Settings.of(settings(rs.getString("settings")))))
-                .optional().orElseThrow(() -> ApiException.notFound("tenant " + tenant));
-    }
-
-    private JsonNode settings(@Nullable String text) {
-        return text == null ? json.missingNode() : json.readTree(text);
+        TenantId id = tenants.idOf(tenant.value().toString())
+                .orElseThrow(() -> ApiException.notFound("tenant " + tenant));
+        return new TenantFacts(tenants.name(id), tenants.slug(id), settings.of(id).passwordPolicy());
     }
 
     private static Set<String> context(String tenantName, String tenantSlug, String username, @Nullable String email) {

@@ -1,5 +1,6 @@
 package dev.gatehouse.server.authentication;
 
+import dev.gatehouse.server.settings.TenantSettings;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -9,7 +10,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The rules of a tenant's password policy applied to one candidate password, without Spring or a
@@ -21,36 +21,6 @@ final class PasswordRules {
 
     /** A context word shorter than this is too common inside ordinary words to reject on. */
     static final int MIN_CONTEXT_WORD = 4;
-
-    /** The {@code passwordPolicy} settings (docs/api.md), defaults as in a new tenant's settings. */
-    record Settings(int minLength, boolean requireUpper, boolean requireLower, boolean requireDigit,
-            boolean requireSymbol, int historyCount, @Nullable Integer maxAgeDays, boolean blockCommon) {
-
-        /** The defaults of a new tenant (NIST SP 800-63B rev 4: length and a blocklist, no composition). */
-        static final Settings DEFAULTS = new Settings(Passwords.DEFAULT_MIN_LENGTH, false, false, false, false, 0,
-                null, true);
-
-        /** From a tenant's settings document; a field that is absent reads as its default. */
-        static Settings of(JsonNode settings) {
-            JsonNode policy = settings.path("passwordPolicy");
-            JsonNode maxAge = policy.path("maxAgeDays");
-            return new Settings(whole(policy, "minLength", DEFAULTS.minLength()),
-                    flag(policy, "requireUpper", false), flag(policy, "requireLower", false),
-                    flag(policy, "requireDigit", false), flag(policy, "requireSymbol", false),
-                    whole(policy, "historyCount", 0), maxAge.isInt() ? maxAge.intValue() : null,
-                    flag(policy, "blockCommon", true));
-        }
-
-        private static int whole(JsonNode policy, String name, int fallback) {
-            JsonNode value = policy.path(name);
-            return value.isInt() ? value.intValue() : fallback;
-        }
-
-        private static boolean flag(JsonNode policy, String name, boolean fallback) {
-            JsonNode value = policy.path(name);
-            return value.isBoolean() ? value.booleanValue() : fallback;
-        }
-    }
 
     /** A failed rule: its name as in the settings ({@code minLength}, {@code blocklist}) and why. */
     record Violation(String rule, String message) {}
@@ -75,15 +45,15 @@ final class PasswordRules {
     }
 
     /** The first rule {@code password} breaks, in the order the rules are listed in the settings. */
-    static Optional<Violation> check(String password, Settings settings, Blocklist blocklist, Set<String> context) {
+    static Optional<Violation> check(String password, TenantSettings.PasswordPolicy settings, Blocklist blocklist, Set<String> context) {
         return check(password, settings, blocklist, context, List.of());
     }
 
     /**
-     * As {@link #check(String, Settings, Blocklist, Set)}; {@code names} (the user's first and last
+     * As {@link #check(String, TenantSettings.PasswordPolicy, Blocklist, Set)}; {@code names} (the user's first and last
      * name) count as the user's own words for the strength estimate only.
      */
-    static Optional<Violation> check(String password, Settings settings, Blocklist blocklist, Set<String> context,
+    static Optional<Violation> check(String password, TenantSettings.PasswordPolicy settings, Blocklist blocklist, Set<String> context,
             List<@Nullable String> names) {
         String normalized = normalize(password);
         int length = length(normalized);

@@ -28,7 +28,6 @@ public class Passwords {
 
     /** NIST SP 800-63B: accept at least 64 characters and never truncate; this bounds hashing cost. */
     public static final int MAX_LENGTH = 256;
-    public static final int DEFAULT_MIN_LENGTH = 15;
 
     /**
      * Argon2id's cost. Stored hashes carry their own parameters, so a change applies to new hashes

@@ -1,8 +1,8 @@
 package dev.gatehouse.server.authentication;
 
+import dev.gatehouse.server.settings.TenantSettingsStore;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
-import dev.gatehouse.server.shared.TenantPaths;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,12 +35,12 @@ public class Reauthentication {
     }
 
     private final Sessions sessions;
-    private final TenantPaths tenants;
+    private final TenantSettingsStore settings;
     private final Clock clock;
 
-    Reauthentication(Sessions sessions, TenantPaths tenants, Clock clock) {
+    Reauthentication(Sessions sessions, TenantSettingsStore settings, Clock clock) {
         this.sessions = sessions;
-        this.tenants = tenants;
+        this.settings = settings;
         this.clock = clock;
     }
 
@@ -50,7 +50,7 @@ public class Reauthentication {
      */
     public void require(Caller caller) {
         caller.refuseIfImpersonated("prove the user's identity again, which this needs");
-        int minutes = SignInSettings.parse(tenants.settingsJson(caller.tenant())).reauthMinutes();
+        int minutes = settings.of(caller.tenant()).sessionPolicy().reauthMinutes();
         Instant proved = sessions.authenticatedAt(caller.tenant(), caller.sessionId()).orElse(Instant.EPOCH);
         if (proved.plus(Duration.ofMinutes(minutes)).isBefore(clock.instant())) {
             throw new Required(minutes);

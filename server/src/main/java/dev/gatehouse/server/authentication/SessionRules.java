@@ -1,5 +1,6 @@
 package dev.gatehouse.server.authentication;
 
+import dev.gatehouse.server.settings.TenantSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -8,8 +9,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The session and network rules of one user: the tenant's settings read together with the roles
@@ -27,36 +26,29 @@ import tools.jackson.databind.json.JsonMapper;
 record SessionRules(Duration idle, int maxHours, @Nullable Integer maxConcurrent, boolean refuseOverLimit,
         List<List<Range>> networks) {
 
-    static final int DEFAULT_IDLE_MINUTES = 30;
-    static final int DEFAULT_MAX_HOURS = 12;
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     /** Only literal addresses reach {@link InetAddress#getByName}, which would otherwise ask DNS. */
     private static final Pattern LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
 
-    static SessionRules of(String settingsJson, Collection<String> heldRoles) {
-        JsonNode settings = JSON.readTree(settingsJson);
-        JsonNode session = settings.path("sessionPolicy");
-        int idle = session.path("idleMinutes").asInt(DEFAULT_IDLE_MINUTES);
-        JsonNode byRole = session.path("idleMinutesByRole");
+    static SessionRules of(TenantSettings settings, Collection<String> heldRoles) {
+        TenantSettings.SessionPolicy session = settings.sessionPolicy();
+        int idle = session.idleMinutes();
         int strictest = Integer.MAX_VALUE;
         for (String role : heldRoles) {
-            if (byRole.path(role).isIntegralNumber()) {
-                strictest = Math.min(strictest, byRole.path(role).asInt());
+            Integer minutes = session.idleMinutesByRole().get(role);
+            if (minutes != null) {
+                strictest = Math.min(strictest, minutes);
             }
         }
         if (strictest != Integer.MAX_VALUE) {
             idle = strictest;
         }
-        JsonNode max = session.path("maxConcurrent");
         List<List<Range>> networks = new ArrayList<>();
-        addRule(networks, settings.path("ipAllowlist"));
+        addRule(networks, settings.ipAllowlist());
         for (String role : heldRoles) {
-            addRule(networks, settings.path("ipAllowlistByRole").path(role));
+            addRule(networks, settings.ipAllowlistByRole().getOrDefault(role, List.of()));
         }
-        return new SessionRules(Duration.ofMinutes(idle), session.path("maxHours").asInt(DEFAULT_MAX_HOURS),
-                max.isIntegralNumber() ? max.asInt() : null,
-                session.path("onLimit").asString("END_OLDEST").equals("REFUSE"), List.copyOf(networks));
+        return new SessionRules(Duration.ofMinutes(idle), session.maxHours(), session.maxConcurrent(),
+                session.refuseOverLimit(), List.copyOf(networks));
     }
 
     /** Whether a request from {@code address} passes every network rule (true when there is none). */
@@ -76,13 +68,13 @@ record SessionRules(Duration idle, int maxHours, @Nullable Integer maxConcurrent
         return true;
     }
 
-    private static void addRule(List<List<Range>> networks, JsonNode ranges) {
-        if (!ranges.isArray() || ranges.isEmpty()) {
+    private static void addRule(List<List<Range>> networks, List<String> ranges) {
+        if (ranges.isEmpty()) {
             return;
         }
         List<Range> rule = new ArrayList<>();
-        for (JsonNode text : ranges) {
-            Range range = Range.parse(text.asString(""));
+        for (String text : ranges) {
+            Range range = Range.parse(text);
             // Stored ranges were checked when saved; one that no longer reads matches nothing (fail closed).
             if (range != null) {
                 rule.add(range);

@@ -2,6 +2,7 @@ package dev.gatehouse.server.authentication;
 
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.settings.TenantSettingsStore;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Impersonator;
@@ -44,6 +45,11 @@ public class Sessions {
                     impersonatedBy);
         }
 
+        Live withRules(SessionRules rules) {
+            return new Live(tenant, tenantSlug, id, userId, username, userStatus, requiredActions, lastSeenAt, expiresAt,
+                    rules, impersonatedBy);
+        }
+
         Duration idle() {
             return rules.idle();
         }
@@ -75,12 +81,17 @@ public class Sessions {
                     and (a.starts_at is null or a.starts_at <= :now) and (a.expires_at is null or a.expires_at > :now))
             """;
 
+    /** A placeholder while a session's row is read, replaced at once by the tenant's rules ({@link #findLive}). */
+    private static final SessionRules NO_RULES_YET = new SessionRules(Duration.ZERO, 0, null, true, List.of(List.of()));
+
     private final JdbcClient jdbc;
     private final SessionCache cache;
     private final AuditLog audit;
     private final Actors actors;
+    private final TenantSettingsStore settings;
 
-    Sessions(JdbcClient jdbc, SessionCache cache, AuditLog audit, Actors actors) {
+    Sessions(JdbcClient jdbc, SessionCache cache, AuditLog audit, Actors actors, TenantSettingsStore settings) {
+        this.settings = settings;
         this.actors = actors;
         this.jdbc = jdbc;
         this.cache = cache;
@@ -89,13 +100,14 @@ public class Sessions {
 
     /** The session and network rules that apply to the user now. */
     SessionRules rulesFor(TenantId tenant, UUID user, Instant now) {
-        return jdbc.sql("select t.settings::text as settings, " + HELD_ROLES + """
+        List<String> held = jdbc.sql("select " + HELD_ROLES + """
                          as roles
-                        from users u join tenants t on t.id = u.tenant_id
+                        from users u
                         where u.tenant_id = :tenant and u.id = :user
                         """)
                 .param("tenant", tenant.value()).param("user", user).param("now", utc(now))
-                .query((rs, n) -> SessionRules.of(rs.getString("settings"), roles(rs))).single();
+                .query((rs, n) -> roles(rs)).single();
+        return SessionRules.of(settings.of(tenant), held);
     }
 
     /**
@@ -149,7 +161,7 @@ public class Sessions {
     Optional<Live> findLive(byte[] tokenHash, Instant now) {
         return jdbc.sql("""
                         select s.tenant_id, t.slug, s.id, s.user_id, u.username, u.status, u.required_actions,
-                               s.last_seen_at, s.expires_at, t.settings::text as settings,
+                               s.last_seen_at, s.expires_at,
                                s.impersonator_id, s.impersonator_username,
                         """ + HELD_ROLES + """
                                 as roles
@@ -160,13 +172,20 @@ public class Sessions {
                           and t.status = 'ACTIVE'
                         """)
                 .param("hash", tokenHash).param("now", utc(now))
-                .query((rs, n) -> new Live(new TenantId(rs.getObject("tenant_id", UUID.class)), rs.getString("slug"),
-                        rs.getObject("id", UUID.class), rs.getObject("user_id", UUID.class), rs.getString("username"),
-                        rs.getString("status"), Arrays.asList((String[]) rs.getArray("required_actions").getArray()),
-                        rs.getObject("last_seen_at", OffsetDateTime.class).toInstant(),
-                        rs.getObject("expires_at", OffsetDateTime.class).toInstant(),
-                        SessionRules.of(rs.getString("settings"), roles(rs)), impersonator(rs)))
-                .optional();
+                .query((rs, n) -> {
+                    TenantId tenant = new TenantId(rs.getObject("tenant_id", UUID.class));
+                    List<String> held = roles(rs);
+                    Live live = new Live(tenant, rs.getString("slug"),
+                            rs.getObject("id", UUID.class), rs.getObject("user_id", UUID.class), rs.getString("username"),
+                            rs.getString("status"), Arrays.asList((String[]) rs.getArray("required_actions").getArray()),
+                            rs.getObject("last_seen_at", OffsetDateTime.class).toInstant(),
+                            rs.getObject("expires_at", OffsetDateTime.class).toInstant(), NO_RULES_YET, impersonator(rs));
+                    return Map.entry(live, held);
+                })
+                .optional()
+                // The rules are the tenant's settings read with the roles held: asked of the settings' one reader.
+                .map(found -> found.getKey().withRules(SessionRules.of(settings.of(found.getKey().tenant()),
+                        found.getValue())));
     }
 
     /** When the session's user last proved a factor, or empty when the session is gone. */

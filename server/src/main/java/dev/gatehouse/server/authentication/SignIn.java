@@ -4,6 +4,7 @@ import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.mail.Outbox;
+import dev.gatehouse.server.settings.TenantSettingsStore;
 import dev.gatehouse.server.shared.Caller;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -69,9 +70,12 @@ public class SignIn {
     private final PasswordPolicy passwordPolicy;
     private final Access access;
     private final Actors actors;
+    private final TenantSettingsStore tenantSettings;
 
     SignIn(Accounts accounts, Sessions sessions, Passwords passwords, SecondFactors factors, AuditLog audit,
-            Outbox outbox, Clock clock, PasswordPolicy passwordPolicy, Access access, Actors actors) {
+            Outbox outbox, Clock clock, PasswordPolicy passwordPolicy, Access access, Actors actors,
+            TenantSettingsStore tenantSettings) {
+        this.tenantSettings = tenantSettings;
         this.passwordPolicy = passwordPolicy;
         this.access = access;
         this.actors = actors;
@@ -92,7 +96,7 @@ public class SignIn {
             return new Refused();
         }
         Accounts.Account account = found.get();
-        SignInSettings settings = SignInSettings.parse(account.settingsJson());
+        SignInSettings settings = settings(account);
         Instant now = clock.instant();
         Accounts.Lockout lockout = accounts.lockForSignIn(account.tenant(), account.id());
         if (locked(lockout, now) || !account.status().equals("ACTIVE") || account.passwordHash() == null) {
@@ -129,7 +133,7 @@ public class SignIn {
         }
         SecondFactors.Challenge challenge = found.get();
         Accounts.Account account = accounts.byId(challenge.tenant(), challenge.userId()).orElseThrow();
-        SignInSettings settings = SignInSettings.parse(account.settingsJson());
+        SignInSettings settings = settings(account);
         Accounts.Lockout lockout = accounts.lockForSignIn(account.tenant(), account.id());
         if (locked(lockout, now) || !account.status().equals("ACTIVE")) {
             refused(account, locked(lockout, now) ? "LOCKED" : "NOT_ACTIVE", origin);
@@ -162,7 +166,7 @@ public class SignIn {
         }
         SecondFactors.Challenge challenge = found.get();
         Accounts.Account account = accounts.byId(challenge.tenant(), challenge.userId()).orElseThrow();
-        if (!emailCodes(SignInSettings.parse(account.settingsJson()), account)) {
+        if (!emailCodes(settings(account), account)) {
             return EmailCode.NOT_ALLOWED;
         }
         StringBuilder code = new StringBuilder();
@@ -180,6 +184,11 @@ public class SignIn {
         audit.record(account.tenant(), "MFA_CODE_SENT", actor(account), target(account), origin.ip(),
                 origin.userAgent(), Map.of("method", "EMAIL_CODE"));
         return EmailCode.SENT;
+    }
+
+    /** The account's tenant's sign-in rules, as they stand now. */
+    SignInSettings settings(Accounts.Account account) {
+        return SignInSettings.of(tenantSettings.of(account.tenant()));
     }
 
     private static boolean emailCodes(SignInSettings settings, Accounts.Account account) {
@@ -207,7 +216,7 @@ public class SignIn {
     private boolean prove(Caller caller, @Nullable String password, @Nullable String code, Origin origin,
             boolean announce) {
         Accounts.Account account = accounts.byId(caller.tenant(), caller.userId()).orElseThrow();
-        SignInSettings settings = SignInSettings.parse(account.settingsJson());
+        SignInSettings settings = settings(account);
         Instant now = clock.instant();
         Accounts.Lockout lockout = accounts.lockForSignIn(account.tenant(), account.id());
         if (locked(lockout, now)) {
@@ -253,7 +262,7 @@ public class SignIn {
             sessions.forgetUser(account.tenant(), account.id());
         }
         String token = Tokens.newToken();
-        Instant expiresAt = now.plus(account.sessionMaxHours(), ChronoUnit.HOURS);
+        Instant expiresAt = now.plus(settings.sessionMaxHours(), ChronoUnit.HOURS);
         sessions.create(account.tenant(), account.id(), Tokens.hash(token), now, expiresAt, origin.ip(),
                 origin.userAgent());
         Map<String, Object> details = new LinkedHashMap<>();

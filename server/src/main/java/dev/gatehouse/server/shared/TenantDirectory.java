@@ -20,8 +20,12 @@ public interface TenantDirectory {
     String name(TenantId tenant);
 
     /**
-     * The tenant's settings document as stored, {@code {}} when there is no such tenant. Only for
-     * readers that cannot yet take the typed settings (issue 11, "one home for every setting").
+     * The tenant's settings document as stored, {@code {}} when there is no such tenant. Only
+     * {@code settings.TenantSettingsStore} reads it; everyone else asks that for the typed settings
+     * ({@code SettingsOwnershipTest}).
      */
     String settingsJson(TenantId tenant);
+
+    /** The tenants whose {@code emailDomains} setting lists {@code domain} (lower case), for self-registration. */
+    java.util.List<TenantId> claimingEmailDomain(String domain);
 }

@@ -60,12 +60,6 @@ public class TenantPaths {
         return find(tenant).orElseThrow(() -> ApiException.notFound("tenant " + tenant));
     }
 
-    /** The tenant's settings document ({@code tenants.settings}), as stored. */
-    public String settingsJson(TenantId tenant) {
-        return jdbc.sql("select settings::text from tenants where id = :id").param("id", tenant.value())
-                .query(String.class).single();
-    }
-
     private Optional<TenantRef> find(String slugOrId) {
         UUID id = null;
         if (slugOrId.length() == 36) {

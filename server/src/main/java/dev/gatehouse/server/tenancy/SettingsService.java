@@ -5,6 +5,9 @@ import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.authentication.IpRules;
+import dev.gatehouse.server.settings.SettingsDocument;
+import dev.gatehouse.server.settings.TenantSettings;
+import dev.gatehouse.server.settings.TenantSettingsStore;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.TenantId;
@@ -12,10 +15,7 @@ import dev.gatehouse.server.shared.TenantPaths;
 import java.util.Map;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Reads and changes a tenant's security settings, for the API and the console alike (one place
@@ -25,18 +25,17 @@ import tools.jackson.databind.node.ObjectNode;
 @Service
 public class SettingsService {
 
-    private static final JsonMapper JSON = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
-    private static final ObjectNode DEFAULTS = (ObjectNode) JSON.readTree(TenantSettings.DEFAULTS);
-
     private final Tenants tenants;
+    private final TenantSettingsStore settings;
     private final TenantPaths paths;
     private final Access access;
     private final AuditLog audit;
     private final AccessChanges changes;
 
-    SettingsService(Tenants tenants, TenantPaths paths, Access access, AuditLog audit, AccessChanges changes) {
+    SettingsService(Tenants tenants, TenantSettingsStore settings, TenantPaths paths, Access access, AuditLog audit,
+            AccessChanges changes) {
         this.tenants = tenants;
+        this.settings = settings;
         this.paths = paths;
         this.access = access;
         this.audit = audit;
@@ -70,23 +69,22 @@ public class SettingsService {
 
     /** What a new tenant starts with; a field a tenant never changed reads as this. */
     public SettingsView defaults() {
-        return view(DEFAULTS);
+        return SettingsView.of(TenantSettings.DEFAULTS);
     }
 
     @Transactional(readOnly = true)
     SettingsView get(TenantId tenant) {
-        return view(SettingsPatch.withDefaults(DEFAULTS, JSON.readTree(tenants.settingsJson(tenant))));
+        return SettingsView.of(settings.of(tenant));
     }
 
     /** Deep-merges {@code patch} into the settings; records the changed fields' values before and after. */
     @Transactional
     SettingsView change(TenantId tenant, JsonNode patch, Actors.Origin origin) {
-        ObjectNode current = SettingsPatch.withDefaults(DEFAULTS, JSON.readTree(tenants.settingsJsonForUpdate(tenant)));
-        SettingsPatch.Outcome outcome = SettingsPatch.apply(current, patch,
+        SettingsDocument.Patched outcome = SettingsDocument.patch(tenants.settingsJsonForUpdate(tenant), patch,
                 role -> access.policy(tenant).flatMap(policy -> policy.role(role)).isPresent());
         requireOwnAddressAdmitted(outcome, origin);
-        if (!outcome.after().isEmpty()) {
-            tenants.updateSettings(tenant, JSON.writeValueAsString(outcome.settings()));
+        if (outcome.changed()) {
+            tenants.updateSettings(tenant, outcome.json());
             audit.record(tenant, "SETTINGS_CHANGED", origin.actor(),
                     new AuditLog.Target("tenant", tenant.toString(),
                             tenants.find(tenant.toString()).map(Tenant::slug).orElse(null)), origin.ip(), origin.userAgent(),
@@ -95,25 +93,21 @@ public class SettingsService {
             // step 2 (docs/access-model.md, "Decision"): whatever caches decisions must see the change.
             changes.policyChanged(tenant);
         }
-        return view(outcome.settings());
+        return SettingsView.of(outcome.settings());
     }
 
     /**
      * seed 004's self-protection, for networks: an allowlist that refuses the admin's own address
      * would end their access (and likely everyone's at their site) with this very request.
      */
-    private static void requireOwnAddressAdmitted(SettingsPatch.Outcome outcome, Actors.Origin origin) {
+    private static void requireOwnAddressAdmitted(SettingsDocument.Patched outcome, Actors.Origin origin) {
         String changed = outcome.after().keySet().stream().filter(path -> path.startsWith("ipAllowlist"))
                 .map(path -> path.startsWith("ipAllowlistByRole") ? "ipAllowlistByRole" : "ipAllowlist")
                 .findFirst().orElse(null);
-        if (changed != null && origin.ip() != null && !IpRules.admit(JSON.writeValueAsString(outcome.settings()),
+        if (changed != null && origin.ip() != null && !IpRules.admit(outcome.settings(),
                 origin.actor().roles(), origin.ip())) {
             throw ApiException.badRequest(changed, "would refuse your own address " + origin.ip()
                     + " and lock you out at once; include it (or its range) first");
         }
-    }
-
-    private static SettingsView view(ObjectNode settings) {
-        return JSON.treeToValue(settings, SettingsView.class);
     }
 }

@@ -1,6 +1,7 @@
 package dev.gatehouse.server.tenancy;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.gatehouse.server.settings.TenantSettings;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -22,6 +23,31 @@ public record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutP
         Map<String, List<String>> ipAllowlistByRole,
         String auditRetention,
         Throttling throttling) {
+
+    /** The API's form of the typed settings; {@code mfaPolicy.roles} only when there are any. */
+    static SettingsView of(TenantSettings settings) {
+        TenantSettings.PasswordPolicy p = settings.passwordPolicy();
+        TenantSettings.SessionPolicy s = settings.sessionPolicy();
+        TenantSettings.MfaPolicy mfa = settings.mfaPolicy();
+        TenantSettings.Throttling t = settings.throttling();
+        return new SettingsView(
+                new PasswordPolicy(p.minLength(), p.requireUpper(), p.requireLower(), p.requireDigit(),
+                        p.requireSymbol(), p.historyCount(), p.maxAgeDays(), p.blockCommon()),
+                new LockoutPolicy(settings.lockoutPolicy().maxFailures(), settings.lockoutPolicy().lockMinutes()),
+                new SessionPolicy(s.idleMinutes(), s.maxHours(), s.maxConcurrent(), s.reauthMinutes(), s.onLimit(),
+                        s.idleMinutesByRole()),
+                new MfaPolicy(mfa.required(), mfa.methods(), mfa.roles().isEmpty() ? null : mfa.roles()),
+                settings.singleRolePerUser(), settings.invitationHours(), settings.resetLinkMinutes(),
+                settings.emailDomains(), settings.ipAllowlist(), settings.ipAllowlistByRole(),
+                settings.auditRetention(),
+                new Throttling(door(t.signIn()), door(t.secondFactor()), door(t.forgotPassword()),
+                        door(t.registration()), door(t.tokenRedemption())));
+    }
+
+    private static Door door(TenantSettings.Door door) {
+        return new Door(new Limit(door.perAccount().requests(), door.perAccount().perMinutes()),
+                new Limit(door.perTenant().requests(), door.perTenant().perMinutes()));
+    }
 
     /**
      * Rate limits of the doors that need no session (docs/security.md, "Throttling"); the limit per

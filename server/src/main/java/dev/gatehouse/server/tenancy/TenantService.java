@@ -10,6 +10,7 @@ import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.authentication.PasswordPolicy;
 import dev.gatehouse.server.mail.MailTemplates;
 import dev.gatehouse.server.mail.Outbox;
+import dev.gatehouse.server.settings.SettingsDocument;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.users.UserStore;
@@ -73,7 +74,7 @@ public class TenantService {
             throw ApiException.conflict("a tenant with slug " + slug + " already exists");
         }
         TenantId id = new TenantId(UUID.randomUUID());
-        tenants.insert(id, slug, name, pack.name(), parent == null ? null : parent.id(), TenantSettings.DEFAULTS);
+        tenants.insert(id, slug, name, pack.name(), parent == null ? null : parent.id(), SettingsDocument.defaultsJson());
         roles.install(id, pack);
         boolean invite = admin.passwordHash() == null;
         UUID adminId = users.insert(id, new UserStore.NewUser(admin.username(), admin.firstName(), admin.lastName(),

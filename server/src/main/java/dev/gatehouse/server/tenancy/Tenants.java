@@ -87,6 +87,12 @@ public class Tenants implements TenantDirectory {
                 .query(String.class).optional().orElse("{}");
     }
 
+    @Override
+    public List<TenantId> claimingEmailDomain(String domain) {
+        return jdbc.sql("select id from tenants where settings -> 'emailDomains' @> jsonb_build_array(cast(:domain as text))")
+                .param("domain", domain).query((rs, n) -> new TenantId(rs.getObject("id", UUID.class))).list();
+    }
+
     /** The settings, with the tenant's row locked until the transaction ends: a PATCH merges into them. */
     String settingsJsonForUpdate(TenantId id) {
         return jdbc.sql("select settings::text from tenants where id = :id for no key update").param("id", id.value())

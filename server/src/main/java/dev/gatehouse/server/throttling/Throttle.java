@@ -3,6 +3,8 @@ package dev.gatehouse.server.throttling;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.settings.TenantSettings;
+import dev.gatehouse.server.settings.TenantSettingsStore;
 import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.TooManyRequests;
@@ -28,8 +30,6 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Rate limits on the doors anyone may knock on without a session (docs/security.md, "Throttling"):
@@ -45,7 +45,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>The per-address limits are the operator's (server properties {@code gatehouse.throttle.address.*}):
  * an address is not any one tenant's. The per-account and per-tenant limits are the tenant's
- * settings ({@code throttling}), with the defaults and reasons of {@link Door}.
+ * settings ({@code throttling}): their defaults are {@code settings.TenantSettings.Throttling.DEFAULTS},
+ * their reasons are said beside each {@link Door}.
  */
 @Service
 public class Throttle {
@@ -54,8 +55,9 @@ public class Throttle {
     enum Scope { ADDRESS, ACCOUNT, TENANT }
 
     /**
-     * The throttled doors, with their settings name, their server property and their default limits.
-     * Why each default is what it is, is said beside it and on the console's Security screen.
+     * The throttled doors, with their settings name, their server property and their default address
+     * limit. Why each default (the tenant settings' too) is what it is, is said beside it and on the
+     * console's Security screen.
      */
     public enum Door {
         /**
@@ -66,41 +68,37 @@ public class Throttle {
          * reached by a person. Tenant: 300 failures a minute: password spraying over a tenant's
          * accounts from many addresses, slowed without a clinic's ordinary failures coming near it.
          */
-        SIGN_IN("signIn", "sign-in", "30/PT1M", new Limit(100, 15), new Limit(300, 1)),
+        SIGN_IN("signIn", "sign-in", "30/PT1M"),
         /**
          * Wrong codes weigh like wrong passwords, and every e-mailed code counts (a mail each). Account:
          * 10 in 15 minutes: two or three mistyped codes and a resend are normal; ten are not.
          */
-        SECOND_FACTOR("secondFactor", "second-factor", "30/PT1M", new Limit(10, 15), new Limit(300, 1)),
+        SECOND_FACTOR("secondFactor", "second-factor", "30/PT1M"),
         /**
          * Every request counts: each may send a mail. Address: 10 a minute. Account: 5 an hour, on
          * top of at most one link a minute; Tenant: 100 a minute, far above a clinic's morning.
          */
-        FORGOT_PASSWORD("forgotPassword", "forgot-password", "10/PT1M", new Limit(5, 60), new Limit(100, 1)),
+        FORGOT_PASSWORD("forgotPassword", "forgot-password", "10/PT1M"),
         /**
          * Every request counts: each may create an account and send an invitation. Account (the
          * e-mail address): 3 an hour. Tenant (the e-mail domain): 100 an hour, a new clinic's staff
          * registering on their first morning.
          */
-        REGISTRATION("registration", "registration", "10/PT1M", new Limit(3, 60), new Limit(100, 60)),
+        REGISTRATION("registration", "registration", "10/PT1M"),
         /**
          * Redeeming an invitation or reset link: the link is unguessable, so the address limit is
          * against scanning; the account's, a person retrying refused passwords on their link.
          */
-        TOKEN_REDEMPTION("tokenRedemption", "token-redemption", "30/PT1M", new Limit(10, 15), new Limit(300, 1));
+        TOKEN_REDEMPTION("tokenRedemption", "token-redemption", "30/PT1M");
 
         private final String setting;
         private final String property;
         private final String addressDefault;
-        private final Limit accountDefault;
-        private final Limit tenantDefault;
 
-        Door(String setting, String property, String addressDefault, Limit accountDefault, Limit tenantDefault) {
+        Door(String setting, String property, String addressDefault) {
             this.setting = setting;
             this.property = property;
             this.addressDefault = addressDefault;
-            this.accountDefault = accountDefault;
-            this.tenantDefault = tenantDefault;
         }
 
         /** The name under {@code throttling} in the tenant settings, and the Prometheus tag. */
@@ -143,12 +141,11 @@ public class Throttle {
     }
 
     /** The settings of a tenant a request named, when it exists. */
-    private record Known(@Nullable TenantId id, String key, JsonNode settings) {}
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private record Known(@Nullable TenantId id, String key, TenantSettings.Throttling settings) {}
 
     private final RateLimitBuckets buckets;
     private final TenantDirectory tenants;
+    private final TenantSettingsStore settings;
     private final AuditLog audit;
     private final TransactionTemplate separately;
     private final MeterRegistry meters;
@@ -162,10 +159,11 @@ public class Throttle {
     private final Cache<String, Long> recentlyRefused = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterWrite(Duration.ofHours(1)).build();
 
-    Throttle(RateLimitBuckets buckets, TenantDirectory tenants, AuditLog audit, PlatformTransactionManager transactions,
-            MeterRegistry meters, Environment environment) {
+    Throttle(RateLimitBuckets buckets, TenantDirectory tenants, TenantSettingsStore settings, AuditLog audit,
+            PlatformTransactionManager transactions, MeterRegistry meters, Environment environment) {
         this.buckets = buckets;
         this.tenants = tenants;
+        this.settings = settings;
         this.audit = audit;
         this.meters = meters;
         this.separately = new TransactionTemplate(transactions);
@@ -245,13 +243,9 @@ public class Throttle {
         if (scope == Scope.ADDRESS) {
             return addressLimits.get(door);
         }
-        JsonNode limit = tenant.settings().path("throttling").path(door.setting)
-                .path(scope == Scope.ACCOUNT ? "perAccount" : "perTenant");
-        Limit fallback = scope == Scope.ACCOUNT ? door.accountDefault : door.tenantDefault;
-        JsonNode requests = limit.path("requests");
-        JsonNode minutes = limit.path("perMinutes");
-        return new Limit(requests.isInt() && requests.intValue() > 0 ? requests.intValue() : fallback.requests(),
-                minutes.isInt() && minutes.intValue() > 0 ? minutes.intValue() : fallback.perMinutes());
+        TenantSettings.Door limits = tenant.settings().door(door.setting);
+        TenantSettings.Limit limit = scope == Scope.ACCOUNT ? limits.perAccount() : limits.perTenant();
+        return new Limit(limit.requests(), limit.perMinutes());
     }
 
     private Known resolve(Tenant tenant) {
@@ -259,13 +253,12 @@ public class Throttle {
             case Tenant.Slug slug -> {
                 String name = slug.slug().strip().toLowerCase(Locale.ROOT);
                 yield tenants.idOf(name)
-                        .map(id -> new Known(id, "tenant " + id.value(), JSON.readTree(tenants.settingsJson(id))))
-                        .orElseGet(() -> new Known(null, "unknown " + name, JSON.missingNode()));
+                        .map(id -> new Known(id, "tenant " + id.value(), settings.of(id).throttling()))
+                        .orElseGet(() -> new Known(null, "unknown " + name, TenantSettings.Throttling.DEFAULTS));
             }
-            case Tenant.Id id -> new Known(id.id(), "tenant " + id.id().value(),
-                    JSON.readTree(tenants.settingsJson(id.id())));
+            case Tenant.Id id -> new Known(id.id(), "tenant " + id.id().value(), settings.of(id.id()).throttling());
             case Tenant.Unknown unknown -> new Known(null, "unknown " + unknown.name().strip().toLowerCase(Locale.ROOT),
-                    JSON.missingNode());
+                    TenantSettings.Throttling.DEFAULTS);
         };
     }
 
@@ -318,24 +311,5 @@ public class Throttle {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JVM", e);
         }
-    }
-
-    /** The default per-account and per-tenant limits, for the tenant settings' defaults ({@code throttling}). */
-    public static Map<String, Object> defaultSettings() {
-        Map<String, Object> doors = new LinkedHashMap<>();
-        for (Door door : Door.values()) {
-            Map<String, Object> limits = new LinkedHashMap<>();
-            limits.put("perAccount", settings(door.accountDefault));
-            limits.put("perTenant", settings(door.tenantDefault));
-            doors.put(door.setting, limits);
-        }
-        return doors;
-    }
-
-    private static Map<String, Object> settings(Limit limit) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("requests", limit.requests());
-        fields.put("perMinutes", limit.perMinutes());
-        return fields;
     }
 }

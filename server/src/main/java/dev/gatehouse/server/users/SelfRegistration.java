@@ -5,6 +5,7 @@ import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.access.Assignments;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.mail.Outbox;
+import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,9 +43,11 @@ class SelfRegistration {
     private final AccessChanges changes;
     private final Clock clock;
     private final TenantScope scope;
+    private final TenantDirectory directory;
 
     SelfRegistration(JdbcClient jdbc, UserStore users, Assignments assignments, UserTokens tokens, Outbox outbox,
-            AuditLog audit, AccessChanges changes, Clock clock, TenantScope scope) {
+            AuditLog audit, AccessChanges changes, Clock clock, TenantScope scope, TenantDirectory directory) {
+        this.directory = directory;
         this.scope = scope;
         this.jdbc = jdbc;
         this.users = users;
@@ -79,12 +82,15 @@ class SelfRegistration {
     }
 
     private List<Match> matches(String domain) {
+        List<UUID> claiming = directory.claimingEmailDomain(domain).stream().map(TenantId::value).toList();
+        if (claiming.isEmpty()) {
+            return List.of();
+        }
         return jdbc.sql("""
                         select id, name, pack from tenants
-                        where status = 'ACTIVE' and slug <> 'platform'
-                          and settings -> 'emailDomains' @> jsonb_build_array(cast(:domain as text))
+                        where status = 'ACTIVE' and slug <> 'platform' and id = any(:ids)
                         """)
-                .param("domain", domain)
+                .param("ids", claiming.toArray(UUID[]::new))
                 .query((rs, n) -> new Match(new TenantId(rs.getObject("id", UUID.class)), rs.getString("name"),
                         rs.getString("pack")))
                 .list();

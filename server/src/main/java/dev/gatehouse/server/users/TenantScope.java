@@ -1,14 +1,14 @@
 package dev.gatehouse.server.users;
 
 import dev.gatehouse.engine.packs.RolePacks;
+import dev.gatehouse.server.settings.TenantSettings;
+import dev.gatehouse.server.settings.TenantSettingsStore;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.TenantPaths;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The tenant named in a users path, which must be the caller's own: another tenant's users, and
@@ -26,10 +26,11 @@ public class TenantScope {
             Duration resetValidity) {}
 
     private final TenantPaths tenants;
-    private final JsonMapper json = JsonMapper.builder().build();
+    private final TenantSettingsStore settings;
 
-    TenantScope(TenantPaths tenants) {
+    TenantScope(TenantPaths tenants, TenantSettingsStore settings) {
         this.tenants = tenants;
+        this.settings = settings;
     }
 
     public Scoped resolve(Caller caller, String tenantInPath) {
@@ -39,13 +40,8 @@ public class TenantScope {
     }
 
     Rules rules(TenantId tenant) {
-        JsonNode settings = json.readTree(tenants.settingsJson(tenant));
-        JsonNode single = settings.path("singleRolePerUser");
-        JsonNode invitationHours = settings.path("invitationHours");
-        JsonNode resetMinutes = settings.path("resetLinkMinutes");
-        return new Rules(single.isBoolean() && single.booleanValue(),
-                invitationHours.isInt() ? Duration.ofHours(invitationHours.intValue()) : UserService.INVITATION_VALIDITY,
-                resetMinutes.isInt() ? Duration.ofMinutes(resetMinutes.intValue()) : UserService.RESET_VALIDITY);
+        TenantSettings rules = settings.of(tenant);
+        return new Rules(rules.singleRolePerUser(), rules.invitationValidity(), rules.resetLinkValidity());
     }
 
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.server.users;
 
+import dev.gatehouse.server.settings.TenantSettingsStore;
 import dev.gatehouse.server.shared.Impersonator;
 import dev.gatehouse.server.shared.TenantId;
 import java.time.Instant;
@@ -22,24 +23,29 @@ public class UserSessions {
     public record Live(UUID id, Instant createdAt, Instant lastSeenAt, Instant expiresAt, @Nullable String ip,
             @Nullable String userAgent, @Nullable Impersonator impersonatedBy) {}
 
-    /** Not ended, not expired and not idle longer than the tenant's session policy allows. */
+    /**
+     * Not ended, not expired and not idle longer than the tenant's session policy allows
+     * ({@code sessionPolicy.idleMinutes}, given as {@code :idle}).
+     */
     private static final String LIVE = """
-            from sessions s join tenants t on t.id = s.tenant_id
+            from sessions s
             where s.tenant_id = :tenant and s.user_id = :user and s.ended_at is null and s.expires_at > :now
-              and s.last_seen_at + make_interval(mins => coalesce((t.settings -> 'sessionPolicy' ->> 'idleMinutes')::int, 30)) > :now
+              and s.last_seen_at + make_interval(mins => :idle) > :now
             """;
 
     private final JdbcClient jdbc;
+    private final TenantSettingsStore settings;
 
-    UserSessions(JdbcClient jdbc) {
+    UserSessions(JdbcClient jdbc, TenantSettingsStore settings) {
         this.jdbc = jdbc;
+        this.settings = settings;
     }
 
     List<Live> page(TenantId tenant, UUID user, Instant now, int page, int size) {
         return jdbc.sql("select s.id, s.created_at, s.last_seen_at, s.expires_at, s.ip, s.user_agent, s.impersonator_id,"
                         + " s.impersonator_username " + LIVE
                         + " order by s.last_seen_at desc, s.id limit :size offset :offset")
-                .param("tenant", tenant.value()).param("user", user).param("now", utc(now))
+                .param("tenant", tenant.value()).param("user", user).param("now", utc(now)).param("idle", idleMinutes(tenant))
                 .param("size", size).param("offset", (long) page * size)
                 .query((rs, n) -> new Live(rs.getObject("id", UUID.class),
                         rs.getObject("created_at", OffsetDateTime.class).toInstant(),
@@ -52,15 +58,20 @@ public class UserSessions {
 
     long count(TenantId tenant, UUID user, Instant now) {
         return jdbc.sql("select count(*) " + LIVE)
-                .param("tenant", tenant.value()).param("user", user).param("now", utc(now))
+                .param("tenant", tenant.value()).param("user", user).param("now", utc(now)).param("idle", idleMinutes(tenant))
                 .query(Long.class).single();
     }
 
     /** Whether {@code session} is one of the live sessions {@link #page} lists for the user. */
     boolean isLive(TenantId tenant, UUID user, UUID session, Instant now) {
         return jdbc.sql("select count(*) " + LIVE + " and s.id = :id")
-                .param("tenant", tenant.value()).param("user", user).param("now", utc(now)).param("id", session)
+                .param("tenant", tenant.value()).param("user", user).param("now", utc(now)).param("idle", idleMinutes(tenant))
+                .param("id", session)
                 .query(Long.class).single() > 0;
+    }
+
+    private int idleMinutes(TenantId tenant) {
+        return settings.of(tenant).sessionPolicy().idleMinutes();
     }
 
     private static @Nullable Impersonator impersonator(@Nullable UUID id, @Nullable String username) {

@@ -3,6 +3,7 @@ package dev.gatehouse.server.authentication;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatehouse.server.settings.TenantSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,10 +23,10 @@ class PasswordPolicyTest {
     private static final Blocklist BUNDLED = new Blocklist("");
     private static final Set<String> CONTEXT = PasswordRules.contextWords(Arrays.asList("Downtown Family Clinic",
             "downtown-family", "marguerite.long", "marguerite.long", "mail.example"));
-    private static final PasswordRules.Settings SEED_004 = new PasswordRules.Settings(12, true, true, true, true, 0,
+    private static final TenantSettings.PasswordPolicy SEED_004 = new TenantSettings.PasswordPolicy(12, true, true, true, true, 0,
             null, true);
 
-    private static Optional<String> rule(String password, PasswordRules.Settings settings) {
+    private static Optional<String> rule(String password, TenantSettings.PasswordPolicy settings) {
         return PasswordRules.check(password, settings, BUNDLED, CONTEXT).map(PasswordRules.Violation::rule);
     }
 
@@ -45,7 +46,7 @@ class PasswordPolicyTest {
             ALL UPPER CASE AND NO RULES              | ''        | composition is off by default
             """)
     void theDefaultPolicyIsLengthBlocklistAndContext(String password, String rule, String why) {
-        assertThat(rule(password, PasswordRules.Settings.DEFAULTS)).as(why)
+        assertThat(rule(password, TenantSettings.PasswordPolicy.DEFAULTS)).as(why)
                 .isEqualTo(rule.isEmpty() ? Optional.empty() : Optional.of(rule));
     }
 
@@ -68,8 +69,8 @@ class PasswordPolicyTest {
     void lengthIsCountedInCodePointsAfterNfkc() {
         String fifteenEmoji = "😀🐱🌵🚲🎈🍋🦊🌙⚓🎻🧩🍄🐢🔑🪁";
         assertThat(fifteenEmoji.length()).as("UTF-16 units").isGreaterThan(15);
-        assertThat(rule(fifteenEmoji, PasswordRules.Settings.DEFAULTS)).isEmpty();
-        assertThat(rule(fifteenEmoji.substring(0, fifteenEmoji.length() - 2), PasswordRules.Settings.DEFAULTS))
+        assertThat(rule(fifteenEmoji, TenantSettings.PasswordPolicy.DEFAULTS)).isEmpty();
+        assertThat(rule(fifteenEmoji.substring(0, fifteenEmoji.length() - 2), TenantSettings.PasswordPolicy.DEFAULTS))
                 .contains("minLength");
         assertThat(PasswordRules.normalize("ｆｕｌｌ ｗｉｄｔｈ")).isEqualTo("full width");
         assertThat(PasswordRules.normalize("caf\u0065\u0301")).isEqualTo("caf\u00e9");
@@ -77,9 +78,9 @@ class PasswordPolicyTest {
 
     @Test
     void atLeast64AndAtMost256CharactersAreAccepted() {
-        assertThat(rule(randomText(64), PasswordRules.Settings.DEFAULTS)).isEmpty();
-        assertThat(rule(randomText(256), PasswordRules.Settings.DEFAULTS)).isEmpty();
-        assertThat(rule(randomText(256) + "c", PasswordRules.Settings.DEFAULTS)).contains("maxLength");
+        assertThat(rule(randomText(64), TenantSettings.PasswordPolicy.DEFAULTS)).isEmpty();
+        assertThat(rule(randomText(256), TenantSettings.PasswordPolicy.DEFAULTS)).isEmpty();
+        assertThat(rule(randomText(256) + "c", TenantSettings.PasswordPolicy.DEFAULTS)).contains("maxLength");
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -94,7 +95,7 @@ class PasswordPolicyTest {
             19871231198712311987         | dates
             """)
     void easilyGuessedPatternsAreRefusedByTheDefaultPolicyWithZxcvbnsAdvice(String password, String why) {
-        Optional<PasswordRules.Violation> violation = PasswordRules.check(password, PasswordRules.Settings.DEFAULTS,
+        Optional<PasswordRules.Violation> violation = PasswordRules.check(password, TenantSettings.PasswordPolicy.DEFAULTS,
                 BUNDLED, CONTEXT);
         assertThat(violation).as(why).isPresent();
         assertThat(violation.get().rule()).as(why).isIn("strength", "blocklist");
@@ -106,12 +107,12 @@ class PasswordPolicyTest {
 
     @Test
     void theIssuesFourExamplesAreRefusedAsTooEasyToGuessAndSaySo() {
-        assertThat(PasswordRules.check("passwordpassword", PasswordRules.Settings.DEFAULTS, BUNDLED, CONTEXT))
+        assertThat(PasswordRules.check("passwordpassword", TenantSettings.PasswordPolicy.DEFAULTS, BUNDLED, CONTEXT))
                 .hasValueSatisfying(violation -> assertThat(violation.message()).contains("Repeats like"));
-        assertThat(PasswordRules.check("qwertyuiopasdfgh", PasswordRules.Settings.DEFAULTS, BUNDLED, CONTEXT))
+        assertThat(PasswordRules.check("qwertyuiopasdfgh", TenantSettings.PasswordPolicy.DEFAULTS, BUNDLED, CONTEXT))
                 .hasValueSatisfying(violation -> assertThat(violation.message()).contains("commonly used"));
         for (String weak : List.of("passwordpassword", "1234567890123456", "iloveyouiloveyou", "qwertyuiopasdfgh")) {
-            assertThat(rule(weak, PasswordRules.Settings.DEFAULTS)).as(weak).contains("strength");
+            assertThat(rule(weak, TenantSettings.PasswordPolicy.DEFAULTS)).as(weak).contains("strength");
         }
     }
 
@@ -123,20 +124,20 @@ class PasswordPolicyTest {
             Mixed Case 2026!
             """)
     void ordinaryLongPassphrasesAreAccepted(String passphrase) {
-        assertThat(rule(passphrase, PasswordRules.Settings.DEFAULTS)).isEmpty();
+        assertThat(rule(passphrase, TenantSettings.PasswordPolicy.DEFAULTS)).isEmpty();
     }
 
     @Test
     void theUsersOwnNamesCountAsGuessedFirst() {
         String names = "whitcombeoyelaran";
-        assertThat(PasswordRules.check(names, PasswordRules.Settings.DEFAULTS, BUNDLED, CONTEXT)).isEmpty();
-        assertThat(PasswordRules.check(names, PasswordRules.Settings.DEFAULTS, BUNDLED, CONTEXT,
+        assertThat(PasswordRules.check(names, TenantSettings.PasswordPolicy.DEFAULTS, BUNDLED, CONTEXT)).isEmpty();
+        assertThat(PasswordRules.check(names, TenantSettings.PasswordPolicy.DEFAULTS, BUNDLED, CONTEXT,
                 List.of("Hildegard", "Oyelaran Whitcombe"))).map(PasswordRules.Violation::rule).contains("strength");
     }
 
     @Test
     void theStrengthCheckGoesWithTheBlocklistSwitch() {
-        PasswordRules.Settings off = new PasswordRules.Settings(15, false, false, false, false, 0, null, false);
+        TenantSettings.PasswordPolicy off = new TenantSettings.PasswordPolicy(15, false, false, false, false, 0, null, false);
         assertThat(rule("passwordpassword", off)).isEmpty();
     }
 
@@ -153,7 +154,7 @@ class PasswordPolicyTest {
 
     @Test
     void theBlocklistCanBeSwitchedOff() {
-        PasswordRules.Settings off = new PasswordRules.Settings(15, false, false, false, false, 0, null, false);
+        TenantSettings.PasswordPolicy off = new TenantSettings.PasswordPolicy(15, false, false, false, false, 0, null, false);
         assertThat(rule("1qaz2wsx3edc4rfv", off)).isEmpty();
     }
 
@@ -178,11 +179,11 @@ class PasswordPolicyTest {
         Files.writeString(file, "Our-Clinic-Summer-2026\r\nshort\n\nnötig-und-geheim-123\n", StandardCharsets.UTF_8);
         Blocklist blocklist = new Blocklist(file.toString());
         assertThat(blocklist.size()).isEqualTo(BUNDLED.size() + 2);
-        assertThat(PasswordRules.check("our-clinic-SUMMER-2026", PasswordRules.Settings.DEFAULTS, blocklist, Set.of())
+        assertThat(PasswordRules.check("our-clinic-SUMMER-2026", TenantSettings.PasswordPolicy.DEFAULTS, blocklist, Set.of())
                 .map(PasswordRules.Violation::rule)).contains("blocklist");
-        assertThat(PasswordRules.check("NÖTIG-UND-GEHEIM-123", PasswordRules.Settings.DEFAULTS, blocklist, Set.of())
+        assertThat(PasswordRules.check("NÖTIG-UND-GEHEIM-123", TenantSettings.PasswordPolicy.DEFAULTS, blocklist, Set.of())
                 .map(PasswordRules.Violation::rule)).contains("blocklist");
-        assertThat(PasswordRules.check("our-clinic-summer-2027", PasswordRules.Settings.DEFAULTS, blocklist, Set.of()))
+        assertThat(PasswordRules.check("our-clinic-summer-2027", TenantSettings.PasswordPolicy.DEFAULTS, blocklist, Set.of()))
                 .isEmpty();
     }
 

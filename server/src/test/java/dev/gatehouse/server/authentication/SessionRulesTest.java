@@ -2,6 +2,7 @@ package dev.gatehouse.server.authentication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.server.settings.SettingsDocument;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class SessionRulesTest {
             front_desk       | 10.2.0.1             | true    | an empty role list adds no rule
             """)
     void admitsAnAddressOnlyWhenEveryRuleDoes(String roles, String address, boolean allowed, String why) {
-        assertThat(SessionRules.of(SETTINGS, List.of(roles.split(";"))).allows(address)).as(why).isEqualTo(allowed);
+        assertThat(SessionRules.of(SettingsDocument.parse(SETTINGS), List.of(roles.split(";"))).allows(address)).as(why).isEqualTo(allowed);
     }
 
     @ParameterizedTest(name = "{arguments}")
@@ -49,25 +50,25 @@ class SessionRulesTest {
         String settings = """
                 {"ipAllowlist": ["::ffff:10.20.0.0/112"]}
                 """;
-        assertThat(SessionRules.of(settings, List.of()).allows(address)).as(why).isEqualTo(allowed);
+        assertThat(SessionRules.of(SettingsDocument.parse(settings), List.of()).allows(address)).as(why).isEqualTo(allowed);
     }
 
     @Test
     void theShortestIdleTimeoutAmongHeldRolesApplies() {
-        assertThat(SessionRules.of(SETTINGS, List.of("provider")).idle()).isEqualTo(Duration.ofMinutes(45));
-        assertThat(SessionRules.of(SETTINGS, List.of("provider", "billing", "front_desk")).idle())
+        assertThat(SessionRules.of(SettingsDocument.parse(SETTINGS), List.of("provider")).idle()).isEqualTo(Duration.ofMinutes(45));
+        assertThat(SessionRules.of(SettingsDocument.parse(SETTINGS), List.of("provider", "billing", "front_desk")).idle())
                 .isEqualTo(Duration.ofMinutes(5));
-        assertThat(SessionRules.of(SETTINGS, List.of("manager")).idle()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(SessionRules.of(SettingsDocument.parse(SETTINGS), List.of("manager")).idle()).isEqualTo(Duration.ofMinutes(30));
     }
 
     @Test
     void withoutSettingsTheDefaultsApplyAndEveryAddressIsAdmitted() {
-        SessionRules rules = SessionRules.of("{}", List.of("owner"));
+        SessionRules rules = SessionRules.of(SettingsDocument.parse("{}"), List.of("owner"));
         assertThat(rules.idle()).isEqualTo(Duration.ofMinutes(30));
         assertThat(rules.maxHours()).isEqualTo(12);
         assertThat(rules.maxConcurrent()).isNull();
         assertThat(rules.refuseOverLimit()).isFalse();
         assertThat(rules.allows("203.0.113.9")).isTrue();
-        assertThat(SessionRules.of(SETTINGS, List.of()).refuseOverLimit()).isTrue();
+        assertThat(SessionRules.of(SettingsDocument.parse(SETTINGS), List.of()).refuseOverLimit()).isTrue();
     }
 }

@@ -3,7 +3,6 @@ package dev.gatehouse.server.throttling;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -38,15 +37,5 @@ class LimitTest {
     @Test
     void aBucketsIdCarriesItsLimitSoAChangedLimitStartsAfresh() {
         assertThat(new Limit(30, 1).key()).isNotEqualTo(new Limit(30, 15).key()).isNotEqualTo(new Limit(31, 1).key());
-    }
-
-    @Test
-    void everyDoorHasPerAccountAndPerTenantDefaultsForTheTenantSettings() {
-        Map<String, Object> defaults = Throttle.defaultSettings();
-        assertThat(defaults).containsOnlyKeys("signIn", "secondFactor", "forgotPassword", "registration",
-                "tokenRedemption");
-        assertThat(defaults.get("signIn")).isEqualTo(Map.of(
-                "perAccount", Map.of("requests", 100, "perMinutes", 15),
-                "perTenant", Map.of("requests", 300, "perMinutes", 1)));
     }
 }

@@ -1,4 +1,4 @@
-package dev.gatehouse.server.tenancy;
+package dev.gatehouse.server.settings;
 
 import dev.gatehouse.server.audit.AuditRetention;
 import dev.gatehouse.server.shared.ApiException;

@@ -1,4 +1,4 @@
-package dev.gatehouse.server.tenancy;
+package dev.gatehouse.server.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.gatehouse.server.tenancy;
+package dev.gatehouse.server.settings;
 
 import java.util.Locale;
 import java.util.regex.Matcher;

@@ -1,0 +1,168 @@
+package dev.gatehouse.server.settings;
+
+import dev.gatehouse.server.audit.AuditRetention;
+import java.time.Duration;
+import java.time.Period;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A tenant's settings (docs/api.md, settings), each field with its default. The defaults follow
+ * OWASP ASVS 5.0 and NIST SP 800-63B rev 4 where a seed's rule is weaker (docs/product.md). A
+ * field missing from a stored document (one written before the field existed) reads as its
+ * default; {@link SettingsDocument} maps the JSON and checks a change.
+ *
+ * @param invitationHours how long an invitation link lives (seed 004: 48 hours)
+ * @param resetLinkMinutes how long a password-reset link lives (1 hour)
+ * @param auditRetention how long audit events are kept before the retention purge archives and
+ *     removes them, an ISO-8601 period (HIPAA: P6Y)
+ */
+public record TenantSettings(PasswordPolicy passwordPolicy, LockoutPolicy lockoutPolicy, SessionPolicy sessionPolicy,
+        MfaPolicy mfaPolicy, boolean singleRolePerUser, int invitationHours, int resetLinkMinutes,
+        List<String> emailDomains, List<String> ipAllowlist, Map<String, List<String>> ipAllowlistByRole,
+        String auditRetention, Throttling throttling) {
+
+    /** What a new tenant starts with; a field a tenant never changed reads as this. */
+    public static final TenantSettings DEFAULTS = new TenantSettings(PasswordPolicy.DEFAULTS, LockoutPolicy.DEFAULTS,
+            SessionPolicy.DEFAULTS, MfaPolicy.DEFAULTS, false, 48, 60, List.of(), List.of(), Map.of(),
+            AuditRetention.DEFAULT.toString(), Throttling.DEFAULTS);
+
+    public TenantSettings {
+        emailDomains = List.copyOf(emailDomains);
+        ipAllowlist = List.copyOf(ipAllowlist);
+        ipAllowlistByRole = ordered(ipAllowlistByRole);
+    }
+
+    /** An unmodifiable copy in the given order, so the API answers the roles in the order they were saved. */
+    private static <V> Map<String, V> ordered(Map<String, V> map) {
+        return java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(map));
+    }
+
+    public Duration invitationValidity() {
+        return Duration.ofHours(invitationHours);
+    }
+
+    public Duration resetLinkValidity() {
+        return Duration.ofMinutes(resetLinkMinutes);
+    }
+
+    /**
+     * {@link #auditRetention} as a period.
+     *
+     * @throws IllegalArgumentException when the stored text is not a period within the bounds of
+     *     {@link AuditRetention} (a document edited outside the API)
+     */
+    public Period auditRetentionPeriod() {
+        return AuditRetention.parse(auditRetention);
+    }
+
+    /**
+     * {@code passwordPolicy}. A null {@code maxAgeDays} means passwords do not expire.
+     * {@code blockCommon} turns on the blocklist and the strength estimate.
+     */
+    public record PasswordPolicy(int minLength, boolean requireUpper, boolean requireLower, boolean requireDigit,
+            boolean requireSymbol, int historyCount, @Nullable Integer maxAgeDays, boolean blockCommon) {
+
+        /** NIST SP 800-63B rev 4: length and a blocklist, no composition, no expiry. */
+        public static final PasswordPolicy DEFAULTS = new PasswordPolicy(15, false, false, false, false, 0, null,
+                true);
+    }
+
+    /** {@code lockoutPolicy}: a temporary lock of {@code lockMinutes} after {@code maxFailures} failures in a row. */
+    public record LockoutPolicy(int maxFailures, int lockMinutes) {
+
+        public static final LockoutPolicy DEFAULTS = new LockoutPolicy(5, 15);
+    }
+
+    /**
+     * {@code sessionPolicy}. A null {@code maxConcurrent} means no limit on sessions; {@code onLimit}
+     * is END_OLDEST or REFUSE when a sign-in would exceed it; {@code reauthMinutes} is how recent a
+     * proof of a factor sensitive operations need (ASVS 7.5.1); {@code idleMinutesByRole} is keyed
+     * by role.
+     */
+    public record SessionPolicy(int idleMinutes, int maxHours, @Nullable Integer maxConcurrent, int reauthMinutes,
+            String onLimit, Map<String, Integer> idleMinutesByRole) {
+
+        public static final SessionPolicy DEFAULTS = new SessionPolicy(30, 12, null, 5, "END_OLDEST", Map.of());
+
+        public SessionPolicy {
+            idleMinutesByRole = ordered(idleMinutesByRole);
+        }
+
+        public boolean refuseOverLimit() {
+            return onLimit.equals("REFUSE");
+        }
+    }
+
+    /**
+     * {@code mfaPolicy}: {@code required} is OFF, OPTIONAL, ALL or ROLES; {@code methods} ⊆ TOTP,
+     * EMAIL_CODE, RECOVERY_CODE; {@code roles} (when ROLES) are the roles that must use one, and
+     * empty otherwise.
+     */
+    public record MfaPolicy(String required, List<String> methods, List<String> roles) {
+
+        public static final MfaPolicy DEFAULTS = new MfaPolicy("OFF", List.of("TOTP"), List.of());
+
+        public MfaPolicy {
+            methods = List.copyOf(methods);
+            roles = List.copyOf(roles);
+        }
+
+        public boolean emailCodes() {
+            return methods.contains("EMAIL_CODE");
+        }
+
+        /** Whether the policy demands a second factor of a user holding {@code heldRoles}. */
+        public boolean requiredFor(List<String> heldRoles) {
+            return switch (required) {
+                case "ALL" -> true;
+                case "ROLES" -> heldRoles.stream().anyMatch(roles::contains);
+                default -> false;
+            };
+        }
+    }
+
+    /**
+     * {@code throttling}: the per-account and per-tenant limits of the doors that need no session
+     * (docs/security.md, "Throttling"; why each default is what it is, is said beside each door in
+     * {@code throttling.Throttle.Door}). The limit per client address is the operator's, a server
+     * setting.
+     */
+    public record Throttling(Door signIn, Door secondFactor, Door forgotPassword, Door registration,
+            Door tokenRedemption) {
+
+        public static final Throttling DEFAULTS = new Throttling(
+                new Door(new Limit(100, 15), new Limit(300, 1)),
+                new Door(new Limit(10, 15), new Limit(300, 1)),
+                new Door(new Limit(5, 60), new Limit(100, 1)),
+                new Door(new Limit(3, 60), new Limit(100, 60)),
+                new Door(new Limit(10, 15), new Limit(300, 1)));
+
+        /** The names of the doors, as under {@code throttling} in the document. */
+        public static final List<String> DOORS = List.of("signIn", "secondFactor", "forgotPassword", "registration",
+                "tokenRedemption");
+
+        /**
+         * The door named {@code name} as under {@code throttling}.
+         *
+         * @throws IllegalArgumentException for a name not in {@link #DOORS}
+         */
+        public Door door(String name) {
+            return switch (name) {
+                case "signIn" -> signIn;
+                case "secondFactor" -> secondFactor;
+                case "forgotPassword" -> forgotPassword;
+                case "registration" -> registration;
+                case "tokenRedemption" -> tokenRedemption;
+                default -> throw new IllegalArgumentException("no throttled door " + name);
+            };
+        }
+    }
+
+    /** A door's limits: per account (whether or not it exists) and per tenant. */
+    public record Door(Limit perAccount, Limit perTenant) {}
+
+    /** At most {@code requests} in {@code perMinutes}, refilled smoothly. */
+    public record Limit(int requests, int perMinutes) {}
+}
