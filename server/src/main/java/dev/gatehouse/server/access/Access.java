@@ -1,5 +1,6 @@
 package dev.gatehouse.server.access;
 
+import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.engine.Assignment;
 import dev.gatehouse.engine.Decision;
 import dev.gatehouse.engine.Grant;
@@ -269,13 +270,6 @@ public class Access {
     }
 
     private static @Nullable UUID parseUuid(String text) {
-        if (text.length() != 36) {
-            return null;
-        }
-        try {
-            return UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return Ids.parse(text).orElse(null);
     }
 }

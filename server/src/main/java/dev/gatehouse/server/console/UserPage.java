@@ -1,5 +1,6 @@
 package dev.gatehouse.server.console;
 
+import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.audittrail.AuditFilters;
 import dev.gatehouse.server.audittrail.AuditTrail;
@@ -171,19 +172,11 @@ class UserPage {
 
     /** A session id from the path; anything else is a session that does not exist. */
     static UUID sessionId(String value) {
-        try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.notFound("session " + value);
-        }
+        return Ids.inPath(value, "session");
     }
 
     /** A user id from the path; anything else is a page that does not exist. */
     static UUID id(String value) {
-        try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.notFound("user " + value);
-        }
+        return Ids.inPath(value, "user");
     }
 }

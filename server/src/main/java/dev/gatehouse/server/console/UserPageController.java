@@ -3,6 +3,7 @@ package dev.gatehouse.server.console;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.FieldError;
+import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.server.users.UserAvailability;
 import dev.gatehouse.server.users.UserRoleService;
 import dev.gatehouse.server.users.UserService;
@@ -85,7 +86,7 @@ class UserPageController {
             Model model, HttpServletRequest request, HttpServletResponse response) {
         UUID user = UserPage.id(id);
         try {
-            roles.revoke(caller, page.tenant(caller), user, UserPage.id(assignment), UserService.Origin.of(request));
+            roles.revoke(caller, page.tenant(caller), user, Ids.inPath(assignment, "assignment"), UserService.Origin.of(request));
         } catch (ApiException e) {
             return page.refused(caller, user, model, response, e, "roles");
         }

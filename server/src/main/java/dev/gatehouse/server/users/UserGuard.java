@@ -1,5 +1,6 @@
 package dev.gatehouse.server.users;
 
+import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.engine.Resource;
 import dev.gatehouse.engine.TenantPolicy;
 import dev.gatehouse.server.access.Access;
@@ -208,11 +209,7 @@ class UserGuard {
 
     /** Location ids are UUIDs, stored lower-case; any other text is no location of the tenant. */
     static String canonical(String location) {
-        try {
-            return UUID.fromString(location).toString();
-        } catch (IllegalArgumentException e) {
-            return location;
-        }
+        return Ids.canonical(location);
     }
 
     /** The actor of an audit event: the caller with the roles they hold right now. */
