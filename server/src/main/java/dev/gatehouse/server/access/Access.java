@@ -1,6 +1,5 @@
 package dev.gatehouse.server.access;
 
-import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.engine.Assignment;
 import dev.gatehouse.engine.Decision;
 import dev.gatehouse.engine.Grant;
@@ -14,6 +13,7 @@ import dev.gatehouse.engine.Resource;
 import dev.gatehouse.engine.TenantPolicy;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.Usernames;
 import java.time.Clock;

@@ -1,10 +1,10 @@
 package dev.gatehouse.server.access;
 
-import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.engine.Permission;
 import dev.gatehouse.engine.RequestContext;
 import dev.gatehouse.engine.Resource;
 import dev.gatehouse.server.shared.FieldError;
+import dev.gatehouse.server.shared.Ids;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;

@@ -1,7 +1,7 @@
 package dev.gatehouse.server.audittrail;
 
-import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.shared.Ids;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;

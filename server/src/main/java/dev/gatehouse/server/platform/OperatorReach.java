@@ -1,10 +1,10 @@
 package dev.gatehouse.server.platform;
 
-import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.authentication.Reauthentication;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.server.shared.Problems;
 import dev.gatehouse.server.shared.TenantPaths;
 import java.util.UUID;

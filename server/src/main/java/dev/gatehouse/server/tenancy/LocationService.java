@@ -1,6 +1,5 @@
 package dev.gatehouse.server.tenancy;
 
-import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.engine.Resource;
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.access.AccessChanges;
@@ -9,6 +8,7 @@ import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.FieldError;
+import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.server.shared.TenantId;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -44,8 +44,8 @@ public class TenantScope {
         JsonNode invitationHours = settings.path("invitationHours");
         JsonNode resetMinutes = settings.path("resetLinkMinutes");
         return new Rules(single.isBoolean() && single.booleanValue(),
-                invitationHours.isInt() ? Duration.ofHours(invitationHours.intValue()) : UserService.INVITATION_VALIDITY,
-                resetMinutes.isInt() ? Duration.ofMinutes(resetMinutes.intValue()) : UserService.RESET_VALIDITY);
+                invitationHours.isInt() ? Duration.ofHours(invitationHours.intValue()) : AccountLifecycle.INVITATION_VALIDITY,
+                resetMinutes.isInt() ? Duration.ofMinutes(resetMinutes.intValue()) : AccountLifecycle.RESET_VALIDITY);
     }
 
 }

@@ -1,6 +1,5 @@
 package dev.gatehouse.server.users;
 
-import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.engine.Resource;
 import dev.gatehouse.engine.TenantPolicy;
 import dev.gatehouse.server.access.Access;
@@ -8,6 +7,7 @@ import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Ids;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,7 +32,13 @@ class UserGuard {
 
     /** A role assignment asked for, checked against the tenant's policy. */
     record NewAssignment(String role, @Nullable String location, @Nullable Instant startsAt,
-            @Nullable Instant expiresAt) {}
+            @Nullable Instant expiresAt) {
+
+        /** The location as the assignments table keeps it; already checked against the tenant's tree. */
+        @Nullable UUID locationId() {
+            return location == null ? null : UUID.fromString(location);
+        }
+    }
 
     private final Access access;
     private final UserAssignments assignments;
