@@ -36,7 +36,7 @@ class UserGuard {
 
         /** The location as the assignments table keeps it; already checked against the tenant's tree. */
         @Nullable UUID locationId() {
-            return location == null ? null : UUID.fromString(location);
+            return location == null ? null : Ids.parse(location).orElseThrow();
         }
     }
 
