@@ -118,6 +118,16 @@ class ArchitectureTest {
     }
 
     @Test
+    void idsGivenAsTextAreReadByTheOneParser() {
+        noClasses().that().resideOutsideOfPackage("dev.gatehouse.server.shared..")
+                .and().doNotHaveFullyQualifiedName("dev.gatehouse.server.access.AccessChangeListener")
+                .should().callMethod(java.util.UUID.class, "fromString", String.class)
+                .because("shared.Ids reads ids of paths, bodies and queries (only the 36-character spelling);"
+                        + " the access listener reads the database's own notifications")
+                .check(SERVER);
+    }
+
+    @Test
     void theEngineIsReachedOnlyThroughItsPublicApi() {
         noClasses().should().dependOnClassesThat().haveFullyQualifiedName("dev.gatehouse.engine.RoleTable")
                 .check(SERVER);

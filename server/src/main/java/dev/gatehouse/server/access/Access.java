@@ -13,6 +13,7 @@ import dev.gatehouse.engine.Resource;
 import dev.gatehouse.engine.TenantPolicy;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.Usernames;
 import java.time.Clock;
@@ -269,13 +270,6 @@ public class Access {
     }
 
     private static @Nullable UUID parseUuid(String text) {
-        if (text.length() != 36) {
-            return null;
-        }
-        try {
-            return UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return Ids.parse(text).orElse(null);
     }
 }

@@ -4,6 +4,7 @@ import dev.gatehouse.engine.Permission;
 import dev.gatehouse.engine.RequestContext;
 import dev.gatehouse.engine.Resource;
 import dev.gatehouse.server.shared.FieldError;
+import dev.gatehouse.server.shared.Ids;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -11,7 +12,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -144,13 +144,6 @@ record CheckRequest(@Nullable String user, @Nullable String permission, @Nullabl
 
     /** User and location ids are UUIDs, stored in lower case; accept any case. */
     static String canonicalId(String id) {
-        if (id.length() == 36) {
-            try {
-                return UUID.fromString(id).toString();
-            } catch (IllegalArgumentException e) {
-                return id;
-            }
-        }
-        return id;
+        return Ids.canonical(id);
     }
 }

@@ -1,6 +1,7 @@
 package dev.gatehouse.server.audittrail;
 
 import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.shared.Ids;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -94,14 +95,7 @@ record AuditFilter(@Nullable UUID actorId, @Nullable String actorName, List<Stri
     }
 
     private static @Nullable UUID uuid(String text) {
-        if (text.length() != 36) {
-            return null;
-        }
-        try {
-            return UUID.fromString(text);
-        } catch (IllegalArgumentException notAnId) {
-            return null;
-        }
+        return Ids.parse(text).orElse(null);
     }
 
     private static @Nullable Instant instant(String field, @Nullable String text) {

@@ -1,9 +1,9 @@
 package dev.gatehouse.server.console;
 
 import dev.gatehouse.server.shared.FieldError;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TooManyRequests;
 import dev.gatehouse.server.users.PasswordRecovery;
-import dev.gatehouse.server.users.UserService;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;
@@ -59,7 +59,7 @@ class ForgotPasswordPageController {
         }
         try {
             forgotPassword.request(form.tenant().strip().toLowerCase(java.util.Locale.ROOT), form.username(),
-                    UserService.Origin.of(request));
+                    Origin.of(request));
         } catch (TooManyRequests e) {
             return ThrottledPages.show(e, "console/forgot-password", model, response);
         }

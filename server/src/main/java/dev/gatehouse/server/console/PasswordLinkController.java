@@ -2,9 +2,9 @@ package dev.gatehouse.server.console;
 
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.FieldError;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TooManyRequests;
 import dev.gatehouse.server.users.TokenAcceptance;
-import dev.gatehouse.server.users.UserService;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
@@ -77,7 +77,7 @@ class PasswordLinkController {
                 throw ApiException.badRequest(List.of(new FieldError("confirmPassword", "does not match the new password")));
             }
             acceptance.accept(token, form.newPassword(),
-                    UserService.Origin.of(request));
+                    Origin.of(request));
         } catch (TooManyRequests e) {
             return ThrottledPages.show(e, "console/choose-password", model, response);
         } catch (ApiException e) {

@@ -3,8 +3,8 @@ package dev.gatehouse.server.console;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.FieldError;
 import dev.gatehouse.server.users.ClinicalProfile;
+import dev.gatehouse.server.users.Roster;
 import dev.gatehouse.server.users.UserAccount;
-import dev.gatehouse.server.users.UserService;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -39,8 +39,8 @@ final class UserForms {
                     String.join(", ", profile.specialties()), profile.bio());
         }
 
-        UserService.ProfileRequest request() {
-            return new UserService.ProfileRequest(blankToNull(npi), blankToNull(dea), blankToNull(stateLicense),
+        Roster.ProfileRequest request() {
+            return new Roster.ProfileRequest(blankToNull(npi), blankToNull(dea), blankToNull(stateLicense),
                     blankToNull(primaryLicense), blankToNull(secondaryLicense), blankToNull(nadean), list(credentials),
                     list(specialties), blankToNull(bio));
         }
@@ -57,8 +57,8 @@ final class UserForms {
                     && blankToNull(expiresAt) == null;
         }
 
-        UserService.RoleRequest request(String prefix, List<FieldError> errors) {
-            return new UserService.RoleRequest(blankToNull(role), blankToNull(location),
+        Roster.RoleRequest request(String prefix, List<FieldError> errors) {
+            return new Roster.RoleRequest(blankToNull(role), blankToNull(location),
                     day(prefix + "startsAt", startsAt, errors), day(prefix + "expiresAt", expiresAt, errors));
         }
     }
@@ -102,21 +102,21 @@ final class UserForms {
         }
 
         /** @throws ApiException 400 naming a date the browser sent in a shape no date input makes */
-        UserService.CreateRequest request() {
+        Roster.CreateRequest request() {
             return request(password);
         }
 
         /** The request with {@code chosen} as the admin-set password (typed or generated). */
-        UserService.CreateRequest request(@Nullable String chosen) {
+        Roster.CreateRequest request(@Nullable String chosen) {
             List<FieldError> errors = new ArrayList<>();
-            List<UserService.RoleRequest> requested = new ArrayList<>();
+            List<Roster.RoleRequest> requested = new ArrayList<>();
             for (int i = 0; i < roles.size() && !roles.get(i).blank(); i++) {
                 requested.add(roles.get(i).request("roles[" + i + "].", errors));
             }
             if (!errors.isEmpty()) {
                 throw ApiException.badRequest(errors);
             }
-            return new UserService.CreateRequest(blankToNull(username), blankToNull(firstName), blankToNull(lastName),
+            return new Roster.CreateRequest(blankToNull(username), blankToNull(firstName), blankToNull(lastName),
                     blankToNull(email), blankToNull(phone), blankToNull(kind), invites() ? null : nonNull(chosen),
                     invites(), "true".equals(hidden), requested, profile.request());
         }
@@ -144,7 +144,7 @@ final class UserForms {
             body.put("email", blankToNull(email));
             body.put("phone", blankToNull(phone));
             body.put("hidden", "true".equals(hidden));
-            UserService.ProfileRequest request = profile.request();
+            Roster.ProfileRequest request = profile.request();
             ObjectNode node = body.putObject("profile");
             node.put("npi", request.npi());
             node.put("dea", request.dea());

@@ -2,9 +2,10 @@ package dev.gatehouse.server.console;
 
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.users.AccountLifecycle;
+import dev.gatehouse.server.users.Roster;
 import dev.gatehouse.server.users.UserAccount;
-import dev.gatehouse.server.users.UserRoleService;
-import dev.gatehouse.server.users.UserService;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.UUID;
@@ -31,16 +32,16 @@ class UserLifecycleController {
     /** One of the status actions, as the service names it. */
     @FunctionalInterface
     private interface StatusChange {
-        UserAccount apply(UserService users, Caller caller, UUID user, UserService.Origin origin);
+        UserAccount apply(AccountLifecycle lifecycle, Caller caller, UUID user, Origin origin);
     }
 
-    private final UserService users;
-    private final UserRoleService roles;
+    private final Roster roster;
+    private final AccountLifecycle lifecycle;
     private final UserPage page;
 
-    UserLifecycleController(UserService users, UserRoleService roles, UserPage page) {
-        this.users = users;
-        this.roles = roles;
+    UserLifecycleController(Roster roster, AccountLifecycle lifecycle, UserPage page) {
+        this.roster = roster;
+        this.lifecycle = lifecycle;
         this.page = page;
     }
 
@@ -77,7 +78,7 @@ class UserLifecycleController {
             HttpServletRequest request, HttpServletResponse response) {
         UUID user = UserPage.id(id);
         try {
-            roles.endSessions(caller, page.tenant(caller), user, UserService.Origin.of(request));
+            lifecycle.endSessions(caller, page.tenant(caller), user, Origin.of(request));
         } catch (ApiException e) {
             return page.refused(caller, user, model, response, e, "sessions");
         }
@@ -91,7 +92,7 @@ class UserLifecycleController {
         UUID user = UserPage.id(id);
         UUID ended = UserPage.sessionId(session);
         try {
-            roles.endSession(caller, page.tenant(caller), user, ended, UserService.Origin.of(request));
+            lifecycle.endSession(caller, page.tenant(caller), user, ended, Origin.of(request));
         } catch (ApiException e) {
             return page.refused(caller, user, model, response, e, "sessions");
         }
@@ -103,8 +104,8 @@ class UserLifecycleController {
             HttpServletRequest request, HttpServletResponse response) {
         UUID user = UserPage.id(id);
         try {
-            model.addAttribute("resetUrl", users.resetPassword(caller, page.tenant(caller), user,
-                    UserService.Origin.of(request)));
+            model.addAttribute("resetUrl", lifecycle.resetPassword(caller, page.tenant(caller), user,
+                    Origin.of(request)));
         } catch (ApiException e) {
             return page.refused(caller, user, model, response, e, "password");
         }
@@ -117,9 +118,9 @@ class UserLifecycleController {
             HttpServletRequest request, HttpServletResponse response) {
         UUID user = UserPage.id(id);
         try {
-            users.setTemporaryPassword(caller, page.tenant(caller), user,
+            lifecycle.setTemporaryPassword(caller, page.tenant(caller), user,
                     temporary.temporaryPassword() == null ? "" : temporary.temporaryPassword(),
-                    UserService.Origin.of(request));
+                    Origin.of(request));
         } catch (ApiException e) {
             return page.refused(caller, user, model, response, e, "password");
         }
@@ -131,8 +132,8 @@ class UserLifecycleController {
             HttpServletRequest request, HttpServletResponse response) {
         UUID user = UserPage.id(id);
         try {
-            model.addAttribute("invitationUrl", users.reinvite(caller, page.tenant(caller), user,
-                    UserService.Origin.of(request)));
+            model.addAttribute("invitationUrl", lifecycle.reinvite(caller, page.tenant(caller), user,
+                    Origin.of(request)));
         } catch (ApiException e) {
             return page.refused(caller, user, model, response, e, "password");
         }
@@ -143,8 +144,8 @@ class UserLifecycleController {
     @GetMapping(USER + "/delete")
     String confirmDelete(@AuthenticationPrincipal Caller caller, @PathVariable String id, Model model) {
         UUID user = UserPage.id(id);
-        model.addAttribute("user", users.get(caller, page.tenant(caller), user));
-        model.addAttribute("allowed", users.allowed(caller, page.tenant(caller), user));
+        model.addAttribute("user", roster.get(caller, page.tenant(caller), user));
+        model.addAttribute("allowed", roster.allowed(caller, page.tenant(caller), user));
         return "console/users/delete";
     }
 
@@ -153,7 +154,7 @@ class UserLifecycleController {
             HttpServletRequest request, HttpServletResponse response) {
         UUID user = UserPage.id(id);
         try {
-            users.delete(caller, page.tenant(caller), user, UserService.Origin.of(request));
+            roster.delete(caller, page.tenant(caller), user, Origin.of(request));
         } catch (ApiException e) {
             if (e.status() != HttpStatus.CONFLICT && e.status() != HttpStatus.FORBIDDEN) {
                 throw e;
@@ -169,7 +170,7 @@ class UserLifecycleController {
             HttpServletResponse response, String flag, StatusChange action) {
         UUID user = UserPage.id(id);
         try {
-            action.apply(users, caller, user, UserService.Origin.of(request));
+            action.apply(lifecycle, caller, user, Origin.of(request));
         } catch (ApiException e) {
             return page.refused(caller, user, model, response, e, "status");
         }

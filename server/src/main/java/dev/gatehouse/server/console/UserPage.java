@@ -5,13 +5,14 @@ import dev.gatehouse.server.audittrail.AuditFilters;
 import dev.gatehouse.server.audittrail.AuditTrail;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.server.shared.Page;
 import dev.gatehouse.server.users.TenantScope;
 import dev.gatehouse.server.users.UserAccount;
 import dev.gatehouse.server.users.UserAvailability;
 import dev.gatehouse.server.users.UserPhotos;
+import dev.gatehouse.server.users.Roster;
 import dev.gatehouse.server.users.UserRoleService;
-import dev.gatehouse.server.users.UserService;
 import dev.gatehouse.server.users.UserSessions;
 import dev.gatehouse.server.users.WeeklyAvailability;
 import jakarta.servlet.http.HttpServletRequest;
@@ -32,7 +33,7 @@ import org.springframework.ui.Model;
  * The user page (details, clinical profile, photo, roles, status, password, sessions, activity) as its
  * controllers render it after a read or a refused action: everything on it comes from the users
  * services with the signed-in caller, so it shows only what the API would show them, and offers
- * only the actions the engine would allow ({@link UserService#allowed}).
+ * only the actions the engine would allow ({@link Roster#allowed}).
  */
 @Component
 class UserPage {
@@ -54,7 +55,7 @@ class UserPage {
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
             .withZone(ZoneOffset.UTC);
 
-    private final UserService users;
+    private final Roster users;
     private final UserRoleService roles;
     private final TenantScope scope;
     private final UserDirectory directory;
@@ -64,7 +65,7 @@ class UserPage {
     private final Access access;
     private final Clock clock;
 
-    UserPage(UserService users, UserRoleService roles, TenantScope scope, UserDirectory directory,
+    UserPage(Roster users, UserRoleService roles, TenantScope scope, UserDirectory directory,
             UserAvailability availability, UserPhotos photos, AuditTrail trail, Access access, Clock clock) {
         this.users = users;
         this.availability = availability;
@@ -171,19 +172,11 @@ class UserPage {
 
     /** A session id from the path; anything else is a session that does not exist. */
     static UUID sessionId(String value) {
-        try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.notFound("session " + value);
-        }
+        return Ids.inPath(value, "session");
     }
 
     /** A user id from the path; anything else is a page that does not exist. */
     static UUID id(String value) {
-        try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.notFound("user " + value);
-        }
+        return Ids.inPath(value, "user");
     }
 }

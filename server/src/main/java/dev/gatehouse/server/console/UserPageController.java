@@ -3,9 +3,11 @@ package dev.gatehouse.server.console;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.FieldError;
+import dev.gatehouse.server.shared.Ids;
+import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.users.Roster;
 import dev.gatehouse.server.users.UserAvailability;
 import dev.gatehouse.server.users.UserRoleService;
-import dev.gatehouse.server.users.UserService;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.DayOfWeek;
@@ -32,12 +34,12 @@ class UserPageController {
 
     static final String USER = UserRosterController.USERS + "/{id}";
 
-    private final UserService users;
+    private final Roster users;
     private final UserRoleService roles;
     private final UserAvailability availability;
     private final UserPage page;
 
-    UserPageController(UserService users, UserRoleService roles, UserAvailability availability, UserPage page) {
+    UserPageController(Roster users, UserRoleService roles, UserAvailability availability, UserPage page) {
         this.users = users;
         this.availability = availability;
         this.roles = roles;
@@ -55,7 +57,7 @@ class UserPageController {
             HttpServletResponse response) {
         UUID user = UserPage.id(id);
         try {
-            users.update(caller, page.tenant(caller), user, details.patch(), UserService.Origin.of(request));
+            users.update(caller, page.tenant(caller), user, details.patch(), Origin.of(request));
         } catch (ApiException e) {
             return page.refused(caller, user, model, response, e, "details");
         }
@@ -69,11 +71,11 @@ class UserPageController {
         UUID user = UserPage.id(id);
         try {
             List<FieldError> errors = new ArrayList<>();
-            UserService.RoleRequest requested = roleForm.request("", errors);
+            Roster.RoleRequest requested = roleForm.request("", errors);
             if (!errors.isEmpty()) {
                 throw ApiException.badRequest(errors);
             }
-            roles.assign(caller, page.tenant(caller), user, requested, UserService.Origin.of(request));
+            roles.assign(caller, page.tenant(caller), user, requested, Origin.of(request));
         } catch (ApiException e) {
             return page.refused(caller, user, model, response, e, "roles");
         }
@@ -85,7 +87,7 @@ class UserPageController {
             Model model, HttpServletRequest request, HttpServletResponse response) {
         UUID user = UserPage.id(id);
         try {
-            roles.revoke(caller, page.tenant(caller), user, UserPage.id(assignment), UserService.Origin.of(request));
+            roles.revoke(caller, page.tenant(caller), user, Ids.inPath(assignment, "assignment"), Origin.of(request));
         } catch (ApiException e) {
             return page.refused(caller, user, model, response, e, "roles");
         }
@@ -101,7 +103,7 @@ class UserPageController {
         DayOfWeek weekday = Arrays.stream(DayOfWeek.values()).filter(d -> d.name().equals(day)).findFirst()
                 .orElseThrow(() -> ApiException.notFound("day " + day));
         try {
-            availability.replaceDay(caller, page.tenant(caller), user, weekday, input.form(), UserService.Origin.of(request));
+            availability.replaceDay(caller, page.tenant(caller), user, weekday, input.form(), Origin.of(request));
         } catch (ApiException e) {
             model.addAttribute("refusedDay", weekday);
             model.addAttribute("typedDay", input);

@@ -2,9 +2,9 @@ package dev.gatehouse.server.console;
 
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.users.UserPhoto;
 import dev.gatehouse.server.users.UserPhotos;
-import dev.gatehouse.server.users.UserService;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -62,7 +62,7 @@ class UserPhotoController {
                 }
             }
             photos.replace(caller, page.tenant(caller), user, file == null ? null : file.getContentType(), bytes,
-                    UserService.Origin.of(request));
+                    Origin.of(request));
         } catch (ApiException e) {
             return page.refused(caller, user, model, response, e, "photo");
         }
@@ -74,7 +74,7 @@ class UserPhotoController {
             HttpServletRequest request, HttpServletResponse response) {
         UUID user = UserPage.id(id);
         try {
-            photos.remove(caller, page.tenant(caller), user, UserService.Origin.of(request));
+            photos.remove(caller, page.tenant(caller), user, Origin.of(request));
         } catch (ApiException e) {
             return page.refused(caller, user, model, response, e, "photo");
         }

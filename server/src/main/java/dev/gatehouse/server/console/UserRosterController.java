@@ -3,11 +3,12 @@ package dev.gatehouse.server.console;
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
 import dev.gatehouse.server.users.TenantScope;
 import dev.gatehouse.server.users.UserAccount;
+import dev.gatehouse.server.users.Roster;
 import dev.gatehouse.server.users.UserRoleService;
-import dev.gatehouse.server.users.UserService;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
@@ -44,8 +45,8 @@ class UserRosterController {
             }
         }
 
-        UserService.Filter filter() {
-            return new UserService.Filter(UserForms.blankToNull(q), UserForms.blankToNull(status),
+        Roster.Filter filter() {
+            return new Roster.Filter(UserForms.blankToNull(q), UserForms.blankToNull(status),
                     UserForms.blankToNull(role), UserForms.blankToNull(location), UserForms.blankToNull(hidden));
         }
     }
@@ -53,13 +54,13 @@ class UserRosterController {
     /** One roster line: the account and its assignments read as role @ location. */
     record Row(UserAccount user, List<String> roles) {}
 
-    private final UserService users;
+    private final Roster users;
     private final UserRoleService roles;
     private final UserPage page;
     private final UserDirectory directory;
     private final Access access;
 
-    UserRosterController(UserService users, UserRoleService roles, UserPage page, UserDirectory directory,
+    UserRosterController(Roster users, UserRoleService roles, UserPage page, UserDirectory directory,
             Access access) {
         this.users = users;
         this.roles = roles;
@@ -104,11 +105,11 @@ class UserRosterController {
     @PostMapping(USERS + "/new")
     String create(@AuthenticationPrincipal Caller caller, @ModelAttribute("form") UserForms.NewUserForm form,
             Model model, HttpServletRequest request, HttpServletResponse response) {
-        UserService.Created created;
+        Roster.Created created;
         String generated = form.generates() ? GeneratedPasswords.next() : null;
         try {
             created = users.create(caller, page.tenant(caller), generated == null ? form.request() : form.request(generated),
-                    UserService.Origin.of(request));
+                    Origin.of(request));
         } catch (ApiException e) {
             if (e.status() != HttpStatus.BAD_REQUEST && e.status() != HttpStatus.CONFLICT
                     && e.status() != HttpStatus.FORBIDDEN) {

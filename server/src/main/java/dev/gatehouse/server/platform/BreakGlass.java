@@ -3,7 +3,8 @@ package dev.gatehouse.server.platform;
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
-import dev.gatehouse.server.users.UserService;
+import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.users.AccountLifecycle;
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
@@ -12,17 +13,17 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * seed 000, "Break-glass access - One-time emergency account unlock (fully audited)": a platform
  * operator, with a reason, unlocks a tenant's user once and gets a one-time password-reset link for
- * them ({@link UserService#breakGlass}). The tenant's trail records {@code BREAK_GLASS}, and its
+ * them ({@link AccountLifecycle#breakGlass}). The tenant's trail records {@code BREAK_GLASS}, and its
  * {@code breakGlass} alert rule tells the tenant's admins.
  */
 @Service
 class BreakGlass {
 
     private final OperatorReach reach;
-    private final UserService users;
+    private final AccountLifecycle users;
     private final Actors actors;
 
-    BreakGlass(OperatorReach reach, UserService users, Actors actors) {
+    BreakGlass(OperatorReach reach, AccountLifecycle users, Actors actors) {
         this.reach = reach;
         this.users = users;
         this.actors = actors;
@@ -36,11 +37,11 @@ class BreakGlass {
      *     disabled user or one who never set a password
      */
     @Transactional
-    public UserService.BrokenGlass unlock(Caller caller, String tenant, String user, @Nullable String body,
+    public AccountLifecycle.BrokenGlass unlock(Caller caller, String tenant, String user, @Nullable String body,
             HttpServletRequest request) {
         OperatorReach.Reached reached = reach.reach(caller, "platform.break-glass", "use break-glass", tenant, user,
                 body);
         return users.breakGlass(reached.tenant().id(), reached.user(), actors.actor(caller),
-                UserService.Origin.of(request), reached.reason());
+                Origin.of(request), reached.reason());
     }
 }

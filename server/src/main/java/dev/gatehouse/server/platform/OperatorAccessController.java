@@ -1,7 +1,7 @@
 package dev.gatehouse.server.platform;
 
 import dev.gatehouse.server.shared.Caller;
-import dev.gatehouse.server.users.UserService;
+import dev.gatehouse.server.users.AccountLifecycle;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
 import java.util.Map;
@@ -44,7 +44,7 @@ class OperatorAccessController {
     @PostMapping("/api/v1/tenants/{tenant}/users/{id}/break-glass")
     BreakGlassAnswer breakGlass(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @PathVariable String id, @RequestBody(required = false) @Nullable String body, HttpServletRequest request) {
-        UserService.BrokenGlass done = breakGlass.unlock(caller, tenant, id, body, request);
+        AccountLifecycle.BrokenGlass done = breakGlass.unlock(caller, tenant, id, body, request);
         return new BreakGlassAnswer(done.resetUrl(), done.expiresAt(),
                 Map.of("id", done.id().toString(), "username", done.username(), "status", done.status()),
                 done.sessionsEnded());

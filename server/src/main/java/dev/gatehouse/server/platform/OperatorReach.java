@@ -4,6 +4,7 @@ import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.authentication.Reauthentication;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.server.shared.Problems;
 import dev.gatehouse.server.shared.TenantPaths;
 import java.util.UUID;
@@ -122,13 +123,6 @@ class OperatorReach {
 
     /** A user id of the path; anything but a UUID names no user (404, like an unknown one). */
     private static UUID userId(String user) {
-        try {
-            if (user.length() == 36) {
-                return UUID.fromString(user);
-            }
-        } catch (IllegalArgumentException notAnId) {
-            // falls through to the 404
-        }
-        throw ApiException.notFound("user " + user);
+        return Ids.inPath(user, "user");
     }
 }

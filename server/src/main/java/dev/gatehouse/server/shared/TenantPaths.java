@@ -61,14 +61,7 @@ public class TenantPaths {
     }
 
     private Optional<TenantRef> find(String slugOrId) {
-        UUID id = null;
-        if (slugOrId.length() == 36) {
-            try {
-                id = UUID.fromString(slugOrId);
-            } catch (IllegalArgumentException notAnId) {
-                // a slug, then
-            }
-        }
+        UUID id = Ids.parse(slugOrId).orElse(null); // otherwise a slug
         var query = id == null
                 ? jdbc.sql("select id, slug, pack from tenants where slug = :slug").param("slug", slugOrId)
                 : jdbc.sql("select id, slug, pack from tenants where id = :id").param("id", id);

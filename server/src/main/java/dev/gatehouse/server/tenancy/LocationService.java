@@ -8,6 +8,7 @@ import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.FieldError;
+import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.server.shared.TenantId;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -257,15 +258,11 @@ public class LocationService {
     }
 
     private static @Nullable UUID uuid(String field, String text, List<FieldError> errors) {
-        try {
-            if (text.length() == 36) {
-                return UUID.fromString(text);
-            }
-        } catch (IllegalArgumentException e) {
-            // answered below
+        UUID id = Ids.parse(text).orElse(null);
+        if (id == null) {
+            errors.add(new FieldError(field, "must be a location id (a UUID)"));
         }
-        errors.add(new FieldError(field, "must be a location id (a UUID)"));
-        return null;
+        return id;
     }
 
     private void requireFreeName(TenantId tenant, @Nullable UUID parent, String name, @Nullable UUID except) {

@@ -1,5 +1,6 @@
 package dev.gatehouse.server.tenancy;
 
+import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
 import java.time.OffsetDateTime;
@@ -122,10 +123,6 @@ public class Tenants implements TenantDirectory {
     }
 
     private static @Nullable UUID parseUuid(String text) {
-        try {
-            return text.length() == 36 ? UUID.fromString(text) : null;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return Ids.parse(text).orElse(null);
     }
 }

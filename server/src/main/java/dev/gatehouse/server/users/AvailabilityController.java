@@ -1,6 +1,7 @@
 package dev.gatehouse.server.users;
 
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
 import java.util.UUID;
@@ -38,7 +39,7 @@ class AvailabilityController {
     @PutMapping
     Map<String, Object> replace(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @PathVariable UUID id, @RequestBody JsonNode body, HttpServletRequest http) {
-        return availability.replace(caller, scope.resolve(caller, tenant), id, body, UserService.Origin.of(http))
+        return availability.replace(caller, scope.resolve(caller, tenant), id, body, Origin.of(http))
                 .document();
     }
 }

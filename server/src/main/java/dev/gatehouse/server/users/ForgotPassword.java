@@ -1,6 +1,7 @@
 package dev.gatehouse.server.users;
 
 import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.Usernames;
 import java.time.Clock;
@@ -54,7 +55,7 @@ class ForgotPassword {
 
     /** Mails a reset link if {@code usernameOrEmail} names an active account with an address; otherwise nothing. */
     @Transactional
-    public void request(String tenantSlug, String usernameOrEmail, UserService.Origin origin) {
+    public void request(String tenantSlug, String usernameOrEmail, Origin origin) {
         Optional<Account> found = find(tenantSlug, Usernames.normalize(usernameOrEmail));
         if (found.isEmpty()) {
             return;
@@ -77,7 +78,7 @@ class ForgotPassword {
             details.put("expiresAt", expiresAt.toString());
         }
         audit.record(account.tenant(), "PASSWORD_RESET_REQUESTED", new AuditLog.Actor(null, null, List.of()),
-                UserService.target(account.id(), account.username()), origin.ip(), origin.userAgent(), details);
+                UserEvents.target(account.id(), account.username()), origin.ip(), origin.userAgent(), details);
     }
 
     /**

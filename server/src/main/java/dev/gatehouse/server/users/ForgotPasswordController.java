@@ -1,5 +1,6 @@
 package dev.gatehouse.server.users;
 
+import dev.gatehouse.server.shared.Origin;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -32,7 +33,7 @@ class ForgotPasswordController {
 
     @PostMapping("/api/v1/auth/password/forgot")
     ResponseEntity<Map<String, String>> forgot(@Valid @RequestBody Forgot request, HttpServletRequest http) {
-        forgot.request(request.tenant(), request.username(), UserService.Origin.of(http));
+        forgot.request(request.tenant(), request.username(), Origin.of(http));
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(ANSWER);
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.server.users;
 
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Usernames;
 import dev.gatehouse.server.throttling.Throttle;
 import java.time.Duration;
@@ -28,7 +29,7 @@ public class PasswordRecovery {
      * @throws dev.gatehouse.server.shared.TooManyRequests over a rate limit (address, the account
      *     named whether or not it exists, the tenant); nothing is looked up or sent then
      */
-    public void request(String tenantSlug, String usernameOrEmail, UserService.Origin origin) {
+    public void request(String tenantSlug, String usernameOrEmail, Origin origin) {
         // Every request counts, found or not: each may send a mail, and the answer must not tell which.
         throttle.enter(new Throttle.Attempt(Throttle.Door.FORGOT_PASSWORD, origin.ip(),
                 new Throttle.Tenant.Slug(tenantSlug), Usernames.normalize(usernameOrEmail), origin.userAgent()));

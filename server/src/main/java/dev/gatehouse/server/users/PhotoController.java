@@ -2,6 +2,7 @@ package dev.gatehouse.server.users;
 
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,14 +47,14 @@ class PhotoController {
             bytes = body.readNBytes(UserPhotos.MAX_BYTES + 1);
         }
         photos.replace(caller, scope.resolve(caller, tenant), id, http.getContentType(), bytes,
-                UserService.Origin.of(http));
+                Origin.of(http));
         return ResponseEntity.noContent().build();
     }
 
     @DeleteMapping
     ResponseEntity<Void> remove(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @PathVariable UUID id, HttpServletRequest http) {
-        photos.remove(caller, scope.resolve(caller, tenant), id, UserService.Origin.of(http));
+        photos.remove(caller, scope.resolve(caller, tenant), id, Origin.of(http));
         return ResponseEntity.noContent().build();
     }
 }

@@ -6,6 +6,7 @@ import dev.gatehouse.server.authentication.PasswordPolicy;
 import dev.gatehouse.server.authentication.Passwords;
 import dev.gatehouse.server.authentication.Sessions;
 import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.throttling.Throttle;
 import java.time.Clock;
 import java.time.Instant;
@@ -54,7 +55,7 @@ public class TokenAcceptance {
     /**
      * @throws ApiException 400 naming {@code token} or {@code newPassword}; 429 over a rate limit
      */
-    public void accept(String token, String newPassword, UserService.Origin origin) {
+    public void accept(String token, String newPassword, Origin origin) {
         var found = tokens.findUsable(token, clock.instant());
         // Rate limits before any work (the password check, its hash) and outside the transaction, which
         // would otherwise hold a connection while the buckets take theirs: the address always, and the
@@ -66,7 +67,7 @@ public class TokenAcceptance {
         permit.succeeded();
     }
 
-    private void redeem(String token, String newPassword, UserService.Origin origin) {
+    private void redeem(String token, String newPassword, Origin origin) {
         Instant now = clock.instant();
         UserTokens.Pending pending = tokens.findUsable(token, now).orElseThrow(TokenAcceptance::invalid);
         // Checked and hashed before the token is claimed: a rejected password leaves the link usable,
@@ -90,7 +91,7 @@ public class TokenAcceptance {
         int ended = sessions.endAll(pending.tenant(), user.id(), null, now, pending.purpose().name());
         audit.record(pending.tenant(), "PASSWORD_CHANGED", new AuditLog.Actor(user.id(), user.username(),
                         held.rolesHeld(pending.tenant(), user.id(), now)),
-                UserService.target(user.id(), user.username()), origin.ip(), origin.userAgent(),
+                UserEvents.target(user.id(), user.username()), origin.ip(), origin.userAgent(),
                 Map.of("via", pending.purpose().name(), "activated", invitation, "sessionsEnded", ended));
         changes.subjectChanged(pending.tenant(), user.id());
     }

@@ -1,5 +1,6 @@
 package dev.gatehouse.server.users;
 
+import dev.gatehouse.server.shared.Origin;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -24,7 +25,7 @@ class TokenController {
     @PostMapping("/api/v1/auth/tokens/accept")
     ResponseEntity<Void> accept(@Valid @RequestBody Accept request, HttpServletRequest http) {
         acceptance.accept(request.token().strip(), request.newPassword(),
-                UserService.Origin.of(http));
+                Origin.of(http));
         return ResponseEntity.noContent().build();
     }
 }

@@ -3,6 +3,7 @@ package dev.gatehouse.server.users;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import java.time.Clock;
 import java.time.DayOfWeek;
 import java.util.LinkedHashMap;
@@ -48,7 +49,7 @@ public class UserAvailability {
     /** Replaces the whole week with the document of {@code PUT …/users/{id}/availability}. */
     @Transactional
     public WeeklyAvailability replace(Caller caller, TenantScope.Scoped tenant, UUID id, JsonNode document,
-            UserService.Origin origin) {
+            Origin origin) {
         UserAccount user = editable(caller, tenant, id);
         return save(caller, tenant, user, AvailabilityRules.document(document), origin);
     }
@@ -59,7 +60,7 @@ public class UserAvailability {
      */
     @Transactional
     public WeeklyAvailability replaceDay(Caller caller, TenantScope.Scoped tenant, UUID id, DayOfWeek day,
-            DayForm form, UserService.Origin origin) {
+            DayForm form, Origin origin) {
         UserAccount user = editable(caller, tenant, id);
         WeeklyAvailability current = store.of(tenant.id(), id);
         List<AvailabilityRules.RawRange> hours = form.off() ? List.of()
@@ -82,7 +83,7 @@ public class UserAvailability {
     }
 
     private WeeklyAvailability save(Caller caller, TenantScope.Scoped tenant, UserAccount user,
-            WeeklyAvailability after, UserService.Origin origin) {
+            WeeklyAvailability after, Origin origin) {
         WeeklyAvailability before = store.of(tenant.id(), user.id());
         if (before.equals(after)) {
             return before;
@@ -92,7 +93,7 @@ public class UserAvailability {
         details.put("before", before.document());
         details.put("after", after.document());
         audit.record(tenant.id(), "USER_AVAILABILITY_CHANGED", guard.actor(caller),
-                UserService.target(user.id(), user.username()), origin.ip(), origin.userAgent(), details);
+                UserEvents.target(user.id(), user.username()), origin.ip(), origin.userAgent(), details);
         return after;
     }
 }

@@ -1,6 +1,7 @@
 package dev.gatehouse.server.users;
 
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
 import io.swagger.v3.oas.annotations.Parameter;
 import jakarta.servlet.http.HttpServletRequest;
@@ -28,19 +29,21 @@ import tools.jackson.databind.JsonNode;
 @RequestMapping("/api/v1/tenants/{tenant}/users")
 class UserController {
 
-    private final UserService service;
+    private final Roster roster;
+    private final AccountLifecycle lifecycle;
     private final TenantScope scope;
 
-    UserController(UserService service, TenantScope scope) {
-        this.service = service;
+    UserController(Roster roster, AccountLifecycle lifecycle, TenantScope scope) {
+        this.roster = roster;
+        this.lifecycle = lifecycle;
         this.scope = scope;
     }
 
     @PostMapping
     ResponseEntity<UserViews.CreatedView> create(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestBody UserService.CreateRequest request, HttpServletRequest http) {
+            @RequestBody Roster.CreateRequest request, HttpServletRequest http) {
         TenantScope.Scoped scoped = scope.resolve(caller, tenant);
-        UserService.Created created = service.create(caller, scoped, request, UserService.Origin.of(http));
+        Roster.Created created = roster.create(caller, scoped, request, Origin.of(http));
         return ResponseEntity.created(URI.create("/api/v1/tenants/" + scoped.slug() + "/users/" + created.id()))
                 .body(new UserViews.CreatedView(created.id().toString(), created.username(), created.status(),
                         created.invitationUrl()));
@@ -66,8 +69,8 @@ class UserController {
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
         TenantScope.Scoped scoped = scope.resolve(caller, tenant);
-        Page<UserAccount> found = service.list(caller, scoped,
-                new UserService.Filter(q, status, role, location == null ? null : UserGuard.canonical(location), hidden),
+        Page<UserAccount> found = roster.list(caller, scoped,
+                new Roster.Filter(q, status, role, location == null ? null : UserGuard.canonical(location), hidden),
                 page, size);
         return new Page<>(found.items().stream().map(UserViews.UserView::of).toList(), found.page(), found.size(),
                 found.total());
@@ -76,44 +79,44 @@ class UserController {
     @GetMapping("/{id}")
     UserViews.UserView get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @PathVariable UUID id) {
-        return UserViews.UserView.of(service.get(caller, scope.resolve(caller, tenant), id));
+        return UserViews.UserView.of(roster.get(caller, scope.resolve(caller, tenant), id));
     }
 
     @PatchMapping("/{id}")
     UserViews.UserView update(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @PathVariable UUID id, @RequestBody JsonNode body, HttpServletRequest http) {
-        return UserViews.UserView.of(service.update(caller, scope.resolve(caller, tenant), id, body, UserService.Origin.of(http)));
+        return UserViews.UserView.of(roster.update(caller, scope.resolve(caller, tenant), id, body, Origin.of(http)));
     }
 
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @PathVariable UUID id, HttpServletRequest http) {
-        service.delete(caller, scope.resolve(caller, tenant), id, UserService.Origin.of(http));
+        roster.delete(caller, scope.resolve(caller, tenant), id, Origin.of(http));
         return ResponseEntity.noContent().build();
     }
 
     @PostMapping("/{id}/lock")
     UserViews.UserView lock(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @PathVariable UUID id, HttpServletRequest http) {
-        return UserViews.UserView.of(service.lock(caller, scope.resolve(caller, tenant), id, UserService.Origin.of(http)));
+        return UserViews.UserView.of(lifecycle.lock(caller, scope.resolve(caller, tenant), id, Origin.of(http)));
     }
 
     @PostMapping("/{id}/unlock")
     UserViews.UserView unlock(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @PathVariable UUID id, HttpServletRequest http) {
-        return UserViews.UserView.of(service.unlock(caller, scope.resolve(caller, tenant), id, UserService.Origin.of(http)));
+        return UserViews.UserView.of(lifecycle.unlock(caller, scope.resolve(caller, tenant), id, Origin.of(http)));
     }
 
     @PostMapping("/{id}/disable")
     UserViews.UserView disable(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @PathVariable UUID id, HttpServletRequest http) {
-        return UserViews.UserView.of(service.disable(caller, scope.resolve(caller, tenant), id, UserService.Origin.of(http)));
+        return UserViews.UserView.of(lifecycle.disable(caller, scope.resolve(caller, tenant), id, Origin.of(http)));
     }
 
     @PostMapping("/{id}/enable")
     UserViews.UserView enable(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @PathVariable UUID id, HttpServletRequest http) {
-        return UserViews.UserView.of(service.enable(caller, scope.resolve(caller, tenant), id, UserService.Origin.of(http)));
+        return UserViews.UserView.of(lifecycle.enable(caller, scope.resolve(caller, tenant), id, Origin.of(http)));
     }
 
     /** Optional body of a reset: a temporary password the admin sets instead of sending a link. */
@@ -129,17 +132,17 @@ class UserController {
             @RequestBody(required = false) @Nullable ResetRequest request, HttpServletRequest http) {
         TenantScope.Scoped scoped = scope.resolve(caller, tenant);
         if (request != null && request.temporaryPassword() != null) {
-            service.setTemporaryPassword(caller, scoped, id, request.temporaryPassword(), UserService.Origin.of(http));
+            lifecycle.setTemporaryPassword(caller, scoped, id, request.temporaryPassword(), Origin.of(http));
             return ResponseEntity.status(HttpStatus.ACCEPTED).body(java.util.Map.of());
         }
-        String url = service.resetPassword(caller, scoped, id, UserService.Origin.of(http));
+        String url = lifecycle.resetPassword(caller, scoped, id, Origin.of(http));
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(new UserViews.ResetView(url));
     }
 
     @PostMapping("/{id}/invitation")
     ResponseEntity<UserViews.InvitationView> invite(@AuthenticationPrincipal Caller caller,
             @PathVariable String tenant, @PathVariable UUID id, HttpServletRequest http) {
-        String url = service.reinvite(caller, scope.resolve(caller, tenant), id, UserService.Origin.of(http));
+        String url = lifecycle.reinvite(caller, scope.resolve(caller, tenant), id, Origin.of(http));
         return ResponseEntity.status(HttpStatus.CREATED).body(new UserViews.InvitationView(url));
     }
 }

@@ -35,14 +35,14 @@ public class UserExport {
     static final List<String> COLUMNS = List.of("id", "username", "firstName", "lastName", "email", "phone", "kind",
             "status", "hidden", "roles", "createdAt");
 
-    private final UserService roster;
+    private final Roster roster;
     private final UserGuard guard;
     private final UserAssignments assignments;
     private final Access access;
     private final AuditLog audit;
     private final Clock clock;
 
-    UserExport(UserService roster, UserGuard guard, UserAssignments assignments, Access access, AuditLog audit,
+    UserExport(Roster roster, UserGuard guard, UserAssignments assignments, Access access, AuditLog audit,
             Clock clock) {
         this.roster = roster;
         this.guard = guard;
@@ -57,7 +57,7 @@ public class UserExport {
      *     {@code users.read}, as for the list), 400 naming a bad filter as the list does
      */
     @Transactional(isolation = Isolation.REPEATABLE_READ)
-    public String csv(Caller caller, TenantScope.Scoped tenant, UserService.Filter filter, Actors.Origin origin) {
+    public String csv(Caller caller, TenantScope.Scoped tenant, Roster.Filter filter, Actors.Origin origin) {
         guard.requireAnywhere(caller, "users.export");
         boolean everywhere = exportsEverywhere(caller);
         Instant now = clock.instant();
@@ -110,7 +110,7 @@ public class UserExport {
         return cells;
     }
 
-    private static Map<String, String> given(UserService.Filter filter) {
+    private static Map<String, String> given(Roster.Filter filter) {
         Map<String, String> given = new LinkedHashMap<>();
         put(given, "q", filter.q());
         put(given, "status", filter.status());

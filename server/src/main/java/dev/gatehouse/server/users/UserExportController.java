@@ -44,7 +44,7 @@ class UserExportController {
         if (!format.equals("csv")) {
             throw ApiException.badRequest("format", "csv is the one format of the staff list");
         }
-        String csv = export.csv(caller, scoped, new UserService.Filter(q, status, role,
+        String csv = export.csv(caller, scoped, new Roster.Filter(q, status, role,
                 location == null ? null : UserGuard.canonical(location), hidden), actors.origin(caller, request));
         return ResponseEntity.ok()
                 .contentType(new MediaType("text", "csv", java.nio.charset.StandardCharsets.UTF_8))

@@ -7,6 +7,7 @@ import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Ids;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +32,13 @@ class UserGuard {
 
     /** A role assignment asked for, checked against the tenant's policy. */
     record NewAssignment(String role, @Nullable String location, @Nullable Instant startsAt,
-            @Nullable Instant expiresAt) {}
+            @Nullable Instant expiresAt) {
+
+        /** The location as the assignments table keeps it; already checked against the tenant's tree. */
+        @Nullable UUID locationId() {
+            return location == null ? null : Ids.parse(location).orElseThrow();
+        }
+    }
 
     private final Access access;
     private final UserAssignments assignments;
@@ -208,11 +215,7 @@ class UserGuard {
 
     /** Location ids are UUIDs, stored lower-case; any other text is no location of the tenant. */
     static String canonical(String location) {
-        try {
-            return UUID.fromString(location).toString();
-        } catch (IllegalArgumentException e) {
-            return location;
-        }
+        return Ids.canonical(location);
     }
 
     /** The actor of an audit event: the caller with the roles they hold right now. */

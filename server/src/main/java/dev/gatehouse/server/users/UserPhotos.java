@@ -3,6 +3,7 @@ package dev.gatehouse.server.users;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -65,7 +66,7 @@ public class UserPhotos {
      */
     @Transactional
     public void replace(Caller caller, TenantScope.Scoped tenant, UUID id, @Nullable String contentType, byte[] bytes,
-            UserService.Origin origin) {
+            Origin origin) {
         UserAccount user = editable(caller, tenant, id);
         String type = checked(contentType, bytes);
         store.save(tenant.id(), id, type, bytes, clock.instant());
@@ -73,12 +74,12 @@ public class UserPhotos {
         details.put("contentType", type);
         details.put("size", bytes.length);
         audit.record(tenant.id(), "USER_PHOTO_CHANGED", guard.actor(caller),
-                UserService.target(user.id(), user.username()), origin.ip(), origin.userAgent(), details);
+                UserEvents.target(user.id(), user.username()), origin.ip(), origin.userAgent(), details);
     }
 
     /** Removes the photo; removing none is a no-op without an event. */
     @Transactional
-    public void remove(Caller caller, TenantScope.Scoped tenant, UUID id, UserService.Origin origin) {
+    public void remove(Caller caller, TenantScope.Scoped tenant, UUID id, Origin origin) {
         UserAccount user = editable(caller, tenant, id);
         Optional<PhotoStore.Summary> stored = store.summary(tenant.id(), id);
         if (stored.isEmpty()) {
@@ -89,7 +90,7 @@ public class UserPhotos {
         details.put("contentType", stored.get().contentType());
         details.put("size", stored.get().size());
         audit.record(tenant.id(), "USER_PHOTO_REMOVED", guard.actor(caller),
-                UserService.target(user.id(), user.username()), origin.ip(), origin.userAgent(), details);
+                UserEvents.target(user.id(), user.username()), origin.ip(), origin.userAgent(), details);
     }
 
     /** The declared type, once the bytes are a PNG or JPEG of that type and not too big; else a 400 on {@code photo}. */

@@ -6,14 +6,13 @@ import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.access.Assignments;
 import dev.gatehouse.server.audit.AuditLog;
-import dev.gatehouse.server.authentication.Sessions;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -22,7 +21,8 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * What a user may do and where: their role assignments (seed 000, "different roles per location";
- * seed 000's time-bound access), the permissions those give them, and their live sessions.
+ * seed 000's time-bound access), the permissions those give them, and their live sessions (ending
+ * them is the {@link AccountLifecycle}'s).
  */
 @Service
 public class UserRoleService {
@@ -31,28 +31,28 @@ public class UserRoleService {
     private final UserAssignments held;
     private final Assignments assignments;
     private final UserSessions userSessions;
-    private final Sessions sessions;
     private final AuditLog audit;
     private final AccessChanges changes;
     private final Access access;
     private final UserGuard guard;
     private final TenantScope scope;
     private final Clock clock;
+    private final LastAdministrator lastAdministrator;
 
     UserRoleService(UserStore users, UserAssignments held, Assignments assignments, UserSessions userSessions,
-            Sessions sessions, AuditLog audit, AccessChanges changes, Access access, UserGuard guard,
-            TenantScope scope, Clock clock) {
+            AuditLog audit, AccessChanges changes, Access access, UserGuard guard, TenantScope scope, Clock clock,
+            LastAdministrator lastAdministrator) {
         this.users = users;
         this.held = held;
         this.assignments = assignments;
         this.userSessions = userSessions;
-        this.sessions = sessions;
         this.audit = audit;
         this.changes = changes;
         this.access = access;
         this.guard = guard;
         this.scope = scope;
         this.clock = clock;
+        this.lastAdministrator = lastAdministrator;
     }
 
     @Transactional(readOnly = true)
@@ -64,7 +64,7 @@ public class UserRoleService {
 
     @Transactional
     public UserAssignments.Held assign(Caller caller, TenantScope.Scoped tenant, UUID user,
-            UserService.RoleRequest request, UserService.Origin origin) {
+            Roster.RoleRequest request, Origin origin) {
         guard.requireAnywhere(caller, "roles.assign");
         // seed 004: "you can't change your own role".
         UserGuard.notSelf(caller, user, "change the roles of");
@@ -93,18 +93,18 @@ public class UserRoleService {
             throw ApiException.conflict("user " + account.username() + " already holds " + role.role()
                     + (role.location() == null ? " tenant-wide" : " at " + role.location()) + " for that time");
         }
-        UUID id = assignments.insert(tenant.id(), user, role.role(), UserService.uuid(role.location()),
+        UUID id = assignments.insert(tenant.id(), user, role.role(), role.locationId(),
                 role.startsAt(), role.expiresAt(), "DIRECT", caller.userId());
-        audit.record(tenant.id(), "ROLE_ASSIGNED", guard.actor(caller), UserService.target(user, account.username()),
+        audit.record(tenant.id(), "ROLE_ASSIGNED", guard.actor(caller), UserEvents.target(user, account.username()),
                 origin.ip(), origin.userAgent(),
-                UserService.assignmentDetails(id, role.role(), role.location(), role.startsAt(), role.expiresAt()));
+                UserEvents.assignmentDetails(id, role.role(), role.location(), role.startsAt(), role.expiresAt()));
         changes.subjectChanged(tenant.id(), user);
         return held.find(tenant.id(), user, id).orElseThrow();
     }
 
     @Transactional
     public void revoke(Caller caller, TenantScope.Scoped tenant, UUID user, UUID assignmentId,
-            UserService.Origin origin) {
+            Origin origin) {
         guard.requireAnywhere(caller, "roles.assign");
         UserGuard.notSelf(caller, user, "change the roles of");
         UserAccount account = users.findForUpdate(tenant.id(), user)
@@ -113,30 +113,12 @@ public class UserRoleService {
                 .orElseThrow(() -> ApiException.notFound("assignment " + assignmentId));
         guard.requireAssign(caller, assignment.role(), assignment.location());
         guard.requireCoversAt(caller, user, assignment.location());
-        protectLastAdministrator(tenant, account, assignment);
+        lastAdministrator.protectRevoking(tenant, user, assignment);
         held.delete(tenant.id(), assignmentId);
-        audit.record(tenant.id(), "ROLE_REVOKED", guard.actor(caller), UserService.target(user, account.username()),
-                origin.ip(), origin.userAgent(), UserService.assignmentDetails(assignmentId, assignment.role(),
+        audit.record(tenant.id(), "ROLE_REVOKED", guard.actor(caller), UserEvents.target(user, account.username()),
+                origin.ip(), origin.userAgent(), UserEvents.assignmentDetails(assignmentId, assignment.role(),
                         assignment.location(), assignment.startsAt(), assignment.expiresAt()));
         changes.subjectChanged(tenant.id(), user);
-    }
-
-    /** Revoking must not leave the tenant without an active holder of its admin role, tenant-wide. */
-    private void protectLastAdministrator(TenantScope.Scoped tenant, UserAccount account,
-            UserAssignments.Held assignment) {
-        Instant now = clock.instant();
-        if (tenant.adminRole() == null || !assignment.role().equals(tenant.adminRole())
-                || assignment.location() != null || !assignment.validAt(now)) {
-            return;
-        }
-        held.serialiseAdministratorChanges(tenant.id());
-        boolean keepsIt = held.of(tenant.id(), account.id()).stream().anyMatch(a -> !a.id().equals(assignment.id())
-                && a.role().equals(tenant.adminRole()) && a.location() == null && a.validAt(now));
-        List<UUID> admins = held.activeHoldersTenantWide(tenant.id(), tenant.adminRole(), now);
-        if (!keepsIt && admins.size() == 1 && admins.contains(account.id())) {
-            throw ApiException.conflict("cannot revoke " + tenant.adminRole() + " from the tenant's last active "
-                    + tenant.adminRole() + "; make someone else " + tenant.adminRole() + " first");
-        }
     }
 
     @Transactional(readOnly = true)
@@ -161,44 +143,6 @@ public class UserRoleService {
         Instant now = clock.instant();
         return new Page<>(userSessions.page(tenant.id(), user, now, page, size), page, size,
                 userSessions.count(tenant.id(), user, now));
-    }
-
-    /** seed 000, "remote logout": ends every session of the user. */
-    @Transactional
-    public int endSessions(Caller caller, TenantScope.Scoped tenant, UUID user, UserService.Origin origin) {
-        guard.requireAnywhere(caller, "users.edit");
-        UserAccount account = users.findForUpdate(tenant.id(), user)
-                .orElseThrow(() -> ApiException.notFound("user " + user));
-        guard.require(caller, "users.edit", user);
-        guard.requireCovers(caller, "users.edit", user, "end the sessions of");
-        int ended = sessions.endAll(tenant.id(), user, null, clock.instant(), "REVOKED");
-        audit.record(tenant.id(), "SESSION_REVOKED", guard.actor(caller), UserService.target(user, account.username()),
-                origin.ip(), origin.userAgent(), Map.of("sessionsEnded", ended, "all", true));
-        changes.subjectChanged(tenant.id(), user);
-        return ended;
-    }
-
-    /**
-     * seed 000, "remote logout" of one device: ends one live session of the user, with the same
-     * permission as ending them all. A session that is not a live one of this user here is 404.
-     */
-    @Transactional
-    public void endSession(Caller caller, TenantScope.Scoped tenant, UUID user, UUID session,
-            UserService.Origin origin) {
-        guard.requireAnywhere(caller, "users.edit");
-        UserAccount account = users.findForUpdate(tenant.id(), user)
-                .orElseThrow(() -> ApiException.notFound("user " + user));
-        guard.require(caller, "users.edit", user);
-        guard.requireCovers(caller, "users.edit", user, "end the sessions of");
-        Instant now = clock.instant();
-        if (!userSessions.isLive(tenant.id(), user, session, now)
-                || !sessions.endOf(tenant.id(), user, session, now, "REVOKED")) {
-            throw ApiException.notFound("session " + session);
-        }
-        audit.record(tenant.id(), "SESSION_REVOKED", guard.actor(caller),
-                new AuditLog.Target("session", session.toString(), account.username()), origin.ip(),
-                origin.userAgent(), Map.of("by", "admin", "user", user.toString()));
-        changes.subjectChanged(tenant.id(), user);
     }
 
     private void readable(Caller caller, TenantScope.Scoped tenant, UUID user) {

@@ -1,6 +1,7 @@
 package dev.gatehouse.server.users;
 
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.Max;
@@ -27,11 +28,13 @@ import org.springframework.web.bind.annotation.RestController;
 class UserRolesController {
 
     private final UserRoleService service;
+    private final AccountLifecycle lifecycle;
     private final TenantScope scope;
     private final Clock clock;
 
-    UserRolesController(UserRoleService service, TenantScope scope, Clock clock) {
+    UserRolesController(UserRoleService service, AccountLifecycle lifecycle, TenantScope scope, Clock clock) {
         this.service = service;
+        this.lifecycle = lifecycle;
         this.scope = scope;
         this.clock = clock;
     }
@@ -48,10 +51,10 @@ class UserRolesController {
 
     @PostMapping("/roles")
     ResponseEntity<UserViews.AssignmentView> assign(@AuthenticationPrincipal Caller caller,
-            @PathVariable String tenant, @PathVariable UUID id, @RequestBody UserService.RoleRequest request,
+            @PathVariable String tenant, @PathVariable UUID id, @RequestBody Roster.RoleRequest request,
             HttpServletRequest http) {
         TenantScope.Scoped scoped = scope.resolve(caller, tenant);
-        UserAssignments.Held held = service.assign(caller, scoped, id, request, UserService.Origin.of(http));
+        UserAssignments.Held held = service.assign(caller, scoped, id, request, Origin.of(http));
         return ResponseEntity.created(URI.create("/api/v1/tenants/" + scoped.slug() + "/users/" + id + "/roles/"
                 + held.id())).body(UserViews.AssignmentView.of(held, clock.instant()));
     }
@@ -59,7 +62,7 @@ class UserRolesController {
     @DeleteMapping("/roles/{assignmentId}")
     ResponseEntity<Void> revoke(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @PathVariable UUID id, @PathVariable UUID assignmentId, HttpServletRequest http) {
-        service.revoke(caller, scope.resolve(caller, tenant), id, assignmentId, UserService.Origin.of(http));
+        service.revoke(caller, scope.resolve(caller, tenant), id, assignmentId, Origin.of(http));
         return ResponseEntity.noContent().build();
     }
 
@@ -82,7 +85,7 @@ class UserRolesController {
     @DeleteMapping("/sessions")
     ResponseEntity<Void> endSessions(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @PathVariable UUID id, HttpServletRequest http) {
-        service.endSessions(caller, scope.resolve(caller, tenant), id, UserService.Origin.of(http));
+        lifecycle.endSessions(caller, scope.resolve(caller, tenant), id, Origin.of(http));
         return ResponseEntity.noContent().build();
     }
 
@@ -90,7 +93,7 @@ class UserRolesController {
     @DeleteMapping("/sessions/{sessionId}")
     ResponseEntity<Void> endSession(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @PathVariable UUID id, @PathVariable UUID sessionId, HttpServletRequest http) {
-        service.endSession(caller, scope.resolve(caller, tenant), id, sessionId, UserService.Origin.of(http));
+        lifecycle.endSession(caller, scope.resolve(caller, tenant), id, sessionId, Origin.of(http));
         return ResponseEntity.noContent().build();
     }
 }

@@ -1,6 +1,5 @@
 package dev.gatehouse.server.users;
 
-import jakarta.servlet.http.HttpServletRequest;
 import dev.gatehouse.engine.EffectivePermission;
 import dev.gatehouse.engine.Resource;
 import dev.gatehouse.engine.Scope;
@@ -10,13 +9,12 @@ import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.access.Assignments;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.authentication.PasswordPolicy;
-import dev.gatehouse.server.authentication.Reauthentication;
 import dev.gatehouse.server.authentication.Passwords;
-import dev.gatehouse.server.authentication.Sessions;
+import dev.gatehouse.server.authentication.Reauthentication;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
-import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.Usernames;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,29 +33,16 @@ import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.JsonNode;
 
 /**
- * User accounts: creation with roles and an invitation or an admin-set password, the roster, edits,
- * and the lifecycle of seeds 000, 003 and 004 (lock, unlock, disable, enable, reset, re-invite,
- * guarded delete). Each change and its audit event commit together, and tell the access caches.
+ * The people on a tenant's roster: adding them with their roles and an invitation or an
+ * admin-set password, finding and listing them, editing their details and clinical profile, and
+ * the guarded delete (seeds 000, 003 and 004). Their status and credentials are the
+ * {@link AccountLifecycle}'s. Each change and its audit event commit together, and tell the access
+ * caches.
  */
 @Service
-public class UserService {
-
-    /** seed 004: "The invite link is a one-use, 48-hour token." */
-    /** Defaults of the tenant settings invitationHours and resetLinkMinutes (seed 004: 48 hours). */
-    static final Duration INVITATION_VALIDITY = Duration.ofHours(48);
-    /** A reset link is short-lived: it stands in for the password until used. */
-    static final Duration RESET_VALIDITY = Duration.ofHours(1);
+public class Roster {
 
     private static final Set<String> STATUSES = Set.of("INVITED", "ACTIVE", "DISABLED", "LOCKED");
-
-    /** Where a request came from, for the audit trail. */
-    public record Origin(@Nullable String ip, @Nullable String userAgent) {
-
-        /** The request's address and user agent. */
-        public static Origin of(HttpServletRequest request) {
-            return new Origin(request.getRemoteAddr(), request.getHeader("User-Agent"));
-        }
-    }
 
     public record RoleRequest(@Nullable String role, @Nullable String location, @Nullable Instant startsAt,
             @Nullable Instant expiresAt) {}
@@ -90,7 +75,6 @@ public class UserService {
     private final UserAssignments held;
     private final Assignments assignments;
     private final UserTokens tokens;
-    private final Sessions sessions;
     private final Passwords passwords;
     private final PasswordPolicy passwordPolicy;
     private final AuditLog audit;
@@ -101,18 +85,18 @@ public class UserService {
     private final AccountMails mails;
     private final Clock clock;
     private final Reauthentication reauthentication;
+    private final LastAdministrator lastAdministrator;
 
-    UserService(UserStore users, UserAssignments held, Assignments assignments, UserTokens tokens, Sessions sessions,
-            Passwords passwords, PasswordPolicy passwordPolicy, AuditLog audit, AccessChanges changes, Access access,
-            UserGuard guard, TenantScope scope, AccountMails mails, Clock clock, Reauthentication reauthentication) {
-        this.reauthentication = reauthentication;
-        this.passwordPolicy = passwordPolicy;
+    Roster(UserStore users, UserAssignments held, Assignments assignments, UserTokens tokens, Passwords passwords,
+            PasswordPolicy passwordPolicy, AuditLog audit, AccessChanges changes, Access access, UserGuard guard,
+            TenantScope scope, AccountMails mails, Clock clock, Reauthentication reauthentication,
+            LastAdministrator lastAdministrator) {
         this.users = users;
         this.held = held;
         this.assignments = assignments;
         this.tokens = tokens;
-        this.sessions = sessions;
         this.passwords = passwords;
+        this.passwordPolicy = passwordPolicy;
         this.audit = audit;
         this.changes = changes;
         this.access = access;
@@ -120,6 +104,8 @@ public class UserService {
         this.scope = scope;
         this.mails = mails;
         this.clock = clock;
+        this.reauthentication = reauthentication;
+        this.lastAdministrator = lastAdministrator;
     }
 
     @Transactional
@@ -172,14 +158,14 @@ public class UserService {
             passwordPolicy.recordChange(tenant.id(), id, hash, now);
         }
         AuditLog.Actor actor = guard.actor(caller);
-        AuditLog.Target target = target(id, username);
+        AuditLog.Target target = UserEvents.target(id, username);
         audit.record(tenant.id(), "USER_CREATED", actor, target, origin.ip(), origin.userAgent(),
                 Map.of("roles", UserGuard.describe(roles), "invited", invite, "kind", kind));
         for (UserGuard.NewAssignment role : roles) {
-            UUID assignment = assignments.insert(tenant.id(), id, role.role(), uuid(role.location()), role.startsAt(),
+            UUID assignment = assignments.insert(tenant.id(), id, role.role(), role.locationId(), role.startsAt(),
                     role.expiresAt(), invite ? "INVITE" : "DIRECT", caller.userId());
             audit.record(tenant.id(), "ROLE_ASSIGNED", actor, target, origin.ip(), origin.userAgent(),
-                    assignmentDetails(assignment, role.role(), role.location(), role.startsAt(), role.expiresAt()));
+                    UserEvents.assignmentDetails(assignment, role.role(), role.location(), role.startsAt(), role.expiresAt()));
         }
         String invitationUrl = null;
         if (invite) {
@@ -297,228 +283,10 @@ public class UserService {
             reauthentication.require(caller);
         }
         users.update(tenant.id(), id, after, clock.instant());
-        audit.record(tenant.id(), "USER_UPDATED", guard.actor(caller), target(id, after.username()), origin.ip(),
+        audit.record(tenant.id(), "USER_UPDATED", guard.actor(caller), UserEvents.target(id, after.username()), origin.ip(),
                 origin.userAgent(), Map.of("changes", diff));
         changes.subjectChanged(tenant.id(), id);
         return users.find(tenant.id(), id).orElseThrow();
-    }
-
-    /** seed 004: a permanent lock blocks sign-in and ends every session at once. */
-    @Transactional
-    public UserAccount lock(Caller caller, TenantScope.Scoped tenant, UUID id, Origin origin) {
-        guard.requireAnywhere(caller, "users.edit");
-        UserGuard.notSelf(caller, id, "lock");
-        UserAccount user = editable(caller, tenant, id, "lock");
-        if (user.status().equals("LOCKED")) {
-            throw ApiException.conflict("user " + user.username() + " is already locked");
-        }
-        if (user.status().equals("DISABLED")) {
-            // Unlocking could not tell a disabled user from an active one, and a disabled user is already kept out.
-            throw ApiException.conflict("user " + user.username() + " is disabled, which already keeps them out;"
-                    + " enable them before locking");
-        }
-        protectLastAdministrator(tenant, id, "lock");
-        return shutOut(caller, tenant, user, "LOCKED", "USER_LOCKED", origin);
-    }
-
-    /**
-     * Sets a status that keeps the user out (locked, disabled): every session ends and every
-     * pending invitation or reset link dies in the same transaction.
-     */
-    private UserAccount shutOut(Caller caller, TenantScope.Scoped tenant, UserAccount user, String status,
-            String action, Origin origin) {
-        UUID id = user.id();
-        Instant now = clock.instant();
-        users.setStatus(tenant.id(), id, status, now);
-        int ended = sessions.endAll(tenant.id(), id, null, now, action);
-        revokeLinks(tenant, id, now);
-        audit.record(tenant.id(), action, guard.actor(caller), target(id, user.username()), origin.ip(),
-                origin.userAgent(), Map.of("previousStatus", user.status(), "sessionsEnded", ended));
-        changes.subjectChanged(tenant.id(), id);
-        return users.find(tenant.id(), id).orElseThrow();
-    }
-
-    /** seed 004: "Unlocking clears all flags and resets the failed-attempt counter." */
-    @Transactional
-    public UserAccount unlock(Caller caller, TenantScope.Scoped tenant, UUID id, Origin origin) {
-        guard.requireAnywhere(caller, "users.edit");
-        UserAccount user = editable(caller, tenant, id, "unlock");
-        if (!user.status().equals("LOCKED") && user.lockedUntil() == null && user.failedLogins() == 0) {
-            throw ApiException.conflict("user " + user.username() + " is not locked");
-        }
-        String status = user.status().equals("LOCKED") ? reactivated(user) : user.status();
-        users.unlock(tenant.id(), id, status, clock.instant());
-        audit.record(tenant.id(), "USER_UNLOCKED", guard.actor(caller), target(id, user.username()), origin.ip(),
-                origin.userAgent(), unlocked(user, status));
-        changes.subjectChanged(tenant.id(), id);
-        return users.find(tenant.id(), id).orElseThrow();
-    }
-
-    /** What a break-glass did: the one-time reset link and when it dies, and the account as it was and is. */
-    public record BrokenGlass(String resetUrl, Instant expiresAt, UUID id, String username, String previousStatus,
-            String status, int sessionsEnded) {}
-
-    private record ResetLink(String url, Instant expiresAt) {}
-
-    /** Issues a one-time password-reset link for {@code user} (a new one kills the last) and mails it to them. */
-    private ResetLink resetLink(TenantId tenant, UserAccount user, Instant now) {
-        Duration validity = scope.rules(tenant).resetValidity();
-        String url = tokens.issue(tenant, user.id(), UserTokens.Purpose.PASSWORD_RESET, validity, now);
-        mails.passwordReset(tenant, user.email(), user.username(), url, now.plus(validity));
-        return new ResetLink(url, now.plus(validity));
-    }
-
-    /** What an unlock undid, for its event: the status before and after, the failure count, the lockout's end. */
-    private static Map<String, Object> unlocked(UserAccount user, String status) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("previousStatus", user.status());
-        details.put("status", status);
-        details.put("failedLogins", user.failedLogins());
-        if (user.lockedUntil() != null) {
-            details.put("lockedUntil", user.lockedUntil().toString());
-        }
-        return details;
-    }
-
-    /**
-     * seed 000, "Break-glass access - One-time emergency account unlock (fully audited)"; seed 001,
-     * "If the TENANT_ADMIN themselves locks out, only a platform admin can reset": a platform
-     * operator unlocks the account once (permanent lock, temporary lockout and failure count), every
-     * session of the user ends, and a one-time password-reset link is issued (mailed too when the user
-     * has an address), with {@code CHANGE_PASSWORD} required until the user has set a new password.
-     * Recorded as {@code BREAK_GLASS} in the tenant's trail, which alerts its admins. The caller
-     * (platform) has checked the operator's platform permission; nothing in the tenant grants this.
-     *
-     * @throws ApiException 404 for an unknown user, 409 for a disabled one or one who never set a password
-     */
-    @Transactional
-    public BrokenGlass breakGlass(TenantId tenant, UUID id, AuditLog.Actor operator, Origin origin, String reason) {
-        UserAccount user = users.findForUpdate(tenant, id).orElseThrow(() -> ApiException.notFound("user " + id));
-        if (user.status().equals("DISABLED")) {
-            // Disabling is a tenant admin's decision to keep someone out; break-glass does not undo it.
-            throw ApiException.conflict("user " + user.username() + " is disabled; break-glass unlocks a locked"
-                    + " account, it does not enable a disabled one (a tenant admin enables them)");
-        }
-        if (!user.hasPassword()) {
-            throw ApiException.conflict("user " + user.username() + " has never set a password; a tenant admin sends"
-                    + " them a new invitation instead");
-        }
-        Instant now = clock.instant();
-        List<String> required = new ArrayList<>(user.requiredActions());
-        if (!required.contains("CHANGE_PASSWORD")) {
-            required.add("CHANGE_PASSWORD");
-        }
-        users.breakGlass(tenant, id, required, now);
-        ResetLink link = resetLink(tenant, user, now);
-        int ended = sessions.endAll(tenant, id, null, now, "BREAK_GLASS");
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("reason", reason);
-        details.putAll(unlocked(user, "ACTIVE"));
-        details.put("sessionsEnded", ended);
-        details.put("resetLinkExpiresAt", link.expiresAt().toString());
-        audit.record(tenant, "BREAK_GLASS", operator, target(id, user.username()), origin.ip(), origin.userAgent(),
-                details);
-        changes.subjectChanged(tenant, id);
-        return new BrokenGlass(link.url(), link.expiresAt(), id, user.username(), user.status(), "ACTIVE", ended);
-    }
-
-    /** seed 000: a disabled user can no longer sign in; their data stays and they can be enabled later. */
-    @Transactional
-    public UserAccount disable(Caller caller, TenantScope.Scoped tenant, UUID id, Origin origin) {
-        guard.requireAnywhere(caller, "users.edit");
-        UserGuard.notSelf(caller, id, "disable");
-        UserAccount user = editable(caller, tenant, id, "disable");
-        if (user.status().equals("DISABLED")) {
-            throw ApiException.conflict("user " + user.username() + " is already disabled");
-        }
-        if (user.status().equals("LOCKED")) {
-            throw ApiException.conflict("user " + user.username() + " is locked; unlock them before disabling");
-        }
-        protectLastAdministrator(tenant, id, "disable");
-        return shutOut(caller, tenant, user, "DISABLED", "USER_DISABLED", origin);
-    }
-
-    @Transactional
-    public UserAccount enable(Caller caller, TenantScope.Scoped tenant, UUID id, Origin origin) {
-        guard.requireAnywhere(caller, "users.edit");
-        UserAccount user = editable(caller, tenant, id, "enable");
-        if (!user.status().equals("DISABLED")) {
-            throw ApiException.conflict("user " + user.username() + " is not disabled");
-        }
-        String status = reactivated(user);
-        users.setStatus(tenant.id(), id, status, clock.instant());
-        audit.record(tenant.id(), "USER_ENABLED", guard.actor(caller), target(id, user.username()), origin.ip(),
-                origin.userAgent(), Map.of("status", status));
-        changes.subjectChanged(tenant.id(), id);
-        return users.find(tenant.id(), id).orElseThrow();
-    }
-
-    /** seed 004: "Admin-driven password resets also kill active sessions to force a clean re-authentication." */
-    @Transactional
-    public String resetPassword(Caller caller, TenantScope.Scoped tenant, UUID id, Origin origin) {
-        guard.requireAnywhere(caller, "users.edit");
-        UserGuard.notSelf(caller, id, "reset the password of");
-        UserAccount user = editable(caller, tenant, id, "reset the password of");
-        if (user.status().equals("INVITED")) {
-            throw ApiException.conflict("user " + user.username()
-                    + " has not accepted their invitation yet; send a new invitation instead");
-        }
-        Instant now = clock.instant();
-        ResetLink link = resetLink(tenant.id(), user, now);
-        int ended = sessions.endAll(tenant.id(), id, null, now, "PASSWORD_RESET");
-        audit.record(tenant.id(), "PASSWORD_RESET", guard.actor(caller), target(id, user.username()), origin.ip(),
-                origin.userAgent(), Map.of("sessionsEnded", ended, "expiresAt", link.expiresAt().toString()));
-        changes.subjectChanged(tenant.id(), id);
-        return link.url();
-    }
-
-    /**
-     * seed 001 and 004: the admin sets a temporary password, which meets the policy and must be
-     * changed at the next sign-in; every session ends, as with a reset link, and unused reset links die.
-     */
-    @Transactional
-    public void setTemporaryPassword(Caller caller, TenantScope.Scoped tenant, UUID id, String temporaryPassword,
-            Origin origin) {
-        guard.requireAnywhere(caller, "users.edit");
-        UserGuard.notSelf(caller, id, "reset the password of");
-        UserAccount user = editable(caller, tenant, id, "set a temporary password for");
-        if (user.status().equals("INVITED")) {
-            throw ApiException.conflict("user " + user.username()
-                    + " has not accepted their invitation yet; send a new invitation instead");
-        }
-        passwordPolicy.requireFor("temporaryPassword", temporaryPassword, tenant.id(), id);
-        Instant now = clock.instant();
-        String hash = passwords.hash(temporaryPassword);
-        List<String> required = new ArrayList<>(user.requiredActions());
-        if (!required.contains("CHANGE_PASSWORD")) {
-            required.add("CHANGE_PASSWORD");
-        }
-        users.setTemporaryPassword(tenant.id(), id, hash, required, now);
-        passwordPolicy.recordChange(tenant.id(), id, hash, now);
-        tokens.revoke(tenant.id(), id, UserTokens.Purpose.PASSWORD_RESET, now);
-        int ended = sessions.endAll(tenant.id(), id, null, now, "PASSWORD_RESET");
-        audit.record(tenant.id(), "PASSWORD_RESET", guard.actor(caller), target(id, user.username()), origin.ip(),
-                origin.userAgent(), Map.of("sessionsEnded", ended, "temporaryPassword", true));
-        changes.subjectChanged(tenant.id(), id);
-    }
-
-    /** seed 004: regenerating an invite link invalidates the previous one. */
-    @Transactional
-    public String reinvite(Caller caller, TenantScope.Scoped tenant, UUID id, Origin origin) {
-        guard.requireAnywhere(caller, "users.edit");
-        UserAccount user = editable(caller, tenant, id, "send a new invitation to");
-        if (!user.status().equals("INVITED")) {
-            throw ApiException.conflict("user " + user.username() + " is " + user.status()
-                    + "; only invited users get invitations (use password-reset for a new password)");
-        }
-        Instant now = clock.instant();
-        Duration validity = scope.rules(tenant.id()).invitationValidity();
-        String url = tokens.issue(tenant.id(), id, UserTokens.Purpose.INVITATION, validity, now);
-        mails.invitation(tenant.id(), user.email(), user.username(), url, now.plus(validity));
-        audit.record(tenant.id(), "INVITATION_SENT", guard.actor(caller), target(id, user.username()), origin.ip(),
-                origin.userAgent(), Map.of("expiresAt", now.plus(validity).toString(), "renewed", true));
-        changes.subjectChanged(tenant.id(), id);
-        return url;
     }
 
     /**
@@ -540,7 +308,7 @@ public class UserService {
             throw ApiException.forbidden("only the tenant owner (holding " + tenant.adminRole()
                     + " tenant-wide) deletes users");
         }
-        protectLastAdministrator(tenant, id, "delete");
+        lastAdministrator.protect(tenant, id, "delete");
         if (users.hasActivity(tenant.id(), id)) {
             throw ApiException.conflict("user " + user.username() + " has recorded activity; deleting them would"
                     + " orphan their history, so lock the account instead (POST …/users/" + id + "/lock)");
@@ -551,48 +319,10 @@ public class UserService {
         details.put("username", user.username());
         details.put("status", user.status());
         details.put("roles", roles);
-        audit.record(tenant.id(), "USER_DELETED", guard.actor(caller), target(id, user.username()), origin.ip(),
+        audit.record(tenant.id(), "USER_DELETED", guard.actor(caller), UserEvents.target(id, user.username()), origin.ip(),
                 origin.userAgent(), details);
         users.delete(tenant.id(), id);
         changes.subjectChanged(tenant.id(), id);
-    }
-
-    /**
-     * Loads the user for a change of their credentials or lifecycle, row-locked, after checking the
-     * caller may edit them wherever they hold a role and holds everything they hold.
-     */
-    private UserAccount editable(Caller caller, TenantScope.Scoped tenant, UUID id, String what) {
-        UserAccount user = users.findForUpdate(tenant.id(), id)
-                .orElseThrow(() -> ApiException.notFound("user " + id));
-        guard.require(caller, "users.edit", id);
-        guard.requireCovers(caller, "users.edit", id, what);
-        return user;
-    }
-
-    /**
-     * The tenant never loses its last administrator: the last active holder of the pack's admin
-     * role (tenant-wide) cannot be locked, disabled or deleted.
-     */
-    void protectLastAdministrator(TenantScope.Scoped tenant, UUID user, String action) {
-        if (tenant.adminRole() == null) {
-            return;
-        }
-        held.serialiseAdministratorChanges(tenant.id());
-        List<UUID> admins = held.activeHoldersTenantWide(tenant.id(), tenant.adminRole(), clock.instant());
-        if (admins.size() == 1 && admins.contains(user)) {
-            throw ApiException.conflict("cannot " + action + " the tenant's last active " + tenant.adminRole()
-                    + "; make someone else " + tenant.adminRole() + " first");
-        }
-    }
-
-    private void revokeLinks(TenantScope.Scoped tenant, UUID id, Instant now) {
-        tokens.revoke(tenant.id(), id, UserTokens.Purpose.INVITATION, now);
-        tokens.revoke(tenant.id(), id, UserTokens.Purpose.PASSWORD_RESET, now);
-    }
-
-    /** Back in service: active with a password, otherwise still to accept an invitation. */
-    private static String reactivated(UserAccount user) {
-        return user.hasPassword() ? "ACTIVE" : "INVITED";
     }
 
     private TenantPolicy policy(TenantScope.Scoped tenant) {
@@ -644,28 +374,4 @@ public class UserService {
         return roles;
     }
 
-    static Map<String, Object> assignmentDetails(UUID assignment, String role, @Nullable String location,
-            @Nullable Instant startsAt, @Nullable Instant expiresAt) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("assignmentId", assignment.toString());
-        details.put("role", role);
-        if (location != null) {
-            details.put("location", location);
-        }
-        if (startsAt != null) {
-            details.put("startsAt", startsAt.toString());
-        }
-        if (expiresAt != null) {
-            details.put("expiresAt", expiresAt.toString());
-        }
-        return details;
-    }
-
-    static AuditLog.Target target(UUID id, String username) {
-        return new AuditLog.Target("user", id.toString(), username);
-    }
-
-    static @Nullable UUID uuid(@Nullable String location) {
-        return location == null ? null : UUID.fromString(location);
-    }
 }
