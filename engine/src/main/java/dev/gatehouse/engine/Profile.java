@@ -155,6 +155,21 @@ public final class Profile {
         return subjectId;
     }
 
+    /**
+     * The roles the subject holds at {@code at}: those of the assignments in force then, each once,
+     * in key order. What an audit event's actor carries and what a per-role policy (second factor,
+     * IP ranges, idle time) is decided on; a check allows only through one of these.
+     */
+    public List<String> rolesHeldAt(Instant at) {
+        java.util.TreeSet<String> held = new java.util.TreeSet<>();
+        for (Assignment assignment : assignments) {
+            if (assignment.validAt(at)) {
+                held.add(assignment.role());
+            }
+        }
+        return List.copyOf(held);
+    }
+
     boolean isActiveAt(Instant at) {
         return statusActive && (lockedUntil == null || !at.isBefore(lockedUntil));
     }

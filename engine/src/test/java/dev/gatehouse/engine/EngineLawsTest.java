@@ -105,6 +105,26 @@ class EngineLawsTest {
         });
     }
 
+    // (a2) Who holds a role now: a check allows only through a role held at the request's time, and
+    // the roles held are exactly those of the assignments in force then.
+    @Test
+    void aCheckAllowsOnlyThroughARoleHeldAtItsTime() {
+        forEachCase(16_000_000L, c -> request -> {
+            List<String> held = c.profile().rolesHeldAt(request.at());
+            assertThat(held).isSorted().doesNotHaveDuplicates()
+                    .containsExactlyInAnyOrderElementsOf(c.subject().assignments().stream()
+                            .filter(assignment -> assignment.validAt(request.at())).map(Assignment::role)
+                            .distinct().toList());
+            Decision decision = c.check(request);
+            if (decision.reason() instanceof Reason.GrantedBy granted) {
+                assertThat(held).as(decision.explain()).contains(granted.assignment().role());
+            }
+            if (held.isEmpty()) {
+                assertThat(decision.allowed()).as(decision.explain()).isFalse();
+            }
+        });
+    }
+
     // (b) access-model "Scopes": a grant of a wider scope implies the narrower ones.
     @Test
     void widerScopeAllowsEverythingANarrowerOneDoes() {

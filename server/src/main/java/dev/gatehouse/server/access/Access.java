@@ -1,6 +1,5 @@
 package dev.gatehouse.server.access;
 
-import dev.gatehouse.engine.Assignment;
 import dev.gatehouse.engine.Decision;
 import dev.gatehouse.engine.Grant;
 import dev.gatehouse.engine.EffectivePermission;
@@ -145,11 +144,7 @@ public class Access {
     /** The roles the user holds right now, as an audit event's actor carries them. */
     public List<String> rolesHeld(TenantId tenant, UUID user) {
         Instant now = clock.instant();
-        return profile(tenant, user)
-                .map(profile -> profile.subject().assignments().stream()
-                        .filter(assignment -> assignment.validAt(now))
-                        .map(Assignment::role).distinct().toList())
-                .orElse(List.of());
+        return profile(tenant, user).map(profile -> profile.rolesHeldAt(now)).orElse(List.of());
     }
 
     public boolean allows(Caller caller, String permission, @Nullable Resource resource) {

@@ -1,5 +1,6 @@
 package dev.gatehouse.server.users;
 
+import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.authentication.PasswordPolicy;
@@ -32,16 +33,16 @@ public class TokenAcceptance {
     private final AuditLog audit;
     private final AccessChanges changes;
     private final Clock clock;
-    private final UserAssignments held;
+    private final Access access;
     private final Throttle throttle;
     private final TransactionTemplate transaction;
 
     TokenAcceptance(UserTokens tokens, UserStore users, PasswordPolicy policy, Passwords passwords, Sessions sessions,
-            AuditLog audit, AccessChanges changes, Clock clock, UserAssignments held, Throttle throttle,
+            AuditLog audit, AccessChanges changes, Clock clock, Access access, Throttle throttle,
             TransactionTemplate transaction) {
         this.throttle = throttle;
         this.transaction = transaction;
-        this.held = held;
+        this.access = access;
         this.tokens = tokens;
         this.users = users;
         this.policy = policy;
@@ -90,7 +91,7 @@ public class TokenAcceptance {
         policy.recordChange(pending.tenant(), user.id(), hash, now);
         int ended = sessions.endAll(pending.tenant(), user.id(), null, now, pending.purpose().name());
         audit.record(pending.tenant(), "PASSWORD_CHANGED", new AuditLog.Actor(user.id(), user.username(),
-                        held.rolesHeld(pending.tenant(), user.id(), now)),
+                        access.rolesHeld(pending.tenant(), user.id())),
                 UserEvents.target(user.id(), user.username()), origin.ip(), origin.userAgent(),
                 Map.of("via", pending.purpose().name(), "activated", invitation, "sessionsEnded", ended));
         changes.subjectChanged(pending.tenant(), user.id());

@@ -71,18 +71,6 @@ public class UserAssignments {
                 .param("tenant", tenant.value()).param("id", assignment).update();
     }
 
-    /** The roles a user holds right now, for the actor of an audit event. */
-    List<String> rolesHeld(TenantId tenant, UUID user, Instant now) {
-        return jdbc.sql("""
-                        select distinct role_key from assignments
-                        where tenant_id = :tenant and user_id = :user
-                          and (starts_at is null or starts_at <= :now) and (expires_at is null or expires_at > :now)
-                        order by role_key
-                        """)
-                .param("tenant", tenant.value()).param("user", user).param("now", utc(now))
-                .query(String.class).list();
-    }
-
     /** The active users holding {@code role} tenant-wide right now: the tenant's administrators. */
     List<UUID> activeHoldersTenantWide(TenantId tenant, String role, Instant now) {
         return jdbc.sql("""

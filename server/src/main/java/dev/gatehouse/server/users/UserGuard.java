@@ -220,7 +220,7 @@ class UserGuard {
 
     /** The actor of an audit event: the caller with the roles they hold right now. */
     AuditLog.Actor actor(Caller caller) {
-        return Actors.of(caller, assignments.rolesHeld(caller.tenant(), caller.userId(), clock.instant()));
+        return Actors.of(caller, access.rolesHeld(caller.tenant(), caller.userId()));
     }
 
     static List<String> describe(List<NewAssignment> roles) {
