@@ -1,12 +1,13 @@
 package dev.gatehouse.server.authentication;
 
 import static dev.gatehouse.server.testing.ApiClient.json;
-import static dev.gatehouse.server.testing.ApiClient.raw;
 
 import com.eatthepath.otp.HmacOneTimePasswordGenerator;
 import dev.gatehouse.server.testing.ApiClient;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
+import dev.gatehouse.server.testing.TestMembers.Member;
 import java.io.ByteArrayOutputStream;
 import java.time.Instant;
 import java.util.List;
@@ -20,11 +21,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 final class SignInFixtures {
 
-    static final String PASSWORD = "a staff member's own passphrase";
+    static final String PASSWORD = TestMembers.PASSWORD;
     static final String WRONG = "not the passphrase at all, sorry";
-
-    /** A staff member and their current session. */
-    record Member(String id, String username, String token) {}
 
     /** An authenticator app: the secret it was given at enrolment, and the recovery codes. */
     record Authenticator(byte[] secret, List<String> recoveryCodes) {
@@ -53,21 +51,11 @@ final class SignInFixtures {
         return member(tenant, username, "front_desk");
     }
 
+    /** A member holding {@code role} tenant-wide with an e-mail address, and their session (opened now). */
     Member member(SignedInTenant tenant, String username, String role) {
-        String initial = "handed over by the admin 12345";
-        Response created = api.post(tenant.path("/users"), tenant.adminToken(), json("username", username,
-                "firstName", "First", "lastName", "Last", "email", username + "@" + tenant.slug() + ".example",
-                "password", initial, "roles", raw("[{\"role\":\"" + role + "\"}]")));
-        if (created.status() != 201) {
-            throw new AssertionError("user " + username + " not created: " + created.raw());
-        }
-        String first = api.login(tenant.slug(), username, initial);
-        Response changed = api.post("/api/v1/me/password", first, json("currentPassword", initial, "newPassword",
-                PASSWORD));
-        if (changed.status() != 204) {
-            throw new AssertionError("password change failed: " + changed.raw());
-        }
-        return new Member(created.text("/id"), username, api.login(tenant.slug(), username, PASSWORD));
+        Member member = TestMembers.member(username).holding(role).withEmail().create(api, tenant);
+        member.token();
+        return member;
     }
 
     Response login(SignedInTenant tenant, String username, String password) {
