@@ -3,14 +3,19 @@ package dev.gatehouse.server.testing;
 import static dev.gatehouse.server.testing.ApiClient.json;
 import static dev.gatehouse.server.testing.ApiClient.raw;
 
+import com.eatthepath.otp.HmacOneTimePasswordGenerator;
 import dev.gatehouse.server.testing.ApiClient.Response;
+import java.io.ByteArrayOutputStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Members of a tenant for the ITs, made as an admin would, through the users API (docs/style.md
- * rule 12): {@code TestMembers.member("gus").holding("front_desk").at(downtown).withEmail().create(api, tenant)}.
+ * rule 12): {@code TestMembers.member("gus").holding("front_desk").at(downtown).withEmail().withMfa()
+ * .create(api, tenant)}.
  * A created member has signed in once and chosen their own password (seed 001); {@link Member#token()}
  * opens a session on demand.
  */
@@ -38,6 +43,7 @@ public final class TestMembers {
         private final String username;
         private final String password;
         private @Nullable String token;
+        private @Nullable Authenticator authenticator;
 
         Member(ApiClient api, String slug, String id, String username, String password) {
             this.api = api;
@@ -66,7 +72,12 @@ public final class TestMembers {
             return token;
         }
 
-        /** A new session of the member. */
+        /** The authenticator app enrolled by {@link Builder#withMfa()}; null without. */
+        public @Nullable Authenticator authenticator() {
+            return authenticator;
+        }
+
+        /** A new session of the member (before a second factor is enrolled: sign-in then asks for a code). */
         public String signIn() {
             return api.login(slug, username, password);
         }
@@ -93,6 +104,7 @@ public final class TestMembers {
         private String initial = INITIAL;
         private String password = PASSWORD;
         private boolean keepFirstSession = true;
+        private boolean mfa;
 
         private Builder(String username) {
             this.username = username;
@@ -146,6 +158,15 @@ public final class TestMembers {
             return this;
         }
 
+        /**
+         * The member enrols and confirms an authenticator app in their session ({@link Member#token()},
+         * opened at creation); {@link Member#authenticator()} answers its codes.
+         */
+        public Builder withMfa() {
+            this.mfa = true;
+            return this;
+        }
+
         /** Created by the tenant's admin; the member has signed in and chosen their own password. */
         public Member create(ApiClient api, SignedInTenant tenant) {
             return create(api, tenant.slug(), tenant.adminToken());
@@ -159,7 +180,11 @@ public final class TestMembers {
             if (!keepFirstSession) {
                 api.post("/api/v1/auth/logout", first, "");
             }
-            return new Member(api, slug, id, username, password);
+            Member member = new Member(api, slug, id, username, password);
+            if (mfa) {
+                member.authenticator = enrolTotp(api, member.token());
+            }
+            return member;
         }
 
         /** Only the account, with the admin-set password still to be changed; answers its id. */
@@ -192,5 +217,53 @@ public final class TestMembers {
         if (changed.status() != 204) {
             throw new AssertionError("password change failed: " + changed.raw());
         }
+    }
+
+    /** An authenticator app: the secret it was given at enrolment, and the recovery codes. */
+    public record Authenticator(byte[] secret, List<String> recoveryCodes) {
+        /** The code the app shows {@code offset} steps from now. */
+        public String code(int offset) {
+            long step = Math.floorDiv(Instant.now().getEpochSecond(), 30) + offset;
+            try {
+                return String.format("%06d", new HmacOneTimePasswordGenerator(6)
+                        .generateOneTimePassword(new SecretKeySpec(secret, "HmacSHA1"), step));
+            } catch (java.security.InvalidKeyException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** Enrols and confirms an authenticator app for the session's user. */
+    public static Authenticator enrolTotp(ApiClient api, String token) {
+        Response enrolment = api.post("/api/v1/me/mfa/totp", token, "{}");
+        if (enrolment.status() != 200) {
+            throw new AssertionError("enrolment failed: " + enrolment.raw());
+        }
+        byte[] secret = base32(enrolment.text("/secret"));
+        Authenticator app = new Authenticator(secret, List.of());
+        Response confirmed = api.post("/api/v1/me/mfa/totp/confirm", token, json("code", app.code(0)));
+        if (confirmed.status() != 200) {
+            throw new AssertionError("confirmation failed: " + confirmed.raw());
+        }
+        List<String> codes = new ArrayList<>();
+        confirmed.body().path("recoveryCodes").forEach(code -> codes.add(code.asString()));
+        return new Authenticator(secret, List.copyOf(codes));
+    }
+
+    /** The bytes of a base32 key, as an authenticator app reads the one it is shown. */
+    public static byte[] base32(String text) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int buffer = 0;
+        int bits = 0;
+        for (char c : text.toCharArray()) {
+            buffer = (buffer << 5) | alphabet.indexOf(c);
+            bits += 5;
+            if (bits >= 8) {
+                out.write((buffer >> (bits - 8)) & 0xff);
+                bits -= 8;
+            }
+        }
+        return out.toByteArray();
     }
 }
