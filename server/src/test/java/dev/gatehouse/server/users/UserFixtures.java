@@ -57,17 +57,10 @@ final class UserFixtures {
         return new Tenant(tenant.slug(), tenant.id(), tenant.adminId(), tenant.adminToken());
     }
 
-    /**
-     * Adds a location. The locations API is another feature's; the row is written directly and the
-     * tenant's policy refreshed, as the locations API does.
-     */
+    /** Adds a location (top level when {@code parent} is null) as the owner would, through the locations API. */
     String location(Tenant tenant, String name, String parent) {
-        UUID id = UUID.randomUUID();
-        jdbc.sql("insert into locations (tenant_id, id, name, parent_id) values (:tenant, :id, :name, :parent)")
-                .param("tenant", UUID.fromString(tenant.id())).param("id", id).param("name", name)
-                .param("parent", parent == null ? null : UUID.fromString(parent)).update();
-        changes.policyChanged(new TenantId(UUID.fromString(tenant.id())));
-        return id.toString();
+        return TestTenants.location(api, new SignedInTenant(tenant.slug(), tenant.id(), tenant.ownerId(),
+                tenant.owner()), name, parent);
     }
 
     String location(Tenant tenant, String name) {
