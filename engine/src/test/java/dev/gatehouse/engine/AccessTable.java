@@ -30,23 +30,25 @@ import org.jspecify.annotations.Nullable;
  *       validity}, ...).
  * </ul>
  *
- * Every row is asked at {@link TestPolicies#NOW}.
+ * Every row is asked at {@link TestPolicies#NOW}. This is the engine's one decision-table runner:
+ * AccessModelTest's tables run on it directly, the packs' tables through DecisionTable (which only
+ * supplies a pack's policy and its locations).
  */
-final class AccessTable {
+public final class AccessTable {
 
     private final TenantPolicy policy;
 
-    AccessTable(TenantPolicy policy) {
+    public AccessTable(TenantPolicy policy) {
         this.policy = policy;
     }
 
-    Decision decide(String role, String permission, String resource) {
+    public Decision decide(String role, String permission, String resource) {
         Profile profile = policy.compile(TestSubjects.read(role, TestPolicies.NOW));
         return policy.check(profile, permission.strip(), resource(resource), TestPolicies.NOW);
     }
 
     /** Asserts one row; the failure message carries the row and the engine's explanation. */
-    void assertRow(String role, String permission, String resource, String expected, String why) {
+    public void assertRow(String role, String permission, String resource, String expected, String why) {
         Decision decision = decide(role, permission, resource);
         String row = String.format("%s | %s | %s → %s (%s); engine says: %s [%s]", role, permission, resource, expected,
                 why, decision.explain(), decision.reason().code());

@@ -1,11 +1,10 @@
 package dev.gatehouse.server.access;
 
-import static dev.gatehouse.server.testing.ApiClient.json;
-import static dev.gatehouse.server.testing.ApiClient.raw;
-
 import dev.gatehouse.server.authentication.Passwords;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.testing.ApiClient;
+import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestTenants;
 import dev.gatehouse.server.users.UserStore;
 import java.time.Instant;
 import java.util.List;
@@ -17,8 +16,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Tenants, locations and users for the decision API's tests. The tenant and its first admin come
- * through the API; locations and further users are written with the stores (their APIs are built
- * elsewhere), announcing each change as the services must.
+ * from the fixture family (TestTenants, through the API); locations and further users are written
+ * with the stores, announcing each change as the services must: the rows here hold states and times
+ * the users API does not make (invited or disabled users, assignments that start or expire at a
+ * given instant).
  */
 final class CheckFixtures {
 
@@ -61,21 +62,12 @@ final class CheckFixtures {
         this.transaction = context.getBean(TransactionTemplate.class);
     }
 
+    /** A tenant with slug {@code slug}, made through the API by the fixture family (TestTenants). */
     TestTenant tenant(String slug, String pack) {
-        ApiClient.Response created = api.post("/api/v1/tenants", operatorToken, json("slug", slug, "name", "Test " + pack,
-                "pack", pack, "admin", raw(json("username", "admin", "firstName", "Ada", "lastName", "Admin",
-                        "password", ADMIN_PASSWORD))));
-        if (created.status() != 201) {
-            throw new AssertionError("creating tenant " + slug + " failed: " + created.raw());
-        }
-        String first = api.login(slug, "admin", ADMIN_PASSWORD);
-        ApiClient.Response changed = api.post("/api/v1/me/password", first, json("currentPassword", ADMIN_PASSWORD,
-                "newPassword", NEW_ADMIN_PASSWORD));
-        if (changed.status() != 204) {
-            throw new AssertionError("the admin's password change failed: " + changed.raw());
-        }
-        return new TestTenant(slug, new TenantId(UUID.fromString(created.text("/id"))),
-                UUID.fromString(created.text("/admin/id")), api.login(slug, "admin", NEW_ADMIN_PASSWORD));
+        SignedInTenant tenant = TestTenants.tenant(pack).slug(slug).adminPasswords(ADMIN_PASSWORD, NEW_ADMIN_PASSWORD)
+                .create(api, operatorToken);
+        return new TestTenant(slug, new TenantId(UUID.fromString(tenant.id())), UUID.fromString(tenant.adminId()),
+                tenant.adminToken());
     }
 
     UUID location(TestTenant tenant, String name, @Nullable UUID parent) {

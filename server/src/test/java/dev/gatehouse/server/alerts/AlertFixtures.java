@@ -6,6 +6,7 @@ import static dev.gatehouse.server.testing.ApiClient.raw;
 import dev.gatehouse.server.testing.ApiClient;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,7 +24,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 final class AlertFixtures {
 
-    static final String INITIAL = "handed over by the admin 12345";
+    static final String INITIAL = TestMembers.INITIAL;
 
     private final ApiClient api;
     private final JdbcClient jdbc;
@@ -48,13 +49,8 @@ final class AlertFixtures {
 
     /** Creates an active user holding {@code role} tenant-wide, with an e-mail address; returns the id. */
     String user(SignedInTenant tenant, String username, String role) {
-        Response created = api.post(tenant.path("/users"), tenant.adminToken(), json("username", username,
-                "firstName", "First", "lastName", "Last", "email", username + "@" + tenant.slug() + ".example",
-                "password", INITIAL, "roles", raw("[" + json("role", role) + "]")));
-        if (created.status() != 201) {
-            throw new AssertionError("user " + username + " not created: " + created.raw());
-        }
-        return created.text("/id");
+        return TestMembers.member(username).holding(role).withEmail().createWithoutSignIn(api, tenant.slug(),
+                tenant.adminToken());
     }
 
     void failSignIn(SignedInTenant tenant, String username) {

@@ -5,7 +5,7 @@ import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.server.audittrail.AuditFixtures.Clinic;
-import dev.gatehouse.server.audittrail.AuditFixtures.Member;
+import dev.gatehouse.server.testing.TestMembers.Member;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import java.util.ArrayList;

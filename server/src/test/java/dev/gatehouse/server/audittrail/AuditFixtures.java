@@ -1,25 +1,25 @@
 package dev.gatehouse.server.audittrail;
 
-import static dev.gatehouse.server.testing.ApiClient.json;
-import static dev.gatehouse.server.testing.ApiClient.raw;
-
 import dev.gatehouse.server.testing.ApiClient;
 import dev.gatehouse.server.testing.ApiClient.Response;
+import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
+import dev.gatehouse.server.testing.TestMembers.Member;
+import dev.gatehouse.server.testing.TestTenants;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Builders for the audit ITs, all through the API: a clinic whose owner has signed in, staff who
- * have signed in with their own password, and searches of the trail.
+ * Builders for the audit ITs, over the fixture family (TestTenants, TestMembers): a clinic whose
+ * owner has signed in, staff who have signed in with their own password, and searches of the trail.
  */
 final class AuditFixtures {
 
     static final String PASSWORD = "correct horse battery staple";
-    static final String INITIAL = "handed over by the admin 12345";
+    static final String INITIAL = TestMembers.INITIAL;
 
     /** A tenant and its owner's token. */
     record Clinic(String slug, String id, String ownerId, String owner) {
@@ -27,9 +27,6 @@ final class AuditFixtures {
             return "/api/v1/tenants/" + slug + rest;
         }
     }
-
-    /** A staff member who has signed in with their own password. */
-    record Member(String id, String username, String token) {}
 
     private final ApiClient api;
     private final String operator;
@@ -39,45 +36,32 @@ final class AuditFixtures {
         this.operator = operator;
     }
 
+    /** A clinic whose owner (Olive Owner) has signed in with their own password. */
     Clinic clinic() {
-        String slug = "clinic-" + UUID.randomUUID().toString().substring(0, 8);
-        Response created = api.post("/api/v1/tenants", operator, json("slug", slug, "name", "Clinic " + slug, "pack",
-                "clinic", "admin", raw(json("username", "owner", "firstName", "Olive", "lastName", "Owner",
-                        "password", INITIAL))));
-        if (created.status() != 201) {
-            throw new AssertionError("tenant not created: " + created.raw());
-        }
-        return new Clinic(slug, created.text("/id"), created.text("/admin/id"), firstSignIn(slug, "owner"));
+        SignedInTenant tenant = TestTenants.tenant("clinic").adminNamed("owner").adminCalled("Olive", "Owner")
+                .adminPasswords(INITIAL, PASSWORD).create(api, operator);
+        return new Clinic(tenant.slug(), tenant.id(), tenant.adminId(), tenant.adminToken());
     }
 
     /** Creates a user holding {@code role} tenant-wide; returns the id. */
     String user(Clinic clinic, String username, String role) {
-        Response created = api.post(clinic.path("/users"), clinic.owner(), json("username", username, "firstName",
-                "First", "lastName", "Last", "email", username + "@example.com", "password", INITIAL, "roles",
-                raw("[" + json("role", role) + "]")));
-        if (created.status() != 201) {
-            throw new AssertionError("user " + username + " not created: " + created.raw());
-        }
-        return created.text("/id");
+        return builder(username, role).createWithoutSignIn(api, clinic.slug(), clinic.owner());
     }
 
+    /** A member who has signed in with their own password, and their session (opened now). */
     Member member(Clinic clinic, String username, String role) {
-        String id = user(clinic, username, role);
-        return new Member(id, username, firstSignIn(clinic.slug(), username));
+        Member member = builder(username, role).create(api, clinic.slug(), clinic.owner());
+        member.token();
+        return member;
+    }
+
+    private static TestMembers.Builder builder(String username, String role) {
+        return TestMembers.member(username).holding(role).withEmail(username + "@example.com")
+                .passwords(INITIAL, PASSWORD);
     }
 
     String signIn(Clinic clinic, String username) {
         return api.login(clinic.slug(), username, PASSWORD);
-    }
-
-    private String firstSignIn(String slug, String username) {
-        String first = api.login(slug, username, INITIAL);
-        Response changed = api.post("/api/v1/me/password", first, json("currentPassword", INITIAL, "newPassword",
-                PASSWORD));
-        if (changed.status() != 204) {
-            throw new AssertionError("password change failed: " + changed.raw());
-        }
-        return api.login(slug, username, PASSWORD);
     }
 
     /** GET …/audit with the given query (name=value&…, values encoded here). */

@@ -4,7 +4,7 @@ import static dev.gatehouse.server.audittrail.AuditFixtures.actions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.server.audittrail.AuditFixtures.Clinic;
-import dev.gatehouse.server.audittrail.AuditFixtures.Member;
+import dev.gatehouse.server.testing.TestMembers.Member;
 import dev.gatehouse.server.testing.ApiClient;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;

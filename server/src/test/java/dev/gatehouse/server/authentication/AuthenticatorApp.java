@@ -1,5 +1,6 @@
 package dev.gatehouse.server.authentication;
 
+import dev.gatehouse.server.testing.TestMembers;
 import java.time.Instant;
 
 /**
@@ -16,7 +17,7 @@ public final class AuthenticatorApp {
 
     /** The app after typing in the base32 key of an enrolment page. */
     public static AuthenticatorApp withKey(String base32) {
-        return new AuthenticatorApp(SignInFixtures.base32(base32));
+        return new AuthenticatorApp(TestMembers.base32(base32));
     }
 
     public String currentCode() {

@@ -9,6 +9,7 @@ import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.RecordedAudit;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.Counter;
@@ -100,13 +101,13 @@ class CheckPathSecurityIT extends IntegrationTest {
 
     @Test
     void anExpiredOrIdleSessionIsA401AndTheIdleOneEnds() {
-        SessionFixtures.Member expired = fixtures.member(clinic, "exp.eve", "provider");
+        TestMembers.Member expired = fixtures.member(clinic, "exp.eve", "provider");
         jdbc.sql("update sessions set expires_at = now() - interval '1 second' where user_id = :user")
                 .param("user", UUID.fromString(expired.id())).update();
         fixtures.forget(clinic, expired.id());
         assertThat(check(expired.token(), about("exp.eve")).status()).isEqualTo(401);
 
-        SessionFixtures.Member idle = fixtures.member(clinic, "idle.ian", "provider");
+        TestMembers.Member idle = fixtures.member(clinic, "idle.ian", "provider");
         fixtures.lastSeenMinutesAgo(clinic, idle.id(), 31);
         Response answer = check(idle.token(), about("idle.ian"));
         assertThat(answer.status()).isEqualTo(401);
@@ -117,7 +118,7 @@ class CheckPathSecurityIT extends IntegrationTest {
 
     @Test
     void aLockedUsersSessionChecksNothing() {
-        SessionFixtures.Member desk = fixtures.member(clinic, "lock.lea", "front_desk");
+        TestMembers.Member desk = fixtures.member(clinic, "lock.lea", "front_desk");
         assertThat(check(desk.token(), about("lock.lea")).status()).isEqualTo(200);
         Response locked = api.post(clinic.path("/users/" + desk.id() + "/lock"), clinic.adminToken(), "");
         assertThat(locked.status()).as(locked.raw()).isEqualTo(200);
@@ -140,7 +141,7 @@ class CheckPathSecurityIT extends IntegrationTest {
 
     @Test
     void fromOutsideTheAllowlistTheCheckIsRefusedAndRecordedOnce() {
-        SessionFixtures.Member member = fixtures.member(clinic, "away.abe", "provider");
+        TestMembers.Member member = fixtures.member(clinic, "away.abe", "provider");
         fixtures.store(clinic, "ipAllowlist", "[\"10.0.0.0/8\"]");
 
         Response answer = check(member.token(), about("away.abe"));
@@ -181,7 +182,7 @@ class CheckPathSecurityIT extends IntegrationTest {
 
     @Test
     void aCheckAboutAnotherUserWithoutAccessCheckIsForbiddenAndAnUnknownUserNotFound() {
-        SessionFixtures.Member member = fixtures.member(clinic, "plain.pam", "provider");
+        TestMembers.Member member = fixtures.member(clinic, "plain.pam", "provider");
         Response others = check(member.token(), about("admin"));
         assertThat(others.status()).isEqualTo(403);
         assertThat(others.text("/detail")).contains("access.check");

@@ -7,6 +7,7 @@ import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class IpAllowlistIT extends IntegrationTest {
 
     @Test
     void fromOutsideTheAllowlistEveryCallIsForbiddenAndSignInFails() {
-        SessionFixtures.Member member = fixtures.member(clinic, "away.ava", "provider");
+        TestMembers.Member member = fixtures.member(clinic, "away.ava", "provider");
         fixtures.store(clinic, "ipAllowlist", "[\"10.0.0.0/8\"]");
 
         Response refused = api.get("/api/v1/me", member.token());
@@ -68,7 +69,7 @@ class IpAllowlistIT extends IntegrationTest {
 
     @Test
     void fromInsideTheAllowlistCallsAndSignInWork() {
-        SessionFixtures.Member member = fixtures.member(clinic, "home.hal", "provider");
+        TestMembers.Member member = fixtures.member(clinic, "home.hal", "provider");
         assertThat(fixtures.settings(clinic, """
                 {"ipAllowlist": ["10.0.0.0/8", "127.0.0.0/8"]}""").status()).isEqualTo(200);
 
@@ -79,8 +80,8 @@ class IpAllowlistIT extends IntegrationTest {
 
     @Test
     void aRoleWithItsOwnRangesKeepsOnlyItsHoldersOut() {
-        SessionFixtures.Member desk = fixtures.member(clinic, "desk.dan", "front_desk");
-        SessionFixtures.Member provider = fixtures.member(clinic, "prov.pat", "provider");
+        TestMembers.Member desk = fixtures.member(clinic, "desk.dan", "front_desk");
+        TestMembers.Member provider = fixtures.member(clinic, "prov.pat", "provider");
         assertThat(fixtures.settings(clinic, """
                 {"ipAllowlistByRole": {"front_desk": ["10.0.0.0/8"]}}""").status()).isEqualTo(200);
 
@@ -113,7 +114,7 @@ class IpAllowlistIT extends IntegrationTest {
 
     @Test
     void aChangedAllowlistAppliesToTokensAlreadyInUse() {
-        SessionFixtures.Member member = fixtures.member(clinic, "now.nia", "provider");
+        TestMembers.Member member = fixtures.member(clinic, "now.nia", "provider");
         assertThat(api.get("/api/v1/me", member.token()).status()).isEqualTo(200);
         fixtures.store(clinic, "ipAllowlist", "[\"10.0.0.0/8\"]");
         assertThat(api.get("/api/v1/me", member.token()).status()).isEqualTo(403);

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.UUID;
@@ -50,7 +51,7 @@ class MfaIT extends IntegrationTest {
         assertThat(wrong.status()).isEqualTo(400);
         assertThat(wrong.text("/errors/0/field")).isEqualTo("code");
 
-        var app = new SignInFixtures.Authenticator(SignInFixtures.base32(secret), java.util.List.of());
+        var app = new TestMembers.Authenticator(TestMembers.base32(secret), java.util.List.of());
         Response confirmed = api.post("/api/v1/me/mfa/totp/confirm", member.token(), json("code", app.code(0)));
         assertThat(confirmed.status()).as(confirmed.raw()).isEqualTo(200);
         assertThat(confirmed.body().path("recoveryCodes").size()).isEqualTo(10);
@@ -238,7 +239,7 @@ class MfaIT extends IntegrationTest {
     @Test
     void recoveryCodesAreReplacedOnlyWithinTheReauthenticationWindowAndTheOldOnesStopWorking() {
         var member = fixtures.member(tenant, "rhea");
-        SignInFixtures.Authenticator app = fixtures.enrolTotp(member.token());
+        TestMembers.Authenticator app = fixtures.enrolTotp(member.token());
         jdbc.sql("update sessions set authenticated_at = now() - interval '10 minutes' where token_hash = :hash")
                 .param("hash", Tokens.hash(member.token())).update();
 

@@ -30,8 +30,7 @@ class ReauthenticationIT extends IntegrationTest {
 
     @Test
     void removingYourSecondFactorLongAfterSignInAsksToReauthenticateAndAPasswordSatisfiesIt() {
-        var member = fixtures.member(tenant, "kim");
-        fixtures.enrolTotp(member.token());
+        var member = fixtures.memberWithMfa(tenant, "kim");
         provedMinutesAgo(member.token(), 6);
 
         Response refused = api.delete("/api/v1/me/mfa", member.token());
@@ -56,13 +55,11 @@ class ReauthenticationIT extends IntegrationTest {
 
     @Test
     void aFreshSignInCountsAsRecentUntilTheTenantsReauthWindowPasses() {
-        var member = fixtures.member(tenant, "lars");
-        fixtures.enrolTotp(member.token());
+        var member = fixtures.memberWithMfa(tenant, "lars");
         provedMinutesAgo(member.token(), 4);
         assertThat(api.delete("/api/v1/me/mfa", member.token()).status()).as("within 5 minutes").isEqualTo(204);
 
-        var other = fixtures.member(tenant, "mona");
-        fixtures.enrolTotp(other.token());
+        var other = fixtures.memberWithMfa(tenant, "mona");
         Response patched = api.patch(tenant.path("/settings"), tenant.adminToken(),
                 "{\"sessionPolicy\": {\"reauthMinutes\": 2}}");
         assertThat(patched.status()).as(patched.raw()).isEqualTo(200);

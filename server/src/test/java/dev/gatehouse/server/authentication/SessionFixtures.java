@@ -1,13 +1,12 @@
 package dev.gatehouse.server.authentication;
 
-import static dev.gatehouse.server.testing.ApiClient.json;
-import static dev.gatehouse.server.testing.ApiClient.raw;
-
 import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.testing.ApiClient;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
+import dev.gatehouse.server.testing.TestMembers.Member;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -18,11 +17,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 final class SessionFixtures {
 
-    static final String PASSWORD = "staff member's own passphrase";
-    private static final String INITIAL = "handed over by the admin 12345";
-
-    /** A staff member signed in with their own password. */
-    record Member(String id, String username, String token) {}
+    static final String PASSWORD = TestMembers.PASSWORD;
 
     private final ApiClient api;
     private final JdbcClient jdbc;
@@ -34,21 +29,11 @@ final class SessionFixtures {
         this.changes = changes;
     }
 
+    /** A member holding {@code role} tenant-wide with exactly one session, opened now. */
     Member member(SignedInTenant tenant, String username, String role) {
-        Response created = api.post(tenant.path("/users"), tenant.adminToken(), json("username", username, "firstName",
-                "First", "lastName", "Last", "password", INITIAL, "roles", raw("[" + json("role", role) + "]")));
-        if (created.status() != 201) {
-            throw new AssertionError("user " + username + " not created: " + created.raw());
-        }
-        String first = api.login(tenant.slug(), username, INITIAL);
-        Response changed = api.post("/api/v1/me/password", first, json("currentPassword", INITIAL, "newPassword",
-                PASSWORD));
-        if (changed.status() != 204) {
-            throw new AssertionError("password change failed: " + changed.raw());
-        }
-        // The session that changed the password stays; signing it out leaves the member with one session.
-        api.post("/api/v1/auth/logout", first, "");
-        return new Member(created.text("/id"), username, api.login(tenant.slug(), username, PASSWORD));
+        Member member = TestMembers.member(username).holding(role).signedOutAfterFirstSignIn().create(api, tenant);
+        member.token();
+        return member;
     }
 
     String signIn(SignedInTenant tenant, Member member) {

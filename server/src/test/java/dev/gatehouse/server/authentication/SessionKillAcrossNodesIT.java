@@ -7,6 +7,7 @@ import dev.gatehouse.server.testing.ApiClient;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SecondNode;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
@@ -46,7 +47,7 @@ class SessionKillAcrossNodesIT extends IntegrationTest {
     @Test
     void aUserLockedOnNodeAIsSignedOutOnNodeBWithinASecond() {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
-        SessionFixtures.Member member = new SessionFixtures(api, jdbc, changes).member(clinic, "leaving.lee", "provider");
+        TestMembers.Member member = new SessionFixtures(api, jdbc, changes).member(clinic, "leaving.lee", "provider");
         ApiClient onB = new ApiClient(nodeB.port());
         assertThat(onB.get("/api/v1/me", member.token()).status()).as("node B caches the live session").isEqualTo(200);
 

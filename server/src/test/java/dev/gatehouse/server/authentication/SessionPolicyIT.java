@@ -7,6 +7,7 @@ import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,7 @@ class SessionPolicyIT extends IntegrationTest {
 
     @Test
     void aSessionIdleLongerThanTheTenantAllowsIsDead() {
-        SessionFixtures.Member member = fixtures.member(clinic, "idle.ida", "provider");
+        TestMembers.Member member = fixtures.member(clinic, "idle.ida", "provider");
         fixtures.lastSeenMinutesAgo(clinic, member.id(), 29);
         assertThat(api.get("/api/v1/me", member.token()).status()).isEqualTo(200);
 
@@ -47,8 +48,8 @@ class SessionPolicyIT extends IntegrationTest {
     void theShortestIdleTimeoutAmongTheUsersRolesApplies() {
         assertThat(fixtures.settings(clinic, """
                 {"sessionPolicy": {"idleMinutesByRole": {"front_desk": 5, "billing": 10}}}""").status()).isEqualTo(200);
-        SessionFixtures.Member desk = fixtures.member(clinic, "desk.dora", "front_desk");
-        SessionFixtures.Member provider = fixtures.member(clinic, "provider.pia", "provider");
+        TestMembers.Member desk = fixtures.member(clinic, "desk.dora", "front_desk");
+        TestMembers.Member provider = fixtures.member(clinic, "provider.pia", "provider");
         fixtures.lastSeenMinutesAgo(clinic, desk.id(), 6);
         fixtures.lastSeenMinutesAgo(clinic, provider.id(), 6);
 
@@ -65,7 +66,7 @@ class SessionPolicyIT extends IntegrationTest {
 
     @Test
     void aSessionEndsAtItsAbsoluteLifetimeHoweverActive() {
-        SessionFixtures.Member member = fixtures.member(clinic, "long.lou", "provider");
+        TestMembers.Member member = fixtures.member(clinic, "long.lou", "provider");
         Response login = api.post("/api/v1/auth/login", null, json("tenant", clinic.slug(), "username", "long.lou",
                 "password", SessionFixtures.PASSWORD));
         java.time.Instant expires = java.time.Instant.parse(login.text("/expiresAt"));
@@ -82,7 +83,7 @@ class SessionPolicyIT extends IntegrationTest {
     void overTheCapTheOldestSessionEnds() {
         assertThat(fixtures.settings(clinic, """
                 {"sessionPolicy": {"maxConcurrent": 2}}""").status()).isEqualTo(200);
-        SessionFixtures.Member member = fixtures.member(clinic, "many.mo", "provider");
+        TestMembers.Member member = fixtures.member(clinic, "many.mo", "provider");
         String second = fixtures.signIn(clinic, member);
         String third = fixtures.signIn(clinic, member);
 
@@ -96,7 +97,7 @@ class SessionPolicyIT extends IntegrationTest {
     void overTheCapWithRefuseANewSignInIsRefusedAndTheOldOneLives() {
         assertThat(fixtures.settings(clinic, """
                 {"sessionPolicy": {"maxConcurrent": 1, "onLimit": "REFUSE"}}""").status()).isEqualTo(200);
-        SessionFixtures.Member member = fixtures.member(clinic, "once.olga", "provider");
+        TestMembers.Member member = fixtures.member(clinic, "once.olga", "provider");
 
         Response refused = api.post("/api/v1/auth/login", null, json("tenant", clinic.slug(), "username", "once.olga",
                 "password", SessionFixtures.PASSWORD));
@@ -135,7 +136,7 @@ class SessionPolicyIT extends IntegrationTest {
 
     @Test
     void aUserListsTheirSessionsAndEndsOneOrAllOthers() {
-        SessionFixtures.Member member = fixtures.member(clinic, "multi.max", "provider");
+        TestMembers.Member member = fixtures.member(clinic, "multi.max", "provider");
         String laptop = fixtures.signIn(clinic, member);
         String phone = fixtures.signIn(clinic, member);
 
@@ -179,7 +180,7 @@ class SessionPolicyIT extends IntegrationTest {
 
     @Test
     void anotherUsersSessionIsNotFoundAndABadIdIsABadRequest() {
-        SessionFixtures.Member member = fixtures.member(clinic, "own.oona", "provider");
+        TestMembers.Member member = fixtures.member(clinic, "own.oona", "provider");
         UUID adminSession = jdbc.sql("select id from sessions where user_id = :user and ended_at is null limit 1")
                 .param("user", UUID.fromString(clinic.adminId())).query(UUID.class).single();
 

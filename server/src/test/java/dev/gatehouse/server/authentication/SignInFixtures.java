@@ -1,17 +1,14 @@
 package dev.gatehouse.server.authentication;
 
 import static dev.gatehouse.server.testing.ApiClient.json;
-import static dev.gatehouse.server.testing.ApiClient.raw;
 
-import com.eatthepath.otp.HmacOneTimePasswordGenerator;
 import dev.gatehouse.server.testing.ApiClient;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.SignedInTenant;
-import java.io.ByteArrayOutputStream;
-import java.time.Instant;
-import java.util.List;
+import dev.gatehouse.server.testing.TestMembers;
+import dev.gatehouse.server.testing.TestMembers.Authenticator;
+import dev.gatehouse.server.testing.TestMembers.Member;
 import java.util.UUID;
-import javax.crypto.spec.SecretKeySpec;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -20,25 +17,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 final class SignInFixtures {
 
-    static final String PASSWORD = "a staff member's own passphrase";
+    static final String PASSWORD = TestMembers.PASSWORD;
     static final String WRONG = "not the passphrase at all, sorry";
-
-    /** A staff member and their current session. */
-    record Member(String id, String username, String token) {}
-
-    /** An authenticator app: the secret it was given at enrolment, and the recovery codes. */
-    record Authenticator(byte[] secret, List<String> recoveryCodes) {
-        /** The code the app shows {@code offset} steps from now. */
-        String code(int offset) {
-            long step = Math.floorDiv(Instant.now().getEpochSecond(), 30) + offset;
-            try {
-                return String.format("%06d", new HmacOneTimePasswordGenerator(6)
-                        .generateOneTimePassword(new SecretKeySpec(secret, "HmacSHA1"), step));
-            } catch (java.security.InvalidKeyException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
 
     private final ApiClient api;
     private final JdbcClient jdbc;
@@ -53,21 +33,16 @@ final class SignInFixtures {
         return member(tenant, username, "front_desk");
     }
 
+    /** A front-desk member with an e-mail address who has enrolled an authenticator app in their session. */
+    Member memberWithMfa(SignedInTenant tenant, String username) {
+        return TestMembers.member(username).holding("front_desk").withEmail().withMfa().create(api, tenant);
+    }
+
+    /** A member holding {@code role} tenant-wide with an e-mail address, and their session (opened now). */
     Member member(SignedInTenant tenant, String username, String role) {
-        String initial = "handed over by the admin 12345";
-        Response created = api.post(tenant.path("/users"), tenant.adminToken(), json("username", username,
-                "firstName", "First", "lastName", "Last", "email", username + "@" + tenant.slug() + ".example",
-                "password", initial, "roles", raw("[{\"role\":\"" + role + "\"}]")));
-        if (created.status() != 201) {
-            throw new AssertionError("user " + username + " not created: " + created.raw());
-        }
-        String first = api.login(tenant.slug(), username, initial);
-        Response changed = api.post("/api/v1/me/password", first, json("currentPassword", initial, "newPassword",
-                PASSWORD));
-        if (changed.status() != 204) {
-            throw new AssertionError("password change failed: " + changed.raw());
-        }
-        return new Member(created.text("/id"), username, api.login(tenant.slug(), username, PASSWORD));
+        Member member = TestMembers.member(username).holding(role).withEmail().create(api, tenant);
+        member.token();
+        return member;
     }
 
     Response login(SignedInTenant tenant, String username, String password) {
@@ -77,19 +52,7 @@ final class SignInFixtures {
 
     /** Enrols and confirms an authenticator for the session's user. */
     Authenticator enrolTotp(String token) {
-        Response enrolment = api.post("/api/v1/me/mfa/totp", token, "{}");
-        if (enrolment.status() != 200) {
-            throw new AssertionError("enrolment failed: " + enrolment.raw());
-        }
-        byte[] secret = base32(enrolment.text("/secret"));
-        Authenticator app = new Authenticator(secret, List.of());
-        Response confirmed = api.post("/api/v1/me/mfa/totp/confirm", token, json("code", app.code(0)));
-        if (confirmed.status() != 200) {
-            throw new AssertionError("confirmation failed: " + confirmed.raw());
-        }
-        List<String> codes = new java.util.ArrayList<>();
-        confirmed.body().path("recoveryCodes").forEach(code -> codes.add(code.asString()));
-        return new Authenticator(secret, List.copyOf(codes));
+        return TestMembers.enrolTotp(api, token);
     }
 
     int failedLogins(String userId) {
@@ -130,21 +93,5 @@ final class SignInFixtures {
                         """)
                 .param("tenant", UUID.fromString(tenantId)).param("action", action).param("user", userId)
                 .query(Integer.class).single();
-    }
-
-    static byte[] base32(String text) {
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int buffer = 0;
-        int bits = 0;
-        for (char c : text.toCharArray()) {
-            buffer = (buffer << 5) | alphabet.indexOf(c);
-            bits += 5;
-            if (bits >= 8) {
-                out.write((buffer >> (bits - 8)) & 0xff);
-                bits -= 8;
-            }
-        }
-        return out.toByteArray();
     }
 }

@@ -5,12 +5,10 @@ import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.server.access.AccessChanges;
-import dev.gatehouse.server.authentication.Passwords;
 import dev.gatehouse.server.platform.OperatorFixtures.Event;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
-import dev.gatehouse.server.users.UserStore;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,8 +42,7 @@ class BreakGlassIT extends IntegrationTest {
 
     @BeforeEach
     void tenant() {
-        fixtures = new OperatorFixtures(api, jdbc, directStaff(), context.getBean(UserStore.class),
-                context.getBean(Passwords.class), changes);
+        fixtures = new OperatorFixtures(api, jdbc, directStaff(), changes);
         operator = operatorToken();
         rcm = SignedInTenant.create(api, operator, "rcm");
     }

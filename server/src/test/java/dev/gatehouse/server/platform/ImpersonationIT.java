@@ -5,13 +5,11 @@ import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.server.access.AccessChanges;
-import dev.gatehouse.server.authentication.Passwords;
 import dev.gatehouse.server.authentication.Sessions;
 import dev.gatehouse.server.platform.OperatorFixtures.Event;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
-import dev.gatehouse.server.users.UserStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -48,8 +46,7 @@ class ImpersonationIT extends IntegrationTest {
 
     @BeforeEach
     void clinic() {
-        fixtures = new OperatorFixtures(api, jdbc, directStaff(), context.getBean(UserStore.class),
-                context.getBean(Passwords.class), changes);
+        fixtures = new OperatorFixtures(api, jdbc, directStaff(), changes);
         operator = operatorToken();
         clinic = SignedInTenant.create(api, operator, "clinic");
     }

@@ -3,14 +3,12 @@ package dev.gatehouse.server.platform;
 import static dev.gatehouse.server.testing.ApiClient.json;
 
 import dev.gatehouse.server.access.AccessChanges;
-import dev.gatehouse.server.authentication.Passwords;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.testing.ApiClient;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.DirectStaff;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
-import dev.gatehouse.server.users.UserStore;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -37,17 +35,12 @@ final class OperatorFixtures {
     private final ApiClient api;
     private final JdbcClient jdbc;
     private final DirectStaff staff;
-    private final UserStore users;
-    private final Passwords passwords;
     private final AccessChanges changes;
 
-    OperatorFixtures(ApiClient api, JdbcClient jdbc, DirectStaff staff, UserStore users, Passwords passwords,
-            AccessChanges changes) {
+    OperatorFixtures(ApiClient api, JdbcClient jdbc, DirectStaff staff, AccessChanges changes) {
         this.api = api;
         this.jdbc = jdbc;
         this.staff = staff;
-        this.users = users;
-        this.passwords = passwords;
         this.changes = changes;
     }
 
@@ -72,10 +65,7 @@ final class OperatorFixtures {
 
     /** A new operator who holds no platform role at all, signed in; answers their token. */
     String operatorWithoutRoles(String username) {
-        TenantId platform = new TenantId(UUID.fromString(platformId()));
-        UUID id = users.insert(platform, new UserStore.NewUser(username, "No", "Roles", null, null, "HUMAN", "ACTIVE",
-                passwords.hash(PASSWORD), List.of()));
-        changes.subjectChanged(platform, id);
+        staff.addWithoutRoles(platformId(), username);
         return api.login("platform", username, PASSWORD);
     }
 

@@ -5,11 +5,9 @@ import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.server.access.AccessChanges;
-import dev.gatehouse.server.authentication.Passwords;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
-import dev.gatehouse.server.users.UserStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -38,8 +36,7 @@ class PlatformTrailIT extends IntegrationTest {
 
     @BeforeEach
     void operator() {
-        fixtures = new OperatorFixtures(api, jdbc, directStaff(), context.getBean(UserStore.class),
-                context.getBean(Passwords.class), changes);
+        fixtures = new OperatorFixtures(api, jdbc, directStaff(), changes);
         operator = operatorToken();
     }
 

@@ -38,6 +38,15 @@ public final class DirectStaff {
         return user;
     }
 
+    /** An active user holding no role at all, with {@link #PASSWORD}. */
+    public UUID addWithoutRoles(String tenantId, String username) {
+        TenantId tenant = new TenantId(UUID.fromString(tenantId));
+        UUID user = users.insert(tenant, new UserStore.NewUser(username, "No", "Roles", null, null, "HUMAN", "ACTIVE",
+                passwords.hash(PASSWORD), List.of()));
+        changes.subjectChanged(tenant, user);
+        return user;
+    }
+
     /** One more assignment for an existing user. */
     public void assign(String tenantId, UUID user, String role, @Nullable String location) {
         TenantId tenant = new TenantId(UUID.fromString(tenantId));

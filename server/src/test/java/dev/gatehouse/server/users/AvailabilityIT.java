@@ -8,6 +8,7 @@ import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.RecordedAudit;
+import dev.gatehouse.server.testing.TestMembers;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -119,8 +120,8 @@ class AvailabilityIT extends IntegrationTest {
         String week = "{\"days\": {\"MONDAY\": {\"hours\": [{\"from\": \"09:00\", \"to\": \"17:00\"}]}}}";
         String here = fixtures.user(clinic, "drhere", "[" + roleAt("provider", downtown) + "]");
         String there = fixtures.user(clinic, "drthere", "[" + roleAt("provider", uptown) + "]");
-        UserFixtures.Member desk = fixtures.member(clinic, "desk", "[" + role("front_desk") + "]");
-        UserFixtures.Member manager = fixtures.member(clinic, "manny", "[" + roleAt("manager", downtown) + "]");
+        TestMembers.Member desk = fixtures.member(clinic, "desk", "[" + role("front_desk") + "]");
+        TestMembers.Member manager = fixtures.member(clinic, "manny", "[" + roleAt("manager", downtown) + "]");
 
         Response deskPut = api.put(clinic.user(here) + "/availability", desk.token(), week);
         assertThat(deskPut.status()).as(deskPut.raw()).isEqualTo(403);

@@ -8,6 +8,7 @@ import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.RecordedAudit;
+import dev.gatehouse.server.testing.TestMembers;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -114,8 +115,8 @@ class PhotoIT extends IntegrationTest {
         String uptown = fixtures.location(clinic, "Uptown");
         String here = fixtures.user(clinic, "drhere", "[" + roleAt("provider", downtown) + "]");
         String there = fixtures.user(clinic, "drthere", "[" + roleAt("provider", uptown) + "]");
-        UserFixtures.Member desk = fixtures.member(clinic, "desk", "[" + role("front_desk") + "]");
-        UserFixtures.Member manager = fixtures.member(clinic, "manny", "[" + roleAt("manager", downtown) + "]");
+        TestMembers.Member desk = fixtures.member(clinic, "desk", "[" + role("front_desk") + "]");
+        TestMembers.Member manager = fixtures.member(clinic, "manny", "[" + roleAt("manager", downtown) + "]");
         assertThat(put(clinic.user(here) + "/photo", clinic.owner(), "image/png", PNG).status()).isEqualTo(204);
 
         assertThat(api.get(clinic.user(here) + "/photo", desk.token()).status()).isEqualTo(403);

@@ -1,12 +1,15 @@
 package dev.gatehouse.server.users;
 
 import static dev.gatehouse.server.testing.ApiClient.json;
-import static dev.gatehouse.server.testing.ApiClient.raw;
 
 import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.testing.ApiClient;
 import dev.gatehouse.server.testing.ApiClient.Response;
+import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
+import dev.gatehouse.server.testing.TestMembers.Member;
+import dev.gatehouse.server.testing.TestTenants;
 import java.net.URI;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -31,9 +34,6 @@ final class UserFixtures {
         }
     }
 
-    /** A user of a tenant, signed in with their own password. */
-    record Member(String id, String username, String token) {}
-
     private final ApiClient api;
     private final String operator;
     private final JdbcClient jdbc;
@@ -50,29 +50,17 @@ final class UserFixtures {
         return tenant("clinic", "owner");
     }
 
+    /** A tenant whose owner {@code ownerName} (Olive Owner, with an e-mail address) has signed in. */
     Tenant tenant(String pack, String ownerName) {
-        String slug = pack + "-" + UUID.randomUUID().toString().substring(0, 8);
-        Response created = api.post("/api/v1/tenants", operator, json("slug", slug, "name", "Tenant " + slug, "pack",
-                pack, "admin", raw(json("username", ownerName, "firstName", "Olive", "lastName", "Owner", "email",
-                        ownerName + "@" + slug + ".example", "password", SET_BY_ADMIN + " 12345"))));
-        if (created.status() != 201) {
-            throw new AssertionError("tenant not created: " + created.raw());
-        }
-        String token = firstSignIn(slug, ownerName, SET_BY_ADMIN + " 12345");
-        return new Tenant(slug, created.text("/id"), created.text("/admin/id"), token);
+        SignedInTenant tenant = TestTenants.tenant(pack).adminNamed(ownerName).adminCalled("Olive", "Owner")
+                .withAdminEmail().adminPasswords(SET_BY_ADMIN + " 12345", PASSWORD).create(api, operator);
+        return new Tenant(tenant.slug(), tenant.id(), tenant.adminId(), tenant.adminToken());
     }
 
-    /**
-     * Adds a location. The locations API is another feature's; the row is written directly and the
-     * tenant's policy refreshed, as the locations API does.
-     */
+    /** Adds a location (top level when {@code parent} is null) as the owner would, through the locations API. */
     String location(Tenant tenant, String name, String parent) {
-        UUID id = UUID.randomUUID();
-        jdbc.sql("insert into locations (tenant_id, id, name, parent_id) values (:tenant, :id, :name, :parent)")
-                .param("tenant", UUID.fromString(tenant.id())).param("id", id).param("name", name)
-                .param("parent", parent == null ? null : UUID.fromString(parent)).update();
-        changes.policyChanged(new TenantId(UUID.fromString(tenant.id())));
-        return id.toString();
+        return TestTenants.location(api, new SignedInTenant(tenant.slug(), tenant.id(), tenant.ownerId(),
+                tenant.owner()), name, parent);
     }
 
     String location(Tenant tenant, String name) {
@@ -108,30 +96,24 @@ final class UserFixtures {
 
     /** Creates a user with an admin-set password and the given roles (a JSON array); returns the id. */
     String user(Tenant tenant, String username, String rolesJson) {
-        Response created = api.post(tenant.users(), tenant.owner(), json("username", username, "firstName",
-                "First " + username, "lastName", "Last", "email", username + "@example.com", "password",
-                SET_BY_ADMIN + " 12345", "roles", raw(rolesJson)));
-        if (created.status() != 201) {
-            throw new AssertionError("user " + username + " not created: " + created.raw());
-        }
-        return created.text("/id");
+        return builder(username, rolesJson).createWithoutSignIn(api, tenant.slug(), tenant.owner());
     }
 
-    /** A user with the given roles who has signed in and chosen their own password. */
+    /** A user with the given roles who has signed in and chosen their own password, and their session (opened now). */
     Member member(Tenant tenant, String username, String rolesJson) {
-        String id = user(tenant, username, rolesJson);
-        return new Member(id, username, firstSignIn(tenant.slug(), username, SET_BY_ADMIN + " 12345"));
+        Member member = builder(username, rolesJson).create(api, tenant.slug(), tenant.owner());
+        member.token();
+        return member;
+    }
+
+    private static TestMembers.Builder builder(String username, String rolesJson) {
+        return TestMembers.member(username).called("First " + username, "Last").withEmail(username + "@example.com")
+                .holdingJson(rolesJson).passwords(SET_BY_ADMIN + " 12345", PASSWORD);
     }
 
     /** seed 001: the first sign-in with an admin-set password must change it before anything else. */
     String firstSignIn(String slug, String username, String initial) {
-        String first = api.login(slug, username, initial);
-        Response changed = api.post("/api/v1/me/password", first, json("currentPassword", initial, "newPassword",
-                PASSWORD));
-        if (changed.status() != 204) {
-            throw new AssertionError("password change failed: " + changed.raw());
-        }
-        return api.login(slug, username, PASSWORD);
+        return TestMembers.firstSignIn(api, slug, username, initial, PASSWORD);
     }
 
     static String role(String role) {

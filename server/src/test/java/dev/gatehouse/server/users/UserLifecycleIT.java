@@ -11,6 +11,7 @@ import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.RecordedAudit;
+import dev.gatehouse.server.testing.TestMembers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -57,7 +58,7 @@ class UserLifecycleIT extends IntegrationTest {
     @Test
     void lockingEndsTheUsersSessionsAtOnceAndUnlockingLetsThemBackIn() {
         UserFixtures.Tenant clinic = fixtures.clinic();
-        UserFixtures.Member desk = fixtures.member(clinic, "desk", "[" + role("front_desk") + "]");
+        TestMembers.Member desk = fixtures.member(clinic, "desk", "[" + role("front_desk") + "]");
         assertThat(api.get("/api/v1/me", desk.token()).status()).isEqualTo(200);
 
         Response locked = api.post(clinic.user(desk.id()) + "/lock", clinic.owner(), "");
@@ -82,7 +83,7 @@ class UserLifecycleIT extends IntegrationTest {
     @Test
     void unlockingClearsATemporaryLockoutAndTheFailureCount() {
         UserFixtures.Tenant clinic = fixtures.clinic();
-        UserFixtures.Member desk = fixtures.member(clinic, "desk", "[" + role("front_desk") + "]");
+        TestMembers.Member desk = fixtures.member(clinic, "desk", "[" + role("front_desk") + "]");
         jdbc.sql("update users set locked_until = now() + interval '15 minutes', failed_logins = 5 where id = :id")
                 .param("id", UUID.fromString(desk.id())).update();
         Response before = api.get(clinic.user(desk.id()), clinic.owner());
@@ -101,7 +102,7 @@ class UserLifecycleIT extends IntegrationTest {
     @Test
     void aDisabledUserCannotSignInUntilEnabledAgain() {
         UserFixtures.Tenant clinic = fixtures.clinic();
-        UserFixtures.Member desk = fixtures.member(clinic, "desk", "[" + role("front_desk") + "]");
+        TestMembers.Member desk = fixtures.member(clinic, "desk", "[" + role("front_desk") + "]");
         Response disabled = api.post(clinic.user(desk.id()) + "/disable", clinic.owner(), "");
         assertThat(disabled.status()).isEqualTo(200);
         assertThat(disabled.text("/status")).isEqualTo("DISABLED");
@@ -136,7 +137,7 @@ class UserLifecycleIT extends IntegrationTest {
     @Test
     void aLesserRoleCannotLockAndAnotherTenantCannotSeeTheUser() {
         UserFixtures.Tenant clinic = fixtures.clinic();
-        UserFixtures.Member billing = fixtures.member(clinic, "biller", "[" + role("billing") + "]");
+        TestMembers.Member billing = fixtures.member(clinic, "biller", "[" + role("billing") + "]");
         String desk = fixtures.user(clinic, "desk", "[" + role("front_desk") + "]");
         for (String action : List.of("/lock", "/unlock", "/disable", "/enable", "/password-reset", "/invitation")) {
             assertThat(api.post(clinic.user(desk) + action, billing.token(), "").status()).as(action).isEqualTo(403);
@@ -155,8 +156,8 @@ class UserLifecycleIT extends IntegrationTest {
         UserFixtures.Tenant clinic = fixtures.clinic();
         String downtown = fixtures.location(clinic, "Downtown");
         String uptown = fixtures.location(clinic, "Uptown");
-        UserFixtures.Member manager = fixtures.member(clinic, "manny", "[" + roleAt("manager", downtown) + "]");
-        UserFixtures.Member amy = fixtures.member(clinic, "amy", "[" + roleAt("front_desk", downtown) + "]");
+        TestMembers.Member manager = fixtures.member(clinic, "manny", "[" + roleAt("manager", downtown) + "]");
+        TestMembers.Member amy = fixtures.member(clinic, "amy", "[" + roleAt("front_desk", downtown) + "]");
         String cal = fixtures.user(clinic, "cal", "[" + roleAt("front_desk", uptown) + "]");
 
         assertThat(api.post(clinic.user(amy.id()) + "/lock", manager.token(), "").status()).isEqualTo(200);
@@ -182,13 +183,13 @@ class UserLifecycleIT extends IntegrationTest {
         // A deputy who holds everything tenant-wide, so covers the owners (who may act on whom), without
         // holding the pack's admin role: the last-admin rule is what stops them.
         fixtures.customRole(clinic, "deputy", "TENANT", "*");
-        UserFixtures.Member deputy = fixtures.member(clinic, "deputy", "[" + role("deputy") + "]");
+        TestMembers.Member deputy = fixtures.member(clinic, "deputy", "[" + role("deputy") + "]");
         for (String action : List.of("/lock", "/disable")) {
             Response response = api.post(clinic.user(clinic.ownerId()) + action, deputy.token(), "");
             assertThat(response.status()).as(action).isEqualTo(409);
             assertThat(response.text("/detail")).as(action).contains("last active owner");
         }
-        UserFixtures.Member second = fixtures.member(clinic, "second", "[" + role("owner") + "]");
+        TestMembers.Member second = fixtures.member(clinic, "second", "[" + role("owner") + "]");
         assertThat(api.post(clinic.user(clinic.ownerId()) + "/lock", deputy.token(), "").status()).isEqualTo(200);
         assertThat(api.post(clinic.user(second.id()) + "/disable", deputy.token(), "").status())
                 .as("now the second owner is the last").isEqualTo(409);
@@ -295,7 +296,7 @@ class UserLifecycleIT extends IntegrationTest {
     @Test
     void anAdminResetEndsTheSessionsAndTheLinkSetsANewPasswordOnce() {
         UserFixtures.Tenant clinic = fixtures.clinic();
-        UserFixtures.Member desk = fixtures.member(clinic, "desk", "[" + role("front_desk") + "]");
+        TestMembers.Member desk = fixtures.member(clinic, "desk", "[" + role("front_desk") + "]");
         Response reset = api.post(clinic.user(desk.id()) + "/password-reset", clinic.owner(), "");
         assertThat(reset.status()).isEqualTo(202);
         assertThat(reset.text("/resetUrl")).contains("token=");
@@ -321,7 +322,7 @@ class UserLifecycleIT extends IntegrationTest {
     @Test
     void anAdminSeesTheLiveSessionsOfAUserAndEndsThemAll() {
         UserFixtures.Tenant clinic = fixtures.clinic();
-        UserFixtures.Member desk = fixtures.member(clinic, "desk", "[" + role("front_desk") + "]");
+        TestMembers.Member desk = fixtures.member(clinic, "desk", "[" + role("front_desk") + "]");
         String laptop = api.login(clinic.slug(), "desk", UserFixtures.PASSWORD);
         Response sessions = api.get(clinic.user(desk.id()) + "/sessions", clinic.owner());
         assertThat(sessions.status()).isEqualTo(200);
@@ -330,7 +331,7 @@ class UserLifecycleIT extends IntegrationTest {
         assertThat(sessions.body().at("/items/0").has("ip")).isTrue();
         assertThat(sessions.raw()).doesNotContain(laptop).doesNotContain(desk.token());
 
-        UserFixtures.Member billing = fixtures.member(clinic, "biller", "[" + role("billing") + "]");
+        TestMembers.Member billing = fixtures.member(clinic, "biller", "[" + role("billing") + "]");
         assertThat(api.get(clinic.user(desk.id()) + "/sessions", billing.token()).status()).isEqualTo(403);
         assertThat(api.delete(clinic.user(desk.id()) + "/sessions", billing.token()).status()).isEqualTo(403);
         UserFixtures.Tenant other = fixtures.clinic();
@@ -346,10 +347,10 @@ class UserLifecycleIT extends IntegrationTest {
     @Test
     void anAdminEndsOneSessionOfAUserAndOnlyALiveOneOfThatUserThere() {
         UserFixtures.Tenant clinic = fixtures.clinic();
-        UserFixtures.Member desk = fixtures.member(clinic, "desk", "[" + role("front_desk") + "]");
+        TestMembers.Member desk = fixtures.member(clinic, "desk", "[" + role("front_desk") + "]");
         String laptop = api.login(clinic.slug(), "desk", UserFixtures.PASSWORD);
         String laptopSession = api.get("/api/v1/me/sessions", laptop).body().at("/items/0/id").asString();
-        UserFixtures.Member billing = fixtures.member(clinic, "biller", "[" + role("billing") + "]");
+        TestMembers.Member billing = fixtures.member(clinic, "biller", "[" + role("billing") + "]");
         String billingSession = api.get("/api/v1/me/sessions", billing.token()).body().at("/items/0/id").asString();
         String endLaptop = clinic.user(desk.id()) + "/sessions/" + laptopSession;
 

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
+import dev.gatehouse.server.testing.TestMembers;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -50,7 +51,7 @@ class UserRolesIT extends IntegrationTest {
     void anAdminAssignsListsAndRevokesRolesAndTheUsersPermissionsFollow() {
         UserFixtures.Tenant clinic = fixtures.clinic();
         String downtown = fixtures.location(clinic, "Downtown");
-        UserFixtures.Member desk = fixtures.member(clinic, "desk", "[]");
+        TestMembers.Member desk = fixtures.member(clinic, "desk", "[]");
         assertThat(api.get("/api/v1/me", desk.token()).body().at("/permissions").size()).isZero();
 
         Response assigned = api.post(clinic.user(desk.id()) + "/roles", clinic.owner(), json("role", "manager",
@@ -123,7 +124,7 @@ class UserRolesIT extends IntegrationTest {
         UserFixtures.Tenant clinic = fixtures.clinic();
         // A co-administrator holding everything, but not the pack's owner role: the owner stays the last owner.
         fixtures.customRole(clinic, "deputy", "TENANT", "*");
-        UserFixtures.Member deputy = fixtures.member(clinic, "deputy", "[" + role("deputy") + "]");
+        TestMembers.Member deputy = fixtures.member(clinic, "deputy", "[" + role("deputy") + "]");
         String ownerRole = api.get(clinic.user(clinic.ownerId()) + "/roles", deputy.token()).text("/items/0/id");
         Response revoke = api.delete(clinic.user(clinic.ownerId()) + "/roles/" + ownerRole, deputy.token());
         assertThat(revoke.status()).isEqualTo(409);
@@ -139,7 +140,7 @@ class UserRolesIT extends IntegrationTest {
         assertThat(api.delete(clinic.user(clinic.ownerId()) + "/roles/" + ownerRole, deputy.token()).status())
                 .isEqualTo(409);
 
-        UserFixtures.Member second = fixtures.member(clinic, "second", "[" + role("owner") + "]");
+        TestMembers.Member second = fixtures.member(clinic, "second", "[" + role("owner") + "]");
         assertThat(api.delete(clinic.user(clinic.ownerId()) + "/roles/" + ownerRole, deputy.token()).status())
                 .isEqualTo(204);
         String secondRole = api.get(clinic.user(second.id()) + "/roles", deputy.token()).text("/items/0/id");
@@ -173,7 +174,7 @@ class UserRolesIT extends IntegrationTest {
         // A lead holds what front desk and billing staff do, so it may hand those roles out.
         fixtures.customRole(clinic, "lead", "LOCATION", "users.read", "users.create", "users.edit", "roles.assign",
                 "patients.*", "appointments.*", "billing.*", "invoices.*", "payments.*", "refunds.process", "reports.*");
-        UserFixtures.Member lead = fixtures.member(clinic, "lead", "[" + roleAt("lead", downtown) + "]");
+        TestMembers.Member lead = fixtures.member(clinic, "lead", "[" + roleAt("lead", downtown) + "]");
 
         Response here = api.post(clinic.users(), lead.token(), json("username", "amy", "firstName", "A", "lastName",
                 "Y", "roles", raw("[" + roleAt("front_desk", room) + "]")));
@@ -203,7 +204,7 @@ class UserRolesIT extends IntegrationTest {
         String downtown = fixtures.location(clinic, "Downtown");
         fixtures.customRole(clinic, "lead", "LOCATION", "users.read", "users.create", "users.edit", "roles.assign",
                 "patients.contact", "appointments.*");
-        UserFixtures.Member lead = fixtures.member(clinic, "lead", "[" + roleAt("lead", downtown) + "]");
+        TestMembers.Member lead = fixtures.member(clinic, "lead", "[" + roleAt("lead", downtown) + "]");
         String room = fixtures.location(clinic, "Room 1", downtown);
         String amy = fixtures.user(clinic, "amy", "[" + roleAt("front_desk", downtown) + "]");
 
@@ -225,8 +226,8 @@ class UserRolesIT extends IntegrationTest {
     @Test
     void rolesEndpointsAreForbiddenToLesserRolesAndHiddenFromOtherTenants() {
         UserFixtures.Tenant clinic = fixtures.clinic();
-        UserFixtures.Member billing = fixtures.member(clinic, "biller", "[" + role("billing") + "]");
-        UserFixtures.Member manager = fixtures.member(clinic, "manny", "[" + role("manager") + "]");
+        TestMembers.Member billing = fixtures.member(clinic, "biller", "[" + role("billing") + "]");
+        TestMembers.Member manager = fixtures.member(clinic, "manny", "[" + role("manager") + "]");
         String desk = fixtures.user(clinic, "desk", "[" + role("front_desk") + "]");
         assertThat(api.get(clinic.user(desk) + "/roles", billing.token()).status()).isEqualTo(403);
         assertThat(api.get(clinic.user(desk) + "/permissions", billing.token()).status()).isEqualTo(403);
@@ -275,7 +276,7 @@ class UserRolesIT extends IntegrationTest {
     @Test
     void onlyAssignmentsInsideTheirValidityWindowGivePermissions() throws InterruptedException {
         UserFixtures.Tenant clinic = fixtures.clinic();
-        UserFixtures.Member desk = fixtures.member(clinic, "desk", "[" + json("role", "manager", "startsAt",
+        TestMembers.Member desk = fixtures.member(clinic, "desk", "[" + json("role", "manager", "startsAt",
                 "2020-01-01T00:00:00Z", "expiresAt", "2021-01-01T00:00:00Z") + "," + json("role", "billing",
                 "startsAt", "2099-01-01T00:00:00Z") + "]");
         String permissions = clinic.user(desk.id()) + "/permissions";

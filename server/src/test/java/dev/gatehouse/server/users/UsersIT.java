@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
+import dev.gatehouse.server.testing.TestMembers;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -189,7 +190,7 @@ class UsersIT extends IntegrationTest {
     @Test
     void billingCannotAddOrListUsers() {
         UserFixtures.Tenant clinic = fixtures.clinic();
-        UserFixtures.Member billing = fixtures.member(clinic, "biller", "[" + role("billing") + "]");
+        TestMembers.Member billing = fixtures.member(clinic, "biller", "[" + role("billing") + "]");
         Response create = api.post(clinic.users(), billing.token(), json("username", "newbie", "firstName", "N",
                 "lastName", "B", "password", "a long enough password"));
         assertThat(create.status()).isEqualTo(403);
@@ -268,7 +269,7 @@ class UsersIT extends IntegrationTest {
         String downtown = fixtures.location(clinic, "Downtown");
         String room = fixtures.location(clinic, "Room 1", downtown);
         String uptown = fixtures.location(clinic, "Uptown");
-        UserFixtures.Member manager = fixtures.member(clinic, "manny", "[" + roleAt("manager", downtown) + "]");
+        TestMembers.Member manager = fixtures.member(clinic, "manny", "[" + roleAt("manager", downtown) + "]");
         String amy = fixtures.user(clinic, "amy_desk", "[" + roleAt("front_desk", room) + "]");
         String cal = fixtures.user(clinic, "cal_bill", "[" + roleAt("billing", uptown) + "]");
         String both = fixtures.user(clinic, "dee_both", "[" + roleAt("front_desk", downtown) + ","
@@ -329,9 +330,9 @@ class UsersIT extends IntegrationTest {
     void onlyAFreshUserCanBeDeletedAndOnlyByTheOwner() {
         UserFixtures.Tenant clinic = fixtures.clinic();
         String downtown = fixtures.location(clinic, "Downtown");
-        UserFixtures.Member manager = fixtures.member(clinic, "manny", "[" + role("manager") + "]");
+        TestMembers.Member manager = fixtures.member(clinic, "manny", "[" + role("manager") + "]");
         String fresh = fixtures.user(clinic, "typo_user", "[" + roleAt("front_desk", downtown) + "]");
-        UserFixtures.Member worked = fixtures.member(clinic, "worked", "[" + roleAt("front_desk", downtown) + "]");
+        TestMembers.Member worked = fixtures.member(clinic, "worked", "[" + roleAt("front_desk", downtown) + "]");
 
         assertThat(api.delete(clinic.user(fresh), manager.token()).status()).as("seed 000: managers cannot delete staff")
                 .isEqualTo(403);

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
+import dev.gatehouse.server.testing.TestMembers;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,7 +44,7 @@ class WhoMayActOnWhomIT extends IntegrationTest {
     @Test
     void aUsersEditHolderWhoIsNotAdminCannotTakeOverTheOwner() {
         fixtures.customRole(clinic, "helpdesk", "TENANT", "users.read", "users.edit");
-        UserFixtures.Member attacker = fixtures.member(clinic, "helpdesk", "[" + json("role", "helpdesk") + "]");
+        TestMembers.Member attacker = fixtures.member(clinic, "helpdesk", "[" + json("role", "helpdesk") + "]");
         String owner = clinic.ownerId();
         Snapshot before = snapshot(owner);
 
@@ -74,9 +75,9 @@ class WhoMayActOnWhomIT extends IntegrationTest {
 
     @Test
     void aClinicManagerManagesTheFrontDeskOfHerLocationButNotAProvider() {
-        UserFixtures.Member manager = fixtures.member(clinic, "manager", "[" + roleAt("manager", downtown) + "]");
-        UserFixtures.Member desk = fixtures.member(clinic, "desk", "[" + roleAt("front_desk", downtown) + "]");
-        UserFixtures.Member provider = fixtures.member(clinic, "doc", "[" + roleAt("provider", downtown) + "]");
+        TestMembers.Member manager = fixtures.member(clinic, "manager", "[" + roleAt("manager", downtown) + "]");
+        TestMembers.Member desk = fixtures.member(clinic, "desk", "[" + roleAt("front_desk", downtown) + "]");
+        TestMembers.Member provider = fixtures.member(clinic, "doc", "[" + roleAt("provider", downtown) + "]");
         String deskUser = clinic.user(desk.id());
 
         Response link = api.post(deskUser + "/password-reset", manager.token(), "");
@@ -120,11 +121,11 @@ class WhoMayActOnWhomIT extends IntegrationTest {
                 "orders.read", "orders.create", "orders.edit", "calls.read", "calls.edit", "transcriptions.read",
                 "users.create", "locations.read");
         fixtures.customRole(clinic, "reader", "TENANT", "roles.read");
-        UserFixtures.Member lead = fixtures.member(clinic, "lead",
+        TestMembers.Member lead = fixtures.member(clinic, "lead",
                 "[" + roleAt("lead", downtown) + "," + json("role", "reader") + "]");
-        UserFixtures.Member desk = fixtures.member(clinic, "desk", "[" + roleAt("front_desk", uptown) + "]");
+        TestMembers.Member desk = fixtures.member(clinic, "desk", "[" + roleAt("front_desk", uptown) + "]");
         // seed 000: "Manager can manage Location A but is only Front Desk at Location B".
-        UserFixtures.Member both = fixtures.member(clinic, "both",
+        TestMembers.Member both = fixtures.member(clinic, "both",
                 "[" + roleAt("manager", downtown) + "," + roleAt("front_desk", uptown) + "]");
         String user = clinic.user(both.id());
 
@@ -147,7 +148,7 @@ class WhoMayActOnWhomIT extends IntegrationTest {
     @Test
     void anExpiredAssignmentNoLongerNarrowsWhoAdministersTheUser() {
         String uptown = fixtures.location(clinic, "Uptown");
-        UserFixtures.Member manager = fixtures.member(clinic, "manager", "[" + roleAt("manager", downtown) + "]");
+        TestMembers.Member manager = fixtures.member(clinic, "manager", "[" + roleAt("manager", downtown) + "]");
         String desk = fixtures.user(clinic, "desk", "[" + roleAt("front_desk", downtown) + "]");
         jdbc.sql("""
                         insert into assignments (tenant_id, id, user_id, role_key, location_id, starts_at, expires_at, source)
@@ -165,9 +166,9 @@ class WhoMayActOnWhomIT extends IntegrationTest {
 
     @Test
     void endingOneSessionResettingASecondFactorReinvitingDeletingAndReRolingAreEachAllowedAndRefused() {
-        UserFixtures.Member manager = fixtures.member(clinic, "manager", "[" + roleAt("manager", downtown) + "]");
-        UserFixtures.Member desk = fixtures.member(clinic, "desk", "[" + roleAt("front_desk", downtown) + "]");
-        UserFixtures.Member doc = fixtures.member(clinic, "doc", "[" + roleAt("provider", downtown) + "]");
+        TestMembers.Member manager = fixtures.member(clinic, "manager", "[" + roleAt("manager", downtown) + "]");
+        TestMembers.Member desk = fixtures.member(clinic, "desk", "[" + roleAt("front_desk", downtown) + "]");
+        TestMembers.Member doc = fixtures.member(clinic, "doc", "[" + roleAt("provider", downtown) + "]");
         enrolSecondFactor(desk.id());
         enrolSecondFactor(doc.id());
         Snapshot docBefore = snapshot(doc.id());
@@ -202,7 +203,7 @@ class WhoMayActOnWhomIT extends IntegrationTest {
         assertThat(snapshot(invitedDoc)).isEqualTo(invitedDocBefore);
         // Deleting: users.delete without covering the owner is refused by this rule first.
         fixtures.customRole(clinic, "remover", "TENANT", "users.read", "users.delete");
-        UserFixtures.Member remover = fixtures.member(clinic, "remover", "[" + json("role", "remover") + "]");
+        TestMembers.Member remover = fixtures.member(clinic, "remover", "[" + json("role", "remover") + "]");
         Response notDeleted = api.delete(clinic.user(clinic.ownerId()), remover.token());
         assertThat(notDeleted.status()).isEqualTo(403);
         assertThat(notDeleted.text("/detail")).contains("owner holds");
@@ -210,7 +211,7 @@ class WhoMayActOnWhomIT extends IntegrationTest {
         // Re-roling at her location: a lead gives the front desk a role there, not the provider.
         fixtures.customRole(clinic, "lead", "LOCATION", "users.read", "users.edit", "roles.assign",
                 "patients.contact", "appointments.*");
-        UserFixtures.Member lead = fixtures.member(clinic, "lead", "[" + roleAt("lead", downtown) + "]");
+        TestMembers.Member lead = fixtures.member(clinic, "lead", "[" + roleAt("lead", downtown) + "]");
         assertThat(api.post(clinic.user(desk.id()) + "/roles", lead.token(),
                 json("role", "front_desk", "location", fixtures.location(clinic, "Room 1", downtown))).status())
                 .isEqualTo(201);
