@@ -108,12 +108,6 @@ class TableOwnershipTest {
             entry("users/UserStore.java sessions", "deleting a user checks for sessions; ask authentication"),
             entry("users/UserStore.java audit_events", "deleting a user checks for recorded activity; ask audit"),
             entry("users/UserSessions.java sessions", "an admin lists and ends a user's sessions; ask authentication"),
-            entry("users/ForgotPassword.java tenants", "finds the tenant by slug and status; use tenancy"),
-            entry("users/SelfRegistration.java tenants", "reads the claiming tenants' name, pack and status, and locks"
-                    + " the tenant's row; use tenancy"),
-            entry("users/UserTokens.java tenants", "a link redeems only in an active tenant (join); ask tenancy"),
-            // tenancy: deleting a location checks for assignments there.
-            entry("tenancy/Locations.java assignments", "a location with assignments is not deleted; ask access"),
             // shared: the tenant-path resolver is being rebuilt as the one resolver (issue 11).
             entry("shared/TenantPaths.java tenants", "resolves {tenant} of a path and reads settings; should ask"
                     + " shared.TenantDirectory"));

@@ -33,4 +33,10 @@ public class Assignments {
                 .update();
         return id;
     }
+
+    /** How many assignments are at the location, counting expired and future ones. */
+    public long countAt(TenantId tenant, UUID location) {
+        return jdbc.sql("select count(*) from assignments where tenant_id = :tenant and location_id = :location")
+                .param("tenant", tenant.value()).param("location", location).query(Long.class).single();
+    }
 }
