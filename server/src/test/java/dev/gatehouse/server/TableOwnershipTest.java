@@ -102,11 +102,7 @@ class TableOwnershipTest {
                     + " ask tenancy"),
             entry("authentication/Sessions.java assignments", "a session names the roles held at sign-in; ask access"),
             // users: being split (roster vs. account lifecycle, issue 11).
-            entry("users/UserAssignments.java assignments", "the users API reads and revokes assignments; move into"
-                    + " access.Assignments"),
             entry("users/UserStore.java assignments", "the roster's role and location filters (join); ask access"),
-            entry("users/UserStore.java sessions", "deleting a user checks for sessions; ask authentication"),
-            entry("users/UserStore.java audit_events", "deleting a user checks for recorded activity; ask audit"),
             entry("users/UserSessions.java sessions", "an admin lists and ends a user's sessions; ask authentication"),
             // shared: the tenant-path resolver is being rebuilt as the one resolver (issue 11).
             entry("shared/TenantPaths.java tenants", "resolves {tenant} of a path and reads settings; should ask"

@@ -300,6 +300,12 @@ public class Sessions {
 
     /** Ends one session of {@code user} if it has not ended yet; returns whether it did. */
     @Transactional
+    /** Whether the user ever had a session, live or ended: one that has signed in has a history. */
+    public boolean anyOf(TenantId tenant, UUID user) {
+        return jdbc.sql("select exists (select 1 from sessions where tenant_id = :tenant and user_id = :user)")
+                .param("tenant", tenant.value()).param("user", user).query(Boolean.class).single();
+    }
+
     public boolean endOf(TenantId tenant, UUID user, UUID session, Instant now, String reason) {
         List<Ended> ended = jdbc.sql("""
                         update sessions set ended_at = :now, end_reason = :reason
