@@ -103,7 +103,6 @@ class TableOwnershipTest {
             entry("authentication/Sessions.java assignments", "a session names the roles held at sign-in; ask access"),
             // users: being split (roster vs. account lifecycle, issue 11).
             entry("users/UserStore.java assignments", "the roster's role and location filters (join); ask access"),
-            entry("users/UserSessions.java sessions", "an admin lists and ends a user's sessions; ask authentication"),
             // shared: the tenant-path resolver is being rebuilt as the one resolver (issue 11).
             entry("shared/TenantPaths.java tenants", "resolves {tenant} of a path and reads settings; should ask"
                     + " shared.TenantDirectory"));
