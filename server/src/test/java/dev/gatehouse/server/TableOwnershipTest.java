@@ -94,9 +94,6 @@ class TableOwnershipTest {
             entry("access/Roles.java users", "a role's holders are listed with their usernames (join)"),
             entry("access/Roles.java locations", "a role's holders are listed with their location names (join)"),
             // authentication: sign-in works on the users' credential columns; being reworked (issue 11).
-            entry("authentication/Accounts.java users", "sign-in reads and updates credentials and lockout columns"),
-            entry("authentication/Accounts.java tenants", "sign-in finds the tenant by slug and status"),
-            entry("authentication/PasswordPolicy.java users", "password changes write the hash; move behind UserStore"),
             entry("authentication/Sessions.java users", "session checks read the user's status; move behind users"),
             entry("authentication/Sessions.java tenants", "session checks read the tenant's slug and status (join);"
                     + " ask tenancy"),
