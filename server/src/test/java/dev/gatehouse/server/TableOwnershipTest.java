@@ -85,14 +85,6 @@ class TableOwnershipTest {
      * SQL should go.
      */
     private static final Map<String, String> KNOWN_EXCEPTIONS = Map.ofEntries(
-            // The access bridge loads a tenant's whole policy in one snapshot; it may not depend on
-            // users or tenancy (ArchitectureTest), so moving this needs a loader interface in access
-            // that users and tenancy implement.
-            entry("access/PolicyLoader.java tenants", "the policy snapshot reads the tenant's pack"),
-            entry("access/PolicyLoader.java users", "the policy snapshot reads each subject's status"),
-            entry("access/PolicyLoader.java locations", "the policy snapshot reads the location tree"),
-            entry("access/Roles.java users", "a role's holders are listed with their usernames (join)"),
-            entry("access/Roles.java locations", "a role's holders are listed with their location names (join)"),
             // authentication: sign-in works on the users' credential columns; being reworked (issue 11).
             entry("authentication/Sessions.java users", "session checks read the user's status; move behind users"),
             entry("authentication/Sessions.java tenants", "session checks read the tenant's slug and status (join);"
