@@ -80,40 +80,24 @@ class TableOwnershipTest {
 
     /**
      * Known exceptions to remove, as {@code "package/File.java table"} → why it is still there.
-     * Most sit in packages being reworked in parallel with this test (issue 11: the users and
-     * authentication split, the tenant-path resolver); each says where its
-     * SQL should go.
+     * Those left are joins on hot or paged paths where one query is the right SQL, and the
+     * tenant-path resolver being rebuilt in parallel (issue 11); each says where its SQL should go.
      */
     private static final Map<String, String> KNOWN_EXCEPTIONS = Map.ofEntries(
-            // The access bridge loads a tenant's whole policy in one snapshot; it may not depend on
-            // users or tenancy (ArchitectureTest), so moving this needs a loader interface in access
-            // that users and tenancy implement.
-            entry("access/PolicyLoader.java tenants", "the policy snapshot reads the tenant's pack"),
-            entry("access/PolicyLoader.java users", "the policy snapshot reads each subject's status"),
-            entry("access/PolicyLoader.java locations", "the policy snapshot reads the location tree"),
-            entry("access/Roles.java users", "a role's holders are listed with their usernames (join)"),
-            entry("access/Roles.java locations", "a role's holders are listed with their location names (join)"),
-            // authentication: sign-in works on the users' credential columns; being reworked (issue 11).
-            entry("authentication/Accounts.java users", "sign-in reads and updates credentials and lockout columns"),
-            entry("authentication/Accounts.java tenants", "sign-in finds the tenant by slug and status"),
-            entry("authentication/PasswordPolicy.java users", "password changes write the hash; move behind UserStore"),
-            entry("authentication/Sessions.java users", "session checks read the user's status; move behind users"),
-            entry("authentication/Sessions.java tenants", "session checks read the tenant's slug and status (join);"
-                    + " ask tenancy"),
-            entry("authentication/Sessions.java assignments", "a session names the roles held at sign-in; ask access"),
-            // users: being split (roster vs. account lifecycle, issue 11).
-            entry("users/UserAssignments.java assignments", "the users API reads and revokes assignments; move into"
-                    + " access.Assignments"),
-            entry("users/UserStore.java assignments", "the roster's role and location filters (join); ask access"),
-            entry("users/UserStore.java sessions", "deleting a user checks for sessions; ask authentication"),
-            entry("users/UserStore.java audit_events", "deleting a user checks for recorded activity; ask audit"),
-            entry("users/UserSessions.java sessions", "an admin lists and ends a user's sessions; ask authentication"),
-            entry("users/ForgotPassword.java tenants", "finds the tenant by slug and status; use tenancy"),
-            entry("users/SelfRegistration.java tenants", "reads the claiming tenants' name, pack and status, and locks"
-                    + " the tenant's row; use tenancy"),
-            entry("users/UserTokens.java tenants", "a link redeems only in an active tenant (join); ask tenancy"),
-            // tenancy: deleting a location checks for assignments there.
-            entry("tenancy/Locations.java assignments", "a location with assignments is not deleted; ask access"),
+            // The session lookup runs on every request that is not cached (SessionCache): one query joins
+            // the session, its user's state, the tenant's status and the roles held now. Split, it would be
+            // three more round trips per lookup; a session-view interface answering it in one query, owned
+            // by users, is the way out.
+            entry("authentication/Sessions.java users", "the session lookup reads the user's state (join, hot path);"
+                    + " also the per-user lock of the session cap and the impersonated username"),
+            entry("authentication/Sessions.java tenants", "the session lookup reads the tenant's slug and status"
+                    + " (join, hot path)"),
+            entry("authentication/Sessions.java assignments", "the session lookup names the roles held now (join, hot"
+                    + " path); ask access once the lookup is split"),
+            // The roster pages users with role and location filters in one paged, counted query; the filters
+            // are exists-subqueries on assignments. Asking access for ids first would pass every holder's id.
+            entry("users/UserStore.java assignments", "the roster's role and location filters (join in one paged"
+                    + " query); ask access for a filter fragment or ids"),
             // shared: the tenant-path resolver is being rebuilt as the one resolver (issue 11).
             entry("shared/TenantPaths.java tenants", "resolves {tenant} of a path and reads settings; should ask"
                     + " shared.TenantDirectory"));

@@ -1,8 +1,13 @@
 package dev.gatehouse.server.access;
 
 import dev.gatehouse.server.shared.TenantId;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -11,6 +16,13 @@ import org.springframework.stereotype.Repository;
 /** Who holds which role, where and when. */
 @Repository
 public class Assignments {
+
+    /** One stored assignment: user × role × where (null: tenant-wide) × when × why. */
+    public record Row(UUID id, UUID user, String role, @Nullable String location, @Nullable Instant startsAt,
+            @Nullable Instant expiresAt, String source, @Nullable UUID grantedBy, Instant createdAt) {}
+
+    private static final String COLUMNS =
+            "id, user_id, role_key, location_id, starts_at, expires_at, source, granted_by, created_at";
 
     private final JdbcClient jdbc;
 
@@ -32,5 +44,72 @@ public class Assignments {
                 .param("source", source).param("grantedBy", grantedBy)
                 .update();
         return id;
+    }
+
+
+    /** The user's assignments, oldest first, expired and future ones included. */
+    public List<Row> of(TenantId tenant, UUID user) {
+        return jdbc.sql("select " + COLUMNS + """
+                         from assignments where tenant_id = :tenant and user_id = :user order by created_at, id
+                        """)
+                .param("tenant", tenant.value()).param("user", user)
+                .query((rs, n) -> row(rs)).list();
+    }
+
+    /** One page of {@link #of}. */
+    public List<Row> page(TenantId tenant, UUID user, int page, int size) {
+        return jdbc.sql("select " + COLUMNS + """
+                         from assignments where tenant_id = :tenant and user_id = :user
+                        order by created_at, id limit :size offset :offset
+                        """)
+                .param("tenant", tenant.value()).param("user", user).param("size", size)
+                .param("offset", (long) page * size)
+                .query((rs, n) -> row(rs)).list();
+    }
+
+    public long count(TenantId tenant, UUID user) {
+        return jdbc.sql("select count(*) from assignments where tenant_id = :tenant and user_id = :user")
+                .param("tenant", tenant.value()).param("user", user).query(Long.class).single();
+    }
+
+    public Optional<Row> find(TenantId tenant, UUID user, UUID assignment) {
+        return jdbc.sql("select " + COLUMNS + """
+                         from assignments where tenant_id = :tenant and user_id = :user and id = :id
+                        """)
+                .param("tenant", tenant.value()).param("user", user).param("id", assignment)
+                .query((rs, n) -> row(rs)).optional();
+    }
+
+    public void delete(TenantId tenant, UUID assignment) {
+        jdbc.sql("delete from assignments where tenant_id = :tenant and id = :id")
+                .param("tenant", tenant.value()).param("id", assignment).update();
+    }
+
+    /** The users holding {@code role} tenant-wide at {@code now}, whatever their account's status. */
+    public List<UUID> holdersTenantWide(TenantId tenant, String role, Instant now) {
+        return jdbc.sql("""
+                        select distinct user_id from assignments
+                        where tenant_id = :tenant and role_key = :role and location_id is null
+                          and (starts_at is null or starts_at <= :now) and (expires_at is null or expires_at > :now)
+                        """)
+                .param("tenant", tenant.value()).param("role", role).param("now", now.atOffset(ZoneOffset.UTC))
+                .query(UUID.class).list();
+    }
+
+    /** How many assignments are at the location, counting expired and future ones. */
+    public long countAt(TenantId tenant, UUID location) {
+        return jdbc.sql("select count(*) from assignments where tenant_id = :tenant and location_id = :location")
+                .param("tenant", tenant.value()).param("location", location).query(Long.class).single();
+    }
+
+    private static Row row(ResultSet rs) throws SQLException {
+        return new Row(rs.getObject("id", UUID.class), rs.getObject("user_id", UUID.class), rs.getString("role_key"),
+                rs.getString("location_id"), instant(rs, "starts_at"), instant(rs, "expires_at"),
+                rs.getString("source"), rs.getObject("granted_by", UUID.class), instant(rs, "created_at"));
+    }
+
+    private static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
+        return time == null ? null : time.toInstant();
     }
 }

@@ -31,14 +31,17 @@ import org.springframework.stereotype.Repository;
 class PolicyLoader {
 
     private final JdbcClient jdbc;
+    private final Members members;
+    private final Structure structure;
 
-    PolicyLoader(JdbcClient jdbc) {
+    PolicyLoader(JdbcClient jdbc, Members members, Structure structure) {
         this.jdbc = jdbc;
+        this.members = members;
+        this.structure = structure;
     }
 
     Optional<TenantPolicy> policy(TenantId tenant) {
-        Optional<Boolean> active = jdbc.sql("select status = 'ACTIVE' from tenants where id = :tenant")
-                .param("tenant", tenant.value()).query(Boolean.class).optional();
+        Optional<Boolean> active = structure.active(tenant);
         if (active.isEmpty()) {
             return Optional.empty();
         }
@@ -75,10 +78,8 @@ class PolicyLoader {
                             parents.getOrDefault(key, List.of()), grants.getOrDefault(key, List.of()));
                 })
                 .list();
-        List<Location> locations = jdbc.sql("select id, parent_id from locations where tenant_id = :tenant")
-                .param("tenant", tenant.value())
-                .query((rs, n) -> new Location(rs.getString("id"), rs.getString("parent_id")))
-                .list();
+        List<Location> locations = structure.locations(tenant).stream()
+                .map(place -> new Location(place.id(), place.parent())).toList();
         return Optional.of(TenantPolicy.builder(tenant.toString(), PermissionCatalog.of(permissions))
                 .roles(roles)
                 .locations(LocationTree.of(locations))
@@ -87,12 +88,9 @@ class PolicyLoader {
     }
 
     Optional<Subject> subject(TenantId tenant, UUID user) {
-        Optional<Subject> bare = jdbc.sql("select status, locked_until from users where tenant_id = :tenant and id = :user")
-                .param("tenant", tenant.value())
-                .param("user", user)
-                .query((rs, n) -> new Subject(user.toString(), SubjectStatus.valueOf(rs.getString("status")),
-                        instant(rs.getObject("locked_until", OffsetDateTime.class)), List.of()))
-                .optional();
+        Optional<Subject> bare = members.state(tenant, user)
+                .map(state -> new Subject(user.toString(), SubjectStatus.valueOf(state.status()), state.lockedUntil(),
+                        List.of()));
         if (bare.isEmpty()) {
             return bare;
         }
@@ -112,35 +110,24 @@ class PolicyLoader {
 
     /** The id of the tenant's user with this normalised username. */
     Optional<UUID> userIdByUsername(TenantId tenant, String usernameNormalized) {
-        return jdbc.sql("select id from users where tenant_id = :tenant and username_normalized = :username")
-                .param("tenant", tenant.value()).param("username", usernameNormalized)
-                .query(UUID.class).optional();
+        return members.idOf(tenant, usernameNormalized);
     }
 
     /** Every user of the tenant with their username, by username. */
     List<UserName> users(TenantId tenant) {
-        return jdbc.sql("select id, username from users where tenant_id = :tenant order by username_normalized, id")
-                .param("tenant", tenant.value())
-                .query((rs, n) -> new UserName(rs.getObject("id", UUID.class), rs.getString("username")))
-                .list();
+        return members.all(tenant).stream().map(member -> new UserName(member.id(), member.username())).toList();
     }
 
     record UserName(UUID id, String username) {}
 
     Optional<String> username(TenantId tenant, UUID user) {
-        return jdbc.sql("select username from users where tenant_id = :tenant and id = :user")
-                .param("tenant", tenant.value()).param("user", user)
-                .query(String.class).optional();
+        return members.username(tenant, user);
     }
 
     /** Location id → name, for sentences people read (a refusal naming where a role is held). */
     Map<String, String> locationNames(TenantId tenant) {
         Map<String, String> names = new LinkedHashMap<>();
-        jdbc.sql("select id, name from locations where tenant_id = :tenant")
-                .param("tenant", tenant.value())
-                .query(rs -> {
-                    names.put(rs.getString("id"), rs.getString("name"));
-                });
+        structure.locations(tenant).forEach(place -> names.put(place.id(), place.name()));
         return names;
     }
 

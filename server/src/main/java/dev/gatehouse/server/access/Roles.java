@@ -30,10 +30,14 @@ class Roles {
 
     private final JdbcClient jdbc;
     private final RoleStore store;
+    private final Members members;
+    private final Structure structure;
 
-    Roles(JdbcClient jdbc, RoleStore store) {
+    Roles(JdbcClient jdbc, RoleStore store, Members members, Structure structure) {
         this.jdbc = jdbc;
         this.store = store;
+        this.members = members;
+        this.structure = structure;
     }
 
     /**
@@ -107,22 +111,52 @@ class Roles {
                 .param("tenant", tenant.value()).param("key", key).query(Long.class).single();
     }
 
-    /** The role's assignments with their holders' usernames and locations' names, by username. */
+    private record Held(UUID user, @Nullable UUID location, @Nullable Instant startsAt, @Nullable Instant expiresAt) {}
+
+    /**
+     * The role's assignments with their holders' usernames and locations' names, by username, then
+     * location name (tenant-wide first), then start (open first). Three queries whatever the number
+     * of holders: the assignments, their holders' names (users') and the tenant's locations (tenancy's),
+     * each in its owner's order, so the sort keeps the database's collation.
+     */
     List<RoleService.Holder> holderList(TenantId tenant, String key) {
-        return jdbc.sql("""
-                        select a.user_id, u.username, a.location_id, l.name as location_name, a.starts_at, a.expires_at
-                        from assignments a
-                        join users u on u.tenant_id = a.tenant_id and u.id = a.user_id
-                        left join locations l on l.tenant_id = a.tenant_id and l.id = a.location_id
-                        where a.tenant_id = :tenant and a.role_key = :key
-                        order by u.username_normalized, l.name nulls first, a.starts_at nulls first
+        List<Held> held = jdbc.sql("""
+                        select user_id, location_id, starts_at, expires_at from assignments
+                        where tenant_id = :tenant and role_key = :key
                         """)
                 .param("tenant", tenant.value()).param("key", key)
-                .query((rs, n) -> new RoleService.Holder(rs.getObject("user_id", UUID.class), rs.getString("username"),
-                        rs.getObject("location_id", UUID.class), rs.getString("location_name"),
+                .query((rs, n) -> new Held(rs.getObject("user_id", UUID.class), rs.getObject("location_id", UUID.class),
                         instant(rs.getObject("starts_at", OffsetDateTime.class)),
                         instant(rs.getObject("expires_at", OffsetDateTime.class))))
                 .list();
+        if (held.isEmpty()) {
+            return List.of();
+        }
+        Map<UUID, Integer> userOrder = new HashMap<>();
+        Map<UUID, String> usernames = new HashMap<>();
+        for (Members.Named member : members.named(tenant, held.stream().map(Held::user).distinct().toList())) {
+            userOrder.put(member.id(), userOrder.size());
+            usernames.put(member.id(), member.username());
+        }
+        Map<String, Integer> placeOrder = new HashMap<>();
+        Map<String, String> placeNames = new HashMap<>();
+        if (held.stream().anyMatch(one -> one.location() != null)) {
+            for (Structure.Place place : structure.locations(tenant)) {
+                placeOrder.put(place.id(), placeOrder.size());
+                placeNames.put(place.id(), place.name());
+            }
+        }
+        return held.stream()
+                .filter(one -> usernames.containsKey(one.user()))
+                .sorted(java.util.Comparator.<Held>comparingInt(one -> userOrder.get(one.user()))
+                        .thenComparingInt(one -> one.location() == null ? -1
+                                : placeOrder.getOrDefault(one.location().toString(), Integer.MAX_VALUE))
+                        .thenComparing(Held::startsAt, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())))
+                .map(one -> new RoleService.Holder(one.user(), usernames.get(one.user()),
+                        one.location(),
+                        one.location() == null ? null : placeNames.get(one.location().toString()), one.startsAt(),
+                        one.expiresAt()))
+                .toList();
     }
 
     private static @Nullable Instant instant(@Nullable OffsetDateTime at) {

@@ -28,6 +28,19 @@ public class TrailCounts {
         this.jdbc = jdbc;
     }
 
+    /**
+     * Whether the user did anything on the trail (failed or refused sign-ins aside, which anyone
+     * can cause): a user with a history is locked, not deleted.
+     */
+    public boolean hasActed(TenantId tenant, UUID user) {
+        return jdbc.sql("""
+                        select exists (select 1 from audit_events
+                                       where tenant_id = :tenant and actor_id = :user
+                                         and action not in ('LOGIN_FAILED', 'SIGN_IN_REFUSED_IP'))
+                        """)
+                .param("tenant", tenant.value()).param("user", user).query(Boolean.class).single();
+    }
+
     public long failedSignIns(TenantId tenant, Instant since) {
         return jdbc.sql("""
                         select count(*) from audit_events

@@ -1,17 +1,20 @@
 package dev.gatehouse.server.authentication;
 
+import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
 import java.time.OffsetDateTime;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 
-/** The sign-in view of user accounts: credentials, state and required actions. */
-@Repository
+/**
+ * The sign-in view of user accounts: credentials, state and required actions. The accounts are
+ * the users feature's ({@link Credentials}) and the tenants tenancy's ({@link TenantDirectory}).
+ */
+@Component
 class Accounts {
 
     record Account(TenantId tenant, String tenantSlug, UUID id, String username, String status,
@@ -21,37 +24,30 @@ class Accounts {
     /** The failure counter and temporary lock of a user, read under a row lock. */
     record Lockout(int failedLogins, @Nullable OffsetDateTime lockedUntil) {}
 
-    private final JdbcClient jdbc;
+    private final Credentials credentials;
+    private final TenantDirectory tenants;
 
-    Accounts(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    Accounts(Credentials credentials, TenantDirectory tenants) {
+        this.credentials = credentials;
+        this.tenants = tenants;
     }
 
-    private static final String SELECT = """
-            select t.id as tenant_id, t.slug, u.id, u.username, u.status, u.password_hash, u.required_actions,
-                   u.locked_until, u.email
-            from users u join tenants t on t.id = u.tenant_id
-            """;
-
+    /** The account in the active tenant with exactly this slug (as stored: lower case). */
     Optional<Account> forSignIn(String tenantSlug, String usernameNormalized) {
-        return jdbc.sql(SELECT + " where t.slug = :slug and t.status = 'ACTIVE' and u.username_normalized = :username")
-                .param("slug", tenantSlug).param("username", usernameNormalized)
-                .query((rs, n) -> account(rs)).optional();
+        if (!tenantSlug.equals(tenantSlug.strip().toLowerCase(Locale.ROOT))) {
+            return Optional.empty();
+        }
+        return tenants.activeBySlug(tenantSlug)
+                .flatMap(tenant -> credentials.byUsername(tenant, usernameNormalized))
+                .map(found -> account(found, tenantSlug));
     }
 
     Optional<Account> byId(TenantId tenant, UUID user) {
-        return jdbc.sql(SELECT + " where u.tenant_id = :tenant and u.id = :user")
-                .param("tenant", tenant.value()).param("user", user)
-                .query((rs, n) -> account(rs)).optional();
+        return credentials.byId(tenant, user).map(found -> account(found, tenants.slug(tenant)));
     }
 
     void changePassword(TenantId tenant, UUID user, String hash, List<String> requiredActions) {
-        jdbc.sql("""
-                        update users set password_hash = :hash, required_actions = :actions, updated_at = now()
-                        where tenant_id = :tenant and id = :user
-                        """)
-                .param("hash", hash).param("actions", requiredActions.toArray(String[]::new))
-                .param("tenant", tenant.value()).param("user", user).update();
+        credentials.changePassword(tenant, user, hash, requiredActions);
     }
 
     /**
@@ -59,43 +55,24 @@ class Accounts {
      * one user take turns, so parallel guesses cannot all be checked before the lock is written.
      */
     Lockout lockForSignIn(TenantId tenant, UUID user) {
-        return jdbc.sql("select failed_logins, locked_until from users where tenant_id = :tenant and id = :user for update")
-                .param("tenant", tenant.value()).param("user", user)
-                .query((rs, n) -> new Lockout(rs.getInt("failed_logins"),
-                        rs.getObject("locked_until", OffsetDateTime.class)))
-                .single();
+        Credentials.Lockout lockout = credentials.lockForSignIn(tenant, user);
+        return new Lockout(lockout.failedLogins(), lockout.lockedUntil());
     }
 
     void recordFailure(TenantId tenant, UUID user, int failedLogins, @Nullable OffsetDateTime lockedUntil) {
-        jdbc.sql("""
-                        update users set failed_logins = :failed, locked_until = coalesce(:until, locked_until)
-                        where tenant_id = :tenant and id = :user
-                        """)
-                .param("failed", failedLogins).param("until", lockedUntil).param("tenant", tenant.value())
-                .param("user", user).update();
+        credentials.recordFailure(tenant, user, failedLogins, lockedUntil);
     }
 
     void recordSuccess(TenantId tenant, UUID user) {
-        jdbc.sql("""
-                        update users set failed_logins = 0, locked_until = null
-                        where tenant_id = :tenant and id = :user and (failed_logins <> 0 or locked_until is not null)
-                        """)
-                .param("tenant", tenant.value()).param("user", user).update();
+        credentials.recordSuccess(tenant, user);
     }
 
     void setRequiredActions(TenantId tenant, UUID user, List<String> requiredActions) {
-        jdbc.sql("""
-                        update users set required_actions = :actions, updated_at = now()
-                        where tenant_id = :tenant and id = :user
-                        """)
-                .param("actions", requiredActions.toArray(String[]::new)).param("tenant", tenant.value())
-                .param("user", user).update();
+        credentials.setRequiredActions(tenant, user, requiredActions);
     }
 
-    private static Account account(java.sql.ResultSet rs) throws java.sql.SQLException {
-        return new Account(new TenantId(rs.getObject("tenant_id", UUID.class)), rs.getString("slug"),
-                rs.getObject("id", UUID.class), rs.getString("username"), rs.getString("status"),
-                rs.getString("password_hash"), Arrays.asList((String[]) rs.getArray("required_actions").getArray()),
-                Optional.ofNullable(rs.getObject("locked_until", OffsetDateTime.class)), rs.getString("email"));
+    private static Account account(Credentials.Account found, String tenantSlug) {
+        return new Account(found.tenant(), tenantSlug, found.id(), found.username(), found.status(),
+                found.passwordHash(), found.requiredActions(), Optional.ofNullable(found.lockedUntil()), found.email());
     }
 }

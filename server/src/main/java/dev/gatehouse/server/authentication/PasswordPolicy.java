@@ -7,7 +7,6 @@ import dev.gatehouse.server.shared.FieldError;
 import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,9 +41,11 @@ public class PasswordPolicy {
     private final Blocklist blocklist;
     private final TenantDirectory tenants;
     private final TenantSettingsStore settings;
+    private final Credentials credentials;
 
     PasswordPolicy(JdbcClient jdbc, Passwords passwords, Blocklist blocklist, TenantDirectory tenants,
-            TenantSettingsStore settings) {
+            TenantSettingsStore settings, Credentials credentials) {
+        this.credentials = credentials;
         this.tenants = tenants;
         this.settings = settings;
         this.jdbc = jdbc;
@@ -59,14 +60,10 @@ public class PasswordPolicy {
      */
     public void requireFor(String field, String password, TenantId tenant, UUID user) {
         TenantFacts facts = tenant(tenant);
-        UserFacts account = jdbc.sql("""
-                        select username, email, password_hash, first_name, last_name from users
-                        where tenant_id = :tenant and id = :user
-                        """)
-                .param("tenant", tenant.value()).param("user", user)
-                .query((rs, n) -> new UserFacts(rs.getString("username"), rs.getString("email"),
-                        rs.getString("password_hash"), rs.getString("first_name"), rs.getString("last_name")))
-                .optional().orElseThrow(() -> ApiException.notFound("user " + user));
+        UserFacts account = credentials.facts(tenant, user)
+                .map(found -> new UserFacts(found.username(), found.email(), found.passwordHash(), found.firstName(),
+                        found.lastName()))
+                .orElseThrow(() -> ApiException.notFound("user " + user));
         require(field, password, facts.settings(), context(facts.name(), facts.slug(), account.username(),
                 account.email()), Arrays.asList(account.firstName(), account.lastName()));
         if (facts.settings().historyCount() > 0 && reused(tenant, user, password, account.passwordHash(),
@@ -95,8 +92,7 @@ public class PasswordPolicy {
      * {@code maxAgeDays} and an entry of its history; history beyond {@value #HISTORY_KEPT} is dropped.
      */
     public void recordChange(TenantId tenant, UUID user, String hash, Instant now) {
-        jdbc.sql("update users set password_changed_at = :now where tenant_id = :tenant and id = :user")
-                .param("now", Sessions.utc(now)).param("tenant", tenant.value()).param("user", user).update();
+        credentials.passwordChanged(tenant, user, now);
         jdbc.sql("""
                         insert into password_history (tenant_id, user_id, id, password_hash, created_at)
                         values (:tenant, :user, :id, :hash, :now)
@@ -118,16 +114,9 @@ public class PasswordPolicy {
         if (maxAge == null) {
             return false;
         }
-        return jdbc.sql("""
-                        select u.password_changed_at from users u
-                        where u.tenant_id = :tenant and u.id = :user and u.password_hash is not null
-                        """)
-                .param("tenant", tenant.value()).param("user", user)
-                .query((rs, n) -> {
-                    Instant changed = rs.getObject("password_changed_at", OffsetDateTime.class).toInstant();
-                    return !changed.plus(maxAge, ChronoUnit.DAYS).isAfter(now);
-                })
-                .optional().orElse(false);
+        return credentials.passwordChangedAt(tenant, user)
+                .map(changed -> !changed.plus(maxAge, ChronoUnit.DAYS).isAfter(now))
+                .orElse(false);
     }
 
     /**
@@ -138,11 +127,7 @@ public class PasswordPolicy {
         if (actions.contains("CHANGE_PASSWORD") || !isExpired(tenant, user, now)) {
             return actions;
         }
-        jdbc.sql("""
-                        update users set required_actions = array_append(required_actions, 'CHANGE_PASSWORD')
-                        where tenant_id = :tenant and id = :user and not ('CHANGE_PASSWORD' = any (required_actions))
-                        """)
-                .param("tenant", tenant.value()).param("user", user).update();
+        credentials.requireAction(tenant, user, "CHANGE_PASSWORD");
         List<String> required = new ArrayList<>(actions);
         required.add("CHANGE_PASSWORD");
         return List.copyOf(required);

@@ -63,7 +63,7 @@ public class Sessions {
      * A session as its user sees it in their list of devices (seed 000, "multi-device awareness"),
      * with the operator when it is an impersonation (docs/access-model.md: visible to the tenant).
      */
-    record Listed(UUID id, @Nullable String userAgent, @Nullable String ip, Instant createdAt, Instant lastSeenAt,
+    public record Listed(UUID id, @Nullable String userAgent, @Nullable String ip, Instant createdAt, Instant lastSeenAt,
             Instant expiresAt, @Nullable Impersonator impersonatedBy) {}
 
     /** A session that an update just ended, and who impersonated its user, if anyone. */
@@ -240,7 +240,7 @@ public class Sessions {
     }
 
     /** The user's live sessions (not ended, not expired, not idle too long), most recently used first. */
-    List<Listed> listLive(TenantId tenant, UUID user, Duration idle, Instant now, int page, int size) {
+    public List<Listed> listLive(TenantId tenant, UUID user, Duration idle, Instant now, int page, int size) {
         return jdbc.sql("select id, user_agent, ip, created_at, last_seen_at, expires_at, impersonator_id, "
                         + "impersonator_username " + LIVE_OF_USER
                         + " order by last_seen_at desc, id limit :size offset :offset")
@@ -253,14 +253,14 @@ public class Sessions {
                 .list();
     }
 
-    long countLive(TenantId tenant, UUID user, Duration idle, Instant now) {
+    public long countLive(TenantId tenant, UUID user, Duration idle, Instant now) {
         return jdbc.sql("select count(*) " + LIVE_OF_USER)
                 .param("tenant", tenant.value()).param("user", user).param("now", utc(now))
                 .param("idle", idle.toSeconds()).query(Long.class).single();
     }
 
     /** Whether {@code session} is a live session of {@code user}. */
-    boolean isLiveOf(TenantId tenant, UUID user, UUID session, Duration idle, Instant now) {
+    public boolean isLiveOf(TenantId tenant, UUID user, UUID session, Duration idle, Instant now) {
         return jdbc.sql("select count(*) " + LIVE_OF_USER + " and id = :id")
                 .param("tenant", tenant.value()).param("user", user).param("now", utc(now))
                 .param("idle", idle.toSeconds()).param("id", session).query(Long.class).single() > 0;
@@ -300,6 +300,12 @@ public class Sessions {
 
     /** Ends one session of {@code user} if it has not ended yet; returns whether it did. */
     @Transactional
+    /** Whether the user ever had a session, live or ended: one that has signed in has a history. */
+    public boolean anyOf(TenantId tenant, UUID user) {
+        return jdbc.sql("select exists (select 1 from sessions where tenant_id = :tenant and user_id = :user)")
+                .param("tenant", tenant.value()).param("user", user).query(Boolean.class).single();
+    }
+
     public boolean endOf(TenantId tenant, UUID user, UUID session, Instant now, String reason) {
         List<Ended> ended = jdbc.sql("""
                         update sessions set ended_at = :now, end_reason = :reason

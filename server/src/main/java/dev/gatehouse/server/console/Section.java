@@ -9,23 +9,35 @@ import java.util.Optional;
  * the {@link SectionGuard} (every URL under the path needs it), so the two cannot disagree.
  */
 enum Section {
-    USERS("Users", "/console/users", "users.read", false),
-    ROLES("Roles", "/console/roles", "roles.read", false),
-    LOCATIONS("Locations", "/console/locations", "locations.read", false),
-    SECURITY("Security", "/console/security", "settings.read", false),
-    ACTIVITY("Activity log", "/console/activity", "audit.read", false),
-    TENANTS("Tenants", "/console/tenants", "tenants.read", true);
+    USERS("Users", "/console/users", "users.read", Reach.TENANT_MEMBERS),
+    ROLES("Roles", "/console/roles", "roles.read", Reach.TENANT_MEMBERS),
+    LOCATIONS("Locations", "/console/locations", "locations.read", Reach.TENANT_MEMBERS),
+    SECURITY("Security", "/console/security", "settings.read", Reach.TENANT_MEMBERS),
+    ACTIVITY("Activity log", "/console/activity", "audit.read", Reach.EVERYONE),
+    TENANTS("Tenants", "/console/tenants", "tenants.read", Reach.OPERATORS);
+
+    /**
+     * Who a section is for besides the permission. The platform pack grants its operators
+     * {@code users.read}, {@code roles.read} and {@code settings.read}, but the platform tenant is
+     * not managed through those screens and operators reach a tenant's users only through
+     * impersonation or break-glass (docs/security.md), so those sections are the tenants' own.
+     */
+    enum Reach {
+        EVERYONE,
+        TENANT_MEMBERS,
+        OPERATORS
+    }
 
     private final String label;
     private final String path;
     private final String permission;
-    private final boolean operatorsOnly;
+    private final Reach reach;
 
-    Section(String label, String path, String permission, boolean operatorsOnly) {
+    Section(String label, String path, String permission, Reach reach) {
         this.label = label;
         this.path = path;
         this.permission = permission;
-        this.operatorsOnly = operatorsOnly;
+        this.reach = reach;
     }
 
     public String label() {
@@ -40,8 +52,8 @@ enum Section {
         return permission;
     }
 
-    boolean operatorsOnly() {
-        return operatorsOnly;
+    Reach reach() {
+        return reach;
     }
 
     boolean covers(String requestPath) {

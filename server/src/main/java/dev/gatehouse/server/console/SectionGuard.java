@@ -34,17 +34,29 @@ class SectionGuard implements HandlerInterceptor {
     }
 
     boolean allows(Caller caller, Section section) {
-        return (!section.operatorsOnly() || caller.isPlatformOperator())
-                && access.allows(caller, section.permission(), null);
+        return reaches(caller, section) && access.allows(caller, section.permission(), null);
+    }
+
+    private static boolean reaches(Caller caller, Section section) {
+        return switch (section.reach()) {
+            case EVERYONE -> true;
+            case TENANT_MEMBERS -> !caller.isPlatformOperator();
+            case OPERATORS -> caller.isPlatformOperator();
+        };
     }
 
     /**
      * @throws ApiException 403 "missing permission …" when the caller may not open the section
      */
     void require(Caller caller, Section section) {
-        if (section.operatorsOnly() && !caller.isPlatformOperator()) {
+        if (section.reach() == Section.Reach.OPERATORS && !caller.isPlatformOperator()) {
             throw ApiException.forbidden("missing permission " + section.permission()
                     + ": only platform operators manage tenants");
+        }
+        if (section.reach() == Section.Reach.TENANT_MEMBERS && caller.isPlatformOperator()) {
+            throw ApiException.forbidden("platform operators do not manage " + section.label().toLowerCase(
+                    java.util.Locale.ROOT) + " here: a tenant's own admins do, and operators reach a tenant's users"
+                    + " only through impersonation or break-glass");
         }
         access.require(caller, section.permission(), null);
     }

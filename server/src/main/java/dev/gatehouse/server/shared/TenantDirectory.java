@@ -26,6 +26,25 @@ public interface TenantDirectory {
      */
     String settingsJson(TenantId tenant);
 
-    /** The tenants whose {@code emailDomains} setting lists {@code domain} (lower case), for self-registration. */
-    java.util.List<TenantId> claimingEmailDomain(String domain);
+    /**
+     * The active tenants (the platform's own excepted) whose {@code emailDomains} setting lists
+     * {@code domain} (lower case), for self-registration.
+     */
+    java.util.List<Claimant> claimingEmailDomain(String domain);
+
+    /** A tenant that claims an e-mail domain: where a self-registered applicant would be placed. */
+    record Claimant(TenantId id, String name, String pack) {}
+
+    /** The active tenant with this slug (as typed, compared in lower case), if there is one. */
+    Optional<TenantId> activeBySlug(String slug);
+
+    /** Whether the tenant exists and is active: links and sign-ins work only there. */
+    boolean isActive(TenantId tenant);
+
+    /**
+     * Locks the tenant's row until the transaction ends, so that people joining one tenant on
+     * their own are added one at a time. "No key update": it must not block the key-share locks
+     * that every insert referencing the tenant takes.
+     */
+    void lockForNewMember(TenantId tenant);
 }

@@ -3,6 +3,7 @@ package dev.gatehouse.server.tenancy;
 import dev.gatehouse.engine.Resource;
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.access.AccessChanges;
+import dev.gatehouse.server.access.Assignments;
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
@@ -52,8 +53,11 @@ public class LocationService {
     private final AuditLog audit;
     private final AccessChanges changes;
     private final Access access;
+    private final Assignments assignments;
 
-    LocationService(Locations locations, AuditLog audit, AccessChanges changes, Access access) {
+    LocationService(Locations locations, AuditLog audit, AccessChanges changes, Access access,
+            Assignments assignments) {
+        this.assignments = assignments;
         this.locations = locations;
         this.audit = audit;
         this.changes = changes;
@@ -223,10 +227,10 @@ public class LocationService {
             throw ApiException.conflict("location " + location.name() + " has " + children
                     + (children == 1 ? " child location" : " child locations") + "; move or delete them first");
         }
-        long assignments = locations.assignments(tenant, id);
-        if (assignments > 0) {
-            throw ApiException.conflict("roles are held at location " + location.name() + " in " + assignments
-                    + (assignments == 1 ? " assignment" : " assignments")
+        long held = assignments.countAt(tenant, id);
+        if (held > 0) {
+            throw ApiException.conflict("roles are held at location " + location.name() + " in " + held
+                    + (held == 1 ? " assignment" : " assignments")
                     + " (counting expired and future ones); revoke them first");
         }
         locations.delete(tenant, id);

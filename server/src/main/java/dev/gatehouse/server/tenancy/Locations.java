@@ -73,11 +73,6 @@ class Locations {
                 .param("tenant", tenant.value()).param("id", id).query(Long.class).single();
     }
 
-    long assignments(TenantId tenant, UUID id) {
-        return jdbc.sql("select count(*) from assignments where tenant_id = :tenant and location_id = :id")
-                .param("tenant", tenant.value()).param("id", id).query(Long.class).single();
-    }
-
     void insert(TenantId tenant, UUID id, String name, @Nullable UUID parent) {
         jdbc.sql("insert into locations (tenant_id, id, name, parent_id) values (:tenant, :id, :name, :parent)")
                 .param("tenant", tenant.value()).param("id", id).param("name", name).param("parent", parent)

@@ -89,9 +89,35 @@ public class Tenants implements TenantDirectory {
     }
 
     @Override
-    public List<TenantId> claimingEmailDomain(String domain) {
-        return jdbc.sql("select id from tenants where settings -> 'emailDomains' @> jsonb_build_array(cast(:domain as text))")
-                .param("domain", domain).query((rs, n) -> new TenantId(rs.getObject("id", UUID.class))).list();
+    public List<Claimant> claimingEmailDomain(String domain) {
+        return jdbc.sql("""
+                        select id, name, pack from tenants
+                        where settings -> 'emailDomains' @> jsonb_build_array(cast(:domain as text))
+                          and status = 'ACTIVE' and slug <> 'platform'
+                        """)
+                .param("domain", domain)
+                .query((rs, n) -> new Claimant(new TenantId(rs.getObject("id", UUID.class)), rs.getString("name"),
+                        rs.getString("pack")))
+                .list();
+    }
+
+    @Override
+    public Optional<TenantId> activeBySlug(String slug) {
+        return jdbc.sql("select id from tenants where slug = :slug and status = 'ACTIVE'")
+                .param("slug", slug.strip().toLowerCase(java.util.Locale.ROOT))
+                .query((rs, n) -> new TenantId(rs.getObject("id", UUID.class))).optional();
+    }
+
+    @Override
+    public boolean isActive(TenantId id) {
+        return jdbc.sql("select exists (select 1 from tenants where id = :id and status = 'ACTIVE')")
+                .param("id", id.value()).query(Boolean.class).single();
+    }
+
+    @Override
+    public void lockForNewMember(TenantId id) {
+        jdbc.sql("select id from tenants where id = :id for no key update").param("id", id.value())
+                .query(UUID.class).single();
     }
 
     /** The settings, with the tenant's row locked until the transaction ends: a PATCH merges into them. */

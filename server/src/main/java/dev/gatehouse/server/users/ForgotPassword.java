@@ -2,6 +2,7 @@ package dev.gatehouse.server.users;
 
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.Usernames;
 import java.time.Clock;
@@ -42,9 +43,11 @@ class ForgotPassword {
     private final TenantScope scope;
     private final AuditLog audit;
     private final Clock clock;
+    private final TenantDirectory tenants;
 
     ForgotPassword(JdbcClient jdbc, UserTokens tokens, AccountMails mails, TenantScope scope, AuditLog audit,
-            Clock clock) {
+            Clock clock, TenantDirectory tenants) {
+        this.tenants = tenants;
         this.jdbc = jdbc;
         this.tokens = tokens;
         this.mails = mails;
@@ -86,16 +89,20 @@ class ForgotPassword {
      * parallel requests for one account issue one link.
      */
     private Optional<Account> find(String tenantSlug, String name) {
+        Optional<TenantId> tenant = tenants.activeBySlug(tenantSlug);
+        if (tenant.isEmpty()) {
+            return Optional.empty();
+        }
         return jdbc.sql("""
                         select u.tenant_id, u.id, u.username, u.email, u.status
-                        from users u join tenants t on t.id = u.tenant_id
-                        where t.slug = :slug and t.status = 'ACTIVE'
+                        from users u
+                        where u.tenant_id = :tenant
                           and (u.username_normalized = :name or u.email_normalized = :name)
                         order by (u.username_normalized = :name) desc
                         limit 1
                         for update of u
                         """)
-                .param("slug", tenantSlug.strip().toLowerCase(java.util.Locale.ROOT)).param("name", name)
+                .param("tenant", tenant.get().value()).param("name", name)
                 .query((rs, n) -> new Account(new TenantId(rs.getObject("tenant_id", UUID.class)),
                         rs.getObject("id", UUID.class), rs.getString("username"), rs.getString("email"),
                         rs.getString("status")))

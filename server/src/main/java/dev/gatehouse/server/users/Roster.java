@@ -8,9 +8,11 @@ import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.access.Assignments;
 import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.audit.TrailCounts;
 import dev.gatehouse.server.authentication.PasswordPolicy;
 import dev.gatehouse.server.authentication.Passwords;
 import dev.gatehouse.server.authentication.Reauthentication;
+import dev.gatehouse.server.authentication.Sessions;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
@@ -86,11 +88,15 @@ public class Roster {
     private final Clock clock;
     private final Reauthentication reauthentication;
     private final LastAdministrator lastAdministrator;
+    private final TrailCounts trail;
+    private final Sessions sessions;
 
     Roster(UserStore users, UserAssignments held, Assignments assignments, UserTokens tokens, Passwords passwords,
             PasswordPolicy passwordPolicy, AuditLog audit, AccessChanges changes, Access access, UserGuard guard,
             TenantScope scope, AccountMails mails, Clock clock, Reauthentication reauthentication,
-            LastAdministrator lastAdministrator) {
+            LastAdministrator lastAdministrator, TrailCounts trail, Sessions sessions) {
+        this.trail = trail;
+        this.sessions = sessions;
         this.users = users;
         this.held = held;
         this.assignments = assignments;
@@ -309,7 +315,7 @@ public class Roster {
                     + " tenant-wide) deletes users");
         }
         lastAdministrator.protect(tenant, id, "delete");
-        if (users.hasActivity(tenant.id(), id)) {
+        if (trail.hasActed(tenant.id(), id) || sessions.anyOf(tenant.id(), id)) {
             throw ApiException.conflict("user " + user.username() + " has recorded activity; deleting them would"
                     + " orphan their history, so lock the account instead (POST …/users/" + id + "/lock)");
         }

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -34,7 +33,6 @@ class SelfRegistration {
 
     private record Match(TenantId id, String name, String pack) {}
 
-    private final JdbcClient jdbc;
     private final UserStore users;
     private final Assignments assignments;
     private final UserTokens tokens;
@@ -45,11 +43,10 @@ class SelfRegistration {
     private final TenantScope scope;
     private final TenantDirectory directory;
 
-    SelfRegistration(JdbcClient jdbc, UserStore users, Assignments assignments, UserTokens tokens, Outbox outbox,
+    SelfRegistration(UserStore users, Assignments assignments, UserTokens tokens, Outbox outbox,
             AuditLog audit, AccessChanges changes, Clock clock, TenantScope scope, TenantDirectory directory) {
         this.directory = directory;
         this.scope = scope;
-        this.jdbc = jdbc;
         this.users = users;
         this.assignments = assignments;
         this.tokens = tokens;
@@ -82,18 +79,8 @@ class SelfRegistration {
     }
 
     private List<Match> matches(String domain) {
-        List<UUID> claiming = directory.claimingEmailDomain(domain).stream().map(TenantId::value).toList();
-        if (claiming.isEmpty()) {
-            return List.of();
-        }
-        return jdbc.sql("""
-                        select id, name, pack from tenants
-                        where status = 'ACTIVE' and slug <> 'platform' and id = any(:ids)
-                        """)
-                .param("ids", claiming.toArray(UUID[]::new))
-                .query((rs, n) -> new Match(new TenantId(rs.getObject("id", UUID.class)), rs.getString("name"),
-                        rs.getString("pack")))
-                .list();
+        return directory.claimingEmailDomain(domain).stream()
+                .map(claimant -> new Match(claimant.id(), claimant.name(), claimant.pack())).toList();
     }
 
     private void register(Applicant applicant, Match tenant, String domain, @Nullable String ip,
@@ -101,8 +88,7 @@ class SelfRegistration {
         // Serialises registrations into one tenant, so that two for one username cannot both pass the checks.
         // "no key update": it must not block the key-share locks that every insert referencing the tenant
         // takes (an audit event written meanwhile holds the tenant's chain head and waits for one: a deadlock).
-        jdbc.sql("select id from tenants where id = :id for no key update").param("id", tenant.id().value())
-                .query(UUID.class).single();
+        directory.lockForNewMember(tenant.id());
         if (users.usernameTaken(tenant.id(), applicant.username())
                 || users.emailTaken(tenant.id(), applicant.email())) {
             return;

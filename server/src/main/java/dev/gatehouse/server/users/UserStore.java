@@ -276,16 +276,6 @@ public class UserStore {
      * sign-in against the account, or one refused for its network, is not something they did, so it
      * does not count.
      */
-    boolean hasActivity(TenantId tenant, UUID user) {
-        return jdbc.sql("""
-                        select exists (select 1 from audit_events
-                                       where tenant_id = :tenant and actor_id = :user
-                                         and action not in ('LOGIN_FAILED', 'SIGN_IN_REFUSED_IP'))
-                            or exists (select 1 from sessions where tenant_id = :tenant and user_id = :user)
-                        """)
-                .param("tenant", tenant.value()).param("user", user).query(Boolean.class).single();
-    }
-
     /** Deletes the account; its assignments, tokens and sessions go with it (foreign keys cascade). */
     void delete(TenantId tenant, UUID user) {
         jdbc.sql("delete from users where tenant_id = :tenant and id = :user")
@@ -332,5 +322,12 @@ public class UserStore {
                         """)
                 .param("tenant", tenant.value()).param("ids", users.toArray(UUID[]::new))
                 .query(String.class).list();
+    }
+
+    /** Those of {@code users} whose account is active, in no particular order. */
+    List<UUID> activeAmong(TenantId tenant, Collection<UUID> users) {
+        return jdbc.sql("select id from users where tenant_id = :tenant and id = any(:ids) and status = 'ACTIVE'")
+                .param("tenant", tenant.value()).param("ids", users.toArray(UUID[]::new))
+                .query(UUID.class).list();
     }
 }

@@ -2,6 +2,7 @@ package dev.gatehouse.server.users;
 
 import dev.gatehouse.server.authentication.Tokens;
 import dev.gatehouse.server.shared.PublicUrl;
+import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,10 +26,12 @@ public class UserTokens {
 
     private final JdbcClient jdbc;
     private final PublicUrl publicUrl;
+    private final TenantDirectory tenants;
 
-    UserTokens(JdbcClient jdbc, PublicUrl publicUrl) {
+    UserTokens(JdbcClient jdbc, PublicUrl publicUrl, TenantDirectory tenants) {
         this.jdbc = jdbc;
         this.publicUrl = publicUrl;
+        this.tenants = tenants;
     }
 
     /** Issues a new token, revoking any unused one of the same purpose; returns the link to send. */
@@ -63,15 +66,15 @@ public class UserTokens {
     Optional<Pending> findUsable(String token, Instant now) {
         return jdbc.sql("""
                         select k.tenant_id, k.id, k.user_id, k.purpose from user_tokens k
-                        join tenants t on t.id = k.tenant_id
                         where k.token_hash = :hash and k.used_at is null and k.revoked_at is null
-                          and k.expires_at > :now and t.status = 'ACTIVE'
+                          and k.expires_at > :now
                         """)
                 .param("hash", Tokens.hash(token)).param("now", now.atOffset(ZoneOffset.UTC))
                 .query((rs, n) -> new Pending(new TenantId(rs.getObject("tenant_id", UUID.class)),
                         rs.getObject("id", UUID.class), rs.getObject("user_id", UUID.class),
                         Purpose.valueOf(rs.getString("purpose"))))
-                .optional();
+                .optional()
+                .filter(pending -> tenants.isActive(pending.tenant()));
     }
 
     /**

@@ -61,6 +61,24 @@ class RolesConsoleIT extends IntegrationTest {
     }
 
     @Test
+    void aRolesHoldersAreListedByUsernameThenWhereTenantWideFirstWithTheirLocationsNames() {
+        String west = api.post(tenant.path("/locations"), tenant.adminToken(), json("name", "West wing")).text("/id");
+        String east = api.post(tenant.path("/locations"), tenant.adminToken(), json("name", "East wing")).text("/id");
+        directStaff().add(tenant.id(), "zed", "manager", west);
+        java.util.UUID amy = directStaff().add(tenant.id(), "Amy", "manager", west);
+        directStaff().assign(tenant.id(), amy, "manager", null);
+        directStaff().assign(tenant.id(), amy, "manager", east);
+        console.signIn(tenant.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
+
+        HttpResponse<String> page = console.get("/console/roles/manager");
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        String holders = page.body().substring(page.body().indexOf("holders-heading"));
+        assertThat(holders).containsSubsequence(">Amy<", "Whole tenant", ">Amy<", "East wing", ">Amy<", "West wing",
+                ">zed<", "West wing");
+    }
+
+    @Test
     void badInputComesBackOnTheEditorNextToItsFieldAndCellWithTheValuesKept() {
         console.signIn(tenant.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
         console.get("/console/roles/new");

@@ -12,6 +12,29 @@ import org.junit.jupiter.api.Test;
 class TenantsConsoleIT extends IntegrationTest {
 
     @Test
+    void anOperatorsMenuShowsOnlyTheSectionsThatOpenForThem() {
+        ConsoleClient operator = new ConsoleClient(port());
+        operator.signIn("platform", OPERATOR, OPERATOR_PASSWORD);
+
+        HttpResponse<String> home = operator.get("/console");
+
+        assertThat(home.statusCode()).isEqualTo(200);
+        java.util.List<String> shown = java.util.regex.Pattern.compile("href=\"(/console/[a-z]+)\"")
+                .matcher(home.body()).results().map(match -> match.group(1)).distinct()
+                .filter(path -> Section.of(path).isPresent()).toList();
+        assertThat(shown).containsExactlyInAnyOrder("/console/tenants", "/console/activity");
+        for (String path : shown) {
+            assertThat(operator.get(path).statusCode()).as(path).isEqualTo(200);
+        }
+        for (String path : java.util.List.of("/console/users", "/console/roles", "/console/locations",
+                "/console/security")) {
+            HttpResponse<String> refused = operator.get(path);
+            assertThat(refused.statusCode()).as(path).isEqualTo(403);
+            assertThat(refused.body()).as(path).contains("impersonation or break-glass");
+        }
+    }
+
+    @Test
     void anOperatorRenamesATenantAndABlankNameIsRefusedWithItsReason() {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
         ConsoleClient operator = new ConsoleClient(port());

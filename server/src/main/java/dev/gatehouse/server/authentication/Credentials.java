@@ -1,0 +1,59 @@
+package dev.gatehouse.server.authentication;
+
+import dev.gatehouse.server.shared.TenantId;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What sign-in and the password rules read and write of a user account: its credentials, lockout
+ * and required actions. The {@code users} table is the users feature's, which implements this;
+ * authentication holds only the interface, since users depends on authentication and not the
+ * other way round (docs/style.md rule 16, {@code TableOwnershipTest}).
+ */
+public interface Credentials {
+
+    /** An account as sign-in sees it. */
+    record Account(TenantId tenant, UUID id, String username, String status, @Nullable String passwordHash,
+            List<String> requiredActions, @Nullable OffsetDateTime lockedUntil, @Nullable String email) {}
+
+    /** What the password rules compare a new password with. */
+    record Facts(String username, @Nullable String email, @Nullable String passwordHash, @Nullable String firstName,
+            @Nullable String lastName) {}
+
+    /** The failure counter and temporary lock of a user, read under a row lock. */
+    record Lockout(int failedLogins, @Nullable OffsetDateTime lockedUntil) {}
+
+    Optional<Account> byUsername(TenantId tenant, String usernameNormalized);
+
+    Optional<Account> byId(TenantId tenant, UUID user);
+
+    Optional<Facts> facts(TenantId tenant, UUID user);
+
+    void changePassword(TenantId tenant, UUID user, String hash, List<String> requiredActions);
+
+    /** Marks the password as set now: the start of its age. */
+    void passwordChanged(TenantId tenant, UUID user, Instant now);
+
+    /** When the user's password was set, if they have one. */
+    Optional<Instant> passwordChangedAt(TenantId tenant, UUID user);
+
+    /**
+     * Locks the user's row until the transaction ends and reads the counter: sign-in attempts of
+     * one user take turns, so parallel guesses cannot all be checked before the lock is written.
+     */
+    Lockout lockForSignIn(TenantId tenant, UUID user);
+
+    void recordFailure(TenantId tenant, UUID user, int failedLogins, @Nullable OffsetDateTime lockedUntil);
+
+    /** Clears the failure counter and lock, writing only when there is something to clear. */
+    void recordSuccess(TenantId tenant, UUID user);
+
+    void setRequiredActions(TenantId tenant, UUID user, List<String> requiredActions);
+
+    /** Adds {@code action} to the user's required actions unless it is there already. */
+    void requireAction(TenantId tenant, UUID user, String action);
+}
