@@ -5,6 +5,7 @@ import dev.gatehouse.engine.TenantPolicy;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.FieldError;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.Usernames;
@@ -112,8 +113,8 @@ class CheckController {
         UUID user = access.findUser(tenantId, question.user()).orElseThrow(() -> unknownUser("user", question.user()));
         Decision decision = decide(tenantId, user, question);
         if (question.audit() && !decision.allowed()) {
-            denials.record(caller, List.of(new DenialAudit.Denial(user, question, decision)), request.getRemoteAddr(),
-                    request.getHeader("User-Agent"));
+            denials.record(caller, List.of(new DenialAudit.Denial(user, question, decision)), Origin.of(request).ip(),
+                    Origin.of(request).userAgent());
         }
         return DecisionView.of(decision);
     }
@@ -165,7 +166,7 @@ class CheckController {
             }
             results.add(DecisionView.of(decision));
         }
-        denials.record(caller, denied, request.getRemoteAddr(), request.getHeader("User-Agent"));
+        denials.record(caller, denied, Origin.of(request).ip(), Origin.of(request).userAgent());
         return new BatchResults(results);
     }
 

@@ -4,10 +4,10 @@ import dev.gatehouse.engine.Permission;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.FieldError;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.TenantPaths;
 import io.swagger.v3.oas.annotations.Operation;
-import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +64,7 @@ class PermissionCatalogController {
             + " new key at once.")
     @PostMapping("/api/v1/tenants/{tenant}/permissions")
     ResponseEntity<PermissionView> register(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestBody RegisterPermission request, HttpServletRequest http) {
+            @RequestBody RegisterPermission request, Origin origin) {
         TenantId id = tenants.own(caller, tenant);
         access.require(caller, "roles.edit", null);
         List<FieldError> errors = new ArrayList<>();
@@ -83,7 +83,7 @@ class PermissionCatalogController {
         if (!errors.isEmpty()) {
             throw ApiException.badRequest(errors);
         }
-        Permissions.Entry entry = catalog.register(id, Permission.of(key, description), actors.origin(caller, http));
+        Permissions.Entry entry = catalog.register(id, Permission.of(key, description), actors.actor(caller), origin);
         return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/permissions"))
                 .body(PermissionView.of(entry));
     }

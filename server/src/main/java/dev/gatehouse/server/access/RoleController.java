@@ -3,11 +3,11 @@ package dev.gatehouse.server.access;
 import dev.gatehouse.engine.Grant;
 import dev.gatehouse.engine.Role;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.TenantPaths;
 import io.swagger.v3.oas.annotations.Operation;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.net.URI;
@@ -86,9 +86,9 @@ class RoleController {
             + " inherits must name existing roles without a cycle.")
     @PostMapping("/api/v1/tenants/{tenant}/roles")
     ResponseEntity<RoleView> create(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestBody RoleRequests.CreateRole request, HttpServletRequest http) {
+            @RequestBody RoleRequests.CreateRole request, Origin origin) {
         TenantId id = tenants.own(caller, tenant);
-        RoleService.RoleWithHolders created = service.create(caller, id, request, actors.origin(caller, http));
+        RoleService.RoleWithHolders created = service.create(caller, id, request, actors.actor(caller), origin);
         return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/roles/" + created.role().key()))
                 .body(RoleView.of(created));
     }
@@ -98,18 +98,18 @@ class RoleController {
             + " affected at once. Built-in roles cannot be edited: 409 (copy them instead).")
     @PutMapping("/api/v1/tenants/{tenant}/roles/{key}")
     RoleView replace(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String key,
-            @RequestBody RoleRequests.ReplaceRole request, HttpServletRequest http) {
+            @RequestBody RoleRequests.ReplaceRole request, Origin origin) {
         TenantId id = tenants.own(caller, tenant);
-        return RoleView.of(service.replace(caller, id, key, request, actors.origin(caller, http)));
+        return RoleView.of(service.replace(caller, id, key, request, actors.actor(caller), origin));
     }
 
     @Operation(summary = "Deletes a custom role", description = "Requires roles.delete. 409 for a built-in role, a"
             + " role that users hold (revoke their assignments first) or a role another role inherits from.")
     @DeleteMapping("/api/v1/tenants/{tenant}/roles/{key}")
     ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable String key, HttpServletRequest http) {
+            @PathVariable String key, Origin origin) {
         TenantId id = tenants.own(caller, tenant);
-        service.delete(caller, id, key, actors.origin(caller, http));
+        service.delete(caller, id, key, actors.actor(caller), origin);
         return ResponseEntity.noContent().build();
     }
 }

@@ -3,10 +3,10 @@ package dev.gatehouse.server.alerts;
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.TenantPaths;
 import io.swagger.v3.oas.annotations.Operation;
-import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -49,19 +49,19 @@ class AlertsController {
             + " secret, shown in this answer only.")
     @PutMapping("/api/v1/tenants/{tenant}/alerts")
     AlertSettingsService.View replace(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestBody JsonNode body, HttpServletRequest http) {
+            @RequestBody JsonNode body, Origin origin) {
         TenantId id = tenants.own(caller, tenant);
         access.require(caller, "settings.edit", null);
-        return service.replace(id, body, actors.origin(caller, http));
+        return service.replace(id, body, actors.actor(caller), origin);
     }
 
     @Operation(summary = "Issues a new webhook secret", description = "Requires settings.edit. The answer is the only"
             + " place the secret is shown; the previous one stops working at once.")
     @PostMapping("/api/v1/tenants/{tenant}/alerts/webhook/secret")
     AlertSettingsService.IssuedSecret rotate(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            HttpServletRequest http) {
+            Origin origin) {
         TenantId id = tenants.own(caller, tenant);
         access.require(caller, "settings.edit", null);
-        return service.rotate(id, actors.origin(caller, http));
+        return service.rotate(id, actors.actor(caller), origin);
     }
 }

@@ -1,11 +1,12 @@
 package dev.gatehouse.server.audittrail;
 
-import dev.gatehouse.server.audit.AuditLog;
-import dev.gatehouse.server.audit.ChainPurge;
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.access.Actors;
+import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.audit.ChainPurge;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.TenantPaths;
 import dev.gatehouse.server.users.UserStore;
@@ -123,8 +124,8 @@ class AuditController {
     @GetMapping("/api/v1/tenants/{tenant}/audit/export")
     void export(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @RequestParam(defaultValue = "csv") String format, AuditFilters filters,
-            HttpServletRequest request, HttpServletResponse response) throws IOException {
-        try (AuditTrail.Download download = trail.export(caller, tenant, format, filters, actors.origin(caller, request))) {
+            Origin origin, HttpServletResponse response) throws IOException {
+        try (AuditTrail.Download download = trail.export(caller, tenant, format, filters, actors.actor(caller), origin)) {
             response.setStatus(200);
             response.setContentType(download.mediaType() + ";charset=UTF-8");
             response.setHeader("Content-Disposition", "attachment; filename=\"" + download.fileName() + "\"");
@@ -181,8 +182,8 @@ class AuditController {
         Entries(Caller caller, TenantId tenant, HttpServletRequest request) {
             this.caller = caller;
             this.tenant = tenant;
-            this.ip = request.getRemoteAddr();
-            this.userAgent = request.getHeader("User-Agent");
+            this.ip = Origin.of(request).ip();
+            this.userAgent = Origin.of(request).userAgent();
         }
 
         /**

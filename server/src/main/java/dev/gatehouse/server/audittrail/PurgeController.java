@@ -2,11 +2,12 @@ package dev.gatehouse.server.audittrail;
 
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.access.Actors;
+import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.TenantPaths;
-import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -40,11 +41,11 @@ class PurgeController {
     }
 
     @PostMapping("/api/v1/tenants/{tenant}/audit/purge")
-    PurgeView purge(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, HttpServletRequest request) {
+    PurgeView purge(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, Origin origin) {
         TenantId id = paths.own(caller, tenant);
         access.require(caller, "audit.purge", null);
-        Actors.Origin origin = actors.origin(caller, request);
-        return switch (retention.purge(id, origin.actor(), origin.ip(), origin.userAgent())) {
+        AuditLog.Actor actor = actors.actor(caller);
+        return switch (retention.purge(id, actor, origin.ip(), origin.userAgent())) {
             case RetentionPurge.Purged purged -> new PurgeView(true, purged.range().count(), purged.range().fromSeq(),
                     purged.range().throughSeq(), purged.archive().name(), purged.archive().sha256(),
                     purged.checkpoint().seq(), purged.olderThan());

@@ -5,6 +5,7 @@ import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -83,8 +84,8 @@ public class MySecondFactor {
         String issuer = ISSUER + " (" + caller.tenantSlug() + ")";
         String uri = "otpauth://totp/" + encode(issuer) + ":" + encode(caller.username()) + "?secret=" + encoded
                 + "&issuer=" + encode(issuer) + "&algorithm=SHA1&digits=" + Totp.DIGITS + "&period=" + Totp.STEP_SECONDS;
-        audit.record(caller.tenant(), "MFA_ENROLMENT_STARTED", actor(caller), target(caller), request.getRemoteAddr(),
-                request.getHeader("User-Agent"), Map.of("method", "TOTP"));
+        audit.record(caller.tenant(), "MFA_ENROLMENT_STARTED", actor(caller), target(caller), Origin.of(request).ip(),
+                Origin.of(request).userAgent(), Map.of("method", "TOTP"));
         return new Enrolment(encoded, uri, QrCodes.pngDataUri(uri));
     }
 
@@ -113,8 +114,8 @@ public class MySecondFactor {
             accounts.setRequiredActions(caller.tenant(), caller.userId(), remaining);
             sessions.forgetUser(caller.tenant(), caller.userId());
         }
-        audit.record(caller.tenant(), "MFA_ENABLED", actor(caller), target(caller), request.getRemoteAddr(),
-                request.getHeader("User-Agent"), Map.of("method", "TOTP"));
+        audit.record(caller.tenant(), "MFA_ENABLED", actor(caller), target(caller), Origin.of(request).ip(),
+                Origin.of(request).userAgent(), Map.of("method", "TOTP"));
         return codes;
     }
 
@@ -131,7 +132,7 @@ public class MySecondFactor {
         }
         List<String> codes = newRecoveryCodes(caller);
         audit.record(caller.tenant(), "RECOVERY_CODES_REGENERATED", actor(caller), target(caller),
-                request.getRemoteAddr(), request.getHeader("User-Agent"), Map.of("count", codes.size()));
+                Origin.of(request).ip(), Origin.of(request).userAgent(), Map.of("count", codes.size()));
         return codes;
     }
 
@@ -153,8 +154,8 @@ public class MySecondFactor {
             accounts.setRequiredActions(caller.tenant(), caller.userId(), actions);
             sessions.forgetUser(caller.tenant(), caller.userId());
         }
-        audit.record(caller.tenant(), "MFA_DISABLED", actor(caller), target(caller), request.getRemoteAddr(),
-                request.getHeader("User-Agent"), Map.of("by", "self"));
+        audit.record(caller.tenant(), "MFA_DISABLED", actor(caller), target(caller), Origin.of(request).ip(),
+                Origin.of(request).userAgent(), Map.of("by", "self"));
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Impersonator;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
@@ -73,8 +74,8 @@ public class MySessions {
         }
         sessions.end(caller.tenant(), id, now, "REVOKED_BY_USER");
         audit.record(caller.tenant(), "SESSION_REVOKED", actor(caller),
-                new AuditLog.Target("session", id.toString(), caller.username()), request.getRemoteAddr(),
-                request.getHeader("User-Agent"), Map.of("by", "self", "current", id.equals(caller.sessionId())));
+                new AuditLog.Target("session", id.toString(), caller.username()), Origin.of(request).ip(),
+                Origin.of(request).userAgent(), Map.of("by", "self", "current", id.equals(caller.sessionId())));
     }
 
     /** Ends every session of the caller but the one making this request ("sign out everywhere else"). */
@@ -84,8 +85,8 @@ public class MySessions {
         int ended = sessions.endAll(caller.tenant(), caller.userId(), caller.sessionId(), clock.instant(),
                 "REVOKED_BY_USER");
         audit.record(caller.tenant(), "SESSION_REVOKED", actor(caller),
-                new AuditLog.Target("user", caller.userId().toString(), caller.username()), request.getRemoteAddr(),
-                request.getHeader("User-Agent"), Map.of("by", "self", "scope", "others", "sessionsEnded", ended));
+                new AuditLog.Target("user", caller.userId().toString(), caller.username()), Origin.of(request).ip(),
+                Origin.of(request).userAgent(), Map.of("by", "self", "scope", "others", "sessionsEnded", ended));
         return ended;
     }
 

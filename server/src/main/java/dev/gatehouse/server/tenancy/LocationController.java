@@ -1,14 +1,14 @@
 package dev.gatehouse.server.tenancy;
 
-import dev.gatehouse.server.shared.TenantPaths;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.FieldError;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.shared.TenantPaths;
 import io.swagger.v3.oas.annotations.Operation;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.net.URI;
@@ -82,10 +82,10 @@ class LocationController {
             + " for a top-level location). Names are unique among siblings ignoring case (409).")
     @PostMapping("/api/v1/tenants/{tenant}/locations")
     ResponseEntity<LocationView> create(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestBody CreateLocation request, HttpServletRequest http) {
+            @RequestBody CreateLocation request, Origin origin) {
         TenantId id = tenants.own(caller, tenant);
         TenantLocation created = service.create(caller, id, request.name(), request.parent(),
-                actors.origin(caller, http));
+                actors.actor(caller), origin);
         return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/locations/" + created.id()))
                 .body(LocationView.of(created));
     }
@@ -99,13 +99,13 @@ class LocationController {
             + " itself or a descendant is a 400 naming parent.")
     @PatchMapping("/api/v1/tenants/{tenant}/locations/{id}")
     LocationView update(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable UUID id,
-            @RequestBody JsonNode body, HttpServletRequest http) {
+            @RequestBody JsonNode body, Origin origin) {
         TenantId tenantId = tenants.own(caller, tenant);
         List<FieldError> problems = new ArrayList<>();
         if (!body.isObject()) {
             problems.add(new FieldError("body", "must be a JSON object {name?, parent?}"));
             return LocationView.of(service.update(caller, tenantId, id,
-                    new LocationService.Change(null, false, null, problems), actors.origin(caller, http)));
+                    new LocationService.Change(null, false, null, problems), actors.actor(caller), origin));
         }
         for (String field : body.propertyNames()) {
             if (!field.equals("name") && !field.equals("parent")) {
@@ -129,16 +129,16 @@ class LocationController {
             }
         }
         return LocationView.of(service.update(caller, tenantId, id,
-                new LocationService.Change(name, body.has("parent"), parent, problems), actors.origin(caller, http)));
+                new LocationService.Change(name, body.has("parent"), parent, problems), actors.actor(caller), origin));
     }
 
     @Operation(summary = "Deletes a location", description = "Requires locations.delete at the location. 409 while"
             + " it has child locations or role assignments.")
     @DeleteMapping("/api/v1/tenants/{tenant}/locations/{id}")
     ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable UUID id, HttpServletRequest http) {
+            @PathVariable UUID id, Origin origin) {
         TenantId tenantId = tenants.own(caller, tenant);
-        service.delete(caller, tenantId, id, actors.origin(caller, http));
+        service.delete(caller, tenantId, id, actors.actor(caller), origin);
         return ResponseEntity.noContent().build();
     }
 }
