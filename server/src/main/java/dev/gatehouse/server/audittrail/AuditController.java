@@ -7,8 +7,8 @@ import dev.gatehouse.server.audit.ChainPurge;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.PathTenant;
 import dev.gatehouse.server.shared.TenantId;
-import dev.gatehouse.server.shared.TenantPaths;
 import dev.gatehouse.server.users.UserStore;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -90,7 +90,6 @@ class AuditController {
             "ALERT_WEBHOOK_SECRET_ROTATED", "USER_AVAILABILITY_CHANGED", "USER_PHOTO_CHANGED",
             "USER_PHOTO_REMOVED", "TENANT_UPDATED", "USERS_EXPORTED", "REQUEST_THROTTLED");
 
-    private final TenantPaths tenants;
     private final Access access;
     private final Actors actors;
     private final AuditTrail trail;
@@ -98,9 +97,8 @@ class AuditController {
     private final UserStore users;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    AuditController(TenantPaths tenants, Access access, Actors actors, AuditTrail trail, AuditEvents events,
+    AuditController(Access access, Actors actors, AuditTrail trail, AuditEvents events,
             UserStore users) {
-        this.tenants = tenants;
         this.access = access;
         this.actors = actors;
         this.trail = trail;
@@ -141,8 +139,7 @@ class AuditController {
      */
     @PostMapping("/api/v1/tenants/{tenant}/audit/events")
     ResponseEntity<EventRecorded> record(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @Valid @RequestBody EventRequest body, HttpServletRequest request) {
-        TenantId id = tenants.own(caller, tenant);
+            @Valid @RequestBody EventRequest body, HttpServletRequest request, @PathTenant TenantId id) {
         access.require(caller, "access.check", null);
         AuditLog.Entry entry = new Entries(caller, id, request).entry(body, "");
         long seq = events.record(id, List.of(entry)).getFirst();
@@ -158,8 +155,7 @@ class AuditController {
      */
     @PostMapping("/api/v1/tenants/{tenant}/audit/events/batch")
     ResponseEntity<BatchRecorded> recordBatch(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @Valid @RequestBody BatchRequest body, HttpServletRequest request) {
-        TenantId id = tenants.own(caller, tenant);
+            @Valid @RequestBody BatchRequest body, HttpServletRequest request, @PathTenant TenantId id) {
         access.require(caller, "access.check", null);
         Entries entries = new Entries(caller, id, request);
         List<AuditLog.Entry> batch = new ArrayList<>(body.events().size());

@@ -6,8 +6,8 @@ import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.PathTenant;
 import dev.gatehouse.server.shared.TenantId;
-import dev.gatehouse.server.shared.TenantPaths;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -28,21 +28,19 @@ class PurgeController {
     record PurgeView(boolean purged, long count, @Nullable Long fromSeq, @Nullable Long throughSeq,
             @Nullable String archive, @Nullable String sha256, @Nullable Long checkpointSeq, Instant olderThan) {}
 
-    private final TenantPaths paths;
     private final Access access;
     private final Actors actors;
     private final RetentionPurge retention;
 
-    PurgeController(TenantPaths paths, Access access, Actors actors, RetentionPurge retention) {
-        this.paths = paths;
+    PurgeController(Access access, Actors actors, RetentionPurge retention) {
         this.access = access;
         this.actors = actors;
         this.retention = retention;
     }
 
     @PostMapping("/api/v1/tenants/{tenant}/audit/purge")
-    PurgeView purge(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, Origin origin) {
-        TenantId id = paths.own(caller, tenant);
+    PurgeView purge(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, Origin origin,
+            @PathTenant TenantId id) {
         access.require(caller, "audit.purge", null);
         AuditLog.Actor actor = actors.actor(caller);
         return switch (retention.purge(id, actor, origin.ip(), origin.userAgent())) {
