@@ -12,6 +12,7 @@ import com.tngtech.archunit.core.domain.properties.HasName;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.TenantPaths;
 import jakarta.servlet.http.HttpServletRequest;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.bind.annotation.RestController;
@@ -163,6 +164,16 @@ class ArchitectureTest {
                         (JavaClass c) -> !java.util.List.of(READ_THE_ORIGIN_OF_A_REQUEST).contains(c.getName())))
                 .should().callMethod(Origin.class, "of", HttpServletRequest.class)
                 .because("a controller takes an Origin parameter (edge.RequestOrigins), resolved once per request")
+                .check(SERVER);
+    }
+
+    @Test
+    void controllersTakeThePathsTenantFromTheOneResolver() {
+        noClasses().that().areAnnotatedWith(RestController.class)
+                .and().doNotHaveFullyQualifiedName("dev.gatehouse.server.access.CheckController")
+                .should().dependOnClassesThat().haveFullyQualifiedName(TenantPaths.class.getName())
+                .because("a path's {tenant} is a @PathTenant TenantId parameter (shared.PathTenants); the check"
+                        + " API's lean filter hands CheckController the raw path, which it resolves the same way")
                 .check(SERVER);
     }
 
