@@ -45,7 +45,7 @@ class ArchitectureTest {
     private static final String[] READ_THE_ORIGIN_OF_A_REQUEST = {
         "dev.gatehouse.server.authentication.NetworkRules", "dev.gatehouse.server.authentication.SessionResolver",
         "dev.gatehouse.server.authentication.SignInService",
-        "dev.gatehouse.server.authentication.MySecondFactor", "dev.gatehouse.server.access.RefusalAudit",
+        "dev.gatehouse.server.access.RefusalAudit",
         "dev.gatehouse.server.access.CheckController", "dev.gatehouse.server.audittrail.AuditController$Entries"};
 
     @Test
