@@ -4,9 +4,16 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaCall;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.properties.HasName;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.TenantPaths;
+import jakarta.servlet.http.HttpServletRequest;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -29,6 +36,17 @@ class ArchitectureTest {
     private static final JavaClasses SERVER = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("dev.gatehouse.server");
+
+    /**
+     * Classes still handed the servlet request itself — the filters before MVC and the sign-in,
+     * session and check paths they call — read the request's cached origin; everyone else takes
+     * the {@link Origin} parameter the edge resolves. Shrink this list, never grow it.
+     */
+    private static final String[] READ_THE_ORIGIN_OF_A_REQUEST = {
+        "dev.gatehouse.server.authentication.NetworkRules", "dev.gatehouse.server.authentication.SessionResolver",
+        "dev.gatehouse.server.authentication.SignInService",
+        "dev.gatehouse.server.access.RefusalAudit",
+        "dev.gatehouse.server.access.CheckController", "dev.gatehouse.server.audittrail.AuditController$Entries"};
 
     @Test
     void featurePackagesDoNotDependOnEachOtherInCycles() {
@@ -124,6 +142,38 @@ class ArchitectureTest {
                 .should().callMethod(java.util.UUID.class, "fromString", String.class)
                 .because("shared.Ids reads ids of paths, bodies and queries (only the 36-character spelling);"
                         + " the access listener reads the database's own notifications")
+                .check(SERVER);
+    }
+
+    @Test
+    void theRequestsAddressIsReadOnlyByTheOneOrigin() {
+        noClasses().that().doNotHaveFullyQualifiedName(Origin.class.getName())
+                // A repository another change is moving; it still reads the address of a sign-in itself.
+                .and().doNotHaveFullyQualifiedName("dev.gatehouse.server.authentication.Sessions")
+                .should().callMethodWhere(JavaCall.Predicates.target(HasName.Predicates.name("getRemoteAddr")))
+                .because("shared.Origin is the one place a request's address (server.forward-headers-strategy"
+                        + " applied) and user agent are read (docs/style.md rule 18)")
+                .check(SERVER);
+    }
+
+    @Test
+    void aRequestsOriginIsResolvedAtTheEdgeAndHandedDown() {
+        noClasses().that().resideOutsideOfPackage("dev.gatehouse.server.edge..")
+                .and().doNotHaveFullyQualifiedName(Origin.class.getName())
+                .and(DescribedPredicate.describe("are not among the listed readers of the servlet request",
+                        (JavaClass c) -> !java.util.List.of(READ_THE_ORIGIN_OF_A_REQUEST).contains(c.getName())))
+                .should().callMethod(Origin.class, "of", HttpServletRequest.class)
+                .because("a controller takes an Origin parameter (edge.RequestOrigins), resolved once per request")
+                .check(SERVER);
+    }
+
+    @Test
+    void controllersTakeThePathsTenantFromTheOneResolver() {
+        noClasses().that().areAnnotatedWith(RestController.class)
+                .and().doNotHaveFullyQualifiedName("dev.gatehouse.server.access.CheckController")
+                .should().dependOnClassesThat().haveFullyQualifiedName(TenantPaths.class.getName())
+                .because("a path's {tenant} is a @PathTenant TenantId parameter (shared.PathTenants); the check"
+                        + " API's lean filter hands CheckController the raw path, which it resolves the same way")
                 .check(SERVER);
     }
 

@@ -3,7 +3,6 @@ package dev.gatehouse.server.access;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.TenantId;
-import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -11,24 +10,18 @@ import org.springframework.stereotype.Component;
 
 /**
  * Who makes a change, as the audit trail records it: the caller with the roles they hold at that
- * moment (docs/api.md, audit: {@code actor: {id, username, roles}}), and where the request came from.
+ * moment (docs/api.md, audit: {@code actor: {id, username, roles}}); where the request came from is
+ * the request's one {@link dev.gatehouse.server.shared.Origin}, resolved at the edge.
  * A caller acting through an impersonated session carries its operator into the actor here, and
  * only here, so every event written for them names the operator ({@link AuditLog#record}).
  */
 @Component
 public class Actors {
 
-    /** The actor of a change and the request's address and user agent, for {@link AuditLog#record}. */
-    public record Origin(AuditLog.Actor actor, @Nullable String ip, @Nullable String userAgent) {}
-
     private final Access access;
 
     Actors(Access access) {
         this.access = access;
-    }
-
-    public Origin origin(Caller caller, HttpServletRequest request) {
-        return new Origin(actor(caller), request.getRemoteAddr(), request.getHeader("User-Agent"));
     }
 
     public AuditLog.Actor actor(Caller caller) {

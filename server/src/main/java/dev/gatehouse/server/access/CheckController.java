@@ -5,8 +5,10 @@ import dev.gatehouse.engine.TenantPolicy;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.FieldError;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.shared.TenantPaths;
 import dev.gatehouse.server.shared.Usernames;
 import io.swagger.v3.oas.annotations.Operation;
 import jakarta.servlet.http.HttpServletRequest;
@@ -67,8 +69,12 @@ class CheckController {
     private final DenialAudit denials;
     private final Clock clock;
 
-    CheckController(Access access, DenialAudit denials, Clock clock) {
+    /** The caller's own tenant from the path; any other, existing or not, and any for operators: 404. */
+    private final TenantPaths paths;
+
+    CheckController(Access access, DenialAudit denials, Clock clock, TenantPaths paths) {
         this.access = access;
+        this.paths = paths;
         this.denials = denials;
         this.clock = clock;
     }
@@ -96,7 +102,7 @@ class CheckController {
 
     private @Nullable DecisionView answer(Caller caller, String tenant, CheckRequest body, HttpServletRequest request,
             boolean refuse) {
-        TenantId tenantId = tenantOf(caller, tenant);
+        TenantId tenantId = paths.own(caller, tenant);
         List<FieldError> errors = new ArrayList<>();
         CheckRequest.Question question = body.parse("", false, errors);
         if (question == null) {
@@ -112,8 +118,8 @@ class CheckController {
         UUID user = access.findUser(tenantId, question.user()).orElseThrow(() -> unknownUser("user", question.user()));
         Decision decision = decide(tenantId, user, question);
         if (question.audit() && !decision.allowed()) {
-            denials.record(caller, List.of(new DenialAudit.Denial(user, question, decision)), request.getRemoteAddr(),
-                    request.getHeader("User-Agent"));
+            denials.record(caller, List.of(new DenialAudit.Denial(user, question, decision)), Origin.of(request).ip(),
+                    Origin.of(request).userAgent());
         }
         return DecisionView.of(decision);
     }
@@ -126,7 +132,7 @@ class CheckController {
     @PostMapping("/api/v1/tenants/{tenant}/check/batch")
     BatchResults batch(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @RequestBody Batch body,
             HttpServletRequest request) {
-        TenantId tenantId = tenantOf(caller, tenant);
+        TenantId tenantId = paths.own(caller, tenant);
         if (body.checks() == null) {
             throw ApiException.badRequest("checks", "is required");
         }
@@ -165,7 +171,7 @@ class CheckController {
             }
             results.add(DecisionView.of(decision));
         }
-        denials.record(caller, denied, request.getRemoteAddr(), request.getHeader("User-Agent"));
+        denials.record(caller, denied, Origin.of(request).ip(), Origin.of(request).userAgent());
         return new BatchResults(results);
     }
 
@@ -182,7 +188,7 @@ class CheckController {
             @RequestParam String permission, @RequestParam(required = false) @Nullable String location,
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
-        TenantId tenantId = tenantOf(caller, tenant);
+        TenantId tenantId = paths.own(caller, tenant);
         access.require(caller, ASK_ABOUT_OTHERS, null);
         TenantPolicy policy = access.policy(tenantId).orElseThrow(() -> ApiException.notFound("tenant " + tenant));
         // Unlike a check, who-can is an administrator's question: a key or place that does not exist is a mistake.
@@ -208,18 +214,6 @@ class CheckController {
     private Decision decide(TenantId tenant, UUID user, CheckRequest.Question question) {
         Instant at = question.at() == null ? clock.instant() : question.at();
         return access.decide(tenant, user, question.permission(), question.resource(), at, question.context());
-    }
-
-    /**
-     * The caller's own tenant, from the session; any other tenant, existing or not, is a 404, and
-     * platform operators get no tenant's decisions (they are outside tenants).
-     */
-    private static TenantId tenantOf(Caller caller, String tenant) {
-        if (!caller.isPlatformOperator()
-                && (tenant.equals(caller.tenantSlug()) || tenant.equalsIgnoreCase(caller.tenant().toString()))) {
-            return caller.tenant();
-        }
-        throw ApiException.notFound("tenant " + tenant);
     }
 
     /** Whether {@code user} names the caller, by id or by username. */

@@ -4,10 +4,10 @@ import dev.gatehouse.engine.Permission;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.FieldError;
+import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.PathTenant;
 import dev.gatehouse.server.shared.TenantId;
-import dev.gatehouse.server.shared.TenantPaths;
 import io.swagger.v3.oas.annotations.Operation;
-import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,13 +39,11 @@ class PermissionCatalogController {
     }
 
     private final PermissionCatalogService catalog;
-    private final TenantPaths tenants;
     private final Access access;
     private final Actors actors;
 
-    PermissionCatalogController(PermissionCatalogService catalog, TenantPaths tenants, Access access, Actors actors) {
+    PermissionCatalogController(PermissionCatalogService catalog, Access access, Actors actors) {
         this.catalog = catalog;
-        this.tenants = tenants;
         this.access = access;
         this.actors = actors;
     }
@@ -53,8 +51,8 @@ class PermissionCatalogController {
     @Operation(summary = "The tenant's permission catalog, as a plain array", description = "Requires roles.read."
             + " source is PACK (shipped with Gatehouse) or APPLICATION (registered by the tenant's applications).")
     @GetMapping("/api/v1/tenants/{tenant}/permissions")
-    List<PermissionView> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant) {
-        TenantId id = tenants.own(caller, tenant);
+    List<PermissionView> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathTenant TenantId id) {
         return catalog.list(caller, id).stream().map(PermissionView::of).toList();
     }
 
@@ -64,8 +62,7 @@ class PermissionCatalogController {
             + " new key at once.")
     @PostMapping("/api/v1/tenants/{tenant}/permissions")
     ResponseEntity<PermissionView> register(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestBody RegisterPermission request, HttpServletRequest http) {
-        TenantId id = tenants.own(caller, tenant);
+            @RequestBody RegisterPermission request, Origin origin, @PathTenant TenantId id) {
         access.require(caller, "roles.edit", null);
         List<FieldError> errors = new ArrayList<>();
         String key = request.key() == null ? "" : request.key().strip();
@@ -83,7 +80,7 @@ class PermissionCatalogController {
         if (!errors.isEmpty()) {
             throw ApiException.badRequest(errors);
         }
-        Permissions.Entry entry = catalog.register(id, Permission.of(key, description), actors.origin(caller, http));
+        Permissions.Entry entry = catalog.register(id, Permission.of(key, description), actors.actor(caller), origin);
         return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/permissions"))
                 .body(PermissionView.of(entry));
     }

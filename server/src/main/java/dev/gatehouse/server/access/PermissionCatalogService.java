@@ -4,6 +4,7 @@ import dev.gatehouse.engine.Permission;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantId;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,7 @@ public class PermissionCatalogService {
 
     /** Registers an application's permission key; the key's prefix decides its kind (widgets., pages.). */
     @Transactional
-    Permissions.Entry register(TenantId tenant, Permission permission, Actors.Origin origin) {
+    Permissions.Entry register(TenantId tenant, Permission permission, AuditLog.Actor actor, Origin origin) {
         if (permissions.exists(tenant, permission.key())) {
             throw ApiException.conflict("the catalog already has the permission " + permission.key());
         }
@@ -60,7 +61,7 @@ public class PermissionCatalogService {
                     + MAX_APPLICATION_PERMISSIONS + " permissions");
         }
         permissions.insert(tenant, permission, Permissions.Source.APPLICATION);
-        audit.record(tenant, "PERMISSION_REGISTERED", origin.actor(),
+        audit.record(tenant, "PERMISSION_REGISTERED", actor,
                 new AuditLog.Target("permission", permission.key(), permission.key()), origin.ip(), origin.userAgent(),
                 Map.of("description", permission.description(), "kind", permission.kind().name()));
         // The catalog interns keys to ids; every compiled role table of the tenant must be rebuilt,

@@ -4,6 +4,7 @@ import dev.gatehouse.engine.Decision;
 import dev.gatehouse.engine.Resource;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,8 +40,8 @@ class RefusalAudit {
 
     void record(Caller caller, List<String> roles, String permission, @Nullable Resource resource, Decision decision) {
         HttpServletRequest request = currentRequest();
-        String ip = request == null ? null : request.getRemoteAddr();
-        String userAgent = request == null ? null : request.getHeader("User-Agent");
+        String ip = request == null ? null : Origin.of(request).ip();
+        String userAgent = request == null ? null : Origin.of(request).userAgent();
         AuditLog.Actor actor = Actors.of(caller, roles);
         // A refused creation names a kind of resource but no object yet: then the type goes into the details.
         AuditLog.Target target = resource == null || resource.type() == null || resource.id() == null ? null

@@ -3,11 +3,11 @@ package dev.gatehouse.server.access;
 import dev.gatehouse.engine.Grant;
 import dev.gatehouse.engine.Role;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
+import dev.gatehouse.server.shared.PathTenant;
 import dev.gatehouse.server.shared.TenantId;
-import dev.gatehouse.server.shared.TenantPaths;
 import io.swagger.v3.oas.annotations.Operation;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.net.URI;
@@ -51,12 +51,10 @@ class RoleController {
     }
 
     private final RoleService service;
-    private final TenantPaths tenants;
     private final Actors actors;
 
-    RoleController(RoleService service, TenantPaths tenants, Actors actors) {
+    RoleController(RoleService service, Actors actors) {
         this.service = service;
-        this.tenants = tenants;
         this.actors = actors;
     }
 
@@ -65,15 +63,14 @@ class RoleController {
     @GetMapping("/api/v1/tenants/{tenant}/roles")
     Page<RoleView> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @RequestParam(defaultValue = "0") @Min(0) int page,
-            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
-        TenantId id = tenants.own(caller, tenant);
+            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size, @PathTenant TenantId id) {
         return new Page<>(service.page(caller, id, page, size).stream().map(RoleView::of).toList(), page, size,
                 service.count(id));
     }
 
     @GetMapping("/api/v1/tenants/{tenant}/roles/{key}")
-    RoleView get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String key) {
-        TenantId id = tenants.own(caller, tenant);
+    RoleView get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String key,
+            @PathTenant TenantId id) {
         return RoleView.of(service.get(caller, id, key));
     }
 
@@ -86,9 +83,8 @@ class RoleController {
             + " inherits must name existing roles without a cycle.")
     @PostMapping("/api/v1/tenants/{tenant}/roles")
     ResponseEntity<RoleView> create(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestBody RoleRequests.CreateRole request, HttpServletRequest http) {
-        TenantId id = tenants.own(caller, tenant);
-        RoleService.RoleWithHolders created = service.create(caller, id, request, actors.origin(caller, http));
+            @RequestBody RoleRequests.CreateRole request, Origin origin, @PathTenant TenantId id) {
+        RoleService.RoleWithHolders created = service.create(caller, id, request, actors.actor(caller), origin);
         return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/roles/" + created.role().key()))
                 .body(RoleView.of(created));
     }
@@ -98,18 +94,16 @@ class RoleController {
             + " affected at once. Built-in roles cannot be edited: 409 (copy them instead).")
     @PutMapping("/api/v1/tenants/{tenant}/roles/{key}")
     RoleView replace(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String key,
-            @RequestBody RoleRequests.ReplaceRole request, HttpServletRequest http) {
-        TenantId id = tenants.own(caller, tenant);
-        return RoleView.of(service.replace(caller, id, key, request, actors.origin(caller, http)));
+            @RequestBody RoleRequests.ReplaceRole request, Origin origin, @PathTenant TenantId id) {
+        return RoleView.of(service.replace(caller, id, key, request, actors.actor(caller), origin));
     }
 
     @Operation(summary = "Deletes a custom role", description = "Requires roles.delete. 409 for a built-in role, a"
             + " role that users hold (revoke their assignments first) or a role another role inherits from.")
     @DeleteMapping("/api/v1/tenants/{tenant}/roles/{key}")
     ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable String key, HttpServletRequest http) {
-        TenantId id = tenants.own(caller, tenant);
-        service.delete(caller, id, key, actors.origin(caller, http));
+            @PathVariable String key, Origin origin, @PathTenant TenantId id) {
+        service.delete(caller, id, key, actors.actor(caller), origin);
         return ResponseEntity.noContent().build();
     }
 }

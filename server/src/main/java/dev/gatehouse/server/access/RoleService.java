@@ -9,6 +9,7 @@ import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.FieldError;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantId;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -107,7 +108,7 @@ public class RoleService {
      */
     @Transactional
     public RoleWithHolders create(Caller caller, TenantId tenant, RoleRequests.CreateRole request,
-            Actors.Origin origin) {
+            AuditLog.Actor actor, Origin origin) {
         access.require(caller, "roles.create", null);
         Role requested = RoleRequests.toRole(request);
         boolean descriptionGiven = request.description() != null;
@@ -132,7 +133,7 @@ public class RoleService {
         if (copyOf != null) {
             details.put("copyOf", copyOf);
         }
-        audit.record(tenant, "ROLE_CREATED", origin.actor(), target(role), origin.ip(), origin.userAgent(), details);
+        audit.record(tenant, "ROLE_CREATED", actor, target(role), origin.ip(), origin.userAgent(), details);
         changes.policyChanged(tenant);
         return RoleWithHolders.of(roles.find(tenant, role.key()).orElseThrow(), 0);
     }
@@ -140,7 +141,7 @@ public class RoleService {
     /** Replaces a custom role's name, description, parents and grants; every holder is affected at once. */
     @Transactional
     public RoleWithHolders replace(Caller caller, TenantId tenant, String key, RoleRequests.ReplaceRole request,
-            Actors.Origin origin) {
+            AuditLog.Actor actor, Origin origin) {
         access.require(caller, "roles.edit", null);
         Role role = RoleRequests.toRole(key, request);
         roles.lock(tenant);
@@ -160,7 +161,7 @@ public class RoleService {
         }
         if (!changedAfter.isEmpty()) {
             roles.update(tenant, role);
-            audit.record(tenant, "ROLE_UPDATED", origin.actor(), target(role), origin.ip(), origin.userAgent(),
+            audit.record(tenant, "ROLE_UPDATED", actor, target(role), origin.ip(), origin.userAgent(),
                     Map.of("before", changedBefore, "after", changedAfter));
             changes.policyChanged(tenant);
         }
@@ -169,7 +170,7 @@ public class RoleService {
 
     /** Deletes a custom role that nobody holds and no role inherits from. */
     @Transactional
-    public void delete(Caller caller, TenantId tenant, String key, Actors.Origin origin) {
+    public void delete(Caller caller, TenantId tenant, String key, AuditLog.Actor actor, Origin origin) {
         access.require(caller, "roles.delete", null);
         roles.lock(tenant);
         Roles.StoredRole stored = roles.find(tenant, key).orElseThrow(() -> ApiException.notFound("role " + key));
@@ -187,7 +188,7 @@ public class RoleService {
                     + "; remove it from their inherits first");
         }
         roles.delete(tenant, key);
-        audit.record(tenant, "ROLE_DELETED", origin.actor(), target(stored.role()), origin.ip(), origin.userAgent(),
+        audit.record(tenant, "ROLE_DELETED", actor, target(stored.role()), origin.ip(), origin.userAgent(),
                 describe(stored.role()));
         changes.policyChanged(tenant);
     }

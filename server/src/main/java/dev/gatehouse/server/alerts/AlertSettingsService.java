@@ -1,10 +1,10 @@
 package dev.gatehouse.server.alerts;
 
-import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.outbound.OutboundGuard;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.FieldError;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantId;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -64,7 +64,7 @@ class AlertSettingsService {
      * outbound guard resolves the webhook's host, and a slow DNS answer must not hold a database
      * connection.
      */
-    View replace(TenantId tenant, JsonNode body, Actors.Origin origin) {
+    View replace(TenantId tenant, JsonNode body, AuditLog.Actor actor, Origin origin) {
         List<FieldError> errors = new ArrayList<>();
         if (!body.isObject()) {
             throw ApiException.badRequest("body", "must be an object with rules and webhook");
@@ -103,10 +103,10 @@ class AlertSettingsService {
         }
         String checkedUrl = url;
         boolean checkedEnabled = enabled;
-        return transaction.execute(status -> save(tenant, rules, checkedUrl, checkedEnabled, origin));
+        return transaction.execute(status -> save(tenant, rules, checkedUrl, checkedEnabled, actor, origin));
     }
 
-    private View save(TenantId tenant, AlertRules rules, @Nullable String url, boolean enabled, Actors.Origin origin) {
+    private View save(TenantId tenant, AlertRules rules, @Nullable String url, boolean enabled, AuditLog.Actor actor, Origin origin) {
         AlertSettings.Settings before = settings.forUpdate(tenant);
         settings.save(tenant, rules, url, enabled);
         String issued = null;
@@ -119,21 +119,21 @@ class AlertSettingsService {
         details.put("before", audited(before));
         details.put("after", audited(after));
         details.put("secretIssued", issued != null);
-        audit.record(tenant, "ALERT_SETTINGS_CHANGED", origin.actor(), new AuditLog.Target("tenant", tenant.toString(),
+        audit.record(tenant, "ALERT_SETTINGS_CHANGED", actor, new AuditLog.Target("tenant", tenant.toString(),
                 null), origin.ip(), origin.userAgent(), details);
         return view(after, issued);
     }
 
     /** Issues a new webhook secret; the old one stops working at once. */
     @Transactional
-    IssuedSecret rotate(TenantId tenant, Actors.Origin origin) {
+    IssuedSecret rotate(TenantId tenant, AuditLog.Actor actor, Origin origin) {
         AlertSettings.Settings current = settings.forUpdate(tenant);
         if (current.webhook().url() == null) {
             throw ApiException.conflict("configure a webhook url first (PUT .../alerts)");
         }
         String secret = newSecret();
         settings.secret(tenant, secret);
-        audit.record(tenant, "ALERT_WEBHOOK_SECRET_ROTATED", origin.actor(), new AuditLog.Target("tenant",
+        audit.record(tenant, "ALERT_WEBHOOK_SECRET_ROTATED", actor, new AuditLog.Target("tenant",
                 tenant.toString(), null), origin.ip(), origin.userAgent(),
                 Map.of("webhook", WebhookUrls.origin(current.webhook().url())));
         return new IssuedSecret(secret);

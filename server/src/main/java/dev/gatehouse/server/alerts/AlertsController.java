@@ -3,10 +3,10 @@ package dev.gatehouse.server.alerts;
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.PathTenant;
 import dev.gatehouse.server.shared.TenantId;
-import dev.gatehouse.server.shared.TenantPaths;
 import io.swagger.v3.oas.annotations.Operation;
-import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -25,20 +25,18 @@ import tools.jackson.databind.JsonNode;
 class AlertsController {
 
     private final AlertSettingsService service;
-    private final TenantPaths tenants;
     private final Access access;
     private final Actors actors;
 
-    AlertsController(AlertSettingsService service, TenantPaths tenants, Access access, Actors actors) {
+    AlertsController(AlertSettingsService service, Access access, Actors actors) {
         this.service = service;
-        this.tenants = tenants;
         this.access = access;
         this.actors = actors;
     }
 
     @GetMapping("/api/v1/tenants/{tenant}/alerts")
-    AlertSettingsService.View get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant) {
-        TenantId id = tenants.own(caller, tenant);
+    AlertSettingsService.View get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathTenant TenantId id) {
         access.require(caller, "settings.read", null);
         return service.get(id);
     }
@@ -49,19 +47,17 @@ class AlertsController {
             + " secret, shown in this answer only.")
     @PutMapping("/api/v1/tenants/{tenant}/alerts")
     AlertSettingsService.View replace(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestBody JsonNode body, HttpServletRequest http) {
-        TenantId id = tenants.own(caller, tenant);
+            @RequestBody JsonNode body, Origin origin, @PathTenant TenantId id) {
         access.require(caller, "settings.edit", null);
-        return service.replace(id, body, actors.origin(caller, http));
+        return service.replace(id, body, actors.actor(caller), origin);
     }
 
     @Operation(summary = "Issues a new webhook secret", description = "Requires settings.edit. The answer is the only"
             + " place the secret is shown; the previous one stops working at once.")
     @PostMapping("/api/v1/tenants/{tenant}/alerts/webhook/secret")
     AlertSettingsService.IssuedSecret rotate(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            HttpServletRequest http) {
-        TenantId id = tenants.own(caller, tenant);
+            Origin origin, @PathTenant TenantId id) {
         access.require(caller, "settings.edit", null);
-        return service.rotate(id, actors.origin(caller, http));
+        return service.rotate(id, actors.actor(caller), origin);
     }
 }

@@ -1,13 +1,14 @@
 package dev.gatehouse.server.audittrail;
 
-import dev.gatehouse.server.audit.AuditLog;
-import dev.gatehouse.server.audit.ChainPurge;
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.access.Actors;
+import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.audit.ChainPurge;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.PathTenant;
 import dev.gatehouse.server.shared.TenantId;
-import dev.gatehouse.server.shared.TenantPaths;
 import dev.gatehouse.server.users.UserStore;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -89,7 +90,6 @@ class AuditController {
             "ALERT_WEBHOOK_SECRET_ROTATED", "USER_AVAILABILITY_CHANGED", "USER_PHOTO_CHANGED",
             "USER_PHOTO_REMOVED", "TENANT_UPDATED", "USERS_EXPORTED", "REQUEST_THROTTLED");
 
-    private final TenantPaths tenants;
     private final Access access;
     private final Actors actors;
     private final AuditTrail trail;
@@ -97,9 +97,8 @@ class AuditController {
     private final UserStore users;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    AuditController(TenantPaths tenants, Access access, Actors actors, AuditTrail trail, AuditEvents events,
+    AuditController(Access access, Actors actors, AuditTrail trail, AuditEvents events,
             UserStore users) {
-        this.tenants = tenants;
         this.access = access;
         this.actors = actors;
         this.trail = trail;
@@ -123,8 +122,8 @@ class AuditController {
     @GetMapping("/api/v1/tenants/{tenant}/audit/export")
     void export(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @RequestParam(defaultValue = "csv") String format, AuditFilters filters,
-            HttpServletRequest request, HttpServletResponse response) throws IOException {
-        try (AuditTrail.Download download = trail.export(caller, tenant, format, filters, actors.origin(caller, request))) {
+            Origin origin, HttpServletResponse response) throws IOException {
+        try (AuditTrail.Download download = trail.export(caller, tenant, format, filters, actors.actor(caller), origin)) {
             response.setStatus(200);
             response.setContentType(download.mediaType() + ";charset=UTF-8");
             response.setHeader("Content-Disposition", "attachment; filename=\"" + download.fileName() + "\"");
@@ -140,8 +139,7 @@ class AuditController {
      */
     @PostMapping("/api/v1/tenants/{tenant}/audit/events")
     ResponseEntity<EventRecorded> record(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @Valid @RequestBody EventRequest body, HttpServletRequest request) {
-        TenantId id = tenants.own(caller, tenant);
+            @Valid @RequestBody EventRequest body, HttpServletRequest request, @PathTenant TenantId id) {
         access.require(caller, "access.check", null);
         AuditLog.Entry entry = new Entries(caller, id, request).entry(body, "");
         long seq = events.record(id, List.of(entry)).getFirst();
@@ -157,8 +155,7 @@ class AuditController {
      */
     @PostMapping("/api/v1/tenants/{tenant}/audit/events/batch")
     ResponseEntity<BatchRecorded> recordBatch(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @Valid @RequestBody BatchRequest body, HttpServletRequest request) {
-        TenantId id = tenants.own(caller, tenant);
+            @Valid @RequestBody BatchRequest body, HttpServletRequest request, @PathTenant TenantId id) {
         access.require(caller, "access.check", null);
         Entries entries = new Entries(caller, id, request);
         List<AuditLog.Entry> batch = new ArrayList<>(body.events().size());
@@ -181,8 +178,8 @@ class AuditController {
         Entries(Caller caller, TenantId tenant, HttpServletRequest request) {
             this.caller = caller;
             this.tenant = tenant;
-            this.ip = request.getRemoteAddr();
-            this.userAgent = request.getHeader("User-Agent");
+            this.ip = Origin.of(request).ip();
+            this.userAgent = Origin.of(request).userAgent();
         }
 
         /**

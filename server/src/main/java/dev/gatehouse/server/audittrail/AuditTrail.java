@@ -1,12 +1,12 @@
 package dev.gatehouse.server.audittrail;
 
 import dev.gatehouse.server.access.Access;
-import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.audit.ChainVerifier;
 import dev.gatehouse.server.database.StreamBudget;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.TenantPaths;
 import java.io.IOException;
@@ -90,7 +90,7 @@ public class AuditTrail {
      * @throws ApiException 404 unless {@code tenant} is the caller's own, 403 without audit.export,
      *     400 naming a bad format or filter, 503 when every slot of the {@link StreamBudget} is taken
      */
-    public Download export(Caller caller, String tenant, String format, AuditFilters filters, Actors.Origin origin) {
+    public Download export(Caller caller, String tenant, String format, AuditFilters filters, AuditLog.Actor actor, Origin origin) {
         TenantId id = trailOf(caller, tenant);
         access.require(caller, "audit.export", null);
         AuditExport.Format chosen = switch (format) {
@@ -106,7 +106,7 @@ public class AuditTrail {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("format", format);
             details.put("filters", filters.given());
-            exported = events.record(id, List.of(new AuditLog.Entry("AUDIT_EXPORTED", origin.actor(), null, origin.ip(),
+            exported = events.record(id, List.of(new AuditLog.Entry("AUDIT_EXPORTED", actor, null, origin.ip(),
                     origin.userAgent(), details))).getFirst();
         } catch (RuntimeException e) {
             lease.close();

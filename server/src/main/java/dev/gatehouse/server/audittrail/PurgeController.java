@@ -2,11 +2,12 @@ package dev.gatehouse.server.audittrail;
 
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.access.Actors;
+import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.PathTenant;
 import dev.gatehouse.server.shared.TenantId;
-import dev.gatehouse.server.shared.TenantPaths;
-import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -27,24 +28,22 @@ class PurgeController {
     record PurgeView(boolean purged, long count, @Nullable Long fromSeq, @Nullable Long throughSeq,
             @Nullable String archive, @Nullable String sha256, @Nullable Long checkpointSeq, Instant olderThan) {}
 
-    private final TenantPaths paths;
     private final Access access;
     private final Actors actors;
     private final RetentionPurge retention;
 
-    PurgeController(TenantPaths paths, Access access, Actors actors, RetentionPurge retention) {
-        this.paths = paths;
+    PurgeController(Access access, Actors actors, RetentionPurge retention) {
         this.access = access;
         this.actors = actors;
         this.retention = retention;
     }
 
     @PostMapping("/api/v1/tenants/{tenant}/audit/purge")
-    PurgeView purge(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, HttpServletRequest request) {
-        TenantId id = paths.own(caller, tenant);
+    PurgeView purge(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, Origin origin,
+            @PathTenant TenantId id) {
         access.require(caller, "audit.purge", null);
-        Actors.Origin origin = actors.origin(caller, request);
-        return switch (retention.purge(id, origin.actor(), origin.ip(), origin.userAgent())) {
+        AuditLog.Actor actor = actors.actor(caller);
+        return switch (retention.purge(id, actor, origin.ip(), origin.userAgent())) {
             case RetentionPurge.Purged purged -> new PurgeView(true, purged.range().count(), purged.range().fromSeq(),
                     purged.range().throughSeq(), purged.archive().name(), purged.archive().sha256(),
                     purged.checkpoint().seq(), purged.olderThan());

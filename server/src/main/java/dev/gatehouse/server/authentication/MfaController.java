@@ -1,6 +1,7 @@
 package dev.gatehouse.server.authentication;
 
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -37,25 +38,25 @@ class MfaController {
     }
 
     @PostMapping("/api/v1/me/mfa/totp")
-    MySecondFactor.Enrolment enrol(@AuthenticationPrincipal Caller caller, HttpServletRequest request) {
-        return factor.enrol(caller, request);
+    MySecondFactor.Enrolment enrol(@AuthenticationPrincipal Caller caller, Origin origin) {
+        return factor.enrol(caller, origin);
     }
 
     @PostMapping("/api/v1/me/mfa/totp/confirm")
     RecoveryCodesView confirm(@AuthenticationPrincipal Caller caller, @Valid @RequestBody Confirmation confirmation,
-            HttpServletRequest request) {
-        return new RecoveryCodesView(factor.confirm(caller, confirmation.code(), request));
+            Origin origin) {
+        return new RecoveryCodesView(factor.confirm(caller, confirmation.code(), origin));
     }
 
     /** New recovery codes in place of the old ones; needs a recent re-authentication. */
     @PostMapping("/api/v1/me/mfa/recovery-codes")
-    RecoveryCodesView regenerate(@AuthenticationPrincipal Caller caller, HttpServletRequest request) {
-        return new RecoveryCodesView(factor.regenerateRecoveryCodes(caller, request));
+    RecoveryCodesView regenerate(@AuthenticationPrincipal Caller caller, Origin origin) {
+        return new RecoveryCodesView(factor.regenerateRecoveryCodes(caller, origin));
     }
 
     @DeleteMapping("/api/v1/me/mfa")
-    ResponseEntity<Void> remove(@AuthenticationPrincipal Caller caller, HttpServletRequest request) {
-        factor.remove(caller, request);
+    ResponseEntity<Void> remove(@AuthenticationPrincipal Caller caller, Origin origin) {
+        factor.remove(caller, origin);
         return ResponseEntity.noContent().build();
     }
 

@@ -5,6 +5,7 @@ import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +73,7 @@ public class MySecondFactor {
      * (docs/security.md). A confirmed authenticator must be removed first, which needs re-authentication.
      */
     @Transactional
-    public Enrolment enrol(Caller caller, HttpServletRequest request) {
+    public Enrolment enrol(Caller caller, Origin origin) {
         caller.refuseIfImpersonated("enrol a second factor for the user");
         if (factors.hasConfirmed(caller.tenant(), caller.userId())) {
             throw ApiException.conflict("an authenticator is already set up; remove it first (DELETE /api/v1/me/mfa)");
@@ -83,8 +84,8 @@ public class MySecondFactor {
         String issuer = ISSUER + " (" + caller.tenantSlug() + ")";
         String uri = "otpauth://totp/" + encode(issuer) + ":" + encode(caller.username()) + "?secret=" + encoded
                 + "&issuer=" + encode(issuer) + "&algorithm=SHA1&digits=" + Totp.DIGITS + "&period=" + Totp.STEP_SECONDS;
-        audit.record(caller.tenant(), "MFA_ENROLMENT_STARTED", actor(caller), target(caller), request.getRemoteAddr(),
-                request.getHeader("User-Agent"), Map.of("method", "TOTP"));
+        audit.record(caller.tenant(), "MFA_ENROLMENT_STARTED", actor(caller), target(caller), origin.ip(),
+                origin.userAgent(), Map.of("method", "TOTP"));
         return new Enrolment(encoded, uri, QrCodes.pngDataUri(uri));
     }
 
@@ -94,7 +95,7 @@ public class MySecondFactor {
      * @throws ApiException 400 naming {@code code} when it is not the authenticator's current code
      */
     @Transactional
-    public List<String> confirm(Caller caller, String code, HttpServletRequest request) {
+    public List<String> confirm(Caller caller, String code, Origin origin) {
         caller.refuseIfImpersonated("enrol a second factor for the user");
         SecondFactors.Authenticator authenticator = factors.authenticator(caller.tenant(), caller.userId())
                 .filter(a -> !a.confirmed())
@@ -113,8 +114,8 @@ public class MySecondFactor {
             accounts.setRequiredActions(caller.tenant(), caller.userId(), remaining);
             sessions.forgetUser(caller.tenant(), caller.userId());
         }
-        audit.record(caller.tenant(), "MFA_ENABLED", actor(caller), target(caller), request.getRemoteAddr(),
-                request.getHeader("User-Agent"), Map.of("method", "TOTP"));
+        audit.record(caller.tenant(), "MFA_ENABLED", actor(caller), target(caller), origin.ip(),
+                origin.userAgent(), Map.of("method", "TOTP"));
         return codes;
     }
 
@@ -123,7 +124,7 @@ public class MySecondFactor {
      * exposed); needs a recent re-authentication, like removing the authenticator.
      */
     @Transactional
-    public List<String> regenerateRecoveryCodes(Caller caller, HttpServletRequest request) {
+    public List<String> regenerateRecoveryCodes(Caller caller, Origin origin) {
         caller.refuseIfImpersonated("regenerate the user's recovery codes");
         reauthentication.require(caller);
         if (!factors.hasConfirmed(caller.tenant(), caller.userId())) {
@@ -131,13 +132,13 @@ public class MySecondFactor {
         }
         List<String> codes = newRecoveryCodes(caller);
         audit.record(caller.tenant(), "RECOVERY_CODES_REGENERATED", actor(caller), target(caller),
-                request.getRemoteAddr(), request.getHeader("User-Agent"), Map.of("count", codes.size()));
+                origin.ip(), origin.userAgent(), Map.of("count", codes.size()));
         return codes;
     }
 
     /** Removes the caller's second factor; needs a recent re-authentication. */
     @Transactional
-    public void remove(Caller caller, HttpServletRequest request) {
+    public void remove(Caller caller, Origin origin) {
         caller.refuseIfImpersonated("remove the user's second factor");
         reauthentication.require(caller);
         if (!factors.removeAll(caller.tenant(), caller.userId())) {
@@ -153,8 +154,8 @@ public class MySecondFactor {
             accounts.setRequiredActions(caller.tenant(), caller.userId(), actions);
             sessions.forgetUser(caller.tenant(), caller.userId());
         }
-        audit.record(caller.tenant(), "MFA_DISABLED", actor(caller), target(caller), request.getRemoteAddr(),
-                request.getHeader("User-Agent"), Map.of("by", "self"));
+        audit.record(caller.tenant(), "MFA_DISABLED", actor(caller), target(caller), origin.ip(),
+                origin.userAgent(), Map.of("by", "self"));
     }
 
     /**

@@ -5,8 +5,8 @@ import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Impersonator;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
-import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -62,7 +62,7 @@ public class MySessions {
      * 404. Ending another one needs a recent re-authentication (ASVS 7.5.2).
      */
     @Transactional
-    public void end(Caller caller, UUID id, HttpServletRequest request) {
+    public void end(Caller caller, UUID id, Origin origin) {
         if (!id.equals(caller.sessionId())) {
             reauthentication.require(caller);
         }
@@ -73,19 +73,19 @@ public class MySessions {
         }
         sessions.end(caller.tenant(), id, now, "REVOKED_BY_USER");
         audit.record(caller.tenant(), "SESSION_REVOKED", actor(caller),
-                new AuditLog.Target("session", id.toString(), caller.username()), request.getRemoteAddr(),
-                request.getHeader("User-Agent"), Map.of("by", "self", "current", id.equals(caller.sessionId())));
+                new AuditLog.Target("session", id.toString(), caller.username()), origin.ip(),
+                origin.userAgent(), Map.of("by", "self", "current", id.equals(caller.sessionId())));
     }
 
     /** Ends every session of the caller but the one making this request ("sign out everywhere else"). */
     @Transactional
-    public int endOthers(Caller caller, HttpServletRequest request) {
+    public int endOthers(Caller caller, Origin origin) {
         reauthentication.require(caller); // ASVS 7.5.2
         int ended = sessions.endAll(caller.tenant(), caller.userId(), caller.sessionId(), clock.instant(),
                 "REVOKED_BY_USER");
         audit.record(caller.tenant(), "SESSION_REVOKED", actor(caller),
-                new AuditLog.Target("user", caller.userId().toString(), caller.username()), request.getRemoteAddr(),
-                request.getHeader("User-Agent"), Map.of("by", "self", "scope", "others", "sessionsEnded", ended));
+                new AuditLog.Target("user", caller.userId().toString(), caller.username()), origin.ip(),
+                origin.userAgent(), Map.of("by", "self", "scope", "others", "sessionsEnded", ended));
         return ended;
     }
 

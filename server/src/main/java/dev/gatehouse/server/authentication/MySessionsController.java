@@ -1,8 +1,8 @@
 package dev.gatehouse.server.authentication;
 
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.util.UUID;
@@ -35,14 +35,14 @@ class MySessionsController {
 
     @DeleteMapping("/api/v1/me/sessions/{id}")
     public ResponseEntity<Void> end(@AuthenticationPrincipal Caller caller, @PathVariable UUID id,
-            HttpServletRequest request) {
-        sessions.end(caller, id, request);
+            Origin origin) {
+        sessions.end(caller, id, origin);
         return ResponseEntity.noContent().build();
     }
 
     @DeleteMapping("/api/v1/me/sessions")
-    public ResponseEntity<Void> endOthers(@AuthenticationPrincipal Caller caller, HttpServletRequest request) {
-        sessions.endOthers(caller, request);
+    public ResponseEntity<Void> endOthers(@AuthenticationPrincipal Caller caller, Origin origin) {
+        sessions.endOthers(caller, origin);
         return ResponseEntity.noContent().build();
     }
 }

@@ -5,6 +5,7 @@ import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Impersonator;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantId;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
@@ -61,12 +62,12 @@ class NetworkRules {
         if (account.tenantSlug().equals(Caller.PLATFORM)) {
             return;
         }
-        String ip = request.getRemoteAddr();
+        String ip = Origin.of(request).ip();
         if (sessions.rulesFor(account.tenant(), account.id(), clock.instant()).allows(ip)) {
             return;
         }
         refused(account.tenant(), "SIGN_IN_REFUSED_IP", account.id(), account.username(), null, ip,
-                request.getHeader("User-Agent"), Map.of("ip", String.valueOf(ip)));
+                Origin.of(request).userAgent(), Map.of("ip", String.valueOf(ip)));
         passwords.matchesNothing(password);
         throw new ApiException(HttpStatus.UNAUTHORIZED, "Sign-in failed",
                 "the tenant, username or password is not right", List.of());
@@ -74,12 +75,12 @@ class NetworkRules {
 
     /** Whether a request of a signed-in session may go on; records the refusal when not. */
     boolean allowsRequest(Sessions.Live session, HttpServletRequest request) {
-        String ip = request.getRemoteAddr();
+        String ip = Origin.of(request).ip();
         if (permits(session, ip)) {
             return true;
         }
         refused(session.tenant(), "REQUEST_REFUSED_IP", session.userId(), session.username(), session.impersonatedBy(), ip,
-                request.getHeader("User-Agent"), Map.of("ip", String.valueOf(ip), "method", request.getMethod(),
+                Origin.of(request).userAgent(), Map.of("ip", String.valueOf(ip), "method", request.getMethod(),
                         "path", request.getRequestURI(), "session", session.id().toString()));
         return false;
     }

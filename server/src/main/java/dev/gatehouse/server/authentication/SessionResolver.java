@@ -1,6 +1,7 @@
 package dev.gatehouse.server.authentication;
 
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.Duration;
@@ -65,7 +66,7 @@ public class SessionResolver {
         Instant now = clock.instant();
         byte[] hash = Tokens.hash(token);
         return usable(token, hash, now)
-                .filter(session -> networks.permits(session, request.getRemoteAddr()))
+                .filter(session -> networks.permits(session, Origin.of(request).ip()))
                 .map(session -> admit(hash, session, now));
     }
 

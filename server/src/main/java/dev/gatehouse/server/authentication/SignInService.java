@@ -4,6 +4,7 @@ import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Usernames;
 import dev.gatehouse.server.throttling.Throttle;
 import jakarta.servlet.http.HttpServletRequest;
@@ -57,8 +58,8 @@ public class SignInService {
         String slug = tenant.strip().toLowerCase(Locale.ROOT);
         String name = Usernames.normalize(username);
         // Rate limits come first, so a refused attempt costs no hash and never counts toward the lockout.
-        Throttle.Permit permit = throttle.enter(new Throttle.Attempt(Throttle.Door.SIGN_IN, request.getRemoteAddr(),
-                new Throttle.Tenant.Slug(slug), name, request.getHeader("User-Agent")));
+        Throttle.Permit permit = throttle.enter(new Throttle.Attempt(Throttle.Door.SIGN_IN, Origin.of(request).ip(),
+                new Throttle.Tenant.Slug(slug), name, Origin.of(request).userAgent()));
         // IP rules (seed 000) apply before the password is even looked at; a refusal is the same 401.
         accounts.forSignIn(slug, name).ifPresent(account -> networks.requireAllowedNetwork(account, password, request));
         SignIn.Outcome outcome = signIn.password(slug, name, password, origin(request));
@@ -81,9 +82,9 @@ public class SignInService {
     /** The second factor's rate limits: the address always, the account and tenant of a live challenge. */
     private Throttle.Attempt secondFactorAttempt(String mfaToken, HttpServletRequest request) {
         var challenge = signIn.challenge(mfaToken);
-        return new Throttle.Attempt(Throttle.Door.SECOND_FACTOR, request.getRemoteAddr(),
+        return new Throttle.Attempt(Throttle.Door.SECOND_FACTOR, Origin.of(request).ip(),
                 challenge.<Throttle.Tenant>map(c -> new Throttle.Tenant.Id(c.tenant())).orElse(null),
-                challenge.map(c -> c.userId().toString()).orElse(null), request.getHeader("User-Agent"));
+                challenge.map(c -> c.userId().toString()).orElse(null), Origin.of(request).userAgent());
     }
 
     /** Mails a one-time code for a pending two-step sign-in, when the tenant allows e-mailed codes. */
@@ -109,7 +110,7 @@ public class SignInService {
     public void signOut(Caller caller, HttpServletRequest request) {
         sessions.end(caller.tenant(), caller.sessionId(), clock.instant(), "LOGOUT");
         audit.record(caller.tenant(), "LOGOUT", actor(caller), new AuditLog.Target("session",
-                caller.sessionId().toString(), caller.username()), request.getRemoteAddr(), request.getHeader("User-Agent"),
+                caller.sessionId().toString(), caller.username()), Origin.of(request).ip(), Origin.of(request).userAgent(),
                 Map.of());
     }
 
@@ -144,12 +145,12 @@ public class SignInService {
         // docs/api.md: other sessions of the user end.
         sessions.endAll(caller.tenant(), caller.userId(), caller.sessionId(), clock.instant(), "PASSWORD_CHANGED");
         audit.record(caller.tenant(), "PASSWORD_CHANGED", actor(caller),
-                new AuditLog.Target("user", caller.userId().toString(), caller.username()), request.getRemoteAddr(),
-                request.getHeader("User-Agent"), Map.of("by", "self"));
+                new AuditLog.Target("user", caller.userId().toString(), caller.username()), Origin.of(request).ip(),
+                Origin.of(request).userAgent(), Map.of("by", "self"));
     }
 
     static SignIn.Origin origin(HttpServletRequest request) {
-        return new SignIn.Origin(request.getRemoteAddr(), request.getHeader("User-Agent"));
+        return new SignIn.Origin(Origin.of(request).ip(), Origin.of(request).userAgent());
     }
 
     private AuditLog.Actor actor(Caller caller) {

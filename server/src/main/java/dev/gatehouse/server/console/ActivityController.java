@@ -8,6 +8,7 @@ import dev.gatehouse.server.audittrail.AuditQueries;
 import dev.gatehouse.server.audittrail.AuditTrail;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -98,10 +99,10 @@ class ActivityController {
     /** The download, with the filters of the page it was started from; records AUDIT_EXPORTED. */
     @GetMapping(PATH + "/export")
     void export(@AuthenticationPrincipal Caller caller, @ModelAttribute("filters") AuditFilters filters,
-            @RequestParam(defaultValue = "csv") String format, HttpServletRequest request, HttpServletResponse response)
+            @RequestParam(defaultValue = "csv") String format, Origin origin, HttpServletResponse response)
             throws IOException {
         try (AuditTrail.Download download = trail.export(caller, caller.tenantSlug(), format, filters,
-                actors.origin(caller, request))) {
+                actors.actor(caller), origin)) {
             response.setStatus(HttpStatus.OK.value());
             response.setContentType(download.mediaType() + ";charset=UTF-8");
             response.setHeader("Content-Disposition", "attachment; filename=\"" + download.fileName() + "\"");

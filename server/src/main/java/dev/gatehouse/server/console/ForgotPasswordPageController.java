@@ -43,7 +43,7 @@ class ForgotPasswordPageController {
     }
 
     @PostMapping(PAGE)
-    String request(@ModelAttribute("form") ForgotForm form, Model model, HttpServletRequest request,
+    String request(@ModelAttribute("form") ForgotForm form, Model model, Origin origin, HttpServletRequest request,
             HttpServletResponse response) {
         List<FieldError> missing = new ArrayList<>();
         if (form.tenant() == null || form.tenant().isBlank()) {
@@ -59,7 +59,7 @@ class ForgotPasswordPageController {
         }
         try {
             forgotPassword.request(form.tenant().strip().toLowerCase(java.util.Locale.ROOT), form.username(),
-                    Origin.of(request));
+                    origin);
         } catch (TooManyRequests e) {
             return ThrottledPages.show(e, "console/forgot-password", model, response);
         }

@@ -4,6 +4,7 @@ import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.tenancy.LocationService;
 import dev.gatehouse.server.tenancy.TenantLocation;
 import jakarta.servlet.http.HttpServletRequest;
@@ -59,10 +60,10 @@ class LocationsController {
 
     @PostMapping("/console/locations")
     String createTopLevel(@AuthenticationPrincipal Caller caller, @ModelAttribute("form") LocationForm form,
-            Model model, HttpServletRequest request, HttpServletResponse response) {
+            Model model, Origin origin, HttpServletResponse response) {
         try {
             TenantLocation created = locations.create(caller, caller.tenant(), form.name(), null,
-                    actors.origin(caller, request));
+                    actors.actor(caller), origin);
             return "redirect:/console/locations/" + created.id() + "?created";
         } catch (ApiException e) {
             refused(e, model, "add", response);
@@ -80,10 +81,10 @@ class LocationsController {
 
     @PostMapping("/console/locations/{id}/children")
     String addChild(@AuthenticationPrincipal Caller caller, @PathVariable UUID id, @ModelAttribute("form") LocationForm form,
-            Model model, HttpServletRequest request, HttpServletResponse response) {
+            Model model, Origin origin, HttpServletResponse response) {
         try {
             TenantLocation created = locations.create(caller, caller.tenant(), form.name(), id.toString(),
-                    actors.origin(caller, request));
+                    actors.actor(caller), origin);
             return "redirect:/console/locations/" + created.id() + "?created";
         } catch (ApiException e) {
             refused(e, model, "child", response);
@@ -93,26 +94,26 @@ class LocationsController {
 
     @PostMapping("/console/locations/{id}/name")
     String rename(@AuthenticationPrincipal Caller caller, @PathVariable UUID id, @ModelAttribute("form") LocationForm form,
-            Model model, HttpServletRequest request, HttpServletResponse response) {
+            Model model, Origin origin, HttpServletResponse response) {
         return change(caller, id, new LocationService.Change(form.name() == null ? "" : form.name(), false, null,
-                List.of()), "rename", form, model, request, response);
+                List.of()), "rename", form, model, origin, response);
     }
 
     @PostMapping("/console/locations/{id}/parent")
     String move(@AuthenticationPrincipal Caller caller, @PathVariable UUID id, @ModelAttribute("form") LocationForm form,
-            Model model, HttpServletRequest request, HttpServletResponse response) {
+            Model model, Origin origin, HttpServletResponse response) {
         String parent = form.parent() == null || form.parent().isEmpty() ? null : form.parent();
         return change(caller, id, new LocationService.Change(null, true, parent, List.of()), "move", form, model,
-                request, response);
+                origin, response);
     }
 
     /** From the Delete button (htmx, after its confirmation): back to the tree, or the refusal in place. */
     @PostMapping("/console/locations/{id}/delete")
     String delete(@AuthenticationPrincipal Caller caller, @PathVariable UUID id, Model model,
-            HttpServletRequest request, HttpServletResponse response) {
+            Origin origin, HttpServletRequest request, HttpServletResponse response) {
         TenantLocation location = locations.get(caller, caller.tenant(), id);
         try {
-            locations.delete(caller, caller.tenant(), id, actors.origin(caller, request));
+            locations.delete(caller, caller.tenant(), id, actors.actor(caller), origin);
         } catch (ApiException e) {
             if (e.status() != HttpStatus.CONFLICT) {
                 throw e;
@@ -129,9 +130,9 @@ class LocationsController {
     }
 
     private String change(Caller caller, UUID id, LocationService.Change change, String action, LocationForm form,
-            Model model, HttpServletRequest request, HttpServletResponse response) {
+            Model model, Origin origin, HttpServletResponse response) {
         try {
-            locations.update(caller, caller.tenant(), id, change, actors.origin(caller, request));
+            locations.update(caller, caller.tenant(), id, change, actors.actor(caller), origin);
         } catch (ApiException e) {
             refused(e, model, action, response);
             return detailPage(caller, model, id, form);

@@ -5,7 +5,6 @@ import dev.gatehouse.server.shared.FieldError;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TooManyRequests;
 import dev.gatehouse.server.users.TokenAcceptance;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
 import java.util.Objects;
@@ -49,14 +48,14 @@ class PasswordLinkController {
     }
 
     @PostMapping(INVITATION)
-    String accept(@ModelAttribute ChoiceForm form, Model model, HttpServletRequest request, HttpServletResponse response) {
-        return choose(true, form, model, request, response);
+    String accept(@ModelAttribute ChoiceForm form, Model model, Origin origin, HttpServletResponse response) {
+        return choose(true, form, model, origin, response);
     }
 
     @PostMapping(RESET)
-    String chooseNew(@ModelAttribute ChoiceForm form, Model model, HttpServletRequest request,
+    String chooseNew(@ModelAttribute ChoiceForm form, Model model, Origin origin,
             HttpServletResponse response) {
-        return choose(false, form, model, request, response);
+        return choose(false, form, model, origin, response);
     }
 
     private static String form(boolean invitation, String token, Model model) {
@@ -65,7 +64,7 @@ class PasswordLinkController {
         return "console/choose-password";
     }
 
-    private String choose(boolean invitation, ChoiceForm form, Model model, HttpServletRequest request,
+    private String choose(boolean invitation, ChoiceForm form, Model model, Origin origin,
             HttpServletResponse response) {
         String token = form.token() == null ? "" : form.token().strip();
         form(invitation, token, model);
@@ -77,7 +76,7 @@ class PasswordLinkController {
                 throw ApiException.badRequest(List.of(new FieldError("confirmPassword", "does not match the new password")));
             }
             acceptance.accept(token, form.newPassword(),
-                    Origin.of(request));
+                    origin);
         } catch (TooManyRequests e) {
             return ThrottledPages.show(e, "console/choose-password", model, response);
         } catch (ApiException e) {

@@ -5,6 +5,7 @@ import dev.gatehouse.server.authentication.MySessions;
 import dev.gatehouse.server.authentication.Reauthentication;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Map;
@@ -59,10 +60,10 @@ class ProfileController {
     }
 
     @PostMapping(PROFILE + "/sessions/{id}/end")
-    String end(@AuthenticationPrincipal Caller caller, @PathVariable UUID id, Model model, HttpServletRequest request,
-            HttpServletResponse response) {
+    String end(@AuthenticationPrincipal Caller caller, @PathVariable UUID id, Model model, Origin origin,
+            HttpServletRequest request, HttpServletResponse response) {
         try {
-            sessions.end(caller, id, request);
+            sessions.end(caller, id, origin);
         } catch (Reauthentication.Required e) {
             return reauthenticate(caller, model);
         }
@@ -74,10 +75,9 @@ class ProfileController {
     }
 
     @PostMapping(PROFILE + "/sessions/end-others")
-    String endOthers(@AuthenticationPrincipal Caller caller, Model model, HttpServletRequest request,
-            HttpServletResponse response) {
+    String endOthers(@AuthenticationPrincipal Caller caller, Model model, Origin origin) {
         try {
-            sessions.endOthers(caller, request);
+            sessions.endOthers(caller, origin);
         } catch (Reauthentication.Required e) {
             return reauthenticate(caller, model);
         }

@@ -11,6 +11,7 @@ import dev.gatehouse.server.access.RoleService;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.FieldError;
+import dev.gatehouse.server.shared.Origin;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.net.URLEncoder;
@@ -143,11 +144,11 @@ class RolesController {
 
     @PostMapping("/console/roles")
     String create(@AuthenticationPrincipal Caller caller, @RequestParam MultiValueMap<String, String> posted,
-            Model model, HttpServletRequest request, HttpServletResponse response) {
+            Model model, Origin origin, HttpServletResponse response) {
         RoleForm form = RoleForm.of(posted);
         try {
             roles.create(caller, caller.tenant(), new RoleRequests.CreateRole(form.key(), form.name(),
-                    form.description(), form.inherits(), form.grants(), null), actors.origin(caller, request));
+                    form.description(), form.inherits(), form.grants(), null), actors.actor(caller), origin);
         } catch (ApiException e) {
             return refused(e, caller, model, form, null, response);
         }
@@ -189,13 +190,13 @@ class RolesController {
 
     @PostMapping("/console/roles/{key}")
     String replace(@AuthenticationPrincipal Caller caller, @PathVariable String key,
-            @RequestParam MultiValueMap<String, String> posted, Model model, HttpServletRequest request,
+            @RequestParam MultiValueMap<String, String> posted, Model model, Origin origin,
             HttpServletResponse response) {
         RoleForm form = RoleForm.of(posted);
         RoleForm editing = new RoleForm(key, form.name(), form.description(), form.inherits(), form.scopes());
         try {
             roles.replace(caller, caller.tenant(), key, new RoleRequests.ReplaceRole(key, form.name(),
-                    form.description(), form.inherits(), form.grants()), actors.origin(caller, request));
+                    form.description(), form.inherits(), form.grants()), actors.actor(caller), origin);
         } catch (ApiException e) {
             return refused(e, caller, model, editing, key, response);
         }
@@ -205,9 +206,9 @@ class RolesController {
     /** From the role page's Delete button (htmx, after its confirmation): back to the list, or the refusal in place. */
     @PostMapping("/console/roles/{key}/delete")
     String delete(@AuthenticationPrincipal Caller caller, @PathVariable String key, Model model,
-            HttpServletRequest request, HttpServletResponse response) {
+            Origin origin, HttpServletRequest request, HttpServletResponse response) {
         try {
-            roles.delete(caller, caller.tenant(), key, actors.origin(caller, request));
+            roles.delete(caller, caller.tenant(), key, actors.actor(caller), origin);
         } catch (ApiException e) {
             if (e.status() != HttpStatus.CONFLICT) {
                 throw e;

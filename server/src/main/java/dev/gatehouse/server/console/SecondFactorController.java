@@ -4,7 +4,7 @@ import dev.gatehouse.server.authentication.MySecondFactor;
 import dev.gatehouse.server.authentication.Reauthentication;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
-import jakarta.servlet.http.HttpServletRequest;
+import dev.gatehouse.server.shared.Origin;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -46,20 +46,20 @@ class SecondFactorController {
 
     /** Starts an enrolment: the secret appears on this page only, never again. */
     @PostMapping(PAGE + "/enrol")
-    String enrol(@AuthenticationPrincipal Caller caller, Model model, HttpServletRequest request) {
-        model.addAttribute("enrolment", factor.enrol(caller, request));
+    String enrol(@AuthenticationPrincipal Caller caller, Model model, Origin origin) {
+        model.addAttribute("enrolment", factor.enrol(caller, origin));
         return "console/second-factor-enrol";
     }
 
     @PostMapping(PAGE + "/confirm")
     String confirm(@AuthenticationPrincipal Caller caller, @RequestParam(defaultValue = "") String code, Model model,
-            HttpServletRequest request, HttpServletResponse response) {
+            Origin origin, HttpServletResponse response) {
         List<String> codes;
         try {
             if (code.isBlank()) {
                 throw ApiException.badRequest("code", "is required");
             }
-            codes = factor.confirm(caller, code, request);
+            codes = factor.confirm(caller, code, origin);
         } catch (ApiException e) {
             if (e.status() != HttpStatus.BAD_REQUEST) {
                 throw e;
@@ -72,20 +72,20 @@ class SecondFactorController {
     }
 
     @PostMapping(PAGE + "/recovery-codes")
-    String regenerate(@AuthenticationPrincipal Caller caller, Model model, HttpServletRequest request,
+    String regenerate(@AuthenticationPrincipal Caller caller, Model model, Origin origin,
             HttpServletResponse response) {
         try {
-            return recoveryCodes(factor.regenerateRecoveryCodes(caller, request), model);
+            return recoveryCodes(factor.regenerateRecoveryCodes(caller, origin), model);
         } catch (Reauthentication.Required e) {
             return reauthenticate(caller, model);
         }
     }
 
     @PostMapping(PAGE + "/remove")
-    String remove(@AuthenticationPrincipal Caller caller, Model model, HttpServletRequest request,
+    String remove(@AuthenticationPrincipal Caller caller, Model model, Origin origin,
             HttpServletResponse response) {
         try {
-            factor.remove(caller, request);
+            factor.remove(caller, origin);
         } catch (Reauthentication.Required e) {
             return reauthenticate(caller, model);
         }

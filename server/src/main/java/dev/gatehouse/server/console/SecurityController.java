@@ -6,8 +6,8 @@ import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.tenancy.SettingsService;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
 import java.util.Map;
@@ -59,11 +59,11 @@ class SecurityController {
 
     @PostMapping(PATH)
     String save(@AuthenticationPrincipal Caller caller, @RequestParam MultiValueMap<String, String> form, Model model,
-            HttpServletRequest request, HttpServletResponse response) {
+            Origin origin, HttpServletResponse response) {
         List<Role> roles = roles(caller);
         ObjectNode patch = SecuritySettings.patch(form, roles);
         try {
-            settings.change(caller, caller.tenantSlug(), patch, actors.origin(caller, request));
+            settings.change(caller, caller.tenantSlug(), patch, actors.actor(caller), origin);
         } catch (ApiException e) {
             if (e.status() != HttpStatus.BAD_REQUEST) {
                 throw e;

@@ -4,6 +4,7 @@ import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
 import dev.gatehouse.server.tenancy.Tenant;
 import dev.gatehouse.server.tenancy.TenantEdits;
@@ -59,13 +60,13 @@ class TenantsController {
 
     @PostMapping(PATH)
     String create(@AuthenticationPrincipal Caller caller, @RequestParam Map<String, String> form, Model model,
-            HttpServletRequest request, HttpServletResponse response) {
+            Origin origin, HttpServletRequest request, HttpServletResponse response) {
         TenantService.Created created;
         try {
             created = onboarding.create(caller, new TenantOnboarding.NewTenant(given(form, "slug"), given(form, "name"),
                     given(form, "pack"), null, new TenantOnboarding.NewAdmin(given(form, "admin.username"),
                             given(form, "admin.email"), given(form, "admin.firstName"), given(form, "admin.lastName"),
-                            given(form, "admin.password"))), request);
+                            given(form, "admin.password"))), origin);
         } catch (ApiException e) {
             if (e.status() != HttpStatus.BAD_REQUEST && e.status() != HttpStatus.CONFLICT) {
                 throw e;
@@ -83,10 +84,10 @@ class TenantsController {
     /** Renames a tenant ({@code tenants.edit}) through the service behind {@code PATCH /api/v1/tenants/{tenant}}. */
     @PostMapping(PATH + "/{tenant}/name")
     String rename(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestParam(required = false) @Nullable String name, Model model, HttpServletRequest request,
+            @RequestParam(required = false) @Nullable String name, Model model, Origin origin,
             HttpServletResponse response) {
         try {
-            edits.renameTo(caller, tenant, name, actors.origin(caller, request));
+            edits.renameTo(caller, tenant, name, actors.actor(caller), origin);
         } catch (ApiException e) {
             if (e.status() != HttpStatus.BAD_REQUEST) {
                 throw e;

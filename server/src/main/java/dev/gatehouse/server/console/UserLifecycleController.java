@@ -47,38 +47,38 @@ class UserLifecycleController {
 
     @PostMapping(USER + "/lock")
     String lock(@AuthenticationPrincipal Caller caller, @PathVariable String id, Model model,
-            HttpServletRequest request, HttpServletResponse response) {
-        return change(caller, id, model, request, response, "locked",
-                (service, who, user, origin) -> service.lock(who, page.tenant(who), user, origin));
+            Origin origin, HttpServletRequest request, HttpServletResponse response) {
+        return change(caller, id, model, origin, request, response, "locked",
+                (service, who, user, from) -> service.lock(who, page.tenant(who), user, from));
     }
 
     @PostMapping(USER + "/unlock")
     String unlock(@AuthenticationPrincipal Caller caller, @PathVariable String id, Model model,
-            HttpServletRequest request, HttpServletResponse response) {
-        return change(caller, id, model, request, response, "unlocked",
-                (service, who, user, origin) -> service.unlock(who, page.tenant(who), user, origin));
+            Origin origin, HttpServletRequest request, HttpServletResponse response) {
+        return change(caller, id, model, origin, request, response, "unlocked",
+                (service, who, user, from) -> service.unlock(who, page.tenant(who), user, from));
     }
 
     @PostMapping(USER + "/disable")
     String disable(@AuthenticationPrincipal Caller caller, @PathVariable String id, Model model,
-            HttpServletRequest request, HttpServletResponse response) {
-        return change(caller, id, model, request, response, "disabled",
-                (service, who, user, origin) -> service.disable(who, page.tenant(who), user, origin));
+            Origin origin, HttpServletRequest request, HttpServletResponse response) {
+        return change(caller, id, model, origin, request, response, "disabled",
+                (service, who, user, from) -> service.disable(who, page.tenant(who), user, from));
     }
 
     @PostMapping(USER + "/enable")
     String enable(@AuthenticationPrincipal Caller caller, @PathVariable String id, Model model,
-            HttpServletRequest request, HttpServletResponse response) {
-        return change(caller, id, model, request, response, "enabled",
-                (service, who, user, origin) -> service.enable(who, page.tenant(who), user, origin));
+            Origin origin, HttpServletRequest request, HttpServletResponse response) {
+        return change(caller, id, model, origin, request, response, "enabled",
+                (service, who, user, from) -> service.enable(who, page.tenant(who), user, from));
     }
 
     @PostMapping(USER + "/sessions/end")
     String endSessions(@AuthenticationPrincipal Caller caller, @PathVariable String id, Model model,
-            HttpServletRequest request, HttpServletResponse response) {
+            Origin origin, HttpServletRequest request, HttpServletResponse response) {
         UUID user = UserPage.id(id);
         try {
-            lifecycle.endSessions(caller, page.tenant(caller), user, Origin.of(request));
+            lifecycle.endSessions(caller, page.tenant(caller), user, origin);
         } catch (ApiException e) {
             return page.refused(caller, user, model, response, e, "sessions");
         }
@@ -88,11 +88,11 @@ class UserLifecycleController {
     /** Ends one device's session (seed 000, "remote logout"); a session not live for this user is 404. */
     @PostMapping(USER + "/sessions/{session}/end")
     String endSession(@AuthenticationPrincipal Caller caller, @PathVariable String id, @PathVariable String session,
-            Model model, HttpServletRequest request, HttpServletResponse response) {
+            Model model, Origin origin, HttpServletRequest request, HttpServletResponse response) {
         UUID user = UserPage.id(id);
         UUID ended = UserPage.sessionId(session);
         try {
-            lifecycle.endSession(caller, page.tenant(caller), user, ended, Origin.of(request));
+            lifecycle.endSession(caller, page.tenant(caller), user, ended, origin);
         } catch (ApiException e) {
             return page.refused(caller, user, model, response, e, "sessions");
         }
@@ -101,11 +101,11 @@ class UserLifecycleController {
 
     @PostMapping(USER + "/password-reset")
     String resetLink(@AuthenticationPrincipal Caller caller, @PathVariable String id, Model model,
-            HttpServletRequest request, HttpServletResponse response) {
+            Origin origin, HttpServletResponse response) {
         UUID user = UserPage.id(id);
         try {
             model.addAttribute("resetUrl", lifecycle.resetPassword(caller, page.tenant(caller), user,
-                    Origin.of(request)));
+                    origin));
         } catch (ApiException e) {
             return page.refused(caller, user, model, response, e, "password");
         }
@@ -115,12 +115,12 @@ class UserLifecycleController {
     @PostMapping(USER + "/temporary-password")
     String temporaryPassword(@AuthenticationPrincipal Caller caller, @PathVariable String id,
             @ModelAttribute("temporary") UserForms.TemporaryPasswordForm temporary, Model model,
-            HttpServletRequest request, HttpServletResponse response) {
+            Origin origin, HttpServletRequest request, HttpServletResponse response) {
         UUID user = UserPage.id(id);
         try {
             lifecycle.setTemporaryPassword(caller, page.tenant(caller), user,
                     temporary.temporaryPassword() == null ? "" : temporary.temporaryPassword(),
-                    Origin.of(request));
+                    origin);
         } catch (ApiException e) {
             return page.refused(caller, user, model, response, e, "password");
         }
@@ -129,11 +129,11 @@ class UserLifecycleController {
 
     @PostMapping(USER + "/invitation")
     String reinvite(@AuthenticationPrincipal Caller caller, @PathVariable String id, Model model,
-            HttpServletRequest request, HttpServletResponse response) {
+            Origin origin, HttpServletResponse response) {
         UUID user = UserPage.id(id);
         try {
             model.addAttribute("invitationUrl", lifecycle.reinvite(caller, page.tenant(caller), user,
-                    Origin.of(request)));
+                    origin));
         } catch (ApiException e) {
             return page.refused(caller, user, model, response, e, "password");
         }
@@ -151,10 +151,10 @@ class UserLifecycleController {
 
     @PostMapping(USER + "/delete")
     String delete(@AuthenticationPrincipal Caller caller, @PathVariable String id, Model model,
-            HttpServletRequest request, HttpServletResponse response) {
+            Origin origin, HttpServletResponse response) {
         UUID user = UserPage.id(id);
         try {
-            roster.delete(caller, page.tenant(caller), user, Origin.of(request));
+            roster.delete(caller, page.tenant(caller), user, origin);
         } catch (ApiException e) {
             if (e.status() != HttpStatus.CONFLICT && e.status() != HttpStatus.FORBIDDEN) {
                 throw e;
@@ -166,11 +166,11 @@ class UserLifecycleController {
         return "redirect:" + UserRosterController.USERS + "?deleted";
     }
 
-    private String change(Caller caller, String id, Model model, HttpServletRequest request,
+    private String change(Caller caller, String id, Model model, Origin origin, HttpServletRequest request,
             HttpServletResponse response, String flag, StatusChange action) {
         UUID user = UserPage.id(id);
         try {
-            action.apply(lifecycle, caller, user, Origin.of(request));
+            action.apply(lifecycle, caller, user, origin);
         } catch (ApiException e) {
             return page.refused(caller, user, model, response, e, "status");
         }

@@ -2,9 +2,9 @@ package dev.gatehouse.server.console;
 
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.users.TenantScope;
 import dev.gatehouse.server.users.UserExport;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,10 +35,10 @@ class UserListDownload {
 
     @GetMapping(UserRosterController.USERS + "/export")
     void download(@AuthenticationPrincipal Caller caller,
-            @ModelAttribute("query") UserRosterController.RosterQuery query, HttpServletRequest request,
+            @ModelAttribute("query") UserRosterController.RosterQuery query, Origin origin,
             HttpServletResponse response) throws IOException {
         TenantScope.Scoped tenant = page.tenant(caller);
-        String csv = export.csv(caller, tenant, query.filter(), actors.origin(caller, request));
+        String csv = export.csv(caller, tenant, query.filter(), actors.actor(caller), origin);
         response.setStatus(HttpStatus.OK.value());
         response.setContentType("text/csv;charset=UTF-8");
         response.setHeader("Content-Disposition", "attachment; filename=\"users-" + tenant.slug() + ".csv\"");

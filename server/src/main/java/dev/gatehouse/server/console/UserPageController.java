@@ -53,11 +53,11 @@ class UserPageController {
 
     @PostMapping(USER + "/details")
     String update(@AuthenticationPrincipal Caller caller, @PathVariable String id,
-            @ModelAttribute("details") UserForms.DetailsForm details, Model model, HttpServletRequest request,
+            @ModelAttribute("details") UserForms.DetailsForm details, Model model, Origin origin, HttpServletRequest request,
             HttpServletResponse response) {
         UUID user = UserPage.id(id);
         try {
-            users.update(caller, page.tenant(caller), user, details.patch(), Origin.of(request));
+            users.update(caller, page.tenant(caller), user, details.patch(), origin);
         } catch (ApiException e) {
             return page.refused(caller, user, model, response, e, "details");
         }
@@ -66,7 +66,7 @@ class UserPageController {
 
     @PostMapping(USER + "/roles")
     String assign(@AuthenticationPrincipal Caller caller, @PathVariable String id,
-            @ModelAttribute("roleForm") UserForms.RoleForm roleForm, Model model, HttpServletRequest request,
+            @ModelAttribute("roleForm") UserForms.RoleForm roleForm, Model model, Origin origin, HttpServletRequest request,
             HttpServletResponse response) {
         UUID user = UserPage.id(id);
         try {
@@ -75,7 +75,7 @@ class UserPageController {
             if (!errors.isEmpty()) {
                 throw ApiException.badRequest(errors);
             }
-            roles.assign(caller, page.tenant(caller), user, requested, Origin.of(request));
+            roles.assign(caller, page.tenant(caller), user, requested, origin);
         } catch (ApiException e) {
             return page.refused(caller, user, model, response, e, "roles");
         }
@@ -84,10 +84,10 @@ class UserPageController {
 
     @PostMapping(USER + "/roles/{assignment}/revoke")
     String revoke(@AuthenticationPrincipal Caller caller, @PathVariable String id, @PathVariable String assignment,
-            Model model, HttpServletRequest request, HttpServletResponse response) {
+            Model model, Origin origin, HttpServletRequest request, HttpServletResponse response) {
         UUID user = UserPage.id(id);
         try {
-            roles.revoke(caller, page.tenant(caller), user, Ids.inPath(assignment, "assignment"), Origin.of(request));
+            roles.revoke(caller, page.tenant(caller), user, Ids.inPath(assignment, "assignment"), origin);
         } catch (ApiException e) {
             return page.refused(caller, user, model, response, e, "roles");
         }
@@ -97,13 +97,13 @@ class UserPageController {
     /** One day of the weekly availability (seed 000, "Provider Scheduling"); the other days stay. */
     @PostMapping(USER + "/availability/{day}")
     String availability(@AuthenticationPrincipal Caller caller, @PathVariable String id, @PathVariable String day,
-            @ModelAttribute WeekForm.DayInput input, Model model, HttpServletRequest request,
+            @ModelAttribute WeekForm.DayInput input, Model model, Origin origin, HttpServletRequest request,
             HttpServletResponse response) {
         UUID user = UserPage.id(id);
         DayOfWeek weekday = Arrays.stream(DayOfWeek.values()).filter(d -> d.name().equals(day)).findFirst()
                 .orElseThrow(() -> ApiException.notFound("day " + day));
         try {
-            availability.replaceDay(caller, page.tenant(caller), user, weekday, input.form(), Origin.of(request));
+            availability.replaceDay(caller, page.tenant(caller), user, weekday, input.form(), origin);
         } catch (ApiException e) {
             model.addAttribute("refusedDay", weekday);
             model.addAttribute("typedDay", input);

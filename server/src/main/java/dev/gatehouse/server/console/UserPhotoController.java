@@ -52,7 +52,7 @@ class UserPhotoController {
     @PostMapping(PHOTO)
     String upload(@AuthenticationPrincipal Caller caller, @PathVariable String id,
             @RequestParam(name = "photo", required = false) @Nullable MultipartFile file, Model model,
-            HttpServletRequest request, HttpServletResponse response) throws IOException {
+            Origin origin, HttpServletRequest request, HttpServletResponse response) throws IOException {
         UUID user = UserPage.id(id);
         try {
             byte[] bytes = new byte[0];
@@ -62,7 +62,7 @@ class UserPhotoController {
                 }
             }
             photos.replace(caller, page.tenant(caller), user, file == null ? null : file.getContentType(), bytes,
-                    Origin.of(request));
+                    origin);
         } catch (ApiException e) {
             return page.refused(caller, user, model, response, e, "photo");
         }
@@ -71,10 +71,10 @@ class UserPhotoController {
 
     @PostMapping(PHOTO + "/remove")
     String remove(@AuthenticationPrincipal Caller caller, @PathVariable String id, Model model,
-            HttpServletRequest request, HttpServletResponse response) {
+            Origin origin, HttpServletRequest request, HttpServletResponse response) {
         UUID user = UserPage.id(id);
         try {
-            photos.remove(caller, page.tenant(caller), user, Origin.of(request));
+            photos.remove(caller, page.tenant(caller), user, origin);
         } catch (ApiException e) {
             return page.refused(caller, user, model, response, e, "photo");
         }

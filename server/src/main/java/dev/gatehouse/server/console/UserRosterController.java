@@ -5,9 +5,9 @@ import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
+import dev.gatehouse.server.users.Roster;
 import dev.gatehouse.server.users.TenantScope;
 import dev.gatehouse.server.users.UserAccount;
-import dev.gatehouse.server.users.Roster;
 import dev.gatehouse.server.users.UserRoleService;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -104,12 +104,12 @@ class UserRosterController {
 
     @PostMapping(USERS + "/new")
     String create(@AuthenticationPrincipal Caller caller, @ModelAttribute("form") UserForms.NewUserForm form,
-            Model model, HttpServletRequest request, HttpServletResponse response) {
+            Model model, Origin origin, HttpServletRequest request, HttpServletResponse response) {
         Roster.Created created;
         String generated = form.generates() ? GeneratedPasswords.next() : null;
         try {
             created = users.create(caller, page.tenant(caller), generated == null ? form.request() : form.request(generated),
-                    Origin.of(request));
+                    origin);
         } catch (ApiException e) {
             if (e.status() != HttpStatus.BAD_REQUEST && e.status() != HttpStatus.CONFLICT
                     && e.status() != HttpStatus.FORBIDDEN) {

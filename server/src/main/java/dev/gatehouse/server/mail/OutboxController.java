@@ -5,9 +5,9 @@ import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
 import io.swagger.v3.oas.annotations.Parameter;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
@@ -62,7 +62,7 @@ class OutboxController {
 
     @GetMapping("/api/v1/platform/outbox/{id}")
     @Transactional
-    OutboxReader.Detail get(@AuthenticationPrincipal Caller caller, @PathVariable UUID id, HttpServletRequest http) {
+    OutboxReader.Detail get(@AuthenticationPrincipal Caller caller, @PathVariable UUID id, Origin origin) {
         requireOperator(caller);
         OutboxReader.Detail detail = reader.find(id).orElseThrow(() -> ApiException.notFound("message " + id));
         if (smtp.configured()) {
@@ -70,8 +70,8 @@ class OutboxController {
         }
         // The body may hold a live invitation or reset link: who read it is on record.
         audit.record(caller.tenant(), "OUTBOX_MESSAGE_READ", actors.actor(caller),
-                new AuditLog.Target("mail", id.toString(), detail.recipient()), http.getRemoteAddr(),
-                http.getHeader("User-Agent"), Map.of("tenant", detail.tenant(), "kind", detail.kind()));
+                new AuditLog.Target("mail", id.toString(), detail.recipient()), origin.ip(),
+                origin.userAgent(), Map.of("tenant", detail.tenant(), "kind", detail.kind()));
         return detail;
     }
 

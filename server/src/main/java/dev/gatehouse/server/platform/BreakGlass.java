@@ -5,7 +5,6 @@ import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.users.AccountLifecycle;
-import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -38,10 +37,10 @@ class BreakGlass {
      */
     @Transactional
     public AccountLifecycle.BrokenGlass unlock(Caller caller, String tenant, String user, @Nullable String body,
-            HttpServletRequest request) {
+            Origin origin) {
         OperatorReach.Reached reached = reach.reach(caller, "platform.break-glass", "use break-glass", tenant, user,
                 body);
         return users.breakGlass(reached.tenant().id(), reached.user(), actors.actor(caller),
-                Origin.of(request), reached.reason());
+                origin, reached.reason());
     }
 }

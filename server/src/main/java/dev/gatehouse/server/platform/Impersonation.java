@@ -6,10 +6,10 @@ import dev.gatehouse.server.authentication.ImpersonatedSessions;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Impersonator;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.users.UserAccount;
 import dev.gatehouse.server.users.UserStore;
-import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -62,7 +62,7 @@ class Impersonation {
      *     account that is not active or is locked out
      */
     @Transactional
-    public Started start(Caller caller, String tenant, String user, @Nullable String body, HttpServletRequest request) {
+    public Started start(Caller caller, String tenant, String user, @Nullable String body, Origin origin) {
         OperatorReach.Reached reached = reach.reach(caller, "platform.impersonate", "start an impersonation", tenant,
                 user, body);
         TenantId tenantId = reached.tenant().id();
@@ -70,14 +70,14 @@ class Impersonation {
                 .orElseThrow(() -> ApiException.notFound("user " + user));
         refuseUnlessActive(account);
         Impersonator operator = new Impersonator(caller.userId(), caller.username());
-        Actors.Origin origin = actors.origin(caller, request);
+        AuditLog.Actor actor = actors.actor(caller);
         ImpersonatedSessions.Opened opened = sessions.open(tenantId, account.id(), caller.tenant(), operator,
                 origin.ip(), origin.userAgent());
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("reason", reached.reason());
         details.put("sessionId", opened.sessionId().toString());
         details.put("expiresAt", opened.expiresAt().toString());
-        audit.record(tenantId, "IMPERSONATION_STARTED", origin.actor(),
+        audit.record(tenantId, "IMPERSONATION_STARTED", actor,
                 new AuditLog.Target("user", account.id().toString(), account.username()), origin.ip(),
                 origin.userAgent(), details);
         return new Started(opened.token(), opened.sessionId().toString(), opened.expiresAt(),

@@ -1,8 +1,8 @@
 package dev.gatehouse.server.platform;
 
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.users.AccountLifecycle;
-import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -36,15 +36,15 @@ class OperatorAccessController {
     @PostMapping("/api/v1/tenants/{tenant}/users/{id}/impersonation")
     ResponseEntity<Impersonation.Started> impersonate(@AuthenticationPrincipal Caller caller,
             @PathVariable String tenant, @PathVariable String id, @RequestBody(required = false) @Nullable String body,
-            HttpServletRequest request) {
-        return ResponseEntity.status(HttpStatus.CREATED).body(impersonation.start(caller, tenant, id, body, request));
+            Origin origin) {
+        return ResponseEntity.status(HttpStatus.CREATED).body(impersonation.start(caller, tenant, id, body, origin));
     }
 
     /** {@code {reason}} → 200 {@code {resetUrl, expiresAt, user: {id, username, status}, sessionsEnded}}. */
     @PostMapping("/api/v1/tenants/{tenant}/users/{id}/break-glass")
     BreakGlassAnswer breakGlass(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable String id, @RequestBody(required = false) @Nullable String body, HttpServletRequest request) {
-        AccountLifecycle.BrokenGlass done = breakGlass.unlock(caller, tenant, id, body, request);
+            @PathVariable String id, @RequestBody(required = false) @Nullable String body, Origin origin) {
+        AccountLifecycle.BrokenGlass done = breakGlass.unlock(caller, tenant, id, body, origin);
         return new BreakGlassAnswer(done.resetUrl(), done.expiresAt(),
                 Map.of("id", done.id().toString(), "username", done.username(), "status", done.status()),
                 done.sessionsEnded());

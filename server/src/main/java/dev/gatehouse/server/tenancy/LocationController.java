@@ -1,14 +1,14 @@
 package dev.gatehouse.server.tenancy;
 
-import dev.gatehouse.server.shared.TenantPaths;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.FieldError;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
+import dev.gatehouse.server.shared.PathTenant;
 import dev.gatehouse.server.shared.TenantId;
 import io.swagger.v3.oas.annotations.Operation;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.net.URI;
@@ -48,12 +48,10 @@ class LocationController {
     }
 
     private final LocationService service;
-    private final TenantPaths tenants;
     private final Actors actors;
 
-    LocationController(LocationService service, TenantPaths tenants, Actors actors) {
+    LocationController(LocationService service, Actors actors) {
         this.service = service;
-        this.tenants = tenants;
         this.actors = actors;
     }
 
@@ -63,8 +61,7 @@ class LocationController {
     @GetMapping("/api/v1/tenants/{tenant}/locations")
     Page<LocationView> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @RequestParam(defaultValue = "0") @Min(0) int page,
-            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
-        TenantId id = tenants.own(caller, tenant);
+            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size, @PathTenant TenantId id) {
         List<TenantLocation> visible = service.visible(caller, id);
         long from = Math.min((long) page * size, visible.size());
         long to = Math.min(from + size, visible.size());
@@ -73,8 +70,8 @@ class LocationController {
     }
 
     @GetMapping("/api/v1/tenants/{tenant}/locations/{id}")
-    LocationView get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable UUID id) {
-        TenantId tenantId = tenants.own(caller, tenant);
+    LocationView get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable UUID id,
+            @PathTenant TenantId tenantId) {
         return LocationView.of(service.get(caller, tenantId, id));
     }
 
@@ -82,10 +79,9 @@ class LocationController {
             + " for a top-level location). Names are unique among siblings ignoring case (409).")
     @PostMapping("/api/v1/tenants/{tenant}/locations")
     ResponseEntity<LocationView> create(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestBody CreateLocation request, HttpServletRequest http) {
-        TenantId id = tenants.own(caller, tenant);
+            @RequestBody CreateLocation request, Origin origin, @PathTenant TenantId id) {
         TenantLocation created = service.create(caller, id, request.name(), request.parent(),
-                actors.origin(caller, http));
+                actors.actor(caller), origin);
         return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/locations/" + created.id()))
                 .body(LocationView.of(created));
     }
@@ -99,13 +95,12 @@ class LocationController {
             + " itself or a descendant is a 400 naming parent.")
     @PatchMapping("/api/v1/tenants/{tenant}/locations/{id}")
     LocationView update(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable UUID id,
-            @RequestBody JsonNode body, HttpServletRequest http) {
-        TenantId tenantId = tenants.own(caller, tenant);
+            @RequestBody JsonNode body, Origin origin, @PathTenant TenantId tenantId) {
         List<FieldError> problems = new ArrayList<>();
         if (!body.isObject()) {
             problems.add(new FieldError("body", "must be a JSON object {name?, parent?}"));
             return LocationView.of(service.update(caller, tenantId, id,
-                    new LocationService.Change(null, false, null, problems), actors.origin(caller, http)));
+                    new LocationService.Change(null, false, null, problems), actors.actor(caller), origin));
         }
         for (String field : body.propertyNames()) {
             if (!field.equals("name") && !field.equals("parent")) {
@@ -129,16 +124,15 @@ class LocationController {
             }
         }
         return LocationView.of(service.update(caller, tenantId, id,
-                new LocationService.Change(name, body.has("parent"), parent, problems), actors.origin(caller, http)));
+                new LocationService.Change(name, body.has("parent"), parent, problems), actors.actor(caller), origin));
     }
 
     @Operation(summary = "Deletes a location", description = "Requires locations.delete at the location. 409 while"
             + " it has child locations or role assignments.")
     @DeleteMapping("/api/v1/tenants/{tenant}/locations/{id}")
     ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable UUID id, HttpServletRequest http) {
-        TenantId tenantId = tenants.own(caller, tenant);
-        service.delete(caller, tenantId, id, actors.origin(caller, http));
+            @PathVariable UUID id, Origin origin, @PathTenant TenantId tenantId) {
+        service.delete(caller, tenantId, id, actors.actor(caller), origin);
         return ResponseEntity.noContent().build();
     }
 }

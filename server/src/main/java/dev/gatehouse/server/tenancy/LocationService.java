@@ -4,12 +4,12 @@ import dev.gatehouse.engine.Resource;
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.access.Assignments;
-import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.FieldError;
 import dev.gatehouse.server.shared.Ids;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantId;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -87,7 +87,7 @@ public class LocationService {
     /** Requires {@code locations.create} at the parent (tenant-wide for a top-level location). */
     @Transactional
     public TenantLocation create(Caller caller, TenantId tenant, @Nullable String name, @Nullable String parent,
-            Actors.Origin origin) {
+            AuditLog.Actor actor, Origin origin) {
         access.require(caller, "locations.create", null);
         List<FieldError> errors = new ArrayList<>();
         String checkedName = name(name, errors);
@@ -96,7 +96,7 @@ public class LocationService {
             throw ApiException.badRequest(errors);
         }
         access.require(caller, "locations.create", parentId == null ? TOP_LEVEL : at(parentId));
-        return create(tenant, checkedName, parentId, origin);
+        return create(tenant, checkedName, parentId, actor, origin);
     }
 
     /**
@@ -104,7 +104,7 @@ public class LocationService {
      * (tenant-wide for the top level).
      */
     @Transactional
-    public TenantLocation update(Caller caller, TenantId tenant, UUID id, Change change, Actors.Origin origin) {
+    public TenantLocation update(Caller caller, TenantId tenant, UUID id, Change change, AuditLog.Actor actor, Origin origin) {
         access.require(caller, "locations.edit", null);
         List<FieldError> errors = new ArrayList<>(change.problems());
         String name = change.name() == null ? null : name(change.name(), errors);
@@ -117,16 +117,16 @@ public class LocationService {
         if (change.move()) {
             access.require(caller, "locations.edit", parent == null ? TOP_LEVEL : at(parent));
         }
-        return update(tenant, id, name, change.move(), parent, origin);
+        return update(tenant, id, name, change.move(), parent, actor, origin);
     }
 
     /** Requires {@code locations.delete} at the location. */
     @Transactional
-    public void delete(Caller caller, TenantId tenant, UUID id, Actors.Origin origin) {
+    public void delete(Caller caller, TenantId tenant, UUID id, AuditLog.Actor actor, Origin origin) {
         access.require(caller, "locations.delete", null);
         get(tenant, id);
         access.require(caller, "locations.delete", at(id));
-        delete(tenant, id, origin);
+        delete(tenant, id, actor, origin);
     }
 
     /** Depth-first: each location right after its parent's earlier children, siblings by name. */
@@ -156,7 +156,7 @@ public class LocationService {
         return locations.find(tenant, id).orElseThrow(() -> ApiException.notFound("location " + id));
     }
 
-    private TenantLocation create(TenantId tenant, String name, @Nullable UUID parent, Actors.Origin origin) {
+    private TenantLocation create(TenantId tenant, String name, @Nullable UUID parent, AuditLog.Actor actor, Origin origin) {
         locations.lock(tenant);
         if (parent != null && locations.find(tenant, parent).isEmpty()) {
             throw ApiException.badRequest("parent", "unknown location " + parent);
@@ -167,7 +167,7 @@ public class LocationService {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("name", name);
         details.put("parent", parent == null ? null : parent.toString());
-        audit.record(tenant, "LOCATION_CREATED", origin.actor(), new AuditLog.Target("location", id.toString(), name),
+        audit.record(tenant, "LOCATION_CREATED", actor, new AuditLog.Target("location", id.toString(), name),
                 origin.ip(), origin.userAgent(), details);
         changes.policyChanged(tenant);
         return locations.find(tenant, id).orElseThrow();
@@ -178,7 +178,7 @@ public class LocationService {
      * move under itself or one of its descendants.
      */
     private TenantLocation update(TenantId tenant, UUID id, @Nullable String newName, boolean move, @Nullable UUID newParent,
-            Actors.Origin origin) {
+            AuditLog.Actor actor, Origin origin) {
         locations.lock(tenant);
         TenantLocation before = locations.find(tenant, id).orElseThrow(() -> ApiException.notFound("location " + id));
         String name = newName == null ? before.name() : newName;
@@ -212,14 +212,14 @@ public class LocationService {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("before", was);
         details.put("after", is);
-        audit.record(tenant, "LOCATION_UPDATED", origin.actor(), new AuditLog.Target("location", id.toString(), name),
+        audit.record(tenant, "LOCATION_UPDATED", actor, new AuditLog.Target("location", id.toString(), name),
                 origin.ip(), origin.userAgent(), details);
         changes.policyChanged(tenant);
         return locations.find(tenant, id).orElseThrow();
     }
 
     /** Deletes a location that has no child locations and no role assignments. */
-    private void delete(TenantId tenant, UUID id, Actors.Origin origin) {
+    private void delete(TenantId tenant, UUID id, AuditLog.Actor actor, Origin origin) {
         locations.lock(tenant);
         TenantLocation location = locations.find(tenant, id).orElseThrow(() -> ApiException.notFound("location " + id));
         long children = locations.children(tenant, id);
@@ -237,7 +237,7 @@ public class LocationService {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("name", location.name());
         details.put("parent", location.parent() == null ? null : location.parent().toString());
-        audit.record(tenant, "LOCATION_DELETED", origin.actor(),
+        audit.record(tenant, "LOCATION_DELETED", actor,
                 new AuditLog.Target("location", id.toString(), location.name()), origin.ip(), origin.userAgent(),
                 details);
         changes.policyChanged(tenant);

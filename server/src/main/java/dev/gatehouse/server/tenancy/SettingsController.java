@@ -2,8 +2,8 @@ package dev.gatehouse.server.tenancy;
 
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import io.swagger.v3.oas.annotations.Operation;
-import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -47,7 +47,7 @@ class SettingsController {
             + " P1Y..P100Y (default P6Y).")
     @PatchMapping("/api/v1/tenants/{tenant}/settings")
     SettingsView change(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestBody JsonNode patch, HttpServletRequest http) {
-        return service.change(caller, tenant, patch, actors.origin(caller, http));
+            @RequestBody JsonNode patch, Origin origin) {
+        return service.change(caller, tenant, patch, actors.actor(caller), origin);
     }
 }

@@ -2,7 +2,6 @@ package dev.gatehouse.server.tenancy;
 
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.access.AccessChanges;
-import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.authentication.IpRules;
 import dev.gatehouse.server.settings.SettingsDocument;
@@ -10,6 +9,7 @@ import dev.gatehouse.server.settings.TenantSettings;
 import dev.gatehouse.server.settings.TenantSettingsStore;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.TenantPaths;
 import java.util.Map;
@@ -61,10 +61,10 @@ public class SettingsService {
      *     naming every field at fault
      */
     @Transactional
-    public SettingsView change(Caller caller, String tenant, JsonNode patch, Actors.Origin origin) {
+    public SettingsView change(Caller caller, String tenant, JsonNode patch, AuditLog.Actor actor, Origin origin) {
         TenantId id = paths.own(caller, tenant);
         access.require(caller, "settings.edit", null);
-        return change(id, patch, origin);
+        return change(id, patch, actor, origin);
     }
 
     /** What a new tenant starts with; a field a tenant never changed reads as this. */
@@ -79,13 +79,13 @@ public class SettingsService {
 
     /** Deep-merges {@code patch} into the settings; records the changed fields' values before and after. */
     @Transactional
-    SettingsView change(TenantId tenant, JsonNode patch, Actors.Origin origin) {
+    SettingsView change(TenantId tenant, JsonNode patch, AuditLog.Actor actor, Origin origin) {
         SettingsDocument.Patched outcome = SettingsDocument.patch(tenants.settingsJsonForUpdate(tenant), patch,
                 role -> access.policy(tenant).flatMap(policy -> policy.role(role)).isPresent());
-        requireOwnAddressAdmitted(outcome, origin);
+        requireOwnAddressAdmitted(outcome, actor, origin);
         if (outcome.changed()) {
             tenants.updateSettings(tenant, outcome.json());
-            audit.record(tenant, "SETTINGS_CHANGED", origin.actor(),
+            audit.record(tenant, "SETTINGS_CHANGED", actor,
                     new AuditLog.Target("tenant", tenant.toString(),
                             tenants.find(tenant.toString()).map(Tenant::slug).orElse(null)), origin.ip(), origin.userAgent(),
                     Map.of("before", outcome.before(), "after", outcome.after()));
@@ -100,12 +100,12 @@ public class SettingsService {
      * seed 004's self-protection, for networks: an allowlist that refuses the admin's own address
      * would end their access (and likely everyone's at their site) with this very request.
      */
-    private static void requireOwnAddressAdmitted(SettingsDocument.Patched outcome, Actors.Origin origin) {
+    private static void requireOwnAddressAdmitted(SettingsDocument.Patched outcome, AuditLog.Actor actor, Origin origin) {
         String changed = outcome.after().keySet().stream().filter(path -> path.startsWith("ipAllowlist"))
                 .map(path -> path.startsWith("ipAllowlistByRole") ? "ipAllowlistByRole" : "ipAllowlist")
                 .findFirst().orElse(null);
         if (changed != null && origin.ip() != null && !IpRules.admit(outcome.settings(),
-                origin.actor().roles(), origin.ip())) {
+                actor.roles(), origin.ip())) {
             throw ApiException.badRequest(changed, "would refuse your own address " + origin.ip()
                     + " and lock you out at once; include it (or its range) first");
         }

@@ -2,8 +2,8 @@ package dev.gatehouse.server.tenancy;
 
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -48,8 +48,8 @@ class TenantController {
 
     @PostMapping("/api/v1/tenants")
     ResponseEntity<TenantCreated> create(@AuthenticationPrincipal Caller caller,
-            @Valid @RequestBody TenantOnboarding.NewTenant request, HttpServletRequest http) {
-        TenantService.Created created = onboarding.create(caller, request, http);
+            @Valid @RequestBody TenantOnboarding.NewTenant request, Origin origin) {
+        TenantService.Created created = onboarding.create(caller, request, origin);
         Tenant tenant = created.tenant();
         return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant.slug()))
                 .body(new TenantCreated(tenant.id().toString(), tenant.slug(), tenant.name(), tenant.pack(),
@@ -72,7 +72,7 @@ class TenantController {
     /** {@code {name}} → the tenant renamed; needs {@code tenants.edit}. */
     @PatchMapping("/api/v1/tenants/{tenant}")
     TenantView rename(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestBody(required = false) @Nullable String body, HttpServletRequest http) {
-        return TenantView.of(edits.rename(caller, tenant, body, actors.origin(caller, http)));
+            @RequestBody(required = false) @Nullable String body, Origin origin) {
+        return TenantView.of(edits.rename(caller, tenant, body, actors.actor(caller), origin));
     }
 }

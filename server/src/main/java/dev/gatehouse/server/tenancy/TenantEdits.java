@@ -1,10 +1,10 @@
 package dev.gatehouse.server.tenancy;
 
 import dev.gatehouse.server.access.Access;
-import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -45,18 +45,18 @@ public class TenantEdits {
      *     {@code tenants.edit} or on the platform tenant; 400 naming the field at fault
      */
     @Transactional
-    public Tenant rename(Caller caller, String tenant, @Nullable String body, Actors.Origin origin) {
-        return apply(caller, tenant, () -> name(body), origin);
+    public Tenant rename(Caller caller, String tenant, @Nullable String body, AuditLog.Actor actor, Origin origin) {
+        return apply(caller, tenant, () -> name(body), actor, origin);
     }
 
     /** Renames from the console's form field {@code name}; refusals as {@link #rename}. */
     @Transactional
-    public Tenant renameTo(Caller caller, String tenant, @Nullable String name, Actors.Origin origin) {
-        return apply(caller, tenant, () -> validName(name == null ? "" : name), origin);
+    public Tenant renameTo(Caller caller, String tenant, @Nullable String name, AuditLog.Actor actor, Origin origin) {
+        return apply(caller, tenant, () -> validName(name == null ? "" : name), actor, origin);
     }
 
     /** The checks in order — operator, permission, input, tenant — so no one but an operator learns more. */
-    private Tenant apply(Caller caller, String tenant, Supplier<String> input, Actors.Origin origin) {
+    private Tenant apply(Caller caller, String tenant, Supplier<String> input, AuditLog.Actor actor, Origin origin) {
         if (!caller.isPlatformOperator()) {
             boolean own = tenant.equals(caller.tenantSlug()) || tenant.equals(caller.tenant().value().toString());
             throw own ? ApiException.forbidden("only platform operators manage tenants")
@@ -76,7 +76,7 @@ public class TenantEdits {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("before", Map.of("name", current.name()));
         details.put("after", Map.of("name", name));
-        audit.record(current.id(), "TENANT_UPDATED", origin.actor(),
+        audit.record(current.id(), "TENANT_UPDATED", actor,
                 new AuditLog.Target("tenant", current.id().toString(), current.slug()), origin.ip(), origin.userAgent(),
                 details);
         return tenants.find(current.id()).orElseThrow();

@@ -9,8 +9,8 @@ import dev.gatehouse.server.authentication.Passwords;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.FieldError;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.Email;
@@ -103,7 +103,7 @@ public class TenantOnboarding {
      * @throws ApiException 403 unless the caller is a platform operator holding tenants.create, 400
      *     naming each field at fault ({@code slug}, {@code admin.password}, …), 409 for a taken slug
      */
-    public TenantService.Created create(Caller caller, NewTenant request, HttpServletRequest http) {
+    public TenantService.Created create(Caller caller, NewTenant request, Origin origin) {
         requireOperator(caller, "tenants.create");
         List<FieldError> invalid = validator.validate(request).stream()
                 .map(violation -> new FieldError(violation.getPropertyPath().toString(), violation.getMessage()))
@@ -133,7 +133,7 @@ public class TenantOnboarding {
         return service.create(request.slug(), request.name().strip(), pack, parent,
                 new TenantService.FirstAdmin(request.admin().username().strip(), blankToNull(request.admin().email()),
                         request.admin().firstName().strip(), request.admin().lastName().strip(), hash),
-                actors.origin(caller, http));
+                actors.actor(caller), origin);
     }
 
     private void requireOperator(Caller caller, String permission) {

@@ -3,7 +3,6 @@ package dev.gatehouse.server.tenancy;
 import dev.gatehouse.engine.packs.RolePack;
 import dev.gatehouse.engine.packs.RolePacks;
 import dev.gatehouse.server.access.AccessChanges;
-import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.access.Assignments;
 import dev.gatehouse.server.access.RoleStore;
 import dev.gatehouse.server.audit.AuditLog;
@@ -12,6 +11,7 @@ import dev.gatehouse.server.mail.MailTemplates;
 import dev.gatehouse.server.mail.Outbox;
 import dev.gatehouse.server.settings.SettingsDocument;
 import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.users.UserStore;
 import dev.gatehouse.server.users.UserTokens;
@@ -69,7 +69,7 @@ public class TenantService {
      */
     @Transactional
     public Created create(String slug, String name, RolePack pack, @Nullable Tenant parent, FirstAdmin admin,
-            Actors.Origin origin) {
+            AuditLog.Actor actor, Origin origin) {
         if (tenants.slugTaken(slug)) {
             throw ApiException.conflict("a tenant with slug " + slug + " already exists");
         }
@@ -92,7 +92,6 @@ public class TenantService {
         if (invitationUrl != null) {
             mailInvitation(id, admin, invitationUrl);
         }
-        AuditLog.Actor actor = origin.actor();
         AuditLog.Target firstAdmin = new AuditLog.Target("user", adminId.toString(), admin.username());
         audit.record(id, "TENANT_CREATED", actor, new AuditLog.Target("tenant", id.toString(), slug), origin.ip(),
                 origin.userAgent(), Map.of("pack", pack.name(), "name", name));

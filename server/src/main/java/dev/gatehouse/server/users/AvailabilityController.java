@@ -2,7 +2,6 @@ package dev.gatehouse.server.users;
 
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
-import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -38,8 +37,8 @@ class AvailabilityController {
 
     @PutMapping
     Map<String, Object> replace(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable UUID id, @RequestBody JsonNode body, HttpServletRequest http) {
-        return availability.replace(caller, scope.resolve(caller, tenant), id, body, Origin.of(http))
+            @PathVariable UUID id, @RequestBody JsonNode body, Origin origin) {
+        return availability.replace(caller, scope.resolve(caller, tenant), id, body, origin)
                 .document();
     }
 }

@@ -1,7 +1,6 @@
 package dev.gatehouse.server.users;
 
 import dev.gatehouse.server.shared.Origin;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
@@ -32,8 +31,8 @@ class ForgotPasswordController {
     }
 
     @PostMapping("/api/v1/auth/password/forgot")
-    ResponseEntity<Map<String, String>> forgot(@Valid @RequestBody Forgot request, HttpServletRequest http) {
-        forgot.request(request.tenant(), request.username(), Origin.of(http));
+    ResponseEntity<Map<String, String>> forgot(@Valid @RequestBody Forgot request, Origin origin) {
+        forgot.request(request.tenant(), request.username(), origin);
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(ANSWER);
     }
 }

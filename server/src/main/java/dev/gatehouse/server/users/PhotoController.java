@@ -41,20 +41,20 @@ class PhotoController {
 
     @PutMapping
     ResponseEntity<Void> replace(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable UUID id, HttpServletRequest http) throws IOException {
+            @PathVariable UUID id, Origin origin, HttpServletRequest http) throws IOException {
         byte[] bytes;
         try (InputStream body = http.getInputStream()) {
             bytes = body.readNBytes(UserPhotos.MAX_BYTES + 1);
         }
         photos.replace(caller, scope.resolve(caller, tenant), id, http.getContentType(), bytes,
-                Origin.of(http));
+                origin);
         return ResponseEntity.noContent().build();
     }
 
     @DeleteMapping
     ResponseEntity<Void> remove(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable UUID id, HttpServletRequest http) {
-        photos.remove(caller, scope.resolve(caller, tenant), id, Origin.of(http));
+            @PathVariable UUID id, Origin origin) {
+        photos.remove(caller, scope.resolve(caller, tenant), id, origin);
         return ResponseEntity.noContent().build();
     }
 }

@@ -1,8 +1,8 @@
 package dev.gatehouse.server.users;
 
 import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.throttling.Throttle;
-import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.ResponseEntity;
@@ -37,7 +37,7 @@ class RegistrationController {
     }
 
     @PostMapping("/api/v1/auth/register")
-    public ResponseEntity<Accepted> register(@RequestBody @Nullable Registration body, HttpServletRequest request) {
+    public ResponseEntity<Accepted> register(@RequestBody @Nullable Registration body, Origin origin) {
         if (body == null) {
             throw ApiException.badRequest("body", "must be a JSON object {email, username, firstName, lastName}");
         }
@@ -50,13 +50,13 @@ class RegistrationController {
             fields.reject("email", "is required");
         }
         fields.throwIfAny();
-        throttle.enter(new Throttle.Attempt(Throttle.Door.REGISTRATION, request.getRemoteAddr(),
+        throttle.enter(new Throttle.Attempt(Throttle.Door.REGISTRATION, origin.ip(),
                 registration.tenantFor(email).<Throttle.Tenant>map(Throttle.Tenant.Id::new)
                         .orElseGet(() -> new Throttle.Tenant.Unknown(SelfRegistration.domain(email))),
-                email, request.getHeader("User-Agent")));
+                email, origin.userAgent()));
         try {
             registration.register(new SelfRegistration.Applicant(email, username, firstName, lastName),
-                    request.getRemoteAddr(), request.getHeader("User-Agent"));
+                    origin.ip(), origin.userAgent());
         } catch (DataIntegrityViolationException alreadyThere) {
             // A parallel registration won the username or address: the same answer as for any taken one.
         }

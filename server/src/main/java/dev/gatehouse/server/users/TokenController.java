@@ -1,7 +1,6 @@
 package dev.gatehouse.server.users;
 
 import dev.gatehouse.server.shared.Origin;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
@@ -23,9 +22,9 @@ class TokenController {
     }
 
     @PostMapping("/api/v1/auth/tokens/accept")
-    ResponseEntity<Void> accept(@Valid @RequestBody Accept request, HttpServletRequest http) {
+    ResponseEntity<Void> accept(@Valid @RequestBody Accept request, Origin origin) {
         acceptance.accept(request.token().strip(), request.newPassword(),
-                Origin.of(http));
+                origin);
         return ResponseEntity.noContent().build();
     }
 }

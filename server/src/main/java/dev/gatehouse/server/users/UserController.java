@@ -4,7 +4,6 @@ import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
 import io.swagger.v3.oas.annotations.Parameter;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.net.URI;
@@ -41,9 +40,9 @@ class UserController {
 
     @PostMapping
     ResponseEntity<UserViews.CreatedView> create(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestBody Roster.CreateRequest request, HttpServletRequest http) {
+            @RequestBody Roster.CreateRequest request, Origin origin) {
         TenantScope.Scoped scoped = scope.resolve(caller, tenant);
-        Roster.Created created = roster.create(caller, scoped, request, Origin.of(http));
+        Roster.Created created = roster.create(caller, scoped, request, origin);
         return ResponseEntity.created(URI.create("/api/v1/tenants/" + scoped.slug() + "/users/" + created.id()))
                 .body(new UserViews.CreatedView(created.id().toString(), created.username(), created.status(),
                         created.invitationUrl()));
@@ -84,39 +83,39 @@ class UserController {
 
     @PatchMapping("/{id}")
     UserViews.UserView update(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable UUID id, @RequestBody JsonNode body, HttpServletRequest http) {
-        return UserViews.UserView.of(roster.update(caller, scope.resolve(caller, tenant), id, body, Origin.of(http)));
+            @PathVariable UUID id, @RequestBody JsonNode body, Origin origin) {
+        return UserViews.UserView.of(roster.update(caller, scope.resolve(caller, tenant), id, body, origin));
     }
 
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable UUID id, HttpServletRequest http) {
-        roster.delete(caller, scope.resolve(caller, tenant), id, Origin.of(http));
+            @PathVariable UUID id, Origin origin) {
+        roster.delete(caller, scope.resolve(caller, tenant), id, origin);
         return ResponseEntity.noContent().build();
     }
 
     @PostMapping("/{id}/lock")
     UserViews.UserView lock(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable UUID id, HttpServletRequest http) {
-        return UserViews.UserView.of(lifecycle.lock(caller, scope.resolve(caller, tenant), id, Origin.of(http)));
+            @PathVariable UUID id, Origin origin) {
+        return UserViews.UserView.of(lifecycle.lock(caller, scope.resolve(caller, tenant), id, origin));
     }
 
     @PostMapping("/{id}/unlock")
     UserViews.UserView unlock(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable UUID id, HttpServletRequest http) {
-        return UserViews.UserView.of(lifecycle.unlock(caller, scope.resolve(caller, tenant), id, Origin.of(http)));
+            @PathVariable UUID id, Origin origin) {
+        return UserViews.UserView.of(lifecycle.unlock(caller, scope.resolve(caller, tenant), id, origin));
     }
 
     @PostMapping("/{id}/disable")
     UserViews.UserView disable(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable UUID id, HttpServletRequest http) {
-        return UserViews.UserView.of(lifecycle.disable(caller, scope.resolve(caller, tenant), id, Origin.of(http)));
+            @PathVariable UUID id, Origin origin) {
+        return UserViews.UserView.of(lifecycle.disable(caller, scope.resolve(caller, tenant), id, origin));
     }
 
     @PostMapping("/{id}/enable")
     UserViews.UserView enable(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable UUID id, HttpServletRequest http) {
-        return UserViews.UserView.of(lifecycle.enable(caller, scope.resolve(caller, tenant), id, Origin.of(http)));
+            @PathVariable UUID id, Origin origin) {
+        return UserViews.UserView.of(lifecycle.enable(caller, scope.resolve(caller, tenant), id, origin));
     }
 
     /** Optional body of a reset: a temporary password the admin sets instead of sending a link. */
@@ -129,20 +128,20 @@ class UserController {
     @PostMapping("/{id}/password-reset")
     ResponseEntity<Object> resetPassword(@AuthenticationPrincipal Caller caller,
             @PathVariable String tenant, @PathVariable UUID id,
-            @RequestBody(required = false) @Nullable ResetRequest request, HttpServletRequest http) {
+            @RequestBody(required = false) @Nullable ResetRequest request, Origin origin) {
         TenantScope.Scoped scoped = scope.resolve(caller, tenant);
         if (request != null && request.temporaryPassword() != null) {
-            lifecycle.setTemporaryPassword(caller, scoped, id, request.temporaryPassword(), Origin.of(http));
+            lifecycle.setTemporaryPassword(caller, scoped, id, request.temporaryPassword(), origin);
             return ResponseEntity.status(HttpStatus.ACCEPTED).body(java.util.Map.of());
         }
-        String url = lifecycle.resetPassword(caller, scoped, id, Origin.of(http));
+        String url = lifecycle.resetPassword(caller, scoped, id, origin);
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(new UserViews.ResetView(url));
     }
 
     @PostMapping("/{id}/invitation")
     ResponseEntity<UserViews.InvitationView> invite(@AuthenticationPrincipal Caller caller,
-            @PathVariable String tenant, @PathVariable UUID id, HttpServletRequest http) {
-        String url = lifecycle.reinvite(caller, scope.resolve(caller, tenant), id, Origin.of(http));
+            @PathVariable String tenant, @PathVariable UUID id, Origin origin) {
+        String url = lifecycle.reinvite(caller, scope.resolve(caller, tenant), id, origin);
         return ResponseEntity.status(HttpStatus.CREATED).body(new UserViews.InvitationView(url));
     }
 }

@@ -2,9 +2,9 @@ package dev.gatehouse.server.users;
 
 import dev.gatehouse.engine.EffectivePermission;
 import dev.gatehouse.server.access.Access;
-import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
 import java.time.Clock;
 import java.time.Instant;
@@ -57,7 +57,7 @@ public class UserExport {
      *     {@code users.read}, as for the list), 400 naming a bad filter as the list does
      */
     @Transactional(isolation = Isolation.REPEATABLE_READ)
-    public String csv(Caller caller, TenantScope.Scoped tenant, Roster.Filter filter, Actors.Origin origin) {
+    public String csv(Caller caller, TenantScope.Scoped tenant, Roster.Filter filter, AuditLog.Actor actor, Origin origin) {
         guard.requireAnywhere(caller, "users.export");
         boolean everywhere = exportsEverywhere(caller);
         Instant now = clock.instant();
@@ -80,7 +80,7 @@ public class UserExport {
         details.put("format", "csv");
         details.put("filters", given(filter));
         details.put("rows", rows);
-        audit.record(tenant.id(), "USERS_EXPORTED", origin.actor(), null, origin.ip(), origin.userAgent(), details);
+        audit.record(tenant.id(), "USERS_EXPORTED", actor, null, origin.ip(), origin.userAgent(), details);
         return out.toString();
     }
 

@@ -3,7 +3,7 @@ package dev.gatehouse.server.users;
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
-import jakarta.servlet.http.HttpServletRequest;
+import dev.gatehouse.server.shared.Origin;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -39,13 +39,13 @@ class UserExportController {
             @RequestParam(required = false) @Nullable String role,
             @RequestParam(required = false) @Nullable String location,
             @RequestParam(required = false) @Nullable String hidden,
-            HttpServletRequest request) {
+            Origin origin) {
         TenantScope.Scoped scoped = scope.resolve(caller, tenant);
         if (!format.equals("csv")) {
             throw ApiException.badRequest("format", "csv is the one format of the staff list");
         }
         String csv = export.csv(caller, scoped, new Roster.Filter(q, status, role,
-                location == null ? null : UserGuard.canonical(location), hidden), actors.origin(caller, request));
+                location == null ? null : UserGuard.canonical(location), hidden), actors.actor(caller), origin);
         return ResponseEntity.ok()
                 .contentType(new MediaType("text", "csv", java.nio.charset.StandardCharsets.UTF_8))
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"users-" + scoped.slug() + ".csv\"")

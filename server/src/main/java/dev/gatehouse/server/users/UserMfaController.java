@@ -2,7 +2,6 @@ package dev.gatehouse.server.users;
 
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
-import jakarta.servlet.http.HttpServletRequest;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -30,8 +29,8 @@ class UserMfaController {
 
     @PostMapping("/{id}/mfa/reset")
     ResponseEntity<Void> reset(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable UUID id, HttpServletRequest http) {
-        lifecycle.resetSecondFactor(caller, scope.resolve(caller, tenant), id, Origin.of(http));
+            @PathVariable UUID id, Origin origin) {
+        lifecycle.resetSecondFactor(caller, scope.resolve(caller, tenant), id, origin);
         return ResponseEntity.noContent().build();
     }
 }

@@ -3,7 +3,6 @@ package dev.gatehouse.server.users;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.net.URI;
@@ -52,17 +51,17 @@ class UserRolesController {
     @PostMapping("/roles")
     ResponseEntity<UserViews.AssignmentView> assign(@AuthenticationPrincipal Caller caller,
             @PathVariable String tenant, @PathVariable UUID id, @RequestBody Roster.RoleRequest request,
-            HttpServletRequest http) {
+            Origin origin) {
         TenantScope.Scoped scoped = scope.resolve(caller, tenant);
-        UserAssignments.Held held = service.assign(caller, scoped, id, request, Origin.of(http));
+        UserAssignments.Held held = service.assign(caller, scoped, id, request, origin);
         return ResponseEntity.created(URI.create("/api/v1/tenants/" + scoped.slug() + "/users/" + id + "/roles/"
                 + held.id())).body(UserViews.AssignmentView.of(held, clock.instant()));
     }
 
     @DeleteMapping("/roles/{assignmentId}")
     ResponseEntity<Void> revoke(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable UUID id, @PathVariable UUID assignmentId, HttpServletRequest http) {
-        service.revoke(caller, scope.resolve(caller, tenant), id, assignmentId, Origin.of(http));
+            @PathVariable UUID id, @PathVariable UUID assignmentId, Origin origin) {
+        service.revoke(caller, scope.resolve(caller, tenant), id, assignmentId, origin);
         return ResponseEntity.noContent().build();
     }
 
@@ -84,16 +83,16 @@ class UserRolesController {
 
     @DeleteMapping("/sessions")
     ResponseEntity<Void> endSessions(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable UUID id, HttpServletRequest http) {
-        lifecycle.endSessions(caller, scope.resolve(caller, tenant), id, Origin.of(http));
+            @PathVariable UUID id, Origin origin) {
+        lifecycle.endSessions(caller, scope.resolve(caller, tenant), id, origin);
         return ResponseEntity.noContent().build();
     }
 
     /** Ends one session of the user (our extension of docs/api.md: the console's per-device "End"). */
     @DeleteMapping("/sessions/{sessionId}")
     ResponseEntity<Void> endSession(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable UUID id, @PathVariable UUID sessionId, HttpServletRequest http) {
-        lifecycle.endSession(caller, scope.resolve(caller, tenant), id, sessionId, Origin.of(http));
+            @PathVariable UUID id, @PathVariable UUID sessionId, Origin origin) {
+        lifecycle.endSession(caller, scope.resolve(caller, tenant), id, sessionId, origin);
         return ResponseEntity.noContent().build();
     }
 }
