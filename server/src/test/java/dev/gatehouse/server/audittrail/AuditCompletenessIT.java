@@ -4,14 +4,12 @@ import static dev.gatehouse.server.testing.ApiClient.json;
 import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.eatthepath.otp.HmacOneTimePasswordGenerator;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.DirectStaff;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
-import java.io.ByteArrayOutputStream;
+import dev.gatehouse.server.testing.TestMembers;
 import java.net.URI;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -20,7 +18,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -976,29 +973,7 @@ class AuditCompletenessIT extends IntegrationTest {
 
     /** The code an authenticator app shows now for the base32 {@code secret}. */
     private static String totp(String secret) {
-        try {
-            long step = Math.floorDiv(Instant.now().getEpochSecond(), 30);
-            return String.format("%06d", new HmacOneTimePasswordGenerator(6)
-                    .generateOneTimePassword(new SecretKeySpec(base32(secret), "HmacSHA1"), step));
-        } catch (java.security.InvalidKeyException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] base32(String text) {
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int buffer = 0;
-        int bits = 0;
-        for (char c : text.toCharArray()) {
-            buffer = (buffer << 5) | alphabet.indexOf(c);
-            bits += 5;
-            if (bits >= 8) {
-                out.write((buffer >> (bits - 8)) & 0xff);
-                bits -= 8;
-            }
-        }
-        return out.toByteArray();
+        return new TestMembers.Authenticator(TestMembers.base32(secret), List.of()).code(0);
     }
 
     /** A profile photo's PUT: a PNG signature and a little filler is all the checks look at. */
