@@ -135,8 +135,7 @@ public class Throttle {
 
         /** The attempt succeeded: its tokens go back, so only failures are counted. */
         public void succeeded() {
-            spent.forEach(bucket -> bucket.addTokens(1));
-            spent.clear();
+            giveBack(spent);
         }
     }
 
@@ -207,19 +206,25 @@ public class Throttle {
             if (waitNanos > 0) {
                 // This node saw the bucket empty moments ago: refuse without asking the database again, so a
                 // flood from one address or on one account costs one row lock per node and window, not one each.
-                new Permit(spent).succeeded();
+                giveBack(spent);
                 throw refusal(attempt, scope, limit, id, tenant, waitNanos);
             }
             BucketProxy bucket = buckets.bucket(id, limit);
             ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
             if (!probe.isConsumed()) {
-                new Permit(spent).succeeded();
+                giveBack(spent);
                 recentlyRefused.put(id, System.nanoTime() + probe.getNanosToWaitForRefill());
                 throw refusal(attempt, scope, limit, id, tenant, probe.getNanosToWaitForRefill());
             }
             spent.add(bucket);
         }
         return new Permit(spent);
+    }
+
+    /** Returns one token to each bucket: a refused attempt spends nothing from the limits that let it pass. */
+    private static void giveBack(List<BucketProxy> spent) {
+        spent.forEach(bucket -> bucket.addTokens(1));
+        spent.clear();
     }
 
     /** How long this node saw bucket {@code id} empty for, from now; 0 when it did not. */
