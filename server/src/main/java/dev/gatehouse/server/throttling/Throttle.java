@@ -5,9 +5,12 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.settings.TenantSettings;
 import dev.gatehouse.server.settings.TenantSettingsStore;
+import dev.gatehouse.server.shared.ServiceUnavailable;
 import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.TooManyRequests;
+import dev.gatehouse.server.shared.Unavailability;
+import io.github.bucket4j.BucketExceptions;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.micrometer.core.instrument.Counter;
@@ -210,7 +213,7 @@ public class Throttle {
                 throw refusal(attempt, scope, limit, id, tenant, waitNanos);
             }
             BucketProxy bucket = buckets.bucket(id, limit);
-            ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+            ConsumptionProbe probe = consume(bucket, spent);
             if (!probe.isConsumed()) {
                 giveBack(spent);
                 recentlyRefused.put(id, System.nanoTime() + probe.getNanosToWaitForRefill());
@@ -221,9 +224,38 @@ public class Throttle {
         return new Permit(spent);
     }
 
-    /** Returns one token to each bucket: a refused attempt spends nothing from the limits that let it pass. */
+    /**
+     * Spends a token from {@code bucket}. Bucket4j wraps what its database did in its own exception: a
+     * pool wait that timed out or a database restarting is overload, answered 503 with Retry-After
+     * like any other (shared.Unavailability), never a 500.
+     *
+     * @throws ServiceUnavailable when the buckets' database cannot be reached now
+     */
+    private static ConsumptionProbe consume(BucketProxy bucket, List<BucketProxy> spent) {
+        try {
+            return bucket.tryConsumeAndReturnRemaining(1);
+        } catch (BucketExceptions.BucketExecutionException e) {
+            Unavailability.Answer answer = Unavailability.answer(e);
+            if (answer == null) {
+                throw e;
+            }
+            giveBack(spent);
+            throw new ServiceUnavailable(answer.detail(), answer.retryAfter());
+        }
+    }
+
+    /**
+     * Returns one token to each bucket: a refused attempt spends nothing from the limits that let it
+     * pass. A refund the database cannot take now is dropped: the bucket refills by itself.
+     */
     private static void giveBack(List<BucketProxy> spent) {
-        spent.forEach(bucket -> bucket.addTokens(1));
+        try {
+            spent.forEach(bucket -> bucket.addTokens(1));
+        } catch (BucketExceptions.BucketExecutionException e) {
+            if (Unavailability.answer(e) == null) {
+                throw e;
+            }
+        }
         spent.clear();
     }
 
@@ -279,7 +311,7 @@ public class Throttle {
                 .tag("door", attempt.door().setting).tag("limit", scope.name().toLowerCase(Locale.ROOT))
                 .register(meters).increment();
         // One token per window: the first refusal takes it and is recorded; the rest of the window finds none.
-        if (!buckets.bucket("recorded:" + id, new Limit(1, limit.perMinutes())).tryConsume(1)) {
+        if (!firstInWindow(id, limit)) {
             return;
         }
         // On the trail of the tenant the request named, so its admins see it; else on the platform's.
@@ -306,6 +338,22 @@ public class Throttle {
             platform = known;
         }
         return Optional.ofNullable(known);
+    }
+
+    /**
+     * Whether this is the first refusal of the limit's window, which is recorded. When the buckets'
+     * database cannot say (overload), the refusal is answered all the same and left unrecorded; it is
+     * still counted in the metrics.
+     */
+    private boolean firstInWindow(String id, Limit limit) {
+        try {
+            return buckets.bucket("recorded:" + id, new Limit(1, limit.perMinutes())).tryConsume(1);
+        } catch (BucketExceptions.BucketExecutionException e) {
+            if (Unavailability.answer(e) == null) {
+                throw e;
+            }
+            return false;
+        }
     }
 
     /** SHA-256, so the bucket table holds no address, username or e-mail address. */
