@@ -1,52 +1,66 @@
 package dev.gatehouse.server.authentication;
 
+import dev.gatehouse.server.shared.BearerCredentials;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns {@code Authorization: Bearer <token>} into the request's caller through the
- * {@link SessionResolver}. A token that is unknown, ended, expired, idle too long, or whose user is
- * no longer active authenticates nobody (401); a live token used from outside the networks its
- * tenant and roles allow is refused (403).
+ * {@link BearerAuthentication one path} every kind of credential takes. A token that is unknown,
+ * ended, revoked, expired, or whose user is no longer active authenticates nobody (401); a live
+ * one refused for this request is answered here: 403 from outside the networks its tenant and
+ * roles allow, 429 with {@code Retry-After} over its rate limit.
  */
 class BearerTokenFilter extends OncePerRequestFilter {
 
-    private final SessionResolver resolver;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    BearerTokenFilter(SessionResolver resolver) {
-        this.resolver = resolver;
+    private final BearerAuthentication bearer;
+
+    BearerTokenFilter(BearerAuthentication bearer) {
+        this.bearer = bearer;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String header = request.getHeader("Authorization");
-        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            switch (resolver.resolve(header.substring(7).strip(), request)) {
-                case SessionResolver.Live live ->
+        String token = BearerAuthentication.token(request);
+        if (token != null) {
+            switch (bearer.resolve(token, request)) {
+                case BearerCredentials.Live live ->
                         SecurityContextHolder.getContext().setAuthentication(new CallerAuthentication(live.caller()));
-                case SessionResolver.NetworkRefused refused -> {
-                    refuse(response, request);
+                case BearerCredentials.Refused refused -> {
+                    refuse(response, request, refused);
                     return;
                 }
-                case SessionResolver.Dead dead -> { }
+                case BearerCredentials.Dead dead -> { }
             }
         }
         chain.doFilter(request, response);
     }
 
-    /** seed 000 "IP rules": a clear 403 rather than the 401 of a dead token, since the token is fine. */
-    private static void refuse(HttpServletResponse response, HttpServletRequest request) throws IOException {
-        response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+    /** A clear 403 or 429 rather than the 401 of a dead token, since the token itself is fine. */
+    private static void refuse(HttpServletResponse response, HttpServletRequest request,
+            BearerCredentials.Refused refused) throws IOException {
+        Map<String, Object> problem = new LinkedHashMap<>();
+        problem.put("type", "https://gatehouse.dev/problems/" + refused.problem());
+        problem.put("title", refused.title());
+        problem.put("status", refused.status());
+        problem.put("detail", refused.detail());
+        problem.put("instance", request.getRequestURI());
+        response.setStatus(refused.status());
+        if (refused.retryAfter() != null) {
+            response.setHeader("Retry-After", Long.toString(Math.max(1, refused.retryAfter().toSeconds())));
+        }
         response.setContentType("application/problem+json");
-        response.getWriter().write("""
-                {"type":"https://gatehouse.dev/problems/ip-not-allowed","title":"Network not allowed",\
-                "status":403,"detail":"your tenant does not allow requests from this address (ipAllowlist)",\
-                "instance":"%s"}""".formatted(request.getRequestURI().replace("\\", "\\\\").replace("\"", "\\\"")));
+        response.getWriter().write(JSON.writeValueAsString(problem));
     }
 }

@@ -14,18 +14,18 @@ import org.springframework.stereotype.Component;
 
 /**
  * The security chain's rules for an endpoint answered ahead of the chain: the caller comes from
- * {@link SessionResolver}, as in {@link BearerTokenFilter}, and the answer goes out through the
+ * {@link BearerAuthentication}, as in {@link BearerTokenFilter}, and the answer goes out through the
  * chain's own {@link HeaderWriterFilter}, so its security headers are the ones every other
  * response carries.
  */
 @Component
 class ChainShortcut implements SecurityShortcut {
 
-    private final SessionResolver sessions;
+    private final BearerAuthentication bearer;
     private final HeaderWriterFilter headers;
 
-    ChainShortcut(SessionResolver sessions, @Qualifier("api") SecurityFilterChain chain) {
-        this.sessions = sessions;
+    ChainShortcut(BearerAuthentication bearer, @Qualifier("api") SecurityFilterChain chain) {
+        this.bearer = bearer;
         this.headers = chain.getFilters().stream()
                 .filter(HeaderWriterFilter.class::isInstance).map(HeaderWriterFilter.class::cast).findFirst()
                 .orElseThrow(() -> new IllegalStateException("the API's security chain writes no security headers"));
@@ -33,11 +33,11 @@ class ChainShortcut implements SecurityShortcut {
 
     @Override
     public @Nullable Caller callerFor(HttpServletRequest request) {
-        String header = request.getHeader("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        String token = BearerAuthentication.token(request);
+        if (token == null) {
             return null;
         }
-        Caller caller = sessions.resolveQuietly(header.substring(7).strip(), request).orElse(null);
+        Caller caller = bearer.resolveQuietly(token, request).orElse(null);
         return caller == null || RequiredActionsGate.blocks(caller, request.getRequestURI()) ? null : caller;
     }
 

@@ -51,7 +51,7 @@ public class Reauthentication {
     public void require(Caller caller) {
         caller.refuseIfImpersonated("prove the user's identity again, which this needs");
         int minutes = settings.of(caller.tenant()).sessionPolicy().reauthMinutes();
-        Instant proved = sessions.authenticatedAt(caller.tenant(), caller.sessionId()).orElse(Instant.EPOCH);
+        Instant proved = sessions.authenticatedAt(caller.tenant(), caller.requireSession("prove the identity again")).orElse(Instant.EPOCH);
         if (proved.plus(Duration.ofMinutes(minutes)).isBefore(clock.instant())) {
             throw new Required(minutes);
         }

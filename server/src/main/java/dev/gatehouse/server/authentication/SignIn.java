@@ -234,7 +234,7 @@ public class SignIn {
             return false;
         }
         accounts.recordSuccess(account.tenant(), account.id());
-        sessions.reauthenticated(caller.tenant(), caller.sessionId(), now);
+        sessions.reauthenticated(caller.tenant(), caller.requireSession("prove the identity again"), now);
         if (announce) {
             audit.record(account.tenant(), "REAUTHENTICATED", actor(account), target(account), origin.ip(),
                     origin.userAgent(), Map.of("method", method));

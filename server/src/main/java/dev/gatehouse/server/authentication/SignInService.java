@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -108,9 +109,10 @@ public class SignInService {
     /** Ends the caller's session. */
     @Transactional
     public void signOut(Caller caller, HttpServletRequest request) {
-        sessions.end(caller.tenant(), caller.sessionId(), clock.instant(), "LOGOUT");
+        UUID session = caller.requireSession("sign out");
+        sessions.end(caller.tenant(), session, clock.instant(), "LOGOUT");
         audit.record(caller.tenant(), "LOGOUT", actor(caller), new AuditLog.Target("session",
-                caller.sessionId().toString(), caller.username()), Origin.of(request).ip(), Origin.of(request).userAgent(),
+                session.toString(), caller.username()), Origin.of(request).ip(), Origin.of(request).userAgent(),
                 Map.of());
     }
 
@@ -122,6 +124,7 @@ public class SignInService {
      */
     public void changePassword(Caller caller, String currentPassword, String newPassword, HttpServletRequest request) {
         caller.refuseIfImpersonated("change the user's password");
+        caller.requireSession("change the password");
         // The current password is proved like any sign-in: a wrong one counts toward the lockout,
         // in a transaction of its own so that the refusal below does not roll the count back.
         if (!signIn.proveCurrentPassword(caller, currentPassword, origin(request))) {
