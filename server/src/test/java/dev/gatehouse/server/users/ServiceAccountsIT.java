@@ -7,9 +7,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.server.access.AccessChanges;
+import dev.gatehouse.server.authentication.MySecondFactor;
 import dev.gatehouse.server.authentication.Tokens;
 import dev.gatehouse.server.shared.AccountClosed;
 import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Credential;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
@@ -37,6 +41,7 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.PayloadApplicationEvent;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -44,9 +49,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * Service accounts (issue 12), tried as an attacker would: a {@code kind: SERVICE} user holds roles
  * like a person but never has a password, never signs in by any door (API sign-in, second step,
  * forgot-password, a one-use link, an operator's impersonation; the console's sign-in page is
- * ServiceAccountsBrowserIT's), never gets a required action, and no credential action applies to it;
- * another tenant's ids are 404 and no one gives it more than they hold. Disabling or deleting any
- * user publishes {@link AccountClosed} once, inside the transaction of the change.
+ * ServiceAccountsBrowserIT's), never gets a required action or a second factor, and no credential
+ * action applies to it; another tenant's ids are 404 and no one gives it more than they hold.
+ * Disabling or deleting any user publishes {@link AccountClosed} once, inside the transaction of the
+ * change.
  */
 class ServiceAccountsIT extends IntegrationTest {
 
@@ -61,6 +67,9 @@ class ServiceAccountsIT extends IntegrationTest {
 
     @Autowired
     DataSource dataSource;
+
+    @Autowired
+    MySecondFactor secondFactor;
 
     private UserFixtures fixtures;
     private UserFixtures.Tenant clinic;
@@ -358,6 +367,25 @@ class ServiceAccountsIT extends IntegrationTest {
                 .param("id", bot).update()).isInstanceOf(DataIntegrityViolationException.class);
         assertThatThrownBy(() -> jdbc.sql("update users set status = 'INVITED' where id = :id").param("id", bot)
                 .update()).isInstanceOf(DataIntegrityViolationException.class);
+    }
+
+    /**
+     * What the API keys (another feature) will hand it: a caller of the service account with a key,
+     * asking for an authenticator. Refused before anything is written; it never gets a second factor.
+     */
+    @Test
+    void aServiceAccountCallingWithAKeyEnrolsNoSecondFactor() {
+        UUID bot = UUID.fromString(service(clinic, "ehr-sync", "[]"));
+        Caller withKey = new Caller(new TenantId(UUID.fromString(clinic.id())), clinic.slug(), bot, "ehr-sync", null,
+                List.of(), null, new Credential.ApiKey(UUID.randomUUID(), "ghk_test", List.of("*"), List.of()));
+
+        assertThatThrownBy(() -> secondFactor.enrol(withKey, new Origin("127.0.0.1", "test")))
+                .isInstanceOfSatisfying(ApiException.class, refused -> {
+                    assertThat(refused.status()).isEqualTo(HttpStatus.CONFLICT);
+                    assertThat(refused.getMessage()).contains("service account");
+                });
+        assertThat(jdbc.sql("select count(*) from mfa_totp where user_id = :id").param("id", bot)
+                .query(Long.class).single()).isZero();
     }
 
     /** Records every {@link AccountClosed} the application publishes while this test runs, as {@link Closed}. */
