@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.server.testing.BrowserTest;
 import dev.gatehouse.server.testing.ConsoleBrowser;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestServiceAccounts;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -74,8 +75,7 @@ class ServiceAccountsBrowserIT extends BrowserTest {
     @Test
     void theSignInPageAnswersAServiceAccountAsAWrongPassword() {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
-        api.post(clinic.path("/users"), clinic.adminToken(), json("username", "ehr-sync", "firstName", "EHR",
-                "lastName", "Sync", "kind", "SERVICE"));
+        TestServiceAccounts.serviceAccount("ehr-sync").create(api, clinic);
 
         ConsoleBrowser wrong = browser().signIn(clinic.slug(), SignedInTenant.ADMIN, "not the password at all");
         ConsoleBrowser bot = browser().signIn(clinic.slug(), "ehr-sync", "not the password at all");

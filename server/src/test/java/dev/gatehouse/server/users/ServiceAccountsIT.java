@@ -18,6 +18,7 @@ import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.TestMembers;
+import dev.gatehouse.server.testing.TestServiceAccounts;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -150,7 +151,8 @@ class ServiceAccountsIT extends IntegrationTest {
     @Test
     void everySignInDoorRefusesAServiceAccountExactlyAsAWrongPassword() {
         fixtures.member(clinic, "desk", "[" + roleAt("front_desk", downtown) + "]");
-        String id = service(clinic, "billing-bot", "[" + roleAt("billing", downtown) + "]");
+        String id = TestServiceAccounts.serviceAccount("billing-bot").holding("billing").at(downtown)
+                .create(api, clinic.slug(), clinic.owner());
         Response wrong = login("desk", "not the password at all");
         Response unknown = login("ghost", "not the password at all");
         Response bot = login("billing-bot", "not the password at all");
@@ -416,10 +418,8 @@ class ServiceAccountsIT extends IntegrationTest {
     }
 
     private String service(UserFixtures.Tenant tenant, String username, String rolesJson) {
-        Response created = api.post(tenant.users(), tenant.owner(), json("username", username, "firstName", "Service",
-                "lastName", username, "kind", "SERVICE", "roles", raw(rolesJson)));
-        assertThat(created.status()).as(created.raw()).isEqualTo(201);
-        return created.text("/id");
+        return TestServiceAccounts.serviceAccount(username).holdingJson(rolesJson).create(api, tenant.slug(),
+                tenant.owner());
     }
 
     private Response login(String username, String password) {
