@@ -39,10 +39,10 @@ import tools.jackson.databind.JsonNode;
 /**
  * The people and service accounts on a tenant's roster: adding them with their roles and an
  * invitation or an admin-set password (a service account with neither, issue 12), finding and
- * listing them, editing their details and clinical profile, and
- * the guarded delete (seeds 000, 003 and 004). Their status and credentials are the
- * {@link AccountLifecycle}'s. Each change and its audit event commit together, and tell the access
- * caches.
+ * listing them, editing their details and clinical profile, and the guarded delete (seeds 000, 003
+ * and 004), which tells the features holding the user's credentials ({@link AccountClosed}). Their
+ * status and credentials are the {@link AccountLifecycle}'s. Each change and its audit event commit
+ * together, and tell the access caches.
  */
 @Service
 public class Roster {
