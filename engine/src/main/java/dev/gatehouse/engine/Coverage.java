@@ -138,21 +138,29 @@ final class Coverage {
         List<Held> mine = held[permission] == null ? List.of() : held[permission];
         Scope widest = null;
         boolean onlyConditional = !mine.isEmpty();
-        Set<String> places = new LinkedHashSet<>();
+        List<Held> usable = new ArrayList<>();
         for (Held h : mine) {
             if (h.condition() != null && !Objects.equals(h.condition(), grant.condition())) {
                 continue;
             }
             onlyConditional = false;
+            usable.add(h);
             if (widest == null || h.scope().includes(widest)) {
                 widest = h.scope();
             }
-            if (h.scope() == Scope.LOCATION && h.location() != null) {
+        }
+        // Where the caller holds their widest scope, when only at some places: that is why it fell short.
+        Set<String> places = new LinkedHashSet<>();
+        for (Held h : usable) {
+            if (h.scope() == widest && widest != Scope.TENANT) {
+                if (h.location() == null) {
+                    places.clear();
+                    break;
+                }
                 places.add(h.location());
             }
         }
         return new Reason.Uncovered(target, policy.catalog().get(permission).key(), grant.scope(), location,
-                grant.condition(), role, widest, widest == Scope.LOCATION ? List.copyOf(places) : List.of(),
-                onlyConditional);
+                grant.condition(), role, widest, List.copyOf(places), onlyConditional);
     }
 }

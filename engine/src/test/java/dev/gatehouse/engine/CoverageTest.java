@@ -81,6 +81,20 @@ class CoverageTest {
     }
 
     @Test
+    void aRefusalOfAnAssignedGrantHeldElsewhereSaysWhereEachSideHoldsIt() {
+        TenantPolicy policy = policy("ASSIGNED@south", "ASSIGNED@downtown");
+        Decision decision = policy.covers(policy.compile(subject("caller", "ASSIGNED@south")),
+                policy.compile(subject("aida", "ASSIGNED@downtown")), NOW, null);
+
+        assertThat(decision.explain()).isEqualTo("aida holds patients.read for what is assigned to them at downtown,"
+                + " which you hold only for what is assigned to you at south");
+        TenantPolicy manager = policy("LOCATION@south", "ASSIGNED@-");
+        assertThat(manager.covers(manager.compile(subject("caller", "LOCATION@south")),
+                manager.compile(subject("aida", "ASSIGNED@-")), NOW, null).explain())
+                .isEqualTo("aida holds patients.read for what is assigned to them, tenant-wide, which you hold only at south");
+    }
+
+    @Test
     void expiredAssignmentsOfTheTargetNeverCountAndComingOnesDo() {
         TenantPolicy policy = policy("LOCATION@downtown", "TENANT@-");
         Profile caller = policy.compile(subject("caller", "LOCATION@downtown"));
