@@ -158,10 +158,11 @@ class AlertEvaluator {
                     + (event.target() == null ? "" : " to " + event.target().type() + " " + event.target().id()), who));
         }
         // seed 001: impersonation is "audited and visible to the tenant"; its admins may be told as it starts.
+        // The operator's free-text reason stays in the trail the alert links to, out of mail subjects.
         if (rules.impersonationStarted().enabled() && action.equals("IMPERSONATION_STARTED")) {
             String user = event.target() == null ? "a user" : String.valueOf(event.target().name());
             fired.add(single("impersonationStarted", event, "platform operator " + who + " started impersonating "
-                    + user + (event.details().get("reason") instanceof String reason ? ": " + reason : ""), who));
+                    + user, who));
         }
         if (rules.adminRoleGranted().enabled() && action.equals("ROLE_ASSIGNED")
                 && event.details().get("role") instanceof String role

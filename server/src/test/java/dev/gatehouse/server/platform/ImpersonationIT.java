@@ -10,6 +10,7 @@ import dev.gatehouse.server.platform.OperatorFixtures.Event;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -149,6 +150,8 @@ class ImpersonationIT extends IntegrationTest {
     @Test
     void startingAnImpersonationRaisesAnAlertForTheTenantsAdmins() {
         UUID dee = fixtures.staff(clinic, "dr.dee", "provider");
+        String colleague = TestMembers.member("owner.two").holding("owner").withEmail().create(api, clinic).username()
+                + "@" + clinic.slug() + ".example";
         impersonationAlerts(true);
 
         assertThat(fixtures.impersonate(operator, clinic.slug(), dee, REASON).status()).isEqualTo(201);
@@ -156,6 +159,14 @@ class ImpersonationIT extends IntegrationTest {
         List<String> raised = raisedAlerts("impersonationStarted");
         assertThat(raised).singleElement().asString().contains("\"action\": \"IMPERSONATION_STARTED\"")
                 .contains("\"actor\": \"" + OPERATOR + "\"").contains("user:" + dee);
+        assertThat(jdbc.sql("""
+                        select subject from mail_outbox
+                        where tenant_id = :tenant and kind = 'ALERT' and recipient = :recipient
+                          and subject like '%impersonating%'
+                        """)
+                .param("tenant", UUID.fromString(clinic.id())).param("recipient", colleague).query(String.class).list())
+                .singleElement().asString().contains("platform operator " + OPERATOR + " started impersonating dr.dee")
+                .doesNotContain(REASON);
         impersonationAlerts(false);
         UUID eve = fixtures.staff(clinic, "dr.eve", "provider");
         long mark = fixtures.lastSeq(clinic.id());
