@@ -11,13 +11,16 @@ import org.jspecify.annotations.Nullable;
 /**
  * Who may act on whom (docs/engine.md): a caller covers a grant when, among the grants the caller
  * holds in force, one gives the same permission (or a wildcard over it) at least as widely — scope
- * OWN &lt; ASSIGNED &lt; LOCATION &lt; TENANT, a LOCATION grant held where the other one is held or
- * above it (tenant-wide above all) — and without a condition, or with the identical one.
+ * OWN &lt; ASSIGNED &lt; LOCATION &lt; TENANT — held where the other one is held — a TENANT grant
+ * anywhere, any other grant tenant-wide or at the other's location or above it — and without a
+ * condition, or with the identical one.
  *
- * <p>OWN and ASSIGNED reach what the holder owns or is assigned to, wherever it is; a check never
- * asks where such a grant is held, so neither does coverage. They are relative to the holder: a
- * caller who covers a provider's {@code patients.read} ASSIGNED may read what is assigned to the
- * caller, not the provider's patients.
+ * <p>Where an OWN or ASSIGNED grant is held matters although a check never asks it: the assignment
+ * is what someone administers, and the place says who may. A manager holding {@code calls.edit}
+ * LOCATION at one clinic reaches nothing at another, so she must not cover (reset, lock, re-role)
+ * an assistant holding {@code calls.edit} ASSIGNED there — the lead's decision after review. OWN and
+ * ASSIGNED are also relative to the holder: a caller who covers a provider's {@code patients.read}
+ * ASSIGNED may read what is assigned to the caller, not the provider's patients.
  */
 final class Coverage {
 
@@ -114,15 +117,20 @@ final class Coverage {
         return false;
     }
 
-    /** Whether the caller's grant reaches everything a grant of {@code scope} held at {@code location} reaches. */
+    /**
+     * Whether the caller's grant reaches everything a grant of {@code scope} held at {@code location}
+     * reaches, and is held where that one is.
+     */
     private boolean reaches(Held grant, Scope scope, @Nullable String location) {
-        return switch (scope) {
-            case TENANT -> grant.scope() == Scope.TENANT;
-            case LOCATION -> grant.scope() == Scope.TENANT || grant.scope() == Scope.LOCATION
-                    && (grant.location() == null
-                            || location != null && policy.locations().isWithin(location, grant.location()));
-            case ASSIGNED, OWN -> grant.scope().includes(scope);
-        };
+        if (grant.scope() == Scope.TENANT) {
+            return true;
+        }
+        return scope != Scope.TENANT && grant.scope().includes(scope) && heldOver(grant, location);
+    }
+
+    /** Whether the caller's grant is held tenant-wide, or at {@code location} or above it. */
+    private boolean heldOver(Held grant, @Nullable String location) {
+        return grant.location() == null || location != null && policy.locations().isWithin(location, grant.location());
     }
 
     private Reason.Uncovered uncovered(String target, int permission, Grant grant, @Nullable String location,
@@ -130,21 +138,29 @@ final class Coverage {
         List<Held> mine = held[permission] == null ? List.of() : held[permission];
         Scope widest = null;
         boolean onlyConditional = !mine.isEmpty();
-        Set<String> places = new LinkedHashSet<>();
+        List<Held> usable = new ArrayList<>();
         for (Held h : mine) {
             if (h.condition() != null && !Objects.equals(h.condition(), grant.condition())) {
                 continue;
             }
             onlyConditional = false;
+            usable.add(h);
             if (widest == null || h.scope().includes(widest)) {
                 widest = h.scope();
             }
-            if (h.scope() == Scope.LOCATION && h.location() != null) {
+        }
+        // Where the caller holds their widest scope, when only at some places: that is why it fell short.
+        Set<String> places = new LinkedHashSet<>();
+        for (Held h : usable) {
+            if (h.scope() == widest && widest != Scope.TENANT) {
+                if (h.location() == null) {
+                    places.clear();
+                    break;
+                }
                 places.add(h.location());
             }
         }
         return new Reason.Uncovered(target, policy.catalog().get(permission).key(), grant.scope(), location,
-                grant.condition(), role, widest, widest == Scope.LOCATION ? List.copyOf(places) : List.of(),
-                onlyConditional);
+                grant.condition(), role, widest, List.copyOf(places), onlyConditional);
     }
 }

@@ -164,8 +164,9 @@ public sealed interface Reason {
     /**
      * Refused: the target holds {@code permission} with {@code scope} through {@code role} held at
      * {@code location} (tenant-wide when null), under {@code condition} when not null, and the caller
-     * holds it in force at most {@code callerScope} (null: not at all), at {@code callerLocations}
-     * when that is {@link Scope#LOCATION} reach bound to places, or only under other conditions.
+     * holds it in force at most {@code callerScope} (null: not at all), only at {@code callerLocations}
+     * when that scope is held at some places and nowhere tenant-wide (empty otherwise), or only
+     * under other conditions.
      */
     record Uncovered(String target, String permission, Scope scope, @Nullable String location,
             @Nullable Condition condition, String role, @Nullable Scope callerScope, List<String> callerLocations,
@@ -188,8 +189,8 @@ public sealed interface Reason {
             String held = switch (scope) {
                 case TENANT -> "tenant-wide";
                 case LOCATION -> location == null ? "at every location" : "at " + names.apply(location);
-                case ASSIGNED -> "for what is assigned to them";
-                case OWN -> "for what they own";
+                case ASSIGNED -> "for what is assigned to them" + where(location, names);
+                case OWN -> "for what they own" + where(location, names);
             };
             String when = condition == null ? "" : " (only if " + condition.expression() + ")";
             String yours;
@@ -201,11 +202,21 @@ public sealed interface Reason {
                     case LOCATION -> callerLocations.isEmpty()
                             ? "you do not hold as widely"
                             : "you hold only at " + String.join(", ", callerLocations.stream().map(names).toList());
-                    case ASSIGNED -> "you hold only for what is assigned to you";
-                    case OWN -> "you hold only for what you own";
+                    case ASSIGNED -> "you hold only for what is assigned to you" + only(names);
+                    case OWN -> "you hold only for what you own" + only(names);
                 };
             }
             return names.apply(target) + " holds " + permission + " " + held + when + ", which " + yours;
+        }
+
+        /** Where an OWN or ASSIGNED grant is held: coverage asks it (docs/engine.md). */
+        private static String where(@Nullable String location, Function<String, String> names) {
+            return location == null ? ", tenant-wide" : " at " + names.apply(location);
+        }
+
+        /** The places the caller holds their narrower grant, when only at some. */
+        private String only(Function<String, String> names) {
+            return callerLocations.isEmpty() ? "" : " at " + String.join(", ", callerLocations.stream().map(names).toList());
         }
 
         @Override

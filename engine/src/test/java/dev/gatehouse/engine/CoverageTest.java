@@ -33,10 +33,22 @@ class CoverageTest {
           LOCATION@downtown        | LOCATION@north             | deny     | the region is wider than one of its clinics
           LOCATION@downtown        | LOCATION@uptown            | deny     | another location
           LOCATION@downtown        | LOCATION@-                 | deny     | tenant-wide is everywhere
-          LOCATION@south           | ASSIGNED@downtown          | allow    | LOCATION reaches what is assigned, wherever
-          ASSIGNED@south           | ASSIGNED@downtown          | allow    | ASSIGNED is not bound to where it is held
+          LOCATION@downtown        | ASSIGNED@downtown          | allow    | wider scope, held at the same place
+          LOCATION@north           | ASSIGNED@downtown          | allow    | wider scope, held above the target's place
+          LOCATION@south           | ASSIGNED@downtown          | deny     | a manager at one clinic does not administer an assistant at another
+          LOCATION@downtown        | ASSIGNED@uptown            | deny     | the caller reaches nothing at uptown
+          LOCATION@downtown        | ASSIGNED@north             | deny     | the target holds it over the whole region
+          LOCATION@downtown        | ASSIGNED@-                 | deny     | the target holds it tenant-wide
+          LOCATION@-               | ASSIGNED@-                 | allow    | held tenant-wide, wider scope
+          TENANT@south             | ASSIGNED@downtown          | allow    | a TENANT grant reaches everything wherever its role is held
+          ASSIGNED@south           | ASSIGNED@downtown          | deny     | the same scope held elsewhere
+          ASSIGNED@downtown        | ASSIGNED@downtown          | allow    | the same scope at the same place
+          ASSIGNED@-               | ASSIGNED@uptown            | allow    | held tenant-wide holds at every location
           OWN@downtown             | ASSIGNED@downtown          | deny     | owning is narrower than being assigned
-          ASSIGNED@downtown        | OWN@uptown                 | allow    | being assigned includes owning
+          ASSIGNED@downtown        | OWN@downtown               | allow    | being assigned includes owning
+          ASSIGNED@downtown        | OWN@uptown                 | deny     | being assigned includes owning, but not at another place
+          OWN@north                | OWN@uptown                 | allow    | the same scope held above
+          OWN@uptown               | OWN@-                      | deny     | the target holds it tenant-wide
           ASSIGNED@downtown        | LOCATION@downtown          | deny     | narrower scope
           TENANT@- if night        | TENANT@- if night          | allow    | the identical condition
           TENANT@- if night        | TENANT@- if day            | deny     | another condition
@@ -66,6 +78,20 @@ class CoverageTest {
         Decision none = policy.covers(policy.compile(subject("caller", "none")),
                 policy.compile(subject("olivia", "TENANT@-")), NOW, null);
         assertThat(none.explain()).isEqualTo("olivia holds patients.read tenant-wide, which you do not hold");
+    }
+
+    @Test
+    void aRefusalOfAnAssignedGrantHeldElsewhereSaysWhereEachSideHoldsIt() {
+        TenantPolicy policy = policy("ASSIGNED@south", "ASSIGNED@downtown");
+        Decision decision = policy.covers(policy.compile(subject("caller", "ASSIGNED@south")),
+                policy.compile(subject("aida", "ASSIGNED@downtown")), NOW, null);
+
+        assertThat(decision.explain()).isEqualTo("aida holds patients.read for what is assigned to them at downtown,"
+                + " which you hold only for what is assigned to you at south");
+        TenantPolicy manager = policy("LOCATION@south", "ASSIGNED@-");
+        assertThat(manager.covers(manager.compile(subject("caller", "LOCATION@south")),
+                manager.compile(subject("aida", "ASSIGNED@-")), NOW, null).explain())
+                .isEqualTo("aida holds patients.read for what is assigned to them, tenant-wide, which you hold only at south");
     }
 
     @Test

@@ -545,4 +545,39 @@ class EngineLawsTest {
             };
         });
     }
+
+    // (o) Covering is monotone in the caller's locations: holding one of the caller's roles higher
+    // up — at its location's parent, or tenant-wide — never turns a cover into a refusal.
+    @Test
+    void holdingARoleHigherUpNeverLosesCoverage() {
+        forEachCase(16_000_000L, c -> {
+            List<Assignment> held = c.subject().assignments();
+            Subject target = c.random().subject(c.tenant(), "target");
+            // Draw the target from the caller's roles half the time, so that covers actually occur.
+            if (c.random().random().nextBoolean()) {
+                target = target.withAssignments(held.subList(0, c.random().random().nextInt(held.size() + 1)));
+            }
+            Profile pt = c.policy().compile(target);
+            List<Assignment> raised = new ArrayList<>(held);
+            if (!held.isEmpty()) {
+                int i = c.random().random().nextInt(held.size());
+                Assignment one = held.get(i);
+                raised.set(i, new Assignment(one.id(), one.role(), parentOf(c.tenant(), one.location()),
+                        one.startsAt(), one.expiresAt(), one.source()));
+            }
+            Profile higher = c.policy().compile(c.subject().withAssignments(raised));
+            return request -> {
+                if (c.policy().covers(c.profile(), pt, request.at(), null).allowed()) {
+                    Decision decision = c.policy().covers(higher, pt, request.at(), null);
+                    assertThat(decision.allowed()).as("raised to %s: %s", raised, decision.explain()).isTrue();
+                }
+            };
+        });
+    }
+
+    /** The parent of {@code location}, or null (tenant-wide) for a root or a tenant-wide assignment. */
+    private static @Nullable String parentOf(Tenant tenant, @Nullable String location) {
+        return tenant.locations().locations().stream().filter(l -> l.id().equals(location)).findFirst()
+                .map(Location::parent).orElse(null);
+    }
 }

@@ -46,7 +46,7 @@ class AlertEvaluator {
 
     /** Gatehouse's own actions that a rule watches; applications' data-access events are recognised by recordedBy. */
     private static final Set<String> WATCHED = Set.of("LOGIN_FAILED", "LOGIN_SUCCEEDED", "ROLE_ASSIGNED", "BREAK_GLASS",
-            "BREAK_GLASS_ACCESS");
+            "BREAK_GLASS_ACCESS", "IMPERSONATION_STARTED");
 
     /** Events waiting beyond this are dropped with a warning; the counting rules still see them in the trail. */
     static final int MAX_WAITING = 10_000;
@@ -156,6 +156,13 @@ class AlertEvaluator {
         if (rules.breakGlass().enabled() && BREAK_GLASS_ACTIONS.contains(action)) {
             fired.add(single("breakGlass", event, who + " used break-glass access"
                     + (event.target() == null ? "" : " to " + event.target().type() + " " + event.target().id()), who));
+        }
+        // seed 001: impersonation is "audited and visible to the tenant"; its admins may be told as it starts.
+        // The operator's free-text reason stays in the trail the alert links to, out of mail subjects.
+        if (rules.impersonationStarted().enabled() && action.equals("IMPERSONATION_STARTED")) {
+            String user = event.target() == null ? "a user" : String.valueOf(event.target().name());
+            fired.add(single("impersonationStarted", event, "platform operator " + who + " started impersonating "
+                    + user, who));
         }
         if (rules.adminRoleGranted().enabled() && action.equals("ROLE_ASSIGNED")
                 && event.details().get("role") instanceof String role

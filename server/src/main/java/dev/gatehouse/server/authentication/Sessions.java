@@ -356,6 +356,32 @@ public class Sessions {
         return expired.size();
     }
 
+    /**
+     * Ends the live impersonations the operator opened, in every tenant, each recorded as
+     * {@code IMPERSONATION_ENDED} in its tenant's trail: an operator signing out leaves no session
+     * acting in their name. Those already past their expiry are left to
+     * {@link #endExpiredImpersonations}, which records them as expired. Returns how many ended.
+     */
+    @Transactional
+    public int endImpersonationsBy(TenantId operatorTenant, UUID operator, Instant now, String reason) {
+        record Opened(TenantId tenant, Ended session) {}
+        List<Opened> ended = jdbc.sql("""
+                        update sessions set ended_at = :now, end_reason = :reason
+                        where impersonator_tenant_id = :operatorTenant and impersonator_id = :operator
+                          and ended_at is null and expires_at > :now
+                        returning tenant_id, id, user_id, created_at, impersonator_id, impersonator_username
+                        """)
+                .param("now", utc(now)).param("reason", reason).param("operatorTenant", operatorTenant.value())
+                .param("operator", operator)
+                .query((rs, n) -> new Opened(new TenantId(rs.getObject("tenant_id", UUID.class)), ended(rs, n)))
+                .list();
+        for (Opened session : ended) {
+            cache.evictSession(session.tenant(), session.session().id());
+            impersonationsEnded(session.tenant(), List.of(session.session()), reason);
+        }
+        return ended.size();
+    }
+
     private static Ended ended(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
         return new Ended(rs.getObject("id", UUID.class), rs.getObject("user_id", UUID.class),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(), impersonator(rs));

@@ -108,11 +108,17 @@ public class SignInService {
                 List.of());
     }
 
-    /** Ends the caller's session. */
+    /**
+     * Ends the caller's session; an operator's, with the impersonations they opened (each
+     * recorded in its tenant's trail): none outlives the operator's own sign-out.
+     */
     @Transactional
     public void signOut(Caller caller, HttpServletRequest request) {
         UUID session = caller.requireSession("sign out");
         sessions.end(caller.tenant(), session, clock.instant(), "LOGOUT");
+        if (caller.isPlatformOperator()) {
+            sessions.endImpersonationsBy(caller.tenant(), caller.userId(), clock.instant(), "OPERATOR_SIGNED_OUT");
+        }
         audit.record(caller.tenant(), "LOGOUT", actor(caller), new AuditLog.Target("session",
                 session.toString(), caller.username()), Origin.of(request).ip(), Origin.of(request).userAgent(),
                 Map.of());

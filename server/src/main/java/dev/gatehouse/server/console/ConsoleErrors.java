@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
+import org.springframework.web.util.DisconnectedClientHelper;
 
 /**
  * Failures on console pages become pages, not the API's JSON problem documents: a 403 names the
@@ -61,6 +62,12 @@ class ConsoleErrors implements HandlerExceptionResolver, Ordered {
                     ? List.of() : api.errors().stream().map(f -> f.field() + ": " + f.message()).toList());
             case NoResourceFoundException missing -> page(request, HttpStatus.NOT_FOUND, "Page not found",
                     "There is no such page in the console.", List.of());
+            case Exception gone when DisconnectedClientHelper.isClientDisconnectedException(gone) -> {
+                // A download whose browser went away: nothing wrong here, nobody left to show a page.
+                log.debug("Client went away during console {} {}: {}", request.getMethod(), request.getRequestURI(),
+                        gone.toString());
+                yield new ModelAndView();
+            }
             default -> {
                 log.error("Unexpected failure on console {} {}", request.getMethod(), request.getRequestURI(), e);
                 yield page(request, HttpStatus.INTERNAL_SERVER_ERROR, "Something went wrong",

@@ -1,5 +1,6 @@
 package dev.gatehouse.server.edge;
 
+import dev.gatehouse.server.throttling.Throttle;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -14,12 +15,14 @@ import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 
 /**
  * Who may read {@code /actuator/prometheus} (the JVM, every endpoint's traffic, pool and queue
  * sizes): only a scraper presenting the operator's scrape token, {@code GATEHOUSE_METRICS_TOKEN},
  * as {@code Authorization: Bearer <token>}. A token rather than a signed-in operator, because a
- * scraper runs unattended and sessions expire; compared in constant time; unset, nobody may. A
+ * scraper runs unattended and sessions expire; compared in constant time; unset, nobody may; wrong
+ * ones throttled per address ({@link FailedScrapes}). A
  * filter chain of its own, ahead of the API's, so no session token — a tenant user's or an
  * operator's — reaches the metrics. Health stays open for supervisors and shows only UP or DOWN.
  */
@@ -31,8 +34,8 @@ class MetricsAccess {
 
     @Bean
     @Order(2)
-    SecurityFilterChain metrics(HttpSecurity http, @Value("${gatehouse.metrics.token:}") String token)
-            throws Exception {
+    SecurityFilterChain metrics(HttpSecurity http, @Value("${gatehouse.metrics.token:}") String token,
+            Throttle throttle) throws Exception {
         if (!token.isEmpty() && token.length() < MIN_TOKEN_LENGTH) {
             throw new IllegalStateException("GATEHOUSE_METRICS_TOKEN must be at least " + MIN_TOKEN_LENGTH
                     + " characters (for example: openssl rand -hex 32)");
@@ -46,6 +49,8 @@ class MetricsAccess {
                 .formLogin(form -> form.disable())
                 .logout(logout -> logout.disable())
                 .requestCache(cache -> cache.disable())
+                .addFilterBefore(new FailedScrapes(throttle, request -> expected != null && presents(request, expected)),
+                        AuthorizationFilter.class)
                 .authorizeHttpRequests(auth -> auth.anyRequest().access((authentication, context) ->
                         new AuthorizationDecision(expected != null && presents(context.getRequest(), expected))))
                 .exceptionHandling(errors -> errors

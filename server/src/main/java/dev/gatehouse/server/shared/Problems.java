@@ -29,6 +29,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.ErrorResponse;
+import org.springframework.web.util.DisconnectedClientHelper;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.exc.StreamReadException;
@@ -140,8 +141,17 @@ public class Problems {
         return problem(HttpStatus.CONFLICT, "Conflict", "the change conflicts with existing data", List.of(), request);
     }
 
+    /**
+     * Anything else is our fault: a 500, logged with its stack trace. Except a client that went away
+     * mid-answer (a download's tab closed, a scraper's timeout): nothing is wrong here and nobody is
+     * left to answer, so it is noted at debug and the request ends.
+     */
     @ExceptionHandler(Exception.class)
-    ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+    @Nullable ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+        if (DisconnectedClientHelper.isClientDisconnectedException(e)) {
+            log.debug("Client went away during {} {}: {}", request.getMethod(), request.getRequestURI(), e.toString());
+            return null;
+        }
         // Spring's own refusals (406 not acceptable, a missing header, an upload too large) carry their status.
         if (e instanceof ErrorResponse refusal && refusal.getStatusCode().is4xxClientError()) {
             HttpStatus status = HttpStatus.valueOf(refusal.getStatusCode().value());

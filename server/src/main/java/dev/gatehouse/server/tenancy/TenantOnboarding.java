@@ -133,7 +133,7 @@ public class TenantOnboarding {
         return service.create(request.slug(), request.name().strip(), pack, parent,
                 new TenantService.FirstAdmin(request.admin().username().strip(), blankToNull(request.admin().email()),
                         request.admin().firstName().strip(), request.admin().lastName().strip(), hash),
-                actors.actor(caller), origin);
+                actors.actor(caller), caller.tenant(), origin);
     }
 
     private void requireOperator(Caller caller, String permission) {

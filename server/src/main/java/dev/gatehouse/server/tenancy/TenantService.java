@@ -66,10 +66,13 @@ public class TenantService {
     /**
      * Creates a tenant: the pack's catalog and roles, the default settings, and the first admin
      * holding the pack's admin role tenant-wide. One transaction: all of it or nothing.
+     * {@code TENANT_CREATED} goes on the new tenant's trail (its admins see how it began) and on
+     * the trail of {@code operatorsTenant}, the platform's: the operator did it, and the platform's
+     * trail is where operators are accounted for.
      */
     @Transactional
     public Created create(String slug, String name, RolePack pack, @Nullable Tenant parent, FirstAdmin admin,
-            AuditLog.Actor actor, Origin origin) {
+            AuditLog.Actor actor, TenantId operatorsTenant, Origin origin) {
         if (tenants.slugTaken(slug)) {
             throw ApiException.conflict("a tenant with slug " + slug + " already exists");
         }
@@ -93,8 +96,11 @@ public class TenantService {
             mailInvitation(id, admin, invitationUrl);
         }
         AuditLog.Target firstAdmin = new AuditLog.Target("user", adminId.toString(), admin.username());
-        audit.record(id, "TENANT_CREATED", actor, new AuditLog.Target("tenant", id.toString(), slug), origin.ip(),
-                origin.userAgent(), Map.of("pack", pack.name(), "name", name));
+        AuditLog.Target created = new AuditLog.Target("tenant", id.toString(), slug);
+        audit.record(id, "TENANT_CREATED", actor, created, origin.ip(), origin.userAgent(),
+                Map.of("pack", pack.name(), "name", name));
+        audit.record(operatorsTenant, "TENANT_CREATED", actor, created, origin.ip(), origin.userAgent(),
+                Map.of("pack", pack.name(), "name", name));
         audit.record(id, "USER_CREATED", actor, firstAdmin, origin.ip(), origin.userAgent(),
                 Map.of("roles", List.of(pack.adminRole()), "invited", invite));
         // "via" tells the trail (and the alerts' adminRoleGranted rule) this is the founding grant.

@@ -93,7 +93,14 @@ public class Throttle {
          * Redeeming an invitation or reset link: the link is unguessable, so the address limit is
          * against scanning; the account's, a person retrying refused passwords on their link.
          */
-        TOKEN_REDEMPTION("tokenRedemption", "token-redemption", "30/PT1M");
+        TOKEN_REDEMPTION("tokenRedemption", "token-redemption", "30/PT1M"),
+        /**
+         * The operator's metrics scrape token ({@code edge.MetricsAccess}): address only, failures
+         * only. A scraper presents the right token every 15 to 60 seconds and spends nothing; 10
+         * wrong ones a minute from one address is someone guessing, not a misconfigured scraper
+         * retrying.
+         */
+        METRICS("metrics", "metrics", "10/PT1M");
 
         private final String setting;
         private final String property;

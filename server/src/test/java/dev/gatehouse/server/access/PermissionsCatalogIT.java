@@ -5,10 +5,10 @@ import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.server.testing.ApiClient.Response;
-import dev.gatehouse.server.testing.DirectStaff;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.RecordedAudit;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import java.util.List;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,12 +22,10 @@ class PermissionsCatalogIT extends IntegrationTest {
     @Autowired
     JdbcClient jdbc;
 
-    private DirectStaff staff;
     private SignedInTenant clinic;
 
     @BeforeEach
     void clinic() {
-        staff = directStaff();
         clinic = SignedInTenant.create(api, operatorToken(), "clinic");
     }
 
@@ -70,8 +68,8 @@ class PermissionsCatalogIT extends IntegrationTest {
         Response role = api.post(clinic.path("/roles"), clinic.adminToken(), json("key", "waitlist_viewer", "name",
                 "Waitlist viewer", "grants", raw("[{\"permission\": \"widgets.dashboard.waitlist\"}]")));
         assertThat(role.status()).as(role.raw()).isEqualTo(201);
-        staff.add(clinic.id(), "wendy", "waitlist_viewer", null);
-        assertThat(permissions(api.login(clinic.slug(), "wendy", DirectStaff.PASSWORD)))
+        TestMembers.Member wendy = TestMembers.member("wendy").holding("waitlist_viewer").create(api, clinic);
+        assertThat(permissions(wendy.token()))
                 .contains("widgets.dashboard.waitlist");
         // The owner's wildcard grant covers a key registered after the owner signed in.
         assertThat(permissions(clinic.adminToken())).contains("widgets.dashboard.waitlist", "pages.waitlist");
@@ -119,15 +117,14 @@ class PermissionsCatalogIT extends IntegrationTest {
     @Test
     void readingNeedsRolesReadAndRegisteringNeedsRolesEdit() {
         SignedInTenant rcm = SignedInTenant.create(api, operatorToken(), "rcm");
-        staff.add(rcm.id(), "rita", "READONLY", null);
-        String readonly = api.login(rcm.slug(), "rita", DirectStaff.PASSWORD);
+        String readonly = TestMembers.member("rita").holding("READONLY").create(api, rcm).token();
         assertThat(api.get(rcm.path("/permissions"), readonly).status()).isEqualTo(200);
         Response refused = api.post(rcm.path("/permissions"), readonly, json("key", "claims.appeal"));
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.text("/detail")).contains("roles.edit");
 
-        staff.add(clinic.id(), "fran", "front_desk", null);
-        assertThat(api.get(clinic.path("/permissions"), api.login(clinic.slug(), "fran", DirectStaff.PASSWORD))
+        TestMembers.Member fran = TestMembers.member("fran").holding("front_desk").create(api, clinic);
+        assertThat(api.get(clinic.path("/permissions"), fran.token())
                 .status()).isEqualTo(403);
     }
 

@@ -5,10 +5,10 @@ import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.server.testing.ApiClient.Response;
-import dev.gatehouse.server.testing.DirectStaff;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.RecordedAudit;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import dev.gatehouse.server.users.UserStore;
 import java.util.List;
 import java.util.stream.StreamSupport;
@@ -26,12 +26,10 @@ class RolesIT extends IntegrationTest {
     @Autowired
     JdbcClient jdbc;
 
-    private DirectStaff staff;
     private SignedInTenant clinic;
 
     @BeforeEach
     void clinic() {
-        staff = directStaff();
         clinic = SignedInTenant.create(api, operatorToken(), "clinic");
     }
 
@@ -105,8 +103,7 @@ class RolesIT extends IntegrationTest {
                 + grant("roles.create", "TENANT") + "," + grant("roles.edit", "TENANT") + ","
                 + grant("appointments.read", "TENANT") + "," + grant("patients.read", "LOCATION") + "]", "[]")
                 .status()).isEqualTo(201);
-        staff.add(clinic.id(), "rob", "role_builder", null);
-        String rob = api.login(clinic.slug(), "rob", DirectStaff.PASSWORD);
+        String rob = TestMembers.member("rob").holding("role_builder").create(api, clinic).token();
 
         assertThat(createRole(rob, "reader", "[" + grant("appointments.read", "TENANT") + "]", "[]").status())
                 .as("within the builder's own access").isEqualTo(201);
@@ -127,10 +124,8 @@ class RolesIT extends IntegrationTest {
     void aRoleEditReachesEveryHolderAtOnce() {
         assertThat(createRole(clinic.adminToken(), "night_nurse", "[" + grant("patients.read", "TENANT") + "]", "[]")
                 .status()).isEqualTo(201);
-        staff.add(clinic.id(), "nina", "night_nurse", null);
-        staff.add(clinic.id(), "noel", "night_nurse", null);
-        String nina = api.login(clinic.slug(), "nina", DirectStaff.PASSWORD);
-        String noel = api.login(clinic.slug(), "noel", DirectStaff.PASSWORD);
+        String nina = TestMembers.member("nina").holding("night_nurse").create(api, clinic).token();
+        String noel = TestMembers.member("noel").holding("night_nurse").create(api, clinic).token();
         assertThat(permissionsOf(nina)).contains("patients.read").doesNotContain("appointments.read");
         assertThat(permissionsOf(noel)).contains("patients.read").doesNotContain("appointments.read");
         assertThat(api.get(clinic.path("/roles/night_nurse"), clinic.adminToken()).body().at("/holders").asLong())
@@ -274,7 +269,7 @@ class RolesIT extends IntegrationTest {
         assertThat(inherited.status()).isEqualTo(409);
         assertThat(inherited.text("/detail")).contains("senior_scheduler");
 
-        staff.add(clinic.id(), "sam", "senior_scheduler", null);
+        TestMembers.member("sam").holding("senior_scheduler").create(api, clinic);
         Response held = api.delete(clinic.path("/roles/senior_scheduler"), clinic.adminToken());
         assertThat(held.status()).isEqualTo(409);
         assertThat(held.text("/detail")).contains("held by 1 user", "revoke");
@@ -284,8 +279,7 @@ class RolesIT extends IntegrationTest {
 
     @Test
     void aClinicManagerReadsRolesButCannotChangeThem() {
-        staff.add(clinic.id(), "maria", "manager", null);
-        String manager = api.login(clinic.slug(), "maria", DirectStaff.PASSWORD);
+        String manager = TestMembers.member("maria").holding("manager").create(api, clinic).token();
         assertThat(api.get(clinic.path("/roles"), manager).status()).isEqualTo(200);
         assertThat(api.get(clinic.path("/roles/provider"), manager).status()).isEqualTo(200);
         Response create = createRole(manager, "sneaky", "[" + grant("*", "TENANT") + "]", "[]");
@@ -297,16 +291,14 @@ class RolesIT extends IntegrationTest {
                 raw("[" + grant("*", "TENANT") + "]"))).status()).isEqualTo(403);
         assertThat(api.delete(clinic.path("/roles/provider"), manager).status()).isEqualTo(403);
 
-        staff.add(clinic.id(), "fran", "front_desk", null);
-        String frontDesk = api.login(clinic.slug(), "fran", DirectStaff.PASSWORD);
+        String frontDesk = TestMembers.member("fran").holding("front_desk").create(api, clinic).token();
         assertThat(api.get(clinic.path("/roles"), frontDesk).status()).isEqualTo(403);
     }
 
     @Test
     void anRcmReadOnlyUserReadsRolesButCannotEditThem() {
         SignedInTenant rcm = SignedInTenant.create(api, operatorToken(), "rcm");
-        staff.add(rcm.id(), "rita", "READONLY", null);
-        String readonly = api.login(rcm.slug(), "rita", DirectStaff.PASSWORD);
+        String readonly = TestMembers.member("rita").holding("READONLY").create(api, rcm).token();
         Response roles = api.get(rcm.path("/roles"), readonly);
         assertThat(roles.status()).isEqualTo(200);
         assertThat(roles.body().at("/items").toString()).contains("TENANT_ADMIN", "BILLING_LEAD");

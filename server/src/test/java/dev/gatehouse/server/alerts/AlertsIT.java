@@ -235,7 +235,7 @@ class AlertsIT extends IntegrationTest {
         assertThat(defaults.body().at("/rules/failedSignInsPerTenant/count").asInt()).isEqualTo(50);
         assertThat(defaults.body().at("/rules/patientRecordsPerUser/count").asInt()).isEqualTo(100);
         assertThat(defaults.body().at("/rules/patientRecordsPerUser/minutes").asInt()).isEqualTo(60);
-        for (String rule : List.of("breakGlass", "adminRoleGranted", "adminNewIp")) {
+        for (String rule : List.of("breakGlass", "adminRoleGranted", "adminNewIp", "impersonationStarted")) {
             assertThat(defaults.body().at("/rules/" + rule + "/enabled").asBoolean()).isTrue();
         }
         assertThat(defaults.body().at("/webhook/enabled").asBoolean()).isFalse();

@@ -1,29 +1,21 @@
 package dev.gatehouse.server.console;
 
+import static dev.gatehouse.server.testing.ApiClient.json;
+import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatehouse.server.access.AccessChanges;
-import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.testing.ApiClient.Response;
-import dev.gatehouse.server.testing.DirectStaff;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** The user page's "Weekly availability" section over plain HTTP: a day saved, a day refused, a reader's view. */
 class AvailabilityConsoleIT extends IntegrationTest {
-
-    @Autowired
-    JdbcClient jdbc;
-
-    @Autowired
-    AccessChanges changes;
 
     private SignedInTenant tenant;
     private ConsoleClient admin;
@@ -34,7 +26,7 @@ class AvailabilityConsoleIT extends IntegrationTest {
         tenant = SignedInTenant.create(api, operatorToken(), "clinic");
         admin = new ConsoleClient(port());
         admin.signIn(tenant.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
-        provider = directStaff().add(tenant.id(), "drlee", "provider", null);
+        provider = UUID.fromString(TestMembers.member("drlee").holding("provider").create(api, tenant).id());
     }
 
     @Test
@@ -66,18 +58,12 @@ class AvailabilityConsoleIT extends IntegrationTest {
 
     @Test
     void someoneWhoMayOnlyReadUsersSeesTheWeekWithoutAnythingToSaveAndCannotPostIt() {
-        UUID tenantId = UUID.fromString(tenant.id());
-        jdbc.sql("insert into roles (tenant_id, key, name, built_in) values (:tenant, 'reader', 'Reader', false)")
-                .param("tenant", tenantId).update();
-        jdbc.sql("""
-                        insert into role_grants (tenant_id, role_key, position, permission, scope)
-                        values (:tenant, 'reader', 0, 'users.read', 'TENANT')
-                        """)
-                .param("tenant", tenantId).update();
-        changes.policyChanged(new TenantId(tenantId));
-        directStaff().add(tenant.id(), "reader", "reader", null);
+        Response role = api.post(tenant.path("/roles"), tenant.adminToken(), json("key", "reader", "name", "Reader",
+                "grants", raw("[{\"permission\": \"users.read\"}]")));
+        assertThat(role.status()).as(role.raw()).isEqualTo(201);
+        TestMembers.Member member = TestMembers.member("reader").holding("reader").create(api, tenant);
         ConsoleClient reader = new ConsoleClient(port());
-        reader.signIn(tenant.slug(), "reader", DirectStaff.PASSWORD);
+        reader.signIn(tenant.slug(), member.username(), member.password());
 
         HttpResponse<String> page = reader.get("/console/users/" + provider);
 

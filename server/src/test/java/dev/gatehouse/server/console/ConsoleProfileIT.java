@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.server.authentication.AuthenticatorApp;
 import dev.gatehouse.server.authentication.Tokens;
 import dev.gatehouse.server.testing.ApiClient.Response;
-import dev.gatehouse.server.testing.DirectStaff;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -35,12 +35,12 @@ class ConsoleProfileIT extends IntegrationTest {
 
     @Test
     void whenTheTenantRequiresASecondFactorEveryPageLeadsToItsSetUpUntilDone() {
+        TestMembers.Member dora = TestMembers.member("dora").holding("front_desk").create(api, tenant);
         Response patched = api.patch(tenant.path("/settings"), tenant.adminToken(), "{\"mfaPolicy\": {\"required\": \"ALL\"}}");
         assertThat(patched.status()).as(patched.raw()).isEqualTo(200);
-        directStaff().add(tenant.id(), "dora", "front_desk", null);
         ConsoleClient console = new ConsoleClient(port());
 
-        HttpResponse<String> signedIn = console.signIn(tenant.slug(), "dora", DirectStaff.PASSWORD);
+        HttpResponse<String> signedIn = console.signIn(tenant.slug(), dora.username(), dora.password());
         assertThat(location(signedIn)).isEqualTo(RequiredActionsRedirect.CONFIGURE_MFA);
         assertThat(location(console.get("/console/profile"))).isEqualTo(RequiredActionsRedirect.CONFIGURE_MFA);
         assertThat(console.get(RequiredActionsRedirect.CONFIGURE_MFA).body()).contains("requires a second factor");

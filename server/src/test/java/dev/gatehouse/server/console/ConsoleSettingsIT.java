@@ -2,9 +2,9 @@ package dev.gatehouse.server.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatehouse.server.testing.DirectStaff;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,9 +16,9 @@ class ConsoleSettingsIT extends IntegrationTest {
     @Test
     void frontDeskMayOpenNeitherSecurityNorTheActivityLogAndATenantAdminNotTheTenants() {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
-        directStaff().add(clinic.id(), "frontdesk", "front_desk", null);
+        TestMembers.Member frontDesk = TestMembers.member("frontdesk").holding("front_desk").create(api, clinic);
         ConsoleClient desk = new ConsoleClient(port());
-        desk.signIn(clinic.slug(), "frontdesk", DirectStaff.PASSWORD);
+        desk.signIn(clinic.slug(), frontDesk.username(), frontDesk.password());
         HttpResponse<String> security = desk.get("/console/security");
         assertThat(security.statusCode()).isEqualTo(403);
         assertThat(security.body()).contains("settings.read");

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.server.authentication.AuthenticatorApp;
 import dev.gatehouse.server.testing.ApiClient.Response;
-import dev.gatehouse.server.testing.DirectStaff;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -40,20 +40,21 @@ class ConsoleSignInIT extends IntegrationTest {
 
     @Test
     void unknownUserWrongPasswordLockedAndDisabledAccountsGetTheSameAnswer() {
-        directStaff().add(tenant.id(), "member", "front_desk", null);
-        String disabledId = directStaff().add(tenant.id(), "gone", "front_desk", null).toString();
+        TestMembers.Member member = TestMembers.member("member").holding("front_desk").create(api, tenant);
+        TestMembers.Member gone = TestMembers.member("gone").holding("front_desk").create(api, tenant);
+        String disabledId = gone.id();
         assertThat(api.post(tenant.path("/users/" + disabledId + "/disable"), tenant.adminToken(), "{}").status())
                 .isEqualTo(200);
 
-        HttpResponse<String> unknown = signIn("ghost", DirectStaff.PASSWORD);
+        HttpResponse<String> unknown = signIn("ghost", TestMembers.PASSWORD);
         HttpResponse<String> wrong = signIn("member", "not the password at all");
         for (int i = 0; i < 4; i++) {
             signIn("member", "not the password at all");
         }
-        HttpResponse<String> locked = signIn("member", DirectStaff.PASSWORD);
-        HttpResponse<String> disabled = signIn("gone", DirectStaff.PASSWORD);
+        HttpResponse<String> locked = signIn("member", member.password());
+        HttpResponse<String> disabled = signIn("gone", gone.password());
         HttpResponse<String> unknownTenant = new ConsoleClient(port()).signIn("no-such-tenant", "member",
-                DirectStaff.PASSWORD);
+                member.password());
 
         for (HttpResponse<String> refused : java.util.List.of(unknown, wrong, locked, disabled, unknownTenant)) {
             assertThat(refused.statusCode()).isEqualTo(401);
@@ -188,12 +189,12 @@ class ConsoleSignInIT extends IntegrationTest {
 
     @Test
     void noEmailedCodeIsOfferedToAnAccountWithoutAnAddressAndAForgedRequestIsRefused() {
+        TestMembers.Member dora = TestMembers.member("dora").holding("front_desk").create(api, tenant);
         Response patched = api.patch(tenant.path("/settings"), tenant.adminToken(),
                 "{\"mfaPolicy\": {\"required\": \"ALL\", \"methods\": [\"TOTP\", \"EMAIL_CODE\"]}}");
         assertThat(patched.status()).as(patched.raw()).isEqualTo(200);
-        directStaff().add(tenant.id(), "dora", "front_desk", null);
         ConsoleClient enrolling = new ConsoleClient(port());
-        enrolling.signIn(tenant.slug(), "dora", DirectStaff.PASSWORD);
+        enrolling.signIn(tenant.slug(), dora.username(), dora.password());
         enrolling.get(RequiredActionsRedirect.CONFIGURE_MFA);
         Matcher secret = Pattern.compile("class=\"totp-secret\">([A-Z2-7]+)<").matcher(
                 enrolling.post(RequiredActionsRedirect.CONFIGURE_MFA + "/enrol", Map.of()).body());
@@ -202,7 +203,7 @@ class ConsoleSignInIT extends IntegrationTest {
                 Map.of("code", AuthenticatorApp.withKey(secret.group(1)).currentCode())).statusCode()).isEqualTo(200);
 
         ConsoleClient console = new ConsoleClient(port());
-        HttpResponse<String> step = console.signIn(tenant.slug(), "dora", DirectStaff.PASSWORD);
+        HttpResponse<String> step = console.signIn(tenant.slug(), dora.username(), dora.password());
         assertThat(step.body()).contains("Second factor").doesNotContain("E-mail me a code");
         HttpResponse<String> forged = console.post(ConsoleSecurity.SIGN_IN + "/second-factor/email",
                 Map.of("mfaToken", mfaToken(step), "emailCodes", "true"));

@@ -3,9 +3,9 @@ package dev.gatehouse.server.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.server.testing.ApiClient.Response;
-import dev.gatehouse.server.testing.DirectStaff;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,12 +26,12 @@ class ConsoleThrottlingIT extends IntegrationTest {
 
     @Test
     void theSignInPageSaysHowLongToWaitWhenTheAccountsLimitIsSpent() {
-        directStaff().add(tenant.id(), "member", "front_desk", null);
+        TestMembers.Member member = TestMembers.member("member").holding("front_desk").create(api, tenant);
         limit("signIn", 2);
 
         assertThat(signIn("member", "not the password at all").statusCode()).isEqualTo(401);
         assertThat(signIn("member", "not the password at all").statusCode()).isEqualTo(401);
-        HttpResponse<String> refused = signIn("member", DirectStaff.PASSWORD);
+        HttpResponse<String> refused = signIn("member", member.password());
 
         assertThat(refused.statusCode()).isEqualTo(429);
         assertThat(Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow())).isPositive();

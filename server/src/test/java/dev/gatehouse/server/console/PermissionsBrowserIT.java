@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.server.testing.BrowserTest;
 import dev.gatehouse.server.testing.ConsoleBrowser;
-import dev.gatehouse.server.testing.DirectStaff;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import org.junit.jupiter.api.Test;
 
 /** The menu shows only what the engine allows, and a forbidden page names the missing permission. */
@@ -14,9 +14,9 @@ class PermissionsBrowserIT extends BrowserTest {
     @Test
     void frontDeskSeesNeitherRolesNorSecurityAndTheRolesUrlAnswersTheForbiddenPage() {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
-        directStaff().add(clinic.id(), "frontdesk", "front_desk", null);
+        TestMembers.Member frontDesk = TestMembers.member("frontdesk").holding("front_desk").create(api, clinic);
 
-        ConsoleBrowser desk = browser().signIn(clinic.slug(), "frontdesk", DirectStaff.PASSWORD);
+        ConsoleBrowser desk = browser().signIn(clinic.slug(), frontDesk.username(), frontDesk.password());
         assertThat(desk.path()).isEqualTo("/console");
         assertThat(desk.menu()).contains("Profile", "Sign out").doesNotContain("Roles", "Security", "Users", "Tenants");
 

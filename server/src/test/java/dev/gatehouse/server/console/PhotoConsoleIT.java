@@ -1,13 +1,14 @@
 package dev.gatehouse.server.console;
 
+import static dev.gatehouse.server.testing.ApiClient.json;
+import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatehouse.server.access.AccessChanges;
-import dev.gatehouse.server.shared.TenantId;
-import dev.gatehouse.server.testing.DirectStaff;
+import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.RecordedAudit;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -30,9 +31,6 @@ class PhotoConsoleIT extends IntegrationTest {
     @Autowired
     JdbcClient jdbc;
 
-    @Autowired
-    AccessChanges changes;
-
     private SignedInTenant tenant;
     private ConsoleClient admin;
     private UUID provider;
@@ -43,7 +41,7 @@ class PhotoConsoleIT extends IntegrationTest {
         tenant = SignedInTenant.create(api, operatorToken(), "clinic");
         admin = new ConsoleClient(port());
         admin.signIn(tenant.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
-        provider = directStaff().add(tenant.id(), "drlee", "provider", null);
+        provider = UUID.fromString(TestMembers.member("drlee").holding("provider").create(api, tenant).id());
         page = "/console/users/" + provider;
     }
 
@@ -102,18 +100,12 @@ class PhotoConsoleIT extends IntegrationTest {
     void someoneWhoMayOnlyReadUsersSeesThePhotoWithoutAnythingToChangeAndCannotPostIt() {
         admin.get(page);
         admin.postMultipart(page + "/photo", Map.of("_csrf", admin.csrf()), "photo", "me.png", "image/png", PNG);
-        UUID tenantId = UUID.fromString(tenant.id());
-        jdbc.sql("insert into roles (tenant_id, key, name, built_in) values (:tenant, 'reader', 'Reader', false)")
-                .param("tenant", tenantId).update();
-        jdbc.sql("""
-                        insert into role_grants (tenant_id, role_key, position, permission, scope)
-                        values (:tenant, 'reader', 0, 'users.read', 'TENANT')
-                        """)
-                .param("tenant", tenantId).update();
-        changes.policyChanged(new TenantId(tenantId));
-        directStaff().add(tenant.id(), "reader", "reader", null);
+        Response role = api.post(tenant.path("/roles"), tenant.adminToken(), json("key", "reader", "name", "Reader",
+                "grants", raw("[{\"permission\": \"users.read\"}]")));
+        assertThat(role.status()).as(role.raw()).isEqualTo(201);
+        TestMembers.Member member = TestMembers.member("reader").holding("reader").create(api, tenant);
         ConsoleClient reader = new ConsoleClient(port());
-        reader.signIn(tenant.slug(), "reader", DirectStaff.PASSWORD);
+        reader.signIn(tenant.slug(), member.username(), member.password());
 
         String shown = reader.get(page).body();
         assertThat(shown).contains("src=\"" + page + "/photo\"").doesNotContain("Upload photo").doesNotContain("Remove photo");

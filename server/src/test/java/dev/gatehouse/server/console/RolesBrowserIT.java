@@ -8,6 +8,7 @@ import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.BrowserTest;
 import dev.gatehouse.server.testing.ConsoleBrowser;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class RolesBrowserIT extends BrowserTest {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
         String mainSt = api.post(clinic.path("/locations"), clinic.adminToken(), json("name", "Main St")).text("/id");
         String elmSt = api.post(clinic.path("/locations"), clinic.adminToken(), json("name", "Elm St")).text("/id");
-        UUID lena = directStaff().add(clinic.id(), "lena", "front_desk", elmSt);
+        UUID lena = UUID.fromString(TestMembers.member("lena").holding("front_desk").at(elmSt).create(api, clinic).id());
 
         ConsoleBrowser admin = browser().signIn(clinic.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
         admin.open("/console/roles");

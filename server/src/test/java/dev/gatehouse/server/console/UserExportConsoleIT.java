@@ -2,9 +2,9 @@ package dev.gatehouse.server.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatehouse.server.testing.DirectStaff;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 
@@ -14,8 +14,8 @@ class UserExportConsoleIT extends IntegrationTest {
     @Test
     void anAdminDownloadsTheFilteredStaffListAndAManagerIsNeitherOfferedNorServedIt() {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
-        directStaff().add(clinic.id(), "desk.dee", "front_desk", null);
-        directStaff().add(clinic.id(), "manager.max", "manager", null);
+        TestMembers.member("desk.dee").holding("front_desk").create(api, clinic);
+        TestMembers.Member max = TestMembers.member("manager.max").holding("manager").create(api, clinic);
         ConsoleClient admin = new ConsoleClient(port());
         admin.signIn(clinic.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
 
@@ -31,7 +31,7 @@ class UserExportConsoleIT extends IntegrationTest {
                 .at("/items/0/details/filters/role").asString()).isEqualTo("front_desk");
 
         ConsoleClient manager = new ConsoleClient(port());
-        manager.signIn(clinic.slug(), "manager.max", DirectStaff.PASSWORD);
+        manager.signIn(clinic.slug(), max.username(), max.password());
         assertThat(manager.get("/console/users").body()).doesNotContain("Export CSV");
         HttpResponse<String> refused = manager.get("/console/users/export");
         assertThat(refused.statusCode()).isEqualTo(403);

@@ -57,6 +57,20 @@ class EdgeIT extends IntegrationTest {
     }
 
     @Test
+    void theInfoEndpointIsOffForTenantUsersAndOperatorsAlike() {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+
+        for (String token : new String[] {clinic.adminToken(), operatorToken()}) {
+            Response info = api.get("/actuator/info", token);
+            assertThat(info.status()).isEqualTo(404);
+            assertThat(info.http().headers().firstValue("Content-Type").orElseThrow())
+                    .startsWith("application/problem+json");
+        }
+        assertThat(api.get("/actuator/info", null).status()).isEqualTo(401);
+        assertThat(api.get("/actuator", operatorToken()).raw()).doesNotContain("/actuator/info");
+    }
+
+    @Test
     void healthAnswersAnyoneButOnlyWithItsStatus() {
         for (String path : new String[] {"/actuator/health", "/actuator/health/readiness", "/actuator/health/liveness"}) {
             Response health = api.get(path, null);

@@ -10,6 +10,7 @@ import dev.gatehouse.server.platform.OperatorFixtures.Event;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -49,6 +50,9 @@ class ImpersonationIT extends IntegrationTest {
         fixtures = new OperatorFixtures(api, jdbc, directStaff(), changes);
         operator = operatorToken();
         clinic = SignedInTenant.create(api, operator, "clinic");
+        // The alert on each start is written by the alerts' own thread, after the start, into whatever
+        // window a test is counting: off here, on in the test of it.
+        impersonationAlerts(false);
     }
 
     @Test
@@ -115,6 +119,64 @@ class ImpersonationIT extends IntegrationTest {
         assertThat(api.get("/api/v1/me", token).status()).isEqualTo(401);
         Response verified = api.get(clinic.path("/audit/verify"), clinic.adminToken());
         assertThat(verified.body().at("/ok").asBoolean()).as(verified.raw()).isTrue();
+    }
+
+    @Test
+    void anOperatorSigningOutEndsTheImpersonationsTheyOpenedOnTheTenantsRecord() {
+        UUID cy = fixtures.staff(clinic, "dr.cy", "provider");
+        String own = operatorToken();
+        Response started = fixtures.impersonate(own, clinic.slug(), cy, REASON);
+        assertThat(started.status()).as(started.raw()).isEqualTo(201);
+        String token = started.text("/token");
+        long mark = fixtures.lastSeq(clinic.id());
+
+        assertThat(api.post("/api/v1/auth/logout", own, "").status()).isEqualTo(204);
+
+        assertThat(api.get("/api/v1/me", token).status()).as("the impersonation ended with the operator").isEqualTo(401);
+        List<Event> written = fixtures.since(clinic.id(), mark);
+        assertThat(written).extracting(Event::action).containsExactly("IMPERSONATION_ENDED");
+        Event end = written.getFirst();
+        assertThat(end.actorUsername()).as("the operator who signed out").isEqualTo(OPERATOR);
+        assertThat(end.targetId()).isEqualTo(cy.toString());
+        assertThat(end.details().at("/sessionId").asString()).isEqualTo(started.text("/sessionId"));
+        assertThat(end.details().at("/reason").asString()).isEqualTo("OPERATOR_SIGNED_OUT");
+        // A tenant user signing out ends nothing but their own session.
+        String cyOwn = api.login(clinic.slug(), "dr.cy", OperatorFixtures.PASSWORD);
+        String again = fixtures.impersonate(operatorToken(), clinic.slug(), cy, REASON).text("/token");
+        assertThat(api.post("/api/v1/auth/logout", cyOwn, "").status()).isEqualTo(204);
+        assertThat(api.get("/api/v1/me", again).status()).isEqualTo(200);
+    }
+
+    @Test
+    void startingAnImpersonationRaisesAnAlertForTheTenantsAdmins() {
+        UUID dee = fixtures.staff(clinic, "dr.dee", "provider");
+        String colleague = TestMembers.member("owner.two").holding("owner").withEmail().create(api, clinic).username()
+                + "@" + clinic.slug() + ".example";
+        impersonationAlerts(true);
+
+        assertThat(fixtures.impersonate(operator, clinic.slug(), dee, REASON).status()).isEqualTo(201);
+
+        List<String> raised = raisedAlerts("impersonationStarted");
+        assertThat(raised).singleElement().asString().contains("\"action\": \"IMPERSONATION_STARTED\"")
+                .contains("\"actor\": \"" + OPERATOR + "\"").contains("user:" + dee);
+        assertThat(jdbc.sql("""
+                        select subject from mail_outbox
+                        where tenant_id = :tenant and kind = 'ALERT' and recipient = :recipient
+                          and subject like '%impersonating%'
+                        """)
+                .param("tenant", UUID.fromString(clinic.id())).param("recipient", colleague).query(String.class).list())
+                .singleElement().asString().contains("platform operator " + OPERATOR + " started impersonating dr.dee")
+                .doesNotContain(REASON);
+        impersonationAlerts(false);
+        UUID eve = fixtures.staff(clinic, "dr.eve", "provider");
+        long mark = fixtures.lastSeq(clinic.id());
+        assertThat(fixtures.impersonate(operator, clinic.slug(), eve, REASON).status()).isEqualTo(201);
+        // The alerts' thread takes events in order: once a later rule's alert is in, this one was weighed.
+        api.post(clinic.path("/audit/events"), clinic.adminToken(), json("action", "BREAK_GLASS_ACCESS", "user",
+                clinic.adminId(), "resource", raw(json("type", "patient", "id", "9"))));
+        assertThat(raisedAlerts("breakGlass")).hasSize(1);
+        assertThat(fixtures.since(clinic.id(), mark, "ALERT_RAISED")).extracting(e -> e.details().at("/rule").asString())
+                .containsExactly("breakGlass");
     }
 
     @Test
@@ -422,5 +484,31 @@ class ImpersonationIT extends IntegrationTest {
     private int sessionsOf(UUID user) {
         return jdbc.sql("select count(*) from sessions where user_id = :user").param("user", user)
                 .query(Integer.class).single();
+    }
+
+    /** Turns the clinic's impersonationStarted alert rule on or off (the others keep their defaults). */
+    private void impersonationAlerts(boolean enabled) {
+        Response put = api.put(clinic.path("/alerts"), clinic.adminToken(),
+                json("rules", raw("{\"impersonationStarted\": {\"enabled\": " + enabled + "}}")));
+        assertThat(put.status()).as(put.raw()).isEqualTo(200);
+    }
+
+    /** The details of the tenant's alerts of {@code rule}, once one is in (the alerts' own thread writes them). */
+    private List<String> raisedAlerts(String rule) {
+        Instant deadline = Instant.now().plusSeconds(20);
+        List<String> raised = List.of();
+        while (raised.isEmpty() && Instant.now().isBefore(deadline)) {
+            raised = jdbc.sql("select details::text from alerts where tenant_id = :tenant and rule = :rule")
+                    .param("tenant", UUID.fromString(clinic.id())).param("rule", rule).query(String.class).list();
+            if (raised.isEmpty()) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError(e);
+                }
+            }
+        }
+        return raised;
     }
 }

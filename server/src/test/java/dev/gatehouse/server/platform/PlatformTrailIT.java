@@ -73,6 +73,26 @@ class PlatformTrailIT extends IntegrationTest {
     }
 
     @Test
+    void creatingATenantIsRecordedOnThePlatformsTrailAsWellAsOnTheNewTenants() {
+        SignedInTenant clinic = SignedInTenant.create(api, operator, "clinic");
+
+        List<OperatorFixtures.Event> onPlatform = fixtures.since(fixtures.platformId(), 0, "TENANT_CREATED").stream()
+                .filter(event -> clinic.id().equals(event.targetId())).toList();
+        assertThat(onPlatform).singleElement().satisfies(event -> {
+            assertThat(event.actorUsername()).isEqualTo(OPERATOR);
+            assertThat(event.targetName()).isEqualTo(clinic.slug());
+            assertThat(event.details().at("/pack").asString()).isEqualTo("clinic");
+        });
+        Response read = api.get("/api/v1/tenants/platform/audit?action=TENANT_CREATED", operator);
+        assertThat(read.status()).as(read.raw()).isEqualTo(200);
+        List<String> targets = new ArrayList<>();
+        read.body().at("/items").forEach(item -> targets.add(item.at("/target/id").asString()));
+        assertThat(targets).contains(clinic.id());
+        assertThat(fixtures.since(clinic.id(), 0, "TENANT_CREATED")).singleElement()
+                .satisfies(event -> assertThat(event.actorUsername()).isEqualTo(OPERATOR));
+    }
+
+    @Test
     void theSuperAdminExportsItAndTheExportIsRecordedInIt() {
         long mark = fixtures.lastSeq(fixtures.platformId());
 

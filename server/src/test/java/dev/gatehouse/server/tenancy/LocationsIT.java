@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.testing.ApiClient.Response;
-import dev.gatehouse.server.testing.DirectStaff;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.RecordedAudit;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import java.util.List;
 import java.util.stream.StreamSupport;
 import org.jspecify.annotations.Nullable;
@@ -26,12 +26,10 @@ class LocationsIT extends IntegrationTest {
     @Autowired
     JdbcClient jdbc;
 
-    private DirectStaff staff;
     private SignedInTenant clinic;
 
     @BeforeEach
     void clinic() {
-        staff = directStaff();
         clinic = SignedInTenant.create(api, operatorToken(), "clinic");
     }
 
@@ -172,7 +170,7 @@ class LocationsIT extends IntegrationTest {
         assertThat(withChild.status()).isEqualTo(409);
         assertThat(withChild.text("/detail")).contains("1 child location");
 
-        staff.add(clinic.id(), "fran", "front_desk", site);
+        TestMembers.member("fran").holding("front_desk").at(site).create(api, clinic);
         Response withAssignment = api.delete(clinic.path("/locations/" + site), clinic.adminToken());
         assertThat(withAssignment.status()).isEqualTo(409);
         assertThat(withAssignment.text("/detail")).contains("1 assignment", "revoke");
@@ -190,8 +188,7 @@ class LocationsIT extends IntegrationTest {
                          {"permission": "locations.create", "scope": "LOCATION"},
                          {"permission": "locations.edit", "scope": "LOCATION"}]""")));
         assertThat(role.status()).as(role.raw()).isEqualTo(201);
-        staff.add(clinic.id(), "nora", "site_admin", north);
-        String nora = api.login(clinic.slug(), "nora", DirectStaff.PASSWORD);
+        String nora = TestMembers.member("nora").holding("site_admin").at(north).create(api, clinic).token();
 
         Response below = create(nora, "North Clinic", north);
         assertThat(below.status()).as(below.raw()).isEqualTo(201);
@@ -225,15 +222,14 @@ class LocationsIT extends IntegrationTest {
     void theBuiltInClinicManagerReadsLocationsButCannotChangeThem() {
         String north = created("North", null);
         created("South", null);
-        staff.add(clinic.id(), "maria", "manager", north);
-        String manager = api.login(clinic.slug(), "maria", DirectStaff.PASSWORD);
+        String manager = TestMembers.member("maria").holding("manager").at(north).create(api, clinic).token();
         assertThat(names(api.get(clinic.path("/locations"), manager))).containsExactly("North");
         assertThat(create(manager, "North Clinic", north).status()).isEqualTo(403);
         assertThat(api.patch(clinic.path("/locations/" + north), manager, json("name", "N")).status()).isEqualTo(403);
         assertThat(api.delete(clinic.path("/locations/" + north), manager).status()).isEqualTo(403);
 
-        staff.add(clinic.id(), "pete", "provider", null);
-        assertThat(api.get(clinic.path("/locations"), api.login(clinic.slug(), "pete", DirectStaff.PASSWORD))
+        TestMembers.Member pete = TestMembers.member("pete").holding("provider").create(api, clinic);
+        assertThat(api.get(clinic.path("/locations"), pete.token())
                 .status()).isEqualTo(403);
     }
 

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.testing.ApiClient.Response;
-import dev.gatehouse.server.testing.DirectStaff;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.RecordedAudit;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,12 +24,10 @@ class SettingsIT extends IntegrationTest {
     @Autowired
     JdbcClient jdbc;
 
-    private DirectStaff staff;
     private SignedInTenant clinic;
 
     @BeforeEach
     void clinic() {
-        staff = directStaff();
         clinic = SignedInTenant.create(api, operatorToken(), "clinic");
     }
 
@@ -184,8 +182,7 @@ class SettingsIT extends IntegrationTest {
     @Test
     void readingNeedsSettingsReadAndChangingNeedsSettingsEdit() {
         SignedInTenant rcm = SignedInTenant.create(api, operatorToken(), "rcm");
-        staff.add(rcm.id(), "rita", "READONLY", null);
-        String readonly = api.login(rcm.slug(), "rita", DirectStaff.PASSWORD);
+        String readonly = TestMembers.member("rita").holding("READONLY").create(api, rcm).token();
         assertThat(api.get(rcm.path("/settings"), readonly).status()).isEqualTo(200);
         Response refused = api.patch(rcm.path("/settings"), readonly, json("singleRolePerUser", true));
         assertThat(refused.status()).isEqualTo(403);
@@ -193,8 +190,7 @@ class SettingsIT extends IntegrationTest {
         assertThat(api.patch(rcm.path("/settings"), rcm.adminToken(), json("singleRolePerUser", true)).status())
                 .isEqualTo(200);
 
-        staff.add(clinic.id(), "maria", "manager", null);
-        String manager = api.login(clinic.slug(), "maria", DirectStaff.PASSWORD);
+        String manager = TestMembers.member("maria").holding("manager").create(api, clinic).token();
         assertThat(api.get(clinic.path("/settings"), manager).status()).isEqualTo(403);
         assertThat(api.patch(clinic.path("/settings"), manager, json("lockoutPolicy", raw("{\"maxFailures\": 50}")))
                 .status()).isEqualTo(403);

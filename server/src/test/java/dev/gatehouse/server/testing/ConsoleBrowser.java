@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
@@ -117,6 +118,19 @@ public final class ConsoleBrowser implements AutoCloseable {
             // The old page stays "complete" until the answer replaces it: wait for it to go first.
             new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> gone(page));
         }
+        settle();
+        return this;
+    }
+
+    /**
+     * Presses Enter in the labelled field, as a user submits a one-field form without a button of
+     * its own text (a row's form in a table of many), and waits for the next page to settle.
+     */
+    public ConsoleBrowser submit(String label) {
+        WebElement field = field(label);
+        WebElement page = driver.findElement(By.tagName("html"));
+        field.sendKeys(Keys.ENTER);
+        new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> gone(page));
         settle();
         return this;
     }

@@ -57,7 +57,7 @@ class ThrottlingIT extends IntegrationTest {
     void node() {
         if (node == null) {
             node = SecondNode.startBeside(dataSource, "server.forward-headers-strategy=native",
-                    "gatehouse.db.pool-size=8");
+                    "gatehouse.db.pool-size=8", "gatehouse.metrics.token=" + METRICS_TOKEN);
         }
         onNode = new ApiClient(node.port());
     }
@@ -285,6 +285,30 @@ class ThrottlingIT extends IntegrationTest {
         assertThat(refused.raw()).contains("throttling.signIn.perTenant.requests", "throttling.perAddress");
     }
 
+    @Test
+    void guessingTheMetricsTokenFromOneAddressIsRefusedWhileTheScraperSpendsNothing() {
+        String address = newAddress();
+        // The scraper's own scrapes give their token back: more of them than the limit spend nothing.
+        for (int i = 0; i < 12; i++) {
+            assertThat(scrape(address, METRICS_TOKEN).status()).isEqualTo(200);
+        }
+
+        List<Integer> guesses = new ArrayList<>();
+        Response refused = null;
+        for (int i = 0; i < 20 && refused == null; i++) {
+            Response guess = scrape(address, "a guess at the scrape token " + i);
+            guesses.add(guess.status());
+            refused = guess.status() == 429 ? guess : null;
+        }
+
+        // 10 a minute, refilled smoothly: a slow machine may see one more pass before the refusal.
+        assertThat(guesses.subList(0, 10)).containsOnly(401);
+        assertThat(refused).as("a guess refused after %s", guesses).isNotNull();
+        isAProperRefusal(refused);
+        isAProperRefusal(scrape(address, METRICS_TOKEN));
+        assertThat(scrape(newAddress(), METRICS_TOKEN).status()).as("another address").isEqualTo(200);
+    }
+
     private static void isAProperRefusal(Response answer) {
         assertThat(answer.http().headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("application/problem+json"));
@@ -316,6 +340,10 @@ class ThrottlingIT extends IntegrationTest {
     private static Response post(ApiClient client, String address, String path, String body) {
         return client.send(path, null, request -> request.header("Content-Type", "application/json")
                 .header("X-Forwarded-For", address).POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private Response scrape(String address, String token) {
+        return onNode.send("/actuator/prometheus", token, request -> request.header("X-Forwarded-For", address).GET());
     }
 
     /** An address of the benchmarking range (RFC 2544), one per test, so tests spend no one else's limit. */

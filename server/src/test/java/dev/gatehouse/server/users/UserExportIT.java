@@ -5,9 +5,9 @@ import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.server.testing.ApiClient.Response;
-import dev.gatehouse.server.testing.DirectStaff;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -39,8 +39,9 @@ class UserExportIT extends IntegrationTest {
 
     @Test
     void theOwnerDownloadsTheStaffListAsCsvAndTheDownloadIsRecorded() {
-        UUID nurse = directStaff().add(clinic.id(), "nurse.north", "provider", north);
-        directStaff().add(clinic.id(), "desk.south", "front_desk", south);
+        UUID nurse = UUID.fromString(TestMembers.member("nurse.north").called("Staff", "nurse.north")
+                .holding("provider").at(north).create(api, clinic).id());
+        TestMembers.member("desk.south").holding("front_desk").at(south).create(api, clinic);
         Response formula = api.post(clinic.path("/users"), clinic.adminToken(), json("username", "formula.fred",
                 "firstName", "=HYPERLINK(\"https://evil.example\")", "lastName", "Fred, Jr.", "password",
                 "fred's own long passphrase"));
@@ -70,8 +71,8 @@ class UserExportIT extends IntegrationTest {
 
     @Test
     void theListsFiltersApplyAndABadOneIsNamed() {
-        directStaff().add(clinic.id(), "nurse.north", "provider", north);
-        directStaff().add(clinic.id(), "desk.south", "front_desk", south);
+        TestMembers.member("nurse.north").holding("provider").at(north).create(api, clinic);
+        TestMembers.member("desk.south").holding("front_desk").at(south).create(api, clinic);
 
         Response atSouth = api.get(clinic.path("/users/export?location=" + south), clinic.adminToken());
         assertThat(atSouth.raw().lines().skip(1).toList()).singleElement().asString().contains(",desk.south,");
@@ -90,12 +91,10 @@ class UserExportIT extends IntegrationTest {
                 raw("[{\"permission\": \"users.read\", \"scope\": \"LOCATION\"},"
                         + " {\"permission\": \"users.export\", \"scope\": \"LOCATION\"}]")));
         assertThat(role.status()).as(role.raw()).isEqualTo(201);
-        directStaff().add(clinic.id(), "lead.north", "north_lead", north);
-        UUID both = directStaff().add(clinic.id(), "floater", "provider", north);
-        directStaff().assign(clinic.id(), both, "provider", south);
-        directStaff().add(clinic.id(), "nurse.north", "provider", north);
-        directStaff().add(clinic.id(), "desk.south", "front_desk", south);
-        String lead = api.login(clinic.slug(), "lead.north", DirectStaff.PASSWORD);
+        String lead = TestMembers.member("lead.north").holding("north_lead").at(north).create(api, clinic).token();
+        TestMembers.member("floater").holding("provider").at(north).holding("provider").at(south).create(api, clinic);
+        TestMembers.member("nurse.north").holding("provider").at(north).create(api, clinic);
+        TestMembers.member("desk.south").holding("front_desk").at(south).create(api, clinic);
 
         Response export = api.get(clinic.path("/users/export"), lead);
 
@@ -105,8 +104,7 @@ class UserExportIT extends IntegrationTest {
 
     @Test
     void withoutUsersExportItIsRefusedAndAnotherTenantsListIsNotThere() {
-        directStaff().add(clinic.id(), "manager.north", "manager", north);
-        String manager = api.login(clinic.slug(), "manager.north", DirectStaff.PASSWORD);
+        String manager = TestMembers.member("manager.north").holding("manager").at(north).create(api, clinic).token();
         assertThat(api.get(clinic.path("/users"), manager).status()).as("the manager reads the list").isEqualTo(200);
 
         Response refused = api.get(clinic.path("/users/export"), manager);

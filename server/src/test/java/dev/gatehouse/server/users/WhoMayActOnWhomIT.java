@@ -219,7 +219,8 @@ class WhoMayActOnWhomIT extends IntegrationTest {
                 json("role", "front_desk", "location", downtown));
         assertThat(notGiven.status()).isEqualTo(403);
         assertThat(notGiven.text("/detail"))
-                .contains("doc holds patients.read for what is assigned to them, which you do not hold");
+                .containsPattern("doc holds patients.read for what is assigned to them (at [^,]+|, tenant-wide),"
+                        + " which you do not hold");
         assertThat(snapshot(doc.id())).as("nothing of the provider's changed")
                 .isEqualTo(new Snapshot(docBefore.hash(), docBefore.email(), docBefore.username(), docBefore.status(),
                         docBefore.sessions(), docBefore.roles(), snapshot(doc.id()).mails()));
