@@ -12,7 +12,6 @@ import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -42,32 +41,10 @@ class ApiKeyController {
 
     record Rotation(@Nullable Integer overlapHours) {}
 
-    record Usage(long today, long last30Days) {}
-
-    @JsonInclude(JsonInclude.Include.ALWAYS)
-    record KeyView(String id, String name, String prefix, String owner, @Nullable String ownerUsername,
-            List<String> scopes, List<String> locations, Instant createdAt, Instant expiresAt,
-            @Nullable Instant lastUsedAt, @Nullable String lastUsedIp, Usage usage, String status,
-            Map<String, Integer> rateLimit, @Nullable Instant rotatedAt, @Nullable Instant previousWorksUntil,
-            @Nullable Instant revokedAt) {
-
-        static KeyView of(ApiKeys.Listed listed, Instant now) {
-            KeyStore.Key key = listed.key();
-            String status = key.status(now);
-            return new KeyView(key.id().toString(), key.name(), key.prefix(), key.owner().toString(),
-                    listed.ownerName(), key.scopes(), key.locations(), key.createdAt(), key.expiresAt(),
-                    key.lastUsedAt(), key.lastUsedIp(), new Usage(listed.today(), listed.last30Days()), status,
-                    ApiKeyController.rateLimit(key), key.rotatedAt(), status.equals("ROTATING") ? key.previousUntil() : null,
-                    key.revokedAt());
-        }
-    }
-
     private final ApiKeys keys;
-    private final Clock clock;
 
-    ApiKeyController(ApiKeys keys, Clock clock) {
+    ApiKeyController(ApiKeys keys) {
         this.keys = keys;
-        this.clock = clock;
     }
 
     @Operation(summary = "Makes an API key", description = """
@@ -81,33 +58,31 @@ class ApiKeyController {
     ResponseEntity<CreatedKey> create(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @RequestBody ApiKeys.NewKey body, Origin origin, @PathTenant TenantId tenantId) {
         ApiKeys.Issued issued = keys.create(caller, tenantId, body, origin);
-        KeyStore.Key key = issued.key();
+        ApiKeyView key = issued.key();
         return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/api-keys/" + key.id()))
-                .body(new CreatedKey(key.id().toString(), key.name(), key.prefix(), issued.secret(), key.scopes(),
-                        key.locations(), key.owner().toString(), key.expiresAt(), rateLimit(key)));
+                .body(new CreatedKey(key.id(), key.name(), key.prefix(), issued.secret(), key.scopes(),
+                        key.locations(), key.owner(), key.expiresAt(), key.rateLimit()));
     }
 
     @Operation(summary = "The API keys the caller may see", description = "The caller's own keys, and, with"
             + " users.read, those of the users they cover (service accounts); owner filters by the owner's id.")
     @GetMapping("/api/v1/tenants/{tenant}/api-keys")
-    Page<KeyView> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    Page<ApiKeyView> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @RequestParam(required = false) @Nullable String owner,
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size, @PathTenant TenantId tenantId) {
         UUID ownerId = owner == null || owner.isBlank() ? null : Ids.parse(owner.strip())
                 .orElseThrow(() -> ApiException.badRequest("owner", "is not a user id"));
-        List<ApiKeys.Listed> visible = keys.list(caller, tenantId, ownerId);
-        Instant now = clock.instant();
+        List<ApiKeyView> visible = keys.list(caller, tenantId, ownerId);
         long from = Math.min((long) page * size, visible.size());
         long to = Math.min(from + size, visible.size());
-        return new Page<>(visible.subList((int) from, (int) to).stream().map(listed -> KeyView.of(listed, now))
-                .toList(), page, size, visible.size());
+        return new Page<>(visible.subList((int) from, (int) to), page, size, visible.size());
     }
 
     @GetMapping("/api/v1/tenants/{tenant}/api-keys/{id}")
-    KeyView get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id,
+    ApiKeyView get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id,
             @PathTenant TenantId tenantId) {
-        return KeyView.of(keys.get(caller, tenantId, Ids.inPath(id, "API key")), clock.instant());
+        return keys.get(caller, tenantId, Ids.inPath(id, "API key"));
     }
 
     @Operation(summary = "Rotates an API key's secret", description = "A new secret, shown once; the previous one"
@@ -119,9 +94,9 @@ class ApiKeyController {
             @PathTenant TenantId tenantId) {
         ApiKeys.Issued issued = keys.rotate(caller, tenantId, Ids.inPath(id, "API key"),
                 body == null ? null : body.overlapHours(), origin);
-        KeyStore.Key key = issued.key();
-        return ResponseEntity.status(201).body(new RotatedKey(key.id().toString(), key.prefix(), issued.secret(),
-                key.previousUntil()));
+        ApiKeyView key = issued.key();
+        return ResponseEntity.status(201).body(new RotatedKey(key.id(), key.prefix(), issued.secret(),
+                key.previousWorksUntil()));
     }
 
     @Operation(summary = "Revokes an API key", description = "At once: refused on every node within a second.")
@@ -130,9 +105,5 @@ class ApiKeyController {
             @PathVariable String id, Origin origin, @PathTenant TenantId tenantId) {
         keys.revoke(caller, tenantId, Ids.inPath(id, "API key"), origin);
         return ResponseEntity.noContent().build();
-    }
-
-    static Map<String, Integer> rateLimit(KeyStore.Key key) {
-        return Map.of("requests", key.rateRequests(), "perSeconds", key.rateSeconds());
     }
 }

@@ -52,16 +52,13 @@ public class ApiKeys {
     static final int DEFAULT_OVERLAP_HOURS = 24;
 
     /** What a new key asks for, as sent. */
-    record NewKey(@Nullable String name, @Nullable String serviceAccount, @Nullable List<String> scopes,
+    public record NewKey(@Nullable String name, @Nullable String serviceAccount, @Nullable List<String> scopes,
             @Nullable List<String> locations, @Nullable Instant expiresAt, @Nullable RateLimit rateLimit) {}
 
-    record RateLimit(@Nullable Integer requests, @Nullable Integer perSeconds) {}
+    public record RateLimit(@Nullable Integer requests, @Nullable Integer perSeconds) {}
 
     /** A key and the secret shown this once. */
-    record Issued(KeyStore.Key key, String secret) {}
-
-    /** A key as listed: with its owner's username and its use. */
-    record Listed(KeyStore.Key key, @Nullable String ownerName, long today, long last30Days) {}
+    public record Issued(ApiKeyView key, String secret) {}
 
     private final KeyStore keys;
     private final KeyUsage usage;
@@ -87,7 +84,7 @@ public class ApiKeys {
     }
 
     @Transactional
-    Issued create(Caller caller, TenantId tenant, NewKey request, Origin origin) {
+    public Issued create(Caller caller, TenantId tenant, NewKey request, Origin origin) {
         caller.requireSession("make API keys");
         Instant now = clock.instant();
         TenantSettings.ApiKeyPolicy policy = settings.of(tenant).apiKeyPolicy();
@@ -117,11 +114,11 @@ public class ApiKeys {
         details.put("expiresAt", expiresAt.toString());
         details.put("rateLimit", Map.of("requests", limit.requests(), "perSeconds", limit.perSeconds()));
         record(caller, "API_KEY_CREATED", key, details, origin);
-        return new Issued(key, secret);
+        return new Issued(listed(tenant, List.of(key)).getFirst(), secret);
     }
 
     /** The keys the caller may see: their own, and those of users they may read and act on. */
-    List<Listed> list(Caller caller, TenantId tenant, @Nullable UUID owner) {
+    public List<ApiKeyView> list(Caller caller, TenantId tenant, @Nullable UUID owner) {
         boolean others = access.allows(caller, READ_OTHERS, null);
         Map<UUID, Boolean> visible = new LinkedHashMap<>();
         List<KeyStore.Key> seen = keys.all(tenant, owner).stream()
@@ -130,7 +127,7 @@ public class ApiKeys {
         return listed(tenant, seen);
     }
 
-    Listed get(Caller caller, TenantId tenant, UUID id) {
+    public ApiKeyView get(Caller caller, TenantId tenant, UUID id) {
         KeyStore.Key key = keys.find(tenant, id)
                 .filter(found -> mayRead(caller, found.owner(), access.allows(caller, READ_OTHERS, null)))
                 .orElseThrow(() -> ApiException.notFound("API key " + id));
@@ -138,7 +135,7 @@ public class ApiKeys {
     }
 
     @Transactional
-    Issued rotate(Caller caller, TenantId tenant, UUID id, @Nullable Integer overlapHours, Origin origin) {
+    public Issued rotate(Caller caller, TenantId tenant, UUID id, @Nullable Integer overlapHours, Origin origin) {
         caller.requireSession("rotate API keys");
         if (overlapHours != null && (overlapHours < 0 || overlapHours > MAX_OVERLAP_HOURS)) {
             throw ApiException.badRequest("overlapHours", "must be between 0 and " + MAX_OVERLAP_HOURS);
@@ -159,11 +156,11 @@ public class ApiKeys {
         details.put("previousWorksUntil", previousUntil.toString());
         record(caller, "API_KEY_ROTATED", key, details, origin);
         changes.subjectChanged(tenant, key.owner());
-        return new Issued(keys.find(tenant, id).orElseThrow(), secret);
+        return new Issued(listed(tenant, List.of(keys.find(tenant, id).orElseThrow())).getFirst(), secret);
     }
 
     @Transactional
-    void revoke(Caller caller, TenantId tenant, UUID id, Origin origin) {
+    public void revoke(Caller caller, TenantId tenant, UUID id, Origin origin) {
         KeyStore.Key key = editable(caller, tenant, id, "revoke an API key of");
         if (key.revokedAt() != null) {
             return;
@@ -206,8 +203,9 @@ public class ApiKeys {
         return owner.equals(caller.userId()) || readsOthers && access.covers(caller, owner, null).allowed();
     }
 
-    private List<Listed> listed(TenantId tenant, List<KeyStore.Key> found) {
-        LocalDate today = clock.instant().atOffset(ZoneOffset.UTC).toLocalDate();
+    private List<ApiKeyView> listed(TenantId tenant, List<KeyStore.Key> found) {
+        Instant now = clock.instant();
+        LocalDate today = now.atOffset(ZoneOffset.UTC).toLocalDate();
         Map<UUID, KeyStore.Use> use = new LinkedHashMap<>();
         keys.use(tenant, found.stream().map(KeyStore.Key::id).toList(), today).forEach(u -> use.put(u.key(), u));
         Map<UUID, String> names = new LinkedHashMap<>();
@@ -216,7 +214,8 @@ public class ApiKeys {
         return found.stream().map(key -> {
             KeyStore.Use used = use.getOrDefault(key.id(), new KeyStore.Use(key.id(), 0, 0));
             long pending = usage.pending(tenant, key.id(), today);
-            return new Listed(key, names.get(key.owner()), used.today() + pending, used.last30Days() + pending);
+            return ApiKeyView.of(key, names.get(key.owner()),
+                    new ApiKeyView.Usage(used.today() + pending, used.last30Days() + pending), now);
         }).toList();
     }
 
