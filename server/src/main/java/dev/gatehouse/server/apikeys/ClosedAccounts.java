@@ -2,6 +2,7 @@ package dev.gatehouse.server.apikeys;
 
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.shared.AccountClosed;
+import java.util.Locale;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -15,14 +16,16 @@ import org.springframework.stereotype.Component;
 class ClosedAccounts {
 
     private final ApiKeys keys;
+    private final Actors actors;
 
-    ClosedAccounts(ApiKeys keys) {
+    ClosedAccounts(ApiKeys keys, Actors actors) {
         this.keys = keys;
+        this.actors = actors;
     }
 
     @EventListener
     void on(AccountClosed closed) {
-        keys.revokeAllOf(closed.tenant(), closed.user(), Actors.of(closed.by(), java.util.List.of()),
-                "owner " + closed.how().toLowerCase(java.util.Locale.ROOT), closed.origin());
+        keys.revokeAllOf(closed.tenant(), closed.user(), actors.actor(closed.by()),
+                "owner " + closed.how().toLowerCase(Locale.ROOT), closed.origin());
     }
 }

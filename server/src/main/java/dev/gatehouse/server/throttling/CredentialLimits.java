@@ -7,6 +7,7 @@ import dev.gatehouse.server.shared.Unavailability;
 import io.github.bucket4j.BucketExceptions;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.BucketProxy;
+import io.github.bucket4j.distributed.proxy.BucketNotFoundException;
 import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
 import io.github.bucket4j.distributed.proxy.optimization.Optimization;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
@@ -47,7 +48,20 @@ public class CredentialLimits {
      */
     public long spend(String credential, int requests, Duration period) {
         String id = "credential:" + credential + ":" + requests + "per" + period.toSeconds() + "s";
-        BucketProxy bucket = proxies.get(id, key -> buckets.bucket(key, requests, period, optimization(requests)));
+        try {
+            return spend(proxies.get(id, key -> buckets.bucket(key, requests, period, optimization(requests))));
+        } catch (RuntimeException e) {
+            if (!removedMeanwhile(e)) {
+                throw e;
+            }
+            // The row was deleted as full (RateLimitBuckets' clean-up) while this node's optimized proxy still
+            // held its view: start from a new proxy, which creates the bucket again, full, as on first use.
+            proxies.invalidate(id);
+            return spend(proxies.get(id, key -> buckets.bucket(key, requests, period, optimization(requests))));
+        }
+    }
+
+    private static long spend(BucketProxy bucket) {
         try {
             ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
             return probe.isConsumed() ? 0 : Math.max(1, probe.getNanosToWaitForRefill());
@@ -58,6 +72,16 @@ public class CredentialLimits {
             }
             throw new ServiceUnavailable(answer.detail(), answer.retryAfter());
         }
+    }
+
+    /** Whether Bucket4j found the bucket's row gone (it may wrap that in a batch's failure). */
+    private static boolean removedMeanwhile(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BucketNotFoundException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Optimization optimization(int requests) {

@@ -349,6 +349,26 @@ class ApiKeysIT extends IntegrationTest {
         assertThat(view.path("lastUsedIp").asText()).isEqualTo("127.0.0.1");
     }
 
+    @Test
+    void aNewKeyUsedByManyConnectionsAtOnceIsAnsweredOnEveryOne() throws Exception {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        for (int round = 0; round < 3; round++) {
+            String secret = made(clinic, clinic.adminToken(), json("name", "burst " + round, "scopes", raw("[\"*\"]"),
+                    "rateLimit", raw("{\"requests\": " + (round == 0 ? 50 : 100_000) + ", \"perSeconds\": 1}")))
+                    .path("key").asText();
+            String question = json("user", clinic.adminId(), "permission", "patients.read");
+            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            try (var threads = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+                for (int i = 0; i < 16; i++) {
+                    answers.add(threads.submit(() -> api.post(clinic.path("/check"), secret, question).status()));
+                }
+                for (var answer : answers) {
+                    assertThat(answer.get()).isIn(200, 429);
+                }
+            }
+        }
+    }
+
     private long lean() {
         return (long) meters.find("gatehouse.check.lean").counters().stream().mapToDouble(Counter::count).sum();
     }
