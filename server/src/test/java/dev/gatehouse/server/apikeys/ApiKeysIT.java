@@ -350,6 +350,24 @@ class ApiKeysIT extends IntegrationTest {
     }
 
     @Test
+    void theTenantsIpRulesApplyToAKeyAsToItsOwnersSessionsAndTheRefusalIsAuditedOnce() {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        TestMembers.Member desk = TestMembers.member("fred.desk").holding("front_desk").create(api, clinic);
+        String secret = made(clinic, desk.token(), keyBody("mine", "[\"*\"]")).path("key").asText();
+        String prefix = secret.substring(0, secret.lastIndexOf('_'));
+        assertThat(api.patch(clinic.path("/settings"), clinic.adminToken(), """
+                {"ipAllowlistByRole": {"front_desk": ["10.0.0.0/8"]}}""").status()).isEqualTo(200);
+
+        ApiClient.Response refused = api.post(clinic.path("/check"), secret,
+                json("user", desk.id(), "permission", "appointments.read"));
+        assertThat(refused.status()).as("from 127.0.0.1, outside the owner's role's ranges").isEqualTo(403);
+        assertThat(refused.raw()).contains("ipAllowlist");
+        ApiClient.Response trail = api.get(clinic.path("/audit?action=REQUEST_REFUSED_IP"), clinic.adminToken());
+        assertThat(trail.body().path("items")).as("once, though the lean path saw it first").hasSize(1);
+        assertThat(trail.raw()).contains(prefix).doesNotContain(secret);
+    }
+
+    @Test
     void aNewKeyUsedByManyConnectionsAtOnceIsAnsweredOnEveryOne() throws Exception {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
         for (int round = 0; round < 3; round++) {
