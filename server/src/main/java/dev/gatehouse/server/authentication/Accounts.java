@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
 @Component
 class Accounts {
 
-    record Account(TenantId tenant, String tenantSlug, UUID id, String username, String status,
+    /** {@code service}: a service account, which never signs in interactively (issue 12). */
+    record Account(TenantId tenant, String tenantSlug, UUID id, String username, boolean service, String status,
             String passwordHash, List<String> requiredActions, Optional<OffsetDateTime> lockedUntil,
             @Nullable String email) {}
 
@@ -72,7 +73,7 @@ class Accounts {
     }
 
     private static Account account(Credentials.Account found, String tenantSlug) {
-        return new Account(found.tenant(), tenantSlug, found.id(), found.username(), found.status(),
-                found.passwordHash(), found.requiredActions(), Optional.ofNullable(found.lockedUntil()), found.email());
+        return new Account(found.tenant(), tenantSlug, found.id(), found.username(), found.isService(),
+                found.status(), found.passwordHash(), found.requiredActions(), Optional.ofNullable(found.lockedUntil()), found.email());
     }
 }

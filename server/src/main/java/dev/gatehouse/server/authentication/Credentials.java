@@ -16,9 +16,18 @@ import org.jspecify.annotations.Nullable;
  */
 public interface Credentials {
 
-    /** An account as sign-in sees it. */
-    record Account(TenantId tenant, UUID id, String username, String status, @Nullable String passwordHash,
-            List<String> requiredActions, @Nullable OffsetDateTime lockedUntil, @Nullable String email) {}
+    /**
+     * An account as sign-in sees it. {@code kind} is {@code HUMAN} or {@code SERVICE}: a service
+     * account never signs in interactively (issue 12), whatever its row holds.
+     */
+    record Account(TenantId tenant, UUID id, String username, String kind, String status,
+            @Nullable String passwordHash, List<String> requiredActions, @Nullable OffsetDateTime lockedUntil,
+            @Nullable String email) {
+
+        public boolean isService() {
+            return kind.equals("SERVICE");
+        }
+    }
 
     /** What the password rules compare a new password with. */
     record Facts(String username, @Nullable String email, @Nullable String passwordHash, @Nullable String firstName,

@@ -75,6 +75,11 @@ public class MySecondFactor {
     @Transactional
     public Enrolment enrol(Caller caller, Origin origin) {
         caller.refuseIfImpersonated("enrol a second factor for the user");
+        if (account(caller).service()) {
+            // Issue 12: a service account never signs in interactively, so a second factor would guard nothing.
+            throw ApiException.conflict("user " + caller.username() + " is a service account, which never signs in"
+                    + " interactively and so has no second factor");
+        }
         if (factors.hasConfirmed(caller.tenant(), caller.userId())) {
             throw ApiException.conflict("an authenticator is already set up; remove it first (DELETE /api/v1/me/mfa)");
         }

@@ -99,10 +99,11 @@ public class SignIn {
         SignInSettings settings = settings(account);
         Instant now = clock.instant();
         Accounts.Lockout lockout = accounts.lockForSignIn(account.tenant(), account.id());
-        if (locked(lockout, now) || !account.status().equals("ACTIVE") || account.passwordHash() == null) {
+        String shut = shut(account, lockout, now);
+        if (shut != null || account.passwordHash() == null) {
             // Spend the time of a comparison, but never compare with the real hash while locked.
             passwords.matchesNothing(password);
-            refused(account, locked(lockout, now) ? "LOCKED" : "NOT_ACTIVE", origin);
+            refused(account, shut != null ? shut : "NOT_ACTIVE", origin);
             return new Refused();
         }
         if (!passwords.matches(password, account.passwordHash())) {
@@ -135,8 +136,9 @@ public class SignIn {
         Accounts.Account account = accounts.byId(challenge.tenant(), challenge.userId()).orElseThrow();
         SignInSettings settings = settings(account);
         Accounts.Lockout lockout = accounts.lockForSignIn(account.tenant(), account.id());
-        if (locked(lockout, now) || !account.status().equals("ACTIVE")) {
-            refused(account, locked(lockout, now) ? "LOCKED" : "NOT_ACTIVE", origin);
+        String shut = shut(account, lockout, now);
+        if (shut != null) {
+            refused(account, shut, origin);
             return new Refused();
         }
         String method = verifyCode(account, challenge, settings, normalize(code), now);
@@ -219,8 +221,8 @@ public class SignIn {
         SignInSettings settings = settings(account);
         Instant now = clock.instant();
         Accounts.Lockout lockout = accounts.lockForSignIn(account.tenant(), account.id());
-        if (locked(lockout, now)) {
-            refused(account, "LOCKED", origin);
+        if (account.service() || locked(lockout, now)) {
+            refused(account, account.service() ? "SERVICE_ACCOUNT" : "LOCKED", origin);
             return false;
         }
         String method = null;
@@ -319,6 +321,22 @@ public class SignIn {
             audit.record(account.tenant(), "LOCKED_OUT", actor(account), target(account), origin.ip(),
                     origin.userAgent(), details);
         }
+    }
+
+    /**
+     * Why the account may not sign in at all, whatever it presents, or null when it may try: a
+     * service account never signs in interactively (issue 12: it calls with an API key or a client's
+     * token), a locked one waits, and only an active one signs in. Each is answered as a wrong
+     * password is, and only the trail says which.
+     */
+    private static @Nullable String shut(Accounts.Account account, Accounts.Lockout lockout, Instant now) {
+        if (account.service()) {
+            return "SERVICE_ACCOUNT";
+        }
+        if (locked(lockout, now)) {
+            return "LOCKED";
+        }
+        return account.status().equals("ACTIVE") ? null : "NOT_ACTIVE";
     }
 
     private void refused(Accounts.Account account, String reason, Origin origin) {

@@ -62,8 +62,10 @@ public class SignInService {
         Throttle.Permit permit = throttle.enter(new Throttle.Attempt(Throttle.Door.SIGN_IN, Origin.of(request).ip(),
                 new Throttle.Tenant.Slug(slug), name, Origin.of(request).userAgent()));
         // IP rules (seed 000) apply before the password is even looked at; a refusal is the same 401.
-        accounts.forSignIn(slug, name).ifPresent(account -> networks.requireAllowedNetwork(account, password, request));
-        SignIn.Outcome outcome = signIn.password(slug, name, password, origin(request));
+        SignIn.Outcome outcome = permit.during(() -> {
+            accounts.forSignIn(slug, name).ifPresent(account -> networks.requireAllowedNetwork(account, password, request));
+            return signIn.password(slug, name, password, origin(request));
+        });
         if (!(outcome instanceof SignIn.Refused)) {
             permit.succeeded();
         }
@@ -73,7 +75,7 @@ public class SignInService {
     /** The second step of a two-step sign-in: a TOTP, e-mailed or recovery code. */
     public SignIn.Outcome secondFactor(String mfaToken, String code, HttpServletRequest request) {
         Throttle.Permit permit = throttle.enter(secondFactorAttempt(mfaToken, request));
-        SignIn.Outcome outcome = signIn.secondFactor(mfaToken, code, origin(request));
+        SignIn.Outcome outcome = permit.during(() -> signIn.secondFactor(mfaToken, code, origin(request)));
         if (outcome instanceof SignIn.Signed) {
             permit.succeeded();
         }

@@ -114,7 +114,8 @@ final class SecuritySettings {
             new Group("Second factor", List.of(
                     Setting.of("mfaPolicy.required", "Who must use a second factor", Kind.CHOICE,
                             "A code from a phone app on top of the password stops most account takeovers: nobody"
-                                    + " (OFF), whoever wants (OPTIONAL), everyone (ALL) or the roles below (ROLES).")
+                                    + " (OFF), whoever wants (OPTIONAL), everyone (ALL) or the roles below (ROLES)."
+                                    + " Service accounts never sign in with a password, so this never applies to them.")
                             .choices("OFF", "OPTIONAL", "ALL", "ROLES"),
                     Setting.of("mfaPolicy.methods", "Accepted second factors", Kind.CHOICES,
                             "An authenticator app (TOTP), a code by e-mail, or one-time recovery codes.")

@@ -72,6 +72,7 @@ final class UserForms {
         static final int ROLE_ROWS = 3;
         static final String INVITE = "invite";
         static final String GENERATE = "generate";
+        static final String SERVICE = "SERVICE";
 
         NewUserForm {
             profile = profile == null ? ProfileForm.EMPTY : profile;
@@ -84,17 +85,24 @@ final class UserForms {
             roles = List.copyOf(rows);
         }
 
-        static NewUserForm empty() {
-            return new NewUserForm(null, null, null, null, null, "HUMAN", INVITE, null, null, null, null);
+        /** An empty form for a person, or for a service account when {@code service}. */
+        static NewUserForm empty(boolean service) {
+            return new NewUserForm(null, null, null, null, null, service ? SERVICE : "HUMAN", service ? null : INVITE,
+                    null, null, null, null);
+        }
+
+        /** Issue 12: a service account, which gets no password, invitation or e-mail address. */
+        public boolean service() {
+            return SERVICE.equals(kind);
         }
 
         public boolean invites() {
-            return !"password".equals(passwordChoice) && !generates();
+            return !service() && !"password".equals(passwordChoice) && !generates();
         }
 
         /** "Auto-generate" (seed 000): the console makes the password and shows it once. */
         public boolean generates() {
-            return GENERATE.equals(passwordChoice);
+            return !service() && GENERATE.equals(passwordChoice);
         }
 
         public boolean setsPassword() {
@@ -116,9 +124,11 @@ final class UserForms {
             if (!errors.isEmpty()) {
                 throw ApiException.badRequest(errors);
             }
+            // A service account's form offers no password or invitation, and sends none whatever is posted.
+            String password = service() || invites() ? null : nonNull(chosen);
             return new Roster.CreateRequest(blankToNull(username), blankToNull(firstName), blankToNull(lastName),
-                    blankToNull(email), blankToNull(phone), blankToNull(kind), invites() ? null : nonNull(chosen),
-                    invites(), "true".equals(hidden), requested, profile.request());
+                    blankToNull(email), blankToNull(phone), blankToNull(kind), password, service() ? null : invites(),
+                    "true".equals(hidden), requested, profile.request());
         }
     }
 

@@ -20,12 +20,14 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 
 /**
  * Settings › Users (seed 000): the roster with search, filters and paging, and adding a user with
  * details, clinical profile, roles per location and either an invitation or an admin-set password
- * (seed 001). The roster is the users service's list, so a location manager sees the users of
- * their locations only.
+ * (seed 001), or a service account with neither (issue 12), shown apart by a filter and a badge.
+ * The roster is the users service's list, so a location manager sees the users of their locations
+ * only.
  */
 @Controller
 class UserRosterController {
@@ -35,7 +37,7 @@ class UserRosterController {
 
     /** The roster's query string: the API's list filters and a page number. */
     record RosterQuery(@Nullable String q, @Nullable String status, @Nullable String role, @Nullable String location,
-            @Nullable String hidden, @Nullable String page) {
+            @Nullable String hidden, @Nullable String kind, @Nullable String page) {
 
         int pageNumber() {
             try {
@@ -47,7 +49,8 @@ class UserRosterController {
 
         Roster.Filter filter() {
             return new Roster.Filter(UserForms.blankToNull(q), UserForms.blankToNull(status),
-                    UserForms.blankToNull(role), UserForms.blankToNull(location), UserForms.blankToNull(hidden));
+                    UserForms.blankToNull(role), UserForms.blankToNull(location), UserForms.blankToNull(hidden),
+                    UserForms.blankToNull(kind));
         }
     }
 
@@ -96,10 +99,12 @@ class UserRosterController {
         return "console/users/list";
     }
 
+    /** The add-user form; {@code ?kind=SERVICE} is the add-service-account form (issue 12). */
     @GetMapping(USERS + "/new")
-    String add(@AuthenticationPrincipal Caller caller, Model model) {
+    String add(@AuthenticationPrincipal Caller caller, @RequestParam(required = false) @Nullable String kind,
+            Model model) {
         access.require(caller, "users.create", null);
-        return form(caller, UserForms.NewUserForm.empty(), model);
+        return form(caller, UserForms.NewUserForm.empty(UserForms.NewUserForm.SERVICE.equals(kind)), model);
     }
 
     @PostMapping(USERS + "/new")

@@ -59,7 +59,7 @@ class Impersonation {
      *     tenant), an unknown tenant or user; 403 without
      *     {@code platform.impersonate}, without a recent proof of the operator's factor, from an
      *     impersonated session, or on the platform tenant; 400 naming {@code reason}; 409 for an
-     *     account that is not active or is locked out
+     *     account that is not active or is locked out, and for a service account
      */
     @Transactional
     public Started start(Caller caller, String tenant, String user, @Nullable String body, Origin origin) {
@@ -86,6 +86,11 @@ class Impersonation {
 
     private void refuseUnlessActive(UserAccount account) {
         String name = account.username();
+        if (account.kind().equals("SERVICE")) {
+            // Issue 12: a service account never has an interactive session, an operator's included.
+            throw ApiException.conflict("user " + name + " is a service account, which never signs in interactively;"
+                    + " there is no session to act in (its calls carry its own API keys or OAuth tokens)");
+        }
         switch (account.status()) {
             case "DISABLED" -> throw ApiException.conflict("user " + name + " is disabled; a disabled account"
                     + " cannot be impersonated (a tenant admin enables it)");

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Service;
@@ -139,6 +140,22 @@ public class Throttle {
         /** The attempt succeeded: its tokens go back, so only failures are counted. */
         public void succeeded() {
             giveBack(spent);
+        }
+
+        /**
+         * Runs the door's work. When it ends in overload (503: the database busy or restarting), the
+         * credentials were never weighed, so the tokens go back: a clinic's staff signing in through a
+         * database restart must not find their address throttled afterwards.
+         */
+        public <T> T during(Supplier<T> work) {
+            try {
+                return work.get();
+            } catch (RuntimeException e) {
+                if (Unavailability.answer(e) != null) {
+                    giveBack(spent);
+                }
+                throw e;
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import dev.gatehouse.server.authentication.PasswordPolicy;
 import dev.gatehouse.server.authentication.Passwords;
 import dev.gatehouse.server.authentication.SecondFactorReset;
 import dev.gatehouse.server.authentication.Sessions;
+import dev.gatehouse.server.shared.AccountClosed;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
@@ -18,15 +19,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
  * An account's status and credentials (seeds 000, 001, 003 and 004): lock and unlock, disable and
- * enable, a reset link or a temporary password, a new invitation, ending sessions, resetting the
- * second factor, and the platform's break-glass. Who may act on whom is asked of the
- * {@link UserGuard} before anything changes; each change and its audit event commit together, and
- * tell the access caches.
+ * enable (disabling tells the features holding the user's credentials, {@link AccountClosed}), a
+ * reset link or a temporary password, a new invitation, ending sessions, resetting the second
+ * factor, and the platform's break-glass; a service account has no password, invitation or second
+ * factor to act on (issue 12). Who may act on whom is asked of the {@link UserGuard} before
+ * anything changes; each change and its audit event commit together, and tell the access caches.
  */
 @Service
 public class AccountLifecycle {
@@ -45,11 +48,13 @@ public class AccountLifecycle {
     private final AccountMails mails;
     private final Clock clock;
     private final LastAdministrator lastAdministrator;
+    private final ApplicationEventPublisher events;
 
     AccountLifecycle(UserStore users, UserSessions userSessions, UserTokens tokens, Sessions sessions,
             Passwords passwords, PasswordPolicy passwordPolicy, SecondFactorReset secondFactors, AuditLog audit,
             AccessChanges changes, UserGuard guard, TenantScope scope, AccountMails mails, Clock clock,
-            LastAdministrator lastAdministrator) {
+            LastAdministrator lastAdministrator, ApplicationEventPublisher events) {
+        this.events = events;
         this.users = users;
         this.userSessions = userSessions;
         this.tokens = tokens;
@@ -157,6 +162,7 @@ public class AccountLifecycle {
     @Transactional
     public BrokenGlass breakGlass(TenantId tenant, UUID id, AuditLog.Actor operator, Origin origin, String reason) {
         UserAccount user = users.findForUpdate(tenant, id).orElseThrow(() -> ApiException.notFound("user " + id));
+        refuseIfService(user, "break-glass");
         if (user.status().equals("DISABLED")) {
             // Disabling is a tenant admin's decision to keep someone out; break-glass does not undo it.
             throw ApiException.conflict("user " + user.username() + " is disabled; break-glass unlocks a locked"
@@ -198,7 +204,11 @@ public class AccountLifecycle {
             throw ApiException.conflict("user " + user.username() + " is locked; unlock them before disabling");
         }
         lastAdministrator.protect(tenant, id, "disable");
-        return shutOut(caller, tenant, user, "DISABLED", "USER_DISABLED", origin);
+        UserAccount disabled = shutOut(caller, tenant, user, "DISABLED", "USER_DISABLED", origin);
+        // In this transaction: the features holding the user's credentials (API keys, OAuth clients)
+        // end them and audit it with the disable, or the disable does not happen.
+        events.publishEvent(new AccountClosed(tenant.id(), id, user.kind(), "DISABLED", caller, origin));
+        return disabled;
     }
 
     @Transactional
@@ -222,6 +232,7 @@ public class AccountLifecycle {
         guard.requireAnywhere(caller, "users.edit");
         UserGuard.notSelf(caller, id, "reset the password of");
         UserAccount user = editable(caller, tenant, id, "reset the password of");
+        refuseIfService(user, "a password reset");
         if (user.status().equals("INVITED")) {
             throw ApiException.conflict("user " + user.username()
                     + " has not accepted their invitation yet; send a new invitation instead");
@@ -245,6 +256,7 @@ public class AccountLifecycle {
         guard.requireAnywhere(caller, "users.edit");
         UserGuard.notSelf(caller, id, "reset the password of");
         UserAccount user = editable(caller, tenant, id, "set a temporary password for");
+        refuseIfService(user, "a temporary password");
         if (user.status().equals("INVITED")) {
             throw ApiException.conflict("user " + user.username()
                     + " has not accepted their invitation yet; send a new invitation instead");
@@ -270,6 +282,7 @@ public class AccountLifecycle {
     public String reinvite(Caller caller, TenantScope.Scoped tenant, UUID id, Origin origin) {
         guard.requireAnywhere(caller, "users.edit");
         UserAccount user = editable(caller, tenant, id, "send a new invitation to");
+        refuseIfService(user, "an invitation");
         if (!user.status().equals("INVITED")) {
             throw ApiException.conflict("user " + user.username() + " is " + user.status()
                     + "; only invited users get invitations (use password-reset for a new password)");
@@ -333,6 +346,7 @@ public class AccountLifecycle {
         UserAccount user = users.findForUpdate(tenant.id(), id).orElseThrow(() -> ApiException.notFound("user " + id));
         guard.require(caller, "users.edit", id);
         guard.requireCovers(caller, "users.edit", id, "reset the second factor of");
+        refuseIfService(user, "a second-factor reset");
         if (!secondFactors.reset(tenant.id(), id, user.username(), guard.actor(caller), origin.ip(),
                 origin.userAgent())) {
             throw ApiException.conflict("user " + user.username() + " has no second factor to reset");
@@ -356,9 +370,28 @@ public class AccountLifecycle {
         tokens.revoke(tenant.id(), id, UserTokens.Purpose.PASSWORD_RESET, now);
     }
 
-    /** Back in service: active with a password, otherwise still to accept an invitation. */
+    /**
+     * Back in service: active with a password, otherwise still to accept an invitation; a service
+     * account, which never has a password nor an invitation (issue 12), is active.
+     */
     private static String reactivated(UserAccount user) {
-        return user.hasPassword() ? "ACTIVE" : "INVITED";
+        return user.hasPassword() || isService(user) ? "ACTIVE" : "INVITED";
+    }
+
+    private static boolean isService(UserAccount user) {
+        return user.kind().equals("SERVICE");
+    }
+
+    /**
+     * Issue 12: a service account never signs in interactively, so it has no password to reset, no
+     * invitation to renew and no second factor; {@code what} is refused with 409 saying why.
+     */
+    private static void refuseIfService(UserAccount user, String what) {
+        if (isService(user)) {
+            throw ApiException.conflict("user " + user.username() + " is a service account, which never signs in"
+                    + " interactively: it has no password, invitation or second factor, so " + what + " does not apply."
+                    + " It calls with API keys or an OAuth client's token; revoke those to cut it off");
+        }
     }
 
 }

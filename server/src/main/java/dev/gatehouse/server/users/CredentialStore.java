@@ -18,7 +18,7 @@ import org.springframework.stereotype.Repository;
 class CredentialStore implements Credentials {
 
     private static final String SELECT = """
-            select u.tenant_id, u.id, u.username, u.status, u.password_hash, u.required_actions, u.locked_until, u.email
+            select u.tenant_id, u.id, u.username, u.kind, u.status, u.password_hash, u.required_actions, u.locked_until, u.email
             from users u
             """;
 
@@ -131,7 +131,7 @@ class CredentialStore implements Credentials {
 
     private static Account account(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new Account(new TenantId(rs.getObject("tenant_id", UUID.class)), rs.getObject("id", UUID.class),
-                rs.getString("username"), rs.getString("status"), rs.getString("password_hash"),
+                rs.getString("username"), rs.getString("kind"), rs.getString("status"), rs.getString("password_hash"),
                 Arrays.asList((String[]) rs.getArray("required_actions").getArray()),
                 rs.getObject("locked_until", OffsetDateTime.class), rs.getString("email"));
     }

@@ -22,7 +22,7 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Self-service "forgot password" (ASVS 5.0 6.4.3; NIST SP 800-63B rev 4 account recovery): an
  * active account with an e-mail address gets a one-use reset link, valid an hour unless the
- * tenant sets {@code resetLinkMinutes}. Redeeming it sets the password and nothing more: signing
+ * tenant sets {@code resetLinkMinutes}; a service account never does (issue 12). Redeeming it sets the password and nothing more: signing
  * in afterwards still asks for every factor the account has. Whether anything was sent is never told to the asker; it is on the
  * audit trail of the account's tenant.
  */
@@ -35,7 +35,8 @@ class ForgotPassword {
      */
     static final Duration THROTTLE = Duration.ofMinutes(1);
 
-    private record Account(TenantId tenant, UUID id, String username, @Nullable String email, String status) {}
+    private record Account(TenantId tenant, UUID id, String username, @Nullable String email, String kind,
+            String status) {}
 
     private final JdbcClient jdbc;
     private final UserTokens tokens;
@@ -65,7 +66,9 @@ class ForgotPassword {
         }
         Account account = found.get();
         Instant now = clock.instant();
-        String refused = account.email() == null ? "NO_EMAIL"
+        // Issue 12: a service account never has a password to reset, whatever address it may hold.
+        String refused = account.kind().equals("SERVICE") ? "SERVICE_ACCOUNT"
+                : account.email() == null ? "NO_EMAIL"
                 : !account.status().equals("ACTIVE") ? "NOT_ACTIVE"
                 : recentlyIssued(account, now) ? "THROTTLED"
                 : null;
@@ -94,7 +97,7 @@ class ForgotPassword {
             return Optional.empty();
         }
         return jdbc.sql("""
-                        select u.tenant_id, u.id, u.username, u.email, u.status
+                        select u.tenant_id, u.id, u.username, u.email, u.kind, u.status
                         from users u
                         where u.tenant_id = :tenant
                           and (u.username_normalized = :name or u.email_normalized = :name)
@@ -105,7 +108,7 @@ class ForgotPassword {
                 .param("tenant", tenant.get().value()).param("name", name)
                 .query((rs, n) -> new Account(new TenantId(rs.getObject("tenant_id", UUID.class)),
                         rs.getObject("id", UUID.class), rs.getString("username"), rs.getString("email"),
-                        rs.getString("status")))
+                        rs.getString("kind"), rs.getString("status")))
                 .optional();
     }
 

@@ -13,6 +13,7 @@ import dev.gatehouse.server.authentication.PasswordPolicy;
 import dev.gatehouse.server.authentication.Passwords;
 import dev.gatehouse.server.authentication.Reauthentication;
 import dev.gatehouse.server.authentication.Sessions;
+import dev.gatehouse.server.shared.AccountClosed;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
@@ -30,21 +31,25 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The people on a tenant's roster: adding them with their roles and an invitation or an
- * admin-set password, finding and listing them, editing their details and clinical profile, and
- * the guarded delete (seeds 000, 003 and 004). Their status and credentials are the
- * {@link AccountLifecycle}'s. Each change and its audit event commit together, and tell the access
- * caches.
+ * The people and service accounts on a tenant's roster: adding them with their roles and an
+ * invitation or an admin-set password (a service account with neither, issue 12), finding and
+ * listing them, editing their details and clinical profile, and the guarded delete (seeds 000, 003
+ * and 004), which tells the features holding the user's credentials ({@link AccountClosed}). Their
+ * status and credentials are the {@link AccountLifecycle}'s. Each change and its audit event commit
+ * together, and tell the access caches.
  */
 @Service
 public class Roster {
 
     private static final Set<String> STATUSES = Set.of("INVITED", "ACTIVE", "DISABLED", "LOCKED");
+    private static final String SERVICE = "SERVICE";
+    private static final Set<String> KINDS = Set.of("HUMAN", SERVICE);
 
     public record RoleRequest(@Nullable String role, @Nullable String location, @Nullable Instant startsAt,
             @Nullable Instant expiresAt) {}
@@ -58,7 +63,7 @@ public class Roster {
             @Nullable Boolean invite, @Nullable Boolean hidden, @Nullable List<RoleRequest> roles,
             @Nullable ProfileRequest profile) {}
 
-    public record Created(UUID id, String username, String status, @Nullable String invitationUrl) {}
+    public record Created(UUID id, String username, String kind, String status, @Nullable String invitationUrl) {}
 
     /**
      * What the caller may do to one user, by the same engine decisions the actions make, so that a
@@ -71,7 +76,7 @@ public class Roster {
 
     /** The list filters as given; checked here against the tenant. */
     public record Filter(@Nullable String q, @Nullable String status, @Nullable String role, @Nullable String location,
-            @Nullable String hidden) {}
+            @Nullable String hidden, @Nullable String kind) {}
 
     private final UserStore users;
     private final UserAssignments held;
@@ -90,11 +95,13 @@ public class Roster {
     private final LastAdministrator lastAdministrator;
     private final TrailCounts trail;
     private final Sessions sessions;
+    private final ApplicationEventPublisher events;
 
     Roster(UserStore users, UserAssignments held, Assignments assignments, UserTokens tokens, Passwords passwords,
             PasswordPolicy passwordPolicy, AuditLog audit, AccessChanges changes, Access access, UserGuard guard,
             TenantScope scope, AccountMails mails, Clock clock, Reauthentication reauthentication,
-            LastAdministrator lastAdministrator, TrailCounts trail, Sessions sessions) {
+            LastAdministrator lastAdministrator, TrailCounts trail, Sessions sessions, ApplicationEventPublisher events) {
+        this.events = events;
         this.trail = trail;
         this.sessions = sessions;
         this.users = users;
@@ -125,10 +132,15 @@ public class Roster {
         String email = fields.email("email", request.email());
         String phone = fields.phone("phone", request.phone());
         String kind = fields.kind("kind", request.kind());
+        boolean service = kind.equals(SERVICE);
         ClinicalProfile profile = profile(fields, request.profile());
         List<UserGuard.NewAssignment> roles = roles(policy, fields, request.roles());
-        boolean invite = request.password() == null;
-        if (request.password() != null && Boolean.TRUE.equals(request.invite())) {
+        // Issue 12: a service account is made active with no credential of its own; it calls with API
+        // keys or an OAuth client's tokens, so nothing that would sign it in or mail it a link is taken.
+        boolean invite = !service && request.password() == null;
+        if (service) {
+            refuseForService(fields, request);
+        } else if (request.password() != null && Boolean.TRUE.equals(request.invite())) {
             fields.reject("invite", "an invitation and an admin-set password exclude each other; send one");
         }
         fields.throwIfAny();
@@ -158,7 +170,7 @@ public class Roster {
         UUID id = users.insert(tenant.id(), new UserStore.NewUser(username, firstName, lastName, email, phone, kind,
                 invite ? "INVITED" : "ACTIVE", hash,
                 // seed 001: a password set by someone else is changed at first sign-in.
-                invite ? List.of() : List.of("CHANGE_PASSWORD")),
+                hash == null ? List.of() : List.of("CHANGE_PASSWORD")),
                 profile, Boolean.TRUE.equals(request.hidden()));
         if (hash != null) {
             passwordPolicy.recordChange(tenant.id(), id, hash, now);
@@ -182,7 +194,22 @@ public class Roster {
                     Map.of("expiresAt", now.plus(validity).toString()));
         }
         changes.subjectChanged(tenant.id(), id);
-        return new Created(id, username, invite ? "INVITED" : "ACTIVE", invitationUrl);
+        return new Created(id, username, kind, invite ? "INVITED" : "ACTIVE", invitationUrl);
+    }
+
+    /** What a service account refuses at creation, each named: a password, an invitation, an address to mail one to. */
+    private static void refuseForService(AccountFields fields, CreateRequest request) {
+        if (request.password() != null) {
+            fields.reject("password", "a service account has no password: it never signs in interactively, and calls"
+                    + " with an API key or an OAuth client's token instead");
+        }
+        if (Boolean.TRUE.equals(request.invite())) {
+            fields.reject("invite", "a service account gets no invitation: nobody accepts it, it is active at once");
+        }
+        if (request.email() != null) {
+            fields.reject("email", "a service account has no e-mail address: no invitation or password link is ever"
+                    + " mailed to it");
+        }
     }
 
     @Transactional(readOnly = true)
@@ -219,6 +246,9 @@ public class Roster {
         if (filter.status() != null && !STATUSES.contains(filter.status())) {
             fields.reject("status", "must be one of INVITED, ACTIVE, DISABLED, LOCKED");
         }
+        if (filter.kind() != null && !KINDS.contains(filter.kind())) {
+            fields.reject("kind", "must be HUMAN or SERVICE");
+        }
         if (filter.role() != null && policy.role(filter.role()).isEmpty()) {
             fields.reject("role", "unknown role");
         }
@@ -236,7 +266,7 @@ public class Roster {
         };
         fields.throwIfAny();
         List<String> at = filter.location() == null ? null : policy.locations().subtree(filter.location());
-        UserStore.Query query = new UserStore.Query(text, filter.status(), filter.role(), at, hidden,
+        UserStore.Query query = new UserStore.Query(text, filter.status(), filter.kind(), filter.role(), at, hidden,
                 visibleLocations(caller, policy), clock.instant());
         return new Page<>(users.page(tenant.id(), query, page, size), page, size, users.count(tenant.id(), query));
     }
@@ -266,6 +296,11 @@ public class Roster {
         guard.require(caller, "users.edit", id);
         UserAccount.Editable before = current.editable();
         UserAccount.Editable after = UserPatch.apply(before, body);
+        if (current.kind().equals(SERVICE) && after.email() != null
+                && !after.email().equalsIgnoreCase(Objects.toString(before.email(), ""))) {
+            throw ApiException.badRequest("email", "a service account has no e-mail address: no invitation or"
+                    + " password link is ever mailed to it");
+        }
         if (!Usernames.normalize(after.username()).equals(Usernames.normalize(before.username()))
                 && users.usernameTakenByAnother(tenant.id(), after.username(), id)) {
             throw ApiException.conflict("the username " + after.username() + " is taken in this tenant");
@@ -327,6 +362,9 @@ public class Roster {
         details.put("roles", roles);
         audit.record(tenant.id(), "USER_DELETED", guard.actor(caller), UserEvents.target(id, user.username()), origin.ip(),
                 origin.userAgent(), details);
+        // Before the row goes, in this transaction: the features holding the user's credentials (API
+        // keys, OAuth clients) end them and audit it with the delete, or the delete does not happen.
+        events.publishEvent(new AccountClosed(tenant.id(), id, user.kind(), "DELETED", caller, origin));
         users.delete(tenant.id(), id);
         changes.subjectChanged(tenant.id(), id);
     }

@@ -64,7 +64,10 @@ public class TokenAcceptance {
         Throttle.Permit permit = throttle.enter(new Throttle.Attempt(Throttle.Door.TOKEN_REDEMPTION, origin.ip(),
                 found.<Throttle.Tenant>map(p -> new Throttle.Tenant.Id(p.tenant())).orElse(null),
                 found.map(p -> p.user().toString()).orElse(null), origin.userAgent()));
-        transaction.executeWithoutResult(status -> redeem(token, newPassword, origin));
+        permit.during(() -> {
+            transaction.executeWithoutResult(status -> redeem(token, newPassword, origin));
+            return null;
+        });
         permit.succeeded();
     }
 

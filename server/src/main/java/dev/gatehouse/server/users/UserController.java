@@ -44,14 +44,15 @@ class UserController {
         TenantScope.Scoped scoped = scope.resolve(caller, tenant);
         Roster.Created created = roster.create(caller, scoped, request, origin);
         return ResponseEntity.created(URI.create("/api/v1/tenants/" + scoped.slug() + "/users/" + created.id()))
-                .body(new UserViews.CreatedView(created.id().toString(), created.username(), created.status(),
+                .body(new UserViews.CreatedView(created.id().toString(), created.username(), created.kind(), created.status(),
                         created.invitationUrl()));
     }
 
     /**
      * Filters: {@code q} (in username, name or e-mail, ignoring case), {@code status}, {@code role},
      * {@code location} (assigned there or below), {@code hidden}: {@code false} by default (seed 003:
-     * hidden users stay out of lists), {@code true} for the hidden ones only, {@code any} for all.
+     * hidden users stay out of lists), {@code true} for the hidden ones only, {@code any} for all;
+     * {@code kind}: {@code HUMAN} or {@code SERVICE} (issue 12: service accounts shown apart).
      */
     @GetMapping
     Page<UserViews.UserView> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
@@ -65,12 +66,14 @@ class UserController {
             @RequestParam(required = false) @Nullable String location,
             @Parameter(description = "false (default): visible users only; true: hidden users only; any: all")
             @RequestParam(required = false) @Nullable String hidden,
+            @Parameter(description = "HUMAN (people) or SERVICE (service accounts)")
+            @RequestParam(required = false) @Nullable String kind,
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
         TenantScope.Scoped scoped = scope.resolve(caller, tenant);
         Page<UserAccount> found = roster.list(caller, scoped,
-                new Roster.Filter(q, status, role, location == null ? null : UserGuard.canonical(location), hidden),
-                page, size);
+                new Roster.Filter(q, status, role, location == null ? null : UserGuard.canonical(location), hidden,
+                        kind), page, size);
         return new Page<>(found.items().stream().map(UserViews.UserView::of).toList(), found.page(), found.size(),
                 found.total());
     }

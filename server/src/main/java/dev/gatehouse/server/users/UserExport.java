@@ -117,6 +117,7 @@ public class UserExport {
         put(given, "role", filter.role());
         put(given, "location", filter.location());
         put(given, "hidden", filter.hidden());
+        put(given, "kind", filter.kind());
         return given;
     }
 

@@ -39,13 +39,14 @@ class UserExportController {
             @RequestParam(required = false) @Nullable String role,
             @RequestParam(required = false) @Nullable String location,
             @RequestParam(required = false) @Nullable String hidden,
+            @RequestParam(required = false) @Nullable String kind,
             Origin origin) {
         TenantScope.Scoped scoped = scope.resolve(caller, tenant);
         if (!format.equals("csv")) {
             throw ApiException.badRequest("format", "csv is the one format of the staff list");
         }
         String csv = export.csv(caller, scoped, new Roster.Filter(q, status, role,
-                location == null ? null : UserGuard.canonical(location), hidden), actors.actor(caller), origin);
+                location == null ? null : UserGuard.canonical(location), hidden, kind), actors.actor(caller), origin);
         return ResponseEntity.ok()
                 .contentType(new MediaType("text", "csv", java.nio.charset.StandardCharsets.UTF_8))
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"users-" + scoped.slug() + ".csv\"")

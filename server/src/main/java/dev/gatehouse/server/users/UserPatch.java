@@ -22,7 +22,8 @@ final class UserPatch {
             "status", "is changed through lock, unlock, disable and enable",
             "password", "is changed by its owner, or through password-reset",
             "roles", "are changed through …/users/{id}/roles",
-            "kind", "cannot be changed",
+            // Issue 12: a service account never becomes a person who could sign in, nor the other way round.
+            "kind", "is set at creation and cannot be changed",
             "id", "cannot be changed",
             "requiredActions", "cannot be changed",
             "lockedUntil", "is cleared through unlock",

@@ -79,7 +79,7 @@ public class UserStore {
     }
 
     /** The list filters of {@code GET …/users}; a null filter does not filter. */
-    record Query(@Nullable String text, @Nullable String status, @Nullable String role,
+    record Query(@Nullable String text, @Nullable String status, @Nullable String kind, @Nullable String role,
             @Nullable List<String> atLocations, @Nullable Boolean hidden, @Nullable List<String> visibleLocations,
             Instant visibleAt) {}
 
@@ -140,6 +140,10 @@ public class UserStore {
         if (query.status() != null) {
             clauses.add("u.status = :status");
             params.add(new Param("status", query.status()));
+        }
+        if (query.kind() != null) {
+            clauses.add("u.kind = :kind");
+            params.add(new Param("kind", query.kind()));
         }
         if (query.role() != null) {
             clauses.add("""

@@ -44,14 +44,20 @@ public class UserTokens {
                 .param("now", now.atOffset(ZoneOffset.UTC)).param("tenant", tenant.value()).param("user", user)
                 .param("purpose", purpose.name()).update();
         String token = Tokens.newToken();
-        jdbc.sql("""
+        // Issue 12: a service account never sets a password, so no link is ever made for one; the
+        // callers refuse first with a reason, and this holds whatever a caller forgets.
+        int issued = jdbc.sql("""
                         insert into user_tokens (tenant_id, id, user_id, purpose, token_hash, created_at, expires_at)
-                        values (:tenant, :id, :user, :purpose, :hash, :now, :expires)
+                        select :tenant, :id, u.id, :purpose, :hash, :now, :expires from users u
+                        where u.tenant_id = :tenant and u.id = :user and u.kind = 'HUMAN'
                         """)
                 .param("tenant", tenant.value()).param("id", UUID.randomUUID()).param("user", user)
                 .param("purpose", purpose.name()).param("hash", Tokens.hash(token))
                 .param("now", now.atOffset(ZoneOffset.UTC)).param("expires", now.plus(validFor).atOffset(ZoneOffset.UTC))
                 .update();
+        if (issued != 1) {
+            throw new IllegalStateException("no " + purpose + " link for user " + user + ", who is not a person");
+        }
         String page = purpose == Purpose.INVITATION ? "invitation" : "reset-password";
         return publicUrl.base() + "/console/" + page + "?token=" + token;
     }
@@ -60,14 +66,16 @@ public class UserTokens {
     record Pending(TenantId tenant, UUID id, UUID user, Purpose purpose) {}
 
     /**
-     * The unused, unrevoked, unexpired token with this value, in an active tenant. Looked up
-     * without a tenant: the link is all its holder has, and the token names its tenant.
+     * The unused, unrevoked, unexpired token with this value, of a person (never a service account,
+     * issue 12), in an active tenant. Looked up without a tenant: the link is all its holder has,
+     * and the token names its tenant.
      */
     Optional<Pending> findUsable(String token, Instant now) {
         return jdbc.sql("""
                         select k.tenant_id, k.id, k.user_id, k.purpose from user_tokens k
+                        join users u on u.tenant_id = k.tenant_id and u.id = k.user_id
                         where k.token_hash = :hash and k.used_at is null and k.revoked_at is null
-                          and k.expires_at > :now
+                          and k.expires_at > :now and u.kind = 'HUMAN'
                         """)
                 .param("hash", Tokens.hash(token)).param("now", now.atOffset(ZoneOffset.UTC))
                 .query((rs, n) -> new Pending(new TenantId(rs.getObject("tenant_id", UUID.class)),

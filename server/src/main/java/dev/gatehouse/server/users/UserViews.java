@@ -33,7 +33,7 @@ final class UserViews {
         }
     }
 
-    record CreatedView(String id, String username, String status, @Nullable String invitationUrl) {}
+    record CreatedView(String id, String username, String kind, String status, @Nullable String invitationUrl) {}
 
     record ResetView(String resetUrl) {}
 

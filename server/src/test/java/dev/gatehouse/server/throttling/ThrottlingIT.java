@@ -2,7 +2,9 @@ package dev.gatehouse.server.throttling;
 
 import static dev.gatehouse.server.testing.ApiClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatehouse.server.shared.ServiceUnavailable;
 import dev.gatehouse.server.testing.ApiClient;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.DirectStaff;
@@ -12,6 +14,7 @@ import dev.gatehouse.server.testing.SignedInTenant;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpRequest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -142,6 +145,24 @@ class ThrottlingIT extends IntegrationTest {
         // The right password waits like any other attempt: the account's limit counts the name, not the guess.
         assertThat(api.post("/api/v1/auth/login", null, json("tenant", tenant.slug(), "username", "nina", "password",
                 DirectStaff.PASSWORD)).status()).isEqualTo(429);
+    }
+
+    @Test
+    void anAttemptAnsweredWithOverloadCountsAgainstNoLimit() {
+        // The production address limit on the second node: 30 sign-in failures a minute.
+        Throttle throttle = node.bean(Throttle.class);
+        String address = newAddress();
+        Throttle.Attempt attempt = new Throttle.Attempt(Throttle.Door.SIGN_IN, address, null, null, "test");
+
+        for (int i = 0; i < 40; i++) {
+            Throttle.Permit permit = throttle.enter(attempt);
+            assertThatThrownBy(() -> permit.during(() -> {
+                throw new ServiceUnavailable("the database is unavailable or busy; try again", Duration.ofSeconds(5));
+            })).isInstanceOf(ServiceUnavailable.class);
+        }
+
+        // Forty attempts the database never weighed spent nothing; a real failure still counts.
+        throttle.enter(attempt);
     }
 
     @Test
