@@ -15,6 +15,7 @@ import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.FieldError;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.users.UserStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,8 +34,8 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Making, listing, rotating and revoking API keys (docs/api.md, "Applications"). A key belongs to
- * the person who made it, or to another user of the tenant the maker may act on — {@code users.edit}
- * and covering them ({@code Access.covers}), the way a service account is looked after. Keys are
+ * the person who made it (a person makes keys only for themselves), or to a service account the
+ * maker may act on — {@code users.edit} and covering it ({@code Access.covers}). Keys are
  * made and rotated only from a signed-in session: a key minting keys could outlive any revocation.
  * Every change and its audit event commit together, and announce the owner as changed, which drops
  * the key from every node's cache within about a second.
@@ -66,12 +67,14 @@ public class ApiKeys {
     private final AccessChanges changes;
     private final Actors actors;
     private final Members members;
+    private final UserStore users;
     private final TenantSettingsStore settings;
     private final AuditLog audit;
     private final Clock clock;
 
     ApiKeys(KeyStore keys, KeyUsage usage, Access access, AccessChanges changes, Actors actors, Members members,
-            TenantSettingsStore settings, AuditLog audit, Clock clock) {
+            UserStore users, TenantSettingsStore settings, AuditLog audit, Clock clock) {
+        this.users = users;
         this.keys = keys;
         this.usage = usage;
         this.access = access;
@@ -117,12 +120,16 @@ public class ApiKeys {
         return new Issued(listed(tenant, List.of(key)).getFirst(), secret);
     }
 
-    /** The keys the caller may see: their own, and those of users they may read and act on. */
+    /** The keys the caller may see: their own, and, with users.read, those of the service accounts they cover. */
     public List<ApiKeyView> list(Caller caller, TenantId tenant, @Nullable UUID owner) {
         boolean others = access.allows(caller, READ_OTHERS, null);
+        List<KeyStore.Key> all = keys.all(tenant, owner);
+        Set<UUID> services = others ? users.serviceAccounts(tenant, all.stream().map(KeyStore.Key::owner)
+                .filter(o -> !o.equals(caller.userId())).distinct().toList()) : Set.of();
         Map<UUID, Boolean> visible = new LinkedHashMap<>();
-        List<KeyStore.Key> seen = keys.all(tenant, owner).stream()
-                .filter(key -> visible.computeIfAbsent(key.owner(), o -> mayRead(caller, o, others)))
+        List<KeyStore.Key> seen = all.stream()
+                .filter(key -> visible.computeIfAbsent(key.owner(), o -> o.equals(caller.userId())
+                        || services.contains(o) && access.covers(caller, o, null).allowed()))
                 .toList();
         return listed(tenant, seen);
     }
@@ -200,7 +207,8 @@ public class ApiKeys {
     }
 
     private boolean mayRead(Caller caller, UUID owner, boolean readsOthers) {
-        return owner.equals(caller.userId()) || readsOthers && access.covers(caller, owner, null).allowed();
+        return owner.equals(caller.userId()) || readsOthers && users.serviceAccounts(caller.tenant(), List.of(owner))
+                .contains(owner) && access.covers(caller, owner, null).allowed();
     }
 
     private List<ApiKeyView> listed(TenantId tenant, List<KeyStore.Key> found) {
@@ -227,6 +235,11 @@ public class ApiKeys {
         UUID owner = dev.gatehouse.server.shared.Ids.parse(serviceAccount.strip()).orElse(null);
         if (owner == null || members.username(tenant, owner).isEmpty()) {
             errors.add(new FieldError("serviceAccount", "is not a user of this tenant"));
+            return caller.userId();
+        }
+        if (!owner.equals(caller.userId()) && !users.serviceAccounts(tenant, List.of(owner)).contains(owner)) {
+            errors.add(new FieldError("serviceAccount", "is a person, not a service account; a person makes API keys"
+                    + " only for themselves"));
             return caller.userId();
         }
         return owner;
