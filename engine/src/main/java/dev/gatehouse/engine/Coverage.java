@@ -48,6 +48,42 @@ final class Coverage {
                 }
             }
         }
+        Narrowing narrowing = caller.narrowing();
+        if (narrowing != null) {
+            narrow(narrowing);
+        }
+    }
+
+    /**
+     * A narrowed caller (an API key) holds only what its narrowing reaches: no permission outside
+     * its scopes, and, narrowed by location, location-wide grants only at its locations and nothing
+     * that reaches beyond places (own and assigned resources anywhere, tenant-wide grants).
+     */
+    private void narrow(Narrowing narrowing) {
+        for (int id = 0; id < held.length; id++) {
+            if (held[id] == null) {
+                continue;
+            }
+            if (!narrowing.permits(id)) {
+                held[id] = null;
+                continue;
+            }
+            if (!narrowing.byLocation()) {
+                continue;
+            }
+            List<Held> reach = new ArrayList<>();
+            for (Held grant : held[id]) {
+                if (grant.scope().ordinal() < Scope.LOCATION.ordinal()) {
+                    continue;
+                }
+                List<String> places = grant.scope() == Scope.TENANT || grant.location() == null
+                        ? narrowing.tops() : narrowing.within(grant.location());
+                for (String place : places) {
+                    reach.add(new Held(Scope.LOCATION, place, grant.condition()));
+                }
+            }
+            held[id] = reach.isEmpty() ? null : reach;
+        }
     }
 
     /** The caller's in-force grants, ready to compare; the caller must be compiled against {@code policy}. */

@@ -45,6 +45,8 @@ public final class Profile {
      */
     private final long[] layout;
     private final @Nullable Decision[] allowMemo;
+    /** What the credential the profile stands for reaches of it (an API key's scopes), or null: all of it. */
+    private final @Nullable Narrowing narrowing;
 
     private static final int STRIDE = 6;
     private static final int FROM_SECOND = 0;
@@ -78,6 +80,48 @@ public final class Profile {
             slots += tables[i].slots();
         }
         this.allowMemo = new Decision[slots];
+        this.narrowing = null;
+    }
+
+    /** {@code owner} narrowed: shares its compiled tables and memo (a narrowed allow is the owner's allow). */
+    private Profile(Profile owner, Narrowing narrowing) {
+        this.policy = owner.policy;
+        this.subject = owner.subject;
+        this.subjectId = owner.subjectId;
+        this.statusActive = owner.statusActive;
+        this.lockedUntil = owner.lockedUntil;
+        this.assignments = owner.assignments;
+        this.tables = owner.tables;
+        this.layout = owner.layout;
+        this.allowMemo = owner.allowMemo;
+        this.narrowing = narrowing;
+    }
+
+    /**
+     * This subject as a credential narrower than them reaches it (an API key): only permissions
+     * that one of {@code permissionPatterns} covers (keys or wildcards, {@code *} for all), and,
+     * when {@code locationIds} is not empty, only resources at or below one of those locations.
+     * Never more than this profile: every check, effective permission and coverage of the result
+     * is this profile's, or a deny (EngineLawsTest). Narrowing a narrowed profile keeps both.
+     */
+    public Profile narrowedTo(List<String> permissionPatterns, Set<String> locationIds) {
+        Narrowing.Layer layer = new Narrowing.Layer(permissionPatterns, locationIds);
+        return new Profile(this, narrowing == null ? Narrowing.of(layer, policy) : narrowing.and(layer, policy));
+    }
+
+    /** Whether this profile stands for a credential narrower than its subject. */
+    public boolean isNarrowed() {
+        return narrowing != null;
+    }
+
+    @Nullable Narrowing narrowing() {
+        return narrowing;
+    }
+
+    /** This profile compiled against {@code newer}, a later version of its tenant's policy, narrowed alike. */
+    Profile recompiledFor(TenantPolicy newer) {
+        Profile again = recompile(newer, subject);
+        return narrowing == null ? again : new Profile(again, narrowing.recompiledFor(newer));
     }
 
     /** Whether assignment {@code i} is in force at the instant {@code second}.{@code nano}. */
@@ -177,6 +221,12 @@ public final class Profile {
     Decision check(int permissionId, String permission, @Nullable Resource resource, Instant at,
             RequestContext context) {
         // The caller, TenantPolicy.check, has already denied an inactive subject (access model step 1).
+        if (narrowing != null) {
+            Reason beyond = narrowing.refuses(permissionId, permission, resource);
+            if (beyond != null) {
+                return Decision.deny(beyond);
+            }
+        }
         long second = at.getEpochSecond();
         int nano = at.getNano();
         int resourceLocation = UNRESOLVED;
@@ -316,7 +366,7 @@ public final class Profile {
 
     List<EffectivePermission> effectivePermissions(Instant at, @Nullable String atLocation) {
         int place = atLocation == null ? TENANT_WIDE : policy.locations().indexOf(atLocation);
-        if (atLocation != null && place < 0) {
+        if (atLocation != null && (place < 0 || narrowing != null && !narrowing.reaches(place))) {
             return List.of();
         }
         PermissionCatalog catalog = policy.catalog();
@@ -357,10 +407,30 @@ public final class Profile {
             }
             if (best >= 0 || !conditions.isEmpty()) {
                 Scope scope = best >= 0 ? Scope.BY_ORDINAL[best] : Scope.OWN;
-                result.add(new EffectivePermission(catalog.get(id).key(), scope, everywhere,
-                        everywhere ? List.of() : List.copyOf(locations), List.copyOf(via), List.copyOf(conditions)));
+                EffectivePermission held = new EffectivePermission(catalog.get(id).key(), scope, everywhere,
+                        everywhere ? List.of() : List.copyOf(locations), List.copyOf(via), List.copyOf(conditions));
+                if (narrowing == null) {
+                    result.add(held);
+                } else if (narrowing.permits(id)) {
+                    result.add(narrowed(held, narrowing));
+                }
             }
         }
         return result;
+    }
+
+    /** An effective permission as a credential narrowed by location reaches it: only at its locations. */
+    private static EffectivePermission narrowed(EffectivePermission held, Narrowing narrowing) {
+        if (!narrowing.byLocation() || held.scope().ordinal() < LOCATION) {
+            return held;
+        }
+        List<String> places = new ArrayList<>();
+        if (held.everywhere()) {
+            places.addAll(narrowing.tops());
+        } else {
+            held.locations().forEach(location -> places.addAll(narrowing.within(location)));
+        }
+        return new EffectivePermission(held.permission(), Scope.LOCATION, false, places, held.via(),
+                held.conditions());
     }
 }

@@ -45,6 +45,22 @@ public sealed interface Reason {
         }
     }
 
+    /**
+     * The subject's credential (an API key) is narrowed to some permissions and locations, and the
+     * request is outside them: {@code why} says which; what the subject holds is not looked at.
+     */
+    record BeyondCredential(String permission, String why) implements Reason {
+        @Override
+        public String explain() {
+            return "the credential does not reach " + permission + ": " + why;
+        }
+
+        @Override
+        public String code() {
+            return "BEYOND_CREDENTIAL";
+        }
+    }
+
     /** The permission is not in the tenant's catalog. */
     record UnknownPermission(String permission) implements Reason {
         @Override

@@ -125,7 +125,7 @@ public final class TenantPolicy {
                 return Decision.deny(new Reason.ForeignProfile(tenant, profile.policy().tenant));
             }
             // Compiled against an older version of this tenant's policy: answer with the current one.
-            profile = Profile.recompile(this, profile.subject());
+            profile = profile.recompiledFor(this);
         }
         if (!active) {
             return Decision.deny(new Reason.InactiveTenant(tenant));
@@ -151,7 +151,7 @@ public final class TenantPolicy {
             if (!profile.policy().tenant.equals(tenant)) {
                 return List.of();
             }
-            profile = Profile.recompile(this, profile.subject());
+            profile = profile.recompiledFor(this);
         }
         if (!active || !profile.isActiveAt(at)) {
             return List.of();
@@ -186,7 +186,7 @@ public final class TenantPolicy {
         if (!caller.isActiveAt(now)) {
             return Decision.deny(new Reason.InactiveSubject(caller.subject().status(), caller.subject().lockedUntil()));
         }
-        Profile current = caller.policy() == this ? caller : Profile.recompile(this, caller.subject());
+        Profile current = caller.policy() == this ? caller : caller.recompiledFor(this);
         Profile targetNow = target.policy() == this ? target : Profile.recompile(this, target.subject());
         String where = at != null && locations.contains(at) ? at : null;
         Reason.Uncovered miss = Coverage.of(this, current, now).firstUncovered(targetNow, now, where);
@@ -214,7 +214,7 @@ public final class TenantPolicy {
             }
             return all;
         }
-        Profile current = caller.policy() == this ? caller : Profile.recompile(this, caller.subject());
+        Profile current = caller.policy() == this ? caller : caller.recompiledFor(this);
         String where = location != null && locations.contains(location) ? location : null;
         return Coverage.of(this, current, now).beyond(grants, where);
     }

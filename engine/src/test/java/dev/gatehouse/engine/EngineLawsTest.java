@@ -580,4 +580,108 @@ class EngineLawsTest {
         return tenant.locations().locations().stream().filter(l -> l.id().equals(location)).findFirst()
                 .map(Location::parent).orElse(null);
     }
+
+    /** A random narrowing: some permission keys or patterns (from the grants a role could hold), some locations or none. */
+    private record Narrow(List<String> patterns, Set<String> locations) {
+
+        static Narrow random(Case c) {
+            List<String> patterns = new ArrayList<>();
+            int count = c.random().random().nextInt(4);
+            for (int i = 0; i < count; i++) {
+                patterns.add(c.random().grant(c.tenant().catalog()).permission());
+            }
+            Set<String> locations = new HashSet<>();
+            for (Location location : c.tenant().locations().locations()) {
+                if (c.random().random().nextInt(3) == 0) {
+                    locations.add(location.id());
+                }
+            }
+            return new Narrow(patterns, locations);
+        }
+
+        /** This narrowing and more: more patterns, and more locations (or every location) when it names some. */
+        Narrow widened(Case c) {
+            List<String> more = new ArrayList<>(patterns);
+            more.add(c.random().grant(c.tenant().catalog()).permission());
+            Set<String> wider = new HashSet<>(locations);
+            if (!wider.isEmpty()) {
+                if (c.random().random().nextInt(4) == 0) {
+                    wider.clear();
+                } else {
+                    wider.add(c.random().pick(c.tenant().locations().locations()).id());
+                }
+            }
+            return new Narrow(more, wider);
+        }
+
+        Profile of(Profile owner) {
+            return owner.narrowedTo(patterns, locations);
+        }
+    }
+
+    // (p) An API key acts as its owner narrowed (issue 12): never more than the owner holds now, in a
+    // check, in the effective permissions, and in who it may act on.
+    @Test
+    void aNarrowedProfileNeverReachesMoreThanItsOwner() {
+        forEachCase(17_000_000L, c -> {
+            Narrow narrow = Narrow.random(c);
+            Profile key = narrow.of(c.profile());
+            Profile target = c.policy().compile(c.random().subject(c.tenant(), "s2"));
+            return request -> {
+                Decision narrowed = c.policy().check(key, request);
+                if (narrowed.allowed()) {
+                    assertThat(c.check(request).allowed()).as("narrowed to %s: %s", narrow, narrowed.explain())
+                            .isTrue();
+                }
+                List<String> owner = c.policy().effectivePermissions(c.profile(), request.at(), null).stream()
+                        .map(EffectivePermission::permission).toList();
+                assertThat(c.policy().effectivePermissions(key, request.at(), null))
+                        .allSatisfy(held -> assertThat(owner).contains(held.permission()));
+                if (c.policy().covers(key, target, request.at(), null).allowed()) {
+                    assertThat(c.policy().covers(c.profile(), target, request.at(), null).allowed())
+                            .as("narrowed to %s", narrow).isTrue();
+                }
+            };
+        });
+    }
+
+    // (q) Narrowing to every permission at every location changes nothing.
+    @Test
+    void narrowingToEverythingEverywhereIsTheOwner() {
+        forEachCase(18_000_000L, c -> {
+            Profile key = c.profile().narrowedTo(List.of("*"), Set.of());
+            Profile target = c.policy().compile(c.random().subject(c.tenant(), "s2"));
+            return request -> {
+                assertThat(c.policy().check(key, request)).isEqualTo(c.check(request));
+                assertThat(c.policy().effectivePermissions(key, request.at(), null))
+                        .isEqualTo(c.policy().effectivePermissions(c.profile(), request.at(), null));
+                assertThat(c.policy().covers(key, target, request.at(), null))
+                        .isEqualTo(c.policy().covers(c.profile(), target, request.at(), null));
+            };
+        });
+    }
+
+    // (r) Narrowing is monotone: a key with more scopes or more locations allows everything one with
+    // fewer does, and narrowing twice is never wider than either narrowing.
+    @Test
+    void narrowingIsMonotone() {
+        forEachCase(19_000_000L, c -> {
+            Narrow narrow = Narrow.random(c);
+            Narrow wider = narrow.widened(c);
+            Narrow other = Narrow.random(c);
+            Profile narrower = narrow.of(c.profile());
+            Profile widerKey = wider.of(c.profile());
+            Profile twice = other.of(narrower);
+            return request -> {
+                if (c.policy().check(narrower, request).allowed()) {
+                    assertThat(c.policy().check(widerKey, request).allowed()).as("%s, then %s", narrow, wider)
+                            .isTrue();
+                }
+                if (c.policy().check(twice, request).allowed()) {
+                    assertThat(c.policy().check(narrower, request).allowed()).isTrue();
+                    assertThat(c.policy().check(other.of(c.profile()), request).allowed()).isTrue();
+                }
+            };
+        });
+    }
 }

@@ -45,6 +45,8 @@ class ArchitectureTest {
     private static final String[] READ_THE_ORIGIN_OF_A_REQUEST = {
         "dev.gatehouse.server.authentication.NetworkRules", "dev.gatehouse.server.authentication.SessionResolver",
         "dev.gatehouse.server.authentication.SignInService",
+        // A kind of bearer credential (shared.BearerCredentials is handed the request, as SessionResolver is).
+        "dev.gatehouse.server.apikeys.KeyBearer",
         "dev.gatehouse.server.access.RefusalAudit",
         "dev.gatehouse.server.access.CheckController", "dev.gatehouse.server.audittrail.AuditController$Entries"};
 

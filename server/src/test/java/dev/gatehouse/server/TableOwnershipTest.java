@@ -76,7 +76,9 @@ class TableOwnershipTest {
             entry("alert_settings", new Owner("alerts", "alert rules and webhook (alerts.AlertSettings)")),
             entry("alert_webhook_deliveries", new Owner("alerts", "webhook deliveries (alerts.WebhookWorker)")),
             entry("rate_limit_buckets", new Owner("throttling", "Bucket4j's buckets, shared by every node"
-                    + " (throttling.RateLimitBuckets)")));
+                    + " (throttling.RateLimitBuckets)")),
+            entry("api_keys", new Owner("apikeys", "API keys and their hashed secrets (apikeys.KeyStore)")),
+            entry("api_key_usage", new Owner("apikeys", "per-key, per-day request counts (apikeys.KeyStore)")));
 
     /**
      * Known exceptions to remove, as {@code "package/File.java table"} → why it is still there.

@@ -1,5 +1,7 @@
 package dev.gatehouse.server.access;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.gatehouse.engine.Decision;
 import dev.gatehouse.engine.Grant;
 import dev.gatehouse.engine.EffectivePermission;
@@ -12,16 +14,19 @@ import dev.gatehouse.engine.Resource;
 import dev.gatehouse.engine.TenantPolicy;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Credential;
 import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.Usernames;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -41,6 +46,15 @@ public class Access {
     private final PolicyLoader loader;
     private final Clock clock;
     private final RefusalAudit refusals;
+    /**
+     * Profiles narrowed to an API key, by the owner's profile they narrow (compared by identity, so a
+     * profile reloaded after a change is narrowed afresh) and the key: the check path narrows once per
+     * key and owner version, not once per request.
+     */
+    private final Cache<Narrowed, Profile> narrowed = Caffeine.newBuilder().maximumSize(10_000)
+            .expireAfterAccess(Duration.ofMinutes(10)).build();
+
+    private record Narrowed(Profile owner, Credential.ApiKey key) {}
 
     Access(AccessCache cache, PolicyLoader loader, Clock clock, RefusalAudit refusals) {
         this.cache = cache;
@@ -81,6 +95,30 @@ public class Access {
         Profile profile = access.get().profiles()
                 .get(user, id -> loader.subject(tenant, id).map(policy::compile).orElse(null));
         return Optional.ofNullable(profile);
+    }
+
+    /**
+     * The profile the caller acts with: their own, or, for an API key, their own narrowed to the
+     * key's scopes and locations (docs/api.md: never more than the owner holds now). Every question
+     * about what a caller may do goes through here, so a key is narrowed in this one place.
+     */
+    private Optional<Profile> profileOf(Caller caller) {
+        Optional<Profile> own = profile(caller.tenant(), caller.userId());
+        if (!(caller.credential() instanceof Credential.ApiKey key)) {
+            return own;
+        }
+        return own.map(profile -> narrowed.get(new Narrowed(profile, key),
+                k -> profile.narrowedTo(key.scopes(), Set.copyOf(key.locations()))));
+    }
+
+    /** Decides for what the caller presented (an API key narrowed to its scopes), as of now. */
+    private Decision decideFor(Caller caller, String permission, @Nullable Resource resource) {
+        Optional<TenantPolicy> policy = policy(caller.tenant());
+        Optional<Profile> profile = profileOf(caller);
+        if (policy.isEmpty() || profile.isEmpty()) {
+            return Decision.deny(new Reason.NoMatchingGrant(permission));
+        }
+        return policy.get().check(profile.get(), permission, resource, clock.instant(), RequestContext.EMPTY);
     }
 
     /** Decides for {@code user} of {@code tenant}; an unknown user gets a deny, never an error. */
@@ -133,7 +171,7 @@ public class Access {
      * @throws ApiException 403 when the engine denies
      */
     public Decision require(Caller caller, String permission, @Nullable Resource resource) {
-        Decision decision = decide(caller.tenant(), caller.userId(), permission, resource, RequestContext.EMPTY);
+        Decision decision = decideFor(caller, permission, resource);
         if (!decision.allowed()) {
             refusals.record(caller, rolesHeld(caller.tenant(), caller.userId()), permission, resource, decision);
             throw ApiException.forbidden("missing permission " + permission + ": " + decision.explain());
@@ -148,7 +186,17 @@ public class Access {
     }
 
     public boolean allows(Caller caller, String permission, @Nullable Resource resource) {
-        return decide(caller.tenant(), caller.userId(), permission, resource, RequestContext.EMPTY).allowed();
+        return decideFor(caller, permission, resource).allowed();
+    }
+
+    /** What the caller may do with what they presented (an API key: narrowed), at {@code location} or anywhere. */
+    public List<EffectivePermission> effectivePermissions(Caller caller, @Nullable String location) {
+        Optional<TenantPolicy> policy = policy(caller.tenant());
+        Optional<Profile> profile = profileOf(caller);
+        if (policy.isEmpty() || profile.isEmpty()) {
+            return List.of();
+        }
+        return policy.get().effectivePermissions(profile.get(), clock.instant(), location);
     }
 
     public List<EffectivePermission> effectivePermissions(TenantId tenant, UUID user, @Nullable String location) {
@@ -168,7 +216,7 @@ public class Access {
      */
     public List<String> grantsBeyondCaller(Caller caller, String role, @Nullable String location) {
         Optional<TenantPolicy> policy = policy(caller.tenant());
-        Optional<Profile> profile = profile(caller.tenant(), caller.userId());
+        Optional<Profile> profile = profileOf(caller);
         if (policy.isEmpty() || profile.isEmpty() || policy.get().role(role).isEmpty()) {
             return List.of(role);
         }
@@ -178,7 +226,7 @@ public class Access {
     /** As above, for a set of grants (a role as it would be after an edit). */
     public List<String> grantsBeyondCaller(Caller caller, List<Grant> grants, @Nullable String location) {
         Optional<TenantPolicy> policy = policy(caller.tenant());
-        Optional<Profile> profile = profile(caller.tenant(), caller.userId());
+        Optional<Profile> profile = profileOf(caller);
         if (policy.isEmpty() || profile.isEmpty()) {
             return grants.stream().map(Grant::permission).distinct().toList();
         }
@@ -192,7 +240,7 @@ public class Access {
      */
     public Decision covers(Caller caller, UUID target, @Nullable String at) {
         Optional<TenantPolicy> policy = policy(caller.tenant());
-        Optional<Profile> callerProfile = profile(caller.tenant(), caller.userId());
+        Optional<Profile> callerProfile = profileOf(caller);
         Optional<Profile> targetProfile = profile(caller.tenant(), target);
         if (policy.isEmpty() || callerProfile.isEmpty() || targetProfile.isEmpty()) {
             return Decision.deny(new Reason.NoMatchingGrant("users.edit"));

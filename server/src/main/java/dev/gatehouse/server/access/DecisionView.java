@@ -59,6 +59,10 @@ record DecisionView(boolean allowed, Map<String, Object> reason, @Nullable Via v
             }
             case Reason.NoMatchingGrant none -> view.put("permission", none.permission());
             case Reason.UnknownPermission unknown -> view.put("permission", unknown.permission());
+            case Reason.BeyondCredential beyond -> {
+                view.put("permission", beyond.permission());
+                view.put("why", beyond.why());
+            }
             case Reason.ScopeMiss miss -> {
                 view.put("permission", miss.permission());
                 view.put("heldScope", miss.held().name());

@@ -86,7 +86,7 @@ class AuthenticationController {
     @GetMapping("/api/v1/me")
     public Me me(@AuthenticationPrincipal Caller caller) {
         List<String> permissions = caller.requiredActions().isEmpty()
-                ? access.effectivePermissions(caller.tenant(), caller.userId(), null).stream()
+                ? access.effectivePermissions(caller, null).stream()
                         .map(EffectivePermission::permission).toList()
                 : List.of();
         return new Me(Map.of("id", caller.userId().toString(), "username", caller.username()),

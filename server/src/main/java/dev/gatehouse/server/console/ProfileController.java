@@ -1,5 +1,6 @@
 package dev.gatehouse.server.console;
 
+import dev.gatehouse.server.apikeys.ApiKeys;
 import dev.gatehouse.server.authentication.MySecondFactor;
 import dev.gatehouse.server.authentication.MySessions;
 import dev.gatehouse.server.authentication.Reauthentication;
@@ -43,10 +44,12 @@ class ProfileController {
 
     private final MySecondFactor factor;
     private final MySessions sessions;
+    private final ApiKeys apiKeys;
 
-    ProfileController(MySecondFactor factor, MySessions sessions) {
+    ProfileController(MySecondFactor factor, MySessions sessions, ApiKeys apiKeys) {
         this.factor = factor;
         this.sessions = sessions;
+        this.apiKeys = apiKeys;
     }
 
     @GetMapping(PROFILE)
@@ -114,6 +117,8 @@ class ProfileController {
     private String page(Caller caller, Model model) {
         model.addAttribute("factor", factor.status(caller));
         model.addAttribute("sessions", sessions.list(caller, 0, 50).items());
+        model.addAttribute("apiKeys", caller.isPlatformOperator() ? null
+                : apiKeys.list(caller, caller.tenant(), caller.userId()));
         return "console/profile";
     }
 }

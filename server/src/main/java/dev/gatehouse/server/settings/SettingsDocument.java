@@ -112,7 +112,7 @@ public final class SettingsDocument {
                 whole(document, "resetLinkMinutes", d.resetLinkMinutes()),
                 strings(document.path("emailDomains"), d.emailDomains()),
                 strings(document.path("ipAllowlist"), d.ipAllowlist()), allowlistByRole,
-                text(document, "auditRetention", d.auditRetention()), limits);
+                text(document, "auditRetention", d.auditRetention()), limits, apiKeyPolicy(document.path("apiKeyPolicy")));
     }
 
     /** The document of {@code settings}; {@code mfaPolicy.roles} only when there are any (docs/api.md). */
@@ -156,7 +156,22 @@ public final class SettingsDocument {
             limits.putObject("perTenant").put("requests", door.perTenant().requests())
                     .put("perMinutes", door.perTenant().perMinutes());
         }
+        TenantSettings.ApiKeyPolicy keys = settings.apiKeyPolicy();
+        ObjectNode apiKeys = document.putObject("apiKeyPolicy");
+        apiKeys.put("maxDays", keys.maxDays()).put("defaultDays", keys.defaultDays());
+        apiKeys.putObject("rateLimit").put("requests", keys.rateLimit().requests())
+                .put("perSeconds", keys.rateLimit().perSeconds());
         return document;
+    }
+
+    /** {@code apiKeyPolicy}; a default longer than the cap reads as the cap. */
+    private static TenantSettings.ApiKeyPolicy apiKeyPolicy(JsonNode policy) {
+        TenantSettings.ApiKeyPolicy d = TenantSettings.ApiKeyPolicy.DEFAULTS;
+        int maxDays = positive(policy, "maxDays", d.maxDays());
+        JsonNode rate = policy.path("rateLimit");
+        return new TenantSettings.ApiKeyPolicy(maxDays, Math.min(maxDays, positive(policy, "defaultDays", d.defaultDays())),
+                new TenantSettings.RateLimit(positive(rate, "requests", d.rateLimit().requests()),
+                        positive(rate, "perSeconds", d.rateLimit().perSeconds())));
     }
 
     private static TenantSettings.Door door(JsonNode door, TenantSettings.Door fallback) {

@@ -97,7 +97,12 @@ final class SettingsPatch {
                     "secondFactor", doorLimits(),
                     "forgotPassword", doorLimits(),
                     "registration", doorLimits(),
-                    "tokenRedemption", doorLimits()));
+                    "tokenRedemption", doorLimits()),
+            "apiKeyPolicy", section(
+                    "maxDays", new Whole(1, 3650, false),
+                    "defaultDays", new Whole(1, 3650, false),
+                    "rateLimit", section("requests", new Whole(1, 1_000_000, false),
+                            "perSeconds", new Whole(1, 86_400, false))));
 
     /** RFC 1035 labels (letters, digits, inner hyphens), lower case; the top level is letters or an IDN (xn--). */
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");

@@ -21,12 +21,12 @@ import org.jspecify.annotations.Nullable;
 public record TenantSettings(PasswordPolicy passwordPolicy, LockoutPolicy lockoutPolicy, SessionPolicy sessionPolicy,
         MfaPolicy mfaPolicy, boolean singleRolePerUser, int invitationHours, int resetLinkMinutes,
         List<String> emailDomains, List<String> ipAllowlist, Map<String, List<String>> ipAllowlistByRole,
-        String auditRetention, Throttling throttling) {
+        String auditRetention, Throttling throttling, ApiKeyPolicy apiKeyPolicy) {
 
     /** What a new tenant starts with; a field a tenant never changed reads as this. */
     public static final TenantSettings DEFAULTS = new TenantSettings(PasswordPolicy.DEFAULTS, LockoutPolicy.DEFAULTS,
             SessionPolicy.DEFAULTS, MfaPolicy.DEFAULTS, false, 48, 60, List.of(), List.of(), Map.of(),
-            AuditRetention.DEFAULT.toString(), Throttling.DEFAULTS);
+            AuditRetention.DEFAULT.toString(), Throttling.DEFAULTS, ApiKeyPolicy.DEFAULTS);
 
     public TenantSettings {
         emailDomains = List.copyOf(emailDomains);
@@ -159,6 +159,28 @@ public record TenantSettings(PasswordPolicy passwordPolicy, LockoutPolicy lockou
             };
         }
     }
+
+    /**
+     * {@code apiKeyPolicy} (docs/security.md, "API keys"): how long an API key may live and how
+     * fast it may be used when its maker names no limit.
+     *
+     * @param maxDays the longest a key may live, capping any {@code expiresAt} asked for. 365: a key
+     *     that never expires is a leaked key that works forever; a year makes every key come up for
+     *     rotation at least once a year (PCI DSS 3.6.4's cryptoperiod, and what secret scanners'
+     *     reports assume) without an integration breaking more often than its yearly review
+     * @param defaultDays the life of a key made without {@code expiresAt}: 90, the rotation period
+     *     most organisations' policies name for machine credentials
+     * @param rateLimit a key's rate limit when its maker names none: 100 requests a second, far above
+     *     an application asking a check per page its users open, and far below what a leaked key
+     *     would be flooded with
+     */
+    public record ApiKeyPolicy(int maxDays, int defaultDays, RateLimit rateLimit) {
+
+        public static final ApiKeyPolicy DEFAULTS = new ApiKeyPolicy(365, 90, new RateLimit(100, 1));
+    }
+
+    /** At most {@code requests} in {@code perSeconds}, refilled smoothly. */
+    public record RateLimit(int requests, int perSeconds) {}
 
     /** A door's limits: per account (whether or not it exists) and per tenant. */
     public record Door(Limit perAccount, Limit perTenant) {}

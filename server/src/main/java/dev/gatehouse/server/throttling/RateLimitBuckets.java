@@ -4,6 +4,7 @@ import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.distributed.proxy.optimization.Optimization;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
 import java.time.Duration;
@@ -46,6 +47,17 @@ class RateLimitBuckets {
                         .refillGreedy(limit.requests(), Duration.ofMinutes(limit.perMinutes())))
                 .build();
         return buckets.builder().build(id, () -> configuration);
+    }
+
+    /**
+     * The bucket {@code id}, holding {@code requests} per {@code period}, through {@code optimization}
+     * (one node's proxy keeps a local view of the row and writes it back in batches); created full.
+     */
+    BucketProxy bucket(String id, long requests, Duration period, Optimization optimization) {
+        BucketConfiguration configuration = BucketConfiguration.builder()
+                .addLimit(bandwidth -> bandwidth.capacity(requests).refillGreedy(requests, period))
+                .build();
+        return buckets.builder().withOptimization(optimization).build(id, () -> configuration);
     }
 
     /** Deletes buckets that have refilled to full; on every node, each row by whichever gets to it first. */

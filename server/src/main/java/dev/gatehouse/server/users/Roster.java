@@ -273,7 +273,7 @@ public class Roster {
 
     /** Null: every user; otherwise the locations (with everything below them) where the caller reads users. */
     private @Nullable List<String> visibleLocations(Caller caller, TenantPolicy policy) {
-        EffectivePermission read = access.effectivePermissions(caller.tenant(), caller.userId(), null).stream()
+        EffectivePermission read = access.effectivePermissions(caller, null).stream()
                 .filter(p -> p.permission().equals("users.read")).findFirst().orElse(null);
         if (read != null && read.everywhere()) {
             return null;

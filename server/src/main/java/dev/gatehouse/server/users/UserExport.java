@@ -85,7 +85,7 @@ public class UserExport {
     }
 
     private boolean exportsEverywhere(Caller caller) {
-        return access.effectivePermissions(caller.tenant(), caller.userId(), null).stream()
+        return access.effectivePermissions(caller, null).stream()
                 .filter(held -> held.permission().equals("users.export"))
                 .anyMatch(EffectivePermission::everywhere);
     }

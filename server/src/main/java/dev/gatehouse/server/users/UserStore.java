@@ -317,6 +317,16 @@ public class UserStore {
                 .param("tenant", tenant.value()).param("id", user).query(String.class).optional();
     }
 
+    /** Which of {@code users} are service accounts ({@code kind} SERVICE), for API keys' owners. */
+    public java.util.Set<UUID> serviceAccounts(TenantId tenant, Collection<UUID> users) {
+        if (users.isEmpty()) {
+            return java.util.Set.of();
+        }
+        return java.util.Set.copyOf(jdbc.sql("select id from users where tenant_id = :tenant and id = any(:ids)"
+                        + " and kind = 'SERVICE'")
+                .param("tenant", tenant.value()).param("ids", users.toArray(UUID[]::new)).query(UUID.class).list());
+    }
+
     /** The e-mail addresses of those of {@code users} who are active and have one, sorted (the alerts' recipients). */
     public List<String> activeEmails(TenantId tenant, Collection<UUID> users) {
         return jdbc.sql("""

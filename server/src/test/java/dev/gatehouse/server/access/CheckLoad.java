@@ -35,7 +35,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Needs only the JDK: {@code java server/src/test/java/dev/gatehouse/server/access/CheckLoad.java
  * --base http://127.0.0.1:8080 --tenant acme --token … --checks-file checks.jsonl}, where each line
- * of the file is one check's JSON body ({@code {"user": …, "permission": …}}). The HTTP client is a
+ * of the file is one check's JSON body ({@code {"user": …, "permission": …}}); {@code --token} is any
+ * bearer credential: a session token or an API key ({@code ghk_…}; scripts/load-check.sh
+ * {@code CREDENTIAL=both} runs the same load with each, issue 12). The HTTP client is a
  * minimal one written here on plain sockets, so that the load generator spends as little as possible
  * of the CPU it shares with the server.
  */

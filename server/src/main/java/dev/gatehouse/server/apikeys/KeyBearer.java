@@ -1,0 +1,187 @@
+package dev.gatehouse.server.apikeys;
+
+import dev.gatehouse.engine.Profile;
+import dev.gatehouse.engine.SubjectStatus;
+import dev.gatehouse.server.access.Access;
+import dev.gatehouse.server.access.Members;
+import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.authentication.IpRules;
+import dev.gatehouse.server.settings.TenantSettingsStore;
+import dev.gatehouse.server.shared.BearerCredentials;
+import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Credential;
+import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.TenantDirectory;
+import dev.gatehouse.server.throttling.CredentialLimits;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * API keys as a kind of bearer credential: tokens spelled {@code ghk_…}. A key is live while it is
+ * neither revoked nor expired, a replaced secret only until its rotation's overlap ends, and only
+ * while its owner is active (not locked, not disabled); then, like a session, it is refused from
+ * outside the tenant's IP allowlist (403) and over its own rate limit (429 with Retry-After).
+ *
+ * <p>After the first use on a node, a key is resolved from {@link KeyCache} and the access caches:
+ * no database round trip, except the rate limit's, which Bucket4j batches ({@link CredentialLimits}).
+ * A request is charged once, whichever path resolves it first: the check API's lean path and, when
+ * that hands over, the security chain (a request attribute carries what the first found).
+ */
+@Component
+@Order(10)
+class KeyBearer implements BearerCredentials {
+
+    /** What this request's key was charged: 0 when admitted and counted, else nanoseconds until it may be. */
+    private static final String CHARGED = KeyBearer.class.getName() + ".charged";
+
+    private final KeyStore keys;
+    private final KeyCache cache;
+    private final KeyUsage usage;
+    private final Access access;
+    private final Members members;
+    private final TenantDirectory tenants;
+    private final TenantSettingsStore settings;
+    private final CredentialLimits limits;
+    private final AuditLog audit;
+    private final TransactionTemplate separately;
+    private final Clock clock;
+    private final Counter throttled;
+
+    KeyBearer(KeyStore keys, KeyCache cache, KeyUsage usage, Access access, Members members, TenantDirectory tenants,
+            TenantSettingsStore settings, CredentialLimits limits, AuditLog audit,
+            PlatformTransactionManager transactions, Clock clock, MeterRegistry meters) {
+        this.keys = keys;
+        this.cache = cache;
+        this.usage = usage;
+        this.access = access;
+        this.members = members;
+        this.tenants = tenants;
+        this.settings = settings;
+        this.limits = limits;
+        this.audit = audit;
+        this.separately = new TransactionTemplate(transactions);
+        this.separately.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.clock = clock;
+        this.throttled = Counter.builder("gatehouse.api_keys.throttled")
+                .description("Requests with an API key refused by the key's rate limit").register(meters);
+    }
+
+    @Override
+    public boolean claims(String token) {
+        return KeySecrets.spelled(token);
+    }
+
+    @Override
+    public Resolution resolve(String token, HttpServletRequest request) {
+        Optional<KeyCache.Entry> live = live(token);
+        if (live.isEmpty()) {
+            return new Dead();
+        }
+        KeyCache.Entry entry = live.get();
+        String ip = Origin.of(request).ip();
+        if (!allowedFrom(entry, ip)) {
+            refusedNetwork(entry, request, ip);
+            return new Refused(403, "ip-not-allowed", "Network not allowed",
+                    "your tenant does not allow requests from this address (ipAllowlist)", null);
+        }
+        long wait = charge(entry, request, ip);
+        if (wait > 0) {
+            throttled.increment();
+            long seconds = Math.max(1, (wait + 999_999_999L) / 1_000_000_000L);
+            return new Refused(429, "too-many-requests", "Too many requests", "this API key's rate limit ("
+                    + entry.key().rateRequests() + " requests per " + entry.key().rateSeconds()
+                    + " seconds) is spent; try again in " + seconds + " seconds", Duration.ofSeconds(seconds));
+        }
+        return new Live(caller(entry));
+    }
+
+    @Override
+    public Optional<Caller> resolveQuietly(String token, HttpServletRequest request) {
+        String ip = Origin.of(request).ip();
+        return live(token).filter(entry -> allowedFrom(entry, ip))
+                .filter(entry -> charge(entry, request, ip) == 0)
+                .map(KeyBearer::caller);
+    }
+
+    /** The key of this token when it works now: known, not revoked or expired, its owner active. */
+    private Optional<KeyCache.Entry> live(String token) {
+        Instant now = clock.instant();
+        byte[] hash = KeySecrets.hash(token);
+        return cache.find(hash, () -> load(hash)).filter(entry -> works(entry, now));
+    }
+
+    private Optional<KeyCache.Entry> load(byte[] hash) {
+        return keys.findByHash(hash).flatMap(found -> members.username(found.key().tenant(), found.key().owner())
+                .map(owner -> new KeyCache.Entry(found.key(), found.previous(), tenants.slug(found.key().tenant()),
+                        owner, settings.of(found.key().tenant()))));
+    }
+
+    private boolean works(KeyCache.Entry entry, Instant now) {
+        KeyStore.Key key = entry.key();
+        if (key.revokedAt() != null || !now.isBefore(key.expiresAt())) {
+            return false;
+        }
+        if (entry.previous() && (key.previousUntil() == null || !now.isBefore(key.previousUntil()))) {
+            return false;
+        }
+        Optional<Profile> owner = access.profile(key.tenant(), key.owner());
+        if (owner.isEmpty()) {
+            return false;
+        }
+        Instant lockedUntil = owner.get().subject().lockedUntil();
+        return owner.get().subject().status() == SubjectStatus.ACTIVE
+                && (lockedUntil == null || !now.isBefore(lockedUntil));
+    }
+
+    /** The tenant's IP allowlist, for the roles the owner holds now, as for the owner's sessions. */
+    private boolean allowedFrom(KeyCache.Entry entry, String ip) {
+        return IpRules.admit(entry.settings(), access.rolesHeld(entry.key().tenant(), entry.key().owner()), ip);
+    }
+
+    /** Charges the request to the key's rate limit and usage, once per request. */
+    private long charge(KeyCache.Entry entry, HttpServletRequest request, String ip) {
+        if (request.getAttribute(CHARGED) instanceof Long charged) {
+            return charged;
+        }
+        KeyStore.Key key = entry.key();
+        long wait = limits.spend(key.id().toString(), key.rateRequests(), Duration.ofSeconds(key.rateSeconds()));
+        request.setAttribute(CHARGED, wait);
+        if (wait == 0) {
+            usage.used(key.tenant(), key.id(), ip);
+        }
+        return wait;
+    }
+
+    private static Caller caller(KeyCache.Entry entry) {
+        KeyStore.Key key = entry.key();
+        return new Caller(key.tenant(), entry.tenantSlug(), key.owner(), entry.ownerName(), null, List.of(), null,
+                new Credential.ApiKey(key.id(), key.prefix(), key.scopes(), key.locations()));
+    }
+
+    /** On the tenant's trail, in a transaction of its own, as a session's refusal is (authentication.NetworkRules). */
+    private void refusedNetwork(KeyCache.Entry entry, HttpServletRequest request, String ip) {
+        KeyStore.Key key = entry.key();
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("ip", String.valueOf(ip));
+        details.put("method", request.getMethod());
+        details.put("path", request.getRequestURI());
+        details.put("apiKey", key.prefix());
+        separately.executeWithoutResult(status -> audit.record(key.tenant(), "REQUEST_REFUSED_IP",
+                new AuditLog.Actor(key.owner(), entry.ownerName(), access.rolesHeld(key.tenant(), key.owner())),
+                new AuditLog.Target("user", key.owner().toString(), entry.ownerName()), ip,
+                Origin.of(request).userAgent(), details));
+    }
+}
