@@ -71,7 +71,7 @@ class ProviderConfiguration {
     @Order(0)
     SecurityFilterChain oidc(HttpSecurity http, TenantClients clients, Authorizations authorizations,
             SigningKeys keys, AuthorizationServerSettings settings, TenantDirectory tenants, PublicUrl publicUrl,
-            SessionResolver sessions, ConsoleSignIn signIn) throws Exception {
+            SessionResolver sessions, ConsoleSignIn signIn, ProviderLogout endSession) throws Exception {
         JWKSource<SecurityContext> published = (selector, context) -> selector.select(keys.published());
         JWKSource<SecurityContext> signing = (selector, context) -> selector.select(new JWKSet(keys.signing()));
         http.setSharedObject(JwtEncoder.class, new NimbusJwtEncoder(signing));
@@ -93,7 +93,8 @@ class ProviderConfiguration {
                         .oidc(oidc -> oidc
                                 .providerConfigurationEndpoint(discovery -> discovery.providerConfigurationCustomizer(
                                         document -> document.grantTypes(grants -> grants.retainAll(OFFERED_GRANTS))))
-                                .userInfoEndpoint(userInfo -> userInfo.userInfoMapper(ProviderConfiguration::userInfo))))
+                                .userInfoEndpoint(userInfo -> userInfo.userInfoMapper(ProviderConfiguration::userInfo))
+                                .logoutEndpoint(logout -> logout.logoutResponseHandler(endSession))))
                 .addFilterBefore(new TenantIssuer(tenants, publicUrl, settings), HeaderWriterFilter.class)
                 // Early: the server's authorize-request validating filter reads the principal before the
                 // authentication filters' place in the chain.

@@ -19,6 +19,7 @@ import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.RecordedAudit;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -172,8 +173,81 @@ class OidcSignInIT extends IntegrationTest {
         assertThat(posted.headers().firstValue("Location").orElseThrow()).doesNotContain("evil.example");
     }
 
+    @Test
+    void aLockedUsersTokensDieEverywhere() throws Exception {
+        TestMembers.Member nurse = TestMembers.member("nurse.nia").holding("front_desk").create(api, clinic);
+        JsonNode tokens = tokensOf(nurse.username(), nurse.password());
+
+        Response locked = api.post(clinic.path("/users/" + nurse.id() + "/lock"), clinic.adminToken(), "{}");
+        assertThat(locked.status()).as(locked.raw()).isIn(200, 204);
+
+        assertDead(tokens);
+    }
+
+    @Test
+    void endingTheUsersSessionsEndsTheClientsTokens() throws Exception {
+        TestMembers.Member nurse = TestMembers.member("nurse.nia").holding("front_desk").create(api, clinic);
+        JsonNode tokens = tokensOf(nurse.username(), nurse.password());
+
+        Response ended = api.delete(clinic.path("/users/" + nurse.id() + "/sessions"), clinic.adminToken());
+        assertThat(ended.status()).as(ended.raw()).isIn(200, 204);
+
+        assertDead(tokens);
+    }
+
+    @Test
+    void logoutEndsTheSessionAndReturnsOnlyToARegisteredUri() throws Exception {
+        JsonNode tokens = tokensOf(SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
+        String idToken = tokens.get("id_token").asString();
+        String logout = issuer() + "/logout?id_token_hint=" + idToken;
+
+        HttpResponse<String> elsewhere = http.send(HttpRequest.newBuilder(URI.create(logout
+                + "&post_logout_redirect_uri=" + OidcFlowIT.encode("https://evil.example/"))).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(elsewhere.statusCode()).isEqualTo(400);
+        assertThat(elsewhere.headers().firstValue("Location")).isEmpty();
+
+        HttpResponse<String> out = http.send(HttpRequest.newBuilder(URI.create(logout + "&post_logout_redirect_uri="
+                + OidcFlowIT.encode("https://app.example/") + "&state=bye")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(out.statusCode()).as(out.body()).isEqualTo(302);
+        assertThat(out.headers().firstValue("Location").orElseThrow()).isEqualTo("https://app.example/?state=bye");
+        assertThat(RecordedAudit.of(jdbc, clinic.id(), "LOGOUT")).singleElement()
+                .satisfies(event -> assertThat(event.details().get("client").asString()).isEqualTo(clientId));
+        assertDead(tokens);
+    }
+
+    /** Signs {@code username} in through the client and exchanges the code: the token response. */
+    private JsonNode tokensOf(String username, String password) throws Exception {
+        CodeVerifier verifier = new CodeVerifier();
+        String code = signIn(new ConsoleClient(port()), verifier, new Nonce(), "state-9", username, password);
+        return token(Map.of("grant_type", "authorization_code", "code", code, "redirect_uri", REDIRECT,
+                "code_verifier", verifier.getValue()));
+    }
+
+    /** Refresh refused, introspection inactive, userinfo 401, the API 401. */
+    private void assertDead(JsonNode tokens) throws Exception {
+        String accessToken = tokens.get("access_token").asString();
+        assertThat(api.get("/api/v1/me", accessToken).status()).isEqualTo(401);
+        HttpResponse<String> refresh = tokenResponse(Map.of("grant_type", "refresh_token", "refresh_token",
+                tokens.get("refresh_token").asString()));
+        assertThat(refresh.statusCode()).isEqualTo(400);
+        assertThat(refresh.body()).contains("invalid_grant");
+        HttpResponse<String> introspection = post("/introspect", Map.of("token", accessToken));
+        assertThat(introspection.statusCode()).isEqualTo(200);
+        assertThat(OidcFlowIT.JSON.readTree(introspection.body()).get("active").asBoolean()).isFalse();
+        HttpResponse<String> userInfo = http.send(HttpRequest.newBuilder(URI.create(issuer() + "/userinfo"))
+                .header("Authorization", "Bearer " + accessToken).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(userInfo.statusCode()).isEqualTo(401);
+    }
+
     /** Follows the authorize request through the console's sign-in form; answers the code. */
     private String signIn(ConsoleClient browser, CodeVerifier verifier, Nonce nonce, String state) {
+        return signIn(browser, verifier, nonce, state, SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
+    }
+
+    private String signIn(ConsoleClient browser, CodeVerifier verifier, Nonce nonce, String state, String username,
+            String password) {
         HttpResponse<String> authorize = browser.get(authorizePath(verifier, nonce, state, REDIRECT));
         assertThat(authorize.statusCode()).as(authorize.body()).isEqualTo(302);
         String signInPage = local(authorize.headers().firstValue("Location").orElseThrow());
@@ -183,7 +257,7 @@ class OidcSignInIT extends IntegrationTest {
         String continueTo = URLDecoder.decode(signInPage.substring(signInPage.indexOf("continueTo=") + 11),
                 StandardCharsets.UTF_8);
         HttpResponse<String> signedIn = browser.post("/console/sign-in", Map.of("tenant", clinic.slug(),
-                "username", SignedInTenant.ADMIN, "password", SignedInTenant.ADMIN_PASSWORD, "continueTo", continueTo));
+                "username", username, "password", password, "continueTo", continueTo));
         assertThat(signedIn.statusCode()).isEqualTo(302);
         assertThat(local(signedIn.headers().firstValue("Location").orElseThrow())).isEqualTo(continueTo);
         HttpResponse<String> back = browser.get(continueTo);
@@ -213,9 +287,13 @@ class OidcSignInIT extends IntegrationTest {
     }
 
     private HttpResponse<String> tokenResponse(Map<String, String> form) throws Exception {
+        return post("/token", form);
+    }
+
+    private HttpResponse<String> post(String endpoint, Map<String, String> form) throws Exception {
         String basic = Base64.getEncoder().encodeToString((OidcFlowIT.encode(clientId) + ":"
                 + OidcFlowIT.encode(clientSecret)).getBytes(StandardCharsets.UTF_8));
-        return http.send(HttpRequest.newBuilder(URI.create(issuer() + "/token"))
+        return http.send(HttpRequest.newBuilder(URI.create(issuer() + endpoint))
                 .header("Authorization", "Basic " + basic)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(OidcFlowIT.form(form))).build(),
