@@ -16,7 +16,8 @@ import tools.jackson.databind.node.MissingNode;
  * within the last {@code minutes}; the others fire on every matching event.
  */
 record AlertRules(Threshold failedSignInsPerAccount, Threshold failedSignInsPerTenant, RecordThreshold patientRecordsPerUser,
-        Toggle breakGlass, Toggle adminRoleGranted, Toggle adminNewIp, Toggle impersonationStarted) {
+        Toggle breakGlass, Toggle adminRoleGranted, Toggle adminNewIp, Toggle impersonationStarted,
+        Toggle refreshTokenReused) {
 
     /** N events in M minutes. */
     record Threshold(boolean enabled, int count, int minutes) {}
@@ -37,10 +38,11 @@ record AlertRules(Threshold failedSignInsPerAccount, Threshold failedSignInsPerT
 
     static final AlertRules DEFAULTS = new AlertRules(new Threshold(true, 5, 15), new Threshold(true, 50, 15),
             new RecordThreshold(true, 100, 60, List.of("PATIENT_RECORD_VIEWED", "PATIENT_RECORD_EXPORTED")),
-            new Toggle(true), new Toggle(true), new Toggle(true), new Toggle(true));
+            new Toggle(true), new Toggle(true), new Toggle(true), new Toggle(true), new Toggle(true));
 
     private static final Set<String> NAMES = Set.of("failedSignInsPerAccount", "failedSignInsPerTenant",
-            "patientRecordsPerUser", "breakGlass", "adminRoleGranted", "adminNewIp", "impersonationStarted");
+            "patientRecordsPerUser", "breakGlass", "adminRoleGranted", "adminNewIp", "impersonationStarted",
+            "refreshTokenReused");
 
     /**
      * Reads a rules document; a rule or field left out keeps its default. Adds every problem to
@@ -62,7 +64,7 @@ record AlertRules(Threshold failedSignInsPerAccount, Threshold failedSignInsPerT
                 fields.threshold("failedSignInsPerTenant", DEFAULTS.failedSignInsPerTenant),
                 fields.records("patientRecordsPerUser", DEFAULTS.patientRecordsPerUser),
                 fields.toggle("breakGlass"), fields.toggle("adminRoleGranted"), fields.toggle("adminNewIp"),
-                fields.toggle("impersonationStarted"));
+                fields.toggle("impersonationStarted"), fields.toggle("refreshTokenReused"));
     }
 
     /** The document as stored and shown. */
@@ -75,6 +77,7 @@ record AlertRules(Threshold failedSignInsPerAccount, Threshold failedSignInsPerT
         document.put("adminRoleGranted", adminRoleGranted);
         document.put("adminNewIp", adminNewIp);
         document.put("impersonationStarted", impersonationStarted);
+        document.put("refreshTokenReused", refreshTokenReused);
         return document;
     }
 

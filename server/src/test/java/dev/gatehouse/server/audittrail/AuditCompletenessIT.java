@@ -92,7 +92,8 @@ class AuditCompletenessIT extends IntegrationTest {
         static final String QUIET_ALERTS = "{\"failedSignInsPerAccount\": {\"enabled\": false},"
                 + " \"failedSignInsPerTenant\": {\"enabled\": false}, \"patientRecordsPerUser\": {\"enabled\": false},"
                 + " \"breakGlass\": {\"enabled\": false}, \"adminRoleGranted\": {\"enabled\": false},"
-                + " \"adminNewIp\": {\"enabled\": false}, \"impersonationStarted\": {\"enabled\": false}}";
+                + " \"adminNewIp\": {\"enabled\": false}, \"impersonationStarted\": {\"enabled\": false},"
+                + " \"refreshTokenReused\": {\"enabled\": false}}";
 
         World() {
             operator = operatorToken();
