@@ -35,7 +35,7 @@ class ClinicSecurity {
         ClientRegistration.Builder gatehouse = ClientRegistrations.fromIssuerLocation(clinic.issuer().toString())
                 .registrationId(REGISTRATION)
                 .clientId(clinic.clientId())
-                .scope("openid", "profile", "email", "gatehouse.api")
+                .scope("openid", "profile", "email", "roles", "gatehouse.api")
                 .redirectUri("{baseUrl}/login/oauth2/code/{registrationId}");
         if (clinic.confidential()) {
             gatehouse.clientSecret(clinic.clientSecret()).clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC);

@@ -1,0 +1,125 @@
+package dev.gatehouse.server.oidc;
+
+import static dev.gatehouse.server.testing.ApiClient.json;
+import static dev.gatehouse.server.testing.ApiClient.raw;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.examples.clinic.ClinicApplication;
+import dev.gatehouse.server.testing.ApiClient.Response;
+import dev.gatehouse.server.testing.BrowserTest;
+import dev.gatehouse.server.testing.ConsoleBrowser;
+import dev.gatehouse.server.testing.OwnServer;
+import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
+import dev.gatehouse.server.testing.TestMembers.Member;
+import dev.gatehouse.server.testing.TestTenants;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * A real relying party, not the test's own code: examples/clinic-app (Spring Security's OAuth2 client and
+ * resource server, nothing of Gatehouse's) started beside the server in this JVM on a port of its own,
+ * registered as a client of the tenant through the clients API, and driven in chromium through Gatehouse's
+ * own sign-in page with a password and an authenticator code.
+ */
+class ClinicAppBrowserIT extends BrowserTest {
+
+    /** seed 000 / issue 12: a locked user's access ends "within 1 s on every node". */
+    private static final Duration REFUSED_WITHIN = Duration.ofSeconds(1);
+
+    @Test
+    void aProviderSignsInWithTotpSeesHerRolesRefreshesLogsOutEverywhereAndIsRefusedWithinASecondOfBeingLocked() {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        String downtown = TestTenants.location(api, clinic, "Downtown", null);
+        Member priya = TestMembers.member("dr.patel").holding("provider").at(downtown).withMfa().create(api, clinic);
+        TestMembers.Authenticator app = Objects.requireNonNull(priya.authenticator());
+        int appPort = OwnServer.freePort();
+        String clinicApp = "http://127.0.0.1:" + appPort;
+        Response registered = api.post(clinic.path("/clients"), clinic.adminToken(), json("name", "Clinic app",
+                "type", "confidential", "firstParty", true,
+                "redirectUris", raw("[\"" + clinicApp + "/login/oauth2/code/gatehouse\"]"),
+                "postLogoutRedirectUris", raw("[\"" + clinicApp + "/signed-out\"]"),
+                "grantTypes", raw("[\"authorization_code\",\"refresh_token\"]"),
+                "scopes", raw("[\"openid\",\"profile\",\"email\",\"roles\",\"gatehouse.api\"]")));
+        assertThat(registered.status()).as(registered.raw()).isEqualTo(201);
+
+        try (ConfigurableApplicationContext ignored = startClinicApp(appPort, clinic.slug(), registered.text("/clientId"),
+                registered.text("/clientSecret"))) {
+            ConsoleBrowser browser = browser();
+            browser.driver().get(clinicApp + "/");
+            browser.press("Sign in with Gatehouse");
+            signInThroughGatehouse(browser, clinic, priya.password(), app.code(1));
+
+            assertThat(browser.path()).isEqualTo("/me");
+            assertThat(browser.find("#username").getText()).isEqualTo("dr.patel");
+            assertThat(browser.find("#tenant").getText()).isEqualTo(clinic.slug());
+            assertThat(browser.find("#roles").getText()).contains("provider", downtown);
+            assertThat(browser.find("#amr").getText()).contains("pwd", "otp");
+            browser.screenshot("clinic-app-me");
+
+            browser.press("Call Gatehouse");
+            assertThat(browser.findAll(".answer .status")).extracting(status -> status.getText().trim())
+                    .containsExactly("200", "200");
+            assertThat(browser.text()).contains("\"allowed\"");
+
+            browser.press("Tokens");
+            String before = browser.find("#access-token").getText();
+            browser.press("Refresh now");
+            assertThat(browser.find("#refreshed").getText()).startsWith("Refreshed: access token " + before + " replaced by");
+            assertThat(browser.find("#access-token").getText()).isNotEqualTo(before);
+
+            // Log out everywhere: the app, then Gatehouse's session through the issuer's end-session endpoint.
+            browser.press("Log out everywhere");
+            assertThat(browser.driver().getCurrentUrl()).isEqualTo(clinicApp + "/signed-out");
+            browser.driver().get(clinicApp + "/");
+            browser.press("Sign in with Gatehouse");
+            assertThat(browser.driver().getCurrentUrl()).as("Gatehouse's session ended with the app's")
+                    .startsWith("http://127.0.0.1:" + port() + "/console/sign-in");
+
+            // Signed in again (with a recovery code: the authenticator's code of this step is used), then locked.
+            signInThroughGatehouse(browser, clinic, priya.password(), app.recoveryCodes().getFirst());
+            assertThat(browser.path()).isEqualTo("/me");
+            browser.press("Call Gatehouse");
+            assertThat(browser.findAll(".answer .refused")).isEmpty();
+            Response locked = api.post(clinic.path("/users/" + priya.id() + "/lock"), clinic.adminToken(), "");
+            assertThat(locked.status()).as(locked.raw()).isEqualTo(200);
+            Instant lockedAt = Instant.now();
+            boolean refused;
+            Instant asked;
+            do {
+                asked = Instant.now();
+                browser.driver().get(clinicApp + "/gatehouse");
+                refused = browser.findAll(".answer .refused").size() == 2;
+            } while (!refused && asked.isBefore(lockedAt.plus(REFUSED_WITHIN)));
+            assertThat(refused).as("a call the app made %s after the lock was refused", Duration.between(lockedAt, asked))
+                    .isTrue();
+        }
+    }
+
+    /** Gatehouse's console sign-in, reached through the issuer's authorize endpoint: password, then second factor. */
+    private void signInThroughGatehouse(ConsoleBrowser browser, SignedInTenant clinic, String password, String code) {
+        assertThat(browser.driver().getCurrentUrl()).startsWith("http://127.0.0.1:" + port() + "/console/sign-in");
+        browser.fill("Organisation", clinic.slug()).fill("Username", "dr.patel").fill("Password", password).press("Sign in");
+        browser.fill("Code", code).press("Verify");
+    }
+
+    /**
+     * The example app in this JVM, on its own configuration file (clinic-app.properties); the server's
+     * libraries are on the same class path, so the data source the app has no use for is switched off.
+     */
+    private ConfigurableApplicationContext startClinicApp(int appPort, String slug, String clientId, String clientSecret) {
+        String gatehouse = "http://127.0.0.1:" + port();
+        // Arguments, not default properties: they must win over clinic-app.properties' own values.
+        return ClinicApplication.application().run(
+                "--server.port=" + appPort,
+                "--clinic.issuer=" + gatehouse + "/oauth2/" + slug,
+                "--clinic.client-id=" + clientId,
+                "--clinic.client-secret=" + clientSecret,
+                "--clinic.gatehouse=" + gatehouse,
+                "--spring.autoconfigure.exclude=" + DataSourceAutoConfiguration.class.getName());
+    }
+}
