@@ -75,6 +75,10 @@ class TableOwnershipTest {
             entry("alerts", new Owner("alerts", "raised alerts (alerts.RaisedAlerts)")),
             entry("alert_settings", new Owner("alerts", "alert rules and webhook (alerts.AlertSettings)")),
             entry("alert_webhook_deliveries", new Owner("alerts", "webhook deliveries (alerts.WebhookWorker)")),
+            entry("oidc_clients", new Owner("oidc", "the tenants' OAuth clients (oidc.ClientStore)")),
+            entry("oidc_signing_keys", new Owner("oidc", "the provider's sealed signing keys (oidc.SigningKeys)")),
+            entry("oidc_authorizations", new Owner("oidc", "the provider's sealed authorizations"
+                    + " (oidc.Authorizations)")),
             entry("rate_limit_buckets", new Owner("throttling", "Bucket4j's buckets, shared by every node"
                     + " (throttling.RateLimitBuckets)")));
 

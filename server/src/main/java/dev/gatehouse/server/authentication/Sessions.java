@@ -189,7 +189,7 @@ public class Sessions {
     }
 
     /** When the session's user last proved a factor, or empty when the session is gone. */
-    Optional<Instant> authenticatedAt(TenantId tenant, UUID session) {
+    public Optional<Instant> authenticatedAt(TenantId tenant, UUID session) {
         return jdbc.sql("select authenticated_at from sessions where tenant_id = :tenant and id = :id and ended_at is null")
                 .param("tenant", tenant.value()).param("id", session)
                 .query((rs, n) -> rs.getObject("authenticated_at", OffsetDateTime.class).toInstant()).optional();
@@ -264,6 +264,19 @@ public class Sessions {
         return jdbc.sql("select count(*) " + LIVE_OF_USER + " and id = :id")
                 .param("tenant", tenant.value()).param("user", user).param("now", utc(now))
                 .param("idle", idle.toSeconds()).param("id", session).query(Long.class).single() > 0;
+    }
+
+    /**
+     * Whether the session is still open: not ended (sign-out, "end all my sessions", a password
+     * change, a lock, an admin) and not past its maximum length. Idle time is not counted here: a
+     * session an application signed in through is used through the application's tokens, which
+     * do not touch it (the OpenID Connect provider asks this to keep those tokens alive).
+     */
+    public boolean isOpen(TenantId tenant, UUID session, Instant now) {
+        return jdbc.sql("select count(*) from sessions where tenant_id = :tenant and id = :id and ended_at is null"
+                        + " and expires_at > :now")
+                .param("tenant", tenant.value()).param("id", session).param("now", utc(now))
+                .query(Long.class).single() > 0;
     }
 
     private static final String LIVE_OF_USER = """

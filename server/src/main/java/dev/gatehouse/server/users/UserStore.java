@@ -90,7 +90,8 @@ public class UserStore {
             u.specialties, u.bio, u.created_at, u.updated_at
             """;
 
-    Optional<UserAccount> find(TenantId tenant, UUID user) {
+    /** The account, unlocked (a read for display or for a token's claims). */
+    public Optional<UserAccount> find(TenantId tenant, UUID user) {
         return jdbc.sql("select " + COLUMNS + " from users u where u.tenant_id = :tenant and u.id = :user")
                 .param("tenant", tenant.value()).param("user", user)
                 .query((rs, n) -> account(rs)).optional();

@@ -1,0 +1,120 @@
+package dev.gatehouse.server.oidc;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import dev.gatehouse.server.shared.BearerCredentials;
+import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Credential;
+import dev.gatehouse.server.shared.Ids;
+import dev.gatehouse.server.shared.PublicUrl;
+import dev.gatehouse.server.shared.TenantDirectory;
+import dev.gatehouse.server.shared.TenantId;
+import jakarta.servlet.http.HttpServletRequest;
+import java.text.ParseException;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+
+/**
+ * Access tokens of the tenants' providers as a kind of bearer credential of the API (issue 12,
+ * "Calling the API with either"): a JWT (three base64url parts, which no session token or API key
+ * is) of type {@code at+jwt}, signed by a published key of this server, not expired, issued by an
+ * active tenant's issuer and carrying the scope {@code gatehouse.api}. Its caller is the token's
+ * subject in that tenant — so a token of tenant A reaches none of tenant B's paths — with
+ * {@link Credential.AccessToken}. The signature is checked against the in-memory key set; whether
+ * its authorization is still alive (user, session, client, revocation) is asked at most once a
+ * second per token ({@link Authorizations}), so a locked user's token stops within a second.
+ */
+@Component
+@Order(Ordered.LOWEST_PRECEDENCE - 100)
+class AccessTokenBearer implements BearerCredentials {
+
+    static final String API_SCOPE = "gatehouse.api";
+    private static final Pattern JWT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
+
+    private final PublicUrl publicUrl;
+    private final TenantDirectory tenants;
+    private final Authorizations authorizations;
+    private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+
+    AccessTokenBearer(PublicUrl publicUrl, TenantDirectory tenants, Authorizations authorizations, SigningKeys keys) {
+        this.publicUrl = publicUrl;
+        this.tenants = tenants;
+        this.authorizations = authorizations;
+        processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType("at+jwt")));
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256,
+                (selector, context) -> selector.select(keys.published())));
+        processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(null,
+                Set.of("iss", "sub", "exp", "iat", "jti", "client_id")));
+    }
+
+    @Override
+    public boolean claims(String token) {
+        return JWT.matcher(token).matches();
+    }
+
+    @Override
+    public Resolution resolve(String token, HttpServletRequest request) {
+        return caller(token).<Resolution>map(Live::new).orElseGet(Dead::new);
+    }
+
+    @Override
+    public Optional<Caller> resolveQuietly(String token, HttpServletRequest request) {
+        return caller(token);
+    }
+
+    private Optional<Caller> caller(String token) {
+        JWTClaimsSet claims;
+        try {
+            claims = processor.process(SignedJWT.parse(token), null);
+        } catch (ParseException | BadJOSEException | com.nimbusds.jose.JOSEException notOurs) {
+            return Optional.empty();
+        }
+        String slug = TenantIssuer.slugOf(publicUrl.base(), claims.getIssuer());
+        Optional<TenantId> tenant = slug == null ? Optional.empty() : tenants.activeBySlug(slug);
+        Optional<UUID> user = Ids.parse(claims.getSubject());
+        Set<String> scopes = scopes(claims.getClaim("scope"));
+        if (tenant.isEmpty() || user.isEmpty() || !scopes.contains(API_SCOPE)) {
+            return Optional.empty();
+        }
+        TenantId id = tenant.get();
+        if (!authorizations.isLiveAccessToken(id, token)) {
+            return Optional.empty();
+        }
+        UUID session = Ids.parse(string(claims.getClaim("sid"))).orElse(null);
+        String username = string(claims.getClaim("preferred_username"));
+        return Optional.of(new Caller(id, tenants.slug(id), user.get(), username == null ? user.get().toString()
+                : username, session, List.of(), null, new Credential.AccessToken(string(claims.getClaim("client_id")),
+                        claims.getJWTID(), scopes, session)));
+    }
+
+    private static Set<String> scopes(@Nullable Object claim) {
+        Set<String> scopes = new LinkedHashSet<>();
+        if (claim instanceof String text) {
+            scopes.addAll(List.of(text.split(" ")));
+        } else if (claim instanceof Collection<?> values) {
+            values.forEach(value -> scopes.add(String.valueOf(value)));
+        }
+        return scopes;
+    }
+
+    private static @Nullable String string(@Nullable Object claim) {
+        return claim instanceof String text ? text : null;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.gatehouse.server.oidc;
+
+import dev.gatehouse.server.shared.Ids;
+import dev.gatehouse.engine.Assignment;
+import dev.gatehouse.server.access.Access;
+import dev.gatehouse.server.users.UserAccount;
+import dev.gatehouse.server.users.UserStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+import org.springframework.stereotype.Component;
+
+/**
+ * What Gatehouse's tokens say (docs/api.md, "Applications"): access tokens are RFC 9068 JWTs
+ * ({@code typ: at+jwt}, {@code client_id}); access and ID tokens carry {@code sub} (the user, or a
+ * client-credentials client's service account), {@code tenant}, {@code preferred_username},
+ * {@code email}, {@code name}, {@code roles: [{role, location?}]} held at issue, and, for a signed-in
+ * user, {@code sid}, {@code auth_time} and {@code amr} of the Gatehouse session.
+ */
+@Component
+class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
+
+    static final String TENANT = "tenant";
+    static final String ROLES = "roles";
+
+    private final ClientStore clients;
+    private final UserStore users;
+    private final Access access;
+    private final Clock clock;
+
+    TokenClaims(ClientStore clients, UserStore users, Access access, Clock clock) {
+        this.clients = clients;
+        this.users = users;
+        this.access = access;
+        this.clock = clock;
+    }
+
+    @Override
+    public void customize(JwtEncodingContext context) {
+        TenantIssuer.Issuer issuer = TenantIssuer.current()
+                .orElseThrow(() -> new IllegalStateException("tokens are issued only through an issuer"));
+        JwtClaimsSet.Builder claims = context.getClaims();
+        Authentication principal = context.getPrincipal();
+        UUID user;
+        if (AuthorizationGrantType.CLIENT_CREDENTIALS.equals(context.getAuthorizationGrantType())) {
+            user = clients.byId(issuer.tenant(), Ids.parse(context.getRegisteredClient().getId()).orElseThrow())
+                    .map(OAuthClient::serviceAccount)
+                    .orElseThrow(() -> new IllegalStateException("a client-credentials client has a service account"));
+            claims.subject(user.toString());
+        } else {
+            user = Ids.parse(principal.getName()).orElseThrow();
+        }
+        claims.claim(TENANT, issuer.slug());
+        if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
+            context.getJwsHeader().type("at+jwt");
+            claims.claim("client_id", context.getRegisteredClient().getClientId());
+        } else if (!OidcParameterNames.ID_TOKEN.equals(context.getTokenType().getValue())) {
+            return;
+        }
+        users.find(issuer.tenant(), user).ifPresent(account -> person(claims, account));
+        claims.claim(ROLES, roles(issuer, user));
+        if (principal.getDetails() instanceof SignedInSession session) {
+            claims.claim("sid", session.session().toString());
+            claims.claim("auth_time", session.authTime().getEpochSecond());
+            claims.claim("amr", session.amr());
+        }
+    }
+
+    private static void person(JwtClaimsSet.Builder claims, UserAccount account) {
+        claims.claim("preferred_username", account.username());
+        claims.claim("name", (account.firstName() + " " + account.lastName()).strip());
+        if (account.email() != null) {
+            claims.claim("email", account.email());
+        }
+    }
+
+    private List<Map<String, String>> roles(TenantIssuer.Issuer issuer, UUID user) {
+        Instant now = clock.instant();
+        List<Map<String, String>> roles = new ArrayList<>();
+        access.profile(issuer.tenant(), user).ifPresent(profile -> {
+            for (Assignment assignment : profile.subject().assignments()) {
+                if (assignment.validAt(now)) {
+                    Map<String, String> role = new LinkedHashMap<>();
+                    role.put("role", assignment.role());
+                    if (assignment.location() != null) {
+                        role.put("location", assignment.location());
+                    }
+                    roles.add(role);
+                }
+            }
+        });
+        return roles;
+    }
+}
