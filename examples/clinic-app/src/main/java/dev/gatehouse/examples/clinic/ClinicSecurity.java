@@ -50,6 +50,8 @@ class ClinicSecurity {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withIssuerLocation(clinic.issuer().toString()).build();
         decoder.setJwtValidator(JwtValidators.createAtJwtValidator()
                 .issuer(clinic.issuer().toString())
+                // Gatehouse's access tokens name the client they were issued to as their audience and client_id.
+                .audience(clinic.clientId())
                 .clientId(clinic.clientId())
                 .build());
         return decoder;

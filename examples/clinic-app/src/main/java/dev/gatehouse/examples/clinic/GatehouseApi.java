@@ -28,8 +28,8 @@ class GatehouseApi {
 
     private final RestClient http;
 
-    GatehouseApi(ClinicProperties clinic, RestClient.Builder builder) {
-        this.http = builder.baseUrl(clinic.gatehouse().toString()).build();
+    GatehouseApi(ClinicProperties clinic) {
+        this.http = RestClient.builder().baseUrl(clinic.gatehouse().toString()).build();
     }
 
     Answer me(OAuth2AccessToken token) {
