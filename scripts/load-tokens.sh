@@ -62,10 +62,12 @@ reply="$(api POST "/api/v1/tenants/$SLUG/clients" "$TOKEN" "$(jq -nc --arg s "$S
   '{name:"Scheduler",type:"confidential",grantTypes:["client_credentials"],scopes:["gatehouse.api"],serviceAccount:$s}')")"
 [[ "$(status "$reply")" == 201 ]] || fail "client registration failed: $reply"
 CC_CLIENT="$(body "$reply" | jq -r .clientId)"; CC_SECRET="$(body "$reply" | jq -r .clientSecret)"
-reply="$(api POST "/api/v1/tenants/$SLUG/clients" "$TOKEN" "$(jq -nc --arg a "$APP" \
+# The app's client also has client credentials (as the service account): the introspection and JWKS phases present
+# a token issued to the app without needing a person's sign-in.
+reply="$(api POST "/api/v1/tenants/$SLUG/clients" "$TOKEN" "$(jq -nc --arg a "$APP" --arg s "$SERVICE_ID" \
   '{name:"Clinic app",type:"confidential",firstParty:true,redirectUris:[($a + "/login/oauth2/code/gatehouse")],
-    postLogoutRedirectUris:[($a + "/signed-out")],grantTypes:["authorization_code","refresh_token"],
-    scopes:["openid","profile","email","roles","gatehouse.api"]}')")"
+    postLogoutRedirectUris:[($a + "/signed-out")],grantTypes:["authorization_code","refresh_token","client_credentials"],
+    serviceAccount:$s,scopes:["openid","profile","email","roles","gatehouse.api"]}')")"
 [[ "$(status "$reply")" == 201 ]] || fail "client registration failed: $reply"
 CODE_CLIENT="$(body "$reply" | jq -r .clientId)"; CODE_SECRET="$(body "$reply" | jq -r .clientSecret)"
 ISSUER="$BASE/oauth2/$SLUG"
