@@ -18,10 +18,10 @@ import org.springframework.web.client.RestClient;
 @Component
 class GatehouseApi {
 
-    /** The status and body of one call. */
-    record Answer(String call, int status, String body) {
+    /** The status and body of one call (public, with its methods: the page's expressions read them). */
+    public record Answer(String call, int status, String body) {
 
-        boolean refused() {
+        public boolean refused() {
             return status == 401 || status == 403;
         }
     }
