@@ -46,7 +46,7 @@ class AlertEvaluator {
 
     /** Gatehouse's own actions that a rule watches; applications' data-access events are recognised by recordedBy. */
     private static final Set<String> WATCHED = Set.of("LOGIN_FAILED", "LOGIN_SUCCEEDED", "ROLE_ASSIGNED", "BREAK_GLASS",
-            "BREAK_GLASS_ACCESS");
+            "BREAK_GLASS_ACCESS", "REFRESH_TOKEN_REUSED");
 
     /** Events waiting beyond this are dropped with a warning; the counting rules still see them in the trail. */
     static final int MAX_WAITING = 10_000;
@@ -156,6 +156,13 @@ class AlertEvaluator {
         if (rules.breakGlass().enabled() && BREAK_GLASS_ACTIONS.contains(action)) {
             fired.add(single("breakGlass", event, who + " used break-glass access"
                     + (event.target() == null ? "" : " to " + event.target().type() + " " + event.target().id()), who));
+        }
+        // Issue 12: a rotated refresh token presented again means someone else holds the token family
+        // (RFC 9700 §4.14.2); the provider has already revoked it, and the admins should know.
+        if (rules.refreshTokenReused().enabled() && action.equals("REFRESH_TOKEN_REUSED")) {
+            fired.add(single("refreshTokenReused", event, "a refresh token of the application "
+                    + (event.target() == null ? "?" : event.target().id()) + " was used again after rotation; every"
+                    + " token of that sign-in was revoked", who));
         }
         if (rules.adminRoleGranted().enabled() && action.equals("ROLE_ASSIGNED")
                 && event.details().get("role") instanceof String role

@@ -16,7 +16,7 @@ import tools.jackson.databind.node.MissingNode;
  * within the last {@code minutes}; the others fire on every matching event.
  */
 record AlertRules(Threshold failedSignInsPerAccount, Threshold failedSignInsPerTenant, RecordThreshold patientRecordsPerUser,
-        Toggle breakGlass, Toggle adminRoleGranted, Toggle adminNewIp) {
+        Toggle breakGlass, Toggle adminRoleGranted, Toggle adminNewIp, Toggle refreshTokenReused) {
 
     /** N events in M minutes. */
     record Threshold(boolean enabled, int count, int minutes) {}
@@ -37,10 +37,10 @@ record AlertRules(Threshold failedSignInsPerAccount, Threshold failedSignInsPerT
 
     static final AlertRules DEFAULTS = new AlertRules(new Threshold(true, 5, 15), new Threshold(true, 50, 15),
             new RecordThreshold(true, 100, 60, List.of("PATIENT_RECORD_VIEWED", "PATIENT_RECORD_EXPORTED")),
-            new Toggle(true), new Toggle(true), new Toggle(true));
+            new Toggle(true), new Toggle(true), new Toggle(true), new Toggle(true));
 
     private static final Set<String> NAMES = Set.of("failedSignInsPerAccount", "failedSignInsPerTenant",
-            "patientRecordsPerUser", "breakGlass", "adminRoleGranted", "adminNewIp");
+            "patientRecordsPerUser", "breakGlass", "adminRoleGranted", "adminNewIp", "refreshTokenReused");
 
     /**
      * Reads a rules document; a rule or field left out keeps its default. Adds every problem to
@@ -61,7 +61,8 @@ record AlertRules(Threshold failedSignInsPerAccount, Threshold failedSignInsPerT
         return new AlertRules(fields.threshold("failedSignInsPerAccount", DEFAULTS.failedSignInsPerAccount),
                 fields.threshold("failedSignInsPerTenant", DEFAULTS.failedSignInsPerTenant),
                 fields.records("patientRecordsPerUser", DEFAULTS.patientRecordsPerUser),
-                fields.toggle("breakGlass"), fields.toggle("adminRoleGranted"), fields.toggle("adminNewIp"));
+                fields.toggle("breakGlass"), fields.toggle("adminRoleGranted"), fields.toggle("adminNewIp"),
+                fields.toggle("refreshTokenReused"));
     }
 
     /** The document as stored and shown. */
@@ -73,6 +74,7 @@ record AlertRules(Threshold failedSignInsPerAccount, Threshold failedSignInsPerT
         document.put("breakGlass", breakGlass);
         document.put("adminRoleGranted", adminRoleGranted);
         document.put("adminNewIp", adminNewIp);
+        document.put("refreshTokenReused", refreshTokenReused);
         return document;
     }
 

@@ -54,7 +54,8 @@ class SignInController {
             "activated", "Your account is ready. Sign in with your new password.",
             "passwordReset", "Your password is set. Sign in with it; your other sessions have ended.");
 
-    record SignInForm(@Nullable String tenant, @Nullable String username, @Nullable String password) {}
+    record SignInForm(@Nullable String tenant, @Nullable String username, @Nullable String password,
+            @Nullable String continueTo) {}
 
     static final String CODE_SENT = "A code is on its way to your e-mail address. Enter it below; it works once and expires"
             + " after a few minutes.";
@@ -62,7 +63,8 @@ class SignInController {
     static final String STEP_EXPIRED = "This sign-in has expired. Start again.";
 
     /** The challenge token, the code, and whether to offer an e-mailed code (only a button: the service decides). */
-    record SecondStepForm(@Nullable String mfaToken, @Nullable String code, boolean emailCodes) {}
+    record SecondStepForm(@Nullable String mfaToken, @Nullable String code, boolean emailCodes,
+            @Nullable String continueTo) {}
 
     private final SignInService signIn;
 
@@ -72,8 +74,8 @@ class SignInController {
 
     @GetMapping(ConsoleSecurity.SIGN_IN)
     String form(@RequestParam(required = false) @Nullable String tenant,
-            HttpServletRequest request, Model model) {
-        model.addAttribute("form", new SignInForm(tenant, null, null));
+            @RequestParam(required = false) @Nullable String continueTo, HttpServletRequest request, Model model) {
+        model.addAttribute("form", new SignInForm(tenant, null, null, ContinueTo.safe(continueTo)));
         NOTICES.forEach((flag, text) -> {
             if (request.getParameter(flag) != null) {
                 model.addAttribute("notice", text);
@@ -97,7 +99,8 @@ class SignInController {
         try {
             outcome = signIn.password(form.tenant(), form.username(), form.password(), request);
         } catch (TooManyRequests e) {
-            model.addAttribute("form", new SignInForm(form.tenant(), form.username(), null));
+            model.addAttribute("form", new SignInForm(form.tenant(), form.username(), null,
+                    ContinueTo.safe(form.continueTo())));
             return ThrottledPages.show(e, "console/sign-in", model, response);
         } catch (ApiException e) {
             if (e.status() != HttpStatus.UNAUTHORIZED) {
@@ -106,13 +109,15 @@ class SignInController {
             outcome = new SignIn.Refused();
         }
         return switch (outcome) {
-            case SignIn.Signed signed -> signedIn(signed, request, response);
+            case SignIn.Signed signed -> signedIn(signed, form.continueTo(), request, response);
             case SignIn.SecondStep step -> {
-                model.addAttribute("step", new SecondStepForm(step.mfaToken(), null, step.emailCodes()));
+                model.addAttribute("step", new SecondStepForm(step.mfaToken(), null, step.emailCodes(),
+                        ContinueTo.safe(form.continueTo())));
                 yield "console/second-factor";
             }
             case SignIn.Refused refused -> {
-                model.addAttribute("form", new SignInForm(form.tenant(), form.username(), null));
+                model.addAttribute("form", new SignInForm(form.tenant(), form.username(), null,
+                    ContinueTo.safe(form.continueTo())));
                 model.addAttribute("errors", FormErrors.summary(REFUSED));
                 response.setStatus(HttpStatus.UNAUTHORIZED.value());
                 yield "console/sign-in";
@@ -135,13 +140,15 @@ class SignInController {
         try {
             outcome = signIn.secondFactor(step.mfaToken(), step.code(), request);
         } catch (TooManyRequests e) {
-            model.addAttribute("step", new SecondStepForm(step.mfaToken(), null, step.emailCodes()));
+            model.addAttribute("step", new SecondStepForm(step.mfaToken(), null, step.emailCodes(),
+                ContinueTo.safe(step.continueTo())));
             return ThrottledPages.show(e, "console/second-factor", model, response);
         }
         if (outcome instanceof SignIn.Signed signed) {
-            return signedIn(signed, request, response);
+            return signedIn(signed, step.continueTo(), request, response);
         }
-        model.addAttribute("step", new SecondStepForm(step.mfaToken(), null, step.emailCodes()));
+        model.addAttribute("step", new SecondStepForm(step.mfaToken(), null, step.emailCodes(),
+                ContinueTo.safe(step.continueTo())));
         model.addAttribute("errors", FormErrors.fields(List.of(new FieldError("code", CODE_REFUSED))));
         response.setStatus(HttpStatus.UNAUTHORIZED.value());
         return "console/second-factor";
@@ -157,14 +164,16 @@ class SignInController {
         if (step.mfaToken() == null || step.mfaToken().isBlank()) {
             return "redirect:" + ConsoleSecurity.SIGN_IN;
         }
-        model.addAttribute("step", new SecondStepForm(step.mfaToken(), null, step.emailCodes()));
+        model.addAttribute("step", new SecondStepForm(step.mfaToken(), null, step.emailCodes(),
+                ContinueTo.safe(step.continueTo())));
         try {
             signIn.emailCode(step.mfaToken(), request);
         } catch (TooManyRequests e) {
             return ThrottledPages.show(e, "console/second-factor", model, response);
         } catch (ApiException e) {
             if (e.status() == HttpStatus.BAD_REQUEST) {
-                model.addAttribute("step", new SecondStepForm(step.mfaToken(), null, false));
+                model.addAttribute("step", new SecondStepForm(step.mfaToken(), null, false,
+                        ContinueTo.safe(step.continueTo())));
                 model.addAttribute("errors", FormErrors.summary(EMAIL_CODES_OFF));
                 response.setStatus(e.status().value());
                 return "console/second-factor";
@@ -187,10 +196,16 @@ class SignInController {
         return "redirect:" + ConsoleSecurity.SIGN_IN + "?signedOut";
     }
 
-    private static String signedIn(SignIn.Signed signed, HttpServletRequest request, HttpServletResponse response) {
+    /**
+     * Signed in: required actions first; else back to the application's authorize request that
+     * sent the user here ({@link ContinueTo}), else the console's home.
+     */
+    private static String signedIn(SignIn.Signed signed, @Nullable String continueTo, HttpServletRequest request,
+            HttpServletResponse response) {
         SessionCookie.write(signed.token(), request, response);
         String page = RequiredActionsRedirect.pageFor(signed.requiredActions());
-        return "redirect:" + (page == null ? HomeController.HOME : page);
+        String back = ContinueTo.safe(continueTo);
+        return "redirect:" + (page != null ? page : back != null ? back : HomeController.HOME);
     }
 
     private static void required(List<FieldError> errors, String field, @Nullable String value) {

@@ -4,6 +4,7 @@ import dev.gatehouse.server.shared.Ids;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.gatehouse.server.access.AccessChanged;
+import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.authentication.Credentials;
 import dev.gatehouse.server.authentication.Sessions;
@@ -24,6 +25,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -82,6 +84,7 @@ class Authorizations implements OAuth2AuthorizationService {
     private final Sessions sessions;
     private final ClientStore clients;
     private final AuditLog audit;
+    private final Actors actors;
     private final TransactionTemplate transactions;
     private final Clock clock;
     private final Cache<String, Boolean> alive = Caffeine.newBuilder().expireAfterWrite(LIVENESS_TTL)
@@ -91,7 +94,8 @@ class Authorizations implements OAuth2AuthorizationService {
             .maximumSize(100_000).build();
 
     Authorizations(JdbcClient jdbc, SecretBox box, TenantDirectory tenants, Credentials users, Sessions sessions,
-            ClientStore clients, AuditLog audit, TransactionTemplate transactions, Clock clock) {
+            ClientStore clients, AuditLog audit, Actors actors, TransactionTemplate transactions, Clock clock) {
+        this.actors = actors;
         this.jdbc = jdbc;
         this.box = box;
         this.tenants = tenants;
@@ -107,47 +111,64 @@ class Authorizations implements OAuth2AuthorizationService {
     private record Row(String id, TenantId tenant, UUID clientRowId, @Nullable UUID user, @Nullable UUID session,
             byte[] sealed) {}
 
+    /**
+     * Saves the authorization; a new authorization code for a signed-in user is the user signing
+     * in to the client, recorded as {@code OIDC_SIGN_IN} in the same transaction.
+     */
     @Override
     public void save(OAuth2Authorization authorization) {
         TenantId tenant = TenantIssuer.current().map(TenantIssuer.Issuer::tenant)
                 .orElseThrow(() -> new IllegalStateException("an authorization is saved only through an issuer"));
+        transactions.executeWithoutResult(status -> write(tenant, authorization));
+        forget();
+    }
+
+    private void write(TenantId tenant, OAuth2Authorization authorization) {
         Owner owner = owner(tenant, authorization);
-        byte[] refresh = hash(authorization.getRefreshToken());
-        int updated = jdbc.sql("""
+        byte[] code = hash(authorization.getToken(OAuth2AuthorizationCode.class));
+        Optional<byte[]> storedCode = jdbc.sql("select code_hash from oidc_authorizations where id = :id and tenant_id"
+                        + " = :tenant for update")
+                .param("id", authorization.getId()).param("tenant", tenant.value())
+                .query((rs, n) -> Optional.ofNullable(rs.getBytes("code_hash"))).optional()
+                .orElse(null);
+        boolean exists = storedCode != null;
+        String sql = exists ? """
                 update oidc_authorizations set
                     rotated_refresh_hashes = case when refresh_hash is not null and refresh_hash <> :refresh
                         then array_append(rotated_refresh_hashes, refresh_hash) else rotated_refresh_hashes end,
                     state_hash = :state, code_hash = :code, access_hash = :access, refresh_hash = :refresh,
                     id_token_hash = :idToken, sealed = :sealed, expires_at = :expires, updated_at = now()
                 where id = :id and tenant_id = :tenant
-                """)
+                """ : """
+                insert into oidc_authorizations (id, tenant_id, client_row_id, principal_name, user_id, session_id,
+                    grant_type, state_hash, code_hash, access_hash, refresh_hash, id_token_hash, sealed, expires_at)
+                values (:id, :tenant, :client, :principal, :user, :session, :grant, :state, :code, :access,
+                    :refresh, :idToken, :sealed, :expires)
+                """;
+        var statement = jdbc.sql(sql)
                 .param("id", authorization.getId()).param("tenant", tenant.value())
-                .param("state", stateHash(authorization)).param("code", hash(authorization.getToken(
-                        OAuth2AuthorizationCode.class)))
-                .param("access", hash(authorization.getAccessToken())).param("refresh", refresh)
+                .param("state", stateHash(authorization)).param("code", code)
+                .param("access", hash(authorization.getAccessToken()))
+                .param("refresh", hash(authorization.getRefreshToken()))
                 .param("idToken", hash(authorization.getToken(OidcIdToken.class)))
-                .param("sealed", seal(authorization)).param("expires", Timestamp.from(expiry(authorization)))
-                .update();
-        if (updated == 0) {
-            jdbc.sql("""
-                    insert into oidc_authorizations (id, tenant_id, client_row_id, principal_name, user_id, session_id,
-                        grant_type, state_hash, code_hash, access_hash, refresh_hash, id_token_hash, sealed, expires_at)
-                    values (:id, :tenant, :client, :principal, :user, :session, :grant, :state, :code, :access,
-                        :refresh, :idToken, :sealed, :expires)
-                    """)
-                    .param("id", authorization.getId()).param("tenant", tenant.value())
-                    .param("client", Ids.parse(authorization.getRegisteredClientId()).orElseThrow())
+                .param("sealed", seal(authorization)).param("expires", Timestamp.from(expiry(authorization)));
+        if (!exists) {
+            statement = statement.param("client", Ids.parse(authorization.getRegisteredClientId()).orElseThrow())
                     .param("principal", authorization.getPrincipalName()).param("user", owner.user())
                     .param("session", owner.session())
-                    .param("grant", authorization.getAuthorizationGrantType().getValue())
-                    .param("state", stateHash(authorization)).param("code", hash(authorization.getToken(
-                            OAuth2AuthorizationCode.class)))
-                    .param("access", hash(authorization.getAccessToken())).param("refresh", refresh)
-                    .param("idToken", hash(authorization.getToken(OidcIdToken.class)))
-                    .param("sealed", seal(authorization)).param("expires", Timestamp.from(expiry(authorization)))
-                    .update();
+                    .param("grant", authorization.getAuthorizationGrantType().getValue());
         }
-        forget();
+        statement.update();
+        boolean newCode = code != null && (!exists || storedCode.isEmpty());
+        if (newCode && owner.session() != null && owner.user() != null) {
+            OAuthClient client = clients.byId(tenant, Ids.parse(authorization.getRegisteredClientId()).orElseThrow())
+                    .orElseThrow();
+            audit.record(tenant, "OIDC_SIGN_IN", actors.of(tenant, owner.user(),
+                            users.byId(tenant, owner.user()).map(Credentials.Account::username).orElse(null)),
+                    new AuditLog.Target("client", client.clientId(), client.name()), null, null,
+                    Map.of("client", client.clientId(), "session", owner.session().toString(),
+                            "scopes", List.copyOf(authorization.getAuthorizedScopes())));
+        }
     }
 
     @Override

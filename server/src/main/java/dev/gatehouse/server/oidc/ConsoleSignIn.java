@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.FactorGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.stereotype.Component;
@@ -95,8 +96,10 @@ class ConsoleSignIn {
     private UsernamePasswordAuthenticationToken principal(Caller caller) {
         Instant authTime = sessions.authenticatedAt(caller.tenant(), caller.sessionId()).orElse(clock.instant());
         List<String> amr = secondFactor.status(caller).totp() ? List.of("pwd", "otp", "mfa") : List.of("pwd");
+        // The server reads auth_time from the factors' authorities (Spring Security 7's FactorGrantedAuthority).
         UsernamePasswordAuthenticationToken principal = UsernamePasswordAuthenticationToken.authenticated(
-                caller.userId().toString(), null, List.of());
+                caller.userId().toString(), null, List.of(FactorGrantedAuthority
+                        .withAuthority(FactorGrantedAuthority.PASSWORD_AUTHORITY).issuedAt(authTime).build()));
         principal.setDetails(new SignedInSession(caller.tenant().value(), caller.sessionId(), authTime, amr));
         return principal;
     }

@@ -22,7 +22,10 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.oidc.OidcIdToken;
 import org.springframework.security.oauth2.core.oidc.OidcUserInfo;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.JwtTypeValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
@@ -30,7 +33,6 @@ import org.springframework.security.oauth2.server.authorization.authentication.C
 import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcUserInfoAuthenticationContext;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
@@ -69,7 +71,7 @@ class ProviderConfiguration {
     @Order(0)
     SecurityFilterChain oidc(HttpSecurity http, TenantClients clients, Authorizations authorizations,
             SigningKeys keys, AuthorizationServerSettings settings, TenantDirectory tenants, PublicUrl publicUrl,
-            SessionResolver sessions, ConsoleSignIn signIn) throws Exception {
+            SessionResolver sessions, ConsoleSignIn signIn, ProviderLogout endSession) throws Exception {
         JWKSource<SecurityContext> published = (selector, context) -> selector.select(keys.published());
         JWKSource<SecurityContext> signing = (selector, context) -> selector.select(new JWKSet(keys.signing()));
         http.setSharedObject(JwtEncoder.class, new NimbusJwtEncoder(signing));
@@ -91,19 +93,30 @@ class ProviderConfiguration {
                         .oidc(oidc -> oidc
                                 .providerConfigurationEndpoint(discovery -> discovery.providerConfigurationCustomizer(
                                         document -> document.grantTypes(grants -> grants.retainAll(OFFERED_GRANTS))))
-                                .userInfoEndpoint(userInfo -> userInfo.userInfoMapper(ProviderConfiguration::userInfo))))
+                                .userInfoEndpoint(userInfo -> userInfo.userInfoMapper(ProviderConfiguration::userInfo))
+                                .logoutEndpoint(logout -> logout.logoutResponseHandler(endSession))))
                 .addFilterBefore(new TenantIssuer(tenants, publicUrl, settings), HeaderWriterFilter.class)
-                .addFilterBefore(signIn.filter(sessions, authorize), AnonymousAuthenticationFilter.class)
+                // Early: the server's authorize-request validating filter reads the principal before the
+                // authentication filters' place in the chain.
+                .addFilterAfter(signIn.filter(sessions, authorize), HeaderWriterFilter.class)
                 .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
-                .oauth2ResourceServer(resource -> resource.jwt(jwt -> jwt.decoder(NimbusJwtDecoder.withJwkSource(published)
-                        .jwtProcessorCustomizer(processor -> processor.setJWSTypeVerifier(
-                                new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType("at+jwt"))))
-                        .build())))
+                .oauth2ResourceServer(resource -> resource.jwt(jwt -> jwt.decoder(accessTokens(published))))
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.disable())
                 .exceptionHandling(errors -> errors.defaultAuthenticationEntryPointFor(
                         (request, response, e) -> response.sendRedirect(signIn.signInUrl(request)), authorize))
                 .build();
+    }
+
+    /** The userinfo endpoint's decoder: this server's RFC 9068 access tokens only ({@code typ: at+jwt}). */
+    private static NimbusJwtDecoder accessTokens(JWKSource<SecurityContext> published) {
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(published)
+                .jwtProcessorCustomizer(processor -> processor.setJWSTypeVerifier(
+                        new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType("at+jwt"))))
+                .build();
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new JwtTimestampValidator(),
+                new JwtTypeValidator("at+jwt")));
+        return decoder;
     }
 
     /** Userinfo answers what the ID token says of the user (the claims {@link TokenClaims} put there). */

@@ -55,13 +55,28 @@ final class TenantIssuer extends OncePerRequestFilter {
         return base + PREFIX + slug;
     }
 
-    /** The slug of an issuer URL under {@code base}, or null when it is not one of this server's issuers. */
-    static @Nullable String slugOf(String base, String issuer) {
-        if (!issuer.startsWith(base + PREFIX)) {
+    /**
+     * The tenant slug of one of this server's issuer URLs, or null when it is not one: its path is
+     * {@code /oauth2/{slug}} under the public URL's path. The scheme and host are not compared:
+     * with {@code GATEHOUSE_PUBLIC_URL} unset they follow the address each request reached the
+     * server at, and a token is ours by its signature, not by the host in {@code iss}.
+     */
+    static @Nullable String slugOf(String base, @Nullable String issuer) {
+        if (issuer == null) {
             return null;
         }
-        String slug = issuer.substring(base.length() + PREFIX.length());
-        return PATH.matcher(PREFIX + slug).matches() && !slug.contains("/") ? slug : null;
+        String basePath = java.net.URI.create(base).getRawPath();
+        String path;
+        try {
+            path = new java.net.URI(issuer).getRawPath();
+        } catch (java.net.URISyntaxException notAUrl) {
+            return null;
+        }
+        if (path == null || !path.startsWith(basePath + PREFIX)) {
+            return null;
+        }
+        Matcher matcher = PATH.matcher(path.substring(basePath.length()));
+        return matcher.matches() && matcher.group(2) == null ? matcher.group(1) : null;
     }
 
     @Override

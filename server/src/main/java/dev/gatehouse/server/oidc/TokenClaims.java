@@ -8,6 +8,7 @@ import dev.gatehouse.server.users.UserStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +73,8 @@ class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
         claims.claim(ROLES, roles(issuer, user));
         if (principal.getDetails() instanceof SignedInSession session) {
             claims.claim("sid", session.session().toString());
-            claims.claim("auth_time", session.authTime().getEpochSecond());
+            // A Date, as the server itself writes auth_time (and reads it back on refresh).
+            claims.claims(all -> all.putIfAbsent("auth_time", Date.from(session.authTime())));
             claims.claim("amr", session.amr());
         }
     }

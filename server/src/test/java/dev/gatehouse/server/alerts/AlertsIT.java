@@ -210,6 +210,17 @@ class AlertsIT extends IntegrationTest {
     }
 
     @Test
+    void aReusedRefreshTokenAlerts() {
+        TenantId tenant = new TenantId(UUID.fromString(clinic.id()));
+        AuditLog.Target client = new AuditLog.Target("client", "ghc_booking", null);
+
+        transactions.executeWithoutResult(status -> audit.record(tenant, "REFRESH_TOKEN_REUSED", AuditLog.Actor.SYSTEM,
+                client, null, null, Map.of("outcome", "every token of the authorization was revoked")));
+
+        assertThat(fixtures.raised(clinic)).containsExactly("refreshTokenReused");
+    }
+
+    @Test
     void alertMailIsQueuedForTheTenantWideAdminsWithAnAddressOnly() {
         fixtures.user(clinic, "owner.two", "owner");
         fixtures.user(clinic, "manager.mo", "manager");

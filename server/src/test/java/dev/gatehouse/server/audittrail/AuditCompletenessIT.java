@@ -90,7 +90,7 @@ class AuditCompletenessIT extends IntegrationTest {
         static final String QUIET_ALERTS = "{\"failedSignInsPerAccount\": {\"enabled\": false},"
                 + " \"failedSignInsPerTenant\": {\"enabled\": false}, \"patientRecordsPerUser\": {\"enabled\": false},"
                 + " \"breakGlass\": {\"enabled\": false}, \"adminRoleGranted\": {\"enabled\": false},"
-                + " \"adminNewIp\": {\"enabled\": false}}";
+                + " \"adminNewIp\": {\"enabled\": false}, \"refreshTokenReused\": {\"enabled\": false}}";
 
         World() {
             operator = operatorToken();

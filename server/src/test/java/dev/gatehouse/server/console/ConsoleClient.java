@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  * A browser without a browser, for the console's HTTP-level tests: keeps cookies, follows no
  * redirects, and reads the CSRF token out of the last page's form.
  */
-final class ConsoleClient {
+public final class ConsoleClient {
 
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
 
@@ -29,16 +29,16 @@ final class ConsoleClient {
     private final Map<String, String> cookies = new LinkedHashMap<>();
     private String lastPage = "";
 
-    ConsoleClient(int port) {
+    public ConsoleClient(int port) {
         this.port = port;
     }
 
-    HttpResponse<String> get(String path, String... headers) {
+    public HttpResponse<String> get(String path, String... headers) {
         return send(HttpRequest.newBuilder(uri(path)).GET(), headers);
     }
 
     /** Posts a form with the CSRF token of the last page that had one. */
-    HttpResponse<String> post(String path, Map<String, String> fields, String... headers) {
+    public HttpResponse<String> post(String path, Map<String, String> fields, String... headers) {
         Map<String, String> all = new LinkedHashMap<>(fields);
         all.put("_csrf", csrf());
         return postRaw(path, all, headers);

@@ -48,7 +48,7 @@ class OidcFlowIT extends IntegrationTest {
     }
 
     String base() {
-        return "http://127.0.0.1:" + port();
+        return "http://localhost:" + port();
     }
 
     String issuer(SignedInTenant tenant) {

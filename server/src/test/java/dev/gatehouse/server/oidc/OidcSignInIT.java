@@ -1,0 +1,318 @@
+package dev.gatehouse.server.oidc;
+
+import static dev.gatehouse.server.testing.ApiClient.json;
+import static dev.gatehouse.server.testing.ApiClient.raw;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.id.Issuer;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
+import com.nimbusds.openid.connect.sdk.Nonce;
+import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
+import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
+import dev.gatehouse.server.console.ConsoleClient;
+import dev.gatehouse.server.testing.ApiClient.Response;
+import dev.gatehouse.server.testing.IntegrationTest;
+import dev.gatehouse.server.testing.RecordedAudit;
+import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Authorization code with PKCE through Gatehouse's own console sign-in page, driven as a browser
+ * would (cookies, the sign-in form's CSRF token), the ID token validated with Nimbus's certified
+ * OpenID Connect client library; refresh rotation and reuse detection; userinfo; a console
+ * session of another tenant signing in again; PKCE and redirect URIs enforced exactly.
+ */
+class OidcSignInIT extends IntegrationTest {
+
+    private static final String REDIRECT = "https://app.example/callback";
+
+    @Autowired
+    private JdbcClient jdbc;
+
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private SignedInTenant clinic;
+    private String clientId;
+    private String clientSecret;
+
+    @BeforeEach
+    void clinicWithAnApp() {
+        clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        Response created = api.post(clinic.path("/clients"), clinic.adminToken(), json("name", "Booking site",
+                "type", "confidential", "redirectUris", raw("[\"" + REDIRECT + "\"]"),
+                "postLogoutRedirectUris", raw("[\"https://app.example/\"]"),
+                "grantTypes", raw("[\"authorization_code\",\"refresh_token\"]"),
+                "scopes", raw("[\"openid\",\"profile\",\"email\",\"roles\",\"gatehouse.api\"]"), "firstParty", true));
+        assertThat(created.status()).as(created.raw()).isEqualTo(201);
+        clientId = created.text("/clientId");
+        clientSecret = created.text("/clientSecret");
+    }
+
+    private String issuer() {
+        return "http://localhost:" + port() + "/oauth2/" + clinic.slug();
+    }
+
+    @Test
+    void signsInThroughTheConsoleAndGetsValidatedTokensCarryingTheTenantAndRoles() throws Exception {
+        CodeVerifier verifier = new CodeVerifier();
+        Nonce nonce = new Nonce();
+        ConsoleClient browser = new ConsoleClient(port());
+
+        String code = signIn(browser, verifier, nonce, "state-1");
+        JsonNode tokens = token(Map.of("grant_type", "authorization_code", "code", code, "redirect_uri", REDIRECT,
+                "code_verifier", verifier.getValue()));
+
+        IDTokenValidator validator = new IDTokenValidator(new Issuer(issuer()), new ClientID(clientId),
+                JWSAlgorithm.RS256, URI.create(issuer() + "/jwks").toURL());
+        IDTokenClaimsSet id = validator.validate(JWTParser.parse(tokens.get("id_token").asString()), nonce);
+        assertThat(id.getSubject().getValue()).isEqualTo(clinic.adminId());
+        assertThat(id.getStringClaim("tenant")).isEqualTo(clinic.slug());
+        assertThat(id.getStringClaim("preferred_username")).isEqualTo(SignedInTenant.ADMIN);
+        assertThat(id.getClaim("roles").toString()).contains("owner");
+        assertThat(id.getAuthenticationTime()).isNotNull();
+        assertThat(id.getStringListClaim("amr")).contains("pwd");
+        assertThat(id.getStringClaim("sid")).isNotBlank();
+
+        String accessToken = tokens.get("access_token").asString();
+        assertThat(JWTParser.parse(accessToken).getHeader().toJSONObject().get("typ")).isEqualTo("at+jwt");
+        HttpResponse<String> userInfo = http.send(HttpRequest.newBuilder(URI.create(issuer() + "/userinfo"))
+                .header("Authorization", "Bearer " + accessToken).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(userInfo.statusCode()).as(userInfo.body()).isEqualTo(200);
+        assertThat(userInfo.body()).contains("\"tenant\":\"" + clinic.slug() + "\"").contains("owner");
+        Response me = api.get("/api/v1/me", accessToken);
+        assertThat(me.status()).as(me.raw()).isEqualTo(200);
+        assertThat(me.text("/user/id")).isEqualTo(clinic.adminId());
+        assertThat(RecordedAudit.of(jdbc, clinic.id(), "OIDC_SIGN_IN")).singleElement()
+                .satisfies(event -> assertThat(event.targetId()).isEqualTo(clientId));
+    }
+
+    @Test
+    void refreshTokensRotateAndAReusedOneKillsTheWholeFamily() throws Exception {
+        CodeVerifier verifier = new CodeVerifier();
+        String code = signIn(new ConsoleClient(port()), verifier, new Nonce(), "state-2");
+        JsonNode first = token(Map.of("grant_type", "authorization_code", "code", code, "redirect_uri", REDIRECT,
+                "code_verifier", verifier.getValue()));
+        String firstRefresh = first.get("refresh_token").asString();
+
+        JsonNode second = token(Map.of("grant_type", "refresh_token", "refresh_token", firstRefresh));
+        String secondRefresh = second.get("refresh_token").asString();
+        assertThat(secondRefresh).isNotEqualTo(firstRefresh);
+        assertThat(api.get("/api/v1/me", second.get("access_token").asString()).status()).isEqualTo(200);
+
+        HttpResponse<String> reuse = tokenResponse(Map.of("grant_type", "refresh_token", "refresh_token",
+                firstRefresh));
+        assertThat(reuse.statusCode()).isEqualTo(400);
+        assertThat(reuse.body()).contains("invalid_grant");
+        assertThat(tokenResponse(Map.of("grant_type", "refresh_token", "refresh_token", secondRefresh)).statusCode())
+                .isEqualTo(400);
+        assertThat(api.get("/api/v1/me", second.get("access_token").asString()).status()).isEqualTo(401);
+        assertThat(RecordedAudit.of(jdbc, clinic.id(), "REFRESH_TOKEN_REUSED")).singleElement()
+                .satisfies(event -> assertThat(event.targetId()).isEqualTo(clientId));
+    }
+
+    @Test
+    void theCodeNeedsTheRightPkceVerifierAndTheExactRedirectUri() throws Exception {
+        CodeVerifier verifier = new CodeVerifier();
+        ConsoleClient browser = new ConsoleClient(port());
+        String code = signIn(browser, verifier, new Nonce(), "state-3");
+        HttpResponse<String> wrongVerifier = tokenResponse(Map.of("grant_type", "authorization_code", "code", code,
+                "redirect_uri", REDIRECT, "code_verifier", new CodeVerifier().getValue()));
+        assertThat(wrongVerifier.statusCode()).isEqualTo(400);
+        assertThat(wrongVerifier.body()).contains("invalid_grant");
+
+        HttpResponse<String> noPkce = browser.get(authorizePath(null, new Nonce(), "state-4", REDIRECT));
+        assertThat(noPkce.statusCode()).isEqualTo(302);
+        assertThat(noPkce.headers().firstValue("Location").orElseThrow()).startsWith(REDIRECT)
+                .contains("error=invalid_request");
+
+        HttpResponse<String> notExact = browser.get(authorizePath(verifier, new Nonce(), "state-5",
+                REDIRECT + "/other"));
+        assertThat(notExact.statusCode()).isEqualTo(400);
+        assertThat(notExact.headers().firstValue("Location")).isEmpty();
+    }
+
+    @Test
+    void aConsoleSessionOfAnotherTenantSignsInAgainAndTheContinueUrlStaysLocal() throws Exception {
+        SignedInTenant other = SignedInTenant.create(api, operatorToken(), "clinic");
+        ConsoleClient browser = new ConsoleClient(port());
+        browser.get("/console/sign-in");
+        HttpResponse<String> signedIn = browser.post("/console/sign-in", Map.of("tenant", other.slug(),
+                "username", SignedInTenant.ADMIN, "password", SignedInTenant.ADMIN_PASSWORD));
+        assertThat(signedIn.statusCode()).isEqualTo(302);
+
+        HttpResponse<String> authorize = browser.get(authorizePath(new CodeVerifier(), new Nonce(), "s", REDIRECT));
+        assertThat(authorize.statusCode()).isEqualTo(302);
+        assertThat(local(authorize.headers().firstValue("Location").orElseThrow()))
+                .startsWith("/console/sign-in?tenant=" + clinic.slug() + "&continueTo=");
+
+        HttpResponse<String> page = browser.get("/console/sign-in?tenant=" + clinic.slug()
+                + "&continueTo=https://evil.example/oauth2/x/authorize");
+        assertThat(page.body()).doesNotContain("evil.example");
+        HttpResponse<String> posted = browser.post("/console/sign-in", Map.of("tenant", clinic.slug(),
+                "username", SignedInTenant.ADMIN, "password", SignedInTenant.ADMIN_PASSWORD,
+                "continueTo", "//evil.example/oauth2/x/authorize"));
+        assertThat(posted.headers().firstValue("Location").orElseThrow()).doesNotContain("evil.example");
+    }
+
+    @Test
+    void aLockedUsersTokensDieEverywhere() throws Exception {
+        TestMembers.Member nurse = TestMembers.member("nurse.nia").holding("front_desk").create(api, clinic);
+        JsonNode tokens = tokensOf(nurse.username(), nurse.password());
+
+        Response locked = api.post(clinic.path("/users/" + nurse.id() + "/lock"), clinic.adminToken(), "{}");
+        assertThat(locked.status()).as(locked.raw()).isIn(200, 204);
+
+        assertDead(tokens);
+    }
+
+    @Test
+    void endingTheUsersSessionsEndsTheClientsTokens() throws Exception {
+        TestMembers.Member nurse = TestMembers.member("nurse.nia").holding("front_desk").create(api, clinic);
+        JsonNode tokens = tokensOf(nurse.username(), nurse.password());
+
+        Response ended = api.delete(clinic.path("/users/" + nurse.id() + "/sessions"), clinic.adminToken());
+        assertThat(ended.status()).as(ended.raw()).isIn(200, 204);
+
+        assertDead(tokens);
+    }
+
+    @Test
+    void logoutEndsTheSessionAndReturnsOnlyToARegisteredUri() throws Exception {
+        JsonNode tokens = tokensOf(SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
+        String idToken = tokens.get("id_token").asString();
+        String logout = issuer() + "/logout?id_token_hint=" + idToken;
+
+        HttpResponse<String> elsewhere = http.send(HttpRequest.newBuilder(URI.create(logout
+                + "&post_logout_redirect_uri=" + OidcFlowIT.encode("https://evil.example/"))).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(elsewhere.statusCode()).isEqualTo(400);
+        assertThat(elsewhere.headers().firstValue("Location")).isEmpty();
+
+        HttpResponse<String> out = http.send(HttpRequest.newBuilder(URI.create(logout + "&post_logout_redirect_uri="
+                + OidcFlowIT.encode("https://app.example/") + "&state=bye")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(out.statusCode()).as(out.body()).isEqualTo(302);
+        assertThat(out.headers().firstValue("Location").orElseThrow()).isEqualTo("https://app.example/?state=bye");
+        assertThat(RecordedAudit.of(jdbc, clinic.id(), "LOGOUT")).singleElement()
+                .satisfies(event -> assertThat(event.details().get("client").asString()).isEqualTo(clientId));
+        assertDead(tokens);
+    }
+
+    /** Signs {@code username} in through the client and exchanges the code: the token response. */
+    private JsonNode tokensOf(String username, String password) throws Exception {
+        CodeVerifier verifier = new CodeVerifier();
+        String code = signIn(new ConsoleClient(port()), verifier, new Nonce(), "state-9", username, password);
+        return token(Map.of("grant_type", "authorization_code", "code", code, "redirect_uri", REDIRECT,
+                "code_verifier", verifier.getValue()));
+    }
+
+    /** Refresh refused, introspection inactive, userinfo 401, the API 401. */
+    private void assertDead(JsonNode tokens) throws Exception {
+        String accessToken = tokens.get("access_token").asString();
+        assertThat(api.get("/api/v1/me", accessToken).status()).isEqualTo(401);
+        HttpResponse<String> refresh = tokenResponse(Map.of("grant_type", "refresh_token", "refresh_token",
+                tokens.get("refresh_token").asString()));
+        assertThat(refresh.statusCode()).isEqualTo(400);
+        assertThat(refresh.body()).contains("invalid_grant");
+        HttpResponse<String> introspection = post("/introspect", Map.of("token", accessToken));
+        assertThat(introspection.statusCode()).isEqualTo(200);
+        assertThat(OidcFlowIT.JSON.readTree(introspection.body()).get("active").asBoolean()).isFalse();
+        HttpResponse<String> userInfo = http.send(HttpRequest.newBuilder(URI.create(issuer() + "/userinfo"))
+                .header("Authorization", "Bearer " + accessToken).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(userInfo.statusCode()).isEqualTo(401);
+    }
+
+    /** Follows the authorize request through the console's sign-in form; answers the code. */
+    private String signIn(ConsoleClient browser, CodeVerifier verifier, Nonce nonce, String state) {
+        return signIn(browser, verifier, nonce, state, SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
+    }
+
+    private String signIn(ConsoleClient browser, CodeVerifier verifier, Nonce nonce, String state, String username,
+            String password) {
+        HttpResponse<String> authorize = browser.get(authorizePath(verifier, nonce, state, REDIRECT));
+        assertThat(authorize.statusCode()).as(authorize.body()).isEqualTo(302);
+        String signInPage = local(authorize.headers().firstValue("Location").orElseThrow());
+        assertThat(signInPage).startsWith("/console/sign-in?tenant=" + clinic.slug());
+        HttpResponse<String> form = browser.get(signInPage);
+        assertThat(form.body()).contains("name=\"continueTo\"");
+        String continueTo = URLDecoder.decode(signInPage.substring(signInPage.indexOf("continueTo=") + 11),
+                StandardCharsets.UTF_8);
+        HttpResponse<String> signedIn = browser.post("/console/sign-in", Map.of("tenant", clinic.slug(),
+                "username", username, "password", password, "continueTo", continueTo));
+        assertThat(signedIn.statusCode()).isEqualTo(302);
+        assertThat(local(signedIn.headers().firstValue("Location").orElseThrow())).isEqualTo(continueTo);
+        HttpResponse<String> back = browser.get(continueTo);
+        assertThat(back.statusCode()).as(back.body()).isEqualTo(302);
+        String callback = back.headers().firstValue("Location").orElseThrow();
+        assertThat(callback).startsWith(REDIRECT + "?code=").contains("state=" + state);
+        Map<String, String> query = query(URI.create(callback).getRawQuery());
+        return query.get("code");
+    }
+
+    private String authorizePath(@Nullable CodeVerifier verifier, Nonce nonce, String state, String redirect) {
+        String path = "/oauth2/" + clinic.slug() + "/authorize?response_type=code&client_id=" + clientId
+                + "&redirect_uri=" + OidcFlowIT.encode(redirect) + "&scope="
+                + OidcFlowIT.encode("openid profile email roles gatehouse.api") + "&state=" + state
+                + "&nonce=" + nonce.getValue();
+        if (verifier != null) {
+            path += "&code_challenge=" + CodeChallenge.compute(CodeChallengeMethod.S256, verifier).getValue()
+                    + "&code_challenge_method=S256";
+        }
+        return path;
+    }
+
+    private JsonNode token(Map<String, String> form) throws Exception {
+        HttpResponse<String> response = tokenResponse(form);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return OidcFlowIT.JSON.readTree(response.body());
+    }
+
+    private HttpResponse<String> tokenResponse(Map<String, String> form) throws Exception {
+        return post("/token", form);
+    }
+
+    private HttpResponse<String> post(String endpoint, Map<String, String> form) throws Exception {
+        String basic = Base64.getEncoder().encodeToString((OidcFlowIT.encode(clientId) + ":"
+                + OidcFlowIT.encode(clientSecret)).getBytes(StandardCharsets.UTF_8));
+        return http.send(HttpRequest.newBuilder(URI.create(issuer() + endpoint))
+                .header("Authorization", "Basic " + basic)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(OidcFlowIT.form(form))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The path and query of a redirect, which the container may make absolute on this server. */
+    private String local(String location) {
+        String server = "http://localhost:" + port();
+        return location.startsWith(server) ? location.substring(server.length()) : location;
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String pair : raw.split("&")) {
+            int equals = pair.indexOf('=');
+            values.put(pair.substring(0, equals), URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
+        }
+        return values;
+    }
+
+}
