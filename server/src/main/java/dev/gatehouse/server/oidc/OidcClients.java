@@ -234,6 +234,15 @@ public class OidcClients {
         }
     }
 
+    /**
+     * An active client of the tenant as its consent screen names it (any signed-in user of the
+     * tenant may be asked to consent, so no permission is needed to see its name).
+     */
+    @Transactional(readOnly = true)
+    public Optional<ClientView> forConsent(TenantId tenant, String clientId) {
+        return store.byClientId(tenant, clientId).filter(OAuthClient::isActive).map(ClientView::of);
+    }
+
     /** The tenant's client for the authorization server: any status (it checks). */
     Optional<OAuthClient> find(TenantId tenant, String clientId) {
         return store.byClientId(tenant, clientId);

@@ -53,6 +53,9 @@ class ProviderConfiguration {
     private static final Set<String> OFFERED_GRANTS = Set.of(AuthorizationGrantType.AUTHORIZATION_CODE.getValue(),
             AuthorizationGrantType.REFRESH_TOKEN.getValue(), AuthorizationGrantType.CLIENT_CREDENTIALS.getValue());
 
+    /** The console's consent screen (console.ConsentController), in the console's layout. */
+    static final String CONSENT_PAGE = "/console/consent";
+
     @Bean
     AuthorizationServerSettings authorizationServerSettings() {
         return AuthorizationServerSettings.builder()
@@ -71,7 +74,8 @@ class ProviderConfiguration {
     @Order(0)
     SecurityFilterChain oidc(HttpSecurity http, TenantClients clients, Authorizations authorizations,
             SigningKeys keys, AuthorizationServerSettings settings, TenantDirectory tenants, PublicUrl publicUrl,
-            SessionResolver sessions, ConsoleSignIn signIn, ProviderLogout endSession) throws Exception {
+            SessionResolver sessions, ConsoleSignIn signIn, ProviderLogout endSession, Consents consents)
+            throws Exception {
         JWKSource<SecurityContext> published = (selector, context) -> selector.select(keys.published());
         JWKSource<SecurityContext> signing = (selector, context) -> selector.select(new JWKSet(keys.signing()));
         http.setSharedObject(JwtEncoder.class, new NimbusJwtEncoder(signing));
@@ -84,6 +88,8 @@ class ProviderConfiguration {
                         .registeredClientRepository(clients)
                         .authorizationService(authorizations)
                         .authorizationServerSettings(settings)
+                        .authorizationConsentService(consents)
+                        .authorizationEndpoint(endpoint -> endpoint.consentPage(CONSENT_PAGE))
                         .clientAuthentication(client -> client.authenticationProviders(providers -> providers
                                 .forEach(each -> {
                                     if (each instanceof ClientSecretAuthenticationProvider secrets) {

@@ -174,6 +174,45 @@ class OidcSignInIT extends IntegrationTest {
     }
 
     @Test
+    void aThirdPartyClientAsksForConsentOnTheConsolesScreen() throws Exception {
+        Response created = api.post(clinic.path("/clients"), clinic.adminToken(), json("name", "Outside scheduler",
+                "type", "confidential", "redirectUris", raw("[\"" + REDIRECT + "\"]"),
+                "grantTypes", raw("[\"authorization_code\"]"), "scopes", raw("[\"openid\",\"profile\",\"roles\"]")));
+        clientId = created.text("/clientId");
+        clientSecret = created.text("/clientSecret");
+        ConsoleClient browser = new ConsoleClient(port());
+        CodeVerifier verifier = new CodeVerifier();
+
+        String authorize = "/oauth2/" + clinic.slug() + "/authorize?response_type=code&client_id=" + clientId
+                + "&redirect_uri=" + OidcFlowIT.encode(REDIRECT) + "&scope=" + OidcFlowIT.encode("openid profile roles")
+                + "&state=third&code_challenge=" + CodeChallenge.compute(CodeChallengeMethod.S256, verifier).getValue()
+                + "&code_challenge_method=S256";
+        browser.get("/console/sign-in");
+        browser.post("/console/sign-in", Map.of("tenant", clinic.slug(), "username", SignedInTenant.ADMIN,
+                "password", SignedInTenant.ADMIN_PASSWORD));
+        HttpResponse<String> asks = browser.get(authorize);
+        assertThat(asks.statusCode()).as(asks.body()).isEqualTo(302);
+        String consentPage = local(asks.headers().firstValue("Location").orElseThrow());
+        assertThat(consentPage).startsWith("/console/consent?");
+        Map<String, String> consent = query(URI.create(consentPage).getRawQuery());
+
+        HttpResponse<String> page = browser.get(consentPage);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("Outside scheduler").contains("See your roles");
+
+        HttpResponse<String> allowed = browser.post("/oauth2/" + clinic.slug() + "/authorize", Map.of(
+                "client_id", clientId, "state", consent.get("state"), "scope", "profile"));
+        assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(302);
+        String callback = allowed.headers().firstValue("Location").orElseThrow();
+        assertThat(callback).startsWith(REDIRECT + "?code=").contains("state=third");
+        assertThat(token(Map.of("grant_type", "authorization_code", "code", query(URI.create(callback).getRawQuery())
+                .get("code"), "redirect_uri", REDIRECT, "code_verifier", verifier.getValue()))
+                .get("scope").asString()).contains("profile").doesNotContain("roles");
+        assertThat(RecordedAudit.of(jdbc, clinic.id(), "CONSENT_GRANTED")).singleElement()
+                .satisfies(event -> assertThat(event.targetId()).isEqualTo(clientId));
+    }
+
+    @Test
     void aLockedUsersTokensDieEverywhere() throws Exception {
         TestMembers.Member nurse = TestMembers.member("nurse.nia").holding("front_desk").create(api, clinic);
         JsonNode tokens = tokensOf(nurse.username(), nurse.password());
