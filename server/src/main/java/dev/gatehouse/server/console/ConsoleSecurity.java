@@ -37,20 +37,23 @@ class ConsoleSecurity {
             + "base-uri 'none'; object-src 'none'";
 
     /**
-     * The sign-in pages' policy: the same without {@code form-action}. Browsers apply form-action to every
+     * The sign-in and consent pages' policy: the same without {@code form-action}. Browsers apply form-action to every
      * redirect that follows a form's POST (CSP 3), and signing in to an application through the issuer's
      * authorize endpoint ends, after the password or second-factor POST, in a redirect to the application's
      * registered redirect URI on another origin, which {@code form-action 'self'} would block (ClinicAppBrowserIT
-     * stopped on the second-factor page). These pages' forms post only to themselves.
+     * stopped on the second-factor page); the consent screen's answer goes the same way. These pages' forms post
+     * only to Gatehouse itself.
      */
     static final String SIGN_IN_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(" form-action 'self';", "");
 
     static final String SIGN_IN = "/console/sign-in";
 
     private static final String CSP = "Content-Security-Policy";
+    /** The pages whose form's answer may redirect to an application: signing in, and the consent screen. */
     private static final RequestMatcher SIGN_IN_PAGES = new OrRequestMatcher(
             PathPatternRequestMatcher.withDefaults().matcher(SIGN_IN),
-            PathPatternRequestMatcher.withDefaults().matcher(SIGN_IN + "/**"));
+            PathPatternRequestMatcher.withDefaults().matcher(SIGN_IN + "/**"),
+            PathPatternRequestMatcher.withDefaults().matcher("/console/consent"));
 
     /** Pages that answer without a session: signing in, and the one-use links of invitation and reset mails. */
     static final String[] PUBLIC = {SIGN_IN, SIGN_IN + "/**", "/console/invitation", "/console/reset-password",
