@@ -48,7 +48,7 @@ class ArchitectureTest {
         "dev.gatehouse.server.access.RefusalAudit",
         "dev.gatehouse.server.access.CheckController", "dev.gatehouse.server.audittrail.AuditController$Entries",
         // The provider's logout runs in its security chain, ahead of any controller.
-        "dev.gatehouse.server.oidc.ProviderLogout"};
+        "dev.gatehouse.server.oidc.ProviderLogout", "dev.gatehouse.server.oidc.ClientThrottle"};
 
     @Test
     void featurePackagesDoNotDependOnEachOtherInCycles() {

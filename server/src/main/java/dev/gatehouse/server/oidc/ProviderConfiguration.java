@@ -8,6 +8,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import dev.gatehouse.server.authentication.SessionResolver;
 import dev.gatehouse.server.shared.PublicUrl;
 import dev.gatehouse.server.shared.TenantDirectory;
+import dev.gatehouse.server.throttling.Throttle;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -74,8 +75,8 @@ class ProviderConfiguration {
     @Order(0)
     SecurityFilterChain oidc(HttpSecurity http, TenantClients clients, Authorizations authorizations,
             SigningKeys keys, AuthorizationServerSettings settings, TenantDirectory tenants, PublicUrl publicUrl,
-            SessionResolver sessions, ConsoleSignIn signIn, ProviderLogout endSession, Consents consents)
-            throws Exception {
+            SessionResolver sessions, ConsoleSignIn signIn, ProviderLogout endSession, Consents consents,
+            Throttle throttle) throws Exception {
         JWKSource<SecurityContext> published = (selector, context) -> selector.select(keys.published());
         JWKSource<SecurityContext> signing = (selector, context) -> selector.select(new JWKSet(keys.signing()));
         http.setSharedObject(JwtEncoder.class, new NimbusJwtEncoder(signing));
@@ -105,6 +106,7 @@ class ProviderConfiguration {
                 // Early: the server's authorize-request validating filter reads the principal before the
                 // authentication filters' place in the chain.
                 .addFilterAfter(signIn.filter(sessions, authorize), HeaderWriterFilter.class)
+                .addFilterAfter(new ClientThrottle(throttle), HeaderWriterFilter.class)
                 .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
                 .oauth2ResourceServer(resource -> resource.jwt(jwt -> jwt.decoder(accessTokens(published))))
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))

@@ -192,6 +192,30 @@ class OidcFlowIT extends IntegrationTest {
                 .isEqualTo(401);
     }
 
+    @Test
+    void guessingAClientSecretIsThrottledWhileSuccessesCostNothing() throws Exception {
+        Machine machine = machine(clinic);
+        Machine guesser = new Machine(machine.clientId(), "ghcs_guess", machine.serviceAccount());
+        for (int i = 0; i < 5; i++) {
+            assertThat(post(issuer(clinic) + "/token", machine, Map.of("grant_type", "client_credentials"))
+                    .statusCode()).isEqualTo(200);
+        }
+        int refusedAt = -1;
+        for (int i = 0; i < 150 && refusedAt < 0; i++) {
+            HttpResponse<String> guess = post(issuer(clinic) + "/token", guesser,
+                    Map.of("grant_type", "client_credentials"));
+            if (guess.statusCode() == 429) {
+                refusedAt = i;
+                assertThat(guess.headers().firstValue("Retry-After")).isPresent();
+            } else {
+                assertThat(guess.statusCode()).isEqualTo(401);
+            }
+        }
+        assertThat(refusedAt).as("the per-client limit (sign-in's per-account one) is reached").isPositive();
+        assertThat(post(issuer(clinic) + "/token", machine, Map.of("grant_type", "client_credentials")).statusCode())
+                .isEqualTo(429);
+    }
+
     /** A confidential client with client_credentials acting as a new service account of {@code tenant}. */
     record Machine(String clientId, String secret, String serviceAccount) {}
 
