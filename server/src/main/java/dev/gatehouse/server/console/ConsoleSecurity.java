@@ -14,7 +14,13 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.csrf.XorCsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+import org.springframework.security.web.header.writers.StaticHeadersWriter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * The console's filter chain, beside the API's stateless one: the Gatehouse session comes from a
@@ -30,7 +36,24 @@ class ConsoleSecurity {
             + "img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
             + "base-uri 'none'; object-src 'none'";
 
+    /**
+     * The sign-in and consent pages' policy: the same without {@code form-action}. Browsers apply form-action to every
+     * redirect that follows a form's POST (CSP 3), and signing in to an application through the issuer's
+     * authorize endpoint ends, after the password or second-factor POST, in a redirect to the application's
+     * registered redirect URI on another origin, which {@code form-action 'self'} would block (ClinicAppBrowserIT
+     * stopped on the second-factor page); the consent screen's answer goes the same way. These pages' forms post
+     * only to Gatehouse itself.
+     */
+    static final String SIGN_IN_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(" form-action 'self';", "");
+
     static final String SIGN_IN = "/console/sign-in";
+
+    private static final String CSP = "Content-Security-Policy";
+    /** The pages whose form's answer may redirect to an application: signing in, and the consent screen. */
+    private static final RequestMatcher SIGN_IN_PAGES = new OrRequestMatcher(
+            PathPatternRequestMatcher.withDefaults().matcher(SIGN_IN),
+            PathPatternRequestMatcher.withDefaults().matcher(SIGN_IN + "/**"),
+            PathPatternRequestMatcher.withDefaults().matcher("/console/consent"));
 
     /** Pages that answer without a session: signing in, and the one-use links of invitation and reset mails. */
     static final String[] PUBLIC = {SIGN_IN, SIGN_IN + "/**", "/console/invitation", "/console/reset-password",
@@ -67,7 +90,10 @@ class ConsoleSecurity {
                             }
                         }))
                 .headers(headers -> headers
-                        .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                        .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(SIGN_IN_PAGES,
+                                new StaticHeadersWriter(CSP, SIGN_IN_CONTENT_SECURITY_POLICY)))
+                        .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(new NegatedRequestMatcher(SIGN_IN_PAGES),
+                                new StaticHeadersWriter(CSP, CONTENT_SECURITY_POLICY)))
                         .frameOptions(frame -> frame.deny())
                         // Also keeps the one-use tokens of invitation and reset links out of Referer headers.
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER))

@@ -13,6 +13,7 @@ enum Section {
     ROLES("Roles", "/console/roles", "roles.read", Reach.TENANT_MEMBERS),
     LOCATIONS("Locations", "/console/locations", "locations.read", Reach.TENANT_MEMBERS),
     SECURITY("Security", "/console/security", "settings.read", Reach.TENANT_MEMBERS),
+    CLIENTS("Applications", "/console/clients", "clients.manage", Reach.TENANT_MEMBERS),
     ACTIVITY("Activity log", "/console/activity", "audit.read", Reach.EVERYONE),
     TENANTS("Tenants", "/console/tenants", "tenants.read", Reach.OPERATORS);
 

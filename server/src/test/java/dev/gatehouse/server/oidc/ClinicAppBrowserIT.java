@@ -1,0 +1,146 @@
+package dev.gatehouse.server.oidc;
+
+import static dev.gatehouse.server.testing.ApiClient.json;
+import static dev.gatehouse.server.testing.ApiClient.raw;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.examples.clinic.ClinicApplication;
+import dev.gatehouse.server.testing.ApiClient.Response;
+import dev.gatehouse.server.testing.BrowserTest;
+import dev.gatehouse.server.testing.ConsoleBrowser;
+import dev.gatehouse.server.testing.OwnServer;
+import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
+import dev.gatehouse.server.testing.TestMembers.Member;
+import dev.gatehouse.server.testing.TestTenants;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * A real relying party, not the test's own code: examples/clinic-app (Spring Security's OAuth2 client and
+ * resource server, nothing of Gatehouse's) started beside the server in this JVM on a port of its own,
+ * registered as a client of the tenant through the clients API, and driven in chromium through Gatehouse's
+ * own sign-in page with a password and an authenticator code.
+ */
+class ClinicAppBrowserIT extends BrowserTest {
+
+    /** seed 000 / issue 12: a locked user's access ends "within 1 s on every node". */
+    private static final Duration REFUSED_WITHIN = Duration.ofSeconds(1);
+
+    @Test
+    void aProviderSignsInWithTotpSeesHerRolesRefreshesAndIsRefusedWithinASecondOfBeingLocked() {
+        Setting at = setting();
+        try (ConfigurableApplicationContext ignored = startClinicApp(at)) {
+            ConsoleBrowser browser = browser();
+            browser.driver().get(at.clinicApp() + "/");
+            browser.press("Sign in with Gatehouse");
+            signInThroughGatehouse(browser, at.clinic().slug(), at.priya().password(), at.app().code(1));
+
+            assertThat(browser.path()).isEqualTo("/me");
+            assertThat(browser.find("#username").getText()).isEqualTo("dr.patel");
+            assertThat(browser.find("#tenant").getText()).isEqualTo(at.clinic().slug());
+            assertThat(browser.find("#roles").getText()).contains("provider", at.downtown());
+            assertThat(browser.find("#amr").getText()).contains("pwd", "otp");
+            browser.screenshot("clinic-app-me");
+
+            browser.press("Call Gatehouse");
+            assertThat(browser.findAll(".answer .status")).extracting(status -> status.getText().trim())
+                    .containsExactly("200", "200");
+            assertThat(browser.text()).contains("\"allowed\"");
+
+            browser.press("Tokens");
+            String before = browser.find("#access-token").getText();
+            browser.press("Refresh now");
+            assertThat(browser.find("#refreshed").getText()).startsWith("Refreshed: access token " + before + " replaced by");
+            assertThat(browser.find("#access-token").getText()).isNotEqualTo(before);
+
+            // Locked through Gatehouse's API: the app's next call to Gatehouse with its access token is refused.
+            browser.press("Call Gatehouse");
+            assertThat(browser.findAll(".answer .refused")).isEmpty();
+            Response locked = api.post(at.clinic().path("/users/" + at.priya().id() + "/lock"), at.clinic().adminToken(), "");
+            assertThat(locked.status()).as(locked.raw()).isEqualTo(200);
+            Instant lockedAt = Instant.now();
+            boolean refused;
+            Instant asked;
+            do {
+                asked = Instant.now();
+                browser.driver().get(at.clinicApp() + "/gatehouse");
+                refused = browser.findAll(".answer .refused").size() == 2;
+            } while (!refused && asked.isBefore(lockedAt.plus(REFUSED_WITHIN)));
+            assertThat(refused).as("a call the app made %s after the lock was refused", Duration.between(lockedAt, asked))
+                    .isTrue();
+        }
+    }
+
+    @Test
+    @Disabled("the issuer has no RP-initiated logout endpoint yet (oidc branch at 947f5d9): enable with it")
+    void logOutEverywhereEndsTheGatehouseSessionAndReturnsToTheApp() {
+        Setting at = setting();
+        try (ConfigurableApplicationContext ignored = startClinicApp(at)) {
+            ConsoleBrowser browser = browser();
+            browser.driver().get(at.clinicApp() + "/");
+            browser.press("Sign in with Gatehouse");
+            signInThroughGatehouse(browser, at.clinic().slug(), at.priya().password(), at.app().code(1));
+            assertThat(browser.path()).isEqualTo("/me");
+
+            // The app's session, then Gatehouse's through the issuer's end-session endpoint, back to the app.
+            browser.press("Log out everywhere");
+            assertThat(browser.driver().getCurrentUrl()).isEqualTo(at.clinicApp() + "/signed-out");
+            browser.driver().get(at.clinicApp() + "/");
+            browser.press("Sign in with Gatehouse");
+            assertThat(browser.driver().getCurrentUrl()).as("Gatehouse's session ended with the app's")
+                    .startsWith("http://127.0.0.1:" + port() + "/console/sign-in");
+        }
+    }
+
+    /** A clinic tenant, Dr Patel (provider at Downtown, with an authenticator app), and the app registered as its client. */
+    private record Setting(SignedInTenant clinic, String downtown, Member priya, TestMembers.Authenticator app, int appPort,
+            String clinicApp, String clientId, String clientSecret) {}
+
+    private Setting setting() {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        String downtown = TestTenants.location(api, clinic, "Downtown", null);
+        Member priya = TestMembers.member("dr.patel").holding("provider").at(downtown).withMfa().create(api, clinic);
+        TestMembers.Authenticator app = Objects.requireNonNull(priya.authenticator());
+        int appPort = OwnServer.freePort();
+        String clinicApp = "http://127.0.0.1:" + appPort;
+        Response registered = api.post(clinic.path("/clients"), clinic.adminToken(), json("name", "Clinic app",
+                "type", "confidential", "firstParty", true,
+                "redirectUris", raw("[\"" + clinicApp + "/login/oauth2/code/gatehouse\"]"),
+                "postLogoutRedirectUris", raw("[\"" + clinicApp + "/signed-out\"]"),
+                "grantTypes", raw("[\"authorization_code\",\"refresh_token\"]"),
+                "scopes", raw("[\"openid\",\"profile\",\"email\",\"roles\",\"gatehouse.api\"]")));
+        assertThat(registered.status()).as(registered.raw()).isEqualTo(201);
+        return new Setting(clinic, downtown, priya, app, appPort, clinicApp, registered.text("/clientId"),
+                registered.text("/clientSecret"));
+
+    }
+
+    /** Gatehouse's console sign-in, reached through the issuer's authorize endpoint: password, then second factor. */
+    private void signInThroughGatehouse(ConsoleBrowser browser, String slug, String password, String code) {
+        assertThat(browser.driver().getCurrentUrl()).startsWith("http://127.0.0.1:" + port() + "/console/sign-in");
+        browser.fill("Organisation", slug).fill("Username", "dr.patel").fill("Password", password).press("Sign in");
+        browser.fill("Code", code).press("Verify");
+    }
+
+    /**
+     * The example app in this JVM, on its own configuration file (clinic-app.properties); the server's
+     * libraries are on the same class path, so the data source the app has no use for is switched off.
+     */
+    private ConfigurableApplicationContext startClinicApp(Setting at) {
+        String gatehouse = "http://127.0.0.1:" + port();
+        // Arguments, not default properties: they must win over clinic-app.properties' own values.
+        return ClinicApplication.application().run(
+                "--server.port=" + at.appPort(),
+                "--clinic.issuer=" + gatehouse + "/oauth2/" + at.clinic().slug(),
+                "--clinic.client-id=" + at.clientId(),
+                "--clinic.client-secret=" + at.clientSecret(),
+                "--clinic.gatehouse=" + gatehouse,
+                "--spring.autoconfigure.exclude=" + DataSourceAutoConfiguration.class.getName());
+    }
+}
