@@ -16,7 +16,6 @@ import dev.gatehouse.server.testing.TestTenants;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -78,7 +77,6 @@ class ClinicAppBrowserIT extends BrowserTest {
     }
 
     @Test
-    @Disabled("the issuer has no RP-initiated logout endpoint yet (oidc branch at 947f5d9): enable with it")
     void logOutEverywhereEndsTheGatehouseSessionAndReturnsToTheApp() {
         Setting at = setting();
         try (ConfigurableApplicationContext ignored = startClinicApp(at)) {
