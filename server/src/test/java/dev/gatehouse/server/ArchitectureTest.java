@@ -45,8 +45,10 @@ class ArchitectureTest {
     private static final String[] READ_THE_ORIGIN_OF_A_REQUEST = {
         "dev.gatehouse.server.authentication.NetworkRules", "dev.gatehouse.server.authentication.SessionResolver",
         "dev.gatehouse.server.authentication.SignInService",
-        // A kind of bearer credential (shared.BearerCredentials is handed the request, as SessionResolver is).
-        "dev.gatehouse.server.apikeys.KeyBearer",
+        // Kinds of bearer credential (shared.BearerCredentials is handed the request, as SessionResolver is),
+        // and the IP rules they share.
+        "dev.gatehouse.server.apikeys.KeyBearer", "dev.gatehouse.server.oidc.AccessTokenBearer",
+        "dev.gatehouse.server.authentication.CredentialNetworks",
         "dev.gatehouse.server.access.RefusalAudit",
         "dev.gatehouse.server.access.CheckController", "dev.gatehouse.server.audittrail.AuditController$Entries",
         // The provider's logout runs in its security chain, ahead of any controller.

@@ -4,9 +4,7 @@ import dev.gatehouse.engine.Profile;
 import dev.gatehouse.engine.SubjectStatus;
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.access.Members;
-import dev.gatehouse.server.audit.AuditLog;
-import dev.gatehouse.server.authentication.IpRules;
-import dev.gatehouse.server.settings.TenantSettingsStore;
+import dev.gatehouse.server.authentication.CredentialNetworks;
 import dev.gatehouse.server.shared.BearerCredentials;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Credential;
@@ -19,15 +17,11 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * API keys as a kind of bearer credential: tokens spelled {@code ghk_…}. A key is live while it is
@@ -53,27 +47,21 @@ class KeyBearer implements BearerCredentials {
     private final Access access;
     private final Members members;
     private final TenantDirectory tenants;
-    private final TenantSettingsStore settings;
     private final CredentialLimits limits;
-    private final AuditLog audit;
-    private final TransactionTemplate separately;
+    private final CredentialNetworks networks;
     private final Clock clock;
     private final Counter throttled;
 
     KeyBearer(KeyStore keys, KeyCache cache, KeyUsage usage, Access access, Members members, TenantDirectory tenants,
-            TenantSettingsStore settings, CredentialLimits limits, AuditLog audit,
-            PlatformTransactionManager transactions, Clock clock, MeterRegistry meters) {
+            CredentialLimits limits, CredentialNetworks networks, Clock clock, MeterRegistry meters) {
         this.keys = keys;
         this.cache = cache;
         this.usage = usage;
         this.access = access;
         this.members = members;
         this.tenants = tenants;
-        this.settings = settings;
         this.limits = limits;
-        this.audit = audit;
-        this.separately = new TransactionTemplate(transactions);
-        this.separately.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.networks = networks;
         this.clock = clock;
         this.throttled = Counter.builder("gatehouse.api_keys.throttled")
                 .description("Requests with an API key refused by the key's rate limit").register(meters);
@@ -92,8 +80,8 @@ class KeyBearer implements BearerCredentials {
         }
         KeyCache.Entry entry = live.get();
         String ip = Origin.of(request).ip();
-        if (!allowedFrom(entry, ip)) {
-            refusedNetwork(entry, request, ip);
+        if (!networks.allowsRequest(entry.key().tenant(), entry.key().owner(), entry.ownerName(), request,
+                Map.of("apiKey", entry.key().prefix()))) {
             return new Refused(403, "ip-not-allowed", "Network not allowed",
                     "your tenant does not allow requests from this address (ipAllowlist)", null);
         }
@@ -111,7 +99,7 @@ class KeyBearer implements BearerCredentials {
     @Override
     public Optional<Caller> resolveQuietly(String token, HttpServletRequest request) {
         String ip = Origin.of(request).ip();
-        return live(token).filter(entry -> allowedFrom(entry, ip))
+        return live(token).filter(entry -> networks.permits(entry.key().tenant(), entry.key().owner(), ip))
                 .filter(entry -> charge(entry, request, ip) == 0)
                 .map(KeyBearer::caller);
     }
@@ -126,7 +114,7 @@ class KeyBearer implements BearerCredentials {
     private Optional<KeyCache.Entry> load(byte[] hash) {
         return keys.findByHash(hash).flatMap(found -> members.username(found.key().tenant(), found.key().owner())
                 .map(owner -> new KeyCache.Entry(found.key(), found.previous(), tenants.slug(found.key().tenant()),
-                        owner, settings.of(found.key().tenant()))));
+                        owner)));
     }
 
     private boolean works(KeyCache.Entry entry, Instant now) {
@@ -144,11 +132,6 @@ class KeyBearer implements BearerCredentials {
         Instant lockedUntil = owner.get().subject().lockedUntil();
         return owner.get().subject().status() == SubjectStatus.ACTIVE
                 && (lockedUntil == null || !now.isBefore(lockedUntil));
-    }
-
-    /** The tenant's IP allowlist, for the roles the owner holds now, as for the owner's sessions. */
-    private boolean allowedFrom(KeyCache.Entry entry, String ip) {
-        return IpRules.admit(entry.settings(), access.rolesHeld(entry.key().tenant(), entry.key().owner()), ip);
     }
 
     /** Charges the request to the key's rate limit and usage, once per request. */
@@ -169,19 +152,5 @@ class KeyBearer implements BearerCredentials {
         KeyStore.Key key = entry.key();
         return new Caller(key.tenant(), entry.tenantSlug(), key.owner(), entry.ownerName(), null, List.of(), null,
                 new Credential.ApiKey(key.id(), key.prefix(), key.scopes(), key.locations()));
-    }
-
-    /** On the tenant's trail, in a transaction of its own, as a session's refusal is (authentication.NetworkRules). */
-    private void refusedNetwork(KeyCache.Entry entry, HttpServletRequest request, String ip) {
-        KeyStore.Key key = entry.key();
-        Map<String, String> details = new LinkedHashMap<>();
-        details.put("ip", String.valueOf(ip));
-        details.put("method", request.getMethod());
-        details.put("path", request.getRequestURI());
-        details.put("apiKey", key.prefix());
-        separately.executeWithoutResult(status -> audit.record(key.tenant(), "REQUEST_REFUSED_IP",
-                new AuditLog.Actor(key.owner(), entry.ownerName(), access.rolesHeld(key.tenant(), key.owner())),
-                new AuditLog.Target("user", key.owner().toString(), entry.ownerName()), ip,
-                Origin.of(request).userAgent(), details));
     }
 }

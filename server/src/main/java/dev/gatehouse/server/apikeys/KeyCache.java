@@ -3,7 +3,6 @@ package dev.gatehouse.server.apikeys;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.gatehouse.server.access.AccessChanged;
-import dev.gatehouse.server.settings.TenantSettings;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Optional;
@@ -28,7 +27,7 @@ import org.springframework.stereotype.Component;
 class KeyCache {
 
     /** A key as a request needs it; {@code previous} when found by the secret a rotation replaced. */
-    record Entry(KeyStore.Key key, boolean previous, String tenantSlug, String ownerName, TenantSettings settings) {}
+    record Entry(KeyStore.Key key, boolean previous, String tenantSlug, String ownerName) {}
 
     private final Cache<ByteBuffer, Entry> byHash = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterWrite(Duration.ofMinutes(10)).build();

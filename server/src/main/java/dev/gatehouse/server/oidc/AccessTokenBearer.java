@@ -10,10 +10,12 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import dev.gatehouse.server.authentication.CredentialNetworks;
 import dev.gatehouse.server.shared.BearerCredentials;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Credential;
 import dev.gatehouse.server.shared.Ids;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.PublicUrl;
 import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
@@ -22,6 +24,7 @@ import java.text.ParseException;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -51,12 +54,15 @@ class AccessTokenBearer implements BearerCredentials {
     private final PublicUrl publicUrl;
     private final TenantDirectory tenants;
     private final Authorizations authorizations;
+    private final CredentialNetworks networks;
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
 
-    AccessTokenBearer(PublicUrl publicUrl, TenantDirectory tenants, Authorizations authorizations, SigningKeys keys) {
+    AccessTokenBearer(PublicUrl publicUrl, TenantDirectory tenants, Authorizations authorizations, SigningKeys keys,
+            CredentialNetworks networks) {
         this.publicUrl = publicUrl;
         this.tenants = tenants;
         this.authorizations = authorizations;
+        this.networks = networks;
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType("at+jwt")));
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256,
                 (selector, context) -> selector.select(keys.published())));
@@ -69,14 +75,30 @@ class AccessTokenBearer implements BearerCredentials {
         return JWT.matcher(token).matches();
     }
 
+    /**
+     * The token's caller; from outside the networks the tenant allows the user's roles (its IP
+     * allowlist), a 403 recorded on the trail, as for the user's own sessions and API keys.
+     */
     @Override
     public Resolution resolve(String token, HttpServletRequest request) {
-        return caller(token).<Resolution>map(Live::new).orElseGet(Dead::new);
+        Optional<Caller> caller = caller(token);
+        if (caller.isEmpty()) {
+            return new Dead();
+        }
+        Caller found = caller.get();
+        Credential.AccessToken credential = (Credential.AccessToken) found.credential();
+        if (!networks.allowsRequest(found.tenant(), found.userId(), found.username(), request,
+                Map.of("client", String.valueOf(credential.clientId())))) {
+            return new Refused(403, "ip-not-allowed", "Network not allowed",
+                    "your tenant does not allow requests from this address (ipAllowlist)", null);
+        }
+        return new Live(found);
     }
 
     @Override
     public Optional<Caller> resolveQuietly(String token, HttpServletRequest request) {
-        return caller(token);
+        String ip = Origin.of(request).ip();
+        return caller(token).filter(caller -> networks.permits(caller.tenant(), caller.userId(), ip));
     }
 
     private Optional<Caller> caller(String token) {

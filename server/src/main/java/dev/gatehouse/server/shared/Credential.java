@@ -3,6 +3,7 @@ package dev.gatehouse.server.shared;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link Caller} presented: a session of their own, an API key, or an access token that
@@ -31,7 +32,7 @@ public sealed interface Credential {
      * {@code scopes}; {@code sessionId} is the Gatehouse session the user signed in with through the
      * client, or null for a client-credentials token of a service account.
      */
-    record AccessToken(String clientId, String tokenId, Set<String> scopes, UUID sessionId) implements Credential {
+    record AccessToken(String clientId, String tokenId, Set<String> scopes, @Nullable UUID sessionId) implements Credential {
         public AccessToken {
             scopes = Set.copyOf(scopes);
         }

@@ -201,19 +201,11 @@ class OidcClientsIT extends IntegrationTest {
     /** What the provider's ITs make through the API. */
     record Fixtures(ApiClient api) {
 
-        /**
-         * A {@code kind: SERVICE} user holding front_desk. Service accounts are getting their own
-         * rules (no password, issue 12): made with a password where that is still how an active one
-         * is made, without one where a password is refused.
-         */
+        /** A {@code kind: SERVICE} user holding front_desk: no password, active at once. */
         String serviceAccount(SignedInTenant tenant, String username) {
-            String roles = "[{\"role\":\"front_desk\"}]";
-            Response withPassword = api.post(tenant.path("/users"), tenant.adminToken(), json("username", username,
-                    "firstName", "Billing", "lastName", "Job", "kind", "SERVICE", "password",
-                    "a service account's long secret 123", "roles", raw(roles)));
-            Response created = withPassword.status() == 400 ? api.post(tenant.path("/users"), tenant.adminToken(),
-                    json("username", username, "firstName", "Billing", "lastName", "Job", "kind", "SERVICE",
-                            "roles", raw(roles))) : withPassword;
+            Response created = api.post(tenant.path("/users"), tenant.adminToken(), json("username", username,
+                    "firstName", "Billing", "lastName", "Job", "kind", "SERVICE",
+                    "roles", raw("[{\"role\":\"front_desk\"}]")));
             assertThat(created.status()).as(created.raw()).isEqualTo(201);
             return created.text("/id");
         }

@@ -172,6 +172,25 @@ class OidcFlowIT extends IntegrationTest {
     }
 
     @Test
+    void anAccessTokenFromOutsideTheNetworksItsUserMayUseIsRefusedAndRecorded() throws Exception {
+        SignedInTenant tenant = SignedInTenant.create(api, operatorToken(), "clinic");
+        Machine machine = machine(tenant);
+        String accessToken = tokenRequest(tenant, machine, Map.of("grant_type", "client_credentials",
+                "scope", "gatehouse.api")).get("access_token").asString();
+        // The service account holds front_desk; its sessions, keys and tokens may come only from 10/8 now.
+        assertThat(api.patch(tenant.path("/settings"), tenant.adminToken(), """
+                {"ipAllowlistByRole": {"front_desk": ["10.0.0.0/8"]}}""").status()).isEqualTo(200);
+
+        Response refused = api.get("/api/v1/me", accessToken);
+
+        assertThat(refused.status()).as("from 127.0.0.1: %s", refused.raw()).isEqualTo(403);
+        assertThat(refused.raw()).contains("ipAllowlist");
+        Response trail = api.get(tenant.path("/audit?action=REQUEST_REFUSED_IP"), tenant.adminToken());
+        assertThat(trail.body().path("items")).hasSize(1);
+        assertThat(trail.raw()).contains(machine.clientId()).doesNotContain(accessToken);
+    }
+
+    @Test
     void aRevokedTokenOrADisabledClientIsRefusedEverywhere() throws Exception {
         Machine machine = machine(clinic);
         String first = tokenRequest(clinic, machine, Map.of("grant_type", "client_credentials",
