@@ -86,8 +86,8 @@ class TableOwnershipTest {
 
     /**
      * Known exceptions to remove, as {@code "package/File.java table"} → why it is still there.
-     * Those left are joins on hot or paged paths where one query is the right SQL, and the
-     * tenant-path resolver being rebuilt in parallel (issue 11); each says where its SQL should go.
+     * Those left are joins on hot or paged paths where one query is the right SQL; each says where
+     * its SQL should go.
      */
     private static final Map<String, String> KNOWN_EXCEPTIONS = Map.ofEntries(
             // The session lookup runs on every request that is not cached (SessionCache): one query joins
@@ -103,10 +103,7 @@ class TableOwnershipTest {
             // The roster pages users with role and location filters in one paged, counted query; the filters
             // are exists-subqueries on assignments. Asking access for ids first would pass every holder's id.
             entry("users/UserStore.java assignments", "the roster's role and location filters (join in one paged"
-                    + " query); ask access for a filter fragment or ids"),
-            // shared: the tenant-path resolver is being rebuilt as the one resolver (issue 11).
-            entry("shared/TenantPaths.java tenants", "resolves {tenant} of a path and reads settings; should ask"
-                    + " shared.TenantDirectory"));
+                    + " query); ask access for a filter fragment or ids"));
 
     private static final Pattern CREATE = Pattern.compile(
             "\\bcreate\\s+table\\s+(?:if\\s+not\\s+exists\\s+)?([a-z_][a-z0-9_]*)", Pattern.CASE_INSENSITIVE);

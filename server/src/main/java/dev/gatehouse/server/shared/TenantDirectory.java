@@ -13,6 +13,12 @@ public interface TenantDirectory {
     /** The tenant a slug or id names, if it exists. */
     Optional<TenantId> idOf(String slugOrId);
 
+    /** The tenant a slug or id names, with its slug and role pack, if it exists. */
+    Optional<Named> named(String slugOrId);
+
+    /** A tenant as a path names it: its id, slug and role pack. */
+    record Named(TenantId id, String slug, String pack) {}
+
     /** The tenant's slug, as operators know it. */
     String slug(TenantId tenant);
 

@@ -1,8 +1,6 @@
 package dev.gatehouse.server.shared;
 
 import java.util.Optional;
-import java.util.UUID;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -14,10 +12,10 @@ import org.springframework.stereotype.Component;
 @Component
 public class TenantPaths {
 
-    private final JdbcClient jdbc;
+    private final TenantDirectory directory;
 
-    TenantPaths(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    TenantPaths(TenantDirectory directory) {
+        this.directory = directory;
     }
 
     /** The tenant of a path: its id, slug and role pack. */
@@ -61,13 +59,6 @@ public class TenantPaths {
     }
 
     private Optional<TenantRef> find(String slugOrId) {
-        UUID id = Ids.parse(slugOrId).orElse(null); // otherwise a slug
-        var query = id == null
-                ? jdbc.sql("select id, slug, pack from tenants where slug = :slug").param("slug", slugOrId)
-                : jdbc.sql("select id, slug, pack from tenants where id = :id").param("id", id);
-        return query
-                .query((rs, n) -> new TenantRef(new TenantId(rs.getObject("id", UUID.class)), rs.getString("slug"),
-                        rs.getString("pack")))
-                .optional();
+        return directory.named(slugOrId).map(named -> new TenantRef(named.id(), named.slug(), named.pack()));
     }
 }

@@ -42,6 +42,11 @@ public class Tenants implements TenantDirectory {
     }
 
     @Override
+    public Optional<Named> named(String slugOrId) {
+        return find(slugOrId).map(tenant -> new Named(tenant.id(), tenant.slug(), tenant.pack()));
+    }
+
+    @Override
     public String slug(TenantId id) {
         return jdbc.sql("select slug from tenants where id = :id").param("id", id.value()).query(String.class).single();
     }
