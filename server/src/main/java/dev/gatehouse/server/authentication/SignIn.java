@@ -6,6 +6,7 @@ import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.mail.Outbox;
 import dev.gatehouse.server.settings.TenantSettingsStore;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -40,8 +41,6 @@ public class SignIn {
     static final int EMAIL_CODE_DIGITS = 8;
 
     private static final SecureRandom RANDOM = new SecureRandom();
-
-    public record Origin(@Nullable String ip, @Nullable String userAgent) {}
 
     /** What a sign-in step came to. */
     public sealed interface Outcome {}

@@ -160,8 +160,8 @@ public class SignInService {
                 Origin.of(request).userAgent(), Map.of("by", "self"));
     }
 
-    static SignIn.Origin origin(HttpServletRequest request) {
-        return new SignIn.Origin(Origin.of(request).ip(), Origin.of(request).userAgent());
+    static Origin origin(HttpServletRequest request) {
+        return Origin.of(request);
     }
 
     private AuditLog.Actor actor(Caller caller) {
