@@ -2,8 +2,10 @@ package dev.gatehouse.server.access;
 
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Credential;
 import dev.gatehouse.server.shared.TenantId;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
@@ -35,6 +37,18 @@ public class Actors {
 
     /** The caller as an audit event's actor, holding {@code roles}; the one way a caller becomes an actor. */
     public static AuditLog.Actor of(Caller caller, List<String> roles) {
-        return new AuditLog.Actor(caller.userId(), caller.username(), roles, caller.impersonatedBy());
+        return new AuditLog.Actor(caller.userId(), caller.username(), roles, caller.impersonatedBy(), via(caller));
+    }
+
+    /**
+     * The credential a caller acted through, as the trail names it: nothing for a session of their
+     * own; an API key by its public prefix; an application's access token by its client id.
+     */
+    public static Map<String, String> via(Caller caller) {
+        return switch (caller.credential()) {
+            case Credential.SessionToken session -> Map.of();
+            case Credential.ApiKey key -> Map.of("apiKey", key.prefix());
+            case Credential.AccessToken token -> Map.of("client", String.valueOf(token.clientId()));
+        };
     }
 }

@@ -42,16 +42,24 @@ import tools.jackson.databind.json.JsonMapper;
 public class AuditLog {
 
     /**
-     * Who did it: their id, username and the roles they held at that moment; and, when they acted
+     * Who did it: their id, username and the roles they held at that moment; when they acted
      * through a platform operator's impersonation, that operator, whom {@link #recordAll} adds to the
-     * details as {@code impersonatedBy}.
+     * details as {@code impersonatedBy}; and when they acted through a credential other than a
+     * session of their own, which one ({@code apiKey}: its public prefix, {@code client}: the
+     * application's client id), added to the details as {@code via}.
      */
     public record Actor(@Nullable UUID id, @Nullable String username, List<String> roles,
-            @Nullable Impersonator impersonatedBy) {
+            @Nullable Impersonator impersonatedBy, Map<String, String> via) {
         public static final Actor SYSTEM = new Actor(null, "system", List.of());
 
         public Actor {
             roles = List.copyOf(roles);
+            via = Map.copyOf(via);
+        }
+
+        public Actor(@Nullable UUID id, @Nullable String username, List<String> roles,
+                @Nullable Impersonator impersonatedBy) {
+            this(id, username, roles, impersonatedBy, Map.of());
         }
 
         public Actor(@Nullable UUID id, @Nullable String username, List<String> roles) {
@@ -243,14 +251,23 @@ public class AuditLog {
         return text == null ? "null" : ROWS.writeValueAsString(text);
     }
 
-    /** Every event written through an impersonated session names the operator behind it, in one place. */
+    /**
+     * Every event written through an impersonated session names the operator behind it, and every
+     * event written through an API key or an application's access token names that credential, in
+     * one place.
+     */
     private static Map<String, ?> withImpersonator(Map<String, ?> details, Actor actor) {
         Impersonator operator = actor.impersonatedBy();
-        if (operator == null) {
+        if (operator == null && actor.via().isEmpty()) {
             return details;
         }
         Map<String, Object> merged = new LinkedHashMap<>(details);
-        merged.put("impersonatedBy", Map.of("id", operator.id().toString(), "username", operator.username()));
+        if (operator != null) {
+            merged.put("impersonatedBy", Map.of("id", operator.id().toString(), "username", operator.username()));
+        }
+        if (!actor.via().isEmpty()) {
+            merged.put("via", actor.via());
+        }
         return merged;
     }
 

@@ -210,7 +210,13 @@ class AuditController {
             if (body.resource().location() != null) {
                 details.put("location", body.resource().location());
             }
-            details.put("recordedBy", Map.of("id", caller.userId().toString(), "username", caller.username()));
+            Map<String, Object> recordedBy = new LinkedHashMap<>();
+            recordedBy.put("id", caller.userId().toString());
+            recordedBy.put("username", caller.username());
+            if (!Actors.via(caller).isEmpty()) {
+                recordedBy.put("via", Actors.via(caller));
+            }
+            details.put("recordedBy", recordedBy);
             if (caller.impersonatedBy() != null) {
                 // The application's session is an operator's impersonation: the event names them (AuditLog).
                 actor = new AuditLog.Actor(actor.id(), actor.username(), actor.roles(), caller.impersonatedBy());

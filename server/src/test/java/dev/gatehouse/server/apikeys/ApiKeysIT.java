@@ -89,6 +89,24 @@ class ApiKeysIT extends IntegrationTest {
     }
 
     @Test
+    void whatAKeyDoesIsRecordedAsItsOwnerThroughThatKey() {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        JsonNode key = made(clinic, clinic.adminToken(), keyBody("roster sync", "[\"users.*\"]"));
+        String prefix = key.path("prefix").asText();
+
+        ApiClient.Response created = api.post(clinic.path("/users"), key.path("key").asText(), json("username",
+                "new.starter", "firstName", "New", "lastName", "Starter", "invite", true,
+                "email", "new.starter@example.org"));
+        assertThat(created.status()).as(created.raw()).isEqualTo(201);
+
+        JsonNode event = api.get(clinic.path("/audit?action=USER_CREATED"), clinic.adminToken()).body()
+                .path("items").get(0);
+        assertThat(event.at("/actor/id").asText()).isEqualTo(clinic.adminId());
+        assertThat(event.at("/details/via/apiKey").asText()).as("the trail names the key, never its secret")
+                .isEqualTo(prefix);
+    }
+
+    @Test
     void badInputIsA400NamingTheField() {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
         String admin = clinic.adminToken();
