@@ -3,8 +3,13 @@ package dev.gatehouse.server.console;
 import dev.gatehouse.server.oidc.OidcClients;
 import dev.gatehouse.server.shared.Caller;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SequencedMap;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -22,12 +27,11 @@ import org.springframework.web.server.ResponseStatusException;
 @Controller
 class ConsentController {
 
-    /** What each scope lets the application do, as the user reads it. */
-    private static final Map<String, String> MEANINGS = Map.of(
-            "profile", "See your name and username",
-            "email", "See your e-mail address",
-            "roles", "See your roles and where you hold them",
-            "gatehouse.api", "Use Gatehouse on your behalf, with your permissions");
+    /**
+     * What each scope lets the application do, as the user reads it, in the order the screen lists them
+     * (the authorize endpoint hands the requested scopes over in no particular order).
+     */
+    private static final SequencedMap<String, String> MEANINGS = meanings();
 
     private final OidcClients clients;
 
@@ -41,12 +45,21 @@ class ConsentController {
             @RequestParam("state") String state, Model model) {
         OidcClients.ClientView client = clients.forConsent(caller.tenant(), clientId)
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
-        List<String> asked = scope == null ? List.of() : Arrays.stream(scope.split(" "))
-                .filter(MEANINGS::containsKey).toList();
+        Set<String> requested = scope == null ? Set.of() : Arrays.stream(scope.split(" ")).collect(Collectors.toSet());
+        List<String> asked = MEANINGS.keySet().stream().filter(requested::contains).toList();
         model.addAttribute("client", client);
         model.addAttribute("scopes", asked.stream().map(s -> Map.of("scope", s, "meaning", MEANINGS.get(s))).toList());
         model.addAttribute("state", state);
         model.addAttribute("action", "/oauth2/" + caller.tenantSlug() + "/authorize");
         return "console/consent";
+    }
+
+    private static SequencedMap<String, String> meanings() {
+        SequencedMap<String, String> meanings = new LinkedHashMap<>();
+        meanings.put("profile", "See your name and username");
+        meanings.put("email", "See your e-mail address");
+        meanings.put("roles", "See your roles and where you hold them");
+        meanings.put("gatehouse.api", "Use Gatehouse on your behalf, with your permissions");
+        return Collections.unmodifiableSequencedMap(meanings);
     }
 }

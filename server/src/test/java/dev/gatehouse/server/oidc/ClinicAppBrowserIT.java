@@ -96,19 +96,71 @@ class ClinicAppBrowserIT extends BrowserTest {
         }
     }
 
+    @Test
+    void aThirdPartyAppAsksForConsentOnceNamingItselfAndWhatItWants() {
+        Setting at = setting("Outside scheduler", false);
+        try (ConfigurableApplicationContext ignored = startClinicApp(at)) {
+            ConsoleBrowser browser = browser();
+            browser.driver().get(at.clinicApp() + "/");
+            browser.press("Sign in with Gatehouse");
+            signInThroughGatehouse(browser, at.clinic().slug(), at.priya().password(), at.app().code(1));
+
+            assertThat(browser.path()).isEqualTo("/console/consent");
+            assertThat(browser.find("h1").getText()).isEqualTo("Allow Outside scheduler?");
+            assertThat(browser.findAll("label.form-check-label")).extracting(label -> label.getText().trim())
+                    .containsExactly("See your name and username", "See your e-mail address",
+                            "See your roles and where you hold them", "Use Gatehouse on your behalf, with your permissions");
+            browser.screenshot("console-consent");
+            browser.press("Allow");
+
+            assertThat(browser.driver().getCurrentUrl()).isEqualTo(at.clinicApp() + "/me");
+            assertThat(browser.find("#username").getText()).isEqualTo("dr.patel");
+
+            // The app's session alone ends (Gatehouse's stays): signing in again is not asked the same question.
+            browser.driver().manage().deleteCookieNamed("CLINIC_SESSION");
+            browser.driver().get(at.clinicApp() + "/");
+            browser.press("Sign in with Gatehouse");
+            assertThat(browser.driver().getCurrentUrl()).as("consent remembered on this node")
+                    .isEqualTo(at.clinicApp() + "/me");
+            assertThat(browser.find("#username").getText()).isEqualTo("dr.patel");
+        }
+    }
+
+    @Test
+    void refusingConsentSendsTheAppAccessDenied() {
+        Setting at = setting("Outside scheduler", false);
+        try (ConfigurableApplicationContext ignored = startClinicApp(at)) {
+            ConsoleBrowser browser = browser();
+            browser.driver().get(at.clinicApp() + "/");
+            browser.press("Sign in with Gatehouse");
+            signInThroughGatehouse(browser, at.clinic().slug(), at.priya().password(), at.app().code(1));
+            assertThat(browser.path()).isEqualTo("/console/consent");
+
+            browser.press("Refuse");
+
+            assertThat(browser.driver().getCurrentUrl()).isEqualTo(at.clinicApp() + "/?error");
+            assertThat(browser.find("#sign-in-refused code").getText()).isEqualTo("access_denied");
+            assertThat(browser.findAll("#username")).isEmpty();
+        }
+    }
+
     /** A clinic tenant, Dr Patel (provider at Downtown, with an authenticator app), and the app registered as its client. */
     private record Setting(SignedInTenant clinic, String downtown, Member priya, TestMembers.Authenticator app, int appPort,
             String clinicApp, String clientId, String clientSecret) {}
 
     private Setting setting() {
+        return setting("Clinic app", true);
+    }
+
+    private Setting setting(String appName, boolean firstParty) {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
         String downtown = TestTenants.location(api, clinic, "Downtown", null);
         Member priya = TestMembers.member("dr.patel").holding("provider").at(downtown).withMfa().create(api, clinic);
         TestMembers.Authenticator app = Objects.requireNonNull(priya.authenticator());
         int appPort = OwnServer.freePort();
         String clinicApp = "http://127.0.0.1:" + appPort;
-        Response registered = api.post(clinic.path("/clients"), clinic.adminToken(), json("name", "Clinic app",
-                "type", "confidential", "firstParty", true,
+        Response registered = api.post(clinic.path("/clients"), clinic.adminToken(), json("name", appName,
+                "type", "confidential", "firstParty", firstParty,
                 "redirectUris", raw("[\"" + clinicApp + "/login/oauth2/code/gatehouse\"]"),
                 "postLogoutRedirectUris", raw("[\"" + clinicApp + "/signed-out\"]"),
                 "grantTypes", raw("[\"authorization_code\",\"refresh_token\"]"),

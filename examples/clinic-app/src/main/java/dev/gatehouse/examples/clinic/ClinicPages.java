@@ -2,6 +2,7 @@ package dev.gatehouse.examples.clinic;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,8 +15,10 @@ import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.annotation.RegisteredOAuth2AuthorizedClient;
 import org.springframework.security.oauth2.core.AbstractOAuth2Token;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
+import org.springframework.security.web.WebAttributes;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -42,9 +45,23 @@ class ClinicPages {
     }
 
     @GetMapping("/")
-    String home(@AuthenticationPrincipal @Nullable OidcUser user, Model model) {
+    String home(@AuthenticationPrincipal @Nullable OidcUser user, HttpServletRequest request, Model model) {
         model.addAttribute("user", user);
+        model.addAttribute("signInRefused", signInRefused(request));
         return "clinic/home";
+    }
+
+    /**
+     * Why Gatehouse did not sign the person in, as its OAuth error code ({@code access_denied} when they refused
+     * the consent): Spring Security sends a failed sign-in to {@code /?error} with the failure in the session.
+     */
+    private static @Nullable String signInRefused(HttpServletRequest request) {
+        if (request.getParameter("error") == null) {
+            return null;
+        }
+        HttpSession session = request.getSession(false);
+        Object failure = session == null ? null : session.getAttribute(WebAttributes.AUTHENTICATION_EXCEPTION);
+        return failure instanceof OAuth2AuthenticationException refused ? refused.getError().getErrorCode() : "unknown";
     }
 
     @GetMapping("/signed-out")
