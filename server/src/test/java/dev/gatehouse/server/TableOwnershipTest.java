@@ -79,6 +79,7 @@ class TableOwnershipTest {
             entry("oidc_signing_keys", new Owner("oidc", "the provider's sealed signing keys (oidc.SigningKeys)")),
             entry("oidc_authorizations", new Owner("oidc", "the provider's sealed authorizations"
                     + " (oidc.Authorizations)")),
+            entry("oidc_consents", new Owner("oidc", "users' consents to third-party clients (oidc.Consents)")),
             entry("rate_limit_buckets", new Owner("throttling", "Bucket4j's buckets, shared by every node"
                     + " (throttling.RateLimitBuckets)")),
             entry("api_keys", new Owner("apikeys", "API keys and their hashed secrets (apikeys.KeyStore)")),

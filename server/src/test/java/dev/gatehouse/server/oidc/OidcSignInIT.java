@@ -210,6 +210,14 @@ class OidcSignInIT extends IntegrationTest {
                 .get("scope").asString()).contains("profile").doesNotContain("roles");
         assertThat(RecordedAudit.of(jdbc, clinic.id(), "CONSENT_GRANTED")).singleElement()
                 .satisfies(event -> assertThat(event.targetId()).isEqualTo(clientId));
+
+        // Kept in the database (not a node's memory): asked once, whichever node answers next time.
+        assertThat(jdbc.sql("select array_to_string(scopes, ' ') from oidc_consents where user_id = cast(:user as uuid)")
+                .param("user", clinic.adminId()).query(String.class).single()).contains("profile").doesNotContain("roles");
+        HttpResponse<String> again = browser.get(authorize.replace(OidcFlowIT.encode("openid profile roles"),
+                OidcFlowIT.encode("openid profile")).replace("state=third", "state=again"));
+        assertThat(again.headers().firstValue("Location").orElseThrow()).as("no second consent for what was granted")
+                .startsWith(REDIRECT + "?code=");
     }
 
     @Test
