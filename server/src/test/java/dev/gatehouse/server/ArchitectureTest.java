@@ -49,6 +49,8 @@ class ArchitectureTest {
         // and the IP rules they share.
         "dev.gatehouse.server.apikeys.KeyBearer", "dev.gatehouse.server.oidc.AccessTokenBearer",
         "dev.gatehouse.server.authentication.CredentialNetworks",
+        // The one bearer path throttles unknown tokens per address before and after the lookup.
+        "dev.gatehouse.server.authentication.BearerTokenFilter", "dev.gatehouse.server.authentication.ChainShortcut",
         "dev.gatehouse.server.access.RefusalAudit",
         "dev.gatehouse.server.access.CheckController", "dev.gatehouse.server.audittrail.AuditController$Entries",
         // The provider's logout runs in its security chain, ahead of any controller.

@@ -1,7 +1,9 @@
 package dev.gatehouse.server.authentication;
 
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.SecurityShortcut;
+import dev.gatehouse.server.throttling.Throttle;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -22,10 +24,12 @@ import org.springframework.stereotype.Component;
 class ChainShortcut implements SecurityShortcut {
 
     private final BearerAuthentication bearer;
+    private final Throttle throttle;
     private final HeaderWriterFilter headers;
 
-    ChainShortcut(BearerAuthentication bearer, @Qualifier("api") SecurityFilterChain chain) {
+    ChainShortcut(BearerAuthentication bearer, Throttle throttle, @Qualifier("api") SecurityFilterChain chain) {
         this.bearer = bearer;
+        this.throttle = throttle;
         this.headers = chain.getFilters().stream()
                 .filter(HeaderWriterFilter.class::isInstance).map(HeaderWriterFilter.class::cast).findFirst()
                 .orElseThrow(() -> new IllegalStateException("the API's security chain writes no security headers"));
@@ -34,7 +38,8 @@ class ChainShortcut implements SecurityShortcut {
     @Override
     public @Nullable Caller callerFor(HttpServletRequest request) {
         String token = BearerAuthentication.token(request);
-        if (token == null) {
+        // An address spent on unknown tokens is the chain's to refuse, before any lookup (BearerTokenFilter).
+        if (token == null || throttle.spentHere(Throttle.Door.BEARER, Origin.of(request).ip()).isPresent()) {
             return null;
         }
         Caller caller = bearer.resolveQuietly(token, request).orElse(null);

@@ -1,5 +1,6 @@
 package dev.gatehouse.server.authentication;
 
+import dev.gatehouse.server.throttling.Throttle;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,7 +36,7 @@ class SecurityConfiguration {
     }
 
     @Bean
-    SecurityFilterChain api(HttpSecurity http, BearerAuthentication bearer) throws Exception {
+    SecurityFilterChain api(HttpSecurity http, BearerAuthentication bearer, Throttle throttle) throws Exception {
         return http
                 .securityMatcher("/api/**", "/actuator/**", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html")
                 .csrf(csrf -> csrf.disable())
@@ -44,7 +45,7 @@ class SecurityConfiguration {
                 .formLogin(form -> form.disable())
                 .logout(logout -> logout.disable())
                 .requestCache(cache -> cache.disable())
-                .addFilterBefore(new BearerTokenFilter(bearer), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new BearerTokenFilter(bearer, throttle), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/api/v1/auth/login", "/api/v1/auth/mfa", "/api/v1/auth/mfa/email",
                                 "/api/v1/auth/tokens/accept", "/api/v1/auth/password/forgot", "/api/v1/auth/register")

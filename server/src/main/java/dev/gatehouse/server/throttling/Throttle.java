@@ -100,7 +100,16 @@ public class Throttle {
          * wrong ones a minute from one address is someone guessing, not a misconfigured scraper
          * retrying.
          */
-        METRICS("metrics", "metrics", "10/PT1M");
+        METRICS("metrics", "metrics", "10/PT1M"),
+        /**
+         * Bearer credentials the API does not know (a session token, API key or access token that
+         * is unknown, ended, revoked or expired): address only, failures only, spent after the
+         * lookup failed, so a known credential costs nothing here. Guessing a 256-bit secret is
+         * hopeless; what this bounds is the database lookups a flood of made-up tokens costs. 300 a
+         * minute is far above an application retrying a stale token; once spent, the address is
+         * refused before any lookup until the window refills.
+         */
+        BEARER("bearer", "bearer", "300/PT1M");
 
         private final String setting;
         private final String property;
@@ -281,6 +290,22 @@ public class Throttle {
             }
         }
         spent.clear();
+    }
+
+    /**
+     * The refusal of {@code door}'s address limit when this node saw it spent moments ago, asking
+     * no database: for a door whose work (a lookup) costs more than the question. Records nothing;
+     * the refusal that spent it was recorded.
+     */
+    public Optional<TooManyRequests> spentHere(Door door, @Nullable String address) {
+        if (address == null) {
+            return Optional.empty();
+        }
+        String id = door.setting + ":" + Scope.ADDRESS.name().toLowerCase(Locale.ROOT) + ":"
+                + addressLimits.get(door).key() + ":" + digest(address);
+        long waitNanos = refusedHere(id);
+        return waitNanos == 0 ? Optional.empty()
+                : Optional.of(new TooManyRequests(Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L)));
     }
 
     /** How long this node saw bucket {@code id} empty for, from now; 0 when it did not. */

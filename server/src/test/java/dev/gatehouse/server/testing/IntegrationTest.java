@@ -63,7 +63,7 @@ public abstract class IntegrationTest {
         // (a server setting) are wide here. ThrottlingIT proves the production ones on a node of its own;
         // the per-account and per-tenant limits (tenant settings) keep their defaults everywhere.
         for (String door : List.of("sign-in", "second-factor", "forgot-password", "registration", "token-redemption",
-                "metrics")) {
+                "metrics", "bearer")) {
             registry.add("gatehouse.throttle.address." + door, () -> "1000000/PT1M");
         }
         // Test receivers listen on 127.0.0.1 under this name; the guard refuses every other internal address.

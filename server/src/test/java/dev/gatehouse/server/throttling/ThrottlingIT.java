@@ -166,6 +166,30 @@ class ThrottlingIT extends IntegrationTest {
     }
 
     @Test
+    void aFloodOfMadeUpBearerTokensFromOneAddressIsRefusedWhileKnownOnesSpendNothing() throws Exception {
+        SignedInTenant tenant = SignedInTenant.create(api, operatorToken(), "clinic");
+        String address = newAddress();
+        // The production limit on the second node: 300 unknown tokens a minute per address.
+        for (int i = 0; i < 320; i++) {
+            assertThat(me(address, tenant.adminToken()).status()).as("a known token spends nothing").isEqualTo(200);
+        }
+
+        List<Response> answers = parallel(400, i -> me(address, "made-up-token-" + i));
+
+        long unknown = answers.stream().filter(answer -> answer.status() == 401).count();
+        long refused = answers.stream().filter(answer -> answer.status() == 429).count();
+        // 300, plus what the bucket refills (5 a second, greedily) while the flood runs.
+        assertThat(unknown).as("looked up and refused as unknown").isLessThan(330);
+        assertThat(unknown + refused).isEqualTo(400);
+        answers.stream().filter(answer -> answer.status() == 429).forEach(ThrottlingIT::isAProperRefusal);
+        // Spent: the address is refused before any lookup until the window refills; other addresses are not.
+        Response spent = me(address, tenant.adminToken());
+        assertThat(spent.status()).isEqualTo(429);
+        isAProperRefusal(spent);
+        assertThat(me(newAddress(), tenant.adminToken()).status()).isEqualTo(200);
+    }
+
+    @Test
     void anAccountThatDoesNotExistIsCountedLikeOneThatDoes() {
         SignedInTenant tenant = SignedInTenant.create(api, operatorToken(), "clinic");
         directStaff().add(tenant.id(), "nina", "front_desk", null);
@@ -340,6 +364,10 @@ class ThrottlingIT extends IntegrationTest {
     private static Response post(ApiClient client, String address, String path, String body) {
         return client.send(path, null, request -> request.header("Content-Type", "application/json")
                 .header("X-Forwarded-For", address).POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private Response me(String address, String token) {
+        return onNode.send("/api/v1/me", token, request -> request.header("X-Forwarded-For", address).GET());
     }
 
     private Response scrape(String address, String token) {
