@@ -36,8 +36,7 @@ class ClinicAppBrowserIT extends BrowserTest {
         Setting at = setting();
         try (ConfigurableApplicationContext ignored = startClinicApp(at)) {
             ConsoleBrowser browser = browser();
-            browser.driver().get(at.clinicApp() + "/");
-            browser.press("Sign in with Gatehouse");
+            startSigningInToTheApp(browser, at);
             signInThroughGatehouse(browser, at.clinic().slug(), at.priya().password(), at.app().code(1));
 
             assertThat(browser.path()).isEqualTo("/me");
@@ -81,16 +80,14 @@ class ClinicAppBrowserIT extends BrowserTest {
         Setting at = setting();
         try (ConfigurableApplicationContext ignored = startClinicApp(at)) {
             ConsoleBrowser browser = browser();
-            browser.driver().get(at.clinicApp() + "/");
-            browser.press("Sign in with Gatehouse");
+            startSigningInToTheApp(browser, at);
             signInThroughGatehouse(browser, at.clinic().slug(), at.priya().password(), at.app().code(1));
             assertThat(browser.path()).isEqualTo("/me");
 
             // The app's session, then Gatehouse's through the issuer's end-session endpoint, back to the app.
             browser.press("Log out everywhere");
             assertThat(browser.driver().getCurrentUrl()).isEqualTo(at.clinicApp() + "/signed-out");
-            browser.driver().get(at.clinicApp() + "/");
-            browser.press("Sign in with Gatehouse");
+            startSigningInToTheApp(browser, at);
             assertThat(browser.driver().getCurrentUrl()).as("Gatehouse's session ended with the app's")
                     .startsWith("http://127.0.0.1:" + port() + "/console/sign-in");
         }
@@ -101,8 +98,7 @@ class ClinicAppBrowserIT extends BrowserTest {
         Setting at = setting("Outside scheduler", false);
         try (ConfigurableApplicationContext ignored = startClinicApp(at)) {
             ConsoleBrowser browser = browser();
-            browser.driver().get(at.clinicApp() + "/");
-            browser.press("Sign in with Gatehouse");
+            startSigningInToTheApp(browser, at);
             signInThroughGatehouse(browser, at.clinic().slug(), at.priya().password(), at.app().code(1));
 
             assertThat(browser.path()).isEqualTo("/console/consent");
@@ -118,8 +114,7 @@ class ClinicAppBrowserIT extends BrowserTest {
 
             // The app's session alone ends (Gatehouse's stays): signing in again is not asked the same question.
             browser.driver().manage().deleteCookieNamed("CLINIC_SESSION");
-            browser.driver().get(at.clinicApp() + "/");
-            browser.press("Sign in with Gatehouse");
+            startSigningInToTheApp(browser, at);
             assertThat(browser.driver().getCurrentUrl()).as("consent remembered on this node")
                     .isEqualTo(at.clinicApp() + "/me");
             assertThat(browser.find("#username").getText()).isEqualTo("dr.patel");
@@ -131,8 +126,7 @@ class ClinicAppBrowserIT extends BrowserTest {
         Setting at = setting("Outside scheduler", false);
         try (ConfigurableApplicationContext ignored = startClinicApp(at)) {
             ConsoleBrowser browser = browser();
-            browser.driver().get(at.clinicApp() + "/");
-            browser.press("Sign in with Gatehouse");
+            startSigningInToTheApp(browser, at);
             signInThroughGatehouse(browser, at.clinic().slug(), at.priya().password(), at.app().code(1));
             assertThat(browser.path()).isEqualTo("/console/consent");
 
@@ -169,6 +163,12 @@ class ClinicAppBrowserIT extends BrowserTest {
         return new Setting(clinic, downtown, priya, app, appPort, clinicApp, registered.text("/clientId"),
                 registered.text("/clientSecret"));
 
+    }
+
+    /** The app's home page, and its button that sends the browser to the issuer's authorize endpoint. */
+    private static void startSigningInToTheApp(ConsoleBrowser browser, Setting at) {
+        browser.driver().get(at.clinicApp() + "/");
+        browser.press("Sign in with Gatehouse");
     }
 
     /** Gatehouse's console sign-in, reached through the issuer's authorize endpoint: password, then second factor. */
