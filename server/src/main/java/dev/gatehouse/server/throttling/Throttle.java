@@ -236,8 +236,7 @@ public class Throttle {
                 case ACCOUNT -> tenant.key() + "\n" + attempt.account().strip().toLowerCase(Locale.ROOT);
                 case TENANT -> tenant.key();
             };
-            String id = attempt.door().setting + ":" + scope.name().toLowerCase(Locale.ROOT) + ":" + limit.key() + ":"
-                    + digest(subject);
+            String id = bucketId(attempt.door(), scope, limit, subject);
             long waitNanos = refusedHere(id);
             if (waitNanos > 0) {
                 // This node saw the bucket empty moments ago: refuse without asking the database again, so a
@@ -301,11 +300,15 @@ public class Throttle {
         if (address == null) {
             return Optional.empty();
         }
-        String id = door.setting + ":" + Scope.ADDRESS.name().toLowerCase(Locale.ROOT) + ":"
-                + addressLimits.get(door).key() + ":" + digest(address);
+        String id = bucketId(door, Scope.ADDRESS, addressLimits.get(door), address);
         long waitNanos = refusedHere(id);
         return waitNanos == 0 ? Optional.empty()
                 : Optional.of(new TooManyRequests(Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L)));
+    }
+
+    /** The bucket of one limit of a door for one subject (an address, an account, a tenant), hashed. */
+    private static String bucketId(Door door, Scope scope, Limit limit, String subject) {
+        return door.setting + ":" + scope.name().toLowerCase(Locale.ROOT) + ":" + limit.key() + ":" + digest(subject);
     }
 
     /** How long this node saw bucket {@code id} empty for, from now; 0 when it did not. */
