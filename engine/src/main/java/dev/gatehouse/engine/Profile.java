@@ -35,6 +35,7 @@ public final class Profile {
     private final String subjectId;
     private final boolean statusActive;
     private final @Nullable Instant lockedUntil;
+    private final @Nullable Instant expiresAt;
     private final Assignment[] assignments;
     private final RoleTable[] tables;
     /**
@@ -63,6 +64,7 @@ public final class Profile {
         this.subjectId = subject.id();
         this.statusActive = subject.status() == SubjectStatus.ACTIVE;
         this.lockedUntil = subject.lockedUntil();
+        this.expiresAt = subject.expiresAt();
         this.assignments = assignments;
         this.tables = tables;
         this.layout = new long[assignments.length * STRIDE];
@@ -90,6 +92,7 @@ public final class Profile {
         this.subjectId = owner.subjectId;
         this.statusActive = owner.statusActive;
         this.lockedUntil = owner.lockedUntil;
+        this.expiresAt = owner.expiresAt;
         this.assignments = owner.assignments;
         this.tables = owner.tables;
         this.layout = owner.layout;
@@ -215,7 +218,8 @@ public final class Profile {
     }
 
     boolean isActiveAt(Instant at) {
-        return statusActive && (lockedUntil == null || !at.isBefore(lockedUntil));
+        return statusActive && (lockedUntil == null || !at.isBefore(lockedUntil))
+                && (expiresAt == null || at.isBefore(expiresAt));
     }
 
     Decision check(int permissionId, String permission, @Nullable Resource resource, Instant at,

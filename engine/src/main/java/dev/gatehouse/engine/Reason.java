@@ -135,6 +135,19 @@ public sealed interface Reason {
         }
     }
 
+    /** The subject's account ended at {@code expiredAt} (a contractor's, seed 000): it may do nothing since. */
+    record ExpiredSubject(Instant expiredAt) implements Reason {
+        @Override
+        public String explain() {
+            return "the account expired at " + expiredAt;
+        }
+
+        @Override
+        public String code() {
+            return "EXPIRED_SUBJECT";
+        }
+    }
+
     /** The tenant is suspended: nobody in it may do anything. */
     record InactiveTenant(String tenant) implements Reason {
         @Override

@@ -132,7 +132,7 @@ public final class TenantPolicy {
         }
         // docs/access-model.md step 1: an inactive subject is denied before anything else is looked at.
         if (!profile.isActiveAt(at)) {
-            return Decision.deny(new Reason.InactiveSubject(profile.subject().status(), profile.subject().lockedUntil()));
+            return Decision.deny(inactive(profile.subject(), at));
         }
         int id = catalog.idOf(permission);
         if (id < 0) {
@@ -184,7 +184,7 @@ public final class TenantPolicy {
             return Decision.allow(new Reason.Covers(caller.subjectId(), target.subjectId(), true));
         }
         if (!caller.isActiveAt(now)) {
-            return Decision.deny(new Reason.InactiveSubject(caller.subject().status(), caller.subject().lockedUntil()));
+            return Decision.deny(inactive(caller.subject(), now));
         }
         Profile current = caller.policy() == this ? caller : caller.recompiledFor(this);
         Profile targetNow = target.policy() == this ? target : Profile.recompile(this, target.subject());
@@ -387,5 +387,15 @@ public final class TenantPolicy {
             state.put(key, 2);
             return Optional.empty();
         }
+    }
+
+    /** Why {@code subject} may do nothing at {@code at}: its state or lockout first, else its account's expiry. */
+    private static Reason inactive(Subject subject, Instant at) {
+        boolean otherwiseActive = subject.status() == SubjectStatus.ACTIVE
+                && (subject.lockedUntil() == null || !at.isBefore(subject.lockedUntil()));
+        if (otherwiseActive && subject.expiresAt() != null && subject.isExpiredAt(at)) {
+            return new Reason.ExpiredSubject(subject.expiresAt());
+        }
+        return new Reason.InactiveSubject(subject.status(), subject.lockedUntil());
     }
 }

@@ -204,6 +204,9 @@ class AccessModelTest {
         owner; ACTIVE                      | patients.read | -                  | allow                  | active
         nothing; DISABLED                  | patients.read | -                  | deny: inactive subject | the state is decided before any grant is looked for
         reader_tenant until now; DISABLED  | patients.read | -                  | deny: inactive subject | before validity windows too
+        owner; account expires now+1d      | patients.read | -                  | allow                  | issue 13: a contractor before their account's end
+        owner; account expires now         | patients.read | -                  | deny: expired subject  | issue 13: the account ends at expiresAt
+        owner; account expires now-1d      | patients.read | patient:7 owner:me | deny: expired subject  | an expired contractor, even for own resources
         """)
     void anInactiveSubjectIsDeniedBeforeAnythingElse(String role, String permission, String resource, String expected,
             String why) {
@@ -387,6 +390,20 @@ class AccessModelTest {
                     .isEqualTo(new Reason.InactiveSubject(SubjectStatus.ACTIVE, later));
             assertThat(acme.check(disabled, "patients.read", null, NOW).reason())
                     .isEqualTo(new Reason.InactiveSubject(SubjectStatus.DISABLED, null));
+        }
+
+        @Test
+        void anExpiredAccountIsNamedWithItsEndUnlessItsStateSaysMore() {
+            Instant ended = NOW.minus(Duration.ofDays(1));
+            Profile expired = compile(TestSubjects.me().holding("owner").accountExpires(ended));
+            Profile disabledToo = compile(TestSubjects.me().holding("owner").accountExpires(ended)
+                    .status(SubjectStatus.DISABLED));
+
+            assertThat(acme.check(expired, "patients.read", null, NOW).reason())
+                    .isEqualTo(new Reason.ExpiredSubject(ended));
+            assertThat(acme.check(disabledToo, "patients.read", null, NOW).reason())
+                    .isEqualTo(new Reason.InactiveSubject(SubjectStatus.DISABLED, null));
+            assertThat(acme.effectivePermissions(expired, NOW, null)).isEmpty();
         }
 
         @Test

@@ -105,6 +105,28 @@ class EngineLawsTest {
         });
     }
 
+    // (a1) Issue 13: an expired account never allows, whatever it holds and however the request is
+    // made; until its expiry it decides exactly as an account that never expires.
+    @Test
+    void anExpiredAccountNeverAllows() {
+        forEachCase(9_100_000L, c -> {
+            Subject open = c.subject().expiringAt(null);
+            Profile never = c.policy().compile(open);
+            return request -> {
+                Instant at = request.at();
+                for (Instant end : List.of(at, at.minusSeconds(1), at.minusSeconds(86_400 * 400L))) {
+                    Decision ended = c.policy().check(c.policy().compile(open.expiringAt(end)), request);
+                    assertThat(ended.allowed()).as("expired at %s, asked at %s", end, at).isFalse();
+                    assertThat(ended.reason()).isInstanceOfAny(Reason.ExpiredSubject.class,
+                            Reason.InactiveSubject.class, Reason.InactiveTenant.class, Reason.ForeignProfile.class);
+                }
+                Decision before = c.policy().check(c.policy().compile(open.expiringAt(at.plusNanos(1))), request);
+                assertThat(before.allowed()).as("expiring just after the request")
+                        .isEqualTo(c.policy().check(never, request).allowed());
+            };
+        });
+    }
+
     // (a2) Who holds a role now: a check allows only through a role held at the request's time, and
     // the roles held are exactly those of the assignments in force then.
     @Test
@@ -269,7 +291,8 @@ class EngineLawsTest {
         Subject subject = c.subject();
         Instant at = request.at();
         boolean subjectActive = subject.status() == SubjectStatus.ACTIVE
-                && (subject.lockedUntil() == null || !at.isBefore(subject.lockedUntil()));
+                && (subject.lockedUntil() == null || !at.isBefore(subject.lockedUntil()))
+                && (subject.expiresAt() == null || at.isBefore(subject.expiresAt()));
         if (!c.tenant().active() || !subjectActive || !c.tenant().catalog().contains(request.permission())) {
             return false;
         }
@@ -404,7 +427,8 @@ class EngineLawsTest {
             return request -> {
                 Decision decision = c.policy().covers(c.profile(), empty, request.at(), null);
                 boolean callerActive = c.subject().status() == SubjectStatus.ACTIVE
-                        && (c.subject().lockedUntil() == null || !request.at().isBefore(c.subject().lockedUntil()));
+                        && (c.subject().lockedUntil() == null || !request.at().isBefore(c.subject().lockedUntil()))
+                        && !c.subject().isExpiredAt(request.at());
                 assertThat(decision.allowed()).as(decision.explain()).isEqualTo(c.tenant().active() && callerActive);
             };
         });
@@ -538,7 +562,8 @@ class EngineLawsTest {
                         where, request.at());
                 Decision covers = c.policy().covers(c.profile(), holder, request.at(), null);
                 boolean callerActive = c.subject().status() == SubjectStatus.ACTIVE
-                        && (c.subject().lockedUntil() == null || !request.at().isBefore(c.subject().lockedUntil()));
+                        && (c.subject().lockedUntil() == null || !request.at().isBefore(c.subject().lockedUntil()))
+                        && !c.subject().isExpiredAt(request.at());
                 assertThat(c.tenant().active() && callerActive && beyond.isEmpty())
                         .as("%s@%s beyond %s; covers: %s", role.key(), where, beyond, covers.explain())
                         .isEqualTo(covers.allowed());

@@ -156,7 +156,7 @@ final class RandomTenants {
         return new Grant(pattern, pick(List.of(Scope.values())), condition);
     }
 
-    /** A subject with 0 to 4 assignments, mostly active, sometimes locked out around now. */
+    /** A subject with 0 to 4 assignments, mostly active, sometimes locked out or its account ending around now. */
     Subject subject(Tenant tenant, String id) {
         SubjectStatus status = random.nextInt(10) < 8 ? SubjectStatus.ACTIVE : pick(List.of(SubjectStatus.values()));
         Instant lockedUntil = random.nextInt(8) == 0 ? time() : null;
@@ -165,7 +165,8 @@ final class RandomTenants {
         for (int i = 0; i < count; i++) {
             assignments.add(assignment(tenant, "a" + i));
         }
-        return new Subject(id, status, lockedUntil, assignments);
+        Instant expiresAt = random.nextInt(8) == 0 ? time() : null;
+        return new Subject(id, status, lockedUntil, assignments, expiresAt);
     }
 
     /** An assignment of any role of the tenant, tenant-wide or at a site, with a window half the time. */

@@ -63,6 +63,8 @@ final class TestSubjects {
             String state = parts[1].strip();
             if (state.startsWith("locked until ")) {
                 builder.lockedUntil(time(state.substring("locked until ".length()).strip(), now));
+            } else if (state.startsWith("account expires ")) {
+                builder.accountExpires(time(state.substring("account expires ".length()).strip(), now));
             } else {
                 builder.status(SubjectStatus.valueOf(state.toUpperCase(Locale.ROOT)));
             }
@@ -99,6 +101,7 @@ final class TestSubjects {
         private final List<Assignment> assignments = new ArrayList<>();
         private SubjectStatus status = SubjectStatus.ACTIVE;
         private @Nullable Instant lockedUntil;
+        private @Nullable Instant accountExpiresAt;
 
         private Builder(String id) {
             this.id = id;
@@ -145,8 +148,14 @@ final class TestSubjects {
             return this;
         }
 
+        /** The account itself ends at {@code at} (a contractor's, issue 13). */
+        Builder accountExpires(Instant at) {
+            this.accountExpiresAt = at;
+            return this;
+        }
+
         Subject build() {
-            return new Subject(id, status, lockedUntil, assignments);
+            return new Subject(id, status, lockedUntil, assignments, accountExpiresAt);
         }
 
         /** "clinician@downtown", "owner" (tenant-wide): readable in explanations and failures. */
