@@ -84,6 +84,7 @@ record DecisionView(boolean allowed, Map<String, Object> reason, @Nullable Via v
                 view.put("status", inactive.status().name());
                 putIfPresent(view, "lockedUntil", inactive.lockedUntil());
             }
+            case Reason.ExpiredSubject expired -> view.put("expiredAt", expired.expiredAt());
             case Reason.InactiveTenant tenant -> view.put("tenant", tenant.tenant());
             case Reason.ForeignProfile foreign -> view.put("tenant", foreign.tenant());
             case Reason.Covers covers -> view.put("target", covers.target());

@@ -15,8 +15,13 @@ import org.jspecify.annotations.Nullable;
  */
 public interface Members {
 
-    /** A user's account state, as the engine's subject carries it. */
-    record State(String status, @Nullable Instant lockedUntil) {}
+    /** A user's account state, as the engine's subject carries it; {@code expiresAt}: a contractor's account end. */
+    record State(String status, @Nullable Instant lockedUntil, @Nullable Instant expiresAt) {
+
+        public State(String status, @Nullable Instant lockedUntil) {
+            this(status, lockedUntil, null);
+        }
+    }
 
     /** A user and their username. */
     record Named(UUID id, String username) {}

@@ -90,7 +90,7 @@ class PolicyLoader {
     Optional<Subject> subject(TenantId tenant, UUID user) {
         Optional<Subject> bare = members.state(tenant, user)
                 .map(state -> new Subject(user.toString(), SubjectStatus.valueOf(state.status()), state.lockedUntil(),
-                        List.of()));
+                        List.of(), state.expiresAt()));
         if (bare.isEmpty()) {
             return bare;
         }

@@ -1,7 +1,6 @@
 package dev.gatehouse.server.apikeys;
 
 import dev.gatehouse.engine.Profile;
-import dev.gatehouse.engine.SubjectStatus;
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.access.Members;
 import dev.gatehouse.server.authentication.CredentialNetworks;
@@ -129,9 +128,8 @@ class KeyBearer implements BearerCredentials {
         if (owner.isEmpty()) {
             return false;
         }
-        Instant lockedUntil = owner.get().subject().lockedUntil();
-        return owner.get().subject().status() == SubjectStatus.ACTIVE
-                && (lockedUntil == null || !now.isBefore(lockedUntil));
+        // Active, not locked out, and not past a contractor's account expiry (issue 13).
+        return owner.get().subject().isActiveAt(now);
     }
 
     /** Charges the request to the key's rate limit and usage, once per request. */

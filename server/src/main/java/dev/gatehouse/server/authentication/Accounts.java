@@ -2,6 +2,7 @@ package dev.gatehouse.server.authentication;
 
 import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +21,13 @@ class Accounts {
     /** {@code service}: a service account, which never signs in interactively (issue 12). */
     record Account(TenantId tenant, String tenantSlug, UUID id, String username, boolean service, String status,
             String passwordHash, List<String> requiredActions, Optional<OffsetDateTime> lockedUntil,
-            @Nullable String email) {}
+            @Nullable String email, @Nullable Instant expiresAt) {
+
+        /** Whether a contractor's account has ended by {@code now} (issue 13). */
+        boolean expiredBy(Instant now) {
+            return expiresAt != null && !now.isBefore(expiresAt);
+        }
+    }
 
     /** The failure counter and temporary lock of a user, read under a row lock. */
     record Lockout(int failedLogins, @Nullable OffsetDateTime lockedUntil) {}
@@ -68,12 +75,17 @@ class Accounts {
         credentials.recordSuccess(tenant, user);
     }
 
+    void signedIn(TenantId tenant, UUID user, Instant now) {
+        credentials.signedIn(tenant, user, now);
+    }
+
     void setRequiredActions(TenantId tenant, UUID user, List<String> requiredActions) {
         credentials.setRequiredActions(tenant, user, requiredActions);
     }
 
     private static Account account(Credentials.Account found, String tenantSlug) {
         return new Account(found.tenant(), tenantSlug, found.id(), found.username(), found.isService(),
-                found.status(), found.passwordHash(), found.requiredActions(), Optional.ofNullable(found.lockedUntil()), found.email());
+                found.status(), found.passwordHash(), found.requiredActions(), Optional.ofNullable(found.lockedUntil()), found.email(),
+                found.expiresAt());
     }
 }

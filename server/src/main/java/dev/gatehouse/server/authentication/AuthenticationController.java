@@ -70,6 +70,7 @@ class AuthenticationController {
             case SignIn.SecondStep s -> new SignInAnswer(null, null, null, null, true, s.mfaToken());
             // Unknown user, wrong secret and locked account answer alike (ASVS 6.3.8).
             case SignIn.Refused r -> throw SignInService.refused();
+            case SignIn.Expired e -> throw SignInService.expired(e);
         };
     }
 

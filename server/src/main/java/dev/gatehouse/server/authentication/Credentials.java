@@ -18,14 +18,20 @@ public interface Credentials {
 
     /**
      * An account as sign-in sees it. {@code kind} is {@code HUMAN} or {@code SERVICE}: a service
-     * account never signs in interactively (issue 12), whatever its row holds.
+     * account never signs in interactively (issue 12), whatever its row holds. {@code expiresAt}:
+     * when a contractor's account ends (issue 13); from then on it is not active, whatever its status.
      */
     record Account(TenantId tenant, UUID id, String username, String kind, String status,
             @Nullable String passwordHash, List<String> requiredActions, @Nullable OffsetDateTime lockedUntil,
-            @Nullable String email) {
+            @Nullable String email, @Nullable Instant expiresAt) {
 
         public boolean isService() {
             return kind.equals("SERVICE");
+        }
+
+        /** Whether the account has ended by {@code now}. */
+        public boolean expiredBy(Instant now) {
+            return expiresAt != null && !now.isBefore(expiresAt);
         }
     }
 
@@ -60,6 +66,9 @@ public interface Credentials {
 
     /** Clears the failure counter and lock, writing only when there is something to clear. */
     void recordSuccess(TenantId tenant, UUID user);
+
+    /** A sign-in completed at {@code now}: the user's {@code lastSignInAt}, which the inactivity rule reads. */
+    void signedIn(TenantId tenant, UUID user, Instant now);
 
     void setRequiredActions(TenantId tenant, UUID user, List<String> requiredActions);
 

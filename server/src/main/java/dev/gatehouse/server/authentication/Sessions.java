@@ -160,7 +160,10 @@ public class Sessions {
 
     Optional<Live> findLive(byte[] tokenHash, Instant now) {
         return jdbc.sql("""
-                        select s.tenant_id, t.slug, s.id, s.user_id, u.username, u.status, u.required_actions,
+                        select s.tenant_id, t.slug, s.id, s.user_id, u.username,
+                               -- issue 13: past a contractor's expiresAt the user is no longer active
+                               case when u.expires_at <= :now then 'EXPIRED' else u.status end as status,
+                               u.required_actions,
                                s.last_seen_at, s.expires_at,
                                s.impersonator_id, s.impersonator_username,
                         """ + HELD_ROLES + """

@@ -48,6 +48,12 @@ public class SignIn {
     /** Refused; the answer never says why. */
     public record Refused() implements Outcome {}
 
+    /**
+     * The account has ended (a contractor's {@code expiresAt}, issue 13). Answered only to someone
+     * who proved the password, so it tells a stranger nothing; the holder learns why and whom to ask.
+     */
+    public record Expired(Instant expiredAt) implements Outcome {}
+
     public record Signed(String token, Instant expiresAt, String userId, List<String> requiredActions) implements Outcome {}
 
     /**
@@ -109,6 +115,9 @@ public class SignIn {
             fail(account, lockout, settings, now, "WRONG_PASSWORD", origin);
             return new Refused();
         }
+        if (account.expiredBy(now)) {
+            return expired(account, origin);
+        }
         boolean totp = factors.hasConfirmed(account.tenant(), account.id());
         boolean required = settings.mfaRequiredFor(access.rolesHeld(account.tenant(), account.id()));
         boolean emailInstead = !totp && required && settings.emailCodes() && account.email() != null;
@@ -147,6 +156,9 @@ public class SignIn {
         }
         if (!factors.useChallenge(account.tenant(), challenge.id(), now)) {
             return new Refused();
+        }
+        if (account.expiredBy(now)) {
+            return expired(account, origin);
         }
         boolean required = settings.mfaRequiredFor(access.rolesHeld(account.tenant(), account.id()));
         return complete(account, settings, required, true, now, method, origin);
@@ -220,8 +232,9 @@ public class SignIn {
         SignInSettings settings = settings(account);
         Instant now = clock.instant();
         Accounts.Lockout lockout = accounts.lockForSignIn(account.tenant(), account.id());
-        if (account.service() || locked(lockout, now)) {
-            refused(account, account.service() ? "SERVICE_ACCOUNT" : "LOCKED", origin);
+        if (account.service() || locked(lockout, now) || account.expiredBy(now)) {
+            refused(account, account.service() ? "SERVICE_ACCOUNT" : account.expiredBy(now) ? "ACCOUNT_EXPIRED"
+                    : "LOCKED", origin);
             return false;
         }
         String method = null;
@@ -243,9 +256,17 @@ public class SignIn {
         return true;
     }
 
+    private Expired expired(Accounts.Account account, Origin origin) {
+        refused(account, "ACCOUNT_EXPIRED", origin);
+        return new Expired(java.util.Objects.requireNonNull(account.expiresAt()));
+    }
+
     private Signed complete(Accounts.Account account, SignInSettings settings, boolean mfaRequired, boolean secondStep,
             Instant now, String method, Origin origin) {
         accounts.recordSuccess(account.tenant(), account.id());
+        // Issue 13: what lastSignInAt shows and the inactivity rule measures; every kind of sign-in
+        // (password, second step, and the console session an OIDC authorization rides on) ends here.
+        accounts.signedIn(account.tenant(), account.id(), now);
         boolean strong = factors.hasConfirmed(account.tenant(), account.id());
         boolean satisfied = strong || (settings.emailCodes() && account.email() != null);
         List<String> actions = new ArrayList<>(account.requiredActions());

@@ -102,6 +102,15 @@ public class SignInService {
         }
     }
 
+    /**
+     * A contractor's account that has ended (issue 13): 403, said only to whoever proved the
+     * password, with the time and whom to ask.
+     */
+    public static ApiException expired(SignIn.Expired expired) {
+        return new ApiException(HttpStatus.FORBIDDEN, "Account expired", "this account expired at "
+                + expired.expiredAt() + "; ask an administrator of the tenant to extend it", List.of());
+    }
+
     /** The one answer to every failed sign-in: unknown user, wrong secret and locked account alike. */
     public static ApiException refused() {
         return new ApiException(HttpStatus.UNAUTHORIZED, "Sign-in failed", "the tenant, username or password is not right",

@@ -62,6 +62,12 @@ class SignInController {
 
     static final String STEP_EXPIRED = "This sign-in has expired. Start again.";
 
+    /** Issue 13: said only after the password was right, so it tells a stranger nothing. */
+    static String accountExpired(SignIn.Expired expired) {
+        return "Your account expired on " + expired.expiredAt().atOffset(java.time.ZoneOffset.UTC).toLocalDate()
+                + " (UTC) and can no longer sign in. Ask an administrator of your organisation to extend it.";
+    }
+
     /** The challenge token, the code, and whether to offer an e-mailed code (only a button: the service decides). */
     record SecondStepForm(@Nullable String mfaToken, @Nullable String code, boolean emailCodes,
             @Nullable String continueTo) {}
@@ -122,6 +128,13 @@ class SignInController {
                 response.setStatus(HttpStatus.UNAUTHORIZED.value());
                 yield "console/sign-in";
             }
+            case SignIn.Expired expired -> {
+                model.addAttribute("form", new SignInForm(form.tenant(), form.username(), null,
+                    ContinueTo.safe(form.continueTo())));
+                model.addAttribute("errors", FormErrors.summary(accountExpired(expired)));
+                response.setStatus(HttpStatus.FORBIDDEN.value());
+                yield "console/sign-in";
+            }
         };
     }
 
@@ -146,6 +159,12 @@ class SignInController {
         }
         if (outcome instanceof SignIn.Signed signed) {
             return signedIn(signed, step.continueTo(), request, response);
+        }
+        if (outcome instanceof SignIn.Expired expired) {
+            model.addAttribute("form", new SignInForm(null, null, null, ContinueTo.safe(step.continueTo())));
+            model.addAttribute("errors", FormErrors.summary(accountExpired(expired)));
+            response.setStatus(HttpStatus.FORBIDDEN.value());
+            return "console/sign-in";
         }
         model.addAttribute("step", new SecondStepForm(step.mfaToken(), null, step.emailCodes(),
                 ContinueTo.safe(step.continueTo())));

@@ -265,7 +265,8 @@ class Authorizations implements OAuth2AuthorizationService {
             return false;
         }
         if (row.user() != null && users.byId(row.tenant(), row.user())
-                .filter(account -> account.status().equals("ACTIVE")).isEmpty()) {
+                .filter(account -> account.status().equals("ACTIVE") && !account.expiredBy(clock.instant()))
+                .isEmpty()) {
             return false;
         }
         return row.session() == null || sessions.isOpen(row.tenant(), row.session(), clock.instant());

@@ -112,7 +112,9 @@ public final class SettingsDocument {
                 whole(document, "resetLinkMinutes", d.resetLinkMinutes()),
                 strings(document.path("emailDomains"), d.emailDomains()),
                 strings(document.path("ipAllowlist"), d.ipAllowlist()), allowlistByRole,
-                text(document, "auditRetention", d.auditRetention()), limits, apiKeyPolicy(document.path("apiKeyPolicy")));
+                text(document, "auditRetention", d.auditRetention()), limits, apiKeyPolicy(document.path("apiKeyPolicy")),
+                document.path("inactivityDisableDays").isInt()
+                        ? Integer.valueOf(document.path("inactivityDisableDays").intValue()) : d.inactivityDisableDays());
     }
 
     /** The document of {@code settings}; {@code mfaPolicy.roles} only when there are any (docs/api.md). */
@@ -161,6 +163,7 @@ public final class SettingsDocument {
         apiKeys.put("maxDays", keys.maxDays()).put("defaultDays", keys.defaultDays());
         apiKeys.putObject("rateLimit").put("requests", keys.rateLimit().requests())
                 .put("perSeconds", keys.rateLimit().perSeconds());
+        document.put("inactivityDisableDays", settings.inactivityDisableDays());
         return document;
     }
 

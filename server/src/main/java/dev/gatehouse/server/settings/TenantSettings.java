@@ -17,16 +17,19 @@ import org.jspecify.annotations.Nullable;
  * @param resetLinkMinutes how long a password-reset link lives (1 hour)
  * @param auditRetention how long audit events are kept before the retention purge archives and
  *     removes them, an ISO-8601 period (HIPAA: P6Y)
+ * @param inactivityDisableDays issue 13: the nightly job disables an active person with no sign-in
+ *     for this many days; null or 0 turns it off (the default)
  */
 public record TenantSettings(PasswordPolicy passwordPolicy, LockoutPolicy lockoutPolicy, SessionPolicy sessionPolicy,
         MfaPolicy mfaPolicy, boolean singleRolePerUser, int invitationHours, int resetLinkMinutes,
         List<String> emailDomains, List<String> ipAllowlist, Map<String, List<String>> ipAllowlistByRole,
-        String auditRetention, Throttling throttling, ApiKeyPolicy apiKeyPolicy) {
+        String auditRetention, Throttling throttling, ApiKeyPolicy apiKeyPolicy,
+        @Nullable Integer inactivityDisableDays) {
 
     /** What a new tenant starts with; a field a tenant never changed reads as this. */
     public static final TenantSettings DEFAULTS = new TenantSettings(PasswordPolicy.DEFAULTS, LockoutPolicy.DEFAULTS,
             SessionPolicy.DEFAULTS, MfaPolicy.DEFAULTS, false, 48, 60, List.of(), List.of(), Map.of(),
-            AuditRetention.DEFAULT.toString(), Throttling.DEFAULTS, ApiKeyPolicy.DEFAULTS);
+            AuditRetention.DEFAULT.toString(), Throttling.DEFAULTS, ApiKeyPolicy.DEFAULTS, null);
 
     public TenantSettings {
         emailDomains = List.copyOf(emailDomains);
@@ -37,6 +40,12 @@ public record TenantSettings(PasswordPolicy passwordPolicy, LockoutPolicy lockou
     /** An unmodifiable copy in the given order, so the API answers the roles in the order they were saved. */
     private static <V> Map<String, V> ordered(Map<String, V> map) {
         return java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(map));
+    }
+
+    /** How long without a sign-in disables an account, when the tenant turned the rule on. */
+    public java.util.Optional<Duration> inactivityLimit() {
+        return inactivityDisableDays == null || inactivityDisableDays <= 0 ? java.util.Optional.empty()
+                : java.util.Optional.of(Duration.ofDays(inactivityDisableDays));
     }
 
     public Duration invitationValidity() {

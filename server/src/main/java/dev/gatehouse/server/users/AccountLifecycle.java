@@ -211,6 +211,40 @@ public class AccountLifecycle {
         return disabled;
     }
 
+    /**
+     * Issue 13: the nightly inactivity rule disables an active person who has not signed in for the
+     * tenant's {@code inactivityDisableDays}, in the caller's transaction, audited as the system's
+     * USER_DISABLED with reason {@code inactivity}. Never the last administrator (409 from
+     * {@link LastAdministrator}, which the rule skips). Their keys stop with their status; nothing is
+     * revoked for good, so enabling them again restores what they had.
+     *
+     * @return the account as disabled, or empty when it signed in or changed meanwhile
+     */
+    java.util.Optional<UserAccount> disableForInactivity(TenantScope.Scoped tenant, UUID id, Instant idleSince,
+            int days) {
+        UserAccount user = users.findForUpdate(tenant.id(), id).orElse(null);
+        Instant now = clock.instant();
+        Instant lastActive = user == null ? null : user.lastSignInAt() != null ? user.lastSignInAt() : user.createdAt();
+        if (user == null || !user.status().equals("ACTIVE") || user.kind().equals("SERVICE")
+                || lastActive.isAfter(idleSince)) {
+            return java.util.Optional.empty();
+        }
+        lastAdministrator.protect(tenant, id, "disable");
+        users.setStatus(tenant.id(), id, "DISABLED", now);
+        int ended = sessions.endAll(tenant.id(), id, null, now, "USER_DISABLED");
+        revokeLinks(tenant, id, now);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("previousStatus", user.status());
+        details.put("sessionsEnded", ended);
+        details.put("reason", "inactivity");
+        details.put("inactivityDisableDays", days);
+        details.put("lastSignInAt", user.lastSignInAt() == null ? "never" : user.lastSignInAt().toString());
+        audit.record(tenant.id(), "USER_DISABLED", AuditLog.Actor.SYSTEM, UserEvents.target(id, user.username()), null,
+                null, details);
+        changes.subjectChanged(tenant.id(), id);
+        return users.find(tenant.id(), id);
+    }
+
     @Transactional
     public UserAccount enable(Caller caller, TenantScope.Scoped tenant, UUID id, Origin origin) {
         guard.requireAnywhere(caller, "users.edit");

@@ -18,7 +18,8 @@ import org.springframework.stereotype.Repository;
 class CredentialStore implements Credentials {
 
     private static final String SELECT = """
-            select u.tenant_id, u.id, u.username, u.kind, u.status, u.password_hash, u.required_actions, u.locked_until, u.email
+            select u.tenant_id, u.id, u.username, u.kind, u.status, u.password_hash, u.required_actions, u.locked_until, u.email,
+                   u.expires_at
             from users u
             """;
 
@@ -111,6 +112,13 @@ class CredentialStore implements Credentials {
     }
 
     @Override
+    public void signedIn(TenantId tenant, UUID user, Instant now) {
+        jdbc.sql("update users set last_sign_in_at = :now where tenant_id = :tenant and id = :user")
+                .param("now", now.atOffset(ZoneOffset.UTC)).param("tenant", tenant.value()).param("user", user)
+                .update();
+    }
+
+    @Override
     public void setRequiredActions(TenantId tenant, UUID user, List<String> requiredActions) {
         jdbc.sql("""
                         update users set required_actions = :actions, updated_at = now()
@@ -133,6 +141,8 @@ class CredentialStore implements Credentials {
         return new Account(new TenantId(rs.getObject("tenant_id", UUID.class)), rs.getObject("id", UUID.class),
                 rs.getString("username"), rs.getString("kind"), rs.getString("status"), rs.getString("password_hash"),
                 Arrays.asList((String[]) rs.getArray("required_actions").getArray()),
-                rs.getObject("locked_until", OffsetDateTime.class), rs.getString("email"));
+                rs.getObject("locked_until", OffsetDateTime.class), rs.getString("email"),
+                Optional.ofNullable(rs.getObject("expires_at", OffsetDateTime.class)).map(OffsetDateTime::toInstant)
+                        .orElse(null));
     }
 }

@@ -22,11 +22,13 @@ class MemberStore implements Members {
 
     @Override
     public Optional<State> state(TenantId tenant, UUID user) {
-        return jdbc.sql("select status, locked_until from users where tenant_id = :tenant and id = :user")
+        return jdbc.sql("select status, locked_until, expires_at from users where tenant_id = :tenant and id = :user")
                 .param("tenant", tenant.value()).param("user", user)
                 .query((rs, n) -> {
                     OffsetDateTime locked = rs.getObject("locked_until", OffsetDateTime.class);
-                    return new State(rs.getString("status"), locked == null ? null : locked.toInstant());
+                    OffsetDateTime expires = rs.getObject("expires_at", OffsetDateTime.class);
+                    return new State(rs.getString("status"), locked == null ? null : locked.toInstant(),
+                            expires == null ? null : expires.toInstant());
                 })
                 .optional();
     }

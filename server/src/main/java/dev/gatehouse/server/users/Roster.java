@@ -58,10 +58,21 @@ public class Roster {
             @Nullable String primaryLicense, @Nullable String secondaryLicense, @Nullable String nadean,
             @Nullable List<String> credentials, @Nullable List<String> specialties, @Nullable String bio) {}
 
+    /** Issue 13: {@code expiresAt} ends a contractor's account; {@code managerId} is whom they report to. */
     public record CreateRequest(@Nullable String username, @Nullable String firstName, @Nullable String lastName,
             @Nullable String email, @Nullable String phone, @Nullable String kind, @Nullable String password,
             @Nullable Boolean invite, @Nullable Boolean hidden, @Nullable List<RoleRequest> roles,
-            @Nullable ProfileRequest profile) {}
+            @Nullable ProfileRequest profile, @Nullable Instant expiresAt, @Nullable UUID managerId) {
+
+        /** Without account terms: an account that does not expire, with no manager. */
+        public CreateRequest(@Nullable String username, @Nullable String firstName, @Nullable String lastName,
+                @Nullable String email, @Nullable String phone, @Nullable String kind, @Nullable String password,
+                @Nullable Boolean invite, @Nullable Boolean hidden, @Nullable List<RoleRequest> roles,
+                @Nullable ProfileRequest profile) {
+            this(username, firstName, lastName, email, phone, kind, password, invite, hidden, roles, profile, null,
+                    null);
+        }
+    }
 
     public record Created(UUID id, String username, String kind, String status, @Nullable String invitationUrl) {}
 
@@ -96,11 +107,14 @@ public class Roster {
     private final TrailCounts trail;
     private final Sessions sessions;
     private final ApplicationEventPublisher events;
+    private final Managers managers;
 
     Roster(UserStore users, UserAssignments held, Assignments assignments, UserTokens tokens, Passwords passwords,
             PasswordPolicy passwordPolicy, AuditLog audit, AccessChanges changes, Access access, UserGuard guard,
             TenantScope scope, AccountMails mails, Clock clock, Reauthentication reauthentication,
-            LastAdministrator lastAdministrator, TrailCounts trail, Sessions sessions, ApplicationEventPublisher events) {
+            LastAdministrator lastAdministrator, TrailCounts trail, Sessions sessions, ApplicationEventPublisher events,
+            Managers managers) {
+        this.managers = managers;
         this.events = events;
         this.trail = trail;
         this.sessions = sessions;
@@ -143,6 +157,11 @@ public class Roster {
         } else if (request.password() != null && Boolean.TRUE.equals(request.invite())) {
             fields.reject("invite", "an invitation and an admin-set password exclude each other; send one");
         }
+        if (request.managerId() != null) {
+            managers.serialiseChanges(tenant.id());
+        }
+        AccountTerms.check(managers, tenant.id(), null, request.expiresAt(), request.managerId(), null, clock.instant(),
+                fields);
         fields.throwIfAny();
         TenantScope.Rules rules = scope.rules(tenant.id());
         if (request.password() != null) {
@@ -175,10 +194,20 @@ public class Roster {
         if (hash != null) {
             passwordPolicy.recordChange(tenant.id(), id, hash, now);
         }
+        Map<String, Object> created = new LinkedHashMap<>(Map.of("roles", UserGuard.describe(roles), "invited", invite,
+                "kind", kind));
+        if (request.expiresAt() != null || request.managerId() != null) {
+            users.setTerms(tenant.id(), id, request.expiresAt(), request.managerId());
+            if (request.expiresAt() != null) {
+                created.put("expiresAt", request.expiresAt().toString());
+            }
+            if (request.managerId() != null) {
+                created.put("managerId", request.managerId().toString());
+            }
+        }
         AuditLog.Actor actor = guard.actor(caller);
         AuditLog.Target target = UserEvents.target(id, username);
-        audit.record(tenant.id(), "USER_CREATED", actor, target, origin.ip(), origin.userAgent(),
-                Map.of("roles", UserGuard.describe(roles), "invited", invite, "kind", kind));
+        audit.record(tenant.id(), "USER_CREATED", actor, target, origin.ip(), origin.userAgent(), created);
         for (UserGuard.NewAssignment role : roles) {
             UUID assignment = assignments.insert(tenant.id(), id, role.role(), role.locationId(), role.startsAt(),
                     role.expiresAt(), invite ? "INVITE" : "DIRECT", caller.userId());
@@ -313,6 +342,19 @@ public class Roster {
         Map<String, Object> diff = UserPatch.diff(before, after);
         if (diff.isEmpty()) {
             return current;
+        }
+        if (diff.containsKey("expiresAt") || diff.containsKey("managerId")) {
+            // Issue 13: when an account ends and whose reviews and approvals reach whom is acting on
+            // that person's access: never one's own, and only over someone the caller covers.
+            UserGuard.notSelf(caller, id, "change the account expiry or manager of");
+            guard.requireCovers(caller, "users.edit", id, "change the account expiry or manager of");
+            AccountFields terms = new AccountFields();
+            if (diff.containsKey("managerId")) {
+                managers.serialiseChanges(tenant.id());
+            }
+            AccountTerms.check(managers, tenant.id(), id, after.expiresAt(), after.managerId(), before, clock.instant(),
+                    terms);
+            terms.throwIfAny();
         }
         // Who may act on whom: the e-mail address is where reset links go and the username is the
         // sign-in name, so changing them is taking over the account unless the caller holds all it holds.

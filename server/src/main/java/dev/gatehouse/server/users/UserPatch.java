@@ -1,11 +1,13 @@
 package dev.gatehouse.server.users;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -17,7 +19,7 @@ import tools.jackson.databind.JsonNode;
 final class UserPatch {
 
     private static final Set<String> FIELDS = Set.of("username", "firstName", "lastName", "email", "phone", "hidden",
-            "profile");
+            "profile", "expiresAt", "managerId");
     private static final Map<String, String> ELSEWHERE = Map.of(
             "status", "is changed through lock, unlock, disable and enable",
             "password", "is changed by its owner, or through password-reset",
@@ -27,6 +29,7 @@ final class UserPatch {
             "id", "cannot be changed",
             "requiredActions", "cannot be changed",
             "lockedUntil", "is cleared through unlock",
+            "lastSignInAt", "is recorded at each sign-in",
             "createdAt", "cannot be changed",
             "updatedAt", "cannot be changed");
     private static final Set<String> PROFILE_FIELDS = Set.of("npi", "dea", "stateLicense", "primaryLicense",
@@ -69,8 +72,13 @@ final class UserPatch {
         if (body.has("profile")) {
             profile = profile(fields, body.get("profile"), profile);
         }
+        Instant expiresAt = body.has("expiresAt")
+                ? AccountTerms.instant(fields, "expiresAt", string(fields, body, "expiresAt")) : current.expiresAt();
+        UUID managerId = body.has("managerId")
+                ? AccountTerms.id(fields, "managerId", string(fields, body, "managerId")) : current.managerId();
         fields.throwIfAny();
-        return new UserAccount.Editable(username, firstName, lastName, email, phone, hidden, profile);
+        return new UserAccount.Editable(username, firstName, lastName, email, phone, hidden, profile, expiresAt,
+                managerId);
     }
 
     private static ClinicalProfile profile(AccountFields fields, JsonNode node, ClinicalProfile current) {
@@ -162,6 +170,10 @@ final class UserPatch {
         change(changes, "profile.credentials", was.credentials(), is.credentials());
         change(changes, "profile.specialties", was.specialties(), is.specialties());
         change(changes, "profile.bio", was.bio(), is.bio());
+        change(changes, "expiresAt", before.expiresAt() == null ? null : before.expiresAt().toString(),
+                after.expiresAt() == null ? null : after.expiresAt().toString());
+        change(changes, "managerId", before.managerId() == null ? null : before.managerId().toString(),
+                after.managerId() == null ? null : after.managerId().toString());
         return changes;
     }
 

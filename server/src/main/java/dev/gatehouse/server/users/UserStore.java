@@ -87,7 +87,7 @@ public class UserStore {
             u.id, u.username, u.first_name, u.last_name, u.email, u.phone, u.kind, u.status, u.hidden,
             u.required_actions, u.failed_logins, u.locked_until, u.password_hash is not null as has_password,
             u.npi, u.dea, u.state_license, u.primary_license, u.secondary_license, u.nadean, u.credentials,
-            u.specialties, u.bio, u.created_at, u.updated_at
+            u.specialties, u.bio, u.created_at, u.updated_at, u.last_sign_in_at, u.expires_at, u.manager_id
             """;
 
     /** The account, unlocked (a read for display or for a token's claims). */
@@ -203,9 +203,12 @@ public class UserStore {
                             email_normalized = :emailNormalized, phone = :phone, hidden = :hidden, npi = :npi,
                             dea = :dea, state_license = :stateLicense, primary_license = :primaryLicense,
                             secondary_license = :secondaryLicense, nadean = :nadean, credentials = :credentials,
-                            specialties = :specialties, bio = :bio, updated_at = :now
+                            specialties = :specialties, bio = :bio, expires_at = :expiresAt, manager_id = :managerId,
+                            updated_at = :now
                         where tenant_id = :tenant and id = :user
                         """)
+                .param("expiresAt", fields.expiresAt() == null ? null : utc(fields.expiresAt()))
+                .param("managerId", fields.managerId())
                 .param("username", fields.username()).param("usernameNormalized", Usernames.normalize(fields.username()))
                 .param("firstName", fields.firstName()).param("lastName", fields.lastName())
                 .param("email", fields.email())
@@ -219,6 +222,14 @@ public class UserStore {
                 .param("bio", profile.bio()).param("now", utc(now))
                 .param("tenant", tenant.value()).param("user", user)
                 .update();
+    }
+
+    /** Issue 13: a new account's end (contractors) and manager, set with it. */
+    void setTerms(TenantId tenant, UUID user, @Nullable Instant expiresAt, @Nullable UUID managerId) {
+        jdbc.sql("update users set expires_at = :expiresAt, manager_id = :managerId"
+                        + " where tenant_id = :tenant and id = :user")
+                .param("expiresAt", expiresAt == null ? null : utc(expiresAt)).param("managerId", managerId)
+                .param("tenant", tenant.value()).param("user", user).update();
     }
 
     void setStatus(TenantId tenant, UUID user, String status, Instant now) {
@@ -295,7 +306,8 @@ public class UserStore {
                 new ClinicalProfile(rs.getString("npi"), rs.getString("dea"), rs.getString("state_license"),
                         rs.getString("primary_license"), rs.getString("secondary_license"), rs.getString("nadean"),
                         strings(rs, "credentials"), strings(rs, "specialties"), rs.getString("bio")),
-                instant(rs, "created_at"), instant(rs, "updated_at"));
+                instant(rs, "created_at"), instant(rs, "updated_at"), instant(rs, "last_sign_in_at"),
+                instant(rs, "expires_at"), rs.getObject("manager_id", UUID.class));
     }
 
     private static List<String> strings(ResultSet rs, String column) throws SQLException {

@@ -22,16 +22,22 @@ final class UserViews {
         }
     }
 
+    /** Issue 13: {@code lastSignInAt}, {@code expiresAt} (a contractor's account end), {@code managerId}. */
     record UserView(String id, String username, String firstName, String lastName, @Nullable String email,
             @Nullable String phone, String kind, String status, boolean hidden, List<String> requiredActions,
-            @Nullable Instant lockedUntil, ProfileView profile, Instant createdAt, Instant updatedAt) {
+            @Nullable Instant lockedUntil, ProfileView profile, Instant createdAt, Instant updatedAt,
+            @Nullable Instant lastSignInAt, @Nullable Instant expiresAt, @Nullable String managerId) {
 
         static UserView of(UserAccount user) {
             return new UserView(user.id().toString(), user.username(), user.firstName(), user.lastName(),
                     user.email(), user.phone(), user.kind(), user.status(), user.hidden(), user.requiredActions(),
-                    user.lockedUntil(), ProfileView.of(user.profile()), user.createdAt(), user.updatedAt());
+                    user.lockedUntil(), ProfileView.of(user.profile()), user.createdAt(), user.updatedAt(),
+                    user.lastSignInAt(), user.expiresAt(), user.managerId() == null ? null : user.managerId().toString());
         }
     }
+
+    /** Someone who reports to a manager ({@code GET …/users/{id}/reports}). */
+    record ReportView(String id, String username, String firstName, String lastName, String status) {}
 
     record CreatedView(String id, String username, String kind, String status, @Nullable String invitationUrl) {}
 
