@@ -56,6 +56,9 @@ public abstract class IntegrationTest {
         }
         // The nightly purge never runs by itself in a test; tests call it. Archives go to a folder of the run.
         registry.add("gatehouse.audit.purge-cron", () -> "-");
+        // Nor do the inactivity rule and the access reviews' due-date job (issue 13): tests move the clock.
+        registry.add("gatehouse.users.inactivity-cron", () -> "-");
+        registry.add("gatehouse.access-reviews.cron", () -> "-");
         registry.add("gatehouse.audit.archive-dir", () -> archiveDirectory().toString());
         registry.add("gatehouse.admin.username", () -> OPERATOR);
         registry.add("gatehouse.admin.password", () -> OPERATOR_PASSWORD);
