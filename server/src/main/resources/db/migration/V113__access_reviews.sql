@@ -65,3 +65,13 @@ create table access_review_items (
 create index access_review_items_by_review on access_review_items (tenant_id, review_id, username, id);
 create index access_review_items_by_reviewer on access_review_items (tenant_id, reviewer_id)
     where decision is null;
+
+-- Running access reviews needs access_reviews.manage (every pack's catalog); tenants created before
+-- the packs carried it get it here beside clients.manage; admin roles hold it through '*'.
+insert into permissions (tenant_id, key, description, kind, source)
+select tenant_id, 'access_reviews.manage',
+       'Run access reviews: open campaigns over locations and roles, see every item and read the reports (issue 13)',
+       'FUNCTIONAL', 'PACK'
+from permissions
+where key = 'clients.manage' and source = 'PACK'
+on conflict (tenant_id, key) do nothing;

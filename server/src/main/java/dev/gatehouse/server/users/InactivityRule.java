@@ -1,7 +1,6 @@
 package dev.gatehouse.server.users;
 
 import dev.gatehouse.engine.Scope;
-import dev.gatehouse.engine.packs.RolePacks;
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.mail.Outbox;
 import dev.gatehouse.server.settings.TenantSettingsStore;
@@ -93,9 +92,7 @@ class InactivityRule {
         if (limit.isEmpty() || named.isEmpty()) {
             return Optional.empty();
         }
-        String pack = named.get().pack();
-        TenantScope.Scoped scoped = new TenantScope.Scoped(tenant, named.get().slug(),
-                RolePacks.exists(pack) ? RolePacks.builtIn(pack).adminRole() : null);
+        TenantScope.Scoped scoped = TenantScope.of(tenant, named.get().slug(), named.get().pack());
         int days = (int) limit.get().toDays();
         return transactions.execute(status -> {
             if (!jdbc.sql("select pg_try_advisory_xact_lock(hashtextextended(:key, 0))")

@@ -33,6 +33,11 @@ public class TenantScope {
         this.settings = settings;
     }
 
+    /** A tenant reached without a caller (a scheduled job), with its pack's admin role. */
+    public static Scoped of(TenantId tenant, String slug, String pack) {
+        return new Scoped(tenant, slug, RolePacks.exists(pack) ? RolePacks.builtIn(pack).adminRole() : null);
+    }
+
     public Scoped resolve(Caller caller, String tenantInPath) {
         TenantPaths.TenantRef tenant = tenants.resolve(caller, tenantInPath);
         String adminRole = RolePacks.exists(tenant.pack()) ? RolePacks.builtIn(tenant.pack()).adminRole() : null;

@@ -139,7 +139,7 @@ public class UserExport {
      * RFC 4180 quoting, and OWASP's CSV-injection rule: a cell a spreadsheet would run as a formula
      * (a name typed as {@code =HYPERLINK(…)}) gets a leading apostrophe.
      */
-    static String cell(String value) {
+    public static String cell(String value) {
         String safe = !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
         boolean quote = safe.indexOf(',') >= 0 || safe.indexOf('"') >= 0 || safe.indexOf('\n') >= 0
                 || safe.indexOf('\r') >= 0;

@@ -121,6 +121,41 @@ public class UserRoleService {
         changes.subjectChanged(tenant.id(), user);
     }
 
+    /**
+     * Issue 13: an access review's REVOKE, a reviewer's or the due date's default, removes the
+     * assignment at once. The review is the authority (its creator holds access_reviews.manage and
+     * the item was this reviewer's), so no roles.assign is asked of {@code actor}; the tenant's last
+     * administrator keeps their admin role (answered, not thrown, so a due-date run that meets it
+     * goes on). Audited as ROLE_REVOKED naming the review, and every node's profile of the user is
+     * invalidated.
+     */
+    @Transactional
+    public ReviewedRevocation revokeReviewed(TenantScope.Scoped tenant, UUID user, UUID assignmentId,
+            AuditLog.Actor actor, Origin origin, UUID review) {
+        UserAccount account = users.findForUpdate(tenant.id(), user).orElse(null);
+        UserAssignments.Held assignment = account == null ? null
+                : held.find(tenant.id(), user, assignmentId).orElse(null);
+        if (account == null || assignment == null) {
+            return ReviewedRevocation.ALREADY_GONE;
+        }
+        try {
+            lastAdministrator.protectRevoking(tenant, user, assignment);
+        } catch (ApiException lastAdministratorsRole) {
+            return ReviewedRevocation.LAST_ADMINISTRATOR;
+        }
+        held.delete(tenant.id(), assignmentId);
+        java.util.Map<String, Object> details = new java.util.LinkedHashMap<>(UserEvents.assignmentDetails(assignmentId,
+                assignment.role(), assignment.location(), assignment.startsAt(), assignment.expiresAt()));
+        details.put("accessReview", review.toString());
+        audit.record(tenant.id(), "ROLE_REVOKED", actor, UserEvents.target(user, account.username()), origin.ip(),
+                origin.userAgent(), details);
+        changes.subjectChanged(tenant.id(), user);
+        return ReviewedRevocation.REVOKED;
+    }
+
+    /** What {@link #revokeReviewed} did. */
+    public enum ReviewedRevocation { REVOKED, ALREADY_GONE, LAST_ADMINISTRATOR }
+
     @Transactional(readOnly = true)
     public List<EffectivePermission> permissions(Caller caller, TenantScope.Scoped tenant, UUID user,
             @Nullable String location) {
