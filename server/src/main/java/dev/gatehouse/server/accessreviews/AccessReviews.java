@@ -334,7 +334,7 @@ public class AccessReviews {
             Map<UUID, Optional<UUID>> managerOf) {
         UUID chosen = review.reviewer().equals(MANAGER)
                 ? managerOf.computeIfAbsent(user, u -> managers.of(tenant, u)).orElse(null)
-                : UUID.fromString(review.reviewer());
+                : Ids.parse(review.reviewer()).orElseThrow();
         if (chosen == null || chosen.equals(user)) {
             chosen = review.createdBy();
         }

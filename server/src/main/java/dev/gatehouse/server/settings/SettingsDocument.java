@@ -163,7 +163,10 @@ public final class SettingsDocument {
         apiKeys.put("maxDays", keys.maxDays()).put("defaultDays", keys.defaultDays());
         apiKeys.putObject("rateLimit").put("requests", keys.rateLimit().requests())
                 .put("perSeconds", keys.rateLimit().perSeconds());
-        document.put("inactivityDisableDays", settings.inactivityDisableDays());
+        // Issue 13; written only once a tenant set it, so the documents of tenants that never did stay as they were.
+        if (settings.inactivityDisableDays() != null) {
+            document.put("inactivityDisableDays", settings.inactivityDisableDays());
+        }
         return document;
     }
 
