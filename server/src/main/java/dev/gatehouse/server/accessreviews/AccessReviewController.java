@@ -3,16 +3,12 @@ package dev.gatehouse.server.accessreviews;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
-import dev.gatehouse.server.users.UserExport;
 import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -90,28 +86,6 @@ class AccessReviewController {
                 .contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
                         .filename("access-review-" + id + ".csv").build().toString())
-                .body(csv(report).getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** One line per item; cells quoted (RFC 4180) and defused against spreadsheet formulas. */
-    static String csv(ReviewViews.Report report) {
-        StringBuilder out = new StringBuilder();
-        line(out, List.of("campaign", "user", "username", "role", "location", "assignmentId", "reviewer", "decision",
-                "defaulted", "decidedBy", "decidedAt", "outcome", "note"));
-        for (ReviewViews.ItemView item : report.items()) {
-            line(out, List.of(report.review().name(), item.user(), item.username(), item.role(),
-                    text(item.location()), item.assignmentId(), text(item.reviewerName()), text(item.decision()),
-                    String.valueOf(item.defaulted()), text(item.decidedByName()), text(item.decidedAt()),
-                    text(item.outcome()), text(item.note())));
-        }
-        return out.toString();
-    }
-
-    private static void line(StringBuilder out, List<String> cells) {
-        out.append(cells.stream().map(UserExport::cell).collect(Collectors.joining(","))).append("\r\n");
-    }
-
-    private static String text(@Nullable Object value) {
-        return value == null ? "" : value instanceof Instant instant ? instant.toString() : value.toString();
+                .body(ReportCsv.of(report).getBytes(StandardCharsets.UTF_8));
     }
 }

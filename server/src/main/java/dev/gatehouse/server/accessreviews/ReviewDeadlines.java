@@ -134,7 +134,7 @@ class ReviewDeadlines {
                     .forEach(holder -> reviewers.add(holder.id()));
         }
         List<String> addresses = reviewers.isEmpty() ? List.of() : users.activeEmails(tenant, reviewers);
-        String link = publicUrl.base() + "/console/access-reviews/" + review.id();
+        String link = publicUrl.base() + "/console/reviews/" + review.id();
         for (String address : addresses) {
             outbox.enqueue(tenant, new Outbox.Message(address, "Access review due " + review.dueAt() + ": "
                     + review.name(), """

@@ -14,6 +14,8 @@ enum Section {
     LOCATIONS("Locations", "/console/locations", "locations.read", Reach.TENANT_MEMBERS),
     SECURITY("Security", "/console/security", "settings.read", Reach.TENANT_MEMBERS),
     CLIENTS("Applications", "/console/clients", "clients.manage", Reach.TENANT_MEMBERS),
+    // Issue 13: running campaigns; reviewers decide their items under /console/reviews, open to every member.
+    ACCESS_REVIEWS("Access reviews", "/console/access-reviews", "access_reviews.manage", Reach.TENANT_MEMBERS),
     ACTIVITY("Activity log", "/console/activity", "audit.read", Reach.EVERYONE),
     TENANTS("Tenants", "/console/tenants", "tenants.read", Reach.OPERATORS);
 

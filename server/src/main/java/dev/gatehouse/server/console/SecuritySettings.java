@@ -157,6 +157,11 @@ final class SecuritySettings {
                     "tokenRedemption", "Invitation and reset link attempts",
                     "A person retrying refused passwords on their link.",
                     "Across the whole organisation, far above ordinary use.")),
+            new Group("Accounts", List.of(
+                    Setting.of("inactivityDisableDays", "Disable accounts unused for (days)", Kind.OPTIONAL_NUMBER,
+                            "A person who has not signed in for this many days is disabled overnight and the"
+                                    + " administrators are told by mail; service accounts and the last administrator"
+                                    + " never are. Blank or 0 turns it off.").emptyMeans("never"))),
             new Group("Activity log", List.of(
                     Setting.of("auditRetention", "Keep activity for", Kind.TEXT,
                             "Years and months as P6Y or P1Y6M. HIPAA asks for six years; older events are archived"

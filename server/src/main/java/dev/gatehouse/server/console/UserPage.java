@@ -64,9 +64,12 @@ class UserPage {
     private final AuditTrail trail;
     private final Access access;
     private final Clock clock;
+    private final AccountTermsCard terms;
 
     UserPage(Roster users, UserRoleService roles, TenantScope scope, UserDirectory directory,
-            UserAvailability availability, UserPhotos photos, AuditTrail trail, Access access, Clock clock) {
+            UserAvailability availability, UserPhotos photos, AuditTrail trail, Access access, Clock clock,
+            AccountTermsCard terms) {
+        this.terms = terms;
         this.users = users;
         this.availability = availability;
         this.photos = photos;
@@ -105,6 +108,7 @@ class UserPage {
         model.addAttribute("timezone", week(caller, tenant, id, model));
         model.addAttribute("hasPhoto", photos.present(caller, tenant, id));
         model.addAttribute("activity", recentActivity(caller, user));
+        terms.addTo(caller, tenant, user, model);
         if (!model.containsAttribute("details")) {
             model.addAttribute("details", UserForms.DetailsForm.of(user));
         }
