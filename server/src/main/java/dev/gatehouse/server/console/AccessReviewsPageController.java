@@ -90,7 +90,7 @@ class AccessReviewsPageController {
         UUID review = Ids.inPath(id, "access review");
         ReviewViews.ReviewDetail detail = reviews.get(caller, caller.tenantSlug(), review);
         model.addAttribute("detail", detail);
-        model.addAttribute("names", directory.of(caller));
+        model.addAttribute("labels", labels(caller, detail.items()));
         model.addAttribute("managing", true);
         model.addAttribute("decidable", detail.items().stream().filter(item -> decidable(caller, item)
                 || (item.decision() == null && item.reviewer() == null && !caller.userId().toString().equals(item.user())))
@@ -128,7 +128,7 @@ class AccessReviewsPageController {
         List<ReviewViews.ItemView> own = detail.items().stream().filter(item -> decidable(caller, item)
                 || caller.userId().toString().equals(item.decidedBy())).toList();
         model.addAttribute("detail", new ReviewViews.ReviewDetail(detail.review(), own));
-        model.addAttribute("names", directory.of(caller));
+        model.addAttribute("labels", labels(caller, own));
         model.addAttribute("managing", false);
         model.addAttribute("decidable", own.stream().filter(item -> decidable(caller, item))
                 .map(ReviewViews.ItemView::id).toList());
@@ -144,6 +144,14 @@ class AccessReviewsPageController {
         reviews.decide(caller, caller.tenantSlug(), review, Ids.inPath(item, "item"),
                 new ReviewRequests.Decide(decision, note), origin);
         return "redirect:" + ("section".equals(from) ? SECTION : MINE) + "/" + review + "?decided";
+    }
+
+    /** Each item's assignment as the user page names it ("Manager @ Downtown"), by item id. */
+    private java.util.Map<String, String> labels(Caller caller, List<ReviewViews.ItemView> items) {
+        UserDirectory.Names names = directory.of(caller);
+        java.util.Map<String, String> labels = new java.util.HashMap<>();
+        items.forEach(item -> labels.put(item.id(), names.assignment(item.role(), item.location())));
+        return labels;
     }
 
     /** Whether the page offers the caller keep/revoke on {@code item}, by the service's own rule. */
@@ -169,7 +177,8 @@ class AccessReviewsPageController {
         Instant due = null;
         if (form.dueDate() != null && !form.dueDate().isBlank()) {
             try {
-                due = LocalDate.parse(form.dueDate().strip()).atTime(LocalTime.MAX).toInstant(ZoneOffset.UTC);
+                // The last second of the day: the database keeps microseconds, so LocalTime.MAX would round up.
+                due = LocalDate.parse(form.dueDate().strip()).atTime(LocalTime.of(23, 59, 59)).toInstant(ZoneOffset.UTC);
             } catch (DateTimeParseException e) {
                 throw ApiException.badRequest("dueAt", "must be a date");
             }

@@ -24,7 +24,7 @@ class AccountTermsCard {
 
     /**
      * What the card's form posts, named as the API's fields so its errors land on them: {@code expiresAt}
-     * a date (the end of that day, UTC; blank: none), {@code managerId} the manager's username (blank: none).
+     * a date (the account ends as that day begins, 00:00 UTC; blank: none), {@code managerId} the manager's username (blank: none).
      */
     record TermsForm(@Nullable String expiresAt, @Nullable String managerId) {}
 

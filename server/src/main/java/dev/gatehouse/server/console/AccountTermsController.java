@@ -8,7 +8,6 @@ import dev.gatehouse.server.users.Roster;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.LocalDate;
-import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.UUID;
@@ -62,7 +61,7 @@ class AccountTermsController {
             patch.putNull("expiresAt");
         } else {
             try {
-                patch.put("expiresAt", LocalDate.parse(date).atTime(LocalTime.MAX).toInstant(ZoneOffset.UTC).toString());
+                patch.put("expiresAt", LocalDate.parse(date).atStartOfDay().toInstant(ZoneOffset.UTC).toString());
             } catch (DateTimeParseException e) {
                 throw ApiException.badRequest("expiresAt", "must be a date");
             }
