@@ -89,7 +89,9 @@ class AuditController {
             ChainPurge.CHECKPOINT, "ALERT_RAISED", "ALERT_SETTINGS_CHANGED", "ALERT_WEBHOOK_FAILED",
             "ALERT_WEBHOOK_SECRET_ROTATED", "USER_AVAILABILITY_CHANGED", "USER_PHOTO_CHANGED",
             "USER_PHOTO_REMOVED", "TENANT_UPDATED", "USERS_EXPORTED", "REQUEST_THROTTLED", "API_KEY_CREATED",
-            "API_KEY_ROTATED", "API_KEY_REVOKED");
+            "API_KEY_ROTATED", "API_KEY_REVOKED",
+            // issue 13, access reviews
+            "ACCESS_REVIEW_CREATED", "ACCESS_REVIEW_DECIDED", "ACCESS_REVIEW_REMINDED", "ACCESS_REVIEW_COMPLETED");
 
     private final Access access;
     private final Actors actors;

@@ -3,6 +3,7 @@ package dev.gatehouse.server.console;
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.FieldError;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.users.Roster;
 import jakarta.servlet.http.HttpServletRequest;
@@ -49,7 +50,10 @@ class AccountTermsController {
         try {
             users.update(caller, page.tenant(caller), user, patch(caller, terms), origin);
         } catch (ApiException e) {
-            return page.refused(caller, user, model, response, e, "terms");
+            // The page's roles form has an expiresAt of its own: this card's errors are named apart.
+            ApiException named = new ApiException(e.status(), e.title(), e.getMessage(), e.errors().stream()
+                    .map(error -> new FieldError("terms." + error.field(), error.message())).toList());
+            return page.refused(caller, user, model, response, named, "terms");
         }
         return UserPage.done(request, response, UserRosterController.USERS + "/" + user + "?saved");
     }

@@ -142,6 +142,26 @@ class AccessReviewsIT extends IntegrationTest {
                 .as("the last decision completes the campaign").isEqualTo("COMPLETED");
         assertThat(actions()).containsSubsequence("ACCESS_REVIEW_CREATED", "ROLE_REVOKED", "ACCESS_REVIEW_DECIDED",
                 "ACCESS_REVIEW_DECIDED", "ACCESS_REVIEW_COMPLETED");
+        assertThat(jdbc.sql("""
+                        select count(*) from audit_events
+                        where tenant_id = :t and action = 'ACCESS_REVIEW_DECIDED' and actor_id = :boss
+                          and target_type = 'access_review' and target_id = :id and target_name = 'Downtown Q1'
+                          and details ->> 'decision' = 'REVOKE' and details ->> 'outcome' = 'REVOKED'
+                          and details ->> 'note' = 'moved to billing' and details ->> 'username' = 'desk'
+                        """).param("t", UUID.fromString(clinic.id())).param("boss", UUID.fromString(boss.id()))
+                .param("id", id).query(Long.class).single()).as("one complete event of the decision").isEqualTo(1);
+        assertThat(jdbc.sql("""
+                        select count(*) from audit_events
+                        where tenant_id = :t and action = 'ROLE_REVOKED' and actor_id = :boss
+                          and details ->> 'accessReview' = :id
+                        """).param("t", UUID.fromString(clinic.id())).param("boss", UUID.fromString(boss.id()))
+                .param("id", id).query(Long.class).single()).isEqualTo(1);
+        assertThat(jdbc.sql("""
+                        select count(*) from audit_events
+                        where tenant_id = :t and action = 'ACCESS_REVIEW_CREATED' and actor_id = :admin
+                          and target_id = :id and (details ->> 'items')::int = 2
+                        """).param("t", UUID.fromString(clinic.id())).param("admin", UUID.fromString(clinic.adminId()))
+                .param("id", id).query(Long.class).single()).isEqualTo(1);
 
         Response report = api.get(clinic.path("/access-reviews/" + id + "/report"), clinic.adminToken());
         assertThat(report.body().at("/summary/kept").asLong()).isEqualTo(1);

@@ -52,7 +52,9 @@ class AuditCompletenessIT extends IntegrationTest {
             "MFA_CODE_SENT", "AUDIT_PURGED", "ALERT_RAISED", "ALERT_SETTINGS_CHANGED", "ALERT_WEBHOOK_FAILED",
             "ALERT_WEBHOOK_SECRET_ROTATED", "REQUEST_THROTTLED",
             // apikeys.ApiKeysIT: each with its details, never the secret; a revocation by AccountClosed rolled back with it
-            "API_KEY_CREATED", "API_KEY_ROTATED", "API_KEY_REVOKED");
+            "API_KEY_CREATED", "API_KEY_ROTATED", "API_KEY_REVOKED",
+            // accessreviews.AccessReviewsIT: each with its actor, target and details (the due date's as the system)
+            "ACCESS_REVIEW_CREATED", "ACCESS_REVIEW_DECIDED", "ACCESS_REVIEW_REMINDED", "ACCESS_REVIEW_COMPLETED");
 
     @Autowired
     JdbcClient jdbc;

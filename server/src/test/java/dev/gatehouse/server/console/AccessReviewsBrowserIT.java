@@ -124,7 +124,7 @@ class AccessReviewsBrowserIT extends BrowserTest {
         assertThat(admin.find("#manager").getText()).isEqualTo("nobody");
         admin.fill("Manager (username; blank: none)", "nobody-by-that-name");
         admin.press("Save account terms");
-        assertThat(admin.find("#managerId-error").getText()).contains("no user nobody-by-that-name");
+        assertThat(admin.find("#terms-managerId-error").getText()).contains("no user nobody-by-that-name");
         admin.screenshot("user-account-terms-refused");
 
         date(admin, "Account ends on (at 00:00 UTC; blank: never)", LocalDate.now(ZoneOffset.UTC).plusDays(30));
