@@ -77,19 +77,37 @@ class ReviewDeadlines {
         }
     }
 
-    /** Completes every campaign due by now; answers how many. */
+    /**
+     * Completes every campaign due by now; answers how many. One that fails rolls back alone, is
+     * logged, and waits for the next run, without holding up the others.
+     */
     int completeDue() {
         int done = 0;
-        while (done < PER_RUN && Boolean.TRUE.equals(transactions.execute(status -> {
-            List<ReviewStore.Review> due = store.dueForUpdate(clock.instant(), 1);
-            if (due.isEmpty()) {
-                return false;
+        Set<UUID> failed = new LinkedHashSet<>();
+        while (done + failed.size() < PER_RUN) {
+            UUID[] taken = new UUID[1];
+            try {
+                Boolean completed = transactions.execute(status -> {
+                    List<ReviewStore.Review> due = store.dueForUpdate(clock.instant(), 1, failed);
+                    if (due.isEmpty()) {
+                        return false;
+                    }
+                    ReviewStore.Review review = due.getFirst();
+                    taken[0] = review.id();
+                    reviews.completeDue(scoped(review.tenant()), review);
+                    return true;
+                });
+                if (!Boolean.TRUE.equals(completed)) {
+                    break;
+                }
+                done++;
+            } catch (RuntimeException e) {
+                if (taken[0] == null) {
+                    throw e;
+                }
+                log.error("access review {} could not be completed; the next run tries again", taken[0], e);
+                failed.add(taken[0]);
             }
-            ReviewStore.Review review = due.getFirst();
-            reviews.completeDue(scoped(review.tenant()), review);
-            return true;
-        }))) {
-            done++;
         }
         return done;
     }

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -187,12 +188,13 @@ class ReviewStore {
      * Open campaigns of any tenant due by {@code now}, row-locked and skipping those another node
      * holds: each is completed by exactly one node.
      */
-    List<Review> dueForUpdate(Instant now, int limit) {
+    List<Review> dueForUpdate(Instant now, int limit, Collection<UUID> skip) {
         return jdbc.sql("select " + REVIEW_COLUMNS + """
                          from access_reviews where status = 'OPEN' and due_at <= :now
+                          and not (id = any (cast(:skip as uuid[])))
                         order by due_at limit :limit for update skip locked
                         """)
-                .param("now", utc(now)).param("limit", limit)
+                .param("now", utc(now)).param("limit", limit).param("skip", skip.toArray(UUID[]::new))
                 .query((rs, n) -> review(rs)).list();
     }
 
