@@ -197,15 +197,13 @@ class SignInController {
     }
 
     /**
-     * Signed in: required actions first; else back to the application's authorize request that
-     * sent the user here ({@link ContinueTo}), else the console's home.
+     * Signed in: required actions first, carrying the application's authorize request that sent
+     * the user here ({@link ContinueTo}) along; else back to that request, else the console's home.
      */
     private static String signedIn(SignIn.Signed signed, @Nullable String continueTo, HttpServletRequest request,
             HttpServletResponse response) {
         SessionCookie.write(signed.token(), request, response);
-        String page = RequiredActionsRedirect.pageFor(signed.requiredActions());
-        String back = ContinueTo.safe(continueTo);
-        return "redirect:" + (page != null ? page : back != null ? back : HomeController.HOME);
+        return "redirect:" + ContinueTo.afterRequiredAction(signed.requiredActions(), continueTo, HomeController.HOME);
     }
 
     private static void required(List<FieldError> errors, String field, @Nullable String value) {

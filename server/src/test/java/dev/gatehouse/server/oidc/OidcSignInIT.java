@@ -174,6 +174,61 @@ class OidcSignInIT extends IntegrationTest {
     }
 
     @Test
+    void requiredActionsDuringSignInLeadBackToTheApplicationAndNeverElsewhere() throws Exception {
+        String initial = "handed over by the admin 12345";
+        TestMembers.member("new.nurse").holding("front_desk").passwords(initial, "unused")
+                .createWithoutSignIn(api, clinic.slug(), clinic.adminToken());
+        Response patched = api.patch(clinic.path("/settings"), clinic.adminToken(),
+                "{\"mfaPolicy\": {\"required\": \"ALL\"}}");
+        assertThat(patched.status()).as(patched.raw()).isEqualTo(200);
+        ConsoleClient browser = new ConsoleClient(port());
+        CodeVerifier verifier = new CodeVerifier();
+        HttpResponse<String> authorize = browser.get(authorizePath(verifier, new Nonce(), "actions", REDIRECT));
+        String signInPage = local(authorize.headers().firstValue("Location").orElseThrow());
+        String continueTo = URLDecoder.decode(signInPage.substring(signInPage.indexOf("continueTo=") + 11),
+                StandardCharsets.UTF_8);
+        String carried = "?continueTo=" + OidcFlowIT.encode(continueTo);
+        browser.get(signInPage);
+
+        HttpResponse<String> signedIn = browser.post("/console/sign-in", Map.of("tenant", clinic.slug(),
+                "username", "new.nurse", "password", initial, "continueTo", continueTo));
+        assertThat(local(signedIn.headers().firstValue("Location").orElseThrow()))
+                .isEqualTo("/console/password" + carried);
+        assertThat(browser.get("/console/password" + carried).body()).contains("name=\"continueTo\"");
+        HttpResponse<String> changed = browser.post("/console/password", Map.of("currentPassword", initial,
+                "newPassword", "the nurse's own passphrase", "confirmPassword", "the nurse's own passphrase",
+                "continueTo", continueTo));
+        assertThat(local(changed.headers().firstValue("Location").orElseThrow()))
+                .as("the next required action, the application still carried")
+                .isEqualTo("/console/profile/second-factor" + carried);
+
+        assertThat(browser.get("/console/profile/second-factor" + carried).body()).contains("name=\"continueTo\"");
+        HttpResponse<String> enrolment = browser.post("/console/profile/second-factor/enrol",
+                Map.of("continueTo", continueTo));
+        java.util.regex.Matcher secret = java.util.regex.Pattern.compile("class=\"totp-secret\">([A-Z2-7]+)<")
+                .matcher(enrolment.body());
+        assertThat(secret.find()).as(enrolment.body()).isTrue();
+        String code = new TestMembers.Authenticator(TestMembers.base32(secret.group(1)), java.util.List.of()).code(0);
+        HttpResponse<String> codes = browser.post("/console/profile/second-factor/confirm",
+                Map.of("code", code, "continueTo", continueTo));
+        assertThat(codes.statusCode()).as(codes.body()).isEqualTo(200);
+        assertThat(codes.body()).as("once the recovery codes are saved, back to the application")
+                .contains("href=\"" + continueTo.replace("&", "&amp;") + "\"");
+
+        HttpResponse<String> back = browser.get(continueTo);
+        assertThat(back.statusCode()).as(back.body()).isEqualTo(302);
+        assertThat(back.headers().firstValue("Location").orElseThrow()).startsWith(REDIRECT + "?code=")
+                .contains("state=actions");
+
+        HttpResponse<String> elsewhere = browser.post("/console/password", Map.of("currentPassword",
+                "the nurse's own passphrase", "newPassword", "yet another passphrase 123", "confirmPassword",
+                "yet another passphrase 123", "continueTo", "https://evil.example/oauth2/x/authorize"));
+        assertThat(elsewhere.statusCode()).as(elsewhere.body()).isEqualTo(302);
+        assertThat(local(elsewhere.headers().firstValue("Location").orElseThrow()))
+                .isEqualTo("/console/profile?passwordChanged");
+    }
+
+    @Test
     void aThirdPartyClientAsksForConsentOnTheConsolesScreen() throws Exception {
         Response created = api.post(clinic.path("/clients"), clinic.adminToken(), json("name", "Outside scheduler",
                 "type", "confidential", "redirectUris", raw("[\"" + REDIRECT + "\"]"),
