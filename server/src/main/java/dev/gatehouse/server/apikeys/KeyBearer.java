@@ -3,8 +3,8 @@ package dev.gatehouse.server.apikeys;
 import dev.gatehouse.engine.Profile;
 import dev.gatehouse.engine.SubjectStatus;
 import dev.gatehouse.server.access.Access;
-import dev.gatehouse.server.access.Members;
 import dev.gatehouse.server.authentication.CredentialNetworks;
+import dev.gatehouse.server.authentication.Credentials;
 import dev.gatehouse.server.shared.BearerCredentials;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Credential;
@@ -26,8 +26,11 @@ import org.springframework.stereotype.Component;
 /**
  * API keys as a kind of bearer credential: tokens spelled {@code ghk_…}. A key is live while it is
  * neither revoked nor expired, a replaced secret only until its rotation's overlap ends, and only
- * while its owner is active (not locked, not disabled); then, like a session, it is refused from
- * outside the tenant's IP allowlist (403) and over its own rate limit (429 with Retry-After).
+ * while its owner is active (not locked, not disabled); then it is refused while its owner, a
+ * person, has required actions pending (403: an admin-set password to change, a second factor to
+ * set up — as the person's own sessions are confined to doing that, their keys do nothing until
+ * it is done), and, like a session, from outside the tenant's IP allowlist (403) and over its own
+ * rate limit (429 with Retry-After).
  *
  * <p>After the first use on a node, a key is resolved from {@link KeyCache} and the access caches:
  * no database round trip, except the rate limit's, which Bucket4j batches ({@link CredentialLimits}).
@@ -45,20 +48,20 @@ class KeyBearer implements BearerCredentials {
     private final KeyCache cache;
     private final KeyUsage usage;
     private final Access access;
-    private final Members members;
+    private final Credentials credentials;
     private final TenantDirectory tenants;
     private final CredentialLimits limits;
     private final CredentialNetworks networks;
     private final Clock clock;
     private final Counter throttled;
 
-    KeyBearer(KeyStore keys, KeyCache cache, KeyUsage usage, Access access, Members members, TenantDirectory tenants,
+    KeyBearer(KeyStore keys, KeyCache cache, KeyUsage usage, Access access, Credentials credentials, TenantDirectory tenants,
             CredentialLimits limits, CredentialNetworks networks, Clock clock, MeterRegistry meters) {
         this.keys = keys;
         this.cache = cache;
         this.usage = usage;
         this.access = access;
-        this.members = members;
+        this.credentials = credentials;
         this.tenants = tenants;
         this.limits = limits;
         this.networks = networks;
@@ -79,6 +82,11 @@ class KeyBearer implements BearerCredentials {
             return new Dead();
         }
         KeyCache.Entry entry = live.get();
+        if (!entry.ownerRequiredActions().isEmpty()) {
+            return new Refused(403, "required-actions", "Required actions pending", "the key's owner must first"
+                    + " complete their required actions (" + String.join(", ", entry.ownerRequiredActions())
+                    + ") by signing in; the key works again once they are done", null);
+        }
         String ip = Origin.of(request).ip();
         if (!networks.allowsRequest(entry.key().tenant(), entry.key().owner(), entry.ownerName(), request,
                 Map.of("apiKey", entry.key().prefix()))) {
@@ -99,7 +107,8 @@ class KeyBearer implements BearerCredentials {
     @Override
     public Optional<Caller> resolveQuietly(String token, HttpServletRequest request) {
         String ip = Origin.of(request).ip();
-        return live(token).filter(entry -> networks.permits(entry.key().tenant(), entry.key().owner(), ip))
+        return live(token).filter(entry -> entry.ownerRequiredActions().isEmpty())
+                .filter(entry -> networks.permits(entry.key().tenant(), entry.key().owner(), ip))
                 .filter(entry -> charge(entry, request, ip) == 0)
                 .map(KeyBearer::caller);
     }
@@ -112,9 +121,9 @@ class KeyBearer implements BearerCredentials {
     }
 
     private Optional<KeyCache.Entry> load(byte[] hash) {
-        return keys.findByHash(hash).flatMap(found -> members.username(found.key().tenant(), found.key().owner())
+        return keys.findByHash(hash).flatMap(found -> credentials.byId(found.key().tenant(), found.key().owner())
                 .map(owner -> new KeyCache.Entry(found.key(), found.previous(), tenants.slug(found.key().tenant()),
-                        owner)));
+                        owner.username(), owner.isService() ? List.of() : owner.requiredActions())));
     }
 
     private boolean works(KeyCache.Entry entry, Instant now) {
