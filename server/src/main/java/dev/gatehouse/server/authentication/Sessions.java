@@ -117,7 +117,7 @@ public class Sessions {
      * in comes through here, so none can bypass the cap.
      */
     UUID create(TenantId tenant, UUID user, byte[] tokenHash, Instant now, Instant expiresAt, @Nullable String ip,
-            @Nullable String userAgent) {
+            @Nullable String userAgent, List<String> methods) {
         SessionRules rules = rulesFor(tenant, user, now);
         if (rules.maxConcurrent() != null) {
             withinLimit(tenant, user, rules, now, ip, userAgent);
@@ -125,11 +125,12 @@ public class Sessions {
         UUID id = UUID.randomUUID();
         jdbc.sql("""
                         insert into sessions (tenant_id, id, user_id, token_hash, created_at, last_seen_at, authenticated_at,
-                            expires_at, ip, user_agent)
-                        values (:tenant, :id, :user, :hash, :now, :now, :now, :expires, :ip, :agent)
+                            expires_at, ip, user_agent, sign_in_methods)
+                        values (:tenant, :id, :user, :hash, :now, :now, :now, :expires, :ip, :agent, :methods)
                         """)
                 .param("tenant", tenant.value()).param("id", id).param("user", user).param("hash", tokenHash)
                 .param("now", utc(now)).param("expires", utc(expiresAt)).param("ip", ip).param("agent", userAgent)
+                .param("methods", methods.toArray(String[]::new))
                 .update();
         return id;
     }
@@ -195,9 +196,27 @@ public class Sessions {
                 .query((rs, n) -> rs.getObject("authenticated_at", OffsetDateTime.class).toInstant()).optional();
     }
 
-    void reauthenticated(TenantId tenant, UUID session, Instant now) {
-        jdbc.sql("update sessions set authenticated_at = :now where tenant_id = :tenant and id = :id")
-                .param("now", utc(now)).param("tenant", tenant.value()).param("id", session).update();
+    /**
+     * How the session's user proved who they are (PASSWORD, TOTP, EMAIL_CODE, RECOVERY_CODE): at
+     * sign-in, and any factor proved again since; empty for an impersonation or a session gone.
+     */
+    public List<String> signInMethods(TenantId tenant, UUID session) {
+        return jdbc.sql("select sign_in_methods from sessions where tenant_id = :tenant and id = :id and ended_at is null")
+                .param("tenant", tenant.value()).param("id", session)
+                .query((rs, n) -> Arrays.asList((String[]) rs.getArray("sign_in_methods").getArray())).optional()
+                .orElse(List.of());
+    }
+
+    /** The user proved {@code method} again now: the window of re-authentication opens, the method is the session's. */
+    void reauthenticated(TenantId tenant, UUID session, Instant now, String method) {
+        jdbc.sql("""
+                        update sessions set authenticated_at = :now,
+                            sign_in_methods = case when cast(:method as text) = any (sign_in_methods) then sign_in_methods
+                                                   else array_append(sign_in_methods, cast(:method as text)) end
+                        where tenant_id = :tenant and id = :id
+                        """)
+                .param("now", utc(now)).param("method", method).param("tenant", tenant.value()).param("id", session)
+                .update();
     }
 
     /** Forgets the cached state of a user's sessions, e.g. after their required actions changed. */

@@ -89,7 +89,7 @@ class OidcSignInIT extends IntegrationTest {
         assertThat(id.getStringClaim("preferred_username")).isEqualTo(SignedInTenant.ADMIN);
         assertThat(id.getClaim("roles").toString()).contains("owner");
         assertThat(id.getAuthenticationTime()).isNotNull();
-        assertThat(id.getStringListClaim("amr")).contains("pwd");
+        assertThat(id.getStringListClaim("amr")).as("a password alone, as this sign-in was").containsExactly("pwd");
         assertThat(id.getStringClaim("sid")).isNotBlank();
 
         String accessToken = tokens.get("access_token").asString();
@@ -174,6 +174,35 @@ class OidcSignInIT extends IntegrationTest {
     }
 
     @Test
+    void aSignInWithPasswordAndAuthenticatorCodeSaysSoInTheIdTokensAmr() throws Exception {
+        TestMembers.Member doctor = TestMembers.member("dr.tess").holding("front_desk").withMfa().create(api, clinic);
+        ConsoleClient browser = new ConsoleClient(port());
+        CodeVerifier verifier = new CodeVerifier();
+        String signInPage = local(browser.get(authorizePath(verifier, new Nonce(), "two", REDIRECT)).headers()
+                .firstValue("Location").orElseThrow());
+        String continueTo = URLDecoder.decode(signInPage.substring(signInPage.indexOf("continueTo=") + 11),
+                StandardCharsets.UTF_8);
+        browser.get(signInPage);
+        HttpResponse<String> step = browser.post("/console/sign-in", Map.of("tenant", clinic.slug(),
+                "username", doctor.username(), "password", doctor.password(), "continueTo", continueTo));
+        java.util.regex.Matcher mfaToken = java.util.regex.Pattern.compile("name=\"mfaToken\" value=\"([^\"]+)\"")
+                .matcher(step.body());
+        assertThat(mfaToken.find()).as(step.body()).isTrue();
+        // The code of the next step: the one of this step was spent by the enrolment's confirmation.
+        HttpResponse<String> signedIn = browser.post("/console/sign-in/second-factor", Map.of("mfaToken",
+                mfaToken.group(1), "code", doctor.authenticator().code(1), "emailCodes", "false", "continueTo",
+                continueTo));
+        assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(302);
+        assertThat(local(signedIn.headers().firstValue("Location").orElseThrow())).isEqualTo(continueTo);
+
+        String callback = browser.get(continueTo).headers().firstValue("Location").orElseThrow();
+        JsonNode tokens = token(Map.of("grant_type", "authorization_code", "code", query(URI.create(callback)
+                .getRawQuery()).get("code"), "redirect_uri", REDIRECT, "code_verifier", verifier.getValue()));
+        assertThat(JWTParser.parse(tokens.get("id_token").asString()).getJWTClaimsSet().getStringListClaim("amr"))
+                .containsExactly("pwd", "otp", "mfa");
+    }
+
+    @Test
     void requiredActionsDuringSignInLeadBackToTheApplicationAndNeverElsewhere() throws Exception {
         String initial = "handed over by the admin 12345";
         TestMembers.member("new.nurse").holding("front_desk").passwords(initial, "unused")
@@ -217,8 +246,12 @@ class OidcSignInIT extends IntegrationTest {
 
         HttpResponse<String> back = browser.get(continueTo);
         assertThat(back.statusCode()).as(back.body()).isEqualTo(302);
-        assertThat(back.headers().firstValue("Location").orElseThrow()).startsWith(REDIRECT + "?code=")
-                .contains("state=actions");
+        String callback = back.headers().firstValue("Location").orElseThrow();
+        assertThat(callback).startsWith(REDIRECT + "?code=").contains("state=actions");
+        JsonNode tokens = token(Map.of("grant_type", "authorization_code", "code", query(URI.create(callback)
+                .getRawQuery()).get("code"), "redirect_uri", REDIRECT, "code_verifier", verifier.getValue()));
+        assertThat(JWTParser.parse(tokens.get("id_token").asString()).getJWTClaimsSet().getStringListClaim("amr"))
+                .as("this sign-in proved a password; the authenticator was set up after it").containsExactly("pwd");
 
         HttpResponse<String> elsewhere = browser.post("/console/password", Map.of("currentPassword",
                 "the nurse's own passphrase", "newPassword", "yet another passphrase 123", "confirmPassword",
