@@ -64,7 +64,7 @@ public class Sessions {
      * with the operator when it is an impersonation (docs/access-model.md: visible to the tenant).
      */
     public record Listed(UUID id, @Nullable String userAgent, @Nullable String ip, Instant createdAt, Instant lastSeenAt,
-            Instant expiresAt, @Nullable Impersonator impersonatedBy) {}
+            Instant expiresAt, @Nullable Impersonator impersonatedBy, List<String> clients) {}
 
     /** A session that an update just ended, and who impersonated its user, if anyone. */
     private record Ended(UUID id, UUID userId, Instant createdAt, @Nullable Impersonator impersonatedBy) {}
@@ -89,9 +89,12 @@ public class Sessions {
     private final AuditLog audit;
     private final Actors actors;
     private final TenantSettingsStore settings;
+    private final SessionClients clients;
 
-    Sessions(JdbcClient jdbc, SessionCache cache, AuditLog audit, Actors actors, TenantSettingsStore settings) {
+    Sessions(JdbcClient jdbc, SessionCache cache, AuditLog audit, Actors actors, TenantSettingsStore settings,
+            SessionClients clients) {
         this.settings = settings;
+        this.clients = clients;
         this.actors = actors;
         this.jdbc = jdbc;
         this.cache = cache;
@@ -259,8 +262,9 @@ public class Sessions {
     }
 
     /** The user's live sessions (not ended, not expired, not idle too long), most recently used first. */
+    /** A page of the user's live sessions, each with the applications signed in to through it. */
     public List<Listed> listLive(TenantId tenant, UUID user, Duration idle, Instant now, int page, int size) {
-        return jdbc.sql("select id, user_agent, ip, created_at, last_seen_at, expires_at, impersonator_id, "
+        List<Listed> listed = jdbc.sql("select id, user_agent, ip, created_at, last_seen_at, expires_at, impersonator_id, "
                         + "impersonator_username " + LIVE_OF_USER
                         + " order by last_seen_at desc, id limit :size offset :offset")
                 .param("tenant", tenant.value()).param("user", user).param("now", utc(now))
@@ -268,8 +272,12 @@ public class Sessions {
                 .query((rs, n) -> new Listed(rs.getObject("id", UUID.class), rs.getString("user_agent"),
                         rs.getString("ip"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                         rs.getObject("last_seen_at", OffsetDateTime.class).toInstant(),
-                        rs.getObject("expires_at", OffsetDateTime.class).toInstant(), impersonator(rs)))
+                        rs.getObject("expires_at", OffsetDateTime.class).toInstant(), impersonator(rs), List.of()))
                 .list();
+        Map<UUID, List<String>> names = clients.namesBySession(tenant, listed.stream().map(Listed::id).toList());
+        return listed.stream().map(session -> new Listed(session.id(), session.userAgent(), session.ip(),
+                session.createdAt(), session.lastSeenAt(), session.expiresAt(), session.impersonatedBy(),
+                names.getOrDefault(session.id(), List.of()))).toList();
     }
 
     public long countLive(TenantId tenant, UUID user, Duration idle, Instant now) {

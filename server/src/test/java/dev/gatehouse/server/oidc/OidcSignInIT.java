@@ -103,6 +103,14 @@ class OidcSignInIT extends IntegrationTest {
         assertThat(me.text("/user/id")).isEqualTo(clinic.adminId());
         assertThat(RecordedAudit.of(jdbc, clinic.id(), "OIDC_SIGN_IN")).singleElement()
                 .satisfies(event -> assertThat(event.targetId()).isEqualTo(clientId));
+
+        // The session the user signed in to the application through names it, in their list and the admin's.
+        assertThat(api.get("/api/v1/me/sessions", clinic.adminToken()).body().path("items").toString())
+                .contains("\"clients\":[\"Booking site\"]").contains("\"clients\":[]");
+        assertThat(api.get(clinic.path("/users/" + clinic.adminId() + "/sessions"), clinic.adminToken()).body()
+                .path("items").toString()).contains("\"clients\":[\"Booking site\"]");
+        assertThat(browser.get("/console/profile").body()).contains("signed in to Booking site");
+        assertThat(browser.get("/console/users/" + clinic.adminId()).body()).contains("signed in to Booking site");
     }
 
     @Test
