@@ -3,6 +3,7 @@ package dev.gatehouse.server.apikeys;
 import dev.gatehouse.engine.Profile;
 import dev.gatehouse.engine.SubjectStatus;
 import dev.gatehouse.server.access.Access;
+import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.authentication.CredentialNetworks;
 import dev.gatehouse.server.authentication.Credentials;
 import dev.gatehouse.server.shared.BearerCredentials;
@@ -17,11 +18,15 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * API keys as a kind of bearer credential: tokens spelled {@code ghk_…}. A key is live while it is
@@ -30,7 +35,7 @@ import org.springframework.stereotype.Component;
  * person, has required actions pending (403: an admin-set password to change, a second factor to
  * set up — as the person's own sessions are confined to doing that, their keys do nothing until
  * it is done), and, like a session, from outside the tenant's IP allowlist (403) and over its own
- * rate limit (429 with Retry-After).
+ * rate limit (429 with Retry-After, recorded on the trail at most once a minute per key).
  *
  * <p>After the first use on a node, a key is resolved from {@link KeyCache} and the access caches:
  * no database round trip, except the rate limit's, which Bucket4j batches ({@link CredentialLimits}).
@@ -43,6 +48,8 @@ class KeyBearer implements BearerCredentials {
 
     /** What this request's key was charged: 0 when admitted and counted, else nanoseconds until it may be. */
     private static final String CHARGED = KeyBearer.class.getName() + ".charged";
+    /** A key refused by its rate limit is recorded on the trail at most this often. */
+    static final Duration RATE_LIMITED_AUDIT_EVERY = Duration.ofMinutes(1);
 
     private final KeyStore keys;
     private final KeyCache cache;
@@ -54,9 +61,15 @@ class KeyBearer implements BearerCredentials {
     private final CredentialNetworks networks;
     private final Clock clock;
     private final Counter throttled;
+    private final AuditLog audit;
+    private final TransactionTemplate separately;
 
     KeyBearer(KeyStore keys, KeyCache cache, KeyUsage usage, Access access, Credentials credentials, TenantDirectory tenants,
-            CredentialLimits limits, CredentialNetworks networks, Clock clock, MeterRegistry meters) {
+            CredentialLimits limits, CredentialNetworks networks, Clock clock, MeterRegistry meters, AuditLog audit,
+            PlatformTransactionManager transactions) {
+        this.audit = audit;
+        this.separately = new TransactionTemplate(transactions);
+        this.separately.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.keys = keys;
         this.cache = cache;
         this.usage = usage;
@@ -96,6 +109,7 @@ class KeyBearer implements BearerCredentials {
         long wait = charge(entry, request, ip);
         if (wait > 0) {
             throttled.increment();
+            recordThrottled(entry, request, ip);
             long seconds = Math.max(1, (wait + 999_999_999L) / 1_000_000_000L);
             return new Refused(429, "too-many-requests", "Too many requests", "this API key's rate limit ("
                     + entry.key().rateRequests() + " requests per " + entry.key().rateSeconds()
@@ -155,6 +169,30 @@ class KeyBearer implements BearerCredentials {
             usage.used(key.tenant(), key.id(), ip);
         }
         return wait;
+    }
+
+    /**
+     * Records a refusal by the key's rate limit on the tenant's trail ({@code API_KEY_RATE_LIMITED}),
+     * at most once a minute per key on all nodes together (a bucket of one a minute in the shared
+     * buckets): a flooded key must not flood the trail, and the admin still learns of it. In a
+     * transaction of its own, as the request is refused.
+     */
+    private void recordThrottled(KeyCache.Entry entry, HttpServletRequest request, String ip) {
+        KeyStore.Key key = entry.key();
+        if (limits.spend("api-key-rate-limited-audit:" + key.id(), 1, RATE_LIMITED_AUDIT_EVERY) > 0) {
+            return;
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("prefix", key.prefix());
+        details.put("rateLimit", Map.of("requests", key.rateRequests(), "perSeconds", key.rateSeconds()));
+        details.put("method", request.getMethod());
+        details.put("path", request.getRequestURI());
+        details.put("recordedAtMostEvery", RATE_LIMITED_AUDIT_EVERY.toString());
+        List<String> roles = access.rolesHeld(key.tenant(), key.owner());
+        separately.executeWithoutResult(status -> audit.record(key.tenant(), "API_KEY_RATE_LIMITED",
+                new AuditLog.Actor(key.owner(), entry.ownerName(), roles),
+                new AuditLog.Target("apiKey", key.id().toString(), key.prefix()), ip, Origin.of(request).userAgent(),
+                details));
     }
 
     private static Caller caller(KeyCache.Entry entry) {

@@ -209,8 +209,9 @@ class ApiKeysIT extends IntegrationTest {
     @Test
     void overItsRateLimitAKeyGets429WithRetryAfter() {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
-        String secret = made(clinic, clinic.adminToken(), json("name", "slow", "scopes", raw("[\"*\"]"), "rateLimit",
-                raw("{\"requests\": 3, \"perSeconds\": 3600}"))).path("key").asText();
+        JsonNode slow = made(clinic, clinic.adminToken(), json("name", "slow", "scopes", raw("[\"*\"]"), "rateLimit",
+                raw("{\"requests\": 3, \"perSeconds\": 3600}")));
+        String secret = slow.path("key").asText();
         for (int i = 0; i < 3; i++) {
             assertThat(api.get("/api/v1/me", secret).status()).isEqualTo(200);
         }
@@ -221,6 +222,17 @@ class ApiKeysIT extends IntegrationTest {
         assertThat(refused.raw()).contains("rate limit");
         String other = made(clinic, clinic.adminToken(), keyBody("another", "[\"*\"]")).path("key").asText();
         assertThat(api.get("/api/v1/me", other).status()).as("each key has its own limit").isEqualTo(200);
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(api.get("/api/v1/me", secret).status()).isEqualTo(429);
+        }
+        assertThat(api.post(clinic.path("/check"), secret, json("user", clinic.adminId(), "permission",
+                "users.read")).status()).as("on the check's lean path too").isEqualTo(429);
+        JsonNode trail = api.get(clinic.path("/audit?action=API_KEY_RATE_LIMITED"), clinic.adminToken()).body()
+                .path("items");
+        assertThat(trail).as("seven refusals, one event within the minute").hasSize(1);
+        assertThat(trail.get(0).toString()).contains(slow.path("id").asText()).contains(slow.path("prefix").asText())
+                .contains("\"requests\":3").contains("/api/v1/me");
     }
 
     @Test
