@@ -62,9 +62,17 @@ class SignInController {
 
     static final String STEP_EXPIRED = "This sign-in has expired. Start again.";
 
-    /** The challenge token, the code, and whether to offer an e-mailed code (only a button: the service decides). */
-    record SecondStepForm(@Nullable String mfaToken, @Nullable String code, boolean emailCodes,
-            @Nullable String continueTo) {}
+    /**
+     * The challenge token, the code, and whether to offer an e-mailed code (only a button: the service
+     * decides); a form without {@code emailCodes} offers none, rather than failing to bind (a 500).
+     */
+    record SecondStepForm(@Nullable String mfaToken, @Nullable String code, @Nullable Boolean emailCodes,
+            @Nullable String continueTo) {
+
+        SecondStepForm {
+            emailCodes = Boolean.TRUE.equals(emailCodes);
+        }
+    }
 
     private final SignInService signIn;
 
