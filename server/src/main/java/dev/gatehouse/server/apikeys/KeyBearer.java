@@ -2,8 +2,9 @@ package dev.gatehouse.server.apikeys;
 
 import dev.gatehouse.engine.Profile;
 import dev.gatehouse.server.access.Access;
-import dev.gatehouse.server.access.Members;
+import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.authentication.CredentialNetworks;
+import dev.gatehouse.server.authentication.Credentials;
 import dev.gatehouse.server.shared.BearerCredentials;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Credential;
@@ -16,17 +17,24 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * API keys as a kind of bearer credential: tokens spelled {@code ghk_…}. A key is live while it is
  * neither revoked nor expired, a replaced secret only until its rotation's overlap ends, and only
- * while its owner is active (not locked, not disabled); then, like a session, it is refused from
- * outside the tenant's IP allowlist (403) and over its own rate limit (429 with Retry-After).
+ * while its owner is active (not locked, not disabled); then it is refused while its owner, a
+ * person, has required actions pending (403: an admin-set password to change, a second factor to
+ * set up — as the person's own sessions are confined to doing that, their keys do nothing until
+ * it is done), and, like a session, from outside the tenant's IP allowlist (403) and over its own
+ * rate limit (429 with Retry-After, recorded on the trail at most once a minute per key).
  *
  * <p>After the first use on a node, a key is resolved from {@link KeyCache} and the access caches:
  * no database round trip, except the rate limit's, which Bucket4j batches ({@link CredentialLimits}).
@@ -39,25 +47,33 @@ class KeyBearer implements BearerCredentials {
 
     /** What this request's key was charged: 0 when admitted and counted, else nanoseconds until it may be. */
     private static final String CHARGED = KeyBearer.class.getName() + ".charged";
+    /** A key refused by its rate limit is recorded on the trail at most this often. */
+    static final Duration RATE_LIMITED_AUDIT_EVERY = Duration.ofMinutes(1);
 
     private final KeyStore keys;
     private final KeyCache cache;
     private final KeyUsage usage;
     private final Access access;
-    private final Members members;
+    private final Credentials credentials;
     private final TenantDirectory tenants;
     private final CredentialLimits limits;
     private final CredentialNetworks networks;
     private final Clock clock;
     private final Counter throttled;
+    private final AuditLog audit;
+    private final TransactionTemplate separately;
 
-    KeyBearer(KeyStore keys, KeyCache cache, KeyUsage usage, Access access, Members members, TenantDirectory tenants,
-            CredentialLimits limits, CredentialNetworks networks, Clock clock, MeterRegistry meters) {
+    KeyBearer(KeyStore keys, KeyCache cache, KeyUsage usage, Access access, Credentials credentials, TenantDirectory tenants,
+            CredentialLimits limits, CredentialNetworks networks, Clock clock, MeterRegistry meters, AuditLog audit,
+            PlatformTransactionManager transactions) {
+        this.audit = audit;
+        this.separately = new TransactionTemplate(transactions);
+        this.separately.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.keys = keys;
         this.cache = cache;
         this.usage = usage;
         this.access = access;
-        this.members = members;
+        this.credentials = credentials;
         this.tenants = tenants;
         this.limits = limits;
         this.networks = networks;
@@ -78,6 +94,11 @@ class KeyBearer implements BearerCredentials {
             return new Dead();
         }
         KeyCache.Entry entry = live.get();
+        if (!entry.ownerRequiredActions().isEmpty()) {
+            return new Refused(403, "required-actions", "Required actions pending", "the key's owner must first"
+                    + " complete their required actions (" + String.join(", ", entry.ownerRequiredActions())
+                    + ") by signing in; the key works again once they are done", null);
+        }
         String ip = Origin.of(request).ip();
         if (!networks.allowsRequest(entry.key().tenant(), entry.key().owner(), entry.ownerName(), request,
                 Map.of("apiKey", entry.key().prefix()))) {
@@ -87,6 +108,7 @@ class KeyBearer implements BearerCredentials {
         long wait = charge(entry, request, ip);
         if (wait > 0) {
             throttled.increment();
+            recordThrottled(entry, request, ip);
             long seconds = Math.max(1, (wait + 999_999_999L) / 1_000_000_000L);
             return new Refused(429, "too-many-requests", "Too many requests", "this API key's rate limit ("
                     + entry.key().rateRequests() + " requests per " + entry.key().rateSeconds()
@@ -98,7 +120,8 @@ class KeyBearer implements BearerCredentials {
     @Override
     public Optional<Caller> resolveQuietly(String token, HttpServletRequest request) {
         String ip = Origin.of(request).ip();
-        return live(token).filter(entry -> networks.permits(entry.key().tenant(), entry.key().owner(), ip))
+        return live(token).filter(entry -> entry.ownerRequiredActions().isEmpty())
+                .filter(entry -> networks.permits(entry.key().tenant(), entry.key().owner(), ip))
                 .filter(entry -> charge(entry, request, ip) == 0)
                 .map(KeyBearer::caller);
     }
@@ -111,9 +134,9 @@ class KeyBearer implements BearerCredentials {
     }
 
     private Optional<KeyCache.Entry> load(byte[] hash) {
-        return keys.findByHash(hash).flatMap(found -> members.username(found.key().tenant(), found.key().owner())
+        return keys.findByHash(hash).flatMap(found -> credentials.byId(found.key().tenant(), found.key().owner())
                 .map(owner -> new KeyCache.Entry(found.key(), found.previous(), tenants.slug(found.key().tenant()),
-                        owner)));
+                        owner.username(), owner.isService() ? List.of() : owner.requiredActions())));
     }
 
     private boolean works(KeyCache.Entry entry, Instant now) {
@@ -144,6 +167,30 @@ class KeyBearer implements BearerCredentials {
             usage.used(key.tenant(), key.id(), ip);
         }
         return wait;
+    }
+
+    /**
+     * Records a refusal by the key's rate limit on the tenant's trail ({@code API_KEY_RATE_LIMITED}),
+     * at most once a minute per key on all nodes together (a bucket of one a minute in the shared
+     * buckets): a flooded key must not flood the trail, and the admin still learns of it. In a
+     * transaction of its own, as the request is refused.
+     */
+    private void recordThrottled(KeyCache.Entry entry, HttpServletRequest request, String ip) {
+        KeyStore.Key key = entry.key();
+        if (limits.spend("api-key-rate-limited-audit:" + key.id(), 1, RATE_LIMITED_AUDIT_EVERY) > 0) {
+            return;
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("prefix", key.prefix());
+        details.put("rateLimit", Map.of("requests", key.rateRequests(), "perSeconds", key.rateSeconds()));
+        details.put("method", request.getMethod());
+        details.put("path", request.getRequestURI());
+        details.put("recordedAtMostEvery", RATE_LIMITED_AUDIT_EVERY.toString());
+        List<String> roles = access.rolesHeld(key.tenant(), key.owner());
+        separately.executeWithoutResult(status -> audit.record(key.tenant(), "API_KEY_RATE_LIMITED",
+                new AuditLog.Actor(key.owner(), entry.ownerName(), roles),
+                new AuditLog.Target("apiKey", key.id().toString(), key.prefix()), ip, Origin.of(request).userAgent(),
+                details));
     }
 
     private static Caller caller(KeyCache.Entry entry) {

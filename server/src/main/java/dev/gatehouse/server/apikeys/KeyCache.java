@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.gatehouse.server.access.AccessChanged;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -20,14 +21,19 @@ import org.springframework.stereotype.Component;
  * narrow a key is announced as {@link AccessChanged} on every node — a key's own revocation or
  * rotation as a change of its owner ({@code access.AccessChanges#subjectChanged}, PostgreSQL
  * NOTIFY, relayed within about a quarter of a second), the owner's lock, disabling or roles as
- * theirs, the tenant's settings and state as the tenant's — and drops the entries it touches.
+ * theirs (and so their required actions: authentication.Accounts), the tenant's settings and state
+ * as the tenant's — and drops the entries it touches.
  * Expiry and a rotation's overlap are checked on every use against the cached times.
  */
 @Component
 class KeyCache {
 
-    /** A key as a request needs it; {@code previous} when found by the secret a rotation replaced. */
-    record Entry(KeyStore.Key key, boolean previous, String tenantSlug, String ownerName) {}
+    /**
+     * A key as a request needs it; {@code previous} when found by the secret a rotation replaced;
+     * {@code ownerRequiredActions} what its owner must do before the key works (a person's only).
+     */
+    record Entry(KeyStore.Key key, boolean previous, String tenantSlug, String ownerName,
+            List<String> ownerRequiredActions) {}
 
     private final Cache<ByteBuffer, Entry> byHash = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterWrite(Duration.ofMinutes(10)).build();

@@ -1,5 +1,6 @@
 package dev.gatehouse.server.authentication;
 
+import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
 import java.time.Instant;
@@ -14,6 +15,9 @@ import org.springframework.stereotype.Component;
 /**
  * The sign-in view of user accounts: credentials, state and required actions. The accounts are
  * the users feature's ({@link Credentials}) and the tenants tenancy's ({@link TenantDirectory}).
+ * A change of the password or the required actions is announced as the user's ({@link
+ * AccessChanges}): the caches of what their credentials may do (their API keys') are dropped on
+ * every node.
  */
 @Component
 class Accounts {
@@ -34,10 +38,12 @@ class Accounts {
 
     private final Credentials credentials;
     private final TenantDirectory tenants;
+    private final AccessChanges changes;
 
-    Accounts(Credentials credentials, TenantDirectory tenants) {
+    Accounts(Credentials credentials, TenantDirectory tenants, AccessChanges changes) {
         this.credentials = credentials;
         this.tenants = tenants;
+        this.changes = changes;
     }
 
     /** The account in the active tenant with exactly this slug (as stored: lower case). */
@@ -56,6 +62,7 @@ class Accounts {
 
     void changePassword(TenantId tenant, UUID user, String hash, List<String> requiredActions) {
         credentials.changePassword(tenant, user, hash, requiredActions);
+        changes.subjectChanged(tenant, user);
     }
 
     /**
@@ -81,6 +88,7 @@ class Accounts {
 
     void setRequiredActions(TenantId tenant, UUID user, List<String> requiredActions) {
         credentials.setRequiredActions(tenant, user, requiredActions);
+        changes.subjectChanged(tenant, user);
     }
 
     private static Account account(Credentials.Account found, String tenantSlug) {

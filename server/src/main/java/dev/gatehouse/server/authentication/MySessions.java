@@ -25,10 +25,12 @@ public class MySessions {
 
     /**
      * One live session as its user sees it; {@code current} is the one asking; {@code impersonatedBy}
-     * names the platform operator when the session is their impersonation of the user.
+     * names the platform operator when the session is their impersonation of the user; {@code clients}
+     * the applications signed in to through it (OpenID Connect).
      */
     public record SessionView(String id, @Nullable String userAgent, @Nullable String ip, Instant createdAt,
-            Instant lastSeenAt, Instant expiresAt, boolean current, @Nullable Impersonator impersonatedBy) {}
+            Instant lastSeenAt, Instant expiresAt, boolean current, @Nullable Impersonator impersonatedBy,
+            List<String> clients) {}
 
     private final Sessions sessions;
     private final AuditLog audit;
@@ -52,7 +54,7 @@ public class MySessions {
         List<SessionView> items = sessions.listLive(caller.tenant(), caller.userId(), rules.idle(), now, page, size)
                 .stream()
                 .map(s -> new SessionView(s.id().toString(), s.userAgent(), s.ip(), s.createdAt(), s.lastSeenAt(),
-                        s.expiresAt(), s.id().equals(caller.sessionId()), s.impersonatedBy()))
+                        s.expiresAt(), s.id().equals(caller.sessionId()), s.impersonatedBy(), s.clients()))
                 .toList();
         return new Page<>(items, page, size, sessions.countLive(caller.tenant(), caller.userId(), rules.idle(), now));
     }

@@ -64,7 +64,7 @@ public class Sessions {
      * with the operator when it is an impersonation (docs/access-model.md: visible to the tenant).
      */
     public record Listed(UUID id, @Nullable String userAgent, @Nullable String ip, Instant createdAt, Instant lastSeenAt,
-            Instant expiresAt, @Nullable Impersonator impersonatedBy) {}
+            Instant expiresAt, @Nullable Impersonator impersonatedBy, List<String> clients) {}
 
     /** A session that an update just ended, and who impersonated its user, if anyone. */
     private record Ended(UUID id, UUID userId, Instant createdAt, @Nullable Impersonator impersonatedBy) {}
@@ -89,9 +89,12 @@ public class Sessions {
     private final AuditLog audit;
     private final Actors actors;
     private final TenantSettingsStore settings;
+    private final SessionClients clients;
 
-    Sessions(JdbcClient jdbc, SessionCache cache, AuditLog audit, Actors actors, TenantSettingsStore settings) {
+    Sessions(JdbcClient jdbc, SessionCache cache, AuditLog audit, Actors actors, TenantSettingsStore settings,
+            SessionClients clients) {
         this.settings = settings;
+        this.clients = clients;
         this.actors = actors;
         this.jdbc = jdbc;
         this.cache = cache;
@@ -117,7 +120,7 @@ public class Sessions {
      * in comes through here, so none can bypass the cap.
      */
     UUID create(TenantId tenant, UUID user, byte[] tokenHash, Instant now, Instant expiresAt, @Nullable String ip,
-            @Nullable String userAgent) {
+            @Nullable String userAgent, List<String> methods) {
         SessionRules rules = rulesFor(tenant, user, now);
         if (rules.maxConcurrent() != null) {
             withinLimit(tenant, user, rules, now, ip, userAgent);
@@ -125,11 +128,12 @@ public class Sessions {
         UUID id = UUID.randomUUID();
         jdbc.sql("""
                         insert into sessions (tenant_id, id, user_id, token_hash, created_at, last_seen_at, authenticated_at,
-                            expires_at, ip, user_agent)
-                        values (:tenant, :id, :user, :hash, :now, :now, :now, :expires, :ip, :agent)
+                            expires_at, ip, user_agent, sign_in_methods)
+                        values (:tenant, :id, :user, :hash, :now, :now, :now, :expires, :ip, :agent, :methods)
                         """)
                 .param("tenant", tenant.value()).param("id", id).param("user", user).param("hash", tokenHash)
                 .param("now", utc(now)).param("expires", utc(expiresAt)).param("ip", ip).param("agent", userAgent)
+                .param("methods", methods.toArray(String[]::new))
                 .update();
         return id;
     }
@@ -198,9 +202,27 @@ public class Sessions {
                 .query((rs, n) -> rs.getObject("authenticated_at", OffsetDateTime.class).toInstant()).optional();
     }
 
-    void reauthenticated(TenantId tenant, UUID session, Instant now) {
-        jdbc.sql("update sessions set authenticated_at = :now where tenant_id = :tenant and id = :id")
-                .param("now", utc(now)).param("tenant", tenant.value()).param("id", session).update();
+    /**
+     * How the session's user proved who they are (PASSWORD, TOTP, EMAIL_CODE, RECOVERY_CODE): at
+     * sign-in, and any factor proved again since; empty for an impersonation or a session gone.
+     */
+    public List<String> signInMethods(TenantId tenant, UUID session) {
+        return jdbc.sql("select sign_in_methods from sessions where tenant_id = :tenant and id = :id and ended_at is null")
+                .param("tenant", tenant.value()).param("id", session)
+                .query((rs, n) -> Arrays.asList((String[]) rs.getArray("sign_in_methods").getArray())).optional()
+                .orElse(List.of());
+    }
+
+    /** The user proved {@code method} again now: the window of re-authentication opens, the method is the session's. */
+    void reauthenticated(TenantId tenant, UUID session, Instant now, String method) {
+        jdbc.sql("""
+                        update sessions set authenticated_at = :now,
+                            sign_in_methods = case when cast(:method as text) = any (sign_in_methods) then sign_in_methods
+                                                   else array_append(sign_in_methods, cast(:method as text)) end
+                        where tenant_id = :tenant and id = :id
+                        """)
+                .param("now", utc(now)).param("method", method).param("tenant", tenant.value()).param("id", session)
+                .update();
     }
 
     /** Forgets the cached state of a user's sessions, e.g. after their required actions changed. */
@@ -243,8 +265,9 @@ public class Sessions {
     }
 
     /** The user's live sessions (not ended, not expired, not idle too long), most recently used first. */
+    /** A page of the user's live sessions, each with the applications signed in to through it. */
     public List<Listed> listLive(TenantId tenant, UUID user, Duration idle, Instant now, int page, int size) {
-        return jdbc.sql("select id, user_agent, ip, created_at, last_seen_at, expires_at, impersonator_id, "
+        List<Listed> listed = jdbc.sql("select id, user_agent, ip, created_at, last_seen_at, expires_at, impersonator_id, "
                         + "impersonator_username " + LIVE_OF_USER
                         + " order by last_seen_at desc, id limit :size offset :offset")
                 .param("tenant", tenant.value()).param("user", user).param("now", utc(now))
@@ -252,8 +275,12 @@ public class Sessions {
                 .query((rs, n) -> new Listed(rs.getObject("id", UUID.class), rs.getString("user_agent"),
                         rs.getString("ip"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                         rs.getObject("last_seen_at", OffsetDateTime.class).toInstant(),
-                        rs.getObject("expires_at", OffsetDateTime.class).toInstant(), impersonator(rs)))
+                        rs.getObject("expires_at", OffsetDateTime.class).toInstant(), impersonator(rs), List.of()))
                 .list();
+        Map<UUID, List<String>> names = clients.namesBySession(tenant, listed.stream().map(Listed::id).toList());
+        return listed.stream().map(session -> new Listed(session.id(), session.userAgent(), session.ip(),
+                session.createdAt(), session.lastSeenAt(), session.expiresAt(), session.impersonatedBy(),
+                names.getOrDefault(session.id(), List.of()))).toList();
     }
 
     public long countLive(TenantId tenant, UUID user, Duration idle, Instant now) {

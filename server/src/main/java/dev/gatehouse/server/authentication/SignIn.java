@@ -248,7 +248,7 @@ public class SignIn {
             return false;
         }
         accounts.recordSuccess(account.tenant(), account.id());
-        sessions.reauthenticated(caller.tenant(), caller.requireSession("prove the identity again"), now);
+        sessions.reauthenticated(caller.tenant(), caller.requireSession("prove the identity again"), now, method);
         if (announce) {
             audit.record(account.tenant(), "REAUTHENTICATED", actor(account), target(account), origin.ip(),
                     origin.userAgent(), Map.of("method", method));
@@ -285,8 +285,9 @@ public class SignIn {
         }
         String token = Tokens.newToken();
         Instant expiresAt = now.plus(settings.sessionMaxHours(), ChronoUnit.HOURS);
+        // The session records how the user proved it (an ID token's amr): the password, then the second factor.
         sessions.create(account.tenant(), account.id(), Tokens.hash(token), now, expiresAt, origin.ip(),
-                origin.userAgent());
+                origin.userAgent(), secondStep ? List.of("PASSWORD", method) : List.of(method));
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("method", method);
         details.put("secondFactor", secondStep);

@@ -17,17 +17,20 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 
 /**
  * Changing one's own password: from the profile, or forced (CHANGE_PASSWORD) after an admin set
  * it or it expired. The password policy, the proof of the current password (counted toward the
- * lockout) and ending the other sessions are the API's, through {@link SignInService}.
+ * lockout) and ending the other sessions are the API's, through {@link SignInService}. Forced
+ * during an application's sign-in, it then leads on to the next required action or back to it.
  */
 @Controller
 class PasswordController {
 
+    /** {@code continueTo}: the application's authorize request to return to ({@link ContinueTo}). */
     record PasswordForm(@Nullable String currentPassword, @Nullable String newPassword,
-            @Nullable String confirmPassword) {}
+            @Nullable String confirmPassword, @Nullable String continueTo) {}
 
     private final SignInService signIn;
 
@@ -36,8 +39,10 @@ class PasswordController {
     }
 
     @GetMapping(RequiredActionsRedirect.CHANGE_PASSWORD)
-    String form(@AuthenticationPrincipal Caller caller, Model model) {
+    String form(@AuthenticationPrincipal Caller caller,
+            @RequestParam(required = false) @Nullable String continueTo, Model model) {
         model.addAttribute("forced", caller.requiredActions().contains("CHANGE_PASSWORD"));
+        model.addAttribute("continueTo", ContinueTo.safe(continueTo));
         return "console/password";
     }
 
@@ -45,6 +50,7 @@ class PasswordController {
     String change(@AuthenticationPrincipal Caller caller, @ModelAttribute PasswordForm form, Model model,
             HttpServletRequest request, HttpServletResponse response) {
         model.addAttribute("forced", caller.requiredActions().contains("CHANGE_PASSWORD"));
+        model.addAttribute("continueTo", ContinueTo.safe(form.continueTo()));
         List<FieldError> missing = new ArrayList<>();
         if (form.currentPassword() == null || form.currentPassword().isEmpty()) {
             missing.add(new FieldError("currentPassword", "is required"));
@@ -69,6 +75,9 @@ class PasswordController {
             response.setStatus(e.status().value());
             return "console/password";
         }
-        return "redirect:" + ProfileController.PROFILE + "?passwordChanged";
+        List<String> remaining = new ArrayList<>(caller.requiredActions());
+        remaining.remove("CHANGE_PASSWORD");
+        return "redirect:" + ContinueTo.afterRequiredAction(remaining, form.continueTo(),
+                ProfileController.PROFILE + "?passwordChanged");
     }
 }

@@ -6,6 +6,7 @@ import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
@@ -35,7 +36,9 @@ class SecondFactorController {
 
     @GetMapping(PAGE)
     String status(@AuthenticationPrincipal Caller caller, @RequestParam(required = false) @Nullable String confirmed,
-            @RequestParam(required = false) @Nullable String removed, Model model) {
+            @RequestParam(required = false) @Nullable String removed,
+            @RequestParam(required = false) @Nullable String continueTo, Model model) {
+        model.addAttribute("continueTo", ContinueTo.safe(continueTo));
         if (confirmed != null) {
             model.addAttribute("notice", "Thank you. Repeat the action now; it will not ask again for a few minutes.");
         } else if (removed != null) {
@@ -46,14 +49,18 @@ class SecondFactorController {
 
     /** Starts an enrolment: the secret appears on this page only, never again. */
     @PostMapping(PAGE + "/enrol")
-    String enrol(@AuthenticationPrincipal Caller caller, Model model, Origin origin) {
+    String enrol(@AuthenticationPrincipal Caller caller,
+            @RequestParam(required = false) @Nullable String continueTo, Model model, Origin origin) {
+        model.addAttribute("continueTo", ContinueTo.safe(continueTo));
         model.addAttribute("enrolment", factor.enrol(caller, origin));
         return "console/second-factor-enrol";
     }
 
     @PostMapping(PAGE + "/confirm")
-    String confirm(@AuthenticationPrincipal Caller caller, @RequestParam(defaultValue = "") String code, Model model,
-            Origin origin, HttpServletResponse response) {
+    String confirm(@AuthenticationPrincipal Caller caller, @RequestParam(defaultValue = "") String code,
+            @RequestParam(required = false) @Nullable String continueTo, Model model, Origin origin,
+            HttpServletResponse response) {
+        model.addAttribute("continueTo", ContinueTo.safe(continueTo));
         List<String> codes;
         try {
             if (code.isBlank()) {
@@ -68,6 +75,10 @@ class SecondFactorController {
             response.setStatus(e.status().value());
             return "console/second-factor-enrol";
         }
+        // Once the codes are saved: the next required action, or back to the application that sent the user.
+        List<String> remaining = new ArrayList<>(caller.requiredActions());
+        remaining.remove("CONFIGURE_MFA");
+        model.addAttribute("next", ContinueTo.afterRequiredAction(remaining, continueTo, HomeController.HOME));
         return recoveryCodes(codes, model);
     }
 

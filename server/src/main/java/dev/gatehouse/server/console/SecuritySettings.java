@@ -162,6 +162,18 @@ final class SecuritySettings {
                             "A person who has not signed in for this many days is disabled overnight and the"
                                     + " administrators are told by mail; service accounts and the last administrator"
                                     + " never are. Blank or 0 turns it off.").emptyMeans("never"))),
+            new Group("API keys", List.of(
+                    Setting.of("apiKeyPolicy.maxDays", "Longest life of an API key (days)", Kind.NUMBER,
+                            "A key that never expires is a leaked key that works forever: every key comes up for"
+                                    + " renewal within this, whatever expiry its maker asks for. A year by default."),
+                    Setting.of("apiKeyPolicy.defaultDays", "Life of a key made without an expiry (days)",
+                            Kind.NUMBER, "90 by default, the rotation period most policies name for machine"
+                                    + " credentials; never longer than the longest life above."),
+                    Setting.of("apiKeyPolicy.rateLimit.requests", "Requests a key may make", Kind.NUMBER,
+                            "When its maker names no limit of its own. Far above an application asking a check"
+                                    + " per page its users open, far below what a leaked key would be flooded with."),
+                    Setting.of("apiKeyPolicy.rateLimit.perSeconds", "Requests a key may make: in (seconds)",
+                            Kind.NUMBER, "The window of the limit above; it refills smoothly."))),
             new Group("Activity log", List.of(
                     Setting.of("auditRetention", "Keep activity for", Kind.TEXT,
                             "Years and months as P6Y or P1Y6M. HIPAA asks for six years; older events are archived"

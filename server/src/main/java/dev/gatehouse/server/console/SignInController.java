@@ -68,9 +68,17 @@ class SignInController {
                 + " (UTC) and can no longer sign in. Ask an administrator of your organisation to extend it.";
     }
 
-    /** The challenge token, the code, and whether to offer an e-mailed code (only a button: the service decides). */
-    record SecondStepForm(@Nullable String mfaToken, @Nullable String code, boolean emailCodes,
-            @Nullable String continueTo) {}
+    /**
+     * The challenge token, the code, and whether to offer an e-mailed code (only a button: the service
+     * decides); a form without {@code emailCodes} offers none, rather than failing to bind (a 500).
+     */
+    record SecondStepForm(@Nullable String mfaToken, @Nullable String code, @Nullable Boolean emailCodes,
+            @Nullable String continueTo) {
+
+        SecondStepForm {
+            emailCodes = Boolean.TRUE.equals(emailCodes);
+        }
+    }
 
     private final SignInService signIn;
 
@@ -216,15 +224,13 @@ class SignInController {
     }
 
     /**
-     * Signed in: required actions first; else back to the application's authorize request that
-     * sent the user here ({@link ContinueTo}), else the console's home.
+     * Signed in: required actions first, carrying the application's authorize request that sent
+     * the user here ({@link ContinueTo}) along; else back to that request, else the console's home.
      */
     private static String signedIn(SignIn.Signed signed, @Nullable String continueTo, HttpServletRequest request,
             HttpServletResponse response) {
         SessionCookie.write(signed.token(), request, response);
-        String page = RequiredActionsRedirect.pageFor(signed.requiredActions());
-        String back = ContinueTo.safe(continueTo);
-        return "redirect:" + (page != null ? page : back != null ? back : HomeController.HOME);
+        return "redirect:" + ContinueTo.afterRequiredAction(signed.requiredActions(), continueTo, HomeController.HOME);
     }
 
     private static void required(List<FieldError> errors, String field, @Nullable String value) {

@@ -124,11 +124,12 @@ final class UserForms {
             if (!errors.isEmpty()) {
                 throw ApiException.badRequest(errors);
             }
-            // A service account's form offers no password or invitation, and sends none whatever is posted.
+            // A service account's form offers no password, invitation or clinical profile, and sends none
+            // whatever is posted.
             String password = service() || invites() ? null : nonNull(chosen);
             return new Roster.CreateRequest(blankToNull(username), blankToNull(firstName), blankToNull(lastName),
                     blankToNull(email), blankToNull(phone), blankToNull(kind), password, service() ? null : invites(),
-                    "true".equals(hidden), requested, profile.request());
+                    "true".equals(hidden), requested, service() ? null : profile.request());
         }
     }
 

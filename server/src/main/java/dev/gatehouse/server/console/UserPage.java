@@ -47,7 +47,7 @@ class UserPage {
     /** A live session as the page lists it. */
     /** {@code impersonatedBy}: the platform operator's username when the session is their impersonation. */
     record SessionRow(UUID id, String started, String lastSeen, String expires, @Nullable String ip,
-            @Nullable String userAgent, @Nullable String impersonatedBy) {}
+            @Nullable String userAgent, @Nullable String impersonatedBy, List<String> clients) {}
 
     /** How many of the user's own latest events the page shows; the activity log has the rest. */
     static final int RECENT_ACTIVITY = 10;
@@ -102,7 +102,7 @@ class UserPage {
         model.addAttribute("assignments", assignments);
         model.addAttribute("sessions", sessions.items().stream().map(s -> new SessionRow(s.id(), when(s.createdAt()),
                 when(s.lastSeenAt()), when(s.expiresAt()), s.ip(), s.userAgent(),
-                s.impersonatedBy() == null ? null : s.impersonatedBy().username())).toList());
+                s.impersonatedBy() == null ? null : s.impersonatedBy().username(), s.clients())).toList());
         model.addAttribute("sessionCount", sessions.total());
         model.addAttribute("names", names);
         model.addAttribute("timezone", week(caller, tenant, id, model));

@@ -1,6 +1,5 @@
 package dev.gatehouse.server.oidc;
 
-import dev.gatehouse.server.authentication.MySecondFactor;
 import dev.gatehouse.server.authentication.SessionResolver;
 import dev.gatehouse.server.authentication.Sessions;
 import dev.gatehouse.server.shared.Caller;
@@ -12,8 +11,10 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.authority.FactorGrantedAuthority;
@@ -40,12 +41,10 @@ class ConsoleSignIn {
     private static final List<String> COOKIES = List.of("__Host-gatehouse", "gatehouse_session");
 
     private final Sessions sessions;
-    private final MySecondFactor secondFactor;
     private final Clock clock;
 
-    ConsoleSignIn(Sessions sessions, MySecondFactor secondFactor, Clock clock) {
+    ConsoleSignIn(Sessions sessions, Clock clock) {
         this.sessions = sessions;
-        this.secondFactor = secondFactor;
         this.clock = clock;
     }
 
@@ -90,18 +89,40 @@ class ConsoleSignIn {
 
     /**
      * The principal an authorization keeps: the user's id as its name, and the session as its
-     * details, with when the user last proved a factor and how ({@code amr}, RFC 8176: a password,
-     * and a one-time code when they have a second factor, which sign-in then always asks for).
+     * details, with when the user last proved a factor and how ({@code amr}): what the session
+     * recorded at sign-in, not what the account holds now (an authenticator set up after signing in
+     * with a password alone proved nothing at that sign-in).
      */
     private UsernamePasswordAuthenticationToken principal(Caller caller) {
         Instant authTime = sessions.authenticatedAt(caller.tenant(), caller.sessionId()).orElse(clock.instant());
-        List<String> amr = secondFactor.status(caller).totp() ? List.of("pwd", "otp", "mfa") : List.of("pwd");
+        List<String> amr = amr(sessions.signInMethods(caller.tenant(), caller.sessionId()));
         // The server reads auth_time from the factors' authorities (Spring Security 7's FactorGrantedAuthority).
         UsernamePasswordAuthenticationToken principal = UsernamePasswordAuthenticationToken.authenticated(
                 caller.userId().toString(), null, List.of(FactorGrantedAuthority
                         .withAuthority(FactorGrantedAuthority.PASSWORD_AUTHORITY).issuedAt(authTime).build()));
         principal.setDetails(new SignedInSession(caller.tenant().value(), caller.sessionId(), authTime, amr));
         return principal;
+    }
+
+    /**
+     * RFC 8176's names for the methods a session recorded: {@code pwd} for the password, {@code otp}
+     * for a one-time code (an authenticator app's, an e-mailed one, a recovery code), and {@code mfa}
+     * when more than one kind of factor was proved.
+     */
+    static List<String> amr(List<String> methods) {
+        Set<String> amr = new LinkedHashSet<>();
+        for (String method : methods) {
+            switch (method) {
+                case "PASSWORD" -> amr.add("pwd");
+                case "TOTP", "EMAIL_CODE", "RECOVERY_CODE" -> amr.add("otp");
+                // A method this version does not know claims nothing: amr says only what is known to be proved.
+                default -> { }
+            }
+        }
+        if (amr.size() > 1) {
+            amr.add("mfa");
+        }
+        return List.copyOf(amr);
     }
 
     private static @Nullable String cookie(HttpServletRequest request) {

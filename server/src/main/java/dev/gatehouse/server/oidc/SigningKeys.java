@@ -81,7 +81,7 @@ class SigningKeys {
     JWK signing() {
         List<Stored> keys = current().keys();
         if (keys.isEmpty()) {
-            rotateIfDue();
+            rotate(true);
             keys = reload().keys();
         }
         Instant ripe = clock.instant().minus(PUBLISH_AHEAD);
@@ -93,13 +93,27 @@ class SigningKeys {
         return keys.getLast().jwk();
     }
 
-    /** Makes the first key, or the next one when the newest is older than the rotation period. */
+    /**
+     * Makes the first key, or the next one when the newest is older than the rotation period; left
+     * to another node that is doing it now.
+     */
     @Scheduled(initialDelayString = "PT0S", fixedDelayString = "${gatehouse.oidc.key-check:PT1H}")
     void rotateIfDue() {
+        rotate(false);
+    }
+
+    /**
+     * Rotates under the advisory lock. A node that must sign and finds no key at all ({@code wait})
+     * waits for the lock instead of giving up: on a fresh database another node may be making the
+     * first key right now, and giving up would leave this node nothing to sign with. Holding the
+     * lock, it reads again, so the first key is made once and the waiter signs with it.
+     */
+    private void rotate(boolean wait) {
         transactions.executeWithoutResult(status -> {
-            boolean mine = jdbc.sql("select pg_try_advisory_xact_lock(hashtext('oidc_signing_keys'))")
-                    .query(Boolean.class).single();
-            if (!mine) {
+            if (wait) {
+                jdbc.sql("select pg_advisory_xact_lock(hashtext('oidc_signing_keys'))").query().singleValue();
+            } else if (!jdbc.sql("select pg_try_advisory_xact_lock(hashtext('oidc_signing_keys'))")
+                    .query(Boolean.class).single()) {
                 return;
             }
             Instant now = clock.instant();

@@ -141,7 +141,7 @@ final class SettingsPatch {
         ObjectNode settings = current.deepCopy();
         merge(settings, clean);
         replaceByRoleMaps(SCHEMA, settings, clean);
-        checkTogether(settings, clean, errors);
+        checkTogether(current, settings, clean, errors);
         if (!errors.isEmpty()) {
             throw ApiException.badRequest(errors);
         }
@@ -176,7 +176,8 @@ final class SettingsPatch {
     }
 
     /** The rules that join fields; checked on the merged document, naming the field the patch changed. */
-    private static void checkTogether(ObjectNode settings, ObjectNode patch, List<FieldError> errors) {
+    private static void checkTogether(ObjectNode current, ObjectNode settings, ObjectNode patch,
+            List<FieldError> errors) {
         // passwordPolicy.minLength may go below NIST's 15 on its own (seeds: 8 or 12 characters with
         // composition, docs/product.md): the default is the standard, the seed's rule a tenant's choice,
         // and the strength estimate still refuses what is easy to guess at any length.
@@ -197,6 +198,19 @@ final class SettingsPatch {
         if (!required.equals("OFF") && mfa.path("methods").isEmpty()) {
             errors.add(new FieldError("mfaPolicy.methods", "at least one method is needed when mfaPolicy.required is "
                     + required));
+        }
+        // A key made without an expiry must not outlive the cap on every key (read alone, it would be cut to it).
+        JsonNode keys = settings.path("apiKeyPolicy");
+        JsonNode keysPatch = patch.path("apiKeyPolicy");
+        boolean defaultChanged = keysPatch.has("defaultDays")
+                && keysPatch.get("defaultDays").asInt() != current.path("apiKeyPolicy").path("defaultDays").asInt(-1);
+        if ((keysPatch.has("maxDays") || keysPatch.has("defaultDays"))
+                && keys.path("defaultDays").asInt(0) > keys.path("maxDays").asInt(Integer.MAX_VALUE)) {
+            errors.add(defaultChanged || !keysPatch.has("maxDays")
+                    ? new FieldError("apiKeyPolicy.defaultDays", "must not be longer than apiKeyPolicy.maxDays ("
+                            + keys.path("maxDays").asInt() + "): a key made without an expiry is capped like any other")
+                    : new FieldError("apiKeyPolicy.maxDays", "must not be shorter than apiKeyPolicy.defaultDays ("
+                            + keys.path("defaultDays").asInt() + "), the life of a key made without an expiry"));
         }
     }
 

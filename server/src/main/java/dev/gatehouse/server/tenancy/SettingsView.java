@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * invitation link lives (seed 004: 48 hours), {@code resetLinkMinutes} a password-reset link (1 hour).
  * {@code auditRetention} is how long audit events are kept before the retention purge archives and
  * removes them, an ISO-8601 period (HIPAA: P6Y). {@code inactivityDisableDays}: accounts with no
- * sign-in for that many days are disabled nightly; null or 0 is off (issue 13).
+ * sign-in for that many days are disabled nightly; null or 0 is off (issue 13). {@code apiKeyPolicy}
+ * caps and defaults the life and rate limit of API keys (docs/security.md, "API keys").
  */
 public record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutPolicy, SessionPolicy sessionPolicy,
         MfaPolicy mfaPolicy, boolean singleRolePerUser, int invitationHours, int resetLinkMinutes,
@@ -24,6 +25,7 @@ public record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutP
         Map<String, List<String>> ipAllowlistByRole,
         String auditRetention,
         Throttling throttling,
+        ApiKeyPolicy apiKeyPolicy,
         @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Integer inactivityDisableDays) {
 
     /** The API's form of the typed settings; {@code mfaPolicy.roles} only when there are any. */
@@ -44,6 +46,9 @@ public record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutP
                 settings.auditRetention(),
                 new Throttling(door(t.signIn()), door(t.secondFactor()), door(t.forgotPassword()),
                         door(t.registration()), door(t.tokenRedemption())),
+                new ApiKeyPolicy(settings.apiKeyPolicy().maxDays(), settings.apiKeyPolicy().defaultDays(),
+                        new RateLimit(settings.apiKeyPolicy().rateLimit().requests(),
+                                settings.apiKeyPolicy().rateLimit().perSeconds())),
                 settings.inactivityDisableDays());
     }
 
@@ -58,6 +63,12 @@ public record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutP
      */
     public record Throttling(Door signIn, Door secondFactor, Door forgotPassword, Door registration,
             Door tokenRedemption) {}
+
+    /** The longest life of a key, the life of one made without an expiry, and its rate limit unless it names one. */
+    public record ApiKeyPolicy(int maxDays, int defaultDays, RateLimit rateLimit) {}
+
+    /** At most {@code requests} in {@code perSeconds}. */
+    public record RateLimit(int requests, int perSeconds) {}
 
     /** A door's limits: per account (whether or not it exists) and per tenant. */
     public record Door(Limit perAccount, Limit perTenant) {}

@@ -50,6 +50,9 @@ public class Roster {
     private static final Set<String> STATUSES = Set.of("INVITED", "ACTIVE", "DISABLED", "LOCKED");
     private static final String SERVICE = "SERVICE";
     private static final Set<String> KINDS = Set.of("HUMAN", SERVICE);
+    /** Issue 12: the clinical profile, photo and weekly hours describe a person who sees patients. */
+    static final String NO_PROFILE = "a service account has no clinical profile: it is an application, not a person"
+            + " who treats patients";
 
     public record RoleRequest(@Nullable String role, @Nullable String location, @Nullable Instant startsAt,
             @Nullable Instant expiresAt) {}
@@ -239,6 +242,9 @@ public class Roster {
             fields.reject("email", "a service account has no e-mail address: no invitation or password link is ever"
                     + " mailed to it");
         }
+        if (request.profile() != null) {
+            fields.reject("profile", NO_PROFILE);
+        }
     }
 
     @Transactional(readOnly = true)
@@ -329,6 +335,11 @@ public class Roster {
                 && !after.email().equalsIgnoreCase(Objects.toString(before.email(), ""))) {
             throw ApiException.badRequest("email", "a service account has no e-mail address: no invitation or"
                     + " password link is ever mailed to it");
+        }
+        // Clearing one (made before service accounts refused it) is allowed; setting one is not.
+        if (current.kind().equals(SERVICE) && !after.profile().equals(before.profile())
+                && !after.profile().equals(ClinicalProfile.EMPTY)) {
+            throw ApiException.badRequest("profile", NO_PROFILE);
         }
         if (!Usernames.normalize(after.username()).equals(Usernames.normalize(before.username()))
                 && users.usernameTakenByAnother(tenant.id(), after.username(), id)) {

@@ -79,6 +79,10 @@ public class UserAvailability {
         guard.requireAnywhere(caller, "users.edit");
         UserAccount user = users.findForUpdate(tenant.id(), id).orElseThrow(() -> ApiException.notFound("user " + id));
         guard.require(caller, "users.edit", id);
+        if (user.kind().equals("SERVICE")) {
+            throw ApiException.conflict("user " + user.username() + " is a service account: an application has no"
+                    + " weekly availability (issue 12)");
+        }
         return user;
     }
 

@@ -68,6 +68,10 @@ public class UserPhotos {
     public void replace(Caller caller, TenantScope.Scoped tenant, UUID id, @Nullable String contentType, byte[] bytes,
             Origin origin) {
         UserAccount user = editable(caller, tenant, id);
+        if (user.kind().equals("SERVICE")) {
+            throw ApiException.conflict("user " + user.username() + " is a service account: an application has no"
+                    + " photo (issue 12)");
+        }
         String type = checked(contentType, bytes);
         store.save(tenant.id(), id, type, bytes, clock.instant());
         Map<String, Object> details = new LinkedHashMap<>();

@@ -20,9 +20,12 @@ import org.springframework.stereotype.Component;
 @Component
 public class UserSessions {
 
-    /** One live session; {@code impersonatedBy} names the platform operator of an impersonation. */
+    /**
+     * One live session; {@code impersonatedBy} names the platform operator of an impersonation,
+     * {@code clients} the applications signed in to through it.
+     */
     public record Live(UUID id, Instant createdAt, Instant lastSeenAt, Instant expiresAt, @Nullable String ip,
-            @Nullable String userAgent, @Nullable Impersonator impersonatedBy) {}
+            @Nullable String userAgent, @Nullable Impersonator impersonatedBy, List<String> clients) {}
 
     private final Sessions sessions;
     private final TenantSettingsStore settings;
@@ -35,7 +38,7 @@ public class UserSessions {
     List<Live> page(TenantId tenant, UUID user, Instant now, int page, int size) {
         return sessions.listLive(tenant, user, idle(tenant), now, page, size).stream()
                 .map(session -> new Live(session.id(), session.createdAt(), session.lastSeenAt(), session.expiresAt(),
-                        session.ip(), session.userAgent(), impersonator(session.impersonatedBy())))
+                        session.ip(), session.userAgent(), impersonator(session.impersonatedBy()), session.clients()))
                 .toList();
     }
 

@@ -72,13 +72,17 @@ final class UserViews {
 
     record PermissionsView(List<PermissionView> permissions) {}
 
-    /** {@code impersonatedBy}: the platform operator, when the session is their impersonation of the user. */
+    /**
+     * {@code impersonatedBy}: the platform operator, when the session is their impersonation of the
+     * user; {@code clients}: the applications signed in to through the session.
+     */
     record SessionView(String id, Instant createdAt, Instant lastSeenAt, Instant expiresAt, @Nullable String ip,
-            @Nullable String userAgent, @Nullable Impersonator impersonatedBy) {
+            @Nullable String userAgent, @Nullable Impersonator impersonatedBy, List<String> clients) {
 
         static SessionView of(UserSessions.Live session) {
             return new SessionView(session.id().toString(), session.createdAt(), session.lastSeenAt(),
-                    session.expiresAt(), session.ip(), session.userAgent(), session.impersonatedBy());
+                    session.expiresAt(), session.ip(), session.userAgent(), session.impersonatedBy(),
+                    session.clients());
         }
     }
 }

@@ -209,8 +209,9 @@ class ApiKeysIT extends IntegrationTest {
     @Test
     void overItsRateLimitAKeyGets429WithRetryAfter() {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
-        String secret = made(clinic, clinic.adminToken(), json("name", "slow", "scopes", raw("[\"*\"]"), "rateLimit",
-                raw("{\"requests\": 3, \"perSeconds\": 3600}"))).path("key").asText();
+        JsonNode slow = made(clinic, clinic.adminToken(), json("name", "slow", "scopes", raw("[\"*\"]"), "rateLimit",
+                raw("{\"requests\": 3, \"perSeconds\": 3600}")));
+        String secret = slow.path("key").asText();
         for (int i = 0; i < 3; i++) {
             assertThat(api.get("/api/v1/me", secret).status()).isEqualTo(200);
         }
@@ -221,6 +222,17 @@ class ApiKeysIT extends IntegrationTest {
         assertThat(refused.raw()).contains("rate limit");
         String other = made(clinic, clinic.adminToken(), keyBody("another", "[\"*\"]")).path("key").asText();
         assertThat(api.get("/api/v1/me", other).status()).as("each key has its own limit").isEqualTo(200);
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(api.get("/api/v1/me", secret).status()).isEqualTo(429);
+        }
+        assertThat(api.post(clinic.path("/check"), secret, json("user", clinic.adminId(), "permission",
+                "users.read")).status()).as("on the check's lean path too").isEqualTo(429);
+        JsonNode trail = api.get(clinic.path("/audit?action=API_KEY_RATE_LIMITED"), clinic.adminToken()).body()
+                .path("items");
+        assertThat(trail).as("seven refusals, one event within the minute").hasSize(1);
+        assertThat(trail.get(0).toString()).contains(slow.path("id").asText()).contains(slow.path("prefix").asText())
+                .contains("\"requests\":3").contains("/api/v1/me");
     }
 
     @Test
@@ -345,6 +357,45 @@ class ApiKeysIT extends IntegrationTest {
                 .text("/status")).isEqualTo("REVOKED");
         assertThat(api.get(clinic.path("/audit?action=API_KEY_REVOKED"), clinic.adminToken()).body().path("items"))
                 .hasSize(2);
+    }
+
+    @Test
+    void aPersonsKeyIsRefusedWhileTheyHaveRequiredActionsPendingAndAServiceAccountsNeverIs() {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        TestMembers.Member desk = TestMembers.member("fred.desk").holding("front_desk").create(api, clinic);
+        String secret = made(clinic, desk.token(), keyBody("mine", "[\"*\"]")).path("key").asText();
+        String service = TestServiceAccounts.serviceAccount("ehr.sync").holding("front_desk").create(api, clinic);
+        String serviceKey = made(clinic, clinic.adminToken(), json("name", "sync", "scopes", raw("[\"*\"]"),
+                "serviceAccount", service)).path("key").asText();
+        String ownCheck = json("user", desk.id(), "permission", "appointments.read");
+        assertThat(api.get("/api/v1/me", secret).status()).isEqualTo(200);
+
+        String temporary = "a temporary passphrase 4711";
+        assertThat(api.post(clinic.path("/users/" + desk.id() + "/password-reset"), clinic.adminToken(),
+                json("temporaryPassword", temporary)).status()).isEqualTo(202);
+        ApiClient.Response refused = api.get("/api/v1/me", secret);
+        assertThat(refused.status()).as(refused.raw()).isEqualTo(403);
+        assertThat(refused.raw()).contains("required actions").contains("CHANGE_PASSWORD");
+        assertThat(api.post(clinic.path("/check"), secret, ownCheck).status()).as("on the check's lean path too")
+                .isEqualTo(403);
+
+        String session = api.login(clinic.slug(), desk.username(), temporary);
+        assertThat(api.post("/api/v1/me/password", session, json("currentPassword", temporary, "newPassword",
+                "fred's own new passphrase 99")).status()).isEqualTo(204);
+        assertThat(api.get("/api/v1/me", secret).status()).as("the actions done, the key works again")
+                .isEqualTo(200);
+
+        assertThat(api.patch(clinic.path("/settings"), clinic.adminToken(), "{\"mfaPolicy\": {\"required\": \"ALL\"}}")
+                .status()).isEqualTo(200);
+        String enrolling = api.login(clinic.slug(), desk.username(), "fred's own new passphrase 99");
+        ApiClient.Response mfaPending = api.get("/api/v1/me", secret);
+        assertThat(mfaPending.status()).as(mfaPending.raw()).isEqualTo(403);
+        assertThat(mfaPending.raw()).contains("CONFIGURE_MFA");
+        assertThat(api.get("/api/v1/me", serviceKey).status()).as("a service account has no required actions")
+                .isEqualTo(200);
+        TestMembers.enrolTotp(api, enrolling);
+        assertThat(api.get("/api/v1/me", secret).status()).isEqualTo(200);
+        assertThat(api.post(clinic.path("/check"), secret, ownCheck).status()).isEqualTo(200);
     }
 
     @Test

@@ -47,6 +47,11 @@ class ConsoleSettingsIT extends IntegrationTest {
         throttling.properties().forEach(door -> door.getValue().properties().forEach(scope -> scope.getValue()
                 .properties().forEach(field -> form.put("throttling." + door.getKey() + "." + scope.getKey() + "."
                         + field.getKey(), field.getValue().asString()))));
+        var keys = api.get(clinic.path("/settings"), clinic.adminToken()).body().path("apiKeyPolicy");
+        form.putAll(Map.of("apiKeyPolicy.maxDays", keys.path("maxDays").asString(), "apiKeyPolicy.defaultDays",
+                keys.path("defaultDays").asString(), "apiKeyPolicy.rateLimit.requests",
+                keys.at("/rateLimit/requests").asString(), "apiKeyPolicy.rateLimit.perSeconds",
+                keys.at("/rateLimit/perSeconds").asString()));
         HttpResponse<String> refused = admin.post("/console/security", form);
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(refused.body()).contains("id=\"sessionPolicy-idleMinutes-error\"").contains("value=\"abc\"")
@@ -58,7 +63,7 @@ class ConsoleSettingsIT extends IntegrationTest {
         form.put("emailDomains", "clinic.example");
         form.put("auditRetention", "P7Y");
         HttpResponse<String> saved = admin.post("/console/security", form);
-        assertThat(saved.statusCode()).isEqualTo(302);
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(302);
         var stored = api.get(clinic.path("/settings"), clinic.adminToken()).body();
         assertThat(stored.at("/sessionPolicy/idleMinutes").asInt()).isEqualTo(25);
         assertThat(stored.at("/emailDomains/0").asString()).isEqualTo("clinic.example");

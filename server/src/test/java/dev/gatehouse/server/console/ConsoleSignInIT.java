@@ -210,6 +210,10 @@ class ConsoleSignInIT extends IntegrationTest {
         assertThat(forged.statusCode()).isEqualTo(400);
         assertThat(alert(forged)).isEqualTo(SignInController.EMAIL_CODES_OFF);
         assertThat(forged.body()).doesNotContain("E-mail me a code");
+        HttpResponse<String> bare = console.post(ConsoleSecurity.SIGN_IN + "/second-factor",
+                Map.of("mfaToken", mfaToken(step), "code", "000000"));
+        assertThat(bare.statusCode()).as("a form without emailCodes is a wrong code, not a failure").isEqualTo(401);
+        assertThat(bare.body()).contains(SignInController.CODE_REFUSED).doesNotContain("E-mail me a code");
         assertThat(jdbc.sql("select count(*) from mail_outbox where tenant_id = :tenant and kind = 'ONE_TIME_CODE'")
                 .param("tenant", java.util.UUID.fromString(tenant.id())).query(Integer.class).single()).isZero();
     }

@@ -18,7 +18,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * Service accounts in the console (issue 12), in a real browser: the form that adds one asks for no
  * password, invitation or address; the roster filters them and badges them; a service account's page
- * offers no password or invitation action, links to its API keys, and is the same when disabled; and
+ * offers no password or invitation action, nor a person's clinical profile, photo or weekly hours,
+ * links to its API keys, and is the same when disabled; and
  * the sign-in page answers a service account as it answers a wrong password.
  */
 class ServiceAccountsBrowserIT extends BrowserTest {
@@ -46,11 +47,19 @@ class ServiceAccountsBrowserIT extends BrowserTest {
         assertActiveOrDisabledPageOffersNoCredentialAction(admin, id);
         assertThat(admin.find(".service-account").getText()).isEqualTo("Service account");
         admin.screenshot("service-account-detail");
+        submit(admin, "Save details");
+        assertThat(admin.text()).contains("Details saved.");
+        assertActiveOrDisabledPageOffersNoCredentialAction(admin, id);
         showSection(admin);
         admin.screenshot("service-account-keys-link");
 
         admin.open("/console/users");
         assertThat(admin.text()).contains("ehr-sync").contains("ivy");
+        admin.driver().findElement(By.linkText("ivy")).click();
+        assertThat(admin.title()).startsWith("ivy");
+        assertThat(admin.text()).as("a person's page keeps them").contains("Clinical profile");
+        assertThat(admin.findAll("#photo, #availability")).hasSize(2);
+        admin.open("/console/users");
         new Select(admin.field("Kind")).selectByVisibleText("Service accounts");
         admin.press("Search");
         assertThat(admin.text()).contains("ehr-sync").contains("1 user").doesNotContain("ivy");
@@ -87,10 +96,15 @@ class ServiceAccountsBrowserIT extends BrowserTest {
         assertThat(bot.path()).isEqualTo(ConsoleSecurity.SIGN_IN);
     }
 
-    /** A service account's page, active or disabled: no password, invitation or e-mail; a link to its API keys. */
+    /**
+     * A service account's page, active or disabled: no password, invitation or e-mail, none of a
+     * person's clinical profile, photo or weekly hours; a link to its API keys.
+     */
     private static void assertActiveOrDisabledPageOffersNoCredentialAction(ConsoleBrowser admin, String id) {
         assertThat(admin.text()).doesNotContain("Send reset link").doesNotContain("Set temporary password")
-                .doesNotContain("New invitation link").doesNotContain("at next sign-in");
+                .doesNotContain("New invitation link").doesNotContain("at next sign-in")
+                .doesNotContain("Clinical profile").doesNotContain("Weekly availability").doesNotContain("Upload photo");
+        assertThat(admin.findAll("#photo, #availability, input[name='profile.npi']")).isEmpty();
         assertThat(admin.findAll("#password, input[name=email], input[name=temporaryPassword]")).isEmpty();
         WebElement keys = admin.find("main").findElement(By.xpath(".//a[normalize-space()='API keys']"));
         assertThat(keys.getDomAttribute("href")).isEqualTo("/console/api-keys?owner=" + id);

@@ -58,6 +58,41 @@ class SettingsBrowserIT extends BrowserTest {
     }
 
     @Test
+    void adminSetsTheApiKeyPolicyWithEachFieldCheckedAndNewKeysFollowIt() {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        ConsoleBrowser admin = browser().signIn(clinic.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
+        String longest = "Longest life of an API key (days)";
+        String byDefault = "Life of a key made without an expiry (days)";
+
+        admin.open("/console/security").fill(longest, "0").press("Save settings");
+        assertThat(admin.field(longest).getDomAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(admin.find("#apiKeyPolicy-maxDays-error").getText()).contains("from 1 to 3650");
+
+        admin.fill(longest, "30").press("Save settings");
+        assertThat(admin.text()).as("refused, nothing saved").doesNotContain("Settings saved.");
+        assertThat(admin.field(longest).getDomProperty("value")).isEqualTo("30");
+        assertThat(admin.find("#apiKeyPolicy-maxDays-error").getText())
+                .contains("must not be shorter than apiKeyPolicy.defaultDays (90)");
+        assertThat(api.get(clinic.path("/settings"), clinic.adminToken()).body().at("/apiKeyPolicy/maxDays").asInt())
+                .as("nothing saved").isEqualTo(365);
+
+        admin.fill(byDefault, "30").fill("Requests a key may make", "10")
+                .fill("Requests a key may make: in (seconds)", "60").press("Save settings");
+        assertThat(admin.text()).contains("Settings saved.");
+        assertThat(admin.field(byDefault).getDomProperty("value")).isEqualTo("30");
+        var stored = api.get(clinic.path("/settings"), clinic.adminToken()).body().path("apiKeyPolicy");
+        assertThat(stored.path("maxDays").asInt()).isEqualTo(30);
+        assertThat(stored.path("defaultDays").asInt()).isEqualTo(30);
+        assertThat(stored.at("/rateLimit/requests").asInt()).isEqualTo(10);
+        assertThat(stored.at("/rateLimit/perSeconds").asInt()).isEqualTo(60);
+        var key = api.post(clinic.path("/api-keys"), clinic.adminToken(), "{\"name\": \"sync\", \"scopes\": [\"*\"]}")
+                .body();
+        assertThat(java.time.Instant.parse(key.path("expiresAt").asString()))
+                .isBefore(java.time.Instant.now().plus(java.time.Duration.ofDays(31)));
+        assertThat(key.at("/rateLimit/requests").asInt()).isEqualTo(10);
+    }
+
+    @Test
     void anOperatorCreatesATenantFromTheClinicPack() {
         ConsoleBrowser operator = browser().signIn("platform", OPERATOR, OPERATOR_PASSWORD);
         assertThat(operator.menu()).contains("Tenants");

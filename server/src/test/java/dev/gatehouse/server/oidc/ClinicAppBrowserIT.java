@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.WebElement;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -45,6 +46,10 @@ class ClinicAppBrowserIT extends BrowserTest {
             assertThat(browser.find("#roles").getText()).contains("provider", at.downtown());
             assertThat(browser.find("#amr").getText()).contains("pwd", "otp");
             browser.screenshot("clinic-app-me");
+            browser.driver().get("http://127.0.0.1:" + port() + "/console/profile");
+            assertThat(browser.findAll(".session-client")).extracting(WebElement::getText)
+                    .as("her sessions name the application she signed in to").containsExactly("signed in to Clinic app");
+            browser.driver().get(at.clinicApp() + "/me");
 
             browser.press("Call Gatehouse");
             assertThat(browser.findAll(".answer .status")).extracting(status -> status.getText().trim())

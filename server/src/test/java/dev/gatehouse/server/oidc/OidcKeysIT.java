@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -24,16 +26,23 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -51,6 +60,10 @@ class OidcKeysIT extends IntegrationTest {
     private SigningKeys keys;
     @Autowired
     private TestClock clock;
+    @Autowired
+    private SecretBox box;
+    @Autowired
+    private TransactionTemplate transactions;
 
     @AfterEach
     void clockBack() {
@@ -133,6 +146,54 @@ class OidcKeysIT extends IntegrationTest {
         keys.rotateIfDue();
         assertThat(storedKids()).filteredOn(kid -> !before.contains(kid))
                 .as("the lock released, this node rotates the key that is due, once").hasSize(1);
+    }
+
+    @Test
+    void aNodeFindingNoKeyWhileAnotherMakesTheFirstWaitsAndSignsWithThatKey() throws Exception {
+        keys.signing();
+        List<Map<String, Object>> kept = jdbc.sql(
+                "select kid, sealed_jwk, created_at, retired_at, publish_until from oidc_signing_keys").query().listOfRows();
+        ExecutorService freshNodeThread = Executors.newSingleThreadExecutor();
+        try (Connection otherNode = dataSource.getConnection(); Statement statement = otherNode.createStatement()) {
+            jdbc.sql("delete from oidc_signing_keys").update();
+            SigningKeys freshNode = new SigningKeys(jdbc, box, transactions, clock, Duration.ofDays(30));
+
+            // A fresh database: the other node is making the first key, under the lock, not committed yet.
+            otherNode.setAutoCommit(false);
+            statement.execute("select pg_advisory_xact_lock(hashtext('oidc_signing_keys'))");
+            RSAKey first = new RSAKeyGenerator(2048).keyID("first-" + UUID.randomUUID()).generate();
+            try (PreparedStatement insert = otherNode.prepareStatement(
+                    "insert into oidc_signing_keys (kid, sealed_jwk) values (?, ?)")) {
+                insert.setString(1, first.getKeyID());
+                insert.setBytes(2, box.seal("oidc signing key", first.toJSONString().getBytes(StandardCharsets.UTF_8)));
+                insert.executeUpdate();
+            }
+            Future<JWK> signing = freshNodeThread.submit(freshNode::signing);
+            while (!signing.isDone() && !waitingOnAnAdvisoryLock()) {
+                Thread.onSpinWait();
+            }
+            otherNode.commit();
+
+            assertThat(signing.get(1, TimeUnit.MINUTES).getKeyID())
+                    .as("this node waited for the other's first key and signs with it").isEqualTo(first.getKeyID());
+            assertThat(storedKids()).as("the first key is made once").containsExactly(first.getKeyID());
+        } finally {
+            freshNodeThread.shutdownNow();
+            jdbc.sql("delete from oidc_signing_keys").update();
+            for (Map<String, Object> row : kept) {
+                jdbc.sql("""
+                        insert into oidc_signing_keys (kid, sealed_jwk, created_at, retired_at, publish_until)
+                        values (:kid, :sealed_jwk, :created_at, :retired_at, :publish_until)
+                        """).param("kid", row.get("kid")).param("sealed_jwk", row.get("sealed_jwk"))
+                        .param("created_at", row.get("created_at")).param("retired_at", row.get("retired_at"))
+                        .param("publish_until", row.get("publish_until")).update();
+            }
+        }
+    }
+
+    private boolean waitingOnAnAdvisoryLock() {
+        return jdbc.sql("select count(*) from pg_locks where locktype = 'advisory' and not granted")
+                .query(Integer.class).single() > 0;
     }
 
     /** Ages the signing key past the rotation period ({@code gatehouse.oidc.key-rotation}, 30 days here). */

@@ -89,7 +89,7 @@ class OidcSignInIT extends IntegrationTest {
         assertThat(id.getStringClaim("preferred_username")).isEqualTo(SignedInTenant.ADMIN);
         assertThat(id.getClaim("roles").toString()).contains("owner");
         assertThat(id.getAuthenticationTime()).isNotNull();
-        assertThat(id.getStringListClaim("amr")).contains("pwd");
+        assertThat(id.getStringListClaim("amr")).as("a password alone, as this sign-in was").containsExactly("pwd");
         assertThat(id.getStringClaim("sid")).isNotBlank();
 
         String accessToken = tokens.get("access_token").asString();
@@ -103,6 +103,14 @@ class OidcSignInIT extends IntegrationTest {
         assertThat(me.text("/user/id")).isEqualTo(clinic.adminId());
         assertThat(RecordedAudit.of(jdbc, clinic.id(), "OIDC_SIGN_IN")).singleElement()
                 .satisfies(event -> assertThat(event.targetId()).isEqualTo(clientId));
+
+        // The session the user signed in to the application through names it, in their list and the admin's.
+        assertThat(api.get("/api/v1/me/sessions", clinic.adminToken()).body().path("items").toString())
+                .contains("\"clients\":[\"Booking site\"]").contains("\"clients\":[]");
+        assertThat(api.get(clinic.path("/users/" + clinic.adminId() + "/sessions"), clinic.adminToken()).body()
+                .path("items").toString()).contains("\"clients\":[\"Booking site\"]");
+        assertThat(browser.get("/console/profile").body()).contains("signed in to Booking site");
+        assertThat(browser.get("/console/users/" + clinic.adminId()).body()).contains("signed in to Booking site");
     }
 
     @Test
@@ -171,6 +179,94 @@ class OidcSignInIT extends IntegrationTest {
                 "username", SignedInTenant.ADMIN, "password", SignedInTenant.ADMIN_PASSWORD,
                 "continueTo", "//evil.example/oauth2/x/authorize"));
         assertThat(posted.headers().firstValue("Location").orElseThrow()).doesNotContain("evil.example");
+    }
+
+    @Test
+    void aSignInWithPasswordAndAuthenticatorCodeSaysSoInTheIdTokensAmr() throws Exception {
+        TestMembers.Member doctor = TestMembers.member("dr.tess").holding("front_desk").withMfa().create(api, clinic);
+        ConsoleClient browser = new ConsoleClient(port());
+        CodeVerifier verifier = new CodeVerifier();
+        String signInPage = local(browser.get(authorizePath(verifier, new Nonce(), "two", REDIRECT)).headers()
+                .firstValue("Location").orElseThrow());
+        String continueTo = URLDecoder.decode(signInPage.substring(signInPage.indexOf("continueTo=") + 11),
+                StandardCharsets.UTF_8);
+        browser.get(signInPage);
+        HttpResponse<String> step = browser.post("/console/sign-in", Map.of("tenant", clinic.slug(),
+                "username", doctor.username(), "password", doctor.password(), "continueTo", continueTo));
+        java.util.regex.Matcher mfaToken = java.util.regex.Pattern.compile("name=\"mfaToken\" value=\"([^\"]+)\"")
+                .matcher(step.body());
+        assertThat(mfaToken.find()).as(step.body()).isTrue();
+        // The code of the next step: the one of this step was spent by the enrolment's confirmation.
+        HttpResponse<String> signedIn = browser.post("/console/sign-in/second-factor", Map.of("mfaToken",
+                mfaToken.group(1), "code", doctor.authenticator().code(1), "emailCodes", "false", "continueTo",
+                continueTo));
+        assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(302);
+        assertThat(local(signedIn.headers().firstValue("Location").orElseThrow())).isEqualTo(continueTo);
+
+        String callback = browser.get(continueTo).headers().firstValue("Location").orElseThrow();
+        JsonNode tokens = token(Map.of("grant_type", "authorization_code", "code", query(URI.create(callback)
+                .getRawQuery()).get("code"), "redirect_uri", REDIRECT, "code_verifier", verifier.getValue()));
+        assertThat(JWTParser.parse(tokens.get("id_token").asString()).getJWTClaimsSet().getStringListClaim("amr"))
+                .containsExactly("pwd", "otp", "mfa");
+    }
+
+    @Test
+    void requiredActionsDuringSignInLeadBackToTheApplicationAndNeverElsewhere() throws Exception {
+        String initial = "handed over by the admin 12345";
+        TestMembers.member("new.nurse").holding("front_desk").passwords(initial, "unused")
+                .createWithoutSignIn(api, clinic.slug(), clinic.adminToken());
+        Response patched = api.patch(clinic.path("/settings"), clinic.adminToken(),
+                "{\"mfaPolicy\": {\"required\": \"ALL\"}}");
+        assertThat(patched.status()).as(patched.raw()).isEqualTo(200);
+        ConsoleClient browser = new ConsoleClient(port());
+        CodeVerifier verifier = new CodeVerifier();
+        HttpResponse<String> authorize = browser.get(authorizePath(verifier, new Nonce(), "actions", REDIRECT));
+        String signInPage = local(authorize.headers().firstValue("Location").orElseThrow());
+        String continueTo = URLDecoder.decode(signInPage.substring(signInPage.indexOf("continueTo=") + 11),
+                StandardCharsets.UTF_8);
+        String carried = "?continueTo=" + OidcFlowIT.encode(continueTo);
+        browser.get(signInPage);
+
+        HttpResponse<String> signedIn = browser.post("/console/sign-in", Map.of("tenant", clinic.slug(),
+                "username", "new.nurse", "password", initial, "continueTo", continueTo));
+        assertThat(local(signedIn.headers().firstValue("Location").orElseThrow()))
+                .isEqualTo("/console/password" + carried);
+        assertThat(browser.get("/console/password" + carried).body()).contains("name=\"continueTo\"");
+        HttpResponse<String> changed = browser.post("/console/password", Map.of("currentPassword", initial,
+                "newPassword", "the nurse's own passphrase", "confirmPassword", "the nurse's own passphrase",
+                "continueTo", continueTo));
+        assertThat(local(changed.headers().firstValue("Location").orElseThrow()))
+                .as("the next required action, the application still carried")
+                .isEqualTo("/console/profile/second-factor" + carried);
+
+        assertThat(browser.get("/console/profile/second-factor" + carried).body()).contains("name=\"continueTo\"");
+        HttpResponse<String> enrolment = browser.post("/console/profile/second-factor/enrol",
+                Map.of("continueTo", continueTo));
+        java.util.regex.Matcher secret = java.util.regex.Pattern.compile("class=\"totp-secret\">([A-Z2-7]+)<")
+                .matcher(enrolment.body());
+        assertThat(secret.find()).as(enrolment.body()).isTrue();
+        String code = new TestMembers.Authenticator(TestMembers.base32(secret.group(1)), java.util.List.of()).code(0);
+        HttpResponse<String> codes = browser.post("/console/profile/second-factor/confirm",
+                Map.of("code", code, "continueTo", continueTo));
+        assertThat(codes.statusCode()).as(codes.body()).isEqualTo(200);
+        assertThat(codes.body()).as("once the recovery codes are saved, back to the application")
+                .contains("href=\"" + continueTo.replace("&", "&amp;") + "\"");
+
+        HttpResponse<String> back = browser.get(continueTo);
+        assertThat(back.statusCode()).as(back.body()).isEqualTo(302);
+        String callback = back.headers().firstValue("Location").orElseThrow();
+        assertThat(callback).startsWith(REDIRECT + "?code=").contains("state=actions");
+        JsonNode tokens = token(Map.of("grant_type", "authorization_code", "code", query(URI.create(callback)
+                .getRawQuery()).get("code"), "redirect_uri", REDIRECT, "code_verifier", verifier.getValue()));
+        assertThat(JWTParser.parse(tokens.get("id_token").asString()).getJWTClaimsSet().getStringListClaim("amr"))
+                .as("this sign-in proved a password; the authenticator was set up after it").containsExactly("pwd");
+
+        HttpResponse<String> elsewhere = browser.post("/console/password", Map.of("currentPassword",
+                "the nurse's own passphrase", "newPassword", "yet another passphrase 123", "confirmPassword",
+                "yet another passphrase 123", "continueTo", "https://evil.example/oauth2/x/authorize"));
+        assertThat(elsewhere.statusCode()).as(elsewhere.body()).isEqualTo(302);
+        assertThat(local(elsewhere.headers().firstValue("Location").orElseThrow()))
+                .isEqualTo("/console/profile?passwordChanged");
     }
 
     @Test

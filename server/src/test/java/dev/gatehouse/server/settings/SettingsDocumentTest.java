@@ -100,6 +100,34 @@ class SettingsDocumentTest {
     }
 
     @Test
+    void anApiKeysDefaultLifeMayNotOutliveTheCapWhicheverOfTheTwoChanges() {
+        assertThatThrownBy(() -> SettingsDocument.patch("{}", JSON.readTree("""
+                {"apiKeyPolicy": {"maxDays": 30}}
+                """), role -> true))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.errors()).extracting(FieldError::field)
+                        .containsExactly("apiKeyPolicy.maxDays"))
+                .hasMessageContaining("must not be shorter than apiKeyPolicy.defaultDays (90)");
+        assertThatThrownBy(() -> SettingsDocument.patch("{}", JSON.readTree("""
+                {"apiKeyPolicy": {"defaultDays": 400}}
+                """), role -> true))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.errors()).extracting(FieldError::field)
+                        .containsExactly("apiKeyPolicy.defaultDays"));
+
+        assertThatThrownBy(() -> SettingsDocument.patch("{}", JSON.readTree("""
+                {"apiKeyPolicy": {"maxDays": 30, "defaultDays": 90}}
+                """), role -> true))
+                .as("a form sends both: the error is on the one that changed")
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.errors()).extracting(FieldError::field)
+                        .containsExactly("apiKeyPolicy.maxDays"));
+
+        SettingsDocument.Patched both = SettingsDocument.patch("{}", JSON.readTree("""
+                {"apiKeyPolicy": {"maxDays": 30, "defaultDays": 30}}
+                """), role -> true);
+        assertThat(both.settings().apiKeyPolicy()).isEqualTo(new TenantSettings.ApiKeyPolicy(30, 30,
+                TenantSettings.ApiKeyPolicy.DEFAULTS.rateLimit()));
+    }
+
+    @Test
     void aChangeMergesIntoTheStoredDocumentAndSaysWhatChanged() {
         SettingsDocument.Patched patched = SettingsDocument.patch("""
                 {"passwordPolicy": {"minLength": 20}, "aFieldNoLongerKnown": 1}

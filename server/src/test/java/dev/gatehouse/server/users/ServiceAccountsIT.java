@@ -255,6 +255,34 @@ class ServiceAccountsIT extends IntegrationTest {
     }
 
     @Test
+    void aServiceAccountTakesNoClinicalProfilePhotoOrWeeklyHours() {
+        Response created = api.post(clinic.users(), clinic.owner(), json("username", "bot", "firstName", "B",
+                "lastName", "T", "kind", "SERVICE", "profile", raw("{\"npi\": \"1234567893\"}")));
+        assertThat(created.status()).as(created.raw()).isEqualTo(400);
+        assertThat(created.raw()).contains("\"field\":\"profile\"").contains("service account");
+        String bot = service(clinic, "ehr-sync", "[]");
+        int events = actions(clinic).size();
+
+        Response profile = api.patch(clinic.user(bot), clinic.owner(), json("profile",
+                raw("{\"specialties\": [\"Cardiology\"]}")));
+        assertThat(profile.status()).as(profile.raw()).isEqualTo(400);
+        assertThat(profile.raw()).contains("\"field\":\"profile\"");
+        Response photo = api.send(clinic.user(bot) + "/photo", clinic.owner(), request -> request
+                .header("Content-Type", "image/png").PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(
+                        PhotoIT.PNG)));
+        assertThat(photo.status()).as(photo.raw()).isEqualTo(409);
+        assertThat(photo.text("/detail")).contains("service account");
+        Response week = api.put(clinic.user(bot) + "/availability", clinic.owner(), """
+                {"timezone": "America/New_York", "days": {"MONDAY": {"hours": [{"from": "09:00", "to": "17:00"}]}}}
+                """);
+        assertThat(week.status()).as(week.raw()).isEqualTo(409);
+        assertThat(week.text("/detail")).contains("service account");
+        assertThat(actions(clinic)).as("nothing written").hasSize(events);
+        assertThat(api.patch(clinic.user(bot), clinic.owner(), json("firstName", "Chart")).status())
+                .as("its other details still change").isEqualTo(200);
+    }
+
+    @Test
     void theListFiltersByKindAndTheExportCarriesIt() {
         String bot = service(clinic, "ehr-sync", "[]");
         String person = fixtures.user(clinic, "desk", "[]");

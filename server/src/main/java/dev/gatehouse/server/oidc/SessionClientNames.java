@@ -1,0 +1,49 @@
+package dev.gatehouse.server.oidc;
+
+import dev.gatehouse.server.authentication.SessionClients;
+import dev.gatehouse.server.shared.TenantId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The applications a user signed in to through each Gatehouse session: the clients of the
+ * authorizations that session made at the authorize endpoint (kept until they expire), so the
+ * user's and the admin's session lists name them. Its own small reader, since the authorizations'
+ * store ({@link Authorizations}) itself asks the sessions whether they are live.
+ */
+@Component
+class SessionClientNames implements SessionClients {
+
+    private final JdbcClient jdbc;
+
+    SessionClientNames(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public Map<UUID, List<String>> namesBySession(TenantId tenant, Collection<UUID> sessions) {
+        Map<UUID, List<String>> names = new LinkedHashMap<>();
+        if (sessions.isEmpty()) {
+            return names;
+        }
+        jdbc.sql("""
+                        select distinct a.session_id, c.name
+                        from oidc_authorizations a
+                        join oidc_clients c on c.tenant_id = a.tenant_id and c.id = a.client_row_id
+                        where a.tenant_id = :tenant and a.session_id in (:sessions)
+                        order by a.session_id, c.name
+                        """)
+                .param("tenant", tenant.value()).param("sessions", List.copyOf(sessions))
+                .query((rs, n) -> names.computeIfAbsent(rs.getObject("session_id", UUID.class),
+                        session -> new ArrayList<>()).add(rs.getString("name")))
+                .list();
+        names.replaceAll((session, clients) -> List.copyOf(clients));
+        return names;
+    }
+}
