@@ -91,6 +91,33 @@ public final class Profile {
         this.backing = backing(policy, assignments);
     }
 
+    /**
+     * Whether {@code own}, an assignment of a lender, lets them lend {@code role} at {@code location}
+     * (tenant-wide when null): it is standing (not itself lent, elevated or broken glass), of that
+     * role, and held there or above, ignoring time.
+     */
+    private static boolean backs(TenantPolicy policy, Assignment own, String role, @Nullable String location) {
+        return own.isStanding() && own.role().equals(role) && (own.location() == null
+                || location != null && policy.locations().isWithin(location, own.location()));
+    }
+
+    /**
+     * Whether the subject may lend {@code role} at {@code location} (tenant-wide when null) at
+     * {@code at}: they are active and hold it there or above through a standing assignment in force
+     * then, which is exactly what keeps a delegation of it in force (issue 13).
+     */
+    public boolean mayLend(String role, @Nullable String location, Instant at) {
+        if (!statusActive) {
+            return false;
+        }
+        for (Assignment own : assignments) {
+            if (backs(policy, own, role, location) && own.validAt(at)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** What backs each delegation: see {@link #backing}. */
     private static long @Nullable [][] backing(TenantPolicy policy, Assignment[] assignments) {
         long[][] backing = null;
@@ -106,8 +133,7 @@ public final class Profile {
             List<Assignment> held = new ArrayList<>();
             if (delegator != null && delegator.status() == SubjectStatus.ACTIVE) {
                 for (Assignment own : delegator.assignments()) {
-                    if (own.isStanding() && own.role().equals(lent.role()) && (own.location() == null
-                            || lent.location() != null && policy.locations().isWithin(lent.location(), own.location()))) {
+                    if (backs(policy, own, lent.role(), lent.location())) {
                         held.add(own);
                     }
                 }

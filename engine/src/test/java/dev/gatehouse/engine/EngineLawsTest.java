@@ -733,6 +733,22 @@ class EngineLawsTest {
         });
     }
 
+    // (t3) Issue 13: what the server refuses to lend is what the engine would never let stand — a
+    // delegation allows through the lender exactly when the lender may lend it at that moment.
+    @Test
+    void aDelegationIsInForceExactlyWhenItsLenderMayLendIt() {
+        forEachCase(42_000_000L, c -> {
+            Subject lender = c.random().subject(c.tenant(), "lender");
+            Profile lenderProfile = c.policy().compile(lender);
+            Assignment shape = c.random().assignment(c.tenant(), "lent");
+            Assignment lent = Assignment.delegated("lent", shape.role(), shape.location(), null, null, lender);
+            Profile delegate = c.policy().compile(Subject.active("delegate", lent));
+            return request -> assertThat(delegate.rolesHeldAt(request.at()).contains(lent.role()))
+                    .as("lender %s lends %s", lender, lent)
+                    .isEqualTo(lenderProfile.mayLend(lent.role(), lent.location(), request.at()));
+        });
+    }
+
     /** A random role lent by {@code lender} at a random place, with a window half the time. */
     private static Assignment lent(Case c, Subject lender) {
         Assignment shape = c.random().assignment(c.tenant(), "lent");
