@@ -83,7 +83,10 @@ class TableOwnershipTest {
             entry("rate_limit_buckets", new Owner("throttling", "Bucket4j's buckets, shared by every node"
                     + " (throttling.RateLimitBuckets)")),
             entry("api_keys", new Owner("apikeys", "API keys and their hashed secrets (apikeys.KeyStore)")),
-            entry("api_key_usage", new Owner("apikeys", "per-key, per-day request counts (apikeys.KeyStore)")));
+            entry("api_key_usage", new Owner("apikeys", "per-key, per-day request counts (apikeys.KeyStore)")),
+            entry("delegations", new Owner("temporaryaccess", "roles lent by their holder (temporaryaccess.DelegationStore)")),
+            entry("elevation_requests", new Owner("temporaryaccess", "elevations asked for and decided"
+                    + " (temporaryaccess.ElevationStore)")));
 
     /**
      * Known exceptions to remove, as {@code "package/File.java table"} → why it is still there.
