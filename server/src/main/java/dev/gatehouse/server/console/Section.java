@@ -14,6 +14,7 @@ enum Section {
     LOCATIONS("Locations", "/console/locations", "locations.read", Reach.TENANT_MEMBERS),
     SECURITY("Security", "/console/security", "settings.read", Reach.TENANT_MEMBERS),
     CLIENTS("Applications", "/console/clients", "clients.manage", Reach.TENANT_MEMBERS),
+    TEMPORARY_ACCESS("Temporary access", "/console/temporary-access", "elevation.request", Reach.TENANT_MEMBERS),
     ACTIVITY("Activity log", "/console/activity", "audit.read", Reach.EVERYONE),
     TENANTS("Tenants", "/console/tenants", "tenants.read", Reach.OPERATORS);
 
