@@ -52,7 +52,10 @@ class AuditCompletenessIT extends IntegrationTest {
             "MFA_CODE_SENT", "AUDIT_PURGED", "ALERT_RAISED", "ALERT_SETTINGS_CHANGED", "ALERT_WEBHOOK_FAILED",
             "ALERT_WEBHOOK_SECRET_ROTATED", "REQUEST_THROTTLED",
             // apikeys.ApiKeysIT: each with its details, never the secret; a revocation by AccountClosed rolled back with it
-            "API_KEY_CREATED", "API_KEY_ROTATED", "API_KEY_REVOKED");
+            "API_KEY_CREATED", "API_KEY_ROTATED", "API_KEY_REVOKED",
+            // temporaryaccess.DelegationsIT and ElevationsIT: actor, target and details of each
+            "DELEGATION_CREATED", "DELEGATION_ENDED", "ELEVATION_REQUESTED", "ELEVATION_APPROVED", "ELEVATION_DENIED",
+            "ELEVATION_USED");
 
     @Autowired
     JdbcClient jdbc;

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Delegations over the API (issue 13, "Acting Manager", seed 000): a holder lends one of their roles
@@ -24,6 +26,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * it is ended or expires. Tried as an attacker would, too.
  */
 class DelegationsIT extends IntegrationTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Autowired
     JdbcClient jdbc;
@@ -85,7 +89,23 @@ class DelegationsIT extends IntegrationTest {
         Response answer = f.check(desk.token(), desk.id(), "patients.read", f.downtown());
         assertThat(answer.raw()).contains("lent");
         assertThat(api.get(f.clinic().path("/delegations"), desk.token()).text("/items/0/status")).isEqualTo("SUSPENDED");
-        assertThat(actions()).contains("DELEGATION_CREATED");
+        JsonNode created = event("DELEGATION_CREATED");
+        assertThat(created.path("actor").asString()).isEqualTo("maria");
+        assertThat(created.path("target").asString()).isEqualTo(desk.id());
+        assertThat(created.path("details").path("role").asString()).isEqualTo("manager");
+        assertThat(created.path("details").path("reason").asString()).isEqualTo("holiday cover");
+        assertThat(created.path("details").path("from").asString()).isEqualTo(f.manager().id());
+    }
+
+    /** The one event of {@code action} in the clinic's trail: actor's username, target id, details. */
+    private JsonNode event(String action) {
+        List<String> rows = jdbc.sql("""
+                        select json_build_object('actor', actor_username, 'target', target_id, 'details', details)::text
+                        from audit_events where tenant_id = :t and action = :action
+                        """)
+                .param("t", UUID.fromString(f.clinic().id())).param("action", action).query(String.class).list();
+        assertThat(rows).as(action).hasSize(1);
+        return JSON.readTree(rows.getFirst());
     }
 
     @Test
@@ -108,6 +128,9 @@ class DelegationsIT extends IntegrationTest {
         assertThat(api.get(f.clinic().path("/delegations?status=ENDED"), desk.token()).body().at("/total").asLong())
                 .isOne();
         assertThat(actions()).containsSubsequence("DELEGATION_CREATED", "DELEGATION_ENDED");
+        JsonNode ended = event("DELEGATION_ENDED");
+        assertThat(ended.path("actor").asString()).as("given back by the delegate").isEqualTo("dave");
+        assertThat(ended.path("details").path("endedEarly").asBoolean()).isTrue();
 
         f.lend(f.manager().signIn(), "to", desk.id(), "role", "manager", "location", f.downtown(), "expiresAt",
                 clock.instant().plus(Duration.ofMinutes(2)).toString(), "reason", "a short one");

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Elevation requests over the API (issue 13; seed 000: separation of duties, time-bound access): a
@@ -24,6 +26,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * by itself, or after one use. Tried as an attacker would, too.
  */
 class ElevationsIT extends IntegrationTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Autowired
     JdbcClient jdbc;
@@ -98,6 +102,26 @@ class ElevationsIT extends IntegrationTest {
         assertThat(api.get(f.clinic().path("/elevation-requests/" + id), petra.signIn()).text("/status"))
                 .isEqualTo("EXPIRED");
         assertThat(actions()).containsSubsequence("ELEVATION_REQUESTED", "ELEVATION_APPROVED");
+        JsonNode requested = event("ELEVATION_REQUESTED");
+        assertThat(requested.path("actor").asString()).isEqualTo("petra");
+        assertThat(requested.path("details").path("reason").asString()).isEqualTo("covering the front office");
+        JsonNode approvedEvent = event("ELEVATION_APPROVED");
+        assertThat(approvedEvent.path("actor").asString()).isEqualTo(SignedInTenant.ADMIN);
+        assertThat(approvedEvent.path("target").asString()).isEqualTo(petra.id());
+        assertThat(approvedEvent.path("details").path("role").asString()).isEqualTo("manager");
+        assertThat(approvedEvent.path("details").path("minutes").asInt()).isEqualTo(30);
+        assertThat(approvedEvent.path("details").path("note").asString()).isEqualTo("ok");
+    }
+
+    /** The one event of {@code action} in the clinic's trail: actor's username, target id, details. */
+    private JsonNode event(String action) {
+        List<String> rows = jdbc.sql("""
+                        select json_build_object('actor', actor_username, 'target', target_id, 'details', details)::text
+                        from audit_events where tenant_id = :t and action = :action
+                        """)
+                .param("t", UUID.fromString(f.clinic().id())).param("action", action).query(String.class).list();
+        assertThat(rows).as(action).hasSize(1);
+        return JSON.readTree(rows.getFirst());
     }
 
     @Test
@@ -113,6 +137,7 @@ class ElevationsIT extends IntegrationTest {
         assertThat(decide(f.clinic().adminToken(), id, "approve").status()).isEqualTo(409);
         assertThat(mails("petra")).anyMatch(m -> m.contains("was denied"));
         assertThat(actions()).contains("ELEVATION_DENIED").doesNotContain("ELEVATION_APPROVED");
+        assertThat(event("ELEVATION_DENIED").path("actor").asString()).isEqualTo(SignedInTenant.ADMIN);
     }
 
     @Test
@@ -126,7 +151,9 @@ class ElevationsIT extends IntegrationTest {
         assertThat(f.may(petra.token(), petra.id(), "patients.read", f.downtown())).as("used").isFalse();
         assertThat(api.get(f.clinic().path("/elevation-requests/" + id), petra.token()).text("/status"))
                 .isEqualTo("USED");
-        assertThat(actions().stream().filter("ELEVATION_USED"::equals).count()).isOne();
+        JsonNode used = event("ELEVATION_USED");
+        assertThat(used.path("actor").asString()).as("the one who used it").isEqualTo("petra");
+        assertThat(used.path("details").path("oneTime").asBoolean()).isTrue();
     }
 
     @Test
