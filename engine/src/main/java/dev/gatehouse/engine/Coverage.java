@@ -35,9 +35,11 @@ final class Coverage {
     private Coverage(TenantPolicy policy, Profile caller, Instant now) {
         this.policy = policy;
         this.held = new List[policy.catalog().size()];
-        for (Assignment assignment : caller.subject().assignments()) {
-            if (!assignment.validAt(now)) {
-                continue; // the caller's authority is what they hold now, not what they will hold
+        List<Assignment> assignments = caller.subject().assignments();
+        for (int i = 0; i < assignments.size(); i++) {
+            Assignment assignment = assignments.get(i);
+            if (!caller.inForce(i, now)) {
+                continue; // the caller's authority is what they hold now (a delegation: while lent), not later
             }
             for (Grant grant : policy.flattenedGrants(assignment.role())) {
                 for (int id : policy.catalog().idsCoveredBy(grant.permission())) {

@@ -48,6 +48,13 @@ public final class Profile {
     private final @Nullable Decision[] allowMemo;
     /** What the credential the profile stands for reaches of it (an API key's scopes), or null: all of it. */
     private final @Nullable Narrowing narrowing;
+    /**
+     * Per assignment: null when it stands on its own; for a delegation, the windows (4 longs each,
+     * laid out as in {@link #layout}) in which its delegator holds the lent role through a standing
+     * assignment there or above, empty when the delegator is not active or does not hold it. A
+     * delegation is in force only inside its own window and one of these.
+     */
+    private final long @Nullable [][] backing;
 
     private static final int STRIDE = 6;
     private static final int FROM_SECOND = 0;
@@ -83,6 +90,68 @@ public final class Profile {
         }
         this.allowMemo = new Decision[slots];
         this.narrowing = null;
+        this.backing = backing(policy, assignments);
+    }
+
+    /**
+     * Whether {@code own}, an assignment of a lender, lets them lend {@code role} at {@code location}
+     * (tenant-wide when null): it is standing (not itself lent, elevated or broken glass), of that
+     * role, and held there or above, ignoring time.
+     */
+    private static boolean backs(TenantPolicy policy, Assignment own, String role, @Nullable String location) {
+        return own.isStanding() && own.role().equals(role) && (own.location() == null
+                || location != null && policy.locations().isWithin(location, own.location()));
+    }
+
+    /**
+     * Whether the subject may lend {@code role} at {@code location} (tenant-wide when null) at
+     * {@code at}: they are active and hold it there or above through a standing assignment in force
+     * then, which is exactly what keeps a delegation of it in force (issue 13).
+     */
+    public boolean mayLend(String role, @Nullable String location, Instant at) {
+        if (!statusActive) {
+            return false;
+        }
+        for (Assignment own : assignments) {
+            if (backs(policy, own, role, location) && own.validAt(at)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What backs each delegation: see {@link #backing}. */
+    private static long @Nullable [][] backing(TenantPolicy policy, Assignment[] assignments) {
+        long[][] backing = null;
+        for (int i = 0; i < assignments.length; i++) {
+            Assignment lent = assignments[i];
+            if (lent.source() != AssignmentSource.DELEGATION) {
+                continue;
+            }
+            if (backing == null) {
+                backing = new long[assignments.length][];
+            }
+            Subject delegator = lent.delegator();
+            List<Assignment> held = new ArrayList<>();
+            if (delegator != null && delegator.status() == SubjectStatus.ACTIVE) {
+                for (Assignment own : delegator.assignments()) {
+                    if (backs(policy, own, lent.role(), lent.location())) {
+                        held.add(own);
+                    }
+                }
+            }
+            long[] windows = new long[held.size() * 4];
+            for (int k = 0; k < held.size(); k++) {
+                Instant start = held.get(k).startsAt();
+                Instant end = held.get(k).expiresAt();
+                windows[k * 4] = start == null ? Long.MIN_VALUE : start.getEpochSecond();
+                windows[k * 4 + 1] = start == null ? 0 : start.getNano();
+                windows[k * 4 + 2] = end == null ? Long.MAX_VALUE : end.getEpochSecond();
+                windows[k * 4 + 3] = end == null ? 0 : end.getNano();
+            }
+            backing[i] = windows;
+        }
+        return backing;
     }
 
     /** {@code owner} narrowed: shares its compiled tables and memo (a narrowed allow is the owner's allow). */
@@ -98,6 +167,7 @@ public final class Profile {
         this.layout = owner.layout;
         this.allowMemo = owner.allowMemo;
         this.narrowing = narrowing;
+        this.backing = owner.backing;
     }
 
     /**
@@ -127,15 +197,39 @@ public final class Profile {
         return narrowing == null ? again : new Profile(again, narrowing.recompiledFor(newer));
     }
 
-    /** Whether assignment {@code i} is in force at the instant {@code second}.{@code nano}. */
+    /**
+     * Whether assignment {@code i} is in force at the instant {@code second}.{@code nano}: its
+     * window is open and, for a delegation, its delegator holds the role then.
+     */
     private boolean inWindow(int i, long second, int nano) {
-        int at = i * STRIDE;
-        long fromSecond = layout[at + FROM_SECOND];
-        if (second < fromSecond || second == fromSecond && nano < layout[at + FROM_NANO]) {
+        if (!within(layout, i * STRIDE, second, nano)) {
             return false;
         }
-        long untilSecond = layout[at + UNTIL_SECOND];
-        return second < untilSecond || second == untilSecond && nano < layout[at + UNTIL_NANO];
+        if (backing == null || backing[i] == null) {
+            return true;
+        }
+        long[] windows = backing[i];
+        for (int at = 0; at < windows.length; at += 4) {
+            if (within(windows, at, second, nano)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the window at {@code at} of {@code windows} (start second, nano, end second, nano) holds the instant. */
+    private static boolean within(long[] windows, int at, long second, int nano) {
+        long fromSecond = windows[at];
+        if (second < fromSecond || second == fromSecond && nano < windows[at + 1]) {
+            return false;
+        }
+        long untilSecond = windows[at + 2];
+        return second < untilSecond || second == untilSecond && nano < windows[at + 3];
+    }
+
+    /** Whether the subject's assignment {@code i} (in {@code subject().assignments()} order) is in force at {@code at}. */
+    boolean inForce(int i, Instant at) {
+        return inWindow(i, at.getEpochSecond(), at.getNano());
     }
 
     private int location(int i) {
@@ -209,9 +303,9 @@ public final class Profile {
      */
     public List<String> rolesHeldAt(Instant at) {
         java.util.TreeSet<String> held = new java.util.TreeSet<>();
-        for (Assignment assignment : assignments) {
-            if (assignment.validAt(at)) {
-                held.add(assignment.role());
+        for (int i = 0; i < assignments.length; i++) {
+            if (inForce(i, at)) {
+                held.add(assignments[i].role());
             }
         }
         return List.copyOf(held);
@@ -383,7 +477,7 @@ public final class Profile {
             Set<String> conditions = new LinkedHashSet<>();
             for (int i = 0; i < tables.length; i++) {
                 int slot = tables[i].slotOf[id];
-                if (slot < 0 || !assignments[i].validAt(at)) {
+                if (slot < 0 || !inForce(i, at)) {
                     continue;
                 }
                 int scope = tables[i].scope[slot];

@@ -103,10 +103,18 @@ public sealed interface Reason {
         }
     }
 
-    /** Only assignments that are not in force at the request's time grant the permission. */
+    /**
+     * Only assignments that are not in force at the request's time grant the permission: outside
+     * their window, or lent by someone who does not hold the role then.
+     */
     record OutsideValidity(String permission, Assignment assignment, Instant at) implements Reason {
         @Override
         public String explain() {
+            if (assignment.source() == AssignmentSource.DELEGATION && assignment.validAt(at)) {
+                String lender = assignment.delegator() == null ? "its lender" : assignment.delegator().id();
+                return "role " + assignment.role() + " would grant " + permission + " but it was lent by " + lender
+                        + ", who does not hold it there at " + at + " (a lent role ends when its lender loses it)";
+            }
             String window = (assignment.startsAt() == null ? "" : "from " + assignment.startsAt() + " ")
                     + (assignment.expiresAt() == null ? "" : "until " + assignment.expiresAt());
             return "role " + assignment.role() + " would grant " + permission + " but its assignment is valid only "

@@ -49,7 +49,15 @@ public final class AccessTable {
 
     /** Asserts one row; the failure message carries the row and the engine's explanation. */
     public void assertRow(String role, String permission, String resource, String expected, String why) {
-        Decision decision = decide(role, permission, resource);
+        assertRow(role, TestSubjects.read(role, TestPolicies.NOW), permission, resource, expected, why);
+    }
+
+    /** As above for a subject built by the table itself; {@code label} names it in a failure. */
+    public void assertRow(String label, Subject subject, String permission, String resource, String expected,
+            String why) {
+        String role = label;
+        Decision decision = policy.check(policy.compile(subject), permission.strip(), resource(resource),
+                TestPolicies.NOW);
         String row = String.format("%s | %s | %s → %s (%s); engine says: %s [%s]", role, permission, resource, expected,
                 why, decision.explain(), decision.reason().code());
         String[] parts = expected.strip().split("\\s*:\\s*", 2);

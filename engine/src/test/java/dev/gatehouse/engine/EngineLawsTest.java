@@ -588,7 +588,7 @@ class EngineLawsTest {
                 int i = c.random().random().nextInt(held.size());
                 Assignment one = held.get(i);
                 raised.set(i, new Assignment(one.id(), one.role(), parentOf(c.tenant(), one.location()),
-                        one.startsAt(), one.expiresAt(), one.source()));
+                        one.startsAt(), one.expiresAt(), one.source(), one.delegator()));
             }
             Profile higher = c.policy().compile(c.subject().withAssignments(raised));
             return request -> {
@@ -708,5 +708,81 @@ class EngineLawsTest {
                 }
             };
         });
+    }
+
+    // (t1) Issue 13, delegation ("Acting Manager"): a delegate never exceeds the delegator. An allow
+    // through a lent role needs the lender active and holding that role, standing (not lent or
+    // elevated to them), in force at the request's time, at the lent location or above it.
+    @Test
+    void aDelegateNeverExceedsTheDelegator() {
+        forEachCase(40_000_000L, c -> {
+            Subject lender = c.random().subject(c.tenant(), "lender");
+            Assignment lent = lent(c, lender);
+            Profile delegate = c.policy().compile(c.subject().withAssignments(with(c.subject(), lent)));
+            return request -> {
+                Decision decision = c.policy().check(delegate, request);
+                if (decision.reason() instanceof Reason.GrantedBy granted && granted.assignment().id().equals("lent")) {
+                    assertThat(lender.status()).as(decision.explain()).isEqualTo(SubjectStatus.ACTIVE);
+                    assertThat(lent.validAt(request.at())).as(decision.explain()).isTrue();
+                    assertThat(lender.assignments()).as("%s: the lender holds %s there", decision.explain(),
+                            lent.role()).anyMatch(own -> own.isStanding() && own.role().equals(lent.role())
+                                    && own.validAt(request.at()) && (own.location() == null || lent.location() != null
+                                    && c.tenant().locations().isWithin(lent.location(), own.location())));
+                }
+            };
+        });
+    }
+
+    // (t2) Issue 13: an expired (or not yet started) delegation never allows, whoever lent it, and a
+    // delegation by a lender who is not active adds nothing: the delegate decides as without it.
+    @Test
+    void anExpiredDelegationOrOneOfAnInactiveLenderNeverAllows() {
+        forEachCase(41_000_000L, c -> {
+            Subject everything = Subject.active("lender", c.tenant().roles().stream()
+                    .map(role -> Assignment.tenantWide("own-" + role.key(), role.key())).toList());
+            Subject lender = c.random().pick(List.of(true, false)) ? everything
+                    : everything.withStatus(c.random().pick(List.of(SubjectStatus.LOCKED, SubjectStatus.DISABLED,
+                            SubjectStatus.INVITED)));
+            Assignment lent = lent(c, lender);
+            Profile delegate = c.policy().compile(c.subject().withAssignments(with(c.subject(), lent)));
+            return request -> {
+                if (lender.status() == SubjectStatus.ACTIVE && lent.validAt(request.at())) {
+                    return;
+                }
+                Decision decision = c.policy().check(delegate, request);
+                assertThat(decision.allowed()).as(decision.explain()).isEqualTo(c.check(request).allowed());
+                if (decision.reason() instanceof Reason.GrantedBy granted) {
+                    assertThat(granted.assignment().id()).as(decision.explain()).isNotEqualTo("lent");
+                }
+            };
+        });
+    }
+
+    // (t3) Issue 13: what the server refuses to lend is what the engine would never let stand — a
+    // delegation allows through the lender exactly when the lender may lend it at that moment.
+    @Test
+    void aDelegationIsInForceExactlyWhenItsLenderMayLendIt() {
+        forEachCase(42_000_000L, c -> {
+            Subject lender = c.random().subject(c.tenant(), "lender");
+            Profile lenderProfile = c.policy().compile(lender);
+            Assignment shape = c.random().assignment(c.tenant(), "lent");
+            Assignment lent = Assignment.delegated("lent", shape.role(), shape.location(), null, null, lender);
+            Profile delegate = c.policy().compile(Subject.active("delegate", lent));
+            return request -> assertThat(delegate.rolesHeldAt(request.at()).contains(lent.role()))
+                    .as("lender %s lends %s", lender, lent)
+                    .isEqualTo(lenderProfile.mayLend(lent.role(), lent.location(), request.at()));
+        });
+    }
+
+    /** A random role lent by {@code lender} at a random place, with a window half the time. */
+    private static Assignment lent(Case c, Subject lender) {
+        Assignment shape = c.random().assignment(c.tenant(), "lent");
+        return Assignment.delegated("lent", shape.role(), shape.location(), shape.startsAt(), shape.expiresAt(), lender);
+    }
+
+    private static List<Assignment> with(Subject subject, Assignment added) {
+        List<Assignment> assignments = new ArrayList<>(subject.assignments());
+        assignments.add(added);
+        return assignments;
     }
 }

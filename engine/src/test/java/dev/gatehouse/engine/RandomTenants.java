@@ -192,6 +192,12 @@ final class RandomTenants {
                 }
             }
         }
+        if (source == AssignmentSource.DELEGATION) {
+            // Lent by someone who holds the role everywhere, always: in force exactly in its own window,
+            // so the laws about windows read as for any assignment. DelegationLawsTest varies the lender.
+            return Assignment.delegated(id, role, location, from, until,
+                    Subject.active("lender-" + id, Assignment.tenantWide("lender-" + id, role)));
+        }
         return new Assignment(id, role, location, from, until, source);
     }
 

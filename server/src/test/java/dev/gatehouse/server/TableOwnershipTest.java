@@ -86,7 +86,10 @@ class TableOwnershipTest {
             entry("api_key_usage", new Owner("apikeys", "per-key, per-day request counts (apikeys.KeyStore)")),
             entry("access_reviews", new Owner("accessreviews", "access review campaigns (accessreviews.ReviewStore)")),
             entry("access_review_items", new Owner("accessreviews", "the items under review and their decisions"
-                    + " (accessreviews.ReviewStore)")));
+                    + " (accessreviews.ReviewStore)")),
+            entry("delegations", new Owner("temporaryaccess", "roles lent by their holder (temporaryaccess.DelegationStore)")),
+            entry("elevation_requests", new Owner("temporaryaccess", "elevations asked for and decided"
+                    + " (temporaryaccess.ElevationStore)")));
 
     /**
      * Known exceptions to remove, as {@code "package/File.java table"} → why it is still there.

@@ -266,4 +266,20 @@ class ClinicPackTest {
             String why) {
         CLINIC.assertRow(role, permission, resource, expected, why);
     }
+
+    /** Temporary access (issue 13): who may lend a role and who may ask for one. */
+    @ParameterizedTest(name = "{0} | {1} | {2} → {3}: {4}", quoteTextArguments = false)
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+        # role                | permission        | resource               | expected | why
+          manager@downtown    | roles.delegate    | role:manager @downtown | allow    | seed 000: an Acting Manager covers the manager at her location
+          manager@downtown    | roles.delegate    | role:manager @uptown   | deny     | lends only where she holds her role
+          manager@downtown    | roles.delegate    | role:manager           | deny     | not tenant-wide from one location
+          front_desk@downtown | roles.delegate    | role:front_desk @downtown | deny  | staff below the manager do not lend their roles
+          provider@downtown   | elevation.request | -                      | allow    | anyone on the staff may ask for a role for a while
+          front_desk@downtown | elevation.request | -                      | allow    | anyone on the staff may ask for a role for a while
+          front_desk@downtown | roles.assign      | -                      | deny     | asking is not approving: only who may give the role approves
+        """)
+    void temporaryAccess(String role, String permission, String resource, String expected, String why) {
+        CLINIC.assertRow(role, permission, resource, expected, why);
+    }
 }

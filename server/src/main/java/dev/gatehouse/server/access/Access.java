@@ -2,6 +2,7 @@ package dev.gatehouse.server.access;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.gatehouse.engine.AssignmentSource;
 import dev.gatehouse.engine.Decision;
 import dev.gatehouse.engine.Grant;
 import dev.gatehouse.engine.EffectivePermission;
@@ -28,9 +29,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 
 /**
@@ -56,11 +59,18 @@ public class Access {
 
     private record Narrowed(Profile owner, Credential.ApiKey key) {}
 
-    Access(AccessCache cache, PolicyLoader loader, Clock clock, RefusalAudit refusals) {
+    /** How often a decision is taken again after a one-time elevation it used turned out spent. */
+    private static final int SPEND_ATTEMPTS = 3;
+
+    private final ObjectProvider<OneTimeAssignments> oneTime;
+
+    Access(AccessCache cache, PolicyLoader loader, Clock clock, RefusalAudit refusals,
+            ObjectProvider<OneTimeAssignments> oneTime) {
         this.cache = cache;
         this.loader = loader;
         this.clock = clock;
         this.refusals = refusals;
+        this.oneTime = oneTime;
     }
 
     /** The tenant's current policy, or empty when there is no such tenant. */
@@ -92,8 +102,8 @@ public class Access {
             return Optional.empty();
         }
         TenantPolicy policy = access.get().policy();
-        Profile profile = access.get().profiles()
-                .get(user, id -> loader.subject(tenant, id).map(policy::compile).orElse(null));
+        Profile profile = access.get().profiles().get(user, id -> loader
+                .subject(tenant, id, lender -> access.get().dependsOn(id, lender)).map(policy::compile).orElse(null));
         return Optional.ofNullable(profile);
     }
 
@@ -134,12 +144,37 @@ public class Access {
      */
     public Decision decide(TenantId tenant, UUID user, String permission, @Nullable Resource resource, Instant at,
             RequestContext context) {
-        Optional<TenantPolicy> policy = policy(tenant);
-        Optional<Profile> profile = profile(tenant, user);
-        if (policy.isEmpty() || profile.isEmpty()) {
-            return Decision.deny(new Reason.NoMatchingGrant(permission));
+        return spending(tenant, user, permission, () -> {
+            Optional<TenantPolicy> policy = policy(tenant);
+            Optional<Profile> profile = profile(tenant, user);
+            if (policy.isEmpty() || profile.isEmpty()) {
+                return Decision.deny(new Reason.NoMatchingGrant(permission));
+            }
+            return policy.get().check(profile.get(), permission, resource, at, context);
+        });
+    }
+
+    /**
+     * A decision that stands: one allowed through an elevation is first spent with
+     * {@link OneTimeAssignments} (issue 13: a one-time elevation is consumed by the first allowed
+     * check that used it). When it was spent already — by another check, maybe on another node, a
+     * moment ago — the profile is dropped and the question decided again, without it.
+     */
+    private Decision spending(TenantId tenant, UUID user, String permission, Supplier<Decision> decide) {
+        for (int attempt = 0; attempt < SPEND_ATTEMPTS; attempt++) {
+            Decision decision = decide.get();
+            if (!(decision.reason() instanceof Reason.GrantedBy granted)
+                    || granted.assignment().source() != AssignmentSource.ELEVATION) {
+                return decision;
+            }
+            OneTimeAssignments uses = oneTime.getIfAvailable();
+            UUID assignment = Ids.parse(granted.assignment().id()).orElse(null);
+            if (uses == null || assignment == null || uses.spend(tenant, user, assignment)) {
+                return decision;
+            }
+            cache.evictSubject(tenant, user);
         }
-        return policy.get().check(profile.get(), permission, resource, at, context);
+        return Decision.deny(new Reason.NoMatchingGrant(permission));
     }
 
     /**
@@ -171,7 +206,9 @@ public class Access {
      * @throws ApiException 403 when the engine denies
      */
     public Decision require(Caller caller, String permission, @Nullable Resource resource) {
-        Decision decision = decideFor(caller, permission, resource);
+        // An act the caller performs uses up a one-time elevation it needs; a mere allows() does not.
+        Decision decision = spending(caller.tenant(), caller.userId(), permission,
+                () -> decideFor(caller, permission, resource));
         if (!decision.allowed()) {
             refusals.record(caller, rolesHeld(caller.tenant(), caller.userId()), permission, resource, decision);
             throw ApiException.forbidden("missing permission " + permission + ": " + decision.explain());
@@ -185,6 +222,10 @@ public class Access {
         return profile(tenant, user).map(profile -> profile.rolesHeldAt(now)).orElse(List.of());
     }
 
+    /**
+     * Whether the caller may: a probe (what a page offers, what a list shows), which uses up no
+     * one-time elevation; the act itself goes through {@link #require}, which does.
+     */
     public boolean allows(Caller caller, String permission, @Nullable Resource resource) {
         return decideFor(caller, permission, resource).allowed();
     }

@@ -6,6 +6,9 @@ import dev.gatehouse.engine.Profile;
 import dev.gatehouse.engine.TenantPolicy;
 import dev.gatehouse.server.shared.TenantId;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -31,7 +34,18 @@ class AccessCache {
      * A tenant's policy, the profiles compiled against it, and usernames resolved to ids; replaced
      * whole when the policy changes.
      */
-    record TenantAccess(TenantPolicy policy, Cache<UUID, Profile> profiles, Cache<String, UUID> usernames) {}
+    record TenantAccess(TenantPolicy policy, Cache<UUID, Profile> profiles, Cache<String, UUID> usernames,
+            Map<UUID, Set<UUID>> delegates) {
+
+        /**
+         * Before a profile holding a role lent by {@code lender} is compiled: the lender's state and
+         * assignments are compiled into it, so any change of the lender evicts it too. Registered
+         * before the lender is read, so that a change racing the compile still finds it.
+         */
+        void dependsOn(UUID delegate, UUID lender) {
+            delegates.computeIfAbsent(lender, k -> ConcurrentHashMap.newKeySet()).add(delegate);
+        }
+    }
 
     private final Cache<TenantId, TenantAccess> tenants = Caffeine.newBuilder().maximumSize(10_000).build();
     private final ApplicationEventPublisher events;
@@ -44,7 +58,8 @@ class AccessCache {
         TenantAccess access = tenants.get(tenant, id -> load.apply(id)
                 .map(policy -> new TenantAccess(policy,
                         Caffeine.newBuilder().maximumSize(200_000).<UUID, Profile>build(),
-                        Caffeine.newBuilder().maximumSize(200_000).expireAfterWrite(USERNAME_TTL).<String, UUID>build()))
+                        Caffeine.newBuilder().maximumSize(200_000).expireAfterWrite(USERNAME_TTL).<String, UUID>build(),
+                        new ConcurrentHashMap<>()))
                 .orElse(null));
         return Optional.ofNullable(access);
     }
@@ -59,6 +74,15 @@ class AccessCache {
         if (access != null) {
             access.profiles().invalidate(user);
             access.usernames().asMap().values().removeIf(user::equals);
+            // Roles this user lends live in their delegates' profiles (issue 13): those go too, on every
+            // node, since every node hears of the lender's change and knows whom it compiled them into.
+            Set<UUID> delegates = access.delegates().remove(user);
+            if (delegates != null) {
+                for (UUID delegate : delegates) {
+                    access.profiles().invalidate(delegate);
+                    events.publishEvent(new AccessChanged.Subject(tenant, delegate));
+                }
+            }
         }
         events.publishEvent(new AccessChanged.Subject(tenant, user));
     }

@@ -18,11 +18,13 @@ import dev.gatehouse.server.shared.TenantId;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -85,6 +87,46 @@ class PolicyLoader {
                 .locations(LocationTree.of(locations))
                 .active(active.get())
                 .build());
+    }
+
+    /**
+     * The user with their assignments; a role lent to them carries its lender as they stand now
+     * (issue 13), read after {@code lenderSeen} has been told of each lender, so that the caller can
+     * make a change of the lender evict this subject before its state is read.
+     */
+    Optional<Subject> subject(TenantId tenant, UUID user, Consumer<UUID> lenderSeen) {
+        Optional<Subject> subject = subject(tenant, user);
+        if (subject.isEmpty() || subject.get().assignments().stream()
+                .noneMatch(a -> a.source() == AssignmentSource.DELEGATION)) {
+            return subject;
+        }
+        Map<String, UUID> lenders = new LinkedHashMap<>();
+        jdbc.sql("""
+                        select id, granted_by from assignments
+                        where tenant_id = :tenant and user_id = :user and source = 'DELEGATION' and granted_by is not null
+                        """)
+                .param("tenant", tenant.value()).param("user", user)
+                .query(rs -> {
+                    lenders.put(rs.getString("id"), rs.getObject("granted_by", UUID.class));
+                });
+        Map<UUID, Optional<Subject>> lent = new HashMap<>();
+        for (UUID lender : lenders.values()) {
+            lenderSeen.accept(lender);
+        }
+        for (UUID lender : lenders.values()) {
+            // The lender's own lent roles carry no lender here: they are not the lender's to lend on.
+            lent.computeIfAbsent(lender, id -> subject(tenant, id));
+        }
+        return Optional.of(subject.get().withAssignments(subject.get().assignments().stream().map(a -> {
+            if (a.source() != AssignmentSource.DELEGATION) {
+                return a;
+            }
+            UUID lender = lenders.get(a.id());
+            Optional<Subject> from = lender == null ? Optional.empty() : lent.get(lender);
+            // No lender (deleted since): a delegation without one is never in force.
+            return from.map(l -> Assignment.delegated(a.id(), a.role(), a.location(), a.startsAt(), a.expiresAt(), l))
+                    .orElse(a);
+        }).toList()));
     }
 
     Optional<Subject> subject(TenantId tenant, UUID user) {

@@ -91,7 +91,10 @@ class AuditController {
             "USER_PHOTO_REMOVED", "TENANT_UPDATED", "USERS_EXPORTED", "REQUEST_THROTTLED", "API_KEY_CREATED",
             "API_KEY_ROTATED", "API_KEY_REVOKED",
             // issue 13, access reviews
-            "ACCESS_REVIEW_CREATED", "ACCESS_REVIEW_DECIDED", "ACCESS_REVIEW_REMINDED", "ACCESS_REVIEW_COMPLETED");
+            "ACCESS_REVIEW_CREATED", "ACCESS_REVIEW_DECIDED", "ACCESS_REVIEW_REMINDED", "ACCESS_REVIEW_COMPLETED",
+            // issue 13, temporary access
+            "DELEGATION_CREATED", "DELEGATION_ENDED", "ELEVATION_REQUESTED", "ELEVATION_APPROVED", "ELEVATION_DENIED",
+            "ELEVATION_USED");
 
     private final Access access;
     private final Actors actors;

@@ -16,6 +16,7 @@ enum Section {
     CLIENTS("Applications", "/console/clients", "clients.manage", Reach.TENANT_MEMBERS),
     // Issue 13: running campaigns; reviewers decide their items under /console/reviews, open to every member.
     ACCESS_REVIEWS("Access reviews", "/console/access-reviews", "access_reviews.manage", Reach.TENANT_MEMBERS),
+    TEMPORARY_ACCESS("Temporary access", "/console/temporary-access", "elevation.request", Reach.TENANT_MEMBERS),
     ACTIVITY("Activity log", "/console/activity", "audit.read", Reach.EVERYONE),
     TENANTS("Tenants", "/console/tenants", "tenants.read", Reach.OPERATORS);
 

@@ -5,6 +5,7 @@ import dev.gatehouse.server.audittrail.AuditFilters;
 import dev.gatehouse.server.audittrail.AuditTrail;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.temporaryaccess.Delegations;
 import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.server.shared.Page;
 import dev.gatehouse.server.users.TenantScope;
@@ -41,6 +42,9 @@ class UserPage {
     static final String VIEW = "console/users/detail";
 
     /** An assignment as the page lists it, with its names, its window and whether it is in force now. */
+    /** A role this user lent or was lent (issue 13), as the page lists it. */
+    record LentRow(String from, String to, String role, @Nullable String until, String reason, String status) {}
+
     record AssignmentRow(UUID id, String label, @Nullable String from, @Nullable String until, String source,
             boolean active) {}
 
@@ -65,11 +69,13 @@ class UserPage {
     private final Access access;
     private final Clock clock;
     private final AccountTermsCard terms;
+    private final Delegations delegations;
 
     UserPage(Roster users, UserRoleService roles, TenantScope scope, UserDirectory directory,
             UserAvailability availability, UserPhotos photos, AuditTrail trail, Access access, Clock clock,
-            AccountTermsCard terms) {
+            AccountTermsCard terms, Delegations delegations) {
         this.terms = terms;
+        this.delegations = delegations;
         this.users = users;
         this.availability = availability;
         this.photos = photos;
@@ -100,6 +106,11 @@ class UserPage {
         model.addAttribute("lockedUntil", when(user.lockedUntil()));
         model.addAttribute("allowed", users.allowed(caller, tenant, id));
         model.addAttribute("assignments", assignments);
+        // Issue 13: roles this user lent or was lent, as far as the viewer may see them.
+        model.addAttribute("delegations", delegations.list(caller, tenant.id(), id, null).stream()
+                .map(d -> new LentRow(String.valueOf(d.from().username()), String.valueOf(d.to().username()),
+                        names.assignment(d.role(), d.location()), when(d.expiresAt()), d.reason(), d.status()))
+                .toList());
         model.addAttribute("sessions", sessions.items().stream().map(s -> new SessionRow(s.id(), when(s.createdAt()),
                 when(s.lastSeenAt()), when(s.expiresAt()), s.ip(), s.userAgent(),
                 s.impersonatedBy() == null ? null : s.impersonatedBy().username(), s.clients())).toList());

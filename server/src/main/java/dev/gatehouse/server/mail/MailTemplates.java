@@ -140,6 +140,46 @@ public class MailTemplates {
                         : oneLine(ip), activityLink, name, name), Outbox.Kind.ALERT);
     }
 
+    /** Issue 13: someone asks for a role for a while; the recipient may decide it (never the requester). */
+    public Outbox.Message elevationRequested(TenantId tenant, String recipient, String requester, String role,
+            @Nullable String location, int minutes, boolean oneTime, String reason) {
+        String name = tenantName(tenant);
+        return new Outbox.Message(recipient, name + ": " + oneLine(requester) + " asks for role " + oneLine(role), """
+                Hello,
+
+                %s asks for role %s %s for %d minutes%s.
+
+                Reason: %s
+
+                You may approve or deny it under Temporary access in the console, or with
+                POST /api/v1/tenants/<tenant>/elevation-requests/<id>/approve (or /deny).
+                Undecided, the request lapses after a day.
+
+                -- %s
+                """.formatted(oneLine(requester), oneLine(role), location == null ? "tenant-wide" : "at "
+                        + oneLine(location), minutes, oneTime ? ", for one use" : "", oneLine(reason), name),
+                Outbox.Kind.NOTICE);
+    }
+
+    /** Issue 13: the recipient's elevation request was approved or denied. */
+    public Outbox.Message elevationDecided(TenantId tenant, String recipient, String role, @Nullable String location,
+            String outcome, String decider, int minutes, boolean oneTime, @Nullable String note) {
+        String name = tenantName(tenant);
+        String held = outcome.equals("approved")
+                ? "You hold it from now for " + minutes + " minutes" + (oneTime ? ", for one use." : ".")
+                : "Nothing changed in what you may do.";
+        return new Outbox.Message(recipient, name + ": your request for role " + oneLine(role) + " was " + outcome, """
+                Hello,
+
+                %s %s your request for role %s %s.
+                %s%s
+
+                -- %s
+                """.formatted(oneLine(decider), outcome, oneLine(role), location == null ? "tenant-wide" : "at "
+                        + oneLine(location), held, note == null ? "" : "\nNote: " + oneLine(note), name),
+                Outbox.Kind.NOTICE);
+    }
+
     private String tenantName(TenantId tenant) {
         return oneLine(tenants.name(tenant));
     }

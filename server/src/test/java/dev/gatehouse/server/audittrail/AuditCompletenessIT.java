@@ -54,7 +54,10 @@ class AuditCompletenessIT extends IntegrationTest {
             // apikeys.ApiKeysIT: each with its details, never the secret; a revocation by AccountClosed rolled back with it
             "API_KEY_CREATED", "API_KEY_ROTATED", "API_KEY_REVOKED",
             // accessreviews.AccessReviewsIT: each with its actor, target and details (the due date's as the system)
-            "ACCESS_REVIEW_CREATED", "ACCESS_REVIEW_DECIDED", "ACCESS_REVIEW_REMINDED", "ACCESS_REVIEW_COMPLETED");
+            "ACCESS_REVIEW_CREATED", "ACCESS_REVIEW_DECIDED", "ACCESS_REVIEW_REMINDED", "ACCESS_REVIEW_COMPLETED",
+            // temporaryaccess.DelegationsIT and ElevationsIT: actor, target and details of each
+            "DELEGATION_CREATED", "DELEGATION_ENDED", "ELEVATION_REQUESTED", "ELEVATION_APPROVED", "ELEVATION_DENIED",
+            "ELEVATION_USED");
 
     @Autowired
     JdbcClient jdbc;

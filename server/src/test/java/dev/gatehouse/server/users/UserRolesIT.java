@@ -173,6 +173,7 @@ class UserRolesIT extends IntegrationTest {
         String uptown = fixtures.location(clinic, "Uptown");
         // A lead holds what front desk and billing staff do, so it may hand those roles out.
         fixtures.customRole(clinic, "lead", "LOCATION", "users.read", "users.create", "users.edit", "roles.assign",
+                "elevation.request", "roles.delegate",
                 "patients.*", "appointments.*", "billing.*", "invoices.*", "payments.*", "refunds.process", "reports.*");
         TestMembers.Member lead = fixtures.member(clinic, "lead", "[" + roleAt("lead", downtown) + "]");
 
@@ -203,6 +204,7 @@ class UserRolesIT extends IntegrationTest {
         UserFixtures.Tenant clinic = fixtures.clinic();
         String downtown = fixtures.location(clinic, "Downtown");
         fixtures.customRole(clinic, "lead", "LOCATION", "users.read", "users.create", "users.edit", "roles.assign",
+                "elevation.request", "roles.delegate",
                 "patients.contact", "appointments.*");
         TestMembers.Member lead = fixtures.member(clinic, "lead", "[" + roleAt("lead", downtown) + "]");
         String room = fixtures.location(clinic, "Room 1", downtown);

@@ -114,7 +114,8 @@ class WhoMayActOnWhomIT extends IntegrationTest {
     void roleChangesAreBoundToTheLocationWhileCredentialsNeedEverything() {
         String uptown = fixtures.location(clinic, "Uptown");
         // A lead who may change roles at downtown and holds what a manager and a front desk hold there.
-        fixtures.customRole(clinic, "lead", "LOCATION", "users.read", "users.edit", "roles.assign", "roles.read",
+        fixtures.customRole(clinic, "lead", "LOCATION", "users.read", "users.edit", "roles.assign",
+                "elevation.request", "roles.delegate", "roles.read",
                 "patients.*", "medical_notes.read", "appointments.*", "payments.read", "payments.create",
                 "payments.process", "refunds.approve", "billing.read", "invoices.read", "reports.read",
                 "reports.create", "reports.export", "analytics.read", "time_tracking.*", "inventory.*", "products.*",
@@ -210,6 +211,7 @@ class WhoMayActOnWhomIT extends IntegrationTest {
         assertThat(api.delete(clinic.user(invitedDesk), clinic.owner()).status()).isEqualTo(204);
         // Re-roling at her location: a lead gives the front desk a role there, not the provider.
         fixtures.customRole(clinic, "lead", "LOCATION", "users.read", "users.edit", "roles.assign",
+                "elevation.request", "roles.delegate",
                 "patients.contact", "appointments.*");
         TestMembers.Member lead = fixtures.member(clinic, "lead", "[" + roleAt("lead", downtown) + "]");
         assertThat(api.post(clinic.user(desk.id()) + "/roles", lead.token(),
