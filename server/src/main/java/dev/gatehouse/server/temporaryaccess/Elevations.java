@@ -1,5 +1,7 @@
 package dev.gatehouse.server.temporaryaccess;
 
+import dev.gatehouse.engine.Profile;
+import dev.gatehouse.engine.RequestContext;
 import dev.gatehouse.engine.Resource;
 import dev.gatehouse.engine.TenantPolicy;
 import dev.gatehouse.server.access.Access;
@@ -17,6 +19,7 @@ import dev.gatehouse.server.shared.FieldError;
 import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.users.Managers;
 import dev.gatehouse.server.users.UserStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,6 +29,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
@@ -39,7 +43,9 @@ import org.springframework.transaction.annotation.Transactional;
  * The requester never decides their own request. An approval is an {@code ELEVATION} assignment
  * from now for the minutes asked; a one-time one is used up by the first allowed check through it
  * ({@link ElevationUses}). Approvers hear of a request, and the requester of the decision, by mail
- * through the outbox. A request nobody decides within {@link #PENDING} expires.
+ * through the outbox: the approval chain first (seed 000, "Manager manages certain staff"), so a
+ * requester whose manager may decide it is asked through that manager alone, and otherwise everyone
+ * who may. A request nobody decides within {@link #PENDING} expires.
  */
 @Service
 public class Elevations {
@@ -83,12 +89,14 @@ public class Elevations {
     private final Outbox outbox;
     private final MailTemplates mails;
     private final Structure structure;
+    private final Managers managers;
     private final Clock clock;
 
     Elevations(ElevationStore store, Assignments assignments, Access access, AccessChanges changes, Actors actors,
             Members members, UserStore users, AuditLog audit, Outbox outbox, MailTemplates mails, Structure structure,
-            Clock clock) {
+            Managers managers, Clock clock) {
         this.structure = structure;
+        this.managers = managers;
         this.store = store;
         this.assignments = assignments;
         this.access = access;
@@ -136,13 +144,47 @@ public class Elevations {
         store.insert(tenant, stored);
         audit.record(tenant, "ELEVATION_REQUESTED", actors.actor(caller), target(tenant, stored), origin.ip(),
                 origin.userAgent(), details(stored));
-        List<UUID> approvers = access.holders(tenant, ASSIGN, location, now).stream().map(Access.Holder::id)
-                .filter(id -> !id.equals(caller.userId())).limit(MAX_NOTIFIED).toList();
+        List<UUID> approvers = approvers(tenant, caller.userId(), role, location, now);
         for (String email : approvers.isEmpty() ? List.<String>of() : users.activeEmails(tenant, approvers)) {
             outbox.enqueue(tenant, mails.elevationRequested(tenant, email, caller.username(), role,
                     location == null ? null : placeName(tenant, location), stored.minutes(), stored.oneTime(), reason));
         }
         return views(caller, tenant, List.of(stored)).getFirst();
+    }
+
+    /**
+     * Whom a new request is mailed to: the requester's manager when they may decide it, else everyone
+     * who may (never one who would be refused: a role beyond their own, someone they do not cover).
+     */
+    private List<UUID> approvers(TenantId tenant, UUID requester, String role, @Nullable String location,
+            Instant now) {
+        Optional<UUID> manager = managers.of(tenant, requester)
+                .filter(id -> mayDecide(tenant, id, requester, role, location, now));
+        if (manager.isPresent()) {
+            return List.of(manager.get());
+        }
+        return access.holders(tenant, ASSIGN, location, now).stream().map(Access.Holder::id)
+                .filter(id -> mayDecide(tenant, id, requester, role, location, now)).limit(MAX_NOTIFIED).toList();
+    }
+
+    /**
+     * {@link #mayDecide(Caller, ElevationStore.Request)} for someone who is not the caller, asked of
+     * the engine directly: {@link Access#decide} would spend a one-time elevation of theirs.
+     */
+    private boolean mayDecide(TenantId tenant, UUID decider, UUID requester, String role, @Nullable String location,
+            Instant now) {
+        Optional<TenantPolicy> policy = access.policy(tenant);
+        Optional<Profile> theirs = access.profile(tenant, decider);
+        Optional<Profile> asking = access.profile(tenant, requester);
+        if (decider.equals(requester) || policy.isEmpty() || theirs.isEmpty() || asking.isEmpty()
+                || policy.get().role(role).isEmpty()) {
+            return false;
+        }
+        TenantPolicy engine = policy.get();
+        return engine.check(theirs.get(), ASSIGN, Resource.of("role", role).locatedAt(location), now,
+                        RequestContext.EMPTY).allowed()
+                && engine.grantsBeyond(theirs.get(), engine.flattenedGrants(role), location, now).isEmpty()
+                && engine.covers(theirs.get(), asking.get(), now, location).allowed();
     }
 
     /**

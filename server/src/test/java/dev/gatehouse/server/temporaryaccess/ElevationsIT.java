@@ -58,6 +58,11 @@ class ElevationsIT extends IntegrationTest {
                 .query(String.class).list();
     }
 
+    /** The requests for a role that {@code recipientPart} was asked to decide. */
+    private List<String> asks(String recipientPart) {
+        return mails(recipientPart).stream().filter(m -> m.contains("petra asks for role")).toList();
+    }
+
     private Response ask(String token, Object... body) {
         return api.post(f.clinic().path("/elevation-requests"), token, json(body));
     }
@@ -178,6 +183,29 @@ class ElevationsIT extends IntegrationTest {
         Response approved = decide(vic.token(), within, "approve");
         assertThat(approved.status()).as(approved.raw()).isEqualTo(200);
         assertThat(f.may(petra.token(), petra.id(), "appointments.check_in", f.downtown())).isTrue();
+    }
+
+    @Test
+    void aRequestGoesUpTheApprovalChainToTheRequestersManagerWhenTheyMayDecideIt() {
+        Response deputy = api.post(f.clinic().path("/roles"), f.clinic().adminToken(), json("key", "deputy", "name",
+                "Deputy", "description", "gives front desk roles", "inherits", raw("[\"provider\", \"front_desk\"]"),
+                "grants", raw("[{\"permission\": \"roles.assign\"}, {\"permission\": \"users.read\"}]")));
+        assertThat(deputy.status()).as(deputy.raw()).isEqualTo(201);
+        TestMembers.Member vic = TestMembers.member("vic").holding("deputy").withEmail().create(api, f.clinic());
+        TestMembers.Member petra = f.provider();
+        Response managed = api.patch(f.clinic().path("/users/" + petra.id()), f.clinic().adminToken(),
+                json("managerId", vic.id()));
+        assertThat(managed.status()).as(managed.raw()).isEqualTo(200);
+
+        assertThat(ask(petra.token(), "role", "front_desk", "location", f.downtown(), "reason", "cover", "minutes", 30)
+                .status()).isEqualTo(201);
+        assertThat(asks("vic")).as("her manager may decide it: asked first").hasSize(1);
+        assertThat(asks("admin")).as("nobody else is asked while the chain can decide").isEmpty();
+
+        assertThat(ask(petra.token(), "role", "manager", "location", f.downtown(), "reason", "cover", "minutes", 30)
+                .status()).isEqualTo(201);
+        assertThat(asks("vic")).as("beyond her manager's own access: not his to decide").hasSize(1);
+        assertThat(asks("admin")).as("then everyone who may decide it is asked").hasSize(1);
     }
 
     @Test
