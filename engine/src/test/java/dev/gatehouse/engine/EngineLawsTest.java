@@ -281,7 +281,7 @@ class EngineLawsTest {
                 if (Permission.patternCovers(grant.permission(), request.permission())
                         && reaches(c, grant.scope(), assignment, request.resource())
                         && (grant.condition() == null || c.tenant().conditions().evaluate(grant.condition(),
-                                subject.id(), request.resource(), at, request.context())
+                                c.profile(), request.resource(), at, request.context())
                                 instanceof ConditionEvaluator.Outcome.Holds)) {
                     return true;
                 }

@@ -1,6 +1,7 @@
 package dev.gatehouse.server.access;
 
 import dev.gatehouse.engine.Decision;
+import dev.gatehouse.engine.RequestContext;
 import dev.gatehouse.engine.TenantPolicy;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
@@ -116,7 +117,7 @@ class CheckController {
             }
         }
         UUID user = access.findUser(tenantId, question.user()).orElseThrow(() -> unknownUser("user", question.user()));
-        Decision decision = decide(tenantId, user, question);
+        Decision decision = decide(tenantId, user, question, caller, request);
         if (question.audit() && !decision.allowed()) {
             denials.record(caller, List.of(new DenialAudit.Denial(user, question, decision)), Origin.of(request).ip(),
                     Origin.of(request).userAgent());
@@ -165,7 +166,7 @@ class CheckController {
                         "user " + question.user() + " does not exist in this tenant")));
                 continue;
             }
-            Decision decision = decide(tenantId, user.get(), question);
+            Decision decision = decide(tenantId, user.get(), question, caller, request);
             if (question.audit() && !decision.allowed()) {
                 denied.add(new DenialAudit.Denial(user.get(), question, decision));
             }
@@ -211,9 +212,17 @@ class CheckController {
         return new Page<>(items, page, size, holders.size());
     }
 
-    private Decision decide(TenantId tenant, UUID user, CheckRequest.Question question) {
+    private Decision decide(TenantId tenant, UUID user, CheckRequest.Question question, Caller caller,
+            HttpServletRequest request) {
         Instant at = question.at() == null ? clock.instant() : question.at();
-        return access.decide(tenant, user, question.permission(), question.resource(), at, question.context());
+        RequestContext context = question.context();
+        if (context.ip() == null && user.equals(caller.userId())) {
+            // Asking about yourself, you are the client: your address is the one conditions read. Asking about
+            // someone else (an application for its user), the request's address is the application's, not the
+            // user's, so nothing is assumed and a condition on request.ip is unevaluable (docs/engine.md).
+            context = new RequestContext(Origin.of(request).ip(), context.attributes());
+        }
+        return access.decide(tenant, user, question.permission(), question.resource(), at, context);
     }
 
     /** Whether {@code user} names the caller, by id or by username. */

@@ -112,7 +112,8 @@ public final class SettingsDocument {
                 whole(document, "resetLinkMinutes", d.resetLinkMinutes()),
                 strings(document.path("emailDomains"), d.emailDomains()),
                 strings(document.path("ipAllowlist"), d.ipAllowlist()), allowlistByRole,
-                text(document, "auditRetention", d.auditRetention()), limits, apiKeyPolicy(document.path("apiKeyPolicy")));
+                text(document, "auditRetention", d.auditRetention()), limits, apiKeyPolicy(document.path("apiKeyPolicy")),
+                timeZone(document, d.timeZone()));
     }
 
     /** The document of {@code settings}; {@code mfaPolicy.roles} only when there are any (docs/api.md). */
@@ -161,7 +162,14 @@ public final class SettingsDocument {
         apiKeys.put("maxDays", keys.maxDays()).put("defaultDays", keys.defaultDays());
         apiKeys.putObject("rateLimit").put("requests", keys.rateLimit().requests())
                 .put("perSeconds", keys.rateLimit().perSeconds());
+        document.put("timeZone", settings.timeZone());
         return document;
+    }
+
+    /** {@code timeZone}; one this JVM does not know (a document edited outside the API) reads as the default. */
+    private static String timeZone(JsonNode document, String fallback) {
+        String zone = text(document, "timeZone", fallback);
+        return SettingsPatch.isTimeZone(zone) ? zone : fallback;
     }
 
     /** {@code apiKeyPolicy}; a default longer than the cap reads as the cap. */

@@ -17,16 +17,19 @@ import org.jspecify.annotations.Nullable;
  * @param resetLinkMinutes how long a password-reset link lives (1 hour)
  * @param auditRetention how long audit events are kept before the retention purge archives and
  *     removes them, an ISO-8601 period (HIPAA: P6Y)
+ * @param timeZone the tenant's time zone, an IANA id ({@code Europe/Berlin}): what grant conditions
+ *     read {@code request.time} in (business hours are the clinic's hours, not the server's). UTC by
+ *     default, since a tenant made without one has no better guess
  */
 public record TenantSettings(PasswordPolicy passwordPolicy, LockoutPolicy lockoutPolicy, SessionPolicy sessionPolicy,
         MfaPolicy mfaPolicy, boolean singleRolePerUser, int invitationHours, int resetLinkMinutes,
         List<String> emailDomains, List<String> ipAllowlist, Map<String, List<String>> ipAllowlistByRole,
-        String auditRetention, Throttling throttling, ApiKeyPolicy apiKeyPolicy) {
+        String auditRetention, Throttling throttling, ApiKeyPolicy apiKeyPolicy, String timeZone) {
 
     /** What a new tenant starts with; a field a tenant never changed reads as this. */
     public static final TenantSettings DEFAULTS = new TenantSettings(PasswordPolicy.DEFAULTS, LockoutPolicy.DEFAULTS,
             SessionPolicy.DEFAULTS, MfaPolicy.DEFAULTS, false, 48, 60, List.of(), List.of(), Map.of(),
-            AuditRetention.DEFAULT.toString(), Throttling.DEFAULTS, ApiKeyPolicy.DEFAULTS);
+            AuditRetention.DEFAULT.toString(), Throttling.DEFAULTS, ApiKeyPolicy.DEFAULTS, "UTC");
 
     public TenantSettings {
         emailDomains = List.copyOf(emailDomains);

@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * is present only when {@code required} is ROLES. {@code invitationHours} is how long an
  * invitation link lives (seed 004: 48 hours), {@code resetLinkMinutes} a password-reset link (1 hour).
  * {@code auditRetention} is how long audit events are kept before the retention purge archives and
- * removes them, an ISO-8601 period (HIPAA: P6Y).
+ * removes them, an ISO-8601 period (HIPAA: P6Y). {@code timeZone} is the IANA zone grant conditions
+ * read {@code request.time} in.
  */
 public record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutPolicy, SessionPolicy sessionPolicy,
         MfaPolicy mfaPolicy, boolean singleRolePerUser, int invitationHours, int resetLinkMinutes,
@@ -22,7 +23,8 @@ public record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutP
         List<String> ipAllowlist,
         Map<String, List<String>> ipAllowlistByRole,
         String auditRetention,
-        Throttling throttling) {
+        Throttling throttling,
+        String timeZone) {
 
     /** The API's form of the typed settings; {@code mfaPolicy.roles} only when there are any. */
     static SettingsView of(TenantSettings settings) {
@@ -41,7 +43,8 @@ public record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutP
                 settings.emailDomains(), settings.ipAllowlist(), settings.ipAllowlistByRole(),
                 settings.auditRetention(),
                 new Throttling(door(t.signIn()), door(t.secondFactor()), door(t.forgotPassword()),
-                        door(t.registration()), door(t.tokenRedemption())));
+                        door(t.registration()), door(t.tokenRedemption())),
+                settings.timeZone());
     }
 
     private static Door door(TenantSettings.Door door) {
