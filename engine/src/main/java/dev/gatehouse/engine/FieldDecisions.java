@@ -13,7 +13,7 @@ import java.util.Map;
 public record FieldDecisions(Decision decision, Map<String, Decision> fields) {
 
     public FieldDecisions {
-        fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
+        fields = fields.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
     }
 
     /** The fields allowed, in the order asked. */
