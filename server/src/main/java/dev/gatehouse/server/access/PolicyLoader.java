@@ -14,7 +14,7 @@ import dev.gatehouse.engine.Scope;
 import dev.gatehouse.engine.Subject;
 import dev.gatehouse.engine.SubjectStatus;
 import dev.gatehouse.engine.TenantPolicy;
-import dev.gatehouse.server.conditions.CelConditions;
+import dev.gatehouse.conditions.CelConditions;
 import dev.gatehouse.server.settings.TenantSettingsStore;
 import dev.gatehouse.server.shared.TenantId;
 import java.time.Instant;

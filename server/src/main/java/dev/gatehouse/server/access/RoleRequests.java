@@ -4,7 +4,7 @@ import dev.gatehouse.engine.Condition;
 import dev.gatehouse.engine.Grant;
 import dev.gatehouse.engine.Role;
 import dev.gatehouse.engine.Scope;
-import dev.gatehouse.server.conditions.CelConditions;
+import dev.gatehouse.conditions.CelConditions;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.FieldError;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.gatehouse.server.conditions;
+package dev.gatehouse.conditions;
 
 /**
  * {@code request.ip} as conditions see it: an address of its own CEL type, so that

@@ -1,4 +1,4 @@
-package dev.gatehouse.server.conditions;
+package dev.gatehouse.server.access;
 
 import static dev.gatehouse.server.testing.ApiClient.json;
 import static dev.gatehouse.server.testing.ApiClient.raw;

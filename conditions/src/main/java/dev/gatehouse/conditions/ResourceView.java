@@ -1,4 +1,4 @@
-package dev.gatehouse.server.conditions;
+package dev.gatehouse.conditions;
 
 import dev.cel.common.values.NullValue;
 import dev.gatehouse.engine.Resource;

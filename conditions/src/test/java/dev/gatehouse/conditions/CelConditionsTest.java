@@ -1,4 +1,4 @@
-package dev.gatehouse.server.conditions;
+package dev.gatehouse.conditions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -4,6 +4,6 @@
  * request's time in the tenant's zone, the client's address and the subject.
  */
 @NullMarked
-package dev.gatehouse.server.conditions;
+package dev.gatehouse.conditions;
 
 import org.jspecify.annotations.NullMarked;
