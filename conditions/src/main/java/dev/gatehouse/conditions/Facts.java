@@ -5,8 +5,8 @@ import dev.gatehouse.engine.Profile;
 import dev.gatehouse.engine.RequestContext;
 import dev.gatehouse.engine.Resource;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -19,13 +19,16 @@ import org.jspecify.annotations.Nullable;
 final class Facts implements CelVariableResolver {
 
     private static final String TIME = "request.time.";
+    private static final long SECONDS_PER_DAY = 86_400;
 
     private final Profile subject;
     private final @Nullable Resource resource;
     private final Instant at;
     private final ZoneId zone;
     private final RequestContext context;
-    private @Nullable ZonedDateTime local;
+    /** The moment's local time in the zone, as seconds since the local epoch; read once per evaluation at most. */
+    private long localSeconds;
+    private boolean localKnown;
     private @Nullable String missing;
 
     Facts(Profile subject, @Nullable Resource resource, Instant at, ZoneId zone, RequestContext context) {
@@ -69,17 +72,21 @@ final class Facts implements CelVariableResolver {
         }
     }
 
+    /** A field of the local time; the hour, minute and weekday by arithmetic, without a ZonedDateTime. */
     private @Nullable Long time(String field) {
-        if (local == null) {
-            local = at.atZone(zone);
+        if (!localKnown) {
+            localSeconds = at.getEpochSecond() + zone.getRules().getOffset(at).getTotalSeconds();
+            localKnown = true;
         }
+        long day = Math.floorDiv(localSeconds, SECONDS_PER_DAY);
         return switch (field) {
-            case "hour" -> (long) local.getHour();
-            case "minute" -> (long) local.getMinute();
-            case "dayOfWeek" -> (long) local.getDayOfWeek().getValue();
-            case "day" -> (long) local.getDayOfMonth();
-            case "month" -> (long) local.getMonthValue();
-            case "year" -> (long) local.getYear();
+            case "hour" -> Math.floorMod(localSeconds, SECONDS_PER_DAY) / 3_600;
+            case "minute" -> Math.floorMod(localSeconds, 3_600L) / 60;
+            // 1970-01-01 was a Thursday (ISO day 4).
+            case "dayOfWeek" -> Math.floorMod(day + 3, 7L) + 1;
+            case "day" -> (long) LocalDate.ofEpochDay(day).getDayOfMonth();
+            case "month" -> (long) LocalDate.ofEpochDay(day).getMonthValue();
+            case "year" -> (long) LocalDate.ofEpochDay(day).getYear();
             default -> null;
         };
     }

@@ -46,6 +46,8 @@ class CelConditionsTest {
             resource.type == 'charge' && resource.amount < 500 | amount=10             |             | HOLDS       | -
             request.time.hour >= 8 && request.time.hour < 18   |                       |             | HOLDS       | -
             request.time.hour >= 8 && request.time.hour < 16   |                       |             | FAILS       | request.time.hour = 16 (Europe/Berlin)
+            request.time.dayOfWeek == 1 && request.time.minute == 30 |                       |             | HOLDS       | -
+            request.time.day == 7 && request.time.month == 12 && request.time.year == 2026 |                       |             | HOLDS       | -
             request.time.dayOfWeek <= 5                        |                       |             | HOLDS       | -
             request.ip in ['10.0.0.0/8', '192.168.1.0/24']     |                       | 10.1.2.3    | HOLDS       | -
             request.ip in ['10.0.0.0/8', '192.168.1.0/24']     |                       | 172.16.0.1  | FAILS       | request.ip = 172.16.0.1
