@@ -2,6 +2,7 @@ package dev.gatehouse.conditions;
 
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelFunctionDecl;
+import dev.cel.common.CelIssue;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelOverloadDecl;
 import dev.cel.common.CelValidationException;
@@ -132,7 +133,7 @@ public final class CelConditions {
         try {
             CelValidationResult result = COMPILER.compile(expression);
             if (result.hasError()) {
-                return "is not a valid condition: " + result.getErrorString();
+                return invalid(result.getErrors().get(0));
             }
             ast = result.getAst();
             if (!ast.getResultType().equals(SimpleType.BOOL)) {
@@ -142,6 +143,18 @@ public final class CelConditions {
             return "is not a valid condition: " + e.getMessage();
         }
         return bounds(ast);
+    }
+
+    /** The first problem CEL found, where it is: "is not a valid condition at column 7: undeclared reference to 'foo'". */
+    private static String invalid(CelIssue issue) {
+        int column = issue.getSourceLocation().getColumn();
+        String message = issue.getMessage().replace(" (in container '')", "");
+        if (message.startsWith("undeclared reference")) {
+            message += "; a condition may name resource.<attribute> (and resource.type, id, location, owner),"
+                    + " request.time." + String.join("/", TIME_FIELDS) + ", request.ip, subject.id, subject.roles,"
+                    + " CEL's functions and has/all/exists/exists_one (not map or filter)";
+        }
+        return "is not a valid condition" + (column >= 0 ? " at column " + (column + 1) : "") + ": " + message;
     }
 
     /** The bounds the parser does not keep itself: loops in loops, and literal ranges and patterns. */
