@@ -79,7 +79,8 @@ public final class CelConditions {
             .build();
 
     private static final CelCompiler COMPILER = compiler();
-    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
+    /** The planner runtime: plans a compiled expression's evaluation once (docs/benchmarks.md: 3× fewer bytes). */
+    private static final CelRuntime RUNTIME = CelRuntimeFactory.plannerRuntimeBuilder()
             .setOptions(OPTIONS)
             .addFunctionBindings(
                     CelFunctionBinding.from("gatehouse_ip_in_ranges", ClientAddress.class, List.class,
