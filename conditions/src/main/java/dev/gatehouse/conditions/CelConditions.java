@@ -89,11 +89,24 @@ public final class CelConditions {
                             AddressRanges::contains))
             .build();
 
+    /** {@code '' .matches(p)}: runs a literal pattern through the runtime's own cap on its program size. */
+    private static final CelRuntime.Program PATTERN_PROBE = patternProbe();
+
     /** A selection the reason of a failed condition shows the value of: {@code resource.amount}, {@code request.ip}. */
     private static final Pattern MENTION = Pattern.compile(
             "\\b(resource\\.[A-Za-z_][A-Za-z0-9_]*|request\\.time\\.[A-Za-z]+|request\\.ip|subject\\.(?:id|roles))\\b");
 
     private CelConditions() {}
+
+    private static CelRuntime.Program patternProbe() {
+        try {
+            CelCompiler probe = CelCompilerFactory.standardCelCompilerBuilder().setOptions(OPTIONS)
+                    .addVar("p", SimpleType.STRING).build();
+            return RUNTIME.createProgram(probe.compile("''.matches(p)").getAst());
+        } catch (CelValidationException | CelEvaluationException e) {
+            throw new IllegalStateException("the pattern probe compiles", e);
+        }
+    }
 
     private static CelCompiler compiler() {
         var builder = CelCompilerFactory.standardCelCompilerBuilder()
@@ -192,9 +205,10 @@ public final class CelConditions {
                 CelExpr pattern = args.get(args.size() - 1);
                 for (String regex : literalStrings(pattern)) {
                     try {
-                        com.google.re2j.Pattern.compile(regex);
-                    } catch (RuntimeException e) {
-                        return "'" + regex + "' is not a valid pattern (RE2 syntax): " + e.getMessage();
+                        PATTERN_PROBE.eval(java.util.Map.of("p", regex));
+                    } catch (CelEvaluationException | RuntimeException e) {
+                        return "'" + regex + "' is not a valid pattern (RE2 syntax, at most " + MAX_REGEX_PROGRAM
+                                + " instructions): " + e.getMessage();
                     }
                 }
             }

@@ -96,6 +96,37 @@ class CelConditionsTest {
         assertThat(CelConditions.problem(longList)).isNotNull();
         assertThat(CelConditions.problem("resource.a == '" + "x".repeat(1_000) + "'")).contains("at most");
         assertThat(CelConditions.problem("true " + "&& true ".repeat(150))).isNotNull();
+        assertThat(CelConditions.problem("resource.name.matches('" + "(abc|def)".repeat(100) + "')"))
+                .contains("not a valid pattern");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aLoopStopsAfterItsIterationCapAndDenies() {
+        String loop = "resource.tags.exists(t, t == 'never')";
+        CompiledConditions conditions = CelConditions.compile(List.of(new Condition(loop)), BERLIN);
+        List<String> tags = java.util.Collections.nCopies(CelConditions.MAX_ITERATIONS + 1, "x");
+        Outcome outcome = conditions.evaluate(new Condition(loop), BILLER,
+                Resource.of("charge", "c-1").withAttributes(Map.of("tags", tags)), MONDAY_1530_UTC, RequestContext.EMPTY);
+        assertThat(outcome).isInstanceOf(Outcome.Unevaluable.class);
+        Outcome within = conditions.evaluate(new Condition(loop), BILLER,
+                Resource.of("charge", "c-1").withAttributes(Map.of("tags", tags.subList(0, 10))), MONDAY_1530_UTC,
+                RequestContext.EMPTY);
+        assertThat(within).isInstanceOf(Outcome.Fails.class);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aPatternFromTheRequestIsCappedAndCannotBacktrack() {
+        String condition = "resource.name.matches(resource.pattern)";
+        CompiledConditions conditions = CelConditions.compile(List.of(new Condition(condition)), BERLIN);
+        Outcome huge = conditions.evaluate(new Condition(condition), BILLER, Resource.of("charge", "c-1")
+                .withAttributes(Map.of("name", "abc", "pattern", "(abc|def)".repeat(100))), MONDAY_1530_UTC,
+                RequestContext.EMPTY);
+        assertThat(huge).isInstanceOf(Outcome.Unevaluable.class);
+        // The classic catastrophic-backtracking pattern: RE2 answers in linear time.
+        Outcome evil = conditions.evaluate(new Condition(condition), BILLER, Resource.of("charge", "c-1")
+                .withAttributes(Map.of("name", "a".repeat(5_000) + "!", "pattern", "^(a+)+$")), MONDAY_1530_UTC,
+                RequestContext.EMPTY);
+        assertThat(evil).isInstanceOf(Outcome.Fails.class);
     }
 
     private static Map<String, Object> attributes(@Nullable String text) {
