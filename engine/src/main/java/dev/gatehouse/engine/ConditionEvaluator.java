@@ -7,8 +7,11 @@ import org.jspecify.annotations.Nullable;
 @FunctionalInterface
 public interface ConditionEvaluator {
 
-    /** {@code resource} is null when the request names none ("may the subject do this anywhere?"). */
-    Outcome evaluate(Condition condition, String subjectId, @Nullable Resource resource, Instant at,
+    /**
+     * {@code resource} is null when the request names none ("may the subject do this anywhere?");
+     * {@code subject} is the profile asking, for its id and the roles it holds at {@code at}.
+     */
+    Outcome evaluate(Condition condition, Profile subject, @Nullable Resource resource, Instant at,
             RequestContext context);
 
     /** What evaluating a condition gave. */

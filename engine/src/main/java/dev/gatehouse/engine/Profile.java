@@ -377,7 +377,7 @@ public final class Profile {
                     continue;
                 }
                 Condition condition = held.grant().condition();
-                ConditionEvaluator.Outcome outcome = policy.conditions().evaluate(condition, subjectId, resource, at,
+                ConditionEvaluator.Outcome outcome = policy.conditions().evaluate(condition, this, resource, at,
                         context);
                 if (outcome instanceof ConditionEvaluator.Outcome.Holds) {
                     return Decision.allow(new Reason.GrantedBy(table.role.key(), assignments[i], held.grant(),

@@ -142,6 +142,27 @@ public final class TenantPolicy {
     }
 
     /**
+     * Decides a permission and some of its fields: field {@code f} is the catalog permission
+     * {@code permission.f} on the same resource, with its own grants, scopes and conditions, and is
+     * asked only when the permission itself is allowed (a denied permission denies every field, for
+     * the permission's reason). A field the catalog does not list is denied as an unknown
+     * permission. So a role holding {@code patients.read} sees no field until it holds
+     * {@code patients.read.ssn} (or a wildcard over it, {@code patients.read.*}); hiding a field is
+     * not granting it.
+     */
+    public FieldDecisions checkFields(Profile profile, String permission, List<String> fields,
+            @Nullable Resource resource, Instant at, RequestContext context) {
+        Decision decision = check(profile, permission, resource, at, context);
+        Map<String, Decision> byField = new LinkedHashMap<>();
+        for (String field : fields) {
+            byField.put(field, decision.allowed()
+                    ? check(profile, permission + "." + field, resource, at, context)
+                    : decision);
+        }
+        return new FieldDecisions(decision, byField);
+    }
+
+    /**
      * The permissions a subject holds at {@code at}, with the widest scope of each; at one location
      * when {@code location} is given (then a location-scoped grant held elsewhere still reaches the
      * subject's own and assigned resources there, and shows as {@link Scope#ASSIGNED}).

@@ -84,7 +84,7 @@ public final class AccessTable {
         }
     }
 
-    static @Nullable Resource resource(String text) {
+    public static @Nullable Resource resource(String text) {
         String spec = text.strip();
         if (spec.equals("-") || spec.isEmpty()) {
             return null;

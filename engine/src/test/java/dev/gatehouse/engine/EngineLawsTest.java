@@ -127,6 +127,62 @@ class EngineLawsTest {
         });
     }
 
+    // (a3) issue 13: a condition can only narrow its grant. Dropping every condition never turns an allow
+    // into a deny, and dropping every conditional grant never turns a deny into an allow.
+    @Test
+    void aConditionCanOnlyNarrowItsGrant() {
+        forEachCase(17_000_000L, c -> {
+            List<Role> unconditional = new ArrayList<>();
+            List<Role> withoutConditional = new ArrayList<>();
+            for (Role role : c.tenant().roles()) {
+                unconditional.add(new Role(role.key(), role.name(), role.description(), role.inherits(),
+                        role.grants().stream().map(g -> new Grant(g.permission(), g.scope(), null)).toList()));
+                withoutConditional.add(new Role(role.key(), role.name(), role.description(), role.inherits(),
+                        role.grants().stream().filter(g -> !g.isConditional()).toList()));
+            }
+            TenantPolicy wider = new Tenant(c.tenant().id(), c.tenant().active(), c.tenant().catalog(),
+                    c.tenant().locations(), unconditional, c.tenant().conditions()).policy();
+            TenantPolicy narrower = new Tenant(c.tenant().id(), c.tenant().active(), c.tenant().catalog(),
+                    c.tenant().locations(), withoutConditional, c.tenant().conditions()).policy();
+            Profile widerProfile = wider.compile(c.subject());
+            Profile narrowerProfile = narrower.compile(c.subject());
+            return request -> {
+                Decision decision = c.check(request);
+                if (decision.allowed()) {
+                    assertThat(wider.check(widerProfile, request).allowed())
+                            .as("allowed with conditions (%s) but not without them", decision.explain()).isTrue();
+                }
+                Decision without = narrower.check(narrowerProfile, request);
+                if (without.allowed()) {
+                    assertThat(decision.allowed())
+                            .as("allowed without the conditional grants (%s) but not with them", without.explain())
+                            .isTrue();
+                }
+            };
+        });
+    }
+
+    // (a4) issue 13: a field is never allowed when its permission is denied, and when the permission is
+    // allowed a field is exactly the check of permission.field.
+    @Test
+    void aFieldIsNeverAllowedWhenItsPermissionIsDenied() {
+        forEachCase(18_000_000L, c -> request -> {
+            FieldDecisions fields = c.policy().checkFields(c.profile(), request.permission(), RandomTenants.FIELDS,
+                    request.resource(), request.at(), request.context());
+            Decision permission = c.check(request);
+            assertThat(fields.decision()).isEqualTo(permission);
+            for (String field : RandomTenants.FIELDS) {
+                Decision decision = fields.fields().get(field);
+                if (!permission.allowed()) {
+                    assertThat(decision.allowed()).as("field %s of a denied permission", field).isFalse();
+                } else {
+                    assertThat(decision).isEqualTo(c.policy().check(c.profile(), request.permission() + "." + field,
+                            request.resource(), request.at(), request.context()));
+                }
+            }
+        });
+    }
+
     // (a2) Who holds a role now: a check allows only through a role held at the request's time, and
     // the roles held are exactly those of the assignments in force then.
     @Test
@@ -304,7 +360,7 @@ class EngineLawsTest {
                 if (Permission.patternCovers(grant.permission(), request.permission())
                         && reaches(c, grant.scope(), assignment, request.resource())
                         && (grant.condition() == null || c.tenant().conditions().evaluate(grant.condition(),
-                                subject.id(), request.resource(), at, request.context())
+                                c.profile(), request.resource(), at, request.context())
                                 instanceof ConditionEvaluator.Outcome.Holds)) {
                     return true;
                 }

@@ -29,6 +29,7 @@ final class RandomTenants {
     private static final List<String> ACTIONS = List.of("read", "create", "edit", "delete", "export", "approve");
     /** Patterns that only a wildcard grant could match, or no catalog key at all: asked as permissions. */
     private static final List<String> UNKNOWN = List.of("ghosts.read", "*", "patients.*", "patients", "records.read.all");
+    static final List<String> FIELDS = List.of("ssn", "notes");
     private static final List<String> CONDITIONS = List.of("always", "never", "resource.flag");
 
     /**
@@ -96,6 +97,10 @@ final class RandomTenants {
             Collections.shuffle(actions, random);
             for (String action : actions.subList(0, 1 + random.nextInt(4))) {
                 keys.add(resource + "." + action);
+                // Field permissions (permission.field): one in three keys has some.
+                if (random.nextInt(3) == 0) {
+                    keys.add(resource + "." + action + "." + pick(FIELDS));
+                }
             }
         }
         PermissionCatalog catalog = PermissionCatalog.ofKeys(keys.toArray(String[]::new));

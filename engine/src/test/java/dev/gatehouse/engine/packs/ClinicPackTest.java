@@ -2,7 +2,13 @@ package dev.gatehouse.engine.packs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.engine.AccessTable;
+import dev.gatehouse.engine.FieldDecisions;
+import dev.gatehouse.engine.RequestContext;
 import dev.gatehouse.engine.Role;
+import dev.gatehouse.engine.TenantPolicy;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -29,6 +35,36 @@ class ClinicPackTest {
         // The default role goes to whoever arrives by e-mail domain: the front desk sees contact
         // info and the schedule, no medical records, no billing, no staff management.
         assertThat(pack.defaultRole()).isEqualTo("front_desk");
+    }
+
+    /**
+     * seed 000, Advanced Features: "Field-level permissions - Hide sensitive fields (SSN, insurance)
+     * from certain roles". Each field is {@code patients.read.<field>} on the same patient; the
+     * front desk, without patients.read, sees none.
+     */
+    @ParameterizedTest(name = "{0} | {1} → allowed {2}, denied {3}: {4}", quoteTextArguments = false)
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+        # role              | resource                           | allowed                              | denied                               | why
+          owner             | patient:7 @harbor                  | ssn insurance diagnosis notes        | -                                    | seed 000: Owner sees all patients and records
+          manager@downtown  | patient:7 @downtown                | insurance diagnosis notes            | ssn                                  | seed 000: Manager views all patient records; the SSN stays with billing
+          manager@downtown  | patient:7 @uptown                  | -                                    | ssn insurance diagnosis notes        | not their location: patients.read itself is denied
+          provider@downtown | patient:7 @downtown assignee:me    | diagnosis notes                      | ssn insurance                        | seed 000: providers see the clinical fields of their patients, no billing
+          provider@downtown | patient:7 @downtown                | -                                    | ssn insurance diagnosis notes        | seed 000: cannot view other providers' patients
+          billing@downtown  | patient:7 @downtown                | ssn insurance                        | diagnosis notes                      | seed 000: Billing sees patients and billing, no clinical records
+          front_desk@downtown | patient:7 @downtown              | -                                    | ssn insurance diagnosis notes        | seed 000: Front desk sees contact info only, no medical records
+          billing@downtown  | patient:7 @downtown                | -                                    | shoe_size                            | a field the catalog does not list is denied
+        """)
+    void sensitiveFieldsOfPatientRecordsPerRole(String role, String resource, String allowed, String denied,
+            String why) {
+        List<String> expectedAllowed = allowed.equals("-") ? List.of() : List.of(allowed.split(" "));
+        List<String> expectedDenied = denied.equals("-") ? List.of() : List.of(denied.split(" "));
+        List<String> asked = new ArrayList<>(expectedAllowed);
+        asked.addAll(expectedDenied);
+        TenantPolicy policy = CLINIC.policy();
+        FieldDecisions decisions = policy.checkFields(policy.compile(DecisionTable.subject(DecisionTable.ME, role)),
+                "patients.read", asked, AccessTable.resource(resource), DecisionTable.NOW, RequestContext.EMPTY);
+        assertThat(decisions.allowed()).as(why).containsExactlyElementsOf(expectedAllowed);
+        assertThat(decisions.denied()).as(why).containsExactlyElementsOf(expectedDenied);
     }
 
     @Test

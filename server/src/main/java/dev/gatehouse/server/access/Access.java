@@ -6,6 +6,7 @@ import dev.gatehouse.engine.AssignmentSource;
 import dev.gatehouse.engine.Decision;
 import dev.gatehouse.engine.Grant;
 import dev.gatehouse.engine.EffectivePermission;
+import dev.gatehouse.engine.FieldDecisions;
 import dev.gatehouse.engine.Permitted;
 import dev.gatehouse.engine.PolicyException;
 import dev.gatehouse.engine.Profile;
@@ -175,6 +176,23 @@ public class Access {
             cache.evictSubject(tenant, user);
         }
         return Decision.deny(new Reason.NoMatchingGrant(permission));
+    }
+
+    /**
+     * Decides a permission and some of its fields as of {@code at} (docs/engine.md, "Field
+     * permissions"); an unknown user gets a deny of the permission and of every field.
+     */
+    public FieldDecisions decideFields(TenantId tenant, UUID user, String permission, List<String> fields,
+            @Nullable Resource resource, Instant at, RequestContext context) {
+        Optional<TenantPolicy> policy = policy(tenant);
+        Optional<Profile> profile = profile(tenant, user);
+        if (policy.isEmpty() || profile.isEmpty()) {
+            Decision denied = Decision.deny(new Reason.NoMatchingGrant(permission));
+            Map<String, Decision> byField = new java.util.LinkedHashMap<>();
+            fields.forEach(field -> byField.put(field, denied));
+            return new FieldDecisions(denied, byField);
+        }
+        return policy.get().checkFields(profile.get(), permission, fields, resource, at, context);
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.gatehouse.server.access;
 
 import dev.gatehouse.engine.Decision;
+import dev.gatehouse.engine.FieldDecisions;
+import dev.gatehouse.engine.RequestContext;
 import dev.gatehouse.engine.TenantPolicy;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
@@ -18,6 +20,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -84,7 +87,11 @@ class CheckController {
             named by id or username. Functional, widget and page permissions are asked alike. context.time asks \
             about another moment (ISO-8601 with an offset). An unknown permission is allowed=false with \
             UNKNOWN_PERMISSION; an unknown user is a 404 naming `user`. Anyone may ask about themselves; about \
-            another user only with access.check. "audit": true records a deny as PERMISSION_DENIED.""")
+            another user only with access.check. "audit": true records a deny as PERMISSION_DENIED. \
+            fields: ["ssn", "insurance"] decides each field as the permission <permission>.<field> on the same \
+            resource, only when the permission is allowed, and answers fields: {allowed, denied, reasons}; a field \
+            the catalog does not list is denied. context.ip is the client's address for conditions on request.ip; \
+            asking about yourself it defaults to the request's address, about another user to none.""")
     @PostMapping("/api/v1/tenants/{tenant}/check")
     DecisionView check(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @RequestBody CheckRequest body, HttpServletRequest request) {
@@ -116,12 +123,13 @@ class CheckController {
             }
         }
         UUID user = access.findUser(tenantId, question.user()).orElseThrow(() -> unknownUser("user", question.user()));
-        Decision decision = decide(tenantId, user, question);
+        FieldDecisions decisions = decide(tenantId, user, question, caller, request);
+        Decision decision = decisions.decision();
         if (question.audit() && !decision.allowed()) {
             denials.record(caller, List.of(new DenialAudit.Denial(user, question, decision)), Origin.of(request).ip(),
                     Origin.of(request).userAgent());
         }
-        return DecisionView.of(decision);
+        return question.fields() == null ? DecisionView.of(decision) : DecisionView.of(decisions);
     }
 
     @Operation(summary = "Many checks at once", description = """
@@ -165,11 +173,12 @@ class CheckController {
                         "user " + question.user() + " does not exist in this tenant")));
                 continue;
             }
-            Decision decision = decide(tenantId, user.get(), question);
+            FieldDecisions decisions = decide(tenantId, user.get(), question, caller, request);
+            Decision decision = decisions.decision();
             if (question.audit() && !decision.allowed()) {
                 denied.add(new DenialAudit.Denial(user.get(), question, decision));
             }
-            results.add(DecisionView.of(decision));
+            results.add(question.fields() == null ? DecisionView.of(decision) : DecisionView.of(decisions));
         }
         denials.record(caller, denied, Origin.of(request).ip(), Origin.of(request).userAgent());
         return new BatchResults(results);
@@ -211,9 +220,22 @@ class CheckController {
         return new Page<>(items, page, size, holders.size());
     }
 
-    private Decision decide(TenantId tenant, UUID user, CheckRequest.Question question) {
+    private FieldDecisions decide(TenantId tenant, UUID user, CheckRequest.Question question, Caller caller,
+            HttpServletRequest request) {
         Instant at = question.at() == null ? clock.instant() : question.at();
-        return access.decide(tenant, user, question.permission(), question.resource(), at, question.context());
+        RequestContext context = question.context();
+        if (context.ip() == null && user.equals(caller.userId())) {
+            // Asking about yourself, you are the client: your address is the one conditions read. Asking about
+            // someone else (an application for its user), the request's address is the application's, not the
+            // user's, so nothing is assumed and a condition on request.ip is unevaluable (docs/engine.md).
+            context = new RequestContext(Origin.of(request).ip(), context.attributes());
+        }
+        if (question.fields() == null) {
+            return new FieldDecisions(access.decide(tenant, user, question.permission(), question.resource(), at,
+                    context), Map.of());
+        }
+        return access.decideFields(tenant, user, question.permission(), question.fields(), question.resource(), at,
+                context);
     }
 
     /** Whether {@code user} names the caller, by id or by username. */

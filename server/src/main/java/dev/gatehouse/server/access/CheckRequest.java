@@ -20,13 +20,17 @@ import org.jspecify.annotations.Nullable;
  * stage so that {@link #parse} can name each missing or malformed one, with its place in a batch.
  */
 record CheckRequest(@Nullable String user, @Nullable String permission, @Nullable ResourceBody resource,
-        @Nullable ContextBody context, @Nullable Boolean audit) {
+        @Nullable ContextBody context, @Nullable Boolean audit, @Nullable List<String> fields) {
 
     static final int MAX_USER = 320;
     static final int MAX_TEXT = 200;
     static final int MAX_ASSIGNEES = 1_000;
     static final int MAX_ATTRIBUTES = 100;
+    static final int MAX_FIELDS = 100;
+    static final int MAX_FIELD = 64;
     private static final Pattern IP = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+    /** A field is one more segment of a permission key ({@code ssn} of {@code patients.read}). */
+    private static final Pattern FIELD = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0," + (MAX_FIELD - 1) + "}");
 
     record ResourceBody(@Nullable String type, @Nullable String id, @Nullable String location, @Nullable String owner,
             @Nullable List<String> assignees, @Nullable Map<String, Object> attributes) {}
@@ -34,9 +38,12 @@ record CheckRequest(@Nullable String user, @Nullable String permission, @Nullabl
     /** {@code time}: ask about another moment than now (ISO-8601 with an offset). */
     record ContextBody(@Nullable String ip, @Nullable String time) {}
 
-    /** A question that passed {@link #parse}: what the engine is asked. */
+    /**
+     * A question that passed {@link #parse}: what the engine is asked. {@code fields} is null when the
+     * check names none (the answer then carries no {@code fields}).
+     */
     record Question(String user, String permission, @Nullable Resource resource, @Nullable Instant at,
-            RequestContext context, boolean audit) {}
+            RequestContext context, boolean audit, @Nullable List<String> fields) {}
 
     /**
      * Validates and converts; adds a {@link FieldError} per fault to {@code errors}, with field
@@ -63,10 +70,11 @@ record CheckRequest(@Nullable String user, @Nullable String permission, @Nullabl
                 }
             }
         }
+        List<String> named = fields == null ? null : fields(prefix + "fields", fields, errors);
         if (errors.size() > before) {
             return null;
         }
-        return new Question(who, what, target, at, requestContext, audit == null ? auditByDefault : audit);
+        return new Question(who, what, target, at, requestContext, audit == null ? auditByDefault : audit, named);
     }
 
     private static @Nullable Resource resource(String path, ResourceBody body, List<FieldError> errors) {
@@ -108,6 +116,29 @@ record CheckRequest(@Nullable String user, @Nullable String permission, @Nullabl
         }
         return new Resource(type, id, location == null ? null : canonicalId(location),
                 owner == null ? null : canonicalId(owner), assignees, attributes);
+    }
+
+    /**
+     * Field names, each decided as the permission {@code permission.field}; one the catalog does not
+     * list is denied like an unknown permission, not refused (applications ask freely), but a name
+     * that could not be a key segment is bad input.
+     */
+    private static List<String> fields(String path, List<String> names, List<FieldError> errors) {
+        if (names.size() > MAX_FIELDS) {
+            errors.add(new FieldError(path, "at most " + MAX_FIELDS + " fields"));
+            return List.of();
+        }
+        Set<String> seen = new LinkedHashSet<>();
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            if (name == null || !FIELD.matcher(name).matches()) {
+                errors.add(new FieldError(path + "[" + i + "]", "a field name is 1 to " + MAX_FIELD
+                        + " letters, digits, _ or -, starting with a letter (ssn, insurance)"));
+            } else if (!seen.add(name)) {
+                errors.add(new FieldError(path + "[" + i + "]", name + " is listed twice"));
+            }
+        }
+        return List.copyOf(seen);
     }
 
     private static @Nullable Instant instant(String field, String text, List<FieldError> errors) {

@@ -2,10 +2,12 @@ package dev.gatehouse.server.access;
 
 import dev.gatehouse.engine.Assignment;
 import dev.gatehouse.engine.Decision;
+import dev.gatehouse.engine.FieldDecisions;
 import dev.gatehouse.engine.Grant;
 import dev.gatehouse.engine.Reason;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -15,7 +17,23 @@ import org.jspecify.annotations.Nullable;
  * scope held, {@code heldScope}); {@code via} says, for an allow, which role, assignment and grant
  * allowed it, and the role that declared the grant (the role itself or one it inherits from).
  */
-record DecisionView(boolean allowed, Map<String, Object> reason, @Nullable Via via) {
+record DecisionView(boolean allowed, Map<String, Object> reason, @Nullable Via via, @Nullable FieldsView fields) {
+
+    /**
+     * The fields a check named, allowed and denied in the order asked, and why each denied one is
+     * (its reason, as {@code reason} above).
+     */
+    record FieldsView(List<String> allowed, List<String> denied, Map<String, Map<String, Object>> reasons) {
+        static FieldsView of(FieldDecisions decisions) {
+            Map<String, Map<String, Object>> reasons = new LinkedHashMap<>();
+            decisions.fields().forEach((field, decision) -> {
+                if (!decision.allowed()) {
+                    reasons.put(field, reason(decision.reason()));
+                }
+            });
+            return new FieldsView(decisions.allowed(), decisions.denied(), reasons);
+        }
+    }
 
     record Via(String role, AssignmentView assignment, GrantView grant, String declaredBy) {
         static Via of(Reason.GrantedBy granted) {
@@ -43,7 +61,13 @@ record DecisionView(boolean allowed, Map<String, Object> reason, @Nullable Via v
     static DecisionView of(Decision decision) {
         Reason reason = decision.reason();
         Via via = reason instanceof Reason.GrantedBy granted ? Via.of(granted) : null;
-        return new DecisionView(decision.allowed(), reason(reason), via);
+        return new DecisionView(decision.allowed(), reason(reason), via, null);
+    }
+
+    /** A check that named fields: the permission's decision with each field's. */
+    static DecisionView of(FieldDecisions decisions) {
+        DecisionView view = of(decisions.decision());
+        return new DecisionView(view.allowed(), view.reason(), view.via(), FieldsView.of(decisions));
     }
 
     /** {@code {code, explanation, ...}}: the machine-readable fields after the two every reason has. */

@@ -14,9 +14,12 @@ import dev.gatehouse.engine.Scope;
 import dev.gatehouse.engine.Subject;
 import dev.gatehouse.engine.SubjectStatus;
 import dev.gatehouse.engine.TenantPolicy;
+import dev.gatehouse.conditions.CelConditions;
+import dev.gatehouse.server.settings.TenantSettingsStore;
 import dev.gatehouse.server.shared.TenantId;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -35,11 +38,13 @@ class PolicyLoader {
     private final JdbcClient jdbc;
     private final Members members;
     private final Structure structure;
+    private final TenantSettingsStore settings;
 
-    PolicyLoader(JdbcClient jdbc, Members members, Structure structure) {
+    PolicyLoader(JdbcClient jdbc, Members members, Structure structure, TenantSettingsStore settings) {
         this.jdbc = jdbc;
         this.members = members;
         this.structure = structure;
+        this.settings = settings;
     }
 
     Optional<TenantPolicy> policy(TenantId tenant) {
@@ -82,8 +87,13 @@ class PolicyLoader {
                 .list();
         List<Location> locations = structure.locations(tenant).stream()
                 .map(place -> new Location(place.id(), place.parent())).toList();
+        // Compiled here, once per policy version (a role or settings change rebuilds the policy), never per check.
+        List<Condition> conditions = grants.values().stream().flatMap(List::stream).map(Grant::condition)
+                .filter(java.util.Objects::nonNull).toList();
+        ZoneId zone = ZoneId.of(settings.of(tenant).timeZone());
         return Optional.of(TenantPolicy.builder(tenant.toString(), PermissionCatalog.of(permissions))
                 .roles(roles)
+                .conditions(CelConditions.compile(conditions, zone))
                 .locations(LocationTree.of(locations))
                 .active(active.get())
                 .build());

@@ -27,8 +27,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * A tenant's roles (docs/api.md, "Roles, permissions, locations"). Built-in roles come from the
  * tenant's pack: they can be read and copied ({@code POST …/roles} with {@code copyOf}), but editing
- * or deleting one answers 409. Grant conditions are refused with a 400 until the engine has a
- * condition language: a stored condition would never allow (docs/access-model.md, "Conditions").
+ * or deleting one answers 409. A grant's condition is CEL, checked and bounded at save: a 400 names
+ * {@code grants[i].condition} (docs/engine.md, "Conditions").
  */
 @RestController
 class RoleController {
@@ -77,9 +77,11 @@ class RoleController {
     @Operation(summary = "Creates a custom role, or copies one with copyOf", description = "Requires roles.create."
             + " Keys are [A-Za-z][A-Za-z0-9_-]{0,63}, unique ignoring case (409). With copyOf the new role takes"
             + " that role's inherits and grants (and its description unless one is given); built-in roles are"
-            + " copied this way. A grant's scope defaults to TENANT. Grant conditions are not supported yet and"
-            + " are refused with 400 (the engine has no condition language, so a conditional grant would never"
-            + " allow). Permissions must be in the tenant's catalog (wildcards * and resource.* are allowed);"
+            + " copied this way. A grant's scope defaults to TENANT. A grant's condition is a CEL expression over"
+            + " resource (its attributes by name, and type, id, location, owner), request.time.hour/minute/dayOfWeek/"
+            + "day/month/year in the tenant's time zone, request.ip (request.ip in ['10.0.0.0/8']) and subject.id/"
+            + "roles; one that does not compile or exceeds a bound is a 400 naming grants[i].condition."
+            + " Permissions must be in the tenant's catalog (wildcards * and resource.* are allowed);"
             + " inherits must name existing roles without a cycle.")
     @PostMapping("/api/v1/tenants/{tenant}/roles")
     ResponseEntity<RoleView> create(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,

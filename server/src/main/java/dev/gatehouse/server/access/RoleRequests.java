@@ -1,8 +1,10 @@
 package dev.gatehouse.server.access;
 
+import dev.gatehouse.engine.Condition;
 import dev.gatehouse.engine.Grant;
 import dev.gatehouse.engine.Role;
 import dev.gatehouse.engine.Scope;
+import dev.gatehouse.conditions.CelConditions;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.FieldError;
 import java.util.ArrayList;
@@ -28,7 +30,10 @@ public final class RoleRequests {
     static final int MAX_INHERITS = 50;
     static final int MAX_GRANTS = 1_000;
 
-    /** {@code scope} defaults to TENANT; {@code condition} is not supported yet (400). */
+    /**
+     * {@code scope} defaults to TENANT; {@code condition} is a CEL expression ({@link CelConditions}),
+     * refused with a 400 at {@code grants[i].condition} when it does not compile or exceeds a bound.
+     */
     public record GrantBody(@Nullable String permission, @Nullable String scope, @Nullable String condition) {}
 
     /** A new role, or with {@code copyOf} a copy of an existing role's inherits and grants. */
@@ -166,13 +171,17 @@ public final class RoleRequests {
                     errors.add(new FieldError(path + ".scope", "must be one of " + Arrays.toString(Scope.values())));
                 }
             }
+            Condition condition = null;
             if (body.condition() != null && !body.condition().isBlank()) {
-                errors.add(new FieldError(path + ".condition", "conditions are not supported yet: Gatehouse has"
-                        + " no condition language so far, and a conditional grant would never allow;"
-                        + " leave condition out"));
+                String problem = CelConditions.problem(body.condition().strip());
+                if (problem != null) {
+                    errors.add(new FieldError(path + ".condition", problem));
+                } else {
+                    condition = new Condition(body.condition().strip());
+                }
             }
             // Permissions are checked against the catalog by the engine, which names grants[i].permission.
-            grants.add(Grant.of(permission, scope));
+            grants.add(new Grant(permission, scope, condition));
         }
         return grants;
     }

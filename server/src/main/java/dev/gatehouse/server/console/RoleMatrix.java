@@ -33,8 +33,12 @@ record RoleMatrix(List<String> verbs, List<Row> rows) {
     static final List<ScopeOption> SCOPE_OPTIONS = List.of(Scope.values()).stream()
             .map(scope -> new ScopeOption(scope, SCOPE_LABELS.get(scope))).toList();
 
-    /** One catalog key with the scope granted, or none. */
-    record Cell(String permission, String label, String description, @Nullable Scope scope) {
+    /**
+     * One catalog key with the scope granted, or none, and the grant's condition when it is granted
+     * only under one (a CEL expression, docs/engine.md "Conditions").
+     */
+    record Cell(String permission, String label, String description, @Nullable Scope scope,
+            @Nullable String condition) {
         public boolean granted() {
             return scope != null;
         }
@@ -55,21 +59,37 @@ record RoleMatrix(List<String> verbs, List<Row> rows) {
         }
     }
 
-    /** The matrix of {@code grants} over the catalog: each key at the widest scope any grant covering it gives. */
+    /**
+     * The matrix of {@code grants} over the catalog: each key at the widest scope any grant covering
+     * it gives, unconditional grants first; a key only conditional grants cover shows the first one's
+     * scope and condition.
+     */
     static RoleMatrix of(List<Permission> catalog, List<Grant> grants) {
         Map<String, Scope> granted = new LinkedHashMap<>();
+        Map<String, String> conditions = new LinkedHashMap<>();
         for (Permission permission : catalog) {
             for (Grant grant : grants) {
-                if (Permission.patternCovers(grant.permission(), permission.key())) {
-                    granted.merge(permission.key(), grant.scope(), (a, b) -> a.includes(b) ? a : b);
+                if (grant.isConditional() || !Permission.patternCovers(grant.permission(), permission.key())) {
+                    continue;
+                }
+                granted.merge(permission.key(), grant.scope(), (a, b) -> a.includes(b) ? a : b);
+            }
+            if (granted.containsKey(permission.key())) {
+                continue;
+            }
+            for (Grant grant : grants) {
+                if (grant.isConditional() && Permission.patternCovers(grant.permission(), permission.key())) {
+                    granted.put(permission.key(), grant.scope());
+                    conditions.put(permission.key(), grant.condition().expression());
+                    break;
                 }
             }
         }
-        return of(catalog, granted);
+        return of(catalog, granted, conditions);
     }
 
-    /** The matrix with each key's scope as given (none for keys not in {@code granted}). */
-    static RoleMatrix of(List<Permission> catalog, Map<String, Scope> granted) {
+    /** The matrix with each key's scope and condition as given (none for keys not in {@code granted}). */
+    static RoleMatrix of(List<Permission> catalog, Map<String, Scope> granted, Map<String, String> conditions) {
         Map<String, Row> rows = new LinkedHashMap<>();
         Set<String> verbsPresent = new HashSet<>();
         for (Permission permission : catalog.stream().sorted((a, b) -> a.key().compareTo(b.key())).toList()) {
@@ -78,7 +98,8 @@ record RoleMatrix(List<String> verbs, List<Row> rows) {
             String feature = dot < 0 ? key : key.substring(0, dot);
             String action = dot < 0 ? key : key.substring(dot + 1);
             Row row = rows.computeIfAbsent(feature, f -> new Row(f, new LinkedHashMap<>(), new ArrayList<>()));
-            Cell cell = new Cell(key, feature + " " + action, permission.description(), granted.get(key));
+            Cell cell = new Cell(key, feature + " " + action, permission.description(), granted.get(key),
+                    conditions.get(key));
             if (STANDARD_VERBS.contains(action)) {
                 row.byVerb().put(action, cell);
                 verbsPresent.add(action);

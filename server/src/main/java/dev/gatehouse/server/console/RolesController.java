@@ -48,39 +48,54 @@ class RolesController {
 
     /**
      * The editor's fields: {@code scopes} maps each ticked catalog key to the scope chosen for it
-     * (an engine scope name; the service names a bad one).
+     * (an engine scope name; the service names a bad one), {@code conditions} a ticked key to the
+     * condition it is granted under, when one was written.
      */
-    record RoleForm(String key, String name, String description, List<String> inherits, Map<String, String> scopes) {
+    record RoleForm(String key, String name, String description, List<String> inherits, Map<String, String> scopes,
+            Map<String, String> conditions) {
 
         static RoleForm empty() {
-            return new RoleForm("", "", "", List.of(), Map.of());
+            return new RoleForm("", "", "", List.of(), Map.of(), Map.of());
         }
 
         /** A prefilled form holding {@code role}'s parents and grants (a wildcard ticks every key it covers). */
         static RoleForm of(String key, String name, Role role, List<Permission> catalog) {
             Map<String, String> scopes = new LinkedHashMap<>();
+            Map<String, String> conditions = new LinkedHashMap<>();
             RoleMatrix.of(catalog, role.grants()).rows().forEach(row -> {
-                row.byVerb().values().forEach(cell -> put(scopes, cell));
-                row.actions().forEach(cell -> put(scopes, cell));
+                row.byVerb().values().forEach(cell -> put(scopes, conditions, cell));
+                row.actions().forEach(cell -> put(scopes, conditions, cell));
             });
-            return new RoleForm(key, name, role.description(), role.inherits(), scopes);
+            return new RoleForm(key, name, role.description(), role.inherits(), scopes, conditions);
         }
 
-        private static void put(Map<String, String> scopes, RoleMatrix.Cell cell) {
+        private static void put(Map<String, String> scopes, Map<String, String> conditions, RoleMatrix.Cell cell) {
             if (cell.scope() != null) {
                 scopes.put(cell.permission(), cell.scope().name());
+                if (cell.condition() != null) {
+                    conditions.put(cell.permission(), cell.condition());
+                }
             }
         }
 
-        /** What the editor posted: {@code grant} names each ticked key, {@code scope-<key>} its scope. */
+        /**
+         * What the editor posted: {@code grant} names each ticked key, {@code scope-<key>} its scope,
+         * {@code condition-<key>} its condition (blank: none).
+         */
         static RoleForm of(MultiValueMap<String, String> posted) {
             Map<String, String> scopes = new LinkedHashMap<>();
+            Map<String, String> conditions = new LinkedHashMap<>();
             for (String key : posted.getOrDefault("grant", List.of())) {
                 String scope = posted.getFirst("scope-" + key);
                 scopes.put(key, scope == null || scope.isBlank() ? Scope.TENANT.name() : scope);
+                String condition = posted.getFirst("condition-" + key);
+                if (condition != null && !condition.isBlank()) {
+                    conditions.put(key, condition.strip());
+                }
             }
             return new RoleForm(text(posted, "key"), text(posted, "name"), text(posted, "description"),
-                    posted.getOrDefault("inherits", List.of()).stream().filter(p -> !p.isBlank()).toList(), scopes);
+                    posted.getOrDefault("inherits", List.of()).stream().filter(p -> !p.isBlank()).toList(), scopes,
+                    conditions);
         }
 
         private static String text(MultiValueMap<String, String> posted, String field) {
@@ -90,7 +105,9 @@ class RolesController {
 
         List<RoleRequests.GrantBody> grants() {
             return scopes.entrySet().stream()
-                    .map(entry -> new RoleRequests.GrantBody(entry.getKey(), entry.getValue(), null)).toList();
+                    .map(entry -> new RoleRequests.GrantBody(entry.getKey(), entry.getValue(),
+                            conditions.get(entry.getKey())))
+                    .toList();
         }
 
         /** The ticked keys at their scopes for redisplay; a scope the engine does not know shows as "all". */
@@ -193,7 +210,8 @@ class RolesController {
             @RequestParam MultiValueMap<String, String> posted, Model model, Origin origin,
             HttpServletResponse response) {
         RoleForm form = RoleForm.of(posted);
-        RoleForm editing = new RoleForm(key, form.name(), form.description(), form.inherits(), form.scopes());
+        RoleForm editing = new RoleForm(key, form.name(), form.description(), form.inherits(), form.scopes(),
+                form.conditions());
         try {
             roles.replace(caller, caller.tenant(), key, new RoleRequests.ReplaceRole(key, form.name(),
                     form.description(), form.inherits(), form.grants()), actors.actor(caller), origin);
@@ -265,7 +283,7 @@ class RolesController {
         model.addAttribute("form", form);
         model.addAttribute("editing", editing);
         model.addAttribute("copyOf", copyOf);
-        model.addAttribute("matrix", RoleMatrix.of(permissions(caller), form.granted()));
+        model.addAttribute("matrix", RoleMatrix.of(permissions(caller), form.granted(), form.conditions()));
         model.addAttribute("scopes", RoleMatrix.SCOPE_OPTIONS);
         model.addAttribute("parents", roles.all(caller, caller.tenant()).stream()
                 .filter(role -> !role.role().key().equals(editing)).toList());

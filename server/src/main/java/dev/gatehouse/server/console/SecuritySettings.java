@@ -177,7 +177,11 @@ final class SecuritySettings {
             new Group("Activity log", List.of(
                     Setting.of("auditRetention", "Keep activity for", Kind.TEXT,
                             "Years and months as P6Y or P1Y6M. HIPAA asks for six years; older events are archived"
-                                    + " to a file and then removed, nightly."))));
+                                    + " to a file and then removed, nightly."))),
+            new Group("Conditions", List.of(
+                    Setting.of("timeZone", "Time zone", Kind.TEXT,
+                            "Where the clinic's clock is, as Europe/Berlin or America/New_York: a role granted only"
+                                    + " in business hours reads the hour here, daylight saving included."))));
 
     /**
      * The rows of {@code throttling}: per door, the per-account and per-tenant limit, each its number

@@ -114,7 +114,8 @@ public final class SettingsDocument {
                 strings(document.path("ipAllowlist"), d.ipAllowlist()), allowlistByRole,
                 text(document, "auditRetention", d.auditRetention()), limits, apiKeyPolicy(document.path("apiKeyPolicy")),
                 document.path("inactivityDisableDays").isInt()
-                        ? Integer.valueOf(document.path("inactivityDisableDays").intValue()) : d.inactivityDisableDays());
+                        ? Integer.valueOf(document.path("inactivityDisableDays").intValue()) : d.inactivityDisableDays(),
+                timeZone(document, d.timeZone()));
     }
 
     /** The document of {@code settings}; {@code mfaPolicy.roles} only when there are any (docs/api.md). */
@@ -167,7 +168,14 @@ public final class SettingsDocument {
         if (settings.inactivityDisableDays() != null) {
             document.put("inactivityDisableDays", settings.inactivityDisableDays());
         }
+        document.put("timeZone", settings.timeZone());
         return document;
+    }
+
+    /** {@code timeZone}; one this JVM does not know (a document edited outside the API) reads as the default. */
+    private static String timeZone(JsonNode document, String fallback) {
+        String zone = text(document, "timeZone", fallback);
+        return SettingsPatch.isTimeZone(zone) ? zone : fallback;
     }
 
     /** {@code apiKeyPolicy}; a default longer than the cap reads as the cap. */

@@ -50,6 +50,9 @@ final class SettingsPatch {
     /** An ISO-8601 period of years and months within the audit retention bounds ({@link AuditRetention}). */
     private record RetentionPeriod() implements Rule {}
 
+    /** An IANA time-zone id ({@code Europe/Berlin}, {@code UTC}). */
+    private record TimeZone() implements Rule {}
+
     /** An object from role keys to values of {@code each}; stored whole, replacing the previous map. */
     private record ByRole(Rule each) implements Rule {}
 
@@ -104,7 +107,8 @@ final class SettingsPatch {
                     "rateLimit", section("requests", new Whole(1, 1_000_000, false),
                             "perSeconds", new Whole(1, 86_400, false))),
             // issue 13: null or 0 is off
-            "inactivityDisableDays", new Whole(0, 3650, true));
+            "inactivityDisableDays", new Whole(0, 3650, true)),
+            "timeZone", new TimeZone());
 
     /** RFC 1035 labels (letters, digits, inner hyphens), lower case; the top level is letters or an IDN (xn--). */
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
@@ -303,6 +307,13 @@ final class SettingsPatch {
                     yield null;
                 }
             }
+            case TimeZone timeZone -> {
+                if (!value.isString() || !isTimeZone(value.asString())) {
+                    errors.add(new FieldError(path, "must be an IANA time zone such as Europe/Berlin or UTC"));
+                    yield null;
+                }
+                yield value;
+            }
             case RoleKeys roleKeys -> strings(value, path, MAX_ROLES, errors, (text, at) -> {
                 if (!roleExists.test(text)) {
                     errors.add(new FieldError(at, "unknown role " + text));
@@ -335,6 +346,11 @@ final class SettingsPatch {
             case Section section -> throw new IllegalArgumentException("a section is not a leaf");
         };
         return errors.size() > before ? null : result;
+    }
+
+    /** Region ids and UTC only: a fixed offset ({@code +01:00}) would silently miss daylight saving time. */
+    static boolean isTimeZone(String zone) {
+        return zone.equals("UTC") || java.time.ZoneId.getAvailableZoneIds().contains(zone) && zone.contains("/");
     }
 
     @FunctionalInterface

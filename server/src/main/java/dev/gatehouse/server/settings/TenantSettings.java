@@ -19,17 +19,20 @@ import org.jspecify.annotations.Nullable;
  *     removes them, an ISO-8601 period (HIPAA: P6Y)
  * @param inactivityDisableDays issue 13: the nightly job disables an active person with no sign-in
  *     for this many days; null or 0 turns it off (the default)
+ * @param timeZone the tenant's time zone, an IANA id ({@code Europe/Berlin}): what grant conditions
+ *     read {@code request.time} in (business hours are the clinic's hours, not the server's). UTC by
+ *     default, since a tenant made without one has no better guess
  */
 public record TenantSettings(PasswordPolicy passwordPolicy, LockoutPolicy lockoutPolicy, SessionPolicy sessionPolicy,
         MfaPolicy mfaPolicy, boolean singleRolePerUser, int invitationHours, int resetLinkMinutes,
         List<String> emailDomains, List<String> ipAllowlist, Map<String, List<String>> ipAllowlistByRole,
         String auditRetention, Throttling throttling, ApiKeyPolicy apiKeyPolicy,
-        @Nullable Integer inactivityDisableDays) {
+        @Nullable Integer inactivityDisableDays, String timeZone) {
 
     /** What a new tenant starts with; a field a tenant never changed reads as this. */
     public static final TenantSettings DEFAULTS = new TenantSettings(PasswordPolicy.DEFAULTS, LockoutPolicy.DEFAULTS,
             SessionPolicy.DEFAULTS, MfaPolicy.DEFAULTS, false, 48, 60, List.of(), List.of(), Map.of(),
-            AuditRetention.DEFAULT.toString(), Throttling.DEFAULTS, ApiKeyPolicy.DEFAULTS, null);
+            AuditRetention.DEFAULT.toString(), Throttling.DEFAULTS, ApiKeyPolicy.DEFAULTS, null, "UTC");
 
     public TenantSettings {
         emailDomains = List.copyOf(emailDomains);

@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  * removes them, an ISO-8601 period (HIPAA: P6Y). {@code inactivityDisableDays}: accounts with no
  * sign-in for that many days are disabled nightly; null or 0 is off (issue 13). {@code apiKeyPolicy}
  * caps and defaults the life and rate limit of API keys (docs/security.md, "API keys").
+ * {@code timeZone} is the IANA zone grant conditions read {@code request.time} in.
  */
 public record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutPolicy, SessionPolicy sessionPolicy,
         MfaPolicy mfaPolicy, boolean singleRolePerUser, int invitationHours, int resetLinkMinutes,
@@ -26,7 +27,8 @@ public record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutP
         String auditRetention,
         Throttling throttling,
         ApiKeyPolicy apiKeyPolicy,
-        @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Integer inactivityDisableDays) {
+        @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Integer inactivityDisableDays,
+        String timeZone) {
 
     /** The API's form of the typed settings; {@code mfaPolicy.roles} only when there are any. */
     static SettingsView of(TenantSettings settings) {
@@ -49,7 +51,8 @@ public record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutP
                 new ApiKeyPolicy(settings.apiKeyPolicy().maxDays(), settings.apiKeyPolicy().defaultDays(),
                         new RateLimit(settings.apiKeyPolicy().rateLimit().requests(),
                                 settings.apiKeyPolicy().rateLimit().perSeconds())),
-                settings.inactivityDisableDays());
+                settings.inactivityDisableDays(),
+                settings.timeZone());
     }
 
     private static Door door(TenantSettings.Door door) {

@@ -41,7 +41,7 @@ class ConsoleSettingsIT extends IntegrationTest {
                 "sessionPolicy.maxHours", "12", "sessionPolicy.reauthMinutes", "5", "sessionPolicy.onLimit", "END_OLDEST",
                 "mfaPolicy.required", "OFF", "mfaPolicy.methods", "TOTP"));
         form.putAll(Map.of("invitationHours", "48", "resetLinkMinutes", "60", "emailDomains", "clinic.example\nnot a domain",
-                "passwordPolicy.blockCommon", "true", "auditRetention", "5 days"));
+                "passwordPolicy.blockCommon", "true", "auditRetention", "5 days", "timeZone", "UTC"));
         // The rate limits' rows, as the page fills them in: the tenant's current values.
         var throttling = api.get(clinic.path("/settings"), clinic.adminToken()).body().path("throttling");
         throttling.properties().forEach(door -> door.getValue().properties().forEach(scope -> scope.getValue()
@@ -69,6 +69,10 @@ class ConsoleSettingsIT extends IntegrationTest {
         assertThat(stored.at("/emailDomains/0").asString()).isEqualTo("clinic.example");
         assertThat(stored.at("/passwordPolicy/blockCommon").asBoolean()).isTrue();
         assertThat(stored.at("/auditRetention").asString()).isEqualTo("P7Y");
+
+        form.put("timeZone", "Europe/Berlin");
+        assertThat(admin.post("/console/security", form).statusCode()).isEqualTo(302);
+        assertThat(api.get(clinic.path("/settings"), clinic.adminToken()).text("/timeZone")).isEqualTo("Europe/Berlin");
     }
 
     @Test

@@ -64,6 +64,51 @@ class RolesBrowserIT extends BrowserTest {
     }
 
     @Test
+    void aConditionIsWrittenInItsCellAndABrokenOneIsRefusedThere() {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        String carl = TestMembers.member("carl").holding("front_desk").create(api, clinic).id();
+        ConsoleBrowser admin = browser().signIn(clinic.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
+
+        admin.open("/console/roles/new").fill("Key", "small_refunds").fill("Name", "Small refunds");
+        assertThat(admin.field("Condition of refunds approve").isDisplayed()).as("offered once ticked").isFalse();
+        grant(admin, "refunds approve", "all");
+        admin.fill("Condition of refunds approve", "resource.amount <");
+        admin.submit("Condition of refunds approve");
+        assertThat(admin.path()).isEqualTo("/console/roles");
+        assertThat(admin.find("#grant-refunds-approve-error").getText()).contains("not a valid condition");
+        assertThat(admin.field("Condition of refunds approve").getDomAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(api.get(clinic.path("/roles/small_refunds"), clinic.adminToken()).status()).isEqualTo(404);
+        admin.driver().executeScript("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})",
+                admin.find("#grant-refunds-approve-error"));
+        admin.screenshot("role-editor-condition-refused");
+
+        // seed 000: "approve charges only if < $500"
+        admin.fill("Condition of refunds approve", "resource.amount < 500");
+        admin.submit("Condition of refunds approve");
+        new WebDriverWait(admin.driver(), Duration.ofSeconds(30))
+                .until(driver -> admin.path().equals("/console/roles/small_refunds"));
+        assertThat(admin.text()).contains("Role created.", "only if resource.amount < 500");
+        admin.screenshot("role-detail-condition");
+        assertThat(api.get(clinic.path("/roles/small_refunds"), clinic.adminToken()).text("/grants/0/condition"))
+                .isEqualTo("resource.amount < 500");
+
+        admin.open("/console/roles/small_refunds/edit");
+        assertThat(admin.field("Condition of refunds approve").getDomProperty("value")).isEqualTo("resource.amount < 500");
+
+        api.post(clinic.path("/users/" + carl + "/roles"), clinic.adminToken(), json("role", "small_refunds"));
+        assertThat(refundAllowed(clinic, carl, 499)).isTrue();
+        assertThat(refundAllowed(clinic, carl, 500)).isFalse();
+    }
+
+    private boolean refundAllowed(SignedInTenant clinic, String user, int amount) {
+        Response answer = api.post(clinic.path("/check"), clinic.adminToken(), json("user", user,
+                "permission", "refunds.approve", "resource", raw(json("type", "refund", "id", "r-1",
+                        "attributes", raw(json("amount", amount))))));
+        assertThat(answer.status()).as(answer.raw()).isEqualTo(200);
+        return answer.body().at("/allowed").asBoolean();
+    }
+
+    @Test
     void theLocationTreeGrowsIsRenamedAndRearrangedButNeverIntoACycle() {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
         ConsoleBrowser admin = browser().signIn(clinic.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
