@@ -107,7 +107,7 @@ final class SettingsPatch {
                     "rateLimit", section("requests", new Whole(1, 1_000_000, false),
                             "perSeconds", new Whole(1, 86_400, false))),
             // issue 13: null or 0 is off
-            "inactivityDisableDays", new Whole(0, 3650, true)),
+            "inactivityDisableDays", new Whole(0, 3650, true),
             "timeZone", new TimeZone());
 
     /** RFC 1035 labels (letters, digits, inner hyphens), lower case; the top level is letters or an IDN (xn--). */
