@@ -83,7 +83,11 @@ class TableOwnershipTest {
             entry("rate_limit_buckets", new Owner("throttling", "Bucket4j's buckets, shared by every node"
                     + " (throttling.RateLimitBuckets)")),
             entry("api_keys", new Owner("apikeys", "API keys and their hashed secrets (apikeys.KeyStore)")),
-            entry("api_key_usage", new Owner("apikeys", "per-key, per-day request counts (apikeys.KeyStore)")));
+            entry("api_key_usage", new Owner("apikeys", "per-key, per-day request counts (apikeys.KeyStore)")),
+            entry("relationships", new Owner("relationships", "stored tuples the engine reads for ASSIGNED"
+                    + " (relationships.RelationshipStore)")),
+            entry("care_teams", new Owner("relationships", "care teams, whose members and patients are"
+                    + " relationships (relationships.CareTeamStore)")));
 
     /**
      * Known exceptions to remove, as {@code "package/File.java table"} → why it is still there.

@@ -11,6 +11,7 @@ import dev.gatehouse.engine.Profile;
 import dev.gatehouse.engine.Reason;
 import dev.gatehouse.engine.RequestContext;
 import dev.gatehouse.engine.Resource;
+import dev.gatehouse.engine.SubjectRelations;
 import dev.gatehouse.engine.TenantPolicy;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
@@ -46,6 +47,7 @@ public class Access {
     private final PolicyLoader loader;
     private final Clock clock;
     private final RefusalAudit refusals;
+    private final RelationshipSource relationships;
     /**
      * Profiles narrowed to an API key, by the owner's profile they narrow (compared by identity, so a
      * profile reloaded after a change is narrowed afresh) and the key: the check path narrows once per
@@ -56,7 +58,9 @@ public class Access {
 
     private record Narrowed(Profile owner, Credential.ApiKey key) {}
 
-    Access(AccessCache cache, PolicyLoader loader, Clock clock, RefusalAudit refusals) {
+    Access(AccessCache cache, PolicyLoader loader, Clock clock, RefusalAudit refusals,
+            RelationshipSource relationships) {
+        this.relationships = relationships;
         this.cache = cache;
         this.loader = loader;
         this.clock = clock;
@@ -118,7 +122,24 @@ public class Access {
         if (policy.isEmpty() || profile.isEmpty()) {
             return Decision.deny(new Reason.NoMatchingGrant(permission));
         }
-        return policy.get().check(profile.get(), permission, resource, clock.instant(), RequestContext.EMPTY);
+        return policy.get().check(profile.get(), permission, resource, clock.instant(), RequestContext.EMPTY,
+                relations(caller.tenant(), caller.userId(), policy.get(), resource));
+    }
+
+    /**
+     * The user's stored relationships when the request could need them — a resource named by type
+     * and id, with no assignees of its own — loaded on the first such check and kept until they
+     * change ({@link AccessChanges#relationshipsChanged}); otherwise none, without a lookup.
+     */
+    private SubjectRelations relations(TenantId tenant, UUID user, TenantPolicy policy, @Nullable Resource resource) {
+        if (resource == null || resource.type() == null || resource.id() == null || !resource.assignees().isEmpty()) {
+            return SubjectRelations.NONE;
+        }
+        Optional<AccessCache.TenantAccess> access = cache.tenant(tenant, loader::policy);
+        if (access.isEmpty()) {
+            return SubjectRelations.NONE;
+        }
+        return access.get().relations().get(user, id -> relationships.load(tenant, policy.tenant(), id));
     }
 
     /** Decides for {@code user} of {@code tenant}; an unknown user gets a deny, never an error. */
@@ -139,7 +160,8 @@ public class Access {
         if (policy.isEmpty() || profile.isEmpty()) {
             return Decision.deny(new Reason.NoMatchingGrant(permission));
         }
-        return policy.get().check(profile.get(), permission, resource, at, context);
+        return policy.get().check(profile.get(), permission, resource, at, context,
+                relations(tenant, user, policy.get(), resource));
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.gatehouse.server.access;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.gatehouse.engine.Profile;
+import dev.gatehouse.engine.SubjectRelations;
 import dev.gatehouse.engine.TenantPolicy;
 import dev.gatehouse.server.shared.TenantId;
 import java.time.Duration;
@@ -28,10 +29,18 @@ class AccessCache {
     static final Duration USERNAME_TTL = Duration.ofSeconds(1);
 
     /**
-     * A tenant's policy, the profiles compiled against it, and usernames resolved to ids; replaced
-     * whole when the policy changes.
+     * Users whose stored relationships a node keeps, per tenant: each is one user's index, loaded on
+     * their first check that could need it (docs/benchmarks.md has the bytes per tuple). Bounded by
+     * weight, one unit per path, so a few users with many patients cannot fill the heap.
      */
-    record TenantAccess(TenantPolicy policy, Cache<UUID, Profile> profiles, Cache<String, UUID> usernames) {}
+    static final long RELATION_PATHS_PER_TENANT = 2_000_000;
+
+    /**
+     * A tenant's policy, the profiles compiled against it, usernames resolved to ids, and users'
+     * stored relationships; replaced whole when the policy changes.
+     */
+    record TenantAccess(TenantPolicy policy, Cache<UUID, Profile> profiles, Cache<String, UUID> usernames,
+            Cache<UUID, SubjectRelations> relations) {}
 
     private final Cache<TenantId, TenantAccess> tenants = Caffeine.newBuilder().maximumSize(10_000).build();
     private final ApplicationEventPublisher events;
@@ -44,7 +53,9 @@ class AccessCache {
         TenantAccess access = tenants.get(tenant, id -> load.apply(id)
                 .map(policy -> new TenantAccess(policy,
                         Caffeine.newBuilder().maximumSize(200_000).<UUID, Profile>build(),
-                        Caffeine.newBuilder().maximumSize(200_000).expireAfterWrite(USERNAME_TTL).<String, UUID>build()))
+                        Caffeine.newBuilder().maximumSize(200_000).expireAfterWrite(USERNAME_TTL).<String, UUID>build(),
+                        Caffeine.newBuilder().maximumWeight(RELATION_PATHS_PER_TENANT)
+                                .<UUID, SubjectRelations>weigher((user, relations) -> 1 + relations.size()).build()))
                 .orElse(null));
         return Optional.ofNullable(access);
     }
@@ -61,6 +72,14 @@ class AccessCache {
             access.usernames().asMap().values().removeIf(user::equals);
         }
         events.publishEvent(new AccessChanged.Subject(tenant, user));
+    }
+
+    /** One user's stored relationships changed: only their index goes; profiles and sessions stay. */
+    void evictRelations(TenantId tenant, UUID user) {
+        TenantAccess access = tenants.getIfPresent(tenant);
+        if (access != null) {
+            access.relations().invalidate(user);
+        }
     }
 
     void evictAll() {
