@@ -147,6 +147,47 @@ class RelationshipStore {
                 String objectType, String objectId, @Nullable Instant until);
     }
 
+    /** The care teams {@code user} has a {@code member} tuple to. */
+    List<UUID> teamsOf(TenantId tenant, UUID user) {
+        return jdbc.sql("""
+                        select object_team from relationships
+                        where tenant_id = :tenant and subject_user = :user and relation = 'member'
+                        """)
+                .param("tenant", tenant.value()).param("user", user).query(UUID.class).list();
+    }
+
+    int deleteMembership(TenantId tenant, UUID user, UUID team) {
+        return jdbc.sql("""
+                        delete from relationships
+                        where tenant_id = :tenant and subject_user = :user and relation = 'member' and object_team = :team
+                        """)
+                .param("tenant", tenant.value()).param("user", user).param("team", team).update();
+    }
+
+    /**
+     * Moves {@code from}'s care-team memberships and {@code assigned_*} tuples to {@code to} (a leaver's
+     * to whoever covers): a tuple {@code to} already has stays theirs, and {@code from}'s copy goes.
+     * Answers the tuples moved, as they now are.
+     */
+    List<Relationship> moveAssignments(TenantId tenant, UUID from, UUID to) {
+        jdbc.sql("""
+                        delete from relationships r
+                        where r.tenant_id = :tenant and r.subject_user = :from
+                          and (r.relation = 'member' or r.relation like 'assigned\\_%')
+                          and exists (select 1 from relationships o
+                              where o.tenant_id = r.tenant_id and o.subject_user = :to and o.relation = r.relation
+                                and o.object_type = r.object_type and o.object_id = r.object_id)
+                        """)
+                .param("tenant", tenant.value()).param("from", from).param("to", to).update();
+        return jdbc.sql("""
+                        update relationships r set subject_user = :to
+                        where r.tenant_id = :tenant and r.subject_user = :from
+                          and (r.relation = 'member' or r.relation like 'assigned\\_%')
+                        returning\s""" + COLUMNS)
+                .param("tenant", tenant.value()).param("from", from).param("to", to)
+                .query((rs, n) -> relationship(rs)).list();
+    }
+
     /** A page of the tenant's tuples matching {@code filter}, oldest first. */
     List<Relationship> list(TenantId tenant, Filter filter, int page, int size) {
         Map<String, Object> params = new LinkedHashMap<>();
