@@ -258,7 +258,7 @@ public class CareTeams {
     }
 
     /** A team as a resource for checks: at its location, or location-less (only a tenant-wide reach covers it). */
-    static Resource at(CareTeam team) {
+    public static Resource at(CareTeam team) {
         return at(team.location());
     }
 

@@ -34,7 +34,12 @@ import org.springframework.transaction.annotation.Transactional;
 public class Reassignments {
 
     /** What moved: the tuples as they now are, and the teams by name. */
-    public record Reassigned(UUID from, UUID to, String toUsername, List<Relationship> moved, List<String> careTeams) {}
+    public record Reassigned(UUID from, UUID to, String toUsername, List<Relationship> moved, List<String> careTeams) {
+        /** How many {@code assigned_*} tuples moved (the rest of {@link #moved} are memberships). */
+        public long assigned() {
+            return moved.stream().filter(r -> !r.relation().equals(Relationship.MEMBER)).count();
+        }
+    }
 
     private final RelationshipStore store;
     private final CareTeams teams;
@@ -51,6 +56,20 @@ public class Reassignments {
         this.access = access;
         this.changes = changes;
         this.audit = audit;
+    }
+
+    /** What a reassignment of the user would move now: their care teams by name, and their assigned_* tuples. */
+    public record Pending(List<String> careTeams, long assigned) {
+        public boolean isEmpty() {
+            return careTeams.isEmpty() && assigned == 0;
+        }
+    }
+
+    /** What {@link #reassign} would move for {@code user}; the caller's page decides whether to offer it. */
+    @Transactional(readOnly = true)
+    public Pending pending(TenantId tenant, UUID user) {
+        return new Pending(teams.teamsOf(tenant, user).stream().map(CareTeam::name).toList(),
+                store.countAssigned(tenant, user));
     }
 
     /**

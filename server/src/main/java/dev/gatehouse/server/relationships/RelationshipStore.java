@@ -156,6 +156,15 @@ class RelationshipStore {
                 .param("tenant", tenant.value()).param("user", user).query(UUID.class).list();
     }
 
+    /** How many {@code assigned_*} tuples {@code user} has, expired or not. */
+    long countAssigned(TenantId tenant, UUID user) {
+        return jdbc.sql("""
+                        select count(*) from relationships
+                        where tenant_id = :tenant and subject_user = :user and relation like 'assigned\\_%'
+                        """)
+                .param("tenant", tenant.value()).param("user", user).query(Long.class).single();
+    }
+
     int deleteMembership(TenantId tenant, UUID user, UUID team) {
         return jdbc.sql("""
                         delete from relationships
