@@ -16,10 +16,11 @@ import org.jspecify.annotations.Nullable;
  * one per subject on demand and hands it to {@link TenantPolicy#check}; the engine only reads it.
  *
  * <p>Built for many tuples per tenant, of which a node holds only the subjects it is asked about:
- * the object ids sit in one Latin-1 {@code byte[]}, each path is a few array slots (offset, expiry in
- * microseconds, kind, type and via), and an open-addressing table over (type, id) finds a resource
- * without allocating: a lookup hashes the request's strings (whose hashes Java caches) and compares
- * bytes. docs/benchmarks.md records the bytes per tuple.
+ * the object ids sit in one Latin-1 {@code byte[]}, each path is two adjacent {@code long}s (its
+ * expiry in microseconds; its id's offset, type and kind), and an open-addressing table over (type,
+ * id) finds a resource without allocating: a lookup hashes the request's strings (whose hashes Java
+ * caches) and compares bytes, touching the table, one pair of longs and the id's bytes — three cache
+ * lines for an index nobody asked about lately. docs/benchmarks.md records the bytes per tuple.
  *
  * <p>Immutable as far as anyone can observe: the memo of allow decisions is filled racily with
  * equal, immutable values, as {@link Profile}'s.
@@ -47,18 +48,22 @@ public final class SubjectRelations {
     private final String[] types;
     /** Relation names (for ASSIGNED) and care teams' ids and names (for TEAM); {@link #via} indexes it. */
     private final String[] names;
-    /** Per path, in (type, id) order: where its object id starts in {@link #idBytes}; one more at the end. */
-    private final int[] idStart;
     private final byte[] idBytes;
-    /** Per path: the end of its validity in epoch microseconds, exclusive ({@link #FOREVER}: none). */
-    private final long[] until;
-    private final byte[] kind;
-    private final short[] type;
+    /**
+     * Per path, in (type, id) order, {@link #STRIDE} longs: the end of its validity in epoch
+     * microseconds, exclusive ({@link #FOREVER}: none); then its type index (bits 40–55), kind (bits
+     * 32–39) and where its object id starts in {@link #idBytes} (bits 0–31). One more pair at the end
+     * holds where the last id ends.
+     */
+    private final long[] layout;
+    private final int paths;
     /** Per path: for ASSIGNED the relation's index in {@link #names}; for TEAM the team id's (its name follows). */
     private final int[] via;
     /** Open addressing over (type, id): the first path of an object plus one, 0 for an empty slot. */
     private final int[] table;
     private final @Nullable Decision[] memo;
+
+    private static final int STRIDE = 2;
 
     private SubjectRelations(String tenant, String subject, String[] types, String[] names, int[] idStart,
             byte[] idBytes, long[] until, byte[] kind, short[] type, int[] via, int[] table) {
@@ -66,14 +71,33 @@ public final class SubjectRelations {
         this.subject = subject;
         this.types = types;
         this.names = names;
-        this.idStart = idStart;
         this.idBytes = idBytes;
-        this.until = until;
-        this.kind = kind;
-        this.type = type;
+        this.paths = until.length;
+        this.layout = new long[(paths + 1) * STRIDE];
+        for (int p = 0; p < paths; p++) {
+            layout[p * STRIDE] = until[p];
+            layout[p * STRIDE + 1] = ((long) type[p] << 40) | ((long) kind[p] << 32) | (idStart[p] & 0xffff_ffffL);
+        }
+        layout[paths * STRIDE + 1] = idStart[paths] & 0xffff_ffffL;
         this.via = via;
         this.table = table;
-        this.memo = new Decision[until.length];
+        this.memo = new Decision[paths];
+    }
+
+    private long until(int path) {
+        return layout[path * STRIDE];
+    }
+
+    private int idStart(int path) {
+        return (int) layout[path * STRIDE + 1];
+    }
+
+    private int type(int path) {
+        return (int) (layout[path * STRIDE + 1] >>> 40) & 0xffff;
+    }
+
+    private byte kind(int path) {
+        return (byte) (layout[path * STRIDE + 1] >>> 32);
     }
 
     public static Builder builder(String tenant, String subject) {
@@ -90,7 +114,7 @@ public final class SubjectRelations {
 
     /** The number of paths held (a tuple counted once per way it reaches an object). */
     public int size() {
-        return until.length;
+        return paths;
     }
 
     /**
@@ -109,8 +133,8 @@ public final class SubjectRelations {
             if (!sameObject(first, objectType, objectId)) {
                 continue;
             }
-            for (int path = first; path < until.length && sameObject(path, objectType, objectId); path++) {
-                if (micros < until[path]) {
+            for (int path = first; path < paths && sameObject(path, objectType, objectId); path++) {
+                if (micros < until(path)) {
                     return path;
                 }
             }
@@ -136,13 +160,13 @@ public final class SubjectRelations {
 
     /** Path {@code path} as a value, for reasons. */
     RelationPath path(int path) {
-        int start = idStart[path];
-        String id = new String(idBytes, start, idStart[path + 1] - start, java.nio.charset.StandardCharsets.ISO_8859_1);
-        Instant end = until[path] == FOREVER ? null
-                : Instant.ofEpochSecond(Math.floorDiv(until[path], 1_000_000L),
-                        Math.floorMod(until[path], 1_000_000L) * 1_000L);
-        String objectType = types[type[path]];
-        return switch (kind[path]) {
+        int start = idStart(path);
+        String id = new String(idBytes, start, idStart(path + 1) - start, java.nio.charset.StandardCharsets.ISO_8859_1);
+        long micros = until(path);
+        Instant end = micros == FOREVER ? null
+                : Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+        String objectType = types[type(path)];
+        return switch (kind(path)) {
             case ASSIGNED -> new RelationPath(RelationPath.Kind.ASSIGNED, names[via[path]], objectType, id, null, null,
                     end);
             case TEAM -> new RelationPath(RelationPath.Kind.CARE_TEAM, CARE_TEAM, objectType, id, names[via[path]],
@@ -152,11 +176,11 @@ public final class SubjectRelations {
     }
 
     private boolean sameObject(int path, String objectType, String objectId) {
-        if (!types[type[path]].equals(objectType)) {
+        if (!types[type(path)].equals(objectType)) {
             return false;
         }
-        int start = idStart[path];
-        int length = idStart[path + 1] - start;
+        int start = idStart(path);
+        int length = idStart(path + 1) - start;
         if (objectId.length() != length) {
             return false;
         }
