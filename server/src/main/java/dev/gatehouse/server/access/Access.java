@@ -139,7 +139,14 @@ public class Access {
         if (access.isEmpty()) {
             return SubjectRelations.NONE;
         }
-        return access.get().relations().get(user, id -> relationships.load(tenant, policy.tenant(), id));
+        SubjectRelations known = access.get().relations().getIfPresent(user);
+        if (known != null) {
+            return known;
+        }
+        long changesBefore = access.get().relationChanges().get();
+        SubjectRelations loaded = relationships.load(tenant, policy.tenant(), user);
+        access.get().keepRelations(user, loaded, changesBefore);
+        return loaded;
     }
 
     /** Decides for {@code user} of {@code tenant}; an unknown user gets a deny, never an error. */

@@ -9,6 +9,7 @@ import dev.gatehouse.server.shared.TenantId;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
@@ -40,7 +41,28 @@ class AccessCache {
      * stored relationships; replaced whole when the policy changes.
      */
     record TenantAccess(TenantPolicy policy, Cache<UUID, Profile> profiles, Cache<String, UUID> usernames,
-            Cache<UUID, SubjectRelations> relations) {}
+            Cache<UUID, SubjectRelations> relations, AtomicLong relationChanges) {
+
+        /**
+         * Keeps {@code loaded}, read after {@code changesBefore} was, unless a change of relationships
+         * was announced since: the load may have read the database before that change committed, and
+         * the eviction found nothing to evict yet.
+         */
+        void keepRelations(UUID user, SubjectRelations loaded, long changesBefore) {
+            synchronized (relationChanges) {
+                if (relationChanges.get() == changesBefore) {
+                    relations.put(user, loaded);
+                }
+            }
+        }
+
+        void evictRelations(UUID user) {
+            synchronized (relationChanges) {
+                relationChanges.incrementAndGet();
+                relations.invalidate(user);
+            }
+        }
+    }
 
     private final Cache<TenantId, TenantAccess> tenants = Caffeine.newBuilder().maximumSize(10_000).build();
     private final ApplicationEventPublisher events;
@@ -55,7 +77,8 @@ class AccessCache {
                         Caffeine.newBuilder().maximumSize(200_000).<UUID, Profile>build(),
                         Caffeine.newBuilder().maximumSize(200_000).expireAfterWrite(USERNAME_TTL).<String, UUID>build(),
                         Caffeine.newBuilder().maximumWeight(RELATION_PATHS_PER_TENANT)
-                                .<UUID, SubjectRelations>weigher((user, relations) -> 1 + relations.size()).build()))
+                                .<UUID, SubjectRelations>weigher((user, relations) -> 1 + relations.size()).build(),
+                        new AtomicLong()))
                 .orElse(null));
         return Optional.ofNullable(access);
     }
@@ -78,7 +101,7 @@ class AccessCache {
     void evictRelations(TenantId tenant, UUID user) {
         TenantAccess access = tenants.getIfPresent(tenant);
         if (access != null) {
-            access.relations().invalidate(user);
+            access.evictRelations(user);
         }
     }
 
