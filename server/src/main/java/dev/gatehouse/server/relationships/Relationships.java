@@ -124,6 +124,20 @@ public class Relationships {
         return store.find(tenant, id);
     }
 
+    /**
+     * The stored tuple {@code subject relation object}, expired or not: for a feature that must not
+     * shorten an existing tuple's expiry by writing it again (a write replaces the expiry).
+     */
+    @Transactional(readOnly = true)
+    public Optional<Relationship> find(TenantId tenant, Party subject, String relation, Party object) {
+        if (!(subject.type().equals(Party.USER) || subject.type().equals(Party.CARE_TEAM))
+                || Ids.parse(subject.id()).isEmpty()) {
+            return Optional.empty();
+        }
+        Party canonical = new Party(subject.type(), Ids.canonical(subject.id()));
+        return store.find(tenant, canonical, relation, object);
+    }
+
     /** {@code POST …/relationships}: requires {@code relationships.write} tenant-wide. */
     @Transactional
     public Written write(Caller caller, TenantId tenant, NewRelationship request, AuditLog.Actor actor,

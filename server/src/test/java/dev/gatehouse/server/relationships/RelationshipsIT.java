@@ -8,6 +8,8 @@ import static dev.gatehouse.server.testing.ApiClient.json;
 import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.server.shared.Ids;
+import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.testing.ApiClient;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
@@ -29,6 +31,8 @@ class RelationshipsIT extends IntegrationTest {
 
     @Autowired
     private TestClock clock;
+    @Autowired
+    private Relationships relationships;
 
     @AfterEach
     void resetClock() {
@@ -120,6 +124,13 @@ class RelationshipsIT extends IntegrationTest {
                 tuple("user", ann.id(), "assigned_provider", "patient", "123", null));
         assertThat(again.status()).as("writing an existing tuple is idempotent").isEqualTo(200);
         assertThat(again.text("/id")).isEqualTo(id);
+        // The Java API other features use (clinical break-glass) finds the same tuple.
+        TenantId tenant = new TenantId(Ids.parse(clinic.id()).orElseThrow());
+        assertThat(relationships.find(tenant, Relationship.Party.user(Ids.parse(ann.id()).orElseThrow()),
+                "assigned_provider", new Relationship.Party("patient", "123"))).map(r -> r.id().toString())
+                .contains(id);
+        assertThat(relationships.find(tenant, Relationship.Party.user(Ids.parse(ann.id()).orElseThrow()),
+                "shared_with", new Relationship.Party("patient", "123"))).isEmpty();
 
         write(api, clinic, admin, tuple("user", ann.id(), "shared_with", "patient", "456", null));
         JsonNode byObject = api.get(clinic.path("/relationships?object=patient:123"), admin).body();
