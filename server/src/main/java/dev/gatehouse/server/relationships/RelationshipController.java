@@ -72,7 +72,8 @@ class RelationshipController {
 
     @Operation(summary = "The tenant's relationships", description = "Requires relationships.read tenant-wide."
             + " Filters: subject (user:<id> or careteam:<id>), relation, object (type:id, such as patient:123);"
-            + " oldest first. Expired tuples are listed until deleted; they never count in a check.")
+            + " oldest first. An expired tuple never counts in a check; it is listed for 30 days after its expiry, then"
+            + " removed.")
     @GetMapping("/api/v1/tenants/{tenant}/relationships")
     Page<RelationshipView> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @RequestParam(required = false) @Nullable String subject,

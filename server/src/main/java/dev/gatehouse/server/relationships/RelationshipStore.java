@@ -197,6 +197,20 @@ class RelationshipStore {
                 .query((rs, n) -> relationship(rs)).list();
     }
 
+    /**
+     * Deletes up to {@code limit} tuples of any tenant that expired before {@code cutoff}, skipping rows
+     * another transaction holds; answers how many.
+     */
+    int deleteExpiredBefore(Instant cutoff, int limit) {
+        return jdbc.sql("""
+                        delete from relationships where (tenant_id, id) in (
+                            select tenant_id, id from relationships
+                            where expires_at < :cutoff
+                            limit :limit for update skip locked)
+                        """)
+                .param("cutoff", utc(cutoff)).param("limit", limit).update();
+    }
+
     /** A page of the tenant's tuples matching {@code filter}, oldest first. */
     List<Relationship> list(TenantId tenant, Filter filter, int page, int size) {
         Map<String, Object> params = new LinkedHashMap<>();
