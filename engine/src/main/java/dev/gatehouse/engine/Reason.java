@@ -16,14 +16,23 @@ public sealed interface Reason {
 
     /**
      * Allowed: {@code assignment} gives {@code role}, whose grant {@code grant} (declared on
-     * {@code declaredBy}: the role itself or one it inherits from) covers the request.
+     * {@code declaredBy}: the role itself or one it inherits from) covers the request; when
+     * {@code through} is not null, because a stored relationship makes the subject one of the
+     * resource's assignees (docs/access-model.md, "Scopes": {@code ASSIGNED}).
      */
-    record GrantedBy(String role, Assignment assignment, Grant grant, String declaredBy) implements Reason {
+    record GrantedBy(String role, Assignment assignment, Grant grant, String declaredBy,
+            @Nullable RelationPath through) implements Reason {
+
+        public GrantedBy(String role, Assignment assignment, Grant grant, String declaredBy) {
+            this(role, assignment, grant, declaredBy, null);
+        }
+
         @Override
         public String explain() {
             String where = assignment.location() == null ? "tenant-wide" : "at " + assignment.location();
             String via = declaredBy.equals(role) ? "" : " (inherited from " + declaredBy + ")";
-            return "role " + role + " held " + where + " grants " + grant + via;
+            String path = through == null ? "" : ", as " + through.describe();
+            return "role " + role + " held " + where + " grants " + grant + via + path;
         }
 
         @Override

@@ -110,6 +110,10 @@ public final class TenantPolicy {
         return check(profile, request.permission(), request.resource(), request.at(), request.context());
     }
 
+    public Decision check(Profile profile, AccessRequest request, SubjectRelations relations) {
+        return check(profile, request.permission(), request.resource(), request.at(), request.context(), relations);
+    }
+
     public Decision check(Profile profile, String permission, @Nullable Resource resource, Instant at) {
         return check(profile, permission, resource, at, RequestContext.EMPTY);
     }
@@ -120,6 +124,16 @@ public final class TenantPolicy {
      */
     public Decision check(Profile profile, String permission, @Nullable Resource resource, Instant at,
             RequestContext context) {
+        return check(profile, permission, resource, at, context, SubjectRelations.NONE);
+    }
+
+    /**
+     * Decides a request, reading {@code relations} (the subject's stored relationships) to resolve
+     * {@code ASSIGNED} when the resource names a type and id and the request no assignees. Relations
+     * of another tenant or another subject are not read: a relationship reaches only its own subject.
+     */
+    public Decision check(Profile profile, String permission, @Nullable Resource resource, Instant at,
+            RequestContext context, SubjectRelations relations) {
         if (profile.policy() != this) {
             if (!profile.policy().tenant.equals(tenant)) {
                 return Decision.deny(new Reason.ForeignProfile(tenant, profile.policy().tenant));
@@ -138,7 +152,9 @@ public final class TenantPolicy {
         if (id < 0) {
             return Decision.deny(new Reason.UnknownPermission(permission));
         }
-        return profile.check(id, permission, resource, at, context);
+        SubjectRelations own = relations.tenant().equals(tenant) && relations.subject().equals(profile.subjectId())
+                ? relations : SubjectRelations.NONE;
+        return profile.check(id, permission, resource, at, context, own);
     }
 
     /**
@@ -152,11 +168,17 @@ public final class TenantPolicy {
      */
     public FieldDecisions checkFields(Profile profile, String permission, List<String> fields,
             @Nullable Resource resource, Instant at, RequestContext context) {
-        Decision decision = check(profile, permission, resource, at, context);
+        return checkFields(profile, permission, fields, resource, at, context, SubjectRelations.NONE);
+    }
+
+    /** As above, reading the subject's stored relationships as {@link #check} with them does. */
+    public FieldDecisions checkFields(Profile profile, String permission, List<String> fields,
+            @Nullable Resource resource, Instant at, RequestContext context, SubjectRelations relations) {
+        Decision decision = check(profile, permission, resource, at, context, relations);
         Map<String, Decision> byField = new LinkedHashMap<>();
         for (String field : fields) {
             byField.put(field, decision.allowed()
-                    ? check(profile, permission + "." + field, resource, at, context)
+                    ? check(profile, permission + "." + field, resource, at, context, relations)
                     : decision);
         }
         return new FieldDecisions(decision, byField);

@@ -52,6 +52,29 @@ class AllowedPathAllocationTest {
     };
     private static final Instant[] TIMES = {NOW, NOW.plusSeconds(1), NOW.minus(Duration.ofHours(5))};
 
+    /**
+     * Stored relationships of the subject: patients at harbor, where the subject holds
+     * patients.read only by relationship (reader_location is held at north), directly, through a
+     * care team and by an expiring share, among a thousand others.
+     */
+    private static final SubjectRelations RELATIONS = relations();
+    private static final Profile READER = ACME.compile(TestSubjects.me().holding("reader_location", "north").build());
+    private static final Resource[] RELATED = {
+        Resource.of("patient", "p-17").locatedAt("harbor"),
+        Resource.of("patient", "team-3").locatedAt("harbor"),
+        Resource.of("patient", "shared-1").locatedAt("harbor"),
+    };
+
+    private static SubjectRelations relations() {
+        SubjectRelations.Builder builder = SubjectRelations.builder(TestPolicies.ACME, TestSubjects.ME);
+        for (int i = 0; i < 1_000; i++) {
+            builder.tuple("assigned_provider", "patient", "p-" + i, null);
+        }
+        builder.throughCareTeam("team", "Cardiology A", null, "care_team", "patient", "team-3", null);
+        builder.tuple("shared_with", "patient", "shared-1", NOW.plus(Duration.ofDays(1)));
+        return builder.build();
+    }
+
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
@@ -62,6 +85,7 @@ class AllowedPathAllocationTest {
         // Fills the profile's memo of allow decisions and lets the JIT compile both loops.
         for (int round = 0; round < WARM_UP_ROUNDS; round++) {
             checkMany();
+            checkRelated();
             countOnly();
             THREADS.getCurrentThreadAllocatedBytes();
         }
@@ -87,6 +111,22 @@ class AllowedPathAllocationTest {
         assertThat(withChecks)
                 .as("bytes allocated by %d allowed checks (the loop and the measurement alone allocate %d)", CHECKS,
                         loopAlone)
+                .isLessThanOrEqualTo(loopAlone);
+    }
+
+    @Test
+    void allowedChecksThroughAStoredRelationshipAllocateNothing() {
+        for (Resource resource : RELATED) {
+            Decision decision = ACME.check(READER, "patients.read", resource, NOW, RequestContext.EMPTY, RELATIONS);
+            assertThat(decision.allowed()).as(decision.explain()).isTrue();
+            assertThat(((Reason.GrantedBy) decision.reason()).through()).as(decision.explain()).isNotNull();
+        }
+        long loopAlone = allocatedBy(AllowedPathAllocationTest::countOnly);
+        long withChecks = allocatedBy(AllowedPathAllocationTest::checkRelated);
+
+        assertThat(withChecks)
+                .as("bytes allocated by %d checks allowed through a relationship (the loop alone allocates %d)",
+                        CHECKS, loopAlone)
                 .isLessThanOrEqualTo(loopAlone);
     }
 
@@ -127,6 +167,22 @@ class AllowedPathAllocationTest {
                 allowed++;
             }
             request = request + 1 == PERMISSIONS.length ? 0 : request + 1;
+            time = time + 1 == TIMES.length ? 0 : time + 1;
+        }
+        return allowed;
+    }
+
+    /** {@link #CHECKS} checks allowed through the subject's stored relationships; counts the allows. */
+    private static int checkRelated() {
+        int allowed = 0;
+        int request = 0;
+        int time = 0;
+        for (int i = 0; i < CHECKS; i++) {
+            if (ACME.check(READER, "patients.read", RELATED[request], TIMES[time], RequestContext.EMPTY, RELATIONS)
+                    .allowed()) {
+                allowed++;
+            }
+            request = request + 1 == RELATED.length ? 0 : request + 1;
             time = time + 1 == TIMES.length ? 0 : time + 1;
         }
         return allowed;

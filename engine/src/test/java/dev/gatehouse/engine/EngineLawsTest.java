@@ -256,6 +256,77 @@ class EngineLawsTest {
         });
     }
 
+    // (c2) access-model "Relationship" (issue 13): a stored relationship can only add access, only to the
+    // resource it names, only while it is in force, and only for its own subject in its own tenant.
+    @Test
+    void aRelationshipOnlyAddsAccessToTheResourceItNamesWhileInForce() {
+        forEachCase(3_500_000L, c -> {
+            java.util.Random random = new java.util.Random(c.seed());
+            SubjectRelations relations = randomRelations(random, c.policy().tenant(), c.subject().id());
+            SubjectRelations foreign = randomRelations(new java.util.Random(c.seed()), "theirs", c.subject().id());
+            SubjectRelations someoneElses = randomRelations(new java.util.Random(c.seed()), c.policy().tenant(),
+                    RandomTenants.OTHER);
+            return request -> {
+                Decision without = c.check(request);
+                Decision with = c.policy().check(c.profile(), request, relations);
+                if (without.allowed()) {
+                    assertThat(with.allowed()).as("a relationship can only add: %s", with.explain()).isTrue();
+                }
+                if (with.allowed() && !without.allowed()) {
+                    Reason.GrantedBy granted = (Reason.GrantedBy) with.reason();
+                    RelationPath path = granted.through();
+                    assertThat(path).as(with.explain()).isNotNull();
+                    Resource resource = request.resource();
+                    assertThat(resource).isNotNull();
+                    assertThat(resource.assignees()).as("stored relationships count only without assignees").isEmpty();
+                    assertThat(path.objectType()).isEqualTo(resource.type());
+                    assertThat(path.objectId()).isEqualTo(resource.id());
+                    assertThat(path.until() == null || request.at().isBefore(path.until()))
+                            .as("an expired relationship never allows: %s", with.explain()).isTrue();
+                    assertThat(granted.grant().scope().includes(Scope.ASSIGNED)).isTrue();
+                }
+                assertThat(c.policy().check(c.profile(), request, foreign)).isEqualTo(without);
+                assertThat(c.policy().check(c.profile(), request, someoneElses)).isEqualTo(without);
+            };
+        });
+    }
+
+    // (c3) An expired relationship never allows: relationships all ended before the request decide as none.
+    @Test
+    void relationshipsThatEndedBeforeTheRequestDecideAsNone() {
+        forEachCase(3_700_000L, c -> request -> {
+            java.util.Random random = new java.util.Random(c.seed() ^ request.hashCode());
+            SubjectRelations.Builder ended = SubjectRelations.builder(c.policy().tenant(), c.subject().id());
+            for (int i = 0; i < 100; i++) {
+                java.time.Instant until = request.at().minusNanos(random.nextInt(3) == 0 ? 0 : 1 + random.nextInt(1000));
+                ended.tuple(random.nextBoolean() ? "shared_with" : "assigned_provider", "thing",
+                        Integer.toString(i), until);
+                ended.throughCareTeam("t", "Team", random.nextBoolean() ? null : until, "care_team", "thing",
+                        Integer.toString(i), until);
+            }
+            assertThat(c.policy().check(c.profile(), request, ended.build())).isEqualTo(c.check(request));
+        });
+    }
+
+    /** Tuples on things 0..99 of the random tenants' requests, some expiring around the requests' times. */
+    private static SubjectRelations randomRelations(java.util.Random random, String tenant, String subject) {
+        SubjectRelations.Builder builder = SubjectRelations.builder(tenant, subject);
+        String[] relations = {"assigned_provider", "shared_with", "viewer", "assigned_nurse"};
+        for (int i = 0; i < 30; i++) {
+            java.time.Instant until = random.nextBoolean() ? null
+                    : TestPolicies.NOW.plus(java.time.Duration.ofMinutes(random.nextInt(600) - 300));
+            String id = Integer.toString(random.nextInt(100));
+            if (random.nextInt(3) == 0) {
+                builder.throughCareTeam("team-" + random.nextInt(3), "Team", random.nextBoolean() ? null : until,
+                        "care_team", random.nextInt(5) == 0 ? "other" : "thing", id, until);
+            } else {
+                builder.tuple(relations[random.nextInt(relations.length)], random.nextInt(5) == 0 ? "other" : "thing",
+                        id, until);
+            }
+        }
+        return builder.build();
+    }
+
     // (d) access-model "Decision" step 2: only assignments valid now count.
     @Test
     void anAssignmentOutsideItsWindowNeverAllows() {

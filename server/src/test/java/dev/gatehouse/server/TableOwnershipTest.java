@@ -89,7 +89,11 @@ class TableOwnershipTest {
                     + " (accessreviews.ReviewStore)")),
             entry("delegations", new Owner("temporaryaccess", "roles lent by their holder (temporaryaccess.DelegationStore)")),
             entry("elevation_requests", new Owner("temporaryaccess", "elevations asked for and decided"
-                    + " (temporaryaccess.ElevationStore)")));
+                    + " (temporaryaccess.ElevationStore)")),
+            entry("relationships", new Owner("relationships", "stored tuples the engine reads for ASSIGNED"
+                    + " (relationships.RelationshipStore)")),
+            entry("care_teams", new Owner("relationships", "care teams, whose members and patients are"
+                    + " relationships (relationships.CareTeamStore)")));
 
     /**
      * Known exceptions to remove, as {@code "package/File.java table"} → why it is still there.

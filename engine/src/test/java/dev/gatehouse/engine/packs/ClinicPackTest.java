@@ -284,6 +284,26 @@ class ClinicPackTest {
         CLINIC.assertRow(role, permission, resource, expected, why);
     }
 
+    /** Seed 004: care teams are separate from roles; a manager runs the teams of their location. */
+    @ParameterizedTest(name = "{0} | {1} | {2} → {3}: {4}", quoteTextArguments = false)
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+        # role                 | permission          | resource              | expected | why
+          owner                | care_teams.delete   | careteam:5            | allow    | seed 000: Owner has full access to all features
+          owner                | relationships.write | -                     | allow    | seed 000: Grant explicit patient access if needed (an admin or the clinic's application)
+          manager@downtown     | care_teams.create   | careteam:5 @downtown  | allow    | seed 004: the clinic's manager forms its care teams
+          manager@downtown     | care_teams.edit     | careteam:5 @downtown  | allow    | seed 004: reassign memberships to whoever's covering
+          manager@downtown     | care_teams.edit     | careteam:6 @uptown    | deny     | another location's teams are not theirs
+          manager@downtown     | care_teams.create   | careteam:7            | deny     | a team of the whole clinic is the owner's
+          manager@downtown     | relationships.write | -                     | deny     | writing relationships is for admins and applications
+          provider@downtown    | care_teams.read     | careteam:5 @downtown  | allow    | providers see the teams they may be in
+          provider@downtown    | care_teams.edit     | careteam:5 @downtown  | deny     | a provider does not change teams
+          front_desk@downtown  | care_teams.read     | careteam:5 @downtown  | deny     | the front desk has no clinical teams
+        """)
+    void careTeamsAreTheManagersAtTheirLocationAndProvidersReadThem(String role, String permission, String resource,
+            String expected, String why) {
+        CLINIC.assertRow(role, permission, resource, expected, why);
+    }
+
     /** The manager's staff management at their location is in the manager's table. */
     @ParameterizedTest(name = "{0} | {1} | {2} → {3}: {4}", quoteTextArguments = false)
     @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """

@@ -13,6 +13,7 @@ import dev.gatehouse.engine.Profile;
 import dev.gatehouse.engine.Reason;
 import dev.gatehouse.engine.RequestContext;
 import dev.gatehouse.engine.Resource;
+import dev.gatehouse.engine.SubjectRelations;
 import dev.gatehouse.engine.TenantPolicy;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
@@ -50,6 +51,7 @@ public class Access {
     private final PolicyLoader loader;
     private final Clock clock;
     private final RefusalAudit refusals;
+    private final RelationshipSource relationships;
     /**
      * Profiles narrowed to an API key, by the owner's profile they narrow (compared by identity, so a
      * profile reloaded after a change is narrowed afresh) and the key: the check path narrows once per
@@ -66,7 +68,8 @@ public class Access {
     private final ObjectProvider<OneTimeAssignments> oneTime;
 
     Access(AccessCache cache, PolicyLoader loader, Clock clock, RefusalAudit refusals,
-            ObjectProvider<OneTimeAssignments> oneTime) {
+            ObjectProvider<OneTimeAssignments> oneTime, RelationshipSource relationships) {
+        this.relationships = relationships;
         this.cache = cache;
         this.loader = loader;
         this.clock = clock;
@@ -129,7 +132,31 @@ public class Access {
         if (policy.isEmpty() || profile.isEmpty()) {
             return Decision.deny(new Reason.NoMatchingGrant(permission));
         }
-        return policy.get().check(profile.get(), permission, resource, clock.instant(), RequestContext.EMPTY);
+        return policy.get().check(profile.get(), permission, resource, clock.instant(), RequestContext.EMPTY,
+                relations(caller.tenant(), caller.userId(), policy.get(), resource));
+    }
+
+    /**
+     * The user's stored relationships when the request could need them — a resource named by type
+     * and id, with no assignees of its own — loaded on the first such check and kept until they
+     * change ({@link AccessChanges#relationshipsChanged}); otherwise none, without a lookup.
+     */
+    private SubjectRelations relations(TenantId tenant, UUID user, TenantPolicy policy, @Nullable Resource resource) {
+        if (resource == null || resource.type() == null || resource.id() == null || !resource.assignees().isEmpty()) {
+            return SubjectRelations.NONE;
+        }
+        Optional<AccessCache.TenantAccess> access = cache.tenant(tenant, loader::policy);
+        if (access.isEmpty()) {
+            return SubjectRelations.NONE;
+        }
+        SubjectRelations known = access.get().relations().getIfPresent(user);
+        if (known != null) {
+            return known;
+        }
+        long changesBefore = access.get().relationChanges().get();
+        SubjectRelations loaded = relationships.load(tenant, policy.tenant(), user);
+        access.get().keepRelations(user, loaded, changesBefore);
+        return loaded;
     }
 
     /** Decides for {@code user} of {@code tenant}; an unknown user gets a deny, never an error. */
@@ -151,7 +178,8 @@ public class Access {
             if (policy.isEmpty() || profile.isEmpty()) {
                 return Decision.deny(new Reason.NoMatchingGrant(permission));
             }
-            return policy.get().check(profile.get(), permission, resource, at, context);
+            return policy.get().check(profile.get(), permission, resource, at, context,
+                    relations(tenant, user, policy.get(), resource));
         });
     }
 
@@ -180,19 +208,28 @@ public class Access {
 
     /**
      * Decides a permission and some of its fields as of {@code at} (docs/engine.md, "Field
-     * permissions"); an unknown user gets a deny of the permission and of every field.
+     * permissions"); an unknown user gets a deny of the permission and of every field. A one-time
+     * elevation the permission's allow used is spent as by {@link #decide}: naming fields is no way
+     * to use it twice.
      */
     public FieldDecisions decideFields(TenantId tenant, UUID user, String permission, List<String> fields,
             @Nullable Resource resource, Instant at, RequestContext context) {
-        Optional<TenantPolicy> policy = policy(tenant);
-        Optional<Profile> profile = profile(tenant, user);
-        if (policy.isEmpty() || profile.isEmpty()) {
-            Decision denied = Decision.deny(new Reason.NoMatchingGrant(permission));
-            Map<String, Decision> byField = new java.util.LinkedHashMap<>();
-            fields.forEach(field -> byField.put(field, denied));
-            return new FieldDecisions(denied, byField);
+        FieldDecisions[] last = new FieldDecisions[1];
+        Decision decision = spending(tenant, user, permission, () -> {
+            Optional<TenantPolicy> policy = policy(tenant);
+            Optional<Profile> profile = profile(tenant, user);
+            last[0] = policy.isEmpty() || profile.isEmpty()
+                    ? null
+                    : policy.get().checkFields(profile.get(), permission, fields, resource, at, context,
+                            relations(tenant, user, policy.get(), resource));
+            return last[0] == null ? Decision.deny(new Reason.NoMatchingGrant(permission)) : last[0].decision();
+        });
+        if (last[0] != null && last[0].decision() == decision) {
+            return last[0];
         }
-        return policy.get().checkFields(profile.get(), permission, fields, resource, at, context);
+        Map<String, Decision> byField = new java.util.LinkedHashMap<>();
+        fields.forEach(field -> byField.put(field, decision));
+        return new FieldDecisions(decision, byField);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.gatehouse.server.access;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.gatehouse.engine.Profile;
+import dev.gatehouse.engine.SubjectRelations;
 import dev.gatehouse.engine.TenantPolicy;
 import dev.gatehouse.server.shared.TenantId;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
@@ -31,11 +33,38 @@ class AccessCache {
     static final Duration USERNAME_TTL = Duration.ofSeconds(1);
 
     /**
-     * A tenant's policy, the profiles compiled against it, and usernames resolved to ids; replaced
-     * whole when the policy changes.
+     * Users whose stored relationships a node keeps, per tenant: each is one user's index, loaded on
+     * their first check that could need it (docs/benchmarks.md has the bytes per tuple). Bounded by
+     * weight, one unit per path, so a few users with many patients cannot fill the heap.
+     */
+    static final long RELATION_PATHS_PER_TENANT = 2_000_000;
+
+    /**
+     * A tenant's policy, the profiles compiled against it, usernames resolved to ids, users'
+     * stored relationships, and the delegates of each lender; replaced whole when the policy changes.
      */
     record TenantAccess(TenantPolicy policy, Cache<UUID, Profile> profiles, Cache<String, UUID> usernames,
-            Map<UUID, Set<UUID>> delegates) {
+            Cache<UUID, SubjectRelations> relations, AtomicLong relationChanges, Map<UUID, Set<UUID>> delegates) {
+
+        /**
+         * Keeps {@code loaded}, read after {@code changesBefore} was, unless a change of relationships
+         * was announced since: the load may have read the database before that change committed, and
+         * the eviction found nothing to evict yet.
+         */
+        void keepRelations(UUID user, SubjectRelations loaded, long changesBefore) {
+            synchronized (relationChanges) {
+                if (relationChanges.get() == changesBefore) {
+                    relations.put(user, loaded);
+                }
+            }
+        }
+
+        void evictRelations(UUID user) {
+            synchronized (relationChanges) {
+                relationChanges.incrementAndGet();
+                relations.invalidate(user);
+            }
+        }
 
         /**
          * Before a profile holding a role lent by {@code lender} is compiled: the lender's state and
@@ -59,7 +88,9 @@ class AccessCache {
                 .map(policy -> new TenantAccess(policy,
                         Caffeine.newBuilder().maximumSize(200_000).<UUID, Profile>build(),
                         Caffeine.newBuilder().maximumSize(200_000).expireAfterWrite(USERNAME_TTL).<String, UUID>build(),
-                        new ConcurrentHashMap<>()))
+                        Caffeine.newBuilder().maximumWeight(RELATION_PATHS_PER_TENANT)
+                                .<UUID, SubjectRelations>weigher((user, relations) -> 1 + relations.size()).build(),
+                        new AtomicLong(), new ConcurrentHashMap<>()))
                 .orElse(null));
         return Optional.ofNullable(access);
     }
@@ -85,6 +116,14 @@ class AccessCache {
             }
         }
         events.publishEvent(new AccessChanged.Subject(tenant, user));
+    }
+
+    /** One user's stored relationships changed: only their index goes; profiles and sessions stay. */
+    void evictRelations(TenantId tenant, UUID user) {
+        TenantAccess access = tenants.getIfPresent(tenant);
+        if (access != null) {
+            access.evictRelations(user);
+        }
     }
 
     void evictAll() {

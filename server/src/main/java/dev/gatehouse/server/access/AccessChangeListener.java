@@ -89,6 +89,8 @@ class AccessChangeListener implements SmartLifecycle {
         try {
             if (parts[0].equals("policy") && parts.length == 2) {
                 cache.evictTenant(new TenantId(UUID.fromString(parts[1])));
+            } else if (parts[0].equals("relations") && parts.length == 3) {
+                cache.evictRelations(new TenantId(UUID.fromString(parts[1])), UUID.fromString(parts[2]));
             } else if (parts[0].equals("subject") && parts.length == 3) {
                 cache.evictSubject(new TenantId(UUID.fromString(parts[1])), UUID.fromString(parts[2]));
             } else {

@@ -35,6 +35,14 @@ public class AccessChanges {
         publish("subject:" + tenant + ":" + user, () -> cache.evictSubject(tenant, user));
     }
 
+    /**
+     * One user's stored relationships changed (a tuple of theirs, or of a care team they are in):
+     * every node drops its index of them, and loads it again on their next check that needs it.
+     */
+    public void relationshipsChanged(TenantId tenant, UUID user) {
+        publish("relations:" + tenant + ":" + user, () -> cache.evictRelations(tenant, user));
+    }
+
     private void publish(String payload, Runnable evict) {
         jdbc.sql("select pg_notify(:channel, :payload)").param("channel", CHANNEL).param("payload", payload)
                 .query().singleValue();

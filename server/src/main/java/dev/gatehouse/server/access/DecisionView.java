@@ -5,6 +5,7 @@ import dev.gatehouse.engine.Decision;
 import dev.gatehouse.engine.FieldDecisions;
 import dev.gatehouse.engine.Grant;
 import dev.gatehouse.engine.Reason;
+import dev.gatehouse.engine.RelationPath;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,6 +81,9 @@ record DecisionView(boolean allowed, Map<String, Object> reason, @Nullable Via v
                 view.put("role", granted.role());
                 view.put("permission", granted.grant().permission());
                 view.put("scope", granted.grant().scope().name());
+                if (granted.through() != null) {
+                    view.put("through", through(granted.through()));
+                }
             }
             case Reason.NoMatchingGrant none -> view.put("permission", none.permission());
             case Reason.UnknownPermission unknown -> view.put("permission", unknown.permission());
@@ -120,6 +124,23 @@ record DecisionView(boolean allowed, Map<String, Object> reason, @Nullable Via v
                 putIfPresent(view, "location", miss.location());
             }
         }
+        return view;
+    }
+
+    /**
+     * The stored relationship that made the subject an assignee: {@code {kind: ASSIGNED|CARE_TEAM|SHARED,
+     * relation, object: {type, id}, careTeam?: {id, name}, until?}}.
+     */
+    private static Map<String, Object> through(RelationPath path) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("kind", path.kind().name());
+        view.put("relation", path.relation());
+        view.put("object", Map.of("type", path.objectType(), "id", path.objectId()));
+        if (path.careTeam() != null) {
+            view.put("careTeam", path.careTeamName() == null ? Map.of("id", path.careTeam())
+                    : Map.of("id", path.careTeam(), "name", path.careTeamName()));
+        }
+        putIfPresent(view, "until", path.until());
         return view;
     }
 

@@ -12,6 +12,7 @@ enum Section {
     USERS("Users", "/console/users", "users.read", Reach.TENANT_MEMBERS),
     ROLES("Roles", "/console/roles", "roles.read", Reach.TENANT_MEMBERS),
     LOCATIONS("Locations", "/console/locations", "locations.read", Reach.TENANT_MEMBERS),
+    CARE_TEAMS("Care teams", "/console/care-teams", "care_teams.read", Reach.TENANT_MEMBERS),
     SECURITY("Security", "/console/security", "settings.read", Reach.TENANT_MEMBERS),
     CLIENTS("Applications", "/console/clients", "clients.manage", Reach.TENANT_MEMBERS),
     // Issue 13: running campaigns; reviewers decide their items under /console/reviews, open to every member.

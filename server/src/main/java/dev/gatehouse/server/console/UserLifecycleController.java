@@ -1,5 +1,7 @@
 package dev.gatehouse.server.console;
 
+import dev.gatehouse.server.access.Access;
+import dev.gatehouse.server.relationships.Reassignments;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
@@ -38,18 +40,35 @@ class UserLifecycleController {
     private final Roster roster;
     private final AccountLifecycle lifecycle;
     private final UserPage page;
+    private final Reassignments reassignments;
+    private final Access access;
 
-    UserLifecycleController(Roster roster, AccountLifecycle lifecycle, UserPage page) {
+    UserLifecycleController(Roster roster, AccountLifecycle lifecycle, UserPage page, Reassignments reassignments,
+            Access access) {
+        this.reassignments = reassignments;
+        this.access = access;
         this.roster = roster;
         this.lifecycle = lifecycle;
         this.page = page;
     }
 
+    /**
+     * Locks; when the user looks after patients (care teams, assigned patients) and the caller may edit
+     * care teams, offboarding goes on to handing those to a colleague (seed 004).
+     */
     @PostMapping(USER + "/lock")
     String lock(@AuthenticationPrincipal Caller caller, @PathVariable String id, Model model,
             Origin origin, HttpServletRequest request, HttpServletResponse response) {
-        return change(caller, id, model, origin, request, response, "locked",
-                (service, who, user, from) -> service.lock(who, page.tenant(who), user, from));
+        UUID user = UserPage.id(id);
+        try {
+            lifecycle.lock(caller, page.tenant(caller), user, origin);
+        } catch (ApiException e) {
+            return page.refused(caller, user, model, response, e, "status");
+        }
+        if (access.allows(caller, "care_teams.edit", null) && !reassignments.pending(caller.tenant(), user).isEmpty()) {
+            return UserPage.done(request, response, UserPageController.pathOf(user) + "/reassign?locked");
+        }
+        return UserPage.done(request, response, UserPageController.pathOf(user) + "?locked");
     }
 
     @PostMapping(USER + "/unlock")

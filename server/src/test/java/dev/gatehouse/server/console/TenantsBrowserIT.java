@@ -49,7 +49,7 @@ class TenantsBrowserIT extends BrowserTest {
 
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
         ConsoleBrowser admin = browser().signIn(clinic.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
-        assertThat(admin.menu()).containsExactly("Users", "Roles", "Locations", "Security", "Applications",
-                "Access reviews", "Temporary access", "Activity log", "Profile", "Sign out");
+        assertThat(admin.menu()).containsExactly("Users", "Roles", "Locations", "Care teams", "Security",
+                "Applications", "Access reviews", "Temporary access", "Activity log", "Profile", "Sign out");
     }
 }

@@ -1,0 +1,43 @@
+package dev.gatehouse.server.relationships;
+
+import dev.gatehouse.engine.SubjectRelations;
+import dev.gatehouse.server.access.RelationshipSource;
+import dev.gatehouse.server.shared.TenantId;
+import java.time.Instant;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Builds one user's relationship index for the engine from the stored tuples, in one query; access
+ * keeps it per node until a tuple of the user, or of a care team they are in, changes.
+ */
+@Component
+class RelationshipIndexes implements RelationshipSource {
+
+    private final RelationshipStore store;
+
+    RelationshipIndexes(RelationshipStore store) {
+        this.store = store;
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public SubjectRelations load(TenantId tenant, String policyTenant, UUID user) {
+        SubjectRelations.Builder index = SubjectRelations.builder(policyTenant, user.toString());
+        store.loadIndex(tenant, user, new RelationshipStore.IndexRows() {
+            @Override
+            public void own(String relation, String objectType, String objectId, @Nullable Instant until) {
+                index.tuple(relation, objectType, objectId, until);
+            }
+
+            @Override
+            public void throughTeam(UUID team, String teamName, @Nullable Instant memberUntil, String relation,
+                    String objectType, String objectId, @Nullable Instant until) {
+                index.throughCareTeam(team.toString(), teamName, memberUntil, relation, objectType, objectId, until);
+            }
+        });
+        return index.build();
+    }
+}
