@@ -157,6 +157,13 @@ final class SecuritySettings {
                     "tokenRedemption", "Invitation and reset link attempts",
                     "A person retrying refused passwords on their link.",
                     "Across the whole organisation, far above ordinary use.")),
+            new Group("Emergency access", List.of(
+                    Setting.of("breakGlass.enabled", "Clinicians may open emergency access", Kind.SWITCH,
+                            "Break-glass: a clinician who holds break_glass.open (providers) may open one patient's"
+                                    + " record they are not assigned to, giving a reason. Admins are alerted at once"
+                                    + " and a reviewer marks each access justified or not."),
+                    Setting.of("breakGlass.minutes", "Emergency access lasts (minutes)", Kind.NUMBER,
+                            "Long enough for one episode of care, short enough to end within the shift; 5 to 720."))),
             new Group("Activity log", List.of(
                     Setting.of("auditRetention", "Keep activity for", Kind.TEXT,
                             "Years and months as P6Y or P1Y6M. HIPAA asks for six years; older events are archived"

@@ -124,6 +124,15 @@ public class Relationships {
         return store.find(tenant, id);
     }
 
+    /**
+     * The tuple {@code subject relation object}, expired or not, if stored: a feature about to write
+     * one can see whether it would replace a longer expiry (break-glass never shortens a share).
+     */
+    @Transactional(readOnly = true)
+    public Optional<Relationship> find(TenantId tenant, Party subject, String relation, Party object) {
+        return store.find(tenant, subject, relation, object);
+    }
+
     /** {@code POST …/relationships}: requires {@code relationships.write} tenant-wide. */
     @Transactional
     public Written write(Caller caller, TenantId tenant, NewRelationship request, AuditLog.Actor actor,

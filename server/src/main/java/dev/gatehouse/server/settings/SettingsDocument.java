@@ -112,7 +112,8 @@ public final class SettingsDocument {
                 whole(document, "resetLinkMinutes", d.resetLinkMinutes()),
                 strings(document.path("emailDomains"), d.emailDomains()),
                 strings(document.path("ipAllowlist"), d.ipAllowlist()), allowlistByRole,
-                text(document, "auditRetention", d.auditRetention()), limits, apiKeyPolicy(document.path("apiKeyPolicy")));
+                text(document, "auditRetention", d.auditRetention()), limits, apiKeyPolicy(document.path("apiKeyPolicy")),
+                breakGlass(document.path("breakGlass")));
     }
 
     /** The document of {@code settings}; {@code mfaPolicy.roles} only when there are any (docs/api.md). */
@@ -161,7 +162,16 @@ public final class SettingsDocument {
         apiKeys.put("maxDays", keys.maxDays()).put("defaultDays", keys.defaultDays());
         apiKeys.putObject("rateLimit").put("requests", keys.rateLimit().requests())
                 .put("perSeconds", keys.rateLimit().perSeconds());
+        document.putObject("breakGlass").put("enabled", settings.breakGlass().enabled())
+                .put("minutes", settings.breakGlass().minutes());
         return document;
+    }
+
+    /** {@code breakGlass}; a stored duration beyond the cap reads as the cap. */
+    private static TenantSettings.BreakGlass breakGlass(JsonNode breakGlass) {
+        TenantSettings.BreakGlass d = TenantSettings.BreakGlass.DEFAULTS;
+        return new TenantSettings.BreakGlass(flag(breakGlass, "enabled", d.enabled()),
+                Math.min(TenantSettings.BreakGlass.MAX_MINUTES, positive(breakGlass, "minutes", d.minutes())));
     }
 
     /** {@code apiKeyPolicy}; a default longer than the cap reads as the cap. */

@@ -102,7 +102,10 @@ final class SettingsPatch {
                     "maxDays", new Whole(1, 3650, false),
                     "defaultDays", new Whole(1, 3650, false),
                     "rateLimit", section("requests", new Whole(1, 1_000_000, false),
-                            "perSeconds", new Whole(1, 86_400, false))));
+                            "perSeconds", new Whole(1, 86_400, false))),
+            "breakGlass", section(
+                    "enabled", new Flag(),
+                    "minutes", new Whole(5, TenantSettings.BreakGlass.MAX_MINUTES, false)));
 
     /** RFC 1035 labels (letters, digits, inner hyphens), lower case; the top level is letters or an IDN (xn--). */
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");

@@ -52,7 +52,9 @@ class AuditCompletenessIT extends IntegrationTest {
             "MFA_CODE_SENT", "AUDIT_PURGED", "ALERT_RAISED", "ALERT_SETTINGS_CHANGED", "ALERT_WEBHOOK_FAILED",
             "ALERT_WEBHOOK_SECRET_ROTATED", "REQUEST_THROTTLED",
             // apikeys.ApiKeysIT: each with its details, never the secret; a revocation by AccountClosed rolled back with it
-            "API_KEY_CREATED", "API_KEY_ROTATED", "API_KEY_REVOKED");
+            "API_KEY_CREATED", "API_KEY_ROTATED", "API_KEY_REVOKED",
+            // emergencyaccess.EmergencyAccessIT: the review and the early end, each with its details and target
+            "BREAK_GLASS_REVIEWED", "BREAK_GLASS_ENDED");
 
     @Autowired
     JdbcClient jdbc;
@@ -93,7 +95,7 @@ class AuditCompletenessIT extends IntegrationTest {
                 + " \"failedSignInsPerTenant\": {\"enabled\": false}, \"patientRecordsPerUser\": {\"enabled\": false},"
                 + " \"breakGlass\": {\"enabled\": false}, \"adminRoleGranted\": {\"enabled\": false},"
                 + " \"adminNewIp\": {\"enabled\": false}, \"impersonationStarted\": {\"enabled\": false},"
-                + " \"refreshTokenReused\": {\"enabled\": false}}";
+                + " \"refreshTokenReused\": {\"enabled\": false}, \"clinicalBreakGlass\": {\"enabled\": false}}";
 
         World() {
             operator = operatorToken();

@@ -39,7 +39,8 @@ class SettingsDocumentTest {
                 "registration": {"perAccount": {"requests": 3, "perMinutes": 60}, "perTenant": {"requests": 100, "perMinutes": 60}},
                 "tokenRedemption": {"perAccount": {"requests": 10, "perMinutes": 15}, "perTenant": {"requests": 300, "perMinutes": 1}}
               },
-              "apiKeyPolicy": {"maxDays": 365, "defaultDays": 90, "rateLimit": {"requests": 100, "perSeconds": 1}}
+              "apiKeyPolicy": {"maxDays": 365, "defaultDays": 90, "rateLimit": {"requests": 100, "perSeconds": 1}},
+              "breakGlass": {"enabled": true, "minutes": 60}
             }
             """;
 
