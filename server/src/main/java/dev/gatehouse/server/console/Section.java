@@ -14,6 +14,9 @@ enum Section {
     LOCATIONS("Locations", "/console/locations", "locations.read", Reach.TENANT_MEMBERS),
     SECURITY("Security", "/console/security", "settings.read", Reach.TENANT_MEMBERS),
     CLIENTS("Applications", "/console/clients", "clients.manage", Reach.TENANT_MEMBERS),
+    EMERGENCY_ACCESS("Emergency access", "/console/emergency-access", "break_glass.open", Reach.TENANT_MEMBERS),
+    BREAK_GLASS_REVIEWS("Break-glass reviews", "/console/break-glass-reviews", "break_glass.review",
+            Reach.TENANT_MEMBERS),
     ACTIVITY("Activity log", "/console/activity", "audit.read", Reach.EVERYONE),
     TENANTS("Tenants", "/console/tenants", "tenants.read", Reach.OPERATORS);
 

@@ -42,6 +42,7 @@ class ConsoleSettingsIT extends IntegrationTest {
                 "mfaPolicy.required", "OFF", "mfaPolicy.methods", "TOTP"));
         form.putAll(Map.of("invitationHours", "48", "resetLinkMinutes", "60", "emailDomains", "clinic.example\nnot a domain",
                 "passwordPolicy.blockCommon", "true", "auditRetention", "5 days"));
+        form.putAll(Map.of("breakGlass.enabled", "true", "breakGlass.minutes", "90"));
         // The rate limits' rows, as the page fills them in: the tenant's current values.
         var throttling = api.get(clinic.path("/settings"), clinic.adminToken()).body().path("throttling");
         throttling.properties().forEach(door -> door.getValue().properties().forEach(scope -> scope.getValue()
@@ -64,6 +65,8 @@ class ConsoleSettingsIT extends IntegrationTest {
         assertThat(stored.at("/emailDomains/0").asString()).isEqualTo("clinic.example");
         assertThat(stored.at("/passwordPolicy/blockCommon").asBoolean()).isTrue();
         assertThat(stored.at("/auditRetention").asString()).isEqualTo("P7Y");
+        assertThat(stored.at("/breakGlass/enabled").asBoolean()).isTrue();
+        assertThat(stored.at("/breakGlass/minutes").asInt()).isEqualTo(90);
     }
 
     @Test

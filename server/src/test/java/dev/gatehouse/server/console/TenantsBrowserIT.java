@@ -50,6 +50,6 @@ class TenantsBrowserIT extends BrowserTest {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
         ConsoleBrowser admin = browser().signIn(clinic.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
         assertThat(admin.menu()).containsExactly("Users", "Roles", "Locations", "Security", "Applications",
-                "Activity log", "Profile", "Sign out");
+                "Emergency access", "Break-glass reviews", "Activity log", "Profile", "Sign out");
     }
 }
