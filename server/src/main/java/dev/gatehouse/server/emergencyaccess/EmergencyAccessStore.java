@@ -1,5 +1,6 @@
 package dev.gatehouse.server.emergencyaccess;
 
+import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.server.shared.TenantId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -50,7 +51,7 @@ class EmergencyAccessStore {
                         """)
                 .param("tenant", tenant.value()).param("id", access.id()).param("user", access.user())
                 .param("type", access.resourceType()).param("resourceId", access.resourceId())
-                .param("location", access.location() == null ? null : UUID.fromString(access.location()))
+                .param("location", Ids.parse(access.location()).orElse(null))
                 .param("reason", access.reason()).param("openedAt", utc(access.openedAt()))
                 .param("expiresAt", utc(access.expiresAt())).param("relationship", access.relationshipId())
                 .update();
