@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * is present only when {@code required} is ROLES. {@code invitationHours} is how long an
  * invitation link lives (seed 004: 48 hours), {@code resetLinkMinutes} a password-reset link (1 hour).
  * {@code auditRetention} is how long audit events are kept before the retention purge archives and
- * removes them, an ISO-8601 period (HIPAA: P6Y).
+ * removes them, an ISO-8601 period (HIPAA: P6Y). {@code breakGlass} is whether clinicians may open
+ * emergency access and for how many minutes (issue 13; our extension of docs/api.md).
  */
 public record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutPolicy, SessionPolicy sessionPolicy,
         MfaPolicy mfaPolicy, boolean singleRolePerUser, int invitationHours, int resetLinkMinutes,
@@ -22,7 +23,8 @@ public record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutP
         List<String> ipAllowlist,
         Map<String, List<String>> ipAllowlistByRole,
         String auditRetention,
-        Throttling throttling) {
+        Throttling throttling,
+        BreakGlass breakGlass) {
 
     /** The API's form of the typed settings; {@code mfaPolicy.roles} only when there are any. */
     static SettingsView of(TenantSettings settings) {
@@ -41,7 +43,8 @@ public record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutP
                 settings.emailDomains(), settings.ipAllowlist(), settings.ipAllowlistByRole(),
                 settings.auditRetention(),
                 new Throttling(door(t.signIn()), door(t.secondFactor()), door(t.forgotPassword()),
-                        door(t.registration()), door(t.tokenRedemption())));
+                        door(t.registration()), door(t.tokenRedemption())),
+                new BreakGlass(settings.breakGlass().enabled(), settings.breakGlass().minutes()));
     }
 
     private static Door door(TenantSettings.Door door) {
@@ -58,6 +61,9 @@ public record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutP
 
     /** A door's limits: per account (whether or not it exists) and per tenant. */
     public record Door(Limit perAccount, Limit perTenant) {}
+
+    /** Clinical break-glass: on or off, and how long an emergency access lasts. */
+    public record BreakGlass(boolean enabled, int minutes) {}
 
     /** At most {@code requests} in {@code perMinutes}, refilled smoothly. */
     public record Limit(int requests, int perMinutes) {}

@@ -34,7 +34,8 @@ class ConsoleSettingsIT extends IntegrationTest {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
         ConsoleClient admin = new ConsoleClient(port());
         admin.signIn(clinic.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
-        assertThat(admin.get("/console/security").body()).contains("Default: 15.").contains("NIST SP 800-63B");
+        assertThat(admin.get("/console/security").body()).contains("Default: 15.").contains("NIST SP 800-63B")
+                .contains("Emergency access lasts (minutes)").contains("id=\"breakGlass-minutes\"");
 
         Map<String, String> form = new HashMap<>(Map.of("passwordPolicy.minLength", "15", "passwordPolicy.historyCount", "0",
                 "lockoutPolicy.maxFailures", "5", "lockoutPolicy.lockMinutes", "15", "sessionPolicy.idleMinutes", "abc",
