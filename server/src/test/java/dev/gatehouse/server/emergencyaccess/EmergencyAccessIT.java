@@ -57,6 +57,7 @@ class EmergencyAccessIT extends IntegrationTest {
     @Test
     void breakingGlassReachesTheNamedPatientOnlyAndOnlyUntilItExpires() {
         settings(json("breakGlass", raw(json("minutes", 5))));
+        TestMembers.member("owner.olga").holding("owner").withEmail("olga@clinic.example").create(api, clinic);
         assertThat(allowed("dr.ann", "patients.read", "456")).as("before: another provider's patient").isFalse();
 
         Instant before = clock.instant();
@@ -90,6 +91,12 @@ class EmergencyAccessIT extends IntegrationTest {
         assertThat(event.details().path("emergencyAccess").asString()).isEqualTo(opened.text("/id"));
         assertThat(raised("clinicalBreakGlass")).as("the admins are alerted at once").isEqualTo(1);
         assertThat(raised("breakGlass")).as("not as the operator's account unlock").isZero();
+        assertThat(jdbc.sql("""
+                        select recipient from mail_outbox
+                        where tenant_id = :tenant and kind = 'ALERT' and subject like '%opened emergency access%'
+                        """)
+                .param("tenant", UUID.fromString(clinic.id())).query(String.class).list())
+                .as("mailed to the admins through the outbox").contains("olga@clinic.example");
 
         clock.moveAhead(Duration.ofMinutes(6)); // within the sessions' idle time
         assertThat(allowed("dr.ann", "patients.read", "456")).as("after expiry").isFalse();
@@ -103,6 +110,17 @@ class EmergencyAccessIT extends IntegrationTest {
         String location = api.post(clinic.path("/locations"), clinic.adminToken(), json("name", "Downtown"))
                 .text("/id");
         TestMembers.Member desk = TestMembers.member("desk").holding("front_desk").at(location).create(api, clinic);
+
+        String uptown = api.post(clinic.path("/locations"), clinic.adminToken(), json("name", "Uptown")).text("/id");
+        TestMembers.Member cy = TestMembers.member("dr.cy").holding("provider").at(location).create(api, clinic);
+        Response elsewhere = api.post(clinic.path("/break-glass"), cy.token(), json("resource", raw(json("type",
+                "patient", "id", "456", "location", uptown)), "reason", REASON));
+        assertThat(elsewhere.status()).as("break_glass.open is held at Downtown only: " + elsewhere.raw())
+                .isEqualTo(403);
+        Response there = api.post(clinic.path("/break-glass"), cy.token(), json("resource", raw(json("type",
+                "patient", "id", "456", "location", location)), "reason", REASON));
+        assertThat(there.status()).as(there.raw()).isEqualTo(201);
+        assertThat(there.text("/resource/location")).isEqualTo(location);
 
         Response noPermission = open(desk.token(), "456");
         assertThat(noPermission.status()).as(noPermission.raw()).isEqualTo(403);
@@ -129,7 +147,7 @@ class EmergencyAccessIT extends IntegrationTest {
         assertThat(off.status()).as(off.raw()).isEqualTo(403);
         assertThat(off.text("/detail")).contains("turned off");
         assertThat(allowed("dr.ann", "patients.read", "456")).isFalse();
-        assertThat(RecordedAudit.of(jdbc, clinic.id(), "BREAK_GLASS")).as("no refusal opened anything").isEmpty();
+        assertThat(RecordedAudit.of(jdbc, clinic.id(), "BREAK_GLASS")).as("no refusal opened anything").hasSize(1);
 
         settings(json("breakGlass", raw(json("enabled", true))));
         assertThat(open(ann.token(), "456").status()).isEqualTo(201);
