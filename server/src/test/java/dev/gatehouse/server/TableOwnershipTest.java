@@ -93,7 +93,9 @@ class TableOwnershipTest {
             entry("relationships", new Owner("relationships", "stored tuples the engine reads for ASSIGNED"
                     + " (relationships.RelationshipStore)")),
             entry("care_teams", new Owner("relationships", "care teams, whose members and patients are"
-                    + " relationships (relationships.CareTeamStore)")));
+                    + " relationships (relationships.CareTeamStore)")),
+            entry("emergency_access", new Owner("emergencyaccess", "clinical break-glass: each emergency access,"
+                    + " its share's id and its review (emergencyaccess.EmergencyAccessStore)")));
 
     /**
      * Known exceptions to remove, as {@code "package/File.java table"} → why it is still there.

@@ -46,7 +46,13 @@ class AlertEvaluator {
 
     /** Gatehouse's own actions that a rule watches; applications' data-access events are recognised by recordedBy. */
     private static final Set<String> WATCHED = Set.of("LOGIN_FAILED", "LOGIN_SUCCEEDED", "ROLE_ASSIGNED", "BREAK_GLASS",
-            "BREAK_GLASS_ACCESS", "IMPERSONATION_STARTED", "REFRESH_TOKEN_REUSED");
+            "BREAK_GLASS_ACCESS", "IMPERSONATION_STARTED", "REFRESH_TOKEN_REUSED", "BREAK_GLASS_REVIEWED");
+
+    /**
+     * {@code details.kind} of the {@code BREAK_GLASS} that a clinician's emergency access writes
+     * (emergencyaccess): the {@code clinicalBreakGlass} rule tells of it, {@code breakGlass} of the rest.
+     */
+    static final String CLINICAL = "clinical";
 
     /** Events waiting beyond this are dropped with a warning; the counting rules still see them in the trail. */
     static final int MAX_WAITING = 10_000;
@@ -153,9 +159,22 @@ class AlertEvaluator {
                                 + " minutes", who, "actor=" + actor + "&action=" + query(String.join(",", records.actions()))));
             }
         }
-        if (rules.breakGlass().enabled() && BREAK_GLASS_ACTIONS.contains(action)) {
+        boolean clinical = CLINICAL.equals(event.details().get("kind"));
+        if (rules.breakGlass().enabled() && BREAK_GLASS_ACTIONS.contains(action) && !clinical) {
             fired.add(single("breakGlass", event, who + " used break-glass access"
                     + (event.target() == null ? "" : " to " + event.target().type() + " " + event.target().id()), who));
+        }
+        // Issue 13: a clinician's emergency access is told to the admins as it opens (the reason stays in the
+        // trail the alert links to, out of mail subjects), and again when a reviewer finds it not justified.
+        if (rules.clinicalBreakGlass().enabled() && clinical && event.target() != null) {
+            if (action.equals("BREAK_GLASS")) {
+                fired.add(single("clinicalBreakGlass", event, who + " opened emergency access to "
+                        + event.target().type().replace('_', ' ') + " " + event.target().id() + " until "
+                        + event.details().get("expiresAt"), who));
+            } else if (action.equals("BREAK_GLASS_REVIEWED") && "NOT_JUSTIFIED".equals(event.details().get("outcome"))) {
+                fired.add(single("clinicalBreakGlass", event, who + " found the emergency access of "
+                        + event.target().name() + " to " + event.details().get("resource") + " not justified", who));
+            }
         }
         // seed 001: impersonation is "audited and visible to the tenant"; its admins may be told as it starts.
         // The operator's free-text reason stays in the trail the alert links to, out of mail subjects.

@@ -17,7 +17,7 @@ import tools.jackson.databind.node.MissingNode;
  */
 record AlertRules(Threshold failedSignInsPerAccount, Threshold failedSignInsPerTenant, RecordThreshold patientRecordsPerUser,
         Toggle breakGlass, Toggle adminRoleGranted, Toggle adminNewIp, Toggle impersonationStarted,
-        Toggle refreshTokenReused) {
+        Toggle refreshTokenReused, Toggle clinicalBreakGlass) {
 
     /** N events in M minutes. */
     record Threshold(boolean enabled, int count, int minutes) {}
@@ -38,11 +38,11 @@ record AlertRules(Threshold failedSignInsPerAccount, Threshold failedSignInsPerT
 
     static final AlertRules DEFAULTS = new AlertRules(new Threshold(true, 5, 15), new Threshold(true, 50, 15),
             new RecordThreshold(true, 100, 60, List.of("PATIENT_RECORD_VIEWED", "PATIENT_RECORD_EXPORTED")),
-            new Toggle(true), new Toggle(true), new Toggle(true), new Toggle(true), new Toggle(true));
+            new Toggle(true), new Toggle(true), new Toggle(true), new Toggle(true), new Toggle(true), new Toggle(true));
 
     private static final Set<String> NAMES = Set.of("failedSignInsPerAccount", "failedSignInsPerTenant",
             "patientRecordsPerUser", "breakGlass", "adminRoleGranted", "adminNewIp", "impersonationStarted",
-            "refreshTokenReused");
+            "refreshTokenReused", "clinicalBreakGlass");
 
     /**
      * Reads a rules document; a rule or field left out keeps its default. Adds every problem to
@@ -64,7 +64,8 @@ record AlertRules(Threshold failedSignInsPerAccount, Threshold failedSignInsPerT
                 fields.threshold("failedSignInsPerTenant", DEFAULTS.failedSignInsPerTenant),
                 fields.records("patientRecordsPerUser", DEFAULTS.patientRecordsPerUser),
                 fields.toggle("breakGlass"), fields.toggle("adminRoleGranted"), fields.toggle("adminNewIp"),
-                fields.toggle("impersonationStarted"), fields.toggle("refreshTokenReused"));
+                fields.toggle("impersonationStarted"), fields.toggle("refreshTokenReused"),
+                fields.toggle("clinicalBreakGlass"));
     }
 
     /** The document as stored and shown. */
@@ -78,6 +79,7 @@ record AlertRules(Threshold failedSignInsPerAccount, Threshold failedSignInsPerT
         document.put("adminNewIp", adminNewIp);
         document.put("impersonationStarted", impersonationStarted);
         document.put("refreshTokenReused", refreshTokenReused);
+        document.put("clinicalBreakGlass", clinicalBreakGlass);
         return document;
     }
 

@@ -94,7 +94,9 @@ class AuditController {
             "ACCESS_REVIEW_CREATED", "ACCESS_REVIEW_DECIDED", "ACCESS_REVIEW_REMINDED", "ACCESS_REVIEW_COMPLETED",
             // issue 13, temporary access
             "DELEGATION_CREATED", "DELEGATION_ENDED", "ELEVATION_REQUESTED", "ELEVATION_APPROVED", "ELEVATION_DENIED",
-            "ELEVATION_USED");
+            "ELEVATION_USED",
+            // issue 13, clinical break-glass
+            "BREAK_GLASS_REVIEWED", "BREAK_GLASS_ENDED");
 
     private final Access access;
     private final Actors actors;

@@ -18,6 +18,9 @@ enum Section {
     // Issue 13: running campaigns; reviewers decide their items under /console/reviews, open to every member.
     ACCESS_REVIEWS("Access reviews", "/console/access-reviews", "access_reviews.manage", Reach.TENANT_MEMBERS),
     TEMPORARY_ACCESS("Temporary access", "/console/temporary-access", "elevation.request", Reach.TENANT_MEMBERS),
+    EMERGENCY_ACCESS("Emergency access", "/console/emergency-access", "break_glass.open", Reach.TENANT_MEMBERS),
+    BREAK_GLASS_REVIEWS("Break-glass reviews", "/console/break-glass-reviews", "break_glass.review",
+            Reach.TENANT_MEMBERS),
     ACTIVITY("Activity log", "/console/activity", "audit.read", Reach.EVERYONE),
     TENANTS("Tenants", "/console/tenants", "tenants.read", Reach.OPERATORS);
 

@@ -174,6 +174,13 @@ final class SecuritySettings {
                                     + " per page its users open, far below what a leaked key would be flooded with."),
                     Setting.of("apiKeyPolicy.rateLimit.perSeconds", "Requests a key may make: in (seconds)",
                             Kind.NUMBER, "The window of the limit above; it refills smoothly."))),
+            new Group("Emergency access", List.of(
+                    Setting.of("breakGlass.enabled", "Clinicians may open emergency access", Kind.SWITCH,
+                            "Break-glass: a clinician who holds break_glass.open (providers) may open one patient's"
+                                    + " record they are not assigned to, giving a reason. Admins are alerted at once"
+                                    + " and a reviewer marks each access justified or not."),
+                    Setting.of("breakGlass.minutes", "Emergency access lasts (minutes)", Kind.NUMBER,
+                            "Long enough for one episode of care, short enough to end within the shift; 5 to 720."))),
             new Group("Activity log", List.of(
                     Setting.of("auditRetention", "Keep activity for", Kind.TEXT,
                             "Years and months as P6Y or P1Y6M. HIPAA asks for six years; older events are archived"

@@ -115,7 +115,8 @@ public final class SettingsDocument {
                 text(document, "auditRetention", d.auditRetention()), limits, apiKeyPolicy(document.path("apiKeyPolicy")),
                 document.path("inactivityDisableDays").isInt()
                         ? Integer.valueOf(document.path("inactivityDisableDays").intValue()) : d.inactivityDisableDays(),
-                timeZone(document, d.timeZone()));
+                timeZone(document, d.timeZone()),
+                breakGlass(document.path("breakGlass")));
     }
 
     /** The document of {@code settings}; {@code mfaPolicy.roles} only when there are any (docs/api.md). */
@@ -169,6 +170,8 @@ public final class SettingsDocument {
             document.put("inactivityDisableDays", settings.inactivityDisableDays());
         }
         document.put("timeZone", settings.timeZone());
+        document.putObject("breakGlass").put("enabled", settings.breakGlass().enabled())
+                .put("minutes", settings.breakGlass().minutes());
         return document;
     }
 
@@ -176,6 +179,13 @@ public final class SettingsDocument {
     private static String timeZone(JsonNode document, String fallback) {
         String zone = text(document, "timeZone", fallback);
         return SettingsPatch.isTimeZone(zone) ? zone : fallback;
+    }
+
+    /** {@code breakGlass}; a stored duration beyond the cap reads as the cap. */
+    private static TenantSettings.BreakGlass breakGlass(JsonNode breakGlass) {
+        TenantSettings.BreakGlass d = TenantSettings.BreakGlass.DEFAULTS;
+        return new TenantSettings.BreakGlass(flag(breakGlass, "enabled", d.enabled()),
+                Math.min(TenantSettings.BreakGlass.MAX_MINUTES, positive(breakGlass, "minutes", d.minutes())));
     }
 
     /** {@code apiKeyPolicy}; a default longer than the cap reads as the cap. */

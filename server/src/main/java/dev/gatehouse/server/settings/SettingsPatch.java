@@ -108,7 +108,10 @@ final class SettingsPatch {
                             "perSeconds", new Whole(1, 86_400, false))),
             // issue 13: null or 0 is off
             "inactivityDisableDays", new Whole(0, 3650, true),
-            "timeZone", new TimeZone());
+            "timeZone", new TimeZone(),
+            "breakGlass", section(
+                    "enabled", new Flag(),
+                    "minutes", new Whole(5, TenantSettings.BreakGlass.MAX_MINUTES, false)));
 
     /** RFC 1035 labels (letters, digits, inner hyphens), lower case; the top level is letters or an IDN (xn--). */
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");

@@ -22,17 +22,20 @@ import org.jspecify.annotations.Nullable;
  * @param timeZone the tenant's time zone, an IANA id ({@code Europe/Berlin}): what grant conditions
  *     read {@code request.time} in (business hours are the clinic's hours, not the server's). UTC by
  *     default, since a tenant made without one has no better guess
+ * @param breakGlass whether clinicians may open emergency access to a record, and for how long
  */
 public record TenantSettings(PasswordPolicy passwordPolicy, LockoutPolicy lockoutPolicy, SessionPolicy sessionPolicy,
         MfaPolicy mfaPolicy, boolean singleRolePerUser, int invitationHours, int resetLinkMinutes,
         List<String> emailDomains, List<String> ipAllowlist, Map<String, List<String>> ipAllowlistByRole,
         String auditRetention, Throttling throttling, ApiKeyPolicy apiKeyPolicy,
-        @Nullable Integer inactivityDisableDays, String timeZone) {
+        @Nullable Integer inactivityDisableDays, String timeZone,
+        BreakGlass breakGlass) {
 
     /** What a new tenant starts with; a field a tenant never changed reads as this. */
     public static final TenantSettings DEFAULTS = new TenantSettings(PasswordPolicy.DEFAULTS, LockoutPolicy.DEFAULTS,
             SessionPolicy.DEFAULTS, MfaPolicy.DEFAULTS, false, 48, 60, List.of(), List.of(), Map.of(),
-            AuditRetention.DEFAULT.toString(), Throttling.DEFAULTS, ApiKeyPolicy.DEFAULTS, null, "UTC");
+            AuditRetention.DEFAULT.toString(), Throttling.DEFAULTS, ApiKeyPolicy.DEFAULTS, null, "UTC",
+            BreakGlass.DEFAULTS);
 
     public TenantSettings {
         emailDomains = List.copyOf(emailDomains);
@@ -189,6 +192,29 @@ public record TenantSettings(PasswordPolicy passwordPolicy, LockoutPolicy lockou
     public record ApiKeyPolicy(int maxDays, int defaultDays, RateLimit rateLimit) {
 
         public static final ApiKeyPolicy DEFAULTS = new ApiKeyPolicy(365, 90, new RateLimit(100, 1));
+    }
+
+    /**
+     * {@code breakGlass} (issue 13, clinical break-glass; docs/security.md): whether a holder of
+     * {@code break_glass.open} may open emergency access to one record, and how long it lasts.
+     *
+     * @param enabled on by default: who may is the permission's to say (only the clinic pack's
+     *     clinicians hold it), and an emergency is the wrong moment to find the tool switched off;
+     *     a tenant that forbids it turns it off here
+     * @param minutes how long emergency access lasts: 60 by default, long enough for one episode
+     *     of care (a patient brought in, treated, handed over), short enough that a forgotten
+     *     access ends the same shift; at most {@link #MAX_MINUTES}
+     */
+    public record BreakGlass(boolean enabled, int minutes) {
+
+        /** Twelve hours: one long shift; anything longer is a share, not an emergency. */
+        public static final int MAX_MINUTES = 720;
+
+        public static final BreakGlass DEFAULTS = new BreakGlass(true, 60);
+
+        public Duration duration() {
+            return Duration.ofMinutes(minutes);
+        }
     }
 
     /** At most {@code requests} in {@code perSeconds}, refilled smoothly. */

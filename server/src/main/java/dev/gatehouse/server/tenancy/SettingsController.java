@@ -44,7 +44,7 @@ class SettingsController {
             + " or 1..100; reauthMinutes 1..60; mfaPolicy.required OFF, OPTIONAL, ALL or ROLES (then roles: [roleKey]); methods among"
             + " TOTP, EMAIL_CODE, RECOVERY_CODE; emailDomains are domain names; ipAllowlist holds IPv4/IPv6 CIDR"
             + " ranges (a bare address means one host); auditRetention an ISO-8601 period of years and months,"
-            + " P1Y..P100Y (default P6Y).")
+            + " P1Y..P100Y (default P6Y); breakGlass.enabled (default true), breakGlass.minutes 5..720 (default 60).")
     @PatchMapping("/api/v1/tenants/{tenant}/settings")
     SettingsView change(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @RequestBody JsonNode patch, Origin origin) {

@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  * sign-in for that many days are disabled nightly; null or 0 is off (issue 13). {@code apiKeyPolicy}
  * caps and defaults the life and rate limit of API keys (docs/security.md, "API keys").
  * {@code timeZone} is the IANA zone grant conditions read {@code request.time} in.
+ * {@code breakGlass} is whether clinicians may open emergency access and for how many minutes
+ * (issue 13; our extension of docs/api.md).
  */
 public record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutPolicy, SessionPolicy sessionPolicy,
         MfaPolicy mfaPolicy, boolean singleRolePerUser, int invitationHours, int resetLinkMinutes,
@@ -28,7 +30,8 @@ public record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutP
         Throttling throttling,
         ApiKeyPolicy apiKeyPolicy,
         @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Integer inactivityDisableDays,
-        String timeZone) {
+        String timeZone,
+        BreakGlass breakGlass) {
 
     /** The API's form of the typed settings; {@code mfaPolicy.roles} only when there are any. */
     static SettingsView of(TenantSettings settings) {
@@ -52,7 +55,8 @@ public record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutP
                         new RateLimit(settings.apiKeyPolicy().rateLimit().requests(),
                                 settings.apiKeyPolicy().rateLimit().perSeconds())),
                 settings.inactivityDisableDays(),
-                settings.timeZone());
+                settings.timeZone(),
+                new BreakGlass(settings.breakGlass().enabled(), settings.breakGlass().minutes()));
     }
 
     private static Door door(TenantSettings.Door door) {
@@ -75,6 +79,9 @@ public record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutP
 
     /** A door's limits: per account (whether or not it exists) and per tenant. */
     public record Door(Limit perAccount, Limit perTenant) {}
+
+    /** Clinical break-glass: on or off, and how long an emergency access lasts. */
+    public record BreakGlass(boolean enabled, int minutes) {}
 
     /** At most {@code requests} in {@code perMinutes}, refilled smoothly. */
     public record Limit(int requests, int perMinutes) {}

@@ -247,7 +247,7 @@ class AlertsIT extends IntegrationTest {
         assertThat(defaults.body().at("/rules/patientRecordsPerUser/count").asInt()).isEqualTo(100);
         assertThat(defaults.body().at("/rules/patientRecordsPerUser/minutes").asInt()).isEqualTo(60);
         for (String rule : List.of("breakGlass", "adminRoleGranted", "adminNewIp", "impersonationStarted",
-                "refreshTokenReused")) {
+                "refreshTokenReused", "clinicalBreakGlass")) {
             assertThat(defaults.body().at("/rules/" + rule + "/enabled").asBoolean()).isTrue();
         }
         assertThat(defaults.body().at("/webhook/enabled").asBoolean()).isFalse();

@@ -57,7 +57,9 @@ class AuditCompletenessIT extends IntegrationTest {
             "ACCESS_REVIEW_CREATED", "ACCESS_REVIEW_DECIDED", "ACCESS_REVIEW_REMINDED", "ACCESS_REVIEW_COMPLETED",
             // temporaryaccess.DelegationsIT and ElevationsIT: actor, target and details of each
             "DELEGATION_CREATED", "DELEGATION_ENDED", "ELEVATION_REQUESTED", "ELEVATION_APPROVED", "ELEVATION_DENIED",
-            "ELEVATION_USED");
+            "ELEVATION_USED",
+            // emergencyaccess.EmergencyAccessIT: the review and the early end, each with its details and target
+            "BREAK_GLASS_REVIEWED", "BREAK_GLASS_ENDED");
 
     @Autowired
     JdbcClient jdbc;
@@ -98,7 +100,7 @@ class AuditCompletenessIT extends IntegrationTest {
                 + " \"failedSignInsPerTenant\": {\"enabled\": false}, \"patientRecordsPerUser\": {\"enabled\": false},"
                 + " \"breakGlass\": {\"enabled\": false}, \"adminRoleGranted\": {\"enabled\": false},"
                 + " \"adminNewIp\": {\"enabled\": false}, \"impersonationStarted\": {\"enabled\": false},"
-                + " \"refreshTokenReused\": {\"enabled\": false}}";
+                + " \"refreshTokenReused\": {\"enabled\": false}, \"clinicalBreakGlass\": {\"enabled\": false}}";
 
         World() {
             operator = operatorToken();

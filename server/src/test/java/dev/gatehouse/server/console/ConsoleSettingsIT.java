@@ -34,7 +34,8 @@ class ConsoleSettingsIT extends IntegrationTest {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
         ConsoleClient admin = new ConsoleClient(port());
         admin.signIn(clinic.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
-        assertThat(admin.get("/console/security").body()).contains("Default: 15.").contains("NIST SP 800-63B");
+        assertThat(admin.get("/console/security").body()).contains("Default: 15.").contains("NIST SP 800-63B")
+                .contains("Emergency access lasts (minutes)").contains("id=\"breakGlass-minutes\"");
 
         Map<String, String> form = new HashMap<>(Map.of("passwordPolicy.minLength", "15", "passwordPolicy.historyCount", "0",
                 "lockoutPolicy.maxFailures", "5", "lockoutPolicy.lockMinutes", "15", "sessionPolicy.idleMinutes", "abc",
@@ -42,6 +43,7 @@ class ConsoleSettingsIT extends IntegrationTest {
                 "mfaPolicy.required", "OFF", "mfaPolicy.methods", "TOTP"));
         form.putAll(Map.of("invitationHours", "48", "resetLinkMinutes", "60", "emailDomains", "clinic.example\nnot a domain",
                 "passwordPolicy.blockCommon", "true", "auditRetention", "5 days", "timeZone", "UTC"));
+        form.putAll(Map.of("breakGlass.enabled", "true", "breakGlass.minutes", "90"));
         // The rate limits' rows, as the page fills them in: the tenant's current values.
         var throttling = api.get(clinic.path("/settings"), clinic.adminToken()).body().path("throttling");
         throttling.properties().forEach(door -> door.getValue().properties().forEach(scope -> scope.getValue()
@@ -69,6 +71,8 @@ class ConsoleSettingsIT extends IntegrationTest {
         assertThat(stored.at("/emailDomains/0").asString()).isEqualTo("clinic.example");
         assertThat(stored.at("/passwordPolicy/blockCommon").asBoolean()).isTrue();
         assertThat(stored.at("/auditRetention").asString()).isEqualTo("P7Y");
+        assertThat(stored.at("/breakGlass/enabled").asBoolean()).isTrue();
+        assertThat(stored.at("/breakGlass/minutes").asInt()).isEqualTo(90);
 
         form.put("timeZone", "Europe/Berlin");
         assertThat(admin.post("/console/security", form).statusCode()).isEqualTo(302);

@@ -40,7 +40,8 @@ class SettingsDocumentTest {
                 "tokenRedemption": {"perAccount": {"requests": 10, "perMinutes": 15}, "perTenant": {"requests": 300, "perMinutes": 1}}
               },
               "apiKeyPolicy": {"maxDays": 365, "defaultDays": 90, "rateLimit": {"requests": 100, "perSeconds": 1}},
-              "timeZone": "UTC"
+              "timeZone": "UTC",
+              "breakGlass": {"enabled": true, "minutes": 60}
             }
             """;
 
