@@ -1,5 +1,6 @@
 package dev.gatehouse.server.relationships;
 
+import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.TenantId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -62,22 +64,38 @@ class CareTeamStore {
                 .query(Boolean.class).single();
     }
 
+    /**
+     * Adds a team. Two requests naming the same new team at once both pass {@link #nameTaken}; the
+     * unique index lets one in and the other is a 409, never a 500.
+     */
     void insert(TenantId tenant, UUID id, String name, @Nullable UUID location, Instant now) {
-        jdbc.sql("""
-                        insert into care_teams (tenant_id, id, name, location_id, created_at, updated_at)
-                        values (:tenant, :id, :name, :location, :now, :now)
-                        """)
-                .param("tenant", tenant.value()).param("id", id).param("name", name).param("location", location)
-                .param("now", RelationshipStore.utc(now)).update();
+        try {
+            jdbc.sql("""
+                            insert into care_teams (tenant_id, id, name, location_id, created_at, updated_at)
+                            values (:tenant, :id, :name, :location, :now, :now)
+                            """)
+                    .param("tenant", tenant.value()).param("id", id).param("name", name).param("location", location)
+                    .param("now", RelationshipStore.utc(now)).update();
+        } catch (DuplicateKeyException taken) {
+            throw nameTakenMeanwhile(name);
+        }
+    }
+
+    private static ApiException nameTakenMeanwhile(String name) {
+        return ApiException.conflict("a care team named " + name + " already exists (names compare ignoring case)");
     }
 
     void update(TenantId tenant, UUID id, String name, @Nullable UUID location, Instant now) {
-        jdbc.sql("""
-                        update care_teams set name = :name, location_id = :location, updated_at = :now
-                        where tenant_id = :tenant and id = :id
-                        """)
-                .param("name", name).param("location", location).param("now", RelationshipStore.utc(now))
-                .param("tenant", tenant.value()).param("id", id).update();
+        try {
+            jdbc.sql("""
+                            update care_teams set name = :name, location_id = :location, updated_at = :now
+                            where tenant_id = :tenant and id = :id
+                            """)
+                    .param("name", name).param("location", location).param("now", RelationshipStore.utc(now))
+                    .param("tenant", tenant.value()).param("id", id).update();
+        } catch (DuplicateKeyException taken) {
+            throw nameTakenMeanwhile(name);
+        }
     }
 
     void delete(TenantId tenant, UUID id) {

@@ -13,7 +13,14 @@ import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
 import dev.gatehouse.server.testing.TestMembers;
 import dev.gatehouse.server.testing.TestServiceAccounts;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -115,6 +122,23 @@ class CareTeamsIT extends IntegrationTest {
                 .status()).isEqualTo(403);
         assertThat(api.delete(clinic.path("/care-teams/" + mine.path("id").asString()), ann.token()).status())
                 .isEqualTo(403);
+    }
+
+    @Test
+    void twoAdminsNamingTheSameNewTeamAtOnceGetOneTeamAndA409NeverA500() throws Exception {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        for (int round = 0; round < 5; round++) {
+            String body = json("name", "Night shift " + round);
+            List<Callable<Integer>> creates = Collections.nCopies(6,
+                    () -> api.post(clinic.path("/care-teams"), clinic.adminToken(), body).status());
+            List<Integer> statuses = new ArrayList<>();
+            try (ExecutorService pool = Executors.newFixedThreadPool(6)) {
+                for (Future<Integer> status : pool.invokeAll(creates)) {
+                    statuses.add(status.get());
+                }
+            }
+            assertThat(statuses).as("round %d", round).containsOnlyOnce(201).containsOnly(201, 409);
+        }
     }
 
     @Test
