@@ -63,7 +63,22 @@ class DelegationStore {
                 .param("tenant", tenant.value()).param("user", user).query((rs, n) -> row(rs)).list();
     }
 
-    void end(TenantId tenant, UUID id, Instant at, UUID by) {
+    /**
+     * Delegations not ended nor expired at {@code now}, lent by {@code lender} (all of the tenant's
+     * when null): those a change of the lender may have ended.
+     */
+    List<Delegation> lentBy(TenantId tenant, @Nullable UUID lender, Instant now) {
+        return jdbc.sql("select " + COLUMNS + """
+                         from delegations
+                        where tenant_id = :tenant and (cast(:lender as uuid) is null or from_user = :lender)
+                          and ended_at is null and expires_at > :now
+                        """)
+                .param("tenant", tenant.value()).param("lender", lender).param("now", time(now))
+                .query((rs, n) -> row(rs)).list();
+    }
+
+    /** Ends a delegation; {@code by} is null when the system ended it (its lender lost the role). */
+    void end(TenantId tenant, UUID id, Instant at, @Nullable UUID by) {
         jdbc.sql("""
                         update delegations set ended_at = :at, ended_by = :by, assignment_id = null
                         where tenant_id = :tenant and id = :id

@@ -4,6 +4,7 @@ import dev.gatehouse.engine.Profile;
 import dev.gatehouse.engine.Resource;
 import dev.gatehouse.engine.TenantPolicy;
 import dev.gatehouse.server.access.Access;
+import dev.gatehouse.server.access.AccessChanged;
 import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.access.Assignments;
@@ -28,8 +29,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Lending a role ("Acting Manager", seed 000; docs/engine.md, "Delegation"). The lender is normally
@@ -42,6 +49,8 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Service
 public class Delegations {
+
+    private static final Logger log = LoggerFactory.getLogger(Delegations.class);
 
     static final String LEND = "roles.delegate";
     static final String ASSIGN = "roles.assign";
@@ -60,7 +69,8 @@ public class Delegations {
     /**
      * A delegation as the API answers it. {@code status}: {@code SCHEDULED} (not started),
      * {@code ACTIVE}, {@code SUSPENDED} (the lender does not hold the role there now, so it allows
-     * nothing), {@code EXPIRED}, {@code ENDED} (deleted).
+     * nothing, and its end is about to be recorded), {@code EXPIRED}, {@code ENDED} (deleted, or its
+     * lender lost the role).
      */
     public record View(String id, Person from, Person to, String role, @Nullable String location,
             @Nullable Instant startsAt, Instant expiresAt, String reason, String status, @Nullable String assignmentId,
@@ -75,9 +85,14 @@ public class Delegations {
     private final UserStore users;
     private final AuditLog audit;
     private final Clock clock;
+    private final TransactionTemplate transactions;
 
     Delegations(DelegationStore store, Assignments assignments, Access access, AccessChanges changes, Actors actors,
-            Members members, UserStore users, AuditLog audit, Clock clock) {
+            Members members, UserStore users, AuditLog audit, Clock clock, PlatformTransactionManager transactions) {
+        // REQUIRES_NEW: a local change is heard after its commit, while its transaction's connection
+        // may still be bound to the thread.
+        this.transactions = new TransactionTemplate(transactions);
+        this.transactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.store = store;
         this.assignments = assignments;
         this.access = access;
@@ -211,6 +226,65 @@ public class Delegations {
                 new AuditLog.Target("user", delegation.to().toString(),
                         members.username(tenant, delegation.to()).orElse(null)),
                 origin.ip(), origin.userAgent(), details);
+        changes.subjectChanged(tenant, delegation.to());
+    }
+
+    /**
+     * A lent role ends for good once its lender no longer holds it there (docs/api.md: "ends when
+     * {@code from} loses it"): the engine already stopped it allowing, on every node, the moment the
+     * change arrived; this records the end, as {@code DELEGATION_ENDED} by the system with the reason
+     * {@code LENDER_LOST_ROLE}, so regaining the role later does not bring the delegation back. Every
+     * node hears of the change; the row lock and the ended check let one of them record it.
+     */
+    @EventListener
+    void lenderChanged(AccessChanged.Subject change) {
+        endLapsed(change.tenant(), change.user());
+    }
+
+    /** A role edit or a moved location may take a lent role from its lender too. */
+    @EventListener
+    void policyChanged(AccessChanged.Policy change) {
+        endLapsed(change.tenant(), null);
+    }
+
+    private void endLapsed(TenantId tenant, @Nullable UUID lender) {
+        try {
+            Instant now = clock.instant();
+            for (DelegationStore.Delegation delegation : store.lentBy(tenant, lender, now)) {
+                if (!mayStillLend(tenant, delegation, now)) {
+                    transactions.executeWithoutResult(status -> endLapsed(tenant, delegation.id(), now));
+                }
+            }
+        } catch (RuntimeException e) {
+            // Nothing allows through it meanwhile (the engine checks the lender at every decision);
+            // the next change of the lender or the tenant records the end.
+            log.warn("Recording the end of lapsed delegations of tenant {} failed: {}", tenant.value(), e.toString());
+        }
+    }
+
+    private boolean mayStillLend(TenantId tenant, DelegationStore.Delegation delegation, Instant now) {
+        return access.profile(tenant, delegation.from())
+                .map(lender -> lender.mayLend(delegation.role(), delegation.location(), now)).orElse(false);
+    }
+
+    private void endLapsed(TenantId tenant, UUID id, Instant now) {
+        Optional<DelegationStore.Delegation> locked = store.findForUpdate(tenant, id);
+        if (locked.isEmpty() || locked.get().endedAt() != null || mayStillLend(tenant, locked.get(), now)) {
+            return;
+        }
+        DelegationStore.Delegation delegation = locked.get();
+        if (delegation.assignment() != null) {
+            assignments.delete(tenant, delegation.assignment());
+        }
+        store.end(tenant, id, now, null);
+        Map<String, Object> details = details(delegation, members.username(tenant, delegation.from()).orElse(null),
+                members.username(tenant, delegation.to()).orElse(null));
+        details.put("endedEarly", now.isBefore(delegation.expiresAt()));
+        details.put("why", "LENDER_LOST_ROLE");
+        audit.record(tenant, "DELEGATION_ENDED", AuditLog.Actor.SYSTEM,
+                new AuditLog.Target("user", delegation.to().toString(),
+                        members.username(tenant, delegation.to()).orElse(null)),
+                null, null, details);
         changes.subjectChanged(tenant, delegation.to());
     }
 

@@ -87,14 +87,33 @@ class DelegationsIT extends IntegrationTest {
                 f.clinic().adminToken()).status()).isEqualTo(204);
         assertThat(f.may(desk.token(), desk.id(), "patients.read", f.downtown())).as("lender lost it").isFalse();
         Response answer = f.check(desk.token(), desk.id(), "patients.read", f.downtown());
-        assertThat(answer.raw()).contains("lent");
-        assertThat(api.get(f.clinic().path("/delegations"), desk.token()).text("/items/0/status")).isEqualTo("SUSPENDED");
+        assertThat(answer.raw()).as("the lent role is gone with the lender's").contains("NO_MATCHING_GRANT");
+        assertThat(api.get(f.clinic().path("/delegations"), desk.token()).text("/items/0/status")).isEqualTo("ENDED");
+        JsonNode lapsed = event("DELEGATION_ENDED");
+        assertThat(lapsed.path("details").path("why").asString()).isEqualTo("LENDER_LOST_ROLE");
+        assertThat(lapsed.path("target").asString()).isEqualTo(desk.id());
+
+        // Ended for good: the lender holding the role again does not bring it back.
+        assertThat(api.post(f.clinic().path("/users/" + f.manager().id() + "/roles"), f.clinic().adminToken(),
+                json("role", "manager", "location", f.downtown())).status()).isEqualTo(201);
+        assertThat(f.may(desk.token(), desk.id(), "patients.read", f.downtown())).as("not back").isFalse();
+        assertThat(api.get(f.clinic().path("/delegations"), desk.token()).text("/items/0/status")).isEqualTo("ENDED");
         JsonNode created = event("DELEGATION_CREATED");
         assertThat(created.path("actor").asString()).isEqualTo("maria");
         assertThat(created.path("target").asString()).isEqualTo(desk.id());
         assertThat(created.path("details").path("role").asString()).isEqualTo("manager");
         assertThat(created.path("details").path("reason").asString()).isEqualTo("holiday cover");
         assertThat(created.path("details").path("from").asString()).isEqualTo(f.manager().id());
+    }
+
+    /** The latest event of {@code action} in the clinic's trail: actor's username, target id, details. */
+    private JsonNode lastEvent(String action) {
+        String row = jdbc.sql("""
+                        select json_build_object('actor', actor_username, 'target', target_id, 'details', details)::text
+                        from audit_events where tenant_id = :t and action = :action order by seq desc limit 1
+                        """)
+                .param("t", UUID.fromString(f.clinic().id())).param("action", action).query(String.class).single();
+        return JSON.readTree(row);
     }
 
     /** The one event of {@code action} in the clinic's trail: actor's username, target id, details. */
@@ -111,24 +130,30 @@ class DelegationsIT extends IntegrationTest {
     @Test
     void aDelegationEndsWhenTheLenderIsLockedWhenEndedAndWhenItExpires() {
         TestMembers.Member desk = f.desk();
-        String id = f.lend(f.manager().token(), "to", desk.id(), "role", "manager", "location", f.downtown(),
-                "expiresAt", hours(8), "reason", "cover").text("/id");
+        f.lend(f.manager().token(), "to", desk.id(), "role", "manager", "location", f.downtown(),
+                "expiresAt", hours(8), "reason", "cover");
         assertThat(f.may(desk.token(), desk.id(), "patients.read", f.downtown())).isTrue();
 
+        // Offboarding is a lock (seed 004): what the leaver lent ends with it, for good.
         String admin = f.clinic().adminToken();
         assertThat(api.post(f.clinic().path("/users/" + f.manager().id() + "/lock"), admin, "").status()).isEqualTo(200);
         assertThat(f.may(desk.token(), desk.id(), "patients.read", f.downtown())).as("lender locked").isFalse();
         assertThat(api.post(f.clinic().path("/users/" + f.manager().id() + "/unlock"), admin, "").status())
                 .isEqualTo(200);
-        assertThat(f.may(desk.token(), desk.id(), "patients.read", f.downtown())).as("lender unlocked").isTrue();
+        assertThat(f.may(desk.token(), desk.id(), "patients.read", f.downtown())).as("ended by the lock").isFalse();
+        assertThat(event("DELEGATION_ENDED").path("details").path("why").asString()).isEqualTo("LENDER_LOST_ROLE");
 
+        String id = f.lend(f.manager().signIn(), "to", desk.id(), "role", "manager", "location", f.downtown(),
+                "expiresAt", hours(8), "reason", "cover again").text("/id");
+        assertThat(f.may(desk.token(), desk.id(), "patients.read", f.downtown())).isTrue();
         assertThat(api.delete(f.clinic().path("/delegations/" + id), desk.token()).status())
                 .as("the delegate gives it back").isEqualTo(204);
         assertThat(f.may(desk.token(), desk.id(), "patients.read", f.downtown())).as("ended").isFalse();
         assertThat(api.get(f.clinic().path("/delegations?status=ENDED"), desk.token()).body().at("/total").asLong())
-                .isOne();
-        assertThat(actions()).containsSubsequence("DELEGATION_CREATED", "DELEGATION_ENDED");
-        JsonNode ended = event("DELEGATION_ENDED");
+                .isEqualTo(2);
+        assertThat(actions()).containsSubsequence("DELEGATION_CREATED", "DELEGATION_ENDED", "DELEGATION_CREATED",
+                "DELEGATION_ENDED");
+        JsonNode ended = lastEvent("DELEGATION_ENDED");
         assertThat(ended.path("actor").asString()).as("given back by the delegate").isEqualTo("dave");
         assertThat(ended.path("details").path("endedEarly").asBoolean()).isTrue();
 
