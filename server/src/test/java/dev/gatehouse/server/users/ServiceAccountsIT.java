@@ -319,7 +319,7 @@ class ServiceAccountsIT extends IntegrationTest {
 
         // A lead who may add users and give roles at downtown, holding what a manager and a front desk hold there.
         fixtures.customRole(clinic, "lead", "LOCATION", "users.read", "users.edit", "users.create", "roles.assign",
-                "elevation.request", "roles.delegate",
+                "elevation.request", "roles.delegate", "care_teams.*", "break_glass.review",
                 "roles.read", "patients.*", "medical_notes.read", "appointments.*", "payments.read", "payments.create",
                 "payments.process", "refunds.approve", "billing.read", "invoices.read", "reports.read",
                 "reports.create", "reports.export", "analytics.read", "time_tracking.*", "inventory.*", "products.*",

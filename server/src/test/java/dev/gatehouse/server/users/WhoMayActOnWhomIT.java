@@ -115,7 +115,7 @@ class WhoMayActOnWhomIT extends IntegrationTest {
         String uptown = fixtures.location(clinic, "Uptown");
         // A lead who may change roles at downtown and holds what a manager and a front desk hold there.
         fixtures.customRole(clinic, "lead", "LOCATION", "users.read", "users.edit", "roles.assign",
-                "elevation.request", "roles.delegate", "roles.read",
+                "elevation.request", "roles.delegate", "care_teams.*", "break_glass.review", "roles.read",
                 "patients.*", "medical_notes.read", "appointments.*", "payments.read", "payments.create",
                 "payments.process", "refunds.approve", "billing.read", "invoices.read", "reports.read",
                 "reports.create", "reports.export", "analytics.read", "time_tracking.*", "inventory.*", "products.*",
