@@ -8,6 +8,7 @@ import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.relationships.Relationship.Party;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.DisplayNames;
 import dev.gatehouse.server.shared.FieldError;
 import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.server.shared.Origin;
@@ -40,8 +41,6 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Service
 public class CareTeams {
-
-    static final int MAX_NAME = 200;
 
     /** A team as the API shows it: its members' user ids, in the order they joined. */
     public record Team(CareTeam team, List<UUID> members) {}
@@ -104,7 +103,7 @@ public class CareTeams {
     public Team create(Caller caller, TenantId tenant, TeamRequest request, AuditLog.Actor actor, Origin origin) {
         access.require(caller, "care_teams.create", null);
         List<FieldError> errors = new ArrayList<>();
-        String name = name(request.name(), errors);
+        String name = DisplayNames.checked(request.name(), "name", errors);
         UUID location = location(tenant, request.location(), errors);
         List<UUID> members = members(tenant, request.members(), errors);
         if (!errors.isEmpty()) {
@@ -140,7 +139,7 @@ public class CareTeams {
         CareTeam before = teams.findForUpdate(tenant, id).orElseThrow(() -> ApiException.notFound("care team " + id));
         access.require(caller, "care_teams.edit", at(before));
         List<FieldError> errors = new ArrayList<>();
-        String name = request.name() == null ? before.name() : name(request.name(), errors);
+        String name = request.name() == null ? before.name() : DisplayNames.checked(request.name(), "name", errors);
         UUID location = locationGiven ? location(tenant, request.location(), errors) : before.location();
         List<UUID> members = request.members() == null ? null : members(tenant, request.members(), errors);
         if (!errors.isEmpty()) {
@@ -277,20 +276,6 @@ public class CareTeams {
 
     private static AuditLog.Target target(UUID id, String name) {
         return new AuditLog.Target("careteam", id.toString(), name);
-    }
-
-    private static String name(@Nullable String name, List<FieldError> errors) {
-        if (name == null || name.isBlank()) {
-            errors.add(new FieldError("name", "is required"));
-            return "";
-        }
-        String stripped = name.strip();
-        if (stripped.length() > MAX_NAME) {
-            errors.add(new FieldError("name", "at most " + MAX_NAME + " characters"));
-        } else if (stripped.chars().anyMatch(Character::isISOControl)) {
-            errors.add(new FieldError("name", "must not contain control characters"));
-        }
-        return stripped;
     }
 
     private @Nullable UUID location(TenantId tenant, @Nullable String text, List<FieldError> errors) {

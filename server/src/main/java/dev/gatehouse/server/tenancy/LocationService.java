@@ -7,6 +7,7 @@ import dev.gatehouse.server.access.Assignments;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.DisplayNames;
 import dev.gatehouse.server.shared.FieldError;
 import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.server.shared.Origin;
@@ -32,8 +33,6 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Service
 public class LocationService {
-
-    static final int MAX_NAME = 200;
 
     /**
      * A rename and/or move as asked: {@code name} null keeps the name; with {@code move}, {@code parent}
@@ -90,7 +89,7 @@ public class LocationService {
             AuditLog.Actor actor, Origin origin) {
         access.require(caller, "locations.create", null);
         List<FieldError> errors = new ArrayList<>();
-        String checkedName = name(name, errors);
+        String checkedName = DisplayNames.checked(name, "name", errors);
         UUID parentId = parent == null ? null : uuid("parent", parent, errors);
         if (!errors.isEmpty()) {
             throw ApiException.badRequest(errors);
@@ -107,7 +106,7 @@ public class LocationService {
     public TenantLocation update(Caller caller, TenantId tenant, UUID id, Change change, AuditLog.Actor actor, Origin origin) {
         access.require(caller, "locations.edit", null);
         List<FieldError> errors = new ArrayList<>(change.problems());
-        String name = change.name() == null ? null : name(change.name(), errors);
+        String name = change.name() == null ? null : DisplayNames.checked(change.name(), "name", errors);
         UUID parent = change.parent() == null ? null : uuid("parent", change.parent(), errors);
         if (!errors.isEmpty()) {
             throw ApiException.badRequest(errors);
@@ -245,20 +244,6 @@ public class LocationService {
 
     private static Resource at(UUID location) {
         return Resource.at(location.toString());
-    }
-
-    private static String name(@Nullable String name, List<FieldError> errors) {
-        if (name == null || name.isBlank()) {
-            errors.add(new FieldError("name", "is required"));
-            return "";
-        }
-        String stripped = name.strip();
-        if (stripped.length() > MAX_NAME) {
-            errors.add(new FieldError("name", "at most " + MAX_NAME + " characters"));
-        } else if (stripped.chars().anyMatch(Character::isISOControl)) {
-            errors.add(new FieldError("name", "must not contain control characters"));
-        }
-        return stripped;
     }
 
     private static @Nullable UUID uuid(String field, String text, List<FieldError> errors) {
