@@ -15,6 +15,9 @@ import java.util.Map;
 import java.util.UUID;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
@@ -62,6 +65,7 @@ class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
         } else {
             user = Ids.parse(principal.getName()).orElseThrow();
         }
+        requireActive(issuer, user);
         claims.claim(TENANT, issuer.slug());
         if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
             context.getJwsHeader().type("at+jwt");
@@ -76,6 +80,21 @@ class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
             // A Date, as the server itself writes auth_time (and reads it back on refresh).
             claims.claims(all -> all.putIfAbsent("auth_time", Date.from(session.authTime())));
             claims.claim("amr", session.amr());
+        }
+    }
+
+    /**
+     * No token for an account that may not act now: disabled, locked, or past its {@code expiresAt}
+     * (a contractor's integration, issue 13). Its tokens already issued die by {@link Authorizations}'
+     * liveness; this keeps the token endpoint from handing out new ones (a refresh, client credentials).
+     */
+    private void requireActive(TenantIssuer.Issuer issuer, UUID user) {
+        boolean active = users.find(issuer.tenant(), user)
+                .filter(account -> account.status().equals("ACTIVE") && !account.expiredBy(clock.instant()))
+                .isPresent();
+        if (!active) {
+            throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
+                    "the account this token would stand for is not active (disabled, locked or expired)", null));
         }
     }
 

@@ -14,18 +14,22 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestClock;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -42,9 +46,17 @@ class OidcFlowIT extends IntegrationTest {
 
     private SignedInTenant clinic;
 
+    @Autowired
+    private TestClock clock;
+
     @BeforeEach
     void clinic() {
         clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+    }
+
+    @AfterEach
+    void resetClock() {
+        clock.reset();
     }
 
     String base() {
@@ -188,6 +200,24 @@ class OidcFlowIT extends IntegrationTest {
         Response trail = api.get(tenant.path("/audit?action=REQUEST_REFUSED_IP"), tenant.adminToken());
         assertThat(trail.body().path("items")).hasSize(1);
         assertThat(trail.raw()).contains(machine.clientId()).doesNotContain(accessToken);
+    }
+
+    @Test
+    void theTokensOfAnAccountPastItsExpiryStopAndItGetsNoMore() throws Exception {
+        Machine machine = machine(clinic);
+        String accessToken = tokenRequest(clinic, machine, Map.of("grant_type", "client_credentials",
+                "scope", "gatehouse.api")).get("access_token").asString();
+        // A contractor's integration (issue 13): its account ends in a minute; the token would live longer.
+        Response ends = api.patch(clinic.path("/users/" + machine.serviceAccount()), clinic.adminToken(),
+                "{\"expiresAt\": \"" + clock.instant().plusSeconds(60) + "\"}");
+        assertThat(ends.status()).as(ends.raw()).isEqualTo(200);
+
+        clock.moveAhead(Duration.ofMinutes(2));
+
+        assertThat(api.get("/api/v1/me", accessToken).status()).as("the account expired").isEqualTo(401);
+        HttpResponse<String> more = post(issuer(clinic) + "/token", machine, Map.of("grant_type", "client_credentials",
+                "scope", "gatehouse.api"));
+        assertThat(more.statusCode()).as(more.body()).isIn(400, 401);
     }
 
     @Test
