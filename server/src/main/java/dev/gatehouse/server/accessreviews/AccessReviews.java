@@ -121,6 +121,7 @@ public class AccessReviews {
         ReviewStore.Review review = new ReviewStore.Review(tenant.id(), UUID.randomUUID(), name, locations,
                 scopeRoles, reviewer, java.util.Objects.requireNonNull(request.dueAt()), request.recurrence(),
                 defaultDecision, "OPEN", caller.userId(), now, null, null, null);
+        requireCovers(caller, rows(policy, review));
         int items = open(policy, review);
         audit.record(tenant.id(), "ACCESS_REVIEW_CREATED", actors.actor(caller), target(review), origin.ip(),
                 origin.userAgent(), created(review, items));
@@ -299,16 +300,36 @@ public class AccessReviews {
     }
 
     /** Stores the campaign and its snapshot of items; answers how many. */
-    private int open(TenantPolicy policy, ReviewStore.Review review) {
-        TenantId tenant = review.tenant();
+    /**
+     * A campaign revokes what its reviewers say, with the campaign as the authority: so whoever opens
+     * one must be able to take each assignment in it away themselves — cover its holder there (who
+     * may act on whom, decided by the engine). Their own assignments are routed to someone else.
+     */
+    private void requireCovers(Caller caller, List<Assignments.Row> rows) {
+        Set<String> asked = new HashSet<>();
+        for (Assignments.Row row : rows) {
+            if (!row.user().equals(caller.userId()) && asked.add(row.user() + "@" + row.location())) {
+                access.requireCovers(caller, row.user(), row.location(), MANAGE,
+                        "open an access review over the roles of");
+            }
+        }
+    }
+
+    /** The assignments in the campaign's scope as of its creation. */
+    private List<Assignments.Row> rows(TenantPolicy policy, ReviewStore.Review review) {
         Set<String> where = new LinkedHashSet<>();
         for (String location : review.locations()) {
             if (policy.locations().contains(location)) {
                 where.addAll(policy.locations().subtree(location));
             }
         }
-        List<Assignments.Row> rows = review.locations().isEmpty() || !where.isEmpty()
-                ? assignments.inScope(tenant, where, review.roles(), review.createdAt()) : List.of();
+        return review.locations().isEmpty() || !where.isEmpty()
+                ? assignments.inScope(review.tenant(), where, review.roles(), review.createdAt()) : List.of();
+    }
+
+    private int open(TenantPolicy policy, ReviewStore.Review review) {
+        TenantId tenant = review.tenant();
+        List<Assignments.Row> rows = rows(policy, review);
         Map<UUID, String> names = new HashMap<>();
         Set<UUID> users = new HashSet<>();
         rows.forEach(row -> users.add(row.user()));

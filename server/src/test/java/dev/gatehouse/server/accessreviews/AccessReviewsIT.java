@@ -270,6 +270,17 @@ class AccessReviewsIT extends IntegrationTest {
         String body = json("name", "Downtown", "reviewer", "MANAGER", "dueAt", due(Duration.ofDays(5)));
         assertThat(api.post(clinic.path("/access-reviews"), boss.token(), body).status())
                 .as("a manager runs no campaigns").isEqualTo(403);
+        // An auditor role that may run reviews but holds less than the owner: no campaign over the owner's role.
+        Response auditor = api.post(clinic.path("/roles"), clinic.adminToken(), json("key", "auditor", "name",
+                "Auditor", "description", "runs access reviews", "grants",
+                raw("[{\"permission\": \"access_reviews.manage\"}, {\"permission\": \"users.read\"}]")));
+        assertThat(auditor.status()).as(auditor.raw()).isEqualTo(201);
+        TestMembers.Member ada = TestMembers.member("ada").holding("auditor").create(api, clinic);
+        Response overOwner = api.post(clinic.path("/access-reviews"), ada.token(), json("name", "Owners",
+                "scope", raw(json("roles", raw("[\"owner\"]"))), "reviewer", ada.id(), "dueAt",
+                due(Duration.ofDays(5))));
+        assertThat(overOwner.status()).as(overOwner.raw()).isEqualTo(403);
+        assertThat(overOwner.text("/detail")).contains("open an access review over the roles of");
         Response created = open(body);
         assertThat(created.status()).isEqualTo(201);
         String id = created.text("/review/id");
