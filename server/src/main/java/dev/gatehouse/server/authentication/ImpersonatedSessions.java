@@ -41,18 +41,19 @@ public class ImpersonatedSessions {
     }
 
     /**
-     * Opens a session of {@code user} for {@code operator}, in the caller's transaction. The
+     * Opens a session of {@code user} for {@code operator}, from the operator's own session
+     * {@code operatorSession}, which it never outlives, in the caller's transaction. The
      * tenant's idle timeout still applies; its absolute lifetime is {@link #MAX_LENGTH}, which is
      * shorter than any tenant's ({@code sessionPolicy.maxHours} is at least 1).
      */
     public Opened open(TenantId tenant, UUID user, TenantId operatorTenant, Impersonator operator,
-            @Nullable String ip, @Nullable String userAgent) {
+            UUID operatorSession, @Nullable String ip, @Nullable String userAgent) {
         // To the microsecond, as PostgreSQL stores it: the answer's expiresAt is the session lists' and the trail's.
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Instant expiresAt = now.plus(MAX_LENGTH);
         String token = Tokens.newToken();
-        UUID id = sessions.openImpersonation(tenant, user, operatorTenant, operator, Tokens.hash(token), now, expiresAt,
-                ip, userAgent);
+        UUID id = sessions.openImpersonation(tenant, user, operatorTenant, operator, operatorSession, Tokens.hash(token),
+                now, expiresAt, ip, userAgent);
         return new Opened(id, token, expiresAt);
     }
 

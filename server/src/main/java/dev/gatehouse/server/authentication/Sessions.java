@@ -146,18 +146,20 @@ public class Sessions {
      * no re-authentication window can ever be open for it.
      */
     UUID openImpersonation(TenantId tenant, UUID user, TenantId operatorTenant, Impersonator operator,
-            byte[] tokenHash, Instant now, Instant expiresAt, @Nullable String ip, @Nullable String userAgent) {
+            UUID operatorSession, byte[] tokenHash, Instant now, Instant expiresAt, @Nullable String ip,
+            @Nullable String userAgent) {
         UUID id = UUID.randomUUID();
         jdbc.sql("""
                         insert into sessions (tenant_id, id, user_id, token_hash, created_at, last_seen_at, authenticated_at,
-                            expires_at, ip, user_agent, impersonator_tenant_id, impersonator_id, impersonator_username)
+                            expires_at, ip, user_agent, impersonator_tenant_id, impersonator_id, impersonator_username,
+                            impersonator_session_id)
                         values (:tenant, :id, :user, :hash, :now, :now, 'epoch', :expires, :ip, :agent,
-                            :operatorTenant, :operator, :operatorName)
+                            :operatorTenant, :operator, :operatorName, :operatorSession)
                         """)
                 .param("tenant", tenant.value()).param("id", id).param("user", user).param("hash", tokenHash)
                 .param("now", utc(now)).param("expires", utc(expiresAt)).param("ip", ip).param("agent", userAgent)
                 .param("operatorTenant", operatorTenant.value()).param("operator", operator.id())
-                .param("operatorName", operator.username())
+                .param("operatorName", operator.username()).param("operatorSession", operatorSession)
                 .update();
         return id;
     }
@@ -177,6 +179,10 @@ public class Sessions {
                         join tenants t on t.id = s.tenant_id
                         where s.token_hash = :hash and s.ended_at is null and s.expires_at > :now
                           and t.status = 'ACTIVE'
+                          and (s.impersonator_session_id is null or exists (
+                              select 1 from sessions o
+                              where o.tenant_id = s.impersonator_tenant_id and o.id = s.impersonator_session_id
+                                and o.ended_at is null and o.expires_at > :now))
                         """)
                 .param("hash", tokenHash).param("now", utc(now))
                 .query((rs, n) -> {
@@ -379,8 +385,9 @@ public class Sessions {
 
     /**
      * Ends the impersonations, of every tenant, that reached their absolute expiry without being
-     * ended: nothing else would, since an expired session is simply no longer found. Returns how
-     * many ended. Safe on many nodes at once: a session ends, and is recorded, once.
+     * ended, and those whose operator session ended some other way than signing out (ended from a
+     * session list, expired, the operator locked): nothing else would, since such a session is
+     * simply no longer found. Returns how many ended. Safe on many nodes at once: a session ends, and is recorded, once.
      */
     @Transactional
     public int endExpiredImpersonations(Instant now) {
@@ -396,26 +403,45 @@ public class Sessions {
         for (Expired session : expired) {
             impersonationsEnded(session.tenant(), List.of(session.session()), "EXPIRED");
         }
-        return expired.size();
+        List<Expired> orphaned = jdbc.sql("""
+                        update sessions s set ended_at = :now, end_reason = 'OPERATOR_SESSION_ENDED'
+                        where s.impersonator_session_id is not null and s.ended_at is null and s.expires_at > :now
+                          and not exists (
+                              select 1 from sessions o
+                              where o.tenant_id = s.impersonator_tenant_id and o.id = s.impersonator_session_id
+                                and o.ended_at is null and o.expires_at > :now)
+                        returning tenant_id, id, user_id, created_at, impersonator_id, impersonator_username
+                        """)
+                .param("now", utc(now))
+                .query((rs, n) -> new Expired(new TenantId(rs.getObject("tenant_id", UUID.class)), ended(rs, n)))
+                .list();
+        for (Expired session : orphaned) {
+            cache.evictSession(session.tenant(), session.session().id());
+            impersonationsEnded(session.tenant(), List.of(session.session()), "OPERATOR_SESSION_ENDED");
+        }
+        return expired.size() + orphaned.size();
     }
 
     /**
-     * Ends the live impersonations the operator opened, in every tenant, each recorded as
-     * {@code IMPERSONATION_ENDED} in its tenant's trail: an operator signing out leaves no session
-     * acting in their name. Those already past their expiry are left to
-     * {@link #endExpiredImpersonations}, which records them as expired. Returns how many ended.
+     * Ends the live impersonations the operator opened from {@code operatorSession}, in every
+     * tenant, each recorded as {@code IMPERSONATION_ENDED} in its tenant's trail: an operator signing
+     * out leaves no session acting in their name, and signing out elsewhere ends none of this one's.
+     * Those already past their expiry are left to {@link #endExpiredImpersonations}, which records
+     * them as expired. Returns how many ended.
      */
     @Transactional
-    public int endImpersonationsBy(TenantId operatorTenant, UUID operator, Instant now, String reason) {
+    public int endImpersonationsBy(TenantId operatorTenant, UUID operator, UUID operatorSession, Instant now,
+            String reason) {
         record Opened(TenantId tenant, Ended session) {}
         List<Opened> ended = jdbc.sql("""
                         update sessions set ended_at = :now, end_reason = :reason
                         where impersonator_tenant_id = :operatorTenant and impersonator_id = :operator
+                          and (impersonator_session_id = :session or impersonator_session_id is null)
                           and ended_at is null and expires_at > :now
                         returning tenant_id, id, user_id, created_at, impersonator_id, impersonator_username
                         """)
                 .param("now", utc(now)).param("reason", reason).param("operatorTenant", operatorTenant.value())
-                .param("operator", operator)
+                .param("operator", operator).param("session", operatorSession)
                 .query((rs, n) -> new Opened(new TenantId(rs.getObject("tenant_id", UUID.class)), ended(rs, n)))
                 .list();
         for (Opened session : ended) {

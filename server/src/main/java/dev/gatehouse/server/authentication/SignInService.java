@@ -126,7 +126,8 @@ public class SignInService {
         UUID session = caller.requireSession("sign out");
         sessions.end(caller.tenant(), session, clock.instant(), "LOGOUT");
         if (caller.isPlatformOperator()) {
-            sessions.endImpersonationsBy(caller.tenant(), caller.userId(), clock.instant(), "OPERATOR_SIGNED_OUT");
+            sessions.endImpersonationsBy(caller.tenant(), caller.userId(), session, clock.instant(),
+                    "OPERATOR_SIGNED_OUT");
         }
         audit.record(caller.tenant(), "LOGOUT", actor(caller), new AuditLog.Target("session",
                 session.toString(), caller.username()), Origin.of(request).ip(), Origin.of(request).userAgent(),

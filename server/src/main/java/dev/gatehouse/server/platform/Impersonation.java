@@ -72,7 +72,7 @@ class Impersonation {
         Impersonator operator = new Impersonator(caller.userId(), caller.username());
         AuditLog.Actor actor = actors.actor(caller);
         ImpersonatedSessions.Opened opened = sessions.open(tenantId, account.id(), caller.tenant(), operator,
-                origin.ip(), origin.userAgent());
+                caller.requireSession("start an impersonation"), origin.ip(), origin.userAgent());
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("reason", reached.reason());
         details.put("sessionId", opened.sessionId().toString());

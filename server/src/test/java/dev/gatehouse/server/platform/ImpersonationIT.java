@@ -148,6 +148,33 @@ class ImpersonationIT extends IntegrationTest {
     }
 
     @Test
+    void anImpersonationLivesInsideTheOperatorSessionItWasOpenedFromAndNoOther() {
+        UUID dan = fixtures.staff(clinic, "dr.dan", "provider");
+        String opened = operatorToken();
+        String elsewhere = operatorToken();
+        Response started = fixtures.impersonate(opened, clinic.slug(), dan, REASON);
+        assertThat(started.status()).as(started.raw()).isEqualTo(201);
+        String token = started.text("/token");
+
+        assertThat(api.post("/api/v1/auth/logout", elsewhere, "").status()).isEqualTo(204);
+        assertThat(api.get("/api/v1/me", token).status()).as("another session of the operator signed out")
+                .isEqualTo(200);
+
+        // The session it was opened from ends another way: from the operator's session list elsewhere.
+        String third = operatorToken();
+        assertThat(api.delete("/api/v1/me/sessions", third).status()).isIn(200, 204);
+        Sessions sessions = context.getBean(Sessions.class);
+        sessions.endExpiredImpersonations(Instant.now());
+        sessions.endExpiredImpersonations(Instant.now());
+
+        assertThat(api.get("/api/v1/me", token).status()).as("its operator session ended").isEqualTo(401);
+        List<Event> ended = fixtures.since(clinic.id(), 0, "IMPERSONATION_ENDED").stream()
+                .filter(e -> e.details().at("/sessionId").asString().equals(started.text("/sessionId"))).toList();
+        assertThat(ended).as("recorded once, by this sweep or the node's own").hasSize(1);
+        assertThat(ended.getFirst().details().at("/reason").asString()).isEqualTo("OPERATOR_SESSION_ENDED");
+    }
+
+    @Test
     void startingAnImpersonationRaisesAnAlertForTheTenantsAdmins() {
         UUID dee = fixtures.staff(clinic, "dr.dee", "provider");
         String colleague = TestMembers.member("owner.two").holding("owner").withEmail().create(api, clinic).username()
