@@ -252,7 +252,7 @@ public class Delegations {
             Instant now = clock.instant();
             for (DelegationStore.Delegation delegation : store.lentBy(tenant, lender, now)) {
                 if (!mayStillLend(tenant, delegation, now)) {
-                    transactions.executeWithoutResult(status -> endLapsed(tenant, delegation.id(), now));
+                    transactions.executeWithoutResult(status -> recordLapse(tenant, delegation.id(), now));
                 }
             }
         } catch (RuntimeException e) {
@@ -267,7 +267,8 @@ public class Delegations {
                 .map(lender -> lender.mayLend(delegation.role(), delegation.location(), now)).orElse(false);
     }
 
-    private void endLapsed(TenantId tenant, UUID id, Instant now) {
+    /** Ends one lapsed delegation, under its row lock, unless another node or a change got there first. */
+    private void recordLapse(TenantId tenant, UUID id, Instant now) {
         Optional<DelegationStore.Delegation> locked = store.findForUpdate(tenant, id);
         if (locked.isEmpty() || locked.get().endedAt() != null || mayStillLend(tenant, locked.get(), now)) {
             return;
