@@ -162,6 +162,25 @@ class ElevationsIT extends IntegrationTest {
     }
 
     @Test
+    void namingFieldsInTheCheckIsNoWayToUseAOneTimeElevationTwice() {
+        TestMembers.Member petra = f.provider();
+        String id = ask(petra.token(), "role", "manager", "location", f.downtown(), "reason", "one chart",
+                "minutes", 60, "oneTime", true).text("/id");
+        assertThat(decide(f.clinic().adminToken(), id, "approve").status()).isEqualTo(200);
+        String withFields = json("user", petra.id(), "permission", "patients.read", "fields", raw("[\"insurance\"]"),
+                "resource", raw(json("type", "patient", "id", "123", "location", f.downtown())));
+
+        Response first = api.post(f.clinic().path("/check"), petra.token(), withFields);
+        assertThat(first.body().at("/allowed").asBoolean()).as(first.raw()).isTrue();
+        assertThat(first.raw()).as("the manager's insurance field, through the elevation").contains("insurance");
+        Response second = api.post(f.clinic().path("/check"), petra.token(), withFields);
+        assertThat(second.body().at("/allowed").asBoolean()).as(second.raw()).isFalse();
+        assertThat(second.body().at("/fields/allowed")).as("no field of a denied permission").isEmpty();
+        assertThat(api.get(f.clinic().path("/elevation-requests/" + id), petra.token()).text("/status"))
+                .isEqualTo("USED");
+    }
+
+    @Test
     void nobodyApprovesARoleBeyondTheirOwnAccess() {
         Response deputy = api.post(f.clinic().path("/roles"), f.clinic().adminToken(), json("key", "deputy", "name",
                 "Deputy", "description", "gives front desk roles", "inherits", raw("[\"provider\", \"front_desk\"]"),
