@@ -121,8 +121,9 @@ public class AccessReviews {
         ReviewStore.Review review = new ReviewStore.Review(tenant.id(), UUID.randomUUID(), name, locations,
                 scopeRoles, reviewer, java.util.Objects.requireNonNull(request.dueAt()), request.recurrence(),
                 defaultDecision, "OPEN", caller.userId(), now, null, null, null);
-        requireCovers(caller, rows(policy, review));
-        int items = open(policy, review);
+        List<Assignments.Row> inScope = rows(policy, review);
+        requireCovers(caller, inScope);
+        int items = open(review, inScope);
         audit.record(tenant.id(), "ACCESS_REVIEW_CREATED", actors.actor(caller), target(review), origin.ip(),
                 origin.userAgent(), created(review, items));
         return detail(tenant.id(), review, null);
@@ -292,7 +293,7 @@ public class AccessReviews {
                 previous.locations(), previous.roles(), previous.reviewer(), due, previous.recurrence(),
                 previous.defaultDecision(), "OPEN", previous.createdBy(), now, null, null, previous.id());
         TenantPolicy policy = access.policy(tenant).orElseThrow();
-        int items = open(policy, next);
+        int items = open(next, rows(policy, next));
         Map<String, Object> details = created(next, items);
         details.put("previous", previous.id().toString());
         audit.record(tenant, "ACCESS_REVIEW_CREATED", AuditLog.Actor.SYSTEM, target(next), null, null, details);
@@ -327,9 +328,9 @@ public class AccessReviews {
                 ? assignments.inScope(review.tenant(), where, review.roles(), review.createdAt()) : List.of();
     }
 
-    private int open(TenantPolicy policy, ReviewStore.Review review) {
+    /** Stores the campaign with one item per assignment of {@code rows}, routed to its reviewer. */
+    private int open(ReviewStore.Review review, List<Assignments.Row> rows) {
         TenantId tenant = review.tenant();
-        List<Assignments.Row> rows = rows(policy, review);
         Map<UUID, String> names = new HashMap<>();
         Set<UUID> users = new HashSet<>();
         rows.forEach(row -> users.add(row.user()));

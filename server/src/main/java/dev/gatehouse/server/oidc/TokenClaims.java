@@ -65,7 +65,7 @@ class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
         } else {
             user = Ids.parse(principal.getName()).orElseThrow();
         }
-        requireActive(issuer, user);
+        UserAccount account = activeAccount(issuer, user);
         claims.claim(TENANT, issuer.slug());
         if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
             context.getJwsHeader().type("at+jwt");
@@ -73,7 +73,7 @@ class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
         } else if (!OidcParameterNames.ID_TOKEN.equals(context.getTokenType().getValue())) {
             return;
         }
-        users.find(issuer.tenant(), user).ifPresent(account -> person(claims, account));
+        person(claims, account);
         claims.claim(ROLES, roles(issuer, user));
         if (principal.getDetails() instanceof SignedInSession session) {
             claims.claim("sid", session.session().toString());
@@ -84,18 +84,16 @@ class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
     }
 
     /**
-     * No token for an account that may not act now: disabled, locked, or past its {@code expiresAt}
+     * The account a token stands for, read once for both the check and its claims; no token for an
+     * account that may not act now: disabled, locked, or past its {@code expiresAt}
      * (a contractor's integration, issue 13). Its tokens already issued die by {@link Authorizations}'
      * liveness; this keeps the token endpoint from handing out new ones (a refresh, client credentials).
      */
-    private void requireActive(TenantIssuer.Issuer issuer, UUID user) {
-        boolean active = users.find(issuer.tenant(), user)
+    private UserAccount activeAccount(TenantIssuer.Issuer issuer, UUID user) {
+        return users.find(issuer.tenant(), user)
                 .filter(account -> account.status().equals("ACTIVE") && !account.expiredBy(clock.instant()))
-                .isPresent();
-        if (!active) {
-            throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
-                    "the account this token would stand for is not active (disabled, locked or expired)", null));
-        }
+                .orElseThrow(() -> new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
+                        "the account this token would stand for is not active (disabled, locked or expired)", null)));
     }
 
     private static void person(JwtClaimsSet.Builder claims, UserAccount account) {
