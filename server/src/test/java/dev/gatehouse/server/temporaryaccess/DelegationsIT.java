@@ -5,20 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
+import dev.gatehouse.server.testing.RecordedAudit;
 import dev.gatehouse.server.testing.SignedInTenant;
 import dev.gatehouse.server.testing.TestClock;
 import dev.gatehouse.server.testing.TestMembers;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Delegations over the API (issue 13, "Acting Manager", seed 000): a holder lends one of their roles
@@ -26,8 +24,6 @@ import tools.jackson.databind.json.JsonMapper;
  * it is ended or expires. Tried as an attacker would, too.
  */
 class DelegationsIT extends IntegrationTest {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Autowired
     JdbcClient jdbc;
@@ -49,11 +45,6 @@ class DelegationsIT extends IntegrationTest {
 
     private String hours(int hours) {
         return clock.instant().plus(Duration.ofHours(hours)).toString();
-    }
-
-    private List<String> actions() {
-        return jdbc.sql("select action from audit_events where tenant_id = :t order by seq")
-                .param("t", UUID.fromString(f.clinic().id())).query(String.class).list();
     }
 
     @Test
@@ -89,42 +80,21 @@ class DelegationsIT extends IntegrationTest {
         Response answer = f.check(desk.token(), desk.id(), "patients.read", f.downtown());
         assertThat(answer.raw()).as("the lent role is gone with the lender's").contains("NO_MATCHING_GRANT");
         assertThat(api.get(f.clinic().path("/delegations"), desk.token()).text("/items/0/status")).isEqualTo("ENDED");
-        JsonNode lapsed = event("DELEGATION_ENDED");
-        assertThat(lapsed.path("details").path("why").asString()).isEqualTo("LENDER_LOST_ROLE");
-        assertThat(lapsed.path("target").asString()).isEqualTo(desk.id());
+        RecordedAudit.Event lapsed = RecordedAudit.only(jdbc, f.clinic().id(), "DELEGATION_ENDED");
+        assertThat(lapsed.details().path("why").asString()).isEqualTo("LENDER_LOST_ROLE");
+        assertThat(lapsed.targetId()).isEqualTo(desk.id());
 
         // Ended for good: the lender holding the role again does not bring it back.
         assertThat(api.post(f.clinic().path("/users/" + f.manager().id() + "/roles"), f.clinic().adminToken(),
                 json("role", "manager", "location", f.downtown())).status()).isEqualTo(201);
         assertThat(f.may(desk.token(), desk.id(), "patients.read", f.downtown())).as("not back").isFalse();
         assertThat(api.get(f.clinic().path("/delegations"), desk.token()).text("/items/0/status")).isEqualTo("ENDED");
-        JsonNode created = event("DELEGATION_CREATED");
-        assertThat(created.path("actor").asString()).isEqualTo("maria");
-        assertThat(created.path("target").asString()).isEqualTo(desk.id());
-        assertThat(created.path("details").path("role").asString()).isEqualTo("manager");
-        assertThat(created.path("details").path("reason").asString()).isEqualTo("holiday cover");
-        assertThat(created.path("details").path("from").asString()).isEqualTo(f.manager().id());
-    }
-
-    /** The latest event of {@code action} in the clinic's trail: actor's username, target id, details. */
-    private JsonNode lastEvent(String action) {
-        String row = jdbc.sql("""
-                        select json_build_object('actor', actor_username, 'target', target_id, 'details', details)::text
-                        from audit_events where tenant_id = :t and action = :action order by seq desc limit 1
-                        """)
-                .param("t", UUID.fromString(f.clinic().id())).param("action", action).query(String.class).single();
-        return JSON.readTree(row);
-    }
-
-    /** The one event of {@code action} in the clinic's trail: actor's username, target id, details. */
-    private JsonNode event(String action) {
-        List<String> rows = jdbc.sql("""
-                        select json_build_object('actor', actor_username, 'target', target_id, 'details', details)::text
-                        from audit_events where tenant_id = :t and action = :action
-                        """)
-                .param("t", UUID.fromString(f.clinic().id())).param("action", action).query(String.class).list();
-        assertThat(rows).as(action).hasSize(1);
-        return JSON.readTree(rows.getFirst());
+        RecordedAudit.Event created = RecordedAudit.only(jdbc, f.clinic().id(), "DELEGATION_CREATED");
+        assertThat(created.actor()).isEqualTo("maria");
+        assertThat(created.targetId()).isEqualTo(desk.id());
+        assertThat(created.details().path("role").asString()).isEqualTo("manager");
+        assertThat(created.details().path("reason").asString()).isEqualTo("holiday cover");
+        assertThat(created.details().path("from").asString()).isEqualTo(f.manager().id());
     }
 
     @Test
@@ -141,7 +111,8 @@ class DelegationsIT extends IntegrationTest {
         assertThat(api.post(f.clinic().path("/users/" + f.manager().id() + "/unlock"), admin, "").status())
                 .isEqualTo(200);
         assertThat(f.may(desk.token(), desk.id(), "patients.read", f.downtown())).as("ended by the lock").isFalse();
-        assertThat(event("DELEGATION_ENDED").path("details").path("why").asString()).isEqualTo("LENDER_LOST_ROLE");
+        assertThat(RecordedAudit.only(jdbc, f.clinic().id(), "DELEGATION_ENDED").details().path("why").asString())
+                .isEqualTo("LENDER_LOST_ROLE");
 
         String id = f.lend(f.manager().signIn(), "to", desk.id(), "role", "manager", "location", f.downtown(),
                 "expiresAt", hours(8), "reason", "cover again").text("/id");
@@ -151,11 +122,11 @@ class DelegationsIT extends IntegrationTest {
         assertThat(f.may(desk.token(), desk.id(), "patients.read", f.downtown())).as("ended").isFalse();
         assertThat(api.get(f.clinic().path("/delegations?status=ENDED"), desk.token()).body().at("/total").asLong())
                 .isEqualTo(2);
-        assertThat(actions()).containsSubsequence("DELEGATION_CREATED", "DELEGATION_ENDED", "DELEGATION_CREATED",
-                "DELEGATION_ENDED");
-        JsonNode ended = lastEvent("DELEGATION_ENDED");
-        assertThat(ended.path("actor").asString()).as("given back by the delegate").isEqualTo("dave");
-        assertThat(ended.path("details").path("endedEarly").asBoolean()).isTrue();
+        assertThat(RecordedAudit.actions(jdbc, f.clinic().id())).containsSubsequence("DELEGATION_CREATED",
+                "DELEGATION_ENDED", "DELEGATION_CREATED", "DELEGATION_ENDED");
+        RecordedAudit.Event ended = RecordedAudit.of(jdbc, f.clinic().id(), "DELEGATION_ENDED").getLast();
+        assertThat(ended.actor()).as("given back by the delegate").isEqualTo("dave");
+        assertThat(ended.details().path("endedEarly").asBoolean()).isTrue();
 
         f.lend(f.manager().signIn(), "to", desk.id(), "role", "manager", "location", f.downtown(), "expiresAt",
                 clock.instant().plus(Duration.ofMinutes(2)).toString(), "reason", "a short one");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
+import dev.gatehouse.server.testing.RecordedAudit;
 import dev.gatehouse.server.testing.SignedInTenant;
 import dev.gatehouse.server.testing.TestClock;
 import dev.gatehouse.server.testing.TestMembers;
@@ -17,8 +18,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Elevation requests over the API (issue 13; seed 000: separation of duties, time-bound access): a
@@ -26,8 +25,6 @@ import tools.jackson.databind.json.JsonMapper;
  * by itself, or after one use. Tried as an attacker would, too.
  */
 class ElevationsIT extends IntegrationTest {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Autowired
     JdbcClient jdbc;
@@ -45,11 +42,6 @@ class ElevationsIT extends IntegrationTest {
     @AfterEach
     void resetClock() {
         clock.reset();
-    }
-
-    private List<String> actions() {
-        return jdbc.sql("select action from audit_events where tenant_id = :t order by seq")
-                .param("t", UUID.fromString(f.clinic().id())).query(String.class).list();
     }
 
     private List<String> mails(String recipientPart) {
@@ -106,27 +98,16 @@ class ElevationsIT extends IntegrationTest {
         assertThat(f.may(petra.signIn(), petra.id(), "patients.read", f.downtown())).as("expired").isFalse();
         assertThat(api.get(f.clinic().path("/elevation-requests/" + id), petra.signIn()).text("/status"))
                 .isEqualTo("EXPIRED");
-        assertThat(actions()).containsSubsequence("ELEVATION_REQUESTED", "ELEVATION_APPROVED");
-        JsonNode requested = event("ELEVATION_REQUESTED");
-        assertThat(requested.path("actor").asString()).isEqualTo("petra");
-        assertThat(requested.path("details").path("reason").asString()).isEqualTo("covering the front office");
-        JsonNode approvedEvent = event("ELEVATION_APPROVED");
-        assertThat(approvedEvent.path("actor").asString()).isEqualTo(SignedInTenant.ADMIN);
-        assertThat(approvedEvent.path("target").asString()).isEqualTo(petra.id());
-        assertThat(approvedEvent.path("details").path("role").asString()).isEqualTo("manager");
-        assertThat(approvedEvent.path("details").path("minutes").asInt()).isEqualTo(30);
-        assertThat(approvedEvent.path("details").path("note").asString()).isEqualTo("ok");
-    }
-
-    /** The one event of {@code action} in the clinic's trail: actor's username, target id, details. */
-    private JsonNode event(String action) {
-        List<String> rows = jdbc.sql("""
-                        select json_build_object('actor', actor_username, 'target', target_id, 'details', details)::text
-                        from audit_events where tenant_id = :t and action = :action
-                        """)
-                .param("t", UUID.fromString(f.clinic().id())).param("action", action).query(String.class).list();
-        assertThat(rows).as(action).hasSize(1);
-        return JSON.readTree(rows.getFirst());
+        assertThat(RecordedAudit.actions(jdbc, f.clinic().id())).containsSubsequence("ELEVATION_REQUESTED", "ELEVATION_APPROVED");
+        RecordedAudit.Event requested = RecordedAudit.only(jdbc, f.clinic().id(), "ELEVATION_REQUESTED");
+        assertThat(requested.actor()).isEqualTo("petra");
+        assertThat(requested.details().path("reason").asString()).isEqualTo("covering the front office");
+        RecordedAudit.Event approvedEvent = RecordedAudit.only(jdbc, f.clinic().id(), "ELEVATION_APPROVED");
+        assertThat(approvedEvent.actor()).isEqualTo(SignedInTenant.ADMIN);
+        assertThat(approvedEvent.targetId()).isEqualTo(petra.id());
+        assertThat(approvedEvent.details().path("role").asString()).isEqualTo("manager");
+        assertThat(approvedEvent.details().path("minutes").asInt()).isEqualTo(30);
+        assertThat(approvedEvent.details().path("note").asString()).isEqualTo("ok");
     }
 
     @Test
@@ -141,8 +122,8 @@ class ElevationsIT extends IntegrationTest {
         assertThat(f.may(petra.token(), petra.id(), "patients.read", f.downtown())).isFalse();
         assertThat(decide(f.clinic().adminToken(), id, "approve").status()).isEqualTo(409);
         assertThat(mails("petra")).anyMatch(m -> m.contains("was denied"));
-        assertThat(actions()).contains("ELEVATION_DENIED").doesNotContain("ELEVATION_APPROVED");
-        assertThat(event("ELEVATION_DENIED").path("actor").asString()).isEqualTo(SignedInTenant.ADMIN);
+        assertThat(RecordedAudit.actions(jdbc, f.clinic().id())).contains("ELEVATION_DENIED").doesNotContain("ELEVATION_APPROVED");
+        assertThat(RecordedAudit.only(jdbc, f.clinic().id(), "ELEVATION_DENIED").actor()).isEqualTo(SignedInTenant.ADMIN);
     }
 
     @Test
@@ -156,9 +137,9 @@ class ElevationsIT extends IntegrationTest {
         assertThat(f.may(petra.token(), petra.id(), "patients.read", f.downtown())).as("used").isFalse();
         assertThat(api.get(f.clinic().path("/elevation-requests/" + id), petra.token()).text("/status"))
                 .isEqualTo("USED");
-        JsonNode used = event("ELEVATION_USED");
-        assertThat(used.path("actor").asString()).as("the one who used it").isEqualTo("petra");
-        assertThat(used.path("details").path("oneTime").asBoolean()).isTrue();
+        RecordedAudit.Event used = RecordedAudit.only(jdbc, f.clinic().id(), "ELEVATION_USED");
+        assertThat(used.actor()).as("the one who used it").isEqualTo("petra");
+        assertThat(used.details().path("oneTime").asBoolean()).isTrue();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.gatehouse.server.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -26,5 +28,18 @@ public final class RecordedAudit {
                         List.of((String[]) rs.getArray("actor_roles").getArray()), rs.getString("target_id"),
                         JSON.readTree(rs.getString("details"))))
                 .list();
+    }
+
+    /** The tenant's one event with {@code action}; fails the test when there is none or more. */
+    public static Event only(JdbcClient jdbc, String tenantId, String action) {
+        List<Event> events = of(jdbc, tenantId, action);
+        assertThat(events).as(action).hasSize(1);
+        return events.getFirst();
+    }
+
+    /** The actions of the tenant's trail, oldest first. */
+    public static List<String> actions(JdbcClient jdbc, String tenantId) {
+        return jdbc.sql("select action from audit_events where tenant_id = :tenant order by seq")
+                .param("tenant", UUID.fromString(tenantId)).query(String.class).list();
     }
 }
