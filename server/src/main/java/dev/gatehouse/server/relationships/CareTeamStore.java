@@ -77,11 +77,12 @@ class CareTeamStore {
                     .param("tenant", tenant.value()).param("id", id).param("name", name).param("location", location)
                     .param("now", RelationshipStore.utc(now)).update();
         } catch (DuplicateKeyException taken) {
-            throw nameTakenMeanwhile(name);
+            throw nameInUse(name);
         }
     }
 
-    private static ApiException nameTakenMeanwhile(String name) {
+    /** The answer to a team name another team of the tenant has. */
+    static ApiException nameInUse(String name) {
         return ApiException.conflict("a care team named " + name + " already exists (names compare ignoring case)");
     }
 
@@ -94,7 +95,7 @@ class CareTeamStore {
                     .param("name", name).param("location", location).param("now", RelationshipStore.utc(now))
                     .param("tenant", tenant.value()).param("id", id).update();
         } catch (DuplicateKeyException taken) {
-            throw nameTakenMeanwhile(name);
+            throw nameInUse(name);
         }
     }
 

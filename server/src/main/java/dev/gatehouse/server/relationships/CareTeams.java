@@ -111,7 +111,7 @@ public class CareTeams {
         }
         access.require(caller, "care_teams.create", at(location));
         if (teams.nameTaken(tenant, name, null)) {
-            throw ApiException.conflict("a care team named " + name + " already exists (names compare ignoring case)");
+            throw CareTeamStore.nameInUse(name);
         }
         UUID id = UUID.randomUUID();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
@@ -149,7 +149,7 @@ public class CareTeams {
             access.require(caller, "care_teams.edit", at(location));
         }
         if (!name.equalsIgnoreCase(before.name()) && teams.nameTaken(tenant, name, id)) {
-            throw ApiException.conflict("a care team named " + name + " already exists (names compare ignoring case)");
+            throw CareTeamStore.nameInUse(name);
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         List<UUID> current = store.members(tenant, id);
