@@ -1,6 +1,7 @@
 package dev.gatehouse.server.access;
 
 import dev.gatehouse.engine.Decision;
+import dev.gatehouse.engine.DecisionView;
 import dev.gatehouse.engine.FieldDecisions;
 import dev.gatehouse.engine.RequestContext;
 import dev.gatehouse.engine.TenantPolicy;

@@ -1,5 +1,6 @@
 package dev.gatehouse.server.access;
 
+import dev.gatehouse.engine.DecisionView;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.SecurityShortcut;
 import io.micrometer.core.instrument.Counter;

@@ -1,11 +1,5 @@
-package dev.gatehouse.server.access;
+package dev.gatehouse.engine;
 
-import dev.gatehouse.engine.Assignment;
-import dev.gatehouse.engine.Decision;
-import dev.gatehouse.engine.FieldDecisions;
-import dev.gatehouse.engine.Grant;
-import dev.gatehouse.engine.Reason;
-import dev.gatehouse.engine.RelationPath;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,19 +7,21 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A decision as the check API answers it: {@code {allowed, reason, via?}}. The reason is its
+ * A decision as the check API answers it, and as the Java SDK answers the same question in process
+ * (issue 14: the same decision, reason included): the server and the client serialise this one
+ * record, so the two cannot drift: {@code {allowed, reason, via?}}. The reason is its
  * {@code code} and {@code explanation} plus the reason's own fields (for {@code SCOPE_MISS} the
  * scope held, {@code heldScope}); {@code via} says, for an allow, which role, assignment and grant
  * allowed it, and the role that declared the grant (the role itself or one it inherits from).
  */
-record DecisionView(boolean allowed, Map<String, Object> reason, @Nullable Via via, @Nullable FieldsView fields) {
+public record DecisionView(boolean allowed, Map<String, Object> reason, @Nullable Via via, @Nullable FieldsView fields) {
 
     /**
      * The fields a check named, allowed and denied in the order asked, and why each denied one is
      * (its reason, as {@code reason} above).
      */
-    record FieldsView(List<String> allowed, List<String> denied, Map<String, Map<String, Object>> reasons) {
-        static FieldsView of(FieldDecisions decisions) {
+    public record FieldsView(List<String> allowed, List<String> denied, Map<String, Map<String, Object>> reasons) {
+        public static FieldsView of(FieldDecisions decisions) {
             Map<String, Map<String, Object>> reasons = new LinkedHashMap<>();
             decisions.fields().forEach((field, decision) -> {
                 if (!decision.allowed()) {
@@ -36,43 +32,43 @@ record DecisionView(boolean allowed, Map<String, Object> reason, @Nullable Via v
         }
     }
 
-    record Via(String role, AssignmentView assignment, GrantView grant, String declaredBy) {
-        static Via of(Reason.GrantedBy granted) {
+    public record Via(String role, AssignmentView assignment, GrantView grant, String declaredBy) {
+        public static Via of(Reason.GrantedBy granted) {
             return new Via(granted.role(), AssignmentView.of(granted.assignment()), GrantView.of(granted.grant()),
                     granted.declaredBy());
         }
     }
 
     /** The same shape as the users API's assignments (docs/api.md). */
-    record AssignmentView(String id, String role, @Nullable String location, @Nullable Instant startsAt,
+    public record AssignmentView(String id, String role, @Nullable String location, @Nullable Instant startsAt,
             @Nullable Instant expiresAt, String source) {
-        static AssignmentView of(Assignment assignment) {
+        public static AssignmentView of(Assignment assignment) {
             return new AssignmentView(assignment.id(), assignment.role(), assignment.location(), assignment.startsAt(),
                     assignment.expiresAt(), assignment.source().name());
         }
     }
 
-    record GrantView(String permission, String scope, @Nullable String condition) {
-        static GrantView of(Grant grant) {
+    public record GrantView(String permission, String scope, @Nullable String condition) {
+        public static GrantView of(Grant grant) {
             return new GrantView(grant.permission(), grant.scope().name(),
                     grant.condition() == null ? null : grant.condition().expression());
         }
     }
 
-    static DecisionView of(Decision decision) {
+    public static DecisionView of(Decision decision) {
         Reason reason = decision.reason();
         Via via = reason instanceof Reason.GrantedBy granted ? Via.of(granted) : null;
         return new DecisionView(decision.allowed(), reason(reason), via, null);
     }
 
     /** A check that named fields: the permission's decision with each field's. */
-    static DecisionView of(FieldDecisions decisions) {
+    public static DecisionView of(FieldDecisions decisions) {
         DecisionView view = of(decisions.decision());
         return new DecisionView(view.allowed(), view.reason(), view.via(), FieldsView.of(decisions));
     }
 
     /** {@code {code, explanation, ...}}: the machine-readable fields after the two every reason has. */
-    static Map<String, Object> reason(Reason reason) {
+    public static Map<String, Object> reason(Reason reason) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("code", reason.code());
         view.put("explanation", reason.explain());
