@@ -271,14 +271,22 @@ public class AuditLog {
         return merged;
     }
 
-    /** A flag such as {@code temporaryPassword: true} says nothing secret; any other value would. */
     private static void refuseSecrets(Map<String, ?> details) {
         details.forEach((key, value) -> {
-            String name = key.toLowerCase(Locale.ROOT);
-            boolean secretName = SECRET_KEYS.stream().anyMatch(name::endsWith);
-            if (secretName && !(value instanceof Boolean)) {
+            if (looksSecret(key, value)) {
                 throw new IllegalArgumentException("audit details must not carry secrets: key " + key);
             }
         });
+    }
+
+    /**
+     * Whether a top-level details entry would put a secret in the trail: its name ends in one of
+     * {@link #SECRET_KEYS}. A flag such as {@code temporaryPassword: true} says nothing secret; any
+     * other value would. Callers taking details from outside (applications' events) ask first, to
+     * refuse the field as bad input rather than fail here.
+     */
+    public static boolean looksSecret(String key, @Nullable Object value) {
+        String name = key.toLowerCase(Locale.ROOT);
+        return SECRET_KEYS.stream().anyMatch(name::endsWith) && !(value instanceof Boolean);
     }
 }

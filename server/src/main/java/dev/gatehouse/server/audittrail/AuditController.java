@@ -209,6 +209,12 @@ class AuditController {
                         throw ApiException.badRequest(prefix + "details." + reserved, "is set by Gatehouse");
                     }
                 }
+                body.details().forEach((key, value) -> {
+                    if (AuditLog.looksSecret(key, value)) {
+                        throw ApiException.badRequest(prefix + "details." + key, "a name ending in password, token, "
+                                + "secret, code or hash would put a secret in the audit trail: choose another name");
+                    }
+                });
                 if (json.writeValueAsString(body.details()).length() > MAX_DETAILS) {
                     throw ApiException.badRequest(prefix + "details", "at most " + MAX_DETAILS + " characters of JSON");
                 }

@@ -102,6 +102,9 @@ class AuditEventsIT extends IntegrationTest {
                         raw(json("impersonatedBy", "an operator"))), "details.impersonatedBy"),
                 new Case(json("action", "PATIENT_RECORD_VIEWED", "user", doc, "resource", raw(patient), "details",
                         "text"), "details"),
+                // A key that names a secret is the application's mistake, not the server's: 400, never 500.
+                new Case(json("action", "PATIENT_RECORD_VIEWED", "user", doc, "resource", raw(patient), "details",
+                        raw(json("reasonCode", "SCOPE_MISS"))), "details.reasonCode"),
                 new Case("{not json", "body"));
         for (Case bad : cases) {
             Response response = api.post(clinic.path("/audit/events"), clinic.owner(), bad.body());
@@ -186,6 +189,9 @@ class AuditEventsIT extends IntegrationTest {
                 new Case(batch(json("action", "PATIENT_RECORD_VIEWED", "user", doc, "resource",
                         raw(json("type", "patient", "id", "1")), "details", raw(json("recordedBy", "me")))),
                         "events[0].details.recordedBy"),
+                new Case(batch(good, json("action", "PATIENT_RECORD_VIEWED", "user", doc, "resource",
+                        raw(json("type", "patient", "id", "1")), "details", raw(json("accessToken", "eyJ…")))),
+                        "events[1].details.accessToken"),
                 new Case(batch(), "events"),
                 new Case(batch(Collections.nCopies(AuditController.MAX_BATCH + 1, good).toArray(String[]::new)),
                         "events"),
