@@ -237,7 +237,7 @@ class ChangeStreams implements SmartLifecycle {
      * {@code access.check}: a revoked key, an ended session or a locked user ends the stream.
      */
     private boolean stillAllowed(Stream stream) {
-        Caller now = security.callerFor(stream.request);
+        Caller now = security.stillLetThrough(stream.request);
         return now != null && now.userId().equals(stream.caller.userId()) && now.tenant().equals(stream.caller.tenant())
                 && access.allows(now, CheckController.ASK_ABOUT_OTHERS, null);
     }

@@ -9,6 +9,7 @@ import dev.gatehouse.server.testing.EventStream;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SecondNode;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestClock;
 import dev.gatehouse.server.testing.TestMembers;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -37,6 +39,13 @@ class ChangeStreamIT extends IntegrationTest {
     private ChangeLog changeLog;
     @Autowired
     private JdbcClient jdbc;
+    @Autowired
+    private TestClock clock;
+
+    @AfterEach
+    void resetClock() {
+        clock.reset();
+    }
 
     @BeforeAll
     static void startSecondNode(@Autowired DataSource dataSource) {
@@ -221,28 +230,16 @@ class ChangeStreamIT extends IntegrationTest {
         ApiClient.Response key = api.post(clinic.path("/api-keys"), clinic.adminToken(), json("name", "ehr",
                 "scopes", raw("[\"access.check\"]")));
         assertThat(key.status()).as(key.raw()).isEqualTo(201);
-        try (EventStream stream = EventStream.open(nodeB.port(), clinic.path("/changes"), key.text("/key"))) {
-            assertThat(stream.next(WAIT).name()).isEqualTo("hello");
-            assertThat(stream.next("heartbeat", WAIT).name()).as("a key with access.check streams").isEqualTo("heartbeat");
-
-            assertThat(api.delete(clinic.path("/api-keys/" + key.text("/id")), clinic.adminToken()).status())
-                    .isEqualTo(204);
-
-            assertThat(stream.ended(WAIT)).as("node B closed the revoked key's stream").isTrue();
-        }
+        streamOnNodeBEndsWhen(clinic, key.text("/key"), () -> assertThat(api.delete(clinic.path("/api-keys/"
+                + key.text("/id")), clinic.adminToken()).status()).isEqualTo(204));
     }
 
     @Test
     void aSignedOutSessionsStreamIsClosed() {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
         String session = api.login(clinic.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
-        try (EventStream stream = EventStream.open(nodeB.port(), clinic.path("/changes"), session)) {
-            assertThat(stream.next(WAIT).name()).isEqualTo("hello");
-
-            assertThat(api.post("/api/v1/auth/logout", session, "").status()).isEqualTo(204);
-
-            assertThat(stream.ended(WAIT)).as("node B closed the ended session's stream").isTrue();
-        }
+        streamOnNodeBEndsWhen(clinic, session,
+                () -> assertThat(api.post("/api/v1/auth/logout", session, "").status()).isEqualTo(204));
     }
 
     @Test
@@ -252,14 +249,8 @@ class ChangeStreamIT extends IntegrationTest {
         ApiClient.Response key = api.post(clinic.path("/api-keys"), boss.token(), json("name", "boss's script",
                 "scopes", raw("[\"access.check\"]")));
         assertThat(key.status()).as(key.raw()).isEqualTo(201);
-        try (EventStream stream = EventStream.open(nodeB.port(), clinic.path("/changes"), key.text("/key"))) {
-            assertThat(stream.next(WAIT).name()).isEqualTo("hello");
-
-            assertThat(api.post(clinic.path("/users/" + boss.id() + "/lock"), clinic.adminToken(), "").status())
-                    .isEqualTo(200);
-
-            assertThat(stream.ended(WAIT)).as("node B closed the locked owner's key's stream").isTrue();
-        }
+        streamOnNodeBEndsWhen(clinic, key.text("/key"), () -> assertThat(api.post(clinic.path("/users/" + boss.id()
+                + "/lock"), clinic.adminToken(), "").status()).isEqualTo(200));
     }
 
     @Test
@@ -279,6 +270,22 @@ class ChangeStreamIT extends IntegrationTest {
             createRole(api, clinic, "after_reconnect");
             assertThat(stream.next("change", WAIT).data().path("kind").asString()).as("live again").isEqualTo("POLICY");
         }
+    }
+
+    @Test
+    void holdingAStreamDoesNotKeepAnIdleSessionAliveAndItsEndEndsTheStream() {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        String session = api.login(clinic.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
+        try (EventStream stream = EventStream.open(port(), clinic.path("/changes"), session)) {
+            assertThat(stream.next(WAIT).name()).isEqualTo("hello");
+            assertThat(stream.next("heartbeat", WAIT).name()).as("checked once while in use").isEqualTo("heartbeat");
+
+            // The tenant's default idle limit is 30 minutes; only the stream was open meanwhile.
+            clock.moveAhead(Duration.ofMinutes(31));
+
+            assertThat(stream.ended(WAIT)).as("the idle session's stream ended at a heartbeat").isTrue();
+        }
+        assertThat(api.get("/api/v1/me", session).status()).as("and the session with it").isEqualTo(401);
     }
 
     @Test
@@ -310,6 +317,18 @@ class ChangeStreamIT extends IntegrationTest {
             assertThat(foreign.status()).isEqualTo(404);
             assertThat(bad.status()).isEqualTo(400);
             assertThat(bad.body()).contains("since");
+        }
+    }
+
+    /** A stream on node B with {@code credential} streams (heartbeats come), then ends once {@code act} is done. */
+    private static void streamOnNodeBEndsWhen(SignedInTenant clinic, String credential, Runnable act) {
+        try (EventStream stream = EventStream.open(nodeB.port(), clinic.path("/changes"), credential)) {
+            assertThat(stream.next(WAIT).name()).isEqualTo("hello");
+            assertThat(stream.next("heartbeat", WAIT).name()).as("the credential streams").isEqualTo("heartbeat");
+
+            act.run();
+
+            assertThat(stream.ended(WAIT)).as("node B closed the stream").isTrue();
         }
     }
 
