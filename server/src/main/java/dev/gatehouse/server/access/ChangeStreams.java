@@ -141,12 +141,6 @@ class ChangeStreams implements SmartLifecycle {
         open.values().forEach(streams -> streams.forEach(stream -> enqueue(stream, new Reset(null))));
     }
 
-    /** How many streams of the tenant are open on this node. */
-    int openFor(TenantId tenant) {
-        Set<Stream> streams = open.get(tenant);
-        return streams == null ? 0 : streams.size();
-    }
-
     private boolean register(Stream stream) {
         AtomicBoolean added = new AtomicBoolean();
         open.compute(stream.caller.tenant(), (tenant, streams) -> {
