@@ -86,13 +86,11 @@ class ChangeStreamIT extends IntegrationTest {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
         TestMembers.Member ann = TestMembers.member("dr.ann").holding("provider").create(api, clinic);
         try (EventStream stream = EventStream.open(port(), clinic.path("/changes"), clinic.adminToken())) {
-            long hello = stream.next("hello", WAIT).data().path("version").asLong();
+            long hello = versionOf(stream.next("hello", WAIT));
 
             assertThat(api.post(clinic.path("/users/" + ann.id() + "/roles"), clinic.adminToken(),
                     json("role", "billing")).status()).isEqualTo(201);
-            EventStream.Event assigned = fresh(stream, hello);
-            assertThat(assigned.data().path("kind").asString()).isEqualTo("SUBJECT");
-            assertThat(assigned.data().path("user").asString()).isEqualTo(ann.id());
+            assertChange(fresh(stream, hello), "SUBJECT", ann.id());
 
             assertThat(api.post(clinic.path("/users/" + ann.id() + "/lock"), clinic.adminToken(), "").status())
                     .isEqualTo(200);
@@ -106,14 +104,12 @@ class ChangeStreamIT extends IntegrationTest {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
         TestMembers.Member ann = TestMembers.member("dr.ann").holding("provider").create(api, clinic);
         try (EventStream stream = EventStream.open(port(), clinic.path("/changes"), clinic.adminToken())) {
-            long hello = stream.next("hello", WAIT).data().path("version").asLong();
+            long hello = versionOf(stream.next("hello", WAIT));
 
             ApiClient.Response renamed = api.patch(clinic.path("/users/" + ann.id()), clinic.adminToken(),
                     json("username", "dr.ann.smith"));
             assertThat(renamed.status()).as(renamed.raw()).isEqualTo(200);
-            EventStream.Event rename = fresh(stream, hello);
-            assertThat(rename.data().path("kind").asString()).isEqualTo("SUBJECT");
-            assertThat(rename.data().path("user").asString()).isEqualTo(ann.id());
+            assertChange(fresh(stream, hello), "SUBJECT", ann.id());
 
             assertThat(api.patch(clinic.path("/settings"), clinic.adminToken(), json("timeZone", "Asia/Tokyo")).status())
                     .isEqualTo(200);
@@ -126,15 +122,13 @@ class ChangeStreamIT extends IntegrationTest {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
         TestMembers.Member ann = TestMembers.member("dr.ann").holding("provider").create(api, clinic);
         try (EventStream stream = EventStream.open(port(), clinic.path("/changes"), clinic.adminToken())) {
-            long hello = stream.next("hello", WAIT).data().path("version").asLong();
+            long hello = versionOf(stream.next("hello", WAIT));
 
             assertThat(api.post(clinic.path("/relationships"), clinic.adminToken(), json("subject",
                     raw(json("type", "user", "id", ann.id())), "relation", "assigned_provider", "object",
                     raw(json("type", "patient", "id", "123")))).status()).isEqualTo(201);
 
-            EventStream.Event change = fresh(stream, hello);
-            assertThat(change.data().path("kind").asString()).isEqualTo("RELATIONS");
-            assertThat(change.data().path("user").asString()).isEqualTo(ann.id());
+            assertChange(fresh(stream, hello), "RELATIONS", ann.id());
         }
     }
 
@@ -144,7 +138,7 @@ class ChangeStreamIT extends IntegrationTest {
         SignedInTenant other = SignedInTenant.create(api, operatorToken(), "clinic");
         TestMembers.Member ann = TestMembers.member("dr.ann").holding("provider").create(api, mine);
         try (EventStream stream = EventStream.open(port(), mine.path("/changes"), mine.adminToken())) {
-            long hello = stream.next("hello", WAIT).data().path("version").asLong();
+            long hello = versionOf(stream.next("hello", WAIT));
 
             createRole(api, other, "their_role");
             TestMembers.member("dr.bob").holding("provider").create(api, other);
@@ -152,9 +146,7 @@ class ChangeStreamIT extends IntegrationTest {
                     json("role", "billing")).status()).isEqualTo(201);
 
             // The other tenant's changes committed first: had they leaked, they would come first.
-            EventStream.Event first = fresh(stream, hello);
-            assertThat(first.data().path("kind").asString()).isEqualTo("SUBJECT");
-            assertThat(first.data().path("user").asString()).isEqualTo(ann.id());
+            assertChange(fresh(stream, hello), "SUBJECT", ann.id());
         }
     }
 
@@ -164,7 +156,7 @@ class ChangeStreamIT extends IntegrationTest {
         TestMembers.Member ann = TestMembers.member("dr.ann").holding("provider").create(api, clinic);
         long seen;
         try (EventStream stream = EventStream.open(port(), clinic.path("/changes"), clinic.adminToken())) {
-            seen = stream.next("hello", WAIT).data().path("version").asLong();
+            seen = versionOf(stream.next("hello", WAIT));
         }
         createRole(api, clinic, "missed_role");
         assertThat(api.post(clinic.path("/users/" + ann.id() + "/roles"), clinic.adminToken(),
@@ -196,11 +188,11 @@ class ChangeStreamIT extends IntegrationTest {
         long first;
         long newest;
         try (EventStream stream = EventStream.open(port(), clinic.path("/changes"), clinic.adminToken())) {
-            long hello = stream.next("hello", WAIT).data().path("version").asLong();
+            long hello = versionOf(stream.next("hello", WAIT));
             createRole(api, clinic, "first_role");
-            first = fresh(stream, hello).data().path("version").asLong();
+            first = versionOf(fresh(stream, hello));
             createRole(api, clinic, "second_role");
-            newest = fresh(stream, hello).data().path("version").asLong();
+            newest = versionOf(fresh(stream, hello));
         }
 
         assertThat(changeLog.prune(Duration.ZERO)).isPositive();
@@ -223,7 +215,7 @@ class ChangeStreamIT extends IntegrationTest {
     void aChangeMadeOnTheSecondNodeArrivesOnTheFirstNodesStream() {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
         try (EventStream stream = EventStream.open(port(), clinic.path("/changes"), clinic.adminToken())) {
-            long hello = stream.next("hello", WAIT).data().path("version").asLong();
+            long hello = versionOf(stream.next("hello", WAIT));
 
             createRole(new ApiClient(nodeB.port()), clinic, "made_on_b");
 
@@ -235,11 +227,11 @@ class ChangeStreamIT extends IntegrationTest {
     void heartbeatsCarryTheNewestVersionTheStreamKnows() {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
         try (EventStream stream = EventStream.open(nodeB.port(), clinic.path("/changes"), clinic.adminToken())) {
-            long hello = stream.next("hello", WAIT).data().path("version").asLong();
+            long hello = versionOf(stream.next("hello", WAIT));
             assertThat(stream.next("heartbeat", WAIT).data().path("version").asLong()).isEqualTo(hello);
 
             createRole(api, clinic, "beat_role");
-            long change = fresh(stream, hello).data().path("version").asLong();
+            long change = versionOf(fresh(stream, hello));
             assertThat(stream.next("heartbeat", WAIT).data().path("version").asLong()).isEqualTo(change);
         }
     }
@@ -277,7 +269,7 @@ class ChangeStreamIT extends IntegrationTest {
     void aNodeWhoseListenerLostItsConnectionTellsItsStreamsToReset() {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
         try (EventStream stream = EventStream.open(port(), clinic.path("/changes"), clinic.adminToken())) {
-            long hello = stream.next("hello", WAIT).data().path("version").asLong();
+            long hello = versionOf(stream.next("hello", WAIT));
 
             // Every node's listener connection goes; each reconnects, and may have missed a change meanwhile.
             assertThat(jdbc.sql("""
@@ -357,6 +349,15 @@ class ChangeStreamIT extends IntegrationTest {
                 "Role " + key, "description", "made by a test", "inherits", raw("[]"), "grants",
                 raw("[{\"permission\": \"patients.read\"}]")));
         assertThat(created.status()).as(created.raw()).isEqualTo(201);
+    }
+
+    private static long versionOf(EventStream.Event event) {
+        return event.data().path("version").asLong();
+    }
+
+    private static void assertChange(EventStream.Event change, String kind, String user) {
+        assertThat(change.data().path("kind").asString()).as(change.data().toString()).isEqualTo(kind);
+        assertThat(change.data().path("user").asString()).as(change.data().toString()).isEqualTo(user);
     }
 
     /**
