@@ -84,7 +84,11 @@ public final class LocalDecisions implements AutoCloseable {
     private volatile @Nullable Instant lastHeardAt;
     private volatile @Nullable String problem;
     private volatile boolean closed;
-    private final AtomicBoolean staleEpisode = new AtomicBoolean();
+    /**
+     * Latched when staleness is first seen (by a check, {@link #status()} or the watchdog, at least every
+     * second), cleared by the next event: the fast path reads this flag instead of the clock.
+     */
+    private final AtomicBoolean stale = new AtomicBoolean();
     private final CountDownLatch firstContact = new CountDownLatch(1);
     private final ChangeStream stream;
     private final ScheduledExecutorService watchdog;
@@ -167,11 +171,12 @@ public final class LocalDecisions implements AutoCloseable {
      * The fast path: whether {@code user} may do {@code permission} on {@code resource} now, by the engine,
      * without building a reason for people. After a user's first check an allow allocates nothing; the time
      * is read to the millisecond. Stale, a deny or the server's answer as {@link LocalOptions#whenStale()}
-     * says; an allow through a one-time elevation is the server's answer.
+     * says — from when staleness is first seen, by the watchdog within a second at most or by any check;
+     * an allow through a one-time elevation is the server's answer.
      */
     public boolean allows(String user, String permission, @Nullable Resource resource) {
         ensureOpen();
-        if (isStale()) {
+        if (stale.get()) {
             return whenStale(check(user, permission, resource)).allowed();
         }
         LoadedPolicy current = policy;
@@ -214,7 +219,7 @@ public final class LocalDecisions implements AutoCloseable {
         if (System.nanoTime() - lastHeardNanos <= boundNanos) {
             return false;
         }
-        if (staleEpisode.compareAndSet(false, true)) {
+        if (stale.compareAndSet(false, true)) {
             LOG.log(System.Logger.Level.WARNING, "Gatehouse local decisions are stale: " + silence()
                     + "; answering " + options.whenStale() + " until the stream is back");
         }
@@ -358,10 +363,10 @@ public final class LocalDecisions implements AutoCloseable {
         }
     }
 
-    private void dropPolicy(LoadedPolicy stale) {
+    private void dropPolicy(LoadedPolicy outdated) {
         synchronized (lock) {
             changes++;
-            if (policy == stale) {
+            if (policy == outdated) {
                 policy = null;
                 users.clear();
             }
@@ -400,7 +405,7 @@ public final class LocalDecisions implements AutoCloseable {
         private void heard() {
             lastHeardNanos = System.nanoTime();
             lastHeardAt = clock.instant();
-            if (staleEpisode.compareAndSet(true, false)) {
+            if (stale.compareAndSet(true, false)) {
                 LOG.log(System.Logger.Level.INFO, "Gatehouse local decisions are fresh again");
             }
         }

@@ -22,7 +22,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -37,28 +37,23 @@ class StreamRestartIT {
 
     private static final Duration STALENESS = Duration.ofSeconds(3);
 
-    private EmbeddedDatabase database;
-    private ConfigurableApplicationContext node;
-    private Path data;
-    private int port;
-
-    @AfterEach
-    void stop() {
-        if (node != null) {
-            node.close();
-        }
-        if (database != null) {
-            database.close();
+    @Test
+    void theStreamSurvivesARestartFailingClosedWhileTheServerIsDown() throws IOException {
+        Path data = Files.createTempDirectory("gatehouse-sdk-restart-it-");
+        int port = OwnServer.freePort();
+        try (EmbeddedDatabase database = EmbeddedDatabase.start(data.resolve("postgres"))) {
+            ConfigurableApplicationContext node = startNode(database, data, port);
+            try {
+                node = restartedUnderTheClient(node, () -> startNode(database, data, port), new ApiClient(port), port);
+            } finally {
+                node.close();
+            }
         }
     }
 
-    @Test
-    void theStreamSurvivesARestartFailingClosedWhileTheServerIsDown() throws IOException {
-        data = Files.createTempDirectory("gatehouse-sdk-restart-it-");
-        database = EmbeddedDatabase.start(data.resolve("postgres"));
-        port = OwnServer.freePort();
-        node = startNode();
-        ApiClient api = new ApiClient(port);
+    /** The scenario, on a running node: answers the node started again, for the caller to close. */
+    private static ConfigurableApplicationContext restartedUnderTheClient(ConfigurableApplicationContext first,
+            Supplier<ConfigurableApplicationContext> restart, ApiClient api, int port) {
         SignedInTenant tenant = SignedInTenant.create(api, api.login("platform", IntegrationTest.OPERATOR,
                 IntegrationTest.OPERATOR_PASSWORD), "clinic");
         String clinic = TestTenants.location(api, tenant, "Clinic", null);
@@ -71,8 +66,7 @@ class StreamRestartIT {
             assertThat(local.allows(desk, "patients.contact", patient)).isTrue();
             long before = local.status().version();
 
-            node.close();
-            node = null;
+            first.close();
             SdkFixtures.await("stale while the server is down", Duration.ofSeconds(30),
                     () -> local.status().state() == LocalDecisions.State.STALE);
             CheckResult down = local.check(Check.of(desk, "patients.contact").on(ResourceRef.of("patient", "1")
@@ -82,7 +76,7 @@ class StreamRestartIT {
             assertThat(down.explanation()).contains("since").contains("staleness bound");
             assertThat(local.allows(desk, "patients.contact", patient)).as("the fast path fails closed too").isFalse();
 
-            node = startNode();
+            ConfigurableApplicationContext second = restart.get();
             SdkFixtures.await("connected again", Duration.ofSeconds(60),
                     () -> local.status().state() == LocalDecisions.State.CONNECTED);
             assertThat(local.allows(desk, "patients.contact", patient)).isTrue();
@@ -92,10 +86,12 @@ class StreamRestartIT {
             SdkFixtures.await("the lock reached the local answer", Duration.ofSeconds(10),
                     () -> !local.allows(desk, "patients.contact", patient));
             assertThat(local.status().version()).isGreaterThan(before);
+            return second;
         }
     }
 
-    private ConfigurableApplicationContext startNode() {
+    /** A node on {@code database} at {@code port}, its heartbeat every second so staleness shows soon. */
+    private static ConfigurableApplicationContext startNode(EmbeddedDatabase database, Path data, int port) {
         return new SpringApplicationBuilder(GatehouseApplication.class).run(
                 "--server.port=" + port,
                 "--PORT=" + port,
