@@ -9,6 +9,7 @@ import dev.gatehouse.engine.Profile;
 import dev.gatehouse.engine.Reason;
 import dev.gatehouse.engine.RequestContext;
 import dev.gatehouse.engine.Resource;
+import dev.gatehouse.engine.Subject;
 import dev.gatehouse.engine.SubjectRelations;
 import dev.gatehouse.engine.TenantPolicy;
 import java.time.Clock;
@@ -62,8 +63,12 @@ public final class LocalDecisions implements AutoCloseable {
     /** A compiled policy with the change-log version read before its data. */
     private record LoadedPolicy(TenantPolicy policy, long version) {}
 
-    /** One user's compiled profile, stored relationships, and the users who lent them a role. */
-    private record Known(String id, Profile profile, SubjectRelations relations, List<String> lenders) {}
+    /**
+     * One user's compiled profile, stored relationships, the users who lent them a role, and whether they
+     * hold an elevation at all (so that an allow is looked into only for them: the fast path stays shallow).
+     */
+    private record Known(String id, Profile profile, SubjectRelations relations, List<String> lenders,
+            boolean elevated) {}
 
     private final GatehouseClient client;
     private final Transport transport;
@@ -152,7 +157,7 @@ public final class LocalDecisions implements AutoCloseable {
             decision = decisions.decision();
             view = DecisionView.of(decisions);
         }
-        if (elevated(decision)) {
+        if (known.elevated() && elevated(decision)) {
             return client.check(check);
         }
         CheckResult result = Wire.result(Json.tree(view), Answered.LOCAL);
@@ -188,7 +193,7 @@ public final class LocalDecisions implements AutoCloseable {
         }
         Decision decision = current.policy().check(known.profile(), permission, resource, coarse.instant(),
                 RequestContext.EMPTY, Question.needsRelations(resource) ? known.relations() : SubjectRelations.NONE);
-        if (decision.allowed() && elevated(decision)) {
+        if (known.elevated() && elevated(decision)) {
             return client.check(check(user, permission, resource)).allowed();
         }
         return decision.allowed();
@@ -296,8 +301,10 @@ public final class LocalDecisions implements AutoCloseable {
             Documents.SubjectDocument document = transport.get(
                     client.tenantPath("/decisions/subjects/" + Wire.encode(name)), Documents.SubjectDocument.class);
             try {
-                Known loaded = new Known(document.id(), current.policy().compile(document.toSubject()),
-                        document.toRelations(current.policy().tenant()), document.lenders());
+                Subject subject = document.toSubject();
+                Known loaded = new Known(document.id(), current.policy().compile(subject),
+                        document.toRelations(current.policy().tenant()), document.lenders(), subject.assignments()
+                                .stream().anyMatch(assignment -> assignment.source() == AssignmentSource.ELEVATION));
                 if (keep(before, List.of(asked, name, document.id()), loaded) || attempt >= LOAD_ATTEMPTS) {
                     return Map.entry(current, loaded);
                 }
