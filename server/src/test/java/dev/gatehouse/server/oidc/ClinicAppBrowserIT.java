@@ -16,16 +16,18 @@ import dev.gatehouse.server.testing.TestTenants;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.WebElement;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * A real relying party, not the test's own code: examples/clinic-app (Spring Security's OAuth2 client and
- * resource server, nothing of Gatehouse's) started beside the server in this JVM on a port of its own,
- * registered as a client of the tenant through the clients API, and driven in chromium through Gatehouse's
- * own sign-in page with a password and an authenticator code.
+ * A real relying party, not the test's own code: examples/clinic-app (Spring Security's OAuth2 client for the
+ * sign-in, Gatehouse's Spring Boot starter for its guarded pages) started beside the server in this JVM on a
+ * port of its own, registered as a client of the tenant through the clients API, given an API key with
+ * {@code access.check}, and driven in chromium through Gatehouse's own sign-in page with a password and an
+ * authenticator code.
  */
 class ClinicAppBrowserIT extends BrowserTest {
 
@@ -38,7 +40,7 @@ class ClinicAppBrowserIT extends BrowserTest {
         try (ConfigurableApplicationContext ignored = startClinicApp(at)) {
             ConsoleBrowser browser = browser();
             startSigningInToTheApp(browser, at);
-            signInThroughGatehouse(browser, at.clinic().slug(), at.priya().password(), at.app().code(1));
+            signInThroughGatehouse(browser, at.clinic().slug(), at.priya(), at.app().code(1));
 
             assertThat(browser.path()).isEqualTo("/me");
             assertThat(browser.find("#username").getText()).isEqualTo("dr.patel");
@@ -81,12 +83,87 @@ class ClinicAppBrowserIT extends BrowserTest {
     }
 
     @Test
+    void theAppsGuardedPagesFollowGatehouseAndARevokedRoleTurnsThemDeniedWithinASecond() {
+        Setting at = setting();
+        String admin = at.clinic().adminToken();
+        Response assigned = api.post(at.clinic().path("/relationships"), admin, json(
+                "subject", raw(json("type", "user", "id", at.priya().id())), "relation", "assigned_provider",
+                "object", raw(json("type", "patient", "id", "1001"))));
+        assertThat(assigned.status()).as(assigned.raw()).isEqualTo(201);
+        try (ConfigurableApplicationContext ignored = startClinicApp(at)) {
+            ConsoleBrowser browser = browser();
+            startSigningInToTheApp(browser, at);
+            signInThroughGatehouse(browser, at.clinic().slug(), at.priya(), at.app().code(1));
+
+            // A route rule (patients.read), and a button only for those who may book (appointments.create).
+            browser.press("Patients");
+            assertThat(browser.path()).isEqualTo("/patients");
+            assertThat(browser.findAll("#patients tbody tr")).hasSize(3);
+            assertThat(browser.findAll("#new-appointment")).as("a provider books appointments").hasSize(1);
+
+            // A method annotation, on the patient opened: hers, then one not assigned to her.
+            browser.press("1001");
+            assertThat(browser.find("#chart-of").getText()).isEqualTo("Ada Lovelace");
+            browser.driver().get(at.clinicApp() + "/patients/1002");
+            assertThat(browser.find("#denied-what").getText()).isEqualTo("You asked for GET /patients/1002, which needs "
+                    + "patients.read on patient 1002 at " + at.downtown() + ".");
+            assertThat(browser.find("#denied-why").getText()).as("Gatehouse's own explanation")
+                    .isEqualTo(serversExplanation(at, "patients.read", "1002"));
+            assertThat(browser.find("#denied-whom").getText()).isEqualTo("If you need this for your work, ask your clinic's "
+                    + "Gatehouse administrator for a role that grants patients.read.");
+
+            // Revoked through Gatehouse's API: the app's in-process decision follows the change stream.
+            Response roles = api.get(at.clinic().path("/users/" + at.priya().id() + "/roles"), admin);
+            Response revoked = api.delete(at.clinic().path("/users/" + at.priya().id() + "/roles/" + roles.text("/items/0/id")), admin);
+            assertThat(revoked.status()).as(revoked.raw()).isEqualTo(204);
+            Instant revokedAt = Instant.now();
+            boolean denied;
+            Instant asked;
+            do {
+                asked = Instant.now();
+                browser.driver().get(at.clinicApp() + "/patients");
+                denied = !browser.findAll("#gatehouse-denied").isEmpty();
+            } while (!denied && asked.isBefore(revokedAt.plus(REFUSED_WITHIN)));
+            assertThat(denied).as("the patient list asked for %s after the revocation was refused", Duration.between(revokedAt, asked))
+                    .isTrue();
+            assertThat(browser.find("#denied-why").getText()).isEqualTo(serversExplanation(at, "patients.read", null));
+        }
+    }
+
+    @Test
+    void aBillingClerkSeesThePatientsButNoNewAppointmentButton() {
+        Setting at = setting();
+        Member bea = TestMembers.member("bea.billing").holding("billing").at(at.downtown()).withMfa().create(api, at.clinic());
+        try (ConfigurableApplicationContext ignored = startClinicApp(at)) {
+            ConsoleBrowser browser = browser();
+            startSigningInToTheApp(browser, at);
+            signInThroughGatehouse(browser, at.clinic().slug(), bea, Objects.requireNonNull(bea.authenticator()).code(1));
+
+            browser.press("Patients");
+            assertThat(browser.findAll("#patients tbody tr")).hasSize(3);
+            assertThat(browser.findAll("#new-appointment")).as("billing books no appointments").isEmpty();
+            browser.press("1002");
+            assertThat(browser.find("#chart-of").getText()).as("billing reads the patients kept at Downtown").isEqualTo("Alan Turing");
+        }
+    }
+
+    /** What Gatehouse's check API says of dr.patel and {@code permission} (on the patient kept at Downtown). */
+    private String serversExplanation(Setting at, String permission, @Nullable String patient) {
+        String question = patient == null ? json("user", at.priya().id(), "permission", permission)
+                : json("user", at.priya().id(), "permission", permission,
+                        "resource", raw(json("type", "patient", "id", patient, "location", at.downtown())));
+        Response answer = api.post(at.clinic().path("/check"), at.clinic().adminToken(), question);
+        assertThat(answer.status()).as(answer.raw()).isEqualTo(200);
+        return answer.text("/reason/explanation");
+    }
+
+    @Test
     void logOutEverywhereEndsTheGatehouseSessionAndReturnsToTheApp() {
         Setting at = setting();
         try (ConfigurableApplicationContext ignored = startClinicApp(at)) {
             ConsoleBrowser browser = browser();
             startSigningInToTheApp(browser, at);
-            signInThroughGatehouse(browser, at.clinic().slug(), at.priya().password(), at.app().code(1));
+            signInThroughGatehouse(browser, at.clinic().slug(), at.priya(), at.app().code(1));
             assertThat(browser.path()).isEqualTo("/me");
 
             // The app's session, then Gatehouse's through the issuer's end-session endpoint, back to the app.
@@ -104,7 +181,7 @@ class ClinicAppBrowserIT extends BrowserTest {
         try (ConfigurableApplicationContext ignored = startClinicApp(at)) {
             ConsoleBrowser browser = browser();
             startSigningInToTheApp(browser, at);
-            signInThroughGatehouse(browser, at.clinic().slug(), at.priya().password(), at.app().code(1));
+            signInThroughGatehouse(browser, at.clinic().slug(), at.priya(), at.app().code(1));
 
             assertThat(browser.path()).isEqualTo("/console/consent");
             assertThat(browser.find("h1").getText()).isEqualTo("Allow Outside scheduler?");
@@ -132,7 +209,7 @@ class ClinicAppBrowserIT extends BrowserTest {
         try (ConfigurableApplicationContext ignored = startClinicApp(at)) {
             ConsoleBrowser browser = browser();
             startSigningInToTheApp(browser, at);
-            signInThroughGatehouse(browser, at.clinic().slug(), at.priya().password(), at.app().code(1));
+            signInThroughGatehouse(browser, at.clinic().slug(), at.priya(), at.app().code(1));
             assertThat(browser.path()).isEqualTo("/console/consent");
 
             browser.press("Refuse");
@@ -145,7 +222,7 @@ class ClinicAppBrowserIT extends BrowserTest {
 
     /** A clinic tenant, Dr Patel (provider at Downtown, with an authenticator app), and the app registered as its client. */
     private record Setting(SignedInTenant clinic, String downtown, Member priya, TestMembers.Authenticator app, int appPort,
-            String clinicApp, String clientId, String clientSecret) {}
+            String clinicApp, String clientId, String clientSecret, String apiKey) {}
 
     private Setting setting() {
         return setting("Clinic app", true);
@@ -165,9 +242,12 @@ class ClinicAppBrowserIT extends BrowserTest {
                 "grantTypes", raw("[\"authorization_code\",\"refresh_token\"]"),
                 "scopes", raw("[\"openid\",\"profile\",\"email\",\"roles\",\"gatehouse.api\"]")));
         assertThat(registered.status()).as(registered.raw()).isEqualTo(201);
+        // The app's own key for the starter: it asks about its users (access.check) and reads the change stream.
+        Response key = api.post(clinic.path("/api-keys"), clinic.adminToken(), json("name", appName,
+                "scopes", raw("[\"access.check\"]")));
+        assertThat(key.status()).as(key.raw()).isEqualTo(201);
         return new Setting(clinic, downtown, priya, app, appPort, clinicApp, registered.text("/clientId"),
-                registered.text("/clientSecret"));
-
+                registered.text("/clientSecret"), key.text("/key"));
     }
 
     /** The app's home page, and its button that sends the browser to the issuer's authorize endpoint. */
@@ -177,15 +257,16 @@ class ClinicAppBrowserIT extends BrowserTest {
     }
 
     /** Gatehouse's console sign-in, reached through the issuer's authorize endpoint: password, then second factor. */
-    private void signInThroughGatehouse(ConsoleBrowser browser, String slug, String password, String code) {
+    private void signInThroughGatehouse(ConsoleBrowser browser, String slug, Member member, String code) {
         assertThat(browser.driver().getCurrentUrl()).startsWith("http://127.0.0.1:" + port() + "/console/sign-in");
-        browser.fill("Organisation", slug).fill("Username", "dr.patel").fill("Password", password).press("Sign in");
+        browser.fill("Organisation", slug).fill("Username", member.username()).fill("Password", member.password()).press("Sign in");
         browser.fill("Code", code).press("Verify");
     }
 
     /**
      * The example app in this JVM, on its own configuration file (clinic-app.properties); the server's
-     * libraries are on the same class path, so the data source the app has no use for is switched off.
+     * libraries are on the same class path, so the data source the app has no use for is switched off. The
+     * demo patients are kept at Downtown.
      */
     private ConfigurableApplicationContext startClinicApp(Setting at) {
         String gatehouse = "http://127.0.0.1:" + port();
@@ -195,7 +276,9 @@ class ClinicAppBrowserIT extends BrowserTest {
                 "--clinic.issuer=" + gatehouse + "/oauth2/" + at.clinic().slug(),
                 "--clinic.client-id=" + at.clientId(),
                 "--clinic.client-secret=" + at.clientSecret(),
-                "--clinic.gatehouse=" + gatehouse,
+                "--clinic.location=" + at.downtown(),
+                "--gatehouse.url=" + gatehouse,
+                "--gatehouse.api-key=" + at.apiKey(),
                 "--spring.autoconfigure.exclude=" + DataSourceAutoConfiguration.class.getName());
     }
 }
