@@ -6,6 +6,8 @@ import jakarta.servlet.Filter;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -102,25 +104,19 @@ class RouteRulesTest {
         });
     }
 
-    @Test
-    void thePathVariableNamesTheResourceAskedAbout() {
-        decisions.grant("dr.patel", "patients.read on patient 123");
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', useHeadersInDisplayName = true, textBlock = """
+            granted                      | allowed path             | denied path
+            patients.read on patient 123 | /patients/123/notes      | /patients/456/notes
+            rota.read at downtown        | /locations/downtown/rota | /locations/uptown/rota
+            """)
+    void aPathVariableNamesTheResourceOrLocationAskedAbout(String granted, String allowedPath, String deniedPath) {
+        decisions.grant("dr.patel", granted);
         application.run(context -> {
             Filter security = context.getBean("springSecurityFilterChain", Filter.class);
-            assertThat(get(security, "/patients/123/notes", "dr.patel", null).reached()).isTrue();
-            assertThat(get(security, "/patients/456/notes", "dr.patel", null).reached()).isFalse();
-            assertThat(decisions.asked()).containsExactly("dr.patel: patients.read on patient 123",
-                    "dr.patel: patients.read on patient 456");
-        });
-    }
-
-    @Test
-    void thePathVariableNamesTheLocationAskedAbout() {
-        decisions.grant("dr.patel", "rota.read at downtown");
-        application.run(context -> {
-            Filter security = context.getBean("springSecurityFilterChain", Filter.class);
-            assertThat(get(security, "/locations/downtown/rota", "dr.patel", null).reached()).isTrue();
-            assertThat(get(security, "/locations/uptown/rota", "dr.patel", null).reached()).isFalse();
+            assertThat(get(security, allowedPath, "dr.patel", null).reached()).isTrue();
+            assertThat(get(security, deniedPath, "dr.patel", null).reached()).isFalse();
+            assertThat(decisions.asked().getFirst()).isEqualTo("dr.patel: " + granted);
         });
     }
 
