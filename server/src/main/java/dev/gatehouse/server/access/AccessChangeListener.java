@@ -4,8 +4,10 @@ import dev.gatehouse.server.shared.TenantId;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Objects;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -14,9 +16,10 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Listens for other nodes' changes (PostgreSQL LISTEN) on a connection of its own and evicts the
- * cache within about a second. After losing the connection it clears everything, since it may
- * have missed notifications.
+ * Listens for changes (PostgreSQL LISTEN) on a connection of its own, this node's and other nodes',
+ * evicts the cache within about a second and hands each change to this node's change streams: one
+ * database connection per node, whatever the number of streams. After losing the connection it
+ * clears everything and tells every stream to reset, since it may have missed notifications.
  */
 @Component
 class AccessChangeListener implements SmartLifecycle {
@@ -26,12 +29,14 @@ class AccessChangeListener implements SmartLifecycle {
 
     private final DataSource dataSource;
     private final AccessCache cache;
+    private final ChangeStreams streams;
     private volatile boolean running;
     private Thread thread;
 
-    AccessChangeListener(DataSource dataSource, AccessCache cache) {
+    AccessChangeListener(DataSource dataSource, AccessCache cache, ChangeStreams streams) {
         this.dataSource = dataSource;
         this.cache = cache;
+        this.streams = streams;
     }
 
     @Override
@@ -64,7 +69,7 @@ class AccessChangeListener implements SmartLifecycle {
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("listen " + AccessChanges.CHANNEL);
                 }
-                cache.evictAll(); // anything cached before listening may have missed a change
+                missedSome(); // anything cached or streamed before listening may have missed a change
                 PGConnection pg = connection.unwrap(PGConnection.class);
                 while (running) {
                     PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
@@ -77,27 +82,47 @@ class AccessChangeListener implements SmartLifecycle {
             } catch (SQLException | RuntimeException e) {
                 if (running) {
                     log.warn("Lost the access-change listener connection; retrying: {}", e.getMessage());
-                    cache.evictAll();
+                    missedSome();
                     pause();
                 }
             }
         }
     }
 
+    private void missedSome() {
+        cache.evictAll();
+        streams.resetAll();
+    }
+
     private void apply(String payload) {
+        AccessChange change = parse(payload);
+        if (change == null) {
+            missedSome(); // a payload this node does not understand: assume anything changed
+            return;
+        }
+        switch (change.kind()) {
+            case POLICY -> cache.evictTenant(change.tenant());
+            case SUBJECT -> cache.evictSubject(change.tenant(), Objects.requireNonNull(change.user()));
+            case RELATIONS -> cache.evictRelations(change.tenant(), Objects.requireNonNull(change.user()));
+        }
+        streams.heard(change);
+    }
+
+    /** {@link AccessChange#payload}'s {@code kind:tenant:user:version}, or null for anything else. */
+    static @Nullable AccessChange parse(String payload) {
         String[] parts = payload.split(":");
+        if (parts.length != 4) {
+            return null;
+        }
         try {
-            if (parts[0].equals("policy") && parts.length == 2) {
-                cache.evictTenant(new TenantId(UUID.fromString(parts[1])));
-            } else if (parts[0].equals("relations") && parts.length == 3) {
-                cache.evictRelations(new TenantId(UUID.fromString(parts[1])), UUID.fromString(parts[2]));
-            } else if (parts[0].equals("subject") && parts.length == 3) {
-                cache.evictSubject(new TenantId(UUID.fromString(parts[1])), UUID.fromString(parts[2]));
-            } else {
-                cache.evictAll();
+            AccessChange.Kind kind = AccessChange.Kind.valueOf(parts[0]);
+            UUID user = parts[2].equals("-") ? null : UUID.fromString(parts[2]);
+            if ((kind == AccessChange.Kind.POLICY) != (user == null)) {
+                return null;
             }
+            return new AccessChange(Long.parseLong(parts[3]), new TenantId(UUID.fromString(parts[1])), kind, user);
         } catch (IllegalArgumentException e) {
-            cache.evictAll();
+            return null;
         }
     }
 
