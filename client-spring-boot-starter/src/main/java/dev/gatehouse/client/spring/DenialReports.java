@@ -61,7 +61,8 @@ public final class DenialReports implements AutoCloseable {
     private static AuditEventRequest event(PermissionDecision denial, String user, String route) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("permission", denial.permission());
-        details.put("code", denial.code());
+        // "reason", not "code": Gatehouse's audit refuses details named like secrets (…code, …token).
+        details.put("reason", denial.code());
         details.put("explanation", denial.explanation());
         details.put("route", route);
         boolean onResource = denial.resourceType() != null && denial.resourceId() != null;

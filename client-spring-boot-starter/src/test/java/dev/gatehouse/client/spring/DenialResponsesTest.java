@@ -97,7 +97,7 @@ class DenialResponsesTest {
             assertThat(event.path("resource").path("id").asString()).isEqualTo("123");
             assertThat(event.path("resource").path("location").asString()).isEqualTo(REFUSED_CHART.location());
             assertThat(event.path("details").path("permission").asString()).isEqualTo("patients.read");
-            assertThat(event.path("details").path("code").asString()).isEqualTo("SCOPE_MISS");
+            assertThat(event.path("details").path("reason").asString()).isEqualTo("SCOPE_MISS");
             assertThat(event.path("details").path("route").asString()).isEqualTo("GET /patients/123");
         }
     }

@@ -17,11 +17,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.WebElement;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A real relying party, not the test's own code: examples/clinic-app (Spring Security's OAuth2 client for the
@@ -88,7 +90,8 @@ class ClinicAppBrowserIT extends BrowserTest {
                 "subject", raw(json("type", "user", "id", at.priya().id())), "relation", "assigned_provider",
                 "object", raw(json("type", "patient", "id", "1001"))));
         assertThat(assigned.status()).as(assigned.raw()).isEqualTo(201);
-        try (ConfigurableApplicationContext ignored = startClinicApp(at)) {
+        String notHers;
+        try (ConfigurableApplicationContext ignored = startClinicApp(at, "--gatehouse.report-denials=true")) {
             ConsoleBrowser browser = browser();
             startSigningInToTheApp(browser, at);
             signInThroughGatehouse(browser, at.clinic().slug(), at.priya(), at.app().code(1));
@@ -102,11 +105,11 @@ class ClinicAppBrowserIT extends BrowserTest {
             // A method annotation, on the patient opened: hers, then one not assigned to her.
             browser.press("1001");
             assertThat(browser.find("#chart-of").getText()).isEqualTo("Ada Lovelace");
+            notHers = serversExplanation(at, "patients.read", "1002");
             browser.driver().get(at.clinicApp() + "/patients/1002");
             assertThat(browser.find("#denied-what").getText()).isEqualTo("You asked for GET /patients/1002, which needs "
                     + "patients.read on patient 1002 at " + at.downtown() + ".");
-            assertThat(browser.find("#denied-why").getText()).as("Gatehouse's own explanation")
-                    .isEqualTo(serversExplanation(at, "patients.read", "1002"));
+            assertThat(browser.find("#denied-why").getText()).as("Gatehouse's own explanation").isEqualTo(notHers);
             assertThat(browser.find("#denied-whom").getText()).isEqualTo("If you need this for your work, ask your clinic's "
                     + "Gatehouse administrator for a role that grants patients.read.");
 
@@ -120,6 +123,15 @@ class ClinicAppBrowserIT extends BrowserTest {
             });
             assertThat(browser.find("#denied-why").getText()).isEqualTo(serversExplanation(at, "patients.read", null));
         }
+        // seed 002 §7.4: the app reported its denials to Gatehouse's audit (what was queued is sent as it stops).
+        JsonNode denials = api.get(at.clinic().path("/audit?action=ACCESS_DENIED"), admin).body().path("items");
+        assertThat(denials).anySatisfy(denial -> {
+            assertThat(denial.at("/actor/id").asString()).isEqualTo(at.priya().id());
+            assertThat(denial.at("/details/route").asString()).isEqualTo("GET /patients/1002");
+            assertThat(denial.at("/details/permission").asString()).isEqualTo("patients.read");
+            assertThat(denial.at("/details/reason").asString()).isEqualTo("SCOPE_MISS");
+            assertThat(denial.at("/details/explanation").asString()).isEqualTo(notHers);
+        });
     }
 
     @Test
@@ -274,10 +286,10 @@ class ClinicAppBrowserIT extends BrowserTest {
      * libraries are on the same class path, so the data source the app has no use for is switched off. The
      * demo patients are kept at Downtown.
      */
-    private ConfigurableApplicationContext startClinicApp(Setting at) {
+    private ConfigurableApplicationContext startClinicApp(Setting at, String... more) {
         String gatehouse = "http://127.0.0.1:" + port();
         // Arguments, not default properties: they must win over clinic-app.properties' own values.
-        return ClinicApplication.application().run(
+        return ClinicApplication.application().run(Stream.concat(Stream.of(
                 "--server.port=" + at.appPort(),
                 "--clinic.issuer=" + gatehouse + "/oauth2/" + at.clinic().slug(),
                 "--clinic.client-id=" + at.clientId(),
@@ -285,6 +297,7 @@ class ClinicAppBrowserIT extends BrowserTest {
                 "--clinic.location=" + at.downtown(),
                 "--gatehouse.url=" + gatehouse,
                 "--gatehouse.api-key=" + at.apiKey(),
-                "--spring.autoconfigure.exclude=" + DataSourceAutoConfiguration.class.getName());
+                "--spring.autoconfigure.exclude=" + DataSourceAutoConfiguration.class.getName()), Stream.of(more))
+                .toArray(String[]::new));
     }
 }
