@@ -48,16 +48,19 @@ public class GatehouseAutoConfiguration {
     /** How often queued denials are sent to the audit. */
     static final Duration REPORT_EVERY = Duration.ofSeconds(1);
 
+    /** An application with another credential (client credentials, say) declares its own client. */
     @Bean
     @ConditionalOnMissingBean
     GatehouseClient gatehouseClient(GatehouseProperties gatehouse) {
+        if (gatehouse.apiKey() == null) {
+            throw new IllegalStateException("gatehouse.api-key is required: an API key of the tenant whose scopes include"
+                    + " access.check, so the application may ask about its users and read the change stream");
+        }
         GatehouseClient.Builder client = GatehouseClient.builder()
                 .baseUrl(gatehouse.url())
+                .apiKey(gatehouse.apiKey())
                 .timeout(gatehouse.timeout())
                 .maxRetries(gatehouse.maxRetries());
-        if (gatehouse.apiKey() != null) {
-            client.apiKey(gatehouse.apiKey());
-        }
         if (gatehouse.tenant() != null) {
             client.tenant(gatehouse.tenant());
         }

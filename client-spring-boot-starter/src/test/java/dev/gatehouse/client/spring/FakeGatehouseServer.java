@@ -13,11 +13,12 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Gatehouse as the client sees it, on a JDK HTTP server on a free port of 127.0.0.1: the tenant {@code northside}'s
- * policy (no roles) and an open change stream (contract sections 1 and 3), and the audit API's batch endpoint,
- * which keeps each body it is sent and answers with {@link #auditStatus}.
+ * policy (no roles) and an open change stream (contract sections 1 and 3), the audit API's batch endpoint,
+ * which keeps each body it is sent and answers with {@link #auditAnswers}, and the tenant's published keys.
  */
 final class FakeGatehouseServer implements AutoCloseable {
 
@@ -27,6 +28,7 @@ final class FakeGatehouseServer implements AutoCloseable {
     private final HttpServer http;
     private final List<String> auditBatches = new CopyOnWriteArrayList<>();
     private final AtomicInteger auditStatus = new AtomicInteger(201);
+    private final AtomicReference<String> keys = new AtomicReference<>("{\"keys\": []}");
 
     private FakeGatehouseServer(HttpServer http) {
         this.http = http;
@@ -42,6 +44,8 @@ final class FakeGatehouseServer implements AutoCloseable {
                      "permissions": [], "roles": [], "locations": []}"""));
             http.createContext(BASE + "/changes", server::stream);
             http.createContext(BASE + "/audit/events/batch", server::audit);
+            http.createContext("/oauth2/" + TENANT + "/jwks", exchange -> server.answer(exchange, 200, "application/json",
+                    server.keys.get()));
             http.setExecutor(Executors.newCachedThreadPool(task -> {
                 Thread thread = new Thread(task, "fake-gatehouse");
                 thread.setDaemon(true);
@@ -62,6 +66,16 @@ final class FakeGatehouseServer implements AutoCloseable {
     String[] properties() {
         return new String[] {"gatehouse.url=" + url(), "gatehouse.api-key=ghk_test",
             "gatehouse.tenant=" + TENANT, "gatehouse.max-retries=0"};
+    }
+
+    /** The tenant's issuer, {@code {url}/oauth2/{tenant}}, as Gatehouse writes it in its tokens' {@code iss}. */
+    String issuer() {
+        return url() + "/oauth2/" + TENANT;
+    }
+
+    /** Publishes the tenant's signing keys ({@code …/oauth2/{tenant}/jwks}, a JWK set). */
+    void publishKeys(String jwkSet) {
+        keys.set(jwkSet);
     }
 
     /** Each batch body sent to the audit API, in order. */

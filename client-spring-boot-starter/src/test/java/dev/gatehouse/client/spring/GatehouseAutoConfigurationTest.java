@@ -50,6 +50,12 @@ class GatehouseAutoConfigurationTest {
     }
 
     @Test
+    void withoutAnApiKeyTheApplicationDoesNotStartAndIsToldWhichPropertyIsMissing() {
+        application.withPropertyValues("gatehouse.url=" + server.url()).run(context -> assertThat(context).getFailure()
+                .rootCause().hasMessageStartingWith("gatehouse.api-key is required"));
+    }
+
+    @Test
     void localDecisionsCanBeSwitchedOff() {
         application.withPropertyValues(server.properties()).withPropertyValues("gatehouse.local.enabled=false").run(context -> {
             assertThat(context).doesNotHaveBean(LocalDecisions.class);
