@@ -48,12 +48,16 @@ public final class DenialReports implements AutoCloseable {
     }
 
     /**
-     * Queues one denial of a request ({@code route}: its method and path); never blocks, never throws. A denial of
-     * nobody signed in has no user to record it against: Spring Security asks them to sign in instead.
+     * Queues one denial of a request ({@code route}: its method and path); never blocks, never throws. Only a
+     * denial of a user the tenant has: nobody signed in is asked to sign in instead, and the audit API refuses a
+     * whole batch naming a user it does not know.
      */
     void report(PermissionDecision denial, String route) {
         String user = denial.user();
-        if (user != null && !queued.offer(event(denial, user, route)) && dropped.getAndIncrement() == 0) {
+        if (user == null || Gatehouse.UNKNOWN_USER.equals(denial.code())) {
+            return;
+        }
+        if (!queued.offer(event(denial, user, route)) && dropped.getAndIncrement() == 0) {
             LOG.log(Level.WARNING, "Denials arrive faster than Gatehouse's audit takes them: some are not recorded");
         }
     }

@@ -36,8 +36,9 @@ import org.springframework.util.function.SingletonSupplier;
  * key, its {@link LocalDecisions} (unless {@code gatehouse.local.enabled=false}), the {@link Gatehouse} bean named
  * {@code gatehouse} that route rules and views decide with, {@link RequiresPermission} on any bean's methods
  * (no {@code @EnableMethodSecurity} needed), and, in a servlet application, the denial page and problem document
- * installed on every {@code SecurityFilterChain} the application builds ({@link DenialResponses}). Every bean
- * gives way to one the application declares itself.
+ * installed on every {@code SecurityFilterChain} the application builds ({@link DenialResponses}). The client,
+ * local decisions, {@link DecisionSource}, {@code gatehouse} bean and denial handler each give way to one the
+ * application declares itself.
  */
 @AutoConfiguration
 @ConditionalOnProperty(prefix = "gatehouse", name = "url")

@@ -103,6 +103,20 @@ class DenialResponsesTest {
     }
 
     @Test
+    void aUserTheTenantDoesNotHaveIsNotReportedForTheAuditWouldRefuseTheBatch() throws Exception {
+        PermissionDecision unknown = new PermissionDecision(false, "ghost", "patients.read", null, null, null, Gatehouse.UNKNOWN_USER,
+                "Gatehouse does not know ghost in this organisation.");
+        try (DenialReports reports = new DenialReports(client, Duration.ofHours(1))) {
+            MockHttpServletResponse response = handle(new DenialResponses("the practice manager", reports), "application/json",
+                    new AuthorizationDeniedException("Access Denied", unknown));
+            reports.sendQueued();
+
+            assertThat(response.getStatus()).isEqualTo(403);
+            assertThat(server.auditBatches()).isEmpty();
+        }
+    }
+
+    @Test
     void withReportingOffNothingIsSent() throws Exception {
         handle(new DenialResponses("the practice manager", null), "application/json",
                 new AuthorizationDeniedException("Access Denied", REFUSED_CHART));
