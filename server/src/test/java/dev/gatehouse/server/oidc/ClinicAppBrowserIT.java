@@ -5,6 +5,7 @@ import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.examples.clinic.ClinicApplication;
+import dev.gatehouse.server.testing.ApiClient;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.BrowserTest;
 import dev.gatehouse.server.testing.ConsoleBrowser;
@@ -12,9 +13,13 @@ import dev.gatehouse.server.testing.OwnServer;
 import dev.gatehouse.server.testing.SignedInTenant;
 import dev.gatehouse.server.testing.TestMembers;
 import dev.gatehouse.server.testing.TestMembers.Member;
+import dev.gatehouse.server.testing.TestServiceAccounts;
 import dev.gatehouse.server.testing.TestTenants;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -30,7 +35,7 @@ import tools.jackson.databind.JsonNode;
  * sign-in, Gatehouse's Spring Boot starter for its guarded pages) started beside the server in this JVM on a
  * port of its own, registered as a client of the tenant through the clients API, given an API key with
  * {@code access.check}, and driven in chromium through Gatehouse's own sign-in page with a password and an
- * authenticator code.
+ * authenticator code; its own API is called with the tenant's access tokens.
  */
 class ClinicAppBrowserIT extends BrowserTest {
 
@@ -105,7 +110,7 @@ class ClinicAppBrowserIT extends BrowserTest {
             // A method annotation, on the patient opened: hers, then one not assigned to her.
             browser.press("1001");
             assertThat(browser.find("#chart-of").getText()).isEqualTo("Ada Lovelace");
-            notHers = serversExplanation(at, "patients.read", "1002");
+            notHers = serversExplanation(at, at.priya().id(), "patients.read", "1002");
             browser.driver().get(at.clinicApp() + "/patients/1002");
             assertThat(browser.find("#denied-what").getText()).isEqualTo("You asked for GET /patients/1002, which needs "
                     + "patients.read on patient 1002 at " + at.downtown() + ".");
@@ -121,7 +126,7 @@ class ClinicAppBrowserIT extends BrowserTest {
                 browser.driver().get(at.clinicApp() + "/patients");
                 return !browser.findAll("#gatehouse-denied").isEmpty();
             });
-            assertThat(browser.find("#denied-why").getText()).isEqualTo(serversExplanation(at, "patients.read", null));
+            assertThat(browser.find("#denied-why").getText()).isEqualTo(serversExplanation(at, at.priya().id(), "patients.read", null));
         }
         // seed 002 §7.4: the app reported its denials to Gatehouse's audit (what was queued is sent as it stops).
         JsonNode denials = api.get(at.clinic().path("/audit?action=ACCESS_DENIED"), admin).body().path("items");
@@ -165,14 +170,55 @@ class ClinicAppBrowserIT extends BrowserTest {
         assertThat(wasRefused).as("%s %s after the change was refused", what, Duration.between(changedAt, asked)).isTrue();
     }
 
-    /** What Gatehouse's check API says of dr.patel and {@code permission} (on the patient kept at Downtown). */
-    private String serversExplanation(Setting at, String permission, @Nullable String patient) {
-        String question = patient == null ? json("user", at.priya().id(), "permission", permission)
-                : json("user", at.priya().id(), "permission", permission,
+    /** What Gatehouse's check API says of {@code user} and {@code permission} (on the patient kept at Downtown). */
+    private String serversExplanation(Setting at, String user, String permission, @Nullable String patient) {
+        String question = patient == null ? json("user", user, "permission", permission)
+                : json("user", user, "permission", permission,
                         "resource", raw(json("type", "patient", "id", patient, "location", at.downtown())));
         Response answer = api.post(at.clinic().path("/check"), at.clinic().adminToken(), question);
         assertThat(answer.status()).as(answer.raw()).isEqualTo(200);
         return answer.text("/reason/explanation");
+    }
+
+    @Test
+    void theAppsApiTakesTheTenantsAccessTokensAndAnswersARevokedRoleWithAProblemWithinASecond() {
+        Setting at = setting();
+        String admin = at.clinic().adminToken();
+        // A scheduling service of the clinic: its client-credentials tokens stand for its service account (sub).
+        String scheduler = TestServiceAccounts.serviceAccount("scheduler").holding("billing").at(at.downtown()).create(api, at.clinic());
+        Response registered = api.post(at.clinic().path("/clients"), admin, json("name", "Scheduler", "type", "confidential",
+                "grantTypes", raw("[\"client_credentials\"]"), "scopes", raw("[\"gatehouse.api\"]"), "serviceAccount", scheduler));
+        assertThat(registered.status()).as(registered.raw()).isEqualTo(201);
+        String token = clientCredentialsToken(at, registered.text("/clientId"), registered.text("/clientSecret"));
+        try (ConfigurableApplicationContext ignored = startClinicApp(at,
+                "--gatehouse.resource-server.audience=" + registered.text("/clientId"))) {
+            ApiClient clinicApi = new ApiClient(at.appPort());
+            Response patients = clinicApi.get("/api/patients", token);
+            assertThat(patients.status()).as(patients.raw()).isEqualTo(200);
+            assertThat(patients.raw()).contains("Ada Lovelace");
+            assertThat(clinicApi.get("/api/patients", token + "x").status()).as("a token not signed by the tenant").isEqualTo(401);
+
+            Response roles = api.get(at.clinic().path("/users/" + scheduler + "/roles"), admin);
+            assertThat(api.delete(at.clinic().path("/users/" + scheduler + "/roles/" + roles.text("/items/0/id")), admin).status())
+                    .isEqualTo(204);
+            assertRefusedWithinASecond(Instant.now(), "the API call made", () -> clinicApi.get("/api/patients", token).status() == 403);
+            Response refused = clinicApi.get("/api/patients", token);
+            assertThat(refused.http().headers().firstValue("Content-Type")).hasValueSatisfying(type ->
+                    assertThat(type).startsWith("application/problem+json"));
+            assertThat(refused.text("/detail")).isEqualTo(serversExplanation(at, scheduler, "patients.read", null));
+            assertThat(refused.text("/permission")).isEqualTo("patients.read");
+        }
+    }
+
+    /** An access token of the tenant's OAuth client, from its token endpoint (client credentials, basic auth). */
+    private String clientCredentialsToken(Setting at, String clientId, String secret) {
+        String basic = Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
+        Response token = api.send("/oauth2/" + at.clinic().slug() + "/token", null, request -> request
+                .header("Authorization", "Basic " + basic)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=gatehouse.api")));
+        assertThat(token.status()).as(token.raw()).isEqualTo(200);
+        return token.text("/access_token");
     }
 
     @Test
