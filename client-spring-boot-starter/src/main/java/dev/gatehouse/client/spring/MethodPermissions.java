@@ -24,8 +24,8 @@ import org.springframework.security.core.Authentication;
  */
 final class MethodPermissions implements AuthorizationManager<MethodInvocation> {
 
-    /** One annotated method's rule with its expressions parsed. */
-    private record Rule(String permission, @Nullable String resourceType, @Nullable Expression resourceId,
+    /** One annotated method's rule with its expressions parsed; {@code method} names the arguments they bind. */
+    private record Rule(Method method, String permission, @Nullable String resourceType, @Nullable Expression resourceId,
             @Nullable Expression location) {}
 
     private static final SpelExpressionParser PARSER = new SpelExpressionParser();
@@ -43,16 +43,16 @@ final class MethodPermissions implements AuthorizationManager<MethodInvocation> 
     public PermissionDecision authorize(Supplier<? extends Authentication> authentication, MethodInvocation invocation) {
         Class<?> target = invocation.getThis() == null ? invocation.getMethod().getDeclaringClass()
                 : AopUtils.getTargetClass(invocation.getThis());
-        Method method = invocation.getMethod();
-        Rule rule = rules.computeIfAbsent(new MethodClassKey(method, target), key -> rule(method, target));
-        Method specific = AopUtils.getMostSpecificMethod(method, target);
+        Rule rule = rules.computeIfAbsent(new MethodClassKey(invocation.getMethod(), target),
+                key -> rule(AopUtils.getMostSpecificMethod(invocation.getMethod(), target), target));
+        @Nullable Object[] arguments = invocation.getArguments();
         PermissionQuestion question = new PermissionQuestion(rule.permission(), rule.resourceType(),
-                bind(rule.resourceId(), specific, invocation.getArguments()), bind(rule.location(), specific, invocation.getArguments()));
+                bind(rule.resourceId(), rule.method(), arguments), bind(rule.location(), rule.method(), arguments));
         return gatehouse.get().decide(authentication.get(), question);
     }
 
-    private static Rule rule(Method method, Class<?> target) {
-        Method specific = AopUtils.getMostSpecificMethod(method, target);
+    /** {@code specific}: the target class's own method, where its annotation and parameter names are. */
+    private static Rule rule(Method specific, Class<?> target) {
         RequiresPermission annotation = AnnotatedElementUtils.findMergedAnnotation(specific, RequiresPermission.class);
         if (annotation == null) {
             annotation = AnnotatedElementUtils.findMergedAnnotation(target, RequiresPermission.class);
@@ -64,7 +64,7 @@ final class MethodPermissions implements AuthorizationManager<MethodInvocation> 
             throw new IllegalStateException("@RequiresPermission on " + specific + " names resourceType "
                     + annotation.resourceType() + " without resourceId: say which argument is the resource's id");
         }
-        return new Rule(annotation.value(), blankToNull(annotation.resourceType()), expression(annotation.resourceId()),
+        return new Rule(specific, annotation.value(), blankToNull(annotation.resourceType()), expression(annotation.resourceId()),
                 expression(annotation.location()));
     }
 

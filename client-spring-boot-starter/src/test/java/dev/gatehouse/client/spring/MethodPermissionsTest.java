@@ -41,6 +41,15 @@ class MethodPermissionsTest {
 
     record Visit(String patientId) {}
 
+    /** A resource type without the argument naming the resource: a mistake to say, not a question to ask. */
+    static class Misconfigured {
+
+        @RequiresPermission(value = "patients.read", resourceType = "patient")
+        String chart(String patientId) {
+            return "chart of " + patientId;
+        }
+    }
+
     /** Every method of the class needs the permission. */
     @RequiresPermission("reports.read")
     static class Reports {
@@ -57,7 +66,8 @@ class MethodPermissionsTest {
                     "gatehouse.local.enabled=false")
             .withBean(DecisionSource.class, () -> decisions)
             .withBean(Patients.class)
-            .withBean(Reports.class);
+            .withBean(Reports.class)
+            .withBean(Misconfigured.class);
 
     @AfterEach
     void signOut() {
@@ -120,6 +130,16 @@ class MethodPermissionsTest {
             assertThatThrownBy(() -> context.getBean(Reports.class).monthly())
                     .isInstanceOfSatisfying(AuthorizationDeniedException.class, denied -> assertThat(
                             ((PermissionDecision) denied.getAuthorizationResult()).code()).isEqualTo(Gatehouse.NOT_SIGNED_IN));
+            assertThat(decisions.asked()).isEmpty();
+        });
+    }
+
+    @Test
+    void aResourceTypeWithoutItsIdIsRefusedNamingTheMethod() {
+        signIn("dr.patel");
+        application.run(context -> {
+            assertThatThrownBy(() -> context.getBean(Misconfigured.class).chart("123"))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("chart").hasMessageContaining("without resourceId");
             assertThat(decisions.asked()).isEmpty();
         });
     }
