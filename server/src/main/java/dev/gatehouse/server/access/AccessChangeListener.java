@@ -1,6 +1,7 @@
 package dev.gatehouse.server.access;
 
 import dev.gatehouse.server.shared.TenantId;
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -19,7 +20,8 @@ import org.springframework.stereotype.Component;
  * Listens for changes (PostgreSQL LISTEN) on a connection of its own, this node's and other nodes',
  * evicts the cache within about a second and hands each change to this node's change streams: one
  * database connection per node, whatever the number of streams. After losing the connection it
- * clears everything and tells every stream to reset, since it may have missed notifications.
+ * clears everything and, once listening again, tells every stream to reset, since it may have missed
+ * notifications.
  */
 @Component
 class AccessChangeListener implements SmartLifecycle {
@@ -66,26 +68,51 @@ class AccessChangeListener implements SmartLifecycle {
     private void listen() {
         while (running) {
             try (Connection connection = dataSource.getConnection()) {
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("listen " + AccessChanges.CHANNEL);
-                }
-                missedSome(); // anything cached or streamed before listening may have missed a change
-                PGConnection pg = connection.unwrap(PGConnection.class);
-                while (running) {
-                    PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
-                    if (notifications != null) {
-                        for (PGNotification notification : notifications) {
-                            apply(notification.getParameter());
-                        }
-                    }
+                try {
+                    listenOn(connection);
+                } catch (SQLException | RuntimeException e) {
+                    evict(connection);
+                    throw e;
                 }
             } catch (SQLException | RuntimeException e) {
                 if (running) {
                     log.warn("Lost the access-change listener connection; retrying: {}", e.getMessage());
-                    missedSome();
+                    // Streams are told to reset once listening again (listenOn): a client reloading before
+                    // that could miss what changes in between.
+                    cache.evictAll();
                     pause();
                 }
             }
+        }
+    }
+
+    private void listenOn(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("listen " + AccessChanges.CHANNEL);
+        }
+        missedSome(); // anything cached or streamed before listening may have missed a change
+        PGConnection pg = connection.unwrap(PGConnection.class);
+        while (running) {
+            PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
+            if (notifications != null) {
+                for (PGNotification notification : notifications) {
+                    apply(notification.getParameter());
+                }
+            }
+        }
+    }
+
+    /**
+     * Keeps a broken connection out of the pool: it failed on the driver's own connection, which
+     * the pool does not watch, so it would otherwise hand the dead connection to the next request.
+     */
+    private void evict(Connection connection) {
+        try {
+            if (dataSource.isWrapperFor(HikariDataSource.class)) {
+                dataSource.unwrap(HikariDataSource.class).evictConnection(connection);
+            }
+        } catch (SQLException e) {
+            log.debug("Could not evict the listener's connection: {}", e.getMessage());
         }
     }
 

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * {@code GET …/changes} (issue 14, docs/changes.md): what can alter a decision reaches a tenant's
@@ -34,6 +35,8 @@ class ChangeStreamIT extends IntegrationTest {
 
     @Autowired
     private ChangeLog changeLog;
+    @Autowired
+    private JdbcClient jdbc;
 
     @BeforeAll
     static void startSecondNode(@Autowired DataSource dataSource) {
@@ -239,6 +242,42 @@ class ChangeStreamIT extends IntegrationTest {
             assertThat(api.post("/api/v1/auth/logout", session, "").status()).isEqualTo(204);
 
             assertThat(stream.ended(WAIT)).as("node B closed the ended session's stream").isTrue();
+        }
+    }
+
+    @Test
+    void aLockedUsersKeyStreamIsClosed() {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        TestMembers.Member boss = TestMembers.member("boss").holding("owner").create(api, clinic);
+        ApiClient.Response key = api.post(clinic.path("/api-keys"), boss.token(), json("name", "boss's script",
+                "scopes", raw("[\"access.check\"]")));
+        assertThat(key.status()).as(key.raw()).isEqualTo(201);
+        try (EventStream stream = EventStream.open(nodeB.port(), clinic.path("/changes"), key.text("/key"))) {
+            assertThat(stream.next(WAIT).name()).isEqualTo("hello");
+
+            assertThat(api.post(clinic.path("/users/" + boss.id() + "/lock"), clinic.adminToken(), "").status())
+                    .isEqualTo(200);
+
+            assertThat(stream.ended(WAIT)).as("node B closed the locked owner's key's stream").isTrue();
+        }
+    }
+
+    @Test
+    void aNodeWhoseListenerLostItsConnectionTellsItsStreamsToReset() {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        try (EventStream stream = EventStream.open(port(), clinic.path("/changes"), clinic.adminToken())) {
+            long hello = stream.next("hello", WAIT).data().path("version").asLong();
+
+            // Every node's listener connection goes; each reconnects, and may have missed a change meanwhile.
+            assertThat(jdbc.sql("""
+                            select count(pg_terminate_backend(pid)) from pg_stat_activity
+                            where query = 'listen ' || :channel and pid <> pg_backend_pid()
+                            """).param("channel", AccessChanges.CHANNEL).query(Long.class).single()).isPositive();
+
+            EventStream.Event reset = stream.next("reset", WAIT);
+            assertThat(reset.data().path("version").asLong()).isEqualTo(hello);
+            createRole(api, clinic, "after_reconnect");
+            assertThat(stream.next("change", WAIT).data().path("kind").asString()).as("live again").isEqualTo("POLICY");
         }
     }
 
