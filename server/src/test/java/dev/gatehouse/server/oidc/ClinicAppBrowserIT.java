@@ -106,6 +106,8 @@ class ClinicAppBrowserIT extends BrowserTest {
             assertThat(browser.path()).isEqualTo("/patients");
             assertThat(browser.findAll("#patients tbody tr")).hasSize(3);
             assertThat(browser.findAll("#new-appointment")).as("a provider books appointments").hasSize(1);
+            assertThat(browser.findAll("#patients a")).extracting(WebElement::getText).as("charts she may open")
+                    .containsExactly("1001");
 
             // A method annotation, on the patient opened: hers, then one not assigned to her.
             browser.press("1001");
@@ -151,6 +153,8 @@ class ClinicAppBrowserIT extends BrowserTest {
             browser.press("Patients");
             assertThat(browser.findAll("#patients tbody tr")).hasSize(3);
             assertThat(browser.findAll("#new-appointment")).as("billing books no appointments").isEmpty();
+            assertThat(browser.findAll("#patients a")).extracting(WebElement::getText).as("every chart kept at Downtown")
+                    .containsExactly("1001", "1002", "1003");
             browser.press("1002");
             assertThat(browser.find("#chart-of").getText()).as("billing reads the patients kept at Downtown").isEqualTo("Alan Turing");
         }
