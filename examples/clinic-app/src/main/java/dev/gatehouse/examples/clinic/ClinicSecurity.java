@@ -1,8 +1,10 @@
 package dev.gatehouse.examples.clinic;
 
+import dev.gatehouse.client.spring.Gatehouse;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.client.oidc.web.logout.OidcClientInitiatedLogoutSuccessHandler;
@@ -13,16 +15,16 @@ import org.springframework.security.oauth2.client.registration.InMemoryClientReg
 import org.springframework.security.oauth2.client.web.DefaultOAuth2AuthorizationRequestResolver;
 import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestCustomizers;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
-import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.security.oauth2.jwt.JwtValidators;
-import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * Two doors. The pages sign people in with OpenID Connect (authorization code with PKCE, for confidential
  * clients too) and sign them out everywhere through the issuer's end-session endpoint. The {@code /api/**}
- * door takes only Gatehouse access tokens, checked against the issuer's published keys (JWKS) as RFC 9068
- * asks: signature, {@code typ: at+jwt}, issuer, expiry, and that the token was issued to this application.
+ * door takes only Gatehouse access tokens, checked by the starter's decoder against the issuer's published
+ * keys (JWKS) as RFC 9068 asks: signature, {@code typ: at+jwt}, issuer, expiry, and that the token was issued
+ * to this application ({@code gatehouse.resource-server.audience}). Behind both, routes are guarded by
+ * Gatehouse permissions decided in process ({@code gatehouse.permission(…)}); a denial is the starter's page
+ * for a browser and a problem document for the API.
  */
 @Configuration
 class ClinicSecurity {
@@ -46,23 +48,14 @@ class ClinicSecurity {
     }
 
     @Bean
-    JwtDecoder accessTokens(ClinicProperties clinic) {
-        NimbusJwtDecoder decoder = NimbusJwtDecoder.withIssuerLocation(clinic.issuer().toString()).build();
-        decoder.setJwtValidator(JwtValidators.createAtJwtValidator()
-                .issuer(clinic.issuer().toString())
-                // Gatehouse's access tokens name the client they were issued to as their audience and client_id.
-                .audience(clinic.clientId())
-                .clientId(clinic.clientId())
-                .build());
-        return decoder;
-    }
-
-    @Bean
     @Order(1)
-    SecurityFilterChain api(HttpSecurity http, JwtDecoder accessTokens) {
+    SecurityFilterChain api(HttpSecurity http, Gatehouse gatehouse) {
         http.securityMatcher("/api/**")
-                .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
-                .oauth2ResourceServer(server -> server.jwt(jwt -> jwt.decoder(accessTokens)))
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers("/api/patients").access(gatehouse.permission("patients.read"))
+                        .anyRequest().authenticated())
+                // The starter's decoder and authorities: the tenant's keys, RFC 9068, this app as the audience.
+                .oauth2ResourceServer(server -> server.jwt(Customizer.withDefaults()))
                 .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 // A bearer token is never sent by the browser on its own: nothing for CSRF to forge.
                 .csrf(csrf -> csrf.disable());
@@ -71,7 +64,7 @@ class ClinicSecurity {
 
     @Bean
     @Order(2)
-    SecurityFilterChain pages(HttpSecurity http, ClientRegistrationRepository registrations) {
+    SecurityFilterChain pages(HttpSecurity http, ClientRegistrationRepository registrations, Gatehouse gatehouse) {
         DefaultOAuth2AuthorizationRequestResolver authorizationRequests =
                 new DefaultOAuth2AuthorizationRequestResolver(registrations, "/oauth2/authorization");
         // OAuth 2.1: PKCE on every authorization request, not only a public client's.
@@ -80,6 +73,7 @@ class ClinicSecurity {
         everywhere.setPostLogoutRedirectUri("{baseUrl}/signed-out");
         http.authorizeHttpRequests(requests -> requests
                         .requestMatchers("/", "/signed-out", "/error").permitAll()
+                        .requestMatchers("/patients").access(gatehouse.permission("patients.read"))
                         .anyRequest().authenticated())
                 .oauth2Login(login -> login.loginPage("/")
                         .authorizationEndpoint(endpoint -> endpoint.authorizationRequestResolver(authorizationRequests))

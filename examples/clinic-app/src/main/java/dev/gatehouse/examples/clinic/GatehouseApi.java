@@ -1,5 +1,6 @@
 package dev.gatehouse.examples.clinic;
 
+import dev.gatehouse.client.spring.GatehouseProperties;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -28,8 +29,8 @@ class GatehouseApi {
 
     private final RestClient http;
 
-    GatehouseApi(ClinicProperties clinic) {
-        this.http = RestClient.builder().baseUrl(clinic.gatehouse().toString()).build();
+    GatehouseApi(GatehouseProperties gatehouse) {
+        this.http = RestClient.builder().baseUrl(gatehouse.url().toString()).build();
     }
 
     Answer me(OAuth2AccessToken token) {
