@@ -121,7 +121,7 @@ public class SdkCheckBenchmark {
                 AccessCases.Case drawn = cases.get(i);
                 users[i] = requests.user(drawn);
                 permissions[i] = drawn.permission();
-                resources[i] = drawn.resource();
+                resources[i] = GatehouseCheckBenchmark.fresh(drawn.resource());
                 if (local.allows(users[i], permissions[i], resources[i]) != drawn.decision().allowed()) {
                     throw new IllegalStateException("the SDK and Gatehouse disagree on " + users[i] + " " + permissions[i]
                             + " at " + resources[i].location() + ": Gatehouse says " + drawn.decision().explain());
