@@ -118,6 +118,22 @@ public final class SubjectRelations {
     }
 
     /**
+     * Every path held, in the index's order, as values: what a copy of this index elsewhere (the Java
+     * SDK's, issue 14) is rebuilt from, through {@link Builder#tuple} for {@code ASSIGNED} and
+     * {@code SHARED} paths and {@link Builder#throughCareTeam} (membership open, the path's end as the
+     * tuple's) for {@code CARE_TEAM} ones. A path keeps one end, the earlier of a membership's and its
+     * tuple's, so the rebuilt index holds the same paths in the same order and decides the same.
+     * Allocates; the check path never calls it.
+     */
+    public List<RelationPath> paths() {
+        List<RelationPath> all = new ArrayList<>(paths);
+        for (int p = 0; p < paths; p++) {
+            all.add(path(p));
+        }
+        return List.copyOf(all);
+    }
+
+    /**
      * The first path that makes the subject an assignee of {@code type} {@code id} at the instant
      * {@code second}.{@code nano}, or -1. Allocates nothing.
      */

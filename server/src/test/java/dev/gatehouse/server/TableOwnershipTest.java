@@ -55,6 +55,10 @@ class TableOwnershipTest {
             entry("user_tokens", new Owner("users", "invitation and reset links (users.UserTokens)")),
             entry("user_photos", new Owner("users", "profile photos (users.PhotoStore)")),
             entry("permissions", new Owner("access", "the permission catalog (access.Permissions)")),
+            entry("access_change_log", new Owner("access", "announced access changes for the SDK's change stream"
+                    + " (access.ChangeLog, issue 14)")),
+            entry("access_change_log_pruned", new Owner("access", "how far the change log was pruned"
+                    + " (access.ChangeLog)")),
             entry("roles", new Owner("access", "roles and packs (access.RoleStore, access.Roles)")),
             entry("role_parents", new Owner("access", "role inheritance, part of a role (access.RoleStore)")),
             entry("role_grants", new Owner("access", "a role's grants, part of a role (access.RoleStore)")),

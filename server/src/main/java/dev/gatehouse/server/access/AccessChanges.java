@@ -2,15 +2,17 @@ package dev.gatehouse.server.access;
 
 import dev.gatehouse.server.shared.TenantId;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Announces a change that can alter decisions. PostgreSQL delivers a NOTIFY when (and only if) the
- * transaction commits, to every node listening (docs/architecture.md, caches); this node also
- * evicts right after its own commit.
+ * Announces a change that can alter decisions. It is recorded in the {@link ChangeLog} and PostgreSQL
+ * delivers a NOTIFY carrying its version when (and only if) the transaction commits, to every node
+ * listening (docs/architecture.md, caches), whose change streams send it on (docs/changes.md); this
+ * node also evicts right after its own commit.
  */
 @Component
 public class AccessChanges {
@@ -19,20 +21,22 @@ public class AccessChanges {
 
     private final JdbcClient jdbc;
     private final AccessCache cache;
+    private final ChangeLog log;
 
-    AccessChanges(JdbcClient jdbc, AccessCache cache) {
+    AccessChanges(JdbcClient jdbc, AccessCache cache, ChangeLog log) {
         this.jdbc = jdbc;
         this.cache = cache;
+        this.log = log;
     }
 
     /** Roles, grants, catalog, locations or the tenant's state changed: every profile of the tenant. */
     public void policyChanged(TenantId tenant) {
-        publish("policy:" + tenant, () -> cache.evictTenant(tenant));
+        publish(tenant, AccessChange.Kind.POLICY, null, () -> cache.evictTenant(tenant));
     }
 
-    /** One user's state or assignments changed. */
+    /** One user's state, assignments or username changed. */
     public void subjectChanged(TenantId tenant, UUID user) {
-        publish("subject:" + tenant + ":" + user, () -> cache.evictSubject(tenant, user));
+        publish(tenant, AccessChange.Kind.SUBJECT, user, () -> cache.evictSubject(tenant, user));
     }
 
     /**
@@ -40,11 +44,12 @@ public class AccessChanges {
      * every node drops its index of them, and loads it again on their next check that needs it.
      */
     public void relationshipsChanged(TenantId tenant, UUID user) {
-        publish("relations:" + tenant + ":" + user, () -> cache.evictRelations(tenant, user));
+        publish(tenant, AccessChange.Kind.RELATIONS, user, () -> cache.evictRelations(tenant, user));
     }
 
-    private void publish(String payload, Runnable evict) {
-        jdbc.sql("select pg_notify(:channel, :payload)").param("channel", CHANNEL).param("payload", payload)
+    private void publish(TenantId tenant, AccessChange.Kind kind, @Nullable UUID user, Runnable evict) {
+        AccessChange change = new AccessChange(log.append(tenant, kind, user), tenant, kind, user);
+        jdbc.sql("select pg_notify(:channel, :payload)").param("channel", CHANNEL).param("payload", change.payload())
                 .query().singleValue();
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {

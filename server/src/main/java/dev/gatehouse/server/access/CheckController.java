@@ -245,7 +245,8 @@ class CheckController {
                 || Usernames.normalize(user).equals(Usernames.normalize(caller.username()));
     }
 
-    private static ApiException unknownUser(String field, String user) {
+    /** A 404 naming {@code field}, as every decision endpoint answers for a user the tenant does not have. */
+    static ApiException unknownUser(String field, String user) {
         return new ApiException(HttpStatus.NOT_FOUND, "Not found", "user " + user + " does not exist in this tenant",
                 List.of(new FieldError(field, "no such user in this tenant")));
     }

@@ -47,7 +47,38 @@ class PolicyLoader {
         this.settings = settings;
     }
 
+    /**
+     * What a tenant's policy is built from, as read: the engine's policy ({@link #compile}) and the
+     * policy document of the Java SDK (issue 14) are both made from this, so they cannot differ.
+     * {@code key} is the engine's name of the tenant; {@code locations} in the tree's order.
+     */
+    record PolicyData(String key, boolean active, String timeZone, List<Permission> permissions, List<Role> roles,
+            List<Structure.Place> locations) {
+
+        TenantPolicy compile() {
+            // Compiled here, once per policy version (a role or settings change rebuilds the policy), never per check.
+            List<Condition> conditions = roles.stream().flatMap(role -> role.grants().stream()).map(Grant::condition)
+                    .filter(java.util.Objects::nonNull).toList();
+            return TenantPolicy.builder(key, PermissionCatalog.of(permissions))
+                    .roles(roles)
+                    .conditions(CelConditions.compile(conditions, ZoneId.of(timeZone)))
+                    .locations(LocationTree.of(locations.stream().map(place -> new Location(place.id(), place.parent()))
+                            .toList()))
+                    .active(active)
+                    .build();
+        }
+    }
+
     Optional<TenantPolicy> policy(TenantId tenant) {
+        return data(tenant).map(PolicyData::compile);
+    }
+
+    /** The engine's name of the tenant: its policy's and its users' relationship indexes' {@code tenant}. */
+    static String keyOf(TenantId tenant) {
+        return tenant.toString();
+    }
+
+    Optional<PolicyData> data(TenantId tenant) {
         Optional<Boolean> active = structure.active(tenant);
         if (active.isEmpty()) {
             return Optional.empty();
@@ -85,18 +116,8 @@ class PolicyLoader {
                             parents.getOrDefault(key, List.of()), grants.getOrDefault(key, List.of()));
                 })
                 .list();
-        List<Location> locations = structure.locations(tenant).stream()
-                .map(place -> new Location(place.id(), place.parent())).toList();
-        // Compiled here, once per policy version (a role or settings change rebuilds the policy), never per check.
-        List<Condition> conditions = grants.values().stream().flatMap(List::stream).map(Grant::condition)
-                .filter(java.util.Objects::nonNull).toList();
-        ZoneId zone = ZoneId.of(settings.of(tenant).timeZone());
-        return Optional.of(TenantPolicy.builder(tenant.toString(), PermissionCatalog.of(permissions))
-                .roles(roles)
-                .conditions(CelConditions.compile(conditions, zone))
-                .locations(LocationTree.of(locations))
-                .active(active.get())
-                .build());
+        return Optional.of(new PolicyData(keyOf(tenant), active.get(), settings.of(tenant).timeZone(), permissions,
+                roles, structure.locations(tenant)));
     }
 
     /**

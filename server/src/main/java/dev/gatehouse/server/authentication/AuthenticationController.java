@@ -1,7 +1,6 @@
 package dev.gatehouse.server.authentication;
 
-import dev.gatehouse.engine.EffectivePermission;
-import dev.gatehouse.server.access.Access;
+import dev.gatehouse.server.access.MyAccess;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Impersonator;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -30,11 +29,11 @@ class AuthenticationController {
     record PasswordChange(@NotBlank @Size(max = 1024) String currentPassword, @NotBlank @Size(max = 1024) String newPassword) {}
 
     private final SignInService signIn;
-    private final Access access;
+    private final MyAccess mine;
 
-    AuthenticationController(SignInService signIn, Access access) {
+    AuthenticationController(SignInService signIn, MyAccess mine) {
         this.signIn = signIn;
-        this.access = access;
+        this.mine = mine;
     }
 
     /** Answers a sign-in: a session, or the second step of a two-step sign-in (docs/api.md). */
@@ -82,17 +81,18 @@ class AuthenticationController {
 
     /** {@code impersonatedBy}: the platform operator, when this session is their impersonation of the user. */
     record Me(Map<String, Object> user, Map<String, Object> tenant, List<String> permissions, List<String> requiredActions,
-            @Nullable Impersonator impersonatedBy) {}
+            @Nullable Impersonator impersonatedBy, List<MyAccess.HeldPermission> grants,
+            List<MyAccess.HeldLocation> locations) {}
 
     @GetMapping("/api/v1/me")
     public Me me(@AuthenticationPrincipal Caller caller) {
-        List<String> permissions = caller.requiredActions().isEmpty()
-                ? access.effectivePermissions(caller, null).stream()
-                        .map(EffectivePermission::permission).toList()
-                : List.of();
+        // Until the required actions are done the caller may do nothing else, so they hold nothing to show.
+        boolean pending = !caller.requiredActions().isEmpty();
+        List<MyAccess.HeldPermission> grants = pending ? List.of() : mine.permissions(caller);
         return new Me(Map.of("id", caller.userId().toString(), "username", caller.username()),
-                Map.of("id", caller.tenant().toString(), "slug", caller.tenantSlug()), permissions,
-                caller.requiredActions(), caller.impersonatedBy());
+                Map.of("id", caller.tenant().toString(), "slug", caller.tenantSlug()),
+                grants.stream().map(MyAccess.HeldPermission::permission).toList(), caller.requiredActions(),
+                caller.impersonatedBy(), grants, pending ? List.of() : mine.locations(caller));
     }
 
     @PostMapping("/api/v1/me/password")

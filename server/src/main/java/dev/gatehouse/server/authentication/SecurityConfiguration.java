@@ -1,6 +1,7 @@
 package dev.gatehouse.server.authentication;
 
 import dev.gatehouse.server.throttling.Throttle;
+import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -47,6 +48,9 @@ class SecurityConfiguration {
                 .requestCache(cache -> cache.disable())
                 .addFilterBefore(new BearerTokenFilter(bearer, throttle), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(auth -> auth
+                        // An async dispatch continues a request this chain authorized when it came in (the change
+                        // stream's end, issue 14); its caller is not in the new dispatch's security context.
+                        .dispatcherTypeMatchers(DispatcherType.ASYNC).permitAll()
                         .requestMatchers("/api/v1/auth/login", "/api/v1/auth/mfa", "/api/v1/auth/mfa/email",
                                 "/api/v1/auth/tokens/accept", "/api/v1/auth/password/forgot", "/api/v1/auth/register")
                         .permitAll()

@@ -18,6 +18,12 @@ public class TooManyRequests extends ApiException {
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
+    /** Refused by a limit that is not about attempts, told in {@code detail}. */
+    public TooManyRequests(long retryAfterSeconds, String detail) {
+        super(HttpStatus.TOO_MANY_REQUESTS, "Too many requests", detail, List.of());
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
     public long retryAfterSeconds() {
         return retryAfterSeconds;
     }
