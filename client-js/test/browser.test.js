@@ -10,7 +10,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { BOOKING_ROLES } from './booking-snapshots.js';
+import { BOOKING_ROLES } from './booking-me.js';
 import { navigationExample, readmeTable } from './readme.js';
 
 const CHROMIUM = [process.env.CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']

@@ -1,10 +1,10 @@
-// The README's seed 002 navigation example, run as written for every role of the booking pack: the
-// HTML block is read from README.md, so the README cannot drift from what the helper does.
+// The README's seed 002 navigation example, run as written over the /me of every role of the booking
+// pack captured from a real server: the HTML block and the table are read from README.md.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyPermissions, createPermissions } from '../src/index.js';
 import { parse } from './fake-dom.js';
-import { BOOKING_ROLES } from './booking-snapshots.js';
+import { BOOKING_ROLES } from './booking-me.js';
 import { navigationExample, readmeTable } from './readme.js';
 
 function menuFor(me) {
