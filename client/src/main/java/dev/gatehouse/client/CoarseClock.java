@@ -11,7 +11,10 @@ import java.time.Instant;
 final class CoarseClock {
 
     private final Clock clock;
-    private volatile Instant last = Instant.EPOCH;
+    private volatile Tick last = new Tick(0, Instant.EPOCH);
+
+    /** A millisecond and its instant, read together. */
+    private record Tick(long millis, Instant instant) {}
 
     CoarseClock(Clock clock) {
         this.clock = clock;
@@ -19,11 +22,11 @@ final class CoarseClock {
 
     Instant instant() {
         long millis = clock.millis();
-        Instant known = last;
-        if (known.toEpochMilli() != millis) {
-            known = Instant.ofEpochMilli(millis);
+        Tick known = last;
+        if (known.millis() != millis) {
+            known = new Tick(millis, Instant.ofEpochMilli(millis));
             last = known;
         }
-        return known;
+        return known.instant();
     }
 }

@@ -105,13 +105,18 @@ final class Documents {
                     .map(Lender::id).distinct().toList();
         }
 
+        /**
+         * The user's relationships as the server's {@code RelationshipSource} builds them; none at all is
+         * {@link SubjectRelations#NONE}, which decides alike and spares the engine matching an empty index.
+         */
         SubjectRelations toRelations(String policyTenant) {
-            SubjectRelations.Builder builder = SubjectRelations.builder(policyTenant, id);
-            if (relations != null) {
-                orEmpty(relations.tuples()).forEach(t -> builder.tuple(t.relation(), t.type(), t.id(), t.until()));
-                orEmpty(relations.careTeams()).forEach(c -> builder.throughCareTeam(c.team(), c.teamName(),
-                        c.memberUntil(), c.relation(), c.type(), c.id(), c.until()));
+            if (relations == null || orEmpty(relations.tuples()).isEmpty() && orEmpty(relations.careTeams()).isEmpty()) {
+                return SubjectRelations.NONE;
             }
+            SubjectRelations.Builder builder = SubjectRelations.builder(policyTenant, id);
+            orEmpty(relations.tuples()).forEach(t -> builder.tuple(t.relation(), t.type(), t.id(), t.until()));
+            orEmpty(relations.careTeams()).forEach(c -> builder.throughCareTeam(c.team(), c.teamName(),
+                    c.memberUntil(), c.relation(), c.type(), c.id(), c.until()));
             return builder.build();
         }
 

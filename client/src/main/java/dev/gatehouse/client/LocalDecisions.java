@@ -9,6 +9,7 @@ import dev.gatehouse.engine.Profile;
 import dev.gatehouse.engine.Reason;
 import dev.gatehouse.engine.RequestContext;
 import dev.gatehouse.engine.Resource;
+import dev.gatehouse.engine.Subject;
 import dev.gatehouse.engine.SubjectRelations;
 import dev.gatehouse.engine.TenantPolicy;
 import java.time.Clock;
@@ -62,8 +63,12 @@ public final class LocalDecisions implements AutoCloseable {
     /** A compiled policy with the change-log version read before its data. */
     private record LoadedPolicy(TenantPolicy policy, long version) {}
 
-    /** One user's compiled profile, stored relationships, and the users who lent them a role. */
-    private record Known(String id, Profile profile, SubjectRelations relations, List<String> lenders) {}
+    /**
+     * One user's compiled profile, stored relationships, the users who lent them a role, and whether they
+     * hold an elevation at all (so that an allow is looked into only for them: the fast path stays shallow).
+     */
+    private record Known(String id, Profile profile, SubjectRelations relations, List<String> lenders,
+            boolean elevated) {}
 
     private final GatehouseClient client;
     private final Transport transport;
@@ -84,7 +89,11 @@ public final class LocalDecisions implements AutoCloseable {
     private volatile @Nullable Instant lastHeardAt;
     private volatile @Nullable String problem;
     private volatile boolean closed;
-    private final AtomicBoolean staleEpisode = new AtomicBoolean();
+    /**
+     * Latched when staleness is first seen (by a check, {@link #status()} or the watchdog, at least every
+     * second), cleared by the next event: the fast path reads this flag instead of the clock.
+     */
+    private final AtomicBoolean stale = new AtomicBoolean();
     private final CountDownLatch firstContact = new CountDownLatch(1);
     private final ChangeStream stream;
     private final ScheduledExecutorService watchdog;
@@ -148,7 +157,7 @@ public final class LocalDecisions implements AutoCloseable {
             decision = decisions.decision();
             view = DecisionView.of(decisions);
         }
-        if (elevated(decision)) {
+        if (known.elevated() && elevated(decision)) {
             return client.check(check);
         }
         CheckResult result = Wire.result(Json.tree(view), Answered.LOCAL);
@@ -167,11 +176,12 @@ public final class LocalDecisions implements AutoCloseable {
      * The fast path: whether {@code user} may do {@code permission} on {@code resource} now, by the engine,
      * without building a reason for people. After a user's first check an allow allocates nothing; the time
      * is read to the millisecond. Stale, a deny or the server's answer as {@link LocalOptions#whenStale()}
-     * says; an allow through a one-time elevation is the server's answer.
+     * says — from when staleness is first seen, by the watchdog within a second at most or by any check;
+     * an allow through a one-time elevation is the server's answer.
      */
     public boolean allows(String user, String permission, @Nullable Resource resource) {
         ensureOpen();
-        if (isStale()) {
+        if (stale.get()) {
             return whenStale(check(user, permission, resource)).allowed();
         }
         LoadedPolicy current = policy;
@@ -183,7 +193,7 @@ public final class LocalDecisions implements AutoCloseable {
         }
         Decision decision = current.policy().check(known.profile(), permission, resource, coarse.instant(),
                 RequestContext.EMPTY, Question.needsRelations(resource) ? known.relations() : SubjectRelations.NONE);
-        if (decision.allowed() && elevated(decision)) {
+        if (known.elevated() && elevated(decision)) {
             return client.check(check(user, permission, resource)).allowed();
         }
         return decision.allowed();
@@ -214,7 +224,7 @@ public final class LocalDecisions implements AutoCloseable {
         if (System.nanoTime() - lastHeardNanos <= boundNanos) {
             return false;
         }
-        if (staleEpisode.compareAndSet(false, true)) {
+        if (stale.compareAndSet(false, true)) {
             LOG.log(System.Logger.Level.WARNING, "Gatehouse local decisions are stale: " + silence()
                     + "; answering " + options.whenStale() + " until the stream is back");
         }
@@ -291,8 +301,10 @@ public final class LocalDecisions implements AutoCloseable {
             Documents.SubjectDocument document = transport.get(
                     client.tenantPath("/decisions/subjects/" + Wire.encode(name)), Documents.SubjectDocument.class);
             try {
-                Known loaded = new Known(document.id(), current.policy().compile(document.toSubject()),
-                        document.toRelations(current.policy().tenant()), document.lenders());
+                Subject subject = document.toSubject();
+                Known loaded = new Known(document.id(), current.policy().compile(subject),
+                        document.toRelations(current.policy().tenant()), document.lenders(), subject.assignments()
+                                .stream().anyMatch(assignment -> assignment.source() == AssignmentSource.ELEVATION));
                 if (keep(before, List.of(asked, name, document.id()), loaded) || attempt >= LOAD_ATTEMPTS) {
                     return Map.entry(current, loaded);
                 }
@@ -358,10 +370,10 @@ public final class LocalDecisions implements AutoCloseable {
         }
     }
 
-    private void dropPolicy(LoadedPolicy stale) {
+    private void dropPolicy(LoadedPolicy outdated) {
         synchronized (lock) {
             changes++;
-            if (policy == stale) {
+            if (policy == outdated) {
                 policy = null;
                 users.clear();
             }
@@ -400,7 +412,7 @@ public final class LocalDecisions implements AutoCloseable {
         private void heard() {
             lastHeardNanos = System.nanoTime();
             lastHeardAt = clock.instant();
-            if (staleEpisode.compareAndSet(true, false)) {
+            if (stale.compareAndSet(true, false)) {
                 LOG.log(System.Logger.Level.INFO, "Gatehouse local decisions are fresh again");
             }
         }

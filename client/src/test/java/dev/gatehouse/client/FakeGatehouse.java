@@ -96,11 +96,18 @@ final class FakeGatehouse implements AutoCloseable {
         String text = (id == null ? "" : "id: " + id + "\n") + "event: " + event + "\ndata: " + data + "\n\n";
         for (OutputStream stream : streams) {
             try {
-                stream.write(text.getBytes(StandardCharsets.UTF_8));
-                stream.flush();
+                write(stream, text);
             } catch (IOException gone) {
                 streams.remove(stream);
             }
+        }
+    }
+
+    /** One event, whole: a stream is written by the test's thread and the server's. */
+    private static void write(OutputStream stream, String text) throws IOException {
+        synchronized (stream) {
+            stream.write(text.getBytes(StandardCharsets.UTF_8));
+            stream.flush();
         }
     }
 
@@ -170,10 +177,10 @@ final class FakeGatehouse implements AutoCloseable {
         exchange.sendResponseHeaders(200, 0);
         OutputStream out = exchange.getResponseBody();
         CountDownLatch end = new CountDownLatch(1);
-        out.write(("event: hello\ndata: {\"version\": " + helloVersion + "}\n\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
         streamEnds.add(end);
+        // Listed before hello is sent: a client that has heard hello misses no event sent after it.
         streams.add(out);
+        write(out, "event: hello\ndata: {\"version\": " + helloVersion + "}\n\n");
         try {
             end.await();
         } catch (InterruptedException e) {

@@ -248,6 +248,20 @@ class LocalDecisionsTest {
     }
 
     @Test
+    void theFastPathTurnsStaleByItselfThroughTheWatchdogAndAsksTheServerWhenSoConfigured() {
+        LocalDecisions local = client.localDecisions(LocalOptions.defaults().stalenessBound(Duration.ofMillis(300))
+                .whenStale(WhenStale.HTTP));
+        assertThat(local.allows("dr.patel", "invoices.approve")).as("denied locally while fresh").isFalse();
+
+        await("the fast path asks the server once the stream is silent",
+                () -> local.allows("dr.patel", "invoices.approve"));
+
+        assertThat(Json.MAPPER.readValue(server.requests("POST", FakeGatehouse.TENANT + "/check").getLast().body(),
+                Json.TREE)).containsEntry("user", "dr.patel").containsEntry("permission", "invoices.approve");
+        local.close();
+    }
+
+    @Test
     void whenStaleWithHttpFallbackItAsksTheServer() {
         LocalDecisions local = client.localDecisions(LocalOptions.defaults().stalenessBound(Duration.ofMillis(300))
                 .whenStale(WhenStale.HTTP));

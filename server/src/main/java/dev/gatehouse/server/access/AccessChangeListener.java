@@ -1,7 +1,7 @@
 package dev.gatehouse.server.access;
 
-import dev.gatehouse.server.shared.TenantId;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.gatehouse.server.shared.TenantId;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

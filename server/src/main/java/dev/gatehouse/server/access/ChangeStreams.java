@@ -141,12 +141,6 @@ class ChangeStreams implements SmartLifecycle {
         open.values().forEach(streams -> streams.forEach(stream -> enqueue(stream, new Reset(null))));
     }
 
-    /** How many streams of the tenant are open on this node. */
-    int openFor(TenantId tenant) {
-        Set<Stream> streams = open.get(tenant);
-        return streams == null ? 0 : streams.size();
-    }
-
     private boolean register(Stream stream) {
         AtomicBoolean added = new AtomicBoolean();
         open.compute(stream.caller.tenant(), (tenant, streams) -> {
@@ -237,7 +231,7 @@ class ChangeStreams implements SmartLifecycle {
      * {@code access.check}: a revoked key, an ended session or a locked user ends the stream.
      */
     private boolean stillAllowed(Stream stream) {
-        Caller now = security.callerFor(stream.request);
+        Caller now = security.stillLetThrough(stream.request);
         return now != null && now.userId().equals(stream.caller.userId()) && now.tenant().equals(stream.caller.tenant())
                 && access.allows(now, CheckController.ASK_ABOUT_OTHERS, null);
     }

@@ -40,6 +40,10 @@ class BearerAuthentication {
         return kindOf(token).resolveQuietly(token, request);
     }
 
+    Optional<Caller> stillLive(String token, HttpServletRequest request) {
+        return kindOf(token).stillLive(token, request);
+    }
+
     private BearerCredentials kindOf(String token) {
         for (BearerCredentials kind : kinds) {
             if (kind.claims(token)) {

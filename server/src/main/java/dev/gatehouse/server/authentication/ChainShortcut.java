@@ -47,6 +47,13 @@ class ChainShortcut implements SecurityShortcut {
     }
 
     @Override
+    public @Nullable Caller stillLetThrough(HttpServletRequest request) {
+        String token = BearerAuthentication.token(request);
+        Caller caller = token == null ? null : bearer.stillLive(token, request).orElse(null);
+        return caller == null || RequiredActionsGate.blocks(caller, request.getRequestURI()) ? null : caller;
+    }
+
+    @Override
     public void respond(HttpServletRequest request, HttpServletResponse response, Answer answer)
             throws IOException, ServletException {
         headers.doFilter(request, response, (req, res) -> answer.writeTo((HttpServletResponse) res));

@@ -41,4 +41,9 @@ class SessionBearer implements BearerCredentials {
     public Optional<Caller> resolveQuietly(String token, HttpServletRequest request) {
         return sessions.resolveQuietly(token, request);
     }
+
+    @Override
+    public Optional<Caller> stillLive(String token, HttpServletRequest request) {
+        return sessions.stillLive(token, request);
+    }
 }

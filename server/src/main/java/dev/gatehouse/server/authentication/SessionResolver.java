@@ -70,6 +70,18 @@ public class SessionResolver {
                 .map(session -> admit(hash, session, now));
     }
 
+    /**
+     * The caller of a live session used from an allowed network, recording nothing and not counting as
+     * use: a long request (the change stream) checking again that its session still works. Holding a
+     * stream open is no activity, so the session still ends when idle too long, and the stream with it.
+     */
+    Optional<Caller> stillLive(String token, HttpServletRequest request) {
+        Instant now = clock.instant();
+        return usable(token, Tokens.hash(token), now)
+                .filter(session -> networks.permits(session, Origin.of(request).ip()))
+                .map(SessionResolver::callerOf);
+    }
+
     /** The token's session when it is live: known, not ended or expired, not idle too long, its user active. */
     private Optional<Sessions.Live> usable(String token, byte[] hash, Instant now) {
         if (token.isEmpty()) {
@@ -84,6 +96,10 @@ public class SessionResolver {
             sessions.touch(session.tenant(), session.id(), now);
             cache.touched(hash, session, now);
         }
+        return callerOf(session);
+    }
+
+    private static Caller callerOf(Sessions.Live session) {
         return new Caller(session.tenant(), session.tenantSlug(), session.userId(), session.username(),
                 session.id(), session.requiredActions(), session.impersonatedBy());
     }

@@ -31,6 +31,16 @@ public interface BearerCredentials {
      */
     Optional<Caller> resolveQuietly(String token, HttpServletRequest request);
 
+    /**
+     * As {@link #resolveQuietly}, for a request that is already under way and asks again whether what
+     * let it in still would (the change stream, at every heartbeat): a kind whose use keeps the
+     * credential alive (a session's idle clock) does not count this as use, so that a long request
+     * alone keeps nothing alive.
+     */
+    default Optional<Caller> stillLive(String token, HttpServletRequest request) {
+        return resolveQuietly(token, request);
+    }
+
     /** What a token amounts to for one request. */
     sealed interface Resolution {}
 

@@ -23,6 +23,12 @@ public interface SecurityShortcut {
      */
     @Nullable Caller callerFor(HttpServletRequest request);
 
+    /**
+     * For a request the chain let through that is still under way (a stream): the caller whom the chain
+     * would let through now, or null; unlike {@link #callerFor} it counts as no use of the credential.
+     */
+    @Nullable Caller stillLetThrough(HttpServletRequest request);
+
     /** Writes an answer with the security headers that the chain adds to every response. */
     void respond(HttpServletRequest request, HttpServletResponse response, Answer answer)
             throws IOException, ServletException;

@@ -9,6 +9,7 @@ import dev.gatehouse.server.testing.EventStream;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SecondNode;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestClock;
 import dev.gatehouse.server.testing.TestMembers;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -37,6 +39,13 @@ class ChangeStreamIT extends IntegrationTest {
     private ChangeLog changeLog;
     @Autowired
     private JdbcClient jdbc;
+    @Autowired
+    private TestClock clock;
+
+    @AfterEach
+    void resetClock() {
+        clock.reset();
+    }
 
     @BeforeAll
     static void startSecondNode(@Autowired DataSource dataSource) {
@@ -64,7 +73,7 @@ class ChangeStreamIT extends IntegrationTest {
 
             createRole(api, clinic, "night_nurse");
 
-            EventStream.Event change = stream.next("change", WAIT);
+            EventStream.Event change = fresh(stream, helloVersion);
             assertThat(change.data().path("kind").asString()).isEqualTo("POLICY");
             assertThat(change.data().has("user")).isFalse();
             assertThat(change.data().path("version").asLong()).isGreaterThan(helloVersion);
@@ -77,13 +86,11 @@ class ChangeStreamIT extends IntegrationTest {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
         TestMembers.Member ann = TestMembers.member("dr.ann").holding("provider").create(api, clinic);
         try (EventStream stream = EventStream.open(port(), clinic.path("/changes"), clinic.adminToken())) {
-            stream.next("hello", WAIT);
+            long hello = versionOf(stream.next("hello", WAIT));
 
             assertThat(api.post(clinic.path("/users/" + ann.id() + "/roles"), clinic.adminToken(),
                     json("role", "billing")).status()).isEqualTo(201);
-            EventStream.Event assigned = stream.next("change", WAIT);
-            assertThat(assigned.data().path("kind").asString()).isEqualTo("SUBJECT");
-            assertThat(assigned.data().path("user").asString()).isEqualTo(ann.id());
+            assertChange(fresh(stream, hello), "SUBJECT", ann.id());
 
             assertThat(api.post(clinic.path("/users/" + ann.id() + "/lock"), clinic.adminToken(), "").status())
                     .isEqualTo(200);
@@ -93,19 +100,35 @@ class ChangeStreamIT extends IntegrationTest {
     }
 
     @Test
+    void aRenameArrivesAsASubjectChangeAndATimeZoneChangeAsAPolicyChange() {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        TestMembers.Member ann = TestMembers.member("dr.ann").holding("provider").create(api, clinic);
+        try (EventStream stream = EventStream.open(port(), clinic.path("/changes"), clinic.adminToken())) {
+            long hello = versionOf(stream.next("hello", WAIT));
+
+            ApiClient.Response renamed = api.patch(clinic.path("/users/" + ann.id()), clinic.adminToken(),
+                    json("username", "dr.ann.smith"));
+            assertThat(renamed.status()).as(renamed.raw()).isEqualTo(200);
+            assertChange(fresh(stream, hello), "SUBJECT", ann.id());
+
+            assertThat(api.patch(clinic.path("/settings"), clinic.adminToken(), json("timeZone", "Asia/Tokyo")).status())
+                    .isEqualTo(200);
+            assertThat(fresh(stream, hello).data().path("kind").asString()).isEqualTo("POLICY");
+        }
+    }
+
+    @Test
     void aRelationshipWriteArrivesAsARelationsChangeOfThatUser() {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
         TestMembers.Member ann = TestMembers.member("dr.ann").holding("provider").create(api, clinic);
         try (EventStream stream = EventStream.open(port(), clinic.path("/changes"), clinic.adminToken())) {
-            stream.next("hello", WAIT);
+            long hello = versionOf(stream.next("hello", WAIT));
 
             assertThat(api.post(clinic.path("/relationships"), clinic.adminToken(), json("subject",
                     raw(json("type", "user", "id", ann.id())), "relation", "assigned_provider", "object",
                     raw(json("type", "patient", "id", "123")))).status()).isEqualTo(201);
 
-            EventStream.Event change = stream.next("change", WAIT);
-            assertThat(change.data().path("kind").asString()).isEqualTo("RELATIONS");
-            assertThat(change.data().path("user").asString()).isEqualTo(ann.id());
+            assertChange(fresh(stream, hello), "RELATIONS", ann.id());
         }
     }
 
@@ -115,7 +138,7 @@ class ChangeStreamIT extends IntegrationTest {
         SignedInTenant other = SignedInTenant.create(api, operatorToken(), "clinic");
         TestMembers.Member ann = TestMembers.member("dr.ann").holding("provider").create(api, mine);
         try (EventStream stream = EventStream.open(port(), mine.path("/changes"), mine.adminToken())) {
-            stream.next("hello", WAIT);
+            long hello = versionOf(stream.next("hello", WAIT));
 
             createRole(api, other, "their_role");
             TestMembers.member("dr.bob").holding("provider").create(api, other);
@@ -123,9 +146,7 @@ class ChangeStreamIT extends IntegrationTest {
                     json("role", "billing")).status()).isEqualTo(201);
 
             // The other tenant's changes committed first: had they leaked, they would come first.
-            EventStream.Event first = stream.next("change", WAIT);
-            assertThat(first.data().path("kind").asString()).isEqualTo("SUBJECT");
-            assertThat(first.data().path("user").asString()).isEqualTo(ann.id());
+            assertChange(fresh(stream, hello), "SUBJECT", ann.id());
         }
     }
 
@@ -135,7 +156,7 @@ class ChangeStreamIT extends IntegrationTest {
         TestMembers.Member ann = TestMembers.member("dr.ann").holding("provider").create(api, clinic);
         long seen;
         try (EventStream stream = EventStream.open(port(), clinic.path("/changes"), clinic.adminToken())) {
-            seen = stream.next("hello", WAIT).data().path("version").asLong();
+            seen = versionOf(stream.next("hello", WAIT));
         }
         createRole(api, clinic, "missed_role");
         assertThat(api.post(clinic.path("/users/" + ann.id() + "/roles"), clinic.adminToken(),
@@ -167,11 +188,11 @@ class ChangeStreamIT extends IntegrationTest {
         long first;
         long newest;
         try (EventStream stream = EventStream.open(port(), clinic.path("/changes"), clinic.adminToken())) {
-            stream.next("hello", WAIT);
+            long hello = versionOf(stream.next("hello", WAIT));
             createRole(api, clinic, "first_role");
-            first = stream.next("change", WAIT).data().path("version").asLong();
+            first = versionOf(fresh(stream, hello));
             createRole(api, clinic, "second_role");
-            newest = stream.next("change", WAIT).data().path("version").asLong();
+            newest = versionOf(fresh(stream, hello));
         }
 
         assertThat(changeLog.prune(Duration.ZERO)).isPositive();
@@ -194,11 +215,11 @@ class ChangeStreamIT extends IntegrationTest {
     void aChangeMadeOnTheSecondNodeArrivesOnTheFirstNodesStream() {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
         try (EventStream stream = EventStream.open(port(), clinic.path("/changes"), clinic.adminToken())) {
-            stream.next("hello", WAIT);
+            long hello = versionOf(stream.next("hello", WAIT));
 
             createRole(new ApiClient(nodeB.port()), clinic, "made_on_b");
 
-            assertThat(stream.next("change", WAIT).data().path("kind").asString()).isEqualTo("POLICY");
+            assertThat(fresh(stream, hello).data().path("kind").asString()).isEqualTo("POLICY");
         }
     }
 
@@ -206,11 +227,11 @@ class ChangeStreamIT extends IntegrationTest {
     void heartbeatsCarryTheNewestVersionTheStreamKnows() {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
         try (EventStream stream = EventStream.open(nodeB.port(), clinic.path("/changes"), clinic.adminToken())) {
-            long hello = stream.next("hello", WAIT).data().path("version").asLong();
+            long hello = versionOf(stream.next("hello", WAIT));
             assertThat(stream.next("heartbeat", WAIT).data().path("version").asLong()).isEqualTo(hello);
 
             createRole(api, clinic, "beat_role");
-            long change = stream.next("change", WAIT).data().path("version").asLong();
+            long change = versionOf(fresh(stream, hello));
             assertThat(stream.next("heartbeat", WAIT).data().path("version").asLong()).isEqualTo(change);
         }
     }
@@ -221,28 +242,16 @@ class ChangeStreamIT extends IntegrationTest {
         ApiClient.Response key = api.post(clinic.path("/api-keys"), clinic.adminToken(), json("name", "ehr",
                 "scopes", raw("[\"access.check\"]")));
         assertThat(key.status()).as(key.raw()).isEqualTo(201);
-        try (EventStream stream = EventStream.open(nodeB.port(), clinic.path("/changes"), key.text("/key"))) {
-            assertThat(stream.next(WAIT).name()).isEqualTo("hello");
-            assertThat(stream.next("heartbeat", WAIT).name()).as("a key with access.check streams").isEqualTo("heartbeat");
-
-            assertThat(api.delete(clinic.path("/api-keys/" + key.text("/id")), clinic.adminToken()).status())
-                    .isEqualTo(204);
-
-            assertThat(stream.ended(WAIT)).as("node B closed the revoked key's stream").isTrue();
-        }
+        streamOnNodeBEndsWhen(clinic, key.text("/key"), () -> assertThat(api.delete(clinic.path("/api-keys/"
+                + key.text("/id")), clinic.adminToken()).status()).isEqualTo(204));
     }
 
     @Test
     void aSignedOutSessionsStreamIsClosed() {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
         String session = api.login(clinic.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
-        try (EventStream stream = EventStream.open(nodeB.port(), clinic.path("/changes"), session)) {
-            assertThat(stream.next(WAIT).name()).isEqualTo("hello");
-
-            assertThat(api.post("/api/v1/auth/logout", session, "").status()).isEqualTo(204);
-
-            assertThat(stream.ended(WAIT)).as("node B closed the ended session's stream").isTrue();
-        }
+        streamOnNodeBEndsWhen(clinic, session,
+                () -> assertThat(api.post("/api/v1/auth/logout", session, "").status()).isEqualTo(204));
     }
 
     @Test
@@ -252,21 +261,15 @@ class ChangeStreamIT extends IntegrationTest {
         ApiClient.Response key = api.post(clinic.path("/api-keys"), boss.token(), json("name", "boss's script",
                 "scopes", raw("[\"access.check\"]")));
         assertThat(key.status()).as(key.raw()).isEqualTo(201);
-        try (EventStream stream = EventStream.open(nodeB.port(), clinic.path("/changes"), key.text("/key"))) {
-            assertThat(stream.next(WAIT).name()).isEqualTo("hello");
-
-            assertThat(api.post(clinic.path("/users/" + boss.id() + "/lock"), clinic.adminToken(), "").status())
-                    .isEqualTo(200);
-
-            assertThat(stream.ended(WAIT)).as("node B closed the locked owner's key's stream").isTrue();
-        }
+        streamOnNodeBEndsWhen(clinic, key.text("/key"), () -> assertThat(api.post(clinic.path("/users/" + boss.id()
+                + "/lock"), clinic.adminToken(), "").status()).isEqualTo(200));
     }
 
     @Test
     void aNodeWhoseListenerLostItsConnectionTellsItsStreamsToReset() {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
         try (EventStream stream = EventStream.open(port(), clinic.path("/changes"), clinic.adminToken())) {
-            long hello = stream.next("hello", WAIT).data().path("version").asLong();
+            long hello = versionOf(stream.next("hello", WAIT));
 
             // Every node's listener connection goes; each reconnects, and may have missed a change meanwhile.
             assertThat(jdbc.sql("""
@@ -277,8 +280,24 @@ class ChangeStreamIT extends IntegrationTest {
             EventStream.Event reset = stream.next("reset", WAIT);
             assertThat(reset.data().path("version").asLong()).isEqualTo(hello);
             createRole(api, clinic, "after_reconnect");
-            assertThat(stream.next("change", WAIT).data().path("kind").asString()).as("live again").isEqualTo("POLICY");
+            assertThat(fresh(stream, hello).data().path("kind").asString()).as("live again").isEqualTo("POLICY");
         }
+    }
+
+    @Test
+    void holdingAStreamDoesNotKeepAnIdleSessionAliveAndItsEndEndsTheStream() {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        String session = api.login(clinic.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
+        try (EventStream stream = EventStream.open(port(), clinic.path("/changes"), session)) {
+            assertThat(stream.next(WAIT).name()).isEqualTo("hello");
+            assertThat(stream.next("heartbeat", WAIT).name()).as("checked once while in use").isEqualTo("heartbeat");
+
+            // The tenant's default idle limit is 30 minutes; only the stream was open meanwhile.
+            clock.moveAhead(Duration.ofMinutes(31));
+
+            assertThat(stream.ended(WAIT)).as("the idle session's stream ended at a heartbeat").isTrue();
+        }
+        assertThat(api.get("/api/v1/me", session).status()).as("and the session with it").isEqualTo(401);
     }
 
     @Test
@@ -313,11 +332,44 @@ class ChangeStreamIT extends IntegrationTest {
         }
     }
 
+    /** A stream on node B with {@code credential} streams (heartbeats come), then ends once {@code act} is done. */
+    private static void streamOnNodeBEndsWhen(SignedInTenant clinic, String credential, Runnable act) {
+        try (EventStream stream = EventStream.open(nodeB.port(), clinic.path("/changes"), credential)) {
+            assertThat(stream.next(WAIT).name()).isEqualTo("hello");
+            assertThat(stream.next("heartbeat", WAIT).name()).as("the credential streams").isEqualTo("heartbeat");
+
+            act.run();
+
+            assertThat(stream.ended(WAIT)).as("node B closed the stream").isTrue();
+        }
+    }
+
     private static void createRole(ApiClient client, SignedInTenant tenant, String key) {
         ApiClient.Response created = client.post(tenant.path("/roles"), tenant.adminToken(), json("key", key, "name",
                 "Role " + key, "description", "made by a test", "inherits", raw("[]"), "grants",
                 raw("[{\"permission\": \"patients.read\"}]")));
         assertThat(created.status()).as(created.raw()).isEqualTo(201);
+    }
+
+    private static long versionOf(EventStream.Event event) {
+        return event.data().path("version").asLong();
+    }
+
+    private static void assertChange(EventStream.Event change, String kind, String user) {
+        assertThat(change.data().path("kind").asString()).as(change.data().toString()).isEqualTo(kind);
+        assertThat(change.data().path("user").asString()).as(change.data().toString()).isEqualTo(user);
+    }
+
+    /**
+     * The next change newer than {@code hello}: one committed just before the stream opened may still
+     * be on its way to the node's listener, and comes live although the hello already counted it.
+     */
+    private static EventStream.Event fresh(EventStream stream, long hello) {
+        EventStream.Event change = stream.next("change", WAIT);
+        while (change.data().path("version").asLong() <= hello) {
+            change = stream.next("change", WAIT);
+        }
+        return change;
     }
 
     /** Whether a change of {@code kind} for {@code user} arrives before the wait ends. */
