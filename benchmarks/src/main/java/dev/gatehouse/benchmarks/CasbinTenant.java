@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.casbin.jcasbin.main.CachedEnforcer;
 import org.casbin.jcasbin.main.Enforcer;
 import org.casbin.jcasbin.model.Model;
 
@@ -85,6 +86,19 @@ public final class CasbinTenant {
     record Size(int policies, int roleLinks, int anywhereLinks) {}
 
     static Enforcer enforcer(GeneratedTenant tenant, Matcher matcher) {
+        return loaded(new Enforcer(Model.newModelFromString(matcher.model())), tenant);
+    }
+
+    /**
+     * jCasbin's own answer to repeated requests: a {@link CachedEnforcer} remembers each request's
+     * decision by a key joined from its fields, until its policy is edited through it. Nothing tells
+     * it when the policy changes elsewhere, which is the staleness the Java SDK's change stream removes.
+     */
+    static CachedEnforcer cachedEnforcer(GeneratedTenant tenant, Matcher matcher) {
+        return loaded(new CachedEnforcer(Model.newModelFromString(matcher.model())), tenant);
+    }
+
+    private static <E extends Enforcer> E loaded(E enforcer, GeneratedTenant tenant) {
         TenantPolicy policy = tenant.policy();
         List<String> everywhere = policy.locations().locations().stream().map(Location::id).toList();
         Set<List<String>> policies = new LinkedHashSet<>();
@@ -124,7 +138,6 @@ public final class CasbinTenant {
             }
         }
 
-        Enforcer enforcer = new Enforcer(Model.newModelFromString(matcher.model()));
         enforcer.enableLog(false);
         // Bulk load: build the role graph once at the end rather than after every line.
         enforcer.enableAutoBuildRoleLinks(false);

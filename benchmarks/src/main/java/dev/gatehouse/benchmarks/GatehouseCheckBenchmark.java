@@ -79,7 +79,7 @@ public class GatehouseCheckBenchmark {
      * A copy allocated now, next to the previous one: a caller builds its resource just before it
      * checks, so the resource is in cache; the draw left the originals scattered among discarded ones.
      */
-    private static Resource fresh(Resource drawn) {
+    static Resource fresh(Resource drawn) {
         return new Resource(drawn.type(), drawn.id(), drawn.location(), drawn.owner(), drawn.assignees(),
                 drawn.attributes());
     }
