@@ -64,11 +64,24 @@ public final class LocalDecisions implements AutoCloseable {
     private record LoadedPolicy(TenantPolicy policy, long version) {}
 
     /**
-     * One user's compiled profile, stored relationships, the users who lent them a role, and whether they
-     * hold an elevation at all (so that an allow is looked into only for them: the fast path stays shallow).
+     * One user's compiled profile, stored relationships, the users who lent them a role, whether they
+     * hold an elevation at all (so that an allow is looked into only for them: the fast path stays
+     * shallow), and whether their decisions can depend on the time (else the fast path reads no clock).
      */
     private record Known(String id, Profile profile, SubjectRelations relations, List<String> lenders,
-            boolean elevated) {}
+            boolean elevated, boolean readsTime) {
+
+        Known(String id, Profile profile, SubjectRelations relations, List<String> lenders, boolean elevated) {
+            this(id, profile, relations, lenders, elevated, profile.readsTime()
+                    || relations.paths().stream().anyMatch(path -> path.until() != null));
+        }
+    }
+
+    /**
+     * The instant the fast path decides a user at whose decisions read no time: any instant gives their
+     * answer ({@link Profile#readsTime}), and a clock read costs as much as the rest of the check.
+     */
+    private static final Instant TIMELESS = Instant.EPOCH;
 
     private final GatehouseClient client;
     private final Transport transport;
@@ -191,7 +204,8 @@ public final class LocalDecisions implements AutoCloseable {
             current = loaded.getKey();
             known = loaded.getValue();
         }
-        Decision decision = current.policy().check(known.profile(), permission, resource, coarse.instant(),
+        Instant at = known.readsTime() ? coarse.instant() : TIMELESS;
+        Decision decision = current.policy().check(known.profile(), permission, resource, at,
                 RequestContext.EMPTY, Question.needsRelations(resource) ? known.relations() : SubjectRelations.NONE);
         if (known.elevated() && elevated(decision)) {
             return client.check(check(user, permission, resource)).allowed();

@@ -12,8 +12,11 @@ import dev.gatehouse.engine.Resource;
 import dev.gatehouse.engine.SubjectRelations;
 import dev.gatehouse.engine.TenantPolicy;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -152,6 +155,43 @@ class LocalDecisionsTest {
             assertThat(locked.code()).isEqualTo("INACTIVE_SUBJECT");
         }
         assertThat(server.requests("GET", SUBJECTS + "dr.patel")).hasSize(2);
+    }
+
+    /**
+     * The fast path skips the clock only for users whose decisions read no time: Lee's role expires in
+     * 2030, so once the clock passes that the fast path denies her, while Patel, holding no time, is
+     * answered alike.
+     */
+    @Test
+    void theFastPathReadsTheClockForAUserWhoseRoleExpires() {
+        AtomicReference<Instant> now = new AtomicReference<>(NOON);
+        Clock moving = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        try (GatehouseClient timed = GatehouseClient.builder().baseUrl(server.base()).apiKey("ghk_app")
+                .tenant("northside").clock(moving).build();
+                LocalDecisions local = timed.localDecisions(LocalOptions.defaults())) {
+            assertThat(local.allows("lee", "patients.read")).isTrue();
+            assertThat(local.allows("dr.patel", "patients.read", Resource.at(Clinic.DOWNTOWN))).isTrue();
+
+            now.set(Clinic.LEE_UNTIL.plusSeconds(1));
+
+            assertThat(local.allows("lee", "patients.read")).as("after her role expired").isFalse();
+            assertThat(local.allows("dr.patel", "patients.read", Resource.at(Clinic.DOWNTOWN))).isTrue();
+        }
     }
 
     @Test

@@ -311,6 +311,28 @@ public final class Profile {
         return List.copyOf(held);
     }
 
+    /**
+     * Whether a decision for this profile can depend on the instant asked about: through an
+     * assignment with a window, a lock that ends, an account that expires, a lent role (the lender's
+     * standing has windows of its own) or a conditional grant of a held role (a condition may read
+     * {@code request.time}). When false, every instant gives the same decision, so a caller that
+     * decides often — the Java SDK's fast path — need not read the clock at all. Computed on each
+     * call: ask once per profile, not per check.
+     */
+    public boolean readsTime() {
+        if (lockedUntil != null || expiresAt != null) {
+            return true;
+        }
+        for (Assignment assignment : assignments) {
+            if (assignment.startsAt() != null || assignment.expiresAt() != null
+                    || assignment.source() == AssignmentSource.DELEGATION
+                    || policy.flattenedGrants(assignment.role()).stream().anyMatch(Grant::isConditional)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     boolean isActiveAt(Instant at) {
         return statusActive && (lockedUntil == null || !at.isBefore(lockedUntil))
                 && (expiresAt == null || at.isBefore(expiresAt));

@@ -183,6 +183,35 @@ class EngineLawsTest {
         });
     }
 
+    // (a4) Issue 14: a profile that reads no time decides alike at every instant, so the Java SDK's fast
+    // path may skip the clock for it; one with a window, a lock that ends or an expiry does read it.
+    @Test
+    void aProfileThatReadsNoTimeDecidesAlikeAtEveryInstant() {
+        forEachCase(23_000_000L, c -> {
+            Subject timeless = new Subject(c.subject().id(), c.subject().status(), null, c.subject().assignments().stream()
+                    .filter(a -> a.source() != AssignmentSource.DELEGATION).map(a -> a.during(null, null)).toList(), null);
+            List<Profile> profiles = List.of(c.profile(), c.policy().compile(timeless));
+            boolean timed = c.subject().lockedUntil() != null || c.subject().expiresAt() != null
+                    || c.subject().assignments().stream().anyMatch(a -> a.startsAt() != null || a.expiresAt() != null);
+            if (timed) {
+                assertThat(c.profile().readsTime()).as("a subject with times").isTrue();
+            }
+            return request -> {
+                for (Profile profile : profiles) {
+                    if (profile.readsTime()) {
+                        continue;
+                    }
+                    Decision asked = c.policy().check(profile, request);
+                    for (Instant other : List.of(Instant.EPOCH, request.at().minusNanos(1),
+                            request.at().plusSeconds(86_400 * 400L))) {
+                        assertThat(c.policy().check(profile, request.permission(), request.resource(), other,
+                                request.context())).as("at %s instead of %s", other, request.at()).isEqualTo(asked);
+                    }
+                }
+            };
+        });
+    }
+
     // (a2) Who holds a role now: a check allows only through a role held at the request's time, and
     // the roles held are exactly those of the assignments in force then.
     @Test
