@@ -53,9 +53,9 @@ class ChangeStreams implements SmartLifecycle {
     private final Duration heartbeat;
     private final int maxPerTenant;
     private final Map<TenantId, Set<Stream>> open = new ConcurrentHashMap<>();
-    private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
-    private final ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("gatehouse-change-heartbeat").factory());
+    /** Made again by {@link #start}: a context may stop and start its lifecycle beans more than once. */
+    private volatile ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
+    private volatile @Nullable ScheduledExecutorService beats;
     private volatile boolean running;
 
     ChangeStreams(ChangeLog changeLog, SecurityShortcut security, Access access,
@@ -251,15 +251,24 @@ class ChangeStreams implements SmartLifecycle {
 
     @Override
     public void start() {
+        if (senders.isShutdown()) {
+            senders = Executors.newVirtualThreadPerTaskExecutor();
+        }
+        ScheduledExecutorService beating = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("gatehouse-change-heartbeat").factory());
+        beating.scheduleAtFixedRate(this::beat, heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+        beats = beating;
         running = true;
-        beats.scheduleAtFixedRate(this::beat, heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Before the web server's graceful shutdown, which would otherwise wait for every open stream. */
     @Override
     public void stop() {
         running = false;
-        beats.shutdownNow();
+        ScheduledExecutorService beating = beats;
+        if (beating != null) {
+            beating.shutdownNow();
+        }
         open.values().forEach(streams -> streams.forEach(this::close));
         senders.shutdown();
     }
