@@ -559,7 +559,8 @@ public final class Profile {
             if (best >= 0 || !conditions.isEmpty()) {
                 Scope scope = best >= 0 ? Scope.BY_ORDINAL[best] : Scope.OWN;
                 EffectivePermission held = new EffectivePermission(catalog.get(id).key(), scope, everywhere,
-                        everywhere ? List.of() : List.copyOf(locations), List.copyOf(via), List.copyOf(conditions));
+                        everywhere ? List.of() : List.copyOf(locations), List.copyOf(via), List.copyOf(conditions),
+                        best < 0);
                 if (narrowing == null) {
                     result.add(held);
                 } else if (narrowing.permits(id)) {
@@ -582,6 +583,6 @@ public final class Profile {
             held.locations().forEach(location -> places.addAll(narrowing.within(location)));
         }
         return new EffectivePermission(held.permission(), Scope.LOCATION, false, places, held.via(),
-                held.conditions());
+                held.conditions(), held.onlyUnderConditions());
     }
 }

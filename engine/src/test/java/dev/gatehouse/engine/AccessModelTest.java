@@ -491,9 +491,9 @@ class AccessModelTest {
 
             assertThat(held).containsExactly(
                     new EffectivePermission("patients.read", Scope.LOCATION, false, List.of("downtown"),
-                            List.of("clinician", "reader_own"), List.of()),
+                            List.of("clinician", "reader_own"), List.of(), false),
                     new EffectivePermission("records.read", Scope.ASSIGNED, false, List.of(), List.of("clinician"),
-                            List.of()));
+                            List.of(), false));
         }
 
         @Test
@@ -528,7 +528,7 @@ class AccessModelTest {
             assertThat(find(held, "patients.read").everywhere()).isTrue();
             assertThat(find(held, "patients.read").locations()).isEmpty();
             assertThat(find(held, "reports.view")).isEqualTo(new EffectivePermission("reports.view", Scope.TENANT, true,
-                    List.of(), List.of("base"), List.of()));
+                    List.of(), List.of("base"), List.of(), false));
             assertThat(find(held, "invoices.read").everywhere()).isFalse();
             assertThat(find(held, "invoices.read").locations()).containsExactly("uptown");
         }

@@ -24,7 +24,10 @@ import org.springframework.stereotype.Service;
 @Service
 public class MyAccess {
 
-    /** {@code conditional}: a grant giving it has a condition, which a browser cannot evaluate. */
+    /**
+     * {@code conditional}: it is held only under conditions, which a browser cannot evaluate; held also
+     * without one, the scope and locations say where (a conditional grant only ever widens them).
+     */
     public record HeldPermission(String permission, Scope scope, boolean everywhere, List<String> locations,
             boolean conditional) {}
 
@@ -68,6 +71,6 @@ public class MyAccess {
         Set<String> below = new LinkedHashSet<>();
         held.locations().forEach(location -> below.addAll(tree.subtree(location)));
         return new HeldPermission(held.permission(), held.scope(), held.everywhere(), List.copyOf(below),
-                !held.conditions().isEmpty());
+                held.onlyUnderConditions());
     }
 }

@@ -25,6 +25,7 @@ class MyAccessIT extends IntegrationTest {
         ApiClient.Response role = api.post(clinic.path("/roles"), clinic.adminToken(), json("key", "ward_lead", "name",
                 "Ward lead", "description", "made by a test", "inherits", raw("[]"), "grants", raw("""
                         [{"permission": "patients.read", "scope": "LOCATION"},
+                         {"permission": "patients.read", "scope": "TENANT", "condition": "resource.amount < 500"},
                          {"permission": "refunds.approve", "scope": "LOCATION", "condition": "resource.amount < 500"}]""")));
         assertThat(role.status()).as(role.raw()).isEqualTo(201);
         String north = TestTenants.location(api, clinic, "North", null);
@@ -41,7 +42,8 @@ class MyAccessIT extends IntegrationTest {
         assertThat(read.path("everywhere").asBoolean()).isFalse();
         assertThat(read.path("locations").valueStream().map(JsonNode::asString).toList())
                 .containsExactlyInAnyOrder(north, northA, northA1);
-        assertThat(read.path("conditional").asBoolean()).isFalse();
+        assertThat(read.path("conditional").asBoolean())
+                .as("held without a condition at North; the conditional tenant-wide grant only widens it").isFalse();
         assertThat(grant(me, "refunds.approve").path("conditional").asBoolean()).isTrue();
 
         JsonNode checkIn = grant(me, "appointments.check_in");
