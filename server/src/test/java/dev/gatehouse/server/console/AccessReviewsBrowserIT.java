@@ -16,7 +16,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.Select;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -74,13 +73,13 @@ class AccessReviewsBrowserIT extends BrowserTest {
 
         ConsoleBrowser manager = browser().signIn(clinic.slug(), "boss", boss.password());
         manager.open("/console");
-        manager.find("#my-reviews").click();
+        manager.click(manager.find("#my-reviews"));
         manager.open("/console/reviews");
         assertThat(manager.findAll(".review-row")).hasSize(1);
         manager.press("Downtown Q1");
         assertThat(manager.findAll(".item-row")).as("only the items the manager reviews").hasSize(1);
         manager.fill("Note on desk", "moved to billing");
-        manager.driver().findElement(By.cssSelector("button[aria-label='Revoke desk front_desk']")).click();
+        manager.click(manager.find("button[aria-label='Revoke desk front_desk']"));
         manager.open("/console/reviews/" + campaign + "?decided");
         assertThat(manager.find(".item-decision").getText()).contains("REVOKE", "REVOKED");
         assertThat(manager.text()).contains("moved to billing");
@@ -100,7 +99,7 @@ class AccessReviewsBrowserIT extends BrowserTest {
         assertThat(nobody.title()).startsWith("Not found");
 
         admin.open("/console/access-reviews/" + campaign);
-        admin.driver().findElement(By.cssSelector("button[aria-label='Keep boss manager']")).click();
+        admin.click(admin.find("button[aria-label='Keep boss manager']"));
         admin.open("/console/access-reviews/" + campaign);
         assertThat(admin.find("#campaign-status").getText()).isEqualTo("COMPLETED");
         assertThat(admin.find("#report").getText()).contains("1 kept, 1 revoked");

@@ -55,7 +55,7 @@ class ServiceAccountsBrowserIT extends BrowserTest {
 
         admin.open("/console/users");
         assertThat(admin.text()).contains("ehr-sync").contains("ivy");
-        admin.driver().findElement(By.linkText("ivy")).click();
+        admin.click(admin.driver().findElement(By.linkText("ivy")));
         assertThat(admin.title()).startsWith("ivy");
         assertThat(admin.text()).as("a person's page keeps them").contains("Clinical profile");
         assertThat(admin.findAll("#photo, #availability")).hasSize(2);

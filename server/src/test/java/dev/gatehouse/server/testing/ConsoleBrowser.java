@@ -107,8 +107,15 @@ public final class ConsoleBrowser implements AutoCloseable {
 
     /** Clicks the button or link with this text and waits for the next page (or htmx swap) to settle. */
     public ConsoleBrowser press(String text) {
-        WebElement target = driver.findElement(By.xpath("//button[normalize-space()=" + literal(text) + "]"
-                + " | //a[normalize-space()=" + literal(text) + "]"));
+        return click(driver.findElement(By.xpath("//button[normalize-space()=" + literal(text) + "]"
+                + " | //a[normalize-space()=" + literal(text) + "]")));
+    }
+
+    /**
+     * Clicks a button or link found otherwise (by its label for screen readers, in a table of many) and
+     * waits as {@link #press} does: a test that moves on at once may leave before the form is sent.
+     */
+    public ConsoleBrowser click(WebElement target) {
         // Bootstrap asks for smooth scrolling: WebDriver's own scroll would still be moving when it clicks.
         driver.executeScript("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", target);
         boolean navigates = Boolean.TRUE.equals(driver.executeScript(NAVIGATES, target));
