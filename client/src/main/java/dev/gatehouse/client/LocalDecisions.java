@@ -293,7 +293,7 @@ public final class LocalDecisions implements AutoCloseable {
             return check;
         }
         // The check API names a resource by type and id; a bare location is asked as that location.
-        ResourceRef ref = new ResourceRef(resource.type() != null ? resource.type() : "location",
+        ResourceRef ref = new ResourceRef(resource.type() != null ? resource.type() : ResourceRef.LOCATION_TYPE,
                 resource.id() != null ? resource.id() : String.valueOf(resource.location()), resource.location(),
                 resource.owner(), List.copyOf(resource.assignees()), resource.attributes());
         return check.on(ref);

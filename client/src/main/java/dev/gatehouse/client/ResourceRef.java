@@ -21,8 +21,19 @@ public record ResourceRef(String type, String id, @Nullable String location, @Nu
         attributes = Map.copyOf(attributes);
     }
 
+    /**
+     * The type a place is asked about as: the check API names a resource by type and id, and a
+     * location-scoped grant decides on where the resource is kept.
+     */
+    public static final String LOCATION_TYPE = "location";
+
     public static ResourceRef of(String type, String id) {
         return new ResourceRef(type, id, null, null, List.of(), Map.of());
+    }
+
+    /** A location itself, asked about as a resource kept there: "may they do this at Downtown?". */
+    public static ResourceRef location(String location) {
+        return of(LOCATION_TYPE, location).at(location);
     }
 
     /** Kept at {@code newLocation} (a location id). */

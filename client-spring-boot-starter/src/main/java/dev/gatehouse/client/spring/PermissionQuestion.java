@@ -15,12 +15,6 @@ import org.jspecify.annotations.Nullable;
 record PermissionQuestion(String permission, @Nullable String resourceType, @Nullable String resourceId,
         @Nullable String location) {
 
-    /**
-     * A location without a resource is asked about as the location itself: the check API names a resource by
-     * type and id, and a location-scoped grant decides on where the resource is.
-     */
-    static final String LOCATION = "location";
-
     PermissionQuestion {
         if (resourceId != null && resourceId.isBlank()) {
             resourceId = null;
@@ -46,7 +40,8 @@ record PermissionQuestion(String permission, @Nullable String resourceType, @Nul
             return check.on(location == null ? resource : resource.at(location));
         }
         if (location != null) {
-            return check.on(ResourceRef.of(LOCATION, location).at(location));
+            // A location without a resource is asked about as the location itself.
+            return check.on(ResourceRef.location(location));
         }
         return check;
     }

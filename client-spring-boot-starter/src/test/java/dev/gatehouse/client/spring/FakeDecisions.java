@@ -3,6 +3,7 @@ package dev.gatehouse.client.spring;
 import dev.gatehouse.client.Answered;
 import dev.gatehouse.client.Check;
 import dev.gatehouse.client.CheckResult;
+import dev.gatehouse.client.ResourceRef;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,7 +52,7 @@ final class FakeDecisions implements DecisionSource {
         if (check.resource() == null) {
             return check.permission();
         }
-        if (PermissionQuestion.LOCATION.equals(check.resource().type())) {
+        if (ResourceRef.LOCATION_TYPE.equals(check.resource().type())) {
             return new PermissionQuestion(check.permission(), null, null, check.resource().location()).describe();
         }
         return new PermissionQuestion(check.permission(), check.resource().type(), check.resource().id(),
