@@ -84,6 +84,10 @@ class TableOwnershipTest {
             entry("oidc_authorizations", new Owner("oidc", "the provider's sealed authorizations"
                     + " (oidc.Authorizations)")),
             entry("oidc_consents", new Owner("oidc", "users' consents to third-party clients (oidc.Consents)")),
+            entry("oidc_sign_in_requests", new Owner("oidcin", "OpenID Connect sign-ins under way at an external"
+                    + " provider: state, sealed nonce and PKCE verifier (oidcin.SignInRequests)")),
+            entry("oidc_sign_outs", new Owner("oidcin", "sealed ID tokens for signing out at the external provider"
+                    + " (oidcin.ProviderSignOuts)")),
             entry("rate_limit_buckets", new Owner("throttling", "Bucket4j's buckets, shared by every node"
                     + " (throttling.RateLimitBuckets)")),
             entry("api_keys", new Owner("apikeys", "API keys and their hashed secrets (apikeys.KeyStore)")),
