@@ -81,9 +81,11 @@ class SignInController {
     }
 
     private final SignInService signIn;
+    private final List<SignOutElsewhere> elsewhere;
 
-    SignInController(SignInService signIn) {
+    SignInController(SignInService signIn, List<SignOutElsewhere> elsewhere) {
         this.signIn = signIn;
+        this.elsewhere = List.copyOf(elsewhere);
     }
 
     @GetMapping(ConsoleSecurity.SIGN_IN)
@@ -196,6 +198,12 @@ class SignInController {
     String signOut(@AuthenticationPrincipal Caller caller, HttpServletRequest request, HttpServletResponse response) {
         signIn.signOut(caller, request);
         SessionCookie.clear(request, response);
+        for (SignOutElsewhere other : elsewhere) {
+            String next = other.afterSignOut(caller.tenant(), request, response);
+            if (next != null && next.startsWith("/") && !next.startsWith("//")) {
+                return "redirect:" + next;
+            }
+        }
         return "redirect:" + ConsoleSecurity.SIGN_IN + "?signedOut";
     }
 

@@ -187,6 +187,11 @@ class OidcSignIn {
         return builder.build();
     }
 
+    /** The provider's end_session_endpoint (RP-Initiated Logout), or null when it has none. */
+    @org.jspecify.annotations.Nullable String endSessionEndpoint(IdentityProvider provider) throws Discovery.Failed {
+        return discovery.of(settings(provider).issuer()).endSessionEndpoint();
+    }
+
     /** The redirect URI to register at the provider. */
     String redirectUri(String tenantSlug, UUID providerId) {
         return publicUrl.base() + OidcSignInController.BASE + "/" + tenantSlug + "/" + providerId + "/callback";
