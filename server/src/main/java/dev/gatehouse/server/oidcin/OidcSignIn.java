@@ -143,12 +143,9 @@ class OidcSignIn {
         }
         OidcSettings settings = settings(provider);
         Map<String, Object> claims = user.getClaims();
-        if (OidcSettings.GOOGLE.equals(settings.preset())) {
-            Object hd = claims.get("hd");
-            if (!(hd instanceof String domain) || !domain.equalsIgnoreCase(settings.hostedDomain())) {
-                return new Result.Refused("This Google account is not one of " + settings.hostedDomain()
-                        + "'s. Sign in with your work account.");
-            }
+        if (!inHostedDomain(settings, claims)) {
+            return new Result.Refused("This Google account is not one of " + settings.hostedDomain()
+                    + "'s. Sign in with your work account.");
         }
         return new Result.Proved(Identities.of(provider, settings, claims), multiFactor(claims),
                 user.getIdToken().getTokenValue());
@@ -205,6 +202,17 @@ class OidcSignIn {
             throw new IllegalStateException("OIDC provider " + provider.id() + " has invalid settings: " + errors);
         }
         return settings;
+    }
+
+    /**
+     * Google: any Google account can sign in to a client; only the Workspace's own have its domain in
+     * {@code hd} (Google's documentation: check hd, not the e-mail's domain). Other presets: always.
+     */
+    static boolean inHostedDomain(OidcSettings settings, Map<String, Object> claims) {
+        if (!OidcSettings.GOOGLE.equals(settings.preset())) {
+            return true;
+        }
+        return claims.get("hd") instanceof String domain && domain.equalsIgnoreCase(settings.hostedDomain());
     }
 
     static boolean multiFactor(Map<String, Object> claims) {
