@@ -105,9 +105,8 @@ class OidcSignInController {
 
     @GetMapping(BASE + "/{tenant}/{providerId}/callback")
     String callback(@PathVariable String tenant, @PathVariable String providerId,
-            @RequestParam Map<String, String> answer, Model model, HttpServletRequest request,
+            @RequestParam Map<String, String> answer, Origin origin, Model model, HttpServletRequest request,
             HttpServletResponse response) {
-        Origin origin = Origin.of(request);
         Optional<TenantId> tenantId = tenants.activeBySlug(tenant);
         Throttle.Permit permit;
         try {
