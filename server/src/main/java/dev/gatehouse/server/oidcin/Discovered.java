@@ -7,7 +7,7 @@ import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.node.StringNode;
 
 /**
- * What a provider's discovery document (OpenID Connect Discovery 1.0) says Gatehouse needs: where to
+ * What a provider's discovery document (OpenID Connect DiscoveryDocuments 1.0) says Gatehouse needs: where to
  * send the browser, where to exchange the code, its signing keys, userinfo, where to sign out, and
  * the ID token signature algorithms it uses. Stored in the provider's config under {@code discovered}
  * when it is saved (the console shows it); fetched again at use, cached for some minutes.

@@ -22,9 +22,9 @@ class OidcProtocol implements ProviderProtocol {
 
     static final String CLIENT_SECRET = "clientSecret";
 
-    private final Discovery discovery;
+    private final DiscoveryDocuments discovery;
 
-    OidcProtocol(Discovery discovery) {
+    OidcProtocol(DiscoveryDocuments discovery) {
         this.discovery = discovery;
     }
 
@@ -57,7 +57,7 @@ class OidcProtocol implements ProviderProtocol {
         settings.writeTo(prepared);
         try {
             discovery.fresh(settings.issuer()).writeTo(prepared);
-        } catch (Discovery.Failed e) {
+        } catch (DiscoveryDocuments.Failed e) {
             errors.add(new FieldError("config.issuer", settings.issuer() + " " + e.getMessage()));
         }
         return prepared;

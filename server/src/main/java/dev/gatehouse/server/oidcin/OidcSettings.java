@@ -115,7 +115,7 @@ record OidcSettings(@Nullable String preset, String issuer, String clientId, Lis
     }
 
     private static String stripSlash(String issuer) {
-        // The issuer is compared exactly (OpenID Connect Discovery §4.3); only a trailing slash the admin
+        // The issuer is compared exactly (OpenID Connect DiscoveryDocuments §4.3); only a trailing slash the admin
         // added is dropped, as the well-known path is appended after it.
         return issuer.endsWith("/") && !issuer.endsWith("//") ? issuer.substring(0, issuer.length() - 1) : issuer;
     }

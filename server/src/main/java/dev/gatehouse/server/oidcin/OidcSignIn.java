@@ -68,14 +68,14 @@ class OidcSignIn {
         record Refused(String message) implements Result {}
     }
 
-    private final Discovery discovery;
+    private final DiscoveryDocuments discovery;
     private final OAuth2Clients oauth2;
     private final PublicUrl publicUrl;
     private final OidcAuthorizationCodeAuthenticationProvider codes;
     private final Cache<String, JwtDecoder> decoders = Caffeine.newBuilder().maximumSize(1_000)
-            .expireAfterWrite(Discovery.FRESH).build();
+            .expireAfterWrite(DiscoveryDocuments.FRESH).build();
 
-    OidcSignIn(Discovery discovery, OAuth2Clients oauth2, PublicUrl publicUrl) {
+    OidcSignIn(DiscoveryDocuments discovery, OAuth2Clients oauth2, PublicUrl publicUrl) {
         this.discovery = discovery;
         this.oauth2 = oauth2;
         this.publicUrl = publicUrl;
@@ -89,7 +89,7 @@ class OidcSignIn {
 
     /** Where the browser goes to sign in at the provider, with a new state, nonce and PKCE challenge. */
     OAuth2AuthorizationRequest authorizationRequest(IdentityProvider provider, HttpServletRequest request)
-            throws Discovery.Failed {
+            throws DiscoveryDocuments.Failed {
         ClientRegistration registration = registration(provider);
         DefaultOAuth2AuthorizationRequestResolver resolver = new DefaultOAuth2AuthorizationRequestResolver(
                 id -> registration.getRegistrationId().equals(id) ? registration : null, OidcSignInController.BASE);
@@ -97,7 +97,7 @@ class OidcSignIn {
         resolver.setAuthorizationRequestCustomizer(OAuth2AuthorizationRequestCustomizers.withPkce());
         OAuth2AuthorizationRequest authorization = resolver.resolve(request, registration.getRegistrationId());
         if (authorization == null) {
-            throw new Discovery.Failed("could not be asked to sign in");
+            throw new DiscoveryDocuments.Failed("could not be asked to sign in");
         }
         return authorization;
     }
@@ -107,7 +107,7 @@ class OidcSignIn {
         ClientRegistration registration;
         try {
             registration = registration(provider);
-        } catch (Discovery.Failed e) {
+        } catch (DiscoveryDocuments.Failed e) {
             log.warn("OIDC provider {} of tenant {}: {}", provider.id(), provider.tenantSlug(), e.getMessage());
             return new Result.Refused(provider.name() + " cannot be reached just now. Try again in a few minutes.");
         }
@@ -152,7 +152,7 @@ class OidcSignIn {
     }
 
     /** The provider's registration as Spring's client knows it, with endpoints from a fresh-enough discovery. */
-    ClientRegistration registration(IdentityProvider provider) throws Discovery.Failed {
+    ClientRegistration registration(IdentityProvider provider) throws DiscoveryDocuments.Failed {
         OidcSettings settings = settings(provider);
         Discovered discovered = discovery.of(settings.issuer());
         Map<String, Object> metadata = new HashMap<>();
@@ -185,7 +185,7 @@ class OidcSignIn {
     }
 
     /** The provider's end_session_endpoint (RP-Initiated Logout), or null when it has none. */
-    @org.jspecify.annotations.Nullable String endSessionEndpoint(IdentityProvider provider) throws Discovery.Failed {
+    @org.jspecify.annotations.Nullable String endSessionEndpoint(IdentityProvider provider) throws DiscoveryDocuments.Failed {
         return discovery.of(settings(provider).issuer()).endSessionEndpoint();
     }
 

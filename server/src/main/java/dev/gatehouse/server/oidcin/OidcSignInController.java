@@ -89,7 +89,7 @@ class OidcSignInController {
         OAuth2AuthorizationRequest authorization;
         try {
             authorization = signIn.authorizationRequest(provider.get(), request);
-        } catch (Discovery.Failed e) {
+        } catch (DiscoveryDocuments.Failed e) {
             log.warn("OIDC provider {} of tenant {} cannot be used: {}", providerId, tenant, e.getMessage());
             return SignInPages.refused(provider.get().name() + " cannot be reached just now. Try again in a few"
                     + " minutes.", continueTo, model, response);
@@ -158,7 +158,7 @@ class OidcSignInController {
         String endSession;
         try {
             endSession = signIn.endSessionEndpoint(provider.get());
-        } catch (Discovery.Failed e) {
+        } catch (DiscoveryDocuments.Failed e) {
             log.warn("OIDC provider {} cannot be signed out of: {}", provider.get().id(), e.getMessage());
             return signedOut;
         }

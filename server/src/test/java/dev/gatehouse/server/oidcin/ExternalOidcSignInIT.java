@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * session; hostile issuers are refused when the provider is saved; signing out of the console signs out
  * at the provider with the ID token as hint.
  */
-class OidcSignInIT extends IntegrationTest {
+class ExternalOidcSignInIT extends IntegrationTest {
 
     private static final String CLIENT_ID = "gatehouse-clinic";
     private static final String DOMAIN = "clinic-sso.example";

@@ -17,13 +17,13 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Fetches a provider's discovery document through the outbound guard and checks it: the issuer it
- * states must be the one configured, exactly (OpenID Connect Discovery §4.3, against a document
+ * states must be the one configured, exactly (OpenID Connect DiscoveryDocuments §4.3, against a document
  * that impersonates another issuer), and every endpoint Gatehouse itself calls (token, JWK set,
  * userinfo) must pass the guard. Documents are cached for {@link #FRESH}: a provider's endpoints and
  * keys location change rarely, and a save or sign-in should not wait on it each time.
  */
 @Component
-class Discovery {
+class DiscoveryDocuments {
 
     static final Duration FRESH = Duration.ofMinutes(10);
     private static final int MAX_BYTES = 256 * 1024;
@@ -41,7 +41,7 @@ class Discovery {
     private final Cache<String, Discovered> cache = Caffeine.newBuilder().maximumSize(10_000)
             .expireAfterWrite(FRESH).build();
 
-    Discovery(OutboundHttp http, OutboundGuard guard) {
+    DiscoveryDocuments(OutboundHttp http, OutboundGuard guard) {
         this.http = http;
         this.guard = guard;
     }
