@@ -27,7 +27,7 @@ class OidcSignInSecurity {
 
     @Bean
     @Order(3)
-    SecurityFilterChain oidcSignIn(HttpSecurity http) throws Exception {
+    SecurityFilterChain externalOidcSignInChain(HttpSecurity http) throws Exception {
         XorCsrfTokenRequestAttributeHandler csrfTokens = new XorCsrfTokenRequestAttributeHandler();
         csrfTokens.setCsrfRequestAttributeName(null);
         return http
