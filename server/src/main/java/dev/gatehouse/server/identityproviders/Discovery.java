@@ -1,10 +1,12 @@
 package dev.gatehouse.server.identityproviders;
 
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.PublicUrl;
 import dev.gatehouse.server.shared.TenantDirectory;
-import java.util.List;
+import dev.gatehouse.server.throttling.Throttle;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 
 /**
@@ -23,12 +25,14 @@ public class Discovery {
     private static final Answer PASSWORD = new Answer("PASSWORD", null);
 
     private final IdentityProviders providers;
-    private final List<ProviderProtocol> protocols;
+    private final ObjectProvider<ProviderProtocol> protocols;
     private final TenantDirectory tenants;
     private final PublicUrl publicUrl;
+    private final Throttle throttle;
 
-    Discovery(IdentityProviders providers, List<ProviderProtocol> protocols, TenantDirectory tenants,
-            PublicUrl publicUrl) {
+    Discovery(IdentityProviders providers, ObjectProvider<ProviderProtocol> protocols, TenantDirectory tenants,
+            PublicUrl publicUrl, Throttle throttle) {
+        this.throttle = throttle;
         this.providers = providers;
         this.protocols = protocols;
         this.tenants = tenants;
@@ -39,8 +43,12 @@ public class Discovery {
      * Where someone of the tenant with this e-mail address (or username) signs in: the enabled provider
      * claiming the domain when it signs in through the browser, else the password (an LDAP provider's
      * too). An unknown or inactive tenant, or a username, is answered PASSWORD like any other.
+     *
+     * @throws dev.gatehouse.server.shared.TooManyRequests over the address's limit: every request counts,
+     *     as each costs a lookup and a script could walk the domains that use single sign-on
      */
-    public Answer discover(String tenant, String email) {
+    public Answer discover(String tenant, String email, Origin origin) {
+        throttle.enter(new Throttle.Attempt(Throttle.Door.DISCOVERY, origin.ip(), null, null, origin.userAgent()));
         Optional<TenantDirectory.Named> named = tenants.named(tenant.strip());
         if (named.isEmpty() || !tenants.isActive(named.get().id())) {
             return PASSWORD;
@@ -52,7 +60,7 @@ public class Discovery {
     }
 
     private Optional<String> loginPath(IdentityProvider provider) {
-        return protocols.stream().filter(protocol -> protocol.kind() == provider.kind()).findFirst()
+        return protocols.orderedStream().filter(protocol -> protocol.kind() == provider.kind()).findFirst()
                 .map(protocol -> protocol.loginPath(provider.tenantSlug(), provider.id()));
     }
 }

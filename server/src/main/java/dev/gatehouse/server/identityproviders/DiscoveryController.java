@@ -2,7 +2,6 @@ package dev.gatehouse.server.identityproviders;
 
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Origin;
-import dev.gatehouse.server.throttling.Throttle;
 import io.swagger.v3.oas.annotations.Operation;
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -14,11 +13,9 @@ import org.springframework.web.bind.annotation.RestController;
 class DiscoveryController {
 
     private final Discovery discovery;
-    private final Throttle throttle;
 
-    DiscoveryController(Discovery discovery, Throttle throttle) {
+    DiscoveryController(Discovery discovery) {
         this.discovery = discovery;
-        this.throttle = throttle;
     }
 
     @Operation(summary = "Home-realm discovery", description = "Where a person of the tenant signs in, by the domain"
@@ -33,8 +30,6 @@ class DiscoveryController {
         if (email == null || email.isBlank() || email.length() > 320) {
             throw ApiException.badRequest("email", "is required");
         }
-        // Every request counts: it costs a lookup and could walk the domains that use single sign-on.
-        throttle.enter(new Throttle.Attempt(Throttle.Door.DISCOVERY, origin.ip(), null, null, origin.userAgent()));
-        return discovery.discover(tenant, email);
+        return discovery.discover(tenant, email, origin);
     }
 }
