@@ -54,7 +54,7 @@ class IdentityProvidersIT extends IntegrationTest {
         assertThat(created.body().path("secretsSet").get(0).asString()).isEqualTo("clientSecret");
         assertThat(created.body().path("config").has("clientSecret")).isFalse();
         assertThat(created.text("/config/clientId")).isEqualTo("gatehouse");
-        assertThat(created.text("/loginUrl")).endsWith("/sso/oidc/" + clinic.slug() + "/" + id);
+        assertThat(created.text("/loginUrl")).endsWith(FakeIdentityProvider.PATH + "/" + clinic.slug() + "/" + id);
         assertThat(created.text("/endpoints/redirectUri")).endsWith("/sso/oidc/" + clinic.slug() + "/" + id + "/callback");
         assertThat(created.body().path("enabled").asBoolean()).isTrue();
 

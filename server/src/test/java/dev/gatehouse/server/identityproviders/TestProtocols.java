@@ -1,6 +1,8 @@
 package dev.gatehouse.server.identityproviders;
 
+import dev.gatehouse.server.console.SsoSignInPages;
 import dev.gatehouse.server.shared.FieldError;
+import dev.gatehouse.server.shared.TenantDirectory;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,15 +19,21 @@ import tools.jackson.databind.node.ObjectNode;
  * Protocols for the registry's tests, ahead of any shipped one (@Order): an OIDC one that wants an
  * https {@code issuer} and keeps {@code clientSecret} secret, and an LDAP one that wants a {@code url}
  * and keeps {@code bindPassword} secret and signs in by password (no login path). The real protocols
- * are tested in their own packages.
+ * are tested in their own packages. The OIDC one's login path is {@link FakeIdentityProvider}: a page
+ * that vouches for whatever address is typed into it, to drive the sign-in pages end to end.
  */
 @TestConfiguration(proxyBeanMethods = false)
 public class TestProtocols {
 
     @Bean
+    FakeIdentityProvider fakeIdentityProvider(SsoSignInPages pages, TenantDirectory tenants) {
+        return new FakeIdentityProvider(pages, tenants);
+    }
+
+    @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
     ProviderProtocol testOidc() {
-        return new Protocol(ProviderKind.OIDC, "issuer", "https://", "clientSecret", "/sso/oidc/");
+        return new Protocol(ProviderKind.OIDC, "issuer", "https://", "clientSecret", FakeIdentityProvider.PATH + "/");
     }
 
     @Bean
