@@ -84,6 +84,10 @@ class TableOwnershipTest {
             entry("oidc_authorizations", new Owner("oidc", "the provider's sealed authorizations"
                     + " (oidc.Authorizations)")),
             entry("oidc_consents", new Owner("oidc", "users' consents to third-party clients (oidc.Consents)")),
+            entry("oidc_sign_in_requests", new Owner("oidcin", "OpenID Connect sign-ins under way at an external"
+                    + " provider: state, sealed nonce and PKCE verifier (oidcin.SignInRequests)")),
+            entry("oidc_sign_outs", new Owner("oidcin", "sealed ID tokens for signing out at the external provider"
+                    + " (oidcin.ProviderSignOuts)")),
             entry("rate_limit_buckets", new Owner("throttling", "Bucket4j's buckets, shared by every node"
                     + " (throttling.RateLimitBuckets)")),
             entry("api_keys", new Owner("apikeys", "API keys and their hashed secrets (apikeys.KeyStore)")),
@@ -99,7 +103,13 @@ class TableOwnershipTest {
             entry("care_teams", new Owner("relationships", "care teams, whose members and patients are"
                     + " relationships (relationships.CareTeamStore)")),
             entry("emergency_access", new Owner("emergencyaccess", "clinical break-glass: each emergency access,"
-                    + " its share's id and its review (emergencyaccess.EmergencyAccessStore)")));
+                    + " its share's id and its review (emergencyaccess.EmergencyAccessStore)")),
+            entry("identity_providers", new Owner("identityproviders", "a tenant's OIDC, SAML and LDAP providers, their"
+                    + " sealed secrets and state (identityproviders.ProviderStore)")),
+            entry("external_identities", new Owner("identityproviders", "which user a provider's subject is"
+                    + " (identityproviders.ExternalIdentities)")),
+            entry("sso_link_requests", new Owner("identityproviders", "consents to link an existing account, pending"
+                    + " (identityproviders.LinkRequests)")));
 
     /**
      * Known exceptions to remove, as {@code "package/File.java table"} → why it is still there.
