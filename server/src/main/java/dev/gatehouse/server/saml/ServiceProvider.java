@@ -50,14 +50,16 @@ class ServiceProvider {
 
     /** java-saml's settings for signing in with {@code provider}, whose config prepare completed. */
     Saml2Settings settings(IdentityProvider provider) {
-        SamlConfig config = SamlConfig.of(provider.config());
-        SpKeys.SpKey key = keys.of(provider.tenant(), provider.id());
+        return settings(SamlConfig.of(provider.config()), entityId(provider.tenantSlug(), provider.id()),
+                acsUrl(provider.tenantSlug(), provider.id()), keys.of(provider.tenant(), provider.id()));
+    }
+
+    static Saml2Settings settings(SamlConfig config, String entityId, String acsUrl, SpKeys.SpKey key) {
         Map<String, Object> values = new HashMap<>();
         values.put(SettingsBuilder.STRICT_PROPERTY_KEY, true);
         values.put(SettingsBuilder.DEBUG_PROPERTY_KEY, false);
-        values.put(SettingsBuilder.SP_ENTITYID_PROPERTY_KEY, entityId(provider.tenantSlug(), provider.id()));
-        values.put(SettingsBuilder.SP_ASSERTION_CONSUMER_SERVICE_URL_PROPERTY_KEY,
-                acsUrl(provider.tenantSlug(), provider.id()));
+        values.put(SettingsBuilder.SP_ENTITYID_PROPERTY_KEY, entityId);
+        values.put(SettingsBuilder.SP_ASSERTION_CONSUMER_SERVICE_URL_PROPERTY_KEY, acsUrl);
         values.put(SettingsBuilder.SP_ASSERTION_CONSUMER_SERVICE_BINDING_PROPERTY_KEY, Constants.BINDING_HTTP_POST);
         values.put(SettingsBuilder.SP_NAMEIDFORMAT_PROPERTY_KEY, Constants.NAMEID_UNSPECIFIED);
         values.put(SettingsBuilder.SP_X509CERT_PROPERTY_KEY, key.certificate());
