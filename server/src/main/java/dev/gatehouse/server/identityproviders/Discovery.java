@@ -59,6 +59,15 @@ public class Discovery {
                 .orElse(PASSWORD);
     }
 
+    /**
+     * Whether the tenant's sign-in page asks for the e-mail address first: it has an enabled provider
+     * that signs in through the browser (OIDC or SAML). Says nothing about any account.
+     */
+    public boolean asksEmailFirst(String tenant) {
+        return tenants.named(tenant.strip()).filter(named -> tenants.isActive(named.id()))
+                .map(named -> providers.hasBrowserSignIn(named.id())).orElse(false);
+    }
+
     private Optional<String> loginPath(IdentityProvider provider) {
         return protocols.orderedStream().filter(protocol -> protocol.kind() == provider.kind()).findFirst()
                 .map(protocol -> protocol.loginPath(provider.tenantSlug(), provider.id()));
