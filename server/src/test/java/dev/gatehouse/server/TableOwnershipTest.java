@@ -92,6 +92,11 @@ class TableOwnershipTest {
                     + " (throttling.RateLimitBuckets)")),
             entry("api_keys", new Owner("apikeys", "API keys and their hashed secrets (apikeys.KeyStore)")),
             entry("api_key_usage", new Owner("apikeys", "per-key, per-day request counts (apikeys.KeyStore)")),
+            entry("saml_sp_keys", new Owner("saml", "the SAML SP's key pair per identity provider, private key"
+                    + " sealed (saml.SpKeys)")),
+            entry("saml_requests", new Owner("saml", "AuthnRequests sent, answered once (saml.SamlStore)")),
+            entry("saml_assertions", new Owner("saml", "assertions accepted, until they expire: replays"
+                    + " (saml.SamlStore)")),
             entry("access_reviews", new Owner("accessreviews", "access review campaigns (accessreviews.ReviewStore)")),
             entry("access_review_items", new Owner("accessreviews", "the items under review and their decisions"
                     + " (accessreviews.ReviewStore)")),
