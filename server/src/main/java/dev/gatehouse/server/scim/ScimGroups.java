@@ -3,6 +3,7 @@ package dev.gatehouse.server.scim;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.users.ProvisionedAccounts;
@@ -261,10 +262,6 @@ class ScimGroups {
     }
 
     private static @Nullable UUID uuid(String text) {
-        try {
-            return UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return Ids.parse(text).orElse(null);
     }
 }

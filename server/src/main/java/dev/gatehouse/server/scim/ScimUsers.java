@@ -2,6 +2,7 @@ package dev.gatehouse.server.scim;
 
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.PublicUrl;
 import dev.gatehouse.server.users.ProvisionedAccounts;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -343,10 +343,6 @@ class ScimUsers {
     }
 
     static UUID id(String text) {
-        try {
-            return UUID.fromString(Objects.requireNonNull(text));
-        } catch (IllegalArgumentException e) {
-            throw ScimException.notFound("resource " + text);
-        }
+        return Ids.parse(text).orElseThrow(() -> ScimException.notFound("resource " + text));
     }
 }
