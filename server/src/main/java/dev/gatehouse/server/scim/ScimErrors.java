@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -41,7 +42,6 @@ class ScimErrors {
     ResponseEntity<JsonNode> api(ApiException e) {
         String scimType = switch (e.status()) {
             case BAD_REQUEST -> "invalidValue";
-            case CONFLICT -> "uniqueness";
             default -> null;
         };
         ResponseEntity<JsonNode> answer = answer(e.status().value(), scimType, e.getMessage());
@@ -50,6 +50,13 @@ class ScimErrors {
                     .header("Retry-After", Long.toString(throttled.retryAfterSeconds())).body(answer.getBody());
         }
         return answer;
+    }
+
+    /** Two requests creating one name at once: the unique index decides, and the loser is told so. */
+    @ExceptionHandler(DataIntegrityViolationException.class)
+    ResponseEntity<JsonNode> integrity(DataIntegrityViolationException e) {
+        log.info("Integrity violation on a SCIM request: {}", e.getMostSpecificCause().getMessage());
+        return answer(409, "uniqueness", "the change conflicts with a resource made meanwhile");
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)

@@ -87,7 +87,7 @@ public class ProvisionedAccounts {
     /** The tenant's people (service accounts are applications, never provisioned), hidden ones too. */
     @Transactional(readOnly = true)
     public List<UserAccount> people(Caller caller, TenantId tenant) {
-        guard.requireAnywhere(caller, "users.read");
+        requireReadEverywhere(caller);
         UserStore.Query everyone = new UserStore.Query(null, null, "HUMAN", null, null, null, null, clock.instant());
         return users.page(tenant, everyone, 0, Integer.MAX_VALUE);
     }
@@ -95,7 +95,7 @@ public class ProvisionedAccounts {
     /** One person of the tenant, or empty (unknown, another tenant's, or a service account). */
     @Transactional(readOnly = true)
     public Optional<UserAccount> person(Caller caller, TenantId tenant, UUID id) {
-        guard.requireAnywhere(caller, "users.read");
+        requireReadEverywhere(caller);
         return users.find(tenant, id).filter(user -> !user.kind().equals("SERVICE"));
     }
 
@@ -165,6 +165,9 @@ public class ProvisionedAccounts {
             throw ApiException.conflict("the e-mail address " + email + " belongs to another user of this tenant");
         }
         if (diff.containsKey("email") || diff.containsKey("username")) {
+            // ASVS 7.5.1: one's own e-mail address (where reset links go) changes only after proving a factor
+            // again, which a key cannot; so a provisioning system never changes its key owner's sign-in name or address.
+            UserGuard.notSelf(caller, id, "change the e-mail address or username of");
             guard.requireCovers(caller, "users.edit", id, "change the e-mail address or username of");
         }
         users.update(tenant.id(), id, after, clock.instant());
@@ -304,6 +307,21 @@ public class ProvisionedAccounts {
         }
         changes.subjectChanged(tenant.id(), user);
         return true;
+    }
+
+    /**
+     * A provisioning system sees the whole tenant (it finds people by userName before creating them),
+     * so it needs {@code users.read} tenant-wide: one who reads users only at some locations would
+     * otherwise learn of everyone.
+     */
+    private void requireReadEverywhere(Caller caller) {
+        guard.requireAnywhere(caller, "users.read");
+        boolean everywhere = access.effectivePermissions(caller, null).stream()
+                .anyMatch(permission -> permission.permission().equals("users.read") && permission.everywhere());
+        if (!everywhere) {
+            throw ApiException.forbidden("provisioning reads the whole tenant's people: it needs users.read tenant-wide,"
+                    + " not only at some locations");
+        }
     }
 
     private UserAccount person(TenantId tenant, UUID id) {
