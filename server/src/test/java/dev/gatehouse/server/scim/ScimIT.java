@@ -342,6 +342,53 @@ class ScimIT extends IntegrationTest {
         TestMembers.Member manager = TestMembers.member("mia").holding("manager").create(api, clinic);
         assertScimError(scim("GET", users, key(clinic, manager.token(), "[\"*\"]"), null), 403, null);
         assertThat(scim("GET", users, key(clinic, clinic.adminToken(), "[\"*\"]"), null).status()).isEqualTo(200);
+
+        // SCIM sees the whole tenant: one who reads users only at a location may not provision.
+        String downtown = TestTenants.location(api, clinic, "Downtown", null);
+        ApiClient.Response role = api.post(clinic.path("/roles"), clinic.adminToken(), json("key", "site_it", "name",
+                "Site IT", "description", "reads the staff of its site", "grants", raw("[{\"permission\": \"scim.provision\"},"
+                        + " {\"permission\": \"users.read\", \"scope\": \"LOCATION\"}]")));
+        assertThat(role.status()).as(role.raw()).isEqualTo(201);
+        TestMembers.Member site = TestMembers.member("siteit").holding("site_it").at(downtown).create(api, clinic);
+        ApiClient.Response refused = scim("GET", users, key(clinic, site.token(), "[\"*\"]"), null);
+        assertScimError(refused, 403, null);
+        assertThat(refused.text("/detail")).contains("tenant-wide");
+    }
+
+    @Test
+    void aGroupIsReplacedWholeByPut() {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        String key = key(clinic, clinic.adminToken(), "[\"*\"]");
+        TestMembers.Member ann = TestMembers.member("ann").create(api, clinic);
+        TestMembers.Member ben = TestMembers.member("ben").create(api, clinic);
+        ApiClient.Response group = scim("POST", scimPath(clinic, "/Groups"), key, """
+                {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "billing",
+                 "members": [{"value": "%s"}]}
+                """.formatted(ann.id()));
+        assertThat(group.status()).as(group.raw()).isEqualTo(201);
+        assertThat(roles(clinic, ann.id())).containsExactly("billing:SCIM");
+        String id = group.text("/id");
+        ApiClient.Response replaced = scim("PUT", scimPath(clinic, "/Groups/" + id), key, """
+                {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "id": "%s", "displayName": "Provider",
+                 "externalId": "okta-00g1", "members": [{"value": "%s", "display": "ben"}]}
+                """.formatted(id, ben.id()), "If-Match", group.text("/meta/version"));
+        assertThat(replaced.status()).as(replaced.raw()).isEqualTo(200);
+        assertThat(replaced.text("/displayName")).isEqualTo("Provider");
+        assertThat(replaced.text("/externalId")).isEqualTo("okta-00g1");
+        assertThat(replaced.text("/members/0/display")).isEqualTo("ben");
+        assertThat(roles(clinic, ann.id())).isEmpty();
+        assertThat(roles(clinic, ben.id())).containsExactly("provider:SCIM");
+        // Okta renames with a value object; the name now names no role, so its member loses the role.
+        ApiClient.Response renamed = scim("PATCH", scimPath(clinic, "/Groups/" + id), key, """
+                {%s, "Operations": [{"op": "replace", "value": {"id": "%s", "displayName": "Test SCIMv2"}}]}
+                """.formatted(PATCH_OP, id));
+        assertThat(renamed.status()).as(renamed.raw()).isEqualTo(200);
+        assertThat(roles(clinic, ben.id())).isEmpty();
+        assertScimError(scim("POST", scimPath(clinic, "/Groups"), key, """
+                {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "test scimv2"}
+                """), 409, "uniqueness");
+        assertThat(api.get(clinic.path("/scim/groups"), clinic.adminToken()).raw()).contains("Test SCIMv2")
+                .contains("BY_NAME");
     }
 
     @Test
