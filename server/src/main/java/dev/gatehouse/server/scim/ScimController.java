@@ -3,6 +3,7 @@ package dev.gatehouse.server.scim;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.users.TenantScope;
+import io.swagger.v3.oas.annotations.Hidden;
 import java.net.URI;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
@@ -27,8 +28,10 @@ import tools.jackson.databind.node.ObjectNode;
  * The SCIM 2.0 endpoints of a tenant (RFC 7644 §3): Users and Groups with create, read, list
  * (filter, sort, page), replace, PATCH and delete, and the discovery documents. Answers are
  * {@code application/scim+json} with the resource's version as a weak ETag; errors are in the
- * SCIM error schema ({@link ScimErrors}).
+ * SCIM error schema ({@link ScimErrors}). Left out of /v3/api-docs: SCIM describes itself through
+ * its own discovery documents (RFC 7644 §4), and its bodies are SCIM resources, not the API's.
  */
+@Hidden
 @RestController
 @RequestMapping("/scim/v2/{tenant}")
 class ScimController {
