@@ -356,6 +356,21 @@ class ScimIT extends IntegrationTest {
     }
 
     @Test
+    void aKeyOverItsRateLimitIsTold429WithRetryAfter() {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        ApiClient.Response created = api.post(clinic.path("/api-keys"), clinic.adminToken(), json("name", "Entra",
+                "scopes", raw("[\"*\"]"), "rateLimit", raw("{\"requests\": 2, \"perSeconds\": 3600}")));
+        assertThat(created.status()).as(created.raw()).isEqualTo(201);
+        String key = created.text("/key");
+        String users = scimPath(clinic, "/Users");
+        assertThat(scim("GET", users, key, null).status()).isEqualTo(200);
+        assertThat(scim("GET", users, key, null).status()).isEqualTo(200);
+        ApiClient.Response flooded = scim("GET", users, key, null);
+        assertScimError(flooded, 429, null);
+        assertThat(flooded.http().headers().firstValue("Retry-After")).isPresent();
+    }
+
+    @Test
     void aGroupIsReplacedWholeByPut() {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
         String key = key(clinic, clinic.adminToken(), "[\"*\"]");
