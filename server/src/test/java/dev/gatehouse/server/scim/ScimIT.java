@@ -8,6 +8,7 @@ import dev.gatehouse.server.testing.ApiClient;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
 import dev.gatehouse.server.testing.TestMembers;
+import dev.gatehouse.server.testing.TestServiceAccounts;
 import dev.gatehouse.server.testing.TestTenants;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -368,6 +369,28 @@ class ScimIT extends IntegrationTest {
         ApiClient.Response flooded = scim("GET", users, key, null);
         assertScimError(flooded, 429, null);
         assertThat(flooded.http().headers().firstValue("Retry-After")).isPresent();
+    }
+
+    @Test
+    void aServiceAccountsKeyProvisionsAndTheAccountIsNoScimUser() {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        String robot = TestServiceAccounts.serviceAccount("entra-provisioning").holding("owner").create(api, clinic);
+        ApiClient.Response created = api.post(clinic.path("/api-keys"), clinic.adminToken(), json("name", "Entra",
+                "scopes", raw("[\"*\"]"), "serviceAccount", robot));
+        assertThat(created.status()).as(created.raw()).isEqualTo(201);
+        String key = created.text("/key");
+        assertThat(names(scim("GET", scimPath(clinic, "/Users"), key, null))).containsExactly(SignedInTenant.ADMIN);
+        assertScimError(scim("GET", scimPath(clinic, "/Users/" + robot), key, null), 404, null);
+        ApiClient.Response group = scim("POST", scimPath(clinic, "/Groups"), key, """
+                {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "billing",
+                 "members": [{"value": "%s"}]}
+                """.formatted(clinic.adminId()));
+        assertThat(group.status()).as("the tenant admin is a member like anyone: " + group.raw()).isEqualTo(201);
+        assertThat(roles(clinic, clinic.adminId())).contains("billing:SCIM");
+        assertScimError(scim("POST", scimPath(clinic, "/Groups"), key, """
+                {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "provider",
+                 "members": [{"value": "%s"}]}
+                """.formatted(robot)), 400, "invalidValue");
     }
 
     @Test
