@@ -1,7 +1,7 @@
 package dev.gatehouse.server.scim;
 
-import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.access.Actors;
+import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.server.shared.Origin;
@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -138,7 +139,7 @@ class ScimGroups {
         store.updateGroup(tenant.id(), id, parsed.displayName(), parsed.externalId(), clock.instant());
         store.setMembers(tenant.id(), id, parsed.members());
         if (renamed || !added.isEmpty() || !removed.isEmpty()
-                || !java.util.Objects.equals(before.externalId(), parsed.externalId())) {
+                || !Objects.equals(before.externalId(), parsed.externalId())) {
             record(caller, tenant, "SCIM_GROUP_UPDATED", id, parsed.displayName(), added, removed, origin);
         }
         // A new name may name another role (the default mapping): then every member's roles move.
