@@ -97,6 +97,10 @@ class TableOwnershipTest {
             entry("saml_requests", new Owner("saml", "AuthnRequests sent, answered once (saml.SamlStore)")),
             entry("saml_assertions", new Owner("saml", "assertions accepted, until they expire: replays"
                     + " (saml.SamlStore)")),
+            entry("scim_users", new Owner("scim", "what SCIM keeps of a user beyond the account (scim.ScimStore)")),
+            entry("scim_groups", new Owner("scim", "SCIM groups (scim.ScimStore)")),
+            entry("scim_group_members", new Owner("scim", "SCIM group members (scim.ScimStore)")),
+            entry("scim_group_roles", new Owner("scim", "the roles a SCIM group gives (scim.ScimStore)")),
             entry("access_reviews", new Owner("accessreviews", "access review campaigns (accessreviews.ReviewStore)")),
             entry("access_review_items", new Owner("accessreviews", "the items under review and their decisions"
                     + " (accessreviews.ReviewStore)")),

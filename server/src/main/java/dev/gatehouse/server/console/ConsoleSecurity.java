@@ -49,10 +49,11 @@ class ConsoleSecurity {
 
     static final String SIGN_IN = "/console/sign-in";
     /**
-     * Signing in through an identity provider (issue 15): public, and in this chain so the pages it
-     * ends on (second factor, link consent) carry the console's CSRF token and headers.
+     * Signing in through a SAML identity provider (issue 15): public, and in this chain so the pages it
+     * ends on (second factor, link consent) carry the console's CSRF token and headers. OpenID Connect's
+     * sign-in pages have their own chain (oidcin.OidcSignInSecurity, GET only).
      */
-    static final String SSO = "/sso/**";
+    static final String SSO = "/sso/saml/**";
     /**
      * SAML's assertion consumer takes a cross-site POST from the IdP, which cannot carry our CSRF token;
      * what protects it is the signed response answering a one-use request of ours (saml.SamlSignIns).
