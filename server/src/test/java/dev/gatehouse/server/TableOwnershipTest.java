@@ -99,7 +99,13 @@ class TableOwnershipTest {
             entry("care_teams", new Owner("relationships", "care teams, whose members and patients are"
                     + " relationships (relationships.CareTeamStore)")),
             entry("emergency_access", new Owner("emergencyaccess", "clinical break-glass: each emergency access,"
-                    + " its share's id and its review (emergencyaccess.EmergencyAccessStore)")));
+                    + " its share's id and its review (emergencyaccess.EmergencyAccessStore)")),
+            entry("identity_providers", new Owner("identityproviders", "a tenant's OIDC, SAML and LDAP providers, their"
+                    + " sealed secrets and state (identityproviders.ProviderStore)")),
+            entry("external_identities", new Owner("identityproviders", "which user a provider's subject is"
+                    + " (identityproviders.ExternalIdentities)")),
+            entry("sso_link_requests", new Owner("identityproviders", "consents to link an existing account, pending"
+                    + " (identityproviders.LinkRequests)")));
 
     /**
      * Known exceptions to remove, as {@code "package/File.java table"} → why it is still there.

@@ -52,7 +52,8 @@ class SecurityConfiguration {
                         // stream's end, issue 14); its caller is not in the new dispatch's security context.
                         .dispatcherTypeMatchers(DispatcherType.ASYNC).permitAll()
                         .requestMatchers("/api/v1/auth/login", "/api/v1/auth/mfa", "/api/v1/auth/mfa/email",
-                                "/api/v1/auth/tokens/accept", "/api/v1/auth/password/forgot", "/api/v1/auth/register")
+                                "/api/v1/auth/tokens/accept", "/api/v1/auth/password/forgot", "/api/v1/auth/register",
+                                "/api/v1/auth/discover")
                         .permitAll()
                         // /actuator/prometheus has its own chain and token (edge.MetricsAccess).
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()

@@ -2,6 +2,7 @@ package dev.gatehouse.server.console;
 
 import dev.gatehouse.server.authentication.SignIn;
 import dev.gatehouse.server.authentication.SignInService;
+import dev.gatehouse.server.identityproviders.Discovery;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.FieldError;
@@ -81,15 +82,20 @@ class SignInController {
     }
 
     private final SignInService signIn;
+    private final Discovery discovery;
 
-    SignInController(SignInService signIn) {
+    SignInController(SignInService signIn, Discovery discovery) {
         this.signIn = signIn;
+        this.discovery = discovery;
     }
 
     @GetMapping(ConsoleSecurity.SIGN_IN)
     String form(@RequestParam(required = false) @Nullable String tenant,
             @RequestParam(required = false) @Nullable String continueTo, HttpServletRequest request, Model model) {
         model.addAttribute("form", new SignInForm(tenant, null, null, ContinueTo.safe(continueTo)));
+        // Issue 15: a tenant with a browser identity provider asks for the e-mail first (EmailFirstSignIn).
+        model.addAttribute("emailFirst", tenant != null && request.getParameter("password") == null
+                && discovery.asksEmailFirst(tenant));
         NOTICES.forEach((flag, text) -> {
             if (request.getParameter(flag) != null) {
                 model.addAttribute("notice", text);
