@@ -88,6 +88,9 @@ class TableOwnershipTest {
                     + " (throttling.RateLimitBuckets)")),
             entry("api_keys", new Owner("apikeys", "API keys and their hashed secrets (apikeys.KeyStore)")),
             entry("api_key_usage", new Owner("apikeys", "per-key, per-day request counts (apikeys.KeyStore)")),
+            entry("ldap_entries", new Owner("ldap", "the directory entries an LDAP sync has seen and whose"
+                    + " account each is (ldap.SyncedEntries)")),
+            entry("ldap_sync_runs", new Owner("ldap", "every LDAP sync and its lease (ldap.SyncRuns)")),
             entry("access_reviews", new Owner("accessreviews", "access review campaigns (accessreviews.ReviewStore)")),
             entry("access_review_items", new Owner("accessreviews", "the items under review and their decisions"
                     + " (accessreviews.ReviewStore)")),
