@@ -33,6 +33,8 @@ record DirectorySettings(String url, String bindDn, String bindPassword, String 
 
     static final String BIND_PASSWORD = "bindPassword";
     static final Set<String> SECRETS = Set.of(BIND_PASSWORD);
+    /** Every provider's: who may still sign in with a local password when it is enforced (identityproviders.EnforcedSignOn). */
+    static final String BREAK_GLASS_USERS = "breakGlassUsers";
 
     static final String DEFAULT_USER_FILTER = "(objectClass=person)";
     static final String DEFAULT_USERNAME_ATTRIBUTE = "uid";
@@ -45,7 +47,7 @@ record DirectorySettings(String url, String bindDn, String bindPassword, String 
     /** The config fields an LDAP provider has; any other is refused (a typo never silently does nothing). */
     static final Set<String> FIELDS = Set.of("url", "bindDn", "userBaseDn", "userFilter", "usernameAttribute",
             "emailAttribute", "firstNameAttribute", "lastNameAttribute", "groupAttribute", "groupBaseDn", "groupFilter",
-            "disabledAttribute", "syncIntervalMinutes", "passwordSignIn", "startTls");
+            "disabledAttribute", "syncIntervalMinutes", "passwordSignIn", "startTls", BREAK_GLASS_USERS);
 
     /** RFC 4512 §1.4: a descriptor (letters, digits, hyphens) or a numeric OID. */
     private static final Pattern ATTRIBUTE = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,63}|[0-9]+(\\.[0-9]+)+");
@@ -130,6 +132,11 @@ record DirectorySettings(String url, String bindDn, String bindPassword, String 
                             + MIN_INTERVAL + " to " + MAX_INTERVAL));
                 }
             }
+        }
+        JsonNode breakGlass = config.get(BREAK_GLASS_USERS);
+        if (breakGlass != null && !breakGlass.isNull()
+                && (!breakGlass.isArray() || !breakGlass.valueStream().allMatch(JsonNode::isString))) {
+            errors.add(new FieldError("config." + BREAK_GLASS_USERS, "must be a list of usernames"));
         }
         boolean passwordSignIn = flag(config, "passwordSignIn", errors);
         boolean startTls = flag(config, "startTls", errors);

@@ -52,7 +52,11 @@ class LdapProtocol implements ProviderProtocol {
             errors.add(new FieldError(e.field(), e.getMessage()));
             return config;
         }
-        return settings.toConfig();
+        ObjectNode prepared = settings.toConfig();
+        if (config.get(DirectorySettings.BREAK_GLASS_USERS) != null) {
+            prepared.set(DirectorySettings.BREAK_GLASS_USERS, config.get(DirectorySettings.BREAK_GLASS_USERS));
+        }
+        return prepared;
     }
 
     @Override

@@ -126,8 +126,9 @@ class LdapIT extends IntegrationTest {
         assertThat(fields(badFields)).containsExactlyInAnyOrder("config.syncIntervalMinutes", "config.colour",
                 "config.userFilter");
 
-        Response created = connect(config(""));
+        Response created = connect(config(", \"breakGlassUsers\": [\"admin\"]"));
         assertThat(created.status()).as(created.raw()).isEqualTo(201);
+        assertThat(created.body().path("config").path("breakGlassUsers").get(0).asString()).isEqualTo("admin");
         assertThat(created.raw()).doesNotContain(TestDirectory.SERVICE_PASSWORD);
         assertThat(created.text("/config/userFilter")).isEqualTo("(objectClass=person)");
         assertThat(created.text("/config/usernameAttribute")).isEqualTo("uid");
@@ -248,6 +249,28 @@ class LdapIT extends IntegrationTest {
         assertThat(api.post(clinic.path("/identity-providers/not-an-id/sync"), clinic.adminToken(), "").status())
                 .isIn(400, 404);
         assertThat(RecordedAudit.of(jdbc, clinic.id(), "LDAP_SYNC_COMPLETED")).isEmpty();
+    }
+
+    @Test
+    void oneSyncOfAProviderRunsAtATimeAndALeaseLeftByAStoppedNodeIsTakenOver() {
+        String provider = connected("");
+        UUID running = UUID.randomUUID();
+        jdbc.sql("insert into ldap_sync_runs (tenant_id, id, provider_id, trigger, started_at)"
+                        + " values (:tenant, :id, :provider, 'SCHEDULED', now())")
+                .param("tenant", UUID.fromString(clinic.id())).param("id", running)
+                .param("provider", UUID.fromString(provider)).update();
+
+        assertThat(sync(provider).status()).isEqualTo(409);
+
+        jdbc.sql("update ldap_sync_runs set started_at = now() - interval '2 hours' where id = :id")
+                .param("id", running).update();
+        Response taken = sync(provider);
+        assertThat(taken.status()).as(taken.raw()).isEqualTo(200);
+        JsonNode runs = api.get(clinic.path("/identity-providers/" + provider + "/sync-runs"), clinic.adminToken())
+                .body();
+        assertThat(runs).hasSize(2);
+        assertThat(runs.get(1).path("outcome").asString()).isEqualTo("FAILED");
+        assertThat(runs.get(1).path("message").asString()).contains("abandoned");
     }
 
     @Test
