@@ -166,6 +166,9 @@ class Directory {
             return PinnedSockets.pinned(destination, settings.ldaps(),
                     () -> SingleContextSource.doWithSingleContext(source, operations -> {
                         LdapTemplate template = (LdapTemplate) operations;
+                        // AD answers a search from a domain's root with referrals to other partitions, which
+                        // are not followed: what this directory holds is the answer.
+                        template.setIgnorePartialResultException(true);
                         return work.run(template);
                     }));
         } catch (NamingException e) {
@@ -214,7 +217,6 @@ class Directory {
     /** Every entry under {@code base} matching {@code filter}, page by page. */
     private static List<DirContextAdapter> search(LdapTemplate template, String base, String filter,
             List<String> attributes) {
-        template.setIgnorePartialResultException(true);
         SearchControls controls = controls(attributes);
         PagedResultsDirContextProcessor pages = new PagedResultsDirContextProcessor(PAGE_SIZE);
         List<DirContextAdapter> found = new ArrayList<>();
