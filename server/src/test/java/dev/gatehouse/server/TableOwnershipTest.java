@@ -101,6 +101,9 @@ class TableOwnershipTest {
             entry("scim_groups", new Owner("scim", "SCIM groups (scim.ScimStore)")),
             entry("scim_group_members", new Owner("scim", "SCIM group members (scim.ScimStore)")),
             entry("scim_group_roles", new Owner("scim", "the roles a SCIM group gives (scim.ScimStore)")),
+            entry("ldap_entries", new Owner("ldap", "the directory entries an LDAP sync has seen and whose"
+                    + " account each is (ldap.SyncedEntries)")),
+            entry("ldap_sync_runs", new Owner("ldap", "every LDAP sync and its lease (ldap.SyncRuns)")),
             entry("access_reviews", new Owner("accessreviews", "access review campaigns (accessreviews.ReviewStore)")),
             entry("access_review_items", new Owner("accessreviews", "the items under review and their decisions"
                     + " (accessreviews.ReviewStore)")),

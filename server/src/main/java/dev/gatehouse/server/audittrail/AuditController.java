@@ -95,6 +95,8 @@ class AuditController {
             // issue 13, temporary access
             "DELEGATION_CREATED", "DELEGATION_ENDED", "ELEVATION_REQUESTED", "ELEVATION_APPROVED", "ELEVATION_DENIED",
             "ELEVATION_USED",
+            // issue 15, LDAP sync
+            "LDAP_SYNC_COMPLETED", "LDAP_SYNC_FAILED",
             // issue 13, clinical break-glass
             "BREAK_GLASS_REVIEWED", "BREAK_GLASS_ENDED");
 

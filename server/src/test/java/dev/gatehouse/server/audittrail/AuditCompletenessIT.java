@@ -58,6 +58,8 @@ class AuditCompletenessIT extends IntegrationTest {
             // temporaryaccess.DelegationsIT and ElevationsIT: actor, target and details of each
             "DELEGATION_CREATED", "DELEGATION_ENDED", "ELEVATION_REQUESTED", "ELEVATION_APPROVED", "ELEVATION_DENIED",
             "ELEVATION_USED",
+            // ldap.LdapIT: the sync's completion and failure, each with its counts or reason, run and trigger
+            "LDAP_SYNC_COMPLETED", "LDAP_SYNC_FAILED",
             // emergencyaccess.EmergencyAccessIT: the review and the early end, each with its details and target
             "BREAK_GLASS_REVIEWED", "BREAK_GLASS_ENDED");
 

@@ -60,6 +60,8 @@ public abstract class IntegrationTest {
         // Nor do the inactivity rule and the access reviews' due-date job (issue 13): tests move the clock.
         registry.add("gatehouse.users.inactivity-cron", () -> "-");
         registry.add("gatehouse.access-reviews.cron", () -> "-");
+        // Nor does the LDAP sync's schedule (issue 15): LdapIT calls it.
+        registry.add("gatehouse.ldap.sync-cron", () -> "-");
         registry.add("gatehouse.audit.archive-dir", () -> archiveDirectory().toString());
         registry.add("gatehouse.admin.username", () -> OPERATOR);
         registry.add("gatehouse.admin.password", () -> OPERATOR_PASSWORD);
