@@ -76,10 +76,12 @@ public class SignIn {
     private final Access access;
     private final Actors actors;
     private final TenantSettingsStore tenantSettings;
+    private final NewDevices devices;
 
     SignIn(Accounts accounts, Sessions sessions, Passwords passwords, SecondFactors factors, AuditLog audit,
             Outbox outbox, Clock clock, PasswordPolicy passwordPolicy, Access access, Actors actors,
-            TenantSettingsStore tenantSettings) {
+            TenantSettingsStore tenantSettings, NewDevices devices) {
+        this.devices = devices;
         this.tenantSettings = tenantSettings;
         this.passwordPolicy = passwordPolicy;
         this.access = access;
@@ -120,7 +122,9 @@ public class SignIn {
         }
         boolean totp = factors.hasConfirmed(account.tenant(), account.id());
         boolean required = settings.mfaRequiredFor(access.rolesHeld(account.tenant(), account.id()));
-        boolean emailInstead = !totp && required && settings.emailCodes() && account.email() != null;
+        // Issue 15: a new device or network asks the second factor the user has (an e-mailed code when no app).
+        boolean newDevice = devices.firstStep(account, origin, now);
+        boolean emailInstead = !totp && (required || newDevice) && settings.emailCodes() && account.email() != null;
         if (totp || emailInstead) {
             String token = Tokens.newToken();
             factors.createChallenge(account.tenant(), account.id(), Tokens.hash(token), now,
@@ -286,8 +290,9 @@ public class SignIn {
         String token = Tokens.newToken();
         Instant expiresAt = now.plus(settings.sessionMaxHours(), ChronoUnit.HOURS);
         // The session records how the user proved it (an ID token's amr): the password, then the second factor.
-        sessions.create(account.tenant(), account.id(), Tokens.hash(token), now, expiresAt, origin.ip(),
-                origin.userAgent(), secondStep ? List.of("PASSWORD", method) : List.of(method));
+        java.util.UUID session = sessions.create(account.tenant(), account.id(), Tokens.hash(token), now, expiresAt,
+                origin.ip(), origin.userAgent(), secondStep ? List.of("PASSWORD", method) : List.of(method));
+        devices.signedIn(account.tenant(), account.id(), session, origin, now);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("method", method);
         details.put("secondFactor", secondStep);
