@@ -318,7 +318,7 @@ public class Sessions {
                         from sessions s
                         left join known_devices d
                           on d.tenant_id = s.tenant_id and d.user_id = s.user_id and d.device_hash = s.device_hash
-                        where s.tenant_id = :tenant and s.id in (select id """ + LIVE_OF_USER + """
+                        where s.tenant_id = :tenant and s.id in (select id """ + " " + LIVE_OF_USER + """
                         )
                         order by s.last_seen_at desc, s.id limit :size offset :offset
                         """)
