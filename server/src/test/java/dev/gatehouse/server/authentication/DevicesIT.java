@@ -4,6 +4,7 @@ import static dev.gatehouse.server.authentication.SignInFixtures.PASSWORD;
 import static dev.gatehouse.server.testing.ApiClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.mock.web.MockHttpServletRequest;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -33,6 +35,8 @@ class DevicesIT extends IntegrationTest {
 
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    SignInService signIn;
 
     SignInFixtures fixtures;
     SignedInTenant tenant;
@@ -221,6 +225,31 @@ class DevicesIT extends IntegrationTest {
         int before = newDeviceEvents(gil.id());
         login("gil", PHONE);
         assertThat(newDeviceEvents(gil.id())).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aSignInProvedByAnIdentityProviderFollowsTheSameRule() {
+        settings("{\"mfaPolicy\": {\"methods\": [\"TOTP\", \"EMAIL_CODE\"]}}");
+        var ivo = fixtures.member(tenant, "ivo");
+        TenantId id = new TenantId(UUID.fromString(tenant.id()));
+        // A browser the user never signed in on, from another network.
+        MockHttpServletRequest browser = new MockHttpServletRequest();
+        browser.setRemoteAddr("203.0.113.7");
+        browser.addHeader("User-Agent", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0 Safari/537.36");
+        assertThat(signIn.external(id, UUID.fromString(ivo.id()), "OIDC", false, "Entra", browser))
+                .as("the provider proved no second factor: the e-mailed code is asked").isInstanceOf(SignIn.SecondStep.class);
+        assertThat(newDeviceEvents(ivo.id())).isEqualTo(1);
+        assertThat(lastMail("ivo")).contains("Chrome on Windows").contains("203.0.113.7");
+
+        // A proof that covered a second factor is not asked again, but the user is still told.
+        assertThat(signIn.external(id, UUID.fromString(ivo.id()), "OIDC", true, "Entra", browser))
+                .isInstanceOf(SignIn.Signed.class);
+        assertThat(newDeviceEvents(ivo.id())).isEqualTo(2);
+        // Now known, the browser and its network sign in without a second step or a mail.
+        assertThat(signIn.external(id, UUID.fromString(ivo.id()), "OIDC", false, "Entra", browser))
+                .isInstanceOf(SignIn.Signed.class);
+        assertThat(newDeviceEvents(ivo.id())).isEqualTo(2);
+        assertThat(mails("ivo")).isEqualTo(2);
     }
 
     @Test
