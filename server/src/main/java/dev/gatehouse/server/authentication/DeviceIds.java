@@ -88,10 +88,17 @@ final class DeviceIds {
      */
     static final class CookieFilter extends OncePerRequestFilter {
 
+        /**
+         * The console's sign-in pages, and the SSO paths reached by a top-level navigation (GET). A
+         * provider's cross-site POST (a SAML response to the ACS) never carries a SameSite=Lax cookie:
+         * its absence there says nothing, and a new cookie would replace the browser's own, making it
+         * a new device at every such sign-in; such a request is judged by its fingerprint instead.
+         */
         @Override
         protected boolean shouldNotFilter(HttpServletRequest request) {
             String path = request.getRequestURI().substring(request.getContextPath().length());
-            return !(path.startsWith("/console/sign-in") || path.startsWith("/sso/"));
+            return !(path.startsWith("/console/sign-in")
+                    || (path.startsWith("/sso/") && "GET".equals(request.getMethod())));
         }
 
         @Override

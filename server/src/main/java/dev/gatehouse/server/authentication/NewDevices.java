@@ -16,7 +16,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
@@ -131,10 +130,5 @@ class NewDevices {
 
     private String forgotPassword(Accounts.Account account) {
         return publicUrl.base() + "/console/forgot-password";
-    }
-
-    /** For {@link MyDevices}: the hash the current request's device has for {@code user}. */
-    static byte[] currentHash(UUID user, @Nullable String userAgent) {
-        return DeviceIds.hash(user, DeviceIds.ofCurrentRequest(), DeviceLabels.of(userAgent));
     }
 }

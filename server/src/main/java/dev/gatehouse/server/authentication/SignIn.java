@@ -399,7 +399,7 @@ public class SignIn {
         String token = Tokens.newToken();
         Instant expiresAt = now.plus(settings.sessionMaxHours(), ChronoUnit.HOURS);
         // The session records how the user proved it (an ID token's amr): the password, then the second factor.
-        java.util.UUID session = sessions.create(account.tenant(), account.id(), Tokens.hash(token), now, expiresAt,
+        UUID session = sessions.create(account.tenant(), account.id(), Tokens.hash(token), now, expiresAt,
                 origin.ip(), origin.userAgent(), methods);
         devices.signedIn(account.tenant(), account.id(), session, origin, now);
         Map<String, Object> details = new LinkedHashMap<>();

@@ -59,7 +59,10 @@ class AuditCompletenessIT extends IntegrationTest {
             "DELEGATION_CREATED", "DELEGATION_ENDED", "ELEVATION_REQUESTED", "ELEVATION_APPROVED", "ELEVATION_DENIED",
             "ELEVATION_USED",
             // emergencyaccess.EmergencyAccessIT: the review and the early end, each with its details and target
-            "BREAK_GLASS_REVIEWED", "BREAK_GLASS_ENDED");
+            "BREAK_GLASS_REVIEWED", "BREAK_GLASS_ENDED",
+            // authentication.DevicesIT: the new-device sign-in with its details, the mismatch with the session
+            // ended, the forgotten device as target
+            "NEW_DEVICE_SIGN_IN", "SESSION_DEVICE_MISMATCH", "DEVICE_FORGOTTEN");
 
     @Autowired
     JdbcClient jdbc;
