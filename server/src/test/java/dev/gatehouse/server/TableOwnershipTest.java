@@ -69,6 +69,9 @@ class TableOwnershipTest {
             entry("mfa_totp", new Owner("authentication", "second factors (authentication.SecondFactors)")),
             entry("mfa_recovery_codes", new Owner("authentication", "second factors (authentication.SecondFactors)")),
             entry("mfa_challenges", new Owner("authentication", "second factors (authentication.SecondFactors)")),
+            entry("known_devices", new Owner("authentication", "device awareness (authentication.KnownDevices)")),
+            entry("known_networks", new Owner("authentication", "device awareness (authentication.KnownDevices)")),
+            entry("device_alert_mails", new Owner("authentication", "device awareness (authentication.KnownDevices)")),
             entry("audit_events", new Owner(Set.of("audit", "audittrail"), "the trail: audit appends and verifies,"
                     + " audittrail is its query side, split off only to keep the packages free of cycles"
                     + " (docs/audit.md)")),

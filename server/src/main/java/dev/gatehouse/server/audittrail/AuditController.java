@@ -98,7 +98,9 @@ class AuditController {
             // issue 15, LDAP sync
             "LDAP_SYNC_COMPLETED", "LDAP_SYNC_FAILED",
             // issue 13, clinical break-glass
-            "BREAK_GLASS_REVIEWED", "BREAK_GLASS_ENDED");
+            "BREAK_GLASS_REVIEWED", "BREAK_GLASS_ENDED",
+            // issue 15, device awareness
+            "NEW_DEVICE_SIGN_IN", "SESSION_DEVICE_MISMATCH", "DEVICE_FORGOTTEN");
 
     private final Access access;
     private final Actors actors;

@@ -87,13 +87,15 @@ public class SignIn {
     private final TenantSettingsStore tenantSettings;
     private final ObjectProvider<PasswordSignInGate> gates;
     private final ObjectProvider<DirectoryPasswords> directories;
+    private final NewDevices devices;
 
     SignIn(Accounts accounts, Sessions sessions, Passwords passwords, SecondFactors factors, AuditLog audit,
             Outbox outbox, Clock clock, PasswordPolicy passwordPolicy, Access access, Actors actors,
             TenantSettingsStore tenantSettings, ObjectProvider<PasswordSignInGate> gates,
-            ObjectProvider<DirectoryPasswords> directories) {
+            ObjectProvider<DirectoryPasswords> directories, NewDevices devices) {
         this.gates = gates;
         this.directories = directories;
+        this.devices = devices;
         this.tenantSettings = tenantSettings;
         this.passwordPolicy = passwordPolicy;
         this.access = access;
@@ -171,6 +173,8 @@ public class SignIn {
             return expired(account, origin);
         }
         if (multiFactor) {
+            // Issue 15: a new device is mailed and recorded; the proof already covered the factor it would ask.
+            devices.firstStep(account, origin, now);
             boolean required = settings.mfaRequiredFor(access.rolesHeld(account.tenant(), account.id()));
             return complete(account, settings, required, List.of(method, MULTI_FACTOR_ELSEWHERE), now, method,
                     provider, origin);
@@ -186,7 +190,9 @@ public class SignIn {
             String firstMethod, @Nullable String provider, Origin origin) {
         boolean totp = factors.hasConfirmed(account.tenant(), account.id());
         boolean required = settings.mfaRequiredFor(access.rolesHeld(account.tenant(), account.id()));
-        boolean emailInstead = !totp && required && settings.emailCodes() && account.email() != null;
+        // Issue 15: a new device or network asks the second factor the user has (an e-mailed code when no app).
+        boolean newDevice = devices.firstStep(account, origin, now);
+        boolean emailInstead = !totp && (required || newDevice) && settings.emailCodes() && account.email() != null;
         if (totp || emailInstead) {
             String token = Tokens.newToken();
             factors.createChallenge(account.tenant(), account.id(), Tokens.hash(token), now,
@@ -393,8 +399,9 @@ public class SignIn {
         String token = Tokens.newToken();
         Instant expiresAt = now.plus(settings.sessionMaxHours(), ChronoUnit.HOURS);
         // The session records how the user proved it (an ID token's amr): the password, then the second factor.
-        sessions.create(account.tenant(), account.id(), Tokens.hash(token), now, expiresAt, origin.ip(),
-                origin.userAgent(), methods);
+        UUID session = sessions.create(account.tenant(), account.id(), Tokens.hash(token), now, expiresAt,
+                origin.ip(), origin.userAgent(), methods);
+        devices.signedIn(account.tenant(), account.id(), session, origin, now);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("method", method);
         details.put("secondFactor", secondStep);

@@ -61,7 +61,10 @@ class AuditCompletenessIT extends IntegrationTest {
             // ldap.LdapIT: the sync's completion and failure, each with its counts or reason, run and trigger
             "LDAP_SYNC_COMPLETED", "LDAP_SYNC_FAILED",
             // emergencyaccess.EmergencyAccessIT: the review and the early end, each with its details and target
-            "BREAK_GLASS_REVIEWED", "BREAK_GLASS_ENDED");
+            "BREAK_GLASS_REVIEWED", "BREAK_GLASS_ENDED",
+            // authentication.DevicesIT: the new-device sign-in with its details, the mismatch with the session
+            // ended, the forgotten device as target
+            "NEW_DEVICE_SIGN_IN", "SESSION_DEVICE_MISMATCH", "DEVICE_FORGOTTEN");
 
     @Autowired
     JdbcClient jdbc;
