@@ -174,6 +174,12 @@ public class ProviderRegistry {
                 : before.domains();
         boolean jit = bool(body, "jitProvisioning", before == null ? false : before.jit(), errors);
         boolean enforced = bool(body, "enforced", before == null ? false : before.enforced(), errors);
+        if (enforced && kind == ProviderKind.LDAP) {
+            // A directory's people sign in with its password (ldap's DirectoryPasswords): refusing the
+            // password step would shut them out, so only browser sign-in providers can be enforced.
+            errors.add(new FieldError("enforced", "applies to OIDC and SAML providers; a directory's people sign in"
+                    + " with their directory password"));
+        }
         boolean enabled = bool(body, "enabled", before == null ? true : before.enabled(), errors);
         List<Mapping> mappings = before == null || body.has("mappings") ? mappings(tenant, body.get("mappings"), errors)
                 : before.mappings();

@@ -129,7 +129,7 @@ class ProviderStore {
     List<Enforced> enforced(TenantId tenant) {
         return jdbc.sql("""
                         select id, domains, config from identity_providers
-                        where tenant_id = :tenant and enabled and enforced
+                        where tenant_id = :tenant and enabled and enforced and kind <> 'LDAP'
                         """)
                 .param("tenant", tenant.value())
                 .query((rs, n) -> new Enforced(rs.getObject("id", UUID.class), strings(rs.getArray("domains")),

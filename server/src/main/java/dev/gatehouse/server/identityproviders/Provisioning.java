@@ -166,7 +166,14 @@ public class Provisioning {
         serialise(tenant, providerId, identity.subject());
         UUID user = identities.userOf(tenant, providerId, identity.subject()).orElse(null);
         if (user == null && identity.emailVerified() && identity.email() != null && !identity.email().isBlank()) {
-            user = accounts.byEmail(tenant, identity.email()).map(UserAccount::id).orElse(null);
+            Optional<UserAccount> existing = accounts.byEmail(tenant, identity.email());
+            if (existing.isPresent() && !unclaimed(existing.get())) {
+                // Linking would let whoever configures the directory sign in as this person (a takeover
+                // with no consent): an account someone already uses links only through its holder's
+                // consent at an SSO sign-in. The sync reports it as skipped.
+                return Optional.empty();
+            }
+            user = existing.map(UserAccount::id).orElse(null);
             if (user != null) {
                 linkAudited(tenant, provider, identity.subject(), user, "directory", origin);
             }
@@ -186,6 +193,14 @@ public class Provisioning {
             accounts.setActive(tenant, user, false, by, origin);
         }
         return Optional.of(user);
+    }
+
+    /**
+     * An account nobody has used yet (invited, no password, never signed in): a directory may claim it
+     * without its holder's consent, as nobody holds it.
+     */
+    private static boolean unclaimed(UserAccount account) {
+        return account.status().equals("INVITED") && !account.hasPassword() && account.lastSignInAt() == null;
     }
 
     /** The roles the provider's mappings give this identity. */

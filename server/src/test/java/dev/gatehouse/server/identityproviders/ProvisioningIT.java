@@ -177,4 +177,21 @@ class ProvisioningIT extends IntegrationTest {
         assertThat(provisioning.sync(setup.tenant(), setup.provider(), identity("uid=gone", "gone@clinic.example",
                 true, "Gone", List.of(), Map.of()), false, ORIGIN)).as("an inactive person is never created").isEmpty();
     }
+
+    @Test
+    void aDirectorySyncNeverTakesOverAnAccountSomeoneUses() {
+        Setup setup = setup(true);
+        TestMembers.Member fay = TestMembers.member("fay").withEmail("fay@clinic.example").holding("front_desk")
+                .create(api, setup.clinic());
+        // Whoever configures the directory could otherwise list fay's address and sign in as her.
+        assertThat(provisioning.sync(setup.tenant(), setup.provider(), identity("uid=fay", "fay@clinic.example", true,
+                "Fay", List.of("nurses"), Map.of()), true, ORIGIN)).isEmpty();
+        assertThat(roles(setup, fay.id())).containsExactly("front_desk:DIRECT");
+        assertThat(jdbc.sql("select count(*) from external_identities where user_id = :user")
+                .param("user", UUID.fromString(fay.id())).query(Integer.class).single()).isZero();
+        assertThat(provisioning.sync(setup.tenant(), setup.provider(), identity("uid=fay", "fay@clinic.example", true,
+                "Fay", List.of(), Map.of()), false, ORIGIN)).as("nor disables it").isEmpty();
+        assertThat(api.get(setup.clinic().path("/users/" + fay.id()), setup.clinic().adminToken()).text("/status"))
+                .isEqualTo("ACTIVE");
+    }
 }

@@ -49,7 +49,13 @@ class SsoSignInIT extends IntegrationTest {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
         String entra = provider(clinic, "Entra", "OIDC", "[\"clinic.example\"]", false,
                 "{\"issuer\": \"https://login.idp.test\"}");
-        provider(clinic, "Directory", "LDAP", "[\"ldap.example\"]", false, "{\"url\": \"ldaps://dc.idp.test\"}");
+        String directory = provider(clinic, "Directory", "LDAP", "[\"ldap.example\"]", false,
+                "{\"url\": \"ldaps://dc.idp.test\"}");
+        // A directory's people sign in with its password: enforcing it would shut them out.
+        Response enforcedDirectory = api.patch(clinic.path("/identity-providers/" + directory), clinic.adminToken(),
+                json("enforced", true));
+        assertThat(enforcedDirectory.status()).as(enforcedDirectory.raw()).isEqualTo(400);
+        assertThat(enforcedDirectory.text("/errors/0/field")).isEqualTo("enforced");
         TestMembers.member("ann").withEmail("ann@clinic.example").holding("front_desk").create(api, clinic);
 
         Response known = discover(clinic.slug(), "ann@clinic.example");

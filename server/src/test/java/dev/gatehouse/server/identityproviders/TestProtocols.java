@@ -20,7 +20,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Test doubles of the OIDC and LDAP protocols, in every IT's context ({@code IntegrationTest}), for the
- * registry's own tests: they speak only for providers whose address names a {@code .test} host (OIDC
+ * registry's own tests: they speak only for providers whose address names an {@code .idp.test} host (OIDC
  * {@code issuer}, LDAP {@code url}) and hand every other provider to the shipped protocol of the kind,
  * so the protocols' own tests see only their own beans' behaviour. The OIDC double wants an https
  * issuer and keeps {@code clientSecret} secret; its login path is {@link FakeIdentityProvider}, a page
@@ -31,7 +31,7 @@ import tools.jackson.databind.node.ObjectNode;
 public class TestProtocols {
 
     /** An address of this host suffix makes a provider the doubles'. */
-    public static final String TEST_HOST = ".test";
+    public static final String TEST_HOST = ".idp.test";
 
     @Bean
     FakeIdentityProvider fakeIdentityProvider(SsoSignInPages pages, TenantDirectory tenants) {
