@@ -92,7 +92,9 @@ public final class SettingsDocument {
         JsonNode mfa = document.path("mfaPolicy");
         TenantSettings.MfaPolicy mfaPolicy = new TenantSettings.MfaPolicy(
                 text(mfa, "required", d.mfaPolicy().required()), strings(mfa.path("methods"), d.mfaPolicy().methods()),
-                strings(mfa.path("roles"), d.mfaPolicy().roles()));
+                strings(mfa.path("roles"), d.mfaPolicy().roles()),
+                flag(mfa, "phishingResistant", d.mfaPolicy().phishingResistant()),
+                flag(mfa, "passwordless", d.mfaPolicy().passwordless()));
         Map<String, List<String>> allowlistByRole = new LinkedHashMap<>();
         document.path("ipAllowlistByRole").properties().forEach(entry -> {
             if (entry.getValue().isArray()) {
@@ -143,6 +145,8 @@ public final class SettingsDocument {
         if (!settings.mfaPolicy().roles().isEmpty()) {
             mfa.set("roles", array(settings.mfaPolicy().roles()));
         }
+        mfa.put("phishingResistant", settings.mfaPolicy().phishingResistant());
+        mfa.put("passwordless", settings.mfaPolicy().passwordless());
         document.put("singleRolePerUser", settings.singleRolePerUser());
         document.put("invitationHours", settings.invitationHours());
         document.put("resetLinkMinutes", settings.resetLinkMinutes());

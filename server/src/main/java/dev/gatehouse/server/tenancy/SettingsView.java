@@ -45,7 +45,8 @@ public record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutP
                 new LockoutPolicy(settings.lockoutPolicy().maxFailures(), settings.lockoutPolicy().lockMinutes()),
                 new SessionPolicy(s.idleMinutes(), s.maxHours(), s.maxConcurrent(), s.reauthMinutes(), s.onLimit(),
                         s.idleMinutesByRole()),
-                new MfaPolicy(mfa.required(), mfa.methods(), mfa.roles().isEmpty() ? null : mfa.roles()),
+                new MfaPolicy(mfa.required(), mfa.methods(), mfa.roles().isEmpty() ? null : mfa.roles(),
+                        mfa.phishingResistant(), mfa.passwordless()),
                 settings.singleRolePerUser(), settings.invitationHours(), settings.resetLinkMinutes(),
                 settings.emailDomains(), settings.ipAllowlist(), settings.ipAllowlistByRole(),
                 settings.auditRetention(),
@@ -97,6 +98,10 @@ public record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutP
             @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Integer maxConcurrent, int reauthMinutes,
             String onLimit, Map<String, Integer> idleMinutesByRole) {}
 
-    /** {@code required}: OFF, OPTIONAL, ALL or ROLES; {@code methods} ⊆ TOTP, EMAIL_CODE, RECOVERY_CODE. */
-    public record MfaPolicy(String required, List<String> methods, @Nullable List<String> roles) {}
+    /**
+     * {@code required}: OFF, OPTIONAL, ALL or ROLES; {@code methods} ⊆ TOTP, EMAIL_CODE, RECOVERY_CODE,
+     * PASSKEY; {@code phishingResistant}: only passkeys count; {@code passwordless}: a passkey alone signs in.
+     */
+    public record MfaPolicy(String required, List<String> methods, @Nullable List<String> roles,
+            boolean phishingResistant, boolean passwordless) {}
 }
