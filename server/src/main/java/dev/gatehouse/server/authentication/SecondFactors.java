@@ -16,8 +16,11 @@ class SecondFactors {
 
     record Authenticator(byte[] secret, boolean confirmed, long lastStep) {}
 
+    /** {@code firstMethod}: how the first step was proved (PASSWORD, OIDC, SAML, LDAP, PASSKEY). */
     record Challenge(UUID id, TenantId tenant, UUID userId, @Nullable byte[] emailCodeHash,
-            @Nullable Instant emailCodeUntil) {}
+            @Nullable Instant emailCodeUntil, String firstMethod) {}
+
+    private static final String PASSWORD = "PASSWORD";
 
     private final JdbcClient jdbc;
 
@@ -100,19 +103,23 @@ class SecondFactors {
         return removed > 0;
     }
 
-    void createChallenge(TenantId tenant, UUID user, byte[] tokenHash, Instant now, Instant expiresAt) {
+    void createChallenge(TenantId tenant, UUID user, byte[] tokenHash, Instant now, Instant expiresAt,
+            String firstMethod) {
         jdbc.sql("""
-                        insert into mfa_challenges (tenant_id, id, user_id, token_hash, created_at, expires_at)
-                        values (:tenant, :id, :user, :hash, :now, :expires)
+                        insert into mfa_challenges (tenant_id, id, user_id, token_hash, created_at, expires_at,
+                                                    first_method)
+                        values (:tenant, :id, :user, :hash, :now, :expires, :first)
                         """)
                 .param("tenant", tenant.value()).param("id", UUID.randomUUID()).param("user", user)
+                .param("first", firstMethod)
                 .param("hash", tokenHash).param("now", Sessions.utc(now)).param("expires", Sessions.utc(expiresAt))
                 .update();
     }
 
     Optional<Challenge> liveChallenge(byte[] tokenHash, Instant now) {
         return jdbc.sql("""
-                        select tenant_id, id, user_id, email_code_hash, email_code_until from mfa_challenges
+                        select tenant_id, id, user_id, email_code_hash, email_code_until, first_method
+                        from mfa_challenges
                         where token_hash = :hash and used_at is null and expires_at > :now
                         """)
                 .param("hash", tokenHash).param("now", Sessions.utc(now))
@@ -120,7 +127,8 @@ class SecondFactors {
                         new TenantId(rs.getObject("tenant_id", UUID.class)), rs.getObject("user_id", UUID.class),
                         rs.getBytes("email_code_hash"),
                         Optional.ofNullable(rs.getObject("email_code_until", OffsetDateTime.class))
-                                .map(OffsetDateTime::toInstant).orElse(null)))
+                                .map(OffsetDateTime::toInstant).orElse(null),
+                        Optional.ofNullable(rs.getString("first_method")).orElse(PASSWORD)))
                 .optional();
     }
 

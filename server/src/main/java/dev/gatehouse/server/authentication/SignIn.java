@@ -7,6 +7,7 @@ import dev.gatehouse.server.mail.Outbox;
 import dev.gatehouse.server.settings.TenantSettingsStore;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.TenantId;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
@@ -34,6 +36,12 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Service
 public class SignIn {
+
+    /**
+     * The session method recorded beside an external proof that covered a second factor itself (an
+     * identity provider's MFA, a user-verified passkey): the ID token's amr then says {@code mfa}.
+     */
+    static final String MULTI_FACTOR_ELSEWHERE = "MFA_ELSEWHERE";
 
     /** How long the first step of a two-step sign-in stays usable. */
     static final Duration CHALLENGE_VALIDITY = Duration.ofMinutes(5);
@@ -77,11 +85,16 @@ public class SignIn {
     private final Access access;
     private final Actors actors;
     private final TenantSettingsStore tenantSettings;
+    private final ObjectProvider<PasswordSignInGate> gates;
+    private final ObjectProvider<DirectoryPasswords> directories;
     private final ObjectProvider<PasskeyFactors> passkeys;
 
     SignIn(Accounts accounts, Sessions sessions, Passwords passwords, SecondFactors factors, AuditLog audit,
             Outbox outbox, Clock clock, PasswordPolicy passwordPolicy, Access access, Actors actors,
-            TenantSettingsStore tenantSettings, ObjectProvider<PasskeyFactors> passkeys) {
+            TenantSettingsStore tenantSettings, ObjectProvider<PasswordSignInGate> gates,
+            ObjectProvider<DirectoryPasswords> directories, ObjectProvider<PasskeyFactors> passkeys) {
+        this.gates = gates;
+        this.directories = directories;
         this.tenantSettings = tenantSettings;
         this.passkeys = passkeys;
         this.passwordPolicy = passwordPolicy;
@@ -108,19 +121,71 @@ public class SignIn {
         Instant now = clock.instant();
         Accounts.Lockout lockout = accounts.lockForSignIn(account.tenant(), account.id());
         String shut = shut(account, lockout, now);
-        if (shut != null || account.passwordHash() == null) {
+        if (shut == null && gates.orderedStream().anyMatch(gate -> gate.refusesPassword(account.tenant(), account.id(),
+                account.username(), account.email()))) {
+            // Issue 15: the tenant's identity provider is enforced for this user; the answer is the usual one.
+            shut = "SSO_ENFORCED";
+        }
+        // Issue 15: a directory (LDAP bind) vouches for the password of the accounts it holds.
+        Optional<Boolean> directory = shut != null ? Optional.empty() : directories.orderedStream()
+                .map(d -> d.verify(account.tenant(), account.id(), account.username(), password))
+                .flatMap(Optional::stream).findFirst();
+        if (shut != null || (account.passwordHash() == null && directory.isEmpty())) {
             // Spend the time of a comparison, but never compare with the real hash while locked.
             passwords.matchesNothing(password);
             refused(account, shut != null ? shut : "NOT_ACTIVE", origin);
             return new Refused();
         }
-        if (!passwords.matches(password, account.passwordHash())) {
+        boolean right = directory.isPresent() ? directory.get() : passwords.matches(password, account.passwordHash());
+        if (!right) {
             fail(account, lockout, settings, now, "WRONG_PASSWORD", origin);
             return new Refused();
         }
         if (account.expiredBy(now)) {
             return expired(account, origin);
         }
+        return secondStepOrSession(account, settings, now, directory.isPresent() ? "LDAP" : "PASSWORD", null, origin);
+    }
+
+    /**
+     * A sign-in proved elsewhere (issue 15): an identity provider's assertion, a directory's bind, a
+     * passkey. The account must be able to sign in as with a password (active, not locked, not a
+     * service account, not ended); then, unless the proof already covered a second factor, the
+     * user's second factor is asked exactly as after a password.
+     */
+    @Transactional
+    Outcome external(TenantId tenant, UUID userId, String method, boolean multiFactor, @Nullable String provider,
+            Origin origin) {
+        Optional<Accounts.Account> found = accounts.byId(tenant, userId);
+        if (found.isEmpty()) {
+            return new Refused();
+        }
+        Accounts.Account account = found.get();
+        SignInSettings settings = settings(account);
+        Instant now = clock.instant();
+        Accounts.Lockout lockout = accounts.lockForSignIn(account.tenant(), account.id());
+        String shut = shut(account, lockout, now);
+        if (shut != null) {
+            refused(account, shut, origin);
+            return new Refused();
+        }
+        if (account.expiredBy(now)) {
+            return expired(account, origin);
+        }
+        if (multiFactor) {
+            boolean required = settings.mfaRequiredFor(access.rolesHeld(account.tenant(), account.id()));
+            return complete(account, settings, required, List.of(method, MULTI_FACTOR_ELSEWHERE), now, method,
+                    provider, origin);
+        }
+        return secondStepOrSession(account, settings, now, method, provider, origin);
+    }
+
+    /**
+     * After a first step proved: the second step when the user has a confirmed factor (or must use
+     * e-mailed codes), else the session.
+     */
+    private Outcome secondStepOrSession(Accounts.Account account, SignInSettings settings, Instant now,
+            String firstMethod, @Nullable String provider, Origin origin) {
         // Issue 15: a passkey is a second factor; under mfaPolicy.phishingResistant the only one.
         boolean passkey = hasPasskey(account);
         boolean totp = !settings.phishingResistant() && factors.hasConfirmed(account.tenant(), account.id());
@@ -129,13 +194,19 @@ public class SignIn {
         if (totp || passkey || emailInstead) {
             String token = Tokens.newToken();
             factors.createChallenge(account.tenant(), account.id(), Tokens.hash(token), now,
-                    now.plus(CHALLENGE_VALIDITY));
-            // The password was right: the trail shows it, though no session exists until the second step.
+                    now.plus(CHALLENGE_VALIDITY), firstMethod);
+            // The first step was right: the trail shows it, though no session exists until the second step.
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("secondFactor", totp ? "TOTP" : passkey ? "PASSKEY" : "EMAIL_CODE");
+            details.put("firstMethod", firstMethod);
+            if (provider != null) {
+                details.put("provider", provider);
+            }
             audit.record(account.tenant(), "MFA_CHALLENGE_ISSUED", actor(account), target(account), origin.ip(),
-                    origin.userAgent(), Map.of("secondFactor", totp ? "TOTP" : passkey ? "PASSKEY" : "EMAIL_CODE"));
+                    origin.userAgent(), details);
             return new SecondStep(token, emailCodes(settings, account));
         }
-        return complete(account, settings, required, false, now, "PASSWORD", origin);
+        return complete(account, settings, required, List.of(firstMethod), now, firstMethod, provider, origin);
     }
 
     @Transactional
@@ -164,6 +235,34 @@ public class SignIn {
             fail(account, lockout, settings, now, "WRONG_CODE", origin);
             return new Refused();
         }
+        return finishSecondStep(account, challenge, settings, now, method, origin);
+    }
+
+    /**
+     * Completes a live two-step sign-in with a second factor verified elsewhere (a passkey, issue
+     * 15) for the challenge's own user; the caller verified it against {@link #challenge}'s user.
+     */
+    @Transactional
+    Outcome secondFactorProved(String mfaToken, String method, Origin origin) {
+        Instant now = clock.instant();
+        Optional<SecondFactors.Challenge> found = factors.liveChallenge(Tokens.hash(mfaToken), now);
+        if (found.isEmpty()) {
+            return new Refused();
+        }
+        SecondFactors.Challenge challenge = found.get();
+        Accounts.Account account = accounts.byId(challenge.tenant(), challenge.userId()).orElseThrow();
+        SignInSettings settings = settings(account);
+        Accounts.Lockout lockout = accounts.lockForSignIn(account.tenant(), account.id());
+        String shut = shut(account, lockout, now);
+        if (shut != null) {
+            refused(account, shut, origin);
+            return new Refused();
+        }
+        return finishSecondStep(account, challenge, settings, now, method, origin);
+    }
+
+    private Outcome finishSecondStep(Accounts.Account account, SecondFactors.Challenge challenge,
+            SignInSettings settings, Instant now, String method, Origin origin) {
         if (!factors.useChallenge(account.tenant(), challenge.id(), now)) {
             return new Refused();
         }
@@ -171,7 +270,8 @@ public class SignIn {
             return expired(account, origin);
         }
         boolean required = settings.mfaRequiredFor(access.rolesHeld(account.tenant(), account.id()));
-        return complete(account, settings, required, true, now, method, origin);
+        return complete(account, settings, required, List.of(challenge.firstMethod(), method), now, method, null,
+                origin);
     }
 
     /** The tenant and user of a live two-step sign-in, for the per-account rate limit; nothing is spent. */
@@ -271,13 +371,18 @@ public class SignIn {
         return new Expired(java.util.Objects.requireNonNull(account.expiresAt()));
     }
 
-    private Signed complete(Accounts.Account account, SignInSettings settings, boolean mfaRequired, boolean secondStep,
-            Instant now, String method, Origin origin) {
+    /**
+     * The session. {@code methods}: how the user proved it, in order (an ID token's amr is made of
+     * them); more than one means a second factor was proved. {@code method}: the last, for the trail.
+     */
+    private Signed complete(Accounts.Account account, SignInSettings settings, boolean mfaRequired,
+            List<String> methods, Instant now, String method, @Nullable String provider, Origin origin) {
+        boolean secondStep = methods.size() > 1;
         accounts.recordSuccess(account.tenant(), account.id());
         // Issue 13: what lastSignInAt shows and the inactivity rule measures; every kind of sign-in
         // (password, second step, and the console session an OIDC authorization rides on) ends here.
         accounts.signedIn(account.tenant(), account.id(), now);
-        boolean satisfied = satisfiesSecondFactor(account, settings);
+        boolean satisfied = satisfiesSecondFactor(account, settings) || methods.contains(MULTI_FACTOR_ELSEWHERE);
         List<String> actions = new ArrayList<>(account.requiredActions());
         // seed 000: a tenant may make passwords expire (passwordPolicy.maxAgeDays; off by default).
         if (!actions.contains("CHANGE_PASSWORD") && passwordPolicy.isExpired(account.tenant(), account.id(), now)) {
@@ -296,10 +401,13 @@ public class SignIn {
         Instant expiresAt = now.plus(settings.sessionMaxHours(), ChronoUnit.HOURS);
         // The session records how the user proved it (an ID token's amr): the password, then the second factor.
         sessions.create(account.tenant(), account.id(), Tokens.hash(token), now, expiresAt, origin.ip(),
-                origin.userAgent(), secondStep ? List.of("PASSWORD", method) : List.of(method));
+                origin.userAgent(), methods);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("method", method);
         details.put("secondFactor", secondStep);
+        if (provider != null) {
+            details.put("provider", provider);
+        }
         audit.record(account.tenant(), "LOGIN_SUCCEEDED", actor(account), target(account), origin.ip(),
                 origin.userAgent(), details);
         return new Signed(token, expiresAt, account.id().toString(), List.copyOf(actions));

@@ -5,6 +5,7 @@ import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.Usernames;
 import dev.gatehouse.server.throttling.Throttle;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,7 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -67,6 +70,45 @@ public class SignInService {
             return signIn.password(slug, name, password, origin(request));
         });
         if (!(outcome instanceof SignIn.Refused)) {
+            permit.succeeded();
+        }
+        return outcome;
+    }
+
+    /**
+     * A sign-in proved elsewhere (issue 15): {@code method} OIDC, SAML, LDAP or PASSKEY, for a user the
+     * caller has already found or provisioned; {@code multiFactor} when that proof covered a second
+     * factor itself. The same account rules as the password step apply, the user's second factor is
+     * asked otherwise, and the attempt counts toward the same rate limits (address, account, tenant).
+     */
+    public SignIn.Outcome external(TenantId tenant, UUID userId, String method, boolean multiFactor,
+            @Nullable String provider, HttpServletRequest request) {
+        Throttle.Permit permit = throttle.enter(new Throttle.Attempt(Throttle.Door.SIGN_IN, Origin.of(request).ip(),
+                new Throttle.Tenant.Id(tenant), userId.toString(), Origin.of(request).userAgent()));
+        SignIn.Outcome outcome = permit.during(() -> signIn.external(tenant, userId, method, multiFactor, provider,
+                origin(request)));
+        if (!(outcome instanceof SignIn.Refused)) {
+            permit.succeeded();
+        }
+        return outcome;
+    }
+
+    /** The user of a live two-step sign-in, for a second factor verified elsewhere (a passkey). */
+    public record PendingChallenge(TenantId tenant, UUID userId) {}
+
+    /** Whose two-step sign-in {@code mfaToken} continues, while it is live; nothing is spent. */
+    public Optional<PendingChallenge> challengeOf(String mfaToken) {
+        return signIn.challenge(mfaToken).map(c -> new PendingChallenge(c.tenant(), c.userId()));
+    }
+
+    /**
+     * Completes a two-step sign-in with a second factor the caller verified for
+     * {@link #challengeOf}'s user (issue 15: a passkey); throttled as codes are.
+     */
+    public SignIn.Outcome secondFactorProved(String mfaToken, String method, HttpServletRequest request) {
+        Throttle.Permit permit = throttle.enter(secondFactorAttempt(mfaToken, request));
+        SignIn.Outcome outcome = permit.during(() -> signIn.secondFactorProved(mfaToken, method, origin(request)));
+        if (outcome instanceof SignIn.Signed) {
             permit.succeeded();
         }
         return outcome;

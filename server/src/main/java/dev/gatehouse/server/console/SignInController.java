@@ -122,28 +122,10 @@ class SignInController {
             }
             outcome = new SignIn.Refused();
         }
-        return switch (outcome) {
-            case SignIn.Signed signed -> signedIn(signed, form.continueTo(), request, response);
-            case SignIn.SecondStep step -> {
-                model.addAttribute("step", new SecondStepForm(step.mfaToken(), null, step.emailCodes(),
-                        ContinueTo.safe(form.continueTo())));
-                yield "console/second-factor";
-            }
-            case SignIn.Refused refused -> {
-                model.addAttribute("form", new SignInForm(form.tenant(), form.username(), null,
-                    ContinueTo.safe(form.continueTo())));
-                model.addAttribute("errors", FormErrors.summary(REFUSED));
-                response.setStatus(HttpStatus.UNAUTHORIZED.value());
-                yield "console/sign-in";
-            }
-            case SignIn.Expired expired -> {
-                model.addAttribute("form", new SignInForm(form.tenant(), form.username(), null,
-                    ContinueTo.safe(form.continueTo())));
-                model.addAttribute("errors", FormErrors.summary(accountExpired(expired)));
-                response.setStatus(HttpStatus.FORBIDDEN.value());
-                yield "console/sign-in";
-            }
-        };
+        // The form keeps the tenant and username (never the password) on the page a refusal shows.
+        model.addAttribute("form", new SignInForm(form.tenant(), form.username(), null,
+                ContinueTo.safe(form.continueTo())));
+        return SignInPages.show(outcome, form.continueTo(), model, request, response);
     }
 
     /** The second step; the challenge token travels in the form's body, never in a URL. */
@@ -165,14 +147,8 @@ class SignInController {
                 ContinueTo.safe(step.continueTo())));
             return ThrottledPages.show(e, "console/second-factor", model, response);
         }
-        if (outcome instanceof SignIn.Signed signed) {
-            return signedIn(signed, step.continueTo(), request, response);
-        }
-        if (outcome instanceof SignIn.Expired expired) {
-            model.addAttribute("form", new SignInForm(null, null, null, ContinueTo.safe(step.continueTo())));
-            model.addAttribute("errors", FormErrors.summary(accountExpired(expired)));
-            response.setStatus(HttpStatus.FORBIDDEN.value());
-            return "console/sign-in";
+        if (outcome instanceof SignIn.Signed || outcome instanceof SignIn.Expired) {
+            return SignInPages.show(outcome, step.continueTo(), model, request, response);
         }
         model.addAttribute("step", new SecondStepForm(step.mfaToken(), null, step.emailCodes(),
                 ContinueTo.safe(step.continueTo())));
@@ -221,16 +197,6 @@ class SignInController {
         signIn.signOut(caller, request);
         SessionCookie.clear(request, response);
         return "redirect:" + ConsoleSecurity.SIGN_IN + "?signedOut";
-    }
-
-    /**
-     * Signed in: required actions first, carrying the application's authorize request that sent
-     * the user here ({@link ContinueTo}) along; else back to that request, else the console's home.
-     */
-    private static String signedIn(SignIn.Signed signed, @Nullable String continueTo, HttpServletRequest request,
-            HttpServletResponse response) {
-        SessionCookie.write(signed.token(), request, response);
-        return "redirect:" + ContinueTo.afterRequiredAction(signed.requiredActions(), continueTo, HomeController.HOME);
     }
 
     private static void required(List<FieldError> errors, String field, @Nullable String value) {

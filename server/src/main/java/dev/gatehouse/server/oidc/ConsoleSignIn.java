@@ -105,16 +105,21 @@ class ConsoleSignIn {
     }
 
     /**
-     * RFC 8176's names for the methods a session recorded: {@code pwd} for the password, {@code otp}
-     * for a one-time code (an authenticator app's, an e-mailed one, a recovery code), and {@code mfa}
-     * when more than one kind of factor was proved.
+     * RFC 8176's names for the methods a session recorded: {@code pwd} for the password (or a
+     * directory's), {@code otp} for a one-time code (an authenticator app's, an e-mailed one, a
+     * recovery code), {@code hwk} for a passkey, and {@code mfa} when more than one kind of factor was
+     * proved, here or at the identity provider.
      */
     static List<String> amr(List<String> methods) {
         Set<String> amr = new LinkedHashSet<>();
         for (String method : methods) {
             switch (method) {
-                case "PASSWORD" -> amr.add("pwd");
+                case "PASSWORD", "LDAP" -> amr.add("pwd");
                 case "TOTP", "EMAIL_CODE", "RECOVERY_CODE" -> amr.add("otp");
+                // A passkey is a hardware-held key; an identity provider's own second factor (issue 15)
+                // is known only as "more than one factor".
+                case "PASSKEY" -> amr.add("hwk");
+                case "MFA_ELSEWHERE" -> amr.add("mfa");
                 // A method this version does not know claims nothing: amr says only what is known to be proved.
                 default -> { }
             }

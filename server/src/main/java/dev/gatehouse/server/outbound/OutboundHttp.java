@@ -1,16 +1,20 @@
 package dev.gatehouse.server.outbound;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -19,11 +23,14 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuil
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.ssl.SSLContexts;
 import org.apache.hc.core5.util.Timeout;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -104,6 +111,63 @@ public class OutboundHttp implements AutoCloseable {
                 return new Answer(response.getCode());
             } catch (ConnectException | NoRouteToHostException | ConnectTimeoutException e) {
                 // Nothing was sent over a connection that never opened: the next checked address may answer.
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    /** An answer with its body (at most the caller's cap). */
+    public record Response(int status, @Nullable String contentType, byte[] body) {
+        public boolean successful() {
+            return status >= 200 && status < 300;
+        }
+
+        public String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * GETs {@code url} after checking it (an identity provider's metadata, discovery document or
+     * keys); the body is read up to {@code maxBytes}, and a longer one is refused with an
+     * {@link IOException}, so a hostile server cannot fill the heap.
+     */
+    public Response get(String url, Map<String, String> headers, int maxBytes) throws IOException {
+        Destination destination = guard.check(url);
+        return exchange(new HttpGet(destination.uri()), destination, headers, null, null, maxBytes);
+    }
+
+    /** POSTs {@code body} as {@code contentType} to {@code url} after checking it, reading the answer as {@link #get} does. */
+    public Response post(String url, Map<String, String> headers, String contentType, byte[] body, int maxBytes)
+            throws IOException {
+        Destination destination = guard.check(url);
+        return exchange(new HttpPost(destination.uri()), destination, headers, contentType, body, maxBytes);
+    }
+
+    private Response exchange(HttpUriRequestBase request, Destination destination, Map<String, String> headers,
+            @Nullable String contentType, byte @Nullable [] body, int maxBytes) throws IOException {
+        List<InetAddress> addresses = destination.addresses();
+        IOException last = new ConnectException("no address to connect to");
+        headers.forEach(request::setHeader);
+        if (body != null) {
+            request.setEntity(new ByteArrayEntity(body, ContentType.parse(contentType)));
+        }
+        for (InetAddress address : addresses.subList(0, Math.min(addresses.size(), MAX_ADDRESSES_TRIED))) {
+            HttpHost target = new HttpHost(destination.scheme(), address, destination.host(), destination.port());
+            try (ClassicHttpResponse response = client.executeOpen(target, request, null)) {
+                byte[] read = new byte[0];
+                HttpEntity entity = response.getEntity();
+                if (entity != null) {
+                    try (InputStream in = entity.getContent()) {
+                        read = in.readNBytes(maxBytes + 1);
+                    }
+                }
+                if (read.length > maxBytes) {
+                    throw new IOException(destination.host() + " answered more than " + maxBytes + " bytes");
+                }
+                return new Response(response.getCode(), entity == null ? null : entity.getContentType(), read);
+            } catch (ConnectException | NoRouteToHostException | ConnectTimeoutException e) {
                 last = e;
             }
         }

@@ -19,6 +19,12 @@ class SignInMethodsTest {
             PASSWORD RECOVERY_CODE  | pwd otp mfa  | a recovery code after the password
             PASSWORD TOTP PASSWORD  | pwd otp mfa  | a password proved again adds nothing
             PASSWORD SOMETHING_NEW  | pwd          | a method not known claims nothing
+            LDAP                    | pwd          | the password, checked by the tenant's directory
+            OIDC                    | ''           | an identity provider's sign-in says nothing of its factors
+            OIDC MFA_ELSEWHERE      | mfa          | the identity provider said it asked more than one factor
+            SAML TOTP               | otp          | our own second factor after the provider's sign-in
+            PASSKEY MFA_ELSEWHERE   | hwk mfa      | a user-verified passkey
+            PASSWORD PASSKEY        | pwd hwk mfa  | a passkey as the second factor
             ''                      | ''           | an impersonation proved nothing of the user
             """, useHeadersInDisplayName = true)
     void amrSaysWhatTheSessionProved(String methods, String amr, String why) {

@@ -43,7 +43,64 @@ class OutboundHttpTest {
             exchange.sendResponseHeaders(302, -1);
             exchange.close();
         });
+        receiver.createContext("/metadata", exchange -> {
+            byte[] body = "<EntityDescriptor/>".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/samlmetadata+xml");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        receiver.createContext("/token", exchange -> {
+            byte[] echo = exchange.getRequestBody().readAllBytes();
+            String type = exchange.getRequestHeaders().getFirst("Content-Type");
+            byte[] body = ("{\"got\":\"" + new String(echo, java.nio.charset.StandardCharsets.UTF_8) + "\",\"as\":\""
+                    + type + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        receiver.createContext("/huge", exchange -> {
+            exchange.sendResponseHeaders(200, 0);
+            try (var out = exchange.getResponseBody()) {
+                out.write(new byte[64 * 1024]);
+            } catch (IOException e) {
+                // The client stops reading past its cap and drops the connection.
+            }
+            exchange.close();
+        });
         receiver.start();
+    }
+
+    @Test
+    void aGetReadsTheBodyAndAPostSendsOneThroughTheCheckedAddress() throws IOException {
+        NamedHosts dns = new NamedHosts().answer("idp.test", "127.0.0.1");
+        try (OutboundHttp http = client(dns, "idp.test")) {
+            OutboundHttp.Response metadata = http.get("http://idp.test:" + port() + "/metadata", Map.of(), 10_000);
+            assertThat(metadata.status()).isEqualTo(200);
+            assertThat(metadata.contentType()).isEqualTo("application/samlmetadata+xml");
+            assertThat(metadata.text()).isEqualTo("<EntityDescriptor/>");
+
+            OutboundHttp.Response token = http.post("http://idp.test:" + port() + "/token", Map.of(),
+                    "application/x-www-form-urlencoded", "code=abc".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    10_000);
+            assertThat(token.successful()).isTrue();
+            assertThat(token.text()).isEqualTo("{\"got\":\"code=abc\",\"as\":\"application/x-www-form-urlencoded\"}");
+            assertThat(dns.lookups.get()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aBodyLongerThanTheCapIsRefusedAndARefusedNameIsNeverAsked() throws IOException {
+        try (OutboundHttp http = client(new NamedHosts(), "127.0.0.1/32")) {
+            assertThatThrownBy(() -> http.get("http://127.0.0.1:" + port() + "/huge", Map.of(), 1024))
+                    .isInstanceOf(IOException.class).hasMessageContaining("more than 1024 bytes");
+        }
+        try (OutboundHttp http = client(new NamedHosts(), "")) {
+            assertThatThrownBy(() -> http.get("http://127.0.0.1:" + port() + "/metadata", Map.of(), 1024))
+                    .isInstanceOf(RefusedDestination.class);
+            assertThatThrownBy(() -> http.get("https://169.254.169.254/latest/meta-data/", Map.of(), 1024))
+                    .isInstanceOf(RefusedDestination.class);
+        }
     }
 
     @AfterEach
