@@ -69,6 +69,8 @@ class TableOwnershipTest {
             entry("mfa_totp", new Owner("authentication", "second factors (authentication.SecondFactors)")),
             entry("mfa_recovery_codes", new Owner("authentication", "second factors (authentication.SecondFactors)")),
             entry("mfa_challenges", new Owner("authentication", "second factors (authentication.SecondFactors)")),
+            entry("passkeys", new Owner("passkeys", "WebAuthn passkeys, issue 15 (passkeys.PasskeyStore)")),
+            entry("passkey_challenges", new Owner("passkeys", "WebAuthn ceremonies' challenges (passkeys.PasskeyStore)")),
             entry("audit_events", new Owner(Set.of("audit", "audittrail"), "the trail: audit appends and verifies,"
                     + " audittrail is its query side, split off only to keep the packages free of cycles"
                     + " (docs/audit.md)")),

@@ -96,7 +96,9 @@ class AuditController {
             "DELEGATION_CREATED", "DELEGATION_ENDED", "ELEVATION_REQUESTED", "ELEVATION_APPROVED", "ELEVATION_DENIED",
             "ELEVATION_USED",
             // issue 13, clinical break-glass
-            "BREAK_GLASS_REVIEWED", "BREAK_GLASS_ENDED");
+            "BREAK_GLASS_REVIEWED", "BREAK_GLASS_ENDED",
+            // issue 15, passkeys
+            "PASSKEY_REGISTERED", "PASSKEY_RENAMED", "PASSKEY_REMOVED");
 
     private final Access access;
     private final Actors actors;

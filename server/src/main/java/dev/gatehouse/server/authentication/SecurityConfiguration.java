@@ -54,6 +54,9 @@ class SecurityConfiguration {
                         .requestMatchers("/api/v1/auth/login", "/api/v1/auth/mfa", "/api/v1/auth/mfa/email",
                                 "/api/v1/auth/tokens/accept", "/api/v1/auth/password/forgot", "/api/v1/auth/register")
                         .permitAll()
+                        // Issue 15: passkey sign-in and second step (package passkeys).
+                        .requestMatchers("/api/v1/auth/passkey", "/api/v1/auth/passkey/options", "/api/v1/auth/mfa/passkey",
+                                "/api/v1/auth/mfa/passkey/options").permitAll()
                         // /actuator/prometheus has its own chain and token (edge.MetricsAccess).
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").permitAll()

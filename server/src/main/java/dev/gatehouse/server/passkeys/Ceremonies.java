@@ -3,7 +3,6 @@ package dev.gatehouse.server.passkeys;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.webauthn4j.WebAuthnManager;
 import com.webauthn4j.converter.AttestedCredentialDataConverter;
-import com.webauthn4j.converter.exception.DataConversionException;
 import com.webauthn4j.converter.util.ObjectConverter;
 import com.webauthn4j.credential.CredentialRecordImpl;
 import com.webauthn4j.data.AuthenticationData;
@@ -159,7 +158,8 @@ class Ceremonies {
         RegistrationData data;
         try {
             data = manager.parseRegistrationResponseJSON(credentialJson);
-        } catch (DataConversionException | IllegalArgumentException e) {
+        } catch (RuntimeException e) {
+            // DataConversionException for most, but a body of the wrong shape fails in other ways too.
             throw new Unreadable("is not a PublicKeyCredential of a registration");
         }
         List<PublicKeyCredentialParameters> accepted = ALGORITHMS.stream()
@@ -168,6 +168,9 @@ class Ceremonies {
             manager.verify(data, new RegistrationParameters(serverProperty(challenge), accepted, false, true));
         } catch (VerificationException e) {
             throw new Failed(e.getClass().getSimpleName(), e);
+        } catch (RuntimeException e) {
+            // Parts missing from what parsed (no attestation object, no authenticator data).
+            throw new Unreadable("is not a complete PublicKeyCredential of a registration");
         }
         AuthenticatorData<?> authenticator = data.getAttestationObject().getAuthenticatorData();
         AttestedCredentialData attested = authenticator.getAttestedCredentialData();
@@ -187,7 +190,7 @@ class Ceremonies {
                 throw new Unreadable("is not a PublicKeyCredential of a sign-in");
             }
             return new Presented(data.getCredentialId(), data.getUserHandle(), data);
-        } catch (DataConversionException | IllegalArgumentException e) {
+        } catch (RuntimeException e) {
             throw new Unreadable("is not a PublicKeyCredential of a sign-in");
         }
     }
@@ -207,6 +210,9 @@ class Ceremonies {
                     List.of(passkey.credentialId()), userVerification, true));
         } catch (VerificationException e) {
             throw new Failed(e.getClass().getSimpleName(), e);
+        } catch (RuntimeException e) {
+            // Parts missing from what parsed: no proof either.
+            throw new Failed("Incomplete", e);
         }
         AuthenticatorData<?> authenticator = presented.data().getAuthenticatorData();
         return new Asserted(authenticator.getSignCount(), authenticator.isFlagUV());

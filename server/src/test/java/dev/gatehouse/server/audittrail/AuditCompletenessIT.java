@@ -59,7 +59,9 @@ class AuditCompletenessIT extends IntegrationTest {
             "DELEGATION_CREATED", "DELEGATION_ENDED", "ELEVATION_REQUESTED", "ELEVATION_APPROVED", "ELEVATION_DENIED",
             "ELEVATION_USED",
             // emergencyaccess.EmergencyAccessIT: the review and the early end, each with its details and target
-            "BREAK_GLASS_REVIEWED", "BREAK_GLASS_ENDED");
+            "BREAK_GLASS_REVIEWED", "BREAK_GLASS_ENDED",
+            // passkeys.PasskeysIT: registered, renamed and removed (by the user and by an administrator), each once
+            "PASSKEY_REGISTERED", "PASSKEY_RENAMED", "PASSKEY_REMOVED");
 
     @Autowired
     JdbcClient jdbc;
