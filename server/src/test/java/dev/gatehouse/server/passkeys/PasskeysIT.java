@@ -150,10 +150,10 @@ class PasskeysIT extends IntegrationTest {
         phished.origin = "https://clinic-login.example";
         Response wrongOrigin = register(member.token(), phished, "phished");
         assertThat(wrongOrigin.status()).isEqualTo(400);
-        assertThat(wrongOrigin.text("/errors/0/detail")).contains("BadOrigin");
+        assertThat(wrongOrigin.text("/errors/0/message")).contains("BadOrigin");
         var elsewhere = new TestAuthenticator(origin());
         elsewhere.rpId = "clinic-login.example";
-        assertThat(register(member.token(), elsewhere, "elsewhere").text("/errors/0/detail")).contains("BadRpId");
+        assertThat(register(member.token(), elsewhere, "elsewhere").text("/errors/0/message")).contains("BadRpId");
 
         // Another user's challenge is not this user's.
         var other = member("other");
