@@ -145,8 +145,13 @@ public final class SettingsDocument {
         if (!settings.mfaPolicy().roles().isEmpty()) {
             mfa.set("roles", array(settings.mfaPolicy().roles()));
         }
-        mfa.put("phishingResistant", settings.mfaPolicy().phishingResistant());
-        mfa.put("passwordless", settings.mfaPolicy().passwordless());
+        // Issue 15, written only when on: a new tenant's document stays the one tenants were always given.
+        if (settings.mfaPolicy().phishingResistant()) {
+            mfa.put("phishingResistant", true);
+        }
+        if (settings.mfaPolicy().passwordless()) {
+            mfa.put("passwordless", true);
+        }
         document.put("singleRolePerUser", settings.singleRolePerUser());
         document.put("invitationHours", settings.invitationHours());
         document.put("resetLinkMinutes", settings.resetLinkMinutes());
