@@ -7,5 +7,7 @@ public enum AssignmentSource {
     SSO,
     DELEGATION,
     ELEVATION,
-    BREAK_GLASS
+    BREAK_GLASS,
+    /** Given by a SCIM group the user is a member of (issue 15); only SCIM ever removes it. */
+    SCIM
 }

@@ -55,7 +55,10 @@ class ArchitectureTest {
         "dev.gatehouse.server.access.RefusalAudit",
         "dev.gatehouse.server.access.CheckController", "dev.gatehouse.server.audittrail.AuditController$Entries",
         // The provider's logout runs in its security chain, ahead of any controller.
-        "dev.gatehouse.server.oidc.ProviderLogout", "dev.gatehouse.server.oidc.ClientThrottle"};
+        "dev.gatehouse.server.oidc.ProviderLogout", "dev.gatehouse.server.oidc.ClientThrottle",
+        // Issue 15: the contract hands the protocols' callbacks' request to the SSO completion, which passes
+        // its origin to provisioning as the sign-in step does.
+        "dev.gatehouse.server.console.SsoSignInPages"};
 
     @Test
     void featurePackagesDoNotDependOnEachOtherInCycles() {

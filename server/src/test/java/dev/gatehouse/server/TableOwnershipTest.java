@@ -71,6 +71,9 @@ class TableOwnershipTest {
             entry("mfa_challenges", new Owner("authentication", "second factors (authentication.SecondFactors)")),
             entry("passkeys", new Owner("passkeys", "WebAuthn passkeys, issue 15 (passkeys.PasskeyStore)")),
             entry("passkey_challenges", new Owner("passkeys", "WebAuthn ceremonies' challenges (passkeys.PasskeyStore)")),
+            entry("known_devices", new Owner("authentication", "device awareness (authentication.KnownDevices)")),
+            entry("known_networks", new Owner("authentication", "device awareness (authentication.KnownDevices)")),
+            entry("device_alert_mails", new Owner("authentication", "device awareness (authentication.KnownDevices)")),
             entry("audit_events", new Owner(Set.of("audit", "audittrail"), "the trail: audit appends and verifies,"
                     + " audittrail is its query side, split off only to keep the packages free of cycles"
                     + " (docs/audit.md)")),
@@ -86,10 +89,26 @@ class TableOwnershipTest {
             entry("oidc_authorizations", new Owner("oidc", "the provider's sealed authorizations"
                     + " (oidc.Authorizations)")),
             entry("oidc_consents", new Owner("oidc", "users' consents to third-party clients (oidc.Consents)")),
+            entry("oidc_sign_in_requests", new Owner("oidcin", "OpenID Connect sign-ins under way at an external"
+                    + " provider: state, sealed nonce and PKCE verifier (oidcin.SignInRequests)")),
+            entry("oidc_sign_outs", new Owner("oidcin", "sealed ID tokens for signing out at the external provider"
+                    + " (oidcin.ProviderSignOuts)")),
             entry("rate_limit_buckets", new Owner("throttling", "Bucket4j's buckets, shared by every node"
                     + " (throttling.RateLimitBuckets)")),
             entry("api_keys", new Owner("apikeys", "API keys and their hashed secrets (apikeys.KeyStore)")),
             entry("api_key_usage", new Owner("apikeys", "per-key, per-day request counts (apikeys.KeyStore)")),
+            entry("saml_sp_keys", new Owner("saml", "the SAML SP's key pair per identity provider, private key"
+                    + " sealed (saml.SpKeys)")),
+            entry("saml_requests", new Owner("saml", "AuthnRequests sent, answered once (saml.SamlStore)")),
+            entry("saml_assertions", new Owner("saml", "assertions accepted, until they expire: replays"
+                    + " (saml.SamlStore)")),
+            entry("scim_users", new Owner("scim", "what SCIM keeps of a user beyond the account (scim.ScimStore)")),
+            entry("scim_groups", new Owner("scim", "SCIM groups (scim.ScimStore)")),
+            entry("scim_group_members", new Owner("scim", "SCIM group members (scim.ScimStore)")),
+            entry("scim_group_roles", new Owner("scim", "the roles a SCIM group gives (scim.ScimStore)")),
+            entry("ldap_entries", new Owner("ldap", "the directory entries an LDAP sync has seen and whose"
+                    + " account each is (ldap.SyncedEntries)")),
+            entry("ldap_sync_runs", new Owner("ldap", "every LDAP sync and its lease (ldap.SyncRuns)")),
             entry("access_reviews", new Owner("accessreviews", "access review campaigns (accessreviews.ReviewStore)")),
             entry("access_review_items", new Owner("accessreviews", "the items under review and their decisions"
                     + " (accessreviews.ReviewStore)")),
@@ -101,7 +120,13 @@ class TableOwnershipTest {
             entry("care_teams", new Owner("relationships", "care teams, whose members and patients are"
                     + " relationships (relationships.CareTeamStore)")),
             entry("emergency_access", new Owner("emergencyaccess", "clinical break-glass: each emergency access,"
-                    + " its share's id and its review (emergencyaccess.EmergencyAccessStore)")));
+                    + " its share's id and its review (emergencyaccess.EmergencyAccessStore)")),
+            entry("identity_providers", new Owner("identityproviders", "a tenant's OIDC, SAML and LDAP providers, their"
+                    + " sealed secrets and state (identityproviders.ProviderStore)")),
+            entry("external_identities", new Owner("identityproviders", "which user a provider's subject is"
+                    + " (identityproviders.ExternalIdentities)")),
+            entry("sso_link_requests", new Owner("identityproviders", "consents to link an existing account, pending"
+                    + " (identityproviders.LinkRequests)")));
 
     /**
      * Known exceptions to remove, as {@code "package/File.java table"} → why it is still there.

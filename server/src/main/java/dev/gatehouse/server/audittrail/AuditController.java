@@ -95,8 +95,12 @@ class AuditController {
             // issue 13, temporary access
             "DELEGATION_CREATED", "DELEGATION_ENDED", "ELEVATION_REQUESTED", "ELEVATION_APPROVED", "ELEVATION_DENIED",
             "ELEVATION_USED",
+            // issue 15, LDAP sync
+            "LDAP_SYNC_COMPLETED", "LDAP_SYNC_FAILED",
             // issue 13, clinical break-glass
             "BREAK_GLASS_REVIEWED", "BREAK_GLASS_ENDED",
+            // issue 15, device awareness
+            "NEW_DEVICE_SIGN_IN", "SESSION_DEVICE_MISMATCH", "DEVICE_FORGOTTEN",
             // issue 15, passkeys
             "PASSKEY_REGISTERED", "PASSKEY_RENAMED", "PASSKEY_REMOVED");
 

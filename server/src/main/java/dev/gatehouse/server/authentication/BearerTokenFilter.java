@@ -82,15 +82,25 @@ class BearerTokenFilter extends OncePerRequestFilter {
     private static void refuse(HttpServletResponse response, HttpServletRequest request,
             BearerCredentials.Refused refused) throws IOException {
         Map<String, Object> problem = new LinkedHashMap<>();
+        response.setStatus(refused.status());
+        if (refused.retryAfter() != null) {
+            response.setHeader("Retry-After", Long.toString(Math.max(1, refused.retryAfter().toSeconds())));
+        }
+        if (request.getRequestURI().startsWith("/scim/")) {
+            // RFC 7644 §3.12: SCIM clients read errors in the SCIM error schema.
+            problem.put("schemas", java.util.List.of("urn:ietf:params:scim:api:messages:2.0:Error"));
+            problem.put("status", Integer.toString(refused.status()));
+            problem.put("detail", refused.detail());
+            response.setContentType("application/scim+json");
+            response.setCharacterEncoding("UTF-8");
+            response.getWriter().write(JSON.writeValueAsString(problem));
+            return;
+        }
         problem.put("type", "https://gatehouse.dev/problems/" + refused.problem());
         problem.put("title", refused.title());
         problem.put("status", refused.status());
         problem.put("detail", refused.detail());
         problem.put("instance", request.getRequestURI());
-        response.setStatus(refused.status());
-        if (refused.retryAfter() != null) {
-            response.setHeader("Retry-After", Long.toString(Math.max(1, refused.retryAfter().toSeconds())));
-        }
         response.setContentType("application/problem+json");
         response.getWriter().write(JSON.writeValueAsString(problem));
     }

@@ -30,7 +30,15 @@ public class MySessions {
      */
     public record SessionView(String id, @Nullable String userAgent, @Nullable String ip, Instant createdAt,
             Instant lastSeenAt, Instant expiresAt, boolean current, @Nullable Impersonator impersonatedBy,
-            List<String> clients) {}
+            List<String> clients, DeviceView device) {}
+
+    /**
+     * The device a session was opened on (issue 15): {@code id} of the known device (null for a
+     * session older than device awareness, or a device forgotten), its label, whether it is the
+     * device this request's session was opened on, and when the user first and last signed in on it.
+     */
+    public record DeviceView(@Nullable String id, String label, boolean thisDevice, @Nullable Instant firstSeenAt,
+            @Nullable Instant lastSeenAt) {}
 
     private final Sessions sessions;
     private final AuditLog audit;
@@ -51,10 +59,15 @@ public class MySessions {
     public Page<SessionView> list(Caller caller, int page, int size) {
         Instant now = clock.instant();
         SessionRules rules = sessions.rulesFor(caller.tenant(), caller.userId(), now);
+        byte[] thisDevice = caller.sessionId() == null ? null : sessions.deviceOf(caller.tenant(), caller.sessionId());
         List<SessionView> items = sessions.listLive(caller.tenant(), caller.userId(), rules.idle(), now, page, size)
                 .stream()
                 .map(s -> new SessionView(s.id().toString(), s.userAgent(), s.ip(), s.createdAt(), s.lastSeenAt(),
-                        s.expiresAt(), s.id().equals(caller.sessionId()), s.impersonatedBy(), s.clients()))
+                        s.expiresAt(), s.id().equals(caller.sessionId()), s.impersonatedBy(), s.clients(),
+                        new DeviceView(s.device().id() == null ? null : s.device().id().toString(), s.device().label(),
+                                thisDevice != null && s.device().hash() != null
+                                        && java.security.MessageDigest.isEqual(thisDevice, s.device().hash()),
+                                s.device().firstSeenAt(), s.device().lastSeenAt())))
                 .toList();
         return new Page<>(items, page, size, sessions.countLive(caller.tenant(), caller.userId(), rules.idle(), now));
     }

@@ -39,7 +39,9 @@ class SecurityConfiguration {
     @Bean
     SecurityFilterChain api(HttpSecurity http, BearerAuthentication bearer, Throttle throttle) throws Exception {
         return http
-                .securityMatcher("/api/**", "/actuator/**", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html")
+                .securityMatcher("/api/**", "/actuator/**", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html",
+                        // SCIM (issue 15): an API key of the tenant; the scim package refuses every other caller.
+                        "/scim/**")
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .httpBasic(basic -> basic.disable())
@@ -52,7 +54,8 @@ class SecurityConfiguration {
                         // stream's end, issue 14); its caller is not in the new dispatch's security context.
                         .dispatcherTypeMatchers(DispatcherType.ASYNC).permitAll()
                         .requestMatchers("/api/v1/auth/login", "/api/v1/auth/mfa", "/api/v1/auth/mfa/email",
-                                "/api/v1/auth/tokens/accept", "/api/v1/auth/password/forgot", "/api/v1/auth/register")
+                                "/api/v1/auth/tokens/accept", "/api/v1/auth/password/forgot", "/api/v1/auth/register",
+                                "/api/v1/auth/discover")
                         .permitAll()
                         // Issue 15: passkey sign-in and second step (package passkeys).
                         .requestMatchers("/api/v1/auth/passkey", "/api/v1/auth/passkey/options", "/api/v1/auth/mfa/passkey",
@@ -73,6 +76,21 @@ class SecurityConfiguration {
 
     private void write(jakarta.servlet.http.HttpServletResponse response, HttpStatus status, String title, String detail,
             String uri) throws IOException {
+        if (uri.startsWith("/scim/")) {
+            // RFC 7644 §3.12: SCIM clients read errors in the SCIM error schema.
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("schemas", java.util.List.of("urn:ietf:params:scim:api:messages:2.0:Error"));
+            error.put("status", Integer.toString(status.value()));
+            error.put("detail", status == HttpStatus.UNAUTHORIZED
+                    ? "SCIM takes an API key of the tenant holding scim.provision: send Authorization: Bearer ghk_..." : detail);
+            response.setStatus(status.value());
+            if (status == HttpStatus.UNAUTHORIZED) {
+                response.setHeader("WWW-Authenticate", "Bearer realm=\"scim\"");
+            }
+            response.setContentType("application/scim+json");
+            response.getWriter().write(json.writeValueAsString(error));
+            return;
+        }
         Map<String, Object> problem = new LinkedHashMap<>();
         problem.put("type", "https://gatehouse.dev/problems/" + status.value());
         problem.put("title", title);

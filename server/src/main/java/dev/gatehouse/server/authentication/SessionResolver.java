@@ -36,8 +36,10 @@ public class SessionResolver {
     private final SessionCache cache;
     private final NetworkRules networks;
     private final Clock clock;
+    private final DeviceBinding binding;
 
-    SessionResolver(Sessions sessions, SessionCache cache, NetworkRules networks, Clock clock) {
+    SessionResolver(Sessions sessions, SessionCache cache, NetworkRules networks, Clock clock, DeviceBinding binding) {
+        this.binding = binding;
         this.sessions = sessions;
         this.cache = cache;
         this.networks = networks;
@@ -49,6 +51,10 @@ public class SessionResolver {
         byte[] hash = Tokens.hash(token);
         Optional<Sessions.Live> live = usable(token, hash, now);
         if (live.isEmpty()) {
+            return new Dead();
+        }
+        if (!onItsDevice(live.get(), request)) {
+            binding.refuse(live.get(), Origin.of(request), now);
             return new Dead();
         }
         if (!networks.allowsRequest(live.get(), request)) {
@@ -66,6 +72,7 @@ public class SessionResolver {
         Instant now = clock.instant();
         byte[] hash = Tokens.hash(token);
         return usable(token, hash, now)
+                .filter(session -> onItsDevice(session, request))
                 .filter(session -> networks.permits(session, Origin.of(request).ip()))
                 .map(session -> admit(hash, session, now));
     }
@@ -78,8 +85,14 @@ public class SessionResolver {
     Optional<Caller> stillLive(String token, HttpServletRequest request) {
         Instant now = clock.instant();
         return usable(token, Tokens.hash(token), now)
+                .filter(session -> onItsDevice(session, request))
                 .filter(session -> networks.permits(session, Origin.of(request).ip()))
                 .map(SessionResolver::callerOf);
+    }
+
+    /** Whether a session bound to its device is presented from it ({@link DeviceBinding}). */
+    private static boolean onItsDevice(Sessions.Live session, HttpServletRequest request) {
+        return DeviceBinding.admits(session, DeviceIds.of(request), Origin.of(request).userAgent());
     }
 
     /** The token's session when it is live: known, not ended or expired, not idle too long, its user active. */

@@ -22,9 +22,12 @@ import org.jspecify.annotations.Nullable;
  * held role with a non-empty entry in {@code ipAllowlistByRole}, in that role's ranges too. Each
  * rule narrows; none widens another. "Held" means an assignment of the role itself that is valid
  * now (a role reached only through inheritance does not count).
+ *
+ * <p>{@code bindToDevice} ({@code sessionPolicy.bindToDevice}): a session opened with a device id is
+ * used only with the same one ({@link DeviceBinding}).
  */
 record SessionRules(Duration idle, int maxHours, @Nullable Integer maxConcurrent, boolean refuseOverLimit,
-        List<List<Range>> networks) {
+        List<List<Range>> networks, boolean bindToDevice) {
 
     /** Only literal addresses reach {@link InetAddress#getByName}, which would otherwise ask DNS. */
     private static final Pattern LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
@@ -48,7 +51,7 @@ record SessionRules(Duration idle, int maxHours, @Nullable Integer maxConcurrent
             addRule(networks, settings.ipAllowlistByRole().getOrDefault(role, List.of()));
         }
         return new SessionRules(Duration.ofMinutes(idle), session.maxHours(), session.maxConcurrent(),
-                session.refuseOverLimit(), List.copyOf(networks));
+                session.refuseOverLimit(), List.copyOf(networks), session.bindToDevice());
     }
 
     /** Whether a request from {@code address} passes every network rule (true when there is none). */

@@ -39,15 +39,15 @@ public class Sessions {
     /** A live session with what the filter needs to know about its user, and its impersonator if any. */
     record Live(TenantId tenant, String tenantSlug, UUID id, UUID userId, String username, String userStatus,
             List<String> requiredActions, Instant lastSeenAt, Instant expiresAt, SessionRules rules,
-            @Nullable Impersonator impersonatedBy) {
+            @Nullable Impersonator impersonatedBy, byte @Nullable [] deviceHash, boolean deviceIdentified) {
         Live seenAt(Instant now) {
             return new Live(tenant, tenantSlug, id, userId, username, userStatus, requiredActions, now, expiresAt, rules,
-                    impersonatedBy);
+                    impersonatedBy, deviceHash, deviceIdentified);
         }
 
         Live withRules(SessionRules rules) {
             return new Live(tenant, tenantSlug, id, userId, username, userStatus, requiredActions, lastSeenAt, expiresAt,
-                    rules, impersonatedBy);
+                    rules, impersonatedBy, deviceHash, deviceIdentified);
         }
 
         Duration idle() {
@@ -64,7 +64,15 @@ public class Sessions {
      * with the operator when it is an impersonation (docs/access-model.md: visible to the tenant).
      */
     public record Listed(UUID id, @Nullable String userAgent, @Nullable String ip, Instant createdAt, Instant lastSeenAt,
-            Instant expiresAt, @Nullable Impersonator impersonatedBy, List<String> clients) {}
+            Instant expiresAt, @Nullable Impersonator impersonatedBy, List<String> clients, DeviceSeen device) {}
+
+    /**
+     * The device a session was opened on (issue 15): its label, and when the user first and last
+     * signed in on it ({@code id} and the times are null for a session older than device awareness,
+     * or on a device since forgotten); {@code hash} is for telling "this device" apart.
+     */
+    public record DeviceSeen(@Nullable UUID id, String label, @Nullable Instant firstSeenAt, @Nullable Instant lastSeenAt,
+            byte @Nullable [] hash) {}
 
     /** A session that an update just ended, and who impersonated its user, if anyone. */
     private record Ended(UUID id, UUID userId, Instant createdAt, @Nullable Impersonator impersonatedBy) {}
@@ -82,7 +90,8 @@ public class Sessions {
             """;
 
     /** A placeholder while a session's row is read, replaced at once by the tenant's rules ({@link #findLive}). */
-    private static final SessionRules NO_RULES_YET = new SessionRules(Duration.ZERO, 0, null, true, List.of(List.of()));
+    private static final SessionRules NO_RULES_YET = new SessionRules(Duration.ZERO, 0, null, true, List.of(List.of()),
+            true);
 
     private final JdbcClient jdbc;
     private final SessionCache cache;
@@ -138,6 +147,34 @@ public class Sessions {
         return id;
     }
 
+    /** Remembers the device a session was opened on ({@link NewDevices#signedIn}), before the session is first used. */
+    void onDevice(TenantId tenant, UUID session, byte[] deviceHash, boolean identified) {
+        jdbc.sql("update sessions set device_hash = :hash, device_identified = :identified where tenant_id = :tenant and id = :id")
+                .param("hash", deviceHash).param("identified", identified).param("tenant", tenant.value())
+                .param("id", session).update();
+    }
+
+    /** The device the session was opened on, or null (none recorded, or no such session). */
+    byte @Nullable [] deviceOf(TenantId tenant, UUID session) {
+        return jdbc.sql("select device_hash from sessions where tenant_id = :tenant and id = :id")
+                .param("tenant", tenant.value()).param("id", session)
+                .query((rs, n) -> rs.getBytes("device_hash")).optional().orElse(null);
+    }
+
+    /** Ends every live session of the user opened on the device; returns the ids ended. */
+    @Transactional
+    List<UUID> endOnDevice(TenantId tenant, UUID user, byte[] deviceHash, Instant now, String reason) {
+        cache.evictUser(tenant, user);
+        List<Ended> ended = jdbc.sql("""
+                        update sessions set ended_at = :now, end_reason = :reason
+                        where tenant_id = :tenant and user_id = :user and device_hash = :hash and ended_at is null
+                        """ + RETURNING_ENDED)
+                .param("now", utc(now)).param("reason", reason).param("tenant", tenant.value()).param("user", user)
+                .param("hash", deviceHash).query(Sessions::ended).list();
+        impersonationsEnded(tenant, ended, reason);
+        return ended.stream().map(Ended::id).toList();
+    }
+
     /**
      * Opens a platform operator's impersonation of {@code user}: a session of the user that names
      * the operator, ends at {@code expiresAt} however active, and stays outside the user's cap on
@@ -171,7 +208,7 @@ public class Sessions {
                                case when u.expires_at <= :now then 'EXPIRED' else u.status end as status,
                                u.required_actions,
                                s.last_seen_at, s.expires_at,
-                               s.impersonator_id, s.impersonator_username,
+                               s.impersonator_id, s.impersonator_username, s.device_hash, s.device_identified,
                         """ + HELD_ROLES + """
                                 as roles
                         from sessions s
@@ -192,7 +229,8 @@ public class Sessions {
                             rs.getObject("id", UUID.class), rs.getObject("user_id", UUID.class), rs.getString("username"),
                             rs.getString("status"), Arrays.asList((String[]) rs.getArray("required_actions").getArray()),
                             rs.getObject("last_seen_at", OffsetDateTime.class).toInstant(),
-                            rs.getObject("expires_at", OffsetDateTime.class).toInstant(), NO_RULES_YET, impersonator(rs));
+                            rs.getObject("expires_at", OffsetDateTime.class).toInstant(), NO_RULES_YET, impersonator(rs),
+                            rs.getBytes("device_hash"), rs.getBoolean("device_identified"));
                     return Map.entry(live, held);
                 })
                 .optional()
@@ -273,20 +311,38 @@ public class Sessions {
     /** The user's live sessions (not ended, not expired, not idle too long), most recently used first. */
     /** A page of the user's live sessions, each with the applications signed in to through it. */
     public List<Listed> listLive(TenantId tenant, UUID user, Duration idle, Instant now, int page, int size) {
-        List<Listed> listed = jdbc.sql("select id, user_agent, ip, created_at, last_seen_at, expires_at, impersonator_id, "
-                        + "impersonator_username " + LIVE_OF_USER
-                        + " order by last_seen_at desc, id limit :size offset :offset")
+        List<Listed> listed = jdbc.sql("""
+                        select s.id, s.user_agent, s.ip, s.created_at, s.last_seen_at, s.expires_at, s.impersonator_id,
+                               s.impersonator_username, s.device_hash, d.id as device_id, d.label as device_label,
+                               d.first_seen_at as device_first_seen_at, d.last_seen_at as device_last_seen_at
+                        from sessions s
+                        left join known_devices d
+                          on d.tenant_id = s.tenant_id and d.user_id = s.user_id and d.device_hash = s.device_hash
+                        where s.tenant_id = :tenant and s.id in (select id """ + " " + LIVE_OF_USER + """
+                        )
+                        order by s.last_seen_at desc, s.id limit :size offset :offset
+                        """)
                 .param("tenant", tenant.value()).param("user", user).param("now", utc(now))
                 .param("idle", idle.toSeconds()).param("size", size).param("offset", (long) page * size)
                 .query((rs, n) -> new Listed(rs.getObject("id", UUID.class), rs.getString("user_agent"),
                         rs.getString("ip"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                         rs.getObject("last_seen_at", OffsetDateTime.class).toInstant(),
-                        rs.getObject("expires_at", OffsetDateTime.class).toInstant(), impersonator(rs), List.of()))
+                        rs.getObject("expires_at", OffsetDateTime.class).toInstant(), impersonator(rs), List.of(),
+                        deviceSeen(rs)))
                 .list();
         Map<UUID, List<String>> names = clients.namesBySession(tenant, listed.stream().map(Listed::id).toList());
         return listed.stream().map(session -> new Listed(session.id(), session.userAgent(), session.ip(),
                 session.createdAt(), session.lastSeenAt(), session.expiresAt(), session.impersonatedBy(),
-                names.getOrDefault(session.id(), List.of()))).toList();
+                names.getOrDefault(session.id(), List.of()), session.device())).toList();
+    }
+
+    private static DeviceSeen deviceSeen(java.sql.ResultSet rs) throws java.sql.SQLException {
+        OffsetDateTime first = rs.getObject("device_first_seen_at", OffsetDateTime.class);
+        OffsetDateTime last = rs.getObject("device_last_seen_at", OffsetDateTime.class);
+        String label = rs.getString("device_label");
+        return new DeviceSeen(rs.getObject("device_id", UUID.class),
+                label != null ? label : DeviceLabels.of(rs.getString("user_agent")),
+                first == null ? null : first.toInstant(), last == null ? null : last.toInstant(), rs.getBytes("device_hash"));
     }
 
     public long countLive(TenantId tenant, UUID user, Duration idle, Instant now) {

@@ -87,14 +87,17 @@ public class SignIn {
     private final TenantSettingsStore tenantSettings;
     private final ObjectProvider<PasswordSignInGate> gates;
     private final ObjectProvider<DirectoryPasswords> directories;
+    private final NewDevices devices;
     private final ObjectProvider<PasskeyFactors> passkeys;
 
     SignIn(Accounts accounts, Sessions sessions, Passwords passwords, SecondFactors factors, AuditLog audit,
             Outbox outbox, Clock clock, PasswordPolicy passwordPolicy, Access access, Actors actors,
             TenantSettingsStore tenantSettings, ObjectProvider<PasswordSignInGate> gates,
-            ObjectProvider<DirectoryPasswords> directories, ObjectProvider<PasskeyFactors> passkeys) {
+            ObjectProvider<DirectoryPasswords> directories, NewDevices devices,
+            ObjectProvider<PasskeyFactors> passkeys) {
         this.gates = gates;
         this.directories = directories;
+        this.devices = devices;
         this.tenantSettings = tenantSettings;
         this.passkeys = passkeys;
         this.passwordPolicy = passwordPolicy;
@@ -173,6 +176,8 @@ public class SignIn {
             return expired(account, origin);
         }
         if (multiFactor) {
+            // Issue 15: a new device is mailed and recorded; the proof already covered the factor it would ask.
+            devices.firstStep(account, origin, now);
             boolean required = settings.mfaRequiredFor(access.rolesHeld(account.tenant(), account.id()));
             return complete(account, settings, required, List.of(method, MULTI_FACTOR_ELSEWHERE), now, method,
                     provider, origin);
@@ -190,7 +195,10 @@ public class SignIn {
         boolean passkey = hasPasskey(account);
         boolean totp = !settings.phishingResistant() && factors.hasConfirmed(account.tenant(), account.id());
         boolean required = settings.mfaRequiredFor(access.rolesHeld(account.tenant(), account.id()));
-        boolean emailInstead = !totp && !passkey && required && settings.emailCodes() && account.email() != null;
+        // Issue 15: a new device or network asks the second factor the user has (an e-mailed code when no app).
+        boolean newDevice = devices.firstStep(account, origin, now);
+        boolean emailInstead = !totp && !passkey && (required || newDevice) && settings.emailCodes()
+                && account.email() != null;
         if (totp || passkey || emailInstead) {
             String token = Tokens.newToken();
             factors.createChallenge(account.tenant(), account.id(), Tokens.hash(token), now,
@@ -400,8 +408,9 @@ public class SignIn {
         String token = Tokens.newToken();
         Instant expiresAt = now.plus(settings.sessionMaxHours(), ChronoUnit.HOURS);
         // The session records how the user proved it (an ID token's amr): the password, then the second factor.
-        sessions.create(account.tenant(), account.id(), Tokens.hash(token), now, expiresAt, origin.ip(),
-                origin.userAgent(), methods);
+        UUID session = sessions.create(account.tenant(), account.id(), Tokens.hash(token), now, expiresAt,
+                origin.ip(), origin.userAgent(), methods);
+        devices.signedIn(account.tenant(), account.id(), session, origin, now);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("method", method);
         details.put("secondFactor", secondStep);

@@ -23,7 +23,7 @@ import org.springframework.security.web.csrf.DefaultCsrfToken;
  * reset forms) it is a random pre-session cookie, which still stops login CSRF (docs/security.md,
  * "Console").
  */
-final class ConsoleCsrfTokens implements CsrfTokenRepository {
+public final class ConsoleCsrfTokens implements CsrfTokenRepository {
 
     static final String HEADER = "X-CSRF-TOKEN";
     static final String PARAMETER = "_csrf";

@@ -8,6 +8,7 @@ import java.io.IOException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -47,6 +48,18 @@ class ConsoleSecurity {
     static final String SIGN_IN_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(" form-action 'self';", "");
 
     static final String SIGN_IN = "/console/sign-in";
+    /**
+     * Signing in through a SAML identity provider (issue 15): public, and in this chain so the pages it
+     * ends on (second factor, link consent) carry the console's CSRF token and headers. OpenID Connect's
+     * sign-in pages have their own chain (oidcin.OidcSignInSecurity, GET only).
+     */
+    static final String SSO = "/sso/saml/**";
+    /**
+     * SAML's assertion consumer takes a cross-site POST from the IdP, which cannot carry our CSRF token;
+     * what protects it is the signed response answering a one-use request of ours (saml.SamlSignIns).
+     */
+    private static final RequestMatcher SAML_ACS = PathPatternRequestMatcher.withDefaults()
+            .matcher(HttpMethod.POST, "/sso/saml/{tenant}/{provider}/acs");
 
     private static final String CSP = "Content-Security-Policy";
     /** The pages whose form's answer may redirect to an application: signing in, and the consent screen. */
@@ -57,7 +70,7 @@ class ConsoleSecurity {
 
     /** Pages that answer without a session: signing in, and the one-use links of invitation and reset mails. */
     static final String[] PUBLIC = {SIGN_IN, SIGN_IN + "/**", "/console/invitation", "/console/reset-password",
-        "/console/forgot-password", "/console/assets/**", "/webjars/**"};
+        "/console/forgot-password", "/console/assets/**", "/webjars/**", SSO};
 
     @Bean
     @Order(1)
@@ -67,9 +80,10 @@ class ConsoleSecurity {
         // cookie is always written.
         csrfTokens.setCsrfRequestAttributeName(null);
         return http
-                .securityMatcher("/console", "/console/**", "/webjars/**")
+                .securityMatcher("/console", "/console/**", "/webjars/**", SSO)
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .csrf(csrf -> csrf.csrfTokenRepository(new ConsoleCsrfTokens()).csrfTokenRequestHandler(csrfTokens))
+                .csrf(csrf -> csrf.csrfTokenRepository(new ConsoleCsrfTokens()).csrfTokenRequestHandler(csrfTokens)
+                        .ignoringRequestMatchers(SAML_ACS))
                 .httpBasic(basic -> basic.disable())
                 .formLogin(form -> form.disable())
                 .logout(logout -> logout.disable())

@@ -2,6 +2,7 @@ package dev.gatehouse.server.console;
 
 import dev.gatehouse.server.apikeys.ApiKeys;
 import dev.gatehouse.server.authentication.MySecondFactor;
+import dev.gatehouse.server.authentication.MyDevices;
 import dev.gatehouse.server.authentication.MySessions;
 import dev.gatehouse.server.authentication.Reauthentication;
 import dev.gatehouse.server.shared.ApiException;
@@ -40,13 +41,16 @@ class ProfileController {
             "passwordChanged", "Your password is changed. Your other sessions have ended.",
             "sessionEnded", "The session has ended.",
             "othersEnded", "All your other sessions have ended.",
+            "deviceForgotten", "The device is forgotten and its sessions have ended.",
             "confirmed", "Thank you. Repeat the action now; it will not ask again for a few minutes.");
 
     private final MySecondFactor factor;
     private final MySessions sessions;
     private final ApiKeys apiKeys;
+    private final MyDevices devices;
 
-    ProfileController(MySecondFactor factor, MySessions sessions, ApiKeys apiKeys) {
+    ProfileController(MySecondFactor factor, MySessions sessions, ApiKeys apiKeys, MyDevices devices) {
+        this.devices = devices;
         this.factor = factor;
         this.sessions = sessions;
         this.apiKeys = apiKeys;
@@ -75,6 +79,23 @@ class ProfileController {
             return "redirect:" + ConsoleSecurity.SIGN_IN + "?signedOut";
         }
         return "redirect:" + PROFILE + "?sessionEnded";
+    }
+
+    /** Forgets a known device and ends its sessions; forgetting this one signs out. */
+    @PostMapping(PROFILE + "/devices/{id}/forget")
+    String forget(@AuthenticationPrincipal Caller caller, @PathVariable UUID id, Model model, Origin origin,
+            HttpServletRequest request, HttpServletResponse response) {
+        boolean thisDevice = devices.get(caller, id).thisDevice();
+        try {
+            devices.forget(caller, id, origin);
+        } catch (Reauthentication.Required e) {
+            return reauthenticate(caller, model);
+        }
+        if (thisDevice) {
+            SessionCookie.clear(request, response);
+            return "redirect:" + ConsoleSecurity.SIGN_IN + "?signedOut";
+        }
+        return "redirect:" + PROFILE + "?deviceForgotten";
     }
 
     @PostMapping(PROFILE + "/sessions/end-others")
@@ -117,6 +138,7 @@ class ProfileController {
     private String page(Caller caller, Model model) {
         model.addAttribute("factor", factor.status(caller));
         model.addAttribute("sessions", sessions.list(caller, 0, 50).items());
+        model.addAttribute("devices", devices.list(caller, 0, 50).items());
         model.addAttribute("apiKeys", caller.isPlatformOperator() ? null
                 : apiKeys.list(caller, caller.tenant(), caller.userId()));
         return "console/profile";

@@ -15,6 +15,9 @@ enum Section {
     CARE_TEAMS("Care teams", "/console/care-teams", "care_teams.read", Reach.TENANT_MEMBERS),
     SECURITY("Security", "/console/security", "settings.read", Reach.TENANT_MEMBERS),
     CLIENTS("Applications", "/console/clients", "clients.manage", Reach.TENANT_MEMBERS),
+    // Issue 15: the tenant's OIDC, SAML and LDAP identity providers.
+    IDENTITY_PROVIDERS("Identity providers", "/console/identity-providers", "identity-providers.manage",
+            Reach.TENANT_MEMBERS),
     // Issue 13: running campaigns; reviewers decide their items under /console/reviews, open to every member.
     ACCESS_REVIEWS("Access reviews", "/console/access-reviews", "access_reviews.manage", Reach.TENANT_MEMBERS),
     TEMPORARY_ACCESS("Temporary access", "/console/temporary-access", "elevation.request", Reach.TENANT_MEMBERS),

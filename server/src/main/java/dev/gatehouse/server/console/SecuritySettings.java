@@ -111,6 +111,19 @@ final class SecuritySettings {
                     Setting.of("sessionPolicy.reauthMinutes", "Ask for the password again after (minutes)",
                             Kind.NUMBER, "Sensitive actions, such as removing a second factor, ask for the password"
                                     + " unless it was entered this recently."))),
+            new Group("Devices and networks", List.of(
+                    Setting.of("sessionPolicy.newDeviceSecondFactor", "Ask for the second factor on a new device",
+                            Kind.SWITCH, "A sign-in from a device or network this person has not used asks for"
+                                    + " their second factor (an app code, or an e-mailed code where allowed), even when"
+                                    + " it would not otherwise. People without any second factor are only told by"
+                                    + " e-mail, as everyone is."),
+                    Setting.of("sessionPolicy.knownNetworkDays", "A network counts as new after (days unused)",
+                            Kind.NUMBER, "A sign-in from a network (the same /24 or /48 of addresses) not used for"
+                                    + " this long is treated like one from a new network."),
+                    Setting.of("sessionPolicy.bindToDevice", "Bind sessions to their device", Kind.SWITCH,
+                            "A session only works on the browser or app it was opened on: a stolen session"
+                                    + " cookie or token used elsewhere ends the session. Apps must send their device"
+                                    + " id (X-Gatehouse-Device) with every request."))),
             new Group("Second factor", List.of(
                     Setting.of("mfaPolicy.required", "Who must use a second factor", Kind.CHOICE,
                             "A code from a phone app on top of the password stops most account takeovers: nobody"

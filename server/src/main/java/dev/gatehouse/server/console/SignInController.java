@@ -2,6 +2,7 @@ package dev.gatehouse.server.console;
 
 import dev.gatehouse.server.authentication.SignIn;
 import dev.gatehouse.server.authentication.SignInService;
+import dev.gatehouse.server.identityproviders.Discovery;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.FieldError;
@@ -81,15 +82,22 @@ class SignInController {
     }
 
     private final SignInService signIn;
+    private final Discovery discovery;
+    private final List<SignOutElsewhere> elsewhere;
 
-    SignInController(SignInService signIn) {
+    SignInController(SignInService signIn, Discovery discovery, List<SignOutElsewhere> elsewhere) {
         this.signIn = signIn;
+        this.discovery = discovery;
+        this.elsewhere = List.copyOf(elsewhere);
     }
 
     @GetMapping(ConsoleSecurity.SIGN_IN)
     String form(@RequestParam(required = false) @Nullable String tenant,
             @RequestParam(required = false) @Nullable String continueTo, HttpServletRequest request, Model model) {
         model.addAttribute("form", new SignInForm(tenant, null, null, ContinueTo.safe(continueTo)));
+        // Issue 15: a tenant with a browser identity provider asks for the e-mail first (EmailFirstSignIn).
+        model.addAttribute("emailFirst", tenant != null && request.getParameter("password") == null
+                && discovery.asksEmailFirst(tenant));
         NOTICES.forEach((flag, text) -> {
             if (request.getParameter(flag) != null) {
                 model.addAttribute("notice", text);
@@ -196,6 +204,12 @@ class SignInController {
     String signOut(@AuthenticationPrincipal Caller caller, HttpServletRequest request, HttpServletResponse response) {
         signIn.signOut(caller, request);
         SessionCookie.clear(request, response);
+        for (SignOutElsewhere other : elsewhere) {
+            String next = other.afterSignOut(caller.tenant(), request, response);
+            if (next != null && next.startsWith("/") && !next.startsWith("//")) {
+                return "redirect:" + next;
+            }
+        }
         return "redirect:" + ConsoleSecurity.SIGN_IN + "?signedOut";
     }
 

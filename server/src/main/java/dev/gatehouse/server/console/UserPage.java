@@ -50,8 +50,10 @@ class UserPage {
 
     /** A live session as the page lists it. */
     /** {@code impersonatedBy}: the platform operator's username when the session is their impersonation. */
+    /** {@code device}: the label of the device it was opened on; {@code deviceSince}: the user's first sign-in on it. */
     record SessionRow(UUID id, String started, String lastSeen, String expires, @Nullable String ip,
-            @Nullable String userAgent, @Nullable String impersonatedBy, List<String> clients) {}
+            @Nullable String userAgent, @Nullable String impersonatedBy, List<String> clients, String device,
+            @Nullable String deviceSince) {}
 
     /** How many of the user's own latest events the page shows; the activity log has the rest. */
     static final int RECENT_ACTIVITY = 10;
@@ -113,7 +115,8 @@ class UserPage {
                 .toList());
         model.addAttribute("sessions", sessions.items().stream().map(s -> new SessionRow(s.id(), when(s.createdAt()),
                 when(s.lastSeenAt()), when(s.expiresAt()), s.ip(), s.userAgent(),
-                s.impersonatedBy() == null ? null : s.impersonatedBy().username(), s.clients())).toList());
+                s.impersonatedBy() == null ? null : s.impersonatedBy().username(), s.clients(), s.device().label(),
+                s.device().firstSeenAt() == null ? null : when(s.device().firstSeenAt()))).toList());
         model.addAttribute("sessionCount", sessions.total());
         model.addAttribute("names", names);
         model.addAttribute("timezone", week(caller, tenant, id, model));

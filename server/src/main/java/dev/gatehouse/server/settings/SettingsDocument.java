@@ -88,7 +88,8 @@ public final class SettingsDocument {
                 maxConcurrent.isIntegralNumber() && maxConcurrent.canConvertToInt()
                         ? Integer.valueOf(maxConcurrent.intValue()) : s.maxConcurrent(),
                 positive(session, "reauthMinutes", s.reauthMinutes()), text(session, "onLimit", s.onLimit()),
-                idleByRole);
+                idleByRole, flag(session, "newDeviceSecondFactor", s.newDeviceSecondFactor()),
+                flag(session, "bindToDevice", s.bindToDevice()), positive(session, "knownNetworkDays", s.knownNetworkDays()));
         JsonNode mfa = document.path("mfaPolicy");
         TenantSettings.MfaPolicy mfaPolicy = new TenantSettings.MfaPolicy(
                 text(mfa, "required", d.mfaPolicy().required()), strings(mfa.path("methods"), d.mfaPolicy().methods()),
@@ -136,7 +137,8 @@ public final class SettingsDocument {
         ObjectNode session = document.putObject("sessionPolicy");
         session.put("idleMinutes", s.idleMinutes()).put("maxHours", s.maxHours())
                 .put("maxConcurrent", s.maxConcurrent()).put("reauthMinutes", s.reauthMinutes())
-                .put("onLimit", s.onLimit());
+                .put("onLimit", s.onLimit()).put("newDeviceSecondFactor", s.newDeviceSecondFactor())
+                .put("bindToDevice", s.bindToDevice()).put("knownNetworkDays", s.knownNetworkDays());
         ObjectNode idleByRole = session.putObject("idleMinutesByRole");
         s.idleMinutesByRole().forEach(idleByRole::put);
         ObjectNode mfa = document.putObject("mfaPolicy");

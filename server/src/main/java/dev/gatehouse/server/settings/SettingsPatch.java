@@ -83,7 +83,10 @@ final class SettingsPatch {
                     "maxConcurrent", new Whole(1, 100, true),
                     "reauthMinutes", new Whole(1, 60, false),
                     "onLimit", new OneOf(ON_SESSION_LIMIT),
-                    "idleMinutesByRole", new ByRole(new Whole(1, 1440, false))),
+                    "idleMinutesByRole", new ByRole(new Whole(1, 1440, false)),
+                    "newDeviceSecondFactor", new Flag(),
+                    "bindToDevice", new Flag(),
+                    "knownNetworkDays", new Whole(1, 3650, false)),
             "mfaPolicy", section(
                     "required", new OneOf(MFA_REQUIRED),
                     "methods", new SubsetOf(MFA_METHODS),

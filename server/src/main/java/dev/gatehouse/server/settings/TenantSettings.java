@@ -94,12 +94,17 @@ public record TenantSettings(PasswordPolicy passwordPolicy, LockoutPolicy lockou
      * {@code sessionPolicy}. A null {@code maxConcurrent} means no limit on sessions; {@code onLimit}
      * is END_OLDEST or REFUSE when a sign-in would exceed it; {@code reauthMinutes} is how recent a
      * proof of a factor sensitive operations need (ASVS 7.5.1); {@code idleMinutesByRole} is keyed
-     * by role.
+     * by role. Device awareness (issue 15): {@code newDeviceSecondFactor} asks a user who has a second
+     * factor for it at a sign-in from a new device or network; {@code bindToDevice} refuses a session
+     * presented without the device id it was opened with; a network unused for {@code knownNetworkDays}
+     * is new again.
      */
     public record SessionPolicy(int idleMinutes, int maxHours, @Nullable Integer maxConcurrent, int reauthMinutes,
-            String onLimit, Map<String, Integer> idleMinutesByRole) {
+            String onLimit, Map<String, Integer> idleMinutesByRole, boolean newDeviceSecondFactor, boolean bindToDevice,
+            int knownNetworkDays) {
 
-        public static final SessionPolicy DEFAULTS = new SessionPolicy(30, 12, null, 5, "END_OLDEST", Map.of());
+        public static final SessionPolicy DEFAULTS = new SessionPolicy(30, 12, null, 5, "END_OLDEST", Map.of(), true,
+                false, 90);
 
         public SessionPolicy {
             idleMinutesByRole = ordered(idleMinutesByRole);

@@ -44,7 +44,7 @@ public record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutP
                         p.requireSymbol(), p.historyCount(), p.maxAgeDays(), p.blockCommon()),
                 new LockoutPolicy(settings.lockoutPolicy().maxFailures(), settings.lockoutPolicy().lockMinutes()),
                 new SessionPolicy(s.idleMinutes(), s.maxHours(), s.maxConcurrent(), s.reauthMinutes(), s.onLimit(),
-                        s.idleMinutesByRole()),
+                        s.idleMinutesByRole(), s.newDeviceSecondFactor(), s.bindToDevice(), s.knownNetworkDays()),
                 new MfaPolicy(mfa.required(), mfa.methods(), mfa.roles().isEmpty() ? null : mfa.roles(),
                         mfa.phishingResistant(), mfa.passwordless()),
                 settings.singleRolePerUser(), settings.invitationHours(), settings.resetLinkMinutes(),
@@ -96,7 +96,8 @@ public record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutP
     /** {@code reauthMinutes}: how recent a proof of a factor sensitive operations need (ASVS 7.5.1). */
     public record SessionPolicy(int idleMinutes, int maxHours,
             @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Integer maxConcurrent, int reauthMinutes,
-            String onLimit, Map<String, Integer> idleMinutesByRole) {}
+            String onLimit, Map<String, Integer> idleMinutesByRole, boolean newDeviceSecondFactor, boolean bindToDevice,
+            int knownNetworkDays) {}
 
     /**
      * {@code required}: OFF, OPTIONAL, ALL or ROLES; {@code methods} ⊆ TOTP, EMAIL_CODE, RECOVERY_CODE,

@@ -109,7 +109,14 @@ public class Throttle {
          * minute is far above an application retrying a stale token; once spent, the address is
          * refused before any lookup until the window refills.
          */
-        BEARER("bearer", "bearer", "300/PT1M");
+        BEARER("bearer", "bearer", "300/PT1M"),
+        /**
+         * Home-realm discovery ({@code GET /api/v1/auth/discover}, issue 15): address only, every
+         * request counts. It answers by e-mail domain only, never about an account; what this bounds
+         * is a script walking domains to learn which use single sign-on. 120 a minute is a clinic's
+         * whole morning shift signing in from one NAT address within the minute.
+         */
+        DISCOVERY("discovery", "discovery", "120/PT1M");
 
         private final String setting;
         private final String property;

@@ -156,6 +156,17 @@ public class UserRoleService {
     /** What {@link #revokeReviewed} did. */
     public enum ReviewedRevocation { REVOKED, ALREADY_GONE, LAST_ADMINISTRATOR }
 
+    /**
+     * Whether the caller may hand out {@code role} at {@code location} (tenant-wide when null):
+     * roles.assign there and nothing the role grants beyond the caller's own access, as for an
+     * assignment; for rules that will assign it later (issue 15: an identity provider's mappings).
+     *
+     * @throws ApiException 403 when not
+     */
+    public void requireMayGrant(Caller caller, String role, @Nullable String location) {
+        guard.requireAssign(caller, role, location);
+    }
+
     @Transactional(readOnly = true)
     public List<EffectivePermission> permissions(Caller caller, TenantScope.Scoped tenant, UUID user,
             @Nullable String location) {

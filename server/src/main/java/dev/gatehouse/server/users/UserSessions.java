@@ -25,7 +25,10 @@ public class UserSessions {
      * {@code clients} the applications signed in to through it.
      */
     public record Live(UUID id, Instant createdAt, Instant lastSeenAt, Instant expiresAt, @Nullable String ip,
-            @Nullable String userAgent, @Nullable Impersonator impersonatedBy, List<String> clients) {}
+            @Nullable String userAgent, @Nullable Impersonator impersonatedBy, List<String> clients, Device device) {}
+
+    /** The device a session was opened on (issue 15); the times are null when it is not a known device. */
+    public record Device(String label, @Nullable Instant firstSeenAt, @Nullable Instant lastSeenAt) {}
 
     private final Sessions sessions;
     private final TenantSettingsStore settings;
@@ -38,7 +41,9 @@ public class UserSessions {
     List<Live> page(TenantId tenant, UUID user, Instant now, int page, int size) {
         return sessions.listLive(tenant, user, idle(tenant), now, page, size).stream()
                 .map(session -> new Live(session.id(), session.createdAt(), session.lastSeenAt(), session.expiresAt(),
-                        session.ip(), session.userAgent(), impersonator(session.impersonatedBy()), session.clients()))
+                        session.ip(), session.userAgent(), impersonator(session.impersonatedBy()), session.clients(),
+                        new Device(session.device().label(), session.device().firstSeenAt(),
+                                session.device().lastSeenAt())))
                 .toList();
     }
 

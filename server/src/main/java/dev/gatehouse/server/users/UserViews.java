@@ -74,15 +74,17 @@ final class UserViews {
 
     /**
      * {@code impersonatedBy}: the platform operator, when the session is their impersonation of the
-     * user; {@code clients}: the applications signed in to through the session.
+     * user; {@code clients}: the applications signed in to through the session; {@code device}: the
+     * device it was opened on, with when the user first and last signed in on it (issue 15).
      */
     record SessionView(String id, Instant createdAt, Instant lastSeenAt, Instant expiresAt, @Nullable String ip,
-            @Nullable String userAgent, @Nullable Impersonator impersonatedBy, List<String> clients) {
+            @Nullable String userAgent, @Nullable Impersonator impersonatedBy, List<String> clients,
+            UserSessions.Device device) {
 
         static SessionView of(UserSessions.Live session) {
             return new SessionView(session.id().toString(), session.createdAt(), session.lastSeenAt(),
                     session.expiresAt(), session.ip(), session.userAgent(), session.impersonatedBy(),
-                    session.clients());
+                    session.clients(), session.device());
         }
     }
 }

@@ -58,8 +58,13 @@ class AuditCompletenessIT extends IntegrationTest {
             // temporaryaccess.DelegationsIT and ElevationsIT: actor, target and details of each
             "DELEGATION_CREATED", "DELEGATION_ENDED", "ELEVATION_REQUESTED", "ELEVATION_APPROVED", "ELEVATION_DENIED",
             "ELEVATION_USED",
+            // ldap.LdapIT: the sync's completion and failure, each with its counts or reason, run and trigger
+            "LDAP_SYNC_COMPLETED", "LDAP_SYNC_FAILED",
             // emergencyaccess.EmergencyAccessIT: the review and the early end, each with its details and target
             "BREAK_GLASS_REVIEWED", "BREAK_GLASS_ENDED",
+            // authentication.DevicesIT: the new-device sign-in with its details, the mismatch with the session
+            // ended, the forgotten device as target
+            "NEW_DEVICE_SIGN_IN", "SESSION_DEVICE_MISMATCH", "DEVICE_FORGOTTEN",
             // passkeys.PasskeysIT: registered, renamed and removed (by the user and by an administrator), each once
             "PASSKEY_REGISTERED", "PASSKEY_RENAMED", "PASSKEY_REMOVED");
 

@@ -44,6 +44,7 @@ class ConsoleSettingsIT extends IntegrationTest {
         form.putAll(Map.of("invitationHours", "48", "resetLinkMinutes", "60", "emailDomains", "clinic.example\nnot a domain",
                 "passwordPolicy.blockCommon", "true", "auditRetention", "5 days", "timeZone", "UTC"));
         form.putAll(Map.of("breakGlass.enabled", "true", "breakGlass.minutes", "90"));
+        form.putAll(Map.of("sessionPolicy.newDeviceSecondFactor", "true", "sessionPolicy.knownNetworkDays", "90"));
         // The rate limits' rows, as the page fills them in: the tenant's current values.
         var throttling = api.get(clinic.path("/settings"), clinic.adminToken()).body().path("throttling");
         throttling.properties().forEach(door -> door.getValue().properties().forEach(scope -> scope.getValue()

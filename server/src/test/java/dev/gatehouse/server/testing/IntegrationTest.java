@@ -4,6 +4,7 @@ import dev.gatehouse.server.GatehouseApplication;
 import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.access.Assignments;
 import dev.gatehouse.server.authentication.Passwords;
+import dev.gatehouse.server.identityproviders.TestProtocols;
 import dev.gatehouse.server.users.UserStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,7 +27,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * its own tenant, so tests never see each other's data.
  */
 @SpringBootTest(classes = GatehouseApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@Import({TestClock.Configuration.class, TestDns.Configuration.class})
+@Import({TestClock.Configuration.class, TestDns.Configuration.class, TestProtocols.class})
 public abstract class IntegrationTest {
 
     public static final String OPERATOR = "operator";
@@ -59,6 +60,8 @@ public abstract class IntegrationTest {
         // Nor do the inactivity rule and the access reviews' due-date job (issue 13): tests move the clock.
         registry.add("gatehouse.users.inactivity-cron", () -> "-");
         registry.add("gatehouse.access-reviews.cron", () -> "-");
+        // Nor does the LDAP sync's schedule (issue 15): LdapIT calls it.
+        registry.add("gatehouse.ldap.sync-cron", () -> "-");
         registry.add("gatehouse.audit.archive-dir", () -> archiveDirectory().toString());
         registry.add("gatehouse.admin.username", () -> OPERATOR);
         registry.add("gatehouse.admin.password", () -> OPERATOR_PASSWORD);

@@ -1,0 +1,171 @@
+package dev.gatehouse.server.authentication;
+
+import dev.gatehouse.server.shared.TenantId;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The devices and networks each user signed in from (issue 15), and when a new one was last mailed
+ * about. A device or network becomes known when a sign-in on it completes, never at the first step.
+ */
+@Repository
+class KnownDevices {
+
+    /** A known device; {@code identified}: it carried a device id (cookie or header), not only a fingerprint. */
+    record Device(UUID id, byte[] hash, boolean identified, String label, Instant firstSeenAt, Instant lastSeenAt,
+            @Nullable String lastIp) {}
+
+    private static final Pattern LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+
+    private final JdbcClient jdbc;
+
+    KnownDevices(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Whether the user has signed in on any device yet (the first sign-in has nothing to be new against). */
+    boolean anyOf(TenantId tenant, UUID user) {
+        return jdbc.sql("select exists (select 1 from known_devices where tenant_id = :tenant and user_id = :user)")
+                .param("tenant", tenant.value()).param("user", user).query(Boolean.class).single();
+    }
+
+    boolean knows(TenantId tenant, UUID user, byte[] hash) {
+        return jdbc.sql("""
+                        select exists (select 1 from known_devices
+                                       where tenant_id = :tenant and user_id = :user and device_hash = :hash)
+                        """)
+                .param("tenant", tenant.value()).param("user", user).param("hash", hash).query(Boolean.class).single();
+    }
+
+    /** Whether the user signed in from {@code network} after {@code since}. */
+    boolean usedNetworkSince(TenantId tenant, UUID user, String network, Instant since) {
+        return jdbc.sql("""
+                        select exists (select 1 from known_networks
+                                       where tenant_id = :tenant and user_id = :user and network = :network
+                                         and last_seen_at > :since)
+                        """)
+                .param("tenant", tenant.value()).param("user", user).param("network", network)
+                .param("since", Sessions.utc(since)).query(Boolean.class).single();
+    }
+
+    /** Records a completed sign-in on the device and from the network. */
+    void seen(TenantId tenant, UUID user, byte[] hash, boolean identified, String label, @Nullable String ip,
+            @Nullable String network, Instant now) {
+        jdbc.sql("""
+                        insert into known_devices (tenant_id, id, user_id, device_hash, identified, label, first_seen_at,
+                            last_seen_at, last_ip)
+                        values (:tenant, :id, :user, :hash, :identified, :label, :now, :now, :ip)
+                        on conflict (tenant_id, user_id, device_hash)
+                        do update set label = excluded.label, last_seen_at = excluded.last_seen_at, last_ip = excluded.last_ip
+                        """)
+                .param("tenant", tenant.value()).param("id", UUID.randomUUID()).param("user", user).param("hash", hash)
+                .param("identified", identified).param("label", label).param("now", Sessions.utc(now)).param("ip", ip)
+                .update();
+        if (network != null) {
+            jdbc.sql("""
+                            insert into known_networks (tenant_id, user_id, network, first_seen_at, last_seen_at)
+                            values (:tenant, :user, :network, :now, :now)
+                            on conflict (tenant_id, user_id, network) do update set last_seen_at = excluded.last_seen_at
+                            """)
+                    .param("tenant", tenant.value()).param("user", user).param("network", network)
+                    .param("now", Sessions.utc(now)).update();
+        }
+    }
+
+    /** The user's known devices, most recently used first. */
+    List<Device> of(TenantId tenant, UUID user, int page, int size) {
+        return jdbc.sql("""
+                        select id, device_hash, identified, label, first_seen_at, last_seen_at, last_ip from known_devices
+                        where tenant_id = :tenant and user_id = :user
+                        order by last_seen_at desc, id limit :size offset :offset
+                        """)
+                .param("tenant", tenant.value()).param("user", user).param("size", size)
+                .param("offset", (long) page * size).query((rs, n) -> device(rs)).list();
+    }
+
+    long count(TenantId tenant, UUID user) {
+        return jdbc.sql("select count(*) from known_devices where tenant_id = :tenant and user_id = :user")
+                .param("tenant", tenant.value()).param("user", user).query(Long.class).single();
+    }
+
+    /** One of the user's devices; another user's, or none, is empty. */
+    Optional<Device> find(TenantId tenant, UUID user, UUID id) {
+        return jdbc.sql("""
+                        select id, device_hash, identified, label, first_seen_at, last_seen_at, last_ip from known_devices
+                        where tenant_id = :tenant and user_id = :user and id = :id
+                        """)
+                .param("tenant", tenant.value()).param("user", user).param("id", id).query((rs, n) -> device(rs))
+                .optional();
+    }
+
+    void forget(TenantId tenant, UUID user, UUID id) {
+        jdbc.sql("delete from known_devices where tenant_id = :tenant and user_id = :user and id = :id")
+                .param("tenant", tenant.value()).param("user", user).param("id", id).update();
+    }
+
+    /** How many "new sign-in" mails the user was sent after {@code since}. */
+    int mailsSince(TenantId tenant, UUID user, Instant since) {
+        return jdbc.sql("""
+                        select count(*) from device_alert_mails
+                        where tenant_id = :tenant and user_id = :user and sent_at > :since
+                        """)
+                .param("tenant", tenant.value()).param("user", user).param("since", Sessions.utc(since))
+                .query(Integer.class).single();
+    }
+
+    void mailed(TenantId tenant, UUID user, Instant now) {
+        // Only the last day matters to the limit; older rows of the user go as new ones come.
+        jdbc.sql("delete from device_alert_mails where tenant_id = :tenant and user_id = :user and sent_at < :dayAgo")
+                .param("tenant", tenant.value()).param("user", user).param("dayAgo", Sessions.utc(now.minusSeconds(86_400)))
+                .update();
+        jdbc.sql("insert into device_alert_mails (tenant_id, user_id, sent_at) values (:tenant, :user, :now)")
+                .param("tenant", tenant.value()).param("user", user).param("now", Sessions.utc(now)).update();
+    }
+
+    /**
+     * The network of an address as this feature counts them: an IPv4 /24 or an IPv6 /48 (a site),
+     * spelled as a CIDR range; null for anything that is not a literal address.
+     */
+    static @Nullable String networkOf(@Nullable String address) {
+        if (address == null) {
+            return null;
+        }
+        String literal = address.strip();
+        int zone = literal.indexOf('%');
+        if (zone >= 0) {
+            literal = literal.substring(0, zone);
+        }
+        if (literal.startsWith("[") && literal.endsWith("]")) {
+            literal = literal.substring(1, literal.length() - 1);
+        }
+        if (!LITERAL.matcher(literal).matches() || (!literal.contains(":") && !literal.contains("."))) {
+            return null;
+        }
+        try {
+            // Literal only (checked above), so no DNS; an IPv4-mapped IPv6 address comes back as IPv4.
+            byte[] bytes = InetAddress.getByName(literal).getAddress();
+            int prefix = bytes.length == 4 ? 24 : 48;
+            for (int i = prefix / 8; i < bytes.length; i++) {
+                bytes[i] = 0;
+            }
+            return InetAddress.getByAddress(bytes).getHostAddress() + "/" + prefix;
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    private static Device device(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Device(rs.getObject("id", UUID.class), rs.getBytes("device_hash"), rs.getBoolean("identified"),
+                rs.getString("label"), rs.getObject("first_seen_at", OffsetDateTime.class).toInstant(),
+                rs.getObject("last_seen_at", OffsetDateTime.class).toInstant(), rs.getString("last_ip"));
+    }
+}
