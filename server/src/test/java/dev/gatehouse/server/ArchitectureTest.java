@@ -28,7 +28,8 @@ class ArchitectureTest {
         "dev.gatehouse.server.access..", "dev.gatehouse.server.authentication..", "dev.gatehouse.server.audit..",
         "dev.gatehouse.server.platform..", "dev.gatehouse.server.database..", "dev.gatehouse.server.console..",
         "dev.gatehouse.server.mail..", "dev.gatehouse.server.audittrail..", "dev.gatehouse.server.alerts..",
-        "dev.gatehouse.server.throttling..", "dev.gatehouse.server.outbound..", "dev.gatehouse.server.settings.."};
+        "dev.gatehouse.server.throttling..", "dev.gatehouse.server.outbound..", "dev.gatehouse.server.settings..",
+        "dev.gatehouse.server.passkeys.."};
 
     private static final String[] FEATURES_BUT_OUTBOUND = java.util.Arrays.stream(FEATURES)
             .filter(name -> !name.startsWith("dev.gatehouse.server.outbound")).toArray(String[]::new);

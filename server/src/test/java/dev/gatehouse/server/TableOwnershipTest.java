@@ -69,6 +69,8 @@ class TableOwnershipTest {
             entry("mfa_totp", new Owner("authentication", "second factors (authentication.SecondFactors)")),
             entry("mfa_recovery_codes", new Owner("authentication", "second factors (authentication.SecondFactors)")),
             entry("mfa_challenges", new Owner("authentication", "second factors (authentication.SecondFactors)")),
+            entry("passkeys", new Owner("passkeys", "WebAuthn passkeys, issue 15 (passkeys.PasskeyStore)")),
+            entry("passkey_challenges", new Owner("passkeys", "WebAuthn ceremonies' challenges (passkeys.PasskeyStore)")),
             entry("known_devices", new Owner("authentication", "device awareness (authentication.KnownDevices)")),
             entry("known_networks", new Owner("authentication", "device awareness (authentication.KnownDevices)")),
             entry("device_alert_mails", new Owner("authentication", "device awareness (authentication.KnownDevices)")),

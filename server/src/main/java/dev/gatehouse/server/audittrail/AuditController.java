@@ -100,7 +100,9 @@ class AuditController {
             // issue 13, clinical break-glass
             "BREAK_GLASS_REVIEWED", "BREAK_GLASS_ENDED",
             // issue 15, device awareness
-            "NEW_DEVICE_SIGN_IN", "SESSION_DEVICE_MISMATCH", "DEVICE_FORGOTTEN");
+            "NEW_DEVICE_SIGN_IN", "SESSION_DEVICE_MISMATCH", "DEVICE_FORGOTTEN",
+            // issue 15, passkeys
+            "PASSKEY_REGISTERED", "PASSKEY_RENAMED", "PASSKEY_REMOVED");
 
     private final Access access;
     private final Actors actors;

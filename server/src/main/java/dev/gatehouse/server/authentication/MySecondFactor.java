@@ -6,6 +6,7 @@ import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.TenantId;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -15,9 +16,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
@@ -161,6 +164,29 @@ public class MySecondFactor {
         }
         audit.record(caller.tenant(), "MFA_DISABLED", actor(caller), target(caller), origin.ip(),
                 origin.userAgent(), Map.of("by", "self"));
+    }
+
+    /**
+     * After a user's passkeys changed (issue 15): {@code CONFIGURE_MFA} goes when a second factor now
+     * satisfies the tenant's policy, and comes back when the policy requires one and none is left.
+     * Runs in the caller's transaction.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void passkeysChanged(TenantId tenant, UUID user) {
+        Accounts.Account account = accounts.byId(tenant, user).orElseThrow(() -> ApiException.notFound("user"));
+        SignInSettings settings = signIn.settings(account);
+        boolean required = settings.mfaRequiredFor(access.rolesHeld(tenant, user));
+        boolean satisfied = signIn.satisfiesSecondFactor(account, settings);
+        List<String> actions = new ArrayList<>(account.requiredActions());
+        if (required && !satisfied && !actions.contains("CONFIGURE_MFA")) {
+            actions.add("CONFIGURE_MFA");
+        } else if (satisfied) {
+            actions.remove("CONFIGURE_MFA");
+        }
+        if (!actions.equals(account.requiredActions())) {
+            accounts.setRequiredActions(tenant, user, actions);
+            sessions.forgetUser(tenant, user);
+        }
     }
 
     /**

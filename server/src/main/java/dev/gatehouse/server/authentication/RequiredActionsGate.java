@@ -44,6 +44,7 @@ class RequiredActionsGate implements WebMvcConfigurer, HandlerInterceptor {
 
     /** Whether the caller's pending required actions keep them from {@code uri}. */
     static boolean blocks(Caller caller, String uri) {
-        return !caller.requiredActions().isEmpty() && !OPEN.contains(uri) && !uri.startsWith("/api/v1/me/mfa");
+        return !caller.requiredActions().isEmpty() && !OPEN.contains(uri) && !uri.startsWith("/api/v1/me/mfa")
+                && !uri.startsWith("/api/v1/me/passkeys");
     }
 }

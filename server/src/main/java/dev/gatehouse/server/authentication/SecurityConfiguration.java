@@ -57,6 +57,9 @@ class SecurityConfiguration {
                                 "/api/v1/auth/tokens/accept", "/api/v1/auth/password/forgot", "/api/v1/auth/register",
                                 "/api/v1/auth/discover")
                         .permitAll()
+                        // Issue 15: passkey sign-in and second step (package passkeys).
+                        .requestMatchers("/api/v1/auth/passkey", "/api/v1/auth/passkey/options", "/api/v1/auth/mfa/passkey",
+                                "/api/v1/auth/mfa/passkey/options").permitAll()
                         // /actuator/prometheus has its own chain and token (edge.MetricsAccess).
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").permitAll()

@@ -88,15 +88,18 @@ public class SignIn {
     private final ObjectProvider<PasswordSignInGate> gates;
     private final ObjectProvider<DirectoryPasswords> directories;
     private final NewDevices devices;
+    private final ObjectProvider<PasskeyFactors> passkeys;
 
     SignIn(Accounts accounts, Sessions sessions, Passwords passwords, SecondFactors factors, AuditLog audit,
             Outbox outbox, Clock clock, PasswordPolicy passwordPolicy, Access access, Actors actors,
             TenantSettingsStore tenantSettings, ObjectProvider<PasswordSignInGate> gates,
-            ObjectProvider<DirectoryPasswords> directories, NewDevices devices) {
+            ObjectProvider<DirectoryPasswords> directories, NewDevices devices,
+            ObjectProvider<PasskeyFactors> passkeys) {
         this.gates = gates;
         this.directories = directories;
         this.devices = devices;
         this.tenantSettings = tenantSettings;
+        this.passkeys = passkeys;
         this.passwordPolicy = passwordPolicy;
         this.access = access;
         this.actors = actors;
@@ -188,18 +191,21 @@ public class SignIn {
      */
     private Outcome secondStepOrSession(Accounts.Account account, SignInSettings settings, Instant now,
             String firstMethod, @Nullable String provider, Origin origin) {
-        boolean totp = factors.hasConfirmed(account.tenant(), account.id());
+        // Issue 15: a passkey is a second factor; under mfaPolicy.phishingResistant the only one.
+        boolean passkey = hasPasskey(account);
+        boolean totp = !settings.phishingResistant() && factors.hasConfirmed(account.tenant(), account.id());
         boolean required = settings.mfaRequiredFor(access.rolesHeld(account.tenant(), account.id()));
         // Issue 15: a new device or network asks the second factor the user has (an e-mailed code when no app).
         boolean newDevice = devices.firstStep(account, origin, now);
-        boolean emailInstead = !totp && (required || newDevice) && settings.emailCodes() && account.email() != null;
-        if (totp || emailInstead) {
+        boolean emailInstead = !totp && !passkey && (required || newDevice) && settings.emailCodes()
+                && account.email() != null;
+        if (totp || passkey || emailInstead) {
             String token = Tokens.newToken();
             factors.createChallenge(account.tenant(), account.id(), Tokens.hash(token), now,
                     now.plus(CHALLENGE_VALIDITY), firstMethod);
             // The first step was right: the trail shows it, though no session exists until the second step.
             Map<String, Object> details = new LinkedHashMap<>();
-            details.put("secondFactor", totp ? "TOTP" : "EMAIL_CODE");
+            details.put("secondFactor", totp ? "TOTP" : passkey ? "PASSKEY" : "EMAIL_CODE");
             details.put("firstMethod", firstMethod);
             if (provider != null) {
                 details.put("provider", provider);
@@ -225,6 +231,11 @@ public class SignIn {
         String shut = shut(account, lockout, now);
         if (shut != null) {
             refused(account, shut, origin);
+            return new Refused();
+        }
+        if (settings.phishingResistant()) {
+            // Only a passkey completes the second step (issue 15); no code is even looked at.
+            refused(account, "PASSKEY_REQUIRED", origin);
             return new Refused();
         }
         String method = verifyCode(account, challenge, settings, normalize(code), now);
@@ -379,9 +390,7 @@ public class SignIn {
         // Issue 13: what lastSignInAt shows and the inactivity rule measures; every kind of sign-in
         // (password, second step, and the console session an OIDC authorization rides on) ends here.
         accounts.signedIn(account.tenant(), account.id(), now);
-        boolean strong = factors.hasConfirmed(account.tenant(), account.id());
-        boolean satisfied = strong || methods.contains(MULTI_FACTOR_ELSEWHERE)
-                || (settings.emailCodes() && account.email() != null);
+        boolean satisfied = satisfiesSecondFactor(account, settings) || methods.contains(MULTI_FACTOR_ELSEWHERE);
         List<String> actions = new ArrayList<>(account.requiredActions());
         // seed 000: a tenant may make passwords expire (passwordPolicy.maxAgeDays; off by default).
         if (!actions.contains("CHANGE_PASSWORD") && passwordPolicy.isExpired(account.tenant(), account.id(), now)) {
@@ -411,6 +420,20 @@ public class SignIn {
         audit.record(account.tenant(), "LOGIN_SUCCEEDED", actor(account), target(account), origin.ip(),
                 origin.userAgent(), details);
         return new Signed(token, expiresAt, account.id().toString(), List.copyOf(actions));
+    }
+
+    /**
+     * Whether the user has a second factor the tenant accepts: a passkey; else (unless only passkeys
+     * count) a confirmed authenticator, or e-mailed codes to their address.
+     */
+    boolean satisfiesSecondFactor(Accounts.Account account, SignInSettings settings) {
+        boolean strong = (!settings.phishingResistant() && factors.hasConfirmed(account.tenant(), account.id()))
+                || hasPasskey(account);
+        return strong || (settings.emailCodes() && account.email() != null);
+    }
+
+    private boolean hasPasskey(Accounts.Account account) {
+        return passkeys.stream().anyMatch(p -> p.hasPasskey(account.tenant(), account.id()));
     }
 
     /** Which second factor {@code code} is (TOTP, e-mailed code, recovery code), spending it; null when none. */

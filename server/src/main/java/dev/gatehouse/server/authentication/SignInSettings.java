@@ -5,7 +5,7 @@ import java.util.List;
 
 /** The parts of a tenant's settings that sign-in enforces. */
 record SignInSettings(int maxFailures, int lockMinutes, String mfaRequired, List<String> mfaMethods,
-        List<String> mfaRoles, int reauthMinutes, int sessionMaxHours) {
+        List<String> mfaRoles, int reauthMinutes, int sessionMaxHours, boolean phishingResistant) {
 
     /** NIST SP 800-63B rev 4: at most 100 consecutive failures before an administrator must act. */
     static final int PERMANENT_LOCK_FAILURES = 100;
@@ -14,11 +14,12 @@ record SignInSettings(int maxFailures, int lockMinutes, String mfaRequired, List
         TenantSettings.MfaPolicy mfa = settings.mfaPolicy();
         return new SignInSettings(settings.lockoutPolicy().maxFailures(), settings.lockoutPolicy().lockMinutes(),
                 mfa.required(), mfa.methods(), mfa.roles(), settings.sessionPolicy().reauthMinutes(),
-                settings.sessionPolicy().maxHours());
+                settings.sessionPolicy().maxHours(), mfa.phishingResistant());
     }
 
+    /** E-mailed codes are allowed, unless only a passkey counts ({@code mfaPolicy.phishingResistant}). */
     boolean emailCodes() {
-        return mfaMethods.contains("EMAIL_CODE");
+        return mfaMethods.contains("EMAIL_CODE") && !phishingResistant;
     }
 
     /** Whether the policy demands a second factor of a user holding {@code roles}. */

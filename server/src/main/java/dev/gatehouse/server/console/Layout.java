@@ -17,7 +17,7 @@ import org.springframework.web.bind.annotation.ModelAttribute;
  * CSRF header htmx sends with each request, and empty form errors unless a controller sets some.
  * Added to every console controller's model, and to the error pages by {@link ConsoleErrors}.
  */
-@ControllerAdvice(basePackageClasses = Layout.class)
+@ControllerAdvice(basePackageClasses = Layout.class, assignableTypes = ConsolePage.class)
 class Layout {
 
     private final SectionGuard guard;

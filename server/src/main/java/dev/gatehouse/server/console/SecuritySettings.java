@@ -131,8 +131,14 @@ final class SecuritySettings {
                                     + " Service accounts never sign in with a password, so this never applies to them.")
                             .choices("OFF", "OPTIONAL", "ALL", "ROLES"),
                     Setting.of("mfaPolicy.methods", "Accepted second factors", Kind.CHOICES,
-                            "An authenticator app (TOTP), a code by e-mail, or one-time recovery codes.")
-                            .choices("TOTP", "EMAIL_CODE", "RECOVERY_CODE"),
+                            "An authenticator app (TOTP), a code by e-mail, one-time recovery codes, or a passkey.")
+                            .choices("TOTP", "EMAIL_CODE", "RECOVERY_CODE", "PASSKEY"),
+                    Setting.of("mfaPolicy.phishingResistant", "Only passkeys count", Kind.SWITCH,
+                            "Codes can be phished; a passkey cannot. When on, whoever must use a second factor"
+                                    + " must register a passkey, and codes no longer complete a sign-in."),
+                    Setting.of("mfaPolicy.passwordless", "Sign in with a passkey alone", Kind.SWITCH,
+                            "When on, the sign-in page offers \"Sign in with a passkey\": a passkey that checks"
+                                    + " the person (fingerprint, face or PIN) replaces password and second factor."),
                     Setting.of("mfaPolicy.roles", "Roles that must use a second factor", Kind.ROLES,
                             "Only when the answer above is ROLES."))),
             new Group("Networks", List.of(

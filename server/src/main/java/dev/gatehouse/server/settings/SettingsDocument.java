@@ -93,7 +93,9 @@ public final class SettingsDocument {
         JsonNode mfa = document.path("mfaPolicy");
         TenantSettings.MfaPolicy mfaPolicy = new TenantSettings.MfaPolicy(
                 text(mfa, "required", d.mfaPolicy().required()), strings(mfa.path("methods"), d.mfaPolicy().methods()),
-                strings(mfa.path("roles"), d.mfaPolicy().roles()));
+                strings(mfa.path("roles"), d.mfaPolicy().roles()),
+                flag(mfa, "phishingResistant", d.mfaPolicy().phishingResistant()),
+                flag(mfa, "passwordless", d.mfaPolicy().passwordless()));
         Map<String, List<String>> allowlistByRole = new LinkedHashMap<>();
         document.path("ipAllowlistByRole").properties().forEach(entry -> {
             if (entry.getValue().isArray()) {
@@ -144,6 +146,13 @@ public final class SettingsDocument {
         mfa.set("methods", array(settings.mfaPolicy().methods()));
         if (!settings.mfaPolicy().roles().isEmpty()) {
             mfa.set("roles", array(settings.mfaPolicy().roles()));
+        }
+        // Issue 15, written only when on: a new tenant's document stays the one tenants were always given.
+        if (settings.mfaPolicy().phishingResistant()) {
+            mfa.put("phishingResistant", true);
+        }
+        if (settings.mfaPolicy().passwordless()) {
+            mfa.put("passwordless", true);
         }
         document.put("singleRolePerUser", settings.singleRolePerUser());
         document.put("invitationHours", settings.invitationHours());

@@ -61,7 +61,7 @@ final class SettingsPatch {
     static final int MAX_ROLES = 100;
 
     private static final Set<String> MFA_REQUIRED = Set.of("OFF", "OPTIONAL", "ALL", "ROLES");
-    private static final Set<String> MFA_METHODS = Set.of("TOTP", "EMAIL_CODE", "RECOVERY_CODE");
+    private static final Set<String> MFA_METHODS = Set.of("TOTP", "EMAIL_CODE", "RECOVERY_CODE", "PASSKEY");
     private static final Set<String> ON_SESSION_LIMIT = Set.of("END_OLDEST", "REFUSE");
 
     private static final Section SCHEMA = section(
@@ -90,7 +90,9 @@ final class SettingsPatch {
             "mfaPolicy", section(
                     "required", new OneOf(MFA_REQUIRED),
                     "methods", new SubsetOf(MFA_METHODS),
-                    "roles", new RoleKeys()),
+                    "roles", new RoleKeys(),
+                    "phishingResistant", new Flag(),
+                    "passwordless", new Flag()),
             "singleRolePerUser", new Flag(),
             "invitationHours", new Whole(1, 720, false),
             "resetLinkMinutes", new Whole(5, 1440, false),

@@ -117,12 +117,14 @@ public record TenantSettings(PasswordPolicy passwordPolicy, LockoutPolicy lockou
 
     /**
      * {@code mfaPolicy}: {@code required} is OFF, OPTIONAL, ALL or ROLES; {@code methods} ⊆ TOTP,
-     * EMAIL_CODE, RECOVERY_CODE; {@code roles} (when ROLES) are the roles that must use one, and
-     * empty otherwise.
+     * EMAIL_CODE, RECOVERY_CODE, PASSKEY; {@code roles} (when ROLES) are the roles that must use one, and
+     * empty otherwise. {@code phishingResistant}: only a passkey counts as the second factor (codes do
+     * not); {@code passwordless}: a passkey alone signs in, without the password (issue 15).
      */
-    public record MfaPolicy(String required, List<String> methods, List<String> roles) {
+    public record MfaPolicy(String required, List<String> methods, List<String> roles, boolean phishingResistant,
+            boolean passwordless) {
 
-        public static final MfaPolicy DEFAULTS = new MfaPolicy("OFF", List.of("TOTP"), List.of());
+        public static final MfaPolicy DEFAULTS = new MfaPolicy("OFF", List.of("TOTP"), List.of(), false, false);
 
         public MfaPolicy {
             methods = List.copyOf(methods);

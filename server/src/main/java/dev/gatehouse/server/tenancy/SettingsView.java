@@ -45,7 +45,8 @@ public record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutP
                 new LockoutPolicy(settings.lockoutPolicy().maxFailures(), settings.lockoutPolicy().lockMinutes()),
                 new SessionPolicy(s.idleMinutes(), s.maxHours(), s.maxConcurrent(), s.reauthMinutes(), s.onLimit(),
                         s.idleMinutesByRole(), s.newDeviceSecondFactor(), s.bindToDevice(), s.knownNetworkDays()),
-                new MfaPolicy(mfa.required(), mfa.methods(), mfa.roles().isEmpty() ? null : mfa.roles()),
+                new MfaPolicy(mfa.required(), mfa.methods(), mfa.roles().isEmpty() ? null : mfa.roles(),
+                        mfa.phishingResistant(), mfa.passwordless()),
                 settings.singleRolePerUser(), settings.invitationHours(), settings.resetLinkMinutes(),
                 settings.emailDomains(), settings.ipAllowlist(), settings.ipAllowlistByRole(),
                 settings.auditRetention(),
@@ -98,6 +99,10 @@ public record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutP
             String onLimit, Map<String, Integer> idleMinutesByRole, boolean newDeviceSecondFactor, boolean bindToDevice,
             int knownNetworkDays) {}
 
-    /** {@code required}: OFF, OPTIONAL, ALL or ROLES; {@code methods} ⊆ TOTP, EMAIL_CODE, RECOVERY_CODE. */
-    public record MfaPolicy(String required, List<String> methods, @Nullable List<String> roles) {}
+    /**
+     * {@code required}: OFF, OPTIONAL, ALL or ROLES; {@code methods} ⊆ TOTP, EMAIL_CODE, RECOVERY_CODE,
+     * PASSKEY; {@code phishingResistant}: only passkeys count; {@code passwordless}: a passkey alone signs in.
+     */
+    public record MfaPolicy(String required, List<String> methods, @Nullable List<String> roles,
+            boolean phishingResistant, boolean passwordless) {}
 }

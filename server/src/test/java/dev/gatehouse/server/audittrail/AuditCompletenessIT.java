@@ -64,7 +64,9 @@ class AuditCompletenessIT extends IntegrationTest {
             "BREAK_GLASS_REVIEWED", "BREAK_GLASS_ENDED",
             // authentication.DevicesIT: the new-device sign-in with its details, the mismatch with the session
             // ended, the forgotten device as target
-            "NEW_DEVICE_SIGN_IN", "SESSION_DEVICE_MISMATCH", "DEVICE_FORGOTTEN");
+            "NEW_DEVICE_SIGN_IN", "SESSION_DEVICE_MISMATCH", "DEVICE_FORGOTTEN",
+            // passkeys.PasskeysIT: registered, renamed and removed (by the user and by an administrator), each once
+            "PASSKEY_REGISTERED", "PASSKEY_RENAMED", "PASSKEY_REMOVED");
 
     @Autowired
     JdbcClient jdbc;
