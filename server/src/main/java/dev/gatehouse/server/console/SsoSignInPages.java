@@ -53,9 +53,11 @@ public class SsoSignInPages {
     private final IdentityProviders providers;
     private final SignInService signIn;
     private final TenantDirectory tenants;
+    private final Layout layout;
 
     SsoSignInPages(Provisioning provisioning, IdentityProviders providers, SignInService signIn,
-            TenantDirectory tenants) {
+            TenantDirectory tenants, Layout layout) {
+        this.layout = layout;
         this.provisioning = provisioning;
         this.providers = providers;
         this.signIn = signIn;
@@ -68,6 +70,10 @@ public class SsoSignInPages {
      */
     public String complete(TenantId tenant, UUID providerId, ExternalIdentity identity, boolean multiFactor,
             @Nullable String continueTo, Model model, HttpServletRequest request, HttpServletResponse response) {
+        // The callbacks are the protocols' controllers, outside the console: its layout advice did not run.
+        if (!model.containsAttribute("nav")) {
+            model.addAllAttributes(layout.attributes(request));
+        }
         Optional<IdentityProvider> provider = providers.find(tenant, providerId);
         if (provider.isEmpty()) {
             return SignInPages.refused(NOT_COMPLETED, continueTo, model, response);

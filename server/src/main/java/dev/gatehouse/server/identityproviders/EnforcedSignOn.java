@@ -36,14 +36,13 @@ public class EnforcedSignOn {
 
     /** Whether the password step must refuse this account of the tenant. */
     public boolean refusesPassword(TenantId tenant, UUID userId, String username, @Nullable String email) {
-        List<ProviderStore.Row> enforced = providers.all(tenant).stream()
-                .filter(provider -> provider.enabled() && provider.enforced()).toList();
+        List<ProviderStore.Enforced> enforced = providers.enforced(tenant);
         if (enforced.isEmpty()) {
             return false;
         }
         Optional<String> domain = email == null ? Optional.empty() : IdentityProviders.domainOf(email);
         List<UUID> linked = identities.providersOf(tenant, userId);
-        List<ProviderStore.Row> covering = enforced.stream()
+        List<ProviderStore.Enforced> covering = enforced.stream()
                 .filter(provider -> domain.map(provider.domains()::contains).orElse(false)
                         || linked.contains(provider.id()))
                 .toList();
@@ -54,7 +53,7 @@ public class EnforcedSignOn {
         return covering.stream().anyMatch(provider -> !breakGlassUser(provider, name));
     }
 
-    private static boolean breakGlassUser(ProviderStore.Row provider, String username) {
+    private static boolean breakGlassUser(ProviderStore.Enforced provider, String username) {
         JsonNode listed = provider.config().get("breakGlassUsers");
         if (listed == null || !listed.isArray()) {
             return false;

@@ -54,7 +54,7 @@ public class IdentityProviders {
 
     /** Whether the tenant has an enabled provider that signs in through the browser (OIDC or SAML). */
     public boolean hasBrowserSignIn(TenantId tenant) {
-        return store.all(tenant).stream().anyMatch(row -> row.enabled() && row.kind() != ProviderKind.LDAP);
+        return store.anyEnabledBut(tenant, ProviderKind.LDAP);
     }
 
     /** The lower-case domain of an e-mail address, empty when the text is no address. */

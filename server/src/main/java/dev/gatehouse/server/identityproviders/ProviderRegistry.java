@@ -49,6 +49,8 @@ import tools.jackson.databind.node.ObjectNode;
 public class ProviderRegistry {
 
     public static final String MANAGE = "identity-providers.manage";
+    /** Config of every kind: usernames whose password sign-in an enforced provider still allows ({@link EnforcedSignOn}). */
+    public static final String BREAK_GLASS_USERS = "breakGlassUsers";
     static final int MAX_NAME = 100;
     static final int MAX_DOMAINS = 50;
     static final int MAX_MAPPINGS = 100;
@@ -189,8 +191,13 @@ public class ProviderRegistry {
                 if (given != null && given.isObject()) {
                     config = splitSecrets((ObjectNode) given, protocol.secretFields(), secrets, errors);
                 }
+                // The registry's own config field, whatever the kind: the protocol never sees it.
+                JsonNode breakGlass = breakGlassUsers(config.remove(BREAK_GLASS_USERS), errors);
                 if (errors.isEmpty()) {
                     config = protocol.prepare(preset, config, Map.copyOf(secrets), id, tenants.slug(tenant), errors);
+                    if (breakGlass != null) {
+                        config.set(BREAK_GLASS_USERS, breakGlass);
+                    }
                 }
             }
         }
@@ -211,6 +218,24 @@ public class ProviderRegistry {
         return new ProviderStore.Row(tenant, id, name, kind, preset, domains, config, secrets, jit, mappings, enforced,
                 enabled, before == null ? JsonNodeFactory.instance.objectNode() : before.state(),
                 before == null ? now : before.createdAt(), now);
+    }
+
+    /** Usernames still allowed a password when the provider is enforced: a list of at most 50 texts. */
+    private static @Nullable JsonNode breakGlassUsers(@Nullable JsonNode value, List<FieldError> errors) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        boolean valid = value.isArray() && value.size() <= 50;
+        if (valid) {
+            for (JsonNode user : value) {
+                valid &= user.isString() && !user.asString().isBlank() && user.asString().length() <= 64;
+            }
+        }
+        if (!valid) {
+            errors.add(new FieldError("config." + BREAK_GLASS_USERS, "must be a list of at most 50 usernames"));
+            return null;
+        }
+        return value;
     }
 
     /**

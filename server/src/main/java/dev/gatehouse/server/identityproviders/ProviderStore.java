@@ -122,6 +122,30 @@ class ProviderStore {
                 .param("kind", kind.name()).query((rs, n) -> row(rs)).list();
     }
 
+    /** What enforcement reads of an enabled, enforced provider: never its secrets. */
+    record Enforced(UUID id, List<String> domains, ObjectNode config) {}
+
+    /** The tenant's enabled, enforced providers; asked on every password sign-in, so no secret is opened. */
+    List<Enforced> enforced(TenantId tenant) {
+        return jdbc.sql("""
+                        select id, domains, config from identity_providers
+                        where tenant_id = :tenant and enabled and enforced
+                        """)
+                .param("tenant", tenant.value())
+                .query((rs, n) -> new Enforced(rs.getObject("id", UUID.class), strings(rs.getArray("domains")),
+                        (ObjectNode) JSON.readTree(rs.getString("config"))))
+                .list();
+    }
+
+    /** Whether the tenant has an enabled provider of another kind than {@code kind}. */
+    boolean anyEnabledBut(TenantId tenant, ProviderKind kind) {
+        return jdbc.sql("""
+                        select exists (select 1 from identity_providers
+                                       where tenant_id = :tenant and enabled and kind <> :kind)
+                        """)
+                .param("tenant", tenant.value()).param("kind", kind.name()).query(Boolean.class).single();
+    }
+
     /** The tenant's enabled provider claiming the (lower-case) e-mail domain, if any. */
     Optional<Row> enabledForDomain(TenantId tenant, String domain) {
         return jdbc.sql("select " + COLUMNS + """

@@ -50,7 +50,7 @@ class TenantsBrowserIT extends BrowserTest {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
         ConsoleBrowser admin = browser().signIn(clinic.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
         assertThat(admin.menu()).containsExactly("Users", "Roles", "Locations", "Care teams", "Security",
-                "Applications", "Access reviews", "Temporary access", "Emergency access", "Break-glass reviews",
+                "Applications", "Identity providers", "Access reviews", "Temporary access", "Emergency access", "Break-glass reviews",
                 "Activity log", "Profile", "Sign out");
     }
 }

@@ -17,12 +17,10 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /** JIT provisioning, linking and mapped roles (issue 15; docs/security.md, "Identity providers and JIT"). */
-@Import(TestProtocols.class)
 class ProvisioningIT extends IntegrationTest {
 
     private static final Origin ORIGIN = new Origin("127.0.0.1", "ProvisioningIT");
@@ -40,7 +38,7 @@ class ProvisioningIT extends IntegrationTest {
                 .text("/id");
         Response provider = api.post(clinic.path("/identity-providers"), clinic.adminToken(), json("name", "Entra",
                 "kind", "OIDC", "domains", raw("[\"clinic.example\"]"), "jitProvisioning", jit,
-                "config", raw("{\"issuer\": \"https://login.example.com\"}"), "mappings", raw("""
+                "config", raw("{\"issuer\": \"https://login.idp.test\"}"), "mappings", raw("""
                         [{"group": "nurses", "role": "provider"},
                          {"claim": "dept", "value": "frontdesk", "role": "front_desk", "location": "%s"}]"""
                         .formatted(location))));

@@ -18,11 +18,9 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Home-realm discovery and enforced single sign-on (issue 15). */
-@Import(TestProtocols.class)
 class SsoSignInIT extends IntegrationTest {
 
     @Autowired
@@ -50,8 +48,8 @@ class SsoSignInIT extends IntegrationTest {
     void discoveryRoutesByDomainAloneWithoutTellingWhoHasAnAccount() {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
         String entra = provider(clinic, "Entra", "OIDC", "[\"clinic.example\"]", false,
-                "{\"issuer\": \"https://login.example.com\"}");
-        provider(clinic, "Directory", "LDAP", "[\"ldap.example\"]", false, "{\"url\": \"ldaps://dc.example\"}");
+                "{\"issuer\": \"https://login.idp.test\"}");
+        provider(clinic, "Directory", "LDAP", "[\"ldap.example\"]", false, "{\"url\": \"ldaps://dc.idp.test\"}");
         TestMembers.member("ann").withEmail("ann@clinic.example").holding("front_desk").create(api, clinic);
 
         Response known = discover(clinic.slug(), "ann@clinic.example");
@@ -88,7 +86,7 @@ class SsoSignInIT extends IntegrationTest {
         TestMembers.Member out = TestMembers.member("out").withEmail("out@elsewhere.example").holding("front_desk")
                 .create(api, clinic);
         String id = provider(clinic, "Entra", "OIDC", "[\"clinic.example\"]", false,
-                "{\"issuer\": \"https://login.example.com\", \"breakGlassUsers\": [\"GUS\"]}");
+                "{\"issuer\": \"https://login.idp.test\", \"breakGlassUsers\": [\"GUS\"]}");
         // lars signs in through the provider once, linked by consent.
         Provisioning provisioning = context.getBean(Provisioning.class);
         TenantId tenant = new TenantId(UUID.fromString(clinic.id()));

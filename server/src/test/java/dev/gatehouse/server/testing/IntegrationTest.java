@@ -4,6 +4,7 @@ import dev.gatehouse.server.GatehouseApplication;
 import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.access.Assignments;
 import dev.gatehouse.server.authentication.Passwords;
+import dev.gatehouse.server.identityproviders.TestProtocols;
 import dev.gatehouse.server.users.UserStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,7 +27,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * its own tenant, so tests never see each other's data.
  */
 @SpringBootTest(classes = GatehouseApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@Import({TestClock.Configuration.class, TestDns.Configuration.class})
+@Import({TestClock.Configuration.class, TestDns.Configuration.class, TestProtocols.class})
 public abstract class IntegrationTest {
 
     public static final String OPERATOR = "operator";
