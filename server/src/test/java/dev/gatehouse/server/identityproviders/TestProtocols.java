@@ -20,8 +20,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Test doubles of the OIDC and LDAP protocols, in every IT's context ({@code IntegrationTest}), for the
- * registry's own tests: they speak only for providers whose address names an {@code .idp.test} host (OIDC
- * {@code issuer}, LDAP {@code url}) and hand every other provider to the shipped protocol of the kind,
+ * registry's own tests: they speak only for providers whose address names a {@code .idp.test} host (OIDC
+ * {@code issuer}, LDAP {@code url}) and hand every other provider to the shipped protocol of the kind —
+ * among them those of {@code receiver.test} (TestDns.RECEIVER), where the protocols' ITs run real servers —
  * so the protocols' own tests see only their own beans' behaviour. The OIDC double wants an https
  * issuer and keeps {@code clientSecret} secret; its login path is {@link FakeIdentityProvider}, a page
  * that vouches for whatever address is typed into it. The LDAP double wants an ldaps URL, keeps

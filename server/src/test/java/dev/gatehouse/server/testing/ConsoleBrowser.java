@@ -49,7 +49,10 @@ public final class ConsoleBrowser implements AutoCloseable {
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--window-size=1280,900", "--user-data-dir=" + profile);
+                "--disable-sync", "--window-size=1280,900", "--user-data-dir=" + profile,
+                // The test servers on 127.0.0.1 that Gatehouse reaches by this name (an upstream IdP) send
+                // the browser there too; every other name resolves as before.
+                "--host-resolver-rules=MAP " + TestDns.RECEIVER + " 127.0.0.1");
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         this.driver = new ChromeDriver(service, options);
