@@ -175,7 +175,9 @@ public class SignIn {
         if (account.expiredBy(now)) {
             return expired(account, origin);
         }
-        if (multiFactor) {
+        // Under mfaPolicy.phishingResistant only a passkey is a second factor: an identity provider's
+        // word that it asked one (a code, a push) is not enough, and the user's passkey is asked here.
+        if (multiFactor && (!settings.phishingResistant() || method.equals("PASSKEY"))) {
             // Issue 15: a new device is mailed and recorded; the proof already covered the factor it would ask.
             devices.firstStep(account, origin, now);
             boolean required = settings.mfaRequiredFor(access.rolesHeld(account.tenant(), account.id()));

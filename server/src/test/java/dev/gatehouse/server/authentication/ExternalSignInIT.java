@@ -88,6 +88,20 @@ class ExternalSignInIT extends IntegrationTest {
     }
 
     @Test
+    void underAPhishingResistantPolicyAProvidersSecondFactorIsNotEnough() {
+        var member = fixtures.member(tenant, "mira");
+        var patched = api.patch("/api/v1/tenants/" + tenant.slug() + "/settings", tenant.adminToken(),
+                "{\"mfaPolicy\": {\"required\": \"ALL\", \"methods\": [\"PASSKEY\"], \"phishingResistant\": true}}");
+        assertThat(patched.status()).as(patched.raw()).isEqualTo(200);
+
+        SignIn.Outcome outcome = external(member, "OIDC", true);
+        assertThat(outcome).isInstanceOf(SignIn.Signed.class);
+        SignIn.Signed signed = (SignIn.Signed) outcome;
+        assertThat(signed.requiredActions()).contains("CONFIGURE_MFA");
+        assertThat(methodsOf(signed.token())).containsExactly("OIDC");
+    }
+
+    @Test
     void aLockedAccountAServiceAccountAndAnUnknownUserAreRefusedAndTheTrailSaysWhy() {
         var member = fixtures.member(tenant, "kai");
         assertThat(api.post("/api/v1/tenants/" + tenant.slug() + "/users/" + member.id() + "/lock",
