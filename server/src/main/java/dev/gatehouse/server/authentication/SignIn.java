@@ -222,30 +222,22 @@ public class SignIn {
     @Transactional
     Outcome secondFactor(String mfaToken, String code, Origin origin) {
         Instant now = clock.instant();
-        Optional<SecondFactors.Challenge> found = factors.liveChallenge(Tokens.hash(mfaToken), now);
+        Optional<PendingStep> found = pendingStep(mfaToken, now, origin);
         if (found.isEmpty()) {
             return new Refused();
         }
-        SecondFactors.Challenge challenge = found.get();
-        Accounts.Account account = accounts.byId(challenge.tenant(), challenge.userId()).orElseThrow();
-        SignInSettings settings = settings(account);
-        Accounts.Lockout lockout = accounts.lockForSignIn(account.tenant(), account.id());
-        String shut = shut(account, lockout, now);
-        if (shut != null) {
-            refused(account, shut, origin);
-            return new Refused();
-        }
-        if (settings.phishingResistant()) {
+        PendingStep step = found.get();
+        if (step.settings().phishingResistant()) {
             // Only a passkey completes the second step (issue 15); no code is even looked at.
-            refused(account, "PASSKEY_REQUIRED", origin);
+            refused(step.account(), "PASSKEY_REQUIRED", origin);
             return new Refused();
         }
-        String method = verifyCode(account, challenge, settings, normalize(code), now);
+        String method = verifyCode(step.account(), step.challenge(), step.settings(), normalize(code), now);
         if (method == null) {
-            fail(account, lockout, settings, now, "WRONG_CODE", origin);
+            fail(step.account(), step.lockout(), step.settings(), now, "WRONG_CODE", origin);
             return new Refused();
         }
-        return finishSecondStep(account, challenge, settings, now, method, origin);
+        return finishSecondStep(step, now, method, origin);
     }
 
     /**
@@ -255,24 +247,35 @@ public class SignIn {
     @Transactional
     Outcome secondFactorProved(String mfaToken, String method, Origin origin) {
         Instant now = clock.instant();
+        return pendingStep(mfaToken, now, origin).map(step -> finishSecondStep(step, now, method, origin))
+                .orElseGet(Refused::new);
+    }
+
+    /** A live challenge, its account (row-locked for the attempt) and the tenant's rules. */
+    private record PendingStep(SecondFactors.Challenge challenge, Accounts.Account account, SignInSettings settings,
+            Accounts.Lockout lockout) {}
+
+    /** The challenge of {@code mfaToken} while live and its account may sign in; a refusal is audited. */
+    private Optional<PendingStep> pendingStep(String mfaToken, Instant now, Origin origin) {
         Optional<SecondFactors.Challenge> found = factors.liveChallenge(Tokens.hash(mfaToken), now);
         if (found.isEmpty()) {
-            return new Refused();
+            return Optional.empty();
         }
         SecondFactors.Challenge challenge = found.get();
         Accounts.Account account = accounts.byId(challenge.tenant(), challenge.userId()).orElseThrow();
-        SignInSettings settings = settings(account);
         Accounts.Lockout lockout = accounts.lockForSignIn(account.tenant(), account.id());
         String shut = shut(account, lockout, now);
         if (shut != null) {
             refused(account, shut, origin);
-            return new Refused();
+            return Optional.empty();
         }
-        return finishSecondStep(account, challenge, settings, now, method, origin);
+        return Optional.of(new PendingStep(challenge, account, settings(account), lockout));
     }
 
-    private Outcome finishSecondStep(Accounts.Account account, SecondFactors.Challenge challenge,
-            SignInSettings settings, Instant now, String method, Origin origin) {
+    private Outcome finishSecondStep(PendingStep step, Instant now, String method, Origin origin) {
+        Accounts.Account account = step.account();
+        SecondFactors.Challenge challenge = step.challenge();
+        SignInSettings settings = step.settings();
         if (!factors.useChallenge(account.tenant(), challenge.id(), now)) {
             return new Refused();
         }
