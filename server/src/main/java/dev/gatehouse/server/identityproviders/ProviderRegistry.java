@@ -124,6 +124,11 @@ public class ProviderRegistry {
     public View update(Caller caller, TenantId tenant, UUID id, JsonNode body, Origin origin) {
         access.require(caller, MANAGE, null);
         ObjectNode patch = object(body);
+        // The body is read before the provider is looked for: an unknown field is a 400 whatever the id.
+        List<FieldError> unknown = unknownFields(patch);
+        if (!unknown.isEmpty()) {
+            throw ApiException.badRequest(unknown);
+        }
         ProviderStore.Row before = store.findForUpdate(tenant, id).orElseThrow(() -> notFound(id));
         ProviderStore.Row after = edited(caller, tenant, before, id, patch, clock.instant());
         store.update(after);
@@ -152,18 +157,23 @@ public class ProviderRegistry {
         return protocol == null ? Set.of() : protocol.secretFields();
     }
 
-    /**
-     * The row a create ({@code before} null) or a patch makes, every field checked; 400 naming every
-     * field at fault, 403 when a mapping would hand out more than the caller may.
-     */
-    private ProviderStore.Row edited(Caller caller, TenantId tenant, ProviderStore.@Nullable Row before, UUID id,
-            ObjectNode body, Instant now) {
+    private static List<FieldError> unknownFields(ObjectNode body) {
         List<FieldError> errors = new ArrayList<>();
         for (String field : body.propertyNames()) {
             if (!FIELDS.contains(field)) {
                 errors.add(new FieldError(field, "is not a field of an identity provider"));
             }
         }
+        return errors;
+    }
+
+    /**
+     * The row a create ({@code before} null) or a patch makes, every field checked; 400 naming every
+     * field at fault, 403 when a mapping would hand out more than the caller may.
+     */
+    private ProviderStore.Row edited(Caller caller, TenantId tenant, ProviderStore.@Nullable Row before, UUID id,
+            ObjectNode body, Instant now) {
+        List<FieldError> errors = unknownFields(body);
         String name = before == null || body.has("name") ? name(tenant, id, body.get("name"), errors) : before.name();
         ProviderKind kind = before != null ? before.kind() : kind(body.get("kind"), errors);
         if (before != null && body.has("kind") && !body.get("kind").asString("").equals(before.kind().name())) {
