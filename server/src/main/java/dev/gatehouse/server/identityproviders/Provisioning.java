@@ -152,9 +152,10 @@ public class Provisioning {
 
     /**
      * A directory sync (LDAP): create/update (mapped roles) or disable; returns the user id (if any).
-     * The directory is the tenant's own, set up by an administrator: an account with the same
-     * verified address is linked without a consent step (a directory sync has nobody to ask), and a
-     * person the directory lists as inactive is never created.
+     * A sync has nobody to ask for consent, so it links an existing account with the same verified
+     * address only while nobody uses it (invited, never signed in); an account in use is skipped, as
+     * linking it would let whoever configures the directory sign in as its holder. A person the
+     * directory lists as inactive is never created.
      */
     @Transactional
     public Optional<UUID> sync(TenantId tenant, UUID providerId, ExternalIdentity identity, boolean active,
