@@ -8,7 +8,6 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -24,7 +23,6 @@ class KnownDevices {
     record Device(UUID id, byte[] hash, boolean identified, String label, Instant firstSeenAt, Instant lastSeenAt,
             @Nullable String lastIp) {}
 
-    private static final Pattern LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
 
     private final JdbcClient jdbc;
 
@@ -136,29 +134,18 @@ class KnownDevices {
      * spelled as a CIDR range; null for anything that is not a literal address.
      */
     static @Nullable String networkOf(@Nullable String address) {
-        if (address == null) {
+        byte[] bytes = SessionRules.address(address);
+        if (bytes == null) {
             return null;
         }
-        String literal = address.strip();
-        int zone = literal.indexOf('%');
-        if (zone >= 0) {
-            literal = literal.substring(0, zone);
-        }
-        if (literal.startsWith("[") && literal.endsWith("]")) {
-            literal = literal.substring(1, literal.length() - 1);
-        }
-        if (!LITERAL.matcher(literal).matches() || (!literal.contains(":") && !literal.contains("."))) {
-            return null;
+        int prefix = bytes.length == 4 ? 24 : 48;
+        for (int i = prefix / 8; i < bytes.length; i++) {
+            bytes[i] = 0;
         }
         try {
-            // Literal only (checked above), so no DNS; an IPv4-mapped IPv6 address comes back as IPv4.
-            byte[] bytes = InetAddress.getByName(literal).getAddress();
-            int prefix = bytes.length == 4 ? 24 : 48;
-            for (int i = prefix / 8; i < bytes.length; i++) {
-                bytes[i] = 0;
-            }
             return InetAddress.getByAddress(bytes).getHostAddress() + "/" + prefix;
         } catch (UnknownHostException e) {
+            // getByAddress fails only for a length other than 4 or 16, which address() never gives.
             return null;
         }
     }

@@ -86,7 +86,8 @@ record SessionRules(Duration idle, int maxHours, @Nullable Integer maxConcurrent
         networks.add(List.copyOf(rule));
     }
 
-    private static byte @Nullable [] address(@Nullable String text) {
+    /** The bytes of a literal IPv4 or IPv6 address (brackets and zone dropped), never asking DNS; null otherwise. */
+    static byte @Nullable [] address(@Nullable String text) {
         if (text == null) {
             return null;
         }
