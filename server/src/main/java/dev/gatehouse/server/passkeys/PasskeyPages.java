@@ -117,8 +117,7 @@ class PasskeyPages implements ConsolePage {
             }
             return ResponseEntity.ok(signIn.options(tenant, username, origin));
         } catch (TooManyRequests e) {
-            return problem(new ApiException(org.springframework.http.HttpStatus.TOO_MANY_REQUESTS, "Too many requests",
-                    "Too many attempts. Wait a minute and try again.", java.util.List.of()), request);
+            return throttled(e, request);
         } catch (ApiException e) {
             return problem(e.status().value() == 401 ? new ApiException(e.status(), e.title(),
                     "Passkey sign-in is not available for this organisation.", java.util.List.of()) : e, request);
@@ -151,8 +150,7 @@ class PasskeyPages implements ConsolePage {
             }
             return ResponseEntity.ok(signIn.secondFactorOptions(mfaToken, origin));
         } catch (TooManyRequests e) {
-            return problem(new ApiException(org.springframework.http.HttpStatus.TOO_MANY_REQUESTS, "Too many requests",
-                    "Too many attempts. Wait a minute and try again.", java.util.List.of()), request);
+            return throttled(e, request);
         } catch (ApiException e) {
             return problem(e, request);
         }
@@ -192,6 +190,14 @@ class PasskeyPages implements ConsolePage {
                 ? new ApiException(e.status(), e.title(), message(e), java.util.List.of()) : e;
         return Problems.problem(shown.status(), shown.title(), shown.errors().isEmpty() ? shown.getMessage()
                 : message(shown), shown.errors(), request);
+    }
+
+    /** A refused attempt: 429 with the wait in Retry-After, and a message the page's script shows. */
+    private static ResponseEntity<ProblemDetail> throttled(TooManyRequests e, HttpServletRequest request) {
+        ResponseEntity<ProblemDetail> problem = problem(new ApiException(e.status(), "Too many requests",
+                "Too many attempts. Wait a minute and try again.", java.util.List.of()), request);
+        return ResponseEntity.status(problem.getStatusCode()).headers(problem.getHeaders())
+                .header("Retry-After", Long.toString(e.retryAfterSeconds())).body(problem.getBody());
     }
 
     private static UUID id(String id) {
