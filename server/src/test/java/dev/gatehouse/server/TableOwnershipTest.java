@@ -52,6 +52,10 @@ class TableOwnershipTest {
                     + " through shared.TenantDirectory when they may not depend on tenancy)")),
             entry("locations", new Owner("tenancy", "the location tree is a tenant's structure (tenancy.Locations)")),
             entry("users", new Owner("users", "accounts and profiles (users.UserStore)")),
+            entry("domain_mappings", new Owner("signup", "e-mail domains mapped to a tenant or its children"
+                    + " (signup.DomainMappingStore, issue 16)")),
+            entry("signup_requests", new Owner("signup", "registrations and role requests waiting for approval"
+                    + " (signup.SignupRequestStore, issue 16)")),
             entry("user_tokens", new Owner("users", "invitation and reset links (users.UserTokens)")),
             entry("user_photos", new Owner("users", "profile photos (users.PhotoStore)")),
             entry("permissions", new Owner("access", "the permission catalog (access.Permissions)")),

@@ -204,8 +204,10 @@ public final class SettingsDocument {
     }
 
     private static ObjectNode registration(TenantSettings.Registration registration) {
-        return NODES.objectNode().put("open", registration.open()).put("defaultRole", registration.defaultRole())
-                .put("approval", registration.approval());
+        ObjectNode node = NODES.objectNode().put("open", registration.open())
+                .put("defaultRole", registration.defaultRole()).put("approval", registration.approval());
+        node.set("requestableRoles", array(registration.requestableRoles()));
+        return node;
     }
 
     /** {@code registration}; a default role that is not text (a damaged document) reads as the pack's. */
@@ -214,7 +216,8 @@ public final class SettingsDocument {
         JsonNode role = registration.path("defaultRole");
         return new TenantSettings.Registration(flag(registration, "open", d.open()),
                 role.isString() && !role.asString().isBlank() ? role.asString() : d.defaultRole(),
-                flag(registration, "approval", d.approval()));
+                flag(registration, "approval", d.approval()),
+                strings(registration.path("requestableRoles"), d.requestableRoles()));
     }
 
     /** {@code timeZone}; one this JVM does not know (a document edited outside the API) reads as the default. */

@@ -125,7 +125,8 @@ final class SettingsPatch {
             "registration", section(
                     "open", new Flag(),
                     "defaultRole", new RoleKey(),
-                    "approval", new Flag()));
+                    "approval", new Flag(),
+                    "requestableRoles", new RoleKeys()));
 
     /** RFC 1035 labels (letters, digits, inner hyphens), lower case; the top level is letters or an IDN (xn--). */
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");

@@ -237,10 +237,17 @@ public record TenantSettings(PasswordPolicy passwordPolicy, LockoutPolicy lockou
      * @param defaultRole the role a self-registered person gets; null is the pack's {@code defaultRole}
      * @param approval registrations wait, unable to sign in, until an admin holding
      *     {@code registrations.approve} approves them
+     * @param requestableRoles roles a signed-in member may ask for, each request approved or rejected
+     *     by an admin (seed 002: the provider role "through an approval process"); none by default
      */
-    public record Registration(boolean open, @Nullable String defaultRole, boolean approval) {
+    public record Registration(boolean open, @Nullable String defaultRole, boolean approval,
+            List<String> requestableRoles) {
 
-        public static final Registration DEFAULTS = new Registration(false, null, false);
+        public static final Registration DEFAULTS = new Registration(false, null, false, List.of());
+
+        public Registration {
+            requestableRoles = List.copyOf(requestableRoles);
+        }
     }
 
     /** At most {@code requests} in {@code perSeconds}, refilled smoothly. */

@@ -53,4 +53,7 @@ public interface TenantDirectory {
      * that every insert referencing the tenant takes.
      */
     void lockForNewMember(TenantId tenant);
+
+    /** The tenant's parent ({@code tenants.parent_id}), if it has one: domain mappings may target a child (issue 16). */
+    Optional<TenantId> parentOf(TenantId tenant);
 }

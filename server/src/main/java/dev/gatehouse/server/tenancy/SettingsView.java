@@ -64,7 +64,7 @@ public record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutP
                 new BreakGlass(settings.breakGlass().enabled(), settings.breakGlass().minutes()),
                 settings.guestAccess(),
                 new Registration(settings.registration().open(), settings.registration().defaultRole(),
-                        settings.registration().approval()));
+                        settings.registration().approval(), settings.registration().requestableRoles()));
     }
 
     private static Door door(TenantSettings.Door door) {
@@ -91,9 +91,13 @@ public record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutP
     /** Clinical break-glass: on or off, and how long an emergency access lasts. */
     public record BreakGlass(boolean enabled, int minutes) {}
 
-    /** Open self-registration, the role it gives (null: the pack's default role), and whether an admin approves. */
+    /**
+     * Open self-registration, the role it gives (null: the pack's default role), whether an admin approves, and
+     * the roles members may ask for.
+     */
     public record Registration(boolean open,
-            @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable String defaultRole, boolean approval) {}
+            @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable String defaultRole, boolean approval,
+            List<String> requestableRoles) {}
 
     /** At most {@code requests} in {@code perMinutes}, refilled smoothly. */
     public record Limit(int requests, int perMinutes) {}

@@ -156,4 +156,10 @@ public class Tenants implements TenantDirectory {
     private static @Nullable UUID parseUuid(String text) {
         return Ids.parse(text).orElse(null);
     }
+
+    @Override
+    public Optional<TenantId> parentOf(TenantId tenant) {
+        return jdbc.sql("select parent_id from tenants where id = :id and parent_id is not null")
+                .param("id", tenant.value()).query(UUID.class).optional().map(TenantId::new);
+    }
 }

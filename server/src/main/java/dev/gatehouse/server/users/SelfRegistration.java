@@ -20,16 +20,19 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Self-registration by e-mail domain (seed 003, "e-mail-domain auto-assignment"): an address whose
- * domain exactly one tenant lists in {@code emailDomains} becomes an invited user of that tenant
- * with its pack's default role, and the invitation link goes to that address, so only its owner
- * can finish. Every other case does nothing, and the caller cannot tell which happened.
+ * Self-registration (seed 003, "e-mail-domain auto-assignment"; issue 16, seed 002's open registration).
+ * Where an address lands is the {@link RegistrationDesk}'s to say first (a domain mapping, or the open
+ * registration of the tenant the applicant named); failing that, an address whose domain exactly one
+ * tenant lists in {@code emailDomains} lands there with the pack's default role. The applicant becomes
+ * an invited user and the invitation link goes to that address, so only its owner can finish; when the
+ * placement asks for approval, they wait in the queue instead and the account is made on approval
+ * ({@link #invite}). Every other case does nothing, and the caller cannot tell which happened.
  */
 @Service
-class SelfRegistration {
+public class SelfRegistration {
 
     /** What a person sends; already checked for form. */
-    record Applicant(String email, String username, String firstName, String lastName) {}
+    public record Applicant(String email, String username, String firstName, String lastName) {}
 
     private record Match(TenantId id, String name, String pack) {}
 
@@ -42,10 +45,13 @@ class SelfRegistration {
     private final Clock clock;
     private final TenantScope scope;
     private final TenantDirectory directory;
+    private final RegistrationDesk desk;
 
     SelfRegistration(UserStore users, Assignments assignments, UserTokens tokens, Outbox outbox,
-            AuditLog audit, AccessChanges changes, Clock clock, TenantScope scope, TenantDirectory directory) {
+            AuditLog audit, AccessChanges changes, Clock clock, TenantScope scope, TenantDirectory directory,
+            RegistrationDesk desk) {
         this.directory = directory;
+        this.desk = desk;
         this.scope = scope;
         this.users = users;
         this.assignments = assignments;
@@ -56,19 +62,52 @@ class SelfRegistration {
         this.clock = clock;
     }
 
-    /** The tenant that the domain of {@code email} places people in: the one listing it, if exactly one does. */
-    Optional<TenantId> tenantFor(String email) {
+    /** The tenant {@code email} would land in (see the class comment), for throttling per tenant. */
+    Optional<TenantId> tenantFor(String email, @Nullable TenantId named) {
+        Optional<RegistrationDesk.Placement> placed = desk.place(email, named);
+        if (placed.isPresent()) {
+            return placed.map(RegistrationDesk.Placement::tenant);
+        }
+        if (named != null) {
+            return Optional.of(named);
+        }
         List<Match> matches = matches(domain(email));
         return matches.size() == 1 ? Optional.of(matches.getFirst().id()) : Optional.empty();
+    }
+
+    /** The active tenant a registration names by slug, if there is one. */
+    Optional<TenantId> named(@Nullable String slug) {
+        return slug == null || slug.isBlank() ? Optional.empty() : directory.activeBySlug(slug.strip());
     }
 
     static String domain(String email) {
         return email.substring(email.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
     }
 
-    /** Registers the applicant if their domain names exactly one tenant and they are new there. */
+    /**
+     * Registers the applicant where the desk places them (queued when it asks for approval), or, with
+     * no tenant named, where their domain names exactly one tenant; only if they are new there.
+     */
     @Transactional
-    void register(Applicant applicant, @Nullable String ip, @Nullable String userAgent) {
+    void register(Applicant applicant, @Nullable TenantId named, @Nullable String ip, @Nullable String userAgent) {
+        Optional<RegistrationDesk.Placement> placed = desk.place(applicant.email(), named);
+        if (placed.isPresent()) {
+            RegistrationDesk.Placement placement = placed.get();
+            directory.lockForNewMember(placement.tenant());
+            if (taken(placement.tenant(), applicant)) {
+                return;
+            }
+            if (placement.approval()) {
+                desk.queue(applicant, placement, ip, userAgent);
+            } else {
+                invite(placement.tenant(), applicant, placement.role(), placement.location(),
+                        Map.of("via", placement.via()), AuditLog.Actor.SYSTEM, ip, userAgent);
+            }
+            return;
+        }
+        if (named != null) {
+            return;
+        }
         String domain = domain(applicant.email());
         List<Match> matches = matches(domain);
         // Two tenants claiming one domain is a conflict for operators to resolve, not for the applicant to pick.
@@ -89,24 +128,57 @@ class SelfRegistration {
         // "no key update": it must not block the key-share locks that every insert referencing the tenant
         // takes (an audit event written meanwhile holds the tenant's chain head and waits for one: a deadlock).
         directory.lockForNewMember(tenant.id());
-        if (users.usernameTaken(tenant.id(), applicant.username())
-                || users.emailTaken(tenant.id(), applicant.email())) {
+        if (taken(tenant.id(), applicant)) {
             return;
         }
+        invite(tenant.id(), applicant, null, null, Map.of("via", "email-domain", "domain", domain),
+                AuditLog.Actor.SYSTEM, ip, userAgent);
+    }
+
+    private boolean taken(TenantId tenant, Applicant applicant) {
+        return users.usernameTaken(tenant, applicant.username()) || users.emailTaken(tenant, applicant.email());
+    }
+
+    /**
+     * Makes {@code applicant} an invited user of {@code tenant} holding {@code role} (null: the pack's
+     * default role) at {@code location}, and mails them the invitation link; for a registration that
+     * needs no approval, and for one an admin approved (signup's queue, with the admin as {@code actor}).
+     * Nothing happens when the username or address is taken there by now.
+     *
+     * @param via what the trail says about how they came ({@code via}, and e.g. {@code domain})
+     * @return the new user's id, or empty when the username or address is taken
+     */
+    @Transactional
+    public Optional<UUID> invite(TenantId tenant, Applicant applicant, @Nullable String role, @Nullable UUID location,
+            Map<String, String> via, AuditLog.Actor actor, @Nullable String ip, @Nullable String userAgent) {
+        directory.lockForNewMember(tenant);
+        if (taken(tenant, applicant)) {
+            return Optional.empty();
+        }
         Instant now = clock.instant();
-        String role = RolePacks.builtIn(tenant.pack()).defaultRole();
-        UUID id = users.insert(tenant.id(), new UserStore.NewUser(applicant.username(), applicant.firstName(),
+        TenantDirectory.Named named = directory.named(tenant.toString()).orElseThrow();
+        String given = role != null ? role : RolePacks.builtIn(named.pack()).defaultRole();
+        String name = directory.name(tenant);
+        UUID id = users.insert(tenant, new UserStore.NewUser(applicant.username(), applicant.firstName(),
                 applicant.lastName(), applicant.email(), null, "HUMAN", "INVITED", null, List.of()));
         AuditLog.Target target = new AuditLog.Target("user", id.toString(), applicant.username());
-        audit.record(tenant.id(), "USER_CREATED", AuditLog.Actor.SYSTEM, target, ip, userAgent,
-                Map.of("via", "email-domain", "domain", domain, "roles", List.of(role), "invited", true,
-                        "kind", "HUMAN"));
-        UUID assignment = assignments.insert(tenant.id(), id, role, null, null, null, "INVITE", null);
-        audit.record(tenant.id(), "ROLE_ASSIGNED", AuditLog.Actor.SYSTEM, target, ip, userAgent,
-                Map.of("assignment", assignment.toString(), "role", role, "via", "email-domain"));
-        Duration validity = scope.rules(tenant.id()).invitationValidity();
-        String link = tokens.issue(tenant.id(), id, UserTokens.Purpose.INVITATION, validity, now);
-        outbox.enqueue(tenant.id(), new Outbox.Message(applicant.email(), "Your " + tenant.name() + " account",
+        Map<String, Object> created = new java.util.LinkedHashMap<>(via);
+        created.put("roles", List.of(given));
+        created.put("invited", true);
+        created.put("kind", "HUMAN");
+        audit.record(tenant, "USER_CREATED", actor, target, ip, userAgent, created);
+        UUID assignment = assignments.insert(tenant, id, given, location, null, null, "INVITE", null);
+        Map<String, Object> assigned = new java.util.LinkedHashMap<>();
+        assigned.put("assignment", assignment.toString());
+        assigned.put("role", given);
+        if (location != null) {
+            assigned.put("location", location.toString());
+        }
+        assigned.put("via", via.get("via"));
+        audit.record(tenant, "ROLE_ASSIGNED", actor, target, ip, userAgent, assigned);
+        Duration validity = scope.rules(tenant).invitationValidity();
+        String link = tokens.issue(tenant, id, UserTokens.Purpose.INVITATION, validity, now);
+        outbox.enqueue(tenant, new Outbox.Message(applicant.email(), "Your " + name + " account",
                 """
                 Hello %s,
 
@@ -116,10 +188,11 @@ class SelfRegistration {
                 %s
 
                 If you did not ask for this, ignore this message; the account stays unusable.
-                """.formatted(applicant.firstName(), tenant.name(), validity.toHours(), link),
+                """.formatted(applicant.firstName(), name, validity.toHours(), link),
                 Outbox.Kind.INVITATION));
-        audit.record(tenant.id(), "INVITATION_SENT", AuditLog.Actor.SYSTEM, target, ip, userAgent,
-                Map.of("expiresAt", now.plus(validity).toString(), "via", "email-domain"));
-        changes.subjectChanged(tenant.id(), id);
+        audit.record(tenant, "INVITATION_SENT", actor, target, ip, userAgent,
+                Map.of("expiresAt", now.plus(validity).toString(), "via", via.get("via")));
+        changes.subjectChanged(tenant, id);
+        return Optional.of(id);
     }
 }

@@ -151,14 +151,15 @@ class SettingsDocumentTest {
     @Test
     void guestAccessAndRegistrationDefaultToClosedAndAChangeIsCheckedAgainstTheTenantsRoles() {
         assertThat(TenantSettings.DEFAULTS.guestAccess()).isFalse();
-        assertThat(TenantSettings.DEFAULTS.registration()).isEqualTo(new TenantSettings.Registration(false, null, false));
+        assertThat(TenantSettings.DEFAULTS.registration()).isEqualTo(new TenantSettings.Registration(false, null, false, List.of()));
 
         SettingsDocument.Patched opened = SettingsDocument.patch("{}", JSON.readTree("""
-                {"guestAccess": true, "registration": {"open": true, "defaultRole": "USER", "approval": true}}
-                """), role -> role.equals("USER"));
+                {"guestAccess": true, "registration": {"open": true, "defaultRole": "USER", "approval": true,
+                                                 "requestableRoles": ["PROVIDER"]}}
+                """), role -> role.equals("USER") || role.equals("PROVIDER"));
 
         assertThat(opened.settings().guestAccess()).isTrue();
-        assertThat(opened.settings().registration()).isEqualTo(new TenantSettings.Registration(true, "USER", true));
+        assertThat(opened.settings().registration()).isEqualTo(new TenantSettings.Registration(true, "USER", true, List.of("PROVIDER")));
         assertThat(SettingsDocument.parse(opened.json())).isEqualTo(opened.settings());
         assertThat(opened.before()).containsEntry("guestAccess", JSON.readTree("false"))
                 .containsEntry("registration.defaultRole", JSON.readTree("null"));
@@ -167,13 +168,14 @@ class SettingsDocumentTest {
         SettingsDocument.Patched backToThePack = SettingsDocument.patch(opened.json(), JSON.readTree("""
                 {"registration": {"defaultRole": null}}
                 """), role -> true);
-        assertThat(backToThePack.settings().registration()).isEqualTo(new TenantSettings.Registration(true, null, true));
+        assertThat(backToThePack.settings().registration())
+                .isEqualTo(new TenantSettings.Registration(true, null, true, List.of("PROVIDER")));
 
         assertThatThrownBy(() -> SettingsDocument.patch("{}", JSON.readTree("""
-                {"registration": {"defaultRole": "OWNER"}}
+                {"registration": {"defaultRole": "OWNER", "requestableRoles": ["USER", "PILOT"]}}
                 """), role -> role.equals("USER")))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.errors()).extracting(FieldError::field)
-                        .containsExactly("registration.defaultRole"))
+                        .containsExactly("registration.defaultRole", "registration.requestableRoles[1]"))
                 .hasMessageContaining("unknown role OWNER");
         assertThatThrownBy(() -> SettingsDocument.patch("{}", JSON.readTree("""
                 {"guestAccess": "yes", "registration": {"open": 1, "defaultRole": 7, "closed": true}}

@@ -1,0 +1,35 @@
+package dev.gatehouse.server.users;
+
+import dev.gatehouse.server.shared.TenantId;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where a self-registering address lands and who holds the ones waiting for approval (issue 16). The
+ * signup package answers it (domain mappings, a tenant's open registration, the approval queue); it
+ * is an interface here so that users, which creates the account, does not depend on signup.
+ */
+public interface RegistrationDesk {
+
+    /**
+     * A tenant an applicant lands in.
+     *
+     * @param role the role they get; null is the tenant pack's default role
+     * @param location the location the role holds at; null is tenant-wide
+     * @param approval whether an admin approves first (the applicant waits in the queue, no account yet)
+     * @param via how they got there, for the trail ({@code domain-mapping}, {@code open-registration})
+     */
+    record Placement(TenantId tenant, @Nullable String role, @Nullable UUID location, boolean approval, String via) {}
+
+    /**
+     * Where {@code email} lands: by a domain mapping, or by the open registration of {@code named}.
+     *
+     * @param named the tenant the applicant named, or null; with a tenant named, only its own mappings count
+     */
+    Optional<Placement> place(String email, @Nullable TenantId named);
+
+    /** Puts {@code applicant} in the approval queue of the placement's tenant; one pending per address. */
+    void queue(SelfRegistration.Applicant applicant, Placement placement, @Nullable String ip,
+            @Nullable String userAgent);
+}
