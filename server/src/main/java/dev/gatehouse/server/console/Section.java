@@ -25,7 +25,9 @@ enum Section {
     BREAK_GLASS_REVIEWS("Break-glass reviews", "/console/break-glass-reviews", "break_glass.review",
             Reach.TENANT_MEMBERS),
     ACTIVITY("Activity log", "/console/activity", "audit.read", Reach.EVERYONE),
-    TENANTS("Tenants", "/console/tenants", "tenants.read", Reach.OPERATORS);
+    TENANTS("Tenants", "/console/tenants", "tenants.read", Reach.OPERATORS),
+    DOMAIN_MAPPINGS("Domain mappings", "/console/domain-mappings", "domain-mappings.manage", Reach.TENANT_MEMBERS),
+    REGISTRATIONS("Registrations", "/console/registrations", "registrations.approve", Reach.TENANT_MEMBERS);
 
     /**
      * Who a section is for besides the permission. The platform pack grants its operators

@@ -64,6 +64,10 @@ class RegistrationController {
                         .orElseGet(() -> new Throttle.Tenant.Unknown(body.tenant() != null ? body.tenant().strip()
                                 : SelfRegistration.domain(email))),
                 email, origin.userAgent()));
+        if (body.tenant() != null && named == null) {
+            // A tenant named but unknown (or not active) takes nobody: never fall back to another tenant's domains.
+            return ResponseEntity.accepted().body(ACCEPTED);
+        }
         try {
             registration.register(new SelfRegistration.Applicant(email, username, firstName, lastName), named,
                     origin.ip(), origin.userAgent());
