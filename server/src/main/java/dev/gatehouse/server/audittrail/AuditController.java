@@ -102,7 +102,11 @@ class AuditController {
             // issue 15, device awareness
             "NEW_DEVICE_SIGN_IN", "SESSION_DEVICE_MISMATCH", "DEVICE_FORGOTTEN",
             // issue 15, passkeys
-            "PASSKEY_REGISTERED", "PASSKEY_RENAMED", "PASSKEY_REMOVED");
+            "PASSKEY_REGISTERED", "PASSKEY_RENAMED", "PASSKEY_REMOVED",
+            // issue 16, signup: domain mappings and the approval queue
+            "DOMAIN_MAPPING_CREATED", "DOMAIN_MAPPING_CHANGED", "DOMAIN_MAPPING_DELETED", "REGISTRATION_REQUESTED",
+            "REGISTRATION_APPROVED", "REGISTRATION_REJECTED", "ROLE_REQUESTED", "ROLE_REQUEST_APPROVED",
+            "ROLE_REQUEST_REJECTED");
 
     private final Access access;
     private final Actors actors;

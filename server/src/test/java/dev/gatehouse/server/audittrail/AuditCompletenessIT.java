@@ -66,7 +66,12 @@ class AuditCompletenessIT extends IntegrationTest {
             // ended, the forgotten device as target
             "NEW_DEVICE_SIGN_IN", "SESSION_DEVICE_MISMATCH", "DEVICE_FORGOTTEN",
             // passkeys.PasskeysIT: registered, renamed and removed (by the user and by an administrator), each once
-            "PASSKEY_REGISTERED", "PASSKEY_RENAMED", "PASSKEY_REMOVED");
+            "PASSKEY_REGISTERED", "PASSKEY_RENAMED", "PASSKEY_REMOVED",
+            // signup.SignupIT: each mapping change in the tenant's trail and the child's; the queue's requests and
+            // decisions with the request, kind and role
+            "DOMAIN_MAPPING_CREATED", "DOMAIN_MAPPING_CHANGED", "DOMAIN_MAPPING_DELETED", "REGISTRATION_REQUESTED",
+            "REGISTRATION_APPROVED", "REGISTRATION_REJECTED", "ROLE_REQUESTED", "ROLE_REQUEST_APPROVED",
+            "ROLE_REQUEST_REJECTED");
 
     @Autowired
     JdbcClient jdbc;

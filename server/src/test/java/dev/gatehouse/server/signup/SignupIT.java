@@ -80,6 +80,7 @@ class SignupIT extends IntegrationTest {
         assertThat(api.post("/api/v1/auth/login", null, json("tenant", booking.slug(), "username", "wendy.waits",
                 "password", "anything at all 123")).status()).isEqualTo(401);
 
+        assertThat(audit(booking, "REGISTRATION_REQUESTED", "via")).containsExactly("open-registration");
         Response queue = api.get(booking.path("/registrations?status=PENDING"), booking.adminToken());
         assertThat(queue.status()).isEqualTo(200);
         assertThat(queue.text("/total")).isEqualTo("1");
@@ -198,6 +199,8 @@ class SignupIT extends IntegrationTest {
         assertThat(replaced.status()).isEqualTo(200);
         assertThat(replaced.text("/targetTenant/slug")).isEqualTo(parent.slug());
         assertThat(replaced.body().hasNonNull("defaultRole")).as("the pack's default role").isFalse();
+        assertThat(audit(parent, "DOMAIN_MAPPING_CHANGED", "mode")).containsExactly("APPROVAL");
+        assertThat(audit(child, "DOMAIN_MAPPING_CHANGED", "ownerTenant")).as("it left the child").hasSize(1);
         assertThat(api.delete(parent.path("/domain-mappings/" + mapping), parent.adminToken()).status()).isEqualTo(204);
         assertThat(api.get(parent.path("/domain-mappings/" + mapping), parent.adminToken()).status()).isEqualTo(404);
         assertThat(audit(parent, "DOMAIN_MAPPING_DELETED", "pattern")).containsExactly("*." + domain);
@@ -221,6 +224,7 @@ class SignupIT extends IntegrationTest {
                 "I run a physiotherapy practice"));
         assertThat(asked.status()).isEqualTo(201);
         assertThat(asked.text("/status")).isEqualTo("PENDING");
+        assertThat(audit(booking, "ROLE_REQUESTED", "role")).containsExactly("PROVIDER");
         assertThat(api.post(booking.path("/role-requests"), user.token(), json("role", "PROVIDER")).status())
                 .isEqualTo(409);
         assertThat(api.get(booking.path("/role-requests"), user.token()).text("/0/note"))
@@ -250,6 +254,7 @@ class SignupIT extends IntegrationTest {
                 booking.adminToken(), json("note", "not a provider"));
         assertThat(rejected.text("/status")).isEqualTo("REJECTED");
         assertThat(roles(booking, "otto")).containsExactly("OWNER");
+        assertThat(audit(booking, "ROLE_REQUEST_REJECTED", "note")).containsExactly("not a provider");
     }
 
     @Test
