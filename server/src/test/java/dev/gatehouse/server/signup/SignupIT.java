@@ -101,6 +101,10 @@ class SignupIT extends IntegrationTest {
         assertThat(api.post(booking.path("/registrations/" + id + "/approve"), other.adminToken(), "{}").status())
                 .isEqualTo(404);
 
+        Response unknown = api.post(booking.path("/registrations/" + id + "/approve"), booking.adminToken(),
+                json("note", "welcome", "role", "OWNER"));
+        assertThat(unknown.status()).as("no field but note").isEqualTo(400);
+        assertThat(unknown.raw()).contains("role");
         Response approved = api.post(booking.path("/registrations/" + id + "/approve"), booking.adminToken(),
                 json("note", "welcome"));
         assertThat(approved.status()).isEqualTo(200);
@@ -150,6 +154,7 @@ class SignupIT extends IntegrationTest {
         Response unknownField = api.post(parent.path("/domain-mappings"), parent.adminToken(),
                 json("pattern", domain, "target", child.slug()));
         assertThat(unknownField.status()).isEqualTo(400);
+        assertThat(unknownField.raw()).contains("target");
         Response badRole = api.post(parent.path("/domain-mappings"), parent.adminToken(),
                 json("pattern", domain, "targetTenant", child.slug(), "defaultRole", "captain", "targetLocation",
                         UUID.randomUUID().toString()));
@@ -220,6 +225,8 @@ class SignupIT extends IntegrationTest {
         assertThat(api.post(booking.path("/role-requests"), user.token(), json("role", "OWNER")).status())
                 .isEqualTo(400);
 
+        assertThat(api.post(booking.path("/role-requests"), user.token(), json("role", "PROVIDER", "location",
+                "anywhere")).status()).as("an unknown field").isEqualTo(400);
         Response asked = api.post(booking.path("/role-requests"), user.token(), json("role", "PROVIDER", "note",
                 "I run a physiotherapy practice"));
         assertThat(asked.status()).isEqualTo(201);
