@@ -38,4 +38,12 @@ class ChildAccess implements ChildTenantReach {
         boolean below = lineage.stream().skip(1).anyMatch(link -> link.id().equals(caller.tenant()));
         return below && lineage.getFirst().active() && access.allows(caller, PERMISSION, null);
     }
+
+    @Override
+    public List<TenantTree.Link> reachable(Caller caller) {
+        if (caller.isPlatformOperator() || !access.allows(caller, PERMISSION, null)) {
+            return List.of();
+        }
+        return tree.descendants(caller.tenant()).stream().filter(TenantTree.Link::active).toList();
+    }
 }

@@ -20,7 +20,7 @@ public interface TenantTree {
     List<Link> lineage(TenantId tenant);
 
     /** Every tenant below {@code tenant}, children before grandchildren; never the tenant itself. */
-    List<TenantId> descendants(TenantId tenant);
+    List<Link> descendants(TenantId tenant);
 
     /** A tenant of a lineage: its id and slug, and whether it is active. */
     record Link(TenantId id, String slug, boolean active) {}

@@ -1,5 +1,6 @@
 package dev.gatehouse.server.tenancy;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.audit.AuditLog;
@@ -43,7 +44,8 @@ public class SettingsService {
      * its parent's slug (null without one), and each value's path names {@code own}, the slug of the
      * ancestor that set it, or {@code default}.
      */
-    public record Origins(@Nullable String inheritsFrom, Map<String, String> origins) {}
+    public record Origins(@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable String inheritsFrom,
+            Map<String, String> origins) {}
 
     SettingsService(Tenants tenants, TenantSettingsStore settings, TenantPaths paths, Access access, AuditLog audit,
             AccessChanges changes, TenantTree tree) {
@@ -166,7 +168,7 @@ public class SettingsService {
         // step 2 (docs/access-model.md, "Decision"): whatever caches decisions must see the change,
         // in this tenant and in every tenant that inherits from it.
         changes.policyChanged(tenant);
-        tree.descendants(tenant).forEach(changes::policyChanged);
+        tree.descendants(tenant).forEach(below -> changes.policyChanged(below.id()));
     }
 
     /**

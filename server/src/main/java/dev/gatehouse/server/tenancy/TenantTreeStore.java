@@ -35,18 +35,20 @@ class TenantTreeStore implements TenantTree {
     }
 
     @Override
-    public List<TenantId> descendants(TenantId tenant) {
+    public List<Link> descendants(TenantId tenant) {
         return jdbc.sql("""
                         with recursive down (id, depth) as (
                             select id, 1 from tenants where parent_id = :tenant
                             union all
                             select t.id, down.depth + 1 from tenants t join down on t.parent_id = down.id
                             where down.depth < :max)
-                        select distinct id, min(depth) as depth from down where id <> :tenant
-                        group by id order by depth, id
+                        select t.id, t.slug, t.status, min(down.depth) as depth
+                        from down join tenants t on t.id = down.id where t.id <> :tenant
+                        group by t.id, t.slug, t.status order by depth, t.slug
                         """)
                 .param("tenant", tenant.value()).param("max", MAX_DEPTH)
-                .query((rs, n) -> new TenantId(rs.getObject("id", UUID.class)))
+                .query((rs, n) -> new Link(new TenantId(rs.getObject("id", UUID.class)), rs.getString("slug"),
+                        "ACTIVE".equals(rs.getString("status"))))
                 .list();
     }
 }
