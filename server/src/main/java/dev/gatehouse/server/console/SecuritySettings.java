@@ -429,9 +429,31 @@ final class SecuritySettings {
                 if (section.isEmpty()) {
                     patch.remove(name);
                 }
-            } else if (given.equals(now) || given.isNull() && now.isMissingNode()) {
+            } else if (same(given, now) || given.isNull() && now.isMissingNode()) {
                 patch.remove(name);
             }
         }
+    }
+
+    /** Equal as values: the form's numbers are big integers, the stored ones ints. */
+    private static boolean same(JsonNode a, JsonNode b) {
+        if (a.isNumber() && b.isNumber()) {
+            return a.decimalValue().compareTo(b.decimalValue()) == 0;
+        }
+        if (a.isArray() && b.isArray() || a.isObject() && b.isObject()) {
+            if (a.size() != b.size()) {
+                return false;
+            }
+            if (a.isArray()) {
+                for (int i = 0; i < a.size(); i++) {
+                    if (!same(a.get(i), b.get(i))) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            return a.properties().stream().allMatch(e -> b.has(e.getKey()) && same(e.getValue(), b.get(e.getKey())));
+        }
+        return a.equals(b);
     }
 }

@@ -50,4 +50,31 @@ class InheritedSettingsBrowserIT extends BrowserTest {
         assertThat(admin.find("#sessionPolicy-idleMinutes-origin").getText()).contains("Inherited from " + parent.slug());
         assertThat(admin.field("Sign out after inactivity (minutes)").getDomProperty("value")).isEqualTo("30");
     }
+
+    @Test
+    void aDesignatedParentUserSwitchesToAChildAndChangesItsSettingsWhileAChildsAdminHasNoSwitcher() {
+        SignedInTenant parent = SignedInTenant.create(api, operatorToken(), "clinic");
+        SignedInTenant child = TestTenants.tenant("clinic").parent(parent.slug()).create(api, operatorToken());
+
+        ConsoleBrowser below = browser().signIn(child.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
+        below.open("/console/security");
+        assertThat(below.findAll("#tenant-switcher")).as("no tenant below the child").isEmpty();
+        below.open("/console/security?tenant=" + parent.slug());
+        assertThat(below.text()).as("the parent is not there for the child").doesNotContain("Minimum password length");
+
+        ConsoleBrowser admin = browser().signIn(parent.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
+        admin.open("/console/security");
+        new org.openqa.selenium.support.ui.Select(admin.find("#switch-tenant")).selectByValue(child.slug());
+        admin.press("Switch");
+        assertThat(admin.find("#settings-tenant").getText()).isEqualTo(child.slug());
+        assertThat(admin.find("#inherits-from").getText()).contains(parent.slug());
+        admin.screenshot("security-settings-tenant-switcher");
+        admin.fill("Sign out after inactivity (minutes)", "25").press("Save settings");
+        assertThat(admin.text()).contains("Settings saved.");
+        assertThat(admin.find("#settings-tenant").getText()).isEqualTo(child.slug());
+        assertThat(api.get(child.path("/settings"), child.adminToken()).body().at("/sessionPolicy/idleMinutes").asInt())
+                .isEqualTo(25);
+        assertThat(api.get(parent.path("/settings"), parent.adminToken()).body().at("/sessionPolicy/idleMinutes")
+                .asInt()).as("the parent's own: untouched").isEqualTo(30);
+    }
 }
