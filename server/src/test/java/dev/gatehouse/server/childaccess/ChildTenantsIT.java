@@ -173,8 +173,16 @@ class ChildTenantsIT extends IntegrationTest {
         assertThat(api.get(other.path("/users"), parent.adminToken()).status()).as("not a child").isEqualTo(404);
         assertThat(api.get(child.path("/users"), parent.adminToken()).status()).isEqualTo(200);
 
+        assertThat(api.patch(parent.path("/settings"), child.adminToken(), "{\"lockoutPolicy\": {\"maxFailures\": 9}}")
+                .status()).as("a child's admin cannot change the parent").isEqualTo(404);
+
         move(child, other);
         assertThat(api.get(child.path("/users"), parent.adminToken()).status()).as("moved away").isEqualTo(404);
         assertThat(api.get(child.path("/users"), other.adminToken()).status()).as("the new parent's").isEqualTo(200);
+
+        // A child that is not active is closed to its parent's users as to everyone (lifecycle's suspension).
+        jdbc.sql("update tenants set status = 'SUSPENDED' where id = :id").param("id", UUID.fromString(child.id()))
+                .update();
+        assertThat(api.get(child.path("/users"), other.adminToken()).status()).as("suspended").isEqualTo(404);
     }
 }
