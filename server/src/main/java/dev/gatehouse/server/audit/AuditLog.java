@@ -1,5 +1,6 @@
 package dev.gatehouse.server.audit;
 
+import dev.gatehouse.server.shared.ChildActing;
 import dev.gatehouse.server.shared.Impersonator;
 import dev.gatehouse.server.shared.TenantId;
 import java.time.Clock;
@@ -122,6 +123,14 @@ public class AuditLog {
         if (entries.isEmpty()) {
             return List.of();
         }
+        ChildActing acting = ChildActing.current();
+        if (acting != null && acting.child().equals(tenant)) {
+            return recordInChild(acting, entries);
+        }
+        return write(tenant, entries);
+    }
+
+    private List<Long> write(TenantId tenant, List<Entry> entries) {
         List<Map<String, ?>> details = new ArrayList<>(entries.size());
         List<String> canonicalDetails = new ArrayList<>(entries.size());
         for (Entry entry : entries) {
@@ -249,6 +258,33 @@ public class AuditLog {
 
     private static String quote(@Nullable String text) {
         return text == null ? "null" : ROWS.writeValueAsString(text);
+    }
+
+    /**
+     * A parent tenant's user acting in a child (docs/organisations.md): their events in the child's
+     * trail name the parent ({@code actingFrom}: "user X of parent P"), and each is written to the
+     * parent's trail too, naming the child ({@code inTenant}), in the same transaction.
+     */
+    private List<Long> recordInChild(ChildActing acting, List<Entry> entries) {
+        List<Entry> inChild = new ArrayList<>(entries.size());
+        List<Entry> inHome = new ArrayList<>();
+        for (Entry entry : entries) {
+            if (!acting.user().equals(entry.actor().id())) {
+                inChild.add(entry);
+                continue;
+            }
+            Map<String, Object> child = new LinkedHashMap<>(entry.details());
+            child.put("actingFrom", Map.of("tenant", acting.homeSlug(), "tenantId", acting.home().toString()));
+            inChild.add(new Entry(entry.action(), entry.actor(), entry.target(), entry.ip(), entry.userAgent(), child));
+            Map<String, Object> home = new LinkedHashMap<>(entry.details());
+            home.put("inTenant", Map.of("tenant", acting.childSlug(), "tenantId", acting.child().toString()));
+            inHome.add(new Entry(entry.action(), entry.actor(), entry.target(), entry.ip(), entry.userAgent(), home));
+        }
+        List<Long> seqs = write(acting.child(), inChild);
+        if (!inHome.isEmpty()) {
+            write(acting.home(), inHome);
+        }
+        return seqs;
     }
 
     /**

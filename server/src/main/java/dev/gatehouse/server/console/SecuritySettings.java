@@ -384,4 +384,76 @@ final class SecuritySettings {
         return value.isObject() ? value.properties().stream().map(Map.Entry::getKey).collect(Collectors.joining(", "))
                 : value.asString("");
     }
+
+    /**
+     * Where each row's value comes from, for a child tenant's page: {@code own}, or the slug of the
+     * ancestor it is inherited from (or {@code default}); a by-role row or a section is its own when
+     * any value under it is.
+     */
+    record Origins(Map<String, String> byPath) {
+
+        public String of(String path) {
+            String exact = byPath.get(path);
+            if (exact != null) {
+                return exact;
+            }
+            List<String> under = byPath.entrySet().stream().filter(e -> e.getKey().startsWith(path + "."))
+                    .map(Map.Entry::getValue).toList();
+            return under.contains("own") || under.isEmpty() ? "own" : under.getFirst();
+        }
+
+        public boolean inherited(String path) {
+            return !of(path).equals("own");
+        }
+
+        /** What the page says beside the row. */
+        public String label(String path) {
+            String origin = of(path);
+            return switch (origin) {
+                case "own" -> "Set here for this tenant.";
+                case "default" -> "Inherited: the default, no tenant above sets it.";
+                default -> "Inherited from " + origin + ".";
+            };
+        }
+    }
+
+    /** Removes from a whole-form patch every field whose value is the one in force already. */
+    static void dropUnchanged(ObjectNode patch, JsonNode current) {
+        List<String> names = new ArrayList<>();
+        patch.propertyNames().forEach(names::add);
+        for (String name : names) {
+            JsonNode given = patch.get(name);
+            JsonNode now = current.path(name);
+            if (given instanceof ObjectNode section && now.isObject() && !name.endsWith("ByRole")) {
+                dropUnchanged(section, now);
+                if (section.isEmpty()) {
+                    patch.remove(name);
+                }
+            } else if (same(given, now) || given.isNull() && now.isMissingNode()) {
+                patch.remove(name);
+            }
+        }
+    }
+
+    /** Equal as values: the form's numbers are big integers, the stored ones ints. */
+    private static boolean same(JsonNode a, JsonNode b) {
+        if (a.isNumber() && b.isNumber()) {
+            return a.decimalValue().compareTo(b.decimalValue()) == 0;
+        }
+        if (a.isArray() && b.isArray() || a.isObject() && b.isObject()) {
+            if (a.size() != b.size()) {
+                return false;
+            }
+            if (a.isArray()) {
+                for (int i = 0; i < a.size(); i++) {
+                    if (!same(a.get(i), b.get(i))) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            return a.properties().stream().allMatch(e -> b.has(e.getKey()) && same(e.getValue(), b.get(e.getKey())));
+        }
+        return a.equals(b);
+    }
 }

@@ -2,24 +2,57 @@ package dev.gatehouse.server.settings;
 
 import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.shared.TenantTree;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
  * The one reader of a tenant's settings: every feature asks here for the typed value. Not cached:
  * a change must hold on the very next request on every node (an IP allowlist, a lockout policy),
- * and the read is one lookup by primary key.
+ * and the read is one lookup by primary key, plus one for each ancestor of a child tenant, whose
+ * settings are its parent's with its own on top ({@link SettingsInheritance}); so a parent's change
+ * and a child's move reach the child at once.
  */
 @Component
 public class TenantSettingsStore {
 
     private final TenantDirectory tenants;
+    private final TenantTree tree;
 
-    TenantSettingsStore(TenantDirectory tenants) {
+    TenantSettingsStore(TenantDirectory tenants, TenantTree tree) {
         this.tenants = tenants;
+        this.tree = tree;
     }
 
     /** The settings of {@code tenant}, the defaults for a field it never set (and for no such tenant). */
     public TenantSettings of(TenantId tenant) {
-        return SettingsDocument.parse(tenants.settingsJson(tenant));
+        List<SettingsInheritance.Layer> layers = layers(tenant);
+        if (layers.size() <= 1) {
+            return SettingsDocument.parse(layers.isEmpty() ? tenants.settingsJson(tenant) : layers.getFirst().json());
+        }
+        return SettingsInheritance.effectiveSettings(layers);
+    }
+
+    /**
+     * The effective document of the tenant's parent, which the tenant's own fields go on top of;
+     * null for a tenant without a parent.
+     */
+    public @Nullable String inheritedJson(TenantId tenant) {
+        List<SettingsInheritance.Layer> layers = layers(tenant);
+        return layers.size() <= 1 ? null : SettingsInheritance.effectiveJson(layers.subList(1, layers.size()));
+    }
+
+    /** Where each effective value comes from, by path: own, an ancestor's slug, or default. */
+    public Map<String, String> origins(TenantId tenant) {
+        return SettingsInheritance.origins(layers(tenant));
+    }
+
+    /** The tenant's stored document, then its ancestors', nearest first, each labelled with its slug. */
+    private List<SettingsInheritance.Layer> layers(TenantId tenant) {
+        return tree.lineage(tenant).stream()
+                .map(link -> new SettingsInheritance.Layer(link.slug(), tenants.settingsJson(link.id())))
+                .toList();
     }
 }

@@ -1,6 +1,7 @@
 package dev.gatehouse.server.shared;
 
 import java.util.Optional;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
@@ -8,14 +9,19 @@ import org.springframework.stereotype.Component;
  * Another tenant's path answers 404 exactly like a tenant that does not exist, so a caller cannot
  * learn which tenants exist; platform operators are outside tenants and get 404 too
  * (docs/access-model.md: their access to a tenant's data is impersonation or break-glass).
+ * A user of a parent tenant whose roles hold {@code children.access} also reaches the tenants below
+ * it ({@link ChildTenantReach}; docs/organisations.md), acting there with their parent roles; any
+ * other caller gets the same 404 for a parent or a sibling as for a tenant that does not exist.
  */
 @Component
 public class TenantPaths {
 
     private final TenantDirectory directory;
+    private final ObjectProvider<ChildTenantReach> children;
 
-    TenantPaths(TenantDirectory directory) {
+    TenantPaths(TenantDirectory directory, ObjectProvider<ChildTenantReach> children) {
         this.directory = directory;
+        this.children = children;
     }
 
     /** The tenant of a path: its id, slug and role pack. */
@@ -40,7 +46,7 @@ public class TenantPaths {
         if (caller.isPlatformOperator()) {
             throw ApiException.notFound("tenant " + tenant);
         }
-        return find(tenant).filter(ref -> ref.id().equals(caller.tenant()))
+        return find(tenant).filter(ref -> ref.id().equals(caller.tenant()) || reachesChild(caller, ref))
                 .orElseThrow(() -> ApiException.notFound("tenant " + tenant));
     }
 
@@ -56,6 +62,16 @@ public class TenantPaths {
             throw ApiException.notFound("tenant " + tenant);
         }
         return find(tenant).orElseThrow(() -> ApiException.notFound("tenant " + tenant));
+    }
+
+    /** A parent user let into a child: remembered for the request, so its audit events name the parent. */
+    private boolean reachesChild(Caller caller, TenantRef child) {
+        ChildTenantReach reach = children.getIfAvailable();
+        if (reach == null || !reach.mayActIn(caller, child.id())) {
+            return false;
+        }
+        new ChildActing(caller.tenant(), caller.tenantSlug(), child.id(), child.slug(), caller.userId()).remember();
+        return true;
     }
 
     private Optional<TenantRef> find(String slugOrId) {

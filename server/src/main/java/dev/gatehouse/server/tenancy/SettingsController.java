@@ -5,6 +5,7 @@ import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
 import io.swagger.v3.oas.annotations.Operation;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -49,5 +50,23 @@ class SettingsController {
     SettingsView change(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @RequestBody JsonNode patch, Origin origin) {
         return service.change(caller, tenant, patch, actors.actor(caller), origin);
+    }
+
+    @Operation(summary = "Where each setting comes from", description = "Requires settings.read. inheritsFrom is"
+            + " the parent tenant's slug (null without one); origins maps each value's path"
+            + " (passwordPolicy.minLength) to own, the slug of the ancestor that set it, or default.")
+    @GetMapping("/api/v1/tenants/{tenant}/settings/origins")
+    SettingsService.Origins origins(@AuthenticationPrincipal Caller caller, @PathVariable String tenant) {
+        return service.origins(caller, tenant);
+    }
+
+    @Operation(summary = "Returns a setting to the inherited value", description = "Requires settings.edit. Drops"
+            + " the tenant's own value at path (a field such as passwordPolicy.minLength, a section such as"
+            + " passwordPolicy, or * for every field), so it follows the parent tenant again (the default for a"
+            + " tenant without one). Answers the effective settings.")
+    @DeleteMapping("/api/v1/tenants/{tenant}/settings/overrides/{path}")
+    SettingsView inherit(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathVariable String path, Origin origin) {
+        return service.inherit(caller, tenant, path, actors.actor(caller), origin);
     }
 }

@@ -1,10 +1,12 @@
 package dev.gatehouse.server.tenancy;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.authentication.IpRules;
 import dev.gatehouse.server.settings.SettingsDocument;
+import dev.gatehouse.server.settings.SettingsInheritance;
 import dev.gatehouse.server.settings.TenantSettings;
 import dev.gatehouse.server.settings.TenantSettingsStore;
 import dev.gatehouse.server.shared.ApiException;
@@ -12,7 +14,11 @@ import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.TenantPaths;
+import dev.gatehouse.server.shared.TenantTree;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.JsonNode;
@@ -31,9 +37,19 @@ public class SettingsService {
     private final Access access;
     private final AuditLog audit;
     private final AccessChanges changes;
+    private final TenantTree tree;
+
+    /**
+     * Where a tenant's effective settings come from (docs/organisations.md): {@code inheritsFrom} is
+     * its parent's slug (null without one), and each value's path names {@code own}, the slug of the
+     * ancestor that set it, or {@code default}.
+     */
+    public record Origins(@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable String inheritsFrom,
+            Map<String, String> origins) {}
 
     SettingsService(Tenants tenants, TenantSettingsStore settings, TenantPaths paths, Access access, AuditLog audit,
-            AccessChanges changes) {
+            AccessChanges changes, TenantTree tree) {
+        this.tree = tree;
         this.tenants = tenants;
         this.settings = settings;
         this.paths = paths;
@@ -67,6 +83,48 @@ public class SettingsService {
         return change(id, patch, actor, origin);
     }
 
+    /**
+     * Where each of the settings of {@code tenant} comes from, for a caller holding settings.read there.
+     *
+     * @throws ApiException 404 unless the caller may act in the tenant, 403 without settings.read
+     */
+    @Transactional(readOnly = true)
+    public Origins origins(Caller caller, String tenant) {
+        TenantId id = paths.own(caller, tenant);
+        access.require(caller, "settings.read", null);
+        return origins(id);
+    }
+
+    @Transactional(readOnly = true)
+    Origins origins(TenantId tenant) {
+        List<TenantTree.Link> lineage = tree.lineage(tenant);
+        return new Origins(lineage.size() > 1 ? lineage.get(1).slug() : null, settings.origins(tenant));
+    }
+
+    /**
+     * Drops the tenant's own value at {@code path} (a field, a section, or {@code *} for all), so it
+     * follows its parent again (the default, without a parent), for a caller holding settings.edit.
+     *
+     * @throws ApiException 404 unless the caller may act in the tenant, 403 without settings.edit, 400
+     *     naming {@code path} for no such field
+     */
+    @Transactional
+    public SettingsView inherit(Caller caller, String tenant, String path, AuditLog.Actor actor, Origin origin) {
+        TenantId id = paths.own(caller, tenant);
+        access.require(caller, "settings.edit", null);
+        return inherit(id, path, actor, origin);
+    }
+
+    /** {@link #inherit(Caller, String, String, AuditLog.Actor, Origin)} once the caller was let in. */
+    @Transactional
+    SettingsView inherit(TenantId tenant, String path, AuditLog.Actor actor, Origin origin) {
+        SettingsDocument.Patched outcome = SettingsInheritance.inherit(tenants.settingsJsonForUpdate(tenant),
+                settings.inheritedJson(tenant), path);
+        requireOwnAddressAdmitted(outcome, actor, origin);
+        store(tenant, outcome, actor, origin, Map.of("inherited", path));
+        return SettingsView.of(outcome.settings());
+    }
+
     /** What a new tenant starts with; a field a tenant never changed reads as this. */
     public SettingsView defaults() {
         return SettingsView.of(TenantSettings.DEFAULTS);
@@ -80,20 +138,37 @@ public class SettingsService {
     /** Deep-merges {@code patch} into the settings; records the changed fields' values before and after. */
     @Transactional
     SettingsView change(TenantId tenant, JsonNode patch, AuditLog.Actor actor, Origin origin) {
-        SettingsDocument.Patched outcome = SettingsDocument.patch(tenants.settingsJsonForUpdate(tenant), patch,
+        SettingsDocument.Patched outcome = SettingsInheritance.patch(tenants.settingsJsonForUpdate(tenant),
+                settings.inheritedJson(tenant), patch,
                 role -> access.policy(tenant).flatMap(policy -> policy.role(role)).isPresent());
         requireOwnAddressAdmitted(outcome, actor, origin);
-        if (outcome.changed()) {
-            tenants.updateSettings(tenant, outcome.json());
-            audit.record(tenant, "SETTINGS_CHANGED", actor,
-                    new AuditLog.Target("tenant", tenant.toString(),
-                            tenants.find(tenant.toString()).map(Tenant::slug).orElse(null)), origin.ip(), origin.userAgent(),
-                    Map.of("before", outcome.before(), "after", outcome.after()));
-            // The tenant's policies (IP allowlist, required second factors) apply before the engine's
-            // step 2 (docs/access-model.md, "Decision"): whatever caches decisions must see the change.
-            changes.policyChanged(tenant);
-        }
+        store(tenant, outcome, actor, origin, Map.of());
         return SettingsView.of(outcome.settings());
+    }
+
+    /**
+     * Stores the document (always: a child's own fields may change while its effective values do
+     * not) and, when a value changed, audits it and tells every cache; the tenants below it inherit
+     * the change, so theirs are told too.
+     */
+    private void store(TenantId tenant, SettingsDocument.Patched outcome, AuditLog.Actor actor, Origin origin,
+            Map<String, Object> extra) {
+        tenants.updateSettings(tenant, outcome.json());
+        if (!outcome.changed()) {
+            return;
+        }
+        Map<String, Object> details = new LinkedHashMap<>(extra);
+        details.put("before", outcome.before());
+        details.put("after", outcome.after());
+        audit.record(tenant, "SETTINGS_CHANGED", actor,
+                new AuditLog.Target("tenant", tenant.toString(),
+                        tenants.find(tenant.toString()).map(Tenant::slug).orElse(null)), origin.ip(), origin.userAgent(),
+                details);
+        // The tenant's policies (IP allowlist, required second factors) apply before the engine's
+        // step 2 (docs/access-model.md, "Decision"): whatever caches decisions must see the change,
+        // in this tenant and in every tenant that inherits from it.
+        changes.policyChanged(tenant);
+        tree.descendants(tenant).forEach(below -> changes.policyChanged(below.id()));
     }
 
     /**

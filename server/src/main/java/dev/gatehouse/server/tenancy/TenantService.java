@@ -77,7 +77,9 @@ public class TenantService {
             throw ApiException.conflict("a tenant with slug " + slug + " already exists");
         }
         TenantId id = new TenantId(UUID.randomUUID());
-        tenants.insert(id, slug, name, pack.name(), parent == null ? null : parent.id(), SettingsDocument.defaultsJson());
+        // A child stores only what it overrides (docs/organisations.md): everything else follows its parent.
+        tenants.insert(id, slug, name, pack.name(), parent == null ? null : parent.id(),
+                parent == null ? SettingsDocument.defaultsJson() : "{}");
         roles.install(id, pack);
         boolean invite = admin.passwordHash() == null;
         UUID adminId = users.insert(id, new UserStore.NewUser(admin.username(), admin.firstName(), admin.lastName(),

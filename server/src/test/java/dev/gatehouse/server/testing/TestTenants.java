@@ -44,6 +44,7 @@ public final class TestTenants {
         private boolean adminEmail;
         private String initialPassword = INITIAL_ADMIN_PASSWORD;
         private String adminPassword = SignedInTenant.ADMIN_PASSWORD;
+        private @Nullable String parent;
 
         private Builder(String pack) {
             this.pack = pack;
@@ -80,6 +81,12 @@ public final class TestTenants {
             return this;
         }
 
+        /** A child of the tenant with this slug or id (docs/organisations.md). */
+        public Builder parent(String parent) {
+            this.parent = parent;
+            return this;
+        }
+
         public SignedInTenant create(ApiClient api, String operatorToken) {
             String slug = this.slug != null ? this.slug : pack + "-" + UUID.randomUUID().toString().substring(0, 8);
             String adminJson = adminEmail
@@ -87,8 +94,10 @@ public final class TestTenants {
                             admin + "@" + slug + ".example", "password", initialPassword)
                     : json("username", admin, "firstName", firstName, "lastName", lastName, "password",
                             initialPassword);
-            Response created = api.post("/api/v1/tenants", operatorToken, json("slug", slug, "name", "Tenant " + slug,
-                    "pack", pack, "admin", raw(adminJson)));
+            Response created = api.post("/api/v1/tenants", operatorToken, parent == null
+                    ? json("slug", slug, "name", "Tenant " + slug, "pack", pack, "admin", raw(adminJson))
+                    : json("slug", slug, "name", "Tenant " + slug, "pack", pack, "admin", raw(adminJson),
+                            "parent", parent));
             if (created.status() != 201) {
                 throw new AssertionError("creating tenant " + slug + " failed: " + created.raw());
             }
