@@ -91,7 +91,7 @@ public class DomainMappings {
     @Transactional
     public View create(Caller caller, TenantId tenant, @Nullable Mapping mapping, Origin origin) {
         access.require(caller, MANAGE, null);
-        Checked checked = check(tenant, mapping, null);
+        Checked checked = check(caller, tenant, mapping, null);
         if (store.count(tenant) >= MAX_PER_TENANT) {
             throw ApiException.badRequest("pattern", "at most " + MAX_PER_TENANT + " domain mappings per tenant");
         }
@@ -107,7 +107,7 @@ public class DomainMappings {
     @Transactional
     public View replace(Caller caller, TenantId tenant, UUID id, @Nullable Mapping mapping, Origin origin) {
         access.require(caller, MANAGE, null);
-        Checked checked = check(tenant, mapping, id);
+        Checked checked = check(caller, tenant, mapping, id);
         DomainMappingStore.Row before = found(tenant, id);
         DomainMappingStore.Row after = new DomainMappingStore.Row(tenant, id, checked.pattern().text(),
                 checked.priority(), checked.target(), checked.location(), checked.role(), checked.mode(),
@@ -137,7 +137,7 @@ public class DomainMappings {
     private record Checked(DomainPattern pattern, int priority, TenantId target, @Nullable UUID location,
             @Nullable String role, String mode) {}
 
-    private Checked check(TenantId tenant, @Nullable Mapping mapping, @Nullable UUID id) {
+    private Checked check(Caller caller, TenantId tenant, @Nullable Mapping mapping, @Nullable UUID id) {
         if (mapping == null) {
             throw ApiException.badRequest("body", "must be a JSON object {pattern, priority?, targetTenant?,"
                     + " targetLocation?, defaultRole?, mode?}");
@@ -185,8 +185,24 @@ public class DomainMappings {
         if (!errors.isEmpty()) {
             throw ApiException.badRequest(errors);
         }
+        if (role != null && policy != null) {
+            requireWithinCaller(caller, policy, role);
+        }
         return new Checked(Objects.requireNonNull(pattern), priority, Objects.requireNonNull(target), location, role,
                 mode);
+    }
+
+    /**
+     * A mapping hands its role to strangers who register, so it is no way up to more power: the
+     * caller must hold, tenant-wide, every permission the role grants (as {@code roles.assign} asks;
+     * for a child's role, its permissions against the caller's own).
+     */
+    private void requireWithinCaller(Caller caller, TenantPolicy target, String role) {
+        List<String> beyond = access.grantsBeyondCaller(caller, target.flattenedGrants(role), null);
+        if (!beyond.isEmpty()) {
+            throw ApiException.forbidden("you cannot map addresses to role " + role + ": it grants "
+                    + String.join(", ", beyond.subList(0, Math.min(5, beyond.size()))) + " beyond your own access");
+        }
     }
 
     /** This tenant, or a child of it; anything else (another tenant's, a made-up id) is no target. */

@@ -80,7 +80,24 @@ public class SettingsService {
     public SettingsView change(Caller caller, String tenant, JsonNode patch, AuditLog.Actor actor, Origin origin) {
         TenantId id = paths.own(caller, tenant);
         access.require(caller, "settings.edit", null);
+        requireDefaultRoleWithinCaller(caller, patch);
         return change(id, patch, actor, origin);
+    }
+
+    /**
+     * {@code registration.defaultRole} is the role strangers get when they register, so setting it
+     * is no way up to more power: the caller must hold everything the role grants, tenant-wide.
+     */
+    private void requireDefaultRoleWithinCaller(Caller caller, JsonNode patch) {
+        JsonNode role = patch.path("registration").path("defaultRole");
+        if (role.isString() && !role.asString().isBlank()) {
+            List<String> beyond = access.grantsBeyondCaller(caller, role.asString().strip(), null);
+            if (!beyond.isEmpty() && !beyond.equals(List.of(role.asString().strip()))) {
+                throw ApiException.forbidden("you cannot make " + role.asString().strip() + " the role of everyone who"
+                        + " registers: it grants " + String.join(", ", beyond.subList(0, Math.min(5, beyond.size())))
+                        + " beyond your own access");
+            }
+        }
     }
 
     /**
