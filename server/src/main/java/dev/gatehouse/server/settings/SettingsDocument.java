@@ -53,7 +53,7 @@ public final class SettingsDocument {
      * @throws ApiException 400 naming every field at fault ({@code passwordPolicy.minLength})
      */
     public static Patched patch(String storedJson, JsonNode patch, Predicate<String> roleExists) {
-        ObjectNode current = SettingsPatch.withDefaults(write(TenantSettings.DEFAULTS), JSON.readTree(storedJson));
+        ObjectNode current = SettingsPatch.withDefaults(completeDefaults(), JSON.readTree(storedJson));
         SettingsPatch.Outcome outcome = SettingsPatch.apply(current, patch, roleExists);
         return new Patched(JSON.writeValueAsString(outcome.settings()), read(outcome.settings()), outcome.before(),
                 outcome.after());
@@ -119,7 +119,9 @@ public final class SettingsDocument {
                 document.path("inactivityDisableDays").isInt()
                         ? Integer.valueOf(document.path("inactivityDisableDays").intValue()) : d.inactivityDisableDays(),
                 timeZone(document, d.timeZone()),
-                breakGlass(document.path("breakGlass")));
+                breakGlass(document.path("breakGlass")),
+                flag(document, "guestAccess", d.guestAccess()),
+                registration(document.path("registration")));
     }
 
     /** The document of {@code settings}; {@code mfaPolicy.roles} only when there are any (docs/api.md). */
@@ -183,7 +185,36 @@ public final class SettingsDocument {
         document.put("timeZone", settings.timeZone());
         document.putObject("breakGlass").put("enabled", settings.breakGlass().enabled())
                 .put("minutes", settings.breakGlass().minutes());
+        // Issue 16, written only when changed: a new tenant's document stays the one tenants were always given.
+        if (settings.guestAccess()) {
+            document.put("guestAccess", true);
+        }
+        if (!settings.registration().equals(TenantSettings.Registration.DEFAULTS)) {
+            document.set("registration", registration(settings.registration()));
+        }
         return document;
+    }
+
+    /** The defaults with every field written, the base a change merges into (so its audit shows each value before). */
+    private static ObjectNode completeDefaults() {
+        ObjectNode document = write(TenantSettings.DEFAULTS);
+        document.put("guestAccess", false);
+        document.set("registration", registration(TenantSettings.Registration.DEFAULTS));
+        return document;
+    }
+
+    private static ObjectNode registration(TenantSettings.Registration registration) {
+        return NODES.objectNode().put("open", registration.open()).put("defaultRole", registration.defaultRole())
+                .put("approval", registration.approval());
+    }
+
+    /** {@code registration}; a default role that is not text (a damaged document) reads as the pack's. */
+    private static TenantSettings.Registration registration(JsonNode registration) {
+        TenantSettings.Registration d = TenantSettings.Registration.DEFAULTS;
+        JsonNode role = registration.path("defaultRole");
+        return new TenantSettings.Registration(flag(registration, "open", d.open()),
+                role.isString() && !role.asString().isBlank() ? role.asString() : d.defaultRole(),
+                flag(registration, "approval", d.approval()));
     }
 
     /** {@code timeZone}; one this JVM does not know (a document edited outside the API) reads as the default. */

@@ -47,6 +47,9 @@ final class SettingsPatch {
 
     private record RoleKeys() implements Rule {}
 
+    /** One role key of the tenant, or null. */
+    private record RoleKey() implements Rule {}
+
     /** An ISO-8601 period of years and months within the audit retention bounds ({@link AuditRetention}). */
     private record RetentionPeriod() implements Rule {}
 
@@ -116,7 +119,13 @@ final class SettingsPatch {
             "timeZone", new TimeZone(),
             "breakGlass", section(
                     "enabled", new Flag(),
-                    "minutes", new Whole(5, TenantSettings.BreakGlass.MAX_MINUTES, false)));
+                    "minutes", new Whole(5, TenantSettings.BreakGlass.MAX_MINUTES, false)),
+            // issue 16
+            "guestAccess", new Flag(),
+            "registration", section(
+                    "open", new Flag(),
+                    "defaultRole", new RoleKey(),
+                    "approval", new Flag()));
 
     /** RFC 1035 labels (letters, digits, inner hyphens), lower case; the top level is letters or an IDN (xn--). */
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
@@ -328,6 +337,17 @@ final class SettingsPatch {
                 }
                 return text;
             });
+            case RoleKey roleKey -> {
+                if (value.isNull()) {
+                    yield value;
+                }
+                if (!value.isString() || !roleExists.test(value.asString())) {
+                    errors.add(new FieldError(path, value.isString() ? "unknown role " + value.asString()
+                            : "must be a role key of this tenant, or null for the pack's default role"));
+                    yield null;
+                }
+                yield value;
+            }
             case ByRole byRole -> {
                 if (!value.isObject()) {
                     errors.add(new FieldError(path, "must be an object from role keys to values"));

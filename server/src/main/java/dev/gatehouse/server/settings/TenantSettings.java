@@ -23,19 +23,23 @@ import org.jspecify.annotations.Nullable;
  *     read {@code request.time} in (business hours are the clinic's hours, not the server's). UTC by
  *     default, since a tenant made without one has no better guess
  * @param breakGlass whether clinicians may open emergency access to a record, and for how long
+ * @param guestAccess issue 16 (seed 002's guests): whether {@code check} evaluates a request without a
+ *     session or key as the pack's GUEST role; off by default, since it opens the tenant's policy to anyone
+ * @param registration issue 16: who may create their own account, with which role, and whether an admin
+ *     approves it first
  */
 public record TenantSettings(PasswordPolicy passwordPolicy, LockoutPolicy lockoutPolicy, SessionPolicy sessionPolicy,
         MfaPolicy mfaPolicy, boolean singleRolePerUser, int invitationHours, int resetLinkMinutes,
         List<String> emailDomains, List<String> ipAllowlist, Map<String, List<String>> ipAllowlistByRole,
         String auditRetention, Throttling throttling, ApiKeyPolicy apiKeyPolicy,
         @Nullable Integer inactivityDisableDays, String timeZone,
-        BreakGlass breakGlass) {
+        BreakGlass breakGlass, boolean guestAccess, Registration registration) {
 
     /** What a new tenant starts with; a field a tenant never changed reads as this. */
     public static final TenantSettings DEFAULTS = new TenantSettings(PasswordPolicy.DEFAULTS, LockoutPolicy.DEFAULTS,
             SessionPolicy.DEFAULTS, MfaPolicy.DEFAULTS, false, 48, 60, List.of(), List.of(), Map.of(),
             AuditRetention.DEFAULT.toString(), Throttling.DEFAULTS, ApiKeyPolicy.DEFAULTS, null, "UTC",
-            BreakGlass.DEFAULTS);
+            BreakGlass.DEFAULTS, false, Registration.DEFAULTS);
 
     public TenantSettings {
         emailDomains = List.copyOf(emailDomains);
@@ -222,6 +226,21 @@ public record TenantSettings(PasswordPolicy passwordPolicy, LockoutPolicy lockou
         public Duration duration() {
             return Duration.ofMinutes(minutes);
         }
+    }
+
+    /**
+     * {@code registration} (issue 16, seed 002's open registration). Registration through a listed
+     * e-mail domain ({@code emailDomains}) or a domain mapping works whatever {@code open} says.
+     *
+     * @param open anyone may register (throttled by {@code throttling.registration}); off by default:
+     *     a tenant opens its doors deliberately
+     * @param defaultRole the role a self-registered person gets; null is the pack's {@code defaultRole}
+     * @param approval registrations wait, unable to sign in, until an admin holding
+     *     {@code registrations.approve} approves them
+     */
+    public record Registration(boolean open, @Nullable String defaultRole, boolean approval) {
+
+        public static final Registration DEFAULTS = new Registration(false, null, false);
     }
 
     /** At most {@code requests} in {@code perSeconds}, refilled smoothly. */

@@ -19,7 +19,9 @@ import org.jspecify.annotations.Nullable;
  * caps and defaults the life and rate limit of API keys (docs/security.md, "API keys").
  * {@code timeZone} is the IANA zone grant conditions read {@code request.time} in.
  * {@code breakGlass} is whether clinicians may open emergency access and for how many minutes
- * (issue 13; our extension of docs/api.md).
+ * (issue 13; our extension of docs/api.md). {@code guestAccess}: whether {@code check} evaluates anonymous
+ * requests as the pack's GUEST role; {@code registration}: open self-registration, the role it gives (null:
+ * the pack's default role) and whether an admin approves each one (issue 16; our extension of docs/api.md).
  */
 public record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutPolicy, SessionPolicy sessionPolicy,
         MfaPolicy mfaPolicy, boolean singleRolePerUser, int invitationHours, int resetLinkMinutes,
@@ -31,7 +33,9 @@ public record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutP
         ApiKeyPolicy apiKeyPolicy,
         @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Integer inactivityDisableDays,
         String timeZone,
-        BreakGlass breakGlass) {
+        BreakGlass breakGlass,
+        boolean guestAccess,
+        Registration registration) {
 
     /** The API's form of the typed settings; {@code mfaPolicy.roles} only when there are any. */
     static SettingsView of(TenantSettings settings) {
@@ -57,7 +61,10 @@ public record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutP
                                 settings.apiKeyPolicy().rateLimit().perSeconds())),
                 settings.inactivityDisableDays(),
                 settings.timeZone(),
-                new BreakGlass(settings.breakGlass().enabled(), settings.breakGlass().minutes()));
+                new BreakGlass(settings.breakGlass().enabled(), settings.breakGlass().minutes()),
+                settings.guestAccess(),
+                new Registration(settings.registration().open(), settings.registration().defaultRole(),
+                        settings.registration().approval()));
     }
 
     private static Door door(TenantSettings.Door door) {
@@ -83,6 +90,10 @@ public record SettingsView(PasswordPolicy passwordPolicy, LockoutPolicy lockoutP
 
     /** Clinical break-glass: on or off, and how long an emergency access lasts. */
     public record BreakGlass(boolean enabled, int minutes) {}
+
+    /** Open self-registration, the role it gives (null: the pack's default role), and whether an admin approves. */
+    public record Registration(boolean open,
+            @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable String defaultRole, boolean approval) {}
 
     /** At most {@code requests} in {@code perMinutes}, refilled smoothly. */
     public record Limit(int requests, int perMinutes) {}

@@ -147,4 +147,54 @@ class SettingsDocumentTest {
         assertThat(stored.path("aFieldNoLongerKnown").asInt()).as("kept as it was").isEqualTo(1);
         assertThat(SettingsDocument.parse(patched.json())).isEqualTo(patched.settings());
     }
+
+    @Test
+    void guestAccessAndRegistrationDefaultToClosedAndAChangeIsCheckedAgainstTheTenantsRoles() {
+        assertThat(TenantSettings.DEFAULTS.guestAccess()).isFalse();
+        assertThat(TenantSettings.DEFAULTS.registration()).isEqualTo(new TenantSettings.Registration(false, null, false));
+
+        SettingsDocument.Patched opened = SettingsDocument.patch("{}", JSON.readTree("""
+                {"guestAccess": true, "registration": {"open": true, "defaultRole": "USER", "approval": true}}
+                """), role -> role.equals("USER"));
+
+        assertThat(opened.settings().guestAccess()).isTrue();
+        assertThat(opened.settings().registration()).isEqualTo(new TenantSettings.Registration(true, "USER", true));
+        assertThat(SettingsDocument.parse(opened.json())).isEqualTo(opened.settings());
+        assertThat(opened.before()).containsEntry("guestAccess", JSON.readTree("false"))
+                .containsEntry("registration.defaultRole", JSON.readTree("null"));
+        assertThat(opened.after()).containsEntry("registration.open", JSON.readTree("true"));
+
+        SettingsDocument.Patched backToThePack = SettingsDocument.patch(opened.json(), JSON.readTree("""
+                {"registration": {"defaultRole": null}}
+                """), role -> true);
+        assertThat(backToThePack.settings().registration()).isEqualTo(new TenantSettings.Registration(true, null, true));
+
+        assertThatThrownBy(() -> SettingsDocument.patch("{}", JSON.readTree("""
+                {"registration": {"defaultRole": "OWNER"}}
+                """), role -> role.equals("USER")))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.errors()).extracting(FieldError::field)
+                        .containsExactly("registration.defaultRole"))
+                .hasMessageContaining("unknown role OWNER");
+        assertThatThrownBy(() -> SettingsDocument.patch("{}", JSON.readTree("""
+                {"guestAccess": "yes", "registration": {"open": 1, "defaultRole": 7, "closed": true}}
+                """), role -> true))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.errors()).extracting(FieldError::field)
+                        .containsExactly("guestAccess", "registration.open", "registration.defaultRole",
+                                "registration.closed"));
+        assertThatThrownBy(() -> SettingsDocument.patch("{}", JSON.readTree("""
+                {"registration": true}
+                """), role -> true))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.errors()).extracting(FieldError::field)
+                        .containsExactly("registration"));
+    }
+
+    @Test
+    void aDamagedRegistrationReadsAsClosed() {
+        TenantSettings settings = SettingsDocument.parse("""
+                {"guestAccess": "true", "registration": {"open": "yes", "defaultRole": 3, "approval": null}}
+                """);
+
+        assertThat(settings.guestAccess()).isFalse();
+        assertThat(settings.registration()).isEqualTo(TenantSettings.Registration.DEFAULTS);
+    }
 }
