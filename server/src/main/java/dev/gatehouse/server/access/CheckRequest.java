@@ -46,6 +46,11 @@ record CheckRequest(@Nullable String user, @Nullable String permission, @Nullabl
     record Question(String user, String permission, @Nullable Resource resource, @Nullable Instant at,
             RequestContext context, boolean audit, @Nullable List<String> fields) {}
 
+    /** {@link #parse(String, boolean, boolean, List)} for a signed-in caller. */
+    @Nullable Question parse(String prefix, boolean auditByDefault, List<FieldError> errors) {
+        return parse(prefix, auditByDefault, false, errors);
+    }
+
     /**
      * Validates and converts; adds a {@link FieldError} per fault to {@code errors}, with field
      * names after {@code prefix} ({@code ""} or {@code "checks[3]."}), and answers null when there
