@@ -129,7 +129,7 @@ class CheckController {
         if (admission == null) {
             throw GuestAdmission.unauthorized();
         }
-        return admission.admit(tenant, request);
+        return admission.admit(tenant, Origin.of(request));
     }
 
     private static CheckRequest.Question parsedOrRefused(CheckRequest body, String prefix) {

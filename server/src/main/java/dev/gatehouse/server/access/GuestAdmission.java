@@ -1,8 +1,8 @@
 package dev.gatehouse.server.access;
 
 import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantId;
-import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 
@@ -25,7 +25,7 @@ public interface GuestAdmission {
      *     tenant does not exist, is not active or does not let guests in
      * @throws dev.gatehouse.server.shared.TooManyRequests when the address has asked too often
      */
-    TenantId admit(String tenant, HttpServletRequest request);
+    TenantId admit(String tenant, Origin origin);
 
     /** The 401 of an anonymous request, worded as the API's filter chain words it. */
     static ApiException unauthorized() {

@@ -7,7 +7,6 @@ import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.throttling.Throttle;
-import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,8 +33,7 @@ class GuestDoor implements GuestAdmission {
     }
 
     @Override
-    public TenantId admit(String tenant, HttpServletRequest request) {
-        Origin origin = Origin.of(request);
+    public TenantId admit(String tenant, Origin origin) {
         // The address pays before any lookup, so a flood over made-up tenant names costs a bucket, not queries.
         throttle.enter(new Throttle.Attempt(Throttle.Door.GUEST_CHECK, origin.ip(), null, null, origin.userAgent()));
         TenantId id = tenants.idOf(tenant).filter(tenants::isActive)
