@@ -28,8 +28,8 @@ class OverrideStore {
     }
 
     void insert(Override override) {
-        jdbc.sql("insert into platform_overrides (" + COLUMNS + """
-                        ) values (:tenant, :id, :operatorTenant, :operator, :operatorName, :reason, :role, :account,
+        jdbc.sql("insert into platform_overrides (" + COLUMNS + ") " + """
+                        values (:tenant, :id, :operatorTenant, :operator, :operatorName, :reason, :role, :account,
                             :assignment, :session, :startsAt, :expiresAt, null, null)""")
                 .param("tenant", override.tenant().value()).param("id", override.id())
                 .param("operatorTenant", override.operatorTenant().value()).param("operator", override.operatorId())
@@ -48,16 +48,15 @@ class OverrideStore {
 
     /** The tenant's latest overrides, newest first. */
     List<Override> recent(TenantId tenant, int limit) {
-        return jdbc.sql("select " + COLUMNS + """
-                         from platform_overrides where tenant_id = :tenant order by starts_at desc limit :limit""")
+        return jdbc.sql("select " + COLUMNS
+                        + " from platform_overrides where tenant_id = :tenant order by starts_at desc limit :limit")
                 .param("tenant", tenant.value()).param("limit", limit).query(OverrideStore::read).list();
     }
 
     /** Overrides of every tenant whose window closed without anyone ending them. */
     List<Override> lapsed(Instant now) {
-        return jdbc.sql("select " + COLUMNS + """
-                         from platform_overrides where ended_at is null and expires_at <= :now
-                         order by expires_at limit 100 for update skip locked""")
+        return jdbc.sql("select " + COLUMNS + " from platform_overrides where ended_at is null and expires_at <= :now"
+                        + " order by expires_at limit 100 for update skip locked")
                 .param("now", utc(now)).query(OverrideStore::read).list();
     }
 
