@@ -131,7 +131,7 @@ class GuestCheckIT extends IntegrationTest {
 
     @Test
     @Order(1)
-    void unknownSuspendedOrPlatformTenantsAnswerTheSame401() {
+    void unknownAndPlatformTenantsAnswerTheSame401() {
         booking(true);
         Response unknown = api.post("/api/v1/tenants/no-such-tenant-anywhere/check", null,
                 json("permission", "services.search"));
