@@ -130,7 +130,9 @@ class TableOwnershipTest {
             entry("external_identities", new Owner("identityproviders", "which user a provider's subject is"
                     + " (identityproviders.ExternalIdentities)")),
             entry("sso_link_requests", new Owner("identityproviders", "consents to link an existing account, pending"
-                    + " (identityproviders.LinkRequests)")));
+                    + " (identityproviders.LinkRequests)")),
+            entry("platform_overrides", new Owner("overrides", "platform operators' time-boxed elevations in a"
+                    + " tenant (overrides.OverrideStore)")));
 
     /**
      * Known exceptions to remove, as {@code "package/File.java table"} → why it is still there.

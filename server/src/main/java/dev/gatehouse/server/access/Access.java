@@ -2,6 +2,7 @@ package dev.gatehouse.server.access;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.gatehouse.engine.Assignment;
 import dev.gatehouse.engine.AssignmentSource;
 import dev.gatehouse.engine.Decision;
 import dev.gatehouse.engine.Grant;
@@ -13,6 +14,7 @@ import dev.gatehouse.engine.Profile;
 import dev.gatehouse.engine.Reason;
 import dev.gatehouse.engine.RequestContext;
 import dev.gatehouse.engine.Resource;
+import dev.gatehouse.engine.Subject;
 import dev.gatehouse.engine.SubjectRelations;
 import dev.gatehouse.engine.TenantPolicy;
 import dev.gatehouse.server.shared.ApiException;
@@ -61,6 +63,15 @@ public class Access {
             .expireAfterAccess(Duration.ofMinutes(10)).build();
 
     private record Narrowed(Profile owner, Credential.ApiKey key) {}
+
+    /**
+     * The guest's profile per tenant policy (compared by identity, so an edited GUEST role compiles
+     * afresh): anonymous checks compile it once per policy version, not once per request.
+     */
+    private final Cache<TenantPolicy, Profile> guests = Caffeine.newBuilder().weakKeys().maximumSize(10_000).build();
+
+    /** The id the guest's one assignment and the decisions it allows carry. */
+    public static final String GUEST_SUBJECT = "guest";
 
     /** How often a decision is taken again after a one-time elevation it used turned out spent. */
     private static final int SPEND_ATTEMPTS = 3;
@@ -181,6 +192,41 @@ public class Access {
             return policy.get().check(profile.get(), permission, resource, at, context,
                     relations(tenant, user, policy.get(), resource));
         });
+    }
+
+    /**
+     * Decides for the tenant's guest (seed 002 §2): a subject holding only the pack's {@code GUEST}
+     * role, tenant-wide, with no relationships. A tenant whose roles have no {@code GUEST} denies.
+     */
+    Decision decideAsGuest(TenantId tenant, String permission, @Nullable Resource resource, Instant at,
+            RequestContext context) {
+        return guestProfile(tenant).map(profile -> profile.policy().check(profile, permission, resource, at, context,
+                SubjectRelations.NONE)).orElseGet(() -> Decision.deny(new Reason.NoMatchingGrant(permission)));
+    }
+
+    /** Decides each field for the tenant's guest, as {@link #decideAsGuest}. */
+    FieldDecisions decideFieldsAsGuest(TenantId tenant, String permission, List<String> fields,
+            @Nullable Resource resource, Instant at, RequestContext context) {
+        Optional<Profile> guest = guestProfile(tenant);
+        if (guest.isEmpty()) {
+            return new FieldDecisions(Decision.deny(new Reason.NoMatchingGrant(permission)), Map.of());
+        }
+        return guest.get().policy().checkFields(guest.get(), permission, fields, resource, at, context,
+                SubjectRelations.NONE);
+    }
+
+    /** Whether the tenant's roles include {@code GUEST}, which guest access needs. */
+    public boolean hasGuestRole(TenantId tenant) {
+        return policy(tenant).flatMap(policy -> policy.role(GuestAdmission.GUEST_ROLE)).isPresent();
+    }
+
+    private Optional<Profile> guestProfile(TenantId tenant) {
+        Optional<TenantPolicy> policy = policy(tenant);
+        if (policy.isEmpty() || policy.get().role(GuestAdmission.GUEST_ROLE).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(guests.get(policy.get(), current -> current.compile(Subject.active(GUEST_SUBJECT,
+                Assignment.tenantWide(GUEST_SUBJECT, GuestAdmission.GUEST_ROLE)))));
     }
 
     /**

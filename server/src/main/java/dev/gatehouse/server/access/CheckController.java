@@ -26,6 +26,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -55,6 +56,7 @@ class CheckController {
 
     static final String ASK_ABOUT_OTHERS = "access.check";
     static final int MAX_BATCH = 1_000;
+    static final int MAX_GUEST_BATCH = 100;
 
     record Batch(@Nullable List<CheckRequest> checks, @Nullable Boolean audit) {}
 
@@ -69,15 +71,30 @@ class CheckController {
 
     record HolderView(UserRef user, DecisionView.Via via) {}
 
+    /**
+     * A decision for the tenant's guest: the check API's answer and {@code principal: "guest"}, so an
+     * application never mistakes it for a decision about a signed-in user.
+     */
+    record GuestDecision(boolean allowed, Map<String, Object> reason, DecisionView.@Nullable Via via,
+            DecisionView.@Nullable FieldsView fields, String principal) {
+        static GuestDecision of(DecisionView view) {
+            return new GuestDecision(view.allowed(), view.reason(), view.via(), view.fields(), Access.GUEST_SUBJECT);
+        }
+    }
+
     private final Access access;
     private final DenialAudit denials;
     private final Clock clock;
+    /** Absent when no feature admits guests: an anonymous check is then a 401, as any anonymous request. */
+    private final ObjectProvider<GuestAdmission> guests;
 
     /** The caller's own tenant from the path; any other, existing or not, and any for operators: 404. */
     private final TenantPaths paths;
 
-    CheckController(Access access, DenialAudit denials, Clock clock, TenantPaths paths) {
+    CheckController(Access access, DenialAudit denials, Clock clock, TenantPaths paths,
+            ObjectProvider<GuestAdmission> guests) {
         this.access = access;
+        this.guests = guests;
         this.paths = paths;
         this.denials = denials;
         this.clock = clock;
@@ -92,11 +109,59 @@ class CheckController {
             fields: ["ssn", "insurance"] decides each field as the permission <permission>.<field> on the same \
             resource, only when the permission is allowed, and answers fields: {allowed, denied, reasons}; a field \
             the catalog does not list is denied. context.ip is the client's address for conditions on request.ip; \
-            asking about yourself it defaults to the request's address, about another user to none.""")
+            asking about yourself it defaults to the request's address, about another user to none. \
+            Without credentials, in a tenant whose settings say guestAccess: true, the check is answered for the \
+            tenant's guest (the pack's GUEST role, tenant-wide; `user` absent or "guest") with principal: "guest", \
+            rate-limited per address; otherwise it is a 401.""")
     @PostMapping("/api/v1/tenants/{tenant}/check")
-    DecisionView check(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    Object check(@AuthenticationPrincipal @Nullable Caller caller, @PathVariable String tenant,
             @RequestBody CheckRequest body, HttpServletRequest request) {
+        if (caller == null) {
+            // Admitted first: an anonymous caller learns nothing, not even about its input, where guests are not let in.
+            return guestAnswer(admitGuest(tenant, request), parsedOrRefused(body, ""), request);
+        }
         return Objects.requireNonNull(answer(caller, tenant, body, request, true));
+    }
+
+    /** The tenant when it answers anonymous checks; else the 401 every anonymous request gets. */
+    private TenantId admitGuest(String tenant, HttpServletRequest request) {
+        GuestAdmission admission = guests.getIfAvailable();
+        if (admission == null) {
+            throw GuestAdmission.unauthorized();
+        }
+        return admission.admit(tenant, Origin.of(request));
+    }
+
+    private static CheckRequest.Question parsedOrRefused(CheckRequest body, String prefix) {
+        List<FieldError> errors = new ArrayList<>();
+        CheckRequest.Question question = body.parse(prefix, false, true, errors);
+        if (question == null) {
+            throw ApiException.badRequest(errors);
+        }
+        return question;
+    }
+
+    private GuestDecision guestAnswer(TenantId tenant, CheckRequest.Question question, HttpServletRequest request) {
+        FieldDecisions decisions = decideAsGuest(tenant, question, request);
+        if (question.audit() && !decisions.decision().allowed()) {
+            denials.recordGuest(tenant, List.of(new DenialAudit.GuestDenial(question, decisions.decision())),
+                    Origin.of(request));
+        }
+        return GuestDecision.of(question.fields() == null ? DecisionView.of(decisions.decision())
+                : DecisionView.of(decisions));
+    }
+
+    private FieldDecisions decideAsGuest(TenantId tenant, CheckRequest.Question question, HttpServletRequest request) {
+        Instant at = question.at() == null ? clock.instant() : question.at();
+        // The guest is the client: its address is the one conditions on request.ip read.
+        RequestContext context = question.context().ip() == null
+                ? new RequestContext(Origin.of(request).ip(), question.context().attributes()) : question.context();
+        if (question.fields() == null) {
+            return new FieldDecisions(access.decideAsGuest(tenant, question.permission(), question.resource(), at,
+                    context), Map.of());
+        }
+        return access.decideFieldsAsGuest(tenant, question.permission(), question.fields(), question.resource(), at,
+                context);
     }
 
     /**
@@ -112,7 +177,7 @@ class CheckController {
             boolean refuse) {
         TenantId tenantId = paths.own(caller, tenant);
         List<FieldError> errors = new ArrayList<>();
-        CheckRequest.Question question = body.parse("", false, errors);
+        CheckRequest.Question question = body.parse("", false, false, errors);
         if (question == null) {
             throw ApiException.badRequest(errors);
         }
@@ -139,14 +204,16 @@ class CheckController {
             {error: {status: 404, detail}}. A top-level "audit": true applies to every check that does not say \
             otherwise. Asking about anyone but yourself needs access.check.""")
     @PostMapping("/api/v1/tenants/{tenant}/check/batch")
-    BatchResults batch(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @RequestBody Batch body,
-            HttpServletRequest request) {
-        TenantId tenantId = paths.own(caller, tenant);
+    BatchResults batch(@AuthenticationPrincipal @Nullable Caller caller, @PathVariable String tenant,
+            @RequestBody Batch body, HttpServletRequest request) {
+        TenantId tenantId = caller == null ? admitGuest(tenant, request) : paths.own(caller, tenant);
         if (body.checks() == null) {
             throw ApiException.badRequest("checks", "is required");
         }
-        if (body.checks().size() > MAX_BATCH) {
-            throw ApiException.badRequest("checks", "at most " + MAX_BATCH + " checks per batch");
+        // A guest's batch is bounded tighter: one token of its address limit must not buy a thousand decisions.
+        int most = caller == null ? MAX_GUEST_BATCH : MAX_BATCH;
+        if (body.checks().size() > most) {
+            throw ApiException.badRequest("checks", "at most " + most + " checks per batch");
         }
         boolean auditByDefault = Boolean.TRUE.equals(body.audit());
         List<FieldError> errors = new ArrayList<>();
@@ -157,10 +224,13 @@ class CheckController {
                 errors.add(new FieldError("checks[" + i + "]", "must be an object"));
                 continue;
             }
-            questions.add(check.parse("checks[" + i + "].", auditByDefault, errors));
+            questions.add(check.parse("checks[" + i + "].", auditByDefault, caller == null, errors));
         }
         if (!errors.isEmpty()) {
             throw ApiException.badRequest(errors);
+        }
+        if (caller == null) {
+            return guestBatch(tenantId, questions, request);
         }
         if (questions.stream().anyMatch(question -> !isSelf(caller, question.user()))) {
             access.require(caller, ASK_ABOUT_OTHERS, null);
@@ -182,6 +252,22 @@ class CheckController {
             results.add(question.fields() == null ? DecisionView.of(decision) : DecisionView.of(decisions));
         }
         denials.record(caller, denied, Origin.of(request).ip(), Origin.of(request).userAgent());
+        return new BatchResults(results);
+    }
+
+    private BatchResults guestBatch(TenantId tenant, List<CheckRequest.Question> questions,
+            HttpServletRequest request) {
+        List<Object> results = new ArrayList<>(questions.size());
+        List<DenialAudit.GuestDenial> denied = new ArrayList<>();
+        for (CheckRequest.Question question : questions) {
+            FieldDecisions decisions = decideAsGuest(tenant, question, request);
+            if (question.audit() && !decisions.decision().allowed()) {
+                denied.add(new DenialAudit.GuestDenial(question, decisions.decision()));
+            }
+            results.add(GuestDecision.of(question.fields() == null ? DecisionView.of(decisions.decision())
+                    : DecisionView.of(decisions)));
+        }
+        denials.recordGuest(tenant, denied, Origin.of(request));
         return new BatchResults(results);
     }
 

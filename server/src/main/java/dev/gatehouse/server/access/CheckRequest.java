@@ -23,6 +23,7 @@ record CheckRequest(@Nullable String user, @Nullable String permission, @Nullabl
         @Nullable ContextBody context, @Nullable Boolean audit, @Nullable List<String> fields) {
 
     static final int MAX_USER = 320;
+    static final String GUEST = Access.GUEST_SUBJECT;
     static final int MAX_TEXT = 200;
     static final int MAX_ASSIGNEES = 1_000;
     static final int MAX_ATTRIBUTES = 100;
@@ -45,14 +46,29 @@ record CheckRequest(@Nullable String user, @Nullable String permission, @Nullabl
     record Question(String user, String permission, @Nullable Resource resource, @Nullable Instant at,
             RequestContext context, boolean audit, @Nullable List<String> fields) {}
 
+    /** {@link #parse(String, boolean, boolean, List)} for a signed-in caller. */
+    @Nullable Question parse(String prefix, boolean auditByDefault, List<FieldError> errors) {
+        return parse(prefix, auditByDefault, false, errors);
+    }
+
     /**
      * Validates and converts; adds a {@link FieldError} per fault to {@code errors}, with field
      * names after {@code prefix} ({@code ""} or {@code "checks[3]."}), and answers null when there
-     * was any.
+     * was any. For a {@code guest} (a check sent without credentials) {@code user} is absent or
+     * {@code "guest"}: an anonymous caller asks about the guest only, never about a user.
      */
-    @Nullable Question parse(String prefix, boolean auditByDefault, List<FieldError> errors) {
+    @Nullable Question parse(String prefix, boolean auditByDefault, boolean guest, List<FieldError> errors) {
         int before = errors.size();
-        String who = required(prefix + "user", user, MAX_USER, errors);
+        String who;
+        if (guest) {
+            who = GUEST;
+            if (user != null && !user.strip().equalsIgnoreCase(GUEST)) {
+                errors.add(new FieldError(prefix + "user", "without credentials a check asks about the guest only: "
+                        + "leave user out (or send \"guest\"); sign in to ask about a user"));
+            }
+        } else {
+            who = required(prefix + "user", user, MAX_USER, errors);
+        }
         // A key longer than any key can be is bad input; an unknown key of a fitting length is a deny.
         String what = required(prefix + "permission", permission, Permission.MAX_KEY_LENGTH, errors);
         Resource target = resource == null ? null : resource(prefix + "resource", resource, errors);

@@ -5,6 +5,8 @@ import dev.gatehouse.engine.Decision;
 import dev.gatehouse.engine.Resource;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.TenantId;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -27,6 +29,13 @@ class DenialAudit {
 
     /** A denied question about {@code user}. */
     record Denial(UUID user, CheckRequest.Question question, Decision decision) {}
+
+    /** A denied question an anonymous caller asked about the tenant's guest. */
+    record GuestDenial(CheckRequest.Question question, Decision decision) {}
+
+    /** Who a guest's denial names as its actor: nobody signed in, holding the guest role. */
+    static final AuditLog.Actor GUEST = new AuditLog.Actor(null, Access.GUEST_SUBJECT,
+            List.of(GuestAdmission.GUEST_ROLE));
 
     private final AuditLog audit;
     private final Access access;
@@ -52,7 +61,28 @@ class DenialAudit {
             for (Denial denial : denials) {
                 String name = loader.username(caller.tenant(), denial.user()).orElse(null);
                 audit.record(caller.tenant(), "PERMISSION_DENIED", actor,
-                        new AuditLog.Target("user", denial.user().toString(), name), ip, userAgent, details(denial));
+                        new AuditLog.Target("user", denial.user().toString(), name), ip, userAgent,
+                        details(denial.question(), denial.decision()));
+            }
+        });
+    }
+
+    /**
+     * Records a guest's denials on the tenant's trail, naming the guest as actor and target and the
+     * client's address: seed 002 §7.4 asks denial attempts to be logged for security monitoring,
+     * and an anonymous client is what such monitoring watches first.
+     */
+    void recordGuest(TenantId tenant, List<GuestDenial> denials, Origin origin) {
+        if (denials.isEmpty()) {
+            return;
+        }
+        transaction.executeWithoutResult(status -> {
+            for (GuestDenial denial : denials) {
+                Map<String, Object> details = details(denial.question(), denial.decision());
+                details.put("principal", Access.GUEST_SUBJECT);
+                audit.record(tenant, "PERMISSION_DENIED", GUEST,
+                        new AuditLog.Target("guest", Access.GUEST_SUBJECT, Access.GUEST_SUBJECT), origin.ip(),
+                        origin.userAgent(), details);
             }
         });
     }
@@ -67,8 +97,7 @@ class DenialAudit {
                 .orElse(List.of());
     }
 
-    private static Map<String, Object> details(Denial denial) {
-        CheckRequest.Question question = denial.question();
+    private static Map<String, Object> details(CheckRequest.Question question, Decision decision) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("permission", question.permission());
         Resource resource = question.resource();
@@ -81,8 +110,7 @@ class DenialAudit {
             }
             details.put("resource", about);
         }
-        details.put("reason", Map.of("code", denial.decision().reason().code(),
-                "explanation", denial.decision().explain()));
+        details.put("reason", Map.of("code", decision.reason().code(), "explanation", decision.explain()));
         if (question.at() != null) {
             details.put("asOf", question.at().toString());
         }

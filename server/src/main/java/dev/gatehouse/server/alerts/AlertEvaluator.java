@@ -42,11 +42,13 @@ class AlertEvaluator {
      * reserves it), and {@code BREAK_GLASS_ACCESS}, which applications record through
      * {@code POST .../audit/events} when a user breaks the glass in them.
      */
-    static final Set<String> BREAK_GLASS_ACTIONS = Set.of("BREAK_GLASS", "BREAK_GLASS_ACCESS");
+    static final Set<String> BREAK_GLASS_ACTIONS = Set.of("BREAK_GLASS", "BREAK_GLASS_ACCESS", "OVERRIDE_STARTED");
 
     /** Gatehouse's own actions that a rule watches; applications' data-access events are recognised by recordedBy. */
     private static final Set<String> WATCHED = Set.of("LOGIN_FAILED", "LOGIN_SUCCEEDED", "ROLE_ASSIGNED", "BREAK_GLASS",
-            "BREAK_GLASS_ACCESS", "IMPERSONATION_STARTED", "REFRESH_TOKEN_REUSED", "BREAK_GLASS_REVIEWED");
+            "BREAK_GLASS_ACCESS", "IMPERSONATION_STARTED", "REFRESH_TOKEN_REUSED", "BREAK_GLASS_REVIEWED",
+            // Issue 16: a platform operator's override of the tenant's admin role is break-glass to its admins.
+            "OVERRIDE_STARTED");
 
     /**
      * {@code details.kind} of the {@code BREAK_GLASS} that a clinician's emergency access writes

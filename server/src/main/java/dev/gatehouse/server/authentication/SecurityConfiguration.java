@@ -2,9 +2,11 @@ package dev.gatehouse.server.authentication;
 
 import dev.gatehouse.server.throttling.Throttle;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
@@ -63,6 +65,10 @@ class SecurityConfiguration {
                         // /actuator/prometheus has its own chain and token (edge.MetricsAccess).
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").permitAll()
+                        // Seed 002 §2 (issue 16): a check without credentials reaches the check API, which answers it
+                        // for the tenant's guest where the tenant lets guests in and is a 401 elsewhere. A request
+                        // that presents a credential is authenticated as before, so a bad token is still a 401 here.
+                        .requestMatchers(SecurityConfiguration::anonymousCheck).permitAll()
                         .anyRequest().authenticated())
                 .exceptionHandling(errors -> errors
                         .authenticationEntryPoint((request, response, e) -> write(response, HttpStatus.UNAUTHORIZED,
@@ -73,6 +79,14 @@ class SecurityConfiguration {
                 .headers(headers -> headers.cacheControl(cache -> {}))
                 .build();
     }
+
+    /** A check or batch of checks ({@code access.CheckController}) that presents no credential at all. */
+    static boolean anonymousCheck(HttpServletRequest request) {
+        return "POST".equals(request.getMethod()) && request.getHeader("Authorization") == null
+                && CHECK_PATH.matcher(request.getRequestURI()).matches();
+    }
+
+    private static final Pattern CHECK_PATH = Pattern.compile("/api/v1/tenants/[^/;%]+/check(/batch)?");
 
     private void write(jakarta.servlet.http.HttpServletResponse response, HttpStatus status, String title, String detail,
             String uri) throws IOException {

@@ -159,6 +159,12 @@ public class SettingsService {
                 settings.inheritedJson(tenant), patch,
                 role -> access.policy(tenant).flatMap(policy -> policy.role(role)).isPresent());
         requireOwnAddressAdmitted(outcome, actor, origin);
+        // Issue 16 (guests): anonymous checks are answered as the pack's GUEST role; a pack without one has no guest.
+        if (outcome.settings().guestAccess() && outcome.after().containsKey("guestAccess")
+                && !access.hasGuestRole(tenant)) {
+            throw ApiException.badRequest("guestAccess", "this tenant has no GUEST role, so it cannot let guests in;"
+                    + " add a role with the key GUEST first");
+        }
         store(tenant, outcome, actor, origin, Map.of());
         return SettingsView.of(outcome.settings());
     }

@@ -116,7 +116,14 @@ public class Throttle {
          * is a script walking domains to learn which use single sign-on. 120 a minute is a clinic's
          * whole morning shift signing in from one NAT address within the minute.
          */
-        DISCOVERY("discovery", "discovery", "120/PT1M");
+        DISCOVERY("discovery", "discovery", "120/PT1M"),
+        /**
+         * Checks sent without credentials and answered for a tenant's guest (seed 002 §2, issue 16):
+         * address only, every request counts. A public booking page asks a handful of checks per page
+         * view, in one batch; 300 a minute is a busy waiting room behind one NAT address, while a
+         * script probing the catalog or flooding the denial log is slowed to five a second.
+         */
+        GUEST_CHECK("guestCheck", "guest-check", "300/PT1M");
 
         private final String setting;
         private final String property;

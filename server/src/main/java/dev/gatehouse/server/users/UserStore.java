@@ -232,7 +232,7 @@ public class UserStore {
                 .param("tenant", tenant.value()).param("user", user).update();
     }
 
-    void setStatus(TenantId tenant, UUID user, String status, Instant now) {
+    public void setStatus(TenantId tenant, UUID user, String status, Instant now) {
         jdbc.sql("update users set status = :status, updated_at = :now where tenant_id = :tenant and id = :user")
                 .param("status", status).param("now", utc(now)).param("tenant", tenant.value()).param("user", user)
                 .update();
