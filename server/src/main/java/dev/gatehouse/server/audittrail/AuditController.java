@@ -102,7 +102,9 @@ class AuditController {
             // issue 15, device awareness
             "NEW_DEVICE_SIGN_IN", "SESSION_DEVICE_MISMATCH", "DEVICE_FORGOTTEN",
             // issue 15, passkeys
-            "PASSKEY_REGISTERED", "PASSKEY_RENAMED", "PASSKEY_REMOVED");
+            "PASSKEY_REGISTERED", "PASSKEY_RENAMED", "PASSKEY_REMOVED",
+            // issue 16, tenant lifecycle
+            "TENANT_SUSPENDED", "TENANT_REACTIVATED", "TENANT_MOVED", "TENANT_DELETED");
 
     private final Access access;
     private final Actors actors;
@@ -126,6 +128,14 @@ class AuditController {
             @RequestParam(required = false) @Nullable @Min(1) Long before,
             @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
         return trail.search(caller, tenant, filters, before, size);
+    }
+
+    /** The platform's own trail, for operators with {@code platform.audit.read} (docs/api.md, "Tenants (lifecycle)"). */
+    @GetMapping("/api/v1/platform/audit")
+    AuditTrail.AuditPage platform(@AuthenticationPrincipal Caller caller, AuditFilters filters,
+            @RequestParam(required = false) @Nullable @Min(1) Long before,
+            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
+        return trail.searchPlatform(caller, filters, before, size);
     }
 
     /**
