@@ -1,0 +1,108 @@
+package dev.gatehouse.server.console;
+
+import dev.gatehouse.server.access.Access;
+import dev.gatehouse.server.authentication.Reauthentication;
+import dev.gatehouse.server.platform.BreakGlass;
+import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.TenantDirectory;
+import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.users.AccountLifecycle;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Operators › Locked-out users (seed 001: the platform admin recovers a locked-out tenant admin;
+ * seed 000 break-glass): pick the organisation and the person, say why, and the person's account
+ * is unlocked once and a one-time password-reset link is shown, once, on the answer — never in a
+ * URL. Goes through {@link BreakGlass}, the service behind {@code POST …/users/{id}/break-glass}, so
+ * the same rules hold: the permission, a reason, a recent proof of the operator's own password
+ * (asked here when it is missing), never the platform tenant; the tenant's trail records it and its
+ * admins are alerted.
+ */
+@Controller
+class OperatorAccessPageController {
+
+    static final String PATH = "/console/operator-access";
+
+    private final BreakGlass breakGlass;
+    private final TenantDirectory tenants;
+    private final Access access;
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    OperatorAccessPageController(BreakGlass breakGlass, TenantDirectory tenants, Access access) {
+        this.breakGlass = breakGlass;
+        this.tenants = tenants;
+        this.access = access;
+    }
+
+    @GetMapping(PATH)
+    String page(@RequestParam(required = false) @Nullable String tenant, Model model) {
+        return form(Map.of("tenant", tenant == null ? "" : tenant), model);
+    }
+
+    @PostMapping(PATH + "/break-glass")
+    String recover(@AuthenticationPrincipal Caller caller, @RequestParam Map<String, String> given, Model model,
+            Origin origin, HttpServletResponse response) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("tenant", given.getOrDefault("tenant", "").strip());
+        form.put("username", given.getOrDefault("username", "").strip());
+        form.put("reason", given.getOrDefault("reason", ""));
+        Optional<TenantId> tenant = form.get("tenant").isEmpty() ? Optional.empty() : tenants.idOf(form.get("tenant"));
+        if (tenant.isEmpty()) {
+            return refused("There is no organisation with the slug \u201c" + form.get("tenant") + "\u201d.", form,
+                    HttpStatus.BAD_REQUEST, model, response);
+        }
+        Optional<UUID> user = form.get("username").isEmpty() ? Optional.empty()
+                : access.findUser(tenant.get(), form.get("username"));
+        if (user.isEmpty()) {
+            return refused("There is no user \u201c" + form.get("username") + "\u201d in " + form.get("tenant") + ".",
+                    form, HttpStatus.BAD_REQUEST, model, response);
+        }
+        AccountLifecycle.BrokenGlass done;
+        try {
+            done = breakGlass.unlock(caller, form.get("tenant"), user.get().toString(),
+                    json.writeValueAsString(Map.of("reason", form.get("reason"))), origin);
+        } catch (Reauthentication.Required e) {
+            model.addAttribute("reauthenticate", true);
+            model.addAttribute("back", "operator-access");
+            response.setStatus(HttpStatus.FORBIDDEN.value());
+            return form(form, model);
+        } catch (ApiException e) {
+            if (e.status() == HttpStatus.UNAUTHORIZED || e.status() == HttpStatus.TOO_MANY_REQUESTS) {
+                throw e;
+            }
+            String why = e.errors().isEmpty() ? e.getMessage()
+                    : "The " + e.errors().getFirst().field() + " " + e.errors().getFirst().message() + ".";
+            return refused(why, form, e.status(), model, response);
+        }
+        model.addAttribute("done", done);
+        model.addAttribute("tenant", form.get("tenant"));
+        return "console/operator-access/recovered";
+    }
+
+    private String refused(String why, Map<String, String> form, HttpStatus status, Model model,
+            HttpServletResponse response) {
+        model.addAttribute("errors", FormErrors.summary(why));
+        response.setStatus(status.value());
+        return form(form, model);
+    }
+
+    private String form(Map<String, String> form, Model model) {
+        model.addAttribute("form", form);
+        return "console/operator-access/form";
+    }
+}
