@@ -3,12 +3,14 @@ package dev.gatehouse.server.console;
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.authentication.Reauthentication;
 import dev.gatehouse.server.platform.BreakGlass;
+import dev.gatehouse.server.platform.Impersonation;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.users.AccountLifecycle;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,11 +27,12 @@ import org.springframework.web.bind.annotation.RequestParam;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Operators › Locked-out users (seed 001: the platform admin recovers a locked-out tenant admin;
- * seed 000 break-glass): pick the organisation and the person, say why, and the person's account
- * is unlocked once and a one-time password-reset link is shown, once, on the answer — never in a
- * URL. Goes through {@link BreakGlass}, the service behind {@code POST …/users/{id}/break-glass}, so
- * the same rules hold: the permission, a reason, a recent proof of the operator's own password
+ * Operators › Help a user (seed 001: the platform admin recovers a locked-out tenant admin;
+ * seed 000 break-glass and impersonation): pick the organisation and the person, say why, and
+ * either the person's account is unlocked once and a one-time password-reset link is shown, once,
+ * on the answer — never in a URL — or the operator acts as them. Goes through {@link BreakGlass} and
+ * {@link Impersonation}, the services behind {@code POST …/users/{id}/break-glass} and
+ * {@code …/impersonation}, so the same rules hold: the permission, a reason, a recent proof of the operator's own password
  * (asked here when it is missing), never the platform tenant; the tenant's trail records it and its
  * admins are alerted.
  */
@@ -39,12 +42,15 @@ class OperatorAccessPageController {
     static final String PATH = "/console/operator-access";
 
     private final BreakGlass breakGlass;
+    private final Impersonation impersonation;
     private final TenantDirectory tenants;
     private final Access access;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    OperatorAccessPageController(BreakGlass breakGlass, TenantDirectory tenants, Access access) {
+    OperatorAccessPageController(BreakGlass breakGlass, Impersonation impersonation, TenantDirectory tenants,
+            Access access) {
         this.breakGlass = breakGlass;
+        this.impersonation = impersonation;
         this.tenants = tenants;
         this.access = access;
     }
@@ -57,6 +63,37 @@ class OperatorAccessPageController {
     @PostMapping(PATH + "/break-glass")
     String recover(@AuthenticationPrincipal Caller caller, @RequestParam Map<String, String> given, Model model,
             Origin origin, HttpServletResponse response) {
+        return act(given, model, response, (form, user) -> {
+            AccountLifecycle.BrokenGlass done = breakGlass.unlock(caller, form.get("tenant"), user.toString(),
+                    reason(form), origin);
+            model.addAttribute("done", done);
+            model.addAttribute("tenant", form.get("tenant"));
+            return "console/operator-access/recovered";
+        });
+    }
+
+    /**
+     * Starts an impersonation (the service behind {@code POST …/users/{id}/impersonation}) and puts
+     * its session in this browser: the operator now acts as the user, under the layout's banner,
+     * until they sign out or 30 minutes pass; then they sign in again as themselves.
+     */
+    @PostMapping(PATH + "/impersonation")
+    String impersonate(@AuthenticationPrincipal Caller caller, @RequestParam Map<String, String> given, Model model,
+            Origin origin, HttpServletRequest request, HttpServletResponse response) {
+        return act(given, model, response, (form, user) -> {
+            Impersonation.Started started = impersonation.start(caller, form.get("tenant"), user.toString(),
+                    reason(form), origin);
+            SessionCookie.write(started.token(), request, response);
+            return "redirect:/console";
+        });
+    }
+
+    /** What an act does once the organisation and the person are found; refusals are shown on the form. */
+    private interface Act {
+        String on(Map<String, String> form, UUID user);
+    }
+
+    private String act(Map<String, String> given, Model model, HttpServletResponse response, Act act) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("tenant", given.getOrDefault("tenant", "").strip());
         form.put("username", given.getOrDefault("username", "").strip());
@@ -72,10 +109,8 @@ class OperatorAccessPageController {
             return refused("There is no user \u201c" + form.get("username") + "\u201d in " + form.get("tenant") + ".",
                     form, HttpStatus.BAD_REQUEST, model, response);
         }
-        AccountLifecycle.BrokenGlass done;
         try {
-            done = breakGlass.unlock(caller, form.get("tenant"), user.get().toString(),
-                    json.writeValueAsString(Map.of("reason", form.get("reason"))), origin);
+            return act.on(form, user.get());
         } catch (Reauthentication.Required e) {
             model.addAttribute("reauthenticate", true);
             model.addAttribute("back", "operator-access");
@@ -89,9 +124,10 @@ class OperatorAccessPageController {
                     : "The " + e.errors().getFirst().field() + " " + e.errors().getFirst().message() + ".";
             return refused(why, form, e.status(), model, response);
         }
-        model.addAttribute("done", done);
-        model.addAttribute("tenant", form.get("tenant"));
-        return "console/operator-access/recovered";
+    }
+
+    private String reason(Map<String, String> form) {
+        return json.writeValueAsString(Map.of("reason", form.get("reason")));
     }
 
     private String refused(String why, Map<String, String> form, HttpStatus status, Model model,

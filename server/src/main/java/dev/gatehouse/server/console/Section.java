@@ -26,8 +26,8 @@ enum Section {
             Reach.TENANT_MEMBERS),
     ACTIVITY("Activity log", "/console/activity", "audit.read", Reach.EVERYONE),
     TENANTS("Tenants", "/console/tenants", "tenants.read", Reach.OPERATORS),
-    // Issue 16: break-glass for a tenant's locked-out user (seed 001), by an operator.
-    OPERATOR_ACCESS("Locked-out users", "/console/operator-access", "platform.break-glass", Reach.OPERATORS);
+    // Issue 16: an operator helps a tenant's user: break-glass (seed 001's locked-out admin) or impersonation.
+    OPERATOR_ACCESS("Help a user", "/console/operator-access", "platform.break-glass", Reach.OPERATORS);
 
     /**
      * Who a section is for besides the permission. The platform pack grants its operators

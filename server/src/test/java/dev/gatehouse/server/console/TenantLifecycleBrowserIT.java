@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Operators › Tenants › a tenant, and Operators › Locked-out users, in a browser (issue 16): every
+ * Operators › Tenants › a tenant, and Operators › Help a user, in a browser (issue 16): every
  * state of the pages — active with deletion refused, a suspension not confirmed, suspended, the
  * organisation's sign-in refused with the reason, a wrong typed slug, deleted with its archive,
  * the platform's trail with and without events — and seed 001's locked-out tenant admin recovered
@@ -76,7 +76,7 @@ class TenantLifecycleBrowserIT extends BrowserTest {
                 UUID.fromString(clinic.adminId()));
         ConsoleBrowser operator = browser().signIn("platform", OPERATOR, OPERATOR_PASSWORD);
 
-        operator.press("Locked-out users");
+        operator.press("Help a user");
         assertThat(operator.path()).isEqualTo("/console/operator-access");
         operator.fill("Organisation (slug)", clinic.slug()).fill("Username of the person", "nobody-here")
                 .fill("Why (a ticket number, who asked)", "ticket 4711").press("Unlock and make a reset link");
@@ -93,5 +93,25 @@ class TenantLifecycleBrowserIT extends BrowserTest {
                 .query(String.class).single()).isEqualTo("ACTIVE");
         assertThat(api.get(clinic.path("/audit?action=BREAK_GLASS"), api.login("platform", OPERATOR,
                 OPERATOR_PASSWORD)).status()).as("the tenant's trail is its own").isEqualTo(404);
+    }
+
+    @Test
+    void anOperatorActsAsATenantsUserUnderABannerUntilTheySignOut() {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        directStaff().add(clinic.id(), "nurse.ada", "provider", null);
+        ConsoleBrowser operator = browser().signIn("platform", OPERATOR, OPERATOR_PASSWORD);
+
+        operator.open("/console/operator-access");
+        operator.fill("Organisation (slug)", clinic.slug()).fill("Username of the person", "nurse.ada")
+                .fill("Why (a ticket number, who asked)", "ticket 815: cannot see the schedule")
+                .press("Act as this person");
+
+        assertThat(operator.find("#impersonation-banner").getText()).startsWith("You are acting as nurse.ada of "
+                + clinic.slug() + " (impersonation by " + OPERATOR + ")");
+        operator.screenshot("operator-impersonating");
+        assertThat(api.get(clinic.path("/audit?action=IMPERSONATION_STARTED"), clinic.adminToken()).body()
+                .at("/items/0/details/reason").asString()).isEqualTo("ticket 815: cannot see the schedule");
+        operator.press("Sign out");
+        assertThat(operator.path()).startsWith("/console/sign-in");
     }
 }
