@@ -2,14 +2,12 @@ package dev.gatehouse.server.console;
 
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.authentication.Reauthentication;
-import dev.gatehouse.server.platform.BreakGlass;
-import dev.gatehouse.server.platform.Impersonation;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.OperatorAccess;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
-import dev.gatehouse.server.users.AccountLifecycle;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.LinkedHashMap;
@@ -30,8 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Operators › Help a user (seed 001: the platform admin recovers a locked-out tenant admin;
  * seed 000 break-glass and impersonation): pick the organisation and the person, say why, and
  * either the person's account is unlocked once and a one-time password-reset link is shown, once,
- * on the answer — never in a URL — or the operator acts as them. Goes through {@link BreakGlass} and
- * {@link Impersonation}, the services behind {@code POST …/users/{id}/break-glass} and
+ * on the answer — never in a URL — or the operator acts as them. Goes through {@link OperatorAccess}
+ * (platform.BreakGlass and platform.Impersonation), the services behind {@code POST …/users/{id}/break-glass} and
  * {@code …/impersonation}, so the same rules hold: the permission, a reason, a recent proof of the operator's own password
  * (asked here when it is missing), never the platform tenant; the tenant's trail records it and its
  * admins are alerted.
@@ -41,16 +39,13 @@ class OperatorAccessPageController {
 
     static final String PATH = "/console/operator-access";
 
-    private final BreakGlass breakGlass;
-    private final Impersonation impersonation;
+    private final OperatorAccess operators;
     private final TenantDirectory tenants;
     private final Access access;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    OperatorAccessPageController(BreakGlass breakGlass, Impersonation impersonation, TenantDirectory tenants,
-            Access access) {
-        this.breakGlass = breakGlass;
-        this.impersonation = impersonation;
+    OperatorAccessPageController(OperatorAccess operators, TenantDirectory tenants, Access access) {
+        this.operators = operators;
         this.tenants = tenants;
         this.access = access;
     }
@@ -64,8 +59,7 @@ class OperatorAccessPageController {
     String recover(@AuthenticationPrincipal Caller caller, @RequestParam Map<String, String> given, Model model,
             Origin origin, HttpServletResponse response) {
         return act(given, model, response, (form, user) -> {
-            AccountLifecycle.BrokenGlass done = breakGlass.unlock(caller, form.get("tenant"), user.toString(),
-                    reason(form), origin);
+            OperatorAccess.Recovered done = operators.breakGlass(caller, form.get("tenant"), user, reason(form), origin);
             model.addAttribute("done", done);
             model.addAttribute("tenant", form.get("tenant"));
             return "console/operator-access/recovered";
@@ -81,8 +75,7 @@ class OperatorAccessPageController {
     String impersonate(@AuthenticationPrincipal Caller caller, @RequestParam Map<String, String> given, Model model,
             Origin origin, HttpServletRequest request, HttpServletResponse response) {
         return act(given, model, response, (form, user) -> {
-            Impersonation.Started started = impersonation.start(caller, form.get("tenant"), user.toString(),
-                    reason(form), origin);
+            OperatorAccess.Acting started = operators.impersonate(caller, form.get("tenant"), user, reason(form), origin);
             SessionCookie.write(started.token(), request, response);
             return "redirect:/console";
         });

@@ -16,7 +16,7 @@ import org.springframework.transaction.annotation.Transactional;
  * {@code breakGlass} alert rule tells the tenant's admins.
  */
 @Service
-public class BreakGlass {
+class BreakGlass {
 
     private final OperatorReach reach;
     private final AccountLifecycle users;

@@ -32,10 +32,10 @@ import org.springframework.transaction.annotation.Transactional;
  * which unlocks once, audibly, and makes them set a new password.
  */
 @Service
-public class Impersonation {
+class Impersonation {
 
     /** What the operator gets: the session's token (shown once), its id and end, and whom it acts as. */
-    public record Started(String token, String sessionId, Instant expiresAt, Map<String, String> user) {}
+    record Started(String token, String sessionId, Instant expiresAt, Map<String, String> user) {}
 
     private final OperatorReach reach;
     private final UserStore users;
