@@ -193,6 +193,34 @@ class TenantLifecycleIT extends IntegrationTest {
         assertThat(api.get("/api/v1/tenants/platform/audit/verify", operator).body().at("/ok").asBoolean()).isTrue();
     }
 
+    /**
+     * The deletion removes a tenant's rows through cascading foreign keys (V127): a table added
+     * later with a foreign key onto tenants that does not cascade, or a tenant_id with no foreign key
+     * at all, would make a deletion fail or leave rows behind. The trail's tables are removed by
+     * the deletion itself.
+     */
+    @Test
+    void everyTableOfATenantCascadesFromItsRow() {
+        List<String> notCascading = jdbc.sql("""
+                        select conrelid::regclass::text || '.' || conname from pg_constraint
+                        where contype = 'f' and confrelid = 'tenants'::regclass and confdeltype <> 'c'
+                          and conrelid <> 'tenants'::regclass
+                        """).query(String.class).list();
+        List<String> unlinked = jdbc.sql("""
+                        select cl.relname from pg_attribute a
+                        join pg_class cl on cl.oid = a.attrelid and cl.relkind = 'r'
+                        join pg_namespace n on n.oid = cl.relnamespace and n.nspname = current_schema()
+                        where a.attname = 'tenant_id' and not a.attisdropped
+                          and cl.relname not in ('audit_events', 'audit_sequences', 'audit_event_roles')
+                          and not exists (select 1 from pg_constraint c
+                                          where c.conrelid = cl.oid and c.contype = 'f'
+                                            and c.confrelid = 'tenants'::regclass)
+                        """).query(String.class).list();
+
+        assertThat(notCascading).as("foreign keys onto tenants without on delete cascade").isEmpty();
+        assertThat(unlinked).as("tables with a tenant_id and no foreign key onto tenants").isEmpty();
+    }
+
     @Test
     void aParentIsNotDeletedWhileItHasChildren() {
         SignedInTenant parent = SignedInTenant.create(api, operator, "clinic");
