@@ -151,8 +151,8 @@ class KeyBearer implements BearerCredentials {
         if (owner.isEmpty()) {
             return false;
         }
-        // Active, not locked out, and not past a contractor's account expiry (issue 13).
-        return owner.get().subject().isActiveAt(now);
+        // Its tenant not suspended (issue 16); active, not locked out, and not past a contractor's account expiry (issue 13).
+        return owner.get().policy().active() && owner.get().subject().isActiveAt(now);
     }
 
     /** Charges the request to the key's rate limit and usage, once per request. */

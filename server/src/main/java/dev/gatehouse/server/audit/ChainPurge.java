@@ -149,4 +149,34 @@ public class ChainPurge {
                 userAgent, details);
         return new Checkpoint(seq, lastHash);
     }
+
+    /**
+     * Removes a deleted tenant's whole trail (issue 16, {@code DELETE /api/v1/tenants/{tenant}}):
+     * every event, its role index and its chain head, through the append-only trigger's door, in the
+     * caller's transaction. Call it only once the trail is archived and the archive verified; the
+     * deletion's own {@code TENANT_DELETED} event goes on the platform's trail, which names the archive.
+     *
+     * @return how many events were removed
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public int removeWholeTrail(TenantId tenant) {
+        jdbc.sql("select set_config('gatehouse.audit_purge', 'on', true)").query(String.class).single();
+        int removed = jdbc.sql("delete from audit_events where tenant_id = :tenant").param("tenant", tenant.value())
+                .update();
+        jdbc.sql("delete from audit_event_roles where tenant_id = :tenant").param("tenant", tenant.value()).update();
+        jdbc.sql("delete from audit_sequences where tenant_id = :tenant").param("tenant", tenant.value()).update();
+        jdbc.sql("select set_config('gatehouse.audit_purge', 'off', true)").query(String.class).single();
+        return removed;
+    }
+
+    /**
+     * Locks the tenant's chain head until the transaction ends and answers its last sequence number
+     * (0 for a tenant with no events): no event can be appended meanwhile, so an archive written now
+     * holds every event a {@link #removeWholeTrail} then removes.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public long lockChainHead(TenantId tenant) {
+        return jdbc.sql("select last_seq from audit_sequences where tenant_id = :tenant for update")
+                .param("tenant", tenant.value()).query(Long.class).optional().orElse(0L);
+    }
 }

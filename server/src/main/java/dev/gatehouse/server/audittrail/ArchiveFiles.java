@@ -37,6 +37,11 @@ class ArchiveFiles {
         this.directory = Path.of(directory);
     }
 
+    /** Where the archive {@code name} is (or would be) on disk. */
+    java.nio.file.Path path(String name) {
+        return directory.resolve(name);
+    }
+
     /** Writes {@code name} with what {@code content} writes, durably; answers its SHA-256. */
     ChainPurge.Archive write(String name, Consumer<Writer> content) {
         Path partial = directory.resolve(name + ".partial");

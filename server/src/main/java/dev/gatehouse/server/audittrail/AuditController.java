@@ -106,7 +106,9 @@ class AuditController {
             // issue 16, signup: domain mappings and the approval queue
             "DOMAIN_MAPPING_CREATED", "DOMAIN_MAPPING_CHANGED", "DOMAIN_MAPPING_DELETED", "REGISTRATION_REQUESTED",
             "REGISTRATION_APPROVED", "REGISTRATION_REJECTED", "ROLE_REQUESTED", "ROLE_REQUEST_APPROVED",
-            "ROLE_REQUEST_REJECTED");
+            "ROLE_REQUEST_REJECTED",
+            // issue 16, tenant lifecycle
+            "TENANT_SUSPENDED", "TENANT_REACTIVATED", "TENANT_MOVED", "TENANT_DELETED");
 
     private final Access access;
     private final Actors actors;
@@ -130,6 +132,14 @@ class AuditController {
             @RequestParam(required = false) @Nullable @Min(1) Long before,
             @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
         return trail.search(caller, tenant, filters, before, size);
+    }
+
+    /** The platform's own trail, for operators with {@code platform.audit.read} (docs/api.md, "Tenants (lifecycle)"). */
+    @GetMapping("/api/v1/platform/audit")
+    AuditTrail.AuditPage platform(@AuthenticationPrincipal Caller caller, AuditFilters filters,
+            @RequestParam(required = false) @Nullable @Min(1) Long before,
+            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
+        return trail.searchPlatform(caller, filters, before, size);
     }
 
     /**

@@ -162,6 +162,27 @@ public class AuditTrail {
      *
      * @throws ApiException 404 unless {@code tenant} is the caller's own
      */
+    /**
+     * The platform's own trail ({@code GET /api/v1/platform/audit}, issue 16): tenants created,
+     * renamed, moved, suspended, reactivated and deleted, and operators' sign-ins and refusals; as
+     * {@link #search}, for operators holding {@code platform.audit.read}.
+     *
+     * @throws ApiException 404 for anyone but a platform operator (the path is theirs alone), 403
+     *     without platform.audit.read, 400 naming the first bad filter
+     */
+    public AuditPage searchPlatform(Caller caller, AuditFilters filters, @Nullable Long before, int size) {
+        if (!caller.isPlatformOperator()) {
+            throw ApiException.notFound("the platform's trail is for platform operators");
+        }
+        access.require(caller, "platform.audit.read", null);
+        List<AuditQueries.Event> found = queries.page(caller.tenant(), parse(filters), before, size + 1);
+        if (found.size() > size) {
+            List<AuditQueries.Event> items = found.subList(0, size);
+            return new AuditPage(List.copyOf(items), items.getLast().seq());
+        }
+        return new AuditPage(found, null);
+    }
+
     private TenantId trailOf(Caller caller, String tenant) {
         if (caller.isPlatformOperator()
                 && (tenant.equals(caller.tenantSlug()) || tenant.equals(caller.tenant().value().toString()))) {

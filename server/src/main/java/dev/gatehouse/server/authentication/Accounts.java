@@ -56,6 +56,11 @@ class Accounts {
                 .map(found -> account(found, tenantSlug));
     }
 
+    /** Whether the organisation of this slug is suspended (issue 16). */
+    boolean tenantSuspended(String tenantSlug) {
+        return tenants.isSuspended(tenantSlug);
+    }
+
     Optional<Account> byId(TenantId tenant, UUID user) {
         return credentials.byId(tenant, user).map(found -> account(found, tenants.slug(tenant)));
     }

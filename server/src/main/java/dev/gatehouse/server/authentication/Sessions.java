@@ -440,6 +440,25 @@ public class Sessions {
     }
 
     /**
+     * Ends every live session of the tenant (issue 16: a suspended tenant), impersonations included,
+     * each of those recorded as ended; returns how many ended. Reactivating the tenant brings none back.
+     */
+    @Transactional
+    public int endAllOfTenant(TenantId tenant, Instant now, String reason) {
+        List<Ended> ended = jdbc.sql("""
+                        update sessions set ended_at = :now, end_reason = :reason
+                        where tenant_id = :tenant and ended_at is null
+                        """ + RETURNING_ENDED)
+                .param("now", utc(now)).param("reason", reason).param("tenant", tenant.value())
+                .query(Sessions::ended).list();
+        for (Ended session : ended) {
+            cache.evictSession(tenant, session.id());
+        }
+        impersonationsEnded(tenant, ended, reason);
+        return ended.size();
+    }
+
+    /**
      * Ends the impersonations, of every tenant, that reached their absolute expiry without being
      * ended, and those whose operator session ended some other way than signing out (ended from a
      * session list, expired, the operator locked): nothing else would, since such a session is

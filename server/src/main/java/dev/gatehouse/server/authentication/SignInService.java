@@ -66,6 +66,9 @@ public class SignInService {
                 new Throttle.Tenant.Slug(slug), name, Origin.of(request).userAgent()));
         // IP rules (seed 000) apply before the password is even looked at; a refusal is the same 401.
         SignIn.Outcome outcome = permit.during(() -> {
+            if (accounts.tenantSuspended(slug)) {
+                throw suspended();
+            }
             accounts.forSignIn(slug, name).ifPresent(account -> networks.requireAllowedNetwork(account, password, request));
             return signIn.password(slug, name, password, origin(request));
         });
@@ -151,6 +154,19 @@ public class SignInService {
     public static ApiException expired(SignIn.Expired expired) {
         return new ApiException(HttpStatus.FORBIDDEN, "Account expired", "this account expired at "
                 + expired.expiredAt() + "; ask an administrator of the tenant to extend it", List.of());
+    }
+
+    /** The title of {@link #suspended}, by which the console knows the refusal. */
+    public static final String SUSPENDED = "Organisation suspended";
+
+    /**
+     * A sign-in to a suspended tenant (issue 16): 403 saying so, because the people of a suspended
+     * organisation need to know why and whom to ask; the slug of a tenant is no secret (it is in
+     * its sign-in links and issuer).
+     */
+    public static ApiException suspended() {
+        return new ApiException(HttpStatus.FORBIDDEN, SUSPENDED, "This organisation is suspended; contact your"
+                + " platform operator (the provider of this service) to have it reactivated", List.of());
     }
 
     /** The one answer to every failed sign-in: unknown user, wrong secret and locked account alike. */

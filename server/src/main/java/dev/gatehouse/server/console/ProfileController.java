@@ -35,6 +35,7 @@ class ProfileController {
 
     /** Where a re-authentication returns to: a fixed list, never a URL taken from the request. */
     private static final Map<String, String> BACK = Map.of("profile", PROFILE,
+            "operator-access", OperatorAccessPageController.PATH,
             "second-factor", RequiredActionsRedirect.CONFIGURE_MFA);
 
     private static final Map<String, String> NOTICES = Map.of(

@@ -27,7 +27,9 @@ enum Section {
     ACTIVITY("Activity log", "/console/activity", "audit.read", Reach.EVERYONE),
     TENANTS("Tenants", "/console/tenants", "tenants.read", Reach.OPERATORS),
     DOMAIN_MAPPINGS("Domain mappings", "/console/domain-mappings", "domain-mappings.manage", Reach.TENANT_MEMBERS),
-    REGISTRATIONS("Registrations", "/console/registrations", "registrations.approve", Reach.TENANT_MEMBERS);
+    REGISTRATIONS("Registrations", "/console/registrations", "registrations.approve", Reach.TENANT_MEMBERS),
+    // Issue 16: an operator helps a tenant's user: break-glass (seed 001's locked-out admin) or impersonation.
+    OPERATOR_ACCESS("Help a user", "/console/operator-access", "platform.break-glass", Reach.OPERATORS);
 
     /**
      * Who a section is for besides the permission. The platform pack grants its operators

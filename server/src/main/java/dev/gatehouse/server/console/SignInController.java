@@ -125,6 +125,13 @@ class SignInController {
                     ContinueTo.safe(form.continueTo())));
             return ThrottledPages.show(e, "console/sign-in", model, response);
         } catch (ApiException e) {
+            if (e.title().equals(SignInService.SUSPENDED)) {
+                model.addAttribute("form", new SignInForm(form.tenant(), form.username(), null,
+                        ContinueTo.safe(form.continueTo())));
+                String page = SignInPages.refused(e.getMessage(), form.continueTo(), model, response);
+                response.setStatus(HttpStatus.FORBIDDEN.value());
+                return page;
+            }
             if (e.status() != HttpStatus.UNAUTHORIZED) {
                 throw e;
             }

@@ -11,6 +11,7 @@ import dev.gatehouse.server.authentication.Sessions;
 import dev.gatehouse.server.secrets.SecretBox;
 import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.shared.TenantSuspended;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -216,6 +217,17 @@ class Authorizations implements OAuth2AuthorizationService {
         return liveAccessTokens.get(ByteBuffer.wrap(hash), key -> row("access_hash = :value and tenant_id = :tenant",
                 hash, tenant).filter(this::isAlive).map(this::open)
                 .map(OAuth2Authorization::getAccessToken).filter(OAuth2Authorization.Token::isActive).isPresent());
+    }
+
+    /**
+     * A suspended tenant's authorizations (refresh tokens included) are removed, not only judged
+     * dead while it is suspended: reactivating the tenant brings no grant back (issue 16).
+     */
+    @EventListener
+    void tenantSuspended(TenantSuspended suspended) {
+        jdbc.sql("delete from oidc_authorizations where tenant_id = :tenant")
+                .param("tenant", suspended.tenant().value()).update();
+        forgetAfterCommit();
     }
 
     /** A user, session or tenant changed here or on another node: judge every authorization again. */

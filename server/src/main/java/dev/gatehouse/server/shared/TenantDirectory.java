@@ -48,6 +48,12 @@ public interface TenantDirectory {
     boolean isActive(TenantId tenant);
 
     /**
+     * Whether {@code slug} names a suspended tenant (issue 16): sign-in says so plainly instead of
+     * the refusal that tells nothing, since the tenant's users need to know whom to ask.
+     */
+    boolean isSuspended(String slug);
+
+    /**
      * Locks the tenant's row until the transaction ends, so that people joining one tenant on
      * their own are added one at a time. "No key update": it must not block the key-share locks
      * that every insert referencing the tenant takes.

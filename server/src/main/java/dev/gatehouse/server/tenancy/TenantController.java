@@ -12,6 +12,7 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -38,11 +39,13 @@ class TenantController {
 
     private final TenantOnboarding onboarding;
     private final TenantEdits edits;
+    private final TenantDeletion deletion;
     private final Actors actors;
 
-    TenantController(TenantOnboarding onboarding, TenantEdits edits, Actors actors) {
+    TenantController(TenantOnboarding onboarding, TenantEdits edits, TenantDeletion deletion, Actors actors) {
         this.onboarding = onboarding;
         this.edits = edits;
+        this.deletion = deletion;
         this.actors = actors;
     }
 
@@ -69,10 +72,19 @@ class TenantController {
         return TenantView.of(onboarding.get(caller, tenant));
     }
 
-    /** {@code {name}} → the tenant renamed; needs {@code tenants.edit}. */
+    /**
+     * {@code {name?, status?: "ACTIVE"|"SUSPENDED", parent?, reason?}} → the tenant changed, all or
+     * nothing; {@code tenants.edit} for name and parent, {@code tenants.suspend} for status.
+     */
     @PatchMapping("/api/v1/tenants/{tenant}")
-    TenantView rename(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    TenantView edit(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @RequestBody(required = false) @Nullable String body, Origin origin) {
-        return TenantView.of(edits.rename(caller, tenant, body, actors.actor(caller), origin));
+        return TenantView.of(edits.edit(caller, tenant, body, actors.actor(caller), origin));
+    }
+
+    /** Deletes a suspended tenant after archiving its trail → 200 {@code {slug, archive, sha256, events}}. */
+    @DeleteMapping("/api/v1/tenants/{tenant}")
+    TenantDeletion.Deleted delete(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, Origin origin) {
+        return deletion.delete(caller, tenant, actors.actor(caller), origin);
     }
 }

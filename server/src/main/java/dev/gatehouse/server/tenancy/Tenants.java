@@ -120,6 +120,12 @@ public class Tenants implements TenantDirectory {
     }
 
     @Override
+    public boolean isSuspended(String slug) {
+        return jdbc.sql("select exists (select 1 from tenants where slug = :slug and status = 'SUSPENDED')")
+                .param("slug", slug.strip().toLowerCase(java.util.Locale.ROOT)).query(Boolean.class).single();
+    }
+
+    @Override
     public void lockForNewMember(TenantId id) {
         jdbc.sql("select id from tenants where id = :id for no key update").param("id", id.value())
                 .query(UUID.class).single();
@@ -144,6 +150,41 @@ public class Tenants implements TenantDirectory {
 
     void rename(TenantId id, String name) {
         jdbc.sql("update tenants set name = :name where id = :id").param("name", name).param("id", id.value()).update();
+    }
+
+    void setStatus(TenantId id, String status) {
+        jdbc.sql("update tenants set status = :status where id = :id").param("status", status).param("id", id.value())
+                .update();
+    }
+
+    void setParent(TenantId id, @Nullable TenantId parent) {
+        jdbc.sql("update tenants set parent_id = :parent where id = :id")
+                .param("parent", parent == null ? null : parent.value()).param("id", id.value()).update();
+    }
+
+    /** Whether {@code ancestor} is above {@code tenant}, following parents up any number of levels. */
+    boolean isAncestorOf(TenantId ancestor, TenantId tenant) {
+        return jdbc.sql("""
+                        with recursive up (id, parent_id, depth) as (
+                            select id, parent_id, 0 from tenants where id = :tenant
+                            union all
+                            select t.id, t.parent_id, up.depth + 1 from tenants t join up on t.id = up.parent_id
+                            where up.depth < 1000
+                        )
+                        select exists (select 1 from up where id = :ancestor and depth > 0)
+                        """)
+                .param("tenant", tenant.value()).param("ancestor", ancestor.value()).query(Boolean.class).single();
+    }
+
+    /** Whether any tenant has {@code id} as its parent. */
+    boolean hasChildren(TenantId id) {
+        return jdbc.sql("select exists (select 1 from tenants where parent_id = :id)").param("id", id.value())
+                .query(Boolean.class).single();
+    }
+
+    /** Removes the tenant's row; every table holding its rows cascades (migration V127). */
+    void delete(TenantId id) {
+        jdbc.sql("delete from tenants where id = :id").param("id", id.value()).update();
     }
 
     private static Tenant tenant(java.sql.ResultSet rs) throws java.sql.SQLException {

@@ -353,6 +353,14 @@ class AuditCompletenessIT extends IntegrationTest {
                 .param("tenant", UUID.fromString(tenant)).query(Long.class).single();
     }
 
+    /** A PATCH of another tenant by the operator, as its event on the platform's trail. */
+    private Expected lifecycle(World w, SignedInTenant other, String body, String action, List<String> pointers) {
+        Response changed = api.patch("/api/v1/tenants/" + other.slug(), w.operator, body);
+        assertThat(changed.status()).as(changed.raw()).isEqualTo(200);
+        return new Expected(platformId(), action, w.who(platformId(), operatorId(), OPERATOR), "tenant", other.id(),
+                other.slug(), pointers, List.of(), List.of());
+    }
+
     private void verify(World world, Row row) {
         Act act = row.prepare().apply(world);
         long platformMark = lastSeq(platformId());
@@ -902,6 +910,35 @@ class AuditCompletenessIT extends IntegrationTest {
             assertThat(renamed.status()).as(renamed.raw()).isEqualTo(200);
             return new Expected(w.tenant.id(), "TENANT_UPDATED", operator, "tenant", w.tenant.id(), w.tenant.slug(),
                     List.of("/before/name", "/after/name"), List.of(), List.of());
+        }));
+        // Issue 16: each on the tenant's trail too (TenantLifecycleIT); asserted here on the platform's, where a
+        // tenant of its own (the shared one must stay active) leaves exactly one event per act.
+        rows.add(new Row("TENANT_SUSPENDED", w -> {
+            SignedInTenant other = SignedInTenant.create(api, w.operator, "clinic");
+            return () -> lifecycle(w, other, json("status", "SUSPENDED", "reason", "unpaid"), "TENANT_SUSPENDED",
+                    List.of("/before/status", "/after/status", "/reason"));
+        }));
+        rows.add(new Row("TENANT_REACTIVATED", w -> {
+            SignedInTenant other = SignedInTenant.create(api, w.operator, "clinic");
+            api.patch("/api/v1/tenants/" + other.slug(), w.operator, json("status", "SUSPENDED"));
+            return () -> lifecycle(w, other, json("status", "ACTIVE"), "TENANT_REACTIVATED",
+                    List.of("/before/status", "/after/status"));
+        }));
+        rows.add(new Row("TENANT_MOVED", w -> {
+            SignedInTenant other = SignedInTenant.create(api, w.operator, "clinic");
+            return () -> lifecycle(w, other, json("parent", w.tenant.slug()), "TENANT_MOVED",
+                    List.of("/before/parent", "/after/parent"));
+        }));
+        rows.add(new Row("TENANT_DELETED", w -> {
+            SignedInTenant other = SignedInTenant.create(api, w.operator, "clinic");
+            api.patch("/api/v1/tenants/" + other.slug(), w.operator, json("status", "SUSPENDED"));
+            return () -> {
+                Response deleted = api.delete("/api/v1/tenants/" + other.slug(), w.operator);
+                assertThat(deleted.status()).as(deleted.raw()).isEqualTo(200);
+                return new Expected(platformId(), "TENANT_DELETED", w.who(platformId(), operatorId(), OPERATOR),
+                        "tenant", other.id(), other.slug(), List.of("/name", "/archive/name", "/archive/sha256"),
+                        List.of(), List.of());
+            };
         }));
         rows.add(new Row("USERS_EXPORTED", w -> () -> {
             Who admin = w.admin();
