@@ -5,7 +5,7 @@
 -- of at most 30 minutes opened from the operator's own. The operator is a user of the platform
 -- tenant: the reference into another tenant is deliberate and composite, as sessions' impersonator.
 create table platform_overrides (
-    tenant_id          uuid        not null references tenants (id),
+    tenant_id          uuid        not null references tenants (id) on delete cascade,
     id                 uuid        not null,
     operator_tenant_id uuid        not null,
     operator_id        uuid        not null,
@@ -20,7 +20,7 @@ create table platform_overrides (
     ended_at           timestamptz,
     ended_by           text,
     primary key (tenant_id, id),
-    foreign key (tenant_id, account_id) references users (tenant_id, id),
+    foreign key (tenant_id, account_id) references users (tenant_id, id) on delete cascade,
     foreign key (operator_tenant_id, operator_id) references users (tenant_id, id) on delete cascade,
     check (operator_tenant_id <> tenant_id),
     check (expires_at > starts_at)
