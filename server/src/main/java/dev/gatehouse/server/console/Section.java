@@ -27,7 +27,9 @@ enum Section {
     ACTIVITY("Activity log", "/console/activity", "audit.read", Reach.EVERYONE),
     TENANTS("Tenants", "/console/tenants", "tenants.read", Reach.OPERATORS),
     // Issue 16 (seed 001, "Admin → System → Notifications"): the platform's SMTP server; notifications.NotificationsPage.
-    NOTIFICATIONS("Notifications", "/console/notifications", "platform.settings", Reach.OPERATORS);
+    NOTIFICATIONS("Notifications", "/console/notifications", "platform.settings", Reach.OPERATORS),
+    // Issue 16: the tenant's alert rules and webhook (alerts.AlertsPage); changes need settings.edit.
+    ALERTS("Alerts", "/console/alerts", "settings.read", Reach.TENANT_MEMBERS);
 
     /**
      * Who a section is for besides the permission. The platform pack grants its operators
