@@ -102,7 +102,9 @@ class AuditController {
             // issue 15, device awareness
             "NEW_DEVICE_SIGN_IN", "SESSION_DEVICE_MISMATCH", "DEVICE_FORGOTTEN",
             // issue 15, passkeys
-            "PASSKEY_REGISTERED", "PASSKEY_RENAMED", "PASSKEY_REMOVED");
+            "PASSKEY_REGISTERED", "PASSKEY_RENAMED", "PASSKEY_REMOVED",
+            // issue 16, consoleplus: platform mail settings, outbox retries, test alerts
+            "PLATFORM_SMTP_SETTINGS_CHANGED", "PLATFORM_SMTP_TEST_MAIL", "OUTBOX_MESSAGE_RETRIED", "ALERT_TEST_REQUESTED");
 
     private final Access access;
     private final Actors actors;

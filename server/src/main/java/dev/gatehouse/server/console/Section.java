@@ -29,7 +29,9 @@ enum Section {
     // Issue 16 (seed 001, "Admin → System → Notifications"): the platform's SMTP server; notifications.NotificationsPage.
     NOTIFICATIONS("Notifications", "/console/notifications", "platform.settings", Reach.OPERATORS),
     // Issue 16: the tenant's alert rules and webhook (alerts.AlertsPage); changes need settings.edit.
-    ALERTS("Alerts", "/console/alerts", "settings.read", Reach.TENANT_MEMBERS);
+    ALERTS("Alerts", "/console/alerts", "settings.read", Reach.TENANT_MEMBERS),
+    // Issue 16: the mail outbox of every tenant (notifications.OutboxPage), as GET /api/v1/platform/outbox shows it.
+    OUTBOX("Outbox", "/console/outbox", "outbox.read", Reach.OPERATORS);
 
     /**
      * Who a section is for besides the permission. The platform pack grants its operators

@@ -60,8 +60,11 @@ class MailTransport {
         JavaMailSenderImpl sender = new JavaMailSenderImpl();
         sender.setHost(server.host());
         sender.setPort(server.port());
-        sender.setUsername(server.username());
-        sender.setPassword(server.password());
+        if (server.username() != null) {
+            // A password without a user name is never offered: the server would be asked to authenticate nobody.
+            sender.setUsername(server.username());
+            sender.setPassword(server.password());
+        }
         sender.setDefaultEncoding("UTF-8");
         Properties properties = sender.getJavaMailProperties();
         properties.setProperty("mail.smtp.auth", Boolean.toString(server.username() != null));

@@ -66,7 +66,10 @@ class AuditCompletenessIT extends IntegrationTest {
             // ended, the forgotten device as target
             "NEW_DEVICE_SIGN_IN", "SESSION_DEVICE_MISMATCH", "DEVICE_FORGOTTEN",
             // passkeys.PasskeysIT: registered, renamed and removed (by the user and by an administrator), each once
-            "PASSKEY_REGISTERED", "PASSKEY_RENAMED", "PASSKEY_REMOVED");
+            "PASSKEY_REGISTERED", "PASSKEY_RENAMED", "PASSKEY_REMOVED",
+            // issue 16: mail.PlatformSmtpSettingsIT (settings changed, never the password; test mail with its outcome),
+            // mail.OutboxRetryIT (the retry), alerts.TestAlertsIT (the test alert and the alert it raises)
+            "PLATFORM_SMTP_SETTINGS_CHANGED", "PLATFORM_SMTP_TEST_MAIL", "OUTBOX_MESSAGE_RETRIED", "ALERT_TEST_REQUESTED");
 
     @Autowired
     JdbcClient jdbc;

@@ -40,7 +40,8 @@ class TenantsBrowserIT extends BrowserTest {
     void anOperatorsMenuHoldsOnlyTenantsAndActivityWhileATenantAdminsHoldsTheTenantsScreens() {
         ConsoleBrowser operator = browser().signIn("platform", OPERATOR, OPERATOR_PASSWORD);
 
-        assertThat(operator.menu()).containsExactly("Activity log", "Tenants", "Notifications", "Profile", "Sign out");
+        assertThat(operator.menu()).containsExactly("Activity log", "Tenants", "Notifications", "Outbox", "Profile",
+                "Sign out");
         operator.screenshot("operator-menu");
         operator.press("Tenants");
         assertThat(operator.path()).isEqualTo("/console/tenants");
