@@ -1,7 +1,10 @@
 package dev.gatehouse.server.alerts;
 
+import static dev.gatehouse.server.testing.ApiClient.json;
+import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.BrowserTest;
 import dev.gatehouse.server.testing.ConsoleBrowser;
 import dev.gatehouse.server.testing.SignedInTenant;
@@ -53,6 +56,25 @@ class AlertsBrowserIT extends BrowserTest {
         admin.press("Send a test alert");
         assertThat(admin.find("#summary").getText()).contains("too many test alerts");
         admin.screenshot("alerts-throttled");
+    }
+
+    @Test
+    void aReaderOfTheSettingsSeesTheRulesButCannotChangeOrTestThem() {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        Response role = api.post(clinic.path("/roles"), clinic.adminToken(), json("key", "settings_reader", "name",
+                "Settings reader", "description", "reads the security settings", "grants",
+                raw("[{\"permission\": \"settings.read\"}]")));
+        assertThat(role.status()).as(role.raw()).isEqualTo(201);
+        TestMembers.Member reader = TestMembers.member("reader").holding("settings_reader").create(api, clinic);
+        ConsoleBrowser browser = browser().signIn(clinic.slug(), reader.username(), reader.password());
+
+        browser.press("Alerts");
+
+        assertThat(browser.text()).contains("Repeated failed sign-ins on one account");
+        assertThat(browser.find("#alerts-form fieldset").getDomProperty("disabled")).isEqualTo("true");
+        assertThat(browser.findAll("form[action$='/console/alerts/test']")).isEmpty();
+        assertThat(api.post(clinic.path("/alerts/test"), reader.token(), "{}").status()).isEqualTo(403);
+        browser.screenshot("alerts-read-only");
     }
 
     @Test

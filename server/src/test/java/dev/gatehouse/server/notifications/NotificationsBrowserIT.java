@@ -30,9 +30,10 @@ class NotificationsBrowserIT extends BrowserTest {
 
         assertThat(operator.find("#summary").getText()).contains("nothing was saved");
         assertThat(operator.field("Host").getDomAttribute("aria-invalid")).isEqualTo("true");
-        assertThat(operator.find("#host-error").getDomProperty("textContent")).contains("host name");
-        assertThat(operator.find("#port-error").getDomProperty("textContent")).contains("1 to 65535");
-        assertThat(operator.find("#from-error").getDomProperty("textContent")).contains("e-mail address");
+        assertThat(operator.field("Host").getDomProperty("value")).as("kept to correct").isEqualTo("smtp://relay.example");
+        assertThat(operator.find("#host-error").getText()).contains("host name");
+        assertThat(operator.find("#port-error").getText()).contains("1 to 65535");
+        assertThat(operator.find("#from-error").getText()).contains("e-mail address");
         assertThat(operator.find("#not-configured").isDisplayed()).isTrue();
         assertThat(api.get("/api/v1/platform/settings/smtp", operatorToken()).body().path("configured").asBoolean())
                 .isFalse();
