@@ -85,6 +85,8 @@ class TableOwnershipTest {
             entry("audit_event_roles", new Owner(Set.of("audit", "audittrail"), "the role index of the trail, as"
                     + " audit_events")),
             entry("mail_outbox", new Owner("mail", "the outbox (mail.Outbox, mail.OutboxReader, mail.OutboxWorker)")),
+            entry("platform_smtp_settings", new Owner("mail", "the SMTP server operators set in the console, password"
+                    + " sealed (mail.SmtpStore, issue 16)")),
             entry("alerts", new Owner("alerts", "raised alerts (alerts.RaisedAlerts)")),
             entry("alert_settings", new Owner("alerts", "alert rules and webhook (alerts.AlertSettings)")),
             entry("alert_webhook_deliveries", new Owner("alerts", "webhook deliveries (alerts.WebhookWorker)")),

@@ -7,12 +7,14 @@ import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.PathTenant;
 import dev.gatehouse.server.shared.TenantId;
 import io.swagger.v3.oas.annotations.Operation;
+import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
@@ -25,11 +27,13 @@ import tools.jackson.databind.JsonNode;
 class AlertsController {
 
     private final AlertSettingsService service;
+    private final TestAlerts tests;
     private final Access access;
     private final Actors actors;
 
-    AlertsController(AlertSettingsService service, Access access, Actors actors) {
+    AlertsController(AlertSettingsService service, TestAlerts tests, Access access, Actors actors) {
         this.service = service;
+        this.tests = tests;
         this.access = access;
         this.actors = actors;
     }
@@ -59,5 +63,16 @@ class AlertsController {
             Origin origin, @PathTenant TenantId id) {
         access.require(caller, "settings.edit", null);
         return service.rotate(id, actors.actor(caller), origin);
+    }
+
+    @Operation(summary = "Raises a test alert", description = "Requires settings.edit. Raised like any alert (trail,"
+            + " mail to the admins, webhook when enabled), so the whole chain can be checked. Throttled per account (3 in"
+            + " 15 minutes) and tenant (10 an hour): 429 with Retry-After.")
+    @PostMapping("/api/v1/tenants/{tenant}/alerts/test")
+    @ResponseStatus(HttpStatus.CREATED)
+    TestAlerts.Sent test(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, Origin origin,
+            @PathTenant TenantId id) {
+        access.require(caller, "settings.edit", null);
+        return tests.send(id, actors.actor(caller), origin);
     }
 }

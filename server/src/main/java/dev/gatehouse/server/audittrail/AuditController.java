@@ -108,7 +108,9 @@ class AuditController {
             "REGISTRATION_APPROVED", "REGISTRATION_REJECTED", "ROLE_REQUESTED", "ROLE_REQUEST_APPROVED",
             "ROLE_REQUEST_REJECTED",
             // issue 16, tenant lifecycle
-            "TENANT_SUSPENDED", "TENANT_REACTIVATED", "TENANT_MOVED", "TENANT_DELETED");
+            "TENANT_SUSPENDED", "TENANT_REACTIVATED", "TENANT_MOVED", "TENANT_DELETED",
+            // issue 16, consoleplus: platform mail settings, outbox retries, test alerts
+            "PLATFORM_SMTP_SETTINGS_CHANGED", "PLATFORM_SMTP_TEST_MAIL", "OUTBOX_MESSAGE_RETRIED", "ALERT_TEST_REQUESTED");
 
     private final Access access;
     private final Actors actors;

@@ -1,5 +1,6 @@
 package dev.gatehouse.server.console;
 
+import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.apikeys.ApiKeyView;
 import dev.gatehouse.server.apikeys.ApiKeys;
 import dev.gatehouse.server.shared.ApiException;
@@ -11,7 +12,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
@@ -41,10 +44,12 @@ class ApiKeysPageController {
 
     private final ApiKeys keys;
     private final Clock clock;
+    private final Access access;
 
-    ApiKeysPageController(ApiKeys keys, Clock clock) {
+    ApiKeysPageController(ApiKeys keys, Clock clock, Access access) {
         this.keys = keys;
         this.clock = clock;
+        this.access = access;
     }
 
     @GetMapping(PATH)
@@ -103,6 +108,7 @@ class ApiKeysPageController {
         }
         List<ApiKeyView> visible = keys.list(caller, caller.tenant(), owner);
         model.addAttribute("keys", visible);
+        model.addAttribute("permissionNames", permissionNames(caller));
         model.addAttribute("owner", owner == null ? null : owner.toString());
         model.addAttribute("form", form);
         if (!model.containsAttribute("errors")) {
@@ -137,5 +143,13 @@ class ApiKeysPageController {
         }
         model.addAttribute("errors", FormErrors.of(e));
         response.setStatus(e.status().value());
+    }
+
+    /** Each catalog key's name for people (issue 16), so a key's scopes read "View patient records", key beside. */
+    private Map<String, String> permissionNames(Caller caller) {
+        Map<String, String> names = new HashMap<>();
+        access.policy(caller.tenant()).ifPresent(policy -> policy.catalog().permissions()
+                .forEach(permission -> names.put(permission.key(), RoleMatrix.name(permission, permission.key()))));
+        return names;
     }
 }

@@ -54,6 +54,12 @@ record RoleMatrix(List<String> verbs, List<Row> rows) {
             return byVerb.get(verb);
         }
 
+        /** The feature as a manager reads it: {@code medical_notes} is "Medical notes". */
+        public String label() {
+            String words = feature.replace('_', ' ').replace('-', ' ');
+            return words.isEmpty() ? words : Character.toUpperCase(words.charAt(0)) + words.substring(1);
+        }
+
         public boolean anyGranted() {
             return byVerb.values().stream().anyMatch(Cell::granted) || actions.stream().anyMatch(Cell::granted);
         }
@@ -98,8 +104,8 @@ record RoleMatrix(List<String> verbs, List<Row> rows) {
             String feature = dot < 0 ? key : key.substring(0, dot);
             String action = dot < 0 ? key : key.substring(dot + 1);
             Row row = rows.computeIfAbsent(feature, f -> new Row(f, new LinkedHashMap<>(), new ArrayList<>()));
-            Cell cell = new Cell(key, feature + " " + action, permission.description(), granted.get(key),
-                    conditions.get(key));
+            Cell cell = new Cell(key, name(permission, feature + " " + action), permission.description(),
+                    granted.get(key), conditions.get(key));
             if (STANDARD_VERBS.contains(action)) {
                 row.byVerb().put(action, cell);
                 verbsPresent.add(action);
@@ -109,6 +115,23 @@ record RoleMatrix(List<String> verbs, List<Row> rows) {
         }
         return new RoleMatrix(STANDARD_VERBS.stream().filter(verbsPresent::contains).toList(),
                 List.copyOf(rows.values()));
+    }
+
+    /**
+     * A permission's name for people (issue 16: "Read medical notes", not {@code medical_notes read}):
+     * its pack description up to the first clause break, or {@code fallback} when it has none.
+     */
+    static String name(Permission permission, String fallback) {
+        String description = permission.description() == null ? "" : permission.description().strip();
+        int end = description.length();
+        for (String stop : List.of(":", ";", " (", " — ")) {
+            int at = description.indexOf(stop);
+            if (at > 0 && at < end) {
+                end = at;
+            }
+        }
+        String name = description.substring(0, end).strip();
+        return name.isEmpty() ? fallback : name;
     }
 
     /** The rows where something is granted: a role's page shows what it gives, not the whole catalog. */

@@ -29,7 +29,13 @@ enum Section {
     DOMAIN_MAPPINGS("Domain mappings", "/console/domain-mappings", "domain-mappings.manage", Reach.TENANT_MEMBERS),
     REGISTRATIONS("Registrations", "/console/registrations", "registrations.approve", Reach.TENANT_MEMBERS),
     // Issue 16: an operator helps a tenant's user: break-glass (seed 001's locked-out admin) or impersonation.
-    OPERATOR_ACCESS("Help a user", "/console/operator-access", "platform.break-glass", Reach.OPERATORS);
+    OPERATOR_ACCESS("Help a user", "/console/operator-access", "platform.break-glass", Reach.OPERATORS),
+    // Issue 16 (seed 001, "Admin → System → Notifications"): the platform's SMTP server; notifications.NotificationsPage.
+    NOTIFICATIONS("Notifications", "/console/notifications", "platform.settings", Reach.OPERATORS),
+    // Issue 16: the tenant's alert rules and webhook (alerts.AlertsPage); changes need settings.edit.
+    ALERTS("Alerts", "/console/alerts", "settings.read", Reach.TENANT_MEMBERS),
+    // Issue 16: the mail outbox of every tenant (notifications.OutboxPage), as GET /api/v1/platform/outbox shows it.
+    OUTBOX("Outbox", "/console/outbox", "outbox.read", Reach.OPERATORS);
 
     /**
      * Who a section is for besides the permission. The platform pack grants its operators

@@ -50,8 +50,8 @@ class SectionGuard implements HandlerInterceptor {
      */
     void require(Caller caller, Section section) {
         if (section.reach() == Section.Reach.OPERATORS && !caller.isPlatformOperator()) {
-            throw ApiException.forbidden("missing permission " + section.permission()
-                    + ": only platform operators manage tenants");
+            throw ApiException.forbidden("missing permission " + section.permission() + ": only platform operators open "
+                    + section.label());
         }
         if (section.reach() == Section.Reach.TENANT_MEMBERS && caller.isPlatformOperator()) {
             throw ApiException.forbidden("platform operators do not manage " + section.label().toLowerCase(

@@ -3,52 +3,84 @@ package dev.gatehouse.server.mail;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.mail.MailException;
 import org.springframework.mail.javamail.JavaMailSenderImpl;
 import org.springframework.mail.javamail.MimeMessageHelper;
 import org.springframework.stereotype.Component;
 
-/** Hands one message to the configured SMTP server; throws when the server does not take it. */
+/**
+ * Hands one message to the SMTP server configured now ({@link SmtpSettings#current}); throws when
+ * the server does not take it. The sender is made again whenever the settings change, so a change
+ * an operator saves applies from the next message on, on every node.
+ */
 @Component
 class MailTransport {
 
     /** Bounded so that a hung server delays a batch by seconds, not forever. */
     private static final String TIMEOUT_MILLIS = "10000";
 
+    /** A sender and the settings it was made with. */
+    private record Made(SmtpSettings.Server server, JavaMailSenderImpl sender) {}
+
     private final SmtpSettings settings;
-    private final JavaMailSenderImpl sender;
+    private final AtomicReference<Made> made = new AtomicReference<>();
 
     MailTransport(SmtpSettings settings) {
         this.settings = settings;
-        this.sender = new JavaMailSenderImpl();
-        if (settings.configured()) {
-            sender.setHost(settings.host());
-            sender.setPort(settings.port());
-            sender.setUsername(settings.username());
-            sender.setPassword(settings.password());
-            sender.setDefaultEncoding("UTF-8");
-            Properties properties = sender.getJavaMailProperties();
-            properties.setProperty("mail.smtp.auth", Boolean.toString(settings.username() != null));
-            // With STARTTLS on, a server that does not offer it is refused rather than used in clear text.
-            properties.setProperty("mail.smtp.starttls.enable", Boolean.toString(settings.startTls()));
-            properties.setProperty("mail.smtp.starttls.required", Boolean.toString(settings.startTls()));
-            properties.setProperty("mail.smtp.connectiontimeout", TIMEOUT_MILLIS);
-            properties.setProperty("mail.smtp.timeout", TIMEOUT_MILLIS);
-            properties.setProperty("mail.smtp.writetimeout", TIMEOUT_MILLIS);
-        }
     }
 
     boolean configured() {
         return settings.configured();
     }
 
+    /**
+     * Sends through the server configured now.
+     *
+     * @throws IllegalStateException when no SMTP server is configured
+     */
     void send(String recipient, String subject, String body) throws MessagingException, MailException {
-        MimeMessage message = sender.createMimeMessage();
+        SmtpSettings.Server server = settings.current()
+                .orElseThrow(() -> new IllegalStateException("no SMTP server is configured"));
+        Made current = made.get();
+        if (current == null || !current.server().equals(server)) {
+            current = new Made(server, sender(server));
+            made.set(current);
+        }
+        MimeMessage message = current.sender().createMimeMessage();
         MimeMessageHelper helper = new MimeMessageHelper(message, false, "UTF-8");
-        helper.setFrom(settings.from());
+        helper.setFrom(server.from());
         helper.setTo(recipient);
         helper.setSubject(subject);
         helper.setText(body, false);
-        sender.send(message);
+        current.sender().send(message);
+    }
+
+    private static JavaMailSenderImpl sender(SmtpSettings.Server server) {
+        JavaMailSenderImpl sender = new JavaMailSenderImpl();
+        sender.setHost(server.host());
+        sender.setPort(server.port());
+        if (server.username() != null) {
+            // A password without a user name is never offered: the server would be asked to authenticate nobody.
+            sender.setUsername(server.username());
+            sender.setPassword(server.password());
+        }
+        sender.setDefaultEncoding("UTF-8");
+        Properties properties = sender.getJavaMailProperties();
+        properties.setProperty("mail.smtp.auth", Boolean.toString(server.username() != null));
+        boolean startTls = server.tls() == SmtpSettings.Tls.STARTTLS;
+        // With STARTTLS on, a server that does not offer it is refused rather than used in clear text.
+        properties.setProperty("mail.smtp.starttls.enable", Boolean.toString(startTls));
+        properties.setProperty("mail.smtp.starttls.required", Boolean.toString(startTls));
+        if (server.tls() == SmtpSettings.Tls.TLS) {
+            properties.setProperty("mail.smtp.ssl.enable", "true");
+        }
+        if (server.tls() != SmtpSettings.Tls.NONE) {
+            properties.setProperty("mail.smtp.ssl.checkserveridentity", "true");
+        }
+        properties.setProperty("mail.smtp.connectiontimeout", TIMEOUT_MILLIS);
+        properties.setProperty("mail.smtp.timeout", TIMEOUT_MILLIS);
+        properties.setProperty("mail.smtp.writetimeout", TIMEOUT_MILLIS);
+        return sender;
     }
 }

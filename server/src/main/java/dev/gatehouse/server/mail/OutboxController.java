@@ -1,23 +1,19 @@
 package dev.gatehouse.server.mail;
 
-import dev.gatehouse.server.access.Access;
-import dev.gatehouse.server.access.Actors;
-import dev.gatehouse.server.audit.AuditLog;
-import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
-import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
-import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -30,19 +26,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class OutboxController {
 
-    private final OutboxReader reader;
-    private final SmtpSettings smtp;
-    private final Access access;
-    private final AuditLog audit;
+    private final OutboxDesk desk;
 
-    private final Actors actors;
-
-    OutboxController(OutboxReader reader, SmtpSettings smtp, Access access, AuditLog audit, Actors actors) {
-        this.actors = actors;
-        this.reader = reader;
-        this.smtp = smtp;
-        this.access = access;
-        this.audit = audit;
+    OutboxController(OutboxDesk desk) {
+        this.desk = desk;
     }
 
     @GetMapping("/api/v1/platform/outbox")
@@ -53,32 +40,18 @@ class OutboxController {
             @RequestParam(required = false) @Nullable String status,
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
-        requireOperator(caller);
-        if (status != null && !OutboxReader.STATUSES.contains(status)) {
-            throw ApiException.badRequest("status", "must be one of " + String.join(", ", OutboxReader.STATUSES));
-        }
-        return new Page<>(reader.page(tenant, status, page, size), page, size, reader.count(tenant, status));
+        return desk.list(caller, tenant, status, page, size);
     }
 
     @GetMapping("/api/v1/platform/outbox/{id}")
-    @Transactional
     OutboxReader.Detail get(@AuthenticationPrincipal Caller caller, @PathVariable UUID id, Origin origin) {
-        requireOperator(caller);
-        OutboxReader.Detail detail = reader.find(id).orElseThrow(() -> ApiException.notFound("message " + id));
-        if (smtp.configured()) {
-            return detail.withoutBody();
-        }
-        // The body may hold a live invitation or reset link: who read it is on record.
-        audit.record(caller.tenant(), "OUTBOX_MESSAGE_READ", actors.actor(caller),
-                new AuditLog.Target("mail", id.toString(), detail.recipient()), origin.ip(),
-                origin.userAgent(), Map.of("tenant", detail.tenant(), "kind", detail.kind()));
-        return detail;
+        return desk.get(caller, id, origin);
     }
 
-    private void requireOperator(Caller caller) {
-        if (!caller.isPlatformOperator()) {
-            throw ApiException.forbidden("only platform operators read the mail outbox");
-        }
-        access.require(caller, "outbox.read", null);
+    @Operation(summary = "Tries a failed message again", description = "Requires outbox.read (platform operators)."
+            + " The message is due at once with its attempts counted afresh; 409 when it did not fail.")
+    @PostMapping("/api/v1/platform/outbox/{id}/retry")
+    OutboxReader.Detail retry(@AuthenticationPrincipal Caller caller, @PathVariable UUID id, Origin origin) {
+        return desk.retry(caller, id, origin);
     }
 }

@@ -17,17 +17,17 @@ import org.springframework.stereotype.Component;
 
 /** Reads the outbox across tenants, for platform operators; tenants never reach it. */
 @Component
-class OutboxReader {
+public class OutboxReader {
 
-    static final List<String> STATUSES = List.of("PENDING", "SENT", "FAILED");
+    public static final List<String> STATUSES = List.of("PENDING", "SENT", "FAILED");
 
     /** One message without its body. {@code tenant} is the tenant's slug. */
-    record Entry(String id, String tenant, String recipient, String subject, String kind, String status,
+    public record Entry(String id, String tenant, String recipient, String subject, String kind, String status,
             Instant createdAt, int attempts, @Nullable Instant nextAttemptAt, @Nullable Instant sentAt,
             @Nullable Instant failedAt, @Nullable String lastError) {}
 
     /** One message with its body (null when it is not shown). */
-    record Detail(String id, String tenant, String recipient, String subject, String kind, String status,
+    public record Detail(String id, String tenant, String recipient, String subject, String kind, String status,
             Instant createdAt, int attempts, @Nullable Instant nextAttemptAt, @Nullable Instant sentAt,
             @Nullable Instant failedAt, @Nullable String lastError, @Nullable String body) {
         Detail withoutBody() {

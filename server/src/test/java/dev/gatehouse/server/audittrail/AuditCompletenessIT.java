@@ -71,7 +71,10 @@ class AuditCompletenessIT extends IntegrationTest {
             // decisions with the request, kind and role
             "DOMAIN_MAPPING_CREATED", "DOMAIN_MAPPING_CHANGED", "DOMAIN_MAPPING_DELETED", "REGISTRATION_REQUESTED",
             "REGISTRATION_APPROVED", "REGISTRATION_REJECTED", "ROLE_REQUESTED", "ROLE_REQUEST_APPROVED",
-            "ROLE_REQUEST_REJECTED");
+            "ROLE_REQUEST_REJECTED",
+            // issue 16: mail.PlatformSmtpSettingsIT (settings changed, never the password; test mail with its outcome),
+            // mail.OutboxRetryIT (the retry), alerts.TestAlertsIT (the test alert and the alert it raises)
+            "PLATFORM_SMTP_SETTINGS_CHANGED", "PLATFORM_SMTP_TEST_MAIL", "OUTBOX_MESSAGE_RETRIED", "ALERT_TEST_REQUESTED");
 
     @Autowired
     JdbcClient jdbc;

@@ -36,11 +36,11 @@ class RolesBrowserIT extends BrowserTest {
 
         admin.press("New custom role").fill("Key", "lead_therapist").fill("Name", "Lead Therapist")
                 .fill("Description", "Runs the therapy team of a location");
-        grant(admin, "patients read", "location");
-        grant(admin, "patients create", "location");
-        grant(admin, "patients edit", "location");
-        grant(admin, "medical_notes create", "own only");
-        grant(admin, "medical_notes edit", "own only");
+        grant(admin, "View patient records", "patients.read", "location");
+        grant(admin, "Register new patients", "patients.create", "location");
+        grant(admin, "Change patient records", "patients.edit", "location");
+        grant(admin, "Write medical notes", "medical_notes.create", "own only");
+        grant(admin, "Amend medical notes", "medical_notes.edit", "own only");
         admin.screenshot("role-editor");
         admin.field("Name").sendKeys(Keys.ENTER); // submits the editor's form, as its Create role button does
         new WebDriverWait(admin.driver(), Duration.ofSeconds(30))
@@ -70,21 +70,21 @@ class RolesBrowserIT extends BrowserTest {
         ConsoleBrowser admin = browser().signIn(clinic.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
 
         admin.open("/console/roles/new").fill("Key", "small_refunds").fill("Name", "Small refunds");
-        assertThat(admin.field("Condition of refunds approve").isDisplayed()).as("offered once ticked").isFalse();
-        grant(admin, "refunds approve", "all");
-        admin.fill("Condition of refunds approve", "resource.amount <");
-        admin.submit("Condition of refunds approve");
+        assertThat(admin.field("Condition of Approve a refund (refunds.approve)").isDisplayed()).as("offered once ticked").isFalse();
+        grant(admin, "Approve a refund", "refunds.approve", "all");
+        admin.fill("Condition of Approve a refund (refunds.approve)", "resource.amount <");
+        admin.submit("Condition of Approve a refund (refunds.approve)");
         assertThat(admin.path()).isEqualTo("/console/roles");
         assertThat(admin.find("#grant-refunds-approve-error").getText()).contains("not a valid condition");
-        assertThat(admin.field("Condition of refunds approve").getDomAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(admin.field("Condition of Approve a refund (refunds.approve)").getDomAttribute("aria-invalid")).isEqualTo("true");
         assertThat(api.get(clinic.path("/roles/small_refunds"), clinic.adminToken()).status()).isEqualTo(404);
         admin.driver().executeScript("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})",
                 admin.find("#grant-refunds-approve-error"));
         admin.screenshot("role-editor-condition-refused");
 
         // seed 000: "approve charges only if < $500"
-        admin.fill("Condition of refunds approve", "resource.amount < 500");
-        admin.submit("Condition of refunds approve");
+        admin.fill("Condition of Approve a refund (refunds.approve)", "resource.amount < 500");
+        admin.submit("Condition of Approve a refund (refunds.approve)");
         new WebDriverWait(admin.driver(), Duration.ofSeconds(30))
                 .until(driver -> admin.path().equals("/console/roles/small_refunds"));
         assertThat(admin.text()).contains("Role created.", "only if resource.amount < 500");
@@ -93,7 +93,8 @@ class RolesBrowserIT extends BrowserTest {
                 .isEqualTo("resource.amount < 500");
 
         admin.open("/console/roles/small_refunds/edit");
-        assertThat(admin.field("Condition of refunds approve").getDomProperty("value")).isEqualTo("resource.amount < 500");
+        assertThat(admin.field("Condition of Approve a refund (refunds.approve)").getDomProperty("value"))
+                .isEqualTo("resource.amount < 500");
 
         api.post(clinic.path("/users/" + carl + "/roles"), clinic.adminToken(), json("role", "small_refunds"));
         assertThat(refundAllowed(clinic, carl, 499)).isTrue();
@@ -137,9 +138,10 @@ class RolesBrowserIT extends BrowserTest {
         admin.screenshot("locations-tree");
     }
 
-    private static void grant(ConsoleBrowser browser, String cell, String scope) {
-        browser.field(cell).sendKeys(Keys.SPACE); // the keyboard ticks it, wherever the matrix has scrolled
-        new Select(browser.field("Scope of " + cell)).selectByVisibleText(scope);
+    /** Ticks the permission labelled by its name for people, with its key beside it (issue 16), at {@code scope}. */
+    private static void grant(ConsoleBrowser browser, String name, String key, String scope) {
+        browser.field(name + " " + key).sendKeys(Keys.SPACE); // the keyboard ticks it, wherever the matrix has scrolled
+        new Select(browser.field("Scope of " + name + " (" + key + ")")).selectByVisibleText(scope);
     }
 
     private boolean allowed(SignedInTenant clinic, UUID user, String permission, String location) {

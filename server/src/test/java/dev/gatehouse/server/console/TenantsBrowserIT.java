@@ -40,7 +40,8 @@ class TenantsBrowserIT extends BrowserTest {
     void anOperatorsMenuHoldsOnlyTenantsAndActivityWhileATenantAdminsHoldsTheTenantsScreens() {
         ConsoleBrowser operator = browser().signIn("platform", OPERATOR, OPERATOR_PASSWORD);
 
-        assertThat(operator.menu()).containsExactly("Activity log", "Tenants", "Help a user", "Profile", "Sign out");
+        assertThat(operator.menu()).containsExactly("Activity log", "Tenants", "Help a user", "Notifications", "Outbox",
+                "Profile", "Sign out");
         operator.screenshot("operator-menu");
         operator.press("Tenants");
         assertThat(operator.path()).isEqualTo("/console/tenants");
@@ -51,6 +52,6 @@ class TenantsBrowserIT extends BrowserTest {
         ConsoleBrowser admin = browser().signIn(clinic.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
         assertThat(admin.menu()).containsExactly("Users", "Roles", "Locations", "Care teams", "Security",
                 "Applications", "Identity providers", "Access reviews", "Temporary access", "Emergency access", "Break-glass reviews",
-                "Activity log", "Profile", "Sign out");
+                "Activity log", "Alerts", "Profile", "Sign out");
     }
 }
