@@ -126,7 +126,9 @@ class TableOwnershipTest {
             entry("external_identities", new Owner("identityproviders", "which user a provider's subject is"
                     + " (identityproviders.ExternalIdentities)")),
             entry("sso_link_requests", new Owner("identityproviders", "consents to link an existing account, pending"
-                    + " (identityproviders.LinkRequests)")));
+                    + " (identityproviders.LinkRequests)")),
+            entry("user_types", new Owner("usertypes", "a tenant's user types, their base roles and agent features"
+                    + " (usertypes.UserTypeStore)")));
 
     /**
      * Known exceptions to remove, as {@code "package/File.java table"} → why it is still there.

@@ -3,7 +3,7 @@ package dev.gatehouse.server.usertypes;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
-import dev.gatehouse.server.shared.TenantPaths;
+import dev.gatehouse.server.shared.PathTenant;
 import dev.gatehouse.server.shared.TenantId;
 import java.net.URI;
 import java.time.Instant;
@@ -36,43 +36,40 @@ class UserTypeController {
     }
 
     private final UserTypes types;
-    private final TenantPaths paths;
 
-    UserTypeController(UserTypes types, TenantPaths paths) {
+    UserTypeController(UserTypes types) {
         this.types = types;
-        this.paths = paths;
     }
 
     @GetMapping
-    Page<UserTypeView> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant) {
-        List<UserTypeView> all = types.list(caller, paths.own(caller, tenant)).stream().map(UserTypeView::of).toList();
+    Page<UserTypeView> list(@AuthenticationPrincipal Caller caller, @PathTenant TenantId tenant) {
+        List<UserTypeView> all = types.list(caller, tenant).stream().map(UserTypeView::of).toList();
         return new Page<>(all, 0, all.size(), all.size());
     }
 
     @PostMapping
     ResponseEntity<UserTypeView> create(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestBody UserTypes.Request request, Origin origin) {
-        TenantId id = paths.own(caller, tenant);
+            @RequestBody UserTypes.Request request, Origin origin, @PathTenant TenantId id) {
         UserType created = types.create(caller, id, request, origin);
         return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/user-types/" + created.key()))
                 .body(UserTypeView.of(created));
     }
 
     @GetMapping("/{key}")
-    UserTypeView get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String key) {
-        return UserTypeView.of(types.get(caller, paths.own(caller, tenant), key));
+    UserTypeView get(@AuthenticationPrincipal Caller caller, @PathTenant TenantId tenant, @PathVariable String key) {
+        return UserTypeView.of(types.get(caller, tenant, key));
     }
 
     @PutMapping("/{key}")
-    UserTypeView replace(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String key,
-            @RequestBody UserTypes.Request request, Origin origin) {
-        return UserTypeView.of(types.replace(caller, paths.own(caller, tenant), key, request, origin));
+    UserTypeView replace(@AuthenticationPrincipal Caller caller, @PathVariable String key,
+            @RequestBody UserTypes.Request request, Origin origin, @PathTenant TenantId tenant) {
+        return UserTypeView.of(types.replace(caller, tenant, key, request, origin));
     }
 
     @DeleteMapping("/{key}")
-    ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller, @PathTenant TenantId tenant,
             @PathVariable String key, Origin origin) {
-        types.delete(caller, paths.own(caller, tenant), key, origin);
+        types.delete(caller, tenant, key, origin);
         return ResponseEntity.noContent().build();
     }
 }
