@@ -411,7 +411,7 @@ public class Roster {
                 .orElseThrow(() -> ApiException.notFound("user " + id));
         guard.require(caller, "users.edit", id);
         TypeChange typeChange = typeChange(tenant, current, body);
-        if (typeChange != null) {
+        if (body.isObject() && body.has("userType")) {
             body = withoutUserType(body);
         }
         UserAccount.Editable before = current.editable();
@@ -477,11 +477,7 @@ public class Roster {
         audit.record(tenant.id(), "USER_UPDATED", actor, UserEvents.target(id, after.username()), origin.ip(),
                 origin.userAgent(), Map.of("changes", diff));
         if (typeChange != null) {
-            if (typeChange.to() == null) {
-                lastAdministratorKeeps(tenant, id, List.of());
-            } else {
-                lastAdministratorKeeps(tenant, id, typeChange.to().baseRoles());
-            }
+            lastAdministratorKeeps(tenant, id, typeChange.to() == null ? List.of() : typeChange.to().baseRoles());
             users.setUserType(tenant.id(), id, typeChange.to() == null ? null : typeChange.to().key(), clock.instant());
             typeRoles.align(tenant.id(), id, after.username(),
                     typeChange.to() == null ? List.of() : typeChange.to().baseRoles(), caller.userId(), actor, origin);
