@@ -410,12 +410,11 @@ public class Roster {
         UserAccount current = users.findForUpdate(tenant.id(), id)
                 .orElseThrow(() -> ApiException.notFound("user " + id));
         guard.require(caller, "users.edit", id);
-        TypeChange typeChange = typeChange(tenant, current, body);
-        if (body.isObject() && body.has("userType")) {
-            body = withoutUserType(body);
-        }
         UserAccount.Editable before = current.editable();
-        UserAccount.Editable after = UserPatch.apply(before, body);
+        // Every other field is checked first, so an unknown one is named whatever the type says.
+        UserAccount.Editable after = UserPatch.apply(before,
+                body.isObject() && body.has("userType") ? withoutUserType(body) : body);
+        TypeChange typeChange = typeChange(tenant, current, body);
         if (current.kind().equals(SERVICE) && after.email() != null
                 && !after.email().equalsIgnoreCase(Objects.toString(before.email(), ""))) {
             throw ApiException.badRequest("email", "a service account has no e-mail address: no invitation or"

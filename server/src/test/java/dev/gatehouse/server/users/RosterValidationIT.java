@@ -107,15 +107,15 @@ class RosterValidationIT extends IntegrationTest {
         assertThat(api.post(desk.path("/users/" + id + "/enable"), desk.adminToken(), "").text("/status"))
                 .isEqualTo("INVITED");
 
-        Response invited = create(desk, json("username", "x", "firstName", "X", "lastName", "Y", "active", false,
-                "invite", true, "email", "x@" + desk.slug() + ".example"));
+        Response invited = create(desk, json("username", "xavier", "firstName", "X", "lastName", "Y", "active", false,
+                "invite", true, "email", "xavier@" + desk.slug() + ".example"));
         assertThat(invited.status()).isEqualTo(400);
         assertThat(invited.body().at("/errors/0/field").asString()).isEqualTo("invite");
-        Response contradiction = create(desk, json("username", "z", "firstName", "Z", "lastName", "Z", "active", true,
+        Response contradiction = create(desk, json("username", "zara", "firstName", "Z", "lastName", "Z", "active", true,
                 "status", "INACTIVE"));
         assertThat(contradiction.status()).isEqualTo(400);
         assertThat(contradiction.body().at("/errors/0/field").asString()).isEqualTo("active");
-        Response locked = create(desk, json("username", "l", "firstName", "L", "lastName", "L", "status", "LOCKED"));
+        Response locked = create(desk, json("username", "lola", "firstName", "L", "lastName", "L", "status", "LOCKED"));
         assertThat(locked.body().at("/errors/0/field").asString()).isEqualTo("status");
     }
 }

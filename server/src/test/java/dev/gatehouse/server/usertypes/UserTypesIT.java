@@ -120,7 +120,7 @@ class UserTypesIT extends IntegrationTest {
         assertThat(unknownField.status()).isEqualTo(400);
         assertThat(type(desk, "dup", "[]", "[]").status()).isEqualTo(201);
         assertThat(type(desk, "dup", "[]", "[]").status()).isEqualTo(409);
-        Response unknownType = api.post(desk.path("/users"), desk.adminToken(), json("username", "u", "firstName", "F",
+        Response unknownType = api.post(desk.path("/users"), desk.adminToken(), json("username", "ursula", "firstName", "F",
                 "lastName", "L", "password", TestMembers.INITIAL, "userType", "nope"));
         assertThat(unknownType.status()).isEqualTo(400);
         assertThat(unknownType.body().at("/errors/0/field").asString()).isEqualTo("userType");
@@ -135,9 +135,10 @@ class UserTypesIT extends IntegrationTest {
         assertThat(api.get(other.path("/user-types/theirs"), desk.adminToken()).status()).isEqualTo(404);
         assertThat(api.put(other.path("/user-types/theirs"), desk.adminToken(), json("name", "Mine")).status())
                 .isEqualTo(404);
-        Response given = api.post(desk.path("/users"), desk.adminToken(), json("username", "u", "firstName", "F",
+        Response given = api.post(desk.path("/users"), desk.adminToken(), json("username", "ursula", "firstName", "F",
                 "lastName", "L", "password", TestMembers.INITIAL, "userType", "theirs"));
         assertThat(given.status()).isEqualTo(400);
+        assertThat(given.body().at("/errors/0/field").asString()).isEqualTo("userType");
     }
 
     @Test
