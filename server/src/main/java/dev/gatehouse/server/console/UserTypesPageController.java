@@ -42,11 +42,11 @@ class UserTypesPageController {
                     baseRoles == null ? List.of() : baseRoles, agentTypes == null ? List.of() : agentTypes);
         }
 
-        boolean gives(String role) {
+        public boolean gives(String role) {
             return baseRoles != null && baseRoles.contains(role);
         }
 
-        boolean makes(String agent) {
+        public boolean makes(String agent) {
             return agentTypes != null && agentTypes.contains(agent);
         }
     }
