@@ -134,7 +134,9 @@ class TableOwnershipTest {
             entry("sso_link_requests", new Owner("identityproviders", "consents to link an existing account, pending"
                     + " (identityproviders.LinkRequests)")),
             entry("platform_overrides", new Owner("overrides", "platform operators' time-boxed elevations in a"
-                    + " tenant (overrides.OverrideStore)")));
+                    + " tenant (overrides.OverrideStore)")),
+            entry("user_types", new Owner("usertypes", "a tenant's user types, their base roles and agent features"
+                    + " (usertypes.UserTypeStore)")));
 
     /**
      * Known exceptions to remove, as {@code "package/File.java table"} → why it is still there.

@@ -35,7 +35,9 @@ enum Section {
     // Issue 16: the tenant's alert rules and webhook (alerts.AlertsPage); changes need settings.edit.
     ALERTS("Alerts", "/console/alerts", "settings.read", Reach.TENANT_MEMBERS),
     // Issue 16: the mail outbox of every tenant (notifications.OutboxPage), as GET /api/v1/platform/outbox shows it.
-    OUTBOX("Outbox", "/console/outbox", "outbox.read", Reach.OPERATORS);
+    OUTBOX("Outbox", "/console/outbox", "outbox.read", Reach.OPERATORS),
+    // Issue 16, seed 003: user types and the base roles they give.
+    USER_TYPES("User types", "/console/user-types", "users.read", Reach.TENANT_MEMBERS);
 
     /**
      * Who a section is for besides the permission. The platform pack grants its operators

@@ -5,6 +5,7 @@ import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.tenancy.LocationService;
 import dev.gatehouse.server.tenancy.TenantLocation;
+import dev.gatehouse.server.usertypes.UserTypes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,9 +27,9 @@ class UserDirectory {
     record Choice(String value, String label) {}
 
     /** The tenant's roles and locations for one page. */
-    record Names(List<Choice> roles, List<Choice> locations) {
+    record Names(List<Choice> roles, List<Choice> locations, List<Choice> userTypes) {
 
-        String role(String key) {
+        public String role(String key) {
             return roles.stream().filter(c -> c.value().equals(key)).map(Choice::label).findFirst().orElse(key);
         }
 
@@ -47,10 +48,12 @@ class UserDirectory {
 
     private final Access access;
     private final LocationService locations;
+    private final UserTypes userTypes;
 
-    UserDirectory(Access access, LocationService locations) {
+    UserDirectory(Access access, LocationService locations, UserTypes userTypes) {
         this.access = access;
         this.locations = locations;
+        this.userTypes = userTypes;
     }
 
     Names of(Caller caller) {
@@ -67,7 +70,16 @@ class UserDirectory {
             }
             paths.put(location.id().toString(), String.join(" › ", names));
         }
-        return new Names(roles, paths.entrySet().stream().map(e -> new Choice(e.getKey(), e.getValue())).toList());
+        return new Names(roles, paths.entrySet().stream().map(e -> new Choice(e.getKey(), e.getValue())).toList(),
+                types(caller));
+    }
+
+    /** Seed 003's user types, for the user forms; none offered to someone who may not read them. */
+    private List<Choice> types(Caller caller) {
+        if (!access.allows(caller, "users.read", null)) {
+            return List.of();
+        }
+        return userTypes.list(caller, caller.tenant()).stream().map(type -> new Choice(type.key(), type.name())).toList();
     }
 
     private static Choice choice(Role role) {

@@ -63,11 +63,14 @@ final class UserForms {
         }
     }
 
-    /** The add-user form: details, clinical profile, the first roles, and how the user gets a password. */
+    /**
+     * The add-user form: details, clinical profile, the first roles, and how the user gets a password;
+     * seed 003's user type and initial status ({@code inactive}: "true" creates the account disabled).
+     */
     record NewUserForm(@Nullable String username, @Nullable String firstName, @Nullable String lastName,
             @Nullable String email, @Nullable String phone, @Nullable String kind, @Nullable String passwordChoice,
             @Nullable String password, @Nullable String hidden, @Nullable ProfileForm profile,
-            @Nullable List<RoleForm> roles) {
+            @Nullable List<RoleForm> roles, @Nullable String userType, @Nullable String inactive) {
 
         static final int ROLE_ROWS = 3;
         static final String INVITE = "invite";
@@ -88,7 +91,7 @@ final class UserForms {
         /** An empty form for a person, or for a service account when {@code service}. */
         static NewUserForm empty(boolean service) {
             return new NewUserForm(null, null, null, null, null, service ? SERVICE : "HUMAN", service ? null : INVITE,
-                    null, null, null, null);
+                    null, null, null, null, null, null);
         }
 
         /** Issue 12: a service account, which gets no password, invitation or e-mail address. */
@@ -127,15 +130,18 @@ final class UserForms {
             // A service account's form offers no password, invitation or clinical profile, and sends none
             // whatever is posted.
             String password = service() || invites() ? null : nonNull(chosen);
+            boolean disabled = "true".equals(inactive);
             return new Roster.CreateRequest(blankToNull(username), blankToNull(firstName), blankToNull(lastName),
-                    blankToNull(email), blankToNull(phone), blankToNull(kind), password, service() ? null : invites(),
-                    "true".equals(hidden), requested, service() ? null : profile.request());
+                    blankToNull(email), blankToNull(phone), blankToNull(kind), password,
+                    service() || disabled ? null : invites(), "true".equals(hidden), requested,
+                    service() ? null : profile.request(), null, null, blankToNull(userType), null, disabled ? false : null);
         }
     }
 
     /** The user page's details form: the editable fields of a user (PATCH), profile included. */
     record DetailsForm(@Nullable String username, @Nullable String firstName, @Nullable String lastName,
-            @Nullable String email, @Nullable String phone, @Nullable String hidden, @Nullable ProfileForm profile) {
+            @Nullable String email, @Nullable String phone, @Nullable String hidden, @Nullable ProfileForm profile,
+            @Nullable String userType) {
 
         DetailsForm {
             profile = profile == null ? ProfileForm.EMPTY : profile;
@@ -143,7 +149,7 @@ final class UserForms {
 
         static DetailsForm of(UserAccount user) {
             return new DetailsForm(user.username(), user.firstName(), user.lastName(), user.email(), user.phone(),
-                    Boolean.toString(user.hidden()), ProfileForm.of(user.profile()));
+                    Boolean.toString(user.hidden()), ProfileForm.of(user.profile()), user.userType());
         }
 
         /** Every field, as PATCH takes them: an empty optional field clears it. */
@@ -155,6 +161,7 @@ final class UserForms {
             body.put("email", blankToNull(email));
             body.put("phone", blankToNull(phone));
             body.put("hidden", "true".equals(hidden));
+            body.put("userType", blankToNull(userType));
             Roster.ProfileRequest request = profile.request();
             ObjectNode node = body.putObject("profile");
             node.put("npi", request.npi());

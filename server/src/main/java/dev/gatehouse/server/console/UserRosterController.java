@@ -25,7 +25,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 /**
  * Settings › Users (seed 000): the roster with search, filters and paging, and adding a user with
  * details, clinical profile, roles per location and either an invitation or an admin-set password
- * (seed 001), or a service account with neither (issue 12), shown apart by a filter and a badge.
+ * (seed 001), or a service account with neither (issue 12), shown apart by a filter and a badge;
+ * the "No role" filter answers seed 001's validation "every user has at least one role" (issue 16).
  * The roster is the users service's list, so a location manager sees the users of their locations
  * only.
  */
@@ -37,7 +38,7 @@ class UserRosterController {
 
     /** The roster's query string: the API's list filters and a page number. */
     record RosterQuery(@Nullable String q, @Nullable String status, @Nullable String role, @Nullable String location,
-            @Nullable String hidden, @Nullable String kind, @Nullable String page) {
+            @Nullable String hidden, @Nullable String kind, @Nullable String withoutRole, @Nullable String page) {
 
         int pageNumber() {
             try {
@@ -50,7 +51,7 @@ class UserRosterController {
         Roster.Filter filter() {
             return new Roster.Filter(UserForms.blankToNull(q), UserForms.blankToNull(status),
                     UserForms.blankToNull(role), UserForms.blankToNull(location), UserForms.blankToNull(hidden),
-                    UserForms.blankToNull(kind));
+                    UserForms.blankToNull(kind), UserForms.blankToNull(withoutRole), null);
         }
     }
 

@@ -88,7 +88,8 @@ public class ProvisionedAccounts {
     @Transactional(readOnly = true)
     public List<UserAccount> people(Caller caller, TenantId tenant) {
         requireReadEverywhere(caller);
-        UserStore.Query everyone = new UserStore.Query(null, null, "HUMAN", null, null, null, null, clock.instant());
+        UserStore.Query everyone = new UserStore.Query(null, null, "HUMAN", null, null, null, null, clock.instant(), null,
+                null);
         return users.page(tenant, everyone, 0, Integer.MAX_VALUE);
     }
 

@@ -19,6 +19,8 @@ import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
 import dev.gatehouse.server.shared.Usernames;
+import dev.gatehouse.server.usertypes.UserType;
+import dev.gatehouse.server.usertypes.UserTypes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,11 +63,26 @@ public class Roster {
             @Nullable String primaryLicense, @Nullable String secondaryLicense, @Nullable String nadean,
             @Nullable List<String> credentials, @Nullable List<String> specialties, @Nullable String bio) {}
 
-    /** Issue 13: {@code expiresAt} ends a contractor's account; {@code managerId} is whom they report to. */
+    /**
+     * Issue 13: {@code expiresAt} ends a contractor's account; {@code managerId} is whom they report to.
+     * Issue 16 (seed 003): {@code userType}, a key of the tenant's user types, whose base roles come
+     * with it; {@code status: "INACTIVE"} (or {@code "DISABLED"}) or {@code active: false} creates the
+     * account disabled ("Initial Status: Active/Inactive").
+     */
     public record CreateRequest(@Nullable String username, @Nullable String firstName, @Nullable String lastName,
             @Nullable String email, @Nullable String phone, @Nullable String kind, @Nullable String password,
             @Nullable Boolean invite, @Nullable Boolean hidden, @Nullable List<RoleRequest> roles,
-            @Nullable ProfileRequest profile, @Nullable Instant expiresAt, @Nullable UUID managerId) {
+            @Nullable ProfileRequest profile, @Nullable Instant expiresAt, @Nullable UUID managerId,
+            @Nullable String userType, @Nullable String status, @Nullable Boolean active) {
+
+        /** Without a user type or initial status: a type-less account, active (or invited). */
+        public CreateRequest(@Nullable String username, @Nullable String firstName, @Nullable String lastName,
+                @Nullable String email, @Nullable String phone, @Nullable String kind, @Nullable String password,
+                @Nullable Boolean invite, @Nullable Boolean hidden, @Nullable List<RoleRequest> roles,
+                @Nullable ProfileRequest profile, @Nullable Instant expiresAt, @Nullable UUID managerId) {
+            this(username, firstName, lastName, email, phone, kind, password, invite, hidden, roles, profile, expiresAt,
+                    managerId, null, null, null);
+        }
 
         /** Without account terms: an account that does not expire, with no manager. */
         public CreateRequest(@Nullable String username, @Nullable String firstName, @Nullable String lastName,
@@ -73,7 +90,7 @@ public class Roster {
                 @Nullable Boolean invite, @Nullable Boolean hidden, @Nullable List<RoleRequest> roles,
                 @Nullable ProfileRequest profile) {
             this(username, firstName, lastName, email, phone, kind, password, invite, hidden, roles, profile, null,
-                    null);
+                    null, null, null, null);
         }
     }
 
@@ -90,7 +107,14 @@ public class Roster {
 
     /** The list filters as given; checked here against the tenant. */
     public record Filter(@Nullable String q, @Nullable String status, @Nullable String role, @Nullable String location,
-            @Nullable String hidden, @Nullable String kind) {}
+            @Nullable String hidden, @Nullable String kind, @Nullable String withoutRole, @Nullable String userType) {
+
+        /** Without the issue 16 filters (users without a role, of a user type). */
+        public Filter(@Nullable String q, @Nullable String status, @Nullable String role, @Nullable String location,
+                @Nullable String hidden, @Nullable String kind) {
+            this(q, status, role, location, hidden, kind, null, null);
+        }
+    }
 
     private final UserStore users;
     private final UserAssignments held;
@@ -111,12 +135,16 @@ public class Roster {
     private final Sessions sessions;
     private final ApplicationEventPublisher events;
     private final Managers managers;
+    private final UserTypes userTypes;
+    private final TypeRoles typeRoles;
 
     Roster(UserStore users, UserAssignments held, Assignments assignments, UserTokens tokens, Passwords passwords,
             PasswordPolicy passwordPolicy, AuditLog audit, AccessChanges changes, Access access, UserGuard guard,
             TenantScope scope, AccountMails mails, Clock clock, Reauthentication reauthentication,
             LastAdministrator lastAdministrator, TrailCounts trail, Sessions sessions, ApplicationEventPublisher events,
-            Managers managers) {
+            Managers managers, UserTypes userTypes, TypeRoles typeRoles) {
+        this.userTypes = userTypes;
+        this.typeRoles = typeRoles;
         this.managers = managers;
         this.events = events;
         this.trail = trail;
@@ -154,11 +182,23 @@ public class Roster {
         List<UserGuard.NewAssignment> roles = roles(policy, fields, request.roles());
         // Issue 12: a service account is made active with no credential of its own; it calls with API
         // keys or an OAuth client's tokens, so nothing that would sign it in or mail it a link is taken.
-        boolean invite = !service && request.password() == null;
+        boolean inactive = inactive(fields, request.status(), request.active());
+        // seed 003: a placeholder or inactive user is made without being invited; enabling them later
+        // makes them INVITED (no password yet) and POST …/invitation sends the link.
+        boolean invite = !service && request.password() == null && !inactive;
         if (service) {
             refuseForService(fields, request);
         } else if (request.password() != null && Boolean.TRUE.equals(request.invite())) {
             fields.reject("invite", "an invitation and an admin-set password exclude each other; send one");
+        } else if (inactive && Boolean.TRUE.equals(request.invite())) {
+            fields.reject("invite", "an inactive account gets no invitation: enable it, then send one");
+        }
+        UserType type = null;
+        if (request.userType() != null) {
+            type = userTypes.find(tenant.id(), request.userType().strip()).orElse(null);
+            if (type == null) {
+                fields.reject("userType", "is not a user type of this tenant");
+            }
         }
         if (request.managerId() != null) {
             managers.serialiseChanges(tenant.id());
@@ -178,7 +218,9 @@ public class Roster {
         for (UserGuard.NewAssignment role : roles) {
             guard.requireAssign(caller, role.role(), role.location());
         }
-        if (rules.singleRolePerUser() && roles.size() > 1) {
+        List<String> typeRoleKeys = type == null ? List.of() : type.baseRoles();
+        userTypes.requireGivable(caller, typeRoleKeys);
+        if (rules.singleRolePerUser() && roles.size() + typeRoleKeys.size() > 1) {
             throw ApiException.conflict("this tenant allows one role per user (singleRolePerUser)");
         }
         if (users.usernameTaken(tenant.id(), username)) {
@@ -189,16 +231,20 @@ public class Roster {
         }
         String hash = request.password() == null ? null : passwords.hash(request.password());
         Instant now = clock.instant();
+        String status = inactive ? "DISABLED" : invite ? "INVITED" : "ACTIVE";
         UUID id = users.insert(tenant.id(), new UserStore.NewUser(username, firstName, lastName, email, phone, kind,
-                invite ? "INVITED" : "ACTIVE", hash,
+                status, hash,
                 // seed 001: a password set by someone else is changed at first sign-in.
                 hash == null ? List.of() : List.of("CHANGE_PASSWORD")),
-                profile, Boolean.TRUE.equals(request.hidden()));
+                profile, Boolean.TRUE.equals(request.hidden()), type == null ? null : type.key());
         if (hash != null) {
             passwordPolicy.recordChange(tenant.id(), id, hash, now);
         }
         Map<String, Object> created = new LinkedHashMap<>(Map.of("roles", UserGuard.describe(roles), "invited", invite,
-                "kind", kind));
+                "kind", kind, "status", status));
+        if (type != null) {
+            created.put("userType", type.key());
+        }
         if (request.expiresAt() != null || request.managerId() != null) {
             users.setTerms(tenant.id(), id, request.expiresAt(), request.managerId());
             if (request.expiresAt() != null) {
@@ -217,6 +263,9 @@ public class Roster {
             audit.record(tenant.id(), "ROLE_ASSIGNED", actor, target, origin.ip(), origin.userAgent(),
                     UserEvents.assignmentDetails(assignment, role.role(), role.location(), role.startsAt(), role.expiresAt()));
         }
+        if (type != null) {
+            typeRoles.align(tenant.id(), id, username, type.baseRoles(), caller.userId(), actor, origin);
+        }
         String invitationUrl = null;
         if (invite) {
             Duration validity = rules.invitationValidity();
@@ -226,7 +275,28 @@ public class Roster {
                     Map.of("expiresAt", now.plus(validity).toString()));
         }
         changes.subjectChanged(tenant.id(), id);
-        return new Created(id, username, kind, invite ? "INVITED" : "ACTIVE", invitationUrl);
+        return new Created(id, username, kind, status, invitationUrl);
+    }
+
+    /**
+     * seed 003, "Initial Status: Active/Inactive": {@code status} as seed 003 names it (ACTIVE,
+     * INACTIVE) or as this API does (DISABLED), or {@code active}; both given must agree.
+     */
+    private static boolean inactive(AccountFields fields, @Nullable String status, @Nullable Boolean active) {
+        Boolean fromStatus = null;
+        if (status != null) {
+            switch (status.strip()) {
+                case "ACTIVE" -> fromStatus = Boolean.FALSE;
+                case "INACTIVE", "DISABLED" -> fromStatus = Boolean.TRUE;
+                default -> fields.reject("status", "must be ACTIVE or INACTIVE (DISABLED) at creation; INVITED follows"
+                        + " from sending an invitation, LOCKED from POST …/lock");
+            }
+        }
+        Boolean fromActive = active == null ? null : !active;
+        if (fromStatus != null && fromActive != null && !fromStatus.equals(fromActive)) {
+            fields.reject("active", "contradicts status");
+        }
+        return Boolean.TRUE.equals(fromStatus) || Boolean.TRUE.equals(fromActive);
     }
 
     /** What a service account refuses at creation, each named: a password, an invitation, an address to mail one to. */
@@ -299,10 +369,21 @@ public class Roster {
                 yield Boolean.FALSE;
             }
         };
+        Boolean withoutRole = null;
+        if (filter.withoutRole() != null) {
+            switch (filter.withoutRole()) {
+                case "true" -> withoutRole = Boolean.TRUE;
+                case "false" -> withoutRole = Boolean.FALSE;
+                default -> fields.reject("withoutRole", "must be true or false");
+            }
+        }
+        if (filter.userType() != null && userTypes.find(tenant.id(), filter.userType()).isEmpty()) {
+            fields.reject("userType", "is not a user type of this tenant");
+        }
         fields.throwIfAny();
         List<String> at = filter.location() == null ? null : policy.locations().subtree(filter.location());
         UserStore.Query query = new UserStore.Query(text, filter.status(), filter.kind(), filter.role(), at, hidden,
-                visibleLocations(caller, policy), clock.instant());
+                visibleLocations(caller, policy), clock.instant(), withoutRole, filter.userType());
         return new Page<>(users.page(tenant.id(), query, page, size), page, size, users.count(tenant.id(), query));
     }
 
@@ -330,7 +411,10 @@ public class Roster {
                 .orElseThrow(() -> ApiException.notFound("user " + id));
         guard.require(caller, "users.edit", id);
         UserAccount.Editable before = current.editable();
-        UserAccount.Editable after = UserPatch.apply(before, body);
+        // Every other field is checked first, so an unknown one is named whatever the type says.
+        UserAccount.Editable after = UserPatch.apply(before,
+                body.isObject() && body.has("userType") ? withoutUserType(body) : body);
+        TypeChange typeChange = typeChange(tenant, current, body);
         if (current.kind().equals(SERVICE) && after.email() != null
                 && !after.email().equalsIgnoreCase(Objects.toString(before.email(), ""))) {
             throw ApiException.badRequest("email", "a service account has no e-mail address: no invitation or"
@@ -350,7 +434,18 @@ public class Roster {
             throw ApiException.conflict("the e-mail address " + after.email()
                     + " belongs to another user of this tenant");
         }
-        Map<String, Object> diff = UserPatch.diff(before, after);
+        Map<String, Object> diff = new LinkedHashMap<>(UserPatch.diff(before, after));
+        if (typeChange != null) {
+            // Giving or taking a type gives or takes its base roles: acting on the user's roles, so never
+            // one's own (seed 004), only over someone the caller covers, and only roles they may give.
+            UserGuard.notSelf(caller, id, "change the user type of");
+            guard.requireCovers(caller, "users.edit", id, "change the user type of");
+            userTypes.requireGivable(caller, typeChange.touchedRoles());
+            Map<String, Object> change = new LinkedHashMap<>();
+            change.put("from", current.userType());
+            change.put("to", typeChange.to() == null ? null : typeChange.to().key());
+            diff.put("userType", change);
+        }
         if (diff.isEmpty()) {
             return current;
         }
@@ -377,10 +472,64 @@ public class Roster {
             reauthentication.require(caller);
         }
         users.update(tenant.id(), id, after, clock.instant());
-        audit.record(tenant.id(), "USER_UPDATED", guard.actor(caller), UserEvents.target(id, after.username()), origin.ip(),
+        AuditLog.Actor actor = guard.actor(caller);
+        audit.record(tenant.id(), "USER_UPDATED", actor, UserEvents.target(id, after.username()), origin.ip(),
                 origin.userAgent(), Map.of("changes", diff));
+        if (typeChange != null) {
+            lastAdministratorKeeps(tenant, id, typeChange.to() == null ? List.of() : typeChange.to().baseRoles());
+            users.setUserType(tenant.id(), id, typeChange.to() == null ? null : typeChange.to().key(), clock.instant());
+            typeRoles.align(tenant.id(), id, after.username(),
+                    typeChange.to() == null ? List.of() : typeChange.to().baseRoles(), caller.userId(), actor, origin);
+        }
         changes.subjectChanged(tenant.id(), id);
         return users.find(tenant.id(), id).orElseThrow();
+    }
+
+    /** A PATCH's {@code userType}: from the user's current type to {@code to} (null: none). */
+    private record TypeChange(@Nullable UserType from, @Nullable UserType to) {
+
+        /** The roles given or taken by the change: in one type's base roles and not the other's. */
+        List<String> touchedRoles() {
+            List<String> before = from == null ? List.of() : from.baseRoles();
+            List<String> after = to == null ? List.of() : to.baseRoles();
+            Set<String> touched = new LinkedHashSet<>();
+            before.stream().filter(role -> !after.contains(role)).forEach(touched::add);
+            after.stream().filter(role -> !before.contains(role)).forEach(touched::add);
+            return List.copyOf(touched);
+        }
+    }
+
+    private @Nullable TypeChange typeChange(TenantScope.Scoped tenant, UserAccount current, JsonNode body) {
+        if (!body.isObject() || !body.has("userType")) {
+            return null;
+        }
+        JsonNode node = body.get("userType");
+        if (!node.isNull() && !node.isString()) {
+            throw ApiException.badRequest("userType", "must be the key of a user type, or null for none");
+        }
+        String key = node.isNull() ? null : node.asString().strip();
+        if (Objects.equals(key, current.userType())) {
+            return null;
+        }
+        UserType to = key == null ? null : userTypes.find(tenant.id(), key)
+                .orElseThrow(() -> ApiException.badRequest("userType", "is not a user type of this tenant"));
+        UserType from = current.userType() == null ? null : userTypes.find(tenant.id(), current.userType()).orElse(null);
+        return new TypeChange(from, to);
+    }
+
+    private static JsonNode withoutUserType(JsonNode body) {
+        tools.jackson.databind.node.ObjectNode copy = (tools.jackson.databind.node.ObjectNode) body.deepCopy();
+        copy.remove("userType");
+        return copy;
+    }
+
+    /** Losing a type must not take the tenant's last administrator's admin role with it. */
+    private void lastAdministratorKeeps(TenantScope.Scoped tenant, UUID id, List<String> keptRoles) {
+        for (UserAssignments.Held assignment : held.of(tenant.id(), id)) {
+            if (assignment.source().equals(TypeRoles.SOURCE) && !keptRoles.contains(assignment.role())) {
+                lastAdministrator.protectRevoking(tenant, id, assignment);
+            }
+        }
     }
 
     /**

@@ -8,13 +8,14 @@ import org.jspecify.annotations.Nullable;
 /**
  * One row of the users table as the users API sees it; never the password hash, only whether there
  * is one. Issue 13: {@code lastSignInAt} (set by every completed sign-in), {@code expiresAt} (a
- * contractor's account ends then) and {@code managerId} (seed 000, approval chains).
+ * contractor's account ends then) and {@code managerId} (seed 000, approval chains). Issue 16:
+ * {@code userType}, the key of the tenant's user type the user is of (seed 003).
  */
 public record UserAccount(UUID id, String username, String firstName, String lastName, @Nullable String email,
         @Nullable String phone, String kind, String status, boolean hidden, List<String> requiredActions,
         int failedLogins, @Nullable Instant lockedUntil, boolean hasPassword, ClinicalProfile profile,
         Instant createdAt, Instant updatedAt, @Nullable Instant lastSignInAt, @Nullable Instant expiresAt,
-        @Nullable UUID managerId) {
+        @Nullable UUID managerId, @Nullable String userType) {
 
     public UserAccount {
         requiredActions = List.copyOf(requiredActions);

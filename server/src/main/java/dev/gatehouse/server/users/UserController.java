@@ -52,7 +52,8 @@ class UserController {
      * Filters: {@code q} (in username, name or e-mail, ignoring case), {@code status}, {@code role},
      * {@code location} (assigned there or below), {@code hidden}: {@code false} by default (seed 003:
      * hidden users stay out of lists), {@code true} for the hidden ones only, {@code any} for all;
-     * {@code kind}: {@code HUMAN} or {@code SERVICE} (issue 12: service accounts shown apart).
+     * {@code kind}: {@code HUMAN} or {@code SERVICE} (issue 12: service accounts shown apart);
+     * {@code withoutRole}, {@code userType} (issue 16).
      */
     @GetMapping
     Page<UserViews.UserView> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
@@ -68,12 +69,17 @@ class UserController {
             @RequestParam(required = false) @Nullable String hidden,
             @Parameter(description = "HUMAN (people) or SERVICE (service accounts)")
             @RequestParam(required = false) @Nullable String kind,
+            @Parameter(description = "true: users holding no role now (seed 001: every user has at least one role);"
+                    + " false: users holding one")
+            @RequestParam(required = false) @Nullable String withoutRole,
+            @Parameter(description = "users of this user type (a key of …/user-types)")
+            @RequestParam(required = false) @Nullable String userType,
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
         TenantScope.Scoped scoped = scope.resolve(caller, tenant);
         Page<UserAccount> found = roster.list(caller, scoped,
                 new Roster.Filter(q, status, role, location == null ? null : UserGuard.canonical(location), hidden,
-                        kind), page, size);
+                        kind, withoutRole, userType), page, size);
         return new Page<>(found.items().stream().map(UserViews.UserView::of).toList(), found.page(), found.size(),
                 found.total());
     }

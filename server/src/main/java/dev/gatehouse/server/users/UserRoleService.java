@@ -113,6 +113,10 @@ public class UserRoleService {
                 .orElseThrow(() -> ApiException.notFound("assignment " + assignmentId));
         guard.requireAssign(caller, assignment.role(), assignment.location());
         guard.requireCoversAt(caller, user, assignment.location());
+        if (assignment.source().equals(TypeRoles.SOURCE)) {
+            throw ApiException.conflict("the role " + assignment.role() + " comes with the user's type; change"
+                    + " the type (PATCH …/users/" + user + " {userType}) or what the type grants instead");
+        }
         lastAdministrator.protectRevoking(tenant, user, assignment);
         held.delete(tenant.id(), assignmentId);
         audit.record(tenant.id(), "ROLE_REVOKED", guard.actor(caller), UserEvents.target(user, account.username()),

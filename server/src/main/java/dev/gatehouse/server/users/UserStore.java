@@ -38,16 +38,21 @@ public class UserStore {
 
     /** Inserts an account with its clinical profile (seed 004) and visibility (seed 003). */
     UUID insert(TenantId tenant, NewUser user, ClinicalProfile profile, boolean hidden) {
+        return insert(tenant, user, profile, hidden, null);
+    }
+
+    /** Issue 16: with the user's type (seed 003). */
+    UUID insert(TenantId tenant, NewUser user, ClinicalProfile profile, boolean hidden, @Nullable String userType) {
         UUID id = UUID.randomUUID();
         jdbc.sql("""
                         insert into users (tenant_id, id, username, username_normalized, email, email_normalized,
                             first_name, last_name, phone, kind, status, password_hash, required_actions, hidden,
                             npi, dea, state_license, primary_license, secondary_license, nadean, credentials,
-                            specialties, bio)
+                            specialties, bio, user_type)
                         values (:tenant, :id, :username, :usernameNormalized, :email, :emailNormalized,
                             :firstName, :lastName, :phone, :kind, :status, :passwordHash, :requiredActions, :hidden,
                             :npi, :dea, :stateLicense, :primaryLicense, :secondaryLicense, :nadean, :credentials,
-                            :specialties, :bio)
+                            :specialties, :bio, :userType)
                         """)
                 .param("tenant", tenant.value()).param("id", id)
                 .param("username", user.username().strip())
@@ -64,6 +69,7 @@ public class UserStore {
                 .param("credentials", profile.credentials().toArray(String[]::new))
                 .param("specialties", profile.specialties().toArray(String[]::new))
                 .param("bio", profile.bio())
+                .param("userType", userType)
                 .update();
         return id;
     }
@@ -81,13 +87,14 @@ public class UserStore {
     /** The list filters of {@code GET …/users}; a null filter does not filter. */
     record Query(@Nullable String text, @Nullable String status, @Nullable String kind, @Nullable String role,
             @Nullable List<String> atLocations, @Nullable Boolean hidden, @Nullable List<String> visibleLocations,
-            Instant visibleAt) {}
+            Instant visibleAt, @Nullable Boolean withoutRole, @Nullable String userType) {}
 
     private static final String COLUMNS = """
             u.id, u.username, u.first_name, u.last_name, u.email, u.phone, u.kind, u.status, u.hidden,
             u.required_actions, u.failed_logins, u.locked_until, u.password_hash is not null as has_password,
             u.npi, u.dea, u.state_license, u.primary_license, u.secondary_license, u.nadean, u.credentials,
-            u.specialties, u.bio, u.created_at, u.updated_at, u.last_sign_in_at, u.expires_at, u.manager_id
+            u.specialties, u.bio, u.created_at, u.updated_at, u.last_sign_in_at, u.expires_at, u.manager_id,
+            u.user_type
             """;
 
     /** The account, unlocked (a read for display or for a token's claims). */
@@ -157,6 +164,19 @@ public class UserStore {
                     exists (select 1 from assignments a where a.tenant_id = u.tenant_id and a.user_id = u.id
                             and a.location_id = any (cast(:atLocations as uuid[])))""");
             params.add(new Param("atLocations", query.atLocations().toArray(String[]::new)));
+        }
+        if (query.withoutRole() != null) {
+            // seed 001's validation "every user has at least one role": a role held now, not expired or
+            // still to start, is what counts.
+            clauses.add((query.withoutRole() ? "not " : "") + """
+                    exists (select 1 from assignments a where a.tenant_id = u.tenant_id and a.user_id = u.id
+                            and (a.starts_at is null or a.starts_at <= :roleAt)
+                            and (a.expires_at is null or a.expires_at > :roleAt))""");
+            params.add(new Param("roleAt", query.visibleAt().atOffset(ZoneOffset.UTC)));
+        }
+        if (query.userType() != null) {
+            clauses.add("u.user_type = :userType");
+            params.add(new Param("userType", query.userType()));
         }
         if (query.hidden() != null) {
             clauses.add("u.hidden = :hidden");
@@ -230,6 +250,43 @@ public class UserStore {
                         + " where tenant_id = :tenant and id = :user")
                 .param("expiresAt", expiresAt == null ? null : utc(expiresAt)).param("managerId", managerId)
                 .param("tenant", tenant.value()).param("user", user).update();
+    }
+
+    /** Issue 16: the user's type (a key of user_types, or null for none). */
+    void setUserType(TenantId tenant, UUID user, @Nullable String userType, Instant now) {
+        jdbc.sql("update users set user_type = :type, updated_at = :now where tenant_id = :tenant and id = :user")
+                .param("type", userType).param("now", utc(now)).param("tenant", tenant.value()).param("user", user)
+                .update();
+    }
+
+    /** The users of a type, row-locked: their base roles are being re-granted. */
+    List<UUID> ofTypeForUpdate(TenantId tenant, String userType) {
+        return jdbc.sql("""
+                        select id from users where tenant_id = :tenant and user_type = :type
+                        order by id for update
+                        """)
+                .param("tenant", tenant.value()).param("type", userType).query(UUID.class).list();
+    }
+
+    long countOfType(TenantId tenant, String userType) {
+        return jdbc.sql("select count(*) from users where tenant_id = :tenant and user_type = :type")
+                .param("tenant", tenant.value()).param("type", userType).query(Long.class).single();
+    }
+
+    /** Someone who could be handed work: a person whose account is active and shown in lists (seed 003). */
+    record Candidate(UUID id, String username, String firstName, String lastName, @Nullable String userType) {}
+
+    List<Candidate> agentCandidates(TenantId tenant, Instant now) {
+        return jdbc.sql("""
+                        select id, username, first_name, last_name, user_type from users
+                        where tenant_id = :tenant and status = 'ACTIVE' and not hidden and kind = 'HUMAN'
+                            and (expires_at is null or expires_at > :now)
+                        order by username_normalized, id
+                        """)
+                .param("tenant", tenant.value()).param("now", utc(now))
+                .query((rs, n) -> new Candidate(rs.getObject("id", UUID.class), rs.getString("username"),
+                        rs.getString("first_name"), rs.getString("last_name"), rs.getString("user_type")))
+                .list();
     }
 
     public void setStatus(TenantId tenant, UUID user, String status, Instant now) {
@@ -307,7 +364,7 @@ public class UserStore {
                         rs.getString("primary_license"), rs.getString("secondary_license"), rs.getString("nadean"),
                         strings(rs, "credentials"), strings(rs, "specialties"), rs.getString("bio")),
                 instant(rs, "created_at"), instant(rs, "updated_at"), instant(rs, "last_sign_in_at"),
-                instant(rs, "expires_at"), rs.getObject("manager_id", UUID.class));
+                instant(rs, "expires_at"), rs.getObject("manager_id", UUID.class), rs.getString("user_type"));
     }
 
     private static List<String> strings(ResultSet rs, String column) throws SQLException {

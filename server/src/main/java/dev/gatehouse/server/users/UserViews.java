@@ -22,17 +22,22 @@ final class UserViews {
         }
     }
 
-    /** Issue 13: {@code lastSignInAt}, {@code expiresAt} (a contractor's account end), {@code managerId}. */
+    /**
+     * Issue 13: {@code lastSignInAt}, {@code expiresAt} (a contractor's account end), {@code managerId}.
+     * Issue 16: {@code userType} (seed 003).
+     */
     record UserView(String id, String username, String firstName, String lastName, @Nullable String email,
             @Nullable String phone, String kind, String status, boolean hidden, List<String> requiredActions,
             @Nullable Instant lockedUntil, ProfileView profile, Instant createdAt, Instant updatedAt,
-            @Nullable Instant lastSignInAt, @Nullable Instant expiresAt, @Nullable String managerId) {
+            @Nullable Instant lastSignInAt, @Nullable Instant expiresAt, @Nullable String managerId,
+            @Nullable String userType) {
 
         static UserView of(UserAccount user) {
             return new UserView(user.id().toString(), user.username(), user.firstName(), user.lastName(),
                     user.email(), user.phone(), user.kind(), user.status(), user.hidden(), user.requiredActions(),
                     user.lockedUntil(), ProfileView.of(user.profile()), user.createdAt(), user.updatedAt(),
-                    user.lastSignInAt(), user.expiresAt(), user.managerId() == null ? null : user.managerId().toString());
+                    user.lastSignInAt(), user.expiresAt(), user.managerId() == null ? null : user.managerId().toString(),
+                    user.userType());
         }
     }
 
