@@ -121,8 +121,25 @@ public class ComplianceReports {
                 page, size, store.count(tenant));
     }
 
+    /** One report's description. @throws ApiException 404 unless it is the caller's tenant's, 403 without {@value #READ} */
+    @Transactional(readOnly = true)
+    public ReportViews.ReportView find(Caller caller, String tenantInPath, UUID id) {
+        TenantId tenant = paths.resolve(caller, tenantInPath).id();
+        access.require(caller, READ, null);
+        return ReportViews.of(tenantInPath, store.find(tenant, id).orElseThrow(() -> ApiException.notFound("report "
+                + id)));
+    }
+
     /** A report the caller may download, to {@link #writeTo} after {@link #download} recorded it. */
-    public record Download(ReportStore.Stored report, String fileName, String mediaType) {}
+    public record Download(ReportStore.Stored report, String fileName, String mediaType) {
+        public long size() {
+            return report.size();
+        }
+
+        public String sha256() {
+            return report.sha256();
+        }
+    }
 
     /**
      * Records {@code REPORT_DOWNLOADED} and answers the file to stream.

@@ -62,10 +62,10 @@ class ReportController {
         ComplianceReports.Download download = reports.download(caller, tenant, Ids.inPath(id, "report"), origin);
         response.setStatus(200);
         response.setContentType(download.mediaType());
-        response.setContentLengthLong(download.report().size());
+        response.setContentLengthLong(download.size());
         response.setHeader(HttpHeaders.CONTENT_DISPOSITION,
                 ContentDisposition.attachment().filename(download.fileName()).build().toString());
-        response.setHeader("X-Report-SHA256", download.report().sha256());
+        response.setHeader("X-Report-SHA256", download.sha256());
         reports.writeTo(download, response.getOutputStream());
     }
 

@@ -121,7 +121,7 @@ public class ReportSchedules {
     }
 
     /** Whether {@code user} may still receive the tenant's reports: active and holding the read permission. */
-    boolean mayReceive(TenantId tenant, UUID user) {
+    public boolean mayReceive(TenantId tenant, UUID user) {
         return users.find(tenant, user).filter(account -> account.status().equals("ACTIVE")).isPresent()
                 && access.decide(tenant, user, ComplianceReports.READ, null, RequestContext.EMPTY).allowed();
     }

@@ -88,9 +88,9 @@ class ReportStore {
     void copyContent(TenantId tenant, UUID id, long size, OutputStream out) {
         for (long offset = 0; offset < size; offset += SLICE) {
             byte[] slice = jdbc.sql("""
-                            select substring(content from :from for :length) from compliance_reports
+                            select substring(content from cast(:from as integer) for :length) from compliance_reports
                             where tenant_id = :tenant and id = :id""")
-                    .param("from", offset + 1).param("length", SLICE)
+                    .param("from", (int) offset + 1).param("length", SLICE)
                     .param("tenant", tenant.value()).param("id", id)
                     .query((rs, n) -> rs.getBytes(1)).single();
             try {
