@@ -102,7 +102,10 @@ class AuditController {
             // issue 15, device awareness
             "NEW_DEVICE_SIGN_IN", "SESSION_DEVICE_MISMATCH", "DEVICE_FORGOTTEN",
             // issue 15, passkeys
-            "PASSKEY_REGISTERED", "PASSKEY_RENAMED", "PASSKEY_REMOVED");
+            "PASSKEY_REGISTERED", "PASSKEY_RENAMED", "PASSKEY_REMOVED",
+            // issue 16, compliance reports
+            "REPORT_GENERATED", "REPORT_DOWNLOADED", "REPORT_SCHEDULE_CREATED", "REPORT_SCHEDULE_UPDATED",
+            "REPORT_SCHEDULE_DELETED");
 
     private final Access access;
     private final Actors actors;

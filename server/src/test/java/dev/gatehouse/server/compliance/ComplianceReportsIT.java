@@ -210,10 +210,12 @@ class ComplianceReportsIT extends IntegrationTest {
 
         Response after = api.post(clinic.path("/reports"), admin, json("type", "USER_ACCESS", "asOf",
                 assignedOn.plusDays(3).toString()));
+        assertThat(after.status()).as(after.raw()).isEqualTo(201);
         assertThat(rows(download(admin, after.text("/id")))).extracting(row -> row.get(0) + ":" + row.get(2))
                 .containsExactlyInAnyOrder("admin:owner", "desk:front_desk", "doctor:provider");
 
         Response now = api.post(clinic.path("/reports"), admin, json("type", "USER_ACCESS", "asOf", today(clock)));
+        assertThat(now.status()).as(now.raw()).isEqualTo(201);
         String csv = download(admin, now.text("/id"));
         assertThat(header(csv)).containsEntry("differencesFromCurrentState", "0").containsEntry("assignments", "3");
         assertThat(rows(csv)).allSatisfy(row -> assertThat(row.get(8)).isEqualTo("matches"));
