@@ -79,7 +79,7 @@ class UserAccessReport {
         String user = EventFields.targetId(event);
         switch (event.action()) {
             case "ROLE_ASSIGNED" -> {
-                String id = EventFields.detail(event, "assignmentId");
+                String id = assignment(event);
                 Held held = new Held(id.isEmpty() ? "seq-" + event.seq() : id, user,
                         EventFields.text(event.target() == null ? null : event.target().name()),
                         EventFields.detail(event, "role"), EventFields.detail(event, "location"), event.at().toString(),
@@ -88,7 +88,7 @@ class UserAccessReport {
                 live.put(held.id(), held);
             }
             case "ROLE_REVOKED" -> {
-                String id = EventFields.detail(event, "assignmentId");
+                String id = assignment(event);
                 if (live.remove(id) == null) {
                     // Events from before assignment ids were recorded: the same user, role and place.
                     String role = EventFields.detail(event, "role");
@@ -100,6 +100,12 @@ class UserAccessReport {
             case "USER_DELETED" -> live.values().removeIf(held -> held.user().equals(user));
             default -> { }
         }
+    }
+
+    /** The assignment's id: {@code assignmentId}, or {@code assignment} as self-registration records it. */
+    private static String assignment(AuditQueries.Event event) {
+        String id = EventFields.detail(event, "assignmentId");
+        return id.isEmpty() ? EventFields.detail(event, "assignment") : id;
     }
 
     /**

@@ -198,7 +198,7 @@ class ComplianceReportsIT extends IntegrationTest {
         String assignment = list.get(0).at("/id").asString();
         Response revoked = api.delete(clinic.path("/users/" + nurse.id() + "/roles/" + assignment), admin);
         assertThat(revoked.status()).as(revoked.raw()).isEqualTo(204);
-        clock.moveAhead(Duration.ofDays(2));
+        clock.moveAhead(Duration.ofDays(4));
         admin = api.login(clinic.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
 
         Response before = api.post(clinic.path("/reports"), admin, json("type", "USER_ACCESS", "asOf",
