@@ -115,6 +115,8 @@ class TableOwnershipTest {
             entry("ldap_entries", new Owner("ldap", "the directory entries an LDAP sync has seen and whose"
                     + " account each is (ldap.SyncedEntries)")),
             entry("ldap_sync_runs", new Owner("ldap", "every LDAP sync and its lease (ldap.SyncRuns)")),
+            entry("compliance_reports", new Owner("compliance", "generated compliance reports and their files")),
+            entry("compliance_schedules", new Owner("compliance", "monthly compliance report schedules")),
             entry("access_reviews", new Owner("accessreviews", "access review campaigns (accessreviews.ReviewStore)")),
             entry("access_review_items", new Owner("accessreviews", "the items under review and their decisions"
                     + " (accessreviews.ReviewStore)")),

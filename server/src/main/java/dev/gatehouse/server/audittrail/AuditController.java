@@ -110,7 +110,10 @@ class AuditController {
             // issue 16, tenant lifecycle
             "TENANT_SUSPENDED", "TENANT_REACTIVATED", "TENANT_MOVED", "TENANT_DELETED",
             // issue 16, consoleplus: platform mail settings, outbox retries, test alerts
-            "PLATFORM_SMTP_SETTINGS_CHANGED", "PLATFORM_SMTP_TEST_MAIL", "OUTBOX_MESSAGE_RETRIED", "ALERT_TEST_REQUESTED");
+            "PLATFORM_SMTP_SETTINGS_CHANGED", "PLATFORM_SMTP_TEST_MAIL", "OUTBOX_MESSAGE_RETRIED", "ALERT_TEST_REQUESTED",
+            // issue 16, compliance reports
+            "REPORT_GENERATED", "REPORT_DOWNLOADED", "REPORT_SCHEDULE_CREATED", "REPORT_SCHEDULE_UPDATED",
+            "REPORT_SCHEDULE_DELETED");
 
     private final Access access;
     private final Actors actors;

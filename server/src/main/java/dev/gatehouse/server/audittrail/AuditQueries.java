@@ -269,6 +269,39 @@ public class AuditQueries {
         }));
     }
 
+    /**
+     * Compliance reports: every event up to {@code through} whose action is one of {@code actions}
+     * or, with {@code applicationEvents}, that an application recorded (details carry
+     * {@code recordedBy}), at or after {@code from} and before {@code to} (unbounded when null),
+     * oldest first, through a cursor as {@link #stream} does.
+     */
+    void scan(TenantId tenant, List<String> actions, boolean applicationEvents, @Nullable Instant from,
+            @Nullable Instant to, long through, Consumer<Event> sink) {
+        AuditFilter window = new AuditFilter(null, null, List.of(), null, null, null, null, null, null, from, to);
+        MapSqlParameterSource params = new MapSqlParameterSource();
+        StringBuilder where = where(tenant, window, window(tenant, window), params).append(" and seq <= :through");
+        params.addValue("through", through);
+        params.addValue("actions", actions.toArray(String[]::new));
+        where.append(applicationEvents ? " and (action = any(:actions) or details -> 'recordedBy' is not null)"
+                : " and action = any(:actions)");
+        String sql = "select " + COLUMNS + " from audit_events where " + where + " order by seq";
+        readOnly.executeWithoutResult(status -> streaming.query(sql, params, rs -> {
+            sink.accept(event(rs));
+        }));
+    }
+
+    /** The last event of the tenant's trail: its sequence number and hash (hex; null before the chain). */
+    record Head(long seq, @Nullable String hash) {}
+
+    Head head(TenantId tenant) {
+        return jdbc.sql("""
+                        select seq, encode(hash, 'hex') as hash from audit_events where tenant_id = :tenant
+                        order by seq desc limit 1""")
+                .param("tenant", tenant.value())
+                .query((rs, n) -> new Head(rs.getLong("seq"), rs.getString("hash")))
+                .optional().orElse(new Head(0, null));
+    }
+
     /** An exported event and its hash-chain values (hex), in {@link #chainColumnNames()} order. */
     record Row(Event event, List<String> chain) {}
 

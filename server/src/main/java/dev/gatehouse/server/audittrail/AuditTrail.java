@@ -14,9 +14,11 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 
@@ -141,6 +143,34 @@ public class AuditTrail {
                 lease.close();
             }
         };
+    }
+
+    /**
+     * Where a compliance report stands in the trail: the last committed event, through which the
+     * report reads, so anyone can verify the report against the chain at that position. Appends are
+     * serialised per tenant and commit in sequence order, so every event up to it is committed.
+     */
+    public record Position(long seq, @Nullable String hash) {}
+
+    /** The tenant's current {@link Position}; seq 0 for an empty trail. */
+    public Position position(TenantId tenant) {
+        AuditQueries.Head head = queries.head(tenant);
+        return new Position(head.seq(), head.hash());
+    }
+
+    /**
+     * For compliance reports (the caller has checked reports.manage): streams the events up to
+     * {@code through} whose action is one of {@code actions}, or that an application recorded when
+     * {@code applicationEvents}, in {@code [from, to)}, oldest first, from a cursor of the
+     * {@link StreamBudget}'s pool so memory stays flat however long the trail.
+     *
+     * @throws ApiException 503 when every slot of the {@link StreamBudget} is taken
+     */
+    public void scan(TenantId tenant, List<String> actions, boolean applicationEvents, @Nullable Instant from,
+            @Nullable Instant to, long through, Consumer<AuditQueries.Event> sink) {
+        try (StreamBudget.Lease lease = streams.take()) {
+            queries.scan(tenant, actions, applicationEvents, from, to, through, sink);
+        }
     }
 
     /**

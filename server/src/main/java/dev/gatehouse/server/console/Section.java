@@ -37,7 +37,9 @@ enum Section {
     // Issue 16: the mail outbox of every tenant (notifications.OutboxPage), as GET /api/v1/platform/outbox shows it.
     OUTBOX("Outbox", "/console/outbox", "outbox.read", Reach.OPERATORS),
     // Issue 16, seed 003: user types and the base roles they give.
-    USER_TYPES("User types", "/console/user-types", "users.read", Reach.TENANT_MEMBERS);
+    USER_TYPES("User types", "/console/user-types", "users.read", Reach.TENANT_MEMBERS),
+    // Issue 16: compliance reports (HIPAA access, who has access, sign-in security) and their schedules.
+    REPORTS("Reports", "/console/reports", "compliance_reports.read", Reach.TENANT_MEMBERS);
 
     /**
      * Who a section is for besides the permission. The platform pack grants its operators

@@ -1,0 +1,107 @@
+package dev.gatehouse.server.compliance;
+
+import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Ids;
+import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.Page;
+import io.swagger.v3.oas.annotations.Operation;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Compliance reports and their monthly schedules (issue 16; docs/security.md "Compliance reports"). */
+@RestController
+class ReportController {
+
+    private final ComplianceReports reports;
+    private final ReportSchedules schedules;
+
+    ReportController(ComplianceReports reports, ReportSchedules schedules) {
+        this.reports = reports;
+        this.schedules = schedules;
+    }
+
+    @Operation(summary = "Generates a report", description = "Requires compliance_reports.manage. {type: HIPAA_ACCESS |"
+            + " SIGN_IN_SECURITY with from, to (dates, both included) | USER_ACCESS with asOf, format: CSV | PDF}."
+            + " Generated at once (201); audited REPORT_GENERATED.")
+    @PostMapping("/api/v1/tenants/{tenant}/reports")
+    ResponseEntity<ReportViews.ReportView> generate(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @RequestBody ComplianceReports.Request request, Origin origin) {
+        ReportViews.ReportView report = reports.generate(caller, tenant, request, origin);
+        return ResponseEntity.created(URI.create(report.download())).body(report);
+    }
+
+    @Operation(summary = "Lists the generated reports", description = "Requires compliance_reports.read; newest first.")
+    @GetMapping("/api/v1/tenants/{tenant}/reports")
+    Page<ReportViews.ReportView> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @RequestParam(defaultValue = "0") @Min(0) int page,
+            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
+        return reports.list(caller, tenant, page, size);
+    }
+
+    @Operation(summary = "Downloads a report's file", description = "Requires compliance_reports.read; audited"
+            + " REPORT_DOWNLOADED.")
+    @GetMapping("/api/v1/tenants/{tenant}/reports/{id}")
+    void download(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id,
+            Origin origin, HttpServletResponse response) throws IOException {
+        ComplianceReports.Download download = reports.download(caller, tenant, Ids.inPath(id, "report"), origin);
+        response.setStatus(200);
+        response.setContentType(download.mediaType());
+        response.setContentLengthLong(download.size());
+        response.setHeader(HttpHeaders.CONTENT_DISPOSITION,
+                ContentDisposition.attachment().filename(download.fileName()).build().toString());
+        response.setHeader("X-Report-SHA256", download.sha256());
+        reports.writeTo(download, response.getOutputStream());
+    }
+
+    @Operation(summary = "Creates a monthly schedule", description = "Requires compliance_reports.manage. {type, format,"
+            + " dayOfMonth 1-28, recipients: user ids or usernames of users holding compliance_reports.read}. On that day the"
+            + " previous calendar month's report is generated and each recipient is mailed a sign-in link to it.")
+    @PostMapping("/api/v1/tenants/{tenant}/report-schedules")
+    ResponseEntity<ReportViews.ScheduleView> createSchedule(@AuthenticationPrincipal Caller caller,
+            @PathVariable String tenant, @RequestBody ReportSchedules.Request request, Origin origin) {
+        ReportViews.ScheduleView created = schedules.create(caller, tenant, request, origin);
+        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/report-schedules/" + created.id()))
+                .body(created);
+    }
+
+    @GetMapping("/api/v1/tenants/{tenant}/report-schedules")
+    List<ReportViews.ScheduleView> schedules(@AuthenticationPrincipal Caller caller, @PathVariable String tenant) {
+        return schedules.list(caller, tenant);
+    }
+
+    @GetMapping("/api/v1/tenants/{tenant}/report-schedules/{id}")
+    ReportViews.ScheduleView schedule(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathVariable String id) {
+        return schedules.get(caller, tenant, Ids.inPath(id, "schedule"));
+    }
+
+    @Operation(summary = "Replaces a schedule", description = "The same body and rules as creating one.")
+    @PutMapping("/api/v1/tenants/{tenant}/report-schedules/{id}")
+    ReportViews.ScheduleView replaceSchedule(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathVariable String id, @RequestBody ReportSchedules.Request request, Origin origin) {
+        return schedules.replace(caller, tenant, Ids.inPath(id, "schedule"), request, origin);
+    }
+
+    @DeleteMapping("/api/v1/tenants/{tenant}/report-schedules/{id}")
+    ResponseEntity<Void> deleteSchedule(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathVariable String id, Origin origin) {
+        schedules.delete(caller, tenant, Ids.inPath(id, "schedule"), origin);
+        return ResponseEntity.noContent().build();
+    }
+}
