@@ -10,10 +10,17 @@ import java.util.Optional;
  */
 enum Section {
     USERS("Users", "/console/users", "users.read", Reach.TENANT_MEMBERS),
+    // Issue 16, seed 003: user types and the base roles they give.
+    USER_TYPES("User types", "/console/user-types", "users.read", Reach.TENANT_MEMBERS),
     ROLES("Roles", "/console/roles", "roles.read", Reach.TENANT_MEMBERS),
     LOCATIONS("Locations", "/console/locations", "locations.read", Reach.TENANT_MEMBERS),
     CARE_TEAMS("Care teams", "/console/care-teams", "care_teams.read", Reach.TENANT_MEMBERS),
+    // Issue 16: sign-ups and role requests waiting for an administrator, and where addresses land.
+    REGISTRATIONS("Registrations", "/console/registrations", "registrations.approve", Reach.TENANT_MEMBERS),
+    DOMAIN_MAPPINGS("Domain mappings", "/console/domain-mappings", "domain-mappings.manage", Reach.TENANT_MEMBERS),
     SECURITY("Security", "/console/security", "settings.read", Reach.TENANT_MEMBERS),
+    // Issue 16: the tenant's alert rules and webhook (alerts.AlertsPage); changes need settings.edit.
+    ALERTS("Alerts", "/console/alerts", "settings.read", Reach.TENANT_MEMBERS),
     CLIENTS("Applications", "/console/clients", "clients.manage", Reach.TENANT_MEMBERS),
     // Issue 15: the tenant's OIDC, SAML and LDAP identity providers.
     IDENTITY_PROVIDERS("Identity providers", "/console/identity-providers", "identity-providers.manage",
@@ -24,22 +31,16 @@ enum Section {
     EMERGENCY_ACCESS("Emergency access", "/console/emergency-access", "break_glass.open", Reach.TENANT_MEMBERS),
     BREAK_GLASS_REVIEWS("Break-glass reviews", "/console/break-glass-reviews", "break_glass.review",
             Reach.TENANT_MEMBERS),
+    // Issue 16: compliance reports (HIPAA access, who has access, sign-in security) and their schedules.
+    REPORTS("Reports", "/console/reports", "compliance_reports.read", Reach.TENANT_MEMBERS),
     ACTIVITY("Activity log", "/console/activity", "audit.read", Reach.EVERYONE),
     TENANTS("Tenants", "/console/tenants", "tenants.read", Reach.OPERATORS),
-    DOMAIN_MAPPINGS("Domain mappings", "/console/domain-mappings", "domain-mappings.manage", Reach.TENANT_MEMBERS),
-    REGISTRATIONS("Registrations", "/console/registrations", "registrations.approve", Reach.TENANT_MEMBERS),
     // Issue 16: an operator helps a tenant's user: break-glass (seed 001's locked-out admin) or impersonation.
     OPERATOR_ACCESS("Help a user", "/console/operator-access", "platform.break-glass", Reach.OPERATORS),
     // Issue 16 (seed 001, "Admin → System → Notifications"): the platform's SMTP server; notifications.NotificationsPage.
     NOTIFICATIONS("Notifications", "/console/notifications", "platform.settings", Reach.OPERATORS),
-    // Issue 16: the tenant's alert rules and webhook (alerts.AlertsPage); changes need settings.edit.
-    ALERTS("Alerts", "/console/alerts", "settings.read", Reach.TENANT_MEMBERS),
     // Issue 16: the mail outbox of every tenant (notifications.OutboxPage), as GET /api/v1/platform/outbox shows it.
-    OUTBOX("Outbox", "/console/outbox", "outbox.read", Reach.OPERATORS),
-    // Issue 16, seed 003: user types and the base roles they give.
-    USER_TYPES("User types", "/console/user-types", "users.read", Reach.TENANT_MEMBERS),
-    // Issue 16: compliance reports (HIPAA access, who has access, sign-in security) and their schedules.
-    REPORTS("Reports", "/console/reports", "compliance_reports.read", Reach.TENANT_MEMBERS);
+    OUTBOX("Outbox", "/console/outbox", "outbox.read", Reach.OPERATORS);
 
     /**
      * Who a section is for besides the permission. The platform pack grants its operators

@@ -50,8 +50,9 @@ class TenantsBrowserIT extends BrowserTest {
 
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
         ConsoleBrowser admin = browser().signIn(clinic.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
-        assertThat(admin.menu()).containsExactly("Users", "Roles", "Locations", "Care teams", "Security",
-                "Applications", "Identity providers", "Access reviews", "Temporary access", "Emergency access", "Break-glass reviews",
-                "Activity log", "Alerts", "Profile", "Sign out");
+        assertThat(admin.menu()).containsExactly("Users", "User types", "Roles", "Locations", "Care teams",
+                "Registrations", "Domain mappings", "Security", "Alerts", "Applications", "Identity providers",
+                "Access reviews", "Temporary access", "Emergency access", "Break-glass reviews", "Reports", "Activity log",
+                "Profile", "Sign out");
     }
 }
