@@ -26,7 +26,8 @@ class HomeAttentionBrowserIT extends BrowserTest {
         assertThat(admin.path()).isEqualTo("/console");
         assertThat(admin.find("#all-clear").getText()).contains("All clear");
         assertThat(admin.find("#checked").getText()).contains("Pending invitations", "Locked accounts",
-                "Dormant accounts", "Access expiring this week", "Recent alerts", "Access for you to review");
+                "Dormant accounts", "Access expiring this week", "Recent alerts", "Access for you to review",
+                "Sign-ups and role requests to approve");
         assertThat(admin.findAll(".attention")).isEmpty();
         assertThat(admin.text()).doesNotContainPattern("Needs [a-z_-]+\\.[a-z]");
         admin.screenshot("home-all-clear");
@@ -40,6 +41,11 @@ class HomeAttentionBrowserIT extends BrowserTest {
                 "invite", true));
         assertThat(invited.status()).as(invited.raw()).isEqualTo(201);
         assertThat(api.post(clinic.path("/alerts/test"), clinic.adminToken(), "{}").status()).isEqualTo(201);
+        assertThat(api.patch(clinic.path("/settings"), clinic.adminToken(),
+                "{\"registration\": {\"open\": true, \"approval\": true}}").status()).isEqualTo(200);
+        assertThat(api.post("/api/v1/auth/register", null, json("tenant", clinic.slug(), "username", "applicant",
+                "firstName", "Ap", "lastName", "Plicant", "email", "applicant@" + clinic.slug() + ".example"))
+                .status()).isEqualTo(202);
 
         ConsoleBrowser admin = browser().signIn(clinic.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
 
@@ -50,6 +56,11 @@ class HomeAttentionBrowserIT extends BrowserTest {
         admin.click(admin.find("#pending-invitations"));
         assertThat(admin.path()).isEqualTo("/console/users");
         assertThat(admin.text()).contains("newcomer");
+        admin.open("/console");
+        assertThat(admin.find("#pending-approvals .count").getText()).isEqualTo("1");
+        admin.click(admin.find("#pending-approvals"));
+        assertThat(admin.path()).isEqualTo("/console/registrations");
+        assertThat(admin.text()).contains("applicant");
         admin.open("/console").click(admin.find("#recent-alerts"));
         assertThat(admin.path()).isEqualTo("/console/alerts");
         assertThat(admin.find("#recent-alerts").getText()).contains("Test alert");
@@ -67,7 +78,7 @@ class HomeAttentionBrowserIT extends BrowserTest {
         assertThat(desk.findAll("#pending-invitations")).as("front desk may not read users").isEmpty();
         assertThat(desk.find("#all-clear").isDisplayed()).isTrue();
         assertThat(desk.find("#checked").getText()).contains("Access for you to review")
-                .doesNotContain("Pending invitations", "Recent alerts");
+                .doesNotContain("Pending invitations", "Recent alerts", "Sign-ups and role requests to approve");
         desk.screenshot("home-front-desk");
 
         ConsoleBrowser operator = browser().signIn("platform", OPERATOR, OPERATOR_PASSWORD);
