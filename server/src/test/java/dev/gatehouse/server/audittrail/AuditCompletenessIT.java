@@ -74,7 +74,11 @@ class AuditCompletenessIT extends IntegrationTest {
             "ROLE_REQUEST_REJECTED",
             // issue 16: mail.PlatformSmtpSettingsIT (settings changed, never the password; test mail with its outcome),
             // mail.OutboxRetryIT (the retry), alerts.TestAlertsIT (the test alert and the alert it raises)
-            "PLATFORM_SMTP_SETTINGS_CHANGED", "PLATFORM_SMTP_TEST_MAIL", "OUTBOX_MESSAGE_RETRIED", "ALERT_TEST_REQUESTED");
+            "PLATFORM_SMTP_SETTINGS_CHANGED", "PLATFORM_SMTP_TEST_MAIL", "OUTBOX_MESSAGE_RETRIED", "ALERT_TEST_REQUESTED",
+            // compliance.ComplianceReportsIT: each generation with its type, period, rows and hash; each download; a
+            // schedule created, changed and deleted, in that order
+            "REPORT_GENERATED", "REPORT_DOWNLOADED", "REPORT_SCHEDULE_CREATED", "REPORT_SCHEDULE_UPDATED",
+            "REPORT_SCHEDULE_DELETED");
 
     @Autowired
     JdbcClient jdbc;

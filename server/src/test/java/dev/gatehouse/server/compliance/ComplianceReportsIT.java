@@ -329,7 +329,15 @@ class ComplianceReportsIT extends IntegrationTest {
         assertThat(report.at("/rows").asLong()).isEqualTo(1);
         assertThat(mails.getFirst().body()).contains(report.at("/id").asString());
 
+        Response changed = api.put(clinic.path("/report-schedules/" + schedule), admin, json("type", "HIPAA_ACCESS",
+                "format", "PDF", "dayOfMonth", 2, "recipients", raw("[\"admin\"]")));
+        assertThat(changed.status()).as(changed.raw()).isEqualTo(200);
+        assertThat(changed.text("/format")).isEqualTo("PDF");
         assertThat(api.delete(clinic.path("/report-schedules/" + schedule), admin).status()).isEqualTo(204);
         assertThat(api.get(clinic.path("/report-schedules"), admin).body().size()).isZero();
+        assertThat(jdbc.sql("""
+                        select action from audit_events where tenant_id = :t and action like 'REPORT_SCHEDULE_%' order by seq
+                        """).param("t", tenant).query(String.class).list())
+                .containsExactly("REPORT_SCHEDULE_CREATED", "REPORT_SCHEDULE_UPDATED", "REPORT_SCHEDULE_DELETED");
     }
 }
