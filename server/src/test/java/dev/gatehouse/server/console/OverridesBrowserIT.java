@@ -3,6 +3,7 @@ package dev.gatehouse.server.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.server.authentication.Tokens;
+import dev.gatehouse.server.testing.ApiClient;
 import dev.gatehouse.server.testing.BrowserTest;
 import dev.gatehouse.server.testing.ConsoleBrowser;
 import dev.gatehouse.server.testing.DirectStaff;
@@ -15,8 +16,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * Seed 002 §3.2's platform override in a browser (issue 16): the operator's form under Operators ›
  * Help a user with its refusals (no reason, minutes out of range, the platform tenant, no recent proof of
  * the operator's own factor), the takeover under the banner as the override's account, and the tenant's
- * Platform overrides page — empty, with the active override, ended by its admin — and closed to a staff
- * member without {@code audit.read}.
+ * Platform overrides page — empty, with the active override, ended by its admin, read-only for an auditor
+ * without {@code users.edit} — and closed to a staff member without {@code audit.read}.
  */
 class OverridesBrowserIT extends BrowserTest {
 
@@ -91,6 +92,21 @@ class OverridesBrowserIT extends BrowserTest {
         browser.driver().executeScript("arguments[0].scrollIntoView({block: 'start', behavior: 'instant'})",
                 browser.find(css));
         return browser;
+    }
+
+    @Test
+    void anAuditorSeesTheActiveOverrideButMayNotEndIt() {
+        SignedInTenant rcm = SignedInTenant.create(api, operatorToken(), "rcm");
+        var started = api.post("/api/v1/tenants/" + rcm.slug() + "/overrides", operatorToken(),
+                ApiClient.json("reason", REASON, "minutes", 5));
+        assertThat(started.status()).as(started.raw()).isEqualTo(201);
+        directStaff().add(rcm.id(), "auditor.cy", "READONLY", null);
+        ConsoleBrowser auditor = browser().signIn(rcm.slug(), "auditor.cy", DirectStaff.PASSWORD);
+
+        auditor.press("Platform overrides");
+        assertThat(auditor.find(".override-row").getText()).contains(OPERATOR).contains(REASON).contains("Active");
+        assertThat(auditor.findAll(".override-row form")).as("ending one needs users.edit").isEmpty();
+        auditor.screenshot("overrides-read-only");
     }
 
     @Test
