@@ -2,6 +2,8 @@ package dev.gatehouse.server.console;
 
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.authentication.Reauthentication;
+import dev.gatehouse.server.overrides.OverrideRequest;
+import dev.gatehouse.server.overrides.Overrides;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.OperatorAccess;
@@ -14,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -33,6 +37,10 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code …/impersonation}, so the same rules hold: the permission, a reason, a recent proof of the operator's own password
  * (asked here when it is missing), never the platform tenant; the tenant's trail records it and its
  * admins are alerted.
+ *
+ * <p>Seed 002 §3.2's override goes through {@link Overrides}, the service behind {@code POST …/overrides}: the
+ * operator takes the organisation's administrator role for 1 to 30 minutes, and this browser holds the override's
+ * session as it holds an impersonation's.
  */
 @Controller
 class OperatorAccessPageController {
@@ -40,12 +48,15 @@ class OperatorAccessPageController {
     static final String PATH = "/console/operator-access";
 
     private final OperatorAccess operators;
+    private final Overrides overrides;
     private final TenantDirectory tenants;
     private final Access access;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    OperatorAccessPageController(OperatorAccess operators, TenantDirectory tenants, Access access) {
+    OperatorAccessPageController(OperatorAccess operators, Overrides overrides, TenantDirectory tenants,
+            Access access) {
         this.operators = operators;
+        this.overrides = overrides;
         this.tenants = tenants;
         this.access = access;
     }
@@ -76,9 +87,52 @@ class OperatorAccessPageController {
             Origin origin, HttpServletRequest request, HttpServletResponse response) {
         return act(given, model, response, (form, user) -> {
             OperatorAccess.Acting started = operators.impersonate(caller, form.get("tenant"), user, reason(form), origin);
-            SessionCookie.write(started.token(), request, response);
-            return "redirect:/console";
+            return actAs(started.token(), request, response);
         });
+    }
+
+    /**
+     * Starts a platform override (the service behind {@code POST …/overrides}) and, as for an
+     * impersonation, puts its session in this browser: the operator acts as the override's account,
+     * which holds the organisation's administrator role until the minutes pass or someone ends it.
+     */
+    @PostMapping(PATH + "/override")
+    String override(@AuthenticationPrincipal Caller caller, @RequestParam Map<String, String> given, Model model,
+            Origin origin, HttpServletRequest request, HttpServletResponse response) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("overrideTenant", given.getOrDefault("overrideTenant", "").strip());
+        form.put("overrideReason", given.getOrDefault("overrideReason", ""));
+        form.put("minutes", given.getOrDefault("minutes", "").strip());
+        String tenant = form.get("overrideTenant");
+        if (tenant.isEmpty() || tenants.idOf(tenant).isEmpty()) {
+            return refusedOverride(FormErrors.summary("There is no organisation with the slug \u201c" + tenant + "\u201d."),
+                    form, HttpStatus.BAD_REQUEST, model, response);
+        }
+        Integer minutes = minutes(form.get("minutes"));
+        if (minutes == null) {
+            return refusedOverride(FormErrors.summary("Say for how many minutes, as a whole number from 1 to 30."),
+                    form, HttpStatus.BAD_REQUEST, model, response);
+        }
+        return refusalsOnTheForm(form, model, response, e -> refusedOverride(FormErrors.of(e), form, e.status(),
+                model, response), () -> {
+                    Overrides.Started started = overrides.start(caller, tenant,
+                            new OverrideRequest(form.get("overrideReason"), minutes), origin);
+                    return actAs(started.token(), request, response);
+                });
+    }
+
+    /** The operator's browser now holds the session of the act: the layout's banner names whom it acts as. */
+    private static String actAs(String token, HttpServletRequest request, HttpServletResponse response) {
+        SessionCookie.write(token, request, response);
+        return "redirect:/console";
+    }
+
+    private static @Nullable Integer minutes(String text) {
+        try {
+            return text.isEmpty() ? null : Integer.valueOf(text);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** What an act does once the organisation and the person are found; refusals are shown on the form. */
@@ -102,8 +156,22 @@ class OperatorAccessPageController {
             return refused("There is no user \u201c" + form.get("username") + "\u201d in " + form.get("tenant") + ".",
                     form, HttpStatus.BAD_REQUEST, model, response);
         }
+        return refusalsOnTheForm(form, model, response, e -> {
+            String why = e.errors().isEmpty() ? e.getMessage()
+                    : "The " + e.errors().getFirst().field() + " " + e.errors().getFirst().message() + ".";
+            return refused(why, form, e.status(), model, response);
+        }, () -> act.on(form, user.get()));
+    }
+
+    /**
+     * Runs an act and shows its refusals on the form instead of an error page: the missing recent proof of the
+     * operator's factor asks for it (then they repeat the act), anything else the service refused goes to
+     * {@code shown}; an expired session and throttling keep their own answers.
+     */
+    private String refusalsOnTheForm(Map<String, String> form, Model model, HttpServletResponse response,
+            Function<ApiException, String> shown, Supplier<String> act) {
         try {
-            return act.on(form, user.get());
+            return act.get();
         } catch (Reauthentication.Required e) {
             model.addAttribute("reauthenticate", true);
             model.addAttribute("back", "operator-access");
@@ -113,9 +181,7 @@ class OperatorAccessPageController {
             if (e.status() == HttpStatus.UNAUTHORIZED || e.status() == HttpStatus.TOO_MANY_REQUESTS) {
                 throw e;
             }
-            String why = e.errors().isEmpty() ? e.getMessage()
-                    : "The " + e.errors().getFirst().field() + " " + e.errors().getFirst().message() + ".";
-            return refused(why, form, e.status(), model, response);
+            return shown.apply(e);
         }
     }
 
@@ -126,6 +192,13 @@ class OperatorAccessPageController {
     private String refused(String why, Map<String, String> form, HttpStatus status, Model model,
             HttpServletResponse response) {
         model.addAttribute("errors", FormErrors.summary(why));
+        response.setStatus(status.value());
+        return form(form, model);
+    }
+
+    private String refusedOverride(FormErrors errors, Map<String, String> form, HttpStatus status, Model model,
+            HttpServletResponse response) {
+        model.addAttribute("overrideErrors", errors);
         response.setStatus(status.value());
         return form(form, model);
     }

@@ -31,6 +31,8 @@ enum Section {
     EMERGENCY_ACCESS("Emergency access", "/console/emergency-access", "break_glass.open", Reach.TENANT_MEMBERS),
     BREAK_GLASS_REVIEWS("Break-glass reviews", "/console/break-glass-reviews", "break_glass.review",
             Reach.TENANT_MEMBERS),
+    // Issue 16 (seed 002 §3.2): platform operators' overrides of this tenant; ending one needs users.edit.
+    OVERRIDES("Platform overrides", "/console/overrides", "audit.read", Reach.TENANT_MEMBERS),
     // Issue 16: compliance reports (HIPAA access, who has access, sign-in security) and their schedules.
     REPORTS("Reports", "/console/reports", "compliance_reports.read", Reach.TENANT_MEMBERS),
     ACTIVITY("Activity log", "/console/activity", "audit.read", Reach.EVERYONE),

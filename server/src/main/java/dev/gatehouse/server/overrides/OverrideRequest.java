@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * {@code POST …/overrides} as sent: {@code reason} (required) and {@code minutes} (1 to the cap,
  * the cap when absent); unknown fields are refused by the API's reader.
  */
-record OverrideRequest(@Nullable String reason, @Nullable Integer minutes) {
+public record OverrideRequest(@Nullable String reason, @Nullable Integer minutes) {
 
     /** A request that passed {@link #check}. */
     record Checked(String reason, int minutes) {}

@@ -56,10 +56,10 @@ public class Overrides {
     static final String TENANT_END = "users.edit";
 
     /** What the operator gets: the session's token (shown once) and the override. */
-    record Started(String token, View override) {}
+    public record Started(String token, View override) {}
 
     /** An override as the API shows it. */
-    record View(String id, String tenant, Map<String, String> operator, String reason, String role,
+    public record View(String id, String tenant, Map<String, String> operator, String reason, String role,
             Map<String, String> account, String sessionId, Instant startsAt, Instant expiresAt,
             @Nullable Instant endedAt, @Nullable String endedBy, String state) {}
 

@@ -52,7 +52,8 @@ class TenantsBrowserIT extends BrowserTest {
         ConsoleBrowser admin = browser().signIn(clinic.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
         assertThat(admin.menu()).containsExactly("Users", "User types", "Roles", "Locations", "Care teams",
                 "Registrations", "Domain mappings", "Security", "Alerts", "Applications", "Identity providers",
-                "Access reviews", "Temporary access", "Emergency access", "Break-glass reviews", "Reports", "Activity log",
+                "Access reviews", "Temporary access", "Emergency access", "Break-glass reviews", "Platform overrides",
+                "Reports", "Activity log",
                 "Profile", "Sign out");
     }
 }
