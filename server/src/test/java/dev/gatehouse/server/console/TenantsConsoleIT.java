@@ -19,10 +19,11 @@ class TenantsConsoleIT extends IntegrationTest {
         HttpResponse<String> home = operator.get("/console");
 
         assertThat(home.statusCode()).isEqualTo(200);
-        java.util.List<String> shown = java.util.regex.Pattern.compile("href=\"(/console/[a-z]+)\"")
+        java.util.List<String> shown = java.util.regex.Pattern.compile("href=\"(/console/[a-z-]+)\"")
                 .matcher(home.body()).results().map(match -> match.group(1)).distinct()
                 .filter(path -> Section.of(path).isPresent()).toList();
-        assertThat(shown).containsExactlyInAnyOrder("/console/tenants", "/console/activity");
+        assertThat(shown).containsExactlyInAnyOrder("/console/tenants", "/console/activity", "/console/operator-access",
+                "/console/notifications", "/console/outbox");
         for (String path : shown) {
             assertThat(operator.get(path).statusCode()).as(path).isEqualTo(200);
         }
