@@ -44,6 +44,7 @@ class ExternalDatabaseRestartIT {
                 "--server.port=0",
                 "--spring.jmx.enabled=false",
                 "--gatehouse.db.url=" + database.jdbcUrl(),
+                "--gatehouse.data-dir=" + data,
                 "--gatehouse.audit.purge-cron=-",
                 "--gatehouse.audit.archive-dir=" + data.resolve("archive"),
                 "--gatehouse.admin.username=" + IntegrationTest.OPERATOR,

@@ -52,9 +52,9 @@ public abstract class IntegrationTest {
             registry.add("gatehouse.db.url", () -> external);
             registry.add("gatehouse.db.user", TestDatabase::user);
             registry.add("gatehouse.db.password", TestDatabase::password);
-        } else {
-            registry.add("gatehouse.data-dir", () -> TestDatabase.dataDirectory().toString());
         }
+        // The embedded database's folder, and in every mode the generated secret key's (never ./data of the checkout).
+        registry.add("gatehouse.data-dir", () -> TestDatabase.dataDirectory().toString());
         // The nightly purge never runs by itself in a test; tests call it. Archives go to a folder of the run.
         registry.add("gatehouse.audit.purge-cron", () -> "-");
         // Nor do the inactivity rule and the access reviews' due-date job (issue 13): tests move the clock.

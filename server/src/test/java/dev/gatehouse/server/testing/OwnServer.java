@@ -39,6 +39,8 @@ public final class OwnServer {
             registry.add("gatehouse.db.url", () -> external);
             registry.add("gatehouse.db.user", TestDatabase::user);
             registry.add("gatehouse.db.password", TestDatabase::password);
+            // The shared context's folder: the same database, so the same generated secret key, never ./data.
+            registry.add("gatehouse.data-dir", () -> TestDatabase.dataDirectory().toString());
         } else {
             registry.add("gatehouse.data-dir", () -> dataDirectory(name).toString());
         }

@@ -39,11 +39,9 @@ public final class SecondNode implements AutoCloseable {
                 "gatehouse.db.pool-size=4",
                 "gatehouse.passwords.argon2.memory-kib=64",
                 "gatehouse.passwords.argon2.iterations=1"));
-        if (TestDatabase.externalUrl() == null) {
-            // The embedded database's folder holds the server's generated secret key (secrets.SecretBox):
-            // every node must open what the others sealed.
-            all.add("gatehouse.data-dir=" + TestDatabase.dataDirectory());
-        }
+        // The embedded database's folder, and in every mode the server's generated secret key (secrets.SecretBox):
+        // every node must open what the others sealed.
+        all.add("gatehouse.data-dir=" + TestDatabase.dataDirectory());
         // One call: the builder keeps only the last set of default properties it was given.
         all.addAll(List.of(properties));
         ConfigurableApplicationContext context = new SpringApplicationBuilder(GatehouseApplication.class)
