@@ -82,6 +82,16 @@ launch() { # starts the jar as README.md does, waits for UP; sets WALL_MS, CPU_M
   THREADS="$(threads_cpu "$SERVER_PID")"
 }
 
+stop_all() { # the server, then its PostgreSQL if the JVM had to be killed before it could stop it
+  local pid
+  stop_server
+  pid="$(head -n 1 "$DATA/postgres/postmaster.pid" 2>/dev/null)" || return 0
+  [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == postgres ]] || return 0
+  kill -INT "$pid"
+  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
+}
+trap 'stop_all; rm -rf "$DATA"' EXIT
+
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%d\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo "== $JAR, JAVA_TOOL_OPTIONS='$OPTIONS'"
@@ -95,7 +105,7 @@ for i in $(seq 1 "$USERS"); do
     '{username:$u,firstName:"Start",lastName:"Staff",roles:[{role:"front_desk"}]}')")"
   [[ "$(status "$reply")" == 201 ]] || fail "user creation failed: $reply"
 done
-stop_server
+stop_all
 
 echo "== $RUNS restarts on that data"
 printf '   %-4s %9s %12s %12s %10s %12s %6s\n' run "wall ms" "JVM CPU ms" "PG CPU ms" "RSS MB" "idle RSS MB" load
@@ -115,7 +125,7 @@ for run in $(seq 1 "$RUNS"); do
   # a signed-in request works after the start (the data is there)
   [[ "$(status "$(api GET "/api/v1/tenants/$SLUG/users" "$(login "$SLUG" admin "$ADMIN_PASSWORD")")")" == 200 ]] \
     || fail "the restarted server did not serve the tenant's users"
-  stop_server
+  stop_all
 done
 echo "== medians of $RUNS: wall $(printf '%s\n' "${walls[@]}" | median) ms, JVM CPU $(printf '%s\n' "${cpus[@]}" | median) ms," \
   "PostgreSQL CPU $(printf '%s\n' "${pgs[@]}" | median) ms, RSS after start $(printf '%s\n' "${rsss[@]}" | median) MB" \
