@@ -39,7 +39,9 @@ class DatabaseConfiguration {
             @Value("${gatehouse.db.embedded.watch-interval:500ms}") Duration watchInterval) {
         HikariConfig config = pool("gatehouse", poolSize, connectionTimeout, statementTimeout);
         if (url.isBlank()) {
-            EmbeddedDatabase embedded = EmbeddedDatabase.start(Path.of(dataDir).resolve("postgres"));
+            // Started in parallel with the context when run from the jar (EarlyEmbeddedDatabase), else here.
+            EmbeddedDatabase early = EarlyEmbeddedDatabase.take(dataDir);
+            EmbeddedDatabase embedded = early != null ? early : EmbeddedDatabase.start(Path.of(dataDir).resolve("postgres"));
             config.setJdbcUrl(embedded.jdbcUrl());
             return new EmbeddedDataSource(config, embedded, watchInterval);
         }

@@ -83,7 +83,8 @@ class EmbeddedDatabaseKillIT {
     void aKilledDatabaseComesBackWithEveryAcknowledgedWriteAndNoAuditSequenceNumberTwice() throws Exception {
         data = Files.createTempDirectory("gatehouse-kill-it-");
         // Arguments, not default properties, which application.properties (server.port=8080) would override.
-        node = new SpringApplicationBuilder(GatehouseApplication.class).run(
+        // As GatehouseApplication.main runs it: the embedded PostgreSQL started in parallel with the context.
+        node = new SpringApplicationBuilder(GatehouseApplication.class).listeners(new EarlyEmbeddedDatabase()).run(
                 "--server.port=0",
                 "--spring.jmx.enabled=false",
                 "--gatehouse.data-dir=" + data,
