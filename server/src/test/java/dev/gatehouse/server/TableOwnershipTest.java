@@ -100,7 +100,9 @@ class TableOwnershipTest {
             entry("oidc_sign_outs", new Owner("oidcin", "sealed ID tokens for signing out at the external provider"
                     + " (oidcin.ProviderSignOuts)")),
             entry("rate_limit_buckets", new Owner("throttling", "Bucket4j's buckets, shared by every node"
-                    + " (throttling.RateLimitBuckets)")),
+                    + " (throttling.RateLimitBuckets): API keys' own limits")),
+            entry("throttle_buckets", new Owner("throttling", "the throttled doors' buckets, every bucket of an"
+                    + " attempt in one statement (throttling.ThrottleBuckets)")),
             entry("api_keys", new Owner("apikeys", "API keys and their hashed secrets (apikeys.KeyStore)")),
             entry("api_key_usage", new Owner("apikeys", "per-key, per-day request counts (apikeys.KeyStore)")),
             entry("saml_sp_keys", new Owner("saml", "the SAML SP's key pair per identity provider, private key"

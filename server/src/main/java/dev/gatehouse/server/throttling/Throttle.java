@@ -10,9 +10,6 @@ import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.TooManyRequests;
 import dev.gatehouse.server.shared.Unavailability;
-import io.github.bucket4j.BucketExceptions;
-import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.distributed.BucketProxy;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +35,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Rate limits on the doors anyone may knock on without a session (docs/security.md, "Throttling"):
  * per client address, per account and per tenant, in buckets shared by every node
- * ({@link RateLimitBuckets}). A door asks {@link #enter} before it does any work; a refusal is a
+ * ({@link ThrottleBuckets}). A door asks {@link #enter} before it does any work; a refusal is a
  * {@link TooManyRequests} (429 with Retry-After), recorded once per limit and window as
  * {@code REQUEST_THROTTLED} and counted in {@code gatehouse_throttle_refusals_total}.
  *
@@ -161,15 +158,17 @@ public class Throttle {
     /** The tokens an allowed attempt spent; {@link #succeeded} gives them back where only failures weigh. */
     public static final class Permit {
 
-        private final List<BucketProxy> spent;
+        private final ThrottleBuckets buckets;
+        private List<ThrottleBuckets.Bucket> spent;
 
-        private Permit(List<BucketProxy> spent) {
+        private Permit(ThrottleBuckets buckets, List<ThrottleBuckets.Bucket> spent) {
+            this.buckets = buckets;
             this.spent = spent;
         }
 
         /** The attempt succeeded: its tokens go back, so only failures are counted. */
         public void succeeded() {
-            giveBack(spent);
+            giveBack();
         }
 
         /**
@@ -182,17 +181,24 @@ public class Throttle {
                 return work.get();
             } catch (RuntimeException e) {
                 if (Unavailability.answer(e) != null) {
-                    giveBack(spent);
+                    giveBack();
                 }
                 throw e;
             }
+        }
+
+        /** Every token once, in one statement; a refund the database cannot take now is dropped. */
+        private void giveBack() {
+            List<ThrottleBuckets.Bucket> tokens = spent;
+            spent = List.of();
+            buckets.giveBack(tokens);
         }
     }
 
     /** The settings of a tenant a request named, when it exists. */
     private record Known(@Nullable TenantId id, String key, TenantSettings.Throttling settings) {}
 
-    private final RateLimitBuckets buckets;
+    private final ThrottleBuckets buckets;
     private final TenantDirectory tenants;
     private final TenantSettingsStore settings;
     private final AuditLog audit;
@@ -208,7 +214,7 @@ public class Throttle {
     private final Cache<String, Long> recentlyRefused = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterWrite(Duration.ofHours(1)).build();
 
-    Throttle(RateLimitBuckets buckets, TenantDirectory tenants, TenantSettingsStore settings, AuditLog audit,
+    Throttle(ThrottleBuckets buckets, TenantDirectory tenants, TenantSettingsStore settings, AuditLog audit,
             PlatformTransactionManager transactions, MeterRegistry meters, Environment environment) {
         this.buckets = buckets;
         this.tenants = tenants;
@@ -224,12 +230,15 @@ public class Throttle {
     }
 
     /**
-     * Spends one token from each limit that applies, address first, before the door does any work.
+     * Spends one token from each limit that applies, all in one statement (issue 17), before the door
+     * does any work. The limits are weighed address first: the first without a token refuses.
      *
      * @throws TooManyRequests when a limit is spent; nothing is then spent from the others
+     * @throws ServiceUnavailable when the buckets' database cannot be reached now
      */
     public Permit enter(Attempt attempt) {
-        List<BucketProxy> spent = new ArrayList<>();
+        List<ThrottleBuckets.Bucket> wanted = new ArrayList<>(3);
+        List<Scope> scopes = new ArrayList<>(3);
         Known tenant = null;
         for (Scope scope : Scope.values()) {
             if (scope != Scope.ADDRESS && attempt.tenant() == null) {
@@ -255,54 +264,18 @@ public class Throttle {
             if (waitNanos > 0) {
                 // This node saw the bucket empty moments ago: refuse without asking the database again, so a
                 // flood from one address or on one account costs one row lock per node and window, not one each.
-                giveBack(spent);
                 throw refusal(attempt, scope, limit, id, tenant, waitNanos);
             }
-            BucketProxy bucket = buckets.bucket(id, limit);
-            ConsumptionProbe probe = consume(bucket, spent);
-            if (!probe.isConsumed()) {
-                giveBack(spent);
-                recentlyRefused.put(id, System.nanoTime() + probe.getNanosToWaitForRefill());
-                throw refusal(attempt, scope, limit, id, tenant, probe.getNanosToWaitForRefill());
-            }
-            spent.add(bucket);
+            wanted.add(new ThrottleBuckets.Bucket(id, limit));
+            scopes.add(scope);
         }
-        return new Permit(spent);
-    }
-
-    /**
-     * Spends a token from {@code bucket}. Bucket4j wraps what its database did in its own exception: a
-     * pool wait that timed out or a database restarting is overload, answered 503 with Retry-After
-     * like any other (shared.Unavailability), never a 500.
-     *
-     * @throws ServiceUnavailable when the buckets' database cannot be reached now
-     */
-    private static ConsumptionProbe consume(BucketProxy bucket, List<BucketProxy> spent) {
-        try {
-            return bucket.tryConsumeAndReturnRemaining(1);
-        } catch (BucketExceptions.BucketExecutionException e) {
-            Unavailability.Answer answer = Unavailability.answer(e);
-            if (answer == null) {
-                throw e;
-            }
-            giveBack(spent);
-            throw new ServiceUnavailable(answer.detail(), answer.retryAfter());
+        ThrottleBuckets.Taken taken = buckets.take(wanted);
+        if (!taken.allowed()) {
+            ThrottleBuckets.Bucket empty = wanted.get(taken.refused());
+            recentlyRefused.put(empty.id(), System.nanoTime() + taken.waitNanos());
+            throw refusal(attempt, scopes.get(taken.refused()), empty.limit(), empty.id(), tenant, taken.waitNanos());
         }
-    }
-
-    /**
-     * Returns one token to each bucket: a refused attempt spends nothing from the limits that let it
-     * pass. A refund the database cannot take now is dropped: the bucket refills by itself.
-     */
-    private static void giveBack(List<BucketProxy> spent) {
-        try {
-            spent.forEach(bucket -> bucket.addTokens(1));
-        } catch (BucketExceptions.BucketExecutionException e) {
-            if (Unavailability.answer(e) == null) {
-                throw e;
-            }
-        }
-        spent.clear();
+        return new Permit(buckets, wanted);
     }
 
     /**
@@ -413,11 +386,9 @@ public class Throttle {
      */
     private boolean firstInWindow(String id, Limit limit) {
         try {
-            return buckets.bucket("recorded:" + id, new Limit(1, limit.perMinutes())).tryConsume(1);
-        } catch (BucketExceptions.BucketExecutionException e) {
-            if (Unavailability.answer(e) == null) {
-                throw e;
-            }
+            return buckets.take(List.of(new ThrottleBuckets.Bucket("recorded:" + id, new Limit(1, limit.perMinutes()))))
+                    .allowed();
+        } catch (ServiceUnavailable e) {
             return false;
         }
     }

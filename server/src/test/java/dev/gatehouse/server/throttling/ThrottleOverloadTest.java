@@ -17,7 +17,7 @@ import org.springframework.mock.env.MockEnvironment;
 /**
  * When the buckets' database cannot hand out a connection (the pool's wait ran out under load, the
  * database restarting), a throttled door answers 503 with Retry-After like every other overload,
- * never the 500 that Bucket4j's own wrapping exception would become (the memory soak found it).
+ * never the 500 that a data-access exception would become (the memory soak found it).
  */
 class ThrottleOverloadTest {
 
@@ -69,8 +69,9 @@ class ThrottleOverloadTest {
 
     @Test
     void anExhaustedPoolIsOverloadNotAFailure() {
-        Throttle throttle = new Throttle(new RateLimitBuckets(EXHAUSTED), null, null, null,
-                new DataSourceTransactionManager(EXHAUSTED), new SimpleMeterRegistry(), new MockEnvironment());
+        DataSourceTransactionManager transactions = new DataSourceTransactionManager(EXHAUSTED);
+        Throttle throttle = new Throttle(new ThrottleBuckets(EXHAUSTED, transactions), null, null, null, transactions,
+                new SimpleMeterRegistry(), new MockEnvironment());
 
         assertThatThrownBy(() -> throttle.enter(
                 new Throttle.Attempt(Throttle.Door.SIGN_IN, "203.0.113.7", null, null, "test")))
