@@ -67,7 +67,10 @@ public interface Credentials {
     /** Clears the failure counter and lock, writing only when there is something to clear. */
     void recordSuccess(TenantId tenant, UUID user);
 
-    /** A sign-in completed at {@code now}: the user's {@code lastSignInAt}, which the inactivity rule reads. */
+    /**
+     * A sign-in completed at {@code now}: the user's {@code lastSignInAt}, which the inactivity rule
+     * reads; the failure counter and lock are cleared as by {@link #recordSuccess}, in the same write.
+     */
     void signedIn(TenantId tenant, UUID user, Instant now);
 
     void setRequiredActions(TenantId tenant, UUID user, List<String> requiredActions);

@@ -30,29 +30,26 @@ class KnownDevices {
         this.jdbc = jdbc;
     }
 
-    /** Whether the user has signed in on any device yet (the first sign-in has nothing to be new against). */
-    boolean anyOf(TenantId tenant, UUID user) {
-        return jdbc.sql("select exists (select 1 from known_devices where tenant_id = :tenant and user_id = :user)")
-                .param("tenant", tenant.value()).param("user", user).query(Boolean.class).single();
-    }
+    /**
+     * What a first step asks of a user's devices: any known at all (the first sign-in has nothing to
+     * be new against), this one, this network since a time.
+     */
+    record Seen(boolean anyDevice, boolean device, boolean network) {}
 
-    boolean knows(TenantId tenant, UUID user, byte[] hash) {
+    /** {@link Seen} in one round trip; {@code network} null (no address) is never known. */
+    Seen lookup(TenantId tenant, UUID user, byte[] hash, @Nullable String network, Instant since) {
         return jdbc.sql("""
-                        select exists (select 1 from known_devices
-                                       where tenant_id = :tenant and user_id = :user and device_hash = :hash)
-                        """)
-                .param("tenant", tenant.value()).param("user", user).param("hash", hash).query(Boolean.class).single();
-    }
-
-    /** Whether the user signed in from {@code network} after {@code since}. */
-    boolean usedNetworkSince(TenantId tenant, UUID user, String network, Instant since) {
-        return jdbc.sql("""
-                        select exists (select 1 from known_networks
+                        select exists (select 1 from known_devices where tenant_id = :tenant and user_id = :user) as any_device,
+                               exists (select 1 from known_devices
+                                       where tenant_id = :tenant and user_id = :user and device_hash = :hash) as device,
+                               exists (select 1 from known_networks
                                        where tenant_id = :tenant and user_id = :user and network = :network
-                                         and last_seen_at > :since)
+                                         and last_seen_at > :since) as network
                         """)
-                .param("tenant", tenant.value()).param("user", user).param("network", network)
-                .param("since", Sessions.utc(since)).query(Boolean.class).single();
+                .param("tenant", tenant.value()).param("user", user).param("hash", hash).param("network", network)
+                .param("since", Sessions.utc(since))
+                .query((rs, n) -> new Seen(rs.getBoolean("any_device"), rs.getBoolean("device"), rs.getBoolean("network")))
+                .single();
     }
 
     /** Records a completed sign-in on the device and from the network. */

@@ -41,17 +41,15 @@ class NewDevices {
             .withZone(ZoneOffset.UTC);
 
     private final KnownDevices known;
-    private final Sessions sessions;
     private final TenantSettingsStore settings;
     private final AuditLog audit;
     private final Outbox outbox;
     private final Actors actors;
     private final PublicUrl publicUrl;
 
-    NewDevices(KnownDevices known, Sessions sessions, TenantSettingsStore settings, AuditLog audit, Outbox outbox,
+    NewDevices(KnownDevices known, TenantSettingsStore settings, AuditLog audit, Outbox outbox,
             Actors actors, PublicUrl publicUrl) {
         this.known = known;
-        this.sessions = sessions;
         this.settings = settings;
         this.audit = audit;
         this.outbox = outbox;
@@ -69,13 +67,15 @@ class NewDevices {
         TenantSettings.SessionPolicy policy = settings.of(account.tenant()).sessionPolicy();
         String deviceId = DeviceIds.ofCurrentRequest();
         String label = DeviceLabels.of(origin.userAgent());
-        if (!known.anyOf(account.tenant(), account.id())) {
+        String network = KnownDevices.networkOf(origin.ip());
+        // One round trip asks all three: any device known, this one, this network lately.
+        KnownDevices.Seen seen = known.lookup(account.tenant(), account.id(), DeviceIds.hash(account.id(), deviceId, label),
+                network, now.minus(policy.knownNetworkDays(), ChronoUnit.DAYS));
+        if (!seen.anyDevice()) {
             return false;
         }
-        boolean newDevice = !known.knows(account.tenant(), account.id(), DeviceIds.hash(account.id(), deviceId, label));
-        String network = KnownDevices.networkOf(origin.ip());
-        boolean newNetwork = network == null || !known.usedNetworkSince(account.tenant(), account.id(), network,
-                now.minus(policy.knownNetworkDays(), ChronoUnit.DAYS));
+        boolean newDevice = !seen.device();
+        boolean newNetwork = !seen.network();
         if (!newDevice && !newNetwork) {
             return false;
         }
@@ -99,13 +99,22 @@ class NewDevices {
         return policy.newDeviceSecondFactor();
     }
 
-    /** A sign-in completed: its device and network are known from now on, and the session remembers its device. */
-    void signedIn(TenantId tenant, UUID user, UUID session, Origin origin, Instant now) {
+    /** The device of the current request, as a session remembers it (its hash, and whether the browser named it). */
+    record Device(byte[] hash, boolean identified, String label) {}
+
+    static Device currentDevice(UUID user, Origin origin) {
         String deviceId = DeviceIds.ofCurrentRequest();
         String label = DeviceLabels.of(origin.userAgent());
-        byte[] hash = DeviceIds.hash(user, deviceId, label);
-        known.seen(tenant, user, hash, deviceId != null, label, origin.ip(), KnownDevices.networkOf(origin.ip()), now);
-        sessions.onDevice(tenant, session, hash, deviceId != null);
+        return new Device(DeviceIds.hash(user, deviceId, label), deviceId != null, label);
+    }
+
+    /**
+     * A sign-in completed on {@code device}: it and the network are known from now on (the session
+     * was opened remembering its device, {@link Sessions#create}).
+     */
+    void signedIn(TenantId tenant, UUID user, Device device, Origin origin, Instant now) {
+        known.seen(tenant, user, device.hash(), device.identified(), device.label(), origin.ip(),
+                KnownDevices.networkOf(origin.ip()), now);
     }
 
     private void mail(Accounts.Account account, String label, Origin origin, Instant now, boolean newDevice,

@@ -129,7 +129,7 @@ public class Sessions {
      * in comes through here, so none can bypass the cap.
      */
     UUID create(TenantId tenant, UUID user, byte[] tokenHash, Instant now, Instant expiresAt, @Nullable String ip,
-            @Nullable String userAgent, List<String> methods) {
+            @Nullable String userAgent, List<String> methods, NewDevices.Device device) {
         SessionRules rules = rulesFor(tenant, user, now);
         if (rules.maxConcurrent() != null) {
             withinLimit(tenant, user, rules, now, ip, userAgent);
@@ -137,21 +137,16 @@ public class Sessions {
         UUID id = UUID.randomUUID();
         jdbc.sql("""
                         insert into sessions (tenant_id, id, user_id, token_hash, created_at, last_seen_at, authenticated_at,
-                            expires_at, ip, user_agent, sign_in_methods)
-                        values (:tenant, :id, :user, :hash, :now, :now, :now, :expires, :ip, :agent, :methods)
+                            expires_at, ip, user_agent, sign_in_methods, device_hash, device_identified)
+                        values (:tenant, :id, :user, :hash, :now, :now, :now, :expires, :ip, :agent, :methods, :device,
+                            :identified)
                         """)
                 .param("tenant", tenant.value()).param("id", id).param("user", user).param("hash", tokenHash)
                 .param("now", utc(now)).param("expires", utc(expiresAt)).param("ip", ip).param("agent", userAgent)
-                .param("methods", methods.toArray(String[]::new))
+                .param("methods", methods.toArray(String[]::new)).param("device", device.hash())
+                .param("identified", device.identified())
                 .update();
         return id;
-    }
-
-    /** Remembers the device a session was opened on ({@link NewDevices#signedIn}), before the session is first used. */
-    void onDevice(TenantId tenant, UUID session, byte[] deviceHash, boolean identified) {
-        jdbc.sql("update sessions set device_hash = :hash, device_identified = :identified where tenant_id = :tenant and id = :id")
-                .param("hash", deviceHash).param("identified", identified).param("tenant", tenant.value())
-                .param("id", session).update();
     }
 
     /** The device the session was opened on, or null (none recorded, or no such session). */

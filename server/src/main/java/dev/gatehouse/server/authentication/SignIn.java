@@ -112,9 +112,12 @@ public class SignIn {
         this.clock = clock;
     }
 
+    /**
+     * The password step for the account {@code found} by tenant and username (read before its row
+     * lock, as the lock re-reads the counter), or for nobody.
+     */
     @Transactional
-    Outcome password(String tenantSlug, String username, String password, Origin origin) {
-        Optional<Accounts.Account> found = accounts.forSignIn(tenantSlug, username);
+    Outcome password(Optional<Accounts.Account> found, String password, Origin origin) {
         if (found.isEmpty()) {
             passwords.matchesNothing(password);
             return new Refused();
@@ -216,7 +219,10 @@ public class SignIn {
                     origin.userAgent(), details);
             return new SecondStep(token, emailCodes(settings, account));
         }
-        return complete(account, settings, required, List.of(firstMethod), now, firstMethod, provider, origin);
+        // Issue 17: what satisfiesSecondFactor would ask again is known here.
+        boolean satisfied = totp || passkey || emailCodes(settings, account);
+        return complete(account, settings, required, satisfied, List.of(firstMethod), now, firstMethod, provider,
+                origin);
     }
 
     @Transactional
@@ -390,12 +396,20 @@ public class SignIn {
      */
     private Signed complete(Accounts.Account account, SignInSettings settings, boolean mfaRequired,
             List<String> methods, Instant now, String method, @Nullable String provider, Origin origin) {
+        return complete(account, settings, mfaRequired, satisfiesSecondFactor(account, settings), methods, now, method,
+                provider, origin);
+    }
+
+    /** {@code hasSecondFactor}: what {@link #satisfiesSecondFactor} says of the account now. */
+    private Signed complete(Accounts.Account account, SignInSettings settings, boolean mfaRequired,
+            boolean hasSecondFactor, List<String> methods, Instant now, String method, @Nullable String provider,
+            Origin origin) {
         boolean secondStep = methods.size() > 1;
-        accounts.recordSuccess(account.tenant(), account.id());
         // Issue 13: what lastSignInAt shows and the inactivity rule measures; every kind of sign-in
         // (password, second step, and the console session an OIDC authorization rides on) ends here.
+        // The same write clears the failure counter (issue 17: one statement, not two).
         accounts.signedIn(account.tenant(), account.id(), now);
-        boolean satisfied = satisfiesSecondFactor(account, settings) || methods.contains(MULTI_FACTOR_ELSEWHERE);
+        boolean satisfied = hasSecondFactor || methods.contains(MULTI_FACTOR_ELSEWHERE);
         List<String> actions = new ArrayList<>(account.requiredActions());
         // seed 000: a tenant may make passwords expire (passwordPolicy.maxAgeDays; off by default).
         if (!actions.contains("CHANGE_PASSWORD") && passwordPolicy.isExpired(account.tenant(), account.id(), now)) {
@@ -413,9 +427,10 @@ public class SignIn {
         String token = Tokens.newToken();
         Instant expiresAt = now.plus(settings.sessionMaxHours(), ChronoUnit.HOURS);
         // The session records how the user proved it (an ID token's amr): the password, then the second factor.
-        UUID session = sessions.create(account.tenant(), account.id(), Tokens.hash(token), now, expiresAt,
-                origin.ip(), origin.userAgent(), methods);
-        devices.signedIn(account.tenant(), account.id(), session, origin, now);
+        NewDevices.Device device = NewDevices.currentDevice(account.id(), origin);
+        sessions.create(account.tenant(), account.id(), Tokens.hash(token), now, expiresAt, origin.ip(),
+                origin.userAgent(), methods, device);
+        devices.signedIn(account.tenant(), account.id(), device, origin, now);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("method", method);
         details.put("secondFactor", secondStep);

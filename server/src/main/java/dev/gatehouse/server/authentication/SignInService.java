@@ -2,6 +2,7 @@ package dev.gatehouse.server.authentication;
 
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.settings.TenantSettingsStore;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
@@ -40,11 +41,13 @@ public class SignInService {
     private final Clock clock;
     private final Actors actors;
     private final Throttle throttle;
+    private final TenantSettingsStore tenantSettings;
 
     SignInService(SignIn signIn, Accounts accounts, Sessions sessions, Passwords passwords, PasswordPolicy passwordPolicy,
             NetworkRules networks, AuditLog audit, TransactionTemplate transaction, Clock clock, Actors actors,
-            Throttle throttle) {
+            Throttle throttle, TenantSettingsStore tenantSettings) {
         this.throttle = throttle;
+        this.tenantSettings = tenantSettings;
         this.signIn = signIn;
         this.accounts = accounts;
         this.sessions = sessions;
@@ -59,6 +62,11 @@ public class SignInService {
 
     /** The password step: a session, the second step, or a refusal that never says why. */
     public SignIn.Outcome password(String tenant, String username, String password, HttpServletRequest request) {
+        // Issue 17: the tenant's settings are read once for the whole attempt, not by each rule that asks.
+        return tenantSettings.readOnce(() -> passwordStep(tenant, username, password, request));
+    }
+
+    private SignIn.Outcome passwordStep(String tenant, String username, String password, HttpServletRequest request) {
         String slug = tenant.strip().toLowerCase(Locale.ROOT);
         String name = Usernames.normalize(username);
         // Rate limits come first, so a refused attempt costs no hash and never counts toward the lockout.
@@ -66,11 +74,14 @@ public class SignInService {
                 new Throttle.Tenant.Slug(slug), name, Origin.of(request).userAgent()));
         // IP rules (seed 000) apply before the password is even looked at; a refusal is the same 401.
         SignIn.Outcome outcome = permit.during(() -> {
-            if (accounts.tenantSuspended(slug)) {
+            // The account is looked up once, for the network rules and the password step alike; a
+            // suspended tenant has no active slug, so only a sign-in that found nobody asks about it.
+            Optional<Accounts.Account> found = accounts.forSignIn(slug, name);
+            if (found.isEmpty() && accounts.tenantSuspended(slug)) {
                 throw suspended();
             }
-            accounts.forSignIn(slug, name).ifPresent(account -> networks.requireAllowedNetwork(account, password, request));
-            return signIn.password(slug, name, password, origin(request));
+            found.ifPresent(account -> networks.requireAllowedNetwork(account, password, request));
+            return signIn.password(found, password, origin(request));
         });
         if (!(outcome instanceof SignIn.Refused)) {
             permit.succeeded();

@@ -3,8 +3,10 @@ package dev.gatehouse.server.settings;
 import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.TenantTree;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
@@ -26,8 +28,45 @@ public class TenantSettingsStore {
         this.tree = tree;
     }
 
+    /**
+     * Within {@link #readOnce}: the tenants whose settings this thread read already, as read the
+     * first time.
+     */
+    private static final ThreadLocal<@Nullable Map<TenantId, TenantSettings>> READ_ONCE = new ThreadLocal<>();
+
+    /**
+     * Runs {@code work}, which changes no settings, reading each tenant's settings once however often
+     * it asks (issue 17: a sign-in asks five parts of them: throttling, networks, sign-in, devices,
+     * sessions). A change made meanwhile holds from the next request, as it would had the request
+     * started a moment earlier; nested calls share the outer one's reads.
+     */
+    public <T> T readOnce(Supplier<T> work) {
+        if (READ_ONCE.get() != null) {
+            return work.get();
+        }
+        READ_ONCE.set(new HashMap<>());
+        try {
+            return work.get();
+        } finally {
+            READ_ONCE.remove();
+        }
+    }
+
     /** The settings of {@code tenant}, the defaults for a field it never set (and for no such tenant). */
     public TenantSettings of(TenantId tenant) {
+        Map<TenantId, TenantSettings> read = READ_ONCE.get();
+        if (read == null) {
+            return read(tenant);
+        }
+        TenantSettings settings = read.get(tenant);
+        if (settings == null) {
+            settings = read(tenant);
+            read.put(tenant, settings);
+        }
+        return settings;
+    }
+
+    private TenantSettings read(TenantId tenant) {
         List<SettingsInheritance.Layer> layers = layers(tenant);
         if (layers.size() <= 1) {
             return SettingsDocument.parse(layers.isEmpty() ? tenants.settingsJson(tenant) : layers.getFirst().json());

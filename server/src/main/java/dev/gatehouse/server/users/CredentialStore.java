@@ -113,7 +113,11 @@ class CredentialStore implements Credentials {
 
     @Override
     public void signedIn(TenantId tenant, UUID user, Instant now) {
-        jdbc.sql("update users set last_sign_in_at = :now where tenant_id = :tenant and id = :user")
+        // The sign-in succeeded: the failure counter and any lock are cleared in the same write.
+        jdbc.sql("""
+                        update users set last_sign_in_at = :now, failed_logins = 0, locked_until = null
+                        where tenant_id = :tenant and id = :user
+                        """)
                 .param("now", now.atOffset(ZoneOffset.UTC)).param("tenant", tenant.value()).param("user", user)
                 .update();
     }

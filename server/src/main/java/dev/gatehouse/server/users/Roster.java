@@ -256,14 +256,20 @@ public class Roster {
         }
         AuditLog.Actor actor = guard.actor(caller);
         AuditLog.Target target = UserEvents.target(id, username);
-        audit.record(tenant.id(), "USER_CREATED", actor, target, origin.ip(), origin.userAgent(), created);
+        // Issue 17: the creation's events are appended together at the end, in one round trip and
+        // under one short hold of the tenant's chain head, still in the creation's transaction.
+        List<AuditLog.Entry> events = new ArrayList<>();
+        events.add(new AuditLog.Entry("USER_CREATED", actor, target, origin.ip(), origin.userAgent(), created));
         for (UserGuard.NewAssignment role : roles) {
             UUID assignment = assignments.insert(tenant.id(), id, role.role(), role.locationId(), role.startsAt(),
                     role.expiresAt(), invite ? "INVITE" : "DIRECT", caller.userId());
-            audit.record(tenant.id(), "ROLE_ASSIGNED", actor, target, origin.ip(), origin.userAgent(),
-                    UserEvents.assignmentDetails(assignment, role.role(), role.location(), role.startsAt(), role.expiresAt()));
+            events.add(new AuditLog.Entry("ROLE_ASSIGNED", actor, target, origin.ip(), origin.userAgent(),
+                    UserEvents.assignmentDetails(assignment, role.role(), role.location(), role.startsAt(), role.expiresAt())));
         }
         if (type != null) {
+            // The type's roles record their own events: the creation's come first.
+            audit.recordAll(tenant.id(), events);
+            events.clear();
             typeRoles.align(tenant.id(), id, username, type.baseRoles(), caller.userId(), actor, origin);
         }
         String invitationUrl = null;
@@ -271,10 +277,13 @@ public class Roster {
             Duration validity = rules.invitationValidity();
             invitationUrl = tokens.issue(tenant.id(), id, UserTokens.Purpose.INVITATION, validity, now);
             mails.invitation(tenant.id(), email, username, invitationUrl, now.plus(validity));
-            audit.record(tenant.id(), "INVITATION_SENT", actor, target, origin.ip(), origin.userAgent(),
-                    Map.of("expiresAt", now.plus(validity).toString()));
+            events.add(new AuditLog.Entry("INVITATION_SENT", actor, target, origin.ip(), origin.userAgent(),
+                    Map.of("expiresAt", now.plus(validity).toString())));
         }
         changes.subjectChanged(tenant.id(), id);
+        // Last: from here to the commit the tenant's chain head is locked, and every other change of
+        // the tenant that records an event waits.
+        audit.recordAll(tenant.id(), events);
         return new Created(id, username, kind, status, invitationUrl);
     }
 

@@ -63,6 +63,34 @@ class UsersIT extends IntegrationTest {
         assertThat(tokenLifetimeMinutes(clinic, active, "PASSWORD_RESET")).isEqualTo(15);
     }
 
+    // Issue 17: a creation's events are appended in one write at its end; they stay in the order of
+    // what was done, consecutive, and only a creation that commits has any.
+    @Test
+    void aCreationsEventsAreConsecutiveInOrderAndOnlyACommittedCreationHasAny() {
+        UserFixtures.Tenant clinic = fixtures.clinic();
+        Response created = api.post(clinic.users(), clinic.owner(), json("username", "ivy", "firstName", "I",
+                "lastName", "V", "email", "ivy@example.com", "roles", raw("[" + role("front_desk") + "]")));
+        assertThat(created.status()).as(created.raw()).isEqualTo(201);
+        List<String> events = jdbc.sql("""
+                        select action || ' ' || seq from audit_events
+                        where tenant_id = :t and target_id = :u order by seq
+                        """)
+                .param("t", UUID.fromString(clinic.id())).param("u", created.text("/id")).query(String.class).list();
+        assertThat(events).hasSize(3);
+        long first = Long.parseLong(events.getFirst().split(" ")[1]);
+        assertThat(events).containsExactly("USER_CREATED " + first, "ROLE_ASSIGNED " + (first + 1),
+                "INVITATION_SENT " + (first + 2));
+
+        // Refused after its checks (the username is taken): nothing of it is written, no event, no sequence spent.
+        long before = jdbc.sql("select last_seq from audit_sequences where tenant_id = :t")
+                .param("t", UUID.fromString(clinic.id())).query(Long.class).single();
+        Response again = api.post(clinic.users(), clinic.owner(), json("username", "ivy", "firstName", "I",
+                "lastName", "V", "email", "other@example.com", "roles", raw("[" + role("front_desk") + "]")));
+        assertThat(again.status()).as(again.raw()).isEqualTo(409);
+        assertThat(jdbc.sql("select last_seq from audit_sequences where tenant_id = :t")
+                .param("t", UUID.fromString(clinic.id())).query(Long.class).single()).isEqualTo(before);
+    }
+
     private long tokenLifetimeMinutes(UserFixtures.Tenant tenant, String user, String purpose) {
         return jdbc.sql("""
                         select round(extract(epoch from expires_at - created_at) / 60) from user_tokens
