@@ -23,9 +23,10 @@
 # partial import), are restarted, and their RSS is read after the start and after every user was read once
 # through the admin API's list pages.
 #
-#   scripts/keycloak-compare.sh                         # builds the jar; 2 rounds, 15 s phases, 100,000 users
+#   scripts/keycloak-compare.sh                         # builds the jar; 2 rounds, 15 s phases after 15 s of
+#                                                       # warm-up, 100,000 users
 #   SKIP_BUILD=1 JAR=/tmp/any/gatehouse.jar ROUNDS=3 scripts/keycloak-compare.sh   # any other build
-#   BULK_USERS=0 PHASE_SECONDS=10 scripts/keycloak-compare.sh                        # a quicker look
+#   BULK_USERS=0 PHASE_SECONDS=10 ROUNDS=1 scripts/keycloak-compare.sh               # a quicker look
 #   GH_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/gh.jfr,settings=profile' \
 #   KC_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/kc.jfr,settings=profile' scripts/keycloak-compare.sh
 #
@@ -37,7 +38,7 @@ set -euo pipefail
 NAME=keycloak-compare
 ROUNDS="${ROUNDS:-2}"
 PHASE_SECONDS="${PHASE_SECONDS:-15}"
-WARMUP_SECONDS="${WARMUP_SECONDS:-5}"
+WARMUP_SECONDS="${WARMUP_SECONDS:-15}"
 CONCURRENCY="${CONCURRENCY:-4}"
 BULK_USERS="${BULK_USERS:-100000}"
 KC_VERSION="${KC_VERSION:-26.7.3}"
@@ -86,6 +87,8 @@ psql_admin -c "create database $GH_DB" -c "create database $KC_DB"
 GH_PID=""; KC_PID=""; KC_SH_PID=""
 KC_PORT="$(free_port)"; KC_MANAGEMENT_PORT="$(free_port)"
 KC="http://127.0.0.1:$KC_PORT"
+GH_HEALTH="$BASE/actuator/health"
+KC_HEALTH="http://127.0.0.1:$KC_MANAGEMENT_PORT/health/ready"
 KC_ADMIN_PASSWORD="bench-admin-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
 
 stop_pid() { # pid: TERM, then KILL after 60 s
@@ -127,11 +130,12 @@ wait_healthy() { # label pid url started-at(ns): waits (≤ 600 s) and records w
   fail "$label was not healthy in 600 s"
 }
 
-start_gatehouse() { # [label]: starts and waits until healthy
-  local started
+start_side() { # gatehouse|keycloak [label]: starts it and waits until healthy
+  local started pid url
   started="$(date +%s%N)"
-  launch_gatehouse
-  wait_healthy "${1:-gatehouse}" "$GH_PID" "$BASE/actuator/health" "$started"
+  "launch_$1"
+  if [[ "$1" == gatehouse ]]; then pid="$GH_PID"; url="$GH_HEALTH"; else pid="$KC_PID"; url="$KC_HEALTH"; fi
+  wait_healthy "${2:-$1}" "$pid" "$url" "$started"
 }
 launch_gatehouse() {
   # shellcheck disable=SC2086
@@ -143,12 +147,6 @@ launch_gatehouse() {
   GH_PID=$!
 }
 
-start_keycloak() { # [label]: starts and waits until healthy
-  local started
-  started="$(date +%s%N)"
-  launch_keycloak
-  wait_healthy "${1:-keycloak}" "$KC_PID" "http://127.0.0.1:$KC_MANAGEMENT_PORT/health/ready" "$started"
-}
 launch_keycloak() {
   # The java process is kc.sh's child: its id is looked up below, for /proc.
   (cd "$KC_HOME" && KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD="$KC_ADMIN_PASSWORD" \
@@ -173,8 +171,8 @@ echo "   Gatehouse: $JAR on $BASE, database $GH_DB; Keycloak $KC_VERSION on $KC,
 started="$(date +%s%N)"
 launch_gatehouse
 launch_keycloak
-wait_healthy gatehouse-first "$GH_PID" "$BASE/actuator/health" "$started"
-wait_healthy keycloak-first "$KC_PID" "http://127.0.0.1:$KC_MANAGEMENT_PORT/health/ready" "$started"
+wait_healthy gatehouse-first "$GH_PID" "$GH_HEALTH" "$started"
+wait_healthy keycloak-first "$KC_PID" "$KC_HEALTH" "$started"
 
 # --- Gatehouse: a clinic, sign-in users, a client ---------------------------------------------------------------
 USER_PASSWORD="a bench user's own long passphrase"
@@ -238,8 +236,10 @@ gatehouse_refresh_token() { # username: prints a refresh token of a sign-in thro
     --data-urlencode "redirect_uri=$GH_REDIRECT" --data-urlencode "code_verifier=$verifier" | jq -er .refresh_token \
     || fail "the code exchange of $1 gave no refresh token"
 }
-: >"$DATA/gh-refresh"
-for t in $(seq 1 "$CONCURRENCY"); do gatehouse_refresh_token "signin$((t % SIGN_IN_USERS))" >>"$DATA/gh-refresh"; done
+gatehouse_sign_ins() { # fresh ones each round: a refresh token already rotated away is refused (and throttled)
+  : >"$DATA/gh-refresh"
+  for t in $(seq 1 "$CONCURRENCY"); do gatehouse_refresh_token "signin$((t % SIGN_IN_USERS))" >>"$DATA/gh-refresh"; done
+}
 
 # --- Keycloak: a realm at the same hash cost, clients, users, an authorization resource server --------------------
 kc_api() { # method path [json]: the body, then the status on the last line (admin token $KC_ADMIN)
@@ -292,16 +292,19 @@ kc_ok "$reply" 201 "role policy"; POLICY_ID="$(body "$reply" | jq -r .id)"
 kc_ok "$(kc_api POST "$AUTHZ/permission/scope" "$(jq -nc --arg r "$RESOURCE_ID" --arg s "$SCOPE_ID" --arg p "$POLICY_ID" \
   '{name:"providers read patients",resources:[$r],scopes:[$s],policies:[$p],decisionStrategy:"UNANIMOUS"}')")" \
   201 "scope permission"
-KC_USER_TOKEN="$(kc_token bench -d grant_type=password -d client_id=bench-login -d username=signin0 \
+# scope=openid: Keycloak's userinfo answers 403 to a token without it.
+KC_USER_TOKEN="$(kc_token bench -d grant_type=password -d client_id=bench-login -d scope=openid -d username=signin0 \
   --data-urlencode "password=$USER_PASSWORD" | jq -r .access_token)"
 decision="$(kc_token bench -H "Authorization: Bearer $KC_USER_TOKEN" -d grant_type=urn:ietf:params:oauth:grant-type:uma-ticket \
   -d audience=bench-api -d 'permission=patients#read' -d response_mode=decision)"
 [[ "$(jq -r .result <<<"$decision")" == true ]] || fail "the UMA decision is not granted: $decision"
-: >"$DATA/kc-refresh"
-for t in $(seq 1 "$CONCURRENCY"); do
-  kc_token bench -d grant_type=password -d client_id=bench-login -d "username=signin$((t % SIGN_IN_USERS))" \
-    --data-urlencode "password=$USER_PASSWORD" | jq -r .refresh_token >>"$DATA/kc-refresh"
-done
+keycloak_sign_ins() {
+  : >"$DATA/kc-refresh"
+  for t in $(seq 1 "$CONCURRENCY"); do
+    kc_token bench -d grant_type=password -d client_id=bench-login -d scope=openid -d "username=signin$((t % SIGN_IN_USERS))" \
+      --data-urlencode "password=$USER_PASSWORD" | jq -r .refresh_token >>"$DATA/kc-refresh"
+  done
+}
 KC_API_BASIC="$(printf 'bench-api:%s' "$KC_API_SECRET" | base64 -w0)"
 KC_SERVICE_BASIC="$(printf 'bench-service:%s' "$KC_SERVICE_SECRET" | base64 -w0)"
 
@@ -336,7 +339,8 @@ gatehouse_phase() { # measure round
     client-credentials) load gatehouse client-credentials "$GH_DB" "$GH_PID" --method POST \
       --url "$BASE/oauth2/$SLUG/token" --header "$FORM" --header "Authorization: Basic $GH_CC_BASIC" \
       --body "grant_type=client_credentials&scope=gatehouse.api" ;;
-    refresh) load gatehouse refresh "$GH_DB" "$GH_PID" --method POST --url "$BASE/oauth2/$SLUG/token" --header "$FORM" \
+    refresh) gatehouse_sign_ins
+      load gatehouse refresh "$GH_DB" "$GH_PID" --method POST --url "$BASE/oauth2/$SLUG/token" --header "$FORM" \
       --header "Authorization: Basic $GH_CODE_BASIC" --refresh-tokens "$DATA/gh-refresh" --rotate refresh_token \
       --body "grant_type=refresh_token&refresh_token={refresh}" ;;
   esac
@@ -362,7 +366,8 @@ keycloak_phase() { # measure round
       --body "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Auma-ticket&audience=bench-api&permission=patients%23read&response_mode=decision" ;;
     client-credentials) load keycloak client-credentials "$KC_DB" "$KC_PID" --method POST --url "$KC_TOKEN_URL" \
       --header "$FORM" --header "Authorization: Basic $KC_SERVICE_BASIC" --body "grant_type=client_credentials" ;;
-    refresh) load keycloak refresh "$KC_DB" "$KC_PID" --method POST --url "$KC_TOKEN_URL" --header "$FORM" \
+    refresh) keycloak_sign_ins
+      load keycloak refresh "$KC_DB" "$KC_PID" --method POST --url "$KC_TOKEN_URL" --header "$FORM" \
       --refresh-tokens "$DATA/kc-refresh" --rotate refresh_token \
       --body "grant_type=refresh_token&client_id=bench-login&refresh_token={refresh}" ;;
   esac
@@ -375,7 +380,8 @@ for round in $(seq 1 "$ROUNDS"); do
     "p50-ms p99-ms jvm-cpu-ms pg-cpu-ms (per request) load1"
   if (( round % 2 )); then order=(gatehouse keycloak); else order=(keycloak gatehouse); fi
   for side in "${order[@]}"; do
-    if [[ "$side" == gatehouse ]]; then stop_gatehouse; start_gatehouse; else stop_keycloak; start_keycloak; fi
+    "stop_$side"
+    start_side "$side"
   done
   for measure in "${MEASURES[@]}"; do
     for side in "${order[@]}"; do "${side}_phase" "$measure" "$round"; done
@@ -414,7 +420,7 @@ SQL
         reply="$(seq "$from" $((from + 999)) | awk '{ printf "{\"username\":\"bulk%d\",\"firstName\":\"Bulk\",\"lastName\":\"User\",\"email\":\"bulk%d@bench.example\"}\n", $1, $1 }' \
           | curl -sS --max-time 300 -X POST "$GH_USERS/import" -H "Content-Type: application/x-ndjson" \
             -H "Authorization: Bearer $TOKEN" --data-binary @- -w '\n%{http_code}')"
-        if [[ "$batch" == 0 && "$(status "$reply")" == 404 ]]; then
+        if [[ "$batch" == 0 && "$(status "$reply")" =~ ^40[45]$ ]]; then
           gatehouse_users_by_sql
           break
         fi
@@ -456,7 +462,8 @@ SQL
   }
   for side in gatehouse keycloak; do bulk "$side"; done
   for side in keycloak gatehouse; do
-    if [[ "$side" == gatehouse ]]; then stop_gatehouse; start_gatehouse gatehouse-bulk; else stop_keycloak; start_keycloak keycloak-bulk; fi
+    "stop_$side"
+    start_side "$side" "$side-bulk"
     read_all "$side"
   done
   record "database sizes: $GH_DB $(psql_admin -c "select pg_size_pretty(pg_database_size('$GH_DB'))")," \

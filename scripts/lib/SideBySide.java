@@ -205,8 +205,10 @@ public class SideBySide {
                     }
                     try {
                         String title = Files.readString(process.resolve("cmdline")).replace('\0', ' ');
+                        // "postgres: [cluster name:] user database address state" (Debian names the cluster)
                         String[] words = title.trim().split(" +");
-                        if (words.length >= 3 && words[0].equals("postgres:") && words[2].equals(database)) {
+                        int at = words.length > 1 && words[1].endsWith(":") ? 3 : 2;
+                        if (words.length > at && words[0].equals("postgres:") && words[at].equals(database)) {
                             values.add(Long.parseLong(name));
                             values.add(ticks(Integer.parseInt(name)));
                         }
