@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,6 +88,21 @@ public class Sessions {
             array(select distinct a.role_key from assignments a
                   where a.tenant_id = u.tenant_id and a.user_id = u.id
                     and (a.starts_at is null or a.starts_at <= :now) and (a.expires_at is null or a.expires_at > :now))
+            """;
+
+    /**
+     * Issue 16: a member's session (opened from the home account's, {@link #openFromHome}) lives only
+     * while the home session does, its account is active and unexpired, and its tenant is active.
+     */
+    private static final String HOME_SESSION_LIVE = """
+            and (s.home_session_id is null or exists (
+                select 1 from sessions h
+                join users hu on hu.tenant_id = h.tenant_id and hu.id = h.user_id
+                join tenants ht on ht.id = h.tenant_id
+                where h.tenant_id = s.home_tenant_id and h.id = s.home_session_id
+                  and h.ended_at is null and h.expires_at > :now
+                  and hu.status = 'ACTIVE' and (hu.expires_at is null or hu.expires_at > :now)
+                  and ht.status = 'ACTIVE'))
             """;
 
     /** A placeholder while a session's row is read, replaced at once by the tenant's rules ({@link #findLive}). */
@@ -215,7 +231,7 @@ public class Sessions {
                               select 1 from sessions o
                               where o.tenant_id = s.impersonator_tenant_id and o.id = s.impersonator_session_id
                                 and o.ended_at is null and o.expires_at > :now))
-                        """)
+                        """ + HOME_SESSION_LIVE)
                 .param("hash", tokenHash).param("now", utc(now))
                 .query((rs, n) -> {
                     TenantId tenant = new TenantId(rs.getObject("tenant_id", UUID.class));
@@ -381,9 +397,67 @@ public class Sessions {
         return operator == null ? null : new Impersonator(operator, rs.getString("impersonator_username"));
     }
 
+    /** The session was used now; a member's session keeps its home session from idling out too (issue 16). */
     void touch(TenantId tenant, UUID session, Instant now) {
-        jdbc.sql("update sessions set last_seen_at = :now where tenant_id = :tenant and id = :id")
+        jdbc.sql("""
+                        update sessions set last_seen_at = :now
+                        where (tenant_id = :tenant and id = :id)
+                           or (tenant_id, id) = (select home_tenant_id, home_session_id from sessions
+                                                 where tenant_id = :tenant and id = :id)
+                        """)
                 .param("now", utc(now)).param("tenant", tenant.value()).param("id", session).update();
+    }
+
+    /** A member's session opened from the home account's ({@link #openFromHome}): its id, token (shown once) and end. */
+    public record FromHome(UUID sessionId, String token, Instant expiresAt) {}
+
+    /**
+     * Issue 16: opens a session of {@code member}, a member account of {@code tenant}, from
+     * {@code homeSession} of its home account, in the caller's transaction. It ends no later than the
+     * home session nor than the tenant's {@code sessionPolicy.maxHours}, counts against the member's
+     * cap on concurrent sessions like any sign-in, and carries the home session's proof (when and how
+     * the person proved who they are: the member has no factor of its own to prove). The lookup
+     * ({@link #findLive}) refuses it as soon as the home session, account or tenant is no longer live.
+     *
+     * @throws ApiException 401 when the home session is no longer live
+     */
+    @Transactional
+    public FromHome openFromHome(TenantId tenant, UUID member, TenantId homeTenant, UUID homeSession,
+            @Nullable String ip, @Nullable String userAgent, Instant at) {
+        Instant now = at.truncatedTo(ChronoUnit.MICROS);
+        record Home(Instant expiresAt, Instant authenticatedAt, List<String> methods) {}
+        Home home = jdbc.sql("""
+                        select expires_at, authenticated_at, sign_in_methods from sessions
+                        where tenant_id = :tenant and id = :id and ended_at is null and expires_at > :now
+                          and impersonator_id is null and home_session_id is null
+                        """)
+                .param("tenant", homeTenant.value()).param("id", homeSession).param("now", utc(now))
+                .query((rs, n) -> new Home(rs.getObject("expires_at", OffsetDateTime.class).toInstant(),
+                        rs.getObject("authenticated_at", OffsetDateTime.class).toInstant(),
+                        Arrays.asList((String[]) rs.getArray("sign_in_methods").getArray())))
+                .optional()
+                .orElseThrow(() -> new ApiException(HttpStatus.UNAUTHORIZED, "Session ended",
+                        "your session at your home organisation has ended; sign in again", List.of()));
+        Instant limit = now.plus(SignInSettings.of(settings.of(tenant)).sessionMaxHours(), ChronoUnit.HOURS);
+        Instant expiresAt = home.expiresAt().isBefore(limit) ? home.expiresAt() : limit;
+        String token = Tokens.newToken();
+        UUID id = create(tenant, member, Tokens.hash(token), now, expiresAt, ip, userAgent, home.methods());
+        jdbc.sql("""
+                        update sessions set home_tenant_id = :homeTenant, home_session_id = :homeSession,
+                            authenticated_at = :authenticatedAt
+                        where tenant_id = :tenant and id = :id
+                        """)
+                .param("homeTenant", homeTenant.value()).param("homeSession", homeSession)
+                .param("authenticatedAt", utc(home.authenticatedAt())).param("tenant", tenant.value()).param("id", id)
+                .update();
+        return new FromHome(id, token, expiresAt);
+    }
+
+    /** The home session a member's session was opened from, if it is one (issue 16). */
+    public Optional<UUID> homeSessionOf(TenantId tenant, UUID session) {
+        return jdbc.sql("select home_session_id from sessions where tenant_id = :tenant and id = :id"
+                        + " and home_session_id is not null")
+                .param("tenant", tenant.value()).param("id", session).query(UUID.class).optional();
     }
 
     @Transactional
@@ -489,7 +563,15 @@ public class Sessions {
             cache.evictSession(session.tenant(), session.session().id());
             impersonationsEnded(session.tenant(), List.of(session.session()), "OPERATOR_SESSION_ENDED");
         }
-        return expired.size() + orphaned.size();
+        // Issue 16: members' sessions whose home session, account or tenant is no longer live are refused
+        // by the lookup at once; this records them as ended, so that session lists agree.
+        int unhomed = jdbc.sql("""
+                        update sessions s set ended_at = :now, end_reason = 'HOME_SESSION_ENDED'
+                        where s.home_session_id is not null and s.ended_at is null and s.expires_at > :now
+                          and not (true
+                        """ + HOME_SESSION_LIVE + ")")
+                .param("now", utc(now)).update();
+        return expired.size() + orphaned.size() + unhomed;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.gatehouse.server.console;
 
+import dev.gatehouse.server.memberships.Memberships;
 import dev.gatehouse.server.shared.Caller;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
@@ -21,9 +22,11 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 class Layout {
 
     private final SectionGuard guard;
+    private final Memberships memberships;
 
-    Layout(SectionGuard guard) {
+    Layout(SectionGuard guard, Memberships memberships) {
         this.guard = guard;
+        this.memberships = memberships;
     }
 
     @ModelAttribute
@@ -35,8 +38,10 @@ class Layout {
         Caller caller = caller();
         // Until required actions are done, the menu would only lead back to them.
         List<Section> nav = caller == null || !caller.requiredActions().isEmpty() ? List.of() : guard.visibleTo(caller);
+        Memberships.Listing switcher = MembershipPagesController.switcher(memberships, caller);
         return Map.of("me", caller == null ? "" : caller, "signedIn", caller != null, "nav", nav,
-                "htmxHeaders", htmxHeaders(request), "errors", FormErrors.NONE, "currentPath", request.getRequestURI());
+                "htmxHeaders", htmxHeaders(request), "errors", FormErrors.NONE, "currentPath", request.getRequestURI(),
+                "memberships", switcher == null ? "" : switcher, "hasMemberships", switcher != null);
     }
 
     static @Nullable Caller caller() {

@@ -163,6 +163,7 @@ public class AccountLifecycle {
     public BrokenGlass breakGlass(TenantId tenant, UUID id, AuditLog.Actor operator, Origin origin, String reason) {
         UserAccount user = users.findForUpdate(tenant, id).orElseThrow(() -> ApiException.notFound("user " + id));
         refuseIfService(user, "break-glass");
+        MemberAccounts.refuseCredentials(user, "break-glass");
         if (user.status().equals("DISABLED")) {
             // Disabling is a tenant admin's decision to keep someone out; break-glass does not undo it.
             throw ApiException.conflict("user " + user.username() + " is disabled; break-glass unlocks a locked"
@@ -267,6 +268,7 @@ public class AccountLifecycle {
         UserGuard.notSelf(caller, id, "reset the password of");
         UserAccount user = editable(caller, tenant, id, "reset the password of");
         refuseIfService(user, "a password reset");
+        MemberAccounts.refuseCredentials(user, "a password reset");
         if (user.status().equals("INVITED")) {
             throw ApiException.conflict("user " + user.username()
                     + " has not accepted their invitation yet; send a new invitation instead");
@@ -291,6 +293,7 @@ public class AccountLifecycle {
         UserGuard.notSelf(caller, id, "reset the password of");
         UserAccount user = editable(caller, tenant, id, "set a temporary password for");
         refuseIfService(user, "a temporary password");
+        MemberAccounts.refuseCredentials(user, "a temporary password");
         if (user.status().equals("INVITED")) {
             throw ApiException.conflict("user " + user.username()
                     + " has not accepted their invitation yet; send a new invitation instead");
@@ -317,6 +320,7 @@ public class AccountLifecycle {
         guard.requireAnywhere(caller, "users.edit");
         UserAccount user = editable(caller, tenant, id, "send a new invitation to");
         refuseIfService(user, "an invitation");
+        MemberAccounts.refuseCredentials(user, "an invitation");
         if (!user.status().equals("INVITED")) {
             throw ApiException.conflict("user " + user.username() + " is " + user.status()
                     + "; only invited users get invitations (use password-reset for a new password)");
@@ -381,6 +385,7 @@ public class AccountLifecycle {
         guard.require(caller, "users.edit", id);
         guard.requireCovers(caller, "users.edit", id, "reset the second factor of");
         refuseIfService(user, "a second-factor reset");
+        MemberAccounts.refuseCredentials(user, "a second-factor reset");
         if (!secondFactors.reset(tenant.id(), id, user.username(), guard.actor(caller), origin.ip(),
                 origin.userAgent())) {
             throw ApiException.conflict("user " + user.username() + " has no second factor to reset");
@@ -409,7 +414,7 @@ public class AccountLifecycle {
      * account, which never has a password nor an invitation (issue 12), is active.
      */
     private static String reactivated(UserAccount user) {
-        return user.hasPassword() || isService(user) ? "ACTIVE" : "INVITED";
+        return user.hasPassword() || isService(user) || user.member() ? "ACTIVE" : "INVITED";
     }
 
     private static boolean isService(UserAccount user) {

@@ -36,7 +36,7 @@ class ForgotPassword {
     static final Duration THROTTLE = Duration.ofMinutes(1);
 
     private record Account(TenantId tenant, UUID id, String username, @Nullable String email, String kind,
-            String status) {}
+            String status, boolean member) {}
 
     private final JdbcClient jdbc;
     private final UserTokens tokens;
@@ -67,7 +67,9 @@ class ForgotPassword {
         Account account = found.get();
         Instant now = clock.instant();
         // Issue 12: a service account never has a password to reset, whatever address it may hold.
+        // Issue 16: a member account signs in at its home organisation, where its password is reset.
         String refused = account.kind().equals("SERVICE") ? "SERVICE_ACCOUNT"
+                : account.member() ? "MEMBER_ACCOUNT"
                 : account.email() == null ? "NO_EMAIL"
                 : !account.status().equals("ACTIVE") ? "NOT_ACTIVE"
                 : recentlyIssued(account, now) ? "THROTTLED"
@@ -97,7 +99,7 @@ class ForgotPassword {
             return Optional.empty();
         }
         return jdbc.sql("""
-                        select u.tenant_id, u.id, u.username, u.email, u.kind, u.status
+                        select u.tenant_id, u.id, u.username, u.email, u.kind, u.status, u.home_tenant_id is not null as member
                         from users u
                         where u.tenant_id = :tenant
                           and (u.username_normalized = :name or u.email_normalized = :name)
@@ -108,7 +110,7 @@ class ForgotPassword {
                 .param("tenant", tenant.get().value()).param("name", name)
                 .query((rs, n) -> new Account(new TenantId(rs.getObject("tenant_id", UUID.class)),
                         rs.getObject("id", UUID.class), rs.getString("username"), rs.getString("email"),
-                        rs.getString("kind"), rs.getString("status")))
+                        rs.getString("kind"), rs.getString("status"), rs.getBoolean("member")))
                 .optional();
     }
 

@@ -429,6 +429,9 @@ public class Roster {
             throw ApiException.badRequest("email", "a service account has no e-mail address: no invitation or"
                     + " password link is ever mailed to it");
         }
+        if (current.member() && !Objects.equals(after.email(), before.email())) {
+            MemberAccounts.refuseCredentials(current, "an e-mail change");
+        }
         // Clearing one (made before service accounts refused it) is allowed; setting one is not.
         if (current.kind().equals(SERVICE) && !after.profile().equals(before.profile())
                 && !after.profile().equals(ClinicalProfile.EMPTY)) {

@@ -94,7 +94,7 @@ public class UserStore {
             u.required_actions, u.failed_logins, u.locked_until, u.password_hash is not null as has_password,
             u.npi, u.dea, u.state_license, u.primary_license, u.secondary_license, u.nadean, u.credentials,
             u.specialties, u.bio, u.created_at, u.updated_at, u.last_sign_in_at, u.expires_at, u.manager_id,
-            u.user_type
+            u.user_type, u.home_tenant_id is not null as member
             """;
 
     /** The account, unlocked (a read for display or for a token's claims). */
@@ -364,7 +364,8 @@ public class UserStore {
                         rs.getString("primary_license"), rs.getString("secondary_license"), rs.getString("nadean"),
                         strings(rs, "credentials"), strings(rs, "specialties"), rs.getString("bio")),
                 instant(rs, "created_at"), instant(rs, "updated_at"), instant(rs, "last_sign_in_at"),
-                instant(rs, "expires_at"), rs.getObject("manager_id", UUID.class), rs.getString("user_type"));
+                instant(rs, "expires_at"), rs.getObject("manager_id", UUID.class), rs.getString("user_type"),
+                rs.getBoolean("member"));
     }
 
     private static List<String> strings(ResultSet rs, String column) throws SQLException {

@@ -30,14 +30,14 @@ final class UserViews {
             @Nullable String phone, String kind, String status, boolean hidden, List<String> requiredActions,
             @Nullable Instant lockedUntil, ProfileView profile, Instant createdAt, Instant updatedAt,
             @Nullable Instant lastSignInAt, @Nullable Instant expiresAt, @Nullable String managerId,
-            @Nullable String userType) {
+            @Nullable String userType, boolean signsInElsewhere) {
 
         static UserView of(UserAccount user) {
             return new UserView(user.id().toString(), user.username(), user.firstName(), user.lastName(),
                     user.email(), user.phone(), user.kind(), user.status(), user.hidden(), user.requiredActions(),
                     user.lockedUntil(), ProfileView.of(user.profile()), user.createdAt(), user.updatedAt(),
                     user.lastSignInAt(), user.expiresAt(), user.managerId() == null ? null : user.managerId().toString(),
-                    user.userType());
+                    user.userType(), user.member());
         }
     }
 

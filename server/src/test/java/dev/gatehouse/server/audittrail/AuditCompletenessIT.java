@@ -78,7 +78,9 @@ class AuditCompletenessIT extends IntegrationTest {
             // compliance.ComplianceReportsIT: each generation with its type, period, rows and hash; each download; a
             // schedule created, changed and deleted, in that order
             "REPORT_GENERATED", "REPORT_DOWNLOADED", "REPORT_SCHEDULE_CREATED", "REPORT_SCHEDULE_UPDATED",
-            "REPORT_SCHEDULE_DELETED");
+            "REPORT_SCHEDULE_DELETED",
+            // memberships.MembershipsIT: accepted and ended in both trails, the member's trail never naming home
+            "MEMBERSHIP_ACCEPTED", "MEMBERSHIP_ENDED");
 
     @Autowired
     JdbcClient jdbc;

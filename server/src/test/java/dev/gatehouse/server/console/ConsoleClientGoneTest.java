@@ -39,7 +39,7 @@ class ConsoleClientGoneTest {
     @Test
     void aBrokenPipeDuringAConsoleDownloadEndsTheRequestQuietly() {
         // The layout is asked only for pages; a request whose browser went away gets none.
-        ConsoleErrors errors = new ConsoleErrors(new Layout(null));
+        ConsoleErrors errors = new ConsoleErrors(new Layout(null, null));
 
         ModelAndView answer = errors.resolveException(new MockHttpServletRequest("GET", "/console/users/export"),
                 new MockHttpServletResponse(), null, new ClientAbortException(new IOException("Broken pipe")));

@@ -1,0 +1,119 @@
+package dev.gatehouse.server.console;
+
+import dev.gatehouse.server.authentication.Sessions;
+import dev.gatehouse.server.memberships.Memberships;
+import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.Origin;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/**
+ * Issue 16 in the console: joining an organisation with the account one is signed in with (from the
+ * invitation page), and the header's organisation switcher. Switching keeps the home session's
+ * token in a second cookie of the same kind ({@link #HOME_COOKIE}, HttpOnly, SameSite=Lax; Secure
+ * and {@code __Host-} over TLS), so that "back" restores it; the organisation's session then ends.
+ */
+@Controller
+class MembershipPagesController {
+
+    static final String HOME_COOKIE = "gatehouse_home";
+    static final String SECURE_HOME_COOKIE = "__Host-gatehouse-home";
+
+    private final Memberships memberships;
+    private final Sessions sessions;
+    private final Clock clock;
+
+    MembershipPagesController(Memberships memberships, Sessions sessions, Clock clock) {
+        this.memberships = memberships;
+        this.sessions = sessions;
+        this.clock = clock;
+    }
+
+    /** From the invitation page: accepts it with the signed-in account, then back to the console. */
+    @PostMapping(PasswordLinkController.INVITATION + "/link")
+    String link(@AuthenticationPrincipal Caller caller, @RequestParam(defaultValue = "") String token, Model model,
+            Origin origin, HttpServletResponse response) {
+        try {
+            Memberships.View joined = memberships.accept(caller, token.strip(), origin);
+            return "redirect:/console?joined=" + URLEncoder.encode(joined.name(), StandardCharsets.UTF_8);
+        } catch (ApiException e) {
+            if (e.status() != HttpStatus.BAD_REQUEST) {
+                throw e;
+            }
+            model.addAttribute("invitation", true);
+            model.addAttribute("token", token);
+            model.addAttribute("linkRefused", e.errors().isEmpty() ? e.getMessage() : e.errors().getFirst().message());
+            response.setStatus(e.status().value());
+            return "console/choose-password";
+        }
+    }
+
+    /** Switches to the organisation: a session there for the membership, the home session kept aside. */
+    @PostMapping("/console/memberships/{tenant}/switch")
+    String switchTo(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, Origin origin,
+            HttpServletRequest request, HttpServletResponse response) {
+        Memberships.Switched switched = memberships.open(caller, tenant, origin);
+        if (home(request).isEmpty()) {
+            SessionCookie.read(request).ifPresent(token -> writeHome(token, request, response));
+        } else {
+            // From one membership to another: the one left is ended, the home session kept.
+            sessions.endOf(caller.tenant(), caller.userId(), caller.requireSession("switch"), clock.instant(),
+                    "SWITCHED");
+        }
+        SessionCookie.write(switched.token(), request, response);
+        return "redirect:/console";
+    }
+
+    /** Back to the home organisation: its session again, the organisation's ended. */
+    @PostMapping("/console/memberships/home")
+    String back(@AuthenticationPrincipal Caller caller, HttpServletRequest request, HttpServletResponse response) {
+        Optional<String> home = home(request);
+        if (home.isEmpty()) {
+            return "redirect:/console";
+        }
+        if (caller.sessionId() != null) {
+            sessions.endOf(caller.tenant(), caller.userId(), caller.sessionId(), clock.instant(), "SWITCHED");
+        }
+        SessionCookie.write(home.get(), request, response);
+        response.addHeader(HttpHeaders.SET_COOKIE, SessionCookie.build(homeName(request), "", request.isSecure(),
+                java.time.Duration.ZERO).toString());
+        return "redirect:/console";
+    }
+
+    private static Optional<String> home(HttpServletRequest request) {
+        return SessionCookie.read(request, homeName(request));
+    }
+
+    private static void writeHome(String token, HttpServletRequest request, HttpServletResponse response) {
+        response.addHeader(HttpHeaders.SET_COOKIE, SessionCookie.build(homeName(request), token, request.isSecure(),
+                null).toString());
+    }
+
+    private static String homeName(HttpServletRequest request) {
+        return request.isSecure() ? SECURE_HOME_COOKIE : HOME_COOKIE;
+    }
+
+    /** The memberships for the header's switcher, or null when the person has none (or is not signed in). */
+    static Memberships.@Nullable Listing switcher(Memberships memberships, @Nullable Caller caller) {
+        if (caller == null || !caller.requiredActions().isEmpty() || caller.impersonatedBy() != null
+                || caller.sessionId() == null) {
+            return null;
+        }
+        Memberships.Listing listing = memberships.list(caller);
+        return listing.items().isEmpty() ? null : listing;
+    }
+}
