@@ -16,6 +16,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
@@ -100,7 +101,11 @@ class NewDevices {
     }
 
     /** The device of the current request, as a session remembers it (its hash, and whether the browser named it). */
-    record Device(byte[] hash, boolean identified, String label) {}
+    record Device(byte @Nullable [] hash, boolean identified, String label) {
+
+        /** No device recorded: a member's session opened from its home session (issue 16) belongs to that one's device. */
+        static final Device NONE = new Device(null, false, "");
+    }
 
     static Device currentDevice(UUID user, Origin origin) {
         String deviceId = DeviceIds.ofCurrentRequest();

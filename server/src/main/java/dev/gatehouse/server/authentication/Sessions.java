@@ -441,7 +441,8 @@ public class Sessions {
         Instant limit = now.plus(SignInSettings.of(settings.of(tenant)).sessionMaxHours(), ChronoUnit.HOURS);
         Instant expiresAt = home.expiresAt().isBefore(limit) ? home.expiresAt() : limit;
         String token = Tokens.newToken();
-        UUID id = create(tenant, member, Tokens.hash(token), now, expiresAt, ip, userAgent, home.methods());
+        UUID id = create(tenant, member, Tokens.hash(token), now, expiresAt, ip, userAgent, home.methods(),
+                NewDevices.Device.NONE);
         jdbc.sql("""
                         update sessions set home_tenant_id = :homeTenant, home_session_id = :homeSession,
                             authenticated_at = :authenticatedAt
