@@ -37,6 +37,11 @@ final class AccountFields {
         errors.add(new FieldError(field, message));
     }
 
+    /** The problems found so far (issue 17: an import lists them per line instead of answering 400). */
+    List<FieldError> errors() {
+        return List.copyOf(errors);
+    }
+
     /** @throws ApiException 400 naming every field at fault, if any */
     void throwIfAny() {
         if (!errors.isEmpty()) {

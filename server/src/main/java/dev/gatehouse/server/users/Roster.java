@@ -282,7 +282,7 @@ public class Roster {
      * seed 003, "Initial Status: Active/Inactive": {@code status} as seed 003 names it (ACTIVE,
      * INACTIVE) or as this API does (DISABLED), or {@code active}; both given must agree.
      */
-    private static boolean inactive(AccountFields fields, @Nullable String status, @Nullable Boolean active) {
+    static boolean inactive(AccountFields fields, @Nullable String status, @Nullable Boolean active) {
         Boolean fromStatus = null;
         if (status != null) {
             switch (status.strip()) {
@@ -300,7 +300,7 @@ public class Roster {
     }
 
     /** What a service account refuses at creation, each named: a password, an invitation, an address to mail one to. */
-    private static void refuseForService(AccountFields fields, CreateRequest request) {
+    static void refuseForService(AccountFields fields, CreateRequest request) {
         if (request.password() != null) {
             fields.reject("password", "a service account has no password: it never signs in interactively, and calls"
                     + " with an API key or an OAuth client's token instead");
@@ -575,7 +575,7 @@ public class Roster {
         return access.policy(tenant.id()).orElseThrow(() -> ApiException.notFound("tenant " + tenant.slug()));
     }
 
-    private static ClinicalProfile profile(AccountFields fields, @Nullable ProfileRequest request) {
+    static ClinicalProfile profile(AccountFields fields, @Nullable ProfileRequest request) {
         if (request == null) {
             return ClinicalProfile.EMPTY;
         }
@@ -589,7 +589,7 @@ public class Roster {
                 fields.bio("profile.bio", request.bio()));
     }
 
-    private static List<UserGuard.NewAssignment> roles(TenantPolicy policy, AccountFields fields,
+    static List<UserGuard.NewAssignment> roles(TenantPolicy policy, AccountFields fields,
             @Nullable List<RoleRequest> requested) {
         List<UserGuard.NewAssignment> roles = new ArrayList<>();
         if (requested == null) {

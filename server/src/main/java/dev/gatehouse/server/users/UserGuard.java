@@ -166,13 +166,37 @@ class UserGuard {
      */
     void requireAssign(Caller caller, String role, @Nullable String location) {
         access.require(caller, "roles.assign", Resource.of("role", role).locatedAt(location));
-        List<String> beyond = access.grantsBeyondCaller(caller, role, location);
-        if (!beyond.isEmpty()) {
-            String named = String.join(", ", beyond.subList(0, Math.min(5, beyond.size())))
-                    + (beyond.size() > 5 ? " and " + (beyond.size() - 5) + " more" : "");
-            throw ApiException.forbidden("you cannot give role " + role + (location == null ? " tenant-wide" : " there")
-                    + ": it grants " + named + " beyond your own access");
+        String beyond = beyondCaller(caller, role, location);
+        if (beyond != null) {
+            throw ApiException.forbidden(beyond);
         }
+    }
+
+    /**
+     * The same rule as {@link #requireAssign}, as an answer: why the caller may not give the role
+     * there, or null when they may (issue 17: an import reports a refused line and goes on).
+     */
+    @Nullable String assignRefusal(Caller caller, String role, @Nullable String location) {
+        if (!access.allows(caller, "roles.assign", Resource.of("role", role).locatedAt(location))) {
+            return "missing permission roles.assign" + (location == null ? " tenant-wide" : " at this location");
+        }
+        return beyondCaller(caller, role, location);
+    }
+
+    private @Nullable String beyondCaller(Caller caller, String role, @Nullable String location) {
+        List<String> beyond = access.grantsBeyondCaller(caller, role, location);
+        if (beyond.isEmpty()) {
+            return null;
+        }
+        String named = String.join(", ", beyond.subList(0, Math.min(5, beyond.size())))
+                + (beyond.size() > 5 ? " and " + (beyond.size() - 5) + " more" : "");
+        return "you cannot give role " + role + (location == null ? " tenant-wide" : " there") + ": it grants " + named
+                + " beyond your own access";
+    }
+
+    /** Whether the caller may do this on a resource, without recording a refusal (a probe). */
+    boolean allows(Caller caller, String permission, Resource resource) {
+        return access.allows(caller, permission, resource);
     }
 
     void require(Caller caller, String permission, Resource resource) {

@@ -1,0 +1,164 @@
+package dev.gatehouse.server.users;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The records of an import body, read as they arrive with a fixed buffer, so that a file of a
+ * million lines takes no more memory than one: the lines of NDJSON, or the records of CSV
+ * (RFC 4180: fields separated by commas, quoted with double quotes when they hold a comma, a quote
+ * or a line break, a quote inside doubled). A record longer than {@link #MAX_RECORD} characters
+ * and text that is not UTF-8 stop the reading with a {@link Malformed}.
+ */
+final class ImportRecords implements AutoCloseable {
+
+    /** The longest line (CSV: record) taken, in characters; a user object is far shorter. */
+    static final int MAX_RECORD = 64 * 1024;
+
+    /** Why the body cannot be read on: {@code tooLong} marks a record beyond {@link #MAX_RECORD}. */
+    static final class Malformed extends Exception {
+        private final boolean tooLong;
+
+        Malformed(String message, boolean tooLong) {
+            super(message);
+            this.tooLong = tooLong;
+        }
+
+        boolean tooLong() {
+            return tooLong;
+        }
+    }
+
+    private final Reader in;
+    private final char[] buffer = new char[16 * 1024];
+    private int position;
+    private int limit;
+    private boolean ended;
+    private final StringBuilder current = new StringBuilder(256);
+
+    ImportRecords(InputStream body) {
+        this.in = new InputStreamReader(body, StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
+    }
+
+    /** The next line without its line break ({@code \n} or {@code \r\n}), or null at the end. */
+    @Nullable String nextLine() throws IOException, Malformed {
+        current.setLength(0);
+        int c = read();
+        if (c < 0) {
+            return null;
+        }
+        while (c >= 0 && c != '\n') {
+            append((char) c);
+            c = read();
+        }
+        int length = current.length();
+        if (length > 0 && current.charAt(length - 1) == '\r') {
+            current.setLength(length - 1);
+        }
+        return current.toString();
+    }
+
+    /** The fields of the next CSV record, or null at the end. */
+    @Nullable List<String> nextRecord() throws IOException, Malformed {
+        int c = read();
+        if (c < 0) {
+            return null;
+        }
+        List<String> fields = new ArrayList<>(8);
+        current.setLength(0);
+        int size = 0;
+        boolean quoted = false;
+        boolean wasQuoted = false;
+        while (true) {
+            if (quoted) {
+                if (c < 0) {
+                    throw new Malformed("a quoted field is not closed before the end of the body", false);
+                }
+                if (c == '"') {
+                    int next = read();
+                    if (next == '"') {
+                        append('"');
+                    } else {
+                        quoted = false;
+                        c = next;
+                        continue;
+                    }
+                } else {
+                    append((char) c);
+                }
+            } else if (c < 0 || c == '\n') {
+                fields.add(field());
+                return fields;
+            } else if (c == ',') {
+                fields.add(field());
+                wasQuoted = false;
+            } else if (c == '"' && current.isEmpty() && !wasQuoted) {
+                quoted = true;
+                wasQuoted = true;
+            } else if (c == '\r') {
+                int next = read();
+                if (next != '\n' && next >= 0) {
+                    throw new Malformed("a carriage return outside quotes must end a line", false);
+                }
+                c = next;
+                continue;
+            } else if (wasQuoted) {
+                throw new Malformed("text follows a closing quote; a quote inside a quoted field is doubled", false);
+            } else {
+                append((char) c);
+            }
+            size++;
+            if (size > MAX_RECORD) {
+                throw new Malformed("a record is longer than " + MAX_RECORD + " characters", true);
+            }
+            c = read();
+        }
+    }
+
+    private String field() {
+        String value = current.toString();
+        current.setLength(0);
+        return value;
+    }
+
+    private void append(char c) throws Malformed {
+        if (current.length() >= MAX_RECORD) {
+            throw new Malformed("a line is longer than " + MAX_RECORD + " characters", true);
+        }
+        current.append(c);
+    }
+
+    private int read() throws IOException, Malformed {
+        if (position == limit) {
+            if (ended) {
+                return -1;
+            }
+            try {
+                limit = in.read(buffer, 0, buffer.length);
+            } catch (CharacterCodingException e) {
+                throw new Malformed("the body is not UTF-8 text", false);
+            }
+            position = 0;
+            if (limit <= 0) {
+                limit = 0;
+                ended = true;
+                return -1;
+            }
+        }
+        return buffer[position++];
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+}

@@ -1,0 +1,233 @@
+package dev.gatehouse.server.users;
+
+import static dev.gatehouse.server.testing.ApiClient.json;
+import static dev.gatehouse.server.users.UserFixtures.roleAt;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.server.access.AccessChanges;
+import dev.gatehouse.server.testing.ApiClient.Response;
+import dev.gatehouse.server.testing.IntegrationTest;
+import dev.gatehouse.server.testing.TestMembers;
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/** {@code POST …/users/import} (docs/api.md, "Bulk import"; docs/user-import.md). */
+class UserImportIT extends IntegrationTest {
+
+    static final String HEADER = "username,firstName,lastName,email,phone,kind,roles\n";
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    AccessChanges changes;
+
+    UserFixtures fixtures;
+    UserFixtures.Tenant clinic;
+
+    @BeforeEach
+    void fixtures() {
+        fixtures = new UserFixtures(api, operatorToken(), jdbc, changes);
+        clinic = fixtures.clinic();
+    }
+
+    private Response upload(String token, String contentType, String body) {
+        return api.send(clinic.users() + "/import", token, request -> request.header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private long count(String sql) {
+        return jdbc.sql(sql).param("t", UUID.fromString(clinic.id())).query(Long.class).single();
+    }
+
+    private long importedEvents() {
+        return count("select count(*) from audit_events where tenant_id = :t and action = 'USER_CREATED'"
+                + " and details ->> 'imported' = 'true'");
+    }
+
+    private void assertTrailVerifies() {
+        Response verify = api.get("/api/v1/tenants/" + clinic.slug() + "/audit/verify", clinic.owner());
+        assertThat(verify.status()).as(verify.raw()).isEqualTo(200);
+        assertThat(verify.body().at("/ok").asBoolean()).as(verify.raw()).isTrue();
+    }
+
+    private static List<Long> lines(JsonNode failed) {
+        List<Long> lines = new ArrayList<>();
+        failed.forEach(entry -> lines.add(entry.at("/line").asLong()));
+        return lines;
+    }
+
+    @Test
+    void aCsvImportCreatesInvitedUsersWithTheirRolesAndOneEventEachWithoutMailingAnyone() {
+        String downtown = fixtures.location(clinic, "Downtown");
+        String uptown = fixtures.location(clinic, "Uptown");
+        long mailsBefore = count("select count(*) from mail_outbox where tenant_id = :t");
+        Response imported = upload(clinic.owner(), "text/csv", HEADER
+                + "ana,Ana,Alves,ana@example.com,+1 555 0100,,provider@" + downtown + ";front_desk@" + uptown + "\n"
+                + "\"bo,b\",\"Bob \"\"Bobby\"\"\",Brown,,,HUMAN,billing\r\n"
+                + "\n"
+                + "robot,Robot,Service,,,SERVICE,\n");
+        assertThat(imported.status()).as(imported.raw()).isEqualTo(200);
+        assertThat(imported.body().at("/imported").asLong()).isEqualTo(3);
+        assertThat(imported.body().at("/batches").asLong()).isEqualTo(1);
+        assertThat(imported.body().at("/failed").size()).isZero();
+
+        JsonNode ana = api.get(clinic.users() + "?q=ana", clinic.owner()).body().at("/items/0");
+        assertThat(ana.at("/status").asString()).isEqualTo("INVITED");
+        assertThat(ana.at("/email").asString()).isEqualTo("ana@example.com");
+        Response roles = api.get(clinic.user(ana.at("/id").asString()) + "/roles", clinic.owner());
+        assertThat(roles.raw()).contains("provider").contains(downtown).contains("front_desk").contains(uptown);
+        JsonNode bob = api.get(clinic.users() + "?q=bo,b", clinic.owner()).body().at("/items/0");
+        assertThat(bob.at("/firstName").asString()).isEqualTo("Bob \"Bobby\"");
+        JsonNode robot = api.get(clinic.users() + "?q=robot&kind=SERVICE", clinic.owner()).body().at("/items/0");
+        assertThat(robot.at("/status").asString()).isEqualTo("ACTIVE");
+
+        assertThat(importedEvents()).isEqualTo(3);
+        assertThat(count("select count(*) from mail_outbox where tenant_id = :t")).as("nobody mailed").isEqualTo(mailsBefore);
+        assertThat(count("select count(*) from user_tokens where tenant_id = :t and purpose = 'INVITATION'"
+                + " and user_id in (select id from users where tenant_id = :t and username in ('ana', 'bo,b'))"))
+                .isZero();
+        // An invitation is sent when asked for, one user at a time.
+        Response invited = api.post(clinic.user(ana.at("/id").asString()) + "/invitation", clinic.owner(), "");
+        assertThat(invited.status()).as(invited.raw()).isEqualTo(201);
+        assertTrailVerifies();
+    }
+
+    @Test
+    void anNdjsonImportTakesTheUserObjectOfPostUsers() {
+        String downtown = fixtures.location(clinic, "Downtown");
+        Response imported = upload(clinic.owner(), "application/x-ndjson",
+                json("username", "cyd", "firstName", "Cyd", "lastName", "C", "email", "cy@example.com", "roles",
+                        dev.gatehouse.server.testing.ApiClient.raw("[" + roleAt("provider", downtown) + "]"),
+                        "profile", dev.gatehouse.server.testing.ApiClient.raw(json("npi", "1234567893"))) + "\n"
+                + json("username", "dee", "firstName", "Dee", "lastName", "D", "status", "INACTIVE") + "\n");
+        assertThat(imported.status()).as(imported.raw()).isEqualTo(200);
+        assertThat(imported.body().at("/imported").asLong()).as(imported.raw()).isEqualTo(2);
+        JsonNode cy = api.get(clinic.users() + "?q=cyd", clinic.owner()).body().at("/items/0");
+        assertThat(api.get(clinic.user(cy.at("/id").asString()), clinic.owner()).text("/profile/npi"))
+                .isEqualTo("1234567893");
+        assertThat(api.get(clinic.users() + "?q=dee", clinic.owner()).body().at("/items/0/status").asString())
+                .isEqualTo("DISABLED");
+        assertThat(importedEvents()).isEqualTo(2);
+    }
+
+    @Test
+    void aBatchWithOneBadLineWritesNothingAndTheOthersAreWritten() {
+        StringBuilder body = new StringBuilder(HEADER);
+        for (int line = 1; line <= 2500; line++) {
+            body.append(line == 1500 ? "x" : "user" + line).append(",First,Last,,,,\n");
+        }
+        Response imported = upload(clinic.owner(), "text/csv", body.toString());
+        assertThat(imported.status()).as(imported.raw()).isEqualTo(200);
+        assertThat(imported.body().at("/imported").asLong()).isEqualTo(1500);
+        assertThat(imported.body().at("/batches").asLong()).isEqualTo(2);
+        JsonNode failed = imported.body().at("/failed");
+        assertThat(lines(failed)).hasSize(1000).first().isEqualTo(1001L);
+        assertThat(lines(failed)).last().isEqualTo(2000L);
+        assertThat(failed.get(499).at("/line").asLong()).isEqualTo(1500);
+        assertThat(failed.get(499).at("/errors/0/field").asString()).isEqualTo("username");
+        assertThat(failed.get(0).at("/errors/0/field").asString()).isEqualTo("batch");
+        assertThat(failed.get(0).at("/errors/0/message").asString()).contains("1500");
+
+        assertThat(count("select count(*) from users where tenant_id = :t and username like 'user%'")).isEqualTo(1500);
+        assertThat(count("select count(*) from users where tenant_id = :t and username in ('user1000', 'user2001')"))
+                .isEqualTo(2);
+        assertThat(count("select count(*) from users where tenant_id = :t and username in ('user1001', 'user1999')"))
+                .isZero();
+        assertThat(importedEvents()).isEqualTo(1500);
+        assertTrailVerifies();
+    }
+
+    @Test
+    void aUserManagerCannotImportSomeoneWithMoreAccessThanTheirOwn() {
+        String downtown = fixtures.location(clinic, "Downtown");
+        fixtures.customRole(clinic, "user_manager", "TENANT", "users.read", "users.create", "roles.assign",
+                "elevation.request", "patients.contact", "appointments.*");
+        TestMembers.Member manager = fixtures.member(clinic, "manager", "[" + json("role", "user_manager") + "]");
+        Response imported = upload(manager.token(), "text/csv", HEADER
+                + "desk1,Desk,One,,,,front_desk@" + downtown + "\n"
+                + "boss,Boss,Two,,,,owner\n");
+        assertThat(imported.status()).as(imported.raw()).isEqualTo(200);
+        assertThat(imported.body().at("/imported").asLong()).isZero();
+        JsonNode failed = imported.body().at("/failed");
+        assertThat(failed.get(1).at("/line").asLong()).isEqualTo(2);
+        assertThat(failed.get(1).at("/errors/0/field").asString()).isEqualTo("roles[0].role");
+        assertThat(failed.get(1).at("/errors/0/message").asString()).contains("beyond your own access");
+        assertThat(count("select count(*) from users where tenant_id = :t and username in ('desk1', 'boss')")).isZero();
+
+        Response alone = upload(manager.token(), "text/csv", HEADER + "desk1,Desk,One,,,,front_desk@" + downtown + "\n");
+        assertThat(alone.body().at("/imported").asLong()).as(alone.raw()).isEqualTo(1);
+    }
+
+    @Test
+    void anotherTenantsLocationIsAnErrorAndNeverWritten() {
+        UserFixtures.Tenant other = fixtures.clinic();
+        String theirs = fixtures.location(other, "Theirs");
+        Response imported = upload(clinic.owner(), "text/csv", HEADER + "eve,Eve,E,,,,provider@" + theirs + "\n");
+        assertThat(imported.status()).as(imported.raw()).isEqualTo(200);
+        assertThat(imported.body().at("/failed/0/errors/0/field").asString()).isEqualTo("roles[0].location");
+        assertThat(imported.body().at("/failed/0/errors/0/message").asString()).isEqualTo("unknown location");
+        assertThat(count("select count(*) from assignments where location_id = '" + theirs + "'")).isZero();
+    }
+
+    @Test
+    void unknownFieldsPasswordsAndDuplicatesAreNamedPerLine() {
+        fixtures.user(clinic, "taken", "[]");
+        Response imported = upload(clinic.owner(), "application/x-ndjson", String.join("\n",
+                json("username", "fay", "firstName", "F", "lastName", "F", "nickname", "effy"),
+                json("username", "gus", "firstName", "G", "lastName", "G", "password", "a long secret password"),
+                json("username", "hal", "firstName", "H", "lastName", "H", "email", "h@example.com"),
+                json("username", "HAL", "firstName", "H", "lastName", "H"),
+                json("username", "ida", "firstName", "I", "lastName", "I", "email", "H@example.com"),
+                json("username", "Taken", "firstName", "T", "lastName", "T"),
+                "not json"));
+        assertThat(imported.status()).as(imported.raw()).isEqualTo(200);
+        JsonNode failed = imported.body().at("/failed");
+        assertThat(failed.size()).isEqualTo(7);
+        assertThat(failed.get(0).at("/errors/0/field").asString()).isEqualTo("nickname");
+        assertThat(failed.get(1).at("/errors/0/field").asString()).isEqualTo("password");
+        assertThat(failed.get(2).at("/errors/0/field").asString()).isEqualTo("batch");
+        assertThat(failed.get(3).at("/errors/0/message").asString()).isEqualTo("repeats line 3 of this file");
+        assertThat(failed.get(4).at("/errors/0/field").asString()).isEqualTo("email");
+        assertThat(failed.get(5).at("/errors/0/message").asString()).isEqualTo("is taken in this tenant");
+        assertThat(failed.get(6).at("/errors/0/field").asString()).isEqualTo("line");
+        assertThat(imported.raw()).doesNotContain("a long secret password");
+        assertThat(count("select count(*) from users where tenant_id = :t and username in ('fay', 'gus', 'hal')"))
+                .isZero();
+    }
+
+    @Test
+    void theWrongContentTypeIs415AndABadHeaderOrLongLineIsRefused() {
+        Response plain = upload(clinic.owner(), "text/plain", HEADER);
+        assertThat(plain.status()).as(plain.raw()).isEqualTo(415);
+
+        Response header = upload(clinic.owner(), "text/csv", "username,firstName,lastName,nickname\n");
+        assertThat(header.status()).as(header.raw()).isEqualTo(400);
+        assertThat(header.text("/errors/0/field")).isEqualTo("header");
+
+        Response tooLong = upload(clinic.owner(), "text/csv", HEADER + "ok,Ok,Ok,,,,\n"
+                + "long," + "x".repeat(70_000) + ",Last,,,,\n");
+        assertThat(tooLong.status()).as(tooLong.raw()).isEqualTo(413);
+        assertThat(tooLong.body().at("/imported").asLong()).isZero();
+
+        Response unclosed = upload(clinic.owner(), "text/csv", HEADER + "\"open,Ok,Ok,,,,\n");
+        assertThat(unclosed.status()).as(unclosed.raw()).isEqualTo(400);
+        assertThat(count("select count(*) from users where tenant_id = :t and username in ('ok', 'long')")).isZero();
+    }
+
+    @Test
+    void importingNeedsThePermissionToCreateUsers() {
+        String downtown = fixtures.location(clinic, "Downtown");
+        TestMembers.Member desk = fixtures.member(clinic, "desk", "[" + roleAt("front_desk", downtown) + "]");
+        Response refused = upload(desk.token(), "text/csv", HEADER + "zed,Zed,Z,,,,\n");
+        assertThat(refused.status()).as(refused.raw()).isEqualTo(403);
+        assertThat(count("select count(*) from users where tenant_id = :t and username = 'zed'")).isZero();
+    }
+}
