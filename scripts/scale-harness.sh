@@ -100,7 +100,7 @@ pg_ticks() { # the postmaster and its backends
 rss_mb() { awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVER_PID/status"; }
 heap_mb() { # after a full collection: the heap in use
   "$JAVA_HOME/bin/jcmd" "$SERVER_PID" GC.run >/dev/null
-  "$JAVA_HOME/bin/jcmd" "$SERVER_PID" GC.heap_info | awk '/garbage-first heap/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?/, "", v); printf "%.0f", v / 1024 } }'
+  "$JAVA_HOME/bin/jcmd" "$SERVER_PID" GC.heap_info | awk '/garbage-first heap/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?/, "", v); printf "%.1f", v / 1024 } }'
 }
 
 # --- generation -------------------------------------------------------------------------------------------
@@ -172,8 +172,9 @@ generate() {
     for (i = 1; i <= n; i++) {
       if ((i - 1) % chunk == 0) { if (f) close(f); f = sprintf("%s/users-%06d.csv", dir, (i - 1) / chunk)
         print "username,firstName,lastName,email,phone,kind,roles" > f }
-      printf "u%07d,First%d,Last%d,u%07d@scale.example,,HUMAN,scale_%03d@%s;scale_%03d@%s;scale_%03d@%s\n", i, i % 5003, i,
-        i, i % roles + 1, leaf[i % c], (i + 1) % roles + 1, leaf[(i * 7) % c], (i + 2) % roles + 1, leaf[(i * 13) % c] > f
+      # Every second user a service account: active at once, without an e-mail address.
+      printf "u%07d,First%d,Last%d,%s,,%s,scale_%03d@%s;scale_%03d@%s;scale_%03d@%s\n", i, i % 5003, i,
+        (i % 2 ? sprintf("u%07d@scale.example", i) : ""), (i % 2 ? "HUMAN" : "SERVICE"), i % roles + 1, leaf[i % c], (i + 1) % roles + 1, leaf[(i * 7) % c], (i + 2) % roles + 1, leaf[(i * 13) % c] > f
     } }' "$DATA/leaves.txt" /dev/null
   local imported=0 jvm0 pg0 file out
   jvm0="$(jvm_ticks)"; pg0="$(pg_ticks)"
@@ -184,7 +185,7 @@ generate() {
       # A build without the bulk import API: one POST …/users a user (small scales only).
       awk -F, 'NR > 1 { n = split($7, a, ";"); r = ""
         for (j = 1; j <= n; j++) { split(a[j], ra, "@"); r = r (j > 1 ? "," : "") "{\"role\":\"" ra[1] "\",\"location\":\"" ra[2] "\"}" }
-        printf "{\"username\":\"%s\",\"firstName\":\"%s\",\"lastName\":\"%s\",\"email\":\"%s\",\"roles\":[%s]}\n", $1, $2, $3, $4, r }' \
+        printf "{\"username\":\"%s\",\"firstName\":\"%s\",\"lastName\":\"%s\",%s\"kind\":\"%s\",\"roles\":[%s]}\n", $1, $2, $3, ($4 == "" ? "" : "\"email\":\"" $4 "\","), $6, r }' \
         "$file" >"$DATA/users.jsonl"
       out="$(post_all "/api/v1/tenants/$SLUG/users" "$DATA/users.jsonl")"
       echo "   no import API in this build ($file): one POST a user: $out"
@@ -211,8 +212,9 @@ generate() {
   relationships
 }
 
-user_ids() { # the ids of the tenant's users, from the database (read only)
+user_ids() { # the ids of the tenant's users, and of its active ones, from the database (read only)
   [[ -s "$DATA/user-ids.txt" ]] || pg "select id from users where tenant_id = '$TENANT_ID' order by username" >"$DATA/user-ids.txt"
+  [[ -s "$DATA/active-ids.txt" ]] || pg "select id from users where tenant_id = '$TENANT_ID' and status = 'ACTIVE' order by username" >"$DATA/active-ids.txt"
 }
 
 relationships() {
@@ -266,7 +268,7 @@ measure() {
   grep -P "\tL4-" "$DATA/locations.tsv" | cut -f1 >"$DATA/leaves.txt"
   n="$(wc -l <"$DATA/user-ids.txt")"
   note ""
-  note "### Measured $(date -u '+%Y-%m-%d %H:%M') UTC, SCALE=$SCALE: $n users (nproc $(nproc), load average $(loadavg), a shared machine)"
+  note "### Measured $(date -u '+%Y-%m-%d %H:%M') UTC, SCALE=$SCALE: $n users ($(wc -l <"$DATA/active-ids.txt") active) (nproc $(nproc), load average $(loadavg), a shared machine)"
   note "- data: $(pg "select count(*) from locations where tenant_id = '$TENANT_ID'") locations," \
     "$(pg "select count(*) from assignments a join users u on u.id = a.user_id where u.tenant_id = '$TENANT_ID'") assignments," \
     "$(pg "select count(*) from relationships where tenant_id = '$TENANT_ID'") relationships," \
@@ -284,7 +286,10 @@ measure() {
   note "- idle after start: RSS $idle_rss MB, heap in use after a full GC $idle_heap MB"
 
   # Three disjoint sets of users: cold (never asked about since the start), populate (100 k, or all left), warm (1,000).
-  shuf --random-source=<(yes) "$DATA/user-ids.txt" >"$DATA/shuffled.txt"
+  # Checks ask about active users (an imported person is INVITED until they set a password, and a check about them
+  # stops at their status): the import makes every second user a service account, active at once.
+  shuf --random-source=<(yes) "$DATA/active-ids.txt" >"$DATA/shuffled.txt"
+  n="$(wc -l <"$DATA/active-ids.txt")"
   cold=$((n / 3 < 100000 ? n / 3 : 100000))
   head -n "$cold" "$DATA/shuffled.txt" >"$DATA/cold-users.txt"
   populate=$((n - cold < 100000 ? n - cold : 100000))
