@@ -54,7 +54,8 @@ cleanup() {
   if [[ -z "$KEEP" ]]; then rm -rf "$DATA"; fi
 }
 # The whole run is bounded: after MAX_MINUTES the script ends itself (its EXIT trap stops the server).
-( sleep $((MAX_MINUTES * 60)); echo "$NAME: $MAX_MINUTES minutes passed, stopping" >&2; kill -TERM $$ ) &
+# (Its sleep killed early by cleanup, it ends without stopping anything.)
+( sleep $((MAX_MINUTES * 60)) && { echo "$NAME: $MAX_MINUTES minutes passed, stopping" >&2; kill -TERM $$; } ) &
 WATCHDOG=$!
 trap 'exit 143' TERM
 
