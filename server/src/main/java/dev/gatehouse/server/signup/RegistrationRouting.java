@@ -103,6 +103,11 @@ class RegistrationRouting implements RegistrationDesk {
     }
 
     @Override
+    public boolean everQueued(TenantId tenant, String email) {
+        return requests.anyFor(tenant, email);
+    }
+
+    @Override
     public void queue(SelfRegistration.Applicant applicant, Placement placement, @Nullable String ip,
             @Nullable String userAgent) {
         TenantId tenant = placement.tenant();
