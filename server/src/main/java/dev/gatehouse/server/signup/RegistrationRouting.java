@@ -46,10 +46,13 @@ class RegistrationRouting implements RegistrationDesk {
     private final Access access;
     private final AuditLog audit;
     private final Outbox outbox;
+    private final ApprovalNotices notices;
     private final Clock clock;
 
     RegistrationRouting(DomainMappingStore mappings, SignupRequestStore requests, TenantSettingsStore settings,
-            TenantDirectory directory, Access access, AuditLog audit, Outbox outbox, Clock clock) {
+            TenantDirectory directory, Access access, AuditLog audit, Outbox outbox, ApprovalNotices notices,
+            Clock clock) {
+        this.notices = notices;
         this.mappings = mappings;
         this.requests = requests;
         this.settings = settings;
@@ -128,6 +131,7 @@ class RegistrationRouting implements RegistrationDesk {
         details.put("via", placement.via());
         audit.record(tenant, "REGISTRATION_REQUESTED", AuditLog.Actor.SYSTEM,
                 new AuditLog.Target("registration", id.toString(), applicant.username()), ip, userAgent, details);
+        notices.requested(tenant);
         String name = directory.name(tenant);
         outbox.enqueue(tenant, new Outbox.Message(applicant.email(), "Your registration at " + name, """
                 Hello %s,
