@@ -56,6 +56,8 @@ class TableOwnershipTest {
                     + " (signup.DomainMappingStore, issue 16)")),
             entry("signup_requests", new Owner("signup", "registrations and role requests waiting for approval"
                     + " (signup.SignupRequestStore, issue 16)")),
+            entry("approval_notices", new Owner("signup", "when each tenant's approvers were last mailed about waiting"
+                    + " requests (signup.ApprovalNotices, issue 16)")),
             entry("user_tokens", new Owner("users", "invitation and reset links (users.UserTokens)")),
             entry("user_photos", new Owner("users", "profile photos (users.PhotoStore)")),
             entry("permissions", new Owner("access", "the permission catalog (access.Permissions)")),

@@ -14,6 +14,7 @@ import dev.gatehouse.engine.Profile;
 import dev.gatehouse.engine.Reason;
 import dev.gatehouse.engine.RequestContext;
 import dev.gatehouse.engine.Resource;
+import dev.gatehouse.engine.Scope;
 import dev.gatehouse.engine.Subject;
 import dev.gatehouse.engine.SubjectRelations;
 import dev.gatehouse.engine.TenantPolicy;
@@ -452,6 +453,18 @@ public class Access {
             }
         }
         return holders;
+    }
+
+    /**
+     * Those who hold {@code permission} tenant-wide and unconditionally at {@code at}: whom a feature
+     * mails when "the tenant's admins" are to be told (alerts, the inactivity rule, the approval queue).
+     */
+    public List<UUID> tenantWideHolders(TenantId tenant, String permission, Instant at) {
+        return holders(tenant, permission, null, at).stream().map(Holder::id)
+                .filter(user -> effectivePermissions(tenant, user, null).stream()
+                        .filter(held -> held.permission().equals(permission)).findFirst()
+                        .map(held -> held.scope() == Scope.TENANT && held.conditions().isEmpty()).orElse(false))
+                .toList();
     }
 
     private static @Nullable UUID parseUuid(String text) {

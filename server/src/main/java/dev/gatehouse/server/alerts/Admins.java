@@ -1,9 +1,7 @@
 package dev.gatehouse.server.alerts;
 
-import dev.gatehouse.engine.EffectivePermission;
 import dev.gatehouse.engine.Grant;
 import dev.gatehouse.engine.Permission;
-import dev.gatehouse.engine.Scope;
 import dev.gatehouse.engine.TenantPolicy;
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.shared.TenantId;
@@ -68,22 +66,10 @@ class Admins {
      * then each holder's widest scope).
      */
     List<String> recipients(TenantId tenant) {
-        List<UUID> admins = access.holders(tenant, RECIPIENT_PERMISSION, null, clock.instant()).stream()
-                .map(Access.Holder::id)
-                .filter(user -> tenantWide(tenant, user))
-                .toList();
+        List<UUID> admins = access.tenantWideHolders(tenant, RECIPIENT_PERMISSION, clock.instant());
         if (admins.isEmpty()) {
             return List.of();
         }
         return users.activeEmails(tenant, admins);
-    }
-
-    private boolean tenantWide(TenantId tenant, UUID user) {
-        for (EffectivePermission held : access.effectivePermissions(tenant, user, null)) {
-            if (held.permission().equals(RECIPIENT_PERMISSION)) {
-                return held.scope() == Scope.TENANT && held.conditions().isEmpty();
-            }
-        }
-        return false;
     }
 }

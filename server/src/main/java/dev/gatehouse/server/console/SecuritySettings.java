@@ -29,7 +29,7 @@ final class SecuritySettings {
 
     /** How a setting is edited: the form control, and how its text becomes JSON. */
     enum Kind {
-        NUMBER, OPTIONAL_NUMBER, SWITCH, CHOICE, CHOICES, LIST, ROLES, ROLE_NUMBERS, ROLE_LISTS, TEXT
+        NUMBER, OPTIONAL_NUMBER, SWITCH, CHOICE, CHOICES, LIST, ROLE, ROLES, ROLE_NUMBERS, ROLE_LISTS, TEXT
     }
 
     /** One setting: {@code path} in the settings document, {@code nullMeans} the words for an empty value. */
@@ -147,10 +147,23 @@ final class SecuritySettings {
                                     + " work only from there; include your own. Empty means from anywhere."),
                     Setting.of("ipAllowlistByRole", "Allowed networks per role", Kind.ROLE_LISTS,
                             "Ranges separated by commas, e.g. the front desk only from the clinic's network."))),
+            new Group("Registration", List.of(
+                    Setting.of("registration.open", "Anyone may register", Kind.SWITCH,
+                            "When on, anyone may create their own account here from the sign-up page, whatever"
+                                    + " their e-mail address (limited by the self-registration rate limits below)."),
+                    Setting.of("registration.defaultRole", "Role a new registrant gets", Kind.ROLE,
+                            "What a person who registered themselves may do at first; blank gives the role this"
+                                    + " kind of organisation starts everyone with.").emptyMeans("the pack's default role"),
+                    Setting.of("registration.approval", "An administrator approves each registration", Kind.SWITCH,
+                            "When on, registrants cannot sign in until someone who may approve registrations"
+                                    + " accepts them under Registrations; they are told by e-mail either way."),
+                    Setting.of("registration.requestableRoles", "Roles members may ask for", Kind.ROLES,
+                            "A signed-in member may ask for these; an administrator approves or rejects each"
+                                    + " request under Registrations."),
+                    Setting.of("emailDomains", "Allowed e-mail domains", Kind.LIST,
+                            "One per line (clinic.example). People with such an address may register themselves"
+                                    + " even when registration is not open to anyone; empty means nobody by domain."))),
             new Group("Accounts and links", List.of(
-                    Setting.of("emailDomains", "E-mail domains for self-registration", Kind.LIST,
-                            "One per line (clinic.example). People with such an address may register themselves;"
-                                    + " empty means nobody can."),
                     Setting.of("invitationHours", "Invitation link works for (hours)", Kind.NUMBER,
                             "Gives a new colleague time to accept; an unused link then stops working."),
                     Setting.of("resetLinkMinutes", "Password-reset link works for (minutes)", Kind.NUMBER,
@@ -312,6 +325,7 @@ final class SecuritySettings {
             case OPTIONAL_NUMBER -> text.isEmpty() ? NODES.nullNode() : number(text);
             case SWITCH -> NODES.booleanNode("true".equals(text));
             case CHOICE, TEXT -> NODES.stringNode(text);
+            case ROLE -> text.isEmpty() ? NODES.nullNode() : NODES.stringNode(text);
             case CHOICES, ROLES -> array(form.getOrDefault(setting.path(), List.of()));
             case LIST -> array(Arrays.asList(LIST_SEPARATORS.split(text)));
             case ROLE_NUMBERS, ROLE_LISTS -> {

@@ -128,9 +128,7 @@ class SignInController {
             if (e.title().equals(SignInService.SUSPENDED)) {
                 model.addAttribute("form", new SignInForm(form.tenant(), form.username(), null,
                         ContinueTo.safe(form.continueTo())));
-                String page = SignInPages.refused(e.getMessage(), form.continueTo(), model, response);
-                response.setStatus(HttpStatus.FORBIDDEN.value());
-                return page;
+                return SignInPages.suspended(form.continueTo(), model, response);
             }
             if (e.status() != HttpStatus.UNAUTHORIZED) {
                 throw e;

@@ -1,5 +1,7 @@
 package dev.gatehouse.server.console;
 
+import dev.gatehouse.server.authentication.SignInService;
+
 import dev.gatehouse.server.authentication.SignIn;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -53,6 +55,16 @@ public final class SignInPages {
         model.addAttribute("errors", FormErrors.summary(message));
         response.setStatus(HttpStatus.UNAUTHORIZED.value());
         return "console/sign-in";
+    }
+
+    /**
+     * A sign-in to a suspended organisation, by any means (password, single sign-on, passkey): 403 with
+     * the words the API's refusal gives (issue 16), so its people know why and whom to ask.
+     */
+    public static String suspended(@Nullable String continueTo, Model model, HttpServletResponse response) {
+        String page = refused(SignInService.suspended().getMessage(), continueTo, model, response);
+        response.setStatus(HttpStatus.FORBIDDEN.value());
+        return page;
     }
 
     /** Keeps what the form already holds (tenant, username) when the controller put it there. */

@@ -38,6 +38,8 @@ public class SsoSignInPages {
 
     static final String NO_ACCOUNT = "Single sign-on did not complete: your organisation has no account for you here."
             + " Ask your administrator to add you.";
+    static final String AWAITING_APPROVAL = "Your account waits for an administrator of your organisation to approve"
+            + " it. You receive an e-mail once it is decided.";
     static final String NOT_COMPLETED = "Single sign-on did not complete. Try again, or ask your administrator.";
     static final String LINK_EXPIRED = "This request to link your account has expired. Sign in with single sign-on again.";
     static final String LINK_REFUSED = "That password is not right for this account, or the account cannot sign in right"
@@ -84,8 +86,11 @@ public class SsoSignInPages {
                     continueTo, model, request, response);
             case Provisioning.Result.ConsentNeeded consent -> linkPage(consent.linkToken(), continueTo, model)
                     .orElseGet(() -> SignInPages.refused(LINK_EXPIRED, continueTo, model, response));
-            case Provisioning.Result.Refused refused -> SignInPages.refused(
-                    refused.reason().equals("no account") ? NO_ACCOUNT : NOT_COMPLETED, continueTo, model, response);
+            case Provisioning.Result.Refused refused -> SignInPages.refused(switch (refused.reason()) {
+                case "no account" -> NO_ACCOUNT;
+                case Provisioning.AWAITING_APPROVAL -> AWAITING_APPROVAL;
+                default -> NOT_COMPLETED;
+            }, continueTo, model, response);
         };
     }
 

@@ -4,6 +4,7 @@ import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.users.ExternalAccounts;
+import dev.gatehouse.server.users.RegistrationDesk;
 import dev.gatehouse.server.users.UserAccount;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -50,16 +52,21 @@ public class Provisioning {
 
     static final Duration LINK_VALIDITY = Duration.ofMinutes(10);
 
+    /** The reason of a refusal while the person's registration waits in the approval queue. */
+    public static final String AWAITING_APPROVAL = "awaiting approval";
+
     private final ProviderStore providers;
     private final ExternalIdentities identities;
     private final LinkRequests links;
     private final ExternalAccounts accounts;
+    private final RegistrationDesk desk;
     private final AuditLog audit;
     private final JdbcClient jdbc;
     private final Clock clock;
 
     Provisioning(ProviderStore providers, ExternalIdentities identities, LinkRequests links, ExternalAccounts accounts,
-            AuditLog audit, JdbcClient jdbc, Clock clock) {
+            RegistrationDesk desk, AuditLog audit, JdbcClient jdbc, Clock clock) {
+        this.desk = desk;
         this.providers = providers;
         this.identities = identities;
         this.links = links;
@@ -104,7 +111,14 @@ public class Provisioning {
         if (!provider.jit()) {
             return new Result.Refused("no account");
         }
-        UUID created = create(tenant, provider, identity, origin);
+        Optional<RegistrationDesk.Placement> placement = placement(tenant, identity);
+        if (placement.isPresent() && placement.get().approval()) {
+            // As a self-registration placed there (issue 16): no account until an admin approves; repeated
+            // sign-ins meanwhile queue nothing more (one pending request per address).
+            queue(tenant, provider, identity, placement.get(), origin);
+            return new Result.Refused(AWAITING_APPROVAL);
+        }
+        UUID created = create(tenant, provider, identity, placement.orElse(null), origin);
         return new Result.Ready(created, true);
     }
 
@@ -183,7 +197,15 @@ public class Provisioning {
             if (!active || !provider.jit()) {
                 return Optional.empty();
             }
-            return Optional.of(create(tenant, provider, identity, origin));
+            Optional<RegistrationDesk.Placement> placement = placement(tenant, identity);
+            if (placement.isPresent() && placement.get().approval()) {
+                // Every sync run sees the person again: queued once, and a rejection is not asked again.
+                if (!desk.everQueued(tenant, Objects.requireNonNull(identity.email()).strip())) {
+                    queue(tenant, provider, identity, placement.get(), origin);
+                }
+                return Optional.empty();
+            }
+            return Optional.of(create(tenant, provider, identity, placement.orElse(null), origin));
         }
         ExternalAccounts.Provider by = of(provider);
         if (active) {
@@ -215,12 +237,39 @@ public class Provisioning {
         return roles;
     }
 
-    private UUID create(TenantId tenant, ProviderStore.Row provider, ExternalIdentity identity, Origin origin) {
+    /**
+     * The domain mapping placing a new person's address in this tenant (issue 16), as a self-registration
+     * would land: only for an address the provider verified, as a domain says nothing of an unverified one.
+     */
+    private Optional<RegistrationDesk.Placement> placement(TenantId tenant, ExternalIdentity identity) {
+        if (!identity.emailVerified() || identity.email() == null || identity.email().isBlank()) {
+            return Optional.empty();
+        }
+        return desk.placeSignedUp(identity.email().strip(), tenant);
+    }
+
+    private void queue(TenantId tenant, ProviderStore.Row provider, ExternalIdentity identity,
+            RegistrationDesk.Placement placement, Origin origin) {
+        String email = Objects.requireNonNull(identity.email()).strip();
+        desk.queue(ExternalAccounts.applicant(newAccount(identity), email),
+                new RegistrationDesk.Placement(placement.tenant(), placement.role(), placement.location(), true,
+                        placement.via() + " (" + provider.kind() + ": " + provider.name() + ")"),
+                origin.ip(), origin.userAgent());
+    }
+
+    private static ExternalAccounts.NewAccount newAccount(ExternalIdentity identity) {
+        return new ExternalAccounts.NewAccount(firstOf(identity.username(), identity.email(), identity.subject()),
+                identity.firstName(), identity.lastName(), identity.emailVerified() ? identity.email() : null);
+    }
+
+    private UUID create(TenantId tenant, ProviderStore.Row provider, ExternalIdentity identity,
+            RegistrationDesk.@Nullable Placement placement, Origin origin) {
         ExternalAccounts.Provider by = of(provider);
-        String username = firstOf(identity.username(), identity.email(), identity.subject());
-        UUID user = accounts.create(tenant, new ExternalAccounts.NewAccount(username, identity.firstName(),
-                identity.lastName(), identity.emailVerified() ? identity.email() : null), by, origin);
+        UUID user = accounts.create(tenant, newAccount(identity), by, origin);
         linkAudited(tenant, provider, identity.subject(), user, "jit", origin);
+        if (placement != null) {
+            accounts.assignPlaced(tenant, user, placement, by, origin);
+        }
         accounts.setMappedRoles(tenant, user, mapped(provider, identity), by, origin);
         identities.signedIn(tenant, provider.id(), identity.subject(), clock.instant());
         return user;

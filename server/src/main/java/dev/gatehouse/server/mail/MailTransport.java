@@ -1,5 +1,7 @@
 package dev.gatehouse.server.mail;
 
+import dev.gatehouse.server.outbound.MailRelays;
+import dev.gatehouse.server.outbound.RefusedDestination;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.util.Properties;
@@ -26,8 +28,11 @@ class MailTransport {
     private final SmtpSettings settings;
     private final AtomicReference<Made> made = new AtomicReference<>();
 
-    MailTransport(SmtpSettings settings) {
+    private final MailRelays relays;
+
+    MailTransport(SmtpSettings settings, MailRelays relays) {
         this.settings = settings;
+        this.relays = relays;
     }
 
     boolean configured() {
@@ -42,6 +47,15 @@ class MailTransport {
     void send(String recipient, String subject, String body) throws MessagingException, MailException {
         SmtpSettings.Server server = settings.current()
                 .orElseThrow(() -> new IllegalStateException("no SMTP server is configured"));
+        if (settings.environment().host() == null) {
+            // An operator typed this host (issue 16): the address rules again before each connection, since
+            // its DNS answer may have changed since it was saved. The environment's host is the deployer's.
+            try {
+                relays.check(server.host(), server.port());
+            } catch (RefusedDestination refused) {
+                throw new RelayRefused(refused.reason());
+            }
+        }
         Made current = made.get();
         if (current == null || !current.server().equals(server)) {
             current = new Made(server, sender(server));
@@ -54,6 +68,13 @@ class MailTransport {
         helper.setSubject(subject);
         helper.setText(body, false);
         current.sender().send(message);
+    }
+
+    /** The saved relay no longer passes the address rules; nothing was sent, no connection opened. */
+    static final class RelayRefused extends MessagingException {
+        RelayRefused(String reason) {
+            super("the SMTP host is refused by the address rules: " + reason);
+        }
     }
 
     private static JavaMailSenderImpl sender(SmtpSettings.Server server) {

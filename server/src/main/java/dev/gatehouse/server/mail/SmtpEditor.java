@@ -1,5 +1,7 @@
 package dev.gatehouse.server.mail;
 
+import dev.gatehouse.server.outbound.MailRelays;
+
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.FieldError;
@@ -51,7 +53,10 @@ public class SmtpEditor {
     private final SmtpStore store;
     private final AuditLog audit;
 
-    SmtpEditor(SmtpSettings settings, SmtpStore store, AuditLog audit) {
+    private final MailRelays relays;
+
+    SmtpEditor(SmtpSettings settings, SmtpStore store, AuditLog audit, MailRelays relays) {
+        this.relays = relays;
         this.settings = settings;
         this.store = store;
         this.audit = audit;
@@ -111,6 +116,12 @@ public class SmtpEditor {
             } catch (AddressException e) {
                 errors.add(new FieldError("from", "must be an e-mail address such as gatehouse@example.org"));
             }
+        }
+        if (host != null && environment.host() == null && HOST.matcher(host).matches()) {
+            int effectivePort = environment.port() != null ? environment.port()
+                    : port != null ? port : SmtpSettings.DEFAULT_PORT;
+            relays.problem(host, effectivePort).ifPresent(problem -> errors.add(new FieldError("host", problem
+                    + "; an internal relay must be allowed by the operator in GATEHOUSE_SMTP_ALLOW")));
         }
         locked("host", host, environment.host(), errors);
         locked("port", port, environment.port(), errors);

@@ -82,6 +82,9 @@ class OidcSignInController {
     String start(@PathVariable String tenant, @PathVariable String providerId,
             @RequestParam(required = false) @Nullable String continueTo, Model model, HttpServletRequest request,
             HttpServletResponse response) {
+        if (tenants.isSuspended(tenant)) {
+            return SignInPages.suspended(continueTo, model, response);
+        }
         Optional<IdentityProvider> provider = provider(tenant, providerId);
         if (provider.isEmpty()) {
             return SignInPages.refused(UNAVAILABLE, continueTo, model, response);
@@ -119,6 +122,10 @@ class OidcSignInController {
             response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
             response.setHeader(HttpHeaders.RETRY_AFTER, String.valueOf(refused.retryAfterSeconds()));
             return page;
+        }
+        if (tenants.isSuspended(tenant)) {
+            // Suspended between the redirect and the answer: the provider's word opens nothing now.
+            return SignInPages.suspended(null, model, response);
         }
         String state = answer.get("state");
         Optional<SignInRequests.Pending> pending = state == null || state.isBlank() || state.length() > 512

@@ -1,6 +1,7 @@
 package dev.gatehouse.server.passkeys;
 
 import dev.gatehouse.server.authentication.SignIn;
+import dev.gatehouse.server.authentication.SignInService;
 import dev.gatehouse.server.console.ConsolePage;
 import dev.gatehouse.server.console.SignInPages;
 import dev.gatehouse.server.shared.ApiException;
@@ -135,6 +136,9 @@ class PasskeyPages implements ConsolePage {
             outcome = tenant == null || tenant.isBlank() ? new SignIn.Refused()
                     : signIn.signIn(tenant, challengeId, credential, request, origin);
         } catch (ApiException e) {
+            if (e.title().equals(SignInService.SUSPENDED)) {
+                return SignInPages.suspended(continueTo, model, response);
+            }
             outcome = new SignIn.Refused();
         }
         return SignInPages.show(outcome, continueTo, model, request, response);

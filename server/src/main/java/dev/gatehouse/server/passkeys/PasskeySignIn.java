@@ -80,6 +80,7 @@ class PasskeySignIn {
         // Every ceremony is a row: the door's limits bound how fast anyone makes them.
         throttle.enter(new Throttle.Attempt(Throttle.Door.SIGN_IN, origin.ip(), new Throttle.Tenant.Slug(slug), name,
                 origin.userAgent()));
+        refuseIfSuspended(slug);
         TenantId tenant = passwordlessTenant(slug).orElseThrow(SignInService::refused);
         UUID user = name == null ? null : members.idOf(tenant, name).orElse(null);
         List<PasskeyStore.Passkey> allowed = user == null ? List.of() : store.ofUser(tenant, user);
@@ -96,6 +97,7 @@ class PasskeySignIn {
         Ceremonies.Presented presented = presented(credential);
         Throttle.Permit permit = throttle.enter(new Throttle.Attempt(Throttle.Door.SIGN_IN, origin.ip(),
                 new Throttle.Tenant.Slug(slug), null, origin.userAgent()));
+        refuseIfSuspended(slug);
         Optional<TenantId> tenant = passwordlessTenant(slug);
         if (tenant.isEmpty()) {
             return new SignIn.Refused();
@@ -182,6 +184,13 @@ class PasskeySignIn {
             store.used(tenant, passkey.id(), asserted.signCount(), clock.instant());
             return passkey.userId();
         });
+    }
+
+    /** A suspended organisation's people are told so, as at the password step (issue 16). */
+    private void refuseIfSuspended(String slug) {
+        if (tenants.isSuspended(slug)) {
+            throw SignInService.suspended();
+        }
     }
 
     private Optional<TenantId> passwordlessTenant(String slug) {

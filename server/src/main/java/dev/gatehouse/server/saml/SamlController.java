@@ -74,6 +74,9 @@ class SamlController {
     @GetMapping(ServiceProvider.PATH + "{tenant}/{provider}")
     String start(@PathVariable String tenant, @PathVariable String provider,
             @RequestParam(required = false) @Nullable String continueTo, Model model, HttpServletResponse response) {
+        if (tenants.isSuspended(tenant)) {
+            return SignInPages.suspended(continueTo, model, response);
+        }
         Optional<IdentityProvider> found = provider(tenant, provider);
         if (found.isEmpty()) {
             String view = SignInPages.refused(NOT_AVAILABLE, continueTo, model, response);
@@ -89,6 +92,9 @@ class SamlController {
             @RequestParam(name = "SAMLResponse", required = false) @Nullable String samlResponse,
             @RequestParam(name = "RelayState", required = false) @Nullable String relayState, Origin origin,
             Model model, HttpServletRequest request, HttpServletResponse response) {
+        if (tenants.isSuspended(tenant)) {
+            return SignInPages.suspended(null, model, response);
+        }
         Optional<IdentityProvider> found = provider(tenant, provider);
         if (found.isEmpty()) {
             String view = SignInPages.refused(NOT_AVAILABLE, null, model, response);

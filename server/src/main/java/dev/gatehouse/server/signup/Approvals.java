@@ -66,11 +66,13 @@ public class Approvals {
     private final SelfRegistration registration;
     private final UserRoleService roles;
     private final UserStore users;
+    private final ApprovalNotices notices;
     private final Clock clock;
 
     Approvals(SignupRequestStore store, Access access, Actors actors, AuditLog audit, Outbox outbox,
             TenantDirectory directory, TenantSettingsStore settings, SelfRegistration registration, UserRoleService roles,
-            UserStore users, Clock clock) {
+            UserStore users, ApprovalNotices notices, Clock clock) {
+        this.notices = notices;
         this.store = store;
         this.access = access;
         this.actors = actors;
@@ -144,6 +146,7 @@ public class Approvals {
         audit.record(tenant, "ROLE_REQUESTED", actors.actor(caller),
                 new AuditLog.Target("user", caller.userId().toString(), caller.username()), origin.ip(),
                 origin.userAgent(), details);
+        notices.requested(tenant);
         return view(tenant, store.find(tenant, id).orElseThrow());
     }
 

@@ -46,10 +46,13 @@ class RegistrationRouting implements RegistrationDesk {
     private final Access access;
     private final AuditLog audit;
     private final Outbox outbox;
+    private final ApprovalNotices notices;
     private final Clock clock;
 
     RegistrationRouting(DomainMappingStore mappings, SignupRequestStore requests, TenantSettingsStore settings,
-            TenantDirectory directory, Access access, AuditLog audit, Outbox outbox, Clock clock) {
+            TenantDirectory directory, Access access, AuditLog audit, Outbox outbox, ApprovalNotices notices,
+            Clock clock) {
+        this.notices = notices;
         this.mappings = mappings;
         this.requests = requests;
         this.settings = settings;
@@ -103,6 +106,11 @@ class RegistrationRouting implements RegistrationDesk {
     }
 
     @Override
+    public boolean everQueued(TenantId tenant, String email) {
+        return requests.anyFor(tenant, email);
+    }
+
+    @Override
     public void queue(SelfRegistration.Applicant applicant, Placement placement, @Nullable String ip,
             @Nullable String userAgent) {
         TenantId tenant = placement.tenant();
@@ -123,6 +131,7 @@ class RegistrationRouting implements RegistrationDesk {
         details.put("via", placement.via());
         audit.record(tenant, "REGISTRATION_REQUESTED", AuditLog.Actor.SYSTEM,
                 new AuditLog.Target("registration", id.toString(), applicant.username()), ip, userAgent, details);
+        notices.requested(tenant);
         String name = directory.name(tenant);
         outbox.enqueue(tenant, new Outbox.Message(applicant.email(), "Your registration at " + name, """
                 Hello %s,

@@ -74,6 +74,13 @@ class SignupRequestStore {
                 .param("tenant", tenant.value()).param("status", status).query(Long.class).single();
     }
 
+    /** Whether any registration of this address (compared case-insensitively) is in the tenant's queue or its history. */
+    boolean anyFor(TenantId tenant, String email) {
+        return jdbc.sql("select exists (select 1 from signup_requests where tenant_id = :tenant and kind = 'REGISTRATION'"
+                        + " and lower(email) = lower(:email))")
+                .param("tenant", tenant.value()).param("email", email).query(Boolean.class).single();
+    }
+
     List<Request> ofUser(TenantId tenant, UUID user) {
         return jdbc.sql("select " + COLUMNS + " from signup_requests where tenant_id = :tenant and user_id = :user"
                         + " and kind = 'ROLE' order by created_at desc, id limit 100")

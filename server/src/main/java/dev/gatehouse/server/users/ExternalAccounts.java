@@ -211,6 +211,30 @@ public class ExternalAccounts {
     }
 
     /**
+     * Gives a new account the role a domain mapping places its address with (issue 16: SSO sign-ups land
+     * as self-registrations do, {@link RegistrationDesk}): the mapping's role, or the pack's default role,
+     * at its location or tenant-wide. Source INVITE, as a self-registration's, so that the provider's
+     * mappings ({@link #setMappedRoles}, source SSO) never take it back. Audited ROLE_ASSIGNED by the new
+     * user, with the provider and {@code via}.
+     */
+    @Transactional
+    public void assignPlaced(TenantId tenant, UUID user, RegistrationDesk.Placement placement, Provider provider,
+            Origin origin) {
+        UserAccount account = users.find(tenant, user).orElseThrow(() -> ApiException.notFound("user " + user));
+        String role = placement.role() != null ? placement.role()
+                : dev.gatehouse.engine.packs.RolePacks.builtIn(tenants.named(tenant.value().toString()).orElseThrow()
+                        .pack()).defaultRole();
+        UUID id = assignments.insert(tenant, user, role, placement.location(), null, null, "INVITE", null);
+        Map<String, Object> details = new LinkedHashMap<>(UserEvents.assignmentDetails(id, role,
+                placement.location() == null ? null : placement.location().toString(), null, null));
+        details.putAll(provider.details());
+        details.put("via", placement.via());
+        audit.record(tenant, "ROLE_ASSIGNED", new AuditLog.Actor(user, account.username(), List.of()),
+                UserEvents.target(user, account.username()), origin.ip(), origin.userAgent(), details);
+        changes.subjectChanged(tenant, user);
+    }
+
+    /**
      * A directory's word on whether the account is active: a person it lists as inactive is disabled
      * (their sessions end; never the tenant's last administrator), one it lists again is enabled.
      * Audited USER_DISABLED or USER_ENABLED by the system with reason {@code directory}.
@@ -260,8 +284,28 @@ public class ExternalAccounts {
         return TenantScope.of(tenant, named.slug(), named.pack());
     }
 
+    /**
+     * A new account as a self-registration's applicant (for the approval queue, issue 16): the username
+     * made valid as {@link #create} makes it (not numbered: the approver learns if it is taken), the names
+     * or the username in their place.
+     */
+    public static SelfRegistration.Applicant applicant(NewAccount account, String email) {
+        String username = valid(account.username());
+        return new SelfRegistration.Applicant(email, username, name(account.firstName(), username),
+                name(account.lastName(), ""));
+    }
+
     /** The wanted username made valid (3 to 64 characters, no spaces), numbered when taken. */
     private String freeUsername(TenantId tenant, String wanted) {
+        String base = valid(wanted);
+        String candidate = base;
+        for (int n = 2; users.usernameTaken(tenant, candidate); n++) {
+            candidate = base + n;
+        }
+        return candidate;
+    }
+
+    private static String valid(String wanted) {
         String base = USERNAME_UNSAFE.matcher(wanted.strip()).replaceAll("-");
         if (base.length() > 60) {
             base = base.substring(0, 60);
@@ -269,11 +313,7 @@ public class ExternalAccounts {
         while (base.length() < 3) {
             base = base + "_";
         }
-        String candidate = base;
-        for (int n = 2; users.usernameTaken(tenant, candidate); n++) {
-            candidate = base + n;
-        }
-        return candidate;
+        return base;
     }
 
     private static String name(@Nullable String given, String fallback) {

@@ -1,6 +1,5 @@
 package dev.gatehouse.server.users;
 
-import dev.gatehouse.engine.Scope;
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.mail.Outbox;
 import dev.gatehouse.server.settings.TenantSettingsStore;
@@ -161,13 +160,7 @@ class InactivityRule {
 
     /** Active users with an address who hold {@link #RECIPIENT_PERMISSION} tenant-wide, unconditionally. */
     private List<String> recipients(TenantId tenant) {
-        Instant now = clock.instant();
-        List<UUID> admins = access.holders(tenant, RECIPIENT_PERMISSION, null, now).stream()
-                .map(Access.Holder::id)
-                .filter(user -> access.effectivePermissions(tenant, user, null).stream()
-                        .anyMatch(held -> held.permission().equals(RECIPIENT_PERMISSION)
-                                && held.scope() == Scope.TENANT && held.conditions().isEmpty()))
-                .toList();
+        List<UUID> admins = access.tenantWideHolders(tenant, RECIPIENT_PERMISSION, clock.instant());
         return admins.isEmpty() ? List.of() : users.activeEmails(tenant, admins);
     }
 }

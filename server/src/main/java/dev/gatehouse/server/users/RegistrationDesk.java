@@ -29,6 +29,20 @@ public interface RegistrationDesk {
      */
     Optional<Placement> place(String email, @Nullable TenantId named);
 
+    /**
+     * Where a person an identity provider of {@code tenant} signs up for the first time lands (issue 16):
+     * the domain mapping that places the address in {@code tenant} itself — the platform-wide routing
+     * (a parent's mapping targeting it), else the tenant's own mappings. The provider signs people into
+     * its own tenant, so a mapping placing the address anywhere else does not apply (empty).
+     */
+    default Optional<Placement> placeSignedUp(String email, TenantId tenant) {
+        return place(email, null).or(() -> place(email, tenant))
+                .filter(placement -> placement.via().equals("domain-mapping") && placement.tenant().equals(tenant));
+    }
+
+    /** Whether a registration of this address was ever queued in {@code tenant}, whatever became of it. */
+    boolean everQueued(TenantId tenant, String email);
+
     /** Puts {@code applicant} in the approval queue of the placement's tenant; one pending per address. */
     void queue(SelfRegistration.Applicant applicant, Placement placement, @Nullable String ip,
             @Nullable String userAgent);

@@ -142,4 +142,28 @@ class IdentityProvidersBrowserIT extends BrowserTest {
         assertThat(onePage.findAll("#email-first")).isEmpty();
         assertThat(onePage.findAll("#password")).hasSize(1);
     }
+
+    @Test
+    void aSignUpByDomainMappingWaitingForApprovalIsToldSoAndASuspendedOrganisationSaysItIsSuspended() {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        String domain = clinic.slug() + ".example";
+        Response created = api.post(clinic.path("/identity-providers"), clinic.adminToken(), json("name", "Entra",
+                "kind", "OIDC", "domains", raw("[\"" + domain + "\"]"), "jitProvisioning", true,
+                "config", raw("{\"issuer\": \"https://login.idp.test\"}")));
+        assertThat(created.status()).as(created.raw()).isEqualTo(201);
+        assertThat(api.post(clinic.path("/domain-mappings"), clinic.adminToken(), json("pattern", domain, "mode",
+                "APPROVAL", "defaultRole", "front_desk")).status()).isEqualTo(201);
+
+        ConsoleBrowser waiting = viaProvider(clinic, "wanda@" + domain);
+        assertThat(waiting.text()).contains("Your account waits for an administrator of your organisation to approve it");
+        assertThat(api.get(clinic.path("/registrations?status=PENDING"), clinic.adminToken()).text("/items/0/email"))
+                .isEqualTo("wanda@" + domain);
+
+        assertThat(api.patch("/api/v1/tenants/" + clinic.slug(), operatorToken(),
+                json("status", "SUSPENDED", "reason", "unpaid invoice")).status()).isEqualTo(200);
+        ConsoleBrowser suspended = browser().open("/sso/oidc/" + clinic.slug() + "/" + created.text("/id"));
+        assertThat(suspended.text()).contains("This organisation is suspended; contact your platform operator");
+        ConsoleBrowser saml = browser().open("/sso/saml/" + clinic.slug() + "/" + created.text("/id"));
+        assertThat(saml.text()).contains("This organisation is suspended");
+    }
 }

@@ -16,10 +16,17 @@ import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.DirectStaff;
 import dev.gatehouse.server.testing.OwnServer;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestDns;
 import dev.gatehouse.server.testing.TestTenants;
 import dev.gatehouse.server.users.UserStore;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -30,6 +37,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -43,7 +51,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * its own: the saved settings are platform-wide, and the shared context's tests need no SMTP server.
  */
 @SpringBootTest(classes = GatehouseApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(TestDns.Configuration.class)
 class PlatformSmtpSettingsIT {
+
+    /** A failure's answer comes no sooner than this (a timeout's time; PT10S outside the tests). */
+    private static final Duration FAILURE_TIME = Duration.ofSeconds(3);
 
     private static final int SMTP_PORT = OwnServer.freePort();
     private static final String PATH = "/api/v1/platform/settings/smtp";
@@ -56,7 +68,13 @@ class PlatformSmtpSettingsIT {
         OwnServer.database(registry, "smtp-settings");
         registry.add("gatehouse.mail.initial-delay", () -> "PT1H");
         registry.add("gatehouse.mail.poll-interval", () -> "PT1H");
+        // The test relays run on this machine: allowed as an operator allows an internal relay.
+        registry.add("gatehouse.smtp.allow", () -> "127.0.0.1/32");
+        registry.add("gatehouse.smtp.test-failure-time", FAILURE_TIME::toString);
     }
+
+    @Autowired
+    TestDns dns;
 
     @Autowired
     Environment environment;
@@ -180,23 +198,68 @@ class PlatformSmtpSettingsIT {
     }
 
     @Test
-    void aServerThatRefusesIsReportedWithItsMessageAndNoStackTrace() {
+    void aClosedPortAndAServerWithABannerAreReportedInTheSameWordsNoSoonerThanATimeout() throws Exception {
         String operator = superAdmin("smtp-down-" + suffix());
         int nothingListens = OwnServer.freePort();
         assertThat(api.put(PATH, operator, json("host", "127.0.0.1", "port", nothingListens, "tls", "NONE")).status())
                 .isEqualTo(200);
 
+        long started = System.nanoTime();
         Response sent = api.post(PATH + "/test", operator, "{}");
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         assertThat(sent.status()).isEqualTo(200);
         assertThat(sent.body().path("delivered").asBoolean()).isFalse();
-        assertThat(sent.text("/serverMessage")).contains("127.0.0.1").doesNotContain("\tat ").doesNotContain(".java:");
+        assertThat(sent.text("/serverMessage")).isEqualTo(TestMail.NOT_DELIVERED);
+        assertThat(took).as("a closed port answers as late as a filtered one would").isGreaterThanOrEqualTo(FAILURE_TIME);
+
+        // Something that is not a mail server, speaking first: its banner is never echoed.
+        try (ServerSocket banner = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Thread talker = Thread.ofVirtual().start(() -> {
+                try (Socket socket = banner.accept()) {
+                    socket.getOutputStream().write("554 internal-db-7 PostgreSQL secret banner\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream().flush();
+                } catch (IOException ignored) {
+                    // the test's own assertions say what matters
+                }
+            });
+            assertThat(api.put(PATH, operator, json("host", "127.0.0.1", "port", banner.getLocalPort(), "tls",
+                    "NONE")).status()).isEqualTo(200);
+            Response bannered = api.post(PATH + "/test", operator, "{}");
+            assertThat(bannered.text("/serverMessage")).isEqualTo(TestMail.NOT_DELIVERED);
+            assertThat(bannered.raw()).doesNotContain("internal-db-7").doesNotContain("PostgreSQL");
+            talker.join(Duration.ofSeconds(5));
+        }
         String trail = jdbc.sql("""
                         select details::text from audit_events where tenant_id = :platform
                           and action = 'PLATFORM_SMTP_TEST_MAIL' order by seq desc limit 1
                         """)
                 .param("platform", platform().value()).query(String.class).single();
         assertThat(trail).contains("\"delivered\": false");
+    }
+
+    @Test
+    void aRelayMustPassTheAddressRulesUnlessTheOperatorAllowsItWhenSavedAndAgainWhenUsed() {
+        String operator = superAdmin("smtp-rules-" + suffix());
+        for (String host : List.of("10.0.0.5", "169.254.169.254", "localhost", "192.168.1.1", "[::1]")) {
+            Response refused = api.put(PATH, operator, json("host", host, "port", 25, "tls", "NONE"));
+            assertThat(refused.status()).as(host).isEqualTo(400);
+            assertThat(refused.text("/errors/0/field")).isEqualTo("host");
+            assertThat(refused.text("/errors/0/message")).contains("GATEHOUSE_SMTP_ALLOW");
+        }
+        assertThat(jdbc.sql("select count(*) from platform_smtp_settings").query(Long.class).single()).isZero();
+        assertThat(api.put(PATH, operator, json("host", "127.0.0.1", "port", SMTP_PORT, "tls", "NONE")).status())
+                .as("allowed by GATEHOUSE_SMTP_ALLOW").isEqualTo(200);
+
+        // A public name at save time that points inside later (DNS rebinding): refused before connecting.
+        dns.answer("relay.example", "93.184.215.14");
+        assertThat(api.put(PATH, operator, json("host", "relay.example", "port", 2525, "tls", "NONE")).status())
+                .isEqualTo(200);
+        dns.answer("relay.example", "10.0.0.7");
+        Response sent = api.post(PATH + "/test", operator, "{}");
+        assertThat(sent.body().path("delivered").asBoolean()).isFalse();
+        assertThat(sent.text("/serverMessage")).contains("refused by the address rules", "10.0.0.7");
     }
 
     @Test

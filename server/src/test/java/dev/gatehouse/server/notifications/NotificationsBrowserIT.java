@@ -38,6 +38,14 @@ class NotificationsBrowserIT extends BrowserTest {
         assertThat(api.get("/api/v1/platform/settings/smtp", operatorToken()).body().path("configured").asBoolean())
                 .isFalse();
         operator.screenshot("notifications-bad-input");
+
+        // issue 16: a host the address rules refuse (cloud metadata) is named on its field, nothing saved.
+        operator.fill("Host", "169.254.169.254").fill("Port", "25").fill("From address", "gatehouse@example.org")
+                .press("Save mail settings");
+        assertThat(operator.field("Host").getDomAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(operator.find("#host-error").getText()).contains("169.254.169.254", "GATEHOUSE_SMTP_ALLOW");
+        assertThat(api.get("/api/v1/platform/settings/smtp", operatorToken()).body().path("configured").asBoolean())
+                .isFalse();
     }
 
     @Test

@@ -129,6 +129,23 @@ class ExternalOidcSignInIT extends IntegrationTest {
     }
 
     @Test
+    void aSuspendedOrganisationIsToldSoAtTheStartAndAtTheCallbackOfASignInBegunBefore() throws Exception {
+        ConsoleClient browser = new ConsoleClient(port());
+        String callback = atProvider(start(browser));
+        assertThat(api.patch("/api/v1/tenants/" + clinic.slug(), operatorToken(),
+                json("status", "SUSPENDED", "reason", "unpaid invoice")).status()).isEqualTo(200);
+
+        HttpResponse<String> back = browser.get(callback);
+        assertThat(back.statusCode()).as(back.body()).isEqualTo(403);
+        assertThat(back.body()).contains("This organisation is suspended; contact your platform operator");
+        assertThat(back.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("gatehouse_session=")
+                && !c.startsWith("gatehouse_session=;"));
+        HttpResponse<String> started = new ConsoleClient(port()).get("/sso/oidc/" + clinic.slug() + "/" + providerId);
+        assertThat(started.statusCode()).isEqualTo(403);
+        assertThat(started.body()).contains("This organisation is suspended");
+    }
+
+    @Test
     void signsInThroughTheProviderCreatingTheUserWithTheMappedRole() throws Exception {
         ConsoleClient browser = new ConsoleClient(port());
         HttpResponse<String> back = signIn(browser, person("ann-subject", Map.of()));

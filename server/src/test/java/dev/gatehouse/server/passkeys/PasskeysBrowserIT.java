@@ -63,4 +63,22 @@ class PasskeysBrowserIT extends BrowserTest {
         assertThat(browser.text()).contains("nadia");
         assertThat(browser.path()).startsWith("/console");
     }
+
+    @Test
+    void aPersonOfASuspendedOrganisationIsToldSoWhenSigningInWithAPasskey() {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        assertThat(api.patch(clinic.path("/settings"), clinic.adminToken(), "{\"mfaPolicy\": {\"passwordless\": true}}")
+                .status()).isEqualTo(200);
+        assertThat(api.patch("/api/v1/tenants/" + clinic.slug(), operatorToken(),
+                dev.gatehouse.server.testing.ApiClient.json("status", "SUSPENDED", "reason", "unpaid invoice")).status())
+                .isEqualTo(200);
+
+        ConsoleBrowser browser = browser().open("/console/sign-in");
+        browser.fill("Organisation", clinic.slug());
+        browser.driver().findElement(By.xpath("//button[normalize-space()='Sign in with a passkey']")).click();
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(20)).until(d -> d.findElement(
+                By.cssSelector("#passkey-sign-in [data-passkey-status]")).isDisplayed());
+        assertThat(browser.find("#passkey-sign-in [data-passkey-status]").getText())
+                .contains("This organisation is suspended; contact your platform operator");
+    }
 }

@@ -227,6 +227,31 @@ class PasskeysIT extends IntegrationTest {
     }
 
     @Test
+    void aSuspendedOrganisationRefusesPasskeySignInSayingSo() {
+        var member = member("sven");
+        var authenticator = new TestAuthenticator(origin());
+        register(member.token(), authenticator, "Phone");
+        allowPasswordless();
+        Response options = api.post("/api/v1/auth/passkey/options", null, json("tenant", tenant.slug(), "username",
+                "sven"));
+        assertThat(options.status()).as(options.raw()).isEqualTo(200);
+        assertThat(api.patch("/api/v1/tenants/" + tenant.slug(), operatorToken(),
+                json("status", "SUSPENDED", "reason", "unpaid invoice")).status()).isEqualTo(200);
+
+        Response signed = api.post("/api/v1/auth/passkey", null, json("tenant", tenant.slug(), "challengeId",
+                options.text("/challengeId"), "credential", raw(authenticator.assertion(options.text("/publicKey/challenge")))));
+        assertThat(signed.status()).as(signed.raw()).isEqualTo(403);
+        assertThat(signed.text("/detail")).startsWith("This organisation is suspended; contact");
+        Response asked = api.post("/api/v1/auth/passkey/options", null, json("tenant", tenant.slug()));
+        assertThat(asked.status()).isEqualTo(403);
+        assertThat(asked.text("/detail")).startsWith("This organisation is suspended; contact");
+
+        assertThat(api.patch("/api/v1/tenants/" + tenant.slug(), operatorToken(), json("status", "ACTIVE")).status())
+                .isEqualTo(200);
+        assertThat(passwordless(tenant, authenticator, "sven").status()).isEqualTo(200);
+    }
+
+    @Test
     void passwordlessSignInOnlyWhereTheTenantAllowsItAndOnlyWithAVerifiedUser() {
         var member = member("fanny");
         var authenticator = new TestAuthenticator(origin());

@@ -120,6 +120,31 @@ class SamlSignInIT extends IntegrationTest {
     }
 
     @Test
+    void aSuspendedOrganisationIsToldSoAtTheStartAndAtTheAcsEvenForAValidResponse() {
+        Started started = start(providerId);
+        String valid = nurseResponse(target(providerId, started));
+        Response suspended = api.patch("/api/v1/tenants/" + clinic.slug(), operatorToken(),
+                json("status", "SUSPENDED", "reason", "unpaid invoice"));
+        assertThat(suspended.status()).as(suspended.raw()).isEqualTo(200);
+
+        Response acs = post(providerId, valid, started.relayState());
+        assertThat(acs.status()).isEqualTo(403);
+        assertThat(acs.raw()).contains("This organisation is suspended; contact your platform operator");
+        assertThat(acs.http().headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("gatehouse_session="));
+        Response again = api.get("/sso/saml/" + clinic.slug() + "/" + providerId, null);
+        assertThat(again.status()).isEqualTo(403);
+        assertThat(again.raw()).contains("This organisation is suspended");
+        assertThat(jdbc.sql("select count(*) from users where tenant_id = :t and email = 'n.nurse@clinic.example'")
+                .param("t", java.util.UUID.fromString(clinic.id())).query(Long.class).single())
+                .as("nobody provisioned").isZero();
+
+        assertThat(api.patch("/api/v1/tenants/" + clinic.slug(), operatorToken(), json("status", "ACTIVE")).status())
+                .isEqualTo(200);
+        Started restarted = start(providerId);
+        session(post(providerId, nurseResponse(target(providerId, restarted)), restarted.relayState()));
+    }
+
+    @Test
     void aSignedAssertionSignsInAndProvisionsTheUserWithTheMappedRole() {
         Started started = start(providerId);
         Response signedIn = post(providerId, nurseResponse(target(providerId, started)), started.relayState());
