@@ -462,6 +462,22 @@ public class Sessions {
     }
 
     @Transactional
+    /**
+     * Ends the home session a member's session was opened from, if {@code session} is one (issue 16):
+     * signing out in another organisation signs the person out, not only out of that organisation.
+     */
+    void endHomeOf(TenantId tenant, UUID session, Instant now, String reason) {
+        record Home(TenantId tenant, UUID session) {}
+        jdbc.sql("""
+                        select home_tenant_id, home_session_id from sessions
+                        where tenant_id = :tenant and id = :id and home_session_id is not null
+                        """)
+                .param("tenant", tenant.value()).param("id", session)
+                .query((rs, n) -> new Home(new TenantId(rs.getObject("home_tenant_id", UUID.class)),
+                        rs.getObject("home_session_id", UUID.class)))
+                .optional().ifPresent(home -> end(home.tenant(), home.session(), now, reason));
+    }
+
     void end(TenantId tenant, UUID session, Instant now, String reason) {
         List<Ended> ended = jdbc.sql("""
                         update sessions set ended_at = :now, end_reason = :reason
@@ -473,14 +489,14 @@ public class Sessions {
         impersonationsEnded(tenant, ended, reason);
     }
 
-    /** Ends one session of {@code user} if it has not ended yet; returns whether it did. */
-    @Transactional
     /** Whether the user ever had a session, live or ended: one that has signed in has a history. */
     public boolean anyOf(TenantId tenant, UUID user) {
         return jdbc.sql("select exists (select 1 from sessions where tenant_id = :tenant and user_id = :user)")
                 .param("tenant", tenant.value()).param("user", user).query(Boolean.class).single();
     }
 
+    /** Ends one session of {@code user} if it has not ended yet; returns whether it did. */
+    @Transactional
     public boolean endOf(TenantId tenant, UUID user, UUID session, Instant now, String reason) {
         List<Ended> ended = jdbc.sql("""
                         update sessions set ended_at = :now, end_reason = :reason

@@ -193,6 +193,9 @@ public class SignInService {
     @Transactional
     public void signOut(Caller caller, HttpServletRequest request) {
         UUID session = caller.requireSession("sign out");
+        // A session opened in another organisation from the person's home session (issue 16): the
+        // person signs out, so the home session ends too, and with it every session opened from it.
+        sessions.endHomeOf(caller.tenant(), session, clock.instant(), "LOGOUT");
         sessions.end(caller.tenant(), session, clock.instant(), "LOGOUT");
         if (caller.isPlatformOperator()) {
             sessions.endImpersonationsBy(caller.tenant(), caller.userId(), session, clock.instant(),

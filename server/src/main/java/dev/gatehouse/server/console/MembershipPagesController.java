@@ -89,9 +89,16 @@ class MembershipPagesController {
             sessions.endOf(caller.tenant(), caller.userId(), caller.sessionId(), clock.instant(), "SWITCHED");
         }
         SessionCookie.write(home.get(), request, response);
-        response.addHeader(HttpHeaders.SET_COOKIE, SessionCookie.build(homeName(request), "", request.isSecure(),
-                java.time.Duration.ZERO).toString());
+        clearHome(request, response);
         return "redirect:/console";
+    }
+
+    /** Forgets the home session's token kept aside (back home, or signed out: it ended with the sign-out). */
+    static void clearHome(HttpServletRequest request, HttpServletResponse response) {
+        if (home(request).isPresent()) {
+            response.addHeader(HttpHeaders.SET_COOKIE, SessionCookie.build(homeName(request), "", request.isSecure(),
+                    java.time.Duration.ZERO).toString());
+        }
     }
 
     private static Optional<String> home(HttpServletRequest request) {

@@ -209,6 +209,7 @@ class SignInController {
     String signOut(@AuthenticationPrincipal Caller caller, HttpServletRequest request, HttpServletResponse response) {
         signIn.signOut(caller, request);
         SessionCookie.clear(request, response);
+        MembershipPagesController.clearHome(request, response);
         for (SignOutElsewhere other : elsewhere) {
             String next = other.afterSignOut(caller.tenant(), request, response);
             if (next != null && next.startsWith("/") && !next.startsWith("//")) {

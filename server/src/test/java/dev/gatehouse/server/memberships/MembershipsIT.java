@@ -202,6 +202,13 @@ class MembershipsIT extends IntegrationTest {
         assertEnds(inB);
         assertThat(api.get("/api/v1/me", maria.token()).status()).as("another home session lives on").isEqualTo(200);
 
+        // Signing out in B signs the person out: the home session it was opened from ends too.
+        String secondHome = maria.signIn();
+        String signedOutInB = switchTo(secondHome, booking.slug());
+        assertThat(api.post("/api/v1/auth/logout", signedOutInB, "").status()).isIn(200, 204);
+        assertEnds(signedOutInB);
+        assertEnds(secondHome);
+
         String again = switchTo(maria.token(), booking.slug());
         Response locked = api.post(home.path("/users/" + maria.id() + "/lock"), home.adminToken(), "");
         assertThat(locked.status()).as(locked.raw()).isEqualTo(200);
