@@ -128,14 +128,17 @@ public class Sessions {
 
     /** The session and network rules that apply to the user now. */
     SessionRules rulesFor(TenantId tenant, UUID user, Instant now) {
-        List<String> held = jdbc.sql("select " + HELD_ROLES + """
+        return SessionRules.of(settings.of(tenant), heldRoles(tenant, user, now));
+    }
+
+    private List<String> heldRoles(TenantId tenant, UUID user, Instant now) {
+        return jdbc.sql("select " + HELD_ROLES + """
                          as roles
                         from users u
                         where u.tenant_id = :tenant and u.id = :user
                         """)
                 .param("tenant", tenant.value()).param("user", user).param("now", utc(now))
                 .query((rs, n) -> roles(rs)).single();
-        return SessionRules.of(settings.of(tenant), held);
     }
 
     /**
@@ -438,7 +441,18 @@ public class Sessions {
                 .optional()
                 .orElseThrow(() -> new ApiException(HttpStatus.UNAUTHORIZED, "Session ended",
                         "your session at your home organisation has ended; sign in again", List.of()));
-        Instant limit = now.plus(SignInSettings.of(settings.of(tenant)).sessionMaxHours(), ChronoUnit.HOURS);
+        SignInSettings rules = SignInSettings.of(settings.of(tenant));
+        // The organisation's own second-factor rule holds for its members too: the home sign-in must
+        // have proved a second factor (a passkey, under the phishing-resistant policy) when this
+        // organisation requires one for the member's roles here.
+        boolean secondFactor = home.methods().size() > 1
+                && (!rules.phishingResistant() || home.methods().contains("PASSKEY"));
+        if (!secondFactor && rules.mfaRequiredFor(heldRoles(tenant, member, now))) {
+            throw new ApiException(HttpStatus.FORBIDDEN, "Second factor required", "this organisation requires a"
+                    + " second factor for your roles there: sign in at your home organisation with your second"
+                    + " factor, then switch", List.of());
+        }
+        Instant limit = now.plus(rules.sessionMaxHours(), ChronoUnit.HOURS);
         Instant expiresAt = home.expiresAt().isBefore(limit) ? home.expiresAt() : limit;
         String token = Tokens.newToken();
         UUID id = create(tenant, member, Tokens.hash(token), now, expiresAt, ip, userAgent, home.methods(),

@@ -216,6 +216,24 @@ class MembershipsIT extends IntegrationTest {
     }
 
     @Test
+    void bsSecondFactorRuleHoldsForItsMembers() {
+        accept(maria.token(), invite("maria.l", address, "STAFF"));
+        Response patched = api.patch(booking.path("/settings"), booking.adminToken(),
+                "{\"mfaPolicy\": {\"required\": \"ALL\"}}");
+        assertThat(patched.status()).as(patched.raw()).isEqualTo(200);
+
+        // Maria signed in at home with her password only: B, which requires a second factor, refuses her.
+        Response refused = api.post("/api/v1/me/memberships/" + booking.slug() + "/session", maria.token(), "");
+        assertThat(refused.status()).as(refused.raw()).isEqualTo(403);
+        assertThat(refused.text("/title")).isEqualTo("Second factor required");
+
+        Response relaxed = api.patch(booking.path("/settings"), booking.adminToken(),
+                "{\"mfaPolicy\": {\"required\": \"OFF\"}}");
+        assertThat(relaxed.status()).as(relaxed.raw()).isEqualTo(200);
+        switchTo(maria.token(), booking.slug());
+    }
+
+    @Test
     void bLocksOrDisablesTheMemberAndOnlyBsSessionsEnd() {
         accept(maria.token(), invite("maria.l", address, "STAFF"));
         String inB = switchTo(maria.token(), booking.slug());
