@@ -23,7 +23,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 
 /**
  * Issue 16 in the console: joining an organisation with the account one is signed in with (from the
- * invitation page), and the header's organisation switcher. Switching keeps the home session's
+ * invitation page), the header's organisation switcher, and leaving from the profile page. Switching keeps the home session's
  * token in a second cookie of the same kind ({@link #HOME_COOKIE}, HttpOnly, SameSite=Lax; Secure
  * and {@code __Host-} over TLS), so that "back" restores it; the organisation's session then ends.
  */
@@ -91,6 +91,24 @@ class MembershipPagesController {
         SessionCookie.write(home.get(), request, response);
         clearHome(request, response);
         return "redirect:/console";
+    }
+
+    /**
+     * Leaves an organisation, from the profile's "Your organisations". Leaving the organisation one is
+     * signed in to ends that session too, so the console goes back to the home session kept aside.
+     */
+    @PostMapping("/console/memberships/{tenant}/leave")
+    String leave(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, Origin origin,
+            HttpServletRequest request, HttpServletResponse response) {
+        String name = memberships.list(caller).items().stream().filter(m -> m.tenant().equals(tenant))
+                .map(Memberships.View::name).findFirst().orElse(tenant);
+        memberships.leave(caller, tenant, origin);
+        Optional<String> home = home(request);
+        if (caller.tenantSlug().equals(tenant) && home.isPresent()) {
+            SessionCookie.write(home.get(), request, response);
+            clearHome(request, response);
+        }
+        return "redirect:" + ProfileController.PROFILE + "?left=" + URLEncoder.encode(name, StandardCharsets.UTF_8);
     }
 
     /** Forgets the home session's token kept aside (back home, or signed out: it ended with the sign-out). */

@@ -64,6 +64,10 @@ class ProfileController {
                 model.addAttribute("notice", text);
             }
         });
+        String left = request.getParameter("left");
+        if (left != null && !left.isBlank()) {
+            model.addAttribute("notice", "You have left " + left.strip() + ". Its administrators can invite you again.");
+        }
         return page(caller, model);
     }
 

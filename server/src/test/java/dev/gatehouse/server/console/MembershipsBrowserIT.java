@@ -17,7 +17,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * Issue 16, one person in several organisations, in a browser: the invitation page offers joining
  * with the account one is signed in with (signed out, it says how), refuses another person's account,
  * and once joined the header's switcher moves to the organisation, where the person acts as its
- * user, and back home.
+ * user (marked "signs in elsewhere" in its users list), and back home; the profile lists the
+ * organisation, and leaving it from inside returns to the home session.
  */
 class MembershipsBrowserIT extends BrowserTest {
 
@@ -60,6 +61,7 @@ class MembershipsBrowserIT extends BrowserTest {
         maria.press("Users");
         assertThat(maria.path()).startsWith("/console/users");
         assertThat(maria.text()).contains("maria.l");
+        assertThat(maria.find(".signs-in-elsewhere").getText()).isEqualTo("signs in elsewhere");
         maria.screenshot("membership-acting-in-organisation");
 
         maria.press("Back to Tenant " + home.slug());
@@ -68,5 +70,21 @@ class MembershipsBrowserIT extends BrowserTest {
         assertThat(jdbc.sql("select count(*) from sessions where tenant_id = cast(:t as uuid) and ended_at is null"
                         + " and home_session_id is not null").param("t", booking.id()).query(Long.class).single())
                 .as("the organisation's session ended on the way back").isZero();
+
+        maria.press("Switch to Tenant " + booking.slug()).press("Profile");
+        assertThat(maria.find("#organisations").getText()).contains("Tenant " + booking.slug()).contains("active");
+        assertThat(maria.find("#credentials-elsewhere").getText()).contains("change them there");
+        assertThat(maria.findAll("a[href='/console/password']")).as("no password of its own to change here").isEmpty();
+        maria.screenshot("membership-profile-organisations");
+        // A script's click: htmx's confirmation dialog would block WebDriver's own click until it is answered.
+        maria.driver().executeScript("arguments[0].click()", maria.find("#organisations button"));
+        maria.confirm();
+        assertThat(maria.find("header").getText()).as("leaving from inside returns home")
+                .contains("maria · " + home.slug());
+        assertThat(maria.find(".alert[role=status]").getText()).contains("You have left Tenant " + booking.slug());
+        assertThat(maria.findAll("#tenant-switcher")).isEmpty();
+        assertThat(maria.findAll("#organisations")).isEmpty();
+        assertThat(jdbc.sql("select status from users where tenant_id = cast(:t as uuid) and username = 'maria.l'")
+                .param("t", booking.id()).query(String.class).single()).isEqualTo("DISABLED");
     }
 }
