@@ -9,6 +9,7 @@ import dev.gatehouse.server.shared.AccountClosed;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.TenantDeleting;
 import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.throttling.Throttle;
@@ -184,7 +185,7 @@ public class Memberships {
         MemberAccounts.Membership membership = membership(home, tenant);
         Instant now = clock.instant();
         AuditLog.Actor actor = member(membership.tenant(), membership.member());
-        int ended = end(membership, now);
+        int ended = end(membership.tenant(), membership.member(), now);
         audit.record(membership.tenant(), "MEMBERSHIP_ENDED", actor, new AuditLog.Target("user",
                 membership.member().toString(), membership.username()), origin.ip(), origin.userAgent(),
                 Map.of("by", "member", "sessionsEnded", ended));
@@ -205,7 +206,7 @@ public class Memberships {
         }
         Instant now = clock.instant();
         for (MemberAccounts.Membership membership : members.of(closed.tenant(), closed.user())) {
-            int ended = end(membership, now);
+            int ended = end(membership.tenant(), membership.member(), now);
             audit.record(membership.tenant(), "MEMBERSHIP_ENDED", AuditLog.Actor.SYSTEM, new AuditLog.Target("user",
                     membership.member().toString(), membership.username()), null, null,
                     Map.of("by", "home organisation", "reason", "the account it signs in with was deleted",
@@ -213,10 +214,35 @@ public class Memberships {
         }
     }
 
-    private int end(MemberAccounts.Membership membership, Instant now) {
-        int ended = sessions.endAll(membership.tenant(), membership.member(), null, now, "MEMBERSHIP_ENDED");
-        members.unlink(membership.tenant(), membership.member(), now);
-        changes.subjectChanged(membership.tenant(), membership.member());
+    /**
+     * A tenant deleted (its rows about to go, in the deletion's transaction): each other organisation
+     * whose member signed in with an account of it ends that membership in its own trail (the member
+     * row stays, disabled and unlinked, with its history), and each person of another organisation who
+     * was a member of it finds that recorded in their home trail.
+     */
+    @EventListener
+    void on(TenantDeleting deleting) {
+        Instant now = clock.instant();
+        for (MemberAccounts.Link link : members.homedIn(deleting.tenant())) {
+            int ended = end(link.tenant(), link.member(), now);
+            audit.record(link.tenant(), "MEMBERSHIP_ENDED", AuditLog.Actor.SYSTEM, new AuditLog.Target("user",
+                    link.member().toString(), link.username()), null, null,
+                    Map.of("by", "home organisation", "reason", "the organisation it signs in at was deleted",
+                            "sessionsEnded", ended));
+        }
+        for (MemberAccounts.Link link : members.membersOf(deleting.tenant())) {
+            Map<String, Object> details = organisation(deleting.tenant());
+            details.put("by", "organisation");
+            details.put("reason", "the organisation was deleted");
+            audit.record(link.home().tenant(), "MEMBERSHIP_ENDED", AuditLog.Actor.SYSTEM, homeTarget(link.home()),
+                    null, null, details);
+        }
+    }
+
+    private int end(TenantId tenant, UUID member, Instant now) {
+        int ended = sessions.endAll(tenant, member, null, now, "MEMBERSHIP_ENDED");
+        members.unlink(tenant, member, now);
+        changes.subjectChanged(tenant, member);
         return ended;
     }
 

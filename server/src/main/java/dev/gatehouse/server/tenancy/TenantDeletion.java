@@ -7,8 +7,10 @@ import dev.gatehouse.server.audittrail.TenantTrailArchive;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.TenantDeleting;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -18,7 +20,8 @@ import org.springframework.transaction.annotation.Transactional;
  * already denies — and one with no child tenants (move those first). In one transaction, with the
  * tenant's row locked: its whole trail is archived to a file that is read back and verified
  * ({@link TenantTrailArchive}), then the trail's rows and every other row of the tenant go (the
- * foreign keys cascade, migration V127), and {@code TENANT_DELETED} goes on the platform's trail
+ * foreign keys cascade, migration V127; other tenants' memberships of its people end first, {@link
+ * TenantDeleting}), and {@code TENANT_DELETED} goes on the platform's trail
  * naming the archive and its SHA-256. If anything fails, nothing is removed. The slug is then free
  * and answers 404 everywhere.
  */
@@ -33,8 +36,11 @@ public class TenantDeletion {
     private final AuditLog audit;
     private final AccessChanges changes;
     private final TenantTrailArchive trail;
+    private final ApplicationEventPublisher events;
 
-    TenantDeletion(Tenants tenants, Access access, AuditLog audit, AccessChanges changes, TenantTrailArchive trail) {
+    TenantDeletion(Tenants tenants, Access access, AuditLog audit, AccessChanges changes, TenantTrailArchive trail,
+            ApplicationEventPublisher events) {
+        this.events = events;
         this.tenants = tenants;
         this.access = access;
         this.audit = audit;
@@ -67,6 +73,7 @@ public class TenantDeletion {
         TenantTrailArchive.Archived archived = trail.archive(current.id(), current.slug());
         trail.removeArchived(current.id());
         changes.policyChanged(current.id());
+        events.publishEvent(new TenantDeleting(current.id()));
         tenants.delete(current.id());
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("name", current.name());

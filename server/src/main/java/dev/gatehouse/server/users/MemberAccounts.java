@@ -28,6 +28,9 @@ public class MemberAccounts {
     /** The home account a member row is linked to. */
     public record Home(TenantId tenant, UUID user) {}
 
+    /** A member row and the home account it is linked to. */
+    public record Link(TenantId tenant, UUID member, String username, Home home) {}
+
     /** An unused invitation link, its tenant and the invited row. */
     public record Invitation(TenantId tenant, UUID token, UUID user) {}
 
@@ -81,6 +84,27 @@ public class MemberAccounts {
                 .query((rs, n) -> new Membership(new TenantId(rs.getObject("tenant_id", UUID.class)),
                         rs.getObject("id", UUID.class), rs.getString("username"), rs.getString("status"),
                         rs.getObject("created_at", OffsetDateTime.class).toInstant()))
+                .list();
+    }
+
+    /** Every member row of another tenant whose home account is in {@code homeTenant}. */
+    public List<Link> homedIn(TenantId homeTenant) {
+        return links("home_tenant_id = :tenant and tenant_id <> :tenant", homeTenant);
+    }
+
+    /** Every member row of {@code tenant} itself, each linked to a home account elsewhere. */
+    public List<Link> membersOf(TenantId tenant) {
+        return links("tenant_id = :tenant and home_tenant_id is not null", tenant);
+    }
+
+    private List<Link> links(String where, TenantId tenant) {
+        return jdbc.sql("select tenant_id, id, username, home_tenant_id, home_user_id from users where " + where
+                        + " order by tenant_id, id")
+                .param("tenant", tenant.value())
+                .query((rs, n) -> new Link(new TenantId(rs.getObject("tenant_id", UUID.class)),
+                        rs.getObject("id", UUID.class), rs.getString("username"),
+                        new Home(new TenantId(rs.getObject("home_tenant_id", UUID.class)),
+                                rs.getObject("home_user_id", UUID.class))))
                 .list();
     }
 

@@ -355,4 +355,42 @@ class MembershipsIT extends IntegrationTest {
                 .isEqualTo(booking.slug());
         assertThat(api.delete("/api/v1/me/memberships/" + booking.slug(), maria.token()).status()).isEqualTo(404);
     }
+
+    @Test
+    void deletingTheHomeOrganisationEndsTheMembershipInBWhereTheMemberRowAndItsHistoryStay() {
+        accept(maria.token(), invite("maria.l", address, "STAFF"));
+        String member = memberId();
+        String inB = switchTo(maria.token(), booking.slug());
+        assertThat(api.patch("/api/v1/tenants/" + home.slug(), operator, json("status", "SUSPENDED", "reason",
+                "closing")).status()).isEqualTo(200);
+
+        Response deleted = api.delete("/api/v1/tenants/" + home.slug(), operator);
+
+        assertThat(deleted.status()).as(deleted.raw()).isEqualTo(200);
+        assertEnds(inB);
+        Response seen = api.get(booking.path("/users/" + member), booking.adminToken());
+        assertThat(seen.status()).as("B's row is B's: it stays, with its history").isEqualTo(200);
+        assertThat(seen.text("/status")).isEqualTo("DISABLED");
+        assertThat(seen.body().at("/signsInElsewhere").asBoolean()).isFalse();
+        var ended = RecordedAudit.only(jdbc, booking.id(), "MEMBERSHIP_ENDED");
+        assertThat(ended.details().at("/by").asString()).isEqualTo("home organisation");
+        assertThat(ended.details().toString()).as("B's trail never names the home organisation")
+                .doesNotContain(home.slug());
+        assertThat(RecordedAudit.only(jdbc, booking.id(), "MEMBERSHIP_ACCEPTED")).isNotNull();
+    }
+
+    @Test
+    void deletingTheOrganisationThePersonJoinedIsRecordedInTheirHomeTrail() {
+        accept(maria.token(), invite("maria.l", address, "STAFF"));
+        assertThat(api.patch("/api/v1/tenants/" + booking.slug(), operator, json("status", "SUSPENDED", "reason",
+                "closing")).status()).isEqualTo(200);
+
+        assertThat(api.delete("/api/v1/tenants/" + booking.slug(), operator).status()).isEqualTo(200);
+
+        assertThat(api.get("/api/v1/me/memberships", maria.token()).body().at("/items").size()).isZero();
+        var ended = RecordedAudit.only(jdbc, home.id(), "MEMBERSHIP_ENDED");
+        assertThat(ended.details().at("/organisation").asString()).isEqualTo(booking.slug());
+        assertThat(ended.details().at("/by").asString()).isEqualTo("organisation");
+        assertThat(api.get("/api/v1/me", maria.token()).status()).as("the home account is untouched").isEqualTo(200);
+    }
 }
