@@ -1,13 +1,16 @@
 -- wrk script for scripts/load-check.sh (LOADER=wrk): POSTs the bodies of a file, one JSON body a line, to
 -- one path in turn, with a bearer token, and prints what the shell script reads back.
--- Arguments after `--`: <path> <token> <bodies file>. done() runs in a Lua state of its own, without init's.
-local bodies, next_body = {}, 0
+-- Arguments after `--`: <path> <token> <bodies file> [<pause ms>]. done() runs in a Lua state of its own, without
+-- init's. With a pause, each connection waits that long after every answer before its next request: a paced
+-- load (about connections / pause requests a second) instead of as fast as the server answers.
+local bodies, next_body, pause = {}, 0, 0
 
 function init(args)
   wrk.method = "POST"
   wrk.path = args[1]
   wrk.headers["Authorization"] = "Bearer " .. args[2]
   wrk.headers["Content-Type"] = "application/json"
+  pause = tonumber(args[4] or "0") or 0
   for line in io.lines(args[3]) do
     bodies[#bodies + 1] = line
   end
@@ -16,6 +19,10 @@ end
 function request()
   next_body = next_body % #bodies + 1
   return wrk.format(nil, nil, nil, bodies[next_body])
+end
+
+function delay()
+  return pause
 end
 
 function done(summary, latency, requests)

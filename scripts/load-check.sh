@@ -18,6 +18,7 @@
 #   SKIP_BUILD=1 JAR=/tmp/other.jar scripts/load-check.sh   # load another build
 #   CREDENTIAL=both scripts/load-check.sh           # the same load with the admin's session, then an API key
 #   CREDENTIAL=api-key scripts/load-check.sh        # with an API key only (scopes *, rate limit 1,000,000/s)
+#   CONCURRENCY=24 PAUSE_MS=1 scripts/load-check.sh  # paced: each connection pauses 1 ms after every answer (~20 k/s)
 #
 # Needs a JDK ≥ 21 (JAVA_HOME, or Temurin 25 where this project's machines have it), curl and jq.
 set -euo pipefail
@@ -27,6 +28,9 @@ CHECKS="${CHECKS:-200000}"
 SINGLE_SHARE="${SINGLE_SHARE:-0.5}"
 BATCH_SIZE="${BATCH_SIZE:-100}"
 CONCURRENCY="${CONCURRENCY:-16}"
+# wrk only: each connection pauses PAUSE_MS after every answer, so the rate is about CONCURRENCY / PAUSE_MS
+# a millisecond: a paced load whose latencies are not the queue of a saturated machine (PAUSE_MS=0: flat out).
+PAUSE_MS="${PAUSE_MS:-0}"
 WARMUP="${WARMUP:-40000}"
 MAX_SECONDS="${MAX_SECONDS:-180}"
 SESSION_CACHE_TTL="${SESSION_CACHE_TTL:-PT1S}"
@@ -116,10 +120,10 @@ server_ticks() {
 wrk_phase() { # label path bodies-file checks-per-request
   local before after client result
   timeout $((WRK_WARMUP_SECONDS + 30)) wrk -t1 -c"$CONCURRENCY" -d"${WRK_WARMUP_SECONDS}s" -s "$ROOT/scripts/load-check.lua" \
-    "$BASE" -- "$2" "$TOKEN" "$3" >/dev/null
+    "$BASE" -- "$2" "$TOKEN" "$3" "$PAUSE_MS" >/dev/null
   before="$(server_ticks)"
   client="$( { TIMEFORMAT='%U %S'; time timeout $((WRK_SECONDS + 30)) wrk -t1 -c"$CONCURRENCY" -d"${WRK_SECONDS}s" --timeout 5s \
-    -s "$ROOT/scripts/load-check.lua" "$BASE" -- "$2" "$TOKEN" "$3" >"$DATA/wrk-${1//\//-}.out"; } 2>&1 )"
+    -s "$ROOT/scripts/load-check.lua" "$BASE" -- "$2" "$TOKEN" "$3" "$PAUSE_MS" >"$DATA/wrk-${1//\//-}.out"; } 2>&1 )"
   after="$(server_ticks)"
   result="$(grep "^RESULT" "$DATA/wrk-${1//\//-}.out")"
   [[ -n "$result" ]] || { echo "load-check: wrk printed no result:" >&2; cat "$DATA/wrk-${1//\//-}.out" >&2; exit 1; }
@@ -153,7 +157,7 @@ if [[ "$LOADER" == wrk ]]; then
   BATCH_FILE="$DATA/batches.jsonl"
   jq -sc --argjson size "$BATCH_SIZE" '[range(0; 10) as $i | {checks: [range(0; $size) as $j | .[($i * $size + $j) % length]]}] | .[]' \
     "$CHECKS_FILE" >"$BATCH_FILE"
-  echo "== load (wrk): ${WRK_SECONDS} s per phase after ${WRK_WARMUP_SECONDS} s of warm-up, $CONCURRENCY connections," \
+  echo "== load (wrk): ${WRK_SECONDS} s per phase after ${WRK_WARMUP_SECONDS} s of warm-up, $CONCURRENCY connections, pause $PAUSE_MS ms," \
     "1 wrk thread (nproc: $(nproc), load average: $(cut -d' ' -f1-3 /proc/loadavg))"
   echo "   command: wrk -t1 -c$CONCURRENCY -d${WRK_SECONDS}s --timeout 5s -s $ROOT/scripts/load-check.lua $BASE -- /api/v1/tenants/$SLUG/check … $CHECKS_FILE"
   printf "%-12s %9s %9s %8s %8s %10s %9s %8s %8s %20s %8s %20s\n" phase requests checks failures seconds checks/s \
