@@ -1,11 +1,15 @@
 package dev.gatehouse.server.mail;
 
 import dev.gatehouse.server.outbound.MailRelays;
+import dev.gatehouse.server.outbound.PinnedSockets;
 import dev.gatehouse.server.outbound.RefusedDestination;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
+import java.net.InetAddress;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.springframework.mail.MailException;
 import org.springframework.mail.javamail.JavaMailSenderImpl;
 import org.springframework.mail.javamail.MimeMessageHelper;
@@ -22,8 +26,8 @@ class MailTransport {
     /** Bounded so that a hung server delays a batch by seconds, not forever. */
     private static final String TIMEOUT_MILLIS = "10000";
 
-    /** A sender and the settings it was made with. */
-    private record Made(SmtpSettings.Server server, JavaMailSenderImpl sender) {}
+    /** A sender, the settings it was made with, and the checked address it connects to (null: the deployer's host). */
+    private record Made(SmtpSettings.Server server, @Nullable InetAddress pinned, JavaMailSenderImpl sender) {}
 
     private final SmtpSettings settings;
     private final AtomicReference<Made> made = new AtomicReference<>();
@@ -47,18 +51,21 @@ class MailTransport {
     void send(String recipient, String subject, String body) throws MessagingException, MailException {
         SmtpSettings.Server server = settings.current()
                 .orElseThrow(() -> new IllegalStateException("no SMTP server is configured"));
+        PinnedSockets pinned = null;
         if (settings.environment().host() == null) {
             // An operator typed this host (issue 16): the address rules again before each connection, since
-            // its DNS answer may have changed since it was saved. The environment's host is the deployer's.
+            // its DNS answer may have changed since it was saved, and the connection goes to the address
+            // checked now, not to a second answer. The environment's host is the deployer's.
             try {
-                relays.check(server.host(), server.port());
+                pinned = new PinnedSockets(relays.check(server.host(), server.port()));
             } catch (RefusedDestination refused) {
                 throw new RelayRefused(refused.reason());
             }
         }
+        InetAddress address = pinned == null ? null : pinned.address();
         Made current = made.get();
-        if (current == null || !current.server().equals(server)) {
-            current = new Made(server, sender(server));
+        if (current == null || !current.server().equals(server) || !Objects.equals(current.pinned(), address)) {
+            current = new Made(server, address, sender(server, pinned));
             made.set(current);
         }
         MimeMessage message = current.sender().createMimeMessage();
@@ -77,7 +84,7 @@ class MailTransport {
         }
     }
 
-    private static JavaMailSenderImpl sender(SmtpSettings.Server server) {
+    private static JavaMailSenderImpl sender(SmtpSettings.Server server, @Nullable PinnedSockets pinned) {
         JavaMailSenderImpl sender = new JavaMailSenderImpl();
         sender.setHost(server.host());
         sender.setPort(server.port());
@@ -98,6 +105,12 @@ class MailTransport {
         }
         if (server.tls() != SmtpSettings.Tls.NONE) {
             properties.setProperty("mail.smtp.ssl.checkserveridentity", "true");
+        }
+        if (pinned != null) {
+            // Jakarta Mail takes a factory instance from its properties; over implicit TLS it layers TLS,
+            // with the host name, on the factory's plain socket.
+            properties.put(server.tls() == SmtpSettings.Tls.TLS ? "mail.smtp.ssl.socketFactory" : "mail.smtp.socketFactory",
+                    pinned);
         }
         properties.setProperty("mail.smtp.connectiontimeout", TIMEOUT_MILLIS);
         properties.setProperty("mail.smtp.timeout", TIMEOUT_MILLIS);

@@ -263,6 +263,23 @@ class PlatformSmtpSettingsIT {
     }
 
     @Test
+    void theConnectionGoesToTheAddressCheckedNotToASecondDnsAnswer() throws Exception {
+        String operator = superAdmin("smtp-pinned-" + suffix());
+        // Only the guard's DNS knows this name (this machine's resolver does not): a message reaches the
+        // relay only if the connection uses the address the guard checked, not a second lookup of the name.
+        dns.answer("relay.test", "127.0.0.1");
+        assertThat(api.put(PATH, operator, json("host", "relay.test", "port", SMTP_PORT, "tls", "NONE",
+                "from", "notifications@platform.example")).status()).isEqualTo(200);
+
+        String address = "pinned-" + suffix() + "@clinic.example";
+        transactions.executeWithoutResult(status -> outbox.enqueue(platform(),
+                new Outbox.Message(address, "hello", "a message", Outbox.Kind.NOTICE)));
+        assertThat(worker.deliverDue()).isGreaterThanOrEqualTo(1);
+
+        assertThat(to(address)).hasSize(1);
+    }
+
+    @Test
     void badInputIsA400NamingEachFieldAndWritesNothing() {
         String operator = superAdmin("smtp-bad-" + suffix());
 
