@@ -432,8 +432,10 @@ public class Access {
 
     /**
      * Who among the tenant's users may do {@code permission} at {@code location} (anywhere when
-     * null) at {@code at}, by username. Lists the users from the database, then decides from the
-     * caches.
+     * null) at {@code at}, by username. Reads from the database only the users holding an
+     * assignment the engine says could allow it ({@link TenantPolicy#candidates}: issue 17, so that
+     * the cost follows the permission's holders, not the tenant's size), then decides for each of
+     * them from the caches, exactly as for everyone.
      */
     public List<Holder> holders(TenantId tenant, String permission, @Nullable String location, Instant at) {
         Optional<TenantPolicy> policy = policy(tenant);
@@ -442,7 +444,7 @@ public class Access {
         }
         Resource resource = location == null ? null : Resource.at(location);
         List<Holder> holders = new ArrayList<>();
-        for (PolicyLoader.UserName user : loader.users(tenant)) {
+        for (PolicyLoader.UserName user : loader.holdersOf(tenant, policy.get().candidates(permission, location), at)) {
             Optional<Profile> profile = profile(tenant, user.id());
             if (profile.isEmpty()) {
                 continue; // deleted since the list was read
