@@ -438,23 +438,59 @@ public class Access {
      * them from the caches, exactly as for everyone.
      */
     public List<Holder> holders(TenantId tenant, String permission, @Nullable String location, Instant at) {
+        List<Holder> holders = new ArrayList<>();
+        decideHolders(tenant, permission, location, at, holder -> {
+            holders.add(holder);
+            return true;
+        });
+        return holders;
+    }
+
+    /**
+     * One page of {@link #holders}, by username, and how many there are, counted to at most
+     * {@code countedAtMost + 1}: deciding stops once the page is filled and the count reached its cap,
+     * so that a permission a million users hold does not load a million profiles for one page.
+     */
+    public HolderPage holders(TenantId tenant, String permission, @Nullable String location, Instant at, int page,
+            int size, int countedAtMost) {
+        long from = (long) page * size;
+        long until = Math.max(from + size, countedAtMost + 1L);
+        List<Holder> items = new ArrayList<>();
+        long[] counted = new long[1];
+        decideHolders(tenant, permission, location, at, holder -> {
+            if (counted[0] >= from && counted[0] < from + size) {
+                items.add(holder);
+            }
+            counted[0]++;
+            return counted[0] < until;
+        });
+        return new HolderPage(items, counted[0], counted[0] > countedAtMost && counted[0] >= until);
+    }
+
+    /** A page of holders; {@code totalIsLowerBound} when deciding stopped before the last candidate. */
+    public record HolderPage(List<Holder> items, long total, boolean totalIsLowerBound) {}
+
+    /**
+     * Decides, in username order, for the users holding an assignment that could allow, and hands each
+     * allowed to {@code holder} until it answers false.
+     */
+    private void decideHolders(TenantId tenant, String permission, @Nullable String location, Instant at,
+            java.util.function.Predicate<Holder> holder) {
         Optional<TenantPolicy> policy = policy(tenant);
         if (policy.isEmpty()) {
-            return List.of();
+            return;
         }
         Resource resource = location == null ? null : Resource.at(location);
-        List<Holder> holders = new ArrayList<>();
         for (PolicyLoader.UserName user : loader.holdersOf(tenant, policy.get().candidates(permission, location), at)) {
             Optional<Profile> profile = profile(tenant, user.id());
             if (profile.isEmpty()) {
                 continue; // deleted since the list was read
             }
             Decision decision = policy.get().check(profile.get(), permission, resource, at, RequestContext.EMPTY);
-            if (decision.allowed()) {
-                holders.add(new Holder(user.id(), user.username(), decision));
+            if (decision.allowed() && !holder.test(new Holder(user.id(), user.username(), decision))) {
+                return;
             }
         }
-        return holders;
     }
 
     /**

@@ -11,6 +11,7 @@ import dev.gatehouse.engine.TenantPolicy;
 import dev.gatehouse.server.access.CheckFixtures.Held;
 import dev.gatehouse.server.access.CheckFixtures.TestTenant;
 import dev.gatehouse.server.testing.ApiClient.Response;
+import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.testing.IntegrationTest;
 import java.time.Clock;
 import java.time.Duration;
@@ -172,6 +173,31 @@ class WhoCanCandidatesIT extends IntegrationTest {
         // a tenant-wide grant reaches from anywhere; windows, status and lenders count.
         assertThat(whoCan(clinic.tenant(), "patients.read", clinic.downtown())).containsExactly("admin",
                 "break-glass", "by-type", "conditional", "delegate", "elevated", "leaf-but-tenant-wide", "mia");
+    }
+
+    @Test
+    void aPageDecidesOnlyUntilItIsFilledAndTheCountReachesItsCap() {
+        Clinic clinic = clinic();
+        TenantId tenant = clinic.tenant().id();
+        String downtown = clinic.downtown().toString();
+        Instant now = clock.instant();
+        List<String> everyone = access.holders(tenant, "patients.read", downtown, now).stream()
+                .map(Access.Holder::username).toList();
+        assertThat(everyone).hasSize(8);
+
+        Access.HolderPage capped = access.holders(tenant, "patients.read", downtown, now, 0, 2, 3);
+        assertThat(capped.items()).extracting(Access.Holder::username).isEqualTo(everyone.subList(0, 2));
+        assertThat(capped.total()).isEqualTo(4);
+        assertThat(capped.totalIsLowerBound()).isTrue();
+
+        Access.HolderPage beyondTheCap = access.holders(tenant, "patients.read", downtown, now, 2, 2, 3);
+        assertThat(beyondTheCap.items()).extracting(Access.Holder::username).isEqualTo(everyone.subList(4, 6));
+        assertThat(beyondTheCap.totalIsLowerBound()).isTrue();
+
+        Access.HolderPage counted = access.holders(tenant, "patients.read", downtown, now, 3, 2, 10_000);
+        assertThat(counted.items()).extracting(Access.Holder::username).isEqualTo(everyone.subList(6, 8));
+        assertThat(counted.total()).isEqualTo(8);
+        assertThat(counted.totalIsLowerBound()).isFalse();
     }
 
     @Test
