@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -475,7 +476,7 @@ public class Access {
      * allowed to {@code holder} until it answers false.
      */
     private void decideHolders(TenantId tenant, String permission, @Nullable String location, Instant at,
-            java.util.function.Predicate<Holder> holder) {
+            Predicate<Holder> holder) {
         Optional<TenantPolicy> policy = policy(tenant);
         if (policy.isEmpty()) {
             return;
