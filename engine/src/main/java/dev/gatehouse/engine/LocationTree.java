@@ -154,6 +154,18 @@ public final class LocationTree {
         return locations.size();
     }
 
+    /** The location and every location above it, nearest first; empty when the tenant has no such location. */
+    public List<String> ancestry(String id) {
+        List<String> found = new ArrayList<>();
+        int at = indexOf(id);
+        while (at >= 0) {
+            Location location = locations.get(at);
+            found.add(location.id());
+            at = indexOf(location.parent());
+        }
+        return found;
+    }
+
     /** The location and every location below it. */
     public List<String> subtree(String id) {
         int o = indexOf(id);

@@ -263,6 +263,53 @@ public final class TenantPolicy {
     }
 
     /**
+     * The assignments through which a subject could do {@code permission} at {@code location}
+     * (anywhere when null), for who-can to read before it decides ({@link #whoCan}). A question
+     * naming only a location has no owner, no assignees and no id, so neither {@code OWN} nor
+     * {@code ASSIGNED} (not even through stored relationships) reaches it: a role counts through a
+     * {@code TENANT} grant wherever it is held, through a {@code LOCATION} grant where it is held
+     * tenant-wide or at or above the location, conditional grants included (their condition is the
+     * check's to evaluate). Without a location, any grant of the permission counts.
+     */
+    public Candidates candidates(String permission, @Nullable String location) {
+        int id = catalog.idOf(permission);
+        Set<String> anywhere = new LinkedHashSet<>();
+        Set<String> located = new LinkedHashSet<>();
+        if (id < 0 || !active) {
+            return new Candidates(anywhere, located, List.of());
+        }
+        List<String> places = location == null ? List.of() : locations.ancestry(location);
+        for (RoleTable table : tables.values()) {
+            int reach = widestReach(table, id);
+            if (reach < 0) {
+                continue;
+            }
+            if (location == null || reach == Scope.TENANT.ordinal()) {
+                anywhere.add(table.role.key());
+            } else if (reach == Scope.LOCATION.ordinal() && !places.isEmpty()) {
+                located.add(table.role.key());
+            }
+        }
+        return new Candidates(anywhere, located, places);
+    }
+
+    /** The widest scope, conditional or not, {@code table} grants permission {@code id} with; -1 for none. */
+    private static int widestReach(RoleTable table, int id) {
+        int slot = table.slotOf[id];
+        if (slot < 0) {
+            return -1;
+        }
+        int reach = table.scope[slot];
+        RoleTable.HeldGrant[] conditional = table.conditional[slot];
+        if (conditional != null) {
+            for (RoleTable.HeldGrant held : conditional) {
+                reach = Math.max(reach, held.grant().scope().ordinal());
+            }
+        }
+        return reach;
+    }
+
+    /**
      * Who among {@code population} may do {@code permission} at {@code location} (anywhere when
      * null), each with the decision saying how. Subjects of other tenants are never listed.
      */

@@ -539,6 +539,29 @@ class EngineLawsTest {
         });
     }
 
+    // (g2) Who-can's candidates leave nobody out: a subject the check allows at a location holds an
+    // assignment in force that the candidates count, so reading only their holders finds the same people.
+    @Test
+    void whoCanCandidatesIncludeEveryoneTheCheckAllows() {
+        forEachCase(8_500_000L, c -> {
+            List<Profile> population = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                population.add(c.policy().compile(c.random().subject(c.tenant(), "s" + i)));
+            }
+            return request -> {
+                String location = c.random().site(c.tenant());
+                Candidates candidates = c.policy().candidates(request.permission(), location);
+                List<Profile> read = population.stream()
+                        .filter(profile -> profile.subject().assignments().stream()
+                                .anyMatch(a -> a.validAt(request.at()) && candidates.counts(a)))
+                        .toList();
+                assertThat(c.policy().whoCan(read, request.permission(), location, request.at()))
+                        .as("who-can at %s over the candidates' holders (%s)", location, candidates)
+                        .isEqualTo(c.policy().whoCan(population, request.permission(), location, request.at()));
+            };
+        });
+    }
+
     // ---- Who may act on whom (docs/engine.md): TenantPolicy.covers and grantsBeyond ----
 
     /** The subject's assignments with their windows and status dropped: the same roles, in force now. */

@@ -159,9 +159,11 @@ class TableOwnershipTest {
             entry("authentication/Sessions.java assignments", "the session lookup names the roles held now (join, hot"
                     + " path); ask access once the lookup is split"),
             // The roster pages users with role and location filters in one paged, counted query; the filters
-            // are exists-subqueries on assignments. Asking access for ids first would pass every holder's id.
+            // are subqueries on assignments. Asking access for ids first would pass every holder's id. The
+            // export streams each user with the roles held now from the same cursor (issue 17), not a query a user.
             entry("users/UserStore.java assignments", "the roster's role and location filters (join in one paged"
-                    + " query); ask access for a filter fragment or ids"));
+                    + " query) and the export's roles column (one streamed query); ask access for a filter fragment"
+                    + " or ids"));
 
     private static final Pattern CREATE = Pattern.compile(
             "\\bcreate\\s+table\\s+(?:if\\s+not\\s+exists\\s+)?([a-z_][a-z0-9_]*)", Pattern.CASE_INSENSITIVE);

@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -432,27 +433,65 @@ public class Access {
 
     /**
      * Who among the tenant's users may do {@code permission} at {@code location} (anywhere when
-     * null) at {@code at}, by username. Lists the users from the database, then decides from the
-     * caches.
+     * null) at {@code at}, by username. Reads from the database only the users holding an
+     * assignment the engine says could allow it ({@link TenantPolicy#candidates}: issue 17, so that
+     * the cost follows the permission's holders, not the tenant's size), then decides for each of
+     * them from the caches, exactly as for everyone.
      */
     public List<Holder> holders(TenantId tenant, String permission, @Nullable String location, Instant at) {
+        List<Holder> holders = new ArrayList<>();
+        decideHolders(tenant, permission, location, at, holder -> {
+            holders.add(holder);
+            return true;
+        });
+        return holders;
+    }
+
+    /**
+     * One page of {@link #holders}, by username, and how many there are, counted to at most
+     * {@code countedAtMost + 1}: deciding stops once the page is filled and the count reached its cap,
+     * so that a permission a million users hold does not load a million profiles for one page.
+     */
+    public HolderPage holders(TenantId tenant, String permission, @Nullable String location, Instant at, int page,
+            int size, int countedAtMost) {
+        long from = (long) page * size;
+        long until = Math.max(from + size, countedAtMost + 1L);
+        List<Holder> items = new ArrayList<>();
+        long[] counted = new long[1];
+        decideHolders(tenant, permission, location, at, holder -> {
+            if (counted[0] >= from && counted[0] < from + size) {
+                items.add(holder);
+            }
+            counted[0]++;
+            return counted[0] < until;
+        });
+        return new HolderPage(items, counted[0], counted[0] > countedAtMost && counted[0] >= until);
+    }
+
+    /** A page of holders; {@code totalIsLowerBound} when deciding stopped before the last candidate. */
+    public record HolderPage(List<Holder> items, long total, boolean totalIsLowerBound) {}
+
+    /**
+     * Decides, in username order, for the users holding an assignment that could allow, and hands each
+     * allowed to {@code holder} until it answers false.
+     */
+    private void decideHolders(TenantId tenant, String permission, @Nullable String location, Instant at,
+            Predicate<Holder> holder) {
         Optional<TenantPolicy> policy = policy(tenant);
         if (policy.isEmpty()) {
-            return List.of();
+            return;
         }
         Resource resource = location == null ? null : Resource.at(location);
-        List<Holder> holders = new ArrayList<>();
-        for (PolicyLoader.UserName user : loader.users(tenant)) {
+        for (PolicyLoader.UserName user : loader.holdersOf(tenant, policy.get().candidates(permission, location), at)) {
             Optional<Profile> profile = profile(tenant, user.id());
             if (profile.isEmpty()) {
                 continue; // deleted since the list was read
             }
             Decision decision = policy.get().check(profile.get(), permission, resource, at, RequestContext.EMPTY);
-            if (decision.allowed()) {
-                holders.add(new Holder(user.id(), user.username(), decision));
+            if (decision.allowed() && !holder.test(new Holder(user.id(), user.username(), decision))) {
+                return;
             }
         }
-        return holders;
     }
 
     /**

@@ -272,13 +272,20 @@ class CheckController {
     }
 
     /**
+     * Who-can counts this many holders and no further, as the user list does (issue 17): beyond it
+     * {@code total} is a lower bound, said with {@code totalIsLowerBound}.
+     */
+    static final int COUNTED_AT_MOST = 10_000;
+
+    /**
      * The users who may do {@code permission} (at {@code location}, or anywhere), with how: seed 003's
      * agent lists are who-can on {@code tickets.act_as_agent}. Needs {@code access.check}.
      */
     @Operation(summary = "Who may do this here?", description = """
             The tenant's users who may do `permission` at `location` (a location id; anywhere when absent) now, each \
             with the role, assignment and grant that allow it: {items: [{user: {id, username}, via}], page, size, \
-            total}. Needs access.check. An unknown permission or location is a 400, unlike in a check.""")
+            total}; beyond 10,000 holders the count stops and totalIsLowerBound: true says so. Needs access.check. \
+            An unknown permission or location is a 400, unlike in a check.""")
     @GetMapping("/api/v1/tenants/{tenant}/who-can")
     Page<HolderView> whoCan(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @RequestParam String permission, @RequestParam(required = false) @Nullable String location,
@@ -298,13 +305,13 @@ class CheckController {
                 throw ApiException.badRequest("location", "is not a location of this tenant");
             }
         }
-        List<Access.Holder> holders = access.holders(tenantId, permission.strip(), place, clock.instant());
-        long from = Math.min((long) page * size, holders.size());
-        List<HolderView> items = holders.subList((int) from, (int) Math.min(from + size, holders.size())).stream()
+        Access.HolderPage holders = access.holders(tenantId, permission.strip(), place, clock.instant(), page, size,
+                COUNTED_AT_MOST);
+        List<HolderView> items = holders.items().stream()
                 .map(holder -> new HolderView(new UserRef(holder.id().toString(), holder.username()),
                         DecisionView.of(holder.decision()).via()))
                 .toList();
-        return new Page<>(items, page, size, holders.size());
+        return new Page<>(items, page, size, holders.total(), holders.totalIsLowerBound());
     }
 
     private FieldDecisions decide(TenantId tenant, UUID user, CheckRequest.Question question, Caller caller,

@@ -2,6 +2,7 @@ package dev.gatehouse.server.access;
 
 import dev.gatehouse.engine.Assignment;
 import dev.gatehouse.engine.AssignmentSource;
+import dev.gatehouse.engine.Candidates;
 import dev.gatehouse.engine.Condition;
 import dev.gatehouse.engine.Grant;
 import dev.gatehouse.engine.Location;
@@ -19,6 +20,7 @@ import dev.gatehouse.server.settings.TenantSettingsStore;
 import dev.gatehouse.server.shared.TenantId;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -186,9 +188,34 @@ class PolicyLoader {
         return members.idOf(tenant, usernameNormalized);
     }
 
-    /** Every user of the tenant with their username, by username. */
-    List<UserName> users(TenantId tenant) {
-        return members.all(tenant).stream().map(member -> new UserName(member.id(), member.username())).toList();
+    /**
+     * The users holding, in force at {@code at}, one of the assignments {@code candidates} counts, with
+     * their usernames, by normalised username then id (the order of the tenant's user list): those
+     * who-can decides for, read through the assignments' role and location index instead of every user.
+     */
+    List<UserName> holdersOf(TenantId tenant, Candidates candidates, Instant at) {
+        if (candidates.none()) {
+            return List.of();
+        }
+        List<UUID> holders = jdbc.sql("""
+                        select distinct user_id from assignments
+                        where tenant_id = :tenant
+                          and (role_key = any (cast(:anywhere as text[]))
+                               or role_key = any (cast(:located as text[]))
+                                  and (location_id is null or location_id = any (cast(:places as uuid[]))))
+                          and (starts_at is null or starts_at <= :at) and (expires_at is null or expires_at > :at)
+                        """)
+                .param("tenant", tenant.value())
+                .param("anywhere", candidates.anywhere().toArray(String[]::new))
+                .param("located", candidates.located().toArray(String[]::new))
+                .param("places", candidates.places().toArray(String[]::new))
+                .param("at", at.atOffset(ZoneOffset.UTC))
+                .query(UUID.class).list();
+        if (holders.isEmpty()) {
+            return List.of();
+        }
+        return members.named(tenant, holders).stream().map(member -> new UserName(member.id(), member.username()))
+                .toList();
     }
 
     record UserName(UUID id, String username) {}

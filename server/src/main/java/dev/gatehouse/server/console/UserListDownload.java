@@ -7,7 +7,6 @@ import dev.gatehouse.server.users.TenantScope;
 import dev.gatehouse.server.users.UserExport;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
@@ -38,10 +37,11 @@ class UserListDownload {
             @ModelAttribute("query") UserRosterController.RosterQuery query, Origin origin,
             HttpServletResponse response) throws IOException {
         TenantScope.Scoped tenant = page.tenant(caller);
-        String csv = export.csv(caller, tenant, query.filter(), actors.actor(caller), origin);
-        response.setStatus(HttpStatus.OK.value());
-        response.setContentType("text/csv;charset=UTF-8");
-        response.setHeader("Content-Disposition", "attachment; filename=\"users-" + tenant.slug() + ".csv\"");
-        response.getOutputStream().write(csv.getBytes(StandardCharsets.UTF_8));
+        try (UserExport.Download download = export.csv(caller, tenant, query.filter(), actors.actor(caller), origin)) {
+            response.setStatus(HttpStatus.OK.value());
+            response.setContentType("text/csv;charset=UTF-8");
+            response.setHeader("Content-Disposition", "attachment; filename=\"users-" + tenant.slug() + ".csv\"");
+            download.writeTo(response.getOutputStream());
+        }
     }
 }

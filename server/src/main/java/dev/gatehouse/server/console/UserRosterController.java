@@ -96,7 +96,11 @@ class UserRosterController {
                 user.id(), 0, 200).items().stream().map(a -> names.assignment(a.role(), a.location())).toList()))
                 .toList());
         model.addAttribute("found", found);
-        model.addAttribute("lastPage", Math.max(0, (found.total() - 1) / PAGE_SIZE));
+        // Beyond the count's cap (issue 17) the last page is not known: the next one is offered while pages are full.
+        long counted = Math.max(0, (found.total() - 1) / PAGE_SIZE);
+        model.addAttribute("lastPage", found.totalIsLowerBound() && found.items().size() == PAGE_SIZE
+                ? Math.max(counted, found.page() + 1) : counted);
+        model.addAttribute("countedAtMost", Roster.COUNTED_AT_MOST);
         return "console/users/list";
     }
 

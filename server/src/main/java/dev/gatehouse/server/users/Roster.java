@@ -49,6 +49,12 @@ import tools.jackson.databind.JsonNode;
 @Service
 public class Roster {
 
+    /**
+     * The list counts this many matching users and no further (issue 17): beyond it {@code total} is a
+     * lower bound, said with {@code totalIsLowerBound}, and the console shows "10,000+".
+     */
+    public static final int COUNTED_AT_MOST = 10_000;
+
     private static final Set<String> STATUSES = Set.of("INVITED", "ACTIVE", "DISABLED", "LOCKED");
     private static final String SERVICE = "SERVICE";
     private static final Set<String> KINDS = Set.of("HUMAN", SERVICE);
@@ -350,6 +356,17 @@ public class Roster {
      */
     @Transactional(readOnly = true)
     public Page<UserAccount> list(Caller caller, TenantScope.Scoped tenant, Filter filter, int page, int size) {
+        UserStore.Query query = query(caller, tenant, filter);
+        long total = users.count(tenant.id(), query, COUNTED_AT_MOST + 1);
+        return new Page<>(users.page(tenant.id(), query, page, size), page, size, total, total > COUNTED_AT_MOST);
+    }
+
+    /**
+     * The list's query for {@code filter}: the users the caller may read, as {@link #list} pages them.
+     *
+     * @throws dev.gatehouse.server.shared.ApiException 403 without users.read, 400 naming each bad filter
+     */
+    UserStore.Query query(Caller caller, TenantScope.Scoped tenant, Filter filter) {
         guard.requireAnywhere(caller, "users.read");
         TenantPolicy policy = policy(tenant);
         AccountFields fields = new AccountFields();
@@ -391,9 +408,8 @@ public class Roster {
         }
         fields.throwIfAny();
         List<String> at = filter.location() == null ? null : policy.locations().subtree(filter.location());
-        UserStore.Query query = new UserStore.Query(text, filter.status(), filter.kind(), filter.role(), at, hidden,
+        return new UserStore.Query(text, filter.status(), filter.kind(), filter.role(), at, hidden,
                 visibleLocations(caller, policy), clock.instant(), withoutRole, filter.userType());
-        return new Page<>(users.page(tenant.id(), query, page, size), page, size, users.count(tenant.id(), query));
     }
 
     /** Null: every user; otherwise the locations (with everything below them) where the caller reads users. */

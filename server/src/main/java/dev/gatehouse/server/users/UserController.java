@@ -81,7 +81,7 @@ class UserController {
                 new Roster.Filter(q, status, role, location == null ? null : UserGuard.canonical(location), hidden,
                         kind, withoutRole, userType), page, size);
         return new Page<>(found.items().stream().map(UserViews.UserView::of).toList(), found.page(), found.size(),
-                found.total());
+                found.total(), found.totalIsLowerBound());
     }
 
     @GetMapping("/{id}")

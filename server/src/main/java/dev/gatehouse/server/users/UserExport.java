@@ -3,85 +3,148 @@ package dev.gatehouse.server.users;
 import dev.gatehouse.engine.EffectivePermission;
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.database.StreamBudget;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
-import dev.gatehouse.server.shared.Page;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.function.LongConsumer;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Isolation;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The staff list as a download (seed 000: "Export - Download data"; the packs' {@code users.export},
  * "Download the staff list"). It holds exactly the users the caller could page through in
  * {@code GET …/users} with the same filters, narrowed to those the caller may export (a
  * location-scoped {@code users.export} reaches the users all of whose locations it covers), read
- * in one snapshot and recorded as {@code USERS_EXPORTED} in the same transaction. Built in memory
- * (a roster, not a trail) and written after the commit, so a slow download holds no connection.
+ * in one snapshot and recorded as {@code USERS_EXPORTED} with the number of rows before the first
+ * row is written. Streamed (issue 17: a million users are ~100 MB of CSV): rows go to the client as
+ * a cursor of the {@link StreamBudget}'s pool brings them, so memory stays flat, and a slow download
+ * holds one of that pool's few connections, never one of the main pool's.
  */
 @Service
 public class UserExport {
 
-    /** Rows read per page of the roster. */
-    private static final int CHUNK = 500;
+    /** A download whose rows are written by {@link #writeTo}; it holds a permit of the {@link StreamBudget}. */
+    public interface Download extends AutoCloseable {
+
+        /** Records USERS_EXPORTED, then writes the header and the rows; gives the permit back. */
+        void writeTo(OutputStream out) throws IOException;
+
+        /** Gives the permit back if {@link #writeTo} never ran. */
+        @Override
+        void close();
+    }
 
     static final List<String> COLUMNS = List.of("id", "username", "firstName", "lastName", "email", "phone", "kind",
             "status", "hidden", "roles", "createdAt");
 
     private final Roster roster;
+    private final UserStore users;
     private final UserGuard guard;
-    private final UserAssignments assignments;
     private final Access access;
     private final AuditLog audit;
     private final Clock clock;
+    private final StreamBudget streams;
+    private final TransactionTemplate recording;
 
-    UserExport(Roster roster, UserGuard guard, UserAssignments assignments, Access access, AuditLog audit,
-            Clock clock) {
+    UserExport(Roster roster, UserStore users, UserGuard guard, Access access, AuditLog audit, Clock clock,
+            StreamBudget streams, TransactionTemplate recording) {
         this.roster = roster;
+        this.users = users;
         this.guard = guard;
-        this.assignments = assignments;
         this.access = access;
         this.audit = audit;
         this.clock = clock;
+        this.streams = streams;
+        this.recording = recording;
     }
 
     /**
+     * Checks the caller and the filters now, and takes a permit of the {@link StreamBudget}; the
+     * download reads and records when written.
+     *
      * @throws dev.gatehouse.server.shared.ApiException 403 without {@code users.export} (or without
-     *     {@code users.read}, as for the list), 400 naming a bad filter as the list does
+     *     {@code users.read}, as for the list), 400 naming a bad filter as the list does, 503 when
+     *     every permit of the {@link StreamBudget} is taken
      */
-    @Transactional(isolation = Isolation.REPEATABLE_READ)
-    public String csv(Caller caller, TenantScope.Scoped tenant, Roster.Filter filter, AuditLog.Actor actor, Origin origin) {
+    public Download csv(Caller caller, TenantScope.Scoped tenant, Roster.Filter filter, AuditLog.Actor actor,
+            Origin origin) {
         guard.requireAnywhere(caller, "users.export");
-        boolean everywhere = exportsEverywhere(caller);
+        UserStore.Query query = roster.query(caller, tenant, filter);
+        Predicate<UUID> exported = exportsEverywhere(caller) ? user -> true
+                : user -> guard.allows(caller, "users.export", user);
         Instant now = clock.instant();
-        StringBuilder out = new StringBuilder();
-        line(out, COLUMNS);
-        int rows = 0;
-        for (int page = 0; ; page++) {
-            Page<UserAccount> chunk = roster.list(caller, tenant, filter, page, CHUNK);
-            for (UserAccount user : chunk.items()) {
-                if (everywhere || guard.allows(caller, "users.export", user.id())) {
-                    line(out, row(tenant, user, now));
-                    rows++;
+        StreamBudget.Lease lease = streams.take();
+        return new Download() {
+            @Override
+            public void writeTo(OutputStream stream) throws IOException {
+                try {
+                    Writer out = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
+                    write(tenant, query, now, exported, out, rows -> record(tenant, filter, rows, actor, origin));
+                    out.flush();
+                } finally {
+                    lease.close();
                 }
             }
-            if (chunk.items().size() < CHUNK) {
-                break;
+
+            @Override
+            public void close() {
+                lease.close();
             }
+        };
+    }
+
+    /**
+     * Counts the rows, has them recorded, then writes them, all from one snapshot: the event says how
+     * many rows the download holds, and is committed before the first one leaves.
+     */
+    private void write(TenantScope.Scoped tenant, UserStore.Query query, Instant now, Predicate<UUID> exported,
+            Writer out, LongConsumer recorded) throws IOException {
+        try {
+            users.inSnapshot(tenant.id(), query, now, snapshot -> {
+                long[] rows = new long[1];
+                snapshot.ids(user -> {
+                    if (exported.test(user)) {
+                        rows[0]++;
+                    }
+                });
+                recorded.accept(rows[0]);
+                line(out, COLUMNS);
+                snapshot.users(user -> {
+                    if (exported.test(user.account().id())) {
+                        line(out, row(user));
+                    }
+                });
+            });
+        } catch (UncheckedIOException clientGone) {
+            throw clientGone.getCause();
         }
+    }
+
+    private void record(TenantScope.Scoped tenant, Roster.Filter filter, long rows, AuditLog.Actor actor,
+            Origin origin) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("format", "csv");
         details.put("filters", given(filter));
         details.put("rows", rows);
-        audit.record(tenant.id(), "USERS_EXPORTED", actor, null, origin.ip(), origin.userAgent(), details);
-        return out.toString();
+        recording.executeWithoutResult(status -> audit.record(tenant.id(), "USERS_EXPORTED", actor, null, origin.ip(),
+                origin.userAgent(), details));
     }
 
     private boolean exportsEverywhere(Caller caller) {
@@ -90,11 +153,8 @@ public class UserExport {
                 .anyMatch(EffectivePermission::everywhere);
     }
 
-    private List<String> row(TenantScope.Scoped tenant, UserAccount user, Instant now) {
-        // The roles in force now, as role or role@location (a location's id: names change, ids do not).
-        String roles = assignments.of(tenant.id(), user.id()).stream().filter(held -> held.validAt(now))
-                .map(held -> held.location() == null ? held.role() : held.role() + "@" + held.location())
-                .distinct().collect(Collectors.joining(" "));
+    private static List<String> row(UserStore.ExportedUser exported) {
+        UserAccount user = exported.account();
         List<String> cells = new ArrayList<>();
         cells.add(user.id().toString());
         cells.add(user.username());
@@ -105,7 +165,8 @@ public class UserExport {
         cells.add(user.kind());
         cells.add(user.status());
         cells.add(Boolean.toString(user.hidden()));
-        cells.add(roles);
+        // The roles in force now, as role or role@location (a location's id: names change, ids do not).
+        cells.add(exported.roles());
         cells.add(user.createdAt().toString());
         return cells;
     }
@@ -131,8 +192,13 @@ public class UserExport {
         return value == null ? "" : value;
     }
 
-    private static void line(StringBuilder out, List<String> cells) {
-        out.append(cells.stream().map(UserExport::cell).collect(Collectors.joining(","))).append("\r\n");
+    private static void line(Writer out, List<String> cells) {
+        try {
+            out.write(cells.stream().map(UserExport::cell).collect(Collectors.joining(",")));
+            out.write("\r\n");
+        } catch (IOException clientGone) {
+            throw new UncheckedIOException(clientGone);
+        }
     }
 
     /**

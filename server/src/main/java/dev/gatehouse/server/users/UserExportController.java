@@ -5,9 +5,9 @@ import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
 import org.jspecify.annotations.Nullable;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -31,8 +31,12 @@ class UserExportController {
         this.actors = actors;
     }
 
+    /**
+     * Streams the CSV as the rows are read (issue 17), after USERS_EXPORTED is committed; a 503 with
+     * Retry-After when every slot for long-running work is taken, as for the audit export.
+     */
     @GetMapping("/api/v1/tenants/{tenant}/users/export")
-    ResponseEntity<String> export(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    void export(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @RequestParam(defaultValue = "csv") String format,
             @RequestParam(required = false) @Nullable String q,
             @RequestParam(required = false) @Nullable String status,
@@ -40,16 +44,17 @@ class UserExportController {
             @RequestParam(required = false) @Nullable String location,
             @RequestParam(required = false) @Nullable String hidden,
             @RequestParam(required = false) @Nullable String kind,
-            Origin origin) {
+            Origin origin, HttpServletResponse response) throws IOException {
         TenantScope.Scoped scoped = scope.resolve(caller, tenant);
         if (!format.equals("csv")) {
             throw ApiException.badRequest("format", "csv is the one format of the staff list");
         }
-        String csv = export.csv(caller, scoped, new Roster.Filter(q, status, role,
-                location == null ? null : UserGuard.canonical(location), hidden, kind), actors.actor(caller), origin);
-        return ResponseEntity.ok()
-                .contentType(new MediaType("text", "csv", java.nio.charset.StandardCharsets.UTF_8))
-                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"users-" + scoped.slug() + ".csv\"")
-                .body(csv);
+        try (UserExport.Download download = export.csv(caller, scoped, new Roster.Filter(q, status, role,
+                location == null ? null : UserGuard.canonical(location), hidden, kind), actors.actor(caller), origin)) {
+            response.setStatus(HttpServletResponse.SC_OK);
+            response.setContentType("text/csv;charset=UTF-8");
+            response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"users-" + scoped.slug() + ".csv\"");
+            download.writeTo(response.getOutputStream());
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.server.users;
 
+import dev.gatehouse.server.database.StreamBudget;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.Usernames;
 import java.sql.ResultSet;
@@ -17,9 +18,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.AbstractPlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The users table. */
@@ -31,10 +40,29 @@ public class UserStore {
             @Nullable String phone, String kind, String status, @Nullable String passwordHash,
             List<String> requiredActions) {}
 
-    private final JdbcClient jdbc;
+    /** Rows a cursor of the export brings per round trip: memory stays flat however long the roster. */
+    private static final int EXPORT_FETCH_SIZE = 500;
 
-    UserStore(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final NamedParameterJdbcTemplate streaming;
+    private final TransactionTemplate snapshots;
+
+    /**
+     * The staff-list export reads from the {@link StreamBudget}'s own pool, so a slow download holds
+     * none of the connections that answer sign-in and checks. Its transactions register no
+     * synchronisation: the export's audit event commits in a transaction of the main pool inside one
+     * of them, and that one's after-commit work must run at its own commit.
+     */
+    UserStore(JdbcClient jdbc, StreamBudget streams) {
         this.jdbc = jdbc;
+        JdbcTemplate template = new JdbcTemplate(streams.dataSource());
+        template.setFetchSize(EXPORT_FETCH_SIZE);
+        this.streaming = new NamedParameterJdbcTemplate(template);
+        DataSourceTransactionManager manager = new DataSourceTransactionManager(streams.dataSource());
+        manager.setTransactionSynchronization(AbstractPlatformTransactionManager.SYNCHRONIZATION_NEVER);
+        this.snapshots = new TransactionTemplate(manager);
+        this.snapshots.setReadOnly(true);
+        this.snapshots.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
     }
 
     public UUID insert(TenantId tenant, NewUser user) {
@@ -203,11 +231,70 @@ public class UserStore {
                 .query((rs, n) -> account(rs)).list();
     }
 
-    long count(TenantId tenant, Query query) {
+    /**
+     * How many users match, counting at most {@code cap} of them (issue 17: a list page does not count
+     * a million rows to say how many there are); a count equal to {@code cap} means at least that many.
+     */
+    long count(TenantId tenant, Query query, long cap) {
         Where where = where(tenant, query);
-        var statement = jdbc.sql("select count(*) from users u where " + where.sql);
+        var statement = jdbc.sql("select count(*) from (select 1 from users u where " + where.sql
+                + " limit :cap) as capped");
         where.params.forEach(p -> statement.param(p.name, p.value));
-        return statement.query(Long.class).single();
+        return statement.param("cap", cap).query(Long.class).single();
+    }
+
+    /** A user of the export with the roles they hold at its instant, as {@code role} or {@code role@location}. */
+    record ExportedUser(UserAccount account, String roles) {}
+
+    /** Reads of one consistent snapshot of the roster, for the staff-list export; both in the same order. */
+    interface RosterSnapshot {
+
+        /** The ids of the users matching the query, by normalised username, then id. */
+        void ids(Consumer<UUID> sink);
+
+        /** The users matching the query with the roles each holds at the snapshot's instant. */
+        void users(Consumer<ExportedUser> sink);
+    }
+
+    /**
+     * Runs {@code work} over one REPEATABLE READ snapshot of the users matching {@code query}, read
+     * through cursors of the stream pool (issue 17: a roster of a million users is never in memory).
+     */
+    void inSnapshot(TenantId tenant, Query query, Instant now, Consumer<RosterSnapshot> work) {
+        Where where = where(tenant, query);
+        MapSqlParameterSource params = new MapSqlParameterSource();
+        where.params.forEach(p -> params.addValue(p.name, p.value));
+        params.addValue("now", now.atOffset(ZoneOffset.UTC));
+        String order = " order by u.username_normalized, u.id";
+        // The roles in force at the export's instant, each once, in the order they were given (created_at, id).
+        String roles = """
+                (select string_agg(h.held, ' ' order by h.first) from (
+                    select r.held, min(r.n) as first from (
+                        select case when a.location_id is null then a.role_key
+                                    else a.role_key || '@' || a.location_id end as held,
+                               row_number() over (order by a.created_at, a.id) as n
+                        from assignments a where a.tenant_id = u.tenant_id and a.user_id = u.id
+                          and (a.starts_at is null or a.starts_at <= :now) and (a.expires_at is null or a.expires_at > :now)
+                    ) r group by r.held) h) as roles""";
+        RosterSnapshot snapshot = new RosterSnapshot() {
+            @Override
+            public void ids(Consumer<UUID> sink) {
+                streaming.query("select u.id from users u where " + where.sql + order, params,
+                        rs -> {
+                            sink.accept(rs.getObject("id", UUID.class));
+                        });
+            }
+
+            @Override
+            public void users(Consumer<ExportedUser> sink) {
+                streaming.query("select " + COLUMNS + ", " + roles + " from users u where " + where.sql + order, params,
+                        rs -> {
+                            String held = rs.getString("roles");
+                            sink.accept(new ExportedUser(account(rs), held == null ? "" : held));
+                        });
+            }
+        };
+        snapshots.executeWithoutResult(status -> work.accept(snapshot));
     }
 
     private record Param(String name, Object value) {}
@@ -220,13 +307,13 @@ public class UserStore {
         clauses.add("u.tenant_id = :tenant");
         params.add(new Param("tenant", tenant.value()));
         if (query.text() != null) {
-            // strpos, not like: the search text is matched literally, % and _ included.
+            // Issue 17: like '%…%', which the trigram indexes of V138 serve, with the text escaped so that it
+            // matches literally, % _ and \ included. A first or last name is within "first last".
             clauses.add("""
-                    (strpos(u.username_normalized, :text) > 0 or strpos(lower(u.first_name), :text) > 0
-                     or strpos(lower(u.last_name), :text) > 0
-                     or strpos(lower(u.first_name || ' ' || u.last_name), :text) > 0
-                     or strpos(coalesce(u.email_normalized, ''), :text) > 0)""");
-            params.add(new Param("text", Usernames.normalize(query.text())));
+                    (u.username_normalized like :text escape '\\'
+                     or lower(u.first_name || ' ' || u.last_name) like :text escape '\\'
+                     or u.email_normalized like :text escape '\\')""");
+            params.add(new Param("text", "%" + literally(Usernames.normalize(query.text())) + "%"));
         }
         if (query.status() != null) {
             clauses.add("u.status = :status");
@@ -243,9 +330,10 @@ public class UserStore {
             params.add(new Param("role", query.role()));
         }
         if (query.atLocations() != null) {
+            // From the locations to their holders (assignments_by_location), not from each user to theirs.
             clauses.add("""
-                    exists (select 1 from assignments a where a.tenant_id = u.tenant_id and a.user_id = u.id
-                            and a.location_id = any (cast(:atLocations as uuid[])))""");
+                    u.id in (select a.user_id from assignments a where a.tenant_id = :tenant
+                             and a.location_id = any (cast(:atLocations as uuid[])))""");
             params.add(new Param("atLocations", query.atLocations().toArray(String[]::new)));
         }
         if (query.withoutRole() != null) {
@@ -278,6 +366,11 @@ public class UserStore {
             params.add(new Param("visibleAt", query.visibleAt().atOffset(ZoneOffset.UTC)));
         }
         return new Where(String.join("\n  and ", clauses), params);
+    }
+
+    /** {@code text} as a like pattern matching exactly it: the pattern's own characters escaped with \. */
+    static String literally(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     boolean usernameTakenByAnother(TenantId tenant, String username, UUID user) {

@@ -1,0 +1,1 @@
+select u.id, u.username from users u where u.tenant_id = :T and u.hidden = false and exists (select 1 from assignments a where a.tenant_id = u.tenant_id and a.user_id = u.id and a.location_id = any (cast(:ARR as uuid[]))) order by u.username_normalized, u.id limit 50

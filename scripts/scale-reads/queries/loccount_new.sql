@@ -1,0 +1,1 @@
+select count(*) from (select 1 from users u where u.tenant_id = :T and u.hidden = false and u.id in (select a.user_id from assignments a where a.tenant_id = :T and a.location_id = any (cast(:ARR as uuid[]))) limit 10001) c

@@ -1,0 +1,1 @@
+select count(*) from users u where u.tenant_id = :T and u.hidden = false and exists (select 1 from assignments a where a.tenant_id = u.tenant_id and a.user_id = u.id and a.location_id = any (cast(:ARR as uuid[])))

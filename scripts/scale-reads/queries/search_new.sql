@@ -1,0 +1,1 @@
+select u.id, u.username from users u where u.tenant_id = :T and u.hidden = false and (u.username_normalized like '%lastname3f%' escape '\' or lower(u.first_name || ' ' || u.last_name) like '%lastname3f%' escape '\' or u.email_normalized like '%lastname3f%' escape '\') order by u.username_normalized, u.id limit 50

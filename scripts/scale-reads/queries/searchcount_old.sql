@@ -1,0 +1,1 @@
+select count(*) from users u where u.tenant_id = :T and u.hidden = false and (strpos(u.username_normalized, 'lastname3f') > 0 or strpos(lower(u.first_name), 'lastname3f') > 0 or strpos(lower(u.last_name), 'lastname3f') > 0 or strpos(lower(u.first_name || ' ' || u.last_name), 'lastname3f') > 0 or strpos(coalesce(u.email_normalized, ''), 'lastname3f') > 0)

@@ -1,0 +1,1 @@
+select u.id, u.username from users u where u.tenant_id = :T and u.hidden = false and (u.username_normalized like '%user-4242%' escape '\' or lower(u.first_name || ' ' || u.last_name) like '%user-4242%' escape '\' or u.email_normalized like '%user-4242%' escape '\') order by u.username_normalized, u.id limit 50
