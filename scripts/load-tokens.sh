@@ -72,9 +72,14 @@ reply="$(api POST "/api/v1/tenants/$SLUG/clients" "$TOKEN" "$(jq -nc --arg a "$A
 [[ "$(status "$reply")" == 201 ]] || fail "client registration failed: $reply"
 CODE_CLIENT="$(body "$reply" | jq -r .clientId)"; CODE_SECRET="$(body "$reply" | jq -r .clientSecret)"
 ISSUER="$BASE/oauth2/$SLUG"
+# The example app's own API key for Gatehouse's Spring Boot starter (it asks access.check and reads the change stream).
+reply="$(api POST "/api/v1/tenants/$SLUG/api-keys" "$TOKEN" '{"name":"Clinic app","scopes":["access.check"]}')"
+[[ "$(status "$reply")" == 201 ]] || fail "the example app's API key failed: $reply"
+APP_KEY="$(body "$reply" | jq -r .key)"
 
 echo "== starting the example app on $APP"
 CLINIC_ISSUER="$ISSUER" CLINIC_CLIENT_ID="$CODE_CLIENT" CLINIC_CLIENT_SECRET="$CODE_SECRET" CLINIC_GATEHOUSE="$BASE" \
+  CLINIC_GATEHOUSE_API_KEY="$APP_KEY" \
   "$JAVA" -Xmx256m -jar "$APP_JAR" --server.port="$APP_PORT" --spring.main.banner-mode=off --logging.level.root=WARN \
   >>"$DATA/app.log" 2>&1 &
 APP_PID=$!
