@@ -1,5 +1,6 @@
 package dev.gatehouse.server.oidc;
 
+import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.authentication.SessionClients;
 import dev.gatehouse.server.shared.TenantId;
 import java.util.ArrayList;
@@ -16,14 +17,32 @@ import org.springframework.stereotype.Component;
  * authorizations that session made at the authorize endpoint (kept until they expire), so the
  * user's and the admin's session lists name them. Its own small reader, since the authorizations'
  * store ({@link Authorizations}) itself asks the sessions whether they are live.
+ *
+ * <p>When sessions end, the users who signed in to applications through them are announced as
+ * changed ({@link AccessChanges#subjectChanged}) once the ending commits: every node then drops its
+ * verdicts on their tokens ({@link Verdicts}), as an API key's revocation is announced as its owner's
+ * change. A session nobody signed in to an application with costs one indexed query.
  */
 @Component
 class SessionClientNames implements SessionClients {
 
     private final JdbcClient jdbc;
+    private final AccessChanges changes;
 
-    SessionClientNames(JdbcClient jdbc) {
+    SessionClientNames(JdbcClient jdbc, AccessChanges changes) {
         this.jdbc = jdbc;
+        this.changes = changes;
+    }
+
+    @Override
+    public void sessionsEnded(TenantId tenant, Collection<UUID> sessions) {
+        jdbc.sql("""
+                        select distinct user_id from oidc_authorizations
+                        where tenant_id = :tenant and session_id in (:sessions) and user_id is not null
+                        """)
+                .param("tenant", tenant.value()).param("sessions", List.copyOf(sessions))
+                .query(UUID.class).list()
+                .forEach(user -> changes.subjectChanged(tenant, user));
     }
 
     @Override
