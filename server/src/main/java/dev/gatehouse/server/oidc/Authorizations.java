@@ -25,6 +25,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -202,7 +203,7 @@ class Authorizations implements OAuth2AuthorizationService {
     /** What a stored authorization held before this save: a new refresh token means it was refreshed. */
     private record Stored(byte @Nullable [] code, byte @Nullable [] refresh) {
         boolean refreshed(byte @Nullable [] now) {
-            return refresh != null && now != null && !java.util.Arrays.equals(refresh, now);
+            return refresh != null && now != null && !Arrays.equals(refresh, now);
         }
     }
 

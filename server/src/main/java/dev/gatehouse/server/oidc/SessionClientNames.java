@@ -6,8 +6,10 @@ import dev.gatehouse.server.shared.TenantId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -34,15 +36,23 @@ class SessionClientNames implements SessionClients {
         this.changes = changes;
     }
 
+    /** At most this many sessions a statement (a whole tenant's end when it is suspended may be many). */
+    private static final int CHUNK = 1_000;
+
     @Override
     public void sessionsEnded(TenantId tenant, Collection<UUID> sessions) {
-        jdbc.sql("""
-                        select distinct user_id from oidc_authorizations
-                        where tenant_id = :tenant and session_id in (:sessions) and user_id is not null
-                        """)
-                .param("tenant", tenant.value()).param("sessions", List.copyOf(sessions))
-                .query(UUID.class).list()
-                .forEach(user -> changes.subjectChanged(tenant, user));
+        List<UUID> ended = List.copyOf(sessions);
+        Set<UUID> users = new LinkedHashSet<>();
+        for (int from = 0; from < ended.size(); from += CHUNK) {
+            users.addAll(jdbc.sql("""
+                            select distinct user_id from oidc_authorizations
+                            where tenant_id = :tenant and session_id in (:sessions) and user_id is not null
+                            """)
+                    .param("tenant", tenant.value())
+                    .param("sessions", ended.subList(from, Math.min(ended.size(), from + CHUNK)))
+                    .query(UUID.class).list());
+        }
+        users.forEach(user -> changes.subjectChanged(tenant, user));
     }
 
     @Override
