@@ -148,6 +148,23 @@ class OidcSignInIT extends IntegrationTest {
     }
 
     @Test
+    void aRevokedAccessTokenOfASignInStopsAtOnceWhileItsRefreshTokenStillWorks() throws Exception {
+        JsonNode tokens = tokensOf(SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
+        String accessToken = tokens.get("access_token").asString();
+        assertThat(api.get("/api/v1/me", accessToken).status()).as("its verdict is kept now").isEqualTo(200);
+
+        assertThat(post("/revoke", Map.of("token", accessToken, "token_type_hint", "access_token")).statusCode())
+                .isEqualTo(200);
+
+        assertThat(api.get("/api/v1/me", accessToken).status()).isEqualTo(401);
+        assertThat(OidcFlowIT.JSON.readTree(post("/introspect", Map.of("token", accessToken)).body())
+                .get("active").asBoolean()).isFalse();
+        JsonNode refreshed = token(Map.of("grant_type", "refresh_token", "refresh_token",
+                tokens.get("refresh_token").asString()));
+        assertThat(api.get("/api/v1/me", refreshed.get("access_token").asString()).status()).isEqualTo(200);
+    }
+
+    @Test
     void theCodeNeedsTheRightPkceVerifierAndTheExactRedirectUri() throws Exception {
         CodeVerifier verifier = new CodeVerifier();
         ConsoleClient browser = new ConsoleClient(port());
