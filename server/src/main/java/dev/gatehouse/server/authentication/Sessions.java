@@ -373,19 +373,6 @@ public class Sessions {
     }
 
     /**
-     * Whether the session is still open: not ended (sign-out, "end all my sessions", a password
-     * change, a lock, an admin) and not past its maximum length. Idle time is not counted here: a
-     * session an application signed in through is used through the application's tokens, which
-     * do not touch it (the OpenID Connect provider asks this to keep those tokens alive).
-     */
-    public boolean isOpen(TenantId tenant, UUID session, Instant now) {
-        return jdbc.sql("select count(*) from sessions where tenant_id = :tenant and id = :id and ended_at is null"
-                        + " and expires_at > :now")
-                .param("tenant", tenant.value()).param("id", session).param("now", utc(now))
-                .query(Long.class).single() > 0;
-    }
-
-    /**
      * Until when the session stays live if nothing happens (issue 12): not ended, and alive by both its
      * maximum length and its user's idle timeout ({@code sessionPolicy}); empty when it is not live now.
      * The OpenID Connect provider asks this for the tokens issued from the session, which die with it,
