@@ -5,7 +5,8 @@
 # for the code flow with refresh tokens, which is also the example app's client), starts the example app against
 # the tenant's issuer, and loads the token endpoint (client credentials, refresh), the introspection endpoint and
 # the example app's JWKS-validated API with TokenLoad.java. Every phase and step is bounded in time; both
-# processes are stopped and the temporary folder removed on exit.
+# processes are stopped and the temporary folder removed on exit. Besides rates and latencies it prints each phase's
+# CPU per request of the server JVM and of its embedded PostgreSQL (from /proc; other processes do not count).
 #
 #   scripts/load-tokens.sh                             # 8 threads, 15 s per phase after 5 s of warm-up
 #   CONCURRENCY=16 PHASE_SECONDS=30 scripts/load-tokens.sh
@@ -72,9 +73,14 @@ reply="$(api POST "/api/v1/tenants/$SLUG/clients" "$TOKEN" "$(jq -nc --arg a "$A
 [[ "$(status "$reply")" == 201 ]] || fail "client registration failed: $reply"
 CODE_CLIENT="$(body "$reply" | jq -r .clientId)"; CODE_SECRET="$(body "$reply" | jq -r .clientSecret)"
 ISSUER="$BASE/oauth2/$SLUG"
+# The example app's own API key for Gatehouse's Spring Boot starter (it asks access.check and reads the change stream).
+reply="$(api POST "/api/v1/tenants/$SLUG/api-keys" "$TOKEN" '{"name":"Clinic app","scopes":["access.check"]}')"
+[[ "$(status "$reply")" == 201 ]] || fail "the example app's API key failed: $reply"
+APP_KEY="$(body "$reply" | jq -r .key)"
 
 echo "== starting the example app on $APP"
 CLINIC_ISSUER="$ISSUER" CLINIC_CLIENT_ID="$CODE_CLIENT" CLINIC_CLIENT_SECRET="$CODE_SECRET" CLINIC_GATEHOUSE="$BASE" \
+  CLINIC_GATEHOUSE_API_KEY="$APP_KEY" \
   "$JAVA" -Xmx256m -jar "$APP_JAR" --server.port="$APP_PORT" --spring.main.banner-mode=off --logging.level.root=WARN \
   >>"$DATA/app.log" 2>&1 &
 APP_PID=$!
@@ -92,5 +98,6 @@ timeout $((4 * (SECONDS_PER_PHASE + WARMUP_SECONDS) + 300)) "$JAVA" \
   "$ROOT/server/src/test/java/dev/gatehouse/server/oidc/TokenLoad.java" --issuer "$ISSUER" --tenant "$SLUG" \
   --username provider --password "$PROVIDER_OWN" --cc-client "$CC_CLIENT" --cc-secret "$CC_SECRET" \
   --code-client "$CODE_CLIENT" --code-secret "$CODE_SECRET" --redirect-uri "$APP/login/oauth2/code/gatehouse" \
-  --app "$APP" --concurrency "$CONCURRENCY" --seconds "$SECONDS_PER_PHASE" --warmup-seconds "$WARMUP_SECONDS"
+  --app "$APP" --concurrency "$CONCURRENCY" --seconds "$SECONDS_PER_PHASE" --warmup-seconds "$WARMUP_SECONDS" \
+  --server-pid "$SERVER_PID" --postmaster-pid "$(sed -n 1p "$DATA/postgres/postmaster.pid")"
 echo "   load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

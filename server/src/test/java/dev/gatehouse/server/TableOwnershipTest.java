@@ -96,6 +96,8 @@ class TableOwnershipTest {
             entry("oidc_signing_keys", new Owner("oidc", "the provider's sealed signing keys (oidc.SigningKeys)")),
             entry("oidc_authorizations", new Owner("oidc", "the provider's sealed authorizations"
                     + " (oidc.Authorizations)")),
+            entry("oidc_revoked_tokens", new Owner("oidc", "revoked client-credentials tokens, which are not"
+                    + " stored otherwise, by jti until they expire (oidc.Authorizations, issue 17)")),
             entry("oidc_consents", new Owner("oidc", "users' consents to third-party clients (oidc.Consents)")),
             entry("oidc_sign_in_requests", new Owner("oidcin", "OpenID Connect sign-ins under way at an external"
                     + " provider: state, sealed nonce and PKCE verifier (oidcin.SignInRequests)")),

@@ -373,16 +373,41 @@ public class Sessions {
     }
 
     /**
-     * Whether the session is still open: not ended (sign-out, "end all my sessions", a password
-     * change, a lock, an admin) and not past its maximum length. Idle time is not counted here: a
-     * session an application signed in through is used through the application's tokens, which
-     * do not touch it (the OpenID Connect provider asks this to keep those tokens alive).
+     * Until when the session stays live if nothing happens (issue 12): not ended, and alive by both its
+     * maximum length and its user's idle timeout ({@code sessionPolicy}); empty when it is not live now.
+     * The OpenID Connect provider asks this for the tokens issued from the session, which die with it,
+     * idle timeout included; a refresh through an application counts as use ({@link #usedThrough}).
      */
-    public boolean isOpen(TenantId tenant, UUID session, Instant now) {
-        return jdbc.sql("select count(*) from sessions where tenant_id = :tenant and id = :id and ended_at is null"
-                        + " and expires_at > :now")
+    public Optional<Instant> liveUntil(TenantId tenant, UUID session, Instant now) {
+        return jdbc.sql("""
+                        select user_id, last_seen_at, expires_at from sessions
+                        where tenant_id = :tenant and id = :id and ended_at is null and expires_at > :now
+                        """)
                 .param("tenant", tenant.value()).param("id", session).param("now", utc(now))
-                .query(Long.class).single() > 0;
+                .query((rs, n) -> new Opened(rs.getObject("user_id", UUID.class),
+                        rs.getObject("last_seen_at", OffsetDateTime.class).toInstant(),
+                        rs.getObject("expires_at", OffsetDateTime.class).toInstant()))
+                .optional()
+                .flatMap(opened -> opened.liveUntil(rulesFor(tenant, opened.user(), now).idle(), now));
+    }
+
+    /** An open session's user, last use and maximum end, for {@link #liveUntil}. */
+    private record Opened(UUID user, Instant lastSeenAt, Instant expiresAt) {
+        Optional<Instant> liveUntil(Duration idle, Instant now) {
+            Instant idleEnd = lastSeenAt.plus(idle);
+            if (!idleEnd.isAfter(now)) {
+                return Optional.empty();
+            }
+            return Optional.of(idleEnd.isBefore(expiresAt) ? idleEnd : expiresAt);
+        }
+    }
+
+    /**
+     * The session was used through an application signed in with it (a refresh of its tokens): it
+     * does not idle out while the application is in use.
+     */
+    public void usedThrough(TenantId tenant, UUID session, Instant now) {
+        touch(tenant, session, now);
     }
 
     private static final String LIVE_OF_USER = """
@@ -640,14 +665,18 @@ public class Sessions {
     }
 
     /**
-     * Records {@code IMPERSONATION_ENDED} in the tenant's trail for each ended session that was an
-     * impersonation, in the transaction that ended it. The actor and address are those of the
-     * request that ended it (the impersonated user signing out, an admin revoking it, an operator's
-     * break-glass), as {@code access.RefusalAudit} takes a request's address; with no request or
-     * nobody signed in (the expiry sweep, an idle session found on use, a reset link redeemed), the
-     * system.
+     * Tells the applications' tokens that the sessions ended ({@link SessionClients#sessionsEnded}),
+     * and records {@code IMPERSONATION_ENDED} in the tenant's trail for each ended session that was
+     * an impersonation, in the transaction that ended it; every way of ending a session comes through
+     * here. The actor and address are those of the request that ended it (the impersonated user
+     * signing out, an admin revoking it, an operator's break-glass), as {@code access.RefusalAudit}
+     * takes a request's address; with no request or nobody signed in (the expiry sweep, an idle
+     * session found on use, a reset link redeemed), the system.
      */
     private void impersonationsEnded(TenantId tenant, List<Ended> ended, String reason) {
+        if (!ended.isEmpty()) {
+            clients.sessionsEnded(tenant, ended.stream().map(Ended::id).toList());
+        }
         HttpServletRequest request = RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes
                 attributes ? attributes.getRequest() : null;
         for (Ended session : ended) {

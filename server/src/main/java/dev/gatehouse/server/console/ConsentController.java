@@ -2,6 +2,7 @@ package dev.gatehouse.server.console;
 
 import dev.gatehouse.server.oidc.OidcClients;
 import dev.gatehouse.server.shared.Caller;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SequencedMap;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
@@ -22,7 +24,8 @@ import org.springframework.web.server.ResponseStatusException;
 /**
  * The consent screen of a tenant's third-party application (first-party ones skip it): which
  * application asks for what, for the signed-in user to allow or refuse. The answer goes to the
- * tenant's authorize endpoint, which checks it against the pending request ({@code state}).
+ * tenant's authorize endpoint, which checks it against the pending request ({@code state}). Every
+ * scope asked for is listed, in words or by its name ({@link #asked}).
  */
 @Controller
 class ConsentController {
@@ -45,13 +48,31 @@ class ConsentController {
             @RequestParam("state") String state, Model model) {
         OidcClients.ClientView client = clients.forConsent(caller.tenant(), clientId)
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
-        Set<String> requested = scope == null ? Set.of() : Arrays.stream(scope.split(" ")).collect(Collectors.toSet());
-        List<String> asked = MEANINGS.keySet().stream().filter(requested::contains).toList();
         model.addAttribute("client", client);
-        model.addAttribute("scopes", asked.stream().map(s -> Map.of("scope", s, "meaning", MEANINGS.get(s))).toList());
+        model.addAttribute("scopes", asked(scope));
         model.addAttribute("state", state);
         model.addAttribute("action", "/oauth2/" + caller.tenantSlug() + "/authorize");
         return "console/consent";
+    }
+
+    /**
+     * Every scope asked for, each with what it lets the application do, or its own name when the
+     * screen has no words for it: the known ones in the screen's order, then the rest by name. The
+     * authorize endpoint refuses a scope the client was not allowed before anyone is asked, so an
+     * unknown one reaches this screen only if a client may hold it; the user then still sees it.
+     * {@code openid} is the sign-in itself, which the screen says in words of its own.
+     */
+    static List<Map<String, String>> asked(@Nullable String scope) {
+        Set<String> requested = scope == null ? Set.of() : Arrays.stream(scope.split(" "))
+                .filter(s -> !s.isBlank() && !s.equals("openid")).collect(Collectors.toCollection(TreeSet::new));
+        List<Map<String, String>> asked = new ArrayList<>();
+        MEANINGS.forEach((known, meaning) -> {
+            if (requested.remove(known)) {
+                asked.add(Map.of("scope", known, "meaning", meaning));
+            }
+        });
+        requested.forEach(other -> asked.add(Map.of("scope", other, "meaning", other)));
+        return List.copyOf(asked);
     }
 
     private static SequencedMap<String, String> meanings() {

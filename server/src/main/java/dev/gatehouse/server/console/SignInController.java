@@ -93,8 +93,10 @@ class SignInController {
 
     @GetMapping(ConsoleSecurity.SIGN_IN)
     String form(@RequestParam(required = false) @Nullable String tenant,
-            @RequestParam(required = false) @Nullable String continueTo, HttpServletRequest request, Model model) {
+            @RequestParam(required = false) @Nullable String continueTo, HttpServletRequest request,
+            HttpServletResponse response, Model model) {
         model.addAttribute("form", new SignInForm(tenant, null, null, ContinueTo.safe(continueTo)));
+        ContinueTo.keep(continueTo, request, response);
         // Issue 15: a tenant with a browser identity provider asks for the e-mail first (EmailFirstSignIn).
         model.addAttribute("emailFirst", tenant != null && request.getParameter("password") == null
                 && discovery.asksEmailFirst(tenant));

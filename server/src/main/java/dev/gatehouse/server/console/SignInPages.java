@@ -21,13 +21,18 @@ public final class SignInPages {
     private SignInPages() {
     }
 
-    /** The view (or redirect) for {@code outcome}; {@code continueTo} is checked again here. */
+    /**
+     * The view (or redirect) for {@code outcome}; {@code continueTo} is checked again here, and when
+     * the form carried none, the one the sign-in page kept for this browser ({@link ContinueTo#keep})
+     * continues, and is forgotten once a session is made.
+     */
     public static String show(SignIn.Outcome outcome, @Nullable String continueTo, Model model,
             HttpServletRequest request, HttpServletResponse response) {
-        String next = ContinueTo.safe(continueTo);
+        String next = ContinueTo.orKept(continueTo, request);
         return switch (outcome) {
             case SignIn.Signed signed -> {
                 SessionCookie.write(signed.token(), request, response);
+                ContinueTo.forget(request, response);
                 yield "redirect:" + ContinueTo.afterRequiredAction(signed.requiredActions(), next, HomeController.HOME);
             }
             case SignIn.SecondStep step -> {

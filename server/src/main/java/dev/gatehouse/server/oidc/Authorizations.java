@@ -1,14 +1,13 @@
 package dev.gatehouse.server.oidc;
 
-import dev.gatehouse.server.shared.Ids;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.gatehouse.server.access.AccessChanged;
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.authentication.Credentials;
 import dev.gatehouse.server.authentication.Sessions;
 import dev.gatehouse.server.secrets.SecretBox;
+import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.TenantSuspended;
@@ -26,16 +25,22 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.convert.converter.Converter;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.AbstractOAuth2Token;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
@@ -44,9 +49,9 @@ import org.springframework.security.oauth2.server.authorization.OAuth2Authorizat
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationCode;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -55,20 +60,28 @@ import org.springframework.transaction.support.TransactionTemplate;
  * ({@link SecretBox}), found by the SHA-256 of a token, never by the token itself — a copy of the
  * database holds no usable token.
  *
- * <p>Where an authorization is looked up, it is also judged alive (within {@link #LIVENESS_TTL} on
- * every node): its tenant active, its client active, its user active and its Gatehouse session
- * open. A dead one is not found, so a refresh is refused, introspection answers
- * {@code active: false}, userinfo 401 and the API refuses the access token. Lookups are scoped to
- * the tenant whose issuer the request reached: a token of tenant A does not exist at tenant B's.
+ * <p>Client-credentials tokens are not stored (issue 17: a row per token cost 17–27× Keycloak's
+ * database work per token). Such an access token is a self-contained JWT that says it came from
+ * that grant ({@link AccessTokens#GRANT}); presented again, it is verified and its authorization
+ * rebuilt from its claims. Revoking one (RFC 7009) is the only write: its {@code jti} in
+ * {@code oidc_revoked_tokens} until it would have expired, after which introspection answers
+ * {@code active: false} and the API refuses it.
  *
- * <p>Refresh tokens rotate on every use; a rotated one presented again means two parties hold the
- * family (RFC 9700 §4.14.2): the whole authorization is removed and {@code REFRESH_TOKEN_REUSED}
- * recorded, which raises an alert.
+ * <p>Where an authorization or token is looked up, it is also judged alive: its tenant active, its
+ * client active, its user active and its Gatehouse session live — not ended, not past its maximum
+ * length, not idle past its user's timeout. A dead one is not found, so a refresh is refused,
+ * introspection answers {@code active: false}, userinfo 401 and the API refuses the access token.
+ * Verdicts are kept in memory until something they depend on changes on any node ({@link Verdicts}).
+ * Lookups are scoped to the tenant whose issuer the request reached: a token of tenant A does not
+ * exist at tenant B's.
+ *
+ * <p>Refresh tokens rotate on every use, and a refresh is a use of the session it came from; a
+ * rotated one presented again means two parties hold the family (RFC 9700 §4.14.2): the whole
+ * authorization is removed and {@code REFRESH_TOKEN_REUSED} recorded, which raises an alert.
  */
 @Component
 class Authorizations implements OAuth2AuthorizationService {
 
-    static final Duration LIVENESS_TTL = Duration.ofSeconds(1);
     private static final String PURPOSE = "oidc authorization";
     private static final OAuth2TokenType STATE = new OAuth2TokenType(OAuth2ParameterNames.STATE);
     private static final OAuth2TokenType CODE = new OAuth2TokenType(OAuth2ParameterNames.CODE);
@@ -77,6 +90,9 @@ class Authorizations implements OAuth2AuthorizationService {
     private static final ObjectInputFilter CLASSES = ObjectInputFilter.Config.createFilter(
             "maxdepth=30;java.lang.*;java.util.*;java.time.*;java.net.URL;org.springframework.security.**;"
                     + "dev.gatehouse.server.oidc.SignedInSession;com.nimbusds.**;!*");
+    /** A token's claims as the server keeps them for introspection (times as instants, audience a list). */
+    private static final Converter<Map<String, Object>, Map<String, Object>> CLAIMS =
+            MappedJwtClaimSetConverter.withDefaults(Map.of());
 
     private final JdbcClient jdbc;
     private final SecretBox box;
@@ -84,18 +100,17 @@ class Authorizations implements OAuth2AuthorizationService {
     private final Credentials users;
     private final Sessions sessions;
     private final ClientStore clients;
+    private final AccessTokens accessTokens;
+    private final Verdicts verdicts;
+    private final AccessChanges changes;
     private final AuditLog audit;
     private final Actors actors;
     private final TransactionTemplate transactions;
     private final Clock clock;
-    private final Cache<String, Boolean> alive = Caffeine.newBuilder().expireAfterWrite(LIVENESS_TTL)
-            .maximumSize(100_000).build();
-    /** The API's question per access token (by its hash), so a burst of calls costs one lookup a second. */
-    private final Cache<ByteBuffer, Boolean> liveAccessTokens = Caffeine.newBuilder().expireAfterWrite(LIVENESS_TTL)
-            .maximumSize(100_000).build();
 
     Authorizations(JdbcClient jdbc, SecretBox box, TenantDirectory tenants, Credentials users, Sessions sessions,
-            ClientStore clients, AuditLog audit, Actors actors, TransactionTemplate transactions, Clock clock) {
+            ClientStore clients, AccessTokens accessTokens, Verdicts verdicts, AccessChanges changes, AuditLog audit,
+            Actors actors, TransactionTemplate transactions, Clock clock) {
         this.actors = actors;
         this.jdbc = jdbc;
         this.box = box;
@@ -103,6 +118,9 @@ class Authorizations implements OAuth2AuthorizationService {
         this.users = users;
         this.sessions = sessions;
         this.clients = clients;
+        this.accessTokens = accessTokens;
+        this.verdicts = verdicts;
+        this.changes = changes;
         this.audit = audit;
         this.transactions = transactions;
         this.clock = clock;
@@ -114,25 +132,29 @@ class Authorizations implements OAuth2AuthorizationService {
 
     /**
      * Saves the authorization; a new authorization code for a signed-in user is the user signing
-     * in to the client, recorded as {@code OIDC_SIGN_IN} in the same transaction.
+     * in to the client, recorded as {@code OIDC_SIGN_IN} in the same transaction. A client-credentials
+     * token is not stored: only its revocation is ({@link #revokeUnstored}).
      */
     @Override
     public void save(OAuth2Authorization authorization) {
         TenantId tenant = TenantIssuer.current().map(TenantIssuer.Issuer::tenant)
                 .orElseThrow(() -> new IllegalStateException("an authorization is saved only through an issuer"));
+        if (isUnstored(authorization)) {
+            revokeUnstored(tenant, authorization);
+            return;
+        }
         transactions.executeWithoutResult(status -> write(tenant, authorization));
-        forget();
     }
 
     private void write(TenantId tenant, OAuth2Authorization authorization) {
         Owner owner = owner(tenant, authorization);
         byte[] code = hash(authorization.getToken(OAuth2AuthorizationCode.class));
-        Optional<byte[]> storedCode = jdbc.sql("select code_hash from oidc_authorizations where id = :id and tenant_id"
-                        + " = :tenant for update")
+        byte[] refresh = hash(authorization.getRefreshToken());
+        Optional<Stored> stored = jdbc.sql("select code_hash, refresh_hash from oidc_authorizations where id = :id"
+                        + " and tenant_id = :tenant for update")
                 .param("id", authorization.getId()).param("tenant", tenant.value())
-                .query((rs, n) -> Optional.ofNullable(rs.getBytes("code_hash"))).optional()
-                .orElse(null);
-        boolean exists = storedCode != null;
+                .query((rs, n) -> new Stored(rs.getBytes("code_hash"), rs.getBytes("refresh_hash"))).optional();
+        boolean exists = stored.isPresent();
         String sql = exists ? """
                 update oidc_authorizations set
                     rotated_refresh_hashes = case when refresh_hash is not null and refresh_hash <> :refresh
@@ -150,7 +172,7 @@ class Authorizations implements OAuth2AuthorizationService {
                 .param("id", authorization.getId()).param("tenant", tenant.value())
                 .param("state", stateHash(authorization)).param("code", code)
                 .param("access", hash(authorization.getAccessToken()))
-                .param("refresh", hash(authorization.getRefreshToken()))
+                .param("refresh", refresh)
                 .param("idToken", hash(authorization.getToken(OidcIdToken.class)))
                 .param("sealed", seal(authorization)).param("expires", Timestamp.from(expiry(authorization)));
         if (!exists) {
@@ -160,7 +182,13 @@ class Authorizations implements OAuth2AuthorizationService {
                     .param("grant", authorization.getAuthorizationGrantType().getValue());
         }
         statement.update();
-        boolean newCode = code != null && (!exists || storedCode.isEmpty());
+        if (stored.filter(before -> before.refreshed(refresh)).isPresent() && owner.session() != null) {
+            sessions.usedThrough(tenant, owner.session(), clock.instant());
+        }
+        if (anyInvalidated(authorization)) {
+            revoked(tenant, authorization.getId(), owner.user());
+        }
+        boolean newCode = code != null && (!exists || stored.get().code() == null);
         if (newCode && owner.session() != null && owner.user() != null) {
             OAuthClient client = clients.byId(tenant, Ids.parse(authorization.getRegisteredClientId()).orElseThrow())
                     .orElseThrow();
@@ -172,10 +200,28 @@ class Authorizations implements OAuth2AuthorizationService {
         }
     }
 
+    /** What a stored authorization held before this save: a new refresh token means it was refreshed. */
+    private record Stored(byte @Nullable [] code, byte @Nullable [] refresh) {
+        boolean refreshed(byte @Nullable [] now) {
+            return refresh != null && now != null && !Arrays.equals(refresh, now);
+        }
+    }
+
     @Override
     public void remove(OAuth2Authorization authorization) {
-        jdbc.sql("delete from oidc_authorizations where id = :id").param("id", authorization.getId()).update();
-        forget();
+        TenantId tenant = TenantIssuer.current().map(TenantIssuer.Issuer::tenant).orElse(null);
+        if (tenant != null && isUnstored(authorization)) {
+            revokeUnstored(tenant, authorization);
+            return;
+        }
+        transactions.executeWithoutResult(status -> jdbc.sql("delete from oidc_authorizations where id = :id"
+                        + " returning tenant_id, user_id")
+                .param("id", authorization.getId())
+                .query((rs, n) -> Map.entry(new TenantId(rs.getObject("tenant_id", UUID.class)),
+                        Optional.ofNullable(rs.getObject("user_id", UUID.class))))
+                .optional()
+                .ifPresent(removed -> revoked(removed.getKey(), authorization.getId(),
+                        removed.getValue().orElse(null))));
     }
 
     @Override
@@ -190,6 +236,12 @@ class Authorizations implements OAuth2AuthorizationService {
         Optional<TenantIssuer.Issuer> issuer = TenantIssuer.current();
         if (issuer.isEmpty()) {
             return null;
+        }
+        if (tokenType == null || OAuth2TokenType.ACCESS_TOKEN.equals(tokenType)) {
+            Optional<JWTClaimsSet> unstored = accessTokens.verified(token).filter(AccessTokens::isClientCredentials);
+            if (unstored.isPresent()) {
+                return unstored(issuer.get(), token, unstored.get()).orElse(null);
+            }
         }
         byte[] hash = ClientSecrets.sha256(token);
         String column = tokenType == null ? null : column(tokenType);
@@ -209,79 +261,201 @@ class Authorizations implements OAuth2AuthorizationService {
     }
 
     /**
-     * Whether the access token with this value is of a live authorization of {@code tenant}, for
-     * the API's bearer path (which verified the token's signature already).
+     * Whether the access token, whose signature and expiry the API's bearer path verified already
+     * ({@code claims}), is live in {@code tenant}: answered from the verdicts in memory, judged again
+     * only when something it depends on changed.
      */
-    boolean isLiveAccessToken(TenantId tenant, String token) {
+    boolean isLiveAccessToken(TenantId tenant, String token, JWTClaimsSet claims) {
+        if (AccessTokens.isClientCredentials(claims)) {
+            return unstoredVerdict(tenant, claims).alive();
+        }
         byte[] hash = ClientSecrets.sha256(token);
-        return liveAccessTokens.get(ByteBuffer.wrap(hash), key -> row("access_hash = :value and tenant_id = :tenant",
-                hash, tenant).filter(this::isAlive).map(this::open)
-                .map(OAuth2Authorization::getAccessToken).filter(OAuth2Authorization.Token::isActive).isPresent());
+        return verdicts.of(ByteBuffer.wrap(hash), () -> storedAccessToken(tenant, hash)).alive();
+    }
+
+    private Verdicts.Verdict storedAccessToken(TenantId tenant, byte[] hash) {
+        Optional<Row> found = row("access_hash = :value and tenant_id = :tenant", hash, tenant);
+        if (found.isEmpty()) {
+            return Verdicts.Verdict.dead(tenant, clock.instant());
+        }
+        Verdicts.Verdict verdict = judge(found.get());
+        OAuth2Authorization.Token<OAuth2AccessToken> token = open(found.get()).getAccessToken();
+        if (token == null || !token.isActive()) {
+            return new Verdicts.Verdict(false, tenant, verdict.client(), verdict.user(), verdict.session(),
+                    verdict.authorization(), verdict.until());
+        }
+        Instant expires = token.getToken().getExpiresAt();
+        return expires == null || !expires.isBefore(verdict.until()) ? verdict
+                : new Verdicts.Verdict(verdict.alive(), tenant, verdict.client(), verdict.user(), verdict.session(),
+                        verdict.authorization(), expires);
     }
 
     /**
      * A suspended tenant's authorizations (refresh tokens included) are removed, not only judged
-     * dead while it is suspended: reactivating the tenant brings no grant back (issue 16).
+     * dead while it is suspended: reactivating the tenant brings no grant back (issue 16). Its
+     * unstored client-credentials tokens are refused while it is suspended and have expired by the
+     * time it could be reactivated, or else died with the clients' service accounts.
      */
     @EventListener
     void tenantSuspended(TenantSuspended suspended) {
         jdbc.sql("delete from oidc_authorizations where tenant_id = :tenant")
                 .param("tenant", suspended.tenant().value()).update();
-        forgetAfterCommit();
-    }
-
-    /** A user, session or tenant changed here or on another node: judge every authorization again. */
-    @EventListener
-    void accessChanged(AccessChanged changed) {
-        forget();
-    }
-
-    /**
-     * Forgets every judgement once the current transaction commits (at once without one): a client
-     * changed or an authorization was revoked on this node. Other nodes judge again within
-     * {@link #LIVENESS_TTL}.
-     */
-    void forgetAfterCommit() {
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    forget();
-                }
-            });
-        } else {
-            forget();
-        }
-    }
-
-    private void forget() {
-        alive.invalidateAll();
-        liveAccessTokens.invalidateAll();
     }
 
     @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT10M")
     void removeExpired() {
-        jdbc.sql("delete from oidc_authorizations where expires_at < :cutoff")
-                .param("cutoff", Timestamp.from(clock.instant().minus(Duration.ofDays(1)))).update();
+        Timestamp cutoff = Timestamp.from(clock.instant().minus(Duration.ofDays(1)));
+        jdbc.sql("delete from oidc_authorizations where expires_at < :cutoff").param("cutoff", cutoff).update();
+        jdbc.sql("delete from oidc_revoked_tokens where expires_at < :cutoff").param("cutoff", cutoff).update();
     }
 
     private boolean isAlive(Row row) {
-        return alive.get(row.id(), id -> judge(row));
+        return verdicts.of(row.id(), () -> judge(row)).alive();
     }
 
-    private boolean judge(Row row) {
-        if (!tenants.isActive(row.tenant())) {
-            return false;
+    /** Judges a stored authorization by its tenant, client, user and session, now. */
+    private Verdicts.Verdict judge(Row row) {
+        Instant now = clock.instant();
+        Instant until = now.plus(Verdicts.MAX_AGE);
+        boolean alive = tenants.isActive(row.tenant())
+                && clients.byId(row.tenant(), row.clientRowId()).filter(OAuthClient::isActive).isPresent();
+        if (alive && row.user() != null) {
+            Optional<Credentials.Account> account = activeAccount(row.tenant(), row.user(), now);
+            alive = account.isPresent();
+            until = earlier(until, account.map(Credentials.Account::expiresAt).orElse(null));
         }
-        if (clients.byId(row.tenant(), row.clientRowId()).filter(OAuthClient::isActive).isEmpty()) {
-            return false;
+        if (alive && row.session() != null) {
+            Optional<Instant> live = sessions.liveUntil(row.tenant(), row.session(), now);
+            alive = live.isPresent();
+            until = earlier(until, live.orElse(null));
         }
-        if (row.user() != null && users.byId(row.tenant(), row.user())
-                .filter(account -> account.status().equals("ACTIVE") && !account.expiredBy(clock.instant()))
-                .isEmpty()) {
-            return false;
+        return new Verdicts.Verdict(alive, row.tenant(), row.clientRowId(), row.user(), row.session(), row.id(),
+                until);
+    }
+
+    private Optional<Credentials.Account> activeAccount(TenantId tenant, UUID user, Instant now) {
+        return users.byId(tenant, user)
+                .filter(account -> account.status().equals("ACTIVE") && !account.expiredBy(now));
+    }
+
+    /**
+     * An unstored (client-credentials) token presented at this issuer: its authorization rebuilt from
+     * the verified claims, when it was issued here and is alive.
+     */
+    private Optional<OAuth2Authorization> unstored(TenantIssuer.Issuer issuer, String token, JWTClaimsSet claims) {
+        if (!issuer.url().equals(claims.getIssuer())) {
+            return Optional.empty();
         }
-        return row.session() == null || sessions.isOpen(row.tenant(), row.session(), clock.instant());
+        Verdicts.Verdict verdict = unstoredVerdict(issuer.tenant(), claims);
+        if (!verdict.alive()) {
+            return Optional.empty();
+        }
+        String clientId = String.valueOf(claims.getClaim("client_id"));
+        Set<String> scopes = scopes(claims.getClaim("scope"));
+        RegisteredClient client = RegisteredClient.withId(String.valueOf(verdict.client())).clientId(clientId)
+                .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS).build();
+        OAuth2AccessToken accessToken = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, token,
+                claims.getIssueTime().toInstant(), claims.getExpirationTime().toInstant(), scopes);
+        Map<String, Object> kept = CLAIMS.convert(claims.getClaims());
+        return Optional.of(OAuth2Authorization.withRegisteredClient(client)
+                .id(claims.getJWTID())
+                .principalName(clientId)
+                .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+                .authorizedScopes(scopes)
+                .token(accessToken, metadata -> metadata.put(OAuth2Authorization.Token.CLAIMS_METADATA_NAME, kept))
+                .build());
+    }
+
+    private Verdicts.Verdict unstoredVerdict(TenantId tenant, JWTClaimsSet claims) {
+        return verdicts.of(new Verdicts.TokenId(tenant, claims.getJWTID()), () -> judgeUnstored(tenant, claims));
+    }
+
+    /**
+     * Judges a client-credentials token: its tenant active, its client active and still acting as
+     * the token's subject, that service account active, and the token not revoked.
+     */
+    private Verdicts.Verdict judgeUnstored(TenantId tenant, JWTClaimsSet claims) {
+        Instant now = clock.instant();
+        UUID user = Ids.parse(claims.getSubject()).orElse(null);
+        Optional<OAuthClient> client = clients.byClientId(tenant, String.valueOf(claims.getClaim("client_id")));
+        UUID clientRow = client.map(OAuthClient::id).orElse(null);
+        Instant until = earlier(now.plus(Verdicts.MAX_AGE), claims.getExpirationTime().toInstant());
+        Optional<Credentials.Account> account = user == null ? Optional.empty() : activeAccount(tenant, user, now);
+        boolean alive = user != null && tenants.isActive(tenant)
+                && client.filter(OAuthClient::isActive).filter(c -> user.equals(c.serviceAccount())).isPresent()
+                && account.isPresent()
+                && !isRevoked(tenant, claims.getJWTID());
+        return new Verdicts.Verdict(alive, tenant, clientRow, user, null, null,
+                earlier(until, account.map(Credentials.Account::expiresAt).orElse(null)));
+    }
+
+    private boolean isRevoked(TenantId tenant, String jti) {
+        return jdbc.sql("select exists (select 1 from oidc_revoked_tokens where tenant_id = :tenant and jti = :jti)")
+                .param("tenant", tenant.value()).param("jti", jti).query(Boolean.class).single();
+    }
+
+    /**
+     * A client-credentials authorization: its access token says it came from that grant. Such an
+     * authorization is saved again only to revoke its token (RFC 7009), written down by its {@code jti}
+     * until it would have expired; on every node its verdicts go, as its service account's change.
+     */
+    private static boolean isUnstored(OAuth2Authorization authorization) {
+        OAuth2Authorization.Token<OAuth2AccessToken> token = authorization.getAccessToken();
+        return token != null && token.getClaims() != null && AuthorizationGrantType.CLIENT_CREDENTIALS.getValue()
+                .equals(token.getClaims().get(AccessTokens.GRANT));
+    }
+
+    private void revokeUnstored(TenantId tenant, OAuth2Authorization authorization) {
+        OAuth2Authorization.Token<OAuth2AccessToken> token = authorization.getAccessToken();
+        if (!token.isInvalidated()) {
+            return; // issued: nothing is stored
+        }
+        Map<String, Object> claims = token.getClaims();
+        String jti = String.valueOf(claims.get("jti"));
+        Instant expires = token.getToken().getExpiresAt() == null ? clock.instant().plus(TenantClients.ACCESS_TOKEN_TTL)
+                : token.getToken().getExpiresAt();
+        UUID user = Ids.parse(String.valueOf(claims.get("sub"))).orElse(null);
+        transactions.executeWithoutResult(status -> {
+            jdbc.sql("""
+                            insert into oidc_revoked_tokens (tenant_id, jti, expires_at) values (:tenant, :jti, :expires)
+                            on conflict (tenant_id, jti) do nothing
+                            """)
+                    .param("tenant", tenant.value()).param("jti", jti).param("expires", Timestamp.from(expires))
+                    .update();
+            revoked(tenant, authorization.getId(), user);
+        });
+    }
+
+    /**
+     * A token of the authorization was revoked or the authorization removed: its verdicts go here
+     * once this commits, and on every node as a change of its user (when it has one; a client without
+     * a user has only stored authorizations, found by their rows).
+     */
+    private void revoked(TenantId tenant, String authorization, @Nullable UUID user) {
+        verdicts.forgetAuthorizationAfterCommit(authorization);
+        if (user != null) {
+            changes.subjectChanged(tenant, user);
+        }
+    }
+
+    private static boolean anyInvalidated(OAuth2Authorization authorization) {
+        OAuth2Authorization.Token<?> access = authorization.getAccessToken();
+        OAuth2Authorization.Token<?> refresh = authorization.getRefreshToken();
+        return (access != null && access.isInvalidated()) || (refresh != null && refresh.isInvalidated());
+    }
+
+    private static Instant earlier(Instant one, @Nullable Instant other) {
+        return other == null || one.isBefore(other) ? one : other;
+    }
+
+    private static Set<String> scopes(@Nullable Object claim) {
+        Set<String> scopes = new LinkedHashSet<>();
+        if (claim instanceof String text && !text.isBlank()) {
+            scopes.addAll(List.of(text.split(" ")));
+        } else if (claim instanceof Collection<?> values) {
+            values.forEach(value -> scopes.add(String.valueOf(value)));
+        }
+        return scopes;
     }
 
     /** A rotated refresh token came back: the family is compromised, so it all dies, on the record. */
@@ -296,8 +470,8 @@ class Authorizations implements OAuth2AuthorizationService {
                     new AuditLog.Target("client", clientId, null), null, null,
                     Map.of("user", row.user() == null ? "" : row.user().toString(), "authorization", row.id(),
                             "outcome", "every token of the authorization was revoked"));
+            revoked(row.tenant(), row.id(), row.user());
         });
-        forget();
     }
 
     /** Whose authorization it is: the signed-in user and session, or a client's service account. */

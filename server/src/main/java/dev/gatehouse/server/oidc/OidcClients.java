@@ -1,6 +1,7 @@
 package dev.gatehouse.server.oidc;
 
 import dev.gatehouse.server.access.Access;
+import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.AccountClosed;
@@ -40,11 +41,11 @@ public class OidcClients {
     private final Access access;
     private final Actors actors;
     private final AuditLog audit;
-    private final Authorizations authorizations;
+    private final AccessChanges changes;
 
     OidcClients(ClientStore store, UserStore users, Access access, Actors actors, AuditLog audit,
-            Authorizations authorizations) {
-        this.authorizations = authorizations;
+            AccessChanges changes) {
+        this.changes = changes;
         this.store = store;
         this.users = users;
         this.access = access;
@@ -128,7 +129,8 @@ public class OidcClients {
 
     /**
      * Changes what the request names; {@code type} cannot change (a public client was never given a
-     * secret). Disabling ({@code status: DISABLED}) refuses its tokens on every node within a second.
+     * secret). Disabling ({@code status: DISABLED}) refuses its tokens on every node within a second
+     * ({@link #tokensChanged}).
      */
     @Transactional
     public ClientView update(Caller caller, TenantId tenant, String clientId, ClientRequest request, Origin origin) {
@@ -169,7 +171,9 @@ public class OidcClients {
                 before.hasSecret(), redirects, postLogout, grants, scopes, serviceAccount, firstParty, status,
                 before.createdAt(), before.updatedAt(), before.secretRotatedAt());
         store.update(after);
-        authorizations.forgetAfterCommit();
+        if (!after.status().equals(before.status())) {
+            tokensChanged(tenant);
+        }
         OAuthClient stored = store.byId(tenant, before.id()).orElseThrow();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("before", audited(before));
@@ -186,7 +190,7 @@ public class OidcClients {
         OAuthClient client = store.byClientIdForUpdate(tenant, clientId)
                 .orElseThrow(() -> ApiException.notFound("client"));
         store.delete(tenant, client.id());
-        authorizations.forgetAfterCommit();
+        tokensChanged(tenant);
         audit.record(tenant, "CLIENT_DELETED", actors.actor(caller), target(client), origin.ip(), origin.userAgent(),
                 Map.of("client", audited(client)));
     }
@@ -214,8 +218,11 @@ public class OidcClients {
     @EventListener
     void accountClosed(AccountClosed closed) {
         AuditLog.Actor actor = actors.actor(closed.by());
-        authorizations.forgetAfterCommit();
-        for (OAuthClient client : store.ofServiceAccountForUpdate(closed.tenant(), closed.user())) {
+        List<OAuthClient> affected = store.ofServiceAccountForUpdate(closed.tenant(), closed.user());
+        if (!affected.isEmpty()) {
+            tokensChanged(closed.tenant());
+        }
+        for (OAuthClient client : affected) {
             if (closed.how().equals("DELETED")) {
                 store.delete(closed.tenant(), client.id());
                 audit.record(closed.tenant(), "CLIENT_DELETED", actor, target(client), closed.origin().ip(),
@@ -246,6 +253,15 @@ public class OidcClients {
     /** The tenant's client for the authorization server: any status (it checks). */
     Optional<OAuthClient> find(TenantId tenant, String clientId) {
         return store.byClientId(tenant, clientId);
+    }
+
+    /**
+     * A client's status changed or it is gone: its tokens live or die with it on every node. Announced
+     * as a change of the tenant's policy, as its settings are — a rare admin action, and the one
+     * announcement every node already hears ({@link Verdicts} drops the tenant's verdicts).
+     */
+    private void tokensChanged(TenantId tenant) {
+        changes.policyChanged(tenant);
     }
 
     private @Nullable UUID serviceAccountId(@Nullable String text, List<FieldError> errors) {

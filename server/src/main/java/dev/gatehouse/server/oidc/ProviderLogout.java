@@ -28,7 +28,8 @@ import org.springframework.web.util.UriComponentsBuilder;
  * has checked the {@code id_token_hint} (ours, of this tenant, for this client) and that the
  * {@code post_logout_redirect_uri} is one the client registered, the Gatehouse session the user
  * signed in to the client with (the ID token's {@code sid}) ends, audited as {@code LOGOUT}, and
- * with it every token issued through it. The browser goes back to the registered URI only, or to
+ * with it every token issued through it, on every node (the session's end is announced:
+ * {@link SessionClientNames}). The browser goes back to the registered URI only, or to
  * the console's sign-in page.
  */
 @Component
@@ -38,17 +39,15 @@ class ProviderLogout implements AuthenticationSuccessHandler {
     private final Credentials users;
     private final Actors actors;
     private final AuditLog audit;
-    private final Authorizations authorizations;
     private final TransactionTemplate transactions;
     private final Clock clock;
 
-    ProviderLogout(Sessions sessions, Credentials users, Actors actors, AuditLog audit, Authorizations authorizations,
+    ProviderLogout(Sessions sessions, Credentials users, Actors actors, AuditLog audit,
             TransactionTemplate transactions, Clock clock) {
         this.sessions = sessions;
         this.users = users;
         this.actors = actors;
         this.audit = audit;
-        this.authorizations = authorizations;
         this.transactions = transactions;
         this.clock = clock;
     }
@@ -88,7 +87,6 @@ class ProviderLogout implements AuthenticationSuccessHandler {
                         new AuditLog.Target("session", session.toString(), username), origin.ip(),
                         origin.userAgent(), Map.of("client", clientId));
             }
-            authorizations.forgetAfterCommit();
         });
     }
 }

@@ -30,7 +30,9 @@ import org.springframework.stereotype.Component;
  * ({@code typ: at+jwt}, {@code client_id}); access and ID tokens carry {@code sub} (the user, or a
  * client-credentials client's service account), {@code tenant}, {@code preferred_username},
  * {@code email}, {@code name}, {@code roles: [{role, location?}]} held at issue, and, for a signed-in
- * user, {@code sid}, {@code auth_time} and {@code amr} of the Gatehouse session.
+ * user, {@code sid}, {@code auth_time} and {@code amr} of the Gatehouse session. A client-credentials
+ * access token also says so ({@code gty: client_credentials}, {@link AccessTokens#GRANT}): it is
+ * not stored, and is judged by its claims when it comes back.
  */
 @Component
 class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
@@ -70,6 +72,9 @@ class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
         if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
             context.getJwsHeader().type("at+jwt");
             claims.claim("client_id", context.getRegisteredClient().getClientId());
+            if (AuthorizationGrantType.CLIENT_CREDENTIALS.equals(context.getAuthorizationGrantType())) {
+                claims.claim(AccessTokens.GRANT, AuthorizationGrantType.CLIENT_CREDENTIALS.getValue());
+            }
         } else if (!OidcParameterNames.ID_TOKEN.equals(context.getTokenType().getValue())) {
             return;
         }

@@ -19,6 +19,7 @@ import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.RecordedAudit;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestClock;
 import dev.gatehouse.server.testing.TestMembers;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -26,10 +27,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -48,6 +51,8 @@ class OidcSignInIT extends IntegrationTest {
 
     @Autowired
     private JdbcClient jdbc;
+    @Autowired
+    private TestClock clock;
 
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private SignedInTenant clinic;
@@ -65,6 +70,11 @@ class OidcSignInIT extends IntegrationTest {
         assertThat(created.status()).as(created.raw()).isEqualTo(201);
         clientId = created.text("/clientId");
         clientSecret = created.text("/clientSecret");
+    }
+
+    @AfterEach
+    void resetClock() {
+        clock.reset();
     }
 
     private String issuer() {
@@ -138,6 +148,23 @@ class OidcSignInIT extends IntegrationTest {
     }
 
     @Test
+    void aRevokedAccessTokenOfASignInStopsAtOnceWhileItsRefreshTokenStillWorks() throws Exception {
+        JsonNode tokens = tokensOf(SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
+        String accessToken = tokens.get("access_token").asString();
+        assertThat(api.get("/api/v1/me", accessToken).status()).as("its verdict is kept now").isEqualTo(200);
+
+        assertThat(post("/revoke", Map.of("token", accessToken, "token_type_hint", "access_token")).statusCode())
+                .isEqualTo(200);
+
+        assertThat(api.get("/api/v1/me", accessToken).status()).isEqualTo(401);
+        assertThat(OidcFlowIT.JSON.readTree(post("/introspect", Map.of("token", accessToken)).body())
+                .get("active").asBoolean()).isFalse();
+        JsonNode refreshed = token(Map.of("grant_type", "refresh_token", "refresh_token",
+                tokens.get("refresh_token").asString()));
+        assertThat(api.get("/api/v1/me", refreshed.get("access_token").asString()).status()).isEqualTo(200);
+    }
+
+    @Test
     void theCodeNeedsTheRightPkceVerifierAndTheExactRedirectUri() throws Exception {
         CodeVerifier verifier = new CodeVerifier();
         ConsoleClient browser = new ConsoleClient(port());
@@ -179,6 +206,30 @@ class OidcSignInIT extends IntegrationTest {
                 "username", SignedInTenant.ADMIN, "password", SignedInTenant.ADMIN_PASSWORD,
                 "continueTo", "//evil.example/oauth2/x/authorize"));
         assertThat(posted.headers().firstValue("Location").orElseThrow()).doesNotContain("evil.example");
+    }
+
+    @Test
+    void theApplicationsRequestIsKeptWhileTheUserOpensAnotherConsolePageBeforeSigningIn() throws Exception {
+        CodeVerifier verifier = new CodeVerifier();
+        ConsoleClient browser = new ConsoleClient(port());
+        HttpResponse<String> authorize = browser.get(authorizePath(verifier, new Nonce(), "state-kept", REDIRECT));
+        String signInPage = local(authorize.headers().firstValue("Location").orElseThrow());
+        String continueTo = URLDecoder.decode(signInPage.substring(signInPage.indexOf("continueTo=") + 11),
+                StandardCharsets.UTF_8);
+        assertThat(browser.get(signInPage).statusCode()).isEqualTo(200);
+
+        // The user wanders off and signs in from a page that no longer carries the application's request.
+        assertThat(browser.get("/console/sign-in?tenant=" + clinic.slug()).body()).doesNotContain("state-kept");
+        HttpResponse<String> signedIn = browser.post("/console/sign-in", Map.of("tenant", clinic.slug(),
+                "username", SignedInTenant.ADMIN, "password", SignedInTenant.ADMIN_PASSWORD));
+
+        assertThat(signedIn.statusCode()).isEqualTo(302);
+        assertThat(local(signedIn.headers().firstValue("Location").orElseThrow())).isEqualTo(continueTo);
+        assertThat(signedIn.headers().allValues("Set-Cookie")).as("kept until sign-in completes, then forgotten")
+                .anySatisfy(cookie -> assertThat(cookie).startsWith("gatehouse_continue=;").contains("Max-Age=0"));
+        HttpResponse<String> back = browser.get(continueTo);
+        assertThat(back.headers().firstValue("Location").orElseThrow()).startsWith(REDIRECT + "?code=")
+                .contains("state=state-kept");
     }
 
     @Test
@@ -317,6 +368,33 @@ class OidcSignInIT extends IntegrationTest {
     }
 
     @Test
+    void aScopeTheClientMayNotHaveIsRefusedAndTheConsentScreenNamesEveryScopeAskedFor() throws Exception {
+        Response created = api.post(clinic.path("/clients"), clinic.adminToken(), json("name", "Outside scheduler",
+                "type", "confidential", "redirectUris", raw("[\"" + REDIRECT + "\"]"),
+                "grantTypes", raw("[\"authorization_code\"]"), "scopes", raw("[\"openid\",\"profile\"]")));
+        String thirdParty = created.text("/clientId");
+        ConsoleClient browser = new ConsoleClient(port());
+        browser.get("/console/sign-in");
+        browser.post("/console/sign-in", Map.of("tenant", clinic.slug(), "username", SignedInTenant.ADMIN,
+                "password", SignedInTenant.ADMIN_PASSWORD));
+
+        HttpResponse<String> refused = browser.get("/oauth2/" + clinic.slug() + "/authorize?response_type=code"
+                + "&client_id=" + thirdParty + "&redirect_uri=" + OidcFlowIT.encode(REDIRECT) + "&scope="
+                + OidcFlowIT.encode("openid profile billing.export") + "&state=s&code_challenge="
+                + CodeChallenge.compute(CodeChallengeMethod.S256, new CodeVerifier()).getValue()
+                + "&code_challenge_method=S256");
+        assertThat(refused.statusCode()).isEqualTo(302);
+        assertThat(refused.headers().firstValue("Location").orElseThrow()).as("never the consent screen")
+                .startsWith(REDIRECT + "?error=invalid_scope");
+
+        HttpResponse<String> screen = browser.get("/console/consent?client_id=" + thirdParty + "&state=s&scope="
+                + OidcFlowIT.encode("openid billing.export profile"));
+        assertThat(screen.statusCode()).isEqualTo(200);
+        assertThat(screen.body()).contains("See your name and username").contains("billing.export")
+                .contains("value=\"billing.export\"").doesNotContain("value=\"openid\"");
+    }
+
+    @Test
     void aLockedUsersTokensDieEverywhere() throws Exception {
         TestMembers.Member nurse = TestMembers.member("nurse.nia").holding("front_desk").create(api, clinic);
         JsonNode tokens = tokensOf(nurse.username(), nurse.password());
@@ -336,6 +414,29 @@ class OidcSignInIT extends IntegrationTest {
         assertThat(ended.status()).as(ended.raw()).isIn(200, 204);
 
         assertDead(tokens);
+    }
+
+    @Test
+    void theSessionsIdleTimeoutEndsTheClientsTokensWhileRefreshingKeepsItInUse() throws Exception {
+        assertThat(api.patch(clinic.path("/settings"), clinic.adminToken(), """
+                {"sessionPolicy": {"idleMinutes": 10}}""").status()).isEqualTo(200);
+        TestMembers.Member nurse = TestMembers.member("nurse.nia").holding("front_desk").create(api, clinic);
+        JsonNode tokens = tokensOf(nurse.username(), nurse.password());
+        assertThat(api.get("/api/v1/me", tokens.get("access_token").asString()).status()).isEqualTo(200);
+
+        // Refreshing through the application is using the session: 16 minutes on, it has not idled out.
+        clock.moveAhead(Duration.ofMinutes(8));
+        JsonNode refreshed = token(Map.of("grant_type", "refresh_token", "refresh_token",
+                tokens.get("refresh_token").asString()));
+        clock.moveAhead(Duration.ofMinutes(16));
+        JsonNode again = token(Map.of("grant_type", "refresh_token", "refresh_token",
+                refreshed.get("refresh_token").asString()));
+        assertThat(api.get("/api/v1/me", again.get("access_token").asString()).status()).isEqualTo(200);
+
+        // Then nobody uses it for longer than the tenant's idle timeout: the session and its tokens end.
+        clock.moveAhead(Duration.ofMinutes(27));
+
+        assertDead(again);
     }
 
     @Test

@@ -44,6 +44,11 @@ import java.util.regex.Pattern;
  * The sign-ins the refresh phase needs are made here through the issuer's authorize endpoint and
  * Gatehouse's own sign-in form (cookies, CSRF token, PKCE), as a browser would; when that fails the phase
  * says it was not measured, and why. Needs only the JDK.
+ *
+ * <p>With {@code --server-pid} and {@code --postmaster-pid} (Linux) it also prints the CPU each request cost
+ * during the measured seconds: the server JVM's (user + system of /proc/PID/stat) and its PostgreSQL's (the
+ * postmaster's own and reaped children's, plus its live children's: the backends), so that the other
+ * processes of a shared machine do not count. The JWKS phase runs in the example app, so both are about 0.
  */
 public final class TokenLoad {
 
@@ -58,7 +63,7 @@ public final class TokenLoad {
 
     record Options(URI issuer, String tenant, String username, String password, String ccClient, String ccSecret,
             String codeClient, String codeSecret, URI redirectUri, URI app, int concurrency, Duration seconds,
-            Duration warmup) {}
+            Duration warmup, long serverPid, long postmasterPid) {}
 
     /** One thread's sign-in: its refresh token, replaced on every refresh (Gatehouse rotates it on every use). */
     static final class Grant {
@@ -69,10 +74,18 @@ public final class TokenLoad {
         }
     }
 
-    record Result(String phase, long requests, long failures, double seconds, long[] latencies) {}
+    record Result(String phase, long requests, long failures, double seconds, long[] latencies, long jvmTicks,
+            long databaseTicks) {}
+
+    /** Clock ticks per second of /proc/PID/stat (USER_HZ, 100 on Linux). */
+    private static final double TICKS_PER_SECOND = 100;
+    private static long serverPid;
+    private static long postmasterPid;
 
     public static void main(String[] args) throws Exception {
         Options options = parse(args);
+        serverPid = options.serverPid();
+        postmasterPid = options.postmasterPid();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         String ccBasic = basic(options.ccClient(), options.ccSecret());
         String codeBasic = basic(options.codeClient(), options.codeSecret());
@@ -86,8 +99,8 @@ public final class TokenLoad {
             throw new IllegalStateException("the app's client got no token: " + issued.statusCode() + " " + issued.body());
         }
         String shared = field(issued.body(), "access_token");
-        System.out.printf(Locale.ROOT, "%-20s %9s %9s %8s %10s %8s %8s %8s%n", "phase", "requests", "failures", "seconds",
-                "per second", "p50 ms", "p99 ms", "max ms");
+        System.out.printf(Locale.ROOT, "%-20s %9s %9s %8s %10s %8s %8s %8s %11s %11s%n", "phase", "requests", "failures",
+                "seconds", "per second", "p50 ms", "p99 ms", "max ms", "JVM ms/req", "PG ms/req");
         report(run("client-credentials", options, thread -> http.send(form(token, ccBasic,
                 "grant_type=client_credentials&scope=gatehouse.api"), HttpResponse.BodyHandlers.ofString())));
         List<Grant> grants = new ArrayList<>();
@@ -131,6 +144,8 @@ public final class TokenLoad {
     }
 
     private static Result measure(String phase, Options options, Duration length, Call call) throws Exception {
+        long jvmBefore = ticks(serverPid, false);
+        long databaseBefore = databaseTicks();
         long start = System.nanoTime();
         long end = start + length.toNanos();
         AtomicLong failures = new AtomicLong();
@@ -166,16 +181,46 @@ public final class TokenLoad {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        long jvm = ticks(serverPid, false) - jvmBefore;
+        long database = databaseTicks() - databaseBefore;
         long[] all = perThread.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-        return new Result(phase, all.length, failures.get(), seconds, all);
+        return new Result(phase, all.length, failures.get(), seconds, all, jvm, database);
+    }
+
+    /** User + system ticks of a process ({@code reaped}: with its waited-for children's), 0 when unknown. */
+    private static long ticks(long pid, boolean reaped) {
+        if (pid <= 0) {
+            return 0;
+        }
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // After the command: state is field 3, so utime (14), stime (15), cutime (16), cstime (17) are 11..14 here.
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            return reaped ? ticks + Long.parseLong(fields[13]) + Long.parseLong(fields[14]) : ticks;
+        } catch (IOException | RuntimeException gone) {
+            return 0;
+        }
+    }
+
+    /** The server's PostgreSQL: the postmaster with its reaped children, and its live children (the backends). */
+    private static long databaseTicks() {
+        if (postmasterPid <= 0) {
+            return 0;
+        }
+        long children = ProcessHandle.of(postmasterPid).stream().flatMap(ProcessHandle::children)
+                .mapToLong(child -> ticks(child.pid(), false)).sum();
+        return ticks(postmasterPid, true) + children;
     }
 
     private static void report(Result result) {
         long[] l = result.latencies();
         Function<Double, Double> at = share -> l.length == 0 ? 0 : l[Math.min(l.length - 1, (int) (l.length * share))] / 1e6;
-        System.out.printf(Locale.ROOT, "%-20s %9d %9d %8.1f %10.0f %8.2f %8.2f %8.2f%n", result.phase(), result.requests(),
-                result.failures(), result.seconds(), result.requests() / result.seconds(), at.apply(0.5), at.apply(0.99),
-                l.length == 0 ? 0 : l[l.length - 1] / 1e6);
+        double perRequest = result.requests() == 0 ? 0 : 1000 / TICKS_PER_SECOND / result.requests();
+        System.out.printf(Locale.ROOT, "%-20s %9d %9d %8.1f %10.0f %8.2f %8.2f %8.2f %11.2f %11.2f%n", result.phase(),
+                result.requests(), result.failures(), result.seconds(), result.requests() / result.seconds(), at.apply(0.5),
+                at.apply(0.99), l.length == 0 ? 0 : l[l.length - 1] / 1e6, result.jvmTicks() * perRequest,
+                result.databaseTicks() * perRequest);
     }
 
     /**
@@ -290,6 +335,7 @@ public final class TokenLoad {
                 required.apply("code-client"), required.apply("code-secret"), URI.create(required.apply("redirect-uri")),
                 URI.create(required.apply("app")), Integer.parseInt(named.getOrDefault("concurrency", "8")),
                 Duration.ofSeconds(Long.parseLong(named.getOrDefault("seconds", "15"))),
-                Duration.ofSeconds(Long.parseLong(named.getOrDefault("warmup-seconds", "5"))));
+                Duration.ofSeconds(Long.parseLong(named.getOrDefault("warmup-seconds", "5"))),
+                Long.parseLong(named.getOrDefault("server-pid", "0")), Long.parseLong(named.getOrDefault("postmaster-pid", "0")));
     }
 }
