@@ -139,7 +139,7 @@ start_side() { # gatehouse|keycloak [label]: starts it and waits until healthy
 }
 launch_gatehouse() {
   # shellcheck disable=SC2086
-  "$JAVA" -Xms"$SERVER_HEAP" -Xmx"$SERVER_HEAP" $GH_JAVA_OPTS -jar "$JAR" \
+  "$JAVA" -Xms"$SERVER_HEAP" -Xmx"$SERVER_HEAP" $GH_JAVA_OPTS "${CDS_OPTS[@]}" -jar "$JAR" \
     --server.port="$PORT" --server.address=127.0.0.1 --gatehouse.data-dir="$DATA/gatehouse" \
     --gatehouse.db.url="jdbc:postgresql://$PG_HOST:$PG_PORT/$GH_DB" --gatehouse.db.user=postgres \
     --gatehouse.admin.username=operator --gatehouse.admin.password="$OPERATOR_PASSWORD" \

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The memory soak (docs/benchmarks.md, "Memory"): starts the server exactly as README.md's run
-# command does — `java -jar server/target/gatehouse.jar` with the JAVA_TOOL_OPTIONS line README.md
-# gives, read from README.md itself, and no other JVM flag — on its embedded PostgreSQL in a
+# command does — the extracted layout, `java -XX:SharedArchiveFile=… -XX:+AutoCreateSharedArchive -jar
+# server/target/gatehouse/gatehouse.jar` with the JAVA_TOOL_OPTIONS line README.md gives, read from
+# README.md itself, and no other JVM flag — on its embedded PostgreSQL in a
 # temporary folder; creates a clinic with STAFF staff; drives RATE mixed requests per second for
 # DURATION seconds (MixedLoad.java: sign-ins, checks, user reads and creations, audit events); then
 # leaves it idle for IDLE seconds. The JVM's resident memory (VmRSS, and VmHWM, its peak) and the
@@ -29,9 +30,9 @@ build_jar
 README_OPTIONS="$(grep -o "JAVA_TOOL_OPTIONS='[^']*'" "$ROOT/README.md" | head -n 1 | cut -d"'" -f2)"
 [[ -n "$README_OPTIONS" ]] || fail "README.md has no JAVA_TOOL_OPTIONS='…' line"
 
-echo "== starting $JAR as README.md does: JAVA_TOOL_OPTIONS='$README_OPTIONS' java -jar …"
+echo "== starting $JAR as README.md does: JAVA_TOOL_OPTIONS='$README_OPTIONS' java ${CDS_OPTS[*]} -jar …"
 echo "   (port $PORT, data in $DATA; nproc $(nproc), $(free -m | awk '/Mem:/ {print $2}') MB RAM, load $(cut -d' ' -f1-3 /proc/loadavg))"
-JAVA_TOOL_OPTIONS="$README_OPTIONS" "$JAVA" -jar "$JAR" \
+JAVA_TOOL_OPTIONS="$README_OPTIONS" "$JAVA" "${CDS_OPTS[@]}" -jar "$JAR" \
   --server.port="$PORT" --gatehouse.data-dir="$DATA" \
   --gatehouse.admin.username=operator --gatehouse.admin.password="$OPERATOR_PASSWORD" \
   --spring.main.banner-mode=off --logging.level.root=WARN >>"$DATA/server.log" 2>&1 &

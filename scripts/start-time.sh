@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Start time and idle footprint (docs/benchmarks.md, "Start time"): starts the server as README.md's
-# run command does — `java -jar server/target/gatehouse.jar` with README.md's JAVA_TOOL_OPTIONS line,
-# read from README.md itself — on its embedded PostgreSQL in a temporary folder; creates data once
+# run command does — the extracted layout with its class-data sharing archive, `java
+# -XX:SharedArchiveFile=server/target/gatehouse/gatehouse.jsa -XX:+AutoCreateSharedArchive -jar
+# server/target/gatehouse/gatehouse.jar`, with README.md's JAVA_TOOL_OPTIONS line read from README.md
+# itself — on its embedded PostgreSQL in a temporary folder; creates data once
 # (a clinic tenant with USERS users); then stops and starts it RUNS times on that data and prints,
 # for each start: the wall time from launching the JVM to `/actuator/health` answering UP (polled
 # every 50 ms), the JVM's CPU time (user + system, /proc/PID/stat) until then, the embedded
@@ -13,6 +15,8 @@
 #   RUNS=9 IDLE=0 scripts/start-time.sh        # more starts, no idle sample
 #   IDLE_EACH=1 scripts/start-time.sh          # the idle sample after every start
 #   SKIP_BUILD=1 scripts/start-time.sh         # reuse server/target's jar
+#   SKIP_BUILD=1 CDS=0 scripts/start-time.sh   # without the class-data sharing archive
+#   SKIP_BUILD=1 JAR=server/target/gatehouse.jar scripts/start-time.sh   # the executable jar (its archive beside it)
 #   EXTRA_OPTS='-XX:TieredStopAtLevel=1' SKIP_BUILD=1 scripts/start-time.sh   # flags after README's
 #   README_FLAGS=0 scripts/start-time.sh       # without README's JAVA_TOOL_OPTIONS
 #   THREAD_CPU=1 scripts/start-time.sh        # also the JVM's CPU until healthy by thread kind
@@ -64,7 +68,7 @@ now_ms() { date +%s%3N; }
 launch() { # starts the jar as README.md does, waits for UP; sets WALL_MS, CPU_MS, PG_CPU_MS, RSS_MB
   local started
   started="$(now_ms)"
-  JAVA_TOOL_OPTIONS="$OPTIONS" "$JAVA" -jar "$JAR" \
+  JAVA_TOOL_OPTIONS="$OPTIONS" "$JAVA" "${CDS_OPTS[@]}" -jar "$JAR" \
     --server.port="$PORT" --server.address=127.0.0.1 --gatehouse.data-dir="$DATA" \
     --gatehouse.admin.username=operator --gatehouse.admin.password="$OPERATOR_PASSWORD" \
     --spring.main.banner-mode=off >>"$DATA/server.log" 2>&1 &
@@ -94,7 +98,7 @@ trap 'stop_all; rm -rf "$DATA"' EXIT
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%d\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-echo "== $JAR, JAVA_TOOL_OPTIONS='$OPTIONS'"
+echo "== $JAR, JAVA_TOOL_OPTIONS='$OPTIONS', ${CDS_OPTS[*]}"
 echo "   (port $PORT, data in $DATA; nproc $(nproc), $(free -m | awk '/Mem:/ {print $2}') MB RAM, load $(cut -d' ' -f1-3 /proc/loadavg))"
 echo "== first start (creates the database), then a clinic with $USERS users"
 launch

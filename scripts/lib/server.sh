@@ -2,7 +2,9 @@
 # What the load scripts share: the JDK, the server jar, a server started on a free port of
 # 127.0.0.1 with its embedded PostgreSQL in a temporary folder (removed on exit), the API, and a
 # clinic tenant whose admin has set their own password. Source it after setting NAME (the script's
-# name, for messages) and, if wanted, SKIP_BUILD, JAR, SERVER_HEAP and SERVER_JAVA_OPTS.
+# name, for messages) and, if wanted, SKIP_BUILD, JAR (default: README.md's extracted layout,
+# server/target/gatehouse/gatehouse.jar, extracted here when the build is newer), CDS, SERVER_HEAP
+# and SERVER_JAVA_OPTS.
 
 if [[ -z "${JAVA_HOME:-}" && -d /usr/lib/jvm/temurin-25-jdk-amd64 ]]; then
   export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
@@ -24,12 +26,27 @@ require_tools() { # tool...
   done
 }
 
-build_jar() {
+build_jar() { # sets JAR (README.md's extracted layout unless JAR is given) and CDS_OPTS
   if [[ -z "${SKIP_BUILD:-}" ]]; then
     echo "== building the server jar"
     (cd "$ROOT" && timeout 900 ./mvnw -q -pl server -am package -DskipTests)
   fi
-  JAR="${JAR:-$ROOT/server/target/gatehouse.jar}"
+  if [[ -z "${JAR:-}" ]]; then
+    extract_layout "$ROOT/server/target/gatehouse.jar" "$ROOT/server/target/gatehouse"
+    JAR="$ROOT/server/target/gatehouse/gatehouse.jar"
+  fi
+  # Class-data sharing as README.md runs it: the archive beside the jar, written when the first run
+  # exits and again when the jars change (docs/benchmarks.md, "Start time"); CDS=0 runs without it.
+  CDS_OPTS=()
+  [[ "${CDS:-1}" == 0 ]] || CDS_OPTS=("-XX:SharedArchiveFile=${JAR%.jar}.jsa" -XX:+AutoCreateSharedArchive)
+}
+
+extract_layout() { # executable-jar destination: README.md's extraction, unless done since the jar was built
+  [[ -f "$1" ]] || fail "$1 is missing: build without SKIP_BUILD"
+  [[ "$2/.extracted" -nt "$1" ]] && return 0
+  timeout 300 "$JAVA" -Djarmode=tools -jar "$1" extract --force --destination "$2" >/dev/null \
+    || fail "extracting $1 failed"
+  touch "$2/.extracted" # the extracted files keep the build's times, so the archive stays valid
 }
 
 free_port() {
@@ -69,7 +86,7 @@ trap cleanup EXIT
 
 start_server() { # [--property=value...]: starts the jar on $PORT with its data in $DATA; waits until it is up
   # shellcheck disable=SC2086
-  "$JAVA" -Xms"$SERVER_HEAP" -Xmx"$SERVER_HEAP" $SERVER_JAVA_OPTS -jar "$JAR" \
+  "$JAVA" -Xms"$SERVER_HEAP" -Xmx"$SERVER_HEAP" $SERVER_JAVA_OPTS "${CDS_OPTS[@]}" -jar "$JAR" \
     --server.port="$PORT" --server.address=127.0.0.1 --gatehouse.data-dir="$DATA" \
     --gatehouse.admin.username=operator --gatehouse.admin.password="$OPERATOR_PASSWORD" \
     --spring.main.banner-mode=off --logging.level.root=WARN "$@" >>"$DATA/server.log" 2>&1 &

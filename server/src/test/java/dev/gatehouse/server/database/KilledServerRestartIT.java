@@ -14,18 +14,22 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.util.FileSystemUtils;
 
 /**
- * The README's run path as a user lives it: the packaged server on its embedded PostgreSQL, killed
- * with SIGKILL and started again on the same data folder, loses nothing and starts cleanly
- * (issue 3, "Done when").
+ * The README's run path as a user lives it: the packaged server, extracted as README.md's run command
+ * extracts it and run with its class-data sharing archive, on its embedded PostgreSQL, killed with
+ * SIGKILL and started again on the same data folder, loses nothing and starts cleanly (issue 3, "Done
+ * when"); its clean stop leaves an archive the JVM accepts for that layout (issue 17).
  */
 class KilledServerRestartIT {
 
     private static final Path JAR = Path.of("target", "gatehouse.jar");
     private static final String PASSWORD = "operator-password-restart-test";
+    private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
 
     private Path data;
+    private Path layout;
     private Process server;
 
     @AfterEach
@@ -36,12 +40,16 @@ class KilledServerRestartIT {
         if (data != null) {
             EmbeddedDatabase.clearOrphan(data.resolve("postgres"));
         }
+        if (layout != null) {
+            FileSystemUtils.deleteRecursively(layout);
+        }
     }
 
     @Test
     void aServerKilledWithSigkillRestartsOnTheSameDataAndLosesNothing() throws Exception {
         assertThat(JAR).as("the packaged server (built in the package phase)").exists();
         data = Files.createTempDirectory("gatehouse-restart-");
+        layout = extract(Files.createTempDirectory("gatehouse-layout-"));
         int port = OwnServer.freePort();
 
         server = start(port);
@@ -64,14 +72,38 @@ class KilledServerRestartIT {
         assertThat(api.post("/api/v1/auth/login", null, json("tenant", "survivor", "username", "olive", "password",
                 "olive-initial-password")).status()).isEqualTo(200);
 
-        server.destroy(); // SIGTERM: a clean stop also stops PostgreSQL
-        assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        server.destroy(); // SIGTERM: a clean stop also stops PostgreSQL, and the JVM writes its archive
+        assertThat(server.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(data.resolve("postgres").resolve("postmaster.pid")).doesNotExist();
+        assertThat(archiveIsUsable()).as("the class-data sharing archive written at the clean stop").isTrue();
+    }
+
+    /** README.md's extraction of the executable jar: a thin gatehouse.jar and lib/ in the folder. */
+    private static Path extract(Path folder) throws IOException, InterruptedException {
+        Process extract = new ProcessBuilder(List.of(JAVA, "-Djarmode=tools", "-jar", JAR.toString(), "extract",
+                "--force", "--destination", folder.toString())).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(extract.waitFor(300, TimeUnit.SECONDS)).isTrue();
+        assertThat(extract.exitValue()).isZero();
+        assertThat(folder.resolve("gatehouse.jar")).exists();
+        return folder;
+    }
+
+    /** -Xshare:on makes the JVM refuse to start unless it maps the archive for this class path. */
+    private boolean archiveIsUsable() throws IOException, InterruptedException {
+        Process java = new ProcessBuilder(List.of(JAVA, "-Xmx512m", "-XX:SharedArchiveFile=" + archive(),
+                "-Xshare:on", "-cp", layout.resolve("gatehouse.jar").toString(), "-version"))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return java.waitFor(60, TimeUnit.SECONDS) && java.exitValue() == 0;
+    }
+
+    private Path archive() {
+        return layout.resolve("gatehouse.jsa");
     }
 
     private Process start(int port) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx512m", "-jar", JAR.toString(),
+        ProcessBuilder builder = new ProcessBuilder(List.of(JAVA, "-Xmx512m", "-XX:SharedArchiveFile=" + archive(),
+                "-XX:+AutoCreateSharedArchive", "-jar", layout.resolve("gatehouse.jar").toString(),
                 "--server.port=" + port, "--gatehouse.data-dir=" + data, "--gatehouse.admin.username=operator",
                 "--gatehouse.admin.password=" + PASSWORD));
         builder.environment().remove("GATEHOUSE_DB_URL");
