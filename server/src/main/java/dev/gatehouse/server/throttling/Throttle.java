@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.env.Environment;
@@ -313,26 +314,39 @@ public class Throttle {
             BucketView view = weighingFailures ? views.get(id, key -> new BucketView(limit, System.nanoTime())) : null;
             if (view != null && view.tryLetThrough(System.nanoTime())) {
                 held.add(new Permit.Held(bucket, view, false));
-                continue;
+            } else {
+                Known named = tenant;
+                held.add(reserve(bucket, view, held, waited -> refusal(attempt, scope, limit, id, named, waited),
+                        id, limit));
             }
-            ConsumptionProbe probe = consume(bucket, held);
-            if (!probe.isConsumed()) {
-                release(held);
-                recentlyRefused.put(id, System.nanoTime() + probe.getNanosToWaitForRefill());
-                throw refusal(attempt, scope, limit, id, tenant, probe.getNanosToWaitForRefill());
-            }
-            if (view != null) {
-                view.learn(probe.getRemainingTokens(), System.nanoTime());
-                if (probe.getRemainingTokens() < view.unweighed()) {
-                    // The last tokens are owed to attempts this node let through unweighed, should they fail.
-                    giveBack(bucket);
-                    release(held);
-                    throw refusal(attempt, scope, limit, id, tenant, nanosPerToken(limit));
-                }
-            }
-            held.add(new Permit.Held(bucket, view, true));
         }
         return new Permit(held);
+    }
+
+    /**
+     * Spends a token of {@code bucket} now, in the database. With a {@code view}, the answer teaches
+     * it, and a token that this node's attempts let through unweighed are owed is not taken.
+     *
+     * @throws TooManyRequests ({@code refusal} of how long to wait) when there is none; what {@code held} spent goes back
+     */
+    private Permit.Held reserve(BucketProxy bucket, @Nullable BucketView view, List<Permit.Held> held,
+            LongFunction<TooManyRequests> refusal, String id, Limit limit) {
+        ConsumptionProbe probe = consume(bucket, held);
+        if (!probe.isConsumed()) {
+            release(held);
+            recentlyRefused.put(id, System.nanoTime() + probe.getNanosToWaitForRefill());
+            throw refusal.apply(probe.getNanosToWaitForRefill());
+        }
+        if (view != null) {
+            view.learn(probe.getRemainingTokens(), System.nanoTime());
+            if (probe.getRemainingTokens() < view.unweighed()) {
+                // The last tokens are owed to attempts this node let through unweighed, should they fail.
+                giveBack(bucket);
+                release(held);
+                throw refusal.apply(nanosPerToken(limit));
+            }
+        }
+        return new Permit.Held(bucket, view, true);
     }
 
     /** How long the limit takes to refill one token. */
