@@ -46,14 +46,17 @@ class Accounts {
         this.changes = changes;
     }
 
-    /** The account in the active tenant with exactly this slug (as stored: lower case). */
-    Optional<Account> forSignIn(String tenantSlug, String usernameNormalized) {
+    /** The active tenant with exactly this slug (as stored: lower case). */
+    Optional<TenantId> activeTenant(String tenantSlug) {
         if (!tenantSlug.equals(tenantSlug.strip().toLowerCase(Locale.ROOT))) {
             return Optional.empty();
         }
-        return tenants.activeBySlug(tenantSlug)
-                .flatMap(tenant -> credentials.byUsername(tenant, usernameNormalized))
-                .map(found -> account(found, tenantSlug));
+        return tenants.activeBySlug(tenantSlug);
+    }
+
+    /** The account of {@code tenant}, found by {@link #activeTenant} for {@code tenantSlug}. */
+    Optional<Account> forSignIn(TenantId tenant, String tenantSlug, String usernameNormalized) {
+        return credentials.byUsername(tenant, usernameNormalized).map(found -> account(found, tenantSlug));
     }
 
     /** Whether the organisation of this slug is suspended (issue 16). */

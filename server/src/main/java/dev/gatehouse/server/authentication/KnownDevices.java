@@ -52,28 +52,32 @@ class KnownDevices {
                 .single();
     }
 
-    /** Records a completed sign-in on the device and from the network. */
+    /** The device's upsert; on its own, or before the network's in one statement ({@link #seen}). */
+    private static final String DEVICE_SEEN = """
+            insert into known_devices (tenant_id, id, user_id, device_hash, identified, label, first_seen_at,
+                last_seen_at, last_ip)
+            values (:tenant, :id, :user, :hash, :identified, :label, :now, :now, :ip)
+            on conflict (tenant_id, user_id, device_hash)
+            do update set label = excluded.label, last_seen_at = excluded.last_seen_at, last_ip = excluded.last_ip
+            """;
+
+    /**
+     * Records a completed sign-in on the device and from the network: one round trip (issue 17), the
+     * device's upsert a data-modifying part of the network's, which PostgreSQL always runs to completion.
+     */
     void seen(TenantId tenant, UUID user, byte[] hash, boolean identified, String label, @Nullable String ip,
             @Nullable String network, Instant now) {
-        jdbc.sql("""
-                        insert into known_devices (tenant_id, id, user_id, device_hash, identified, label, first_seen_at,
-                            last_seen_at, last_ip)
-                        values (:tenant, :id, :user, :hash, :identified, :label, :now, :now, :ip)
-                        on conflict (tenant_id, user_id, device_hash)
-                        do update set label = excluded.label, last_seen_at = excluded.last_seen_at, last_ip = excluded.last_ip
-                        """)
+        String sql = network == null ? DEVICE_SEEN : "with device as (" + DEVICE_SEEN + """
+                )
+                insert into known_networks (tenant_id, user_id, network, first_seen_at, last_seen_at)
+                values (:tenant, :user, :network, :now, :now)
+                on conflict (tenant_id, user_id, network) do update set last_seen_at = excluded.last_seen_at
+                """;
+        jdbc.sql(sql)
                 .param("tenant", tenant.value()).param("id", UUID.randomUUID()).param("user", user).param("hash", hash)
                 .param("identified", identified).param("label", label).param("now", Sessions.utc(now)).param("ip", ip)
+                .param("network", network)
                 .update();
-        if (network != null) {
-            jdbc.sql("""
-                            insert into known_networks (tenant_id, user_id, network, first_seen_at, last_seen_at)
-                            values (:tenant, :user, :network, :now, :now)
-                            on conflict (tenant_id, user_id, network) do update set last_seen_at = excluded.last_seen_at
-                            """)
-                    .param("tenant", tenant.value()).param("user", user).param("network", network)
-                    .param("now", Sessions.utc(now)).update();
-        }
     }
 
     /** The user's known devices, most recently used first. */

@@ -2,6 +2,7 @@ package dev.gatehouse.server.authentication;
 
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.settings.TenantSettings;
 import dev.gatehouse.server.settings.TenantSettingsStore;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
@@ -126,9 +127,15 @@ public class Sessions {
         this.audit = audit;
     }
 
-    /** The session and network rules that apply to the user now. */
+    /**
+     * The session and network rules that apply to the user now. The roles the user holds are read
+     * only when the tenant has rules by role (issue 17: a sign-in asks twice, and most tenants have none).
+     */
     SessionRules rulesFor(TenantId tenant, UUID user, Instant now) {
-        return SessionRules.of(settings.of(tenant), heldRoles(tenant, user, now));
+        TenantSettings tenantSettings = settings.of(tenant);
+        boolean byRole = !tenantSettings.sessionPolicy().idleMinutesByRole().isEmpty()
+                || !tenantSettings.ipAllowlistByRole().isEmpty();
+        return SessionRules.of(tenantSettings, byRole ? heldRoles(tenant, user, now) : List.of());
     }
 
     private List<String> heldRoles(TenantId tenant, UUID user, Instant now) {

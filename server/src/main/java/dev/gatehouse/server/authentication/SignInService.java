@@ -69,24 +69,27 @@ public class SignInService {
     private SignIn.Outcome passwordStep(String tenant, String username, String password, HttpServletRequest request) {
         String slug = tenant.strip().toLowerCase(Locale.ROOT);
         String name = Usernames.normalize(username);
+        // The tenant is looked up once, for the rate limits and the account alike (issue 17); one that is
+        // not active (unknown, suspended) is named to the throttle by its slug, as before.
+        Optional<TenantId> active = accounts.activeTenant(slug);
+        Throttle.Tenant named = active.<Throttle.Tenant>map(Throttle.Tenant.Id::new)
+                .orElseGet(() -> new Throttle.Tenant.Slug(slug));
         // Rate limits come first, so a refused attempt costs no hash and never counts toward the lockout.
-        Throttle.Permit permit = throttle.enter(new Throttle.Attempt(Throttle.Door.SIGN_IN, Origin.of(request).ip(),
-                new Throttle.Tenant.Slug(slug), name, Origin.of(request).userAgent()));
+        // Only failures weigh (issue 17): a limit far from empty is spent after the hash, and only if it failed.
+        Throttle.Permit permit = throttle.enterWeighingFailures(new Throttle.Attempt(Throttle.Door.SIGN_IN,
+                Origin.of(request).ip(), named, name, Origin.of(request).userAgent()));
         // IP rules (seed 000) apply before the password is even looked at; a refusal is the same 401.
         SignIn.Outcome outcome = permit.during(() -> {
             // The account is looked up once, for the network rules and the password step alike; a
             // suspended tenant has no active slug, so only a sign-in that found nobody asks about it.
-            Optional<Accounts.Account> found = accounts.forSignIn(slug, name);
+            Optional<Accounts.Account> found = active.flatMap(id -> accounts.forSignIn(id, slug, name));
             if (found.isEmpty() && accounts.tenantSuspended(slug)) {
                 throw suspended();
             }
             found.ifPresent(account -> networks.requireAllowedNetwork(account, password, request));
             return signIn.password(found, password, origin(request));
         });
-        if (!(outcome instanceof SignIn.Refused)) {
-            permit.succeeded();
-        }
-        return outcome;
+        return settled(permit, outcome);
     }
 
     /**
@@ -97,11 +100,19 @@ public class SignInService {
      */
     public SignIn.Outcome external(TenantId tenant, UUID userId, String method, boolean multiFactor,
             @Nullable String provider, HttpServletRequest request) {
-        Throttle.Permit permit = throttle.enter(new Throttle.Attempt(Throttle.Door.SIGN_IN, Origin.of(request).ip(),
-                new Throttle.Tenant.Id(tenant), userId.toString(), Origin.of(request).userAgent()));
+        Throttle.Permit permit = throttle.enterWeighingFailures(new Throttle.Attempt(Throttle.Door.SIGN_IN,
+                Origin.of(request).ip(), new Throttle.Tenant.Id(tenant), userId.toString(),
+                Origin.of(request).userAgent()));
         SignIn.Outcome outcome = permit.during(() -> signIn.external(tenant, userId, method, multiFactor, provider,
                 origin(request)));
-        if (!(outcome instanceof SignIn.Refused)) {
+        return settled(permit, outcome);
+    }
+
+    /** A refused attempt weighs on the limits it passed; any other outcome gives back what it spent. */
+    private static SignIn.Outcome settled(Throttle.Permit permit, SignIn.Outcome outcome) {
+        if (outcome instanceof SignIn.Refused) {
+            permit.failed();
+        } else {
             permit.succeeded();
         }
         return outcome;

@@ -1,6 +1,5 @@
 package dev.gatehouse.server.settings;
 
-import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.TenantTree;
 import java.util.HashMap;
@@ -13,18 +12,16 @@ import org.springframework.stereotype.Component;
 /**
  * The one reader of a tenant's settings: every feature asks here for the typed value. Not cached:
  * a change must hold on the very next request on every node (an IP allowlist, a lockout policy),
- * and the read is one lookup by primary key, plus one for each ancestor of a child tenant, whose
- * settings are its parent's with its own on top ({@link SettingsInheritance}); so a parent's change
- * and a child's move reach the child at once.
+ * and the read is one query, the tenant's document with each ancestor's (a child tenant's settings
+ * are its parent's with its own on top, {@link SettingsInheritance}); so a parent's change and a
+ * child's move reach the child at once.
  */
 @Component
 public class TenantSettingsStore {
 
-    private final TenantDirectory tenants;
     private final TenantTree tree;
 
-    TenantSettingsStore(TenantDirectory tenants, TenantTree tree) {
-        this.tenants = tenants;
+    TenantSettingsStore(TenantTree tree) {
         this.tree = tree;
     }
 
@@ -69,7 +66,8 @@ public class TenantSettingsStore {
     private TenantSettings read(TenantId tenant) {
         List<SettingsInheritance.Layer> layers = layers(tenant);
         if (layers.size() <= 1) {
-            return SettingsDocument.parse(layers.isEmpty() ? tenants.settingsJson(tenant) : layers.getFirst().json());
+            // No such tenant: the defaults, as for a tenant that set nothing.
+            return SettingsDocument.parse(layers.isEmpty() ? "{}" : layers.getFirst().json());
         }
         return SettingsInheritance.effectiveSettings(layers);
     }
@@ -88,10 +86,10 @@ public class TenantSettingsStore {
         return SettingsInheritance.origins(layers(tenant));
     }
 
-    /** The tenant's stored document, then its ancestors', nearest first, each labelled with its slug. */
+    /** The tenant's stored document, then its ancestors', nearest first, each labelled with its slug; one read. */
     private List<SettingsInheritance.Layer> layers(TenantId tenant) {
-        return tree.lineage(tenant).stream()
-                .map(link -> new SettingsInheritance.Layer(link.slug(), tenants.settingsJson(link.id())))
+        return tree.settingsLineage(tenant).stream()
+                .map(layer -> new SettingsInheritance.Layer(layer.slug(), layer.settingsJson()))
                 .toList();
     }
 }

@@ -22,6 +22,15 @@ public interface TenantTree {
     /** Every tenant below {@code tenant}, children before grandchildren; never the tenant itself. */
     List<Link> descendants(TenantId tenant);
 
+    /**
+     * As {@link #lineage}, each tenant with its own stored settings document, in one read: what a
+     * tenant's effective settings are made of (issue 17: every sign-in reads them).
+     */
+    List<Layer> settingsLineage(TenantId tenant);
+
     /** A tenant of a lineage: its id and slug, and whether it is active. */
     record Link(TenantId id, String slug, boolean active) {}
+
+    /** A tenant of a lineage with its own settings document (JSON, {@code {}} when it set nothing). */
+    record Layer(TenantId id, String slug, String settingsJson) {}
 }

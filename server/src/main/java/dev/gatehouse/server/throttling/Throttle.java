@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.env.Environment;
@@ -158,31 +159,58 @@ public class Throttle {
     public record Attempt(Door door, @Nullable String address, @Nullable Tenant tenant, @Nullable String account,
             @Nullable String userAgent) {}
 
-    /** The tokens an allowed attempt spent; {@link #succeeded} gives them back where only failures weigh. */
+    /**
+     * The limits an allowed attempt passed. From {@link #enter}, each spent a token, which
+     * {@link #succeeded} gives back where only failures weigh. From {@link #enterWeighingFailures},
+     * a limit far from empty was passed on this node's view without spending ({@link BucketView}):
+     * {@link #failed} spends it then, and the caller must end the permit with one of the two.
+     */
     public static final class Permit {
 
-        private final List<BucketProxy> spent;
+        /** One limit passed: {@code reserved} when its token is spent already; {@code view} for a door weighing failures. */
+        private record Held(BucketProxy bucket, @Nullable BucketView view, boolean reserved) {}
 
-        private Permit(List<BucketProxy> spent) {
-            this.spent = spent;
+        private final List<Held> held;
+        private boolean ended;
+
+        private Permit(List<Held> held) {
+            this.held = held;
         }
 
         /** The attempt succeeded: its tokens go back, so only failures are counted. */
-        public void succeeded() {
-            giveBack(spent);
+        public synchronized void succeeded() {
+            if (!ended) {
+                ended = true;
+                release(held);
+            }
+        }
+
+        /**
+         * The attempt failed: the limits passed without spending spend their token now. A bucket
+         * found empty meanwhile (another node spent it) is charged all the same, ignoring its limit:
+         * the overdraft is owed, and refused attempts wait until it is repaid.
+         */
+        public synchronized void failed() {
+            if (!ended) {
+                ended = true;
+                weigh(held);
+            }
         }
 
         /**
          * Runs the door's work. When it ends in overload (503: the database busy or restarting), the
          * credentials were never weighed, so the tokens go back: a clinic's staff signing in through a
-         * database restart must not find their address throttled afterwards.
+         * database restart must not find their address throttled afterwards. Any other exception is a
+         * failed attempt.
          */
         public <T> T during(Supplier<T> work) {
             try {
                 return work.get();
             } catch (RuntimeException e) {
                 if (Unavailability.answer(e) != null) {
-                    giveBack(spent);
+                    succeeded();
+                } else {
+                    failed();
                 }
                 throw e;
             }
@@ -200,6 +228,13 @@ public class Throttle {
     private final MeterRegistry meters;
     private final Map<Door, Limit> addressLimits = new EnumMap<>(Door.class);
     private volatile @Nullable TenantId platform;
+
+    /**
+     * This node's views of the buckets of doors weighing failures ({@link #enterWeighingFailures}). Bounded:
+     * a view evicted with attempts in flight is replaced by a fresh one, which lets at most its slack through.
+     */
+    private final Cache<String, BucketView> views = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterAccess(Duration.ofMinutes(15)).build();
 
     /**
      * Buckets this node found empty, with when a token will be back (System.nanoTime). Bounded: a
@@ -229,7 +264,24 @@ public class Throttle {
      * @throws TooManyRequests when a limit is spent; nothing is then spent from the others
      */
     public Permit enter(Attempt attempt) {
-        List<BucketProxy> spent = new ArrayList<>();
+        return enter(attempt, false);
+    }
+
+    /**
+     * Passes the limits that apply, address first, for a door where only failures weigh (a password
+     * sign-in): a limit this node sees far from empty is passed without a database round trip and
+     * spent only if the attempt fails ({@link BucketView}); a limit near empty spends its token now,
+     * exactly as {@link #enter}. The caller must end the permit with {@link Permit#succeeded} or
+     * {@link Permit#failed}; {@link Permit#during} ends it on an exception.
+     *
+     * @throws TooManyRequests when a limit is spent; nothing is then spent from the others
+     */
+    public Permit enterWeighingFailures(Attempt attempt) {
+        return enter(attempt, true);
+    }
+
+    private Permit enter(Attempt attempt, boolean weighingFailures) {
+        List<Permit.Held> held = new ArrayList<>();
         Known tenant = null;
         for (Scope scope : Scope.values()) {
             if (scope != Scope.ADDRESS && attempt.tenant() == null) {
@@ -255,19 +307,51 @@ public class Throttle {
             if (waitNanos > 0) {
                 // This node saw the bucket empty moments ago: refuse without asking the database again, so a
                 // flood from one address or on one account costs one row lock per node and window, not one each.
-                giveBack(spent);
+                release(held);
                 throw refusal(attempt, scope, limit, id, tenant, waitNanos);
             }
             BucketProxy bucket = buckets.bucket(id, limit);
-            ConsumptionProbe probe = consume(bucket, spent);
-            if (!probe.isConsumed()) {
-                giveBack(spent);
-                recentlyRefused.put(id, System.nanoTime() + probe.getNanosToWaitForRefill());
-                throw refusal(attempt, scope, limit, id, tenant, probe.getNanosToWaitForRefill());
+            BucketView view = weighingFailures ? views.get(id, key -> new BucketView(limit, System.nanoTime())) : null;
+            if (view != null && view.tryLetThrough(System.nanoTime())) {
+                held.add(new Permit.Held(bucket, view, false));
+            } else {
+                Known named = tenant;
+                held.add(reserve(bucket, view, held, waited -> refusal(attempt, scope, limit, id, named, waited),
+                        id, limit));
             }
-            spent.add(bucket);
         }
-        return new Permit(spent);
+        return new Permit(held);
+    }
+
+    /**
+     * Spends a token of {@code bucket} now, in the database. With a {@code view}, the answer teaches
+     * it, and a token that this node's attempts let through unweighed are owed is not taken.
+     *
+     * @throws TooManyRequests ({@code refusal} of how long to wait) when there is none; what {@code held} spent goes back
+     */
+    private Permit.Held reserve(BucketProxy bucket, @Nullable BucketView view, List<Permit.Held> held,
+            LongFunction<TooManyRequests> refusal, String id, Limit limit) {
+        ConsumptionProbe probe = consume(bucket, held);
+        if (!probe.isConsumed()) {
+            release(held);
+            recentlyRefused.put(id, System.nanoTime() + probe.getNanosToWaitForRefill());
+            throw refusal.apply(probe.getNanosToWaitForRefill());
+        }
+        if (view != null) {
+            view.learn(probe.getRemainingTokens(), System.nanoTime());
+            if (probe.getRemainingTokens() < view.unweighed()) {
+                // The last tokens are owed to attempts this node let through unweighed, should they fail.
+                giveBack(bucket);
+                release(held);
+                throw refusal.apply(nanosPerToken(limit));
+            }
+        }
+        return new Permit.Held(bucket, view, true);
+    }
+
+    /** How long the limit takes to refill one token. */
+    private static long nanosPerToken(Limit limit) {
+        return Duration.ofMinutes(limit.perMinutes()).toNanos() / limit.requests();
     }
 
     /**
@@ -275,9 +359,9 @@ public class Throttle {
      * pool wait that timed out or a database restarting is overload, answered 503 with Retry-After
      * like any other (shared.Unavailability), never a 500.
      *
-     * @throws ServiceUnavailable when the buckets' database cannot be reached now
+     * @throws ServiceUnavailable when the buckets' database cannot be reached now; what {@code held} spent goes back
      */
-    private static ConsumptionProbe consume(BucketProxy bucket, List<BucketProxy> spent) {
+    private static ConsumptionProbe consume(BucketProxy bucket, List<Permit.Held> held) {
         try {
             return bucket.tryConsumeAndReturnRemaining(1);
         } catch (BucketExceptions.BucketExecutionException e) {
@@ -285,24 +369,69 @@ public class Throttle {
             if (answer == null) {
                 throw e;
             }
-            giveBack(spent);
+            release(held);
             throw new ServiceUnavailable(answer.detail(), answer.retryAfter());
         }
     }
 
     /**
-     * Returns one token to each bucket: a refused attempt spends nothing from the limits that let it
-     * pass. A refund the database cannot take now is dropped: the bucket refills by itself.
+     * Ends what an attempt held without weighing it: a refused, overloaded or successful attempt spends
+     * nothing from the limits that let it pass. Spent tokens go back; limits passed on this node's view
+     * are simply no longer owed.
      */
-    private static void giveBack(List<BucketProxy> spent) {
+    private static void release(List<Permit.Held> held) {
+        for (Permit.Held passed : held) {
+            if (passed.reserved()) {
+                giveBack(passed.bucket());
+                if (passed.view() != null) {
+                    passed.view().gaveBack(System.nanoTime());
+                }
+            } else {
+                passed.view().settle();
+            }
+        }
+        held.clear();
+    }
+
+    /**
+     * A failed attempt spends the tokens of the limits it passed on this node's view. When the bucket
+     * was emptied meanwhile elsewhere, the token is taken all the same (a debt the bucket repays by
+     * refilling, during which it refuses): every failure is counted in the shared row. A charge the
+     * database cannot take now is dropped, as a refund is.
+     */
+    private static void weigh(List<Permit.Held> held) {
+        for (Permit.Held passed : held) {
+            if (passed.reserved()) {
+                continue;
+            }
+            try {
+                ConsumptionProbe probe = passed.bucket().tryConsumeAndReturnRemaining(1);
+                if (probe.isConsumed()) {
+                    passed.view().learn(probe.getRemainingTokens(), System.nanoTime());
+                } else {
+                    passed.bucket().consumeIgnoringRateLimits(1);
+                    passed.view().learn(-1, System.nanoTime());
+                }
+            } catch (BucketExceptions.BucketExecutionException e) {
+                if (Unavailability.answer(e) == null) {
+                    throw e;
+                }
+            } finally {
+                passed.view().settle();
+            }
+        }
+        held.clear();
+    }
+
+    /** Returns one token to {@code bucket}; a refund the database cannot take now is dropped: the bucket refills by itself. */
+    private static void giveBack(BucketProxy bucket) {
         try {
-            spent.forEach(bucket -> bucket.addTokens(1));
+            bucket.addTokens(1);
         } catch (BucketExceptions.BucketExecutionException e) {
             if (Unavailability.answer(e) == null) {
                 throw e;
             }
         }
-        spent.clear();
     }
 
     /**

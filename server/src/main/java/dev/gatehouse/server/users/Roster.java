@@ -229,10 +229,11 @@ public class Roster {
         if (rules.singleRolePerUser() && roles.size() + typeRoleKeys.size() > 1) {
             throw ApiException.conflict("this tenant allows one role per user (singleRolePerUser)");
         }
-        if (users.usernameTaken(tenant.id(), username)) {
+        UserStore.Taken taken = users.taken(tenant.id(), username, email);
+        if (taken.username()) {
             throw ApiException.conflict("the username " + username + " is taken in this tenant");
         }
-        if (email != null && users.emailTaken(tenant.id(), email)) {
+        if (taken.email()) {
             throw ApiException.conflict("the e-mail address " + email + " belongs to another user of this tenant");
         }
         String hash = request.password() == null ? null : passwords.hash(request.password());
@@ -281,7 +282,7 @@ public class Roster {
         String invitationUrl = null;
         if (invite) {
             Duration validity = rules.invitationValidity();
-            invitationUrl = tokens.issue(tenant.id(), id, UserTokens.Purpose.INVITATION, validity, now);
+            invitationUrl = tokens.issueFirst(tenant.id(), id, UserTokens.Purpose.INVITATION, validity, now);
             mails.invitation(tenant.id(), email, username, invitationUrl, now.plus(validity));
             events.add(new AuditLog.Entry("INVITATION_SENT", actor, target, origin.ip(), origin.userAgent(),
                     Map.of("expiresAt", now.plus(validity).toString())));

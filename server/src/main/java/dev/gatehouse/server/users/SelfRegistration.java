@@ -177,7 +177,7 @@ public class SelfRegistration {
         assigned.put("via", via.get("via"));
         audit.record(tenant, "ROLE_ASSIGNED", actor, target, ip, userAgent, assigned);
         Duration validity = scope.rules(tenant).invitationValidity();
-        String link = tokens.issue(tenant, id, UserTokens.Purpose.INVITATION, validity, now);
+        String link = tokens.issueFirst(tenant, id, UserTokens.Purpose.INVITATION, validity, now);
         outbox.enqueue(tenant, new Outbox.Message(applicant.email(), "Your " + name + " account",
                 """
                 Hello %s,

@@ -1,5 +1,6 @@
 package dev.gatehouse.server.users;
 
+import dev.gatehouse.server.settings.TenantSettingsStore;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
@@ -31,18 +32,21 @@ class UserController {
     private final Roster roster;
     private final AccountLifecycle lifecycle;
     private final TenantScope scope;
+    private final TenantSettingsStore settings;
 
-    UserController(Roster roster, AccountLifecycle lifecycle, TenantScope scope) {
+    UserController(Roster roster, AccountLifecycle lifecycle, TenantScope scope, TenantSettingsStore settings) {
         this.roster = roster;
         this.lifecycle = lifecycle;
         this.scope = scope;
+        this.settings = settings;
     }
 
     @PostMapping
     ResponseEntity<UserViews.CreatedView> create(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @RequestBody Roster.CreateRequest request, Origin origin) {
         TenantScope.Scoped scoped = scope.resolve(caller, tenant);
-        Roster.Created created = roster.create(caller, scoped, request, origin);
+        // Issue 17: the rules, the password policy and the strength check read the tenant's settings once.
+        Roster.Created created = settings.readOnce(() -> roster.create(caller, scoped, request, origin));
         return ResponseEntity.created(URI.create("/api/v1/tenants/" + scoped.slug() + "/users/" + created.id()))
                 .body(new UserViews.CreatedView(created.id().toString(), created.username(), created.kind(), created.status(),
                         created.invitationUrl()));

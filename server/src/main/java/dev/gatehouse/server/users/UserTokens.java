@@ -43,6 +43,14 @@ public class UserTokens {
                         """)
                 .param("now", now.atOffset(ZoneOffset.UTC)).param("tenant", tenant.value()).param("user", user)
                 .param("purpose", purpose.name()).update();
+        return issueFirst(tenant, user, purpose, validFor, now);
+    }
+
+    /**
+     * Issues the first token of a user created in the same transaction, who has none to revoke
+     * (issue 17: a creation with an invitation spares the revoking update); returns the link to send.
+     */
+    public String issueFirst(TenantId tenant, UUID user, Purpose purpose, Duration validFor, Instant now) {
         String token = Tokens.newToken();
         // Issue 12: a service account never sets a password, so no link is ever made for one; the
         // callers refuse first with a reason, and this holds whatever a caller forgets.

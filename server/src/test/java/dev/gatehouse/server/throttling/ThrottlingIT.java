@@ -244,6 +244,50 @@ class ThrottlingIT extends IntegrationTest {
     }
 
     @Test
+    void aSuccessfulSignInFarFromTheLimitsTouchesNoBucketWhileAFailureIsCounted() throws Exception {
+        SignedInTenant tenant = SignedInTenant.create(api, operatorToken(), "clinic");
+        directStaff().add(tenant.id(), "nina", "front_desk", null);
+        String address = newAddress();
+
+        for (int i = 0; i < 5; i++) {
+            Response signedIn = post(onNode, address, "/api/v1/auth/login",
+                    json("tenant", tenant.slug(), "username", "nina", "password", DirectStaff.PASSWORD));
+            assertThat(signedIn.status()).as(signedIn.raw()).isEqualTo(200);
+        }
+        assertThat(addressBuckets(address)).as("weighed on the node's view, not in the database").isZero();
+
+        assertThat(post(onNode, address, "/api/v1/auth/login",
+                json("tenant", tenant.slug(), "username", "nina", "password", WRONG)).status()).isEqualTo(401);
+        assertThat(addressBuckets(address)).as("the failure spent a token of the shared bucket").isOne();
+    }
+
+    @Test
+    void aNodeThatDidNotSeeAnAccountsLimitSpentElsewhereOverdrawsItByAtMostItsSlackAndTheDebtIsOwed() {
+        SignedInTenant tenant = SignedInTenant.create(api, operatorToken(), "clinic");
+        // 20 an hour: a node lets at most two attempts through on its own view (a tenth of the limit).
+        limit(tenant, "signIn", "perAccount", 20, 60);
+        String ghost = json("tenant", tenant.slug(), "username", "ghost", "password", WRONG);
+
+        assertThat(api.post("/api/v1/auth/login", null, ghost).status()).as("the first node sees 19 left").isEqualTo(401);
+        List<Integer> second = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            second.add(post(onNode, newAddress(), "/api/v1/auth/login", ghost).status());
+        }
+        assertThat(second.subList(0, 19)).containsOnly(401);
+        assertThat(second.get(19)).as("the second node spent the rest").isEqualTo(429);
+
+        // The first node still believes the bucket far from empty: its next failure is answered, and charged.
+        assertThat(api.post("/api/v1/auth/login", null, ghost).status()).isEqualTo(401);
+        Response refused = api.post("/api/v1/auth/login", null, ghost);
+        assertThat(refused.status()).as("the failure taught the node the bucket is overdrawn").isEqualTo(429);
+        isAProperRefusal(refused);
+        // Overdrawn by one: two tokens (three minutes each) must refill before the next attempt, not one.
+        assertThat(Long.parseLong(refused.http().headers().firstValue("Retry-After").orElseThrow()))
+                .isGreaterThan(180);
+        assertThat(post(onNode, newAddress(), "/api/v1/auth/login", ghost).status()).isEqualTo(429);
+    }
+
+    @Test
     void threeHundredForgotPasswordRequestsInSecondsAreMostlyRefusedAndSendNothing() throws Exception {
         SignedInTenant tenant = SignedInTenant.create(api, operatorToken(), "clinic");
         String address = newAddress();
@@ -350,6 +394,15 @@ class ThrottlingIT extends IntegrationTest {
                 "{\"throttling\": {\"" + door + "\": {\"" + scope + "\": {\"requests\": " + requests
                         + ", \"perMinutes\": " + perMinutes + "}}}}");
         assertThat(patched.status()).as(patched.raw()).isEqualTo(200);
+    }
+
+    /** The rows of the sign-in bucket of {@code address} (ids hold the SHA-256 of the address, as Throttle makes them). */
+    private long addressBuckets(String address) throws Exception {
+        byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                .digest(address.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String digest = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
+        return jdbc.sql("select count(*) from rate_limit_buckets where id like 'signIn:address:%:' || :digest")
+                .param("digest", digest).query(Long.class).single();
     }
 
     private long events(String tenant, String action) {
