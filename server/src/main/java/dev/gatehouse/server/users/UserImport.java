@@ -136,12 +136,11 @@ public class UserImport {
         guard.requireAnywhere(caller, "users.create");
         Run run = new Run(caller, tenant, origin);
         long lineNumber = 0;
-        try (ImportRecords records = new ImportRecords(body)) {
-            Map<String, Integer> columns = format == Format.CSV ? header(records) : Map.of();
+        try (Source source = format == Format.CSV ? new CsvSource(new CsvRecords(body))
+                : new JsonSource(new ImportRecords(body))) {
             List<Line> batch = new ArrayList<>(BATCH);
             while (true) {
-                Line line = format == Format.CSV ? csvLine(records, columns, lineNumber + 1)
-                        : jsonLine(records, lineNumber + 1);
+                Line line = source.next(lineNumber + 1);
                 if (line == null) {
                     break;
                 }
@@ -166,9 +165,60 @@ public class UserImport {
         return run.result(null);
     }
 
+    /** Where the lines of a body come from: the records of a CSV, or the lines of NDJSON. */
+    private interface Source extends AutoCloseable {
+        /** The next line, numbered {@code number}, or null at the end of the body. */
+        @Nullable Line next(long number) throws IOException, ImportRecords.Malformed;
+
+        @Override
+        void close() throws IOException;
+    }
+
+    /** A CSV body: its header, read on the first call, says which column holds which field. */
+    private static final class CsvSource implements Source {
+        private final CsvRecords records;
+        private @Nullable Map<String, Integer> columns;
+
+        CsvSource(CsvRecords records) {
+            this.records = records;
+        }
+
+        @Override
+        public @Nullable Line next(long number) throws IOException, ImportRecords.Malformed {
+            if (columns == null) {
+                columns = header(records);
+            }
+            return csvLine(records, columns, number);
+        }
+
+        @Override
+        public void close() {
+            records.close();
+        }
+    }
+
+    /** An NDJSON body: one user object of {@code POST …/users} per line. */
+    private final class JsonSource implements Source {
+        private final ImportRecords lines;
+
+        JsonSource(ImportRecords lines) {
+            this.lines = lines;
+        }
+
+        @Override
+        public @Nullable Line next(long number) throws IOException, ImportRecords.Malformed {
+            return jsonLine(lines, number);
+        }
+
+        @Override
+        public void close() throws IOException {
+            lines.close();
+        }
+    }
+
     /** The CSV header: which column holds which field; an unknown or repeated column refuses the file. */
-    private static Map<String, Integer> header(ImportRecords records) throws IOException, ImportRecords.Malformed {
-        List<String> header = records.nextRecord();
+    private static Map<String, Integer> header(CsvRecords records) throws IOException, ImportRecords.Malformed {
+        List<String> header = records.next();
         if (header == null || header.size() == 1 && header.getFirst().isBlank()) {
             throw ApiException.badRequest("header", "a CSV import starts with the header line "
                     + String.join(",", COLUMNS));
@@ -198,11 +248,11 @@ public class UserImport {
         return columns;
     }
 
-    private static @Nullable Line csvLine(ImportRecords records, Map<String, Integer> columns, long number)
+    private static @Nullable Line csvLine(CsvRecords records, Map<String, Integer> columns, long number)
             throws IOException, ImportRecords.Malformed {
         List<String> fields;
         do {
-            fields = records.nextRecord();
+            fields = records.next();
             if (fields == null) {
                 return null;
             }
