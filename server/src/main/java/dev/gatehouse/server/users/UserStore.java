@@ -471,6 +471,15 @@ public class UserStore {
                 .param("tenant", tenant.value()).param("id", user).query(String.class).optional();
     }
 
+    /** Which of {@code users} are users of the tenant (a batch naming many of them, checked at once). */
+    public java.util.Set<UUID> existing(TenantId tenant, Collection<UUID> users) {
+        if (users.isEmpty()) {
+            return java.util.Set.of();
+        }
+        return java.util.Set.copyOf(jdbc.sql("select id from users where tenant_id = :tenant and id = any(:ids)")
+                .param("tenant", tenant.value()).param("ids", users.toArray(UUID[]::new)).query(UUID.class).list());
+    }
+
     /** Which of {@code users} are service accounts ({@code kind} SERVICE), for API keys' owners. */
     public java.util.Set<UUID> serviceAccounts(TenantId tenant, Collection<UUID> users) {
         if (users.isEmpty()) {
