@@ -70,6 +70,11 @@ public class Assignments {
                 "expires_at", "source", "granted_by"), rows);
     }
 
+    /** Refreshes the planner's statistics of {@code assignments} (after a bulk load: the user import). */
+    public void analyze() {
+        jdbc.sql("analyze assignments").update();
+    }
+
     /** The user's assignments, oldest first, expired and future ones included. */
     public List<Row> of(TenantId tenant, UUID user) {
         return jdbc.sql("select " + COLUMNS + """

@@ -112,6 +112,11 @@ public class UserStore {
         copy.copy("users", IMPORTED_COLUMNS, rows);
     }
 
+    /** Refreshes the planner's statistics of {@code users} (after a bulk load: see {@code UserImport}). */
+    void analyze() {
+        jdbc.sql("analyze users").update();
+    }
+
     /** Of these usernames and e-mail addresses (as given), those taken in the tenant, normalized. */
     Set<String> takenOf(TenantId tenant, Collection<String> usernames, Collection<String> emails) {
         String[] names = usernames.stream().map(Usernames::normalize).toArray(String[]::new);
