@@ -250,6 +250,23 @@ class UserImportIT extends IntegrationTest {
     }
 
     @Test
+    void theEventsOfABatchKeepTextThatCopyMustEscapeAndTheTrailVerifies() {
+        // The batch's events go in with COPY's text format: "\\r" and "\\v" there are a backslash and a
+        // letter, not a carriage return or a vertical tab (the trail itself turns control characters
+        // such as the tab into spaces).
+        String agent = "Importer\\v1\tC:\\rosters \"q\"";
+        Response imported = api.send(clinic.users() + "/import", clinic.owner(), request -> request
+                .header("Content-Type", "text/csv").header("User-Agent", agent)
+                .POST(HttpRequest.BodyPublishers.ofString(HEADER + "kim,Kim,K,,,,\nlee,Lee,L,,,,\n")));
+        assertThat(imported.status()).as(imported.raw()).isEqualTo(200);
+        List<String> agents = jdbc.sql("select user_agent from audit_events where tenant_id = :t"
+                        + " and action = 'USER_CREATED' and target_name in ('kim', 'lee')")
+                .param("t", UUID.fromString(clinic.id())).query(String.class).list();
+        assertThat(agents).containsExactly(agent.replace('\t', ' '), agent.replace('\t', ' '));
+        assertTrailVerifies();
+    }
+
+    @Test
     void importingNeedsThePermissionToCreateUsers() {
         String downtown = fixtures.location(clinic, "Downtown");
         TestMembers.Member desk = fixtures.member(clinic, "desk", "[" + roleAt("front_desk", downtown) + "]");
