@@ -66,6 +66,9 @@ class RelationshipBatchIT extends IntegrationTest {
         // Loaded into the cache before the batch: the batch must evict it.
         assertThat(allowed(api, clinic, "dr.ann", "patients.read", "patient", "123")).isFalse();
         String existing = write(api, clinic, admin, tuple("user", ben.id(), "assigned_provider", "patient", "9", null));
+        String extended = write(api, clinic, admin, tuple("user", ben.id(), "shared_with", "patient", "11",
+                clock.instant().plus(Duration.ofHours(1)).toString()));
+        String until = clock.instant().plus(Duration.ofDays(2)).toString();
         long eventsBefore = count(clinic, "select count(*) from audit_events where tenant_id = :t"
                 + " and action = 'RELATIONSHIP_WRITTEN'");
 
@@ -76,14 +79,19 @@ class RelationshipBatchIT extends IntegrationTest {
                     tuple("user", ann.id(), "shared_with", "patient", "456",
                             clock.instant().plus(Duration.ofDays(1)).toString()),
                     tuple("user", ben.id(), "assigned_provider", "patient", "9", null),
-                    tuple("user", ben.id(), "assigned_provider", "patient", "10", null))));
+                    tuple("user", ben.id(), "assigned_provider", "patient", "10", null),
+                    tuple("user", ben.id(), "shared_with", "patient", "11", until))));
 
             assertThat(written.status()).as(written.raw()).isEqualTo(200);
             assertThat(written.body().path("created").asLong()).isEqualTo(3);
             JsonNode items = written.body().path("items");
-            assertThat(items).hasSize(4);
+            assertThat(items).hasSize(5);
             assertThat(items.get(0).at("/object/id").asString()).isEqualTo("123");
             assertThat(items.get(2).path("id").asString()).as("the stored tuple, unchanged").isEqualTo(existing);
+            assertThat(items.get(4).path("id").asString()).as("the stored tuple, its expiry replaced")
+                    .isEqualTo(extended);
+            assertThat(java.time.Instant.parse(items.get(4).path("expiresAt").asString()))
+                    .isEqualTo(java.time.Instant.parse(until).truncatedTo(java.time.temporal.ChronoUnit.MICROS));
 
             Set<String> changed = new HashSet<>();
             while (!changed.containsAll(Set.of(ann.id(), ben.id()))) {
@@ -97,10 +105,12 @@ class RelationshipBatchIT extends IntegrationTest {
         assertThat(allowed(api, clinic, "dr.ann", "patients.read", "patient", "123")).isTrue();
         assertThat(allowed(api, clinic, "dr.ann", "patients.read", "patient", "456")).isTrue();
         assertThat(allowed(api, clinic, "dr.ben", "patients.read", "patient", "10")).isTrue();
-        assertThat(relationships(clinic)).isEqualTo(4);
-        // One event per tuple written; the existing one, unchanged, none.
+        assertThat(relationships(clinic)).isEqualTo(5);
+        // One event per tuple written or re-expired (as a single write records it); the unchanged one, none.
         assertThat(count(clinic, "select count(*) from audit_events where tenant_id = :t"
-                + " and action = 'RELATIONSHIP_WRITTEN'")).isEqualTo(eventsBefore + 3);
+                + " and action = 'RELATIONSHIP_WRITTEN'")).isEqualTo(eventsBefore + 4);
+        assertThat(count(clinic, "select count(*) from audit_events where tenant_id = :t"
+                + " and action = 'RELATIONSHIP_WRITTEN' and details -> 'previousExpiresAt' is not null")).isEqualTo(1);
         assertTrailVerifies(clinic);
     }
 
