@@ -10,6 +10,9 @@
 #
 #   SKIP_BUILD=1 scripts/load-import.sh                   # 200,000 users, 256 MB heap
 #   USERS=1000000 SKIP_BUILD=1 scripts/load-import.sh
+#   STATEMENTS=1 JFR=/tmp/import.jfr USERS=50000 SKIP_BUILD=1 scripts/load-import.sh
+#       # also: the import's statements by database time (pg_stat_statements, the server restarted once to
+#       # load it) and a JFR profile (settings=profile) of the import
 #
 # Needs a JDK >= 21 (java, jstat), curl, jq, awk and bc.
 set -euo pipefail
@@ -39,6 +42,16 @@ pg_pids() { echo "$PG_PID" $(pgrep -P "$PG_PID" || true); }
 
 echo "== starting $JAR on $BASE (heap $SERVER_HEAP, data in $DATA; nproc $(nproc), load $(cut -d' ' -f1-3 /proc/loadavg))"
 start_server
+sql() { timeout 60 psql -X -q -t -A -h 127.0.0.1 -p "$(sed -n 4p "$DATA/postgres/postmaster.pid")" -U postgres \
+  -d postgres -c "$1"; }
+if [[ "${STATEMENTS:-0}" == 1 ]]; then
+  echo "== restarting with pg_stat_statements loaded (track = all: statements run by triggers count apart)"
+  sql "alter system set shared_preload_libraries = 'pg_stat_statements'" >/dev/null
+  sql "alter system set pg_stat_statements.track = 'all'" >/dev/null
+  stop_server
+  start_server
+  sql "create extension if not exists pg_stat_statements" >/dev/null
+fi
 create_clinic import "Import Load"
 PG_PID="$(sed -n 1p "$DATA/postgres/postmaster.pid")"
 
@@ -64,6 +77,8 @@ echo "   $(wc -c <"$CSV") bytes"
 
 "$JSTAT" -gc "$SERVER_PID" 2000 >"$DATA/jstat.log" 2>&1 &
 JSTAT_PID=$!
+[[ "${STATEMENTS:-0}" == 1 ]] && sql "select pg_stat_statements_reset()" >/dev/null
+[[ -n "${JFR:-}" ]] && "${JAVA_HOME:+$JAVA_HOME/bin/}jcmd" "$SERVER_PID" JFR.start name=import settings=profile >/dev/null
 jvm0="$(ticks "$SERVER_PID")"; pg0="$(ticks $(pg_pids))"; t0="$(date +%s%N)"
 echo "== import (load before: $(cut -d' ' -f1-3 /proc/loadavg))"
 echo "   command: curl --max-time $IMPORT_SECONDS -H 'Content-Type: text/csv' --data-binary @$CSV $BASE/api/v1/tenants/$SLUG/users/import"
@@ -71,6 +86,19 @@ code="$(curl -sS --max-time "$IMPORT_SECONDS" -o "$DATA/answer.json" -w '%{http_
   -H "Content-Type: text/csv" --data-binary @"$CSV" "$BASE/api/v1/tenants/$SLUG/users/import")"
 t1="$(date +%s%N)"; jvm1="$(ticks "$SERVER_PID")"; pg1="$(ticks $(pg_pids))"
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+if [[ -n "${JFR:-}" ]]; then
+  "${JAVA_HOME:+$JAVA_HOME/bin/}jcmd" "$SERVER_PID" JFR.stop name=import filename="$JFR" >/dev/null
+  echo "   JFR recording: $JFR (jfr print --events jdk.ExecutionSample $JFR)"
+fi
+if [[ "${STATEMENTS:-0}" == 1 ]]; then
+  echo "   statements by total database time (ms; µs per imported user = total ms × 1000 / users):"
+  sql "select round(total_exec_time::numeric, 0) || ' ms, ' || calls || ' calls: ' || left(regexp_replace(query, '\s+', ' ', 'g'), 110)
+       from pg_stat_statements where query not ilike '%pg_stat_%' order by total_exec_time desc limit 15" | sed 's/^/     /'
+  echo "   scans of the tables written (relation: sequential scans, rows they read, index scans):"
+  sql "select relname || ': ' || seq_scan || ', ' || seq_tup_read || ', ' || coalesce(idx_scan, 0) from pg_stat_user_tables
+       where relname in ('users', 'assignments', 'audit_events', 'roles', 'tenants', 'locations') order by relname" \
+    | sed 's/^/     /'
+fi
 kill "$JSTAT_PID" 2>/dev/null || true
 [[ "$code" == 200 ]] || fail "import answered $code: $(head -c 2000 "$DATA/answer.json")"
 imported="$(jq -r .imported "$DATA/answer.json")"

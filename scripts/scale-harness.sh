@@ -3,8 +3,8 @@
 # clinic tenant with SCALE × (1,000,000 users, 10,000 locations in 4 levels, 3 assignments per user,
 # 10,000,000 relationships) and 100 roles through the paths a migration would use — locations and roles through
 # their APIs (PARALLEL requests at once), users with their assignments through the bulk import API
-# (POST …/users/import, CSV in chunks of IMPORT_CHUNK lines), relationships through POST …/relationships (wrk,
-# one tuple per request, for at most REL_SECONDS) — so that every audit event in the trail is one a real action
+# (POST …/users/import, CSV in chunks of IMPORT_CHUNK lines), relationships through POST …/relationships/batch
+# (REL_BATCH tuples a request, one request at a time, for at most REL_SECONDS) — so that every audit event in the trail is one a real action
 # recorded. Then restarts the server on that data and measures: start time, RSS and heap idle, check p50/p99
 # with cold and warm profiles, RSS under the check load, heap per 100 k cached profiles, who-can, user list,
 # search and deep pages, sign-in, token issuance (client credentials), database size. Prints a summary.
@@ -30,7 +30,7 @@ PHASES="${PHASES:-generate,measure}"
 PARALLEL="${PARALLEL:-6}"
 IMPORT_CHUNK="${IMPORT_CHUNK:-50000}"
 REL_SECONDS="${REL_SECONDS:-600}"
-REL_CONNECTIONS="${REL_CONNECTIONS:-8}"
+REL_BATCH="${REL_BATCH:-10000}"
 WRK_SECONDS="${WRK_SECONDS:-15}"
 WRK_WARMUP_SECONDS="${WRK_WARMUP_SECONDS:-5}"
 CONCURRENCY="${CONCURRENCY:-4}"
@@ -218,18 +218,38 @@ user_ids() { # the ids of the tenant's users, and of its active ones, from the d
   [[ -s "$DATA/active-ids.txt" ]] || pg "select id from users where tenant_id = '$TENANT_ID' and status = 'ACTIVE' order by username" >"$DATA/active-ids.txt"
 }
 
-relationships() {
-  local have started out
+relationships() { # POST …/relationships/batch, REL_BATCH tuples a request, one request at a time
+  local have before started deadline n code
   user_ids
   have="$(pg "select count(*) from relationships where tenant_id = '$TENANT_ID'")"
   [[ "$have" -ge "$RELATIONSHIPS_N" ]] && return 0
+  before="$have"
   started="$(now)"
-  echo "== writing relationships for at most $REL_SECONDS s ($REL_CONNECTIONS connections; $have of $RELATIONSHIPS_N there)"
-  out="$(timeout $((REL_SECONDS + 60)) wrk -t1 -c"$REL_CONNECTIONS" -d"${REL_SECONDS}s" --timeout 30s \
-    -s "$ROOT/scripts/scale-relationships.lua" "$BASE" -- "/api/v1/tenants/$SLUG/relationships" "$API_KEY" \
-    "$DATA/user-ids.txt" "$have" "$RELATIONSHIPS_N" | grep '^RESULT')"
+  deadline=$(($(date +%s) + REL_SECONDS))
+  echo "== writing relationships in batches of $REL_BATCH for at most $REL_SECONDS s ($have of $RELATIONSHIPS_N there)"
+  # Tuple k is "user:<id k mod users> assigned_provider patient:p<k>": every k a new tuple (and its
+  # RELATIONSHIP_WRITTEN event); a kept folder goes on from the count it has.
+  while ((have < RELATIONSHIPS_N && $(date +%s) < deadline)); do
+    n=$((RELATIONSHIPS_N - have < REL_BATCH ? RELATIONSHIPS_N - have : REL_BATCH))
+    awk -v start="$have" -v n="$n" '{ ids[NR - 1] = $0 } END {
+      printf "{\"items\":["
+      for (i = 0; i < n; i++) {
+        k = start + i
+        printf "%s{\"subject\":{\"type\":\"user\",\"id\":\"%s\"},\"relation\":\"assigned_provider\"," \
+          "\"object\":{\"type\":\"patient\",\"id\":\"p%d\"}}", (i ? "," : ""), ids[k % NR], k
+      }
+      print "]}"
+    }' "$DATA/user-ids.txt" >"$DATA/relationships-batch.json"
+    code="$(curl -sS -o "$DATA/relationships-answer.json" -w '%{http_code}' --max-time 600 -X POST \
+      "$BASE/api/v1/tenants/$SLUG/relationships/batch" -H "Authorization: Bearer $API_KEY" \
+      -H "Content-Type: application/json" --data-binary @"$DATA/relationships-batch.json")"
+    [[ "$code" == 200 ]] || fail "relationships batch answered $code: $(head -c 2000 "$DATA/relationships-answer.json")"
+    have=$((have + n))
+  done
   have="$(pg "select count(*) from relationships where tenant_id = '$TENANT_ID'")"
-  note "- relationships: $have in the tenant after $(elapsed "$started") s of writes ($out; load $(loadavg))"
+  note "- relationships: $have in the tenant after $(elapsed "$started") s of batches of $REL_BATCH" \
+    "($(awk -v n="$((have - before))" -v s="$(elapsed "$started")" 'BEGIN { printf "%.0f", n / s }')/s;" \
+    "load $(loadavg))"
 }
 
 # --- measurement ------------------------------------------------------------------------------------------

@@ -1,6 +1,9 @@
 package dev.gatehouse.server.access;
 
 import dev.gatehouse.server.shared.TenantId;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -47,10 +50,35 @@ public class AccessChanges {
         publish(tenant, AccessChange.Kind.RELATIONS, user, () -> cache.evictRelations(tenant, user));
     }
 
+    /**
+     * {@link #relationshipsChanged(TenantId, UUID)} for many users at once (a batch of relationships):
+     * one statement records them all and one sends their notifications, rather than two per user.
+     */
+    public void relationshipsChanged(TenantId tenant, Collection<UUID> users) {
+        if (users.isEmpty()) {
+            return;
+        }
+        List<UUID> changed = List.copyOf(new LinkedHashSet<>(users));
+        List<Long> versions = log.appendAll(tenant, AccessChange.Kind.RELATIONS, changed);
+        String[] payloads = new String[changed.size()];
+        for (int i = 0; i < payloads.length; i++) {
+            payloads[i] = new AccessChange(versions.get(i), tenant, AccessChange.Kind.RELATIONS, changed.get(i))
+                    .payload();
+        }
+        jdbc.sql("select count(pg_notify(:channel, payload)) from unnest(cast(:payloads as text[])) as payload")
+                .param("channel", CHANNEL).param("payloads", payloads).query().singleValue();
+        afterCommit(() -> changed.forEach(user -> cache.evictRelations(tenant, user)));
+    }
+
     private void publish(TenantId tenant, AccessChange.Kind kind, @Nullable UUID user, Runnable evict) {
         AccessChange change = new AccessChange(log.append(tenant, kind, user), tenant, kind, user);
         jdbc.sql("select pg_notify(:channel, :payload)").param("channel", CHANNEL).param("payload", change.payload())
                 .query().singleValue();
+        afterCommit(evict);
+    }
+
+    /** This node evicts right after its own commit (or at once outside a transaction). */
+    private static void afterCommit(Runnable evict) {
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override

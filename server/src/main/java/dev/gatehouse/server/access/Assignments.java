@@ -1,5 +1,6 @@
 package dev.gatehouse.server.access;
 
+import dev.gatehouse.server.database.CopyRows;
 import dev.gatehouse.server.shared.TenantId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -8,15 +9,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Who holds which role, where and when. */
 @Repository
@@ -30,9 +28,11 @@ public class Assignments {
             "id, user_id, role_key, location_id, starts_at, expires_at, source, granted_by, created_at";
 
     private final JdbcClient jdbc;
+    private final CopyRows copy;
 
-    Assignments(JdbcClient jdbc) {
+    Assignments(JdbcClient jdbc, CopyRows copy) {
         this.jdbc = jdbc;
+        this.copy = copy;
     }
 
     public UUID insert(TenantId tenant, UUID user, String role, @Nullable UUID location, @Nullable Instant startsAt,
@@ -56,37 +56,23 @@ public class Assignments {
     public record NewRow(UUID id, UUID user, String role, @Nullable UUID location, @Nullable Instant startsAt,
             @Nullable Instant expiresAt, String source, @Nullable UUID grantedBy) {}
 
-    private static final JsonMapper ROWS = JsonMapper.builder().build();
-
-    /** Inserts a batch of assignments in one statement (issue 17: the bulk import of users). */
+    /** Inserts a batch of assignments with one {@code COPY} (issue 17: the bulk import of users). */
     public void insertAll(TenantId tenant, List<NewRow> batch) {
         if (batch.isEmpty()) {
             return;
         }
-        List<Map<String, Object>> rows = new ArrayList<>(batch.size());
+        List<@Nullable Object[]> rows = new ArrayList<>(batch.size());
         for (NewRow row : batch) {
-            Map<String, Object> json = new HashMap<>();
-            json.put("id", row.id().toString());
-            json.put("user_id", row.user().toString());
-            json.put("role_key", row.role());
-            json.put("location_id", row.location() == null ? null : row.location().toString());
-            json.put("starts_at", row.startsAt() == null ? null : row.startsAt().toString());
-            json.put("expires_at", row.expiresAt() == null ? null : row.expiresAt().toString());
-            json.put("source", row.source());
-            json.put("granted_by", row.grantedBy() == null ? null : row.grantedBy().toString());
-            rows.add(json);
+            rows.add(new @Nullable Object[] {tenant.value(), row.id(), row.user(), row.role(), row.location(),
+                row.startsAt(), row.expiresAt(), row.source(), row.grantedBy()});
         }
-        jdbc.sql("""
-                        insert into assignments (tenant_id, id, user_id, role_key, location_id, starts_at, expires_at,
-                            source, granted_by)
-                        select :tenant, id, user_id, role_key, location_id, starts_at, expires_at, source, granted_by
-                        from jsonb_to_recordset(cast(:rows as jsonb)) as r (id uuid, user_id uuid, role_key text,
-                            location_id uuid, starts_at timestamptz, expires_at timestamptz, source text,
-                            granted_by uuid)
-                        """)
-                .param("tenant", tenant.value())
-                .param("rows", ROWS.writeValueAsString(rows))
-                .update();
+        copy.copy("assignments", List.of("tenant_id", "id", "user_id", "role_key", "location_id", "starts_at",
+                "expires_at", "source", "granted_by"), rows);
+    }
+
+    /** Refreshes the planner's statistics of {@code assignments} (after a bulk load: the user import). */
+    public void analyze() {
+        jdbc.sql("analyze assignments").update();
     }
 
     /** The user's assignments, oldest first, expired and future ones included. */

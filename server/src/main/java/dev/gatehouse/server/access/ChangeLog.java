@@ -2,7 +2,9 @@ package dev.gatehouse.server.access;
 
 import dev.gatehouse.server.shared.TenantId;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -50,6 +52,21 @@ class ChangeLog {
                         """)
                 .param("tenant", tenant.value()).param("kind", kind.name()).param("user", user)
                 .query(Long.class).single();
+    }
+
+    /** {@link #append} for each of {@code users}, in one statement; answers their versions in the same order. */
+    List<Long> appendAll(TenantId tenant, AccessChange.Kind kind, List<UUID> users) {
+        List<Map.Entry<UUID, Long>> rows = jdbc.sql("""
+                        insert into access_change_log (tenant_id, kind, user_id)
+                        select :tenant, :kind, u.id from unnest(cast(:users as uuid[])) as u (id)
+                        returning version, user_id
+                        """)
+                .param("tenant", tenant.value()).param("kind", kind.name()).param("users", users.toArray(UUID[]::new))
+                .query((rs, n) -> Map.entry(rs.getObject("user_id", UUID.class), rs.getLong("version")))
+                .list();
+        Map<UUID, Long> versions = new HashMap<>();
+        rows.forEach(row -> versions.put(row.getKey(), row.getValue()));
+        return users.stream().map(versions::get).toList();
     }
 
     /** The tenant's newest version, 0 when it has none: what a document and the stream's hello carry. */

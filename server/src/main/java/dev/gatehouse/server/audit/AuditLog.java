@@ -1,5 +1,6 @@
 package dev.gatehouse.server.audit;
 
+import dev.gatehouse.server.database.CopyRows;
 import dev.gatehouse.server.shared.ChildActing;
 import dev.gatehouse.server.shared.Impersonator;
 import dev.gatehouse.server.shared.TenantId;
@@ -85,13 +86,20 @@ public class AuditLog {
     private static final JsonMapper ROWS = JsonMapper.builder().build();
     private static final HexFormat HEX = HexFormat.of();
 
+    /** The columns {@link #storeMany} copies, in the order of its rows. */
+    private static final List<String> EVENT_COLUMNS = List.of("tenant_id", "seq", "at", "action", "actor_id",
+            "actor_username", "actor_roles", "target_type", "target_id", "target_name", "ip", "user_agent", "details",
+            "prev_hash", "hash");
+
     private final JdbcClient jdbc;
+    private final CopyRows copy;
     private final Clock clock;
     private final ChainBackfill backfill;
     private final ApplicationEventPublisher events;
 
-    AuditLog(JdbcClient jdbc, Clock clock, ChainBackfill backfill, ApplicationEventPublisher events) {
+    AuditLog(JdbcClient jdbc, CopyRows copy, Clock clock, ChainBackfill backfill, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
+        this.copy = copy;
         this.clock = clock;
         this.backfill = backfill;
         this.events = events;
@@ -178,14 +186,16 @@ public class AuditLog {
             }
         }
         List<Long> seqs = new ArrayList<>(entries.size());
-        StringBuilder rows = new StringBuilder("[");
+        List<AuditChain.Content> contents = new ArrayList<>(entries.size());
+        List<byte[]> hashes = new ArrayList<>(entries.size() + 1);
+        hashes.add(previous);
         List<AuditRecorded> recorded = new ArrayList<>(entries.size());
         for (int i = 0; i < entries.size(); i++) {
             Entry entry = entries.get(i);
             AuditChain.Content content = content(tenant, firstSeq + i, at, entry, canonicalDetails.get(i));
-            byte[] hash = AuditChain.hash(content, previous);
-            row(rows.append(i == 0 ? "" : ","), content, previous, hash);
-            previous = hash;
+            previous = AuditChain.hash(content, previous);
+            contents.add(content);
+            hashes.add(previous);
             seqs.add(content.seq());
             recorded.add(new AuditRecorded(tenant, content.seq(), at, content.action(),
                     new Actor(content.actorId(), content.actorUsername(), content.actorRoles()),
@@ -193,7 +203,19 @@ public class AuditLog {
                             : new Target(content.targetType(), content.targetId(), content.targetName()),
                     content.ip(), details.get(i)));
         }
-        // One round trip stores the events and moves the chain head.
+        if (contents.size() == 1) {
+            storeOne(tenant, contents.getFirst(), hashes.get(0), previous, at);
+        } else {
+            storeMany(tenant, contents, hashes, at);
+        }
+        recorded.forEach(events::publishEvent);
+        return seqs;
+    }
+
+    /** One event: one round trip stores it and moves the chain head. */
+    private void storeOne(TenantId tenant, AuditChain.Content content, byte[] previous, byte[] hash, Instant at) {
+        StringBuilder rows = new StringBuilder("[");
+        row(rows, content, previous, hash);
         jdbc.sql("""
                         with stored as (
                             insert into audit_events (tenant_id, seq, at, action, actor_id, actor_username, actor_roles,
@@ -209,11 +231,31 @@ public class AuditLog {
                         """)
                 .param("tenant", tenant.value())
                 .param("events", rows.append(']').toString())
-                .param("hash", previous)
+                .param("hash", hash)
                 .param("at", OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
                 .update();
-        recorded.forEach(events::publishEvent);
-        return seqs;
+    }
+
+    /**
+     * A batch of events (the bulk import's, issue 17): one {@code COPY} stores them, with their
+     * canonical details as the hash saw them, then the chain head moves to the last one.
+     * {@code hashes} holds the hash before the first event, then each event's.
+     */
+    private void storeMany(TenantId tenant, List<AuditChain.Content> contents, List<byte[]> hashes, Instant at) {
+        List<@Nullable Object[]> rows = new ArrayList<>(contents.size());
+        for (int i = 0; i < contents.size(); i++) {
+            AuditChain.Content content = contents.get(i);
+            rows.add(new @Nullable Object[] {tenant.value(), content.seq(), AuditChain.format(content.at()),
+                content.action(), content.actorId(), content.actorUsername(), content.actorRoles(),
+                content.targetType(), content.targetId(), content.targetName(), content.ip(), content.userAgent(),
+                content.details(), hashes.get(i), hashes.get(i + 1)});
+        }
+        copy.copy("audit_events", EVENT_COLUMNS, rows);
+        jdbc.sql("update audit_sequences set last_hash = :hash, last_at = :at where tenant_id = :tenant")
+                .param("hash", hashes.getLast())
+                .param("at", OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
+                .param("tenant", tenant.value())
+                .update();
     }
 
     private static @Nullable Instant instant(@Nullable OffsetDateTime time) {

@@ -1,4 +1,7 @@
-/** Chooses and starts the database: an embedded PostgreSQL under ./data, or an external one. */
+/**
+ * Chooses and starts the database: an embedded PostgreSQL under ./data, or an external one; and
+ * copies many rows at once for the bulk paths ({@link dev.gatehouse.server.database.CopyRows}).
+ */
 @NullMarked
 package dev.gatehouse.server.database;
 

@@ -6,8 +6,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DuplicateKeyException;
@@ -30,6 +32,15 @@ class CareTeamStore {
         return jdbc.sql("select " + COLUMNS + " from care_teams t where t.tenant_id = :tenant and t.id = :id")
                 .param("tenant", tenant.value()).param("id", id)
                 .query((rs, n) -> team(rs)).optional();
+    }
+
+    /** Which of {@code ids} are care teams of the tenant. */
+    Set<UUID> existing(TenantId tenant, Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        return Set.copyOf(jdbc.sql("select id from care_teams where tenant_id = :tenant and id = any(:ids)")
+                .param("tenant", tenant.value()).param("ids", ids.toArray(UUID[]::new)).query(UUID.class).list());
     }
 
     /** The team, locked until the transaction ends (membership and patient changes of one team in turn). */

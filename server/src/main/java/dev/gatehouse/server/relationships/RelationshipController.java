@@ -13,6 +13,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.net.URI;
 import java.time.Instant;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -68,6 +69,28 @@ class RelationshipController {
         }
         return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/relationships/" + view.id()))
                 .body(view);
+    }
+
+    /** {@code POST …/relationships/batch}'s body. */
+    record BatchRequest(@Nullable List<Relationships.NewRelationship> items) {}
+
+    /** What a batch wrote: how many tuples it created, and each item as stored, in the order asked. */
+    record BatchView(long created, List<RelationshipView> items) {}
+
+    @Operation(summary = "Writes many relationships at once", description = """
+            {items: [{subject, relation, object, expiresAt?}, …]}, 1 to 10,000 items, each as POST \
+            …/relationships takes it, with the same permission (relationships.write tenant-wide). One \
+            transaction: a bad item (400 naming items[i].field, or items[i] for a tuple named twice) writes \
+            nothing. Each new tuple, and each existing one whose expiry changes, is audited as its single \
+            write would be; existing tuples with the same expiry are left as they are. Answers 200 \
+            {created, items} with the items in the order asked.""")
+    @PostMapping("/api/v1/tenants/{tenant}/relationships/batch")
+    BatchView writeAll(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @RequestBody BatchRequest body, Origin origin, @PathTenant TenantId tenantId) {
+        List<Relationships.Written> written = relationships.writeAll(caller, tenantId, body.items(),
+                actors.actor(caller), origin);
+        return new BatchView(written.stream().filter(Relationships.Written::created).count(),
+                written.stream().map(one -> RelationshipView.of(one.relationship())).toList());
     }
 
     @Operation(summary = "The tenant's relationships", description = "Requires relationships.read tenant-wide."

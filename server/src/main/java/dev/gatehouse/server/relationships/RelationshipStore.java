@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +80,91 @@ class RelationshipStore {
                 .param("objectTeam", object.type().equals(Party.CARE_TEAM) ? object.uuid() : null)
                 .param("expiresAt", utc(relationship.expiresAt()))
                 .param("createdAt", utc(relationship.createdAt())).param("createdBy", createdBy)
+                .update();
+    }
+
+    /**
+     * {@link #lock} for many subjects in one statement, in the order of their keys, so that two
+     * batches naming the same subjects wait for each other rather than deadlock.
+     */
+    void lockAll(TenantId tenant, Collection<Party> subjects) {
+        String[] keys = subjects.stream().map(subject -> "gatehouse.relationships:" + tenant + ":" + subject)
+                .distinct().sorted().toArray(String[]::new);
+        jdbc.sql("""
+                        select count(pg_advisory_xact_lock(hashtextextended(key, 0)))
+                        from unnest(cast(:keys as text[])) as k (key)
+                        """)
+                .param("keys", keys).query().singleValue();
+    }
+
+    /** Of these tuples (their subject, relation and object), those stored, expired or not. */
+    List<Relationship> findAll(TenantId tenant, Collection<Relationship> tuples) {
+        List<Relationship> found = new ArrayList<>();
+        for (String type : List.of(Party.USER, Party.CARE_TEAM)) {
+            List<Relationship> ofType = tuples.stream().filter(tuple -> tuple.subject().type().equals(type)).toList();
+            if (ofType.isEmpty()) {
+                continue;
+            }
+            found.addAll(jdbc.sql("select " + COLUMNS + " from relationships r join unnest(cast(:subjects as uuid[]),"
+                            + " cast(:relations as text[]), cast(:types as text[]), cast(:ids as text[]))"
+                            + " as a (subject, relation, object_type, object_id)"
+                            + " on " + subjectColumn(ofType.getFirst().subject()) + " = a.subject"
+                            + " and r.relation = a.relation and r.object_type = a.object_type"
+                            + " and r.object_id = a.object_id"
+                            + " where r.tenant_id = :tenant")
+                    .param("tenant", tenant.value())
+                    .param("subjects", ofType.stream().map(tuple -> tuple.subject().uuid()).toArray(UUID[]::new))
+                    .param("relations", ofType.stream().map(Relationship::relation).toArray(String[]::new))
+                    .param("types", ofType.stream().map(tuple -> tuple.object().type()).toArray(String[]::new))
+                    .param("ids", ofType.stream().map(tuple -> tuple.object().id()).toArray(String[]::new))
+                    .query((rs, n) -> relationship(rs)).list());
+        }
+        return found;
+    }
+
+    /** {@link #insert} for many new tuples, in one statement (a batch of relationships). */
+    void insertAll(TenantId tenant, List<Relationship> tuples, @Nullable UUID createdBy) {
+        if (tuples.isEmpty()) {
+            return;
+        }
+        int size = tuples.size();
+        UUID[] ids = new UUID[size];
+        UUID[] users = new UUID[size];
+        UUID[] teams = new UUID[size];
+        String[] relations = new String[size];
+        String[] types = new String[size];
+        String[] objectIds = new String[size];
+        UUID[] objectTeams = new UUID[size];
+        String[] expires = new String[size];
+        String[] created = new String[size];
+        for (int i = 0; i < size; i++) {
+            Relationship tuple = tuples.get(i);
+            boolean user = tuple.subject().type().equals(Party.USER);
+            ids[i] = tuple.id();
+            users[i] = user ? tuple.subject().uuid() : null;
+            teams[i] = user ? null : tuple.subject().uuid();
+            relations[i] = tuple.relation();
+            types[i] = tuple.object().type();
+            objectIds[i] = tuple.object().id();
+            objectTeams[i] = tuple.object().type().equals(Party.CARE_TEAM) ? tuple.object().uuid() : null;
+            expires[i] = tuple.expiresAt() == null ? null : tuple.expiresAt().toString();
+            created[i] = tuple.createdAt().toString();
+        }
+        jdbc.sql("""
+                        insert into relationships (tenant_id, id, subject_user, subject_team, relation, object_type,
+                            object_id, object_team, expires_at, created_at, created_by)
+                        select :tenant, id, subject_user, subject_team, relation, object_type, object_id, object_team,
+                            cast(expires_at as timestamptz), cast(created_at as timestamptz), :createdBy
+                        from unnest(cast(:ids as uuid[]), cast(:users as uuid[]), cast(:teams as uuid[]),
+                            cast(:relations as text[]), cast(:types as text[]), cast(:objectIds as text[]),
+                            cast(:objectTeams as uuid[]), cast(:expires as text[]), cast(:created as text[]))
+                            as t (id, subject_user, subject_team, relation, object_type, object_id, object_team,
+                                expires_at, created_at)
+                        """)
+                .param("tenant", tenant.value()).param("ids", ids).param("users", users).param("teams", teams)
+                .param("relations", relations).param("types", types).param("objectIds", objectIds)
+                .param("objectTeams", objectTeams).param("expires", expires).param("created", created)
+                .param("createdBy", createdBy)
                 .update();
     }
 

@@ -17,6 +17,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,6 +27,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
@@ -49,6 +52,9 @@ public class Relationships {
 
     static final String READ = "relationships.read";
     static final String WRITE = "relationships.write";
+
+    /** The most relationships one {@code POST …/relationships/batch} writes. */
+    public static final int MAX_BATCH = 10_000;
 
     /** Types and relations: lower-case words, as {@code patient}, {@code assigned_provider}. */
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
@@ -146,6 +152,109 @@ public class Relationships {
         return write(tenant, request, actor, origin);
     }
 
+    /**
+     * {@code POST …/relationships/batch}: requires {@code relationships.write} tenant-wide, as a single
+     * write does. Every item follows the rules of a single write (the same 400s, named
+     * {@code items[i].field}); the batch is one transaction, written whole or not at all, each new or
+     * re-expired tuple with its own {@code RELATIONSHIP_WRITTEN}, as single writes record them, and
+     * its subjects announced once each. Answers what each item became, in order.
+     *
+     * @throws ApiException 400 naming {@code items} when there are none or more than {@link #MAX_BATCH}
+     */
+    @Transactional
+    public List<Written> writeAll(Caller caller, TenantId tenant, @Nullable List<NewRelationship> items,
+            AuditLog.Actor actor, Origin origin) {
+        access.require(caller, WRITE, TENANT_WIDE);
+        if (items == null || items.isEmpty() || items.size() > MAX_BATCH) {
+            throw ApiException.badRequest("items", "must hold 1 to " + MAX_BATCH + " relationships");
+        }
+        List<Relationship> asked = validatedAll(tenant, items);
+        store.lockAll(tenant, asked.stream().map(Relationship::subject).toList());
+        Map<String, Relationship> stored = new HashMap<>();
+        store.findAll(tenant, asked).forEach(found -> stored.put(tupleKey(found), found));
+        List<Written> written = new ArrayList<>(asked.size());
+        List<Relationship> created = new ArrayList<>();
+        List<AuditLog.Entry> events = new ArrayList<>();
+        List<Party> changed = new ArrayList<>();
+        for (Relationship one : asked) {
+            Relationship before = stored.get(tupleKey(one));
+            if (before == null) {
+                created.add(one);
+                events.add(new AuditLog.Entry("RELATIONSHIP_WRITTEN", actor, target(one), origin.ip(),
+                        origin.userAgent(), details(one)));
+                written.add(new Written(one, true));
+                changed.add(one.subject());
+            } else if (Objects.equals(before.expiresAt(), one.expiresAt())) {
+                written.add(new Written(before, false));
+            } else {
+                store.expire(tenant, before.id(), one.expiresAt());
+                Relationship after = new Relationship(before.id(), before.subject(), before.relation(),
+                        before.object(), one.expiresAt(), before.createdAt());
+                Map<String, Object> details = details(after);
+                details.put("previousExpiresAt", before.expiresAt() == null ? null : before.expiresAt().toString());
+                events.add(new AuditLog.Entry("RELATIONSHIP_WRITTEN", actor, target(after), origin.ip(),
+                        origin.userAgent(), details));
+                written.add(new Written(after, false));
+                changed.add(after.subject());
+            }
+        }
+        store.insertAll(tenant, created, actor.id());
+        audit.recordAll(tenant, events);
+        announceAll(tenant, changed);
+        return written;
+    }
+
+    /**
+     * Every item of a batch validated as a single write validates it, the batch's users and care teams
+     * looked up at once; a 400 naming each field at fault as {@code items[i].field}, and a tuple named
+     * twice as the later item's {@code items[i]}.
+     */
+    private List<Relationship> validatedAll(TenantId tenant, List<NewRelationship> items) {
+        Set<UUID> named = new HashSet<>();
+        for (NewRelationship item : items) {
+            if (item != null) {
+                named.addAll(uuids(item.subject()));
+                named.addAll(uuids(item.object()));
+            }
+        }
+        Set<UUID> knownUsers = users.existing(tenant, named);
+        Set<UUID> knownTeams = teams.existing(tenant, named);
+        Known known = new Known(knownUsers::contains, knownTeams::contains);
+        Instant now = clock.instant();
+        List<FieldError> errors = new ArrayList<>();
+        List<Relationship> asked = new ArrayList<>(items.size());
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            NewRelationship item = items.get(i);
+            if (item == null) {
+                errors.add(new FieldError("items[" + i + "]", "must be a relationship {subject, relation, object}"));
+                continue;
+            }
+            Relationship one = validated(item, now, "items[" + i + "].", known, errors);
+            if (one == null) {
+                continue;
+            }
+            Integer earlier = seen.putIfAbsent(tupleKey(one), i);
+            if (earlier != null) {
+                errors.add(new FieldError("items[" + i + "]", "repeats items[" + earlier + "]"));
+            }
+            asked.add(one);
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.badRequest(errors);
+        }
+        return asked;
+    }
+
+    private static List<UUID> uuids(@Nullable PartyRequest party) {
+        return party == null ? List.of() : Ids.parse(party.id()).stream().toList();
+    }
+
+    /** What makes a tuple one fact: its subject, relation and object. */
+    private static String tupleKey(Relationship relationship) {
+        return relationship.subject() + " " + relationship.relation() + " " + relationship.object();
+    }
+
     /** {@code GET …/relationships/{id}}: requires {@code relationships.read} tenant-wide. */
     @Transactional(readOnly = true)
     public Relationship get(Caller caller, TenantId tenant, UUID id) {
@@ -214,57 +323,75 @@ public class Relationships {
      */
     private Relationship validated(TenantId tenant, NewRelationship request, Instant now) {
         List<FieldError> errors = new ArrayList<>();
+        Relationship relationship = validated(request, now, "", new Known(
+                id -> users.find(tenant, id).isPresent(), id -> teams.find(tenant, id).isPresent()), errors);
+        if (!errors.isEmpty()) {
+            throw ApiException.badRequest(errors);
+        }
+        return relationship;
+    }
+
+    /** Which users and care teams are the tenant's: asked one at a time, or known at once for a batch. */
+    private record Known(Predicate<UUID> user, Predicate<UUID> team) {}
+
+    /**
+     * The tuple asked for, or null with {@code errors} naming each field at fault under {@code prefix}
+     * ({@code items[3].} in a batch).
+     */
+    private @Nullable Relationship validated(NewRelationship request, Instant now, String prefix, Known known,
+            List<FieldError> errors) {
+        int before = errors.size();
         Party subject = null;
         PartyRequest subjectRequest = request.subject();
         if (subjectRequest == null) {
-            errors.add(new FieldError("subject", "is required: {type: \"user\" or \"careteam\", id}"));
+            errors.add(new FieldError(prefix + "subject", "is required: {type: \"user\" or \"careteam\", id}"));
         } else if (!Party.USER.equals(subjectRequest.type()) && !Party.CARE_TEAM.equals(subjectRequest.type())) {
-            errors.add(new FieldError("subject.type", "must be user or careteam"));
+            errors.add(new FieldError(prefix + "subject.type", "must be user or careteam"));
         } else {
             UUID id = Ids.parse(subjectRequest.id()).orElse(null);
             if (id == null) {
-                errors.add(new FieldError("subject.id", "must be the id (a UUID) of a " + subjectRequest.type()));
-            } else if (subjectRequest.type().equals(Party.USER) && users.find(tenant, id).isEmpty()) {
-                errors.add(new FieldError("subject.id", "no user " + id + " in this tenant"));
-            } else if (subjectRequest.type().equals(Party.CARE_TEAM) && teams.find(tenant, id).isEmpty()) {
-                errors.add(new FieldError("subject.id", "no care team " + id + " in this tenant"));
+                errors.add(new FieldError(prefix + "subject.id", "must be the id (a UUID) of a " + subjectRequest.type()));
+            } else if (subjectRequest.type().equals(Party.USER) && !known.user().test(id)) {
+                errors.add(new FieldError(prefix + "subject.id", "no user " + id + " in this tenant"));
+            } else if (subjectRequest.type().equals(Party.CARE_TEAM) && !known.team().test(id)) {
+                errors.add(new FieldError(prefix + "subject.id", "no care team " + id + " in this tenant"));
             } else {
                 subject = new Party(subjectRequest.type(), id.toString());
             }
         }
         String relation = request.relation();
         if (relation == null || !NAME.matcher(relation).matches()) {
-            errors.add(new FieldError("relation", "is required: a lower-case word such as assigned_provider,"
+            errors.add(new FieldError(prefix + "relation", "is required: a lower-case word such as assigned_provider,"
                     + " shared_with, member or care_team"));
             relation = null;
         }
         Party object = null;
         PartyRequest objectRequest = request.object();
         if (objectRequest == null) {
-            errors.add(new FieldError("object", "is required: {type, id}, such as {type: \"patient\", id: \"123\"}"));
+            errors.add(new FieldError(prefix + "object", "is required: {type, id}, such as {type: \"patient\", id: \"123\"}"));
         } else if (objectRequest.type() == null || !NAME.matcher(objectRequest.type()).matches()) {
-            errors.add(new FieldError("object.type", "must be a lower-case word such as patient"));
+            errors.add(new FieldError(prefix + "object.type", "must be a lower-case word such as patient"));
         } else if (objectRequest.type().equals(Party.CARE_TEAM)) {
             UUID id = Ids.parse(objectRequest.id()).orElse(null);
-            if (id == null || teams.find(tenant, id).isEmpty()) {
-                errors.add(new FieldError("object.id", "no care team " + objectRequest.id() + " in this tenant"));
+            if (id == null || !known.team().test(id)) {
+                errors.add(new FieldError(prefix + "object.id", "no care team " + objectRequest.id() + " in this tenant"));
             } else {
                 object = Party.careTeam(id);
             }
         } else if (objectRequest.id() == null || !OBJECT_ID.matcher(objectRequest.id()).matches()) {
-            errors.add(new FieldError("object.id", "must be 1 to 200 letters, digits or . _ @ ~ / + = -,"
+            errors.add(new FieldError(prefix + "object.id", "must be 1 to 200 letters, digits or . _ @ ~ / + = -,"
                     + " starting with a letter or digit"));
         } else {
             object = new Party(objectRequest.type(), objectRequest.id());
         }
         if (request.expiresAt() != null && !request.expiresAt().isAfter(now)) {
-            errors.add(new FieldError("expiresAt", "must be in the future"));
+            errors.add(new FieldError(prefix + "expiresAt", "must be in the future"));
         }
-        if (errors.isEmpty()) {
-            shapeErrors(subject, relation, object, errors);
+        if (errors.size() == before) {
+            shapeErrors(subject, relation, object, prefix, errors);
         }
-        if (!errors.isEmpty()) {
-            throw ApiException.badRequest(errors);
+        if (errors.size() > before) {
+            return null;
         }
         // PostgreSQL keeps microseconds: the answer says what is stored, and a rewrite compares alike.
         Instant expiresAt = request.expiresAt() == null ? null : request.expiresAt().truncatedTo(ChronoUnit.MICROS);
@@ -272,19 +399,20 @@ public class Relationships {
                 now.truncatedTo(ChronoUnit.MICROS));
     }
 
-    private static void shapeErrors(Party subject, String relation, Party object, List<FieldError> errors) {
+    private static void shapeErrors(Party subject, String relation, Party object, String prefix,
+            List<FieldError> errors) {
         boolean team = subject.type().equals(Party.CARE_TEAM);
         if (relation.equals(Relationship.MEMBER)) {
             if (team || !object.type().equals(Party.CARE_TEAM)) {
-                errors.add(new FieldError("relation", "member relates a user to a care team (user member careteam)"));
+                errors.add(new FieldError(prefix + "relation", "member relates a user to a care team (user member careteam)"));
             }
         } else if (object.type().equals(Party.CARE_TEAM)) {
-            errors.add(new FieldError("object.type", "a care team is the object only of member"));
+            errors.add(new FieldError(prefix + "object.type", "a care team is the object only of member"));
         } else if (team && !relation.equals(Relationship.CARE_TEAM)) {
-            errors.add(new FieldError("relation", "a care team is the subject only of care_team (the patients it"
+            errors.add(new FieldError(prefix + "relation", "a care team is the subject only of care_team (the patients it"
                     + " cares for)"));
         } else if (!team && relation.equals(Relationship.CARE_TEAM)) {
-            errors.add(new FieldError("subject.type", "care_team relates a care team to what it cares for"));
+            errors.add(new FieldError(prefix + "subject.type", "care_team relates a care team to what it cares for"));
         }
     }
 
@@ -302,6 +430,19 @@ public class Relationships {
         for (UUID user : affected) {
             changes.relationshipsChanged(tenant, user);
         }
+    }
+
+    /** {@link #announce} for the subjects of a batch, with one announcement for all the users concerned. */
+    private void announceAll(TenantId tenant, List<Party> subjects) {
+        Set<UUID> affected = new LinkedHashSet<>();
+        for (Party subject : new LinkedHashSet<>(subjects)) {
+            if (subject.type().equals(Party.USER)) {
+                affected.add(subject.uuid());
+            } else {
+                affected.addAll(store.members(tenant, subject.uuid()));
+            }
+        }
+        changes.relationshipsChanged(tenant, affected);
     }
 
     private static AuditLog.Target target(Relationship relationship) {

@@ -7,16 +7,13 @@ import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The records of an import body, read as they arrive with a fixed buffer, so that a file of a
- * million lines takes no more memory than one: the lines of NDJSON, or the records of CSV
- * (RFC 4180: fields separated by commas, quoted with double quotes when they hold a comma, a quote
- * or a line break, a quote inside doubled). A record longer than {@link #MAX_RECORD} characters
- * and text that is not UTF-8 stop the reading with a {@link Malformed}.
+ * The lines of an NDJSON import body, read as they arrive with a fixed buffer, so that a file of a
+ * million lines takes no more memory than one. Each line is parsed on its own so that a broken
+ * line is an error of that line, not of the file. A line longer than {@link #MAX_RECORD} characters
+ * and text that is not UTF-8 stop the reading with a {@link Malformed}. (CSV: {@link CsvRecords}.)
  */
 final class ImportRecords implements AutoCloseable {
 
@@ -65,69 +62,6 @@ final class ImportRecords implements AutoCloseable {
             current.setLength(length - 1);
         }
         return current.toString();
-    }
-
-    /** The fields of the next CSV record, or null at the end. */
-    @Nullable List<String> nextRecord() throws IOException, Malformed {
-        int c = read();
-        if (c < 0) {
-            return null;
-        }
-        List<String> fields = new ArrayList<>(8);
-        current.setLength(0);
-        int size = 0;
-        boolean quoted = false;
-        boolean wasQuoted = false;
-        while (true) {
-            if (quoted) {
-                if (c < 0) {
-                    throw new Malformed("a quoted field is not closed before the end of the body", false);
-                }
-                if (c == '"') {
-                    int next = read();
-                    if (next == '"') {
-                        append('"');
-                    } else {
-                        quoted = false;
-                        c = next;
-                        continue;
-                    }
-                } else {
-                    append((char) c);
-                }
-            } else if (c < 0 || c == '\n') {
-                fields.add(field());
-                return fields;
-            } else if (c == ',') {
-                fields.add(field());
-                wasQuoted = false;
-            } else if (c == '"' && current.isEmpty() && !wasQuoted) {
-                quoted = true;
-                wasQuoted = true;
-            } else if (c == '\r') {
-                int next = read();
-                if (next != '\n' && next >= 0) {
-                    throw new Malformed("a carriage return outside quotes must end a line", false);
-                }
-                c = next;
-                continue;
-            } else if (wasQuoted) {
-                throw new Malformed("text follows a closing quote; a quote inside a quoted field is doubled", false);
-            } else {
-                append((char) c);
-            }
-            size++;
-            if (size > MAX_RECORD) {
-                throw new Malformed("a record is longer than " + MAX_RECORD + " characters", true);
-            }
-            c = read();
-        }
-    }
-
-    private String field() {
-        String value = current.toString();
-        current.setLength(0);
-        return value;
     }
 
     private void append(char c) throws Malformed {

@@ -136,12 +136,11 @@ public class UserImport {
         guard.requireAnywhere(caller, "users.create");
         Run run = new Run(caller, tenant, origin);
         long lineNumber = 0;
-        try (ImportRecords records = new ImportRecords(body)) {
-            Map<String, Integer> columns = format == Format.CSV ? header(records) : Map.of();
+        try (Source source = format == Format.CSV ? new CsvSource(new CsvRecords(body))
+                : new JsonSource(new ImportRecords(body))) {
             List<Line> batch = new ArrayList<>(BATCH);
             while (true) {
-                Line line = format == Format.CSV ? csvLine(records, columns, lineNumber + 1)
-                        : jsonLine(records, lineNumber + 1);
+                Line line = source.next(lineNumber + 1);
                 if (line == null) {
                     break;
                 }
@@ -166,9 +165,60 @@ public class UserImport {
         return run.result(null);
     }
 
+    /** Where the lines of a body come from: the records of a CSV, or the lines of NDJSON. */
+    private interface Source extends AutoCloseable {
+        /** The next line, numbered {@code number}, or null at the end of the body. */
+        @Nullable Line next(long number) throws IOException, ImportRecords.Malformed;
+
+        @Override
+        void close() throws IOException;
+    }
+
+    /** A CSV body: its header, read on the first call, says which column holds which field. */
+    private static final class CsvSource implements Source {
+        private final CsvRecords records;
+        private @Nullable Map<String, Integer> columns;
+
+        CsvSource(CsvRecords records) {
+            this.records = records;
+        }
+
+        @Override
+        public @Nullable Line next(long number) throws IOException, ImportRecords.Malformed {
+            if (columns == null) {
+                columns = header(records);
+            }
+            return csvLine(records, columns, number);
+        }
+
+        @Override
+        public void close() {
+            records.close();
+        }
+    }
+
+    /** An NDJSON body: one user object of {@code POST …/users} per line. */
+    private final class JsonSource implements Source {
+        private final ImportRecords lines;
+
+        JsonSource(ImportRecords lines) {
+            this.lines = lines;
+        }
+
+        @Override
+        public @Nullable Line next(long number) throws IOException, ImportRecords.Malformed {
+            return jsonLine(lines, number);
+        }
+
+        @Override
+        public void close() throws IOException {
+            lines.close();
+        }
+    }
+
     /** The CSV header: which column holds which field; an unknown or repeated column refuses the file. */
-    private static Map<String, Integer> header(ImportRecords records) throws IOException, ImportRecords.Malformed {
-        List<String> header = records.nextRecord();
+    private static Map<String, Integer> header(CsvRecords records) throws IOException, ImportRecords.Malformed {
+        List<String> header = records.next();
         if (header == null || header.size() == 1 && header.getFirst().isBlank()) {
             throw ApiException.badRequest("header", "a CSV import starts with the header line "
                     + String.join(",", COLUMNS));
@@ -198,11 +248,11 @@ public class UserImport {
         return columns;
     }
 
-    private static @Nullable Line csvLine(ImportRecords records, Map<String, Integer> columns, long number)
+    private static @Nullable Line csvLine(CsvRecords records, Map<String, Integer> columns, long number)
             throws IOException, ImportRecords.Malformed {
         List<String> fields;
         do {
-            fields = records.nextRecord();
+            fields = records.next();
             if (fields == null) {
                 return null;
             }
@@ -367,6 +417,9 @@ public class UserImport {
                     transactions.executeWithoutResult(status -> store(checked));
                     imported += checked.size();
                     batches++;
+                    if (batches == 1) {
+                        refreshStatistics();
+                    }
                     return;
                 } catch (DataIntegrityViolationException raced) {
                     // A unique index caught a username or e-mail written meanwhile by another request.
@@ -387,6 +440,20 @@ public class UserImport {
                 List<FieldError> own = errors.get(line.number());
                 failed.add(new FailedLine(line.number(), own == null ? List.of(notWritten) : own));
             }
+        }
+
+        /**
+         * After the first batch, PostgreSQL's statistics of {@code users} and {@code assignments} are
+         * refreshed (ANALYZE, as its manual advises after a bulk load). Without them a fresh or small
+         * tenant's import is quadratic: the foreign-key check of each assignment ({@code select 1 from
+         * users where tenant_id = $1 and id = $2}) is planned once per connection while the table looks
+         * empty, and the planner may pick any index led by {@code tenant_id} for it, reading every user
+         * of the tenant per assignment (measured: docs/benchmarks.md, "Bulk import"). Analyzing
+         * invalidates those plans; with statistics the primary key wins.
+         */
+        private void refreshStatistics() {
+            users.analyze();
+            assignments.analyze();
         }
 
         /** The rules of {@link Roster#create} for one line; null when the line cannot be written. */

@@ -223,6 +223,50 @@ class UserImportIT extends IntegrationTest {
     }
 
     @Test
+    void aBrokenCsvStopsTheImportWithTheLineAndKeepsTheBatchesWrittenBefore() {
+        StringBuilder body = new StringBuilder(HEADER);
+        for (int i = 1; i <= UserImport.BATCH; i++) {
+            body.append("early").append(i).append(",Early,Batch,,,,\n");
+        }
+        Response afterQuote = upload(clinic.owner(), "text/csv", body + "late,\"La\"te,Late,,,,\n");
+        assertThat(afterQuote.status()).as(afterQuote.raw()).isEqualTo(400);
+        assertThat(afterQuote.body().at("/imported").asLong()).isEqualTo(UserImport.BATCH);
+        assertThat(afterQuote.text("/errors/0/field")).isEqualTo("line " + (UserImport.BATCH + 1));
+        assertThat(count("select count(*) from users where tenant_id = :t and username like 'early%'"))
+                .isEqualTo(UserImport.BATCH);
+        assertThat(count("select count(*) from users where tenant_id = :t and username = 'late'")).isZero();
+
+        // Many short fields making one record longer than 64 K are as refused as one long field.
+        Response manyFields = upload(clinic.owner(), "text/csv", HEADER + "wide,Wide,Wide,,,," + ",x".repeat(40_000)
+                + "\n");
+        assertThat(manyFields.status()).as(manyFields.raw()).isEqualTo(413);
+
+        Response latin1 = api.send(clinic.users() + "/import", clinic.owner(), request -> request
+                .header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofByteArray(
+                        (HEADER + "jos\u00e9,Jos\u00e9,Lat,,,,\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))));
+        assertThat(latin1.status()).as(latin1.raw()).isEqualTo(400);
+        assertThat(latin1.raw()).contains("UTF-8");
+        assertTrailVerifies();
+    }
+
+    @Test
+    void theEventsOfABatchKeepTextThatCopyMustEscapeAndTheTrailVerifies() {
+        // The batch's events go in with COPY's text format: "\\r" and "\\v" there are a backslash and a
+        // letter, not a carriage return or a vertical tab (the trail itself turns control characters
+        // such as the tab into spaces).
+        String agent = "Importer\\v1\tC:\\rosters \"q\"";
+        Response imported = api.send(clinic.users() + "/import", clinic.owner(), request -> request
+                .header("Content-Type", "text/csv").header("User-Agent", agent)
+                .POST(HttpRequest.BodyPublishers.ofString(HEADER + "kim,Kim,K,,,,\nlee,Lee,L,,,,\n")));
+        assertThat(imported.status()).as(imported.raw()).isEqualTo(200);
+        List<String> agents = jdbc.sql("select user_agent from audit_events where tenant_id = :t"
+                        + " and action = 'USER_CREATED' and target_name in ('kim', 'lee')")
+                .param("t", UUID.fromString(clinic.id())).query(String.class).list();
+        assertThat(agents).containsExactly(agent.replace('\t', ' '), agent.replace('\t', ' '));
+        assertTrailVerifies();
+    }
+
+    @Test
     void importingNeedsThePermissionToCreateUsers() {
         String downtown = fixtures.location(clinic, "Downtown");
         TestMembers.Member desk = fixtures.member(clinic, "desk", "[" + roleAt("front_desk", downtown) + "]");
