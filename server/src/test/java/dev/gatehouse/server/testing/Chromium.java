@@ -43,10 +43,14 @@ final class Chromium {
 
     private final Path profile;
     private final ChromeDriver driver;
+    /** Chromium's own process, as chromedriver reports it ({@code goog:processID}), if it does. */
+    private final Optional<ProcessHandle> process;
 
     private Chromium(Path profile, ChromeDriver driver) {
         this.profile = profile;
         this.driver = driver;
+        this.process = driver.getCapabilities().getCapability("goog:processID") instanceof Number pid
+                ? ProcessHandle.of(pid.longValue()) : Optional.empty();
     }
 
     /** Starts chromium and its driver; missing chromium fails the test, never skips it. */
@@ -110,13 +114,21 @@ final class Chromium {
         }
     }
 
-    /** Quits chromium and its driver and removes its profile; quietly, as it runs after a failure or at exit. */
+    /**
+     * Quits chromium and its driver and removes its profile; quietly, as it runs after a failure or at
+     * exit. A chromium that a hung driver could not quit is killed with its child processes, or it
+     * would outlive the test JVM (as one did while this class was written).
+     */
     void quit() {
         try {
             driver.quit();
         } catch (WebDriverException alreadyGone) {
-            // Its process died with the failure that brought us here: nothing left to stop.
+            // The driver died with the failure that brought us here: chromium is stopped below.
         }
+        process.filter(ProcessHandle::isAlive).ifPresent(chromium -> {
+            chromium.descendants().forEach(ProcessHandle::destroyForcibly);
+            chromium.destroyForcibly();
+        });
         try (var files = Files.walk(profile)) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException | UncheckedIOException e) {
