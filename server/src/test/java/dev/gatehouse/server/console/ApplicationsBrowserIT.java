@@ -10,7 +10,6 @@ import dev.gatehouse.server.testing.SignedInTenant;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The Applications screen (the tenant's OAuth clients) in each of its states: the empty list, a confidential
@@ -79,8 +78,7 @@ class ApplicationsBrowserIT extends BrowserTest {
                 admin.find("main").findElement(By.xpath(".//button[normalize-space()='Delete']")));
         admin.confirm();
         // htmx follows the answer's HX-Redirect to the list.
-        new WebDriverWait(admin.driver(), Duration.ofSeconds(15))
-                .until(driver -> driver.findElements(By.cssSelector("[role=status]")).stream()
+        admin.waitUntil(Duration.ofSeconds(15), driver -> driver.findElements(By.cssSelector("[role=status]")).stream()
                         .anyMatch(notice -> notice.getText().equals("Application Scheduling deleted.")));
         assertThat(admin.path()).isEqualTo("/console/clients");
         assertThat(api.get(clinic.path("/clients/" + clientId), clinic.adminToken()).status()).isEqualTo(404);

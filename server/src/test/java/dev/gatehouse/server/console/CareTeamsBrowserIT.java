@@ -9,6 +9,7 @@ import dev.gatehouse.server.testing.BrowserTest;
 import dev.gatehouse.server.testing.ConsoleBrowser;
 import dev.gatehouse.server.testing.SignedInTenant;
 import dev.gatehouse.server.testing.TestMembers;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.support.ui.Select;
 
@@ -93,8 +94,7 @@ class CareTeamsBrowserIT extends BrowserTest {
         admin.driver().executeScript("arguments[0].click()", admin.find("main").findElement(
                 org.openqa.selenium.By.xpath(".//button[normalize-space()='Lock']")));
         admin.confirm();
-        new org.openqa.selenium.support.ui.WebDriverWait(admin.driver(), java.time.Duration.ofSeconds(15))
-                .until(driver -> admin.path().endsWith("/reassign"));
+        admin.waitUntil(Duration.ofSeconds(15), driver -> admin.path().endsWith("/reassign"));
         assertThat(admin.find("#locked-notice").getText()).contains("dr.ann is locked");
         assertThat(admin.find("#pending").getText()).contains("Care team Cardiology A", "1 assigned patient(s)");
         admin.screenshot("reassign-offered");

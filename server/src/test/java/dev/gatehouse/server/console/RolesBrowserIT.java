@@ -14,7 +14,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * An administrator builds a custom role in the matrix editor and the check API honours it once a
@@ -43,8 +42,7 @@ class RolesBrowserIT extends BrowserTest {
         grant(admin, "Amend medical notes", "medical_notes.edit", "own only");
         admin.screenshot("role-editor");
         admin.field("Name").sendKeys(Keys.ENTER); // submits the editor's form, as its Create role button does
-        new WebDriverWait(admin.driver(), Duration.ofSeconds(30))
-                .until(driver -> admin.path().equals("/console/roles/lead_therapist"));
+        admin.waitUntil(Duration.ofSeconds(30), driver -> admin.path().equals("/console/roles/lead_therapist"));
         assertThat(admin.text()).contains("Role created.", "Lead Therapist", "Custom");
         Response stored = api.get(clinic.path("/roles/lead_therapist"), clinic.adminToken());
         assertThat(stored.raw()).contains("\"permission\":\"patients.read\",\"scope\":\"LOCATION\"")
@@ -85,8 +83,7 @@ class RolesBrowserIT extends BrowserTest {
         // seed 000: "approve charges only if < $500"
         admin.fill("Condition of Approve a refund (refunds.approve)", "resource.amount < 500");
         admin.submit("Condition of Approve a refund (refunds.approve)");
-        new WebDriverWait(admin.driver(), Duration.ofSeconds(30))
-                .until(driver -> admin.path().equals("/console/roles/small_refunds"));
+        admin.waitUntil(Duration.ofSeconds(30), driver -> admin.path().equals("/console/roles/small_refunds"));
         assertThat(admin.text()).contains("Role created.", "only if resource.amount < 500");
         admin.screenshot("role-detail-condition");
         assertThat(api.get(clinic.path("/roles/small_refunds"), clinic.adminToken()).text("/grants/0/condition"))

@@ -13,7 +13,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Service accounts in the console (issue 12), in a real browser: the form that adds one asks for no
@@ -119,8 +118,7 @@ class ServiceAccountsBrowserIT extends BrowserTest {
     private static void submit(ConsoleBrowser browser, String button) {
         WebElement target = browser.find("main").findElement(By.xpath(".//button[normalize-space()='" + button + "']"));
         browser.driver().executeScript("arguments[0].click()", target);
-        new WebDriverWait(browser.driver(), Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(target));
-        new WebDriverWait(browser.driver(), Duration.ofSeconds(15))
-                .until(d -> "complete".equals(browser.driver().executeScript("return document.readyState")));
+        browser.waitUntil(Duration.ofSeconds(15), ExpectedConditions.stalenessOf(target));
+        browser.waitUntil(Duration.ofSeconds(15), d -> "complete".equals(browser.driver().executeScript("return document.readyState")));
     }
 }

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -118,8 +117,7 @@ class SsoSignInBrowserIT extends BrowserTest {
 
     /** On the provider's login page (the browser was sent there): signs the person in with their claims. */
     private static void atProvider(ConsoleBrowser browser, String issuer, String subject) {
-        new WebDriverWait(browser.driver(), Duration.ofSeconds(15))
-                .until(d -> String.valueOf(d.getCurrentUrl()).startsWith(issuer + "/authorize?"));
+        browser.waitUntil(Duration.ofSeconds(15), d -> String.valueOf(d.getCurrentUrl()).startsWith(issuer + "/authorize?"));
         URI authorize = URI.create(browser.driver().getCurrentUrl());
         assertThat(authorize.getRawQuery()).contains("client_id=gatehouse-clinic", "code_challenge=", "nonce=");
         assertThat(browser.text()).contains("Mock OAuth2 Server Sign-in");
@@ -128,7 +126,6 @@ class SsoSignInBrowserIT extends BrowserTest {
                 {"email": "nina@%s", "email_verified": true, "name": "Nina Nurse", "given_name": "Nina",
                  "family_name": "Nurse", "groups": ["Nurses", "Everyone"]}""".formatted(DOMAIN));
         browser.click(browser.find("input[type='submit']"));
-        new WebDriverWait(browser.driver(), Duration.ofSeconds(15))
-                .until(d -> URI.create(d.getCurrentUrl()).getHost().equals("localhost"));
+        browser.waitUntil(Duration.ofSeconds(15), d -> URI.create(d.getCurrentUrl()).getHost().equals("localhost"));
     }
 }

@@ -14,7 +14,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** The users screens in a real browser: inviting, locking, editing a profile, roles with an end date. */
 class UsersBrowserIT extends BrowserTest {
@@ -36,8 +35,7 @@ class UsersBrowserIT extends BrowserTest {
         String link = admin.field("Invitation link").getDomProperty("value");
         assertThat(link).contains("/console/invitation?token=");
         admin.press("Copy link");
-        new WebDriverWait(admin.driver(), Duration.ofSeconds(5))
-                .until(d -> !admin.find("#invitation-link-status").getText().isBlank());
+        admin.waitUntil(Duration.ofSeconds(5), d -> !admin.find("#invitation-link-status").getText().isBlank());
         admin.screenshot("users-invitation-link");
 
         ConsoleBrowser ivy = browser().openLink(link);
@@ -117,8 +115,7 @@ class UsersBrowserIT extends BrowserTest {
     private static void submit(ConsoleBrowser browser, String button) {
         WebElement target = browser.find("main").findElement(By.xpath(".//button[normalize-space()='" + button + "']"));
         browser.driver().executeScript("arguments[0].click()", target);
-        new WebDriverWait(browser.driver(), Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(target));
-        new WebDriverWait(browser.driver(), Duration.ofSeconds(15))
-                .until(d -> "complete".equals(browser.driver().executeScript("return document.readyState")));
+        browser.waitUntil(Duration.ofSeconds(15), ExpectedConditions.stalenessOf(target));
+        browser.waitUntil(Duration.ofSeconds(15), d -> "complete".equals(browser.driver().executeScript("return document.readyState")));
     }
 }

@@ -9,7 +9,6 @@ import dev.gatehouse.server.testing.TestMembers;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
 
 /**
@@ -37,8 +36,7 @@ class PasskeysBrowserIT extends BrowserTest {
 
         browser.fill("Name", "This computer");
         browser.driver().findElement(By.xpath("//button[normalize-space()='Add a passkey']")).click();
-        new WebDriverWait(browser.driver(), Duration.ofSeconds(20))
-                .until(d -> d.getCurrentUrl().contains("added"));
+        browser.waitUntil(Duration.ofSeconds(20), d -> d.getCurrentUrl().contains("added"));
         assertThat(browser.text()).contains("The passkey is added.").contains("This computer");
         assertThat(browser.findAll(".passkey-row")).hasSize(1);
         browser.screenshot("passkeys-list");
@@ -48,7 +46,7 @@ class PasskeysBrowserIT extends BrowserTest {
         browser.open("/console/sign-in");
         browser.fill("Organisation", clinic.slug());
         browser.driver().findElement(By.xpath("//button[normalize-space()='Sign in with a passkey']")).click();
-        new WebDriverWait(browser.driver(), Duration.ofSeconds(20)).until(d -> d.findElement(
+        browser.waitUntil(Duration.ofSeconds(20), d -> d.findElement(
                 By.cssSelector("#passkey-sign-in [data-passkey-status]")).isDisplayed());
         assertThat(browser.find("#passkey-sign-in [data-passkey-status]").getText())
                 .contains("not available for this organisation");
@@ -58,8 +56,7 @@ class PasskeysBrowserIT extends BrowserTest {
         browser.open("/console/sign-in");
         browser.fill("Organisation", clinic.slug());
         browser.driver().findElement(By.xpath("//button[normalize-space()='Sign in with a passkey']")).click();
-        new WebDriverWait(browser.driver(), Duration.ofSeconds(20))
-                .until(d -> !d.getCurrentUrl().contains("/console/sign-in"));
+        browser.waitUntil(Duration.ofSeconds(20), d -> !d.getCurrentUrl().contains("/console/sign-in"));
         assertThat(browser.text()).contains("nadia");
         assertThat(browser.path()).startsWith("/console");
     }
@@ -76,7 +73,7 @@ class PasskeysBrowserIT extends BrowserTest {
         ConsoleBrowser browser = browser().open("/console/sign-in");
         browser.fill("Organisation", clinic.slug());
         browser.driver().findElement(By.xpath("//button[normalize-space()='Sign in with a passkey']")).click();
-        new WebDriverWait(browser.driver(), Duration.ofSeconds(20)).until(d -> d.findElement(
+        browser.waitUntil(Duration.ofSeconds(20), d -> d.findElement(
                 By.cssSelector("#passkey-sign-in [data-passkey-status]")).isDisplayed());
         assertThat(browser.find("#passkey-sign-in [data-passkey-status]").getText())
                 .contains("This organisation is suspended; contact your platform operator");

@@ -8,55 +8,37 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * One fresh headless chromium (Debian's {@code /usr/bin/chromium} through {@code /usr/bin/chromedriver},
- * never a downloaded driver) with its own profile directory, so no cookie is shared with another
- * browser, driving the console of the app under test. Missing chromium fails the test, never skips it.
+ * A browser as a console test uses it: open a page, fill labelled fields, press buttons and wait for
+ * the page or htmx swap to settle. It drives one of the test JVM's chromiums ({@link Chromium}),
+ * which {@link BrowserTest} hands to the test blank and takes back when the test ends.
  */
-public final class ConsoleBrowser implements AutoCloseable {
+public final class ConsoleBrowser {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    /**
+     * How often a wait asks again. Selenium's default is half a second, and nearly every click waits
+     * for a page to go and the next to settle: the suite spent minutes asleep between two checks.
+     */
+    private static final Duration POLL = Duration.ofMillis(50);
 
     private final int port;
-    private final Path profile;
     private final ChromeDriver driver;
 
-    ConsoleBrowser(int port) {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            throw new AssertionError("the browser tests need Debian's chromium and chromium-driver ("
-                    + CHROMIUM + ", " + CHROMEDRIVER + "): apt-get install -y chromium chromium-driver");
-        }
+    ConsoleBrowser(int port, ChromeDriver driver) {
         this.port = port;
-        try {
-            this.profile = Files.createTempDirectory("gatehouse-chromium-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--window-size=1280,900", "--user-data-dir=" + profile,
-                // The test servers on 127.0.0.1 that Gatehouse reaches by this name (an upstream IdP) send
-                // the browser there too; every other name resolves as before.
-                "--host-resolver-rules=MAP " + TestDns.RECEIVER + " 127.0.0.1");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        this.driver = new ChromeDriver(service, options);
-        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        this.driver = driver;
     }
 
     /** Opens a console path ({@code /console/...}, with any query) of the app under test. */
@@ -126,7 +108,7 @@ public final class ConsoleBrowser implements AutoCloseable {
         target.click();
         if (navigates) {
             // The old page stays "complete" until the answer replaces it: wait for it to go first.
-            new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> gone(page));
+            waitUntil(Duration.ofSeconds(15), d -> gone(page));
         }
         settle();
         return this;
@@ -140,7 +122,7 @@ public final class ConsoleBrowser implements AutoCloseable {
         WebElement field = field(label);
         WebElement page = driver.findElement(By.tagName("html"));
         field.sendKeys(Keys.ENTER);
-        new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> gone(page));
+        waitUntil(Duration.ofSeconds(15), d -> gone(page));
         settle();
         return this;
     }
@@ -166,7 +148,7 @@ public final class ConsoleBrowser implements AutoCloseable {
 
     /** Accepts the confirmation dialog of a destructive action (htmx's hx-confirm). */
     public ConsoleBrowser confirm() {
-        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> {
+        waitUntil(Duration.ofSeconds(10), d -> {
             try {
                 d.switchTo().alert().accept();
                 return true;
@@ -218,18 +200,16 @@ public final class ConsoleBrowser implements AutoCloseable {
         return target;
     }
 
-    public ChromeDriver driver() {
-        return driver;
+    /**
+     * Waits until {@code condition} gives something other than null or false, asking every 50 ms, and
+     * fails after {@code timeout} — for a test's own waits too, so none sleeps longer than it must.
+     */
+    public <T> T waitUntil(Duration timeout, Function<? super WebDriver, T> condition) {
+        return new WebDriverWait(driver, timeout, POLL).until(condition);
     }
 
-    @Override
-    public void close() {
-        driver.quit();
-        try (var files = Files.walk(profile)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    public ChromeDriver driver() {
+        return driver;
     }
 
     /** Set by failsafe to the repository's docs/screenshots; from the server module otherwise. */
@@ -247,7 +227,7 @@ public final class ConsoleBrowser implements AutoCloseable {
             """;
 
     private void settle() {
-        new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> "complete".equals(
+        waitUntil(Duration.ofSeconds(15), d -> "complete".equals(
                 driver.executeScript("return document.readyState"))
                 && d.findElements(By.cssSelector(".htmx-request")).isEmpty());
     }
