@@ -36,6 +36,8 @@ final class AuditChain {
 
     /** Control characters (CR, LF, NUL, ESC, DEL, C1, line/paragraph separators) in free text. */
     private static final Pattern CONTROL = Pattern.compile("[\\p{Cc}\\u2028\\u2029]");
+    private static final char LINE_SEPARATOR = 0x2028;
+    private static final char PARAGRAPH_SEPARATOR = 0x2029;
 
     /** Floats as BigDecimal, so what PostgreSQL stores in jsonb reads back to the same digits. */
     private static final JsonMapper JSON = JsonMapper.builder()
@@ -64,7 +66,21 @@ final class AuditChain {
      * user agent could otherwise forge a line in a log or an export.
      */
     static @Nullable String clean(@Nullable String text) {
-        return text == null ? null : CONTROL.matcher(text).replaceAll(" ");
+        if (text == null || !hasControl(text)) {
+            return text; // the common case: every string of every event passes here, most of them clean
+        }
+        return CONTROL.matcher(text).replaceAll(" ");
+    }
+
+    /** Whether {@code text} holds a character {@link #CONTROL} matches (all of them are in the BMP). */
+    private static boolean hasControl(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.getType(c) == Character.CONTROL || c == LINE_SEPARATOR || c == PARAGRAPH_SEPARATOR) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Details as canonical JSON: keys sorted, numbers plain, strings cleaned of control characters. */

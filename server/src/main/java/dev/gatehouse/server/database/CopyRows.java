@@ -109,6 +109,10 @@ public class CopyRows {
 
     /** COPY's text format: a backslash, tab, line feed or carriage return in a value is escaped. */
     private static void escaped(StringBuilder out, String text) {
+        if (!needsEscape(text)) {
+            out.append(text); // the common case, appended whole rather than character by character
+            return;
+        }
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             switch (c) {
@@ -119,5 +123,15 @@ public class CopyRows {
                 default -> out.append(c);
             }
         }
+    }
+
+    private static boolean needsEscape(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\' || c == '\t' || c == '\n' || c == '\r') {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -22,11 +22,15 @@ final class AccountFields {
     static final int MAX_SPECIALTY = 100;
     static final int MAX_BIO = 4000;
 
-    // docs/access-model.md: a username is at least 3 characters; no spaces, so it is typed as shown.
-    private static final Pattern USERNAME = Pattern.compile("[^\\p{javaWhitespace}\\p{Cntrl}]{3,64}");
-    private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+");
-    private static final Pattern PHONE = Pattern.compile("[0-9+()./ x-]{3,40}");
+    // The rules of usernames, e-mail addresses, phone numbers and free text are checked character by
+    // character, not by regular expressions: every line of a bulk import passes them (issue 17), and
+    // AccountFieldsTest holds each loop to the expression it replaced.
+    // docs/access-model.md: a username is 3 to 64 characters; no spaces, so it is typed as shown.
+    private static final int MIN_USERNAME = 3;
+    private static final int MAX_USERNAME = 64;
+    private static final int MIN_PHONE = 3;
+    private static final int MAX_PHONE = 40;
+    private static final String PHONE_SYMBOLS = "+()./ x-";
     // The NPI is ten digits; a DEA registration number is two letters and seven digits.
     private static final Pattern NPI = Pattern.compile("\\d{10}");
     private static final Pattern DEA = Pattern.compile("[A-Za-z]{2}\\d{7}");
@@ -55,7 +59,7 @@ final class AccountFields {
             return null;
         }
         String stripped = value.strip();
-        if (!USERNAME.matcher(stripped).matches()) {
+        if (!isUsername(stripped)) {
             reject(field, "must be 3 to 64 characters without spaces");
             return null;
         }
@@ -75,7 +79,7 @@ final class AccountFields {
             return null;
         }
         String stripped = value.strip();
-        if (stripped.length() > MAX_EMAIL || !EMAIL.matcher(stripped).matches()) {
+        if (stripped.length() > MAX_EMAIL || !isEmail(stripped)) {
             reject(field, "must be an e-mail address");
             return null;
         }
@@ -87,7 +91,7 @@ final class AccountFields {
             return null;
         }
         String stripped = value.strip();
-        if (!PHONE.matcher(stripped).matches()) {
+        if (!isPhone(stripped)) {
             reject(field, "must be 3 to 40 digits, spaces and + ( ) - . /");
             return null;
         }
@@ -167,7 +171,7 @@ final class AccountFields {
             reject(field, "must be at most " + maxLength + " characters");
             return null;
         }
-        if (CONTROL.matcher(stripped).find()) {
+        if (stripped.chars().anyMatch(AccountFields::isControl)) {
             reject(field, "must not contain control characters");
             return null;
         }
@@ -176,5 +180,41 @@ final class AccountFields {
 
     private static @Nullable String optional(@Nullable String value) {
         return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    /** 3 to 64 characters (code points), none of them whitespace or an ASCII control character. */
+    static boolean isUsername(String text) {
+        int length = text.codePointCount(0, text.length());
+        return length >= MIN_USERNAME && length <= MAX_USERNAME
+                && text.codePoints().noneMatch(c -> Character.isWhitespace(c) || isControl(c));
+    }
+
+    /**
+     * Something, one {@code @}, and a domain of at least two dot-separated parts, none empty; no
+     * whitespace anywhere ({@code \s}: space, tab, line feed, vertical tab, form feed, carriage return).
+     */
+    static boolean isEmail(String text) {
+        int at = text.indexOf('@');
+        if (at <= 0 || text.indexOf('@', at + 1) >= 0 || text.chars().anyMatch(AccountFields::isSpace)) {
+            return false;
+        }
+        String domain = text.substring(at + 1);
+        return domain.indexOf('.') > 0 && !domain.endsWith(".") && !domain.contains("..");
+    }
+
+    /** 3 to 40 of the digits, spaces and {@code + ( ) . / x -} a phone number is written with. */
+    static boolean isPhone(String text) {
+        return text.length() >= MIN_PHONE && text.length() <= MAX_PHONE
+                && text.chars().allMatch(c -> c >= '0' && c <= '9' || PHONE_SYMBOLS.indexOf(c) >= 0);
+    }
+
+    /** {@code \p{Cntrl}}: the ASCII control characters. */
+    private static boolean isControl(int c) {
+        return c < 0x20 || c == 0x7f;
+    }
+
+    /** {@code \s} without Unicode classes. */
+    private static boolean isSpace(int c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0b || c == '\f' || c == '\r';
     }
 }

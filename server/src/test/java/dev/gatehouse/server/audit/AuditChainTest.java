@@ -60,6 +60,9 @@ class AuditChainTest {
     void controlCharactersBecomeSpaces() {
         assertThat(AuditChain.clean("a\r\nb\u0000c\u007fd\u2029e\tf")).isEqualTo("a  b c d e f");
         assertThat(AuditChain.clean(null)).isNull();
+        assertThat(AuditChain.clean("\u0085c1 \u2028ls \u009f")).isEqualTo(" c1  ls  ");
+        String clean = "plain text, \u00e9 \u540d \uD83D\uDE00 and a\u00a0no-break space";
+        assertThat(AuditChain.clean(clean)).isSameAs(clean);
         assertThat(AuditChain.canonicalJson("{\"k\\n\": \"v\\r\\n\"}")).isEqualTo("{\"k \":\"v  \"}");
     }
 }
