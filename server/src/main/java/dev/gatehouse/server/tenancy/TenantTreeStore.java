@@ -12,9 +12,11 @@ import org.springframework.stereotype.Repository;
 class TenantTreeStore implements TenantTree {
 
     private final JdbcClient jdbc;
+    private final Tenants tenants;
 
-    TenantTreeStore(JdbcClient jdbc) {
+    TenantTreeStore(JdbcClient jdbc, Tenants tenants) {
         this.jdbc = jdbc;
+        this.tenants = tenants;
     }
 
     @Override
@@ -34,21 +36,10 @@ class TenantTreeStore implements TenantTree {
                 .list();
     }
 
+    /** The documents are the stored settings: read where the {@code tenants} row is owned ({@link Tenants}). */
     @Override
     public List<Layer> settingsLineage(TenantId tenant) {
-        return jdbc.sql("""
-                        with recursive up (id, slug, settings, parent_id, depth) as (
-                            select id, slug, settings, parent_id, 0 from tenants where id = :tenant
-                            union all
-                            select t.id, t.slug, t.settings, t.parent_id, up.depth + 1
-                            from tenants t join up on t.id = up.parent_id
-                            where up.depth < :max)
-                        select id, slug, coalesce(settings::text, '{}') as settings from up order by depth
-                        """)
-                .param("tenant", tenant.value()).param("max", MAX_DEPTH)
-                .query((rs, n) -> new Layer(new TenantId(rs.getObject("id", UUID.class)), rs.getString("slug"),
-                        rs.getString("settings")))
-                .list();
+        return tenants.settingsLineage(tenant);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.gatehouse.server.tenancy;
 import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.shared.TenantTree;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
@@ -91,6 +92,23 @@ public class Tenants implements TenantDirectory {
     public String settingsJson(TenantId id) {
         return jdbc.sql("select settings::text from tenants where id = :id").param("id", id.value())
                 .query(String.class).optional().orElse("{}");
+    }
+
+    /** The tenant's stored settings document, then each ancestor's, nearest first (one recursive read). */
+    List<TenantTree.Layer> settingsLineage(TenantId tenant) {
+        return jdbc.sql("""
+                        with recursive up (id, slug, settings, parent_id, depth) as (
+                            select id, slug, settings, parent_id, 0 from tenants where id = :tenant
+                            union all
+                            select t.id, t.slug, t.settings, t.parent_id, up.depth + 1
+                            from tenants t join up on t.id = up.parent_id
+                            where up.depth < :max)
+                        select id, slug, coalesce(settings::text, '{}') as settings from up order by depth
+                        """)
+                .param("tenant", tenant.value()).param("max", TenantTree.MAX_DEPTH)
+                .query((rs, n) -> new TenantTree.Layer(new TenantId(rs.getObject("id", UUID.class)),
+                        rs.getString("slug"), rs.getString("settings")))
+                .list();
     }
 
     @Override
