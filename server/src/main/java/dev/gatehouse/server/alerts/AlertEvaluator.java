@@ -112,19 +112,21 @@ class AlertEvaluator {
     /**
      * Reads the rules and what they count each in a statement of its own (as the transaction around
      * them did, at READ COMMITTED), and opens a transaction only to raise what fired: most events fire
-     * nothing (issue 17: every sign-in's LOGIN_SUCCEEDED is evaluated), and then cost one read.
+     * nothing (issue 17: every sign-in's LOGIN_SUCCEEDED is evaluated), and then cost no read, the
+     * rules coming from this node's cache ({@link AlertSettings#rulesOf}); the webhook is read only
+     * when something fired.
      */
     private void evaluate(AuditRecorded event) {
         try {
             TenantId tenant = event.tenant();
-            AlertSettings.Settings current = settings.of(tenant);
-            List<Alert> fired = fired(tenant, current.rules(), event);
+            List<Alert> fired = fired(tenant, settings.rulesOf(tenant), event);
             if (fired.isEmpty()) {
                 return;
             }
             ownTransaction.executeWithoutResult(status -> {
+                AlertSettings.Webhook webhook = settings.of(tenant).webhook();
                 for (Alert alert : fired) {
-                    raised.raise(tenant, alert, current.webhook());
+                    raised.raise(tenant, alert, webhook);
                 }
             });
         } catch (RuntimeException e) {

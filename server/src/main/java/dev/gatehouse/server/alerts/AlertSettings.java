@@ -1,16 +1,30 @@
 package dev.gatehouse.server.alerts;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.gatehouse.server.access.AccessChanged;
 import dev.gatehouse.server.shared.FieldError;
 import dev.gatehouse.server.shared.TenantId;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The {@code alert_settings} table: a tenant's rules and webhook; no row means the defaults and no webhook. */
+/**
+ * The {@code alert_settings} table: a tenant's rules and webhook; no row means the defaults and no webhook.
+ *
+ * <p>The rules alone are also kept per node ({@link #rulesOf}, issue 17: every sign-in's event is
+ * evaluated against them, and they rarely change). A save announces the tenant as changed
+ * ({@code AlertSettingsService}, through {@code access.AccessChanges}: on this node right after the
+ * commit, on the others by PostgreSQL NOTIFY within about a quarter of a second), and every node
+ * drops its copy then. The webhook and its secret are never kept: they are read when an alert is raised.
+ */
 @Component
 class AlertSettings {
 
@@ -28,8 +42,53 @@ class AlertSettings {
 
     private final JdbcClient jdbc;
 
+    /** Each tenant's rules as last read on this node; a minute's expiry is only a safety net. */
+    private final Cache<TenantId, AlertRules> rules = Caffeine.newBuilder().maximumSize(10_000)
+            .expireAfterWrite(Duration.ofMinutes(1)).build();
+
+    /** Counts evictions: a read that overlapped one is not kept. */
+    private final AtomicLong evictions = new AtomicLong();
+
     AlertSettings(JdbcClient jdbc) {
         this.jdbc = jdbc;
+    }
+
+    /** The tenant's rules, from this node's cache when it holds them. */
+    AlertRules rulesOf(TenantId tenant) {
+        AlertRules cached = rules.getIfPresent(tenant);
+        if (cached != null) {
+            return cached;
+        }
+        long before = evictions.get();
+        AlertRules read = of(tenant).rules();
+        if (evictions.get() == before) {
+            rules.asMap().putIfAbsent(tenant, read);
+            if (evictions.get() != before) {
+                rules.asMap().remove(tenant, read);
+            }
+        }
+        return read;
+    }
+
+    @EventListener
+    void on(AccessChanged change) {
+        switch (change) {
+            case AccessChanged.Policy policy -> forget(policy.tenant());
+            case AccessChanged.Everything everything -> forgetAll();
+            case AccessChanged.Subject subject -> {
+                // One user's state: not the tenant's rules.
+            }
+        }
+    }
+
+    private void forget(TenantId tenant) {
+        evictions.incrementAndGet();
+        rules.invalidate(tenant);
+    }
+
+    private void forgetAll() {
+        evictions.incrementAndGet();
+        rules.invalidateAll();
     }
 
     Settings of(TenantId tenant) {

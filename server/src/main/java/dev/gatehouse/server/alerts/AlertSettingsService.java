@@ -1,5 +1,6 @@
 package dev.gatehouse.server.alerts;
 
+import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.outbound.OutboundGuard;
 import dev.gatehouse.server.shared.ApiException;
@@ -42,14 +43,16 @@ class AlertSettingsService {
     private final AlertSettings settings;
     private final AuditLog audit;
     private final OutboundGuard guard;
+    private final AccessChanges changes;
 
     private final TransactionTemplate transaction;
 
-    AlertSettingsService(AlertSettings settings, AuditLog audit, OutboundGuard guard,
+    AlertSettingsService(AlertSettings settings, AuditLog audit, OutboundGuard guard, AccessChanges changes,
             PlatformTransactionManager transactions) {
         this.settings = settings;
         this.audit = audit;
         this.guard = guard;
+        this.changes = changes;
         this.transaction = new TransactionTemplate(transactions);
     }
 
@@ -121,6 +124,8 @@ class AlertSettingsService {
         details.put("secretIssued", issued != null);
         audit.record(tenant, "ALERT_SETTINGS_CHANGED", actor, new AuditLog.Target("tenant", tenant.toString(),
                 null), origin.ip(), origin.userAgent(), details);
+        // Every node keeps the rules (AlertSettings.rulesOf) until the tenant is announced as changed.
+        changes.policyChanged(tenant);
         return view(after, issued);
     }
 

@@ -62,8 +62,9 @@ public class SignInService {
 
     /** The password step: a session, the second step, or a refusal that never says why. */
     public SignIn.Outcome password(String tenant, String username, String password, HttpServletRequest request) {
-        // Issue 17: the tenant's settings are read once for the whole attempt, not by each rule that asks.
-        return tenantSettings.readOnce(() -> passwordStep(tenant, username, password, request));
+        // Issue 17: the tenant's settings are read once for the whole attempt, not by each rule that asks,
+        // and from this node's cache, which every node drops when a change of them is announced.
+        return tenantSettings.readCached(() -> passwordStep(tenant, username, password, request));
     }
 
     private SignIn.Outcome passwordStep(String tenant, String username, String password, HttpServletRequest request) {

@@ -1,14 +1,20 @@
 package dev.gatehouse.server.identityproviders;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.gatehouse.engine.RequestContext;
 import dev.gatehouse.server.access.Access;
+import dev.gatehouse.server.access.AccessChanged;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.Usernames;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
 
@@ -18,6 +24,11 @@ import tools.jackson.databind.JsonNode;
  * break-glass administrator: anyone holding {@code identity-providers.manage} (so that an
  * administrator can always sign in and repair a broken provider), and the usernames its config lists
  * under {@code breakGlassUsers}. The sign-in's password gate asks this ({@code console.EnforcedSignOnGate}).
+ *
+ * <p>Every password sign-in asks, and providers rarely change, so each node keeps the tenant's
+ * enforced providers (issue 17) until a provider's change is announced ({@link ProviderRegistry}
+ * announces the tenant as changed; every node hears it within about a quarter of a second, this one
+ * right after the commit). A read that overlapped such an eviction is not kept.
  */
 @Service
 public class EnforcedSignOn {
@@ -26,6 +37,13 @@ public class EnforcedSignOn {
     private final ExternalIdentities identities;
     private final Access access;
     private final Clock clock;
+
+    /** Each tenant's enabled, enforced providers as last read here; a minute's expiry is only a safety net. */
+    private final Cache<TenantId, List<ProviderStore.Enforced>> enforcedByTenant = Caffeine.newBuilder()
+            .maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1)).build();
+
+    /** Counts evictions: a read that overlapped one is not kept. */
+    private final AtomicLong evictions = new AtomicLong();
 
     EnforcedSignOn(ProviderStore providers, ExternalIdentities identities, Access access, Clock clock) {
         this.providers = providers;
@@ -36,7 +54,7 @@ public class EnforcedSignOn {
 
     /** Whether the password step must refuse this account of the tenant. */
     public boolean refusesPassword(TenantId tenant, UUID userId, String username, @Nullable String email) {
-        List<ProviderStore.Enforced> enforced = providers.enforced(tenant);
+        List<ProviderStore.Enforced> enforced = enforced(tenant);
         if (enforced.isEmpty()) {
             return false;
         }
@@ -51,6 +69,39 @@ public class EnforcedSignOn {
         }
         String name = Usernames.normalize(username);
         return covering.stream().anyMatch(provider -> !breakGlassUser(provider, name));
+    }
+
+    private List<ProviderStore.Enforced> enforced(TenantId tenant) {
+        List<ProviderStore.Enforced> cached = enforcedByTenant.getIfPresent(tenant);
+        if (cached != null) {
+            return cached;
+        }
+        long before = evictions.get();
+        List<ProviderStore.Enforced> read = List.copyOf(providers.enforced(tenant));
+        if (evictions.get() == before) {
+            enforcedByTenant.asMap().putIfAbsent(tenant, read);
+            if (evictions.get() != before) {
+                enforcedByTenant.asMap().remove(tenant, read);
+            }
+        }
+        return read;
+    }
+
+    @EventListener
+    void on(AccessChanged change) {
+        switch (change) {
+            case AccessChanged.Policy policy -> {
+                evictions.incrementAndGet();
+                enforcedByTenant.invalidate(policy.tenant());
+            }
+            case AccessChanged.Everything everything -> {
+                evictions.incrementAndGet();
+                enforcedByTenant.invalidateAll();
+            }
+            case AccessChanged.Subject subject -> {
+                // One user's state: not the tenant's providers (a user's links are read at each sign-in).
+            }
+        }
     }
 
     private static boolean breakGlassUser(ProviderStore.Enforced provider, String username) {

@@ -2,6 +2,7 @@ package dev.gatehouse.server.identityproviders;
 
 import dev.gatehouse.engine.TenantPolicy;
 import dev.gatehouse.server.access.Access;
+import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
@@ -78,9 +79,10 @@ public class ProviderRegistry {
     private final TenantDirectory tenants;
     private final PublicUrl publicUrl;
     private final Clock clock;
+    private final AccessChanges changes;
 
     ProviderRegistry(ProviderStore store, ObjectProvider<ProviderProtocol> protocols, Access access, Actors actors,
-            UserRoleService roles, AuditLog audit, TenantDirectory tenants, PublicUrl publicUrl, Clock clock) {
+            UserRoleService roles, AuditLog audit, TenantDirectory tenants, PublicUrl publicUrl, Clock clock, AccessChanges changes) {
         this.store = store;
         // None until a protocol part is installed: a kind without its bean is refused at save. One bean per
         // kind ships; should a test add its own ahead of it (@Order), the first in order speaks for the kind,
@@ -95,6 +97,7 @@ public class ProviderRegistry {
         this.tenants = tenants;
         this.publicUrl = publicUrl;
         this.clock = clock;
+        this.changes = changes;
     }
 
     @Transactional(readOnly = true)
@@ -117,6 +120,7 @@ public class ProviderRegistry {
         ProviderStore.Row row = edited(caller, tenant, null, id, object(body), now);
         store.insert(row);
         record(caller, tenant, "IDENTITY_PROVIDER_CREATED", row, described(row), origin);
+        enforcementMayDiffer(tenant);
         return view(store.find(tenant, id).orElseThrow());
     }
 
@@ -135,6 +139,7 @@ public class ProviderRegistry {
         Map<String, Object> details = described(after);
         details.put("changed", changed(before, after));
         record(caller, tenant, "IDENTITY_PROVIDER_UPDATED", after, details, origin);
+        enforcementMayDiffer(tenant);
         return view(store.find(tenant, id).orElseThrow());
     }
 
@@ -144,6 +149,16 @@ public class ProviderRegistry {
         ProviderStore.Row row = store.findForUpdate(tenant, id).orElseThrow(() -> notFound(id));
         store.delete(tenant, id);
         record(caller, tenant, "IDENTITY_PROVIDER_DELETED", row, described(row), origin);
+        enforcementMayDiffer(tenant);
+    }
+
+    /**
+     * Every node keeps the tenant's enforced providers ({@link EnforcedSignOn}) until the tenant is
+     * announced as changed: on this node right after the commit, on the others within about a quarter
+     * of a second (PostgreSQL NOTIFY).
+     */
+    private void enforcementMayDiffer(TenantId tenant) {
+        changes.policyChanged(tenant);
     }
 
     /** The kinds whose protocol is installed: the console offers only those. */

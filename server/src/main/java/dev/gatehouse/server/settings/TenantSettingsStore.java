@@ -1,35 +1,59 @@
 package dev.gatehouse.server.settings;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.TenantTree;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
- * The one reader of a tenant's settings: every feature asks here for the typed value. Not cached:
- * a change must hold on the very next request on every node (an IP allowlist, a lockout policy),
- * and the read is one query, the tenant's document with each ancestor's (a child tenant's settings
- * are its parent's with its own on top, {@link SettingsInheritance}); so a parent's change and a
- * child's move reach the child at once.
+ * The one reader of a tenant's settings: every feature asks here for the typed value. The read is
+ * one query, the tenant's document with each ancestor's (a child tenant's settings are its parent's
+ * with its own on top, {@link SettingsInheritance}); so a parent's change and a child's move reach
+ * the child at once.
+ *
+ * <p>Not cached, except for a sign-in ({@link #readCached}, issue 17: every sign-in reads them and
+ * they rarely change). That node cache holds the settings until a change of the tenant or of one of
+ * its ancestors is announced ({@link #forget}, {@link #forgetAll}: the tenancy feature forwards the
+ * cross-node change announcements, on this node right after the change's commit and on the others
+ * by PostgreSQL NOTIFY within about a quarter of a second), so a changed IP allowlist or lockout
+ * policy holds for sign-ins on every node within the second the sessions promise (docs/security.md).
+ * A read that overlapped an eviction is not kept; a minute's expiry is only a safety net.
  */
 @Component
 public class TenantSettingsStore {
 
     private final TenantTree tree;
 
+    /** Settings read for sign-ins, with the tenants whose change makes them stale (it and its ancestors). */
+    private final Cache<TenantId, Cached> nodeCache = Caffeine.newBuilder().maximumSize(10_000)
+            .expireAfterWrite(Duration.ofMinutes(1)).build();
+
+    /** Counts evictions: a read that began before one is not kept. */
+    private final AtomicLong evictions = new AtomicLong();
+
     TenantSettingsStore(TenantTree tree) {
         this.tree = tree;
     }
 
+    private record Cached(TenantSettings settings, Set<TenantId> lineage) {}
+
     /**
-     * Within {@link #readOnce}: the tenants whose settings this thread read already, as read the
-     * first time.
+     * Within {@link #readOnce} or {@link #readCached}: the tenants whose settings this thread read
+     * already, as read the first time, and whether the node cache is asked first.
      */
-    private static final ThreadLocal<@Nullable Map<TenantId, TenantSettings>> READ_ONCE = new ThreadLocal<>();
+    private record Scope(Map<TenantId, TenantSettings> read, boolean nodeCache) {}
+
+    private static final ThreadLocal<@Nullable Scope> READ_ONCE = new ThreadLocal<>();
 
     /**
      * Runs {@code work}, which changes no settings, reading each tenant's settings once however often
@@ -38,10 +62,23 @@ public class TenantSettingsStore {
      * started a moment earlier; nested calls share the outer one's reads.
      */
     public <T> T readOnce(Supplier<T> work) {
+        return within(false, work);
+    }
+
+    /**
+     * {@link #readOnce}, taking each tenant's settings from this node's cache when it holds them: for
+     * work that changes no settings and runs often, a sign-in. A change announced on any node holds
+     * from the next such work after its announcement arrived here.
+     */
+    public <T> T readCached(Supplier<T> work) {
+        return within(true, work);
+    }
+
+    private <T> T within(boolean nodeCache, Supplier<T> work) {
         if (READ_ONCE.get() != null) {
             return work.get();
         }
-        READ_ONCE.set(new HashMap<>());
+        READ_ONCE.set(new Scope(new HashMap<>(), nodeCache));
         try {
             return work.get();
         } finally {
@@ -51,25 +88,59 @@ public class TenantSettingsStore {
 
     /** The settings of {@code tenant}, the defaults for a field it never set (and for no such tenant). */
     public TenantSettings of(TenantId tenant) {
-        Map<TenantId, TenantSettings> read = READ_ONCE.get();
-        if (read == null) {
-            return read(tenant);
+        Scope scope = READ_ONCE.get();
+        if (scope == null) {
+            return read(tenant).settings();
         }
-        TenantSettings settings = read.get(tenant);
+        TenantSettings settings = scope.read().get(tenant);
         if (settings == null) {
-            settings = read(tenant);
-            read.put(tenant, settings);
+            settings = scope.nodeCache() ? throughNodeCache(tenant) : read(tenant).settings();
+            scope.read().put(tenant, settings);
         }
         return settings;
     }
 
-    private TenantSettings read(TenantId tenant) {
-        List<SettingsInheritance.Layer> layers = layers(tenant);
+    /** The settings of {@code tenant} (it and its ancestors) changed: drop what this node holds of it and below. */
+    public void forget(TenantId tenant) {
+        evictions.incrementAndGet();
+        nodeCache.asMap().values().removeIf(cached -> cached.lineage().contains(tenant));
+    }
+
+    /** Announcements may have been missed: drop everything this node holds. */
+    public void forgetAll() {
+        evictions.incrementAndGet();
+        nodeCache.invalidateAll();
+    }
+
+    private TenantSettings throughNodeCache(TenantId tenant) {
+        Cached cached = nodeCache.getIfPresent(tenant);
+        if (cached != null) {
+            return cached.settings();
+        }
+        long before = evictions.get();
+        Cached read = read(tenant);
+        // Kept only when no eviction happened during the read (it may have read what was just changed
+        // away), and only for a tenant that exists.
+        if (!read.lineage().isEmpty() && evictions.get() == before) {
+            nodeCache.asMap().putIfAbsent(tenant, read);
+            if (evictions.get() != before) {
+                nodeCache.asMap().remove(tenant, read);
+            }
+        }
+        return read.settings();
+    }
+
+    private Cached read(TenantId tenant) {
+        List<TenantTree.Layer> lineage = tree.settingsLineage(tenant);
+        List<SettingsInheritance.Layer> layers = lineage.stream()
+                .map(layer -> new SettingsInheritance.Layer(layer.slug(), layer.settingsJson()))
+                .toList();
+        Set<TenantId> ids = lineage.stream().map(TenantTree.Layer::id).collect(Collectors.toUnmodifiableSet());
         if (layers.size() <= 1) {
             // No such tenant: the defaults, as for a tenant that set nothing.
-            return SettingsDocument.parse(layers.isEmpty() ? "{}" : layers.getFirst().json());
+            return new Cached(SettingsDocument.parse(layers.isEmpty() ? "{}" : layers.getFirst().json()), ids);
         }
-        return SettingsInheritance.effectiveSettings(layers);
+        return new Cached(SettingsInheritance.effectiveSettings(layers), ids);
     }
 
     /**
