@@ -5,14 +5,10 @@ import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.testing.AcrossNodesTest;
 import dev.gatehouse.server.testing.ApiClient;
-import dev.gatehouse.server.testing.IntegrationTest;
-import dev.gatehouse.server.testing.SecondNode;
 import java.time.Duration;
 import java.util.UUID;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -22,10 +18,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Two nodes on one PostgreSQL agree within a second: a change committed through node A is
  * enforced by node B, whose caches held the old answer (issue 3, "Done when").
  */
-class MultiNodeIT extends IntegrationTest {
+class MultiNodeIT extends AcrossNodesTest {
 
     private static final Duration WITHIN = Duration.ofSeconds(1);
-    private static SecondNode nodeB;
 
     @Autowired
     private JdbcClient jdbc;
@@ -33,18 +28,6 @@ class MultiNodeIT extends IntegrationTest {
     private AccessChanges changes;
     @Autowired
     private TransactionTemplate transaction;
-
-    @BeforeAll
-    static void startSecondNode(@Autowired DataSource dataSource) {
-        nodeB = SecondNode.startBeside(dataSource);
-    }
-
-    @AfterAll
-    static void stopSecondNode() {
-        if (nodeB != null) {
-            nodeB.close();
-        }
-    }
 
     @Test
     void aRoleEditOnNodeAIsEnforcedByNodeBWithinASecond() {

@@ -3,15 +3,11 @@ package dev.gatehouse.server.alerts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.testing.AcrossNodesTest;
 import dev.gatehouse.server.testing.ApiClient;
-import dev.gatehouse.server.testing.IntegrationTest;
-import dev.gatehouse.server.testing.SecondNode;
 import dev.gatehouse.server.testing.SignedInTenant;
 import java.time.Duration;
 import java.util.UUID;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -21,27 +17,14 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * node B evaluates within a second (B drops its copy when A's NOTIFY arrives). Without the
  * announcement B would go on evaluating with the rules it read first.
  */
-class AlertRulesAcrossNodesIT extends IntegrationTest {
+class AlertRulesAcrossNodesIT extends AcrossNodesTest {
 
     private static final Duration WITHIN = Duration.ofSeconds(1);
-    private static SecondNode nodeB;
 
     @Autowired
     private JdbcClient jdbc;
     @Autowired
     private AlertEvaluator evaluator;
-
-    @BeforeAll
-    static void startSecondNode(@Autowired DataSource dataSource) {
-        nodeB = SecondNode.startBeside(dataSource);
-    }
-
-    @AfterAll
-    static void stopSecondNode() {
-        if (nodeB != null) {
-            nodeB.close();
-        }
-    }
 
     @Test
     void aRuleSavedOnNodeAHoldsForEventsEvaluatedOnNodeBWithinASecond() {

@@ -4,16 +4,11 @@ import static dev.gatehouse.server.testing.ApiClient.json;
 import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.server.testing.AcrossNodesTest;
 import dev.gatehouse.server.testing.ApiClient;
-import dev.gatehouse.server.testing.IntegrationTest;
-import dev.gatehouse.server.testing.SecondNode;
 import dev.gatehouse.server.testing.SignedInTenant;
 import java.time.Duration;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -21,22 +16,9 @@ import tools.jackson.databind.JsonNode;
  * its cache, having answered checks with it on the lean path, when node A revokes it; B drops it
  * when A's NOTIFY arrives (about a quarter of a second).
  */
-class KeyRevocationAcrossNodesIT extends IntegrationTest {
+class KeyRevocationAcrossNodesIT extends AcrossNodesTest {
 
     private static final Duration WITHIN = Duration.ofSeconds(1);
-    private static SecondNode nodeB;
-
-    @BeforeAll
-    static void startSecondNode(@Autowired DataSource dataSource) {
-        nodeB = SecondNode.startBeside(dataSource);
-    }
-
-    @AfterAll
-    static void stopSecondNode() {
-        if (nodeB != null) {
-            nodeB.close();
-        }
-    }
 
     @Test
     void aKeyRevokedOnNodeAIsRefusedOnNodeBWithinASecond() {

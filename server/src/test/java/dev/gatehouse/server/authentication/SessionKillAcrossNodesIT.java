@@ -3,15 +3,11 @@ package dev.gatehouse.server.authentication;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.server.access.AccessChanges;
+import dev.gatehouse.server.testing.AcrossNodesTest;
 import dev.gatehouse.server.testing.ApiClient;
-import dev.gatehouse.server.testing.IntegrationTest;
-import dev.gatehouse.server.testing.SecondNode;
 import dev.gatehouse.server.testing.SignedInTenant;
 import dev.gatehouse.server.testing.TestMembers;
 import java.time.Duration;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -22,27 +18,14 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * when node A locks the user; B drops it when A's NOTIFY arrives (about a quarter of a second), and
  * in any case when the cache entry expires (at most one second after it was read).
  */
-class SessionKillAcrossNodesIT extends IntegrationTest {
+class SessionKillAcrossNodesIT extends AcrossNodesTest {
 
     private static final Duration WITHIN = Duration.ofSeconds(1);
-    private static SecondNode nodeB;
 
     @Autowired
     private JdbcClient jdbc;
     @Autowired
     private AccessChanges changes;
-
-    @BeforeAll
-    static void startSecondNode(@Autowired DataSource dataSource) {
-        nodeB = SecondNode.startBeside(dataSource);
-    }
-
-    @AfterAll
-    static void stopSecondNode() {
-        if (nodeB != null) {
-            nodeB.close();
-        }
-    }
 
     @Test
     void aUserLockedOnNodeAIsSignedOutOnNodeBWithinASecond() {

@@ -4,17 +4,12 @@ import static dev.gatehouse.server.testing.ApiClient.json;
 import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.server.testing.AcrossNodesTest;
 import dev.gatehouse.server.testing.ApiClient;
-import dev.gatehouse.server.testing.IntegrationTest;
-import dev.gatehouse.server.testing.SecondNode;
 import dev.gatehouse.server.testing.SignedInTenant;
 import dev.gatehouse.server.testing.TestMembers;
 import java.time.Duration;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * issue 17: a sign-in takes the tenant's settings and its enforced SSO providers from its node's
@@ -23,22 +18,9 @@ import org.springframework.beans.factory.annotation.Autowired;
  * the eviction B would keep signing the member in from a network the tenant no longer allows, or
  * with a password an enforced provider now refuses.
  */
-class SignInSettingsAcrossNodesIT extends IntegrationTest {
+class SignInSettingsAcrossNodesIT extends AcrossNodesTest {
 
     private static final Duration WITHIN = Duration.ofSeconds(1);
-    private static SecondNode nodeB;
-
-    @BeforeAll
-    static void startSecondNode(@Autowired DataSource dataSource) {
-        nodeB = SecondNode.startBeside(dataSource);
-    }
-
-    @AfterAll
-    static void stopSecondNode() {
-        if (nodeB != null) {
-            nodeB.close();
-        }
-    }
 
     @Test
     void anIpRuleSetOnNodeAHoldsForSignInsOnNodeBWithinASecondAndOnNodeAAtOnce() {

@@ -7,41 +7,23 @@ import static dev.gatehouse.server.testing.ApiClient.json;
 import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.server.testing.AcrossNodesTest;
 import dev.gatehouse.server.testing.ApiClient;
-import dev.gatehouse.server.testing.IntegrationTest;
-import dev.gatehouse.server.testing.SecondNode;
 import dev.gatehouse.server.testing.SignedInTenant;
 import dev.gatehouse.server.testing.TestMembers;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * A relationship written on node A changes node B's answer, though node B had already loaded the
  * provider's relationships (issue 13: "invalidated like profiles"), and so does a care team's
  * membership and its patients.
  */
-class RelationshipsAcrossNodesIT extends IntegrationTest {
+class RelationshipsAcrossNodesIT extends AcrossNodesTest {
 
     /** How long node B may take before the test gives up; the access changes arrive within about a second. */
     private static final Duration PATIENCE = Duration.ofSeconds(15);
-    private static SecondNode nodeB;
-
-    @BeforeAll
-    static void startSecondNode(@Autowired DataSource dataSource) {
-        nodeB = SecondNode.startBeside(dataSource);
-    }
-
-    @AfterAll
-    static void stopSecondNode() {
-        if (nodeB != null) {
-            nodeB.close();
-        }
-    }
 
     @Test
     void aRelationshipWrittenOnNodeAChangesNodeBsAnswer() {

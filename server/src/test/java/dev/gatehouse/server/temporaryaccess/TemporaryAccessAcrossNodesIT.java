@@ -3,9 +3,8 @@ package dev.gatehouse.server.temporaryaccess;
 import static dev.gatehouse.server.testing.ApiClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.server.testing.AcrossNodesTest;
 import dev.gatehouse.server.testing.ApiClient;
-import dev.gatehouse.server.testing.IntegrationTest;
-import dev.gatehouse.server.testing.SecondNode;
 import dev.gatehouse.server.testing.TestMembers;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -14,9 +13,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -26,25 +22,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * both at the same moment allows exactly once; a role lent on node A stops allowing on node B when
  * its lender loses it on A.
  */
-class TemporaryAccessAcrossNodesIT extends IntegrationTest {
+class TemporaryAccessAcrossNodesIT extends AcrossNodesTest {
 
     private static final int ROUNDS = 5;
-    private static SecondNode nodeB;
 
     @Autowired
     JdbcClient jdbc;
-
-    @BeforeAll
-    static void startSecondNode(@Autowired DataSource dataSource) {
-        nodeB = SecondNode.startBeside(dataSource);
-    }
-
-    @AfterAll
-    static void stopSecondNode() {
-        if (nodeB != null) {
-            nodeB.close();
-        }
-    }
 
     @Test
     void aOneTimeElevationCheckedOnTwoNodesAtOnceAllowsExactlyOnce() throws Exception {
