@@ -1,7 +1,5 @@
 package dev.gatehouse.server.access;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.gatehouse.engine.Assignment;
 import dev.gatehouse.engine.AssignmentSource;
 import dev.gatehouse.engine.Decision;
@@ -25,7 +23,6 @@ import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.Usernames;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,22 +53,6 @@ public class Access {
     private final Clock clock;
     private final RefusalAudit refusals;
     private final RelationshipSource relationships;
-    /**
-     * Profiles narrowed to an API key, by the owner's profile they narrow (compared by identity, so a
-     * profile reloaded after a change is narrowed afresh) and the key: the check path narrows once per
-     * key and owner version, not once per request.
-     */
-    private final Cache<Narrowed, Profile> narrowed = Caffeine.newBuilder().maximumSize(10_000)
-            .expireAfterAccess(Duration.ofMinutes(10)).build();
-
-    private record Narrowed(Profile owner, Credential.ApiKey key) {}
-
-    /**
-     * The guest's profile per tenant policy (compared by identity, so an edited GUEST role compiles
-     * afresh): anonymous checks compile it once per policy version, not once per request.
-     */
-    private final Cache<TenantPolicy, Profile> guests = Caffeine.newBuilder().weakKeys().maximumSize(10_000).build();
-
     /** The id the guest's one assignment and the decisions it allows carry. */
     public static final String GUEST_SUBJECT = "guest";
 
@@ -134,8 +115,15 @@ public class Access {
         if (!(caller.credential() instanceof Credential.ApiKey key)) {
             return own;
         }
-        return own.map(profile -> narrowed.get(new Narrowed(profile, key),
-                k -> profile.narrowedTo(key.scopes(), Set.copyOf(key.locations()))));
+        // The narrowing is kept beside the policy the owner's profile was compiled against, and goes with it.
+        Optional<AccessCache.TenantAccess> access = cache.tenant(caller.tenant(), loader::policy);
+        return own.map(profile -> access.map(tenant -> tenant.narrowed().get(new AccessCache.Narrowing(profile, key),
+                        k -> narrow(profile, key)))
+                .orElseGet(() -> narrow(profile, key)));
+    }
+
+    private static Profile narrow(Profile owner, Credential.ApiKey key) {
+        return owner.narrowedTo(key.scopes(), Set.copyOf(key.locations()));
     }
 
     /** Decides for what the caller presented (an API key narrowed to its scopes), as of now. */
@@ -223,12 +211,14 @@ public class Access {
     }
 
     private Optional<Profile> guestProfile(TenantId tenant) {
-        Optional<TenantPolicy> policy = policy(tenant);
-        if (policy.isEmpty() || policy.get().role(GuestAdmission.GUEST_ROLE).isEmpty()) {
+        Optional<AccessCache.TenantAccess> access = cache.tenant(tenant, loader::policy);
+        if (access.isEmpty() || access.get().policy().role(GuestAdmission.GUEST_ROLE).isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(guests.get(policy.get(), current -> current.compile(Subject.active(GUEST_SUBJECT,
-                Assignment.tenantWide(GUEST_SUBJECT, GuestAdmission.GUEST_ROLE)))));
+        // Compiled once per policy version (an edited GUEST role compiles afresh), kept beside that policy.
+        return Optional.of(access.get().guest().updateAndGet(kept -> kept != null ? kept
+                : access.get().policy().compile(Subject.active(GUEST_SUBJECT,
+                        Assignment.tenantWide(GUEST_SUBJECT, GuestAdmission.GUEST_ROLE)))));
     }
 
     /**
