@@ -201,7 +201,7 @@ class ChildTenantsIT extends IntegrationTest {
                 "Reaches children", "grants", raw("[{\"permission\": \"children.access\"}]")));
         assertThat(reach.status()).as(reach.raw()).isEqualTo(201);
         Response reader = api.post(parent.path("/roles"), parent.adminToken(), json("key", "reader", "name",
-                "Reader", "grants", raw("[{\"permission\": \"users.read\"}]")));
+                "Reader", "grants", raw("[{\"permission\": \"users.read\", \"scope\": \"LOCATION\"}]")));
         assertThat(reader.status()).as(reader.raw()).isEqualTo(201);
         String local = TestMembers.member("lola").holding("reach").holding("reader").at(downtown)
                 .create(api, parent).token();
