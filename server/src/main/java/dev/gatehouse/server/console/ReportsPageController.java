@@ -5,7 +5,6 @@ import dev.gatehouse.server.compliance.ComplianceReports;
 import dev.gatehouse.server.compliance.ReportJobs;
 import dev.gatehouse.server.compliance.ReportSchedules;
 import dev.gatehouse.server.compliance.ReportType;
-import dev.gatehouse.server.compliance.ReportViews;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Ids;

@@ -119,7 +119,7 @@ class ReportsBrowserIT extends BrowserTest {
         ConsoleBrowser admin = browser().signIn(clinic.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
         admin.open("/console/reports");
         assertThat(admin.findAll(".job-row")).hasSize(3);
-        assertThat(admin.find("#jobs-title").getText()).isEqualTo("Reports being generated");
+        assertThat(admin.find("#jobs-title").getText()).isEqualTo("Reports asked for, not ready");
         admin.screenshot("reports-jobs");
 
         admin.open("/console/reports/jobs/" + pending);
