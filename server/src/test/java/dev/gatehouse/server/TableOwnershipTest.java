@@ -121,6 +121,7 @@ class TableOwnershipTest {
             entry("ldap_sync_runs", new Owner("ldap", "every LDAP sync and its lease (ldap.SyncRuns)")),
             entry("compliance_reports", new Owner("compliance", "generated compliance reports and their files")),
             entry("compliance_schedules", new Owner("compliance", "monthly compliance report schedules")),
+            entry("compliance_report_jobs", new Owner("compliance", "compliance reports generated in the background")),
             entry("access_reviews", new Owner("accessreviews", "access review campaigns (accessreviews.ReviewStore)")),
             entry("access_review_items", new Owner("accessreviews", "the items under review and their decisions"
                     + " (accessreviews.ReviewStore)")),

@@ -236,6 +236,15 @@ public class ComplianceReports {
      * REPORT_GENERATED event. Joins the caller's transaction if there is one (the schedule's).
      */
     ReportStore.Stored produce(TenantId tenant, Checked checked, Author author, Origin origin, Map<String, ?> extra) {
+        return produce(tenant, checked, author, origin, extra, stored -> { });
+    }
+
+    /**
+     * As {@link #produce(TenantId, Checked, Author, Origin, Map)}, and {@code alsoStored} runs in the
+     * transaction that stores the report (a background job is READY together with its report).
+     */
+    ReportStore.Stored produce(TenantId tenant, Checked checked, Author author, Origin origin, Map<String, ?> extra,
+            java.util.function.Consumer<ReportStore.Stored> alsoStored) {
         Instant now = clock.instant();
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
         AuditTrail.Position position = trail.position(tenant);
@@ -298,6 +307,7 @@ public class ComplianceReports {
                     }
                     audit.record(tenant, "REPORT_GENERATED", author.actor(), target(report), origin.ip(),
                             origin.userAgent(), details);
+                    alsoStored.accept(report);
                 });
                 return report;
             } finally {

@@ -30,15 +30,44 @@ class ReportController {
 
     private final ComplianceReports reports;
     private final ReportSchedules schedules;
+    private final ReportJobs jobs;
 
-    ReportController(ComplianceReports reports, ReportSchedules schedules) {
+    ReportController(ComplianceReports reports, ReportSchedules schedules, ReportJobs jobs) {
         this.reports = reports;
         this.schedules = schedules;
+        this.jobs = jobs;
+    }
+
+    @Operation(summary = "Asks for a report generated in the background", description = "Requires"
+            + " compliance_reports.manage; the same body and checks as POST …/reports (400 naming the field). Answers"
+            + " 202 with the job and its Location at once; GET it until status is READY (then report and download"
+            + " say where the file is) or FAILED (error says why). Audited REPORT_REQUESTED, then REPORT_GENERATED.")
+    @PostMapping("/api/v1/tenants/{tenant}/report-jobs")
+    ResponseEntity<ReportJobs.JobView> submit(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @RequestBody ComplianceReports.Request request, Origin origin) {
+        ReportJobs.JobView job = jobs.submit(caller, tenant, request, origin);
+        return ResponseEntity.accepted().location(URI.create(job.self())).body(job);
+    }
+
+    @Operation(summary = "A report job's status", description = "Requires compliance_reports.read. status PENDING,"
+            + " RUNNING, READY or FAILED.")
+    @GetMapping("/api/v1/tenants/{tenant}/report-jobs/{id}")
+    ReportJobs.JobView job(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathVariable String id) {
+        return jobs.find(caller, tenant, Ids.inPath(id, "job"));
+    }
+
+    @Operation(summary = "The latest report jobs", description = "Requires compliance_reports.read; newest first.")
+    @GetMapping("/api/v1/tenants/{tenant}/report-jobs")
+    List<ReportJobs.JobView> jobs(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int limit) {
+        return jobs.list(caller, tenant, limit);
     }
 
     @Operation(summary = "Generates a report", description = "Requires compliance_reports.manage. {type: HIPAA_ACCESS |"
             + " SIGN_IN_SECURITY with from, to (dates, both included) | USER_ACCESS with asOf, format: CSV | PDF}."
-            + " Generated at once (201); audited REPORT_GENERATED.")
+            + " Generated while the request waits (201), for small reports and existing clients; POST …/report-jobs"
+            + " generates in the background. Audited REPORT_GENERATED.")
     @PostMapping("/api/v1/tenants/{tenant}/reports")
     ResponseEntity<ReportViews.ReportView> generate(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @RequestBody ComplianceReports.Request request, Origin origin) {

@@ -18,7 +18,8 @@ import org.springframework.web.bind.annotation.PostMapping;
  * The sign-in page's e-mail-first step (issue 15): tenant and e-mail address (or username) go to
  * home-realm discovery, which sends the browser to the identity provider claiming the address's
  * domain, or back to the sign-in page for the password. Discovery answers by domain alone, so this
- * step tells nothing about accounts.
+ * step tells nothing about accounts. The organisation may be left out when a domain mapping routes the
+ * address (issue 16): the password form then comes back with the mapping's tenant filled in.
  */
 @Controller
 class EmailFirstSignIn {
@@ -35,9 +36,6 @@ class EmailFirstSignIn {
     String discover(@ModelAttribute("form") SignInController.SignInForm form, Model model, Origin origin,
             HttpServletResponse response) {
         List<FieldError> missing = new ArrayList<>();
-        if (form.tenant() == null || form.tenant().isBlank()) {
-            missing.add(new FieldError("tenant", "is required"));
-        }
         if (form.username() == null || form.username().isBlank()) {
             missing.add(new FieldError("username", "is required"));
         }
@@ -57,10 +55,22 @@ class EmailFirstSignIn {
             model.addAttribute("emailFirst", true);
             return ThrottledPages.show(e, "console/sign-in", model, response);
         }
+        if (answer.tenant() == null && (form.tenant() == null || form.tenant().isBlank())) {
+            // No tenant named and no domain mapping for the address: the person must say where they belong.
+            model.addAttribute("emailFirst", true);
+            model.addAttribute("errors", FormErrors.fields(List.of(new FieldError("tenant",
+                    "is required: no organisation signs in addresses of this domain by itself"))));
+            response.setStatus(400);
+            return "console/sign-in";
+        }
         if (answer.provider() != null) {
             String continueTo = kept.continueTo();
             return "redirect:" + answer.provider().loginUrl() + (continueTo == null ? ""
                     : "?continueTo=" + URLEncoder.encode(continueTo, StandardCharsets.UTF_8));
+        }
+        if (answer.tenant() != null) {
+            model.addAttribute("form", new SignInController.SignInForm(answer.tenant(), kept.username(), null,
+                    kept.continueTo()));
         }
         model.addAttribute("emailFirst", false);
         model.addAttribute("notice", "Enter your password to sign in.");

@@ -2,9 +2,9 @@ package dev.gatehouse.server.console;
 
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.compliance.ComplianceReports;
+import dev.gatehouse.server.compliance.ReportJobs;
 import dev.gatehouse.server.compliance.ReportSchedules;
 import dev.gatehouse.server.compliance.ReportType;
-import dev.gatehouse.server.compliance.ReportViews;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Ids;
@@ -32,7 +32,9 @@ import org.springframework.web.bind.annotation.PostMapping;
  * Compliance reports in the console (issue 16): the generated reports to download, a form to
  * generate one and the monthly schedules, for holders of {@value ComplianceReports#READ}; generating
  * and scheduling also need {@value ComplianceReports#MANAGE}, which {@link ComplianceReports} and
- * {@link ReportSchedules} ask, as for the API. A scheduled report's mail links to its page here.
+ * {@link ReportSchedules} ask, as for the API. A report asked for here is generated in the background
+ * ({@link ReportJobs}): its job's page shows it waiting, being generated or failed, and leads to the
+ * report once it is ready. A scheduled report's mail links to its page here.
  */
 @Controller
 class ReportsPageController {
@@ -50,13 +52,19 @@ class ReportsPageController {
     /** A person who may receive reports, as the recipients list shows them. */
     record Reader(String username) {}
 
+    /** A job's page reloads itself this often (seconds) until the report is ready or failed. */
+    static final int REFRESH_SECONDS = 2;
+
     private final ComplianceReports reports;
+    private final ReportJobs jobs;
     private final ReportSchedules schedules;
     private final Access access;
     private final Clock clock;
 
-    ReportsPageController(ComplianceReports reports, ReportSchedules schedules, Access access, Clock clock) {
+    ReportsPageController(ComplianceReports reports, ReportJobs jobs, ReportSchedules schedules, Access access,
+            Clock clock) {
         this.reports = reports;
+        this.jobs = jobs;
         this.schedules = schedules;
         this.access = access;
         this.clock = clock;
@@ -75,13 +83,32 @@ class ReportsPageController {
             Origin origin, HttpServletResponse response) {
         boolean period = form.type() == null || !form.type().equals(ReportType.USER_ACCESS.name());
         try {
-            ReportViews.ReportView report = reports.generate(caller, caller.tenantSlug(),
+            // Generated in the background (issue 16): the job's page follows it until the report is there.
+            ReportJobs.JobView job = jobs.submit(caller, caller.tenantSlug(),
                     new ComplianceReports.Request(form.type(), period ? form.from() : null, period ? form.to() : null,
                             period ? null : form.asOf(), form.format()), origin);
-            return "redirect:" + SECTION + "/" + report.id() + "?generated";
+            return "redirect:" + SECTION + "/jobs/" + job.id();
         } catch (ApiException e) {
             return refused(caller, model, response, e, form, null);
         }
+    }
+
+    /**
+     * A report job: waiting or being generated (the page reloads itself every {@value #REFRESH_SECONDS}
+     * seconds), failed (why), or ready (on to the report's page).
+     */
+    @GetMapping(SECTION + "/jobs/{id}")
+    String job(@AuthenticationPrincipal Caller caller, @PathVariable String id, Model model,
+            HttpServletResponse response) {
+        ReportJobs.JobView job = jobs.find(caller, caller.tenantSlug(), Ids.inPath(id, "job"));
+        if (job.report() != null) {
+            return "redirect:" + SECTION + "/" + job.report().id() + "?generated";
+        }
+        if (!job.status().equals("FAILED")) {
+            response.setHeader("Refresh", Integer.toString(REFRESH_SECONDS));
+        }
+        model.addAttribute("job", job);
+        return "console/reports/job";
     }
 
     @GetMapping(SECTION + "/{id}")
@@ -137,6 +164,8 @@ class ReportsPageController {
 
     private String page(Caller caller, Model model, GenerateForm form, ScheduleForm scheduleForm) {
         model.addAttribute("reports", reports.list(caller, caller.tenantSlug(), 0, 100).items());
+        model.addAttribute("jobs", jobs.list(caller, caller.tenantSlug(), 20).stream()
+                .filter(job -> !job.status().equals("READY")).toList());
         model.addAttribute("schedules", schedules.list(caller, caller.tenantSlug()));
         boolean manages = access.allows(caller, ComplianceReports.MANAGE, null);
         model.addAttribute("manages", manages);

@@ -3,7 +3,9 @@ package dev.gatehouse.server.identityproviders;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.PublicUrl;
 import dev.gatehouse.server.shared.TenantDirectory;
+import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.throttling.Throttle;
+import dev.gatehouse.server.users.RegistrationDesk;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
@@ -13,12 +15,26 @@ import org.springframework.stereotype.Service;
  * Home-realm discovery (issue 15): where a person of a tenant signs in, told by their e-mail
  * domain alone. No account is looked up, so the answer is the same for every address of a domain,
  * taken or not: it tells nothing about who has an account.
+ *
+ * <p>Domain mappings (issue 16) route too: a mapping of the tenant named that targets one of its
+ * children sends the address to the child's provider, and with no tenant named the platform-wide
+ * routing of registrations decides (one owner's mappings, highest priority first). The answer then
+ * names the tenant to sign in at — the only tenant an anonymous caller learns of, and only the one a
+ * mapping routes the domain to; with no mapping and no tenant the answer is PASSWORD, naming none.
  */
 @Service
 public class Discovery {
 
-    /** {@code method} SSO with the provider to go to, or PASSWORD. */
-    public record Answer(String method, @Nullable Provider provider) {}
+    /**
+     * {@code method} SSO with the provider to go to, or PASSWORD; {@code tenant} the slug to sign in at
+     * when a domain mapping chose another tenant than the one named (or one when none was named).
+     */
+    public record Answer(String method, @Nullable Provider provider, @Nullable String tenant) {
+
+        Answer(String method, @Nullable Provider provider) {
+            this(method, provider, null);
+        }
+    }
 
     public record Provider(String id, String name, String loginUrl) {}
 
@@ -29,10 +45,12 @@ public class Discovery {
     private final TenantDirectory tenants;
     private final PublicUrl publicUrl;
     private final Throttle throttle;
+    private final RegistrationDesk mappings;
 
     Discovery(IdentityProviders providers, ObjectProvider<ProviderProtocol> protocols, TenantDirectory tenants,
-            PublicUrl publicUrl, Throttle throttle) {
+            PublicUrl publicUrl, Throttle throttle, RegistrationDesk mappings) {
         this.throttle = throttle;
+        this.mappings = mappings;
         this.providers = providers;
         this.protocols = protocols;
         this.tenants = tenants;
@@ -40,23 +58,36 @@ public class Discovery {
     }
 
     /**
-     * Where someone of the tenant with this e-mail address (or username) signs in: the enabled provider
-     * claiming the domain when it signs in through the browser, else the password (an LDAP provider's
-     * too). An unknown or inactive tenant, or a username, is answered PASSWORD like any other.
+     * Where someone with this e-mail address (or username) signs in: a domain mapping's target (see the
+     * class comment), else the tenant named; there, the enabled provider claiming the domain when it signs
+     * in through the browser, else the password (an LDAP provider's too). An unknown or inactive tenant,
+     * a username, or no tenant and no mapping, is answered PASSWORD like any other.
      *
+     * @param tenant the tenant's slug or id, or null when the person named none
      * @throws dev.gatehouse.server.shared.TooManyRequests over the address's limit: every request counts,
      *     as each costs a lookup and a script could walk the domains that use single sign-on
      */
-    public Answer discover(String tenant, String email, Origin origin) {
+    public Answer discover(@Nullable String tenant, String email, Origin origin) {
         throttle.enter(new Throttle.Attempt(Throttle.Door.DISCOVERY, origin.ip(), null, null, origin.userAgent()));
-        Optional<TenantDirectory.Named> named = tenants.named(tenant.strip());
-        if (named.isEmpty() || !tenants.isActive(named.get().id())) {
+        TenantId named = null;
+        if (tenant != null && !tenant.isBlank()) {
+            Optional<TenantDirectory.Named> found = tenants.named(tenant.strip());
+            if (found.isEmpty() || !tenants.isActive(found.get().id())) {
+                return PASSWORD;
+            }
+            named = found.get().id();
+        }
+        Optional<TenantId> mapped = mappings.signInTenant(email, named);
+        TenantId at = mapped.orElse(named);
+        if (at == null) {
             return PASSWORD;
         }
-        return providers.forEmail(named.get().id(), email)
-                .flatMap(provider -> loginPath(provider).map(path -> new Answer("SSO",
-                        new Provider(provider.id().toString(), provider.name(), publicUrl.base() + path))))
-                .orElse(PASSWORD);
+        String routed = at.equals(named) ? null : tenants.slug(at);
+        Optional<IdentityProvider> provider = providers.forEmail(at, email)
+                .or(() -> mapped.isPresent() ? providers.onlyBrowserProvider(at) : Optional.empty());
+        return provider.flatMap(found -> loginPath(found).map(path -> new Answer("SSO",
+                        new Provider(found.id().toString(), found.name(), publicUrl.base() + path), routed)))
+                .orElse(new Answer("PASSWORD", null, routed));
     }
 
     /**

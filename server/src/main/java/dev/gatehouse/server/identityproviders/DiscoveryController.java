@@ -20,12 +20,14 @@ class DiscoveryController {
 
     @Operation(summary = "Home-realm discovery", description = "Where a person of the tenant signs in, by the domain"
             + " of their e-mail address alone: {method: SSO, provider: {id, name, loginUrl}} or {method: PASSWORD}."
-            + " Tells nothing about accounts. Needs no session; throttled per address.")
+            + " Tells nothing about accounts. Without a tenant (or when the tenant's domain mapping targets a child),"
+            + " a domain mapping picks the tenant and the answer names it in tenant. Needs no session; throttled"
+            + " per address.")
     @GetMapping("/api/v1/auth/discover")
     Discovery.Answer discover(@RequestParam(required = false) @Nullable String tenant,
             @RequestParam(required = false) @Nullable String email, Origin origin) {
-        if (tenant == null || tenant.isBlank() || tenant.length() > 200) {
-            throw ApiException.badRequest("tenant", "is required");
+        if (tenant != null && tenant.length() > 200) {
+            throw ApiException.badRequest("tenant", "must be a tenant's slug or id (at most 200 characters)");
         }
         if (email == null || email.isBlank() || email.length() > 320) {
             throw ApiException.badRequest("email", "is required");

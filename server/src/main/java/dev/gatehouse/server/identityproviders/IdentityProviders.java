@@ -41,6 +41,16 @@ public class IdentityProviders {
         return domainOf(email).flatMap(domain -> store.enabledForDomain(tenant, domain)).map(this::provider);
     }
 
+    /**
+     * The tenant's one enabled provider that signs in through the browser, when it has exactly one: where
+     * a domain mapping's address goes when no provider lists its (sub)domain (issue 16).
+     */
+    public Optional<IdentityProvider> onlyBrowserProvider(TenantId tenant) {
+        List<ProviderStore.Row> browser = store.all(tenant).stream()
+                .filter(row -> row.enabled() && row.kind() != ProviderKind.LDAP).toList();
+        return browser.size() == 1 ? Optional.of(provider(browser.getFirst())) : Optional.empty();
+    }
+
     /** Keeps a small piece of a provider's state under {@code key} (SP keys, the last sync). */
     @Transactional
     public void saveState(TenantId tenant, UUID id, String key, ObjectNode state) {

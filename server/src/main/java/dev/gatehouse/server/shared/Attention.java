@@ -17,6 +17,21 @@ public interface Attention {
      */
     List<Card> cardsFor(Caller caller, Instant now);
 
-    /** One kind of waiting item: how many, what they are in a manager's words, and the screen that lists them. */
-    record Card(String id, String title, long count, String link, String hint) {}
+    /**
+     * One kind of waiting item: how many, what they are in a manager's words, and the screen that lists
+     * them; {@code countIsLowerBound} when counting stopped at {@code count} (there are more), as a list's
+     * {@code totalIsLowerBound} says.
+     */
+    record Card(String id, String title, long count, String link, String hint, boolean countIsLowerBound) {
+
+        /** A card whose count is exact. */
+        public Card(String id, String title, long count, String link, String hint) {
+            this(id, title, count, link, hint, false);
+        }
+
+        /** The count as the home page shows it: "10,000+" when counting stopped there. */
+        public String shownCount() {
+            return countIsLowerBound ? String.format(java.util.Locale.ROOT, "%,d+", count) : Long.toString(count);
+        }
+    }
 }

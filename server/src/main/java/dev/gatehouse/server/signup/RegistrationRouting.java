@@ -33,7 +33,8 @@ import org.springframework.stereotype.Component;
  *   <li>the named tenant's open registration ({@code registration.open}), with {@code registration.defaultRole}
  *       and {@code registration.approval}.</li>
  * </ol>
- * Only active tenants take anyone. A mapping's role or location that the target no longer has reads as
+ * Only active tenants take anyone, and a mapping only fills its owner or the owner's child (a child
+ * re-parented since is no longer its owner's to fill). A mapping's role or location that the target no longer has reads as
  * the pack's default role, tenant-wide.
  */
 @Component
@@ -89,6 +90,7 @@ class RegistrationRouting implements RegistrationDesk {
                 .filter(row -> named == null || row.owner().equals(named))
                 .filter(row -> new DomainPattern(row.pattern()).matches(domain))
                 .filter(row -> directory.isActive(row.owner()) && directory.isActive(row.target()))
+                .filter(this::targetsOwnTree)
                 .toList();
         if (matching.stream().map(DomainMappingStore.Row::owner).distinct().count() != 1) {
             return Optional.empty();
@@ -103,6 +105,15 @@ class RegistrationRouting implements RegistrationDesk {
                 ? best.location() : null;
         return Optional.of(new Placement(best.target(), role, location, best.mode().equals("APPROVAL"),
                 "domain-mapping"));
+    }
+
+    /**
+     * A mapping fills its owner or a child of it (checked when saved); a child moved to another parent
+     * since is a foreign tenant to the owner now, and the mapping routes nobody there.
+     */
+    private boolean targetsOwnTree(DomainMappingStore.Row row) {
+        return row.target().equals(row.owner()) || directory.parentOf(row.target()).filter(row.owner()::equals)
+                .isPresent();
     }
 
     @Override

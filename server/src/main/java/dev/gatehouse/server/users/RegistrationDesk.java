@@ -40,6 +40,21 @@ public interface RegistrationDesk {
                 .filter(placement -> placement.via().equals("domain-mapping") && placement.tenant().equals(tenant));
     }
 
+    /**
+     * The tenant a domain mapping sends {@code email} to for signing in (issue 16, home-realm discovery):
+     * with {@code named}, the best of that tenant's own mappings (so its child, when the mapping targets
+     * one); with none, the platform-wide routing a registration naming no tenant gets. Empty when no
+     * mapping matches, whatever else would place a registration (e-mail domains, open registration):
+     * those name no tenant a stranger could not already name.
+     */
+    default Optional<TenantId> signInTenant(String email, @Nullable TenantId named) {
+        if (email.indexOf('@') <= 0) {
+            return Optional.empty();
+        }
+        return place(email.strip(), named).filter(placement -> placement.via().equals("domain-mapping"))
+                .map(Placement::tenant);
+    }
+
     /** Whether a registration of this address was ever queued in {@code tenant}, whatever became of it. */
     boolean everQueued(TenantId tenant, String email);
 

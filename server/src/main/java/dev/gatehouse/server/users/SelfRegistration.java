@@ -7,13 +7,16 @@ import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.mail.Outbox;
 import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.shared.TenantTree;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
@@ -35,6 +38,7 @@ public class SelfRegistration {
     public record Applicant(String email, String username, String firstName, String lastName) {}
 
     private record Match(TenantId id, String name, String pack) {}
+
 
     private final UserStore users;
     private final Assignments assignments;
@@ -117,8 +121,27 @@ public class SelfRegistration {
         register(applicant, matches.getFirst(), domain, ip, userAgent);
     }
 
+    /**
+     * The tenants whose own {@code emailDomains} list the domain, less each one below which another of
+     * them lists it too (issue 16): a child that names a domain of its parent's list as its own has
+     * overridden the parent there, as with every inherited setting, so the child takes the address and
+     * the parent and the child are no conflict. A child that only inherits the list names no tenant
+     * (it would be a conflict with its parent and every sibling); a domain mapping sends it there.
+     */
     private List<Match> matches(String domain) {
-        return directory.claimingEmailDomain(domain).stream()
+        List<TenantDirectory.Claimant> claimants = directory.claimingEmailDomain(domain);
+        Set<TenantId> overridden = new HashSet<>();
+        if (claimants.size() > 1) {
+            for (TenantDirectory.Claimant claimant : claimants) {
+                Optional<TenantId> above = directory.parentOf(claimant.id());
+                // Bounded as the tree is (shared.TenantTree): a cycle could not be made, and must not loop.
+                for (int depth = 0; above.isPresent() && depth < TenantTree.MAX_DEPTH; depth++) {
+                    overridden.add(above.get());
+                    above = directory.parentOf(above.get());
+                }
+            }
+        }
+        return claimants.stream().filter(claimant -> !overridden.contains(claimant.id()))
                 .map(claimant -> new Match(claimant.id(), claimant.name(), claimant.pack())).toList();
     }
 

@@ -185,4 +185,35 @@ class ChildTenantsIT extends IntegrationTest {
                 .update();
         assertThat(api.get(child.path("/users"), other.adminToken()).status()).as("suspended").isEqualTo(404);
     }
+
+    /**
+     * Issue 16 (seed 003 leaves it open): locations are per tenant, so a parent user's role held at one of
+     * the parent's locations applies in a child nowhere — neither mapped to a child location nor widened
+     * to the whole child (docs/security.md, "Parent and child tenants"). The same role held tenant-wide does.
+     */
+    @Test
+    void aParentUsersLocationScopedRoleAppliesInNoChildWhereTheSameRoleTenantWideDoes() {
+        SignedInTenant parent = tenant(null);
+        SignedInTenant child = tenant(parent);
+        String downtown = TestTenants.location(api, parent, "Downtown", null);
+        TestTenants.location(api, child, "Downtown", null);
+        Response reach = api.post(parent.path("/roles"), parent.adminToken(), json("key", "reach", "name",
+                "Reaches children", "grants", raw("[{\"permission\": \"children.access\"}]")));
+        assertThat(reach.status()).as(reach.raw()).isEqualTo(201);
+        Response reader = api.post(parent.path("/roles"), parent.adminToken(), json("key", "reader", "name",
+                "Reader", "grants", raw("[{\"permission\": \"users.read\", \"scope\": \"LOCATION\"}]")));
+        assertThat(reader.status()).as(reader.raw()).isEqualTo(201);
+        String local = TestMembers.member("lola").holding("reach").holding("reader").at(downtown)
+                .create(api, parent).token();
+        String wide = TestMembers.member("wade").holding("reach").holding("reader").create(api, parent).token();
+
+        assertThat(api.get(child.path("/users/" + child.adminId()), wide).status()).as("tenant-wide: applies")
+                .isEqualTo(200);
+        assertThat(api.get(child.path("/users/" + child.adminId()), local).status())
+                .as("held at the parent's Downtown: nothing in the child, not even at its own Downtown")
+                .isEqualTo(403);
+        assertThat(api.get(child.path("/users/" + child.adminId()), local).status())
+                .isEqualTo(api.get(child.path("/users/" + child.adminId()),
+                        TestMembers.member("rex").holding("reach").create(api, parent).token()).status());
+    }
 }

@@ -113,6 +113,37 @@ class SelfRegistrationIT extends IntegrationTest {
     }
 
     @Test
+    void aChildListingItsParentsDomainAsItsOwnTakesTheAddressInsteadOfAConflict() {
+        UserFixtures.Tenant parent = fixtures.clinic();
+        UserFixtures.Tenant child = fixtures.clinic();
+        jdbc.sql("update tenants set parent_id = :parent where id = :child")
+                .param("parent", UUID.fromString(parent.id())).param("child", UUID.fromString(child.id())).update();
+        String domain = "family-" + parent.slug() + ".example.org";
+        String parentsOnly = "parent-" + parent.slug() + ".example.org";
+        fixtures.setting(parent, "emailDomains", "[\"" + domain + "\", \"" + parentsOnly + "\"]");
+        fixtures.setting(child, "emailDomains", "[\"" + domain + "\"]");
+
+        assertThat(register("kid.kim", "kim@" + domain).status()).isEqualTo(202);
+        assertThat(register("pa.pat", "pat@" + parentsOnly).status()).isEqualTo(202);
+
+        assertThat(tenantsOf("kid.kim")).as("the child's own list overrides the parent's there")
+                .containsExactly(UUID.fromString(child.id()));
+        assertThat(tenantsOf("pa.pat")).as("the parent's own domain is still the parent's")
+                .containsExactly(UUID.fromString(parent.id()));
+
+        // An unrelated tenant claiming the domain too is the conflict it always was.
+        UserFixtures.Tenant stranger = fixtures.tenant("rcm", "admin");
+        fixtures.setting(stranger, "emailDomains", "[\"" + domain + "\"]");
+        assertThat(register("kid.kai", "kai@" + domain).status()).isEqualTo(202);
+        assertThat(tenantsOf("kid.kai")).isEmpty();
+    }
+
+    private List<UUID> tenantsOf(String username) {
+        return jdbc.sql("select tenant_id from users where username = :username").param("username", username)
+                .query(UUID.class).list();
+    }
+
+    @Test
     void anRcmTenantGivesItsOwnDefaultRole() {
         UserFixtures.Tenant rcm = fixtures.tenant("rcm", "admin");
         String domain = rcm.slug() + ".example.org";

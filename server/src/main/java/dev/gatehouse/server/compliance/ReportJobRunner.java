@@ -1,0 +1,135 @@
+package dev.gatehouse.server.compliance;
+
+import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.shared.Origin;
+import jakarta.annotation.PreDestroy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Generates report jobs ({@link ReportJobs}) on a bounded pool: {@code gatehouse.compliance.report-workers}
+ * threads (2) and at most {@link #MAX_WAITING} jobs waiting on this node; a job offered beyond that stays
+ * PENDING in the table and is taken later. A node takes a job by a lease
+ * ({@code gatehouse.compliance.report-lease}, 2 minutes) that it renews while it generates; a node that
+ * dies stops renewing, and the sweep ({@code gatehouse.compliance.report-sweep}, every 15 s, on every
+ * node) offers any job whose lease ran out, RUNNING or never started, to its own pool again. A job taken
+ * {@link #MAX_ATTEMPTS} times without finishing is FAILED rather than re-run forever (a report that kills
+ * its node must not kill each node in turn). So no job stays RUNNING after its node is gone.
+ */
+@Component
+class ReportJobRunner {
+
+    static final int MAX_WAITING = 50;
+    static final int MAX_ATTEMPTS = 3;
+    static final String TOO_MANY_ATTEMPTS = "generation stopped " + MAX_ATTEMPTS + " times before it finished"
+            + " (the server running it was restarted); ask for a shorter period";
+
+    private static final Logger log = LoggerFactory.getLogger(ReportJobRunner.class);
+
+    private final ReportJobStore jobs;
+    private final ComplianceReports reports;
+    private final Clock clock;
+    private final Duration lease;
+    private final ThreadPoolExecutor pool;
+    /** The jobs this node generates now: their leases are renewed by {@link #renewLeases}. */
+    private final Set<ReportJobStore.Key> running = ConcurrentHashMap.newKeySet();
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    ReportJobRunner(ReportJobStore jobs, ComplianceReports reports, Clock clock,
+            @Value("${gatehouse.compliance.report-workers:2}") int workers,
+            @Value("${gatehouse.compliance.report-lease:PT2M}") Duration lease) {
+        this.jobs = jobs;
+        this.reports = reports;
+        this.clock = clock;
+        this.lease = lease;
+        this.pool = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(MAX_WAITING),
+                Thread.ofPlatform().name("report-job-", 0).daemon().factory());
+    }
+
+    Duration lease() {
+        return lease;
+    }
+
+    /** Queues the job on this node; when the pool is full it waits in the table for a sweep. */
+    void offer(ReportJobStore.Key job) {
+        try {
+            pool.execute(() -> run(job));
+        } catch (RejectedExecutionException e) {
+            log.info("report job {} of tenant {} waits: {} jobs are queued on this node", job.id(), job.tenant(),
+                    MAX_WAITING);
+        }
+    }
+
+    /** Offers every job whose lease ran out (its node died, or it was never started) to this node. */
+    @Scheduled(fixedDelayString = "${gatehouse.compliance.report-sweep:PT15S}",
+            initialDelayString = "${gatehouse.compliance.report-sweep:PT15S}")
+    void sweep() {
+        int room = MAX_WAITING - pool.getQueue().size();
+        if (room > 0) {
+            jobs.orphaned(clock.instant(), room).forEach(this::offer);
+        }
+    }
+
+    /** Tells the other nodes this one is still at work on its jobs. */
+    @Scheduled(fixedDelayString = "${gatehouse.compliance.report-renew:PT30S}")
+    void renewLeases() {
+        Instant until = clock.instant().plus(lease);
+        running.forEach(job -> jobs.renew(job.tenant(), job.id(), until));
+    }
+
+    /** Takes the job if no live node holds it, and generates it; every outcome is written to the job. */
+    void run(ReportJobStore.Key key) {
+        Instant now = clock.instant();
+        Optional<Integer> attempt = jobs.claim(key.tenant(), key.id(), now, now.plus(lease));
+        if (attempt.isEmpty()) {
+            return;
+        }
+        if (attempt.get() > MAX_ATTEMPTS) {
+            jobs.failed(key.tenant(), key.id(), TOO_MANY_ATTEMPTS, now);
+            return;
+        }
+        running.add(key);
+        try {
+            ReportJobStore.Job job = jobs.find(key.tenant(), key.id()).orElseThrow();
+            ComplianceReports.Checked checked = new ComplianceReports.Checked(job.type(), job.format(), job.from(),
+                    job.to(), job.asOf());
+            ComplianceReports.Author author = new ComplianceReports.Author(
+                    json.readValue(job.actor(), AuditLog.Actor.class), job.requestedBy(), job.requestedByName(), null);
+            // The job is READY in the transaction that stores the report and records REPORT_GENERATED.
+            reports.produce(job.tenant(), checked, author, new Origin(job.ip(), job.userAgent()),
+                    Map.of("job", job.id().toString()),
+                    stored -> jobs.ready(job.tenant(), job.id(), stored.id(), clock.instant()));
+        } catch (ApiException e) {
+            // What the request could not know beforehand, e.g. more rows than a PDF holds: said as the API says it.
+            jobs.failed(key.tenant(), key.id(), e.getMessage() == null ? e.title() : e.getMessage(), clock.instant());
+        } catch (RuntimeException e) {
+            log.error("report job {} of tenant {} failed", key.id(), key.tenant(), e);
+            jobs.failed(key.tenant(), key.id(), "the report could not be generated; try again or ask an operator"
+                    + " (the server log has the cause)", clock.instant());
+        } finally {
+            running.remove(key);
+        }
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        pool.shutdownNow();
+        pool.awaitTermination(10, TimeUnit.SECONDS);
+    }
+}
