@@ -3,6 +3,8 @@ package dev.gatehouse.server.tenancy;
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.PathTenant;
+import dev.gatehouse.server.shared.TenantId;
 import io.swagger.v3.oas.annotations.Operation;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -34,7 +36,7 @@ class SettingsController {
     }
 
     @GetMapping("/api/v1/tenants/{tenant}/settings")
-    SettingsView get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant) {
+    SettingsView get(@AuthenticationPrincipal Caller caller, @PathTenant TenantId tenant) {
         return service.read(caller, tenant);
     }
 
@@ -47,8 +49,8 @@ class SettingsController {
             + " ranges (a bare address means one host); auditRetention an ISO-8601 period of years and months,"
             + " P1Y..P100Y (default P6Y); breakGlass.enabled (default true), breakGlass.minutes 5..720 (default 60).")
     @PatchMapping("/api/v1/tenants/{tenant}/settings")
-    SettingsView change(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestBody JsonNode patch, Origin origin) {
+    SettingsView change(@AuthenticationPrincipal Caller caller, @RequestBody JsonNode patch,
+            @PathTenant TenantId tenant, Origin origin) {
         return service.change(caller, tenant, patch, actors.actor(caller), origin);
     }
 
@@ -56,7 +58,7 @@ class SettingsController {
             + " the parent tenant's slug (null without one); origins maps each value's path"
             + " (passwordPolicy.minLength) to own, the slug of the ancestor that set it, or default.")
     @GetMapping("/api/v1/tenants/{tenant}/settings/origins")
-    SettingsService.Origins origins(@AuthenticationPrincipal Caller caller, @PathVariable String tenant) {
+    SettingsService.Origins origins(@AuthenticationPrincipal Caller caller, @PathTenant TenantId tenant) {
         return service.origins(caller, tenant);
     }
 
@@ -65,7 +67,7 @@ class SettingsController {
             + " passwordPolicy, or * for every field), so it follows the parent tenant again (the default for a"
             + " tenant without one). Answers the effective settings.")
     @DeleteMapping("/api/v1/tenants/{tenant}/settings/overrides/{path}")
-    SettingsView inherit(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    SettingsView inherit(@AuthenticationPrincipal Caller caller, @PathTenant TenantId tenant,
             @PathVariable String path, Origin origin) {
         return service.inherit(caller, tenant, path, actors.actor(caller), origin);
     }
