@@ -75,7 +75,7 @@ class ReportsPageController {
             Origin origin, HttpServletResponse response) {
         boolean period = form.type() == null || !form.type().equals(ReportType.USER_ACCESS.name());
         try {
-            ReportViews.ReportView report = reports.generate(caller, caller.tenantSlug(),
+            ReportViews.ReportView report = reports.generate(caller, caller.tenant(),
                     new ComplianceReports.Request(form.type(), period ? form.from() : null, period ? form.to() : null,
                             period ? null : form.asOf(), form.format()), origin);
             return "redirect:" + SECTION + "/" + report.id() + "?generated";
@@ -87,14 +87,14 @@ class ReportsPageController {
     @GetMapping(SECTION + "/{id}")
     String report(@AuthenticationPrincipal Caller caller, @PathVariable String id, Model model) {
         UUID report = Ids.inPath(id, "report");
-        model.addAttribute("report", reports.find(caller, caller.tenantSlug(), report));
+        model.addAttribute("report", reports.find(caller, caller.tenant(), report));
         return "console/reports/report";
     }
 
     @GetMapping(SECTION + "/{id}/download")
     void download(@AuthenticationPrincipal Caller caller, @PathVariable String id, Origin origin,
             HttpServletResponse response) throws IOException {
-        ComplianceReports.Download download = reports.download(caller, caller.tenantSlug(), Ids.inPath(id, "report"),
+        ComplianceReports.Download download = reports.download(caller, caller.tenant(), Ids.inPath(id, "report"),
                 origin);
         response.setContentType(download.mediaType());
         response.setContentLengthLong(download.size());
@@ -107,7 +107,7 @@ class ReportsPageController {
     String schedule(@AuthenticationPrincipal Caller caller, @ModelAttribute("scheduleForm") ScheduleForm form,
             Model model, Origin origin, HttpServletResponse response) {
         try {
-            schedules.create(caller, caller.tenantSlug(), new ReportSchedules.Request(form.type(), form.format(),
+            schedules.create(caller, caller.tenant(), new ReportSchedules.Request(form.type(), form.format(),
                     form.dayOfMonth(), form.recipients() == null ? List.of() : form.recipients()), origin);
             return "redirect:" + SECTION + "?scheduled";
         } catch (ApiException e) {
@@ -117,7 +117,7 @@ class ReportsPageController {
 
     @PostMapping(SECTION + "/schedules/{id}/delete")
     String deleteSchedule(@AuthenticationPrincipal Caller caller, @PathVariable String id, Origin origin) {
-        schedules.delete(caller, caller.tenantSlug(), Ids.inPath(id, "schedule"), origin);
+        schedules.delete(caller, caller.tenant(), Ids.inPath(id, "schedule"), origin);
         return "redirect:" + SECTION + "?unscheduled";
     }
 
@@ -136,8 +136,8 @@ class ReportsPageController {
     }
 
     private String page(Caller caller, Model model, GenerateForm form, ScheduleForm scheduleForm) {
-        model.addAttribute("reports", reports.list(caller, caller.tenantSlug(), 0, 100).items());
-        model.addAttribute("schedules", schedules.list(caller, caller.tenantSlug()));
+        model.addAttribute("reports", reports.list(caller, caller.tenant(), 0, 100).items());
+        model.addAttribute("schedules", schedules.list(caller, caller.tenant()));
         boolean manages = access.allows(caller, ComplianceReports.MANAGE, null);
         model.addAttribute("manages", manages);
         model.addAttribute("types", ReportType.values());
