@@ -43,9 +43,10 @@ class AccessReviewController {
             + " assignment in scope, snapshot now. reviewer MANAGER or a user id; defaultDecision REVOKE unless KEEP.")
     @PostMapping
     ResponseEntity<ReviewViews.ReviewDetail> create(@AuthenticationPrincipal Caller caller,
-            @PathVariable("tenant") String named, @RequestBody ReviewRequests.Create request, @PathTenant TenantId tenant,
+            @PathVariable("tenant") String named, @RequestBody ReviewRequests.Create request,
+            @PathTenant TenantId tenantId,
             Origin origin) {
-        ReviewViews.ReviewDetail created = reviews.create(caller, tenant, request, origin);
+        ReviewViews.ReviewDetail created = reviews.create(caller, tenantId, request, origin);
         return ResponseEntity.created(URI.create("/api/v1/tenants/" + named + "/access-reviews/"
                 + created.review().id())).body(created);
     }
@@ -53,17 +54,19 @@ class AccessReviewController {
     @Operation(summary = "Lists campaigns", description = "All with access_reviews.manage; otherwise those with items"
             + " for the caller to review. status OPEN or COMPLETED.")
     @GetMapping
-    Page<ReviewViews.ReviewView> list(@AuthenticationPrincipal Caller caller, @PathTenant TenantId tenant,
+    Page<ReviewViews.ReviewView> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathTenant TenantId tenantId,
             @RequestParam(required = false) @Nullable String status,
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
-        return reviews.list(caller, tenant, status, page, size);
+        return reviews.list(caller, tenantId, status, page, size);
     }
 
     @GetMapping("/{id}")
-    ReviewViews.ReviewDetail get(@AuthenticationPrincipal Caller caller, @PathTenant TenantId tenant,
+    ReviewViews.ReviewDetail get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathTenant TenantId tenantId,
             @PathVariable UUID id) {
-        return reviews.get(caller, tenant, id);
+        return reviews.get(caller, tenantId, id);
     }
 
     @Operation(summary = "Decides one item", description = "By the item's reviewer only. REVOKE removes the"
@@ -79,16 +82,18 @@ class AccessReviewController {
     @Operation(summary = "The campaign's report", description = "Requires access_reviews.manage: every item, its"
             + " decision, who, when, the note and the outcome, with counts.")
     @GetMapping("/{id}/report")
-    ReviewViews.Report report(@AuthenticationPrincipal Caller caller, @PathTenant TenantId tenant,
+    ReviewViews.Report report(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathTenant TenantId tenantId,
             @PathVariable UUID id) {
-        return reviews.report(caller, tenant, id);
+        return reviews.report(caller, tenantId, id);
     }
 
     @Operation(summary = "The campaign's report as CSV", description = "The same rows as the JSON report.")
     @GetMapping(value = "/{id}/report.csv", produces = "text/csv")
-    ResponseEntity<byte[]> reportCsv(@AuthenticationPrincipal Caller caller, @PathTenant TenantId tenant,
+    ResponseEntity<byte[]> reportCsv(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathTenant TenantId tenantId,
             @PathVariable UUID id) {
-        ReviewViews.Report report = reviews.report(caller, tenant, id);
+        ReviewViews.Report report = reviews.report(caller, tenantId, id);
         return ResponseEntity.ok()
                 .contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()

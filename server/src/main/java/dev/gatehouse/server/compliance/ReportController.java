@@ -42,26 +42,28 @@ class ReportController {
             + " SIGN_IN_SECURITY with from, to (dates, both included) | USER_ACCESS with asOf, format: CSV | PDF}."
             + " Generated at once (201); audited REPORT_GENERATED.")
     @PostMapping("/api/v1/tenants/{tenant}/reports")
-    ResponseEntity<ReportViews.ReportView> generate(@AuthenticationPrincipal Caller caller,
-            @RequestBody ComplianceReports.Request request, @PathTenant TenantId tenant, Origin origin) {
-        ReportViews.ReportView report = reports.generate(caller, tenant, request, origin);
+    ResponseEntity<ReportViews.ReportView> generate(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @RequestBody ComplianceReports.Request request, @PathTenant TenantId tenantId, Origin origin) {
+        ReportViews.ReportView report = reports.generate(caller, tenantId, request, origin);
         return ResponseEntity.created(URI.create(report.download())).body(report);
     }
 
     @Operation(summary = "Lists the generated reports", description = "Requires compliance_reports.read; newest first.")
     @GetMapping("/api/v1/tenants/{tenant}/reports")
-    Page<ReportViews.ReportView> list(@AuthenticationPrincipal Caller caller, @PathTenant TenantId tenant,
+    Page<ReportViews.ReportView> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathTenant TenantId tenantId,
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
-        return reports.list(caller, tenant, page, size);
+        return reports.list(caller, tenantId, page, size);
     }
 
     @Operation(summary = "Downloads a report's file", description = "Requires compliance_reports.read; audited"
             + " REPORT_DOWNLOADED.")
     @GetMapping("/api/v1/tenants/{tenant}/reports/{id}")
-    void download(@AuthenticationPrincipal Caller caller, @PathTenant TenantId tenant, @PathVariable String id,
+    void download(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathTenant TenantId tenantId,
+            @PathVariable String id,
             Origin origin, HttpServletResponse response) throws IOException {
-        ComplianceReports.Download download = reports.download(caller, tenant, Ids.inPath(id, "report"), origin);
+        ComplianceReports.Download download = reports.download(caller, tenantId, Ids.inPath(id, "report"), origin);
         response.setStatus(200);
         response.setContentType(download.mediaType());
         response.setContentLengthLong(download.size());
@@ -76,35 +78,40 @@ class ReportController {
             + " previous calendar month's report is generated and each recipient is mailed a sign-in link to it.")
     @PostMapping("/api/v1/tenants/{tenant}/report-schedules")
     ResponseEntity<ReportViews.ScheduleView> createSchedule(@AuthenticationPrincipal Caller caller,
-            @RequestBody ReportSchedules.Request request, @PathTenant TenantId tenant, Origin origin) {
-        ReportViews.ScheduleView created = schedules.create(caller, tenant, request, origin);
-        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant.value() + "/report-schedules/"
+            @PathVariable String tenant,
+            @RequestBody ReportSchedules.Request request, @PathTenant TenantId tenantId, Origin origin) {
+        ReportViews.ScheduleView created = schedules.create(caller, tenantId, request, origin);
+        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenantId.value() + "/report-schedules/"
                         + created.id()))
                 .body(created);
     }
 
     @GetMapping("/api/v1/tenants/{tenant}/report-schedules")
-    List<ReportViews.ScheduleView> schedules(@AuthenticationPrincipal Caller caller, @PathTenant TenantId tenant) {
-        return schedules.list(caller, tenant);
+    List<ReportViews.ScheduleView> schedules(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathTenant TenantId tenantId) {
+        return schedules.list(caller, tenantId);
     }
 
     @GetMapping("/api/v1/tenants/{tenant}/report-schedules/{id}")
-    ReportViews.ScheduleView schedule(@AuthenticationPrincipal Caller caller, @PathTenant TenantId tenant,
+    ReportViews.ScheduleView schedule(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathTenant TenantId tenantId,
             @PathVariable String id) {
-        return schedules.get(caller, tenant, Ids.inPath(id, "schedule"));
+        return schedules.get(caller, tenantId, Ids.inPath(id, "schedule"));
     }
 
     @Operation(summary = "Replaces a schedule", description = "The same body and rules as creating one.")
     @PutMapping("/api/v1/tenants/{tenant}/report-schedules/{id}")
-    ReportViews.ScheduleView replaceSchedule(@AuthenticationPrincipal Caller caller, @PathVariable String id,
-            @RequestBody ReportSchedules.Request request, @PathTenant TenantId tenant, Origin origin) {
-        return schedules.replace(caller, tenant, Ids.inPath(id, "schedule"), request, origin);
+    ReportViews.ScheduleView replaceSchedule(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathVariable String id,
+            @RequestBody ReportSchedules.Request request, @PathTenant TenantId tenantId, Origin origin) {
+        return schedules.replace(caller, tenantId, Ids.inPath(id, "schedule"), request, origin);
     }
 
     @DeleteMapping("/api/v1/tenants/{tenant}/report-schedules/{id}")
-    ResponseEntity<Void> deleteSchedule(@AuthenticationPrincipal Caller caller, @PathTenant TenantId tenant,
+    ResponseEntity<Void> deleteSchedule(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathTenant TenantId tenantId,
             @PathVariable String id, Origin origin) {
-        schedules.delete(caller, tenant, Ids.inPath(id, "schedule"), origin);
+        schedules.delete(caller, tenantId, Ids.inPath(id, "schedule"), origin);
         return ResponseEntity.noContent().build();
     }
 }
