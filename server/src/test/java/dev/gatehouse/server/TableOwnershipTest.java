@@ -146,40 +146,47 @@ class TableOwnershipTest {
                     + " (usertypes.UserTypeStore)")));
 
     /**
-     * Known exceptions to remove, as {@code "package/File.java table"} → why it is still there.
-     * Those left are joins on hot or paged paths where one query is the right SQL; each says where
-     * its SQL should go.
+     * Read models an owner publishes (views of the migrations, V148): what other features may read of
+     * its tables in their own statements, where a call to the owner would add a round trip on a hot
+     * path. PostgreSQL inlines a plain view, so the reader's statement keeps its plan. Any feature may
+     * read one ({@code from}, {@code join}); none but the owner may write it, lock through it or
+     * reference it, and its definition is the owner's to keep stable.
      */
-    private static final Map<String, String> KNOWN_EXCEPTIONS = Map.ofEntries(
-            // The session lookup runs on every request that is not cached (SessionCache): one query joins
-            // the session, its user's state, the tenant's status and the roles held now. Split, it would be
-            // three more round trips per lookup; a session-view interface answering it in one query, owned
-            // by users, is the way out.
-            entry("authentication/Sessions.java users", "the session lookup reads the user's state (join, hot path);"
-                    + " also the per-user lock of the session cap and the impersonated username"),
-            entry("authentication/Sessions.java tenants", "the session lookup reads the tenant's slug and status"
-                    + " (join, hot path)"),
-            entry("authentication/Sessions.java assignments", "the session lookup names the roles held now (join, hot"
-                    + " path); ask access once the lookup is split"),
-            // The roster pages users with role and location filters in one paged, counted query; the filters
-            // are subqueries on assignments. Asking access for ids first would pass every holder's id. The
-            // export streams each user with the roles held now from the same cursor (issue 17), not a query a user.
-            entry("users/UserStore.java assignments", "the roster's role and location filters (join in one paged"
-                    + " query) and the export's roles column (one streamed query); ask access for a filter fragment"
-                    + " or ids"));
+    private static final Map<String, Owner> PUBLISHED = Map.ofEntries(
+            entry("user_states", new Owner("users", "an account's username, status, expiry and required actions, as"
+                    + " the session lookup reads them in its one query (authentication.Sessions)")),
+            entry("tenant_states", new Owner("tenancy", "a tenant's slug and status, as the session lookup reads"
+                    + " them in its one query (authentication.Sessions)")));
+
+    /**
+     * Known exceptions to remove, as {@code "package/File.java table"} → why it is still there. None
+     * is left: the session lookup reads the views users and tenancy publish ({@link #PUBLISHED}) and
+     * asks access for the roles held ({@code access.HolderConditions}), and the roster's filters and
+     * the export's roles column are access's conditions too. Add one only with the reason it cannot go.
+     */
+    private static final Map<String, String> KNOWN_EXCEPTIONS = Map.of();
 
     private static final Pattern CREATE = Pattern.compile(
             "\\bcreate\\s+table\\s+(?:if\\s+not\\s+exists\\s+)?([a-z_][a-z0-9_]*)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern CREATE_VIEW = Pattern.compile(
+            "\\bcreate\\s+(?:or\\s+replace\\s+)?view\\s+([a-z_][a-z0-9_]*)", Pattern.CASE_INSENSITIVE);
     private static final Pattern DROP = Pattern.compile(
             "\\bdrop\\s+table\\s+(?:if\\s+exists\\s+)?([a-z_][a-z0-9_]*)", Pattern.CASE_INSENSITIVE);
     private static final Pattern RENAME = Pattern.compile(
             "\\balter\\s+table\\s+(?:if\\s+exists\\s+)?([a-z_][a-z0-9_]*)\\s+rename\\s+to\\s+([a-z_][a-z0-9_]*)",
             Pattern.CASE_INSENSITIVE);
 
-    /** A name in a SQL table position. */
+    /** A name in a SQL table position; group 1 is the keyword, group 2 the name. */
     private static final Pattern REFERENCE = Pattern.compile(
-            "\\b(?:from|join|into|update|table|references|truncate)\\s+(?:only\\s+)?([a-z_][a-z0-9_]*)",
+            "\\b(from|join|into|update|table|references|truncate)\\s+(?:only\\s+)?([a-z_][a-z0-9_]*)",
             Pattern.CASE_INSENSITIVE);
+
+    /** What a published view may be named after outside its owner: it is read, never written. */
+    private static final Set<String> READS = Set.of("from", "join");
+
+    /** A row lock: taken through a published view, it would lock the owner's rows from outside. */
+    private static final Pattern LOCK = Pattern.compile(
+            "\\bfor\\s+(?:no\\s+key\\s+)?(?:key\\s+)?(?:update|share)\\b", Pattern.CASE_INSENSITIVE);
 
     /** The further tables of {@code from a x, b y}. */
     private static final Pattern LISTED = Pattern.compile(
@@ -196,16 +203,28 @@ class TableOwnershipTest {
                 .containsExactlyInAnyOrderElementsOf(tables);
         OWNERS.values().forEach(owner -> owner.packages().forEach(feature -> assertThat(SOURCES.resolve(feature))
                 .as("owner " + feature).isDirectory()));
+        assertThat(PUBLISHED.keySet()).as("every view is a read model with its owner, and every one is a view")
+                .containsExactlyInAnyOrderElementsOf(views());
+        PUBLISHED.values().forEach(owner -> owner.packages().forEach(feature -> assertThat(SOURCES.resolve(feature))
+                .as("owner " + feature).isDirectory()));
     }
 
     @Test
     void onlyTheOwningFeatureWritesSqlAboutItsTable() {
-        Map<String, Set<String>> found = references(tables());
+        Map<String, Set<String>> found = references(tables(), views());
         List<String> violations = new ArrayList<>();
         Set<String> excused = new TreeSet<>();
         found.forEach((file, tables) -> {
             String feature = file.contains("/") ? file.substring(0, file.indexOf('/')) : "";
-            for (String table : tables) {
+            for (String named : tables) {
+                String table = named.endsWith(WRITTEN) ? named.substring(0, named.length() - 1) : named;
+                if (PUBLISHED.containsKey(table)) {
+                    if (named.endsWith(WRITTEN) && !PUBLISHED.get(table).packages().contains(feature)) {
+                        violations.add(file + " " + table + ": a read model of " + PUBLISHED.get(table).packages()
+                                + " is only read (from, join) outside its owner, never written or locked");
+                    }
+                    continue;
+                }
                 if (OWNERS.get(table).packages().contains(feature)) {
                     continue;
                 }
@@ -249,6 +268,18 @@ class TableOwnershipTest {
                 .containsExactlyInAnyOrder("users", "roles");
     }
 
+    @Test
+    void aPublishedViewIsSeenAsReadOrAsWritten() {
+        Set<String> views = Set.of("user_states");
+
+        assertThat(viewsIn("class A { String s = \"select 1 from sessions s join user_states u on u.id = s.id\"; }",
+                views)).containsExactly("user_states");
+        assertThat(viewsIn("class A { String s = \"update user_states set status = 'X'\"; }", views))
+                .containsExactly("user_states" + WRITTEN);
+        assertThat(viewsIn("class A { String s = \"select username from user_states where id = 1 for update\"; }",
+                views)).containsExactly("user_states" + WRITTEN);
+    }
+
     /** The tables the migrations leave, in version order. */
     private static Set<String> tables() {
         Set<String> tables = new TreeSet<>();
@@ -277,17 +308,38 @@ class TableOwnershipTest {
         return tables;
     }
 
+    /** The views the migrations leave: the read models owners publish. */
+    private static Set<String> views() {
+        Set<String> views = new TreeSet<>();
+        try (Stream<Path> files = Files.list(MIGRATIONS)) {
+            for (Path migration : files.filter(file -> file.getFileName().toString().endsWith(".sql")).toList()) {
+                Matcher create = CREATE_VIEW.matcher(withoutSqlComments(Files.readString(migration)));
+                while (create.find()) {
+                    views.add(create.group(1).toLowerCase(Locale.ROOT));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return views;
+    }
+
     private static int version(Path migration) {
         String name = migration.getFileName().toString();
         return Integer.parseInt(name.substring(1, name.indexOf("__")));
     }
 
-    /** Per main source file (as {@code package/File.java}), the tables its SQL names. */
-    private static Map<String, Set<String>> references(Set<String> tables) {
+    /**
+     * Per main source file (as {@code package/File.java}), the tables its SQL names and the views it
+     * reads, each view it writes or locks through marked with {@link #WRITTEN}.
+     */
+    private static Map<String, Set<String>> references(Set<String> tables, Set<String> views) {
         Map<String, Set<String>> found = new TreeMap<>();
         try (Stream<Path> files = Files.walk(SOURCES)) {
             for (Path file : files.filter(path -> path.toString().endsWith(".java")).toList()) {
-                Set<String> named = tablesIn(Files.readString(file), tables);
+                String source = Files.readString(file);
+                Set<String> named = new TreeSet<>(tablesIn(source, tables));
+                named.addAll(viewsIn(source, views));
                 if (!named.isEmpty()) {
                     found.put(SOURCES.relativize(file).toString().replace('\\', '/'), named);
                 }
@@ -298,12 +350,31 @@ class TableOwnershipTest {
         return found;
     }
 
+    /** A view named in a writing position, or in a statement that locks rows, is marked with this. */
+    private static final String WRITTEN = "!";
+
+    private static Set<String> viewsIn(String javaSource, Set<String> views) {
+        Set<String> named = new TreeSet<>();
+        for (String literal : literals(javaSource)) {
+            boolean locks = LOCK.matcher(literal).find();
+            Matcher reference = REFERENCE.matcher(literal);
+            while (reference.find()) {
+                String view = reference.group(2).toLowerCase(Locale.ROOT);
+                if (views.contains(view)) {
+                    boolean read = READS.contains(reference.group(1).toLowerCase(Locale.ROOT)) && !locks;
+                    named.add(read ? view : view + WRITTEN);
+                }
+            }
+        }
+        return named;
+    }
+
     private static Set<String> tablesIn(String javaSource, Set<String> tables) {
         Set<String> named = new TreeSet<>();
         for (String literal : literals(javaSource)) {
             Matcher reference = REFERENCE.matcher(literal);
             while (reference.find()) {
-                String table = reference.group(1).toLowerCase(Locale.ROOT);
+                String table = reference.group(2).toLowerCase(Locale.ROOT);
                 if (tables.contains(table)) {
                     named.add(table);
                 }

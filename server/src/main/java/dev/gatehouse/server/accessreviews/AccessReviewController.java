@@ -3,6 +3,9 @@ package dev.gatehouse.server.accessreviews;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
+import dev.gatehouse.server.shared.PathTenant;
+import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.users.TenantScope;
 import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -29,18 +32,22 @@ import org.springframework.web.bind.annotation.RestController;
 class AccessReviewController {
 
     private final AccessReviews reviews;
+    private final TenantScope scope;
 
-    AccessReviewController(AccessReviews reviews) {
+    AccessReviewController(AccessReviews reviews, TenantScope scope) {
         this.reviews = reviews;
+        this.scope = scope;
     }
 
     @Operation(summary = "Opens a campaign", description = "Requires access_reviews.manage. Items: one per user ×"
             + " assignment in scope, snapshot now. reviewer MANAGER or a user id; defaultDecision REVOKE unless KEEP.")
     @PostMapping
     ResponseEntity<ReviewViews.ReviewDetail> create(@AuthenticationPrincipal Caller caller,
-            @PathVariable String tenant, @RequestBody ReviewRequests.Create request, Origin origin) {
-        ReviewViews.ReviewDetail created = reviews.create(caller, tenant, request, origin);
-        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/access-reviews/"
+            @PathVariable("tenant") String named, @RequestBody ReviewRequests.Create request,
+            @PathTenant TenantId tenantId,
+            Origin origin) {
+        ReviewViews.ReviewDetail created = reviews.create(caller, tenantId, request, origin);
+        return ResponseEntity.created(URI.create("/api/v1/tenants/" + named + "/access-reviews/"
                 + created.review().id())).body(created);
     }
 
@@ -48,40 +55,45 @@ class AccessReviewController {
             + " for the caller to review. status OPEN or COMPLETED.")
     @GetMapping
     Page<ReviewViews.ReviewView> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathTenant TenantId tenantId,
             @RequestParam(required = false) @Nullable String status,
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
-        return reviews.list(caller, tenant, status, page, size);
+        return reviews.list(caller, tenantId, status, page, size);
     }
 
     @GetMapping("/{id}")
     ReviewViews.ReviewDetail get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathTenant TenantId tenantId,
             @PathVariable UUID id) {
-        return reviews.get(caller, tenant, id);
+        return reviews.get(caller, tenantId, id);
     }
 
     @Operation(summary = "Decides one item", description = "By the item's reviewer only. REVOKE removes the"
             + " assignment at once; the last decision completes the campaign.")
     @PostMapping("/{id}/items/{itemId}")
-    ReviewViews.ItemView decide(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    ReviewViews.ItemView decide(@AuthenticationPrincipal Caller caller, @PathVariable("tenant") String named,
             @PathVariable UUID id, @PathVariable UUID itemId, @RequestBody ReviewRequests.Decide request,
             Origin origin) {
-        return reviews.decide(caller, tenant, id, itemId, request, origin);
+        // A revocation acts as the users API does, with the pack's admin role: the users' own resolver.
+        return reviews.decide(caller, scope.resolve(caller, named), id, itemId, request, origin);
     }
 
     @Operation(summary = "The campaign's report", description = "Requires access_reviews.manage: every item, its"
             + " decision, who, when, the note and the outcome, with counts.")
     @GetMapping("/{id}/report")
     ReviewViews.Report report(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathTenant TenantId tenantId,
             @PathVariable UUID id) {
-        return reviews.report(caller, tenant, id);
+        return reviews.report(caller, tenantId, id);
     }
 
     @Operation(summary = "The campaign's report as CSV", description = "The same rows as the JSON report.")
     @GetMapping(value = "/{id}/report.csv", produces = "text/csv")
     ResponseEntity<byte[]> reportCsv(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathTenant TenantId tenantId,
             @PathVariable UUID id) {
-        ReviewViews.Report report = reviews.report(caller, tenant, id);
+        ReviewViews.Report report = reviews.report(caller, tenantId, id);
         return ResponseEntity.ok()
                 .contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()

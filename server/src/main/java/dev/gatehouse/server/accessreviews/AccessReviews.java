@@ -13,7 +13,6 @@ import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
 import dev.gatehouse.server.shared.TenantId;
-import dev.gatehouse.server.shared.TenantPaths;
 import dev.gatehouse.server.users.Managers;
 import dev.gatehouse.server.users.TenantScope;
 import dev.gatehouse.server.users.UserRoleService;
@@ -60,7 +59,6 @@ public class AccessReviews {
     static final int MAX_SCOPE = 200;
 
     private final ReviewStore store;
-    private final TenantPaths paths;
     private final Access access;
     private final Actors actors;
     private final Assignments assignments;
@@ -70,10 +68,9 @@ public class AccessReviews {
     private final AuditLog audit;
     private final Clock clock;
 
-    AccessReviews(ReviewStore store, TenantPaths paths, Access access, Actors actors, Assignments assignments,
+    AccessReviews(ReviewStore store, Access access, Actors actors, Assignments assignments,
             Members members, Managers managers, UserRoleService roles, AuditLog audit, Clock clock) {
         this.store = store;
-        this.paths = paths;
         this.access = access;
         this.actors = actors;
         this.assignments = assignments;
@@ -85,11 +82,10 @@ public class AccessReviews {
     }
 
     @Transactional
-    public ReviewViews.ReviewDetail create(Caller caller, String tenantInPath, ReviewRequests.Create request,
+    public ReviewViews.ReviewDetail create(Caller caller, TenantId tenant, ReviewRequests.Create request,
             Origin origin) {
-        TenantPaths.TenantRef tenant = paths.resolve(caller, tenantInPath);
         access.require(caller, MANAGE, null);
-        TenantPolicy policy = access.policy(tenant.id()).orElseThrow(() -> ApiException.notFound("tenant"));
+        TenantPolicy policy = access.policy(tenant).orElseThrow(() -> ApiException.notFound("tenant"));
         Instant now = clock.instant();
         List<FieldError> errors = new ArrayList<>();
         String name = request.name() == null ? "" : request.name().strip();
@@ -101,7 +97,7 @@ public class AccessReviews {
         } else if (!request.dueAt().isAfter(now)) {
             errors.add(new FieldError("dueAt", "must be in the future"));
         }
-        String reviewer = reviewer(tenant.id(), request.reviewer(), errors);
+        String reviewer = reviewer(tenant, request.reviewer(), errors);
         if (request.recurrence() != null && !request.recurrence().equals(QUARTERLY)) {
             errors.add(new FieldError("recurrence", "must be QUARTERLY, or absent for a one-off campaign"));
         }
@@ -118,22 +114,21 @@ public class AccessReviews {
         if (!errors.isEmpty()) {
             throw ApiException.badRequest(errors);
         }
-        ReviewStore.Review review = new ReviewStore.Review(tenant.id(), UUID.randomUUID(), name, locations,
+        ReviewStore.Review review = new ReviewStore.Review(tenant, UUID.randomUUID(), name, locations,
                 scopeRoles, reviewer, java.util.Objects.requireNonNull(request.dueAt()), request.recurrence(),
                 defaultDecision, "OPEN", caller.userId(), now, null, null, null);
         List<Assignments.Row> inScope = rows(policy, review);
         requireCovers(caller, inScope);
         int items = open(review, inScope);
-        audit.record(tenant.id(), "ACCESS_REVIEW_CREATED", actors.actor(caller), target(review), origin.ip(),
+        audit.record(tenant, "ACCESS_REVIEW_CREATED", actors.actor(caller), target(review), origin.ip(),
                 origin.userAgent(), created(review, items));
-        return detail(tenant.id(), review, null);
+        return detail(tenant, review, null);
     }
 
     /** The campaigns the caller may see: all with {@value #MANAGE}, else those with items for them. */
     @Transactional(readOnly = true)
-    public Page<ReviewViews.ReviewView> list(Caller caller, String tenantInPath, @Nullable String status, int page,
+    public Page<ReviewViews.ReviewView> list(Caller caller, TenantId tenant, @Nullable String status, int page,
             int size) {
-        TenantId tenant = paths.resolve(caller, tenantInPath).id();
         if (status != null && !status.equals("OPEN") && !status.equals("COMPLETED")) {
             throw ApiException.badRequest("status", "must be OPEN or COMPLETED");
         }
@@ -144,16 +139,14 @@ public class AccessReviews {
 
     /** One campaign with its items: all for {@value #MANAGE}, else the caller's own items (404 when none). */
     @Transactional(readOnly = true)
-    public ReviewViews.ReviewDetail get(Caller caller, String tenantInPath, UUID id) {
-        TenantId tenant = paths.resolve(caller, tenantInPath).id();
+    public ReviewViews.ReviewDetail get(Caller caller, TenantId tenant, UUID id) {
         ReviewStore.Review review = visible(caller, tenant, id);
         return detail(tenant, review, access.allows(caller, MANAGE, null) ? null : caller.userId());
     }
 
     /** The report: every item, its decision, who decided and when, the note and what came of it. */
     @Transactional(readOnly = true)
-    public ReviewViews.Report report(Caller caller, String tenantInPath, UUID id) {
-        TenantId tenant = paths.resolve(caller, tenantInPath).id();
+    public ReviewViews.Report report(Caller caller, TenantId tenant, UUID id) {
         access.require(caller, MANAGE, null);
         ReviewStore.Review review = store.find(tenant, id).orElseThrow(() -> ApiException.notFound("access review " + id));
         List<ReviewViews.ItemView> items = items(tenant, review.id(), null);
@@ -173,9 +166,9 @@ public class AccessReviews {
      * completes the campaign.
      */
     @Transactional
-    public ReviewViews.ItemView decide(Caller caller, String tenantInPath, UUID reviewId, UUID itemId,
+    public ReviewViews.ItemView decide(Caller caller, TenantScope.Scoped scoped, UUID reviewId, UUID itemId,
             ReviewRequests.Decide request, Origin origin) {
-        TenantPaths.TenantRef tenant = paths.resolve(caller, tenantInPath);
+        TenantId tenant = scoped.id();
         List<FieldError> errors = new ArrayList<>();
         if (request.decision() == null || !DECISIONS.contains(request.decision())) {
             errors.add(new FieldError("decision", "must be KEEP or REVOKE"));
@@ -187,9 +180,9 @@ public class AccessReviews {
         if (!errors.isEmpty()) {
             throw ApiException.badRequest(errors);
         }
-        visible(caller, tenant.id(), reviewId);
-        ReviewStore.Review review = store.findForUpdate(tenant.id(), reviewId).orElseThrow();
-        ReviewStore.Item item = store.item(tenant.id(), reviewId, itemId)
+        visible(caller, tenant, reviewId);
+        ReviewStore.Review review = store.findForUpdate(tenant, reviewId).orElseThrow();
+        ReviewStore.Item item = store.item(tenant, reviewId, itemId)
                 .orElseThrow(() -> ApiException.notFound("item " + itemId));
         if (!mayDecide(caller, item)) {
             throw ApiException.forbidden("this item is not yours to review: it goes to "
@@ -203,26 +196,25 @@ public class AccessReviews {
         }
         Instant now = clock.instant();
         AuditLog.Actor actor = actors.actor(caller);
-        TenantScope.Scoped scoped = TenantScope.of(tenant.id(), tenant.slug(), tenant.pack());
         Outcome outcome = apply(scoped, review, item, request.decision(), actor, origin);
         if (outcome == Outcome.NOT_REVOKED) {
             throw ApiException.conflict("cannot revoke the role that makes " + item.username()
                     + " the tenant's last active administrator; make someone else administrator first");
         }
-        store.decide(tenant.id(), item.id(), request.decision(), caller.userId(), now, false, note, outcome.name());
+        store.decide(tenant, item.id(), request.decision(), caller.userId(), now, false, note, outcome.name());
         Map<String, Object> details = itemDetails(item);
         details.put("decision", request.decision());
         details.put("outcome", outcome.name());
         if (note != null) {
             details.put("note", note);
         }
-        audit.record(tenant.id(), "ACCESS_REVIEW_DECIDED", actor, target(review), origin.ip(), origin.userAgent(),
+        audit.record(tenant, "ACCESS_REVIEW_DECIDED", actor, target(review), origin.ip(), origin.userAgent(),
                 details);
-        if (store.counts(tenant.id(), review.id()).pending() == 0) {
+        if (store.counts(tenant, review.id()).pending() == 0) {
             complete(scoped, review, now, AuditLog.Actor.SYSTEM);
         }
-        ReviewStore.Item decided = store.item(tenant.id(), reviewId, itemId).orElseThrow();
-        return itemViews(tenant.id(), List.of(decided)).getFirst();
+        ReviewStore.Item decided = store.item(tenant, reviewId, itemId).orElseThrow();
+        return itemViews(tenant, List.of(decided)).getFirst();
     }
 
     /**

@@ -62,6 +62,12 @@ public interface Credentials {
      */
     Lockout lockForSignIn(TenantId tenant, UUID user);
 
+    /**
+     * Locks the user's row until the transaction ends and answers their username: the sessions one
+     * user opens in parallel are counted against the tenant's cap one at a time ({@code Sessions}).
+     */
+    String lockForSessions(TenantId tenant, UUID user);
+
     void recordFailure(TenantId tenant, UUID user, int failedLogins, @Nullable OffsetDateTime lockedUntil);
 
     /** Clears the failure counter and lock, writing only when there is something to clear. */

@@ -1,6 +1,7 @@
 package dev.gatehouse.server.authentication;
 
 import dev.gatehouse.server.access.Actors;
+import dev.gatehouse.server.access.HolderConditions;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.settings.TenantSettings;
 import dev.gatehouse.server.settings.TenantSettingsStore;
@@ -85,21 +86,18 @@ public class Sessions {
             """;
 
     /** The roles a user holds now, by assignments valid at {@code :now}; for the per-role rules. */
-    private static final String HELD_ROLES = """
-            array(select distinct a.role_key from assignments a
-                  where a.tenant_id = u.tenant_id and a.user_id = u.id
-                    and (a.starts_at is null or a.starts_at <= :now) and (a.expires_at is null or a.expires_at > :now))
-            """;
+    private static final String HELD_ROLES = HolderConditions.rolesHeld("u", "now");
 
     /**
      * Issue 16: a member's session (opened from the home account's, {@link #openFromHome}) lives only
      * while the home session does, its account is active and unexpired, and its tenant is active.
+     * Accounts and tenants are read through the views users and tenancy publish for this (V148).
      */
     private static final String HOME_SESSION_LIVE = """
             and (s.home_session_id is null or exists (
                 select 1 from sessions h
-                join users hu on hu.tenant_id = h.tenant_id and hu.id = h.user_id
-                join tenants ht on ht.id = h.tenant_id
+                join user_states hu on hu.tenant_id = h.tenant_id and hu.id = h.user_id
+                join tenant_states ht on ht.id = h.tenant_id
                 where h.tenant_id = s.home_tenant_id and h.id = s.home_session_id
                   and h.ended_at is null and h.expires_at > :now
                   and hu.status = 'ACTIVE' and (hu.expires_at is null or hu.expires_at > :now)
@@ -116,9 +114,11 @@ public class Sessions {
     private final Actors actors;
     private final TenantSettingsStore settings;
     private final SessionClients clients;
+    private final Credentials credentials;
 
     Sessions(JdbcClient jdbc, SessionCache cache, AuditLog audit, Actors actors, TenantSettingsStore settings,
-            SessionClients clients) {
+            SessionClients clients, Credentials credentials) {
+        this.credentials = credentials;
         this.settings = settings;
         this.clients = clients;
         this.actors = actors;
@@ -141,7 +141,7 @@ public class Sessions {
     private List<String> heldRoles(TenantId tenant, UUID user, Instant now) {
         return jdbc.sql("select " + HELD_ROLES + """
                          as roles
-                        from users u
+                        from user_states u
                         where u.tenant_id = :tenant and u.id = :user
                         """)
                 .param("tenant", tenant.value()).param("user", user).param("now", utc(now))
@@ -233,8 +233,8 @@ public class Sessions {
                         """ + HELD_ROLES + """
                                 as roles
                         from sessions s
-                        join users u on u.tenant_id = s.tenant_id and u.id = s.user_id
-                        join tenants t on t.id = s.tenant_id
+                        join user_states u on u.tenant_id = s.tenant_id and u.id = s.user_id
+                        join tenant_states t on t.id = s.tenant_id
                         where s.token_hash = :hash and s.ended_at is null and s.expires_at > :now
                           and t.status = 'ACTIVE'
                           and (s.impersonator_session_id is null or exists (
@@ -299,8 +299,7 @@ public class Sessions {
     private void withinLimit(TenantId tenant, UUID user, SessionRules rules, Instant now, @Nullable String ip,
             @Nullable String userAgent) {
         // Parallel sign-ins of one user queue here, so that together they cannot exceed the cap.
-        String username = jdbc.sql("select username from users where tenant_id = :tenant and id = :user for update")
-                .param("tenant", tenant.value()).param("user", user).query(String.class).single();
+        String username = credentials.lockForSessions(tenant, user);
         // An operator's impersonation is not the user's to count or to end (docs/security.md).
         List<UUID> live = jdbc.sql("""
                         select id from sessions
@@ -691,7 +690,7 @@ public class Sessions {
             if (operator == null) {
                 continue;
             }
-            String username = jdbc.sql("select username from users where tenant_id = :tenant and id = :user")
+            String username = jdbc.sql("select username from user_states where tenant_id = :tenant and id = :user")
                     .param("tenant", tenant.value()).param("user", session.userId()).query(String.class).single();
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("sessionId", session.id().toString());

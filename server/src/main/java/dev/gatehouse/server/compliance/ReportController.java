@@ -4,6 +4,8 @@ import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
+import dev.gatehouse.server.shared.PathTenant;
+import dev.gatehouse.server.shared.TenantId;
 import io.swagger.v3.oas.annotations.Operation;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.constraints.Max;
@@ -44,8 +46,8 @@ class ReportController {
             + " say where the file is) or FAILED (error says why). Audited REPORT_REQUESTED, then REPORT_GENERATED.")
     @PostMapping("/api/v1/tenants/{tenant}/report-jobs")
     ResponseEntity<ReportJobs.JobView> submit(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestBody ComplianceReports.Request request, Origin origin) {
-        ReportJobs.JobView job = jobs.submit(caller, tenant, request, origin);
+            @RequestBody ComplianceReports.Request request, @PathTenant TenantId tenantId, Origin origin) {
+        ReportJobs.JobView job = jobs.submit(caller, tenantId, request, origin);
         return ResponseEntity.accepted().location(URI.create(job.self())).body(job);
     }
 
@@ -53,15 +55,15 @@ class ReportController {
             + " RUNNING, READY or FAILED.")
     @GetMapping("/api/v1/tenants/{tenant}/report-jobs/{id}")
     ReportJobs.JobView job(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable String id) {
-        return jobs.find(caller, tenant, Ids.inPath(id, "job"));
+            @PathTenant TenantId tenantId, @PathVariable String id) {
+        return jobs.find(caller, tenantId, Ids.inPath(id, "job"));
     }
 
     @Operation(summary = "The latest report jobs", description = "Requires compliance_reports.read; newest first.")
     @GetMapping("/api/v1/tenants/{tenant}/report-jobs")
     List<ReportJobs.JobView> jobs(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int limit) {
-        return jobs.list(caller, tenant, limit);
+            @PathTenant TenantId tenantId, @RequestParam(defaultValue = "50") @Min(1) @Max(200) int limit) {
+        return jobs.list(caller, tenantId, limit);
     }
 
     @Operation(summary = "Generates a report", description = "Requires compliance_reports.manage. {type: HIPAA_ACCESS |"
@@ -70,25 +72,27 @@ class ReportController {
             + " generates in the background. Audited REPORT_GENERATED.")
     @PostMapping("/api/v1/tenants/{tenant}/reports")
     ResponseEntity<ReportViews.ReportView> generate(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestBody ComplianceReports.Request request, Origin origin) {
-        ReportViews.ReportView report = reports.generate(caller, tenant, request, origin);
+            @RequestBody ComplianceReports.Request request, @PathTenant TenantId tenantId, Origin origin) {
+        ReportViews.ReportView report = reports.generate(caller, tenantId, request, origin);
         return ResponseEntity.created(URI.create(report.download())).body(report);
     }
 
     @Operation(summary = "Lists the generated reports", description = "Requires compliance_reports.read; newest first.")
     @GetMapping("/api/v1/tenants/{tenant}/reports")
     Page<ReportViews.ReportView> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathTenant TenantId tenantId,
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
-        return reports.list(caller, tenant, page, size);
+        return reports.list(caller, tenantId, page, size);
     }
 
     @Operation(summary = "Downloads a report's file", description = "Requires compliance_reports.read; audited"
             + " REPORT_DOWNLOADED.")
     @GetMapping("/api/v1/tenants/{tenant}/reports/{id}")
-    void download(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id,
+    void download(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathTenant TenantId tenantId,
+            @PathVariable String id,
             Origin origin, HttpServletResponse response) throws IOException {
-        ComplianceReports.Download download = reports.download(caller, tenant, Ids.inPath(id, "report"), origin);
+        ComplianceReports.Download download = reports.download(caller, tenantId, Ids.inPath(id, "report"), origin);
         response.setStatus(200);
         response.setContentType(download.mediaType());
         response.setContentLengthLong(download.size());
@@ -103,34 +107,40 @@ class ReportController {
             + " previous calendar month's report is generated and each recipient is mailed a sign-in link to it.")
     @PostMapping("/api/v1/tenants/{tenant}/report-schedules")
     ResponseEntity<ReportViews.ScheduleView> createSchedule(@AuthenticationPrincipal Caller caller,
-            @PathVariable String tenant, @RequestBody ReportSchedules.Request request, Origin origin) {
-        ReportViews.ScheduleView created = schedules.create(caller, tenant, request, origin);
-        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/report-schedules/" + created.id()))
+            @PathVariable String tenant,
+            @RequestBody ReportSchedules.Request request, @PathTenant TenantId tenantId, Origin origin) {
+        ReportViews.ScheduleView created = schedules.create(caller, tenantId, request, origin);
+        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenantId.value() + "/report-schedules/"
+                        + created.id()))
                 .body(created);
     }
 
     @GetMapping("/api/v1/tenants/{tenant}/report-schedules")
-    List<ReportViews.ScheduleView> schedules(@AuthenticationPrincipal Caller caller, @PathVariable String tenant) {
-        return schedules.list(caller, tenant);
+    List<ReportViews.ScheduleView> schedules(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathTenant TenantId tenantId) {
+        return schedules.list(caller, tenantId);
     }
 
     @GetMapping("/api/v1/tenants/{tenant}/report-schedules/{id}")
     ReportViews.ScheduleView schedule(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathTenant TenantId tenantId,
             @PathVariable String id) {
-        return schedules.get(caller, tenant, Ids.inPath(id, "schedule"));
+        return schedules.get(caller, tenantId, Ids.inPath(id, "schedule"));
     }
 
     @Operation(summary = "Replaces a schedule", description = "The same body and rules as creating one.")
     @PutMapping("/api/v1/tenants/{tenant}/report-schedules/{id}")
     ReportViews.ScheduleView replaceSchedule(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable String id, @RequestBody ReportSchedules.Request request, Origin origin) {
-        return schedules.replace(caller, tenant, Ids.inPath(id, "schedule"), request, origin);
+            @PathVariable String id,
+            @RequestBody ReportSchedules.Request request, @PathTenant TenantId tenantId, Origin origin) {
+        return schedules.replace(caller, tenantId, Ids.inPath(id, "schedule"), request, origin);
     }
 
     @DeleteMapping("/api/v1/tenants/{tenant}/report-schedules/{id}")
     ResponseEntity<Void> deleteSchedule(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathTenant TenantId tenantId,
             @PathVariable String id, Origin origin) {
-        schedules.delete(caller, tenant, Ids.inPath(id, "schedule"), origin);
+        schedules.delete(caller, tenantId, Ids.inPath(id, "schedule"), origin);
         return ResponseEntity.noContent().build();
     }
 }

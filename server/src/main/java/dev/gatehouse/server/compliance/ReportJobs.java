@@ -7,7 +7,6 @@ import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantId;
-import dev.gatehouse.server.shared.TenantPaths;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -38,7 +37,6 @@ public class ReportJobs {
             @Nullable Instant finishedAt, @Nullable String error, ReportViews.@Nullable ReportView report,
             @Nullable String download, String self) {}
 
-    private final TenantPaths paths;
     private final Access access;
     private final Actors actors;
     private final AuditLog audit;
@@ -49,9 +47,8 @@ public class ReportJobs {
     private final Clock clock;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    ReportJobs(TenantPaths paths, Access access, Actors actors, AuditLog audit, ReportJobStore jobs,
+    ReportJobs(Access access, Actors actors, AuditLog audit, ReportJobStore jobs,
             ReportStore reports, ReportJobRunner runner, TransactionTemplate transactions, Clock clock) {
-        this.paths = paths;
         this.access = access;
         this.actors = actors;
         this.audit = audit;
@@ -65,11 +62,10 @@ public class ReportJobs {
     /**
      * Makes a job for the report and hands it to this node's workers once it is committed.
      *
-     * @throws ApiException 404 unless the tenant is the caller's, 403 without {@value ComplianceReports#MANAGE},
+     * @throws ApiException 403 without {@value ComplianceReports#MANAGE},
      *     400 naming the bad field
      */
-    public JobView submit(Caller caller, String tenantInPath, ComplianceReports.Request request, Origin origin) {
-        TenantId tenant = paths.resolve(caller, tenantInPath).id();
+    public JobView submit(Caller caller, TenantId tenant, ComplianceReports.Request request, Origin origin) {
         access.require(caller, ComplianceReports.MANAGE, null);
         Instant now = clock.instant();
         ComplianceReports.Checked checked = ComplianceReports.check(request, LocalDate.ofInstant(now, ZoneOffset.UTC));
@@ -89,32 +85,30 @@ public class ReportJobs {
                     origin.userAgent(), details);
         });
         runner.offer(new ReportJobStore.Key(tenant, job.id()));
-        return view(tenantInPath, job);
+        return view(job);
     }
 
-    /** One job. @throws ApiException 404 unless it is the caller's tenant's, 403 without {@value ComplianceReports#READ} */
-    public JobView find(Caller caller, String tenantInPath, UUID id) {
-        TenantId tenant = paths.resolve(caller, tenantInPath).id();
+    /** One job. @throws ApiException 404 unless the tenant has it, 403 without {@value ComplianceReports#READ} */
+    public JobView find(Caller caller, TenantId tenant, UUID id) {
         access.require(caller, ComplianceReports.READ, null);
-        return view(tenantInPath, jobs.find(tenant, id).orElseThrow(() -> ApiException.notFound("report job " + id)));
+        return view(jobs.find(tenant, id).orElseThrow(() -> ApiException.notFound("report job " + id)));
     }
 
-    /** The tenant's latest jobs, newest first. @throws ApiException 404, 403 without {@value ComplianceReports#READ} */
-    public List<JobView> list(Caller caller, String tenantInPath, int limit) {
-        TenantId tenant = paths.resolve(caller, tenantInPath).id();
+    /** The tenant's latest jobs, newest first. @throws ApiException 403 without {@value ComplianceReports#READ} */
+    public List<JobView> list(Caller caller, TenantId tenant, int limit) {
         access.require(caller, ComplianceReports.READ, null);
-        return jobs.list(tenant, limit).stream().map(job -> view(tenantInPath, job)).toList();
+        return jobs.list(tenant, limit).stream().map(this::view).toList();
     }
 
-    private JobView view(String tenantInPath, ReportJobStore.Job job) {
+    private JobView view(ReportJobStore.Job job) {
         ReportViews.ReportView report = job.reportId() == null ? null
-                : reports.find(job.tenant(), job.reportId()).map(stored -> ReportViews.of(tenantInPath, stored))
+                : reports.find(job.tenant(), job.reportId()).map(stored -> ReportViews.of(job.tenant(), stored))
                         .orElse(null);
         return new JobView(job.id().toString(), job.status(), job.type().name(), job.type().label(),
                 job.format().name(), text(job.from()), text(job.to()), text(job.asOf()), job.requestedAt(),
                 job.requestedByName(), job.attempts(), job.finishedAt(), job.error(), report,
                 report == null ? null : report.download(),
-                "/api/v1/tenants/" + tenantInPath + "/report-jobs/" + job.id());
+                "/api/v1/tenants/" + job.tenant().value() + "/report-jobs/" + job.id());
     }
 
     private static @Nullable String text(@Nullable Object value) {

@@ -9,7 +9,6 @@ import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.FieldError;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantId;
-import dev.gatehouse.server.shared.TenantPaths;
 import dev.gatehouse.server.users.UserStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -46,7 +45,6 @@ public class ReportSchedules {
     public record Request(@Nullable String type, @Nullable String format, @Nullable Integer dayOfMonth,
             @Nullable List<String> recipients) {}
 
-    private final TenantPaths paths;
     private final Access access;
     private final Actors actors;
     private final AuditLog audit;
@@ -54,9 +52,8 @@ public class ReportSchedules {
     private final UserStore users;
     private final Clock clock;
 
-    ReportSchedules(TenantPaths paths, Access access, Actors actors, AuditLog audit, ReportStore store,
+    ReportSchedules(Access access, Actors actors, AuditLog audit, ReportStore store,
             UserStore users, Clock clock) {
-        this.paths = paths;
         this.access = access;
         this.actors = actors;
         this.audit = audit;
@@ -67,8 +64,7 @@ public class ReportSchedules {
 
     /** @throws ApiException 404, 403 without {@value ComplianceReports#MANAGE}, 400 naming the bad field */
     @Transactional
-    public ReportViews.ScheduleView create(Caller caller, String tenantInPath, Request request, Origin origin) {
-        TenantId tenant = paths.resolve(caller, tenantInPath).id();
+    public ReportViews.ScheduleView create(Caller caller, TenantId tenant, Request request, Origin origin) {
         access.require(caller, ComplianceReports.MANAGE, null);
         Checked checked = check(tenant, request);
         Instant now = clock.instant();
@@ -84,23 +80,20 @@ public class ReportSchedules {
     }
 
     @Transactional(readOnly = true)
-    public List<ReportViews.ScheduleView> list(Caller caller, String tenantInPath) {
-        TenantId tenant = paths.resolve(caller, tenantInPath).id();
+    public List<ReportViews.ScheduleView> list(Caller caller, TenantId tenant) {
         access.require(caller, ComplianceReports.READ, null);
         return store.schedules(tenant).stream().map(ReportViews::of).toList();
     }
 
     @Transactional(readOnly = true)
-    public ReportViews.ScheduleView get(Caller caller, String tenantInPath, UUID id) {
-        TenantId tenant = paths.resolve(caller, tenantInPath).id();
+    public ReportViews.ScheduleView get(Caller caller, TenantId tenant, UUID id) {
         access.require(caller, ComplianceReports.READ, null);
         return ReportViews.of(find(tenant, id));
     }
 
     @Transactional
-    public ReportViews.ScheduleView replace(Caller caller, String tenantInPath, UUID id, Request request,
+    public ReportViews.ScheduleView replace(Caller caller, TenantId tenant, UUID id, Request request,
             Origin origin) {
-        TenantId tenant = paths.resolve(caller, tenantInPath).id();
         access.require(caller, ComplianceReports.MANAGE, null);
         ReportStore.Schedule existing = find(tenant, id);
         Checked checked = check(tenant, request);
@@ -111,8 +104,7 @@ public class ReportSchedules {
     }
 
     @Transactional
-    public void delete(Caller caller, String tenantInPath, UUID id, Origin origin) {
-        TenantId tenant = paths.resolve(caller, tenantInPath).id();
+    public void delete(Caller caller, TenantId tenant, UUID id, Origin origin) {
         access.require(caller, ComplianceReports.MANAGE, null);
         ReportStore.Schedule existing = find(tenant, id);
         store.deleteSchedule(tenant, id);

@@ -1,5 +1,6 @@
 package dev.gatehouse.server.compliance;
 
+import dev.gatehouse.server.shared.TenantId;
 import java.time.Instant;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -22,12 +23,13 @@ public final class ReportViews {
     public record ScheduleView(String id, String type, String label, String format, int dayOfMonth,
             List<String> recipients, @Nullable String lastPeriod, Instant createdAt) {}
 
-    static ReportView of(String tenantInPath, ReportStore.Stored report) {
+    /** The report's view; its download link names the tenant by id, which a rename of its slug leaves valid. */
+    static ReportView of(TenantId tenant, ReportStore.Stored report) {
         return new ReportView(report.id().toString(), report.type().name(), report.type().label(),
                 report.format().name(), text(report.from()), text(report.to()), text(report.asOf()), report.rows(),
                 report.size(), report.sha256(), report.throughSeq(), report.throughHash(), report.generatedAt(),
                 report.generatedByName(), text(report.schedule()), ComplianceReports.fileName(report),
-                "/api/v1/tenants/" + tenantInPath + "/reports/" + report.id());
+                "/api/v1/tenants/" + tenant.value() + "/reports/" + report.id());
     }
 
     static ScheduleView of(ReportStore.Schedule schedule) {

@@ -9,6 +9,7 @@ import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.users.TenantScope;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -56,9 +57,11 @@ class AccessReviewsPageController {
     private final AccessReviews reviews;
     private final UserDirectory directory;
     private final Access access;
+    private final TenantScope scope;
 
     AccessReviewsPageController(AccessReviews reviews, UserDirectory directory,
-            Access access) {
+            Access access, TenantScope scope) {
+        this.scope = scope;
         this.reviews = reviews;
         this.directory = directory;
         this.access = access;
@@ -73,7 +76,7 @@ class AccessReviewsPageController {
     String open(@AuthenticationPrincipal Caller caller, @ModelAttribute("form") CampaignForm form, Model model,
             Origin origin, HttpServletResponse response) {
         try {
-            ReviewViews.ReviewDetail opened = reviews.create(caller, caller.tenantSlug(), request(caller, form), origin);
+            ReviewViews.ReviewDetail opened = reviews.create(caller, caller.tenant(), request(caller, form), origin);
             return "redirect:" + SECTION + "/" + opened.review().id();
         } catch (ApiException e) {
             if (e.status() != HttpStatus.BAD_REQUEST) {
@@ -88,7 +91,7 @@ class AccessReviewsPageController {
     @GetMapping(SECTION + "/{id}")
     String campaign(@AuthenticationPrincipal Caller caller, @PathVariable String id, Model model) {
         UUID review = Ids.inPath(id, "access review");
-        ReviewViews.ReviewDetail detail = reviews.get(caller, caller.tenantSlug(), review);
+        ReviewViews.ReviewDetail detail = reviews.get(caller, caller.tenant(), review);
         model.addAttribute("detail", detail);
         model.addAttribute("labels", labels(caller, detail.items()));
         model.addAttribute("managing", true);
@@ -96,7 +99,7 @@ class AccessReviewsPageController {
                 || (item.decision() == null && item.reviewer() == null && !caller.userId().toString().equals(item.user())))
                 .map(ReviewViews.ItemView::id).toList());
         if (!detail.review().status().equals("OPEN")) {
-            model.addAttribute("report", reviews.report(caller, caller.tenantSlug(), review));
+            model.addAttribute("report", reviews.report(caller, caller.tenant(), review));
         }
         return "console/access-reviews/campaign";
     }
@@ -105,7 +108,7 @@ class AccessReviewsPageController {
     org.springframework.http.ResponseEntity<byte[]> reportCsv(@AuthenticationPrincipal Caller caller,
             @PathVariable String id) {
         UUID review = Ids.inPath(id, "access review");
-        ReviewViews.Report report = reviews.report(caller, caller.tenantSlug(), review);
+        ReviewViews.Report report = reviews.report(caller, caller.tenant(), review);
         return org.springframework.http.ResponseEntity.ok()
                 .contentType(new org.springframework.http.MediaType("text", "csv",
                         java.nio.charset.StandardCharsets.UTF_8))
@@ -116,14 +119,14 @@ class AccessReviewsPageController {
 
     @GetMapping(MINE)
     String mine(@AuthenticationPrincipal Caller caller, Model model) {
-        model.addAttribute("campaigns", reviews.list(caller, caller.tenantSlug(), null, 0, 200).items());
+        model.addAttribute("campaigns", reviews.list(caller, caller.tenant(), null, 0, 200).items());
         return "console/access-reviews/mine";
     }
 
     @GetMapping(MINE + "/{id}")
     String myItems(@AuthenticationPrincipal Caller caller, @PathVariable String id, Model model) {
         UUID review = Ids.inPath(id, "access review");
-        ReviewViews.ReviewDetail detail = reviews.get(caller, caller.tenantSlug(), review);
+        ReviewViews.ReviewDetail detail = reviews.get(caller, caller.tenant(), review);
         // A holder of access_reviews.manage sees every item here too; the page keeps to their own.
         List<ReviewViews.ItemView> own = detail.items().stream().filter(item -> decidable(caller, item)
                 || caller.userId().toString().equals(item.decidedBy())).toList();
@@ -141,7 +144,7 @@ class AccessReviewsPageController {
             @RequestParam(required = false) @Nullable String decision, @RequestParam(required = false) @Nullable String note,
             @RequestParam(required = false) @Nullable String from, Origin origin) {
         UUID review = Ids.inPath(id, "access review");
-        reviews.decide(caller, caller.tenantSlug(), review, Ids.inPath(item, "item"),
+        reviews.decide(caller, scope.resolve(caller, caller.tenantSlug()), review, Ids.inPath(item, "item"),
                 new ReviewRequests.Decide(decision, note), origin);
         return "redirect:" + ("section".equals(from) ? SECTION : MINE) + "/" + review + "?decided";
     }
@@ -161,7 +164,7 @@ class AccessReviewsPageController {
     }
 
     private String campaigns(Caller caller, Model model, CampaignForm form) {
-        model.addAttribute("campaigns", reviews.list(caller, caller.tenantSlug(), null, 0, 200).items());
+        model.addAttribute("campaigns", reviews.list(caller, caller.tenant(), null, 0, 200).items());
         model.addAttribute("names", directory.of(caller));
         model.addAttribute("form", form);
         return "console/access-reviews/list";

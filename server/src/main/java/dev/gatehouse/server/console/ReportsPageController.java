@@ -84,7 +84,7 @@ class ReportsPageController {
         boolean period = form.type() == null || !form.type().equals(ReportType.USER_ACCESS.name());
         try {
             // Generated in the background (issue 16): the job's page follows it until the report is there.
-            ReportJobs.JobView job = jobs.submit(caller, caller.tenantSlug(),
+            ReportJobs.JobView job = jobs.submit(caller, caller.tenant(),
                     new ComplianceReports.Request(form.type(), period ? form.from() : null, period ? form.to() : null,
                             period ? null : form.asOf(), form.format()), origin);
             return "redirect:" + SECTION + "/jobs/" + job.id();
@@ -100,7 +100,7 @@ class ReportsPageController {
     @GetMapping(SECTION + "/jobs/{id}")
     String job(@AuthenticationPrincipal Caller caller, @PathVariable String id, Model model,
             HttpServletResponse response) {
-        ReportJobs.JobView job = jobs.find(caller, caller.tenantSlug(), Ids.inPath(id, "job"));
+        ReportJobs.JobView job = jobs.find(caller, caller.tenant(), Ids.inPath(id, "job"));
         if (job.report() != null) {
             return "redirect:" + SECTION + "/" + job.report().id() + "?generated";
         }
@@ -114,14 +114,14 @@ class ReportsPageController {
     @GetMapping(SECTION + "/{id}")
     String report(@AuthenticationPrincipal Caller caller, @PathVariable String id, Model model) {
         UUID report = Ids.inPath(id, "report");
-        model.addAttribute("report", reports.find(caller, caller.tenantSlug(), report));
+        model.addAttribute("report", reports.find(caller, caller.tenant(), report));
         return "console/reports/report";
     }
 
     @GetMapping(SECTION + "/{id}/download")
     void download(@AuthenticationPrincipal Caller caller, @PathVariable String id, Origin origin,
             HttpServletResponse response) throws IOException {
-        ComplianceReports.Download download = reports.download(caller, caller.tenantSlug(), Ids.inPath(id, "report"),
+        ComplianceReports.Download download = reports.download(caller, caller.tenant(), Ids.inPath(id, "report"),
                 origin);
         response.setContentType(download.mediaType());
         response.setContentLengthLong(download.size());
@@ -134,7 +134,7 @@ class ReportsPageController {
     String schedule(@AuthenticationPrincipal Caller caller, @ModelAttribute("scheduleForm") ScheduleForm form,
             Model model, Origin origin, HttpServletResponse response) {
         try {
-            schedules.create(caller, caller.tenantSlug(), new ReportSchedules.Request(form.type(), form.format(),
+            schedules.create(caller, caller.tenant(), new ReportSchedules.Request(form.type(), form.format(),
                     form.dayOfMonth(), form.recipients() == null ? List.of() : form.recipients()), origin);
             return "redirect:" + SECTION + "?scheduled";
         } catch (ApiException e) {
@@ -144,7 +144,7 @@ class ReportsPageController {
 
     @PostMapping(SECTION + "/schedules/{id}/delete")
     String deleteSchedule(@AuthenticationPrincipal Caller caller, @PathVariable String id, Origin origin) {
-        schedules.delete(caller, caller.tenantSlug(), Ids.inPath(id, "schedule"), origin);
+        schedules.delete(caller, caller.tenant(), Ids.inPath(id, "schedule"), origin);
         return "redirect:" + SECTION + "?unscheduled";
     }
 
@@ -163,10 +163,10 @@ class ReportsPageController {
     }
 
     private String page(Caller caller, Model model, GenerateForm form, ScheduleForm scheduleForm) {
-        model.addAttribute("reports", reports.list(caller, caller.tenantSlug(), 0, 100).items());
-        model.addAttribute("jobs", jobs.list(caller, caller.tenantSlug(), 20).stream()
+        model.addAttribute("reports", reports.list(caller, caller.tenant(), 0, 100).items());
+        model.addAttribute("jobs", jobs.list(caller, caller.tenant(), 20).stream()
                 .filter(job -> !job.status().equals("READY")).toList());
-        model.addAttribute("schedules", schedules.list(caller, caller.tenantSlug()));
+        model.addAttribute("schedules", schedules.list(caller, caller.tenant()));
         boolean manages = access.allows(caller, ComplianceReports.MANAGE, null);
         model.addAttribute("manages", manages);
         model.addAttribute("types", ReportType.values());

@@ -59,7 +59,7 @@ class SecurityController {
     String show(@AuthenticationPrincipal Caller caller, @RequestParam(required = false) @Nullable String saved,
             @RequestParam(required = false) @Nullable String tenant, Model model) {
         String target = target(caller, tenant);
-        JsonNode current = JSON.valueToTree(settings.read(caller, target));
+        JsonNode current = JSON.valueToTree(settings.read(caller, paths.own(caller, target)));
         if (saved != null) {
             model.addAttribute("notice", "Settings saved.");
         }
@@ -87,18 +87,18 @@ class SecurityController {
         MultiValueMap<String, String> fields = new org.springframework.util.LinkedMultiValueMap<>(form);
         fields.remove("tenant");
         ObjectNode patch = SecuritySettings.patch(fields, roles);
-        if (settings.origins(caller, target).inheritsFrom() != null) {
+        if (settings.origins(caller, paths.own(caller, target)).inheritsFrom() != null) {
             // A child keeps as its own only what the admin changed; the rest goes on following the parent.
-            SecuritySettings.dropUnchanged(patch, JSON.valueToTree(settings.read(caller, target)));
+            SecuritySettings.dropUnchanged(patch, JSON.valueToTree(settings.read(caller, paths.own(caller, target))));
         }
         try {
-            settings.change(caller, target, patch, actors.actor(caller), origin);
+            settings.change(caller, paths.own(caller, target), patch, actors.actor(caller), origin);
         } catch (ApiException e) {
             if (e.status() != HttpStatus.BAD_REQUEST) {
                 throw e;
             }
             // The rejected values stay in the form, over the stored ones, next to their errors.
-            ObjectNode shown = JSON.valueToTree(settings.read(caller, target));
+            ObjectNode shown = JSON.valueToTree(settings.read(caller, paths.own(caller, target)));
             patch.properties().forEach(field -> overlay(shown, field.getKey(), field.getValue()));
             model.addAttribute("errors", e.errors().isEmpty() ? FormErrors.of(e) : SecuritySettings.errors(e.errors(), roles));
             response.setStatus(HttpStatus.BAD_REQUEST.value());
@@ -112,14 +112,14 @@ class SecurityController {
     String inherit(@AuthenticationPrincipal Caller caller, @RequestParam String path,
             @RequestParam(required = false) @Nullable String tenant, Origin origin) {
         String target = target(caller, tenant);
-        settings.inherit(caller, target, path, actors.actor(caller), origin);
+        settings.inherit(caller, paths.own(caller, target), path, actors.actor(caller), origin);
         return back(caller, target);
     }
 
     private String page(Caller caller, String target, JsonNode current, Model model) {
         List<Role> roles = roles(caller, target);
         JsonNode defaults = JSON.valueToTree(settings.defaults());
-        SettingsService.Origins origins = settings.origins(caller, target);
+        SettingsService.Origins origins = settings.origins(caller, paths.own(caller, target));
         List<TenantTree.Link> reachable = children.reachable(caller);
         model.addAttribute("tenant", target);
         model.addAttribute("switchable", reachable.stream().map(TenantTree.Link::slug).toList());

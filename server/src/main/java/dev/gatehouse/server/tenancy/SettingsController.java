@@ -3,6 +3,8 @@ package dev.gatehouse.server.tenancy;
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.PathTenant;
+import dev.gatehouse.server.shared.TenantId;
 import io.swagger.v3.oas.annotations.Operation;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -34,8 +36,9 @@ class SettingsController {
     }
 
     @GetMapping("/api/v1/tenants/{tenant}/settings")
-    SettingsView get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant) {
-        return service.read(caller, tenant);
+    SettingsView get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathTenant TenantId tenantId) {
+        return service.read(caller, tenantId);
     }
 
     @Operation(summary = "Changes settings by a deep merge of the given fields", description = "Requires"
@@ -48,16 +51,18 @@ class SettingsController {
             + " P1Y..P100Y (default P6Y); breakGlass.enabled (default true), breakGlass.minutes 5..720 (default 60).")
     @PatchMapping("/api/v1/tenants/{tenant}/settings")
     SettingsView change(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestBody JsonNode patch, Origin origin) {
-        return service.change(caller, tenant, patch, actors.actor(caller), origin);
+            @RequestBody JsonNode patch,
+            @PathTenant TenantId tenantId, Origin origin) {
+        return service.change(caller, tenantId, patch, actors.actor(caller), origin);
     }
 
     @Operation(summary = "Where each setting comes from", description = "Requires settings.read. inheritsFrom is"
             + " the parent tenant's slug (null without one); origins maps each value's path"
             + " (passwordPolicy.minLength) to own, the slug of the ancestor that set it, or default.")
     @GetMapping("/api/v1/tenants/{tenant}/settings/origins")
-    SettingsService.Origins origins(@AuthenticationPrincipal Caller caller, @PathVariable String tenant) {
-        return service.origins(caller, tenant);
+    SettingsService.Origins origins(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathTenant TenantId tenantId) {
+        return service.origins(caller, tenantId);
     }
 
     @Operation(summary = "Returns a setting to the inherited value", description = "Requires settings.edit. Drops"
@@ -66,7 +71,8 @@ class SettingsController {
             + " tenant without one). Answers the effective settings.")
     @DeleteMapping("/api/v1/tenants/{tenant}/settings/overrides/{path}")
     SettingsView inherit(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+            @PathTenant TenantId tenantId,
             @PathVariable String path, Origin origin) {
-        return service.inherit(caller, tenant, path, actors.actor(caller), origin);
+        return service.inherit(caller, tenantId, path, actors.actor(caller), origin);
     }
 }

@@ -13,7 +13,6 @@ import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantId;
-import dev.gatehouse.server.shared.TenantPaths;
 import dev.gatehouse.server.shared.TenantTree;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +32,6 @@ public class SettingsService {
 
     private final Tenants tenants;
     private final TenantSettingsStore settings;
-    private final TenantPaths paths;
     private final Access access;
     private final AuditLog audit;
     private final AccessChanges changes;
@@ -47,38 +45,35 @@ public class SettingsService {
     public record Origins(@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable String inheritsFrom,
             Map<String, String> origins) {}
 
-    SettingsService(Tenants tenants, TenantSettingsStore settings, TenantPaths paths, Access access, AuditLog audit,
+    SettingsService(Tenants tenants, TenantSettingsStore settings, Access access, AuditLog audit,
             AccessChanges changes, TenantTree tree) {
         this.tree = tree;
         this.tenants = tenants;
         this.settings = settings;
-        this.paths = paths;
         this.access = access;
         this.audit = audit;
         this.changes = changes;
     }
 
     /**
-     * The settings of {@code tenant} (slug or id), for a caller holding settings.read there.
+     * The settings of the tenant {@code id} (a path's, resolved at the edge), for a caller holding settings.read there.
      *
-     * @throws ApiException 404 unless it is the caller's own tenant, 403 without settings.read
+     * @throws ApiException 403 without settings.read
      */
     @Transactional(readOnly = true)
-    public SettingsView read(Caller caller, String tenant) {
-        TenantId id = paths.own(caller, tenant);
+    public SettingsView read(Caller caller, TenantId id) {
         access.require(caller, "settings.read", null);
         return get(id);
     }
 
     /**
-     * Deep-merges {@code patch} into the settings of {@code tenant}, for a caller holding settings.edit.
+     * Deep-merges {@code patch} into the settings of the tenant {@code id}, for a caller holding settings.edit.
      *
-     * @throws ApiException 404 unless it is the caller's own tenant, 403 without settings.edit, 400
+     * @throws ApiException 403 without settings.edit, 400
      *     naming every field at fault
      */
     @Transactional
-    public SettingsView change(Caller caller, String tenant, JsonNode patch, AuditLog.Actor actor, Origin origin) {
-        TenantId id = paths.own(caller, tenant);
+    public SettingsView change(Caller caller, TenantId id, JsonNode patch, AuditLog.Actor actor, Origin origin) {
         access.require(caller, "settings.edit", null);
         requireDefaultRoleWithinCaller(caller, patch);
         return change(id, patch, actor, origin);
@@ -103,11 +98,10 @@ public class SettingsService {
     /**
      * Where each of the settings of {@code tenant} comes from, for a caller holding settings.read there.
      *
-     * @throws ApiException 404 unless the caller may act in the tenant, 403 without settings.read
+     * @throws ApiException 403 without settings.read
      */
     @Transactional(readOnly = true)
-    public Origins origins(Caller caller, String tenant) {
-        TenantId id = paths.own(caller, tenant);
+    public Origins origins(Caller caller, TenantId id) {
         access.require(caller, "settings.read", null);
         return origins(id);
     }
@@ -122,12 +116,11 @@ public class SettingsService {
      * Drops the tenant's own value at {@code path} (a field, a section, or {@code *} for all), so it
      * follows its parent again (the default, without a parent), for a caller holding settings.edit.
      *
-     * @throws ApiException 404 unless the caller may act in the tenant, 403 without settings.edit, 400
+     * @throws ApiException 403 without settings.edit, 400
      *     naming {@code path} for no such field
      */
     @Transactional
-    public SettingsView inherit(Caller caller, String tenant, String path, AuditLog.Actor actor, Origin origin) {
-        TenantId id = paths.own(caller, tenant);
+    public SettingsView inherit(Caller caller, TenantId id, String path, AuditLog.Actor actor, Origin origin) {
         access.require(caller, "settings.edit", null);
         return inherit(id, path, actor, origin);
     }

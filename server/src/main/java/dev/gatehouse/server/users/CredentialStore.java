@@ -93,6 +93,12 @@ class CredentialStore implements Credentials {
     }
 
     @Override
+    public String lockForSessions(TenantId tenant, UUID user) {
+        return jdbc.sql("select username from users where tenant_id = :tenant and id = :user for update")
+                .param("tenant", tenant.value()).param("user", user).query(String.class).single();
+    }
+
+    @Override
     public void recordFailure(TenantId tenant, UUID user, int failedLogins, @Nullable OffsetDateTime lockedUntil) {
         jdbc.sql("""
                         update users set failed_logins = :failed, locked_until = coalesce(:until, locked_until)

@@ -1,5 +1,6 @@
 package dev.gatehouse.server.users;
 
+import dev.gatehouse.server.access.HolderConditions;
 import dev.gatehouse.server.database.CopyRows;
 import dev.gatehouse.server.database.StreamBudget;
 import dev.gatehouse.server.shared.TenantId;
@@ -259,15 +260,7 @@ public class UserStore {
         params.addValue("now", now.atOffset(ZoneOffset.UTC));
         String order = " order by u.username_normalized, u.id";
         // The roles in force at the export's instant, each once, in the order they were given (created_at, id).
-        String roles = """
-                (select string_agg(h.held, ' ' order by h.first) from (
-                    select r.held, min(r.n) as first from (
-                        select case when a.location_id is null then a.role_key
-                                    else a.role_key || '@' || a.location_id end as held,
-                               row_number() over (order by a.created_at, a.id) as n
-                        from assignments a where a.tenant_id = u.tenant_id and a.user_id = u.id
-                          and (a.starts_at is null or a.starts_at <= :now) and (a.expires_at is null or a.expires_at > :now)
-                    ) r group by r.held) h) as roles""";
+        String roles = HolderConditions.rolesHeldAsText("u", "now") + " as roles";
         RosterSnapshot snapshot = new RosterSnapshot() {
             @Override
             public void ids(Consumer<UUID> sink) {
@@ -316,25 +309,17 @@ public class UserStore {
             params.add(new Param("kind", query.kind()));
         }
         if (query.role() != null) {
-            clauses.add("""
-                    exists (select 1 from assignments a where a.tenant_id = u.tenant_id and a.user_id = u.id
-                            and a.role_key = :role)""");
+            clauses.add(HolderConditions.givenRole("u", "role"));
             params.add(new Param("role", query.role()));
         }
         if (query.atLocations() != null) {
-            // From the locations to their holders (assignments_by_location), not from each user to theirs.
-            clauses.add("""
-                    u.id in (select a.user_id from assignments a where a.tenant_id = :tenant
-                             and a.location_id = any (cast(:atLocations as uuid[])))""");
+            clauses.add(HolderConditions.givenRoleAtAny("u", "tenant", "atLocations"));
             params.add(new Param("atLocations", query.atLocations().toArray(String[]::new)));
         }
         if (query.withoutRole() != null) {
             // seed 001's validation "every user has at least one role": a role held now, not expired or
             // still to start, is what counts.
-            clauses.add((query.withoutRole() ? "not " : "") + """
-                    exists (select 1 from assignments a where a.tenant_id = u.tenant_id and a.user_id = u.id
-                            and (a.starts_at is null or a.starts_at <= :roleAt)
-                            and (a.expires_at is null or a.expires_at > :roleAt))""");
+            clauses.add((query.withoutRole() ? "not " : "") + HolderConditions.holdsSomeRole("u", "roleAt"));
             params.add(new Param("roleAt", query.visibleAt().atOffset(ZoneOffset.UTC)));
         }
         if (query.userType() != null) {
@@ -348,12 +333,7 @@ public class UserStore {
         if (query.visibleLocations() != null) {
             // A location-scoped reader sees the users with a role not yet expired where they may read
             // and none held tenant-wide (the same rule as for one user, UserGuard.requireRead).
-            clauses.add("""
-                    exists (select 1 from assignments a where a.tenant_id = u.tenant_id and a.user_id = u.id
-                            and (a.expires_at is null or a.expires_at > :visibleAt)
-                            and a.location_id = any (cast(:visible as uuid[])))
-                    and not exists (select 1 from assignments a where a.tenant_id = u.tenant_id and a.user_id = u.id
-                            and (a.expires_at is null or a.expires_at > :visibleAt) and a.location_id is null)""");
+            clauses.add(HolderConditions.visibleOnlyAt("u", "visible", "visibleAt"));
             params.add(new Param("visible", query.visibleLocations().toArray(String[]::new)));
             params.add(new Param("visibleAt", query.visibleAt().atOffset(ZoneOffset.UTC)));
         }

@@ -66,6 +66,9 @@ class ExportBudgetIT extends IntegrationTest {
             assertThat(filled.status()).as(filled.raw()).isEqualTo(201);
         }
 
+        // Streams of earlier tests in the shared context (an export, a report) give their permits back
+        // first, so that every permit counted below is one of these exports'.
+        await().atMost(Duration.ofSeconds(60)).until(() -> budget.inUse() == 0);
         ExecutorService clients = Executors.newFixedThreadPool(EXPORTS);
         List<Future<String>> heads = new ArrayList<>();
         for (int i = 0; i < EXPORTS; i++) {
@@ -99,13 +102,15 @@ class ExportBudgetIT extends IntegrationTest {
         System.out.printf("export budget: while %d exports stream, sign-in took %d ms, a check %d ms, health %d ms, "
                 + "a further export's refusal %d ms%n", streaming, signIn, checkMillis, healthMillis, refusalMillis);
 
+        // No bound on the times (a loaded CI machine makes any bound a coin toss; docs/benchmarks.md has the
+        // figures): what is proven is that each was answered while the exports still held every permit.
+        assertThat(budget.inUse()).as("permits still held by the stalled exports after the answers")
+                .isEqualTo((int) streaming);
         assertThat(check.status()).as(check.raw()).isEqualTo(200);
         assertThat(health.status()).as(health.raw()).isEqualTo(200);
         assertThat(extra.status()).as(extra.raw()).isEqualTo(503);
         assertThat(extra.http().headers().firstValue("Retry-After")).isPresent();
         assertThat(extra.raw()).contains("\"status\":503");
-        assertThat(List.of(signIn, checkMillis, healthMillis, refusalMillis)).as("a generous sanity bound, not a benchmark")
-                .allMatch(ms -> ms < 5_000);
 
         for (Socket socket : stalled) {
             socket.close();
