@@ -40,13 +40,11 @@ class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
     static final String TENANT = "tenant";
     static final String ROLES = "roles";
 
-    private final ClientStore clients;
     private final UserStore users;
     private final Access access;
     private final Clock clock;
 
-    TokenClaims(ClientStore clients, UserStore users, Access access, Clock clock) {
-        this.clients = clients;
+    TokenClaims(UserStore users, Access access, Clock clock) {
         this.users = users;
         this.access = access;
         this.clock = clock;
@@ -60,8 +58,10 @@ class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
         Authentication principal = context.getPrincipal();
         UUID user;
         if (AuthorizationGrantType.CLIENT_CREDENTIALS.equals(context.getAuthorizationGrantType())) {
-            user = clients.byId(issuer.tenant(), Ids.parse(context.getRegisteredClient().getId()).orElseThrow())
-                    .map(OAuthClient::serviceAccount)
+            // The client as the token endpoint found it names its service account (TenantClients): no read.
+            String serviceAccount = context.getRegisteredClient().getClientSettings()
+                    .getSetting(TenantClients.SERVICE_ACCOUNT);
+            user = Ids.parse(serviceAccount)
                     .orElseThrow(() -> new IllegalStateException("a client-credentials client has a service account"));
             claims.subject(user.toString());
         } else {
