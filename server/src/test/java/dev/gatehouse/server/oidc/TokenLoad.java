@@ -154,7 +154,7 @@ public final class TokenLoad {
                 + ", 1) from pg_stat_statements where query not ilike '%pg_stat_%'");
         System.out.println(statements(options, "select lpad(round(calls::numeric / " + Math.max(1, result.requests())
                 + ", 2)::text, 8) || '  ' || left(regexp_replace(query, '\\s+', ' ', 'g'), 140) from pg_stat_statements"
-                + " where query not ilike '%pg_stat_%' order by calls desc, query limit 20").strip()
+                + " where query not ilike '%pg_stat_%' order by calls desc, query limit 20").stripTrailing()
                 .replaceAll("(?m)^", "   " + phase + " "));
         return new Result(result.phase(), result.requests(), result.failures(), result.seconds(), result.latencies(),
                 result.jvmTicks(), result.databaseTicks(), perRequest.strip());
