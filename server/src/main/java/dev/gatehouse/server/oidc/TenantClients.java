@@ -6,6 +6,7 @@ import dev.gatehouse.server.shared.TenantId;
 import java.time.Duration;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.event.EventListener;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
@@ -14,7 +15,6 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
 import org.springframework.security.oauth2.server.authorization.settings.OAuth2TokenFormat;
 import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
-import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -67,8 +67,9 @@ class TenantClients implements RegisteredClientRepository {
             return null;
         }
         return TenantIssuer.current()
-                .flatMap(issuer -> known.get(new Key(issuer.tenant(), id, true), () -> store.byId(issuer.tenant(), rowId)
-                        .filter(OAuthClient::isActive).map(client -> new Known(issuer.tenant(), registered(client)))))
+                .flatMap(issuer -> known.get(new Key(issuer.tenant(), id, true), () -> store
+                        .byId(issuer.tenant(), rowId).filter(OAuthClient::isActive)
+                        .map(client -> new Known(issuer.tenant(), registered(client)))))
                 .map(Known::client)
                 .orElse(null);
     }

@@ -22,8 +22,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * request's own URL (the Host header is the caller's to write, and a slug containing an endpoint's
  * name would be cut); this filter runs after its context filter and replaces the issuer with the
  * operator's public URL and the tenant's slug. An unknown or suspended tenant's provider does not
- * exist: 404 before any endpoint runs ({@link IssuerTenants}, kept per node). The tenant is held for the request's thread, so the client
- * repository and the authorization service answer for that tenant only.
+ * exist: 404 before any endpoint runs ({@link IssuerTenants}, kept per node). The tenant is held
+ * for the request's thread, so the client repository and the authorization service answer for that
+ * tenant only.
  */
 final class TenantIssuer extends OncePerRequestFilter {
 
