@@ -6,19 +6,23 @@
 # the tenant's issuer, and loads the token endpoint (client credentials, refresh), the introspection endpoint and
 # the example app's JWKS-validated API with TokenLoad.java. Every phase and step is bounded in time; both
 # processes are stopped and the temporary folder removed on exit. Besides rates and latencies it prints each phase's
-# CPU per request of the server JVM and of its embedded PostgreSQL (from /proc; other processes do not count).
+# CPU per request of the server JVM and of its embedded PostgreSQL (from /proc; other processes do not count),
+# and the SQL statements per request with the most frequent ones (pg_stat_statements, loaded by restarting the
+# server once; STATEMENTS=0 skips it and psql is then not needed).
 #
 #   scripts/load-tokens.sh                             # 8 threads, 15 s per phase after 5 s of warm-up
 #   CONCURRENCY=16 PHASE_SECONDS=30 scripts/load-tokens.sh
 #   SKIP_BUILD=1 scripts/load-tokens.sh                 # reuse server/target's and examples/clinic-app/target's jars
+#   SKIP_BUILD=1 JAR=/tmp/other.jar scripts/load-tokens.sh   # another build of the server
 #
-# Needs a JDK ≥ 21 (JAVA_HOME, or Temurin 25 where this project's machines have it), curl and jq.
+# Needs a JDK ≥ 21 (JAVA_HOME, or Temurin 25 where this project's machines have it), curl, jq and psql.
 set -euo pipefail
 
 NAME=load-tokens
 CONCURRENCY="${CONCURRENCY:-8}"
 SECONDS_PER_PHASE="${PHASE_SECONDS:-15}"
 WARMUP_SECONDS="${WARMUP_SECONDS:-5}"
+STATEMENTS="${STATEMENTS:-1}"
 SERVER_HEAP="${SERVER_HEAP:-512m}"
 
 # shellcheck source=lib/server.sh
@@ -40,6 +44,19 @@ trap 'stop_app; cleanup' EXIT
 
 echo "== starting $JAR on $BASE (data in $DATA)"
 start_server
+PG_PORT=0
+if [[ "$STATEMENTS" == 1 ]]; then
+  require_tools psql
+  PG_PORT="$(sed -n 4p "$DATA/postgres/postmaster.pid")"
+  sql() { timeout 60 psql -X -q -t -A -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -c "$1"; }
+  echo "== restarting with pg_stat_statements loaded"
+  sql "alter system set shared_preload_libraries = 'pg_stat_statements'" >/dev/null
+  sql "alter system set pg_stat_statements.track = 'top'" >/dev/null
+  stop_server
+  start_server
+  PG_PORT="$(sed -n 4p "$DATA/postgres/postmaster.pid")"
+  sql "create extension if not exists pg_stat_statements" >/dev/null
+fi
 
 echo "== creating a clinic tenant, a service account and a provider"
 create_clinic tokens "Token Clinic"
@@ -99,5 +116,6 @@ timeout $((4 * (SECONDS_PER_PHASE + WARMUP_SECONDS) + 300)) "$JAVA" \
   --username provider --password "$PROVIDER_OWN" --cc-client "$CC_CLIENT" --cc-secret "$CC_SECRET" \
   --code-client "$CODE_CLIENT" --code-secret "$CODE_SECRET" --redirect-uri "$APP/login/oauth2/code/gatehouse" \
   --app "$APP" --concurrency "$CONCURRENCY" --seconds "$SECONDS_PER_PHASE" --warmup-seconds "$WARMUP_SECONDS" \
-  --server-pid "$SERVER_PID" --postmaster-pid "$(sed -n 1p "$DATA/postgres/postmaster.pid")"
+  --server-pid "$SERVER_PID" --postmaster-pid "$(sed -n 1p "$DATA/postgres/postmaster.pid")" \
+  --postgres-port "$PG_PORT"
 echo "   load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

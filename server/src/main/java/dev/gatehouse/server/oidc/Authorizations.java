@@ -150,38 +150,51 @@ class Authorizations implements OAuth2AuthorizationService {
         Owner owner = owner(tenant, authorization);
         byte[] code = hash(authorization.getToken(OAuth2AuthorizationCode.class));
         byte[] refresh = hash(authorization.getRefreshToken());
-        Optional<Stored> stored = jdbc.sql("select code_hash, refresh_hash from oidc_authorizations where id = :id"
-                        + " and tenant_id = :tenant for update")
-                .param("id", authorization.getId()).param("tenant", tenant.value())
-                .query((rs, n) -> new Stored(rs.getBytes("code_hash"), rs.getBytes("refresh_hash"))).optional();
-        boolean exists = stored.isPresent();
-        String sql = exists ? """
-                update oidc_authorizations set
-                    rotated_refresh_hashes = case when refresh_hash is not null and refresh_hash <> :refresh
-                        then array_append(rotated_refresh_hashes, refresh_hash) else rotated_refresh_hashes end,
-                    state_hash = :state, code_hash = :code, access_hash = :access, refresh_hash = :refresh,
-                    id_token_hash = :idToken, sealed = :sealed, expires_at = :expires, updated_at = now()
-                where id = :id and tenant_id = :tenant
-                """ : """
-                insert into oidc_authorizations (id, tenant_id, client_row_id, principal_name, user_id, session_id,
-                    grant_type, state_hash, code_hash, access_hash, refresh_hash, id_token_hash, sealed, expires_at)
-                values (:id, :tenant, :client, :principal, :user, :session, :grant, :state, :code, :access,
-                    :refresh, :idToken, :sealed, :expires)
-                """;
-        var statement = jdbc.sql(sql)
+        byte[] access = hash(authorization.getAccessToken());
+        byte[] idToken = hash(authorization.getToken(OidcIdToken.class));
+        byte[] sealed = seal(authorization);
+        Timestamp expires = Timestamp.from(expiry(authorization));
+        // An existing authorization (a code exchanged, a refresh rotated) is locked, read as it was and
+        // updated in one statement; only a new one takes a second, its insert.
+        Optional<Stored> stored = jdbc.sql("""
+                        update oidc_authorizations a set
+                            rotated_refresh_hashes = case when was.refresh_hash is not null
+                                and was.refresh_hash <> :refresh
+                                then array_append(a.rotated_refresh_hashes, was.refresh_hash)
+                                else a.rotated_refresh_hashes end,
+                            state_hash = :state, code_hash = :code, access_hash = :access, refresh_hash = :refresh,
+                            id_token_hash = :idToken, sealed = :sealed, expires_at = :expires, updated_at = now()
+                        from (select id, tenant_id, code_hash, refresh_hash from oidc_authorizations
+                            where id = :id and tenant_id = :tenant for update) was
+                        where a.id = was.id and a.tenant_id = was.tenant_id
+                        returning was.code_hash, was.refresh_hash
+                        """)
                 .param("id", authorization.getId()).param("tenant", tenant.value())
                 .param("state", stateHash(authorization)).param("code", code)
-                .param("access", hash(authorization.getAccessToken()))
-                .param("refresh", refresh)
-                .param("idToken", hash(authorization.getToken(OidcIdToken.class)))
-                .param("sealed", seal(authorization)).param("expires", Timestamp.from(expiry(authorization)));
+                .param("access", access).param("refresh", refresh)
+                .param("idToken", idToken)
+                .param("sealed", sealed).param("expires", expires)
+                .query((rs, n) -> new Stored(rs.getBytes("code_hash"), rs.getBytes("refresh_hash"))).optional();
+        boolean exists = stored.isPresent();
         if (!exists) {
-            statement = statement.param("client", Ids.parse(authorization.getRegisteredClientId()).orElseThrow())
+            jdbc.sql("""
+                            insert into oidc_authorizations (id, tenant_id, client_row_id, principal_name, user_id,
+                                session_id, grant_type, state_hash, code_hash, access_hash, refresh_hash, id_token_hash,
+                                sealed, expires_at)
+                            values (:id, :tenant, :client, :principal, :user, :session, :grant, :state, :code, :access,
+                                :refresh, :idToken, :sealed, :expires)
+                            """)
+                    .param("id", authorization.getId()).param("tenant", tenant.value())
+                    .param("state", stateHash(authorization)).param("code", code)
+                    .param("access", access).param("refresh", refresh)
+                    .param("idToken", idToken)
+                    .param("sealed", sealed).param("expires", expires)
+                    .param("client", Ids.parse(authorization.getRegisteredClientId()).orElseThrow())
                     .param("principal", authorization.getPrincipalName()).param("user", owner.user())
                     .param("session", owner.session())
-                    .param("grant", authorization.getAuthorizationGrantType().getValue());
+                    .param("grant", authorization.getAuthorizationGrantType().getValue())
+                    .update();
         }
-        statement.update();
         if (stored.filter(before -> before.refreshed(refresh)).isPresent() && owner.session() != null) {
             sessions.usedThrough(tenant, owner.session(), clock.instant());
         }

@@ -1,7 +1,9 @@
 package dev.gatehouse.server.oidc;
 
+import dev.gatehouse.server.settings.TenantSettingsStore;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TooManyRequests;
+import dev.gatehouse.server.shared.Unavailability;
 import dev.gatehouse.server.throttling.Throttle;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -18,18 +20,23 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * The endpoints that take a client secret ({@code token}, {@code introspect}, {@code revoke}) are
  * throttled like sign-in (docs/security.md, "Throttling"): per address, per client (as the
- * account, {@code client:<clientId>}) and per tenant, and, as for sign-in, a request that succeeds
- * gives its tokens back, so only failures weigh — an application refreshing all day spends
- * nothing, a script guessing a secret is refused with 429 and {@code Retry-After}.
+ * account, {@code client:<clientId>}) and per tenant, and, as for sign-in, only failures weigh
+ * ({@link Throttle#enterWeighingFailures}): a limit this node sees far from empty is passed without
+ * a database round trip and spent only when the answer is an error, so an application refreshing
+ * all day touches no bucket, while a script guessing a secret spends one token per wrong guess and
+ * is refused with 429 and {@code Retry-After}. The limits are the tenant's settings, read from this
+ * node's cache (issue 17: the token endpoint read them on every request).
  */
 final class ClientThrottle extends OncePerRequestFilter {
 
     private static final Pattern SECRET_ENDPOINTS = Pattern.compile("/oauth2/[^/]+/(token|introspect|revoke)");
 
     private final Throttle throttle;
+    private final TenantSettingsStore settings;
 
-    ClientThrottle(Throttle throttle) {
+    ClientThrottle(Throttle throttle, TenantSettingsStore settings) {
         this.throttle = throttle;
+        this.settings = settings;
     }
 
     @Override
@@ -43,11 +50,12 @@ final class ClientThrottle extends OncePerRequestFilter {
         }
         Origin origin = Origin.of(request);
         String client = clientId(request);
+        Throttle.Attempt attempt = new Throttle.Attempt(Throttle.Door.SIGN_IN, origin.ip(),
+                new Throttle.Tenant.Id(issuer.get().tenant()), client == null ? null : "client:" + client,
+                origin.userAgent());
         Throttle.Permit permit;
         try {
-            permit = throttle.enter(new Throttle.Attempt(Throttle.Door.SIGN_IN, origin.ip(),
-                    new Throttle.Tenant.Id(issuer.get().tenant()), client == null ? null : "client:" + client,
-                    origin.userAgent()));
+            permit = settings.readCached(() -> throttle.enterWeighingFailures(attempt));
         } catch (TooManyRequests refused) {
             response.setStatus(429);
             response.setHeader("Retry-After", Long.toString(refused.retryAfterSeconds()));
@@ -57,9 +65,22 @@ final class ClientThrottle extends OncePerRequestFilter {
                     + " later\"}");
             return;
         }
-        chain.doFilter(request, response);
-        if (response.getStatus() < 400) {
+        try {
+            chain.doFilter(request, response);
+        } catch (IOException | ServletException | RuntimeException e) {
+            if (Unavailability.answer(e) != null) {
+                permit.succeeded();
+            } else {
+                permit.failed();
+            }
+            throw e;
+        }
+        int status = response.getStatus();
+        if (status < 400 || status == 503) {
+            // Success, or overload (the database busy or restarting): the client's secret was never weighed.
             permit.succeeded();
+        } else {
+            permit.failed();
         }
     }
 

@@ -129,8 +129,8 @@ public class OidcClients {
 
     /**
      * Changes what the request names; {@code type} cannot change (a public client was never given a
-     * secret). Disabling ({@code status: DISABLED}) refuses its tokens on every node within a second
-     * ({@link #tokensChanged}).
+     * secret). Disabling ({@code status: DISABLED}) refuses its tokens on every node within a second,
+     * and every change reaches the clients the nodes keep ({@link #tokensChanged}).
      */
     @Transactional
     public ClientView update(Caller caller, TenantId tenant, String clientId, ClientRequest request, Origin origin) {
@@ -171,9 +171,7 @@ public class OidcClients {
                 before.hasSecret(), redirects, postLogout, grants, scopes, serviceAccount, firstParty, status,
                 before.createdAt(), before.updatedAt(), before.secretRotatedAt());
         store.update(after);
-        if (!after.status().equals(before.status())) {
-            tokensChanged(tenant);
-        }
+        tokensChanged(tenant);
         OAuthClient stored = store.byId(tenant, before.id()).orElseThrow();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("before", audited(before));
@@ -195,7 +193,7 @@ public class OidcClients {
                 Map.of("client", audited(client)));
     }
 
-    /** A new secret for a confidential client; the previous one stops working at once. */
+    /** A new secret for a confidential client; the previous one stops working at once, on every node. */
     @Transactional
     public RotatedSecret rotateSecret(Caller caller, TenantId tenant, String clientId, Origin origin) {
         access.require(caller, PERMISSION, null);
@@ -206,6 +204,7 @@ public class OidcClients {
         }
         String secret = ClientSecrets.generate();
         store.secret(tenant, client.id(), ClientSecrets.hash(secret));
+        tokensChanged(tenant);
         audit.record(tenant, "CLIENT_SECRET_ROTATED", actors.actor(caller), target(client), origin.ip(),
                 origin.userAgent(), Map.of());
         return new RotatedSecret(client.clientId(), secret);
@@ -256,9 +255,11 @@ public class OidcClients {
     }
 
     /**
-     * A client's status changed or it is gone: its tokens live or die with it on every node. Announced
-     * as a change of the tenant's policy, as its settings are — a rare admin action, and the one
-     * announcement every node already hears ({@link Verdicts} drops the tenant's verdicts).
+     * A client changed (its status, its secret, what it may do) or is gone: its tokens live or die with
+     * it on every node, and every node drops the clients it keeps for the token endpoint. Announced as
+     * a change of the tenant's policy, as its settings are — a rare admin action, and the one
+     * announcement every node already hears ({@link Verdicts} drops the tenant's verdicts,
+     * {@link TenantClients} its clients).
      */
     private void tokensChanged(TenantId tenant) {
         changes.policyChanged(tenant);

@@ -6,8 +6,8 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.SecurityContext;
 import dev.gatehouse.server.authentication.SessionResolver;
+import dev.gatehouse.server.settings.TenantSettingsStore;
 import dev.gatehouse.server.shared.PublicUrl;
-import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.throttling.Throttle;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -74,9 +74,9 @@ class ProviderConfiguration {
     @Bean
     @Order(0)
     SecurityFilterChain oidc(HttpSecurity http, TenantClients clients, Authorizations authorizations,
-            SigningKeys keys, AuthorizationServerSettings settings, TenantDirectory tenants, PublicUrl publicUrl,
+            SigningKeys keys, AuthorizationServerSettings settings, IssuerTenants tenants, PublicUrl publicUrl,
             SessionResolver sessions, ConsoleSignIn signIn, ProviderLogout endSession, Consents consents,
-            Throttle throttle) throws Exception {
+            Throttle throttle, TenantSettingsStore tenantSettings) throws Exception {
         JWKSource<SecurityContext> published = (selector, context) -> selector.select(keys.published());
         JWKSource<SecurityContext> signing = (selector, context) -> selector.select(new JWKSet(keys.signing()));
         http.setSharedObject(JwtEncoder.class, new NimbusJwtEncoder(signing));
@@ -106,7 +106,7 @@ class ProviderConfiguration {
                 // Early: the server's authorize-request validating filter reads the principal before the
                 // authentication filters' place in the chain.
                 .addFilterAfter(signIn.filter(sessions, authorize), HeaderWriterFilter.class)
-                .addFilterAfter(new ClientThrottle(throttle), HeaderWriterFilter.class)
+                .addFilterAfter(new ClientThrottle(throttle, tenantSettings), HeaderWriterFilter.class)
                 .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
                 .oauth2ResourceServer(resource -> resource.jwt(jwt -> jwt.decoder(accessTokens(published))))
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))

@@ -1,7 +1,6 @@
 package dev.gatehouse.server.oidc;
 
 import dev.gatehouse.server.shared.PublicUrl;
-import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -23,8 +22,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * request's own URL (the Host header is the caller's to write, and a slug containing an endpoint's
  * name would be cut); this filter runs after its context filter and replaces the issuer with the
  * operator's public URL and the tenant's slug. An unknown or suspended tenant's provider does not
- * exist: 404 before any endpoint runs. The tenant is held for the request's thread, so the client
- * repository and the authorization service answer for that tenant only.
+ * exist: 404 before any endpoint runs ({@link IssuerTenants}, kept per node). The tenant is held
+ * for the request's thread, so the client repository and the authorization service answer for that
+ * tenant only.
  */
 final class TenantIssuer extends OncePerRequestFilter {
 
@@ -35,11 +35,11 @@ final class TenantIssuer extends OncePerRequestFilter {
     /** The tenant of the request being served and its issuer URL. */
     record Issuer(TenantId tenant, String slug, String url) {}
 
-    private final TenantDirectory tenants;
+    private final IssuerTenants tenants;
     private final PublicUrl publicUrl;
     private final AuthorizationServerSettings settings;
 
-    TenantIssuer(TenantDirectory tenants, PublicUrl publicUrl, AuthorizationServerSettings settings) {
+    TenantIssuer(IssuerTenants tenants, PublicUrl publicUrl, AuthorizationServerSettings settings) {
         this.tenants = tenants;
         this.publicUrl = publicUrl;
         this.settings = settings;
@@ -83,7 +83,7 @@ final class TenantIssuer extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         Matcher path = PATH.matcher(request.getRequestURI().substring(request.getContextPath().length()));
-        Optional<TenantId> tenant = path.matches() ? tenants.activeBySlug(path.group(1)) : Optional.empty();
+        Optional<IssuerTenants.Active> tenant = path.matches() ? tenants.active(path.group(1)) : Optional.empty();
         if (tenant.isEmpty()) {
             response.setStatus(404);
             response.setContentType("application/problem+json");
@@ -92,8 +92,8 @@ final class TenantIssuer extends OncePerRequestFilter {
                     + " suspended\"}");
             return;
         }
-        String slug = tenants.slug(tenant.get());
-        Issuer issuer = new Issuer(tenant.get(), slug, url(publicUrl.base(), slug));
+        String slug = tenant.get().slug();
+        Issuer issuer = new Issuer(tenant.get().tenant(), slug, url(publicUrl.base(), slug));
         AuthorizationServerContext previous = AuthorizationServerContextHolder.getContext();
         CURRENT.set(issuer);
         AuthorizationServerContextHolder.setContext(new AuthorizationServerContext() {

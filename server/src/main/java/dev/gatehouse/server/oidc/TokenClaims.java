@@ -24,6 +24,8 @@ import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.stereotype.Component;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
 
 /**
  * What Gatehouse's tokens say (docs/api.md, "Applications"): access tokens are RFC 9068 JWTs
@@ -39,14 +41,14 @@ class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
 
     static final String TENANT = "tenant";
     static final String ROLES = "roles";
+    /** The request attribute holding the account this request's tokens stand for, once read. */
+    private static final String ACCOUNT_READ = TokenClaims.class.getName() + ".account:";
 
-    private final ClientStore clients;
     private final UserStore users;
     private final Access access;
     private final Clock clock;
 
-    TokenClaims(ClientStore clients, UserStore users, Access access, Clock clock) {
-        this.clients = clients;
+    TokenClaims(UserStore users, Access access, Clock clock) {
         this.users = users;
         this.access = access;
         this.clock = clock;
@@ -60,8 +62,10 @@ class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
         Authentication principal = context.getPrincipal();
         UUID user;
         if (AuthorizationGrantType.CLIENT_CREDENTIALS.equals(context.getAuthorizationGrantType())) {
-            user = clients.byId(issuer.tenant(), Ids.parse(context.getRegisteredClient().getId()).orElseThrow())
-                    .map(OAuthClient::serviceAccount)
+            // The client as the token endpoint found it names its service account (TenantClients): no read.
+            String serviceAccount = context.getRegisteredClient().getClientSettings()
+                    .getSetting(TenantClients.SERVICE_ACCOUNT);
+            user = Ids.parse(serviceAccount)
                     .orElseThrow(() -> new IllegalStateException("a client-credentials client has a service account"));
             claims.subject(user.toString());
         } else {
@@ -95,10 +99,21 @@ class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
      * liveness; this keeps the token endpoint from handing out new ones (a refresh, client credentials).
      */
     private UserAccount activeAccount(TenantIssuer.Issuer issuer, UUID user) {
-        return users.find(issuer.tenant(), user)
-                .filter(account -> account.status().equals("ACTIVE") && !account.expiredBy(clock.instant()))
+        // Once per token request (issue 17): a refresh or a code exchange issues an access and an ID token
+        // for the same account, and the second must not read it again; the next request reads it afresh.
+        RequestAttributes request = RequestContextHolder.getRequestAttributes();
+        String key = ACCOUNT_READ + issuer.tenant().value() + ":" + user;
+        if (request != null && request.getAttribute(key, RequestAttributes.SCOPE_REQUEST) instanceof UserAccount read) {
+            return read;
+        }
+        UserAccount account = users.find(issuer.tenant(), user)
+                .filter(found -> found.status().equals("ACTIVE") && !found.expiredBy(clock.instant()))
                 .orElseThrow(() -> new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
                         "the account this token would stand for is not active (disabled, locked or expired)", null)));
+        if (request != null) {
+            request.setAttribute(key, account, RequestAttributes.SCOPE_REQUEST);
+        }
+        return account;
     }
 
     private static void person(JwtClaimsSet.Builder claims, UserAccount account) {

@@ -49,6 +49,9 @@ import java.util.regex.Pattern;
  * during the measured seconds: the server JVM's (user + system of /proc/PID/stat) and its PostgreSQL's (the
  * postmaster's own and reaped children's, plus its live children's: the backends), so that the other
  * processes of a shared machine do not count. The JWKS phase runs in the example app, so both are about 0.
+ * With {@code --postgres-port} (the server's PostgreSQL, with pg_stat_statements loaded, and psql on the path)
+ * it also prints the statements the database ran per request in the measured seconds, and the most frequent
+ * ones, so that each can be traced to its reason (issue 17).
  */
 public final class TokenLoad {
 
@@ -63,7 +66,7 @@ public final class TokenLoad {
 
     record Options(URI issuer, String tenant, String username, String password, String ccClient, String ccSecret,
             String codeClient, String codeSecret, URI redirectUri, URI app, int concurrency, Duration seconds,
-            Duration warmup, long serverPid, long postmasterPid) {}
+            Duration warmup, long serverPid, long postmasterPid, int postgresPort) {}
 
     /** One thread's sign-in: its refresh token, replaced on every refresh (Gatehouse rotates it on every use). */
     static final class Grant {
@@ -75,7 +78,7 @@ public final class TokenLoad {
     }
 
     record Result(String phase, long requests, long failures, double seconds, long[] latencies, long jvmTicks,
-            long databaseTicks) {}
+            long databaseTicks, String statements) {}
 
     /** Clock ticks per second of /proc/PID/stat (USER_HZ, 100 on Linux). */
     private static final double TICKS_PER_SECOND = 100;
@@ -99,8 +102,8 @@ public final class TokenLoad {
             throw new IllegalStateException("the app's client got no token: " + issued.statusCode() + " " + issued.body());
         }
         String shared = field(issued.body(), "access_token");
-        System.out.printf(Locale.ROOT, "%-20s %9s %9s %8s %10s %8s %8s %8s %11s %11s%n", "phase", "requests", "failures",
-                "seconds", "per second", "p50 ms", "p99 ms", "max ms", "JVM ms/req", "PG ms/req");
+        System.out.printf(Locale.ROOT, "%-20s %9s %9s %8s %10s %8s %8s %8s %11s %11s %10s%n", "phase", "requests",
+                "failures", "seconds", "per second", "p50 ms", "p99 ms", "max ms", "JVM ms/req", "PG ms/req", "stmts/req");
         report(run("client-credentials", options, thread -> http.send(form(token, ccBasic,
                 "grant_type=client_credentials&scope=gatehouse.api"), HttpResponse.BodyHandlers.ofString())));
         List<Grant> grants = new ArrayList<>();
@@ -140,7 +143,36 @@ public final class TokenLoad {
 
     static Result run(String phase, Options options, Call call) throws Exception {
         measure(phase, options, options.warmup(), call);
-        return measure(phase, options, options.seconds(), call);
+        statements(options, "select pg_stat_statements_reset()");
+        Result result = measure(phase, options, options.seconds(), call);
+        if (options.postgresPort() <= 0) {
+            return result;
+        }
+        // Every statement the database ran meanwhile (pg_stat_statements, track = top: one per round trip,
+        // BEGIN and COMMIT included), per request; the server's background work counts too, and is listed.
+        String perRequest = statements(options, "select round(sum(calls)::numeric / " + Math.max(1, result.requests())
+                + ", 1) from pg_stat_statements where query not ilike '%pg_stat_%'");
+        System.out.println(statements(options, "select lpad(round(calls::numeric / " + Math.max(1, result.requests())
+                + ", 2)::text, 8) || '  ' || left(regexp_replace(query, '\\s+', ' ', 'g'), 140) from pg_stat_statements"
+                + " where query not ilike '%pg_stat_%' order by calls desc, query limit 20").stripTrailing()
+                .replaceAll("(?m)^", "   " + phase + " "));
+        return new Result(result.phase(), result.requests(), result.failures(), result.seconds(), result.latencies(),
+                result.jvmTicks(), result.databaseTicks(), perRequest.strip());
+    }
+
+    /** Runs {@code sql} with psql on the server's PostgreSQL when {@code --postgres-port} is given; its output. */
+    private static String statements(Options options, String sql) throws IOException, InterruptedException {
+        if (options.postgresPort() <= 0) {
+            return "";
+        }
+        Process psql = new ProcessBuilder("psql", "-X", "-q", "-t", "-A", "-h", "127.0.0.1", "-p",
+                Integer.toString(options.postgresPort()), "-U", "postgres", "-d", "postgres", "-c", sql)
+                .redirectErrorStream(true).start();
+        String output = new String(psql.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!psql.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || psql.exitValue() != 0) {
+            throw new IllegalStateException("psql failed: " + output);
+        }
+        return output;
     }
 
     private static Result measure(String phase, Options options, Duration length, Call call) throws Exception {
@@ -184,7 +216,7 @@ public final class TokenLoad {
         long jvm = ticks(serverPid, false) - jvmBefore;
         long database = databaseTicks() - databaseBefore;
         long[] all = perThread.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-        return new Result(phase, all.length, failures.get(), seconds, all, jvm, database);
+        return new Result(phase, all.length, failures.get(), seconds, all, jvm, database, null);
     }
 
     /** User + system ticks of a process ({@code reaped}: with its waited-for children's), 0 when unknown. */
@@ -217,10 +249,10 @@ public final class TokenLoad {
         long[] l = result.latencies();
         Function<Double, Double> at = share -> l.length == 0 ? 0 : l[Math.min(l.length - 1, (int) (l.length * share))] / 1e6;
         double perRequest = result.requests() == 0 ? 0 : 1000 / TICKS_PER_SECOND / result.requests();
-        System.out.printf(Locale.ROOT, "%-20s %9d %9d %8.1f %10.0f %8.2f %8.2f %8.2f %11.2f %11.2f%n", result.phase(),
+        System.out.printf(Locale.ROOT, "%-20s %9d %9d %8.1f %10.0f %8.2f %8.2f %8.2f %11.2f %11.2f %10s%n", result.phase(),
                 result.requests(), result.failures(), result.seconds(), result.requests() / result.seconds(), at.apply(0.5),
                 at.apply(0.99), l.length == 0 ? 0 : l[l.length - 1] / 1e6, result.jvmTicks() * perRequest,
-                result.databaseTicks() * perRequest);
+                result.databaseTicks() * perRequest, result.statements() == null ? "-" : result.statements());
     }
 
     /**
@@ -336,6 +368,7 @@ public final class TokenLoad {
                 URI.create(required.apply("app")), Integer.parseInt(named.getOrDefault("concurrency", "8")),
                 Duration.ofSeconds(Long.parseLong(named.getOrDefault("seconds", "15"))),
                 Duration.ofSeconds(Long.parseLong(named.getOrDefault("warmup-seconds", "5"))),
-                Long.parseLong(named.getOrDefault("server-pid", "0")), Long.parseLong(named.getOrDefault("postmaster-pid", "0")));
+                Long.parseLong(named.getOrDefault("server-pid", "0")), Long.parseLong(named.getOrDefault("postmaster-pid", "0")),
+                Integer.parseInt(named.getOrDefault("postgres-port", "0")));
     }
 }
