@@ -283,7 +283,7 @@ public class Roster {
         if (invite) {
             Duration validity = rules.invitationValidity();
             invitationUrl = tokens.issueFirst(tenant.id(), id, UserTokens.Purpose.INVITATION, validity, now);
-            mails.invitation(tenant.id(), email, username, invitationUrl, now.plus(validity));
+            mails.invitation(tenant, email, username, invitationUrl, now.plus(validity));
             events.add(new AuditLog.Entry("INVITATION_SENT", actor, target, origin.ip(), origin.userAgent(),
                     Map.of("expiresAt", now.plus(validity).toString())));
         }
