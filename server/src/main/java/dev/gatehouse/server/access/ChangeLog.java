@@ -61,7 +61,7 @@ class ChangeLog {
                 .query((rs, n) -> rs.getLong("version")).single();
     }
 
-    /** {@link #append} for each of {@code users}, in one statement; answers their versions in the same order. */
+    /** {@link #appendAndNotify}'s row for each of {@code users}, in one statement; answers their versions in the same order. */
     List<Long> appendAll(TenantId tenant, AccessChange.Kind kind, List<UUID> users) {
         List<Map.Entry<UUID, Long>> rows = jdbc.sql("""
                         insert into access_change_log (tenant_id, kind, user_id)
