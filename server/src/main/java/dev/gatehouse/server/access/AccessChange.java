@@ -22,6 +22,11 @@ record AccessChange(long version, TenantId tenant, Kind kind, @Nullable UUID use
 
     /** The NOTIFY payload: {@code kind:tenant:user:version}, the user {@code -} for a policy change. */
     String payload() {
-        return kind.name() + ":" + tenant + ":" + (user == null ? "-" : user.toString()) + ":" + version;
+        return payloadBefore(kind, tenant, user) + version;
+    }
+
+    /** {@link #payload} up to its version, for a statement that appends the version it was given. */
+    static String payloadBefore(Kind kind, TenantId tenant, @Nullable UUID user) {
+        return kind.name() + ":" + tenant + ":" + (user == null ? "-" : user.toString()) + ":";
     }
 }

@@ -71,9 +71,7 @@ public class AccessChanges {
     }
 
     private void publish(TenantId tenant, AccessChange.Kind kind, @Nullable UUID user, Runnable evict) {
-        AccessChange change = new AccessChange(log.append(tenant, kind, user), tenant, kind, user);
-        jdbc.sql("select pg_notify(:channel, :payload)").param("channel", CHANNEL).param("payload", change.payload())
-                .query().singleValue();
+        log.appendAndNotify(tenant, kind, user, CHANNEL);
         afterCommit(evict);
     }
 

@@ -44,17 +44,24 @@ class ChangeLog {
         this.jdbc = jdbc;
     }
 
-    /** Records a change in the caller's transaction; answers its version. */
-    long append(TenantId tenant, AccessChange.Kind kind, @Nullable UUID user) {
+    /**
+     * Records a change in the caller's transaction and sends its NOTIFY on {@code channel} (delivered
+     * when the transaction commits), in one statement: issue 17, a round trip fewer for every change,
+     * a user creation's among them. Answers its version.
+     */
+    long appendAndNotify(TenantId tenant, AccessChange.Kind kind, @Nullable UUID user, String channel) {
         return jdbc.sql("""
-                        insert into access_change_log (tenant_id, kind, user_id) values (:tenant, :kind, :user)
-                        returning version
+                        with appended as (
+                            insert into access_change_log (tenant_id, kind, user_id) values (:tenant, :kind, :user)
+                            returning version)
+                        select version, pg_notify(:channel, :payload || version) from appended
                         """)
                 .param("tenant", tenant.value()).param("kind", kind.name()).param("user", user)
-                .query(Long.class).single();
+                .param("channel", channel).param("payload", AccessChange.payloadBefore(kind, tenant, user))
+                .query((rs, n) -> rs.getLong("version")).single();
     }
 
-    /** {@link #append} for each of {@code users}, in one statement; answers their versions in the same order. */
+    /** {@link #appendAndNotify}'s row for each of {@code users}, in one statement; answers their versions in the same order. */
     List<Long> appendAll(TenantId tenant, AccessChange.Kind kind, List<UUID> users) {
         List<Map.Entry<UUID, Long>> rows = jdbc.sql("""
                         insert into access_change_log (tenant_id, kind, user_id)

@@ -28,7 +28,13 @@ public class MailTemplates {
     /** An admin invited {@code username}; the link sets their password and activates the account. */
     public Outbox.Message invitation(TenantId tenant, String recipient, String username, String link,
             Instant expiresAt) {
-        String name = tenantName(tenant);
+        return invitation(tenant, null, recipient, username, link, expiresAt);
+    }
+
+    /** {@link #invitation} with the tenant's name when the caller read it already (null: read here). */
+    public Outbox.Message invitation(TenantId tenant, @Nullable String tenantName, String recipient, String username,
+            String link, Instant expiresAt) {
+        String name = tenantName == null ? tenantName(tenant) : oneLine(tenantName);
         return new Outbox.Message(recipient, "You are invited to " + name, """
                 Hello,
 

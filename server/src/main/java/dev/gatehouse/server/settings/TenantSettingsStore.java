@@ -21,12 +21,12 @@ import org.springframework.stereotype.Component;
  * with its own on top, {@link SettingsInheritance}); so a parent's change and a child's move reach
  * the child at once.
  *
- * <p>Not cached, except for a sign-in ({@link #readCached}, issue 17: every sign-in reads them and
- * they rarely change). That node cache holds the settings until a change of the tenant or of one of
+ * <p>Not cached, except for a sign-in and an admin's user creation ({@link #readCached}, issue 17:
+ * every one reads them and they rarely change). That node cache holds the settings until a change of the tenant or of one of
  * its ancestors is announced ({@link #forget}, {@link #forgetAll}: the tenancy feature forwards the
  * cross-node change announcements, on this node right after the change's commit and on the others
  * by PostgreSQL NOTIFY within about a quarter of a second), so a changed IP allowlist or lockout
- * policy holds for sign-ins on every node within the second the sessions promise (docs/security.md).
+ * policy holds for sign-ins (and a changed rule for creations) on every node within the second the sessions promise (docs/security.md).
  * A read that overlapped an eviction is not kept; a minute's expiry is only a safety net.
  */
 @Component
@@ -34,7 +34,7 @@ public class TenantSettingsStore {
 
     private final TenantTree tree;
 
-    /** Settings read for sign-ins, with the tenants whose change makes them stale (it and its ancestors). */
+    /** Settings read for sign-ins and user creations, with the tenants whose change makes them stale (it and its ancestors). */
     private final Cache<TenantId, Cached> nodeCache = Caffeine.newBuilder().maximumSize(10_000)
             .expireAfterWrite(Duration.ofMinutes(1)).build();
 
@@ -67,7 +67,7 @@ public class TenantSettingsStore {
 
     /**
      * {@link #readOnce}, taking each tenant's settings from this node's cache when it holds them: for
-     * work that changes no settings and runs often, a sign-in. A change announced on any node holds
+     * work that changes no settings and runs often, a sign-in or a user creation. A change announced on any node holds
      * from the next such work after its announcement arrived here.
      */
     public <T> T readCached(Supplier<T> work) {

@@ -13,11 +13,11 @@ public interface TenantDirectory {
     /** The tenant a slug or id names, if it exists. */
     Optional<TenantId> idOf(String slugOrId);
 
-    /** The tenant a slug or id names, with its slug and role pack, if it exists. */
+    /** The tenant a slug or id names, with its slug, role pack and display name, if it exists. */
     Optional<Named> named(String slugOrId);
 
-    /** A tenant as a path names it: its id, slug and role pack. */
-    record Named(TenantId id, String slug, String pack) {}
+    /** A tenant as a path names it: its id, slug and role pack, and its display name (read in the same query). */
+    record Named(TenantId id, String slug, String pack, String name) {}
 
     /** The tenant's slug, as operators know it. */
     String slug(TenantId tenant);

@@ -24,8 +24,8 @@ public class TenantPaths {
         this.children = children;
     }
 
-    /** The tenant of a path: its id, slug and role pack. */
-    public record TenantRef(TenantId id, String slug, String pack) {}
+    /** The tenant of a path: its id, slug and role pack, and its display name (for its mails, issue 17). */
+    public record TenantRef(TenantId id, String slug, String pack, String name) {}
 
     /**
      * @throws ApiException 404 unless {@code tenant} names the caller's own tenant
@@ -75,6 +75,6 @@ public class TenantPaths {
     }
 
     private Optional<TenantRef> find(String slugOrId) {
-        return directory.named(slugOrId).map(named -> new TenantRef(named.id(), named.slug(), named.pack()));
+        return directory.named(slugOrId).map(named -> new TenantRef(named.id(), named.slug(), named.pack(), named.name()));
     }
 }

@@ -44,7 +44,7 @@ public class Tenants implements TenantDirectory {
 
     @Override
     public Optional<Named> named(String slugOrId) {
-        return find(slugOrId).map(tenant -> new Named(tenant.id(), tenant.slug(), tenant.pack()));
+        return find(slugOrId).map(tenant -> new Named(tenant.id(), tenant.slug(), tenant.pack(), tenant.name()));
     }
 
     @Override

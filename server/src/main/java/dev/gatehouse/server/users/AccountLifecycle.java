@@ -328,7 +328,7 @@ public class AccountLifecycle {
         Instant now = clock.instant();
         Duration validity = scope.rules(tenant.id()).invitationValidity();
         String url = tokens.issue(tenant.id(), id, UserTokens.Purpose.INVITATION, validity, now);
-        mails.invitation(tenant.id(), user.email(), user.username(), url, now.plus(validity));
+        mails.invitation(tenant, user.email(), user.username(), url, now.plus(validity));
         audit.record(tenant.id(), "INVITATION_SENT", guard.actor(caller), UserEvents.target(id, user.username()), origin.ip(),
                 origin.userAgent(), Map.of("expiresAt", now.plus(validity).toString(), "renewed", true));
         changes.subjectChanged(tenant.id(), id);

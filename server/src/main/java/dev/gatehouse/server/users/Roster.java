@@ -18,6 +18,7 @@ import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
+import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.Usernames;
 import dev.gatehouse.server.usertypes.UserType;
 import dev.gatehouse.server.usertypes.UserTypes;
@@ -229,21 +230,26 @@ public class Roster {
         if (rules.singleRolePerUser() && roles.size() + typeRoleKeys.size() > 1) {
             throw ApiException.conflict("this tenant allows one role per user (singleRolePerUser)");
         }
-        UserStore.Taken taken = users.taken(tenant.id(), username, email);
-        if (taken.username()) {
-            throw ApiException.conflict("the username " + username + " is taken in this tenant");
-        }
-        if (taken.email()) {
-            throw ApiException.conflict("the e-mail address " + email + " belongs to another user of this tenant");
+        if (request.password() != null) {
+            // Before the hash, so that a taken name or address costs no hash.
+            refuseIfTaken(tenant.id(), username, email);
         }
         String hash = request.password() == null ? null : passwords.hash(request.password());
         Instant now = clock.instant();
         String status = inactive ? "DISABLED" : invite ? "INVITED" : "ACTIVE";
-        UUID id = users.insert(tenant.id(), new UserStore.NewUser(username, firstName, lastName, email, phone, kind,
-                status, hash,
+        // Issue 17: the insert itself finds a taken username or address (the table's unique indexes), and
+        // only then is asked which it was: no query of its own before every creation.
+        UUID id = users.insertUnlessTaken(tenant.id(), new UserStore.NewUser(username, firstName, lastName, email, phone,
+                kind, status, hash,
                 // seed 001: a password set by someone else is changed at first sign-in.
                 hash == null ? List.of() : List.of("CHANGE_PASSWORD")),
                 profile, Boolean.TRUE.equals(request.hidden()), type == null ? null : type.key());
+        if (id == null) {
+            refuseIfTaken(tenant.id(), username, email);
+            // Taken by a creation that was then undone: as taken as before, and worth a retry.
+            throw ApiException.conflict("the username " + username + " or its e-mail address was being taken in this"
+                    + " tenant; try again");
+        }
         if (hash != null) {
             passwordPolicy.recordChange(tenant.id(), id, hash, now);
         }
@@ -283,7 +289,7 @@ public class Roster {
         if (invite) {
             Duration validity = rules.invitationValidity();
             invitationUrl = tokens.issueFirst(tenant.id(), id, UserTokens.Purpose.INVITATION, validity, now);
-            mails.invitation(tenant.id(), email, username, invitationUrl, now.plus(validity));
+            mails.invitation(tenant, email, username, invitationUrl, now.plus(validity));
             events.add(new AuditLog.Entry("INVITATION_SENT", actor, target, origin.ip(), origin.userAgent(),
                     Map.of("expiresAt", now.plus(validity).toString())));
         }
@@ -292,6 +298,17 @@ public class Roster {
         // the tenant that records an event waits.
         audit.recordAll(tenant.id(), events);
         return new Created(id, username, kind, status, invitationUrl);
+    }
+
+    /** 409 naming the username or the e-mail address another user of the tenant has. */
+    private void refuseIfTaken(TenantId tenant, String username, @Nullable String email) {
+        UserStore.Taken taken = users.taken(tenant, username, email);
+        if (taken.username()) {
+            throw ApiException.conflict("the username " + username + " is taken in this tenant");
+        }
+        if (taken.email()) {
+            throw ApiException.conflict("the e-mail address " + email + " belongs to another user of this tenant");
+        }
     }
 
     /**

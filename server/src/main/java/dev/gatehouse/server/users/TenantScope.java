@@ -18,8 +18,12 @@ import org.springframework.stereotype.Component;
 @Component
 public class TenantScope {
 
-    /** The caller's tenant, with the role its pack makes the administrators' (null for a pack-less tenant). */
-    public record Scoped(TenantId id, String slug, @Nullable String adminRole) {}
+    /**
+     * The caller's tenant, with the role its pack makes the administrators' (null for a pack-less tenant)
+     * and its display name as the path's lookup read it (null when reached without a path: its mails
+     * read it then).
+     */
+    public record Scoped(TenantId id, String slug, @Nullable String adminRole, @Nullable String name) {}
 
     /** The tenant settings the users API applies. */
     record Rules(boolean singleRolePerUser, Duration invitationValidity,
@@ -35,13 +39,13 @@ public class TenantScope {
 
     /** A tenant reached without a caller (a scheduled job), with its pack's admin role. */
     public static Scoped of(TenantId tenant, String slug, String pack) {
-        return new Scoped(tenant, slug, RolePacks.exists(pack) ? RolePacks.builtIn(pack).adminRole() : null);
+        return new Scoped(tenant, slug, RolePacks.exists(pack) ? RolePacks.builtIn(pack).adminRole() : null, null);
     }
 
     public Scoped resolve(Caller caller, String tenantInPath) {
         TenantPaths.TenantRef tenant = tenants.resolve(caller, tenantInPath);
         String adminRole = RolePacks.exists(tenant.pack()) ? RolePacks.builtIn(tenant.pack()).adminRole() : null;
-        return new Scoped(tenant.id(), tenant.slug(), adminRole);
+        return new Scoped(tenant.id(), tenant.slug(), adminRole, tenant.name());
     }
 
     Rules rules(TenantId tenant) {

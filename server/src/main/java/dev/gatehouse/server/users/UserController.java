@@ -45,8 +45,10 @@ class UserController {
     ResponseEntity<UserViews.CreatedView> create(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @RequestBody Roster.CreateRequest request, Origin origin) {
         TenantScope.Scoped scoped = scope.resolve(caller, tenant);
-        // Issue 17: the rules, the password policy and the strength check read the tenant's settings once.
-        Roster.Created created = settings.readOnce(() -> roster.create(caller, scoped, request, origin));
+        // Issue 17: the rules, the password policy and the strength check read the tenant's settings once,
+        // from this node's cache as a sign-in does: a creation changes no settings, and a change announced
+        // on any node holds from the next creation after the announcement arrives (docs/security.md).
+        Roster.Created created = settings.readCached(() -> roster.create(caller, scoped, request, origin));
         return ResponseEntity.created(URI.create("/api/v1/tenants/" + scoped.slug() + "/users/" + created.id()))
                 .body(new UserViews.CreatedView(created.id().toString(), created.username(), created.kind(), created.status(),
                         created.invitationUrl()));

@@ -78,7 +78,25 @@ public class UserStore {
     /** Issue 16: with the user's type (seed 003). */
     UUID insert(TenantId tenant, NewUser user, ClinicalProfile profile, boolean hidden, @Nullable String userType) {
         UUID id = UUID.randomUUID();
-        jdbc.sql("""
+        insert(tenant, id, user, profile, hidden, userType, "").update();
+        return id;
+    }
+
+    /**
+     * {@link #insert(TenantId, NewUser, ClinicalProfile, boolean, String)} unless the username or the
+     * e-mail address is taken in the tenant, which answers null (ask {@link #taken} which): issue 17,
+     * the uniqueness the table's indexes enforce anyway, without a query of its own before the insert.
+     */
+    @Nullable UUID insertUnlessTaken(TenantId tenant, NewUser user, ClinicalProfile profile, boolean hidden,
+            @Nullable String userType) {
+        UUID id = UUID.randomUUID();
+        return insert(tenant, id, user, profile, hidden, userType, "on conflict do nothing returning id")
+                .query((rs, n) -> rs.getObject("id", UUID.class)).optional().orElse(null);
+    }
+
+    private JdbcClient.StatementSpec insert(TenantId tenant, UUID id, NewUser user, ClinicalProfile profile,
+            boolean hidden, @Nullable String userType, String suffix) {
+        return jdbc.sql("""
                         insert into users (tenant_id, id, username, username_normalized, email, email_normalized,
                             first_name, last_name, phone, kind, status, password_hash, required_actions, hidden,
                             npi, dea, state_license, primary_license, secondary_license, nadean, credentials,
@@ -87,7 +105,7 @@ public class UserStore {
                             :firstName, :lastName, :phone, :kind, :status, :passwordHash, :requiredActions, :hidden,
                             :npi, :dea, :stateLicense, :primaryLicense, :secondaryLicense, :nadean, :credentials,
                             :specialties, :bio, :userType)
-                        """)
+                        """ + suffix)
                 .param("tenant", tenant.value()).param("id", id)
                 .param("username", user.username().strip())
                 .param("usernameNormalized", Usernames.normalize(user.username()))
@@ -103,9 +121,7 @@ public class UserStore {
                 .param("credentials", profile.credentials().toArray(String[]::new))
                 .param("specialties", profile.specialties().toArray(String[]::new))
                 .param("bio", profile.bio())
-                .param("userType", userType)
-                .update();
-        return id;
+                .param("userType", userType);
     }
 
     /** A new account of an import (issue 17): its id is chosen by the caller, who writes its assignments too. */

@@ -163,6 +163,10 @@ class UserRolesIT extends IntegrationTest {
         fixtures.setting(clinic, "singleRolePerUser", "false");
         assertThat(api.post(clinic.user(desk) + "/roles", clinic.owner(), json("role", "billing")).status())
                 .isEqualTo(201);
+        // Issue 17: a creation reads the settings through the node's cache, which the change dropped.
+        Response twoNow = api.post(clinic.users(), clinic.owner(), json("username", "twohats", "firstName", "T",
+                "lastName", "H", "roles", raw("[" + role("front_desk") + "," + role("billing") + "]")));
+        assertThat(twoNow.status()).as("the changed rule at once, not the node's copy: " + twoNow.raw()).isEqualTo(201);
     }
 
     @Test

@@ -139,6 +139,39 @@ class UsersIT extends IntegrationTest {
     }
 
     @Test
+    void anInvitationFindsATakenUsernameOrAddressAtItsInsertAndWritesNothingElse() {
+        // Issue 17: without a password the insert itself meets the unique indexes; the 409 still names which.
+        UserFixtures.Tenant clinic = fixtures.clinic();
+        Response first = api.post(clinic.users(), clinic.owner(), json("username", "frontdesk", "firstName", "F",
+                "lastName", "D", "email", "frontdesk@example.com"));
+        assertThat(first.status()).as(first.raw()).isEqualTo(201);
+        String tenantName = jdbc.sql("select name from tenants where id = :t").param("t", UUID.fromString(clinic.id()))
+                .query(String.class).single();
+        assertThat(jdbc.sql("select subject from mail_outbox where tenant_id = :t and recipient = 'frontdesk@example.com'")
+                .param("t", UUID.fromString(clinic.id())).query(String.class).single())
+                .as("signed with the name the tenant's lookup read").isEqualTo("You are invited to " + tenantName);
+        List<String> before = actions(clinic);
+
+        Response sameName = api.post(clinic.users(), clinic.owner(), json("username", "FrontDesk", "firstName", "F",
+                "lastName", "D", "email", "someone.else@example.com"));
+        assertThat(sameName.status()).as(sameName.raw()).isEqualTo(409);
+        assertThat(sameName.text("/detail")).contains("username FrontDesk is taken");
+        Response sameEmail = api.post(clinic.users(), clinic.owner(), json("username", "other", "firstName", "O",
+                "lastName", "T", "email", "FRONTDESK@example.com"));
+        assertThat(sameEmail.status()).as(sameEmail.raw()).isEqualTo(409);
+        assertThat(sameEmail.text("/detail")).contains("e-mail address FRONTDESK@example.com belongs to another user");
+
+        assertThat(actions(clinic)).as("no event, assignment or invitation of a refused creation").isEqualTo(before);
+        assertThat(jdbc.sql("select count(*) from users where tenant_id = :t and username_normalized in ('other', 'frontdesk')")
+                .param("t", UUID.fromString(clinic.id())).query(Long.class).single()).isOne();
+        assertThat(jdbc.sql("""
+                        select count(*) from mail_outbox where tenant_id = :t
+                        and recipient in ('frontdesk@example.com', 'someone.else@example.com')""")
+                .param("t", UUID.fromString(clinic.id())).query(Long.class).single())
+                .as("one invitation: the first creation's").isOne();
+    }
+
+    @Test
     void usernamesAreUniqueIgnoringCaseAndEMailsWhenPresent() {
         UserFixtures.Tenant clinic = fixtures.clinic();
         fixtures.user(clinic, "frontdesk", "[]");
