@@ -37,7 +37,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * rate limit (429 with Retry-After, recorded on the trail at most once a minute per key).
  *
  * <p>After the first use on a node, a key is resolved from {@link KeyCache} and the access caches:
- * no database round trip, except the rate limit's, which Bucket4j batches ({@link CredentialLimits}).
+ * no database round trip on the request: the rate limit is spent from the node's view of its bucket and
+ * written back in the background ({@link CredentialLimits}).
  * A request is charged once, whichever path resolves it first: the check API's lean path and, when
  * that hands over, the security chain (a request attribute carries what the first found).
  */

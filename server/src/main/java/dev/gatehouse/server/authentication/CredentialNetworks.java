@@ -1,7 +1,7 @@
 package dev.gatehouse.server.authentication;
 
-import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.settings.TenantSettings;
@@ -29,20 +29,21 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class CredentialNetworks {
 
-    private final TenantSettingsStore settings;
     private final Access access;
     private final AuditLog audit;
     private final TransactionTemplate separately;
     /**
      * Each tenant's settings for at most a second: a key or token on the check path costs no
-     * database round trip, and a changed allowlist applies within a second on every node.
+     * database round trip, and a changed allowlist applies within a second on every node. Read again
+     * in the background half-way (issue 12: every request with a key waited on the one that read them
+     * once a second), so only a tenant's first request after a quiet second waits on the read.
      */
-    private final Cache<TenantId, TenantSettings> recent = Caffeine.newBuilder().maximumSize(10_000)
-            .expireAfterWrite(Duration.ofSeconds(1)).build();
+    private final LoadingCache<TenantId, TenantSettings> recent;
 
     CredentialNetworks(TenantSettingsStore settings, Access access, AuditLog audit,
-            PlatformTransactionManager transactions) {
-        this.settings = settings;
+            PlatformTransactionManager transactions, CacheRefreshes refreshes) {
+        this.recent = Caffeine.newBuilder().maximumSize(10_000).executor(refreshes)
+                .expireAfterWrite(Duration.ofSeconds(1)).refreshAfterWrite(Duration.ofMillis(500)).build(settings::of);
         this.access = access;
         this.audit = audit;
         this.separately = new TransactionTemplate(transactions);
@@ -51,7 +52,7 @@ public class CredentialNetworks {
 
     /** Whether {@code user}'s requests may come from {@code ip}; records nothing. */
     public boolean permits(TenantId tenant, UUID user, String ip) {
-        return IpRules.admit(recent.get(tenant, settings::of), access.rolesHeld(tenant, user), ip);
+        return IpRules.admit(recent.get(tenant), access.rolesHeld(tenant, user), ip);
     }
 
     /**

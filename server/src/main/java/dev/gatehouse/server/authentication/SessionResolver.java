@@ -100,14 +100,14 @@ public class SessionResolver {
         if (token.isEmpty()) {
             return Optional.empty();
         }
-        return cache.find(hash, now, sessions).filter(session -> isUsable(session, now));
+        return cache.find(hash).filter(session -> isUsable(session, now));
     }
 
     /** The session's caller; records the session's use when due. */
     private Caller admit(byte[] hash, Sessions.Live session, Instant now) {
         if (Duration.between(session.lastSeenAt(), now).compareTo(TOUCH_INTERVAL) > 0) {
             sessions.touch(session.tenant(), session.id(), now);
-            cache.touched(hash, session, now);
+            cache.touched(hash, now);
         }
         return callerOf(session);
     }

@@ -16,6 +16,8 @@ class CredentialLimitsIT extends IntegrationTest {
     private CredentialLimits limits;
     @Autowired
     private JdbcClient jdbc;
+    @Autowired
+    private RateLimitBuckets buckets;
 
     @Test
     void aSmallLimitIsCountedExactlyAndRefusesWithTheWait() {
@@ -38,5 +40,32 @@ class CredentialLimitsIT extends IntegrationTest {
                 assertThat(limits.spend(key, requests, Duration.ofSeconds(1))).as("%s per second", requests).isZero();
             }
         }
+    }
+
+    /**
+     * A large limit is spent from each node's local view and written back in the background: what one
+     * node spent reaches the shared row, and so the limit holds for another node, without a request
+     * on the first waiting for the write.
+     */
+    @Test
+    void aLargeLimitSpentOnOneNodeIsWrittenBackAndHoldsOnAnother() throws InterruptedException {
+        String key = UUID.randomUUID().toString();
+        int limit = 1_000;
+        for (int i = 0; i < limit; i++) {
+            assertThat(limits.spend(key, limit, Duration.ofHours(1))).as("request %s", i).isZero();
+        }
+        assertThat(limits.spend(key, limit, Duration.ofHours(1))).as("refused by this node's own view").isPositive();
+
+        // Another node: a fresh proxy, whose first spend reads the shared row. Each try spends one request,
+        // so the tries alone (at most 250) could not empty the bucket without this node's write-backs.
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        long wait = 0;
+        while (wait == 0 && System.nanoTime() < deadline) {
+            CredentialLimits otherNode = new CredentialLimits(buckets);
+            wait = otherNode.spend(key, limit, Duration.ofHours(1));
+            otherNode.destroy();
+            Thread.sleep(20);
+        }
+        assertThat(wait).as("the other node learned what this one spent").isPositive();
     }
 }
