@@ -257,9 +257,22 @@ public class UserStore {
                 .param("cap", HOLDERS_FIRST_BELOW).query(Long.class).single() < HOLDERS_FIRST_BELOW;
     }
 
+    /**
+     * Has PostgreSQL plan the roster's statements of the current transaction for their values (issue 17,
+     * measured at a million users: docs/benchmarks.md, "Reads and writes at 1 M users, second pass"). PgJDBC
+     * prepares a statement on the server from its fifth use on a connection, and PostgreSQL may then keep one
+     * generic plan for every search text, location subtree and limit: guessing, it walked a million users for
+     * a text eleven of them hold (2.3 s against 68 ms), and costing a walk without its limit, had PostgreSQL's
+     * JIT compile it on every call (1 s against 3 ms). A list page plans its two statements (about a ms).
+     */
+    private void planForTheValues() {
+        jdbc.sql("set local plan_cache_mode = force_custom_plan").update();
+    }
+
     List<UserAccount> page(TenantId tenant, Query query, int page, int size) {
         Where where = where(tenant, query, fewHolders(tenant, query) ? LocationForm.FROM_HOLDERS
                 : LocationForm.FROM_USERS);
+        planForTheValues();
         var statement = jdbc.sql(where.with + "select " + COLUMNS + " from users u where " + where.sql
                 + " order by u.username_normalized, u.id limit :size offset :offset");
         where.params.forEach(p -> statement.param(p.name, p.value));
@@ -274,6 +287,7 @@ public class UserStore {
     long count(TenantId tenant, Query query, long cap) {
         // Walking the users to count a large subtree's holders reads users ÷ holders × cap rows; the
         // planner's hash or merge join of the holders is the better of the ways it has (measured).
+        planForTheValues();
         Where where = where(tenant, query, fewHolders(tenant, query) ? LocationForm.FROM_HOLDERS
                 : LocationForm.PLANNERS_CHOICE);
         var statement = jdbc.sql(where.with + "select count(*) from (select 1 from users u where " + where.sql
@@ -390,7 +404,8 @@ public class UserStore {
                 // Each user in the list's order asked about (assignments_by_user), stopping at the page's end.
                 // "offset 0" keeps PostgreSQL from turning the exists into a join over every holder, which a
                 // generic plan, guessing ten locations, did for a subtree of 300,000 holders (10 s). The
-                // locations are cast once (an init plan), not for every assignment a generic plan looks at.
+                // locations are cast once (an init plan), not for every assignment a generic plan looks at
+                // (planForTheValues keeps the list's own statements off generic plans; the form holds without).
                 case FROM_USERS -> clauses.add("""
                         exists (select 1 from assignments a where a.tenant_id = u.tenant_id and a.user_id = u.id
                                 and a.location_id = any (cast((select cast(:atLocations as uuid[])) as uuid[]))
