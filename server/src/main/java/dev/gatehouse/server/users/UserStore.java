@@ -231,7 +231,7 @@ public class UserStore {
      * "Reads and writes at 1 M users, second pass"): the holders' way costs one user read per holder,
      * the walk about (offset + size) × users ÷ holders; at a million users they cross near 7,000
      * holders (≈ 20,000 assignments at three a user), and each is 0.1 s or less on its own side of
-     * the line, where the other took 0.3–12 s. Counting up to this many reads one index, a few ms.
+     * the line, where the other took 0.3–18 s. Counting up to this many reads one index, a few ms.
      */
     static final int HOLDERS_FIRST_BELOW = 20_000;
 
@@ -270,9 +270,9 @@ public class UserStore {
     }
 
     List<UserAccount> page(TenantId tenant, Query query, int page, int size) {
+        planForTheValues();
         Where where = where(tenant, query, fewHolders(tenant, query) ? LocationForm.FROM_HOLDERS
                 : LocationForm.FROM_USERS);
-        planForTheValues();
         var statement = jdbc.sql(where.with + "select " + COLUMNS + " from users u where " + where.sql
                 + " order by u.username_normalized, u.id limit :size offset :offset");
         where.params.forEach(p -> statement.param(p.name, p.value));
