@@ -1,6 +1,7 @@
 package dev.gatehouse.server.access;
 
 import dev.gatehouse.server.database.CopyRows;
+import dev.gatehouse.server.database.PlannerStatistics;
 import dev.gatehouse.server.shared.TenantId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,10 +30,12 @@ public class Assignments {
 
     private final JdbcClient jdbc;
     private final CopyRows copy;
+    private final PlannerStatistics statistics;
 
-    Assignments(JdbcClient jdbc, CopyRows copy) {
+    Assignments(JdbcClient jdbc, CopyRows copy, PlannerStatistics statistics) {
         this.jdbc = jdbc;
         this.copy = copy;
+        this.statistics = statistics;
     }
 
     public UUID insert(TenantId tenant, UUID user, String role, @Nullable UUID location, @Nullable Instant startsAt,
@@ -70,9 +73,16 @@ public class Assignments {
                 "expires_at", "source", "granted_by"), rows);
     }
 
-    /** Refreshes the planner's statistics of {@code assignments} (after a bulk load: the user import). */
-    public void analyze() {
+    /**
+     * Refreshes the planner's statistics of {@code assignments} when they no longer describe it
+     * ({@link PlannerStatistics#stale}; after a bulk load: the user import); true when it did.
+     */
+    public boolean analyzeIfStale() {
+        if (!statistics.stale("assignments")) {
+            return false;
+        }
         jdbc.sql("analyze assignments").update();
+        return true;
     }
 
     /** The user's assignments, oldest first, expired and future ones included. */

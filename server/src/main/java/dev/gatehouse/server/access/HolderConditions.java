@@ -57,6 +57,37 @@ public final class HolderConditions {
                 + " and a.location_id = any (cast(:" + locations + " as uuid[])))";
     }
 
+    /**
+     * A statement counting the assignments at one of {@code :locations}, stopping at {@code :cap}: whether a
+     * location filter's subtree has few holders (the roster chooses its form by it; issue 17).
+     */
+    public static String assignmentsAtAnyUpTo(String tenant, String locations, String cap) {
+        return "select count(*) from (select 1 from assignments a where a.tenant_id = :" + tenant
+                + " and a.location_id = any (cast(:" + locations + " as uuid[])) limit :" + cap + ") as held";
+    }
+
+    /**
+     * A {@code with} clause naming {@code holders(user_id)}: the distinct holders of a role at one of
+     * {@code :locations}, from the locations to their holders (assignments_by_location), each read once.
+     * Materialized, so that a plan made for any array (PgJDBC's prepared statements get generic plans)
+     * keeps it.
+     */
+    public static String holdersAtAny(String tenant, String locations) {
+        return "with holders as materialized (select distinct a.user_id from assignments a where a.tenant_id = :"
+                + tenant + " and a.location_id = any (cast(:" + locations + " as uuid[])))\n";
+    }
+
+    /**
+     * {@link #givenRoleAtAny} asked of each user in turn (assignments_by_user), for a walk of the users in a
+     * list's order that stops at the page's end. "offset 0" keeps PostgreSQL from turning the exists into a
+     * join over every holder, which a generic plan, guessing ten locations, did for a subtree of 300,000
+     * holders (10 s); the locations are cast once (an init plan), not for every assignment looked at.
+     */
+    public static String givenRoleAtAnyAskedOfEach(String user, String locations) {
+        return "exists (select 1 from assignments a where " + ofUser(user)
+                + " and a.location_id = any (cast((select cast(:" + locations + " as uuid[])) as uuid[])) offset 0)";
+    }
+
     /** Whether {@code user} holds some role at {@code :at} (seed 001's "every user has at least one role"). */
     public static String holdsSomeRole(String user, String at) {
         return "exists (select 1 from assignments a where " + ofUser(user) + " and " + inForce(at) + ")";

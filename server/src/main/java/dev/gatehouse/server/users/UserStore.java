@@ -2,6 +2,7 @@ package dev.gatehouse.server.users;
 
 import dev.gatehouse.server.access.HolderConditions;
 import dev.gatehouse.server.database.CopyRows;
+import dev.gatehouse.server.database.PlannerStatistics;
 import dev.gatehouse.server.database.StreamBudget;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.Usernames;
@@ -44,6 +45,7 @@ public class UserStore {
 
     private final JdbcClient jdbc;
     private final CopyRows copy;
+    private final PlannerStatistics statistics;
     private final NamedParameterJdbcTemplate streaming;
     private final TransactionTemplate snapshots;
 
@@ -53,9 +55,10 @@ public class UserStore {
      * synchronisation: the export's audit event commits in a transaction of the main pool inside one
      * of them, and that one's after-commit work must run at its own commit.
      */
-    UserStore(JdbcClient jdbc, CopyRows copy, StreamBudget streams) {
+    UserStore(JdbcClient jdbc, CopyRows copy, PlannerStatistics statistics, StreamBudget streams) {
         this.jdbc = jdbc;
         this.copy = copy;
+        this.statistics = statistics;
         JdbcTemplate template = new JdbcTemplate(streams.dataSource());
         template.setFetchSize(EXPORT_FETCH_SIZE);
         this.streaming = new NamedParameterJdbcTemplate(template);
@@ -157,9 +160,16 @@ public class UserStore {
         copy.copy("users", IMPORTED_COLUMNS, rows);
     }
 
-    /** Refreshes the planner's statistics of {@code users} (after a bulk load: see {@code UserImport}). */
-    void analyze() {
+    /**
+     * Refreshes the planner's statistics of {@code users} when they no longer describe it
+     * ({@link PlannerStatistics#stale}; after a bulk load: see {@code UserImport}); true when it did.
+     */
+    boolean analyzeIfStale() {
+        if (!statistics.stale("users")) {
+            return false;
+        }
         jdbc.sql("analyze users").update();
+        return true;
     }
 
     /** Of these usernames and e-mail addresses (as given), those taken in the tenant, normalized. */
@@ -231,9 +241,53 @@ public class UserStore {
                 .query((rs, n) -> account(rs)).optional();
     }
 
+    /**
+     * A location filter's subtree holding fewer assignments than this has its users found from the
+     * holders ({@link LocationForm#FROM_HOLDERS}); one holding more, by walking the users in the list's
+     * order ({@link LocationForm#FROM_USERS}). Issue 17, measured at a million users (docs/benchmarks.md,
+     * "Reads and writes at 1 M users, second pass"): the holders' way costs one user read per holder,
+     * the walk about (offset + size) × users ÷ holders; at a million users they cross near 7,000
+     * holders (≈ 20,000 assignments at three a user), and each is 0.1 s or less on its own side of
+     * the line, where the other took 0.3–18 s. Counting up to this many reads one index, a few ms.
+     */
+    static final int HOLDERS_FIRST_BELOW = 20_000;
+
+    /** How the location filter finds its users (see {@link #HOLDERS_FIRST_BELOW}). */
+    private enum LocationForm {
+        /** The subtree's distinct holders first, then each one's row: bounded by the holders. */
+        FROM_HOLDERS,
+        /** The users in username order, each asked whether they hold a role in the subtree. */
+        FROM_USERS,
+        /** Either, as the planner chooses (the count over a large subtree). */
+        PLANNERS_CHOICE
+    }
+
+    private boolean fewHolders(TenantId tenant, Query query) {
+        if (query.atLocations() == null) {
+            return false;
+        }
+        return jdbc.sql(HolderConditions.assignmentsAtAnyUpTo("tenant", "atLocations", "cap"))
+                .param("tenant", tenant.value()).param("atLocations", query.atLocations().toArray(String[]::new))
+                .param("cap", HOLDERS_FIRST_BELOW).query(Long.class).single() < HOLDERS_FIRST_BELOW;
+    }
+
+    /**
+     * Has PostgreSQL plan the roster's statements of the current transaction for their values (issue 17,
+     * measured at a million users: docs/benchmarks.md, "Reads and writes at 1 M users, second pass"). PgJDBC
+     * prepares a statement on the server from its fifth use on a connection, and PostgreSQL may then keep one
+     * generic plan for every search text, location subtree and limit: guessing, it walked a million users for
+     * a text eleven of them hold (2.3 s against 68 ms), and costing a walk without its limit, had PostgreSQL's
+     * JIT compile it on every call (1 s against 3 ms). A list page plans its two statements (about a ms).
+     */
+    private void planForTheValues() {
+        jdbc.sql("set local plan_cache_mode = force_custom_plan").update();
+    }
+
     List<UserAccount> page(TenantId tenant, Query query, int page, int size) {
-        Where where = where(tenant, query);
-        var statement = jdbc.sql("select " + COLUMNS + " from users u where " + where.sql
+        planForTheValues();
+        Where where = where(tenant, query, fewHolders(tenant, query) ? LocationForm.FROM_HOLDERS
+                : LocationForm.FROM_USERS);
+        var statement = jdbc.sql(where.with + "select " + COLUMNS + " from users u where " + where.sql
                 + " order by u.username_normalized, u.id limit :size offset :offset");
         where.params.forEach(p -> statement.param(p.name, p.value));
         return statement.param("size", size).param("offset", (long) page * size)
@@ -245,8 +299,12 @@ public class UserStore {
      * a million rows to say how many there are); a count equal to {@code cap} means at least that many.
      */
     long count(TenantId tenant, Query query, long cap) {
-        Where where = where(tenant, query);
-        var statement = jdbc.sql("select count(*) from (select 1 from users u where " + where.sql
+        // Walking the users to count a large subtree's holders reads users ÷ holders × cap rows; the
+        // planner's hash or merge join of the holders is the better of the ways it has (measured).
+        planForTheValues();
+        Where where = where(tenant, query, fewHolders(tenant, query) ? LocationForm.FROM_HOLDERS
+                : LocationForm.PLANNERS_CHOICE);
+        var statement = jdbc.sql(where.with + "select count(*) from (select 1 from users u where " + where.sql
                 + " limit :cap) as capped");
         where.params.forEach(p -> statement.param(p.name, p.value));
         return statement.param("cap", cap).query(Long.class).single();
@@ -300,9 +358,15 @@ public class UserStore {
 
     private record Param(String name, Object value) {}
 
-    private record Where(String sql, List<Param> params) {}
+    /** {@code with}: a common table expression the clauses name, or empty. */
+    private record Where(String with, String sql, List<Param> params) {}
 
     private static Where where(TenantId tenant, Query query) {
+        return where(tenant, query, LocationForm.PLANNERS_CHOICE);
+    }
+
+    private static Where where(TenantId tenant, Query query, LocationForm form) {
+        String with = "";
         List<String> clauses = new ArrayList<>();
         List<Param> params = new ArrayList<>();
         clauses.add("u.tenant_id = :tenant");
@@ -329,8 +393,16 @@ public class UserStore {
             params.add(new Param("role", query.role()));
         }
         if (query.atLocations() != null) {
-            clauses.add(HolderConditions.givenRoleAtAny("u", "tenant", "atLocations"));
             params.add(new Param("atLocations", query.atLocations().toArray(String[]::new)));
+            switch (form) {
+                // The SQL of each form is access's (HolderConditions), which owns the assignments table.
+                case FROM_HOLDERS -> {
+                    with = HolderConditions.holdersAtAny("tenant", "atLocations");
+                    clauses.add("u.id in (select h.user_id from holders h)");
+                }
+                case FROM_USERS -> clauses.add(HolderConditions.givenRoleAtAnyAskedOfEach("u", "atLocations"));
+                case PLANNERS_CHOICE -> clauses.add(HolderConditions.givenRoleAtAny("u", "tenant", "atLocations"));
+            }
         }
         if (query.withoutRole() != null) {
             // seed 001's validation "every user has at least one role": a role held now, not expired or
@@ -353,7 +425,7 @@ public class UserStore {
             params.add(new Param("visible", query.visibleLocations().toArray(String[]::new)));
             params.add(new Param("visibleAt", query.visibleAt().atOffset(ZoneOffset.UTC)));
         }
-        return new Where(String.join("\n  and ", clauses), params);
+        return new Where(with, String.join("\n  and ", clauses), params);
     }
 
     /** {@code text} as a like pattern matching exactly it: the pattern's own characters escaped with \. */

@@ -7,6 +7,7 @@ import dev.gatehouse.server.database.StreamBudget;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestTenants;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -136,5 +137,78 @@ class RosterAtScaleIT extends IntegrationTest {
         assertThat(api.get(clinic.path("/audit?action=USERS_EXPORTED"), clinic.adminToken()).body().at("/items")
                 .isEmpty()).isTrue();
         assertThat(api.get(clinic.path("/users/export"), clinic.adminToken()).status()).isEqualTo(200);
+    }
+
+    /** The usernames of one page of the list at {@code location} (everything below it included). */
+    private List<String> pageAt(String location, int page) {
+        Response list = api.get(clinic.path("/users?size=50&page=" + page + "&location=" + location),
+                clinic.adminToken());
+        assertThat(list.status()).as(list.raw()).isEqualTo(200);
+        List<String> names = new ArrayList<>();
+        for (JsonNode item : list.body().at("/items")) {
+            names.add(item.at("/username").asString());
+        }
+        return names;
+    }
+
+    /** What the list at these locations must hold, by the plain statement of the rule. */
+    private List<String> expectedAt(List<String> subtree, int page) {
+        return jdbc.sql("""
+                        select u.username from users u where u.tenant_id = :tenant and not u.hidden
+                        and exists (select 1 from assignments a where a.tenant_id = u.tenant_id and a.user_id = u.id
+                                    and a.location_id = any (cast(:subtree as uuid[])))
+                        order by u.username_normalized, u.id limit 50 offset :offset""")
+                .param("tenant", UUID.fromString(clinic.id())).param("subtree", subtree.toArray(String[]::new))
+                .param("offset", page * 50).query(String.class).list();
+    }
+
+    private long assignmentsAt(List<String> subtree) {
+        return jdbc.sql("select count(*) from assignments where tenant_id = :tenant"
+                        + " and location_id = any (cast(:subtree as uuid[]))")
+                .param("tenant", UUID.fromString(clinic.id())).param("subtree", subtree.toArray(String[]::new))
+                .query(Long.class).single();
+    }
+
+    @Test
+    void aLocationListFindsTheSameUsersFromAFewHoldersAsByWalkingTheRosterPastManyHolders() {
+        String north = TestTenants.location(api, clinic, "North", null);
+        String clinicA = TestTenants.location(api, clinic, "Clinic A", north);
+        String clinicB = TestTenants.location(api, clinic, "Clinic B", north);
+        String south = TestTenants.location(api, clinic, "South", null);
+        generated("gen", 8_000);
+        // Nine users in ten hold a role at North, Clinic A and Clinic B (three assignments in North's subtree,
+        // listed once); the tenth only at South; one in seven is hidden (not listed by default).
+        jdbc.sql("""
+                        insert into assignments (tenant_id, id, user_id, role_key, location_id, source)
+                        select u.tenant_id, gen_random_uuid(), u.id, 'front_desk', place, 'DIRECT'
+                        from users u, unnest(case when split_part(u.username, '-', 2)::int % 10 = 0
+                                                  then array[cast(:south as uuid)]
+                                                  else array[cast(:north as uuid), cast(:a as uuid), cast(:b as uuid)] end)
+                                      as place
+                        where u.tenant_id = :tenant and u.username like 'gen-%'""")
+                .param("tenant", UUID.fromString(clinic.id())).param("south", UUID.fromString(south))
+                .param("north", UUID.fromString(north)).param("a", UUID.fromString(clinicA))
+                .param("b", UUID.fromString(clinicB)).update();
+        jdbc.sql("update users set hidden = true where tenant_id = :tenant and username like 'gen-%'"
+                        + " and split_part(username, '-', 2)::int % 7 = 0")
+                .param("tenant", UUID.fromString(clinic.id())).update();
+        List<String> underNorth = List.of(north, clinicA, clinicB);
+        assertThat(assignmentsAt(underNorth)).as("North's users found by walking the roster")
+                .isGreaterThanOrEqualTo(UserStore.HOLDERS_FIRST_BELOW);
+        assertThat(assignmentsAt(List.of(clinicA))).as("Clinic A's found from its holders")
+                .isLessThan(UserStore.HOLDERS_FIRST_BELOW);
+
+        for (int page : List.of(0, 1, 77, 123, 124)) {
+            assertThat(pageAt(north, page)).as("North, page " + page).isEqualTo(expectedAt(underNorth, page));
+            assertThat(pageAt(clinicA, page)).as("Clinic A, page " + page).isEqualTo(expectedAt(List.of(clinicA), page));
+        }
+        assertThat(pageAt(north, 0)).hasSize(50).doesNotContain("gen-10", "gen-7");
+        assertThat(pageAt(south, 0)).hasSize(50).allMatch(name -> name.startsWith("gen-"));
+        long listed = 8_000 - 800 - (8_000 / 7) + 8_000 / 70; // neither at South only nor hidden
+        Response north0 = api.get(clinic.path("/users?size=50&location=" + north), clinic.adminToken());
+        assertThat(north0.body().at("/total").asLong()).isEqualTo(listed);
+        assertThat(north0.body().at("/totalIsLowerBound").asBoolean()).isFalse();
+        Response a0 = api.get(clinic.path("/users?size=50&location=" + clinicA), clinic.adminToken());
+        assertThat(a0.body().at("/total").asLong()).isEqualTo(listed);
     }
 }
