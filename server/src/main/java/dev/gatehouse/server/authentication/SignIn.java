@@ -570,7 +570,7 @@ public class SignIn {
                 account.expiresAt());
     }
 
-        private static AuditLog.Target target(Accounts.Account account) {
+    private static AuditLog.Target target(Accounts.Account account) {
         return new AuditLog.Target("user", account.id().toString(), account.username());
     }
 }
