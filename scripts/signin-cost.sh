@@ -59,6 +59,20 @@ pg_ticks() { # the postmaster (with its reaped children) and its live children
   done
   echo "$total"
 }
+# The server's CPU by thread, grouped by name without its number ("GC Thread#1" -> "GC Thread", the request
+# threads' "http-nio-127.0." as the kernel truncates their names), user and kernel time apart: "group ticks"
+# lines, the kernel's as "group [kernel]". A thread that ends between two readings takes its ticks with it
+# (the pools here keep theirs).
+thread_ticks() {
+  local task
+  for task in /proc/"$SERVER_PID"/task/*; do
+    # the name may hold spaces: the fields after its closing parenthesis start with the state (field 3)
+    printf '%s\t%s\n' "$(sed -E 's/[#-]?[0-9]+$//' "$task/comm" 2>/dev/null)" \
+      "$(sed 's/.*) //' "$task/stat" 2>/dev/null | awk '{ print $12 "\t" $13 }')"
+  done | awk -F'\t' '$2 != "" { u[$1] += $2; k[$1 " [kernel]"] += $3 }
+    END { for (g in u) print g "\t" u[g]; for (g in k) print g "\t" k[g] }'
+}
+
 commits() { sql "select xact_commit + xact_rollback from pg_stat_database where datname = 'postgres'"; }
 
 phase() { # kind prefix count [users]: runs one phase with SignInCostLoad.java
@@ -67,13 +81,18 @@ phase() { # kind prefix count [users]: runs one phase with SignInCostLoad.java
 }
 
 RESULTS=()
+THREADS=()
 measure() { # kind prefix count [users]: a measured phase and its line of results
-  local kind="$1" count="$3" jvm0 pg0 tx0 jvm1 pg1 tx1 line statements
+  local kind="$1" count="$3" jvm0 pg0 tx0 jvm1 pg1 tx1 line statements threads0
   [[ "$STATEMENTS" == 1 ]] && sql "select pg_stat_statements_reset()" >/dev/null
   tx0="$(commits)"
+  threads0="$(thread_ticks)"
   jvm0="$(jvm_ticks)"; pg0="$(pg_ticks)"
   line="$(phase "$@")" || fail "the $kind phase failed: $line"
   jvm1="$(jvm_ticks)"; pg1="$(pg_ticks)"
+  THREADS+=("$(awk -F'\t' -v k="$kind" -v n="$count" -v t="$TICKS" 'NR == FNR { before[$1] = $2; next }
+    { d = ($2 - before[$1]) * 1000 / t / n; if (d >= 0.05) printf "%s\t%s\t%.2f\n", k, $1, d }' \
+    <(echo "$threads0") <(thread_ticks) | sort -t$'\t' -k3,3nr)")
   tx1="$(commits)"
   statements="-"
   if [[ "$STATEMENTS" == 1 ]]; then
@@ -107,6 +126,9 @@ echo "   load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 printf "%-16s %6s %10s %10s %11s %8s %8s %8s\n" operation count "JVM ms/op" "PG ms/op" "stmts/op" "tx/op" "ops/s" seconds
 printf "%s\n" "${RESULTS[@]}"
+echo
+echo "JVM CPU by thread group, ms/op (groups of 0.05 ms/op or more; GC: 'GC Thread', 'G1 …'; JIT: 'C1/C2 CompilerThre')"
+printf "%s\n" "${THREADS[@]}" | awk -F'\t' '{ printf "  %-16s %-18s %8s\n", $1, $2, $3 }'
 if [[ -n "${JFR:-}" ]]; then
   "${JAVA_HOME:+$JAVA_HOME/bin/}jcmd" "$SERVER_PID" JFR.stop name=cost filename="$JFR" >/dev/null
   echo "JFR recording: $JFR (jfr print --events jdk.ExecutionSample $JFR)"

@@ -78,14 +78,22 @@ public class Access {
 
     /** The user's compiled profile, or empty when the tenant has no such user. */
     public Optional<Profile> profile(TenantId tenant, UUID user) {
+        return profile(tenant, user, null);
+    }
+
+    /**
+     * {@link #profile(TenantId, UUID)}; when this node must load it, with the user's state as
+     * {@code known} says (read by the caller in this transaction), not read again. Null: read it.
+     */
+    private Optional<Profile> profile(TenantId tenant, UUID user, Members.@Nullable State known) {
         try {
-            return compiledProfile(tenant, user);
+            return compiledProfile(tenant, user, known);
         } catch (PolicyException staleCache) {
             // The user holds a role or location this node's cached policy does not know yet: the
             // change's notification is still on its way. Reload the tenant now instead of failing.
             cache.evictTenant(tenant);
             try {
-                return compiledProfile(tenant, user);
+                return compiledProfile(tenant, user, known);
             } catch (PolicyException stillInconsistent) {
                 log.warn("Profile of user {} in tenant {} does not compile: {}", user, tenant,
                         stillInconsistent.getMessage());
@@ -94,14 +102,15 @@ public class Access {
         }
     }
 
-    private Optional<Profile> compiledProfile(TenantId tenant, UUID user) {
+    private Optional<Profile> compiledProfile(TenantId tenant, UUID user, Members.@Nullable State known) {
         Optional<AccessCache.TenantAccess> access = cache.tenant(tenant, loader::policy);
         if (access.isEmpty()) {
             return Optional.empty();
         }
         TenantPolicy policy = access.get().policy();
         Profile profile = access.get().profiles().get(user, id -> loader
-                .subject(tenant, id, lender -> access.get().dependsOn(id, lender)).map(policy::compile).orElse(null));
+                .subject(tenant, id, known, lender -> access.get().dependsOn(id, lender)).map(policy::compile)
+                .orElse(null));
         return Optional.ofNullable(profile);
     }
 
@@ -313,6 +322,16 @@ public class Access {
     public List<String> rolesHeld(TenantId tenant, UUID user) {
         Instant now = clock.instant();
         return profile(tenant, user).map(profile -> profile.rolesHeldAt(now)).orElse(List.of());
+    }
+
+    /**
+     * {@link #rolesHeld(TenantId, UUID)} of a user whose state the caller read in this transaction
+     * ({@code known}): a sign-in, which has the account's row locked (issue 17: the state is not read
+     * twice).
+     */
+    public List<String> rolesHeld(TenantId tenant, UUID user, Members.State known) {
+        Instant now = clock.instant();
+        return profile(tenant, user, known).map(profile -> profile.rolesHeldAt(now)).orElse(List.of());
     }
 
     /**

@@ -90,7 +90,7 @@ class DecisionDocuments {
     /** The user as the engine compiles them, with their relationships; empty when the tenant has no such user. */
     Optional<SubjectDocument> subject(TenantId tenant, UUID user) {
         long version = changeLog.newest(tenant);
-        Optional<Subject> subject = loader.subject(tenant, user, lender -> { });
+        Optional<Subject> subject = loader.subject(tenant, user, null, lender -> { });
         Optional<String> username = loader.username(tenant, user);
         if (subject.isEmpty() || username.isEmpty()) {
             return Optional.empty();

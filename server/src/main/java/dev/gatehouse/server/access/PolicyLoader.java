@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -127,8 +128,8 @@ class PolicyLoader {
      * (issue 13), read after {@code lenderSeen} has been told of each lender, so that the caller can
      * make a change of the lender evict this subject before its state is read.
      */
-    Optional<Subject> subject(TenantId tenant, UUID user, Consumer<UUID> lenderSeen) {
-        Optional<Subject> subject = subject(tenant, user);
+    Optional<Subject> subject(TenantId tenant, UUID user, Members.@Nullable State known, Consumer<UUID> lenderSeen) {
+        Optional<Subject> subject = subject(tenant, user, known);
         if (subject.isEmpty() || subject.get().assignments().stream()
                 .noneMatch(a -> a.source() == AssignmentSource.DELEGATION)) {
             return subject;
@@ -163,7 +164,12 @@ class PolicyLoader {
     }
 
     Optional<Subject> subject(TenantId tenant, UUID user) {
-        Optional<Subject> bare = members.state(tenant, user)
+        return subject(tenant, user, null);
+    }
+
+    /** The subject; its state as {@code known} says when given (the caller read it in this transaction). */
+    private Optional<Subject> subject(TenantId tenant, UUID user, Members.@Nullable State known) {
+        Optional<Subject> bare = (known != null ? Optional.of(known) : members.state(tenant, user))
                 .map(state -> new Subject(user.toString(), SubjectStatus.valueOf(state.status()), state.lockedUntil(),
                         List.of(), state.expiresAt()));
         if (bare.isEmpty()) {

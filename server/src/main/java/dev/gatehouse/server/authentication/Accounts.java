@@ -46,17 +46,28 @@ class Accounts {
         this.changes = changes;
     }
 
-    /** The active tenant with exactly this slug (as stored: lower case). */
+    /**
+     * The active tenant with exactly this slug (as stored: lower case), from this node's cache (issue 17:
+     * every sign-in asks; a suspension reaches it by the tenant's change announcement).
+     */
     Optional<TenantId> activeTenant(String tenantSlug) {
         if (!tenantSlug.equals(tenantSlug.strip().toLowerCase(Locale.ROOT))) {
             return Optional.empty();
         }
-        return tenants.activeBySlug(tenantSlug);
+        return tenants.activeBySlugCached(tenantSlug);
     }
 
-    /** The account of {@code tenant}, found by {@link #activeTenant} for {@code tenantSlug}. */
-    Optional<Account> forSignIn(TenantId tenant, String tenantSlug, String usernameNormalized) {
-        return credentials.byUsername(tenant, usernameNormalized).map(found -> account(found, tenantSlug));
+    /** An account with its failure counter, read under its row lock. */
+    record Locked(Account account, Lockout lockout) {}
+
+    /**
+     * The account of {@code tenant}, found by {@link #activeTenant} for {@code tenantSlug}, locked until
+     * the transaction ends as {@link #lockForSignIn} locks it, in the same read (issue 17).
+     */
+    Optional<Locked> lockForSignIn(TenantId tenant, String tenantSlug, String usernameNormalized) {
+        return credentials.lockByUsername(tenant, usernameNormalized).map(found -> new Locked(
+                account(found.account(), tenantSlug),
+                new Lockout(found.lockout().failedLogins(), found.lockout().lockedUntil())));
     }
 
     /** Whether the organisation of this slug is suspended (issue 16). */

@@ -42,7 +42,14 @@ public interface Credentials {
     /** The failure counter and temporary lock of a user, read under a row lock. */
     record Lockout(int failedLogins, @Nullable OffsetDateTime lockedUntil) {}
 
-    Optional<Account> byUsername(TenantId tenant, String usernameNormalized);
+    /** An account and its failure counter, read under its row lock. */
+    record LockedAccount(Account account, Lockout lockout) {}
+
+    /**
+     * The account of this username with its failure counter, its row locked until the transaction
+     * ends: a password sign-in's one read of it (issue 17: the look-up and the lock were two statements).
+     */
+    Optional<LockedAccount> lockByUsername(TenantId tenant, String usernameNormalized);
 
     Optional<Account> byId(TenantId tenant, UUID user);
 

@@ -2,18 +2,15 @@ package dev.gatehouse.server.authentication;
 
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.audit.AuditLog;
-import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Impersonator;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantId;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -28,8 +25,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * case Spring takes it from {@code X-Forwarded-For} / {@code Forwarded}; set that only when the
  * proxy overwrites those headers, since a client can send them too.
  *
- * <p>Refusals are recorded in their own transaction, so that the refusal (which rolls back the
- * request's own work) still leaves its audit event.
+ * <p>A request's refusal is recorded in its own transaction, so that the refusal (which rolls back the
+ * request's own work) still leaves its audit event; a sign-in's, in the sign-in's, which commits it.
  */
 @Component
 class NetworkRules {
@@ -53,24 +50,26 @@ class NetworkRules {
     }
 
     /**
-     * Refuses a sign-in from outside the networks that the account's tenant and roles allow, before
-     * its password is checked. The answer is the 401 of every failed sign-in (and takes as long):
-     * a distinct answer would tell someone outside the network that the account exists and which
-     * rule it falls under. The audit event (SIGN_IN_REFUSED_IP) tells the tenant's admins.
+     * Whether a sign-in from {@code origin} is outside the networks that the account's tenant and roles
+     * allow (seed 000, "IP rules"), asked before its password is checked. A refusal is recorded
+     * (SIGN_IN_REFUSED_IP, which tells the tenant's admins) in the sign-in's transaction, which commits
+     * it, and takes the time of a comparison: the caller answers the 401 of every failed sign-in, since
+     * a distinct answer would tell someone outside the network that the account exists and which rule
+     * it falls under.
      */
-    void requireAllowedNetwork(Accounts.Account account, String password, HttpServletRequest request) {
+    boolean refusesSignIn(Accounts.Account account, String password, Origin origin) {
         if (account.tenantSlug().equals(Caller.PLATFORM)) {
-            return;
+            return false;
         }
-        String ip = Origin.of(request).ip();
+        String ip = origin.ip();
         if (sessions.rulesFor(account.tenant(), account.id(), clock.instant()).allows(ip)) {
-            return;
+            return false;
         }
-        refused(account.tenant(), "SIGN_IN_REFUSED_IP", account.id(), account.username(), null, ip,
-                Origin.of(request).userAgent(), Map.of("ip", String.valueOf(ip)));
+        audit.record(account.tenant(), "SIGN_IN_REFUSED_IP", new AuditLog.Actor(account.id(), account.username(),
+                access.rolesHeld(account.tenant(), account.id())), new AuditLog.Target("user",
+                account.id().toString(), account.username()), ip, origin.userAgent(), Map.of("ip", String.valueOf(ip)));
         passwords.matchesNothing(password);
-        throw new ApiException(HttpStatus.UNAUTHORIZED, "Sign-in failed",
-                "the tenant, username or password is not right", List.of());
+        return true;
     }
 
     /** Whether a request of a signed-in session may go on; records the refusal when not. */

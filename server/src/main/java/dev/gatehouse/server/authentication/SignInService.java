@@ -35,7 +35,6 @@ public class SignInService {
     private final Sessions sessions;
     private final Passwords passwords;
     private final PasswordPolicy passwordPolicy;
-    private final NetworkRules networks;
     private final AuditLog audit;
     private final TransactionTemplate transaction;
     private final Clock clock;
@@ -44,7 +43,7 @@ public class SignInService {
     private final TenantSettingsStore tenantSettings;
 
     SignInService(SignIn signIn, Accounts accounts, Sessions sessions, Passwords passwords, PasswordPolicy passwordPolicy,
-            NetworkRules networks, AuditLog audit, TransactionTemplate transaction, Clock clock, Actors actors,
+            AuditLog audit, TransactionTemplate transaction, Clock clock, Actors actors,
             Throttle throttle, TenantSettingsStore tenantSettings) {
         this.throttle = throttle;
         this.tenantSettings = tenantSettings;
@@ -53,7 +52,6 @@ public class SignInService {
         this.sessions = sessions;
         this.passwords = passwords;
         this.passwordPolicy = passwordPolicy;
-        this.networks = networks;
         this.audit = audit;
         this.transaction = transaction;
         this.clock = clock;
@@ -79,17 +77,7 @@ public class SignInService {
         // Only failures weigh (issue 17): a limit far from empty is spent after the hash, and only if it failed.
         Throttle.Permit permit = throttle.enterWeighingFailures(new Throttle.Attempt(Throttle.Door.SIGN_IN,
                 Origin.of(request).ip(), named, name, Origin.of(request).userAgent()));
-        // IP rules (seed 000) apply before the password is even looked at; a refusal is the same 401.
-        SignIn.Outcome outcome = permit.during(() -> {
-            // The account is looked up once, for the network rules and the password step alike; a
-            // suspended tenant has no active slug, so only a sign-in that found nobody asks about it.
-            Optional<Accounts.Account> found = active.flatMap(id -> accounts.forSignIn(id, slug, name));
-            if (found.isEmpty() && accounts.tenantSuspended(slug)) {
-                throw suspended();
-            }
-            found.ifPresent(account -> networks.requireAllowedNetwork(account, password, request));
-            return signIn.password(found, password, origin(request));
-        });
+        SignIn.Outcome outcome = permit.during(() -> signIn.password(active, slug, name, password, origin(request)));
         return settled(permit, outcome);
     }
 

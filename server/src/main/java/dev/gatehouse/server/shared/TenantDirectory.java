@@ -44,6 +44,13 @@ public interface TenantDirectory {
     /** The active tenant with this slug (as typed, compared in lower case), if there is one. */
     Optional<TenantId> activeBySlug(String slug);
 
+    /**
+     * {@link #activeBySlug}, from this node's cache of active tenants when it holds the slug: for a
+     * password sign-in, which asks it first every time (issue 17). A suspension or deletion holds here
+     * once its announcement has reached this node (within the second docs/security.md promises).
+     */
+    Optional<TenantId> activeBySlugCached(String slug);
+
     /** Whether the tenant exists and is active: links and sign-ins work only there. */
     boolean isActive(TenantId tenant);
 

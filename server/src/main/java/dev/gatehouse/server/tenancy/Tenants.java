@@ -19,9 +19,11 @@ public class Tenants implements TenantDirectory {
     private static final String COLUMNS = "id, slug, name, pack, parent_id, status, created_at";
 
     private final JdbcClient jdbc;
+    private final ActiveSlugCache activeSlugs;
 
-    Tenants(JdbcClient jdbc) {
+    Tenants(JdbcClient jdbc, ActiveSlugCache activeSlugs) {
         this.jdbc = jdbc;
+        this.activeSlugs = activeSlugs;
     }
 
     /** By slug or id, as {@code {tenant}} in a path may be either (docs/api.md). */
@@ -129,6 +131,11 @@ public class Tenants implements TenantDirectory {
         return jdbc.sql("select id from tenants where slug = :slug and status = 'ACTIVE'")
                 .param("slug", slug.strip().toLowerCase(java.util.Locale.ROOT))
                 .query((rs, n) -> new TenantId(rs.getObject("id", UUID.class))).optional();
+    }
+
+    @Override
+    public Optional<TenantId> activeBySlugCached(String slug) {
+        return activeSlugs.activeBySlug(slug.strip().toLowerCase(java.util.Locale.ROOT), this::activeBySlug);
     }
 
     @Override

@@ -30,10 +30,13 @@ class CredentialStore implements Credentials {
     }
 
     @Override
-    public Optional<Account> byUsername(TenantId tenant, String usernameNormalized) {
-        return jdbc.sql(SELECT + " where u.tenant_id = :tenant and u.username_normalized = :username")
+    public Optional<LockedAccount> lockByUsername(TenantId tenant, String usernameNormalized) {
+        return jdbc.sql("select u.failed_logins, " + SELECT.strip().substring("select ".length())
+                        + " where u.tenant_id = :tenant and u.username_normalized = :username for update")
                 .param("tenant", tenant.value()).param("username", usernameNormalized)
-                .query((rs, n) -> account(rs)).optional();
+                .query((rs, n) -> new LockedAccount(account(rs), new Lockout(rs.getInt("failed_logins"),
+                        rs.getObject("locked_until", OffsetDateTime.class))))
+                .optional();
     }
 
     @Override

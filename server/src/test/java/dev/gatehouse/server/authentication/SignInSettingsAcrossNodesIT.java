@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * cache, and a change made on node A holds for sign-ins on node B within a second (B drops its copy
  * when A's NOTIFY arrives), and on node A at once (dropped right after the change's commit). Without
  * the eviction B would keep signing the member in from a network the tenant no longer allows, or
- * with a password an enforced provider now refuses.
+ * with a password an enforced provider now refuses, or the people of a suspended tenant.
  */
 class SignInSettingsAcrossNodesIT extends AcrossNodesTest {
 
@@ -70,8 +70,40 @@ class SignInSettingsAcrossNodesIT extends AcrossNodesTest {
         assertNodeBRefusesWithinASecond(onB, credentials, change, "the password of an SSO user");
     }
 
+    /**
+     * Issue 17: the active tenant of a slug is kept per node for sign-ins too; a suspension on node A
+     * holds for sign-ins on node B within a second (the 403 saying the organisation is suspended).
+     * Without the tenant's announcement dropping B's copy, B would keep signing its people in.
+     */
+    @Test
+    void aTenantSuspendedOnNodeAIsSuspendedForSignInsOnNodeBWithinASecondAndOnNodeAAtOnce() {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        TestMembers.Member desk = TestMembers.member("desk").holding("front_desk").create(api, clinic);
+        String credentials = json("tenant", clinic.slug(), "username", desk.username(), "password", desk.password());
+        ApiClient onB = new ApiClient(nodeB.port());
+        assertThat(onB.post("/api/v1/auth/login", null, credentials).status()).as("node B finds the tenant")
+                .isEqualTo(200);
+        assertThat(onB.post("/api/v1/auth/login", null, credentials).status()).as("and again, from its cache")
+                .isEqualTo(200);
+        assertThat(api.post("/api/v1/auth/login", null, credentials).status()).as("node A too").isEqualTo(200);
+
+        ApiClient.Response suspended = api.patch("/api/v1/tenants/" + clinic.slug(), operatorToken(),
+                json("status", "SUSPENDED", "reason", "issue 17 test"));
+        assertThat(suspended.status()).as(suspended.raw()).isEqualTo(200);
+        long change = System.nanoTime();
+
+        assertThat(api.post("/api/v1/auth/login", null, credentials).status()).as("node A at once").isEqualTo(403);
+        assertNodeBAnswersWithinASecond(onB, credentials, change, "the suspended tenant's sign-in", 403);
+    }
+
     /** Node B answers 401 to {@code credentials} within {@link #WITHIN} of {@code change} (System.nanoTime()). */
     private static void assertNodeBRefusesWithinASecond(ApiClient onB, String credentials, long change, String what) {
+        assertNodeBAnswersWithinASecond(onB, credentials, change, what, 401);
+    }
+
+    /** Node B answers {@code expected} to {@code credentials} within {@link #WITHIN} of {@code change}. */
+    private static void assertNodeBAnswersWithinASecond(ApiClient onB, String credentials, long change, String what,
+            int expected) {
         int status = 200;
         while (System.nanoTime() - change < WITHIN.toNanos()) {
             status = onB.post("/api/v1/auth/login", null, credentials).status();
@@ -82,7 +114,7 @@ class SignInSettingsAcrossNodesIT extends AcrossNodesTest {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - change);
         System.out.println("SignInSettingsAcrossNodesIT: node B refused " + what + " after " + took);
-        assertThat(status).as("node B's answer within %s (after %s)", WITHIN, took).isEqualTo(401);
+        assertThat(status).as("node B's answer within %s (after %s)", WITHIN, took).isEqualTo(expected);
     }
 
     private static void sleep(long millis) {
