@@ -552,7 +552,7 @@ if (( MEMORY_USERS > 0 )); then
 
   # Keycloak: its admin partial import makes about 100 users/s here (docs/benchmarks.md), so its offline import
   # at boot instead, from files in its own export format, into a realm of their own (an import into an existing
-  # realm would replace it with what the files say).
+  # realm would replace it with what the files say, or with --override false leave it as it was).
   import_dir="$DATA/kc-import"; mkdir -p "$import_dir"
   echo '{"realm":"memory","enabled":true}' >"$import_dir/memory-realm.json"
   for from in $(seq 0 5000 $((MEMORY_USERS - 1))); do
