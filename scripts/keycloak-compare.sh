@@ -22,11 +22,18 @@
 # Then (BULK_USERS > 0) both get BULK_USERS more users in batches of 1,000 (Gatehouse's bulk import, Keycloak's
 # partial import), are restarted, and their RSS is read after the start and after every user was read once
 # through the admin API's list pages.
+# Then (MEMORY_USERS > 0) both get MEMORY_USERS users more the fast way each offers — Gatehouse's bulk import in
+# requests of 10,000, Keycloak's offline import at boot (kc.sh import --dir, its export format, 5,000 users a
+# file, into a realm "memory" of their own, the server stopped meanwhile) — and after a restart each side's RSS
+# and heap in use after a full GC (jcmd GC.run, GC.heap_info) are recorded (a) idle, (b) after MEMORY_TOUCH
+# distinct users were read once by id through the admin API, (c) after a check / UMA decision phase; then the
+# tables' sizes (docs/benchmarks.md, "Memory at 100,000 users beside Keycloak").
 #
 #   scripts/keycloak-compare.sh                         # builds the jar; 2 rounds, 15 s phases after 15 s of
 #                                                       # warm-up, 100,000 users
 #   SKIP_BUILD=1 JAR=/tmp/any/gatehouse.jar ROUNDS=3 scripts/keycloak-compare.sh   # any other build
 #   BULK_USERS=0 PHASE_SECONDS=10 ROUNDS=1 scripts/keycloak-compare.sh               # a quicker look
+#   ROUNDS=0 BULK_USERS=0 MEMORY_USERS=100000 scripts/keycloak-compare.sh            # memory at 100,000 users only
 #   GH_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/gh.jfr,settings=profile' \
 #   KC_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/kc.jfr,settings=profile' scripts/keycloak-compare.sh
 #
@@ -41,6 +48,8 @@ PHASE_SECONDS="${PHASE_SECONDS:-15}"
 WARMUP_SECONDS="${WARMUP_SECONDS:-15}"
 CONCURRENCY="${CONCURRENCY:-4}"
 BULK_USERS="${BULK_USERS:-100000}"
+MEMORY_USERS="${MEMORY_USERS:-0}"
+MEMORY_TOUCH="${MEMORY_TOUCH:-10000}"
 KC_VERSION="${KC_VERSION:-26.7.3}"
 KC_DIR="${KC_DIR:-/tmp/keycloak}"
 KC_HOME="$KC_DIR/keycloak-$KC_VERSION"
@@ -468,5 +477,108 @@ SQL
   done
   record "database sizes: $GH_DB $(psql_admin -c "select pg_size_pretty(pg_database_size('$GH_DB'))")," \
     "$KC_DB $(psql_admin -c "select pg_size_pretty(pg_database_size('$KC_DB'))")"
+fi
+# --- memory at MEMORY_USERS users ------------------------------------------------------------------------------
+if (( MEMORY_USERS > 0 )); then
+  echo "== memory at $MEMORY_USERS more users on each side (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  JCMD="${JAVA_HOME:+$JAVA_HOME/bin/}jcmd"
+  require_tools "$JCMD"
+  psql_db() { # database: a query on stdin or in -c
+    local database="$1"; shift
+    timeout 300 psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -d "$database" -qAtX -v ON_ERROR_STOP=1 "$@"
+  }
+  memory() { # side label: RSS (and its peak) now, then the heap in use after a full GC, as jcmd reports it
+    local pid heap
+    if [[ "$1" == gatehouse ]]; then pid="$GH_PID"; else pid="$KC_PID"; fi
+    local rss peak; rss="$(rss_mb "$pid")"; peak="$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$pid/status")"
+    timeout 120 "$JCMD" "$pid" GC.run >/dev/null || fail "jcmd GC.run on $1"
+    # G1: " garbage-first heap   total reserved 1048576K, committed 1048576K, used 123456K [...]"
+    heap="$(timeout 120 "$JCMD" "$pid" GC.heap_info | sed -n 's/.* used \([0-9]*\)K.*/\1/p' | head -n 1)"
+    [[ -n "$heap" ]] || fail "no heap use in jcmd GC.heap_info of $1"
+    record "$1 memory $2 rss $rss MB (peak $peak MB) heap-after-full-gc $((heap / 1024)) MB" \
+      "load $(cut -d' ' -f1 /proc/loadavg)"
+  }
+  timed() { # started-at(ns): seconds since
+    awk -v a="$1" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }'
+  }
+
+  touch_users() { # side database pid url-with-{id} ids-file bearer-token
+    timeout 1200 "$JAVA" -Xmx256m "$LOADER" --label "$1" --op touch-users --database "$2" --jvm "$3" \
+      --concurrency "$CONCURRENCY" --seconds 1200 --warmup 0 --max-requests "$MEMORY_TOUCH" --method GET \
+      --url "$4" --ids "$5" --header "Authorization: Bearer $6" | tee -a "$RESULTS"
+  }
+  measure_memory() { # side: restart, (a) idle, (b) after touching MEMORY_TOUCH distinct users by id, (c) after checks
+    local side="$1"
+    "stop_$side"
+    start_side "$side" "$side-memory"
+    sleep 5 # what the start leaves to do in the background
+    memory "$side" "(a)-idle-after-restart"
+    if [[ "$side" == gatehouse ]]; then
+      psql_db "$GH_DB" -c "select id from users where tenant_id = '$TENANT_ID' and username like 'mem%'
+        order by random() limit $MEMORY_TOUCH" >"$DATA/gh-ids"
+      touch_users gatehouse "$GH_DB" "$GH_PID" "$GH_USERS/{id}" "$DATA/gh-ids" "$TOKEN"
+    else
+      psql_db "$KC_DB" -c "select u.id from user_entity u join realm r on r.id = u.realm_id where r.name = 'memory'
+        order by random() limit $MEMORY_TOUCH" >"$DATA/kc-ids"
+      touch_users keycloak "$KC_DB" "$KC_PID" "$KC/admin/realms/memory/users/{id}" "$DATA/kc-ids" "$KC_ADMIN"
+    fi
+    memory "$side" "(b)-after-touching-$MEMORY_TOUCH-users"
+    "${side}_phase" check 0
+    memory "$side" "(c)-after-a-check-phase"
+  }
+
+  # Gatehouse: its bulk import, a request of 1,000 lines (one batch, all or nothing, so a request the loaded
+  # database timed out — 503 — is sent again); larger requests timed out whole on this loaded machine.
+  started="$(date +%s%N)"; cpu0="$(cpu_seconds "$GH_PID")"
+  for from in $(seq 0 1000 $((MEMORY_USERS - 1))); do
+    to=$(( from + 999 < MEMORY_USERS - 1 ? from + 999 : MEMORY_USERS - 1 ))
+    for attempt in 1 2 3 4 5; do
+      reply="$(seq "$from" "$to" | awk '{ printf "{\"username\":\"mem%d\",\"firstName\":\"Mem\",\"lastName\":\"User\",\"email\":\"mem%d@bench.example\"}\n", $1, $1 }' \
+        | curl -sS --max-time 600 -X POST "$GH_USERS/import" -H "Content-Type: application/x-ndjson" \
+          -H "Authorization: Bearer $TOKEN" --data-binary @- -w '\n%{http_code}')"
+      [[ "$(status "$reply")" == 503 ]] || break
+      echo "   users $from-$to: 503 (attempt $attempt), again"
+    done
+    [[ "$(status "$reply")" == 200 && "$(body "$reply" | jq -r '.failed | length')" == 0 ]] \
+      || fail "Gatehouse's import of users $from-$to: $(head -c 400 <<<"$reply")"
+  done
+  record "gatehouse memory-import $MEMORY_USERS users $(timed "$started") s" \
+    "jvm-cpu $(awk -v a="$cpu0" -v b="$(cpu_seconds "$GH_PID")" 'BEGIN { printf "%.1f", b - a }') s" \
+    "load $(cut -d' ' -f1 /proc/loadavg)"
+  # Keycloak stopped while Gatehouse is measured, and the other way round below.
+  stop_keycloak
+  measure_memory gatehouse
+  stop_gatehouse
+
+  # Keycloak: its admin partial import makes about 100 users/s here (docs/benchmarks.md), so its offline import
+  # at boot instead, from files in its own export format, into a realm of their own (an import into an existing
+  # realm would replace it with what the files say, or with --override false leave it as it was).
+  import_dir="$DATA/kc-import"; mkdir -p "$import_dir"
+  echo '{"realm":"memory","enabled":true}' >"$import_dir/memory-realm.json"
+  for from in $(seq 0 5000 $((MEMORY_USERS - 1))); do
+    to=$(( from + 4999 < MEMORY_USERS - 1 ? from + 4999 : MEMORY_USERS - 1 ))
+    seq "$from" "$to" | awk 'BEGIN { printf "{\"realm\":\"memory\",\"users\":[" }
+      { printf "%s{\"username\":\"mem%d\",\"firstName\":\"Mem\",\"lastName\":\"User\",\"email\":\"mem%d@bench.example\",\"enabled\":true}", (NR > 1 ? "," : ""), $1, $1 }
+      END { print "]}" }' >"$import_dir/memory-users-$((from / 5000)).json"
+  done
+  started="$(date +%s%N)"
+  (cd "$KC_HOME" && JAVA_OPTS_KC_HEAP="-Xms$SERVER_HEAP -Xmx$SERVER_HEAP" timeout 1800 bin/kc.sh import --optimized \
+    --dir "$import_dir" --db-url="jdbc:postgresql://$PG_HOST:$PG_PORT/$KC_DB" --db-username=postgres \
+    --db-password=unused >>"$DATA/keycloak-import.log" 2>&1) \
+    || { tail -n 30 "$DATA/keycloak-import.log" >&2; fail "kc.sh import failed or took over 30 minutes"; }
+  imported="$(psql_db "$KC_DB" -c "select count(*) from user_entity u join realm r on r.id = u.realm_id
+    where r.name = 'memory'")"
+  [[ "$imported" == "$MEMORY_USERS" ]] || fail "Keycloak's import made $imported users, not $MEMORY_USERS"
+  record "keycloak memory-import $MEMORY_USERS users $(timed "$started") s (kc.sh import --dir, a JVM start and" \
+    "stop included) load $(cut -d' ' -f1 /proc/loadavg)"
+  measure_memory keycloak
+
+  sizes() { # database: the tables over 1 MB with their indexes and TOAST
+    psql_db "$1" -c "select string_agg(relname || ' ' || pg_size_pretty(s), ', ' order by s desc) from
+      (select c.relname, pg_total_relation_size(c.oid) s from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where c.relkind = 'r' and n.nspname = current_schema() and pg_total_relation_size(c.oid) > 1048576) t"
+  }
+  record "gatehouse memory tables over 1 MB: $(sizes "$GH_DB")"
+  record "keycloak memory tables over 1 MB: $(sizes "$KC_DB")"
 fi
 echo "== done; load average $(cut -d' ' -f1-3 /proc/loadavg); results in $RESULTS (copied to $KC_DIR/last-results.txt)"

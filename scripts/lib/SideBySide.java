@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * <p>A request is described by its method, URL, headers and body; in the URL and body {@code {n}} is replaced by
  * a number unique in the phase, {@code {m}} by that number modulo {@code --modulo}, and {@code {refresh}} by the
  * thread's current refresh token when {@code --rotate} names the answer's field that replaces it (each thread
- * starts with one of {@code --refresh-tokens}, a file of one token a line).
+ * starts with one of {@code --refresh-tokens}, a file of one token a line), and {@code {id}} by line {@code n} of
+ * {@code --ids} (a file of one id a line, taken round), so that a phase can touch many distinct users.
  *
  * <pre>
  * java scripts/lib/SideBySide.java --label gatehouse --op sign-in --method POST --url http://127.0.0.1:8080/… \
@@ -71,6 +72,9 @@ public class SideBySide {
         List<String> refreshTokens = options.containsKey("refresh-tokens")
                 ? Files.readAllLines(Path.of(options.get("refresh-tokens"))).stream().filter(s -> !s.isBlank()).toList()
                 : List.of();
+        List<String> ids = options.containsKey("ids")
+                ? Files.readAllLines(Path.of(options.get("ids"))).stream().filter(s -> !s.isBlank()).toList()
+                : List.of("");
         if (rotate != null && refreshTokens.size() < concurrency) {
             throw new IllegalArgumentException("--rotate needs a refresh token per thread: " + refreshTokens.size()
                     + " for " + concurrency);
@@ -103,8 +107,9 @@ public class SideBySide {
                     if (n >= limit) {
                         break;
                     }
-                    HttpRequest request = request(method, fill(url, n, modulo, refresh), headers,
-                            body == null ? null : fill(body, n, modulo, refresh));
+                    String id = ids.get((int) (n % ids.size()));
+                    HttpRequest request = request(method, fill(url, n, modulo, refresh, id), headers,
+                            body == null ? null : fill(body, n, modulo, refresh, id));
                     boolean measured = now >= measureFrom;
                     try {
                         HttpResponse<String> answer = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -162,8 +167,9 @@ public class SideBySide {
         System.exit(0);
     }
 
-    private static String fill(String template, long n, long modulo, String refresh) {
-        String filled = template.replace("{n}", Long.toString(n)).replace("{m}", Long.toString(n % modulo));
+    private static String fill(String template, long n, long modulo, String refresh, String id) {
+        String filled = template.replace("{n}", Long.toString(n)).replace("{m}", Long.toString(n % modulo))
+                .replace("{id}", id);
         return refresh == null ? filled : filled.replace("{refresh}", URLEncoder.encode(refresh, StandardCharsets.UTF_8));
     }
 
