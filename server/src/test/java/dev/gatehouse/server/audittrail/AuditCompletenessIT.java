@@ -79,6 +79,8 @@ class AuditCompletenessIT extends IntegrationTest {
             // schedule created, changed and deleted, in that order
             "REPORT_GENERATED", "REPORT_DOWNLOADED", "REPORT_SCHEDULE_CREATED", "REPORT_SCHEDULE_UPDATED",
             "REPORT_SCHEDULE_DELETED",
+            // compliance.ReportJobsIT: a report asked for in the background, its job as target and its asker as actor
+            "REPORT_REQUESTED",
             // memberships.MembershipsIT: accepted and ended in both trails, the member's trail never naming home
             "MEMBERSHIP_ACCEPTED", "MEMBERSHIP_ENDED");
 
