@@ -43,6 +43,19 @@ class AccessCache {
     static final long RELATION_PATHS_PER_TENANT = 2_000_000;
 
     /**
+     * What one tenant's compiled profiles may take of the heap: an eighth of it. A profile is about
+     * 1.8 KB at three assignments (its memo of decisions), so a count bound of 200,000 let one large
+     * tenant's profiles grow to 350 MB — more than README's whole 256 MB heap — under checks about
+     * many distinct users (issue 17's harness at a million users). An evicted profile is compiled
+     * again on its next check, which costs a read of the user (cold-profile checks in benchmarks.md).
+     */
+    static final long PROFILE_BYTES_PER_TENANT = Runtime.getRuntime().maxMemory() / 8;
+
+    private static int weight(Profile profile) {
+        return (int) Math.min(Integer.MAX_VALUE, profile.approximateBytes());
+    }
+
+    /**
      * API keys' profiles narrowed from their owners' per node: the check path narrows once per key and
      * owner version, not once per request. An unused narrowing is dropped after this long.
      */
@@ -106,7 +119,8 @@ class AccessCache {
     Optional<TenantAccess> tenant(TenantId tenant, Function<TenantId, Optional<TenantPolicy>> load) {
         TenantAccess access = tenants.get(tenant, id -> load.apply(id)
                 .map(policy -> new TenantAccess(policy,
-                        Caffeine.newBuilder().maximumSize(200_000).<UUID, Profile>build(),
+                        Caffeine.newBuilder().maximumWeight(PROFILE_BYTES_PER_TENANT)
+                                .<UUID, Profile>weigher((user, profile) -> weight(profile)).build(),
                         Caffeine.newBuilder().maximumSize(200_000).expireAfterWrite(USERNAME_TTL).<String, UUID>build(),
                         Caffeine.newBuilder().maximumWeight(RELATION_PATHS_PER_TENANT)
                                 .<UUID, SubjectRelations>weigher((user, relations) -> 1 + relations.size()).build(),
