@@ -286,14 +286,18 @@ public final class Profile {
 
     /**
      * About how many bytes of heap this profile holds of its own (not its policy's shared tables):
-     * mostly its memo of allow decisions, one slot per permission of each assignment's role, which
-     * a cache of profiles weighs them by. Measured at a million users with three assignments each:
-     * about 1.8 KB a profile (docs/benchmarks.md, "1 M users").
+     * its memo of allow decisions, one slot per permission of each assignment's role, its arrays,
+     * and the subject and assignments it was compiled from (their ids, role keys and locations as
+     * the server read them, about 280 bytes an assignment). A cache of profiles weighs them by it.
+     * At a million users with three assignments each the server's profiles took 1.5–1.8 KB each
+     * (docs/benchmarks.md, "1 M users").
      */
     public long approximateBytes() {
         long memo = narrowing == null ? 16L + 4L * allowMemo.length : 0;
-        return 160 + memo + 16L + 8L * layout.length + 16L + 4L * assignments.length + 16L + 4L * tables.length
-                + (backing == null ? 0 : 64L * backing.length) + 120L * assignments.length;
+        long arrays = 16L + 8L * layout.length + 16L + 4L * assignments.length + 16L + 4L * tables.length
+                + (backing == null ? 0 : 64L * backing.length);
+        long subjectAndAssignments = 160L + 280L * assignments.length;
+        return 160 + memo + arrays + subjectAndAssignments;
     }
 
     public TenantPolicy policy() {

@@ -9,8 +9,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link Profile#approximateBytes}, by which the server's cache of profiles is bounded (issue 17):
- * near what compiling a profile allocates (its own arrays and memo; the policy's tables are shared),
- * never far below it, since a cache weighing too little would outgrow its share of the heap.
+ * never below what compiling a profile allocates (its own arrays and memo; the policy's tables are
+ * shared), since a cache weighing too little would outgrow its share of the heap, and not far above it:
+ * beside that it counts only the subject and assignments the profile keeps (read by the server from the
+ * database; literals here, so not allocated by this test).
  */
 class ProfileWeightTest {
 
@@ -24,7 +26,7 @@ class ProfileWeightTest {
     }
 
     @Test
-    void theWeightIsNearWhatCompilingAllocates() {
+    void theWeightIsAtLeastWhatCompilingAllocatesAndNotFarAbove() {
         Subject subject = TestSubjects.me().holding("reader_location", "north").holding("dashboard_viewer")
                 .holding("owner", "harbor").build();
         for (int warm = 0; warm < 1_000; warm++) {
@@ -33,7 +35,7 @@ class ProfileWeightTest {
         Profile[] kept = new Profile[1];
         long allocated = allocatedBy(() -> kept[0] = ACME.compile(subject));
 
-        assertThat(kept[0].approximateBytes()).isBetween(allocated / 2, allocated * 2);
+        assertThat(kept[0].approximateBytes()).isBetween(allocated, allocated * 4);
     }
 
     @Test
