@@ -11,6 +11,7 @@ import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import dev.gatehouse.server.testing.ApiClient;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
@@ -266,13 +267,19 @@ class OidcFlowIT extends IntegrationTest {
     }
 
     /** A confidential client with client_credentials acting as a new service account of {@code tenant}. */
-    record Machine(String clientId, String secret, String serviceAccount) {}
+    record Machine(String clientId, String secret, String serviceAccount) {
+
+        /** Registers one in {@code tenant} through its admin. */
+        static Machine create(ApiClient api, SignedInTenant tenant) {
+            String service = new OidcClientsIT.Fixtures(api).serviceAccount(tenant, "billing-job");
+            Response created = api.post(tenant.path("/clients"), tenant.adminToken(), OidcClientsIT.machine(service));
+            assertThat(created.status()).as(created.raw()).isEqualTo(201);
+            return new Machine(created.text("/clientId"), created.text("/clientSecret"), service);
+        }
+    }
 
     Machine machine(SignedInTenant tenant) {
-        String service = new OidcClientsIT.Fixtures(api).serviceAccount(tenant, "billing-job");
-        Response created = api.post(tenant.path("/clients"), tenant.adminToken(), OidcClientsIT.machine(service));
-        assertThat(created.status()).as(created.raw()).isEqualTo(201);
-        return new Machine(created.text("/clientId"), created.text("/clientSecret"), service);
+        return Machine.create(api, tenant);
     }
 
     JWTClaimsSet verify(SignedInTenant tenant, String jwt) throws Exception {

@@ -44,10 +44,7 @@ class OidcTokenLivenessIT extends IntegrationTest {
     @BeforeEach
     void clinicWithAMachine() {
         clinic = SignedInTenant.create(api, operatorToken(), "clinic");
-        String service = new OidcClientsIT.Fixtures(api).serviceAccount(clinic, "billing-job");
-        Response created = api.post(clinic.path("/clients"), clinic.adminToken(), OidcClientsIT.machine(service));
-        assertThat(created.status()).as(created.raw()).isEqualTo(201);
-        machine = new OidcFlowIT.Machine(created.text("/clientId"), created.text("/clientSecret"), service);
+        machine = OidcFlowIT.Machine.create(api, clinic);
     }
 
     @Test
