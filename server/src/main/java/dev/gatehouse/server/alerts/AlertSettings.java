@@ -1,15 +1,13 @@
 package dev.gatehouse.server.alerts;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.gatehouse.server.access.AccessChanged;
 import dev.gatehouse.server.shared.FieldError;
+import dev.gatehouse.server.shared.NodeCache;
 import dev.gatehouse.server.shared.TenantId;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -43,11 +41,7 @@ class AlertSettings {
     private final JdbcClient jdbc;
 
     /** Each tenant's rules as last read on this node; a minute's expiry is only a safety net. */
-    private final Cache<TenantId, AlertRules> rules = Caffeine.newBuilder().maximumSize(10_000)
-            .expireAfterWrite(Duration.ofMinutes(1)).build();
-
-    /** Counts evictions: a read that overlapped one is not kept. */
-    private final AtomicLong evictions = new AtomicLong();
+    private final NodeCache<TenantId, AlertRules> rules = NodeCache.expiringAfter(10_000, Duration.ofMinutes(1));
 
     AlertSettings(JdbcClient jdbc) {
         this.jdbc = jdbc;
@@ -55,40 +49,18 @@ class AlertSettings {
 
     /** The tenant's rules, from this node's cache when it holds them. */
     AlertRules rulesOf(TenantId tenant) {
-        AlertRules cached = rules.getIfPresent(tenant);
-        if (cached != null) {
-            return cached;
-        }
-        long before = evictions.get();
-        AlertRules read = of(tenant).rules();
-        if (evictions.get() == before) {
-            rules.asMap().putIfAbsent(tenant, read);
-            if (evictions.get() != before) {
-                rules.asMap().remove(tenant, read);
-            }
-        }
-        return read;
+        return rules.get(tenant, () -> of(tenant).rules());
     }
 
     @EventListener
     void on(AccessChanged change) {
         switch (change) {
-            case AccessChanged.Policy policy -> forget(policy.tenant());
-            case AccessChanged.Everything everything -> forgetAll();
+            case AccessChanged.Policy policy -> rules.evict(policy.tenant());
+            case AccessChanged.Everything everything -> rules.evictAll();
             case AccessChanged.Subject subject -> {
                 // One user's state: not the tenant's rules.
             }
         }
-    }
-
-    private void forget(TenantId tenant) {
-        evictions.incrementAndGet();
-        rules.invalidate(tenant);
-    }
-
-    private void forgetAll() {
-        evictions.incrementAndGet();
-        rules.invalidateAll();
     }
 
     Settings of(TenantId tenant) {

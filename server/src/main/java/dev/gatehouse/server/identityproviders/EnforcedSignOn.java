@@ -1,10 +1,9 @@
 package dev.gatehouse.server.identityproviders;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.gatehouse.engine.RequestContext;
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.access.AccessChanged;
+import dev.gatehouse.server.shared.NodeCache;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.Usernames;
 import java.time.Clock;
@@ -12,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
@@ -39,11 +37,8 @@ public class EnforcedSignOn {
     private final Clock clock;
 
     /** Each tenant's enabled, enforced providers as last read here; a minute's expiry is only a safety net. */
-    private final Cache<TenantId, List<ProviderStore.Enforced>> enforcedByTenant = Caffeine.newBuilder()
-            .maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1)).build();
-
-    /** Counts evictions: a read that overlapped one is not kept. */
-    private final AtomicLong evictions = new AtomicLong();
+    private final NodeCache<TenantId, List<ProviderStore.Enforced>> enforcedByTenant =
+            NodeCache.expiringAfter(10_000, Duration.ofMinutes(1));
 
     EnforcedSignOn(ProviderStore providers, ExternalIdentities identities, Access access, Clock clock) {
         this.providers = providers;
@@ -72,32 +67,14 @@ public class EnforcedSignOn {
     }
 
     private List<ProviderStore.Enforced> enforced(TenantId tenant) {
-        List<ProviderStore.Enforced> cached = enforcedByTenant.getIfPresent(tenant);
-        if (cached != null) {
-            return cached;
-        }
-        long before = evictions.get();
-        List<ProviderStore.Enforced> read = List.copyOf(providers.enforced(tenant));
-        if (evictions.get() == before) {
-            enforcedByTenant.asMap().putIfAbsent(tenant, read);
-            if (evictions.get() != before) {
-                enforcedByTenant.asMap().remove(tenant, read);
-            }
-        }
-        return read;
+        return enforcedByTenant.get(tenant, () -> List.copyOf(providers.enforced(tenant)));
     }
 
     @EventListener
     void on(AccessChanged change) {
         switch (change) {
-            case AccessChanged.Policy policy -> {
-                evictions.incrementAndGet();
-                enforcedByTenant.invalidate(policy.tenant());
-            }
-            case AccessChanged.Everything everything -> {
-                evictions.incrementAndGet();
-                enforcedByTenant.invalidateAll();
-            }
+            case AccessChanged.Policy policy -> enforcedByTenant.evict(policy.tenant());
+            case AccessChanged.Everything everything -> enforcedByTenant.evictAll();
             case AccessChanged.Subject subject -> {
                 // One user's state: not the tenant's providers (a user's links are read at each sign-in).
             }

@@ -2,6 +2,7 @@ package dev.gatehouse.server.oidc;
 
 import dev.gatehouse.server.access.AccessChanged;
 import dev.gatehouse.server.shared.Ids;
+import dev.gatehouse.server.shared.NodeCache;
 import dev.gatehouse.server.shared.TenantId;
 import java.time.Duration;
 import java.util.UUID;
@@ -49,7 +50,7 @@ class TenantClients implements RegisteredClientRepository {
     private record Known(TenantId tenant, RegisteredClient client) {}
 
     private final ClientStore store;
-    private final NodeCache<Key, Known> known = new NodeCache<>(50_000);
+    private final NodeCache<Key, Known> known = NodeCache.expiringAfter(50_000, Duration.ofMinutes(10));
 
     TenantClients(ClientStore store) {
         this.store = store;
@@ -67,7 +68,7 @@ class TenantClients implements RegisteredClientRepository {
             return null;
         }
         return TenantIssuer.current()
-                .flatMap(issuer -> known.get(new Key(issuer.tenant(), id, true), () -> store
+                .flatMap(issuer -> known.find(new Key(issuer.tenant(), id, true), () -> store
                         .byId(issuer.tenant(), rowId).filter(OAuthClient::isActive)
                         .map(client -> new Known(issuer.tenant(), registered(client)))))
                 .map(Known::client)
@@ -77,7 +78,7 @@ class TenantClients implements RegisteredClientRepository {
     @Override
     public @Nullable RegisteredClient findByClientId(String clientId) {
         return TenantIssuer.current()
-                .flatMap(issuer -> known.get(new Key(issuer.tenant(), clientId, false), () -> store
+                .flatMap(issuer -> known.find(new Key(issuer.tenant(), clientId, false), () -> store
                         .byClientId(issuer.tenant(), clientId).filter(OAuthClient::isActive)
                         .map(client -> new Known(issuer.tenant(), registered(client)))))
                 .map(Known::client)
@@ -87,8 +88,8 @@ class TenantClients implements RegisteredClientRepository {
     @EventListener
     void on(AccessChanged change) {
         switch (change) {
-            case AccessChanged.Policy policy -> known.evict(client -> client.tenant().equals(policy.tenant()));
-            case AccessChanged.Everything everything -> known.evict(client -> true);
+            case AccessChanged.Policy policy -> known.evictIf(client -> client.tenant().equals(policy.tenant()));
+            case AccessChanged.Everything everything -> known.evictAll();
             case AccessChanged.Subject subject -> { }
         }
     }

@@ -1,9 +1,9 @@
 package dev.gatehouse.server.oidc;
 
-import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import dev.gatehouse.server.access.AccessChanged;
+import dev.gatehouse.server.shared.NodeCache;
 import dev.gatehouse.server.shared.TenantId;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,15 +57,13 @@ class Verdicts {
     }
 
     private final Clock clock;
-    private final Object evicting = new Object();
-    private long evictions;
-    private final Cache<Object, Verdict> verdicts;
+    private final NodeCache<Object, Verdict> verdicts;
 
     Verdicts(Clock clock) {
         this.clock = clock;
-        this.verdicts = Caffeine.newBuilder().maximumSize(200_000)
+        this.verdicts = NodeCache.over(Caffeine.newBuilder().maximumSize(200_000)
                 .expireAfter(Expiry.<Object, Verdict>writing((key, verdict) -> holdsFor(verdict)))
-                .build();
+                .build());
     }
 
     /**
@@ -73,21 +71,11 @@ class Verdicts {
      * {@code judge} when none holds now.
      */
     Verdict of(Object key, Supplier<Verdict> judge) {
-        Verdict cached = verdicts.getIfPresent(key);
+        Verdict cached = verdicts.cached(key);
         if (cached != null && cached.until().isAfter(clock.instant())) {
             return cached;
         }
-        long before;
-        synchronized (evicting) {
-            before = evictions;
-        }
-        Verdict judged = judge.get();
-        synchronized (evicting) {
-            if (evictions == before) {
-                verdicts.put(key, judged);
-            }
-        }
-        return judged;
+        return verdicts.read(key, judge);
     }
 
     @EventListener
@@ -118,10 +106,7 @@ class Verdicts {
     }
 
     private void evict(Predicate<Verdict> which) {
-        synchronized (evicting) {
-            evictions++;
-        }
-        verdicts.asMap().values().removeIf(which);
+        verdicts.evictIf(which);
     }
 
     private Duration holdsFor(Verdict verdict) {

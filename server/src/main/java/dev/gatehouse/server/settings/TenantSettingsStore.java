@@ -1,7 +1,6 @@
 package dev.gatehouse.server.settings;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.gatehouse.server.shared.NodeCache;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.TenantTree;
 import java.time.Duration;
@@ -9,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -35,11 +33,7 @@ public class TenantSettingsStore {
     private final TenantTree tree;
 
     /** Settings read for sign-ins and user creations, with the tenants whose change makes them stale (it and its ancestors). */
-    private final Cache<TenantId, Cached> nodeCache = Caffeine.newBuilder().maximumSize(10_000)
-            .expireAfterWrite(Duration.ofMinutes(1)).build();
-
-    /** Counts evictions: a read that began before one is not kept. */
-    private final AtomicLong evictions = new AtomicLong();
+    private final NodeCache<TenantId, Cached> nodeCache = NodeCache.expiringAfter(10_000, Duration.ofMinutes(1));
 
     TenantSettingsStore(TenantTree tree) {
         this.tree = tree;
@@ -102,32 +96,17 @@ public class TenantSettingsStore {
 
     /** The settings of {@code tenant} (it and its ancestors) changed: drop what this node holds of it and below. */
     public void forget(TenantId tenant) {
-        evictions.incrementAndGet();
-        nodeCache.asMap().values().removeIf(cached -> cached.lineage().contains(tenant));
+        nodeCache.evictIf(cached -> cached.lineage().contains(tenant));
     }
 
     /** Announcements may have been missed: drop everything this node holds. */
     public void forgetAll() {
-        evictions.incrementAndGet();
-        nodeCache.invalidateAll();
+        nodeCache.evictAll();
     }
 
     private TenantSettings throughNodeCache(TenantId tenant) {
-        Cached cached = nodeCache.getIfPresent(tenant);
-        if (cached != null) {
-            return cached.settings();
-        }
-        long before = evictions.get();
-        Cached read = read(tenant);
-        // Kept only when no eviction happened during the read (it may have read what was just changed
-        // away), and only for a tenant that exists.
-        if (!read.lineage().isEmpty() && evictions.get() == before) {
-            nodeCache.asMap().putIfAbsent(tenant, read);
-            if (evictions.get() != before) {
-                nodeCache.asMap().remove(tenant, read);
-            }
-        }
-        return read.settings();
+        // Kept only for a tenant that exists: one created a moment later has its own settings at once.
+        return nodeCache.get(tenant, () -> read(tenant), found -> !found.lineage().isEmpty()).settings();
     }
 
     private Cached read(TenantId tenant) {

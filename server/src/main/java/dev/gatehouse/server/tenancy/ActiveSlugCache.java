@@ -1,12 +1,10 @@
 package dev.gatehouse.server.tenancy;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.gatehouse.server.access.AccessChanged;
+import dev.gatehouse.server.shared.NodeCache;
 import dev.gatehouse.server.shared.TenantId;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -24,40 +22,18 @@ import org.springframework.stereotype.Component;
 @Component
 class ActiveSlugCache {
 
-    private final Cache<String, TenantId> active = Caffeine.newBuilder().maximumSize(10_000)
-            .expireAfterWrite(Duration.ofHours(1)).build();
-
-    /** Counts drops: a read that began before one is not kept. */
-    private final AtomicLong drops = new AtomicLong();
+    private final NodeCache<String, TenantId> active = NodeCache.expiringAfter(10_000, Duration.ofHours(1));
 
     /** The active tenant of {@code slug}, from this node's cache or else {@code read} (and kept when found). */
     Optional<TenantId> activeBySlug(String slug, Function<String, Optional<TenantId>> read) {
-        TenantId cached = active.getIfPresent(slug);
-        if (cached != null) {
-            return Optional.of(cached);
-        }
-        long before = drops.get();
-        Optional<TenantId> found = read.apply(slug);
-        if (found.isPresent() && drops.get() == before) {
-            active.asMap().putIfAbsent(slug, found.get());
-            if (drops.get() != before) {
-                active.asMap().remove(slug, found.get());
-            }
-        }
-        return found;
+        return active.find(slug, () -> read.apply(slug));
     }
 
     @EventListener
     void on(AccessChanged change) {
         switch (change) {
-            case AccessChanged.Policy policy -> {
-                drops.incrementAndGet();
-                active.asMap().values().removeIf(policy.tenant()::equals);
-            }
-            case AccessChanged.Everything everything -> {
-                drops.incrementAndGet();
-                active.invalidateAll();
-            }
+            case AccessChanged.Policy policy -> active.evictIf(policy.tenant()::equals);
+            case AccessChanged.Everything everything -> active.evictAll();
             case AccessChanged.Subject subject -> {
                 // One user's state: the tenant is as active as it was.
             }
