@@ -42,32 +42,32 @@ class PathTenantVariantsIT extends IntegrationTest {
     }
 
     @ParameterizedTest
-    @CsvSource(textBlock = """
-            variant,  caller,   named,              expected, why
-            MEMBER,   member,   clinic slug,        200,      their own tenant
-            MEMBER,   member,   clinic id,          200,      their own tenant by its id
-            MEMBER,   member,   other id,           404,      another tenant answers as an unknown one
-            MEMBER,   member,   unknown,            404,      no such tenant
-            MEMBER,   member,   suspended id,       404,      another tenant, suspended or not
-            MEMBER,   member,   platform,           404,      the platform is no member's tenant
-            MEMBER,   operator, clinic slug,        404,      operators reach no tenant's member paths
-            MEMBER,   operator, platform,           404,      nor the platform's own
-            TRAIL,    member,   clinic slug,        200,      their own trail
-            TRAIL,    member,   other id,           404,      another tenant's trail answers as an unknown one
-            TRAIL,    member,   unknown,            404,      no such tenant
-            TRAIL,    member,   suspended id,       404,      another tenant, suspended or not
-            TRAIL,    operator, platform,           200,      the platform's own trail is the operators'
-            TRAIL,    operator, platform id,        200,      and by its id
-            TRAIL,    operator, clinic slug,        404,      a tenant's trail is its members'
-            TRAIL,    operator, suspended id,       404,      a suspended tenant's too
-            OPERATOR, operator, clinic slug,        200,      an operator acts in any tenant
-            OPERATOR, operator, clinic id,          200,      named by its id
-            OPERATOR, operator, suspended id,       200,      a suspended one too: its overrides are listed
-            OPERATOR, operator, unknown,            404,      no such tenant
-            OPERATOR, member,   clinic slug,        200,      a member's own tenant: its overrides, with audit.read
-            OPERATOR, member,   other id,           404,      another tenant answers as an unknown one
-            OPERATOR, member,   suspended id,       404,      another tenant, suspended or not
-            OPERATOR, member,   unknown,            404,      no such tenant
+    @CsvSource(delimiter = '|', textBlock = """
+            variant  | caller   | named        | expected | why
+            MEMBER   | member   | clinic slug  | 200      | their own tenant
+            MEMBER   | member   | clinic id    | 200      | their own tenant by its id
+            MEMBER   | member   | other id     | 404      | another tenant answers as an unknown one
+            MEMBER   | member   | unknown      | 404      | no such tenant
+            MEMBER   | member   | suspended id | 404      | another tenant, suspended or not
+            MEMBER   | member   | platform     | 404      | the platform is no member's tenant
+            MEMBER   | operator | clinic slug  | 404      | operators reach no tenant's member paths
+            MEMBER   | operator | platform     | 404      | nor the platform's own
+            TRAIL    | member   | clinic slug  | 200      | their own trail
+            TRAIL    | member   | other id     | 404      | another tenant's trail answers as an unknown one
+            TRAIL    | member   | unknown      | 404      | no such tenant
+            TRAIL    | member   | suspended id | 404      | another tenant, suspended or not
+            TRAIL    | operator | platform     | 200      | the platform's own trail is the operators'
+            TRAIL    | operator | platform id  | 200      | and by its id
+            TRAIL    | operator | clinic slug  | 404      | a tenant's trail is its members'
+            TRAIL    | operator | suspended id | 404      | a suspended tenant's too
+            OPERATOR | operator | clinic slug  | 200      | an operator acts in any tenant
+            OPERATOR | operator | clinic id    | 200      | named by its id
+            OPERATOR | operator | suspended id | 200      | a suspended one too: its overrides are listed
+            OPERATOR | operator | unknown      | 404      | no such tenant
+            OPERATOR | member   | clinic slug  | 200      | a member's own tenant: its overrides, with audit.read
+            OPERATOR | member   | other id     | 404      | another tenant answers as an unknown one
+            OPERATOR | member   | suspended id | 404      | another tenant, suspended or not
+            OPERATOR | member   | unknown      | 404      | no such tenant
             """, useHeadersInDisplayName = true, quoteCharacter = '"')
     void theVariantDecidesWhichTenantsAPathMayName(String variant, String caller, String named, int expected,
             String why) {
