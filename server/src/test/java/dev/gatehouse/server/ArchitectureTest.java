@@ -8,10 +8,10 @@ import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaCall;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.domain.properties.HasName;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantPaths;
 import jakarta.servlet.http.HttpServletRequest;
@@ -191,29 +191,18 @@ class ArchitectureTest {
                 .check(SERVER);
     }
 
-    /**
-     * Services still handed the path's {@code {tenant}} as text, resolving it themselves; the rest
-     * take the {@link dev.gatehouse.server.shared.TenantId} (or users' TenantScope.Scoped) the edge
-     * resolved. Shrink this list, never grow it.
-     */
-    private static final String[] RESOLVE_THE_PATHS_TENANT_THEMSELVES = {
-        // The trail's path also names the platform's own trail for operators (AuditTrail.trailOf).
-        "dev.gatehouse.server.audittrail.AuditTrail",
-        // An override is a platform operator's: the path names the tenant they act in (forOperator).
-        "dev.gatehouse.server.overrides.Overrides"};
-
     @Test
     void servicesTakeAResolvedTenantNotThePathsText() {
         noClasses().that().areNotAnnotatedWith(RestController.class)
                 .and().areNotAnnotatedWith(org.springframework.stereotype.Controller.class)
                 .and().resideOutsideOfPackage("dev.gatehouse.server.shared..")
                 .and().doNotHaveFullyQualifiedName("dev.gatehouse.server.users.TenantScope")
-                .and(DescribedPredicate.describe("are not among the services still resolving the path's tenant",
-                        (JavaClass c) -> !java.util.List.of(RESOLVE_THE_PATHS_TENANT_THEMSELVES).contains(c.getName())))
-                .should().callMethod(TenantPaths.class, "own", Caller.class, String.class)
-                .orShould().callMethod(TenantPaths.class, "resolve", Caller.class, String.class)
-                .because("a path's {tenant} is resolved once, at the edge (shared.PathTenants, users.TenantScope),"
-                        + " so an unknown or foreign tenant answers the same 404 everywhere and services take a TenantId")
+                .should().callMethodWhere(DescribedPredicate.describe("the method resolves a tenant's name (TenantPaths)",
+                        (JavaMethodCall call) -> call.getTargetOwner().isEquivalentTo(TenantPaths.class)))
+                .because("a path's {tenant} is resolved once, at the edge (shared.PathTenants with the path's"
+                        + " PathTenant.For: a member's own tenant, an audit trail, what an operator does in a tenant;"
+                        + " users.TenantScope), so an unknown or foreign tenant answers the same 404 everywhere and"
+                        + " services take a TenantId or a TenantPaths.TenantRef")
                 .check(SERVER);
     }
 

@@ -8,6 +8,7 @@ import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.PathTenant;
+import dev.gatehouse.server.shared.PathTenant.For;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.users.UserStore;
 import jakarta.servlet.http.HttpServletRequest;
@@ -133,10 +134,9 @@ class AuditController {
     }
 
     @GetMapping("/api/v1/tenants/{tenant}/audit")
-    AuditTrail.AuditPage search(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            AuditFilters filters,
+    AuditTrail.AuditPage search(@AuthenticationPrincipal Caller caller, AuditFilters filters,
             @RequestParam(required = false) @Nullable @Min(1) Long before,
-            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
+            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size, @PathTenant(For.TRAIL) TenantId tenant) {
         return trail.search(caller, tenant, filters, before, size);
     }
 
@@ -154,9 +154,9 @@ class AuditController {
      * events before it, a consistent cut however long the download takes.
      */
     @GetMapping("/api/v1/tenants/{tenant}/audit/export")
-    void export(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestParam(defaultValue = "csv") String format, AuditFilters filters,
-            Origin origin, HttpServletResponse response) throws IOException {
+    void export(@AuthenticationPrincipal Caller caller, @RequestParam(defaultValue = "csv") String format,
+            AuditFilters filters, Origin origin, HttpServletResponse response, @PathTenant(For.TRAIL) TenantId tenant)
+            throws IOException {
         try (AuditTrail.Download download = trail.export(caller, tenant, format, filters, actors.actor(caller), origin)) {
             response.setStatus(200);
             response.setContentType(download.mediaType() + ";charset=UTF-8");

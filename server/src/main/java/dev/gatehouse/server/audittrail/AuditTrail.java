@@ -8,7 +8,6 @@ import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantId;
-import dev.gatehouse.server.shared.TenantPaths;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -24,8 +23,9 @@ import org.springframework.stereotype.Service;
 
 /**
  * Reading the audit trail, for the API and the console alike: search, export and chain
- * verification, each resolving the tenant and asking the engine in one place (audit.read,
- * audit.export), so the console cannot show what the API would refuse.
+ * verification of the trail the edge resolved ({@code PathTenant.For.TRAIL}: a member's own tenant's,
+ * an operator's the platform's), each asking the engine in one place (audit.read, audit.export), so
+ * the console cannot show what the API would refuse.
  */
 @Service
 public class AuditTrail {
@@ -50,17 +50,15 @@ public class AuditTrail {
         void close();
     }
 
-    private final TenantPaths paths;
     private final Access access;
     private final AuditQueries queries;
     private final AuditEvents events;
     private final ChainVerifier verifier;
     private final StreamBudget streams;
 
-    AuditTrail(TenantPaths paths, Access access, AuditQueries queries, AuditEvents events, ChainVerifier verifier,
+    AuditTrail(Access access, AuditQueries queries, AuditEvents events, ChainVerifier verifier,
             StreamBudget streams) {
         this.streams = streams;
-        this.paths = paths;
         this.access = access;
         this.queries = queries;
         this.events = events;
@@ -70,11 +68,10 @@ public class AuditTrail {
     /**
      * Up to {@code size} matching events below {@code before}, newest first.
      *
-     * @throws ApiException 404 unless {@code tenant} is the caller's own, 403 without audit.read,
+     * @throws ApiException 403 without audit.read,
      *     400 naming the first bad filter
      */
-    public AuditPage search(Caller caller, String tenant, AuditFilters filters, @Nullable Long before, int size) {
-        TenantId id = trailOf(caller, tenant);
+    public AuditPage search(Caller caller, TenantId id, AuditFilters filters, @Nullable Long before, int size) {
         access.require(caller, "audit.read", null);
         List<AuditQueries.Event> found = queries.page(id, parse(filters), before, size + 1);
         if (found.size() > size) {
@@ -89,11 +86,10 @@ public class AuditTrail {
      * matching events before it, oldest first: a consistent cut however long the download takes.
      *
      * @param format {@code csv} or {@code jsonl}
-     * @throws ApiException 404 unless {@code tenant} is the caller's own, 403 without audit.export,
+     * @throws ApiException 403 without audit.export,
      *     400 naming a bad format or filter, 503 when every slot of the {@link StreamBudget} is taken
      */
-    public Download export(Caller caller, String tenant, String format, AuditFilters filters, AuditLog.Actor actor, Origin origin) {
-        TenantId id = trailOf(caller, tenant);
+    public Download export(Caller caller, TenantId id, String format, AuditFilters filters, AuditLog.Actor actor, Origin origin) {
         access.require(caller, "audit.export", null);
         AuditExport.Format chosen = switch (format) {
             case "csv" -> AuditExport.Format.CSV;
@@ -176,22 +172,13 @@ public class AuditTrail {
     /**
      * Recomputes the tenant's hash chain (docs/audit.md).
      *
-     * @throws ApiException 404 unless {@code tenant} is the caller's own, 403 without audit.read
+     * @throws ApiException 403 without audit.read
      */
-    public ChainVerifier.Result verify(Caller caller, String tenant) {
-        TenantId id = trailOf(caller, tenant);
+    public ChainVerifier.Result verify(Caller caller, TenantId id) {
         access.require(caller, "audit.read", null);
         return verifier.verify(id);
     }
 
-    /**
-     * The trail a path names: the caller's own tenant's. Operators are outside tenants and reach no
-     * tenant's path, but their own acts (creating tenants, impersonation and break-glass refusals,
-     * their sign-ins) are recorded in the {@code platform} tenant's trail, which is theirs to read
-     * with the platform's audit.read — the only platform-tenant path they get.
-     *
-     * @throws ApiException 404 unless {@code tenant} is the caller's own
-     */
     /**
      * The platform's own trail ({@code GET /api/v1/platform/audit}, issue 16): tenants created,
      * renamed, moved, suspended, reactivated and deleted, and operators' sign-ins and refusals; as
@@ -211,14 +198,6 @@ public class AuditTrail {
             return new AuditPage(List.copyOf(items), items.getLast().seq());
         }
         return new AuditPage(found, null);
-    }
-
-    private TenantId trailOf(Caller caller, String tenant) {
-        if (caller.isPlatformOperator()
-                && (tenant.equals(caller.tenantSlug()) || tenant.equals(caller.tenant().value().toString()))) {
-            return caller.tenant();
-        }
-        return paths.own(caller, tenant);
     }
 
     private AuditFilter parse(AuditFilters filters) {

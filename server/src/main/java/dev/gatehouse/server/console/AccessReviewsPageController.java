@@ -119,12 +119,14 @@ class AccessReviewsPageController {
 
     @GetMapping(MINE)
     String mine(@AuthenticationPrincipal Caller caller, Model model) {
+        reviewer(caller);
         model.addAttribute("campaigns", reviews.list(caller, caller.tenant(), null, 0, 200).items());
         return "console/access-reviews/mine";
     }
 
     @GetMapping(MINE + "/{id}")
     String myItems(@AuthenticationPrincipal Caller caller, @PathVariable String id, Model model) {
+        reviewer(caller);
         UUID review = Ids.inPath(id, "access review");
         ReviewViews.ReviewDetail detail = reviews.get(caller, caller.tenant(), review);
         // A holder of access_reviews.manage sees every item here too; the page keeps to their own.
@@ -143,10 +145,25 @@ class AccessReviewsPageController {
     String decide(@AuthenticationPrincipal Caller caller, @PathVariable String id, @PathVariable String item,
             @RequestParam(required = false) @Nullable String decision, @RequestParam(required = false) @Nullable String note,
             @RequestParam(required = false) @Nullable String from, Origin origin) {
+        reviewer(caller);
         UUID review = Ids.inPath(id, "access review");
         reviews.decide(caller, scope.resolve(caller, caller.tenantSlug()), review, Ids.inPath(item, "item"),
                 new ReviewRequests.Decide(decision, note), origin);
         return "redirect:" + ("section".equals(from) ? SECTION : MINE) + "/" + review + "?decided";
+    }
+
+    /**
+     * Reviews are per tenant, as the campaigns' section is ({@link Section.Reach#TENANT_MEMBERS}): the
+     * platform's operators review no one's access here, so they are told so instead of shown the
+     * platform tenant's empty list.
+     *
+     * @throws ApiException 403 for a platform operator, worded as {@link SectionGuard} words its sections'
+     */
+    private static void reviewer(Caller caller) {
+        if (caller.isPlatformOperator()) {
+            throw ApiException.forbidden("platform operators do not review access here: access reviews are per"
+                    + " tenant, and a tenant's own managers and reviewers decide them");
+        }
     }
 
     /** Each item's assignment as the user page names it ("Manager @ Downtown"), by item id. */

@@ -68,7 +68,7 @@ class ActivityController {
         List<EventView> events = List.of();
         Long next = null;
         try {
-            AuditTrail.AuditPage page = trail.search(caller, caller.tenantSlug(), filters, before, PAGE_SIZE);
+            AuditTrail.AuditPage page = trail.search(caller, caller.tenant(), filters, before, PAGE_SIZE);
             events = page.items().stream().map(ActivityController::view).toList();
             next = page.next();
         } catch (ApiException e) {
@@ -91,7 +91,7 @@ class ActivityController {
     /** Verifies the chain: the status fragment for htmx, the whole page otherwise. */
     @GetMapping(PATH + "/verify")
     String verify(@AuthenticationPrincipal Caller caller, Model model, HttpServletRequest request) {
-        ChainVerifier.Result chain = trail.verify(caller, caller.tenantSlug());
+        ChainVerifier.Result chain = trail.verify(caller, caller.tenant());
         model.addAttribute("chain", chain);
         return Htmx.isRequest(request) ? "console/activity/log :: chain" : "console/activity/chain";
     }
@@ -101,7 +101,7 @@ class ActivityController {
     void export(@AuthenticationPrincipal Caller caller, @ModelAttribute("filters") AuditFilters filters,
             @RequestParam(defaultValue = "csv") String format, Origin origin, HttpServletResponse response)
             throws IOException {
-        try (AuditTrail.Download download = trail.export(caller, caller.tenantSlug(), format, filters,
+        try (AuditTrail.Download download = trail.export(caller, caller.tenant(), format, filters,
                 actors.actor(caller), origin)) {
             response.setStatus(HttpStatus.OK.value());
             response.setContentType(download.mediaType() + ";charset=UTF-8");

@@ -9,6 +9,7 @@ import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.OperatorAccess;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantDirectory;
+import dev.gatehouse.server.shared.TenantPaths;
 import dev.gatehouse.server.shared.TenantId;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -50,12 +51,14 @@ class OperatorAccessPageController {
     private final OperatorAccess operators;
     private final Overrides overrides;
     private final TenantDirectory tenants;
+    private final TenantPaths paths;
     private final Access access;
     private final JsonMapper json = JsonMapper.builder().build();
 
     OperatorAccessPageController(OperatorAccess operators, Overrides overrides, TenantDirectory tenants,
-            Access access) {
+            TenantPaths paths, Access access) {
         this.operators = operators;
+        this.paths = paths;
         this.overrides = overrides;
         this.tenants = tenants;
         this.access = access;
@@ -70,7 +73,8 @@ class OperatorAccessPageController {
     String recover(@AuthenticationPrincipal Caller caller, @RequestParam Map<String, String> given, Model model,
             Origin origin, HttpServletResponse response) {
         return act(given, model, response, (form, user) -> {
-            OperatorAccess.Recovered done = operators.breakGlass(caller, form.get("tenant"), user, reason(form), origin);
+            OperatorAccess.Recovered done = operators.breakGlass(caller, paths.actedInBy(caller, form.get("tenant")), user,
+                    reason(form), origin);
             model.addAttribute("done", done);
             model.addAttribute("tenant", form.get("tenant"));
             return "console/operator-access/recovered";
@@ -86,7 +90,8 @@ class OperatorAccessPageController {
     String impersonate(@AuthenticationPrincipal Caller caller, @RequestParam Map<String, String> given, Model model,
             Origin origin, HttpServletRequest request, HttpServletResponse response) {
         return act(given, model, response, (form, user) -> {
-            OperatorAccess.Acting started = operators.impersonate(caller, form.get("tenant"), user, reason(form), origin);
+            OperatorAccess.Acting started = operators.impersonate(caller, paths.actedInBy(caller, form.get("tenant")), user,
+                    reason(form), origin);
             return actAs(started.token(), request, response);
         });
     }
@@ -115,7 +120,7 @@ class OperatorAccessPageController {
         }
         return refusalsOnTheForm(form, model, response, e -> refusedOverride(FormErrors.of(e), form, e.status(),
                 model, response), () -> {
-                    Overrides.Started started = overrides.start(caller, tenant,
+                    Overrides.Started started = overrides.start(caller, paths.actedInBy(caller, tenant),
                             new OverrideRequest(form.get("overrideReason"), minutes), origin);
                     return actAs(started.token(), request, response);
                 });

@@ -5,6 +5,7 @@ import dev.gatehouse.server.overrides.Overrides;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.TenantPaths;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
@@ -32,9 +33,11 @@ class OverridesPageController {
 
     private final Overrides overrides;
     private final Access access;
+    private final TenantPaths paths;
 
-    OverridesPageController(Overrides overrides, Access access) {
+    OverridesPageController(Overrides overrides, Access access, TenantPaths paths) {
         this.overrides = overrides;
+        this.paths = paths;
         this.access = access;
     }
 
@@ -51,7 +54,7 @@ class OverridesPageController {
     String end(@AuthenticationPrincipal Caller caller, @PathVariable String id, Model model, Origin origin,
             HttpServletResponse response) {
         try {
-            overrides.end(caller, caller.tenantSlug(), id, origin);
+            overrides.end(caller, paths.actedInBy(caller, caller.tenantSlug()), id, origin);
             return "redirect:" + PATH + "?ended";
         } catch (ApiException e) {
             if (e.status() != HttpStatus.FORBIDDEN && e.status() != HttpStatus.CONFLICT
@@ -66,7 +69,7 @@ class OverridesPageController {
     }
 
     private String page(Caller caller, Model model) {
-        model.addAttribute("rows", overrides.list(caller, caller.tenantSlug()));
+        model.addAttribute("rows", overrides.list(caller, paths.actedInBy(caller, caller.tenantSlug())));
         model.addAttribute("mayEnd", access.allows(caller, END, null));
         return "console/overrides/list";
     }

@@ -154,7 +154,7 @@ class UserPage {
             return null;
         }
         AuditFilters mine = new AuditFilters(user.id().toString(), null, null, null, null, null, null, null);
-        return trail.search(caller, caller.tenantSlug(), mine, null, RECENT_ACTIVITY).items().stream()
+        return trail.search(caller, caller.tenant(), mine, null, RECENT_ACTIVITY).items().stream()
                 .map(ActivityController::view).toList();
     }
 

@@ -2,6 +2,9 @@ package dev.gatehouse.server.overrides;
 
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.PathTenant;
+import dev.gatehouse.server.shared.PathTenant.For;
+import dev.gatehouse.server.shared.TenantPaths;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -29,20 +32,21 @@ class OverrideController {
 
     /** {@code {reason, minutes?}} → 201 {@code {token, override}}; the token is the override's session, shown once. */
     @PostMapping("/api/v1/tenants/{tenant}/overrides")
-    ResponseEntity<Overrides.Started> start(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestBody OverrideRequest body, Origin origin) {
+    ResponseEntity<Overrides.Started> start(@AuthenticationPrincipal Caller caller, @RequestBody OverrideRequest body,
+            Origin origin, @PathTenant(For.OPERATOR) TenantPaths.TenantRef tenant) {
         return ResponseEntity.status(HttpStatus.CREATED).body(overrides.start(caller, tenant, body, origin));
     }
 
     @GetMapping("/api/v1/tenants/{tenant}/overrides")
-    Map<String, List<Overrides.View>> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant) {
+    Map<String, List<Overrides.View>> list(@AuthenticationPrincipal Caller caller,
+            @PathTenant(For.OPERATOR) TenantPaths.TenantRef tenant) {
         return Map.of("items", overrides.list(caller, tenant));
     }
 
     /** Ends an active override at once: its role, session and account. */
     @DeleteMapping("/api/v1/tenants/{tenant}/overrides/{id}")
-    Overrides.View end(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id,
-            Origin origin) {
+    Overrides.View end(@AuthenticationPrincipal Caller caller, @PathVariable String id, Origin origin,
+            @PathTenant(For.OPERATOR) TenantPaths.TenantRef tenant) {
         return overrides.end(caller, tenant, id, origin);
     }
 }

@@ -43,6 +43,9 @@ import org.springframework.transaction.annotation.Transactional;
  * in the transaction of the change; the tenant's {@code breakGlass} alert rule tells its admins as it
  * starts. A tenant admin ({@code users.edit}) or an operator may end it; otherwise it lapses by itself
  * ({@link OverrideExpiry}). An ended override's account is disabled and holds nothing.
+ *
+ * <p>The tenant comes resolved from the path ({@code PathTenant.For.OPERATOR}): any tenant for an operator,
+ * their own for a tenant's user.
  */
 @Service
 public class Overrides {
@@ -63,7 +66,6 @@ public class Overrides {
             Map<String, String> account, String sessionId, Instant startsAt, Instant expiresAt,
             @Nullable Instant endedAt, @Nullable String endedBy, String state) {}
 
-    private final TenantPaths paths;
     private final TenantDirectory tenants;
     private final Access access;
     private final AccessChanges changes;
@@ -77,10 +79,9 @@ public class Overrides {
     private final AuditLog audit;
     private final Clock clock;
 
-    Overrides(TenantPaths paths, TenantDirectory tenants, Access access, AccessChanges changes, Actors actors,
+    Overrides(TenantDirectory tenants, Access access, AccessChanges changes, Actors actors,
             Reauthentication reauthentication, UserStore users, Assignments assignments,
             ImpersonatedSessions impersonations, Sessions sessions, OverrideStore store, AuditLog audit, Clock clock) {
-        this.paths = paths;
         this.tenants = tenants;
         this.access = access;
         this.changes = changes;
@@ -96,15 +97,18 @@ public class Overrides {
     }
 
     /**
-     * @throws ApiException 404 for anyone but an operator and for an unknown tenant; 403 without
+     * @param target the tenant the path names, resolved at the edge ({@code PathTenant.For.OPERATOR})
+     * @throws ApiException 404 for anyone but an operator; 403 without
      *     {@code platform.override}, from an impersonated session, without a recent proof of the operator's
      *     factor, or on the platform tenant; 400 naming {@code reason} or {@code minutes}; 409 for a tenant
      *     that is not active
      */
     @Transactional
-    public Started start(Caller caller, String tenant, OverrideRequest body, Origin origin) {
+    public Started start(Caller caller, TenantPaths.TenantRef target, OverrideRequest body, Origin origin) {
         caller.refuseIfImpersonated("start an override");
-        TenantPaths.TenantRef target = paths.forOperator(caller, tenant);
+        if (!caller.isPlatformOperator()) {
+            throw ApiException.notFound("tenant " + target.slug());
+        }
         access.require(caller, PERMISSION, null);
         OverrideRequest.Checked request = body.check(MAX_REASON, MAX_MINUTES);
         reauthentication.require(caller);
@@ -147,8 +151,8 @@ public class Overrides {
      * @throws ApiException 404 for another tenant's path, 403 without the permission
      */
     @Transactional(readOnly = true)
-    public List<View> list(Caller caller, String tenant) {
-        TenantPaths.TenantRef target = reach(caller, tenant, TENANT_READ);
+    public List<View> list(Caller caller, TenantPaths.TenantRef target) {
+        requireReach(caller, TENANT_READ);
         Instant now = clock.instant();
         return store.recent(target.id(), 100).stream()
                 .map(override -> view(override, target.slug(), Override.accountName(override.id()), now)).toList();
@@ -162,8 +166,8 @@ public class Overrides {
      *     permission, 409 when it has ended already
      */
     @Transactional
-    public View end(Caller caller, String tenant, String overrideId, Origin origin) {
-        TenantPaths.TenantRef target = reach(caller, tenant, TENANT_END);
+    public View end(Caller caller, TenantPaths.TenantRef target, String overrideId, Origin origin) {
+        requireReach(caller, TENANT_END);
         UUID id = Ids.inPath(overrideId, "override");
         Override override = store.findForUpdate(target.id(), id)
                 .orElseThrow(() -> ApiException.notFound("override " + overrideId));
@@ -211,15 +215,8 @@ public class Overrides {
     }
 
     /** An operator holding {@code platform.override}, or a user of the tenant itself holding {@code permission}. */
-    private TenantPaths.TenantRef reach(Caller caller, String tenant, String permission) {
-        if (caller.isPlatformOperator()) {
-            TenantPaths.TenantRef target = paths.forOperator(caller, tenant);
-            access.require(caller, PERMISSION, null);
-            return target;
-        }
-        TenantPaths.TenantRef target = paths.resolve(caller, tenant);
-        access.require(caller, permission, null);
-        return target;
+    private void requireReach(Caller caller, String permission) {
+        access.require(caller, caller.isPlatformOperator() ? PERMISSION : permission, null);
     }
 
     private static Map<String, Object> details(Override override) {

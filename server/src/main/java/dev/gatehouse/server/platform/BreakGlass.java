@@ -4,6 +4,7 @@ import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.TenantPaths;
 import dev.gatehouse.server.users.AccountLifecycle;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
@@ -36,7 +37,7 @@ class BreakGlass {
      *     disabled user or one who never set a password
      */
     @Transactional
-    public AccountLifecycle.BrokenGlass unlock(Caller caller, String tenant, String user, @Nullable String body,
+    public AccountLifecycle.BrokenGlass unlock(Caller caller, TenantPaths.TenantRef tenant, String user, @Nullable String body,
             Origin origin) {
         OperatorReach.Reached reached = reach.reach(caller, "platform.break-glass", "use break-glass", tenant, user,
                 body);

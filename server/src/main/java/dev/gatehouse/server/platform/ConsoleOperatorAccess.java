@@ -3,6 +3,7 @@ package dev.gatehouse.server.platform;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.OperatorAccess;
 import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.TenantPaths;
 import dev.gatehouse.server.users.AccountLifecycle;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -20,13 +21,13 @@ class ConsoleOperatorAccess implements OperatorAccess {
     }
 
     @Override
-    public Recovered breakGlass(Caller caller, String tenant, UUID user, String body, Origin origin) {
+    public Recovered breakGlass(Caller caller, TenantPaths.TenantRef tenant, UUID user, String body, Origin origin) {
         AccountLifecycle.BrokenGlass done = breakGlass.unlock(caller, tenant, user.toString(), body, origin);
         return new Recovered(done.username(), done.sessionsEnded(), done.resetUrl(), done.expiresAt());
     }
 
     @Override
-    public Acting impersonate(Caller caller, String tenant, UUID user, String body, Origin origin) {
+    public Acting impersonate(Caller caller, TenantPaths.TenantRef tenant, UUID user, String body, Origin origin) {
         Impersonation.Started started = impersonation.start(caller, tenant, user.toString(), body, origin);
         return new Acting(started.token(), started.expiresAt());
     }

@@ -7,6 +7,7 @@ import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Impersonator;
 import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.TenantPaths;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.users.UserAccount;
 import dev.gatehouse.server.users.UserStore;
@@ -62,7 +63,7 @@ class Impersonation {
      *     account that is not active or is locked out, and for a service account
      */
     @Transactional
-    public Started start(Caller caller, String tenant, String user, @Nullable String body, Origin origin) {
+    public Started start(Caller caller, TenantPaths.TenantRef tenant, String user, @Nullable String body, Origin origin) {
         OperatorReach.Reached reached = reach.reach(caller, "platform.impersonate", "start an impersonation", tenant,
                 user, body);
         TenantId tenantId = reached.tenant().id();

@@ -2,6 +2,9 @@ package dev.gatehouse.server.platform;
 
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.PathTenant;
+import dev.gatehouse.server.shared.PathTenant.For;
+import dev.gatehouse.server.shared.TenantPaths;
 import dev.gatehouse.server.users.AccountLifecycle;
 import java.time.Instant;
 import java.util.Map;
@@ -34,16 +37,17 @@ class OperatorAccessController {
 
     /** {@code {reason}} → 201 {@code {token, sessionId, expiresAt, user: {id, username}}}. */
     @PostMapping("/api/v1/tenants/{tenant}/users/{id}/impersonation")
-    ResponseEntity<Impersonation.Started> impersonate(@AuthenticationPrincipal Caller caller,
-            @PathVariable String tenant, @PathVariable String id, @RequestBody(required = false) @Nullable String body,
-            Origin origin) {
+    ResponseEntity<Impersonation.Started> impersonate(@AuthenticationPrincipal Caller caller, @PathVariable String id,
+            @RequestBody(required = false) @Nullable String body, Origin origin,
+            @PathTenant(For.OPERATOR) TenantPaths.TenantRef tenant) {
         return ResponseEntity.status(HttpStatus.CREATED).body(impersonation.start(caller, tenant, id, body, origin));
     }
 
     /** {@code {reason}} → 200 {@code {resetUrl, expiresAt, user: {id, username, status}, sessionsEnded}}. */
     @PostMapping("/api/v1/tenants/{tenant}/users/{id}/break-glass")
-    BreakGlassAnswer breakGlass(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable String id, @RequestBody(required = false) @Nullable String body, Origin origin) {
+    BreakGlassAnswer breakGlass(@AuthenticationPrincipal Caller caller, @PathVariable String id,
+            @RequestBody(required = false) @Nullable String body, Origin origin,
+            @PathTenant(For.OPERATOR) TenantPaths.TenantRef tenant) {
         AccountLifecycle.BrokenGlass done = breakGlass.unlock(caller, tenant, id, body, origin);
         return new BreakGlassAnswer(done.resetUrl(), done.expiresAt(),
                 Map.of("id", done.id().toString(), "username", done.username(), "status", done.status()),

@@ -23,7 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
  * tenant they get the 404 of every other tenant's path), the platform permission for
  * it (403, recorded as PERMISSION_DENIED in the platform's trail), a reason (400 naming
  * {@code reason}), a recent proof of their own factor (ASVS 7.5.1, as for other sensitive
- * operations), and a tenant that is not the platform itself.
+ * operations), and a tenant that is not the platform itself. The tenant comes resolved from the path
+ * ({@code PathTenant.For.OPERATOR}), so an unknown one answers 404 before any of these.
  */
 @Component
 class OperatorReach {
@@ -34,14 +35,12 @@ class OperatorReach {
     /** A tenant and a user of it that an operator may act on, once the checks passed. */
     record Reached(TenantPaths.TenantRef tenant, UUID user, String reason) {}
 
-    private final TenantPaths tenants;
     private final Access access;
     private final Reauthentication reauthentication;
     // As strict as the API's own reading (edge.EdgeConfiguration): a key given twice is refused.
     private final JsonMapper json = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
-    OperatorReach(TenantPaths tenants, Access access, Reauthentication reauthentication) {
-        this.tenants = tenants;
+    OperatorReach(Access access, Reauthentication reauthentication) {
         this.access = access;
         this.reauthentication = reauthentication;
     }
@@ -50,15 +49,15 @@ class OperatorReach {
      * @param what the act, for a refusal to name ("start an impersonation")
      * @throws ApiException 404, 403, 400 or 403 as described above
      */
-    Reached reach(Caller caller, String permission, String what, String tenant, String user, @Nullable String body) {
+    Reached reach(Caller caller, String permission, String what, TenantPaths.TenantRef target, String user,
+            @Nullable String body) {
         caller.refuseIfImpersonated(what);
         if (!caller.isPlatformOperator()) {
-            throw notAnOperator(caller, what, tenant);
+            throw notAnOperator(caller, what, target);
         }
         access.require(caller, permission, null);
         String reason = reason(body);
         reauthentication.require(caller);
-        TenantPaths.TenantRef target = tenants.forOperator(caller, tenant);
         if (target.slug().equals(Caller.PLATFORM)) {
             throw ApiException.forbidden("platform operators are outside tenants and cannot " + what
                     + " on one another; this reaches tenants' users only");
@@ -69,12 +68,12 @@ class OperatorReach {
     /**
      * A tenant's user naming their own tenant learns nothing by being told the truth: this is for
      * operators only. Any other tenant answers the 404 of every other tenant's path, so the refusal
-     * still tells no one which tenants exist. Compared with the session's own slug and id: no query.
+     * still tells no one which tenants exist (the edge answered it for tenants the caller does not
+     * reach; a child tenant their parent roles reach answers it here).
      */
-    private static ApiException notAnOperator(Caller caller, String what, String tenant) {
-        boolean ownTenant = tenant.equals(caller.tenantSlug()) || tenant.equals(caller.tenant().value().toString());
-        if (!ownTenant) {
-            return ApiException.notFound("tenant " + tenant);
+    private static ApiException notAnOperator(Caller caller, String what, TenantPaths.TenantRef target) {
+        if (!target.id().equals(caller.tenant())) {
+            return ApiException.notFound("tenant " + target.slug());
         }
         return ApiException.forbidden("only platform operators may " + what + "; " + caller.username()
                 + " is a user of tenant " + caller.tenantSlug() + ", whose admins lock, unlock, reset and end the"

@@ -18,8 +18,8 @@ public interface OperatorAccess {
     record Acting(String token, Instant expiresAt) {}
 
     /** @param body the API's JSON body {@code {reason}} */
-    Recovered breakGlass(Caller caller, String tenant, UUID user, String body, Origin origin);
+    Recovered breakGlass(Caller caller, TenantPaths.TenantRef tenant, UUID user, String body, Origin origin);
 
     /** @param body the API's JSON body {@code {reason}} */
-    Acting impersonate(Caller caller, String tenant, UUID user, String body, Origin origin);
+    Acting impersonate(Caller caller, TenantPaths.TenantRef tenant, UUID user, String body, Origin origin);
 }

@@ -7,12 +7,26 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * A controller's {@link TenantId} parameter that is the path's {@code {tenant}} (slug or id),
- * resolved by {@link TenantPaths#own} for the signed-in caller: the caller's own tenant, 404
- * for any other and for platform operators. Declare it after a request body, so a malformed
- * body is still answered 400 before the tenant is looked up.
+ * A controller's parameter that is the path's {@code {tenant}} (slug or id), resolved once at the
+ * edge ({@link PathTenants}) for the signed-in caller as the path's {@link For} says: a
+ * {@link TenantId}, or a {@link TenantPaths.TenantRef} when the controller needs the tenant's slug,
+ * pack or name too. Declare it after a request body, so a malformed body is still answered 400
+ * before the tenant is looked up.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.PARAMETER)
-public @interface PathTenant {}
+public @interface PathTenant {
+
+    For value() default For.MEMBER;
+
+    /** Who the path is for, and so which tenants its {@code {tenant}} may name. */
+    enum For {
+        /** A tenant's signed-in user: their own tenant ({@link TenantPaths#own}), 404 for any other and for operators. */
+        MEMBER,
+        /** An audit trail: a member's own tenant, and the platform's own trail for operators ({@link TenantPaths#trailOf}). */
+        TRAIL,
+        /** What a platform operator does in a tenant: any tenant for operators, a member's own ({@link TenantPaths#actedInBy}). */
+        OPERATOR
+    }
+}

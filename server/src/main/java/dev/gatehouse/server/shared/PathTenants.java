@@ -14,7 +14,10 @@ import org.springframework.web.method.support.ModelAndViewContainer;
 import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-/** Resolves {@link PathTenant} parameters: the one way a path's {@code {tenant}} becomes a {@link TenantId}. */
+/**
+ * Resolves {@link PathTenant} parameters: the one way a path's {@code {tenant}} becomes a {@link TenantId}
+ * (or a {@link TenantPaths.TenantRef}), by the variant the parameter names.
+ */
 @Configuration(proxyBeanMethods = false)
 class PathTenants implements WebMvcConfigurer, HandlerMethodArgumentResolver {
 
@@ -31,11 +34,12 @@ class PathTenants implements WebMvcConfigurer, HandlerMethodArgumentResolver {
 
     @Override
     public boolean supportsParameter(MethodParameter parameter) {
-        return parameter.hasParameterAnnotation(PathTenant.class) && parameter.getParameterType() == TenantId.class;
+        return parameter.hasParameterAnnotation(PathTenant.class) && (parameter.getParameterType() == TenantId.class
+                || parameter.getParameterType() == TenantPaths.TenantRef.class);
     }
 
     @Override
-    public TenantId resolveArgument(MethodParameter parameter, ModelAndViewContainer mavContainer,
+    public Object resolveArgument(MethodParameter parameter, ModelAndViewContainer mavContainer,
             NativeWebRequest webRequest, WebDataBinderFactory binderFactory) {
         HttpServletRequest request = webRequest.getNativeRequest(HttpServletRequest.class);
         Object variables = request == null ? null
@@ -48,6 +52,19 @@ class PathTenants implements WebMvcConfigurer, HandlerMethodArgumentResolver {
         if (authentication == null || !(authentication.getPrincipal() instanceof Caller caller)) {
             throw new IllegalStateException("@PathTenant on a path open to anonymous callers: " + parameter.getMethod());
         }
-        return paths.own(caller, tenant);
+        PathTenant.For variant = parameter.getParameterAnnotation(PathTenant.class).value();
+        boolean ref = parameter.getParameterType() == TenantPaths.TenantRef.class;
+        return switch (variant) {
+            case MEMBER -> ref ? paths.resolve(caller, tenant) : paths.own(caller, tenant);
+            case TRAIL -> requireId(ref, parameter, paths.trailOf(caller, tenant));
+            case OPERATOR -> ref ? paths.actedInBy(caller, tenant) : paths.actedInBy(caller, tenant).id();
+        };
+    }
+
+    private static TenantId requireId(boolean ref, MethodParameter parameter, TenantId tenant) {
+        if (ref) {
+            throw new IllegalStateException("@PathTenant(TRAIL) resolves a TenantId: " + parameter.getMethod());
+        }
+        return tenant;
     }
 }

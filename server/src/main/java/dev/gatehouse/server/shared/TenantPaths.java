@@ -32,8 +32,7 @@ public class TenantPaths {
      */
     public TenantId own(Caller caller, String tenant) {
         // The caller's own tenant, named as their session names it (a slug never changes): no query.
-        if (!caller.isPlatformOperator()
-                && (tenant.equals(caller.tenantSlug()) || tenant.equals(caller.tenant().value().toString()))) {
+        if (!caller.isPlatformOperator() && namesOwn(caller, tenant)) {
             return caller.tenant();
         }
         return resolve(caller, tenant).id();
@@ -51,17 +50,36 @@ public class TenantPaths {
     }
 
     /**
-     * The tenant a platform operator names for an impersonation or a break-glass, the only ways
-     * they reach a tenant's users (docs/access-model.md); the platform tenant itself is among them,
-     * for the caller to refuse.
+     * The tenant an audit trail's path names: the caller's own, as {@link #own}, and for a platform
+     * operator their own (the platform's) trail, which they read under its slug too.
      *
-     * @throws ApiException 404 for an unknown tenant, and for anyone but a platform operator
+     * @throws ApiException 404 unless {@code tenant} names the caller's own tenant
      */
-    public TenantRef forOperator(Caller caller, String tenant) {
+    public TenantId trailOf(Caller caller, String tenant) {
+        if (caller.isPlatformOperator() && namesOwn(caller, tenant)) {
+            return caller.tenant();
+        }
+        return own(caller, tenant);
+    }
+
+    /**
+     * The tenant a platform operator acts in (an impersonation, a break-glass, an override; the
+     * only ways they reach a tenant's users, docs/access-model.md): any tenant for an operator, the
+     * platform's own among them for the service to refuse; for anyone else the tenant
+     * {@link #resolve} lets them reach, so the service may tell its own users plainly what only
+     * operators do.
+     *
+     * @throws ApiException 404 for an unknown tenant, and for a tenant the caller may not reach
+     */
+    public TenantRef actedInBy(Caller caller, String tenant) {
         if (!caller.isPlatformOperator()) {
-            throw ApiException.notFound("tenant " + tenant);
+            return resolve(caller, tenant);
         }
         return find(tenant).orElseThrow(() -> ApiException.notFound("tenant " + tenant));
+    }
+
+    private static boolean namesOwn(Caller caller, String tenant) {
+        return tenant.equals(caller.tenantSlug()) || tenant.equals(caller.tenant().value().toString());
     }
 
     /** A parent user let into a child: remembered for the request, so its audit events name the parent. */

@@ -22,8 +22,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 /**
  * Issue 13 in the console, every state opened: the Access reviews section empty, refusing a form,
  * with an open campaign and with a completed one's report; a manager's own reviews, keep and
- * revoke; a reviewer who may not run campaigns and one with nothing to review; the user page's
- * account terms; an expired contractor's sign-in refusal.
+ * revoke; a reviewer who may not run campaigns and one with nothing to review; a platform operator,
+ * told reviews are per tenant; the user page's account terms; an expired contractor's sign-in refusal.
  */
 class AccessReviewsBrowserIT extends BrowserTest {
 
@@ -108,6 +108,22 @@ class AccessReviewsBrowserIT extends BrowserTest {
         admin.screenshot("access-review-report");
         admin.open("/console/access-reviews");
         assertThat(admin.find(".campaign-status").getText()).isEqualTo("COMPLETED");
+    }
+
+    @Test
+    void anOperatorIsToldReviewsArePerTenantInsteadOfShownAnEmptyList() {
+        ConsoleBrowser operator = browser().signIn("platform", OPERATOR, OPERATOR_PASSWORD);
+
+        operator.open("/console/reviews");
+
+        assertThat(operator.title()).startsWith("Forbidden");
+        assertThat(operator.text()).contains("access reviews are per tenant");
+        assertThat(operator.findAll("#no-reviews")).isEmpty();
+        operator.open("/console/reviews/" + java.util.UUID.randomUUID());
+        assertThat(operator.title()).as("a campaign's page the same").startsWith("Forbidden");
+        operator.open("/console/access-reviews");
+        assertThat(operator.title()).as("as the campaigns' section answers them").startsWith("Forbidden");
+        assertThat(operator.text()).contains("platform operators do not manage access reviews here");
     }
 
     @Test
