@@ -301,7 +301,7 @@ measure() {
   started="$(now)"
   # shellcheck disable=SC2086
   start_server "${START_ARGS[@]}"
-  note "- start to healthy with this data: $(elapsed "$started") s wall, JVM CPU $(awk -v t="$(jvm_ticks)" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }') s (-Xmx$SERVER_HEAP; load $(loadavg))"
+  note "- start to healthy with this data: $(elapsed "$started") s wall, JVM CPU $(awk -v t="$(jvm_ticks)" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }') s (-Xmx$SERVER_HEAP; class-data archive $(archive_state "$SERVER_PID"); load $(loadavg))"
   sleep 5
   idle_rss="$(rss_mb)"; idle_heap="$(heap_mb)"
   note "- idle after start: RSS $idle_rss MB, heap in use after a full GC $idle_heap MB"

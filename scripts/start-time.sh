@@ -84,6 +84,7 @@ launch() { # starts the jar as README.md does, waits for UP; sets WALL_MS, CPU_M
   PG_CPU_MS="$(postgres_cpu_ms)"
   RSS_MB="$(rss_mb "$SERVER_PID")"
   THREADS="$(threads_cpu "$SERVER_PID")"
+  ARCHIVE="$(archive_state "$SERVER_PID")"
 }
 
 stop_all() { # the server, then its PostgreSQL if the JVM had to be killed before it could stop it
@@ -125,6 +126,7 @@ for run in $(seq 1 "$RUNS"); do
   fi
   printf '   %-4s %9s %12s %12s %10s %12s %6s\n' "$run" "$WALL_MS" "$CPU_MS" "$PG_CPU_MS" "$RSS_MB" "$idle_rss" "$load"
   [[ -n "${THREAD_CPU:-}" ]] && echo "        by thread: $THREADS"
+  [[ "$ARCHIVE" == "NOT mapped" ]] && echo "        class-data archive NOT mapped: this start loaded every class (the archive is written at its exit)"
   walls+=("$WALL_MS") cpus+=("$CPU_MS") pgs+=("$PG_CPU_MS") rsss+=("$RSS_MB")
   # a signed-in request works after the start (the data is there)
   [[ "$(status "$(api GET "/api/v1/tenants/$SLUG/users" "$(login "$SLUG" admin "$ADMIN_PASSWORD")")")" == 200 ]] \

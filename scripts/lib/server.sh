@@ -41,6 +41,13 @@ build_jar() { # sets JAR (README.md's extracted layout unless JAR is given) and 
   [[ "${CDS:-1}" == 0 ]] || CDS_OPTS=("-XX:SharedArchiveFile=${JAR%.jar}.jsa" -XX:+AutoCreateSharedArchive)
 }
 
+archive_state() { # pid: whether that JVM maps the class-data archive CDS_OPTS names
+  # A start without it (the first after a build, or any whose flags differ from the archive's, such as
+  # -XX:StartFlightRecording) costs about 5 s more CPU and writes the archive again at exit.
+  [[ ${#CDS_OPTS[@]} -gt 0 ]] || { echo "off (CDS=0)"; return 0; }
+  if grep -qF "${JAR%.jar}.jsa" "/proc/$1/maps" 2>/dev/null; then echo "mapped"; else echo "NOT mapped"; fi
+}
+
 extract_layout() { # executable-jar destination: README.md's extraction, unless done since the jar was built
   [[ -f "$1" ]] || fail "$1 is missing: build without SKIP_BUILD"
   [[ "$2/.extracted" -nt "$1" ]] && return 0
