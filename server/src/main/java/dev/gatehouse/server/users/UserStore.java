@@ -283,15 +283,40 @@ public class UserStore {
         jdbc.sql("set local plan_cache_mode = force_custom_plan").update();
     }
 
-    List<UserAccount> page(TenantId tenant, Query query, int page, int size) {
+    /** Where a list page starts in the roster's order (normalised username, unique in a tenant). */
+    sealed interface Start {
+
+        /** After skipping {@code rows} users: {@code page × size}, read past on every request. */
+        record Skipping(long rows) implements Start {}
+
+        /** Just after the user named {@code username} (normalised), or before it: a keyset page, as cheap at any depth. */
+        record Beside(ListCursor cursor) implements Start {}
+    }
+
+    /**
+     * Up to {@code limit} users matching {@code query} from {@code start}, in the roster's order: the ones after
+     * a place ascending from it, the ones before it the nearest {@code limit}, still in ascending order.
+     */
+    List<UserAccount> page(TenantId tenant, Query query, Start start, int limit) {
         planForTheValues();
         Where where = where(tenant, query, fewHolders(tenant, query) ? LocationForm.FROM_HOLDERS
                 : LocationForm.FROM_USERS);
-        var statement = jdbc.sql(where.with + "select " + COLUMNS + " from users u where " + where.sql
-                + " order by u.username_normalized, u.id limit :size offset :offset");
+        String sql = where.with + "select " + COLUMNS + " from users u where " + where.sql;
+        boolean backwards = start instanceof Start.Beside beside && beside.cursor().side() == ListCursor.Side.BEFORE;
+        sql += switch (start) {
+            case Start.Skipping skipping -> " order by u.username_normalized, u.id limit :limit offset :offset";
+            case Start.Beside beside -> backwards
+                    ? "\n  and u.username_normalized < :place order by u.username_normalized desc limit :limit"
+                    : "\n  and u.username_normalized > :place order by u.username_normalized limit :limit";
+        };
+        var statement = jdbc.sql(sql);
         where.params.forEach(p -> statement.param(p.name, p.value));
-        return statement.param("size", size).param("offset", (long) page * size)
-                .query((rs, n) -> account(rs)).list();
+        switch (start) {
+            case Start.Skipping skipping -> statement.param("offset", skipping.rows());
+            case Start.Beside beside -> statement.param("place", beside.cursor().username());
+        }
+        List<UserAccount> found = statement.param("limit", limit).query((rs, n) -> account(rs)).list();
+        return backwards ? found.reversed() : found;
     }
 
     /**
