@@ -180,19 +180,19 @@ class ChangeLog {
      */
     private List<Beyond> tenantsBeyondTheirKeep() {
         return jdbc.sql("""
-                        with recursive tenants (id) as (
+                        with recursive logged (tenant) as (
                             (select tenant_id from access_change_log order by tenant_id limit 1)
                             union all
                             select (select next.tenant_id from access_change_log next
-                                    where next.tenant_id > tenants.id order by next.tenant_id limit 1)
-                            from tenants where tenants.id is not null)
-                        select id, beyond from (
-                            select tenants.id, (select l.version from access_change_log l where l.tenant_id = tenants.id
-                                                order by l.version desc offset :kept limit 1) as beyond
-                            from tenants where tenants.id is not null) as cut
+                                    where next.tenant_id > logged.tenant order by next.tenant_id limit 1)
+                            from logged where logged.tenant is not null)
+                        select tenant, beyond from (
+                            select logged.tenant, (select l.version from access_change_log l where l.tenant_id = logged.tenant
+                                                   order by l.version desc offset :kept limit 1) as beyond
+                            from logged where logged.tenant is not null) as cut
                         where beyond is not null
                         """)
                 .param("kept", KEPT_PER_TENANT)
-                .query((rs, n) -> new Beyond(rs.getObject("id", UUID.class), rs.getLong("beyond"))).list();
+                .query((rs, n) -> new Beyond(rs.getObject("tenant", UUID.class), rs.getLong("beyond"))).list();
     }
 }

@@ -88,7 +88,7 @@ class UserController {
         TenantScope.Scoped scoped = scope.resolve(caller, tenant);
         Roster.ListPage found = roster.list(caller, scoped,
                 new Roster.Filter(q, status, role, location == null ? null : UserGuard.canonical(location), hidden,
-                        kind, withoutRole, userType), page, cursor, size);
+                        kind, withoutRole, userType), page, cursor == null || cursor.isEmpty() ? null : cursor, size);
         return new UserViews.ListView(found.items().stream().map(UserViews.UserView::of).toList(), found.page(),
                 found.size(), found.total(), found.totalIsLowerBound(), found.next(), found.previous());
     }

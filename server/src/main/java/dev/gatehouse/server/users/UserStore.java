@@ -258,8 +258,10 @@ public class UserStore {
         FROM_HOLDERS,
         /** The users in username order, each asked whether they hold a role in the subtree. */
         FROM_USERS,
-        /** Either, as the planner chooses (the count over a large subtree). */
-        PLANNERS_CHOICE
+        /** Either, as the planner chooses (the export's one statement). */
+        PLANNERS_CHOICE,
+        /** The subtree's distinct holders as {@code holders h}, each one's row then probed by the statement (the count). */
+        PROBED_FROM_HOLDERS
     }
 
     private boolean fewHolders(TenantId tenant, Query query) {
@@ -324,12 +326,16 @@ public class UserStore {
      * a million rows to say how many there are); a count equal to {@code cap} means at least that many.
      */
     long count(TenantId tenant, Query query, long cap) {
-        // Walking the users to count a large subtree's holders reads users ÷ holders × cap rows; the
-        // planner's hash or merge join of the holders is the better of the ways it has (measured).
         planForTheValues();
-        Where where = where(tenant, query, fewHolders(tenant, query) ? LocationForm.FROM_HOLDERS
-                : LocationForm.PLANNERS_CHOICE);
-        var statement = jdbc.sql(where.with + "select count(*) from (select 1 from users u where " + where.sql
+        Where where = where(tenant, query, LocationForm.PROBED_FROM_HOLDERS);
+        // Issue 17 (docs/benchmarks.md, "Branch pages17"): a location's count goes from the subtree's distinct
+        // holders (one index) to each one's row, stopping at the cap; the default list's only other condition,
+        // not hidden, is answered by the users_listed index alone (V155), so no user's row is read. Walking the
+        // users instead reads users ÷ holders × cap rows; a hash join of the holders reads every user's row.
+        String from = query.atLocations() == null ? "users u where "
+                : "holders h cross join lateral (select 1 from users u where u.id = h.user_id and ";
+        String close = query.atLocations() == null ? "" : ") as listed";
+        var statement = jdbc.sql(where.with + "select count(*) from (select 1 from " + from + where.sql + close
                 + " limit :cap) as capped");
         where.params.forEach(p -> statement.param(p.name, p.value));
         return statement.param("cap", cap).query(Long.class).single();
@@ -427,6 +433,7 @@ public class UserStore {
                 }
                 case FROM_USERS -> clauses.add(HolderConditions.givenRoleAtAnyAskedOfEach("u", "atLocations"));
                 case PLANNERS_CHOICE -> clauses.add(HolderConditions.givenRoleAtAny("u", "tenant", "atLocations"));
+                case PROBED_FROM_HOLDERS -> with = HolderConditions.holdersAtAny("tenant", "atLocations");
             }
         }
         if (query.withoutRole() != null) {
