@@ -106,26 +106,93 @@ class ChangeLog {
         return changes.size() > MAX_REPLAY ? new Reset(newest) : new Missed(newest, changes);
     }
 
+    /** Rows one statement of a prune deletes at most: short transactions, however far behind the prune is. */
+    static final int PRUNE_BATCH = 10_000;
+
+    /**
+     * A tenant keeps its newest this many rows however recent the older ones are (issue 17: at a million users
+     * a day of changes was 473 MB). A client asking from before them would be sent more than {@link #MAX_REPLAY}
+     * — a reset — whether or not the older rows were still here, so none is ever replayed.
+     */
+    static final int KEPT_PER_TENANT = MAX_REPLAY + 1;
+
     /**
      * Removes what was recorded longer than {@code retention} ago, but each tenant's newest row, and
-     * remembers the highest version removed; answers how many rows went.
+     * remembers the highest version removed; then each tenant's rows beyond its newest
+     * {@link #KEPT_PER_TENANT}. Each statement deletes at most {@link #PRUNE_BATCH} rows and commits on its
+     * own, so writers are never held behind one long delete. Answers how many rows went.
      */
-    @Transactional
     int prune(Duration retention) {
-        record Removed(int rows, long highest) {}
-        Removed removed = jdbc.sql("""
+        int removed = 0;
+        int batch;
+        do {
+            batch = pruneOlderThan(retention);
+            removed += batch;
+        } while (batch == PRUNE_BATCH);
+        for (Beyond tenant : tenantsBeyondTheirKeep()) {
+            do {
+                batch = jdbc.sql("""
+                                delete from access_change_log
+                                where version in (select version from access_change_log
+                                                  where tenant_id = :tenant and version <= :beyond
+                                                  order by version limit :batch)
+                                """)
+                        .param("tenant", tenant.id()).param("beyond", tenant.version()).param("batch", PRUNE_BATCH)
+                        .update();
+                removed += batch;
+            } while (batch == PRUNE_BATCH);
+        }
+        return removed;
+    }
+
+    /**
+     * One batch of the window's prune, with the highest version removed raised in the same statement: a
+     * client asking from below it may have missed one of them and is told to reset.
+     */
+    private int pruneOlderThan(Duration retention) {
+        return jdbc.sql("""
                         with gone as (
-                            delete from access_change_log old
-                            where recorded_at < clock_timestamp() - make_interval(secs => :seconds)
-                              and version < (select max(version) from access_change_log newer
-                                             where newer.tenant_id = old.tenant_id)
-                            returning version)
-                        select count(*) as rows, coalesce(max(version), 0) as highest from gone
+                            delete from access_change_log
+                            where version in (
+                                select old.version from access_change_log old
+                                where old.recorded_at < clock_timestamp() - make_interval(secs => :seconds)
+                                  and old.version < (select max(newer.version) from access_change_log newer
+                                                     where newer.tenant_id = old.tenant_id)
+                                order by old.recorded_at
+                                limit :batch)
+                            returning version),
+                        raised as (
+                            update access_change_log_pruned
+                            set through = greatest(through, (select coalesce(max(version), 0) from gone)))
+                        select count(*) from gone
                         """)
-                .param("seconds", retention.toMillis() / 1000.0)
-                .query((rs, n) -> new Removed(rs.getInt("rows"), rs.getLong("highest"))).single();
-        jdbc.sql("update access_change_log_pruned set through = greatest(through, :highest)")
-                .param("highest", removed.highest()).update();
-        return removed.rows();
+                .param("seconds", retention.toMillis() / 1000.0).param("batch", PRUNE_BATCH)
+                .query(Integer.class).single();
+    }
+
+    /** A tenant whose rows at and below {@code version} are beyond its newest {@link #KEPT_PER_TENANT}. */
+    private record Beyond(UUID id, long version) {}
+
+    /**
+     * The tenants holding more than {@link #KEPT_PER_TENANT} rows, found by skipping through the tenant index
+     * from one tenant to the next (one probe per tenant in the log, not a read of every row). The cut is not
+     * remembered as pruned: the rows kept above it already tell a client from below it to reset.
+     */
+    private List<Beyond> tenantsBeyondTheirKeep() {
+        return jdbc.sql("""
+                        with recursive logged (tenant) as (
+                            (select tenant_id from access_change_log order by tenant_id limit 1)
+                            union all
+                            select (select next.tenant_id from access_change_log next
+                                    where next.tenant_id > logged.tenant order by next.tenant_id limit 1)
+                            from logged where logged.tenant is not null)
+                        select tenant, beyond from (
+                            select logged.tenant, (select l.version from access_change_log l where l.tenant_id = logged.tenant
+                                                   order by l.version desc offset :kept limit 1) as beyond
+                            from logged where logged.tenant is not null) as cut
+                        where beyond is not null
+                        """)
+                .param("kept", KEPT_PER_TENANT)
+                .query((rs, n) -> new Beyond(rs.getObject("tenant", UUID.class), rs.getLong("beyond"))).list();
     }
 }

@@ -4,7 +4,6 @@ import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
-import dev.gatehouse.server.shared.Page;
 import dev.gatehouse.server.users.Roster;
 import dev.gatehouse.server.users.TenantScope;
 import dev.gatehouse.server.users.UserAccount;
@@ -36,9 +35,14 @@ class UserRosterController {
     static final String USERS = "/console/users";
     static final int PAGE_SIZE = 25;
 
-    /** The roster's query string: the API's list filters and a page number. */
+    /**
+     * The roster's query string: the API's list filters, the cursor of the page beside the last one shown (issue
+     * 17: Next and Previous follow the list's cursors, as cheap at any depth) and the page's number, which with a
+     * cursor only labels the page.
+     */
     record RosterQuery(@Nullable String q, @Nullable String status, @Nullable String role, @Nullable String location,
-            @Nullable String hidden, @Nullable String kind, @Nullable String withoutRole, @Nullable String page) {
+            @Nullable String hidden, @Nullable String kind, @Nullable String withoutRole, @Nullable String page,
+            @Nullable String cursor) {
 
         int pageNumber() {
             try {
@@ -81,25 +85,30 @@ class UserRosterController {
         model.addAttribute("names", names);
         model.addAttribute("mayCreate", access.allows(caller, "users.create", null));
         model.addAttribute("mayExport", access.allows(caller, "users.export", null));
-        Page<UserAccount> found;
+        Roster.ListPage found;
+        String cursor = UserForms.blankToNull(query.cursor());
+        int number = query.pageNumber();
         try {
-            found = users.list(caller, tenant, query.filter(), query.pageNumber(), PAGE_SIZE);
+            found = cursor == null ? users.list(caller, tenant, query.filter(), number, PAGE_SIZE)
+                    : users.list(caller, tenant, query.filter(), 0, cursor, PAGE_SIZE);
         } catch (ApiException e) {
             if (e.status() != HttpStatus.BAD_REQUEST) {
                 throw e;
             }
             model.addAttribute("errors", FormErrors.of(e));
             response.setStatus(HttpStatus.BAD_REQUEST.value());
-            found = new Page<>(List.of(), 0, PAGE_SIZE, 0);
+            number = 0;
+            found = new Roster.ListPage(List.of(), 0, PAGE_SIZE, 0, false, null, null);
         }
+        model.addAttribute("pageNumber", number);
         model.addAttribute("rows", found.items().stream().map(user -> new Row(user, roles.assignments(caller, tenant,
                 user.id(), 0, 200).items().stream().map(a -> names.assignment(a.role(), a.location())).toList()))
                 .toList());
         model.addAttribute("found", found);
-        // Beyond the count's cap (issue 17) the last page is not known: the next one is offered while pages are full.
+        // Beyond the count's cap (issue 17) the last page is not known: the next one is offered while there is one.
         long counted = Math.max(0, (found.total() - 1) / PAGE_SIZE);
-        model.addAttribute("lastPage", found.totalIsLowerBound() && found.items().size() == PAGE_SIZE
-                ? Math.max(counted, found.page() + 1) : counted);
+        model.addAttribute("lastPage", found.totalIsLowerBound() && found.next() != null
+                ? Math.max(counted, number + 1) : Math.max(counted, number));
         model.addAttribute("countedAtMost", Roster.COUNTED_AT_MOST);
         return "console/users/list";
     }

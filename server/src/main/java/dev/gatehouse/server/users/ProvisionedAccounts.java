@@ -90,7 +90,7 @@ public class ProvisionedAccounts {
         requireReadEverywhere(caller);
         UserStore.Query everyone = new UserStore.Query(null, null, "HUMAN", null, null, null, null, clock.instant(), null,
                 null);
-        return users.page(tenant, everyone, 0, Integer.MAX_VALUE);
+        return users.page(tenant, everyone, new UserStore.Start.Skipping(0), Integer.MAX_VALUE);
     }
 
     /** One person of the tenant, or empty (unknown, another tenant's, or a service account). */

@@ -9,6 +9,7 @@ import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.access.Assignments;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.audit.TrailCounts;
+import dev.gatehouse.server.secrets.SecretBox;
 import dev.gatehouse.server.authentication.PasswordPolicy;
 import dev.gatehouse.server.authentication.Passwords;
 import dev.gatehouse.server.authentication.Reauthentication;
@@ -17,7 +18,6 @@ import dev.gatehouse.server.shared.AccountClosed;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
-import dev.gatehouse.server.shared.Page;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.Usernames;
 import dev.gatehouse.server.usertypes.UserType;
@@ -144,12 +144,14 @@ public class Roster {
     private final Managers managers;
     private final UserTypes userTypes;
     private final TypeRoles typeRoles;
+    private final SecretBox box;
 
     Roster(UserStore users, UserAssignments held, Assignments assignments, UserTokens tokens, Passwords passwords,
             PasswordPolicy passwordPolicy, AuditLog audit, AccessChanges changes, Access access, UserGuard guard,
             TenantScope scope, AccountMails mails, Clock clock, Reauthentication reauthentication,
             LastAdministrator lastAdministrator, TrailCounts trail, Sessions sessions, ApplicationEventPublisher events,
-            Managers managers, UserTypes userTypes, TypeRoles typeRoles) {
+            Managers managers, UserTypes userTypes, TypeRoles typeRoles, SecretBox box) {
+        this.box = box;
         this.userTypes = userTypes;
         this.typeRoles = typeRoles;
         this.managers = managers;
@@ -373,10 +375,57 @@ public class Roster {
      * coming role there and none tenant-wide: exactly those they could open one by one.
      */
     @Transactional(readOnly = true)
-    public Page<UserAccount> list(Caller caller, TenantScope.Scoped tenant, Filter filter, int page, int size) {
+    public ListPage list(Caller caller, TenantScope.Scoped tenant, Filter filter, int page, int size) {
+        return list(caller, tenant, filter, page, null, size);
+    }
+
+    /**
+     * A page of the roster (docs/api.md, conventions: {@code items, page, size, total}) and the cursors of the
+     * pages beside it: {@code next} and {@code previous}, absent at either end. A page is asked for by number
+     * ({@code page × size} rows skipped, read past on every request) or by a {@code cursor} of an earlier
+     * page's, which starts just beside the user it was taken at, so it costs the same at any depth and
+     * neither repeats nor skips anyone when users are added or removed before it (issue 17). A cursor's page has
+     * no number: {@code page} is left out.
+     *
+     * @throws ApiException 400 naming {@code cursor} for one not given by this tenant's list, {@code page} for
+     *     a page number beside a cursor
+     */
+    @Transactional(readOnly = true)
+    public ListPage list(Caller caller, TenantScope.Scoped tenant, Filter filter, int page, @Nullable String cursor,
+            int size) {
         UserStore.Query query = query(caller, tenant, filter);
+        ListCursor place = cursor == null ? null : ListCursor.read(box, tenant.id(), cursor);
+        if (place != null && page != 0) {
+            throw ApiException.badRequest("page", "a page number and a cursor exclude each other: send one");
+        }
         long total = users.count(tenant.id(), query, COUNTED_AT_MOST + 1);
-        return new Page<>(users.page(tenant.id(), query, page, size), page, size, total, total > COUNTED_AT_MOST);
+        UserStore.Start start = place == null ? new UserStore.Start.Skipping((long) page * size)
+                : new UserStore.Start.Beside(place);
+        List<UserAccount> found = users.page(tenant.id(), query, start, size + 1);
+        boolean backwards = place != null && place.side() == ListCursor.Side.BEFORE;
+        boolean beyondTheLimit = found.size() > size;
+        List<UserAccount> items = !beyondTheLimit ? found
+                : backwards ? found.subList(1, found.size()) : found.subList(0, size);
+        boolean moreBefore = backwards ? beyondTheLimit : place != null || page > 0;
+        boolean moreAfter = backwards || beyondTheLimit;
+        // An empty page beside a cursor (its users gone since) still leads back from the cursor's own place.
+        String fallback = place == null ? null : place.username();
+        String first = items.isEmpty() ? fallback : Usernames.normalize(items.getFirst().username());
+        String last = items.isEmpty() ? fallback : Usernames.normalize(items.getLast().username());
+        String previous = moreBefore && first != null
+                ? new ListCursor(ListCursor.Side.BEFORE, first).write(box, tenant.id()) : null;
+        String next = moreAfter && last != null
+                ? new ListCursor(ListCursor.Side.AFTER, last).write(box, tenant.id()) : null;
+        return new ListPage(items, place == null ? page : null, size, total, total > COUNTED_AT_MOST, next, previous);
+    }
+
+    /** {@link #list}'s answer: a {@link Page} with the cursors beside it, and no page number when a cursor placed it. */
+    public record ListPage(List<UserAccount> items, @Nullable Integer page, int size, long total,
+            boolean totalIsLowerBound, @Nullable String next, @Nullable String previous) {
+
+        public ListPage {
+            items = List.copyOf(items);
+        }
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.gatehouse.server.users;
 import dev.gatehouse.server.settings.TenantSettingsStore;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
-import dev.gatehouse.server.shared.Page;
 import io.swagger.v3.oas.annotations.Parameter;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -59,10 +58,11 @@ class UserController {
      * {@code location} (assigned there or below), {@code hidden}: {@code false} by default (seed 003:
      * hidden users stay out of lists), {@code true} for the hidden ones only, {@code any} for all;
      * {@code kind}: {@code HUMAN} or {@code SERVICE} (issue 12: service accounts shown apart);
-     * {@code withoutRole}, {@code userType} (issue 16).
+     * {@code withoutRole}, {@code userType} (issue 16). Paged by {@code page} or by {@code cursor}: each page
+     * answers the {@code next} and {@code previous} cursors beside it (issue 17, {@link Roster#list}).
      */
     @GetMapping
-    Page<UserViews.UserView> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    UserViews.ListView list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @Parameter(description = "text in the username, name or e-mail, ignoring case")
             @RequestParam(required = false) @Nullable String q,
             @Parameter(description = "INVITED, ACTIVE, DISABLED or LOCKED")
@@ -81,13 +81,16 @@ class UserController {
             @Parameter(description = "users of this user type (a key of …/user-types)")
             @RequestParam(required = false) @Nullable String userType,
             @RequestParam(defaultValue = "0") @Min(0) int page,
+            @Parameter(description = "a page's next or previous, as given: the page beside it, as cheap at any depth"
+                    + " (instead of page)")
+            @RequestParam(required = false) @Nullable String cursor,
             @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
         TenantScope.Scoped scoped = scope.resolve(caller, tenant);
-        Page<UserAccount> found = roster.list(caller, scoped,
+        Roster.ListPage found = roster.list(caller, scoped,
                 new Roster.Filter(q, status, role, location == null ? null : UserGuard.canonical(location), hidden,
-                        kind, withoutRole, userType), page, size);
-        return new Page<>(found.items().stream().map(UserViews.UserView::of).toList(), found.page(), found.size(),
-                found.total(), found.totalIsLowerBound());
+                        kind, withoutRole, userType), page, cursor == null || cursor.isEmpty() ? null : cursor, size);
+        return new UserViews.ListView(found.items().stream().map(UserViews.UserView::of).toList(), found.page(),
+                found.size(), found.total(), found.totalIsLowerBound(), found.next(), found.previous());
     }
 
     @GetMapping("/{id}")

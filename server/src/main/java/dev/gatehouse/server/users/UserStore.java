@@ -258,8 +258,10 @@ public class UserStore {
         FROM_HOLDERS,
         /** The users in username order, each asked whether they hold a role in the subtree. */
         FROM_USERS,
-        /** Either, as the planner chooses (the count over a large subtree). */
-        PLANNERS_CHOICE
+        /** Either, as the planner chooses (the export's one statement). */
+        PLANNERS_CHOICE,
+        /** The subtree's distinct holders as {@code holders h}, each one's row then probed by the statement (the count). */
+        PROBED_FROM_HOLDERS
     }
 
     private boolean fewHolders(TenantId tenant, Query query) {
@@ -283,15 +285,40 @@ public class UserStore {
         jdbc.sql("set local plan_cache_mode = force_custom_plan").update();
     }
 
-    List<UserAccount> page(TenantId tenant, Query query, int page, int size) {
+    /** Where a list page starts in the roster's order (normalised username, unique in a tenant). */
+    sealed interface Start {
+
+        /** After skipping {@code rows} users: {@code page × size}, read past on every request. */
+        record Skipping(long rows) implements Start {}
+
+        /** Just after the user named {@code username} (normalised), or before it: a keyset page, as cheap at any depth. */
+        record Beside(ListCursor cursor) implements Start {}
+    }
+
+    /**
+     * Up to {@code limit} users matching {@code query} from {@code start}, in the roster's order: the ones after
+     * a place ascending from it, the ones before it the nearest {@code limit}, still in ascending order.
+     */
+    List<UserAccount> page(TenantId tenant, Query query, Start start, int limit) {
         planForTheValues();
         Where where = where(tenant, query, fewHolders(tenant, query) ? LocationForm.FROM_HOLDERS
                 : LocationForm.FROM_USERS);
-        var statement = jdbc.sql(where.with + "select " + COLUMNS + " from users u where " + where.sql
-                + " order by u.username_normalized, u.id limit :size offset :offset");
+        String sql = where.with + "select " + COLUMNS + " from users u where " + where.sql;
+        boolean backwards = start instanceof Start.Beside beside && beside.cursor().side() == ListCursor.Side.BEFORE;
+        sql += switch (start) {
+            case Start.Skipping skipping -> " order by u.username_normalized, u.id limit :limit offset :offset";
+            case Start.Beside beside -> backwards
+                    ? "\n  and u.username_normalized < :place order by u.username_normalized desc limit :limit"
+                    : "\n  and u.username_normalized > :place order by u.username_normalized limit :limit";
+        };
+        var statement = jdbc.sql(sql);
         where.params.forEach(p -> statement.param(p.name, p.value));
-        return statement.param("size", size).param("offset", (long) page * size)
-                .query((rs, n) -> account(rs)).list();
+        switch (start) {
+            case Start.Skipping skipping -> statement.param("offset", skipping.rows());
+            case Start.Beside beside -> statement.param("place", beside.cursor().username());
+        }
+        List<UserAccount> found = statement.param("limit", limit).query((rs, n) -> account(rs)).list();
+        return backwards ? found.reversed() : found;
     }
 
     /**
@@ -299,12 +326,16 @@ public class UserStore {
      * a million rows to say how many there are); a count equal to {@code cap} means at least that many.
      */
     long count(TenantId tenant, Query query, long cap) {
-        // Walking the users to count a large subtree's holders reads users ÷ holders × cap rows; the
-        // planner's hash or merge join of the holders is the better of the ways it has (measured).
         planForTheValues();
-        Where where = where(tenant, query, fewHolders(tenant, query) ? LocationForm.FROM_HOLDERS
-                : LocationForm.PLANNERS_CHOICE);
-        var statement = jdbc.sql(where.with + "select count(*) from (select 1 from users u where " + where.sql
+        Where where = where(tenant, query, LocationForm.PROBED_FROM_HOLDERS);
+        // Issue 17 (docs/benchmarks.md, "Branch pages17"): a location's count goes from the subtree's distinct
+        // holders (one index) to each one's row, stopping at the cap; the default list's only other condition,
+        // not hidden, is answered by the users_listed index alone (V155), so no user's row is read. Walking the
+        // users instead reads users ÷ holders × cap rows; a hash join of the holders reads every user's row.
+        String from = query.atLocations() == null ? "users u where "
+                : "holders h cross join lateral (select 1 from users u where u.id = h.user_id and ";
+        String close = query.atLocations() == null ? "" : ") as listed";
+        var statement = jdbc.sql(where.with + "select count(*) from (select 1 from " + from + where.sql + close
                 + " limit :cap) as capped");
         where.params.forEach(p -> statement.param(p.name, p.value));
         return statement.param("cap", cap).query(Long.class).single();
@@ -402,6 +433,7 @@ public class UserStore {
                 }
                 case FROM_USERS -> clauses.add(HolderConditions.givenRoleAtAnyAskedOfEach("u", "atLocations"));
                 case PLANNERS_CHOICE -> clauses.add(HolderConditions.givenRoleAtAny("u", "tenant", "atLocations"));
+                case PROBED_FROM_HOLDERS -> with = HolderConditions.holdersAtAny("tenant", "atLocations");
             }
         }
         if (query.withoutRole() != null) {

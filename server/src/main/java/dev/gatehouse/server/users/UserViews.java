@@ -23,6 +23,13 @@ final class UserViews {
     }
 
     /**
+     * A page of {@code GET …/users}: the list convention's fields (docs/api.md) and the cursors of the pages
+     * beside it, absent at either end; {@code page} absent when a cursor placed the page (issue 17).
+     */
+    record ListView(List<UserView> items, @Nullable Integer page, int size, long total, boolean totalIsLowerBound,
+            @Nullable String next, @Nullable String previous) {}
+
+    /**
      * Issue 13: {@code lastSignInAt}, {@code expiresAt} (a contractor's account end), {@code managerId}.
      * Issue 16: {@code userType} (seed 003).
      */
