@@ -118,25 +118,41 @@ class ReportJobRunner {
         if (attempt.isEmpty()) {
             return;
         }
-        if (attempt.get() > MAX_ATTEMPTS) {
-            fail(key, TOO_MANY_ATTEMPTS);
+        int claim = attempt.get();
+        if (claim > MAX_ATTEMPTS) {
+            fail(key, claim, TOO_MANY_ATTEMPTS);
             return;
         }
         running.add(key);
         try {
-            generate(jobs.find(key.tenant(), key.id()).orElseThrow());
+            generate(jobs.find(key.tenant(), key.id()).orElseThrow(), claim);
+        } catch (Superseded e) {
+            log.warn("report job {} of tenant {}: another node took it after this node's lease ran out; its report"
+                    + " and mail were not stored here", key.id(), key.tenant());
         } catch (ApiException e) {
             // What the request could not know beforehand, e.g. more rows than a PDF holds: said as the API says it.
-            fail(key, e.getMessage() == null ? e.title() : e.getMessage());
+            fail(key, claim, e.getMessage() == null ? e.title() : e.getMessage());
         } catch (RuntimeException e) {
             log.error("report job {} of tenant {} failed", key.id(), key.tenant(), e);
-            fail(key, "the report could not be generated; try again or ask an operator (the server log has the cause)");
+            fail(key, claim, "the report could not be generated; try again or ask an operator (the server log has"
+                    + " the cause)");
         } finally {
             running.remove(key);
         }
     }
 
-    private void generate(ReportJobStore.Job job) {
+    /** This node's claim on a job is no longer the job's: what it made must not be stored. */
+    private static final class Superseded extends RuntimeException {
+        Superseded() {
+            super("another node holds the job", null, false, false);
+        }
+    }
+
+    /**
+     * Generates the job; READY, the report, its event and a schedule's mails commit together, and only while
+     * {@code claim} still holds the job, so a job is made at most once even when a slow node's lease ran out.
+     */
+    private void generate(ReportJobStore.Job job, int claim) {
         ComplianceReports.Checked checked = new ComplianceReports.Checked(job.type(), job.format(), job.from(),
                 job.to(), job.asOf());
         ReportJobStore.SchedulePeriod schedule = job.schedule();
@@ -150,19 +166,20 @@ class ReportJobRunner {
             details.put("schedule", schedule.schedule().toString());
             details.put("recipients", recipients.size());
         }
-        // The job is READY in the transaction that stores the report, records REPORT_GENERATED and queues its mail.
         reports.produce(job.tenant(), checked, author, new Origin(job.ip(), job.userAgent()), details, stored -> {
-            jobs.ready(job.tenant(), job.id(), stored.id(), clock.instant());
+            if (!jobs.ready(job.tenant(), job.id(), claim, stored.id(), clock.instant())) {
+                throw new Superseded();
+            }
             if (schedule != null) {
                 mail.enqueue(job.tenant(), recipients, stored, schedule.month(), ComplianceReports.covers(checked));
             }
         });
     }
 
-    /** Marks the job FAILED with {@code error} and records REPORT_FAILED, unless it finished meanwhile. */
-    private void fail(ReportJobStore.Key key, String error) {
+    /** Marks the job FAILED with {@code error} and records REPORT_FAILED, while {@code claim} still holds it. */
+    private void fail(ReportJobStore.Key key, int claim, String error) {
         transactions.executeWithoutResult(status -> {
-            if (!jobs.failed(key.tenant(), key.id(), error, clock.instant())) {
+            if (!jobs.failed(key.tenant(), key.id(), claim, error, clock.instant())) {
                 return;
             }
             ReportJobStore.Job job = jobs.find(key.tenant(), key.id()).orElseThrow();

@@ -98,20 +98,26 @@ class ReportJobStore {
                 .param("tenant", tenant.value()).param("id", id).param("leaseUntil", utc(leaseUntil)).update();
     }
 
-    void ready(TenantId tenant, UUID id, UUID report, Instant now) {
-        jdbc.sql("""
+    /**
+     * The job is READY with its report, if the claim that made it ({@code attempt}) is still the job's:
+     * a node whose lease ran out while it worked, and whose job another node took since, answers false.
+     */
+    boolean ready(TenantId tenant, UUID id, int attempt, UUID report, Instant now) {
+        return jdbc.sql("""
                         update compliance_report_jobs set status = 'READY', report_id = :report, finished_at = :now
-                        where tenant_id = :tenant and id = :id""")
-                .param("tenant", tenant.value()).param("id", id).param("report", report).param("now", utc(now))
-                .update();
+                        where tenant_id = :tenant and id = :id and status = 'RUNNING' and attempts = :attempt""")
+                .param("tenant", tenant.value()).param("id", id).param("attempt", attempt).param("report", report)
+                .param("now", utc(now))
+                .update() == 1;
     }
 
-    /** Marks an unfinished job FAILED; answers false when it had finished already. */
-    boolean failed(TenantId tenant, UUID id, String error, Instant now) {
+    /** Marks the job FAILED if claim {@code attempt} still holds it; answers false when another claim does or it ended. */
+    boolean failed(TenantId tenant, UUID id, int attempt, String error, Instant now) {
         return jdbc.sql("""
                         update compliance_report_jobs set status = 'FAILED', error = :error, finished_at = :now
-                        where tenant_id = :tenant and id = :id and status in ('PENDING', 'RUNNING')""")
-                .param("tenant", tenant.value()).param("id", id).param("error", error).param("now", utc(now))
+                        where tenant_id = :tenant and id = :id and status = 'RUNNING' and attempts = :attempt""")
+                .param("tenant", tenant.value()).param("id", id).param("attempt", attempt).param("error", error)
+                .param("now", utc(now))
                 .update() == 1;
     }
 

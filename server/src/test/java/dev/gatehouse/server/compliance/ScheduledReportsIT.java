@@ -4,6 +4,7 @@ import static dev.gatehouse.server.testing.ApiClient.json;
 import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.RecordedAudit;
@@ -52,6 +53,9 @@ class ScheduledReportsIT extends IntegrationTest {
     @Autowired
     ReportJobRunner runner;
 
+    @Autowired
+    ReportJobStore jobs;
+
     SignedInTenant clinic;
     UUID tenant;
 
@@ -61,9 +65,11 @@ class ScheduledReportsIT extends IntegrationTest {
         tenant = UUID.fromString(clinic.id());
     }
 
+    /** The clock back, and this test's schedules gone: another class moving the clock must not find them due. */
     @AfterEach
-    void resetClock() {
+    void resetClockAndSchedules() {
         clock.reset();
+        jdbc.sql("delete from compliance_schedules where tenant_id = :tenant").param("tenant", tenant).update();
     }
 
     /** Waits until the schedule's one job is READY or FAILED; answers its status. */
@@ -127,6 +133,10 @@ class ScheduledReportsIT extends IntegrationTest {
 
     /** A schedule's job as a node left it when it died while generating: RUNNING, its lease over. */
     private UUID orphanedJob(UUID schedule, LocalDate month, int attempts) {
+        return runningJob(schedule, month, attempts, Instant.now().minus(Duration.ofMinutes(5)));
+    }
+
+    private UUID runningJob(UUID schedule, LocalDate month, int attempts, Instant leaseUntil) {
         UUID id = UUID.randomUUID();
         jdbc.sql("""
                         insert into compliance_report_jobs (tenant_id, id, type, format, period_from, period_to, status,
@@ -138,8 +148,7 @@ class ScheduledReportsIT extends IntegrationTest {
                 .param("to", month.plusMonths(1).minusDays(1)).param("name", "monthly schedule " + schedule)
                 .param("actor", "{\"id\": null, \"username\": \"system\", \"roles\": [], \"impersonatedBy\": null,"
                         + " \"via\": {}}")
-                .param("attempts", attempts).param("lease", Instant.now().minus(Duration.ofMinutes(5))
-                        .atOffset(ZoneOffset.UTC))
+                .param("attempts", attempts).param("lease", leaseUntil.atOffset(ZoneOffset.UTC))
                 .param("schedule", schedule).update();
         return id;
     }
@@ -243,5 +252,20 @@ class ScheduledReportsIT extends IntegrationTest {
         assertThat(mailsNaming(report)).as("a READY job is never sent again").hasSize(1);
         assertThat(RecordedAudit.of(jdbc, clinic.id(), "REPORT_GENERATED")).hasSize(1);
         assertThat(RecordedAudit.of(jdbc, clinic.id(), "REPORT_FAILED")).hasSize(1);
+    }
+
+    @Test
+    void aSlowNodeWhoseLeaseRanOutAndWhoseJobAnotherNodeTookCanNeitherFinishNorFailIt() {
+        UUID schedule = schedule();
+        LocalDate lastMonth = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).withDayOfMonth(1).minusMonths(1);
+        // Claim 1 was the slow node's; the sweep of another node took the job since (claim 2, its lease alive).
+        UUID job = runningJob(schedule, lastMonth, 2, Instant.now().plus(Duration.ofHours(1)));
+
+        assertThat(jobs.ready(new TenantId(tenant), job, 1, UUID.randomUUID(), Instant.now())).isFalse();
+        assertThat(jobs.failed(new TenantId(tenant), job, 1, "late", Instant.now())).isFalse();
+        assertThat(jobs.find(new TenantId(tenant), job).orElseThrow().status()).isEqualTo("RUNNING");
+        assertThat(jobs.ready(new TenantId(tenant), job, 2, UUID.randomUUID(), Instant.now())).isTrue();
+        assertThat(jobs.failed(new TenantId(tenant), job, 2, "late", Instant.now())).as("a READY job stays READY")
+                .isFalse();
     }
 }
