@@ -3,7 +3,14 @@
 # cards"): 100,000 users in each of two tenants, the capped counts without and with V147's indexes.
 # Run as a non-root user owning /tmp/org16-explain (e.g. `su postgres -c scripts/home-cards-explain.sh`);
 # BIN is a PostgreSQL 18 bin directory (the embedded one the ITs extract); the cluster stops on exit.
+# SCALE=1m instead builds a scratch schema (org16_scale) in the PostgreSQL at $PGURL (default the
+# machine's 127.0.0.1:5432/test) from the server's migrations before V150, fills it with 1,000,000 users
+# in one tenant and 100,000 in another, and EXPLAINs the counts as V147 left them, then V150's indexes
+# and AccountsAttention's ordered counts (docs/benchmarks.md, "Home page cards at 1 M users").
 set -e
+if [ "$SCALE" = 1m ]; then
+    exec "$(dirname "$0")/home-cards-explain-1m.sh"
+fi
 BIN=${BIN:-$(ls -d /tmp/embedded-pg/PG-*/bin | head -1)}
 D=/tmp/org16-explain/data
 rm -rf $D

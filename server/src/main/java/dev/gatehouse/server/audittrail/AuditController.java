@@ -113,7 +113,7 @@ class AuditController {
             // issue 16, consoleplus: platform mail settings, outbox retries, test alerts
             "PLATFORM_SMTP_SETTINGS_CHANGED", "PLATFORM_SMTP_TEST_MAIL", "OUTBOX_MESSAGE_RETRIED", "ALERT_TEST_REQUESTED",
             // issue 16, compliance reports
-            "REPORT_REQUESTED", "REPORT_GENERATED", "REPORT_DOWNLOADED", "REPORT_SCHEDULE_CREATED",
+            "REPORT_REQUESTED", "REPORT_GENERATED", "REPORT_FAILED", "REPORT_DOWNLOADED", "REPORT_SCHEDULE_CREATED",
             "REPORT_SCHEDULE_UPDATED",
             "REPORT_SCHEDULE_DELETED");
 

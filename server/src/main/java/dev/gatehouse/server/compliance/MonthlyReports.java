@@ -1,18 +1,18 @@
 package dev.gatehouse.server.compliance;
 
 import dev.gatehouse.server.audit.AuditLog;
-import dev.gatehouse.server.mail.Outbox;
-import dev.gatehouse.server.shared.Origin;
-import dev.gatehouse.server.shared.PublicUrl;
 import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
-import dev.gatehouse.server.users.UserStore;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -20,131 +20,128 @@ import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Runs the monthly schedules: on or after a schedule's day, the previous calendar month's report is
- * generated once. Every node runs the job; each schedule is taken row-locked with {@code skip locked}
- * and marked generated in the transaction that stores the report, its event and its mails, so
- * exactly one node generates a month and a failure leaves the month to the next run.
- *
- * <p>The mail is a link to the report's page in the console, not an attachment: a HIPAA report names
- * patients' record ids (PHI), and mail is copied, forwarded and kept outside the tenant's control; the
- * link needs a sign-in as a user who may still read reports, and every download is audited.
- * {@code gatehouse.reports.cron} moves the job ({@code -} turns it off).
+ * asked for once, as a background job ({@link ReportJobs}'s queue, lease and sweep) that the
+ * {@link ReportJobRunner} generates and whose mail ({@link ScheduledReportMail}) it queues when the
+ * job is READY. Every node runs this; each schedule is taken row-locked with {@code skip locked}, and
+ * its job, its {@code REPORT_REQUESTED} and the month marked done commit together. The job's schedule
+ * and month are unique (V150), so a period has one job even if two runs both found it due. A job that
+ * FAILS is not asked for again: it is listed with its error and audited ({@code REPORT_FAILED}), and a
+ * manager can ask for that month at once.
+ * {@code gatehouse.reports.cron} moves the run ({@code -} turns it off).
  */
 @Component
 class MonthlyReports {
 
     private static final Logger log = LoggerFactory.getLogger(MonthlyReports.class);
 
-    /** A run generates at most this many reports; the next run takes the rest. */
+    /** A run asks for at most this many reports; the next run takes the rest. */
     private static final int PER_RUN = 50;
 
     private final ReportStore store;
-    private final ComplianceReports reports;
-    private final ReportSchedules schedules;
+    private final ReportJobStore jobs;
+    private final ReportJobRunner runner;
+    private final AuditLog audit;
     private final TransactionTemplate transactions;
     private final TenantDirectory tenants;
-    private final UserStore users;
-    private final Outbox outbox;
-    private final PublicUrl publicUrl;
     private final Clock clock;
+    private final String systemActor = JsonMapper.builder().build().writeValueAsString(AuditLog.Actor.SYSTEM);
 
-    MonthlyReports(ReportStore store, ComplianceReports reports, ReportSchedules schedules,
-            TransactionTemplate transactions, TenantDirectory tenants, UserStore users, Outbox outbox,
-            PublicUrl publicUrl, Clock clock) {
+    MonthlyReports(ReportStore store, ReportJobStore jobs, ReportJobRunner runner, AuditLog audit,
+            TransactionTemplate transactions, TenantDirectory tenants, Clock clock) {
         this.store = store;
-        this.reports = reports;
-        this.schedules = schedules;
+        this.jobs = jobs;
+        this.runner = runner;
+        this.audit = audit;
         this.transactions = transactions;
         this.tenants = tenants;
-        this.users = users;
-        this.outbox = outbox;
-        this.publicUrl = publicUrl;
         this.clock = clock;
     }
 
     @Scheduled(cron = "${gatehouse.reports.cron:0 20 * * * *}", zone = "UTC")
     void run() {
         try {
-            int generated = generateDue();
-            if (generated > 0) {
-                log.info("compliance reports: {} monthly reports generated", generated);
+            int asked = enqueueDue();
+            if (asked > 0) {
+                log.info("compliance reports: {} monthly reports asked for", asked);
             }
         } catch (RuntimeException e) {
             log.error("monthly compliance reports failed; the next run tries again", e);
         }
     }
 
-    /** Generates every schedule's report due today; answers how many. A failing one waits for the next run. */
-    int generateDue() {
+    /**
+     * Makes a job for every schedule due today and hands each to this node's workers once committed;
+     * answers how many jobs it made. A schedule that fails here waits for the next run.
+     */
+    int enqueueDue() {
         LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
         LocalDate month = today.withDayOfMonth(1).minusMonths(1);
         Set<UUID> failed = new LinkedHashSet<>();
-        int done = 0;
-        while (done + failed.size() < PER_RUN) {
-            UUID[] taken = new UUID[1];
+        List<ReportJobStore.Key> made = new ArrayList<>();
+        int taken = 0;
+        while (taken + failed.size() < PER_RUN) {
+            UUID[] schedule = new UUID[1];
             try {
-                Boolean generated = transactions.execute(status -> {
+                Taken outcome = transactions.execute(status -> {
                     ReportStore.Schedule due = store.dueForUpdate(month, today.getDayOfMonth(), failed).orElse(null);
                     if (due == null) {
-                        return false;
+                        return null;
                     }
-                    taken[0] = due.id();
-                    generate(due, month);
-                    return true;
+                    schedule[0] = due.id();
+                    Taken done = new Taken(enqueue(due, month));
+                    store.generated(due.tenant(), due.id(), month);
+                    return done;
                 });
-                if (!Boolean.TRUE.equals(generated)) {
+                if (outcome == null) {
                     break;
                 }
-                done++;
+                taken++;
+                outcome.job().ifPresent(made::add);
             } catch (RuntimeException e) {
-                if (taken[0] == null) {
+                if (schedule[0] == null) {
                     throw e;
                 }
-                log.error("report schedule {} failed; the next run tries again", taken[0], e);
-                failed.add(taken[0]);
+                log.error("report schedule {} failed; the next run tries again", schedule[0], e);
+                failed.add(schedule[0]);
             }
         }
-        return done;
+        made.forEach(runner::offer);
+        return made.size();
     }
 
-    private void generate(ReportStore.Schedule schedule, LocalDate month) {
+    /** A schedule taken for the month, and the job made for it (none when the month needs none). */
+    private record Taken(Optional<ReportJobStore.Key> job) {}
+
+    /** The month's job, unless the organisation is suspended or the month has its job already. */
+    private Optional<ReportJobStore.Key> enqueue(ReportStore.Schedule schedule, LocalDate month) {
         TenantId tenant = schedule.tenant();
         if (!tenants.isActive(tenant)) {
             // A suspended organisation is closed: its month is skipped, not caught up later.
-            store.generated(tenant, schedule.id(), month);
-            return;
+            return Optional.empty();
         }
-        List<UUID> recipients = schedule.recipients().stream().filter(user -> schedules.mayReceive(tenant, user))
-                .toList();
         boolean period = schedule.type().coversPeriod();
         LocalDate last = month.plusMonths(1).minusDays(1);
         ComplianceReports.Checked checked = new ComplianceReports.Checked(schedule.type(), schedule.format(),
                 period ? month : null, period ? last : null, period ? null : last);
-        ComplianceReports.Author author = new ComplianceReports.Author(AuditLog.Actor.SYSTEM, null,
-                "monthly schedule " + schedule.id(), schedule.id());
-        ReportStore.Stored report = reports.produce(tenant, checked, author, new Origin(null, null),
-                Map.of("schedule", schedule.id().toString(), "recipients", recipients.size()));
-        String link = publicUrl.base() + "/console/reports/" + report.id();
-        String name = tenants.name(tenant);
-        for (String address : recipients.isEmpty() ? List.<String>of() : users.activeEmails(tenant, recipients)) {
-            outbox.enqueue(tenant, new Outbox.Message(address, name + ": " + schedule.type().label() + " report for "
-                    + month.getMonth() + " " + month.getYear(), """
-                    Hello,
-
-                    the monthly report "%s" of %s for %s is ready.
-
-                    Sign in to read or download it:
-                    %s
-
-                    The report is not attached: it may name patients' records, and it stays behind your sign-in.
-                    You receive this because an administrator of %s listed you for this monthly report.
-
-                    -- %s
-                    """.formatted(schedule.type().label(), name, ComplianceReports.covers(checked), link, name, name),
-                    Outbox.Kind.NOTICE));
+        Instant now = clock.instant();
+        ReportJobStore.Job job = new ReportJobStore.Job(tenant, UUID.randomUUID(), checked.type(), checked.format(),
+                checked.from(), checked.to(), checked.asOf(), "PENDING", now, null, "monthly schedule " + schedule.id(),
+                systemActor, null, null, 0, now.plus(runner.lease()), null, null, null,
+                new ReportJobStore.SchedulePeriod(schedule.id(), month));
+        if (!jobs.insert(job)) {
+            return Optional.empty();
         }
-        store.generated(tenant, schedule.id(), month);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("type", checked.type().name());
+        details.put("format", checked.format().name());
+        details.put("covers", ComplianceReports.covers(checked));
+        details.put("schedule", schedule.id().toString());
+        audit.record(tenant, "REPORT_REQUESTED", AuditLog.Actor.SYSTEM,
+                new AuditLog.Target("report-job", job.id().toString(), checked.type().label()), null, null, details);
+        return Optional.of(new ReportJobStore.Key(tenant, job.id()));
     }
 }

@@ -73,7 +73,7 @@ public class ReportJobs {
         ReportJobStore.Job job = new ReportJobStore.Job(tenant, UUID.randomUUID(), checked.type(), checked.format(),
                 checked.from(), checked.to(), checked.asOf(), "PENDING", now, caller.userId(), caller.username(),
                 json.writeValueAsString(actor), origin.ip(), origin.userAgent(), 0, now.plus(runner.lease()), null,
-                null, null);
+                null, null, null);
         transactions.executeWithoutResult(status -> {
             jobs.insert(job);
             Map<String, Object> details = new LinkedHashMap<>();

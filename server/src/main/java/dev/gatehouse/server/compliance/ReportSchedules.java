@@ -32,7 +32,7 @@ import org.springframework.transaction.annotation.Transactional;
  * reports ({@value ComplianceReports#READ}), never free addresses: a HIPAA report lists who opened
  * which patient's record, and a schedule must not become a way to send that outside. Even so the
  * mail carries only a link to the report in the console (behind sign-in), not the report itself;
- * see {@link MonthlyReports}. A recipient who later loses the permission or the account is skipped
+ * see {@link ScheduledReportMail}. A recipient who later loses the permission or the account is skipped
  * when the month is generated.
  */
 @Service

@@ -81,6 +81,9 @@ class AuditCompletenessIT extends IntegrationTest {
             "REPORT_SCHEDULE_DELETED",
             // compliance.ReportJobsIT: a report asked for in the background, its job as target and its asker as actor
             "REPORT_REQUESTED",
+            // compliance.ScheduledReportsIT: a job failed, its asker (the system, for a schedule) as actor and its
+            // error, attempts and schedule in the details
+            "REPORT_FAILED",
             // memberships.MembershipsIT: accepted and ended in both trails, the member's trail never naming home
             "MEMBERSHIP_ACCEPTED", "MEMBERSHIP_ENDED");
 

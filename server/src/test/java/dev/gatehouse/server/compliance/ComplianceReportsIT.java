@@ -283,7 +283,7 @@ class ComplianceReportsIT extends IntegrationTest {
     }
 
     @Test
-    void aScheduleMailsItsReadersASignInLinkToLastMonthsReportOnceAndRefusesOtherRecipients() {
+    void aScheduleMailsItsReadersASignInLinkToLastMonthsReportOnceAndRefusesOtherRecipients() throws InterruptedException {
         Response nonMember = api.post(clinic.path("/report-schedules"), clinic.adminToken(), json("type",
                 "HIPAA_ACCESS", "format", "PDF", "dayOfMonth", 1, "recipients", raw("[\"nobody@elsewhere.example\"]")));
         assertThat(nonMember.status()).isEqualTo(400);
@@ -305,15 +305,16 @@ class ComplianceReportsIT extends IntegrationTest {
         assertThat(created.status()).as(created.raw()).isEqualTo(201);
         String schedule = created.text("/id");
         assertThat(api.get(other.path("/report-schedules/" + schedule), other.adminToken()).status()).isEqualTo(404);
-        assertThat(monthly.generateDue()).as("this month's run is next month").isZero();
+        assertThat(monthly.enqueueDue()).as("this month's run is next month").isZero();
 
         LocalDate now = LocalDate.parse(today(clock));
         LocalDate firstOfNext = now.withDayOfMonth(1).plusMonths(1);
         clock.moveAhead(Duration.between(now.atStartOfDay(), firstOfNext.atStartOfDay()).plusHours(1));
-        assertThat(monthly.generateDue()).isEqualTo(1);
-        assertThat(monthly.generateDue()).as("a month is generated once").isZero();
-
+        assertThat(monthly.enqueueDue()).isEqualTo(1);
+        assertThat(monthly.enqueueDue()).as("a month is generated once").isZero();
         UUID tenant = UUID.fromString(clinic.id());
+        assertThat(ScheduledReportsIT.finished(jdbc, tenant, UUID.fromString(schedule))).isEqualTo("READY");
+
         record Mail(String recipient, String subject, String body) {}
         List<Mail> mails = jdbc.sql("""
                         select recipient, subject, body from mail_outbox where tenant_id = :t and subject like '%report%'
