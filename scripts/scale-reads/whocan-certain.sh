@@ -85,10 +85,10 @@ measure() { # label query: the first request's time, then p50/p99 of REQUESTS mo
     curl -sS --max-time 300 -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $KEY" \
       "$BASE/api/v1/tenants/$SLUG/who-can?$query"
   done | sort -n)"
-  awk -v label="$label" -v first="$first" -v total="$total" -v load="$(cut -d' ' -f1-3 /proc/loadavg)" \
+  awk -v label="$label" -v first="$first" -v total="$total" -v loadavg="$(cut -d' ' -f1-3 /proc/loadavg)" \
     '{ t[NR] = $1 } END { p50 = t[int((NR + 1) / 2)]; p99 = t[int(NR * 0.99 + 0.999)];
       printf "%-40s first %7.0f ms  p50 %7.0f ms  p99 %7.0f ms  [total, lowerBound, items] %s  load %s\n",
-        label, first * 1000, p50 * 1000, p99 * 1000, total, load }' <<<"$times"
+        label, first * 1000, p50 * 1000, p99 * 1000, total, loadavg }' <<<"$times"
 }
 
 measure "patients.read anywhere, page 0" "permission=patients.read"

@@ -516,7 +516,7 @@ public class Access {
         List<Holder> page(long from, int size) {
             List<Holder> items = new ArrayList<>();
             while (!exhausted && counted < from + size) {
-                List<Members.Holding> batch = loader.holding(tenant, candidates, certain, at, after, false, BATCH);
+                List<Members.Holding> batch = loader.holding(tenant, candidates, certain, at, after, BATCH);
                 int read = 0;
                 for (Members.Holding holding : batch) {
                     read++;
@@ -541,19 +541,18 @@ public class Access {
             return items;
         }
 
-        /** How many more are allowed after where {@link #page} stopped, at most {@code needed}. */
+        /**
+         * How many more are allowed after where {@link #page} stopped, at most {@code needed}: the
+         * certain ones counted, then the others decided, in any order, until enough are found.
+         */
         long countRest(long needed) {
             long found = loader.countCertain(tenant, certain, at, after, needed);
-            while (found < needed) {
-                List<Members.Holding> batch = loader.holding(tenant, candidates, certain, at, after, true, BATCH);
-                for (Members.Holding holding : batch) {
-                    after = holding.usernameNormalized();
-                    Decision decision = decide(holding.id());
-                    if (decision != null && decision.allowed() && ++found == needed) {
-                        return found;
-                    }
-                }
-                if (batch.size() < BATCH) {
+            if (found == needed) {
+                return found;
+            }
+            for (UUID user : loader.uncertainHolding(tenant, candidates, certain, at, after)) {
+                Decision decision = decide(user);
+                if (decision != null && decision.allowed() && ++found == needed) {
                     break;
                 }
             }

@@ -49,11 +49,17 @@ public interface Members {
      * Up to {@code limit} of the users active at {@code at} (status active, no lockout running, account
      * not ended) who hold, in force then, an assignment {@code candidates} names, by normalised
      * username, those after {@code after} (a normalised username) when given; each marked
-     * {@code certain} when they also hold one {@code certain} names. With {@code onlyUncertain},
-     * only those who do not.
+     * {@code certain} when they also hold one {@code certain} names.
      */
     List<Holding> holding(TenantId tenant, HeldRoles candidates, HeldRoles certain, Instant at,
-            @Nullable String after, boolean onlyUncertain, int limit);
+            @Nullable String after, int limit);
+
+    /**
+     * The users {@link #holding} would list after {@code after} (when given) that are not {@code certain}, in no
+     * order: read from the assignments' side, so that their cost follows the holders, not the users.
+     */
+    List<UUID> uncertainHolding(TenantId tenant, HeldRoles candidates, HeldRoles certain, Instant at,
+            @Nullable String after);
 
     /**
      * How many users active at {@code at} hold, in force then, an assignment {@code held} names, after

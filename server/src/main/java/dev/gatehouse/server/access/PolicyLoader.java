@@ -229,16 +229,23 @@ class PolicyLoader {
 
     /**
      * Up to {@code limit} of who-can's holders active at {@code at} after {@code after} (a normalised
-     * username), by normalised username, each marked when {@code certain} counts them; with
-     * {@code onlyUncertain}, only those it does not.
+     * username), by normalised username, each marked when {@code certain} counts them.
      */
     List<Members.Holding> holding(TenantId tenant, Candidates candidates, CertainHolders certain, Instant at,
-            @Nullable String after, boolean onlyUncertain, int limit) {
+            @Nullable String after, int limit) {
         if (candidates.none()) {
             return List.of();
         }
-        return members.holding(tenant, HeldRoles.of(candidates), HeldRoles.of(certain), at, after, onlyUncertain,
-                limit);
+        return members.holding(tenant, HeldRoles.of(candidates), HeldRoles.of(certain), at, after, limit);
+    }
+
+    /** Who-can's holders active at {@code at} after {@code after} that {@code certain} does not count, in no order. */
+    List<UUID> uncertainHolding(TenantId tenant, Candidates candidates, CertainHolders certain, Instant at,
+            @Nullable String after) {
+        if (candidates.none()) {
+            return List.of();
+        }
+        return members.uncertainHolding(tenant, HeldRoles.of(candidates), HeldRoles.of(certain), at, after);
     }
 
     /** How many users {@code certain} counts at {@code at} after {@code after}, at most {@code cap}. */

@@ -70,12 +70,11 @@ class MemberStore implements Members {
 
     @Override
     public List<Holding> holding(TenantId tenant, HeldRoles candidates, HeldRoles certain, Instant at,
-            @Nullable String after, boolean onlyUncertain, int limit) {
+            @Nullable String after, int limit) {
         String isCertain = certain.condition("u", "certain", "at");
         String sql = "select u.id, u.username, u.username_normalized, " + isCertain + " as certain\n"
                 + "from users u where u.tenant_id = :tenant and " + ACTIVE_AT + "\n"
                 + "  and " + candidates.condition("u", "candidate", "at") + "\n"
-                + (onlyUncertain ? "  and not " + isCertain + "\n" : "")
                 + (after == null ? "" : "  and u.username_normalized > :after\n")
                 + "order by u.username_normalized, u.id limit :limit";
         var statement = jdbc.sql(sql).param("tenant", tenant.value()).param("at", at.atOffset(ZoneOffset.UTC))
@@ -86,6 +85,21 @@ class MemberStore implements Members {
         }
         return statement.query((rs, n) -> new Holding(rs.getObject("id", UUID.class), rs.getString("username"),
                 rs.getString("username_normalized"), rs.getBoolean("certain"))).list();
+    }
+
+    @Override
+    public List<UUID> uncertainHolding(TenantId tenant, HeldRoles candidates, HeldRoles certain, Instant at,
+            @Nullable String after) {
+        String sql = "select u.id from users u where u.tenant_id = :tenant and " + ACTIVE_AT + "\n"
+                + "  and " + candidates.condition("u", "candidate", "at") + "\n"
+                + "  and not " + certain.condition("u", "certain", "at")
+                + (after == null ? "" : "\n  and u.username_normalized > :after");
+        var statement = jdbc.sql(sql).param("tenant", tenant.value()).param("at", at.atOffset(ZoneOffset.UTC))
+                .params(candidates.parameters("candidate")).params(certain.parameters("certain"));
+        if (after != null) {
+            statement = statement.param("after", after);
+        }
+        return statement.query(UUID.class).list();
     }
 
     @Override
