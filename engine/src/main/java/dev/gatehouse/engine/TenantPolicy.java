@@ -3,6 +3,7 @@ package dev.gatehouse.engine;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -291,6 +292,37 @@ public final class TenantPolicy {
             }
         }
         return new Candidates(anywhere, located, places);
+    }
+
+    /**
+     * The holders of {@code permission} at {@code location} (anywhere when null) that who-can may
+     * count without checking them: an active subject with an assignment in its window, not lent,
+     * of a role whose unconditional grant reaches the question as {@link #candidates} reads
+     * reach. Every one of them is allowed by {@link #check} (EngineLawsTest), and each assignment
+     * counted here is one {@link #candidates} counts. Nobody in a suspended tenant.
+     */
+    public CertainHolders certainHolders(String permission, @Nullable String location) {
+        int id = catalog.idOf(permission);
+        Set<String> anywhere = new LinkedHashSet<>();
+        Set<String> located = new LinkedHashSet<>();
+        List<String> places = location == null ? List.of() : locations.ancestry(location);
+        if (id >= 0 && active) {
+            for (RoleTable table : tables.values()) {
+                int slot = table.slotOf[id];
+                int reach = slot < 0 ? -1 : table.scope[slot];
+                if (reach < 0) {
+                    continue;
+                }
+                if (location == null || reach == Scope.TENANT.ordinal()) {
+                    anywhere.add(table.role.key());
+                } else if (reach == Scope.LOCATION.ordinal() && !places.isEmpty()) {
+                    located.add(table.role.key());
+                }
+            }
+        }
+        // A delegation is in force only while its lender holds the role: that is the profile's to read.
+        Set<AssignmentSource> standing = EnumSet.complementOf(EnumSet.of(AssignmentSource.DELEGATION));
+        return new CertainHolders(new Candidates(anywhere, located, places), standing);
     }
 
     /** The widest scope, conditional or not, {@code table} grants permission {@code id} with; -1 for none. */

@@ -562,6 +562,43 @@ class EngineLawsTest {
         });
     }
 
+    @Test
+    void everyCertainHolderIsAllowedByTheFullCheckAndIsACandidate() {
+        int[] certified = new int[1];
+        forEachCase(8_600_000L, c -> {
+            List<Subject> population = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                population.add(c.random().subject(c.tenant(), "s" + i));
+            }
+            return request -> {
+                String location = c.random().site(c.tenant());
+                Resource resource = location == null ? null : Resource.at(location);
+                CertainHolders certain = c.policy().certainHolders(request.permission(), location);
+                Candidates candidates = c.policy().candidates(request.permission(), location);
+                for (Subject subject : population) {
+                    for (Assignment assignment : subject.assignments()) {
+                        if (certain.counts(assignment)) {
+                            assertThat(candidates.counts(assignment))
+                                    .as("%s counted as certain (%s) but not a candidate (%s)", assignment, certain,
+                                            candidates)
+                                    .isTrue();
+                        }
+                    }
+                    if (certain.certifies(subject, request.at())) {
+                        certified[0]++;
+                        Decision decision = c.policy().check(c.policy().compile(subject), request.permission(),
+                                resource, request.at());
+                        assertThat(decision.allowed())
+                                .as("%s certified at %s (%s), checked: %s", subject, location, certain, decision)
+                                .isTrue();
+                    }
+                }
+            };
+        });
+        // Not vacuous: the random tenants certify holders often.
+        assertThat(certified[0]).isGreaterThan(1_000);
+    }
+
     // ---- Who may act on whom (docs/engine.md): TenantPolicy.covers and grantsBeyond ----
 
     /** The subject's assignments with their windows and status dropped: the same roles, in force now. */

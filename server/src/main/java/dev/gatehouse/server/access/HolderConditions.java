@@ -88,6 +88,19 @@ public final class HolderConditions {
                 + " and a.location_id = any (cast((select cast(:" + locations + " as uuid[])) as uuid[])) offset 0)";
     }
 
+    /**
+     * Whether {@code user} holds, in force at {@code :at}, a role of {@code :<prefix>Anywhere}, or of
+     * {@code :<prefix>Located} tenant-wide or at one of {@code :<prefix>Places} (a {@code uuid[]}), and,
+     * when {@code bySource}, through one of {@code :<prefix>Sources}: who-can's holders ({@link HeldRoles}).
+     */
+    static String holdsInForce(String user, String prefix, String at, boolean bySource) {
+        return "exists (select 1 from assignments a where " + ofUser(user) + " and " + inForce(at)
+                + (bySource ? " and a.source = any (cast(:" + prefix + "Sources as text[]))" : "")
+                + " and (a.role_key = any (cast(:" + prefix + "Anywhere as text[]))"
+                + " or a.role_key = any (cast(:" + prefix + "Located as text[]))"
+                + " and (a.location_id is null or a.location_id = any (cast(:" + prefix + "Places as uuid[])))))";
+    }
+
     /** Whether {@code user} holds some role at {@code :at} (seed 001's "every user has at least one role"). */
     public static String holdsSomeRole(String user, String at) {
         return "exists (select 1 from assignments a where " + ofUser(user) + " and " + inForce(at) + ")";

@@ -38,4 +38,32 @@ public interface Members {
     List<Named> named(TenantId tenant, Collection<UUID> users);
 
     Optional<String> username(TenantId tenant, UUID user);
+
+    /**
+     * A user who-can reads: {@code certain} when an assignment of theirs allows for certain
+     * ({@link dev.gatehouse.engine.CertainHolders}), so that they need no check to be counted.
+     */
+    record Holding(UUID id, String username, String usernameNormalized, boolean certain) {}
+
+    /**
+     * Up to {@code limit} of the users active at {@code at} (status active, no lockout running, account
+     * not ended) who hold, in force then, an assignment {@code candidates} names, by normalised
+     * username, those after {@code after} (a normalised username) when given; each marked
+     * {@code certain} when they also hold one {@code certain} names.
+     */
+    List<Holding> holding(TenantId tenant, HeldRoles candidates, HeldRoles certain, Instant at,
+            @Nullable String after, int limit);
+
+    /**
+     * The users {@link #holding} would list after {@code after} (when given) that are not {@code certain}, in no
+     * order: read from the assignments' side, so that their cost follows the holders, not the users.
+     */
+    List<UUID> uncertainHolding(TenantId tenant, HeldRoles candidates, HeldRoles certain, Instant at,
+            @Nullable String after);
+
+    /**
+     * How many users active at {@code at} hold, in force then, an assignment {@code held} names, after
+     * {@code after} when given; at most {@code cap}.
+     */
+    long countHolding(TenantId tenant, HeldRoles held, Instant at, @Nullable String after, long cap);
 }

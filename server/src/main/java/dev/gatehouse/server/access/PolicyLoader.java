@@ -3,6 +3,7 @@ package dev.gatehouse.server.access;
 import dev.gatehouse.engine.Assignment;
 import dev.gatehouse.engine.AssignmentSource;
 import dev.gatehouse.engine.Candidates;
+import dev.gatehouse.engine.CertainHolders;
 import dev.gatehouse.engine.Condition;
 import dev.gatehouse.engine.Grant;
 import dev.gatehouse.engine.Location;
@@ -226,6 +227,35 @@ class PolicyLoader {
 
     record UserName(UUID id, String username) {}
 
+    /**
+     * Up to {@code limit} of who-can's holders active at {@code at} after {@code after} (a normalised
+     * username), by normalised username, each marked when {@code certain} counts them.
+     */
+    List<Members.Holding> holding(TenantId tenant, Candidates candidates, CertainHolders certain, Instant at,
+            @Nullable String after, int limit) {
+        if (candidates.none()) {
+            return List.of();
+        }
+        return members.holding(tenant, HeldRoles.of(candidates), HeldRoles.of(certain), at, after, limit);
+    }
+
+    /** Who-can's holders active at {@code at} after {@code after} that {@code certain} does not count, in no order. */
+    List<UUID> uncertainHolding(TenantId tenant, Candidates candidates, CertainHolders certain, Instant at,
+            @Nullable String after) {
+        if (candidates.none()) {
+            return List.of();
+        }
+        return members.uncertainHolding(tenant, HeldRoles.of(candidates), HeldRoles.of(certain), at, after);
+    }
+
+    /** How many users {@code certain} counts at {@code at} after {@code after}, at most {@code cap}. */
+    long countCertain(TenantId tenant, CertainHolders certain, Instant at, @Nullable String after, long cap) {
+        if (certain.none() || cap <= 0) {
+            return 0;
+        }
+        return members.countHolding(tenant, HeldRoles.of(certain), at, after, cap);
+    }
+
     Optional<String> username(TenantId tenant, UUID user) {
         return members.username(tenant, user);
     }
@@ -237,9 +267,11 @@ class PolicyLoader {
         return names;
     }
 
-    private static AssignmentSource sourceOf(String source) {
-        // SYSTEM marks assignments made by the server itself (the platform operator's): DIRECT to the engine.
-        return source.equals("SYSTEM") ? AssignmentSource.DIRECT : AssignmentSource.valueOf(source);
+    /** The stored source of assignments made by the server itself (the platform operator's). */
+    static final String SYSTEM_SOURCE = "SYSTEM";
+
+    static AssignmentSource sourceOf(String source) {
+        return source.equals(SYSTEM_SOURCE) ? AssignmentSource.DIRECT : AssignmentSource.valueOf(source);
     }
 
     private static Instant instant(OffsetDateTime time) {

@@ -16,6 +16,7 @@ import dev.gatehouse.server.testing.IntegrationTest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,6 +26,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
@@ -56,6 +58,9 @@ class WhoCanCandidatesIT extends IntegrationTest {
     @Autowired
     Clock clock;
 
+    @Autowired
+    JdbcClient jdbc;
+
     CheckFixtures fixtures;
 
     @BeforeEach
@@ -82,6 +87,8 @@ class WhoCanCandidatesIT extends IntegrationTest {
                 [{"permission": "patients.read", "scope": "LOCATION", "condition": "request.time.hour >= 0"}]""");
         role(tenant, "own_reader", "[]", """
                 [{"permission": "patients.read", "scope": "OWN"}]""");
+        role(tenant, "never_reader", "[]", """
+                [{"permission": "patients.*", "scope": "TENANT", "condition": "request.time.hour < 0"}]""");
         Instant now = clock.instant();
         Instant later = now.plus(Duration.ofHours(2));
         Instant earlier = now.minus(Duration.ofHours(2));
@@ -104,11 +111,30 @@ class WhoCanCandidatesIT extends IntegrationTest {
         held(tenant, fixtures.user(tenant, "delegate"), "manager", downtown, later, "DELEGATION", mia);
         // Lent by someone who does not hold the role there: never in force.
         held(tenant, fixtures.user(tenant, "unbacked-delegate"), "manager", downtown, later, "DELEGATION", ben);
+        // Certain by role, refused by account: a permanent lock, a lockout running, an account ended.
+        UUID locked = fixtures.user(tenant, "locked", "LOCKED", Held.tenantWide("owner"));
+        UUID lockedOut = fixtures.user(tenant, "locked-out", Held.tenantWide("owner"));
+        UUID lockoutOver = fixtures.user(tenant, "lockout-over", Held.tenantWide("owner"));
+        UUID ended = fixtures.user(tenant, "account-ended", Held.tenantWide("owner"));
+        account(lockedOut, "locked_until", now.plus(Duration.ofMinutes(15)));
+        account(lockoutOver, "locked_until", now.minus(Duration.ofMinutes(1)));
+        account(ended, "expires_at", now.minus(Duration.ofMinutes(1)));
+        // A conditional grant alone decides nothing for certain: one that never holds, one beside a certain grant.
+        fixtures.user(tenant, "never", Held.tenantWide("never_reader"));
+        fixtures.user(tenant, "never-but-manager", Held.tenantWide("never_reader"), Held.at("manager", downtown));
+        fixtures.user(tenant, "owner-later", new Held("owner", null, later, null));
+        fixtures.user(tenant, "owner-ended", new Held("owner", null, earlier, now.minus(Duration.ofHours(1))));
         List<UUID> bystanders = new ArrayList<>();
         for (int i = 0; i < BYSTANDERS; i++) {
             bystanders.add(fixtures.user(tenant, "bystander-" + i));
         }
         return new Clinic(tenant, downtown, westWing, uptown, bystanders);
+    }
+
+    /** Sets an account column the engine reads ({@code locked_until}, {@code expires_at}), as sign-in or a lifecycle change would. */
+    private void account(UUID user, String column, Instant value) {
+        jdbc.sql("update users set " + column + " = :value where id = :id")
+                .param("value", value.atOffset(ZoneOffset.UTC)).param("id", user).update();
     }
 
     private void role(TestTenant tenant, String key, String inherits, String grants) {
@@ -172,7 +198,8 @@ class WhoCanCandidatesIT extends IntegrationTest {
         // Read as a clinic manager would: a manager's grant reaches their location and below, not above;
         // a tenant-wide grant reaches from anywhere; windows, status and lenders count.
         assertThat(whoCan(clinic.tenant(), "patients.read", clinic.downtown())).containsExactly("admin",
-                "break-glass", "by-type", "conditional", "delegate", "elevated", "leaf-but-tenant-wide", "mia");
+                "break-glass", "by-type", "conditional", "delegate", "elevated", "leaf-but-tenant-wide",
+                "lockout-over", "mia", "never-but-manager");
     }
 
     @Test
@@ -183,7 +210,7 @@ class WhoCanCandidatesIT extends IntegrationTest {
         Instant now = clock.instant();
         List<String> everyone = access.holders(tenant, "patients.read", downtown, now).stream()
                 .map(Access.Holder::username).toList();
-        assertThat(everyone).hasSize(8);
+        assertThat(everyone).hasSize(10);
 
         Access.HolderPage capped = access.holders(tenant, "patients.read", downtown, now, 0, 2, 3);
         assertThat(capped.items()).extracting(Access.Holder::username).isEqualTo(everyone.subList(0, 2));
@@ -194,10 +221,66 @@ class WhoCanCandidatesIT extends IntegrationTest {
         assertThat(beyondTheCap.items()).extracting(Access.Holder::username).isEqualTo(everyone.subList(4, 6));
         assertThat(beyondTheCap.totalIsLowerBound()).isTrue();
 
-        Access.HolderPage counted = access.holders(tenant, "patients.read", downtown, now, 3, 2, 10_000);
-        assertThat(counted.items()).extracting(Access.Holder::username).isEqualTo(everyone.subList(6, 8));
-        assertThat(counted.total()).isEqualTo(8);
+        Access.HolderPage counted = access.holders(tenant, "patients.read", downtown, now, 4, 2, 10_000);
+        assertThat(counted.items()).extracting(Access.Holder::username).isEqualTo(everyone.subList(8, 10));
+        assertThat(counted.total()).isEqualTo(10);
         assertThat(counted.totalIsLowerBound()).isFalse();
+    }
+
+    /**
+     * Every page of every size, with the count capped below, at and above the holders: the certain
+     * holders counted in SQL and the uncertain ones decided interleave across the page borders,
+     * and the answer is still the slice of deciding for every user, with the count it would reach.
+     */
+    @Test
+    void everyPageAndCountIsWhatDecidingForEveryUserGivesAcrossCertainAndUncertainHolders() {
+        Clinic clinic = clinic();
+        TenantId tenant = clinic.tenant().id();
+        Instant now = clock.instant();
+        for (String permission : List.of("patients.read", "appointments.check_in", "refunds.approve")) {
+            for (UUID location : clinic.places()) {
+                List<String> everyone = everyUserDecided(clinic.tenant(), permission, location);
+                String place = location == null ? null : location.toString();
+                for (int size = 1; size <= 4; size++) {
+                    for (int cap : List.of(1, 3, everyone.size() - 1, everyone.size(), 10_000)) {
+                        for (int page = 0; (long) page * size <= everyone.size() + size; page++) {
+                            Access.HolderPage answer = access.holders(tenant, permission, place, now, page, size,
+                                    Math.max(cap, 0));
+                            long from = (long) page * size;
+                            long until = Math.max(from + size, Math.max(cap, 0) + 1L);
+                            List<String> slice = everyone.subList((int) Math.min(from, everyone.size()),
+                                    (int) Math.min(from + size, everyone.size()));
+                            String what = permission + " at " + location + ", page " + page + " of " + size
+                                    + ", counted to " + cap;
+                            assertThat(answer.items()).as(what).extracting(Access.Holder::username)
+                                    .isEqualTo(slice);
+                            assertThat(answer.total()).as(what).isEqualTo(Math.min(everyone.size(), until));
+                            assertThat(answer.totalIsLowerBound()).as(what).isEqualTo(everyone.size() >= until);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void decidesFromProfilesOnlyThePageAndTheHoldersItIsNotCertainOf() {
+        Clinic clinic = clinic();
+        TestTenant tenant = clinic.tenant();
+        UUID[] owners = new UUID[6];
+        for (int i = 0; i < owners.length; i++) {
+            owners[i] = fixtures.user(tenant, "z-owner-" + i, Held.tenantWide("owner"));
+        }
+        UUID conditional = fixtures.user(tenant, "z-owner-3a", Held.tenantWide("never_reader"));
+        cache.evictAll();
+
+        Access.HolderPage first = access.holders(tenant.id(), "patients.read", null, clock.instant(), 0, 1, 10_000);
+
+        assertThat(first.items()).extracting(Access.Holder::username).containsExactly("admin");
+        // Counted, not decided: the tenant-wide owners after the page; decided: the conditional holder.
+        assertThat(owners).noneMatch(user -> profileCached(tenant, user));
+        assertThat(profileCached(tenant, conditional)).isTrue();
+        assertThat(first.total()).isEqualTo(everyUserDecided(tenant, "patients.read", null).size());
     }
 
     @Test
