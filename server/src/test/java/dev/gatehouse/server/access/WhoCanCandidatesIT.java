@@ -2,17 +2,19 @@ package dev.gatehouse.server.access;
 
 import static dev.gatehouse.server.testing.ApiClient.json;
 import static dev.gatehouse.server.testing.ApiClient.raw;
+import static dev.gatehouse.server.testing.TestMembers.member;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.engine.Profile;
 import dev.gatehouse.engine.RequestContext;
 import dev.gatehouse.engine.Resource;
 import dev.gatehouse.engine.TenantPolicy;
-import dev.gatehouse.server.access.CheckFixtures.Held;
-import dev.gatehouse.server.access.CheckFixtures.TestTenant;
-import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
+import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
+import dev.gatehouse.server.testing.TestTenants;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +27,6 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -39,9 +40,6 @@ class WhoCanCandidatesIT extends IntegrationTest {
     private static final int BYSTANDERS = 40;
 
     @Autowired
-    Assignments assignments;
-
-    @Autowired
     AccessCache cache;
 
     @Autowired
@@ -51,31 +49,32 @@ class WhoCanCandidatesIT extends IntegrationTest {
     Members members;
 
     @Autowired
-    TransactionTemplate transaction;
-
-    @Autowired
     Clock clock;
 
-    CheckFixtures fixtures;
+    String operator;
 
     @BeforeEach
-    void fixtures() {
-        fixtures = new CheckFixtures(api, operatorToken(), context);
+    void operator() {
+        operator = operatorToken();
     }
 
     /** A clinic holding its roles in every way the engine counts, and {@link #BYSTANDERS} users holding none. */
-    record Clinic(TestTenant tenant, UUID downtown, UUID westWing, UUID uptown, List<UUID> bystanders) {
+    record Clinic(SignedInTenant tenant, String downtown, String westWing, String uptown, List<UUID> bystanders) {
 
-        List<@Nullable UUID> places() {
+        TenantId id() {
+            return new TenantId(UUID.fromString(tenant.id()));
+        }
+
+        List<@Nullable String> places() {
             return Arrays.asList(null, downtown, westWing, uptown);
         }
     }
 
     private Clinic clinic() {
-        TestTenant tenant = fixtures.tenant(uniqueSlug("whocan"), "clinic");
-        UUID downtown = fixtures.location(tenant, "Downtown", null);
-        UUID westWing = fixtures.location(tenant, "West wing", downtown);
-        UUID uptown = fixtures.location(tenant, "Uptown", null);
+        SignedInTenant tenant = TestTenants.tenant("clinic").create(api, operator);
+        String downtown = TestTenants.location(api, tenant, "Downtown", null);
+        String westWing = TestTenants.location(api, tenant, "West wing", downtown);
+        String uptown = TestTenants.location(api, tenant, "Uptown", null);
         role(tenant, "anywhere_reader", "[]", """
                 [{"permission": "patients.*", "scope": "TENANT"}]""");
         role(tenant, "conditional_reader", "[\"provider\"]", """
@@ -85,46 +84,47 @@ class WhoCanCandidatesIT extends IntegrationTest {
         Instant now = clock.instant();
         Instant later = now.plus(Duration.ofHours(2));
         Instant earlier = now.minus(Duration.ofHours(2));
-        UUID mia = fixtures.user(tenant, "mia", Held.at("manager", downtown));
-        UUID ben = fixtures.user(tenant, "ben", Held.at("billing", uptown));
-        fixtures.user(tenant, "below", Held.at("manager", westWing));
-        fixtures.user(tenant, "elsewhere", Held.at("manager", uptown));
-        fixtures.user(tenant, "leaf-but-tenant-wide", Held.at("anywhere_reader", westWing));
-        fixtures.user(tenant, "conditional", Held.at("conditional_reader", downtown));
-        fixtures.user(tenant, "owner-only", Held.tenantWide("own_reader"));
-        fixtures.user(tenant, "provider", Held.at("provider", downtown));
-        fixtures.user(tenant, "front-desk", Held.at("front_desk", downtown));
-        fixtures.user(tenant, "expired", new Held("manager", downtown, earlier, now.minus(Duration.ofHours(1))));
-        fixtures.user(tenant, "not-yet", new Held("manager", downtown, later, null));
-        fixtures.user(tenant, "disabled", "DISABLED", Held.tenantWide("owner"));
-        fixtures.user(tenant, "invited", "INVITED", Held.tenantWide("owner"));
-        held(tenant, fixtures.user(tenant, "by-type"), "manager", null, null, "USER_TYPE", null);
-        held(tenant, fixtures.user(tenant, "elevated"), "manager", downtown, later, "ELEVATION", tenant.adminId());
-        held(tenant, fixtures.user(tenant, "break-glass"), "owner", null, later, "BREAK_GLASS", tenant.adminId());
-        held(tenant, fixtures.user(tenant, "delegate"), "manager", downtown, later, "DELEGATION", mia);
+        String mia = member("mia").holding("manager").at(downtown).createWithoutSignIn(api, tenant);
+        String ben = member("ben").holding("billing").at(uptown).createWithoutSignIn(api, tenant);
+        member("below").holding("manager").at(westWing).createWithoutSignIn(api, tenant);
+        member("elsewhere").holding("manager").at(uptown).createWithoutSignIn(api, tenant);
+        member("leaf-but-tenant-wide").holding("anywhere_reader").at(westWing).createWithoutSignIn(api, tenant);
+        member("conditional").holding("conditional_reader").at(downtown).createWithoutSignIn(api, tenant);
+        member("owner-only").holding("own_reader").createWithoutSignIn(api, tenant);
+        member("provider").holding("provider").at(downtown).createWithoutSignIn(api, tenant);
+        member("front-desk").holding("front_desk").at(downtown).createWithoutSignIn(api, tenant);
+        member("expired").holding("manager").at(downtown).from(earlier).until(now.minus(Duration.ofHours(1)))
+                .createWithoutSignIn(api, tenant);
+        member("not-yet").holding("manager").at(downtown).from(later).createWithoutSignIn(api, tenant);
+        member("disabled").holding("owner").disabled().createWithoutSignIn(api, tenant);
+        member("invited").holding("owner").invited().createWithoutSignIn(api, tenant);
+        held(tenant, "by-type", "USER_TYPE", "manager", null, null, null);
+        held(tenant, "elevated", "ELEVATION", "manager", downtown, later, tenant.adminId());
+        held(tenant, "break-glass", "BREAK_GLASS", "owner", null, later, tenant.adminId());
+        held(tenant, "delegate", "DELEGATION", "manager", downtown, later, mia);
         // Lent by someone who does not hold the role there: never in force.
-        held(tenant, fixtures.user(tenant, "unbacked-delegate"), "manager", downtown, later, "DELEGATION", ben);
+        held(tenant, "unbacked-delegate", "DELEGATION", "manager", downtown, later, ben);
         List<UUID> bystanders = new ArrayList<>();
         for (int i = 0; i < BYSTANDERS; i++) {
-            bystanders.add(fixtures.user(tenant, "bystander-" + i));
+            bystanders.add(UUID.fromString(member("bystander-" + i).createWithoutSignIn(api, tenant)));
         }
         return new Clinic(tenant, downtown, westWing, uptown, bystanders);
     }
 
-    private void role(TestTenant tenant, String key, String inherits, String grants) {
+    private void role(SignedInTenant tenant, String key, String inherits, String grants) {
         Response created = api.post("/api/v1/tenants/" + tenant.slug() + "/roles", tenant.adminToken(),
                 json("key", key, "name", key, "inherits", raw(inherits), "grants", raw(grants)));
         assertThat(created.status()).as(created.raw()).isEqualTo(201);
     }
 
-    /** An assignment other than a direct one (a user type's, a temporary one, a delegation), as its feature stores it. */
-    private void held(TestTenant tenant, UUID user, String role, @Nullable UUID location, @Nullable Instant expiresAt,
-            String source, @Nullable UUID grantedBy) {
-        transaction.executeWithoutResult(tx -> assignments.insert(tenant.id(), user, role, location, null, expiresAt,
-                source, grantedBy));
+    /** A new member holding nothing directly, and {@code role} through another feature ({@code source}). */
+    private void held(SignedInTenant tenant, String username, String source, String role, @Nullable String location,
+            @Nullable Instant expiresAt, @Nullable String grantedBy) {
+        String user = member(username).createWithoutSignIn(api, tenant);
+        TestMembers.holdsThrough(context, tenant, user, source, role, location, expiresAt, grantedBy);
     }
 
-    private List<String> whoCan(TestTenant tenant, String permission, @Nullable UUID location) {
+    private List<String> whoCan(SignedInTenant tenant, String permission, @Nullable String location) {
         Response answer = api.get("/api/v1/tenants/" + tenant.slug() + "/who-can?size=200&permission=" + permission
                 + (location == null ? "" : "&location=" + location), tenant.adminToken());
         assertThat(answer.status()).as(answer.raw()).isEqualTo(200);
@@ -137,13 +137,13 @@ class WhoCanCandidatesIT extends IntegrationTest {
     }
 
     /** What who-can answered before issue 17: every user of the tenant, each decided from their profile. */
-    private List<String> everyUserDecided(TestTenant tenant, String permission, @Nullable UUID location) {
-        TenantPolicy policy = access.policy(tenant.id()).orElseThrow();
-        Resource resource = location == null ? null : Resource.at(location.toString());
+    private List<String> everyUserDecided(Clinic clinic, String permission, @Nullable String location) {
+        TenantPolicy policy = access.policy(clinic.id()).orElseThrow();
+        Resource resource = location == null ? null : Resource.at(location);
         Instant at = clock.instant();
         List<String> names = new ArrayList<>();
-        for (Members.Named user : members.all(tenant.id())) {
-            Optional<Profile> profile = access.profile(tenant.id(), user.id());
+        for (Members.Named user : members.all(clinic.id())) {
+            Optional<Profile> profile = access.profile(clinic.id(), user.id());
             if (profile.isPresent()
                     && policy.check(profile.get(), permission, resource, at, RequestContext.EMPTY).allowed()) {
                 names.add(user.username());
@@ -152,8 +152,8 @@ class WhoCanCandidatesIT extends IntegrationTest {
         return names;
     }
 
-    private boolean profileCached(TestTenant tenant, UUID user) {
-        return cache.tenant(tenant.id(), id -> Optional.empty())
+    private boolean profileCached(Clinic clinic, UUID user) {
+        return cache.tenant(clinic.id(), id -> Optional.empty())
                 .map(access -> access.profiles().getIfPresent(user) != null).orElse(false);
     }
 
@@ -163,10 +163,10 @@ class WhoCanCandidatesIT extends IntegrationTest {
         List<String> permissions = List.of("patients.read", "patients.contact", "appointments.check_in",
                 "medical_notes.read", "refunds.approve", "elevation.request", "care_teams.read");
         for (String permission : permissions) {
-            for (UUID location : clinic.places()) {
+            for (String location : clinic.places()) {
                 assertThat(whoCan(clinic.tenant(), permission, location))
                         .as("who-can %s at %s", permission, location)
-                        .isEqualTo(everyUserDecided(clinic.tenant(), permission, location));
+                        .isEqualTo(everyUserDecided(clinic, permission, location));
             }
         }
         // Read as a clinic manager would: a manager's grant reaches their location and below, not above;
@@ -178,8 +178,8 @@ class WhoCanCandidatesIT extends IntegrationTest {
     @Test
     void aPageDecidesOnlyUntilItIsFilledAndTheCountReachesItsCap() {
         Clinic clinic = clinic();
-        TenantId tenant = clinic.tenant().id();
-        String downtown = clinic.downtown().toString();
+        TenantId tenant = clinic.id();
+        String downtown = clinic.downtown();
         Instant now = clock.instant();
         List<String> everyone = access.holders(tenant, "patients.read", downtown, now).stream()
                 .map(Access.Holder::username).toList();
@@ -205,13 +205,13 @@ class WhoCanCandidatesIT extends IntegrationTest {
         Clinic clinic = clinic();
         cache.evictAll();
 
-        for (UUID location : clinic.places()) {
+        for (String location : clinic.places()) {
             assertThat(whoCan(clinic.tenant(), "patients.read", location)).isNotEmpty();
             assertThat(whoCan(clinic.tenant(), "appointments.check_in", location)).isNotEmpty();
         }
 
         // Before issue 17 every user's profile was loaded (and cached) to be decided: these would all be here.
-        assertThat(clinic.bystanders()).noneMatch(user -> profileCached(clinic.tenant(), user));
-        assertThat(profileCached(clinic.tenant(), clinic.tenant().adminId())).isTrue();
+        assertThat(clinic.bystanders()).noneMatch(user -> profileCached(clinic, user));
+        assertThat(profileCached(clinic, UUID.fromString(clinic.tenant().adminId()))).isTrue();
     }
 }

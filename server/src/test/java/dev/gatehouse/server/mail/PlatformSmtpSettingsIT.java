@@ -6,19 +6,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.gatehouse.server.GatehouseApplication;
-import dev.gatehouse.server.access.AccessChanges;
-import dev.gatehouse.server.access.Assignments;
-import dev.gatehouse.server.authentication.Passwords;
 import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
-import dev.gatehouse.server.testing.ApiClient;
 import dev.gatehouse.server.testing.ApiClient.Response;
-import dev.gatehouse.server.testing.DirectStaff;
+import dev.gatehouse.server.testing.ApiClient;
+import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.OwnServer;
 import dev.gatehouse.server.testing.SignedInTenant;
 import dev.gatehouse.server.testing.TestDns;
+import dev.gatehouse.server.testing.TestMembers;
 import dev.gatehouse.server.testing.TestTenants;
-import dev.gatehouse.server.users.UserStore;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
@@ -93,18 +90,6 @@ class PlatformSmtpSettingsIT {
 
     @Autowired
     TransactionTemplate transactions;
-
-    @Autowired
-    UserStore users;
-
-    @Autowired
-    Passwords passwords;
-
-    @Autowired
-    Assignments assignments;
-
-    @Autowired
-    AccessChanges changes;
 
     @Autowired
     TenantDirectory tenants;
@@ -314,12 +299,9 @@ class PlatformSmtpSettingsIT {
 
     /** A platform operator holding {@code role}, with an address of their own at platform.example. */
     private String operatorWithRole(String username, String role) {
-        TenantId platform = platform();
-        UUID user = users.insert(platform, new UserStore.NewUser(username, "Op", username,
-                username + "@platform.example", null, "HUMAN", "ACTIVE", passwords.hash(DirectStaff.PASSWORD),
-                List.of()));
-        new DirectStaff(users, assignments, passwords, changes).assign(platform.value().toString(), user, role, null);
-        return api.login("platform", username, DirectStaff.PASSWORD);
+        return TestMembers.member(username).holding(role).called("Op", username)
+                .withEmail(username + "@platform.example").create(api, "platform",
+                        api.login("platform", IntegrationTest.OPERATOR, IntegrationTest.OPERATOR_PASSWORD)).token();
     }
 
     private TenantId platform() {

@@ -42,7 +42,7 @@ class BreakGlassIT extends IntegrationTest {
 
     @BeforeEach
     void tenant() {
-        fixtures = new OperatorFixtures(api, jdbc, directStaff(), changes);
+        fixtures = new OperatorFixtures(api, jdbc, changes);
         operator = operatorToken();
         rcm = SignedInTenant.create(api, operator, "rcm");
     }

@@ -47,7 +47,7 @@ class ImpersonationIT extends IntegrationTest {
 
     @BeforeEach
     void clinic() {
-        fixtures = new OperatorFixtures(api, jdbc, directStaff(), changes);
+        fixtures = new OperatorFixtures(api, jdbc, changes);
         operator = operatorToken();
         clinic = SignedInTenant.create(api, operator, "clinic");
         // The alert on each start is written by the alerts' own thread, after the start, into whatever

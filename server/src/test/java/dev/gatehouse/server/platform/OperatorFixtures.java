@@ -4,11 +4,11 @@ import static dev.gatehouse.server.testing.ApiClient.json;
 
 import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.shared.TenantId;
-import dev.gatehouse.server.testing.ApiClient;
 import dev.gatehouse.server.testing.ApiClient.Response;
-import dev.gatehouse.server.testing.DirectStaff;
+import dev.gatehouse.server.testing.ApiClient;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -18,12 +18,13 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Builders for the impersonation and break-glass ITs: operators of the platform tenant with or
- * without the platform permissions, staff of a tenant, the operator's two requests, and the
- * tenant's trail read straight from the table.
+ * without the platform permissions and staff of a tenant, each made through the users API by the
+ * fixture family ({@link TestMembers}), the operator's two requests, and the tenant's trail read
+ * straight from the table.
  */
 final class OperatorFixtures {
 
-    static final String PASSWORD = DirectStaff.PASSWORD;
+    static final String PASSWORD = TestMembers.PASSWORD;
 
     /** One stored audit event, as the assertions read it. */
     record Event(long seq, String action, @Nullable UUID actorId, @Nullable String actorUsername,
@@ -34,14 +35,21 @@ final class OperatorFixtures {
 
     private final ApiClient api;
     private final JdbcClient jdbc;
-    private final DirectStaff staff;
     private final AccessChanges changes;
+    private @Nullable String operatorToken;
 
-    OperatorFixtures(ApiClient api, JdbcClient jdbc, DirectStaff staff, AccessChanges changes) {
+    OperatorFixtures(ApiClient api, JdbcClient jdbc, AccessChanges changes) {
         this.api = api;
         this.jdbc = jdbc;
-        this.staff = staff;
         this.changes = changes;
+    }
+
+    /** The session in which the tests' operator makes the platform's new operators. */
+    private String operator() {
+        if (operatorToken == null) {
+            operatorToken = api.login("platform", IntegrationTest.OPERATOR, IntegrationTest.OPERATOR_PASSWORD);
+        }
+        return operatorToken;
     }
 
     String platformId() {
@@ -59,19 +67,18 @@ final class OperatorFixtures {
 
     /** A new operator holding the platform role {@code role}, signed in; answers their token. */
     String operatorWithRole(String username, String role) {
-        staff.add(platformId(), username, role, null);
-        return api.login("platform", username, PASSWORD);
+        return TestMembers.member(username).holding(role).create(api, "platform", operator()).token();
     }
 
     /** A new operator who holds no platform role at all, signed in; answers their token. */
     String operatorWithoutRoles(String username) {
-        staff.addWithoutRoles(platformId(), username);
-        return api.login("platform", username, PASSWORD);
+        return TestMembers.member(username).create(api, "platform", operator()).token();
     }
 
-    /** An active staff member of the tenant holding {@code role}, with {@link #PASSWORD}. */
+    /** An active staff member of the tenant holding {@code role}, with {@link #PASSWORD} and no session. */
     UUID staff(SignedInTenant tenant, String username, String role) {
-        return staff.add(tenant.id(), username, role, null);
+        return UUID.fromString(TestMembers.member(username).holding(role).signedOutAfterFirstSignIn()
+                .create(api, tenant).id());
     }
 
     Response impersonate(String token, String tenant, Object user, String reason) {

@@ -36,7 +36,7 @@ class PlatformTrailIT extends IntegrationTest {
 
     @BeforeEach
     void operator() {
-        fixtures = new OperatorFixtures(api, jdbc, directStaff(), changes);
+        fixtures = new OperatorFixtures(api, jdbc, changes);
         operator = operatorToken();
     }
 
@@ -53,10 +53,12 @@ class PlatformTrailIT extends IntegrationTest {
         Response page = api.get("/api/v1/tenants/platform/audit?actor=" + roleless, admin);
 
         assertThat(page.status()).as(page.raw()).isEqualTo(200);
+        // Newest first: the refusal, then the operator's sign-ins and the password they chose at the first one.
         assertThat(lines(page.body().at("/items"))).containsExactly("PERMISSION_DENIED " + roleless,
-                "LOGIN_SUCCEEDED " + roleless);
+                "LOGIN_SUCCEEDED " + roleless, "PASSWORD_CHANGED " + roleless, "LOGIN_SUCCEEDED " + roleless);
         assertThat(lines(api.get("/api/v1/tenants/platform/audit?actor=ops-admin-" + suffix, admin).body().at("/items")))
-                .containsExactly("LOGIN_SUCCEEDED ops-admin-" + suffix);
+                .containsExactly("LOGIN_SUCCEEDED ops-admin-" + suffix, "PASSWORD_CHANGED ops-admin-" + suffix,
+                        "LOGIN_SUCCEEDED ops-admin-" + suffix);
         // What happened in the clinic stays in the clinic's trail.
         assertThat(api.get("/api/v1/tenants/platform/audit?actor=" + clinic.adminId(), admin).body().at("/items")
                 .isEmpty()).isTrue();

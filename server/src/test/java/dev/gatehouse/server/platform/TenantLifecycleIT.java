@@ -52,7 +52,7 @@ class TenantLifecycleIT extends IntegrationTest {
 
     @BeforeEach
     void operator() {
-        fixtures = new OperatorFixtures(api, jdbc, directStaff(), changes);
+        fixtures = new OperatorFixtures(api, jdbc, changes);
         operator = operatorToken();
     }
 
