@@ -26,8 +26,7 @@ class RolesBrowserIT extends BrowserTest {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
         String mainSt = api.post(clinic.path("/locations"), clinic.adminToken(), json("name", "Main St")).text("/id");
         String elmSt = api.post(clinic.path("/locations"), clinic.adminToken(), json("name", "Elm St")).text("/id");
-        UUID lena = UUID.fromString(
-                TestMembers.member("lena").holding("front_desk").at(elmSt).create(api, clinic).id());
+        UUID lena = UUID.fromString(TestMembers.member("lena").holding("front_desk").at(elmSt).create(api, clinic).id());
 
         ConsoleBrowser admin = browser().signIn(clinic.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
         admin.open("/console/roles");
