@@ -10,7 +10,6 @@ import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.ApiClient;
-import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.OwnServer;
 import dev.gatehouse.server.testing.SignedInTenant;
 import dev.gatehouse.server.testing.TestDns;
@@ -34,6 +33,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -93,6 +93,9 @@ class PlatformSmtpSettingsIT {
 
     @Autowired
     TenantDirectory tenants;
+
+    @Autowired
+    ApplicationContext context;
 
     private ApiClient api;
 
@@ -299,9 +302,8 @@ class PlatformSmtpSettingsIT {
 
     /** A platform operator holding {@code role}, with an address of their own at platform.example. */
     private String operatorWithRole(String username, String role) {
-        return TestMembers.member(username).holding(role).called("Op", username)
-                .withEmail(username + "@platform.example").create(api, "platform",
-                        api.login("platform", IntegrationTest.OPERATOR, IntegrationTest.OPERATOR_PASSWORD)).token();
+        TestMembers.platformOperator(context, username, role, username + "@platform.example");
+        return api.login("platform", username, TestMembers.PASSWORD);
     }
 
     private TenantId platform() {

@@ -12,15 +12,16 @@ import dev.gatehouse.server.testing.TestMembers;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Builders for the impersonation and break-glass ITs: operators of the platform tenant with or
- * without the platform permissions and staff of a tenant, each made through the users API by the
- * fixture family ({@link TestMembers}), the operator's two requests, and the tenant's trail read
- * straight from the table.
+ * without the platform permissions and staff of a tenant, both from the fixture family
+ * ({@link TestMembers}), the operator's two requests, and the tenant's trail read straight from
+ * the table.
  */
 final class OperatorFixtures {
 
@@ -35,21 +36,12 @@ final class OperatorFixtures {
 
     private final ApiClient api;
     private final JdbcClient jdbc;
-    private final AccessChanges changes;
-    private @Nullable String operatorToken;
+    private final ApplicationContext context;
 
-    OperatorFixtures(ApiClient api, JdbcClient jdbc, AccessChanges changes) {
+    OperatorFixtures(ApiClient api, JdbcClient jdbc, ApplicationContext context) {
         this.api = api;
         this.jdbc = jdbc;
-        this.changes = changes;
-    }
-
-    /** The session in which the tests' operator makes the platform's new operators. */
-    private String operator() {
-        if (operatorToken == null) {
-            operatorToken = api.login("platform", IntegrationTest.OPERATOR, IntegrationTest.OPERATOR_PASSWORD);
-        }
-        return operatorToken;
+        this.context = context;
     }
 
     String platformId() {
@@ -67,12 +59,14 @@ final class OperatorFixtures {
 
     /** A new operator holding the platform role {@code role}, signed in; answers their token. */
     String operatorWithRole(String username, String role) {
-        return TestMembers.member(username).holding(role).create(api, "platform", operator()).token();
+        TestMembers.platformOperator(context, username, role, null);
+        return api.login("platform", username, PASSWORD);
     }
 
     /** A new operator who holds no platform role at all, signed in; answers their token. */
     String operatorWithoutRoles(String username) {
-        return TestMembers.member(username).create(api, "platform", operator()).token();
+        TestMembers.platformOperator(context, username, null, null);
+        return api.login("platform", username, PASSWORD);
     }
 
     /** An active staff member of the tenant holding {@code role}, with {@link #PASSWORD} and no session. */
@@ -102,7 +96,7 @@ final class OperatorFixtures {
 
     /** Drops the user's sessions from this node's cache, as any change to the user does. */
     void forget(String tenant, UUID user) {
-        changes.subjectChanged(new TenantId(UUID.fromString(tenant)), user);
+        context.getBean(AccessChanges.class).subjectChanged(new TenantId(UUID.fromString(tenant)), user);
     }
 
     long lastSeq(String tenant) {

@@ -95,9 +95,10 @@ class TenantRenameIT extends IntegrationTest {
         assertThat(api.patch("/api/v1/tenants/platform", operator, body).status()).isEqualTo(403);
 
         // An operator without tenants.edit: refused, and the refusal is in the platform's trail.
-        String roleless = TestMembers.member("ops-none-" + UUID.randomUUID().toString().substring(0, 8))
-                .create(api, "platform", operator).token();
-        Response denied = api.patch("/api/v1/tenants/" + other.slug(), roleless, body);
+        String name = "ops-none-" + UUID.randomUUID().toString().substring(0, 8);
+        TestMembers.platformOperator(context, name, null, null);
+        Response denied = api.patch("/api/v1/tenants/" + other.slug(), api.login("platform", name,
+                TestMembers.PASSWORD), body);
         assertThat(denied.status()).as(denied.raw()).isEqualTo(403);
         assertThat(denied.text("/detail")).contains("tenants.edit");
         assertThat(jdbc.sql("select name from tenants where id = :id").param("id", UUID.fromString(other.id()))

@@ -6,7 +6,10 @@ import static dev.gatehouse.server.testing.ApiClient.raw;
 import com.eatthepath.otp.HmacOneTimePasswordGenerator;
 import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.access.Assignments;
+import dev.gatehouse.server.authentication.Passwords;
+import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.users.UserStore;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import java.io.ByteArrayOutputStream;
 import java.time.Instant;
@@ -288,6 +291,26 @@ public final class TestMembers {
                     location == null ? null : UUID.fromString(location), null, expiresAt, source,
                     grantedBy == null ? null : UUID.fromString(grantedBy));
             context.getBean(AccessChanges.class).subjectChanged(id, holder);
+        });
+    }
+
+    /**
+     * An active operator of the platform tenant with {@link #PASSWORD}, holding the platform role
+     * {@code role} (none when null); answers their id. Not through the API: the platform tenant's
+     * paths answer 404 to every caller (shared.TenantPaths), so no API makes operators.
+     */
+    public static UUID platformOperator(ApplicationContext context, String username, @Nullable String role,
+            @Nullable String email) {
+        TenantId platform = context.getBean(TenantDirectory.class).idOf("platform").orElseThrow();
+        String hash = context.getBean(Passwords.class).hash(PASSWORD);
+        return context.getBean(TransactionTemplate.class).execute(tx -> {
+            UUID id = context.getBean(UserStore.class).insert(platform, new UserStore.NewUser(username, "Op",
+                    username, email, null, "HUMAN", "ACTIVE", hash, List.of()));
+            if (role != null) {
+                context.getBean(Assignments.class).insert(platform, id, role, null, null, null, "DIRECT", null);
+            }
+            context.getBean(AccessChanges.class).subjectChanged(platform, id);
+            return id;
         });
     }
 
