@@ -4,11 +4,12 @@ import static dev.gatehouse.server.testing.ApiClient.json;
 import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatehouse.server.access.CheckFixtures.Held;
-import dev.gatehouse.server.access.CheckFixtures.TestTenant;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
-import dev.gatehouse.server.users.UserStore;
+import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
+import dev.gatehouse.server.testing.TestMembers.Member;
+import dev.gatehouse.server.testing.TestTenants;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -25,40 +26,38 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 class CheckIT extends IntegrationTest {
 
     @Autowired
-    UserStore users;
-    @Autowired
     JdbcClient jdbc;
 
-    CheckFixtures fixtures;
+    String operator;
 
     @BeforeEach
-    void fixtures() {
-        fixtures = new CheckFixtures(api, operatorToken(), context);
+    void operator() {
+        operator = operatorToken();
     }
 
     /** A clinic with two sites and a manager at the first. */
-    record Clinic(TestTenant tenant, UUID downtown, UUID uptown, UUID manager) {}
+    record Clinic(SignedInTenant tenant, String downtown, String uptown, Member manager) {}
 
     private Clinic clinic() {
-        TestTenant tenant = fixtures.tenant(uniqueSlug("clinic"), "clinic");
-        UUID downtown = fixtures.location(tenant, "Downtown", null);
-        UUID uptown = fixtures.location(tenant, "Uptown", null);
-        UUID manager = fixtures.user(tenant, "mia", Held.at("manager", downtown));
+        SignedInTenant tenant = TestTenants.tenant("clinic").create(api, operator);
+        String downtown = TestTenants.location(api, tenant, "Downtown", null);
+        String uptown = TestTenants.location(api, tenant, "Uptown", null);
+        Member manager = TestMembers.member("mia").holding("manager").at(downtown).create(api, tenant);
         return new Clinic(tenant, downtown, uptown, manager);
     }
 
-    private Response check(TestTenant tenant, String token, Object... body) {
+    private Response check(SignedInTenant tenant, String token, Object... body) {
         return api.post("/api/v1/tenants/" + tenant.slug() + "/check", token, json(body));
     }
 
-    private static String patientAt(UUID location) {
-        return json("type", "patient", "id", "p-1", "location", location.toString());
+    private static String patientAt(String location) {
+        return json("type", "patient", "id", "p-1", "location", location);
     }
 
     @Test
     void allowsAManagerAtTheirLocationAndSaysWhichRoleAssignmentAndGrant() {
         Clinic clinic = clinic();
-        Response answer = check(clinic.tenant(), clinic.tenant().adminToken(), "user", clinic.manager().toString(),
+        Response answer = check(clinic.tenant(), clinic.tenant().adminToken(), "user", clinic.manager().id(),
                 "permission", "patients.read", "resource", raw(patientAt(clinic.downtown())));
 
         assertThat(answer.status()).as(answer.raw()).isEqualTo(200);
@@ -69,14 +68,14 @@ class CheckIT extends IntegrationTest {
         assertThat(answer.text("/via/declaredBy")).isEqualTo("manager");
         assertThat(answer.text("/via/grant/permission")).isEqualTo("patients.read");
         assertThat(answer.text("/via/grant/scope")).isEqualTo("LOCATION");
-        assertThat(answer.text("/via/assignment/location")).isEqualTo(clinic.downtown().toString());
+        assertThat(answer.text("/via/assignment/location")).isEqualTo(clinic.downtown());
         assertThat(answer.body().at("/via/assignment/id").isString()).isTrue();
     }
 
     @Test
     void deniesAManagerElsewhereWithTheScopeTheyHold() {
         Clinic clinic = clinic();
-        Response answer = check(clinic.tenant(), clinic.tenant().adminToken(), "user", clinic.manager().toString(),
+        Response answer = check(clinic.tenant(), clinic.tenant().adminToken(), "user", clinic.manager().id(),
                 "permission", "patients.read", "resource", raw(patientAt(clinic.uptown())));
 
         assertThat(answer.status()).isEqualTo(200);
@@ -91,7 +90,8 @@ class CheckIT extends IntegrationTest {
     @Test
     void aProviderReadsOnlyPatientsAssignedToThem() {
         Clinic clinic = clinic();
-        UUID provider = fixtures.user(clinic.tenant(), "dr-pat", Held.at("provider", clinic.downtown()));
+        String provider = TestMembers.member("dr-pat").holding("provider").at(clinic.downtown())
+                .createWithoutSignIn(api, clinic.tenant());
         String admin = clinic.tenant().adminToken();
 
         Response notAssigned = check(clinic.tenant(), admin, "user", "dr-pat", "permission", "patients.read",
@@ -101,7 +101,7 @@ class CheckIT extends IntegrationTest {
 
         Response assigned = check(clinic.tenant(), admin, "user", "dr-pat", "permission", "patients.read",
                 "resource", raw(json("type", "patient", "id", "p-1", "assignees",
-                        raw("[\"" + provider.toString().toUpperCase(java.util.Locale.ROOT) + "\"]"))));
+                        raw("[\"" + provider.toUpperCase(java.util.Locale.ROOT) + "\"]"))));
         assertThat(assigned.body().at("/allowed").asBoolean()).as(assigned.raw()).isTrue();
         assertThat(assigned.text("/via/grant/scope")).isEqualTo("ASSIGNED");
     }
@@ -110,7 +110,8 @@ class CheckIT extends IntegrationTest {
     void anAssignmentThatHasNotStartedDeniesBeforeItsStartAndAllowsAfter() {
         Clinic clinic = clinic();
         Instant start = Instant.now().plus(Duration.ofDays(10)).truncatedTo(ChronoUnit.SECONDS);
-        fixtures.user(clinic.tenant(), "temp", new Held("front_desk", clinic.downtown(), start, null));
+        TestMembers.member("temp").holding("front_desk").at(clinic.downtown()).from(start)
+                .createWithoutSignIn(api, clinic.tenant());
         String admin = clinic.tenant().adminToken();
 
         Response before = check(clinic.tenant(), admin, "user", "temp", "permission", "appointments.create",
@@ -142,9 +143,9 @@ class CheckIT extends IntegrationTest {
 
     @Test
     void oneCheckAnswersFunctionalWidgetAndPageKeysAlike() {
-        TestTenant desk = fixtures.tenant(uniqueSlug("desk"), "service-desk");
-        UUID agent = fixtures.user(desk, "agent-ann", Held.tenantWide("agent"));
-        String token = fixtures.login(desk, "agent-ann");
+        SignedInTenant desk = TestTenants.tenant("service-desk").create(api, operator);
+        Member agent = TestMembers.member("agent-ann").holding("agent").create(api, desk);
+        String token = agent.token();
         Map<String, Boolean> expected = Map.of(
                 "tickets.view", true,
                 "widgets.dashboard.tickets", true,
@@ -153,7 +154,7 @@ class CheckIT extends IntegrationTest {
                 "pages.reports.financial", false,
                 "invoices.manage", false);
         expected.forEach((permission, allowed) -> {
-            Response answer = check(desk, token, "user", agent.toString(), "permission", permission);
+            Response answer = check(desk, token, "user", agent.id(), "permission", permission);
             assertThat(answer.status()).as(answer.raw()).isEqualTo(200);
             assertThat(answer.body().at("/allowed").asBoolean()).as(permission + ": " + answer.raw()).isEqualTo(allowed);
             if (!allowed) {
@@ -166,7 +167,8 @@ class CheckIT extends IntegrationTest {
     void withSeveralRolesTheMostPermissiveWins() {
         Clinic clinic = clinic();
         // seed 002 §6.3: conflicts resolve to the most permissive option.
-        fixtures.user(clinic.tenant(), "dual", Held.at("provider", clinic.downtown()), Held.at("billing", clinic.downtown()));
+        TestMembers.member("dual").holding("provider").at(clinic.downtown()).holding("billing").at(clinic.downtown())
+                .createWithoutSignIn(api, clinic.tenant());
         Response answer = check(clinic.tenant(), clinic.tenant().adminToken(), "user", "dual", "permission",
                 "patients.read", "resource", raw(patientAt(clinic.downtown())));
         assertThat(answer.body().at("/allowed").asBoolean()).as(answer.raw()).isTrue();
@@ -177,7 +179,7 @@ class CheckIT extends IntegrationTest {
     @Test
     void aDisabledUserIsDeniedWhateverTheirRoles() {
         Clinic clinic = clinic();
-        fixtures.user(clinic.tenant(), "gone", "DISABLED", Held.tenantWide("owner"));
+        TestMembers.member("gone").holding("owner").disabled().createWithoutSignIn(api, clinic.tenant());
         Response answer = check(clinic.tenant(), clinic.tenant().adminToken(), "user", "gone", "permission",
                 "patients.read");
         assertThat(answer.body().at("/allowed").asBoolean()).isFalse();
@@ -188,9 +190,9 @@ class CheckIT extends IntegrationTest {
     @Test
     void anyoneMayAskAboutThemselvesButOnlyAccessCheckHoldersAboutOthers() {
         Clinic clinic = clinic();
-        String mia = fixtures.login(clinic.tenant(), "mia");
+        String mia = clinic.manager().token();
 
-        Response byId = check(clinic.tenant(), mia, "user", clinic.manager().toString(), "permission", "patients.read",
+        Response byId = check(clinic.tenant(), mia, "user", clinic.manager().id(), "permission", "patients.read",
                 "resource", raw(patientAt(clinic.downtown())));
         assertThat(byId.status()).as(byId.raw()).isEqualTo(200);
         assertThat(byId.body().at("/allowed").asBoolean()).isTrue();
@@ -213,7 +215,7 @@ class CheckIT extends IntegrationTest {
     @Test
     void anotherTenantsCheckApiIsNotFound() {
         Clinic clinic = clinic();
-        TestTenant other = fixtures.tenant(uniqueSlug("other"), "clinic");
+        SignedInTenant other = TestTenants.tenant("clinic").create(api, operator);
         String path = "/api/v1/tenants/" + other.slug() + "/check";
         String body = json("user", "admin", "permission", "patients.read");
 
@@ -323,7 +325,7 @@ class CheckIT extends IntegrationTest {
     @Test
     void aBatchAboutOthersNeedsAccessCheck() {
         Clinic clinic = clinic();
-        String mia = fixtures.login(clinic.tenant(), "mia");
+        String mia = clinic.manager().token();
         String path = "/api/v1/tenants/" + clinic.tenant().slug() + "/check/batch";
         String self = json("user", "mia", "permission", "patients.read");
         Response own = api.post(path, mia, json("checks", raw("[" + self + "," + self + "]")));
@@ -351,18 +353,18 @@ class CheckIT extends IntegrationTest {
                         select actor_username, target_id, target_name, details::text as details from audit_events
                         where tenant_id = :tenant and action = 'PERMISSION_DENIED' order by seq
                         """)
-                .param("tenant", clinic.tenant().id().value()).query().listOfRows();
+                .param("tenant", UUID.fromString(clinic.tenant().id())).query().listOfRows();
         assertThat(events).hasSize(2);
         assertThat(events.get(0)).containsEntry("actor_username", "admin")
-                .containsEntry("target_id", clinic.manager().toString()).containsEntry("target_name", "mia");
+                .containsEntry("target_id", clinic.manager().id()).containsEntry("target_name", "mia");
         assertThat((String) events.get(0).get("details")).contains("patients.read", "SCOPE_MISS",
-                clinic.uptown().toString());
+                clinic.uptown());
         assertThat((String) events.get(1).get("details")).contains("settings.edit", "NO_MATCHING_GRANT");
     }
 
     @Test
     void theServedApiDescriptionListsTheDecisionEndpoints() {
-        Response docs = api.get("/v3/api-docs", null);
+        Response docs = api.apiDescription();
         assertThat(docs.status()).isEqualTo(200);
         assertThat(docs.raw()).contains("/api/v1/tenants/{tenant}/check", "/api/v1/tenants/{tenant}/check/batch",
                 "/api/v1/tenants/{tenant}/who-can");

@@ -2,17 +2,19 @@ package dev.gatehouse.server.access;
 
 import static dev.gatehouse.server.testing.ApiClient.json;
 import static dev.gatehouse.server.testing.ApiClient.raw;
+import static dev.gatehouse.server.testing.TestMembers.member;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.engine.Profile;
 import dev.gatehouse.engine.RequestContext;
 import dev.gatehouse.engine.Resource;
 import dev.gatehouse.engine.TenantPolicy;
-import dev.gatehouse.server.access.CheckFixtures.Held;
-import dev.gatehouse.server.access.CheckFixtures.TestTenant;
-import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
+import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
+import dev.gatehouse.server.testing.TestTenants;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +29,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -41,9 +42,6 @@ class WhoCanCandidatesIT extends IntegrationTest {
     private static final int BYSTANDERS = 40;
 
     @Autowired
-    Assignments assignments;
-
-    @Autowired
     AccessCache cache;
 
     @Autowired
@@ -53,34 +51,35 @@ class WhoCanCandidatesIT extends IntegrationTest {
     Members members;
 
     @Autowired
-    TransactionTemplate transaction;
-
-    @Autowired
     Clock clock;
 
     @Autowired
     JdbcClient jdbc;
 
-    CheckFixtures fixtures;
+    String operator;
 
     @BeforeEach
-    void fixtures() {
-        fixtures = new CheckFixtures(api, operatorToken(), context);
+    void operator() {
+        operator = operatorToken();
     }
 
     /** A clinic holding its roles in every way the engine counts, and {@link #BYSTANDERS} users holding none. */
-    record Clinic(TestTenant tenant, UUID downtown, UUID westWing, UUID uptown, List<UUID> bystanders) {
+    record Clinic(SignedInTenant tenant, String downtown, String westWing, String uptown, List<UUID> bystanders) {
 
-        List<@Nullable UUID> places() {
+        TenantId id() {
+            return new TenantId(UUID.fromString(tenant.id()));
+        }
+
+        List<@Nullable String> places() {
             return Arrays.asList(null, downtown, westWing, uptown);
         }
     }
 
     private Clinic clinic() {
-        TestTenant tenant = fixtures.tenant(uniqueSlug("whocan"), "clinic");
-        UUID downtown = fixtures.location(tenant, "Downtown", null);
-        UUID westWing = fixtures.location(tenant, "West wing", downtown);
-        UUID uptown = fixtures.location(tenant, "Uptown", null);
+        SignedInTenant tenant = TestTenants.tenant("clinic").create(api, operator);
+        String downtown = TestTenants.location(api, tenant, "Downtown", null);
+        String westWing = TestTenants.location(api, tenant, "West wing", downtown);
+        String uptown = TestTenants.location(api, tenant, "Uptown", null);
         role(tenant, "anywhere_reader", "[]", """
                 [{"permission": "patients.*", "scope": "TENANT"}]""");
         role(tenant, "conditional_reader", "[\"provider\"]", """
@@ -92,65 +91,72 @@ class WhoCanCandidatesIT extends IntegrationTest {
         Instant now = clock.instant();
         Instant later = now.plus(Duration.ofHours(2));
         Instant earlier = now.minus(Duration.ofHours(2));
-        UUID mia = fixtures.user(tenant, "mia", Held.at("manager", downtown));
-        UUID ben = fixtures.user(tenant, "ben", Held.at("billing", uptown));
-        fixtures.user(tenant, "below", Held.at("manager", westWing));
-        fixtures.user(tenant, "elsewhere", Held.at("manager", uptown));
-        fixtures.user(tenant, "leaf-but-tenant-wide", Held.at("anywhere_reader", westWing));
-        fixtures.user(tenant, "conditional", Held.at("conditional_reader", downtown));
-        fixtures.user(tenant, "owner-only", Held.tenantWide("own_reader"));
-        fixtures.user(tenant, "provider", Held.at("provider", downtown));
-        fixtures.user(tenant, "front-desk", Held.at("front_desk", downtown));
-        fixtures.user(tenant, "expired", new Held("manager", downtown, earlier, now.minus(Duration.ofHours(1))));
-        fixtures.user(tenant, "not-yet", new Held("manager", downtown, later, null));
-        fixtures.user(tenant, "disabled", "DISABLED", Held.tenantWide("owner"));
-        fixtures.user(tenant, "invited", "INVITED", Held.tenantWide("owner"));
-        held(tenant, fixtures.user(tenant, "by-type"), "manager", null, null, "USER_TYPE", null);
-        held(tenant, fixtures.user(tenant, "elevated"), "manager", downtown, later, "ELEVATION", tenant.adminId());
-        held(tenant, fixtures.user(tenant, "break-glass"), "owner", null, later, "BREAK_GLASS", tenant.adminId());
-        held(tenant, fixtures.user(tenant, "delegate"), "manager", downtown, later, "DELEGATION", mia);
+        String mia = member("mia").holding("manager").at(downtown).createWithoutSignIn(api, tenant);
+        String ben = member("ben").holding("billing").at(uptown).createWithoutSignIn(api, tenant);
+        member("below").holding("manager").at(westWing).createWithoutSignIn(api, tenant);
+        member("elsewhere").holding("manager").at(uptown).createWithoutSignIn(api, tenant);
+        member("leaf-but-tenant-wide").holding("anywhere_reader").at(westWing).createWithoutSignIn(api, tenant);
+        member("conditional").holding("conditional_reader").at(downtown).createWithoutSignIn(api, tenant);
+        member("owner-only").holding("own_reader").createWithoutSignIn(api, tenant);
+        member("provider").holding("provider").at(downtown).createWithoutSignIn(api, tenant);
+        member("front-desk").holding("front_desk").at(downtown).createWithoutSignIn(api, tenant);
+        member("expired").holding("manager").at(downtown).from(earlier).until(now.minus(Duration.ofHours(1)))
+                .createWithoutSignIn(api, tenant);
+        member("not-yet").holding("manager").at(downtown).from(later).createWithoutSignIn(api, tenant);
+        member("disabled").holding("owner").disabled().createWithoutSignIn(api, tenant);
+        member("invited").holding("owner").invited().createWithoutSignIn(api, tenant);
+        held(tenant, "by-type", "USER_TYPE", "manager", null, null, null);
+        held(tenant, "elevated", "ELEVATION", "manager", downtown, later, tenant.adminId());
+        held(tenant, "break-glass", "BREAK_GLASS", "owner", null, later, tenant.adminId());
+        held(tenant, "delegate", "DELEGATION", "manager", downtown, later, mia);
         // Lent by someone who does not hold the role there: never in force.
-        held(tenant, fixtures.user(tenant, "unbacked-delegate"), "manager", downtown, later, "DELEGATION", ben);
+        held(tenant, "unbacked-delegate", "DELEGATION", "manager", downtown, later, ben);
         // Certain by role, refused by account: a permanent lock, a lockout running, an account ended.
-        UUID locked = fixtures.user(tenant, "locked", "LOCKED", Held.tenantWide("owner"));
-        UUID lockedOut = fixtures.user(tenant, "locked-out", Held.tenantWide("owner"));
-        UUID lockoutOver = fixtures.user(tenant, "lockout-over", Held.tenantWide("owner"));
-        UUID ended = fixtures.user(tenant, "account-ended", Held.tenantWide("owner"));
+        String locked = member("locked").holding("owner").createWithoutSignIn(api, tenant);
+        Response lock = api.post("/api/v1/tenants/" + tenant.slug() + "/users/" + locked + "/lock", tenant.adminToken(), "{}");
+        assertThat(lock.status()).as(lock.raw()).isEqualTo(200);
+        UUID lockedOut = UUID.fromString(member("locked-out").holding("owner").createWithoutSignIn(api, tenant));
+        UUID lockoutOver = UUID.fromString(member("lockout-over").holding("owner").createWithoutSignIn(api, tenant));
+        UUID ended = UUID.fromString(member("account-ended").holding("owner").createWithoutSignIn(api, tenant));
         account(lockedOut, "locked_until", now.plus(Duration.ofMinutes(15)));
         account(lockoutOver, "locked_until", now.minus(Duration.ofMinutes(1)));
         account(ended, "expires_at", now.minus(Duration.ofMinutes(1)));
         // A conditional grant alone decides nothing for certain: one that never holds, one beside a certain grant.
-        fixtures.user(tenant, "never", Held.tenantWide("never_reader"));
-        fixtures.user(tenant, "never-but-manager", Held.tenantWide("never_reader"), Held.at("manager", downtown));
-        fixtures.user(tenant, "owner-later", new Held("owner", null, later, null));
-        fixtures.user(tenant, "owner-ended", new Held("owner", null, earlier, now.minus(Duration.ofHours(1))));
+        member("never").holding("never_reader").createWithoutSignIn(api, tenant);
+        member("never-but-manager").holding("never_reader").holding("manager").at(downtown).createWithoutSignIn(api, tenant);
+        member("owner-later").holding("owner").from(later).createWithoutSignIn(api, tenant);
+        member("owner-ended").holding("owner").from(earlier).until(now.minus(Duration.ofHours(1)))
+                .createWithoutSignIn(api, tenant);
         List<UUID> bystanders = new ArrayList<>();
         for (int i = 0; i < BYSTANDERS; i++) {
-            bystanders.add(fixtures.user(tenant, "bystander-" + i));
+            bystanders.add(UUID.fromString(member("bystander-" + i).createWithoutSignIn(api, tenant)));
         }
         return new Clinic(tenant, downtown, westWing, uptown, bystanders);
     }
 
-    /** Sets an account column the engine reads ({@code locked_until}, {@code expires_at}), as sign-in or a lifecycle change would. */
+    /**
+     * Sets an account column the engine reads ({@code locked_until}, {@code expires_at}) at an instant no
+     * API sets directly: a lockout that is running or over, an account that ended a minute ago.
+     */
     private void account(UUID user, String column, Instant value) {
         jdbc.sql("update users set " + column + " = :value where id = :id")
                 .param("value", value.atOffset(ZoneOffset.UTC)).param("id", user).update();
     }
 
-    private void role(TestTenant tenant, String key, String inherits, String grants) {
+    private void role(SignedInTenant tenant, String key, String inherits, String grants) {
         Response created = api.post("/api/v1/tenants/" + tenant.slug() + "/roles", tenant.adminToken(),
                 json("key", key, "name", key, "inherits", raw(inherits), "grants", raw(grants)));
         assertThat(created.status()).as(created.raw()).isEqualTo(201);
     }
 
-    /** An assignment other than a direct one (a user type's, a temporary one, a delegation), as its feature stores it. */
-    private void held(TestTenant tenant, UUID user, String role, @Nullable UUID location, @Nullable Instant expiresAt,
-            String source, @Nullable UUID grantedBy) {
-        transaction.executeWithoutResult(tx -> assignments.insert(tenant.id(), user, role, location, null, expiresAt,
-                source, grantedBy));
+    /** A new member holding nothing directly, and {@code role} through another feature ({@code source}). */
+    private void held(SignedInTenant tenant, String username, String source, String role, @Nullable String location,
+            @Nullable Instant expiresAt, @Nullable String grantedBy) {
+        String user = member(username).createWithoutSignIn(api, tenant);
+        TestMembers.holdsThrough(context, tenant, user, source, role, location, expiresAt, grantedBy);
     }
 
-    private List<String> whoCan(TestTenant tenant, String permission, @Nullable UUID location) {
+    private List<String> whoCan(SignedInTenant tenant, String permission, @Nullable String location) {
         Response answer = api.get("/api/v1/tenants/" + tenant.slug() + "/who-can?size=200&permission=" + permission
                 + (location == null ? "" : "&location=" + location), tenant.adminToken());
         assertThat(answer.status()).as(answer.raw()).isEqualTo(200);
@@ -163,13 +169,13 @@ class WhoCanCandidatesIT extends IntegrationTest {
     }
 
     /** What who-can answered before issue 17: every user of the tenant, each decided from their profile. */
-    private List<String> everyUserDecided(TestTenant tenant, String permission, @Nullable UUID location) {
-        TenantPolicy policy = access.policy(tenant.id()).orElseThrow();
-        Resource resource = location == null ? null : Resource.at(location.toString());
+    private List<String> everyUserDecided(Clinic clinic, String permission, @Nullable String location) {
+        TenantPolicy policy = access.policy(clinic.id()).orElseThrow();
+        Resource resource = location == null ? null : Resource.at(location);
         Instant at = clock.instant();
         List<String> names = new ArrayList<>();
-        for (Members.Named user : members.all(tenant.id())) {
-            Optional<Profile> profile = access.profile(tenant.id(), user.id());
+        for (Members.Named user : members.all(clinic.id())) {
+            Optional<Profile> profile = access.profile(clinic.id(), user.id());
             if (profile.isPresent()
                     && policy.check(profile.get(), permission, resource, at, RequestContext.EMPTY).allowed()) {
                 names.add(user.username());
@@ -178,8 +184,8 @@ class WhoCanCandidatesIT extends IntegrationTest {
         return names;
     }
 
-    private boolean profileCached(TestTenant tenant, UUID user) {
-        return cache.tenant(tenant.id(), id -> Optional.empty())
+    private boolean profileCached(Clinic clinic, UUID user) {
+        return cache.tenant(clinic.id(), id -> Optional.empty())
                 .map(access -> access.profiles().getIfPresent(user) != null).orElse(false);
     }
 
@@ -189,10 +195,10 @@ class WhoCanCandidatesIT extends IntegrationTest {
         List<String> permissions = List.of("patients.read", "patients.contact", "appointments.check_in",
                 "medical_notes.read", "refunds.approve", "elevation.request", "care_teams.read");
         for (String permission : permissions) {
-            for (UUID location : clinic.places()) {
+            for (String location : clinic.places()) {
                 assertThat(whoCan(clinic.tenant(), permission, location))
                         .as("who-can %s at %s", permission, location)
-                        .isEqualTo(everyUserDecided(clinic.tenant(), permission, location));
+                        .isEqualTo(everyUserDecided(clinic, permission, location));
             }
         }
         // Read as a clinic manager would: a manager's grant reaches their location and below, not above;
@@ -205,8 +211,8 @@ class WhoCanCandidatesIT extends IntegrationTest {
     @Test
     void aPageDecidesOnlyUntilItIsFilledAndTheCountReachesItsCap() {
         Clinic clinic = clinic();
-        TenantId tenant = clinic.tenant().id();
-        String downtown = clinic.downtown().toString();
+        TenantId tenant = clinic.id();
+        String downtown = clinic.downtown();
         Instant now = clock.instant();
         List<String> everyone = access.holders(tenant, "patients.read", downtown, now).stream()
                 .map(Access.Holder::username).toList();
@@ -235,12 +241,11 @@ class WhoCanCandidatesIT extends IntegrationTest {
     @Test
     void everyPageAndCountIsWhatDecidingForEveryUserGivesAcrossCertainAndUncertainHolders() {
         Clinic clinic = clinic();
-        TenantId tenant = clinic.tenant().id();
+        TenantId tenant = clinic.id();
         Instant now = clock.instant();
         for (String permission : List.of("patients.read", "appointments.check_in", "refunds.approve")) {
-            for (UUID location : clinic.places()) {
-                List<String> everyone = everyUserDecided(clinic.tenant(), permission, location);
-                String place = location == null ? null : location.toString();
+            for (String place : clinic.places()) {
+                List<String> everyone = everyUserDecided(clinic, permission, place);
                 for (int size = 1; size <= 4; size++) {
                     for (int cap : List.of(1, 3, everyone.size() - 1, everyone.size(), 10_000)) {
                         for (int page = 0; (long) page * size <= everyone.size() + size; page++) {
@@ -250,7 +255,7 @@ class WhoCanCandidatesIT extends IntegrationTest {
                             long until = Math.max(from + size, Math.max(cap, 0) + 1L);
                             List<String> slice = everyone.subList((int) Math.min(from, everyone.size()),
                                     (int) Math.min(from + size, everyone.size()));
-                            String what = permission + " at " + location + ", page " + page + " of " + size
+                            String what = permission + " at " + place + ", page " + page + " of " + size
                                     + ", counted to " + cap;
                             assertThat(answer.items()).as(what).extracting(Access.Holder::username)
                                     .isEqualTo(slice);
@@ -266,21 +271,21 @@ class WhoCanCandidatesIT extends IntegrationTest {
     @Test
     void decidesFromProfilesOnlyThePageAndTheHoldersItIsNotCertainOf() {
         Clinic clinic = clinic();
-        TestTenant tenant = clinic.tenant();
         UUID[] owners = new UUID[6];
         for (int i = 0; i < owners.length; i++) {
-            owners[i] = fixtures.user(tenant, "z-owner-" + i, Held.tenantWide("owner"));
+            owners[i] = UUID.fromString(member("z-owner-" + i).holding("owner").createWithoutSignIn(api, clinic.tenant()));
         }
-        UUID conditional = fixtures.user(tenant, "z-owner-3a", Held.tenantWide("never_reader"));
+        UUID conditional = UUID.fromString(member("z-owner-3a").holding("never_reader")
+                .createWithoutSignIn(api, clinic.tenant()));
         cache.evictAll();
 
-        Access.HolderPage first = access.holders(tenant.id(), "patients.read", null, clock.instant(), 0, 1, 10_000);
+        Access.HolderPage first = access.holders(clinic.id(), "patients.read", null, clock.instant(), 0, 1, 10_000);
 
         assertThat(first.items()).extracting(Access.Holder::username).containsExactly("admin");
         // Counted, not decided: the tenant-wide owners after the page; decided: the conditional holder.
-        assertThat(owners).noneMatch(user -> profileCached(tenant, user));
-        assertThat(profileCached(tenant, conditional)).isTrue();
-        assertThat(first.total()).isEqualTo(everyUserDecided(tenant, "patients.read", null).size());
+        assertThat(owners).noneMatch(user -> profileCached(clinic, user));
+        assertThat(profileCached(clinic, conditional)).isTrue();
+        assertThat(first.total()).isEqualTo(everyUserDecided(clinic, "patients.read", null).size());
     }
 
     @Test
@@ -288,13 +293,13 @@ class WhoCanCandidatesIT extends IntegrationTest {
         Clinic clinic = clinic();
         cache.evictAll();
 
-        for (UUID location : clinic.places()) {
+        for (String location : clinic.places()) {
             assertThat(whoCan(clinic.tenant(), "patients.read", location)).isNotEmpty();
             assertThat(whoCan(clinic.tenant(), "appointments.check_in", location)).isNotEmpty();
         }
 
         // Before issue 17 every user's profile was loaded (and cached) to be decided: these would all be here.
-        assertThat(clinic.bystanders()).noneMatch(user -> profileCached(clinic.tenant(), user));
-        assertThat(profileCached(clinic.tenant(), clinic.tenant().adminId())).isTrue();
+        assertThat(clinic.bystanders()).noneMatch(user -> profileCached(clinic, user));
+        assertThat(profileCached(clinic, UUID.fromString(clinic.tenant().adminId()))).isTrue();
     }
 }

@@ -2,48 +2,45 @@ package dev.gatehouse.server.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatehouse.server.access.CheckFixtures.Held;
-import dev.gatehouse.server.access.CheckFixtures.TestTenant;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
-import dev.gatehouse.server.users.UserStore;
+import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
+import dev.gatehouse.server.testing.TestMembers.Member;
+import dev.gatehouse.server.testing.TestTenants;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 class WhoCanIT extends IntegrationTest {
 
-    @Autowired
-    UserStore users;
-
-    CheckFixtures fixtures;
+    String operator;
 
     @BeforeEach
-    void fixtures() {
-        fixtures = new CheckFixtures(api, operatorToken(), context);
+    void operator() {
+        operator = operatorToken();
     }
 
     /** A clinic: a manager and a provider downtown, billing uptown, front desk downtown, an invited owner. */
-    record Clinic(TestTenant tenant, UUID downtown, UUID uptown, UUID westWing) {}
+    record Clinic(SignedInTenant tenant, String downtown, String uptown, String westWing, Member manager) {}
 
     private Clinic clinic() {
-        TestTenant tenant = fixtures.tenant(uniqueSlug("clinic"), "clinic");
-        UUID downtown = fixtures.location(tenant, "Downtown", null);
-        UUID westWing = fixtures.location(tenant, "West wing", downtown);
-        UUID uptown = fixtures.location(tenant, "Uptown", null);
-        fixtures.user(tenant, "mia", Held.at("manager", downtown));
-        fixtures.user(tenant, "dr-pat", Held.at("provider", downtown));
-        fixtures.user(tenant, "ben", Held.at("billing", uptown));
-        fixtures.user(tenant, "fred", Held.at("front_desk", downtown));
-        fixtures.user(tenant, "ivy", "INVITED", Held.tenantWide("owner"));
-        return new Clinic(tenant, downtown, uptown, westWing);
+        SignedInTenant tenant = TestTenants.tenant("clinic").create(api, operator);
+        String downtown = TestTenants.location(api, tenant, "Downtown", null);
+        String westWing = TestTenants.location(api, tenant, "West wing", downtown);
+        String uptown = TestTenants.location(api, tenant, "Uptown", null);
+        Member manager = TestMembers.member("mia").holding("manager").at(downtown).create(api, tenant);
+        TestMembers.member("dr-pat").holding("provider").at(downtown).createWithoutSignIn(api, tenant);
+        TestMembers.member("ben").holding("billing").at(uptown).createWithoutSignIn(api, tenant);
+        TestMembers.member("fred").holding("front_desk").at(downtown).createWithoutSignIn(api, tenant);
+        TestMembers.member("ivy").holding("owner").invited().createWithoutSignIn(api, tenant);
+        return new Clinic(tenant, downtown, uptown, westWing, manager);
     }
 
-    private Response whoCan(TestTenant tenant, String token, String query) {
+    private Response whoCan(SignedInTenant tenant, String token, String query) {
         return api.get("/api/v1/tenants/" + tenant.slug() + "/who-can?" + query, token);
     }
 
@@ -69,7 +66,7 @@ class WhoCanIT extends IntegrationTest {
         assertThat(mia.at("/user/id").asString()).isNotBlank();
         assertThat(mia.at("/via/role").asString()).isEqualTo("manager");
         assertThat(mia.at("/via/grant/scope").asString()).isEqualTo("LOCATION");
-        assertThat(mia.at("/via/assignment/location").asString()).isEqualTo(clinic.downtown().toString());
+        assertThat(mia.at("/via/assignment/location").asString()).isEqualTo(clinic.downtown());
         assertThat(answer.body().at("/items/0/via/role").asString()).isEqualTo("owner");
         assertThat(answer.body().at("/items/0/via/grant/permission").asString()).isEqualTo("*");
     }
@@ -93,11 +90,11 @@ class WhoCanIT extends IntegrationTest {
 
     @Test
     void agentListsPerFeatureAreWhoCanOnActAsAgent() {
-        TestTenant desk = fixtures.tenant(uniqueSlug("desk"), "service-desk");
-        fixtures.user(desk, "agent-ann", Held.tenantWide("agent"));
-        fixtures.user(desk, "agent-bob", Held.tenantWide("agent"));
-        fixtures.user(desk, "carl", Held.tenantWide("account_user"));
-        fixtures.user(desk, "manny", Held.tenantWide("manager"));
+        SignedInTenant desk = TestTenants.tenant("service-desk").create(api, operator);
+        TestMembers.member("agent-ann").holding("agent").createWithoutSignIn(api, desk);
+        TestMembers.member("agent-bob").holding("agent").createWithoutSignIn(api, desk);
+        TestMembers.member("carl").holding("account_user").createWithoutSignIn(api, desk);
+        TestMembers.member("manny").holding("manager").createWithoutSignIn(api, desk);
         // seed 003: GET /api/users/assignable lists the ticket agents.
         Response agents = whoCan(desk, desk.adminToken(), "permission=tickets.act_as_agent");
         assertThat(agents.status()).as(agents.raw()).isEqualTo(200);
@@ -121,7 +118,7 @@ class WhoCanIT extends IntegrationTest {
     @Test
     void needsAccessCheck() {
         Clinic clinic = clinic();
-        Response asManager = whoCan(clinic.tenant(), fixtures.login(clinic.tenant(), "mia"),
+        Response asManager = whoCan(clinic.tenant(), clinic.manager().token(),
                 "permission=patients.read");
         assertThat(asManager.status()).isEqualTo(403);
         assertThat(asManager.text("/detail")).contains("access.check");
@@ -130,7 +127,7 @@ class WhoCanIT extends IntegrationTest {
     @Test
     void anotherTenantsListIsNotFound() {
         Clinic clinic = clinic();
-        TestTenant other = fixtures.tenant(uniqueSlug("other"), "clinic");
+        SignedInTenant other = TestTenants.tenant("clinic").create(api, operator);
         assertThat(whoCan(other, clinic.tenant().adminToken(), "permission=patients.read").status()).isEqualTo(404);
         assertThat(whoCan(other, operatorToken(), "permission=patients.read").status()).isEqualTo(404);
     }

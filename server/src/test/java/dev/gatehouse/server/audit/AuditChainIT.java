@@ -3,15 +3,12 @@ package dev.gatehouse.server.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gatehouse.server.access.Assignments;
-import dev.gatehouse.server.authentication.Passwords;
 import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.testing.ApiClient.Response;
-import dev.gatehouse.server.testing.DirectStaff;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
-import dev.gatehouse.server.users.UserStore;
+import dev.gatehouse.server.testing.TestMembers;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -41,12 +38,6 @@ class AuditChainIT extends IntegrationTest {
     ConfigurableApplicationContext context;
     @Autowired
     ChainBackfill backfill;
-    @Autowired
-    UserStore users;
-    @Autowired
-    Assignments assignments;
-    @Autowired
-    Passwords passwords;
     private SignedInTenant clinic;
     private TransactionTemplate transactions;
 
@@ -249,8 +240,7 @@ class AuditChainIT extends IntegrationTest {
 
     @Test
     void verifyNeedsAuditRead() {
-        directStaff().add(clinic.id(), "fran", "front_desk", null);
-        String frontDesk = api.login(clinic.slug(), "fran", DirectStaff.PASSWORD);
+        String frontDesk = TestMembers.member("fran").holding("front_desk").create(api, clinic).token();
         Response refused = api.get(clinic.path("/audit/verify"), frontDesk);
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.text("/detail")).contains("audit.read");

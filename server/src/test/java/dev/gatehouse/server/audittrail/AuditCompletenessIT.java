@@ -5,7 +5,6 @@ import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.server.testing.ApiClient.Response;
-import dev.gatehouse.server.testing.DirectStaff;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
 import dev.gatehouse.server.testing.TestMembers;
@@ -40,7 +39,7 @@ import tools.jackson.databind.json.JsonMapper;
 class AuditCompletenessIT extends IntegrationTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final String PASSWORD = DirectStaff.PASSWORD;
+    private static final String PASSWORD = TestMembers.PASSWORD;
     private static final String NEW_PASSWORD = "a brand new passphrase of mine 42";
 
     /**
@@ -119,7 +118,6 @@ class AuditCompletenessIT extends IntegrationTest {
     final class World {
         final SignedInTenant tenant;
         final String operator;
-        final DirectStaff staff = directStaff();
 
         /** Every alert rule off (a PUT replaces the rules, so a partial one would turn the rest back on). */
         static final String QUIET_ALERTS = "{\"failedSignInsPerAccount\": {\"enabled\": false},"
@@ -139,8 +137,10 @@ class AuditCompletenessIT extends IntegrationTest {
             assertThat(quiet.status()).as(quiet.raw()).isEqualTo(200);
         }
 
+        /** A member holding {@code role} tenant-wide, who chose {@link #PASSWORD} and then signed out. */
         UUID staff(String username, String role) {
-            return staff.add(tenant.id(), username, role, null);
+            return UUID.fromString(TestMembers.member(username).holding(role).signedOutAfterFirstSignIn()
+                    .create(api, tenant).id());
         }
 
         String login(String username) {
@@ -345,8 +345,8 @@ class AuditCompletenessIT extends IntegrationTest {
     @Test
     void anEventKeepsItsActorAsTheyWereAfterARenameAndALock() {
         World w = new World();
+        // The member's first sign-in, at creation, is the sign-in under the old name and role.
         UUID user = w.staff("before_rename", "front_desk");
-        w.login("before_rename");
         String assignment = api.get(w.path("/users/" + user + "/roles"), w.tenant.adminToken()).body().at("/items/0/id")
                 .asString();
         assertThat(api.patch(w.path("/users/" + user), w.tenant.adminToken(), json("username", "after_rename"))

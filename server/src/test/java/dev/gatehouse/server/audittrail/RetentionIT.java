@@ -9,10 +9,10 @@ import dev.gatehouse.server.audit.ChainVerifier;
 import dev.gatehouse.server.audit.OfflineArchive;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.testing.ApiClient.Response;
-import dev.gatehouse.server.testing.DirectStaff;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
 import dev.gatehouse.server.testing.TestClock;
+import dev.gatehouse.server.testing.TestMembers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -321,8 +321,7 @@ class RetentionIT extends IntegrationTest {
 
     @Test
     void purgingNeedsAuditPurgeInTheCallersOwnTenant() {
-        directStaff().add(clinic.id(), "fran", "front_desk", null);
-        String frontDesk = api.login(clinic.slug(), "fran", DirectStaff.PASSWORD);
+        String frontDesk = TestMembers.member("fran").holding("front_desk").create(api, clinic).token();
         Response refused = purge(frontDesk);
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.text("/detail")).contains("audit.purge");

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.BrowserTest;
 import dev.gatehouse.server.testing.ConsoleBrowser;
-import dev.gatehouse.server.testing.DirectStaff;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -87,9 +87,9 @@ class ApplicationsBrowserIT extends BrowserTest {
     @Test
     void frontDeskHasNoApplicationsEntryAndTheUrlAnswersTheForbiddenPage() {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
-        directStaff().add(clinic.id(), "frontdesk", "front_desk", null);
+        TestMembers.member("frontdesk").holding("front_desk").create(api, clinic);
 
-        ConsoleBrowser desk = browser().signIn(clinic.slug(), "frontdesk", DirectStaff.PASSWORD);
+        ConsoleBrowser desk = browser().signIn(clinic.slug(), "frontdesk", TestMembers.PASSWORD);
         assertThat(desk.menu()).doesNotContain("Applications");
         desk.open("/console/clients");
         assertThat(desk.title()).startsWith("Forbidden");

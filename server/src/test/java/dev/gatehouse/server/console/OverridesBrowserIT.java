@@ -6,9 +6,9 @@ import dev.gatehouse.server.authentication.Tokens;
 import dev.gatehouse.server.testing.ApiClient;
 import dev.gatehouse.server.testing.BrowserTest;
 import dev.gatehouse.server.testing.ConsoleBrowser;
-import dev.gatehouse.server.testing.DirectStaff;
 import dev.gatehouse.server.testing.RecordedAudit;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -100,8 +100,8 @@ class OverridesBrowserIT extends BrowserTest {
         var started = api.post("/api/v1/tenants/" + rcm.slug() + "/overrides", operatorToken(),
                 ApiClient.json("reason", REASON, "minutes", 5));
         assertThat(started.status()).as(started.raw()).isEqualTo(201);
-        directStaff().add(rcm.id(), "auditor.cy", "READONLY", null);
-        ConsoleBrowser auditor = browser().signIn(rcm.slug(), "auditor.cy", DirectStaff.PASSWORD);
+        TestMembers.member("auditor.cy").holding("READONLY").create(api, rcm);
+        ConsoleBrowser auditor = browser().signIn(rcm.slug(), "auditor.cy", TestMembers.PASSWORD);
 
         auditor.press("Platform overrides");
         assertThat(auditor.find(".override-row").getText()).contains(OPERATOR).contains(REASON).contains("Active");
@@ -112,8 +112,8 @@ class OverridesBrowserIT extends BrowserTest {
     @Test
     void aStaffMemberWithoutTheActivityLogNeitherSeesNorOpensThePage() {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
-        directStaff().add(clinic.id(), "desk.bo", "front_desk", null);
-        ConsoleBrowser desk = browser().signIn(clinic.slug(), "desk.bo", DirectStaff.PASSWORD);
+        TestMembers.member("desk.bo").holding("front_desk").create(api, clinic);
+        ConsoleBrowser desk = browser().signIn(clinic.slug(), "desk.bo", TestMembers.PASSWORD);
 
         assertThat(desk.menu()).doesNotContain("Platform overrides");
         desk.open("/console/overrides");

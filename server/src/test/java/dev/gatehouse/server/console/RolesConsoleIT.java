@@ -5,9 +5,9 @@ import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.server.testing.ApiClient.Response;
-import dev.gatehouse.server.testing.DirectStaff;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,13 +37,13 @@ class RolesConsoleIT extends IntegrationTest {
         Response created = api.post(tenant.path("/roles"), tenant.adminToken(), json("key", username + "_role",
                 "name", username, "grants", raw("[" + grants + "]")));
         assertThat(created.status()).as(created.raw()).isEqualTo(201);
-        directStaff().add(tenant.id(), username, username + "_role", null);
+        TestMembers.member(username).holding(username + "_role").create(api, tenant);
     }
 
     @Test
     void aReaderSeesTheRolesAndTheirMatrixButNoWayToChangeThem() {
         staffWith("reader", "roles.read");
-        console.signIn(tenant.slug(), "reader", DirectStaff.PASSWORD);
+        console.signIn(tenant.slug(), "reader", TestMembers.PASSWORD);
 
         HttpResponse<String> list = console.get("/console/roles");
         assertThat(list.statusCode()).isEqualTo(200);
@@ -64,10 +64,9 @@ class RolesConsoleIT extends IntegrationTest {
     void aRolesHoldersAreListedByUsernameThenWhereTenantWideFirstWithTheirLocationsNames() {
         String west = api.post(tenant.path("/locations"), tenant.adminToken(), json("name", "West wing")).text("/id");
         String east = api.post(tenant.path("/locations"), tenant.adminToken(), json("name", "East wing")).text("/id");
-        directStaff().add(tenant.id(), "zed", "manager", west);
-        java.util.UUID amy = directStaff().add(tenant.id(), "Amy", "manager", west);
-        directStaff().assign(tenant.id(), amy, "manager", null);
-        directStaff().assign(tenant.id(), amy, "manager", east);
+        TestMembers.member("zed").holding("manager").at(west).create(api, tenant);
+        TestMembers.member("Amy").holding("manager").at(west).holding("manager").holding("manager").at(east)
+                .create(api, tenant);
         console.signIn(tenant.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
 
         HttpResponse<String> page = console.get("/console/roles/manager");
@@ -100,7 +99,7 @@ class RolesConsoleIT extends IntegrationTest {
     @Test
     void aRoleBeyondTheCreatorsOwnAccessIsRefusedOnTheForm() {
         staffWith("maker", "roles.read", "roles.create", "appointments.read");
-        console.signIn(tenant.slug(), "maker", DirectStaff.PASSWORD);
+        console.signIn(tenant.slug(), "maker", TestMembers.PASSWORD);
         console.get("/console/roles/new");
 
         HttpResponse<String> refused = console.post("/console/roles", Map.of("key", "snoop", "name", "Snoop",
@@ -142,8 +141,8 @@ class RolesConsoleIT extends IntegrationTest {
 
     @Test
     void frontDeskMayNotOpenLocationsAndGetsTheForbiddenPage() {
-        directStaff().add(tenant.id(), "desk", "front_desk", null);
-        console.signIn(tenant.slug(), "desk", DirectStaff.PASSWORD);
+        TestMembers.member("desk").holding("front_desk").create(api, tenant);
+        console.signIn(tenant.slug(), "desk", TestMembers.PASSWORD);
 
         HttpResponse<String> page = console.get("/console/locations");
         assertThat(page.statusCode()).isEqualTo(403);

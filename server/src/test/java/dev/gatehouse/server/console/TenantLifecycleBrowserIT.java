@@ -7,6 +7,7 @@ import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.testing.BrowserTest;
 import dev.gatehouse.server.testing.ConsoleBrowser;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -98,7 +99,7 @@ class TenantLifecycleBrowserIT extends BrowserTest {
     @Test
     void anOperatorActsAsATenantsUserUnderABannerUntilTheySignOut() {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
-        directStaff().add(clinic.id(), "nurse.ada", "provider", null);
+        TestMembers.member("nurse.ada").holding("provider").create(api, clinic);
         ConsoleBrowser operator = browser().signIn("platform", OPERATOR, OPERATOR_PASSWORD);
 
         operator.open("/console/operator-access");

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.server.testing.BrowserTest;
 import dev.gatehouse.server.testing.ConsoleBrowser;
-import dev.gatehouse.server.testing.DirectStaff;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -87,8 +87,9 @@ class UsersBrowserIT extends BrowserTest {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
         String east = api.post(clinic.path("/locations"), clinic.adminToken(), json("name", "East")).text("/id");
         String west = api.post(clinic.path("/locations"), clinic.adminToken(), json("name", "West")).text("/id");
-        UUID provider = directStaff().add(clinic.id(), "drlee", "provider", east);
-        directStaff().add(clinic.id(), "westdesk", "front_desk", west);
+        UUID provider = UUID.fromString(
+                TestMembers.member("drlee").holding("provider").at(east).create(api, clinic).id());
+        TestMembers.member("westdesk").holding("front_desk").at(west).create(api, clinic);
         ConsoleBrowser admin = browser().signIn(clinic.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
 
         admin.open("/console/users/" + provider);
@@ -103,7 +104,7 @@ class UsersBrowserIT extends BrowserTest {
         submit(admin, "Assign role");
         assertThat(admin.text()).contains("Role assigned.").contains("Manager @ East").contains("2031-01-31 00:00 UTC");
 
-        ConsoleBrowser manager = browser().signIn(clinic.slug(), "drlee", DirectStaff.PASSWORD);
+        ConsoleBrowser manager = browser().signIn(clinic.slug(), "drlee", TestMembers.PASSWORD);
         manager.open("/console/users");
         assertThat(manager.text()).contains("drlee").doesNotContain("westdesk").doesNotContain("admin\n");
     }

@@ -4,10 +4,10 @@ import static dev.gatehouse.server.testing.ApiClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.server.testing.ApiClient.Response;
-import dev.gatehouse.server.testing.DirectStaff;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.RecordedAudit;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -102,11 +102,12 @@ class UsersConsoleIT extends IntegrationTest {
     void aLocationManagerSeesOnlyTheUsersOfTheirLocationAndCannotAssignRoles() {
         String east = api.post(tenant.path("/locations"), tenant.adminToken(), json("name", "East")).text("/id");
         String west = api.post(tenant.path("/locations"), tenant.adminToken(), json("name", "West")).text("/id");
-        directStaff().add(tenant.id(), "eastmanager", "manager", east);
-        UUID eastDesk = directStaff().add(tenant.id(), "eastdesk", "front_desk", east);
-        directStaff().add(tenant.id(), "westdesk", "front_desk", west);
+        TestMembers.member("eastmanager").holding("manager").at(east).create(api, tenant);
+        UUID eastDesk = UUID.fromString(
+                TestMembers.member("eastdesk").holding("front_desk").at(east).create(api, tenant).id());
+        TestMembers.member("westdesk").holding("front_desk").at(west).create(api, tenant);
         ConsoleClient manager = new ConsoleClient(port());
-        manager.signIn(tenant.slug(), "eastmanager", DirectStaff.PASSWORD);
+        manager.signIn(tenant.slug(), "eastmanager", TestMembers.PASSWORD);
 
         HttpResponse<String> roster = manager.get("/console/users");
 
@@ -118,9 +119,9 @@ class UsersConsoleIT extends IntegrationTest {
 
     @Test
     void withoutUsersReadTheScreenIsTheForbiddenPageAndDeletingSomeoneWithHistoryOffersTheLock() {
-        UUID desk = directStaff().add(tenant.id(), "frontdesk", "front_desk", null);
+        UUID desk = UUID.fromString(TestMembers.member("frontdesk").holding("front_desk").create(api, tenant).id());
         ConsoleClient frontDesk = new ConsoleClient(port());
-        frontDesk.signIn(tenant.slug(), "frontdesk", DirectStaff.PASSWORD);
+        frontDesk.signIn(tenant.slug(), "frontdesk", TestMembers.PASSWORD);
 
         HttpResponse<String> forbidden = frontDesk.get("/console/users");
         assertThat(forbidden.statusCode()).isEqualTo(403);
@@ -135,9 +136,10 @@ class UsersConsoleIT extends IntegrationTest {
 
     @Test
     void anAdminEndsOneSessionOfAUserFromTheirPage() {
-        UUID desk = directStaff().add(tenant.id(), "desk", "front_desk", null);
-        String laptop = api.login(tenant.slug(), "desk", DirectStaff.PASSWORD);
-        String phone = api.login(tenant.slug(), "desk", DirectStaff.PASSWORD);
+        UUID desk = UUID.fromString(TestMembers.member("desk").holding("front_desk").signedOutAfterFirstSignIn()
+                .create(api, tenant).id());
+        String laptop = api.login(tenant.slug(), "desk", TestMembers.PASSWORD);
+        String phone = api.login(tenant.slug(), "desk", TestMembers.PASSWORD);
         String laptopSession = api.get("/api/v1/me/sessions", laptop).body().at("/items").valueStream()
                 .filter(session -> session.at("/current").asBoolean()).findFirst().orElseThrow().at("/id").asString();
         String end = "/console/users/" + desk + "/sessions/" + laptopSession + "/end";
@@ -166,9 +168,9 @@ class UsersConsoleIT extends IntegrationTest {
 
     @Test
     void theUserPageShowsTheirOwnLatestTenActionsOnlyToThoseWhoMayReadTheTrail() {
-        UUID desk = directStaff().add(tenant.id(), "desk", "front_desk", null);
+        UUID desk = UUID.fromString(TestMembers.member("desk").holding("front_desk").create(api, tenant).id());
         for (int i = 0; i < 11; i++) {
-            api.login(tenant.slug(), "desk", DirectStaff.PASSWORD);
+            api.login(tenant.slug(), "desk", TestMembers.PASSWORD);
         }
         assertThat(api.post(tenant.path("/users/" + desk + "/lock"), tenant.adminToken(), "{}").status()).isEqualTo(200);
 
@@ -180,9 +182,9 @@ class UsersConsoleIT extends IntegrationTest {
         assertThat(recent).contains(">LOGIN_SUCCEEDED<").as("the admin's lock is not their action")
                 .doesNotContain("USER_LOCKED");
 
-        directStaff().add(tenant.id(), "boss", "manager", null);
+        TestMembers.member("boss").holding("manager").create(api, tenant);
         ConsoleClient manager = new ConsoleClient(port());
-        manager.signIn(tenant.slug(), "boss", DirectStaff.PASSWORD);
+        manager.signIn(tenant.slug(), "boss", TestMembers.PASSWORD);
         HttpResponse<String> withoutAuditRead = manager.get("/console/users/" + desk);
         assertThat(withoutAuditRead.statusCode()).isEqualTo(200);
         assertThat(withoutAuditRead.body()).contains("Sessions (").doesNotContain("id=\"activity-heading\"")

@@ -3,9 +3,9 @@ package dev.gatehouse.server.console;
 import static dev.gatehouse.server.testing.ApiClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatehouse.server.testing.DirectStaff;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.UUID;
@@ -24,11 +24,12 @@ class WhoMayActOnWhomConsoleIT extends IntegrationTest {
         SignedInTenant tenant = SignedInTenant.create(api, operatorToken(), "clinic");
         String downtown = api.post(tenant.path("/locations"), tenant.adminToken(), json("name", "Downtown"))
                 .text("/id");
-        directStaff().add(tenant.id(), "manager", "manager", downtown);
-        UUID desk = directStaff().add(tenant.id(), "desk", "front_desk", downtown);
-        UUID doc = directStaff().add(tenant.id(), "doc", "provider", downtown);
+        TestMembers.member("manager").holding("manager").at(downtown).create(api, tenant);
+        UUID desk = UUID.fromString(
+                TestMembers.member("desk").holding("front_desk").at(downtown).create(api, tenant).id());
+        UUID doc = UUID.fromString(TestMembers.member("doc").holding("provider").at(downtown).create(api, tenant).id());
         ConsoleClient manager = new ConsoleClient(port());
-        manager.signIn(tenant.slug(), "manager", DirectStaff.PASSWORD);
+        manager.signIn(tenant.slug(), "manager", TestMembers.PASSWORD);
 
         HttpResponse<String> deskPage = manager.get("/console/users/" + desk);
         assertThat(deskPage.statusCode()).isEqualTo(200);

@@ -6,19 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.gatehouse.server.GatehouseApplication;
-import dev.gatehouse.server.access.AccessChanges;
-import dev.gatehouse.server.access.Assignments;
-import dev.gatehouse.server.authentication.Passwords;
 import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
-import dev.gatehouse.server.testing.ApiClient;
 import dev.gatehouse.server.testing.ApiClient.Response;
-import dev.gatehouse.server.testing.DirectStaff;
+import dev.gatehouse.server.testing.ApiClient;
 import dev.gatehouse.server.testing.OwnServer;
 import dev.gatehouse.server.testing.SignedInTenant;
 import dev.gatehouse.server.testing.TestDns;
+import dev.gatehouse.server.testing.TestMembers;
 import dev.gatehouse.server.testing.TestTenants;
-import dev.gatehouse.server.users.UserStore;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
@@ -37,6 +33,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -95,19 +92,10 @@ class PlatformSmtpSettingsIT {
     TransactionTemplate transactions;
 
     @Autowired
-    UserStore users;
-
-    @Autowired
-    Passwords passwords;
-
-    @Autowired
-    Assignments assignments;
-
-    @Autowired
-    AccessChanges changes;
-
-    @Autowired
     TenantDirectory tenants;
+
+    @Autowired
+    ApplicationContext context;
 
     private ApiClient api;
 
@@ -314,12 +302,8 @@ class PlatformSmtpSettingsIT {
 
     /** A platform operator holding {@code role}, with an address of their own at platform.example. */
     private String operatorWithRole(String username, String role) {
-        TenantId platform = platform();
-        UUID user = users.insert(platform, new UserStore.NewUser(username, "Op", username,
-                username + "@platform.example", null, "HUMAN", "ACTIVE", passwords.hash(DirectStaff.PASSWORD),
-                List.of()));
-        new DirectStaff(users, assignments, passwords, changes).assign(platform.value().toString(), user, role, null);
-        return api.login("platform", username, DirectStaff.PASSWORD);
+        TestMembers.platformOperator(context, username, role, username + "@platform.example");
+        return api.login("platform", username, TestMembers.PASSWORD);
     }
 
     private TenantId platform() {

@@ -4,10 +4,10 @@ import static dev.gatehouse.server.testing.ApiClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.server.testing.ApiClient.Response;
-import dev.gatehouse.server.testing.DirectStaff;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.RecordedAudit;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -165,11 +165,8 @@ class OverridesIT extends IntegrationTest {
     void anotherTenantsAdminAndAStaffMemberWithoutTheAuditReadCannotSeeNorEndIt() {
         String id = start(operator, booking.slug(), json("reason", REASON)).text("/override/id");
         SignedInTenant other = SignedInTenant.create(api, operator, "booking");
-        UUID staff = directStaff().add(booking.id(), "staff." + UUID.randomUUID().toString().substring(0, 6), "STAFF",
-                null);
-        String staffName = jdbc.sql("select username from users where id = :id").param("id", staff)
-                .query(String.class).single();
-        String staffToken = api.login(booking.slug(), staffName, DirectStaff.PASSWORD);
+        String staffToken = TestMembers.member("staff." + UUID.randomUUID().toString().substring(0, 6))
+                .holding("STAFF").create(api, booking).token();
 
         assertThat(api.get(booking.path("/overrides"), other.adminToken()).status()).isEqualTo(404);
         assertThat(api.delete(booking.path("/overrides/" + id), other.adminToken()).status()).isEqualTo(404);

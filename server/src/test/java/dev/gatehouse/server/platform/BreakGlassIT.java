@@ -4,7 +4,6 @@ import static dev.gatehouse.server.testing.ApiClient.json;
 import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.platform.OperatorFixtures.Event;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
@@ -33,8 +32,6 @@ class BreakGlassIT extends IntegrationTest {
     @Autowired
     JdbcClient jdbc;
 
-    @Autowired
-    AccessChanges changes;
 
     OperatorFixtures fixtures;
     SignedInTenant rcm;
@@ -42,7 +39,7 @@ class BreakGlassIT extends IntegrationTest {
 
     @BeforeEach
     void tenant() {
-        fixtures = new OperatorFixtures(api, jdbc, directStaff(), changes);
+        fixtures = new OperatorFixtures(api, jdbc, context);
         operator = operatorToken();
         rcm = SignedInTenant.create(api, operator, "rcm");
     }

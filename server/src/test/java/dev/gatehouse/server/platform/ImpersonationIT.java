@@ -4,7 +4,6 @@ import static dev.gatehouse.server.testing.ApiClient.json;
 import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.authentication.Sessions;
 import dev.gatehouse.server.platform.OperatorFixtures.Event;
 import dev.gatehouse.server.testing.ApiClient.Response;
@@ -38,8 +37,6 @@ class ImpersonationIT extends IntegrationTest {
     @Autowired
     JdbcClient jdbc;
 
-    @Autowired
-    AccessChanges changes;
 
     OperatorFixtures fixtures;
     SignedInTenant clinic;
@@ -47,7 +44,7 @@ class ImpersonationIT extends IntegrationTest {
 
     @BeforeEach
     void clinic() {
-        fixtures = new OperatorFixtures(api, jdbc, directStaff(), changes);
+        fixtures = new OperatorFixtures(api, jdbc, context);
         operator = operatorToken();
         clinic = SignedInTenant.create(api, operator, "clinic");
         // The alert on each start is written by the alerts' own thread, after the start, into whatever

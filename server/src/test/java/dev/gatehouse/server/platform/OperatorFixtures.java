@@ -4,26 +4,28 @@ import static dev.gatehouse.server.testing.ApiClient.json;
 
 import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.shared.TenantId;
-import dev.gatehouse.server.testing.ApiClient;
 import dev.gatehouse.server.testing.ApiClient.Response;
-import dev.gatehouse.server.testing.DirectStaff;
+import dev.gatehouse.server.testing.ApiClient;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Builders for the impersonation and break-glass ITs: operators of the platform tenant with or
- * without the platform permissions, staff of a tenant, the operator's two requests, and the
- * tenant's trail read straight from the table.
+ * without the platform permissions and staff of a tenant, both from the fixture family
+ * ({@link TestMembers}), the operator's two requests, and the tenant's trail read straight from
+ * the table.
  */
 final class OperatorFixtures {
 
-    static final String PASSWORD = DirectStaff.PASSWORD;
+    static final String PASSWORD = TestMembers.PASSWORD;
 
     /** One stored audit event, as the assertions read it. */
     record Event(long seq, String action, @Nullable UUID actorId, @Nullable String actorUsername,
@@ -34,14 +36,12 @@ final class OperatorFixtures {
 
     private final ApiClient api;
     private final JdbcClient jdbc;
-    private final DirectStaff staff;
-    private final AccessChanges changes;
+    private final ApplicationContext context;
 
-    OperatorFixtures(ApiClient api, JdbcClient jdbc, DirectStaff staff, AccessChanges changes) {
+    OperatorFixtures(ApiClient api, JdbcClient jdbc, ApplicationContext context) {
         this.api = api;
         this.jdbc = jdbc;
-        this.staff = staff;
-        this.changes = changes;
+        this.context = context;
     }
 
     String platformId() {
@@ -59,19 +59,20 @@ final class OperatorFixtures {
 
     /** A new operator holding the platform role {@code role}, signed in; answers their token. */
     String operatorWithRole(String username, String role) {
-        staff.add(platformId(), username, role, null);
+        TestMembers.platformOperator(context, username, role, null);
         return api.login("platform", username, PASSWORD);
     }
 
     /** A new operator who holds no platform role at all, signed in; answers their token. */
     String operatorWithoutRoles(String username) {
-        staff.addWithoutRoles(platformId(), username);
+        TestMembers.platformOperator(context, username, null, null);
         return api.login("platform", username, PASSWORD);
     }
 
-    /** An active staff member of the tenant holding {@code role}, with {@link #PASSWORD}. */
+    /** An active staff member of the tenant holding {@code role}, with {@link #PASSWORD} and no session. */
     UUID staff(SignedInTenant tenant, String username, String role) {
-        return staff.add(tenant.id(), username, role, null);
+        return UUID.fromString(TestMembers.member(username).holding(role).signedOutAfterFirstSignIn()
+                .create(api, tenant).id());
     }
 
     Response impersonate(String token, String tenant, Object user, String reason) {
@@ -95,7 +96,7 @@ final class OperatorFixtures {
 
     /** Drops the user's sessions from this node's cache, as any change to the user does. */
     void forget(String tenant, UUID user) {
-        changes.subjectChanged(new TenantId(UUID.fromString(tenant)), user);
+        context.getBean(AccessChanges.class).subjectChanged(new TenantId(UUID.fromString(tenant)), user);
     }
 
     long lastSeq(String tenant) {

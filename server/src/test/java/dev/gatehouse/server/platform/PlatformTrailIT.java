@@ -4,7 +4,6 @@ import static dev.gatehouse.server.testing.ApiClient.json;
 import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
@@ -28,15 +27,13 @@ class PlatformTrailIT extends IntegrationTest {
     @Autowired
     JdbcClient jdbc;
 
-    @Autowired
-    AccessChanges changes;
 
     OperatorFixtures fixtures;
     String operator;
 
     @BeforeEach
     void operator() {
-        fixtures = new OperatorFixtures(api, jdbc, directStaff(), changes);
+        fixtures = new OperatorFixtures(api, jdbc, context);
         operator = operatorToken();
     }
 

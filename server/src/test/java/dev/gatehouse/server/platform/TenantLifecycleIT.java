@@ -8,7 +8,6 @@ import dev.gatehouse.engine.Decision;
 import dev.gatehouse.engine.Reason;
 import dev.gatehouse.engine.RequestContext;
 import dev.gatehouse.server.access.Access;
-import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
@@ -41,8 +40,6 @@ class TenantLifecycleIT extends IntegrationTest {
     @Autowired
     JdbcClient jdbc;
 
-    @Autowired
-    AccessChanges changes;
 
     @Autowired
     Access access;
@@ -52,7 +49,7 @@ class TenantLifecycleIT extends IntegrationTest {
 
     @BeforeEach
     void operator() {
-        fixtures = new OperatorFixtures(api, jdbc, directStaff(), changes);
+        fixtures = new OperatorFixtures(api, jdbc, context);
         operator = operatorToken();
     }
 

@@ -3,21 +3,16 @@ package dev.gatehouse.server.tenancy;
 import static dev.gatehouse.server.testing.ApiClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatehouse.server.access.AccessChanges;
-import dev.gatehouse.server.authentication.Passwords;
-import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.testing.ApiClient.Response;
-import dev.gatehouse.server.testing.DirectStaff;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
-import java.util.List;
+import dev.gatehouse.server.testing.TestMembers;
 import java.util.UUID;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import dev.gatehouse.server.users.UserStore;
 
 /**
  * {@code PATCH /api/v1/tenants/{tenant}} {@code {name}}: an operator with the platform pack's
@@ -100,14 +95,10 @@ class TenantRenameIT extends IntegrationTest {
         assertThat(api.patch("/api/v1/tenants/platform", operator, body).status()).isEqualTo(403);
 
         // An operator without tenants.edit: refused, and the refusal is in the platform's trail.
-        TenantId platform = new TenantId(jdbc.sql("select id from tenants where slug = 'platform'").query(UUID.class)
-                .single());
         String name = "ops-none-" + UUID.randomUUID().toString().substring(0, 8);
-        UUID roleless = context.getBean(UserStore.class).insert(platform, new UserStore.NewUser(name, "No", "Roles",
-                null, null, "HUMAN", "ACTIVE", context.getBean(Passwords.class).hash(DirectStaff.PASSWORD), List.of()));
-        context.getBean(AccessChanges.class).subjectChanged(platform, roleless);
-        Response denied = api.patch("/api/v1/tenants/" + other.slug(), api.login("platform", name, DirectStaff.PASSWORD),
-                body);
+        TestMembers.platformOperator(context, name, null, null);
+        Response denied = api.patch("/api/v1/tenants/" + other.slug(), api.login("platform", name,
+                TestMembers.PASSWORD), body);
         assertThat(denied.status()).as(denied.raw()).isEqualTo(403);
         assertThat(denied.text("/detail")).contains("tenants.edit");
         assertThat(jdbc.sql("select name from tenants where id = :id").param("id", UUID.fromString(other.id()))

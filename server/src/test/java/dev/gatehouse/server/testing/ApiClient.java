@@ -55,6 +55,15 @@ public final class ApiClient {
         return send(shape.apply(request(path, token)));
     }
 
+    /**
+     * {@code GET /v3/api-docs}. springdoc builds the description at the first request in a context,
+     * scanning every controller, and caches it: on a loaded machine that build took longer than the
+     * 30 s every other request may wait, so this one request alone may wait five minutes.
+     */
+    public Response apiDescription() {
+        return send(request("/v3/api-docs", null).timeout(Duration.ofMinutes(5)).GET());
+    }
+
     /** Signs in and returns the bearer token; fails the test when sign-in does not answer 200. */
     public String login(String tenant, String username, String password) {
         Response response = post("/api/v1/auth/login", null, json("tenant", tenant, "username", username, "password",

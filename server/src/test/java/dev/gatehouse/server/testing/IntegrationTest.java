@@ -1,11 +1,7 @@
 package dev.gatehouse.server.testing;
 
 import dev.gatehouse.server.GatehouseApplication;
-import dev.gatehouse.server.access.AccessChanges;
-import dev.gatehouse.server.access.Assignments;
-import dev.gatehouse.server.authentication.Passwords;
 import dev.gatehouse.server.identityproviders.TestProtocols;
-import dev.gatehouse.server.users.UserStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -108,12 +104,6 @@ public abstract class IntegrationTest {
 
     protected int port() {
         return Integer.parseInt(environment.getProperty("local.server.port"));
-    }
-
-    /** Staff written straight to the database, for tests of features other than the users API. */
-    protected DirectStaff directStaff() {
-        return new DirectStaff(context.getBean(UserStore.class), context.getBean(Assignments.class),
-                context.getBean(Passwords.class), context.getBean(AccessChanges.class));
     }
 
     protected String operatorToken() {

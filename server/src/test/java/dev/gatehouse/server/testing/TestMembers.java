@@ -4,13 +4,22 @@ import static dev.gatehouse.server.testing.ApiClient.json;
 import static dev.gatehouse.server.testing.ApiClient.raw;
 
 import com.eatthepath.otp.HmacOneTimePasswordGenerator;
+import dev.gatehouse.server.access.AccessChanges;
+import dev.gatehouse.server.access.Assignments;
+import dev.gatehouse.server.authentication.Passwords;
+import dev.gatehouse.server.shared.TenantDirectory;
+import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.testing.ApiClient.Response;
+import dev.gatehouse.server.users.UserStore;
 import java.io.ByteArrayOutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationContext;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Members of a tenant for the ITs, made as an admin would, through the users API (docs/style.md
@@ -83,15 +92,37 @@ public final class TestMembers {
         }
     }
 
-    private record Held(String role, @Nullable String location) {
+    private record Held(String role, @Nullable String location, @Nullable Instant startsAt,
+            @Nullable Instant expiresAt) {
         Held at(String where) {
-            return new Held(role, where);
+            return new Held(role, where, startsAt, expiresAt);
+        }
+
+        Held from(Instant start) {
+            return new Held(role, location, start, expiresAt);
+        }
+
+        Held until(Instant end) {
+            return new Held(role, location, startsAt, end);
         }
 
         String json() {
-            return location == null ? ApiClient.json("role", role) : ApiClient.json("role", role, "location", location);
+            List<Object> fields = new ArrayList<>(List.of("role", role));
+            if (location != null) {
+                fields.addAll(List.of("location", location));
+            }
+            if (startsAt != null) {
+                fields.addAll(List.of("startsAt", startsAt.toString()));
+            }
+            if (expiresAt != null) {
+                fields.addAll(List.of("expiresAt", expiresAt.toString()));
+            }
+            return ApiClient.json(fields.toArray());
         }
     }
+
+    /** How the account starts: signing in with the admin's password, invited by e-mail, or disabled. */
+    private enum Start { PASSWORD, INVITED, DISABLED }
 
     public static final class Builder {
         private final String username;
@@ -105,6 +136,7 @@ public final class TestMembers {
         private String password = PASSWORD;
         private boolean keepFirstSession = true;
         private boolean mfa;
+        private Start start = Start.PASSWORD;
 
         private Builder(String username) {
             this.username = username;
@@ -112,13 +144,25 @@ public final class TestMembers {
 
         /** Holds {@code role} tenant-wide, or where {@link #at} says. Repeatable. */
         public Builder holding(String role) {
-            roles.add(new Held(role, null));
+            roles.add(new Held(role, null, null, null));
             return this;
         }
 
         /** The last role named by {@link #holding} is held at {@code location} (an id). */
         public Builder at(String location) {
             roles.add(roles.removeLast().at(location));
+            return this;
+        }
+
+        /** The last role named by {@link #holding} holds from {@code start} on. */
+        public Builder from(Instant start) {
+            roles.add(roles.removeLast().from(start));
+            return this;
+        }
+
+        /** The last role named by {@link #holding} holds until {@code end} (which may be past). */
+        public Builder until(Instant end) {
+            roles.add(roles.removeLast().until(end));
             return this;
         }
 
@@ -167,6 +211,18 @@ public final class TestMembers {
             return this;
         }
 
+        /** Made without a password: the users API invites them, and they stay INVITED (no sign-in). */
+        public Builder invited() {
+            this.start = Start.INVITED;
+            return this;
+        }
+
+        /** Made inactive (status DISABLED at creation), as an admin records someone who may not sign in yet. */
+        public Builder disabled() {
+            this.start = Start.DISABLED;
+            return this;
+        }
+
         /** Created by the tenant's admin; the member has signed in and chosen their own password. */
         public Member create(ApiClient api, SignedInTenant tenant) {
             return create(api, tenant.slug(), tenant.adminToken());
@@ -174,6 +230,9 @@ public final class TestMembers {
 
         /** Created by {@code creatorToken}, someone who may create users in tenant {@code slug}. */
         public Member create(ApiClient api, String slug, String creatorToken) {
+            if (start != Start.PASSWORD) {
+                throw new IllegalStateException(start + " members cannot sign in: use createWithoutSignIn");
+            }
             String id = createWithoutSignIn(api, slug, creatorToken);
             String first = api.login(slug, username, initial);
             changePassword(api, first, initial, password);
@@ -187,22 +246,72 @@ public final class TestMembers {
             return member;
         }
 
+        /** Only the account, by the tenant's admin; answers its id. */
+        public String createWithoutSignIn(ApiClient api, SignedInTenant tenant) {
+            return createWithoutSignIn(api, tenant.slug(), tenant.adminToken());
+        }
+
         /** Only the account, with the admin-set password still to be changed; answers its id. */
         public String createWithoutSignIn(ApiClient api, String slug, String creatorToken) {
             String address = email != null ? email : emailAtTenant ? username + "@" + slug + ".example" : null;
             String rolesJson = this.rolesJson != null ? this.rolesJson
                     : "[" + String.join(",", roles.stream().map(Held::json).toList()) + "]";
-            String body = address == null
-                    ? json("username", username, "firstName", firstName, "lastName", lastName, "password", initial,
-                            "roles", raw(rolesJson))
-                    : json("username", username, "firstName", firstName, "lastName", lastName, "email", address,
-                            "password", initial, "roles", raw(rolesJson));
+            List<Object> fields = new ArrayList<>(List.of("username", username, "firstName", firstName, "lastName",
+                    lastName, "roles", raw(rolesJson)));
+            if (address != null) {
+                fields.addAll(List.of("email", address));
+            }
+            if (start != Start.INVITED) {
+                fields.addAll(List.of("password", initial));
+            }
+            if (start == Start.DISABLED) {
+                fields.addAll(List.of("status", "DISABLED"));
+            }
+            String body = json(fields.toArray());
             Response created = api.post("/api/v1/tenants/" + slug + "/users", creatorToken, body);
             if (created.status() != 201) {
                 throw new AssertionError("user " + username + " not created: " + created.raw());
             }
             return created.text("/id");
         }
+    }
+
+    /**
+     * A role {@code user} holds through a feature other than the users API ({@code source}: USER_TYPE,
+     * ELEVATION, BREAK_GLASS, DELEGATION), stored as that feature stores it and announced as it announces
+     * it. Not through the API: a test holding every source side by side in one tenant needs states no API
+     * makes, such as a delegation whose lender does not hold the role.
+     */
+    public static void holdsThrough(ApplicationContext context, SignedInTenant tenant, String user, String source,
+            String role, @Nullable String location, @Nullable Instant expiresAt, @Nullable String grantedBy) {
+        TenantId id = new TenantId(UUID.fromString(tenant.id()));
+        UUID holder = UUID.fromString(user);
+        context.getBean(TransactionTemplate.class).executeWithoutResult(tx -> {
+            context.getBean(Assignments.class).insert(id, holder, role,
+                    location == null ? null : UUID.fromString(location), null, expiresAt, source,
+                    grantedBy == null ? null : UUID.fromString(grantedBy));
+            context.getBean(AccessChanges.class).subjectChanged(id, holder);
+        });
+    }
+
+    /**
+     * An active operator of the platform tenant with {@link #PASSWORD}, holding the platform role
+     * {@code role} (none when null); answers their id. Not through the API: the platform tenant's
+     * paths answer 404 to every caller (shared.TenantPaths), so no API makes operators.
+     */
+    public static UUID platformOperator(ApplicationContext context, String username, @Nullable String role,
+            @Nullable String email) {
+        TenantId platform = context.getBean(TenantDirectory.class).idOf("platform").orElseThrow();
+        String hash = context.getBean(Passwords.class).hash(PASSWORD);
+        return context.getBean(TransactionTemplate.class).execute(tx -> {
+            UUID id = context.getBean(UserStore.class).insert(platform, new UserStore.NewUser(username, "Op",
+                    username, email, null, "HUMAN", "ACTIVE", hash, List.of()));
+            if (role != null) {
+                context.getBean(Assignments.class).insert(platform, id, role, null, null, null, "DIRECT", null);
+            }
+            context.getBean(AccessChanges.class).subjectChanged(platform, id);
+            return id;
+        });
     }
 
     /** seed 001: the first sign-in with a password set by someone else changes it; answers a new session. */

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.server.shared.ServiceUnavailable;
-import dev.gatehouse.server.testing.ApiClient;
 import dev.gatehouse.server.testing.ApiClient.Response;
-import dev.gatehouse.server.testing.DirectStaff;
+import dev.gatehouse.server.testing.ApiClient;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SecondNode;
 import dev.gatehouse.server.testing.SignedInTenant;
+import dev.gatehouse.server.testing.TestMembers;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpRequest;
@@ -98,9 +98,8 @@ class ThrottlingIT extends IntegrationTest {
     @Test
     void aClinicsFiftyStaffSigningInFromOneNatAddressAtEightAreNotRefused() throws Exception {
         SignedInTenant tenant = SignedInTenant.create(api, operatorToken(), "clinic");
-        DirectStaff staff = directStaff();
         for (int i = 0; i < 50; i++) {
-            staff.add(tenant.id(), "staff" + i, "front_desk", null);
+            TestMembers.member("staff" + i).holding("front_desk").create(api, tenant);
         }
         String address = newAddress();
 
@@ -112,7 +111,7 @@ class ThrottlingIT extends IntegrationTest {
                 assertThat(typo.status()).as(typo.raw()).isEqualTo(401);
             }
             return post(onNode, address, "/api/v1/auth/login",
-                    json("tenant", tenant.slug(), "username", "staff" + i, "password", DirectStaff.PASSWORD));
+                    json("tenant", tenant.slug(), "username", "staff" + i, "password", TestMembers.PASSWORD));
         });
 
         assertThat(answers).allSatisfy(answer -> assertThat(answer.status()).as(answer.raw()).isEqualTo(200));
@@ -122,7 +121,7 @@ class ThrottlingIT extends IntegrationTest {
     @Test
     void aRefusedAttemptIsNotCountedAsAGuessAgainstTheLockout() {
         SignedInTenant tenant = SignedInTenant.create(api, operatorToken(), "clinic");
-        UUID nina = directStaff().add(tenant.id(), "nina", "front_desk", null);
+        UUID nina = UUID.fromString(TestMembers.member("nina").holding("front_desk").create(api, tenant).id());
         limit(tenant, "signIn", "perAccount", 3, 15);
 
         List<Integer> statuses = new ArrayList<>();
@@ -144,7 +143,7 @@ class ThrottlingIT extends IntegrationTest {
         assertThat(throttledEvents(tenant.id(), "ACCOUNT")).isEqualTo(1);
         // The right password waits like any other attempt: the account's limit counts the name, not the guess.
         assertThat(api.post("/api/v1/auth/login", null, json("tenant", tenant.slug(), "username", "nina", "password",
-                DirectStaff.PASSWORD)).status()).isEqualTo(429);
+                TestMembers.PASSWORD)).status()).isEqualTo(429);
     }
 
     @Test
@@ -196,7 +195,7 @@ class ThrottlingIT extends IntegrationTest {
     @Test
     void anAccountThatDoesNotExistIsCountedLikeOneThatDoes() {
         SignedInTenant tenant = SignedInTenant.create(api, operatorToken(), "clinic");
-        directStaff().add(tenant.id(), "nina", "front_desk", null);
+        TestMembers.member("nina").holding("front_desk").create(api, tenant);
         limit(tenant, "signIn", "perAccount", 2, 15);
 
         for (String username : List.of("nina", "nobody-here")) {
@@ -230,7 +229,7 @@ class ThrottlingIT extends IntegrationTest {
     @Test
     void limitsAreSharedByEveryNode() {
         SignedInTenant tenant = SignedInTenant.create(api, operatorToken(), "clinic");
-        directStaff().add(tenant.id(), "omar", "front_desk", null);
+        TestMembers.member("omar").holding("front_desk").create(api, tenant);
         limit(tenant, "signIn", "perAccount", 4, 15);
 
         List<Integer> statuses = new ArrayList<>();
@@ -246,12 +245,12 @@ class ThrottlingIT extends IntegrationTest {
     @Test
     void aSuccessfulSignInFarFromTheLimitsTouchesNoBucketWhileAFailureIsCounted() throws Exception {
         SignedInTenant tenant = SignedInTenant.create(api, operatorToken(), "clinic");
-        directStaff().add(tenant.id(), "nina", "front_desk", null);
+        TestMembers.member("nina").holding("front_desk").create(api, tenant);
         String address = newAddress();
 
         for (int i = 0; i < 5; i++) {
             Response signedIn = post(onNode, address, "/api/v1/auth/login",
-                    json("tenant", tenant.slug(), "username", "nina", "password", DirectStaff.PASSWORD));
+                    json("tenant", tenant.slug(), "username", "nina", "password", TestMembers.PASSWORD));
             assertThat(signedIn.status()).as(signedIn.raw()).isEqualTo(200);
         }
         assertThat(addressBuckets(address)).as("weighed on the node's view, not in the database").isZero();

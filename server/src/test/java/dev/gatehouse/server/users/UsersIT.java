@@ -413,7 +413,7 @@ class UsersIT extends IntegrationTest {
 
     @Test
     void theApiDescriptionListsTheUsersEndpoints() {
-        Response docs = api.get("/v3/api-docs", null);
+        Response docs = api.apiDescription();
         assertThat(docs.status()).isEqualTo(200);
         assertThat(docs.raw()).contains("/api/v1/tenants/{tenant}/users/{id}/password-reset")
                 .contains("/api/v1/tenants/{tenant}/users/{id}/roles/{assignmentId}")
