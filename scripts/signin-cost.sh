@@ -17,6 +17,8 @@
 #   SKIP_BUILD=1 JAR=/path/to/gatehouse.jar scripts/signin-cost.sh
 #   JFR=/tmp/x.jfr scripts/signin-cost.sh         # also records a JFR profile (settings=profile) of the measured phases
 #   STATEMENTS=0 scripts/signin-cost.sh           # without pg_stat_statements (no restart, no statement counts)
+# Last, a bare Argon2id verification (scripts/lib/HashCost.java) COUNT times on CONCURRENCY threads with the jar's own
+# libraries: the hash alone, measured in the same minutes as the sign-ins it is compared with.
 #
 # Needs a JDK ≥ 21 (JAVA_HOME, or Temurin 25 where this project's machines have it), curl, jq and psql.
 set -euo pipefail
@@ -30,7 +32,7 @@ PASSWORD="signin cost load passphrase $(od -An -N4 -tx4 /dev/urandom | tr -d ' '
 
 # shellcheck source=lib/server.sh
 source "$(dirname "$0")/lib/server.sh"
-require_tools curl jq psql "$JAVA"
+require_tools curl jq psql unzip "$JAVA"
 build_jar
 LOADER="$ROOT/server/src/test/java/dev/gatehouse/server/authentication/SignInCostLoad.java"
 TICKS="$(getconf CLK_TCK)"
@@ -122,6 +124,21 @@ echo "== measured: $COUNT of each, $CONCURRENCY clients (nproc $(nproc), load av
 measure create plain "$COUNT"
 measure create-password pw "$COUNT"
 measure sign-in pw "$COUNT"
+echo "   load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+# The bare hash in the same minutes, with the jar's own encoder and Bouncy Castle, the server's heap and its
+# concurrency: what the sign-in's JVM CPU is read against (scripts/lib/HashCost.java).
+HASH_LIBS="$DATA/hash-cost-libs"
+mkdir -p "$HASH_LIBS"
+if [[ -d "$(dirname "$JAR")/lib" ]]; then
+  cp "$(dirname "$JAR")"/lib/{spring-security-crypto,bcprov-jdk18on,spring-core,commons-logging}-*.jar "$HASH_LIBS"
+else
+  (cd "$HASH_LIBS" && unzip -qjo "$JAR" 'BOOT-INF/lib/spring-security-crypto-*' 'BOOT-INF/lib/bcprov-jdk18on-*' \
+    'BOOT-INF/lib/spring-core-*' 'BOOT-INF/lib/commons-logging-*')
+fi
+echo "== the bare hash beside it: $COUNT verifications, $CONCURRENCY threads, two rounds"
+BARE_HASH="$(timeout 900 "$JAVA" -Xms"$SERVER_HEAP" -Xmx"$SERVER_HEAP" -cp "$HASH_LIBS/*" "$ROOT/scripts/lib/HashCost.java" \
+  "$COUNT" "$CONCURRENCY" 2 2>&1)" || fail "the bare hash failed: $BARE_HASH"
+echo "$BARE_HASH" | sed 's/^/   /'
 echo "   load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 printf "%-16s %6s %10s %10s %11s %8s %8s %8s\n" operation count "JVM ms/op" "PG ms/op" "stmts/op" "tx/op" "ops/s" seconds

@@ -156,7 +156,9 @@ class TableOwnershipTest {
             entry("user_states", new Owner("users", "an account's username, status, expiry and required actions, as"
                     + " the session lookup reads them in its one query (authentication.Sessions)")),
             entry("tenant_states", new Owner("tenancy", "a tenant's slug and status, as the session lookup reads"
-                    + " them in its one query (authentication.Sessions)")));
+                    + " them in its one query (authentication.Sessions)")),
+            entry("passkey_holders", new Owner("passkeys", "who holds a passkey, as a proved password step reads"
+                    + " it with the user's other factors and devices in one query (authentication.FirstStepFacts)")));
 
     /**
      * Known exceptions to remove, as {@code "package/File.java table"} → why it is still there. None

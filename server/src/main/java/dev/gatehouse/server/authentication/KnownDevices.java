@@ -52,32 +52,36 @@ class KnownDevices {
                 .single();
     }
 
-    /** The device's upsert; on its own, or before the network's in one statement ({@link #seen}). */
-    private static final String DEVICE_SEEN = """
-            insert into known_devices (tenant_id, id, user_id, device_hash, identified, label, first_seen_at,
-                last_seen_at, last_ip)
-            values (:tenant, :id, :user, :hash, :identified, :label, :now, :now, :ip)
-            on conflict (tenant_id, user_id, device_hash)
-            do update set label = excluded.label, last_seen_at = excluded.last_seen_at, last_ip = excluded.last_ip
-            """;
+    /** A completed sign-in's device (its hash and whether it is identified are the session's) and network. */
+    record Visit(String label, @Nullable String network) {}
 
     /**
-     * Records a completed sign-in on the device and from the network: one round trip (issue 17), the
-     * device's upsert a data-modifying part of the network's, which PostgreSQL always runs to completion.
+     * The upserts that make a completed sign-in's device and network known, as the data-modifying parts
+     * of the session's insert ({@link Sessions#create}; issue 17: one round trip opens the session and
+     * records both, and PostgreSQL always runs such parts to completion). They read the session's
+     * parameters {@code :tenant, :user, :device, :identified, :now, :ip} and their own
+     * {@code :deviceId, :label, :network} ({@link #bindVisit}).
      */
-    void seen(TenantId tenant, UUID user, byte[] hash, boolean identified, String label, @Nullable String ip,
-            @Nullable String network, Instant now) {
-        String sql = network == null ? DEVICE_SEEN : "with device as (" + DEVICE_SEEN + """
-                )
-                insert into known_networks (tenant_id, user_id, network, first_seen_at, last_seen_at)
-                values (:tenant, :user, :network, :now, :now)
-                on conflict (tenant_id, user_id, network) do update set last_seen_at = excluded.last_seen_at
+    static String visitParts(Visit visit) {
+        String device = """
+                device_seen as (
+                    insert into known_devices (tenant_id, id, user_id, device_hash, identified, label, first_seen_at,
+                        last_seen_at, last_ip)
+                    values (:tenant, :deviceId, :user, :device, :identified, :label, :now, :now, :ip)
+                    on conflict (tenant_id, user_id, device_hash)
+                    do update set label = excluded.label, last_seen_at = excluded.last_seen_at, last_ip = excluded.last_ip)
                 """;
-        jdbc.sql(sql)
-                .param("tenant", tenant.value()).param("id", UUID.randomUUID()).param("user", user).param("hash", hash)
-                .param("identified", identified).param("label", label).param("now", Sessions.utc(now)).param("ip", ip)
-                .param("network", network)
-                .update();
+        return visit.network() == null ? device : device + """
+                , network_seen as (
+                    insert into known_networks (tenant_id, user_id, network, first_seen_at, last_seen_at)
+                    values (:tenant, :user, :network, :now, :now)
+                    on conflict (tenant_id, user_id, network) do update set last_seen_at = excluded.last_seen_at)
+                """;
+    }
+
+    static JdbcClient.StatementSpec bindVisit(JdbcClient.StatementSpec statement, Visit visit) {
+        return statement.param("deviceId", UUID.randomUUID()).param("label", visit.label())
+                .param("network", visit.network());
     }
 
     /** The user's known devices, most recently used first. */

@@ -7,7 +7,6 @@ import dev.gatehouse.server.settings.TenantSettings;
 import dev.gatehouse.server.settings.TenantSettingsStore;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.PublicUrl;
-import dev.gatehouse.server.shared.TenantId;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -29,7 +28,7 @@ import org.springframework.stereotype.Component;
  * holder needs to hear about, whether or not the stranger gets further. A user's very first sign-in
  * has nothing to be new against and is only recorded.
  *
- * <p>A device and network become known only when a sign-in on them completes ({@link #signedIn}),
+ * <p>A device and network become known only when a sign-in on them completes ({@link #visit}),
  * so a first step alone, however often repeated, never makes an attacker's device trusted.
  */
 @Component
@@ -65,13 +64,23 @@ class NewDevices {
      * question. Runs in the sign-in's transaction, under the account's row lock.
      */
     boolean firstStep(Accounts.Account account, Origin origin, Instant now) {
-        TenantSettings.SessionPolicy policy = settings.of(account.tenant()).sessionPolicy();
-        String deviceId = DeviceIds.ofCurrentRequest();
-        String label = DeviceLabels.of(origin.userAgent());
-        String network = KnownDevices.networkOf(origin.ip());
+        Probe probe = probe(account, origin, now);
         // One round trip asks all three: any device known, this one, this network lately.
-        KnownDevices.Seen seen = known.lookup(account.tenant(), account.id(), DeviceIds.hash(account.id(), deviceId, label),
-                network, now.minus(policy.knownNetworkDays(), ChronoUnit.DAYS));
+        return firstStep(account, origin, now, known.lookup(account.tenant(), account.id(), probe.deviceHash(),
+                probe.network(), probe.since()));
+    }
+
+    /** What {@link #firstStep} asks of the user's devices: this device, its network, and since when a network counts. */
+    record Probe(byte[] deviceHash, @Nullable String network, Instant since) {}
+
+    Probe probe(Accounts.Account account, Origin origin, Instant now) {
+        int networkDays = settings.of(account.tenant()).sessionPolicy().knownNetworkDays();
+        return new Probe(DeviceIds.hash(account.id(), DeviceIds.ofCurrentRequest(), DeviceLabels.of(origin.userAgent())),
+                KnownDevices.networkOf(origin.ip()), now.minus(networkDays, ChronoUnit.DAYS));
+    }
+
+    /** {@link #firstStep} with what the caller already read of the devices ({@link FirstStepFacts}, issue 17). */
+    boolean firstStep(Accounts.Account account, Origin origin, Instant now, KnownDevices.Seen seen) {
         if (!seen.anyDevice()) {
             return false;
         }
@@ -80,6 +89,9 @@ class NewDevices {
         if (!newDevice && !newNetwork) {
             return false;
         }
+        TenantSettings.SessionPolicy policy = settings.of(account.tenant()).sessionPolicy();
+        String label = DeviceLabels.of(origin.userAgent());
+        String network = KnownDevices.networkOf(origin.ip());
         boolean mailed = account.email() != null
                 && known.mailsSince(account.tenant(), account.id(), now.minus(Duration.ofHours(1))) < MAILS_PER_HOUR;
         if (mailed) {
@@ -114,12 +126,11 @@ class NewDevices {
     }
 
     /**
-     * A sign-in completed on {@code device}: it and the network are known from now on (the session
-     * was opened remembering its device, {@link Sessions#create}).
+     * What a sign-in completed on {@code device} makes known from now on: the device and the network,
+     * recorded with the session that remembers the device ({@link Sessions#create}).
      */
-    void signedIn(TenantId tenant, UUID user, Device device, Origin origin, Instant now) {
-        known.seen(tenant, user, device.hash(), device.identified(), device.label(), origin.ip(),
-                KnownDevices.networkOf(origin.ip()), now);
+    static KnownDevices.Visit visit(Device device, Origin origin) {
+        return new KnownDevices.Visit(device.label(), KnownDevices.networkOf(origin.ip()));
     }
 
     private void mail(Accounts.Account account, String label, Origin origin, Instant now, boolean newDevice,

@@ -156,12 +156,22 @@ public class Sessions {
      */
     UUID create(TenantId tenant, UUID user, byte[] tokenHash, Instant now, Instant expiresAt, @Nullable String ip,
             @Nullable String userAgent, List<String> methods, NewDevices.Device device) {
+        return create(tenant, user, tokenHash, now, expiresAt, ip, userAgent, methods, device, null);
+    }
+
+    /**
+     * {@link #create}; with a {@code visit}, a completed sign-in's, the same statement makes the device
+     * and the network known ({@link KnownDevices#visitParts}).
+     */
+    UUID create(TenantId tenant, UUID user, byte[] tokenHash, Instant now, Instant expiresAt, @Nullable String ip,
+            @Nullable String userAgent, List<String> methods, NewDevices.Device device,
+            KnownDevices.@Nullable Visit visit) {
         SessionRules rules = rulesFor(tenant, user, now);
         if (rules.maxConcurrent() != null) {
             withinLimit(tenant, user, rules, now, ip, userAgent);
         }
         UUID id = UUID.randomUUID();
-        jdbc.sql("""
+        JdbcClient.StatementSpec insert = jdbc.sql((visit == null ? "" : "with " + KnownDevices.visitParts(visit)) + """
                         insert into sessions (tenant_id, id, user_id, token_hash, created_at, last_seen_at, authenticated_at,
                             expires_at, ip, user_agent, sign_in_methods, device_hash, device_identified)
                         values (:tenant, :id, :user, :hash, :now, :now, :now, :expires, :ip, :agent, :methods, :device,
@@ -170,8 +180,8 @@ public class Sessions {
                 .param("tenant", tenant.value()).param("id", id).param("user", user).param("hash", tokenHash)
                 .param("now", utc(now)).param("expires", utc(expiresAt)).param("ip", ip).param("agent", userAgent)
                 .param("methods", methods.toArray(String[]::new)).param("device", device.hash())
-                .param("identified", device.identified())
-                .update();
+                .param("identified", device.identified());
+        (visit == null ? insert : KnownDevices.bindVisit(insert, visit)).update();
         return id;
     }
 

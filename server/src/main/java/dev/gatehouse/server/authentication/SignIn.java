@@ -91,13 +91,15 @@ public class SignIn {
     private final NewDevices devices;
     private final ObjectProvider<PasskeyFactors> passkeys;
     private final NetworkRules networks;
+    private final FirstStepFacts firstSteps;
 
     SignIn(Accounts accounts, Sessions sessions, Passwords passwords, SecondFactors factors, AuditLog audit,
             Outbox outbox, Clock clock, PasswordPolicy passwordPolicy, Access access, Actors actors,
             TenantSettingsStore tenantSettings, ObjectProvider<PasswordSignInGate> gates,
             ObjectProvider<DirectoryPasswords> directories, NewDevices devices,
-            ObjectProvider<PasskeyFactors> passkeys, NetworkRules networks) {
+            ObjectProvider<PasskeyFactors> passkeys, NetworkRules networks, FirstStepFacts firstSteps) {
         this.networks = networks;
+        this.firstSteps = firstSteps;
         this.gates = gates;
         this.directories = directories;
         this.devices = devices;
@@ -213,15 +215,17 @@ public class SignIn {
      */
     private Outcome secondStepOrSession(Accounts.Account account, Members.@Nullable State state,
             SignInSettings settings, Instant now, String firstMethod, @Nullable String provider, Origin origin) {
+        // Issue 17: the user's second factors and this device's standing in one read.
+        FirstStepFacts.Facts facts = firstSteps.of(account.tenant(), account.id(), devices.probe(account, origin, now));
         // Issue 15: a passkey is a second factor; under mfaPolicy.phishingResistant the only one.
-        boolean passkey = hasPasskey(account);
-        boolean totp = !settings.phishingResistant() && factors.hasConfirmed(account.tenant(), account.id());
+        boolean passkey = facts.passkey();
+        boolean totp = !settings.phishingResistant() && facts.totp();
         // The roles load the user's profile on this node when it holds none: with the state given, one
         // read (the assignments) instead of two; the audit actor below takes the roles from that profile.
         boolean required = settings.mfaRequiredFor(state != null ? access.rolesHeld(account.tenant(), account.id(), state)
                 : access.rolesHeld(account.tenant(), account.id()));
         // Issue 15: a new device or network asks the second factor the user has (an e-mailed code when no app).
-        boolean newDevice = devices.firstStep(account, origin, now);
+        boolean newDevice = devices.firstStep(account, origin, now, facts.seen());
         boolean emailInstead = !totp && !passkey && (required || newDevice) && settings.emailCodes()
                 && account.email() != null;
         if (totp || passkey || emailInstead) {
@@ -449,8 +453,7 @@ public class SignIn {
         // The session records how the user proved it (an ID token's amr): the password, then the second factor.
         NewDevices.Device device = NewDevices.currentDevice(account.id(), origin);
         sessions.create(account.tenant(), account.id(), Tokens.hash(token), now, expiresAt, origin.ip(),
-                origin.userAgent(), methods, device);
-        devices.signedIn(account.tenant(), account.id(), device, origin, now);
+                origin.userAgent(), methods, device, NewDevices.visit(device, origin));
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("method", method);
         details.put("secondFactor", secondStep);

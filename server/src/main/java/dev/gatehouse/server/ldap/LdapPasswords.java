@@ -1,15 +1,21 @@
 package dev.gatehouse.server.ldap;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.gatehouse.server.access.AccessChanged;
 import dev.gatehouse.server.authentication.DirectoryPasswords;
 import dev.gatehouse.server.identityproviders.IdentityProvider;
 import dev.gatehouse.server.identityproviders.IdentityProviders;
 import dev.gatehouse.server.identityproviders.ProviderKind;
 import dev.gatehouse.server.shared.TenantId;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,6 +25,11 @@ import org.springframework.stereotype.Component;
  * very entry linked to the account (same subject); then a bind as that entry with the password
  * decides. An empty password never reaches the directory (an unauthenticated bind succeeds there),
  * and a directory that cannot be reached refuses: the account stays the directory's.
+ *
+ * <p>Every password sign-in asks, and most tenants have no such provider, so each node keeps whether a
+ * tenant has one (issue 17: no read of the account's entries then) until a provider's change is announced
+ * (the identity providers' registry announces the tenant as changed; every node hears it within about a
+ * quarter of a second, this one right after the commit). A read that overlapped such an eviction is not kept.
  */
 @Component
 class LdapPasswords implements DirectoryPasswords {
@@ -29,6 +40,16 @@ class LdapPasswords implements DirectoryPasswords {
     private final IdentityProviders providers;
     private final Directory directory;
 
+    /**
+     * Whether each tenant has an enabled LDAP provider with password sign-in, as last read here; a minute's
+     * expiry is only a safety net.
+     */
+    private final Cache<TenantId, Boolean> passwordSignInByTenant = Caffeine.newBuilder()
+            .maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1)).build();
+
+    /** Counts evictions: a read that overlapped one is not kept. */
+    private final AtomicLong evictions = new AtomicLong();
+
     LdapPasswords(SyncedEntries entries, IdentityProviders providers, Directory directory) {
         this.entries = entries;
         this.providers = providers;
@@ -37,6 +58,9 @@ class LdapPasswords implements DirectoryPasswords {
 
     @Override
     public Optional<Boolean> verify(TenantId tenant, UUID userId, String username, String password) {
+        if (!passwordSignIn(tenant)) {
+            return Optional.empty();
+        }
         for (SyncedEntries.Entry entry : entries.ofUser(tenant, userId)) {
             Optional<IdentityProvider> provider = providers.find(tenant, entry.providerId())
                     .filter(p -> p.kind() == ProviderKind.LDAP && p.enabled());
@@ -64,5 +88,41 @@ class LdapPasswords implements DirectoryPasswords {
             }
         }
         return Optional.empty();
+    }
+
+    private boolean passwordSignIn(TenantId tenant) {
+        Boolean cached = passwordSignInByTenant.getIfPresent(tenant);
+        if (cached != null) {
+            return cached;
+        }
+        long before = evictions.get();
+        boolean read = providers.ofKind(tenant, ProviderKind.LDAP).stream()
+                .filter(IdentityProvider::enabled)
+                .map(provider -> DirectorySettings.read(provider.config(), provider.secrets(), new ArrayList<>()))
+                .anyMatch(settings -> settings != null && settings.passwordSignIn());
+        if (evictions.get() == before) {
+            passwordSignInByTenant.asMap().putIfAbsent(tenant, read);
+            if (evictions.get() != before) {
+                passwordSignInByTenant.asMap().remove(tenant, read);
+            }
+        }
+        return read;
+    }
+
+    @EventListener
+    void on(AccessChanged change) {
+        switch (change) {
+            case AccessChanged.Policy policy -> {
+                evictions.incrementAndGet();
+                passwordSignInByTenant.invalidate(policy.tenant());
+            }
+            case AccessChanged.Everything everything -> {
+                evictions.incrementAndGet();
+                passwordSignInByTenant.invalidateAll();
+            }
+            case AccessChanged.Subject subject -> {
+                // One user's state: not the tenant's providers (the account's entries are read at each sign-in).
+            }
+        }
     }
 }
