@@ -1,18 +1,16 @@
 package dev.gatehouse.server.ldap;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.gatehouse.server.access.AccessChanged;
 import dev.gatehouse.server.authentication.DirectoryPasswords;
 import dev.gatehouse.server.identityproviders.IdentityProvider;
 import dev.gatehouse.server.identityproviders.IdentityProviders;
 import dev.gatehouse.server.identityproviders.ProviderKind;
+import dev.gatehouse.server.shared.NodeCache;
 import dev.gatehouse.server.shared.TenantId;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
@@ -44,11 +42,8 @@ class LdapPasswords implements DirectoryPasswords {
      * Whether each tenant has an enabled LDAP provider with password sign-in, as last read here; a minute's
      * expiry is only a safety net.
      */
-    private final Cache<TenantId, Boolean> passwordSignInByTenant = Caffeine.newBuilder()
-            .maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1)).build();
-
-    /** Counts evictions: a read that overlapped one is not kept. */
-    private final AtomicLong evictions = new AtomicLong();
+    private final NodeCache<TenantId, Boolean> passwordSignInByTenant =
+            NodeCache.expiringAfter(10_000, Duration.ofMinutes(1));
 
     LdapPasswords(SyncedEntries entries, IdentityProviders providers, Directory directory) {
         this.entries = entries;
@@ -91,35 +86,17 @@ class LdapPasswords implements DirectoryPasswords {
     }
 
     private boolean passwordSignIn(TenantId tenant) {
-        Boolean cached = passwordSignInByTenant.getIfPresent(tenant);
-        if (cached != null) {
-            return cached;
-        }
-        long before = evictions.get();
-        boolean read = providers.ofKind(tenant, ProviderKind.LDAP).stream()
+        return passwordSignInByTenant.get(tenant, () -> providers.ofKind(tenant, ProviderKind.LDAP).stream()
                 .filter(IdentityProvider::enabled)
                 .map(provider -> DirectorySettings.read(provider.config(), provider.secrets(), new ArrayList<>()))
-                .anyMatch(settings -> settings != null && settings.passwordSignIn());
-        if (evictions.get() == before) {
-            passwordSignInByTenant.asMap().putIfAbsent(tenant, read);
-            if (evictions.get() != before) {
-                passwordSignInByTenant.asMap().remove(tenant, read);
-            }
-        }
-        return read;
+                .anyMatch(settings -> settings != null && settings.passwordSignIn()));
     }
 
     @EventListener
     void on(AccessChanged change) {
         switch (change) {
-            case AccessChanged.Policy policy -> {
-                evictions.incrementAndGet();
-                passwordSignInByTenant.invalidate(policy.tenant());
-            }
-            case AccessChanged.Everything everything -> {
-                evictions.incrementAndGet();
-                passwordSignInByTenant.invalidateAll();
-            }
+            case AccessChanged.Policy policy -> passwordSignInByTenant.evict(policy.tenant());
+            case AccessChanged.Everything everything -> passwordSignInByTenant.evictAll();
             case AccessChanged.Subject subject -> {
                 // One user's state: not the tenant's providers (the account's entries are read at each sign-in).
             }
