@@ -138,6 +138,15 @@ class AccessCache {
     }
 
     void evictSubject(TenantId tenant, UUID user) {
+        evictSubject(tenant, user, false);
+    }
+
+    /** {@link #evictSubject(TenantId, UUID)} on the node that has just created the user. */
+    void evictCreatedSubject(TenantId tenant, UUID user) {
+        evictSubject(tenant, user, true);
+    }
+
+    private void evictSubject(TenantId tenant, UUID user, boolean created) {
         TenantAccess access = tenants.getIfPresent(tenant);
         if (access != null) {
             access.profiles().invalidate(user);
@@ -152,7 +161,7 @@ class AccessCache {
                 }
             }
         }
-        events.publishEvent(new AccessChanged.Subject(tenant, user));
+        events.publishEvent(new AccessChanged.Subject(tenant, user, created));
     }
 
     /** One user's stored relationships changed: only their index goes; profiles and sessions stay. */

@@ -13,8 +13,17 @@ public sealed interface AccessChanged {
     /** Roles, grants, catalog, locations or the tenant's state: anything in the tenant may differ. */
     record Policy(TenantId tenant) implements AccessChanged {}
 
-    /** One user's state or assignments. */
-    record Subject(TenantId tenant, UUID user) implements AccessChanged {}
+    /**
+     * One user's state or assignments. {@code created} is true only on the node that created the user,
+     * right after that commit: an account created this moment lends nothing and holds nothing yet that
+     * another feature keeps (the announcement other nodes hear says only that the user changed).
+     */
+    record Subject(TenantId tenant, UUID user, boolean created) implements AccessChanged {
+
+        public Subject(TenantId tenant, UUID user) {
+            this(tenant, user, false);
+        }
+    }
 
     /** Notifications may have been missed: anything anywhere may differ. */
     record Everything() implements AccessChanged {}

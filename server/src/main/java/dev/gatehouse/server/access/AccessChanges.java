@@ -43,6 +43,15 @@ public class AccessChanges {
     }
 
     /**
+     * A user was created: announced as {@link #subjectChanged}, everywhere alike; this node's own
+     * eviction after the commit says the user is new ({@link AccessChanged.Subject#created}), so that
+     * nothing asks the database what a user created this moment has lent (issue 17).
+     */
+    public void subjectCreated(TenantId tenant, UUID user) {
+        publish(tenant, AccessChange.Kind.SUBJECT, user, () -> cache.evictCreatedSubject(tenant, user));
+    }
+
+    /**
      * One user's stored relationships changed (a tuple of theirs, or of a care team they are in):
      * every node drops its index of them, and loads it again on their next check that needs it.
      */

@@ -83,6 +83,12 @@ public class AuditLog {
 
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
 
+    /**
+     * Up to this many events go in one statement with the chain head's move (issue 17: a creation's
+     * three in one round trip); more (the bulk import's thousands) are streamed by {@code COPY}.
+     */
+    private static final int STORED_IN_ONE_STATEMENT = 16;
+
     private static final JsonMapper ROWS = JsonMapper.builder().build();
     private static final HexFormat HEX = HexFormat.of();
 
@@ -203,8 +209,8 @@ public class AuditLog {
                             : new Target(content.targetType(), content.targetId(), content.targetName()),
                     content.ip(), details.get(i)));
         }
-        if (contents.size() == 1) {
-            storeOne(tenant, contents.getFirst(), hashes.get(0), previous, at);
+        if (contents.size() <= STORED_IN_ONE_STATEMENT) {
+            storeFew(tenant, contents, hashes, at);
         } else {
             storeMany(tenant, contents, hashes, at);
         }
@@ -212,10 +218,18 @@ public class AuditLog {
         return seqs;
     }
 
-    /** One event: one round trip stores it and moves the chain head. */
-    private void storeOne(TenantId tenant, AuditChain.Content content, byte[] previous, byte[] hash, Instant at) {
+    /**
+     * A few events (a change and its consequences, as a user's creation with its role and invitation):
+     * one round trip stores them and moves the chain head. {@code hashes} as in {@link #storeMany}.
+     */
+    private void storeFew(TenantId tenant, List<AuditChain.Content> contents, List<byte[]> hashes, Instant at) {
         StringBuilder rows = new StringBuilder("[");
-        row(rows, content, previous, hash);
+        for (int i = 0; i < contents.size(); i++) {
+            if (i > 0) {
+                rows.append(',');
+            }
+            row(rows, contents.get(i), hashes.get(i), hashes.get(i + 1));
+        }
         jdbc.sql("""
                         with stored as (
                             insert into audit_events (tenant_id, seq, at, action, actor_id, actor_username, actor_roles,
@@ -231,7 +245,7 @@ public class AuditLog {
                         """)
                 .param("tenant", tenant.value())
                 .param("events", rows.append(']').toString())
-                .param("hash", hash)
+                .param("hash", hashes.getLast())
                 .param("at", OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
                 .update();
     }

@@ -238,6 +238,9 @@ public class Delegations {
      */
     @EventListener
     void lenderChanged(AccessChanged.Subject change) {
+        if (change.created()) {
+            return; // a user created this moment has lent nothing (issue 17: no read on every creation)
+        }
         endLapsed(change.tenant(), change.user());
     }
 

@@ -295,7 +295,7 @@ public class Roster {
             events.add(new AuditLog.Entry("INVITATION_SENT", actor, target, origin.ip(), origin.userAgent(),
                     Map.of("expiresAt", now.plus(validity).toString())));
         }
-        changes.subjectChanged(tenant.id(), id);
+        changes.subjectCreated(tenant.id(), id);
         // Last: from here to the commit the tenant's chain head is locked, and every other change of
         // the tenant that records an event waits.
         audit.recordAll(tenant.id(), events);

@@ -99,6 +99,36 @@ class AuditChainIT extends IntegrationTest {
         assertThat(head).isEqualTo(hashes.getLast()[1]);
     }
 
+    /** A few events go in one statement with the head's move, many by COPY (issue 17): both chain alike. */
+    @Test
+    void aFewEventsAndManyEventsAppendedTogetherAreChainedConsecutivelyAndVerify() {
+        TenantId tenant = new TenantId(tenant());
+        AuditLog.Actor actor = new AuditLog.Actor(UUID.fromString(clinic.adminId()), "admin", List.of("owner"));
+        for (int count : List.of(3, 17)) {
+            List<AuditLog.Entry> entries = new java.util.ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                entries.add(new AuditLog.Entry("TEST_BATCH_" + count, actor,
+                        new AuditLog.Target("user", clinic.adminId(), "admin"), "203.0.113.7", "test-agent",
+                        Map.of("index", i, "text", "ü \" quote")));
+            }
+            long before = stored();
+            List<Long> seqs = transactions.execute(status -> audit.recordAll(tenant, entries));
+            assertThat(seqs).hasSize(count);
+            assertThat(seqs.getLast() - seqs.getFirst()).isEqualTo(count - 1);
+            assertThat(stored()).isEqualTo(before + count);
+            List<Integer> indexes = jdbc.sql("""
+                            select (details ->> 'index')::int from audit_events
+                            where tenant_id = :t and action = :action order by seq
+                            """)
+                    .param("t", tenant()).param("action", "TEST_BATCH_" + count).query(Integer.class).list();
+            assertThat(indexes).isEqualTo(java.util.stream.IntStream.range(0, count).boxed().toList());
+        }
+        eachEventIsChainedToThePreviousOneFromAZeroStart();
+        Response verified = verify();
+        assertThat(verified.body().path("ok").asBoolean()).isTrue();
+        assertThat(verified.body().path("events").asLong()).isEqualTo(stored());
+    }
+
     @Test
     void changingOneFieldIsReportedAtThatSequenceNumber() {
         tamper("update audit_events set ip = '198.51.100.1' where tenant_id = :t and seq = 2");

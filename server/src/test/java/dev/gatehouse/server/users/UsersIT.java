@@ -6,15 +6,24 @@ import static dev.gatehouse.server.users.UserFixtures.role;
 import static dev.gatehouse.server.users.UserFixtures.roleAt;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.server.access.AccessChanged;
 import dev.gatehouse.server.access.AccessChanges;
+import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.TestMembers;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.PayloadApplicationEvent;
+import org.springframework.context.event.ApplicationEventMulticaster;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Creating, listing, reading, editing and deleting users over HTTP (docs/api.md, "Users"). */
@@ -25,6 +34,9 @@ class UsersIT extends IntegrationTest {
 
     @Autowired
     AccessChanges changes;
+
+    @Autowired
+    ApplicationEventMulticaster multicaster;
 
     UserFixtures fixtures;
 
@@ -89,6 +101,38 @@ class UsersIT extends IntegrationTest {
         assertThat(again.status()).as(again.raw()).isEqualTo(409);
         assertThat(jdbc.sql("select last_seq from audit_sequences where tenant_id = :t")
                 .param("t", UUID.fromString(clinic.id())).query(Long.class).single()).isEqualTo(before);
+    }
+
+    // Issue 17: the creating node tells its features that the user is new, so that nothing asks what a
+    // user created this moment has lent (Delegations); every node, this one too, then hears it by NOTIFY
+    // as a plain change of the user, as before.
+    @Test
+    void aCreationIsANewUserOnTheCreatingNodeAndAChangedUserInTheAnnouncementEveryNodeHears()
+            throws InterruptedException {
+        UserFixtures.Tenant clinic = fixtures.clinic();
+        List<AccessChanged.Subject> heard = new CopyOnWriteArrayList<>();
+        ApplicationListener<ApplicationEvent> listener = event -> {
+            if (event instanceof PayloadApplicationEvent<?> payload
+                    && payload.getPayload() instanceof AccessChanged.Subject subject) {
+                heard.add(subject);
+            }
+        };
+        multicaster.addApplicationListener(listener);
+        try {
+            Response created = api.post(clinic.users(), clinic.owner(), json("username", "nova", "firstName", "N",
+                    "lastName", "V", "email", "nova@example.com", "roles", raw("[" + role("front_desk") + "]")));
+            assertThat(created.status()).as(created.raw()).isEqualTo(201);
+            TenantId tenant = new TenantId(UUID.fromString(clinic.id()));
+            UUID user = UUID.fromString(created.text("/id"));
+            assertThat(heard).contains(new AccessChanged.Subject(tenant, user, true));
+            Instant giveUp = Instant.now().plus(Duration.ofSeconds(30));
+            while (!heard.contains(new AccessChanged.Subject(tenant, user, false)) && Instant.now().isBefore(giveUp)) {
+                Thread.sleep(50);
+            }
+            assertThat(heard).as("the NOTIFY every node hears").contains(new AccessChanged.Subject(tenant, user, false));
+        } finally {
+            multicaster.removeApplicationListener(listener);
+        }
     }
 
     private long tokenLifetimeMinutes(UserFixtures.Tenant tenant, String user, String purpose) {
