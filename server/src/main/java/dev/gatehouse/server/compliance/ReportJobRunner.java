@@ -3,6 +3,7 @@ package dev.gatehouse.server.compliance;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.TenantDirectory;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,12 +51,15 @@ class ReportJobRunner {
     static final int MAX_ATTEMPTS = 3;
     static final String TOO_MANY_ATTEMPTS = "generation stopped " + MAX_ATTEMPTS + " times before it finished"
             + " (the server running it was restarted); ask for a shorter period";
+    static final String SUSPENDED = "the organisation was suspended before the report was made; nothing was generated"
+            + " or sent (ask again once it is reactivated)";
 
     private static final Logger log = LoggerFactory.getLogger(ReportJobRunner.class);
 
     private final ReportJobStore jobs;
     private final ComplianceReports reports;
     private final ScheduledReportMail mail;
+    private final TenantDirectory tenants;
     private final AuditLog audit;
     private final TransactionTemplate transactions;
     private final Clock clock;
@@ -65,13 +69,14 @@ class ReportJobRunner {
     private final Set<ReportJobStore.Key> running = ConcurrentHashMap.newKeySet();
     private final JsonMapper json = JsonMapper.builder().build();
 
-    ReportJobRunner(ReportJobStore jobs, ComplianceReports reports, ScheduledReportMail mail, AuditLog audit,
-            TransactionTemplate transactions, Clock clock,
+    ReportJobRunner(ReportJobStore jobs, ComplianceReports reports, ScheduledReportMail mail, TenantDirectory tenants,
+            AuditLog audit, TransactionTemplate transactions, Clock clock,
             @Value("${gatehouse.compliance.report-workers:2}") int workers,
             @Value("${gatehouse.compliance.report-lease:PT2M}") Duration lease) {
         this.jobs = jobs;
         this.reports = reports;
         this.mail = mail;
+        this.tenants = tenants;
         this.audit = audit;
         this.transactions = transactions;
         this.clock = clock;
@@ -121,6 +126,11 @@ class ReportJobRunner {
         int claim = attempt.get();
         if (claim > MAX_ATTEMPTS) {
             fail(key, claim, TOO_MANY_ATTEMPTS);
+            return;
+        }
+        if (!tenants.isActive(key.tenant())) {
+            // A suspended organisation is closed: a job asked for before the suspension makes and mails nothing.
+            fail(key, claim, SUSPENDED);
             return;
         }
         running.add(key);

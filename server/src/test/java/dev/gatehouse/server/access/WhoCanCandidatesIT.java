@@ -56,6 +56,9 @@ class WhoCanCandidatesIT extends IntegrationTest {
     @Autowired
     JdbcClient jdbc;
 
+    @Autowired
+    AccessChanges changes;
+
     String operator;
 
     @BeforeEach
@@ -118,9 +121,9 @@ class WhoCanCandidatesIT extends IntegrationTest {
         UUID lockedOut = UUID.fromString(member("locked-out").holding("owner").createWithoutSignIn(api, tenant));
         UUID lockoutOver = UUID.fromString(member("lockout-over").holding("owner").createWithoutSignIn(api, tenant));
         UUID ended = UUID.fromString(member("account-ended").holding("owner").createWithoutSignIn(api, tenant));
-        account(lockedOut, "locked_until", now.plus(Duration.ofMinutes(15)));
-        account(lockoutOver, "locked_until", now.minus(Duration.ofMinutes(1)));
-        account(ended, "expires_at", now.minus(Duration.ofMinutes(1)));
+        account(tenant, lockedOut, "locked_until", now.plus(Duration.ofMinutes(15)));
+        account(tenant, lockoutOver, "locked_until", now.minus(Duration.ofMinutes(1)));
+        account(tenant, ended, "expires_at", now.minus(Duration.ofMinutes(1)));
         // A conditional grant alone decides nothing for certain: one that never holds, one beside a certain grant.
         member("never").holding("never_reader").createWithoutSignIn(api, tenant);
         member("never-but-manager").holding("never_reader").holding("manager").at(downtown).createWithoutSignIn(api, tenant);
@@ -136,11 +139,13 @@ class WhoCanCandidatesIT extends IntegrationTest {
 
     /**
      * Sets an account column the engine reads ({@code locked_until}, {@code expires_at}) at an instant no
-     * API sets directly: a lockout that is running or over, an account that ended a minute ago.
+     * API sets directly: a lockout that is running or over, an account that ended a minute ago; announced,
+     * as the sign-in or the lifecycle change that sets them would, so no node keeps the profile it had.
      */
-    private void account(UUID user, String column, Instant value) {
+    private void account(SignedInTenant tenant, UUID user, String column, Instant value) {
         jdbc.sql("update users set " + column + " = :value where id = :id")
                 .param("value", value.atOffset(ZoneOffset.UTC)).param("id", user).update();
+        changes.subjectChanged(new TenantId(UUID.fromString(tenant.id())), user);
     }
 
     private void role(SignedInTenant tenant, String key, String inherits, String grants) {

@@ -255,6 +255,30 @@ class ScheduledReportsIT extends IntegrationTest {
     }
 
     @Test
+    void aJobOfAnOrganisationSuspendedBeforeItRanMakesAndSendsNothingAndIsFailedAndAudited()
+            throws InterruptedException {
+        UUID schedule = schedule();
+        LocalDate lastMonth = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).withDayOfMonth(1).minusMonths(1);
+        UUID job = orphanedJob(schedule, lastMonth, 1);
+        Response suspended = api.patch("/api/v1/tenants/" + clinic.slug(), operatorToken(),
+                json("status", "SUSPENDED", "reason", "the branch closes"));
+        assertThat(suspended.status()).as(suspended.raw()).isEqualTo(200);
+
+        runner.sweep();
+
+        assertThat(finished(jdbc, tenant, schedule)).isEqualTo("FAILED");
+        assertThat(jdbc.sql("select error from compliance_report_jobs where tenant_id = :tenant and id = :id")
+                .param("tenant", tenant).param("id", job).query(String.class).single())
+                .isEqualTo(ReportJobRunner.SUSPENDED);
+        assertThat(reportsOf(schedule)).isZero();
+        assertThat(jdbc.sql("select count(*) from mail_outbox where tenant_id = :tenant and body like '%report%'")
+                .param("tenant", tenant).query(Long.class).single()).isZero();
+        RecordedAudit.Event recorded = RecordedAudit.only(jdbc, clinic.id(), "REPORT_FAILED");
+        assertThat(recorded.targetId()).isEqualTo(job.toString());
+        assertThat(recorded.details().path("error").asString()).isEqualTo(ReportJobRunner.SUSPENDED);
+    }
+
+    @Test
     void aSlowNodeWhoseLeaseRanOutAndWhoseJobAnotherNodeTookCanNeitherFinishNorFailIt() {
         UUID schedule = schedule();
         LocalDate lastMonth = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).withDayOfMonth(1).minusMonths(1);
