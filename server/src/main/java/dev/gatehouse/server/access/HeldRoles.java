@@ -4,6 +4,7 @@ import dev.gatehouse.engine.AssignmentSource;
 import dev.gatehouse.engine.Candidates;
 import dev.gatehouse.engine.CertainHolders;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,7 +57,7 @@ public record HeldRoles(List<String> anywhere, List<String> located, List<String
 
     /** The parameters {@link #condition} names. */
     public Map<String, Object> parameters(String prefix) {
-        Map<String, Object> parameters = new java.util.HashMap<>();
+        Map<String, Object> parameters = new HashMap<>();
         parameters.put(prefix + "Anywhere", anywhere.toArray(String[]::new));
         parameters.put(prefix + "Located", located.toArray(String[]::new));
         parameters.put(prefix + "Places", places.toArray(String[]::new));

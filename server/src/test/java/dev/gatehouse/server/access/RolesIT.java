@@ -316,7 +316,7 @@ class RolesIT extends IntegrationTest {
 
     @Test
     void theServedApiDescriptionListsTheseEndpoints() {
-        Response description = api.get("/v3/api-docs", null);
+        Response description = api.apiDescription();
         assertThat(description.status()).isEqualTo(200);
         assertThat(description.body().at("/paths").toString()).contains("/api/v1/tenants/{tenant}/roles/{key}",
                 "/api/v1/tenants/{tenant}/permissions", "/api/v1/tenants/{tenant}/locations/{id}",

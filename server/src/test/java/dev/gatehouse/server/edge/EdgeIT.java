@@ -96,7 +96,7 @@ class EdgeIT extends IntegrationTest {
         answers.put("health", api.get("/actuator/health", null));
         answers.put("metrics refused", api.get("/actuator/prometheus", null));
         answers.put("metrics", api.get("/actuator/prometheus", METRICS_TOKEN));
-        answers.put("api-docs", api.get("/v3/api-docs", null));
+        answers.put("api-docs", api.apiDescription());
         answers.put("/error", api.get("/error", null));
         answers.forEach((what, answer) -> {
             assertThat(answer.http().headers().allValues("Content-Security-Policy")).as(what).containsExactly(API_POLICY);

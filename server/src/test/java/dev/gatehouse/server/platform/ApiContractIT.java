@@ -61,7 +61,7 @@ class ApiContractIT extends IntegrationTest {
             GET    | /api/v1/tenants/{tenant}/who-can
             """)
     void servesEveryFixedPathOfTheContract(String method, String path) {
-        Response docs = api.get("/v3/api-docs", null);
+        Response docs = api.apiDescription();
         assertThat(docs.status()).isEqualTo(200);
         JsonNode paths = docs.body().at("/paths");
         String described = paths.propertyNames().stream()
