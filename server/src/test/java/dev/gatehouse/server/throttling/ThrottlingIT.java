@@ -173,23 +173,39 @@ class ThrottlingIT extends IntegrationTest {
             assertThat(me(address, tenant.adminToken()).status()).as("a known token spends nothing").isEqualTo(200);
         }
 
+        long started = System.nanoTime();
         List<Response> answers = parallel(400, i -> me(address, "made-up-token-" + i));
+        long refilled = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) / 200 + 1;
 
         long unknown = answers.stream().filter(answer -> answer.status() == 401).count();
         long refused = answers.stream().filter(answer -> answer.status() == 429).count();
-        // 300, plus what the bucket refills (5 a second, greedily) while the flood runs.
-        assertThat(unknown).as("looked up and refused as unknown").isLessThan(330);
+        // 300, plus what the bucket refilled (a token every 200 ms, greedily) while the flood ran: a bound
+        // that follows how long a loaded machine took, not a speed.
+        assertThat(unknown).as("looked up and refused as unknown").isLessThanOrEqualTo(300 + refilled);
+        assertThat(unknown).as("most of the flood refused").isLessThan(400);
         assertThat(unknown + refused).isEqualTo(400);
         answers.stream().filter(answer -> answer.status() == 429).forEach(ThrottlingIT::isAProperRefusal);
         // Spent: the address is refused before any lookup until the window refills; other addresses are not.
-        // The bucket refills a token every 200 ms: one more made-up token takes whatever refilled since
-        // the flood's last answer, so the known token below meets the empty bucket however long the
-        // flood's threads took to finish.
-        me(address, "made-up-token-after-the-flood");
-        Response spent = me(address, tenant.adminToken());
+        // Made-up tokens take whatever refilled since the last answer until one is refused, so the known token
+        // right after meets the empty bucket — unless the machine stalled for the 200 ms a token takes to
+        // refill between the two requests, which a loaded build machine does: then both are asked again.
+        Response spent = null;
+        for (int attempt = 0; attempt < 20 && (spent == null || spent.status() != 429); attempt++) {
+            drain(address);
+            spent = me(address, tenant.adminToken());
+        }
         assertThat(spent.status()).isEqualTo(429);
         isAProperRefusal(spent);
         assertThat(me(newAddress(), tenant.adminToken()).status()).isEqualTo(200);
+    }
+
+    /** Spends whatever the address's bucket refilled: made-up tokens until one is refused (at most 100). */
+    private void drain(String address) {
+        for (int i = 0; i < 100; i++) {
+            if (me(address, "made-up-token-after-the-flood").status() == 429) {
+                return;
+            }
+        }
     }
 
     @Test
