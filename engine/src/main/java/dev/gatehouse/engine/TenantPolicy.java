@@ -281,17 +281,27 @@ public final class TenantPolicy {
         }
         List<String> places = location == null ? List.of() : locations.ancestry(location);
         for (RoleTable table : tables.values()) {
-            int reach = widestReach(table, id);
-            if (reach < 0) {
-                continue;
-            }
-            if (location == null || reach == Scope.TENANT.ordinal()) {
-                anywhere.add(table.role.key());
-            } else if (reach == Scope.LOCATION.ordinal() && !places.isEmpty()) {
-                located.add(table.role.key());
-            }
+            sortByReach(table.role.key(), widestReach(table, id), location, places, anywhere, located);
         }
         return new Candidates(anywhere, located, places);
+    }
+
+    /**
+     * Puts {@code role} among the roles reaching the question wherever held ({@code anywhere}: a
+     * tenant-wide reach, or any reach when no location is asked) or when held at the location or
+     * above it ({@code located}: a location-wide reach); a reach of -1 (no grant) or narrower
+     * ({@code OWN}, {@code ASSIGNED}) reaches no question that names only a location.
+     */
+    private static void sortByReach(String role, int reach, @Nullable String location, List<String> places,
+            Set<String> anywhere, Set<String> located) {
+        if (reach < 0) {
+            return;
+        }
+        if (location == null || reach == Scope.TENANT.ordinal()) {
+            anywhere.add(role);
+        } else if (reach == Scope.LOCATION.ordinal() && !places.isEmpty()) {
+            located.add(role);
+        }
     }
 
     /**
@@ -309,15 +319,7 @@ public final class TenantPolicy {
         if (id >= 0 && active) {
             for (RoleTable table : tables.values()) {
                 int slot = table.slotOf[id];
-                int reach = slot < 0 ? -1 : table.scope[slot];
-                if (reach < 0) {
-                    continue;
-                }
-                if (location == null || reach == Scope.TENANT.ordinal()) {
-                    anywhere.add(table.role.key());
-                } else if (reach == Scope.LOCATION.ordinal() && !places.isEmpty()) {
-                    located.add(table.role.key());
-                }
+                sortByReach(table.role.key(), slot < 0 ? -1 : table.scope[slot], location, places, anywhere, located);
             }
         }
         // A delegation is in force only while its lender holds the role: that is the profile's to read.
