@@ -108,6 +108,11 @@ class ScheduledReportsIT extends IntegrationTest {
         return UUID.fromString(created.text("/id"));
     }
 
+    /** The first day of the month before the clock's. */
+    private LocalDate lastMonth() {
+        return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).withDayOfMonth(1).minusMonths(1);
+    }
+
     /** Moves the clock into the next month, when the month now running is due. */
     private void nextMonth() {
         LocalDate now = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
@@ -166,7 +171,7 @@ class ScheduledReportsIT extends IntegrationTest {
         assertThat(job.at("/status").asString()).isEqualTo("READY");
         assertThat(job.at("/requestedBy").asString()).isEqualTo("monthly schedule " + schedule);
         String report = job.at("/report/id").asString();
-        LocalDate month = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusMonths(1).withDayOfMonth(1);
+        LocalDate month = lastMonth();
         assertThat(job.at("/from").asString()).isEqualTo(month.toString());
         assertThat(job.at("/report/scheduleId").asString()).isEqualTo(schedule.toString());
         assertThat(mailsNaming(report)).containsExactly("admin@" + clinic.slug() + ".example");
@@ -221,7 +226,7 @@ class ScheduledReportsIT extends IntegrationTest {
     void aScheduledJobWhoseNodeDiedIsSweptAndMailedOnceAndOneThatKeepsDyingIsListedFailedAndAudited()
             throws InterruptedException {
         UUID schedule = schedule();
-        LocalDate lastMonth = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).withDayOfMonth(1).minusMonths(1);
+        LocalDate lastMonth = lastMonth();
         UUID orphan = orphanedJob(schedule, lastMonth, 1);
         UUID doomed = orphanedJob(schedule, lastMonth.minusMonths(1), ReportJobRunner.MAX_ATTEMPTS);
 
@@ -258,7 +263,7 @@ class ScheduledReportsIT extends IntegrationTest {
     void aJobOfAnOrganisationSuspendedBeforeItRanMakesAndSendsNothingAndIsFailedAndAudited()
             throws InterruptedException {
         UUID schedule = schedule();
-        LocalDate lastMonth = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).withDayOfMonth(1).minusMonths(1);
+        LocalDate lastMonth = lastMonth();
         UUID job = orphanedJob(schedule, lastMonth, 1);
         Response suspended = api.patch("/api/v1/tenants/" + clinic.slug(), operatorToken(),
                 json("status", "SUSPENDED", "reason", "the branch closes"));
@@ -281,7 +286,7 @@ class ScheduledReportsIT extends IntegrationTest {
     @Test
     void aSlowNodeWhoseLeaseRanOutAndWhoseJobAnotherNodeTookCanNeitherFinishNorFailIt() {
         UUID schedule = schedule();
-        LocalDate lastMonth = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).withDayOfMonth(1).minusMonths(1);
+        LocalDate lastMonth = lastMonth();
         // Claim 1 was the slow node's; the sweep of another node took the job since (claim 2, its lease alive).
         UUID job = runningJob(schedule, lastMonth, 2, Instant.now().plus(Duration.ofHours(1)));
 
