@@ -34,10 +34,16 @@ class DatabaseConfiguration {
             @Value("${gatehouse.db.password:}") String password,
             @Value("${gatehouse.data-dir:./data}") String dataDir,
             @Value("${gatehouse.db.pool-size:16}") int poolSize,
+            @Value("${gatehouse.db.minimum-idle:-1}") int minimumIdle,
+            @Value("${gatehouse.db.idle-timeout:10m}") Duration idleTimeout,
             @Value("${gatehouse.db.connection-timeout:2500ms}") Duration connectionTimeout,
             @Value("${gatehouse.db.statement-timeout:30s}") Duration statementTimeout,
             @Value("${gatehouse.db.embedded.watch-interval:500ms}") Duration watchInterval) {
         HikariConfig config = pool("gatehouse", poolSize, connectionTimeout, statementTimeout);
+        // A fixed-size pool by default (-1: as many idle as the pool's size, HikariCP's advice); a smaller
+        // number lets a node that is mostly idle (a test context, a second node) hold fewer connections.
+        config.setMinimumIdle(minimumIdle);
+        config.setIdleTimeout(idleTimeout.toMillis());
         if (url.isBlank()) {
             // Started in parallel with the context when run from the jar (EarlyEmbeddedDatabase), else here.
             EmbeddedDatabase early = EarlyEmbeddedDatabase.take(dataDir);

@@ -83,6 +83,17 @@ public abstract class IntegrationTest {
     public static void cheapPasswordHashing(java.util.function.BiConsumer<String, java.util.function.Supplier<Object>> add) {
         add.accept("gatehouse.passwords.argon2.memory-kib", () -> "64");
         add.accept("gatehouse.passwords.argon2.iterations", () -> "1");
+        idleConnectionsReturned(add);
+    }
+
+    /**
+     * A test JVM keeps several contexts open (Spring's context cache) and the external-db suite runs two
+     * JVMs against one server with PostgreSQL's default {@code max_connections} of 100: a context that
+     * waits in the cache gives its idle connections back within 10 s instead of holding its whole pool.
+     */
+    public static void idleConnectionsReturned(java.util.function.BiConsumer<String, java.util.function.Supplier<Object>> add) {
+        add.accept("gatehouse.db.minimum-idle", () -> "1");
+        add.accept("gatehouse.db.idle-timeout", () -> "10s");
     }
 
     /** Where this test JVM's retention purges write their archives (gatehouse.audit.archive-dir). */

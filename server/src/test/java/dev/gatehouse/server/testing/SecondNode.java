@@ -37,6 +37,8 @@ public final class SecondNode implements AutoCloseable {
                 "gatehouse.db.user=" + (first.getUsername() == null ? "" : first.getUsername()),
                 "gatehouse.db.password=" + (first.getPassword() == null ? "" : first.getPassword()),
                 "gatehouse.db.pool-size=4",
+                "gatehouse.db.minimum-idle=1",
+                "gatehouse.db.idle-timeout=10s",
                 "gatehouse.passwords.argon2.memory-kib=64",
                 "gatehouse.passwords.argon2.iterations=1"));
         // The embedded database's folder, and in every mode the server's generated secret key (secrets.SecretBox):
