@@ -42,8 +42,10 @@ class DatabaseConfiguration {
         HikariConfig config = pool("gatehouse", poolSize, connectionTimeout, statementTimeout);
         // A fixed-size pool by default (-1: as many idle as the pool's size, HikariCP's advice); a smaller
         // number lets a node that is mostly idle (a test context, a second node) hold fewer connections.
-        config.setMinimumIdle(minimumIdle);
-        config.setIdleTimeout(idleTimeout.toMillis());
+        if (minimumIdle >= 0) {
+            config.setMinimumIdle(minimumIdle);
+            config.setIdleTimeout(idleTimeout.toMillis());
+        }
         if (url.isBlank()) {
             // Started in parallel with the context when run from the jar (EarlyEmbeddedDatabase), else here.
             EmbeddedDatabase early = EarlyEmbeddedDatabase.take(dataDir);
