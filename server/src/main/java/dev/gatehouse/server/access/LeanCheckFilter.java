@@ -31,9 +31,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>The lean path answers only what it can answer exactly as the full stack would: a JSON body
  * of known length, a caller whom {@link SecurityShortcut} lets through, and a question that
  * {@link CheckController#check} answers with a decision. The caller, the question's parsing and
- * the decision come from the same code the full stack runs, the answer's JSON is the mapper's
- * bytes ({@link DecisionJson}, held to them by a test), and the security headers come from the
- * chain's own header writer. Everything else, every refusal and every
+ * the decision come from the same code the full stack runs, the JSON from the same mapper, and the
+ * security headers from the chain's own header writer. Everything else, every refusal and every
  * problem document included, goes on to the full stack with the body as it was sent, so there is
  * one place that writes errors. Lean answers are timed in {@code http.server.requests} like every
  * request, under the controller's path pattern, and counted in {@code gatehouse.check.lean}, which
@@ -91,8 +90,7 @@ class LeanCheckFilter extends OncePerRequestFilter {
             return;
         }
         ServerHttpObservationFilter.findObservationContext(request).ifPresent(context -> context.setPathPattern(PATTERN));
-        byte[] written = DecisionJson.write(answer);
-        byte[] bytes = written == null ? json.writeValueAsBytes(answer) : written;
+        byte[] bytes = json.writeValueAsBytes(answer);
         answered.increment();
         security.respond(request, response, out -> {
             out.setStatus(HttpServletResponse.SC_OK);
