@@ -42,7 +42,7 @@ WRK_SECONDS="${WRK_SECONDS:-15}"
 WRK_WARMUP_SECONDS="${WRK_WARMUP_SECONDS:-5}"
 # wrk only: which phases to run ("check batch", or "check" alone to measure the single check's CPU per check)
 PHASES="${PHASES:-check batch}"
-# wrk only: THREAD_CPU=1 also prints where the server's CPU of each phase went, by JVM thread (jcmd's thread dumps
+# wrk only: THREAD_CPU=1 also prints where the server's CPU of the check phase went, by JVM thread (jcmd's thread dumps
 # before and after it, names with their numbers collapsed) and user against system time.
 THREAD_CPU="${THREAD_CPU:-0}"
 SERVER_HEAP="${SERVER_HEAP:-1g}"
