@@ -19,6 +19,7 @@
 #   CREDENTIAL=both scripts/load-check.sh           # the same load with the admin's session, then an API key
 #   CREDENTIAL=api-key scripts/load-check.sh        # with an API key only (scopes *, rate limit 1,000,000/s)
 #   CONCURRENCY=24 PAUSE_MS=1 scripts/load-check.sh  # paced: each connection pauses 1 ms after every answer (~20 k/s)
+#   PHASES=check CONCURRENCY=2 PAUSE_MS=1 scripts/load-check.sh  # server CPU per single check at a low fixed rate
 #
 # Needs a JDK ≥ 21 (JAVA_HOME, or Temurin 25 where this project's machines have it), curl and jq.
 set -euo pipefail
@@ -39,6 +40,11 @@ CREDENTIAL="${CREDENTIAL:-session}"
 if command -v wrk >/dev/null; then LOADER="${LOADER:-wrk}"; else LOADER="${LOADER:-checkload}"; fi
 WRK_SECONDS="${WRK_SECONDS:-15}"
 WRK_WARMUP_SECONDS="${WRK_WARMUP_SECONDS:-5}"
+# wrk only: which phases to run ("check batch", or "check" alone to measure the single check's CPU per check)
+PHASES="${PHASES:-check batch}"
+# wrk only: THREAD_CPU=1 also prints where the server's CPU of the check phase went, by JVM thread (jcmd's thread dumps
+# before and after it, names with their numbers collapsed) and user against system time.
+THREAD_CPU="${THREAD_CPU:-0}"
 SERVER_HEAP="${SERVER_HEAP:-1g}"
 # e.g. SERVER_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/check.jfr,settings=profile" to profile the server
 # further --property=value arguments for the server, to compare configurations
@@ -121,10 +127,12 @@ wrk_phase() { # label path bodies-file checks-per-request
   local before after client result
   timeout $((WRK_WARMUP_SECONDS + 30)) wrk -t1 -c"$CONCURRENCY" -d"${WRK_WARMUP_SECONDS}s" -s "$ROOT/scripts/load-check.lua" \
     "$BASE" -- "$2" "$TOKEN" "$3" "$PAUSE_MS" >/dev/null
+  [[ "$THREAD_CPU" == 1 ]] && thread_cpu >"$DATA/threads-before.txt"
   before="$(server_ticks)"
   client="$( { TIMEFORMAT='%U %S'; time timeout $((WRK_SECONDS + 30)) wrk -t1 -c"$CONCURRENCY" -d"${WRK_SECONDS}s" --timeout 5s \
     -s "$ROOT/scripts/load-check.lua" "$BASE" -- "$2" "$TOKEN" "$3" "$PAUSE_MS" >"$DATA/wrk-${1//\//-}.out"; } 2>&1 )"
   after="$(server_ticks)"
+  [[ "$THREAD_CPU" == 1 ]] && thread_cpu >"$DATA/threads-after.txt"
   result="$(grep "^RESULT" "$DATA/wrk-${1//\//-}.out")"
   [[ -n "$result" ]] || { echo "load-check: wrk printed no result:" >&2; cat "$DATA/wrk-${1//\//-}.out" >&2; exit 1; }
   awk -v phase="$1" -v result="$result" -v before="$before" -v after="$after" -v hz="$(getconf CLK_TCK)" -v per="$4" -v client="$client" 'BEGIN {
@@ -134,6 +142,19 @@ wrk_phase() { # label path bodies-file checks-per-request
     printf "%-12s %9d %9d %8d %8.2f %10.0f %9.3f %8.3f %8.3f %20.1f %8.1f %20.1f\n", phase, v["requests"], checks,
       v["failures"], v["seconds"], checks / v["seconds"], v["p50_ms"], v["p99_ms"], v["max_ms"],
       server / hz * 1e6 / checks, jit / hz * 1e6 / checks, (c[1] + c[2]) * 1e6 / checks }'
+}
+
+thread_cpu() { # the JVM's CPU by thread group (ms; "jvm-user"/"jvm-system": the process's, from /proc), one per line
+  "${JAVA_HOME:+$JAVA_HOME/bin/}jcmd" "$SERVER_PID" Thread.print 2>/dev/null | awk '/^"/ && / cpu=/ {
+    name = $0; sub(/^"/, "", name); sub(/".*$/, "", name); gsub(/[0-9]+/, "#", name)
+    cpu = $0; sub(/^.* cpu=/, "", cpu); sub(/ms.*$/, "", cpu); t[name] += cpu }
+    END { for (n in t) printf "%s\t%.2f\n", n, t[n] }'
+  sed 's/^.*) //' "/proc/$SERVER_PID/stat" | awk -v hz="$(getconf CLK_TCK)" '{ printf "jvm-user\t%.2f\njvm-system\t%.2f\n", $12 * 1000 / hz, $13 * 1000 / hz }'
+}
+
+thread_cpu_report() { # checks: the groups that took at least 1 µs a check, most first
+  awk -F'\t' -v checks="$1" 'NR == FNR { before[$1] = $2; next } { d = $2 - before[$1]; if (d * 1000 / checks >= 1) printf "     %8.1f µs/check  %s\n", d * 1000 / checks, $1 }' \
+    "$DATA/threads-before.txt" "$DATA/threads-after.txt" | sort -k1,1 -rn
 }
 
 SESSION_TOKEN="$TOKEN"
@@ -162,8 +183,11 @@ if [[ "$LOADER" == wrk ]]; then
   echo "   command: wrk -t1 -c$CONCURRENCY -d${WRK_SECONDS}s --timeout 5s -s $ROOT/scripts/load-check.lua $BASE -- /api/v1/tenants/$SLUG/check … $CHECKS_FILE"
   printf "%-12s %9s %9s %8s %8s %10s %9s %8s %8s %20s %8s %20s\n" phase requests checks failures seconds checks/s \
     "p50 ms" "p99 ms" "max ms" "server CPU µs/check" "JIT µs" "client CPU µs/check"
-  wrk_phase check "/api/v1/tenants/$SLUG/check" "$CHECKS_FILE" 1
-  wrk_phase check/batch "/api/v1/tenants/$SLUG/check/batch" "$BATCH_FILE" "$BATCH_SIZE"
+  if [[ " $PHASES " == *" check "* ]]; then
+    wrk_phase check "/api/v1/tenants/$SLUG/check" "$CHECKS_FILE" 1
+    [[ "$THREAD_CPU" == 1 ]] && thread_cpu_report "$(grep -o 'requests=[0-9]*' "$DATA/wrk-check.out" | cut -d= -f2)"
+  fi
+  [[ " $PHASES " == *" batch "* ]] && wrk_phase check/batch "/api/v1/tenants/$SLUG/check/batch" "$BATCH_FILE" "$BATCH_SIZE"
   echo "   (load average after: $(cut -d' ' -f1-3 /proc/loadavg))"
   continue
 fi
