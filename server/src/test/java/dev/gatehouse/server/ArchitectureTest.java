@@ -221,31 +221,10 @@ class ArchitectureTest {
      * Signed-in controllers that still bind the path's {@code {tenant}} as text: the check API (its lean
      * filter hands CheckController the raw path, resolved through TenantPaths as the resolver does) and
      * SCIM (it answers a caller without an API key in SCIM's own error document before any tenant is
-     * looked up, then resolves through users.TenantScope). Then the controllers issue 11 has not moved yet,
-     * which resolve through users.TenantScope or take a @PathTenant beside the text. Shrink this list,
-     * never grow it.
+     * looked up, then resolves through users.TenantScope). Shrink this list, never grow it.
      */
     private static final Set<String> BIND_THE_PATHS_TENANT_AS_TEXT = Set.of(
-            "dev.gatehouse.server.access.CheckController", "dev.gatehouse.server.scim.ScimController",
-            // Issue 11, not yet moved onto @PathTenant:
-            "dev.gatehouse.server.accessreviews.AccessReviewController", "dev.gatehouse.server.oidc.ClientsController",
-            "dev.gatehouse.server.relationships.CareTeamController",
-            "dev.gatehouse.server.relationships.RelationshipController",
-            "dev.gatehouse.server.relationships.ReassignController", "dev.gatehouse.server.users.UserController",
-            "dev.gatehouse.server.users.AvailabilityController", "dev.gatehouse.server.users.UserRolesController",
-            "dev.gatehouse.server.users.UserMfaController", "dev.gatehouse.server.users.PhotoController",
-            "dev.gatehouse.server.users.UserExportController", "dev.gatehouse.server.users.ReportsController",
-            "dev.gatehouse.server.users.UserImportController", "dev.gatehouse.server.users.AgentController",
-            "dev.gatehouse.server.compliance.ReportController",
-            "dev.gatehouse.server.identityproviders.IdentityProviderController",
-            "dev.gatehouse.server.passkeys.PasskeysController", "dev.gatehouse.server.ldap.SyncController",
-            "dev.gatehouse.server.audittrail.AuditController", "dev.gatehouse.server.audittrail.PurgeController",
-            "dev.gatehouse.server.access.RoleController", "dev.gatehouse.server.access.PermissionCatalogController",
-            "dev.gatehouse.server.apikeys.ApiKeyController", "dev.gatehouse.server.scim.GroupMappingsController",
-            "dev.gatehouse.server.emergencyaccess.EmergencyAccessController",
-            "dev.gatehouse.server.signup.SignupController",
-            "dev.gatehouse.server.temporaryaccess.TemporaryAccessController",
-            "dev.gatehouse.server.usertypes.UserTypeController", "dev.gatehouse.server.alerts.AlertsController");
+            "dev.gatehouse.server.access.CheckController", "dev.gatehouse.server.scim.ScimController");
 
     @Test
     void signedInControllersTakeThePathsTenantResolvedNotAsText() {
