@@ -42,9 +42,10 @@ class PhotoController {
 
     @PutMapping
     ResponseEntity<Void> replace(@AuthenticationPrincipal Caller caller,
-            @PathVariable UUID id, Origin origin, HttpServletRequest http) throws IOException {
+            @PathVariable UUID id, Origin origin, HttpServletRequest http, @PathTenant TenantPaths.TenantRef tenant)
+            throws IOException {
         byte[] bytes;
-        try (InputStream body = http.getInputStream(), @PathTenant TenantPaths.TenantRef tenant) {
+        try (InputStream body = http.getInputStream()) {
             bytes = body.readNBytes(UserPhotos.MAX_BYTES + 1);
         }
         photos.replace(caller, TenantScope.of(tenant), id, http.getContentType(), bytes,

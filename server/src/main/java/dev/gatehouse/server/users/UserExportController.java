@@ -43,9 +43,9 @@ class UserExportController {
             @RequestParam(required = false) @Nullable String location,
             @RequestParam(required = false) @Nullable String hidden,
             @RequestParam(required = false) @Nullable String kind,
-            Origin origin, HttpServletResponse response) throws IOException {
+            Origin origin, HttpServletResponse response, @PathTenant TenantPaths.TenantRef tenant) throws IOException {
         TenantScope.Scoped scoped = TenantScope.of(tenant);
-        if (!format.equals("csv"), @PathTenant TenantPaths.TenantRef tenant) {
+        if (!format.equals("csv")) {
             throw ApiException.badRequest("format", "csv is the one format of the staff list");
         }
         try (UserExport.Download download = export.csv(caller, scoped, new Roster.Filter(q, status, role,

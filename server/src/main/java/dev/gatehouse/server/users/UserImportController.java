@@ -37,12 +37,12 @@ class UserImportController {
      */
     @PostMapping
     ResponseEntity<?> run(@AuthenticationPrincipal Caller caller,
-            HttpServletRequest request, Origin origin) throws IOException {
+            HttpServletRequest request, Origin origin, @PathTenant TenantPaths.TenantRef tenant) throws IOException {
         UserImport.Format format = format(request.getContentType());
         TenantScope.Scoped scoped = TenantScope.of(tenant);
         try {
             return ResponseEntity.ok(imports.run(caller, scoped, format, request.getInputStream(), origin));
-        } catch (UserImport.Interrupted e, @PathTenant TenantPaths.TenantRef tenant) {
+        } catch (UserImport.Interrupted e) {
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status(), e.getMessage());
             problem.setTitle(e.status() == HttpStatus.CONTENT_TOO_LARGE ? "Line too long" : "Malformed import body");
             problem.setType(URI.create("about:blank"));
