@@ -3,6 +3,7 @@ package dev.gatehouse.server;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaCall;
@@ -12,10 +13,20 @@ import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.domain.properties.HasName;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantPaths;
 import jakarta.servlet.http.HttpServletRequest;
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -204,6 +215,67 @@ class ArchitectureTest {
                         + " users.TenantScope), so an unknown or foreign tenant answers the same 404 everywhere and"
                         + " services take a TenantId or a TenantPaths.TenantRef")
                 .check(SERVER);
+    }
+
+    /**
+     * Signed-in controllers that still bind the path's {@code {tenant}} as text: the check API (its lean
+     * filter hands CheckController the raw path, resolved through TenantPaths as the resolver does) and
+     * SCIM (it answers a caller without an API key in SCIM's own error document before any tenant is
+     * looked up, then resolves through users.TenantScope). Shrink this list, never grow it.
+     */
+    private static final Set<String> BIND_THE_PATHS_TENANT_AS_TEXT = Set.of(
+            "dev.gatehouse.server.access.CheckController", "dev.gatehouse.server.scim.ScimController");
+
+    @Test
+    void signedInControllersTakeThePathsTenantResolvedNotAsText() {
+        classes().that().areAnnotatedWith(RestController.class)
+                .or().areAnnotatedWith(org.springframework.stereotype.Controller.class)
+                .should(new ArchCondition<JavaClass>("bind no {tenant} path variable as text in a handler a"
+                        + " signed-in caller reaches") {
+                    @Override
+                    public void check(JavaClass controller, ConditionEvents events) {
+                        if (!BIND_THE_PATHS_TENANT_AS_TEXT.contains(controller.getName())) {
+                            for (Method method : tenantAsText(controller)) {
+                                events.add(SimpleConditionEvent.violated(method, controller.getName() + "."
+                                        + method.getName() + " binds the path's {tenant} as text"));
+                            }
+                        }
+                    }
+                })
+                .because("a signed-in path's {tenant} is a @PathTenant TenantId or TenantPaths.TenantRef parameter"
+                        + " (shared.PathTenants): its variant decides which tenants it may name, and links and"
+                        + " messages read the resolved slug, so no controller holds the path's text to resolve,"
+                        + " compare or echo")
+                .check(SERVER);
+    }
+
+    @Test
+    void theControllersStillBindingTheTenantAsTextAreListedOnlyWhileTheyDo() {
+        for (String name : BIND_THE_PATHS_TENANT_AS_TEXT) {
+            assertThat(tenantAsText(SERVER.get(name))).as(name + " binds {tenant} as text no more: strike it off")
+                    .isNotEmpty();
+        }
+    }
+
+    /** A controller's handlers that a signed-in caller reaches (a Caller parameter) and that bind {tenant} as text. */
+    private static List<Method> tenantAsText(JavaClass controller) {
+        return Arrays.stream(controller.reflect().getDeclaredMethods())
+                .filter(method -> Arrays.asList(method.getParameterTypes()).contains(Caller.class))
+                .filter(method -> Arrays.stream(method.getParameters()).anyMatch(ArchitectureTest::namesTheTenant))
+                .toList();
+    }
+
+    /** A {@code @PathVariable} for {@code {tenant}}, named in the annotation or by the parameter's own name. */
+    private static boolean namesTheTenant(Parameter parameter) {
+        PathVariable variable = parameter.getAnnotation(PathVariable.class);
+        if (variable == null) {
+            return false;
+        }
+        String named = !variable.name().isEmpty() ? variable.name() : variable.value();
+        if (named.isEmpty() && !parameter.isNamePresent()) {
+            throw new IllegalStateException("compile with -parameters: " + parameter.getDeclaringExecutable());
+        }
+        return (named.isEmpty() ? parameter.getName() : named).equals("tenant");
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.gatehouse.server.shared.FieldError;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.PathTenant;
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.shared.TenantPaths;
 import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
 import java.util.ArrayList;
@@ -15,7 +16,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -51,7 +51,7 @@ class PermissionCatalogController {
     @Operation(summary = "The tenant's permission catalog, as a plain array", description = "Requires roles.read."
             + " source is PACK (shipped with Gatehouse) or APPLICATION (registered by the tenant's applications).")
     @GetMapping("/api/v1/tenants/{tenant}/permissions")
-    List<PermissionView> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    List<PermissionView> list(@AuthenticationPrincipal Caller caller,
             @PathTenant TenantId id) {
         return catalog.list(caller, id).stream().map(PermissionView::of).toList();
     }
@@ -61,8 +61,8 @@ class PermissionCatalogController {
             + " pages.). A key already in the catalog is a 409. Existing wildcard grants (*, resource.*) cover a"
             + " new key at once.")
     @PostMapping("/api/v1/tenants/{tenant}/permissions")
-    ResponseEntity<PermissionView> register(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestBody RegisterPermission request, Origin origin, @PathTenant TenantId id) {
+    ResponseEntity<PermissionView> register(@AuthenticationPrincipal Caller caller,
+            @RequestBody RegisterPermission request, Origin origin, @PathTenant TenantPaths.TenantRef tenant) {
         access.require(caller, "roles.edit", null);
         List<FieldError> errors = new ArrayList<>();
         String key = request.key() == null ? "" : request.key().strip();
@@ -80,8 +80,9 @@ class PermissionCatalogController {
         if (!errors.isEmpty()) {
             throw ApiException.badRequest(errors);
         }
-        Permissions.Entry entry = catalog.register(id, Permission.of(key, description), actors.actor(caller), origin);
-        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/permissions"))
+        Permissions.Entry entry = catalog.register(tenant.id(), Permission.of(key, description), actors.actor(caller),
+                origin);
+        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant.slug() + "/permissions"))
                 .body(PermissionView.of(entry));
     }
 }

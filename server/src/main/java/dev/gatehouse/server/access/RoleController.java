@@ -7,6 +7,7 @@ import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
 import dev.gatehouse.server.shared.PathTenant;
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.shared.TenantPaths;
 import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -61,7 +62,7 @@ class RoleController {
     @Operation(summary = "The tenant's roles, built-in ones first", description = "Requires roles.read. holders"
             + " counts the users holding the role in any assignment (in force, future or expired).")
     @GetMapping("/api/v1/tenants/{tenant}/roles")
-    Page<RoleView> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    Page<RoleView> list(@AuthenticationPrincipal Caller caller,
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size, @PathTenant TenantId id) {
         return new Page<>(service.page(caller, id, page, size).stream().map(RoleView::of).toList(), page, size,
@@ -69,7 +70,7 @@ class RoleController {
     }
 
     @GetMapping("/api/v1/tenants/{tenant}/roles/{key}")
-    RoleView get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String key,
+    RoleView get(@AuthenticationPrincipal Caller caller, @PathVariable String key,
             @PathTenant TenantId id) {
         return RoleView.of(service.get(caller, id, key));
     }
@@ -84,10 +85,11 @@ class RoleController {
             + " Permissions must be in the tenant's catalog (wildcards * and resource.* are allowed);"
             + " inherits must name existing roles without a cycle.")
     @PostMapping("/api/v1/tenants/{tenant}/roles")
-    ResponseEntity<RoleView> create(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestBody RoleRequests.CreateRole request, Origin origin, @PathTenant TenantId id) {
-        RoleService.RoleWithHolders created = service.create(caller, id, request, actors.actor(caller), origin);
-        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/roles/" + created.role().key()))
+    ResponseEntity<RoleView> create(@AuthenticationPrincipal Caller caller,
+            @RequestBody RoleRequests.CreateRole request, Origin origin, @PathTenant TenantPaths.TenantRef tenant) {
+        RoleService.RoleWithHolders created = service.create(caller, tenant.id(), request, actors.actor(caller),
+                origin);
+        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant.slug() + "/roles/" + created.role().key()))
                 .body(RoleView.of(created));
     }
 
@@ -95,7 +97,7 @@ class RoleController {
             + " roles.edit. inherits and grants are required (send [] for none). Every holder of the role is"
             + " affected at once. Built-in roles cannot be edited: 409 (copy them instead).")
     @PutMapping("/api/v1/tenants/{tenant}/roles/{key}")
-    RoleView replace(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String key,
+    RoleView replace(@AuthenticationPrincipal Caller caller, @PathVariable String key,
             @RequestBody RoleRequests.ReplaceRole request, Origin origin, @PathTenant TenantId id) {
         return RoleView.of(service.replace(caller, id, key, request, actors.actor(caller), origin));
     }
@@ -103,7 +105,7 @@ class RoleController {
     @Operation(summary = "Deletes a custom role", description = "Requires roles.delete. 409 for a built-in role, a"
             + " role that users hold (revoke their assignments first) or a role another role inherits from.")
     @DeleteMapping("/api/v1/tenants/{tenant}/roles/{key}")
-    ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller,
             @PathVariable String key, Origin origin, @PathTenant TenantId id) {
         service.delete(caller, id, key, actors.actor(caller), origin);
         return ResponseEntity.noContent().build();

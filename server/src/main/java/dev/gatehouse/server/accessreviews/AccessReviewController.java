@@ -5,6 +5,7 @@ import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
 import dev.gatehouse.server.shared.PathTenant;
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.shared.TenantPaths;
 import dev.gatehouse.server.users.TenantScope;
 import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.constraints.Max;
@@ -32,29 +33,26 @@ import org.springframework.web.bind.annotation.RestController;
 class AccessReviewController {
 
     private final AccessReviews reviews;
-    private final TenantScope scope;
 
-    AccessReviewController(AccessReviews reviews, TenantScope scope) {
+    AccessReviewController(AccessReviews reviews) {
         this.reviews = reviews;
-        this.scope = scope;
     }
 
     @Operation(summary = "Opens a campaign", description = "Requires access_reviews.manage. Items: one per user ×"
             + " assignment in scope, snapshot now. reviewer MANAGER or a user id; defaultDecision REVOKE unless KEEP.")
     @PostMapping
     ResponseEntity<ReviewViews.ReviewDetail> create(@AuthenticationPrincipal Caller caller,
-            @PathVariable("tenant") String named, @RequestBody ReviewRequests.Create request,
-            @PathTenant TenantId tenantId,
+            @RequestBody ReviewRequests.Create request, @PathTenant TenantPaths.TenantRef tenant,
             Origin origin) {
-        ReviewViews.ReviewDetail created = reviews.create(caller, tenantId, request, origin);
-        return ResponseEntity.created(URI.create("/api/v1/tenants/" + named + "/access-reviews/"
+        ReviewViews.ReviewDetail created = reviews.create(caller, tenant.id(), request, origin);
+        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant.slug() + "/access-reviews/"
                 + created.review().id())).body(created);
     }
 
     @Operation(summary = "Lists campaigns", description = "All with access_reviews.manage; otherwise those with items"
             + " for the caller to review. status OPEN or COMPLETED.")
     @GetMapping
-    Page<ReviewViews.ReviewView> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    Page<ReviewViews.ReviewView> list(@AuthenticationPrincipal Caller caller,
             @PathTenant TenantId tenantId,
             @RequestParam(required = false) @Nullable String status,
             @RequestParam(defaultValue = "0") @Min(0) int page,
@@ -63,7 +61,7 @@ class AccessReviewController {
     }
 
     @GetMapping("/{id}")
-    ReviewViews.ReviewDetail get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    ReviewViews.ReviewDetail get(@AuthenticationPrincipal Caller caller,
             @PathTenant TenantId tenantId,
             @PathVariable UUID id) {
         return reviews.get(caller, tenantId, id);
@@ -72,17 +70,17 @@ class AccessReviewController {
     @Operation(summary = "Decides one item", description = "By the item's reviewer only. REVOKE removes the"
             + " assignment at once; the last decision completes the campaign.")
     @PostMapping("/{id}/items/{itemId}")
-    ReviewViews.ItemView decide(@AuthenticationPrincipal Caller caller, @PathVariable("tenant") String named,
+    ReviewViews.ItemView decide(@AuthenticationPrincipal Caller caller,
             @PathVariable UUID id, @PathVariable UUID itemId, @RequestBody ReviewRequests.Decide request,
-            Origin origin) {
-        // A revocation acts as the users API does, with the pack's admin role: the users' own resolver.
-        return reviews.decide(caller, scope.resolve(caller, named), id, itemId, request, origin);
+            Origin origin, @PathTenant TenantPaths.TenantRef tenant) {
+        // A revocation acts as the users API does, with the pack's admin role: the users' scope of the tenant.
+        return reviews.decide(caller, TenantScope.of(tenant), id, itemId, request, origin);
     }
 
     @Operation(summary = "The campaign's report", description = "Requires access_reviews.manage: every item, its"
             + " decision, who, when, the note and the outcome, with counts.")
     @GetMapping("/{id}/report")
-    ReviewViews.Report report(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    ReviewViews.Report report(@AuthenticationPrincipal Caller caller,
             @PathTenant TenantId tenantId,
             @PathVariable UUID id) {
         return reviews.report(caller, tenantId, id);
@@ -90,7 +88,7 @@ class AccessReviewController {
 
     @Operation(summary = "The campaign's report as CSV", description = "The same rows as the JSON report.")
     @GetMapping(value = "/{id}/report.csv", produces = "text/csv")
-    ResponseEntity<byte[]> reportCsv(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    ResponseEntity<byte[]> reportCsv(@AuthenticationPrincipal Caller caller,
             @PathTenant TenantId tenantId,
             @PathVariable UUID id) {
         ReviewViews.Report report = reviews.report(caller, tenantId, id);

@@ -10,7 +10,6 @@ import io.swagger.v3.oas.annotations.Operation;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -39,7 +38,7 @@ class AlertsController {
     }
 
     @GetMapping("/api/v1/tenants/{tenant}/alerts")
-    AlertSettingsService.View get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    AlertSettingsService.View get(@AuthenticationPrincipal Caller caller,
             @PathTenant TenantId id) {
         access.require(caller, "settings.read", null);
         return service.get(id);
@@ -50,7 +49,7 @@ class AlertsController {
             + " webhook.url https (plain http only to 127.0.0.1, ::1 or localhost). The first URL issues the webhook"
             + " secret, shown in this answer only.")
     @PutMapping("/api/v1/tenants/{tenant}/alerts")
-    AlertSettingsService.View replace(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    AlertSettingsService.View replace(@AuthenticationPrincipal Caller caller,
             @RequestBody JsonNode body, Origin origin, @PathTenant TenantId id) {
         access.require(caller, "settings.edit", null);
         return service.replace(id, body, actors.actor(caller), origin);
@@ -59,7 +58,7 @@ class AlertsController {
     @Operation(summary = "Issues a new webhook secret", description = "Requires settings.edit. The answer is the only"
             + " place the secret is shown; the previous one stops working at once.")
     @PostMapping("/api/v1/tenants/{tenant}/alerts/webhook/secret")
-    AlertSettingsService.IssuedSecret rotate(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    AlertSettingsService.IssuedSecret rotate(@AuthenticationPrincipal Caller caller,
             Origin origin, @PathTenant TenantId id) {
         access.require(caller, "settings.edit", null);
         return service.rotate(id, actors.actor(caller), origin);
@@ -70,7 +69,7 @@ class AlertsController {
             + " 15 minutes) and tenant (10 an hour): 429 with Retry-After.")
     @PostMapping("/api/v1/tenants/{tenant}/alerts/test")
     @ResponseStatus(HttpStatus.CREATED)
-    TestAlerts.Sent test(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, Origin origin,
+    TestAlerts.Sent test(@AuthenticationPrincipal Caller caller, Origin origin,
             @PathTenant TenantId id) {
         access.require(caller, "settings.edit", null);
         return tests.send(id, actors.actor(caller), origin);

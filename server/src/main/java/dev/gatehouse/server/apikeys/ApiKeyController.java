@@ -8,6 +8,7 @@ import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
 import dev.gatehouse.server.shared.PathTenant;
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.shared.TenantPaths;
 import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -55,11 +56,11 @@ class ApiKeyController {
             and is capped by the tenant's apiKeyPolicy; rateLimit {requests, perSeconds} defaults to it too. \
             The answer's key is shown this once; only its hash is stored. Needs a signed-in session.""")
     @PostMapping("/api/v1/tenants/{tenant}/api-keys")
-    ResponseEntity<CreatedKey> create(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestBody ApiKeys.NewKey body, Origin origin, @PathTenant TenantId tenantId) {
-        ApiKeys.Issued issued = keys.create(caller, tenantId, body, origin);
+    ResponseEntity<CreatedKey> create(@AuthenticationPrincipal Caller caller,
+            @RequestBody ApiKeys.NewKey body, Origin origin, @PathTenant TenantPaths.TenantRef tenant) {
+        ApiKeys.Issued issued = keys.create(caller, tenant.id(), body, origin);
         ApiKeyView key = issued.key();
-        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/api-keys/" + key.id()))
+        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant.slug() + "/api-keys/" + key.id()))
                 .body(new CreatedKey(key.id(), key.name(), key.prefix(), issued.secret(), key.scopes(),
                         key.locations(), key.owner(), key.expiresAt(), key.rateLimit()));
     }
@@ -67,7 +68,7 @@ class ApiKeyController {
     @Operation(summary = "The API keys the caller may see", description = "The caller's own keys, and, with"
             + " users.read, those of the users they cover (service accounts); owner filters by the owner's id.")
     @GetMapping("/api/v1/tenants/{tenant}/api-keys")
-    Page<ApiKeyView> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    Page<ApiKeyView> list(@AuthenticationPrincipal Caller caller,
             @RequestParam(required = false) @Nullable String owner,
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size, @PathTenant TenantId tenantId) {
@@ -80,7 +81,7 @@ class ApiKeyController {
     }
 
     @GetMapping("/api/v1/tenants/{tenant}/api-keys/{id}")
-    ApiKeyView get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id,
+    ApiKeyView get(@AuthenticationPrincipal Caller caller, @PathVariable String id,
             @PathTenant TenantId tenantId) {
         return keys.get(caller, tenantId, Ids.inPath(id, "API key"));
     }
@@ -89,7 +90,7 @@ class ApiKeyController {
             + " keeps working for overlapHours (0 to 168, default 24; 0 ends it at once, never beyond the key's"
             + " expiry). Needs a signed-in session.")
     @PostMapping("/api/v1/tenants/{tenant}/api-keys/{id}/rotate")
-    ResponseEntity<RotatedKey> rotate(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    ResponseEntity<RotatedKey> rotate(@AuthenticationPrincipal Caller caller,
             @PathVariable String id, @RequestBody(required = false) @Nullable Rotation body, Origin origin,
             @PathTenant TenantId tenantId) {
         ApiKeys.Issued issued = keys.rotate(caller, tenantId, Ids.inPath(id, "API key"),
@@ -101,7 +102,7 @@ class ApiKeyController {
 
     @Operation(summary = "Revokes an API key", description = "At once: refused on every node within a second.")
     @DeleteMapping("/api/v1/tenants/{tenant}/api-keys/{id}")
-    ResponseEntity<Void> revoke(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    ResponseEntity<Void> revoke(@AuthenticationPrincipal Caller caller,
             @PathVariable String id, Origin origin, @PathTenant TenantId tenantId) {
         keys.revoke(caller, tenantId, Ids.inPath(id, "API key"), origin);
         return ResponseEntity.noContent().build();

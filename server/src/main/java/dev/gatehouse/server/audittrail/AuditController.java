@@ -7,9 +7,10 @@ import dev.gatehouse.server.audit.ChainPurge;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
-import dev.gatehouse.server.shared.PathTenant;
 import dev.gatehouse.server.shared.PathTenant.For;
+import dev.gatehouse.server.shared.PathTenant;
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.shared.TenantPaths;
 import dev.gatehouse.server.users.UserStore;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -34,7 +35,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -172,12 +172,14 @@ class AuditController {
      * user with the roles they hold now; the application is kept in {@code details.recordedBy}.
      */
     @PostMapping("/api/v1/tenants/{tenant}/audit/events")
-    ResponseEntity<EventRecorded> record(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @Valid @RequestBody EventRequest body, HttpServletRequest request, @PathTenant TenantId id) {
+    ResponseEntity<EventRecorded> record(@AuthenticationPrincipal Caller caller,
+            @Valid @RequestBody EventRequest body, HttpServletRequest request,
+            @PathTenant TenantPaths.TenantRef tenant) {
         access.require(caller, "access.check", null);
-        AuditLog.Entry entry = new Entries(caller, id, request).entry(body, "");
-        long seq = events.record(id, List.of(entry)).getFirst();
-        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/audit?before=" + (seq + 1) + "&size=1"))
+        AuditLog.Entry entry = new Entries(caller, tenant.id(), request).entry(body, "");
+        long seq = events.record(tenant.id(), List.of(entry)).getFirst();
+        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant.slug() + "/audit?before=" + (seq + 1)
+                + "&size=1"))
                 .body(new EventRecorded(seq));
     }
 
@@ -188,7 +190,7 @@ class AuditController {
      * consecutive, in the order sent.
      */
     @PostMapping("/api/v1/tenants/{tenant}/audit/events/batch")
-    ResponseEntity<BatchRecorded> recordBatch(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    ResponseEntity<BatchRecorded> recordBatch(@AuthenticationPrincipal Caller caller,
             @Valid @RequestBody BatchRequest body, HttpServletRequest request, @PathTenant TenantId id) {
         access.require(caller, "access.check", null);
         Entries entries = new Entries(caller, id, request);

@@ -11,7 +11,6 @@ import dev.gatehouse.server.shared.TenantId;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -39,7 +38,7 @@ class PurgeController {
     }
 
     @PostMapping("/api/v1/tenants/{tenant}/audit/purge")
-    PurgeView purge(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, Origin origin,
+    PurgeView purge(@AuthenticationPrincipal Caller caller, Origin origin,
             @PathTenant TenantId id) {
         access.require(caller, "audit.purge", null);
         AuditLog.Actor actor = actors.actor(caller);

@@ -45,7 +45,7 @@ class ReportController {
             + " 202 with the job and its Location at once; GET it until status is READY (then report and download"
             + " say where the file is) or FAILED (error says why). Audited REPORT_REQUESTED, then REPORT_GENERATED.")
     @PostMapping("/api/v1/tenants/{tenant}/report-jobs")
-    ResponseEntity<ReportJobs.JobView> submit(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    ResponseEntity<ReportJobs.JobView> submit(@AuthenticationPrincipal Caller caller,
             @RequestBody ComplianceReports.Request request, @PathTenant TenantId tenantId, Origin origin) {
         ReportJobs.JobView job = jobs.submit(caller, tenantId, request, origin);
         return ResponseEntity.accepted().location(URI.create(job.self())).body(job);
@@ -54,14 +54,14 @@ class ReportController {
     @Operation(summary = "A report job's status", description = "Requires compliance_reports.read. status PENDING,"
             + " RUNNING, READY or FAILED.")
     @GetMapping("/api/v1/tenants/{tenant}/report-jobs/{id}")
-    ReportJobs.JobView job(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    ReportJobs.JobView job(@AuthenticationPrincipal Caller caller,
             @PathTenant TenantId tenantId, @PathVariable String id) {
         return jobs.find(caller, tenantId, Ids.inPath(id, "job"));
     }
 
     @Operation(summary = "The latest report jobs", description = "Requires compliance_reports.read; newest first.")
     @GetMapping("/api/v1/tenants/{tenant}/report-jobs")
-    List<ReportJobs.JobView> jobs(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    List<ReportJobs.JobView> jobs(@AuthenticationPrincipal Caller caller,
             @PathTenant TenantId tenantId, @RequestParam(defaultValue = "50") @Min(1) @Max(200) int limit) {
         return jobs.list(caller, tenantId, limit);
     }
@@ -71,7 +71,7 @@ class ReportController {
             + " Generated while the request waits (201), for small reports and existing clients; POST …/report-jobs"
             + " generates in the background. Audited REPORT_GENERATED.")
     @PostMapping("/api/v1/tenants/{tenant}/reports")
-    ResponseEntity<ReportViews.ReportView> generate(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    ResponseEntity<ReportViews.ReportView> generate(@AuthenticationPrincipal Caller caller,
             @RequestBody ComplianceReports.Request request, @PathTenant TenantId tenantId, Origin origin) {
         ReportViews.ReportView report = reports.generate(caller, tenantId, request, origin);
         return ResponseEntity.created(URI.create(report.download())).body(report);
@@ -79,7 +79,7 @@ class ReportController {
 
     @Operation(summary = "Lists the generated reports", description = "Requires compliance_reports.read; newest first.")
     @GetMapping("/api/v1/tenants/{tenant}/reports")
-    Page<ReportViews.ReportView> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    Page<ReportViews.ReportView> list(@AuthenticationPrincipal Caller caller,
             @PathTenant TenantId tenantId,
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
@@ -89,7 +89,7 @@ class ReportController {
     @Operation(summary = "Downloads a report's file", description = "Requires compliance_reports.read; audited"
             + " REPORT_DOWNLOADED.")
     @GetMapping("/api/v1/tenants/{tenant}/reports/{id}")
-    void download(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathTenant TenantId tenantId,
+    void download(@AuthenticationPrincipal Caller caller, @PathTenant TenantId tenantId,
             @PathVariable String id,
             Origin origin, HttpServletResponse response) throws IOException {
         ComplianceReports.Download download = reports.download(caller, tenantId, Ids.inPath(id, "report"), origin);
@@ -107,7 +107,6 @@ class ReportController {
             + " previous calendar month's report is generated and each recipient is mailed a sign-in link to it.")
     @PostMapping("/api/v1/tenants/{tenant}/report-schedules")
     ResponseEntity<ReportViews.ScheduleView> createSchedule(@AuthenticationPrincipal Caller caller,
-            @PathVariable String tenant,
             @RequestBody ReportSchedules.Request request, @PathTenant TenantId tenantId, Origin origin) {
         ReportViews.ScheduleView created = schedules.create(caller, tenantId, request, origin);
         return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenantId.value() + "/report-schedules/"
@@ -116,13 +115,13 @@ class ReportController {
     }
 
     @GetMapping("/api/v1/tenants/{tenant}/report-schedules")
-    List<ReportViews.ScheduleView> schedules(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    List<ReportViews.ScheduleView> schedules(@AuthenticationPrincipal Caller caller,
             @PathTenant TenantId tenantId) {
         return schedules.list(caller, tenantId);
     }
 
     @GetMapping("/api/v1/tenants/{tenant}/report-schedules/{id}")
-    ReportViews.ScheduleView schedule(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    ReportViews.ScheduleView schedule(@AuthenticationPrincipal Caller caller,
             @PathTenant TenantId tenantId,
             @PathVariable String id) {
         return schedules.get(caller, tenantId, Ids.inPath(id, "schedule"));
@@ -130,14 +129,14 @@ class ReportController {
 
     @Operation(summary = "Replaces a schedule", description = "The same body and rules as creating one.")
     @PutMapping("/api/v1/tenants/{tenant}/report-schedules/{id}")
-    ReportViews.ScheduleView replaceSchedule(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    ReportViews.ScheduleView replaceSchedule(@AuthenticationPrincipal Caller caller,
             @PathVariable String id,
             @RequestBody ReportSchedules.Request request, @PathTenant TenantId tenantId, Origin origin) {
         return schedules.replace(caller, tenantId, Ids.inPath(id, "schedule"), request, origin);
     }
 
     @DeleteMapping("/api/v1/tenants/{tenant}/report-schedules/{id}")
-    ResponseEntity<Void> deleteSchedule(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    ResponseEntity<Void> deleteSchedule(@AuthenticationPrincipal Caller caller,
             @PathTenant TenantId tenantId,
             @PathVariable String id, Origin origin) {
         schedules.delete(caller, tenantId, Ids.inPath(id, "schedule"), origin);

@@ -5,6 +5,8 @@ import dev.gatehouse.server.memberships.Memberships;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.PathTenant;
+import dev.gatehouse.server.shared.TenantPaths;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.net.URLEncoder;
@@ -17,7 +19,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
@@ -64,8 +65,8 @@ class MembershipPagesController {
 
     /** Switches to the organisation: a session there for the membership, the home session kept aside. */
     @PostMapping("/console/memberships/{tenant}/switch")
-    String switchTo(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, Origin origin,
-            HttpServletRequest request, HttpServletResponse response) {
+    String switchTo(@AuthenticationPrincipal Caller caller, Origin origin, HttpServletRequest request,
+            HttpServletResponse response, @PathTenant(PathTenant.For.MEMBERSHIP) TenantPaths.TenantRef tenant) {
         Memberships.Switched switched = memberships.open(caller, tenant, origin);
         if (home(request).isEmpty()) {
             SessionCookie.read(request).ifPresent(token -> writeHome(token, request, response));
@@ -98,13 +99,13 @@ class MembershipPagesController {
      * signed in to ends that session too, so the console goes back to the home session kept aside.
      */
     @PostMapping("/console/memberships/{tenant}/leave")
-    String leave(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, Origin origin,
-            HttpServletRequest request, HttpServletResponse response) {
-        String name = memberships.list(caller).items().stream().filter(m -> m.tenant().equals(tenant))
-                .map(Memberships.View::name).findFirst().orElse(tenant);
+    String leave(@AuthenticationPrincipal Caller caller, Origin origin, HttpServletRequest request,
+            HttpServletResponse response, @PathTenant(PathTenant.For.MEMBERSHIP) TenantPaths.TenantRef tenant) {
+        String name = memberships.list(caller).items().stream().filter(m -> m.tenant().equals(tenant.slug()))
+                .map(Memberships.View::name).findFirst().orElse(tenant.slug());
         memberships.leave(caller, tenant, origin);
         Optional<String> home = home(request);
-        if (caller.tenantSlug().equals(tenant) && home.isPresent()) {
+        if (caller.tenant().equals(tenant.id()) && home.isPresent()) {
             SessionCookie.write(home.get(), request, response);
             clearHome(request, response);
         }

@@ -5,6 +5,8 @@ import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.PathTenant;
+import dev.gatehouse.server.shared.TenantPaths;
 import dev.gatehouse.server.tenancy.Tenant;
 import dev.gatehouse.server.tenancy.TenantDeletion;
 import dev.gatehouse.server.tenancy.TenantEdits;
@@ -18,7 +20,6 @@ import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.util.UriUtils;
@@ -49,16 +50,17 @@ class TenantPageController {
     }
 
     @GetMapping(TenantsController.PATH + "/{tenant}")
-    String show(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, Model model) {
+    String show(@AuthenticationPrincipal Caller caller, Model model,
+            @PathTenant(PathTenant.For.OPERATOR) TenantPaths.TenantRef tenant) {
         return page(caller, onboarding.get(caller, tenant), model);
     }
 
     /** Suspends (with a reason, once confirmed) or reactivates, as {@code PATCH {status, reason}}. */
     @PostMapping(TenantsController.PATH + "/{tenant}/status")
-    String status(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    String status(@AuthenticationPrincipal Caller caller,
             @RequestParam(required = false) @Nullable String status, @RequestParam(required = false) @Nullable String reason,
             @RequestParam(required = false) @Nullable String confirm, Model model, Origin origin,
-            HttpServletResponse response) {
+            HttpServletResponse response, @PathTenant(PathTenant.For.OPERATOR) TenantPaths.TenantRef tenant) {
         if ("SUSPENDED".equals(status) && !"yes".equals(confirm)) {
             return refused(caller, tenant, "Tick the box to confirm: everyone of this organisation is signed out and"
                     + " can do nothing until it is reactivated.", HttpStatus.BAD_REQUEST, model, response);
@@ -70,18 +72,18 @@ class TenantPageController {
 
     /** Moves under the tenant given (slug), or detaches with none, as {@code PATCH {parent}}. */
     @PostMapping(TenantsController.PATH + "/{tenant}/parent")
-    String parent(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    String parent(@AuthenticationPrincipal Caller caller,
             @RequestParam(required = false) @Nullable String parent, Model model, Origin origin,
-            HttpServletResponse response) {
+            HttpServletResponse response, @PathTenant(PathTenant.For.OPERATOR) TenantPaths.TenantRef tenant) {
         return attempt(caller, tenant, model, response, () -> edits.change(caller, tenant,
                 TenantEdits.Change.parent(parent), actors.actor(caller), origin), "moved");
     }
 
     /** Deletes a suspended tenant once its slug is typed, as {@code DELETE /api/v1/tenants/{tenant}}. */
     @PostMapping(TenantsController.PATH + "/{tenant}/delete")
-    String delete(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    String delete(@AuthenticationPrincipal Caller caller,
             @RequestParam(required = false) @Nullable String confirmSlug, Model model, Origin origin,
-            HttpServletResponse response) {
+            HttpServletResponse response, @PathTenant(PathTenant.For.OPERATOR) TenantPaths.TenantRef tenant) {
         Tenant found = onboarding.get(caller, tenant);
         if (confirmSlug == null || !confirmSlug.strip().equals(found.slug())) {
             return refused(caller, tenant, "Type the slug " + found.slug() + " exactly to confirm the deletion.",
@@ -89,7 +91,7 @@ class TenantPageController {
         }
         TenantDeletion.Deleted deleted;
         try {
-            deleted = deletion.delete(caller, found.slug(), actors.actor(caller), origin);
+            deleted = deletion.delete(caller, tenant, actors.actor(caller), origin);
         } catch (ApiException e) {
             if (e.status() != HttpStatus.CONFLICT && e.status() != HttpStatus.BAD_REQUEST) {
                 throw e;
@@ -100,7 +102,7 @@ class TenantPageController {
         return "console/tenants/deleted";
     }
 
-    private String attempt(Caller caller, String tenant, Model model, HttpServletResponse response,
+    private String attempt(Caller caller, TenantPaths.TenantRef tenant, Model model, HttpServletResponse response,
             Supplier<Tenant> change, String done) {
         Tenant changed;
         try {
@@ -117,7 +119,7 @@ class TenantPageController {
                 StandardCharsets.UTF_8) + "?" + done;
     }
 
-    private String refused(Caller caller, String tenant, String why, HttpStatus status, Model model,
+    private String refused(Caller caller, TenantPaths.TenantRef tenant, String why, HttpStatus status, Model model,
             HttpServletResponse response) {
         model.addAttribute("errors", FormErrors.summary(why));
         response.setStatus(status.value());
@@ -126,8 +128,7 @@ class TenantPageController {
 
     private String page(Caller caller, Tenant tenant, Model model) {
         model.addAttribute("tenant", tenant);
-        model.addAttribute("parentSlug", tenant.parent() == null ? null
-                : onboarding.get(caller, tenant.parent().toString()).slug());
+        model.addAttribute("parentSlug", onboarding.parentSlug(caller, tenant));
         model.addAttribute("maySuspend", access.allows(caller, "tenants.suspend", null));
         model.addAttribute("mayMove", access.allows(caller, "tenants.edit", null));
         model.addAttribute("mayDelete", access.allows(caller, "tenants.delete", null));

@@ -6,6 +6,8 @@ import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
+import dev.gatehouse.server.shared.PathTenant;
+import dev.gatehouse.server.shared.TenantPaths;
 import dev.gatehouse.server.tenancy.Tenant;
 import dev.gatehouse.server.tenancy.TenantEdits;
 import dev.gatehouse.server.tenancy.TenantOnboarding;
@@ -20,7 +22,6 @@ import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.util.UriUtils;
@@ -83,9 +84,9 @@ class TenantsController {
 
     /** Renames a tenant ({@code tenants.edit}) through the service behind {@code PATCH /api/v1/tenants/{tenant}}. */
     @PostMapping(PATH + "/{tenant}/name")
-    String rename(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    String rename(@AuthenticationPrincipal Caller caller,
             @RequestParam(required = false) @Nullable String name, Model model, Origin origin,
-            HttpServletResponse response) {
+            HttpServletResponse response, @PathTenant(PathTenant.For.OPERATOR) TenantPaths.TenantRef tenant) {
         try {
             edits.renameTo(caller, tenant, name, actors.actor(caller), origin);
         } catch (ApiException e) {
@@ -93,11 +94,11 @@ class TenantsController {
                 throw e;
             }
             String why = e.errors().isEmpty() ? e.getMessage() : e.errors().getFirst().message();
-            model.addAttribute("errors", FormErrors.summary("The new name of " + tenant + " " + why + "."));
+            model.addAttribute("errors", FormErrors.summary("The new name of " + tenant.slug() + " " + why + "."));
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             return page(caller, 0, EMPTY_FORM, model);
         }
-        return "redirect:" + PATH + "?renamed=" + UriUtils.encodeQueryParam(tenant, StandardCharsets.UTF_8);
+        return "redirect:" + PATH + "?renamed=" + UriUtils.encodeQueryParam(tenant.slug(), StandardCharsets.UTF_8);
     }
 
     private String page(Caller caller, int page, Map<String, String> form, Model model) {

@@ -8,6 +8,7 @@ import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
 import dev.gatehouse.server.shared.PathTenant;
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.shared.TenantPaths;
 import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -59,10 +60,10 @@ class EmergencyAccessController {
             permission is missing; 409 when the caller already has access to it; 429 with Retry-After beyond \
             10 openings an hour.""")
     @PostMapping("/api/v1/tenants/{tenant}/break-glass")
-    ResponseEntity<EmergencyAccessView> open(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestBody EmergencyAccesses.OpenRequest body, Origin origin, @PathTenant TenantId tenantId) {
+    ResponseEntity<EmergencyAccessView> open(@AuthenticationPrincipal Caller caller,
+            @RequestBody EmergencyAccesses.OpenRequest body, Origin origin, @PathTenant TenantPaths.TenantRef tenant) {
         EmergencyAccessView view = view(caller, accesses.open(caller, body, origin));
-        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/break-glass/" + view.id()))
+        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant.slug() + "/break-glass/" + view.id()))
                 .body(view);
     }
 
@@ -70,7 +71,7 @@ class EmergencyAccessController {
             + " the tenant's; anyone else their own. Filters: status (PENDING_REVIEW or REVIEWED), user (an id);"
             + " newest first.")
     @GetMapping("/api/v1/tenants/{tenant}/break-glass")
-    Page<EmergencyAccessView> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    Page<EmergencyAccessView> list(@AuthenticationPrincipal Caller caller,
             @RequestParam(required = false) @Nullable String status,
             @RequestParam(required = false) @Nullable String user,
             @RequestParam(defaultValue = "0") @Min(0) int page,
@@ -92,7 +93,7 @@ class EmergencyAccessController {
 
     @Operation(summary = "One emergency access", description = "Its user's own, or any for a reviewer.")
     @GetMapping("/api/v1/tenants/{tenant}/break-glass/{id}")
-    EmergencyAccessView get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    EmergencyAccessView get(@AuthenticationPrincipal Caller caller,
             @PathVariable String id, @PathTenant TenantId tenantId) {
         return view(caller, accesses.get(caller, Ids.inPath(id, "emergency access")));
     }
@@ -102,7 +103,7 @@ class EmergencyAccessController {
             break_glass.review where it happened and covering the user. note is required when NOT_JUSTIFIED, \
             which also ends the access at once. Reviewed once: again is 409. Audited as BREAK_GLASS_REVIEWED.""")
     @PostMapping("/api/v1/tenants/{tenant}/break-glass/{id}/review")
-    EmergencyAccessView review(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    EmergencyAccessView review(@AuthenticationPrincipal Caller caller,
             @PathVariable String id, @RequestBody EmergencyAccesses.ReviewRequest body, Origin origin,
             @PathTenant TenantId tenantId) {
         return view(caller, accesses.review(caller, Ids.inPath(id, "emergency access"), body, origin));
@@ -111,7 +112,7 @@ class EmergencyAccessController {
     @Operation(summary = "Ends one's own emergency access early", description = "Deletes the share; audited as"
             + " BREAK_GLASS_ENDED. It stays in the review queue. 409 when it has already ended or expired.")
     @PostMapping("/api/v1/tenants/{tenant}/break-glass/{id}/end")
-    EmergencyAccessView end(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    EmergencyAccessView end(@AuthenticationPrincipal Caller caller,
             @PathVariable String id, Origin origin, @PathTenant TenantId tenantId) {
         return view(caller, accesses.end(caller, Ids.inPath(id, "emergency access"), origin));
     }

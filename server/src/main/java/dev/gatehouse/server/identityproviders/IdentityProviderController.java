@@ -6,6 +6,7 @@ import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
 import dev.gatehouse.server.shared.PathTenant;
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.shared.TenantPaths;
 import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
 import java.util.List;
@@ -33,7 +34,7 @@ class IdentityProviderController {
     }
 
     @GetMapping(PATH)
-    Page<ProviderRegistry.View> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    Page<ProviderRegistry.View> list(@AuthenticationPrincipal Caller caller,
             @PathTenant TenantId tenantId) {
         List<ProviderRegistry.View> all = registry.list(caller, tenantId);
         return new Page<>(all, 0, Math.max(all.size(), 1), all.size());
@@ -46,15 +47,16 @@ class IdentityProviderController {
             mapped role must be one the caller may hand out there. Answers the provider with secretsSet (the \
             names of the secrets stored), never the secrets.""")
     @PostMapping(PATH)
-    ResponseEntity<ProviderRegistry.View> create(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestBody JsonNode body, Origin origin, @PathTenant TenantId tenantId) {
-        ProviderRegistry.View created = registry.create(caller, tenantId, body, origin);
-        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/identity-providers/" + created.id()))
+    ResponseEntity<ProviderRegistry.View> create(@AuthenticationPrincipal Caller caller,
+            @RequestBody JsonNode body, Origin origin, @PathTenant TenantPaths.TenantRef tenant) {
+        ProviderRegistry.View created = registry.create(caller, tenant.id(), body, origin);
+        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant.slug() + "/identity-providers/"
+                + created.id()))
                 .body(created);
     }
 
     @GetMapping(PATH + "/{id}")
-    ProviderRegistry.View get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    ProviderRegistry.View get(@AuthenticationPrincipal Caller caller,
             @PathVariable String id, @PathTenant TenantId tenantId) {
         return registry.get(caller, tenantId, Ids.inPath(id, "identity provider"));
     }
@@ -62,13 +64,13 @@ class IdentityProviderController {
     @Operation(summary = "Changes an identity provider", description = "The fields sent change; a secret config"
             + " field left out keeps its stored value, null removes it. The kind cannot change.")
     @PatchMapping(PATH + "/{id}")
-    ProviderRegistry.View update(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    ProviderRegistry.View update(@AuthenticationPrincipal Caller caller,
             @PathVariable String id, @RequestBody JsonNode body, Origin origin, @PathTenant TenantId tenantId) {
         return registry.update(caller, tenantId, Ids.inPath(id, "identity provider"), body, origin);
     }
 
     @DeleteMapping(PATH + "/{id}")
-    ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller,
             @PathVariable String id, Origin origin, @PathTenant TenantId tenantId) {
         registry.delete(caller, tenantId, Ids.inPath(id, "identity provider"), origin);
         return ResponseEntity.noContent().build();

@@ -51,7 +51,7 @@ class SyncController {
             setting when the directory cannot be read (nobody changed); 409 while a sync of it runs. \
             Needs identity-providers.manage.""")
     @PostMapping("/api/v1/tenants/{tenant}/identity-providers/{id}/sync")
-    SyncRuns.Run syncNow(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id,
+    SyncRuns.Run syncNow(@AuthenticationPrincipal Caller caller, @PathVariable String id,
             Origin origin, @PathTenant TenantId tenantId) {
         access.require(caller, PERMISSION, null);
         IdentityProvider provider = sync.provider(tenantId, Ids.inPath(id, "LDAP identity provider"));
@@ -71,7 +71,7 @@ class SyncController {
 
     @Operation(summary = "An LDAP provider's syncs, newest first", description = "Needs identity-providers.manage.")
     @GetMapping("/api/v1/tenants/{tenant}/identity-providers/{id}/sync-runs")
-    List<SyncRuns.Run> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    List<SyncRuns.Run> list(@AuthenticationPrincipal Caller caller,
             @PathVariable String id, @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size,
             @PathTenant TenantId tenantId) {
         access.require(caller, PERMISSION, null);

@@ -8,10 +8,12 @@ import dev.gatehouse.server.authentication.Sessions;
 import dev.gatehouse.server.shared.AccountClosed;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.MembershipReach;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantDeleting;
 import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.shared.TenantPaths;
 import dev.gatehouse.server.throttling.Throttle;
 import dev.gatehouse.server.users.MemberAccounts;
 import dev.gatehouse.server.users.UserStore;
@@ -49,7 +51,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * person, and the only trace of the link they see is "signs in at another organisation".
  */
 @Service
-public class Memberships {
+public class Memberships implements MembershipReach {
 
     /** An organisation the person belongs to, as they see it. */
     public record View(String tenant, String name, String status, @Nullable Instant since, boolean tenantActive) {}
@@ -149,7 +151,7 @@ public class Memberships {
      *     membership is locked or disabled there, from an impersonation or without a session
      */
     @Transactional
-    public Switched open(Caller caller, String tenant, Origin origin) {
+    public Switched open(Caller caller, TenantPaths.TenantRef tenant, Origin origin) {
         caller.refuseIfImpersonated("switch organisations");
         UUID session = caller.requireSession("switch organisations");
         MemberAccounts.Home home = homeOf(caller);
@@ -179,7 +181,7 @@ public class Memberships {
      * @throws ApiException 404 for a tenant the person is no member of; 403 from an impersonation
      */
     @Transactional
-    public void leave(Caller caller, String tenant, Origin origin) {
+    public void leave(Caller caller, TenantPaths.TenantRef tenant, Origin origin) {
         caller.refuseIfImpersonated("leave an organisation for the person");
         MemberAccounts.Home home = homeOf(caller);
         MemberAccounts.Membership membership = membership(home, tenant);
@@ -252,15 +254,21 @@ public class Memberships {
                 .orElseGet(() -> new MemberAccounts.Home(caller.tenant(), caller.userId()));
     }
 
-    /** The person's membership in the tenant the path names; 404 alike for unknown tenants and others'. */
-    private MemberAccounts.Membership membership(MemberAccounts.Home home, String tenant) {
-        var named = tenants.named(tenant);
-        if (named.isPresent() && named.get().id().equals(home.tenant())) {
-            throw ApiException.conflict(tenant + " is your home organisation: use your session there");
+    /** The home organisation, or one with a membership of the person's home account: a path may name it. */
+    @Override
+    public boolean holdsAccountIn(Caller caller, TenantId tenant) {
+        MemberAccounts.Home home = homeOf(caller);
+        return home.tenant().equals(tenant) || members.of(home.tenant(), home.user()).stream()
+                .anyMatch(m -> m.tenant().equals(tenant));
+    }
+
+    /** The person's membership in the tenant the path names (shared.TenantPaths#membershipOf let the path in). */
+    private MemberAccounts.Membership membership(MemberAccounts.Home home, TenantPaths.TenantRef tenant) {
+        if (tenant.id().equals(home.tenant())) {
+            throw ApiException.conflict(tenant.slug() + " is your home organisation: use your session there");
         }
-        return named.flatMap(found -> members.of(home.tenant(), home.user()).stream()
-                        .filter(m -> m.tenant().equals(found.id())).findFirst())
-                .orElseThrow(() -> ApiException.notFound("membership in " + tenant));
+        return members.of(home.tenant(), home.user()).stream().filter(m -> m.tenant().equals(tenant.id()))
+                .findFirst().orElseThrow(() -> ApiException.notFound("membership in " + tenant.slug()));
     }
 
     private View view(MemberAccounts.Membership membership) {

@@ -2,13 +2,14 @@ package dev.gatehouse.server.memberships;
 
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.PathTenant;
+import dev.gatehouse.server.shared.TenantPaths;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -41,14 +42,15 @@ class MembershipsController {
 
     /** Opens a session in the organisation for the membership: 201 {@code {token, tenant, userId, expiresAt}}. */
     @PostMapping("/api/v1/me/memberships/{tenant}/session")
-    ResponseEntity<Memberships.Switched> session(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            Origin origin) {
+    ResponseEntity<Memberships.Switched> session(@AuthenticationPrincipal Caller caller, Origin origin,
+            @PathTenant(PathTenant.For.MEMBERSHIP) TenantPaths.TenantRef tenant) {
         return ResponseEntity.status(HttpStatus.CREATED).body(memberships.open(caller, tenant, origin));
     }
 
     /** Leaves the organisation: its sessions end, its account is unlinked and disabled. */
     @DeleteMapping("/api/v1/me/memberships/{tenant}")
-    ResponseEntity<Void> leave(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, Origin origin) {
+    ResponseEntity<Void> leave(@AuthenticationPrincipal Caller caller, Origin origin,
+            @PathTenant(PathTenant.For.MEMBERSHIP) TenantPaths.TenantRef tenant) {
         memberships.leave(caller, tenant, origin);
         return ResponseEntity.noContent().build();
     }

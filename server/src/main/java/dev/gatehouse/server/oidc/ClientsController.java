@@ -37,20 +37,20 @@ class ClientsController {
     @Operation(summary = "Registers an application", description = "Requires clients.manage, and covering the"
             + " serviceAccount. The answer's clientSecret (confidential clients) is shown only here.")
     @PostMapping
-    ResponseEntity<OidcClients.Created> create(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    ResponseEntity<OidcClients.Created> create(@AuthenticationPrincipal Caller caller,
             @RequestBody OidcClients.ClientRequest body, Origin origin, @PathTenant TenantId id) {
         return ResponseEntity.status(HttpStatus.CREATED).body(clients.create(caller, id, body, origin));
     }
 
     @GetMapping
-    Page<OidcClients.ClientView> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    Page<OidcClients.ClientView> list(@AuthenticationPrincipal Caller caller,
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size, @PathTenant TenantId id) {
         return clients.list(caller, id, page, size);
     }
 
     @GetMapping("/{clientId}")
-    OidcClients.ClientView get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    OidcClients.ClientView get(@AuthenticationPrincipal Caller caller,
             @PathVariable String clientId, @PathTenant TenantId id) {
         return clients.get(caller, id, clientId);
     }
@@ -58,14 +58,14 @@ class ClientsController {
     @Operation(summary = "Changes an application", description = "Requires clients.manage. status DISABLED refuses"
             + " its tokens on every node within a second; type cannot change.")
     @PatchMapping("/{clientId}")
-    OidcClients.ClientView update(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    OidcClients.ClientView update(@AuthenticationPrincipal Caller caller,
             @PathVariable String clientId, @RequestBody OidcClients.ClientRequest body, Origin origin,
             @PathTenant TenantId id) {
         return clients.update(caller, id, clientId, body, origin);
     }
 
     @DeleteMapping("/{clientId}")
-    ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller,
             @PathVariable String clientId, Origin origin, @PathTenant TenantId id) {
         clients.delete(caller, id, clientId, origin);
         return ResponseEntity.noContent().build();
@@ -75,7 +75,7 @@ class ClientsController {
             + " stops working at once; the new one is shown only in this answer.")
     @PostMapping("/{clientId}/secret")
     ResponseEntity<OidcClients.RotatedSecret> rotate(@AuthenticationPrincipal Caller caller,
-            @PathVariable String tenant, @PathVariable String clientId, Origin origin, @PathTenant TenantId id) {
+            @PathVariable String clientId, Origin origin, @PathTenant TenantId id) {
         return ResponseEntity.status(HttpStatus.CREATED).body(clients.rotateSecret(caller, id, clientId, origin));
     }
 }

@@ -79,7 +79,7 @@ class PasskeysController {
 
     @Operation(summary = "A user's passkeys", description = "users.read, and holding everything the user holds.")
     @GetMapping("/api/v1/tenants/{tenant}/users/{id}/passkeys")
-    Listing ofUser(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable UUID id,
+    Listing ofUser(@AuthenticationPrincipal Caller caller, @PathVariable UUID id,
             @PathTenant TenantId tenantId) {
         return new Listing(passkeys.ofUser(caller, tenantId, id));
     }
@@ -87,7 +87,7 @@ class PasskeysController {
     @Operation(summary = "Removes a user's passkey (lost or stolen)", description = "users.edit, and holding"
             + " everything the user holds; audited PASSKEY_REMOVED.")
     @DeleteMapping("/api/v1/tenants/{tenant}/users/{id}/passkeys/{passkey}")
-    ResponseEntity<Void> removeOf(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    ResponseEntity<Void> removeOf(@AuthenticationPrincipal Caller caller,
             @PathVariable UUID id, @PathVariable UUID passkey, Origin origin, @PathTenant TenantId tenantId) {
         passkeys.removeOf(caller, tenantId, id, passkey, origin);
         return ResponseEntity.noContent().build();

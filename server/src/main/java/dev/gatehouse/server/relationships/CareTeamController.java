@@ -10,6 +10,7 @@ import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
 import dev.gatehouse.server.shared.PathTenant;
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.shared.TenantPaths;
 import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -60,7 +61,7 @@ class CareTeamController {
     @Operation(summary = "The care teams the caller may read", description = "Requires care_teams.read at each"
             + " team's location (tenant-wide for a team without one); by name.")
     @GetMapping("/api/v1/tenants/{tenant}/care-teams")
-    Page<TeamView> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    Page<TeamView> list(@AuthenticationPrincipal Caller caller,
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size, @PathTenant TenantId tenantId) {
         List<CareTeams.Team> visible = teams.visible(caller, tenantId);
@@ -73,15 +74,15 @@ class CareTeamController {
             + " care_teams.create at the location (tenant-wide without one). Names are unique ignoring case (409)."
             + " Patients join by relationship careteam:<id> care_team patient:<id>.")
     @PostMapping("/api/v1/tenants/{tenant}/care-teams")
-    ResponseEntity<TeamView> create(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestBody CareTeams.TeamRequest body, Origin origin, @PathTenant TenantId tenantId) {
-        TeamView created = TeamView.of(teams.create(caller, tenantId, body, actors.actor(caller), origin));
-        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/care-teams/" + created.id()))
+    ResponseEntity<TeamView> create(@AuthenticationPrincipal Caller caller,
+            @RequestBody CareTeams.TeamRequest body, Origin origin, @PathTenant TenantPaths.TenantRef tenant) {
+        TeamView created = TeamView.of(teams.create(caller, tenant.id(), body, actors.actor(caller), origin));
+        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant.slug() + "/care-teams/" + created.id()))
                 .body(created);
     }
 
     @GetMapping("/api/v1/tenants/{tenant}/care-teams/{id}")
-    TeamView get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id,
+    TeamView get(@AuthenticationPrincipal Caller caller, @PathVariable String id,
             @PathTenant TenantId tenantId) {
         return TeamView.of(teams.get(caller, tenantId, Ids.inPath(id, "care team")));
     }
@@ -90,7 +91,7 @@ class CareTeamController {
             + " (an id, or null for none), members?: [userId] (the whole new set)}. Requires care_teams.edit at the"
             + " team's location and, for a move, at the new one. Roles never change.")
     @PatchMapping("/api/v1/tenants/{tenant}/care-teams/{id}")
-    TeamView update(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id,
+    TeamView update(@AuthenticationPrincipal Caller caller, @PathVariable String id,
             @RequestBody JsonNode body, Origin origin, @PathTenant TenantId tenantId) {
         UUID teamId = Ids.inPath(id, "care team");
         List<FieldError> problems = new ArrayList<>();
@@ -126,7 +127,7 @@ class CareTeamController {
     @Operation(summary = "Deletes a care team", description = "Requires care_teams.delete at the team's location;"
             + " its memberships and the tuples of the patients it cares for go with it.")
     @DeleteMapping("/api/v1/tenants/{tenant}/care-teams/{id}")
-    ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller,
             @PathVariable String id, Origin origin, @PathTenant TenantId tenantId) {
         teams.delete(caller, tenantId, Ids.inPath(id, "care team"), actors.actor(caller), origin);
         return ResponseEntity.noContent().build();
@@ -135,7 +136,7 @@ class CareTeamController {
     @Operation(summary = "Adds a member to a care team", description = "{user: userId}. Requires care_teams.edit at"
             + " the team's location. 201 when added, 200 when the user already was a member.")
     @PostMapping("/api/v1/tenants/{tenant}/care-teams/{id}/members")
-    ResponseEntity<TeamView> addMember(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    ResponseEntity<TeamView> addMember(@AuthenticationPrincipal Caller caller,
             @PathVariable String id, @RequestBody NewMember body, Origin origin, @PathTenant TenantId tenantId) {
         UUID teamId = Ids.inPath(id, "care team");
         boolean added = teams.addMember(caller, tenantId, teamId, body.user(), actors.actor(caller), origin);
@@ -146,7 +147,7 @@ class CareTeamController {
     @Operation(summary = "Removes a member from a care team", description = "Requires care_teams.edit at the team's"
             + " location; 404 when the user is not a member.")
     @DeleteMapping("/api/v1/tenants/{tenant}/care-teams/{id}/members/{userId}")
-    ResponseEntity<Void> removeMember(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    ResponseEntity<Void> removeMember(@AuthenticationPrincipal Caller caller,
             @PathVariable String id, @PathVariable String userId, Origin origin, @PathTenant TenantId tenantId) {
         teams.removeMember(caller, tenantId, Ids.inPath(id, "care team"), Ids.inPath(userId, "member"),
                 actors.actor(caller), origin);
@@ -157,7 +158,7 @@ class CareTeamController {
             + " team by relationship careteam:<id> care_team patient:<id>), oldest first. Requires care_teams.read"
             + " at the team's location.")
     @GetMapping("/api/v1/tenants/{tenant}/care-teams/{id}/patients")
-    Page<PatientView> patients(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    Page<PatientView> patients(@AuthenticationPrincipal Caller caller,
             @PathVariable String id, @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size, @PathTenant TenantId tenantId) {
         Page<Relationship> found = teams.patients(caller, tenantId, Ids.inPath(id, "care team"), page, size);

@@ -38,7 +38,7 @@ class ReassignController {
             covering the user (as for a lock), and care_teams.edit at each team moved. 400 naming to for the \
             user themselves, an unknown, inactive or service account.""")
     @PostMapping("/api/v1/tenants/{tenant}/users/{id}/reassign")
-    ReassignedView reassign(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    ReassignedView reassign(@AuthenticationPrincipal Caller caller,
             @PathVariable String id, @RequestBody Reassign body, Origin origin, @PathTenant TenantId tenantId) {
         Reassignments.Reassigned done = reassignments.reassign(caller, tenantId, Ids.inPath(id, "user"), body.to(),
                 actors.actor(caller), origin);

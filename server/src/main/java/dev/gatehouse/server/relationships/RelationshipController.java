@@ -8,6 +8,7 @@ import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
 import dev.gatehouse.server.shared.PathTenant;
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.shared.TenantPaths;
 import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -60,14 +61,14 @@ class RelationshipController {
             writing an existing tuple answers 200 with it, its expiry replaced; a new one is 201. Checks then \
             resolve ASSIGNED from it when they name no assignees.""")
     @PostMapping("/api/v1/tenants/{tenant}/relationships")
-    ResponseEntity<RelationshipView> write(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestBody Relationships.NewRelationship body, Origin origin, @PathTenant TenantId tenantId) {
-        Relationships.Written written = relationships.write(caller, tenantId, body, actors.actor(caller), origin);
+    ResponseEntity<RelationshipView> write(@AuthenticationPrincipal Caller caller,
+            @RequestBody Relationships.NewRelationship body, Origin origin, @PathTenant TenantPaths.TenantRef tenant) {
+        Relationships.Written written = relationships.write(caller, tenant.id(), body, actors.actor(caller), origin);
         RelationshipView view = RelationshipView.of(written.relationship());
         if (!written.created()) {
             return ResponseEntity.ok(view);
         }
-        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/relationships/" + view.id()))
+        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant.slug() + "/relationships/" + view.id()))
                 .body(view);
     }
 
@@ -85,7 +86,7 @@ class RelationshipController {
             write would be; existing tuples with the same expiry are left as they are. Answers 200 \
             {created, items} with the items in the order asked.""")
     @PostMapping("/api/v1/tenants/{tenant}/relationships/batch")
-    BatchView writeAll(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    BatchView writeAll(@AuthenticationPrincipal Caller caller,
             @RequestBody BatchRequest body, Origin origin, @PathTenant TenantId tenantId) {
         List<Relationships.Written> written = relationships.writeAll(caller, tenantId, body.items(),
                 actors.actor(caller), origin);
@@ -98,7 +99,7 @@ class RelationshipController {
             + " oldest first. An expired tuple never counts in a check; it is listed for 30 days after its expiry, then"
             + " removed.")
     @GetMapping("/api/v1/tenants/{tenant}/relationships")
-    Page<RelationshipView> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    Page<RelationshipView> list(@AuthenticationPrincipal Caller caller,
             @RequestParam(required = false) @Nullable String subject,
             @RequestParam(required = false) @Nullable String relation,
             @RequestParam(required = false) @Nullable String object,
@@ -110,14 +111,14 @@ class RelationshipController {
     }
 
     @GetMapping("/api/v1/tenants/{tenant}/relationships/{id}")
-    RelationshipView get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id,
+    RelationshipView get(@AuthenticationPrincipal Caller caller, @PathVariable String id,
             @PathTenant TenantId tenantId) {
         return RelationshipView.of(relationships.get(caller, tenantId, Ids.inPath(id, "relationship")));
     }
 
     @Operation(summary = "Deletes a relationship", description = "Requires relationships.write tenant-wide.")
     @DeleteMapping("/api/v1/tenants/{tenant}/relationships/{id}")
-    ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller,
             @PathVariable String id, Origin origin, @PathTenant TenantId tenantId) {
         relationships.delete(caller, tenantId, Ids.inPath(id, "relationship"), actors.actor(caller), origin);
         return ResponseEntity.noContent().build();

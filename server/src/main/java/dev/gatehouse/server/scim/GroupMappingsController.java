@@ -2,6 +2,8 @@ package dev.gatehouse.server.scim;
 
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.PathTenant;
+import dev.gatehouse.server.shared.TenantPaths;
 import dev.gatehouse.server.users.TenantScope;
 import java.util.List;
 import java.util.UUID;
@@ -23,27 +25,27 @@ class GroupMappingsController {
     record RolesRequest(@Nullable List<GroupMappings.RoleView> roles) {}
 
     private final GroupMappings mappings;
-    private final TenantScope scope;
 
-    GroupMappingsController(GroupMappings mappings, TenantScope scope) {
+    GroupMappingsController(GroupMappings mappings) {
         this.mappings = mappings;
-        this.scope = scope;
     }
 
     @GetMapping
-    List<GroupMappings.GroupView> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant) {
-        return mappings.list(caller, scope.resolve(caller, tenant));
+    List<GroupMappings.GroupView> list(@AuthenticationPrincipal Caller caller,
+            @PathTenant TenantPaths.TenantRef tenant) {
+        return mappings.list(caller, TenantScope.of(tenant));
     }
 
     @GetMapping("/{id}")
-    GroupMappings.GroupView get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable UUID id) {
-        return mappings.get(caller, scope.resolve(caller, tenant), id);
+    GroupMappings.GroupView get(@AuthenticationPrincipal Caller caller,
+            @PathVariable UUID id, @PathTenant TenantPaths.TenantRef tenant) {
+        return mappings.get(caller, TenantScope.of(tenant), id);
     }
 
     @PatchMapping("/{id}")
-    GroupMappings.GroupView set(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable UUID id, @RequestBody RolesRequest request, Origin origin) {
-        return mappings.set(caller, scope.resolve(caller, tenant), id, request.roles(), origin);
+    GroupMappings.GroupView set(@AuthenticationPrincipal Caller caller,
+            @PathVariable UUID id, @RequestBody RolesRequest request, Origin origin,
+            @PathTenant TenantPaths.TenantRef tenant) {
+        return mappings.set(caller, TenantScope.of(tenant), id, request.roles(), origin);
     }
 }

@@ -27,6 +27,11 @@ public @interface PathTenant {
         /** An audit trail: a member's own tenant, and the platform's own trail for operators ({@link TenantPaths#trailOf}). */
         TRAIL,
         /** What a platform operator does in a tenant: any tenant for operators, a member's own ({@link TenantPaths#actedInBy}). */
-        OPERATOR
+        OPERATOR,
+        /**
+         * A person's other organisation (issue 16): their home one or one they hold a membership of
+         * ({@link TenantPaths#membershipOf}), a {@link TenantPaths.TenantRef}; 404 alike for any other.
+         */
+        MEMBERSHIP
     }
 }

@@ -58,6 +58,7 @@ class PathTenants implements WebMvcConfigurer, HandlerMethodArgumentResolver {
             case MEMBER -> ref ? paths.resolve(caller, tenant) : paths.own(caller, tenant);
             case TRAIL -> requireId(ref, parameter, paths.trailOf(caller, tenant));
             case OPERATOR -> ref ? paths.actedInBy(caller, tenant) : paths.actedInBy(caller, tenant).id();
+            case MEMBERSHIP -> ref ? paths.membershipOf(caller, tenant) : paths.membershipOf(caller, tenant).id();
         };
     }
 

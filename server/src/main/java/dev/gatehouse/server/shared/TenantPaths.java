@@ -18,10 +18,13 @@ public class TenantPaths {
 
     private final TenantDirectory directory;
     private final ObjectProvider<ChildTenantReach> children;
+    private final ObjectProvider<MembershipReach> memberships;
 
-    TenantPaths(TenantDirectory directory, ObjectProvider<ChildTenantReach> children) {
+    TenantPaths(TenantDirectory directory, ObjectProvider<ChildTenantReach> children,
+            ObjectProvider<MembershipReach> memberships) {
         this.directory = directory;
         this.children = children;
+        this.memberships = memberships;
     }
 
     /** The tenant of a path: its id, slug and role pack, and its display name (for its mails, issue 17). */
@@ -76,6 +79,19 @@ public class TenantPaths {
             return resolve(caller, tenant);
         }
         return find(tenant).orElseThrow(() -> ApiException.notFound("tenant " + tenant));
+    }
+
+    /**
+     * The organisation a membership path names (issue 16): the person's home organisation, for the
+     * service to refuse plainly, or one they hold a membership of.
+     *
+     * @throws ApiException 404 {@code membership in {tenant}} for an unknown tenant and for any tenant
+     *     the person holds no account in, alike
+     */
+    public TenantRef membershipOf(Caller caller, String tenant) {
+        MembershipReach reach = memberships.getIfAvailable();
+        return find(tenant).filter(ref -> reach != null && reach.holdsAccountIn(caller, ref.id()))
+                .orElseThrow(() -> ApiException.notFound("membership in " + tenant));
     }
 
     private static boolean namesOwn(Caller caller, String tenant) {

@@ -6,6 +6,7 @@ import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
 import dev.gatehouse.server.shared.PathTenant;
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.shared.TenantPaths;
 import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -37,7 +38,7 @@ class SignupController {
 
     @Operation(summary = "Domain mappings", description = "Needs domain-mappings.manage. Highest priority first.")
     @GetMapping("/api/v1/tenants/{tenant}/domain-mappings")
-    List<DomainMappings.View> mappings(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    List<DomainMappings.View> mappings(@AuthenticationPrincipal Caller caller,
             @PathTenant TenantId tenantId) {
         return mappings.list(caller, tenantId);
     }
@@ -47,30 +48,30 @@ class SignupController {
             slug or id), targetLocation? (a location id of the target), defaultRole? (a role of the target; the \
             pack's default role), mode? (AUTOMATIC or APPROVAL)}: needs domain-mappings.manage → 201.""")
     @PostMapping("/api/v1/tenants/{tenant}/domain-mappings")
-    ResponseEntity<DomainMappings.View> map(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    ResponseEntity<DomainMappings.View> map(@AuthenticationPrincipal Caller caller,
             @RequestBody(required = false) DomainMappings.@Nullable Mapping body, Origin origin,
-            @PathTenant TenantId tenantId) {
-        DomainMappings.View view = mappings.create(caller, tenantId, body, origin);
-        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/domain-mappings/" + view.id()))
+            @PathTenant TenantPaths.TenantRef tenant) {
+        DomainMappings.View view = mappings.create(caller, tenant.id(), body, origin);
+        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant.slug() + "/domain-mappings/" + view.id()))
                 .body(view);
     }
 
     @GetMapping("/api/v1/tenants/{tenant}/domain-mappings/{id}")
-    DomainMappings.View mapping(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    DomainMappings.View mapping(@AuthenticationPrincipal Caller caller,
             @PathVariable String id, @PathTenant TenantId tenantId) {
         return mappings.get(caller, tenantId, Ids.inPath(id, "domain mapping"));
     }
 
     @Operation(summary = "Replaces a domain mapping", description = "The fields of POST, all of them.")
     @PutMapping("/api/v1/tenants/{tenant}/domain-mappings/{id}")
-    DomainMappings.View remap(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    DomainMappings.View remap(@AuthenticationPrincipal Caller caller,
             @PathVariable String id, @RequestBody(required = false) DomainMappings.@Nullable Mapping body,
             Origin origin, @PathTenant TenantId tenantId) {
         return mappings.replace(caller, tenantId, Ids.inPath(id, "domain mapping"), body, origin);
     }
 
     @DeleteMapping("/api/v1/tenants/{tenant}/domain-mappings/{id}")
-    ResponseEntity<Void> unmap(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    ResponseEntity<Void> unmap(@AuthenticationPrincipal Caller caller,
             @PathVariable String id, Origin origin, @PathTenant TenantId tenantId) {
         mappings.delete(caller, tenantId, Ids.inPath(id, "domain mapping"), origin);
         return ResponseEntity.noContent().build();
@@ -79,7 +80,7 @@ class SignupController {
     @Operation(summary = "The approval queue", description = "Registrations waiting for approval and role requests;"
             + " needs registrations.approve. status: PENDING, APPROVED, REJECTED.")
     @GetMapping("/api/v1/tenants/{tenant}/registrations")
-    Page<Approvals.View> registrations(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    Page<Approvals.View> registrations(@AuthenticationPrincipal Caller caller,
             @RequestParam(required = false) @Nullable String status,
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size, @PathTenant TenantId tenantId) {
@@ -87,7 +88,7 @@ class SignupController {
     }
 
     @GetMapping("/api/v1/tenants/{tenant}/registrations/{id}")
-    Approvals.View registration(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    Approvals.View registration(@AuthenticationPrincipal Caller caller,
             @PathVariable String id, @PathTenant TenantId tenantId) {
         return approvals.get(caller, tenantId, Ids.inPath(id, "registration"));
     }
@@ -96,7 +97,7 @@ class SignupController {
             {note?}: needs registrations.approve, never one's own request. A registration becomes an invited \
             account (the invitation mailed); a role request an assignment (roles.assign there, no escalation).""")
     @PostMapping("/api/v1/tenants/{tenant}/registrations/{id}/approve")
-    Approvals.View approve(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id,
+    Approvals.View approve(@AuthenticationPrincipal Caller caller, @PathVariable String id,
             @RequestBody(required = false) Approvals.@Nullable Decision body, Origin origin,
             @PathTenant TenantId tenantId) {
         return approvals.approve(caller, tenantId, Ids.inPath(id, "registration"), body, origin);
@@ -105,7 +106,7 @@ class SignupController {
     @Operation(summary = "Rejects a registration or role request", description = "{note?}: as approving; the person"
             + " is told by mail.")
     @PostMapping("/api/v1/tenants/{tenant}/registrations/{id}/reject")
-    Approvals.View reject(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id,
+    Approvals.View reject(@AuthenticationPrincipal Caller caller, @PathVariable String id,
             @RequestBody(required = false) Approvals.@Nullable Decision body, Origin origin,
             @PathTenant TenantId tenantId) {
         return approvals.reject(caller, tenantId, Ids.inPath(id, "registration"), body, origin);
@@ -115,17 +116,17 @@ class SignupController {
             {role, note?}: a signed-in member asks for one of the tenant's registration.requestableRoles \
             (seed 002: PROVIDER) → 201 {status: PENDING}; an admin approves or rejects it in …/registrations.""")
     @PostMapping("/api/v1/tenants/{tenant}/role-requests")
-    ResponseEntity<Approvals.View> requestRole(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    ResponseEntity<Approvals.View> requestRole(@AuthenticationPrincipal Caller caller,
             @RequestBody(required = false) Approvals.@Nullable RoleRequest body, Origin origin,
-            @PathTenant TenantId tenantId) {
-        Approvals.View view = approvals.requestRole(caller, tenantId, body, origin);
-        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/role-requests/" + view.id()))
+            @PathTenant TenantPaths.TenantRef tenant) {
+        Approvals.View view = approvals.requestRole(caller, tenant.id(), body, origin);
+        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant.slug() + "/role-requests/" + view.id()))
                 .body(view);
     }
 
     @Operation(summary = "The caller's own role requests", description = "Newest first, with their outcome.")
     @GetMapping("/api/v1/tenants/{tenant}/role-requests")
-    List<Approvals.View> myRoleRequests(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    List<Approvals.View> myRoleRequests(@AuthenticationPrincipal Caller caller,
             @PathTenant TenantId tenantId) {
         return approvals.mine(caller, tenantId);
     }

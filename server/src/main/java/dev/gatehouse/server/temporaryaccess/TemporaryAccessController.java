@@ -7,6 +7,7 @@ import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
 import dev.gatehouse.server.shared.PathTenant;
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.shared.TenantPaths;
 import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -46,16 +47,17 @@ class TemporaryAccessController {
             yourself: needs roles.delegate. On someone's behalf: roles.assign there, no escalation, and covering both. \
             Never to yourself or a service account. It allows only while from, active, still holds the role there.""")
     @PostMapping("/api/v1/tenants/{tenant}/delegations")
-    ResponseEntity<Delegations.View> lend(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestBody Delegations.NewDelegation body, Origin origin, @PathTenant TenantId tenantId) {
-        Delegations.View view = delegations.create(caller, tenantId, body, origin);
-        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/delegations/" + view.id())).body(view);
+    ResponseEntity<Delegations.View> lend(@AuthenticationPrincipal Caller caller,
+            @RequestBody Delegations.NewDelegation body, Origin origin, @PathTenant TenantPaths.TenantRef tenant) {
+        Delegations.View view = delegations.create(caller, tenant.id(), body, origin);
+        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant.slug() + "/delegations/" + view.id()))
+                .body(view);
     }
 
     @Operation(summary = "Delegations", description = "Those the caller lent or was lent; with roles.assign, all of"
             + " the tenant's. user: of one person (either side); status: SCHEDULED, ACTIVE, SUSPENDED, EXPIRED, ENDED.")
     @GetMapping("/api/v1/tenants/{tenant}/delegations")
-    Page<Delegations.View> delegations(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    Page<Delegations.View> delegations(@AuthenticationPrincipal Caller caller,
             @RequestParam(required = false) @Nullable String user, @RequestParam(required = false) @Nullable String status,
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size, @PathTenant TenantId tenantId) {
@@ -67,7 +69,7 @@ class TemporaryAccessController {
     @Operation(summary = "Ends a delegation at once", description = "By its lender, its delegate, who recorded it,"
             + " or someone with roles.assign there who covers the delegate.")
     @DeleteMapping("/api/v1/tenants/{tenant}/delegations/{id}")
-    ResponseEntity<Void> endDelegation(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    ResponseEntity<Void> endDelegation(@AuthenticationPrincipal Caller caller,
             @PathVariable String id, Origin origin, @PathTenant TenantId tenantId) {
         delegations.end(caller, tenantId, Ids.inPath(id, "delegation"), origin);
         return ResponseEntity.noContent().build();
@@ -77,17 +79,18 @@ class TemporaryAccessController {
             {role, location?, reason, minutes (1 to 480), oneTime?}: needs elevation.request and a signed-in session. \
             → 201 {id, status: PENDING, …}. Those who may decide it are mailed; undecided, it expires after a day.""")
     @PostMapping("/api/v1/tenants/{tenant}/elevation-requests")
-    ResponseEntity<Elevations.View> request(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestBody Elevations.NewRequest body, Origin origin, @PathTenant TenantId tenantId) {
-        Elevations.View view = elevations.request(caller, tenantId, body, origin);
-        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/elevation-requests/" + view.id()))
+    ResponseEntity<Elevations.View> request(@AuthenticationPrincipal Caller caller,
+            @RequestBody Elevations.NewRequest body, Origin origin, @PathTenant TenantPaths.TenantRef tenant) {
+        Elevations.View view = elevations.request(caller, tenant.id(), body, origin);
+        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant.slug() + "/elevation-requests/"
+                + view.id()))
                 .body(view);
     }
 
     @Operation(summary = "Elevation requests", description = "The caller's own, and those they may decide (or"
             + " decided); status: PENDING, APPROVED, DENIED, EXPIRED, USED.")
     @GetMapping("/api/v1/tenants/{tenant}/elevation-requests")
-    Page<Elevations.View> requests(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    Page<Elevations.View> requests(@AuthenticationPrincipal Caller caller,
             @RequestParam(required = false) @Nullable String status,
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size, @PathTenant TenantId tenantId) {
@@ -95,7 +98,7 @@ class TemporaryAccessController {
     }
 
     @GetMapping("/api/v1/tenants/{tenant}/elevation-requests/{id}")
-    Elevations.View elevationRequest(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    Elevations.View elevationRequest(@AuthenticationPrincipal Caller caller,
             @PathVariable String id, @PathTenant TenantId tenantId) {
         return elevations.get(caller, tenantId, Ids.inPath(id, "elevation request"));
     }
@@ -105,7 +108,7 @@ class TemporaryAccessController {
             (roles.assign, no escalation) and covers the requester → the requester holds it from now for its \
             minutes (source ELEVATION; one use when oneTime).""")
     @PostMapping("/api/v1/tenants/{tenant}/elevation-requests/{id}/approve")
-    Elevations.View approve(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id,
+    Elevations.View approve(@AuthenticationPrincipal Caller caller, @PathVariable String id,
             @RequestBody(required = false) Elevations.@Nullable Decision body, Origin origin,
             @PathTenant TenantId tenantId) {
         return elevations.approve(caller, tenantId, Ids.inPath(id, "elevation request"), body, origin);
@@ -113,7 +116,7 @@ class TemporaryAccessController {
 
     @Operation(summary = "Denies an elevation request", description = "{note?}: by whoever may approve it.")
     @PostMapping("/api/v1/tenants/{tenant}/elevation-requests/{id}/deny")
-    Elevations.View deny(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id,
+    Elevations.View deny(@AuthenticationPrincipal Caller caller, @PathVariable String id,
             @RequestBody(required = false) Elevations.@Nullable Decision body, Origin origin,
             @PathTenant TenantId tenantId) {
         return elevations.deny(caller, tenantId, Ids.inPath(id, "elevation request"), body, origin);

@@ -8,6 +8,7 @@ import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
 import dev.gatehouse.server.shared.PathTenant;
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.shared.TenantPaths;
 import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -59,7 +60,7 @@ class LocationController {
             + " locations.read. A flat list in tree order: each location follows its parent, siblings by name;"
             + " build the tree from parent. A location-scoped holder sees the locations at and below theirs.")
     @GetMapping("/api/v1/tenants/{tenant}/locations")
-    Page<LocationView> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    Page<LocationView> list(@AuthenticationPrincipal Caller caller,
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size, @PathTenant TenantId id) {
         List<TenantLocation> visible = service.visible(caller, id);
@@ -70,7 +71,7 @@ class LocationController {
     }
 
     @GetMapping("/api/v1/tenants/{tenant}/locations/{id}")
-    LocationView get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable UUID id,
+    LocationView get(@AuthenticationPrincipal Caller caller, @PathVariable UUID id,
             @PathTenant TenantId tenantId) {
         return LocationView.of(service.get(caller, tenantId, id));
     }
@@ -78,11 +79,11 @@ class LocationController {
     @Operation(summary = "Creates a location", description = "Requires locations.create at the parent (tenant-wide"
             + " for a top-level location). Names are unique among siblings ignoring case (409).")
     @PostMapping("/api/v1/tenants/{tenant}/locations")
-    ResponseEntity<LocationView> create(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestBody CreateLocation request, Origin origin, @PathTenant TenantId id) {
-        TenantLocation created = service.create(caller, id, request.name(), request.parent(),
+    ResponseEntity<LocationView> create(@AuthenticationPrincipal Caller caller,
+            @RequestBody CreateLocation request, Origin origin, @PathTenant TenantPaths.TenantRef tenant) {
+        TenantLocation created = service.create(caller, tenant.id(), request.name(), request.parent(),
                 actors.actor(caller), origin);
-        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/locations/" + created.id()))
+        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant.slug() + "/locations/" + created.id()))
                 .body(LocationView.of(created));
     }
 
@@ -94,7 +95,7 @@ class LocationController {
             + " and, for a move, at the new parent (tenant-wide for parent null: the top level). Moving under"
             + " itself or a descendant is a 400 naming parent.")
     @PatchMapping("/api/v1/tenants/{tenant}/locations/{id}")
-    LocationView update(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable UUID id,
+    LocationView update(@AuthenticationPrincipal Caller caller, @PathVariable UUID id,
             @RequestBody JsonNode body, Origin origin, @PathTenant TenantId tenantId) {
         List<FieldError> problems = new ArrayList<>();
         if (!body.isObject()) {
@@ -130,7 +131,7 @@ class LocationController {
     @Operation(summary = "Deletes a location", description = "Requires locations.delete at the location. 409 while"
             + " it has child locations or role assignments.")
     @DeleteMapping("/api/v1/tenants/{tenant}/locations/{id}")
-    ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller,
             @PathVariable UUID id, Origin origin, @PathTenant TenantId tenantId) {
         service.delete(caller, tenantId, id, actors.actor(caller), origin);
         return ResponseEntity.noContent().build();

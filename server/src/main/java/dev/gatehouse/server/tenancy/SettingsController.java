@@ -36,7 +36,7 @@ class SettingsController {
     }
 
     @GetMapping("/api/v1/tenants/{tenant}/settings")
-    SettingsView get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    SettingsView get(@AuthenticationPrincipal Caller caller,
             @PathTenant TenantId tenantId) {
         return service.read(caller, tenantId);
     }
@@ -50,8 +50,7 @@ class SettingsController {
             + " ranges (a bare address means one host); auditRetention an ISO-8601 period of years and months,"
             + " P1Y..P100Y (default P6Y); breakGlass.enabled (default true), breakGlass.minutes 5..720 (default 60).")
     @PatchMapping("/api/v1/tenants/{tenant}/settings")
-    SettingsView change(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestBody JsonNode patch,
+    SettingsView change(@AuthenticationPrincipal Caller caller, @RequestBody JsonNode patch,
             @PathTenant TenantId tenantId, Origin origin) {
         return service.change(caller, tenantId, patch, actors.actor(caller), origin);
     }
@@ -60,7 +59,7 @@ class SettingsController {
             + " the parent tenant's slug (null without one); origins maps each value's path"
             + " (passwordPolicy.minLength) to own, the slug of the ancestor that set it, or default.")
     @GetMapping("/api/v1/tenants/{tenant}/settings/origins")
-    SettingsService.Origins origins(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    SettingsService.Origins origins(@AuthenticationPrincipal Caller caller,
             @PathTenant TenantId tenantId) {
         return service.origins(caller, tenantId);
     }
@@ -70,8 +69,7 @@ class SettingsController {
             + " passwordPolicy, or * for every field), so it follows the parent tenant again (the default for a"
             + " tenant without one). Answers the effective settings.")
     @DeleteMapping("/api/v1/tenants/{tenant}/settings/overrides/{path}")
-    SettingsView inherit(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathTenant TenantId tenantId,
+    SettingsView inherit(@AuthenticationPrincipal Caller caller, @PathTenant TenantId tenantId,
             @PathVariable String path, Origin origin) {
         return service.inherit(caller, tenantId, path, actors.actor(caller), origin);
     }

@@ -4,6 +4,8 @@ import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
+import dev.gatehouse.server.shared.PathTenant;
+import dev.gatehouse.server.shared.TenantPaths;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -15,7 +17,6 @@ import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -68,7 +69,8 @@ class TenantController {
     }
 
     @GetMapping("/api/v1/tenants/{tenant}")
-    TenantView get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant) {
+    TenantView get(@AuthenticationPrincipal Caller caller,
+            @PathTenant(PathTenant.For.OPERATOR) TenantPaths.TenantRef tenant) {
         return TenantView.of(onboarding.get(caller, tenant));
     }
 
@@ -77,14 +79,15 @@ class TenantController {
      * nothing; {@code tenants.edit} for name and parent, {@code tenants.suspend} for status.
      */
     @PatchMapping("/api/v1/tenants/{tenant}")
-    TenantView edit(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestBody(required = false) @Nullable String body, Origin origin) {
+    TenantView edit(@AuthenticationPrincipal Caller caller, @RequestBody(required = false) @Nullable String body,
+            Origin origin, @PathTenant(PathTenant.For.OPERATOR) TenantPaths.TenantRef tenant) {
         return TenantView.of(edits.edit(caller, tenant, body, actors.actor(caller), origin));
     }
 
     /** Deletes a suspended tenant after archiving its trail → 200 {@code {slug, archive, sha256, events}}. */
     @DeleteMapping("/api/v1/tenants/{tenant}")
-    TenantDeletion.Deleted delete(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, Origin origin) {
+    TenantDeletion.Deleted delete(@AuthenticationPrincipal Caller caller, Origin origin,
+            @PathTenant(PathTenant.For.OPERATOR) TenantPaths.TenantRef tenant) {
         return deletion.delete(caller, tenant, actors.actor(caller), origin);
     }
 }

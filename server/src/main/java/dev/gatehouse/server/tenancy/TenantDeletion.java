@@ -8,6 +8,7 @@ import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantDeleting;
+import dev.gatehouse.server.shared.TenantPaths;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.context.ApplicationEventPublisher;
@@ -54,14 +55,14 @@ public class TenantDeletion {
      *     unless the tenant is suspended, while it has child tenants, or when its trail does not verify
      */
     @Transactional
-    public Deleted delete(Caller caller, String tenant, AuditLog.Actor actor, Origin origin) {
+    public Deleted delete(Caller caller, TenantPaths.TenantRef tenant, AuditLog.Actor actor, Origin origin) {
         TenantEdits.refuseUnlessOperator(caller, tenant);
         access.require(caller, "tenants.delete", null);
-        Tenant found = tenants.find(tenant).orElseThrow(() -> ApiException.notFound("tenant " + tenant));
-        if (found.slug().equals(Caller.PLATFORM)) {
+        if (tenant.slug().equals(Caller.PLATFORM)) {
             throw ApiException.forbidden("the platform tenant is the operators' own and is never deleted");
         }
-        Tenant current = tenants.findForUpdate(found.id()).orElseThrow(() -> ApiException.notFound("tenant " + tenant));
+        Tenant current = tenants.findForUpdate(tenant.id())
+                .orElseThrow(() -> ApiException.notFound("tenant " + tenant.slug()));
         if (!current.status().equals("SUSPENDED")) {
             throw ApiException.conflict("tenant " + current.slug() + " is " + current.status() + "; suspend it first"
                     + " (PATCH {\"status\": \"SUSPENDED\"}), so that nobody is signed in when it is deleted");

@@ -8,6 +8,7 @@ import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Problems;
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.shared.TenantPaths;
 import dev.gatehouse.server.shared.TenantSuspended;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -87,35 +88,37 @@ public class TenantEdits {
      *     permission of a field or on the platform tenant; 400 naming the field at fault
      */
     @Transactional
-    public Tenant edit(Caller caller, String tenant, @Nullable String body, AuditLog.Actor actor, Origin origin) {
+    public Tenant edit(Caller caller, TenantPaths.TenantRef tenant, @Nullable String body, AuditLog.Actor actor, Origin origin) {
         refuseUnlessOperator(caller, tenant);
         return apply(caller, tenant, parse(body), actor, origin);
     }
 
     /** Renames from the console's form field {@code name}; refusals as {@link #edit}. */
     @Transactional
-    public Tenant renameTo(Caller caller, String tenant, @Nullable String name, AuditLog.Actor actor, Origin origin) {
+    public Tenant renameTo(Caller caller, TenantPaths.TenantRef tenant, @Nullable String name, AuditLog.Actor actor, Origin origin) {
         return change(caller, tenant, Change.rename(name), actor, origin);
     }
 
     /** Applies a change the console's forms made; refusals as {@link #edit}. */
     @Transactional
-    public Tenant change(Caller caller, String tenant, Change change, AuditLog.Actor actor, Origin origin) {
+    public Tenant change(Caller caller, TenantPaths.TenantRef tenant, Change change, AuditLog.Actor actor, Origin origin) {
         refuseUnlessOperator(caller, tenant);
         return apply(caller, tenant, change, actor, origin);
     }
 
-    /** A tenant's user naming their own tenant is told the truth; any other tenant is the 404 of every path. */
-    static void refuseUnlessOperator(Caller caller, String tenant) {
+    /**
+     * A tenant's user naming their own tenant is told the truth; any other tenant (one below theirs
+     * they reach, the only other a path lets them name) is the 404 of every path.
+     */
+    static void refuseUnlessOperator(Caller caller, TenantPaths.TenantRef tenant) {
         if (!caller.isPlatformOperator()) {
-            boolean own = tenant.equals(caller.tenantSlug()) || tenant.equals(caller.tenant().value().toString());
-            throw own ? ApiException.forbidden("only platform operators manage tenants")
-                    : ApiException.notFound("tenant " + tenant);
+            throw tenant.id().equals(caller.tenant()) ? ApiException.forbidden("only platform operators manage tenants")
+                    : ApiException.notFound("tenant " + tenant.slug());
         }
     }
 
     /** The checks in order — permission per field, input, tenant — so no one but an operator learns more. */
-    private Tenant apply(Caller caller, String tenant, Change change, AuditLog.Actor actor, Origin origin) {
+    private Tenant apply(Caller caller, TenantPaths.TenantRef tenant, Change change, AuditLog.Actor actor, Origin origin) {
         if (change.name() != null || change.parentGiven()) {
             access.require(caller, "tenants.edit", null);
         }
@@ -125,11 +128,11 @@ public class TenantEdits {
         String name = change.name() == null ? null : validName(change.name());
         String status = change.status() == null ? null : validStatus(change.status());
         String reason = validReason(change.reason(), status != null);
-        Tenant found = tenants.find(tenant).orElseThrow(() -> ApiException.notFound("tenant " + tenant));
-        if (found.slug().equals(Caller.PLATFORM)) {
+        if (tenant.slug().equals(Caller.PLATFORM)) {
             throw ApiException.forbidden("the platform tenant is the operators' own and is not changed through the API");
         }
-        Tenant current = tenants.findForUpdate(found.id()).orElseThrow(() -> ApiException.notFound("tenant " + tenant));
+        Tenant current = tenants.findForUpdate(tenant.id())
+                .orElseThrow(() -> ApiException.notFound("tenant " + tenant.slug()));
         Tenant parent = change.parentGiven() && change.parent() != null ? validParent(current, change.parent()) : null;
         AuditLog.Target target = new AuditLog.Target("tenant", current.id().toString(), current.slug());
         TenantId platform = caller.tenant();

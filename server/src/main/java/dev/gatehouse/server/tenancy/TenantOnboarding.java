@@ -11,6 +11,7 @@ import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.FieldError;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
+import dev.gatehouse.server.shared.TenantPaths;
 import jakarta.validation.Valid;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.Email;
@@ -80,16 +81,34 @@ public class TenantOnboarding {
     }
 
     /**
-     * A tenant by slug or id: its own users may read it, anyone else must be an operator.
+     * The tenant a path names (shared.TenantPaths#actedInBy: any tenant for an operator, a member's
+     * own or one they reach below it): its own users may read it, anyone else must be an operator.
      *
-     * @throws ApiException 404 for an unknown tenant and, to a tenant's user, for any tenant but
-     *     their own (a 403 would tell them it exists); 403 for an operator without tenants.read
+     * @throws ApiException 404 to a tenant's user for any tenant but their own (a 403 would tell them
+     *     it exists); 403 for an operator without tenants.read
      */
-    public Tenant get(Caller caller, String tenant) {
-        Tenant found = tenants.find(tenant).orElseThrow(() -> ApiException.notFound("tenant " + tenant));
+    public Tenant get(Caller caller, TenantPaths.TenantRef tenant) {
+        Tenant found = tenants.find(tenant.id()).orElseThrow(() -> ApiException.notFound("tenant " + tenant.slug()));
+        return readableBy(caller, found, tenant.slug());
+    }
+
+    /**
+     * The slug of the tenant's parent, for its page; refusals as {@link #get} (the child's own users
+     * never learn which organisation is above it).
+     */
+    public @Nullable String parentSlug(Caller caller, Tenant tenant) {
+        if (tenant.parent() == null) {
+            return null;
+        }
+        String named = tenant.parent().toString();
+        Tenant parent = tenants.find(tenant.parent()).orElseThrow(() -> ApiException.notFound("tenant " + named));
+        return readableBy(caller, parent, named).slug();
+    }
+
+    private Tenant readableBy(Caller caller, Tenant found, String named) {
         if (!found.id().equals(caller.tenant())) {
             if (!caller.isPlatformOperator()) {
-                throw ApiException.notFound("tenant " + tenant);
+                throw ApiException.notFound("tenant " + named);
             }
             requireOperator(caller, "tenants.read");
         }

@@ -4,6 +4,8 @@ import dev.gatehouse.engine.DecisionView;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Page;
+import dev.gatehouse.server.shared.PathTenant;
+import dev.gatehouse.server.shared.TenantPaths;
 import dev.gatehouse.server.usertypes.AgentType;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -12,7 +14,6 @@ import jakarta.validation.constraints.Min;
 import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -36,11 +37,9 @@ class AgentController {
     }
 
     private final Agents agents;
-    private final TenantScope scope;
 
-    AgentController(Agents agents, TenantScope scope) {
+    AgentController(Agents agents) {
         this.agents = agents;
-        this.scope = scope;
     }
 
     @Operation(summary = "Who can be handed this work?", description = """
@@ -49,7 +48,7 @@ class AgentController {
             (internal users holding a fallback permission tenant-wide). Readable by the feature's assigners, its \
             agents, and holders of users.read or access.check.""")
     @GetMapping("/agents")
-    Page<AgentView> agents(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    Page<AgentView> agents(@AuthenticationPrincipal Caller caller,
             @Parameter(description = "timer, ticket, time or billing (default timer)")
             @RequestParam(required = false) @Nullable String type,
             @Parameter(description = "seed 003's spelling of type")
@@ -59,30 +58,30 @@ class AgentController {
             @Parameter(description = "agents who may act at this location (an id); the whole tenant when absent")
             @RequestParam(required = false) @Nullable String location,
             @RequestParam(defaultValue = "0") @Min(0) int page,
-            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
+            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size, @PathTenant TenantPaths.TenantRef tenant) {
         return list(caller, tenant, type(type, agentType, assignable), location, page, size);
     }
 
     @GetMapping("/assignable")
-    Page<AgentView> assignable(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    Page<AgentView> assignable(@AuthenticationPrincipal Caller caller,
             @RequestParam(required = false) @Nullable String location,
             @RequestParam(defaultValue = "0") @Min(0) int page,
-            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
+            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size, @PathTenant TenantPaths.TenantRef tenant) {
         return list(caller, tenant, AgentType.TICKET, location, page, size);
     }
 
     @GetMapping("/billing-agents")
-    Page<AgentView> billingAgents(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    Page<AgentView> billingAgents(@AuthenticationPrincipal Caller caller,
             @RequestParam(required = false) @Nullable String location,
             @RequestParam(defaultValue = "0") @Min(0) int page,
-            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
+            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size, @PathTenant TenantPaths.TenantRef tenant) {
         return list(caller, tenant, AgentType.BILLING, location, page, size);
     }
 
-    private Page<AgentView> list(Caller caller, String tenant, AgentType type, @Nullable String location, int page,
-            int size) {
+    private Page<AgentView> list(Caller caller, TenantPaths.TenantRef tenant, AgentType type, @Nullable String location,
+            int page, int size) {
         String place = location == null || location.isBlank() ? null : UserGuard.canonical(location.strip());
-        Page<Agents.Agent> found = agents.list(caller, scope.resolve(caller, tenant), type, place, page, size);
+        Page<Agents.Agent> found = agents.list(caller, TenantScope.of(tenant), type, place, page, size);
         return new Page<>(found.items().stream().map(AgentView::of).toList(), found.page(), found.size(),
                 found.total());
     }

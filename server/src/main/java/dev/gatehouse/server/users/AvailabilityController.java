@@ -2,6 +2,8 @@ package dev.gatehouse.server.users;
 
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.PathTenant;
+import dev.gatehouse.server.shared.TenantPaths;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -23,22 +25,22 @@ import tools.jackson.databind.JsonNode;
 class AvailabilityController {
 
     private final UserAvailability availability;
-    private final TenantScope scope;
 
-    AvailabilityController(UserAvailability availability, TenantScope scope) {
+    AvailabilityController(UserAvailability availability) {
         this.availability = availability;
-        this.scope = scope;
     }
 
     @GetMapping
-    Map<String, Object> get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable UUID id) {
-        return availability.get(caller, scope.resolve(caller, tenant), id).document();
+    Map<String, Object> get(@AuthenticationPrincipal Caller caller, @PathVariable UUID id,
+            @PathTenant TenantPaths.TenantRef tenant) {
+        return availability.get(caller, TenantScope.of(tenant), id).document();
     }
 
     @PutMapping
-    Map<String, Object> replace(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable UUID id, @RequestBody JsonNode body, Origin origin) {
-        return availability.replace(caller, scope.resolve(caller, tenant), id, body, origin)
+    Map<String, Object> replace(@AuthenticationPrincipal Caller caller,
+            @PathVariable UUID id, @RequestBody JsonNode body, Origin origin,
+            @PathTenant TenantPaths.TenantRef tenant) {
+        return availability.replace(caller, TenantScope.of(tenant), id, body, origin)
                 .document();
     }
 }

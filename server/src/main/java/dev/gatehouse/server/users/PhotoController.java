@@ -3,6 +3,8 @@ package dev.gatehouse.server.users;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.PathTenant;
+import dev.gatehouse.server.shared.TenantPaths;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,35 +28,35 @@ import org.springframework.web.bind.annotation.RestController;
 class PhotoController {
 
     private final UserPhotos photos;
-    private final TenantScope scope;
 
-    PhotoController(UserPhotos photos, TenantScope scope) {
+    PhotoController(UserPhotos photos) {
         this.photos = photos;
-        this.scope = scope;
     }
 
     @GetMapping
-    ResponseEntity<byte[]> get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable UUID id) {
-        return photos.get(caller, scope.resolve(caller, tenant), id).map(UserPhoto::response)
+    ResponseEntity<byte[]> get(@AuthenticationPrincipal Caller caller, @PathVariable UUID id,
+            @PathTenant TenantPaths.TenantRef tenant) {
+        return photos.get(caller, TenantScope.of(tenant), id).map(UserPhoto::response)
                 .orElseThrow(() -> ApiException.notFound("photo of user " + id));
     }
 
     @PutMapping
-    ResponseEntity<Void> replace(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable UUID id, Origin origin, HttpServletRequest http) throws IOException {
+    ResponseEntity<Void> replace(@AuthenticationPrincipal Caller caller,
+            @PathVariable UUID id, Origin origin, HttpServletRequest http, @PathTenant TenantPaths.TenantRef tenant)
+            throws IOException {
         byte[] bytes;
         try (InputStream body = http.getInputStream()) {
             bytes = body.readNBytes(UserPhotos.MAX_BYTES + 1);
         }
-        photos.replace(caller, scope.resolve(caller, tenant), id, http.getContentType(), bytes,
+        photos.replace(caller, TenantScope.of(tenant), id, http.getContentType(), bytes,
                 origin);
         return ResponseEntity.noContent().build();
     }
 
     @DeleteMapping
-    ResponseEntity<Void> remove(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable UUID id, Origin origin) {
-        photos.remove(caller, scope.resolve(caller, tenant), id, origin);
+    ResponseEntity<Void> remove(@AuthenticationPrincipal Caller caller,
+            @PathVariable UUID id, Origin origin, @PathTenant TenantPaths.TenantRef tenant) {
+        photos.remove(caller, TenantScope.of(tenant), id, origin);
         return ResponseEntity.noContent().build();
     }
 }

@@ -2,6 +2,8 @@ package dev.gatehouse.server.users;
 
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Page;
+import dev.gatehouse.server.shared.PathTenant;
+import dev.gatehouse.server.shared.TenantPaths;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.util.List;
@@ -26,21 +28,19 @@ class ReportsController {
     private final Roster roster;
     private final Managers managers;
     private final UserGuard guard;
-    private final TenantScope scope;
 
-    ReportsController(Roster roster, Managers managers, UserGuard guard, TenantScope scope) {
+    ReportsController(Roster roster, Managers managers, UserGuard guard) {
         this.roster = roster;
         this.managers = managers;
         this.guard = guard;
-        this.scope = scope;
     }
 
     @GetMapping("/api/v1/tenants/{tenant}/users/{id}/reports")
     @Transactional(readOnly = true)
-    Page<UserViews.ReportView> reports(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    Page<UserViews.ReportView> reports(@AuthenticationPrincipal Caller caller,
             @PathVariable UUID id, @RequestParam(defaultValue = "0") @Min(0) int page,
-            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
-        TenantScope.Scoped scoped = scope.resolve(caller, tenant);
+            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size, @PathTenant TenantPaths.TenantRef tenant) {
+        TenantScope.Scoped scoped = TenantScope.of(tenant);
         roster.get(caller, scoped, id);
         List<UserViews.ReportView> readable = managers.reports(scoped.id(), id, 0, MAX_REPORTS).stream()
                 .filter(report -> report.id().equals(caller.userId()) || guard.allows(caller, "users.read", report.id()))

@@ -42,10 +42,15 @@ public class TenantScope {
         return new Scoped(tenant, slug, RolePacks.exists(pack) ? RolePacks.builtIn(pack).adminRole() : null, null);
     }
 
-    public Scoped resolve(Caller caller, String tenantInPath) {
-        TenantPaths.TenantRef tenant = tenants.resolve(caller, tenantInPath);
+    /** The tenant a users path names, as the edge resolved it ({@code @PathTenant}, a member's own). */
+    public static Scoped of(TenantPaths.TenantRef tenant) {
         String adminRole = RolePacks.exists(tenant.pack()) ? RolePacks.builtIn(tenant.pack()).adminRole() : null;
         return new Scoped(tenant.id(), tenant.slug(), adminRole, tenant.name());
+    }
+
+    /** The tenant SCIM's path names, resolved once its API key is checked (scim.ScimCallers). */
+    public Scoped resolve(Caller caller, String tenantInPath) {
+        return of(tenants.resolve(caller, tenantInPath));
     }
 
     Rules rules(TenantId tenant) {

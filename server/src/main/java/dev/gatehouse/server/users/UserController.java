@@ -3,6 +3,8 @@ package dev.gatehouse.server.users;
 import dev.gatehouse.server.settings.TenantSettingsStore;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.PathTenant;
+import dev.gatehouse.server.shared.TenantPaths;
 import io.swagger.v3.oas.annotations.Parameter;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -30,20 +32,18 @@ class UserController {
 
     private final Roster roster;
     private final AccountLifecycle lifecycle;
-    private final TenantScope scope;
     private final TenantSettingsStore settings;
 
-    UserController(Roster roster, AccountLifecycle lifecycle, TenantScope scope, TenantSettingsStore settings) {
+    UserController(Roster roster, AccountLifecycle lifecycle, TenantSettingsStore settings) {
         this.roster = roster;
         this.lifecycle = lifecycle;
-        this.scope = scope;
         this.settings = settings;
     }
 
     @PostMapping
-    ResponseEntity<UserViews.CreatedView> create(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestBody Roster.CreateRequest request, Origin origin) {
-        TenantScope.Scoped scoped = scope.resolve(caller, tenant);
+    ResponseEntity<UserViews.CreatedView> create(@AuthenticationPrincipal Caller caller,
+            @RequestBody Roster.CreateRequest request, Origin origin, @PathTenant TenantPaths.TenantRef tenant) {
+        TenantScope.Scoped scoped = TenantScope.of(tenant);
         // Issue 17: the rules, the password policy and the strength check read the tenant's settings once,
         // from this node's cache as a sign-in does: a creation changes no settings, and a change announced
         // on any node holds from the next creation after the announcement arrives (docs/security.md).
@@ -62,7 +62,7 @@ class UserController {
      * answers the {@code next} and {@code previous} cursors beside it (issue 17, {@link Roster#list}).
      */
     @GetMapping
-    UserViews.ListView list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    UserViews.ListView list(@AuthenticationPrincipal Caller caller,
             @Parameter(description = "text in the username, name or e-mail, ignoring case")
             @RequestParam(required = false) @Nullable String q,
             @Parameter(description = "INVITED, ACTIVE, DISABLED or LOCKED")
@@ -84,8 +84,8 @@ class UserController {
             @Parameter(description = "a page's next or previous, as given: the page beside it, as cheap at any depth"
                     + " (instead of page)")
             @RequestParam(required = false) @Nullable String cursor,
-            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
-        TenantScope.Scoped scoped = scope.resolve(caller, tenant);
+            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size, @PathTenant TenantPaths.TenantRef tenant) {
+        TenantScope.Scoped scoped = TenantScope.of(tenant);
         Roster.ListPage found = roster.list(caller, scoped,
                 new Roster.Filter(q, status, role, location == null ? null : UserGuard.canonical(location), hidden,
                         kind, withoutRole, userType), page, cursor == null || cursor.isEmpty() ? null : cursor, size);
@@ -94,46 +94,47 @@ class UserController {
     }
 
     @GetMapping("/{id}")
-    UserViews.UserView get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable UUID id) {
-        return UserViews.UserView.of(roster.get(caller, scope.resolve(caller, tenant), id));
+    UserViews.UserView get(@AuthenticationPrincipal Caller caller,
+            @PathVariable UUID id, @PathTenant TenantPaths.TenantRef tenant) {
+        return UserViews.UserView.of(roster.get(caller, TenantScope.of(tenant), id));
     }
 
     @PatchMapping("/{id}")
-    UserViews.UserView update(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable UUID id, @RequestBody JsonNode body, Origin origin) {
-        return UserViews.UserView.of(roster.update(caller, scope.resolve(caller, tenant), id, body, origin));
+    UserViews.UserView update(@AuthenticationPrincipal Caller caller,
+            @PathVariable UUID id, @RequestBody JsonNode body, Origin origin,
+            @PathTenant TenantPaths.TenantRef tenant) {
+        return UserViews.UserView.of(roster.update(caller, TenantScope.of(tenant), id, body, origin));
     }
 
     @DeleteMapping("/{id}")
-    ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable UUID id, Origin origin) {
-        roster.delete(caller, scope.resolve(caller, tenant), id, origin);
+    ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller,
+            @PathVariable UUID id, Origin origin, @PathTenant TenantPaths.TenantRef tenant) {
+        roster.delete(caller, TenantScope.of(tenant), id, origin);
         return ResponseEntity.noContent().build();
     }
 
     @PostMapping("/{id}/lock")
-    UserViews.UserView lock(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable UUID id, Origin origin) {
-        return UserViews.UserView.of(lifecycle.lock(caller, scope.resolve(caller, tenant), id, origin));
+    UserViews.UserView lock(@AuthenticationPrincipal Caller caller,
+            @PathVariable UUID id, Origin origin, @PathTenant TenantPaths.TenantRef tenant) {
+        return UserViews.UserView.of(lifecycle.lock(caller, TenantScope.of(tenant), id, origin));
     }
 
     @PostMapping("/{id}/unlock")
-    UserViews.UserView unlock(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable UUID id, Origin origin) {
-        return UserViews.UserView.of(lifecycle.unlock(caller, scope.resolve(caller, tenant), id, origin));
+    UserViews.UserView unlock(@AuthenticationPrincipal Caller caller,
+            @PathVariable UUID id, Origin origin, @PathTenant TenantPaths.TenantRef tenant) {
+        return UserViews.UserView.of(lifecycle.unlock(caller, TenantScope.of(tenant), id, origin));
     }
 
     @PostMapping("/{id}/disable")
-    UserViews.UserView disable(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable UUID id, Origin origin) {
-        return UserViews.UserView.of(lifecycle.disable(caller, scope.resolve(caller, tenant), id, origin));
+    UserViews.UserView disable(@AuthenticationPrincipal Caller caller,
+            @PathVariable UUID id, Origin origin, @PathTenant TenantPaths.TenantRef tenant) {
+        return UserViews.UserView.of(lifecycle.disable(caller, TenantScope.of(tenant), id, origin));
     }
 
     @PostMapping("/{id}/enable")
-    UserViews.UserView enable(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable UUID id, Origin origin) {
-        return UserViews.UserView.of(lifecycle.enable(caller, scope.resolve(caller, tenant), id, origin));
+    UserViews.UserView enable(@AuthenticationPrincipal Caller caller,
+            @PathVariable UUID id, Origin origin, @PathTenant TenantPaths.TenantRef tenant) {
+        return UserViews.UserView.of(lifecycle.enable(caller, TenantScope.of(tenant), id, origin));
     }
 
     /** Optional body of a reset: a temporary password the admin sets instead of sending a link. */
@@ -145,9 +146,10 @@ class UserController {
      */
     @PostMapping("/{id}/password-reset")
     ResponseEntity<Object> resetPassword(@AuthenticationPrincipal Caller caller,
-            @PathVariable String tenant, @PathVariable UUID id,
-            @RequestBody(required = false) @Nullable ResetRequest request, Origin origin) {
-        TenantScope.Scoped scoped = scope.resolve(caller, tenant);
+            @PathVariable UUID id,
+            @RequestBody(required = false) @Nullable ResetRequest request, Origin origin,
+            @PathTenant TenantPaths.TenantRef tenant) {
+        TenantScope.Scoped scoped = TenantScope.of(tenant);
         if (request != null && request.temporaryPassword() != null) {
             lifecycle.setTemporaryPassword(caller, scoped, id, request.temporaryPassword(), origin);
             return ResponseEntity.status(HttpStatus.ACCEPTED).body(java.util.Map.of());
@@ -158,8 +160,8 @@ class UserController {
 
     @PostMapping("/{id}/invitation")
     ResponseEntity<UserViews.InvitationView> invite(@AuthenticationPrincipal Caller caller,
-            @PathVariable String tenant, @PathVariable UUID id, Origin origin) {
-        String url = lifecycle.reinvite(caller, scope.resolve(caller, tenant), id, origin);
+            @PathVariable UUID id, Origin origin, @PathTenant TenantPaths.TenantRef tenant) {
+        String url = lifecycle.reinvite(caller, TenantScope.of(tenant), id, origin);
         return ResponseEntity.status(HttpStatus.CREATED).body(new UserViews.InvitationView(url));
     }
 }

@@ -4,13 +4,14 @@ import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.PathTenant;
+import dev.gatehouse.server.shared.TenantPaths;
 import org.jspecify.annotations.Nullable;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -22,12 +23,10 @@ import org.springframework.web.bind.annotation.RestController;
 class UserExportController {
 
     private final UserExport export;
-    private final TenantScope scope;
     private final Actors actors;
 
-    UserExportController(UserExport export, TenantScope scope, Actors actors) {
+    UserExportController(UserExport export, Actors actors) {
         this.export = export;
-        this.scope = scope;
         this.actors = actors;
     }
 
@@ -36,7 +35,7 @@ class UserExportController {
      * Retry-After when every slot for long-running work is taken, as for the audit export.
      */
     @GetMapping("/api/v1/tenants/{tenant}/users/export")
-    void export(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    void export(@AuthenticationPrincipal Caller caller,
             @RequestParam(defaultValue = "csv") String format,
             @RequestParam(required = false) @Nullable String q,
             @RequestParam(required = false) @Nullable String status,
@@ -44,8 +43,8 @@ class UserExportController {
             @RequestParam(required = false) @Nullable String location,
             @RequestParam(required = false) @Nullable String hidden,
             @RequestParam(required = false) @Nullable String kind,
-            Origin origin, HttpServletResponse response) throws IOException {
-        TenantScope.Scoped scoped = scope.resolve(caller, tenant);
+            Origin origin, HttpServletResponse response, @PathTenant TenantPaths.TenantRef tenant) throws IOException {
+        TenantScope.Scoped scoped = TenantScope.of(tenant);
         if (!format.equals("csv")) {
             throw ApiException.badRequest("format", "csv is the one format of the staff list");
         }

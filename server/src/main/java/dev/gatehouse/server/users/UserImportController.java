@@ -4,6 +4,8 @@ import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.FieldError;
 import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.PathTenant;
+import dev.gatehouse.server.shared.TenantPaths;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
@@ -13,7 +15,6 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -24,11 +25,9 @@ import org.springframework.web.bind.annotation.RestController;
 class UserImportController {
 
     private final UserImport imports;
-    private final TenantScope scope;
 
-    UserImportController(UserImport imports, TenantScope scope) {
+    UserImportController(UserImport imports) {
         this.imports = imports;
-        this.scope = scope;
     }
 
     /**
@@ -37,10 +36,10 @@ class UserImportController {
      * one user object of {@code POST …/users} per line.
      */
     @PostMapping
-    ResponseEntity<?> run(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            HttpServletRequest request, Origin origin) throws IOException {
+    ResponseEntity<?> run(@AuthenticationPrincipal Caller caller,
+            HttpServletRequest request, Origin origin, @PathTenant TenantPaths.TenantRef tenant) throws IOException {
         UserImport.Format format = format(request.getContentType());
-        TenantScope.Scoped scoped = scope.resolve(caller, tenant);
+        TenantScope.Scoped scoped = TenantScope.of(tenant);
         try {
             return ResponseEntity.ok(imports.run(caller, scoped, format, request.getInputStream(), origin));
         } catch (UserImport.Interrupted e) {

@@ -2,6 +2,8 @@ package dev.gatehouse.server.users;
 
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.PathTenant;
+import dev.gatehouse.server.shared.TenantPaths;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -19,18 +21,16 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/tenants/{tenant}/users")
 class UserMfaController {
 
-    private final TenantScope scope;
     private final AccountLifecycle lifecycle;
 
-    UserMfaController(TenantScope scope, AccountLifecycle lifecycle) {
-        this.scope = scope;
+    UserMfaController(AccountLifecycle lifecycle) {
         this.lifecycle = lifecycle;
     }
 
     @PostMapping("/{id}/mfa/reset")
-    ResponseEntity<Void> reset(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable UUID id, Origin origin) {
-        lifecycle.resetSecondFactor(caller, scope.resolve(caller, tenant), id, origin);
+    ResponseEntity<Void> reset(@AuthenticationPrincipal Caller caller,
+            @PathVariable UUID id, Origin origin, @PathTenant TenantPaths.TenantRef tenant) {
+        lifecycle.resetSecondFactor(caller, TenantScope.of(tenant), id, origin);
         return ResponseEntity.noContent().build();
     }
 }

@@ -3,6 +3,8 @@ package dev.gatehouse.server.users;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
+import dev.gatehouse.server.shared.PathTenant;
+import dev.gatehouse.server.shared.TenantPaths;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.net.URI;
@@ -28,21 +30,19 @@ class UserRolesController {
 
     private final UserRoleService service;
     private final AccountLifecycle lifecycle;
-    private final TenantScope scope;
     private final Clock clock;
 
-    UserRolesController(UserRoleService service, AccountLifecycle lifecycle, TenantScope scope, Clock clock) {
+    UserRolesController(UserRoleService service, AccountLifecycle lifecycle, Clock clock) {
         this.service = service;
         this.lifecycle = lifecycle;
-        this.scope = scope;
         this.clock = clock;
     }
 
     @GetMapping("/roles")
-    Page<UserViews.AssignmentView> assignments(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    Page<UserViews.AssignmentView> assignments(@AuthenticationPrincipal Caller caller,
             @PathVariable UUID id, @RequestParam(defaultValue = "0") @Min(0) int page,
-            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
-        Page<UserAssignments.Held> found = service.assignments(caller, scope.resolve(caller, tenant), id, page, size);
+            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size, @PathTenant TenantPaths.TenantRef tenant) {
+        Page<UserAssignments.Held> found = service.assignments(caller, TenantScope.of(tenant), id, page, size);
         Instant now = clock.instant();
         return new Page<>(found.items().stream().map(a -> UserViews.AssignmentView.of(a, now)).toList(), found.page(),
                 found.size(), found.total());
@@ -50,49 +50,52 @@ class UserRolesController {
 
     @PostMapping("/roles")
     ResponseEntity<UserViews.AssignmentView> assign(@AuthenticationPrincipal Caller caller,
-            @PathVariable String tenant, @PathVariable UUID id, @RequestBody Roster.RoleRequest request,
-            Origin origin) {
-        TenantScope.Scoped scoped = scope.resolve(caller, tenant);
+            @PathVariable UUID id, @RequestBody Roster.RoleRequest request,
+            Origin origin, @PathTenant TenantPaths.TenantRef tenant) {
+        TenantScope.Scoped scoped = TenantScope.of(tenant);
         UserAssignments.Held held = service.assign(caller, scoped, id, request, origin);
         return ResponseEntity.created(URI.create("/api/v1/tenants/" + scoped.slug() + "/users/" + id + "/roles/"
                 + held.id())).body(UserViews.AssignmentView.of(held, clock.instant()));
     }
 
     @DeleteMapping("/roles/{assignmentId}")
-    ResponseEntity<Void> revoke(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable UUID id, @PathVariable UUID assignmentId, Origin origin) {
-        service.revoke(caller, scope.resolve(caller, tenant), id, assignmentId, origin);
+    ResponseEntity<Void> revoke(@AuthenticationPrincipal Caller caller,
+            @PathVariable UUID id, @PathVariable UUID assignmentId, Origin origin,
+            @PathTenant TenantPaths.TenantRef tenant) {
+        service.revoke(caller, TenantScope.of(tenant), id, assignmentId, origin);
         return ResponseEntity.noContent().build();
     }
 
     @GetMapping("/permissions")
-    UserViews.PermissionsView permissions(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable UUID id, @RequestParam(required = false) @Nullable String location) {
-        return new UserViews.PermissionsView(service.permissions(caller, scope.resolve(caller, tenant), id, location)
+    UserViews.PermissionsView permissions(@AuthenticationPrincipal Caller caller,
+            @PathVariable UUID id, @RequestParam(required = false) @Nullable String location,
+            @PathTenant TenantPaths.TenantRef tenant) {
+        return new UserViews.PermissionsView(service.permissions(caller, TenantScope.of(tenant), id, location)
                 .stream().map(UserViews.PermissionView::of).toList());
     }
 
     @GetMapping("/sessions")
-    Page<UserViews.SessionView> sessions(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    Page<UserViews.SessionView> sessions(@AuthenticationPrincipal Caller caller,
             @PathVariable UUID id, @RequestParam(defaultValue = "0") @Min(0) int page,
-            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
-        Page<UserSessions.Live> found = service.sessions(caller, scope.resolve(caller, tenant), id, page, size);
+            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size, @PathTenant TenantPaths.TenantRef tenant) {
+        Page<UserSessions.Live> found = service.sessions(caller, TenantScope.of(tenant), id, page, size);
         return new Page<>(found.items().stream().map(UserViews.SessionView::of).toList(), found.page(), found.size(),
                 found.total());
     }
 
     @DeleteMapping("/sessions")
-    ResponseEntity<Void> endSessions(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable UUID id, Origin origin) {
-        lifecycle.endSessions(caller, scope.resolve(caller, tenant), id, origin);
+    ResponseEntity<Void> endSessions(@AuthenticationPrincipal Caller caller,
+            @PathVariable UUID id, Origin origin, @PathTenant TenantPaths.TenantRef tenant) {
+        lifecycle.endSessions(caller, TenantScope.of(tenant), id, origin);
         return ResponseEntity.noContent().build();
     }
 
     /** Ends one session of the user (our extension of docs/api.md: the console's per-device "End"). */
     @DeleteMapping("/sessions/{sessionId}")
-    ResponseEntity<Void> endSession(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @PathVariable UUID id, @PathVariable UUID sessionId, Origin origin) {
-        lifecycle.endSession(caller, scope.resolve(caller, tenant), id, sessionId, origin);
+    ResponseEntity<Void> endSession(@AuthenticationPrincipal Caller caller,
+            @PathVariable UUID id, @PathVariable UUID sessionId, Origin origin,
+            @PathTenant TenantPaths.TenantRef tenant) {
+        lifecycle.endSession(caller, TenantScope.of(tenant), id, sessionId, origin);
         return ResponseEntity.noContent().build();
     }
 }

@@ -5,6 +5,7 @@ import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
 import dev.gatehouse.server.shared.PathTenant;
 import dev.gatehouse.server.shared.TenantId;
+import dev.gatehouse.server.shared.TenantPaths;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -48,10 +49,10 @@ class UserTypeController {
     }
 
     @PostMapping
-    ResponseEntity<UserTypeView> create(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
-            @RequestBody UserTypes.Request request, Origin origin, @PathTenant TenantId id) {
-        UserType created = types.create(caller, id, request, origin);
-        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/user-types/" + created.key()))
+    ResponseEntity<UserTypeView> create(@AuthenticationPrincipal Caller caller,
+            @RequestBody UserTypes.Request request, Origin origin, @PathTenant TenantPaths.TenantRef tenant) {
+        UserType created = types.create(caller, tenant.id(), request, origin);
+        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant.slug() + "/user-types/" + created.key()))
                 .body(UserTypeView.of(created));
     }
 
