@@ -1,14 +1,14 @@
 package dev.gatehouse.server.testing;
 
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * An integration test with a second node ({@link #nodeB}) on the test application's database, started
- * once for the class and stopped after it: what one node does, the other must see (the change
- * announcements, within about a second).
+ * An integration test with a second node ({@link #nodeB}) on the test application's database: what one
+ * node does, the other must see (the change announcements, within about a second). Every such class of
+ * a test JVM talks to the same node B ({@link SecondNode#shared}), started by the first and stopped when
+ * the JVM exits: each test makes its own tenant, and a node's start costs as much as a class's tests.
  */
 public abstract class AcrossNodesTest extends IntegrationTest {
 
@@ -16,14 +16,6 @@ public abstract class AcrossNodesTest extends IntegrationTest {
 
     @BeforeAll
     static void startSecondNode(@Autowired DataSource dataSource) {
-        nodeB = SecondNode.startBeside(dataSource);
-    }
-
-    @AfterAll
-    static void stopSecondNode() {
-        if (nodeB != null) {
-            nodeB.close();
-            nodeB = null;
-        }
+        nodeB = SecondNode.shared(dataSource);
     }
 }

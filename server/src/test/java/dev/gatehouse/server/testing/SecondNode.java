@@ -14,6 +14,10 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class SecondNode implements AutoCloseable {
 
+    /** The plain node that {@link #shared} keeps for this test JVM, and the database it was started on. */
+    private static SecondNode shared;
+    private static String sharedOn;
+
     private final ConfigurableApplicationContext context;
 
     private SecondNode(ConfigurableApplicationContext context) {
@@ -23,6 +27,24 @@ public final class SecondNode implements AutoCloseable {
     /** Starts a node on a random port over the database behind {@code firstNodeDataSource}. */
     public static SecondNode startBeside(DataSource firstNodeDataSource) {
         return startBeside(firstNodeDataSource, new String[0]);
+    }
+
+    /**
+     * One plain node per test JVM beside {@code firstNodeDataSource}'s database, started on first use and
+     * kept until the JVM exits (its context's shutdown hook closes it): the tests that need nothing of
+     * a node's own share it instead of starting one each. A node of other properties is
+     * {@link #startBeside(DataSource, String...)}'s, closed by its test.
+     */
+    public static synchronized SecondNode shared(DataSource firstNodeDataSource) {
+        String database = ((HikariDataSource) firstNodeDataSource).getJdbcUrl();
+        if (shared == null || !shared.context.isActive() || !database.equals(sharedOn)) {
+            if (shared != null) {
+                shared.close();
+            }
+            shared = startBeside(firstNodeDataSource);
+            sharedOn = database;
+        }
+        return shared;
     }
 
     /** As {@link #startBeside(DataSource)}, with more properties ({@code name=value}) of this node's own. */
