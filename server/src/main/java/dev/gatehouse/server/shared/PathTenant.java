@@ -11,7 +11,8 @@ import java.lang.annotation.Target;
  * edge ({@link PathTenants}) for the signed-in caller as the path's {@link For} says: a
  * {@link TenantId}, or a {@link TenantPaths.TenantRef} when the controller needs the tenant's slug,
  * pack or name too. Declare it after a request body, so a malformed body is still answered 400
- * before the tenant is looked up.
+ * before the tenant is looked up. A path open to anonymous callers ({@link For#GUEST},
+ * {@link For#SIGN_IN}) takes a {@link DoorTenant} instead ({@link OpenTenants}).
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
@@ -27,6 +28,17 @@ public @interface PathTenant {
         /** An audit trail: a member's own tenant, and the platform's own trail for operators ({@link TenantPaths#trailOf}). */
         TRAIL,
         /** What a platform operator does in a tenant: any tenant for operators, a member's own ({@link TenantPaths#actedInBy}). */
-        OPERATOR
+        OPERATOR,
+        /**
+         * The guest check, anonymous (seed 002 §2): an active tenant, by slug (in any case) or id
+         * ({@link OpenTenants#bySlugOrId}); the door answers every other as it answers one that does not exist.
+         */
+        GUEST,
+        /**
+         * A sign-in door open to anyone (an identity provider's start, callback or SAML endpoint): an active
+         * tenant by its slug, in any case ({@link OpenTenants#bySlug}); the door may ask whether the slug names
+         * a suspended tenant, to say so; an id names nothing.
+         */
+        SIGN_IN
     }
 }
