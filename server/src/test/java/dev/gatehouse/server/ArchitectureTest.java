@@ -17,7 +17,9 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.OpenTenants;
 import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantPaths;
 import jakarta.servlet.http.HttpServletRequest;
 import java.lang.reflect.Method;
@@ -246,6 +248,70 @@ class ArchitectureTest {
                         + " (shared.PathTenants): its variant decides which tenants it may name, and links and"
                         + " messages read the resolved slug, so no controller holds the path's text to resolve,"
                         + " compare or echo")
+                .check(SERVER);
+    }
+
+    /**
+     * The calls that turn a tenant's name (a slug, or an id given as text) into a tenant: the
+     * directory's, and the tenants table's own lookup by either.
+     */
+    private static final Set<String> NAME_TO_TENANT = Set.of("named", "idOf", "activeBySlug",
+            "activeBySlugCached", "isSuspended", "find");
+
+    /**
+     * Who may still turn a name into a tenant themselves, and why: none of them reads it from a path.
+     * A path's {@code {tenant}} is resolved by shared (TenantPaths for the signed-in, OpenTenants for the
+     * rest), and so is a tenant named by a caller who has not signed in. Shrink this list, never grow it
+     * for a path.
+     */
+    private static final java.util.Map<String, String> NAME_A_TENANT_THEMSELVES = java.util.Map.ofEntries(
+            java.util.Map.entry("dev.gatehouse.server.tenancy.Tenants", "the directory itself (its table's owner)"),
+            java.util.Map.entry("dev.gatehouse.server.oidc.AccessTokenBearer",
+                    "a TOKEN: the tenant whose issuer (iss) signed an access token"),
+            java.util.Map.entry("dev.gatehouse.server.signup.DomainMappings",
+                    "a BODY: the tenant (itself or a child) an administrator's domain mapping targets"),
+            java.util.Map.entry("dev.gatehouse.server.console.OperatorAccessPageController",
+                    "a BODY: the organisation an operator's override form names"),
+            java.util.Map.entry("dev.gatehouse.server.mail.OutboxReader",
+                    "a QUERY: the tenant filter an operator types on the outbox"),
+            java.util.Map.entry("dev.gatehouse.server.audit.VerifyCommand",
+                    "the command line: `audit verify <tenant>`, run by an operator, no request"),
+            java.util.Map.entry("dev.gatehouse.server.throttling.Throttle",
+                    "the name a door counts an attempt under before it looks the tenant up (a flood of made-up"
+                            + " names costs a bucket, not queries), and the platform's trail by its fixed slug"),
+            java.util.Map.entry("dev.gatehouse.server.platform.PlatformBootstrap",
+                    "the platform's fixed slug, at start-up"),
+            java.util.Map.entry("dev.gatehouse.server.tenancy.TenantOnboarding",
+                    "a BODY: a new tenant's parent"),
+            java.util.Map.entry("dev.gatehouse.server.tenancy.TenantEdits",
+                    "a BODY: a tenant's new parent"));
+
+    @Test
+    void aTenantsNameBecomesATenantOnlyInTheResolvers() {
+        noClasses().that().resideOutsideOfPackage("dev.gatehouse.server.shared..")
+                .and(DescribedPredicate.describe("are not among the listed readers of a body, a query or a token",
+                        (JavaClass c) -> !NAME_A_TENANT_THEMSELVES.containsKey(c.getName())))
+                .should().callMethodWhere(DescribedPredicate.describe("the method turns a tenant's name into a tenant"
+                                + " (TenantDirectory.named/idOf/activeBySlug/activeBySlugCached/isSuspended, Tenants.find)",
+                        (JavaMethodCall call) -> call.getTargetOwner().isAssignableTo(TenantDirectory.class)
+                                && NAME_TO_TENANT.contains(call.getName())
+                                && call.getTarget().getRawParameterTypes().size() == 1
+                                && call.getTarget().getRawParameterTypes().getFirst().isEquivalentTo(String.class)))
+                .because("a path's {tenant} is resolved at the edge by shared's one resolver: @PathTenant (TenantPaths"
+                        + " for the signed-in; OpenTenants for the paths open to anyone, as a DoorTenant), and a tenant"
+                        + " a caller who has not signed in names in a body or a query by OpenTenants too; each other"
+                        + " reader is listed with why: " + NAME_A_TENANT_THEMSELVES)
+                .check(SERVER);
+    }
+
+    @Test
+    void controllersTakeAnOpenPathsTenantFromTheOneResolver() {
+        noClasses().that().areAnnotatedWith(RestController.class)
+                .or().areAnnotatedWith(org.springframework.stereotype.Controller.class)
+                .should().callMethodWhere(DescribedPredicate.describe("the method resolves a tenant's name (OpenTenants)",
+                        (JavaMethodCall call) -> call.getTargetOwner().isEquivalentTo(OpenTenants.class)))
+                .because("a path open to anyone names its tenant as a @PathTenant(GUEST or SIGN_IN) DoorTenant"
+                        + " parameter, resolved once at the edge; services resolve the tenant a body or query names")
                 .check(SERVER);
     }
 

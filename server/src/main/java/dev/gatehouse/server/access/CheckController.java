@@ -7,9 +7,11 @@ import dev.gatehouse.engine.RequestContext;
 import dev.gatehouse.engine.TenantPolicy;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.DoorTenant;
 import dev.gatehouse.server.shared.FieldError;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Page;
+import dev.gatehouse.server.shared.PathTenant;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.TenantPaths;
 import dev.gatehouse.server.shared.Usernames;
@@ -115,16 +117,17 @@ class CheckController {
             rate-limited per address; otherwise it is a 401.""")
     @PostMapping("/api/v1/tenants/{tenant}/check")
     Object check(@AuthenticationPrincipal @Nullable Caller caller, @PathVariable String tenant,
-            @RequestBody CheckRequest body, HttpServletRequest request) {
+            @RequestBody CheckRequest body, @PathTenant(PathTenant.For.GUEST) DoorTenant door,
+            HttpServletRequest request) {
         if (caller == null) {
             // Admitted first: an anonymous caller learns nothing, not even about its input, where guests are not let in.
-            return guestAnswer(admitGuest(tenant, request), parsedOrRefused(body, ""), request);
+            return guestAnswer(admitGuest(door, request), parsedOrRefused(body, ""), request);
         }
         return Objects.requireNonNull(answer(caller, tenant, body, request, true));
     }
 
     /** The tenant when it answers anonymous checks; else the 401 every anonymous request gets. */
-    private TenantId admitGuest(String tenant, HttpServletRequest request) {
+    private TenantId admitGuest(DoorTenant tenant, HttpServletRequest request) {
         GuestAdmission admission = guests.getIfAvailable();
         if (admission == null) {
             throw GuestAdmission.unauthorized();
@@ -205,8 +208,8 @@ class CheckController {
             otherwise. Asking about anyone but yourself needs access.check.""")
     @PostMapping("/api/v1/tenants/{tenant}/check/batch")
     BatchResults batch(@AuthenticationPrincipal @Nullable Caller caller, @PathVariable String tenant,
-            @RequestBody Batch body, HttpServletRequest request) {
-        TenantId tenantId = caller == null ? admitGuest(tenant, request) : paths.own(caller, tenant);
+            @RequestBody Batch body, @PathTenant(PathTenant.For.GUEST) DoorTenant door, HttpServletRequest request) {
+        TenantId tenantId = caller == null ? admitGuest(door, request) : paths.own(caller, tenant);
         if (body.checks() == null) {
             throw ApiException.badRequest("checks", "is required");
         }

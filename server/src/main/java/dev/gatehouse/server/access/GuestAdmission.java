@@ -1,6 +1,7 @@
 package dev.gatehouse.server.access;
 
 import dev.gatehouse.server.shared.ApiException;
+import dev.gatehouse.server.shared.DoorTenant;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.TenantId;
 import java.util.List;
@@ -18,14 +19,14 @@ public interface GuestAdmission {
     String GUEST_ROLE = "GUEST";
 
     /**
-     * The tenant the path names when it answers anonymous checks now, after one token of the
-     * caller's address limit.
+     * The tenant the path names ({@code @PathTenant(GUEST)}) when it answers anonymous checks now, after
+     * one token of the caller's address limit, spent before the tenant is looked up.
      *
      * @throws dev.gatehouse.server.shared.ApiException 401 exactly as for any anonymous request when the
      *     tenant does not exist, is not active or does not let guests in
      * @throws dev.gatehouse.server.shared.TooManyRequests when the address has asked too often
      */
-    TenantId admit(String tenant, Origin origin);
+    TenantId admit(DoorTenant tenant, Origin origin);
 
     /** The 401 of an anonymous request, worded as the API's filter chain words it. */
     static ApiException unauthorized() {

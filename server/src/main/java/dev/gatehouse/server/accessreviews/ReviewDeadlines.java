@@ -171,7 +171,7 @@ class ReviewDeadlines {
     }
 
     private TenantScope.Scoped scoped(TenantId tenant) {
-        TenantDirectory.Named named = tenants.named(tenant.value().toString()).orElseThrow();
+        TenantDirectory.Named named = tenants.named(tenant).orElseThrow();
         return TenantScope.of(tenant, named.slug(), named.pack());
     }
 }

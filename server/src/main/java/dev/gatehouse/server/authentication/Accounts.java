@@ -1,6 +1,7 @@
 package dev.gatehouse.server.authentication;
 
 import dev.gatehouse.server.access.AccessChanges;
+import dev.gatehouse.server.shared.OpenTenants;
 import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
 import java.time.Instant;
@@ -38,11 +39,14 @@ class Accounts {
 
     private final Credentials credentials;
     private final TenantDirectory tenants;
+    /** The tenant a sign-in names, resolved as at every door open to anyone. */
+    private final OpenTenants named;
     private final AccessChanges changes;
 
-    Accounts(Credentials credentials, TenantDirectory tenants, AccessChanges changes) {
+    Accounts(Credentials credentials, TenantDirectory tenants, OpenTenants named, AccessChanges changes) {
         this.credentials = credentials;
         this.tenants = tenants;
+        this.named = named;
         this.changes = changes;
     }
 
@@ -54,7 +58,7 @@ class Accounts {
         if (!tenantSlug.equals(tenantSlug.strip().toLowerCase(Locale.ROOT))) {
             return Optional.empty();
         }
-        return tenants.activeBySlugCached(tenantSlug);
+        return named.bySlug(tenantSlug).map(OpenTenants.Active::id);
     }
 
     /** An account with its failure counter, read under its row lock. */
@@ -72,7 +76,7 @@ class Accounts {
 
     /** Whether the organisation of this slug is suspended (issue 16). */
     boolean tenantSuspended(String tenantSlug) {
-        return tenants.isSuspended(tenantSlug);
+        return named.suspended(tenantSlug);
     }
 
     Optional<Account> byId(TenantId tenant, UUID user) {

@@ -157,7 +157,7 @@ public class PasswordPolicy {
     }
 
     private TenantFacts tenant(TenantId tenant) {
-        TenantId id = tenants.idOf(tenant.value().toString())
+        TenantId id = tenants.named(tenant).map(TenantDirectory.Named::id)
                 .orElseThrow(() -> ApiException.notFound("tenant " + tenant));
         return new TenantFacts(tenants.name(id), tenants.slug(id), settings.of(id).passwordPolicy());
     }

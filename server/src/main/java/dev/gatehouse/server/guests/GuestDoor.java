@@ -3,8 +3,9 @@ package dev.gatehouse.server.guests;
 import dev.gatehouse.server.access.Access;
 import dev.gatehouse.server.access.GuestAdmission;
 import dev.gatehouse.server.settings.TenantSettingsStore;
+import dev.gatehouse.server.shared.Caller;
+import dev.gatehouse.server.shared.DoorTenant;
 import dev.gatehouse.server.shared.Origin;
-import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.throttling.Throttle;
 import org.springframework.stereotype.Component;
@@ -20,31 +21,26 @@ import org.springframework.stereotype.Component;
 @Component
 class GuestDoor implements GuestAdmission {
 
-    private final TenantDirectory tenants;
     private final TenantSettingsStore settings;
     private final Access access;
     private final Throttle throttle;
 
-    GuestDoor(TenantDirectory tenants, TenantSettingsStore settings, Access access, Throttle throttle) {
-        this.tenants = tenants;
+    GuestDoor(TenantSettingsStore settings, Access access, Throttle throttle) {
         this.settings = settings;
         this.access = access;
         this.throttle = throttle;
     }
 
     @Override
-    public TenantId admit(String tenant, Origin origin) {
+    public TenantId admit(DoorTenant tenant, Origin origin) {
         // The address pays before any lookup, so a flood over made-up tenant names costs a bucket, not queries.
         throttle.enter(new Throttle.Attempt(Throttle.Door.GUEST_CHECK, origin.ip(), null, null, origin.userAgent()));
-        TenantId id = tenants.idOf(tenant).filter(tenants::isActive)
-                .filter(found -> !found.equals(tenants.idOf(PLATFORM).orElse(null)))
-                .orElseThrow(GuestAdmission::unauthorized);
+        // The operators' tenant has no guests, whatever its settings say.
+        TenantId id = tenant.active().filter(found -> !found.slug().equals(Caller.PLATFORM))
+                .map(found -> found.id()).orElseThrow(GuestAdmission::unauthorized);
         if (!settings.of(id).guestAccess() || !access.hasGuestRole(id)) {
             throw GuestAdmission.unauthorized();
         }
         return id;
     }
-
-    /** The operators' tenant has no guests, whatever its settings say. */
-    private static final String PLATFORM = "platform";
 }

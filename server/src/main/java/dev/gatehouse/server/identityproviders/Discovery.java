@@ -1,5 +1,6 @@
 package dev.gatehouse.server.identityproviders;
 
+import dev.gatehouse.server.shared.OpenTenants;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.PublicUrl;
 import dev.gatehouse.server.shared.TenantDirectory;
@@ -43,12 +44,15 @@ public class Discovery {
     private final IdentityProviders providers;
     private final ObjectProvider<ProviderProtocol> protocols;
     private final TenantDirectory tenants;
+    /** The tenant a caller who has not signed in names (a query or a form): the one resolver's answer. */
+    private final OpenTenants open;
     private final PublicUrl publicUrl;
     private final Throttle throttle;
     private final RegistrationDesk mappings;
 
     Discovery(IdentityProviders providers, ObjectProvider<ProviderProtocol> protocols, TenantDirectory tenants,
-            PublicUrl publicUrl, Throttle throttle, RegistrationDesk mappings) {
+            OpenTenants open, PublicUrl publicUrl, Throttle throttle, RegistrationDesk mappings) {
+        this.open = open;
         this.throttle = throttle;
         this.mappings = mappings;
         this.providers = providers;
@@ -69,20 +73,20 @@ public class Discovery {
      */
     public Answer discover(@Nullable String tenant, String email, Origin origin) {
         throttle.enter(new Throttle.Attempt(Throttle.Door.DISCOVERY, origin.ip(), null, null, origin.userAgent()));
-        TenantId named = null;
+        TenantId active = null;
         if (tenant != null && !tenant.isBlank()) {
-            Optional<TenantDirectory.Named> found = tenants.named(tenant.strip());
-            if (found.isEmpty() || !tenants.isActive(found.get().id())) {
+            Optional<OpenTenants.Active> found = open.bySlugOrId(tenant);
+            if (found.isEmpty()) {
                 return PASSWORD;
             }
-            named = found.get().id();
+            active = found.get().id();
         }
-        Optional<TenantId> mapped = mappings.signInTenant(email, named);
-        TenantId at = mapped.orElse(named);
+        Optional<TenantId> mapped = mappings.signInTenant(email, active);
+        TenantId at = mapped.orElse(active);
         if (at == null) {
             return PASSWORD;
         }
-        String routed = at.equals(named) ? null : tenants.slug(at);
+        String routed = at.equals(active) ? null : tenants.slug(at);
         Optional<IdentityProvider> provider = providers.forEmail(at, email)
                 .or(() -> mapped.isPresent() ? providers.onlyBrowserProvider(at) : Optional.empty());
         return provider.flatMap(found -> loginPath(found).map(path -> new Answer("SSO",
@@ -95,8 +99,7 @@ public class Discovery {
      * that signs in through the browser (OIDC or SAML). Says nothing about any account.
      */
     public boolean asksEmailFirst(String tenant) {
-        return tenants.named(tenant.strip()).filter(named -> tenants.isActive(named.id()))
-                .map(named -> providers.hasBrowserSignIn(named.id())).orElse(false);
+        return open.bySlugOrId(tenant).map(active -> providers.hasBrowserSignIn(active.id())).orElse(false);
     }
 
     private Optional<String> loginPath(IdentityProvider provider) {

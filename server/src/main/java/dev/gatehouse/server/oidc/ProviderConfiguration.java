@@ -7,6 +7,7 @@ import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.SecurityContext;
 import dev.gatehouse.server.authentication.SessionResolver;
 import dev.gatehouse.server.settings.TenantSettingsStore;
+import dev.gatehouse.server.shared.OpenTenants;
 import dev.gatehouse.server.shared.PublicUrl;
 import dev.gatehouse.server.throttling.Throttle;
 import java.net.URLEncoder;
@@ -74,7 +75,7 @@ class ProviderConfiguration {
     @Bean
     @Order(0)
     SecurityFilterChain oidc(HttpSecurity http, TenantClients clients, Authorizations authorizations,
-            SigningKeys keys, AuthorizationServerSettings settings, IssuerTenants tenants, PublicUrl publicUrl,
+            SigningKeys keys, AuthorizationServerSettings settings, OpenTenants tenants, PublicUrl publicUrl,
             SessionResolver sessions, ConsoleSignIn signIn, ProviderLogout endSession, Consents consents,
             Throttle throttle, TenantSettingsStore tenantSettings) throws Exception {
         JWKSource<SecurityContext> published = (selector, context) -> selector.select(keys.published());

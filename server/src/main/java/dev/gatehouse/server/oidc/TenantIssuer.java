@@ -1,5 +1,6 @@
 package dev.gatehouse.server.oidc;
 
+import dev.gatehouse.server.shared.OpenTenants;
 import dev.gatehouse.server.shared.PublicUrl;
 import dev.gatehouse.server.shared.TenantId;
 import jakarta.servlet.FilterChain;
@@ -22,7 +23,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * request's own URL (the Host header is the caller's to write, and a slug containing an endpoint's
  * name would be cut); this filter runs after its context filter and replaces the issuer with the
  * operator's public URL and the tenant's slug. An unknown or suspended tenant's provider does not
- * exist: 404 before any endpoint runs ({@link IssuerTenants}, kept per node). The tenant is held
+ * exist: 404 before any endpoint runs. The path names the tenant by its slug, resolved as every path open
+ * to anonymous callers is ({@link OpenTenants#bySlug}: from the node's cache of active tenants, which drops
+ * a tenant when its suspension or deletion is announced, so its provider is gone on every node within a
+ * second); an id names no provider, as no issuer URL carries one. The tenant is held
  * for the request's thread, so the client repository and the authorization service answer for that
  * tenant only.
  */
@@ -35,11 +39,11 @@ final class TenantIssuer extends OncePerRequestFilter {
     /** The tenant of the request being served and its issuer URL. */
     record Issuer(TenantId tenant, String slug, String url) {}
 
-    private final IssuerTenants tenants;
+    private final OpenTenants tenants;
     private final PublicUrl publicUrl;
     private final AuthorizationServerSettings settings;
 
-    TenantIssuer(IssuerTenants tenants, PublicUrl publicUrl, AuthorizationServerSettings settings) {
+    TenantIssuer(OpenTenants tenants, PublicUrl publicUrl, AuthorizationServerSettings settings) {
         this.tenants = tenants;
         this.publicUrl = publicUrl;
         this.settings = settings;
@@ -83,7 +87,7 @@ final class TenantIssuer extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         Matcher path = PATH.matcher(request.getRequestURI().substring(request.getContextPath().length()));
-        Optional<IssuerTenants.Active> tenant = path.matches() ? tenants.active(path.group(1)) : Optional.empty();
+        Optional<OpenTenants.Active> tenant = path.matches() ? tenants.bySlug(path.group(1)) : Optional.empty();
         if (tenant.isEmpty()) {
             response.setStatus(404);
             response.setContentType("application/problem+json");
@@ -93,7 +97,7 @@ final class TenantIssuer extends OncePerRequestFilter {
             return;
         }
         String slug = tenant.get().slug();
-        Issuer issuer = new Issuer(tenant.get().tenant(), slug, url(publicUrl.base(), slug));
+        Issuer issuer = new Issuer(tenant.get().id(), slug, url(publicUrl.base(), slug));
         AuthorizationServerContext previous = AuthorizationServerContextHolder.getContext();
         CURRENT.set(issuer);
         AuthorizationServerContextHolder.setContext(new AuthorizationServerContext() {

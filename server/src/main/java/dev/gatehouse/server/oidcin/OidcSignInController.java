@@ -5,10 +5,11 @@ import dev.gatehouse.server.console.SsoSignInPages;
 import dev.gatehouse.server.identityproviders.IdentityProvider;
 import dev.gatehouse.server.identityproviders.IdentityProviders;
 import dev.gatehouse.server.identityproviders.ProviderKind;
+import dev.gatehouse.server.shared.DoorTenant;
 import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.server.shared.Origin;
+import dev.gatehouse.server.shared.PathTenant;
 import dev.gatehouse.server.shared.PublicUrl;
-import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.TooManyRequests;
 import dev.gatehouse.server.throttling.Throttle;
@@ -56,7 +57,6 @@ class OidcSignInController {
     private static final Pattern HANDLE = Pattern.compile("[A-Za-z0-9_-]{43}");
     private static final Logger log = LoggerFactory.getLogger(OidcSignInController.class);
 
-    private final TenantDirectory tenants;
     private final IdentityProviders providers;
     private final OidcSignIn signIn;
     private final SignInRequests requests;
@@ -65,10 +65,8 @@ class OidcSignInController {
     private final Throttle throttle;
     private final PublicUrl publicUrl;
 
-    OidcSignInController(TenantDirectory tenants, IdentityProviders providers, OidcSignIn signIn,
-            SignInRequests requests, ProviderSignOuts signOuts, SsoSignInPages pages, Throttle throttle,
-            PublicUrl publicUrl) {
-        this.tenants = tenants;
+    OidcSignInController(IdentityProviders providers, OidcSignIn signIn, SignInRequests requests,
+            ProviderSignOuts signOuts, SsoSignInPages pages, Throttle throttle, PublicUrl publicUrl) {
         this.providers = providers;
         this.signIn = signIn;
         this.requests = requests;
@@ -79,10 +77,10 @@ class OidcSignInController {
     }
 
     @GetMapping(BASE + "/{tenant}/{providerId}")
-    String start(@PathVariable String tenant, @PathVariable String providerId,
+    String start(@PathTenant(PathTenant.For.SIGN_IN) DoorTenant tenant, @PathVariable String providerId,
             @RequestParam(required = false) @Nullable String continueTo, Model model, HttpServletRequest request,
             HttpServletResponse response) {
-        if (tenants.isSuspended(tenant)) {
+        if (tenant.suspended()) {
             return SignInPages.suspended(continueTo, model, response);
         }
         Optional<IdentityProvider> provider = provider(tenant, providerId);
@@ -93,7 +91,7 @@ class OidcSignInController {
         try {
             authorization = signIn.authorizationRequest(provider.get(), request);
         } catch (DiscoveryDocuments.Failed e) {
-            log.warn("OIDC provider {} of tenant {} cannot be used: {}", providerId, tenant, e.getMessage());
+            log.warn("OIDC provider {} of tenant {} cannot be used: {}", providerId, tenant.named(), e.getMessage());
             return SignInPages.refused(provider.get().name() + " cannot be reached just now. Try again in a few"
                     + " minutes.", continueTo, model, response);
         }
@@ -107,15 +105,15 @@ class OidcSignInController {
     }
 
     @GetMapping(BASE + "/{tenant}/{providerId}/callback")
-    String callback(@PathVariable String tenant, @PathVariable String providerId,
+    String callback(@PathTenant(PathTenant.For.SIGN_IN) DoorTenant tenant, @PathVariable String providerId,
             @RequestParam Map<String, String> answer, Origin origin, Model model, HttpServletRequest request,
             HttpServletResponse response) {
-        Optional<TenantId> tenantId = tenants.activeBySlug(tenant);
+        Optional<TenantId> tenantId = tenant.active().map(active -> active.id());
         Throttle.Permit permit;
         try {
             // Failures weigh (a flood of forged callbacks, replayed codes); a completed sign-in gives its token back.
             permit = throttle.enter(new Throttle.Attempt(Throttle.Door.SIGN_IN, origin.ip(),
-                    tenantId.<Throttle.Tenant>map(Throttle.Tenant.Id::new).orElse(new Throttle.Tenant.Unknown(tenant)),
+                    tenantId.<Throttle.Tenant>map(Throttle.Tenant.Id::new).orElse(new Throttle.Tenant.Unknown(tenant.named())),
                     null, origin.userAgent()));
         } catch (TooManyRequests refused) {
             String page = SignInPages.refused(THROTTLED, null, model, response);
@@ -123,7 +121,7 @@ class OidcSignInController {
             response.setHeader(HttpHeaders.RETRY_AFTER, String.valueOf(refused.retryAfterSeconds()));
             return page;
         }
-        if (tenants.isSuspended(tenant)) {
+        if (tenant.suspended()) {
             // Suspended between the redirect and the answer: the provider's word opens nothing now.
             return SignInPages.suspended(null, model, response);
         }
@@ -183,9 +181,9 @@ class OidcSignInController {
     }
 
     /** The tenant's enabled OIDC provider the path names; empty for anything else (unknown, other tenant's, off). */
-    private Optional<IdentityProvider> provider(String tenant, String providerId) {
+    private Optional<IdentityProvider> provider(DoorTenant tenant, String providerId) {
         Optional<UUID> id = Ids.parse(providerId);
-        Optional<TenantId> tenantId = tenants.activeBySlug(tenant);
+        Optional<TenantId> tenantId = tenant.active().map(active -> active.id());
         if (id.isEmpty() || tenantId.isEmpty()) {
             return Optional.empty();
         }

@@ -8,8 +8,8 @@ import dev.gatehouse.server.authentication.SignInService;
 import dev.gatehouse.server.settings.TenantSettingsStore;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Ids;
+import dev.gatehouse.server.shared.OpenTenants;
 import dev.gatehouse.server.shared.Origin;
-import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.Usernames;
 import dev.gatehouse.server.throttling.Throttle;
@@ -42,7 +42,8 @@ class PasskeySignIn {
     private final Ceremonies ceremonies;
     private final Challenges challenges;
     private final SignInService signIn;
-    private final TenantDirectory tenants;
+    /** The tenant the body names, resolved as every door open to anyone resolves it. */
+    private final OpenTenants tenants;
     private final TenantSettingsStore settings;
     private final Members members;
     private final Actors actors;
@@ -52,7 +53,7 @@ class PasskeySignIn {
     private final Clock clock;
 
     PasskeySignIn(PasskeyStore store, Ceremonies ceremonies, Challenges challenges, SignInService signIn,
-            TenantDirectory tenants, TenantSettingsStore settings, Members members, Actors actors, AuditLog audit,
+            OpenTenants tenants, TenantSettingsStore settings, Members members, Actors actors, AuditLog audit,
             Throttle throttle, TransactionTemplate transaction, Clock clock) {
         this.store = store;
         this.ceremonies = ceremonies;
@@ -188,13 +189,14 @@ class PasskeySignIn {
 
     /** A suspended organisation's people are told so, as at the password step (issue 16). */
     private void refuseIfSuspended(String slug) {
-        if (tenants.isSuspended(slug)) {
+        if (tenants.suspended(slug)) {
             throw SignInService.suspended();
         }
     }
 
     private Optional<TenantId> passwordlessTenant(String slug) {
-        return tenants.activeBySlug(slug).filter(id -> settings.of(id).mfaPolicy().passwordless());
+        return tenants.bySlug(slug).map(OpenTenants.Active::id)
+                .filter(id -> settings.of(id).mfaPolicy().passwordless());
     }
 
     private Throttle.Attempt secondFactorAttempt(Optional<SignInService.PendingChallenge> pending, Origin origin) {

@@ -6,9 +6,10 @@ import dev.gatehouse.server.console.SsoSignInPages;
 import dev.gatehouse.server.identityproviders.IdentityProvider;
 import dev.gatehouse.server.identityproviders.IdentityProviders;
 import dev.gatehouse.server.identityproviders.ProviderKind;
+import dev.gatehouse.server.shared.DoorTenant;
 import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.server.shared.Origin;
-import dev.gatehouse.server.shared.TenantDirectory;
+import dev.gatehouse.server.shared.PathTenant;
 import dev.gatehouse.server.shared.TooManyRequests;
 import dev.gatehouse.server.throttling.Throttle;
 import jakarta.servlet.http.HttpServletRequest;
@@ -41,16 +42,14 @@ class SamlController {
     static final String FAILED = "Signing in with your organisation's identity provider did not work. Start again from"
             + " the sign-in page; if it keeps failing, tell your administrator.";
 
-    private final TenantDirectory tenants;
     private final IdentityProviders providers;
     private final ServiceProvider serviceProvider;
     private final SamlSignIns signIns;
     private final SsoSignInPages pages;
     private final Throttle throttle;
 
-    SamlController(TenantDirectory tenants, IdentityProviders providers, ServiceProvider serviceProvider,
-            SamlSignIns signIns, SsoSignInPages pages, Throttle throttle) {
-        this.tenants = tenants;
+    SamlController(IdentityProviders providers, ServiceProvider serviceProvider, SamlSignIns signIns,
+            SsoSignInPages pages, Throttle throttle) {
         this.providers = providers;
         this.serviceProvider = serviceProvider;
         this.signIns = signIns;
@@ -59,7 +58,8 @@ class SamlController {
     }
 
     @GetMapping(ServiceProvider.PATH + "{tenant}/{provider}/metadata")
-    ResponseEntity<String> metadata(@PathVariable String tenant, @PathVariable String provider)
+    ResponseEntity<String> metadata(@PathTenant(PathTenant.For.SIGN_IN) DoorTenant tenant,
+            @PathVariable String provider)
             throws CertificateEncodingException {
         Optional<IdentityProvider> found = provider(tenant, provider);
         if (found.isEmpty()) {
@@ -72,9 +72,9 @@ class SamlController {
     }
 
     @GetMapping(ServiceProvider.PATH + "{tenant}/{provider}")
-    String start(@PathVariable String tenant, @PathVariable String provider,
+    String start(@PathTenant(PathTenant.For.SIGN_IN) DoorTenant tenant, @PathVariable String provider,
             @RequestParam(required = false) @Nullable String continueTo, Model model, HttpServletResponse response) {
-        if (tenants.isSuspended(tenant)) {
+        if (tenant.suspended()) {
             return SignInPages.suspended(continueTo, model, response);
         }
         Optional<IdentityProvider> found = provider(tenant, provider);
@@ -88,11 +88,11 @@ class SamlController {
     }
 
     @PostMapping(ServiceProvider.PATH + "{tenant}/{provider}/acs")
-    @Nullable String consume(@PathVariable String tenant, @PathVariable String provider,
+    @Nullable String consume(@PathTenant(PathTenant.For.SIGN_IN) DoorTenant tenant, @PathVariable String provider,
             @RequestParam(name = "SAMLResponse", required = false) @Nullable String samlResponse,
             @RequestParam(name = "RelayState", required = false) @Nullable String relayState, Origin origin,
             Model model, HttpServletRequest request, HttpServletResponse response) {
-        if (tenants.isSuspended(tenant)) {
+        if (tenant.suspended()) {
             return SignInPages.suspended(null, model, response);
         }
         Optional<IdentityProvider> found = provider(tenant, provider);
@@ -126,13 +126,13 @@ class SamlController {
     }
 
     /** The enabled SAML provider the path names, within the active tenant the path names. */
-    private Optional<IdentityProvider> provider(String tenantSlug, String providerId) {
+    private Optional<IdentityProvider> provider(DoorTenant tenant, String providerId) {
         Optional<UUID> id = Ids.parse(providerId);
         if (id.isEmpty()) {
             return Optional.empty();
         }
-        return tenants.activeBySlug(tenantSlug)
-                .flatMap(tenant -> providers.find(tenant, id.get()))
+        return tenant.active()
+                .flatMap(active -> providers.find(active.id(), id.get()))
                 .filter(found -> found.kind() == ProviderKind.SAML && found.enabled()
                         && SamlConfig.of(found.config()).complete());
     }

@@ -16,6 +16,14 @@ public interface TenantDirectory {
     /** The tenant a slug or id names, with its slug, role pack and display name, if it exists. */
     Optional<Named> named(String slugOrId);
 
+    /**
+     * The tenant of this id, with its slug, role pack and display name, if it exists: what a feature
+     * holding a {@link TenantId} asks, which is no name to resolve (ArchitectureTest).
+     */
+    default Optional<Named> named(TenantId tenant) {
+        return named(tenant.value().toString());
+    }
+
     /** A tenant as a path names it: its id, slug and role pack, and its display name (read in the same query). */
     record Named(TenantId id, String slug, String pack, String name) {}
 

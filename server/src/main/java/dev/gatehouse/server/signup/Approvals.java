@@ -185,7 +185,7 @@ public class Approvals {
             audit.record(tenant, "REGISTRATION_APPROVED", actors.actor(caller), target(request), origin.ip(),
                     origin.userAgent(), details);
         } else {
-            TenantDirectory.Named named = directory.named(tenant.toString()).orElseThrow();
+            TenantDirectory.Named named = directory.named(tenant).orElseThrow();
             roles.assign(caller, TenantScope.of(tenant, named.slug(), named.pack()), java.util.Objects.requireNonNull(user),
                     new Roster.RoleRequest(request.role(), request.location() == null ? null
                             : request.location().toString(), null, null), origin);

@@ -126,7 +126,7 @@ class RegistrationRouting implements RegistrationDesk {
             @Nullable String userAgent) {
         TenantId tenant = placement.tenant();
         String role = placement.role() != null ? placement.role()
-                : dev.gatehouse.engine.packs.RolePacks.builtIn(directory.named(tenant.toString()).orElseThrow().pack())
+                : dev.gatehouse.engine.packs.RolePacks.builtIn(directory.named(tenant).orElseThrow().pack())
                         .defaultRole();
         UUID id = UUID.randomUUID();
         boolean queued = requests.insert(tenant, new SignupRequestStore.Request(id, "REGISTRATION", "PENDING",

@@ -178,7 +178,7 @@ public class SettingsService {
         details.put("after", outcome.after());
         audit.record(tenant, "SETTINGS_CHANGED", actor,
                 new AuditLog.Target("tenant", tenant.toString(),
-                        tenants.find(tenant.toString()).map(Tenant::slug).orElse(null)), origin.ip(), origin.userAgent(),
+                        tenants.find(tenant).map(Tenant::slug).orElse(null)), origin.ip(), origin.userAgent(),
                 details);
         // The tenant's policies (IP allowlist, required second factors) apply before the engine's
         // step 2 (docs/access-model.md, "Decision"): whatever caches decisions must see the change,

@@ -50,6 +50,11 @@ public class Tenants implements TenantDirectory {
     }
 
     @Override
+    public Optional<Named> named(TenantId id) {
+        return find(id).map(tenant -> new Named(tenant.id(), tenant.slug(), tenant.pack(), tenant.name()));
+    }
+
+    @Override
     public String slug(TenantId id) {
         return jdbc.sql("select slug from tenants where id = :id").param("id", id.value()).query(String.class).single();
     }

@@ -222,7 +222,7 @@ public class ExternalAccounts {
             Origin origin) {
         UserAccount account = users.find(tenant, user).orElseThrow(() -> ApiException.notFound("user " + user));
         String role = placement.role() != null ? placement.role()
-                : dev.gatehouse.engine.packs.RolePacks.builtIn(tenants.named(tenant.value().toString()).orElseThrow()
+                : dev.gatehouse.engine.packs.RolePacks.builtIn(tenants.named(tenant).orElseThrow()
                         .pack()).defaultRole();
         UUID id = assignments.insert(tenant, user, role, placement.location(), null, null, "INVITE", null);
         Map<String, Object> details = new LinkedHashMap<>(UserEvents.assignmentDetails(id, role,
@@ -280,7 +280,7 @@ public class ExternalAccounts {
     }
 
     private TenantScope.Scoped scoped(TenantId tenant) {
-        TenantDirectory.Named named = tenants.named(tenant.value().toString()).orElseThrow();
+        TenantDirectory.Named named = tenants.named(tenant).orElseThrow();
         return TenantScope.of(tenant, named.slug(), named.pack());
     }
 

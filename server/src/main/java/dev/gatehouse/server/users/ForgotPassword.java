@@ -2,7 +2,7 @@ package dev.gatehouse.server.users;
 
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.shared.Origin;
-import dev.gatehouse.server.shared.TenantDirectory;
+import dev.gatehouse.server.shared.OpenTenants;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.Usernames;
 import java.time.Clock;
@@ -44,10 +44,11 @@ class ForgotPassword {
     private final TenantScope scope;
     private final AuditLog audit;
     private final Clock clock;
-    private final TenantDirectory tenants;
+    /** The tenant the request names, resolved as at every door open to anyone. */
+    private final OpenTenants tenants;
 
     ForgotPassword(JdbcClient jdbc, UserTokens tokens, AccountMails mails, TenantScope scope, AuditLog audit,
-            Clock clock, TenantDirectory tenants) {
+            Clock clock, OpenTenants tenants) {
         this.tenants = tenants;
         this.jdbc = jdbc;
         this.tokens = tokens;
@@ -94,7 +95,7 @@ class ForgotPassword {
      * parallel requests for one account issue one link.
      */
     private Optional<Account> find(String tenantSlug, String name) {
-        Optional<TenantId> tenant = tenants.activeBySlug(tenantSlug);
+        Optional<TenantId> tenant = tenants.bySlug(tenantSlug).map(OpenTenants.Active::id);
         if (tenant.isEmpty()) {
             return Optional.empty();
         }

@@ -87,7 +87,7 @@ class InactivityRule {
     /** One tenant's run; empty when the rule is off there or another node holds the tenant. */
     Optional<Outcome> run(TenantId tenant) {
         Optional<Duration> limit = settings.of(tenant).inactivityLimit();
-        Optional<TenantDirectory.Named> named = tenants.named(tenant.value().toString());
+        Optional<TenantDirectory.Named> named = tenants.named(tenant);
         if (limit.isEmpty() || named.isEmpty()) {
             return Optional.empty();
         }

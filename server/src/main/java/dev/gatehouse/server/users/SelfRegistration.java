@@ -5,6 +5,7 @@ import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.access.Assignments;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.mail.Outbox;
+import dev.gatehouse.server.shared.OpenTenants;
 import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.TenantTree;
@@ -49,12 +50,15 @@ public class SelfRegistration {
     private final Clock clock;
     private final TenantScope scope;
     private final TenantDirectory directory;
+    /** The tenant a registration names, resolved as at every door open to anyone. */
+    private final OpenTenants named;
     private final RegistrationDesk desk;
 
     SelfRegistration(UserStore users, Assignments assignments, UserTokens tokens, Outbox outbox,
             AuditLog audit, AccessChanges changes, Clock clock, TenantScope scope, TenantDirectory directory,
-            RegistrationDesk desk) {
+            OpenTenants named, RegistrationDesk desk) {
         this.directory = directory;
+        this.named = named;
         this.desk = desk;
         this.scope = scope;
         this.users = users;
@@ -81,7 +85,7 @@ public class SelfRegistration {
 
     /** The active tenant a registration names by slug, if there is one. */
     Optional<TenantId> named(@Nullable String slug) {
-        return slug == null || slug.isBlank() ? Optional.empty() : directory.activeBySlug(slug.strip());
+        return slug == null || slug.isBlank() ? Optional.empty() : named.bySlug(slug).map(OpenTenants.Active::id);
     }
 
     static String domain(String email) {
@@ -179,7 +183,7 @@ public class SelfRegistration {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        TenantDirectory.Named named = directory.named(tenant.toString()).orElseThrow();
+        TenantDirectory.Named named = directory.named(tenant).orElseThrow();
         String given = role != null ? role : RolePacks.builtIn(named.pack()).defaultRole();
         String name = directory.name(tenant);
         UUID id = users.insert(tenant, new UserStore.NewUser(applicant.username(), applicant.firstName(),

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 17 keeps the token endpoint's clients and the issuer's tenant on each node (TenantClients,
- * IssuerTenants); issues 12 and 17 ask that a change made on one node hold on every node within a
+ * shared.OpenTenants); issues 12 and 17 ask that a change made on one node hold on every node within a
  * second. Node B has just served the client (so it keeps it) when node A rotates its secret,
  * disables it or suspends its tenant; B must refuse what A's change refused, within a second.
  */
