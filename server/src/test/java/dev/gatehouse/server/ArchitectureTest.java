@@ -255,7 +255,7 @@ class ArchitectureTest {
      * The calls that turn a tenant's name (a slug, or an id given as text) into a tenant: the
      * directory's, and the tenants table's own lookup by either.
      */
-    private static final Set<String> NAME_TO_TENANT = Set.of("named", "idOf", "activeBySlug",
+    private static final Set<String> NAME_TO_TENANT = Set.of("named", "namedCached", "idOf", "activeBySlug",
             "activeBySlugCached", "isSuspended", "find");
 
     /**

@@ -141,7 +141,7 @@ class AccessCache {
         evictSubject(tenant, user, false);
     }
 
-    /** {@link #evictSubject(TenantId, UUID)} on the node that has just created the user. */
+    /** {@link #evictSubject(TenantId, UUID)} for a user the change created (on every node that hears of it). */
     void evictCreatedSubject(TenantId tenant, UUID user) {
         evictSubject(tenant, user, true);
     }

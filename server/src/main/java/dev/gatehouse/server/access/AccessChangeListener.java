@@ -129,7 +129,13 @@ class AccessChangeListener implements SmartLifecycle {
         }
         switch (change.kind()) {
             case POLICY -> cache.evictTenant(change.tenant());
-            case SUBJECT -> cache.evictSubject(change.tenant(), Objects.requireNonNull(change.user()));
+            case SUBJECT -> {
+                if (change.created()) {
+                    cache.evictCreatedSubject(change.tenant(), Objects.requireNonNull(change.user()));
+                } else {
+                    cache.evictSubject(change.tenant(), Objects.requireNonNull(change.user()));
+                }
+            }
             case RELATIONS -> cache.evictRelations(change.tenant(), Objects.requireNonNull(change.user()));
         }
         streams.heard(change);
@@ -142,12 +148,14 @@ class AccessChangeListener implements SmartLifecycle {
             return null;
         }
         try {
-            AccessChange.Kind kind = AccessChange.Kind.valueOf(parts[0]);
+            boolean created = parts[0].equals(AccessChange.CREATED);
+            AccessChange.Kind kind = created ? AccessChange.Kind.SUBJECT : AccessChange.Kind.valueOf(parts[0]);
             UUID user = parts[2].equals("-") ? null : UUID.fromString(parts[2]);
             if ((kind == AccessChange.Kind.POLICY) != (user == null)) {
                 return null;
             }
-            return new AccessChange(Long.parseLong(parts[3]), new TenantId(UUID.fromString(parts[1])), kind, user);
+            return new AccessChange(Long.parseLong(parts[3]), new TenantId(UUID.fromString(parts[1])), kind, user,
+                    created);
         } catch (IllegalArgumentException e) {
             return null;
         }

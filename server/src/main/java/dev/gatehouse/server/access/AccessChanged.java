@@ -14,9 +14,9 @@ public sealed interface AccessChanged {
     record Policy(TenantId tenant) implements AccessChanged {}
 
     /**
-     * One user's state or assignments. {@code created} is true only on the node that created the user,
-     * right after that commit: an account created this moment lends nothing and holds nothing yet that
-     * another feature keeps (the announcement other nodes hear says only that the user changed).
+     * One user's state or assignments. {@code created} is true when the change created the user (on the
+     * creating node right after that commit, and on every node hearing its NOTIFY): an account created
+     * this moment lends nothing and holds nothing yet that another feature keeps.
      */
     record Subject(TenantId tenant, UUID user, boolean created) implements AccessChanged {
 

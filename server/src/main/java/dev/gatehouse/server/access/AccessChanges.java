@@ -43,12 +43,13 @@ public class AccessChanges {
     }
 
     /**
-     * A user was created: announced as {@link #subjectChanged}, everywhere alike; this node's own
-     * eviction after the commit says the user is new ({@link AccessChanged.Subject#created}), so that
-     * nothing asks the database what a user created this moment has lent (issue 17).
+     * A user was created: logged and streamed as {@link #subjectChanged}; the NOTIFY and this node's
+     * own eviction after the commit say the user is new ({@link AccessChanged.Subject#created}), so that
+     * no node asks the database what a user created this moment has lent (issue 17).
      */
     public void subjectCreated(TenantId tenant, UUID user) {
-        publish(tenant, AccessChange.Kind.SUBJECT, user, () -> cache.evictCreatedSubject(tenant, user));
+        log.appendAndNotify(tenant, AccessChange.Kind.SUBJECT, user, true, CHANNEL);
+        afterCommit(() -> cache.evictCreatedSubject(tenant, user));
     }
 
     /**
@@ -80,7 +81,7 @@ public class AccessChanges {
     }
 
     private void publish(TenantId tenant, AccessChange.Kind kind, @Nullable UUID user, Runnable evict) {
-        log.appendAndNotify(tenant, kind, user, CHANNEL);
+        log.appendAndNotify(tenant, kind, user, false, CHANNEL);
         afterCommit(evict);
     }
 

@@ -49,7 +49,8 @@ class ChangeLog {
      * when the transaction commits), in one statement: issue 17, a round trip fewer for every change,
      * a user creation's among them. Answers its version.
      */
-    long appendAndNotify(TenantId tenant, AccessChange.Kind kind, @Nullable UUID user, String channel) {
+    long appendAndNotify(TenantId tenant, AccessChange.Kind kind, @Nullable UUID user, boolean created,
+            String channel) {
         return jdbc.sql("""
                         with appended as (
                             insert into access_change_log (tenant_id, kind, user_id) values (:tenant, :kind, :user)
@@ -57,7 +58,7 @@ class ChangeLog {
                         select version, pg_notify(:channel, :payload || version) from appended
                         """)
                 .param("tenant", tenant.value()).param("kind", kind.name()).param("user", user)
-                .param("channel", channel).param("payload", AccessChange.payloadBefore(kind, tenant, user))
+                .param("channel", channel).param("payload", AccessChange.payloadBefore(kind, tenant, user, created))
                 .query((rs, n) -> rs.getLong("version")).single();
     }
 

@@ -73,11 +73,16 @@ public class PasswordPolicy {
         }
     }
 
-    /** The rules for the password of a user about to be created in {@code tenant} (no history yet). */
-    public void requireForNewUser(String field, String password, TenantId tenant, String username,
-            @Nullable String email) {
-        TenantFacts facts = tenant(tenant);
-        require(field, password, facts.settings(), context(facts.name(), facts.slug(), username, email), List.of());
+    /**
+     * The rules for the password of a user about to be created in {@code tenant} (no history yet), whose
+     * slug and display name the caller's path already read (issue 17: no read of the tenant here; a null
+     * name is read).
+     */
+    public void requireForNewUser(String field, String password, TenantId tenant, String tenantSlug,
+            @Nullable String tenantName, String username, @Nullable String email) {
+        String name = tenantName == null ? tenants.name(tenant) : tenantName;
+        require(field, password, settings.of(tenant).passwordPolicy(), context(name, tenantSlug, username, email),
+                List.of());
     }
 
     /** The default rules, for the first admin of a tenant that is being created. */
@@ -93,12 +98,7 @@ public class PasswordPolicy {
      */
     public void recordChange(TenantId tenant, UUID user, String hash, Instant now) {
         credentials.passwordChanged(tenant, user, now);
-        jdbc.sql("""
-                        insert into password_history (tenant_id, user_id, id, password_hash, created_at)
-                        values (:tenant, :user, :id, :hash, :now)
-                        """)
-                .param("tenant", tenant.value()).param("user", user).param("id", UUID.randomUUID())
-                .param("hash", hash).param("now", Sessions.utc(now)).update();
+        insertHistory(tenant, user, hash, now);
         jdbc.sql("""
                         delete from password_history
                         where tenant_id = :tenant and user_id = :user and id not in (
@@ -106,6 +106,15 @@ public class PasswordPolicy {
                             order by created_at desc limit :kept)
                         """)
                 .param("tenant", tenant.value()).param("user", user).param("kept", HISTORY_KEPT).update();
+    }
+
+    /**
+     * {@link #recordChange} for a user created with a password in this transaction, whose row was written
+     * with the password's start ({@code password_changed_at}): only the history's first entry, nothing to
+     * update and no older history to drop (issue 17: one statement instead of three).
+     */
+    public void recordFirst(TenantId tenant, UUID user, String hash, Instant now) {
+        insertHistory(tenant, user, hash, now);
     }
 
     /** Seed 000 "password expiration": whether the user's password is older than the tenant's {@code maxAgeDays}. */
@@ -140,6 +149,15 @@ public class PasswordPolicy {
         if (violation.isPresent()) {
             throw rejected(field, violation.get());
         }
+    }
+
+    private void insertHistory(TenantId tenant, UUID user, String hash, Instant now) {
+        jdbc.sql("""
+                        insert into password_history (tenant_id, user_id, id, password_hash, created_at)
+                        values (:tenant, :user, :id, :hash, :now)
+                        """)
+                .param("tenant", tenant.value()).param("user", user).param("id", UUID.randomUUID())
+                .param("hash", hash).param("now", Sessions.utc(now)).update();
     }
 
     /** Compared with each stored hash: Argon2 hashes are salted, so each one costs a verification. */

@@ -24,6 +24,13 @@ public interface TenantDirectory {
         return named(tenant.value().toString());
     }
 
+    /**
+     * {@link #named}, from this node's cache when it holds the tenant: for a tenant-scoped path, which
+     * every admin request resolves first (issue 17). A rename or deletion holds here once its
+     * announcement has reached this node (within about a second; at once on the node that made it).
+     */
+    Optional<Named> namedCached(String slugOrId);
+
     /** A tenant as a path names it: its id, slug and role pack, and its display name (read in the same query). */
     record Named(TenantId id, String slug, String pack, String name) {}
 

@@ -109,6 +109,6 @@ public class TenantPaths {
     }
 
     private Optional<TenantRef> find(String slugOrId) {
-        return directory.named(slugOrId).map(named -> new TenantRef(named.id(), named.slug(), named.pack(), named.name()));
+        return directory.namedCached(slugOrId).map(named -> new TenantRef(named.id(), named.slug(), named.pack(), named.name()));
     }
 }

@@ -29,7 +29,9 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code {name?, status?, parent?, reason?}}, docs/api.md "Tenants (lifecycle)"; seed 002 §3.2
  * "organization management"), all or nothing:
  * <ul>
- * <li>{@code name} ({@code tenants.edit}): the slug stays, it is in every sign-in and every URL;
+ * <li>{@code name} ({@code tenants.edit}): the slug stays, it is in every sign-in and every URL; the
+ * rename is announced as the tenant's change, so that every node drops the name its paths keep
+ * ({@code NamedTenantCache}) and signs its next mails with the new one;
  * <li>{@code status} {@code SUSPENDED} / {@code ACTIVE} ({@code tenants.suspend}): a suspension
  * ends every session and OAuth grant of the tenant ({@link TenantSuspended}), makes the engine deny
  * every check with {@code InactiveTenant} (the policy is rebuilt on every node through
@@ -142,6 +144,9 @@ public class TenantEdits {
             details.put("before", Map.of("name", current.name()));
             details.put("after", Map.of("name", name));
             record(current.id(), platform, "TENANT_UPDATED", actor, target, origin, details, details);
+            if (status == null || current.status().equals(status)) {
+                changes.policyChanged(current.id()); // else the status change below announces it
+            }
         }
         if (status != null && !current.status().equals(status)) {
             tenants.setStatus(current.id(), status);

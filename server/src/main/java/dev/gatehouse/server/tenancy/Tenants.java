@@ -20,10 +20,12 @@ public class Tenants implements TenantDirectory {
 
     private final JdbcClient jdbc;
     private final ActiveSlugCache activeSlugs;
+    private final NamedTenantCache namedTenants;
 
-    Tenants(JdbcClient jdbc, ActiveSlugCache activeSlugs) {
+    Tenants(JdbcClient jdbc, ActiveSlugCache activeSlugs, NamedTenantCache namedTenants) {
         this.jdbc = jdbc;
         this.activeSlugs = activeSlugs;
+        this.namedTenants = namedTenants;
     }
 
     /** By slug or id, as {@code {tenant}} in a path may be either (docs/api.md). */
@@ -52,6 +54,11 @@ public class Tenants implements TenantDirectory {
     @Override
     public Optional<Named> named(TenantId id) {
         return find(id).map(tenant -> new Named(tenant.id(), tenant.slug(), tenant.pack(), tenant.name()));
+    }
+
+    @Override
+    public Optional<Named> namedCached(String slugOrId) {
+        return namedTenants.named(slugOrId, this::named);
     }
 
     @Override

@@ -217,7 +217,8 @@ public class Roster {
         fields.throwIfAny();
         TenantScope.Rules rules = scope.rules(tenant.id());
         if (request.password() != null) {
-            passwordPolicy.requireForNewUser("password", request.password(), tenant.id(), username, email);
+            passwordPolicy.requireForNewUser("password", request.password(), tenant.id(), tenant.slug(), tenant.name(),
+                    username, email);
         }
         // The new user will be wherever their roles hold; creating them there, and giving each role
         // there, are the caller's to do (seed 000: a manager "cannot ... change roles").
@@ -245,7 +246,7 @@ public class Roster {
                 kind, status, hash,
                 // seed 001: a password set by someone else is changed at first sign-in.
                 hash == null ? List.of() : List.of("CHANGE_PASSWORD")),
-                profile, Boolean.TRUE.equals(request.hidden()), type == null ? null : type.key());
+                profile, Boolean.TRUE.equals(request.hidden()), type == null ? null : type.key(), now);
         if (id == null) {
             refuseIfTaken(tenant.id(), username, email);
             // Taken by a creation that was then undone: as taken as before, and worth a retry.
@@ -253,7 +254,7 @@ public class Roster {
                     + " tenant; try again");
         }
         if (hash != null) {
-            passwordPolicy.recordChange(tenant.id(), id, hash, now);
+            passwordPolicy.recordFirst(tenant.id(), id, hash, now);
         }
         Map<String, Object> created = new LinkedHashMap<>(Map.of("roles", UserGuard.describe(roles), "invited", invite,
                 "kind", kind, "status", status));

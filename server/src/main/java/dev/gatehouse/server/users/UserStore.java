@@ -81,7 +81,7 @@ public class UserStore {
     /** Issue 16: with the user's type (seed 003). */
     UUID insert(TenantId tenant, NewUser user, ClinicalProfile profile, boolean hidden, @Nullable String userType) {
         UUID id = UUID.randomUUID();
-        insert(tenant, id, user, profile, hidden, userType, "").update();
+        insert(tenant, id, user, profile, hidden, userType, null, "").update();
         return id;
     }
 
@@ -89,27 +89,32 @@ public class UserStore {
      * {@link #insert(TenantId, NewUser, ClinicalProfile, boolean, String)} unless the username or the
      * e-mail address is taken in the tenant, which answers null (ask {@link #taken} which): issue 17,
      * the uniqueness the table's indexes enforce anyway, without a query of its own before the insert.
+     * A user made with a password has it from {@code now} ({@code password_changed_at}, for the tenant's
+     * {@code maxAgeDays}), written with the row rather than by an update after it (issue 17).
      */
     @Nullable UUID insertUnlessTaken(TenantId tenant, NewUser user, ClinicalProfile profile, boolean hidden,
-            @Nullable String userType) {
+            @Nullable String userType, Instant now) {
         UUID id = UUID.randomUUID();
-        return insert(tenant, id, user, profile, hidden, userType, "on conflict do nothing returning id")
+        return insert(tenant, id, user, profile, hidden, userType, user.passwordHash() == null ? null : now,
+                "on conflict do nothing returning id")
                 .query((rs, n) -> rs.getObject("id", UUID.class)).optional().orElse(null);
     }
 
+    /** {@code passwordSetAt} null leaves {@code password_changed_at} to the column's default, the transaction's start. */
     private JdbcClient.StatementSpec insert(TenantId tenant, UUID id, NewUser user, ClinicalProfile profile,
-            boolean hidden, @Nullable String userType, String suffix) {
+            boolean hidden, @Nullable String userType, @Nullable Instant passwordSetAt, String suffix) {
         return jdbc.sql("""
                         insert into users (tenant_id, id, username, username_normalized, email, email_normalized,
                             first_name, last_name, phone, kind, status, password_hash, required_actions, hidden,
                             npi, dea, state_license, primary_license, secondary_license, nadean, credentials,
-                            specialties, bio, user_type)
+                            specialties, bio, user_type, password_changed_at)
                         values (:tenant, :id, :username, :usernameNormalized, :email, :emailNormalized,
                             :firstName, :lastName, :phone, :kind, :status, :passwordHash, :requiredActions, :hidden,
                             :npi, :dea, :stateLicense, :primaryLicense, :secondaryLicense, :nadean, :credentials,
-                            :specialties, :bio, :userType)
+                            :specialties, :bio, :userType, coalesce(cast(:passwordSetAt as timestamptz), now()))
                         """ + suffix)
                 .param("tenant", tenant.value()).param("id", id)
+                .param("passwordSetAt", passwordSetAt == null ? null : utc(passwordSetAt))
                 .param("username", user.username().strip())
                 .param("usernameNormalized", Usernames.normalize(user.username()))
                 .param("email", user.email() == null ? null : user.email().strip())

@@ -8,6 +8,7 @@ import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -136,6 +137,33 @@ class PasswordPolicyIT extends IntegrationTest {
                         "password", "Rosewood-Dental-1"))));
         assertRejected(rosewood, "admin.password", "context");
         assertThat(api.get("/api/v1/tenants/" + slug, operatorToken()).status()).as("nothing created").isEqualTo(404);
+    }
+
+    /**
+     * Issue 17: an admin-set password is held against the tenant's name and slug as the path's scope has
+     * them (a rename holds at once), and the user's row starts the password's age while the history gets
+     * its first entry.
+     */
+    @Test
+    void anAdminSetPasswordLeansOnNeitherTheTenantsNameNorItsSlugAndStartsItsAgeAndHistory() {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        Response renamed = api.patch("/api/v1/tenants/" + clinic.slug(), operatorToken(),
+                json("name", "Marigold Wellness"));
+        assertThat(renamed.status()).as(renamed.raw()).isEqualTo(200);
+        assertRejected(api.post(clinic.path("/users"), clinic.adminToken(), json("username", "nameuser", "firstName", "N",
+                "lastName", "U", "password", "Marigold-Wellness-1")), "password", "context");
+        assertRejected(api.post(clinic.path("/users"), clinic.adminToken(), json("username", "sluguser", "firstName", "S",
+                "lastName", "U", "password", clinic.slug() + "-1")), "password", "context");
+
+        Staff staff = staff(clinic, "firstday");
+        Map<String, Object> started = jdbc.sql("""
+                        select u.password_changed_at = h.created_at as same, count(*) over () as entries
+                        from users u join password_history h on h.tenant_id = u.tenant_id and h.user_id = u.id
+                        where u.id = :user
+                        """)
+                .param("user", UUID.fromString(staff.id())).query().singleRow();
+        assertThat(started).as("one history entry, from the moment the row says").containsEntry("same", true)
+                .containsEntry("entries", 1L);
     }
 
     @Test
