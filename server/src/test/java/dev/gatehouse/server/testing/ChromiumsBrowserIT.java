@@ -9,6 +9,8 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.virtualauthenticator.VirtualAuthenticator;
+import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
 
 /**
  * The suite's chromiums are reused from test to test ({@link Chromiums}): what one test leaves in a
@@ -46,6 +48,35 @@ class ChromiumsBrowserIT extends BrowserTest {
             assertThat(driver.executeScript("return [localStorage.getItem('left'), sessionStorage.getItem('left')]"))
                     .as("storage at %s", app).asList().containsOnlyNulls();
         }
+    }
+
+    /**
+     * The usual test, one tab on one origin, is blanked in that tab (no new one): its session, stored items,
+     * history and virtual authenticator are gone all the same.
+     */
+    @Test
+    void aChromiumThatSawOneOriginInOneTabComesBackBlankInThatTab() {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        ConsoleBrowser admin = browser();
+        ChromeDriver driver = admin.driver();
+        VirtualAuthenticator authenticator = driver.addVirtualAuthenticator(new VirtualAuthenticatorOptions());
+        admin.signIn(clinic.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
+        assertThat(admin.path()).isEqualTo(CONSOLE);
+        admin.open(CONSOLE + "/profile");
+        driver.executeScript("localStorage.setItem('left', 'behind'); sessionStorage.setItem('left', 'behind')");
+        String tab = driver.getWindowHandle();
+
+        assertThat(Chromiums.take(0).reset()).as("reset and found blank").isTrue();
+
+        assertThat(driver.getWindowHandle()).as("the same tab").isEqualTo(tab);
+        assertThat(driver.getCurrentUrl()).isEqualTo("about:blank");
+        assertThat(driver.executeScript("return history.length")).as("no history").isEqualTo(1L);
+        assertThatThrownBy(() -> driver.removeVirtualAuthenticator(authenticator)).as("the authenticator is gone")
+                .isInstanceOf(WebDriverException.class);
+        admin.open(CONSOLE);
+        assertThat(admin.path()).as("signed out").isEqualTo("/console/sign-in");
+        assertThat(driver.executeScript("return [localStorage.getItem('left'), sessionStorage.getItem('left')]"))
+                .asList().containsOnlyNulls();
     }
 
     @Test
