@@ -174,6 +174,25 @@ class OidcSignInIT extends IntegrationTest {
     }
 
     @Test
+    void aFamilyFromBeforeFamilyKeysStillDiesWhenARotatedTokenOnItsListComesBack() throws Exception {
+        CodeVerifier verifier = new CodeVerifier();
+        String code = signIn(new ConsoleClient(port()), verifier, new Nonce(), "state-4");
+        JsonNode tokens = token(Map.of("grant_type", "authorization_code", "code", code, "redirect_uri", REDIRECT,
+                "code_verifier", verifier.getValue()));
+        // A plain random token that such an authorization rotated out, listed by its hash as before V156.
+        String rotated = "an-older-plain-refresh-token-of-this-family";
+        assertThat(jdbc.sql("update oidc_authorizations set rotated_refresh_hashes = array[cast(:rotated as bytea)]"
+                        + " where refresh_hash = :current")
+                .param("rotated", ClientSecrets.sha256(rotated))
+                .param("current", ClientSecrets.sha256(tokens.get("refresh_token").asString())).update()).isEqualTo(1);
+
+        HttpResponse<String> reuse = tokenResponse(Map.of("grant_type", "refresh_token", "refresh_token", rotated));
+        assertThat(reuse.statusCode()).isEqualTo(400);
+        assertThat(RecordedAudit.of(jdbc, clinic.id(), "REFRESH_TOKEN_REUSED")).hasSize(1);
+        assertDead(tokens);
+    }
+
+    @Test
     void aRevokedAccessTokenOfASignInStopsAtOnceWhileItsRefreshTokenStillWorks() throws Exception {
         JsonNode tokens = tokensOf(SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
         String accessToken = tokens.get("access_token").asString();
