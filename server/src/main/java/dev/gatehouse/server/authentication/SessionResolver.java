@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
 public class SessionResolver {
 
     /** last_seen_at is written at most this often per session; idle limits are in minutes. */
-    private static final Duration TOUCH_INTERVAL = Duration.ofSeconds(30);
+    static final Duration TOUCH_INTERVAL = Duration.ofSeconds(30);
 
     /** What a token amounts to for one request. */
     public sealed interface Resolution {}

@@ -1,5 +1,7 @@
 package dev.gatehouse.server.authentication;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.gatehouse.server.access.Actors;
 import dev.gatehouse.server.access.HolderConditions;
 import dev.gatehouse.server.audit.AuditLog;
@@ -107,6 +109,14 @@ public class Sessions {
     /** A placeholder while a session's row is read, replaced at once by the tenant's rules ({@link #findLive}). */
     private static final SessionRules NO_RULES_YET = new SessionRules(Duration.ZERO, 0, null, true, List.of(List.of()),
             true);
+
+    /**
+     * When this node last recorded a session's use through an application ({@link #usedThrough}):
+     * a refresh writes {@code last_seen_at} at most every {@link SessionResolver#TOUCH_INTERVAL}, as
+     * a request with the session's own token does (issue 17: a row write per refresh).
+     */
+    private final Cache<UUID, Instant> usedThrough = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(SessionResolver.TOUCH_INTERVAL).build();
 
     private final JdbcClient jdbc;
     private final SessionCache cache;
@@ -420,10 +430,17 @@ public class Sessions {
 
     /**
      * The session was used through an application signed in with it (a refresh of its tokens): it
-     * does not idle out while the application is in use.
+     * does not idle out while the application is in use. Written at most every
+     * {@link SessionResolver#TOUCH_INTERVAL} per session by this node; idle limits are in minutes.
      */
     public void usedThrough(TenantId tenant, UUID session, Instant now) {
+        Instant last = usedThrough.getIfPresent(session);
+        if (last != null && !now.isBefore(last)
+                && Duration.between(last, now).compareTo(SessionResolver.TOUCH_INTERVAL) <= 0) {
+            return;
+        }
         touch(tenant, session, now);
+        usedThrough.put(session, now);
     }
 
     private static final String LIVE_OF_USER = """

@@ -155,10 +155,11 @@ class Authorizations implements OAuth2AuthorizationService {
         byte[] sealed = seal(authorization);
         Timestamp expires = Timestamp.from(expiry(authorization));
         // An existing authorization (a code exchanged, a refresh rotated) is locked, read as it was and
-        // updated in one statement; only a new one takes a second, its insert.
+        // updated in one statement; only a new one takes a second, its insert, with its refresh family's key.
+        // A rotated refresh token is listed by hash only in a family from before those keys (RefreshFamilies).
         Optional<Stored> stored = jdbc.sql("""
                         update oidc_authorizations a set
-                            rotated_refresh_hashes = case when was.refresh_hash is not null
+                            rotated_refresh_hashes = case when :legacy and was.refresh_hash is not null
                                 and was.refresh_hash <> :refresh
                                 then array_append(a.rotated_refresh_hashes, was.refresh_hash)
                                 else a.rotated_refresh_hashes end,
@@ -174,6 +175,7 @@ class Authorizations implements OAuth2AuthorizationService {
                 .param("access", access).param("refresh", refresh)
                 .param("idToken", idToken)
                 .param("sealed", sealed).param("expires", expires)
+                .param("legacy", RefreshFamilies.isLegacy(authorization))
                 .query((rs, n) -> new Stored(rs.getBytes("code_hash"), rs.getBytes("refresh_hash"))).optional();
         boolean exists = stored.isPresent();
         if (!exists) {
@@ -188,7 +190,7 @@ class Authorizations implements OAuth2AuthorizationService {
                     .param("state", stateHash(authorization)).param("code", code)
                     .param("access", access).param("refresh", refresh)
                     .param("idToken", idToken)
-                    .param("sealed", sealed).param("expires", expires)
+                    .param("sealed", seal(RefreshFamilies.withKey(authorization))).param("expires", expires)
                     .param("client", Ids.parse(authorization.getRegisteredClientId()).orElseThrow())
                     .param("principal", authorization.getPrincipalName()).param("user", owner.user())
                     .param("session", owner.session())
@@ -266,8 +268,7 @@ class Authorizations implements OAuth2AuthorizationService {
                 : row("(state_hash = :value or code_hash = :value or access_hash = :value or refresh_hash = :value"
                         + " or id_token_hash = :value) and tenant_id = :tenant", hash, issuer.get().tenant());
         if (found.isEmpty() && (tokenType == null || OAuth2TokenType.REFRESH_TOKEN.equals(tokenType))) {
-            row(":value = any(rotated_refresh_hashes) and tenant_id = :tenant", hash, issuer.get().tenant())
-                    .ifPresent(this::reused);
+            rotated(token, hash, issuer.get().tenant()).ifPresent(this::reused);
             return null;
         }
         return found.filter(this::isAlive).map(this::open).orElse(null);
@@ -469,6 +470,20 @@ class Authorizations implements OAuth2AuthorizationService {
             values.forEach(value -> scopes.add(String.valueOf(value)));
         }
         return scopes;
+    }
+
+    /**
+     * The authorization a refresh token no longer current was rotated out of: the one it names and
+     * was issued in ({@link RefreshFamilies}), or, for a family from before those, the one listing its hash.
+     */
+    private Optional<Row> rotated(String token, byte[] hash, TenantId tenant) {
+        Optional<String> family = RefreshFamilies.familyOf(token);
+        if (family.isPresent()) {
+            return row("id = :value and tenant_id = :tenant", family.get(), tenant)
+                    .filter(row -> RefreshFamilies.issuedIn(open(row), token));
+        }
+        return row("rotated_refresh_hashes <> '{}' and rotated_refresh_hashes @> array[cast(:value as bytea)]"
+                + " and tenant_id = :tenant", hash, tenant);
     }
 
     /** A rotated refresh token came back: the family is compromised, so it all dies, on the record. */

@@ -34,6 +34,10 @@ import org.springframework.security.oauth2.server.authorization.OAuth2Authorizat
 import org.springframework.security.oauth2.server.authorization.authentication.ClientSecretAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcUserInfoAuthenticationContext;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
+import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2AccessTokenGenerator;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.util.matcher.RequestMatcher;
@@ -77,10 +81,16 @@ class ProviderConfiguration {
     SecurityFilterChain oidc(HttpSecurity http, TenantClients clients, Authorizations authorizations,
             SigningKeys keys, AuthorizationServerSettings settings, OpenTenants tenants, PublicUrl publicUrl,
             SessionResolver sessions, ConsoleSignIn signIn, ProviderLogout endSession, Consents consents,
-            Throttle throttle, TenantSettingsStore tenantSettings) throws Exception {
+            Throttle throttle, TenantSettingsStore tenantSettings, TokenClaims claims) throws Exception {
         JWKSource<SecurityContext> published = (selector, context) -> selector.select(keys.published());
         JWKSource<SecurityContext> signing = (selector, context) -> selector.select(new JWKSet(keys.signing()));
-        http.setSharedObject(JwtEncoder.class, new NimbusJwtEncoder(signing));
+        JwtEncoder encoder = new NimbusJwtEncoder(signing);
+        http.setSharedObject(JwtEncoder.class, encoder);
+        // The server's own generators, but refresh tokens that name their family (RefreshFamilies).
+        JwtGenerator tokens = new JwtGenerator(encoder);
+        tokens.setJwtCustomizer(claims);
+        http.setSharedObject(OAuth2TokenGenerator.class,
+                new DelegatingOAuth2TokenGenerator(tokens, new OAuth2AccessTokenGenerator(), new RefreshFamilies()));
         http.setSharedObject(JWKSource.class, published);
         OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
         RequestMatcher authorize = request -> request.getRequestURI().matches("/oauth2/[^/]+/authorize");

@@ -148,6 +148,51 @@ class OidcSignInIT extends IntegrationTest {
     }
 
     @Test
+    void aRefreshTokenMadeUpInTheFamilysNameIsRefusedAndKillsNothing() throws Exception {
+        CodeVerifier verifier = new CodeVerifier();
+        String code = signIn(new ConsoleClient(port()), verifier, new Nonce(), "state-3");
+        JsonNode first = token(Map.of("grant_type", "authorization_code", "code", code, "redirect_uri", REDIRECT,
+                "code_verifier", verifier.getValue()));
+        String refresh = first.get("refresh_token").asString();
+        // The family's id as the real token says it, another nonce: only the family's key could have signed it.
+        byte[] madeUp = Base64.getUrlDecoder().decode(refresh);
+        madeUp[20] ^= 1;
+        HttpResponse<String> forged = tokenResponse(Map.of("grant_type", "refresh_token", "refresh_token",
+                Base64.getUrlEncoder().withoutPadding().encodeToString(madeUp)));
+        assertThat(forged.statusCode()).isEqualTo(400);
+        assertThat(forged.body()).contains("invalid_grant");
+
+        JsonNode refreshed = token(Map.of("grant_type", "refresh_token", "refresh_token", refresh));
+        assertThat(api.get("/api/v1/me", refreshed.get("access_token").asString()).status()).isEqualTo(200);
+        assertThat(RecordedAudit.of(jdbc, clinic.id(), "REFRESH_TOKEN_REUSED")).isEmpty();
+        // The rotated one is still known as the family's: presented again, the family dies.
+        assertThat(tokenResponse(Map.of("grant_type", "refresh_token", "refresh_token", refresh)).statusCode())
+                .isEqualTo(400);
+        assertThat(tokenResponse(Map.of("grant_type", "refresh_token", "refresh_token",
+                refreshed.get("refresh_token").asString())).statusCode()).isEqualTo(400);
+        assertThat(RecordedAudit.of(jdbc, clinic.id(), "REFRESH_TOKEN_REUSED")).hasSize(1);
+    }
+
+    @Test
+    void aFamilyFromBeforeFamilyKeysStillDiesWhenARotatedTokenOnItsListComesBack() throws Exception {
+        CodeVerifier verifier = new CodeVerifier();
+        String code = signIn(new ConsoleClient(port()), verifier, new Nonce(), "state-4");
+        JsonNode tokens = token(Map.of("grant_type", "authorization_code", "code", code, "redirect_uri", REDIRECT,
+                "code_verifier", verifier.getValue()));
+        // A plain random token that such an authorization rotated out, listed by its hash as before V156.
+        String rotated = "an-older-plain-refresh-token-of-this-family";
+        assertThat(jdbc.sql("update oidc_authorizations set rotated_refresh_hashes = array[cast(:rotated as bytea)]"
+                        + " where refresh_hash = :current")
+                .param("rotated", ClientSecrets.sha256(rotated))
+                .param("current", ClientSecrets.sha256(tokens.get("refresh_token").asString())).update()).isEqualTo(1);
+
+        HttpResponse<String> reuse = tokenResponse(Map.of("grant_type", "refresh_token", "refresh_token", rotated));
+        assertThat(reuse.statusCode()).isEqualTo(400);
+        assertThat(RecordedAudit.of(jdbc, clinic.id(), "REFRESH_TOKEN_REUSED")).hasSize(1);
+        assertDead(tokens);
+    }
+
+    @Test
     void aRevokedAccessTokenOfASignInStopsAtOnceWhileItsRefreshTokenStillWorks() throws Exception {
         JsonNode tokens = tokensOf(SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);
         String accessToken = tokens.get("access_token").asString();
