@@ -29,6 +29,7 @@ build_jar
 
 README_OPTIONS="$(grep -o "JAVA_TOOL_OPTIONS='[^']*'" "$ROOT/README.md" | head -n 1 | cut -d"'" -f2)"
 [[ -n "$README_OPTIONS" ]] || fail "README.md has no JAVA_TOOL_OPTIONS='…' line"
+JAVA_TOOL_OPTIONS="$README_OPTIONS" cache_opts
 
 echo "== starting $JAR as README.md does: JAVA_TOOL_OPTIONS='$README_OPTIONS' java ${CDS_OPTS[*]} -jar …"
 echo "   (port $PORT, data in $DATA; nproc $(nproc), $(free -m | awk '/Mem:/ {print $2}') MB RAM, load $(cut -d' ' -f1-3 /proc/loadavg))"
