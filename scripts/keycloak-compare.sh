@@ -147,6 +147,7 @@ start_side() { # gatehouse|keycloak [label]: starts it and waits until healthy
   wait_healthy "${2:-$1}" "$pid" "$url" "$started"
 }
 launch_gatehouse() {
+  cache_opts "-Xms$SERVER_HEAP -Xmx$SERVER_HEAP $GH_JAVA_OPTS"
   # shellcheck disable=SC2086
   "$JAVA" -Xms"$SERVER_HEAP" -Xmx"$SERVER_HEAP" $GH_JAVA_OPTS "${CDS_OPTS[@]}" -jar "$JAR" \
     --server.port="$PORT" --server.address=127.0.0.1 --gatehouse.data-dir="$DATA/gatehouse" \

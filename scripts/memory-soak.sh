@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The memory soak (docs/benchmarks.md, "Memory"): starts the server exactly as README.md's run
-# command does — the extracted layout, `java -XX:SharedArchiveFile=… -XX:+AutoCreateSharedArchive -jar
+# command (scripts/run.sh) does — the extracted layout with the class cache of this JDK (the AOT cache on
+# JDK 25+, else the class-data sharing archive: scripts/lib/class-cache.sh), `java … -jar
 # server/target/gatehouse/gatehouse.jar` with the JAVA_TOOL_OPTIONS line README.md gives, read from
 # README.md itself, and no other JVM flag — on its embedded PostgreSQL in a
 # temporary folder; creates a clinic with STAFF staff; drives RATE mixed requests per second for
@@ -29,6 +30,7 @@ build_jar
 
 README_OPTIONS="$(grep -o "JAVA_TOOL_OPTIONS='[^']*'" "$ROOT/README.md" | head -n 1 | cut -d"'" -f2)"
 [[ -n "$README_OPTIONS" ]] || fail "README.md has no JAVA_TOOL_OPTIONS='…' line"
+JAVA_TOOL_OPTIONS="$README_OPTIONS" cache_opts
 
 echo "== starting $JAR as README.md does: JAVA_TOOL_OPTIONS='$README_OPTIONS' java ${CDS_OPTS[*]} -jar …"
 echo "   (port $PORT, data in $DATA; nproc $(nproc), $(free -m | awk '/Mem:/ {print $2}') MB RAM, load $(cut -d' ' -f1-3 /proc/loadavg))"

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Start time and idle footprint (docs/benchmarks.md, "Start time"): starts the server as README.md's
-# run command does — the extracted layout with its class-data sharing archive, `java
-# -XX:SharedArchiveFile=server/target/gatehouse/gatehouse.jsa -XX:+AutoCreateSharedArchive -jar
-# server/target/gatehouse/gatehouse.jar`, with README.md's JAVA_TOOL_OPTIONS line read from README.md
-# itself — on its embedded PostgreSQL in a temporary folder; creates data once
+# Start time and idle footprint (docs/benchmarks.md, "Start time", "Branch start17"): starts the server
+# as README.md's run command (scripts/run.sh) does — the extracted layout with the class cache its JDK
+# supports (scripts/lib/class-cache.sh: on JDK 25+ the AOT cache, trained by the first start and
+# written at its exit; else the class-data sharing archive), with README.md's JAVA_TOOL_OPTIONS line
+# read from README.md itself — on its embedded PostgreSQL in a temporary folder; creates data once
 # (a clinic tenant with USERS users); then stops and starts it RUNS times on that data and prints,
 # for each start: the wall time from launching the JVM to `/actuator/health` answering UP (polled
 # every 50 ms), the JVM's CPU time (user + system, /proc/PID/stat) until then, the embedded
@@ -15,8 +15,9 @@
 #   RUNS=9 IDLE=0 scripts/start-time.sh        # more starts, no idle sample
 #   IDLE_EACH=1 scripts/start-time.sh          # the idle sample after every start
 #   SKIP_BUILD=1 scripts/start-time.sh         # reuse server/target's jar
-#   SKIP_BUILD=1 CDS=0 scripts/start-time.sh   # without the class-data sharing archive
-#   SKIP_BUILD=1 JAR=server/target/gatehouse.jar scripts/start-time.sh   # the executable jar (its archive beside it)
+#   SKIP_BUILD=1 CDS=0 scripts/start-time.sh   # without a class cache
+#   SKIP_BUILD=1 GATEHOUSE_CLASS_CACHE=cds scripts/start-time.sh   # the class-data sharing archive on any JDK
+#   SKIP_BUILD=1 JAR=server/target/gatehouse.jar scripts/start-time.sh   # the executable jar (its cache beside it)
 #   EXTRA_OPTS='-XX:TieredStopAtLevel=1' SKIP_BUILD=1 scripts/start-time.sh   # flags after README's
 #   README_FLAGS=0 scripts/start-time.sh       # without README's JAVA_TOOL_OPTIONS
 #   THREAD_CPU=1 scripts/start-time.sh        # also the JVM's CPU until healthy by thread kind
@@ -67,6 +68,7 @@ now_ms() { date +%s%3N; }
 
 launch() { # starts the jar as README.md does, waits for UP; sets WALL_MS, CPU_MS, PG_CPU_MS, RSS_MB
   local started
+  JAVA_TOOL_OPTIONS="$OPTIONS" cache_opts
   started="$(now_ms)"
   JAVA_TOOL_OPTIONS="$OPTIONS" "$JAVA" "${CDS_OPTS[@]}" -jar "$JAR" \
     --server.port="$PORT" --server.address=127.0.0.1 --gatehouse.data-dir="$DATA" \
@@ -99,11 +101,11 @@ trap 'stop_all; rm -rf "$DATA"' EXIT
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%d\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-echo "== $JAR, JAVA_TOOL_OPTIONS='$OPTIONS', ${CDS_OPTS[*]}"
+echo "== $JAR, JAVA_TOOL_OPTIONS='$OPTIONS', class cache: ${GATEHOUSE_CLASS_CACHE:-by the JDK}${CDS:+ (CDS=$CDS)}"
 echo "   (port $PORT, data in $DATA; nproc $(nproc), $(free -m | awk '/Mem:/ {print $2}') MB RAM, load $(cut -d' ' -f1-3 /proc/loadavg))"
 echo "== first start (creates the database), then a clinic with $USERS users"
 launch
-echo "   first start: ${WALL_MS} ms wall, JVM CPU ${CPU_MS} ms, RSS ${RSS_MB} MB"
+echo "   first start: ${WALL_MS} ms wall, JVM CPU ${CPU_MS} ms, RSS ${RSS_MB} MB (${CDS_OPTS[*]}: $ARCHIVE)"
 create_clinic start "Start Time"
 for i in $(seq 1 "$USERS"); do
   reply="$(api POST "/api/v1/tenants/$SLUG/users" "$TOKEN" "$(jq -nc --arg u "staff-$i" \
@@ -126,7 +128,7 @@ for run in $(seq 1 "$RUNS"); do
   fi
   printf '   %-4s %9s %12s %12s %10s %12s %6s\n' "$run" "$WALL_MS" "$CPU_MS" "$PG_CPU_MS" "$RSS_MB" "$idle_rss" "$load"
   [[ -n "${THREAD_CPU:-}" ]] && echo "        by thread: $THREADS"
-  [[ "$ARCHIVE" == "NOT mapped" ]] && echo "        class-data archive NOT mapped: this start loaded every class (the archive is written at its exit)"
+  [[ "$ARCHIVE" == "NOT mapped"* ]] && echo "        class cache NOT mapped (${CDS_OPTS[*]}): this start loaded every class (the cache is written at its exit)"
   walls+=("$WALL_MS") cpus+=("$CPU_MS") pgs+=("$PG_CPU_MS") rsss+=("$RSS_MB")
   # a signed-in request works after the start (the data is there)
   [[ "$(status "$(api GET "/api/v1/tenants/$SLUG/users" "$(login "$SLUG" admin "$ADMIN_PASSWORD")")")" == 200 ]] \

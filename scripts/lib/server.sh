@@ -11,6 +11,8 @@ if [[ -z "${JAVA_HOME:-}" && -d /usr/lib/jvm/temurin-25-jdk-amd64 ]]; then
 fi
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=class-cache.sh
+source "$ROOT/scripts/lib/class-cache.sh"
 SERVER_HEAP="${SERVER_HEAP:-1g}"
 SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS:-}"
 
@@ -26,34 +28,35 @@ require_tools() { # tool...
   done
 }
 
-build_jar() { # sets JAR (README.md's extracted layout unless JAR is given) and CDS_OPTS
+build_jar() { # sets JAR (README.md's extracted layout unless JAR is given)
   if [[ -z "${SKIP_BUILD:-}" ]]; then
     echo "== building the server jar"
     (cd "$ROOT" && timeout 900 ./mvnw -q -pl server -am package -DskipTests)
   fi
   if [[ -z "${JAR:-}" ]]; then
-    extract_layout "$ROOT/server/target/gatehouse.jar" "$ROOT/server/target/gatehouse"
+    extract_layout "$ROOT/server/target/gatehouse.jar" "$ROOT/server/target/gatehouse" || fail "extracting the jar failed"
     JAR="$ROOT/server/target/gatehouse/gatehouse.jar"
   fi
-  # Class-data sharing as README.md runs it: the archive beside the jar, written when the first run
-  # exits and again when the jars change (docs/benchmarks.md, "Start time"); CDS=0 runs without it.
+  CDS_OPTS=() # set by cache_opts right before each start
+}
+
+cache_opts() { # [jvm flags]: sets CDS_OPTS for the next start with those flags: the class cache as README.md's run
+  # command (scripts/run.sh) picks it for this JDK — the AOT cache beside the jar (or its training run) on JDK 25+,
+  # else the class-data sharing archive (docs/benchmarks.md, "Start time", "Branch start17"); CDS=0: neither
   CDS_OPTS=()
-  [[ "${CDS:-1}" == 0 ]] || CDS_OPTS=("-XX:SharedArchiveFile=${JAR%.jar}.jsa" -XX:+AutoCreateSharedArchive)
+  CACHE_STATE="off (CDS=0)"
+  [[ "${CDS:-1}" == 0 ]] && return 0
+  CACHE_FLAGS=()
+  class_cache_flags "$(dirname "$JAR")" "${1:-}"
+  CDS_OPTS=("${CACHE_FLAGS[@]}")
 }
 
-archive_state() { # pid: whether that JVM maps the class-data archive CDS_OPTS names
+archive_state() { # pid: whether that JVM maps the class cache CDS_OPTS names (the AOT cache or the archive)
   # A start without it (the first after a build, or any whose flags differ from the archive's, such as
-  # -XX:StartFlightRecording) costs about 5 s more CPU and writes the archive again at exit.
+  # -XX:StartFlightRecording) costs about 5 s more CPU and writes the cache or archive at exit.
   [[ ${#CDS_OPTS[@]} -gt 0 ]] || { echo "off (CDS=0)"; return 0; }
-  if grep -qF "${JAR%.jar}.jsa" "/proc/$1/maps" 2>/dev/null; then echo "mapped"; else echo "NOT mapped"; fi
-}
-
-extract_layout() { # executable-jar destination: README.md's extraction, unless done since the jar was built
-  [[ -f "$1" ]] || fail "$1 is missing: build without SKIP_BUILD"
-  [[ "$2/.extracted" -nt "$1" ]] && return 0
-  timeout 300 "$JAVA" -Djarmode=tools -jar "$1" extract --force --destination "$2" >/dev/null \
-    || fail "extracting $1 failed"
-  touch "$2/.extracted" # the extracted files keep the build's times, so the archive stays valid
+  [[ "$CACHE_STATE" == aot-training ]] && { echo "NOT mapped (training run)"; return 0; }
+  if grep -qE "$(dirname "$JAR")/gatehouse\.(jsa|aot)\$" "/proc/$1/maps" 2>/dev/null; then echo "mapped"; else echo "NOT mapped"; fi
 }
 
 free_port() {
@@ -77,7 +80,10 @@ SERVER_PID=""
 stop_server() {
   [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null || { SERVER_PID=""; return 0; }
   kill "$SERVER_PID"
-  for _ in $(seq 1 120); do
+  # a training run writes its AOT cache when it stops: a child JVM assembles it (about a minute at load 25)
+  local waits=120
+  [[ "${CACHE_STATE:-}" == aot-training ]] && waits=600
+  for _ in $(seq 1 "$waits"); do
     kill -0 "$SERVER_PID" 2>/dev/null || break
     sleep 0.5
   done
@@ -92,6 +98,7 @@ cleanup() {
 trap cleanup EXIT
 
 start_server() { # [--property=value...]: starts the jar on $PORT with its data in $DATA; waits until it is up
+  cache_opts "-Xms$SERVER_HEAP -Xmx$SERVER_HEAP $SERVER_JAVA_OPTS"
   # shellcheck disable=SC2086
   "$JAVA" -Xms"$SERVER_HEAP" -Xmx"$SERVER_HEAP" $SERVER_JAVA_OPTS "${CDS_OPTS[@]}" -jar "$JAR" \
     --server.port="$PORT" --server.address=127.0.0.1 --gatehouse.data-dir="$DATA" \
