@@ -123,12 +123,17 @@ class OidcSignInIT extends IntegrationTest {
         assertThat(browser.get("/console/users/" + clinic.adminId()).body()).contains("signed in to Booking site");
     }
 
+    /** The tokens of a fresh sign-in through the authorize endpoint and the code grant (PKCE). */
+    private JsonNode codeGrantTokens(String state) throws Exception {
+        CodeVerifier verifier = new CodeVerifier();
+        String code = signIn(new ConsoleClient(port()), verifier, new Nonce(), state);
+        return token(Map.of("grant_type", "authorization_code", "code", code, "redirect_uri", REDIRECT,
+                "code_verifier", verifier.getValue()));
+    }
+
     @Test
     void refreshTokensRotateAndAReusedOneKillsTheWholeFamily() throws Exception {
-        CodeVerifier verifier = new CodeVerifier();
-        String code = signIn(new ConsoleClient(port()), verifier, new Nonce(), "state-2");
-        JsonNode first = token(Map.of("grant_type", "authorization_code", "code", code, "redirect_uri", REDIRECT,
-                "code_verifier", verifier.getValue()));
+        JsonNode first = codeGrantTokens("state-2");
         String firstRefresh = first.get("refresh_token").asString();
 
         JsonNode second = token(Map.of("grant_type", "refresh_token", "refresh_token", firstRefresh));
@@ -149,10 +154,7 @@ class OidcSignInIT extends IntegrationTest {
 
     @Test
     void aRefreshTokenMadeUpInTheFamilysNameIsRefusedAndKillsNothing() throws Exception {
-        CodeVerifier verifier = new CodeVerifier();
-        String code = signIn(new ConsoleClient(port()), verifier, new Nonce(), "state-3");
-        JsonNode first = token(Map.of("grant_type", "authorization_code", "code", code, "redirect_uri", REDIRECT,
-                "code_verifier", verifier.getValue()));
+        JsonNode first = codeGrantTokens("state-3");
         String refresh = first.get("refresh_token").asString();
         // The family's id as the real token says it, another nonce: only the family's key could have signed it.
         byte[] madeUp = Base64.getUrlDecoder().decode(refresh);
@@ -175,10 +177,7 @@ class OidcSignInIT extends IntegrationTest {
 
     @Test
     void aFamilyFromBeforeFamilyKeysStillDiesWhenARotatedTokenOnItsListComesBack() throws Exception {
-        CodeVerifier verifier = new CodeVerifier();
-        String code = signIn(new ConsoleClient(port()), verifier, new Nonce(), "state-4");
-        JsonNode tokens = token(Map.of("grant_type", "authorization_code", "code", code, "redirect_uri", REDIRECT,
-                "code_verifier", verifier.getValue()));
+        JsonNode tokens = codeGrantTokens("state-4");
         // A plain random token that such an authorization rotated out, listed by its hash as before V156.
         String rotated = "an-older-plain-refresh-token-of-this-family";
         assertThat(jdbc.sql("update oidc_authorizations set rotated_refresh_hashes = array[cast(:rotated as bytea)]"
