@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,17 +46,10 @@ class ChangeStreamIT extends IntegrationTest {
         clock.reset();
     }
 
+    /** The test JVM's shared node: heartbeats every 0.3 s, at most two streams per tenant. */
     @BeforeAll
-    static void startSecondNode(@Autowired DataSource dataSource) {
-        nodeB = SecondNode.startBeside(dataSource, "gatehouse.changes.heartbeat=PT0.3S",
-                "gatehouse.changes.max-streams-per-tenant=2");
-    }
-
-    @AfterAll
-    static void stopSecondNode() {
-        if (nodeB != null) {
-            nodeB.close();
-        }
+    static void secondNode(@Autowired DataSource dataSource) {
+        nodeB = SecondNode.shared(dataSource);
     }
 
     @Test

@@ -8,11 +8,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.sun.net.httpserver.HttpServer;
-import dev.gatehouse.server.GatehouseApplication;
 import dev.gatehouse.server.testing.ApiClient;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
-import dev.gatehouse.server.testing.OwnServer;
+import dev.gatehouse.server.testing.MailingServer;
 import dev.gatehouse.server.testing.RecordedAudit;
 import dev.gatehouse.server.testing.SignedInTenant;
 import dev.gatehouse.server.testing.TestDns;
@@ -40,47 +39,22 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Alert delivery end to end: the e-mail reaches a real SMTP server (GreenMail) for the tenant's
  * admins only, and the webhook reaches a receiver on 127.0.0.1 signed, retried after a failure and
- * given up after the last attempt. Its own context (like MailDeliveryIT) with SMTP configured; the
+ * given up after the last attempt. A context of its own with SMTP configured ({@link MailingServer}); the
  * webhook worker's poll is pushed an hour out, so the tests drive it and move its clock.
  */
-@SpringBootTest(classes = GatehouseApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@Import(TestDns.Configuration.class)
-class AlertDeliveryIT {
+class AlertDeliveryIT extends MailingServer {
 
-    private static final int SMTP_PORT = OwnServer.freePort();
-    private static final int MAX_ATTEMPTS = 3;
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private static GreenMail smtp;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        OwnServer.database(registry, "alerts");
-        registry.add("gatehouse.smtp.host", () -> "127.0.0.1");
-        registry.add("gatehouse.smtp.port", () -> SMTP_PORT);
-        registry.add("gatehouse.smtp.starttls", () -> false);
-        // The outbox worker is the mail package's own: here it polls every second and the test waits for it.
-        registry.add("gatehouse.mail.initial-delay", () -> "PT1S");
-        registry.add("gatehouse.mail.poll-interval", () -> "PT1S");
-        registry.add("gatehouse.alerts.webhook.initial-delay", () -> "PT1H");
-        registry.add("gatehouse.alerts.webhook.poll-interval", () -> "PT1H");
-        registry.add("gatehouse.alerts.webhook.max-attempts", () -> MAX_ATTEMPTS);
-        registry.add("gatehouse.public-url", () -> "https://gatehouse.test");
-        // The receiver on 127.0.0.1 is reached by a name the operator allows; nothing else internal is.
-        registry.add("gatehouse.outbound.allow", () -> TestDns.RECEIVER);
-    }
 
     /** One call the receiver took. */
     record Received(String timestamp, String signature, String delivery, String body) {}
@@ -164,7 +138,7 @@ class AlertDeliveryIT {
                 .contains("Who:  dr.max")
                 .contains("From: 127.0.0.1")
                 .contains("When: 20")
-                .contains("https://gatehouse.test/api/v1/tenants/" + clinic.slug() + "/audit?from=");
+                .contains(PUBLIC_URL + "/api/v1/tenants/" + clinic.slug() + "/audit?from=");
     }
 
     @Test
@@ -206,20 +180,20 @@ class AlertDeliveryIT {
         SignedInTenant clinic = SignedInTenant.create(api, operator(), "clinic");
         webhook(clinic);
         user(clinic, "dr.oz", "provider");
-        for (int i = 0; i < MAX_ATTEMPTS + 1; i++) {
+        for (int i = 0; i < WEBHOOK_MAX_ATTEMPTS + 1; i++) {
             answers.add(500);
         }
 
         breakGlass(clinic, "dr.oz", "999");
         Instant now = Instant.now();
-        for (int hour = 0; hour <= MAX_ATTEMPTS; hour++) {
+        for (int hour = 0; hour <= WEBHOOK_MAX_ATTEMPTS; hour++) {
             webhooks.deliverDue(now.plus(Duration.ofHours(hour)));
         }
 
-        assertThat(received).hasSize(MAX_ATTEMPTS);
+        assertThat(received).hasSize(WEBHOOK_MAX_ATTEMPTS);
         List<RecordedAudit.Event> failed = RecordedAudit.of(jdbc, clinic.id(), "ALERT_WEBHOOK_FAILED");
         assertThat(failed).hasSize(1);
-        assertThat(failed.getFirst().details().get("attempts").asInt()).isEqualTo(MAX_ATTEMPTS);
+        assertThat(failed.getFirst().details().get("attempts").asInt()).isEqualTo(WEBHOOK_MAX_ATTEMPTS);
         assertThat(failed.getFirst().details().get("lastError").asString()).isEqualTo("HTTP 500");
         assertThat(failed.getFirst().details().get("webhook").asString()).startsWith("http://" + TestDns.RECEIVER + ":");
         // The give-up is audited, and raises no alert of its own.

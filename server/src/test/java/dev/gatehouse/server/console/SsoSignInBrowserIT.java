@@ -5,15 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.server.testing.BrowserTest;
 import dev.gatehouse.server.testing.ConsoleBrowser;
 import dev.gatehouse.server.testing.SignedInTenant;
-import dev.gatehouse.server.testing.TestDns;
-import java.net.InetAddress;
+import dev.gatehouse.server.testing.UpstreamOidcProvider;
 import java.net.URI;
 import java.time.Duration;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.OAuth2Config;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.WebElement;
 import tools.jackson.databind.JsonNode;
 
@@ -28,29 +24,14 @@ class SsoSignInBrowserIT extends BrowserTest {
 
     private static final String DOMAIN = "clinic.test";
     private static final String CLIENT_SECRET = "entra-style-client-secret-for-the-browser-test";
-    private static MockOAuth2Server idp;
-
-    @BeforeAll
-    static void startProvider() throws Exception {
-        // Interactive: the provider's own page asks who signs in and which claims the ID token carries.
-        idp = new MockOAuth2Server(new OAuth2Config(true));
-        idp.start(InetAddress.getByName("127.0.0.1"), 0);
-    }
-
-    @AfterAll
-    static void stopProvider() {
-        idp.shutdown();
-    }
-
-    /** The issuer as Gatehouse and the browser reach it: the allowed test name, which resolves to 127.0.0.1. */
-    private static String issuer(String id) {
-        return "http://" + TestDns.RECEIVER + ":" + idp.baseUrl().port() + "/" + id;
-    }
+    /** Interactive: the provider's own page asks who signs in and which claims the ID token carries. */
+    @RegisterExtension
+    static final UpstreamOidcProvider idp = UpstreamOidcProvider.interactive();
 
     @Test
     void anAdminConnectsAnOidcProviderAndStaffSignInThroughItProvisionedWithTheMappedRole() {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
-        String issuer = issuer("entra-" + clinic.slug());
+        String issuer = idp.issuer("entra-" + clinic.slug());
 
         // (1) The admin connects the provider on the console screen.
         ConsoleBrowser admin = browser().signIn(clinic.slug(), SignedInTenant.ADMIN, SignedInTenant.ADMIN_PASSWORD);

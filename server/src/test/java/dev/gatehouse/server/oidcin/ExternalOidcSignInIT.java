@@ -10,7 +10,7 @@ import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
 import dev.gatehouse.server.testing.TestDns;
-import java.net.InetAddress;
+import dev.gatehouse.server.testing.UpstreamOidcProvider;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -20,12 +20,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Signing in through an external OpenID Connect provider — NAV's mock-oauth2-server on 127.0.0.1,
@@ -41,28 +39,13 @@ class ExternalOidcSignInIT extends IntegrationTest {
     private static final String CLIENT_ID = "gatehouse-clinic";
     private static final String DOMAIN = "clinic-sso.example";
     private static final String ROLE = "front_desk";
-    private static MockOAuth2Server idp;
+    @RegisterExtension
+    static final UpstreamOidcProvider idp = new UpstreamOidcProvider();
 
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private SignedInTenant clinic;
     private String issuerId;
     private String providerId;
-
-    @BeforeAll
-    static void startProvider() throws Exception {
-        idp = new MockOAuth2Server();
-        idp.start(InetAddress.getByName("127.0.0.1"), 0);
-    }
-
-    @AfterAll
-    static void stopProvider() {
-        idp.shutdown();
-    }
-
-    /** The issuer as Gatehouse reaches it: the allowed test name, which resolves to 127.0.0.1. */
-    private String issuer(String id) {
-        return "http://" + TestDns.RECEIVER + ":" + idp.baseUrl().port() + "/" + id;
-    }
 
     @BeforeEach
     void clinicWithAProvider() {
@@ -70,7 +53,7 @@ class ExternalOidcSignInIT extends IntegrationTest {
         issuerId = "idp-" + clinic.slug();
         Response created = api.post(clinic.path("/identity-providers"), clinic.adminToken(), json("name", "Clinic IdP",
                 "kind", "OIDC", "domains", raw("[\"" + DOMAIN + "\"]"),
-                "config", raw(json("issuer", issuer(issuerId), "clientId", CLIENT_ID, "clientSecret", "client-secret-1",
+                "config", raw(json("issuer", idp.issuer(issuerId), "clientId", CLIENT_ID, "clientSecret", "client-secret-1",
                         "scopes", raw("[\"openid\",\"email\",\"profile\"]"))),
                 "jitProvisioning", true, "mappings", raw("[" + json("group", "front-desk", "role", ROLE) + "]"),
                 "enforced", false));
@@ -93,7 +76,7 @@ class ExternalOidcSignInIT extends IntegrationTest {
         HttpResponse<String> started = browser.get("/sso/oidc/" + clinic.slug() + "/" + providerId);
         assertThat(started.statusCode()).as(started.body()).isEqualTo(302);
         URI authorize = URI.create(started.headers().firstValue("Location").orElseThrow());
-        assertThat(authorize.toString()).startsWith(issuer(issuerId) + "/authorize?");
+        assertThat(authorize.toString()).startsWith(idp.issuer(issuerId) + "/authorize?");
         Map<String, String> query = query(authorize);
         assertThat(query).containsKeys("state", "nonce", "code_challenge").containsEntry("code_challenge_method", "S256")
                 .containsEntry("client_id", CLIENT_ID).containsEntry("response_type", "code");
@@ -117,7 +100,7 @@ class ExternalOidcSignInIT extends IntegrationTest {
      */
     private HttpResponse<String> signIn(ConsoleClient browser, DefaultOAuth2TokenCallback person) throws Exception {
         String callback = atProvider(start(browser));
-        idp.enqueueCallback(person);
+        idp.server().enqueueCallback(person);
         return browser.get(callback);
     }
 
@@ -234,7 +217,7 @@ class ExternalOidcSignInIT extends IntegrationTest {
     void refusesAReplayedStateAStateFromAnotherBrowserAndTheProvidersError() throws Exception {
         ConsoleClient browser = new ConsoleClient(port());
         String callback = atProvider(start(browser));
-        idp.enqueueCallback(person("ann-subject", Map.of()));
+        idp.server().enqueueCallback(person("ann-subject", Map.of()));
         assertThat(browser.get(callback).statusCode()).isEqualTo(302);
         assertRefused(browser.get(callback), "expired or was already used");
 
@@ -261,8 +244,8 @@ class ExternalOidcSignInIT extends IntegrationTest {
 
     @Test
     void refusesHostileOrWrongIssuersWhenTheProviderIsSaved() {
-        for (String hostile : List.of("http://127.0.0.1:" + idp.baseUrl().port() + "/" + issuerId,
-                "https://169.254.169.254/latest", "http://localhost:" + idp.baseUrl().port() + "/" + issuerId,
+        for (String hostile : List.of("http://127.0.0.1:" + idp.port() + "/" + issuerId,
+                "https://169.254.169.254/latest", "http://localhost:" + idp.port() + "/" + issuerId,
                 "https://user@" + TestDns.RECEIVER + "/x")) {
             Response refused = api.post(clinic.path("/identity-providers"), clinic.adminToken(), json("name", "Hostile",
                     "kind", "OIDC", "domains", raw("[]"), "config", raw(json("issuer", hostile, "clientId", "c",
@@ -283,7 +266,7 @@ class ExternalOidcSignInIT extends IntegrationTest {
         assertThat(preset.status()).as(preset.raw()).isEqualTo(400);
         assertThat(preset.raw()).contains("config.tenantId");
         Response noSecret = api.post(clinic.path("/identity-providers"), clinic.adminToken(), json("name", "No secret",
-                "kind", "OIDC", "domains", raw("[]"), "config", raw(json("issuer", issuer(issuerId), "clientId", "c")),
+                "kind", "OIDC", "domains", raw("[]"), "config", raw(json("issuer", idp.issuer(issuerId), "clientId", "c")),
                 "jitProvisioning", false, "mappings", raw("[]"), "enforced", false));
         assertThat(noSecret.status()).as(noSecret.raw()).isEqualTo(400);
         assertThat(noSecret.raw()).contains("config.clientSecret");
@@ -307,8 +290,8 @@ class ExternalOidcSignInIT extends IntegrationTest {
         HttpResponse<String> toProvider = again.get(OidcSignInController.SIGN_OUT);
         assertThat(toProvider.statusCode()).isEqualTo(200);
         String body = toProvider.body().replace("&amp;", "&");
-        String endSession = "http://" + TestDns.RECEIVER + ":" + idp.baseUrl().port()
-                + idp.endSessionEndpointUrl(issuerId).encodedPath();
+        String endSession = "http://" + TestDns.RECEIVER + ":" + idp.port()
+                + idp.server().endSessionEndpointUrl(issuerId).encodedPath();
         assertThat(body).contains(endSession + "?id_token_hint=ey")
                 .contains("client_id=" + CLIENT_ID).contains("post_logout_redirect_uri=");
         HttpResponse<String> twice = again.get(OidcSignInController.SIGN_OUT);

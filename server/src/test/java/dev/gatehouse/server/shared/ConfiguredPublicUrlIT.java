@@ -4,37 +4,24 @@ import static dev.gatehouse.server.testing.ApiClient.json;
 import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatehouse.server.GatehouseApplication;
 import dev.gatehouse.server.testing.ApiClient;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
-import dev.gatehouse.server.testing.OwnServer;
+import dev.gatehouse.server.testing.MailingServer;
 import dev.gatehouse.server.testing.SignedInTenant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * With {@code GATEHOUSE_PUBLIC_URL} set (docs/api.md, "Conventions"), every written link starts
- * with it, whatever address or Host the request came with. A context of its own (like
- * AlertDeliveryIT), since its setting differs from the shared one's.
+ * with it, whatever address or Host the request came with. A context of its own, since its setting
+ * differs from the shared one's: {@link MailingServer}'s, which AlertDeliveryIT uses too.
  */
-@SpringBootTest(classes = GatehouseApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class ConfiguredPublicUrlIT {
-
-    private static final String PUBLIC = "https://id.clinic.example/gatehouse";
-
-    @DynamicPropertySource
-    static void publicUrl(DynamicPropertyRegistry registry) {
-        OwnServer.database(registry, "public-url");
-        registry.add("gatehouse.public-url", () -> PUBLIC + "/");
-    }
+class ConfiguredPublicUrlIT extends MailingServer {
 
     @Autowired
     JdbcClient jdbc;
@@ -55,9 +42,9 @@ class ConfiguredPublicUrlIT {
                 "clinic", "admin", raw(json("username", "first", "email", "first@public.example", "firstName", "Fay",
                         "lastName", "First"))));
         assertThat(created.status()).as(created.raw()).isEqualTo(201);
-        assertThat(created.text("/admin/invitationUrl")).startsWith(PUBLIC + "/console/invitation?token=");
+        assertThat(created.text("/admin/invitationUrl")).startsWith(PUBLIC_URL + "/console/invitation?token=");
         assertThat(mailsTo(created.text("/id"), "first@public.example")).singleElement().asString()
-                .contains(PUBLIC + "/console/invitation?token=");
+                .contains(PUBLIC_URL + "/console/invitation?token=");
 
         SignedInTenant clinic = SignedInTenant.create(api, operator, "clinic");
         Response user = api.post(clinic.path("/users"), clinic.adminToken(), json("username", "nurse.nia", "firstName",
@@ -69,9 +56,9 @@ class ConfiguredPublicUrlIT {
         assertThat(forgot).startsWith("HTTP/1.1 202");
         String reset = RawHttp.post(port(), "localhost:" + port(), clinic.path("/users/" + user.text("/id")
                 + "/password-reset"), clinic.adminToken(), "");
-        assertThat(reset).startsWith("HTTP/1.1 202").contains("\"resetUrl\":\"" + PUBLIC + "/console/reset-password?token=");
+        assertThat(reset).startsWith("HTTP/1.1 202").contains("\"resetUrl\":\"" + PUBLIC_URL + "/console/reset-password?token=");
         assertThat(mailsTo(clinic.id(), "nia@public.example")).hasSize(2)
-                .allSatisfy(body -> assertThat(body).contains(PUBLIC + "/console/reset-password?token=")
+                .allSatisfy(body -> assertThat(body).contains(PUBLIC_URL + "/console/reset-password?token=")
                         .doesNotContain("127.0.0.1").doesNotContain("localhost").doesNotContain("attacker"));
     }
 

@@ -8,13 +8,10 @@ import dev.gatehouse.server.saml.SamlTestProviders;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
-import dev.gatehouse.server.testing.TestDns;
-import java.net.InetAddress;
+import dev.gatehouse.server.testing.UpstreamOidcProvider;
 import java.util.Locale;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,7 +27,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 class OpenPathTenantsIT extends IntegrationTest {
 
-    private static MockOAuth2Server idp;
+    @RegisterExtension
+    static final UpstreamOidcProvider idp = new UpstreamOidcProvider();
 
     @Autowired
     JdbcClient jdbc;
@@ -42,17 +40,6 @@ class OpenPathTenantsIT extends IntegrationTest {
 
     /** A tenant with a way in through every door, and the ids of its providers. */
     private record Door(SignedInTenant tenant, String domain, String oidc, String saml) {}
-
-    @BeforeAll
-    static void startProvider() throws Exception {
-        idp = new MockOAuth2Server();
-        idp.start(InetAddress.getByName("127.0.0.1"), 0);
-    }
-
-    @AfterAll
-    static void stopProvider() {
-        idp.shutdown();
-    }
 
     @BeforeEach
     void tenants() {
@@ -74,7 +61,7 @@ class OpenPathTenantsIT extends IntegrationTest {
                 "{\"guestAccess\": true, \"mfaPolicy\": {\"passwordless\": true}}");
         assertThat(settings.status()).as(settings.raw()).isEqualTo(200);
         String domain = tenant.slug() + ".example";
-        String issuer = "http://" + TestDns.RECEIVER + ":" + idp.baseUrl().port() + "/idp-" + tenant.slug();
+        String issuer = idp.issuer("idp-" + tenant.slug());
         Response oidc = api.post(tenant.path("/identity-providers"), tenant.adminToken(), json("name", "Clinic OIDC",
                 "kind", "OIDC", "domains", raw("[\"oidc." + domain + "\"]"), "config", raw(json("issuer", issuer, "clientId", "gatehouse",
                         "clientSecret", "client-secret-1", "scopes", raw("[\"openid\",\"email\"]"))),

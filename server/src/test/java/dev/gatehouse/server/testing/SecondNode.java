@@ -30,10 +30,22 @@ public final class SecondNode implements AutoCloseable {
     }
 
     /**
-     * One plain node per test JVM beside {@code firstNodeDataSource}'s database, started on first use and
-     * kept until the JVM exits (its context's shutdown hook closes it): the tests that need nothing of
-     * a node's own share it instead of starting one each. A node of other properties is
-     * {@link #startBeside(DataSource, String...)}'s, closed by its test.
+     * What the shared node has beyond {@link #startBeside(DataSource)}'s: what ThrottlingIT and ChangeStreamIT
+     * need of a node, none of which changes what the other classes on it see. It trusts the loopback proxy's
+     * {@code X-Forwarded-For} (ThrottlingIT comes from an address of its own per test; a request without the
+     * header is from 127.0.0.1 as before), has a pool for ThrottlingIT's 300 requests at once, the tests'
+     * scrape token, and sends a heartbeat every 0.3 s on a change stream, of which it serves at most two per
+     * tenant (ChangeStreamIT; no other class opens a stream on it).
+     */
+    private static final String[] SHARED_NODE = {"server.forward-headers-strategy=native", "gatehouse.db.pool-size=8",
+        "gatehouse.metrics.token=" + IntegrationTest.METRICS_TOKEN, "gatehouse.changes.heartbeat=PT0.3S",
+        "gatehouse.changes.max-streams-per-tenant=2"};
+
+    /**
+     * One node per test JVM beside {@code firstNodeDataSource}'s database, started on first use and kept
+     * until the JVM exits (its context's shutdown hook closes it): the tests share it instead of starting
+     * one each (its properties: {@link #SHARED_NODE}); each makes its own tenant. A node that must start at
+     * a given moment is {@link #startBeside(DataSource, String...)}'s, closed by its test.
      */
     public static synchronized SecondNode shared(DataSource firstNodeDataSource) {
         String database = ((HikariDataSource) firstNodeDataSource).getJdbcUrl();
@@ -41,7 +53,7 @@ public final class SecondNode implements AutoCloseable {
             if (shared != null) {
                 shared.close();
             }
-            shared = startBeside(firstNodeDataSource);
+            shared = startBeside(firstNodeDataSource, SHARED_NODE);
             sharedOn = database;
         }
         return shared;

@@ -25,7 +25,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -35,9 +34,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * The throttling scenarios of docs/security.md, "Throttling", over HTTP. The shared test context
  * opens the per-address limits wide (every IT signs in from 127.0.0.1), so the address limits are
  * proved on a second node of the same database with the production defaults, which trusts the
- * loopback proxy's {@code X-Forwarded-For} ({@code server.forward-headers-strategy=native}): each
- * test comes from an address of its own. Per-account and per-tenant limits are tenant settings,
- * set low on each test's own tenant.
+ * loopback proxy's {@code X-Forwarded-For} ({@code server.forward-headers-strategy=native}): the test
+ * JVM's shared node ({@link SecondNode#shared}), on which each test comes from an address of its own.
+ * Per-account and per-tenant limits are tenant settings, set low on each test's own tenant.
  */
 class ThrottlingIT extends IntegrationTest {
 
@@ -55,19 +54,8 @@ class ThrottlingIT extends IntegrationTest {
 
     @BeforeEach
     void node() {
-        if (node == null) {
-            node = SecondNode.startBeside(dataSource, "server.forward-headers-strategy=native",
-                    "gatehouse.db.pool-size=8", "gatehouse.metrics.token=" + METRICS_TOKEN);
-        }
+        node = SecondNode.shared(dataSource);
         onNode = new ApiClient(node.port());
-    }
-
-    @AfterAll
-    static void stopNode() {
-        if (node != null) {
-            node.close();
-            node = null;
-        }
     }
 
     @Test
