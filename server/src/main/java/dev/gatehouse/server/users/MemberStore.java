@@ -117,8 +117,10 @@ class MemberStore implements Members {
     }
 
     @Override
+    @Transactional(readOnly = true)
     public List<UUID> uncertainHolding(TenantId tenant, HeldRoles candidates, HeldRoles certain, Instant at,
             @Nullable String after) {
+        UserStore.planForTheValues(jdbc);
         String sql = "select u.id from users u where u.tenant_id = :tenant and " + ACTIVE_AT + "\n"
                 + "  and " + candidates.condition("u", "candidate", "at") + "\n"
                 + "  and not " + certain.condition("u", "certain", "at") + "\n"
