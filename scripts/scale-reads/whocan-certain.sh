@@ -5,6 +5,7 @@
 # (active at once) holding one of 13 copies of `owner` tenant-wide, the others `front_desk` and `provider` at
 # leaf locations (every second one an invited person), and asks who-can over HTTP: the first request
 # (profiles cold) and then REQUESTS more of each question, one at a time, printing p50/p99 and the load.
+# Page 100 is asked by number and, where the build answers cursors (branch whocan17b), by page 99's `next`.
 #
 #   scripts/scale-reads/whocan-certain.sh                      # builds the jar, 50,000 users, 20,000 holders
 #   SKIP_BUILD=1 JAR=/path/to/gatehouse.jar scripts/scale-reads/whocan-certain.sh   # another build (before/after)
@@ -94,4 +95,12 @@ measure() { # label query: the first request's time, then p50/p99 of REQUESTS mo
 measure "patients.read anywhere, page 0" "permission=patients.read"
 measure "patients.read at a leaf, page 0" "permission=patients.read&location=${LEAVES[0]}"
 measure "patients.read anywhere, page 100" "permission=patients.read&page=100"
+# Branch whocan17b: page 100 again, placed by the cursor page 99 answers (`next`); a build before it has none.
+next="$(curl -sS --max-time 300 -H "Authorization: Bearer $KEY" \
+  "$BASE/api/v1/tenants/$SLUG/who-can?permission=patients.read&page=99" | jq -r '.next // empty')"
+if [[ -n "$next" ]]; then
+  measure "patients.read anywhere, page 100 by cursor" "permission=patients.read&cursor=$(jq -rn --arg c "$next" '$c | @uri')"
+else
+  echo "patients.read anywhere, page 100 by cursor: no cursor in this build's answer"
+fi
 measure "appointments.check_in at a leaf, page 0" "permission=appointments.check_in&location=${LEAVES[0]}"

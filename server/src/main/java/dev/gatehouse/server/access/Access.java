@@ -460,35 +460,62 @@ public class Access {
 
     /**
      * One page of {@link #holders}, by username, and how many there are, counted to at most
-     * {@code countedAtMost + 1}, as deciding for each candidate in turn would answer. Only the
-     * page's holders and the candidates the engine is not certain of ({@link TenantPolicy#certainHolders})
-     * are decided from their profiles; the certain ones are counted in SQL (issue 17: a permission
-     * 400,000 users hold tenant-wide costs what its page costs, not 400,000 profiles).
+     * {@code countedAtMost + 1} (and at least one past the page, so that the count says whether another
+     * follows), as deciding for each candidate in turn would answer. Only the page's holders and the
+     * candidates the engine is not certain of ({@link TenantPolicy#certainHolders}) are decided from their
+     * profiles; the certain ones are counted in SQL (issue 17: a permission 400,000 users hold tenant-wide
+     * costs what its page costs, not 400,000 profiles), those before a deep page too ({@link HolderWalk#skip}).
      */
     public HolderPage holders(TenantId tenant, String permission, @Nullable String location, Instant at, int page,
             int size, int countedAtMost) {
         Optional<TenantPolicy> policy = policy(tenant);
         if (policy.isEmpty()) {
-            return new HolderPage(List.of(), 0, false);
+            return new HolderPage(List.of(), 0, false, false, false);
         }
         HolderWalk walk = new HolderWalk(tenant, policy.get(), permission, location, at);
         long from = (long) page * size;
-        long until = Math.max(from + size, countedAtMost + 1L);
-        List<Holder> items = walk.page(from, size);
-        long counted = walk.counted();
-        if (!walk.exhausted() && counted < until) {
-            counted += walk.countRest(until - counted);
+        long until = Math.max(from + size + 1, countedAtMost + 1L);
+        HolderWalk.Skipped skipped = walk.skip(from);
+        if (skipped.counted() < from) {
+            return new HolderPage(List.of(), skipped.counted(), false, page > 0, false);
         }
-        return new HolderPage(items, counted, counted >= until);
+        List<Holder> items = walk.read(skipped.place(), false, size);
+        long counted = from + items.size();
+        long after = walk.exhausted() ? 0 : walk.count(walk.reachedPlace(), until - counted);
+        counted += after;
+        return new HolderPage(items, counted, counted >= until, page > 0, after > 0);
+    }
+
+    /**
+     * The page of {@link #holders} just after {@code place} (a normalised username), or just before it when
+     * {@code backwards}: a keyset page (issue 17), which reads from its place only, so it costs what the first
+     * page costs at any depth. The count is the whole list's, as the first page's is.
+     */
+    public HolderPage holdersBeside(TenantId tenant, String permission, @Nullable String location, Instant at,
+            String place, boolean backwards, int size, int countedAtMost) {
+        Optional<TenantPolicy> policy = policy(tenant);
+        if (policy.isEmpty()) {
+            return new HolderPage(List.of(), 0, false, false, false);
+        }
+        List<Holder> found = new HolderWalk(tenant, policy.get(), permission, location, at)
+                .read(place, backwards, size + 1);
+        boolean beyondTheLimit = found.size() > size;
+        List<Holder> items = !beyondTheLimit ? found
+                : backwards ? found.subList(1, found.size()) : found.subList(0, size);
+        long total = new HolderWalk(tenant, policy.get(), permission, location, at).count(null, countedAtMost + 1L);
+        return new HolderPage(items, total, total > countedAtMost, !backwards || beyondTheLimit,
+                backwards || beyondTheLimit);
     }
 
     /**
      * Who-can's candidates read in username order, in batches: the certain ones counted, the others
-     * decided. Remembers how far it read ({@code after}) and how many it found allowed.
+     * decided. Remembers where its last read stopped and whether it reached the end.
      */
     private final class HolderWalk {
 
         private static final int BATCH = 200;
+        /** The most uncertain candidates one statement brings while skipping to a deep page. */
+        private static final int UNCERTAIN_BATCH = 5_000;
 
         private final TenantId tenant;
         private final TenantPolicy policy;
@@ -497,8 +524,7 @@ public class Access {
         private final Instant at;
         private final Candidates candidates;
         private final CertainHolders certain;
-        private @Nullable String after;
-        private long counted;
+        private @Nullable String reached;
         private boolean exhausted;
 
         HolderWalk(TenantId tenant, TenantPolicy policy, String permission, @Nullable String location, Instant at) {
@@ -512,41 +538,98 @@ public class Access {
             this.exhausted = candidates.none();
         }
 
-        /** The allowed holders from the {@code from}th, at most {@code size}, deciding only those it must. */
-        List<Holder> page(long from, int size) {
+        /** Where a page starts: after {@code place} (from the first when null), and how many allowed come before it. */
+        record Skipped(@Nullable String place, long counted) {}
+
+        /**
+         * The place after the first {@code from} allowed holders, or, when there are fewer, how many there are.
+         * The certain ones are counted and placed in SQL; the uncertain ones before the page must still be
+         * decided, but only those ordered before the (from + 1)th certain holder, and no further than the
+         * (from + 1)th of them found allowed: the page starts at one of the two or before, so every one decided
+         * lies before the page's start (issue 17: page 100 no longer reads its 5,000 certain holders).
+         */
+        Skipped skip(long from) {
+            if (from == 0 || exhausted) {
+                return new Skipped(null, 0);
+            }
+            List<String> none = List.of();
+            String bound = first(loader.certainPlaces(tenant, certain, at, Members.Span.ALL, none, from, 1));
+            boolean boundIsCertain = bound != null;
+            List<String> allowed = new ArrayList<>();
+            int batch = (int) Math.min(UNCERTAIN_BATCH, Math.max(BATCH, from + 1));
+            String read = null;
+            boolean end = false;
+            while (!end) {
+                List<Members.Holding> found = loader.holding(tenant, candidates, certain, at,
+                        new Members.Span(read, bound, false), Members.Listed.UNCERTAIN, batch);
+                for (Members.Holding holding : found) {
+                    read = holding.usernameNormalized();
+                    Decision decision = decide(holding.id());
+                    if (decision == null || !decision.allowed()) {
+                        continue;
+                    }
+                    if (allowed.size() == from) {
+                        bound = read;
+                        boundIsCertain = false;
+                        end = true;
+                        break;
+                    }
+                    allowed.add(read);
+                }
+                end = end || found.size() < batch;
+            }
+            long before = allowed.size() + (boundIsCertain ? from
+                    : loader.countCertain(tenant, certain, at, new Members.Span(null, bound, false), from + 1));
+            if (before < from) {
+                return new Skipped(null, before);
+            }
+            // The page starts after the from-th allowed holder: counted back from the bound, the (before - from + 1)th.
+            long back = before - from;
+            String place = first(loader.certainPlaces(tenant, certain, at, new Members.Span(null, bound, true),
+                    allowed, back, 1));
+            return new Skipped(place, from);
+        }
+
+        /**
+         * Up to {@code limit} allowed holders just after {@code place} (from the first when null), or just before
+         * it when {@code backwards}, in username order; each decided from their profile, for the page's {@code via}.
+         */
+        List<Holder> read(@Nullable String place, boolean backwards, int limit) {
             List<Holder> items = new ArrayList<>();
-            while (!exhausted && counted < from + size) {
-                List<Members.Holding> batch = loader.holding(tenant, candidates, certain, at, after, BATCH);
+            String last = place;
+            boolean end = exhausted;
+            while (!end && items.size() < limit) {
+                Members.Span span = backwards ? new Members.Span(null, last, true) : Members.Span.after(last);
+                List<Members.Holding> batch = loader.holding(tenant, candidates, certain, at, span,
+                        Members.Listed.EVERY_HOLDER, BATCH);
                 int read = 0;
                 for (Members.Holding holding : batch) {
                     read++;
-                    after = holding.usernameNormalized();
-                    if (holding.certain() && counted < from) {
-                        counted++;
-                        continue;
-                    }
+                    last = holding.usernameNormalized();
                     Decision decision = decide(holding.id());
                     if (decision != null && decision.allowed()) {
-                        if (counted >= from) {
-                            items.add(new Holder(holding.id(), holding.username(), decision));
-                        }
-                        counted++;
-                        if (counted == from + size) {
+                        items.add(new Holder(holding.id(), holding.username(), decision));
+                        if (items.size() == limit) {
                             break;
                         }
                     }
                 }
-                exhausted = batch.size() < BATCH && read == batch.size();
+                end = batch.size() < BATCH && read == batch.size();
             }
-            return items;
+            reached = last;
+            exhausted = end;
+            return backwards ? items.reversed() : items;
         }
 
         /**
-         * How many more are allowed after where {@link #page} stopped, at most {@code needed}: the
+         * How many are allowed after {@code after} (from the first when null), at most {@code needed}: the
          * certain ones counted, then the others decided, in any order, until enough are found.
          */
-        long countRest(long needed) {
-            long found = loader.countCertain(tenant, certain, at, after, needed);
+        long count(@Nullable String after, long needed) {
+            if (candidates.none() || needed <= 0) {
+                return 0;
+            }
+            long found = loader.countCertain(tenant, certain, at, Members.Span.after(after), needed);
             if (found == needed) {
                 return found;
             }
@@ -559,10 +642,12 @@ public class Access {
             return found;
         }
 
-        long counted() {
-            return counted;
+        /** Where the last {@link #read} stopped. */
+        @Nullable String reachedPlace() {
+            return reached;
         }
 
+        /** Whether the last {@link #read} reached the end of the order. */
         boolean exhausted() {
             return exhausted;
         }
@@ -572,10 +657,18 @@ public class Access {
             return profile(tenant, user).map(profile -> policy.check(profile, permission, resource, at,
                     RequestContext.EMPTY)).orElse(null);
         }
+
+        private static @Nullable String first(List<String> places) {
+            return places.isEmpty() ? null : places.getFirst();
+        }
     }
 
-    /** A page of holders; {@code totalIsLowerBound} when deciding stopped before the last candidate. */
-    public record HolderPage(List<Holder> items, long total, boolean totalIsLowerBound) {}
+    /**
+     * A page of holders; {@code totalIsLowerBound} when deciding stopped before the last candidate;
+     * {@code moreBefore} and {@code moreAfter} when pages lie on either side of it.
+     */
+    public record HolderPage(List<Holder> items, long total, boolean totalIsLowerBound, boolean moreBefore,
+            boolean moreAfter) {}
 
     /**
      * Decides, in username order, for the users holding an assignment that could allow, and hands each

@@ -5,12 +5,13 @@ import dev.gatehouse.engine.DecisionView;
 import dev.gatehouse.engine.FieldDecisions;
 import dev.gatehouse.engine.RequestContext;
 import dev.gatehouse.engine.TenantPolicy;
+import dev.gatehouse.server.secrets.SealedCursor;
+import dev.gatehouse.server.secrets.SecretBox;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.DoorTenant;
 import dev.gatehouse.server.shared.FieldError;
 import dev.gatehouse.server.shared.Origin;
-import dev.gatehouse.server.shared.Page;
 import dev.gatehouse.server.shared.PathTenant;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.TenantPaths;
@@ -74,6 +75,13 @@ class CheckController {
     record HolderView(UserRef user, DecisionView.Via via) {}
 
     /**
+     * A page of who-can: the list convention's fields (docs/api.md) and the cursors of the pages beside it,
+     * absent at either end; {@code page} absent when a cursor placed the page (issue 17), as the users list answers.
+     */
+    record HolderList(List<HolderView> items, @Nullable Integer page, int size, long total, boolean totalIsLowerBound,
+            @Nullable String next, @Nullable String previous) {}
+
+    /**
      * A decision for the tenant's guest: the check API's answer and {@code principal: "guest"}, so an
      * application never mistakes it for a decision about a signed-in user.
      */
@@ -93,9 +101,13 @@ class CheckController {
     /** The caller's own tenant from the path; any other, existing or not, and any for operators: 404. */
     private final TenantPaths paths;
 
+    /** Seals who-can's cursors for the tenant and the question. */
+    private final SecretBox box;
+
     CheckController(Access access, DenialAudit denials, Clock clock, TenantPaths paths,
-            ObjectProvider<GuestAdmission> guests) {
+            ObjectProvider<GuestAdmission> guests, SecretBox box) {
         this.access = access;
+        this.box = box;
         this.guests = guests;
         this.paths = paths;
         this.denials = denials;
@@ -287,18 +299,24 @@ class CheckController {
     @Operation(summary = "Who may do this here?", description = """
             The tenant's users who may do `permission` at `location` (a location id; anywhere when absent) now, each \
             with the role, assignment and grant that allow it: {items: [{user: {id, username}, via}], page, size, \
-            total}; beyond 10,000 holders the count stops and totalIsLowerBound: true says so. Needs access.check. \
-            An unknown permission or location is a 400, unlike in a check.""")
+            total, next?, previous?}, by username; beyond 10,000 holders the count stops and totalIsLowerBound: true \
+            says so. Paged by `page` or by `cursor`: `next` and `previous` (absent at either end) go on just after \
+            (before) the page's last (first) holder at any depth for the same cost; a cursor works only for the \
+            question and tenant that gave it (400 naming `cursor` otherwise), `page` beside it is a 400 naming \
+            `page`, and a page placed by a cursor has no `page`. Needs access.check. An unknown permission or \
+            location is a 400, unlike in a check.""")
     @GetMapping("/api/v1/tenants/{tenant}/who-can")
-    Page<HolderView> whoCan(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
+    HolderList whoCan(@AuthenticationPrincipal Caller caller, @PathVariable String tenant,
             @RequestParam String permission, @RequestParam(required = false) @Nullable String location,
             @RequestParam(defaultValue = "0") @Min(0) int page,
+            @RequestParam(required = false) @Nullable String cursor,
             @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
         TenantId tenantId = paths.own(caller, tenant);
         access.require(caller, ASK_ABOUT_OTHERS, null);
         TenantPolicy policy = access.policy(tenantId).orElseThrow(() -> ApiException.notFound("tenant " + tenant));
         // Unlike a check, who-can is an administrator's question: a key or place that does not exist is a mistake.
-        if (!policy.catalog().contains(permission.strip())) {
+        String key = permission.strip();
+        if (!policy.catalog().contains(key)) {
             throw ApiException.badRequest("permission", "is not in this tenant's permission catalog");
         }
         String place = null;
@@ -308,13 +326,32 @@ class CheckController {
                 throw ApiException.badRequest("location", "is not a location of this tenant");
             }
         }
-        Access.HolderPage holders = access.holders(tenantId, permission.strip(), place, clock.instant(), page, size,
-                COUNTED_AT_MOST);
+        String purpose = cursorPurpose(tenantId, key, place);
+        SealedCursor beside = SealedCursor.read(box, purpose, cursor, page);
+        Access.HolderPage holders = beside == null
+                ? access.holders(tenantId, key, place, clock.instant(), page, size, COUNTED_AT_MOST)
+                : access.holdersBeside(tenantId, key, place, clock.instant(), beside.place(), beside.backwards(), size,
+                        COUNTED_AT_MOST);
         List<HolderView> items = holders.items().stream()
                 .map(holder -> new HolderView(new UserRef(holder.id().toString(), holder.username()),
                         DecisionView.of(holder.decision()).via()))
                 .toList();
-        return new Page<>(items, page, size, holders.total(), holders.totalIsLowerBound());
+        // An empty page beside a cursor (its holders gone since) still leads back from the cursor's own place.
+        String fallback = beside == null ? null : beside.place();
+        String first = items.isEmpty() ? fallback : Usernames.normalize(items.getFirst().user().username());
+        String last = items.isEmpty() ? fallback : Usernames.normalize(items.getLast().user().username());
+        SealedCursor.Beside cursors = SealedCursor.beside(box, purpose, first, last, holders.moreBefore(),
+                holders.moreAfter());
+        return new HolderList(items, beside == null ? page : null, size, holders.total(), holders.totalIsLowerBound(),
+                cursors.next(), cursors.previous());
+    }
+
+    /**
+     * What who-can's cursors are sealed for: the tenant and the question (permission and location), so that a
+     * cursor opens only for the question that gave it: replayed on another, it is a 400 and tells nothing.
+     */
+    private static String cursorPurpose(TenantId tenant, String permission, @Nullable String location) {
+        return "who-can cursor v1 " + tenant.value() + "\n" + permission + "\n" + (location == null ? "" : location);
     }
 
     private FieldDecisions decide(TenantId tenant, UUID user, CheckRequest.Question question, Caller caller,

@@ -46,13 +46,46 @@ public interface Members {
     record Holding(UUID id, String username, String usernameNormalized, boolean certain) {}
 
     /**
-     * Up to {@code limit} of the users active at {@code at} (status active, no lockout running, account
-     * not ended) who hold, in force then, an assignment {@code candidates} names, by normalised
-     * username, those after {@code after} (a normalised username) when given; each marked
-     * {@code certain} when they also hold one {@code certain} names.
+     * A stretch of who-can's order (normalised username, unique in a tenant): after {@code after} and before
+     * {@code before} when given, read ascending or, when {@code descending}, from its end back.
      */
-    List<Holding> holding(TenantId tenant, HeldRoles candidates, HeldRoles certain, Instant at,
-            @Nullable String after, int limit);
+    record Span(@Nullable String after, @Nullable String before, boolean descending) {
+
+        /** The whole order, ascending. */
+        public static final Span ALL = new Span(null, null, false);
+
+        /** After {@code after} (the whole order when null), ascending. */
+        public static Span after(@Nullable String after) {
+            return new Span(after, null, false);
+        }
+    }
+
+    /** Which of the holders a read lists. */
+    enum Listed {
+        /** Every holder, each marked certain or not. */
+        EVERY_HOLDER,
+        /** Only those not certain: the ones a check must decide. */
+        UNCERTAIN
+    }
+
+    /**
+     * Up to {@code limit} of the users active at {@code at} (status active, no lockout running, account
+     * not ended) who hold, in force then, an assignment {@code candidates} names, within {@code span}, in its
+     * order; each marked {@code certain} when they also hold one {@code certain} names; only the others when
+     * {@code listed} says {@link Listed#UNCERTAIN}.
+     */
+    List<Holding> holding(TenantId tenant, HeldRoles candidates, HeldRoles certain, Instant at, Span span,
+            Listed listed, int limit);
+
+    /**
+     * The normalised usernames of the users active at {@code at} holding, in force then, an assignment
+     * {@code held} names within {@code span}, together with {@code also} (places known to lie within it), in
+     * {@code span}'s order: up to {@code limit} of them after skipping the first {@code skip}. Where in the
+     * order the certain holders before a deep page end, without reading their profiles; merged by the
+     * database, in its own collation.
+     */
+    List<String> placesHolding(TenantId tenant, HeldRoles held, Instant at, Span span, List<String> also, long skip,
+            int limit);
 
     /**
      * The users {@link #holding} would list after {@code after} (when given) that are not {@code certain}, in no
@@ -62,8 +95,8 @@ public interface Members {
             @Nullable String after);
 
     /**
-     * How many users active at {@code at} hold, in force then, an assignment {@code held} names, after
-     * {@code after} when given; at most {@code cap}.
+     * How many users active at {@code at} hold, in force then, an assignment {@code held} names, within
+     * {@code span}; at most {@code cap}.
      */
-    long countHolding(TenantId tenant, HeldRoles held, Instant at, @Nullable String after, long cap);
+    long countHolding(TenantId tenant, HeldRoles held, Instant at, Span span, long cap);
 }

@@ -228,15 +228,15 @@ class PolicyLoader {
     record UserName(UUID id, String username) {}
 
     /**
-     * Up to {@code limit} of who-can's holders active at {@code at} after {@code after} (a normalised
-     * username), by normalised username, each marked when {@code certain} counts them.
+     * Up to {@code limit} of who-can's holders active at {@code at} within {@code span}, in its order, each marked
+     * when {@code certain} counts them; only the others when {@code listed} says so.
      */
     List<Members.Holding> holding(TenantId tenant, Candidates candidates, CertainHolders certain, Instant at,
-            @Nullable String after, int limit) {
+            Members.Span span, Members.Listed listed, int limit) {
         if (candidates.none()) {
             return List.of();
         }
-        return members.holding(tenant, HeldRoles.of(candidates), HeldRoles.of(certain), at, after, limit);
+        return members.holding(tenant, HeldRoles.of(candidates), HeldRoles.of(certain), at, span, listed, limit);
     }
 
     /** Who-can's holders active at {@code at} after {@code after} that {@code certain} does not count, in no order. */
@@ -248,12 +248,24 @@ class PolicyLoader {
         return members.uncertainHolding(tenant, HeldRoles.of(candidates), HeldRoles.of(certain), at, after);
     }
 
-    /** How many users {@code certain} counts at {@code at} after {@code after}, at most {@code cap}. */
-    long countCertain(TenantId tenant, CertainHolders certain, Instant at, @Nullable String after, long cap) {
+    /** How many users {@code certain} counts at {@code at} within {@code span}, at most {@code cap}. */
+    long countCertain(TenantId tenant, CertainHolders certain, Instant at, Members.Span span, long cap) {
         if (certain.none() || cap <= 0) {
             return 0;
         }
-        return members.countHolding(tenant, HeldRoles.of(certain), at, after, cap);
+        return members.countHolding(tenant, HeldRoles.of(certain), at, span, cap);
+    }
+
+    /**
+     * The normalised usernames of the users {@code certain} counts at {@code at} within {@code span} and of
+     * {@code also}, in the span's order: up to {@code limit} after the first {@code skip}.
+     */
+    List<String> certainPlaces(TenantId tenant, CertainHolders certain, Instant at, Members.Span span,
+            List<String> also, long skip, int limit) {
+        if (limit <= 0 || certain.none() && also.isEmpty()) {
+            return List.of();
+        }
+        return members.placesHolding(tenant, HeldRoles.of(certain), at, span, also, skip, limit);
     }
 
     Optional<String> username(TenantId tenant, UUID user) {

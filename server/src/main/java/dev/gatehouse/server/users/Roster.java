@@ -9,6 +9,7 @@ import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.access.Assignments;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.audit.TrailCounts;
+import dev.gatehouse.server.secrets.SealedCursor;
 import dev.gatehouse.server.secrets.SecretBox;
 import dev.gatehouse.server.authentication.PasswordPolicy;
 import dev.gatehouse.server.authentication.Passwords;
@@ -395,29 +396,33 @@ public class Roster {
     public ListPage list(Caller caller, TenantScope.Scoped tenant, Filter filter, int page, @Nullable String cursor,
             int size) {
         UserStore.Query query = query(caller, tenant, filter);
-        ListCursor place = cursor == null ? null : ListCursor.read(box, tenant.id(), cursor);
-        if (place != null && page != 0) {
-            throw ApiException.badRequest("page", "a page number and a cursor exclude each other: send one");
-        }
+        @Nullable SealedCursor place = SealedCursor.read(box, cursorPurpose(tenant.id()), cursor, page);
         long total = users.count(tenant.id(), query, COUNTED_AT_MOST + 1);
         UserStore.Start start = place == null ? new UserStore.Start.Skipping((long) page * size)
                 : new UserStore.Start.Beside(place);
         List<UserAccount> found = users.page(tenant.id(), query, start, size + 1);
-        boolean backwards = place != null && place.side() == ListCursor.Side.BEFORE;
+        boolean backwards = place != null && place.backwards();
         boolean beyondTheLimit = found.size() > size;
         List<UserAccount> items = !beyondTheLimit ? found
                 : backwards ? found.subList(1, found.size()) : found.subList(0, size);
         boolean moreBefore = backwards ? beyondTheLimit : place != null || page > 0;
         boolean moreAfter = backwards || beyondTheLimit;
         // An empty page beside a cursor (its users gone since) still leads back from the cursor's own place.
-        String fallback = place == null ? null : place.username();
+        String fallback = place == null ? null : place.place();
         String first = items.isEmpty() ? fallback : Usernames.normalize(items.getFirst().username());
         String last = items.isEmpty() ? fallback : Usernames.normalize(items.getLast().username());
-        String previous = moreBefore && first != null
-                ? new ListCursor(ListCursor.Side.BEFORE, first).write(box, tenant.id()) : null;
-        String next = moreAfter && last != null
-                ? new ListCursor(ListCursor.Side.AFTER, last).write(box, tenant.id()) : null;
-        return new ListPage(items, place == null ? page : null, size, total, total > COUNTED_AT_MOST, next, previous);
+        SealedCursor.Beside beside = SealedCursor.beside(box, cursorPurpose(tenant.id()), first, last, moreBefore,
+                moreAfter);
+        return new ListPage(items, place == null ? page : null, size, total, total > COUNTED_AT_MOST, beside.next(),
+                beside.previous());
+    }
+
+    /**
+     * What the list's cursors are sealed for: the tenant, so that another tenant's does not open here. No filter:
+     * the same place in another filter's list is a place there too.
+     */
+    private static String cursorPurpose(TenantId tenant) {
+        return "users list cursor v1 " + tenant.value();
     }
 
     /** {@link #list}'s answer: a {@link Page} with the cursors beside it, and no page number when a cursor placed it. */

@@ -4,6 +4,7 @@ import dev.gatehouse.server.access.HolderConditions;
 import dev.gatehouse.server.database.CopyRows;
 import dev.gatehouse.server.database.PlannerStatistics;
 import dev.gatehouse.server.database.StreamBudget;
+import dev.gatehouse.server.secrets.SealedCursor;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.Usernames;
 import java.sql.ResultSet;
@@ -285,8 +286,9 @@ public class UserStore {
      * generic plan for every search text, location subtree and limit: guessing, it walked a million users for
      * a text eleven of them hold (2.3 s against 68 ms), and costing a walk without its limit, had PostgreSQL's
      * JIT compile it on every call (1 s against 3 ms). A list page plans its two statements (about a ms).
+     * Who-can's walk too ({@link MemberStore}): a generic plan walked 100,000 users for a role 20 of them hold.
      */
-    private void planForTheValues() {
+    static void planForTheValues(JdbcClient jdbc) {
         jdbc.sql("set local plan_cache_mode = force_custom_plan").update();
     }
 
@@ -297,7 +299,7 @@ public class UserStore {
         record Skipping(long rows) implements Start {}
 
         /** Just after the user named {@code username} (normalised), or before it: a keyset page, as cheap at any depth. */
-        record Beside(ListCursor cursor) implements Start {}
+        record Beside(SealedCursor cursor) implements Start {}
     }
 
     /**
@@ -305,11 +307,11 @@ public class UserStore {
      * a place ascending from it, the ones before it the nearest {@code limit}, still in ascending order.
      */
     List<UserAccount> page(TenantId tenant, Query query, Start start, int limit) {
-        planForTheValues();
+        planForTheValues(jdbc);
         Where where = where(tenant, query, fewHolders(tenant, query) ? LocationForm.FROM_HOLDERS
                 : LocationForm.FROM_USERS);
         String sql = where.with + "select " + COLUMNS + " from users u where " + where.sql;
-        boolean backwards = start instanceof Start.Beside beside && beside.cursor().side() == ListCursor.Side.BEFORE;
+        boolean backwards = start instanceof Start.Beside beside && beside.cursor().backwards();
         sql += switch (start) {
             case Start.Skipping skipping -> " order by u.username_normalized, u.id limit :limit offset :offset";
             case Start.Beside beside -> backwards
@@ -320,7 +322,7 @@ public class UserStore {
         where.params.forEach(p -> statement.param(p.name, p.value));
         switch (start) {
             case Start.Skipping skipping -> statement.param("offset", skipping.rows());
-            case Start.Beside beside -> statement.param("place", beside.cursor().username());
+            case Start.Beside beside -> statement.param("place", beside.cursor().place());
         }
         List<UserAccount> found = statement.param("limit", limit).query((rs, n) -> account(rs)).list();
         return backwards ? found.reversed() : found;
@@ -331,7 +333,7 @@ public class UserStore {
      * a million rows to say how many there are); a count equal to {@code cap} means at least that many.
      */
     long count(TenantId tenant, Query query, long cap) {
-        planForTheValues();
+        planForTheValues(jdbc);
         Where where = where(tenant, query, LocationForm.PROBED_FROM_HOLDERS);
         // Issue 17 (docs/benchmarks.md, "Branch pages17"): a location's count goes from the subtree's distinct
         // holders (one index) to each one's row, stopping at the cap; the default list's only other condition,

@@ -257,7 +257,8 @@ class WhoCanCandidatesIT extends IntegrationTest {
                             Access.HolderPage answer = access.holders(tenant, permission, place, now, page, size,
                                     Math.max(cap, 0));
                             long from = (long) page * size;
-                            long until = Math.max(from + size, Math.max(cap, 0) + 1L);
+                            // One past the page at least: the count says whether a next page follows.
+                            long until = Math.max(from + size + 1, Math.max(cap, 0) + 1L);
                             List<String> slice = everyone.subList((int) Math.min(from, everyone.size()),
                                     (int) Math.min(from + size, everyone.size()));
                             String what = permission + " at " + place + ", page " + page + " of " + size
@@ -266,6 +267,7 @@ class WhoCanCandidatesIT extends IntegrationTest {
                                     .isEqualTo(slice);
                             assertThat(answer.total()).as(what).isEqualTo(Math.min(everyone.size(), until));
                             assertThat(answer.totalIsLowerBound()).as(what).isEqualTo(everyone.size() >= until);
+                            assertThat(answer.moreAfter()).as(what).isEqualTo(everyone.size() > from + size);
                         }
                     }
                 }
