@@ -47,7 +47,10 @@ cache_opts() { # [jvm flags]: sets CDS_OPTS for the next start with those flags:
   CACHE_STATE="off (CDS=0)"
   [[ "${CDS:-1}" == 0 ]] && return 0
   CACHE_FLAGS=()
-  class_cache_flags "$(dirname "$JAR")" "${1:-}"
+  # The cache is the folder's: its key also names the jar (path, size, time), so that another jar copied into
+  # the same folder makes a new cache instead of starting from this one's (docs/benchmarks.md, "Branch
+  # create17c": a jar beside another ran the other's code).
+  class_cache_flags "$(dirname "$JAR")" "${1:-} $JAR $(stat -c '%s %Y' "$JAR")"
   CDS_OPTS=("${CACHE_FLAGS[@]}")
 }
 

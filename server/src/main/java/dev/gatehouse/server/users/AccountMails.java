@@ -26,10 +26,20 @@ class AccountMails {
     /** Signed with the name the tenant's lookup already read, when it did (issue 17: a query fewer). */
     void invitation(TenantScope.Scoped tenant, @Nullable String email, String username, String link,
             Instant expiresAt) {
-        if (email != null) {
-            outbox.enqueue(tenant.id(), templates.invitation(tenant.id(), tenant.name(), email, username, link,
-                    expiresAt));
+        Outbox.Queued queued = invitationRow(tenant, email, username, link, expiresAt);
+        if (queued != null) {
+            outbox.enqueue(tenant.id(), queued.message());
         }
+    }
+
+    /**
+     * The invitation's outbox row for the statement that creates its user to write (issue 17: one round
+     * trip for the user, the link and the mail); none without an address.
+     */
+    Outbox.@Nullable Queued invitationRow(TenantScope.Scoped tenant, @Nullable String email, String username,
+            String link, Instant expiresAt) {
+        return email == null ? null : new Outbox.Queued(tenant.id(),
+                templates.invitation(tenant.id(), tenant.name(), email, username, link, expiresAt));
     }
 
     void passwordReset(TenantId tenant, @Nullable String email, String username, String link, Instant expiresAt) {

@@ -24,7 +24,6 @@ import dev.gatehouse.server.shared.Usernames;
 import dev.gatehouse.server.usertypes.UserType;
 import dev.gatehouse.server.usertypes.UserTypes;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -241,13 +240,17 @@ public class Roster {
         String hash = request.password() == null ? null : passwords.hash(request.password());
         Instant now = clock.instant();
         String status = inactive ? "DISABLED" : invite ? "INVITED" : "ACTIVE";
+        // Issue 17: the invitation's link and mail are made first and written by the user's own insert.
+        UserTokens.FirstLink link = invite
+                ? tokens.first(UserTokens.Purpose.INVITATION, rules.invitationValidity(), now) : null;
         // Issue 17: the insert itself finds a taken username or address (the table's unique indexes), and
         // only then is asked which it was: no query of its own before every creation.
         UUID id = users.insertUnlessTaken(tenant.id(), new UserStore.NewUser(username, firstName, lastName, email, phone,
                 kind, status, hash,
                 // seed 001: a password set by someone else is changed at first sign-in.
                 hash == null ? List.of() : List.of("CHANGE_PASSWORD")),
-                profile, Boolean.TRUE.equals(request.hidden()), type == null ? null : type.key(), now);
+                profile, Boolean.TRUE.equals(request.hidden()), type == null ? null : type.key(), now, link,
+                link == null ? null : mails.invitationRow(tenant, email, username, link.url(), link.expiresAt()));
         if (id == null) {
             refuseIfTaken(tenant.id(), username, email);
             // Taken by a creation that was then undone: as taken as before, and worth a retry.
@@ -289,19 +292,15 @@ public class Roster {
             events.clear();
             typeRoles.align(tenant.id(), id, username, type.baseRoles(), caller.userId(), actor, origin);
         }
-        String invitationUrl = null;
-        if (invite) {
-            Duration validity = rules.invitationValidity();
-            invitationUrl = tokens.issueFirst(tenant.id(), id, UserTokens.Purpose.INVITATION, validity, now);
-            mails.invitation(tenant, email, username, invitationUrl, now.plus(validity));
+        if (link != null) {
             events.add(new AuditLog.Entry("INVITATION_SENT", actor, target, origin.ip(), origin.userAgent(),
-                    Map.of("expiresAt", now.plus(validity).toString())));
+                    Map.of("expiresAt", link.expiresAt().toString())));
         }
         changes.subjectCreated(tenant.id(), id);
         // Last: from here to the commit the tenant's chain head is locked, and every other change of
         // the tenant that records an event waits.
         audit.recordAll(tenant.id(), events);
-        return new Created(id, username, kind, status, invitationUrl);
+        return new Created(id, username, kind, status, link == null ? null : link.url());
     }
 
     /** 409 naming the username or the e-mail address another user of the tenant has. */

@@ -4,6 +4,7 @@ import dev.gatehouse.server.access.HolderConditions;
 import dev.gatehouse.server.database.CopyRows;
 import dev.gatehouse.server.database.PlannerStatistics;
 import dev.gatehouse.server.database.StreamBudget;
+import dev.gatehouse.server.mail.Outbox;
 import dev.gatehouse.server.secrets.SealedCursor;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.shared.Usernames;
@@ -82,7 +83,7 @@ public class UserStore {
     /** Issue 16: with the user's type (seed 003). */
     UUID insert(TenantId tenant, NewUser user, ClinicalProfile profile, boolean hidden, @Nullable String userType) {
         UUID id = UUID.randomUUID();
-        insert(tenant, id, user, profile, hidden, userType, null, "").update();
+        bind(jdbc.sql(INSERT), tenant, id, user, profile, hidden, userType, null).update();
         return id;
     }
 
@@ -95,25 +96,51 @@ public class UserStore {
      */
     @Nullable UUID insertUnlessTaken(TenantId tenant, NewUser user, ClinicalProfile profile, boolean hidden,
             @Nullable String userType, Instant now) {
-        UUID id = UUID.randomUUID();
-        return insert(tenant, id, user, profile, hidden, userType, user.passwordHash() == null ? null : now,
-                "on conflict do nothing returning id")
-                .query((rs, n) -> rs.getObject("id", UUID.class)).optional().orElse(null);
+        return insertUnlessTaken(tenant, user, profile, hidden, userType, now, null, null);
     }
 
+    /**
+     * {@link #insertUnlessTaken(TenantId, NewUser, ClinicalProfile, boolean, String, Instant)} with the
+     * user's first link and its mail, written by the same statement only when the user is (issue 17:
+     * one round trip instead of three; a taken name or address writes none of them).
+     */
+    @Nullable UUID insertUnlessTaken(TenantId tenant, NewUser user, ClinicalProfile profile, boolean hidden,
+            @Nullable String userType, Instant now, UserTokens.@Nullable FirstLink link,
+            Outbox.@Nullable Queued mail) {
+        StringBuilder sql = new StringBuilder("with inserted as (").append(INSERT)
+                .append(" on conflict do nothing returning tenant_id, id, kind)");
+        if (link != null) {
+            sql.append(", link as (").append(link.insertFrom("inserted")).append(')');
+        }
+        if (mail != null) {
+            sql.append(", mail as (").append(mail.insertFrom("inserted")).append(')');
+        }
+        JdbcClient.StatementSpec statement = bind(jdbc.sql(sql.append(" select id from inserted").toString()), tenant,
+                UUID.randomUUID(), user, profile, hidden, userType, user.passwordHash() == null ? null : now);
+        if (link != null) {
+            statement = link.bind(statement);
+        }
+        if (mail != null) {
+            statement = mail.bind(statement);
+        }
+        return statement.query((rs, n) -> rs.getObject("id", UUID.class)).optional().orElse(null);
+    }
+
+    private static final String INSERT = """
+            insert into users (tenant_id, id, username, username_normalized, email, email_normalized,
+                first_name, last_name, phone, kind, status, password_hash, required_actions, hidden,
+                npi, dea, state_license, primary_license, secondary_license, nadean, credentials,
+                specialties, bio, user_type, password_changed_at)
+            values (:tenant, :id, :username, :usernameNormalized, :email, :emailNormalized,
+                :firstName, :lastName, :phone, :kind, :status, :passwordHash, :requiredActions, :hidden,
+                :npi, :dea, :stateLicense, :primaryLicense, :secondaryLicense, :nadean, :credentials,
+                :specialties, :bio, :userType, coalesce(cast(:passwordSetAt as timestamptz), now()))""";
+
     /** {@code passwordSetAt} null leaves {@code password_changed_at} to the column's default, the transaction's start. */
-    private JdbcClient.StatementSpec insert(TenantId tenant, UUID id, NewUser user, ClinicalProfile profile,
-            boolean hidden, @Nullable String userType, @Nullable Instant passwordSetAt, String suffix) {
-        return jdbc.sql("""
-                        insert into users (tenant_id, id, username, username_normalized, email, email_normalized,
-                            first_name, last_name, phone, kind, status, password_hash, required_actions, hidden,
-                            npi, dea, state_license, primary_license, secondary_license, nadean, credentials,
-                            specialties, bio, user_type, password_changed_at)
-                        values (:tenant, :id, :username, :usernameNormalized, :email, :emailNormalized,
-                            :firstName, :lastName, :phone, :kind, :status, :passwordHash, :requiredActions, :hidden,
-                            :npi, :dea, :stateLicense, :primaryLicense, :secondaryLicense, :nadean, :credentials,
-                            :specialties, :bio, :userType, coalesce(cast(:passwordSetAt as timestamptz), now()))
-                        """ + suffix)
+    private static JdbcClient.StatementSpec bind(JdbcClient.StatementSpec statement, TenantId tenant, UUID id,
+            NewUser user, ClinicalProfile profile, boolean hidden, @Nullable String userType,
+            @Nullable Instant passwordSetAt) {
+        return statement
                 .param("tenant", tenant.value()).param("id", id)
                 .param("passwordSetAt", passwordSetAt == null ? null : utc(passwordSetAt))
                 .param("username", user.username().strip())

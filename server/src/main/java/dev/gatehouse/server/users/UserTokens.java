@@ -51,23 +51,48 @@ public class UserTokens {
      * (issue 17: a creation with an invitation spares the revoking update); returns the link to send.
      */
     public String issueFirst(TenantId tenant, UUID user, Purpose purpose, Duration validFor, Instant now) {
-        String token = Tokens.newToken();
-        // Issue 12: a service account never sets a password, so no link is ever made for one; the
-        // callers refuse first with a reason, and this holds whatever a caller forgets.
-        int issued = jdbc.sql("""
-                        insert into user_tokens (tenant_id, id, user_id, purpose, token_hash, created_at, expires_at)
-                        select :tenant, :id, u.id, :purpose, :hash, :now, :expires from users u
-                        where u.tenant_id = :tenant and u.id = :user and u.kind = 'HUMAN'
-                        """)
-                .param("tenant", tenant.value()).param("id", UUID.randomUUID()).param("user", user)
-                .param("purpose", purpose.name()).param("hash", Tokens.hash(token))
-                .param("now", now.atOffset(ZoneOffset.UTC)).param("expires", now.plus(validFor).atOffset(ZoneOffset.UTC))
+        FirstLink link = first(purpose, validFor, now);
+        int issued = link.bind(jdbc.sql(link.insertFrom("""
+                        (select tenant_id, id, kind from users where tenant_id = :tenant and id = :user)""")))
+                .param("tenant", tenant.value()).param("user", user)
                 .update();
         if (issued != 1) {
             throw new IllegalStateException("no " + purpose + " link for user " + user + ", who is not a person");
         }
+        return link.url();
+    }
+
+    /**
+     * A user's first link, made before anything is written: {@link #issueFirst} writes it, or (issue 17)
+     * the statement that inserts its user, through {@link #insertFrom}, whose parameters are named
+     * {@code link…}.
+     */
+    record FirstLink(UUID id, Purpose purpose, byte[] hash, Instant now, Instant expiresAt, String url) {
+
+        /**
+         * The link's insert for each row of {@code users} (tenant_id, id, kind): issue 12, a service
+         * account never sets a password, so no link is ever made for one; the callers refuse first
+         * with a reason, and this holds whatever a caller forgets.
+         */
+        String insertFrom(String users) {
+            return """
+                    insert into user_tokens (tenant_id, id, user_id, purpose, token_hash, created_at, expires_at)
+                    select u.tenant_id, :linkId, u.id, :linkPurpose, :linkHash, :linkNow, :linkExpires
+                    from %s u where u.kind = 'HUMAN'""".formatted(users);
+        }
+
+        JdbcClient.StatementSpec bind(JdbcClient.StatementSpec statement) {
+            return statement.param("linkId", id).param("linkPurpose", purpose.name()).param("linkHash", hash)
+                    .param("linkNow", now.atOffset(ZoneOffset.UTC))
+                    .param("linkExpires", expiresAt.atOffset(ZoneOffset.UTC));
+        }
+    }
+
+    FirstLink first(Purpose purpose, Duration validFor, Instant now) {
+        String token = Tokens.newToken();
         String page = purpose == Purpose.INVITATION ? "invitation" : "reset-password";
-        return publicUrl.base() + "/console/" + page + "?token=" + token;
+        return new FirstLink(UUID.randomUUID(), purpose, Tokens.hash(token), now, now.plus(validFor),
+                publicUrl.base() + "/console/" + page + "?token=" + token);
     }
 
     /** A token that could still be redeemed when it was looked up. */

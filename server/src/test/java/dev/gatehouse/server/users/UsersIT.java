@@ -212,6 +212,24 @@ class UsersIT extends IntegrationTest {
         assertThat(jdbc.sql("select subject from mail_outbox where tenant_id = :t and recipient = 'frontdesk@example.com'")
                 .param("t", UUID.fromString(clinic.id())).query(String.class).single())
                 .as("signed with the name the tenant's lookup read").isEqualTo("You are invited to " + tenantName);
+        // Issue 17: the user, the link and the mail are one statement; each belongs to the others.
+        String link = first.text("/invitationUrl");
+        assertThat(jdbc.sql("select body from mail_outbox where tenant_id = :t and recipient = 'frontdesk@example.com'")
+                .param("t", UUID.fromString(clinic.id())).query(String.class).single()).contains(link);
+        assertThat(jdbc.sql("""
+                        select count(*) from user_tokens k join users u on u.tenant_id = k.tenant_id and u.id = k.user_id
+                        where k.tenant_id = :t and u.username_normalized = 'frontdesk' and k.purpose = 'INVITATION'
+                          and k.token_hash = sha256(convert_to(:token, 'UTF8'))""")
+                .param("t", UUID.fromString(clinic.id()))
+                .param("token", link.substring(link.indexOf("token=") + "token=".length()))
+                .query(Long.class).single()).as("the mailed link is the new user's").isOne();
+        Response noAddress = api.post(clinic.users(), clinic.owner(), json("username", "noaddress", "firstName", "N",
+                "lastName", "A"));
+        assertThat(noAddress.status()).as(noAddress.raw()).isEqualTo(201);
+        assertThat(noAddress.text("/invitationUrl")).as("the admin has the link to pass on").contains("token=");
+        assertThat(jdbc.sql("select count(*) from user_tokens where tenant_id = :t and user_id = :u")
+                .param("t", UUID.fromString(clinic.id())).param("u", UUID.fromString(noAddress.text("/id")))
+                .query(Long.class).single()).as("a link without a mail").isOne();
         List<String> before = actions(clinic);
 
         Response sameName = api.post(clinic.users(), clinic.owner(), json("username", "FrontDesk", "firstName", "F",
@@ -231,6 +249,9 @@ class UsersIT extends IntegrationTest {
                         and recipient in ('frontdesk@example.com', 'someone.else@example.com')""")
                 .param("t", UUID.fromString(clinic.id())).query(Long.class).single())
                 .as("one invitation: the first creation's").isOne();
+        assertThat(jdbc.sql("select count(*) from user_tokens where tenant_id = :t")
+                .param("t", UUID.fromString(clinic.id())).query(Long.class).single())
+                .as("two links: the two creations'").isEqualTo(2);
     }
 
     @Test
