@@ -9,12 +9,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -124,15 +122,10 @@ class RelationshipStore {
         return found;
     }
 
-    /**
-     * {@link #insert} for each of these tuples that is not stored yet (its subject, relation and
-     * object), in one statement that also finds which were: answers the ids of the tuples it inserted,
-     * so that a batch of new tuples reads nothing before writing (the others are looked up after, with
-     * {@link #findAll}). Their subjects must be locked ({@link #lockAll}).
-     */
-    Set<UUID> insertNew(TenantId tenant, List<Relationship> tuples, @Nullable UUID createdBy) {
+    /** {@link #insert} for many new tuples, in one statement (a batch of relationships). */
+    void insertAll(TenantId tenant, List<Relationship> tuples, @Nullable UUID createdBy) {
         if (tuples.isEmpty()) {
-            return Set.of();
+            return;
         }
         int size = tuples.size();
         UUID[] ids = new UUID[size];
@@ -157,9 +150,7 @@ class RelationshipStore {
             expires[i] = tuple.expiresAt() == null ? null : tuple.expiresAt().toString();
             created[i] = tuple.createdAt().toString();
         }
-        // "on conflict do nothing" without a target: a stored tuple conflicts with relationships_of_user or
-        // relationships_of_team (partial unique indexes), and is left for the caller to read and rewrite.
-        return new HashSet<>(jdbc.sql("""
+        jdbc.sql("""
                         insert into relationships (tenant_id, id, subject_user, subject_team, relation, object_type,
                             object_id, object_team, expires_at, created_at, created_by)
                         select :tenant, id, subject_user, subject_team, relation, object_type, object_id, object_team,
@@ -169,14 +160,12 @@ class RelationshipStore {
                             cast(:objectTeams as uuid[]), cast(:expires as text[]), cast(:created as text[]))
                             as t (id, subject_user, subject_team, relation, object_type, object_id, object_team,
                                 expires_at, created_at)
-                        on conflict do nothing
-                        returning id
                         """)
                 .param("tenant", tenant.value()).param("ids", ids).param("users", users).param("teams", teams)
                 .param("relations", relations).param("types", types).param("objectIds", objectIds)
                 .param("objectTeams", objectTeams).param("expires", expires).param("created", created)
                 .param("createdBy", createdBy)
-                .query(UUID.class).list());
+                .update();
     }
 
     void expire(TenantId tenant, UUID id, @Nullable Instant expiresAt) {

@@ -170,29 +170,21 @@ public class Relationships {
         }
         List<Relationship> asked = validatedAll(tenant, items);
         store.lockAll(tenant, asked.stream().map(Relationship::subject).toList());
-        // A migration's batch is new tuples: inserted at once, and only the tuples already stored are read.
-        Set<UUID> inserted = store.insertNew(tenant, asked, actor.id());
         Map<String, Relationship> stored = new HashMap<>();
-        if (inserted.size() < asked.size()) {
-            store.findAll(tenant, asked.stream().filter(one -> !inserted.contains(one.id())).toList())
-                    .forEach(found -> stored.put(tupleKey(found), found));
-        }
+        store.findAll(tenant, asked).forEach(found -> stored.put(tupleKey(found), found));
         List<Written> written = new ArrayList<>(asked.size());
+        List<Relationship> created = new ArrayList<>();
         List<AuditLog.Entry> events = new ArrayList<>();
         List<Party> changed = new ArrayList<>();
         for (Relationship one : asked) {
-            if (inserted.contains(one.id())) {
+            Relationship before = stored.get(tupleKey(one));
+            if (before == null) {
+                created.add(one);
                 events.add(new AuditLog.Entry("RELATIONSHIP_WRITTEN", actor, target(one), origin.ip(),
                         origin.userAgent(), details(one)));
                 written.add(new Written(one, true));
                 changed.add(one.subject());
-                continue;
-            }
-            Relationship before = stored.get(tupleKey(one));
-            if (before == null) {
-                throw new IllegalStateException("relationship " + tupleKey(one) + " was neither inserted nor found");
-            }
-            if (Objects.equals(before.expiresAt(), one.expiresAt())) {
+            } else if (Objects.equals(before.expiresAt(), one.expiresAt())) {
                 written.add(new Written(before, false));
             } else {
                 store.expire(tenant, before.id(), one.expiresAt());
@@ -206,8 +198,9 @@ public class Relationships {
                 changed.add(after.subject());
             }
         }
-        // Announced before the events are appended: the tenant's chain head, which the append locks until
-        // the commit, is held for the shortest time, so that batches sent at once overlap the rest.
+        store.insertAll(tenant, created, actor.id());
+        // Announced before the events are appended: the append locks the tenant's chain head until the
+        // commit, so it is held for the shortest time and batches sent at once overlap the rest.
         announceAll(tenant, changed);
         audit.recordAll(tenant, events);
         return written;
