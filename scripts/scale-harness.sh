@@ -220,7 +220,7 @@ user_ids() { # the ids of the tenant's users, and of its active ones, from the d
   [[ -s "$DATA/active-ids.txt" ]] || pg "select id from users where tenant_id = '$TENANT_ID' and status = 'ACTIVE' order by username" >"$DATA/active-ids.txt"
 }
 
-relationships() { # POST …/relationships/batch, REL_BATCH tuples a request, one request at a time
+relationships() { # POST …/relationships/batch, REL_BATCH tuples a request, REL_PARALLEL requests at once
   local have before started deadline n code jvm0 pg0 hz j posts
   user_ids
   have="$(pg "select count(*) from relationships where tenant_id = '$TENANT_ID'")"
