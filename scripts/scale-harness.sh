@@ -4,8 +4,9 @@
 # 10,000,000 relationships) and 100 roles through the paths a migration would use — locations and roles through
 # their APIs (PARALLEL requests at once), users with their assignments through the bulk import API
 # (POST …/users/import, CSV in chunks of IMPORT_CHUNK lines), relationships through POST …/relationships/batch
-# (REL_BATCH tuples a request, one request at a time, for at most REL_SECONDS) — so that every audit event in the trail is one a real action
-# recorded. Then restarts the server on that data and measures: start time, RSS and heap idle, check p50/p99
+# (REL_BATCH tuples a request, REL_PARALLEL requests at once, for at most REL_SECONDS; STATEMENTS=1 prints their
+# statements by time when the folder's PostgreSQL preloads pg_stat_statements) — so that every audit event in the
+# trail is one a real action recorded. Then restarts the server on that data and measures: start time, RSS and heap idle, check p50/p99
 # with cold and warm profiles, RSS under the check load, heap per 100 k cached profiles, who-can, user list,
 # search and deep pages, sign-in, token issuance (client credentials), database size. Prints a summary.
 #
@@ -31,6 +32,7 @@ PARALLEL="${PARALLEL:-6}"
 IMPORT_CHUNK="${IMPORT_CHUNK:-50000}"
 REL_SECONDS="${REL_SECONDS:-600}"
 REL_BATCH="${REL_BATCH:-10000}"
+REL_PARALLEL="${REL_PARALLEL:-1}"
 WRK_SECONDS="${WRK_SECONDS:-15}"
 WRK_WARMUP_SECONDS="${WRK_WARMUP_SECONDS:-5}"
 CONCURRENCY="${CONCURRENCY:-4}"
@@ -218,38 +220,64 @@ user_ids() { # the ids of the tenant's users, and of its active ones, from the d
   [[ -s "$DATA/active-ids.txt" ]] || pg "select id from users where tenant_id = '$TENANT_ID' and status = 'ACTIVE' order by username" >"$DATA/active-ids.txt"
 }
 
-relationships() { # POST …/relationships/batch, REL_BATCH tuples a request, one request at a time
-  local have before started deadline n code
+relationships() { # POST …/relationships/batch, REL_BATCH tuples a request, REL_PARALLEL requests at once
+  local have before started deadline n code jvm0 pg0 hz j posts
   user_ids
   have="$(pg "select count(*) from relationships where tenant_id = '$TENANT_ID'")"
   [[ "$have" -ge "$RELATIONSHIPS_N" ]] && return 0
   before="$have"
   started="$(now)"
   deadline=$(($(date +%s) + REL_SECONDS))
+  if [[ "${STATEMENTS:-0}" == 1 ]]; then # needs pg_stat_statements preloaded (shared_preload_libraries) in the folder
+    pg "create extension if not exists pg_stat_statements" >/dev/null
+    pg "select pg_stat_statements_reset()" >/dev/null
+  fi
+  jvm0="$(jvm_ticks)"; pg0="$(pg_ticks)"; hz="$(getconf CLK_TCK)"
   echo "== writing relationships in batches of $REL_BATCH for at most $REL_SECONDS s ($have of $RELATIONSHIPS_N there)"
   # Tuple k is "user:<id k mod users> assigned_provider patient:p<k>": every k a new tuple (and its
   # RELATIONSHIP_WRITTEN event); a kept folder goes on from the count it has.
   while ((have < RELATIONSHIPS_N && $(date +%s) < deadline)); do
-    n=$((RELATIONSHIPS_N - have < REL_BATCH ? RELATIONSHIPS_N - have : REL_BATCH))
-    awk -v start="$have" -v n="$n" '{ ids[NR - 1] = $0 } END {
-      printf "{\"items\":["
-      for (i = 0; i < n; i++) {
-        k = start + i
-        printf "%s{\"subject\":{\"type\":\"user\",\"id\":\"%s\"},\"relation\":\"assigned_provider\"," \
-          "\"object\":{\"type\":\"patient\",\"id\":\"p%d\"}}", (i ? "," : ""), ids[k % NR], k
-      }
-      print "]}"
-    }' "$DATA/user-ids.txt" >"$DATA/relationships-batch.json"
-    code="$(curl -sS -o "$DATA/relationships-answer.json" -w '%{http_code}' --max-time 600 -X POST \
-      "$BASE/api/v1/tenants/$SLUG/relationships/batch" -H "Authorization: Bearer $API_KEY" \
-      -H "Content-Type: application/json" --data-binary @"$DATA/relationships-batch.json")"
-    [[ "$code" == 200 ]] || fail "relationships batch answered $code: $(head -c 2000 "$DATA/relationships-answer.json")"
-    have=$((have + n))
+    posts=()
+    # REL_PARALLEL requests at once, each of the next REL_BATCH tuples (different users while users ≥ REL_BATCH ×
+    # REL_PARALLEL, as at SCALE=1: batches that name the same user wait for each other)
+    for ((j = 0; j < REL_PARALLEL && have < RELATIONSHIPS_N; j++)); do
+      n=$((RELATIONSHIPS_N - have < REL_BATCH ? RELATIONSHIPS_N - have : REL_BATCH))
+      awk -v start="$have" -v n="$n" '{ ids[NR - 1] = $0 } END {
+        printf "{\"items\":["
+        for (i = 0; i < n; i++) {
+          k = start + i
+          printf "%s{\"subject\":{\"type\":\"user\",\"id\":\"%s\"},\"relation\":\"assigned_provider\"," \
+            "\"object\":{\"type\":\"patient\",\"id\":\"p%d\"}}", (i ? "," : ""), ids[k % NR], k
+        }
+        print "]}"
+      }' "$DATA/user-ids.txt" >"$DATA/relationships-batch-$j.json"
+      curl -sS -o "$DATA/relationships-answer-$j.json" -w '%{http_code}' --max-time 600 -X POST \
+        "$BASE/api/v1/tenants/$SLUG/relationships/batch" -H "Authorization: Bearer $API_KEY" \
+        -H "Content-Type: application/json" --data-binary @"$DATA/relationships-batch-$j.json" \
+        >"$DATA/relationships-code-$j.txt" &
+      posts+=($!)
+      have=$((have + n))
+    done
+    wait "${posts[@]}"
+    for ((j = 0; j < REL_PARALLEL; j++)); do
+      [[ -r "$DATA/relationships-code-$j.txt" ]] || continue
+      code="$(cat "$DATA/relationships-code-$j.txt")"
+      rm -f "$DATA/relationships-code-$j.txt"
+      [[ "$code" == 200 ]] || fail "relationships batch answered $code: $(head -c 2000 "$DATA/relationships-answer-$j.json")"
+    done
   done
-  have="$(pg "select count(*) from relationships where tenant_id = '$TENANT_ID'")"
   note "- relationships: $have in the tenant after $(elapsed "$started") s of batches of $REL_BATCH" \
     "($(awk -v n="$((have - before))" -v s="$(elapsed "$started")" 'BEGIN { printf "%.0f", n / s }')/s;" \
-    "load $(loadavg))"
+    "CPU per relationship: JVM $(awk -v t="$(($(jvm_ticks) - jvm0))" -v hz="$hz" -v n="$((have - before))" \
+      'BEGIN { printf "%.1f", n ? t * 1e6 / hz / n : 0 }') µs, PostgreSQL $(awk -v t="$(($(pg_ticks) - pg0))" \
+      -v hz="$hz" -v n="$((have - before))" 'BEGIN { printf "%.1f", n ? t * 1e6 / hz / n : 0 }') µs; load $(loadavg))"
+  if [[ "${STATEMENTS:-0}" == 1 ]]; then
+    note "  statements by total time during the batches (ms, calls, statement):"
+    pg "select round(total_exec_time::numeric) || ' ms, ' || calls || ': ' || left(regexp_replace(query, '\s+', ' ', 'g'), 140)
+        from pg_stat_statements where query not ilike '%pg_stat_statements%' order by total_exec_time desc limit 15" \
+      | sed 's/^/    /' | tee -a "$SUMMARY"
+  fi
+  have="$(pg "select count(*) from relationships where tenant_id = '$TENANT_ID'")"
 }
 
 # --- measurement ------------------------------------------------------------------------------------------

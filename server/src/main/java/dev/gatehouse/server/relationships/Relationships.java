@@ -199,8 +199,10 @@ public class Relationships {
             }
         }
         store.insertAll(tenant, created, actor.id());
-        audit.recordAll(tenant, events);
+        // Announced before the events are appended: the append locks the tenant's chain head until the
+        // commit, so it is held for the shortest time and batches sent at once overlap the rest.
         announceAll(tenant, changed);
+        audit.recordAll(tenant, events);
         return written;
     }
 

@@ -115,6 +115,33 @@ class RelationshipBatchIT extends IntegrationTest {
     }
 
     @Test
+    void batchesSentAtOnceNamingTheSameUsersAreBothWrittenWithOneUnbrokenChain() throws Exception {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        TestMembers.Member ann = TestMembers.member("dr.ann").holding("provider").create(api, clinic);
+        TestMembers.Member ben = TestMembers.member("dr.ben").holding("provider").create(api, clinic);
+        String admin = clinic.adminToken();
+        // Each batch names both users (their locks taken in one order) and its own 100 patients: the
+        // scale harness's REL_PARALLEL sends batches so.
+        List<String> first = IntStream.range(0, 100).mapToObj(i -> tuple("user", i % 2 == 0 ? ann.id() : ben.id(),
+                "assigned_provider", "patient", "a" + i, null)).toList();
+        List<String> second = IntStream.range(0, 100).mapToObj(i -> tuple("user", i % 2 == 0 ? ben.id() : ann.id(),
+                "assigned_provider", "patient", "b" + i, null)).toList();
+        long eventsBefore = count(clinic, "select count(*) from audit_events where tenant_id = :t");
+
+        try (var sending = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+            var one = sending.submit(() -> api.post(clinic.path("/relationships/batch"), admin, batch(first)));
+            var other = sending.submit(() -> api.post(clinic.path("/relationships/batch"), admin, batch(second)));
+            for (ApiClient.Response answer : List.of(one.get(), other.get())) {
+                assertThat(answer.status()).as(answer.raw()).isEqualTo(200);
+                assertThat(answer.body().path("created").asLong()).isEqualTo(100);
+            }
+        }
+        assertThat(relationships(clinic)).isEqualTo(200);
+        assertThat(count(clinic, "select count(*) from audit_events where tenant_id = :t")).isEqualTo(eventsBefore + 200);
+        assertTrailVerifies(clinic);
+    }
+
+    @Test
     void aBadItemIsNamedAndNothingOfTheBatchIsWritten() {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
         TestMembers.Member ann = TestMembers.member("dr.ann").holding("provider").create(api, clinic);
