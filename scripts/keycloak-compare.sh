@@ -34,6 +34,7 @@
 #   SKIP_BUILD=1 JAR=/tmp/any/gatehouse.jar ROUNDS=3 scripts/keycloak-compare.sh   # any other build
 #   BULK_USERS=0 PHASE_SECONDS=10 ROUNDS=1 scripts/keycloak-compare.sh               # a quicker look
 #   ROUNDS=0 BULK_USERS=0 MEMORY_USERS=100000 scripts/keycloak-compare.sh            # memory at 100,000 users only
+#   KC_EVENTS=true MEASURES="create sign-in" ROUNDS=3 BULK_USERS=0 scripts/keycloak-compare.sh  # Keycloak auditing too
 #   GH_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/gh.jfr,settings=profile' \
 #   KC_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/kc.jfr,settings=profile' scripts/keycloak-compare.sh
 #
@@ -49,6 +50,11 @@ WARMUP_SECONDS="${WARMUP_SECONDS:-15}"
 CONCURRENCY="${CONCURRENCY:-4}"
 BULK_USERS="${BULK_USERS:-100000}"
 MEMORY_USERS="${MEMORY_USERS:-0}"
+# KC_EVENTS=true stores Keycloak's login and admin events (with the representations) in its database, as
+# Gatehouse's audit trail records every sign-in and change (it cannot be turned off); Keycloak's default is off
+KC_EVENTS="${KC_EVENTS:-false}"
+case "$KC_EVENTS" in true|false) ;; *) echo "KC_EVENTS must be true or false" >&2; exit 2 ;; esac
+# MEASURES="create create-password": only these phases (the order of the list below)
 MEMORY_TOUCH="${MEMORY_TOUCH:-10000}"
 KC_VERSION="${KC_VERSION:-26.7.3}"
 KC_DIR="${KC_DIR:-/tmp/keycloak}"
@@ -271,6 +277,7 @@ KC_ADMIN="$(kc_token master -d grant_type=password -d client_id=admin-cli -d use
   --data-urlencode "password=$KC_ADMIN_PASSWORD" | jq -r .access_token)"
 kc_ok "$(kc_api POST /admin/realms '{"realm":"bench","enabled":true,"accessTokenLifespan":7200,
   "ssoSessionIdleTimeout":36000,"ssoSessionMaxLifespan":36000,
+  "eventsEnabled":'"$KC_EVENTS"',"adminEventsEnabled":'"$KC_EVENTS"',"adminEventsDetailsEnabled":'"$KC_EVENTS"',
   "passwordPolicy":"hashAlgorithm(argon2) and hashIterations(2)"}')" 201 "realm creation"
 KC_SERVICE_SECRET="bench-service-secret-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
 KC_API_SECRET="bench-api-secret-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
@@ -383,7 +390,7 @@ keycloak_phase() { # measure round
   esac
 }
 
-MEASURES=(sign-in create create-password me check client-credentials refresh)
+read -r -a MEASURES <<< "${MEASURES:-sign-in create create-password me check client-credentials refresh}"
 for round in $(seq 1 "$ROUNDS"); do
   echo "== round $round of $ROUNDS ($CONCURRENCY threads, ${PHASE_SECONDS} s after ${WARMUP_SECONDS} s of warm-up;" \
     "load average $(cut -d' ' -f1-3 /proc/loadavg)); columns: side measure requests failures seconds per-second" \
