@@ -4,14 +4,13 @@
 # and the flags that keep the classes of one start for the next, chosen by the JDK that runs it.
 #
 # - JDK 25 or newer: an AOT cache (JEP 483/514/515: classes parsed, verified and linked, plus the
-#   method profiles of the start) in LAYOUT/gatehouse.aot. Without a usable cache the start is a
-#   training run (-XX:AOTCacheOutput): the JVM writes the cache when it stops (a child JVM assembles
-#   it: some seconds more at exit; nothing when killed with kill -9). A cache is used only if it is
-#   newer than the extraction and was written by the same JDK with the same JAVA_TOOL_OPTIONS (its
-#   key file); the JVM cannot tell us cheaply whether it would accept one, and it writes no new cache
-#   while it runs without one, so the script decides.
-# - JDK 21 to 24: the dynamic class-data sharing archive LAYOUT/gatehouse.jsa, written at exit and
-#   again when the jars change (the JVM decides: -XX:+AutoCreateSharedArchive).
+#   method profiles of the start) in LAYOUT/gatehouse.aot.
+# - JDK 21 to 24: the dynamic class-data sharing archive LAYOUT/gatehouse.jsa (rewritten at exit by the
+#   JVM if it no longer fits the jars: -XX:+AutoCreateSharedArchive).
+# Either is trained, when missing or stale, by a start of its own that stops once the Spring context is
+# refreshed (-Dspring.context.exit=onRefresh, Spring Boot's documented way; docs/benchmarks.md, "Branch
+# train17"), so no start that serves requests is a training run. A cache is used only if it is newer than
+# the extraction and was written by the same JDK with the same JAVA_TOOL_OPTIONS and flags (its key file).
 #
 # Needs JAVA (the java binary) set by the caller.
 
@@ -46,34 +45,82 @@ java_key() {
     "${JAVA_TOOL_OPTIONS:-}" "${1:-}"
 }
 
-# class_cache_flags layout [jvm flags]: sets CACHE_FLAGS (an array) for a start of LAYOUT/gatehouse.jar now with
-# JAVA_TOOL_OPTIONS and those flags, and CACHE_STATE (aot-cache, aot-training, cds-archive, off). Call it right
-# before that start: a training run's key is written here. GATEHOUSE_CLASS_CACHE=off: no cache; =cds: the
-# class-data sharing archive on any JDK (to compare).
+# class_cache_flags layout [jvm flags] [server arguments...]: sets CACHE_FLAGS (an array) for a start of
+# LAYOUT/gatehouse.jar now with JAVA_TOOL_OPTIONS and those flags, and CACHE_STATE (aot-cache, cds-archive, off,
+# or aot-none / cds-none when training failed). When the cache is missing or stale it first TRAINS it in a start
+# of its own (train_class_cache): the server with those flags and arguments (its data folder or database) that
+# stops once the application context is refreshed, so the start that follows, and serves, runs from the cache.
+# GATEHOUSE_CLASS_CACHE=off: no cache; =cds: the class-data sharing archive on any JDK (to compare).
 class_cache_flags() {
-  local layout="$1" flags="${2:-}" feature
+  local layout="$1" flags="${2:-}" feature cache kind
+  shift 2 || shift $#
+  TRAINED_MS=""
   feature="$(java_feature)"
   if [[ "${GATEHOUSE_CLASS_CACHE:-}" == off ]]; then
     CACHE_FLAGS=()
     CACHE_STATE=off
-  elif [[ "$feature" -ge 25 && "${GATEHOUSE_CLASS_CACHE:-}" != cds ]]; then
-    local cache="$layout/gatehouse.aot"
-    if [[ -f "$cache" && "$cache" -nt "$layout/.extracted" && -f "$cache.key" ]] \
-        && [[ "$(java_key "$flags")" == "$(cat "$cache.key")" ]]; then
-      CACHE_FLAGS=("-XX:AOTCache=$cache")
-      CACHE_STATE=aot-cache
-    else
-      rm -f "$cache"
-      java_key "$flags" >"$cache.key"
-      # the assembly at exit runs in a child JVM: JDK_AOT_VM_OPTIONS quiets its list of skipped classes
-      export JDK_AOT_VM_OPTIONS="${JDK_AOT_VM_OPTIONS:--Xlog:aot*=error}"
-      CACHE_FLAGS=("-XX:AOTCacheOutput=$cache")
-      CACHE_STATE=aot-training
-    fi
-    # JDK 25's AOT code cache warns of adapters it cannot link, and generates them as without a cache
-    CACHE_FLAGS+=("-Xlog:aot*=error")
+    return 0
+  fi
+  if [[ "$feature" -ge 25 && "${GATEHOUSE_CLASS_CACHE:-}" != cds ]]; then
+    kind=aot
+    cache="$layout/gatehouse.aot"
   else
-    CACHE_FLAGS=("-XX:SharedArchiveFile=$layout/gatehouse.jsa" -XX:+AutoCreateSharedArchive)
+    kind=cds
+    cache="$layout/gatehouse.jsa"
+  fi
+  if ! cache_is_current "$cache" "$layout" "$flags" && ! train_class_cache "$kind" "$cache" "$layout" "$flags" "$@"; then
+    CACHE_FLAGS=()
+    CACHE_STATE="$kind-none"
+    return 0
+  fi
+  if [[ "$kind" == aot ]]; then
+    # JDK 25's AOT code cache warns of adapters it cannot link, and generates them as without a cache
+    CACHE_FLAGS=("-XX:AOTCache=$cache" "-Xlog:aot*=error")
+    CACHE_STATE=aot-cache
+  else
+    # the JVM itself writes the archive again at exit if it no longer fits the jars
+    CACHE_FLAGS=("-XX:SharedArchiveFile=$cache" -XX:+AutoCreateSharedArchive)
     CACHE_STATE=cds-archive
   fi
+}
+
+# cache_is_current cache layout [jvm flags]: the cache was trained since the layout was extracted, by the same JDK
+# with the same JAVA_TOOL_OPTIONS and flags (its key file). The JVM cannot tell us cheaply whether it would accept
+# a cache, and on JDK 25 it writes no new one while it runs without one: the script decides.
+cache_is_current() {
+  [[ -f "$1" && "$1" -nt "$2/.extracted" && -f "$1.key" ]] && [[ "$(java_key "$3")" == "$(cat "$1.key")" ]]
+}
+
+# train_class_cache aot|cds cache layout [jvm flags] [server arguments...]: the training start (Spring's
+# -Dspring.context.exit=onRefresh: every singleton created, migrations run, no port bound, no request served;
+# the JVM halts and writes the cache). It writes to a temporary name, moved into place only when the JVM ended
+# well and the file is there; bounded by GATEHOUSE_TRAIN_SECONDS (600); its output goes to CACHE_TRAIN_LOG
+# when set. Fails (status 1, no cache left) when the training did.
+train_class_cache() {
+  local kind="$1" cache="$2" layout="$3" flags="${4:-}" temporary status began
+  shift 4 || shift $#
+  began="$(date +%s%3N)"
+  temporary="$cache.$$.tmp"
+  rm -f "$cache" "$cache.key" "$temporary"
+  local output=()
+  if [[ "$kind" == aot ]]; then
+    # the assembly at exit runs in a child JVM: JDK_AOT_VM_OPTIONS quiets its list of skipped classes
+    export JDK_AOT_VM_OPTIONS="${JDK_AOT_VM_OPTIONS:--Xlog:aot*=error}"
+    output=("-XX:AOTCacheOutput=$temporary" "-Xlog:aot*=error")
+  else
+    output=("-XX:ArchiveClassesAtExit=$temporary")
+  fi
+  echo "class cache: training $cache in a start that stops once the context is refreshed (once per build)" >&2
+  status=0
+  # shellcheck disable=SC2086 # flags: one string of JVM flags, as the callers give them
+  timeout --kill-after=30 "${GATEHOUSE_TRAIN_SECONDS:-600}" "$JAVA" $flags "${output[@]}"     -Dspring.context.exit=onRefresh -jar "$layout/gatehouse.jar" "$@"     >>"${CACHE_TRAIN_LOG:-/dev/stderr}" 2>&1 || status=$?
+  if [[ "$status" -ne 0 || ! -s "$temporary" ]]; then
+    rm -f "$temporary" "$temporary.config"
+    echo "class cache: the training start failed (status $status); starting without a cache" >&2
+    return 1
+  fi
+  java_key "$flags" >"$cache.key.$$.tmp"
+  mv -f "$temporary" "$cache"
+  mv -f "$cache.key.$$.tmp" "$cache.key"
+  TRAINED_MS=$(($(date +%s%3N) - began)) # for the measuring scripts
 }
