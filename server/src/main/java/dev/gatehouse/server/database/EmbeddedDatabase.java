@@ -31,7 +31,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
 
     /** How long a (re)start may take, crash recovery of the write-ahead log included. */
-    private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
+    static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
 
     private final Path dataDirectory;
     private final int port;
@@ -57,7 +57,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     dataDirectory.toAbsolutePath());
             EmbeddedDatabase database = new EmbeddedDatabase(postgres, dataDirectory);
             // Stops the server when the JVM exits without closing the application (close is idempotent).
-            Runtime.getRuntime().addShutdownHook(new Thread(database::close, "embedded-postgres-stop"));
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(database::close, "embedded-postgres-stop"));
+            } catch (IllegalStateException shuttingDown) {
+                // The JVM was told to stop (SIGTERM) while this server started: no hook would stop it any more.
+                database.close();
+                throw shuttingDown;
+            }
             return database;
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded PostgreSQL in " + dataDirectory, e);
