@@ -91,6 +91,16 @@ cache_is_current() {
   [[ -f "$1" && "$1" -nt "$2/.extracted" && -f "$1.key" ]] && [[ "$(java_key "$3")" == "$(cat "$1.key")" ]]
 }
 
+# training_output command...: runs it with its output appended to CACHE_TRAIN_LOG when set, else on this
+# script's own stdout and stderr (the very files the server writes to after it, not reopened: nothing overwritten)
+training_output() {
+  if [[ -n "${CACHE_TRAIN_LOG:-}" ]]; then
+    "$@" >>"$CACHE_TRAIN_LOG" 2>&1
+  else
+    "$@"
+  fi
+}
+
 # train_class_cache aot|cds cache layout [jvm flags] [server arguments...]: the training start (Spring's
 # -Dspring.context.exit=onRefresh: every singleton created, migrations run, no port bound, no request served;
 # the JVM halts and writes the cache). It writes to a temporary name, moved into place only when the JVM ended
@@ -108,12 +118,13 @@ train_class_cache() {
     export JDK_AOT_VM_OPTIONS="${JDK_AOT_VM_OPTIONS:--Xlog:aot*=error}"
     output=("-XX:AOTCacheOutput=$temporary" "-Xlog:aot*=error")
   else
-    output=("-XX:ArchiveClassesAtExit=$temporary")
+    output=("-XX:ArchiveClassesAtExit=$temporary" "-Xlog:cds=error") # not its list of the classes it skips
   fi
   echo "class cache: training $cache in a start that stops once the context is refreshed (once per build)" >&2
   status=0
   # shellcheck disable=SC2086 # flags: one string of JVM flags, as the callers give them
-  timeout --kill-after=30 "${GATEHOUSE_TRAIN_SECONDS:-600}" "$JAVA" $flags "${output[@]}"     -Dspring.context.exit=onRefresh -jar "$layout/gatehouse.jar" "$@"     >>"${CACHE_TRAIN_LOG:-/dev/stderr}" 2>&1 || status=$?
+  training_output timeout --kill-after=30 "${GATEHOUSE_TRAIN_SECONDS:-600}" "$JAVA" $flags "${output[@]}" \
+    -Dspring.context.exit=onRefresh -jar "$layout/gatehouse.jar" "$@" || status=$?
   if [[ "$status" -ne 0 || ! -s "$temporary" ]]; then
     rm -f "$temporary" "$temporary.config"
     echo "class cache: the training start failed (status $status); starting without a cache" >&2
