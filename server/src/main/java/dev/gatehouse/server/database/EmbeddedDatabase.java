@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +35,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
     /** How long a (re)start may take, crash recovery of the write-ahead log included. */
     static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
 
+    /** Every server started and not yet closed, for {@link #closeAll}. */
+    private static final Set<EmbeddedDatabase> OPEN = ConcurrentHashMap.newKeySet();
+
     private final Path dataDirectory;
     private final int port;
     private volatile EmbeddedPostgres postgres;
@@ -56,6 +61,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             log.info("Embedded PostgreSQL listening on 127.0.0.1:{} with data in {}", postgres.getPort(),
                     dataDirectory.toAbsolutePath());
             EmbeddedDatabase database = new EmbeddedDatabase(postgres, dataDirectory);
+            OPEN.add(database);
             // Stops the server when the JVM exits without closing the application (close is idempotent).
             try {
                 Runtime.getRuntime().addShutdownHook(new Thread(database::close, "embedded-postgres-stop"));
@@ -212,9 +218,15 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return dataDirectory;
     }
 
+    /** Stops every server this JVM started (a JVM halted while it starts: {@link StopWhileStarting}). */
+    static void closeAll() {
+        OPEN.forEach(EmbeddedDatabase::close);
+    }
+
     @Override
     public void close() {
         closed = true;
+        OPEN.remove(this);
         synchronized (this) { // after a restart in progress
             try {
                 postgres.close();
