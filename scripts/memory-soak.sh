@@ -30,14 +30,14 @@ build_jar
 
 README_OPTIONS="$(grep -o "JAVA_TOOL_OPTIONS='[^']*'" "$ROOT/README.md" | head -n 1 | cut -d"'" -f2)"
 [[ -n "$README_OPTIONS" ]] || fail "README.md has no JAVA_TOOL_OPTIONS='…' line"
-JAVA_TOOL_OPTIONS="$README_OPTIONS" cache_opts
+ARGS=(--server.port="$PORT" --gatehouse.data-dir="$DATA" --gatehouse.admin.username=operator
+  --gatehouse.admin.password="$OPERATOR_PASSWORD" --spring.main.banner-mode=off --logging.level.root=WARN)
+JAVA_TOOL_OPTIONS="$README_OPTIONS" cache_opts "" "${ARGS[@]}" # as run.sh: trains the cache first if there is none
+[[ -n "${TRAINED_MS:-}" ]] && echo "== trained the class cache in a start of its own: $TRAINED_MS ms"
 
 echo "== starting $JAR as README.md does: JAVA_TOOL_OPTIONS='$README_OPTIONS' java ${CDS_OPTS[*]} -jar …"
 echo "   (port $PORT, data in $DATA; nproc $(nproc), $(free -m | awk '/Mem:/ {print $2}') MB RAM, load $(cut -d' ' -f1-3 /proc/loadavg))"
-JAVA_TOOL_OPTIONS="$README_OPTIONS" "$JAVA" "${CDS_OPTS[@]}" -jar "$JAR" \
-  --server.port="$PORT" --gatehouse.data-dir="$DATA" \
-  --gatehouse.admin.username=operator --gatehouse.admin.password="$OPERATOR_PASSWORD" \
-  --spring.main.banner-mode=off --logging.level.root=WARN >>"$DATA/server.log" 2>&1 &
+JAVA_TOOL_OPTIONS="$README_OPTIONS" "$JAVA" "${CDS_OPTS[@]}" -jar "$JAR" "${ARGS[@]}" >>"$DATA/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 600); do
   curl -fsS "$BASE/actuator/health" 2>/dev/null | grep -q UP && break

@@ -36,29 +36,37 @@ build_jar() { # sets JAR (README.md's extracted layout unless JAR is given)
   if [[ -z "${JAR:-}" ]]; then
     extract_layout "$ROOT/server/target/gatehouse.jar" "$ROOT/server/target/gatehouse" || fail "extracting the jar failed"
     JAR="$ROOT/server/target/gatehouse/gatehouse.jar"
+  elif [[ ! -f "$(dirname "$JAR")/.extracted" ]]; then
+    # an executable jar given as JAR starts as README.md's layout too, in a folder of its own per jar (its path,
+    # size and time), where its class cache is trained once and kept: two jars never share a folder or a cache
+    local layout
+    layout="${TMPDIR:-/tmp}/gatehouse-layout-$(printf '%s %s' "$(readlink -f "$JAR")" "$(stat -c '%s %Y' "$JAR")" \
+      | sha256sum | cut -c1-16)"
+    extract_layout "$JAR" "$layout" || fail "extracting $JAR failed"
+    JAR="$layout/gatehouse.jar"
   fi
   CDS_OPTS=() # set by cache_opts right before each start
 }
 
-cache_opts() { # [jvm flags]: sets CDS_OPTS for the next start with those flags: the class cache as README.md's run
-  # command (scripts/run.sh) picks it for this JDK — the AOT cache beside the jar (or its training run) on JDK 25+,
-  # else the class-data sharing archive (docs/benchmarks.md, "Start time", "Branch start17"); CDS=0: neither
+cache_opts() { # [jvm flags] [server arguments...]: sets CDS_OPTS for the next start with those flags: the class
+  # cache as README.md's run command (scripts/run.sh) picks it for this JDK — the AOT cache beside the jar on JDK 25+,
+  # else the class-data sharing archive — trained first, if missing or stale, by a start with those flags and
+  # arguments that stops once the context is refreshed (its log in $DATA/server.log; docs/benchmarks.md, "Start
+  # time", "Branch start17", "Branch train17"); CDS=0: neither
   CDS_OPTS=()
   CACHE_STATE="off (CDS=0)"
   [[ "${CDS:-1}" == 0 ]] && return 0
   CACHE_FLAGS=()
-  # The cache is the folder's: its key also names the jar (path, size, time), so that another jar copied into
-  # the same folder makes a new cache instead of starting from this one's (docs/benchmarks.md, "Branch
-  # create17c": a jar beside another ran the other's code).
-  class_cache_flags "$(dirname "$JAR")" "${1:-} $JAR $(stat -c '%s %Y' "$JAR")"
+  # the cache's key names the jar too (class_cache_flags), so another jar copied into the same folder trains a
+  # cache of its own instead of starting from this one's (docs/benchmarks.md, "Branch create17c")
+  CACHE_TRAIN_LOG="$DATA/server.log" class_cache_flags "$(dirname "$JAR")" "${1:-}" "${@:2}"
   CDS_OPTS=("${CACHE_FLAGS[@]}")
 }
 
 archive_state() { # pid: whether that JVM maps the class cache CDS_OPTS names (the AOT cache or the archive)
-  # A start without it (the first after a build, or any whose flags differ from the archive's, such as
-  # -XX:StartFlightRecording) costs about 5 s more CPU and writes the cache or archive at exit.
+  # A start without it (its training failed, or the JVM refused it) costs about 5 s more CPU.
   [[ ${#CDS_OPTS[@]} -gt 0 ]] || { echo "off (CDS=0)"; return 0; }
-  [[ "$CACHE_STATE" == aot-training ]] && { echo "NOT mapped (training run)"; return 0; }
+  [[ "$CACHE_STATE" == *-none ]] && { echo "NOT mapped (its training failed)"; return 0; }
   if grep -qE "$(dirname "$JAR")/gatehouse\.(jsa|aot)\$" "/proc/$1/maps" 2>/dev/null; then echo "mapped"; else echo "NOT mapped"; fi
 }
 
@@ -83,10 +91,7 @@ SERVER_PID=""
 stop_server() {
   [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null || { SERVER_PID=""; return 0; }
   kill "$SERVER_PID"
-  # a training run writes its AOT cache when it stops: a child JVM assembles it (about a minute at load 25)
-  local waits=120
-  [[ "${CACHE_STATE:-}" == aot-training ]] && waits=600
-  for _ in $(seq 1 "$waits"); do
+  for _ in $(seq 1 120); do
     kill -0 "$SERVER_PID" 2>/dev/null || break
     sleep 0.5
   done
@@ -101,12 +106,13 @@ cleanup() {
 trap cleanup EXIT
 
 start_server() { # [--property=value...]: starts the jar on $PORT with its data in $DATA; waits until it is up
-  cache_opts "-Xms$SERVER_HEAP -Xmx$SERVER_HEAP $SERVER_JAVA_OPTS"
+  local args=(--server.port="$PORT" --server.address=127.0.0.1 --gatehouse.data-dir="$DATA"
+    --gatehouse.admin.username=operator --gatehouse.admin.password="$OPERATOR_PASSWORD"
+    --spring.main.banner-mode=off --logging.level.root=WARN "$@")
+  cache_opts "-Xms$SERVER_HEAP -Xmx$SERVER_HEAP $SERVER_JAVA_OPTS" "${args[@]}"
   # shellcheck disable=SC2086
-  "$JAVA" -Xms"$SERVER_HEAP" -Xmx"$SERVER_HEAP" $SERVER_JAVA_OPTS "${CDS_OPTS[@]}" -jar "$JAR" \
-    --server.port="$PORT" --server.address=127.0.0.1 --gatehouse.data-dir="$DATA" \
-    --gatehouse.admin.username=operator --gatehouse.admin.password="$OPERATOR_PASSWORD" \
-    --spring.main.banner-mode=off --logging.level.root=WARN "$@" >>"$DATA/server.log" 2>&1 &
+  "$JAVA" -Xms"$SERVER_HEAP" -Xmx"$SERVER_HEAP" $SERVER_JAVA_OPTS "${CDS_OPTS[@]}" -jar "$JAR" "${args[@]}" \
+    >>"$DATA/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 600); do
     curl -fsS "$BASE/actuator/health" 2>/dev/null | grep -q UP && return 0

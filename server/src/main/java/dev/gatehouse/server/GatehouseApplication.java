@@ -1,6 +1,7 @@
 package dev.gatehouse.server;
 
 import dev.gatehouse.server.database.EarlyEmbeddedDatabase;
+import dev.gatehouse.server.database.StopWhileStarting;
 import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
@@ -23,7 +24,8 @@ public class GatehouseApplication {
         }
         SpringApplication application = new SpringApplication(GatehouseApplication.class);
         // The embedded PostgreSQL starts while the context is built, not before it (docs/benchmarks.md, "Start time").
-        application.addListeners(new EarlyEmbeddedDatabase());
+        // SIGTERM while it starts ends the start at the next bean, not when a bean first misses the database.
+        application.addListeners(new EarlyEmbeddedDatabase(), new StopWhileStarting());
         application.run(args);
     }
 }

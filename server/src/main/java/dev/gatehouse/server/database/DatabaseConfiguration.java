@@ -9,10 +9,14 @@ import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.support.AbstractApplicationContext;
+import org.springframework.context.support.DefaultLifecycleProcessor;
+import org.springframework.core.SpringProperties;
 
 /**
  * One database, PostgreSQL, two ways: {@code GATEHOUSE_DB_URL} (with {@code _USER} and
@@ -91,6 +95,30 @@ class DatabaseConfiguration {
     FlywayConfigurationCustomizer migrationsWithoutStatementTimeout(DataSource dataSource) {
         HikariDataSource main = (HikariDataSource) dataSource;
         return flyway -> flyway.dataSource(main.getJdbcUrl(), main.getUsername(), main.getPassword());
+    }
+
+    /**
+     * Spring Boot's own lifecycle processor (its per-phase shutdown timeout included), which also stops the
+     * embedded PostgreSQL before a training start ends: with {@code -Dspring.context.exit=onRefresh} (the
+     * class cache's training start, scripts/run.sh) it halts the JVM once the context is refreshed, and a halt
+     * runs no shutdown hook, so the server would be left running for the next start to find and stop.
+     */
+    @Bean(name = AbstractApplicationContext.LIFECYCLE_PROCESSOR_BEAN_NAME)
+    DefaultLifecycleProcessor lifecycleProcessor(ObjectProvider<DataSource> dataSource,
+            @Value("${spring.lifecycle.timeout-per-shutdown-phase:30s}") Duration timeoutPerShutdownPhase) {
+        DefaultLifecycleProcessor processor = new DefaultLifecycleProcessor() {
+            @Override
+            public void onRefresh() {
+                if (DefaultLifecycleProcessor.ON_REFRESH_VALUE.equalsIgnoreCase(
+                        SpringProperties.getProperty(DefaultLifecycleProcessor.EXIT_PROPERTY_NAME))
+                        && dataSource.getIfAvailable() instanceof EmbeddedDataSource embedded) {
+                    embedded.close();
+                }
+                super.onRefresh(); // halts there when training
+            }
+        };
+        processor.setTimeoutPerShutdownPhase(timeoutPerShutdownPhase.toMillis());
+        return processor;
     }
 
     private static HikariConfig pool(String name, int size, Duration connectionTimeout, Duration statementTimeout) {

@@ -5,6 +5,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.context.ApplicationListener;
@@ -41,6 +44,9 @@ public final class EarlyEmbeddedDatabase implements ApplicationListener<Applicat
                     future.completeExceptionally(e);
                 }
             });
+            // Stopped (SIGTERM) while the server starts: the JVM waits for that start to end, as a server it
+            // halted in the middle would be left running (EmbeddedDatabase stops one started too late for its hook).
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> awaitQuietly(future), "embedded-postgres-start-wait"));
             return future;
         });
     }
@@ -61,6 +67,16 @@ public final class EarlyEmbeddedDatabase implements ApplicationListener<Applicat
                 throw failure;
             }
             throw e;
+        }
+    }
+
+    private static void awaitQuietly(CompletableFuture<EmbeddedDatabase> start) {
+        try {
+            start.get(2 * EmbeddedDatabase.STARTUP_WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // failed or too slow: the next start clears a server left behind
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

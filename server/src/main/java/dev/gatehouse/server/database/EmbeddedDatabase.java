@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +33,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
 
     /** How long a (re)start may take, crash recovery of the write-ahead log included. */
-    private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
+    static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
+
+    /** Every server started and not yet closed, for {@link #closeAll}. */
+    private static final Set<EmbeddedDatabase> OPEN = ConcurrentHashMap.newKeySet();
 
     private final Path dataDirectory;
     private final int port;
@@ -56,8 +61,15 @@ public final class EmbeddedDatabase implements AutoCloseable {
             log.info("Embedded PostgreSQL listening on 127.0.0.1:{} with data in {}", postgres.getPort(),
                     dataDirectory.toAbsolutePath());
             EmbeddedDatabase database = new EmbeddedDatabase(postgres, dataDirectory);
+            OPEN.add(database);
             // Stops the server when the JVM exits without closing the application (close is idempotent).
-            Runtime.getRuntime().addShutdownHook(new Thread(database::close, "embedded-postgres-stop"));
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(database::close, "embedded-postgres-stop"));
+            } catch (IllegalStateException shuttingDown) {
+                // The JVM was told to stop (SIGTERM) while this server started: no hook would stop it any more.
+                database.close();
+                throw shuttingDown;
+            }
             return database;
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded PostgreSQL in " + dataDirectory, e);
@@ -206,9 +218,15 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return dataDirectory;
     }
 
+    /** Stops every server this JVM started (a JVM halted while it starts: {@link StopWhileStarting}). */
+    static void closeAll() {
+        OPEN.forEach(EmbeddedDatabase::close);
+    }
+
     @Override
     public void close() {
         closed = true;
+        OPEN.remove(this);
         synchronized (this) { // after a restart in progress
             try {
                 postgres.close();
