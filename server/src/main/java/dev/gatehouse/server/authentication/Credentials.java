@@ -105,7 +105,7 @@ public interface Credentials {
     /**
      * A sign-in completed: the user's {@code lastSignInAt}, which the inactivity rule reads, with the
      * failure counter and lock cleared as by {@link #recordSuccess}, in the same write. It is a part of
-     * the session's insert ({@code Sessions.create}; issue 17: one round trip opens the session and
+     * the session's insert ({@code Sessions.signedIn}; issue 17: one round trip opens the session and
      * writes the account), a data-modifying CTE named {@code signed_in} that reads that statement's
      * {@code :tenant, :user, :now}; the users feature keeps its SQL, and PostgreSQL runs such a part to
      * completion.
