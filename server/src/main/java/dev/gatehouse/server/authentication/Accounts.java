@@ -69,9 +69,26 @@ class Accounts {
      * the transaction ends as {@link #lockForSignIn} locks it, in the same read (issue 17).
      */
     Optional<Locked> lockForSignIn(TenantId tenant, String tenantSlug, String usernameNormalized) {
-        return credentials.lockByUsername(tenant, usernameNormalized).map(found -> new Locked(
-                account(found.account(), tenantSlug),
-                new Lockout(found.lockout().failedLogins(), found.lockout().lockedUntil())));
+        return credentials.lockByUsername(tenant, usernameNormalized).map(found -> locked(found, tenantSlug));
+    }
+
+    private static Locked locked(Credentials.LockedAccount found, String tenantSlug) {
+        return new Locked(account(found.account(), tenantSlug),
+                new Lockout(found.lockout().failedLogins(), found.lockout().lockedUntil()));
+    }
+
+    /** An account with its failure counter under its row lock, and what was read along with it. */
+    record LockedWith<T>(Locked locked, T along) {}
+
+    /**
+     * {@link #lockForSignIn(TenantId, String, String)} reading {@code along} in the same statement when
+     * the account can be locked at once; empty when it cannot, or there is no such account
+     * ({@link Credentials#lockByUsernameAtOnce}).
+     */
+    <T> Optional<LockedWith<T>> lockAtOnceForSignIn(TenantId tenant, String tenantSlug, String usernameNormalized,
+            Credentials.Along<T> along) {
+        return credentials.lockByUsernameAtOnce(tenant, usernameNormalized, along)
+                .map(found -> new LockedWith<>(locked(found.locked(), tenantSlug), found.along()));
     }
 
     /** Whether the organisation of this slug is suspended (issue 16). */
@@ -103,10 +120,6 @@ class Accounts {
 
     void recordSuccess(TenantId tenant, UUID user) {
         credentials.recordSuccess(tenant, user);
-    }
-
-    void signedIn(TenantId tenant, UUID user, Instant now) {
-        credentials.signedIn(tenant, user, now);
     }
 
     void setRequiredActions(TenantId tenant, UUID user, List<String> requiredActions) {

@@ -4,9 +4,11 @@ import dev.gatehouse.server.shared.TenantId;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.RowMapper;
 
 /**
  * What sign-in and the password rules read and write of a user account: its credentials, lockout
@@ -51,6 +53,26 @@ public interface Credentials {
      */
     Optional<LockedAccount> lockByUsername(TenantId tenant, String usernameNormalized);
 
+    /**
+     * Columns another feature reads in the statement that locks an account (issue 17: one round trip):
+     * SQL expressions over the account's row {@code u} ({@code u.tenant_id}, {@code u.id}) naming their
+     * own parameters, and how to read them from the row. The reading feature keeps their SQL and reads
+     * only its own tables or published views there.
+     */
+    record Along<T>(String columns, Map<String, ? extends @Nullable Object> params, RowMapper<T> read) {}
+
+    /** An account and its failure counter under its row lock, with what was read along with it. */
+    record LockedWith<T>(LockedAccount locked, T along) {}
+
+    /**
+     * {@link #lockByUsername} reading {@code along} in the same statement, when the row can be locked at
+     * once; empty when it cannot, or there is no such account (the caller then locks as {@link
+     * #lockByUsername} does and reads on its own). Never waiting for the lock keeps {@code along} as fresh
+     * as the lock: a statement that waited for a row lock reads the other tables as they were when it
+     * started, before the holder of the lock committed what it wrote under it (a device made known).
+     */
+    <T> Optional<LockedWith<T>> lockByUsernameAtOnce(TenantId tenant, String usernameNormalized, Along<T> along);
+
     Optional<Account> byId(TenantId tenant, UUID user);
 
     Optional<Facts> facts(TenantId tenant, UUID user);
@@ -81,10 +103,14 @@ public interface Credentials {
     void recordSuccess(TenantId tenant, UUID user);
 
     /**
-     * A sign-in completed at {@code now}: the user's {@code lastSignInAt}, which the inactivity rule
-     * reads; the failure counter and lock are cleared as by {@link #recordSuccess}, in the same write.
+     * A sign-in completed: the user's {@code lastSignInAt}, which the inactivity rule reads, with the
+     * failure counter and lock cleared as by {@link #recordSuccess}, in the same write. It is a part of
+     * the session's insert ({@code Sessions.signedIn}; issue 17: one round trip opens the session and
+     * writes the account), a data-modifying CTE named {@code signed_in} that reads that statement's
+     * {@code :tenant, :user, :now}; the users feature keeps its SQL, and PostgreSQL runs such a part to
+     * completion.
      */
-    void signedIn(TenantId tenant, UUID user, Instant now);
+    String signedInPart();
 
     void setRequiredActions(TenantId tenant, UUID user, List<String> requiredActions);
 

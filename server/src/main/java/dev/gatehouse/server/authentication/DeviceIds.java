@@ -64,7 +64,20 @@ final class DeviceIds {
      * the hash of its coarse fingerprint (a label such as "Chrome on Windows").
      */
     static byte[] hash(UUID user, @Nullable String deviceId, String label) {
-        return Tokens.hash(user + (deviceId != null ? ":id:" + deviceId : ":fingerprint:" + label));
+        return hash(user, key(deviceId, label));
+    }
+
+    /** {@link #hash} of a device {@link #key}. */
+    static byte[] hash(UUID user, String key) {
+        return Tokens.hash(user + key);
+    }
+
+    /**
+     * What {@link #hash} hashes after the user's id; {@link FirstStepFacts} hashes it in SQL beside the
+     * account's id, before the id is known here: SHA-256 of the UTF-8 text, as {@link Tokens#hash}.
+     */
+    static String key(@Nullable String deviceId, String label) {
+        return deviceId != null ? ":id:" + deviceId : ":fingerprint:" + label;
     }
 
     private static @Nullable String cookie(HttpServletRequest request) {

@@ -7,6 +7,7 @@ import dev.gatehouse.server.settings.TenantSettings;
 import dev.gatehouse.server.settings.TenantSettingsStore;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.PublicUrl;
+import dev.gatehouse.server.shared.TenantId;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -64,18 +65,21 @@ class NewDevices {
      * question. Runs in the sign-in's transaction, under the account's row lock.
      */
     boolean firstStep(Accounts.Account account, Origin origin, Instant now) {
-        Probe probe = probe(account, origin, now);
+        Probe probe = probe(account.tenant(), origin, now);
         // One round trip asks all three: any device known, this one, this network lately.
-        return firstStep(account, origin, now, known.lookup(account.tenant(), account.id(), probe.deviceHash(),
-                probe.network(), probe.since()));
+        return firstStep(account, origin, now, known.lookup(account.tenant(), account.id(),
+                DeviceIds.hash(account.id(), probe.deviceKey()), probe.network(), probe.since()));
     }
 
-    /** What {@link #firstStep} asks of the user's devices: this device, its network, and since when a network counts. */
-    record Probe(byte[] deviceHash, @Nullable String network, Instant since) {}
+    /**
+     * What {@link #firstStep} asks of the user's devices: this device ({@link DeviceIds#key}: its hash
+     * needs the user's id), its network, and since when a network counts.
+     */
+    record Probe(String deviceKey, @Nullable String network, Instant since) {}
 
-    Probe probe(Accounts.Account account, Origin origin, Instant now) {
-        int networkDays = settings.of(account.tenant()).sessionPolicy().knownNetworkDays();
-        return new Probe(DeviceIds.hash(account.id(), DeviceIds.ofCurrentRequest(), DeviceLabels.of(origin.userAgent())),
+    Probe probe(TenantId tenant, Origin origin, Instant now) {
+        int networkDays = settings.of(tenant).sessionPolicy().knownNetworkDays();
+        return new Probe(DeviceIds.key(DeviceIds.ofCurrentRequest(), DeviceLabels.of(origin.userAgent())),
                 KnownDevices.networkOf(origin.ip()), now.minus(networkDays, ChronoUnit.DAYS));
     }
 

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -166,22 +167,36 @@ public class Sessions {
      */
     UUID create(TenantId tenant, UUID user, byte[] tokenHash, Instant now, Instant expiresAt, @Nullable String ip,
             @Nullable String userAgent, List<String> methods, NewDevices.Device device) {
-        return create(tenant, user, tokenHash, now, expiresAt, ip, userAgent, methods, device, null);
+        return open(tenant, user, tokenHash, now, expiresAt, ip, userAgent, methods, device, false, null);
     }
 
     /**
-     * {@link #create}; with a {@code visit}, a completed sign-in's, the same statement makes the device
-     * and the network known ({@link KnownDevices#visitParts}).
+     * {@link #create} for a completed sign-in: the same statement (issue 17: one round trip) writes the
+     * user's sign-in ({@link Credentials#signedInPart}: {@code lastSignInAt}, the failure counter cleared)
+     * and, with a {@code visit}, makes the device and the network known ({@link KnownDevices#visitParts}).
      */
-    UUID create(TenantId tenant, UUID user, byte[] tokenHash, Instant now, Instant expiresAt, @Nullable String ip,
+    UUID signedIn(TenantId tenant, UUID user, byte[] tokenHash, Instant now, Instant expiresAt, @Nullable String ip,
             @Nullable String userAgent, List<String> methods, NewDevices.Device device,
+            KnownDevices.@Nullable Visit visit) {
+        return open(tenant, user, tokenHash, now, expiresAt, ip, userAgent, methods, device, true, visit);
+    }
+
+    private UUID open(TenantId tenant, UUID user, byte[] tokenHash, Instant now, Instant expiresAt, @Nullable String ip,
+            @Nullable String userAgent, List<String> methods, NewDevices.Device device, boolean signIn,
             KnownDevices.@Nullable Visit visit) {
         SessionRules rules = rulesFor(tenant, user, now);
         if (rules.maxConcurrent() != null) {
             withinLimit(tenant, user, rules, now, ip, userAgent);
         }
         UUID id = UUID.randomUUID();
-        JdbcClient.StatementSpec insert = jdbc.sql((visit == null ? "" : "with " + KnownDevices.visitParts(visit)) + """
+        List<String> parts = new ArrayList<>(2);
+        if (signIn) {
+            parts.add(credentials.signedInPart());
+        }
+        if (visit != null) {
+            parts.add(KnownDevices.visitParts(visit));
+        }
+        JdbcClient.StatementSpec insert = jdbc.sql((parts.isEmpty() ? "" : "with " + String.join(", ", parts)) + """
                         insert into sessions (tenant_id, id, user_id, token_hash, created_at, last_seen_at, authenticated_at,
                             expires_at, ip, user_agent, sign_in_methods, device_hash, device_identified)
                         values (:tenant, :id, :user, :hash, :now, :now, :now, :expires, :ip, :agent, :methods, :device,

@@ -125,8 +125,13 @@ public class SignIn {
     @Transactional
     Outcome password(Optional<TenantId> tenant, String tenantSlug, String usernameNormalized, String password,
             Origin origin) {
-        Optional<Accounts.Locked> found = tenant.flatMap(id -> accounts.lockForSignIn(id, tenantSlug,
-                usernameNormalized));
+        Instant now = clock.instant();
+        // Issue 17: the second factors and the device's standing are read with the lock, when it is free at
+        // once; else (another attempt on the account holds it, or nobody is found) after the password.
+        Optional<Accounts.LockedWith<FirstStepFacts.Facts>> atOnce = tenant.flatMap(id -> accounts.lockAtOnceForSignIn(
+                id, tenantSlug, usernameNormalized, firstSteps.alongTheAccount(devices.probe(id, origin, now))));
+        Optional<Accounts.Locked> found = atOnce.map(Accounts.LockedWith::locked).or(() -> tenant.flatMap(
+                id -> accounts.lockForSignIn(id, tenantSlug, usernameNormalized)));
         if (found.isEmpty()) {
             // A suspended tenant has no active slug, so only a sign-in that found nobody asks about it.
             if (accounts.tenantSuspended(tenantSlug)) {
@@ -141,7 +146,6 @@ public class SignIn {
             return new Refused();
         }
         SignInSettings settings = settings(account);
-        Instant now = clock.instant();
         String shut = shut(account, lockout, now);
         if (shut == null && gates.orderedStream().anyMatch(gate -> gate.refusesPassword(account.tenant(), account.id(),
                 account.username(), account.email()))) {
@@ -167,8 +171,8 @@ public class SignIn {
             return expired(account, origin);
         }
         // The row was read under its lock and not written since: its state is the user's now (issue 17).
-        return secondStepOrSession(account, stateOf(account), settings, now, directory.isPresent() ? "LDAP" : "PASSWORD",
-                null, origin);
+        return secondStepOrSession(account, stateOf(account), atOnce.map(Accounts.LockedWith::along).orElse(null),
+                settings, now, directory.isPresent() ? "LDAP" : "PASSWORD", null, origin);
     }
 
     /**
@@ -205,18 +209,21 @@ public class SignIn {
             return complete(account, settings, required, List.of(method, MULTI_FACTOR_ELSEWHERE), now, method,
                     provider, origin);
         }
-        return secondStepOrSession(account, null, settings, now, method, provider, origin);
+        return secondStepOrSession(account, null, null, settings, now, method, provider, origin);
     }
 
     /**
      * After a first step proved: the second step when the user has a confirmed factor (or must use
      * e-mailed codes), else the session. {@code state}: the account's state as read under its row lock
-     * in this transaction, when nothing wrote it since (null: read it again where needed).
+     * in this transaction, when nothing wrote it since (null: read it again where needed). {@code read}: the
+     * facts read with that lock (null: read them here).
      */
     private Outcome secondStepOrSession(Accounts.Account account, Members.@Nullable State state,
-            SignInSettings settings, Instant now, String firstMethod, @Nullable String provider, Origin origin) {
+            FirstStepFacts.@Nullable Facts read, SignInSettings settings, Instant now, String firstMethod,
+            @Nullable String provider, Origin origin) {
         // Issue 17: the user's second factors and this device's standing in one read.
-        FirstStepFacts.Facts facts = firstSteps.of(account.tenant(), account.id(), devices.probe(account, origin, now));
+        FirstStepFacts.Facts facts = read != null ? read
+                : firstSteps.of(account.tenant(), account.id(), devices.probe(account.tenant(), origin, now));
         // Issue 15: a passkey is a second factor; under mfaPolicy.phishingResistant the only one.
         boolean passkey = facts.passkey();
         boolean totp = !settings.phishingResistant() && facts.totp();
@@ -429,10 +436,6 @@ public class SignIn {
             boolean hasSecondFactor, List<String> methods, Instant now, String method, @Nullable String provider,
             Origin origin) {
         boolean secondStep = methods.size() > 1;
-        // Issue 13: what lastSignInAt shows and the inactivity rule measures; every kind of sign-in
-        // (password, second step, and the console session an OIDC authorization rides on) ends here.
-        // The same write clears the failure counter (issue 17: one statement, not two).
-        accounts.signedIn(account.tenant(), account.id(), now);
         boolean satisfied = hasSecondFactor || methods.contains(MULTI_FACTOR_ELSEWHERE);
         List<String> actions = new ArrayList<>(account.requiredActions());
         // seed 000: a tenant may make passwords expire (passwordPolicy.maxAgeDays; off by default).
@@ -451,8 +454,11 @@ public class SignIn {
         String token = Tokens.newToken();
         Instant expiresAt = now.plus(settings.sessionMaxHours(), ChronoUnit.HOURS);
         // The session records how the user proved it (an ID token's amr): the password, then the second factor.
+        // Issue 13: its statement also writes what lastSignInAt shows and the inactivity rule measures, and
+        // clears the failure counter; every kind of sign-in (password, second step, and the console session
+        // an OIDC authorization rides on) ends here (issue 17: one statement for the three writes).
         NewDevices.Device device = NewDevices.currentDevice(account.id(), origin);
-        sessions.create(account.tenant(), account.id(), Tokens.hash(token), now, expiresAt, origin.ip(),
+        sessions.signedIn(account.tenant(), account.id(), Tokens.hash(token), now, expiresAt, origin.ip(),
                 origin.userAgent(), methods, device, NewDevices.visit(device, origin));
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("method", method);

@@ -17,11 +17,11 @@ import org.springframework.stereotype.Repository;
 @Repository
 class CredentialStore implements Credentials {
 
-    private static final String SELECT = """
-            select u.tenant_id, u.id, u.username, u.kind, u.status, u.password_hash, u.required_actions, u.locked_until, u.email,
-                   u.expires_at
-            from users u
+    private static final String COLUMNS = """
+            u.tenant_id, u.id, u.username, u.kind, u.status, u.password_hash, u.required_actions, u.locked_until, u.email,
+            u.expires_at
             """;
+    private static final String SELECT = "select " + COLUMNS + " from users u\n";
 
     private final JdbcClient jdbc;
 
@@ -31,12 +31,28 @@ class CredentialStore implements Credentials {
 
     @Override
     public Optional<LockedAccount> lockByUsername(TenantId tenant, String usernameNormalized) {
-        return jdbc.sql("select u.failed_logins, " + SELECT.strip().substring("select ".length())
-                        + " where u.tenant_id = :tenant and u.username_normalized = :username for update")
+        return jdbc.sql("select u.failed_logins, " + COLUMNS + " from users u" + BY_USERNAME + " for update")
                 .param("tenant", tenant.value()).param("username", usernameNormalized)
-                .query((rs, n) -> new LockedAccount(account(rs), new Lockout(rs.getInt("failed_logins"),
-                        rs.getObject("locked_until", OffsetDateTime.class))))
+                .query((rs, n) -> locked(rs))
                 .optional();
+    }
+
+    @Override
+    public <T> Optional<LockedWith<T>> lockByUsernameAtOnce(TenantId tenant, String usernameNormalized,
+            Along<T> along) {
+        return jdbc.sql("select u.failed_logins, " + COLUMNS + ", " + along.columns() + " from users u" + BY_USERNAME
+                        + " for update of u skip locked")
+                .params(along.params())
+                .param("tenant", tenant.value()).param("username", usernameNormalized)
+                .query((rs, n) -> new LockedWith<>(locked(rs), along.read().mapRow(rs, n)))
+                .optional();
+    }
+
+    private static final String BY_USERNAME = " where u.tenant_id = :tenant and u.username_normalized = :username";
+
+    private static LockedAccount locked(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new LockedAccount(account(rs), new Lockout(rs.getInt("failed_logins"),
+                rs.getObject("locked_until", OffsetDateTime.class)));
     }
 
     @Override
@@ -121,14 +137,12 @@ class CredentialStore implements Credentials {
     }
 
     @Override
-    public void signedIn(TenantId tenant, UUID user, Instant now) {
-        // The sign-in succeeded: the failure counter and any lock are cleared in the same write.
-        jdbc.sql("""
-                        update users set last_sign_in_at = :now, failed_logins = 0, locked_until = null
-                        where tenant_id = :tenant and id = :user
-                        """)
-                .param("now", now.atOffset(ZoneOffset.UTC)).param("tenant", tenant.value()).param("user", user)
-                .update();
+    public String signedInPart() {
+        return """
+                signed_in as (
+                    update users set last_sign_in_at = :now, failed_logins = 0, locked_until = null
+                    where tenant_id = :tenant and id = :user)
+                """;
     }
 
     @Override

@@ -9,9 +9,14 @@ import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
 import java.net.http.HttpRequest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +42,8 @@ class DevicesIT extends IntegrationTest {
     JdbcClient jdbc;
     @Autowired
     SignInService signIn;
+    @Autowired
+    DataSource dataSource;
 
     SignInFixtures fixtures;
     SignedInTenant tenant;
@@ -250,6 +257,56 @@ class DevicesIT extends IntegrationTest {
                 .isInstanceOf(SignIn.Signed.class);
         assertThat(newDeviceEvents(ivo.id())).isEqualTo(2);
         assertThat(mails("ivo")).isEqualTo(2);
+    }
+
+    /**
+     * Issue 17: a sign-in reads the user's devices with the account's row lock only when it gets the lock
+     * at once. Here another attempt holds it and, before letting go, makes this very device known (as its
+     * completed sign-in would); the waiting sign-in must see that, which a statement that waited for the
+     * lock would not (it reads other tables as they were when it started).
+     */
+    @Test
+    void aSignInThatWaitsForAnotherAttemptOnTheAccountSeesTheDeviceThatAttemptMadeKnown() throws Exception {
+        var fay = fixtures.member(tenant, "fay");
+        UUID user = UUID.fromString(fay.id());
+        CompletableFuture<JsonNode> waiting;
+        try (Connection other = dataSource.getConnection()) {
+            other.setAutoCommit(false);
+            try (PreparedStatement lock = other.prepareStatement(
+                    "select id from users where tenant_id = ? and id = ? for update")) {
+                lock.setObject(1, UUID.fromString(tenant.id()));
+                lock.setObject(2, user);
+                assertThat(lock.executeQuery().next()).isTrue();
+            }
+            try (PreparedStatement known = other.prepareStatement("""
+                    insert into known_devices (tenant_id, id, user_id, device_hash, identified, label, first_seen_at,
+                        last_seen_at, last_ip)
+                    values (?, gen_random_uuid(), ?, ?, true, 'Java client', now(), now(), '127.0.0.1')
+                    """)) {
+                known.setObject(1, UUID.fromString(tenant.id()));
+                known.setObject(2, user);
+                known.setBytes(3, DeviceIds.hash(user, PHONE, "Java client"));
+                assertThat(known.executeUpdate()).isOne();
+            }
+            waiting = CompletableFuture.supplyAsync(() -> login("fay", PHONE));
+            // Until the sign-in waits for the row lock (bounded: no answer in time fails the test).
+            for (int i = 0; i < 600 && !waitsForARowLock(); i++) {
+                Thread.sleep(50);
+            }
+            assertThat(waitsForARowLock()).as("the sign-in waits for the account's row lock").isTrue();
+            other.commit();
+        }
+        JsonNode signedIn = waiting.get(60, TimeUnit.SECONDS);
+        assertThat(signedIn.has("token")).as(signedIn.toString()).isTrue();
+        assertThat(newDeviceEvents(fay.id())).as("the device was known when the sign-in got the lock").isZero();
+        assertThat(mails("fay")).isZero();
+    }
+
+    private boolean waitsForARowLock() {
+        return jdbc.sql("""
+                        select count(*) from pg_stat_activity
+                        where wait_event_type = 'Lock' and query like '%from users u%for update%'
+                        """).query(Integer.class).single() > 0;
     }
 
     @Test
