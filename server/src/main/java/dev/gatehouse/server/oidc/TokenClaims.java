@@ -54,11 +54,11 @@ class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
     static final String ROLES = "roles";
 
     /** What the claims say of an active account, and until when it may act ({@link UserAccount#expiresAt}). */
-    private record Person(TenantId tenant, UUID user, String username, String name, @Nullable String email,
+    private record Person(TenantId tenant, String username, String name, @Nullable String email,
             @Nullable Instant expiresAt) {
 
         static Person of(TenantId tenant, UserAccount account) {
-            return new Person(tenant, account.id(), account.username(),
+            return new Person(tenant, account.username(),
                     (account.firstName() + " " + account.lastName()).strip(), account.email(), account.expiresAt());
         }
 
