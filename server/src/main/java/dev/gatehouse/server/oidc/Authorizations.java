@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,6 +43,9 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.AbstractOAuth2Token;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.oauth2.core.oidc.OidcIdToken;
@@ -86,6 +90,8 @@ class Authorizations implements OAuth2AuthorizationService {
     private static final OAuth2TokenType STATE = new OAuth2TokenType(OAuth2ParameterNames.STATE);
     private static final OAuth2TokenType CODE = new OAuth2TokenType(OAuth2ParameterNames.CODE);
     private static final OAuth2TokenType ID_TOKEN = new OAuth2TokenType("id_token");
+    /** The attribute, never stored, holding the refresh hash an authorization was found by (Base64). */
+    private static final String FOUND_BY_REFRESH = "gatehouse.found-by-refresh-hash";
     /** Only the classes an authorization is made of are read back (defence in depth behind the seal). */
     private static final ObjectInputFilter CLASSES = ObjectInputFilter.Config.createFilter(
             "maxdepth=30;java.lang.*;java.util.*;java.time.*;java.net.URL;org.springframework.security.**;"
@@ -143,10 +149,56 @@ class Authorizations implements OAuth2AuthorizationService {
             revokeUnstored(tenant, authorization);
             return;
         }
-        transactions.executeWithoutResult(status -> write(tenant, authorization));
+        byte[] rotating = rotating(authorization);
+        if (authorization.getAttribute(FOUND_BY_REFRESH) != null) {
+            authorization = OAuth2Authorization.from(authorization)
+                    .attributes(attributes -> attributes.remove(FOUND_BY_REFRESH)).build();
+        }
+        OAuth2Authorization saved = authorization;
+        // A rotation writes one statement (and at most every 30 s the session's use, which needs no company):
+        // it commits alone, without a BEGIN and a COMMIT of its own (issue 17). Anything else that writes
+        // more (a code's sign-in and its audit event, a revocation and its announcement) commits together.
+        boolean written = rotating != null && !anyInvalidated(saved) ? write(tenant, saved, rotating)
+                : Boolean.TRUE.equals(transactions.execute(status -> write(tenant, saved, rotating)));
+        if (!written) {
+            rotatedConcurrently(tenant, saved.getId());
+        }
     }
 
-    private void write(TenantId tenant, OAuth2Authorization authorization) {
+    /**
+     * The refresh hash an authorization found by its refresh token was found by, when its save replaces
+     * that token (a rotation); null for any other save (a code exchanged, a token revoked).
+     */
+    private static byte @Nullable [] rotating(OAuth2Authorization authorization) {
+        String found = authorization.getAttribute(FOUND_BY_REFRESH);
+        if (found == null) {
+            return null;
+        }
+        byte[] was = Base64.getDecoder().decode(found);
+        byte[] now = hash(authorization.getRefreshToken());
+        return now == null || Arrays.equals(was, now) ? null : was;
+    }
+
+    /**
+     * The refresh token was rotated by another request between this one's lookup and its save: it was
+     * presented twice (RFC 9700 §4.14.2), so the family dies as when a rotated token comes back, and
+     * this request is refused.
+     */
+    private void rotatedConcurrently(TenantId tenant, String id) {
+        row("id = :value and tenant_id = :tenant", id, tenant).ifPresent(this::reused);
+        throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
+                "the refresh token was used twice", null));
+    }
+
+    /**
+     * Saves the authorization in the current transaction. A refresh token's rotation ({@code rotating}:
+     * the refresh hash it was found by) updates the row only while that token is still its current one:
+     * a second use of the same token, concurrent with the first, finds it rotated and is refused as reuse
+     * ({@link #rotatedConcurrently}), where before both were answered and the later overwrote the earlier.
+     *
+     * @return false when the rotation found its token already rotated (nothing was written)
+     */
+    private boolean write(TenantId tenant, OAuth2Authorization authorization, byte @Nullable [] rotating) {
         Owner owner = owner(tenant, authorization);
         byte[] code = hash(authorization.getToken(OAuth2AuthorizationCode.class));
         byte[] refresh = hash(authorization.getRefreshToken());
@@ -157,6 +209,8 @@ class Authorizations implements OAuth2AuthorizationService {
         // An existing authorization (a code exchanged, a refresh rotated) is locked, read as it was and
         // updated in one statement; only a new one takes a second, its insert, with its refresh family's key.
         // A rotated refresh token is listed by hash only in a family from before those keys (RefreshFamilies).
+        // A rotation names the token it replaces: the lock waits for a concurrent rotation of the same row, and
+        // PostgreSQL then checks the condition again on the row as that one left it (read committed).
         Optional<Stored> stored = jdbc.sql("""
                         update oidc_authorizations a set
                             rotated_refresh_hashes = case when :legacy and was.refresh_hash is not null
@@ -166,11 +220,13 @@ class Authorizations implements OAuth2AuthorizationService {
                             state_hash = :state, code_hash = :code, access_hash = :access, refresh_hash = :refresh,
                             id_token_hash = :idToken, sealed = :sealed, expires_at = :expires, updated_at = now()
                         from (select id, tenant_id, code_hash, refresh_hash from oidc_authorizations
-                            where id = :id and tenant_id = :tenant for update) was
+                            where id = :id and tenant_id = :tenant
+                                and (cast(:rotating as bytea) is null or refresh_hash = :rotating) for update) was
                         where a.id = was.id and a.tenant_id = was.tenant_id
                         returning was.code_hash, was.refresh_hash
                         """)
                 .param("id", authorization.getId()).param("tenant", tenant.value())
+                .param("rotating", rotating)
                 .param("state", stateHash(authorization)).param("code", code)
                 .param("access", access).param("refresh", refresh)
                 .param("idToken", idToken)
@@ -178,6 +234,9 @@ class Authorizations implements OAuth2AuthorizationService {
                 .param("legacy", RefreshFamilies.isLegacy(authorization))
                 .query((rs, n) -> new Stored(rs.getBytes("code_hash"), rs.getBytes("refresh_hash"))).optional();
         boolean exists = stored.isPresent();
+        if (!exists && rotating != null) {
+            return false;
+        }
         if (!exists) {
             jdbc.sql("""
                             insert into oidc_authorizations (id, tenant_id, client_row_id, principal_name, user_id,
@@ -213,6 +272,7 @@ class Authorizations implements OAuth2AuthorizationService {
                     Map.of("client", client.clientId(), "session", owner.session().toString(),
                             "scopes", List.copyOf(authorization.getAuthorizedScopes())));
         }
+        return true;
     }
 
     /** What a stored authorization held before this save: a new refresh token means it was refreshed. */
@@ -271,7 +331,13 @@ class Authorizations implements OAuth2AuthorizationService {
             rotated(token, hash, issuer.get().tenant()).ifPresent(this::reused);
             return null;
         }
-        return found.filter(this::isAlive).map(this::open).orElse(null);
+        OAuth2Authorization authorization = found.filter(this::isAlive).map(this::open).orElse(null);
+        if (authorization != null && OAuth2TokenType.REFRESH_TOKEN.equals(tokenType)) {
+            // A save of it that replaces this refresh token updates the row only while it is still current.
+            return OAuth2Authorization.from(authorization)
+                    .attribute(FOUND_BY_REFRESH, Base64.getEncoder().encodeToString(hash)).build();
+        }
+        return authorization;
     }
 
     /**

@@ -30,13 +30,19 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -53,6 +59,8 @@ class OidcSignInIT extends IntegrationTest {
     private JdbcClient jdbc;
     @Autowired
     private TestClock clock;
+    @Autowired
+    private TransactionTemplate transactions;
 
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private SignedInTenant clinic;
@@ -150,6 +158,79 @@ class OidcSignInIT extends IntegrationTest {
         assertThat(api.get("/api/v1/me", second.get("access_token").asString()).status()).isEqualTo(401);
         assertThat(RecordedAudit.of(jdbc, clinic.id(), "REFRESH_TOKEN_REUSED")).singleElement()
                 .satisfies(event -> assertThat(event.targetId()).isEqualTo(clientId));
+    }
+
+    @Test
+    void aRefreshTokenPresentedTwiceAtOnceIsAnsweredOnceAndTheFamilyDies() throws Exception {
+        JsonNode tokens = codeGrantTokens("state-5");
+        Map<String, String> refresh = Map.of("grant_type", "refresh_token", "refresh_token",
+                tokens.get("refresh_token").asString());
+        ExecutorService threads = Executors.newFixedThreadPool(3);
+        try {
+            // The row held locked: both requests read the authorization, then wait to rotate the same token.
+            CountDownLatch locked = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Future<?> holder = threads.submit(() -> transactions.executeWithoutResult(status -> {
+                jdbc.sql("select id from oidc_authorizations where refresh_hash = :hash for update")
+                        .param("hash", ClientSecrets.sha256(refresh.get("refresh_token"))).query(String.class).single();
+                locked.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            locked.await();
+            Future<HttpResponse<String>> one = threads.submit(() -> tokenResponse(refresh));
+            Future<HttpResponse<String>> other = threads.submit(() -> tokenResponse(refresh));
+            for (int polls = 0; waitingRotations() < 2 && !(one.isDone() && other.isDone()) && polls < 3_000; polls++) {
+                Thread.sleep(10);
+            }
+            assertThat(waitingRotations()).as("both requests wait to rotate the same token").isEqualTo(2);
+            release.countDown();
+            holder.get();
+
+            List<HttpResponse<String>> answers = List.of(one.get(), other.get());
+            assertThat(answers).extracting(HttpResponse::statusCode).containsExactlyInAnyOrder(200, 400);
+            HttpResponse<String> answered = answers.stream().filter(r -> r.statusCode() == 200).findFirst().orElseThrow();
+            JsonNode rotated = OidcFlowIT.JSON.readTree(answered.body());
+            assertThat(RecordedAudit.of(jdbc, clinic.id(), "REFRESH_TOKEN_REUSED")).hasSize(1);
+            assertDead(rotated);
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /** Requests of this database waiting for a row lock to rotate an authorization. */
+    private int waitingRotations() {
+        return jdbc.sql("""
+                        select count(*) from pg_stat_activity
+                        where datname = current_database() and wait_event_type = 'Lock'
+                            and query like 'update oidc_authorizations a set%'
+                        """).query(Integer.class).single();
+    }
+
+    @Test
+    void aRefreshAfterTheUsersNameChangedSaysTheNewName() throws Exception {
+        TestMembers.Member nurse = TestMembers.member("nurse.nia").holding("front_desk").create(api, clinic);
+        JsonNode tokens = tokensOf(nurse.username(), nurse.password());
+        JsonNode refreshed = token(Map.of("grant_type", "refresh_token", "refresh_token",
+                tokens.get("refresh_token").asString()));
+        assertThat(nameIn(refreshed)).isNotEqualTo("Nia Renamed");
+
+        Response renamed = api.patch(clinic.path("/users/" + nurse.id()), clinic.adminToken(),
+                json("firstName", "Nia", "lastName", "Renamed"));
+        assertThat(renamed.status()).as(renamed.raw()).isEqualTo(200);
+
+        JsonNode again = token(Map.of("grant_type", "refresh_token", "refresh_token",
+                refreshed.get("refresh_token").asString()));
+        assertThat(nameIn(again)).isEqualTo("Nia Renamed");
+        assertThat(JWTParser.parse(again.get("access_token").asString()).getJWTClaimsSet().getStringClaim("name"))
+                .isEqualTo("Nia Renamed");
+    }
+
+    private static String nameIn(JsonNode tokens) throws Exception {
+        return JWTParser.parse(tokens.get("id_token").asString()).getJWTClaimsSet().getStringClaim("name");
     }
 
     @Test
