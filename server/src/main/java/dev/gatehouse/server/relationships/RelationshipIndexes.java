@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Builds one user's relationship index for the engine from the stored tuples, in one query; access
@@ -22,8 +21,9 @@ class RelationshipIndexes implements RelationshipSource {
         this.store = store;
     }
 
+    // No transaction: the index is one statement, one snapshot; a read-only transaction around it cost a
+    // COMMIT round trip on every cold check (docs/benchmarks.md, "Branch cold17").
     @Override
-    @Transactional(readOnly = true)
     public SubjectRelations load(TenantId tenant, String policyTenant, UUID user) {
         SubjectRelations.Builder index = SubjectRelations.builder(policyTenant, user.toString());
         store.loadIndex(tenant, user, new RelationshipStore.IndexRows() {
