@@ -18,7 +18,7 @@
 #   SKIP_BUILD=1 scripts/start-time.sh         # reuse server/target's jar
 #   SKIP_BUILD=1 CDS=0 scripts/start-time.sh   # without a class cache
 #   SKIP_BUILD=1 GATEHOUSE_CLASS_CACHE=cds scripts/start-time.sh   # the class-data sharing archive on any JDK
-#   SKIP_BUILD=1 JAR=server/target/gatehouse.jar scripts/start-time.sh   # the executable jar (its cache beside it)
+#   SKIP_BUILD=1 JAR=/tmp/other.jar scripts/start-time.sh   # another build: unpacked as README does, in a folder of its own
 #   EXTRA_OPTS='-XX:TieredStopAtLevel=1' SKIP_BUILD=1 scripts/start-time.sh   # flags after README's
 #   README_FLAGS=0 scripts/start-time.sh       # without README's JAVA_TOOL_OPTIONS
 #   THREAD_CPU=1 scripts/start-time.sh        # also the JVM's CPU until healthy by thread kind

@@ -3,7 +3,8 @@
 # 127.0.0.1 with its embedded PostgreSQL in a temporary folder (removed on exit), the API, and a
 # clinic tenant whose admin has set their own password. Source it after setting NAME (the script's
 # name, for messages) and, if wanted, SKIP_BUILD, JAR (default: README.md's extracted layout,
-# server/target/gatehouse/gatehouse.jar, extracted here when the build is newer), CDS, SERVER_HEAP
+# server/target/gatehouse/gatehouse.jar, extracted here when the build is newer; an executable jar given
+# here is extracted the same way into a folder of its own under $TMPDIR), CDS, SERVER_HEAP
 # and SERVER_JAVA_OPTS.
 
 if [[ -z "${JAVA_HOME:-}" && -d /usr/lib/jvm/temurin-25-jdk-amd64 ]]; then
