@@ -18,6 +18,7 @@ import dev.gatehouse.engine.Scope;
 import dev.gatehouse.engine.Subject;
 import dev.gatehouse.engine.SubjectRelations;
 import dev.gatehouse.engine.TenantPolicy;
+import dev.gatehouse.server.secrets.SealedCursor;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.Credential;
@@ -487,24 +488,20 @@ public class Access {
     }
 
     /**
-     * The page of {@link #holders} just after {@code place} (a normalised username), or just before it when
-     * {@code backwards}: a keyset page (issue 17), which reads from its place only, so it costs what the first
+     * The page of {@link #holders} just after the cursor's place (a normalised username), or just before it when
+     * it points backwards: a keyset page (issue 17), which reads from its place only, so it costs what the first
      * page costs at any depth. The count is the whole list's, as the first page's is.
      */
     public HolderPage holdersBeside(TenantId tenant, String permission, @Nullable String location, Instant at,
-            String place, boolean backwards, int size, int countedAtMost) {
+            SealedCursor from, int size, int countedAtMost) {
         Optional<TenantPolicy> policy = policy(tenant);
         if (policy.isEmpty()) {
             return new HolderPage(List.of(), 0, false, false, false);
         }
-        List<Holder> found = new HolderWalk(tenant, policy.get(), permission, location, at)
-                .read(place, backwards, size + 1);
-        boolean beyondTheLimit = found.size() > size;
-        List<Holder> items = !beyondTheLimit ? found
-                : backwards ? found.subList(1, found.size()) : found.subList(0, size);
+        SealedCursor.Window<Holder> window = from.window(new HolderWalk(tenant, policy.get(), permission, location, at)
+                .read(from.place(), from.backwards(), size + 1), size);
         long total = new HolderWalk(tenant, policy.get(), permission, location, at).count(null, countedAtMost + 1L);
-        return new HolderPage(items, total, total > countedAtMost, !backwards || beyondTheLimit,
-                backwards || beyondTheLimit);
+        return new HolderPage(window.items(), total, total > countedAtMost, window.moreBefore(), window.moreAfter());
     }
 
     /**

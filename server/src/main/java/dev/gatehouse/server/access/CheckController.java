@@ -330,17 +330,14 @@ class CheckController {
         SealedCursor beside = SealedCursor.read(box, purpose, cursor, page);
         Access.HolderPage holders = beside == null
                 ? access.holders(tenantId, key, place, clock.instant(), page, size, COUNTED_AT_MOST)
-                : access.holdersBeside(tenantId, key, place, clock.instant(), beside.place(), beside.backwards(), size,
-                        COUNTED_AT_MOST);
+                : access.holdersBeside(tenantId, key, place, clock.instant(), beside, size, COUNTED_AT_MOST);
         List<HolderView> items = holders.items().stream()
                 .map(holder -> new HolderView(new UserRef(holder.id().toString(), holder.username()),
                         DecisionView.of(holder.decision()).via()))
                 .toList();
-        // An empty page beside a cursor (its holders gone since) still leads back from the cursor's own place.
-        String fallback = beside == null ? null : beside.place();
-        String first = items.isEmpty() ? fallback : Usernames.normalize(items.getFirst().user().username());
-        String last = items.isEmpty() ? fallback : Usernames.normalize(items.getLast().user().username());
-        SealedCursor.Beside cursors = SealedCursor.beside(box, purpose, first, last, holders.moreBefore(),
+        SealedCursor.Beside cursors = SealedCursor.beside(box, purpose, beside,
+                items.isEmpty() ? null : Usernames.normalize(items.getFirst().user().username()),
+                items.isEmpty() ? null : Usernames.normalize(items.getLast().user().username()), holders.moreBefore(),
                 holders.moreAfter());
         return new HolderList(items, beside == null ? page : null, size, holders.total(), holders.totalIsLowerBound(),
                 cursors.next(), cursors.previous());

@@ -6,6 +6,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,14 +48,41 @@ public record SealedCursor(Side side, String place) {
     }
 
     /**
-     * The cursors beside a page whose first and last rows are at {@code first} and {@code last} (null when the
-     * page is empty and there is no place to lead from): {@code previous} when {@code moreBefore}, {@code next}
-     * when {@code moreAfter}.
+     * A page of a list read from a place with one row more than it shows ({@code size + 1}): the rows shown, and
+     * whether pages lie before and after it.
      */
-    public static Beside beside(SecretBox box, String purpose, @Nullable String first, @Nullable String last,
-            boolean moreBefore, boolean moreAfter) {
-        return new Beside(moreAfter && last != null ? new SealedCursor(Side.AFTER, last).write(box, purpose) : null,
-                moreBefore && first != null ? new SealedCursor(Side.BEFORE, first).write(box, purpose) : null);
+    public record Window<T>(List<T> items, boolean moreBefore, boolean moreAfter) {
+
+        /** A page placed by a number: {@code found} read from its start, pages before it when it is not the first. */
+        public static <T> Window<T> numbered(List<T> found, int size, boolean notFirst) {
+            boolean beyond = found.size() > size;
+            return new Window<>(beyond ? found.subList(0, size) : found, notFirst, beyond);
+        }
+    }
+
+    /**
+     * The page {@code found} from this cursor's place ({@code size + 1} rows at most, in the list's order): a
+     * page after the place has one before it, a page before the place one after it; the extra row says whether
+     * another lies beyond.
+     */
+    public <T> Window<T> window(List<T> found, int size) {
+        boolean beyond = found.size() > size;
+        List<T> items = !beyond ? found : backwards() ? found.subList(1, found.size()) : found.subList(0, size);
+        return new Window<>(items, !backwards() || beyond, backwards() || beyond);
+    }
+
+    /**
+     * The cursors beside a page whose first and last rows are at {@code first} and {@code last} (null when the
+     * page is empty): {@code previous} when {@code moreBefore}, {@code next} when {@code moreAfter}. An empty page
+     * placed by a cursor ({@code from}: its rows gone since) still leads on from that cursor's own place.
+     */
+    public static Beside beside(SecretBox box, String purpose, @Nullable SealedCursor from, @Nullable String first,
+            @Nullable String last, boolean moreBefore, boolean moreAfter) {
+        String fallback = from == null ? null : from.place();
+        String start = first == null ? fallback : first;
+        String end = last == null ? fallback : last;
+        return new Beside(moreAfter && end != null ? new SealedCursor(Side.AFTER, end).write(box, purpose) : null,
+                moreBefore && start != null ? new SealedCursor(Side.BEFORE, start).write(box, purpose) : null);
     }
 
     /**

@@ -400,18 +400,13 @@ public class Roster {
         UserStore.Start start = place == null ? new UserStore.Start.Skipping((long) page * size)
                 : new UserStore.Start.Beside(place);
         List<UserAccount> found = users.page(tenant.id(), query, start, size + 1);
-        boolean backwards = place != null && place.backwards();
-        boolean beyondTheLimit = found.size() > size;
-        List<UserAccount> items = !beyondTheLimit ? found
-                : backwards ? found.subList(1, found.size()) : found.subList(0, size);
-        boolean moreBefore = backwards ? beyondTheLimit : place != null || page > 0;
-        boolean moreAfter = backwards || beyondTheLimit;
-        // An empty page beside a cursor (its users gone since) still leads back from the cursor's own place.
-        String fallback = place == null ? null : place.place();
-        String first = items.isEmpty() ? fallback : Usernames.normalize(items.getFirst().username());
-        String last = items.isEmpty() ? fallback : Usernames.normalize(items.getLast().username());
-        SealedCursor.Beside beside = SealedCursor.beside(box, cursorPurpose(tenant.id()), first, last, moreBefore,
-                moreAfter);
+        SealedCursor.Window<UserAccount> window = place == null ? SealedCursor.Window.numbered(found, size, page > 0)
+                : place.window(found, size);
+        List<UserAccount> items = window.items();
+        SealedCursor.Beside beside = SealedCursor.beside(box, cursorPurpose(tenant.id()), place,
+                items.isEmpty() ? null : Usernames.normalize(items.getFirst().username()),
+                items.isEmpty() ? null : Usernames.normalize(items.getLast().username()), window.moreBefore(),
+                window.moreAfter());
         return new ListPage(items, place == null ? page : null, size, total, total > COUNTED_AT_MOST, beside.next(),
                 beside.previous());
     }
