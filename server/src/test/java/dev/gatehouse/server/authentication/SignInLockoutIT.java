@@ -51,6 +51,25 @@ class SignInLockoutIT extends IntegrationTest {
         assertThat(fixtures.failures(tenant.id(), member.id(), "LOCKED")).isEqualTo(1);
     }
 
+    /**
+     * The temporary lockout shuts the password door only: a session opened before it keeps working, so whoever
+     * knows a username cannot sign its owner out by guessing; an administrator's lock ends every session.
+     */
+    @Test
+    void aTemporaryLockoutLeavesOpenSessionsAloneButAnAdministratorsLockEndsThem() {
+        var member = fixtures.member(tenant, "nell");
+        for (int i = 0; i < 5; i++) {
+            assertThat(fixtures.login(tenant, "nell", WRONG).status()).isEqualTo(401);
+        }
+        assertThat(fixtures.lockedNow(member.id())).isTrue();
+        assertThat(api.get("/api/v1/me", member.token()).status()).as("the session from before the guesses")
+                .isEqualTo(200);
+
+        Response locked = api.post(tenant.path("/users/" + member.id() + "/lock"), tenant.adminToken(), "{}");
+        assertThat(locked.status()).as(locked.raw()).isIn(200, 204);
+        assertThat(api.get("/api/v1/me", member.token()).status()).isEqualTo(401);
+    }
+
     @Test
     void theCounterSurvivesATimedUnlockSoTheNextFailureLocksAgainAndOnlySuccessResetsIt() {
         var member = fixtures.member(tenant, "omar");
