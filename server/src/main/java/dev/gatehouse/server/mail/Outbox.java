@@ -10,7 +10,9 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Queues a message in the transaction of the change that causes it: the message exists if and
- * only if the change committed. Sending is the worker's business.
+ * only if the change committed. Sending is the worker's business. The body is written sealed with
+ * the server's key ({@link MailBodies}) and dropped once the message is sent: a live invitation or
+ * reset link is never in the table in clear.
  */
 @Component
 public class Outbox {
@@ -35,22 +37,36 @@ public class Outbox {
     }
 
     private final JdbcClient jdbc;
+    private final MailBodies bodies;
 
-    Outbox(JdbcClient jdbc) {
+    Outbox(JdbcClient jdbc, MailBodies bodies) {
         this.jdbc = jdbc;
+        this.bodies = bodies;
     }
 
     /**
-     * One message's row, ready to be written: by {@link #enqueue} in a statement of its own, or (issue 17)
+     * One message's row, ready to be written: by {@link Outbox#enqueue} in a statement of its own, or (issue 17)
      * as a data-modifying part of another feature's statement, {@link #insertFrom}, so that a change
      * and its mail take one round trip. The SQL stays this package's (docs/style.md rule 16): a caller
      * composes the text it is given and binds it with {@link #bind}, whose parameters are named
-     * {@code mail…}.
+     * {@code mail…}. Made by {@link Outbox#queued}, which seals the body: the row never holds it in clear.
      */
-    public record Queued(UUID id, TenantId tenant, Message message) {
+    public static final class Queued {
 
-        public Queued(TenantId tenant, Message message) {
-            this(UUID.randomUUID(), tenant, message);
+        private final UUID id;
+        private final TenantId tenant;
+        private final Message message;
+        private final byte[] sealedBody;
+
+        private Queued(UUID id, TenantId tenant, Message message, byte[] sealedBody) {
+            this.id = id;
+            this.tenant = tenant;
+            this.message = message;
+            this.sealedBody = sealedBody;
+        }
+
+        public UUID id() {
+            return id;
         }
 
         /**
@@ -64,18 +80,29 @@ public class Outbox {
         public JdbcClient.StatementSpec bind(JdbcClient.StatementSpec statement) {
             return statement.param("mailId", id).param("mailTenant", tenant.value())
                     .param("mailRecipient", message.recipient()).param("mailSubject", message.subject())
-                    .param("mailBody", message.body()).param("mailKind", message.kind().name());
+                    .param("mailBody", sealedBody).param("mailKind", message.kind().name());
         }
     }
 
     private static final String INSERT = """
-            insert into mail_outbox (id, tenant_id, recipient, subject, body, kind)
+            insert into mail_outbox (id, tenant_id, recipient, subject, body_sealed, kind)
             select :mailId, :mailTenant, :mailRecipient, :mailSubject, :mailBody, :mailKind""";
+
+    /** {@code message}'s row for {@code tenant}, its body sealed ({@link MailBodies}), to be written by the caller. */
+    public Queued queued(TenantId tenant, Message message) {
+        UUID id = UUID.randomUUID();
+        return new Queued(id, tenant, message, bodies.seal(id, message.recipient(), message.body()));
+    }
 
     /** Queues {@code message} in the current transaction; returns its id. */
     @Transactional(propagation = Propagation.MANDATORY)
     public UUID enqueue(TenantId tenant, Message message) {
-        Queued queued = new Queued(tenant, message);
+        return enqueue(queued(tenant, message));
+    }
+
+    /** Queues a row made by {@link #queued} in the current transaction; returns its id. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public UUID enqueue(Queued queued) {
         queued.bind(jdbc.sql(INSERT)).update();
         return queued.id();
     }

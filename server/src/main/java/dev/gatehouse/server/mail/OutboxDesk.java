@@ -19,12 +19,16 @@ import org.springframework.transaction.annotation.Transactional;
  * console alike, so the two cannot disagree: what was queued, for whom, and whether it went. Without
  * an SMTP server this is how invitations and reset links reach people, so the message itself is shown
  * then, and each such reading is audited; once a server delivers mail the links belong to their
- * recipients alone and the body is no longer shown. A failed message may be tried again.
+ * recipients alone and the body is no longer shown. A sent message's body is not kept at all, and one
+ * that does not open with this server's key is not shown either: the answer's {@code bodyNote} says
+ * why. A failed message may be tried again.
  */
 @Service
 public class OutboxDesk {
 
     static final String PERMISSION = "outbox.read";
+    static final String DELIVERED = "A mail server delivers the messages: their text, which may hold a personal"
+            + " link, is for the recipient alone.";
 
     private final OutboxReader reader;
     private final SmtpSettings smtp;
@@ -54,13 +58,16 @@ public class OutboxDesk {
         return new Page<>(reader.page(tenant, status, page, size), page, size, reader.count(tenant, status));
     }
 
-    /** One message; its body only while no SMTP server is configured, and that reading is audited. */
+    /** One message; its body only while no SMTP server is configured, and each reading of one is audited. */
     @Transactional
     public OutboxReader.Detail get(Caller caller, UUID id, Origin origin) {
         requireOperator(caller);
-        OutboxReader.Detail detail = reader.find(id).orElseThrow(() -> ApiException.notFound("message " + id));
         if (smtp.configured()) {
-            return detail.withoutBody();
+            return reader.find(id).orElseThrow(() -> ApiException.notFound("message " + id)).withoutBody(DELIVERED);
+        }
+        OutboxReader.Detail detail = reader.read(id).orElseThrow(() -> ApiException.notFound("message " + id));
+        if (detail.body() == null) {
+            return detail;
         }
         // The body may hold a live invitation or reset link: who read it is on record.
         audit.record(caller.tenant(), "OUTBOX_MESSAGE_READ", actors.actor(caller),
@@ -90,7 +97,7 @@ public class OutboxDesk {
         audit.record(caller.tenant(), "OUTBOX_MESSAGE_RETRIED", actors.actor(caller),
                 new AuditLog.Target("mail", id.toString(), detail.recipient()), origin.ip(), origin.userAgent(),
                 Map.of("tenant", detail.tenant(), "kind", detail.kind(), "lastError", String.valueOf(detail.lastError())));
-        return reader.find(id).orElseThrow().withoutBody();
+        return reader.find(id).orElseThrow();
     }
 
     /** Whether message bodies are shown at all: only while no SMTP server delivers them. */

@@ -1,11 +1,13 @@
 package dev.gatehouse.server.mail;
 
+import dev.gatehouse.server.secrets.SecretBox;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -20,6 +22,11 @@ import org.springframework.stereotype.Component;
  * message the server refuses, or cannot take because it is down, stays queued and is retried with
  * exponential backoff (30 s, 1 min, 2 min … at most 1 h apart); after the last attempt it is
  * marked failed and kept for operators.
+ *
+ * <p>The text is opened ({@link MailBodies}) just before it is handed to the server and dropped from
+ * the row once the server took it; a failed message keeps it, sealed, to be tried again. A text that
+ * does not open (another server key, or a row altered) is not sent: the message is failed at once,
+ * saying so.
  */
 @Component
 class OutboxWorker {
@@ -36,20 +43,29 @@ class OutboxWorker {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxWorker.class);
 
-    /** A claimed message; {@code attempts} counts this one. */
-    record Claimed(UUID id, String recipient, String subject, String body, int attempts) {}
+    /**
+     * A claimed message; {@code attempts} counts this one. Its text is {@code sealed}, or for a row
+     * written before V160 not yet sealed, {@code clear}.
+     */
+    record Claimed(UUID id, String recipient, String subject, byte @Nullable [] sealed, @Nullable String clear,
+            int attempts) {}
+
+    /** A row written before V160, its text in clear. */
+    private record Clear(UUID id, String recipient, String body, boolean sent) {}
 
     private final JdbcClient jdbc;
+    private final MailBodies bodies;
     private final MailTransport transport;
     private final Clock clock;
     private final int maxAttempts;
     private final int batchSize;
     private final Duration lease;
 
-    OutboxWorker(JdbcClient jdbc, MailTransport transport, Clock clock,
+    OutboxWorker(JdbcClient jdbc, MailBodies bodies, MailTransport transport, Clock clock,
             @Value("${gatehouse.mail.max-attempts:20}") int maxAttempts,
             @Value("${gatehouse.mail.batch-size:50}") int batchSize) {
         this.jdbc = jdbc;
+        this.bodies = bodies;
         this.transport = transport;
         this.clock = clock;
         this.maxAttempts = Math.max(1, maxAttempts);
@@ -61,6 +77,7 @@ class OutboxWorker {
             initialDelayString = "${gatehouse.mail.initial-delay:PT10S}")
     void poll() {
         try {
+            sealClearBodies();
             deliverDue();
         } catch (RuntimeException e) {
             // The database may be away for a moment; the next poll tries again.
@@ -92,15 +109,75 @@ class OutboxWorker {
     }
 
     private boolean deliver(Claimed message, Instant now) {
+        String body;
         try {
-            transport.send(message.recipient(), message.subject(), message.body());
+            body = text(message);
+        } catch (SecretBox.SealBroken e) {
+            unreadable(message, now, "the message's text does not open with this server's key"
+                    + " (GATEHOUSE_SECRET_KEY): sealed under another key, or the row was altered; nothing was sent");
+            return false;
+        }
+        if (body == null) {
+            unreadable(message, now, "the message has no text; nothing was sent");
+            return false;
+        }
+        try {
+            transport.send(message.recipient(), message.subject(), body);
         } catch (Exception e) {
             failed(message, now, e);
             return false;
         }
-        jdbc.sql("update mail_outbox set sent_at = :sent, last_error = null where id = :id")
+        // Sent: the text (a live link, perhaps) is the recipient's alone from now on, and is not kept.
+        jdbc.sql("""
+                        update mail_outbox set sent_at = :sent, last_error = null, body_sealed = null, body = null
+                        where id = :id
+                        """)
                 .param("sent", utc(clock.instant())).param("id", message.id()).update();
         return true;
+    }
+
+    private @Nullable String text(Claimed message) {
+        byte[] sealed = message.sealed();
+        return sealed != null ? bodies.open(message.id(), message.recipient(), sealed) : message.clear();
+    }
+
+    /** A message that cannot be sent by any attempt: failed now, kept (an operator may try it again). */
+    private void unreadable(Claimed message, Instant now, String error) {
+        log.warn("Mail {} not sent and failed: {}", message.id(), error);
+        jdbc.sql("update mail_outbox set last_error = :error, failed_at = :failed where id = :id")
+                .param("error", error).param("failed", utc(now)).param("id", message.id()).update();
+    }
+
+    /**
+     * Seals the text of rows written in clear before V160 (which SQL could not seal): a batch at a time
+     * until none is left; a row sent meanwhile just loses its text. Each row is written only while it
+     * still holds that clear text, so two nodes doing this at once, or a worker sending the row, lose
+     * nothing. Returns how many rows it changed.
+     */
+    int sealClearBodies() {
+        int changed = 0;
+        List<Clear> batch;
+        do {
+            batch = jdbc.sql("""
+                            select id, recipient, body, sent_at is not null as sent from mail_outbox
+                            where body is not null
+                            order by created_at
+                            limit :batch
+                            """)
+                    .param("batch", batchSize)
+                    .query((rs, n) -> new Clear(rs.getObject("id", UUID.class), rs.getString("recipient"),
+                            rs.getString("body"), rs.getBoolean("sent")))
+                    .list();
+            for (Clear row : batch) {
+                changed += jdbc.sql("""
+                                update mail_outbox set body_sealed = :sealed, body = null
+                                where id = :id and body is not null
+                                """)
+                        .param("sealed", row.sent() ? null : bodies.seal(row.id(), row.recipient(), row.body()))
+                        .param("id", row.id()).update();
+            }
+        } while (batch.size() == batchSize);
+        return changed;
     }
 
     /**
@@ -116,11 +193,12 @@ class OutboxWorker {
                               limit :batch
                               for update skip locked) due
                         where o.id = due.id
-                        returning o.id, o.recipient, o.subject, o.body, o.attempts
+                        returning o.id, o.recipient, o.subject, o.body_sealed, o.body, o.attempts
                         """)
                 .param("leaseEnds", utc(now.plus(lease))).param("now", utc(now)).param("batch", batchSize)
                 .query((rs, n) -> new Claimed(rs.getObject("id", UUID.class), rs.getString("recipient"),
-                        rs.getString("subject"), rs.getString("body"), rs.getInt("attempts")))
+                        rs.getString("subject"), rs.getBytes("body_sealed"), rs.getString("body"),
+                        rs.getInt("attempts")))
                 .list();
     }
 

@@ -28,7 +28,7 @@ class AccountMails {
             Instant expiresAt) {
         Outbox.Queued queued = invitationRow(tenant, email, username, link, expiresAt);
         if (queued != null) {
-            outbox.enqueue(tenant.id(), queued.message());
+            outbox.enqueue(queued);
         }
     }
 
@@ -38,7 +38,7 @@ class AccountMails {
      */
     Outbox.@Nullable Queued invitationRow(TenantScope.Scoped tenant, @Nullable String email, String username,
             String link, Instant expiresAt) {
-        return email == null ? null : new Outbox.Queued(tenant.id(),
+        return email == null ? null : outbox.queued(tenant.id(),
                 templates.invitation(tenant.id(), tenant.name(), email, username, link, expiresAt));
     }
 

@@ -120,6 +120,12 @@ class AlertDeliveryIT extends MailingServer {
 
         breakGlass(clinic, "dr.max", "777");
         awaitOutboxSent(clinic);
+        assertThat(jdbc.sql("""
+                        select count(*) from mail_outbox
+                        where tenant_id = :tenant and (body_sealed is not null or body is not null)
+                        """)
+                .param("tenant", UUID.fromString(clinic.id())).query(Long.class).single())
+                .as("a sent message's text is not kept").isZero();
 
         // Granting owner and manager alerted too (adminRoleGranted); this test reads the break-glass alert.
         List<MimeMessage> alerts = new ArrayList<>();

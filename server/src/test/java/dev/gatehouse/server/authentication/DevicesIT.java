@@ -4,6 +4,7 @@ import static dev.gatehouse.server.authentication.SignInFixtures.PASSWORD;
 import static dev.gatehouse.server.testing.ApiClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.server.mail.QueuedMail;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
@@ -11,6 +12,8 @@ import dev.gatehouse.server.testing.SignedInTenant;
 import java.net.http.HttpRequest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -370,14 +373,17 @@ class DevicesIT extends IntegrationTest {
     }
 
     private String lastMail(String username) {
-        return jdbc.sql("select body from mail_outbox where recipient = :to and subject = :subject"
-                        + " order by created_at desc limit 1")
-                .param("to", address(username)).param("subject", SUBJECT).query(String.class).single();
+        List<String> bodies = QueuedMail.in(context).bodies("recipient = :to and subject = :subject",
+                Map.of("to", address(username), "subject", SUBJECT));
+        assertThat(bodies).isNotEmpty();
+        return bodies.getLast();
     }
 
     private String codeMail(String username) {
-        return jdbc.sql("select body from mail_outbox where recipient = :to and kind = 'ONE_TIME_CODE'")
-                .param("to", address(username)).query(String.class).single();
+        List<String> bodies = QueuedMail.in(context).bodies("recipient = :to and kind = 'ONE_TIME_CODE'",
+                Map.of("to", address(username)));
+        assertThat(bodies).hasSize(1);
+        return bodies.getFirst();
     }
 
     private String address(String username) {

@@ -5,6 +5,7 @@ import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.server.audit.AuditLog;
+import dev.gatehouse.server.mail.QueuedMail;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
@@ -315,11 +316,8 @@ class ComplianceReportsIT extends IntegrationTest {
         UUID tenant = UUID.fromString(clinic.id());
         assertThat(ScheduledReportsIT.finished(jdbc, tenant, UUID.fromString(schedule))).isEqualTo("READY");
 
-        record Mail(String recipient, String subject, String body) {}
-        List<Mail> mails = jdbc.sql("""
-                        select recipient, subject, body from mail_outbox where tenant_id = :t and subject like '%report%'
-                        """).param("t", tenant).query((rs, n) -> new Mail(rs.getString(1), rs.getString(2),
-                        rs.getString(3))).list();
+        List<QueuedMail.Message> mails = QueuedMail.in(context).where("tenant_id = :t and subject like '%report%'",
+                Map.of("t", tenant));
         assertThat(mails).hasSize(1);
         assertThat(mails.getFirst().recipient()).isEqualTo("admin@" + clinic.slug() + ".example");
         assertThat(mails.getFirst().body()).contains("/console/reports/").doesNotContain("p-secret-42");

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.gatehouse.server.GatehouseApplication;
+import dev.gatehouse.server.secrets.SecretBox;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.testing.ApiClient;
 import dev.gatehouse.server.testing.ApiClient.Response;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -83,6 +85,9 @@ class MailDeliveryIT {
     @Autowired
     TransactionTemplate transactions;
 
+    @Autowired
+    ApplicationContext context;
+
     private ApiClient api;
 
     @BeforeAll
@@ -127,6 +132,9 @@ class MailDeliveryIT {
         Response detail = api.get("/api/v1/platform/outbox/" + listed.text("/items/0/id"), operator());
         assertThat(detail.status()).isEqualTo(200);
         assertThat(detail.body().has("body")).isFalse();
+        assertThat(detail.text("/bodyNote")).contains("for the recipient alone");
+        // Nor is it kept: the sent message's row holds no text at all, sealed or not.
+        assertThat(textsKept(List.of(address))).containsExactly(false);
     }
 
     @Test
@@ -172,6 +180,7 @@ class MailDeliveryIT {
             assertThat(row.sentAt()).isNotNull();
             assertThat(row.lastError()).isNull();
         });
+        assertThat(textsKept(addresses)).containsExactly(false, false, false);
     }
 
     @Test
@@ -196,6 +205,9 @@ class MailDeliveryIT {
         assertThat(row.failedAt()).isNotNull();
         assertThat(row.sentAt()).isNull();
         assertThat(to(address)).isEmpty();
+        // Kept sealed, to be tried again.
+        assertThat(QueuedMail.in(context).bodies("recipient = :to", java.util.Map.of("to", address)))
+                .containsExactly("Hello " + address);
         Response failed = api.get("/api/v1/platform/outbox?status=FAILED&tenant=" + tenant.value(), operator());
         assertThat(failed.body().path("total").asInt()).isEqualTo(1);
         assertThat(failed.text("/items/0/lastError")).isNotBlank();
@@ -233,7 +245,56 @@ class MailDeliveryIT {
         assertThat(rows(addresses)).allSatisfy(row -> assertThat(row.attempts()).isEqualTo(1));
     }
 
+    @Test
+    void aMessageWhoseTextDoesNotOpenWithThisServersKeyIsFailedAtOnceAndNothingIsSent() throws Exception {
+        TenantId tenant = tenantId(newTenantWithoutMail());
+        String address = "unreadable-" + UUID.randomUUID() + "@example.com";
+        enqueue(tenant, List.of(address));
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        jdbc.sql("update mail_outbox set body_sealed = :sealed where recipient = :to")
+                .param("sealed", SecretBox.of(key).seal("anything", "Hello".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .param("to", address).update();
+
+        worker.deliverDue();
+
+        assertThat(to(address)).isEmpty();
+        Row row = rows(List.of(address)).getFirst();
+        assertThat(row.attempts()).as("failed at its first attempt, not retried").isEqualTo(1);
+        assertThat(row.failedAt()).isNotNull();
+        assertThat(row.sentAt()).isNull();
+        assertThat(row.lastError()).contains("does not open").contains("GATEHOUSE_SECRET_KEY");
+        Response failed = api.get("/api/v1/platform/outbox?status=FAILED&tenant=" + tenant.value(), operator());
+        assertThat(failed.body().path("total").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aMessageQueuedInClearBeforeV160IsSentAsItIsAndItsTextDropped() throws Exception {
+        TenantId tenant = tenantId(newTenantWithoutMail());
+        String address = "queued-before-" + UUID.randomUUID() + "@example.com";
+        jdbc.sql("""
+                        insert into mail_outbox (id, tenant_id, recipient, subject, body, kind)
+                        values (:id, :tenant, :to, 'Queued before', 'Hello from before V160', 'NOTICE')
+                        """)
+                .param("id", UUID.randomUUID()).param("tenant", tenant.value()).param("to", address).update();
+
+        assertThat(worker.deliverDue()).isGreaterThanOrEqualTo(1);
+
+        assertThat(to(address)).singleElement()
+                .satisfies(mail -> assertThat(((String) mail.getContent()).strip()).isEqualTo("Hello from before V160"));
+        assertThat(textsKept(List.of(address))).containsExactly(false);
+    }
+
     record Row(int attempts, String lastError, Instant nextAttemptAt, Instant sentAt, Instant failedAt) {}
+
+    /** For each message to {@code recipients}: whether its row still holds its text, sealed or in clear. */
+    private List<Boolean> textsKept(List<String> recipients) {
+        return jdbc.sql("""
+                        select body_sealed is not null or body is not null from mail_outbox
+                        where recipient in (:recipients)
+                        """)
+                .param("recipients", recipients).query(Boolean.class).list();
+    }
 
     private List<Row> rows(List<String> recipients) {
         return jdbc.sql("""

@@ -4,10 +4,13 @@ import static dev.gatehouse.server.testing.ApiClient.json;
 import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.server.secrets.SecretBox;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -90,13 +93,86 @@ class OutboxIT extends IntegrationTest {
                 .containsExactlyInAnyOrder("newcomer@example.com INVITATION", "newcomer@example.com INVITATION",
                         "staff@example.com PASSWORD_RESET");
         // Each mail carries the link of its own response; the renewed invitation is the newest.
-        List<String> bodies = jdbc.sql("""
-                        select body from mail_outbox where tenant_id = :tenant order by created_at
+        QueuedMail outbox = QueuedMail.in(context);
+        List<QueuedMail.Message> mails = outbox.where("tenant_id = :tenant", Map.of("tenant", UUID.fromString(tenant.id())));
+        List<String> links = List.of(invited.text("/invitationUrl"), renewed.text("/invitationUrl"), reset.text("/resetUrl"));
+        assertThat(mails).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(mails.get(i).body()).contains(links.get(i));
+            // The row holds the body sealed with the server's key: neither the link nor its token is in any column.
+            String token = links.get(i).substring(links.get(i).indexOf("token=") + "token=".length());
+            assertThat(outbox.rawColumns(mails.get(i).id())).as("the row of " + links.get(i))
+                    .noneSatisfy(column -> assertThat(column).contains(token));
+        }
+    }
+
+    @Test
+    void aBodyThatDoesNotOpenWithThisServersKeyIsANoteOnTheMessageNeverAnError() {
+        String operator = operatorToken();
+        SignedInTenant tenant = SignedInTenant.create(api, operator, "clinic");
+        for (String username : List.of("sealed-elsewhere", "moved-here")) {
+            assertThat(api.post(tenant.path("/users"), tenant.adminToken(), json("username", username, "firstName", "In",
+                    "lastName", "Vitee", "email", username + "@example.com")).status()).isEqualTo(201);
+        }
+        List<QueuedMail.Message> mails = QueuedMail.in(context).where("tenant_id = :tenant",
+                Map.of("tenant", UUID.fromString(tenant.id())));
+        assertThat(mails).hasSize(2);
+        UUID otherKey = mails.get(0).id();
+        UUID moved = mails.get(1).id();
+        // One given the other's sealed text (this server's key, but sealed for another message and recipient);
+        // the other then sealed under another server's key.
+        jdbc.sql("""
+                        update mail_outbox m set body_sealed = (select o.body_sealed from mail_outbox o where o.id = :from)
+                        where m.id = :to
                         """)
-                .param("tenant", UUID.fromString(tenant.id())).query(String.class).list();
-        assertThat(bodies.get(0)).contains(invited.text("/invitationUrl"));
-        assertThat(bodies.get(1)).contains(renewed.text("/invitationUrl"));
-        assertThat(bodies.get(2)).contains(reset.text("/resetUrl"));
+                .param("from", otherKey).param("to", moved).update();
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        jdbc.sql("update mail_outbox set body_sealed = :sealed where id = :id")
+                .param("sealed", SecretBox.of(key).seal("anything", "a link".getBytes(StandardCharsets.UTF_8)))
+                .param("id", otherKey).update();
+
+        for (UUID id : List.of(otherKey, moved)) {
+            Response detail = api.get("/api/v1/platform/outbox/" + id, operator);
+            assertThat(detail.status()).as(detail.raw()).isEqualTo(200);
+            assertThat(detail.body().has("body")).isFalse();
+            assertThat(detail.text("/bodyNote")).contains("does not open").contains("GATEHOUSE_SECRET_KEY");
+        }
+        assertThat(jdbc.sql("select count(*) from audit_events where action = 'OUTBOX_MESSAGE_READ' and target_id in (:ids)")
+                .param("ids", List.of(otherKey.toString(), moved.toString())).query(Long.class).single())
+                .as("nothing was read").isZero();
+    }
+
+    @Test
+    void aMessageQueuedInClearBeforeV160IsShownAndSealedByTheWorkerAndASentOneLosesItsText() {
+        String operator = operatorToken();
+        SignedInTenant tenant = SignedInTenant.create(api, operator, "clinic");
+        UUID pending = UUID.randomUUID();
+        UUID sent = UUID.randomUUID();
+        for (UUID id : List.of(pending, sent)) {
+            jdbc.sql("""
+                            insert into mail_outbox (id, tenant_id, recipient, subject, body, kind, sent_at)
+                            values (:id, :tenant, 'old@example.com', 'An old invitation', :body, 'INVITATION', :sent)
+                            """)
+                    .param("id", id).param("tenant", UUID.fromString(tenant.id()))
+                    .param("body", "Your link: https://old.example/console/invitation?token=old-" + id)
+                    .param("sent", id.equals(sent) ? java.time.OffsetDateTime.now() : null).update();
+        }
+        assertThat(api.get("/api/v1/platform/outbox/" + pending, operator).text("/body")).contains("token=old-" + pending);
+
+        assertThat(worker.sealClearBodies()).isGreaterThanOrEqualTo(2);
+
+        QueuedMail outbox = QueuedMail.in(context);
+        assertThat(outbox.rawColumns(pending)).noneSatisfy(column -> assertThat(column).contains("old-" + pending));
+        assertThat(jdbc.sql("select body_sealed is not null from mail_outbox where id = :id").param("id", pending)
+                .query(Boolean.class).single()).isTrue();
+        assertThat(outbox.where("id = :id", Map.of("id", pending)).getFirst().body()).contains("token=old-" + pending);
+        assertThat(api.get("/api/v1/platform/outbox/" + pending, operator).text("/body")).contains("token=old-" + pending);
+        assertThat(outbox.rawColumns(sent)).noneSatisfy(column -> assertThat(column).contains("old-" + sent));
+        Response sentDetail = api.get("/api/v1/platform/outbox/" + sent, operator);
+        assertThat(sentDetail.body().has("body")).isFalse();
+        assertThat(sentDetail.text("/bodyNote")).contains("not kept");
+        assertThat(worker.sealClearBodies()).as("none is left in clear").isZero();
     }
 
     @Test

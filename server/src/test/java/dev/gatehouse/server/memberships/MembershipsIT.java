@@ -4,6 +4,7 @@ import static dev.gatehouse.server.testing.ApiClient.json;
 import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.server.mail.QueuedMail;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.RecordedAudit;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,9 +83,8 @@ class MembershipsIT extends IntegrationTest {
     }
 
     private List<String> outboxTo(String email) {
-        return jdbc.sql("select subject || '\n' || body from mail_outbox where tenant_id = cast(:t as uuid)"
-                        + " and recipient = :r order by created_at")
-                .param("t", booking.id()).param("r", email).query(String.class).list();
+        return QueuedMail.in(context).where("tenant_id = :t and recipient = :r",
+                Map.of("t", UUID.fromString(booking.id()), "r", email)).stream().map(QueuedMail.Message::text).toList();
     }
 
     @Test

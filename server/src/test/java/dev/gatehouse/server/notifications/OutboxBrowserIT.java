@@ -14,8 +14,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Platform › Outbox in a browser (issue 16): an operator filters the outbox by tenant and status, opens
- * a message (its body shown, as no SMTP server is set in the tests), tries a failed one again; an
- * unknown tenant and a bad status show their states; a tenant's admin meets the forbidden page.
+ * a message (its sealed body opened and shown, as no SMTP server is set in the tests), tries a failed one
+ * again, and meets a body that does not open as a note; an unknown tenant and a bad status show their
+ * states; a tenant's admin meets the forbidden page.
  */
 class OutboxBrowserIT extends BrowserTest {
 
@@ -46,6 +47,14 @@ class OutboxBrowserIT extends BrowserTest {
         assertThat(operator.find("#status").getText()).isEqualTo("PENDING");
         assertThat(operator.find("[role=status]").getText()).contains("queued again");
         operator.screenshot("outbox-retried");
+
+        // A text that does not open with this server's key is a note on the page, not an error page.
+        UUID id = jdbc.sql("update mail_outbox set body_sealed = :garbage where recipient = :to returning id")
+                .param("garbage", new byte[] {1, 2, 3}).param("to", "mailme@" + clinic.slug() + ".example")
+                .query(UUID.class).single();
+        operator.open("/console/outbox/" + id);
+        assertThat(operator.find("#body-hidden").getText()).contains("does not open", "GATEHOUSE_SECRET_KEY");
+        assertThat(operator.findAll("#body")).isEmpty();
 
         operator.open("/console/outbox?tenant=no-such-tenant-" + UUID.randomUUID().toString().substring(0, 6));
         assertThat(operator.find("#no-messages").getText()).isEqualTo("No message matches.");

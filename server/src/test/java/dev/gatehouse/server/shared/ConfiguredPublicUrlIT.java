@@ -4,17 +4,19 @@ import static dev.gatehouse.server.testing.ApiClient.json;
 import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.server.mail.QueuedMail;
 import dev.gatehouse.server.testing.ApiClient;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.MailingServer;
 import dev.gatehouse.server.testing.SignedInTenant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
 import org.springframework.core.env.Environment;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * With {@code GATEHOUSE_PUBLIC_URL} set (docs/api.md, "Conventions"), every written link starts
@@ -24,7 +26,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 class ConfiguredPublicUrlIT extends MailingServer {
 
     @Autowired
-    JdbcClient jdbc;
+    ApplicationContext context;
 
     @Autowired
     Environment environment;
@@ -63,7 +65,7 @@ class ConfiguredPublicUrlIT extends MailingServer {
     }
 
     private List<String> mailsTo(String tenant, String recipient) {
-        return jdbc.sql("select body from mail_outbox where tenant_id = :tenant and recipient = :recipient")
-                .param("tenant", UUID.fromString(tenant)).param("recipient", recipient).query(String.class).list();
+        return QueuedMail.in(context).bodies("tenant_id = :tenant and recipient = :recipient",
+                Map.of("tenant", UUID.fromString(tenant), "recipient", recipient));
     }
 }

@@ -4,14 +4,14 @@ import static dev.gatehouse.server.testing.ApiClient.json;
 import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.server.mail.QueuedMail;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * With {@code GATEHOUSE_PUBLIC_URL} unset (as in every other IT), written links follow the address
@@ -19,9 +19,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * address (host-header poisoning of a forgot-password mail) does not get into the link.
  */
 class LinksFollowTheRequestIT extends IntegrationTest {
-
-    @Autowired
-    JdbcClient jdbc;
 
     @Test
     void invitationAndResetLinksInAnswersAndMailsStartWithTheAddressTheServerWasReachedAt() {
@@ -68,7 +65,7 @@ class LinksFollowTheRequestIT extends IntegrationTest {
     }
 
     private List<String> mailsTo(String tenant, String recipient) {
-        return jdbc.sql("select body from mail_outbox where tenant_id = :tenant and recipient = :recipient")
-                .param("tenant", UUID.fromString(tenant)).param("recipient", recipient).query(String.class).list();
+        return QueuedMail.in(context).bodies("tenant_id = :tenant and recipient = :recipient",
+                Map.of("tenant", UUID.fromString(tenant), "recipient", recipient));
     }
 }

@@ -4,11 +4,13 @@ import static dev.gatehouse.server.testing.ApiClient.json;
 import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.server.mail.QueuedMail;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
 import dev.gatehouse.server.testing.TestMembers;
 import dev.gatehouse.server.testing.TestTenants;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -26,9 +28,9 @@ class ApprovalNoticesIT extends IntegrationTest {
     private JdbcClient jdbc;
 
     private List<String> notices(SignedInTenant tenant, String recipient) {
-        return jdbc.sql("select body from mail_outbox where tenant_id = :tenant and recipient = :recipient"
-                        + " and kind = 'NOTICE' and subject like 'Requests wait for approval%' order by created_at")
-                .param("tenant", UUID.fromString(tenant.id())).param("recipient", recipient).query(String.class).list();
+        return QueuedMail.in(context).bodies("tenant_id = :tenant and recipient = :recipient"
+                        + " and kind = 'NOTICE' and subject like 'Requests wait for approval%'",
+                Map.of("tenant", UUID.fromString(tenant.id()), "recipient", recipient));
     }
 
     @Test

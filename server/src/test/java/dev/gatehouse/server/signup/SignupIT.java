@@ -4,12 +4,14 @@ import static dev.gatehouse.server.testing.ApiClient.json;
 import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.server.mail.QueuedMail;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.SignedInTenant;
 import dev.gatehouse.server.testing.TestMembers;
 import dev.gatehouse.server.testing.TestTenants;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -309,10 +311,8 @@ class SignupIT extends IntegrationTest {
     }
 
     private List<String> mails(SignedInTenant tenant, String recipient, String kind) {
-        return jdbc.sql("select body from mail_outbox where tenant_id = :tenant and recipient = :recipient"
-                        + " and kind = :kind")
-                .param("tenant", UUID.fromString(tenant.id())).param("recipient", recipient).param("kind", kind)
-                .query(String.class).list();
+        return QueuedMail.in(context).bodies("tenant_id = :tenant and recipient = :recipient and kind = :kind",
+                Map.of("tenant", UUID.fromString(tenant.id()), "recipient", recipient, "kind", kind));
     }
 
     private String onlyMail(SignedInTenant tenant, String recipient, String kind) {

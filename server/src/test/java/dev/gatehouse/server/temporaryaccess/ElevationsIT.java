@@ -4,6 +4,7 @@ import static dev.gatehouse.server.testing.ApiClient.json;
 import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.server.mail.QueuedMail;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import dev.gatehouse.server.testing.RecordedAudit;
@@ -12,6 +13,7 @@ import dev.gatehouse.server.testing.TestClock;
 import dev.gatehouse.server.testing.TestMembers;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,9 +47,9 @@ class ElevationsIT extends IntegrationTest {
     }
 
     private List<String> mails(String recipientPart) {
-        return jdbc.sql("select subject || ' ' || body from mail_outbox where tenant_id = :t and recipient like :r")
-                .param("t", UUID.fromString(f.clinic().id())).param("r", "%" + recipientPart + "%")
-                .query(String.class).list();
+        return QueuedMail.in(context).where("tenant_id = :t and recipient like :r",
+                        Map.of("t", UUID.fromString(f.clinic().id()), "r", "%" + recipientPart + "%"))
+                .stream().map(QueuedMail.Message::text).toList();
     }
 
     /** The requests for a role that {@code recipientPart} was asked to decide. */

@@ -4,16 +4,16 @@ import static dev.gatehouse.server.testing.ApiClient.json;
 import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.server.mail.QueuedMail;
 import dev.gatehouse.server.shared.TenantDirectory;
 import dev.gatehouse.server.testing.AcrossNodesTest;
 import dev.gatehouse.server.testing.ApiClient;
 import dev.gatehouse.server.testing.SignedInTenant;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Issue 17: the tenant a path names (its id, slug, pack and display name) is kept per node
@@ -24,9 +24,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 class TenantNamesAcrossNodesIT extends AcrossNodesTest {
 
     private static final Duration WITHIN = Duration.ofSeconds(1);
-
-    @Autowired
-    JdbcClient jdbc;
 
     @Test
     void aTenantRenamedOnNodeAIsNamedSoOnNodeAAtOnceAndOnNodeBWithinASecond() {
@@ -72,8 +69,10 @@ class TenantNamesAcrossNodesIT extends AcrossNodesTest {
         ApiClient.Response created = node.post(clinic.path("/users"), clinic.adminToken(), json("username", username,
                 "firstName", "Ann", "lastName", "Lee", "email", email, "roles", raw("[" + json("role", "front_desk") + "]")));
         assertThat(created.status()).as(created.raw()).isEqualTo(201);
-        return jdbc.sql("select subject || ' ' || body from mail_outbox where tenant_id = :tenant and recipient = :recipient")
-                .param("tenant", UUID.fromString(clinic.id())).param("recipient", email).query(String.class).single();
+        List<QueuedMail.Message> mails = QueuedMail.in(context).where("tenant_id = :tenant and recipient = :recipient",
+                Map.of("tenant", UUID.fromString(clinic.id()), "recipient", email));
+        assertThat(mails).hasSize(1);
+        return mails.getFirst().text();
     }
 
     private static void sleep(long millis) {

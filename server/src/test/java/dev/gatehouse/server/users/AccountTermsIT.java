@@ -4,6 +4,7 @@ import static dev.gatehouse.server.testing.ApiClient.json;
 import static dev.gatehouse.server.testing.ApiClient.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.server.mail.QueuedMail;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
@@ -15,6 +16,7 @@ import dev.gatehouse.server.testing.TestTenants;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -214,10 +216,9 @@ class AccountTermsIT extends IntegrationTest {
                         where tenant_id = :t and action = 'USER_DISABLED' and target_id = :u
                         """).param("t", UUID.fromString(clinic.id())).param("u", desk.id()).query(String.class).list())
                 .containsExactly("inactivity");
-        assertThat(jdbc.sql("""
-                        select body from mail_outbox where tenant_id = :t and recipient = :admin
-                        """).param("t", UUID.fromString(clinic.id()))
-                .param("admin", SignedInTenant.ADMIN + "@" + clinic.slug() + ".example").query(String.class).list())
+        assertThat(QueuedMail.in(context).bodies("tenant_id = :t and recipient = :admin",
+                        Map.of("t", UUID.fromString(clinic.id()), "admin", SignedInTenant.ADMIN + "@" + clinic.slug()
+                                + ".example")))
                 .singleElement().asString().contains("dormant").contains("last active administrator");
         assertThat(inactivity.run(tenant).orElseThrow().disabled()).as("a second run finds nobody left").isEmpty();
         assertThat(login(clinic, "dormant", desk.password()).status()).isEqualTo(401);

@@ -4,6 +4,7 @@ import static dev.gatehouse.server.testing.ApiClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.server.access.AccessChanges;
+import dev.gatehouse.server.mail.QueuedMail;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
 import java.util.List;
@@ -64,14 +65,14 @@ class SelfRegistrationIT extends IntegrationTest {
                 .param("tenant", UUID.fromString(clinic.id())).param("id", id.toString()).query(String.class).single())
                 .isEqualTo("email-domain");
 
-        List<Map<String, Object>> mail = jdbc.sql("select recipient, kind, body from mail_outbox where tenant_id = :tenant")
-                .param("tenant", UUID.fromString(clinic.id())).query().listOfRows();
+        List<QueuedMail.Message> mail = QueuedMail.in(context).where("tenant_id = :tenant",
+                Map.of("tenant", UUID.fromString(clinic.id())));
         assertThat(mail).hasSize(1);
-        assertThat(mail.getFirst().get("recipient")).isEqualTo("Nina.Nurse@" + domain.toUpperCase(java.util.Locale.ROOT));
-        assertThat(mail.getFirst().get("kind")).isEqualTo("INVITATION");
+        assertThat(mail.getFirst().recipient()).isEqualTo("Nina.Nurse@" + domain.toUpperCase(java.util.Locale.ROOT));
+        assertThat(mail.getFirst().kind()).isEqualTo("INVITATION");
 
         // The e-mailed link works once: the person sets a password and signs in.
-        Matcher link = TOKEN.matcher((String) mail.getFirst().get("body"));
+        Matcher link = TOKEN.matcher(mail.getFirst().body());
         assertThat(link.find()).isTrue();
         assertThat(api.post("/api/v1/auth/tokens/accept", null, json("token", link.group(1), "newPassword",
                 "my very own new passphrase")).status()).isEqualTo(204);

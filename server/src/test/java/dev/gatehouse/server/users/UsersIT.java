@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.server.access.AccessChanged;
 import dev.gatehouse.server.access.AccessChanges;
+import dev.gatehouse.server.mail.QueuedMail;
 import dev.gatehouse.server.shared.TenantId;
 import dev.gatehouse.server.testing.ApiClient.Response;
 import dev.gatehouse.server.testing.IntegrationTest;
@@ -15,6 +16,7 @@ import dev.gatehouse.server.testing.TestMembers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
@@ -214,8 +216,13 @@ class UsersIT extends IntegrationTest {
                 .as("signed with the name the tenant's lookup read").isEqualTo("You are invited to " + tenantName);
         // Issue 17: the user, the link and the mail are one statement; each belongs to the others.
         String link = first.text("/invitationUrl");
-        assertThat(jdbc.sql("select body from mail_outbox where tenant_id = :t and recipient = 'frontdesk@example.com'")
-                .param("t", UUID.fromString(clinic.id())).query(String.class).single()).contains(link);
+        QueuedMail outbox = QueuedMail.in(context);
+        List<QueuedMail.Message> mails = outbox.where("tenant_id = :t and recipient = 'frontdesk@example.com'",
+                Map.of("t", UUID.fromString(clinic.id())));
+        assertThat(mails).singleElement().extracting(QueuedMail.Message::body).asString().contains(link);
+        // The statement wrote the body sealed: the row holds no live link (nor its token) in clear.
+        String token = link.substring(link.indexOf("token=") + "token=".length());
+        assertThat(outbox.rawColumns(mails.getFirst().id())).noneSatisfy(column -> assertThat(column).contains(token));
         assertThat(jdbc.sql("""
                         select count(*) from user_tokens k join users u on u.tenant_id = k.tenant_id and u.id = k.user_id
                         where k.tenant_id = :t and u.username_normalized = 'frontdesk' and k.purpose = 'INVITATION'
