@@ -23,6 +23,13 @@
 #   README_FLAGS=0 scripts/start-time.sh       # without README's JAVA_TOOL_OPTIONS
 #   THREAD_CPU=1 scripts/start-time.sh        # also the JVM's CPU until healthy by thread kind
 #   KEEP_LOG=/tmp/start.log scripts/start-time.sh   # keep the server's log (timestamps of each start)
+#   DATA_DIR=/tmp/gatehouse-scale-1 SKIP_BUILD=1 scripts/start-time.sh   # restarts on a kept folder (a scale-harness
+#                                              # KEEP_DIR: no data created, the folder left as it was, the platform
+#                                              # operator's password read from its harness.env)
+#
+# Each start also prints its parts, from the server's log: the JVM launched → Spring starting → the embedded
+# PostgreSQL listening (its own thread) → Tomcat initialized (configuration read, bean definitions) → Flyway done
+# → Tomcat started (every singleton created) → health UP.
 #
 # Needs a JDK >= 21, curl and jq.
 set -euo pipefail
@@ -34,10 +41,21 @@ IDLE="${IDLE:-60}"
 IDLE_EACH="${IDLE_EACH:-}"
 EXTRA_OPTS="${EXTRA_OPTS:-}"
 README_FLAGS="${README_FLAGS:-1}"
+DATA_DIR="${DATA_DIR:-}"
 # shellcheck source=lib/server.sh
 source "$(dirname "$0")/lib/server.sh"
 require_tools curl jq "$JAVA"
 build_jar
+# the server's data: the temporary folder (removed at exit), or DATA_DIR, kept as it is (only started and stopped);
+# the server's log and the class cache's training log stay in the temporary folder either way
+SERVER_DATA="$DATA"
+if [[ -n "$DATA_DIR" ]]; then
+  [[ -f "$DATA_DIR/postgres/PG_VERSION" ]] || fail "DATA_DIR=$DATA_DIR holds no embedded PostgreSQL (postgres/)"
+  SERVER_DATA="$(cd "$DATA_DIR" && pwd)"
+  if [[ -r "$SERVER_DATA/harness.env" ]]; then
+    OPERATOR_PASSWORD="$(sed -n 's/^OPERATOR_PASSWORD=//p' "$SERVER_DATA/harness.env")"
+  fi
+fi
 
 OPTIONS=""
 if [[ "$README_FLAGS" == 1 ]]; then
@@ -52,7 +70,7 @@ cpu_ms() { # pid: user + system CPU of that process, in ms
 }
 postgres_cpu_ms() { # the embedded PostgreSQL: its postmaster and every child (exited backends are not counted)
   local main total=0 pid
-  main="$(head -n 1 "$DATA/postgres/postmaster.pid" 2>/dev/null)" || { echo 0; return; }
+  main="$(head -n 1 "$SERVER_DATA/postgres/postmaster.pid" 2>/dev/null)" || { echo 0; return; }
   for pid in "$main" $(pgrep -P "$main" || true); do
     total=$((total + $(cpu_ms "$pid")))
   done
@@ -66,9 +84,22 @@ threads_cpu() { # pid: the JVM's CPU until now by thread kind (main, JIT compile
 }
 rss_mb() { awk '/^VmRSS/ {printf "%d", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo 0; }
 now_ms() { date +%s%3N; }
+parts() { # pid launched-ms healthy-ms: the start's parts from the lines its JVM logged, in s after the launch
+  local line pattern label at out=""
+  for pattern in "Starting GatehouseApplication|Spring starting" "Embedded PostgreSQL listening|PostgreSQL listening" \
+    "Tomcat initialized|Tomcat initialized" "Schema .* is up to date|Successfully applied|Flyway done" \
+    "Tomcat started|Tomcat started"; do
+    label="${pattern##*|}"
+    line="$(grep -E " $1 --- .*(${pattern%|*})" "$DATA/server.log" | head -n 1)" || true
+    [[ -n "$line" ]] || continue
+    at="$(date -d "${line%% *}" +%s%3N 2>/dev/null)" || continue
+    out+="$label $(awk -v a="$at" -v b="$2" 'BEGIN { printf "%.1f", (a - b) / 1000 }') s, "
+  done
+  echo "${out}healthy $(awk -v a="$3" -v b="$2" 'BEGIN { printf "%.1f", (a - b) / 1000 }') s"
+}
 
 launch() { # starts the jar as README.md does, waits for UP; sets WALL_MS, CPU_MS, PG_CPU_MS, RSS_MB
-  local started args=(--server.port="$PORT" --server.address=127.0.0.1 --gatehouse.data-dir="$DATA"
+  local started args=(--server.port="$PORT" --server.address=127.0.0.1 --gatehouse.data-dir="$SERVER_DATA"
     --gatehouse.admin.username=operator --gatehouse.admin.password="$OPERATOR_PASSWORD" --spring.main.banner-mode=off)
   JAVA_TOOL_OPTIONS="$OPTIONS" cache_opts "" "${args[@]}" # trains the cache first if there is none for this jar
   started="$(now_ms)"
@@ -81,17 +112,19 @@ launch() { # starts the jar as README.md does, waits for UP; sets WALL_MS, CPU_M
     sleep 0.05
   done
   WALL_MS=$(($(now_ms) - started))
+  PARTS_FROM="$started"
   CPU_MS="$(cpu_ms "$SERVER_PID")"
   PG_CPU_MS="$(postgres_cpu_ms)"
   RSS_MB="$(rss_mb "$SERVER_PID")"
   THREADS="$(threads_cpu "$SERVER_PID")"
   ARCHIVE="$(archive_state "$SERVER_PID")"
+  PARTS="$(parts "$SERVER_PID" "$PARTS_FROM" $((PARTS_FROM + WALL_MS)))"
 }
 
 stop_all() { # the server, then its PostgreSQL if the JVM had to be killed before it could stop it
   local pid
   stop_server
-  pid="$(head -n 1 "$DATA/postgres/postmaster.pid" 2>/dev/null)" || return 0
+  pid="$(head -n 1 "$SERVER_DATA/postgres/postmaster.pid" 2>/dev/null)" || return 0
   [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == postgres ]] || return 0
   kill -INT "$pid"
   for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
@@ -102,17 +135,21 @@ median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 
 echo "== $JAR, JAVA_TOOL_OPTIONS='$OPTIONS', class cache: ${GATEHOUSE_CLASS_CACHE:-by the JDK}${CDS:+ (CDS=$CDS)}"
 echo "   (port $PORT, data in $DATA; nproc $(nproc), $(free -m | awk '/Mem:/ {print $2}') MB RAM, load $(cut -d' ' -f1-3 /proc/loadavg))"
-echo "== first start (creates the database), then a clinic with $USERS users"
-launch
-[[ -n "${TRAINED_MS:-}" ]] && echo "   training start (stops once the context is refreshed; the cache assembled): ${TRAINED_MS} ms wall"
-echo "   first start: ${WALL_MS} ms wall, JVM CPU ${CPU_MS} ms, RSS ${RSS_MB} MB (${CDS_OPTS[*]}: $ARCHIVE)"
-create_clinic start "Start Time"
-for i in $(seq 1 "$USERS"); do
-  reply="$(api POST "/api/v1/tenants/$SLUG/users" "$TOKEN" "$(jq -nc --arg u "staff-$i" \
-    '{username:$u,firstName:"Start",lastName:"Staff",roles:[{role:"front_desk"}]}')")"
-  [[ "$(status "$reply")" == 201 ]] || fail "user creation failed: $reply"
-done
-stop_all
+if [[ -z "$DATA_DIR" ]]; then
+  echo "== first start (creates the database), then a clinic with $USERS users"
+  launch
+  [[ -n "${TRAINED_MS:-}" ]] && echo "   training start (stops once the context is refreshed; the cache assembled): ${TRAINED_MS} ms wall"
+  echo "   first start: ${WALL_MS} ms wall, JVM CPU ${CPU_MS} ms, RSS ${RSS_MB} MB (${CDS_OPTS[*]}: $ARCHIVE)"
+  create_clinic start "Start Time"
+  for i in $(seq 1 "$USERS"); do
+    reply="$(api POST "/api/v1/tenants/$SLUG/users" "$TOKEN" "$(jq -nc --arg u "staff-$i" \
+      '{username:$u,firstName:"Start",lastName:"Staff",roles:[{role:"front_desk"}]}')")"
+    [[ "$(status "$reply")" == 201 ]] || fail "user creation failed: $reply"
+  done
+  stop_all
+else
+  echo "== the kept folder $SERVER_DATA ($(du -sh "$SERVER_DATA/postgres" | cut -f1)); no data created"
+fi
 
 echo "== $RUNS restarts on that data"
 printf '   %-4s %9s %12s %12s %10s %12s %6s\n' run "wall ms" "JVM CPU ms" "PG CPU ms" "RSS MB" "idle RSS MB" load
@@ -128,11 +165,17 @@ for run in $(seq 1 "$RUNS"); do
   fi
   printf '   %-4s %9s %12s %12s %10s %12s %6s\n' "$run" "$WALL_MS" "$CPU_MS" "$PG_CPU_MS" "$RSS_MB" "$idle_rss" "$load"
   [[ -n "${THREAD_CPU:-}" ]] && echo "        by thread: $THREADS"
+  echo "        parts: $PARTS"
   [[ "$ARCHIVE" == "NOT mapped"* ]] && echo "        class cache NOT mapped (${CDS_OPTS[*]}): this start loaded every class"
   walls+=("$WALL_MS") cpus+=("$CPU_MS") pgs+=("$PG_CPU_MS") rsss+=("$RSS_MB")
   # a signed-in request works after the start (the data is there)
-  [[ "$(status "$(api GET "/api/v1/tenants/$SLUG/users" "$(login "$SLUG" admin "$ADMIN_PASSWORD")")")" == 200 ]] \
-    || fail "the restarted server did not serve the tenant's users"
+  if [[ -z "$DATA_DIR" ]]; then
+    [[ "$(status "$(api GET "/api/v1/tenants/$SLUG/users" "$(login "$SLUG" admin "$ADMIN_PASSWORD")")")" == 200 ]] \
+      || fail "the restarted server did not serve the tenant's users"
+  else
+    [[ "$(status "$(api GET /api/v1/tenants "$(login platform operator "$OPERATOR_PASSWORD")")")" == 200 ]] \
+      || fail "the restarted server did not serve the platform operator's tenant list"
+  fi
   stop_all
 done
 echo "== medians of $RUNS: wall $(printf '%s\n' "${walls[@]}" | median) ms, JVM CPU $(printf '%s\n' "${cpus[@]}" | median) ms," \
