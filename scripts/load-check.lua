@@ -25,9 +25,25 @@ function delay()
   return pause
 end
 
+-- The share of requests (%) slower than `ms`, from the percentiles (bisection): the tail's size, where the p99 only says
+-- where the slowest 1 % begins.
+local function share_over(latency, ms)
+  if latency.max <= ms * 1e3 then
+    return 0
+  end
+  local lo, hi = 0, 100
+  for _ = 1, 40 do
+    local mid = (lo + hi) / 2
+    if latency:percentile(mid) > ms * 1e3 then hi = mid else lo = mid end
+  end
+  return 100 - hi
+end
+
 function done(summary, latency, requests)
   local errors = summary.errors
-  io.write(string.format("RESULT requests=%d seconds=%.3f p50_ms=%.3f p99_ms=%.3f max_ms=%.3f failures=%d\n",
+  io.write(string.format("RESULT requests=%d seconds=%.3f p50_ms=%.3f p99_ms=%.3f max_ms=%.3f failures=%d"
+    .. " p90_ms=%.3f p999_ms=%.3f over_2ms_pct=%.3f\n",
     summary.requests, summary.duration / 1e6, latency:percentile(50) / 1e3, latency:percentile(99) / 1e3,
-    latency.max / 1e3, errors.connect + errors.read + errors.write + errors.status + errors.timeout))
+    latency.max / 1e3, errors.connect + errors.read + errors.write + errors.status + errors.timeout,
+    latency:percentile(90) / 1e3, latency:percentile(99.9) / 1e3, share_over(latency, 2)))
 end

@@ -8,7 +8,8 @@
 # wrk with scripts/load-check.lua for WRK_SECONDS of single checks, then as long of batches, after
 # WRK_WARMUP_SECONDS of each; wrk spends a fraction of the CPU a JVM client does, which matters when
 # client and server share two cores. LOADER=checkload runs CheckLoad.java, a fixed count of checks.
-# Both print checks/s, request latency p50/p99/max and the server's CPU µs per check.
+# Both print checks/s, request latency p50/p99/max and the server's CPU µs per check; wrk also the p99.9 and the share
+# of requests over 2 ms, and (JVM_COUNTS, below) bytes allocated a check, collections and reconnects.
 #
 #   scripts/load-check.sh                      # wrk: 15 s single checks, 15 s batches of 100
 #   LOADER=checkload scripts/load-check.sh     # CheckLoad: 200,000 checks, half single, half in batches
@@ -45,6 +46,13 @@ PHASES="${PHASES:-check batch}"
 # wrk only: THREAD_CPU=1 also prints where the server's CPU of the check phase went, by JVM thread (jcmd's thread dumps
 # before and after it, names with their numbers collapsed) and user against system time.
 THREAD_CPU="${THREAD_CPU:-0}"
+# wrk only: JVM_COUNTS=1 (the default) also prints, for each phase, counts that a loaded machine does not blur as it
+# blurs time: the bytes the server's threads allocated a check (jcmd Thread.print -e's allocated=, by thread group),
+# the collections and their pause time (jcmd PerfCounter.print, per collector), and the connections closed
+# during the phase (its port's sockets in TIME_WAIT with more than 60 s - WRK_SECONDS left, read as wrk ends: Tomcat
+# closes a keep-alive connection after server.tomcat.max-keep-alive-requests requests, and wrk connects again; needs
+# WRK_SECONDS < 59). Each jcmd runs outside the measured seconds. JVM_COUNTS=0: none of it.
+JVM_COUNTS="${JVM_COUNTS:-1}"
 SERVER_HEAP="${SERVER_HEAP:-1g}"
 # e.g. SERVER_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/check.jfr,settings=profile" to profile the server
 # further --property=value arguments for the server, to compare configurations
@@ -128,10 +136,13 @@ wrk_phase() { # label path bodies-file checks-per-request
   timeout $((WRK_WARMUP_SECONDS + 30)) wrk -t1 -c"$CONCURRENCY" -d"${WRK_WARMUP_SECONDS}s" -s "$ROOT/scripts/load-check.lua" \
     "$BASE" -- "$2" "$TOKEN" "$3" "$PAUSE_MS" >/dev/null
   [[ "$THREAD_CPU" == 1 ]] && thread_cpu >"$DATA/threads-before.txt"
+  [[ "$JVM_COUNTS" == 1 ]] && jvm_counts >"$DATA/counts-before.txt"
   before="$(server_ticks)"
   client="$( { TIMEFORMAT='%U %S'; time timeout $((WRK_SECONDS + 30)) wrk -t1 -c"$CONCURRENCY" -d"${WRK_SECONDS}s" --timeout 5s \
     -s "$ROOT/scripts/load-check.lua" "$BASE" -- "$2" "$TOKEN" "$3" "$PAUSE_MS" >"$DATA/wrk-${1//\//-}.out"; } 2>&1 )"
+  [[ "$JVM_COUNTS" == 1 ]] && reconnects "$WRK_SECONDS" >"$DATA/reconnects.txt"
   after="$(server_ticks)"
+  [[ "$JVM_COUNTS" == 1 ]] && jvm_counts >"$DATA/counts-after.txt"
   [[ "$THREAD_CPU" == 1 ]] && thread_cpu >"$DATA/threads-after.txt"
   result="$(grep "^RESULT" "$DATA/wrk-${1//\//-}.out")"
   [[ -n "$result" ]] || { echo "load-check: wrk printed no result:" >&2; cat "$DATA/wrk-${1//\//-}.out" >&2; exit 1; }
@@ -142,6 +153,49 @@ wrk_phase() { # label path bodies-file checks-per-request
     printf "%-12s %9d %9d %8d %8.2f %10.0f %9.3f %8.3f %8.3f %20.1f %8.1f %20.1f\n", phase, v["requests"], checks,
       v["failures"], v["seconds"], checks / v["seconds"], v["p50_ms"], v["p99_ms"], v["max_ms"],
       server / hz * 1e6 / checks, jit / hz * 1e6 / checks, (c[1] + c[2]) * 1e6 / checks }'
+  awk -v phase="$1" -v result="$result" 'BEGIN { n = split(result, f, " "); for (i = 2; i <= n; i++) { split(f[i], kv, "="); v[kv[1]] = kv[2] }
+    printf "   %s: p99.9 %.3f ms; %.3f %% of requests took over 2 ms\n", phase, v["p999_ms"], v["over_2ms_pct"] }'
+  [[ "$JVM_COUNTS" == 1 ]] && jvm_counts_report "$(grep -o 'requests=[0-9]*' <<<"$result" | cut -d= -f2)" "$4" "$1"
+  return 0
+}
+
+jvm_counts() { # what the server's JVM counted so far: "alloc <group> <bytes>", "gc <collector> <pauses> <ms>"
+  local jcmd="${JAVA_HOME:+$JAVA_HOME/bin/}jcmd"
+  # allocated= is in whole B, K, M or G (HotSpot's proper unit): at most 1 MB off per thread below 100 GB
+  # never fails the run: a count missing (jcmd timed out on a loaded machine) prints as a difference of nothing
+  { timeout 300 "$jcmd" "$SERVER_PID" Thread.print -e 2>/dev/null || true; } | awk '/^"/ && / allocated=/ {
+    name = $0; sub(/^"/, "", name); sub(/".*$/, "", name); gsub(/[0-9]+/, "#", name)
+    a = $0; sub(/^.* allocated=/, "", a); sub(/ .*$/, "", a); unit = substr(a, length(a))
+    scale = unit == "K" ? 1024 : unit == "M" ? 1048576 : unit == "G" ? 1073741824 : 1
+    t[name] += (substr(a, 1, length(a) - 1) + 0) * scale }
+    END { for (n in t) printf "alloc\t%s\t%.0f\n", n, t[n] }'
+  { timeout 300 "$jcmd" "$SERVER_PID" PerfCounter.print 2>/dev/null || true; } | awk '
+    { eq = index($0, "="); key = substr($0, 1, eq - 1); value = substr($0, eq + 1); gsub(/"/, "", value) }
+    key == "sun.os.hrt.frequency" { hz = value }
+    key ~ /^sun[.]gc[.]collector[.][0-9]+[.](name|invocations|time)$/ { split(key, k, "."); c[k[4], k[5]] = value; ids[k[4]] }
+    END { for (i in ids) printf "gc\t%s\t%d\t%.3f\n", c[i, "name"], c[i, "invocations"], c[i, "time"] * 1000 / hz }'
+}
+
+reconnects() { # seconds: the connections to the server's port closed in the last that many seconds (< 59), read at
+  # once: sockets in TIME_WAIT (60 s on Linux, on whichever side closed first) with more than 60 - seconds - 1 left
+  ss -Htano state time-wait "( sport = :$PORT or dport = :$PORT )" 2>/dev/null | awk -v since="$1" '{
+    t = $0; sub(/^.*timer:\(timewait,/, "", t); sub(/,.*$/, "", t)
+    left = t ~ /min/ ? 60 * t : t ~ /ms$/ ? t / 1000 : t + 0
+    if (left > 60 - since - 1) n++ } END { print n + 0 }'
+}
+
+jvm_counts_report() { # requests checks-per-request label: the counts' differences over the phase, per check
+  awk -F'\t' -v requests="$1" -v per="$2" -v label="$3" -v closed="$(cat "$DATA/reconnects.txt" 2>/dev/null)" '
+    NR == FNR { before[$1 FS $2] = $3; beforeMs[$1 FS $2] = $4; next }
+    { d = $3 - before[$1 FS $2] }
+    $1 == "alloc" { all += d; if ($2 ~ /-exec-#$/) workers += d }
+    $1 == "gc" && d > 0 { gc = gc sprintf("; %s: %d (%.1f a 100,000 checks), %.1f ms in all", $2, d, d * 1e5 / checks, $4 - beforeMs[$1 FS $2]) }
+    BEGIN { checks = requests * per }
+    END {
+      printf "   %s: %.0f bytes allocated a check (%.0f on the Tomcat workers)%s; connections closed in the phase: %d (%s)\n",
+        label, all / checks, workers / checks, (gc == "" ? "; no collection" : gc), closed,
+        (closed > 0 ? sprintf("one in %.0f requests", requests / closed) : "none") }' \
+    "$DATA/counts-before.txt" "$DATA/counts-after.txt"
 }
 
 thread_cpu() { # the JVM's CPU by thread group (ms; "jvm-user"/"jvm-system": the process's, from /proc), one per line

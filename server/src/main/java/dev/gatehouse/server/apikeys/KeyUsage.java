@@ -47,7 +47,7 @@ class KeyUsage implements SmartLifecycle {
     /** One request with the key, now, from {@code ip}. */
     void used(TenantId tenant, UUID key, @Nullable String ip) {
         Instant now = clock.instant();
-        counts.computeIfAbsent(new Day(tenant, key, now.atOffset(ZoneOffset.UTC).toLocalDate()), d -> new AtomicLong())
+        counts.computeIfAbsent(new Day(tenant, key, LocalDate.ofInstant(now, ZoneOffset.UTC)), d -> new AtomicLong())
                 .incrementAndGet();
         lastUses.put(new KeyRef(tenant, key), new LastUse(now, ip));
     }

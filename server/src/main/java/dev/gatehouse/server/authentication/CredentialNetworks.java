@@ -52,7 +52,9 @@ public class CredentialNetworks {
 
     /** Whether {@code user}'s requests may come from {@code ip}; records nothing. */
     public boolean permits(TenantId tenant, UUID user, String ip) {
-        return IpRules.admit(recent.get(tenant), access.rolesHeld(tenant, user), ip);
+        TenantSettings settings = recent.get(tenant);
+        // No allowlist in the tenant (most tenants): every address passes, whatever roles the user holds.
+        return !SessionRules.anyNetworkRule(settings) || IpRules.admit(settings, access.rolesHeld(tenant, user), ip);
     }
 
     /**

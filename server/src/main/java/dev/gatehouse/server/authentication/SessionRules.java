@@ -54,6 +54,23 @@ record SessionRules(Duration idle, int maxHours, @Nullable Integer maxConcurrent
                 session.refuseOverLimit(), List.copyOf(networks), session.bindToDevice());
     }
 
+    /**
+     * Whether the settings have a network rule for anyone: a tenant range, or a role's non-empty list. Without
+     * one every address passes whatever roles are held, so a caller need not read them (issue 12: an API key's
+     * request read its owner's roles and built these rules for nothing in most tenants).
+     */
+    static boolean anyNetworkRule(TenantSettings settings) {
+        if (!settings.ipAllowlist().isEmpty()) {
+            return true;
+        }
+        for (List<String> ranges : settings.ipAllowlistByRole().values()) {
+            if (!ranges.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether a request from {@code address} passes every network rule (true when there is none). */
     boolean allows(@Nullable String address) {
         if (networks.isEmpty()) {

@@ -46,7 +46,7 @@ public class CredentialLimits implements DisposableBean {
 
     private final RateLimitBuckets buckets;
     /** This node's proxies, whose local views the optimization keeps; a key not used for an hour starts afresh. */
-    private final Cache<String, Held> proxies = Caffeine.newBuilder().maximumSize(100_000)
+    private final Cache<Spending, Held> proxies = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterAccess(Duration.ofHours(1)).build();
     /** One thread: a write-back is one short transaction, and each bucket has at most two queued. */
     private final ScheduledThreadPoolExecutor writeBacks = new ScheduledThreadPoolExecutor(1,
@@ -63,8 +63,12 @@ public class CredentialLimits implements DisposableBean {
      * @throws ServiceUnavailable when the buckets' database cannot be reached now
      */
     public long spend(String credential, int requests, Duration period) {
-        String id = "credential:" + credential + ":" + requests + "per" + period.toSeconds() + "s";
-        Held held = proxies.get(id, key -> held(key, requests, period));
+        Spending spending = new Spending(credential, requests, period);
+        // The proxy in hand, the usual case, costs no bucket id (issue 12: a key's every request built one).
+        Held held = proxies.getIfPresent(spending);
+        if (held == null) {
+            held = proxies.get(spending, this::held);
+        }
         long wait;
         try {
             wait = spend(held.proxy());
@@ -74,8 +78,8 @@ public class CredentialLimits implements DisposableBean {
             }
             // The row was deleted as full (RateLimitBuckets' clean-up) while this node's optimized proxy still
             // held its view: start from a new proxy, which creates the bucket again, full, as on first use.
-            proxies.invalidate(id);
-            held = proxies.get(id, key -> held(key, requests, period));
+            proxies.invalidate(spending);
+            held = proxies.get(spending, this::held);
             wait = spend(held.proxy());
         }
         WriteBack writeBack = held.writeBack();
@@ -85,12 +89,14 @@ public class CredentialLimits implements DisposableBean {
         return wait;
     }
 
-    private Held held(String id, int requests, Duration period) {
+    private Held held(Spending spending) {
+        String id = spending.bucketId();
+        int requests = spending.requests();
         if (requests <= EXACT_UP_TO) {
-            return new Held(buckets.bucket(id, requests, period, Optimizations.batching()), null);
+            return new Held(buckets.bucket(id, requests, spending.period(), Optimizations.batching()), null);
         }
-        BucketProxy proxy = buckets.bucket(id, requests, period, new ManuallySyncingOptimization());
-        return new Held(proxy, new WriteBack(id, proxy, Math.max(1, requests / 20)));
+        BucketProxy proxy = buckets.bucket(id, requests, spending.period(), new ManuallySyncingOptimization());
+        return new Held(proxy, new WriteBack(spending, proxy, Math.max(1, requests / 20)));
     }
 
     private static long spend(BucketProxy bucket) {
@@ -121,6 +127,13 @@ public class CredentialLimits implements DisposableBean {
         writeBacks.shutdownNow();
     }
 
+    /** One credential's limit, which has a bucket of its own in the shared buckets. */
+    private record Spending(String credential, int requests, Duration period) {
+        String bucketId() {
+            return "credential:" + credential + ":" + requests + "per" + period.toSeconds() + "s";
+        }
+    }
+
     /** A node's proxy of one bucket, and for a large limit what writes its local spending back. */
     private record Held(BucketProxy proxy, @Nullable WriteBack writeBack) {}
 
@@ -132,7 +145,7 @@ public class CredentialLimits implements DisposableBean {
      */
     private final class WriteBack {
 
-        private final String id;
+        private final Spending spending;
         private final BucketProxy proxy;
         private final long everyTokens;
         private final AtomicLong spentSince = new AtomicLong();
@@ -141,8 +154,8 @@ public class CredentialLimits implements DisposableBean {
         private final AtomicBoolean now = new AtomicBoolean();
         private final AtomicBoolean later = new AtomicBoolean();
 
-        WriteBack(String id, BucketProxy proxy, long everyTokens) {
-            this.id = id;
+        WriteBack(Spending spending, BucketProxy proxy, long everyTokens) {
+            this.spending = spending;
             this.proxy = proxy;
             this.everyTokens = everyTokens;
         }
@@ -177,7 +190,7 @@ public class CredentialLimits implements DisposableBean {
             } catch (RuntimeException e) {
                 if (removedMeanwhile(e)) {
                     // Deleted as full: the next request starts from a new proxy, which creates it again.
-                    proxies.asMap().computeIfPresent(id, (key, held) -> held.proxy() == proxy ? null : held);
+                    proxies.asMap().computeIfPresent(spending, (key, held) -> held.proxy() == proxy ? null : held);
                 } else {
                     log.warn("Could not write a rate limit's spending back; the next request retries: {}",
                             e.getMessage());

@@ -2,6 +2,7 @@ package dev.gatehouse.server.throttling;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import dev.gatehouse.server.audit.AuditLog;
 import dev.gatehouse.server.settings.TenantSettings;
 import dev.gatehouse.server.settings.TenantSettingsStore;
@@ -237,11 +238,13 @@ public class Throttle {
             .expireAfterAccess(Duration.ofMinutes(15)).build();
 
     /**
-     * Buckets this node found empty, with when a token will be back (System.nanoTime). Bounded: a
+     * Buckets this node found empty, with when a token will be back (System.nanoTime), each kept until then and no
+     * longer, so that an empty cache means no refusal on this node now ({@link #spentHere}). Bounded: a
      * flood over many keys evicts the oldest, which then cost one more database round each.
      */
     private final Cache<String, Long> recentlyRefused = Caffeine.newBuilder().maximumSize(100_000)
-            .expireAfterWrite(Duration.ofHours(1)).build();
+            .expireAfter(Expiry.<String, Long>writing((id, until) -> Duration.ofNanos(Math.max(0, until - System.nanoTime()))))
+            .build();
 
     Throttle(RateLimitBuckets buckets, TenantDirectory tenants, TenantSettingsStore settings, AuditLog audit,
             PlatformTransactionManager transactions, MeterRegistry meters, Environment environment) {
@@ -440,7 +443,9 @@ public class Throttle {
      * the refusal that spent it was recorded.
      */
     public Optional<TooManyRequests> spentHere(Door door, @Nullable String address) {
-        if (address == null) {
+        // Nothing refused on this node now, the usual case: no bucket's id to build, so no address to hash (issue 12:
+        // every request with a bearer credential built and hashed one).
+        if (address == null || recentlyRefused.asMap().isEmpty()) {
             return Optional.empty();
         }
         String id = bucketId(door, Scope.ADDRESS, addressLimits.get(door), address);

@@ -71,4 +71,28 @@ class SessionRulesTest {
         assertThat(rules.allows("203.0.113.9")).isTrue();
         assertThat(SessionRules.of(SettingsDocument.parse(SETTINGS), List.of()).refuseOverLimit()).isTrue();
     }
+
+    /**
+     * A tenant without network rules admits every address whoever asks, so a credential's check skips its owner's
+     * roles ({@code CredentialNetworks#permits}); a role's list counts, even when no one holds the role, an empty one
+     * does not. For every role set and address, "no rule" must agree with what the rules built for them say.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            {}                                                               | false
+            {"ipAllowlistByRole": {"front_desk": []}}                        | false
+            {"ipAllowlistByRole": {"front_desk": [], "billing": ["10.1.0.0/16"]}} | true
+            {"ipAllowlist": ["10.0.0.0/8"]}                                  | true
+            """)
+    void aTenantHasANetworkRuleOnlyWhenARangeIsListedForSomeone(String settings, boolean any) {
+        assertThat(SessionRules.anyNetworkRule(SettingsDocument.parse(settings))).isEqualTo(any);
+        if (!any) {
+            for (List<String> roles : List.of(List.<String>of(), List.of("front_desk"), List.of("billing", "owner"))) {
+                for (String address : new String[] {"203.0.113.9", "10.1.2.3", "2001:db8::1", "example.com"}) {
+                    assertThat(SessionRules.of(SettingsDocument.parse(settings), roles).allows(address))
+                            .as("%s from %s", roles, address).isTrue();
+                }
+            }
+        }
+    }
 }
