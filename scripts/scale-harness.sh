@@ -3,9 +3,10 @@
 # clinic tenant with SCALE × (1,000,000 users, 10,000 locations in 4 levels, 3 assignments per user,
 # 10,000,000 relationships) and 100 roles through the paths a migration would use — locations and roles through
 # their APIs (PARALLEL requests at once), users with their assignments through the bulk import API
-# (POST …/users/import, CSV in chunks of IMPORT_CHUNK lines), relationships through POST …/relationships/batch
+# (POST …/users/import, CSV in chunks of IMPORT_CHUNK lines, IMPORT_PARALLEL requests at once, 1 unless given;
+# the import's CPU and WAL per user, and with STATEMENTS=1 its statements by time), relationships through POST …/relationships/batch
 # (REL_BATCH tuples a request, REL_PARALLEL requests at once, for at most REL_SECONDS; STATEMENTS=1 prints their
-# statements by time when the folder's PostgreSQL preloads pg_stat_statements) — so that every audit event in the
+# statements by time: the harness restarts the server once with pg_stat_statements preloaded) — so that every audit event in the
 # trail is one a real action recorded. Then restarts the server on that data and measures: start time, RSS and heap idle, check p50/p99
 # with cold and warm profiles, RSS under the check load, heap per 100 k cached profiles, who-can, user list,
 # search and deep pages, sign-in, token issuance (client credentials), database size. Prints a summary.
@@ -17,10 +18,12 @@
 #                                                   # without generating
 #   PHASES=generate KEEP=1 scripts/scale-harness.sh   # generate only; PHASES=measure on a kept folder
 #   SKIP_BUILD=1 …                                  # reuse server/target's jar
+#   PG_SETTINGS="checkpoint_timeout=30s" …          # an experiment: ALTER SYSTEM on the run's database, reloaded
+#   IMPORT_JFR=/tmp/import.jfr …                    # a JFR recording (settings=profile) of the user import only
 #
 # Bounded: every request has a timeout, every load phase a duration, the whole run MAX_MINUTES (default 150)
 # after which it stops itself; the server is stopped and (without KEEP) its folder removed on exit.
-# Needs a JDK ≥ 21, curl, jq, wrk, psql (to read counts and sizes from the embedded database: read only).
+# Needs a JDK ≥ 21, curl, jq, wrk, psql (to read counts and sizes from the embedded database: read only, but for the ALTER SYSTEM of STATEMENTS and PG_SETTINGS).
 set -euo pipefail
 
 NAME=scale-harness
@@ -30,6 +33,7 @@ KEEP_DIR="${KEEP_DIR:-/tmp/gatehouse-scale-$SCALE}"
 PHASES="${PHASES:-generate,measure}"
 PARALLEL="${PARALLEL:-6}"
 IMPORT_CHUNK="${IMPORT_CHUNK:-50000}"
+IMPORT_PARALLEL="${IMPORT_PARALLEL:-1}"
 REL_SECONDS="${REL_SECONDS:-600}"
 REL_BATCH="${REL_BATCH:-10000}"
 REL_PARALLEL="${REL_PARALLEL:-1}"
@@ -179,36 +183,67 @@ generate() {
       printf "u%07d,First%d,Last%d,%s,,%s,scale_%03d@%s;scale_%03d@%s;scale_%03d@%s\n", i, i % 5003, i,
         (i % 2 ? sprintf("u%07d@scale.example", i) : ""), (i % 2 ? "HUMAN" : "SERVICE"), i % roles + 1, leaf[i % c], (i + 1) % roles + 1, leaf[(i * 7) % c], (i + 2) % roles + 1, leaf[(i * 13) % c] > f
     } }' "$DATA/leaves.txt" /dev/null
-  local imported=0 jvm0 pg0 file out
+  local imported=0 jvm0 pg0 file out files k j posts wal0
+  files=("$DATA"/import/users-*.csv)
+  if [[ "${STATEMENTS:-0}" == 1 ]]; then
+    pg "create extension if not exists pg_stat_statements" >/dev/null
+    pg "select pg_stat_statements_reset()" >/dev/null
+  fi
+  wal0="$(pg "select wal_records || ' ' || wal_fpi || ' ' || wal_bytes from pg_stat_wal")"
+  if [[ -n "${IMPORT_JFR:-}" ]]; then # a JFR recording (settings=profile) of the import only
+    "$JAVA_HOME/bin/jcmd" "$SERVER_PID" JFR.start name=import settings=profile filename="$IMPORT_JFR" >/dev/null
+  fi
   jvm0="$(jvm_ticks)"; pg0="$(pg_ticks)"
-  for file in "$DATA"/import/users-*.csv; do
-    out="$(curl -sS --max-time 1800 -X POST "$BASE/api/v1/tenants/$SLUG/users/import" -H "Content-Type: text/csv" \
-      -H "Authorization: Bearer $API_KEY" --data-binary @"$file" -w '\n%{http_code}')"
-    if [[ "$(status "$out")" == 404 || "$(status "$out")" == 405 ]]; then
-      # A build without the bulk import API: one POST …/users a user (small scales only).
-      awk -F, 'NR > 1 { n = split($7, a, ";"); r = ""
-        for (j = 1; j <= n; j++) { split(a[j], ra, "@"); r = r (j > 1 ? "," : "") "{\"role\":\"" ra[1] "\",\"location\":\"" ra[2] "\"}" }
-        printf "{\"username\":\"%s\",\"firstName\":\"%s\",\"lastName\":\"%s\",%s\"kind\":\"%s\",\"roles\":[%s]}\n", $1, $2, $3, ($4 == "" ? "" : "\"email\":\"" $4 "\","), $6, r }' \
-        "$file" >"$DATA/users.jsonl"
-      out="$(post_all "/api/v1/tenants/$SLUG/users" "$DATA/users.jsonl")"
-      echo "   no import API in this build ($file): one POST a user: $out"
-      imported=$((imported + $(awk '{ for (i = 1; i < NF; i += 2) if ($(i + 1) == 201) s += $i } END { print s + 0 }' <<<"$out")))
-      continue
-    fi
-    if [[ "$(status "$out")" != 200 ]]; then
-      fail "the import of $file answered $(status "$out"): $(body "$out" | head -c 2000)"
-    fi
-    imported=$((imported + $(body "$out" | jq .imported)))
-    if [[ "$(body "$out" | jq '.failed | length')" != 0 ]]; then
-      echo "   $file: $(body "$out" | jq -c '.failed[:3]')" >&2
-    fi
-    printf '   imported %d users, %.0f/s, load %s\n' "$imported" "$(awk -v i="$imported" -v t="$(elapsed "$started")" 'BEGIN { print i / t }')" "$(loadavg)"
+  # IMPORT_PARALLEL requests at once, each of its own chunk (different users), then the next ones.
+  for ((k = 0; k < ${#files[@]}; k += IMPORT_PARALLEL)); do
+    posts=()
+    for ((j = k; j < k + IMPORT_PARALLEL && j < ${#files[@]}; j++)); do
+      curl -sS --max-time 1800 -X POST "$BASE/api/v1/tenants/$SLUG/users/import" -H "Content-Type: text/csv" \
+        -H "Authorization: Bearer $API_KEY" --data-binary @"${files[j]}" -w '\n%{http_code}' >"${files[j]}.answer" &
+      posts+=($!)
+    done
+    wait "${posts[@]}"
+    for ((j = k; j < k + IMPORT_PARALLEL && j < ${#files[@]}; j++)); do
+      file="${files[j]}"
+      out="$(cat "$file.answer")"
+      if [[ "$(status "$out")" == 404 || "$(status "$out")" == 405 ]]; then
+        # A build without the bulk import API: one POST …/users a user (small scales only).
+        awk -F, 'NR > 1 { n = split($7, a, ";"); r = ""
+          for (j = 1; j <= n; j++) { split(a[j], ra, "@"); r = r (j > 1 ? "," : "") "{\"role\":\"" ra[1] "\",\"location\":\"" ra[2] "\"}" }
+          printf "{\"username\":\"%s\",\"firstName\":\"%s\",\"lastName\":\"%s\",%s\"kind\":\"%s\",\"roles\":[%s]}\n", $1, $2, $3, ($4 == "" ? "" : "\"email\":\"" $4 "\","), $6, r }' \
+          "$file" >"$DATA/users.jsonl"
+        out="$(post_all "/api/v1/tenants/$SLUG/users" "$DATA/users.jsonl")"
+        echo "   no import API in this build ($file): one POST a user: $out"
+        imported=$((imported + $(awk '{ for (i = 1; i < NF; i += 2) if ($(i + 1) == 201) s += $i } END { print s + 0 }' <<<"$out")))
+        continue
+      fi
+      if [[ "$(status "$out")" != 200 ]]; then
+        fail "the import of $file answered $(status "$out"): $(body "$out" | head -c 2000)"
+      fi
+      imported=$((imported + $(body "$out" | jq .imported)))
+      if [[ "$(body "$out" | jq '.failed | length')" != 0 ]]; then
+        echo "   $file: $(body "$out" | jq -c '.failed[:3]')" >&2
+      fi
+      printf '   imported %d users, %.0f/s, load %s\n' "$imported" "$(awk -v i="$imported" -v t="$(elapsed "$started")" 'BEGIN { print i / t }')" "$(loadavg)"
+    done
   done
   note "- users: $imported imported with $((imported * 3)) assignments in $(elapsed "$started") s," \
     "$(awk -v i="$imported" -v t="$(elapsed "$started")" 'BEGIN { printf "%.0f", i / t }') users/s; CPU per user:" \
     "JVM $(awk -v a="$jvm0" -v b="$(jvm_ticks)" -v n="$imported" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f", (b - a) / hz * 1e6 / n }') µs," \
     "PostgreSQL $(awk -v a="$pg0" -v b="$(pg_ticks)" -v n="$imported" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f", (b - a) / hz * 1e6 / n }') µs" \
-    "(IMPORT_CHUNK=$IMPORT_CHUNK lines a request, one request at a time)"
+    "(IMPORT_CHUNK=$IMPORT_CHUNK lines a request, IMPORT_PARALLEL=$IMPORT_PARALLEL at once; load $(loadavg))"
+  if [[ -n "${IMPORT_JFR:-}" ]]; then
+    "$JAVA_HOME/bin/jcmd" "$SERVER_PID" JFR.stop name=import >/dev/null
+    note "  JFR recording of the import: $IMPORT_JFR"
+  fi
+  note "  WAL per user: $(pg "select wal_records || ' ' || wal_fpi || ' ' || wal_bytes from pg_stat_wal" | awk -v w="$wal0" -v n="$imported" '{
+    split(w, a, " "); printf "%.1f records, %.2f full-page images, %.0f bytes", ($1 - a[1]) / n, ($2 - a[2]) / n, ($3 - a[3]) / n }')"
+  if [[ "${STATEMENTS:-0}" == 1 ]]; then
+    note "  statements by total time during the import (ms, calls, statement):"
+    pg "select round(total_exec_time::numeric) || ' ms, ' || calls || ': ' || left(regexp_replace(query, '\s+', ' ', 'g'), 140)
+        from pg_stat_statements where query not ilike '%pg_stat_statements%' order by total_exec_time desc limit 15" \
+      | sed 's/^/    /' | tee -a "$SUMMARY"
+  fi
   rm -rf "$DATA/import"
   GENERATED_USERS=1
   save_state GENERATED_USERS
@@ -446,6 +481,18 @@ tokens() { # client credentials: 200 token requests in a row
 
 echo "== starting $JAR on $BASE (data in $DATA, load average $(loadavg))"
 start_server "${START_ARGS[@]}"
+if [[ "${STATEMENTS:-0}" == 1 && "$(pg "show shared_preload_libraries")" != *pg_stat_statements* ]]; then
+  echo "== restarting with pg_stat_statements loaded (track = all: statements run by triggers count apart)"
+  pg "alter system set shared_preload_libraries = 'pg_stat_statements'" >/dev/null
+  pg "alter system set pg_stat_statements.track = 'all'" >/dev/null
+  stop_server
+  start_server "${START_ARGS[@]}"
+fi
+if [[ -n "${PG_SETTINGS:-}" ]]; then # an experiment: "name=value name=value", set with ALTER SYSTEM and reloaded
+  for setting in $PG_SETTINGS; do pg "alter system set ${setting%%=*} = '${setting#*=}'" >/dev/null; done
+  pg "select pg_reload_conf()" >/dev/null
+  echo "== PostgreSQL settings for this run: $PG_SETTINGS"
+fi
 if [[ ",$PHASES," == *,generate,* ]]; then
   if [[ -z "${GENERATED_USERS:-}" ]]; then
     generate

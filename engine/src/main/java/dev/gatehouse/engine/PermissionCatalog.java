@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A tenant's permissions, each interned to a small integer so that a profile can answer a check
@@ -14,6 +15,13 @@ public final class PermissionCatalog {
 
     private final List<Permission> permissions;
     private final Map<String, Integer> ids;
+    /**
+     * What each wildcard covers, worked out once per catalog: coverage and narrowing ask it for every
+     * grant they compare (a bulk import: per line). Bounded, as its keys come from roles and API keys.
+     */
+    private final Map<String, int[]> wildcards = new ConcurrentHashMap<>();
+
+    private static final int WILDCARDS_KEPT = 4096;
 
     private PermissionCatalog(List<Permission> permissions, Map<String, Integer> ids) {
         this.permissions = permissions;
@@ -78,12 +86,27 @@ public final class PermissionCatalog {
         return permissions;
     }
 
-    /** The ids of every permission a key or wildcard covers, in catalog order. */
+    /**
+     * The ids of every permission a key or wildcard covers, in catalog order. The array may be
+     * shared between callers: read it, never write it.
+     */
     int[] idsCoveredBy(String pattern) {
         if (!pattern.contains("*")) {
             int id = idOf(pattern);
             return id < 0 ? new int[0] : new int[] {id};
         }
+        int[] known = wildcards.get(pattern);
+        if (known != null) {
+            return known;
+        }
+        int[] covered = coveredBy(pattern);
+        if (wildcards.size() < WILDCARDS_KEPT) {
+            wildcards.putIfAbsent(pattern, covered);
+        }
+        return covered;
+    }
+
+    private int[] coveredBy(String pattern) {
         int[] covered = new int[permissions.size()];
         int count = 0;
         for (int id = 0; id < permissions.size(); id++) {

@@ -248,19 +248,32 @@ public final class TenantPolicy {
      */
     public List<String> grantsBeyond(Profile caller, List<Grant> grants, @Nullable String location, Instant now) {
         if (!caller.policy().tenant.equals(tenant) || !active || !caller.isActiveAt(now)) {
-            List<String> all = new ArrayList<>();
-            for (Grant grant : grants) {
-                for (int id : catalog.idsCoveredBy(grant.permission())) {
-                    if (!all.contains(catalog.get(id).key())) {
-                        all.add(catalog.get(id).key());
-                    }
-                }
-            }
-            return all;
+            return everyPermissionOf(grants);
         }
         Profile current = caller.policy() == this ? caller : caller.recompiledFor(this);
         String where = location != null && locations.contains(location) ? location : null;
         return Coverage.of(this, current, now).beyond(grants, where);
+    }
+
+    /**
+     * {@link #grantsBeyond} asked many times for one caller at {@code now} (a bulk import): the
+     * caller's grants gathered once; the same answers.
+     */
+    public RoleGiving giving(Profile caller, Instant now) {
+        return new RoleGiving(this, caller, now);
+    }
+
+    /** Every catalog permission {@code grants} give, once each: what an inactive caller would give beyond their own. */
+    List<String> everyPermissionOf(List<Grant> grants) {
+        List<String> all = new ArrayList<>();
+        for (Grant grant : grants) {
+            for (int id : catalog.idsCoveredBy(grant.permission())) {
+                if (!all.contains(catalog.get(id).key())) {
+                    all.add(catalog.get(id).key());
+                }
+            }
+        }
+        return all;
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.gatehouse.engine.RandomTenants.Tenant;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -783,6 +784,42 @@ class EngineLawsTest {
                 assertThat(c.tenant().active() && callerActive && beyond.isEmpty())
                         .as("%s@%s beyond %s; covers: %s", role.key(), where, beyond, covers.explain())
                         .isEqualTo(covers.allowed());
+            };
+        });
+    }
+
+    // (n2) Handing out, asked many times for one caller (a bulk import): RoleGiving answers as
+    // grantsBeyond for every role at every place, tenant-wide included, in any order of questions,
+    // for the subject and for the subject narrowed to one location (an API key).
+    @Test
+    void aCallersRoleGivingAnswersAsGrantsBeyondForEveryRoleAndPlace() {
+        forEachCase(15_500_000L, c -> {
+            List<@Nullable String> places = new ArrayList<>();
+            places.add(null);
+            for (Location location : c.tenant().locations().locations()) {
+                places.add(location.id());
+            }
+            places.add("nowhere");
+            List<Profile> callers = new ArrayList<>(List.of(c.profile()));
+            if (places.size() > 2) {
+                callers.add(c.profile().narrowedTo(List.of("*"), Set.of(places.get(1))));
+            }
+            return request -> {
+                for (Profile caller : callers) {
+                    RoleGiving giving = c.policy().giving(caller, request.at());
+                    List<Role> roles = new ArrayList<>(c.tenant().roles());
+                    Collections.shuffle(roles, c.random().random());
+                    List<@Nullable String> order = new ArrayList<>(places);
+                    Collections.shuffle(order, c.random().random());
+                    for (Role role : roles) {
+                        for (String where : order) {
+                            assertThat(giving.beyond(role.key(), where))
+                                    .as("%s at %s, narrowed: %s", role.key(), where, caller.isNarrowed())
+                                    .isEqualTo(c.policy().grantsBeyond(caller, c.policy().flattenedGrants(role.key()),
+                                            where, request.at()));
+                        }
+                    }
+                }
             };
         });
     }

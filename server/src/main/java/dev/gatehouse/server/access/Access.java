@@ -13,6 +13,7 @@ import dev.gatehouse.engine.PolicyException;
 import dev.gatehouse.engine.Profile;
 import dev.gatehouse.engine.Reason;
 import dev.gatehouse.engine.RequestContext;
+import dev.gatehouse.engine.RoleGiving;
 import dev.gatehouse.engine.Resource;
 import dev.gatehouse.engine.Scope;
 import dev.gatehouse.engine.Subject;
@@ -377,6 +378,28 @@ public class Access {
             return List.of(role);
         }
         return grantsBeyondCaller(caller, policy.get().flattenedGrants(role), location);
+    }
+
+    /**
+     * {@link #grantsBeyondCaller(Caller, String, String)} asked for many roles and places at once (a
+     * bulk import: one per line): the caller's grants are gathered once, at the time of this call, by
+     * the engine ({@link TenantPolicy#giving}), and give the same answers. One request's: it does not
+     * see a change of the caller's roles or of the tenant's policy made after it.
+     */
+    public RolesBeyondCaller grantsBeyondCaller(Caller caller) {
+        Optional<TenantPolicy> policy = policy(caller.tenant());
+        Optional<Profile> profile = profileOf(caller);
+        if (policy.isEmpty() || profile.isEmpty()) {
+            return (role, location) -> List.of(role);
+        }
+        RoleGiving giving = policy.get().giving(profile.get(), clock.instant());
+        return (role, location) -> policy.get().role(role).isEmpty() ? List.of(role) : giving.beyond(role, location);
+    }
+
+    /** What a role held at a place (tenant-wide when null) would give beyond one caller's access. */
+    @FunctionalInterface
+    public interface RolesBeyondCaller {
+        List<String> beyond(String role, @Nullable String location);
     }
 
     /** As above, for a set of grants (a role as it would be after an edit). */

@@ -397,7 +397,7 @@ public class Relationships {
         }
         // PostgreSQL keeps microseconds: the answer says what is stored, and a rewrite compares alike.
         Instant expiresAt = request.expiresAt() == null ? null : request.expiresAt().truncatedTo(ChronoUnit.MICROS);
-        return new Relationship(UUID.randomUUID(), subject, relation, object, expiresAt,
+        return new Relationship(Ids.timeOrdered(), subject, relation, object, expiresAt,
                 now.truncatedTo(ChronoUnit.MICROS));
     }
 

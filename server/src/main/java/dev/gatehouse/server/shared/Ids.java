@@ -1,5 +1,7 @@
 package dev.gatehouse.server.shared;
 
+import java.security.SecureRandom;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -14,7 +16,31 @@ public final class Ids {
     /** Where the dashes of the 36-character spelling stand (8-4-4-4-12 hexadecimal digits). */
     private static final int[] DASHES = {8, 13, 18, 23};
 
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private Ids() {}
+
+    /**
+     * A new id for a row written in bulk (issue 17: the user import, the relationships batch): a
+     * version 7 UUID (RFC 9562) — the millisecond of its making in the first 48 bits, then 74 random
+     * bits from {@link SecureRandom} (against 122 in a version 4), so that ids made one after another
+     * sort together and each row's insert into an index keyed by id (a primary key, {@code
+     * assignments_by_user}, the audit trail's by target) lands in the index's last pages rather than on
+     * a random page of it (docs/benchmarks.md, "Branch import17"). Ids are opaque in the API; 74 random
+     * bits are not guessable, though an id tells when it was made, as the row's {@code createdAt} does.
+     */
+    public static UUID timeOrdered() {
+        byte[] random = new byte[10];
+        RANDOM.nextBytes(random);
+        long millis = System.currentTimeMillis() & 0xFFFF_FFFF_FFFFL;
+        long high = (millis << 16) | 0x7000L | ((random[0] & 0x0FL) << 8) | (random[1] & 0xFFL);
+        long low = 0;
+        for (int i = 2; i < 10; i++) {
+            low = (low << 8) | (random[i] & 0xFFL);
+        }
+        low = (low & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+        return new UUID(high, low);
+    }
 
     /** The id {@code text} spells, or empty when it spells none. */
     public static Optional<UUID> parse(@Nullable String text) {
@@ -57,6 +83,8 @@ public final class Ids {
 
     /** Ids are stored lower-case: an id in any case becomes the stored spelling; other text stays as given. */
     public static String canonical(String text) {
-        return parse(text).map(UUID::toString).orElse(text);
+        // The 36-character spelling holds only hexadecimal digits and dashes: lower case is UUID#toString's
+        // spelling, and a stored id (lower case already) comes back as it is, without a copy.
+        return isUuidText(text) ? text.toLowerCase(Locale.ROOT) : text;
     }
 }

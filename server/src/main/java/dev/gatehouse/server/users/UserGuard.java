@@ -173,18 +173,33 @@ class UserGuard {
     }
 
     /**
-     * The same rule as {@link #requireAssign}, as an answer: why the caller may not give the role
-     * there, or null when they may (issue 17: an import reports a refused line and goes on).
+     * The same rule as {@link #requireAssign}, as an answer, asked for every line of a bulk import by
+     * one caller: why the caller may not give the role there, or null when they may (issue 17: an
+     * import reports a refused line and goes on). The engine gathers the caller's grants once for the
+     * whole request ({@link Access#grantsBeyondCaller(Caller)}) instead of once per role and place;
+     * the decisions and refusals are those of {@link #requireAssign}.
      */
-    @Nullable String assignRefusal(Caller caller, String role, @Nullable String location) {
-        if (!access.allows(caller, "roles.assign", Resource.of("role", role).locatedAt(location))) {
-            return "missing permission roles.assign" + (location == null ? " tenant-wide" : " at this location");
-        }
-        return beyondCaller(caller, role, location);
+    Assigner assigner(Caller caller) {
+        Access.RolesBeyondCaller beyond = access.grantsBeyondCaller(caller);
+        return (role, location) -> {
+            if (!access.allows(caller, "roles.assign", Resource.of("role", role).locatedAt(location))) {
+                return "missing permission roles.assign" + (location == null ? " tenant-wide" : " at this location");
+            }
+            return refusal(role, location, beyond.beyond(role, location));
+        };
+    }
+
+    /** Why one caller may not give a role at a place, or null when they may ({@link #assignRefusal}). */
+    @FunctionalInterface
+    interface Assigner {
+        @Nullable String refusal(String role, @Nullable String location);
     }
 
     private @Nullable String beyondCaller(Caller caller, String role, @Nullable String location) {
-        List<String> beyond = access.grantsBeyondCaller(caller, role, location);
+        return refusal(role, location, access.grantsBeyondCaller(caller, role, location));
+    }
+
+    private static @Nullable String refusal(String role, @Nullable String location, List<String> beyond) {
         if (beyond.isEmpty()) {
             return null;
         }

@@ -9,6 +9,7 @@ import dev.gatehouse.server.database.PlannerStatistics;
 import dev.gatehouse.server.shared.ApiException;
 import dev.gatehouse.server.shared.Caller;
 import dev.gatehouse.server.shared.FieldError;
+import dev.gatehouse.server.shared.Ids;
 import dev.gatehouse.server.shared.Origin;
 import dev.gatehouse.server.shared.Usernames;
 import java.io.IOException;
@@ -344,6 +345,7 @@ public class UserImport {
         // The engine's answers for this caller, asked once per place and role: a file names few of them.
         private final Map<Resource, Boolean> createAt = new HashMap<>();
         private final Map<String, @Nullable String> assignRefusals = new HashMap<>();
+        private final UserGuard.Assigner assigner;
         private final List<FailedLine> failed = new ArrayList<>();
         private long imported;
         private long batches;
@@ -355,6 +357,7 @@ public class UserImport {
             this.policy = access.policy(tenant.id()).orElseThrow(() -> ApiException.notFound("tenant " + tenant.slug()));
             this.rules = scope.rules(tenant.id());
             this.actor = guard.actor(caller);
+            this.assigner = guard.assigner(caller);
         }
 
         Result result(@Nullable Long stoppedAfter) {
@@ -501,7 +504,7 @@ public class UserImport {
                 return null;
             }
             // The engine decides, as for POST …/users: creating the user where their roles hold, and
-            // giving each role there, are the caller's to do (no escalation: UserGuard#assignRefusal).
+            // giving each role there, are the caller's to do (no escalation: UserGuard#assigner).
             for (Resource where : UserGuard.resourcesOfNew(roles)) {
                 if (!createAt.computeIfAbsent(where, resource -> guard.allows(caller, "users.create", resource))) {
                     fields.reject("roles", "missing permission users.create"
@@ -512,7 +515,7 @@ public class UserImport {
                 UserGuard.NewAssignment role = roles.get(i);
                 String key = role.role() + "@" + role.location();
                 String refusal = assignRefusals.containsKey(key) ? assignRefusals.get(key)
-                        : guard.assignRefusal(caller, role.role(), role.location());
+                        : assigner.refusal(role.role(), role.location());
                 assignRefusals.put(key, refusal);
                 if (refusal != null) {
                     fields.reject("roles[" + i + "].role", refusal);
@@ -526,7 +529,7 @@ public class UserImport {
             String status = inactive ? "DISABLED" : service ? "ACTIVE" : "INVITED";
             UserStore.NewUser user = new UserStore.NewUser(username, firstName, lastName, email, phone, kind, status,
                     null, List.of());
-            return new Checked(line, new UserStore.Imported(UUID.randomUUID(), user, profile,
+            return new Checked(line, new UserStore.Imported(Ids.timeOrdered(), user, profile,
                     Boolean.TRUE.equals(request.hidden())), roles);
         }
 
@@ -538,7 +541,7 @@ public class UserImport {
                 UUID id = one.user().id();
                 String status = one.user().user().status();
                 for (UserGuard.NewAssignment role : one.roles()) {
-                    rows.add(new Assignments.NewRow(UUID.randomUUID(), id, role.role(), role.locationId(),
+                    rows.add(new Assignments.NewRow(Ids.timeOrdered(), id, role.role(), role.locationId(),
                             role.startsAt(), role.expiresAt(), status.equals("INVITED") ? "INVITE" : "DIRECT",
                             caller.userId()));
                 }

@@ -49,4 +49,30 @@ class IdsTest {
         UUID id = UUID.randomUUID();
         assertThat(Ids.inPath(id.toString().toUpperCase(java.util.Locale.ROOT), "user")).isEqualTo(id);
     }
+
+    @Test
+    void aTimeOrderedIdIsAVersion7UuidOfItsMillisecondWithRandomBits() throws InterruptedException {
+        long before = System.currentTimeMillis();
+        UUID first = Ids.timeOrdered();
+        long after = System.currentTimeMillis();
+        assertThat(first.version()).isEqualTo(7);
+        assertThat(first.variant()).isEqualTo(2);
+        assertThat(first.getMostSignificantBits() >>> 16).isBetween(before, after);
+        assertThat(Ids.parse(first.toString())).contains(first);
+
+        Thread.sleep(2);
+        UUID later = Ids.timeOrdered();
+        assertThat(later.toString()).as("a later millisecond sorts after, as text and in PostgreSQL's uuid order")
+                .isGreaterThan(first.toString());
+
+        java.util.Set<UUID> seen = new java.util.HashSet<>();
+        java.util.Set<Long> randomParts = new java.util.HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            UUID id = Ids.timeOrdered();
+            seen.add(id);
+            randomParts.add(id.getLeastSignificantBits() & 0x3FFF_FFFF_FFFF_FFFFL);
+        }
+        assertThat(seen).as("ids made within the same milliseconds differ").hasSize(10_000);
+        assertThat(randomParts).as("the random bits vary").hasSize(10_000);
+    }
 }

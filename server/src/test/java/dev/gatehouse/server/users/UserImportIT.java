@@ -175,6 +175,48 @@ class UserImportIT extends IntegrationTest {
     }
 
     @Test
+    void whatACallerMayGiveAtOnePlaceIsNotTakenForAnotherPlaceOrAnotherCaller() {
+        String downtown = fixtures.location(clinic, "Downtown");
+        String uptown = fixtures.location(clinic, "Uptown");
+        fixtures.customRole(clinic, "assigner", "TENANT", "users.read", "users.create", "roles.assign");
+        fixtures.customRole(clinic, "site_reader", "LOCATION", "patients.read");
+        TestMembers.Member manager = fixtures.member(clinic, "sitemanager",
+                "[" + json("role", "assigner") + "," + roleAt("site_reader", downtown) + "]");
+        // One request, one batch: the same role asked at the caller's place, elsewhere, tenant-wide, and there again.
+        Response imported = upload(manager.token(), "text/csv", HEADER
+                + "here1,Here,One,,,,site_reader@" + downtown + "\n"
+                + "there1,There,One,,,,site_reader@" + uptown + "\n"
+                + "wide1,Wide,One,,,,site_reader\n"
+                + "here2,Here,Two,,,,site_reader@" + downtown + "\n"
+                + "there2,There,Two,,,,site_reader@" + uptown + "\n");
+        assertThat(imported.status()).as(imported.raw()).isEqualTo(200);
+        assertThat(imported.body().at("/imported").asLong()).isZero();
+        JsonNode failed = imported.body().at("/failed");
+        for (int refused : List.of(1, 2, 4)) {
+            assertThat(failed.get(refused).at("/errors/0/field").asString()).as(imported.raw()).isEqualTo("roles[0].role");
+            assertThat(failed.get(refused).at("/errors/0/message").asString())
+                    .contains("you cannot give role site_reader").contains("patients.read beyond your own access");
+        }
+        for (int fine : List.of(0, 3)) {
+            assertThat(failed.get(fine).at("/errors/0/field").asString()).as(imported.raw()).isEqualTo("batch");
+        }
+
+        Response here = upload(manager.token(), "text/csv", HEADER
+                + "here1,Here,One,,,,site_reader@" + downtown + "\n"
+                + "here2,Here,Two,,,,site_reader@" + downtown + "\n");
+        assertThat(here.body().at("/imported").asLong()).as(here.raw()).isEqualTo(2);
+        // The owner, in a request of their own, may give it anywhere: nothing of the manager's refusals is theirs.
+        Response owner = upload(clinic.owner(), "text/csv", HEADER
+                + "there1,There,One,,,,site_reader@" + uptown + "\n"
+                + "wide1,Wide,One,,,,site_reader\n");
+        assertThat(owner.body().at("/imported").asLong()).as(owner.raw()).isEqualTo(2);
+        Response again = upload(manager.token(), "text/csv", HEADER + "there2,There,Two,,,,site_reader@" + uptown + "\n");
+        assertThat(again.body().at("/imported").asLong()).as(again.raw()).isZero();
+        assertThat(importedEvents()).isEqualTo(4);
+        assertTrailVerifies();
+    }
+
+    @Test
     void anotherTenantsLocationIsAnErrorAndNeverWritten() {
         UserFixtures.Tenant other = fixtures.clinic();
         String theirs = fixtures.location(other, "Theirs");
