@@ -39,7 +39,7 @@ echo "== starting $JAR as README.md does: JAVA_TOOL_OPTIONS='$README_OPTIONS' ja
 echo "   (port $PORT, data in $DATA; nproc $(nproc), $(free -m | awk '/Mem:/ {print $2}') MB RAM, load $(cut -d' ' -f1-3 /proc/loadavg))"
 JAVA_TOOL_OPTIONS="$README_OPTIONS" "$JAVA" "${CDS_OPTS[@]}" -jar "$JAR" "${ARGS[@]}" >>"$DATA/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 600); do
+for _ in $(seq 1 "${START_SECONDS:-600}"); do
   curl -fsS "$BASE/actuator/health" 2>/dev/null | grep -q UP && break
   kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 50 "$DATA/server.log" >&2; fail "the server stopped; its log is above"; }
   sleep 1

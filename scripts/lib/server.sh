@@ -4,8 +4,8 @@
 # clinic tenant whose admin has set their own password. Source it after setting NAME (the script's
 # name, for messages) and, if wanted, SKIP_BUILD, JAR (default: README.md's extracted layout,
 # server/target/gatehouse/gatehouse.jar, extracted here when the build is newer; an executable jar given
-# here is extracted the same way into a folder of its own under $TMPDIR), CDS, SERVER_HEAP
-# and SERVER_JAVA_OPTS.
+# here is extracted the same way into a folder of its own under $TMPDIR), CDS, SERVER_HEAP,
+# SERVER_JAVA_OPTS and START_SECONDS (600: how long a start may take to healthy; more on a busy machine).
 
 if [[ -z "${JAVA_HOME:-}" && -d /usr/lib/jvm/temurin-25-jdk-amd64 ]]; then
   export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
@@ -115,13 +115,13 @@ start_server() { # [--property=value...]: starts the jar on $PORT with its data 
   "$JAVA" -Xms"$SERVER_HEAP" -Xmx"$SERVER_HEAP" $SERVER_JAVA_OPTS "${CDS_OPTS[@]}" -jar "$JAR" "${args[@]}" \
     >>"$DATA/server.log" 2>&1 &
   SERVER_PID=$!
-  for _ in $(seq 1 600); do
+  for _ in $(seq 1 "${START_SECONDS:-600}"); do
     curl -fsS "$BASE/actuator/health" 2>/dev/null | grep -q UP && return 0
     kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 50 "$DATA/server.log" >&2; fail "the server stopped; its log is above"; }
     sleep 1
   done
   tail -n 50 "$DATA/server.log" >&2
-  fail "the server did not start in 600 s"
+  fail "the server did not start in ${START_SECONDS:-600} s (START_SECONDS)"
 }
 
 api() { # method path token [json]: the body, then the status on the last line
