@@ -156,8 +156,9 @@ class TableOwnershipTest {
      * reference it, and its definition is the owner's to keep stable.
      */
     private static final Map<String, Owner> PUBLISHED = Map.ofEntries(
-            entry("user_states", new Owner("users", "an account's username, status, expiry and required actions, as"
-                    + " the session lookup reads them in its one query (authentication.Sessions)")),
+            entry("user_states", new Owner("users", "an account's username, status, expiry, required actions and"
+                    + " temporary lockout (V158), as the session lookup reads them in its one query"
+                    + " (authentication.Sessions) and a profile's load with the user's assignments (access.PolicyLoader)")),
             entry("tenant_states", new Owner("tenancy", "a tenant's slug and status, as the session lookup reads"
                     + " them in its one query (authentication.Sessions)")),
             entry("passkey_holders", new Owner("passkeys", "who holds a passkey, as a proved password step reads"

@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -82,22 +83,25 @@ public class Access {
 
     /** The user's compiled profile, or empty when the tenant has no such user. */
     public Optional<Profile> profile(TenantId tenant, UUID user) {
-        return profile(tenant, user, null);
+        return profile(tenant, user, null, null);
     }
 
     /**
      * {@link #profile(TenantId, UUID)}; when this node must load it, with the user's state as
      * {@code known} says (read by the caller in this transaction), not read again. Null: read it.
+     * When a decision about {@code about} is to follow, which reads the user's stored relationships
+     * ({@link #readsRelations}), a load reads those too, in the same round trip.
      */
-    private Optional<Profile> profile(TenantId tenant, UUID user, Members.@Nullable State known) {
+    private Optional<Profile> profile(TenantId tenant, UUID user, Members.@Nullable State known,
+            @Nullable Resource about) {
         try {
-            return compiledProfile(tenant, user, known);
+            return compiledProfile(tenant, user, known, about);
         } catch (PolicyException staleCache) {
             // The user holds a role or location this node's cached policy does not know yet: the
             // change's notification is still on its way. Reload the tenant now instead of failing.
             cache.evictTenant(tenant);
             try {
-                return compiledProfile(tenant, user, known);
+                return compiledProfile(tenant, user, known, about);
             } catch (PolicyException stillInconsistent) {
                 log.warn("Profile of user {} in tenant {} does not compile: {}", user, tenant,
                         stillInconsistent.getMessage());
@@ -106,16 +110,36 @@ public class Access {
         }
     }
 
-    private Optional<Profile> compiledProfile(TenantId tenant, UUID user, Members.@Nullable State known) {
+    private Optional<Profile> compiledProfile(TenantId tenant, UUID user, Members.@Nullable State known,
+            @Nullable Resource about) {
         Optional<AccessCache.TenantAccess> access = cache.tenant(tenant, loader::policy);
         if (access.isEmpty()) {
             return Optional.empty();
         }
         TenantPolicy policy = access.get().policy();
-        Profile profile = access.get().profiles().get(user, id -> loader
-                .subject(tenant, id, known, lender -> access.get().dependsOn(id, lender)).map(policy::compile)
-                .orElse(null));
+        Profile profile = access.get().profiles().get(user, id -> subject(tenant, id, known, about, access.get())
+                .map(policy::compile).orElse(null));
         return Optional.ofNullable(profile);
+    }
+
+    /**
+     * A profile's subject, read with the user's stored relationships when a decision about {@code about} will
+     * need them and this node keeps none: one round trip instead of two (issue 17, a cold profile's check). They
+     * are kept as {@link #relations} keeps what it loads, and only for a user the tenant has.
+     */
+    private Optional<Subject> subject(TenantId tenant, UUID user, Members.@Nullable State known,
+            @Nullable Resource about, AccessCache.TenantAccess access) {
+        Consumer<UUID> lenderSeen = lender -> access.dependsOn(user, lender);
+        if (known != null || !readsRelations(about) || access.relations().getIfPresent(user) != null) {
+            return loader.subject(tenant, user, known, lenderSeen);
+        }
+        long changesBefore = access.relationChanges().get();
+        PolicyLoader.WithRelations read = loader.subjectWithRelations(tenant, user,
+                relationships.part(access.policy().tenant(), user), lenderSeen);
+        if (read.subject().isPresent()) {
+            access.keepRelations(user, read.relations(), changesBefore);
+        }
+        return read.subject();
     }
 
     /**
@@ -124,7 +148,12 @@ public class Access {
      * about what a caller may do goes through here, so a key is narrowed in this one place.
      */
     private Optional<Profile> profileOf(Caller caller) {
-        Optional<Profile> own = profile(caller.tenant(), caller.userId());
+        return profileOf(caller, null);
+    }
+
+    /** {@link #profileOf(Caller)} for a decision about {@code about} (a load reads what it needs along). */
+    private Optional<Profile> profileOf(Caller caller, @Nullable Resource about) {
+        Optional<Profile> own = profile(caller.tenant(), caller.userId(), null, about);
         if (!(caller.credential() instanceof Credential.ApiKey key)) {
             return own;
         }
@@ -142,7 +171,7 @@ public class Access {
     /** Decides for what the caller presented (an API key narrowed to its scopes), as of now. */
     private Decision decideFor(Caller caller, String permission, @Nullable Resource resource) {
         Optional<TenantPolicy> policy = policy(caller.tenant());
-        Optional<Profile> profile = profileOf(caller);
+        Optional<Profile> profile = profileOf(caller, resource);
         if (policy.isEmpty() || profile.isEmpty()) {
             return Decision.deny(new Reason.NoMatchingGrant(permission));
         }
@@ -156,7 +185,7 @@ public class Access {
      * change ({@link AccessChanges#relationshipsChanged}); otherwise none, without a lookup.
      */
     private SubjectRelations relations(TenantId tenant, UUID user, TenantPolicy policy, @Nullable Resource resource) {
-        if (resource == null || resource.type() == null || resource.id() == null || !resource.assignees().isEmpty()) {
+        if (!readsRelations(resource)) {
             return SubjectRelations.NONE;
         }
         Optional<AccessCache.TenantAccess> access = cache.tenant(tenant, loader::policy);
@@ -171,6 +200,11 @@ public class Access {
         SubjectRelations loaded = relationships.load(tenant, policy.tenant(), user);
         access.get().keepRelations(user, loaded, changesBefore);
         return loaded;
+    }
+
+    /** Whether a decision about {@code resource} reads the user's stored relationships ({@link #relations}). */
+    private static boolean readsRelations(@Nullable Resource resource) {
+        return resource != null && resource.type() != null && resource.id() != null && resource.assignees().isEmpty();
     }
 
     /** Decides for {@code user} of {@code tenant}; an unknown user gets a deny, never an error. */
@@ -188,7 +222,7 @@ public class Access {
             RequestContext context) {
         return spending(tenant, user, permission, () -> {
             Optional<TenantPolicy> policy = policy(tenant);
-            Optional<Profile> profile = profile(tenant, user);
+            Optional<Profile> profile = profile(tenant, user, null, resource);
             if (policy.isEmpty() || profile.isEmpty()) {
                 return Decision.deny(new Reason.NoMatchingGrant(permission));
             }
@@ -268,7 +302,7 @@ public class Access {
         FieldDecisions[] last = new FieldDecisions[1];
         Decision decision = spending(tenant, user, permission, () -> {
             Optional<TenantPolicy> policy = policy(tenant);
-            Optional<Profile> profile = profile(tenant, user);
+            Optional<Profile> profile = profile(tenant, user, null, resource);
             last[0] = policy.isEmpty() || profile.isEmpty()
                     ? null
                     : policy.get().checkFields(profile.get(), permission, fields, resource, at, context,
@@ -289,8 +323,17 @@ public class Access {
      * {@link AccessCache#USERNAME_TTL} while it is in use.
      */
     public Optional<UUID> findUser(TenantId tenant, String idOrUsername) {
+        return findUser(tenant, idOrUsername, null);
+    }
+
+    /**
+     * {@link #findUser(TenantId, String)} for a decision about {@code about} that follows: a profile loaded to
+     * find the user by id reads, in the same round trip, the stored relationships that decision will read
+     * (issue 17: a check about a user never asked about before).
+     */
+    public Optional<UUID> findUser(TenantId tenant, String idOrUsername, @Nullable Resource about) {
         UUID id = parseUuid(idOrUsername);
-        if (id != null && profile(tenant, id).isPresent()) {
+        if (id != null && profile(tenant, id, null, about).isPresent()) {
             return Optional.of(id);
         }
         Optional<AccessCache.TenantAccess> access = cache.tenant(tenant, loader::policy);
@@ -335,7 +378,7 @@ public class Access {
      */
     public List<String> rolesHeld(TenantId tenant, UUID user, Members.State known) {
         Instant now = clock.instant();
-        return profile(tenant, user, known).map(profile -> profile.rolesHeldAt(now)).orElse(List.of());
+        return profile(tenant, user, known, null).map(profile -> profile.rolesHeldAt(now)).orElse(List.of());
     }
 
     /**

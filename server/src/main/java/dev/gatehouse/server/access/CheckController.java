@@ -203,7 +203,8 @@ class CheckController {
                 return null;
             }
         }
-        UUID user = access.findUser(tenantId, question.user()).orElseThrow(() -> unknownUser("user", question.user()));
+        UUID user = access.findUser(tenantId, question.user(), question.resource())
+                .orElseThrow(() -> unknownUser("user", question.user()));
         FieldDecisions decisions = decide(tenantId, user, question, caller, request);
         Decision decision = decisions.decision();
         if (question.audit() && !decision.allowed()) {
@@ -253,7 +254,7 @@ class CheckController {
         List<Object> results = new ArrayList<>(questions.size());
         List<DenialAudit.Denial> denied = new ArrayList<>();
         for (CheckRequest.Question question : questions) {
-            Optional<UUID> user = access.findUser(tenantId, question.user());
+            Optional<UUID> user = access.findUser(tenantId, question.user(), question.resource());
             if (user.isEmpty()) {
                 results.add(new ItemError(new ItemError.Problem(HttpStatus.NOT_FOUND.value(),
                         "user " + question.user() + " does not exist in this tenant")));

@@ -9,13 +9,17 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What access asks of a tenant's users: whether each may act at all, and their usernames. The
- * {@code users} table is the users feature's, which implements this; access may not depend on it
- * (ArchitectureTest), so it holds only the interface (docs/style.md rule 16, {@code TableOwnershipTest}).
+ * What access asks of a tenant's users: their usernames, and which of them hold what. The {@code users}
+ * table is the users feature's, which implements this; access may not depend on it (ArchitectureTest), so
+ * it holds only the interface (docs/style.md rule 16, {@code TableOwnershipTest}). Whether a user may act at
+ * all access reads with their assignments, from the read model users publishes ({@code user_states}).
  */
 public interface Members {
 
-    /** A user's account state, as the engine's subject carries it; {@code expiresAt}: a contractor's account end. */
+    /**
+     * A user's account state, as the engine's subject carries it; {@code expiresAt}: a contractor's account end.
+     * Given to access by a caller that read it in its transaction (a sign-in); otherwise access reads it.
+     */
     record State(String status, @Nullable Instant lockedUntil, @Nullable Instant expiresAt) {
 
         public State(String status, @Nullable Instant lockedUntil) {
@@ -25,8 +29,6 @@ public interface Members {
 
     /** A user and their username. */
     record Named(UUID id, String username) {}
-
-    Optional<State> state(TenantId tenant, UUID user);
 
     /** The id of the tenant's user with this normalised username. */
     Optional<UUID> idOf(TenantId tenant, String usernameNormalized);

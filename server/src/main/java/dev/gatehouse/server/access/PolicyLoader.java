@@ -14,11 +14,14 @@ import dev.gatehouse.engine.PermissionKind;
 import dev.gatehouse.engine.Role;
 import dev.gatehouse.engine.Scope;
 import dev.gatehouse.engine.Subject;
+import dev.gatehouse.engine.SubjectRelations;
 import dev.gatehouse.engine.SubjectStatus;
 import dev.gatehouse.engine.TenantPolicy;
 import dev.gatehouse.conditions.CelConditions;
 import dev.gatehouse.server.settings.TenantSettingsStore;
 import dev.gatehouse.server.shared.TenantId;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -28,10 +31,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.RowCallbackHandler;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -40,12 +46,15 @@ import org.springframework.stereotype.Repository;
 class PolicyLoader {
 
     private final JdbcClient jdbc;
+    private final NamedParameterJdbcOperations statements;
     private final Members members;
     private final Structure structure;
     private final TenantSettingsStore settings;
 
-    PolicyLoader(JdbcClient jdbc, Members members, Structure structure, TenantSettingsStore settings) {
+    PolicyLoader(JdbcClient jdbc, NamedParameterJdbcOperations statements, Members members, Structure structure,
+            TenantSettingsStore settings) {
         this.jdbc = jdbc;
+        this.statements = statements;
         this.members = members;
         this.structure = structure;
         this.settings = settings;
@@ -125,30 +134,87 @@ class PolicyLoader {
     }
 
     /**
+     * A subject's account state (users' published read model, V148 and V158) with their assignments, one row per
+     * assignment, oldest first; one row of nulls after the state when they hold none, and no row when there is no
+     * such user. {@code granted_by} names a lent role's lender.
+     */
+    private static final String SUBJECT = """
+            select u.status, u.locked_until, u.expires_at as account_expires_at,
+                   a.id, a.role_key, a.location_id, a.starts_at, a.expires_at, a.source, a.granted_by
+            from user_states u
+            left join assignments a on a.tenant_id = u.tenant_id and a.user_id = u.id
+            where u.tenant_id = :tenant and u.id = :user
+            order by a.created_at, a.id
+            """;
+
+    /** A subject's assignments, as {@link #SUBJECT} reads them, for a subject whose state the caller knows. */
+    private static final String ASSIGNMENTS = """
+            select a.id, a.role_key, a.location_id, a.starts_at, a.expires_at, a.source, a.granted_by
+            from assignments a where a.tenant_id = :tenant and a.user_id = :user order by a.created_at, a.id
+            """;
+
+    /**
      * The user with their assignments; a role lent to them carries its lender as they stand now
      * (issue 13), read after {@code lenderSeen} has been told of each lender, so that the caller can
      * make a change of the lender evict this subject before its state is read.
      */
     Optional<Subject> subject(TenantId tenant, UUID user, Members.@Nullable State known, Consumer<UUID> lenderSeen) {
-        Optional<Subject> subject = subject(tenant, user, known);
-        if (subject.isEmpty() || subject.get().assignments().stream()
-                .noneMatch(a -> a.source() == AssignmentSource.DELEGATION)) {
+        return withLenders(tenant, read(tenant, user, known), lenderSeen);
+    }
+
+    /** A subject read with the relationships {@code relationships} reads, in one round trip. */
+    record WithRelations(Optional<Subject> subject, SubjectRelations relations) {}
+
+    /**
+     * {@link #subject(TenantId, UUID, Members.State, Consumer)} with the user's relationships, in one round trip
+     * (issue 17: a cold profile's check read the state, the assignments and the relationships in three): the two
+     * statements are sent together and answered together (PgJDBC sends a statement list with one sync). Each
+     * statement keeps its owner's SQL: the users' published state and access's assignments here, the
+     * relationships feature's {@code relationships} ({@link RelationshipSource#part}).
+     */
+    WithRelations subjectWithRelations(TenantId tenant, UUID user, RelationshipSource.Part relationships,
+            Consumer<UUID> lenderSeen) {
+        SubjectRows rows = new SubjectRows(user, null);
+        SubjectRelations relations = Objects.requireNonNull(statements.execute(SUBJECT + ";\n" + relationships.sql(),
+                Map.of("tenant", tenant.value(), "user", user), statement -> {
+                    statement.execute();
+                    try (ResultSet subject = statement.getResultSet()) {
+                        while (subject.next()) {
+                            rows.processRow(subject);
+                        }
+                    }
+                    if (!statement.getMoreResults()) {
+                        throw new IllegalStateException("the relationships' statement answered no rows");
+                    }
+                    try (ResultSet index = statement.getResultSet()) {
+                        return relationships.rows().read(index);
+                    }
+                }));
+        return new WithRelations(withLenders(tenant, rows, lenderSeen), relations);
+    }
+
+    Optional<Subject> subject(TenantId tenant, UUID user) {
+        return read(tenant, user, null).subject();
+    }
+
+    /** The subject; its state as {@code known} says when given (the caller read it in this transaction). */
+    private SubjectRows read(TenantId tenant, UUID user, Members.@Nullable State known) {
+        SubjectRows rows = new SubjectRows(user, known);
+        jdbc.sql(known == null ? SUBJECT : ASSIGNMENTS).param("tenant", tenant.value()).param("user", user).query(rows);
+        return rows;
+    }
+
+    /** {@code read}'s subject, each role lent to them carrying its lender as they stand now. */
+    private Optional<Subject> withLenders(TenantId tenant, SubjectRows read, Consumer<UUID> lenderSeen) {
+        Optional<Subject> subject = read.subject();
+        if (subject.isEmpty() || read.lenders.isEmpty()) {
             return subject;
         }
-        Map<String, UUID> lenders = new LinkedHashMap<>();
-        jdbc.sql("""
-                        select id, granted_by from assignments
-                        where tenant_id = :tenant and user_id = :user and source = 'DELEGATION' and granted_by is not null
-                        """)
-                .param("tenant", tenant.value()).param("user", user)
-                .query(rs -> {
-                    lenders.put(rs.getString("id"), rs.getObject("granted_by", UUID.class));
-                });
         Map<UUID, Optional<Subject>> lent = new HashMap<>();
-        for (UUID lender : lenders.values()) {
+        for (UUID lender : read.lenders.values()) {
             lenderSeen.accept(lender);
         }
-        for (UUID lender : lenders.values()) {
+        for (UUID lender : read.lenders.values()) {
             // The lender's own lent roles carry no lender here: they are not the lender's to lend on.
             lent.computeIfAbsent(lender, id -> subject(tenant, id));
         }
@@ -156,7 +222,7 @@ class PolicyLoader {
             if (a.source() != AssignmentSource.DELEGATION) {
                 return a;
             }
-            UUID lender = lenders.get(a.id());
+            UUID lender = read.lenders.get(a.id());
             Optional<Subject> from = lender == null ? Optional.empty() : lent.get(lender);
             // No lender (deleted since): a delegation without one is never in force.
             return from.map(l -> Assignment.delegated(a.id(), a.role(), a.location(), a.startsAt(), a.expiresAt(), l))
@@ -164,30 +230,46 @@ class PolicyLoader {
         }).toList()));
     }
 
-    Optional<Subject> subject(TenantId tenant, UUID user) {
-        return subject(tenant, user, null);
-    }
+    /** The rows of {@link #SUBJECT} (or {@link #ASSIGNMENTS} for a known state), as they are read. */
+    private static final class SubjectRows implements RowCallbackHandler {
 
-    /** The subject; its state as {@code known} says when given (the caller read it in this transaction). */
-    private Optional<Subject> subject(TenantId tenant, UUID user, Members.@Nullable State known) {
-        Optional<Subject> bare = (known != null ? Optional.of(known) : members.state(tenant, user))
-                .map(state -> new Subject(user.toString(), SubjectStatus.valueOf(state.status()), state.lockedUntil(),
-                        List.of(), state.expiresAt()));
-        if (bare.isEmpty()) {
-            return bare;
+        private final UUID user;
+        private Members.@Nullable State state;
+        private final List<Assignment> assignments = new ArrayList<>();
+        /** Lent assignment's id → its lender. */
+        private final Map<String, UUID> lenders = new LinkedHashMap<>();
+
+        SubjectRows(UUID user, Members.@Nullable State known) {
+            this.user = user;
+            this.state = known;
         }
-        List<Assignment> assignments = jdbc.sql("""
-                        select id, role_key, location_id, starts_at, expires_at, source
-                        from assignments where tenant_id = :tenant and user_id = :user order by created_at, id
-                        """)
-                .param("tenant", tenant.value())
-                .param("user", user)
-                .query((rs, n) -> new Assignment(rs.getString("id"), rs.getString("role_key"), rs.getString("location_id"),
-                        instant(rs.getObject("starts_at", OffsetDateTime.class)),
-                        instant(rs.getObject("expires_at", OffsetDateTime.class)),
-                        sourceOf(rs.getString("source"))))
-                .list();
-        return Optional.of(bare.get().withAssignments(assignments));
+
+        @Override
+        public void processRow(ResultSet rs) throws SQLException {
+            if (state == null) {
+                state = new Members.State(rs.getString("status"),
+                        instant(rs.getObject("locked_until", OffsetDateTime.class)),
+                        instant(rs.getObject("account_expires_at", OffsetDateTime.class)));
+            }
+            String id = rs.getString("id");
+            if (id == null) {
+                return; // the state's row of a user holding no assignment
+            }
+            Assignment assignment = new Assignment(id, rs.getString("role_key"), rs.getString("location_id"),
+                    instant(rs.getObject("starts_at", OffsetDateTime.class)),
+                    instant(rs.getObject("expires_at", OffsetDateTime.class)), sourceOf(rs.getString("source")));
+            assignments.add(assignment);
+            UUID lender = rs.getObject("granted_by", UUID.class);
+            if (assignment.source() == AssignmentSource.DELEGATION && lender != null) {
+                lenders.put(id, lender);
+            }
+        }
+
+        Optional<Subject> subject() {
+            Members.State read = state;
+            return read == null ? Optional.empty() : Optional.of(new Subject(user.toString(),
+                    SubjectStatus.valueOf(read.status()), read.lockedUntil(), List.copyOf(assignments), read.expiresAt()));
+        }
     }
 
     /** The id of the tenant's user with this normalised username. */

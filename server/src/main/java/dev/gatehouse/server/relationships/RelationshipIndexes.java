@@ -26,7 +26,24 @@ class RelationshipIndexes implements RelationshipSource {
     @Override
     public SubjectRelations load(TenantId tenant, String policyTenant, UUID user) {
         SubjectRelations.Builder index = SubjectRelations.builder(policyTenant, user.toString());
-        store.loadIndex(tenant, user, new RelationshipStore.IndexRows() {
+        store.loadIndex(tenant, user, into(index));
+        return index.build();
+    }
+
+    @Override
+    public Part part(String policyTenant, UUID user) {
+        return new Part(RelationshipStore.INDEX, rs -> {
+            SubjectRelations.Builder index = SubjectRelations.builder(policyTenant, user.toString());
+            RelationshipStore.IndexRows rows = into(index);
+            while (rs.next()) {
+                RelationshipStore.indexRow(rs, rows);
+            }
+            return index.build();
+        });
+    }
+
+    private static RelationshipStore.IndexRows into(SubjectRelations.Builder index) {
+        return new RelationshipStore.IndexRows() {
             @Override
             public void own(String relation, String objectType, String objectId, @Nullable Instant until) {
                 index.tuple(relation, objectType, objectId, until);
@@ -37,7 +54,6 @@ class RelationshipIndexes implements RelationshipSource {
                     String objectType, String objectId, @Nullable Instant until) {
                 index.throughCareTeam(team.toString(), teamName, memberUntil, relation, objectType, objectId, until);
             }
-        });
-        return index.build();
+        };
     }
 }

@@ -189,41 +189,48 @@ class RelationshipStore {
     }
 
     /**
-     * Feeds a user's index for the engine, in one round trip: their own {@code assigned_*} and
-     * {@code shared_with} tuples, then the {@code care_team} tuples of each team they are a member of,
-     * with the team's name and the membership's expiry. Expired rows come too: a check may ask about
-     * another moment than now, and the engine decides by the request's time.
+     * A user's index for the engine, one statement reading {@code :tenant} and {@code :user}: their own
+     * {@code assigned_*} and {@code shared_with} tuples, then the {@code care_team} tuples of each team they are a
+     * member of, with the team's name and the membership's expiry. Expired rows come too: a check may ask about
+     * another moment than now, and the engine decides by the request's time. Sent alone ({@link #loadIndex}) or
+     * in the round trip of a cold profile's read (access.PolicyLoader, issue 17), each row read by {@link #indexRow}.
      */
+    static final String INDEX = """
+            select null::uuid as team, null as team_name, null::timestamptz as member_until,
+                   r.relation, r.object_type, r.object_id, r.expires_at
+            from relationships r
+            where r.tenant_id = :tenant and r.subject_user = :user
+              and (r.relation = 'shared_with' or r.relation like 'assigned\\_%')
+            union all
+            select m.object_team, t.name, m.expires_at, c.relation, c.object_type, c.object_id,
+                   c.expires_at
+            from relationships m
+            join care_teams t on t.tenant_id = m.tenant_id and t.id = m.object_team
+            join relationships c on c.tenant_id = m.tenant_id and c.subject_team = m.object_team
+                and c.relation = 'care_team'
+            where m.tenant_id = :tenant and m.subject_user = :user and m.relation = 'member'
+            """;
+
+    /** Feeds a user's index for the engine ({@link #INDEX}), in one round trip. */
     void loadIndex(TenantId tenant, UUID user, IndexRows rows) {
-        jdbc.sql("""
-                        select null::uuid as team, null as team_name, null::timestamptz as member_until,
-                               r.relation, r.object_type, r.object_id, r.expires_at
-                        from relationships r
-                        where r.tenant_id = :tenant and r.subject_user = :user
-                          and (r.relation = 'shared_with' or r.relation like 'assigned\\_%')
-                        union all
-                        select m.object_team, t.name, m.expires_at, c.relation, c.object_type, c.object_id,
-                               c.expires_at
-                        from relationships m
-                        join care_teams t on t.tenant_id = m.tenant_id and t.id = m.object_team
-                        join relationships c on c.tenant_id = m.tenant_id and c.subject_team = m.object_team
-                            and c.relation = 'care_team'
-                        where m.tenant_id = :tenant and m.subject_user = :user and m.relation = 'member'
-                        """)
-                .param("tenant", tenant.value()).param("user", user)
-                .query(rs -> {
-                    OffsetDateTime until = rs.getObject("expires_at", OffsetDateTime.class);
-                    UUID team = rs.getObject("team", UUID.class);
-                    if (team == null) {
-                        rows.own(rs.getString("relation"), rs.getString("object_type"), rs.getString("object_id"),
-                                until == null ? null : until.toInstant());
-                    } else {
-                        OffsetDateTime member = rs.getObject("member_until", OffsetDateTime.class);
-                        rows.throughTeam(team, rs.getString("team_name"), member == null ? null : member.toInstant(),
-                                rs.getString("relation"), rs.getString("object_type"), rs.getString("object_id"),
-                                until == null ? null : until.toInstant());
-                    }
-                });
+        jdbc.sql(INDEX).param("tenant", tenant.value()).param("user", user).query(rs -> {
+            indexRow(rs, rows);
+        });
+    }
+
+    /** Hands the current row of {@link #INDEX} to {@code rows}. */
+    static void indexRow(ResultSet rs, IndexRows rows) throws SQLException {
+        OffsetDateTime until = rs.getObject("expires_at", OffsetDateTime.class);
+        UUID team = rs.getObject("team", UUID.class);
+        if (team == null) {
+            rows.own(rs.getString("relation"), rs.getString("object_type"), rs.getString("object_id"),
+                    until == null ? null : until.toInstant());
+        } else {
+            OffsetDateTime member = rs.getObject("member_until", OffsetDateTime.class);
+            rows.throughTeam(team, rs.getString("team_name"), member == null ? null : member.toInstant(),
+                    rs.getString("relation"), rs.getString("object_type"), rs.getString("object_id"),
+                    until == null ? null : until.toInstant());
+        }
     }
 
     /** Receives the rows of {@link #loadIndex}. */

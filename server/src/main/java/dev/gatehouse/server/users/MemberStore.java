@@ -4,7 +4,6 @@ import dev.gatehouse.server.access.HeldRoles;
 import dev.gatehouse.server.access.Members;
 import dev.gatehouse.server.shared.TenantId;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
@@ -23,19 +22,6 @@ class MemberStore implements Members {
 
     MemberStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
-    }
-
-    @Override
-    public Optional<State> state(TenantId tenant, UUID user) {
-        return jdbc.sql("select status, locked_until, expires_at from users where tenant_id = :tenant and id = :user")
-                .param("tenant", tenant.value()).param("user", user)
-                .query((rs, n) -> {
-                    OffsetDateTime locked = rs.getObject("locked_until", OffsetDateTime.class);
-                    OffsetDateTime expires = rs.getObject("expires_at", OffsetDateTime.class);
-                    return new State(rs.getString("status"), locked == null ? null : locked.toInstant(),
-                            expires == null ? null : expires.toInstant());
-                })
-                .optional();
     }
 
     @Override
