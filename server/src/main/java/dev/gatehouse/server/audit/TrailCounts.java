@@ -30,7 +30,7 @@ public class TrailCounts {
      * event from it on is after {@code :since}. That holds when the window lies in the part of the trail in
      * time order (V95: from {@code ordered_from} on, each event at or after the one before it and after
      * {@code unordered_until}, which every earlier event is not after). When a clock far behind put events
-     * out of order within the window, the range is the whole trail and each event's time is checked.
+     * out of order within the window, each event's time is checked instead ({@link #afterSince}).
      */
     private static final String SINCE = """
             with bound as (
@@ -43,8 +43,19 @@ public class TrailCounts {
                 from audit_sequences s where s.tenant_id = :tenant)
             """;
 
-    /** What {@link #SINCE}'s bound lets through: sequence numbers from its lowest on, after {@code :since}. */
-    private static final String AFTER_SINCE = "e.seq >= bound.lowest and (bound.exact or e.at > :since)";
+    /**
+     * {@code columns} of the events matching {@code filter} (on {@code audit_events e}) after {@code :since}, by
+     * {@link #SINCE}'s bound: from its lowest sequence number on, walking an index in sequence order, or, when
+     * the window is not exact, by each event's time. Only one of the two parts runs.
+     */
+    private static String afterSince(String columns, String filter) {
+        return """
+                select %1$s from audit_events e
+                where (select exact from bound) and e.seq >= (select lowest from bound) and %2$s
+                union all
+                select %1$s from audit_events e
+                where not (select exact from bound) and e.at > :since and %2$s""".formatted(columns, filter);
+    }
 
     private final JdbcClient jdbc;
 
@@ -66,19 +77,15 @@ public class TrailCounts {
     }
 
     public long failedSignIns(TenantId tenant, Instant since) {
-        return jdbc.sql(SINCE + """
-                        select count(*) from audit_events e, bound
-                        where e.tenant_id = :tenant and e.action = 'LOGIN_FAILED' and %s
-                        """.formatted(AFTER_SINCE))
+        return jdbc.sql(SINCE + "select count(*) from (" + afterSince("1", """
+                        e.tenant_id = :tenant and e.action = 'LOGIN_FAILED'""") + ") failed")
                 .param("tenant", tenant.value()).param("since", since.atOffset(ZoneOffset.UTC))
                 .query(Long.class).single();
     }
 
     public long failedSignIns(TenantId tenant, String userId, Instant since) {
-        return jdbc.sql(SINCE + """
-                        select count(*) from audit_events e, bound
-                        where e.tenant_id = :tenant and e.action = 'LOGIN_FAILED' and e.target_id = :user and %s
-                        """.formatted(AFTER_SINCE))
+        return jdbc.sql(SINCE + "select count(*) from (" + afterSince("1", """
+                        e.tenant_id = :tenant and e.action = 'LOGIN_FAILED' and e.target_id = :user""") + ") failed")
                 .param("tenant", tenant.value()).param("user", userId).param("since", since.atOffset(ZoneOffset.UTC))
                 .query(Long.class).single();
     }
@@ -86,13 +93,10 @@ public class TrailCounts {
     /** Distinct records (type and id) {@code actor} touched through {@code actions} since then. */
     public long recordsTouched(TenantId tenant, UUID actor, List<String> actions, Instant since, long upTo) {
         // Counting stops at the threshold: a busy user's hour of events is not re-read on every event.
-        return jdbc.sql(SINCE + """
-                        select count(*) from (
-                            select distinct e.target_type, e.target_id from audit_events e, bound
-                            where e.tenant_id = :tenant and e.actor_id = :actor and %s
-                              and e.action = any(:actions) and e.target_id is not null
-                            limit :upTo) touched
-                        """.formatted(AFTER_SINCE))
+        return jdbc.sql(SINCE + "select count(*) from (select distinct target_type, target_id from ("
+                        + afterSince("e.target_type, e.target_id", """
+                                e.tenant_id = :tenant and e.actor_id = :actor and e.action = any(:actions)
+                                and e.target_id is not null""") + ") recent limit :upTo) touched")
                 .param("tenant", tenant.value()).param("actor", actor).param("since", since.atOffset(ZoneOffset.UTC))
                 .param("actions", actions.toArray(String[]::new)).param("upTo", upTo)
                 .query(Long.class).single();
