@@ -49,8 +49,7 @@ class ChangeLog {
      * when the transaction commits), in one statement: issue 17, a round trip fewer for every change,
      * a user creation's among them. Answers its version.
      */
-    long appendAndNotify(TenantId tenant, AccessChange.Kind kind, @Nullable UUID user, boolean created,
-            String channel) {
+    long appendAndNotify(TenantId tenant, AccessChange.Kind kind, @Nullable UUID user, String channel) {
         return jdbc.sql("""
                         with appended as (
                             insert into access_change_log (tenant_id, kind, user_id) values (:tenant, :kind, :user)
@@ -58,8 +57,22 @@ class ChangeLog {
                         select version, pg_notify(:channel, :payload || version) from appended
                         """)
                 .param("tenant", tenant.value()).param("kind", kind.name()).param("user", user)
-                .param("channel", channel).param("payload", AccessChange.payloadBefore(kind, tenant, user, created))
+                .param("channel", channel).param("payload", AccessChange.payloadBefore(kind, tenant, user, false))
                 .query((rs, n) -> rs.getLong("version")).single();
+    }
+
+    /**
+     * {@link #appendAndNotify} as a part of another feature's statement (issue 17: a user's creation writes
+     * the user and announces it in one round trip): the log's insert, once for each row of {@code source} (a
+     * name the caller's statement defines: none when the change it belongs to wrote nothing), sending the
+     * NOTIFY from its {@code returning}, which PostgreSQL computes for every row it inserts whether or not
+     * the statement reads it. Its parameters are named {@code change…} ({@link AccessChanges.Creation#bind}).
+     */
+    static String appendFrom(String source) {
+        return """
+                insert into access_change_log (tenant_id, kind, user_id)
+                select :changeTenant, :changeKind, :changeUser from %s
+                returning version, pg_notify(:changeChannel, :changePayload || version)""".formatted(source);
     }
 
     /** {@link #appendAndNotify}'s row for each of {@code users}, in one statement; answers their versions in the same order. */

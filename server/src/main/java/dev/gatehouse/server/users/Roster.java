@@ -244,19 +244,23 @@ public class Roster {
         UserTokens.FirstLink link = invite
                 ? tokens.first(UserTokens.Purpose.INVITATION, rules.invitationValidity(), now) : null;
         // Issue 17: the insert itself finds a taken username or address (the table's unique indexes), and
-        // only then is asked which it was: no query of its own before every creation.
-        UUID id = users.insertUnlessTaken(tenant.id(), new UserStore.NewUser(username, firstName, lastName, email, phone,
+        // only then is asked which it was: no query of its own before every creation. It also announces the
+        // creation to every node (the access change log's row and its NOTIFY): no statement of its own either.
+        UUID id = UUID.randomUUID();
+        AccessChanges.Creation announced = new AccessChanges.Creation(tenant.id(), id);
+        if (users.insertUnlessTaken(tenant.id(), id, new UserStore.NewUser(username, firstName, lastName, email, phone,
                 kind, status, hash,
                 // seed 001: a password set by someone else is changed at first sign-in.
                 hash == null ? List.of() : List.of("CHANGE_PASSWORD")),
                 profile, Boolean.TRUE.equals(request.hidden()), type == null ? null : type.key(), now, link,
-                link == null ? null : mails.invitationRow(tenant, email, username, link.url(), link.expiresAt()));
-        if (id == null) {
+                link == null ? null : mails.invitationRow(tenant, email, username, link.url(), link.expiresAt()),
+                announced) == null) {
             refuseIfTaken(tenant.id(), username, email);
             // Taken by a creation that was then undone: as taken as before, and worth a retry.
             throw ApiException.conflict("the username " + username + " or its e-mail address was being taken in this"
                     + " tenant; try again");
         }
+        changes.subjectCreated(announced);
         if (hash != null) {
             passwordPolicy.recordFirst(tenant.id(), id, hash, now);
         }
@@ -296,7 +300,6 @@ public class Roster {
             events.add(new AuditLog.Entry("INVITATION_SENT", actor, target, origin.ip(), origin.userAgent(),
                     Map.of("expiresAt", link.expiresAt().toString())));
         }
-        changes.subjectCreated(tenant.id(), id);
         // Last: from here to the commit the tenant's chain head is locked, and every other change of
         // the tenant that records an event waits.
         audit.recordAll(tenant.id(), events);

@@ -1,5 +1,6 @@
 package dev.gatehouse.server.users;
 
+import dev.gatehouse.server.access.AccessChanges;
 import dev.gatehouse.server.access.HolderConditions;
 import dev.gatehouse.server.database.CopyRows;
 import dev.gatehouse.server.database.PlannerStatistics;
@@ -96,17 +97,18 @@ public class UserStore {
      */
     @Nullable UUID insertUnlessTaken(TenantId tenant, NewUser user, ClinicalProfile profile, boolean hidden,
             @Nullable String userType, Instant now) {
-        return insertUnlessTaken(tenant, user, profile, hidden, userType, now, null, null);
+        return insertUnlessTaken(tenant, UUID.randomUUID(), user, profile, hidden, userType, now, null, null, null);
     }
 
     /**
-     * {@link #insertUnlessTaken(TenantId, NewUser, ClinicalProfile, boolean, String, Instant)} with the
-     * user's first link and its mail, written by the same statement only when the user is (issue 17:
-     * one round trip instead of three; a taken name or address writes none of them).
+     * {@link #insertUnlessTaken(TenantId, NewUser, ClinicalProfile, boolean, String, Instant)} as the user
+     * {@code id}, with the user's first link and its mail and the creation's announcement (the access change
+     * log's row and its NOTIFY), written by the same statement only when the user is (issue 17: one round trip
+     * instead of four; a taken name or address writes none of them).
      */
-    @Nullable UUID insertUnlessTaken(TenantId tenant, NewUser user, ClinicalProfile profile, boolean hidden,
+    @Nullable UUID insertUnlessTaken(TenantId tenant, UUID id, NewUser user, ClinicalProfile profile, boolean hidden,
             @Nullable String userType, Instant now, UserTokens.@Nullable FirstLink link,
-            Outbox.@Nullable Queued mail) {
+            Outbox.@Nullable Queued mail, AccessChanges.@Nullable Creation announced) {
         StringBuilder sql = new StringBuilder("with inserted as (").append(INSERT)
                 .append(" on conflict do nothing returning tenant_id, id, kind)");
         if (link != null) {
@@ -115,13 +117,19 @@ public class UserStore {
         if (mail != null) {
             sql.append(", mail as (").append(mail.insertFrom("inserted")).append(')');
         }
+        if (announced != null) {
+            sql.append(", announced as (").append(announced.insertFrom("inserted")).append(')');
+        }
         JdbcClient.StatementSpec statement = bind(jdbc.sql(sql.append(" select id from inserted").toString()), tenant,
-                UUID.randomUUID(), user, profile, hidden, userType, user.passwordHash() == null ? null : now);
+                id, user, profile, hidden, userType, user.passwordHash() == null ? null : now);
         if (link != null) {
             statement = link.bind(statement);
         }
         if (mail != null) {
             statement = mail.bind(statement);
+        }
+        if (announced != null) {
+            statement = announced.bind(statement);
         }
         return statement.query((rs, n) -> rs.getObject("id", UUID.class)).optional().orElse(null);
     }

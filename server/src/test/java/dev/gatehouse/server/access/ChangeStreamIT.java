@@ -91,6 +91,42 @@ class ChangeStreamIT extends IntegrationTest {
         }
     }
 
+    /**
+     * Issue 17: the creation's change log row and its NOTIFY ride the statement that inserts the user; the
+     * change carries that row's version, and a creation refused for a taken username writes and sends nothing.
+     */
+    @Test
+    void aCreationArrivesAsASubjectChangeWithItsLogRowsVersionAndARefusedOneSendsNothing() {
+        SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
+        try (EventStream stream = EventStream.open(port(), clinic.path("/changes"), clinic.adminToken())) {
+            long hello = versionOf(stream.next("hello", WAIT));
+
+            ApiClient.Response created = api.post(clinic.path("/users"), clinic.adminToken(), json("username", "nova",
+                    "firstName", "Nova", "lastName", "Vance", "email", "nova@example.com"));
+            assertThat(created.status()).as(created.raw()).isEqualTo(201);
+            String nova = created.text("/id");
+            EventStream.Event change = fresh(stream, hello);
+            assertChange(change, "SUBJECT", nova);
+            assertThat(jdbc.sql("select version from access_change_log where user_id = cast(:user as uuid)")
+                    .param("user", nova).query(Long.class).list())
+                    .as("one row, whose version the change carries").containsExactly(versionOf(change));
+
+            long rows = logRows(clinic);
+            ApiClient.Response taken = api.post(clinic.path("/users"), clinic.adminToken(), json("username", "nova",
+                    "firstName", "Nova", "lastName", "Other", "email", "other.nova@example.com"));
+            assertThat(taken.status()).as(taken.raw()).isEqualTo(409);
+            assertThat(logRows(clinic)).as("the refused creation logged nothing").isEqualTo(rows);
+            createRole(api, clinic, "night_nurse");
+            assertThat(fresh(stream, versionOf(change)).data().path("kind").asString())
+                    .as("the next change is the role's: the refused creation sent none").isEqualTo("POLICY");
+        }
+    }
+
+    private long logRows(SignedInTenant tenant) {
+        return jdbc.sql("select count(*) from access_change_log where tenant_id = cast(:tenant as uuid)")
+                .param("tenant", tenant.id()).query(Long.class).single();
+    }
+
     @Test
     void aRenameArrivesAsASubjectChangeAndATimeZoneChangeAsAPolicyChange() {
         SignedInTenant clinic = SignedInTenant.create(api, operatorToken(), "clinic");
